@@ -1,0 +1,73 @@
+"""Grants: a role bound to a unit subtree (or, for the person role, to his own dossier)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from canbo.core.models import ChangeLoggedModel
+from canbo.org.models import Unit
+from canbo.people.models import Person
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Quản trị hệ thống"
+    OFFICER = "officer", "Cán bộ tổ chức (xem và sửa)"
+    LEADER = "leader", "Lãnh đạo (chỉ xem)"
+    SELF = "self", "Cá nhân (hồ sơ của mình, chỉ xem)"
+
+
+CHANGE_ROLES = frozenset({Role.ADMIN, Role.OFFICER})
+
+
+class Grant(ChangeLoggedModel):
+    """A role held by a user on a unit subtree.
+
+    Every page, list, export and API answer is limited to the union of the user's grants. The
+    person role is bound to one dossier instead of a subtree. ``include_sensitive`` opens the
+    sensitive sections (personal history, family, political standard, assets).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="tài khoản", on_delete=models.CASCADE, related_name="grants"
+    )
+    role = models.CharField("vai trò", max_length=10, choices=Role.choices)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name="cây đơn vị",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grants",
+        help_text="Quyền áp dụng cho đơn vị này và mọi đơn vị trực thuộc.",
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name="hồ sơ cá nhân",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="self_grants",
+    )
+    include_sensitive = models.BooleanField("được xem thông tin nhạy cảm", default=False)
+
+    class Meta:
+        verbose_name = "quyền"
+        verbose_name_plural = "quyền"
+        ordering = ["user", "role"]
+
+    def __str__(self) -> str:
+        target = self.person if self.role == Role.SELF else self.unit
+        return f"{self.user}: {self.get_role_display()} – {target}"
+
+    def audit_person_id(self) -> int | None:
+        return None
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.SELF:
+            if not self.person_id:
+                raise ValidationError({"person": "Vai trò cá nhân phải gắn với một hồ sơ."})
+        elif not self.unit_id:
+            raise ValidationError({"unit": "Hãy chọn cây đơn vị mà quyền áp dụng."})

@@ -1,0 +1,127 @@
+"""Shared fixtures: a small unit tree, users with grants on different subtrees, and factories.
+
+The tree:  P (province root) ─┬─ A (district A) ── A1 (division of A)
+                              └─ B (district B)
+Users: ``officer_a`` (officer on A, sensitive), ``leader_a`` (leader on A, no sensitive),
+``officer_b`` (officer on B), ``nogrant`` (logged in, no grant), ``admin`` (superuser),
+``self_user`` (person role on ``person_a``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+
+from canbo.accounts.models import Grant, Role
+from canbo.org.choices import Block, HeadKind, Level, ManagementScope, TitleGroup, UnitKind
+from canbo.org.models import Title, Unit
+from canbo.people.models import Ethnicity, Person, Religion
+from canbo.people.services import person_create
+from canbo.people.validators import make_personal_id
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+_serial = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_unit(parent: Unit | None, code: str, name: str, **kw: Any) -> Unit:
+    fields = {
+        "code": code,
+        "name": name,
+        "kind": kw.pop("kind", UnitKind.LOCALITY),
+        "block": kw.pop("block", Block.STATE),
+        "level": kw.pop("level", Level.PROVINCE),
+        "valid_from": kw.pop("valid_from", dt.date(2015, 1, 1)),
+        **kw,
+    }
+    unit = Unit(**fields)
+    return Unit.objects.add_child(parent, instance=unit) if parent else Unit.objects.add_root(instance=unit)
+
+
+@pytest.fixture
+def tree(db: Any) -> dict[str, Unit]:
+    p = make_unit(None, "P", "Tỉnh Thử nghiệm")
+    a = make_unit(p, "A", "Huyện A", level=Level.DISTRICT)
+    a1 = make_unit(a, "A1", "Phòng Nội vụ huyện A", kind=UnitKind.DIVISION, level=Level.DISTRICT)
+    b = make_unit(p, "B", "Huyện B", level=Level.DISTRICT)
+    return {
+        "P": Unit.objects.get(pk=p.pk),
+        "A": Unit.objects.get(pk=a.pk),
+        "A1": a1,
+        "B": Unit.objects.get(pk=b.pk),
+    }
+
+
+@pytest.fixture
+def title(db: Any) -> Title:
+    return Title.objects.create(
+        code="TP",
+        name="Trưởng phòng",
+        level=Level.DISTRICT,
+        group=TitleGroup.DIVISION_HEAD,
+        block=Block.STATE,
+        is_leader=True,
+        head_kind=HeadKind.HEAD,
+        management_scope=ManagementScope.DISTRICT_STANDING,
+        rank=30,
+    )
+
+
+def new_person(unit: Unit, full_name: str = "Nguyễn Thị Hoa", *, sex: str = "nu", born: dt.date | None = None,
+               acting_user: Any = None, **kw: Any) -> Person:  # fmt: skip
+    born = born or dt.date(1980, 5, 17)
+    pid = make_personal_id(province_prefix="010", sex=sex, birth_year=born.year, serial=next(_serial))
+    return person_create(
+        acting_user=acting_user,
+        full_name=full_name,
+        sex=sex,
+        birth_date=born,
+        personal_id=pid,
+        ethnicity=Ethnicity.objects.get(code="01"),
+        religion=Religion.objects.get(code="00"),
+        category="cong_chuc",
+        managing_unit=unit,
+        **kw,
+    )
+
+
+@pytest.fixture
+def person_a(tree: dict[str, Unit]) -> Person:
+    return new_person(tree["A1"], "Nguyễn Thị Hoa")
+
+
+@pytest.fixture
+def person_b(tree: dict[str, Unit]) -> Person:
+    return new_person(tree["B"], "Trần Văn Bình", sex="nam", born=dt.date(1975, 1, 1))
+
+
+def _user(username: str, **kw: Any) -> User:
+    return User.objects.create_user(username=username, password="pw-" + username, **kw)
+
+
+@pytest.fixture
+def users(tree: dict[str, Unit], person_a: Person) -> dict[str, User]:
+    u = {
+        "officer_a": _user("officer_a"),
+        "leader_a": _user("leader_a"),
+        "officer_b": _user("officer_b"),
+        "nogrant": _user("nogrant"),
+        "admin": _user("admin", is_superuser=True, is_staff=True),
+        "self_user": _user("self_user"),
+    }
+    Grant.objects.create(user=u["officer_a"], role=Role.OFFICER, unit=tree["A"], include_sensitive=True)
+    Grant.objects.create(user=u["leader_a"], role=Role.LEADER, unit=tree["A"])
+    Grant.objects.create(user=u["officer_b"], role=Role.OFFICER, unit=tree["B"], include_sensitive=True)
+    Grant.objects.create(user=u["self_user"], role=Role.SELF, person=person_a)
+    return u

@@ -1,0 +1,41 @@
+"""The context every write is made in: who, from which request, why.
+
+Requests, management commands, import jobs and the demo generator all bind the same context,
+so the change log reads the same whatever the entry point (STYLE.md convention 7).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    """Identifies one entry point's unit of work in the change log."""
+
+    request_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    source: str = "web"
+
+
+_current: ContextVar[RequestContext | None] = ContextVar("canbo_request_context", default=None)
+
+
+def current_context() -> RequestContext:
+    """The bound context, or a fresh one for code that runs outside any entry point."""
+    ctx = _current.get()
+    return ctx if ctx is not None else RequestContext(source="other")
+
+
+@contextmanager
+def bind_context(*, source: str, request_id: uuid.UUID | None = None) -> Iterator[RequestContext]:
+    """Bind a request id and source (web, api, command, import, generator) for the block."""
+    ctx = RequestContext(request_id=request_id or uuid.uuid4(), source=source)
+    token = _current.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _current.reset(token)

@@ -1,0 +1,99 @@
+"""Dates as Vietnamese dossiers write them, and the "as of" date of every page.
+
+A date of birth may be known in full, as month/year, or as a year only, and must stay so
+(issue 2). It is stored as the earliest possible day plus a precision; RULES.md H-3 makes that
+day the right one for computations (a year-only birth counts as 1 January).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+PRECISION_DAY = "d"
+PRECISION_MONTH = "m"
+PRECISION_YEAR = "y"
+PRECISION_CHOICES = [
+    (PRECISION_DAY, "Ngày/tháng/năm"),
+    (PRECISION_MONTH, "Tháng/năm"),
+    (PRECISION_YEAR, "Chỉ năm"),
+]
+
+_FULL = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")
+_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
+_MONTH = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")
+_YEAR = re.compile(r"^\s*(\d{4})\s*$")
+
+
+def parse_partial_date(text: str) -> tuple[dt.date, str]:
+    """Parse "dd/mm/yyyy", "yyyy-mm-dd", "mm/yyyy" or "yyyy" into (earliest day, precision)."""
+    try:
+        if m := _FULL.match(text):
+            return dt.date(int(m[3]), int(m[2]), int(m[1])), PRECISION_DAY
+        if m := _ISO.match(text):
+            return dt.date(int(m[1]), int(m[2]), int(m[3])), PRECISION_DAY
+        if m := _MONTH.match(text):
+            return dt.date(int(m[2]), int(m[1]), 1), PRECISION_MONTH
+        if m := _YEAR.match(text):
+            return dt.date(int(m[1]), 1, 1), PRECISION_YEAR
+    except ValueError:
+        pass
+    raise ValidationError(
+        "Ngày không hợp lệ: “%(v)s”. Nhập theo dạng ngày/tháng/năm (15/03/1980), tháng/năm (03/1980) "
+        "hoặc chỉ năm (1980).",
+        params={"v": text},
+        code="invalid_partial_date",
+    )
+
+
+def format_partial_date(value: dt.date | None, precision: str) -> str:
+    """Show a partial date as it was entered."""
+    if value is None:
+        return ""
+    if precision == PRECISION_YEAR:
+        return f"{value.year}"
+    if precision == PRECISION_MONTH:
+        return f"{value.month:02d}/{value.year}"
+    return value.strftime("%d/%m/%Y")
+
+
+def format_date(value: dt.date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def age_at(birth: dt.date, on: dt.date) -> int:
+    """Age in full years on ``on`` (INDICATORS.md: "age counted in full years at the as-of date")."""
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def today() -> dt.date:
+    """Today in Vietnam's time zone."""
+    return timezone.localdate()
+
+
+def parse_as_of(value: str | None) -> dt.date:
+    """The "as of" date of a page: ISO (from a date input) or dd/mm/yyyy; today when empty.
+
+    Raises ValidationError with a Vietnamese message for anything else, which views turn into 400.
+    """
+    if not value:
+        return today()
+    if m := _ISO.match(value):
+        try:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            pass
+    elif m := _FULL.match(value):
+        try:
+            return dt.date(int(m[3]), int(m[2]), int(m[1]))
+        except ValueError:
+            pass
+    raise ValidationError("Ngày xem không hợp lệ: “%(v)s”. Dùng dạng dd/mm/yyyy.", params={"v": value})
+
+
+def in_range(start: dt.date | None, end: dt.date | None, on: dt.date) -> bool:
+    """Whether ``on`` lies in the inclusive range [start, end] (None = open)."""
+    return (start is None or start <= on) and (end is None or on <= end)

@@ -1,0 +1,41 @@
+"""Domain errors: raised by services, turned into a 4xx with a Vietnamese message by views and API."""
+
+from django.core.exceptions import ValidationError
+
+
+class DomainError(Exception):
+    """A business rule refused the operation. ``message`` is Vietnamese and shown to the user."""
+
+    status_code = 400
+    code = "domain_error"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+
+
+class ConflictError(DomainError):
+    """The record changed since the user loaded it (optimistic locking)."""
+
+    status_code = 409
+    code = "conflict"
+
+
+class NotPermitted(DomainError):
+    """The acting user's grants do not cover the record. Views answer 404, like a missing record."""
+
+    status_code = 404
+    code = "not_found"
+
+
+def validation_messages(exc: ValidationError) -> list[str]:
+    """Flatten a Django ValidationError into readable Vietnamese lines."""
+    if hasattr(exc, "error_dict"):
+        lines = []
+        for field_name, errors in exc.message_dict.items():
+            for msg in errors:
+                lines.append(msg if field_name == "__all__" else f"{field_name}: {msg}")
+        return lines
+    return list(exc.messages)

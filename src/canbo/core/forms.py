@@ -1,0 +1,64 @@
+"""Form building blocks shared by the apps."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from canbo.core.dates import format_partial_date, parse_partial_date
+
+
+class DateInput(forms.DateInput):
+    """Native date picker; the browser shows dd/mm/yyyy for the Vietnamese locale."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class PartialDateField(forms.CharField):
+    """A date as dossiers write it: "15/03/1980", "03/1980" or "1980" → (date, precision)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault("help_text", "Ngày/tháng/năm, tháng/năm hoặc chỉ năm.")
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> tuple[dt.date, str] | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        try:
+            return parse_partial_date(text)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages[0]) from exc
+
+    @staticmethod
+    def initial_for(value: dt.date | None, precision: str) -> str:
+        return format_partial_date(value, precision)
+
+
+class ReasonForm(forms.Form):
+    """The reason (lý do, căn cứ) written with every change."""
+
+    reason = forms.CharField(
+        label="Lý do / căn cứ (số quyết định)",
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "Ví dụ: Quyết định số 123/QĐ-UBND ngày 01/02/2025"}),
+    )
+
+
+def apply_date_widgets(form: forms.BaseForm) -> None:
+    """Use the native date picker for every DateField of a model form."""
+    for field in form.fields.values():
+        if isinstance(field, forms.DateField):
+            field.widget = DateInput()
+            field.input_formats = ["%Y-%m-%d", "%d/%m/%Y"]

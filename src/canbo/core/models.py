@@ -1,0 +1,131 @@
+"""Base models shared by every app, and the change log.
+
+The stack is short (STYLE.md convention 2): ``ChangeLoggedModel`` gives timestamps, an optimistic
+lock counter and a JSON snapshot for the change log; ``ScopedModel`` adds the restricted manager
+and declares how a record is reached from a grant's unit subtree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from canbo.core.querysets import RestrictedQuerySet
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if hasattr(value, "name") and hasattr(value, "storage"):  # FieldFile
+        return value.name or None
+    return value
+
+
+class ChangeLoggedModel(models.Model):
+    """A record whose every create, change and delete is written to ``ObjectChange``.
+
+    Writes go through ``canbo.core.services`` (``audited_create``/``audited_update``/
+    ``audited_delete``), never ``.update()`` or raw SQL, so the log cannot be bypassed.
+    ``row_version`` is the optimistic lock: a form carries the version it was loaded with and the
+    service refuses the write if someone else changed the record in between.
+    """
+
+    created = models.DateTimeField("tạo lúc", auto_now_add=True)
+    last_updated = models.DateTimeField("cập nhật lúc", auto_now=True)
+    row_version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
+
+    audit_exclude: ClassVar[tuple[str, ...]] = ("created", "last_updated", "row_version")
+
+    class Meta:
+        abstract = True
+
+    def snapshot(self) -> dict[str, Any]:
+        """The record's own field values as JSON-ready data (foreign keys as ids)."""
+        data: dict[str, Any] = {}
+        for f in self._meta.concrete_fields:
+            if f.name in self.audit_exclude:
+                continue
+            data[f.attname] = _jsonable(f.value_from_object(self))
+        return data
+
+    def audit_person_id(self) -> int | None:
+        """The person whose dossier this record belongs to, so his page shows the change."""
+        person_id = getattr(self, "person_id", None)
+        return int(person_id) if person_id is not None else None
+
+
+class ScopedModel(ChangeLoggedModel):
+    """A change-logged record whose reads are limited by the user's grants.
+
+    ``scope_unit_path`` is the lookup from this model to the path of the unit whose subtree
+    grants cover it; ``scope_person`` the lookup to the person for the "self" role (None when
+    the person role never sees it); ``sensitive`` marks sections shown only to grants that
+    include sensitive data (personal history, family, political standard, assets).
+    """
+
+    scope_unit_path: ClassVar[str] = "person__managing_unit__path"
+    scope_person: ClassVar[str | None] = "person_id"
+    sensitive: ClassVar[bool] = False
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class ObjectChange(models.Model):
+    """One create, change or delete of an audited record: who, when, before, after and why.
+
+    Entries are never edited. ``related_person_id`` is deliberately not a foreign key: the log
+    must outlive the records it describes.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Tạo mới"
+        UPDATE = "update", "Sửa"
+        DELETE = "delete", "Xóa"
+
+    time = models.DateTimeField("thời điểm", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người thực hiện", on_delete=models.SET_NULL, null=True
+    )
+    user_name = models.CharField("tên người thực hiện", max_length=150)
+    request_id = models.UUIDField("mã yêu cầu", db_index=True)
+    source = models.CharField("nguồn", max_length=20)
+    action = models.CharField("thao tác", max_length=10, choices=Action.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.BigIntegerField("mã bản ghi")
+    object_repr = models.CharField("bản ghi", max_length=300)
+    related_person_id = models.BigIntegerField("hồ sơ liên quan", null=True, blank=True, db_index=True)
+    reason = models.CharField("lý do / căn cứ", max_length=500, blank=True)
+    prechange_data = models.JSONField("trước", null=True, blank=True)
+    postchange_data = models.JSONField("sau", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "lịch sử thay đổi"
+        verbose_name_plural = "lịch sử thay đổi"
+        ordering = ["-time", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_repr} ({self.user_name})"
+
+    def record_kind(self) -> str:
+        """The audited model's Vietnamese name, for display."""
+        cls = self.content_type.model_class()
+        return str(cls._meta.verbose_name) if cls else self.content_type.model
+
+    def diff(self) -> list[tuple[str, Any, Any]]:
+        """Changed fields as (field, before, after), for display."""
+        before = self.prechange_data or {}
+        after = self.postchange_data or {}
+        keys = sorted(set(before) | set(after))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]

@@ -1,0 +1,50 @@
+"""The restricted queryset: every scoped read goes through ``.restrict(user, action)``.
+
+A user's grants (a role bound to a unit subtree, or the person role bound to his own dossier)
+become one ``Q``; a record outside them is simply not in the queryset, so views answer 404 for it
+exactly as for a missing record (STYLE.md convention 5).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+VIEW = "view"
+CHANGE = "change"
+
+
+def scope_q(model: Any, user: AbstractBaseUser | AnonymousUser, action: str = VIEW) -> Q | None:
+    """The filter that limits ``model`` to what ``user`` may do; None means no limit."""
+    from canbo.accounts.selectors import active_grants
+
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if getattr(user, "is_superuser", False):
+        return None
+    q = Q(pk__in=[])
+    for grant in active_grants(user):
+        if action == CHANGE and not grant.can_change:
+            continue
+        if grant.is_self:
+            if model.scope_person and grant.person_id:
+                q |= Q(**{model.scope_person: grant.person_id})
+            continue
+        if model.sensitive and not grant.include_sensitive:
+            continue
+        if grant.unit_path and model.scope_unit_path:
+            q |= Q(**{f"{model.scope_unit_path}__startswith": grant.unit_path})
+    return q
+
+
+class RestrictedQuerySet(models.QuerySet):
+    """QuerySet with ``restrict(user, action)``; see ``scope_q``."""
+
+    def restrict(self, user: Any, action: str = VIEW) -> RestrictedQuerySet:
+        q = scope_q(self.model, user, action)
+        return self if q is None else self.filter(q)

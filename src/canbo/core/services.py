@@ -1,0 +1,207 @@
+"""Audited write primitives. Domain services call these; views never do.
+
+Each primitive validates (``full_clean``), writes, and logs inside one transaction, then re-checks
+that the acting user may still reach the record (STYLE.md convention 6), so nobody can create or
+move a record outside his subtree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from canbo.core.context import current_context
+from canbo.core.errors import ConflictError, NotPermitted
+from canbo.core.models import ChangeLoggedModel, ObjectChange
+from canbo.core.querysets import CHANGE, RestrictedQuerySet
+
+M = TypeVar("M", bound=ChangeLoggedModel)
+
+
+def _user_name(user: Any) -> str:
+    if user is None:
+        return "hệ thống"
+    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return full or getattr(user, "username", "hệ thống")
+
+
+def log_change(
+    *,
+    instance: ChangeLoggedModel,
+    action: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    acting_user: Any,
+    reason: str = "",
+) -> ObjectChange:
+    """Write one change-log entry for ``instance`` in the bound request context."""
+    ctx = current_context()
+    return ObjectChange.objects.create(
+        user=acting_user if getattr(acting_user, "pk", None) else None,
+        user_name=_user_name(acting_user),
+        request_id=ctx.request_id,
+        source=ctx.source,
+        action=action,
+        content_type=ContentType.objects.get_for_model(type(instance), for_concrete_model=True),
+        object_id=instance.pk,
+        object_repr=str(instance)[:300],
+        related_person_id=instance.audit_person_id(),
+        reason=(reason or "")[:500],
+        prechange_data=before,
+        postchange_data=after,
+    )
+
+
+def ensure_can_change(instance: models.Model, acting_user: Any) -> None:
+    """Raise NotPermitted unless ``acting_user`` may change ``instance`` (scoped models only).
+
+    ``acting_user=None`` is the system itself (a management command, the generator, a data
+    load), as in ``audited_create``; every user-facing entry point passes ``request.user``.
+    """
+    if acting_user is None:
+        return
+    manager = type(instance)._default_manager
+    qs = manager.all()
+    if (
+        isinstance(qs, RestrictedQuerySet)
+        and not qs.restrict(acting_user, CHANGE).filter(pk=instance.pk).exists()
+    ):
+        raise NotPermitted("Không tìm thấy bản ghi hoặc bạn không có quyền với bản ghi này.")
+
+
+def audited_create(instance: M, *, acting_user: Any, reason: str = "", check_scope: bool = True) -> M:
+    """Validate, save and log a new record; refuse it if it lands outside the user's grants."""
+    with transaction.atomic():
+        instance.full_clean()
+        instance.save()
+        if check_scope:
+            ensure_can_change(instance, acting_user)
+        log_change(
+            instance=instance,
+            action=ObjectChange.Action.CREATE,
+            before=None,
+            after=instance.snapshot(),
+            acting_user=acting_user,
+            reason=reason,
+        )
+    return instance
+
+
+def audited_update(
+    instance: M,
+    *,
+    acting_user: Any,
+    changes: Mapping[str, Any],
+    reason: str = "",
+    expected_version: int | None = None,
+    check_scope: bool = True,
+) -> M:
+    """Apply ``changes``, validate, save and log; refuse a stale edit (optimistic lock).
+
+    The changes are applied to the row as it is in the database (locked for the transaction),
+    not to ``instance``: a caller holding an older copy must not silently revert what others
+    changed in fields it did not touch, nor log those reverts as its own edit. ``instance`` is
+    brought up to date afterwards. A change that changes nothing writes nothing: no log entry,
+    and the version stays, so that nobody else's open form turns stale for nothing.
+    """
+    with transaction.atomic():
+        if check_scope:
+            ensure_can_change(instance, acting_user)
+        current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+        if expected_version is not None and current.row_version != expected_version:
+            raise ConflictError(
+                "Bản ghi đã được người khác sửa sau khi bạn mở. Hãy tải lại trang, xem thay đổi "
+                "của họ rồi nhập lại."
+            )
+        before = current.snapshot()
+        for name, value in changes.items():
+            setattr(current, name, value)
+        current.full_clean()
+        after = current.snapshot()
+        if after != before:
+            current.row_version += 1
+            current.save()
+            if check_scope:
+                ensure_can_change(current, acting_user)
+            log_change(
+                instance=current,
+                action=ObjectChange.Action.UPDATE,
+                before=before,
+                after=after,
+                acting_user=acting_user,
+                reason=reason,
+            )
+        _copy_fields(current, instance, changes)
+    return instance
+
+
+def _copy_fields(source: models.Model, target: models.Model, changes: Mapping[str, Any]) -> None:
+    """Make ``target`` show the saved row ``source``; keep the objects given in ``changes``."""
+    for f in source._meta.concrete_fields:
+        setattr(target, f.attname, getattr(source, f.attname))
+    for name, value in changes.items():
+        setattr(target, name, value)
+
+
+def audited_delete(
+    instance: ChangeLoggedModel,
+    *,
+    acting_user: Any,
+    reason: str = "",
+    expected_version: int | None = None,
+    check_scope: bool = True,
+) -> None:
+    """Log and delete a record (the log keeps its last values)."""
+    with transaction.atomic():
+        if check_scope:
+            ensure_can_change(instance, acting_user)
+        # The version and the last values are read from the locked row, not from the caller's
+        # copy, which may be older than the row it is about to delete.
+        current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+        if expected_version is not None and current.row_version != expected_version:
+            raise ConflictError("Bản ghi đã được người khác sửa sau khi bạn mở. Hãy tải lại trang.")
+        log_change(
+            instance=current,
+            action=ObjectChange.Action.DELETE,
+            before=current.snapshot(),
+            after=None,
+            acting_user=acting_user,
+            reason=reason,
+        )
+        instance.delete()
+
+
+def bulk_log_created(instances: Iterable[ChangeLoggedModel], *, acting_user: Any, reason: str) -> int:
+    """Log creation of records written with ``bulk_create`` by the generator or an import.
+
+    Only those two paths may bulk-write audited models, and they must call this so the log is
+    complete (STYLE.md, "Things to avoid").
+    """
+    ctx = current_context()
+    entries = []
+    ct_cache: dict[type, ContentType] = {}
+    for inst in instances:
+        cls = type(inst)
+        if cls not in ct_cache:
+            ct_cache[cls] = ContentType.objects.get_for_model(cls, for_concrete_model=True)
+        entries.append(
+            ObjectChange(
+                user=acting_user if getattr(acting_user, "pk", None) else None,
+                user_name=_user_name(acting_user),
+                request_id=ctx.request_id,
+                source=ctx.source,
+                action=ObjectChange.Action.CREATE,
+                content_type=ct_cache[cls],
+                object_id=inst.pk,
+                object_repr=str(inst)[:300],
+                related_person_id=inst.audit_person_id(),
+                reason=reason[:500],
+                prechange_data=None,
+                postchange_data=inst.snapshot(),
+            )
+        )
+    ObjectChange.objects.bulk_create(entries, batch_size=2000)
+    return len(entries)

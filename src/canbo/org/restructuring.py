@@ -1,0 +1,344 @@
+"""Restructuring operations: rename, merge, split, dissolve (C2).
+
+They never edit the past. A unit that ends gets ``valid_to`` = the day before the operation;
+its open tenures and memberships are closed that same day; when the operation says so, the people
+are carried to the successor with a new tenure from the operation date, and their dossiers move
+with them. A lineage row links predecessor and successor, so any past date still shows the
+structure that existed then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from canbo.careers.models import BodyMembership, Tenure, TenureKind
+from canbo.core.errors import DomainError
+from canbo.core.services import audited_create, audited_update, ensure_can_change
+from canbo.org.choices import LineageEvent
+from canbo.org.models import Unit, UnitFormerName, UnitLineage
+from canbo.org.services import unit_create
+
+DAY = dt.timedelta(days=1)
+
+
+def _check_open(unit: Unit, on: dt.date) -> None:
+    if not unit.in_force_on(on):
+        raise DomainError(f"Đơn vị “{unit}” không còn hiệu lực vào ngày {on:%d/%m/%Y}.")
+    if unit.valid_from and unit.valid_from >= on:
+        raise DomainError(
+            f"Đơn vị “{unit}” bắt đầu hiệu lực từ {unit.valid_from:%d/%m/%Y}; ngày sắp xếp phải sau đó."
+        )
+
+
+def _open_children(unit: Unit, on: dt.date) -> list[Unit]:
+    return [c for c in Unit.objects.get_children(unit) if c.valid_to is None or c.valid_to >= on]
+
+
+def _running_on(qs: Any, on: dt.date) -> list[Any]:
+    """Tenures or memberships of ``qs`` still running on ``on``; refuse any that start later.
+
+    A record that ends on or after ``on`` is running as much as an open one: leaving it would
+    keep someone in a unit after its last day. One that starts on or after ``on`` cannot be
+    closed the day before, so the operation is refused until it is corrected.
+    """
+    running = list(qs.filter(Q(end_date__isnull=True) | Q(end_date__gte=on)).select_related("person"))
+    for rec in running:
+        if rec.start_date >= on:
+            raise DomainError(
+                f"“{rec.person}” có “{rec}” bắt đầu từ {rec.start_date:%d/%m/%Y}, không trước ngày sắp xếp "
+                f"{on:%d/%m/%Y}; hãy sửa bản ghi đó trước."
+            )
+    return running
+
+
+def _close_tenures(
+    unit: Unit,
+    *,
+    on: dt.date,
+    acting_user: Any,
+    reason: str,
+    carry: Callable[[int], Unit | None],
+) -> int:
+    """Close the tenures and memberships at ``unit`` the day before ``on``; carry each person
+    that ``carry(person_id)`` maps to a unit with a new tenure there from ``on``.
+
+    Returns the number of tenures carried.
+    """
+    last_day = on - DAY
+    carried = 0
+    tenures = _running_on(Tenure.objects.filter(unit=unit).select_related("title"), on)
+    memberships = _running_on(BodyMembership.objects.filter(body=unit), on)
+    for tenure in tenures:
+        audited_update(
+            tenure,
+            acting_user=acting_user,
+            changes={"end_date": last_day, "end_reason": reason[:200]},
+            reason=reason,
+            check_scope=False,
+        )
+        target = carry(tenure.person_id)
+        if target is not None:
+            audited_create(
+                Tenure(
+                    person=tenure.person,
+                    unit=target,
+                    title=tenure.title,
+                    kind=TenureKind.CARRIED,
+                    is_primary=tenure.is_primary,
+                    start_date=on,
+                ),
+                acting_user=acting_user,
+                reason=reason,
+                check_scope=False,
+            )
+            carried += 1
+    for membership in memberships:
+        audited_update(
+            membership,
+            acting_user=acting_user,
+            changes={"end_date": last_day},
+            reason=reason,
+            check_scope=False,
+        )
+    return carried
+
+
+def _close_unit(
+    unit: Unit,
+    *,
+    on: dt.date,
+    acting_user: Any,
+    reason: str,
+    carry_to: Unit | None,
+) -> int:
+    """End ``unit`` the day before ``on``; close its open tenures and memberships; carry people.
+
+    Returns the number of people carried.
+    """
+    carried = _close_tenures(unit, on=on, acting_user=acting_user, reason=reason, carry=lambda _pid: carry_to)
+    if carry_to is not None:
+        for person in unit.dossiers.all():
+            audited_update(
+                person,
+                acting_user=acting_user,
+                changes={"managing_unit": carry_to},
+                reason=reason,
+                check_scope=False,
+            )
+    audited_update(
+        unit, acting_user=acting_user, changes={"valid_to": on - DAY}, reason=reason, check_scope=False
+    )
+    return carried
+
+
+def unit_rename(*, acting_user: Any, unit: Unit, new_name: str, on: dt.date, basis: str = "") -> Unit:
+    """Rename ``unit`` from ``on``; the former name stays valid for earlier dates."""
+    new_name = " ".join(new_name.split())
+    if not new_name:
+        raise DomainError("Tên mới không được để trống.")
+    with transaction.atomic():
+        ensure_can_change(unit, acting_user)
+        _check_open(unit, on)
+        if new_name == unit.name:
+            raise DomainError("Tên mới trùng tên hiện tại.")
+        last = unit.former_names.order_by("-valid_to").first()
+        since = last.valid_to + DAY if last else unit.valid_from
+        if since is None:
+            since = dt.date(1945, 9, 2)
+        if since >= on:
+            raise DomainError("Ngày đổi tên phải sau lần đổi tên trước.")
+        reason = basis or "Đổi tên đơn vị"
+        audited_create(
+            UnitFormerName(unit=unit, name=unit.name, valid_from=since, valid_to=on - DAY, basis=basis),
+            acting_user=acting_user,
+            reason=reason,
+            check_scope=False,
+        )
+        return audited_update(unit, acting_user=acting_user, changes={"name": new_name}, reason=reason)
+
+
+def unit_merge(
+    *,
+    acting_user: Any,
+    sources: Sequence[Unit],
+    on: dt.date,
+    into: Unit | None = None,
+    parent: Unit | None = None,
+    new_unit: dict[str, Any] | None = None,
+    carry_people: bool = True,
+    basis: str = "",
+) -> Unit:
+    """Merge ``sources`` into ``into`` (sáp nhập) or into a new unit under ``parent`` (hợp nhất).
+
+    Each source must have no open sub-unit on ``on``: sub-units are arranged first (merged,
+    moved by their own operation or dissolved), so that no unit is left under a closed parent.
+    """
+    if not sources:
+        raise DomainError("Hãy chọn ít nhất một đơn vị để sáp nhập.")
+    if (into is None) == (new_unit is None):
+        raise DomainError("Chọn một đơn vị tiếp nhận, hoặc khai báo đơn vị mới – không cả hai.")
+    reason = basis or "Sáp nhập, hợp nhất đơn vị"
+    if len({src.pk for src in sources}) != len(sources):
+        raise DomainError("Một đơn vị được chọn hai lần trong danh sách sáp nhập.")
+    with transaction.atomic():
+        for src in sources:
+            ensure_can_change(src, acting_user)
+            _check_open(src, on)
+            if parent is not None and into is None and parent.path.startswith(src.path):
+                raise DomainError(f"Đơn vị mới không thể đặt trong “{src}”, đơn vị sắp bị sáp nhập.")
+            if into is not None and src.pk == into.pk:
+                raise DomainError("Đơn vị tiếp nhận không thể đồng thời là đơn vị bị sáp nhập.")
+            if into is not None and into.path.startswith(src.path):
+                raise DomainError(
+                    f"Đơn vị tiếp nhận nằm trong “{src}”; không thể sáp nhập vào chính cấp dưới."
+                )
+            children = _open_children(src, on)
+            if children:
+                names = ", ".join(c.name for c in children[:5])
+                raise DomainError(
+                    f"Đơn vị “{src}” còn {len(children)} đơn vị trực thuộc đang hoạt động ({names}); "
+                    "hãy sắp xếp các đơn vị trực thuộc trước."
+                )
+        if into is not None:
+            ensure_can_change(into, acting_user)
+            if not into.in_force_on(on):
+                raise DomainError(f"Đơn vị tiếp nhận “{into}” không có hiệu lực vào ngày {on:%d/%m/%Y}.")
+            target = into
+        else:
+            assert new_unit is not None
+            target = unit_create(
+                acting_user=acting_user, parent=parent, reason=reason, **{**new_unit, "valid_from": on}
+            )
+        for src in sources:
+            _close_unit(
+                src, on=on, acting_user=acting_user, reason=reason, carry_to=target if carry_people else None
+            )
+            audited_create(
+                UnitLineage(
+                    predecessor=src, successor=target, event=LineageEvent.MERGE, event_date=on, basis=basis
+                ),
+                acting_user=acting_user,
+                reason=reason,
+                check_scope=False,
+            )
+        return target
+
+
+def unit_split(
+    *,
+    acting_user: Any,
+    source: Unit,
+    on: dt.date,
+    parts: Sequence[dict[str, Any]],
+    parent: Unit | None = None,
+    people_to: dict[int, int] | None = None,
+    basis: str = "",
+) -> list[Unit]:
+    """Split ``source`` into new units (``parts``: their fields) under ``parent`` (default: the
+    source's parent). ``people_to`` maps a person id to the index of the part that takes him;
+    people not mapped have their tenures closed and keep their dossier at the source."""
+    if len(parts) < 2:
+        raise DomainError("Chia tách phải tạo ra ít nhất hai đơn vị.")
+    reason = basis or "Chia tách đơn vị"
+    people_to = people_to or {}
+    with transaction.atomic():
+        ensure_can_change(source, acting_user)
+        _check_open(source, on)
+        children = _open_children(source, on)
+        if children:
+            raise DomainError(
+                f"Đơn vị “{source}” còn đơn vị trực thuộc đang hoạt động; hãy sắp xếp chúng trước."
+            )
+        if any(i < 0 or i >= len(parts) for i in people_to.values()):
+            raise DomainError("Chỉ số đơn vị nhận người không hợp lệ.")
+        the_parent = parent if parent is not None else Unit.objects.get_parent(source)
+        if the_parent is not None and the_parent.path.startswith(source.path):
+            raise DomainError(f"Đơn vị mới không thể đặt trong “{source}”, đơn vị bị chia tách.")
+        new_units = [
+            unit_create(acting_user=acting_user, parent=the_parent, reason=reason, **{**p, "valid_from": on})
+            for p in parts
+        ]
+        last_day = on - DAY
+
+        def carry(person_id: int) -> Unit | None:
+            idx = people_to.get(person_id)
+            return new_units[idx] if idx is not None else None
+
+        _close_tenures(source, on=on, acting_user=acting_user, reason=reason, carry=carry)
+        for person in source.dossiers.all():
+            target = carry(person.pk)
+            if target is not None:
+                audited_update(
+                    person,
+                    acting_user=acting_user,
+                    changes={"managing_unit": target},
+                    reason=reason,
+                    check_scope=False,
+                )
+        audited_update(
+            source, acting_user=acting_user, changes={"valid_to": last_day}, reason=reason, check_scope=False
+        )
+        for nu in new_units:
+            audited_create(
+                UnitLineage(
+                    predecessor=source, successor=nu, event=LineageEvent.SPLIT, event_date=on, basis=basis
+                ),
+                acting_user=acting_user,
+                reason=reason,
+                check_scope=False,
+            )
+        return new_units
+
+
+def unit_dissolve(
+    *,
+    acting_user: Any,
+    unit: Unit,
+    on: dt.date,
+    successor: Unit | None = None,
+    carry_people: bool = False,
+    basis: str = "",
+) -> list[Unit]:
+    """Dissolve ``unit`` and every sub-unit still open on ``on`` (giải thể).
+
+    With ``successor`` (the unit that takes over its tasks), lineage is recorded and, if
+    ``carry_people``, the people of the dissolved units are carried there. Returns the units closed.
+    """
+    reason = basis or "Giải thể đơn vị"
+    if carry_people and successor is None:
+        raise DomainError("Muốn chuyển người sang đơn vị khác thì phải chọn đơn vị kế thừa.")
+    with transaction.atomic():
+        ensure_can_change(unit, acting_user)
+        _check_open(unit, on)
+        if successor is not None:
+            if successor.path.startswith(unit.path):
+                raise DomainError("Đơn vị kế thừa không thể nằm trong đơn vị bị giải thể.")
+            if not successor.in_force_on(on):
+                raise DomainError(f"Đơn vị kế thừa “{successor}” không có hiệu lực vào ngày {on:%d/%m/%Y}.")
+        closed: list[Unit] = []
+        # Deepest first, so a parent never ends while a child is still open.
+        subtree = [u for u in Unit.objects.subtree_of(unit) if u.valid_to is None or u.valid_to >= on]
+        for u in sorted(subtree, key=lambda x: -x.depth):
+            _close_unit(
+                u, on=on, acting_user=acting_user, reason=reason, carry_to=successor if carry_people else None
+            )
+            closed.append(u)
+        if successor is not None:
+            audited_create(
+                UnitLineage(
+                    predecessor=unit,
+                    successor=successor,
+                    event=LineageEvent.DISSOLVE,
+                    event_date=on,
+                    basis=basis,
+                ),
+                acting_user=acting_user,
+                reason=reason,
+                check_scope=False,
+            )
+        return closed

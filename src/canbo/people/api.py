@@ -1,0 +1,251 @@
+"""API of the dossier: persons and every registered section, with the pages' permissions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from canbo.accounts.selectors import sees_sensitive_of
+from canbo.careers.models import Tenure, on_date_q
+from canbo.core.api_base import RestrictedViewSetMixin
+from canbo.core.dates import format_partial_date, parse_partial_date
+from canbo.core.querysets import CHANGE
+from canbo.org.models import Unit
+from canbo.people import selectors, services
+from canbo.people.forms import PERSON_FIELDS
+from canbo.people.models import Ethnicity, Person, Religion
+from canbo.people.sections import SECTIONS, SectionSpec
+
+
+class TenureBriefSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="title.name")
+    unit = serializers.CharField(source="unit.name")
+
+    class Meta:
+        model = Tenure
+        fields = ("id", "title", "unit", "kind", "is_primary", "start_date", "end_date")
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    """A person as read: identity, dossier unit and the posts held on the as-of date."""
+
+    birth = serializers.SerializerMethodField()
+    ethnicity = serializers.CharField(source="ethnicity.name")
+    religion = serializers.CharField(source="religion.name")
+    managing_unit_name = serializers.CharField(source="managing_unit.name")
+    posts_on_date = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Person
+        fields = (
+            "id", "personal_id", "full_name", "other_names", "sex", "birth", "birth_date", "birth_precision",
+            "ethnicity", "religion", "category", "managing_unit", "managing_unit_name", "is_synthetic",
+            "row_version", "posts_on_date",
+        )  # fmt: skip
+
+    def get_birth(self, obj: Person) -> str:
+        return format_partial_date(obj.birth_date, obj.birth_precision)
+
+    def get_posts_on_date(self, obj: Person) -> list[dict[str, Any]]:
+        tenures = getattr(obj, "tenures_on_day", None)
+        if tenures is None:
+            tenures = Tenure.objects.filter(on_date_q(self.context["as_of"]), person=obj).select_related(
+                "title", "unit"
+            )
+        return TenureBriefSerializer(tenures, many=True).data  # type: ignore[return-value]
+
+
+class PersonWriteSerializer(serializers.ModelSerializer):
+    """Input of create/update. ``birth`` as written ("15/03/1980", "03/1980", "1980");
+    ethnicity and religion by code; ``reason`` goes to the change log; ``row_version`` guards
+    against overwriting someone else's change."""
+
+    birth = serializers.CharField(write_only=True)
+    ethnicity = serializers.SlugRelatedField(slug_field="code", queryset=Ethnicity.objects.all())
+    religion = serializers.SlugRelatedField(slug_field="code", queryset=Religion.objects.all())
+    managing_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
+    reason = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=500)
+    row_version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = Person
+        fields = (*PERSON_FIELDS, "birth", "reason", "row_version")
+
+    def validate_birth(self, value: str) -> tuple[Any, str]:
+        try:
+            return parse_partial_date(value)
+        except ValidationError as exc:
+            raise serializers.ValidationError(exc.messages[0]) from exc
+
+    def validate_managing_unit(self, value: Unit) -> Unit:
+        if not Unit.objects.restrict(self.context["request"].user, CHANGE).filter(pk=value.pk).exists():
+            raise serializers.ValidationError("Không tìm thấy đơn vị hoặc bạn không có quyền với đơn vị này.")
+        return value
+
+    def to_changes(self) -> tuple[dict[str, Any], str, int | None]:
+        data = dict(self.validated_data)
+        reason = data.pop("reason", "")
+        version = data.pop("row_version", None)
+        birth = data.pop("birth", None)
+        if birth:
+            data["birth_date"], data["birth_precision"] = birth
+        return data, reason, version
+
+
+class PersonViewSet(
+    RestrictedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Persons within the user's grants. ``?q=`` searches names without accents or a personal
+    id; ``?don_vi=`` limits to a unit subtree; ``?ngay=`` reads posts as of a date."""
+
+    queryset = Person.objects.all()
+    serializer_class = PersonSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> Any:
+        if self.action == "list":
+            unit = None
+            unit_id = self.request.query_params.get("don_vi")
+            if unit_id:
+                unit = (
+                    Unit.objects.restrict(self.request.user)
+                    .filter(pk=int(unit_id) if unit_id.isdigit() else 0)
+                    .first()
+                )
+                if unit is None:
+                    raise Http404
+            return selectors.person_list(
+                self.request.user, unit=unit, query=self.request.query_params.get("q", ""), day=self.as_of()
+            )
+        return super().get_queryset().select_related("ethnicity", "religion", "managing_unit")
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "as_of": self.as_of()}
+
+    def get_serializer_class(self) -> Any:
+        return (
+            PersonWriteSerializer
+            if self.action in ("create", "partial_update", "update")
+            else PersonSerializer
+        )
+
+    @extend_schema(request=PersonWriteSerializer, responses=PersonSerializer)
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        ser = PersonWriteSerializer(data=request.data, context=self.get_serializer_context())
+        ser.is_valid(raise_exception=True)
+        data, reason, _ = ser.to_changes()
+        person = services.person_create(acting_user=request.user, reason=reason, **data)
+        return Response(PersonSerializer(person, context=self.get_serializer_context()).data, status=201)
+
+    @extend_schema(request=PersonWriteSerializer, responses=PersonSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        person = self.get_object()
+        ser = PersonWriteSerializer(
+            person, data=request.data, partial=True, context=self.get_serializer_context()
+        )
+        ser.is_valid(raise_exception=True)
+        changes, reason, version = ser.to_changes()
+        person = services.person_update(
+            acting_user=request.user, person=person, changes=changes, reason=reason, expected_version=version
+        )
+        return Response(PersonSerializer(person, context=self.get_serializer_context()).data)
+
+
+def _section_serializer(spec: SectionSpec) -> type[serializers.ModelSerializer]:
+    meta = type("Meta", (), {"model": spec.model, "fields": ("id", *spec.form_fields, "row_version"),
+                             "read_only_fields": ("id", "row_version")})  # fmt: skip
+    if spec.partial_dates:
+        extra = tuple(f"{p}_{s}" for p in spec.partial_dates for s in ("date", "precision"))
+        meta.fields = (*meta.fields, *extra)  # type: ignore[attr-defined]
+    attrs: dict[str, Any] = {
+        "Meta": meta,
+        "reason": serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=500),
+    }
+    return type(f"{spec.model.__name__}Serializer", (serializers.ModelSerializer,), attrs)
+
+
+def _section_viewset(spec: SectionSpec) -> type[viewsets.GenericViewSet]:
+    serializer_class = _section_serializer(spec)
+
+    class SectionViewSet(
+        mixins.ListModelMixin,
+        mixins.RetrieveModelMixin,
+        mixins.CreateModelMixin,
+        mixins.UpdateModelMixin,
+        mixins.DestroyModelMixin,
+        viewsets.GenericViewSet,
+    ):
+        http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+        queryset = spec.model._default_manager.all()
+
+        def get_serializer_class(self) -> Any:
+            return serializer_class
+
+        def person(self, action: str) -> Person:
+            try:
+                person = selectors.person_get(self.request.user, int(self.kwargs["person_pk"]), action)
+            except (Person.DoesNotExist, ValueError) as exc:
+                raise Http404 from exc
+            if spec.sensitive and not sees_sensitive_of(self.request.user, person):
+                raise Http404
+            return person
+
+        def get_queryset(self) -> Any:
+            write = self.request.method not in ("GET", "HEAD", "OPTIONS")
+            person = self.person(CHANGE if write else "view")
+            qs = spec.model._default_manager.restrict(self.request.user, CHANGE if write else "view")
+            return spec.rows(qs.filter(person=person), None)
+
+        def perform_create(self, serializer: Any) -> None:
+            data = dict(serializer.validated_data)
+            reason = data.pop("reason", "")
+            if spec.upload:
+                raise serializers.ValidationError({"detail": "Tải tệp đính kèm qua giao diện web."})
+            serializer.instance = services.section_create(
+                acting_user=self.request.user,
+                person=self.person(CHANGE),
+                instance=spec.model(**data),
+                reason=reason,
+            )
+
+        def perform_update(self, serializer: Any) -> None:
+            data = dict(serializer.validated_data)
+            reason = data.pop("reason", "")
+            version = self.request.data.get("row_version") if hasattr(self.request.data, "get") else None
+            serializer.instance = services.section_update(
+                acting_user=self.request.user,
+                instance=spec.model._default_manager.get(pk=serializer.instance.pk),
+                changes=data,
+                reason=reason,
+                expected_version=int(version)
+                if isinstance(version, int | str) and str(version).isdigit()
+                else None,
+            )
+
+        def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+            instance = self.get_object()
+            reason = request.query_params.get("ly_do", "") or (
+                request.data.get("reason", "") if hasattr(request.data, "get") else ""
+            )
+            with transaction.atomic():
+                services.section_delete(acting_user=request.user, instance=instance, reason=str(reason))
+            return Response(status=status.HTTP_204_NO_CONTENT)
+
+    SectionViewSet.__name__ = f"{spec.model.__name__}ViewSet"
+    SectionViewSet.__doc__ = f"Mục hồ sơ: {spec.title}."
+    return SectionViewSet
+
+
+SECTION_VIEWSETS = [(spec, _section_viewset(spec)) for spec in SECTIONS]

@@ -1,0 +1,134 @@
+"""Forms of the dossier: the person's identity and the generic section forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms import modelform_factory
+
+from canbo.core.forms import PartialDateField, apply_date_widgets
+from canbo.core.querysets import CHANGE
+from canbo.org.choices import UnitKind
+from canbo.org.models import AdminArea, Title, Unit
+from canbo.people.choices import QUALIFICATION_LEVELS, QualificationKind
+from canbo.people.models import Person
+from canbo.people.sections import SectionSpec
+
+PERSON_FIELDS = (
+    "personal_id", "full_name", "other_names", "sex", "ethnicity", "religion", "birth_place",
+    "birth_place_text", "home_town", "home_town_text", "residence", "residence_text", "current_address",
+    "category", "managing_unit", "dossier_number", "national_db_id", "social_origin", "occupation_before",
+    "general_education", "recruitment_date", "recruiting_agency", "revolution_date", "job_position",
+    "grade_name", "grade_code", "salary_step", "salary_coefficient", "position_allowance",
+    "enlistment_date", "discharge_date", "military_rank", "honorary_title", "strengths", "policy_status",
+    "left_service_date", "left_service_reason",
+)  # fmt: skip
+
+
+class AreaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        parent = f", {obj.parent.name}" if obj.parent_id else ""
+        period = " (trước 01/7/2025)" if obj.valid_to else ""
+        return f"{obj.name}{parent}{period}"
+
+
+def _area_field(label: str) -> AreaChoiceField:
+    return AreaChoiceField(
+        label=label,
+        queryset=AdminArea.objects.select_related("parent").order_by("dataset", "level", "name"),
+        required=False,
+    )
+
+
+class PersonForm(forms.ModelForm):
+    """Identity and service fields; the date of birth keeps its precision."""
+
+    birth = PartialDateField(label="Ngày sinh", required=True)
+    reason = forms.CharField(label="Lý do / căn cứ", max_length=500, required=False)
+    row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Person
+        fields = PERSON_FIELDS
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        apply_date_widgets(self)
+        for name, label in (
+            ("birth_place", "Nơi sinh"),
+            ("home_town", "Quê quán"),
+            ("residence", "Nơi thường trú"),
+        ):
+            self.fields[name] = _area_field(label)
+        self.fields["managing_unit"].queryset = Unit.objects.restrict(user, CHANGE).filter(  # type: ignore[attr-defined]
+            valid_to__isnull=True
+        )
+        if self.instance.pk:
+            self.fields["birth"].initial = PartialDateField.initial_for(
+                self.instance.birth_date, self.instance.birth_precision
+            )
+            self.fields["row_version"].initial = self.instance.row_version
+        self.order_fields(["personal_id", "full_name", "other_names", "sex", "birth"])
+
+    def changes(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in PERSON_FIELDS if name in self.cleaned_data}
+        birth = self.cleaned_data.get("birth")
+        if birth:
+            data["birth_date"], data["birth_precision"] = birth
+        return data
+
+
+def section_form_class(spec: SectionSpec) -> Any:
+    """A model form for one section, with date pickers, partial dates and scoped choices."""
+    base = modelform_factory(spec.model, fields=spec.form_fields)
+
+    class SectionForm(base):  # type: ignore[misc, valid-type]
+        reason = forms.CharField(label="Lý do / căn cứ", max_length=500, required=False)
+        row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+        upload = forms.FileField(label="Tệp (PDF, JPEG, PNG)", required=spec.upload) if spec.upload else None
+
+        def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            if not spec.upload:
+                self.fields.pop("upload", None)
+            apply_date_widgets(self)
+            for prefix in spec.partial_dates:
+                label = "Từ (tháng/năm)" if prefix == "start" else "Đến (tháng/năm)"
+                self.fields[f"{prefix}_partial"] = PartialDateField(label=label, required=prefix == "start")
+                if self.instance.pk:
+                    self.fields[f"{prefix}_partial"].initial = PartialDateField.initial_for(
+                        getattr(self.instance, f"{prefix}_date"),
+                        getattr(self.instance, f"{prefix}_precision"),
+                    )
+            if "unit" in self.fields:
+                self.fields["unit"].queryset = Unit.objects.restrict(user, CHANGE).order_by("path")
+            if "body" in self.fields:
+                self.fields["body"].queryset = Unit.objects.filter(
+                    kind__in=[UnitKind.PARTY_COMMITTEE, UnitKind.PEOPLES_COUNCIL, UnitKind.FRONT]
+                ).order_by("path")
+            if "title" in self.fields:
+                self.fields["title"].queryset = Title.objects.order_by("-rank", "name")
+            if "level" in self.fields:
+                self.fields["level"] = forms.ChoiceField(
+                    label="Trình độ",
+                    choices=[("", "---------")]
+                    + [
+                        (str(QualificationKind(kind).label), [(code, label) for code, label, _ in levels])
+                        for kind, levels in QUALIFICATION_LEVELS.items()
+                    ],
+                )
+            if self.instance.pk:
+                self.fields["row_version"].initial = self.instance.row_version
+            order = [f"{p}_partial" for p in spec.partial_dates] + list(spec.form_fields)
+            self.order_fields(order)
+
+        def section_values(self) -> dict[str, Any]:
+            data = {name: self.cleaned_data[name] for name in spec.form_fields if name in self.cleaned_data}
+            for prefix in spec.partial_dates:
+                value = self.cleaned_data.get(f"{prefix}_partial")
+                data[f"{prefix}_date"], data[f"{prefix}_precision"] = value if value else (None, "m")
+            return data
+
+    SectionForm.__name__ = f"{spec.model.__name__}Form"
+    return SectionForm

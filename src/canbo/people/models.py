@@ -1,0 +1,410 @@
+"""The person and the sections of his dossier (C1).
+
+The person carries the identity fields of the national database's group 1 and of the 2C résumé
+(items 1–8 and the service fields); every dated part of the dossier is its own record in a
+section model, so that it can be listed, changed and audited on its own and read "as of" a date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+
+from canbo.core.dates import PRECISION_CHOICES, PRECISION_DAY, age_at, format_partial_date
+from canbo.core.models import ScopedModel
+from canbo.org.models import AdminArea, Unit
+from canbo.people.choices import (
+    AssetDeclarationKind,
+    AttachmentKind,
+    Category,
+    HealthStatus,
+    PersonalHistoryKind,
+    QualificationKind,
+    Relation,
+    Sex,
+    StudyMode,
+    level_label,
+    level_rank,
+)
+from canbo.people.validators import personal_id_conflicts, validate_personal_id
+
+
+class Ethnicity(models.Model):
+    """One of the 54 ethnic groups (GSO code list)."""
+
+    code = models.CharField("mã", max_length=2, unique=True)
+    name = models.CharField("tên dân tộc", max_length=50)
+
+    class Meta:
+        verbose_name = "dân tộc"
+        verbose_name_plural = "dân tộc"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_minority(self) -> bool:
+        return self.code != "01"
+
+
+class Religion(models.Model):
+    """A religion; "Không" is a value of its own (2C: never left blank)."""
+
+    code = models.CharField("mã", max_length=3, unique=True)
+    name = models.CharField("tên tôn giáo", max_length=80)
+
+    class Meta:
+        verbose_name = "tôn giáo"
+        verbose_name_plural = "tôn giáo"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(ScopedModel):
+    """A cadre, civil servant, public employee or elected deputy; his dossier's root.
+
+    The personal identification number is the natural key (RULES.md N-3). The date of birth is
+    stored as its earliest possible day plus a precision, so "1975" stays "1975" on every page
+    while computations treat it as 1/1/1975 (RULES.md H-3). ``managing_unit`` is the unit that
+    keeps the dossier; grants on its subtree cover the person.
+    """
+
+    personal_id = models.CharField(
+        "số định danh cá nhân", max_length=12, unique=True, validators=[validate_personal_id]
+    )
+    dossier_number = models.CharField("số hiệu hồ sơ", max_length=40, blank=True)
+    national_db_id = models.CharField("mã hồ sơ CSDL quốc gia", max_length=40, blank=True)
+
+    full_name = models.CharField("họ và tên khai sinh", max_length=150)
+    family_name = models.CharField("họ", max_length=50, editable=False)
+    middle_name = models.CharField("tên đệm", max_length=80, editable=False, blank=True)
+    given_name = models.CharField("tên", max_length=50, editable=False)
+    search_name = models.CharField("tên không dấu", max_length=150, editable=False, db_index=True)
+    other_names = models.CharField("tên gọi khác", max_length=150, blank=True)
+    sex = models.CharField("giới tính", max_length=3, choices=Sex.choices)
+    birth_date = models.DateField("ngày sinh")
+    birth_precision = models.CharField(
+        "độ chính xác ngày sinh", max_length=1, choices=PRECISION_CHOICES, default=PRECISION_DAY
+    )
+
+    birth_place = models.ForeignKey(
+        AdminArea, verbose_name="nơi sinh", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    birth_place_text = models.CharField("nơi sinh (ghi đầy đủ)", max_length=255, blank=True)
+    home_town = models.ForeignKey(
+        AdminArea, verbose_name="quê quán", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    home_town_text = models.CharField("quê quán (ghi đầy đủ)", max_length=255, blank=True)
+    residence = models.ForeignKey(
+        AdminArea,
+        verbose_name="nơi thường trú",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    residence_text = models.CharField("địa chỉ thường trú", max_length=255, blank=True)
+    current_address = models.CharField("nơi ở hiện nay", max_length=255, blank=True)
+    ethnicity = models.ForeignKey(Ethnicity, verbose_name="dân tộc", on_delete=models.PROTECT)
+    religion = models.ForeignKey(Religion, verbose_name="tôn giáo", on_delete=models.PROTECT)
+    social_origin = models.CharField("thành phần gia đình xuất thân", max_length=100, blank=True)
+    occupation_before = models.CharField("nghề nghiệp khi được tuyển dụng", max_length=150, blank=True)
+    general_education = models.CharField(
+        "giáo dục phổ thông",
+        max_length=5,
+        blank=True,
+        validators=[RegexValidator(r"^\d{1,2}/\d{1,2}$", "Ghi theo dạng 12/12 hoặc 10/10.")],
+    )
+
+    category = models.CharField("đối tượng", max_length=20, choices=Category.choices)
+    managing_unit = models.ForeignKey(
+        Unit, verbose_name="đơn vị quản lý hồ sơ", on_delete=models.PROTECT, related_name="dossiers"
+    )
+    recruitment_date = models.DateField("ngày tuyển dụng", null=True, blank=True)
+    recruiting_agency = models.CharField("cơ quan tuyển dụng", max_length=200, blank=True)
+    revolution_date = models.DateField("ngày tham gia cách mạng", null=True, blank=True)
+    job_position = models.CharField("vị trí việc làm", max_length=200, blank=True)
+    grade_name = models.CharField("ngạch/chức danh nghề nghiệp", max_length=100, blank=True)
+    grade_code = models.CharField("mã ngạch", max_length=20, blank=True)
+    salary_step = models.PositiveSmallIntegerField("bậc lương", null=True, blank=True)
+    salary_coefficient = models.DecimalField(
+        "hệ số lương", max_digits=4, decimal_places=2, null=True, blank=True
+    )
+    position_allowance = models.DecimalField(
+        "phụ cấp chức vụ", max_digits=4, decimal_places=2, null=True, blank=True
+    )
+    enlistment_date = models.DateField("ngày nhập ngũ", null=True, blank=True)
+    discharge_date = models.DateField("ngày xuất ngũ", null=True, blank=True)
+    military_rank = models.CharField("quân hàm cao nhất", max_length=50, blank=True)
+    honorary_title = models.CharField("danh hiệu được phong tặng", max_length=150, blank=True)
+    strengths = models.CharField("sở trường công tác", max_length=255, blank=True)
+    policy_status = models.CharField("thương binh, gia đình chính sách", max_length=150, blank=True)
+    left_service_date = models.DateField("ngày thôi công tác", null=True, blank=True)
+    left_service_reason = models.CharField("lý do thôi công tác", max_length=200, blank=True)
+    is_synthetic = models.BooleanField("dữ liệu mẫu (tổng hợp)", default=False, editable=False)
+
+    scope_unit_path: ClassVar[str] = "managing_unit__path"
+    scope_person: ClassVar[str | None] = "pk"
+
+    class Meta:
+        verbose_name = "cán bộ"
+        verbose_name_plural = "cán bộ"
+        ordering = ["given_name", "middle_name", "family_name", "id"]
+        indexes = [models.Index(fields=["given_name", "middle_name", "family_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def audit_person_id(self) -> int | None:
+        return self.pk
+
+    @property
+    def birth_display(self) -> str:
+        return format_partial_date(self.birth_date, self.birth_precision)
+
+    def age_on(self, day: dt.date) -> int:
+        return age_at(self.birth_date, day)
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        if self.birth_date and self.birth_date.year < 1900:
+            errors["birth_date"] = "Năm sinh không hợp lý (trước 1900)."
+        if self.birth_date and self.birth_date > dt.date.today():
+            errors["birth_date"] = "Ngày sinh không thể ở tương lai."
+        pid = self.personal_id
+        if pid and pid.isascii() and pid.isdigit() and len(pid) == 12 and self.birth_date:
+            msg = personal_id_conflicts(self.personal_id, sex=self.sex, birth=self.birth_date)
+            if msg:
+                errors["personal_id"] = msg
+        if self.discharge_date and self.enlistment_date and self.discharge_date < self.enlistment_date:
+            errors["discharge_date"] = "Ngày xuất ngũ phải sau ngày nhập ngũ."
+        if errors:
+            raise ValidationError(errors)
+
+
+class PersonSection(ScopedModel):
+    """Base of every dossier section: belongs to one person, scoped through him."""
+
+    person = models.ForeignKey(Person, verbose_name="cán bộ", on_delete=models.CASCADE)
+
+    class Meta:
+        abstract = True
+
+
+def _check_order(start: dt.date | None, end: dt.date | None, field: str = "end_date") -> None:
+    if start and end and end < start:
+        raise ValidationError({field: "Ngày kết thúc phải sau ngày bắt đầu."})
+
+
+class Qualification(PersonSection):
+    """A qualification: professional, political theory, state management, foreign language, IT,
+    ethnic-minority language, defence or other training; with level, field, institution, mode
+    and the date obtained (only qualifications obtained by a date count as of that date)."""
+
+    kind = models.CharField("loại", max_length=20, choices=QualificationKind.choices)
+    level = models.CharField("trình độ", max_length=25)
+    level_rank = models.PositiveSmallIntegerField("thứ bậc trình độ", editable=False, default=0)
+    original_name = models.CharField("tên văn bằng, chứng chỉ (như ghi)", max_length=200, blank=True)
+    field_of_study = models.CharField("chuyên ngành", max_length=200, blank=True)
+    language = models.CharField("ngôn ngữ", max_length=50, blank=True)
+    institution = models.CharField("cơ sở đào tạo", max_length=200, blank=True)
+    mode = models.CharField("hình thức đào tạo", max_length=20, choices=StudyMode.choices, blank=True)
+    start_date = models.DateField("bắt đầu học", null=True, blank=True)
+    obtained_date = models.DateField("ngày cấp bằng")
+
+    class Meta:
+        verbose_name = "trình độ"
+        verbose_name_plural = "trình độ đào tạo"
+        ordering = ["person", "kind", "-level_rank", "obtained_date"]
+        indexes = [models.Index(fields=["kind", "level_rank", "obtained_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.level_display}"
+
+    @property
+    def level_display(self) -> str:
+        return level_label(self.kind, self.level)
+
+    def clean(self) -> None:
+        super().clean()
+        rank = level_rank(self.kind, self.level)
+        if rank is None:
+            raise ValidationError({"level": "Trình độ này không thuộc loại đã chọn."})
+        # Stored so that "at or above a level" is an indexed comparison for lists and indicators.
+        self.level_rank = rank
+        if (
+            self.kind in (QualificationKind.FOREIGN_LANGUAGE, QualificationKind.ETHNIC_LANGUAGE)
+            and not self.language
+        ):
+            raise ValidationError({"language": "Ghi rõ ngôn ngữ."})
+        _check_order(self.start_date, self.obtained_date, "obtained_date")
+
+
+class WorkHistory(PersonSection):
+    """One line of the work history as written in the old dossier (2C "Tóm tắt quá trình công tác")."""
+
+    start_date = models.DateField("từ")
+    start_precision = models.CharField(max_length=1, choices=PRECISION_CHOICES, default="m")
+    end_date = models.DateField("đến", null=True, blank=True)
+    end_precision = models.CharField(max_length=1, choices=PRECISION_CHOICES, default="m")
+    description = models.CharField("chức danh, chức vụ, đơn vị công tác", max_length=500)
+
+    class Meta:
+        verbose_name = "quá trình công tác (hồ sơ gốc)"
+        verbose_name_plural = "quá trình công tác (hồ sơ gốc)"
+        ordering = ["person", "start_date"]
+
+    def __str__(self) -> str:
+        return f"{format_partial_date(self.start_date, self.start_precision)}: {self.description}"
+
+    def clean(self) -> None:
+        super().clean()
+        _check_order(self.start_date, self.end_date)
+
+
+class PartyMembership(PersonSection):
+    """Party membership: admission, recognition as full member, leaving."""
+
+    admission_date = models.DateField("ngày vào Đảng")
+    official_date = models.DateField("ngày chính thức", null=True, blank=True)
+    card_number = models.CharField("số thẻ đảng viên", max_length=20, blank=True)
+    party_cell = models.CharField("chi bộ sinh hoạt", max_length=200, blank=True)
+    left_date = models.DateField("ngày ra khỏi Đảng", null=True, blank=True)
+    left_reason = models.CharField("lý do", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "đảng tịch"
+        verbose_name_plural = "đảng tịch"
+        ordering = ["person", "admission_date"]
+
+    def __str__(self) -> str:
+        return f"Vào Đảng {self.admission_date:%d/%m/%Y}"
+
+    def clean(self) -> None:
+        super().clean()
+        _check_order(self.admission_date, self.official_date, "official_date")
+        _check_order(self.admission_date, self.left_date, "left_date")
+
+
+class FamilyRelation(PersonSection):
+    """A family member (2C "Quan hệ gia đình"): sensitive."""
+
+    sensitive: ClassVar[bool] = True
+
+    relation = models.CharField("quan hệ", max_length=25, choices=Relation.choices)
+    spouse_side = models.BooleanField("bên vợ/chồng", default=False)
+    full_name = models.CharField("họ và tên", max_length=150)
+    birth_year = models.PositiveSmallIntegerField(
+        "năm sinh", null=True, blank=True, validators=[MinValueValidator(1880), MaxValueValidator(2100)]
+    )
+    details = models.CharField(
+        "quê quán, nghề nghiệp, chức danh, chức vụ, đơn vị công tác, học tập, nơi ở",
+        max_length=500,
+        blank=True,
+    )
+    deceased = models.BooleanField("đã mất", default=False)
+
+    class Meta:
+        verbose_name = "quan hệ gia đình"
+        verbose_name_plural = "quan hệ gia đình"
+        ordering = ["person", "spouse_side", "relation", "birth_year"]
+
+    def __str__(self) -> str:
+        return f"{self.get_relation_display()}: {self.full_name}"
+
+
+class PersonalHistory(PersonSection):
+    """Personal history (2C "Đặc điểm lịch sử bản thân"): sensitive."""
+
+    sensitive: ClassVar[bool] = True
+
+    kind = models.CharField("nội dung", max_length=25, choices=PersonalHistoryKind.choices)
+    period = models.CharField("thời gian", max_length=100, blank=True)
+    description = models.TextField("chi tiết")
+
+    class Meta:
+        verbose_name = "lịch sử bản thân"
+        verbose_name_plural = "lịch sử bản thân"
+        ordering = ["person", "kind"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class HealthRecord(PersonSection):
+    """A health check: status, height, weight, blood group."""
+
+    check_date = models.DateField("ngày khám")
+    status = models.CharField("tình trạng sức khỏe", max_length=12, choices=HealthStatus.choices)
+    height_cm = models.PositiveSmallIntegerField(
+        "chiều cao (cm)", null=True, blank=True, validators=[MinValueValidator(100), MaxValueValidator(230)]
+    )
+    weight_kg = models.PositiveSmallIntegerField(
+        "cân nặng (kg)", null=True, blank=True, validators=[MinValueValidator(30), MaxValueValidator(250)]
+    )
+    blood_group = models.CharField(
+        "nhóm máu",
+        max_length=3,
+        blank=True,
+        choices=[("A", "A"), ("B", "B"), ("AB", "AB"), ("O", "O")],
+    )
+    notes = models.CharField("ghi chú", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "sức khỏe"
+        verbose_name_plural = "sức khỏe"
+        ordering = ["person", "-check_date"]
+
+    def __str__(self) -> str:
+        return f"Khám {self.check_date:%d/%m/%Y}: {self.get_status_display()}"
+
+
+class AssetDeclaration(PersonSection):
+    """An asset and income declaration (kê khai tài sản, thu nhập): sensitive."""
+
+    sensitive: ClassVar[bool] = True
+
+    kind = models.CharField("loại kê khai", max_length=20, choices=AssetDeclarationKind.choices)
+    year = models.PositiveSmallIntegerField(
+        "năm", validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
+    declared_date = models.DateField("ngày kê khai")
+    receiving_body = models.CharField("cơ quan tiếp nhận", max_length=200, blank=True)
+    summary = models.TextField("tóm tắt", blank=True)
+
+    class Meta:
+        verbose_name = "kê khai tài sản, thu nhập"
+        verbose_name_plural = "kê khai tài sản, thu nhập"
+        ordering = ["person", "-declared_date"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year}"
+
+
+class Attachment(PersonSection):
+    """A scanned document or photo. The bytes live on disk under MEDIA_ROOT, named by their
+    SHA-256 checksum; the database keeps only the reference and the checksum."""
+
+    kind = models.CharField("loại tài liệu", max_length=20, choices=AttachmentKind.choices)
+    title = models.CharField("tên tài liệu", max_length=200)
+    storage_name = models.CharField("tệp lưu trữ", max_length=200, editable=False)
+    sha256 = models.CharField("mã kiểm tra SHA-256", max_length=64, editable=False)
+    size = models.PositiveBigIntegerField("dung lượng (byte)", editable=False)
+    content_type = models.CharField("kiểu tệp", max_length=100, editable=False)
+    original_name = models.CharField("tên tệp gốc", max_length=255, editable=False)
+
+    class Meta:
+        verbose_name = "tài liệu đính kèm"
+        verbose_name_plural = "tài liệu đính kèm"
+        ordering = ["person", "-created"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,363 @@
+"""Registry of dossier sections: one entry per section model drives the person page, the
+generic add/edit/delete views and the API (STYLE.md convention 10).
+
+Each entry names the form fields, the columns shown, and how the section is read "as of" a
+date (records that did not exist yet on that date are hidden).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from canbo.assessment.models import Award, ConfidenceVote, Discipline, PoliticalConclusion, Rating
+from canbo.careers.models import BodyMembership, Tenure
+from canbo.core.dates import format_date, format_partial_date
+from canbo.people.models import (
+    AssetDeclaration,
+    Attachment,
+    FamilyRelation,
+    HealthRecord,
+    PartyMembership,
+    PersonalHistory,
+    PersonSection,
+    Qualification,
+    WorkHistory,
+)
+
+AsOf = Callable[[QuerySet, dt.date], QuerySet]
+
+
+def _on_or_before(field_name: str) -> AsOf:
+    return lambda qs, day: qs.filter(**{f"{field_name}__lte": day})
+
+
+def _year_on_or_before(field_name: str) -> AsOf:
+    return lambda qs, day: qs.filter(**{f"{field_name}__lte": day.year})
+
+
+def _d(name: str) -> Callable[[Any], str]:
+    return lambda obj: format_date(getattr(obj, name))
+
+
+def _disp(name: str) -> Callable[[Any], str]:
+    return lambda obj: getattr(obj, f"get_{name}_display")()
+
+
+def _attr(name: str) -> Callable[[Any], Any]:
+    def get(obj: Any) -> Any:
+        value: Any = obj
+        for part in name.split("."):
+            value = getattr(value, part, None)
+        return "" if value is None else value
+
+    return get
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """How one section model appears in the dossier."""
+
+    slug: str
+    model: type[PersonSection]
+    title: str
+    form_fields: tuple[str, ...]
+    columns: tuple[tuple[str, Callable[[Any], Any]], ...]
+    as_of: AsOf | None = None
+    select_related: tuple[str, ...] = ()
+    upload: bool = False
+    partial_dates: tuple[str, ...] = field(default=())
+
+    @property
+    def sensitive(self) -> bool:
+        return bool(self.model.sensitive)
+
+    def rows(self, qs: QuerySet, day: dt.date | None) -> QuerySet:
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        if day is not None and self.as_of is not None:
+            qs = self.as_of(qs, day)
+        return qs
+
+
+def _tenure_as_of(qs: QuerySet, day: dt.date) -> QuerySet:
+    return qs.filter(start_date__lte=day)
+
+
+SECTIONS: tuple[SectionSpec, ...] = (
+    SectionSpec(
+        slug="chuc-vu",
+        model=Tenure,
+        title="Quá trình giữ chức vụ",
+        form_fields=(
+            "unit",
+            "title",
+            "kind",
+            "is_primary",
+            "start_date",
+            "end_date",
+            "end_reason",
+            "decision_number",
+            "decision_date",
+            "decision_body",
+        ),
+        columns=(
+            ("Từ", _d("start_date")),
+            ("Đến", lambda t: format_date(t.end_date) or "nay"),
+            ("Chức danh", _attr("title.name")),
+            ("Đơn vị", _attr("unit.name")),
+            ("Hình thức", _disp("kind")),
+            (
+                "Quyết định",
+                lambda t: " ".join(filter(None, [t.decision_number, format_date(t.decision_date)])),
+            ),
+        ),
+        as_of=_tenure_as_of,
+        select_related=("unit", "title"),
+    ),
+    SectionSpec(
+        slug="cap-uy-hdnd",
+        model=BodyMembership,
+        title="Cấp ủy, HĐND, đoàn thể",
+        form_fields=("body", "kind", "role", "term", "start_date", "end_date", "decision_number"),
+        columns=(
+            ("Loại", _disp("kind")),
+            ("Cơ quan", _attr("body.name")),
+            ("Chức vụ", _attr("role")),
+            ("Nhiệm kỳ", _attr("term")),
+            ("Từ", _d("start_date")),
+            ("Đến", lambda m: format_date(m.end_date) or "nay"),
+        ),
+        as_of=_on_or_before("start_date"),
+        select_related=("body",),
+    ),
+    SectionSpec(
+        slug="trinh-do",
+        model=Qualification,
+        title="Trình độ đào tạo, bồi dưỡng",
+        form_fields=(
+            "kind",
+            "level",
+            "original_name",
+            "field_of_study",
+            "language",
+            "institution",
+            "mode",
+            "start_date",
+            "obtained_date",
+        ),
+        columns=(
+            ("Loại", _disp("kind")),
+            ("Trình độ", _attr("level_display")),
+            ("Chuyên ngành / ngôn ngữ", lambda q: q.field_of_study or q.language),
+            ("Cơ sở đào tạo", _attr("institution")),
+            ("Hình thức", _disp("mode")),
+            ("Ngày cấp", _d("obtained_date")),
+        ),
+        as_of=_on_or_before("obtained_date"),
+    ),
+    SectionSpec(
+        slug="dang-tich",
+        model=PartyMembership,
+        title="Đảng tịch",
+        form_fields=(
+            "admission_date",
+            "official_date",
+            "card_number",
+            "party_cell",
+            "left_date",
+            "left_reason",
+        ),
+        columns=(
+            ("Ngày vào Đảng", _d("admission_date")),
+            ("Ngày chính thức", _d("official_date")),
+            ("Số thẻ", _attr("card_number")),
+            ("Chi bộ", _attr("party_cell")),
+            ("Ra khỏi Đảng", _d("left_date")),
+        ),
+        as_of=_on_or_before("admission_date"),
+    ),
+    SectionSpec(
+        slug="qua-trinh-cong-tac",
+        model=WorkHistory,
+        title="Tóm tắt quá trình công tác (theo hồ sơ gốc)",
+        form_fields=("description",),
+        partial_dates=("start", "end"),
+        columns=(
+            ("Từ", lambda w: format_partial_date(w.start_date, w.start_precision)),
+            ("Đến", lambda w: format_partial_date(w.end_date, w.end_precision) or "nay"),
+            ("Chức danh, chức vụ, đơn vị công tác", _attr("description")),
+        ),
+        as_of=_on_or_before("start_date"),
+    ),
+    SectionSpec(
+        slug="khen-thuong",
+        model=Award,
+        title="Khen thưởng",
+        form_fields=("form", "year", "decision_number", "decision_date", "issuing_body", "reason"),
+        columns=(
+            ("Năm", _attr("year")),
+            ("Hình thức", _attr("form")),
+            ("Cấp quyết định", _attr("issuing_body")),
+            ("Số quyết định", _attr("decision_number")),
+            ("Thành tích", _attr("reason")),
+        ),
+        as_of=_year_on_or_before("year"),
+    ),
+    SectionSpec(
+        slug="ky-luat",
+        model=Discipline,
+        title="Kỷ luật",
+        form_fields=(
+            "system",
+            "form",
+            "decision_number",
+            "decision_date",
+            "effective_date",
+            "announced_date",
+            "issuing_body",
+            "violation",
+            "duty_related",
+        ),
+        columns=(
+            ("Ngày quyết định", _d("decision_date")),
+            ("Loại", _disp("system")),
+            ("Hình thức", _disp("form")),
+            ("Cơ quan", _attr("issuing_body")),
+            ("Số quyết định", _attr("decision_number")),
+            ("Nội dung vi phạm", _attr("violation")),
+        ),
+        as_of=_on_or_before("decision_date"),
+    ),
+    SectionSpec(
+        slug="danh-gia",
+        model=Rating,
+        title="Đánh giá, xếp loại chất lượng",
+        form_fields=("system", "period", "year", "quarter", "level", "score", "decision_date", "rated_by"),
+        columns=(
+            ("Năm", _attr("year")),
+            ("Kỳ", _disp("period")),
+            ("Hệ thống", _disp("system")),
+            ("Xếp loại", _disp("level")),
+            ("Điểm", _attr("score")),
+        ),
+        as_of=_year_on_or_before("year"),
+    ),
+    SectionSpec(
+        slug="tin-nhiem",
+        model=ConfidenceVote,
+        title="Lấy phiếu tín nhiệm",
+        form_fields=(
+            "vote_date",
+            "body",
+            "position",
+            "convened",
+            "present",
+            "ballots",
+            "high",
+            "medium",
+            "low",
+        ),
+        columns=(
+            ("Ngày", _d("vote_date")),
+            ("Hội nghị", _attr("body")),
+            ("Chức vụ", _attr("position")),
+            ("Triệu tập / có mặt", lambda v: f"{v.convened} / {v.present}"),
+            ("Cao / TN / Thấp", lambda v: f"{v.high} / {v.medium} / {v.low}"),
+        ),
+        as_of=_on_or_before("vote_date"),
+    ),
+    SectionSpec(
+        slug="suc-khoe",
+        model=HealthRecord,
+        title="Sức khỏe",
+        form_fields=("check_date", "status", "height_cm", "weight_kg", "blood_group", "notes"),
+        columns=(
+            ("Ngày khám", _d("check_date")),
+            ("Tình trạng", _disp("status")),
+            ("Chiều cao", _attr("height_cm")),
+            ("Cân nặng", _attr("weight_kg")),
+            ("Nhóm máu", _attr("blood_group")),
+        ),
+        as_of=_on_or_before("check_date"),
+    ),
+    SectionSpec(
+        slug="gia-dinh",
+        model=FamilyRelation,
+        title="Quan hệ gia đình",
+        form_fields=("relation", "spouse_side", "full_name", "birth_year", "details", "deceased"),
+        columns=(
+            ("Quan hệ", _disp("relation")),
+            ("Bên vợ/chồng", lambda f: "Có" if f.spouse_side else ""),
+            ("Họ và tên", _attr("full_name")),
+            ("Năm sinh", _attr("birth_year")),
+            ("Thông tin", _attr("details")),
+        ),
+    ),
+    SectionSpec(
+        slug="lich-su-ban-than",
+        model=PersonalHistory,
+        title="Đặc điểm lịch sử bản thân",
+        form_fields=("kind", "period", "description"),
+        columns=(
+            ("Nội dung", _disp("kind")),
+            ("Thời gian", _attr("period")),
+            ("Chi tiết", _attr("description")),
+        ),
+    ),
+    SectionSpec(
+        slug="tieu-chuan-chinh-tri",
+        model=PoliticalConclusion,
+        title="Kết luận tiêu chuẩn chính trị",
+        form_fields=("conclusion_date", "issuing_body", "meets_standard", "ceiling", "content"),
+        columns=(
+            ("Ngày", _d("conclusion_date")),
+            ("Cơ quan", _attr("issuing_body")),
+            ("Kết luận", lambda c: "Đủ tiêu chuẩn" if c.meets_standard else "Chưa đủ tiêu chuẩn"),
+            ("Mức trần", _attr("ceiling")),
+        ),
+        as_of=_on_or_before("conclusion_date"),
+    ),
+    SectionSpec(
+        slug="tai-san",
+        model=AssetDeclaration,
+        title="Kê khai tài sản, thu nhập",
+        form_fields=("kind", "year", "declared_date", "receiving_body", "summary"),
+        columns=(
+            ("Năm", _attr("year")),
+            ("Loại", _disp("kind")),
+            ("Ngày kê khai", _d("declared_date")),
+            ("Cơ quan tiếp nhận", _attr("receiving_body")),
+        ),
+        as_of=_on_or_before("declared_date"),
+    ),
+    SectionSpec(
+        slug="tai-lieu",
+        model=Attachment,
+        title="Tài liệu đính kèm (bản quét)",
+        form_fields=("kind", "title"),
+        upload=True,
+        columns=(
+            ("Loại", _disp("kind")),
+            ("Tên tài liệu", _attr("title")),
+            ("Tệp gốc", _attr("original_name")),
+            ("Dung lượng", lambda a: f"{a.size / 1024:.0f} KB"),
+            ("SHA-256", lambda a: a.sha256[:12] + "…"),
+        ),
+    ),
+)
+
+BY_SLUG = {s.slug: s for s in SECTIONS}
+BY_MODEL = {s.model: s for s in SECTIONS}
+
+
+def visible_sections(*, sensitive_ok: bool) -> list[SectionSpec]:
+    return [s for s in SECTIONS if sensitive_ok or not s.sensitive]
+
+
+def open_on_q(day: dt.date) -> Q:
+    return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))

@@ -1,0 +1,131 @@
+"""Reads of persons, always through the acting user's grants."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from canbo.accounts.selectors import sees_sensitive_of
+from canbo.careers.models import BodyMembership, Tenure, on_date_q
+from canbo.core.models import ObjectChange
+from canbo.core.querysets import CHANGE, VIEW
+from canbo.core.text import fold
+from canbo.org.models import Unit
+from canbo.people.choices import AttachmentKind
+from canbo.people.models import Attachment, Person
+from canbo.people.sections import SectionSpec, visible_sections
+
+
+def person_queryset(user: Any, action: str = VIEW) -> QuerySet[Person]:
+    return Person.objects.restrict(user, action)
+
+
+def person_get(user: Any, pk: int, action: str = VIEW) -> Person:
+    """The person if the user's grants cover him; raises Person.DoesNotExist otherwise (→ 404)."""
+    return (
+        person_queryset(user, action)
+        .select_related("managing_unit", "ethnicity", "religion", "birth_place", "home_town", "residence")
+        .get(pk=pk)
+    )
+
+
+def person_list(
+    user: Any, *, unit: Unit | None = None, query: str = "", day: dt.date, limit: int | None = None
+) -> QuerySet[Person]:
+    """Persons in ``unit``'s subtree as of ``day``: those holding a tenure there on the day, or
+    whose dossier the subtree keeps. Name search ignores accents and case; a 12-digit query
+    matches the personal id."""
+    qs = person_queryset(user)
+    if unit is not None:
+        holding = Tenure.objects.filter(on_date_q(day), unit__path__startswith=unit.path).values("person_id")
+        qs = qs.filter(pk__in=holding) | qs.filter(managing_unit__path__startswith=unit.path)
+    query = query.strip()
+    if query:
+        if query.isdigit():
+            qs = qs.filter(personal_id__startswith=query)
+        else:
+            qs = qs.filter(search_name__contains=fold(query))
+    qs = qs.select_related("managing_unit").prefetch_related(
+        Prefetch(
+            "tenure_set",
+            queryset=Tenure.objects.filter(on_date_q(day))
+            .select_related("title", "unit")
+            .order_by("-is_primary"),
+            to_attr="tenures_on_day",
+        )
+    )
+    return qs.order_by("given_name", "middle_name", "family_name", "id")
+
+
+@dataclass
+class SectionBlock:
+    spec: SectionSpec
+    rows: list[tuple[Any, list[Any]]]  # (record, its cells in column order)
+
+
+@dataclass
+class Dossier:
+    """Everything the person page shows, computed for one as-of date."""
+
+    person: Person
+    day: dt.date
+    age: int
+    current_tenures: list[Tenure]
+    current_memberships: list[BodyMembership]
+    timeline: list[Tenure]
+    sections: list[SectionBlock]
+    photo: Attachment | None
+    can_change: bool
+    sensitive_ok: bool
+    in_service: bool
+
+
+def dossier(user: Any, person: Person, day: dt.date) -> Dossier:
+    sensitive_ok = sees_sensitive_of(user, person)
+    can_change = person_queryset(user, CHANGE).filter(pk=person.pk).exists()
+    tenures = list(
+        Tenure.objects.filter(person=person).select_related("unit", "title").order_by("start_date", "id")
+    )
+    current = [t for t in tenures if t.start_date <= day and (t.end_date is None or t.end_date >= day)]
+    current.sort(key=lambda t: (not t.is_primary, -t.title.rank))
+    memberships = list(
+        BodyMembership.objects.filter(person=person).filter(on_date_q(day)).select_related("body")
+    )
+    blocks = []
+    for spec in visible_sections(sensitive_ok=sensitive_ok):
+        qs = spec.model._default_manager.filter(person=person)
+        rows = [(obj, [col(obj) for _label, col in spec.columns]) for obj in spec.rows(qs, day)]
+        blocks.append(SectionBlock(spec=spec, rows=rows))
+    photo = (
+        Attachment.objects.filter(person=person, kind=AttachmentKind.PHOTO, created__date__lte=day)
+        .order_by("-created")
+        .first()
+    )
+    return Dossier(
+        person=person,
+        day=day,
+        age=person.age_on(day),
+        current_tenures=current,
+        current_memberships=memberships,
+        timeline=[t for t in tenures if t.start_date <= day],
+        sections=blocks,
+        photo=photo,
+        can_change=can_change,
+        sensitive_ok=sensitive_ok,
+        in_service=person.left_service_date is None or person.left_service_date >= day,
+    )
+
+
+def person_history(user: Any, person: Person) -> QuerySet[ObjectChange]:
+    """Changes to the person and to every section of his dossier (the caller has checked access).
+
+    Changes to sensitive sections are listed only for users who may see those sections.
+    """
+    qs = ObjectChange.objects.filter(related_person_id=person.pk).select_related("content_type")
+    if not sees_sensitive_of(user, person):
+        hidden = [s.model._meta.model_name for s in visible_sections(sensitive_ok=True) if s.sensitive]
+        qs = qs.exclude(content_type__model__in=hidden)
+    return qs.order_by("-time", "-id")

@@ -1,0 +1,171 @@
+"""Writes of persons and their dossier sections. Every write is validated, logged with its
+reason and re-checked against the acting user's grants inside the transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from canbo.core.errors import DomainError
+from canbo.core.services import audited_create, audited_delete, audited_update, ensure_can_change
+from canbo.core.text import fold, normalize_name, split_name
+from canbo.people.models import Attachment, Person, PersonSection
+
+# Derived name fields: kept in step with full_name here, the one place a name is written.
+NAME_FIELDS = ("family_name", "middle_name", "given_name", "search_name")
+
+
+def _derive_names(person: Person) -> None:
+    person.full_name = normalize_name(person.full_name)
+    person.family_name, person.middle_name, person.given_name = split_name(person.full_name)
+    person.search_name = fold(person.full_name)
+
+
+def person_create(*, acting_user: Any, reason: str = "", **fields: Any) -> Person:
+    """Create a dossier. The managing unit must lie inside the acting user's grants."""
+    person = Person(**fields)
+    _derive_names(person)
+    return audited_create(person, acting_user=acting_user, reason=reason)
+
+
+def person_update(
+    *,
+    acting_user: Any,
+    person: Person,
+    changes: dict[str, Any],
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Person:
+    """Change identity fields; moving the dossier to a unit outside the grants is refused."""
+    if "full_name" in changes:
+        tmp = Person(full_name=changes["full_name"])
+        _derive_names(tmp)
+        changes = {**changes, **{f: getattr(tmp, f) for f in ("full_name", *NAME_FIELDS)}}
+    return audited_update(
+        person, acting_user=acting_user, changes=changes, reason=reason, expected_version=expected_version
+    )
+
+
+def section_create(
+    *, acting_user: Any, person: Person, instance: PersonSection, reason: str = ""
+) -> PersonSection:
+    """Add a section record (qualification, tenure, award, …) to ``person``'s dossier."""
+    with transaction.atomic():
+        ensure_can_change(person, acting_user)
+        instance.person = person
+        return audited_create(instance, acting_user=acting_user, reason=reason)
+
+
+def section_update(
+    *,
+    acting_user: Any,
+    instance: PersonSection,
+    changes: dict[str, Any],
+    reason: str = "",
+    expected_version: int | None = None,
+) -> PersonSection:
+    if "person" in changes or "person_id" in changes:
+        raise DomainError("Không thể chuyển bản ghi sang hồ sơ khác.")
+    return audited_update(
+        instance, acting_user=acting_user, changes=changes, reason=reason, expected_version=expected_version
+    )
+
+
+def section_delete(
+    *, acting_user: Any, instance: PersonSection, reason: str = "", expected_version: int | None = None
+) -> None:
+    if not reason.strip():
+        raise DomainError("Hãy ghi lý do xóa (ví dụ số quyết định).")
+    with transaction.atomic():
+        audited_delete(instance, acting_user=acting_user, reason=reason, expected_version=expected_version)
+        if isinstance(instance, Attachment):
+            transaction.on_commit(lambda: _remove_if_unused(instance.storage_name))
+
+
+ALLOWED_TYPES = {
+    "application/pdf": b"%PDF-",
+    "image/jpeg": b"\xff\xd8\xff",
+    "image/png": b"\x89PNG\r\n\x1a\n",
+}
+
+
+def _storage_root() -> Path:
+    return Path(settings.MEDIA_ROOT) / "attachments"
+
+
+def storage_path(storage_name: str) -> Path:
+    return _storage_root() / storage_name
+
+
+def _remove_if_unused(storage_name: str) -> None:
+    if not Attachment.objects.filter(storage_name=storage_name).exists():
+        storage_path(storage_name).unlink(missing_ok=True)
+
+
+def _size_text(n: int) -> str:
+    """A byte count as people read it ("20 MB", "1,5 MB", "500 KB"), never "0 MB"."""
+    mib = n / (1024 * 1024)
+    if mib >= 1:
+        return f"{mib:.1f}".rstrip("0").rstrip(".").replace(".", ",") + " MB"
+    return f"{max(1, n // 1024)} KB"
+
+
+def attachment_add(
+    *, acting_user: Any, person: Person, upload: UploadedFile, kind: str, title: str, reason: str = ""
+) -> Attachment:
+    """Store an uploaded scan on disk under its SHA-256 and record it in the dossier.
+
+    Only PDF, JPEG and PNG are accepted, checked by their first bytes rather than the name.
+    Identical files are stored once.
+    """
+    max_bytes = settings.CANBO_MAX_ATTACHMENT_BYTES
+    if upload.size is None or upload.size == 0:
+        raise DomainError("Tệp rỗng.")
+    if upload.size > max_bytes:
+        raise DomainError(f"Tệp quá lớn: tối đa {_size_text(max_bytes)}.")
+    head = upload.read(16)
+    upload.seek(0)
+    content_type = next((ct for ct, magic in ALLOWED_TYPES.items() if head.startswith(magic)), None)
+    if content_type is None:
+        raise DomainError("Chỉ nhận tệp PDF, JPEG hoặc PNG.")
+    root = _storage_root()
+    root.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    fd, tmp_name = tempfile.mkstemp(dir=root, prefix=".upload-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for chunk in upload.chunks():
+                digest.update(chunk)
+                out.write(chunk)
+        sha = digest.hexdigest()
+        storage_name = f"{sha[:2]}/{sha}"
+        final = storage_path(storage_name)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        if final.exists():
+            os.unlink(tmp_name)
+        else:
+            os.replace(tmp_name, final)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    attachment = Attachment(
+        kind=kind,
+        title=title.strip() or (upload.name or "tài liệu"),
+        storage_name=storage_name,
+        sha256=sha,
+        size=upload.size,
+        content_type=content_type,
+        original_name=(upload.name or "")[:255],
+    )
+    try:
+        return section_create(acting_user=acting_user, person=person, instance=attachment, reason=reason)  # type: ignore[return-value]
+    except Exception:
+        _remove_if_unused(storage_name)
+        raise

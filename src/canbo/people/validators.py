@@ -1,0 +1,56 @@
+"""Validation of the personal identification number (số định danh cá nhân).
+
+Structure (12 digits): 3 digits for the province where the birth was registered, 1 digit for
+century and sex (0/1 = 20th century male/female, 2/3 = 21st, 4/5 = 22nd, …), 2 digits for the
+last two digits of the year of birth, then 6 random digits.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+
+# The 63 province codes of the former list, which the number's first 3 digits use.
+PROVINCE_PREFIXES = frozenset(
+    f"{c:03d}"
+    for c in (
+        1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33, 34, 35, 36,
+        37, 38, 40, 42, 44, 45, 46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66, 67, 68, 70, 72, 74,
+        75, 77, 79, 80, 82, 83, 84, 86, 87, 89, 91, 92, 93, 94, 95, 96,
+    )
+)  # fmt: skip
+
+
+def validate_personal_id(value: str) -> None:
+    """Shape check: 12 digits with a known province prefix."""
+    # isdigit() alone would let full-width or other Unicode digits through.
+    if not (len(value) == 12 and value.isascii() and value.isdigit()):
+        raise ValidationError("Số định danh cá nhân phải gồm đúng 12 chữ số.", code="pid_format")
+    if value[:3] not in PROVINCE_PREFIXES:
+        raise ValidationError(
+            "Số định danh cá nhân không hợp lệ: 3 chữ số đầu (%(p)s) không phải mã tỉnh "
+            "nơi đăng ký khai sinh.",
+            params={"p": value[:3]},
+            code="pid_province",
+        )
+
+
+def personal_id_conflicts(value: str, *, sex: str, birth: dt.date) -> str | None:
+    """Cross-check the century/sex digit and the year digits against sex and date of birth.
+
+    Returns a Vietnamese message when they disagree, None when they agree.
+    """
+    digit = int(value[3])
+    century = 1900 + 100 * (digit // 2)
+    female = digit % 2 == 1
+    if (sex == "nu") != female:
+        return "Số định danh cá nhân không khớp giới tính (chữ số thứ 4 mã hóa thế kỷ và giới tính)."
+    if century + int(value[4:6]) != birth.year:
+        return "Số định danh cá nhân không khớp năm sinh (chữ số thứ 4–6 mã hóa năm sinh)."
+    return None
+
+
+def make_personal_id(*, province_prefix: str, sex: str, birth_year: int, serial: int) -> str:
+    """Build a well-formed number (used by the demo generator and tests)."""
+    century_index = (birth_year - 1900) // 100
+    digit = century_index * 2 + (1 if sex == "nu" else 0)
+    return f"{province_prefix}{digit}{birth_year % 100:02d}{serial % 1_000_000:06d}"

@@ -27,12 +27,13 @@ DAY = dt.timedelta(days=1)
 
 
 def _check_open(unit: Unit, on: dt.date) -> None:
-    if not unit.in_force_on(on):
-        raise DomainError(f"Đơn vị “{unit}” không còn hiệu lực vào ngày {on:%d/%m/%Y}.")
+    """``unit`` must have begun before ``on`` (it ends the day before) and still be in force."""
     if unit.valid_from and unit.valid_from >= on:
         raise DomainError(
             f"Đơn vị “{unit}” bắt đầu hiệu lực từ {unit.valid_from:%d/%m/%Y}; ngày sắp xếp phải sau đó."
         )
+    if not unit.in_force_on(on):
+        raise DomainError(f"Đơn vị “{unit}” không còn hiệu lực vào ngày {on:%d/%m/%Y}.")
 
 
 def _open_children(unit: Unit, on: dt.date) -> list[Unit]:
@@ -316,6 +317,9 @@ def unit_dissolve(
         ensure_can_change(unit, acting_user)
         _check_open(unit, on)
         if successor is not None:
+            # The successor receives the lineage and, with carry_people, the people and their
+            # dossiers: the user must be allowed to change it, as for a merge target.
+            ensure_can_change(successor, acting_user)
             if successor.path.startswith(unit.path):
                 raise DomainError("Đơn vị kế thừa không thể nằm trong đơn vị bị giải thể.")
             if not successor.in_force_on(on):

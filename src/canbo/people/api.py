@@ -164,8 +164,10 @@ class PersonViewSet(
 
 
 def _section_serializer(spec: SectionSpec) -> type[serializers.ModelSerializer]:
-    meta = type("Meta", (), {"model": spec.model, "fields": ("id", *spec.form_fields, "row_version"),
-                             "read_only_fields": ("id", "row_version")})  # fmt: skip
+    fields = ("id", *spec.form_fields, "row_version", "reason")
+    meta = type(
+        "Meta", (), {"model": spec.model, "fields": fields, "read_only_fields": ("id", "row_version")}
+    )
     if spec.partial_dates:
         extra = tuple(f"{p}_{s}" for p in spec.partial_dates for s in ("date", "precision"))
         meta.fields = (*meta.fields, *extra)  # type: ignore[attr-defined]

@@ -6,33 +6,84 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
-        ('people', '0001_initial'),
+        ("org", "0001_initial"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Grant',
+            name="Grant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('last_updated', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('row_version', models.PositiveIntegerField(default=1, editable=False, verbose_name='phiên bản')),
-                ('role', models.CharField(choices=[('admin', 'Quản trị hệ thống'), ('officer', 'Cán bộ tổ chức (xem và sửa)'), ('leader', 'Lãnh đạo (chỉ xem)'), ('self', 'Cá nhân (hồ sơ của mình, chỉ xem)')], max_length=10, verbose_name='vai trò')),
-                ('include_sensitive', models.BooleanField(default=False, verbose_name='được xem thông tin nhạy cảm')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='self_grants', to='people.person', verbose_name='hồ sơ cá nhân')),
-                ('unit', models.ForeignKey(blank=True, help_text='Quyền áp dụng cho đơn vị này và mọi đơn vị trực thuộc.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='grants', to='org.unit', verbose_name='cây đơn vị')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grants', to=settings.AUTH_USER_MODEL, verbose_name='tài khoản')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("last_updated", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                (
+                    "row_version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="phiên bản"),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("admin", "Quản trị hệ thống"),
+                            ("officer", "Cán bộ tổ chức (xem và sửa)"),
+                            ("leader", "Lãnh đạo (chỉ xem)"),
+                            ("self", "Cá nhân (hồ sơ của mình, chỉ xem)"),
+                        ],
+                        max_length=10,
+                        verbose_name="vai trò",
+                    ),
+                ),
+                (
+                    "include_sensitive",
+                    models.BooleanField(default=False, verbose_name="được xem thông tin nhạy cảm"),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="self_grants",
+                        to="people.person",
+                        verbose_name="hồ sơ cá nhân",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Quyền áp dụng cho đơn vị này và mọi đơn vị trực thuộc.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="grants",
+                        to="org.unit",
+                        verbose_name="cây đơn vị",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="grants",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="tài khoản",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'quyền',
-                'verbose_name_plural': 'quyền',
-                'ordering': ['user', 'role'],
+                "verbose_name": "quyền",
+                "verbose_name_plural": "quyền",
+                "ordering": ["user", "role"],
             },
         ),
     ]

@@ -1,0 +1,152 @@
+"""Every scoped model, by every kind of user: anonymous, no grant, granted, other subtree.
+
+A model that inherits ``ScopedModel`` without a factory here fails ``test_every_scoped_model_is_covered``
+(STYLE.md convention 13), so a new section cannot ship without its access tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+
+from canbo.assessment.models import Award, ConfidenceVote, Discipline, PoliticalConclusion, Rating
+from canbo.careers.models import BodyMembership, Tenure
+from canbo.core.models import ScopedModel
+from canbo.org.models import Post, Title, Unit
+from canbo.people.models import (
+    AssetDeclaration,
+    Attachment,
+    FamilyRelation,
+    HealthRecord,
+    PartyMembership,
+    Person,
+    PersonalHistory,
+    Qualification,
+    WorkHistory,
+)
+from canbo.people.sections import BY_MODEL
+
+D = dt.date(2020, 1, 1)
+
+Factory = Callable[[dict[str, Unit], Person, Title], Any]
+
+FACTORIES: dict[type, Factory] = {
+    Unit: lambda t, p, ti: t["A1"],
+    Post: lambda t, p, ti: Post.objects.create(unit=t["A1"], title=ti, seats=2),
+    Person: lambda t, p, ti: p,
+    Tenure: lambda t, p, ti: Tenure.objects.create(
+        person=p, unit=t["A1"], title=ti, kind="bo_nhiem", start_date=D
+    ),
+    BodyMembership: lambda t, p, ti: BodyMembership.objects.create(
+        person=p, body=t["A"], kind="cap_uy", term="2020–2025", start_date=D
+    ),
+    Qualification: lambda t, p, ti: Qualification.objects.create(
+        person=p, kind="chuyen_mon", level="dai_hoc", level_rank=40, obtained_date=D
+    ),
+    WorkHistory: lambda t, p, ti: WorkHistory.objects.create(
+        person=p, start_date=D, description="Chuyên viên"
+    ),
+    PartyMembership: lambda t, p, ti: PartyMembership.objects.create(person=p, admission_date=D),
+    FamilyRelation: lambda t, p, ti: FamilyRelation.objects.create(
+        person=p, relation="me", full_name="Lê Thị Mẹ"
+    ),
+    PersonalHistory: lambda t, p, ti: PersonalHistory.objects.create(
+        person=p, kind="khac", description="Không"
+    ),
+    HealthRecord: lambda t, p, ti: HealthRecord.objects.create(person=p, check_date=D, status="tot"),
+    AssetDeclaration: lambda t, p, ti: AssetDeclaration.objects.create(
+        person=p, kind="hang_nam", year=2020, declared_date=D
+    ),
+    Attachment: lambda t, p, ti: Attachment.objects.create(
+        person=p,
+        kind="khac",
+        title="Bản quét",
+        storage_name="ab/ab",
+        sha256="ab" * 32,
+        size=1,
+        content_type="application/pdf",
+        original_name="a.pdf",
+    ),
+    Award: lambda t, p, ti: Award.objects.create(person=p, form="Bằng khen", year=2020),
+    Discipline: lambda t, p, ti: Discipline.objects.create(
+        person=p,
+        system="dang",
+        form="khien_trach",
+        decision_number="1",
+        decision_date=D,
+        issuing_body="UBKT",
+        violation="x",
+    ),
+    Rating: lambda t, p, ti: Rating.objects.create(person=p, system="dang", year=2020, level="htt"),
+    ConfidenceVote: lambda t, p, ti: ConfidenceVote.objects.create(
+        person=p,
+        vote_date=D,
+        body="HĐND",
+        position="Chủ tịch",
+        convened=30,
+        present=28,
+        ballots=28,
+        high=20,
+        medium=6,
+        low=2,
+    ),
+    PoliticalConclusion: lambda t, p, ti: PoliticalConclusion.objects.create(
+        person=p, conclusion_date=D, issuing_body="Ban Tổ chức"
+    ),
+}
+
+
+def scoped_models() -> list[type]:
+    return [m for m in apps.get_models() if issubclass(m, ScopedModel)]
+
+
+def test_every_scoped_model_is_covered() -> None:
+    missing = [m.__name__ for m in scoped_models() if m not in FACTORIES]
+    assert not missing, f"scoped models without access tests: {missing}"
+
+
+@pytest.mark.parametrize("model", scoped_models(), ids=lambda m: m.__name__)
+def test_restrict_matrix(model: type, tree: dict, person_a: Person, title: Title, users: dict) -> None:
+    obj = FACTORIES[model](tree, person_a, title)
+    qs = model._default_manager.all()
+
+    def sees(user: Any, action: str = "view") -> bool:
+        return qs.restrict(user, action).filter(pk=obj.pk).exists()
+
+    assert not sees(AnonymousUser())
+    assert not sees(users["nogrant"])
+    assert sees(users["officer_a"])
+    assert sees(users["officer_a"], "change")
+    assert not sees(users["officer_b"])
+    assert not sees(users["officer_b"], "change")
+    assert sees(users["admin"])
+    assert not sees(users["leader_a"], "change")
+    assert sees(users["leader_a"]) == (not model.sensitive)
+    own_dossier = model.scope_person is not None
+    assert sees(users["self_user"]) == own_dossier
+    assert not sees(users["self_user"], "change")
+
+
+@pytest.mark.parametrize("model", list(BY_MODEL), ids=lambda m: m.__name__)
+def test_section_api_matrix(model: type, tree: dict, person_a: Person, title: Title, users: dict) -> None:
+    obj = FACTORIES[model](tree, person_a, title)
+    url = f"/api/persons/{person_a.pk}/{BY_MODEL[model].slug}/{obj.pk}/"
+
+    def status(user: Any) -> int:
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c.get(url).status_code
+
+    assert status(None) in (401, 403)
+    assert status(users["nogrant"]) == 404
+    assert status(users["officer_b"]) == 404
+    assert status(users["officer_a"]) == 200
+    assert status(users["leader_a"]) == (404 if model.sensitive else 200)
+    assert status(users["self_user"]) == 200

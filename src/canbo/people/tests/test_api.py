@@ -1,0 +1,119 @@
+"""The API answers with the pages' permissions and Vietnamese 4xx messages for bad input."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.test import Client
+
+from canbo.core.models import ObjectChange
+from canbo.people.models import Person, Qualification
+
+
+def api(user: Any | None) -> Client:
+    c = Client()
+    if user is not None:
+        c.force_login(user)
+    return c
+
+
+def test_person_list_is_scoped(users: dict, person_a: Person, person_b: Person) -> None:
+    ids = {p["id"] for p in api(users["officer_a"]).get("/api/persons/").json()["results"]}
+    assert ids == {person_a.pk}
+    assert api(users["officer_b"]).get(f"/api/persons/{person_a.pk}/").status_code == 404
+    assert api(None).get("/api/persons/").status_code in (401, 403)
+
+
+def test_person_create_and_bad_input(users: dict, tree: dict) -> None:
+    c = api(users["officer_a"])
+    good = {
+        "personal_id": "010080000777",
+        "full_name": "Giàng A Páo",
+        "sex": "nam",
+        "birth": "03/1980",
+        "ethnicity": "08",
+        "religion": "00",
+        "category": "cong_chuc",
+        "managing_unit": tree["A1"].pk,
+        "reason": "Tiếp nhận",
+    }
+    r = c.post("/api/persons/", json.dumps(good), content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert r.json()["birth"] == "03/1980"
+    bad = c.post(
+        "/api/persons/", json.dumps({**good, "personal_id": "12345"}), content_type="application/json"
+    )
+    assert bad.status_code == 400
+    assert "12 chữ số" in json.dumps(bad.json(), ensure_ascii=False)
+    bad_date = c.post(
+        "/api/persons/",
+        json.dumps({**good, "personal_id": "010080000778", "birth": "31/02/1980"}),
+        content_type="application/json",
+    )
+    assert bad_date.status_code == 400
+    assert "Ngày không hợp lệ" in json.dumps(bad_date.json(), ensure_ascii=False)
+    other = c.post(
+        "/api/persons/",
+        json.dumps({**good, "personal_id": "010080000779", "managing_unit": tree["B"].pk}),
+        content_type="application/json",
+    )
+    assert other.status_code == 400
+    assert not Person.objects.filter(personal_id__in=["010080000778", "010080000779"]).exists()
+    garbage = c.post("/api/persons/", "{not json", content_type="application/json")
+    assert garbage.status_code == 400
+
+
+def test_section_create_update_delete_via_api(users: dict, person_a: Person) -> None:
+    c = api(users["officer_a"])
+    url = f"/api/persons/{person_a.pk}/trinh-do/"
+    r = c.post(
+        url,
+        json.dumps(
+            {
+                "kind": "ngoai_ngu",
+                "level": "b2",
+                "language": "Tiếng Anh",
+                "obtained_date": "2019-05-01",
+                "reason": "Bổ sung hồ sơ",
+            }
+        ),
+        content_type="application/json",
+    )
+    assert r.status_code == 201, r.content
+    q = Qualification.objects.get(person=person_a)
+    bad = c.patch(f"{url}{q.pk}/", json.dumps({"level": "cao_cap"}), content_type="application/json")
+    assert bad.status_code == 400
+    assert "không thuộc loại" in json.dumps(bad.json(), ensure_ascii=False)
+    stale = c.patch(
+        f"{url}{q.pk}/", json.dumps({"level": "c1", "row_version": 99}), content_type="application/json"
+    )
+    assert stale.status_code == 409
+    ok = c.patch(
+        f"{url}{q.pk}/", json.dumps({"level": "c1", "row_version": 1}), content_type="application/json"
+    )
+    assert ok.status_code == 200
+    assert c.delete(f"{url}{q.pk}/").status_code == 400  # a reason is required
+    assert c.delete(f"{url}{q.pk}/?ly_do=Nhập%20nhầm").status_code == 204
+    actions = list(
+        ObjectChange.objects.filter(object_id=q.pk, content_type__model="qualification")
+        .values_list("action", flat=True)
+        .order_by("id")
+    )
+    assert actions == ["create", "update", "delete"]
+
+
+def test_leader_cannot_write_via_api(users: dict, person_a: Person) -> None:
+    r = api(users["leader_a"]).post(
+        f"/api/persons/{person_a.pk}/khen-thuong/",
+        json.dumps({"form": "Bằng khen", "year": 2020}),
+        content_type="application/json",
+    )
+    assert r.status_code == 404
+
+
+def test_openapi_schema_and_units(users: dict, tree: dict) -> None:
+    assert api(users["officer_a"]).get("/api/schema/").status_code == 200
+    units = api(users["officer_a"]).get("/api/units/", {"ngay": "2020-01-01"}).json()["results"]
+    assert {u["code"] for u in units} == {"A", "A1"}
+    assert api(users["officer_a"]).get("/api/units/", {"ngay": "hôm qua"}).status_code == 400

@@ -78,8 +78,18 @@ def title(db: Any) -> Title:
     )
 
 
+def reference_data() -> None:
+    """Transactional tests (live server) flush the tables, data-migration rows included."""
+    from canbo.people.reference import ETHNICITIES, RELIGIONS
+
+    if not Ethnicity.objects.exists():
+        Ethnicity.objects.bulk_create([Ethnicity(code=c, name=n) for c, n in ETHNICITIES])
+        Religion.objects.bulk_create([Religion(code=c, name=n) for c, n in RELIGIONS])
+
+
 def new_person(unit: Unit, full_name: str = "Nguyễn Thị Hoa", *, sex: str = "nu", born: dt.date | None = None,
                acting_user: Any = None, **kw: Any) -> Person:  # fmt: skip
+    reference_data()
     born = born or dt.date(1980, 5, 17)
     pid = make_personal_id(province_prefix="010", sex=sex, birth_year=born.year, serial=next(_serial))
     return person_create(

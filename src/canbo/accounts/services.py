@@ -32,9 +32,12 @@ def grant_add(
 
     if acting_user is not None and not is_admin(acting_user):
         raise DomainError("Chỉ quản trị hệ thống được cấp quyền.")
-    if acting_user is not None and unit is not None and not getattr(acting_user, "is_superuser", False):
-        if not Unit.objects.restrict(acting_user, "change").filter(pk=unit.pk).exists():
-            raise DomainError("Bạn chỉ được cấp quyền trong phạm vi đơn vị của mình.")
+    if (
+        acting_user is not None
+        and unit is not None
+        and not Unit.objects.restrict(acting_user, "change").filter(pk=unit.pk).exists()
+    ):
+        raise DomainError("Bạn chỉ được cấp quyền trong phạm vi đơn vị của mình.")
     grant = Grant(user=user, role=role, unit=unit, person=person, include_sensitive=include_sensitive)
     return audited_create(grant, acting_user=acting_user, reason=reason, check_scope=False)
 

@@ -72,6 +72,9 @@ class Tenure(PersonSection):
 
     objects: ClassVar[Any] = DatedQuerySet.as_manager()
 
+    # The unit of a tenure must lie in the acting user's grants too, not only the person.
+    scope_also: ClassVar[tuple[str, ...]] = ("unit",)
+
     class Meta:
         verbose_name = "chức vụ"
         verbose_name_plural = "quá trình giữ chức vụ"

@@ -58,7 +58,10 @@ def unit_create(*, acting_user: Any, parent: Unit | None, reason: str = "", **fi
             raise DomainError("Chỉ quản trị hệ thống được tạo đơn vị gốc.")
         unit = Unit(**fields)
         unit.full_clean(exclude=["path", "depth", "numchild"])
-        unit = Unit.objects.add_child(parent, instance=unit) if parent is not None else Unit.objects.add_root(instance=unit)
+        if parent is not None:
+            unit = Unit.objects.add_child(parent, instance=unit)
+        else:
+            unit = Unit.objects.add_root(instance=unit)
         log_change(
             instance=unit,
             action=ObjectChange.Action.CREATE,

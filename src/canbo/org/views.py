@@ -69,9 +69,11 @@ class UnitDetailView(LoginRequiredMixin, AsOfMixin, TemplateView):
                 "unit": unit,
                 "name_on_day": unit.name_on(self.day),
                 "in_force": unit.in_force_on(self.day),
-                "ancestors": [
-                    a for a in Unit.objects.get_ancestors(unit) if Unit.objects.restrict(user).filter(pk=a.pk).exists()
-                ],
+                "ancestors": list(
+                    Unit.objects.restrict(user).filter(
+                        pk__in=[a.pk for a in Unit.objects.get_ancestors(unit)]
+                    )
+                ),
                 "children": selectors.children_on(user, unit, self.day),
                 "tenures": selectors.unit_people_on(user, unit, self.day)[:200],
                 "posts": unit.posts.select_related("title").order_by("-title__rank"),

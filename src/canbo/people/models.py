@@ -83,7 +83,7 @@ class Person(ScopedModel):
     national_db_id = models.CharField("mã hồ sơ CSDL quốc gia", max_length=40, blank=True)
 
     full_name = models.CharField("họ và tên khai sinh", max_length=150)
-    family_name = models.CharField("họ", max_length=50, editable=False)
+    family_name = models.CharField("họ", max_length=50, editable=False, blank=True)
     middle_name = models.CharField("tên đệm", max_length=80, editable=False, blank=True)
     given_name = models.CharField("tên", max_length=50, editable=False)
     search_name = models.CharField("tên không dấu", max_length=150, editable=False, db_index=True)

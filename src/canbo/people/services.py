@@ -60,7 +60,16 @@ def section_create(
     with transaction.atomic():
         ensure_can_change(person, acting_user)
         instance.person = person
+        _check_linked_scope(instance, acting_user)
         return audited_create(instance, acting_user=acting_user, reason=reason)
+
+
+def _check_linked_scope(instance: PersonSection, acting_user: Any) -> None:
+    """Records that point at a unit (a tenure) must point inside the user's grants as well."""
+    for name in getattr(type(instance), "scope_also", ()):
+        target = getattr(instance, name, None)
+        if target is not None:
+            ensure_can_change(target, acting_user)
 
 
 def section_update(
@@ -73,9 +82,18 @@ def section_update(
 ) -> PersonSection:
     if "person" in changes or "person_id" in changes:
         raise DomainError("Không thể chuyển bản ghi sang hồ sơ khác.")
-    return audited_update(
-        instance, acting_user=acting_user, changes=changes, reason=reason, expected_version=expected_version
-    )
+    with transaction.atomic():
+        for name in getattr(type(instance), "scope_also", ()):
+            target = changes.get(name)
+            if target is not None:
+                ensure_can_change(target, acting_user)
+        return audited_update(
+            instance,
+            acting_user=acting_user,
+            changes=changes,
+            reason=reason,
+            expected_version=expected_version,
+        )
 
 
 def section_delete(

@@ -112,7 +112,7 @@ def test_every_scoped_model_is_covered() -> None:
 
 
 @pytest.mark.parametrize("model", scoped_models(), ids=lambda m: m.__name__)
-def test_restrict_matrix(model: type, tree: dict, person_a: Person, title: Title, users: dict) -> None:
+def test_restrict_matrix(model: Any, tree: dict, person_a: Person, title: Title, users: dict) -> None:
     obj = FACTORIES[model](tree, person_a, title)
     qs = model._default_manager.all()
 
@@ -134,7 +134,7 @@ def test_restrict_matrix(model: type, tree: dict, person_a: Person, title: Title
 
 
 @pytest.mark.parametrize("model", list(BY_MODEL), ids=lambda m: m.__name__)
-def test_section_api_matrix(model: type, tree: dict, person_a: Person, title: Title, users: dict) -> None:
+def test_section_api_matrix(model: Any, tree: dict, person_a: Person, title: Title, users: dict) -> None:
     obj = FACTORIES[model](tree, person_a, title)
     url = f"/api/persons/{person_a.pk}/{BY_MODEL[model].slug}/{obj.pk}/"
 

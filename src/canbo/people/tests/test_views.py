@@ -167,6 +167,7 @@ def test_delete_needs_reason_and_is_logged(users: dict, person_a: Person, family
     assert c.post(url, {"reason": "Nhập trùng"}).status_code == 302
     assert not FamilyRelation.objects.filter(pk=family.pk).exists()
     log = ObjectChange.objects.get(action="delete", object_id=family.pk)
+    assert log.prechange_data is not None
     assert log.prechange_data["full_name"] == "Nguyễn Văn Cha"
 
 

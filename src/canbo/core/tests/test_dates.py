@@ -1,0 +1,127 @@
+"""Partial dates as dossiers write them, ages and the "as of" date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from canbo.core.dates import (
+    PRECISION_DAY,
+    PRECISION_MONTH,
+    PRECISION_YEAR,
+    age_at,
+    format_partial_date,
+    in_range,
+    parse_as_of,
+    parse_partial_date,
+    today,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("15/03/1980", (dt.date(1980, 3, 15), PRECISION_DAY)),
+        ("5/3/1980", (dt.date(1980, 3, 5), PRECISION_DAY)),
+        (" 15.03.1980 ", (dt.date(1980, 3, 15), PRECISION_DAY)),
+        ("15-03-1980", (dt.date(1980, 3, 15), PRECISION_DAY)),
+        ("1980-03-15", (dt.date(1980, 3, 15), PRECISION_DAY)),
+        ("03/1980", (dt.date(1980, 3, 1), PRECISION_MONTH)),
+        ("3/1980", (dt.date(1980, 3, 1), PRECISION_MONTH)),
+        ("1980", (dt.date(1980, 1, 1), PRECISION_YEAR)),
+        ("29/02/2000", (dt.date(2000, 2, 29), PRECISION_DAY)),
+    ],
+)
+def test_parse_partial_date(text: str, expected: tuple[dt.date, str]) -> None:
+    assert parse_partial_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "abc",
+        "31/02/1980",
+        "29/02/1981",
+        "13/1980",
+        "00/1980",
+        "0000",
+        "15/03/80",
+        "1980-13-01",
+        "1980/03",
+    ],
+)
+def test_parse_partial_date_refuses_with_vietnamese_message(text: str) -> None:
+    with pytest.raises(ValidationError) as exc:
+        parse_partial_date(text)
+    assert exc.value.code == "invalid_partial_date"
+    message = exc.value.messages[0]
+    assert "Ngày không hợp lệ" in message
+    assert "ngày/tháng/năm" in message
+
+
+@pytest.mark.parametrize("text", ["15/03/1980", "03/1980", "1980", "01/01/2001", "01/2001", "2001"])
+def test_format_keeps_precision(text: str) -> None:
+    assert format_partial_date(*parse_partial_date(text)) == text
+
+
+def test_format_iso_input_shows_day_first() -> None:
+    assert format_partial_date(*parse_partial_date("1980-03-15")) == "15/03/1980"
+    assert format_partial_date(None, PRECISION_DAY) == ""
+
+
+@pytest.mark.parametrize(
+    ("birth", "on", "age"),
+    [
+        (dt.date(1980, 5, 17), dt.date(2025, 5, 16), 44),
+        (dt.date(1980, 5, 17), dt.date(2025, 5, 17), 45),
+        (dt.date(1980, 5, 17), dt.date(2025, 12, 31), 45),
+        (dt.date(1980, 1, 1), dt.date(1980, 1, 1), 0),
+        (dt.date(2000, 2, 29), dt.date(2021, 2, 28), 20),
+        (dt.date(2000, 2, 29), dt.date(2021, 3, 1), 21),
+    ],
+)
+def test_age_at_across_birthdays(birth: dt.date, on: dt.date, age: int) -> None:
+    assert age_at(birth, on) == age
+
+
+def test_year_only_birth_counts_from_first_january() -> None:
+    birth, precision = parse_partial_date("1965")
+    assert precision == PRECISION_YEAR
+    assert age_at(birth, dt.date(2025, 1, 1)) == 60
+    assert age_at(birth, dt.date(2024, 12, 31)) == 59
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024-06-30", dt.date(2024, 6, 30)),
+        ("30/06/2024", dt.date(2024, 6, 30)),
+        ("1/7/2025", dt.date(2025, 7, 1)),
+    ],
+)
+def test_parse_as_of(value: str, expected: dt.date) -> None:
+    assert parse_as_of(value) == expected
+
+
+def test_parse_as_of_empty_is_today() -> None:
+    assert parse_as_of(None) == today()
+    assert parse_as_of("") == today()
+
+
+@pytest.mark.parametrize("value", ["hôm qua", "2024-02-30", "31/04/2024", "2024", "06/2024", "2024-6-1x"])
+def test_parse_as_of_refuses_with_vietnamese_message(value: str) -> None:
+    with pytest.raises(ValidationError) as exc:
+        parse_as_of(value)
+    assert "Ngày xem không hợp lệ" in exc.value.messages[0]
+
+
+def test_in_range_is_inclusive_and_open_ended() -> None:
+    day = dt.date(2025, 6, 30)
+    assert in_range(dt.date(2025, 6, 30), dt.date(2025, 6, 30), day)
+    assert in_range(None, None, day)
+    assert not in_range(dt.date(2025, 7, 1), None, day)
+    assert not in_range(None, dt.date(2025, 6, 29), day)

@@ -1,0 +1,34 @@
+"""Catalogue edits in the admin are logged like every other change."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from canbo.core.models import ObjectChange
+from canbo.org.models import Title
+
+
+def test_title_created_in_admin_is_logged(users: dict) -> None:
+    c = Client()
+    c.force_login(users["admin"])
+    r = c.post(
+        "/quan-tri/org/title/add/",
+        {
+            "code": "GD",
+            "name": "Giám đốc sở",
+            "level": "tinh",
+            "group": "truong_co_quan",
+            "block": "nha_nuoc",
+            "is_key": "",
+            "is_leader": "on",
+            "head_kind": "truong",
+            "management_scope": "btv_tinh_uy",
+            "rank": "60",
+            "standards": "",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:500]
+    t = Title.objects.get(code="GD")
+    log = ObjectChange.objects.get(object_id=t.pk, content_type__model="title")
+    assert log.action == "create" and log.user_name == "admin"
+    assert Client().get("/quan-tri/").status_code == 302

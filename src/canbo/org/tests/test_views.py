@@ -1,0 +1,61 @@
+"""Organisation pages and catalogue endpoints by kind of user."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.test import Client
+
+from canbo.org.restructuring import unit_rename
+
+
+def client_for(user: Any | None) -> Client:
+    c = Client()
+    if user is not None:
+        c.force_login(user)
+    return c
+
+
+def test_unit_page_access_matrix(users: dict, tree: dict) -> None:
+    url = f"/don-vi/{tree['A1'].pk}/"
+    assert client_for(None).get(url).status_code == 302
+    assert client_for(users["nogrant"]).get(url).status_code == 404
+    assert client_for(users["officer_b"]).get(url).status_code == 404
+    assert client_for(users["leader_a"]).get(url).status_code == 200
+    assert client_for(users["officer_a"]).get(url).status_code == 200
+
+
+def test_tree_shows_names_and_units_of_the_day(users: dict, tree: dict) -> None:
+    unit_rename(acting_user=users["admin"], unit=tree["A"], new_name="Huyện A Mới", on=dt.date(2023, 1, 1))
+    c = client_for(users["admin"])
+    old = c.get(f"/don-vi/{tree['A'].pk}/", {"ngay": "2022-06-01"}).content.decode()
+    assert "<h1>Huyện A</h1>" in old
+    new = c.get(f"/don-vi/{tree['A'].pk}/", {"ngay": "2024-06-01"}).content.decode()
+    assert "<h1>Huyện A Mới</h1>" in new and "Tên gọi trước đây" in new
+    children = c.get(f"/don-vi/{tree['P'].pk}/con/", {"ngay": "2024-06-01"}).content.decode()
+    assert "Huyện A Mới" in children and "Huyện B" in children
+
+
+def test_tree_lists_only_granted_subtrees(users: dict, tree: dict) -> None:
+    body = client_for(users["officer_a"]).get("/don-vi/").content.decode()
+    assert "Huyện A" in body and "Huyện B" not in body and "Tỉnh Thử nghiệm" not in body
+
+
+def test_restructure_form_refuses_bad_input_in_vietnamese(users: dict, tree: dict) -> None:
+    c = client_for(users["officer_a"])
+    url = f"/don-vi/{tree['A1'].pk}/sap-xep/doi-ten/"
+    r = c.post(url, {"on": "2010-01-01", "basis": "QĐ 1", "new_name": "Phòng Nội vụ mới"})
+    assert r.status_code == 400
+    assert "bắt đầu hiệu lực" in r.content.decode() or "không còn hiệu lực" in r.content.decode()
+    assert c.post(url, {"on": "không phải ngày", "basis": "", "new_name": ""}).status_code == 400
+    assert client_for(users["leader_a"]).get(url).status_code == 404
+    ok = c.post(url, {"on": "2024-01-01", "basis": "QĐ 1", "new_name": "Phòng Nội vụ mới"})
+    assert ok.status_code == 302
+
+
+def test_catalogues_need_login_but_no_grant(users: dict, title: Any) -> None:
+    assert client_for(None).get("/api/titles/").status_code in (401, 403)
+    assert client_for(users["nogrant"]).get("/api/titles/").status_code == 200
+    assert client_for(users["nogrant"]).get("/api/units/").json()["results"] == []
+    assert client_for(users["officer_a"]).get("/quan-tri/").status_code == 302  # admin site: superusers only

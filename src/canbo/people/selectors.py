@@ -87,8 +87,15 @@ def dossier(user: Any, person: Person, day: dt.date) -> Dossier:
     sensitive_ok = sees_sensitive_of(user, person)
     can_change = person_queryset(user, CHANGE).filter(pk=person.pk).exists()
     tenures = list(
-        Tenure.objects.filter(person=person).select_related("unit", "title").order_by("start_date", "id")
+        Tenure.objects.filter(person=person)
+        .select_related("unit", "title")
+        .prefetch_related("unit__former_names")
+        .order_by("start_date", "id")
     )
+    for t in tenures:
+        # The unit's name while the post was held (a rename after it does not rewrite the past).
+        seen_on = min(day, t.end_date) if t.end_date else day
+        t.unit_label = t.unit.name_on(seen_on)
     current = [t for t in tenures if t.start_date <= day and (t.end_date is None or t.end_date >= day)]
     current.sort(key=lambda t: (not t.is_primary, -t.title.rank))
     memberships = list(

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 
 from canbo.accounts.selectors import active_grants
 from canbo.careers.models import Tenure, on_date_q
+from canbo.core.models import ObjectChange
 from canbo.org.models import Unit, in_force_q
 
 
@@ -66,6 +68,14 @@ def unit_people_on(user: Any, unit: Unit, day: dt.date, *, subtree: bool = False
     qs = qs.filter(unit__path__startswith=unit.path) if subtree else qs.filter(unit=unit)
     return qs.select_related("person", "title", "unit").order_by(
         "-title__rank", "person__given_name", "person__middle_name", "person__family_name"
+    )
+
+
+def unit_history(unit: Unit, limit: int = 50) -> list[ObjectChange]:
+    """Change-log entries of the unit itself (creation, renames, closing), newest first."""
+    ct = ContentType.objects.get_for_model(Unit)
+    return list(
+        ObjectChange.objects.filter(content_type=ct, object_id=unit.pk).order_by("-time", "-id")[:limit]
     )
 
 

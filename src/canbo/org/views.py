@@ -81,6 +81,7 @@ class UnitDetailView(LoginRequiredMixin, AsOfMixin, TemplateView):
                 "predecessors": unit.predecessor_links.select_related("predecessor"),
                 "successors": unit.successor_links.select_related("successor"),
                 "can_change": Unit.objects.restrict(user, CHANGE).filter(pk=unit.pk).exists(),
+                "history": selectors.unit_history(unit),
             }
         )
         return ctx

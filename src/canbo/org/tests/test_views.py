@@ -59,3 +59,15 @@ def test_catalogues_need_login_but_no_grant(users: dict, title: Any) -> None:
     assert client_for(users["nogrant"]).get("/api/titles/").status_code == 200
     assert client_for(users["nogrant"]).get("/api/units/").json()["results"] == []
     assert client_for(users["officer_a"]).get("/quan-tri/").status_code == 302  # admin site: superusers only
+
+
+def test_unit_page_shows_its_history(users: dict, tree: dict) -> None:
+    unit_rename(
+        acting_user=users["admin"],
+        unit=tree["B"],
+        new_name="Huyện B Mới",
+        on=dt.date(2023, 1, 1),
+        basis="NQ 99",
+    )
+    body = client_for(users["officer_b"]).get(f"/don-vi/{tree['B'].pk}/").content.decode()
+    assert "NQ 99" in body and "Huyện B Mới" in body

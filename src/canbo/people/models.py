@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
-from canbo.core.dates import PRECISION_CHOICES, PRECISION_DAY, age_at, format_partial_date
+from canbo.core.dates import PRECISION_CHOICES, PRECISION_DAY, age_at, format_partial_date, today
 from canbo.core.models import ScopedModel
 from canbo.org.models import AdminArea, Unit
 from canbo.people.choices import (
@@ -177,7 +177,7 @@ class Person(ScopedModel):
         errors: dict[str, str] = {}
         if self.birth_date and self.birth_date.year < 1900:
             errors["birth_date"] = "Năm sinh không hợp lý (trước 1900)."
-        if self.birth_date and self.birth_date > dt.date.today():
+        if self.birth_date and self.birth_date > today():
             errors["birth_date"] = "Ngày sinh không thể ở tương lai."
         pid = self.personal_id
         if pid and pid.isascii() and pid.isdigit() and len(pid) == 12 and self.birth_date:

@@ -1,0 +1,234 @@
+"""The demo province: exact baselines of INDICATORS.md §2 on 11/12/2020, determinism, the
+two-tier structure of 2026, the change log and the demo accounts.
+
+``baseline_counts`` implements, with plain ORM queries, exactly the definitions written in
+docs/demo-data.md; the indicator engine (issue 5) must give the same numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import itertools
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db.models import F, QuerySet
+
+from canbo.accounts.models import Grant, Role
+from canbo.careers.models import BodyMembership, Tenure, on_date_q
+from canbo.conftest import new_person
+from canbo.core.errors import DomainError
+from canbo.core.models import ObjectChange
+from canbo.core.services import audited_create
+from canbo.demo.generator import checksum, generate, generator_user, minimum_size, wipe
+from canbo.demo.models import DemoDataset
+from canbo.demo.people import retirement_end
+from canbo.org.models import AdminArea, Title, Unit, UnitLineage, in_force_q
+from canbo.people.models import Person, Qualification
+
+BASELINE = dt.date(2020, 12, 11)
+HORIZON = dt.date(2026, 11, 21)
+LEADER_SCOPES = ["tw", "btv_tinh_uy"]
+COMMUNE_GROUPS = [
+    "bi_thu",
+    "pho_bi_thu",
+    "chu_tich_hdnd",
+    "pho_chu_tich_hdnd",
+    "chu_tich_ubnd",
+    "pho_chu_tich_ubnd",
+    "chu_tich_mttq",
+    "can_bo_xa",
+    "cong_chuc",
+]
+EXPECTED = {
+    "1a": (11, 428),
+    "1b": (10, 127),
+    "2": (2, 166),
+    "3": (750, 3199),
+    "4": (1460, 4495),
+    "5": (1998, 3454),
+    "6": (1978, 3454),
+    "7a": (8, 9),
+    "7b": (110, 152),
+    "8a": (9, 9),
+    "8b": (83, 152),
+    "9": (280, 1524),
+}
+
+
+def _holders(day: dt.date, **title: Any) -> QuerySet[Tenure]:
+    """Primary tenures running on ``day`` whose title matches ``title`` lookups."""
+    return Tenure.objects.filter(
+        on_date_q(day), is_primary=True, **{f"title__{k}": v for k, v in title.items()}
+    )
+
+
+def _people(tenures: QuerySet[Tenure]) -> QuerySet[Person]:
+    return Person.objects.filter(pk__in=tenures.values("person_id"))
+
+
+def _qualified(people: QuerySet[Person], day: dt.date, kind: str, rank: int) -> int:
+    """People holding a qualification of ``kind`` at or above ``rank`` obtained by ``day``."""
+    ok = Qualification.objects.filter(kind=kind, level_rank__gte=rank, obtained_date__lte=day)
+    return people.filter(pk__in=ok.values("person_id")).count()
+
+
+def _members(day: dt.date, kind: str) -> QuerySet[Person]:
+    bodies = BodyMembership.objects.filter(on_date_q(day), kind=kind, body__level__in=["tinh", "huyen", "xa"])
+    return Person.objects.filter(pk__in=bodies.values("person_id"))
+
+
+def _non_local_district(tenures: QuerySet[Tenure]) -> int:
+    n = 0
+    for t in tenures.select_related("person", "unit"):
+        local = {
+            t.unit.area_id,
+            *AdminArea.objects.filter(parent_id=t.unit.area_id).values_list("pk", flat=True),
+        }
+        n += t.person.home_town_id not in local
+    return n
+
+
+def baseline_counts(day: dt.date = BASELINE) -> dict[str, tuple[int, int]]:
+    """(numerator, population) of each indicator of INDICATORS.md §2, as docs/demo-data.md defines them."""
+    young = dt.date(day.year - 40, day.month, day.day)  # born after this day: under 40 in full years
+    out: dict[str, tuple[int, int]] = {}
+    p1a = _people(_holders(day, level="tinh", is_leader=True, management_scope__in=LEADER_SCOPES))
+    out["1a"] = (p1a.filter(birth_date__gt=young).count(), p1a.count())
+    p1b = _people(_holders(day, level="huyen", is_leader=True, management_scope__in=LEADER_SCOPES))
+    out["1b"] = (p1b.filter(birth_date__gt=young).count(), p1b.count())
+    p2 = _people(
+        _holders(day, level="tinh", is_leader=True, management_scope__in=LEADER_SCOPES).exclude(
+            title__block="su_nghiep"
+        )
+    )
+    out["2"] = (_qualified(p2, day, "ngoai_ngu", 40), p2.count())
+    p3 = _members(day, "cap_uy")
+    out["3"] = (p3.filter(sex="nu").count(), p3.count())
+    p4 = _members(day, "hdnd")
+    out["4"] = (p4.filter(sex="nu").count(), p4.count())
+    p5 = _people(_holders(day, level="xa", group__in=COMMUNE_GROUPS))
+    out["5"] = (_qualified(p5, day, "chuyen_mon", 40), p5.count())
+    out["6"] = (_qualified(p5, day, "ly_luan_chinh_tri", 20), p5.count())
+    sec_h = _holders(day, level="huyen", group="bi_thu")
+    out["7a"] = (_non_local_district(sec_h), sec_h.count())
+    sec_x = _holders(day, level="xa", group="bi_thu")
+    out["7b"] = (sec_x.exclude(person__home_town_id=F("unit__area_id")).count(), sec_x.count())
+    chair_h = _holders(day, level="huyen", group="chu_tich_ubnd")
+    out["8a"] = (_non_local_district(chair_h), chair_h.count())
+    chair_x = _holders(day, level="xa", group="chu_tich_ubnd")
+    out["8b"] = (chair_x.exclude(person__home_town_id=F("unit__area_id")).count(), chair_x.count())
+    p9 = _people(_holders(day, level="tinh", is_leader=True))
+    out["9"] = (_qualified(p9, day, "chuyen_mon", 50), p9.count())
+    return out
+
+
+@pytest.mark.django_db
+def test_demo_province() -> None:
+    """One build at the minimum size, checked from every side, then one rebuild."""
+    size = minimum_size(seed=7)
+    result = generate(size=size, seed=7, horizon=HORIZON)
+    assert result["persons"] == size
+    assert not Person.objects.filter(is_synthetic=False).exists()
+
+    # The twelve baselines, exactly.
+    assert baseline_counts() == EXPECTED
+
+    # 2026: no district-level unit in force; the communes in force are the 2025 ones.
+    day = dt.date(2026, 1, 1)
+    assert not Unit.objects.filter(in_force_q(day), level="huyen").exists()
+    communes = Unit.objects.filter(in_force_q(day), level="xa", kind="dia_phuong")
+    assert communes.count() == 99
+    assert set(communes.values_list("area__dataset", flat=True)) == {AdminArea.Dataset.CURRENT}
+    assert not _holders(day, level="huyen").exists()
+    assert Unit.objects.filter(in_force_q(BASELINE), level="xa", kind="dia_phuong").count() == 152
+    ta_chai = Unit.objects.get(name="Xã Tà Chải")
+    assert ta_chai.valid_to == dt.date(2024, 10, 31)
+    assert UnitLineage.objects.filter(predecessor=ta_chai, successor__name="Thị trấn Bắc Hà").exists()
+    assert Unit.objects.get(code="LC.UB.SKHDT").valid_to == dt.date(2025, 2, 28)
+    assert UnitLineage.objects.filter(predecessor__code="LC.UB.STNMT", successor__code="LC.UB.SNNMT").exists()
+
+    # Careers: ordered dates, nobody in service past retirement age (RULES.md §1), nobody holding
+    # two primary posts at once, tenures only while their unit is in force.
+    assert not Tenure.objects.filter(end_date__lt=F("start_date")).exists()
+    assert not Tenure.objects.filter(unit__valid_to__isnull=False, end_date__isnull=True).exists()
+    assert not Tenure.objects.filter(unit__valid_to__lt=F("end_date")).exists()
+    for sex, birth in Person.objects.filter(
+        left_service_date__isnull=True, category__in=["can_bo", "cong_chuc", "vien_chuc"]
+    ).values_list("sex", "birth_date"):
+        assert retirement_end(sex, birth) >= HORIZON
+    for pid in Person.objects.values_list("pk", flat=True)[:: max(1, size // 300)]:
+        spans = sorted(
+            Tenure.objects.filter(person_id=pid, is_primary=True).values_list("start_date", "end_date")
+        )
+        for (_s1, e1), (s2, _e2) in itertools.pairwise(spans):
+            assert e1 is not None and e1 < s2
+    # A sample of dossiers passes the models' own validation (personal ids, names, dates).
+    for person in Person.objects.order_by("pk")[:: max(1, size // 40)]:
+        person.full_clean()
+    # Every row written in bulk has its change-log entry, made by the generator.
+    logged = ObjectChange.objects.filter(source="generator", action="create")
+    assert logged.filter(content_type__model="person").count() == size
+    assert logged.filter(content_type__model="tenure").count() >= Tenure.objects.count() - 100
+    assert logged.filter(content_type__model="qualification").count() == Qualification.objects.count()
+    assert set(logged.values_list("reason", flat=True).distinct()) >= {"Tạo dữ liệu tỉnh mẫu (tổng hợp)"}
+
+    # Same parameters: a quick no-op.
+    again = generate(size=size, seed=7)
+    assert again["unchanged"] is True
+    first = checksum()
+
+    # Demo accounts (idempotent).
+    out = io.StringIO()
+    call_command("demo_login", stdout=out)
+    for name in ("quantri", "tochuc", "lanhdao", "xa", "canhan"):
+        assert name in out.getvalue()
+    assert Grant.objects.filter(user__username="canhan", role=Role.SELF).count() == 1
+    call_command("demo_login", stdout=io.StringIO())
+    assert Grant.objects.filter(user__username="tochuc").count() == 1
+
+    # Different parameters: the old demo data (with the demo users' grants) is wiped and rebuilt;
+    # built again with the same parameters, the data is identical.
+    DemoDataset.objects.update(size=size + 1)
+    rebuilt = generate(size=size, seed=7, horizon=HORIZON)
+    assert rebuilt["unchanged"] is False
+    assert checksum() == first
+    assert DemoDataset.objects.count() == 1
+    assert not Grant.objects.filter(user__username="tochuc").exists()
+    assert Person.objects.filter(is_synthetic=True).count() == size
+
+
+@pytest.mark.django_db
+def test_too_small_is_refused() -> None:
+    size = minimum_size(seed=7)
+    with pytest.raises(DomainError, match="cần ít nhất"):
+        generate(size=size - 1, seed=7, horizon=HORIZON)
+    assert not Person.objects.exists()
+    assert not Unit.objects.exists()
+
+
+@pytest.mark.django_db
+def test_wipe_refuses_real_dossiers_in_demo_units() -> None:
+    """A real (non-synthetic) dossier attached to a demo unit stops the wipe."""
+    root = Unit.objects.add_root(
+        instance=Unit(code="LC", name="Tỉnh Lào Cai", kind="dia_phuong", block="nha_nuoc", level="tinh")
+    )
+    person = new_person(root, "Nguyễn Văn Thật", sex="nam", born=dt.date(1980, 1, 1))
+    title = Title.objects.create(
+        code="Z",
+        name="Z",
+        level="tinh",
+        group="khac",
+        block="nha_nuoc",
+        head_kind="nhan_vien",
+        management_scope="co_quan",
+    )
+    audited_create(
+        Tenure(person=person, unit=root, title=title, kind="tuyen_dung", start_date=dt.date(2020, 1, 1)),
+        acting_user=generator_user(),
+        check_scope=False,
+    )
+    with pytest.raises(DomainError, match="hồ sơ thật"):
+        wipe()

@@ -1,6 +1,6 @@
 """Take the README's screenshots from a running demo (``./canbo demo`` in another shell).
 
-Usage: .venv/bin/python tools/screenshots.py [BASE_URL] [USERNAME] [PASSWORD]
+Usage: .venv/bin/python tools/screenshots.py BASE_URL USERNAME PASSWORD [PERSON_ID]
 """
 
 from __future__ import annotations
@@ -10,7 +10,14 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+    "--lang=vi",
+]
 OUT = Path(__file__).resolve().parent.parent / "docs" / "img"
 
 
@@ -31,8 +38,11 @@ def main() -> None:
         page.locator("ul.tree a").nth(2).click()
         page.click("text=Danh sách cán bộ")
         page.screenshot(path=str(OUT / "unit-list.png"))
-        # A person with several posts: the first person of that list.
-        page.locator("table.grid tbody a").first.click()
+        # The person given on the command line, else the first person of that list.
+        if len(sys.argv) > 4:
+            page.goto(f"{base}/can-bo/{sys.argv[4]}/")
+        else:
+            page.locator("table.grid tbody a").first.click()
         page.screenshot(path=str(OUT / "person.png"), full_page=False)
         browser.close()
     print(f"Đã lưu ảnh vào {OUT}")

@@ -12,12 +12,15 @@ from canbo.core.dates import format_partial_date, parse_partial_date
 
 
 class DateInput(forms.DateInput):
-    """Native date picker; the browser shows dd/mm/yyyy for the Vietnamese locale."""
+    """A date typed as Vietnamese documents write it (dd/mm/yyyy), whatever the browser's locale.
 
-    input_type = "date"
+    A native date picker would show the browser's format (mm/dd/yyyy on an English system), which
+    officers copying dates from decisions would misread.
+    """
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+        base = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off", "size": "10"}
+        super().__init__(attrs={**base, **(attrs or {})}, format="%d/%m/%Y")
 
 
 class PartialDateField(forms.CharField):
@@ -61,4 +64,4 @@ def apply_date_widgets(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         if isinstance(field, forms.DateField):
             field.widget = DateInput()
-            field.input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
+            field.input_formats = ["%d/%m/%Y", "%Y-%m-%d"]

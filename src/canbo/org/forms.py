@@ -23,7 +23,7 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 class _Base(forms.Form):
-    on = forms.DateField(label="Ngày hiệu lực", widget=DateInput(), input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+    on = forms.DateField(label="Ngày hiệu lực", widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
     basis = forms.CharField(label="Căn cứ (số, ngày quyết định)", max_length=200)
 
 

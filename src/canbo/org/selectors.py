@@ -36,6 +36,14 @@ def visible_roots(user: Any, day: dt.date) -> list[Unit]:
     return out
 
 
+def ended_grant_units(user: Any, day: dt.date) -> list[Unit]:
+    """Units the user's grants are bound to that had already ended on ``day`` (for a notice)."""
+    if getattr(user, "is_superuser", False):
+        return []
+    ids = [g.unit_id for g in active_grants(user) if g.unit_id]
+    return list(Unit.objects.filter(pk__in=ids, valid_to__lt=day))
+
+
 def children_on(user: Any, unit: Unit, day: dt.date) -> list[Unit]:
     """Direct sub-units of ``unit`` in force on ``day``, with how many sub-units each has then."""
     qs: QuerySet[Unit] = (

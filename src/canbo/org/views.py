@@ -41,6 +41,7 @@ class UnitTreeView(LoginRequiredMixin, AsOfMixin, TemplateView):
         roots = selectors.visible_roots(user, self.day)
         ctx["nodes"] = [(r, selectors.children_on(user, r, self.day)) for r in roots]
         ctx["q"] = text
+        ctx["ended"] = selectors.ended_grant_units(user, self.day)
         return ctx
 
 

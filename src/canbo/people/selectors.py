@@ -48,7 +48,7 @@ def person_list(
             qs = qs.filter(personal_id__startswith=query)
         else:
             qs = qs.filter(search_name__contains=fold(query))
-    qs = qs.select_related("managing_unit").prefetch_related(
+    qs = qs.select_related("managing_unit", "ethnicity", "religion").prefetch_related(
         Prefetch(
             "tenure_set",
             queryset=Tenure.objects.filter(on_date_q(day))

@@ -117,3 +117,23 @@ def test_openapi_schema_and_units(users: dict, tree: dict) -> None:
     units = api(users["officer_a"]).get("/api/units/", {"ngay": "2020-01-01"}).json()["results"]
     assert {u["code"] for u in units} == {"A", "A1"}
     assert api(users["officer_a"]).get("/api/units/", {"ngay": "hôm qua"}).status_code == 400
+
+
+def test_list_query_counts_do_not_grow_with_rows(
+    users: dict, tree: dict, title: Any, django_assert_max_num_queries: Any
+) -> None:
+    import datetime as dt
+
+    from canbo.careers.models import Tenure
+    from canbo.conftest import new_person
+
+    for i in range(25):
+        p = new_person(tree["A1"], f"Nguyễn Văn Số{i}", sex="nam")
+        Tenure.objects.create(
+            person=p, unit=tree["A1"], title=title, kind="bo_nhiem", start_date=dt.date(2020, 1, 1)
+        )
+    c = api(users["officer_a"])
+    with django_assert_max_num_queries(12):
+        assert len(c.get("/api/persons/").json()["results"]) == 26  # with person_a
+    with django_assert_max_num_queries(12):
+        assert c.get("/can-bo/").status_code == 200

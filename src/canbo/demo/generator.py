@@ -35,6 +35,7 @@ from canbo.core.errors import DomainError
 from canbo.core.models import ObjectChange
 from canbo.core.services import bulk_log_created
 from canbo.core.text import fold, normalize_name, split_name
+from canbo.core.vnsort import name_sort_key
 from canbo.demo import names
 from canbo.demo.models import DemoDataset
 from canbo.demo.people import (
@@ -77,7 +78,7 @@ from canbo.people.models import (
 )
 from canbo.people.validators import make_personal_id
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: persons carry the Vietnamese sort key
 DEFAULT_SIZE = 40_000
 MAX_SIZE = 2_500_000
 DEFAULT_SEED = 2020
@@ -691,6 +692,7 @@ class Writer:
                 middle_name=middle,
                 given_name=given,
                 search_name=fold(full),
+                sort_key=name_sort_key(given, middle, family),
                 sex=p.sex,
                 birth_date=birth,
                 birth_precision="y" if year_only else "d",

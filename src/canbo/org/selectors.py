@@ -74,9 +74,7 @@ def unit_people_on(user: Any, unit: Unit, day: dt.date, *, subtree: bool = False
     """Tenures held in the unit (or its subtree) on ``day``, visible to the user."""
     qs = Tenure.objects.restrict(user).filter(on_date_q(day))
     qs = qs.filter(unit__path__startswith=unit.path) if subtree else qs.filter(unit=unit)
-    return qs.select_related("person", "title", "unit").order_by(
-        "-title__rank", "person__given_name", "person__middle_name", "person__family_name"
-    )
+    return qs.select_related("person", "title", "unit").order_by("-title__rank", "person__sort_key")
 
 
 def unit_history(unit: Unit, limit: int = 50) -> list[ObjectChange]:

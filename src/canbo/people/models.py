@@ -87,6 +87,7 @@ class Person(ScopedModel):
     middle_name = models.CharField("tên đệm", max_length=80, editable=False, blank=True)
     given_name = models.CharField("tên", max_length=50, editable=False)
     search_name = models.CharField("tên không dấu", max_length=150, editable=False, db_index=True)
+    sort_key = models.CharField("khóa sắp xếp tên", max_length=400, editable=False, db_index=True, default="")
     other_names = models.CharField("tên gọi khác", max_length=150, blank=True)
     sex = models.CharField("giới tính", max_length=3, choices=Sex.choices)
     birth_date = models.DateField("ngày sinh")
@@ -156,8 +157,7 @@ class Person(ScopedModel):
     class Meta:
         verbose_name = "cán bộ"
         verbose_name_plural = "cán bộ"
-        ordering = ["given_name", "middle_name", "family_name", "id"]
-        indexes = [models.Index(fields=["given_name", "middle_name", "family_name"])]
+        ordering = ["sort_key", "id"]
 
     def __str__(self) -> str:
         return self.full_name

@@ -57,7 +57,7 @@ def person_list(
             to_attr="tenures_on_day",
         )
     )
-    return qs.order_by("given_name", "middle_name", "family_name", "id")
+    return qs.order_by("sort_key", "id")
 
 
 @dataclass

@@ -16,16 +16,18 @@ from django.db import transaction
 from canbo.core.errors import DomainError
 from canbo.core.services import audited_create, audited_delete, audited_update, ensure_can_change
 from canbo.core.text import fold, normalize_name, split_name
+from canbo.core.vnsort import name_sort_key
 from canbo.people.models import Attachment, Person, PersonSection
 
 # Derived name fields: kept in step with full_name here, the one place a name is written.
-NAME_FIELDS = ("family_name", "middle_name", "given_name", "search_name")
+NAME_FIELDS = ("family_name", "middle_name", "given_name", "search_name", "sort_key")
 
 
 def _derive_names(person: Person) -> None:
     person.full_name = normalize_name(person.full_name)
     person.family_name, person.middle_name, person.given_name = split_name(person.full_name)
     person.search_name = fold(person.full_name)
+    person.sort_key = name_sort_key(person.given_name, person.middle_name, person.family_name)
 
 
 def person_create(*, acting_user: Any, reason: str = "", **fields: Any) -> Person:

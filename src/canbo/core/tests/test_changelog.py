@@ -90,7 +90,7 @@ def test_update_logs_before_and_after(users: dict[str, User], person_a: Person) 
     assert entry.prechange_data["full_name"] == "Nguyễn Thị Hoa"
     assert entry.postchange_data["full_name"] == "Nguyễn Thị Hoà Bình"
     diff = {field for field, _before, _after in entry.diff()}
-    assert diff == {"full_name", "middle_name", "given_name", "search_name"}
+    assert diff == {"full_name", "middle_name", "given_name", "search_name", "sort_key"}
     person_a.refresh_from_db()
     assert person_a.row_version == 2
     assert person_a.given_name == "Bình" and person_a.search_name == "nguyen thi hoa binh"

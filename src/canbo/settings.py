@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "canbo.people",
     "canbo.careers",
     "canbo.assessment",
+    "canbo.lists",
+    "canbo.imports",
     "canbo.demo",
 ]
 

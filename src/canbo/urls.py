@@ -13,6 +13,8 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("don-vi/", include("canbo.org.urls")),
     path("can-bo/", include("canbo.people.urls")),
+    path("danh-sach/", include("canbo.lists.urls")),
+    path("nhap-du-lieu/", include("canbo.imports.urls")),
     path("api/", include("canbo.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -12,10 +12,10 @@ from canbo.accounts.selectors import sees_sensitive_of
 from canbo.careers.models import BodyMembership, Tenure, on_date_q
 from canbo.core.models import ObjectChange
 from canbo.core.querysets import CHANGE, VIEW
-from canbo.core.text import fold
 from canbo.org.models import Unit
 from canbo.people.choices import AttachmentKind
 from canbo.people.models import Attachment, Person
+from canbo.people.search import name_search
 from canbo.people.sections import SectionSpec, visible_sections
 
 
@@ -42,12 +42,7 @@ def person_list(
     if unit is not None:
         holding = Tenure.objects.filter(on_date_q(day), unit__path__startswith=unit.path).values("person_id")
         qs = qs.filter(pk__in=holding) | qs.filter(managing_unit__path__startswith=unit.path)
-    query = query.strip()
-    if query:
-        if query.isdigit():
-            qs = qs.filter(personal_id__startswith=query)
-        else:
-            qs = qs.filter(search_name__contains=fold(query))
+    qs = name_search(qs, query)
     qs = qs.select_related("managing_unit", "ethnicity", "religion").prefetch_related(
         Prefetch(
             "tenure_set",

@@ -46,30 +46,6 @@ def _add_errors(form: Any, exc: Exception) -> None:
         form.add_error(None, exc.message)
 
 
-class PersonListView(LoginRequiredMixin, AsOfMixin, TemplateView):
-    """People of a unit subtree as of a date, searchable by name or personal id."""
-
-    template_name = "people/person_list.html"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        ctx = super().get_context_data(**kwargs)
-        unit = None
-        unit_id = self.request.GET.get("don_vi", "")
-        if unit_id:
-            if not unit_id.isdigit():
-                raise Http404
-            unit = Unit.objects.restrict(self.request.user).filter(pk=int(unit_id)).first()
-            if unit is None:
-                raise Http404("Không tìm thấy đơn vị.")
-        query = self.request.GET.get("q", "")[:100]
-        qs = selectors.person_list(self.request.user, unit=unit, query=query, day=self.day)
-        page = Paginator(qs, 50).get_page(self.request.GET.get("trang"))
-        ctx.update(
-            {"page": page, "unit": unit, "query": query, "unit_name": unit.name_on(self.day) if unit else ""}
-        )
-        return ctx
-
-
 class PersonDetailView(LoginRequiredMixin, AsOfMixin, TemplateView):
     template_name = "people/person_detail.html"
 

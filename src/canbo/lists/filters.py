@@ -1,0 +1,187 @@
+"""Filters of the person list (C4), as one validated form whose cleaned data becomes a queryset.
+
+Every condition is read "as of" the list's date: posts held, age, qualifications obtained by
+then, Party membership running then. Conditions combine with AND; a multiple choice within one
+filter combines with OR.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from canbo.careers.models import Tenure, on_date_q
+from canbo.org.choices import Level, ManagementScope, TitleGroup
+from canbo.org.models import Unit
+from canbo.people.choices import QUALIFICATION_LEVELS, Category, QualificationKind, Sex
+from canbo.people.models import Ethnicity, PartyMembership, Person, Qualification, Religion
+from canbo.people.search import name_search
+
+YES_NO = [("", "—"), ("co", "Có"), ("khong", "Không")]
+
+# Qualification filters: form field → kind (levels "at or above", by rank).
+QUALIFICATION_FILTERS = {
+    "chuyen_mon": QualificationKind.PROFESSIONAL,
+    "ly_luan_chinh_tri": QualificationKind.POLITICAL_THEORY,
+    "quan_ly_nha_nuoc": QualificationKind.STATE_MANAGEMENT,
+    "ngoai_ngu": QualificationKind.FOREIGN_LANGUAGE,
+}
+
+
+def _level_choices(kind: str) -> list[tuple[str, str]]:
+    seen: dict[int, str] = {}
+    for _code, label, rank in QUALIFICATION_LEVELS[kind]:
+        seen.setdefault(rank, label)
+    return [("", "—")] + [(str(rank), f"từ {label} trở lên") for rank, label in sorted(seen.items())]
+
+
+def _ethnicity_choices() -> list[tuple[str, str]]:
+    return [("", "—"), ("kinh", "Kinh"), ("thieu_so", "Dân tộc thiểu số (mọi dân tộc)")] + [
+        (e.code, e.name) for e in Ethnicity.objects.exclude(code="01").order_by("name")
+    ]
+
+
+def _religion_choices() -> list[tuple[str, str]]:
+    return [("", "—"), ("co", "Có tôn giáo")] + [(r.code, r.name) for r in Religion.objects.order_by("code")]
+
+
+class PersonFilterForm(forms.Form):
+    """The list's filters. Field names are the query-string keys (saved lists store them)."""
+
+    q = forms.CharField(
+        label="Họ tên hoặc số định danh",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "Họ tên (không cần dấu) hoặc số định danh cá nhân"}
+        ),
+    )
+    don_vi = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    nhom_chuc_danh = forms.MultipleChoiceField(
+        label="Nhóm chức danh",
+        choices=TitleGroup.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    cap = forms.ChoiceField(label="Cấp của chức danh", choices=[("", "—"), *Level.choices], required=False)
+    chu_chot = forms.ChoiceField(label="Chức danh chủ chốt", choices=YES_NO, required=False)
+    dien_quan_ly = forms.ChoiceField(
+        label="Diện quản lý", choices=[("", "—"), *ManagementScope.choices], required=False
+    )
+    tuoi_tu = forms.IntegerField(label="Tuổi từ", min_value=15, max_value=100, required=False)
+    tuoi_den = forms.IntegerField(label="Tuổi đến", min_value=15, max_value=100, required=False)
+    gioi_tinh = forms.ChoiceField(label="Giới tính", choices=[("", "—"), *Sex.choices], required=False)
+    dan_toc = forms.ChoiceField(label="Dân tộc", choices=[], required=False)
+    ton_giao = forms.ChoiceField(label="Tôn giáo", choices=[], required=False)
+    chuyen_mon = forms.ChoiceField(label="Trình độ chuyên môn", choices=[], required=False)
+    ly_luan_chinh_tri = forms.ChoiceField(label="Lý luận chính trị", choices=[], required=False)
+    quan_ly_nha_nuoc = forms.ChoiceField(label="Quản lý nhà nước", choices=[], required=False)
+    ngoai_ngu = forms.ChoiceField(label="Ngoại ngữ", choices=[], required=False)
+    dang_vien = forms.ChoiceField(label="Đảng viên", choices=YES_NO, required=False)
+    doi_tuong = forms.MultipleChoiceField(
+        label="Đối tượng", choices=Category.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["dan_toc"].choices = _ethnicity_choices()  # type: ignore[attr-defined]
+        self.fields["ton_giao"].choices = _religion_choices()  # type: ignore[attr-defined]
+        for name, kind in QUALIFICATION_FILTERS.items():
+            self.fields[name].choices = _level_choices(kind)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        lo, hi = data.get("tuoi_tu"), data.get("tuoi_den")
+        if lo is not None and hi is not None and lo > hi:
+            raise forms.ValidationError("“Tuổi từ” phải nhỏ hơn hoặc bằng “Tuổi đến”.")
+        return data
+
+    def description(self, unit: Unit | None, day: dt.date) -> list[str]:
+        """The active filters in words, for the page and the export's header."""
+        out = [f"Tính đến ngày: {day:%d/%m/%Y}"]
+        if unit is not None:
+            out.append(f"Đơn vị: {unit.name_on(day)} (gồm các đơn vị trực thuộc)")
+        data = self.cleaned_data
+        for name, field in self.fields.items():
+            value = data.get(name)
+            if name in ("don_vi",) or value in (None, "", []):
+                continue
+            if isinstance(field, forms.ChoiceField):
+                labels = dict(field.choices)  # type: ignore[arg-type]
+                shown = (
+                    ", ".join(str(labels.get(v, v)) for v in value)
+                    if isinstance(value, list)
+                    else labels.get(value)
+                )
+            else:
+                shown = value
+            out.append(f"{field.label}: {shown}")
+        return out
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def apply_filters(
+    qs: QuerySet[Person], data: dict[str, Any], *, unit: Unit | None, day: dt.date
+) -> QuerySet[Person]:
+    """Apply the cleaned filters to ``qs`` (already restricted to the user's grants)."""
+    if unit is not None:
+        holding = Tenure.objects.filter(on_date_q(day), unit__path__startswith=unit.path).values("person_id")
+        qs = qs.filter(Q(pk__in=holding) | Q(managing_unit__path__startswith=unit.path))
+    qs = name_search(qs, data.get("q") or "")
+
+    title_q = Q()
+    if data.get("nhom_chuc_danh"):
+        title_q &= Q(title__group__in=data["nhom_chuc_danh"])
+    if data.get("cap"):
+        title_q &= Q(title__level=data["cap"])
+    if data.get("chu_chot"):
+        title_q &= Q(title__is_key=data["chu_chot"] == "co")
+    if data.get("dien_quan_ly"):
+        title_q &= Q(title__management_scope=data["dien_quan_ly"])
+    if title_q:
+        held = Tenure.objects.filter(on_date_q(day), title_q, person=OuterRef("pk"))
+        if unit is not None:
+            held = held.filter(unit__path__startswith=unit.path)
+        qs = qs.filter(Exists(held))
+
+    if data.get("tuoi_tu") is not None:  # age >= n on the day ⇔ born on or before day − n years
+        qs = qs.filter(birth_date__lte=_years_before(day, data["tuoi_tu"]))
+    if data.get("tuoi_den") is not None:  # age <= n ⇔ born after day − (n + 1) years
+        qs = qs.filter(birth_date__gt=_years_before(day, data["tuoi_den"] + 1))
+    if data.get("gioi_tinh"):
+        qs = qs.filter(sex=data["gioi_tinh"])
+    ethnic = data.get("dan_toc")
+    if ethnic == "kinh":
+        qs = qs.filter(ethnicity__code="01")
+    elif ethnic == "thieu_so":
+        qs = qs.exclude(ethnicity__code="01")
+    elif ethnic:
+        qs = qs.filter(ethnicity__code=ethnic)
+    religion = data.get("ton_giao")
+    if religion == "co":
+        qs = qs.exclude(religion__code="00")
+    elif religion:
+        qs = qs.filter(religion__code=religion)
+    for name, kind in QUALIFICATION_FILTERS.items():
+        if data.get(name):
+            has = Qualification.objects.filter(
+                person=OuterRef("pk"), kind=kind, level_rank__gte=int(data[name]), obtained_date__lte=day
+            )
+            qs = qs.filter(Exists(has))
+    if data.get("dang_vien"):
+        member = PartyMembership.objects.filter(person=OuterRef("pk"), admission_date__lte=day).filter(
+            Q(left_date__isnull=True) | Q(left_date__gt=day)
+        )
+        qs = qs.filter(Exists(member)) if data["dang_vien"] == "co" else qs.exclude(Exists(member))
+    if data.get("doi_tuong"):
+        qs = qs.filter(category__in=data["doi_tuong"])
+    return qs

@@ -1,0 +1,170 @@
+"""The person list: combined filters as of a date, columns, saved lists, Excel export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from canbo.careers.models import Tenure
+from canbo.conftest import new_person
+from canbo.core.models import ObjectChange
+from canbo.lists.models import ListExport, SavedList
+from canbo.people.models import Ethnicity, PartyMembership, Person, Qualification
+
+
+def client_for(user: Any) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def names(response: Any) -> set[str]:
+    body = response.content.decode()
+    return {n for n in ("Nguyễn Thị Hoa", "Giàng A Páo", "Lê Văn Tám", "Trần Văn Bình") if n in body}
+
+
+@pytest.fixture
+def people(tree: dict, title: Any, person_a: Person, person_b: Person) -> dict[str, Person]:
+    pao = new_person(tree["A"], "Giàng A Páo", sex="nam", born=dt.date(1992, 3, 1))
+    pao.ethnicity = Ethnicity.objects.get(code="08")
+    pao.save()
+    tam = new_person(tree["A1"], "Lê Văn Tám", sex="nam", born=dt.date(1966, 8, 8))
+    Tenure.objects.create(
+        person=tam, unit=tree["A1"], title=title, kind="bo_nhiem", start_date=dt.date(2018, 1, 1)
+    )
+    Qualification.objects.create(
+        person=tam, kind="chuyen_mon", level="thac_si", level_rank=50, obtained_date=dt.date(2012, 1, 1)
+    )
+    Qualification.objects.create(
+        person=person_a,
+        kind="ly_luan_chinh_tri",
+        level="trung_cap",
+        level_rank=20,
+        obtained_date=dt.date(2022, 6, 1),
+    )
+    PartyMembership.objects.create(person=tam, admission_date=dt.date(1995, 5, 19))
+    return {"hoa": person_a, "pao": pao, "tam": tam, "binh": person_b}
+
+
+def test_filters_combine_and_respect_grants(users: dict, people: dict) -> None:
+    c = client_for(users["officer_a"])
+    assert names(c.get("/can-bo/")) == {
+        "Nguyễn Thị Hoa",
+        "Giàng A Páo",
+        "Lê Văn Tám",
+    }  # not Bình (district B)
+    assert names(c.get("/can-bo/", {"gioi_tinh": "nam"})) == {"Giàng A Páo", "Lê Văn Tám"}
+    assert names(c.get("/can-bo/", {"gioi_tinh": "nam", "dan_toc": "thieu_so"})) == {"Giàng A Páo"}
+    assert names(c.get("/can-bo/", {"dan_toc": "08"})) == {"Giàng A Páo"}
+    assert names(c.get("/can-bo/", {"nhom_chuc_danh": "truong_phong"})) == {"Lê Văn Tám"}
+    assert names(c.get("/can-bo/", {"chuyen_mon": "50"})) == {"Lê Văn Tám"}
+    assert names(c.get("/can-bo/", {"dang_vien": "co"})) == {"Lê Văn Tám"}
+    assert names(c.get("/can-bo/", {"dang_vien": "khong"})) == {"Nguyễn Thị Hoa", "Giàng A Páo"}
+    assert names(c.get("/can-bo/", {"q": "le van tam", "gioi_tinh": "nu"})) == set()
+
+
+def test_age_and_qualifications_are_read_as_of_the_date(users: dict, people: dict) -> None:
+    c = client_for(users["officer_a"])
+    # Born 17/05/1980: 39 on 16/05/2020, 40 on 17/05/2020.
+    assert "Nguyễn Thị Hoa" in names(c.get("/can-bo/", {"tuoi_den": "39", "ngay": "16/05/2020"}))
+    assert "Nguyễn Thị Hoa" not in names(c.get("/can-bo/", {"tuoi_den": "39", "ngay": "17/05/2020"}))
+    assert names(c.get("/can-bo/", {"tuoi_tu": "35", "tuoi_den": "45", "ngay": "01/01/2021"})) == {
+        "Nguyễn Thị Hoa"
+    }
+    # Intermediate political theory obtained 01/06/2022.
+    assert names(c.get("/can-bo/", {"ly_luan_chinh_tri": "20", "ngay": "31/05/2022"})) == set()
+    assert names(c.get("/can-bo/", {"ly_luan_chinh_tri": "20", "ngay": "01/06/2022"})) == {"Nguyễn Thị Hoa"}
+    # The post started 01/01/2018.
+    assert names(c.get("/can-bo/", {"nhom_chuc_danh": "truong_phong", "ngay": "31/12/2017"})) == set()
+
+
+def test_bad_filters_are_400_in_vietnamese(users: dict, people: dict) -> None:
+    c = client_for(users["officer_a"])
+    r = c.get("/can-bo/", {"tuoi_tu": "50", "tuoi_den": "30"})
+    assert r.status_code == 400 and "Tuổi từ" in r.content.decode()
+    assert c.get("/can-bo/", {"gioi_tinh": "khac"}).status_code == 400
+    assert c.get("/can-bo/", {"don_vi": "abc"}).status_code == 400
+    assert c.get("/can-bo/", {"don_vi": str(people["binh"].managing_unit_id)}).status_code == 404
+    assert c.get("/can-bo/xuat-excel/", {"tuoi_tu": "x"}).status_code == 400
+
+
+def test_columns_are_chosen(users: dict, people: dict) -> None:
+    body = client_for(users["officer_a"]).get("/can-bo/", {"cot": ["ho_ten", "ngay_vao_dang", "chuyen_mon"]})
+    text = body.content.decode()
+    assert "<th>Ngày vào Đảng</th>" in text and "19/05/1995" in text and "Thạc sĩ" in text
+    assert "<th>Dân tộc</th>" not in text
+
+
+def test_export_xlsx_has_header_lines_columns_and_is_logged(users: dict, people: dict) -> None:
+    c = client_for(users["officer_a"])
+    r = c.get("/can-bo/xuat-excel/", {"gioi_tinh": "nam", "cot": ["ho_ten", "chuc_vu"], "ngay": "01/01/2024"})
+    assert r.status_code == 200
+    ws = load_workbook(io.BytesIO(r.content)).active
+    assert ws is not None
+    values = [[cell for cell in row] for row in ws.iter_rows(values_only=True)]
+    assert values[0][0] == "DANH SÁCH TRÍCH NGANG CÁN BỘ"
+    assert values[1][0] == "Tính đến ngày: 01/01/2024"
+    assert "Giới tính: Nam" in [row[0] for row in values]
+    header = next(i for i, row in enumerate(values) if row[0] == "STT")
+    assert list(values[header]) == ["STT", "Họ và tên", "Chức vụ"]
+    data = [row[1] for row in values[header + 1 :]]
+    assert data == ["Giàng A Páo", "Lê Văn Tám"]  # Vietnamese order by given name: Páo before Tám
+    assert "Trần Văn Bình" not in data
+    export = ListExport.objects.get()
+    assert export.row_count == 2 and export.user == users["officer_a"]
+    assert ObjectChange.objects.filter(content_type__model="listexport", object_id=export.pk).exists()
+
+
+def test_saved_lists_are_private(users: dict, people: dict) -> None:
+    c = client_for(users["officer_a"])
+    r = c.post(
+        "/danh-sach/", {"ten": "Nam, đảng viên", "query": "gioi_tinh=nam&dang_vien=co&cot=ho_ten&cot=tuoi"}
+    )
+    assert r.status_code == 302
+    saved = SavedList.objects.get(owner=users["officer_a"])
+    assert saved.filters == {"gioi_tinh": ["nam"], "dang_vien": ["co"]} and saved.columns == [
+        "ho_ten",
+        "tuoi",
+    ]
+    opened = c.get(f"/danh-sach/{saved.pk}/", follow=True)
+    assert names(opened) == {"Lê Văn Tám"}
+    other = client_for(users["officer_b"])
+    assert other.get(f"/danh-sach/{saved.pk}/").status_code == 404
+    assert other.post(f"/danh-sach/{saved.pk}/xoa/").status_code == 404
+    assert c.post("/danh-sach/", {"ten": " ", "query": ""}).status_code == 400
+    assert c.post("/danh-sach/", {"ten": "x", "query": "tuoi_tu=abc"}).status_code == 400
+    assert c.post(f"/danh-sach/{saved.pk}/xoa/").status_code == 302
+    assert not SavedList.objects.exists()
+
+
+def test_list_query_count_is_bounded(
+    users: dict, tree: dict, title: Any, django_assert_max_num_queries: Any
+) -> None:
+    for i in range(30):
+        p = new_person(tree["A1"], f"Phạm Văn Số{i}", sex="nam")
+        Tenure.objects.create(
+            person=p, unit=tree["A1"], title=title, kind="bo_nhiem", start_date=dt.date(2020, 1, 1)
+        )
+        Qualification.objects.create(
+            person=p, kind="chuyen_mon", level="dai_hoc", level_rank=40, obtained_date=dt.date(2010, 1, 1)
+        )
+    all_columns = [
+        "ho_ten",
+        "ngay_sinh",
+        "tuoi",
+        "que_quan",
+        "chuc_vu",
+        "don_vi",
+        "chuyen_mon",
+        "ngay_vao_dang",
+        "don_vi_ho_so",
+    ]
+    c = client_for(users["officer_a"])
+    with django_assert_max_num_queries(15):
+        r = c.get("/can-bo/", {"cot": all_columns})
+    assert r.status_code == 200

@@ -1,0 +1,157 @@
+"""The person list with filters, chosen columns, saved lists and Excel export."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.views import View
+from django.views.generic import TemplateView
+
+from canbo.core.errors import DomainError
+from canbo.core.views import AsOfMixin, BadAsOf, as_of, bad_request
+from canbo.lists import services
+from canbo.lists.columns import COLUMNS, DEFAULT_COLUMNS, parse_columns, rows
+from canbo.lists.exports import list_workbook
+from canbo.lists.filters import PersonFilterForm, apply_filters
+from canbo.lists.models import SavedList
+from canbo.org.models import Unit
+from canbo.people.selectors import person_queryset
+
+# Query-string keys that are not filters.
+NOT_FILTERS = {"ngay", "trang", "cot", "csrfmiddlewaretoken", "ten"}
+
+
+def filters_of(params: QueryDict) -> dict[str, list[str]]:
+    return {k: params.getlist(k) for k in params if k not in NOT_FILTERS and any(params.getlist(k))}
+
+
+def _unit(user: Any, form: PersonFilterForm) -> Unit | None:
+    unit_id = form.cleaned_data.get("don_vi")
+    if unit_id is None:
+        return None
+    unit = Unit.objects.restrict(user).filter(pk=unit_id).first()
+    if unit is None:
+        raise Http404("Không tìm thấy đơn vị.")
+    return unit
+
+
+def filtered(request: HttpRequest, day: Any) -> tuple[PersonFilterForm, Unit | None, Any]:
+    """The bound filter form, its unit and the queryset, or (invalid form, None, None)."""
+    form = PersonFilterForm(request.GET)
+    if not form.is_valid():
+        return form, None, None
+    unit = _unit(request.user, form)
+    base = person_queryset(request.user).select_related("managing_unit", "ethnicity", "religion", "home_town")
+    qs = apply_filters(base, form.cleaned_data, unit=unit, day=day).order_by("sort_key", "id")
+    return form, unit, qs
+
+
+class PersonListView(LoginRequiredMixin, AsOfMixin, TemplateView):
+    """People of the user's grants as of a date, filtered, with the columns the user chose."""
+
+    template_name = "lists/person_list.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        ctx = self.get_context_data(**kwargs)
+        return self.render_to_response(ctx, status=400 if ctx["form"].errors else 200)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        form, unit, qs = filtered(self.request, self.day)
+        columns = parse_columns(self.request.GET.getlist("cot"))
+        page = Paginator(qs if qs is not None else [], 50).get_page(self.request.GET.get("trang"))
+        params = self.request.GET.copy()
+        params.pop("trang", None)
+        ctx.update(
+            {
+                "form": form,
+                "unit": unit,
+                "unit_name": unit.name_on(self.day) if unit else "",
+                "page": page,
+                "rows": rows(list(page.object_list), columns, self.day) if qs is not None else [],
+                "columns": columns,
+                "all_columns": COLUMNS,
+                "chosen": {c.key for c in columns},
+                "description": form.description(unit, self.day) if form.is_valid() else [],
+                "query": params.urlencode(),
+                "saved": SavedList.objects.filter(owner=self.request.user.pk),
+                "advanced_open": any(k not in ("q", "don_vi") for k in filters_of(self.request.GET)),
+            }
+        )
+        return ctx
+
+
+class ExportView(LoginRequiredMixin, View):
+    """The same list as an .xlsx file; always over the user's grants; recorded in the history."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        try:
+            day = as_of(request)
+        except BadAsOf as exc:
+            return bad_request(request, exc.message)
+        form, unit, qs = filtered(request, day)
+        if qs is None:
+            return bad_request(request, " ".join(str(m) for errs in form.errors.values() for m in errs))
+        columns = parse_columns(request.GET.getlist("cot"))
+        data, count = list_workbook(qs, columns, day=day, description=form.description(unit, day))
+        services.export_record(
+            acting_user=request.user,
+            as_of=day,
+            filters=filters_of(request.GET),
+            columns=[c.key for c in columns],
+            row_count=count,
+        )
+        response = HttpResponse(
+            data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="danh-sach-can-bo-{day:%Y%m%d}.xlsx"'
+        return response
+
+
+class SavedListsView(LoginRequiredMixin, View):
+    """The user's saved lists: save (POST with the list's query), open, delete."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "lists/saved.html", {"saved": SavedList.objects.filter(owner=request.user.pk)})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        params = QueryDict(request.POST.get("query", ""))
+        if not PersonFilterForm(params).is_valid():
+            return bad_request(request, "Điều kiện lọc không hợp lệ; không lưu được danh sách.")
+        try:
+            services.saved_list_save(
+                acting_user=request.user,
+                name=request.POST.get("ten", "")[:150],
+                filters=filters_of(params),
+                columns=[c.key for c in parse_columns(params.getlist("cot"))],
+            )
+        except DomainError as exc:
+            return bad_request(request, exc.message)
+        return HttpResponseRedirect(reverse("people:list") + "?" + params.urlencode())
+
+
+def _own(request: HttpRequest, pk: int) -> SavedList:
+    saved = SavedList.objects.filter(owner=request.user.pk, pk=pk).first()
+    if saved is None:
+        raise Http404("Không tìm thấy danh sách.")
+    return saved
+
+
+class SavedListOpenView(LoginRequiredMixin, View):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        saved = _own(request, pk)
+        pairs = [(k, v) for k, values in saved.filters.items() for v in values]
+        pairs += [("cot", c) for c in saved.columns or DEFAULT_COLUMNS]
+        return HttpResponseRedirect(reverse("people:list") + "?" + urlencode(pairs))
+
+
+class SavedListDeleteView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        services.saved_list_delete(acting_user=request.user, saved=_own(request, pk))
+        return HttpResponseRedirect(reverse("lists:saved"))

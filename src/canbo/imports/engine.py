@@ -55,6 +55,7 @@ class ImportResult:
     updated: int = 0
     section_rows: int = 0
     dry_run: bool = False
+    skipped: int = 0  # section rows left out as duplicates (same natural key)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-serialisable form, stored in ``ImportJob.result``."""
@@ -71,6 +72,7 @@ class ImportResult:
             updated=int(data.get("updated", 0)),
             section_rows=int(data.get("section_rows", 0)),
             dry_run=bool(data.get("dry_run", False)),
+            skipped=int(data.get("skipped", 0)),
         )
 
 

@@ -1,0 +1,613 @@
+"""The sheets an import understands: their kinds, fields, Vietnamese headers and accepted values.
+
+This is the one description of the template: ``workbooks.build_template`` writes it, the mapping
+guesser matches headers against its labels and synonyms, the validator parses each cell with
+its ``parser``, and docs/huong-dan/nhap-du-lieu.md describes it column by column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PID = "personal_id"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One column of a sheet kind.
+
+    ``parser`` names the function of ``parsers.py`` that reads the cell (``text``, ``date``,
+    ``end_date``, ``partial_date``, ``sex``, ``unit``…); ``required`` means a row without a value
+    is an error (for the person sheet: only when the person is new); ``synonyms`` are other
+    headers provinces use for the column.
+    """
+
+    name: str
+    label: str
+    parser: str = "text"
+    required: bool = False
+    synonyms: tuple[str, ...] = ()
+    accepted: str = ""
+    example: str = ""
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """One sheet kind: the model it fills, its columns, and the natural key of its rows."""
+
+    kind: str
+    title: str
+    model_label: str
+    fields: tuple[FieldSpec, ...]
+    key: tuple[str, ...] = ()
+    synonyms: tuple[str, ...] = ()
+    sensitive: bool = False
+    description: str = ""
+    by_name: dict[str, FieldSpec] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.by_name.update({f.name: f for f in self.fields})
+
+
+_PID_FIELD = FieldSpec(
+    PID,
+    "Số định danh cá nhân",
+    "personal_id",
+    required=True,
+    synonyms=(
+        "Số CCCD",
+        "CCCD",
+        "Số căn cước công dân",
+        "Số căn cước",
+        "Căn cước công dân",
+        "Số định danh",
+        "Mã định danh",
+        "Mã định danh cá nhân",
+        "Số CMND/CCCD",
+        "CMND/CCCD",
+        "Số ĐDCN",
+    ),
+    accepted="12 chữ số; ô dạng số cũng được (số 0 ở đầu bị Excel bỏ đi sẽ được thêm lại).",
+    example="010180012345",
+)
+
+YES_NO = "“Có”, “x”, “1” là có; “Không”, “0” hoặc để trống là không."
+DATE_ANY = "Ngày của Excel, “dd/mm/yyyy”, “mm/yyyy” hoặc “yyyy”."
+
+PERSON = SheetSpec(
+    kind="can_bo",
+    title="Cán bộ",
+    model_label="people.Person",
+    synonyms=("Danh sách", "Trích ngang", "Danh sách trích ngang", "Cán bộ, công chức", "CBCC", "Hồ sơ"),
+    description="Mỗi dòng một người. Người đã có (cùng số định danh) được cập nhật các cột có trong tệp.",
+    fields=(
+        _PID_FIELD,
+        FieldSpec(
+            "full_name",
+            "Họ và tên",
+            required=True,
+            synonyms=("Họ tên", "Họ và tên khai sinh", "Họ và tên đệm và tên", "Họ, tên", "Tên cán bộ"),
+            accepted="Họ, tên đệm và tên như giấy khai sinh.",
+            example="Nguyễn Thị Hoa",
+        ),
+        FieldSpec("other_names", "Tên gọi khác", synonyms=("Bí danh",), example=""),
+        FieldSpec(
+            "sex",
+            "Giới tính",
+            "sex",
+            required=True,
+            synonyms=("Nam/Nữ", "Nam, nữ", "Phái"),
+            accepted="“Nam” hoặc “Nữ” (chữ hoa, chữ thường, có dấu hay không dấu đều được).",
+            example="Nữ",
+        ),
+        FieldSpec(
+            "birth_date",
+            "Ngày sinh",
+            "partial_date",
+            required=True,
+            synonyms=(
+                "Ngày tháng năm sinh",
+                "Ngày, tháng, năm sinh",
+                "Sinh ngày",
+                "Năm sinh",
+                "Ngày/tháng/năm sinh",
+            ),
+            accepted=DATE_ANY + " Ngày sinh chỉ có tháng/năm hoặc năm được giữ nguyên như vậy.",
+            example="17/05/1980",
+        ),
+        FieldSpec(
+            "ethnicity",
+            "Dân tộc",
+            "ethnicity",
+            required=True,
+            accepted="Tên dân tộc (Kinh, Tày, Thái, Mông…) hoặc mã 2 chữ số (01 = Kinh).",
+            example="Kinh",
+        ),
+        FieldSpec(
+            "religion",
+            "Tôn giáo",
+            "religion",
+            accepted="Tên tôn giáo hoặc mã (00 = Không). Để trống khi thêm người mới: ghi là “Không”.",
+            example="Không",
+        ),
+        FieldSpec(
+            "category",
+            "Đối tượng",
+            "category",
+            required=True,
+            synonyms=("Loại cán bộ", "Đối tượng quản lý", "CB/CC/VC", "Phân loại"),
+            accepted="Cán bộ; Công chức; Viên chức; Đại biểu dân cử; Người hoạt động không chuyên trách; Khác.",
+            example="Công chức",
+        ),
+        FieldSpec(
+            "managing_unit",
+            "Đơn vị quản lý hồ sơ",
+            "unit",
+            required=True,
+            synonyms=(
+                "Đơn vị",
+                "Đơn vị công tác",
+                "Cơ quan, đơn vị",
+                "Cơ quan đơn vị",
+                "Cơ quan công tác",
+                "Mã đơn vị",
+                "Đơn vị quản lý",
+            ),
+            accepted="Mã đơn vị hoặc tên đơn vị (không phân biệt dấu, hoa thường). Phải thuộc phạm vi bạn được giao.",
+            example="A1",
+        ),
+        FieldSpec("dossier_number", "Số hiệu hồ sơ", synonyms=("Số hồ sơ", "Mã hồ sơ"), example="LC-000123"),
+        FieldSpec("national_db_id", "Mã hồ sơ CSDL quốc gia", synonyms=("Mã CSDL quốc gia",)),
+        FieldSpec("birth_place_text", "Nơi sinh", example="Xã Bảo Hà, huyện Bảo Yên, tỉnh Lào Cai"),
+        FieldSpec(
+            "home_town_text",
+            "Quê quán",
+            synonyms=("Nguyên quán",),
+            example="Xã Võ Lao, huyện Văn Bàn, tỉnh Lào Cai",
+        ),
+        FieldSpec("residence_text", "Nơi thường trú", synonyms=("Địa chỉ thường trú", "Hộ khẩu thường trú")),
+        FieldSpec("current_address", "Nơi ở hiện nay", synonyms=("Chỗ ở hiện nay", "Địa chỉ")),
+        FieldSpec("social_origin", "Thành phần gia đình xuất thân", synonyms=("Thành phần xuất thân",)),
+        FieldSpec("occupation_before", "Nghề nghiệp khi được tuyển dụng"),
+        FieldSpec(
+            "general_education",
+            "Giáo dục phổ thông",
+            "general_education",
+            synonyms=("Trình độ giáo dục phổ thông", "Trình độ văn hóa", "Văn hóa", "GDPT"),
+            accepted="Dạng “12/12” hoặc “10/10”.",
+            example="12/12",
+        ),
+        FieldSpec(
+            "recruitment_date", "Ngày tuyển dụng", "date", synonyms=("Ngày vào cơ quan",), accepted=DATE_ANY
+        ),
+        FieldSpec("recruiting_agency", "Cơ quan tuyển dụng"),
+        FieldSpec("revolution_date", "Ngày tham gia cách mạng", "date", accepted=DATE_ANY),
+        FieldSpec("job_position", "Vị trí việc làm", synonyms=("VTVL",)),
+        FieldSpec(
+            "grade_name",
+            "Ngạch, chức danh nghề nghiệp",
+            synonyms=("Ngạch", "Ngạch công chức", "Chức danh nghề nghiệp"),
+        ),
+        FieldSpec("grade_code", "Mã ngạch", synonyms=("Mã ngạch, chức danh nghề nghiệp",), example="01.003"),
+        FieldSpec("salary_step", "Bậc lương", "integer", accepted="Số nguyên.", example="3"),
+        FieldSpec(
+            "salary_coefficient",
+            "Hệ số lương",
+            "decimal",
+            accepted="Số thập phân, dấu phẩy hoặc chấm.",
+            example="3,00",
+        ),
+        FieldSpec(
+            "position_allowance",
+            "Phụ cấp chức vụ",
+            "decimal",
+            synonyms=("Hệ số phụ cấp chức vụ",),
+            example="0,3",
+        ),
+        FieldSpec("enlistment_date", "Ngày nhập ngũ", "date", accepted=DATE_ANY),
+        FieldSpec("discharge_date", "Ngày xuất ngũ", "date", accepted=DATE_ANY),
+        FieldSpec("military_rank", "Quân hàm cao nhất"),
+        FieldSpec("honorary_title", "Danh hiệu được phong tặng"),
+        FieldSpec("strengths", "Sở trường công tác"),
+        FieldSpec("policy_status", "Thương binh, gia đình chính sách", synonyms=("Gia đình chính sách",)),
+        FieldSpec("left_service_date", "Ngày thôi công tác", "date", accepted=DATE_ANY),
+        FieldSpec("left_service_reason", "Lý do thôi công tác"),
+    ),
+)
+
+QUALIFICATION = SheetSpec(
+    kind="trinh_do",
+    title="Trình độ",
+    model_label="people.Qualification",
+    synonyms=("Trình độ đào tạo", "Văn bằng", "Bằng cấp", "Đào tạo"),
+    key=("kind", "level", "obtained_date"),
+    description="Mỗi dòng một văn bằng, chứng chỉ.",
+    fields=(
+        _PID_FIELD,
+        FieldSpec(
+            "kind",
+            "Loại trình độ",
+            "qualification_kind",
+            synonyms=("Loại", "Loại văn bằng", "Loại đào tạo"),
+            accepted=(
+                "Chuyên môn; Lý luận chính trị (LLCT); Quản lý nhà nước (QLNN); Ngoại ngữ; Tin học; "
+                "Tiếng dân tộc thiểu số; Quốc phòng – an ninh; Bồi dưỡng khác. Để trống khi trình độ "
+                "chỉ thuộc một loại (ví dụ “Thạc sĩ”, “B1”)."
+            ),
+            example="Chuyên môn",
+        ),
+        FieldSpec(
+            "level",
+            "Trình độ",
+            "level",
+            required=True,
+            synonyms=("Trình độ đào tạo", "Bậc", "Văn bằng", "Trình độ chuyên môn"),
+            accepted="Tên hoặc chữ viết tắt: TS, ThS, ĐH, CN, CĐ, TC, “Cao cấp”, “Trung cấp”, B1, B2, “Bậc 3”… (xem bảng).",
+            example="Thạc sĩ",
+        ),
+        FieldSpec("original_name", "Tên văn bằng, chứng chỉ", synonyms=("Tên văn bằng", "Tên bằng")),
+        FieldSpec(
+            "field_of_study",
+            "Chuyên ngành",
+            synonyms=("Ngành", "Chuyên ngành đào tạo", "Ngành học"),
+            example="Luật",
+        ),
+        FieldSpec(
+            "language",
+            "Ngôn ngữ",
+            synonyms=("Ngoại ngữ", "Tiếng"),
+            accepted="Bắt buộc với Ngoại ngữ, Tiếng dân tộc.",
+            example="Tiếng Anh",
+        ),
+        FieldSpec(
+            "institution",
+            "Cơ sở đào tạo",
+            synonyms=("Trường", "Nơi đào tạo", "Tên trường"),
+            example="Trường Đại học Luật Hà Nội",
+        ),
+        FieldSpec(
+            "mode",
+            "Hình thức đào tạo",
+            "study_mode",
+            synonyms=("Hình thức", "Loại hình đào tạo", "Hệ đào tạo"),
+            accepted="Chính quy; Tại chức; Vừa làm vừa học; Từ xa; Liên thông; Bồi dưỡng ngắn hạn.",
+            example="Chính quy",
+        ),
+        FieldSpec(
+            "start_date", "Bắt đầu học", "date", synonyms=("Từ ngày", "Thời gian bắt đầu"), accepted=DATE_ANY
+        ),
+        FieldSpec(
+            "obtained_date",
+            "Ngày cấp bằng",
+            "date",
+            required=True,
+            synonyms=(
+                "Năm tốt nghiệp",
+                "Ngày cấp",
+                "Năm cấp bằng",
+                "Thời gian tốt nghiệp",
+                "Ngày tốt nghiệp",
+            ),
+            accepted=DATE_ANY + " Chỉ có năm: ghi nhận là ngày 01/01 năm đó.",
+            example="06/2012",
+        ),
+    ),
+)
+
+TENURE = SheetSpec(
+    kind="chuc_vu",
+    title="Chức vụ",
+    model_label="careers.Tenure",
+    synonyms=("Quá trình giữ chức vụ", "Chức vụ, chức danh", "Quá trình chức vụ", "Bổ nhiệm"),
+    key=("unit", "title", "start_date"),
+    description="Mỗi dòng một lần giữ chức vụ. Đơn vị phải thuộc phạm vi bạn được giao.",
+    fields=(
+        _PID_FIELD,
+        FieldSpec(
+            "unit",
+            "Đơn vị",
+            "unit",
+            required=True,
+            synonyms=("Đơn vị công tác", "Cơ quan, đơn vị", "Mã đơn vị", "Nơi công tác"),
+            accepted="Mã hoặc tên đơn vị; phải thuộc phạm vi bạn được giao.",
+            example="A1",
+        ),
+        FieldSpec(
+            "title",
+            "Chức danh",
+            "title",
+            required=True,
+            synonyms=("Chức vụ", "Mã chức danh", "Chức danh, chức vụ"),
+            accepted="Mã hoặc tên chức danh trong danh mục.",
+            example="Trưởng phòng",
+        ),
+        FieldSpec(
+            "kind",
+            "Hình thức",
+            "tenure_kind",
+            required=True,
+            synonyms=("Hình thức bổ nhiệm", "Hình thức giữ chức vụ"),
+            accepted="Bầu; Bổ nhiệm; Điều động; Luân chuyển; Biệt phái; Kiêm nhiệm; Tuyển dụng, tiếp nhận; Chỉ định; Sắp xếp tổ chức bộ máy.",
+            example="Bổ nhiệm",
+        ),
+        FieldSpec(
+            "is_primary",
+            "Chức vụ chính",
+            "boolean_default_true",
+            accepted="“Có” (mặc định) hoặc “Không” (kiêm nhiệm).",
+            example="Có",
+        ),
+        FieldSpec(
+            "start_date",
+            "Từ ngày",
+            "date",
+            required=True,
+            synonyms=("Ngày bắt đầu", "Từ", "Ngày bổ nhiệm"),
+            accepted=DATE_ANY,
+            example="01/08/2020",
+        ),
+        FieldSpec(
+            "end_date",
+            "Đến hết ngày",
+            "end_date",
+            synonyms=("Đến ngày", "Đến", "Ngày kết thúc"),
+            accepted=DATE_ANY
+            + " Chỉ có tháng/năm hoặc năm: hiểu là ngày cuối tháng/năm đó. Để trống nếu đang giữ.",
+        ),
+        FieldSpec("end_reason", "Lý do kết thúc"),
+        FieldSpec(
+            "decision_number", "Số quyết định", synonyms=("Số QĐ", "Quyết định số"), example="125/QĐ-UBND"
+        ),
+        FieldSpec(
+            "decision_date", "Ngày quyết định", "date", synonyms=("Ngày QĐ", "Ngày ký"), accepted=DATE_ANY
+        ),
+        FieldSpec(
+            "decision_body", "Cơ quan quyết định", synonyms=("Cơ quan ra quyết định", "Cấp quyết định")
+        ),
+    ),
+)
+
+MEMBERSHIP = SheetSpec(
+    kind="cap_uy_hdnd",
+    title="Cấp ủy, HĐND",
+    model_label="careers.BodyMembership",
+    synonyms=("Cấp ủy", "HĐND", "Cấp ủy, HĐND, đoàn thể", "Tham gia cấp ủy"),
+    key=("body", "kind", "start_date"),
+    description="Mỗi dòng một lần tham gia cấp ủy, Ban Thường vụ, HĐND hoặc tổ chức chính trị – xã hội.",
+    fields=(
+        _PID_FIELD,
+        FieldSpec(
+            "body",
+            "Cơ quan",
+            "unit",
+            required=True,
+            synonyms=("Mã cơ quan", "Cấp ủy, HĐND"),
+            accepted="Mã hoặc tên đơn vị (cấp ủy, HĐND…).",
+            example="P",
+        ),
+        FieldSpec(
+            "kind",
+            "Loại",
+            "body_kind",
+            required=True,
+            synonyms=("Loại cơ quan",),
+            accepted="Cấp ủy; Ban Thường vụ (BTV); Hội đồng nhân dân (HĐND); Tổ chức chính trị – xã hội (Đoàn thể).",
+            example="Cấp ủy",
+        ),
+        FieldSpec("role", "Chức vụ trong cơ quan", synonyms=("Chức vụ",), example="Ủy viên"),
+        FieldSpec(
+            "term",
+            "Nhiệm kỳ",
+            "term",
+            accepted="Dạng 2020–2025 (dấu gạch nối nào cũng được).",
+            example="2020–2025",
+        ),
+        FieldSpec(
+            "start_date", "Từ ngày", "date", required=True, synonyms=("Ngày bắt đầu", "Từ"), accepted=DATE_ANY
+        ),
+        FieldSpec(
+            "end_date",
+            "Đến hết ngày",
+            "end_date",
+            synonyms=("Đến ngày", "Đến", "Ngày kết thúc"),
+            accepted=DATE_ANY,
+        ),
+        FieldSpec("decision_number", "Số quyết định / biên bản", synonyms=("Số quyết định", "Số QĐ")),
+    ),
+)
+
+FAMILY = SheetSpec(
+    kind="gia_dinh",
+    title="Gia đình",
+    model_label="people.FamilyRelation",
+    synonyms=("Quan hệ gia đình", "Thân nhân"),
+    key=("relation", "full_name"),
+    sensitive=True,
+    description="Mỗi dòng một người thân. Cần quyền xem dữ liệu nhạy cảm trên đơn vị của người đó.",
+    fields=(
+        _PID_FIELD,
+        FieldSpec(
+            "relation",
+            "Quan hệ",
+            "relation",
+            required=True,
+            synonyms=("Mối quan hệ", "Quan hệ với bản thân"),
+            accepted="Bố; Mẹ; Vợ; Chồng; Con; Anh; Chị; Em; Bố vợ; Bố chồng; Mẹ vợ; Mẹ chồng; Anh, chị, em vợ/chồng; Khác.",
+            example="Mẹ",
+        ),
+        FieldSpec(
+            "spouse_side",
+            "Bên vợ/chồng",
+            "boolean",
+            accepted=YES_NO + " Bố vợ, mẹ chồng… tự hiểu là bên vợ/chồng.",
+        ),
+        FieldSpec("full_name", "Họ và tên", required=True, synonyms=("Họ tên",), example="Lê Thị Mai"),
+        FieldSpec(
+            "birth_year",
+            "Năm sinh",
+            "year",
+            synonyms=("Ngày sinh", "Ngày tháng năm sinh"),
+            accepted="Năm (hoặc ngày sinh; chỉ giữ năm).",
+            example="1952",
+        ),
+        FieldSpec(
+            "details",
+            "Quê quán, nghề nghiệp, nơi ở",
+            synonyms=(
+                "Quê quán, nghề nghiệp, chức danh, chức vụ, đơn vị công tác, học tập, nơi ở",
+                "Nghề nghiệp",
+                "Ghi chú",
+            ),
+        ),
+        FieldSpec("deceased", "Đã mất", "boolean", synonyms=("Đã chết",), accepted=YES_NO),
+    ),
+)
+
+AWARD = SheetSpec(
+    kind="khen_thuong",
+    title="Khen thưởng",
+    model_label="assessment.Award",
+    synonyms=("Khen thưởng", "Thi đua khen thưởng"),
+    key=("form", "year", "decision_number"),
+    fields=(
+        _PID_FIELD,
+        FieldSpec(
+            "form",
+            "Hình thức khen thưởng",
+            required=True,
+            synonyms=("Hình thức", "Danh hiệu, hình thức khen thưởng"),
+            example="Bằng khen của Chủ tịch UBND tỉnh",
+        ),
+        FieldSpec(
+            "year",
+            "Năm",
+            "year",
+            required=True,
+            synonyms=("Năm khen thưởng",),
+            accepted="Năm (hoặc một ngày; chỉ giữ năm).",
+            example="2022",
+        ),
+        FieldSpec("decision_number", "Số quyết định", synonyms=("Số QĐ",)),
+        FieldSpec("decision_date", "Ngày quyết định", "date", synonyms=("Ngày QĐ",), accepted=DATE_ANY),
+        FieldSpec("issuing_body", "Cấp quyết định", synonyms=("Cơ quan quyết định", "Cấp khen")),
+        FieldSpec("reason", "Thành tích", synonyms=("Lý do", "Nội dung")),
+    ),
+)
+
+DISCIPLINE = SheetSpec(
+    kind="ky_luat",
+    title="Kỷ luật",
+    model_label="assessment.Discipline",
+    synonyms=("Kỷ luật",),
+    key=("system", "form", "decision_number", "decision_date"),
+    fields=(
+        _PID_FIELD,
+        FieldSpec(
+            "system",
+            "Loại kỷ luật",
+            "discipline_system",
+            required=True,
+            accepted="Đảng; Chính quyền; Đoàn thể.",
+            example="Chính quyền",
+        ),
+        FieldSpec(
+            "form",
+            "Hình thức kỷ luật",
+            "discipline_form",
+            required=True,
+            synonyms=("Hình thức",),
+            accepted="Khiển trách; Cảnh cáo; Hạ bậc lương; Giáng chức; Cách chức; Bãi nhiệm; Buộc thôi việc; Khai trừ.",
+            example="Khiển trách",
+        ),
+        FieldSpec("decision_number", "Số quyết định", required=True, synonyms=("Số QĐ",)),
+        FieldSpec(
+            "decision_date",
+            "Ngày quyết định",
+            "date",
+            required=True,
+            synonyms=("Ngày QĐ",),
+            accepted=DATE_ANY,
+        ),
+        FieldSpec("effective_date", "Ngày có hiệu lực", "date", accepted=DATE_ANY),
+        FieldSpec("announced_date", "Ngày công bố", "date", accepted=DATE_ANY),
+        FieldSpec("issuing_body", "Cơ quan quyết định", required=True, synonyms=("Cấp quyết định",)),
+        FieldSpec("violation", "Nội dung vi phạm", required=True, synonyms=("Lý do", "Hành vi vi phạm")),
+        FieldSpec(
+            "duty_related",
+            "Vi phạm khi thực thi nhiệm vụ",
+            "boolean_default_true",
+            accepted="“Có” (mặc định) hoặc “Không”.",
+        ),
+    ),
+)
+
+RATING = SheetSpec(
+    kind="danh_gia",
+    title="Đánh giá",
+    model_label="assessment.Rating",
+    synonyms=("Đánh giá, xếp loại", "Xếp loại", "Đánh giá xếp loại chất lượng"),
+    key=("system", "period", "year", "quarter"),
+    fields=(
+        _PID_FIELD,
+        FieldSpec(
+            "system",
+            "Hệ thống",
+            "discipline_system",
+            required=True,
+            synonyms=("Bên đánh giá",),
+            accepted="Đảng; Chính quyền; Đoàn thể.",
+            example="Chính quyền",
+        ),
+        FieldSpec(
+            "period",
+            "Kỳ đánh giá",
+            "rating_period",
+            accepted="Năm (mặc định); 6 tháng; Quý; Nhiệm kỳ.",
+            example="Năm",
+        ),
+        FieldSpec("year", "Năm", "year", required=True, synonyms=("Năm đánh giá",), example="2024"),
+        FieldSpec(
+            "quarter",
+            "Quý / nửa năm",
+            "integer",
+            synonyms=("Quý",),
+            accepted="1–4, chỉ khi kỳ là Quý hoặc 6 tháng.",
+        ),
+        FieldSpec(
+            "level",
+            "Mức xếp loại",
+            "rating_level",
+            required=True,
+            synonyms=("Xếp loại", "Kết quả xếp loại", "Mức độ", "Kết quả đánh giá"),
+            accepted="Hoàn thành xuất sắc nhiệm vụ (HTXSNV); Hoàn thành tốt nhiệm vụ (HTTNV); Hoàn thành nhiệm vụ (HTNV); Không hoàn thành nhiệm vụ (KHTNV).",
+            example="Hoàn thành tốt nhiệm vụ",
+        ),
+        FieldSpec("score", "Điểm", "decimal", synonyms=("Điểm đánh giá",), accepted="0–100."),
+        FieldSpec(
+            "decision_date",
+            "Ngày quyết định xếp loại",
+            "date",
+            synonyms=("Ngày quyết định",),
+            accepted=DATE_ANY,
+        ),
+        FieldSpec("rated_by", "Cấp đánh giá", synonyms=("Cấp có thẩm quyền",)),
+    ),
+)
+
+SHEETS: dict[str, SheetSpec] = {
+    s.kind: s for s in (PERSON, QUALIFICATION, TENURE, MEMBERSHIP, FAMILY, AWARD, DISCIPLINE, RATING)
+}
+SECTION_KINDS = tuple(k for k in SHEETS if k != "can_bo")
+
+# Limits on what a file may hold (documented in docs/huong-dan/nhap-du-lieu.md).
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
+MAX_RATIO = 100
+RATIO_FLOOR_BYTES = 20 * 1024 * 1024  # the ratio limit applies to members larger than this
+MAX_ZIP_MEMBERS = 500
+MAX_SHEETS = 30
+MAX_ROWS_PER_SHEET = 300_000
+MAX_ROWS_TOTAL = 1_000_000
+MAX_COLUMNS = 200
+MAX_CELL_CHARS = 2_000
+HEADER_SCAN_ROWS = 10

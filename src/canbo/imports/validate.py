@@ -1,0 +1,608 @@
+"""Check every row of every sheet before anything is written; collect every error.
+
+The result is a ``Plan``: the persons to create, the changes to existing persons, the section
+rows to append, the rows skipped as duplicates, and the errors. Nothing here writes.
+
+Rules (docs/huong-dan/nhap-du-lieu.md):
+
+- A person already in the database (same personal ID) is updated with the non-empty cells of the
+  mapped columns only; an empty cell never erases a value.
+- A new person needs every required column of the person sheet; religion defaults to "Không".
+- Section rows are appended; a row whose natural key (``SheetSpec.key``) matches a record the
+  person already has, or an earlier row of the file, is skipped and counted as a duplicate.
+- Scope: a person's managing unit, an existing person's current unit and a tenure's unit must
+  lie inside the acting user's "change" grants; family rows also need a grant that includes
+  sensitive data. A person outside the scope is reported exactly as a missing one.
+- A cell holding a formula, or text starting with "=", is an error (formulas are never
+  evaluated, and such text would become a formula again when exported); so is a cell longer
+  than ``MAX_CELL_CHARS`` characters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from openpyxl.utils import get_column_letter
+
+from canbo.core.text import fold, normalize_name, split_name
+from canbo.core.vnsort import name_sort_key
+from canbo.imports import parsers
+from canbo.imports.engine import CellError
+from canbo.imports.mapping import detect_kind, propose
+from canbo.imports.parsers import ParseError, References, is_blank, key
+from canbo.imports.reader import Sheet, Workbook
+from canbo.imports.schema import MAX_CELL_CHARS, MAX_ROWS_TOTAL, PID, SHEETS, FieldSpec, SheetSpec
+from canbo.people.models import Person
+
+CHUNK = 500  # rows per database lookup (well under SQLite's parameter limit)
+Progress = Callable[[int, int, str], None]
+
+
+class Scope:
+    """What the acting user may change: unlimited (system, superuser) or unit-path prefixes."""
+
+    def __init__(self, user: Any) -> None:
+        from canbo.accounts.selectors import active_grants
+
+        self.unlimited = user is None or bool(getattr(user, "is_superuser", False))
+        self.paths: tuple[str, ...] = ()
+        self.sensitive_paths: tuple[str, ...] = ()
+        if not self.unlimited:
+            grants = [g for g in active_grants(user) if g.can_change and not g.is_self and g.unit_path]
+            self.paths = tuple(g.unit_path for g in grants if g.unit_path)
+            self.sensitive_paths = tuple(g.unit_path for g in grants if g.unit_path and g.include_sensitive)
+
+    def covers(self, path: str, *, sensitive: bool = False) -> bool:
+        if self.unlimited:
+            return True
+        return path.startswith(self.sensitive_paths if sensitive else self.paths)
+
+
+@dataclass
+class Column:
+    index: int
+    header: str
+    spec: FieldSpec
+
+    @property
+    def label(self) -> str:
+        return f"{get_column_letter(self.index + 1)} ({self.header})"
+
+
+@dataclass
+class NewPerson:
+    row: int
+    sheet: str
+    values: dict[str, Any]
+
+
+@dataclass
+class PersonUpdate:
+    row: int
+    sheet: str
+    pk: int
+    row_version: int
+    changes: dict[str, Any]
+
+
+@dataclass
+class SectionRow:
+    kind: str
+    sheet: str
+    row: int
+    pid: str
+    values: dict[str, Any]
+
+
+@dataclass
+class Plan:
+    """Everything a run would write, or the errors that stop it."""
+
+    new: dict[str, NewPerson] = field(default_factory=dict)
+    updates: dict[str, PersonUpdate] = field(default_factory=dict)
+    unchanged: int = 0
+    sections: list[SectionRow] = field(default_factory=list)
+    skipped: int = 0
+    errors: list[CellError] = field(default_factory=list)
+    sheets_ignored: list[str] = field(default_factory=list)
+    rows_read: int = 0
+
+
+def derive_names(values: dict[str, Any]) -> dict[str, Any]:
+    """The derived name fields of a full name, as ``people.services`` keeps them."""
+    full = normalize_name(values["full_name"])
+    family, middle, given = split_name(full)
+    return {
+        "full_name": full,
+        "family_name": family,
+        "middle_name": middle,
+        "given_name": given,
+        "search_name": fold(full),
+        "sort_key": name_sort_key(given, middle, family),
+    }
+
+
+def _fk_names(model: type[models.Model]) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
+
+
+class Validator:
+    """Reads the sheets of one workbook and builds the ``Plan``."""
+
+    def __init__(
+        self, book: Workbook, *, acting_user: Any, mapping: dict[str, Any] | None, progress: Progress | None
+    ) -> None:
+        self.book = book
+        self.user = acting_user
+        self.mapping = mapping or {}
+        self.progress = progress
+        self.refs = References()
+        self.scope = Scope(acting_user)
+        self.plan = Plan()
+        self.done = 0
+        self.total = 0
+        # personal ID → (sheet, row) of its first row in the person sheets
+        self.pid_rows: dict[str, tuple[str, int]] = {}
+        self.pid_dupes: dict[str, list[tuple[str, int]]] = {}
+        self.pid_path: dict[str, str] = {}  # unit path of each person of the file (new or updated)
+        self.section_keys: set[tuple[Any, ...]] = set()
+
+    # -- driver ---------------------------------------------------------------------------------
+    def run(self) -> Plan:
+        sheets: list[tuple[Sheet, str]] = []
+        for sheet in self.book.sheets():
+            kind = detect_kind(sheet.name, sheet.headers, self.mapping)
+            if kind is None or kind not in SHEETS:
+                if sheet.headers:
+                    self.plan.sheets_ignored.append(sheet.name)
+                continue
+            sheets.append((sheet, kind))
+        self.total = max(1, sum(s.data_rows for s, _k in sheets))
+        # Person sheets first: section rows refer to the persons of the file.
+        order = list(SHEETS)
+        sheets.sort(key=lambda sk: order.index(sk[1]))
+        if not sheets:
+            self.error("", 0, "", "Không tìm thấy sheet nào nhận ra được (cần cột “Số định danh cá nhân”).")
+        for sheet, kind in sheets:
+            self.read_sheet(sheet, SHEETS[kind])
+        self.report_duplicate_pids()
+        self.check_section_persons()
+        self.plan.errors.sort(key=lambda e: (self._sheet_order(e.sheet), e.row, e.column))
+        return self.plan
+
+    def _sheet_order(self, name: str) -> int:
+        names = self.book.book.sheetnames
+        return names.index(name) if name in names else -1
+
+    def error(self, sheet: str, row: int, column: str, message: str) -> None:
+        self.plan.errors.append(CellError(sheet, row, column, message))
+
+    def tick(self, n: int, label: str) -> None:
+        self.done += n
+        if self.progress is not None:
+            self.total = max(self.total, self.done)
+            self.progress(self.done, self.total, label)
+
+    # -- columns --------------------------------------------------------------------------------
+    def columns(self, sheet: Sheet, spec: SheetSpec) -> list[Column] | None:
+        proposed = propose(spec.kind, sheet.headers, self.mapping)
+        cols: list[Column] = []
+        by_field: dict[str, Column] = {}
+        ok = True
+        for j, header in enumerate(sheet.headers):
+            name = proposed.get(header)
+            if not name:
+                continue
+            col = Column(j, header, spec.by_name[name])
+            if name in by_field:
+                other = by_field[name]
+                self.error(
+                    sheet.name,
+                    sheet.header_row,
+                    col.label,
+                    f"Cột này và cột {other.label} cùng được ghép vào “{col.spec.label}”; chỉ giữ một cột.",
+                )
+                ok = False
+                continue
+            by_field[name] = col
+            cols.append(col)
+        if PID not in by_field:
+            self.error(
+                sheet.name,
+                sheet.header_row,
+                "",
+                "Không có cột “Số định danh cá nhân” (hoặc chưa ghép cột nào vào trường này); "
+                "mọi sheet đều cần cột này.",
+            )
+            return None
+        if spec.kind != "can_bo":
+            missing = [f.label for f in spec.fields if f.required and f.name not in by_field]
+            if spec.kind == "trinh_do" and "level" in by_field:
+                missing = [m for m in missing if m != spec.by_name["kind"].label]
+            if missing:
+                names = ", ".join(f"“{m}”" for m in missing)
+                self.error(sheet.name, sheet.header_row, "", f"Thiếu cột bắt buộc: {names}.")
+                ok = False
+        return cols if ok else None
+
+    # -- reading --------------------------------------------------------------------------------
+    def read_sheet(self, sheet: Sheet, spec: SheetSpec) -> None:
+        cols = self.columns(sheet, spec)
+        if cols is None:
+            return
+        label = f"Đang kiểm tra sheet {sheet.name}"
+        batch: list[tuple[int, dict[str, Any], dict[str, Column]]] = []
+        for row, values in self.parsed_rows(sheet, cols):
+            batch.append((row, values, {c.spec.name: c for c in cols}))
+            if len(batch) >= CHUNK:
+                self.flush(sheet, spec, batch)
+                self.tick(len(batch), label)
+                batch = []
+        if batch:
+            self.flush(sheet, spec, batch)
+            self.tick(len(batch), label)
+
+    def parsed_rows(self, sheet: Sheet, cols: list[Column]) -> Iterator[tuple[int, dict[str, Any]]]:
+        """Each non-empty row as {field: parsed value}; unreadable cells are reported and left out."""
+        for row, raw, types in sheet.rows():
+            self.plan.rows_read += 1
+            if self.plan.rows_read > MAX_ROWS_TOTAL:
+                from canbo.imports.engine import RefusedFile
+
+                raise RefusedFile(
+                    f"Tệp có quá {MAX_ROWS_TOTAL:,} dòng dữ liệu; hãy chia nhỏ.".replace(",", ".")
+                )
+            values: dict[str, Any] = {"__bad__": set()}
+            any_mapped = False
+            for col in cols:
+                value = raw[col.index] if col.index < len(raw) else None
+                if is_blank(value):
+                    continue
+                any_mapped = True
+                kind_of = types[col.index] if col.index < len(types) else "n"
+                if kind_of == "f" or (isinstance(value, str) and value.lstrip().startswith("=")):
+                    self.error(
+                        sheet.name,
+                        row,
+                        col.label,
+                        "Ô chứa công thức; hãy chép và dán dạng giá trị (Paste Special → Values) rồi tải lên lại.",
+                    )
+                    values["__bad__"].add(col.spec.name)
+                    continue
+                if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                    self.error(
+                        sheet.name,
+                        row,
+                        col.label,
+                        f"Ô dài {len(value):,} ký tự, vượt giới hạn {MAX_CELL_CHARS:,} ký tự.".replace(
+                            ",", "."
+                        ),
+                    )
+                    values["__bad__"].add(col.spec.name)
+                    continue
+                try:
+                    values[col.spec.name] = self.parse(col.spec, value)
+                except ParseError as exc:
+                    self.error(sheet.name, row, col.label, exc.message)
+                    values["__bad__"].add(col.spec.name)
+            if any_mapped:
+                yield row, values
+
+    def parse(self, spec: FieldSpec, value: Any) -> Any:
+        if spec.parser in parsers.REFERENCE:
+            return getattr(self.refs, spec.parser)(value)
+        return parsers.SIMPLE[spec.parser](value)
+
+    def flush(
+        self, sheet: Sheet, spec: SheetSpec, batch: list[tuple[int, dict[str, Any], dict[str, Column]]]
+    ) -> None:
+        if spec.kind == "can_bo":
+            self.check_persons(sheet, batch)
+        else:
+            self.check_sections(sheet, spec, batch)
+
+    # -- persons ----------------------------------------------------------------------------------
+    def check_persons(self, sheet: Sheet, batch: list[tuple[int, dict[str, Any], dict[str, Column]]]) -> None:
+        pids = {v[PID] for _r, v, _c in batch if PID in v}
+        existing = {
+            p.personal_id: p
+            for p in Person.objects.filter(personal_id__in=pids).select_related("managing_unit")
+        }
+        for row, values, cols in batch:
+            bad: set[str] = values.pop("__bad__")
+            pid = values.get(PID)
+            if pid is None:
+                if PID not in bad:
+                    self.error(sheet.name, row, cols[PID].label, "Thiếu số định danh cá nhân.")
+                continue
+            if pid in self.pid_rows:
+                self.pid_dupes.setdefault(pid, []).append((sheet.name, row))
+                continue
+            self.pid_rows[pid] = (sheet.name, row)
+            person = existing.get(pid)
+            if person is None:
+                self.new_person(sheet, row, values, cols, bad)
+            else:
+                self.update_person(sheet, row, person, values, cols, bad)
+
+    def new_person(
+        self, sheet: Sheet, row: int, values: dict[str, Any], cols: dict[str, Column], bad: set[str]
+    ) -> None:
+        spec = SHEETS["can_bo"]
+        ok = not bad
+        for f in spec.fields:
+            if f.required and f.name not in values and f.name not in bad:
+                ok = False
+                if f.name in cols:
+                    self.error(
+                        sheet.name,
+                        row,
+                        cols[f.name].label,
+                        f"Người mới (chưa có trong hệ thống): thiếu {f.label}.",
+                    )
+                else:
+                    self.error(
+                        sheet.name,
+                        row,
+                        "",
+                        f"Người mới (chưa có trong hệ thống): thiếu {f.label} (sheet không có cột này).",
+                    )
+        unit = values.get("managing_unit")
+        if unit is not None and not self.scope.covers(unit.path):
+            ok = False
+            self.error(
+                sheet.name,
+                row,
+                cols["managing_unit"].label,
+                f"Đơn vị “{unit.name}” nằm ngoài phạm vi bạn được giao quyền sửa.",
+            )
+        if not ok:
+            if unit is not None:
+                self.pid_path[values[PID]] = unit.path
+            return
+        values.setdefault("religion", self.refs.default_religion)
+        fields = self.person_fields(values)
+        person = Person(**fields)
+        if self.clean(sheet, row, person, cols, exclude=_fk_names(Person)):
+            self.plan.new[values[PID]] = NewPerson(row, sheet.name, fields)
+        self.pid_path[values[PID]] = unit.path
+
+    def person_fields(self, values: dict[str, Any]) -> dict[str, Any]:
+        fields = dict(values)
+        if "birth_date" in fields:
+            fields["birth_date"], fields["birth_precision"] = fields["birth_date"]
+        if "full_name" in fields:
+            fields.update(derive_names(fields))
+        return fields
+
+    def update_person(
+        self,
+        sheet: Sheet,
+        row: int,
+        person: Person,
+        values: dict[str, Any],
+        cols: dict[str, Column],
+        bad: set[str],
+    ) -> None:
+        pid = values[PID]
+        if not self.scope.covers(person.managing_unit.path):
+            self.error(
+                sheet.name,
+                row,
+                cols[PID].label,
+                f"Số định danh {pid} thuộc một hồ sơ ngoài phạm vi bạn được giao quyền sửa; không nhập được dòng này.",
+            )
+            return
+        self.pid_path[pid] = person.managing_unit.path
+        unit = values.get("managing_unit")
+        if unit is not None and not self.scope.covers(unit.path):
+            self.error(
+                sheet.name,
+                row,
+                cols["managing_unit"].label,
+                f"Đơn vị “{unit.name}” nằm ngoài phạm vi bạn được giao quyền sửa.",
+            )
+            return
+        if unit is not None:
+            self.pid_path[pid] = unit.path
+        if bad:
+            return
+        changes = self.person_fields({k: v for k, v in values.items() if k != PID})
+        before = person.snapshot()
+        for name, value in changes.items():
+            setattr(person, name, value)
+        if not self.clean(sheet, row, person, cols, exclude=_fk_names(Person)):
+            return
+        if person.snapshot() == before:
+            self.plan.unchanged += 1
+            return
+        self.plan.updates[pid] = PersonUpdate(row, sheet.name, person.pk, person.row_version, changes)
+
+    def clean(
+        self, sheet: Sheet, row: int, instance: models.Model, cols: dict[str, Column], *, exclude: list[str]
+    ) -> bool:
+        """full_clean without the database (foreign keys were resolved, uniqueness is checked here)."""
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                col = cols.get(name) or cols.get(
+                    {"birth_precision": "birth_date", "level_rank": "level"}.get(name, "")
+                )
+                column = col.label if col else ""
+                for msg in messages:
+                    if col is None and name != NON_FIELD_ERRORS:
+                        field_obj = instance._meta.get_field(name)
+                        msg = f"{field_obj.verbose_name}: {msg}"
+                    self.error(sheet.name, row, column, msg)
+            return False
+        return True
+
+    def report_duplicate_pids(self) -> None:
+        for pid, dupes in self.pid_dupes.items():
+            first = self.pid_rows[pid]
+            rows = [first, *dupes]
+            for sheet, row in rows:
+                others = ", ".join(f"{s} dòng {r}" for s, r in rows if (s, r) != (sheet, row))
+                self.error(
+                    sheet, row, "", f"Số định danh {pid} xuất hiện nhiều lần trong tệp (cũng ở {others})."
+                )
+            self.plan.new.pop(pid, None)
+            self.plan.updates.pop(pid, None)
+
+    # -- sections ---------------------------------------------------------------------------------
+    def check_sections(
+        self, sheet: Sheet, spec: SheetSpec, batch: list[tuple[int, dict[str, Any], dict[str, Column]]]
+    ) -> None:
+        model = apps.get_model(spec.model_label)
+        fks = _fk_names(model)
+        for row, values, cols in batch:
+            bad: set[str] = values.pop("__bad__")
+            pid = values.pop(PID, None)
+            if pid is None:
+                if PID not in bad:
+                    self.error(sheet.name, row, cols[PID].label, "Thiếu số định danh cá nhân.")
+                continue
+            ok = not bad
+            for f in spec.fields:
+                if (
+                    f.required
+                    and f.name != PID
+                    and f.name not in values
+                    and f.name not in bad
+                    and f.name in cols
+                ):
+                    self.error(sheet.name, row, cols[f.name].label, f"Thiếu {f.label}.")
+                    ok = False
+            if not ok:
+                continue
+            if not self.section_values(sheet, spec, row, values, cols):
+                continue
+            unit = values.get("unit") if spec.kind == "chuc_vu" else None
+            if unit is not None and not self.scope.covers(unit.path):
+                self.error(
+                    sheet.name,
+                    row,
+                    cols["unit"].label,
+                    f"Đơn vị “{unit.name}” nằm ngoài phạm vi bạn được giao quyền sửa.",
+                )
+                continue
+            instance = model(**values)
+            if not self.clean(sheet, row, instance, cols, exclude=[*fks, "person"]):
+                continue
+            if spec.kind == "trinh_do":
+                values["level_rank"] = instance.level_rank
+            self.plan.sections.append(SectionRow(spec.kind, sheet.name, row, pid, values))
+
+    def section_values(
+        self, sheet: Sheet, spec: SheetSpec, row: int, values: dict[str, Any], cols: dict[str, Column]
+    ) -> bool:
+        """Per-kind completions: the level with its kind, defaults, in-law side."""
+        if spec.kind == "trinh_do":
+            try:
+                values["kind"], values["level"] = parsers.level(values["level"], values.get("kind"))
+            except ParseError as exc:
+                self.error(sheet.name, row, cols["level"].label, exc.message)
+                return False
+        elif spec.kind == "chuc_vu":
+            values.setdefault("is_primary", True)
+        elif spec.kind == "gia_dinh":
+            if values.get("relation") in parsers.SPOUSE_SIDE_RELATIONS:
+                values.setdefault("spouse_side", True)
+        elif spec.kind == "ky_luat":
+            values.setdefault("duty_related", True)
+        return True
+
+    def check_section_persons(self) -> None:
+        """Every section row's person is in the file or in the database within scope; skip duplicates.
+
+        Duplicates (same natural key as a record the person already has, or as an earlier row)
+        are skipped and counted, not reported as errors.
+        """
+        sensitive_kinds = {k for k, s in SHEETS.items() if s.sensitive}
+        lookup = sorted({s.pid for s in self.plan.sections if s.pid not in self.plan.new})
+        db: dict[str, tuple[int, str]] = {}
+        for i in range(0, len(lookup), CHUNK):
+            rows = Person.objects.filter(personal_id__in=lookup[i : i + CHUNK]).values_list(
+                "personal_id", "pk", "managing_unit__path"
+            )
+            db.update((pid, (pk, path)) for pid, pk, path in rows)
+        existing = self.existing_section_keys(db)
+        kept: list[SectionRow] = []
+        for s in self.plan.sections:
+            sensitive = s.kind in sensitive_kinds
+            if s.pid in self.pid_rows:  # in the person sheet: scope as checked (or changed) there
+                path = self.pid_path.get(s.pid)
+            else:
+                path = db[s.pid][1] if s.pid in db else None
+            if (
+                path is None
+                and s.pid not in self.pid_rows
+                or path is not None
+                and not self.scope.covers(path, sensitive=sensitive)
+            ):
+                self.error(s.sheet, s.row, "", self._not_in_scope(s.pid, sensitive))
+                continue
+            k = (s.kind, s.pid, *self.natural_key(s.kind, s.values))
+            if k in self.section_keys or k in existing:
+                self.plan.skipped += 1
+                continue
+            self.section_keys.add(k)
+            kept.append(s)
+        self.plan.sections = kept
+
+    def existing_section_keys(self, db: dict[str, tuple[int, str]]) -> set[tuple[Any, ...]]:
+        """Natural keys of the records the persons of the section rows already have."""
+        pid_of = {pk: pid for pid, (pk, _path) in db.items()}
+        by_kind: dict[str, set[int]] = {}
+        for s in self.plan.sections:
+            if s.pid in db:
+                by_kind.setdefault(s.kind, set()).add(db[s.pid][0])
+        keys: set[tuple[Any, ...]] = set()
+        for kind, pk_set in by_kind.items():
+            spec = SHEETS[kind]
+            model = apps.get_model(spec.model_label)
+            attnames = [model._meta.get_field(n).attname for n in spec.key]
+            pk_list = sorted(pk_set)
+            for i in range(0, len(pk_list), CHUNK):
+                rows = model.objects.filter(person_id__in=pk_list[i : i + CHUNK]).values_list(
+                    "person_id", *attnames
+                )
+                for person_id, *vals in rows:
+                    keys.add((kind, pid_of[person_id], *(_key_part(v) for v in vals)))
+        return keys
+
+    def _not_in_scope(self, pid: str, sensitive: bool) -> str:
+        base = (
+            f"Không có cán bộ mang số định danh {pid} trong sheet Cán bộ của tệp hay trong phạm vi hồ sơ "
+            "bạn được giao quyền sửa."
+        )
+        if sensitive:
+            base += " Sheet này là dữ liệu nhạy cảm: cần quyền xem và sửa dữ liệu nhạy cảm trên đơn vị của người đó."
+        return base
+
+    def natural_key(self, kind: str, values: dict[str, Any]) -> tuple[Any, ...]:
+        out: list[Any] = []
+        for name in SHEETS[kind].key:
+            v = values.get(name)
+            out.append(_key_part(v.pk if isinstance(v, models.Model) else v))
+        return tuple(out)
+
+
+def _key_part(value: Any) -> Any:
+    """Natural-key part: text compared like headers, empty text and None alike."""
+    if value is None:
+        return ""
+    return key(value) if isinstance(value, str) else value
+
+
+def validate(
+    book: Workbook, *, acting_user: Any, mapping: dict[str, Any] | None, progress: Progress | None
+) -> Plan:
+    """Check every row of every sheet of ``book``; see the module docstring for the rules."""
+    return Validator(book, acting_user=acting_user, mapping=mapping, progress=progress).run()

@@ -1,0 +1,218 @@
+"""Workbooks the import gives out: the documented template, and the upload with its errors.
+
+Both are written with openpyxl's write-only mode, so an error workbook for a large upload is
+streamed rather than built in memory.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from canbo.imports.engine import CellError
+from canbo.imports.schema import SHEETS
+
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
+ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+# Two example persons whose sections show every sheet (personal IDs are well-formed but invented).
+EXAMPLES: dict[str, list[dict[str, Any]]] = {
+    "can_bo": [
+        {
+            "personal_id": "010180012345",
+            "full_name": "Nguyễn Thị Hoa",
+            "sex": "Nữ",
+            "birth_date": "17/05/1980",
+            "ethnicity": "Kinh",
+            "religion": "Không",
+            "category": "Công chức",
+            "managing_unit": "(mã đơn vị)",
+            "home_town_text": "Xã Võ Lao, huyện Văn Bàn, tỉnh Lào Cai",
+            "general_education": "12/12",
+            "recruitment_date": "01/09/2003",
+            "grade_name": "Chuyên viên chính",
+            "grade_code": "01.002",
+            "salary_step": 3,
+            "salary_coefficient": "5,08",
+        },
+        {
+            "personal_id": "010075000321",
+            "full_name": "Lò Văn Bình",
+            "sex": "Nam",
+            "birth_date": "1975",
+            "ethnicity": "Thái",
+            "religion": "Không",
+            "category": "Cán bộ",
+            "managing_unit": "(mã đơn vị)",
+        },
+    ],
+    "trinh_do": [
+        {
+            "personal_id": "010180012345",
+            "kind": "Chuyên môn",
+            "level": "ThS",
+            "field_of_study": "Luật",
+            "obtained_date": "06/2012",
+        },
+        {
+            "personal_id": "010180012345",
+            "kind": "Lý luận chính trị",
+            "level": "Cao cấp",
+            "obtained_date": "2018",
+        },
+        {
+            "personal_id": "010180012345",
+            "kind": "Ngoại ngữ",
+            "level": "B1",
+            "language": "Tiếng Anh",
+            "obtained_date": "2015",
+        },
+    ],
+    "chuc_vu": [
+        {
+            "personal_id": "010180012345",
+            "unit": "(mã đơn vị)",
+            "title": "(mã chức danh)",
+            "kind": "Bổ nhiệm",
+            "start_date": "01/08/2020",
+            "decision_number": "125/QĐ-UBND",
+        }
+    ],
+    "cap_uy_hdnd": [
+        {
+            "personal_id": "010075000321",
+            "body": "(mã cơ quan)",
+            "kind": "Cấp ủy",
+            "role": "Ủy viên",
+            "term": "2020–2025",
+            "start_date": "10/2020",
+        }
+    ],
+    "gia_dinh": [
+        {"personal_id": "010180012345", "relation": "Mẹ", "full_name": "Lê Thị Mai", "birth_year": 1952}
+    ],
+    "khen_thuong": [
+        {"personal_id": "010180012345", "form": "Bằng khen của Chủ tịch UBND tỉnh", "year": 2022}
+    ],
+    "ky_luat": [],
+    "danh_gia": [{"personal_id": "010180012345", "system": "Chính quyền", "year": 2024, "level": "HTTNV"}],
+}
+
+
+def build_template() -> bytes:
+    """One sheet per kind with its Vietnamese headers (required ones shaded), a comment on each
+    header listing the accepted values, and example rows; plus a "Hướng dẫn" sheet."""
+    wb = Workbook(write_only=True)
+    guide = wb.create_sheet("Hướng dẫn")
+    guide.column_dimensions["A"].width = 28
+    guide.column_dimensions["B"].width = 40
+    guide.column_dimensions["C"].width = 90
+    guide.append(["Mẫu nhập dữ liệu cán bộ — CanBo"])
+    guide.append(["Xem hướng dẫn đầy đủ: docs/huong-dan/nhap-du-lieu.md. Xóa các dòng ví dụ trước khi nhập."])
+    guide.append([])
+    for spec in SHEETS.values():
+        guide.append([_bold(guide, f"Sheet “{spec.title}”"), spec.description])
+        for f in spec.fields:
+            req = "bắt buộc" if f.required else ""
+            guide.append([f.label, req, f.accepted])
+        guide.append([])
+    for kind, spec in SHEETS.items():
+        ws = wb.create_sheet(spec.title)
+        for i, f in enumerate(spec.fields):
+            ws.column_dimensions[_letter(i)].width = max(14, min(40, len(f.label) + 4))
+        ws.freeze_panes = "B2"
+        header = []
+        for f in spec.fields:
+            cell = WriteOnlyCell(ws, value=f.label)
+            cell.font = BOLD
+            cell.fill = REQUIRED_FILL if f.required else HEADER_FILL
+            cell.alignment = WRAP
+            note = (("Bắt buộc. " if f.required else "") + f.accepted).strip()
+            if note:
+                cell.comment = Comment(note, "CanBo")
+            header.append(cell)
+        ws.append(header)
+        for example in EXAMPLES.get(kind, []):
+            ws.append([example.get(f.name) for f in spec.fields])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _bold(ws: Any, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    cell.font = BOLD
+    return cell
+
+
+def _letter(i: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(i + 1)
+
+
+def build_error_workbook(path: Path, errors: list[CellError]) -> bytes:
+    """The uploaded workbook's values, row for row, with a "Lỗi" column after the last column
+    listing each row's errors (rows with errors shaded). Errors of the whole sheet go on its
+    header row; errors of the whole file on a first sheet "Lỗi chung"."""
+    from canbo.imports.reader import open_workbook
+
+    by_sheet: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    general: list[str] = []
+    for e in errors:
+        if not e.sheet:
+            general.append(e.message)
+            continue
+        text = f"Cột {e.column}: {e.message}" if e.column else e.message
+        by_sheet[e.sheet][e.row].append(text)
+    source = open_workbook(path)
+    out = Workbook(write_only=True)
+    try:
+        if general:
+            ws = out.create_sheet("Lỗi chung")
+            for msg in general:
+                ws.append([msg])
+        for ws_in in source.book.worksheets:
+            ws = out.create_sheet(ws_in.title)
+            row_errors = by_sheet.get(ws_in.title, {})
+            sheet = source._sheet(ws_in)
+            width = max(sheet.width, 1)
+            ws.column_dimensions[_letter(width)].width = 60
+            for number, row in enumerate(ws_in.iter_rows(max_col=width, values_only=True), start=1):
+                values = [_plain(v) for v in row]
+                values += [None] * (width - len(values))
+                msgs = row_errors.get(number)
+                if number == sheet.header_row:
+                    cell = WriteOnlyCell(ws, value="Lỗi" + (": " + "; ".join(msgs) if msgs else ""))
+                    cell.font = BOLD
+                    cell.fill = ERROR_FILL
+                    ws.append([*values, cell])
+                elif msgs:
+                    cell = WriteOnlyCell(ws, value="\n".join(msgs))
+                    cell.fill = ERROR_FILL
+                    cell.alignment = WRAP
+                    ws.append([*values, cell])
+                else:
+                    ws.append(values)
+    finally:
+        source.close()
+    buf = io.BytesIO()
+    out.save(buf)
+    return buf.getvalue()
+
+
+def _plain(value: Any) -> Any:
+    """Formulas are given back as text, never as formulas."""
+    if isinstance(value, str) and value.startswith("="):
+        return "'" + value
+    return value

@@ -1,0 +1,159 @@
+"""The import in a real browser: upload → mapping → errors → error file → corrected file → success."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import openpyxl
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from canbo.imports.models import ImportJob, SavedMapping
+from canbo.people.models import Person
+from canbo.people.validators import make_personal_id
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The province's own sheet: its own sheet name, and one header CanBo does not know.
+HEADERS = [
+    "STT",
+    "Số CCCD",
+    "Tên đầy đủ",
+    "Giới tính",
+    "Ngày, tháng, năm sinh",
+    "Dân tộc",
+    "Đối tượng",
+    "Đơn vị",
+]
+PID_1 = make_personal_id(province_prefix="010", sex="nam", birth_year=1985, serial=700001)
+PID_2 = make_personal_id(province_prefix="010", sex="nu", birth_year=1991, serial=700002)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def login(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/dang-nhap/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "pw-" + username)
+    page.click("button[type=submit]")
+    expect(page.locator(".usermenu")).to_contain_text(username)
+
+
+def sheet(second_sex: str, second_birth: str) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "DS trích ngang 2025"
+    ws.append(HEADERS)
+    ws.append([1, PID_1, "Lê Văn Nam", "Nam", "12/03/1985", "Kinh", "Công chức", "A1"])
+    ws.append([2, PID_2, "Phạm Thị Lan", second_sex, second_birth, "Kinh", "Công chức", "A"])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def choose_file(page: Page, content: bytes) -> None:
+    page.set_input_files("#id_file", files=[{"name": "ds-huyen-a.xlsx", "mimeType": XLSX, "buffer": content}])
+    page.click("button.primary")
+
+
+def test_upload_mapping_errors_corrected_file_success(
+    browser: Browser, live_server: Any, users: dict, tmp_path: Any
+) -> None:
+    page = browser.new_page(locale="vi-VN", accept_downloads=True)
+    login(page, live_server.url, "officer_a")
+    page.goto(f"{live_server.url}/nhap-du-lieu/")
+    expect(page.locator("h1")).to_have_text("Nhập dữ liệu từ Excel")
+
+    # 1. A file with two mistakes on its second person.
+    choose_file(page, sheet("Không rõ", "31/02/1991"))
+    expect(page.locator("h1")).to_contain_text("Ghép cột")
+    expect(page.locator("#id_kind_0")).to_have_value("can_bo")  # recognised by its headers
+    expect(page.locator("#id_col_0_1")).to_have_value("personal_id")  # "Số CCCD"
+    expect(page.locator("#id_col_0_0")).to_have_value("")  # "STT": not imported
+    expect(page.locator("#id_col_0_2")).to_have_value("")  # "Tên đầy đủ": not recognised
+    page.select_option("#id_col_0_2", "full_name")
+    page.fill("#id_save_as", "Trích ngang huyện A")
+    page.click("button[value=run]")
+
+    expect(page.locator("h1")).to_contain_text("Có lỗi, chưa ghi gì")
+    errors = page.locator("ol.import-errors li")
+    expect(errors.first).to_contain_text("Sheet DS trích ngang 2025, dòng 3, cột")
+    texts = errors.all_inner_texts()
+    assert any("Giới tính" in t for t in texts), texts
+    assert any("Ngày, tháng, năm sinh" in t for t in texts), texts
+    assert not Person.objects.filter(personal_id__in=[PID_1, PID_2]).exists()
+
+    # 2. The sheet comes back with a "Lỗi" column.
+    with page.expect_download() as info:
+        page.click("text=Tải tệp kèm cột lỗi")
+    target = tmp_path / "loi.xlsx"
+    info.value.save_as(target)
+    ws = openpyxl.load_workbook(target)["DS trích ngang 2025"]
+    header = [c.value for c in ws[1]]
+    assert "Lỗi" in header
+    assert ws.cell(row=3, column=header.index("Lỗi") + 1).value
+
+    # 3. The corrected file, mapped with the mapping saved above.
+    page.click("text=Tải lên tệp đã sửa")
+    choose_file(page, sheet("Nữ", "28/02/1991"))
+    expect(page.locator("#id_col_0_2")).to_have_value("")
+    saved = SavedMapping.objects.get(name="Trích ngang huyện A")
+    page.select_option("#dung", str(saved.pk))
+    page.click(".import-saved button")
+    expect(page.locator("#id_col_0_2")).to_have_value("full_name")
+    page.click("button[value=run]")
+
+    expect(page.locator("h1")).to_contain_text("Đã nhập xong")
+    expect(page.locator(".import-ok dl")).to_contain_text("2")
+    assert ImportJob.objects.filter(status=ImportJob.Status.DONE).count() == 1
+
+    # 4. The people are in the list.
+    page.click("text=Xem danh sách cán bộ")
+    expect(page.locator("table.grid")).to_contain_text("Phạm Thị Lan")
+    expect(page.locator("table.grid")).to_contain_text("Lê Văn Nam")
+
+    # The import page lists both runs.
+    page.goto(f"{live_server.url}/nhap-du-lieu/")
+    expect(page.locator("table.import-jobs tbody tr")).to_have_count(2)
+    page.close()
+
+
+def test_kind_chosen_for_an_unrecognised_sheet(browser: Browser, live_server: Any, users: dict) -> None:
+    page = browser.new_page(locale="vi-VN")
+    login(page, live_server.url, "officer_a")
+    page.goto(f"{live_server.url}/nhap-du-lieu/")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Trang tính 1"
+    ws.append(["Mã số", "Ghi chú"])
+    ws.append(["x", "y"])
+    out = io.BytesIO()
+    wb.save(out)
+    choose_file(page, out.getvalue())
+    expect(page.locator("#id_kind_0")).to_have_value("")
+    expect(page.locator("#sheet-0")).to_contain_text("Sheet này sẽ được bỏ qua")
+    page.select_option("#id_kind_0", "khen_thuong")  # htmx reloads the sheet's columns
+    expect(page.locator("#id_col_0_0")).to_be_visible()
+    expect(page.locator("#id_col_0_0")).to_contain_text("Hình thức khen thưởng")
+    page.close()

@@ -18,10 +18,9 @@ from canbo.core.views import AsOfMixin, BadAsOf, as_of, bad_request
 from canbo.lists import services
 from canbo.lists.columns import COLUMNS, DEFAULT_COLUMNS, parse_columns, rows
 from canbo.lists.exports import list_workbook
-from canbo.lists.filters import PersonFilterForm, apply_filters
+from canbo.lists.filters import PersonFilterForm
 from canbo.lists.models import SavedList
-from canbo.org.models import Unit
-from canbo.people.selectors import person_queryset
+from canbo.lists.selectors import filtered_persons
 
 # Query-string keys that are not filters.
 NOT_FILTERS = {"ngay", "trang", "cot", "csrfmiddlewaretoken", "ten"}
@@ -29,27 +28,6 @@ NOT_FILTERS = {"ngay", "trang", "cot", "csrfmiddlewaretoken", "ten"}
 
 def filters_of(params: QueryDict) -> dict[str, list[str]]:
     return {k: params.getlist(k) for k in params if k not in NOT_FILTERS and any(params.getlist(k))}
-
-
-def _unit(user: Any, form: PersonFilterForm) -> Unit | None:
-    unit_id = form.cleaned_data.get("don_vi")
-    if unit_id is None:
-        return None
-    unit = Unit.objects.restrict(user).filter(pk=unit_id).first()
-    if unit is None:
-        raise Http404("Không tìm thấy đơn vị.")
-    return unit
-
-
-def filtered(request: HttpRequest, day: Any) -> tuple[PersonFilterForm, Unit | None, Any]:
-    """The bound filter form, its unit and the queryset, or (invalid form, None, None)."""
-    form = PersonFilterForm(request.GET)
-    if not form.is_valid():
-        return form, None, None
-    unit = _unit(request.user, form)
-    base = person_queryset(request.user).select_related("managing_unit", "ethnicity", "religion", "home_town")
-    qs = apply_filters(base, form.cleaned_data, unit=unit, day=day).order_by("sort_key", "id")
-    return form, unit, qs
 
 
 class PersonListView(LoginRequiredMixin, AsOfMixin, TemplateView):
@@ -63,7 +41,7 @@ class PersonListView(LoginRequiredMixin, AsOfMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        form, unit, qs = filtered(self.request, self.day)
+        form, unit, qs = filtered_persons(self.request.user, self.request.GET, self.day)
         columns = parse_columns(self.request.GET.getlist("cot"))
         page = Paginator(qs if qs is not None else [], 50).get_page(self.request.GET.get("trang"))
         params = self.request.GET.copy()
@@ -95,7 +73,7 @@ class ExportView(LoginRequiredMixin, View):
             day = as_of(request)
         except BadAsOf as exc:
             return bad_request(request, exc.message)
-        form, unit, qs = filtered(request, day)
+        form, unit, qs = filtered_persons(request.user, request.GET, day)
         if qs is None:
             return bad_request(request, " ".join(str(m) for errs in form.errors.values() for m in errs))
         columns = parse_columns(request.GET.getlist("cot"))

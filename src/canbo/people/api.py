@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -107,8 +108,9 @@ class PersonViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Persons within the user's grants. ``?q=`` searches names without accents or a personal
-    id; ``?don_vi=`` limits to a unit subtree; ``?ngay=`` reads posts as of a date."""
+    """Persons within the user's grants, with the list page's filters (``?q=`` name without
+    accents or personal id, ``?don_vi=`` a unit subtree, ``?gioi_tinh=``, ``?tuoi_tu=``, …) and
+    ``?ngay=`` the as-of date; ordered by Vietnamese name order."""
 
     queryset = Person.objects.all()
     serializer_class = PersonSerializer
@@ -116,18 +118,18 @@ class PersonViewSet(
 
     def get_queryset(self) -> Any:
         if self.action == "list":
-            unit = None
-            unit_id = self.request.query_params.get("don_vi")
-            if unit_id:
-                unit = (
-                    Unit.objects.restrict(self.request.user)
-                    .filter(pk=int(unit_id) if unit_id.isdigit() else 0)
-                    .first()
+            from canbo.lists.selectors import filtered_persons
+
+            day = self.as_of()
+            form, _unit, qs = filtered_persons(self.request.user, self.request.query_params, day)
+            if qs is None:
+                raise serializers.ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
+            return qs.prefetch_related(
+                Prefetch(
+                    "tenure_set",
+                    queryset=Tenure.objects.filter(on_date_q(day)).select_related("title", "unit"),
+                    to_attr="tenures_on_day",
                 )
-                if unit is None:
-                    raise Http404
-            return selectors.person_list(
-                self.request.user, unit=unit, query=self.request.query_params.get("q", ""), day=self.as_of()
             )
         return super().get_queryset().select_related("ethnicity", "religion", "managing_unit")
 

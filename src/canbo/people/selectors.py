@@ -6,16 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from canbo.accounts.selectors import sees_sensitive_of
 from canbo.careers.models import BodyMembership, Tenure, on_date_q
 from canbo.core.models import ObjectChange
 from canbo.core.querysets import CHANGE, VIEW
-from canbo.org.models import Unit
 from canbo.people.choices import AttachmentKind
 from canbo.people.models import Attachment, Person
-from canbo.people.search import name_search
 from canbo.people.sections import SectionSpec, visible_sections
 
 
@@ -30,29 +28,6 @@ def person_get(user: Any, pk: int, action: str = VIEW) -> Person:
         .select_related("managing_unit", "ethnicity", "religion", "birth_place", "home_town", "residence")
         .get(pk=pk)
     )
-
-
-def person_list(
-    user: Any, *, unit: Unit | None = None, query: str = "", day: dt.date, limit: int | None = None
-) -> QuerySet[Person]:
-    """Persons in ``unit``'s subtree as of ``day``: those holding a tenure there on the day, or
-    whose dossier the subtree keeps. Name search ignores accents and case; a 12-digit query
-    matches the personal id."""
-    qs = person_queryset(user)
-    if unit is not None:
-        holding = Tenure.objects.filter(on_date_q(day), unit__path__startswith=unit.path).values("person_id")
-        qs = qs.filter(pk__in=holding) | qs.filter(managing_unit__path__startswith=unit.path)
-    qs = name_search(qs, query)
-    qs = qs.select_related("managing_unit", "ethnicity", "religion").prefetch_related(
-        Prefetch(
-            "tenure_set",
-            queryset=Tenure.objects.filter(on_date_q(day))
-            .select_related("title", "unit")
-            .order_by("-is_primary"),
-            to_attr="tenures_on_day",
-        )
-    )
-    return qs.order_by("sort_key", "id")
 
 
 @dataclass

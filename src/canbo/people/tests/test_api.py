@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -137,3 +138,14 @@ def test_list_query_counts_do_not_grow_with_rows(
         assert len(c.get("/api/persons/").json()["results"]) == 26  # with person_a
     with django_assert_max_num_queries(12):
         assert c.get("/can-bo/").status_code == 200
+
+
+def test_api_list_uses_the_list_filters(users: dict, person_a: Person, tree: dict) -> None:
+    from canbo.conftest import new_person
+
+    new_person(tree["A1"], "Vàng A Dế", sex="nam", born=dt.date(1990, 1, 1))
+    c = api(users["officer_a"])
+    men = c.get("/api/persons/", {"gioi_tinh": "nam"}).json()["results"]
+    assert [p["full_name"] for p in men] == ["Vàng A Dế"]
+    bad = c.get("/api/persons/", {"tuoi_tu": "abc"})
+    assert bad.status_code == 400

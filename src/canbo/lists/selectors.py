@@ -1,0 +1,31 @@
+"""The filtered person list, shared by the list page, the export and the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import Http404, QueryDict
+
+from canbo.lists.filters import PersonFilterForm, apply_filters
+from canbo.org.models import Unit
+from canbo.people.selectors import person_queryset
+
+
+def filtered_persons(user: Any, params: QueryDict, day: dt.date) -> tuple[PersonFilterForm, Unit | None, Any]:
+    """(bound form, unit, queryset ordered by Vietnamese name order), or (invalid form, None, None).
+
+    The queryset is always over the user's grants; an unknown or unreachable unit is a 404.
+    """
+    form = PersonFilterForm(params)
+    if not form.is_valid():
+        return form, None, None
+    unit = None
+    unit_id = form.cleaned_data.get("don_vi")
+    if unit_id is not None:
+        unit = Unit.objects.restrict(user).filter(pk=unit_id).first()
+        if unit is None:
+            raise Http404("Không tìm thấy đơn vị.")
+    base = person_queryset(user).select_related("managing_unit", "ethnicity", "religion", "home_town")
+    qs = apply_filters(base, form.cleaned_data, unit=unit, day=day).order_by("sort_key", "id")
+    return form, unit, qs

@@ -480,8 +480,7 @@ _LEVEL_SYNONYMS: dict[str, list[tuple[str, str]]] = {
         ("Sơ cấp LLCT", "so_cap"),
         ("Cao cấp LLCT-HC", "cao_cap"),
         ("Cử nhân chính trị", "cu_nhan"),
-        ("Cử nhân", "cu_nhan"),
-        ("CN", "cu_nhan"),
+        ("CNCT", "cu_nhan"),
     ],
     QK.STATE_MANAGEMENT: [
         ("CV", "chuyen_vien"),
@@ -563,6 +562,9 @@ def _level_tables() -> dict[str, dict[str, str]]:
 LEVELS = _level_tables()
 
 
+MAIN_KINDS = frozenset({QK.PROFESSIONAL, QK.POLITICAL_THEORY, QK.STATE_MANAGEMENT})
+
+
 def level(value: Any, kind: str | None) -> tuple[str, str]:
     """(kind, level code) from a level as written, within ``kind`` or guessed when None.
 
@@ -578,8 +580,13 @@ def level(value: Any, kind: str | None) -> tuple[str, str]:
             raise ParseError(f"Trình độ {show(value)} không thuộc loại “{label}”. Dùng một trong: {names}.")
         return kind, code
     found = [(kd, table[k]) for kd, table in LEVELS.items() if k in table]
-    # A professional reading wins over the same abbreviation elsewhere only when it is the only
-    # one; otherwise the kind must be written.
+    if len(found) > 1:
+        # "ĐH", "CN", "Cao đẳng" written alone mean the professional degree, not a language or IT
+        # level; between the three main kinds ("Trung cấp": professional or political theory?)
+        # the kind must be written.
+        main = [f for f in found if f[0] in MAIN_KINDS]
+        if len(main) == 1:
+            return main[0]
     if len(found) == 1:
         return found[0]
     if not found:

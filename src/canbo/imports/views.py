@@ -84,7 +84,8 @@ def index(request: HttpRequest) -> HttpResponse:
 def _mapping_sheets(
     request: HttpRequest, job: ImportJob
 ) -> tuple[list[engine.SheetInfo], SavedMapping | None]:
-    """The job's sheets, their proposals replaced by a saved mapping chosen with ``?dung=``."""
+    """The job's sheets, their proposals replaced by a saved mapping chosen with ``?dung=``, or by
+    the mapping of the job's previous run."""
     sheets = jobs.sheets_of(job)
     saved = None
     raw = request.GET.get("dung", "")
@@ -93,6 +94,8 @@ def _mapping_sheets(
         if saved is None:
             raise Http404("Không tìm thấy cách ghép cột đã lưu.")
         sheets = apply_saved(sheets, saved.mapping or {})
+    elif job.mapping:  # back from a result: the officer's own choices, not the proposal
+        sheets = apply_saved(sheets, job.mapping)
     return sheets, saved
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Iterator
 from typing import Any
 
 import openpyxl
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, FilePayload, Page, expect, sync_playwright
 
 from canbo.imports.models import ImportJob, SavedMapping
 from canbo.people.models import Person
@@ -72,7 +73,8 @@ def sheet(second_sex: str, second_birth: str) -> bytes:
 
 
 def choose_file(page: Page, content: bytes) -> None:
-    page.set_input_files("#id_file", files=[{"name": "ds-huyen-a.xlsx", "mimeType": XLSX, "buffer": content}])
+    payload: FilePayload = {"name": "ds-huyen-a.xlsx", "mimeType": XLSX, "buffer": content}
+    page.set_input_files("#id_file", files=[payload])
     page.click("button.primary")
 
 
@@ -156,4 +158,40 @@ def test_kind_chosen_for_an_unrecognised_sheet(browser: Browser, live_server: An
     page.select_option("#id_kind_0", "khen_thuong")  # htmx reloads the sheet's columns
     expect(page.locator("#id_col_0_0")).to_be_visible()
     expect(page.locator("#id_col_0_0")).to_contain_text("Hình thức khen thưởng")
+    page.close()
+
+
+def test_a_large_file_runs_in_the_background_with_progress(
+    browser: Browser, live_server: Any, users: dict, monkeypatch: Any
+) -> None:
+    """Above the threshold the run leaves the request; the page polls, then shows the result."""
+    from canbo.imports import jobs
+
+    monkeypatch.setattr(jobs, "SYNC_MAX_ROWS", 0)
+    started = threading.Event()
+    release = threading.Event()
+    real_run = jobs.engine.run_import
+
+    def slow_run(**kw: Any) -> Any:
+        kw["progress"](1, 2, "Đang kiểm tra sheet DS trích ngang 2025")
+        started.set()
+        release.wait(30)
+        return real_run(**kw)
+
+    monkeypatch.setattr(jobs.engine, "run_import", slow_run)
+    page = browser.new_page(locale="vi-VN")
+    login(page, live_server.url, "officer_a")
+    page.goto(f"{live_server.url}/nhap-du-lieu/")
+    choose_file(page, sheet("Nữ", "28/02/1991"))
+    page.select_option("#id_col_0_2", "full_name")
+    page.click("button[value=run]")
+    assert started.wait(30)
+    expect(page.locator("#progress")).to_contain_text("Đang kiểm tra sheet DS trích ngang 2025")
+    expect(page.locator("#progress")).to_contain_text("50%")
+    page.goto(f"{live_server.url}/nhap-du-lieu/")  # leave, and come back
+    expect(page.locator("table.import-jobs")).to_contain_text("Đang kiểm tra và ghi")
+    page.click("table.import-jobs a")
+    release.set()
+    expect(page.locator("h1")).to_contain_text("Đã nhập xong", timeout=30_000)  # htmx refreshed the page
+    assert Person.objects.filter(personal_id=PID_2).exists()
     page.close()

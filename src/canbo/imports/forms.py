@@ -12,6 +12,7 @@ from canbo.imports import engine
 from canbo.imports import mapping as mapping_mod
 from canbo.imports.mapping import SHEETS_KEY
 from canbo.imports.models import SavedMapping
+from canbo.imports.parsers import key as header_key
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 SKIP = ""
@@ -162,21 +163,19 @@ class MappingForm(forms.Form):
         data = self.cleaned_data
         if self.errors:
             return data
-        used_kinds: dict[str, str] = {}
+        # Several sheets may be of one kind (one per district, say); the mapping is per kind, so
+        # a header they share must go to the same field in each.
+        by_kind: dict[str, dict[str, tuple[str, int, str]]] = {}
         any_sheet = False
         for i, sheet in enumerate(self.sheets):
             kind = data.get(f"kind_{i}") or SKIP
             if not kind:
                 continue
             any_sheet = True
-            if kind in used_kinds:
-                self.add_error(
-                    f"kind_{i}", f"Sheet {used_kinds[kind]} cũng là loại này; mỗi loại chỉ một sheet."
-                )
-            used_kinds[kind] = sheet.name
+            shared = by_kind.setdefault(kind, {})
             labels = dict(column_choices(kind))
             seen: dict[str, str] = {}
-            for j in range(len(sheet.headers)):
+            for j, header in enumerate(sheet.headers):
                 name = f"col_{i}_{j}"
                 value = data.get(name) or SKIP
                 if value and value in seen:
@@ -186,6 +185,14 @@ class MappingForm(forms.Form):
                     )
                 elif value:
                     seen[value] = column_letter(j)
+                hk = header_key(header)
+                other = shared.get(hk)
+                if hk and other is not None and other[1] != i and other[0] != value:
+                    self.add_error(
+                        name,
+                        f"Sheet {other[2]} cùng loại có cột “{header}” ghép khác; hãy ghép giống nhau.",
+                    )
+                shared.setdefault(hk, (value, i, sheet.name))
         if not any_sheet:
             raise forms.ValidationError("Hãy chọn loại dữ liệu cho ít nhất một sheet.")
         return data

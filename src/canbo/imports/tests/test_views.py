@@ -282,6 +282,32 @@ def test_kind_select_reloads_the_sheet_columns(users: dict) -> None:
     assert client.get(url, {"sheet": "7"}).status_code == 404
 
 
+def test_two_sheets_of_one_kind(users: dict) -> None:
+    """One sheet per district is common; both are read, and a header they share maps alike."""
+    wb = openpyxl.Workbook()
+    for n, (title, row) in enumerate((("Huyện A", GOOD[0]), ("Huyện A (tiếp)", GOOD[1]))):
+        ws = wb.active if n == 0 else wb.create_sheet()
+        assert ws is not None
+        ws.title = title
+        ws.append(HEADERS)
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    client = client_for(users["officer_a"])
+    upload(client, out.getvalue())
+    job = ImportJob.objects.get()
+    url = reverse("imports:mapping", args=[job.pk])
+    data = proposed_post(client, job, action="run", kind_0="can_bo", kind_1="can_bo")
+    clash = {**data, "col_1_1": ""}
+    response = client.post(url, clash)
+    assert response.status_code == 400
+    assert "cùng loại có cột “Họ và tên” ghép khác" in response.content.decode()
+    assert client.post(url, data).status_code == 302
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE, job.result
+    assert job.result["created"] == 2
+
+
 # --- bad input ----------------------------------------------------------------------------------
 
 

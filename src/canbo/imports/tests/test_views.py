@@ -203,6 +203,15 @@ def test_failure_lists_every_error_and_gives_the_sheet_back(users: dict) -> None
     assert sheet.cell(row=3, column=col).value
     assert not sheet.cell(row=2, column=col).value
 
+    # The officer corrects the cells in the file he got back, error column left in, and uploads it.
+    sheet.cell(row=3, column=HEADERS.index("Giới tính") + 1).value = "Nữ"
+    sheet.cell(row=3, column=HEADERS.index("Ngày sinh") + 1).value = "28/02/1990"
+    out = io.BytesIO()
+    book.save(out)
+    job = upload_and_run(client, out.getvalue())
+    assert job.status == ImportJob.Status.DONE, job.result
+    assert Person.objects.filter(personal_id__in=[PID_1, PID_2]).count() == 2
+
 
 def test_errors_are_paginated(users: dict) -> None:
     client = client_for(users["officer_a"])

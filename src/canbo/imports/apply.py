@@ -1,8 +1,9 @@
 """Write a validated import in one transaction, with its own change-log entries.
 
 This is one of the two bulk writers STYLE.md allows on audited models (with the demo
-generator): persons and section rows are inserted with ``bulk_create`` and logged with
-``core.services.bulk_log_created``; updated persons are written with ``bulk_update`` and one
+generator): persons and section rows are inserted in batches by ``fastwrite.FastWriter``, which
+writes each row's "create" entry in the change log with the same snapshot
+``core.services.bulk_log_created`` would; updated persons are written with ``bulk_update`` and one
 ``ObjectChange`` each with the before and after snapshots, exactly what ``audited_update``
 would log. Inside the transaction the persons to update are re-read (locked on PostgreSQL)
 and compared with the versions the validation saw, and afterwards every written person is
@@ -12,21 +13,21 @@ checked against the acting user's grants again (STYLE.md convention 6).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from canbo.core.context import bind_context, current_context
 from canbo.core.models import ObjectChange
 from canbo.core.querysets import CHANGE, scope_q
-from canbo.core.services import bulk_log_created
 from canbo.imports import reader
 from canbo.imports.engine import CellError, ImportResult, Progress
+from canbo.imports.fastwrite import FastWriter, _user_name
 from canbo.imports.schema import SHEETS
 from canbo.imports.validate import CHUNK, Plan, validate
 from canbo.people.models import Person
@@ -115,6 +116,7 @@ class Writer:
         self.done = 0
         self.total = len(plan.updates) + len(plan.new) + len(plan.sections)
         self.pk_of: dict[str, int] = {}
+        self.fast = FastWriter(acting_user=acting_user, reason=reason)
 
     def tick(self, n: int, label: str) -> None:
         self.done += n
@@ -202,11 +204,11 @@ class Writer:
     def write_new(self) -> None:
         new = list(self.plan.new.values())
         for i in range(0, len(new), BATCH):
-            persons = [Person(**n.values) for n in new[i : i + BATCH]]
-            Person.objects.bulk_create(persons, batch_size=500)
-            bulk_log_created(persons, acting_user=self.user, reason=self.reason)
-            self.pk_of.update((p.personal_id, p.pk) for p in persons)
-            self.tick(len(persons), "Đang ghi hồ sơ mới")
+            rows = [_row(Person, n.values) for n in new[i : i + BATCH]]
+            ids = self.fast.insert(Person, rows)
+            self.fast.log_created(Person, rows, [r["full_name"] for r in rows], list(ids))
+            self.pk_of.update((r["personal_id"], r["id"]) for r in rows)
+            self.tick(len(rows), "Đang ghi hồ sơ mới")
 
     def recheck_scope(self) -> None:
         """Every person written must still be inside the acting user's grants."""
@@ -245,16 +247,54 @@ class Writer:
         for kind, items in by_kind.items():
             model = apps.get_model(SHEETS[kind].model_label)
             label = f"Đang ghi {SHEETS[kind].title.lower()}"
+            describe = REPR[kind]
             for i in range(0, len(items), BATCH):
-                objs = [model(person_id=self.pk_of[s.pid], **s.values) for s in items[i : i + BATCH]]
-                model.objects.bulk_create(objs, batch_size=500)
-                bulk_log_created(objs, acting_user=self.user, reason=self.reason)
-                self.tick(len(objs), label)
+                chunk = items[i : i + BATCH]
+                reprs = [describe(s.values) for s in chunk]
+                rows = [_row(model, {**s.values, "person_id": self.pk_of[s.pid]}) for s in chunk]
+                self.fast.insert(model, rows)
+                self.fast.log_created(model, rows, reprs, [r["person_id"] for r in rows])
+                self.tick(len(rows), label)
 
 
-def _user_name(user: Any) -> str:
-    """As ``core.services`` freezes it: the full name, else the username, else "hệ thống"."""
-    if user is None:
-        return "hệ thống"
-    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
-    return full or getattr(user, "username", "hệ thống")
+def _row(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
+    """Field values keyed by attname (foreign keys as ids), as the fast writer takes them."""
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        field = model._meta.get_field(name) if name != "person_id" else None
+        if field is not None and isinstance(field, models.ForeignKey):
+            out[field.attname] = value.pk if value is not None else None
+        else:
+            out[name] = value
+    return out
+
+
+def _display(choices: Any) -> Callable[[str], str]:
+    labels = dict(choices)
+    return lambda v: str(labels.get(v, v))
+
+
+def _reprs() -> dict[str, Callable[[dict[str, Any]], str]]:
+    """``str()`` of each section record, from its values (the log's ``object_repr``)."""
+    from canbo.assessment.models import DisciplineForm, DisciplineSystem, RatingLevel
+    from canbo.careers.models import BodyKind
+    from canbo.people.choices import QualificationKind, Relation, level_label
+
+    qk, bk, rel = _display(QualificationKind.choices), _display(BodyKind.choices), _display(Relation.choices)
+    dform, dsys, rlevel = (
+        _display(DisciplineForm.choices),
+        _display(DisciplineSystem.choices),
+        _display(RatingLevel.choices),
+    )
+    return {
+        "trinh_do": lambda v: f"{qk(v['kind'])}: {level_label(v['kind'], v['level'])}",
+        "chuc_vu": lambda v: f"{v['title']} – {v['unit']}",
+        "cap_uy_hdnd": lambda v: f"{bk(v['kind'])} {v['body']} {v.get('term', '')}".strip(),
+        "gia_dinh": lambda v: f"{rel(v['relation'])}: {v['full_name']}",
+        "khen_thuong": lambda v: f"{v['form']} ({v['year']})",
+        "ky_luat": lambda v: f"{dform(v['form'])} ({dsys(v['system'])}, {v['decision_date']:%d/%m/%Y})",
+        "danh_gia": lambda v: f"{v['year']}: {rlevel(v['level'])}",
+    }
+
+
+REPR = _reprs()

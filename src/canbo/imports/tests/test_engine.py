@@ -116,6 +116,12 @@ def test_import_succeeds_with_sections_and_change_log(ready: Any, tmp_path: Path
     assert len(set(log.values_list("request_id", flat=True))) == 1
     assert log.filter(related_person_id=hoa.pk).count() == 7
     assert progress and progress[-1][0] == progress[-1][1]
+    # the fast writer logs exactly what the audited services would: the stored record's snapshot
+    for entry in log:
+        record = entry.content_type.model_class().objects.get(pk=entry.object_id)
+        assert entry.postchange_data == record.snapshot(), entry.content_type
+        assert entry.object_repr == str(record)
+        assert entry.action == "create" and entry.user_name == "hệ thống"
 
 
 def test_import_fails_writes_nothing_and_lists_every_error(ready: Any, tmp_path: Path) -> None:

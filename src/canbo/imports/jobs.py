@@ -197,7 +197,9 @@ def execute(job_id: int) -> None:
     """Run the engine on a RUNNING job and store what came out."""
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     sheets = (job.result or {}).get("sheets", [])
-    reason = f"Nhập từ tệp {job.original_name} (lần nhập số {job.pk})"
+    # The engine's own wording (docs/huong-dan/nhap-du-lieu.md), with the name the officer knows
+    # rather than the stored <sha256>.xlsx.
+    reason = f"Nhập từ tệp {job.original_name} ({job.sha256[:12]})"
     try:
         # The engine binds the change-log context (source "import") around its writes.
         result = engine.run_import(

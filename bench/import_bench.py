@@ -34,7 +34,8 @@ MIDDLE_F = ["Thị", "Thu", "Thanh", "Ngọc", "Thị Kim", "Hồng"]
 GIVEN_M = ["Hùng", "Dũng", "Bình", "Long", "Sơn", "Tuấn", "Nam", "Quân", "Thắng", "Hải"]
 GIVEN_F = ["Hoa", "Lan", "Mai", "Hương", "Hà", "Linh", "Trang", "Thảo", "Nga", "Yến"]
 ETHNIC = ["Kinh"] * 6 + ["Tày", "Thái", "Mông", "Dao", "Nùng", "Mường", "01", "03"]
-LEVELS = [("Chuyên môn", "ĐH"), ("Chuyên môn", "ThS"), ("", "Thạc sĩ"), ("", "CĐ"), ("Chuyên môn", "Trung cấp"),
+LEVELS = [("Chuyên môn", "ĐH"), ("Chuyên môn", "ThS"), ("", "Thạc sĩ"), ("", "CĐ"),
+          ("Chuyên môn", "Trung cấp"),
           ("LLCT", "Trung cấp"), ("", "Cao cấp"), ("QLNN", "Chuyên viên"), ("", "CVC"), ("Ngoại ngữ", "B1"),
           ("Ngoại ngữ", "Bậc 2"), ("Tin học", "Cơ bản")]  # fmt: skip
 RATINGS = ["HTXSNV", "HTTNV", "Hoàn thành tốt nhiệm vụ", "HTNV", "Hoàn thành nhiệm vụ"]
@@ -53,13 +54,21 @@ def setup_database(db_path: Path) -> None:
     from canbo.org.models import Title, Unit
 
     root = Unit.objects.add_root(
-        instance=Unit(code="T", name="Tỉnh Thử", kind=UnitKind.LOCALITY, block=Block.STATE, level=Level.PROVINCE)
+        instance=Unit(
+            code="T", name="Tỉnh Thử", kind=UnitKind.LOCALITY, block=Block.STATE, level=Level.PROVINCE
+        )
     )
     for d in range(1, 31):  # 30 districts × 10 divisions
         root = Unit.objects.get(pk=root.pk)
         district = Unit.objects.add_child(
             root,
-            instance=Unit(code=f"H{d:02d}", name=f"Huyện số {d}", kind=UnitKind.LOCALITY, block=Block.STATE, level=Level.DISTRICT),
+            instance=Unit(
+                code=f"H{d:02d}",
+                name=f"Huyện số {d}",
+                kind=UnitKind.LOCALITY,
+                block=Block.STATE,
+                level=Level.DISTRICT,
+            ),
         )
         for k in range(1, 11):
             district = Unit.objects.get(pk=district.pk)
@@ -74,7 +83,11 @@ def setup_database(db_path: Path) -> None:
                 ),
             )
     for i, (name, group) in enumerate(
-        [("Trưởng phòng", TitleGroup.DIVISION_HEAD), ("Phó Trưởng phòng", TitleGroup.DIVISION_HEAD), ("Chuyên viên", TitleGroup.DIVISION_HEAD)]
+        [
+            ("Trưởng phòng", TitleGroup.DIVISION_HEAD),
+            ("Phó Trưởng phòng", TitleGroup.DIVISION_HEAD),
+            ("Chuyên viên", TitleGroup.DIVISION_HEAD),
+        ]
     ):
         Title.objects.create(
             code=f"CD{i}",
@@ -100,11 +113,32 @@ def make_workbook(path: Path, persons: int, seed: int = 7) -> dict[str, int]:
     tenures = wb.create_sheet("Chức vụ")
     awards = wb.create_sheet("Khen thưởng")
     ratings = wb.create_sheet("Đánh giá")
-    people.append(["STT", "Số định danh cá nhân", "Họ và tên", "Giới tính", "Ngày tháng năm sinh", "Dân tộc", "Tôn giáo",
-                   "Đối tượng", "Đơn vị công tác", "Quê quán", "Ngạch", "Mã ngạch", "Bậc lương", "Hệ số lương",
+    people.append(["STT", "Số định danh cá nhân", "Họ và tên", "Giới tính", "Ngày tháng năm sinh", "Dân tộc",
+                   "Tôn giáo", "Đối tượng", "Đơn vị công tác", "Quê quán", "Ngạch", "Mã ngạch", "Bậc lương",
+                   "Hệ số lương",
                    "Ngày tuyển dụng"])  # fmt: skip
-    quals.append(["Số định danh cá nhân", "Loại trình độ", "Trình độ", "Chuyên ngành", "Ngôn ngữ", "Cơ sở đào tạo", "Năm tốt nghiệp"])
-    tenures.append(["Số định danh cá nhân", "Đơn vị", "Chức danh", "Hình thức", "Từ ngày", "Đến hết ngày", "Số quyết định"])
+    quals.append(
+        [
+            "Số định danh cá nhân",
+            "Loại trình độ",
+            "Trình độ",
+            "Chuyên ngành",
+            "Ngôn ngữ",
+            "Cơ sở đào tạo",
+            "Năm tốt nghiệp",
+        ]
+    )
+    tenures.append(
+        [
+            "Số định danh cá nhân",
+            "Đơn vị",
+            "Chức danh",
+            "Hình thức",
+            "Từ ngày",
+            "Đến hết ngày",
+            "Số quyết định",
+        ]
+    )
     awards.append(["Số định danh cá nhân", "Hình thức khen thưởng", "Năm", "Số quyết định"])
     ratings.append(["Số định danh cá nhân", "Hệ thống", "Năm", "Mức xếp loại"])
     counts = {"persons": 0, "sections": 0}
@@ -114,16 +148,29 @@ def make_workbook(path: Path, persons: int, seed: int = 7) -> dict[str, int]:
         born = dt.date(rng.randint(1965, 2000), rng.randint(1, 12), rng.randint(1, 28))
         pid = make_personal_id(province_prefix="010", sex=sex, birth_year=born.year, serial=i)
         name = " ".join(
-            [rng.choice(FAMILY), rng.choice(MIDDLE_F if female else MIDDLE_M), rng.choice(GIVEN_F if female else GIVEN_M)]
+            [
+                rng.choice(FAMILY),
+                rng.choice(MIDDLE_F if female else MIDDLE_M),
+                rng.choice(GIVEN_F if female else GIVEN_M),
+            ]
         )
         form = rng.random()
-        birth = born if form < 0.5 else born.strftime("%d/%m/%Y") if form < 0.9 else born.strftime("%m/%Y") if form < 0.95 else born.year
+        birth = (
+            born
+            if form < 0.5
+            else born.strftime("%d/%m/%Y")
+            if form < 0.9
+            else born.strftime("%m/%Y")
+            if form < 0.95
+            else born.year
+        )
         d, k = rng.randint(1, 30), rng.randint(1, 10)
         unit = f"H{d:02d}P{k:02d}" if rng.random() < 0.7 else f"Phòng {k} huyện số {d}"
         step = rng.randint(1, 8)
         recruited = dt.date(born.year + rng.randint(21, 30), rng.randint(1, 12), 1)
         people.append([i + 1, pid, name, "Nữ" if female else "Nam", birth, rng.choice(ETHNIC), "Không",
-                       rng.choice(["Công chức", "Viên chức", "Cán bộ"]), unit, "Xã Võ Lao, huyện Văn Bàn, tỉnh Lào Cai",
+                       rng.choice(["Công chức", "Viên chức", "Cán bộ"]), unit,
+                       "Xã Võ Lao, huyện Văn Bàn, tỉnh Lào Cai",
                        "Chuyên viên", "01.003", step, f"{2.34 + 0.33 * (step - 1):.2f}".replace(".", ","),
                        recruited.strftime("%d/%m/%Y")])  # fmt: skip
         counts["persons"] += 1
@@ -131,20 +178,68 @@ def make_workbook(path: Path, persons: int, seed: int = 7) -> dict[str, int]:
         for n in range(1 if rng.random() < 0.7 else 2):
             kind, level = rng.choice(LEVELS)
             lang = "Tiếng Anh" if kind == "Ngoại ngữ" else ""
-            quals.append([pid, kind, level, "Luật" if kind == "Chuyên môn" else "", lang, "Học viện Hành chính Quốc gia", graduated + n * 3])
+            quals.append(
+                [
+                    pid,
+                    kind,
+                    level,
+                    "Luật" if kind == "Chuyên môn" else "",
+                    lang,
+                    "Học viện Hành chính Quốc gia",
+                    graduated + n * 3,
+                ]
+            )
             counts["sections"] += 1
         start = dt.date(recruited.year + rng.randint(2, 10), rng.randint(1, 12), 1)
         tenures.append([pid, unit, rng.choice(["Trưởng phòng", "Phó Trưởng phòng", "CD2"]), "Bổ nhiệm", start,
                         None, f"{rng.randint(10, 999)}/QĐ-UBND"])  # fmt: skip
         counts["sections"] += 1
         if rng.random() < 0.3:
-            awards.append([pid, "Giấy khen của Chủ tịch UBND huyện", rng.randint(2015, 2024), f"{rng.randint(1, 900)}/QĐ-UBND"])
+            awards.append(
+                [
+                    pid,
+                    "Giấy khen của Chủ tịch UBND huyện",
+                    rng.randint(2015, 2024),
+                    f"{rng.randint(1, 900)}/QĐ-UBND",
+                ]
+            )
             counts["sections"] += 1
         if rng.random() < 0.6:
             ratings.append([pid, "Chính quyền", rng.randint(2019, 2024), rng.choice(RATINGS)])
             counts["sections"] += 1
     wb.save(path)
+    _add_dimensions(path)
     return counts
+
+
+def _add_dimensions(path: Path) -> None:
+    """Write each sheet's <dimension> as Excel and LibreOffice do; openpyxl's write-only mode
+    leaves it out, and without it openpyxl's read-only mode parses every sheet one extra time
+    just to size it — a cost real uploads do not have."""
+    import re
+    import shutil
+    import zipfile
+
+    from openpyxl.utils import get_column_letter
+
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                rows = len(re.findall(rb"<row ", data))
+                first = re.search(rb"<row [^>]*>(.*?)</row>", data, re.S)
+                cols = len(re.findall(rb"<c ", first.group(1))) if first else 1
+                ref = f'<dimension ref="A1:{get_column_letter(max(cols, 1))}{max(rows, 1)}"/>'.encode()
+                data = re.sub(
+                    rb"(<worksheet[^>]*>(?:<sheetPr.*?</sheetPr>|<sheetPr[^>]*/>)?)",
+                    rb"\1" + ref,
+                    data,
+                    count=1,
+                    flags=re.S,
+                )
+            dst.writestr(item, data)
+    shutil.move(tmp, path)
 
 
 def read_only_pass(path: Path) -> tuple[float, int]:
@@ -175,7 +270,10 @@ def main() -> None:
     counts = make_workbook(book, args.persons)
     gen = time.perf_counter() - t0
     size = book.stat().st_size
-    print(f"Tệp: {counts['persons']:,} người, {counts['sections']:,} dòng thông tin, {size / 2**20:.1f} MB (tạo mất {gen:.1f} s)")
+    print(
+        f"Tệp: {counts['persons']:,} người, {counts['sections']:,} dòng thông "
+        f"tin, {size / 2**20:.1f} MB (tạo mất {gen:.1f} s)"
+    )
 
     read_s, cells = read_only_pass(book)
     print(f"(a) openpyxl đọc toàn bộ (read_only, {cells:,} ô): {read_s:.1f} s")

@@ -146,7 +146,10 @@ class Writer:
                             by_pk[p.pk].sheet,
                             by_pk[p.pk].row,
                             "",
-                            "Hồ sơ này vừa được người khác sửa trong lúc kiểm tra tệp. Chưa ghi gì; hãy nhập lại tệp.",
+                            (
+                                "Hồ sơ này vừa được người khác sửa trong lúc kiểm tra "
+                                "tệp. Chưa ghi gì; hãy nhập lại tệp."
+                            ),
                         )
                         for p in stale
                     ]
@@ -235,14 +238,14 @@ class Writer:
 
     # -- sections ------------------------------------------------------------------------------
     def write_sections(self) -> None:
-        rows = self.plan.sections
-        missing = sorted({s.pid for s in rows if s.pid not in self.pk_of})
+        sections = self.plan.sections
+        missing = sorted({s.pid for s in sections if s.pid not in self.pk_of})
         for i in range(0, len(missing), CHUNK):
             self.pk_of.update(
                 Person.objects.filter(personal_id__in=missing[i : i + CHUNK]).values_list("personal_id", "pk")
             )
         by_kind: dict[str, list[Any]] = {}
-        for s in rows:
+        for s in sections:
             by_kind.setdefault(s.kind, []).append(s)
         for kind, items in by_kind.items():
             model = apps.get_model(SHEETS[kind].model_label)

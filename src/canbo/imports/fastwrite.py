@@ -105,7 +105,7 @@ class FastWriter:
         params = []
         for row, pk in zip(rows, ids, strict=True):
             row["id"] = pk
-            params.append(tuple(conv(row[a] if a in row else default) for a, default, conv in cols))
+            params.append(tuple(conv(row.get(a, default)) for a, default, conv in cols))
         with connection.cursor() as cur:
             cur.executemany(sql, params)
         return ids
@@ -120,7 +120,7 @@ class FastWriter:
         ct = ContentType.objects.get_for_model(model, for_concrete_model=True)
         entries = []
         for row, text, person_id in zip(rows, reprs, person_ids, strict=True):
-            snapshot = {a: jsonable(row[a] if a in row else d) for a, d in snap_cols}
+            snapshot = {a: jsonable(row.get(a, d)) for a, d in snap_cols}
             entries.append(
                 {
                     **self.log_common,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
@@ -31,6 +32,7 @@ class ParseError(ValueError):
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+@functools.lru_cache(maxsize=65536)
 def key(text: str) -> str:
     """Compare key: accents, case, spaces and punctuation ignored ("Th.S" → "ths", "ĐH" → "dh")."""
     return _NON_ALNUM.sub("", fold(text))
@@ -307,7 +309,8 @@ relation = _choice_parser(
 SPOUSE_SIDE_RELATIONS = frozenset({"bo_vo_chong", "me_vo_chong", "anh_chi_em_vo_chong"})
 
 
-def tenure_kind(value: Any) -> str:
+@functools.cache
+def _tenure_kind_parser() -> Callable[[Any], str]:
     from canbo.careers.models import TenureKind
 
     table = _with_labels(
@@ -319,10 +322,15 @@ def tenure_kind(value: Any) -> str:
             ("Bầu cử", "bau"),
         ],
     )
-    return _choice_parser(table, "Hình thức", [c.label for c in TenureKind])(value)
+    return _choice_parser(table, "Hình thức", [c.label for c in TenureKind])
 
 
-def body_kind(value: Any) -> str:
+def tenure_kind(value: Any) -> str:
+    return _tenure_kind_parser()(value)
+
+
+@functools.cache
+def _body_kind_parser() -> Callable[[Any], str]:
     from canbo.careers.models import BodyKind
 
     extra = [
@@ -336,10 +344,15 @@ def body_kind(value: Any) -> str:
         ("Ban chấp hành", "cap_uy"),
         ("BCH", "cap_uy"),
     ]
-    return _choice_parser(_with_labels(BodyKind, extra), "Loại", [c.label for c in BodyKind])(value)
+    return _choice_parser(_with_labels(BodyKind, extra), "Loại", [c.label for c in BodyKind])
 
 
-def discipline_system(value: Any) -> str:
+def body_kind(value: Any) -> str:
+    return _body_kind_parser()(value)
+
+
+@functools.cache
+def _discipline_system_parser() -> Callable[[Any], str]:
     from canbo.assessment.models import DisciplineSystem
 
     extra = [
@@ -350,27 +363,40 @@ def discipline_system(value: Any) -> str:
     ]
     return _choice_parser(
         _with_labels(DisciplineSystem, extra), "Hệ thống", ["Đảng", "Chính quyền", "Đoàn thể"]
-    )(value)
+    )
 
 
-def discipline_form(value: Any) -> str:
+def discipline_system(value: Any) -> str:
+    return _discipline_system_parser()(value)
+
+
+@functools.cache
+def _discipline_form_parser() -> Callable[[Any], str]:
     from canbo.assessment.models import DisciplineForm
 
     return _choice_parser(
         _with_labels(DisciplineForm), "Hình thức kỷ luật", [c.label for c in DisciplineForm]
-    )(value)
-
-
-def rating_period(value: Any) -> str:
-    from canbo.assessment.models import RatingPeriod
-
-    extra = [("Hằng năm", "nam"), ("Hàng năm", "nam"), ("Nửa năm", "6_thang"), ("6 tháng đầu năm", "6_thang")]
-    return _choice_parser(_with_labels(RatingPeriod, extra), "Kỳ đánh giá", [c.label for c in RatingPeriod])(
-        value
     )
 
 
-def rating_level(value: Any) -> str:
+def discipline_form(value: Any) -> str:
+    return _discipline_form_parser()(value)
+
+
+@functools.cache
+def _rating_period_parser() -> Callable[[Any], str]:
+    from canbo.assessment.models import RatingPeriod
+
+    extra = [("Hằng năm", "nam"), ("Hàng năm", "nam"), ("Nửa năm", "6_thang"), ("6 tháng đầu năm", "6_thang")]
+    return _choice_parser(_with_labels(RatingPeriod, extra), "Kỳ đánh giá", [c.label for c in RatingPeriod])
+
+
+def rating_period(value: Any) -> str:
+    return _rating_period_parser()(value)
+
+
+@functools.cache
+def _rating_level_parser() -> Callable[[Any], str]:
     from canbo.assessment.models import RatingLevel
 
     extra = [
@@ -389,7 +415,11 @@ def rating_level(value: Any) -> str:
     ]
     return _choice_parser(
         _with_labels(RatingLevel, extra), "Mức xếp loại", ["HTXSNV", "HTTNV", "HTNV", "KHTNV"]
-    )(value)
+    )
+
+
+def rating_level(value: Any) -> str:
+    return _rating_level_parser()(value)
 
 
 _TERM = re.compile(r"^(\d{4})\s*[-–—/]\s*(\d{4})$")
@@ -591,7 +621,8 @@ def level(value: Any, kind: str | None) -> tuple[str, str]:
         return found[0]
     if not found:
         raise ParseError(
-            f"Không nhận ra trình độ {show(value)}. Ghi tên (ví dụ “Thạc sĩ”, “Cao cấp”) hoặc chữ viết tắt (ThS, ĐH, B1)."
+            f"Không nhận ra trình độ {show(value)}. Ghi tên (ví dụ “Thạc "
+            "sĩ”, “Cao cấp”) hoặc chữ viết tắt (ThS, ĐH, B1)."
         )
     kinds = ", ".join(f"“{QK(kd).label}”" for kd, _c in found)
     raise ParseError(f"Trình độ {show(value)} có ở nhiều loại ({kinds}); hãy ghi cột “Loại trình độ”.")
@@ -650,7 +681,8 @@ class References:
         found = self.ethnicities.get(key(text(value)))
         if found is None:
             raise ParseError(
-                f"Không có dân tộc {show(value)} trong danh mục 54 dân tộc (ghi tên hoặc mã, ví dụ “Kinh” hoặc 01)."
+                f"Không có dân tộc {show(value)} trong danh mục 54 dân tộc "
+                "(ghi tên hoặc mã, ví dụ “Kinh” hoặc 01)."
             )
         return found
 
@@ -658,7 +690,8 @@ class References:
         found = self.religions.get(key(text(value)))
         if found is None:
             raise ParseError(
-                f"Không có tôn giáo {show(value)} trong danh mục (ghi tên hoặc mã; “Không” nếu không theo tôn giáo nào)."
+                f"Không có tôn giáo {show(value)} trong danh mục (ghi tên hoặc "
+                "mã; “Không” nếu không theo tôn giáo nào)."
             )
         return found
 

@@ -136,7 +136,9 @@ PERSON = SheetSpec(
             "category",
             required=True,
             synonyms=("Loại cán bộ", "Đối tượng quản lý", "CB/CC/VC", "Phân loại"),
-            accepted="Cán bộ; Công chức; Viên chức; Đại biểu dân cử; Người hoạt động không chuyên trách; Khác.",
+            accepted=(
+                "Cán bộ; Công chức; Viên chức; Đại biểu dân cử; Người hoạt động không chuyên trách; Khác."
+            ),
             example="Công chức",
         ),
         FieldSpec(
@@ -153,7 +155,10 @@ PERSON = SheetSpec(
                 "Mã đơn vị",
                 "Đơn vị quản lý",
             ),
-            accepted="Mã đơn vị hoặc tên đơn vị (không phân biệt dấu, hoa thường). Phải thuộc phạm vi bạn được giao.",
+            accepted=(
+                "Mã đơn vị hoặc tên đơn vị (không phân biệt dấu, hoa "
+                "thường). Phải thuộc phạm vi bạn được giao."
+            ),
             example="A1",
         ),
         FieldSpec("dossier_number", "Số hiệu hồ sơ", synonyms=("Số hồ sơ", "Mã hồ sơ"), example="LC-000123"),
@@ -242,7 +247,10 @@ QUALIFICATION = SheetSpec(
             "level",
             required=True,
             synonyms=("Trình độ đào tạo", "Bậc", "Văn bằng", "Trình độ chuyên môn"),
-            accepted="Tên hoặc chữ viết tắt: TS, ThS, ĐH, CN, CĐ, TC, “Cao cấp”, “Trung cấp”, B1, B2, “Bậc 3”… (xem bảng).",
+            accepted=(
+                "Tên hoặc chữ viết tắt: TS, ThS, ĐH, CN, CĐ, TC, “Cao cấp”, "
+                "“Trung cấp”, B1, B2, “Bậc 3”… (xem bảng)."
+            ),
             example="Thạc sĩ",
         ),
         FieldSpec("original_name", "Tên văn bằng, chứng chỉ", synonyms=("Tên văn bằng", "Tên bằng")),
@@ -327,7 +335,10 @@ TENURE = SheetSpec(
             "tenure_kind",
             required=True,
             synonyms=("Hình thức bổ nhiệm", "Hình thức giữ chức vụ"),
-            accepted="Bầu; Bổ nhiệm; Điều động; Luân chuyển; Biệt phái; Kiêm nhiệm; Tuyển dụng, tiếp nhận; Chỉ định; Sắp xếp tổ chức bộ máy.",
+            accepted=(
+                "Bầu; Bổ nhiệm; Điều động; Luân chuyển; Biệt phái; Kiêm nhiệm; Tuyển "
+                "dụng, tiếp nhận; Chỉ định; Sắp xếp tổ chức bộ máy."
+            ),
             example="Bổ nhiệm",
         ),
         FieldSpec(
@@ -391,7 +402,10 @@ MEMBERSHIP = SheetSpec(
             "body_kind",
             required=True,
             synonyms=("Loại cơ quan",),
-            accepted="Cấp ủy; Ban Thường vụ (BTV); Hội đồng nhân dân (HĐND); Tổ chức chính trị – xã hội (Đoàn thể).",
+            accepted=(
+                "Cấp ủy; Ban Thường vụ (BTV); Hội đồng nhân dân (HĐND); "
+                "Tổ chức chính trị – xã hội (Đoàn thể)."
+            ),
             example="Cấp ủy",
         ),
         FieldSpec("role", "Chức vụ trong cơ quan", synonyms=("Chức vụ",), example="Ủy viên"),
@@ -432,7 +446,10 @@ FAMILY = SheetSpec(
             "relation",
             required=True,
             synonyms=("Mối quan hệ", "Quan hệ với bản thân"),
-            accepted="Bố; Mẹ; Vợ; Chồng; Con; Anh; Chị; Em; Bố vợ; Bố chồng; Mẹ vợ; Mẹ chồng; Anh, chị, em vợ/chồng; Khác.",
+            accepted=(
+                "Bố; Mẹ; Vợ; Chồng; Con; Anh; Chị; Em; Bố vợ; Bố chồng; Mẹ "
+                "vợ; Mẹ chồng; Anh, chị, em vợ/chồng; Khác."
+            ),
             example="Mẹ",
         ),
         FieldSpec(
@@ -516,7 +533,10 @@ DISCIPLINE = SheetSpec(
             "discipline_form",
             required=True,
             synonyms=("Hình thức",),
-            accepted="Khiển trách; Cảnh cáo; Hạ bậc lương; Giáng chức; Cách chức; Bãi nhiệm; Buộc thôi việc; Khai trừ.",
+            accepted=(
+                "Khiển trách; Cảnh cáo; Hạ bậc lương; Giáng chức; Cách "
+                "chức; Bãi nhiệm; Buộc thôi việc; Khai trừ."
+            ),
             example="Khiển trách",
         ),
         FieldSpec("decision_number", "Số quyết định", required=True, synonyms=("Số QĐ",)),
@@ -579,7 +599,10 @@ RATING = SheetSpec(
             "rating_level",
             required=True,
             synonyms=("Xếp loại", "Kết quả xếp loại", "Mức độ", "Kết quả đánh giá"),
-            accepted="Hoàn thành xuất sắc nhiệm vụ (HTXSNV); Hoàn thành tốt nhiệm vụ (HTTNV); Hoàn thành nhiệm vụ (HTNV); Không hoàn thành nhiệm vụ (KHTNV).",
+            accepted=(
+                "Hoàn thành xuất sắc nhiệm vụ (HTXSNV); Hoàn thành tốt nhiệm vụ (HTTNV); Hoàn "
+                "thành nhiệm vụ (HTNV); Không hoàn thành nhiệm vụ (KHTNV)."
+            ),
             example="Hoàn thành tốt nhiệm vụ",
         ),
         FieldSpec("score", "Điểm", "decimal", synonyms=("Điểm đánh giá",), accepted="0–100."),

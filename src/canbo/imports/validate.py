@@ -270,7 +270,10 @@ class Validator:
                         sheet.name,
                         row,
                         col.label,
-                        "Ô chứa công thức; hãy chép và dán dạng giá trị (Paste Special → Values) rồi tải lên lại.",
+                        (
+                            "Ô chứa công thức; hãy chép và dán dạng giá trị (Paste "
+                            "Special → Values) rồi tải lên lại."
+                        ),
                     )
                     values["__bad__"].add(col.spec.name)
                     continue
@@ -370,7 +373,8 @@ class Validator:
         person = Person(**fields)
         if self.clean(sheet, row, person, cols, exclude=_fk_names(Person)):
             self.plan.new[values[PID]] = NewPerson(row, sheet.name, fields)
-        self.pid_path[values[PID]] = unit.path
+        if unit is not None:
+            self.pid_path[values[PID]] = unit.path
 
     def person_fields(self, values: dict[str, Any]) -> dict[str, Any]:
         fields = dict(values)
@@ -395,7 +399,10 @@ class Validator:
                 sheet.name,
                 row,
                 cols[PID].label,
-                f"Số định danh {pid} thuộc một hồ sơ ngoài phạm vi bạn được giao quyền sửa; không nhập được dòng này.",
+                (
+                    f"Số định danh {pid} thuộc một hồ sơ ngoài phạm vi bạn được "
+                    "giao quyền sửa; không nhập được dòng này."
+                ),
             )
             return
         self.pid_path[pid] = person.managing_unit.path
@@ -438,7 +445,7 @@ class Validator:
                 for msg in messages:
                     if col is None and name != NON_FIELD_ERRORS:
                         field_obj = instance._meta.get_field(name)
-                        msg = f"{field_obj.verbose_name}: {msg}"
+                        msg = f"{getattr(field_obj, 'verbose_name', name)}: {msg}"
                     self.error(sheet.name, row, column, msg)
             return False
         return True
@@ -540,11 +547,8 @@ class Validator:
                 path = self.pid_path.get(s.pid)
             else:
                 path = db[s.pid][1] if s.pid in db else None
-            if (
-                path is None
-                and s.pid not in self.pid_rows
-                or path is not None
-                and not self.scope.covers(path, sensitive=sensitive)
+            if (path is None and s.pid not in self.pid_rows) or (
+                path is not None and not self.scope.covers(path, sensitive=sensitive)
             ):
                 self.error(s.sheet, s.row, "", self._not_in_scope(s.pid, sensitive))
                 continue
@@ -583,7 +587,10 @@ class Validator:
             "bạn được giao quyền sửa."
         )
         if sensitive:
-            base += " Sheet này là dữ liệu nhạy cảm: cần quyền xem và sửa dữ liệu nhạy cảm trên đơn vị của người đó."
+            base += (
+                " Sheet này là dữ liệu nhạy cảm: cần quyền xem và sửa dữ "
+                "liệu nhạy cảm trên đơn vị của người đó."
+            )
         return base
 
     def natural_key(self, kind: str, values: dict[str, Any]) -> tuple[Any, ...]:

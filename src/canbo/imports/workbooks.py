@@ -149,7 +149,7 @@ def build_template() -> bytes:
     return buf.getvalue()
 
 
-def _bold(ws: Any, value: str) -> WriteOnlyCell:
+def _bold(ws: Any, value: str) -> Any:
     cell = WriteOnlyCell(ws, value=value)
     cell.font = BOLD
     return cell

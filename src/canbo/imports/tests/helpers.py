@@ -11,7 +11,7 @@ from openpyxl import Workbook
 def make_xlsx(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
     """Write ``{sheet title: rows}`` (first row = headers) to ``path``."""
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])
     for title, rows in sheets.items():
         ws = wb.create_sheet(title)
         for row in rows:

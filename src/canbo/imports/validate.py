@@ -131,6 +131,17 @@ def _fk_names(model: type[models.Model]) -> list[str]:
     return [f.name for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
 
 
+def _exclude(model: type[models.Model], values: dict[str, Any]) -> list[str]:
+    """Fields ``full_clean`` need not check: foreign keys (resolved from the reference lists
+    already; checking them would cost a query each) and fields the row does not set (they keep
+    their default, or for an update their stored value, which were valid)."""
+    return [
+        f.name
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.ForeignKey) or f.name not in values
+    ]
+
+
 class Validator:
     """Reads the sheets of one workbook and builds the ``Plan``."""
 
@@ -371,7 +382,7 @@ class Validator:
         values.setdefault("religion", self.refs.default_religion)
         fields = self.person_fields(values)
         person = Person(**fields)
-        if self.clean(sheet, row, person, cols, exclude=_fk_names(Person)):
+        if self.clean(sheet, row, person, cols, exclude=_exclude(Person, fields)):
             self.plan.new[values[PID]] = NewPerson(row, sheet.name, fields)
         if unit is not None:
             self.pid_path[values[PID]] = unit.path
@@ -423,7 +434,7 @@ class Validator:
         before = person.snapshot()
         for name, value in changes.items():
             setattr(person, name, value)
-        if not self.clean(sheet, row, person, cols, exclude=_fk_names(Person)):
+        if not self.clean(sheet, row, person, cols, exclude=_exclude(Person, changes)):
             return
         if person.snapshot() == before:
             self.plan.unchanged += 1
@@ -467,7 +478,6 @@ class Validator:
         self, sheet: Sheet, spec: SheetSpec, batch: list[tuple[int, dict[str, Any], dict[str, Column]]]
     ) -> None:
         model = apps.get_model(spec.model_label)
-        fks = _fk_names(model)
         for row, values, cols in batch:
             bad: set[str] = values.pop("__bad__")
             pid = values.pop(PID, None)
@@ -500,7 +510,7 @@ class Validator:
                 )
                 continue
             instance = model(**values)
-            if not self.clean(sheet, row, instance, cols, exclude=[*fks, "person"]):
+            if not self.clean(sheet, row, instance, cols, exclude=_exclude(model, values)):
                 continue
             if spec.kind == "trinh_do":
                 values["level_rank"] = instance.level_rank

@@ -85,10 +85,6 @@ def words_pattern(words: list[str]) -> str:
     return "".join(f"% {_like_escape(w)}" for w in words) + "%"
 
 
-def _words_q(words: list[str]) -> Q:
-    return Q(NameWordsLike(words_pattern(words)))
-
-
 class NameWordsLike(Func):
     """``(' ' || search_name) LIKE pattern``: the expression the PostgreSQL trigram index is
     built on (migration 0005), so the planner can use it."""

@@ -108,7 +108,10 @@ def inspect_workbook(path: Path) -> list[SheetInfo]:
         for sheet in book.sheets():
             kind = mapping_mod.detect_kind(sheet.name, sheet.headers)
             proposed = mapping_mod.propose(kind, sheet.headers) if kind else {h: None for h in sheet.headers}
-            infos.append(SheetInfo(sheet.name, kind, list(sheet.headers), sheet.data_rows, proposed))
+            rows = sheet.data_rows
+            if not rows and sheet.headers:  # no <dimension> in the file (e.g. written by openpyxl)
+                rows = sum(1 for _row in sheet.rows())
+            infos.append(SheetInfo(sheet.name, kind, list(sheet.headers), rows, proposed))
         return infos
     finally:
         book.close()

@@ -299,4 +299,5 @@ def test_field_choices_and_template_round_trip(ready: Any, tmp_path: Path) -> No
     path.write_bytes(engine.template_workbook())
     infos = {s.name: s for s in engine.inspect_workbook(path)}
     assert infos["Cán bộ"].kind == "can_bo" and infos["Hướng dẫn"].kind is None
+    assert infos["Cán bộ"].rows == 2 and infos["Kỷ luật"].rows == 0  # the example rows
     assert all(v is not None for v in infos["Trình độ"].proposed.values())

@@ -39,6 +39,8 @@ class CellError:
     message: str
 
     def __str__(self) -> str:
+        if not self.sheet:  # a problem of the whole file
+            return self.message
         where = f"Sheet {self.sheet}, dòng {self.row}"
         if self.column:
             where += f", cột {self.column}"

@@ -291,6 +291,8 @@ def test_result_round_trips() -> None:
     )
     assert ImportResult.from_dict(r.as_dict()) == r
     assert str(r.errors[0]) == "Sheet Cán bộ, dòng 3, cột B (Họ và tên): Thiếu"
+    assert str(CellError("Cán bộ", 4, "", "Trùng")) == "Sheet Cán bộ, dòng 4: Trùng"
+    assert str(CellError("", 0, "", "Tệp trống")) == "Tệp trống"
 
 
 def test_field_choices_and_template_round_trip(ready: Any, tmp_path: Path) -> None:

@@ -19,7 +19,8 @@ from django.db import models
 from canbo.core.querysets import RestrictedQuerySet
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """A field value as JSON-ready data: dates ISO, decimals and UUIDs as text, files by name."""
     if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
@@ -53,7 +54,7 @@ class ChangeLoggedModel(models.Model):
         for f in self._meta.concrete_fields:
             if f.name in self.audit_exclude:
                 continue
-            data[f.attname] = _jsonable(f.value_from_object(self))
+            data[f.attname] = jsonable(f.value_from_object(self))
         return data
 
     def audit_person_id(self) -> int | None:

@@ -21,7 +21,8 @@ from canbo.core.querysets import CHANGE, RestrictedQuerySet
 M = TypeVar("M", bound=ChangeLoggedModel)
 
 
-def _user_name(user: Any) -> str:
+def frozen_user_name(user: Any) -> str:
+    """The name kept in the log: full name, else username, else "hệ thống" (commands, generator)."""
     if user is None:
         return "hệ thống"
     full = user.get_full_name() if hasattr(user, "get_full_name") else ""
@@ -41,7 +42,7 @@ def log_change(
     ctx = current_context()
     return ObjectChange.objects.create(
         user=acting_user if getattr(acting_user, "pk", None) else None,
-        user_name=_user_name(acting_user),
+        user_name=frozen_user_name(acting_user),
         request_id=ctx.request_id,
         source=ctx.source,
         action=action,
@@ -190,7 +191,7 @@ def bulk_log_created(instances: Iterable[ChangeLoggedModel], *, acting_user: Any
         entries.append(
             ObjectChange(
                 user=acting_user if getattr(acting_user, "pk", None) else None,
-                user_name=_user_name(acting_user),
+                user_name=frozen_user_name(acting_user),
                 request_id=ctx.request_id,
                 source=ctx.source,
                 action=ObjectChange.Action.CREATE,

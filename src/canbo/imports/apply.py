@@ -25,9 +25,10 @@ from django.utils import timezone
 from canbo.core.context import bind_context, current_context
 from canbo.core.models import ObjectChange
 from canbo.core.querysets import CHANGE, scope_q
+from canbo.core.services import frozen_user_name
 from canbo.imports import reader
 from canbo.imports.engine import CellError, ImportResult, Progress
-from canbo.imports.fastwrite import FastWriter, _user_name
+from canbo.imports.fastwrite import FastWriter
 from canbo.imports.schema import SHEETS
 from canbo.imports.validate import CHUNK, Plan, validate
 from canbo.people.models import Person
@@ -182,7 +183,7 @@ class Writer:
         ctx = current_context()
         ct = ContentType.objects.get_for_model(Person)
         user = self.user if getattr(self.user, "pk", None) else None
-        name = _user_name(self.user)
+        name = frozen_user_name(self.user)
         ObjectChange.objects.bulk_create(
             [
                 ObjectChange(

@@ -14,9 +14,6 @@ the database's write lock (``transaction_mode = IMMEDIATE``).
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -25,18 +22,10 @@ from django.db import connection, models
 from django.utils import timezone
 
 from canbo.core.context import current_context
-from canbo.core.models import ChangeLoggedModel, ObjectChange
+from canbo.core.models import ChangeLoggedModel, ObjectChange, jsonable
+from canbo.core.services import frozen_user_name
 
 Row = dict[str, Any]
-
-
-def jsonable(value: Any) -> Any:
-    """As ``core.models._jsonable``: dates ISO, decimals and UUIDs as text."""
-    if isinstance(value, dt.date | dt.datetime | dt.time):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal | uuid.UUID):
-        return str(value)
-    return value
 
 
 class FastWriter:
@@ -47,7 +36,7 @@ class FastWriter:
         ctx = current_context()
         self.log_common = {
             "user_id": acting_user.pk if getattr(acting_user, "pk", None) else None,
-            "user_name": _user_name(acting_user),
+            "user_name": frozen_user_name(acting_user),
             "request_id": ctx.request_id,
             "source": ctx.source,
             "action": ObjectChange.Action.CREATE,
@@ -152,11 +141,3 @@ def _json(ops: Any, encoder: Any) -> Callable[[Any], Any]:
 
 def _uuid(field: models.Field) -> Callable[[Any], Any]:
     return lambda v: field.get_db_prep_value(v, connection, prepared=False)
-
-
-def _user_name(user: Any) -> str:
-    """As ``core.services`` freezes it: the full name, else the username, else "hệ thống"."""
-    if user is None:
-        return "hệ thống"
-    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
-    return full or getattr(user, "username", "hệ thống")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -135,3 +136,38 @@ def users(tree: dict[str, Unit], person_a: Person) -> dict[str, User]:
     Grant.objects.create(user=u["officer_b"], role=Role.OFFICER, unit=tree["B"], include_sensitive=True)
     Grant.objects.create(user=u["self_user"], role=Role.SELF, person=person_a)
     return u
+
+
+# Browser tests: Debian's Chromium driven by Playwright (no browser download). The flags keep
+# Chromium from reaching for Google's hosts, which this closed network refuses.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def browser_login(page: Any, base: str, username: str) -> None:
+    """Log in through the login form as a ``users`` fixture account (password "pw-<name>")."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{base}/dang-nhap/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "pw-" + username)
+    page.click("button[type=submit]")
+    expect(page.locator(".usermenu")).to_contain_text(username)

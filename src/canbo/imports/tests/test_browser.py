@@ -4,29 +4,19 @@ from __future__ import annotations
 
 import io
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import openpyxl
 import pytest
-from playwright.sync_api import Browser, FilePayload, Page, expect, sync_playwright
+from playwright.sync_api import Browser, FilePayload, Page, expect
 
+from canbo.conftest import browser_login
 from canbo.imports.models import ImportJob, SavedMapping
 from canbo.people.models import Person
 from canbo.people.validators import make_personal_id
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The province's own sheet: its own sheet name, and one header CanBo does not know.
 HEADERS = [
@@ -41,22 +31,6 @@ HEADERS = [
 ]
 PID_1 = make_personal_id(province_prefix="010", sex="nam", birth_year=1985, serial=700001)
 PID_2 = make_personal_id(province_prefix="010", sex="nu", birth_year=1991, serial=700002)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-def login(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-" + username)
-    page.click("button[type=submit]")
-    expect(page.locator(".usermenu")).to_contain_text(username)
 
 
 def sheet(second_sex: str, second_birth: str) -> bytes:
@@ -82,7 +56,7 @@ def test_upload_mapping_errors_corrected_file_success(
     browser: Browser, live_server: Any, users: dict, tmp_path: Any
 ) -> None:
     page = browser.new_page(locale="vi-VN", accept_downloads=True)
-    login(page, live_server.url, "officer_a")
+    browser_login(page, live_server.url, "officer_a")
     page.goto(f"{live_server.url}/nhap-du-lieu/")
     expect(page.locator("h1")).to_have_text("Nhập dữ liệu từ Excel")
 
@@ -142,7 +116,7 @@ def test_upload_mapping_errors_corrected_file_success(
 
 def test_kind_chosen_for_an_unrecognised_sheet(browser: Browser, live_server: Any, users: dict) -> None:
     page = browser.new_page(locale="vi-VN")
-    login(page, live_server.url, "officer_a")
+    browser_login(page, live_server.url, "officer_a")
     page.goto(f"{live_server.url}/nhap-du-lieu/")
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -180,7 +154,7 @@ def test_a_large_file_runs_in_the_background_with_progress(
 
     monkeypatch.setattr(jobs.engine, "run_import", slow_run)
     page = browser.new_page(locale="vi-VN")
-    login(page, live_server.url, "officer_a")
+    browser_login(page, live_server.url, "officer_a")
     page.goto(f"{live_server.url}/nhap-du-lieu/")
     choose_file(page, sheet("Nữ", "28/02/1991"))
     page.select_option("#id_col_0_2", "full_name")

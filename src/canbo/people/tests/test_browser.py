@@ -3,43 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from canbo.careers.models import Tenure
+from canbo.conftest import browser_login
 from canbo.people.models import Person, Qualification
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-def login(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-" + username)
-    page.click("button[type=submit]")
-    expect(page.locator(".usermenu")).to_contain_text(username)
 
 
 def test_officer_reads_and_edits_a_dossier(
@@ -55,7 +28,7 @@ def test_officer_reads_and_edits_a_dossier(
         decision_number="45/QĐ-UBND",
     )
     page = browser.new_page(locale="vi-VN")
-    login(page, live_server.url, "officer_a")
+    browser_login(page, live_server.url, "officer_a")
 
     page.goto(f"{live_server.url}/can-bo/?q=nguyen thi hoa")
     page.click("text=Nguyễn Thị Hoa")
@@ -92,7 +65,7 @@ def test_other_subtree_sees_not_found(
     browser: Browser, live_server: Any, users: dict, person_a: Person
 ) -> None:
     page = browser.new_page(locale="vi-VN")
-    login(page, live_server.url, "officer_b")
+    browser_login(page, live_server.url, "officer_b")
     response = page.goto(f"{live_server.url}/can-bo/{person_a.pk}/")
     assert response is not None and response.status == 404
     expect(page.locator("h1")).to_have_text("Không tìm thấy")

@@ -71,3 +71,9 @@ def test_unit_page_shows_its_history(users: dict, tree: dict) -> None:
     )
     body = client_for(users["officer_b"]).get(f"/don-vi/{tree['B'].pk}/").content.decode()
     assert "NQ 99" in body and "Huyện B Mới" in body
+
+
+def test_unit_page_title_is_the_unit_name(users: dict, tree: dict) -> None:
+    body = client_for(users["officer_a"]).get(f"/don-vi/{tree['A1'].pk}/").content.decode()
+    assert "<title>Phòng Nội vụ huyện A · CanBo</title>" in body
+    assert body.count("Lịch sử thay đổi của đơn vị") == 1

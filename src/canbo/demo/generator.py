@@ -21,6 +21,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models import Model
@@ -72,6 +73,7 @@ from canbo.people.models import (
     HealthRecord,
     PartyMembership,
     Person,
+    PersonSection,
     Qualification,
     Religion,
     WorkHistory,
@@ -1010,27 +1012,11 @@ def wipe() -> dict[str, int]:
             DjQ(unit__in=Unit.objects.filter(unit_q)) | DjQ(person__is_synthetic=True)
         )
         out["grants"] = grants._raw_delete(grants.db)
-        from canbo.assessment.models import ConfidenceVote, PoliticalConclusion
-        from canbo.people.models import AssetDeclaration, Attachment, PersonalHistory
-
-        for model in (
-            Tenure,
-            BodyMembership,
-            Qualification,
-            PartyMembership,
-            WorkHistory,
-            Rating,
-            FamilyRelation,
-            HealthRecord,
-            Award,
-            Discipline,
-            ConfidenceVote,
-            PoliticalConclusion,
-            AssetDeclaration,
-            Attachment,
-            PersonalHistory,
-        ):
-            qs = model.objects.filter(person__is_synthetic=True)
+        # Every dossier section model, found rather than listed, so that a section added later
+        # is wiped too (raw deletes do not cascade).
+        section_models = [m for m in apps.get_models() if issubclass(m, PersonSection)]
+        for model in section_models:
+            qs = model._default_manager.filter(person__is_synthetic=True)
             out[model.__name__] = qs._raw_delete(qs.db)
         out["Person"] = people._raw_delete(people.db)
         units = Unit.objects.filter(unit_q)

@@ -1,5 +1,6 @@
 """Template context shared by every page."""
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -7,8 +8,19 @@ from django.http import HttpRequest
 
 def canbo(request: HttpRequest) -> dict[str, Any]:
     from canbo.accounts.selectors import can_change_anything, is_admin
+    from canbo.core.dates import today
+    from canbo.core.views import SESSION_KEY
 
     user = request.user
     if not user.is_authenticated:
         return {}
-    return {"user_can_change": can_change_anything(user), "user_is_admin": is_admin(user)}
+    # Pages that do not read a date still show the remembered one in the header (views that
+    # read it put their own "as_of" in the context, which takes precedence).
+    stored = request.session.get(SESSION_KEY)
+    day = dt.date.fromisoformat(stored) if stored else today()
+    return {
+        "user_can_change": can_change_anything(user),
+        "user_is_admin": is_admin(user),
+        "as_of": day,
+        "as_of_is_today": day == today(),
+    }

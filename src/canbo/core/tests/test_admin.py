@@ -32,3 +32,11 @@ def test_title_created_in_admin_is_logged(users: dict) -> None:
     log = ObjectChange.objects.get(object_id=t.pk, content_type__model="title")
     assert log.action == "create" and log.user_name == "admin"
     assert Client().get("/quan-tri/").status_code == 302
+
+
+def test_pages_without_a_date_show_the_remembered_one(users: dict) -> None:
+    c = Client()
+    c.force_login(users["officer_a"])
+    c.get("/don-vi/", {"ngay": "11/12/2020"})
+    body = c.get("/danh-sach/").content.decode()
+    assert 'value="11/12/2020"' in body

@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "canbo.assessment",
     "canbo.lists",
     "canbo.imports",
+    "canbo.rules",
+    "canbo.indicators",
+    "canbo.plans",
     "canbo.demo",
 ]
 

@@ -31,6 +31,7 @@ from canbo.people.models import (
     WorkHistory,
 )
 from canbo.people.sections import BY_MODEL
+from canbo.plans.models import Plan
 
 D = dt.date(2020, 1, 1)
 
@@ -98,6 +99,15 @@ FACTORIES: dict[type, Factory] = {
     ),
     PoliticalConclusion: lambda t, p, ti: PoliticalConclusion.objects.create(
         person=p, conclusion_date=D, issuing_body="Ban Tổ chức"
+    ),
+    Plan: lambda t, p, ti: Plan.objects.create(
+        code="kh-1",
+        kind="ke_hoach",
+        number="1/KH-UBND",
+        issued_on=D,
+        issuer_name="UBND",
+        unit=t["A1"],
+        title="Kế hoạch thử",
     ),
 }
 

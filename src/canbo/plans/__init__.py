@@ -1,0 +1,1 @@
+"""Plans, tasks and periodic reports (C15)."""

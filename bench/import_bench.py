@@ -308,6 +308,11 @@ def main() -> None:
         action="store_true",
         help="keep openpyxl's inline strings instead of a shared-string table as Excel saves",
     )
+    parser.add_argument(
+        "--compare-prefetch",
+        action="store_true",
+        help="first validate the file twice (dry runs), without and with the second reading process",
+    )
     parser.add_argument("--profile", action="store_true", help="profile run_import (cProfile, top 30)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="canbo-import-bench-"))
@@ -330,6 +335,17 @@ def main() -> None:
     from canbo.imports.engine import run_import
     from canbo.people.models import Person
 
+    if args.compare_prefetch:
+        from canbo.imports import prefetch
+
+        saved = prefetch.MIN_ROWS
+        for label, min_rows in (("một tiến trình", 10**12), ("đọc song song", saved)):
+            prefetch.MIN_ROWS = min_rows
+            t0 = time.perf_counter()
+            run_import(path=book, acting_user=None, dry_run=True)
+            print(f"(c) chỉ kiểm tra (dry run), {label}: {time.perf_counter() - t0:.1f} s", flush=True)
+        prefetch.MIN_ROWS = saved
+
     last = [0.0]
 
     def progress(done: int, total: int, label: str) -> None:
@@ -350,6 +366,7 @@ def main() -> None:
         result = run_import(path=book, acting_user=None, progress=progress)
     import_s = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     if not result.ok:
         for e in result.errors[:20]:
             print("   ", e)
@@ -360,7 +377,7 @@ def main() -> None:
         f"trong CSDL: {Person.objects.count():,} người"
     )
     print(f"Tỉ lệ (b)/(a): {import_s / read_s:.1f}")
-    print(f"RSS cao nhất của tiến trình: {peak:,.0f} MiB")
+    print(f"RSS cao nhất của tiến trình: {peak:,.0f} MiB; của tiến trình đọc phụ: {child_peak:,.0f} MiB")
     if args.keep:
         print(f"Giữ lại: {work}")
     else:

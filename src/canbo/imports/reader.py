@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from canbo.imports import prefetch as prefetch_mod
 from canbo.imports.engine import RefusedFile
 from canbo.imports.mapping import header_score
+from canbo.imports.prefetch import Prefetcher, PrefetchError
 from canbo.imports.schema import (
     HEADER_SCAN_ROWS,
     MAX_COLUMNS,
@@ -102,6 +104,27 @@ def check_file(path: Path) -> None:
             "Tệp là bảng tính có macro (.xlsm); không nhận tệp có macro. "
             "Hãy lưu lại dạng “Excel Workbook (.xlsx)”."
         )
+    _refuse_dtd(path, infos)
+
+
+def _refuse_dtd(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse XML parts that declare a DTD: Excel never writes one, and entity declarations are
+    how "billion laughs" bombs work. This does not depend on which XML parser openpyxl picks
+    (lxml, once installed, would silently skip the entities instead of failing)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in infos:
+                if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                    continue
+                with zf.open(info) as member:
+                    prolog = member.read(65536)
+                if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+                    raise RefusedFile(
+                        "Không đọc được tệp: bảng tính chứa khai báo DTD/thực thể XML, điều Excel "
+                        "không bao giờ ghi — dấu hiệu tệp độc hại."
+                    )
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
+        raise RefusedFile("Tệp .xlsx bị hỏng hoặc không phải bảng tính Excel.") from None
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -118,25 +141,33 @@ class Sheet:
     headers: list[str]
     data_rows: int  # approximate (from the sheet's declared dimension), for progress only
     width: int = 0
-    _book: Any = field(default=None, repr=False)
+    prefetcher: Any = field(default=None, repr=False)  # a prefetch.Prefetcher reading this sheet
 
     def rows(self) -> Iterator[tuple[int, tuple[Any, ...], tuple[str, ...]]]:
         """(Excel row number, values, data types) for every non-empty row under the header.
 
         Raises RefusedFile when the sheet holds more data rows than the limit.
         """
-        count = 0
-        start = self.header_row + 1
-        for offset, row in enumerate(self.ws.iter_rows(min_row=start, max_col=self.width)):
-            values = tuple(c.value for c in row)
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                continue
-            count += 1
+        for count, item in enumerate(self._source(), start=1):
             if count > MAX_ROWS_PER_SHEET:
                 raise RefusedFile(
                     f"Sheet {self.name} có quá {MAX_ROWS_PER_SHEET:,} dòng dữ liệu".replace(",", ".")
                     + "; hãy chia thành nhiều tệp."
                 )
+            yield item
+
+    def _source(self) -> Iterator[tuple[int, tuple[Any, ...], tuple[str, ...]]]:
+        if self.prefetcher is not None:
+            try:
+                yield from self.prefetcher.rows(self.name)
+            except PrefetchError:
+                raise RefusedFile(f"Không đọc được sheet {self.name}: bảng tính bị hỏng.") from None
+            return
+        start = self.header_row + 1
+        for offset, row in enumerate(self.ws.iter_rows(min_row=start, max_col=self.width)):
+            values = tuple(c.value for c in row)
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
             types = tuple(getattr(c, "data_type", "n") for c in row)
             yield start + offset, values, types
 
@@ -147,6 +178,8 @@ class Workbook:
     def __init__(self, path: Path) -> None:
         import openpyxl
 
+        self.path = path
+        self.prefetcher: Prefetcher | None = None
         try:
             self.book = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
         except Exception:  # openpyxl raises many kinds on a damaged file
@@ -200,7 +233,19 @@ class Workbook:
         declared = ws.max_row if isinstance(getattr(ws, "max_row", None), int) else 0
         return Sheet(ws.title, ws, header_row, headers, max(0, declared - header_row), len(headers))
 
+    def prefetch(self, sheets: list[Sheet]) -> None:
+        """Have a second process parse ``sheets`` (to be read in this order) while this one works
+        on others; only worth it for large sheets (``prefetch.MIN_ROWS``)."""
+        todo = [s for s in sheets if s.headers and s.width]
+        if not todo or sum(s.data_rows for s in todo) < prefetch_mod.MIN_ROWS:
+            return
+        self.prefetcher = Prefetcher(str(self.path), [(s.name, s.header_row + 1, s.width) for s in todo])
+        for s in todo:
+            s.prefetcher = self.prefetcher
+
     def close(self) -> None:
+        if self.prefetcher is not None:
+            self.prefetcher.close()
         self.book.close()
 
 

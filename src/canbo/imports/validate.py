@@ -179,6 +179,8 @@ class Validator:
         sheets.sort(key=lambda sk: order.index(sk[1]))
         if not sheets:
             self.error("", 0, "", "Không tìm thấy sheet nào nhận ra được (cần cột “Số định danh cá nhân”).")
+        # The first (person) sheet is read here; the others are parsed meanwhile on the other core.
+        self.book.prefetch([s for s, _k in sheets[1:]])
         for sheet, kind in sheets:
             self.read_sheet(sheet, SHEETS[kind])
         self.report_duplicate_pids()

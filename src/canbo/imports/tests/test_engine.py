@@ -13,7 +13,7 @@ from canbo.assessment.models import Award, Rating
 from canbo.careers.models import BodyMembership, Tenure
 from canbo.conftest import new_person, reference_data
 from canbo.core.models import ObjectChange
-from canbo.imports import engine
+from canbo.imports import engine, prefetch
 from canbo.imports.apply import file_sha256
 from canbo.imports.engine import CellError, ImportResult
 from canbo.imports.tests.helpers import PERSON_HEADERS, make_xlsx
@@ -83,7 +83,24 @@ def ready(tree: Any, title: Any) -> dict[str, Any]:
     return tree
 
 
-def test_import_succeeds_with_sections_and_change_log(ready: Any, tmp_path: Path) -> None:
+@pytest.fixture(params=["one process", "prefetch"])
+def reading(request: Any, monkeypatch: Any) -> list[str]:
+    """Run a test both ways: every sheet read here, and the section sheets read by a second
+    process (forced on for small files); the list names the sheets the child streamed."""
+    streamed: list[str] = []
+    if request.param == "prefetch":
+        monkeypatch.setattr(prefetch, "MIN_ROWS", 0)
+        original = prefetch.Prefetcher.rows
+
+        def spy(self: Any, name: str) -> Any:
+            streamed.append(name)
+            return original(self, name)
+
+        monkeypatch.setattr(prefetch.Prefetcher, "rows", spy)
+    return streamed
+
+
+def test_import_succeeds_with_sections_and_change_log(ready: Any, reading: list[str], tmp_path: Path) -> None:
     path = good_book(tmp_path)
     progress: list[tuple[int, int, str]] = []
     result = engine.run_import(path=path, acting_user=None, progress=lambda *a: progress.append(a))
@@ -124,9 +141,13 @@ def test_import_succeeds_with_sections_and_change_log(ready: Any, tmp_path: Path
         assert entry.postchange_data == record.snapshot(), entry.content_type
         assert entry.object_repr == str(record)
         assert entry.action == "create" and entry.user_name == "hệ thống"
+    if reading:  # the prefetch run really streamed every section sheet from the child
+        assert len(reading) == 6 and "Cán bộ" not in reading
 
 
-def test_import_fails_writes_nothing_and_lists_every_error(ready: Any, tmp_path: Path) -> None:
+def test_import_fails_writes_nothing_and_lists_every_error(
+    ready: Any, reading: list[str], tmp_path: Path
+) -> None:
     path = make_xlsx(
         tmp_path / "sai.xlsx",
         {
@@ -170,6 +191,7 @@ def test_import_fails_writes_nothing_and_lists_every_error(ready: Any, tmp_path:
     assert "Ngày không có thật" in str(ws.cell(2, 9).value)
     assert ws.cell(4, 9).value is None
     assert ws.cell(3, 1).value == P2
+    assert reading in ([], ["Trình độ"])
 
 
 def test_reimport_updates_only_mapped_fields_and_skips_duplicate_sections(ready: Any, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
@@ -18,6 +19,7 @@ from canbo.rules.engine.facts import (
     DisciplineFact,
     HealthFact,
     MembershipFact,
+    PersonFacts,
     PoliticalFact,
     RatingFact,
     RetirementOverride,
@@ -45,12 +47,21 @@ from canbo.rules.tests.engine_helpers import (
 )
 
 D = dt.date
+T = TypeVar("T")
+
+
+def nn(value: T | None) -> T:
+    """The value, asserting it exists (narrows the type for the checks below)."""
+    assert value is not None
+    return value
+
+
 OK_POLITICS = (PoliticalFact(D(2024, 3, 1), True),)
 OK_HEALTH = (HealthFact(D(2025, 1, 10), "tot"),)
 ALL_DECLARED = Declared(planned_for_title=True, pending_discipline=False)
 
 
-def deputy_since(start: dt.date, **kw: object) -> object:
+def deputy_since(start: dt.date, **kw: Any) -> PersonFacts:
     return person(tenures=(tenure(DEPUTY, start),), political=OK_POLITICS, health=OK_HEALTH, **kw)
 
 
@@ -106,7 +117,7 @@ def test_state_rating_regime_switches_on_1_january_2026() -> None:
 
 def test_rule_without_a_version_on_a_date() -> None:
     assert BOOK.find("P-2", D(2025, 10, 7)) is None
-    assert BOOK.find("P-2", D(2025, 10, 8)).params["max_people_per_title"] == 3
+    assert nn(BOOK.find("P-2", D(2025, 10, 8))).params["max_people_per_title"] == 3
 
 
 # -- calendar calculators --------------------------------------------------------------------
@@ -122,16 +133,16 @@ def test_term_end_and_consecutive_terms() -> None:
     assert info.consecutive_terms == 2
     # A gap breaks the chain.
     gap = tenure(HEAD, D(2010, 1, 1), D(2014, 12, 31))
-    assert term_info(BOOK, (gap, second), D(2024, 6, 1)).consecutive_terms == 1
+    assert nn(term_info(BOOK, (gap, second), D(2024, 6, 1))).consecutive_terms == 1
     # One long tenure counts a term every five years.
-    long = term_info(BOOK, (tenure(HEAD, D(2014, 1, 1)),), D(2024, 6, 1))
+    long = nn(term_info(BOOK, (tenure(HEAD, D(2014, 1, 1)),), D(2024, 6, 1)))
     assert long.consecutive_terms == 3 and long.term_start == D(2024, 1, 1)
 
 
 def test_notice_due_counts_90_working_days_without_weekends_and_holidays() -> None:
     term_end = D(2026, 2, 27)  # spans 1/1/2026 and Tết 2026 (16–20/2, all weekdays)
     due, version = notice_due(BOOK, term_end)
-    assert version.rule_id == "A-13"
+    assert nn(version).rule_id == "A-13"
     assert is_working_day(due, BOOK.holidays)
     days = [due + dt.timedelta(days=i) for i in range((term_end - due).days + 1)]
     assert sum(is_working_day(d, BOOK.holidays) for d in days) == 90
@@ -152,15 +163,15 @@ def test_holiday_table_covers_2020_to_2030() -> None:
 def test_party_discipline_lapses_after_12_months_expulsion_never() -> None:
     reprimand = DisciplineFact("dang", "khien_trach", D(2024, 5, 10), announced_date=D(2024, 5, 20))
     lapse, version, assumed = party_lapse(BOOK, reprimand)
-    assert lapse == D(2025, 5, 20) and version.rule_id == "D-2" and not assumed
+    assert lapse == D(2025, 5, 20) and nn(version).rule_id == "D-2" and not assumed
     expelled = DisciplineFact("dang", "khai_tru", D(2024, 5, 10))
     assert party_lapse(BOOK, expelled)[0] is None
 
 
 def test_window_regime_follows_the_event_date() -> None:
     warning = DisciplineFact("dang", "canh_cao", D(2023, 1, 1), effective_date=D(2023, 1, 1))
-    qd80 = discipline_window(BOOK, warning, D(2025, 9, 1))
-    qd377 = discipline_window(BOOK, warning, D(2025, 11, 1))
+    qd80 = nn(discipline_window(BOOK, warning, D(2025, 9, 1)))
+    qd377 = nn(discipline_window(BOOK, warning, D(2025, 11, 1)))
     assert (qd80.version.version, qd80.end) == (2, D(2025, 7, 1))
     assert (qd377.version.version, qd377.end) == (3, D(2026, 1, 1))
 
@@ -173,7 +184,7 @@ def test_window_regime_can_follow_the_decision_date() -> None:
         versions.append(v)
     book = Rulebook(versions)
     warning = DisciplineFact("dang", "canh_cao", D(2023, 1, 1), effective_date=D(2023, 1, 1))
-    assert discipline_window(book, warning, D(2025, 11, 1)).version.version == 2
+    assert nn(discipline_window(book, warning, D(2025, 11, 1))).version.version == 2
 
 
 # -- validator 2: appointment ----------------------------------------------------------------

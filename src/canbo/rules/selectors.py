@@ -307,9 +307,10 @@ class CalendarEvent:
     day: dt.date
     kind: str  # nghi_huu / het_nhiem_ky / thong_bao / het_ky_luat / het_han_che
     kind_label: str
-    person: Person
+    person_id: int
     detail: str
     rule: str
+    person: Person | None = None
 
 
 EVENT_KINDS = {
@@ -320,14 +321,19 @@ EVENT_KINDS = {
     "het_han_che": "Hết thời hạn không quy hoạch, bổ nhiệm",
 }
 
+# 90 working days are at most about 140 calendar days; a term ending later than this after the
+# window cannot have its notice fall due inside it.
+NOTICE_REACH = dt.timedelta(days=200)
+
 
 def calendar_events(
     user: Any, day: dt.date, months: int, unit: Unit | None = None, kinds: set[str] | None = None
 ) -> list[CalendarEvent]:
     """Everything that falls due from ``day`` for ``months`` months among the people the user sees.
 
-    Bounded reads: persons by a birth-date window (nobody retires outside it), open leadership
-    tenures, disciplines of the last ten years. Computation is the engine's.
+    Bounded reads of plain values: persons in a birth-date window (nobody retires outside it),
+    open leadership tenures, disciplines of the last ten years; the persons named in the result
+    are fetched once at the end. Computation is the engine's.
     """
     book = rulebook()
     end = add_months(day, months)
@@ -336,108 +342,95 @@ def calendar_events(
     if unit is not None:
         persons = persons.filter(managing_unit__path__startswith=unit.path)
     events: list[CalendarEvent] = []
-    overrides = {
-        o.person_id: F.RetirementOverride(o.year, o.month, o.kind, o.basis)
-        for o in RetirementOverride.objects.restrict(user).filter(person__in=persons)
-    }
+
+    def add(when: dt.date, kind: str, person_id: int, detail: str, rule: str) -> None:
+        events.append(CalendarEvent(when, kind, EVENT_KINDS[kind], person_id, detail, rule))
+
     if "nghi_huu" in kinds:
-        # Required ages lie between 55 and 62 years (+ overrides, read separately).
+        overrides = {
+            o.person_id: F.RetirementOverride(o.year, o.month, o.kind, o.basis)
+            for o in RetirementOverride.objects.restrict(user).filter(person__in=persons)
+        }
+        # Required ages lie between 55 and 62 years; overrides are read separately.
         lo, hi = add_years(day, -63), add_years(end, -55)
-        candidates = persons.filter(Q(birth_date__gte=lo, birth_date__lte=hi) | Q(pk__in=list(overrides)))
-        for p in candidates.only(
-            "id", "full_name", "sex", "birth_date", "birth_precision", "managing_unit_id"
-        ):
-            ret = calc.retirement(book, birth_of(p), overrides.get(p.pk))
+        rows = persons.filter(Q(birth_date__gte=lo, birth_date__lte=hi) | Q(pk__in=list(overrides)))
+        for pid, sex, born, precision in rows.values_list("id", "sex", "birth_date", "birth_precision"):
+            if precision == PRECISION_YEAR:
+                birth = F.Birth(sex, born.year)
+            else:
+                birth = F.Birth(sex, born.year, born.month)
+            ret = calc.retirement(book, birth, overrides.get(pid))
             if day <= ret.date < end:
-                events.append(
-                    CalendarEvent(
-                        ret.date,
-                        "nghi_huu",
-                        EVENT_KINDS["nghi_huu"],
-                        p,
-                        f"Nghỉ hưu hết ngày {ret.date:%d/%m/%Y}"
-                        + (" (quyết định riêng)" if ret.override else "")
-                        + f"; hưởng lương hưu từ {ret.pension_start:%d/%m/%Y}",
-                        "H-5" if ret.override else "H-1, H-2",
-                    )
+                add(
+                    ret.date,
+                    "nghi_huu",
+                    pid,
+                    f"Nghỉ hưu hết ngày {ret.date:%d/%m/%Y}"
+                    + (" (quyết định riêng)" if ret.override else "")
+                    + f"; hưởng lương hưu từ {ret.pension_start:%d/%m/%Y}",
+                    "H-5" if ret.override else "H-1, H-2",
                 )
     if kinds & {"het_nhiem_ky", "thong_bao"}:
         tenures = (
             Tenure.objects.restrict(user)
             .filter(person__in=persons, title__is_leader=True)
             .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
-            .select_related("person", "title", "unit")
+            .values_list("person_id", "start_date", "end_date", "title__name", "unit__name")
         )
-        for t in tenures:
-            years = int((book.find("A-1", t.start_date) or book.latest("A-1")).params.get("term_years", 5))
+        for pid, start, held_to, title_name, unit_name in tenures:
+            years = int((book.find("A-1", start) or book.latest("A-1")).params.get("term_years", 5))
             # The first term end on or after ``day`` (a term every ``years`` from the start).
             k = 1
-            while add_years(t.start_date, years * k) - dt.timedelta(days=1) < day:
+            while add_years(start, years * k) - dt.timedelta(days=1) < day:
                 k += 1
-            term_end = add_years(t.start_date, years * k) - dt.timedelta(days=1)
-            if t.end_date and t.end_date < term_end:
+            term_end = add_years(start, years * k) - dt.timedelta(days=1)
+            if (held_to and held_to < term_end) or term_end >= end + NOTICE_REACH:
                 continue
-            what = f"{t.title.name}, {t.unit.name}"
+            what = f"{title_name}, {unit_name}"
             if "het_nhiem_ky" in kinds and term_end < end:
-                events.append(
-                    CalendarEvent(
-                        term_end,
-                        "het_nhiem_ky",
-                        EVENT_KINDS["het_nhiem_ky"],
-                        t.person,
-                        f"{what}: hết nhiệm kỳ ngày {term_end:%d/%m/%Y}",
-                        "A-1",
-                    )
-                )
+                add(term_end, "het_nhiem_ky", pid, f"{what}: hết nhiệm kỳ ngày {term_end:%d/%m/%Y}", "A-1")
             if "thong_bao" in kinds:
                 due, _ = calc.notice_due(book, term_end)
                 if day <= due < end:
-                    events.append(
-                        CalendarEvent(
-                            due,
-                            "thong_bao",
-                            EVENT_KINDS["thong_bao"],
-                            t.person,
-                            f"{what}: thông báo chậm nhất ngày {due:%d/%m/%Y} "
-                            f"(hết nhiệm kỳ {term_end:%d/%m/%Y})",
-                            "A-13",
-                        )
+                    add(
+                        due,
+                        "thong_bao",
+                        pid,
+                        f"{what}: thông báo chậm nhất ngày {due:%d/%m/%Y} (hết nhiệm kỳ {term_end:%d/%m/%Y})",
+                        "A-13",
                     )
     if kinds & {"het_ky_luat", "het_han_che"}:
         disciplines = (
             Discipline.objects.restrict(user)
             .filter(person__in=persons, decision_date__gte=add_years(day, -10), decision_date__lte=end)
-            .select_related("person")
-        )
-        for d in disciplines:
-            fact = F.DisciplineFact(
-                d.system, d.form, d.decision_date, d.effective_date, d.announced_date, d.decision_number
+            .values_list(
+                "person_id",
+                "system",
+                "form",
+                "decision_date",
+                "effective_date",
+                "announced_date",
+                "decision_number",
             )
+        )
+        for pid, *values in disciplines:
+            fact = F.DisciplineFact(*values)
             if "het_ky_luat" in kinds:
                 lapse, _, _ = calc.party_lapse(book, fact)
                 if lapse and day <= lapse < end:
-                    events.append(
-                        CalendarEvent(
-                            lapse,
-                            "het_ky_luat",
-                            EVENT_KINDS["het_ky_luat"],
-                            d.person,
-                            f"{fact.label} ngày {d.decision_date:%d/%m/%Y}",
-                            "D-2",
-                        )
-                    )
+                    add(lapse, "het_ky_luat", pid, f"{fact.label} ngày {fact.decision_date:%d/%m/%Y}", "D-2")
             if "het_han_che" in kinds:
                 w = calc.discipline_window(book, fact, day)
                 if w and day <= w.end < end:
-                    events.append(
-                        CalendarEvent(
-                            w.end,
-                            "het_han_che",
-                            EVENT_KINDS["het_han_che"],
-                            d.person,
-                            f"{fact.label}: được xem xét quy hoạch, bổ nhiệm từ {w.end:%d/%m/%Y}",
-                            w.version.label,
-                        )
+                    add(
+                        w.end,
+                        "het_han_che",
+                        pid,
+                        f"{fact.label}: được xem xét quy hoạch, bổ nhiệm từ {w.end:%d/%m/%Y}",
+                        w.version.label,
                     )
-    events.sort(key=lambda e: (e.day, e.kind, e.person.sort_key))
+    named = Person.objects.only("id", "full_name", "sort_key").in_bulk({e.person_id for e in events})
+    for e in events:
+        e.person = named[e.person_id]
+    events.sort(key=lambda e: (e.day, e.kind, named[e.person_id].sort_key))
     return events

@@ -23,13 +23,25 @@ from canbo.rules.engine.rulebook import Rulebook, RuleVersion
 H_DAY = dt.date(2021, 1, 1)
 
 
-def required_months(book: Rulebook, sex: str, year: int) -> int:
-    """Required retirement age in months for the calendar year in which it is reached (H-1)."""
+def _schedule(book: Rulebook, sex: str) -> tuple[int, int, int, int]:
     p = book.version("H-1", H_DAY).params
     prefix = "men" if sex == MALE else "women"
-    start, step, cap = p[f"{prefix}_start_months"], p[f"{prefix}_step_months"], p[f"{prefix}_cap_months"]
-    first = p["first_year"]
-    return int(start if year < first else min(start + step * (year - first + 1), cap))
+    return (
+        int(p[f"{prefix}_start_months"]),
+        int(p[f"{prefix}_step_months"]),
+        int(p[f"{prefix}_cap_months"]),
+        int(p["first_year"]),
+    )
+
+
+def _required(schedule: tuple[int, int, int, int], year: int) -> int:
+    start, step, cap, first = schedule
+    return start if year < first else min(start + step * (year - first + 1), cap)
+
+
+def required_months(book: Rulebook, sex: str, year: int) -> int:
+    """Required retirement age in months for the calendar year in which it is reached (H-1)."""
+    return _required(_schedule(book, sex), year)
 
 
 @dataclass(frozen=True)
@@ -65,8 +77,10 @@ def retirement_month(book: Rulebook, sex: str, birth_year: int, birth_month: int
     months, so the first month of y that qualifies is ``requirement - age at January``; since the
     requirement never falls from one year to the next, the first year with such a month wins.
     """
-    for year in range(birth_year + 50, birth_year + 70):
-        need = required_months(book, sex, year)
+    schedule = _schedule(book, sex)
+    # Nobody reaches a requirement before the schedule's lowest value (55 years for women).
+    for year in range(birth_year + schedule[0] // 12 - 1, birth_year + 80):
+        need = _required(schedule, year)
         age_in_january = (year - birth_year) * 12 + (1 - birth_month)
         month = max(1, need - age_in_january + 1)
         if month <= 12:

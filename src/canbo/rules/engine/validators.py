@@ -46,6 +46,8 @@ from canbo.rules.engine.verdict import (
     result,
 )
 
+HEALTH_LABELS = {"tot": "Tốt", "kha": "Khá", "trung_binh": "Trung bình", "yeu": "Yếu"}
+
 PURPOSES = {
     "appointment": "Bổ nhiệm lần đầu hoặc giữ chức vụ cao hơn",
     "planning": "Quy hoạch",
@@ -191,14 +193,14 @@ def _discipline_windows(
 ) -> Results:
     """D-6 (Party) and D-7 (State) windows on ``day``; P-9 (c) when a window has elapsed."""
     out: Results = []
-    for rule, system, name in (("D-6", PARTY, "Kỷ luật Đảng"), ("D-7", STATE, "Kỷ luật chính quyền")):
+    for rule, system, name in (("D-6", PARTY, "kỷ luật Đảng"), ("D-7", STATE, "kỷ luật chính quyền")):
         on_file = [d for d in person.disciplines if d.system == system and d.decision_date <= day]
         chooser = book.find(rule, day)
         if not on_file:
             if chooser is None:
                 out.append(missing_version(rule, name, day))
             else:
-                out.append(result(chooser, PASS, f"Hồ sơ không có {name.lower()} nào đến ngày {vn(day)}."))
+                out.append(result(chooser, PASS, f"Hồ sơ không có {name} nào đến ngày {vn(day)}."))
             continue
         for d in sorted(on_file, key=lambda x: x.decision_date):
             w = discipline_window(book, d, day)
@@ -476,7 +478,7 @@ def _a7(book: Rulebook, person: PersonFacts, day: dt.date, declared: Declared) -
         unknown.append("chưa có kết quả khám sức khỏe")
     else:
         last = max(checks, key=lambda c: c.check_date)
-        facts.append(FactUsed("Sức khỏe", last.status, last.check_date))
+        facts.append(FactUsed("Sức khỏe", HEALTH_LABELS.get(last.status, last.status), last.check_date))
         if last.status == "yeu":
             problems.append("sức khỏe yếu")
     if declared.pending_discipline is None:

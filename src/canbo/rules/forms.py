@@ -9,7 +9,7 @@ from django import forms
 from canbo.core.forms import DateInput
 from canbo.org.models import Title
 from canbo.rules.engine.validators import PURPOSES
-from canbo.rules.models import RuleVersion
+from canbo.rules.models import OverrideKind, RuleVersion
 from canbo.rules.selectors import EVENT_KINDS
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -134,3 +134,23 @@ class CalendarForm(forms.Form):
 class HolidayForm(forms.Form):
     day = _date_field("Ngày")
     name = forms.CharField(label="Tên ngày nghỉ", max_length=200)
+
+
+class OverrideForm(forms.Form):
+    """The retirement month an authority decided for one person (H-5, H-6)."""
+
+    kind = forms.ChoiceField(label="Trường hợp", choices=OverrideKind.choices)
+    month = forms.IntegerField(
+        label="Tháng nghỉ hưu",
+        min_value=1,
+        max_value=12,
+        error_messages={"invalid": "Tháng phải là số 1–12."},
+    )
+    year = forms.IntegerField(
+        label="Năm nghỉ hưu",
+        min_value=1990,
+        max_value=2100,
+        error_messages={"invalid": "Năm phải là một số."},
+    )
+    basis = forms.CharField(label="Căn cứ (số, ngày quyết định)", max_length=300)
+    note = forms.CharField(label="Ghi chú", max_length=300, required=False)

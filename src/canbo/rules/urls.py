@@ -11,5 +11,6 @@ urlpatterns = [
     path("kiem-tra/", views.CheckView.as_view(), name="check"),
     path("lich/", views.CalendarView.as_view(), name="calendar"),
     path("ngay-nghi/", views.HolidayView.as_view(), name="holidays"),
+    path("nghi-huu/<int:pk>/", views.OverrideView.as_view(), name="override"),
     path("<str:rule_id>/phien-ban-moi/", views.NewVersionView.as_view(), name="new_version"),
 ]

@@ -15,13 +15,14 @@ from django.views import View
 
 from canbo.core.dates import today
 from canbo.core.errors import DomainError, validation_messages
+from canbo.core.querysets import CHANGE
 from canbo.core.views import AsOfMixin
 from canbo.org.models import Title, Unit
 from canbo.people.models import Person
 from canbo.rules import cli, selectors, services
 from canbo.rules.engine.rulebook import CONFIDENCE_LABELS
-from canbo.rules.forms import CalendarForm, CheckForm, HolidayForm, NewVersionForm
-from canbo.rules.models import Holiday, RuleVersion
+from canbo.rules.forms import CalendarForm, CheckForm, HolidayForm, NewVersionForm, OverrideForm
+from canbo.rules.models import Holiday, RetirementOverride, RuleVersion
 from canbo.rules.services import is_rules_admin
 
 
@@ -200,3 +201,63 @@ class HolidayView(LoginRequiredMixin, View):
             return self.get(request, form, status=400)
         messages.success(request, f"Đã thêm ngày nghỉ {h.day:%d/%m/%Y}.")
         return HttpResponseRedirect(reverse("rules:holidays") + f"?nam={h.day.year}")
+
+
+class OverrideView(LoginRequiredMixin, View):
+    """/quy-dinh/nghi-huu/<person>/: record or remove a person's own retirement month (H-5).
+
+    Needs the right to change the person's dossier; otherwise 404, as for a missing person.
+    """
+
+    def person(self, request: HttpRequest, pk: int) -> Person:
+        person = Person.objects.restrict(request.user, CHANGE).filter(pk=pk).first()
+        if person is None:
+            raise Http404("Không tìm thấy hồ sơ.")
+        return person
+
+    def render_form(
+        self, request: HttpRequest, person: Person, form: OverrideForm, status: int = 200
+    ) -> HttpResponse:
+        current = RetirementOverride.objects.filter(person=person).first()
+        cal = selectors.person_calendar(request.user, person, today())
+        ctx = {"person": person, "form": form, "current": current, "cal": cal}
+        return render(request, "rules/override.html", ctx, status=status)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        person = self.person(request, pk)
+        current = RetirementOverride.objects.filter(person=person).first()
+        initial = (
+            {
+                "kind": current.kind,
+                "month": current.month,
+                "year": current.year,
+                "basis": current.basis,
+                "note": current.note,
+            }
+            if current
+            else {}
+        )
+        return self.render_form(request, person, OverrideForm(initial=initial))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        person = self.person(request, pk)
+        if "xoa" in request.POST:
+            current = RetirementOverride.objects.filter(person=person).first()
+            if current is not None:
+                services.retirement_override_delete(
+                    override=current, acting_user=request.user, reason="Bỏ quyết định tuổi nghỉ hưu riêng"
+                )
+                messages.success(request, "Đã bỏ quyết định riêng; ngày nghỉ hưu tính theo quy định chung.")
+            return HttpResponseRedirect(reverse("people:detail", args=[person.pk]) + "#lich-cong-tac")
+        form = OverrideForm(request.POST)
+        if not form.is_valid():
+            return self.render_form(request, person, form, status=400)
+        try:
+            services.retirement_override_set(person=person, acting_user=request.user, **form.cleaned_data)
+        except (DomainError, ValidationError) as exc:
+            msgs = [exc.message] if isinstance(exc, DomainError) else validation_messages(exc)
+            for msg in msgs:
+                form.add_error(None, msg)
+            return self.render_form(request, person, form, status=400)
+        messages.success(request, "Đã ghi quyết định tuổi nghỉ hưu riêng.")
+        return HttpResponseRedirect(reverse("people:detail", args=[person.pk]) + "#lich-cong-tac")

@@ -343,3 +343,25 @@ def test_cli_check_prints_the_verdict(
             "officer_b",
         )
     assert exc.value.code == 2 and "Không tìm thấy hồ sơ" in capsys.readouterr().err
+
+
+# -- per-person retirement override ----------------------------------------------------------
+
+
+def test_override_page(rules_loaded: None, users: dict, head_a: Any) -> None:
+    url = f"/quy-dinh/nghi-huu/{head_a.pk}/"
+    officer = client_for(users["officer_a"])
+    assert officer.get(url).status_code == 200
+    assert client_for(users["officer_b"]).get(url).status_code == 404
+    assert client_for(users["leader_a"]).get(url).status_code == 404  # leaders read, never write
+    bad = officer.post(url, {"kind": "som", "month": "13", "year": "2025", "basis": "QĐ 1"})
+    assert bad.status_code == 400 and "12" in bad.content.decode()
+    ok = officer.post(
+        url, {"kind": "som", "month": "6", "year": "2025", "basis": "QĐ 1/QĐ-UBND ngày 2/1/2025"}
+    )
+    assert ok.status_code == 302
+    page = officer.get(f"/can-bo/{head_a.pk}/", {"ngay": "01/01/2025"}).content.decode()
+    assert "hết ngày 30/06/2025" in page and "QĐ 1/QĐ-UBND" in page
+    assert officer.post(url, {"xoa": "1"}).status_code == 302
+    page = officer.get(f"/can-bo/{head_a.pk}/", {"ngay": "01/01/2025"}).content.decode()
+    assert "hết ngày 30/09/2026" in page

@@ -146,3 +146,25 @@ class PersonCalendarView(APIView):
                 "disciplines": [w.__dict__ for w in cal.windows],
             }
         )
+
+
+class PersonRecordVerdictsView(APIView):
+    """Verdicts on a person's recorded disciplines (validator 9), confidence votes (7) and yearly
+    ratings (8): ``/api/rules/person/<id>/<ky-luat|lay-phieu|xep-loai>/``."""
+
+    @extend_schema(parameters=[OpenApiParameter("at", OpenApiTypes.DATE)], responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request, person_id: int, kind: str) -> Response:
+        from canbo.core.dates import today
+
+        person = _person(request, person_id)
+        if kind == "ky-luat":
+            at = request.query_params.get("at")
+            day = cli.parse_iso_date(at, "Ngày (at)") if at else today()
+            verdicts = selectors.discipline_verdicts(request.user, person, day)
+        elif kind == "lay-phieu":
+            verdicts = selectors.vote_verdicts(request.user, person)
+        elif kind == "xep-loai":
+            verdicts = selectors.rating_verdicts(request.user, person)
+        else:
+            raise NotFound("Không có loại này (ky-luat, lay-phieu, xep-loai).")
+        return Response([v.to_dict() for v in verdicts])

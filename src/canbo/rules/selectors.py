@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Q
 
 from canbo.assessment.models import Discipline, PoliticalConclusion, Rating
-from canbo.careers.models import BodyMembership, Tenure
+from canbo.careers.models import BodyMembership, Tenure, on_date_q
 from canbo.core.dates import PRECISION_DAY, PRECISION_MONTH, PRECISION_YEAR
 from canbo.org.models import Title, Unit
 from canbo.people.models import HealthRecord, PartyMembership, Person
@@ -434,3 +434,104 @@ def calendar_events(
         e.person = named[e.person_id]
     events.sort(key=lambda e: (e.day, e.kind, named[e.person_id].sort_key))
     return events
+
+
+# -- verdicts on recorded events (validators 7, 8, 9) ----------------------------------------
+
+
+def discipline_subject(user: Any, person: Person, system: str, on: dt.date) -> str:
+    """The subject type of §7a for a discipline of ``person``: Party member (full or probationary)
+    or State cadre / civil servant (public employees are judged with civil servants' forms)."""
+    if system == F.PARTY:
+        membership = (
+            PartyMembership.objects.restrict(user)
+            .filter(person=person, admission_date__lte=on)
+            .order_by("-admission_date")
+            .first()
+        )
+        if membership is not None and (membership.official_date is None or membership.official_date > on):
+            return "dang_vien_du_bi"
+        return "dang_vien"
+    return "can_bo" if person.category == "can_bo" else "cong_chuc"
+
+
+def discipline_verdicts(user: Any, person: Person, day: dt.date) -> list[Verdict]:
+    from canbo.rules.engine.validators import check_discipline
+
+    book = rulebook()
+    out = []
+    for d in Discipline.objects.restrict(user).filter(person=person).order_by("decision_date"):
+        if d.system not in (F.PARTY, F.STATE):
+            continue
+        fact = F.DisciplineFact(
+            d.system,
+            d.form,
+            d.decision_date,
+            d.effective_date,
+            d.announced_date,
+            d.decision_number,
+            d.duty_related,
+        )
+        out.append(
+            check_discipline(book, fact, discipline_subject(user, person, d.system, d.decision_date), day)
+        )
+    return out
+
+
+def vote_verdicts(user: Any, person: Person) -> list[Verdict]:
+    from canbo.assessment.models import ConfidenceVote
+    from canbo.rules.engine.validators import VoteInput, check_vote
+
+    book = rulebook()
+    return [
+        check_vote(
+            book,
+            VoteInput(
+                v.vote_date,
+                v.convened,
+                v.present,
+                v.ballots,
+                v.high,
+                v.medium,
+                v.low,
+                person.pk,
+                person.full_name,
+                v.position,
+            ),
+        )
+        for v in ConfidenceVote.objects.restrict(user).filter(person=person).order_by("vote_date")
+    ]
+
+
+def rating_verdicts(user: Any, person: Person) -> list[Verdict]:
+    """Each recorded yearly rating re-judged: band of its score against its level. The overriding
+    triggers (E-4, E-8, D-11, V-10) and the quota need facts the dossier does not hold, so they
+    answer "cannot decide" until the rating workflow supplies them."""
+    from canbo.rules.engine.validators import RatingInput, check_rating
+
+    book = rulebook()
+    out = []
+    for r in Rating.objects.restrict(user).filter(person=person, period="nam").order_by("year"):
+        day = r.decision_date or dt.date(r.year, 12, 31)
+        leader = any(
+            t.title.is_leader
+            for t in Tenure.objects.restrict(user)
+            .filter(person=person)
+            .filter(on_date_q(day))
+            .select_related("title")
+        )
+        out.append(
+            check_rating(
+                book,
+                RatingInput(
+                    r.system,
+                    day,
+                    r.level,
+                    float(r.score) if r.score is not None else None,
+                    is_leader=leader,
+                    person_id=person.pk,
+                    person_name=person.full_name,
+                ),
+            )
+        )
+    return out

@@ -365,3 +365,47 @@ def test_override_page(rules_loaded: None, users: dict, head_a: Any) -> None:
     assert officer.post(url, {"xoa": "1"}).status_code == 302
     page = officer.get(f"/can-bo/{head_a.pk}/", {"ngay": "01/01/2025"}).content.decode()
     assert "hết ngày 30/09/2026" in page
+
+
+def test_api_verdicts_on_recorded_events(rules_loaded: None, users: dict, head_a: Any) -> None:
+    from canbo.assessment.models import ConfidenceVote, Rating
+
+    Discipline.objects.create(
+        person=head_a,
+        system="chinh_quyen",
+        form="giang_chuc",
+        decision_number="9/QĐ",
+        decision_date=dt.date(2025, 8, 1),
+        issuing_body="UBND",
+        violation="x",
+    )
+    ConfidenceVote.objects.create(
+        person=head_a,
+        vote_date=dt.date(2025, 12, 1),
+        body="HĐND",
+        position="Trưởng phòng",
+        convened=30,
+        present=28,
+        ballots=28,
+        high=5,
+        medium=6,
+        low=17,
+    )
+    Rating.objects.create(
+        person=head_a,
+        system="chinh_quyen",
+        year=2026,
+        level="htxs",
+        score=85,
+        decision_date=dt.date(2026, 12, 10),
+    )
+    c = client_for(users["officer_a"])
+    disc = c.get(f"/api/rules/person/{head_a.pk}/ky-luat/", {"at": "2025-11-01"}).json()
+    assert [v["outcome"] for v in disc] == ["warn", "fail"]  # Party warning in force; giáng chức abolished
+    assert next(r for r in disc[1]["rules"] if r["rule"] == "D-5")["outcome"] == "fail"
+    votes = c.get(f"/api/rules/person/{head_a.pk}/lay-phieu/").json()
+    assert next(r for r in votes[0]["rules"] if r["rule"] == "V-4")["outcome"] == "warn"
+    ratings = c.get(f"/api/rules/person/{head_a.pk}/xep-loai/").json()
+    assert ratings[0]["outcome"] == "fail"  # 85 points cannot be "xuất sắc" (≥ 90)
+    assert c.get(f"/api/rules/person/{head_a.pk}/khac/").status_code == 404
+    assert client_for(users["officer_b"]).get(f"/api/rules/person/{head_a.pk}/ky-luat/").status_code == 404

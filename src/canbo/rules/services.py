@@ -78,7 +78,7 @@ def rules_load(*, acting_user: Any = None, data_dir: Path = DATA_DIR) -> LoadRep
                     check_scope=False,
                 )
                 report.created_versions += 1
-            elif row.source == Source.DATA and _comparable(row) != _comparable(v):
+            elif _comparable(row) != _comparable(v):
                 # The administrator may have closed it with a new version: valid_to differs then.
                 if {**_comparable(row), "valid_to": None} != {**_comparable(v), "valid_to": None}:
                     report.differing.append(f"{v.rule_id} v{v.version}")

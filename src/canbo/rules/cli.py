@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from canbo.core.dates import parse_partial_date
 from canbo.core.errors import DomainError
 from canbo.rules.engine.facts import Birth, Declared
-from canbo.rules.engine.validators import PURPOSES
+from canbo.rules.engine.validators import K4_LEVELS, PURPOSES
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -113,6 +113,9 @@ def declared_from(data: Any) -> Declared:
     if purpose not in ROTATION_PURPOSES:
         raise DomainError("Mục đích luân chuyển phải là “khong_dia_phuong” hoặc “han_nhiem_ky”.")
     start = data.get("bat_dau_nhiem_ky")
+    level = (data.get("cap_dai_hoi") or "").strip()
+    if level and level not in K4_LEVELS:
+        raise DomainError("Cấp đại hội phải là một trong: " + ", ".join(K4_LEVELS) + ".")
     return Declared(
         planned_for_title=parse_tristate(data.get("quy_hoach"), "Tình trạng quy hoạch"),
         pending_discipline=parse_tristate(data.get("dang_xem_xet_ky_luat"), "Đang xem xét kỷ luật"),
@@ -122,4 +125,5 @@ def declared_from(data: Any) -> Declared:
         rotation_purpose=purpose,
         rotation_months=opt_int("thoi_gian_luan_chuyen", "Thời gian luân chuyển (tháng)"),
         planned_term_start=parse_iso_date(start, "Ngày bắt đầu nhiệm kỳ quy hoạch") if start else None,
+        extra={"k4_level": level} if level else {},
     )

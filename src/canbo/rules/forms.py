@@ -8,7 +8,7 @@ from django import forms
 
 from canbo.core.forms import DateInput
 from canbo.org.models import Title
-from canbo.rules.engine.validators import PURPOSES
+from canbo.rules.engine.validators import K4_LEVELS, PURPOSES
 from canbo.rules.models import OverrideKind, RuleVersion
 from canbo.rules.selectors import EVENT_KINDS
 
@@ -72,6 +72,11 @@ class CheckForm(forms.Form):
             ("khong_dia_phuong", "Bố trí chức danh không là người địa phương"),
             ("han_nhiem_ky", "Bảo đảm không quá hai nhiệm kỳ"),
         ],
+    )
+    cap_dai_hoi = forms.ChoiceField(
+        label="Cấp đại hội, cơ quan (tham gia cấp ủy, K-4)",
+        required=False,
+        choices=[("", "Theo cấp của chức danh"), *K4_LEVELS.items()],
     )
     bat_dau_nhiem_ky = _date_field("Ngày bắt đầu nhiệm kỳ quy hoạch (nếu khác ngày xét)", required=False)
 

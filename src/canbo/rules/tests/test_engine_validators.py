@@ -425,6 +425,10 @@ def test_committee_reference_date_and_thresholds() -> None:
     assert outcomes(check(BOOK, "committee", fifty, COMMUNE_SECRETARY, D(2025, 5, 1)), "K-5") == [PASS]
     fifty_new = person(born=(1967, 7), sex="nam", political=OK_POLITICS)
     assert outcomes(check(BOOK, "committee", fifty_new, COMMUNE_SECRETARY, D(2025, 5, 1)), "K-5") == [FAIL]
+    leadership = check(
+        BOOK, "committee", young, COMMUNE_SECRETARY, D(2025, 5, 1), Declared(extra={"k4_level": "hdnd_ubnd"})
+    )
+    assert leadership.event_date == D(2026, 3, 1)
     no_birth = person(born=None, political=OK_POLITICS)
     assert check(BOOK, "committee", no_birth, COMMUNE_SECRETARY, D(2025, 5, 1)).outcome == CANNOT
 

@@ -293,6 +293,22 @@ def test_cli_retirement_prints_exactly_the_json(rules_loaded: None, capsys: Any)
             ["check", "--person", "1", "--purpose", "planning", "--title", "TP", "--at", "1/11/2025"],
             "YYYY-MM-DD",
         ),
+        (
+            [
+                "check",
+                "--person",
+                "1",
+                "--purpose",
+                "committee",
+                "--title",
+                "TP",
+                "--at",
+                "2025-11-01",
+                "--congress-level",
+                "quoc_hoi",
+            ],
+            "Cấp đại hội",
+        ),
     ],
 )
 def test_cli_bad_arguments_exit_2_in_vietnamese(

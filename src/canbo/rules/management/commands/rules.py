@@ -77,6 +77,7 @@ class Command(BaseCommand):
         chk.add_argument("--planned", help="Có trong quy hoạch chức danh: co|khong")
         chk.add_argument("--pending", help="Đang bị xem xét kỷ luật, điều tra: co|khong")
         chk.add_argument("--rotation-months", help="Thời gian luân chuyển dự kiến (tháng)")
+        chk.add_argument("--congress-level", help="Cấp đại hội (K-4): co_so, tren_co_so, xa, tinh, hdnd_ubnd")
         for p in (load, retire, chk):
             p.error = _vietnamese_error  # type: ignore[method-assign]
 
@@ -121,6 +122,14 @@ class Command(BaseCommand):
         if not code:
             raise DomainError("Thiếu mã chức danh (--title).")
         day = cli.parse_iso_date(options.get("at"), "Ngày xét (--at)")
+        declared = cli.declared_from(
+            {
+                "quy_hoach": options.get("planned"),
+                "dang_xem_xet_ky_luat": options.get("pending"),
+                "thoi_gian_luan_chuyen": options.get("rotation_months"),
+                "cap_dai_hoi": options.get("congress_level"),
+            }
+        )
         user: Any = cli.SystemUser()
         if options.get("user"):
             user = get_user_model().objects.filter(username=options["user"], is_active=True).first()
@@ -132,12 +141,5 @@ class Command(BaseCommand):
         title = Title.objects.filter(code=code).first()
         if title is None:
             raise DomainError(f"Không có chức danh mã “{code}”.")
-        declared = cli.declared_from(
-            {
-                "quy_hoach": options.get("planned"),
-                "dang_xem_xet_ky_luat": options.get("pending"),
-                "thoi_gian_luan_chuyen": options.get("rotation_months"),
-            }
-        )
         v = selectors.verdict(user, person, purpose, title, day, declared)
         self.stdout.write(json.dumps(v.to_dict(), ensure_ascii=False, indent=2))

@@ -351,9 +351,15 @@ def calendar_events(
             o.person_id: F.RetirementOverride(o.year, o.month, o.kind, o.basis)
             for o in RetirementOverride.objects.restrict(user).filter(person__in=persons)
         }
-        # Required ages lie between 55 and 62 years; overrides are read separately.
-        lo, hi = add_years(day, -63), add_years(end, -55)
-        rows = persons.filter(Q(birth_date__gte=lo, birth_date__lte=hi) | Q(pk__in=list(overrides)))
+        # The retirement month is birth month + the requirement of its year (H-2), so only births
+        # within [day - highest requirement, end - lowest requirement] (one month of slack on each
+        # side) can retire in the window; overrides are read separately.
+        window = Q(pk__in=list(overrides))
+        for sex in (F.MALE, F.FEMALE):
+            needs = [calc.required_months(book, sex, y) for y in range(day.year, end.year + 1)]
+            lo, hi = add_months(day, -max(needs) - 1), add_months(end, -min(needs) + 1)
+            window |= Q(sex=sex, birth_date__gte=lo, birth_date__lte=hi)
+        rows = persons.filter(window)
         for pid, sex, born, precision in rows.values_list("id", "sex", "birth_date", "birth_precision"):
             if precision == PRECISION_YEAR:
                 birth = F.Birth(sex, born.year)

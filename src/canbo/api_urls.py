@@ -15,4 +15,7 @@ router.register("persons", PersonViewSet, basename="person")
 for spec, viewset in SECTION_VIEWSETS:
     router.register(rf"persons/(?P<person_pk>\d+)/{spec.slug}", viewset, basename=f"section-{spec.slug}")
 
-urlpatterns = [path("", include(router.urls))]
+urlpatterns = [
+    path("", include(router.urls)),
+    path("rules/", include("canbo.rules.api_urls")),
+]

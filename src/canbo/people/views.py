@@ -21,6 +21,7 @@ from canbo.people import selectors, services
 from canbo.people.forms import PersonForm, section_form_class
 from canbo.people.models import Attachment, Person
 from canbo.people.sections import BY_SLUG, SectionSpec
+from canbo.rules.selectors import person_calendar
 
 
 def _person_or_404(user: Any, pk: int, action: str = "view") -> Person:
@@ -54,6 +55,7 @@ class PersonDetailView(LoginRequiredMixin, AsOfMixin, TemplateView):
         person = _person_or_404(self.request.user, kwargs["pk"])
         ctx["d"] = selectors.dossier(self.request.user, person, self.day)
         ctx["person"] = person
+        ctx["career_calendar"] = person_calendar(self.request.user, person, self.day)
         return ctx
 
 

@@ -1,1 +1,123 @@
-"""Models of the rules app."""
+"""The rulebook in the database: rule versions, the holiday table and per-person retirement
+overrides.
+
+The repository's ``data/rules.toml`` and ``data/holidays.toml`` are loaded here by
+``manage.py rules load`` (idempotent). After that the database is what the engine reads, so an
+administrator can add a version of a rule's parameters with an effective date; a past version is
+never edited (RULES.md binding convention 2), only closed by its successor's start date.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from canbo.core.models import ChangeLoggedModel
+from canbo.people.models import PersonSection
+
+
+class Confidence(models.TextChoices):
+    CONFIRMED = "confirmed", "Đã xác nhận"
+    SECONDARY = "secondary", "Nguồn thứ cấp"
+    UNCONFIRMED = "unconfirmed", "Chưa xác nhận (giá trị mặc định)"
+
+
+class Source(models.TextChoices):
+    DATA = "du_lieu", "Dữ liệu quy định trong mã nguồn"
+    ADMIN = "quan_tri", "Quản trị viên bổ sung"
+
+
+class RuleVersion(ChangeLoggedModel):
+    """One version of one rule of RULES.md (``D-6 v3``): statement, parameters, basis, range.
+
+    ``valid_to`` is exclusive (the successor's ``valid_from``); empty = still in force.
+    """
+
+    rule_id = models.CharField("mã quy định", max_length=10, db_index=True)
+    version = models.PositiveSmallIntegerField("phiên bản")
+    name = models.CharField("tên", max_length=200)
+    statement = models.TextField("nội dung")
+    basis = models.TextField("căn cứ")
+    confidence = models.CharField("mức xác nhận", max_length=12, choices=Confidence.choices)
+    confidence_note = models.CharField("ghi chú xác nhận", max_length=300, blank=True)
+    parameters_text = models.TextField("tham số (như văn bản ghi)", blank=True)
+    in_force_text = models.CharField("hiệu lực (như văn bản ghi)", max_length=200, blank=True)
+    valid_from = models.DateField("áp dụng từ ngày", null=True, blank=True)
+    valid_to = models.DateField("áp dụng đến trước ngày", null=True, blank=True)
+    params = models.JSONField("tham số", default=dict, blank=True)
+    source = models.CharField("nguồn", max_length=10, choices=Source.choices, default=Source.DATA)
+    note = models.TextField("ghi chú thay đổi", blank=True)
+
+    class Meta:
+        verbose_name = "phiên bản quy định"
+        verbose_name_plural = "phiên bản quy định"
+        ordering = ["rule_id", "version"]
+        constraints = [models.UniqueConstraint(fields=["rule_id", "version"], name="rules_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} v{self.version}"
+
+    def audit_person_id(self) -> int | None:
+        return None
+
+    def clean(self) -> None:
+        super().clean()
+        if self.valid_from and self.valid_to and self.valid_to <= self.valid_from:
+            raise ValidationError({"valid_to": "Ngày kết thúc phải sau ngày bắt đầu áp dụng."})
+
+
+class Holiday(ChangeLoggedModel):
+    """A public holiday (ngày nghỉ lễ, Tết) that working-day counts skip; kept by administrators."""
+
+    day = models.DateField("ngày", unique=True)
+    name = models.CharField("tên ngày lễ", max_length=200)
+    source = models.CharField("nguồn", max_length=10, choices=Source.choices, default=Source.DATA)
+
+    class Meta:
+        verbose_name = "ngày nghỉ lễ"
+        verbose_name_plural = "ngày nghỉ lễ"
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} {self.name}"
+
+    def audit_person_id(self) -> int | None:
+        return None
+
+
+class OverrideKind(models.TextChoices):
+    EARLY = "som", "Nghỉ hưu sớm hơn (điều kiện lao động, vùng khó khăn)"
+    LATE = "muon", "Nghỉ hưu muộn hơn (chuyên gia, lãnh đạo cấp cao)"
+    STREAMLINING = "tinh_gian", "Nghỉ hưu trước tuổi theo tinh giản biên chế"
+    ARMED_FORCES = "luc_luong_vu_trang", "Lực lượng vũ trang (luật riêng)"
+    CONTRACT = "hop_dong", "Làm việc sau tuổi nghỉ hưu theo hợp đồng"
+
+
+class RetirementOverride(PersonSection):
+    """The retirement month decided for one person by the authority (RULES.md H-4–H-6).
+
+    It replaces the H-1 schedule for every calculator and validator. One per person.
+    """
+
+    kind = models.CharField("trường hợp", max_length=20, choices=OverrideKind.choices)
+    year = models.PositiveSmallIntegerField(
+        "năm nghỉ hưu", validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
+    month = models.PositiveSmallIntegerField(
+        "tháng nghỉ hưu", validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    basis = models.CharField("căn cứ (số, ngày quyết định)", max_length=300)
+    note = models.CharField("ghi chú", max_length=300, blank=True)
+
+    scope_person: ClassVar[str | None] = "person_id"
+
+    class Meta:
+        verbose_name = "quyết định tuổi nghỉ hưu riêng"
+        verbose_name_plural = "quyết định tuổi nghỉ hưu riêng"
+        constraints = [models.UniqueConstraint(fields=["person"], name="rules_override_one_per_person")]
+
+    def __str__(self) -> str:
+        return f"Nghỉ hưu {self.month:02d}/{self.year} ({self.get_kind_display()})"

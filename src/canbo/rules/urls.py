@@ -1,7 +1,16 @@
 """Pages of the rules app."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from canbo.rules import views
 
 app_name = "rules"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.RulebookView.as_view(), name="index"),
+    path("kiem-tra/", views.CheckView.as_view(), name="check"),
+    path("lich/", views.CalendarView.as_view(), name="calendar"),
+    path("ngay-nghi/", views.HolidayView.as_view(), name="holidays"),
+    path("nghi-huu/<int:pk>/", views.OverrideView.as_view(), name="override"),
+    path("<str:rule_id>/phien-ban-moi/", views.NewVersionView.as_view(), name="new_version"),
+]

@@ -32,6 +32,7 @@ from canbo.people.models import (
 )
 from canbo.people.sections import BY_MODEL
 from canbo.plans.models import Plan
+from canbo.rules.models import RetirementOverride
 
 D = dt.date(2020, 1, 1)
 
@@ -108,6 +109,9 @@ FACTORIES: dict[type, Factory] = {
         issuer_name="UBND",
         unit=t["A1"],
         title="Kế hoạch thử",
+    ),
+    RetirementOverride: lambda t, p, ti: RetirementOverride.objects.create(
+        person=p, kind="som", year=2030, month=6, basis="QĐ 1/QĐ-UBND"
     ),
 }
 

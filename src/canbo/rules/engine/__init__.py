@@ -1,0 +1,11 @@
+"""The rulebook engine: pure Python (standard library only, no Django anywhere in this package).
+
+``rulebook`` holds dated rule versions and picks the one in force on an event's date;
+``calculators`` compute the career calendar (retirement, months left, terms, notices, discipline
+windows); ``validators`` judge an event and return a ``Verdict`` that explains itself. Facts come in
+as plain dataclasses (``facts``); the Django side builds them from the dossier.
+"""
+
+from canbo.rules.engine.rulebook import Holiday, Rulebook, RuleNotInForce, RuleVersion, load_rulebook
+
+__all__ = ["Holiday", "RuleNotInForce", "RuleVersion", "Rulebook", "load_rulebook"]

@@ -1,0 +1,174 @@
+"""Rule versions and the rulebook that picks the version in force on an event's date.
+
+A rule (P-2, A-3, D-6, ...) keeps its ID for ever; each change of its content is a new version
+with its own basis, parameters and half-open range ``[valid_from, valid_to)`` (RULES.md "How to
+read this"). ``Rulebook.version(rule_id, day)`` applies RULES.md binding convention 3: the version
+is chosen by the date of the event being judged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+CONFIRMED = "confirmed"
+SECONDARY = "secondary"
+UNCONFIRMED = "unconfirmed"
+CONFIDENCE_LABELS = {
+    CONFIRMED: "Đã xác nhận",
+    SECONDARY: "Nguồn thứ cấp",
+    UNCONFIRMED: "Chưa xác nhận (giá trị mặc định)",
+}
+
+
+class RuleNotInForce(LookupError):
+    """No version of the rule governs the date (the rule did not exist then, or is unknown)."""
+
+
+@dataclass(frozen=True)
+class RuleVersion:
+    """One version of one rule: what it says, its numbers, its legal basis and its range."""
+
+    rule_id: str
+    version: int
+    name: str
+    statement: str
+    basis: str
+    confidence: str
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    confidence_note: str = ""
+    parameters_text: str = ""
+    in_force_text: str = ""
+
+    @property
+    def label(self) -> str:
+        """ "D-6 v3": how verdicts and logs cite a version."""
+        return f"{self.rule_id} v{self.version}"
+
+    @property
+    def topic(self) -> str:
+        return self.rule_id.split("-")[0]
+
+    @property
+    def number(self) -> int:
+        return int(self.rule_id.split("-")[1])
+
+    @property
+    def uses_defaults(self) -> bool:
+        """Secondary or unconfirmed: its parameters are configurable defaults (convention 1)."""
+        return self.confidence != CONFIRMED
+
+    def in_force(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day < self.valid_to
+        )
+
+    def param(self, name: str) -> Any:
+        try:
+            return self.params[name]
+        except KeyError as exc:
+            raise KeyError(f"{self.label} has no parameter {name!r}") from exc
+
+
+@dataclass(frozen=True)
+class Holiday:
+    day: dt.date
+    name: str
+
+
+class Rulebook:
+    """All versions of all rules plus the holiday table; immutable once built."""
+
+    def __init__(self, versions: Iterable[RuleVersion], holidays: Iterable[Holiday] = ()) -> None:
+        self._by_rule: dict[str, list[RuleVersion]] = {}
+        for v in versions:
+            self._by_rule.setdefault(v.rule_id, []).append(v)
+        for rule_versions in self._by_rule.values():
+            rule_versions.sort(key=lambda v: v.version)
+        self.holidays: frozenset[dt.date] = frozenset(h.day for h in holidays)
+        self.holiday_names: dict[dt.date, str] = {h.day: h.name for h in holidays}
+
+    def rule_ids(self) -> list[str]:
+        return sorted(self._by_rule, key=_rule_sort_key)
+
+    def versions(self, rule_id: str) -> list[RuleVersion]:
+        return list(self._by_rule.get(rule_id, []))
+
+    def all_versions(self) -> list[RuleVersion]:
+        return [v for rid in self.rule_ids() for v in self._by_rule[rid]]
+
+    def version(self, rule_id: str, day: dt.date) -> RuleVersion:
+        """The version of ``rule_id`` in force on ``day``; RuleNotInForce if none is."""
+        for v in reversed(self._by_rule.get(rule_id, [])):
+            if v.in_force(day):
+                return v
+        raise RuleNotInForce(f"{rule_id} has no version in force on {day.isoformat()}")
+
+    def find(self, rule_id: str, day: dt.date) -> RuleVersion | None:
+        try:
+            return self.version(rule_id, day)
+        except RuleNotInForce:
+            return None
+
+    def latest(self, rule_id: str) -> RuleVersion:
+        return self._by_rule[rule_id][-1]
+
+
+TOPIC_ORDER = "HPARVEDTKGN"
+
+
+def _rule_sort_key(rule_id: str) -> tuple[int, int]:
+    topic, number = rule_id.split("-")
+    return (TOPIC_ORDER.index(topic) if topic in TOPIC_ORDER else 99, int(number))
+
+
+def rule_sort_key(rule_id: str) -> tuple[int, int]:
+    return _rule_sort_key(rule_id)
+
+
+def versions_from_data(data: dict[str, Any]) -> list[RuleVersion]:
+    """Rule versions from the parsed ``rules.toml``."""
+    out = []
+    for row in data.get("rule", []):
+        out.append(
+            RuleVersion(
+                rule_id=row["id"],
+                version=int(row["version"]),
+                name=row["name"],
+                statement=row["statement"],
+                basis=row.get("basis", ""),
+                confidence=row["confidence"],
+                valid_from=row.get("valid_from"),
+                valid_to=row.get("valid_to"),
+                params=dict(row.get("params", {})),
+                confidence_note=row.get("confidence_note", ""),
+                parameters_text=row.get("parameters_text", ""),
+                in_force_text=row.get("in_force_text", ""),
+            )
+        )
+    return out
+
+
+def holidays_from_data(data: dict[str, Any]) -> list[Holiday]:
+    return [Holiday(day=row["day"], name=row["name"]) for row in data.get("holiday", [])]
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def load_rulebook(data_dir: Path = DATA_DIR) -> Rulebook:
+    """The rulebook as shipped in the repository (``data/rules.toml`` and ``data/holidays.toml``)."""
+    return Rulebook(
+        versions_from_data(read_toml(data_dir / "rules.toml")),
+        holidays_from_data(read_toml(data_dir / "holidays.toml")),
+    )

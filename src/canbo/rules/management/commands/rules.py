@@ -1,0 +1,145 @@
+"""``./canbo rules load | retirement | check``: the rulebook from the command line.
+
+- ``load``: load ``rules/data/rules.toml`` and ``holidays.toml`` into the database (idempotent).
+- ``retirement --sex nam|nu --born DD/MM/YYYY|MM/YYYY|YYYY``: prints
+  ``{"retirement_date": "YYYY-MM-DD", "retirement_age": {"years": Y, "months": M}}``.
+- ``check --person ID --purpose P --title CODE --at YYYY-MM-DD``: prints the verdict as JSON.
+
+Bad arguments print a Vietnamese message on stderr and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, NoReturn
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandParser
+
+from canbo.core.context import bind_context
+from canbo.core.errors import DomainError
+from canbo.org.models import Title
+from canbo.people.models import Person
+from canbo.rules import cli, selectors, services
+from canbo.rules.engine.calculators import retirement
+
+USAGE = (
+    "Cách dùng:\n"
+    "  ./canbo rules load\n"
+    "  ./canbo rules retirement --sex nam|nu --born DD/MM/YYYY|MM/YYYY|YYYY\n"
+    "  ./canbo rules check --person ID --purpose appointment|planning|reappointment|rotation|committee "
+    "--title MÃ_CHỨC_DANH --at YYYY-MM-DD [--user TÊN_ĐĂNG_NHẬP] [--planned co|khong] "
+    "[--pending co|khong]"
+)
+
+
+def _fail(message: str) -> NoReturn:
+    sys.stderr.write(message.rstrip() + "\n")
+    sys.exit(2)
+
+
+def _vietnamese_error(message: str) -> NoReturn:
+    if "unrecognized arguments" in message:
+        _fail("Tham số không nhận ra: " + message.split(":", 1)[1].strip() + "\n" + USAGE)
+    if "invalid choice" in message or "required: action" in message or "arguments are required" in message:
+        _fail("Thiếu hoặc sai lệnh con (load, retirement, check).\n" + USAGE)
+    if "expected one argument" in message:
+        _fail(
+            "Tham số thiếu giá trị: "
+            + message.split(":", 1)[0].replace("argument", "").strip()
+            + "\n"
+            + USAGE
+        )
+    _fail("Tham số không hợp lệ.\n" + USAGE)
+
+
+class Command(BaseCommand):
+    help = "Quy định: nạp dữ liệu quy định, tính ngày nghỉ hưu, kiểm tra điều kiện (kết quả JSON)."
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.error = _vietnamese_error  # type: ignore[method-assign]
+        return parser
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action")
+        load = sub.add_parser("load", help="Nạp quy định và lịch ngày nghỉ (chạy lại không tạo trùng).")
+        retire = sub.add_parser("retirement", help="Ngày nghỉ hưu theo giới tính và ngày sinh.")
+        retire.add_argument("--sex", help="nam hoặc nu")
+        retire.add_argument("--born", help="DD/MM/YYYY, MM/YYYY hoặc YYYY")
+        chk = sub.add_parser("check", help="Kiểm tra điều kiện của một người (JSON).")
+        chk.add_argument("--person", help="Mã hồ sơ (số)")
+        chk.add_argument("--purpose", help="appointment, planning, reappointment, rotation, committee")
+        chk.add_argument("--title", help="Mã chức danh")
+        chk.add_argument("--at", help="Ngày xét, YYYY-MM-DD")
+        chk.add_argument("--user", help="Xét với quyền của tài khoản này (mặc định: hệ thống)")
+        chk.add_argument("--planned", help="Có trong quy hoạch chức danh: co|khong")
+        chk.add_argument("--pending", help="Đang bị xem xét kỷ luật, điều tra: co|khong")
+        chk.add_argument("--rotation-months", help="Thời gian luân chuyển dự kiến (tháng)")
+        chk.add_argument("--congress-level", help="Cấp đại hội (K-4): co_so, tren_co_so, xa, tinh, hdnd_ubnd")
+        for p in (load, retire, chk):
+            p.error = _vietnamese_error  # type: ignore[method-assign]
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options.get("action")
+        try:
+            if action == "load":
+                self.run_load()
+            elif action == "retirement":
+                self.run_retirement(options)
+            elif action == "check":
+                self.run_check(options)
+            else:
+                _fail("Thiếu lệnh con (load, retirement, check).\n" + USAGE)
+        except DomainError as exc:
+            _fail(exc.message)
+
+    def run_load(self) -> None:
+        with bind_context(source="command"):
+            report = services.rules_load(acting_user=None)
+        self.stdout.write(
+            f"Quy định: thêm {report.created_versions} phiên bản, giữ nguyên {report.unchanged_versions}. "
+            f"Ngày nghỉ: thêm {report.created_holidays}, giữ nguyên {report.unchanged_holidays}."
+        )
+        if report.differing:
+            self.stderr.write(
+                "Dữ liệu trong tệp khác phiên bản đã nạp (không ghi đè; hãy thêm phiên bản mới): "
+                + ", ".join(report.differing)
+            )
+
+    def run_retirement(self, options: dict[str, Any]) -> None:
+        birth = cli.birth_from(options.get("sex"), options.get("born"))
+        ret = retirement(selectors.rulebook(), birth)
+        years, months = ret.age or (0, 0)
+        out = {"retirement_date": ret.date.isoformat(), "retirement_age": {"years": years, "months": months}}
+        self.stdout.write(json.dumps(out))
+
+    def run_check(self, options: dict[str, Any]) -> None:
+        pid = cli.parse_int(options.get("person"), "Mã hồ sơ (--person)", minimum=1)
+        purpose = cli.parse_purpose(options.get("purpose"))
+        code = (options.get("title") or "").strip()
+        if not code:
+            raise DomainError("Thiếu mã chức danh (--title).")
+        day = cli.parse_iso_date(options.get("at"), "Ngày xét (--at)")
+        declared = cli.declared_from(
+            {
+                "quy_hoach": options.get("planned"),
+                "dang_xem_xet_ky_luat": options.get("pending"),
+                "thoi_gian_luan_chuyen": options.get("rotation_months"),
+                "cap_dai_hoi": options.get("congress_level"),
+            }
+        )
+        user: Any = cli.SystemUser()
+        if options.get("user"):
+            user = get_user_model().objects.filter(username=options["user"], is_active=True).first()
+            if user is None:
+                raise DomainError(f"Không có tài khoản “{options['user']}”.")
+        person = Person.objects.restrict(user).select_related("managing_unit").filter(pk=pid).first()
+        if person is None:
+            raise DomainError(f"Không tìm thấy hồ sơ số {pid} (hoặc tài khoản không có quyền xem).")
+        title = Title.objects.filter(code=code).first()
+        if title is None:
+            raise DomainError(f"Không có chức danh mã “{code}”.")
+        v = selectors.verdict(user, person, purpose, title, day, declared)
+        self.stdout.write(json.dumps(v.to_dict(), ensure_ascii=False, indent=2))

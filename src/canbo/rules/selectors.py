@@ -1,0 +1,543 @@
+"""Reads of the rulebook, and the bridge from the dossier to the engine's facts.
+
+Every read of personnel data goes through ``restrict(user)``: a verdict or a calendar never
+shows what the user could not see on the person page (sensitive sections included).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+
+from canbo.assessment.models import Discipline, PoliticalConclusion, Rating
+from canbo.careers.models import BodyMembership, Tenure, on_date_q
+from canbo.core.dates import PRECISION_DAY, PRECISION_MONTH, PRECISION_YEAR
+from canbo.org.models import Title, Unit
+from canbo.people.models import HealthRecord, PartyMembership, Person
+from canbo.rules.engine import calculators as calc
+from canbo.rules.engine import facts as F
+from canbo.rules.engine.dates import add_months, add_years
+from canbo.rules.engine.rulebook import (
+    Holiday as EngineHoliday,
+)
+from canbo.rules.engine.rulebook import (
+    Rulebook,
+    load_rulebook,
+    rule_sort_key,
+)
+from canbo.rules.engine.rulebook import (
+    RuleVersion as EngineVersion,
+)
+from canbo.rules.engine.validators import check
+from canbo.rules.engine.verdict import Verdict
+from canbo.rules.models import Holiday, RetirementOverride, RuleVersion
+
+
+def rulebook() -> Rulebook:
+    """The engine's rulebook from the database; the repository's data when nothing is loaded yet."""
+    rows = list(RuleVersion.objects.all())
+    if not rows:
+        return load_rulebook()
+    versions = [
+        EngineVersion(
+            rule_id=r.rule_id,
+            version=r.version,
+            name=r.name,
+            statement=r.statement,
+            basis=r.basis,
+            confidence=r.confidence,
+            valid_from=r.valid_from,
+            valid_to=r.valid_to,
+            params=dict(r.params),
+            confidence_note=r.confidence_note,
+            parameters_text=r.parameters_text,
+            in_force_text=r.in_force_text,
+        )
+        for r in rows
+    ]
+    holidays = [EngineHoliday(h.day, h.name) for h in Holiday.objects.all()]
+    return Rulebook(versions, holidays)
+
+
+def is_loaded() -> bool:
+    return RuleVersion.objects.exists()
+
+
+@dataclass
+class RuleEntry:
+    rule_id: str
+    name: str
+    versions: list[RuleVersion]
+
+    @property
+    def current(self) -> RuleVersion:
+        return self.versions[-1]
+
+    @property
+    def topic(self) -> str:
+        return self.rule_id.split("-")[0]
+
+
+TOPICS = {
+    "H": "Nghỉ hưu",
+    "P": "Quy hoạch",
+    "A": "Bổ nhiệm, bổ nhiệm lại",
+    "R": "Luân chuyển",
+    "V": "Lấy phiếu tín nhiệm",
+    "E": "Đánh giá, xếp loại",
+    "D": "Kỷ luật",
+    "T": "Tiêu chuẩn chính trị, trình độ",
+    "K": "Cấp ủy, nhiệm kỳ, người địa phương",
+    "G": "Sắp xếp đơn vị hành chính 2025",
+    "N": "Cơ sở dữ liệu quốc gia",
+}
+
+
+def rule_entries(topic: str | None = None) -> list[tuple[str, str, list[RuleEntry]]]:
+    """Rules grouped by topic, each with all its versions (oldest first)."""
+    by_rule: dict[str, list[RuleVersion]] = defaultdict(list)
+    qs = RuleVersion.objects.all().order_by("rule_id", "version")
+    for r in qs:
+        by_rule[r.rule_id].append(r)
+    groups: dict[str, list[RuleEntry]] = defaultdict(list)
+    for rid in sorted(by_rule, key=rule_sort_key):
+        entry = RuleEntry(rid, by_rule[rid][-1].name, by_rule[rid])
+        if topic and entry.topic != topic:
+            continue
+        groups[entry.topic].append(entry)
+    return [(t, TOPICS.get(t, t), groups[t]) for t in TOPICS if groups.get(t)]
+
+
+# -- the dossier as engine facts -------------------------------------------------------------
+
+
+def birth_of(person: Person) -> F.Birth:
+    b = person.birth_date
+    if person.birth_precision == PRECISION_YEAR:
+        return F.Birth(person.sex, b.year)
+    if person.birth_precision == PRECISION_MONTH:
+        return F.Birth(person.sex, b.year, b.month)
+    return F.Birth(person.sex, b.year, b.month, b.day if person.birth_precision == PRECISION_DAY else None)
+
+
+def title_info(title: Title) -> F.TitleInfo:
+    return F.TitleInfo(
+        code=title.code,
+        name=title.name,
+        rank=title.rank if title.rank else None,
+        level=title.level,
+        group=title.group,
+        is_leader=title.is_leader,
+        head_kind=title.head_kind,
+    )
+
+
+def override_of(user: Any, person: Person) -> F.RetirementOverride | None:
+    o = RetirementOverride.objects.restrict(user).filter(person=person).first()
+    return F.RetirementOverride(o.year, o.month, o.kind, o.basis) if o else None
+
+
+def person_facts(user: Any, person: Person) -> F.PersonFacts:
+    """The engine's view of one dossier, read through the user's grants.
+
+    Sections the user may not see (the political-standard conclusion is sensitive) are simply
+    absent, so the rules that need them answer "cannot decide" rather than pass.
+    """
+    tenures = (
+        Tenure.objects.restrict(user)
+        .filter(person=person)
+        .select_related("title", "unit")
+        .order_by("start_date")
+    )
+    party = PartyMembership.objects.restrict(user).filter(person=person)
+    return F.PersonFacts(
+        person_id=person.pk,
+        name=person.full_name,
+        birth=birth_of(person),
+        override=override_of(user, person),
+        tenures=tuple(
+            F.TenureFact(
+                title=title_info(t.title),
+                unit_id=t.unit_id,
+                unit_name=t.unit.name,
+                start=t.start_date,
+                end=t.end_date,
+                kind=t.kind,
+                is_primary=t.is_primary,
+                decision=t.decision_number,
+            )
+            for t in tenures
+        ),
+        disciplines=tuple(
+            F.DisciplineFact(
+                system=d.system,
+                form=d.form,
+                decision_date=d.decision_date,
+                effective_date=d.effective_date,
+                announced_date=d.announced_date,
+                decision=d.decision_number,
+                duty_related=d.duty_related,
+            )
+            for d in Discipline.objects.restrict(user).filter(person=person)
+        ),
+        political=tuple(
+            F.PoliticalFact(c.conclusion_date, c.meets_standard, c.ceiling, c.issuing_body)
+            for c in PoliticalConclusion.objects.restrict(user).filter(person=person)
+        ),
+        ratings=tuple(
+            F.RatingFact(r.system, r.year, r.level, r.decision_date)
+            for r in Rating.objects.restrict(user).filter(person=person, period="nam")
+        ),
+        health=tuple(
+            F.HealthFact(h.check_date, h.status)
+            for h in HealthRecord.objects.restrict(user).filter(person=person)
+        ),
+        memberships=tuple(
+            F.MembershipFact(m.kind, m.start_date, m.end_date)
+            for m in BodyMembership.objects.restrict(user).filter(person=person)
+        ),
+        is_party_member=party.filter(left_date__isnull=True).exists() if party.exists() else False,
+    )
+
+
+def verdict(
+    user: Any, person: Person, purpose: str, title: Title, day: dt.date, declared: F.Declared | None = None
+) -> Verdict:
+    """Judge ``person`` (already fetched through the user's grants) for ``title`` on ``day``."""
+    return check(rulebook(), purpose, person_facts(user, person), title_info(title), day, declared)
+
+
+# -- the career calendar ---------------------------------------------------------------------
+
+
+@dataclass
+class TermLine:
+    title: str
+    unit: str
+    term_start: dt.date
+    term_end: dt.date
+    consecutive_terms: int
+    notice_due: dt.date
+
+
+@dataclass
+class WindowLine:
+    label: str
+    decision_date: dt.date
+    blocks: str
+    start: dt.date
+    last_blocked_day: dt.date
+    rule: str
+    active: bool
+    lapse: dt.date | None
+    lapse_never: bool
+
+
+@dataclass
+class PersonCalendar:
+    """What the person page shows under "Lịch công tác"."""
+
+    day: dt.date
+    retirement: calc.Retirement | None
+    months_left: int | None
+    age: tuple[int, int] | None
+    terms: list[TermLine] = field(default_factory=list)
+    windows: list[WindowLine] = field(default_factory=list)
+    birth_note: str = ""
+
+
+def person_calendar(user: Any, person: Person, day: dt.date) -> PersonCalendar:
+    book = rulebook()
+    facts = person_facts(user, person)
+    ret = calc.retirement(book, facts.birth, facts.override) if facts.birth else None
+    cal = PersonCalendar(
+        day=day,
+        retirement=ret,
+        months_left=calc.months_left(ret, day) if ret else None,
+        age=calc.age_on(facts.birth, day) if facts.birth else None,
+        birth_note="Chỉ biết năm sinh: tính như sinh ngày 01/01 (H-3)."
+        if person.birth_precision == PRECISION_YEAR
+        else "",
+    )
+    leader_titles = {t.title.code for t in facts.tenures if t.title.is_leader}
+    for code in sorted(leader_titles):
+        info = calc.term_info(book, tuple(t for t in facts.tenures if t.title.code == code), day)
+        if info is None:
+            continue
+        due, _ = calc.notice_due(book, info.term_end)
+        cal.terms.append(
+            TermLine(
+                info.tenure.title.name,
+                info.tenure.unit_name,
+                info.term_start,
+                info.term_end,
+                info.consecutive_terms,
+                due,
+            )
+        )
+    for d in sorted(facts.disciplines, key=lambda d: d.decision_date):
+        if d.decision_date > day:
+            continue
+        w = calc.discipline_window(book, d, day)
+        lapse, lapse_rule, _ = calc.party_lapse(book, d)
+        if w is None and lapse_rule is None:
+            continue
+        cal.windows.append(
+            WindowLine(
+                label=d.label,
+                decision_date=d.decision_date,
+                blocks=w.blocks if w else "",
+                start=w.start if w else d.decision_date,
+                last_blocked_day=(w.end - dt.timedelta(days=1)) if w else d.decision_date,
+                rule=w.version.label if w else "",
+                active=bool(w and w.covers(day)),
+                lapse=lapse,
+                lapse_never=lapse_rule is not None and lapse is None,
+            )
+        )
+    return cal
+
+
+@dataclass
+class CalendarEvent:
+    day: dt.date
+    kind: str  # nghi_huu / het_nhiem_ky / thong_bao / het_ky_luat / het_han_che
+    kind_label: str
+    person_id: int
+    detail: str
+    rule: str
+    person: Person | None = None
+
+
+EVENT_KINDS = {
+    "nghi_huu": "Nghỉ hưu",
+    "het_nhiem_ky": "Hết nhiệm kỳ giữ chức vụ",
+    "thong_bao": "Hạn thông báo bổ nhiệm lại",
+    "het_ky_luat": "Kỷ luật Đảng hết hiệu lực",
+    "het_han_che": "Hết thời hạn không quy hoạch, bổ nhiệm",
+}
+
+# 90 working days are at most about 140 calendar days; a term ending later than this after the
+# window cannot have its notice fall due inside it.
+NOTICE_REACH = dt.timedelta(days=200)
+
+
+def calendar_events(
+    user: Any, day: dt.date, months: int, unit: Unit | None = None, kinds: set[str] | None = None
+) -> list[CalendarEvent]:
+    """Everything that falls due from ``day`` for ``months`` months among the people the user sees.
+
+    Bounded reads of plain values: persons in a birth-date window (nobody retires outside it),
+    open leadership tenures, disciplines of the last ten years; the persons named in the result
+    are fetched once at the end. Computation is the engine's.
+    """
+    book = rulebook()
+    end = add_months(day, months)
+    kinds = kinds or set(EVENT_KINDS)
+    persons = Person.objects.restrict(user).filter(left_service_date__isnull=True)
+    if unit is not None:
+        persons = persons.filter(managing_unit__path__startswith=unit.path)
+    events: list[CalendarEvent] = []
+
+    def add(when: dt.date, kind: str, person_id: int, detail: str, rule: str) -> None:
+        events.append(CalendarEvent(when, kind, EVENT_KINDS[kind], person_id, detail, rule))
+
+    if "nghi_huu" in kinds:
+        overrides = {
+            o.person_id: F.RetirementOverride(o.year, o.month, o.kind, o.basis)
+            for o in RetirementOverride.objects.restrict(user).filter(person__in=persons)
+        }
+        # The retirement month is birth month + the requirement of its year (H-2), so only births
+        # within [day - highest requirement, end - lowest requirement] (one month of slack on each
+        # side) can retire in the window; overrides are read separately.
+        window = Q(pk__in=list(overrides))
+        for sex in (F.MALE, F.FEMALE):
+            needs = [calc.required_months(book, sex, y) for y in range(day.year, end.year + 1)]
+            lo, hi = add_months(day, -max(needs) - 1), add_months(end, -min(needs) + 1)
+            window |= Q(sex=sex, birth_date__gte=lo, birth_date__lte=hi)
+        rows = persons.filter(window)
+        for pid, sex, born, precision in rows.values_list("id", "sex", "birth_date", "birth_precision"):
+            if precision == PRECISION_YEAR:
+                birth = F.Birth(sex, born.year)
+            else:
+                birth = F.Birth(sex, born.year, born.month)
+            ret = calc.retirement(book, birth, overrides.get(pid))
+            if day <= ret.date < end:
+                add(
+                    ret.date,
+                    "nghi_huu",
+                    pid,
+                    f"Nghỉ hưu hết ngày {ret.date:%d/%m/%Y}"
+                    + (" (quyết định riêng)" if ret.override else "")
+                    + f"; hưởng lương hưu từ {ret.pension_start:%d/%m/%Y}",
+                    "H-5" if ret.override else "H-1, H-2",
+                )
+    if kinds & {"het_nhiem_ky", "thong_bao"}:
+        tenures = (
+            Tenure.objects.restrict(user)
+            .filter(person__in=persons, title__is_leader=True)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+            .values_list("person_id", "start_date", "end_date", "title__name", "unit__name")
+        )
+        for pid, start, held_to, title_name, unit_name in tenures:
+            years = int((book.find("A-1", start) or book.latest("A-1")).params.get("term_years", 5))
+            # The first term end on or after ``day`` (a term every ``years`` from the start).
+            k = 1
+            while add_years(start, years * k) - dt.timedelta(days=1) < day:
+                k += 1
+            term_end = add_years(start, years * k) - dt.timedelta(days=1)
+            if (held_to and held_to < term_end) or term_end >= end + NOTICE_REACH:
+                continue
+            what = f"{title_name}, {unit_name}"
+            if "het_nhiem_ky" in kinds and term_end < end:
+                add(term_end, "het_nhiem_ky", pid, f"{what}: hết nhiệm kỳ ngày {term_end:%d/%m/%Y}", "A-1")
+            if "thong_bao" in kinds:
+                due, _ = calc.notice_due(book, term_end)
+                if day <= due < end:
+                    add(
+                        due,
+                        "thong_bao",
+                        pid,
+                        f"{what}: thông báo chậm nhất ngày {due:%d/%m/%Y} (hết nhiệm kỳ {term_end:%d/%m/%Y})",
+                        "A-13",
+                    )
+    if kinds & {"het_ky_luat", "het_han_che"}:
+        disciplines = (
+            Discipline.objects.restrict(user)
+            .filter(person__in=persons, decision_date__gte=add_years(day, -10), decision_date__lte=end)
+            .values_list(
+                "person_id",
+                "system",
+                "form",
+                "decision_date",
+                "effective_date",
+                "announced_date",
+                "decision_number",
+            )
+        )
+        for pid, *values in disciplines:
+            fact = F.DisciplineFact(*values)
+            if "het_ky_luat" in kinds:
+                lapse, _, _ = calc.party_lapse(book, fact)
+                if lapse and day <= lapse < end:
+                    add(lapse, "het_ky_luat", pid, f"{fact.label} ngày {fact.decision_date:%d/%m/%Y}", "D-2")
+            if "het_han_che" in kinds:
+                w = calc.discipline_window(book, fact, day)
+                if w and day <= w.end < end:
+                    add(
+                        w.end,
+                        "het_han_che",
+                        pid,
+                        f"{fact.label}: được xem xét quy hoạch, bổ nhiệm từ {w.end:%d/%m/%Y}",
+                        w.version.label,
+                    )
+    named = Person.objects.only("id", "full_name", "sort_key").in_bulk({e.person_id for e in events})
+    for e in events:
+        e.person = named[e.person_id]
+    events.sort(key=lambda e: (e.day, e.kind, named[e.person_id].sort_key))
+    return events
+
+
+# -- verdicts on recorded events (validators 7, 8, 9) ----------------------------------------
+
+
+def discipline_subject(user: Any, person: Person, system: str, on: dt.date) -> str:
+    """The subject type of §7a for a discipline of ``person``: Party member (full or probationary)
+    or State cadre / civil servant (public employees are judged with civil servants' forms)."""
+    if system == F.PARTY:
+        membership = (
+            PartyMembership.objects.restrict(user)
+            .filter(person=person, admission_date__lte=on)
+            .order_by("-admission_date")
+            .first()
+        )
+        if membership is not None and (membership.official_date is None or membership.official_date > on):
+            return "dang_vien_du_bi"
+        return "dang_vien"
+    return "can_bo" if person.category == "can_bo" else "cong_chuc"
+
+
+def discipline_verdicts(user: Any, person: Person, day: dt.date) -> list[Verdict]:
+    from canbo.rules.engine.validators import check_discipline
+
+    book = rulebook()
+    out = []
+    for d in Discipline.objects.restrict(user).filter(person=person).order_by("decision_date"):
+        if d.system not in (F.PARTY, F.STATE):
+            continue
+        fact = F.DisciplineFact(
+            d.system,
+            d.form,
+            d.decision_date,
+            d.effective_date,
+            d.announced_date,
+            d.decision_number,
+            d.duty_related,
+        )
+        out.append(
+            check_discipline(book, fact, discipline_subject(user, person, d.system, d.decision_date), day)
+        )
+    return out
+
+
+def vote_verdicts(user: Any, person: Person) -> list[Verdict]:
+    from canbo.assessment.models import ConfidenceVote
+    from canbo.rules.engine.validators import VoteInput, check_vote
+
+    book = rulebook()
+    return [
+        check_vote(
+            book,
+            VoteInput(
+                v.vote_date,
+                v.convened,
+                v.present,
+                v.ballots,
+                v.high,
+                v.medium,
+                v.low,
+                person.pk,
+                person.full_name,
+                v.position,
+            ),
+        )
+        for v in ConfidenceVote.objects.restrict(user).filter(person=person).order_by("vote_date")
+    ]
+
+
+def rating_verdicts(user: Any, person: Person) -> list[Verdict]:
+    """Each recorded yearly rating re-judged: band of its score against its level. The overriding
+    triggers (E-4, E-8, D-11, V-10) and the quota need facts the dossier does not hold, so they
+    answer "cannot decide" until the rating workflow supplies them."""
+    from canbo.rules.engine.validators import RatingInput, check_rating
+
+    book = rulebook()
+    out = []
+    for r in Rating.objects.restrict(user).filter(person=person, period="nam").order_by("year"):
+        day = r.decision_date or dt.date(r.year, 12, 31)
+        leader = any(
+            t.title.is_leader
+            for t in Tenure.objects.restrict(user)
+            .filter(person=person)
+            .filter(on_date_q(day))
+            .select_related("title")
+        )
+        out.append(
+            check_rating(
+                book,
+                RatingInput(
+                    r.system,
+                    day,
+                    r.level,
+                    float(r.score) if r.score is not None else None,
+                    is_leader=leader,
+                    person_id=person.pk,
+                    person_name=person.full_name,
+                ),
+            )
+        )
+    return out

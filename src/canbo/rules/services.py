@@ -1,0 +1,258 @@
+"""Writes of the rulebook: the idempotent loader, new rule versions, holidays, overrides.
+
+Every write goes through ``canbo.core.services`` so it is in the change log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from canbo.core.errors import DomainError, NotPermitted
+from canbo.core.services import audited_create, audited_delete, audited_update
+from canbo.people.models import Person
+from canbo.rules.engine.rulebook import DATA_DIR, holidays_from_data, read_toml, versions_from_data
+from canbo.rules.models import Holiday, RetirementOverride, RuleVersion, Source
+
+LOAD_REASON = "Nạp quy định từ dữ liệu trong mã nguồn (rules.toml, holidays.toml)"
+
+
+@dataclass
+class LoadReport:
+    created_versions: int = 0
+    unchanged_versions: int = 0
+    differing: list[str] = field(default_factory=list)
+    created_holidays: int = 0
+    unchanged_holidays: int = 0
+
+
+def _comparable(v: Any) -> dict[str, Any]:
+    return {
+        "name": v.name,
+        "statement": v.statement,
+        "basis": v.basis,
+        "confidence": v.confidence,
+        "valid_from": v.valid_from,
+        "valid_to": v.valid_to,
+        "params": v.params,
+    }
+
+
+def rules_load(*, acting_user: Any = None, data_dir: Path = DATA_DIR) -> LoadReport:
+    """Load the repository's rule versions and holidays; idempotent.
+
+    A version already in the database is never overwritten (a past version is not edited,
+    RULES.md convention 2); when the file says something else for it the report lists it, so a
+    reviewer adds a new version instead.
+    """
+    report = LoadReport()
+    versions = versions_from_data(read_toml(data_dir / "rules.toml"))
+    holidays = holidays_from_data(read_toml(data_dir / "holidays.toml"))
+    with transaction.atomic():
+        existing = {(r.rule_id, r.version): r for r in RuleVersion.objects.all()}
+        for v in versions:
+            row = existing.get((v.rule_id, v.version))
+            if row is None:
+                audited_create(
+                    RuleVersion(
+                        rule_id=v.rule_id,
+                        version=v.version,
+                        name=v.name,
+                        statement=v.statement,
+                        basis=v.basis,
+                        confidence=v.confidence,
+                        confidence_note=v.confidence_note,
+                        parameters_text=v.parameters_text,
+                        in_force_text=v.in_force_text,
+                        valid_from=v.valid_from,
+                        valid_to=v.valid_to,
+                        params=v.params,
+                        source=Source.DATA,
+                    ),
+                    acting_user=acting_user,
+                    reason=LOAD_REASON,
+                    check_scope=False,
+                )
+                report.created_versions += 1
+            elif _comparable(row) != _comparable(v):
+                # The administrator may have closed it with a new version: valid_to differs then.
+                if {**_comparable(row), "valid_to": None} != {**_comparable(v), "valid_to": None}:
+                    report.differing.append(f"{v.rule_id} v{v.version}")
+                else:
+                    report.unchanged_versions += 1
+            else:
+                report.unchanged_versions += 1
+        known_days = set(Holiday.objects.values_list("day", flat=True))
+        for h in holidays:
+            if h.day in known_days:
+                report.unchanged_holidays += 1
+                continue
+            audited_create(
+                Holiday(day=h.day, name=h.name, source=Source.DATA),
+                acting_user=acting_user,
+                reason=LOAD_REASON,
+                check_scope=False,
+            )
+            report.created_holidays += 1
+    return report
+
+
+def is_rules_admin(user: Any) -> bool:
+    """Administrators keep the rulebook: superusers and holders of an administrator grant."""
+    from canbo.accounts.models import Role
+    from canbo.accounts.selectors import active_grants
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(getattr(user, "is_superuser", False)) or any(
+        g.role == Role.ADMIN for g in active_grants(user)
+    )
+
+
+def _ensure_admin(acting_user: Any) -> None:
+    if not is_rules_admin(acting_user):
+        raise NotPermitted("Chỉ quản trị viên được thay đổi quy định và lịch ngày nghỉ.")
+
+
+def _coerce(old: Any, raw: Any, name: str) -> Any:
+    """A new parameter value of the same type as the old one, or a Vietnamese refusal."""
+    if isinstance(old, bool):
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in ("true", "1", "có", "co", "bật", "bat"):
+            return True
+        if text in ("false", "0", "không", "khong", "tắt", "tat"):
+            return False
+        raise DomainError(f"Tham số “{name}” phải là có/không.")
+    if isinstance(old, int | float):
+        try:
+            value = float(str(raw).strip().replace(",", "."))
+        except ValueError as exc:
+            raise DomainError(f"Tham số “{name}” phải là một số (ví dụ {old}).") from exc
+        if value < 0:
+            raise DomainError(f"Tham số “{name}” không được âm.")
+        if isinstance(old, int) and value == int(value):
+            return int(value)
+        return value
+    if isinstance(old, list):
+        return [x.strip() for x in str(raw).split(",") if x.strip()] if not isinstance(raw, list) else raw
+    text = str(raw).strip()
+    if not text:
+        raise DomainError(f"Tham số “{name}” không được để trống.")
+    return text
+
+
+def rule_version_add(
+    *,
+    rule_id: str,
+    params: dict[str, Any],
+    valid_from: dt.date,
+    basis: str,
+    note: str,
+    acting_user: Any,
+) -> RuleVersion:
+    """Add a new version of a rule's parameters from ``valid_from``; close the open one then.
+
+    Only administrators. The new version keeps the rule's statement and confidence, takes the
+    given basis and parameters (same names and types as before), and the change is logged with
+    ``note`` as its reason. A version earlier than the current one's start is refused: the past is
+    corrected by a new dated version, not by rewriting an old one.
+    """
+    _ensure_admin(acting_user)
+    if not basis.strip():
+        raise DomainError("Cần ghi căn cứ (số, ngày văn bản) của phiên bản mới.")
+    if not note.strip():
+        raise DomainError("Cần ghi lý do thay đổi.")
+    with transaction.atomic():
+        latest = RuleVersion.objects.select_for_update().filter(rule_id=rule_id).order_by("-version").first()
+        if latest is None:
+            raise DomainError(f"Không có quy định {rule_id}.")
+        if latest.valid_from and valid_from <= latest.valid_from:
+            raise DomainError(
+                f"Phiên bản mới phải áp dụng sau ngày {latest.valid_from:%d/%m/%Y} "
+                f"(ngày bắt đầu của {latest}); không sửa phiên bản đã qua."
+            )
+        if latest.valid_to and valid_from < latest.valid_to:
+            raise DomainError(
+                f"{latest} đã kết thúc ngày {latest.valid_to:%d/%m/%Y}; phiên bản mới phải áp "
+                "dụng từ ngày đó trở đi."
+            )
+        unknown = set(params) - set(latest.params)
+        if unknown:
+            raise DomainError("Tham số không có trong quy định: " + ", ".join(sorted(unknown)) + ".")
+        new_params = dict(latest.params)
+        for name, raw in params.items():
+            new_params[name] = _coerce(latest.params[name], raw, name)
+        if latest.valid_to is None:
+            audited_update(
+                latest,
+                acting_user=acting_user,
+                changes={"valid_to": valid_from},
+                reason=f"Đóng {latest} khi có phiên bản mới từ {valid_from:%d/%m/%Y}: {note}",
+                check_scope=False,
+            )
+        created = audited_create(
+            RuleVersion(
+                rule_id=latest.rule_id,
+                version=latest.version + 1,
+                name=latest.name,
+                statement=latest.statement,
+                basis=basis.strip(),
+                confidence=latest.confidence,
+                confidence_note=latest.confidence_note,
+                parameters_text=latest.parameters_text,
+                in_force_text=f"{valid_from:%d/%m/%Y} → in force",
+                valid_from=valid_from,
+                valid_to=None,
+                params=new_params,
+                source=Source.ADMIN,
+                note=note.strip(),
+            ),
+            acting_user=acting_user,
+            reason=note.strip(),
+            check_scope=False,
+        )
+    return created
+
+
+def holiday_add(*, day: dt.date, name: str, acting_user: Any) -> Holiday:
+    """Add a public holiday (or a compensatory day off) to the working-day table."""
+    _ensure_admin(acting_user)
+    if Holiday.objects.filter(day=day).exists():
+        raise DomainError(f"Ngày {day:%d/%m/%Y} đã có trong lịch ngày nghỉ.")
+    return audited_create(
+        Holiday(day=day, name=name.strip(), source=Source.ADMIN),
+        acting_user=acting_user,
+        reason=f"Thêm ngày nghỉ {day:%d/%m/%Y}",
+        check_scope=False,
+    )
+
+
+def holiday_delete(*, holiday: Holiday, acting_user: Any) -> None:
+    _ensure_admin(acting_user)
+    audited_delete(
+        holiday, acting_user=acting_user, reason=f"Bỏ ngày nghỉ {holiday.day:%d/%m/%Y}", check_scope=False
+    )
+
+
+def retirement_override_set(
+    *, person: Person, kind: str, year: int, month: int, basis: str, note: str = "", acting_user: Any
+) -> RetirementOverride:
+    """Record (or replace) the retirement month the authority decided for ``person`` (H-5)."""
+    current = RetirementOverride.objects.filter(person=person).first()
+    fields = {"kind": kind, "year": year, "month": month, "basis": basis.strip(), "note": note.strip()}
+    reason = f"Quyết định tuổi nghỉ hưu riêng: {basis.strip()}"
+    if current is None:
+        return audited_create(
+            RetirementOverride(person=person, **fields), acting_user=acting_user, reason=reason
+        )
+    return audited_update(current, acting_user=acting_user, changes=fields, reason=reason)
+
+
+def retirement_override_delete(*, override: RetirementOverride, acting_user: Any, reason: str) -> None:
+    audited_delete(override, acting_user=acting_user, reason=reason)

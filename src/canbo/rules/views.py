@@ -1,0 +1,263 @@
+"""Pages of the rulebook: the rules and their versions, "Kiểm tra điều kiện", the career calendar
+and the holiday table. Vietnamese throughout; every person read goes through the user's grants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views import View
+
+from canbo.core.dates import today
+from canbo.core.errors import DomainError, validation_messages
+from canbo.core.querysets import CHANGE
+from canbo.core.views import AsOfMixin
+from canbo.org.models import Title, Unit
+from canbo.people.models import Person
+from canbo.rules import cli, selectors, services
+from canbo.rules.engine.rulebook import CONFIDENCE_LABELS
+from canbo.rules.forms import CalendarForm, CheckForm, HolidayForm, NewVersionForm, OverrideForm
+from canbo.rules.models import Holiday, RetirementOverride, RuleVersion
+from canbo.rules.services import is_rules_admin
+
+
+class RulebookView(LoginRequiredMixin, View):
+    """/quy-dinh/: every rule with all its versions, basis, range and confidence."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        topic = request.GET.get("chu_de") or None
+        if topic and topic not in selectors.TOPICS:
+            return render(
+                request, "errors/400.html", {"message": "Chủ đề không có trong quy định."}, status=400
+            )
+        ctx = {
+            "groups": selectors.rule_entries(topic),
+            "topics": selectors.TOPICS,
+            "topic": topic,
+            "labels": CONFIDENCE_LABELS,
+            "is_admin": is_rules_admin(request.user),
+            "loaded": selectors.is_loaded(),
+        }
+        return render(request, "rules/rulebook.html", ctx)
+
+
+class NewVersionView(LoginRequiredMixin, View):
+    """/quy-dinh/<rule>/phien-ban-moi/: administrators add a version of a rule's parameters."""
+
+    def setup_rule(self, request: HttpRequest, rule_id: str) -> RuleVersion:
+        if not is_rules_admin(request.user):
+            raise Http404("Không tìm thấy trang.")
+        current = RuleVersion.objects.filter(rule_id=rule_id).order_by("-version").first()
+        if current is None:
+            raise Http404("Không có quy định này.")
+        return current
+
+    def render_form(
+        self, request: HttpRequest, current: RuleVersion, form: NewVersionForm, status: int = 200
+    ) -> HttpResponse:
+        history = RuleVersion.objects.filter(rule_id=current.rule_id).order_by("version")
+        return render(
+            request,
+            "rules/new_version.html",
+            {"current": current, "form": form, "history": history},
+            status=status,
+        )
+
+    def get(self, request: HttpRequest, rule_id: str) -> HttpResponse:
+        current = self.setup_rule(request, rule_id)
+        return self.render_form(request, current, NewVersionForm(current=current))
+
+    def post(self, request: HttpRequest, rule_id: str) -> HttpResponse:
+        current = self.setup_rule(request, rule_id)
+        form = NewVersionForm(request.POST, current=current)
+        if not form.is_valid():
+            return self.render_form(request, current, form, status=400)
+        try:
+            created = services.rule_version_add(
+                rule_id=current.rule_id,
+                params=form.params(),
+                valid_from=form.cleaned_data["valid_from"],
+                basis=form.cleaned_data["basis"],
+                note=form.cleaned_data["note"],
+                acting_user=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            return self.render_form(request, current, form, status=400)
+        except ValidationError as exc:
+            for msg in validation_messages(exc):
+                form.add_error(None, msg)
+            return self.render_form(request, current, form, status=400)
+        messages.success(request, f"Đã thêm {created}, áp dụng từ {created.valid_from:%d/%m/%Y}.")
+        return HttpResponseRedirect(reverse("rules:index") + f"#{created.rule_id}")
+
+
+class CheckView(LoginRequiredMixin, View):
+    """/quy-dinh/kiem-tra/: "Kiểm tra điều kiện" — the verdict table for a person, purpose, title, date."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if "nguoi" not in request.GET or "muc_dich" not in request.GET:
+            initial = {"ngay": today(), "nguoi": request.GET.get("nguoi", "")}
+            return render(request, "rules/check.html", {"form": CheckForm(initial=initial)})
+        form = CheckForm(request.GET)
+        ctx: dict[str, Any] = {"form": form}
+        if not form.is_valid():
+            return render(request, "rules/check.html", ctx, status=400)
+        person = (
+            Person.objects.restrict(request.user)
+            .select_related("managing_unit")
+            .filter(pk=form.cleaned_data["nguoi"])
+            .first()
+        )
+        if person is None:
+            raise Http404("Không tìm thấy hồ sơ.")
+        title = Title.objects.get(code=form.cleaned_data["chuc_danh"])
+        try:
+            declared = cli.declared_from(form.declared_data())
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            return render(request, "rules/check.html", ctx, status=400)
+        verdict = selectors.verdict(
+            request.user, person, form.cleaned_data["muc_dich"], title, form.cleaned_data["ngay"], declared
+        )
+        ctx.update({"verdict": verdict, "person": person, "title": title, "labels": CONFIDENCE_LABELS})
+        return render(request, "rules/check.html", ctx)
+
+
+class CalendarView(LoginRequiredMixin, AsOfMixin, View):
+    """/quy-dinh/lich/: what falls due in the next N months among the people the user sees."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = CalendarForm(request.GET or None)
+        months, unit, kinds = 6, None, None
+        if request.GET:
+            if not form.is_valid():
+                return render(request, "rules/calendar.html", {"form": form, "as_of": self.day}, status=400)
+            months = form.cleaned_data.get("thang") or 6
+            kinds = set(form.cleaned_data.get("loai") or []) or None
+            if form.cleaned_data.get("don_vi"):
+                unit = Unit.objects.restrict(request.user).filter(pk=form.cleaned_data["don_vi"]).first()
+                if unit is None:
+                    raise Http404("Không tìm thấy đơn vị.")
+        events = selectors.calendar_events(request.user, self.day, months, unit, kinds)
+        counts = {k: sum(1 for e in events if e.kind == k) for k in selectors.EVENT_KINDS}
+        units = Unit.objects.restrict(request.user).filter(depth__lte=2).order_by("path")[:200]
+        shown = events[:1000]
+        ctx = {
+            "form": form,
+            "events": shown,
+            "total": len(events),
+            "counts": [(selectors.EVENT_KINDS[k], n) for k, n in counts.items()],
+            "months": months,
+            "unit": unit,
+            "units": units,
+            "as_of": self.day,
+            "as_of_is_today": self.day == today(),
+        }
+        return render(request, "rules/calendar.html", ctx)
+
+
+class HolidayView(LoginRequiredMixin, View):
+    """/quy-dinh/ngay-nghi/: the holiday table; administrators add or remove days."""
+
+    def get(self, request: HttpRequest, form: HolidayForm | None = None, status: int = 200) -> HttpResponse:
+        year = request.GET.get("nam") or str(today().year)
+        if not year.isdigit():
+            return render(request, "errors/400.html", {"message": "Năm phải là một số."}, status=400)
+        days = Holiday.objects.filter(day__year=int(year))
+        ctx = {
+            "days": days,
+            "year": int(year),
+            "form": form or HolidayForm(),
+            "is_admin": is_rules_admin(request.user),
+        }
+        return render(request, "rules/holidays.html", ctx, status=status)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if not is_rules_admin(request.user):
+            raise Http404("Không tìm thấy trang.")
+        if "xoa" in request.POST:
+            raw = request.POST.get("xoa", "").strip()
+            holiday = Holiday.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+            if holiday is None:
+                raise Http404("Không có ngày nghỉ này.")
+            services.holiday_delete(holiday=holiday, acting_user=request.user)
+            messages.success(request, f"Đã bỏ ngày {holiday.day:%d/%m/%Y}.")
+            return HttpResponseRedirect(reverse("rules:holidays") + f"?nam={holiday.day.year}")
+        form = HolidayForm(request.POST)
+        if not form.is_valid():
+            return self.get(request, form, status=400)
+        try:
+            h = services.holiday_add(
+                day=form.cleaned_data["day"], name=form.cleaned_data["name"], acting_user=request.user
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            return self.get(request, form, status=400)
+        messages.success(request, f"Đã thêm ngày nghỉ {h.day:%d/%m/%Y}.")
+        return HttpResponseRedirect(reverse("rules:holidays") + f"?nam={h.day.year}")
+
+
+class OverrideView(LoginRequiredMixin, View):
+    """/quy-dinh/nghi-huu/<person>/: record or remove a person's own retirement month (H-5).
+
+    Needs the right to change the person's dossier; otherwise 404, as for a missing person.
+    """
+
+    def person(self, request: HttpRequest, pk: int) -> Person:
+        person = Person.objects.restrict(request.user, CHANGE).filter(pk=pk).first()
+        if person is None:
+            raise Http404("Không tìm thấy hồ sơ.")
+        return person
+
+    def render_form(
+        self, request: HttpRequest, person: Person, form: OverrideForm, status: int = 200
+    ) -> HttpResponse:
+        current = RetirementOverride.objects.filter(person=person).first()
+        cal = selectors.person_calendar(request.user, person, today())
+        ctx = {"person": person, "form": form, "current": current, "cal": cal}
+        return render(request, "rules/override.html", ctx, status=status)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        person = self.person(request, pk)
+        current = RetirementOverride.objects.filter(person=person).first()
+        initial = (
+            {
+                "kind": current.kind,
+                "month": current.month,
+                "year": current.year,
+                "basis": current.basis,
+                "note": current.note,
+            }
+            if current
+            else {}
+        )
+        return self.render_form(request, person, OverrideForm(initial=initial))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        person = self.person(request, pk)
+        if "xoa" in request.POST:
+            current = RetirementOverride.objects.filter(person=person).first()
+            if current is not None:
+                services.retirement_override_delete(
+                    override=current, acting_user=request.user, reason="Bỏ quyết định tuổi nghỉ hưu riêng"
+                )
+                messages.success(request, "Đã bỏ quyết định riêng; ngày nghỉ hưu tính theo quy định chung.")
+            return HttpResponseRedirect(reverse("people:detail", args=[person.pk]) + "#lich-cong-tac")
+        form = OverrideForm(request.POST)
+        if not form.is_valid():
+            return self.render_form(request, person, form, status=400)
+        try:
+            services.retirement_override_set(person=person, acting_user=request.user, **form.cleaned_data)
+        except (DomainError, ValidationError) as exc:
+            msgs = [exc.message] if isinstance(exc, DomainError) else validation_messages(exc)
+            for msg in msgs:
+                form.add_error(None, msg)
+            return self.render_form(request, person, form, status=400)
+        messages.success(request, "Đã ghi quyết định tuổi nghỉ hưu riêng.")
+        return HttpResponseRedirect(reverse("people:detail", args=[person.pk]) + "#lich-cong-tac")

@@ -137,6 +137,8 @@ def read_text_file(path: Path | str) -> str:
 
 BODY_PREFIXES = (
     "sở ",
+    "phòng ",
+    "huyện ",
     "ban ",
     "ủy ban ",
     "uỷ ban ",
@@ -168,7 +170,19 @@ BODY_PREFIXES = (
     "viện kiểm sát ",
 )
 # Words that begin like a body but are not one ("Ban hành …", "Báo cáo …", "Trường hợp …").
-NOT_BODY = ("ban hành", "báo cáo", "trường hợp", "hội nghị", "các nhiệm vụ", "các nội dung", "các giải pháp")
+NOT_BODY = (
+    "ban hành",
+    "phòng ngừa",
+    "phòng, chống",
+    "phòng chống",
+    "huyện ủy viên",
+    "báo cáo",
+    "trường hợp",
+    "hội nghị",
+    "các nhiệm vụ",
+    "các nội dung",
+    "các giải pháp",
+)
 
 # Words that end a body's name in "X, Y và Z <verb> …": the first verb after the subject.
 VERBS = (
@@ -263,7 +277,7 @@ def _cut_at_verb(text: str) -> str:
 
 
 _AND_BODY = re.compile(
-    r"\s+và\s+(?=(?:Sở|Ban|Ủy|Uỷ|UBND|Văn|Trường|Đài|Báo|Công an|Hội|Thanh tra|Tỉnh|Huyện|các|Các"
+    r"\s+và\s+(?=(?:Sở|Phòng|Ban|Ủy|Uỷ|UBND|Văn|Trường|Đài|Báo|Công an|Hội|Thanh tra|Tỉnh|Huyện|các|Các"
     r"|Mặt trận)\b)"
 )
 

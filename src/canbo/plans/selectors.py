@@ -21,7 +21,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from canbo.accounts.selectors import active_grants
 from canbo.core.querysets import CHANGE, VIEW
-from canbo.org.models import Unit
+from canbo.org.models import Unit, in_force_q
+from canbo.plans.extract import Catalogue
 from canbo.plans.models import (
     CLOSED_STATUSES,
     Plan,
@@ -201,3 +202,11 @@ def filter_tasks(tasks: QuerySet[Task], params: dict[str, str], today: dt.date) 
     if unit.isdigit():
         tasks = tasks.filter(Q(lead_unit_id=int(unit)) | Q(coordinating_units=int(unit))).distinct()
     return tasks
+
+
+def unit_catalogue(root: Unit | None, day: dt.date) -> Catalogue:
+    """The names of the units in force on ``day`` (under ``root`` when given), for extraction."""
+    qs = Unit.objects.filter(in_force_q(day))
+    if root is not None:
+        qs = qs.filter(path__startswith=root.path)
+    return Catalogue(qs.values_list("pk", "name", "depth"))

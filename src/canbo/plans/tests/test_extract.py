@@ -9,6 +9,7 @@ import docx
 import pytest
 
 from canbo.plans.deadlines import Schedule, due_dates
+from canbo.plans.demo import seed_document
 from canbo.plans.extract import (
     FLAG_LEAD_UNMATCHED,
     FLAG_NO_LEAD,
@@ -18,12 +19,9 @@ from canbo.plans.extract import (
     read_text_file,
 )
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
 
 def seed_text(prefix: str) -> str:
-    local = sorted(FIXTURES.glob(f"{prefix}_*.txt"))
-    return local[0].read_text(encoding="utf-8")
+    return seed_document(prefix)
 
 
 D = dt.date

@@ -330,11 +330,15 @@ def _recurring_dues(part: Part, start: dt.date, end: dt.date, term_start: dt.dat
     anchor = part.anchor_month or every
     begin = max(start, part.start) if part.start else start
     out: list[Occurrence] = []
+    # A period that lies mostly before the work begins is not due: a plan issued on 11/12/2020
+    # owes no yearly report for 2020.
+    window = every if every < 12 or anchor == 12 else 3  # "quý I hằng năm": the quarter counts
+    min_days = window * 30 // 2
     for year in range(begin.year, end.year + 1):
         month = anchor
         while month <= 12:
             due = _last_day(year, month)
-            if begin <= due <= end:
+            if begin <= due <= end and (due - begin).days >= min_days:
                 out.append(Occurrence(due, _period_label(every, year, month)))
             month += every
             if every >= 12:

@@ -342,6 +342,8 @@ def detect_parties(text: str, catalogue: Catalogue) -> tuple[DraftUnit | None, l
 _DEADLINE_WORDS = re.compile(
     r"thuc hien|xong|hoan thanh|\bquy\s*(?:[ivx]+|\d)\b|\bq\d|\bnam\s*(?:19|20)\d{2}"
     r"|thuong xuyen|hang nam|sau khi|dinh ky|thang\s*\d"
+    # "(khi có điều kiện)", "(chậm nhất …)": deadline words the parser may not read, kept and flagged.
+    r"|^\s*(?:khi|truoc|cham nhat|thoi han|han chot)\b"
 )
 _INLINE = re.compile(
     r"(?:trong|vao|truoc)\s*(?:quy|thang)\s*[ivx\d]+\s*[/\-.]?\s*(?:nam\s*)?(?:19|20)\d{2}"

@@ -204,9 +204,11 @@ def filter_tasks(tasks: QuerySet[Task], params: dict[str, str], today: dt.date) 
     return tasks
 
 
-def unit_catalogue(root: Unit | None, day: dt.date) -> Catalogue:
-    """The names of the units in force on ``day`` (under ``root`` when given), for extraction."""
-    qs = Unit.objects.filter(in_force_q(day))
+def unit_catalogue(root: Unit | None, day: dt.date, also_on: dt.date | None = None) -> Catalogue:
+    """The names of the units in force on ``day`` (or on ``also_on``, the plan's issue date: a
+    unit named by an older plan may since have been merged), under ``root`` when given."""
+    in_force = in_force_q(day) | in_force_q(also_on) if also_on else in_force_q(day)
+    qs = Unit.objects.filter(in_force)
     if root is not None:
         qs = qs.filter(path__startswith=root.path)
     return Catalogue(qs.values_list("pk", "name", "depth"))

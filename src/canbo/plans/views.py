@@ -78,11 +78,11 @@ def _period_or_404(user: Any, pk: int) -> ReportingPeriod:
     return period
 
 
-def _root_catalogue(unit: Unit, day: dt.date) -> Catalogue:
+def _root_catalogue(plan: Plan, day: dt.date) -> Catalogue:
     """Unit names of the whole province the plan's unit belongs to (lead units are often outside
-    the board's own subtree)."""
-    root = Unit.objects.filter(path=unit.path[: Unit.steplen]).first()
-    return selectors.unit_catalogue(root, day)
+    the board's own subtree), in force now or when the plan was issued."""
+    root = Unit.objects.filter(path=plan.unit.path[: Unit.steplen]).first()
+    return selectors.unit_catalogue(root, day, also_on=plan.issued_on)
 
 
 def _error_text(exc: Exception) -> str:
@@ -240,7 +240,7 @@ def plan_extract(request: HttpRequest, pk: int) -> HttpResponse:
             except ExtractError as exc:
                 form.add_error("file", str(exc))
             else:
-                draft = extract_plan(text, _root_catalogue(plan.unit, day))
+                draft = extract_plan(text, _root_catalogue(plan, day))
                 if not draft.tasks:
                     form.add_error(None, "Không tìm thấy nhiệm vụ nào trong văn bản. Hãy kiểm tra nội dung.")
                 else:
@@ -262,7 +262,7 @@ def plan_extract(request: HttpRequest, pk: int) -> HttpResponse:
         if step == "luu":
             messages.error(request, "Chưa chọn nhiệm vụ nào để lưu.")
         return _review(request, plan, sections, None, formset=formset, status=200 if step != "luu" else 400)
-    catalogue = _root_catalogue(plan.unit, day)
+    catalogue = _root_catalogue(plan, day)
     inputs = [_task_input(d, catalogue) for d in chosen]
     try:
         saved = services.plan_save_tasks(
@@ -325,7 +325,7 @@ def _review(
     choices = [(i, f"{s['number']} {s['title']}"[:120]) for i, s in enumerate(sections)]
     if formset is None:
         formset = DraftTaskFormSet(initial=initial, form_kwargs={"sections": choices})
-    catalogue = _root_catalogue(plan.unit, _day(request))
+    catalogue = _root_catalogue(plan, _day(request))
     rows = []
     for form in formset.forms:
         value = (
@@ -446,7 +446,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 edit_form = TaskEditForm(request.POST)
                 if edit_form.is_valid():
                     d = edit_form.cleaned_data
-                    catalogue = _root_catalogue(plan.unit, day)
+                    catalogue = _root_catalogue(plan, day)
                     data = _task_input({**d, "section": task.section_id}, catalogue)
                     services.task_update(
                         acting_user=user,

@@ -174,3 +174,9 @@ def test_round_trip_through_json_and_next_due() -> None:
     assert again == schedule
     assert next_due(again, after=D(2021, 1, 1)) == D(2025, 12, 31)
     assert next_due(again, after=D(2026, 1, 1)) is None
+
+
+def test_a_period_mostly_before_the_start_is_not_due() -> None:
+    yearly = parse_deadline("hằng năm")
+    assert due_dates(yearly, period=(D(2020, 12, 11), D(2022, 12, 31))) == [D(2021, 12, 31), D(2022, 12, 31)]
+    assert due_dates(yearly, period=(D(2021, 2, 1), D(2021, 12, 31))) == [D(2021, 12, 31)]

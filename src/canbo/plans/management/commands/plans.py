@@ -8,6 +8,7 @@ read. ``seed_demo`` fills the demo province's plan 18-ĐA/TU from seed 002 (idem
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from typing import Any
@@ -20,6 +21,7 @@ from canbo.core.errors import DomainError
 from canbo.org.models import Unit
 from canbo.plans.deadlines import Schedule, describe
 from canbo.plans.extract import Catalogue, ExtractError, extract_plan, read_text_file
+from canbo.plans.models import PlanKind
 from canbo.plans.selectors import unit_catalogue
 
 
@@ -60,15 +62,17 @@ class Command(BaseCommand):
         except ExtractError as exc:
             self.fail(str(exc))
             return
+        issued = extract_plan(text).header.get("issued_on")
+        also_on = dt.date.fromisoformat(issued) if issued else None
         catalogue = Catalogue()
         try:
             if options.get("unit_code"):
                 root = Unit.objects.filter(code=options["unit_code"]).first()
                 if root is None:
                     self.fail(f"Không có đơn vị mã “{options['unit_code']}”.")
-                catalogue = unit_catalogue(root, today())
+                catalogue = unit_catalogue(root, today(), also_on=also_on)
             else:
-                catalogue = unit_catalogue(None, today())
+                catalogue = unit_catalogue(None, today(), also_on=also_on)
         except DatabaseError:
             # No database yet (a fresh checkout): names are then kept as text, unmatched.
             self.stderr.write("Chưa có cơ sở dữ liệu: tên đơn vị chưa được so khớp với danh mục.")
@@ -77,7 +81,8 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(draft.to_dict(), ensure_ascii=False, indent=2))
             return
         h = draft.header
-        self.stdout.write(f"Văn bản: {h['kind'] or '?'} {h['number'] or '(không số)'} — {h['title'][:100]}")
+        kind = PlanKind(h["kind"]).label if h["kind"] else "Văn bản"
+        self.stdout.write(f"{kind} {h['number'] or '(không ghi số)'}: {h['title'][:100]}")
         self.stdout.write(f"{len(draft.sections)} mục, {len(draft.tasks)} nhiệm vụ")
         for t in draft.tasks:
             lead = t.lead.name if t.lead else "(chưa rõ chủ trì)"

@@ -204,6 +204,31 @@ def filter_tasks(tasks: QuerySet[Task], params: dict[str, str], today: dt.date) 
     return tasks
 
 
+def unit_tasks(tasks: QuerySet[Task], unit: Unit) -> QuerySet[Task]:
+    """Tasks led or coordinated by ``unit`` or a unit under it."""
+    coord = Unit.objects.filter(path__startswith=unit.path, coordinated_plan_tasks=OuterRef("pk"))
+    return tasks.filter(Q(lead_unit__path__startswith=unit.path) | Q(Exists(coord)))
+
+
+def unit_missing_reports(
+    unit: Unit, tasks: QuerySet[Task], today: dt.date
+) -> list[tuple[ReportingPeriod, int]]:
+    """Periods past their report due date where ``unit`` (or a unit under it) still owes reports
+    on ``tasks``, with the number owed."""
+    task_ids = set(tasks.values_list("pk", flat=True))
+    plan_ids = set(tasks.values_list("plan_id", flat=True))
+    out = []
+    for period in ReportingPeriod.objects.filter(plan_id__in=plan_ids, report_due__lt=today).order_by("-end")[
+        :12
+    ]:
+        owed = [
+            m for m in missing_reports(period) if m.task.pk in task_ids and m.unit.path.startswith(unit.path)
+        ]
+        if owed:
+            out.append((period, len(owed)))
+    return out
+
+
 def unit_catalogue(root: Unit | None, day: dt.date, also_on: dt.date | None = None) -> Catalogue:
     """The names of the units in force on ``day`` (or on ``also_on``, the plan's issue date: a
     unit named by an older plan may since have been merged), under ``root`` when given."""

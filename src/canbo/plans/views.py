@@ -22,6 +22,7 @@ from django.urls import reverse
 from canbo.core.dates import today
 from canbo.core.errors import ConflictError, DomainError, validation_messages
 from canbo.core.querysets import CHANGE
+from canbo.core.text import fold
 from canbo.core.views import BadAsOf, as_of, bad_request
 from canbo.org.models import Unit
 from canbo.people.services import storage_path
@@ -38,7 +39,7 @@ from canbo.plans.forms import (
     TaskEditForm,
     TaskStatusForm,
 )
-from canbo.plans.models import Plan, ReportingPeriod, Task, TaskStatus
+from canbo.plans.models import Plan, PlanKind, ReportingPeriod, Task, TaskStatus
 
 
 def _day(request: HttpRequest) -> dt.date:
@@ -244,7 +245,9 @@ def plan_extract(request: HttpRequest, pk: int) -> HttpResponse:
                 if not draft.tasks:
                     form.add_error(None, "Không tìm thấy nhiệm vụ nào trong văn bản. Hãy kiểm tra nội dung.")
                 else:
-                    return _review(request, plan, _draft_sections(draft), _draft_initial(draft))
+                    return _review(
+                        request, plan, _draft_sections(draft), _draft_initial(draft), header=draft.header
+                    )
         status = 400 if request.method == "POST" else 200
         return render(request, "plans/extract.html", _ctx(request, plan=plan, form=form), status=status)
     # Review steps: the sections travel as JSON, the tasks as a formset.
@@ -321,7 +324,14 @@ def _review(
     *,
     formset: Any = None,
     status: int = 200,
+    header: dict[str, Any] | None = None,
 ) -> HttpResponse:
+    if header is None:
+        try:
+            header = json.loads(request.POST.get("header", "{}"))
+        except ValueError:
+            header = {}
+    header = header if isinstance(header, dict) else {}
     choices = [(i, f"{s['number']} {s['title']}"[:120]) for i, s in enumerate(sections)]
     if formset is None:
         formset = DraftTaskFormSet(initial=initial, form_kwargs={"sections": choices})
@@ -354,9 +364,22 @@ def _review(
             formset=formset,
             rows=rows,
             sections_json=json.dumps(sections, ensure_ascii=False),
+            header=header,
+            header_json=json.dumps(header, ensure_ascii=False),
+            header_kind=dict(PlanKind.choices).get(str(header.get("kind", "")), ""),
+            header_date=_iso_date(header.get("issued_on")),
+            number_differs=bool(header.get("number"))
+            and fold(str(header.get("number"))) != fold(plan.number),
         ),
         status=status,
     )
+
+
+def _iso_date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 def _match_label(name: str, catalogue: Catalogue) -> dict[str, Any]:
@@ -675,10 +698,10 @@ def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     if unit is None:
         raise Http404("Không tìm thấy đơn vị.")
     day = _day(request)
-    tasks: QuerySet[Task] = selectors.filter_tasks(
-        selectors.tasks_for(request.user), {"don-vi": str(unit.pk)}, day
-    )
+    tasks: QuerySet[Task] = selectors.unit_tasks(selectors.tasks_for(request.user), unit)
     board = selectors.dashboard(tasks, day)
+    board.periods_overdue = selectors.unit_missing_reports(unit, tasks, day)
+    board.reports_overdue = sum(n for _, n in board.periods_overdue)
     params = {k: request.GET.get(k, "") for k in ("tinh-trang", "qua-han", "den-han")}
     listed = (
         selectors.filter_tasks(tasks, params, day)

@@ -328,3 +328,26 @@ def test_api(plan: Plan, tree: dict[str, Unit], users: dict[str, Any], tasks: di
     assert r.status_code in (403, 404)
     assert len(a.get("/api/plans/reports/").json()["results"]) == 1
     assert a.get("/api/plans/periods/").json()["results"][0]["title"] == "Năm 2021"
+
+
+def test_unit_dashboard_covers_the_subtree_and_owed_reports(
+    plan: Plan, tree: dict[str, Unit], users: dict[str, Any], tasks: dict[str, Task]
+) -> None:
+    services.period_create(acting_user=users["officer_a"], plan=plan, kind="quy", year=2021, quarter=1)
+    c = client_for(users["officer_a"])
+    page = c.get(f"/ke-hoach/don-vi/{tree['A'].pk}/?ngay=01/05/2021")
+    board = page.context["board"]
+    assert board.total == 3  # two led by A1, one by A; B's coordination is not A's
+    assert board.reports_overdue == 3
+    b_page = client_for(users["officer_b"]).get(f"/ke-hoach/don-vi/{tree['B'].pk}/?ngay=01/05/2021")
+    assert b_page.context["board"].total == 1 and b_page.context["board"].reports_overdue == 1
+    assert client_for(users["officer_b"]).get(f"/ke-hoach/don-vi/{tree['A'].pk}/").status_code == 404
+
+
+def test_review_shows_the_header_read_and_warns_of_another_document(
+    plan: Plan, users: dict[str, Any]
+) -> None:
+    r = client_for(users["officer_a"]).post(f"/ke-hoach/{plan.pk}/trich/", {"text": seed_document("002")})
+    page = r.content.decode()
+    assert "18-ĐA/TU" in page and "11/12/2020" in page and "TỈNH UỶ LÀO CAI" in page
+    assert "khác số của kế hoạch (12/KH-UBND)" in page

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -22,6 +24,17 @@ from canbo.org.models import Unit
 from canbo.plans import selectors, services
 from canbo.plans.deadlines import Schedule, describe
 from canbo.plans.models import Plan, ReportingPeriod, Task, TaskReport, TaskStatus
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class TaskStatusField(serializers.ChoiceField):
+    """A task status. Described as text listing its values: an enum named "status" would clash
+    in the schema with the health records' one."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        values = ", ".join(f"{v} ({label})" for v, label in TaskStatus.choices)
+        kwargs.setdefault("help_text", f"Tình trạng: {values}")
+        super().__init__(choices=TaskStatus.choices, **kwargs)
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -46,6 +59,7 @@ class TaskSerializer(serializers.ModelSerializer):
     coordinating_names = serializers.SerializerMethodField()
     deadline_reading = serializers.SerializerMethodField()
     occurrences = OccurrenceSerializer(many=True, read_only=True)
+    status = TaskStatusField(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
@@ -66,7 +80,7 @@ class TaskSerializer(serializers.ModelSerializer):
 
 
 class TaskStatusSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=TaskStatus.choices)
+    status = TaskStatusField()
     completed_on = serializers.DateField(required=False, allow_null=True)
     result = serializers.CharField(required=False, allow_blank=True)
     evidence_number = serializers.CharField(required=False, allow_blank=True, max_length=120)
@@ -82,6 +96,8 @@ class PeriodSerializer(serializers.ModelSerializer):
 
 
 class ReportSerializer(serializers.ModelSerializer):
+    status = TaskStatusField()
+
     class Meta:
         model = TaskReport
         fields = (

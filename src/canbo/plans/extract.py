@@ -479,14 +479,24 @@ class _Ctx:
 
 
 def extract_plan(text: str, catalogue: Catalogue | None = None) -> Draft:
-    """The draft plan read from ``text`` (see the module docstring)."""
-    catalogue = catalogue or Catalogue()
+    """The draft plan read from ``text`` (see the module docstring).
+
+    A text with no task section at all (an excerpt pasted without its "II. NHIỆM VỤ …" heading)
+    is read again as if it were all tasks.
+    """
+    draft = _extract(text, catalogue or Catalogue(), everything=False)
+    if not draft.tasks:
+        draft = _extract(text, catalogue or Catalogue(), everything=True)
+    return draft
+
+
+def _extract(text: str, catalogue: Catalogue, *, everything: bool) -> Draft:
     paragraphs = _clean_lines(text)
     header = _header(paragraphs)
     sections: list[DraftSection] = []
     tasks: list[DraftTask] = []
 
-    in_tasks = False
+    in_tasks = everything
     part = roman = ""
     heading_label = ""  # the current section's label, e.g. "II.1"
     heading_title = ""
@@ -532,7 +542,7 @@ def extract_plan(text: str, catalogue: Catalogue | None = None) -> Draft:
                 i += 1
             part, roman = m["n"], ""
             sections.append(DraftSection(number=" ".join(line.split()[:3]), title=title, level=0))
-            in_tasks = False
+            in_tasks = everything
             heading_label, heading_title = "", title
             continue
         if (m := _ROMAN.match(line)) and m["n"] and line.split()[0].rstrip(".-–") == m["n"]:
@@ -540,7 +550,7 @@ def extract_plan(text: str, catalogue: Catalogue | None = None) -> Draft:
             roman = m["n"]
             title = m["t"].strip()
             ft = fold(title)
-            in_tasks = any(w in ft for w in _TASK_SECTION) or ft.startswith("to chuc thuc hien")
+            in_tasks = everything or any(w in ft for w in _TASK_SECTION) or ft.startswith("to chuc thuc hien")
             sections.append(DraftSection(number=m["n"], title=title, level=1))
             heading_label, heading_title = roman, title
             heading_ctx, intro_ctx, group_body_allowed, bullet_n = _Ctx(), None, False, 0
@@ -576,9 +586,9 @@ def extract_plan(text: str, catalogue: Catalogue | None = None) -> Draft:
         if item:
             text_ = item["t"]
             number = (
-                f"{heading_label}.{item['n']}"
+                _join(heading_label, item["n"])
                 if _LETTER.match(line) or _PAREN.match(line)
-                else f"{roman}.{item['n']}"
+                else (f"{roman}.{item['n']}" if roman else item["n"])
             )
             if text_.rstrip().endswith(":"):
                 flush()
@@ -592,7 +602,7 @@ def extract_plan(text: str, catalogue: Catalogue | None = None) -> Draft:
         if b := _BULLET.match(line):
             bullet_n += 1
             ctx = intro_ctx or heading_ctx
-            start(f"{(intro_ctx.number if intro_ctx else '') or heading_label}.{bullet_n}", b["t"], ctx)
+            start(_join((intro_ctx.number if intro_ctx else "") or heading_label, str(bullet_n)), b["t"], ctx)
             continue
         # A plain paragraph.
         if line.rstrip().endswith(":"):
@@ -608,9 +618,15 @@ def extract_plan(text: str, catalogue: Catalogue | None = None) -> Draft:
             content = line if heading_ctx.lead else f"{heading_title}\n{line}"
             start(heading_label, content, heading_ctx, lead_source=line)
             continue
+        if everything and not heading_label:
+            continue  # a title or preamble line of an excerpt, not a task
         start(heading_label or section_label(), line, heading_ctx)
     flush()
     return Draft(header=header, sections=sections, tasks=tasks)
+
+
+def _join(*labels: str) -> str:
+    return ".".join(x for x in labels if x)
 
 
 def _intro(text: str, heading: _Ctx, catalogue: Catalogue, number: str) -> _Ctx:

@@ -225,3 +225,19 @@ def test_bad_files_are_refused_in_vietnamese(tmp_path: Path) -> None:
         read_text_file(latin)
     with pytest.raises(ExtractError, match="Không tìm thấy"):
         read_text_file(tmp_path / "khong-co.txt")
+
+
+def test_an_excerpt_without_a_task_heading_is_read_as_tasks() -> None:
+    text = (
+        "KẾ HOẠCH triển khai\n"
+        "1. Sở Nội vụ chủ trì, phối hợp với Sở Tài chính rà soát vị trí việc làm (Q3/2022).\n"
+        "2. Các huyện thực hiện thường xuyên:\n"
+        "- Báo cáo kết quả hằng quý.\n"
+    )
+    draft = extract_plan(text)
+    got = [(t.number, t.lead.name if t.lead else None, t.deadline_text) for t in draft.tasks]
+    assert got == [
+        ("1", "Sở Nội vụ", "Q3/2022"),
+        ("2.1", "Các huyện", "thực hiện thường xuyên"),  # from the item that introduces it
+    ]
+    assert [c.name for c in draft.tasks[0].coordinating] == ["Sở Tài chính"]

@@ -286,6 +286,22 @@ def task_update(
     return task
 
 
+def task_delete(*, acting_user: Any, task: Task, reason: str, expected_version: int | None = None) -> None:
+    """Delete a task saved by mistake, with its occurrences and reports, each deletion logged.
+
+    Only the board (grants that may change the plan's unit) deletes; a reason is required.
+    """
+    if not reason.strip():
+        raise DomainError("Hãy ghi lý do xóa nhiệm vụ.")
+    ensure_can_change(task, acting_user)
+    with transaction.atomic():
+        for report in task.reports.all():
+            audited_delete(report, acting_user=acting_user, reason=reason, check_scope=False)
+        for occ in task.occurrences.all():
+            audited_delete(occ, acting_user=acting_user, reason=reason, check_scope=False)
+        audited_delete(task, acting_user=acting_user, reason=reason, expected_version=expected_version)
+
+
 def _store_evidence(upload: UploadedFile) -> dict[str, str]:
     """Store an evidence file as dossier attachments are stored (checksum-named, type by bytes)."""
     max_bytes = settings.CANBO_MAX_ATTACHMENT_BYTES

@@ -489,6 +489,16 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, "Đã lưu nhiệm vụ.")
                     return HttpResponseRedirect(request.path)
                 status = 400
+            elif action == "delete" and is_board_change:
+                version = request.POST.get("row_version", "")
+                services.task_delete(
+                    acting_user=user,
+                    task=task,
+                    reason=request.POST.get("reason", ""),
+                    expected_version=int(version) if version.isdigit() else None,
+                )
+                messages.success(request, "Đã xóa nhiệm vụ.")
+                return HttpResponseRedirect(reverse("plans:detail", args=[plan.pk]))
             elif action == "condition" and is_board_change:
                 condition_form = ConditionForm(request.POST)
                 if condition_form.is_valid():

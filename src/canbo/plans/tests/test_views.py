@@ -351,3 +351,30 @@ def test_review_shows_the_header_read_and_warns_of_another_document(
     page = r.content.decode()
     assert "18-ĐA/TU" in page and "11/12/2020" in page and "TỈNH UỶ LÀO CAI" in page
     assert "khác số của kế hoạch (12/KH-UBND)" in page
+
+
+def test_delete_a_task_needs_a_reason_and_the_board(
+    plan: Plan, tree: dict[str, Unit], users: dict[str, Any], tasks: dict[str, Task]
+) -> None:
+    from canbo.core.models import ObjectChange
+
+    task = tasks["quarter"]
+    period = services.period_create(acting_user=users["officer_a"], plan=plan, kind="nam", year=2021)
+    services.report_submit(
+        acting_user=users["officer_b"],
+        period=period,
+        task=task,
+        unit=tree["B"],
+        status="dang_thuc_hien",
+        result="x",
+    )
+    url = f"/ke-hoach/nhiem-vu/{task.pk}/"
+    assert client_for(users["officer_b"]).post(url, {"action": "delete", "reason": "nhầm"}).status_code == 404
+    a = client_for(users["officer_a"])
+    r = a.post(url, {"action": "delete", "reason": " "})
+    assert r.status_code == 400 and "lý do" in r.content.decode()
+    r = a.post(url, {"action": "delete", "reason": "Trích nhầm", "row_version": str(task.row_version)})
+    assert r.status_code == 302
+    assert not Task.objects.filter(pk=task.pk).exists() and not TaskReport.objects.exists()
+    deleted = ObjectChange.objects.filter(action="delete", reason="Trích nhầm")
+    assert deleted.count() == 3  # the report, the occurrence, the task

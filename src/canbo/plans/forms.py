@@ -58,6 +58,17 @@ class PlanForm(forms.Form):
         return data
 
 
+class PlanEditForm(PlanForm):
+    """The plan's header as it can be corrected (its code and keeping unit stay)."""
+
+    row_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["unit_code"]
+        del self.fields["code"]
+
+
 class ExtractForm(forms.Form):
     text = forms.CharField(
         label="Dán nội dung văn bản",

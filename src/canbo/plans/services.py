@@ -72,6 +72,57 @@ def plan_create(
     return plan
 
 
+PLAN_EDIT_FIELDS = (
+    "kind",
+    "number",
+    "issued_on",
+    "issuer_name",
+    "title",
+    "period_start",
+    "period_end",
+    "note",
+)
+
+
+def plan_update(
+    *,
+    acting_user: Any,
+    plan: Plan,
+    changes: dict[str, Any],
+    implements: list[Plan] | None = None,
+    expected_version: int | None = None,
+    reason: str = "",
+) -> Plan:
+    """Correct a plan's header; a new period re-lays the recurring tasks' due dates."""
+    unknown = set(changes) - set(PLAN_EDIT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown plan fields: {sorted(unknown)}")
+    if implements is not None and plan in implements:
+        raise DomainError("Kế hoạch không thể thực hiện chính nó.")
+    with transaction.atomic():
+        before = (plan.period_start, plan.period_end)
+        audited_update(
+            plan, acting_user=acting_user, changes=changes, expected_version=expected_version, reason=reason
+        )
+        if implements is not None:
+            old = sorted(plan.implements.values_list("pk", flat=True))
+            new = sorted(p.pk for p in implements)
+            if old != new:
+                plan.implements.set(implements)
+                log_change(
+                    instance=plan,
+                    action=ObjectChange.Action.UPDATE,
+                    before={"implements": old},
+                    after={"implements": new},
+                    acting_user=acting_user,
+                    reason=reason,
+                )
+        if (plan.period_start, plan.period_end) != before:
+            for task in plan.tasks.all():
+                task_sync_occurrences(task=task, acting_user=acting_user)
+    return plan
+
+
 def seed_plan_catalogue() -> dict[str, dict[str, Any]]:
     """The header data of the seed documents' plans (``data/seed_plans.json``), by code."""
     rows = json.loads((DATA_DIR / "seed_plans.json").read_text(encoding="utf-8"))

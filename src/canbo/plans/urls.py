@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern] = [
     path("", views.plan_list, name="list"),
     path("moi/", views.plan_create, name="create"),
     path("<int:pk>/", views.plan_detail, name="detail"),
+    path("<int:pk>/sua/", views.plan_edit, name="edit"),
     path("<int:pk>/trich/", views.plan_extract, name="extract"),
     path("<int:pk>/ky-bao-cao/moi/", views.period_create, name="period_create"),
     path("nhiem-vu/<int:pk>/", views.task_detail, name="task"),

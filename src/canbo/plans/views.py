@@ -34,6 +34,7 @@ from canbo.plans.forms import (
     DraftTaskFormSet,
     ExtractForm,
     PeriodForm,
+    PlanEditForm,
     PlanForm,
     ReportForm,
     TaskEditForm,
@@ -166,6 +167,48 @@ def plan_create(request: HttpRequest) -> HttpResponse:
                     return HttpResponseRedirect(reverse("plans:extract", args=[plan.pk]))
         status = 400
     return render(request, "plans/plan_form.html", _ctx(request, form=form), status=status)
+
+
+@login_required
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_or_404(request.user, pk)
+    if not selectors.is_board(request.user, plan, CHANGE):
+        raise Http404("Không tìm thấy kế hoạch.")
+    initial = {f: getattr(plan, f) for f in services.PLAN_EDIT_FIELDS}
+    initial["implements"] = ", ".join(plan.implements.values_list("code", flat=True))
+    initial["row_version"] = plan.row_version
+    form = PlanEditForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            codes = [c.strip() for c in (data["implements"] or "").split(",") if c.strip()]
+            implements = list(Plan.objects.restrict(request.user).filter(code__in=codes))
+            missing = set(codes) - {p.code for p in implements}
+            if missing:
+                form.add_error("implements", f"Không tìm thấy kế hoạch mã: {', '.join(sorted(missing))}.")
+            else:
+                try:
+                    services.plan_update(
+                        acting_user=request.user,
+                        plan=plan,
+                        changes={f: data[f] for f in services.PLAN_EDIT_FIELDS},
+                        implements=implements,
+                        expected_version=data["row_version"],
+                        reason="Sửa thông tin kế hoạch",
+                    )
+                except ConflictError as exc:
+                    form.add_error(None, str(exc))
+                    status = 409
+                except (DomainError, ValidationError) as exc:
+                    form.add_error(None, _error_text(exc))
+                else:
+                    messages.success(request, "Đã lưu thông tin kế hoạch.")
+                    return HttpResponseRedirect(reverse("plans:detail", args=[plan.pk]))
+        status = 409 if status == 409 else 400
+    return render(
+        request, "plans/plan_form.html", _ctx(request, form=form, plan=plan, editing=True), status=status
+    )
 
 
 def _filter_query(params: dict[str, str]) -> str:

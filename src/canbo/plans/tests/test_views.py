@@ -378,3 +378,22 @@ def test_delete_a_task_needs_a_reason_and_the_board(
     assert not Task.objects.filter(pk=task.pk).exists() and not TaskReport.objects.exists()
     deleted = ObjectChange.objects.filter(action="delete", reason="Trích nhầm")
     assert deleted.count() == 3  # the report, the occurrence, the task
+
+
+def test_edit_plan_header_relays_recurring_dues(
+    plan: Plan, users: dict[str, Any], tasks: dict[str, Task]
+) -> None:
+    c = client_for(users["officer_a"])
+    url = f"/ke-hoach/{plan.pk}/sua/"
+    form = c.get(url).context["form"]
+    data = {k: ("" if v is None else v) for k, v in form.initial.items()}
+    data.update({"issued_on": "15/01/2021", "period_start": "01/01/2021", "period_end": "31/12/2024"})
+    assert c.post(url, {**data, "period_end": "01/01/2020"}).status_code == 400
+    assert c.post(url, {**data, "implements": "khong-co"}).status_code == 400
+    r = c.post(url, data)
+    assert r.status_code == 302
+    yearly = tasks["yearly"]
+    assert [o.due.year for o in yearly.occurrences.all()] == [2021, 2022, 2023, 2024]
+    assert c.post(url, data).status_code == 409  # the version sent is now stale
+    assert client_for(users["officer_b"]).get(url).status_code == 404
+    assert client_for(users["leader_a"]).get(url).status_code == 404

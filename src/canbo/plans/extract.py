@@ -44,6 +44,9 @@ FLAG_COORD_UNMATCHED = "Có đơn vị phối hợp không có trong danh mục"
 FLAG_DEADLINE_UNPARSED = "Chưa đọc được thời hạn"
 
 
+MAX_DOCX_UNPACKED = 50 * 1024 * 1024
+
+
 class ExtractError(Exception):
     """The file cannot be read as a plan (wrong type, damaged, empty); message in Vietnamese."""
 
@@ -101,8 +104,15 @@ def read_docx(path: Path | str | IO[bytes]) -> str:
     from docx.opc.exceptions import PackageNotFoundError
     from lxml.etree import XMLSyntaxError
 
+    source = str(path) if isinstance(path, Path) else path
     try:
-        document = docx.Document(str(path) if isinstance(path, Path) else path)
+        # A small file may unpack to gigabytes (a zip bomb): refuse before python-docx reads it.
+        with zipfile.ZipFile(source) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_DOCX_UNPACKED:
+                raise ExtractError("Tệp .docx quá lớn khi giải nén; hãy dán nội dung văn bản.")
+        if not isinstance(source, str):
+            source.seek(0)
+        document = docx.Document(source)
     except (PackageNotFoundError, XMLSyntaxError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise ExtractError("Không đọc được tệp .docx (tệp hỏng hoặc không phải Word).") from exc
     lines = [p.text for p in document.paragraphs]

@@ -241,3 +241,16 @@ def test_an_excerpt_without_a_task_heading_is_read_as_tasks() -> None:
         ("2.1", "Các huyện", "thực hiện thường xuyên"),  # from the item that introduces it
     ]
     assert [c.name for c in draft.tasks[0].coordinating] == ["Sở Tài chính"]
+
+
+def test_a_docx_that_unpacks_to_too_much_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import canbo.plans.extract as extract
+
+    document = docx.Document()
+    document.add_paragraph("1. Sở Nội vụ chủ trì rà soát (quý 4/2021).")
+    path = tmp_path / "a.docx"
+    document.save(str(path))
+    assert "Sở Nội vụ" in read_text_file(path)
+    monkeypatch.setattr(extract, "MAX_DOCX_UNPACKED", 1000)
+    with pytest.raises(ExtractError, match="quá lớn khi giải nén"):
+        read_text_file(path)

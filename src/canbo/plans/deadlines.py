@@ -97,6 +97,9 @@ class Schedule:
     text: str
     parts: list[Part] = field(default_factory=list)
     flagged: bool = False
+    # Some deadline words were left unread ("quý III và quý IV/2021" reads only the fourth
+    # quarter): the parts read are kept, and the officer is told to check.
+    incomplete: bool = False
 
     @property
     def kind(self) -> str:
@@ -123,6 +126,7 @@ class Schedule:
             "text": self.text,
             "kind": self.kind,
             "flagged": self.flagged,
+            "incomplete": self.incomplete,
             "parts": [p.to_dict() for p in self.parts],
         }
 
@@ -134,6 +138,7 @@ class Schedule:
             text=data.get("text", ""),
             parts=[Part.from_dict(p) for p in data.get("parts", [])],
             flagged=bool(data.get("flagged")),
+            incomplete=bool(data.get("incomplete")),
         )
 
 
@@ -189,6 +194,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         QUARTER,
         re.compile(r"\b(?:quy|q)\s*\.?\s*(?P<q>iv|iii|ii|i|[1-4])\b" + _SEP + r"(?:nam\s*)?" + _Y),
     ),
+    # "6 tháng đầu năm 2022", "9 tháng năm 2022": a month-end due date (the half, the nine months).
+    (
+        MONTH,
+        re.compile(r"\b(?P<span>0?6|0?9)\s*thang\s*(?P<w>dau|cuoi)?\s*(?:nam\s*)?(?P<y>(?:19|20)\d{2})"),
+    ),
     (MONTH, re.compile(r"\bthang\s*(?P<m>\d{1,2})" + _SEP + r"(?:nam\s*)?" + _Y)),
     (FROM, re.compile(r"\b(?:tu|ke tu|bat dau tu)\s*(?:nam\s*)?" + _Y)),
     (
@@ -204,6 +214,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _AFTER = re.compile(
     r"\b(?:trong\s*(?:vong|thoi\s*han)?\s*)?(?P<n>\d{1,3})\s*(?P<unit>ngay|thang)\s*(?:ke\s*tu\s*|sau\s*khi)"
 )
+# Deadline words that, left outside every part read, mean the phrase was not fully understood.
+_LEFTOVER = re.compile(r"\b(?:quy\s*(?:iv|iii|ii|i|[1-4])\b|thang\s*\d{1,2}\b|(?:19|20)\d{2}\b)")
 _TERM_WORDS = {"nhat": 1, "hai": 2, "ba": 3, "tu": 4, "nam": 5}
 
 
@@ -221,6 +233,10 @@ def _part_from_match(kind: str, m: re.Match[str], original: str) -> Part | None:
         except ValueError:
             return None
         return Part(DATE, words, due=day)
+    if kind == MONTH and g.get("span"):
+        year = int(g["y"])
+        month = 12 if g.get("w") == "cuoi" else int(g["span"])
+        return Part(MONTH, words, due=_last_day(year, month))
     if kind == MONTH:
         month, year = int(g["m"]), int(m.group(2))
         if not 1 <= month <= 12:
@@ -308,6 +324,9 @@ def parse_deadline(text: str) -> Schedule:
             p.start = dt.date(last_due.year + 1, 1, 1)
     schedule.parts = parts
     schedule.flagged = not parts
+    schedule.incomplete = bool(parts) and any(
+        not any(start <= m.start() < end for start, end in taken) for m in _LEFTOVER.finditer(folded)
+    )
     return schedule
 
 
@@ -435,4 +454,7 @@ def describe(schedule: Schedule) -> str:
                 if p.every_months == 12 and p.anchor_month and p.anchor_month != 12:
                     every += f" (hạn {_last_day(2001, p.anchor_month):%d/%m})"
                 bits.append(every + (f" từ năm {p.start.year}" if p.start else ""))
-    return "; ".join(bits) or "Không có thời hạn"
+    text = "; ".join(bits) or "Không có thời hạn"
+    if schedule.incomplete:
+        text += " (có phần chưa đọc được — cần cán bộ kiểm tra)"
+    return text

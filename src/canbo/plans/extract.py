@@ -42,6 +42,7 @@ FLAG_NO_LEAD = "Chưa xác định đơn vị chủ trì"
 FLAG_LEAD_UNMATCHED = "Đơn vị chủ trì không có trong danh mục"
 FLAG_COORD_UNMATCHED = "Có đơn vị phối hợp không có trong danh mục"
 FLAG_DEADLINE_UNPARSED = "Chưa đọc được thời hạn"
+FLAG_DEADLINE_PARTIAL = "Có phần thời hạn chưa đọc được"
 
 
 MAX_DOCX_UNPACKED = 50 * 1024 * 1024
@@ -668,6 +669,8 @@ def _finish(raw: dict[str, Any], catalogue: Catalogue) -> DraftTask:
         flags.append(FLAG_COORD_UNMATCHED)
     if deadline_text and schedule.flagged:
         flags.append(FLAG_DEADLINE_UNPARSED)
+    if schedule.incomplete:
+        flags.append(FLAG_DEADLINE_PARTIAL)
     task = DraftTask(
         number=raw["number"],
         section=raw["section"],

@@ -261,7 +261,7 @@ def _task_row(task: Task, day: dt.date) -> dict[str, Any]:
         "reading": describe(schedule) if task.deadline_text else "",
         "overdue": overdue,
         "next_due": upcoming,
-        "flagged": schedule.flagged,
+        "flagged": schedule.flagged or schedule.incomplete,
     }
 
 
@@ -393,7 +393,7 @@ def _review(
             {
                 "form": form,
                 "reading": describe(schedule) if value.strip() else "Không có thời hạn",
-                "flagged": schedule.flagged,
+                "flagged": schedule.flagged or schedule.incomplete,
                 "lead_match": _match_label(lead, catalogue),
                 "coord_matches": [(n, _match_label(n, catalogue)) for n in coords.splitlines() if n.strip()],
             }

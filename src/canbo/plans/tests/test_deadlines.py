@@ -180,3 +180,25 @@ def test_a_period_mostly_before_the_start_is_not_due() -> None:
     yearly = parse_deadline("hằng năm")
     assert due_dates(yearly, period=(D(2020, 12, 11), D(2022, 12, 31))) == [D(2021, 12, 31), D(2022, 12, 31)]
     assert due_dates(yearly, period=(D(2021, 2, 1), D(2021, 12, 31))) == [D(2021, 12, 31)]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "due"),
+    [
+        ("6 tháng đầu năm 2022", D(2022, 6, 30)),
+        ("6 tháng cuối năm 2022", D(2022, 12, 31)),
+        ("9 tháng năm 2022", D(2022, 9, 30)),
+    ],
+)
+def test_half_and_nine_months(phrase: str, due: dt.date) -> None:
+    assert due_dates(parse_deadline(phrase)) == [due]
+
+
+def test_words_left_unread_mark_the_schedule_incomplete() -> None:
+    schedule = parse_deadline("quý III và quý IV/2021")
+    assert schedule.incomplete and not schedule.flagged
+    assert due_dates(schedule) == [D(2021, 12, 31)]
+    assert "chưa đọc được" in describe(schedule)
+    assert Schedule.from_dict(schedule.to_dict()).incomplete
+    for phrase, *_ in CASES:
+        assert not parse_deadline(phrase).incomplete, phrase

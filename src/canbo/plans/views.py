@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,7 +17,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -44,10 +53,23 @@ from canbo.plans.models import Plan, PlanKind, ReportingPeriod, Task, TaskStatus
 
 
 def _day(request: HttpRequest) -> dt.date:
-    try:
-        return as_of(request)
-    except BadAsOf:
-        return today()
+    """The page's as-of date, read (and checked) by ``dated`` before the view runs."""
+    return getattr(request, "_plans_day", None) or today()
+
+
+def dated(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Login required, and an unreadable ``?ngay=`` answers 400 as on every other page."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            request._plans_day = as_of(request)  # type: ignore[attr-defined]
+        except BadAsOf as exc:
+            return bad_request(request, exc.message)
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _ctx(request: HttpRequest, **extra: Any) -> dict[str, Any]:
@@ -96,7 +118,7 @@ def _error_text(exc: Exception) -> str:
 # ---------------------------------------------------------------- plans
 
 
-@login_required
+@dated
 def plan_list(request: HttpRequest) -> HttpResponse:
     plans = selectors.plans_for(request.user).select_related("unit").order_by("-issued_on")
     visible = selectors.tasks_for(request.user)
@@ -127,7 +149,7 @@ def _my_units(user: Any) -> list[Unit]:
     return list(Unit.objects.filter(pk__in=ids).order_by("path"))
 
 
-@login_required
+@dated
 def plan_create(request: HttpRequest) -> HttpResponse:
     if not _can_create(request.user):
         raise Http404("Không tìm thấy trang.")
@@ -169,7 +191,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/plan_form.html", _ctx(request, form=form), status=status)
 
 
-@login_required
+@dated
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_or_404(request.user, pk)
     if not selectors.is_board(request.user, plan, CHANGE):
@@ -215,7 +237,7 @@ def _filter_query(params: dict[str, str]) -> str:
     return urlencode({k: v for k, v in params.items() if v})
 
 
-@login_required
+@dated
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_or_404(request.user, pk)
     day = _day(request)
@@ -268,7 +290,7 @@ def _task_row(task: Task, day: dt.date) -> dict[str, Any]:
 # ---------------------------------------------------------------- extraction and review
 
 
-@login_required
+@dated
 def plan_extract(request: HttpRequest, pk: int) -> HttpResponse:
     """Paste or upload → draft → review and correct → save. Nothing is saved before "Lưu"."""
     plan = _plan_or_404(request.user, pk)
@@ -457,7 +479,7 @@ def _task_input(data: dict[str, Any], catalogue: Catalogue) -> services.TaskInpu
 # ---------------------------------------------------------------- tasks
 
 
-@login_required
+@dated
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task_or_404(request.user, pk)
     user = request.user
@@ -597,7 +619,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@dated
 def task_evidence(request: HttpRequest, pk: int) -> FileResponse:
     task = _task_or_404(request.user, pk)
     if not task.evidence_storage_name:
@@ -616,7 +638,7 @@ def task_evidence(request: HttpRequest, pk: int) -> FileResponse:
 # ---------------------------------------------------------------- reporting
 
 
-@login_required
+@dated
 def period_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_or_404(request.user, pk)
     if not selectors.is_board(request.user, plan, CHANGE):
@@ -672,7 +694,7 @@ def _period_rows(user: Any, period: ReportingPeriod) -> list[dict[str, Any]]:
     return rows
 
 
-@login_required
+@dated
 def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     period = _period_or_404(request.user, pk)
     user = request.user
@@ -722,7 +744,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@dated
 def period_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     period = _period_or_404(request.user, pk)
     if not selectors.is_board(request.user, period.plan):
@@ -744,7 +766,7 @@ def period_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 # ---------------------------------------------------------------- per-unit dashboard
 
 
-@login_required
+@dated
 def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """Tasks a unit leads or coordinates, across plans: counts linking to the lists."""
     unit = Unit.objects.restrict(request.user).filter(pk=pk).first()

@@ -397,3 +397,10 @@ def test_edit_plan_header_relays_recurring_dues(
     assert c.post(url, data).status_code == 409  # the version sent is now stale
     assert client_for(users["officer_b"]).get(url).status_code == 404
     assert client_for(users["leader_a"]).get(url).status_code == 404
+
+
+def test_unreadable_as_of_date_answers_400(plan: Plan, users: dict[str, Any]) -> None:
+    c = client_for(users["officer_a"])
+    r = c.get(f"/ke-hoach/{plan.pk}/?ngay=32/13/2021")
+    assert r.status_code == 400
+    assert Client().get("/ke-hoach/?ngay=hom-qua").status_code == 302  # login first

@@ -6,12 +6,17 @@ from rest_framework.routers import DefaultRouter
 
 from canbo.org.api import AreaViewSet, TitleViewSet, UnitViewSet
 from canbo.people.api import SECTION_VIEWSETS, PersonViewSet
+from canbo.plans.api import PeriodViewSet, PlanViewSet, ReportViewSet, TaskViewSet
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
 router.register("titles", TitleViewSet, basename="title")
 router.register("areas", AreaViewSet, basename="area")
 router.register("persons", PersonViewSet, basename="person")
+router.register("plans/tasks", TaskViewSet, basename="plan-task")
+router.register("plans/periods", PeriodViewSet, basename="plan-period")
+router.register("plans/reports", ReportViewSet, basename="plan-report")
+router.register("plans", PlanViewSet, basename="plan")
 for spec, viewset in SECTION_VIEWSETS:
     router.register(rf"persons/(?P<person_pk>\d+)/{spec.slug}", viewset, basename=f"section-{spec.slug}")
 

@@ -31,7 +31,7 @@ from canbo.people.models import (
     WorkHistory,
 )
 from canbo.people.sections import BY_MODEL
-from canbo.plans.models import Plan
+from canbo.plans.models import Plan, PlanSection, ReportingPeriod, Task, TaskOccurrence, TaskReport
 from canbo.rules.models import RetirementOverride
 
 D = dt.date(2020, 1, 1)
@@ -113,7 +113,44 @@ FACTORIES: dict[type, Factory] = {
     RetirementOverride: lambda t, p, ti: RetirementOverride.objects.create(
         person=p, kind="som", year=2030, month=6, basis="QĐ 1/QĐ-UBND"
     ),
+    PlanSection: lambda t, p, ti: PlanSection.objects.create(plan=_plan(t), number="II", title="NHIỆM VỤ"),
+    Task: lambda t, p, ti: _task(t),
+    TaskOccurrence: lambda t, p, ti: TaskOccurrence.objects.create(task=_task(t), due=D),
+    ReportingPeriod: lambda t, p, ti: _period(t),
+    TaskReport: lambda t, p, ti: TaskReport.objects.create(
+        period=_period(t), task=_task(t), unit=t["A1"], status="dang_thuc_hien", result="Đang làm"
+    ),
 }
+
+
+def _plan(t: dict) -> Plan:
+    plan = Plan.objects.filter(code="kh-1").first()
+    return plan or Plan.objects.create(
+        code="kh-1",
+        kind="ke_hoach",
+        number="1/KH-UBND",
+        issued_on=D,
+        issuer_name="UBND",
+        unit=t["A1"],
+        title="KH",
+    )
+
+
+def _task(t: dict) -> Task:
+    return Task.objects.filter(plan=_plan(t)).first() or Task.objects.create(
+        plan=_plan(t), content="Việc thử"
+    )
+
+
+def _period(t: dict) -> ReportingPeriod:
+    return ReportingPeriod.objects.filter(plan=_plan(t)).first() or ReportingPeriod.objects.create(
+        plan=_plan(t),
+        kind="nam",
+        year=2020,
+        start=D,
+        end=dt.date(2020, 12, 31),
+        report_due=dt.date(2021, 1, 10),
+    )
 
 
 def scoped_models() -> list[type]:

@@ -1,0 +1,684 @@
+"""A draft plan read from a document's text: header guesses, sections, tasks, units, deadlines.
+
+Pure Python except ``read_docx`` (python-docx). The draft is a suggestion the officer reviews
+and corrects before anything is saved (issue 6); every guess that could not be confirmed is
+flagged on the task rather than silently filled in.
+
+How the text is read (Vietnamese administrative documents, seeds 001, 002, 004):
+
+- paragraphs: one per line; a line starting with a lower-case letter continues the previous one
+  (page breaks inside paragraphs); footnote lines (starting with ¹²³…) and markdown marks are
+  dropped; reading stops at "Nơi nhận";
+- sections: "Phần thứ …" (its title may be on the next line), Roman numerals ("II." / "II-"),
+  numbered headings ("1.", "2.1-") that do not end a sentence;
+- task sections: a Roman section whose title speaks of tasks ("nhiệm vụ"), of assignment ("phân
+  công") or is "Tổ chức thực hiện"; goals, grounds, purposes and general solutions are not tasks;
+- tasks: each lettered ("a)"), parenthesised ("(1)") or numbered item that is a sentence, each
+  bullet; an item ending with ":" introduces the bullets after it (its lead, partners and deadline
+  pass to them); a numbered heading with only paragraphs under it is one task;
+- lead and partners: "X chủ trì, phối hợp với Y, Z …", "Giao X chủ trì …", a sentence whose
+  subject is a body ("Ban Tuyên giáo Tỉnh ủy, Báo … tuyên truyền …"), a heading naming the body
+  ("1. Sở Nội vụ");
+- deadlines: parentheses that hold a deadline, a trailing "Hoàn thành …" sentence, "trong/vào quý
+  …" and "định kỳ …" phrases, a leading "Hằng năm,"; parsed by ``deadlines.parse_deadline``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from canbo.core.text import fold
+from canbo.plans.deadlines import fold_keep as _fold_keep
+from canbo.plans.deadlines import parse_deadline
+
+FLAG_NO_LEAD = "Chưa xác định đơn vị chủ trì"
+FLAG_LEAD_UNMATCHED = "Đơn vị chủ trì không có trong danh mục"
+FLAG_COORD_UNMATCHED = "Có đơn vị phối hợp không có trong danh mục"
+FLAG_DEADLINE_UNPARSED = "Chưa đọc được thời hạn"
+FLAG_DEADLINE_PARTIAL = "Có phần thời hạn chưa đọc được"
+
+
+MAX_DOCX_UNPACKED = 50 * 1024 * 1024
+
+
+class ExtractError(Exception):
+    """The file cannot be read as a plan (wrong type, damaged, empty); message in Vietnamese."""
+
+
+@dataclass
+class DraftUnit:
+    """A body named in the text and, when found in the catalogue, the unit it is."""
+
+    name: str
+    unit_id: int | None = None
+    generic: bool = False
+
+
+@dataclass
+class DraftSection:
+    number: str
+    title: str
+    level: int
+
+
+@dataclass
+class DraftTask:
+    number: str
+    section: str
+    content: str
+    lead: DraftUnit | None = None
+    coordinating: list[DraftUnit] = field(default_factory=list)
+    deadline_text: str = ""
+    schedule: dict[str, Any] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Draft:
+    header: dict[str, Any]
+    sections: list[DraftSection]
+    tasks: list[DraftTask]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "header": self.header,
+            "sections": [asdict(s) for s in self.sections],
+            "tasks": [asdict(t) for t in self.tasks],
+        }
+
+
+# ---------------------------------------------------------------- reading files
+
+
+def read_docx(path: Path | str | IO[bytes]) -> str:
+    """The text of a .docx, one paragraph a line (tables' cells too, row by row)."""
+    import zipfile
+
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
+
+    source = str(path) if isinstance(path, Path) else path
+    try:
+        # A small file may unpack to gigabytes (a zip bomb): refuse before python-docx reads it.
+        with zipfile.ZipFile(source) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_DOCX_UNPACKED:
+                raise ExtractError("Tệp .docx quá lớn khi giải nén; hãy dán nội dung văn bản.")
+        if not isinstance(source, str):
+            source.seek(0)
+        document = docx.Document(source)
+    except (PackageNotFoundError, XMLSyntaxError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ExtractError("Không đọc được tệp .docx (tệp hỏng hoặc không phải Word).") from exc
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.append(" | ".join(c.text for c in row.cells))
+    return "\n".join(lines)
+
+
+def read_text_file(path: Path | str) -> str:
+    """The text of a .txt (UTF-8) or .docx file; ExtractError with a Vietnamese message otherwise."""
+    p = Path(path)
+    if not p.is_file():
+        raise ExtractError(f"Không tìm thấy tệp “{p}”.")
+    suffix = p.suffix.lower()
+    if suffix == ".docx":
+        text = read_docx(p)
+    elif suffix in (".txt", ".md"):
+        try:
+            text = p.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise ExtractError("Tệp văn bản phải ở bảng mã UTF-8.") from exc
+    else:
+        raise ExtractError("Chỉ nhận tệp .txt (UTF-8) hoặc .docx.")
+    if not text.strip():
+        raise ExtractError("Tệp không có nội dung.")
+    return text
+
+
+# ---------------------------------------------------------------- units
+
+
+BODY_PREFIXES = (
+    "sở ",
+    "phòng ",
+    "huyện ",
+    "ban ",
+    "ủy ban ",
+    "uỷ ban ",
+    "ubnd ",
+    "văn phòng ",
+    "trường ",
+    "đài ",
+    "báo ",
+    "công an ",
+    "bộ chỉ huy ",
+    "hội ",
+    "liên đoàn ",
+    "tỉnh đoàn ",
+    "thanh tra ",
+    "các ",
+    "đảng ủy ",
+    "đảng uỷ ",
+    "đảng đoàn ",
+    "huyện ủy ",
+    "huyện uỷ ",
+    "tỉnh ủy ",
+    "tỉnh uỷ ",
+    "thường trực ",
+    "mặt trận ",
+    "kho bạc ",
+    "cục ",
+    "chi cục ",
+    "tòa án ",
+    "viện kiểm sát ",
+)
+# Words that begin like a body but are not one ("Ban hành …", "Báo cáo …", "Trường hợp …").
+NOT_BODY = (
+    "ban hành",
+    "phòng ngừa",
+    "phòng, chống",
+    "phòng chống",
+    "huyện ủy viên",
+    "báo cáo",
+    "trường hợp",
+    "hội nghị",
+    "các nhiệm vụ",
+    "các nội dung",
+    "các giải pháp",
+)
+
+# Words that end a body's name in "X, Y và Z <verb> …": the first verb after the subject.
+VERBS = (
+    " làm tốt",
+    " làm ",
+    " nghiên cứu",
+    " tham mưu",
+    " hướng dẫn",
+    " xây dựng",
+    " triển khai",
+    " thực hiện",
+    " tổ chức thực hiện",
+    " tổ chức nghiên cứu",
+    " rà soát",
+    " theo dõi",
+    " kiểm tra",
+    " đôn đốc",
+    " trình ",
+    " ban hành",
+    " sửa đổi",
+    " đề xuất",
+    " tăng cường",
+    " chỉ đạo",
+    " có trách nhiệm",
+    " chịu trách nhiệm",
+    " chủ động",
+    " tuyên truyền",
+    " tiếp tục",
+    " thống nhất",
+    " quán triệt",
+    " cụ thể hóa",
+    " theo chức năng",
+    " phối hợp",
+    " chủ trì",
+    ":",
+    "(",
+    ".",
+    ";",
+)
+
+ABBREVIATIONS = (
+    ("ubnd", "uy ban nhan dan"),
+    ("uBMTTQ", "uy ban mat tran to quoc"),
+    ("hdnd", "hoi dong nhan dan"),
+)
+
+
+def _norm_unit(name: str) -> str:
+    key = fold(name)
+    for short, full in ABBREVIATIONS:
+        key = re.sub(rf"\b{short.lower()}\b", full, key)
+    return key.strip(" ,.;:")
+
+
+class Catalogue:
+    """Unit names in force, folded, to match names written in a plan (shallowest unit wins)."""
+
+    def __init__(self, units: Iterable[tuple[int, str, int]] = ()) -> None:
+        self._by_name: dict[str, tuple[int, int]] = {}
+        for unit_id, name, depth in units:
+            key = _norm_unit(name)
+            if key not in self._by_name or depth < self._by_name[key][1]:
+                self._by_name[key] = (unit_id, depth)
+
+    def __bool__(self) -> bool:
+        return bool(self._by_name)
+
+    def match(self, name: str) -> int | None:
+        hit = self._by_name.get(_norm_unit(name))
+        return hit[0] if hit else None
+
+
+def _is_body(text: str) -> bool:
+    """Whether ``text`` starts with a body's name (case as written: "Sở Nội vụ", not "Sơ kết")."""
+    low = unicodedata.normalize("NFC", text).strip().lower() + " "
+    return low.startswith(BODY_PREFIXES) and not low.startswith(NOT_BODY)
+
+
+def _is_generic(name: str) -> bool:
+    return fold(name).startswith("cac ")
+
+
+def _cut_at_verb(text: str) -> str:
+    # "cơ quan chuyên trách tham mưu, giúp việc Tỉnh ủy" is a body's name, not a verb.
+    masked = text.replace("chuyên trách tham mưu", "chuyên trách tham_mưu")
+    cut = len(masked)
+    for verb in VERBS:
+        i = masked.find(verb)
+        if 0 <= i < cut:
+            cut = i
+    return text[:cut].strip(" ,;:.")
+
+
+_AND_BODY = re.compile(
+    r"\s+và\s+(?=(?:Sở|Phòng|Ban|Ủy|Uỷ|UBND|Văn|Trường|Đài|Báo|Công an|Hội|Thanh tra|Tỉnh|Huyện|các|Các"
+    r"|Mặt trận)\b)"
+)
+
+
+def _split_bodies(text: str) -> list[str]:
+    """ "Sở Nội vụ, Ban Tuyên giáo Tỉnh ủy và các sở, ngành" → names (keeps "và" inside names)."""
+    pieces: list[str] = []
+    for raw in text.split(","):
+        chunk = raw.strip()
+        if not chunk:
+            continue
+        sub = _AND_BODY.split(chunk)
+        for i, s in enumerate(sub):
+            s = s.strip()
+            if not s:
+                continue
+            # "các sở, ngành, địa phương": lower-case pieces continue the list item before them.
+            if i == 0 and pieces and s[:1].islower() and not s.lower().startswith("các "):
+                pieces[-1] = f"{pieces[-1]}, {s}"
+            else:
+                pieces.append(s)
+    return pieces
+
+
+def _unit(name: str, catalogue: Catalogue) -> DraftUnit:
+    name = name.strip(" ,;:.")
+    return DraftUnit(name=name, unit_id=catalogue.match(name), generic=_is_generic(name))
+
+
+def detect_parties(text: str, catalogue: Catalogue) -> tuple[DraftUnit | None, list[DraftUnit]]:
+    """The lead body and the coordinating bodies named at the start of ``text`` (or none)."""
+    body = re.sub(r"^(?:Giao|Đồng thời,?)\s+", "", text.strip())
+    folded = _fold_keep(body)
+    lead: DraftUnit | None = None
+    coords: list[DraftUnit] = []
+    m = re.search(r"\bchu tri\b", folded)
+    if m and m.start() < 150:
+        before = body[: m.start()].strip(" ,")
+        if before and _is_body(before):
+            lead = _unit(before, catalogue)
+        elif before:
+            m = None
+        if m:
+            after = folded[m.end() :]
+            p = re.match(r"\s*,?\s*(?:va\s*)?phoi hop voi\s*", after)
+            if p:
+                start = m.end() + p.end()
+                coords = [_unit(n, catalogue) for n in _split_bodies(_cut_at_verb(body[start:]))]
+            return lead, [c for c in coords if c.name]
+    if _is_body(body):
+        names = _split_bodies(_cut_at_verb(body))
+        if names:
+            if _is_generic(names[0]):
+                return _unit(", ".join(names), catalogue), []
+            lead = _unit(names[0], catalogue)
+            coords = [_unit(n, catalogue) for n in names[1:]]
+    return lead, coords
+
+
+# ---------------------------------------------------------------- deadlines in text
+
+_DEADLINE_WORDS = re.compile(
+    r"thuc hien|xong|hoan thanh|\bquy\s*(?:[ivx]+|\d)\b|\bq\d|\bnam\s*(?:19|20)\d{2}"
+    r"|thuong xuyen|hang nam|sau khi|dinh ky|thang\s*\d"
+    # "(khi có điều kiện)", "(chậm nhất …)": deadline words the parser may not read, kept and flagged.
+    r"|^\s*(?:khi|truoc|cham nhat|thoi han|han chot)\b"
+)
+_INLINE = re.compile(
+    r"(?:trong|vao|truoc)\s*(?:quy|thang)\s*[ivx\d]+\s*[/\-.]?\s*(?:nam\s*)?(?:19|20)\d{2}"
+    r"|dinh\s*ky\s*(?:quy\s*[ivx]+\s*)?(?:\d{1,2}\s*thang|hang\s*nam)(?:\s*,\s*(?:hang\s*)?nam)?"
+    r"|nhiem vu thuong xuyen|thuc hien thuong xuyen"
+)
+_TRAILING = re.compile(r"(?:^|(?<=[.;:\n])\s?)(?:hoan thanh|thoi gian hoan thanh|xong)\b[^.;\n]*")
+_LEADING = re.compile(r"^(hang nam|hang quy|dinh ky[^,]*),")
+
+
+def find_deadlines(text: str) -> list[str]:
+    """Deadline phrases of a task, in the document's words, in reading order."""
+    folded = _fold_keep(text)
+    spans: list[tuple[int, int]] = []
+    for m in re.finditer(r"\(([^()]*)\)", text):
+        if _DEADLINE_WORDS.search(folded[m.start(1) : m.end(1)]):
+            spans.append((m.start(1), m.end(1)))
+    if not spans:
+        candidates = [(m2.start(), m2.end()) for m2 in _TRAILING.finditer(folded)]
+        if m3 := _LEADING.match(folded):
+            candidates.append((m3.start(1), m3.end(1)))
+        candidates += [(m4.start(), m4.end()) for m4 in _INLINE.finditer(folded)]
+        for s, e in candidates:
+            # Words found in running text count only when they read as a deadline.
+            if any(s < e2 and s2 < e for s2, e2 in spans) or parse_deadline(text[s:e]).flagged:
+                continue
+            spans.append((s, e))
+    spans.sort()
+    return [text[s:e].strip(" *.;,") for s, e in spans]
+
+
+# ---------------------------------------------------------------- structure
+
+_ROMAN = re.compile(r"^(?P<n>(?:X{0,3})(?:IX|IV|V?I{0,3}))\s*[.\-–]\s+(?P<t>.+)$")
+_NUM = re.compile(r"^(?P<n>\d{1,2}(?:\.\d{1,2})*)\s*[.\-–)]\s*(?P<t>\S.*)$")
+_PAREN = re.compile(r"^\((?P<n>\d{1,2})\)\s*(?P<t>.+)$")
+_LETTER = re.compile(r"^(?P<n>[a-zđ])\)\s*(?P<t>.+)$")
+_BULLET = re.compile(r"^[-–•+*]\s+(?P<t>.+)$")
+_PART = re.compile(r"^phan thu (?P<n>nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi)\b\s*(?P<t>.*)$")
+_FOOTNOTE = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹⁰]")
+_CLOSING = ("ubnd tinh de nghi", "uy ban nhan dan tinh de nghi", "trong qua trinh thuc hien", "t/m ")
+_TASK_SECTION = ("nhiem vu", "phan cong")
+
+
+def _clean_lines(text: str) -> list[str]:
+    text = unicodedata.normalize("NFC", text)
+    paragraphs: list[str] = []
+    for raw in text.splitlines():
+        line = raw.replace("\t", " ").replace("\u00a0", " ")
+        line = re.sub(r"^\s*#+\s*", "", line)
+        line = (
+            line.replace("**", "").replace("*", "")
+            if not re.match(r"^\s*\*\s", line)
+            else "- " + line.strip()[1:].replace("*", "")
+        )
+        line = re.sub(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+(?=\s|$|[,.;])", "", line) if not _FOOTNOTE.match(line.strip()) else line
+        line = " ".join(line.split())
+        if not line or set(line) <= set("-_*=. "):
+            continue
+        if _FOOTNOTE.match(line):
+            continue
+        if paragraphs and line[:1].islower() and not _LETTER.match(line):
+            paragraphs[-1] = f"{paragraphs[-1]} {line}"
+            continue
+        paragraphs.append(line)
+    return paragraphs
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip().endswith((".", ";", ":", "./.", ")"))
+
+
+HEADER_KINDS = (
+    ("ke hoach", "ke_hoach"),
+    ("de an", "de_an"),
+    ("nghi quyet", "nghi_quyet"),
+    ("chuong trinh", "chuong_trinh"),
+    ("chi thi", "chi_thi"),
+    ("ket luan", "ket_luan"),
+)
+
+
+def _header(paragraphs: list[str]) -> dict[str, Any]:
+    """Guesses at the plan's kind, number, date, issuer and title from its first lines."""
+    header: dict[str, Any] = {"kind": "", "number": "", "issued_on": None, "issuer_name": "", "title": ""}
+    head = paragraphs[:15]
+    for i, line in enumerate(head):
+        f = fold(line)
+        if not header["number"] and (m := re.match(r"^so[:\s]+(\S+/\S+)", f)):
+            header["number"] = line.split(None, 1)[1].strip(" :") if " " in line else m[1]
+        if header["issued_on"] is None and (
+            m := re.search(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*((?:19|20)\d{2})", f)
+        ):
+            with contextlib.suppress(ValueError):
+                header["issued_on"] = dt.date(int(m[3]), int(m[2]), int(m[1])).isoformat()
+        if not header["kind"]:
+            for word, kind in HEADER_KINDS:
+                if f == word or (f.startswith(word) and line.split()[0].isupper()):
+                    header["kind"] = kind
+                    rest = [
+                        p
+                        for p in head[i + 1 : i + 4]
+                        if not _ROMAN.match(p) and not fold(p).startswith("phan thu")
+                    ]
+                    title_bits = [line] if len(f) > len(word) + 3 else [line.title()[:1] + line[1:].lower()]
+                    for p in rest:
+                        if (
+                            len(p) > 600
+                            or fold(p).startswith(("thuc hien", "can cu", "trong nhung"))
+                            or (p.isupper() and title_bits[1:])
+                        ):
+                            break
+                        title_bits.append(p)
+                        if len(" ".join(title_bits)) > 80:
+                            break
+                    header["title"] = " ".join(title_bits)[:500]
+                    break
+        if (
+            not header["issuer_name"]
+            and len(line) < 80
+            and (fold(line).startswith(("tinh uy", "uy ban nhan dan", "ban thuong vu", "ubnd")))
+        ):
+            header["issuer_name"] = line.strip(" *")
+    return header
+
+
+@dataclass
+class _Ctx:
+    lead: DraftUnit | None = None
+    coords: list[DraftUnit] = field(default_factory=list)
+    deadlines: list[str] = field(default_factory=list)
+    number: str = ""
+
+
+def extract_plan(text: str, catalogue: Catalogue | None = None) -> Draft:
+    """The draft plan read from ``text`` (see the module docstring).
+
+    A text with no task section at all (an excerpt pasted without its "II. NHIỆM VỤ …" heading)
+    is read again as if it were all tasks.
+    """
+    draft = _extract(text, catalogue or Catalogue(), everything=False)
+    if not draft.tasks:
+        draft = _extract(text, catalogue or Catalogue(), everything=True)
+    return draft
+
+
+def _extract(text: str, catalogue: Catalogue, *, everything: bool) -> Draft:
+    paragraphs = _clean_lines(text)
+    header = _header(paragraphs)
+    sections: list[DraftSection] = []
+    tasks: list[DraftTask] = []
+
+    in_tasks = everything
+    part = roman = ""
+    heading_label = ""  # the current section's label, e.g. "II.1"
+    heading_title = ""
+    heading_ctx = _Ctx()  # what a heading naming a body passes to its tasks
+    intro_ctx: _Ctx | None = None  # what an item ending with ":" passes to its bullets
+    current: dict[str, Any] | None = None  # the task being built
+    group_body_allowed = False
+    bullet_n = 0
+
+    def flush() -> None:
+        nonlocal current
+        if current is None:
+            return
+        tasks.append(_finish(current, catalogue))
+        current = None
+
+    def start(number: str, content: str, ctx: _Ctx, lead_source: str | None = None) -> None:
+        nonlocal current
+        flush()
+        current = {
+            "number": number,
+            "section": f"{heading_label} {heading_title}".strip(),
+            "content": content,
+            "lead_source": content if lead_source is None else lead_source,
+            "ctx": ctx,
+        }
+
+    def section_label() -> str:
+        return ".".join(x for x in (part, roman) if x)
+
+    i = 0
+    while i < len(paragraphs):
+        line = paragraphs[i]
+        f = fold(line)
+        i += 1
+        if f.startswith("noi nhan"):
+            break
+        if m := _PART.match(f):
+            flush()
+            title = line[len(m.group(0)) - len(m["t"]) :].strip() if m["t"] else ""
+            if not title and i < len(paragraphs):
+                title = paragraphs[i]
+                i += 1
+            part, roman = m["n"], ""
+            sections.append(DraftSection(number=" ".join(line.split()[:3]), title=title, level=0))
+            in_tasks = everything
+            heading_label, heading_title = "", title
+            continue
+        if (m := _ROMAN.match(line)) and m["n"] and line.split()[0].rstrip(".-–") == m["n"]:
+            flush()
+            roman = m["n"]
+            title = m["t"].strip()
+            ft = fold(title)
+            in_tasks = everything or any(w in ft for w in _TASK_SECTION) or ft.startswith("to chuc thuc hien")
+            sections.append(DraftSection(number=m["n"], title=title, level=1))
+            heading_label, heading_title = roman, title
+            heading_ctx, intro_ctx, group_body_allowed, bullet_n = _Ctx(), None, False, 0
+            continue
+        if not in_tasks:
+            if (m := _NUM.match(line)) and not _ends_sentence(m["t"]) and len(m["t"]) < 250:
+                sections.append(
+                    DraftSection(
+                        number=f"{roman}.{m['n']}" if roman else m["n"],
+                        title=m["t"],
+                        level=2 + m["n"].count("."),
+                    )
+                )
+            continue
+        if any(f.startswith(c) for c in _CLOSING):
+            flush()
+            in_tasks = False
+            continue
+        if (m := _NUM.match(line)) and not _ends_sentence(m["t"]) and len(m["t"]) < 250:
+            # A numbered heading: a section; if it names a body, that body leads its tasks.
+            flush()
+            heading_label = f"{roman}.{m['n']}" if roman else m["n"]
+            heading_title = m["t"]
+            sections.append(
+                DraftSection(number=heading_label, title=heading_title, level=2 + m["n"].count("."))
+            )
+            # A heading naming bodies ("1. Sở Nội vụ", "5. Các Sở, ban ngành tỉnh và …") names them all.
+            lead = _unit(m["t"], catalogue) if _is_body(m["t"]) else None
+            heading_ctx = _Ctx(lead=lead, deadlines=find_deadlines(m["t"]))
+            intro_ctx, group_body_allowed, bullet_n = None, True, 0
+            continue
+        item = _NUM.match(line) or _PAREN.match(line) or _LETTER.match(line)
+        if item:
+            text_ = item["t"]
+            number = (
+                _join(heading_label, item["n"])
+                if _LETTER.match(line) or _PAREN.match(line)
+                else (f"{roman}.{item['n']}" if roman else item["n"])
+            )
+            if text_.rstrip().endswith(":"):
+                flush()
+                intro_ctx = _intro(text_, heading_ctx, catalogue, number)
+                bullet_n = 0
+                group_body_allowed = False
+                continue
+            intro_ctx, group_body_allowed = None, False
+            start(number, text_, heading_ctx)
+            continue
+        if b := _BULLET.match(line):
+            bullet_n += 1
+            ctx = intro_ctx or heading_ctx
+            start(_join((intro_ctx.number if intro_ctx else "") or heading_label, str(bullet_n)), b["t"], ctx)
+            continue
+        # A plain paragraph.
+        if line.rstrip().endswith(":"):
+            flush()
+            intro_ctx = _intro(line, heading_ctx, catalogue, heading_label)
+            bullet_n = 0
+            group_body_allowed = False
+            continue
+        if current is not None:
+            current["content"] += "\n" + line
+            continue
+        if group_body_allowed:
+            content = line if heading_ctx.lead else f"{heading_title}\n{line}"
+            start(heading_label, content, heading_ctx, lead_source=line)
+            continue
+        if everything and not heading_label:
+            continue  # a title or preamble line of an excerpt, not a task
+        start(heading_label or section_label(), line, heading_ctx)
+    flush()
+    return Draft(header=header, sections=sections, tasks=tasks)
+
+
+def _join(*labels: str) -> str:
+    return ".".join(x for x in labels if x)
+
+
+def _intro(text: str, heading: _Ctx, catalogue: Catalogue, number: str) -> _Ctx:
+    lead, coords = detect_parties(text, catalogue)
+    ctx = _Ctx(
+        lead=lead or heading.lead,
+        coords=coords if lead else heading.coords,
+        deadlines=find_deadlines(text) or heading.deadlines,
+    )
+    ctx.number = number
+    return ctx
+
+
+def _finish(raw: dict[str, Any], catalogue: Catalogue) -> DraftTask:
+    ctx: _Ctx = raw["ctx"]
+    content: str = raw["content"].strip()
+    lead, coords = detect_parties(raw["lead_source"], catalogue)
+    if lead is None:
+        lead, coords = ctx.lead, coords or list(ctx.coords)
+    deadlines = find_deadlines(content) or list(ctx.deadlines)
+    deadline_text = "; ".join(deadlines)
+    schedule = parse_deadline(deadline_text)
+    flags: list[str] = []
+    if lead is None:
+        flags.append(FLAG_NO_LEAD)
+    elif catalogue and lead.unit_id is None and not lead.generic:
+        flags.append(FLAG_LEAD_UNMATCHED)
+    if catalogue and any(c.unit_id is None and not c.generic for c in coords):
+        flags.append(FLAG_COORD_UNMATCHED)
+    if deadline_text and schedule.flagged:
+        flags.append(FLAG_DEADLINE_UNPARSED)
+    if schedule.incomplete:
+        flags.append(FLAG_DEADLINE_PARTIAL)
+    task = DraftTask(
+        number=raw["number"],
+        section=raw["section"],
+        content=content,
+        lead=lead,
+        coordinating=coords,
+        deadline_text=deadline_text,
+        schedule=schedule.to_dict() if deadline_text else {},
+        flags=flags,
+    )
+    return task

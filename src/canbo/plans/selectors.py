@@ -1,0 +1,239 @@
+"""Reads of the plans app, limited by the user's grants.
+
+Who sees what (issue 6; decided here, tested in ``tests/test_scope.py``):
+
+- a plan and all its tasks, periods and reports are seen by grants covering ``plan.unit`` (the
+  organisation board that keeps the plan); officers there change everything;
+- a unit also sees the plans in which it leads or coordinates a task, but only those tasks, and
+  reports on them for itself; the lead unit's officers may also record the task's status and
+  evidence; coordinating units only report;
+- a grant elsewhere sees nothing of the plan (404, as a missing record).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from canbo.accounts.selectors import active_grants
+from canbo.core.querysets import CHANGE, VIEW
+from canbo.org.models import Unit, in_force_q
+from canbo.plans.extract import Catalogue
+from canbo.plans.models import (
+    CLOSED_STATUSES,
+    Plan,
+    ReportingPeriod,
+    Task,
+    TaskOccurrence,
+    TaskReport,
+    TaskStatus,
+)
+
+
+def _paths(user: Any, action: str) -> list[str] | None:
+    """Unit paths the user's grants cover for ``action``; None means everything (superuser)."""
+    if not user.is_authenticated:
+        return []
+    if getattr(user, "is_superuser", False):
+        return None
+    return [
+        g.unit_path
+        for g in active_grants(user)
+        if g.unit_path and not g.is_self and (action != CHANGE or g.can_change)
+    ]
+
+
+def _under(lookup: str, paths: list[str]) -> Q:
+    q = Q(pk__in=[])
+    for p in paths:
+        q |= Q(**{f"{lookup}__startswith": p})
+    return q
+
+
+def tasks_for(user: Any, action: str = VIEW) -> QuerySet[Task]:
+    """Tasks the user sees (VIEW) or may record status and evidence of (CHANGE)."""
+    qs = Task.objects.all()
+    paths = _paths(user, action)
+    if paths is None:
+        return qs
+    q = _under("plan__unit__path", paths) | _under("lead_unit__path", paths)
+    if action == VIEW:
+        coord = Unit.objects.filter(_under("path", paths), coordinated_plan_tasks=OuterRef("pk"))
+        return qs.filter(q | Q(Exists(coord)))
+    return qs.filter(q)
+
+
+def board_tasks(user: Any, action: str = VIEW) -> QuerySet[Task]:
+    """Tasks of plans the user's grants keep (the board's view: add, correct, delete)."""
+    return Task.objects.restrict(user, action)
+
+
+def plans_for(user: Any) -> QuerySet[Plan]:
+    """Plans kept under the user's grants, and plans where his units lead or coordinate a task."""
+    kept = Plan.objects.restrict(user, VIEW)
+    if _paths(user, VIEW) is None:
+        return kept
+    via_tasks = tasks_for(user).values("plan_id")
+    return Plan.objects.filter(Q(pk__in=kept.values("pk")) | Q(pk__in=via_tasks)).distinct()
+
+
+def is_board(user: Any, plan: Plan, action: str = VIEW) -> bool:
+    """Whether the user's grants cover the unit that keeps the plan."""
+    return Plan.objects.restrict(user, action).filter(pk=plan.pk).exists()
+
+
+def periods_for(user: Any, plan: Plan) -> QuerySet[ReportingPeriod]:
+    return (
+        plan.reporting_periods.all()
+        if plans_for(user).filter(pk=plan.pk).exists()
+        else plan.reporting_periods.none()
+    )
+
+
+def reports_for(user: Any) -> QuerySet[TaskReport]:
+    """Reports the user sees: his units' own, and every report of plans his grants keep."""
+    paths = _paths(user, VIEW)
+    qs = TaskReport.objects.select_related("unit", "task", "period")
+    if paths is None:
+        return qs
+    return qs.filter(_under("unit__path", paths) | _under("task__plan__unit__path", paths))
+
+
+def reporting_units_for(user: Any, task: Task) -> list[Unit]:
+    """The task's responsible units the user may report for (change grant over the unit)."""
+    paths = _paths(user, CHANGE)
+    units = [task.lead_unit] if task.lead_unit else []
+    units += [u for u in task.coordinating_units.all() if u not in units]
+    if paths is None:
+        return units
+    return [u for u in units if any(u.path.startswith(p) for p in paths)]
+
+
+# ---------------------------------------------------------------- status of a plan
+
+
+def open_q() -> Q:
+    return ~Q(status__in=CLOSED_STATUSES)
+
+
+def overdue_tasks(tasks: QuerySet[Task], today: dt.date) -> QuerySet[Task]:
+    """Open tasks with an occurrence past due and not done."""
+    late = TaskOccurrence.objects.filter(task=OuterRef("pk"), done_on__isnull=True, due__lt=today)
+    return tasks.filter(open_q()).filter(Exists(late))
+
+
+def due_within(tasks: QuerySet[Task], today: dt.date, days: int) -> QuerySet[Task]:
+    """Open tasks with an occurrence not done, due from today to ``days`` days ahead."""
+    soon = TaskOccurrence.objects.filter(
+        task=OuterRef("pk"), done_on__isnull=True, due__gte=today, due__lte=today + dt.timedelta(days=days)
+    )
+    return tasks.filter(open_q()).filter(Exists(soon))
+
+
+@dataclass
+class MissingReport:
+    task: Task
+    unit: Unit
+
+
+def missing_reports(period: ReportingPeriod) -> list[MissingReport]:
+    """Who has not reported for the period: each task's lead and coordinating units (catalogue
+    units only: a lead known only by its words cannot report) without a report."""
+    tasks = list(
+        period.plan.tasks.select_related("lead_unit").prefetch_related("coordinating_units").order_by("order")
+    )
+    done = set(TaskReport.objects.filter(period=period).values_list("task_id", "unit_id"))
+    out = []
+    for task in tasks:
+        units = [task.lead_unit] if task.lead_unit else []
+        units += [u for u in task.coordinating_units.all() if u not in units]
+        out += [MissingReport(task, u) for u in units if (task.pk, u.pk) not in done]
+    return out
+
+
+@dataclass
+class Dashboard:
+    """Counts of a set of tasks; every count has the filter that lists its tasks."""
+
+    total: int = 0
+    by_status: list[tuple[str, str, int]] = field(default_factory=list)  # (value, label, count)
+    overdue: int = 0
+    due_30: int = 0
+    due_90: int = 0
+    reports_overdue: int = 0
+    periods_overdue: list[tuple[ReportingPeriod, int]] = field(default_factory=list)
+    undated: int = 0
+
+
+def dashboard(tasks: QuerySet[Task], today: dt.date, plans: list[Plan] | None = None) -> Dashboard:
+    counts = Counter(tasks.values_list("status", flat=True))
+    board = Dashboard(
+        total=sum(counts.values()),
+        by_status=[(value, label, counts.get(value, 0)) for value, label in TaskStatus.choices],
+        overdue=overdue_tasks(tasks, today).count(),
+        due_30=due_within(tasks, today, 30).count(),
+        due_90=due_within(tasks, today, 90).count(),
+    )
+    task_ids = set(tasks.values_list("pk", flat=True))
+    for plan in plans or []:
+        for period in plan.reporting_periods.filter(report_due__lt=today).order_by("-end")[:8]:
+            missing = [m for m in missing_reports(period) if m.task.pk in task_ids]
+            if missing:
+                board.periods_overdue.append((period, len(missing)))
+                board.reports_overdue += len(missing)
+    return board
+
+
+def filter_tasks(tasks: QuerySet[Task], params: dict[str, str], today: dt.date) -> QuerySet[Task]:
+    """The task list's filters: ``tinh-trang``, ``qua-han``, ``den-han`` (days), ``don-vi``."""
+    status = params.get("tinh-trang", "")
+    if status in TaskStatus.values:
+        tasks = tasks.filter(status=status)
+    if params.get("qua-han"):
+        tasks = overdue_tasks(tasks, today)
+    days = params.get("den-han", "")
+    if days.isdigit() and 0 < int(days) <= 3660:
+        tasks = due_within(tasks, today, int(days))
+    unit = params.get("don-vi", "")
+    if unit.isdigit():
+        tasks = tasks.filter(Q(lead_unit_id=int(unit)) | Q(coordinating_units=int(unit))).distinct()
+    return tasks
+
+
+def unit_tasks(tasks: QuerySet[Task], unit: Unit) -> QuerySet[Task]:
+    """Tasks led or coordinated by ``unit`` or a unit under it."""
+    coord = Unit.objects.filter(path__startswith=unit.path, coordinated_plan_tasks=OuterRef("pk"))
+    return tasks.filter(Q(lead_unit__path__startswith=unit.path) | Q(Exists(coord)))
+
+
+def unit_missing_reports(
+    unit: Unit, tasks: QuerySet[Task], today: dt.date
+) -> list[tuple[ReportingPeriod, int]]:
+    """Periods past their report due date where ``unit`` (or a unit under it) still owes reports
+    on ``tasks``, with the number owed."""
+    task_ids = set(tasks.values_list("pk", flat=True))
+    plan_ids = set(tasks.values_list("plan_id", flat=True))
+    out = []
+    for period in ReportingPeriod.objects.filter(plan_id__in=plan_ids, report_due__lt=today).order_by("-end")[
+        :12
+    ]:
+        owed = [
+            m for m in missing_reports(period) if m.task.pk in task_ids and m.unit.path.startswith(unit.path)
+        ]
+        if owed:
+            out.append((period, len(owed)))
+    return out
+
+
+def unit_catalogue(root: Unit | None, day: dt.date, also_on: dt.date | None = None) -> Catalogue:
+    """The names of the units in force on ``day`` (or on ``also_on``, the plan's issue date: a
+    unit named by an older plan may since have been merged), under ``root`` when given."""
+    in_force = in_force_q(day) | in_force_q(also_on) if also_on else in_force_q(day)
+    qs = Unit.objects.filter(in_force)
+    if root is not None:
+        qs = qs.filter(path__startswith=root.path)
+    return Catalogue(qs.values_list("pk", "name", "depth"))

@@ -1,0 +1,798 @@
+"""Pages of the plans app: plans, the extraction review, tasks, reporting, dashboards, exports.
+
+Every read goes through ``selectors`` (grants); every write through ``services``. A record the
+user may not see answers 404 as a missing one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
+from django.shortcuts import render
+from django.urls import reverse
+
+from canbo.core.dates import today
+from canbo.core.errors import ConflictError, DomainError, validation_messages
+from canbo.core.querysets import CHANGE
+from canbo.core.text import fold
+from canbo.core.views import BadAsOf, as_of, bad_request
+from canbo.org.models import Unit
+from canbo.people.services import storage_path
+from canbo.plans import exports, selectors, services
+from canbo.plans.deadlines import Schedule, describe, parse_deadline
+from canbo.plans.extract import Catalogue, ExtractError, extract_plan, read_docx
+from canbo.plans.forms import (
+    ConditionForm,
+    DraftTaskFormSet,
+    ExtractForm,
+    PeriodForm,
+    PlanEditForm,
+    PlanForm,
+    ReportForm,
+    TaskEditForm,
+    TaskStatusForm,
+)
+from canbo.plans.models import Plan, PlanKind, ReportingPeriod, Task, TaskStatus
+
+
+def _day(request: HttpRequest) -> dt.date:
+    """The page's as-of date, read (and checked) by ``dated`` before the view runs."""
+    return getattr(request, "_plans_day", None) or today()
+
+
+def dated(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Login required, and an unreadable ``?ngay=`` answers 400 as on every other page."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            request._plans_day = as_of(request)  # type: ignore[attr-defined]
+        except BadAsOf as exc:
+            return bad_request(request, exc.message)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _ctx(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    day = _day(request)
+    return {"as_of": day, "as_of_is_today": day == today(), **extra}
+
+
+def _plan_or_404(user: Any, pk: int) -> Plan:
+    plan = selectors.plans_for(user).filter(pk=pk).select_related("unit").first()
+    if plan is None:
+        raise Http404("Không tìm thấy kế hoạch.")
+    return plan
+
+
+def _task_or_404(user: Any, pk: int) -> Task:
+    task = selectors.tasks_for(user).filter(pk=pk).select_related("plan", "lead_unit", "section").first()
+    if task is None:
+        raise Http404("Không tìm thấy nhiệm vụ.")
+    return task
+
+
+def _period_or_404(user: Any, pk: int) -> ReportingPeriod:
+    period = (
+        ReportingPeriod.objects.filter(pk=pk, plan__in=selectors.plans_for(user))
+        .select_related("plan")
+        .first()
+    )
+    if period is None:
+        raise Http404("Không tìm thấy kỳ báo cáo.")
+    return period
+
+
+def _root_catalogue(plan: Plan, day: dt.date) -> Catalogue:
+    """Unit names of the whole province the plan's unit belongs to (lead units are often outside
+    the board's own subtree), in force now or when the plan was issued."""
+    root = Unit.objects.filter(path=plan.unit.path[: Unit.steplen]).first()
+    return selectors.unit_catalogue(root, day, also_on=plan.issued_on)
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(validation_messages(exc))
+    return str(exc)
+
+
+# ---------------------------------------------------------------- plans
+
+
+@dated
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = selectors.plans_for(request.user).select_related("unit").order_by("-issued_on")
+    visible = selectors.tasks_for(request.user)
+    rows = []
+    day = _day(request)
+    for plan in plans:
+        tasks = visible.filter(plan=plan)
+        rows.append((plan, tasks.count(), selectors.overdue_tasks(tasks, day).count()))
+    units = _my_units(request.user)
+    return render(
+        request,
+        "plans/plan_list.html",
+        _ctx(request, rows=rows, can_create=_can_create(request.user), units=units),
+    )
+
+
+def _can_create(user: Any) -> bool:
+    from canbo.accounts.selectors import can_change_anything
+
+    return can_change_anything(user)
+
+
+def _my_units(user: Any) -> list[Unit]:
+    """The units the user's grants are bound to (for the per-unit dashboard links)."""
+    from canbo.accounts.selectors import active_grants
+
+    ids = [g.unit_id for g in active_grants(user) if g.unit_id and not g.is_self]
+    return list(Unit.objects.filter(pk__in=ids).order_by("path"))
+
+
+@dated
+def plan_create(request: HttpRequest) -> HttpResponse:
+    if not _can_create(request.user):
+        raise Http404("Không tìm thấy trang.")
+    form = PlanForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            codes = [c.strip() for c in (data["implements"] or "").split(",") if c.strip()]
+            implements = list(Plan.objects.restrict(request.user).filter(code__in=codes))
+            missing = set(codes) - {p.code for p in implements}
+            if missing:
+                form.add_error("implements", f"Không tìm thấy kế hoạch mã: {', '.join(sorted(missing))}.")
+            elif Plan.objects.filter(code=data["code"]).exists():
+                form.add_error("code", "Mã kế hoạch này đã được dùng.")
+            else:
+                try:
+                    plan = services.plan_create(
+                        acting_user=request.user,
+                        unit=data["unit_code"],
+                        implements=implements,
+                        code=data["code"],
+                        kind=data["kind"],
+                        number=data["number"],
+                        issued_on=data["issued_on"],
+                        issuer_name=data["issuer_name"],
+                        title=data["title"],
+                        period_start=data["period_start"],
+                        period_end=data["period_end"],
+                        note=data["note"],
+                        reason="Tạo kế hoạch",
+                    )
+                except (DomainError, ValidationError) as exc:
+                    form.add_error(None, _error_text(exc))
+                else:
+                    messages.success(request, "Đã tạo kế hoạch. Có thể trích nhiệm vụ từ văn bản.")
+                    return HttpResponseRedirect(reverse("plans:extract", args=[plan.pk]))
+        status = 400
+    return render(request, "plans/plan_form.html", _ctx(request, form=form), status=status)
+
+
+@dated
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_or_404(request.user, pk)
+    if not selectors.is_board(request.user, plan, CHANGE):
+        raise Http404("Không tìm thấy kế hoạch.")
+    initial = {f: getattr(plan, f) for f in services.PLAN_EDIT_FIELDS}
+    initial["implements"] = ", ".join(plan.implements.values_list("code", flat=True))
+    initial["row_version"] = plan.row_version
+    form = PlanEditForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            codes = [c.strip() for c in (data["implements"] or "").split(",") if c.strip()]
+            implements = list(Plan.objects.restrict(request.user).filter(code__in=codes))
+            missing = set(codes) - {p.code for p in implements}
+            if missing:
+                form.add_error("implements", f"Không tìm thấy kế hoạch mã: {', '.join(sorted(missing))}.")
+            else:
+                try:
+                    services.plan_update(
+                        acting_user=request.user,
+                        plan=plan,
+                        changes={f: data[f] for f in services.PLAN_EDIT_FIELDS},
+                        implements=implements,
+                        expected_version=data["row_version"],
+                        reason="Sửa thông tin kế hoạch",
+                    )
+                except ConflictError as exc:
+                    form.add_error(None, str(exc))
+                    status = 409
+                except (DomainError, ValidationError) as exc:
+                    form.add_error(None, _error_text(exc))
+                else:
+                    messages.success(request, "Đã lưu thông tin kế hoạch.")
+                    return HttpResponseRedirect(reverse("plans:detail", args=[plan.pk]))
+        status = 409 if status == 409 else 400
+    return render(
+        request, "plans/plan_form.html", _ctx(request, form=form, plan=plan, editing=True), status=status
+    )
+
+
+def _filter_query(params: dict[str, str]) -> str:
+    return urlencode({k: v for k, v in params.items() if v})
+
+
+@dated
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_or_404(request.user, pk)
+    day = _day(request)
+    visible = selectors.tasks_for(request.user).filter(plan=plan)
+    board = selectors.dashboard(visible, day, plans=[plan])
+    params = {k: request.GET.get(k, "") for k in ("tinh-trang", "qua-han", "den-han", "don-vi")}
+    tasks = (
+        selectors.filter_tasks(visible, params, day)
+        .select_related("lead_unit", "section")
+        .prefetch_related("coordinating_units", "occurrences")
+        .order_by("order", "pk")
+    )
+    return render(
+        request,
+        "plans/plan_detail.html",
+        _ctx(
+            request,
+            plan=plan,
+            board=board,
+            tasks=[_task_row(t, day) for t in tasks],
+            filtered=any(params.values()),
+            is_board=selectors.is_board(request.user, plan),
+            can_change=selectors.is_board(request.user, plan, CHANGE),
+            periods=plan.reporting_periods.order_by("-end"),
+            base_url=reverse("plans:detail", args=[plan.pk]),
+            implements=plan.implements.all(),
+            statuses=TaskStatus.choices,
+            current_status=params["tinh-trang"],
+            current_overdue=bool(params["qua-han"]),
+        ),
+    )
+
+
+def _task_row(task: Task, day: dt.date) -> dict[str, Any]:
+    schedule = Schedule.from_dict(task.schedule)
+    occ = list(task.occurrences.all())
+    open_occ = [o for o in occ if o.done_on is None]
+    overdue = not task.is_closed and any(o.due < day for o in open_occ)
+    upcoming = next((o.due for o in open_occ if o.due >= day), None)
+    return {
+        "task": task,
+        "schedule": schedule,
+        "reading": describe(schedule) if task.deadline_text else "",
+        "overdue": overdue,
+        "next_due": upcoming,
+        "flagged": schedule.flagged or schedule.incomplete,
+    }
+
+
+# ---------------------------------------------------------------- extraction and review
+
+
+@dated
+def plan_extract(request: HttpRequest, pk: int) -> HttpResponse:
+    """Paste or upload → draft → review and correct → save. Nothing is saved before "Lưu"."""
+    plan = _plan_or_404(request.user, pk)
+    if not selectors.is_board(request.user, plan, CHANGE):
+        raise Http404("Không tìm thấy kế hoạch.")
+    step = request.POST.get("buoc", "")
+    day = _day(request)
+    if request.method != "POST" or step == "":
+        form = ExtractForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                text = _uploaded_text(form.cleaned_data)
+            except ExtractError as exc:
+                form.add_error("file", str(exc))
+            else:
+                draft = extract_plan(text, _root_catalogue(plan, day))
+                if not draft.tasks:
+                    form.add_error(None, "Không tìm thấy nhiệm vụ nào trong văn bản. Hãy kiểm tra nội dung.")
+                else:
+                    return _review(
+                        request, plan, _draft_sections(draft), _draft_initial(draft), header=draft.header
+                    )
+        status = 400 if request.method == "POST" else 200
+        return render(request, "plans/extract.html", _ctx(request, plan=plan, form=form), status=status)
+    # Review steps: the sections travel as JSON, the tasks as a formset.
+    try:
+        sections = json.loads(request.POST.get("sections", "[]"))
+        assert isinstance(sections, list)
+        section_choices = [(i, f"{s['number']} {s['title']}"[:120]) for i, s in enumerate(sections)]
+    except (ValueError, AssertionError, KeyError, TypeError):
+        return bad_request(request, "Bản nháp không hợp lệ; hãy trích lại từ văn bản.")
+    formset = DraftTaskFormSet(request.POST, form_kwargs={"sections": section_choices})
+    if not formset.is_valid():
+        return _review(request, plan, sections, None, formset=formset, status=400)
+    chosen = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("include")]
+    if step != "luu" or not chosen:
+        if step == "luu":
+            messages.error(request, "Chưa chọn nhiệm vụ nào để lưu.")
+        return _review(request, plan, sections, None, formset=formset, status=200 if step != "luu" else 400)
+    catalogue = _root_catalogue(plan, day)
+    inputs = [_task_input(d, catalogue) for d in chosen]
+    try:
+        saved = services.plan_save_tasks(
+            acting_user=request.user,
+            plan=plan,
+            sections=[
+                services.SectionInput(s["number"], s["title"], int(s.get("level", 1))) for s in sections
+            ],
+            tasks=inputs,
+            reason="Trích từ văn bản, đã rà soát",
+        )
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, _error_text(exc))
+        return _review(request, plan, sections, None, formset=formset, status=400)
+    messages.success(request, f"Đã lưu {len(saved)} nhiệm vụ.")
+    return HttpResponseRedirect(reverse("plans:detail", args=[plan.pk]))
+
+
+def _uploaded_text(data: dict[str, Any]) -> str:
+    upload = data.get("file")
+    if upload is None:
+        return data["text"]
+    if upload.name.lower().endswith(".docx"):
+        return read_docx(upload)
+    try:
+        return upload.read().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ExtractError("Tệp văn bản phải ở bảng mã UTF-8.") from exc
+
+
+def _draft_sections(draft: Any) -> list[dict[str, Any]]:
+    return [{"number": s.number, "title": s.title, "level": s.level} for s in draft.sections]
+
+
+def _draft_initial(draft: Any) -> list[dict[str, Any]]:
+    labels = {f"{s.number} {s.title}".strip(): i for i, s in enumerate(draft.sections)}
+    return [
+        {
+            "include": True,
+            "number": t.number,
+            "section": labels.get(t.section),
+            "content": t.content,
+            "lead": t.lead.name if t.lead else "",
+            "coords": "\n".join(c.name for c in t.coordinating),
+            "deadline": t.deadline_text,
+        }
+        for t in draft.tasks
+    ]
+
+
+def _review(
+    request: HttpRequest,
+    plan: Plan,
+    sections: list[dict[str, Any]],
+    initial: list[dict[str, Any]] | None,
+    *,
+    formset: Any = None,
+    status: int = 200,
+    header: dict[str, Any] | None = None,
+) -> HttpResponse:
+    if header is None:
+        try:
+            header = json.loads(request.POST.get("header", "{}"))
+        except ValueError:
+            header = {}
+    header = header if isinstance(header, dict) else {}
+    choices = [(i, f"{s['number']} {s['title']}"[:120]) for i, s in enumerate(sections)]
+    if formset is None:
+        formset = DraftTaskFormSet(initial=initial, form_kwargs={"sections": choices})
+    catalogue = _root_catalogue(plan, _day(request))
+    rows = []
+    for form in formset.forms:
+        value = (
+            form.data.get(form.add_prefix("deadline")) if form.is_bound else form.initial.get("deadline")
+        ) or ""
+        lead = (form.data.get(form.add_prefix("lead")) if form.is_bound else form.initial.get("lead")) or ""
+        coords = (
+            form.data.get(form.add_prefix("coords")) if form.is_bound else form.initial.get("coords")
+        ) or ""
+        schedule = parse_deadline(value)
+        rows.append(
+            {
+                "form": form,
+                "reading": describe(schedule) if value.strip() else "Không có thời hạn",
+                "flagged": schedule.flagged or schedule.incomplete,
+                "lead_match": _match_label(lead, catalogue),
+                "coord_matches": [(n, _match_label(n, catalogue)) for n in coords.splitlines() if n.strip()],
+            }
+        )
+    return render(
+        request,
+        "plans/review.html",
+        _ctx(
+            request,
+            plan=plan,
+            formset=formset,
+            rows=rows,
+            sections_json=json.dumps(sections, ensure_ascii=False),
+            header=header,
+            header_json=json.dumps(header, ensure_ascii=False),
+            header_kind=dict(PlanKind.choices).get(str(header.get("kind", "")), ""),
+            header_date=_iso_date(header.get("issued_on")),
+            number_differs=bool(header.get("number"))
+            and fold(str(header.get("number"))) != fold(plan.number),
+        ),
+        status=status,
+    )
+
+
+def _iso_date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _match_label(name: str, catalogue: Catalogue) -> dict[str, Any]:
+    name = name.strip()
+    if not name:
+        return {"state": "none"}
+    unit_id = catalogue.match(name)
+    if unit_id:
+        return {"state": "ok", "unit_id": unit_id}
+    if name.lower().startswith("các "):
+        return {"state": "generic"}
+    return {"state": "unmatched"}
+
+
+def _task_input(data: dict[str, Any], catalogue: Catalogue) -> services.TaskInput:
+    lead_name = (data.get("lead") or "").strip()
+    lead_id = catalogue.match(lead_name) if lead_name else None
+    names = [n.strip() for n in (data.get("coords") or "").splitlines() if n.strip()]
+    coord_ids = [i for i in (catalogue.match(n) for n in names) if i]
+    return services.TaskInput(
+        content=data["content"],
+        number=data.get("number") or "",
+        section_index=data.get("section"),
+        lead_unit=Unit.objects.filter(pk=lead_id).first() if lead_id else None,
+        lead_name=lead_name,
+        coordinating_units=list(Unit.objects.filter(pk__in=coord_ids)),
+        coordinating_names=names,
+        deadline_text=data.get("deadline") or "",
+    )
+
+
+# ---------------------------------------------------------------- tasks
+
+
+@dated
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task_or_404(request.user, pk)
+    user = request.user
+    day = _day(request)
+    plan = task.plan
+    is_board_change = selectors.is_board(user, plan, CHANGE)
+    can_status = selectors.tasks_for(user, CHANGE).filter(pk=task.pk).exists()
+    status_form = TaskStatusForm(
+        initial={
+            "status": task.status,
+            "completed_on": task.completed_on,
+            "result": task.result,
+            "evidence_number": task.evidence_number,
+            "row_version": task.row_version,
+        }
+    )
+    edit_form = TaskEditForm(
+        initial={
+            "number": task.number,
+            "content": task.content,
+            "lead": task.lead_name or (task.lead_unit.name if task.lead_unit else ""),
+            "coords": task.coordinating_names,
+            "deadline": task.deadline_text,
+            "row_version": task.row_version,
+        }
+    )
+    condition_form = ConditionForm(initial={"met_on": task.condition_met_on, "note": task.condition_note})
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "status" and can_status:
+                status_form = TaskStatusForm(request.POST, request.FILES)
+                if status_form.is_valid():
+                    d = status_form.cleaned_data
+                    services.task_set_status(
+                        acting_user=user,
+                        task=task,
+                        status=d["status"],
+                        completed_on=d["completed_on"],
+                        result=d["result"],
+                        evidence_number=d["evidence_number"],
+                        evidence_file=d["evidence_file"],
+                        expected_version=d["row_version"],
+                        reason="Cập nhật tình trạng nhiệm vụ",
+                    )
+                    task.refresh_from_db()
+                    messages.success(request, f"Đã ghi tình trạng: {task.get_status_display()}.")
+                    return HttpResponseRedirect(request.path)
+                status = 400
+            elif action == "edit" and is_board_change:
+                edit_form = TaskEditForm(request.POST)
+                if edit_form.is_valid():
+                    d = edit_form.cleaned_data
+                    catalogue = _root_catalogue(plan, day)
+                    data = _task_input({**d, "section": task.section_id}, catalogue)
+                    services.task_update(
+                        acting_user=user,
+                        task=task,
+                        changes={
+                            "number": data.number,
+                            "content": data.content,
+                            "lead_unit": data.lead_unit,
+                            "lead_name": data.lead_name,
+                            "coordinating_names": "\n".join(data.coordinating_names),
+                            "deadline_text": data.deadline_text,
+                        },
+                        coordinating_units=data.coordinating_units,
+                        expected_version=d["row_version"],
+                        reason="Sửa nhiệm vụ",
+                    )
+                    messages.success(request, "Đã lưu nhiệm vụ.")
+                    return HttpResponseRedirect(request.path)
+                status = 400
+            elif action == "delete" and is_board_change:
+                version = request.POST.get("row_version", "")
+                services.task_delete(
+                    acting_user=user,
+                    task=task,
+                    reason=request.POST.get("reason", ""),
+                    expected_version=int(version) if version.isdigit() else None,
+                )
+                messages.success(request, "Đã xóa nhiệm vụ.")
+                return HttpResponseRedirect(reverse("plans:detail", args=[plan.pk]))
+            elif action == "condition" and is_board_change:
+                condition_form = ConditionForm(request.POST)
+                if condition_form.is_valid():
+                    services.task_record_condition(
+                        acting_user=user,
+                        task=task,
+                        met_on=condition_form.cleaned_data["met_on"],
+                        note=condition_form.cleaned_data["note"],
+                        reason="Ghi nhận điều kiện của thời hạn",
+                    )
+                    messages.success(request, "Đã ghi nhận điều kiện; hạn của nhiệm vụ đã được tính lại.")
+                    return HttpResponseRedirect(request.path)
+                status = 400
+            elif action == "occurrence" and can_status:
+                occ = task.occurrences.filter(pk=request.POST.get("occurrence") or 0).first()
+                if occ is None:
+                    return bad_request(request, "Không tìm thấy lần đến hạn.")
+                done = request.POST.get("done") == "1"
+                services.occurrence_mark_done(
+                    acting_user=user, occurrence=occ, done_on=day if done else None, note=""
+                )
+                return HttpResponseRedirect(request.path)
+            else:
+                raise Http404("Không tìm thấy trang.")
+        except ConflictError as exc:
+            messages.error(request, str(exc))
+            status = 409
+        except (DomainError, ValidationError) as exc:
+            messages.error(request, _error_text(exc))
+            status = 400
+    schedule = Schedule.from_dict(task.schedule)
+    occurrences = list(task.occurrences.all())
+    reports = selectors.reports_for(user).filter(task=task).order_by("-period__end", "unit__path")
+    return render(
+        request,
+        "plans/task_detail.html",
+        _ctx(
+            request,
+            task=task,
+            plan=plan,
+            schedule=schedule,
+            reading=describe(schedule) if task.deadline_text else "Không có thời hạn",
+            occurrences=[(o, o.done_on is None and o.due < day and not task.is_closed) for o in occurrences],
+            reports=reports,
+            can_status=can_status,
+            is_board_change=is_board_change,
+            status_form=status_form,
+            edit_form=edit_form,
+            condition_form=condition_form,
+            coordinating=list(task.coordinating_units.all()),
+        ),
+        status=status,
+    )
+
+
+@dated
+def task_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    task = _task_or_404(request.user, pk)
+    if not task.evidence_storage_name:
+        raise Http404("Nhiệm vụ chưa có tệp kết quả.")
+    path = storage_path(task.evidence_storage_name)
+    if not path.exists():
+        raise Http404("Không tìm thấy tệp.")
+    return FileResponse(
+        path.open("rb"),
+        content_type=task.evidence_content_type,
+        as_attachment=True,
+        filename=task.evidence_original_name or "ket-qua",
+    )
+
+
+# ---------------------------------------------------------------- reporting
+
+
+@dated
+def period_create(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_or_404(request.user, pk)
+    if not selectors.is_board(request.user, plan, CHANGE):
+        raise Http404("Không tìm thấy kế hoạch.")
+    form = PeriodForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                if d["all_year"]:
+                    services.periods_ensure_year(acting_user=request.user, plan=plan, year=d["year"])
+                else:
+                    services.period_create(
+                        acting_user=request.user,
+                        plan=plan,
+                        kind=d["kind"],
+                        year=d["year"],
+                        quarter=d["quarter"] or 0,
+                        reason="Mở kỳ báo cáo",
+                    )
+            except (DomainError, ValidationError) as exc:
+                form.add_error(None, _error_text(exc))
+            else:
+                messages.success(request, "Đã mở kỳ báo cáo.")
+                return HttpResponseRedirect(reverse("plans:detail", args=[plan.pk]))
+        status = 400
+    return render(request, "plans/period_form.html", _ctx(request, plan=plan, form=form), status=status)
+
+
+def _period_rows(user: Any, period: ReportingPeriod) -> list[dict[str, Any]]:
+    """For each task the user sees: its responsible units, each with its report or none."""
+    tasks = (
+        selectors.tasks_for(user)
+        .filter(plan=period.plan)
+        .select_related("lead_unit")
+        .prefetch_related("coordinating_units")
+        .order_by("order", "pk")
+    )
+    reports = {(r.task_id, r.unit_id): r for r in period.reports.select_related("unit")}
+    visible_reports = set(selectors.reports_for(user).filter(period=period).values_list("pk", flat=True))
+    rows = []
+    for task in tasks:
+        units = [task.lead_unit] if task.lead_unit else []
+        units += [u for u in task.coordinating_units.all() if u not in units]
+        cells = []
+        for u in units:
+            r = reports.get((task.pk, u.pk))
+            cells.append(
+                {"unit": u, "report": r if r and r.pk in visible_reports else None, "reported": r is not None}
+            )
+        rows.append({"task": task, "cells": cells, "report_units": selectors.reporting_units_for(user, task)})
+    return rows
+
+
+@dated
+def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _period_or_404(request.user, pk)
+    user = request.user
+    status = 200
+    form_errors: dict[int, Any] = {}
+    if request.method == "POST":
+        task = selectors.tasks_for(user).filter(pk=request.POST.get("task") or 0, plan=period.plan).first()
+        if task is None:
+            return bad_request(request, "Không tìm thấy nhiệm vụ.")
+        units = selectors.reporting_units_for(user, task)
+        form = ReportForm(request.POST, units=units)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.report_submit(
+                    acting_user=user,
+                    period=period,
+                    task=task,
+                    unit=next(u for u in units if u.pk == d["unit"]),
+                    status=d["status"],
+                    result=d["result"],
+                    difficulties=d["difficulties"],
+                    evidence_number=d["evidence_number"],
+                    reason=f"Báo cáo kỳ {period}",
+                )
+            except (DomainError, ValidationError) as exc:
+                form.add_error(None, _error_text(exc))
+            else:
+                messages.success(request, "Đã gửi báo cáo.")
+                return HttpResponseRedirect(request.path + f"#nv-{task.pk}")
+        form_errors[task.pk] = form
+        status = 400
+    rows = _period_rows(user, period)
+    for row in rows:
+        row["form"] = form_errors.get(row["task"].pk) or (
+            ReportForm(units=row["report_units"], initial={"status": row["task"].status})
+            if row["report_units"]
+            else None
+        )
+    is_board = selectors.is_board(user, period.plan)
+    missing = selectors.missing_reports(period) if is_board else []
+    return render(
+        request,
+        "plans/period_detail.html",
+        _ctx(request, period=period, plan=period.plan, rows=rows, missing=missing, is_board=is_board),
+        status=status,
+    )
+
+
+@dated
+def period_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    period = _period_or_404(request.user, pk)
+    if not selectors.is_board(request.user, period.plan):
+        raise Http404("Không tìm thấy kỳ báo cáo.")
+    summary = exports.period_summary(period)
+    suffix = f"-q{period.quarter}" if period.quarter else ""
+    name = f"bao-cao-{period.plan.code}-{period.kind}-{period.year}{suffix}"
+    if fmt == "docx":
+        data, ctype = exports.summary_docx(period, summary), exports.DOCX_TYPE
+    elif fmt == "xlsx":
+        data, ctype = exports.summary_xlsx(period, summary), exports.XLSX_TYPE
+    else:
+        raise Http404("Không có định dạng này.")
+    response = HttpResponse(data, content_type=ctype)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+# ---------------------------------------------------------------- per-unit dashboard
+
+
+@dated
+def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    """Tasks a unit leads or coordinates, across plans: counts linking to the lists."""
+    unit = Unit.objects.restrict(request.user).filter(pk=pk).first()
+    if unit is None:
+        raise Http404("Không tìm thấy đơn vị.")
+    day = _day(request)
+    tasks: QuerySet[Task] = selectors.unit_tasks(selectors.tasks_for(request.user), unit)
+    board = selectors.dashboard(tasks, day)
+    board.periods_overdue = selectors.unit_missing_reports(unit, tasks, day)
+    board.reports_overdue = sum(n for _, n in board.periods_overdue)
+    params = {k: request.GET.get(k, "") for k in ("tinh-trang", "qua-han", "den-han")}
+    listed = (
+        selectors.filter_tasks(tasks, params, day)
+        .select_related("plan", "lead_unit")
+        .prefetch_related(Prefetch("occurrences"))
+        .order_by("plan__issued_on", "order")
+    )
+    return render(
+        request,
+        "plans/unit_dashboard.html",
+        _ctx(
+            request,
+            unit=unit,
+            board=board,
+            tasks=[_task_row(t, day) for t in listed],
+            filtered=any(params.values()),
+            base_url=reverse("plans:unit", args=[unit.pk]),
+        ),
+    )

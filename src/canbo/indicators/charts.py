@@ -8,7 +8,7 @@ from html import escape
 from canbo.indicators.engine import Result
 from canbo.indicators.models import IndicatorTarget, TargetKind
 
-W, H, LEFT, RIGHT, TOP, BOTTOM = 640, 240, 48, 16, 16, 40
+W, H, LEFT, RIGHT, TOP, BOTTOM = 720, 240, 48, 44, 16, 40
 
 
 def trend_svg(points: list[tuple[dt.date, Result]], target: IndicatorTarget | None = None) -> str:

@@ -211,7 +211,7 @@ def _present_branches(levels: list[str], day: dt.date, unit: Unit | None, length
         qs = qs.filter(path__startswith=unit.path)
     if length is None:
         return {""} if qs.exists() else set()
-    return {p[:length] for p in qs.values_list("path", flat=True)}
+    return {p[:length] for p in qs.values_list("path", flat=True) if len(p) >= length}
 
 
 # ---- computing ------------------------------------------------------------------------------

@@ -10,7 +10,11 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from django.db.models import Q
+
+from canbo.accounts.selectors import active_grants
 from canbo.core.errors import NotPermitted
+from canbo.core.querysets import scope_q
 from canbo.indicators import engine
 from canbo.indicators.engine import Result
 from canbo.indicators.models import IndicatorDefinition, IndicatorTarget, TargetKind
@@ -19,8 +23,18 @@ from canbo.plans.models import Plan
 
 
 def plans_visible(user: Any) -> Any:
-    """Plans the user's grants cover (all of them for the system, ``user=None``)."""
-    qs = Plan.objects.all() if user is None else Plan.objects.restrict(user)
+    """Plans with targets that the user's grants cover, and the plans kept by a unit above his
+    granted units: a province's plan applies to its districts and communes, whose users see it
+    computed over their own subtree (all of them for the system, ``user=None``)."""
+    if user is None or getattr(user, "is_superuser", False):
+        qs = Plan.objects.all()
+    else:
+        q = scope_q(Plan, user) or Q()
+        for g in active_grants(user):
+            if g.unit_path and not g.is_self:
+                ancestors = [g.unit_path[:i] for i in range(engine.STEP, len(g.unit_path) + 1, engine.STEP)]
+                q |= Q(unit__path__in=ancestors)
+        qs = Plan.objects.filter(q)
     return qs.filter(targets__isnull=False).distinct().order_by("-issued_on", "number")
 
 
@@ -156,11 +170,6 @@ def trend(target: IndicatorTarget, *, days: list[dt.date], unit: Unit | None, us
     ]
 
 
-def yearly(day: dt.date, start: dt.date | None, count: int = 6) -> list[dt.date]:
-    """The as-of date and the same day of the previous years, back to the plan's start."""
-    out = []
-    for k in range(count - 1, -1, -1):
-        d = engine.years_before(day, k) if k else day
-        if start is None or d >= engine.years_before(start, 1):
-            out.append(d)
-    return out
+def yearly(day: dt.date, count: int = 6) -> list[dt.date]:
+    """The as-of date and the same day of the ``count - 1`` previous years."""
+    return [engine.years_before(day, k) if k else day for k in range(count - 1, -1, -1)]

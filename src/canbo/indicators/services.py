@@ -105,7 +105,7 @@ def targets_load(*, acting_user: Any = None, path: Path | None = None) -> dict[s
     (plan, row, term, unit) already present is updated when the file changed."""
     data = read_toml(path or DATA_DIR / "targets.toml")
     counts = {"plans": 0, "created": 0, "updated": 0, "unchanged": 0}
-    root = Unit.get_root_nodes().first()
+    root = Unit.objects.get_root_nodes().first()
     if root is None:
         raise DomainError("Chưa có cây đơn vị: tạo đơn vị gốc (tỉnh) trước khi nạp kế hoạch và mục tiêu.")
     with transaction.atomic():

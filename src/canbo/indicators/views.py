@@ -78,7 +78,7 @@ def people_url(definition: IndicatorDefinition, part: str, unit: Unit | None, da
 
 def _trend_days(raw: str, day: dt.date, plan: Plan) -> list[dt.date]:
     if not raw.strip():
-        return selectors.yearly(day, plan.period_start)
+        return selectors.yearly(day)
     days = []
     for part in raw.replace(";", ",").split(","):
         if part.strip():
@@ -143,7 +143,7 @@ class DashboardView(LoginRequiredMixin, View):
                 "plan": ctx.plan,
                 "unit": ctx.unit,
                 "unit_name": ctx.unit.name_on(ctx.day) if ctx.unit else "",
-                "parent": Unit.objects.restrict(request.user).filter(pk=ctx.unit.get_parent().pk).first()
+                "parent": Unit.objects.restrict(request.user).filter(pk=Unit.objects.get_parent(ctx.unit).pk).first()
                 if ctx.unit and ctx.unit.depth > 1
                 else None,
                 "table": table,

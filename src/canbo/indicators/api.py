@@ -32,7 +32,9 @@ class IndicatorViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("ngay", str, description="Ngày tính, YYYY-MM-DD hoặc dd/mm/yyyy (mặc định hôm nay)"),
+            OpenApiParameter(
+                "ngay", str, description="Ngày tính, YYYY-MM-DD hoặc dd/mm/yyyy (mặc định hôm nay)"
+            ),
             OpenApiParameter("don_vi", str, description="Mã đơn vị (mặc định: đơn vị cao nhất được giao)"),
         ]
     )
@@ -45,7 +47,9 @@ class IndicatorViewSet(viewsets.ViewSet):
         unit_code = request.query_params.get("don_vi")
         try:
             unit: Any = (
-                selectors.unit_get(request.user, code=unit_code) if unit_code else selectors.default_unit(request.user)
+                selectors.unit_get(request.user, code=unit_code)
+                if unit_code
+                else selectors.default_unit(request.user)
             )
         except NotPermitted as exc:  # a bad argument; same answer for a unit outside the grants
             raise DRFValidationError({"don_vi": [exc.message]}) from exc

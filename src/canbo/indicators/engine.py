@@ -236,7 +236,9 @@ def compute(
     by_source: dict[str, list[IndicatorDefinition]] = {}
     for d in definitions:
         if d.pending or "population" not in d.spec:
-            out[d.code][""] = Result(status="pending", note=d.pending or "Chưa có định nghĩa tổng thể.", kind=d.kind)
+            out[d.code][""] = Result(
+                status="pending", note=d.pending or "Chưa có định nghĩa tổng thể.", kind=d.kind
+            )
             continue
         if d.kind == "unit_compliance":
             out[d.code] = _compliance(d, day=day, unit=unit, user=user, length=length)
@@ -264,7 +266,9 @@ def compute(
             if levels and key not in present:
                 present[key] = _present_branches(levels, day, unit, length)
             for row in rows:
-                out[d.code][row["branch"]] = Result(numerator=row[f"n{i}"], population=row[f"p{i}"], kind=d.kind)
+                out[d.code][row["branch"]] = Result(
+                    numerator=row[f"n{i}"], population=row[f"p{i}"], kind=d.kind
+                )
             if length is None and not rows:
                 out[d.code][""] = Result(numerator=0, population=0, kind=d.kind)
             for branch in present.get(key, set()) if levels else ():

@@ -77,8 +77,8 @@ def table_xlsx(plan: Plan, rows: list[Row], *, unit: Unit | None, day: dt.date) 
 def table_docx(plan: Plan, rows: list[Row], *, unit: Unit | None, day: dt.date) -> bytes:
     doc = Document()
     style = doc.styles["Normal"]
-    style.font.name = "Times New Roman"  # type: ignore[attr-defined]
-    style.font.size = Pt(12)  # type: ignore[attr-defined]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(12)
     doc.add_paragraph("PHỤ LỤC 1").runs[0].bold = True
     for line in title_lines(plan, unit, day):
         doc.add_paragraph(line).runs[0].bold = True

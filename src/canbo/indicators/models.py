@@ -120,8 +120,14 @@ class IndicatorTarget(ChangeLoggedModel):
             value = getattr(self, f)
             if value is not None and not 0 <= value <= 1:
                 errors[f] = "Tỷ lệ phải trong khoảng 0 đến 1 (ví dụ 0,15 cho 15%)."
-        if not errors and self.kind == TargetKind.RANGE and self.low is not None and self.high is not None:
-            if self.low > self.high:
-                errors["high"] = "Cận trên phải lớn hơn hoặc bằng cận dưới."
+        low, high = self.low, self.high
+        if (
+            not errors
+            and self.kind == TargetKind.RANGE
+            and low is not None
+            and high is not None
+            and low > high
+        ):
+            errors["high"] = "Cận trên phải lớn hơn hoặc bằng cận dưới."
         if errors:
             raise ValidationError(errors)

@@ -55,7 +55,9 @@ def unit_get(user: Any, *, pk: int | None = None, code: str | None = None) -> Un
     qs = Unit.objects.all() if user is None else Unit.objects.restrict(user)
     unit = qs.filter(pk=pk).first() if pk is not None else qs.filter(code=code).first()
     if unit is None:
-        raise NotPermitted(f"Không có đơn vị {'mã “' + code + '”' if code else pk} (hoặc bạn không có quyền xem).")
+        raise NotPermitted(
+            f"Không có đơn vị {'mã “' + code + '”' if code else pk} (hoặc bạn không có quyền xem)."
+        )
     return unit
 
 
@@ -108,7 +110,13 @@ class Row:
             "counts": "don_vi" if self.result.unit_based else "nguoi",
             "status": self.result.status,
             "note": self.result.note,
-            "target": {"kind": t.kind, "low": ratio(t.low), "high": ratio(t.high), "text": t.text, "term": t.term},
+            "target": {
+                "kind": t.kind,
+                "low": ratio(t.low),
+                "high": ratio(t.high),
+                "text": t.text,
+                "term": t.term,
+            },
             "met": self.met,
         }
 
@@ -142,9 +150,7 @@ class BranchRow:
     met: bool | None
 
 
-def breakdown(
-    target: IndicatorTarget, *, day: dt.date, unit: Unit, user: Any
-) -> list[BranchRow]:
+def breakdown(target: IndicatorTarget, *, day: dt.date, unit: Unit, user: Any) -> list[BranchRow]:
     """The target's indicator for each unit of the next level under ``unit`` (one query)."""
     results = engine.compute([target.definition], day=day, unit=unit, user=user, depth=unit.depth + 1)
     by_branch = results[target.definition.code]
@@ -163,7 +169,9 @@ def breakdown(
     return out
 
 
-def trend(target: IndicatorTarget, *, days: list[dt.date], unit: Unit | None, user: Any) -> list[tuple[dt.date, Result]]:
+def trend(
+    target: IndicatorTarget, *, days: list[dt.date], unit: Unit | None, user: Any
+) -> list[tuple[dt.date, Result]]:
     return [
         (d, engine.compute([target.definition], day=d, unit=unit, user=user)[target.definition.code][""])
         for d in days

@@ -21,7 +21,19 @@ from canbo.plans.services import plan_ensure_seed
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SPEC_KEYS = ("population", "numerator", "counted_for", "renewal", "compliance", "reference", "pending")
 DEFINITION_KEYS = {"code", "version", "label", "kind", "note", *SPEC_KEYS}
-TARGET_KEYS = {"row", "indicator", "version", "term", "content", "kind", "low", "high", "text", "note", "unit"}
+TARGET_KEYS = {
+    "row",
+    "indicator",
+    "version",
+    "term",
+    "content",
+    "kind",
+    "low",
+    "high",
+    "text",
+    "note",
+    "unit",
+}
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -69,7 +81,9 @@ def definitions_load(*, acting_user: Any = None, path: Path | None = None) -> di
     with transaction.atomic():
         for i, entry in enumerate(entries, 1):
             fields = definition_fields(entry, f"Chỉ tiêu thứ {i}")
-            existing = IndicatorDefinition.objects.filter(code=fields["code"], version=fields["version"]).first()
+            existing = IndicatorDefinition.objects.filter(
+                code=fields["code"], version=fields["version"]
+            ).first()
             if existing is None:
                 audited_create(
                     IndicatorDefinition(source=IndicatorDefinition.Source.REPOSITORY, **fields),
@@ -77,7 +91,11 @@ def definitions_load(*, acting_user: Any = None, path: Path | None = None) -> di
                     reason="Nạp định nghĩa chỉ tiêu từ tệp",
                 )
                 counts["created"] += 1
-            elif (existing.label, existing.kind, existing.spec) != (fields["label"], fields["kind"], fields["spec"]):
+            elif (existing.label, existing.kind, existing.spec) != (
+                fields["label"],
+                fields["kind"],
+                fields["spec"],
+            ):
                 raise DomainError(
                     f"Chỉ tiêu “{fields['code']}” phiên bản {fields['version']} đã nạp với nội dung khác; "
                     "sửa định nghĩa thì tăng số phiên bản."
@@ -123,7 +141,9 @@ def targets_load(*, acting_user: Any = None, path: Path | None = None) -> dict[s
                     else latest(t["indicator"])
                 )
                 if definition is None:
-                    raise DomainError(f"{where}: chưa có chỉ tiêu “{t['indicator']}” (chạy nạp định nghĩa trước).")
+                    raise DomainError(
+                        f"{where}: chưa có chỉ tiêu “{t['indicator']}” (chạy nạp định nghĩa trước)."
+                    )
                 unit = None
                 if t.get("unit"):
                     unit = Unit.objects.filter(code=t["unit"]).first()
@@ -139,7 +159,9 @@ def targets_load(*, acting_user: Any = None, path: Path | None = None) -> dict[s
                     "text": t["text"],
                     "note": t.get("note", ""),
                 }
-                existing = IndicatorTarget.objects.filter(plan=plan, row=t["row"], term=t["term"], unit=unit).first()
+                existing = IndicatorTarget.objects.filter(
+                    plan=plan, row=t["row"], term=t["term"], unit=unit
+                ).first()
                 try:
                     if existing is None:
                         audited_create(

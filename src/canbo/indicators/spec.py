@@ -14,7 +14,8 @@ Population (``population``):
 
 Numerator (``numerator``), all conditions combined with AND, read as of the date:
   age_below, age_at_least: whole years; sex: "nam"/"nu"; ethnicity: "kinh", "thieu_so" or a
-  code; qualification: {kind, min_rank} or a list of them, all required (obtained by the date); non_local: true (RULES.md K-3,
+  code; qualification: {kind, min_rank} or a list of them, all required (obtained by the date);
+  non_local: true (RULES.md K-3,
   home town is neither the unit's area nor one of its sub-areas); party_member: true/false.
 
 Kind-specific keys: ``renewal.previous_years`` (members on the date who were not members of the
@@ -64,7 +65,15 @@ TENURE_KEYS = {
     "is_key",
 }
 MEMBERSHIP_KEYS = {"body_kind", "body_level", "category"}
-NUMERATOR_KEYS = {"age_below", "age_at_least", "sex", "ethnicity", "qualification", "non_local", "party_member"}
+NUMERATOR_KEYS = {
+    "age_below",
+    "age_at_least",
+    "sex",
+    "ethnicity",
+    "qualification",
+    "non_local",
+    "party_member",
+}
 TOP_KEYS = {"population", "numerator", "counted_for", "renewal", "compliance", "reference", "pending"}
 
 
@@ -107,7 +116,9 @@ def _population(where: str, pop: Any, errors: list[str]) -> None:
         return
     source = pop.get("source")
     if source not in ("tenure", "membership"):
-        errors.append(f"{where}.source: phải là “tenure” (giữ chức vụ) hoặc “membership” (thành viên cơ quan).")
+        errors.append(
+            f"{where}.source: phải là “tenure” (giữ chức vụ) hoặc “membership” (thành viên cơ quan)."
+        )
         return
     allowed = TENURE_KEYS if source == "tenure" else MEMBERSHIP_KEYS
     _unknown(where, set(pop) - {"source"}, allowed, errors)
@@ -142,7 +153,9 @@ def _numerator(where: str, num: Any, errors: list[str], *, required: bool = True
     if "qualification" in num:
         quals = num["qualification"]
         for i, q in enumerate(quals if isinstance(quals, list) else [quals]):
-            _qualification(f"{where}.qualification" + (f"[{i}]" if isinstance(quals, list) else ""), q, errors)
+            _qualification(
+                f"{where}.qualification" + (f"[{i}]" if isinstance(quals, list) else ""), q, errors
+            )
 
 
 def _qualification(where: str, q: Any, errors: list[str]) -> None:
@@ -150,7 +163,8 @@ def _qualification(where: str, q: Any, errors: list[str]) -> None:
         errors.append(f"{where}: cần đúng hai khóa “kind” và “min_rank”.")
     elif q["kind"] not in QualificationKind.values:
         errors.append(
-            f"{where}.kind: không có loại trình độ “{q['kind']}” (dùng được: {', '.join(QualificationKind.values)})."
+            f"{where}.kind: không có loại trình độ “{q['kind']}” "
+            f"(dùng được: {', '.join(QualificationKind.values)})."
         )
     else:
         ranks = sorted({rank for _c, _l, rank in QUALIFICATION_LEVELS[q["kind"]]})

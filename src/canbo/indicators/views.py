@@ -43,7 +43,12 @@ class PlanIndexView(LoginRequiredMixin, View):
         return render(
             request,
             "indicators/index.html",
-            {"plans": plans, "as_of": day, "as_of_is_today": day == today(), "can_add": is_admin(request.user)},
+            {
+                "plans": plans,
+                "as_of": day,
+                "as_of_is_today": day == today(),
+                "can_add": is_admin(request.user),
+            },
         )
 
 
@@ -129,7 +134,9 @@ class DashboardView(LoginRequiredMixin, View):
                         "linkable": b.unit is not None
                         and b.result.status in ("ok", "empty")
                         and not b.result.unit_based,
-                        "drill": "?" + urlencode({"don_vi": b.unit.pk, "xem": selected.target.pk}) if b.unit else "",
+                        "drill": "?" + urlencode({"don_vi": b.unit.pk, "xem": selected.target.pk})
+                        if b.unit
+                        else "",
                     }
                 )
             points = selectors.trend(selected.target, days=days, unit=ctx.unit, user=request.user)
@@ -143,7 +150,9 @@ class DashboardView(LoginRequiredMixin, View):
                 "plan": ctx.plan,
                 "unit": ctx.unit,
                 "unit_name": ctx.unit.name_on(ctx.day) if ctx.unit else "",
-                "parent": Unit.objects.restrict(request.user).filter(pk=Unit.objects.get_parent(ctx.unit).pk).first()
+                "parent": Unit.objects.restrict(request.user)
+                .filter(pk=Unit.objects.get_parent(ctx.unit).pk)
+                .first()
                 if ctx.unit and ctx.unit.depth > 1
                 else None,
                 "table": table,
@@ -185,12 +194,18 @@ class DefinitionListView(LoginRequiredMixin, View):
         return render(
             request,
             "indicators/definitions.html",
-            {"definitions": IndicatorDefinition.objects.all(), "can_add": is_admin(request.user), "kinds": KINDS},
+            {
+                "definitions": IndicatorDefinition.objects.all(),
+                "can_add": is_admin(request.user),
+                "kinds": KINDS,
+            },
         )
 
 
 class DefinitionForm(forms.Form):
-    code = forms.SlugField(label="Mã chỉ tiêu", max_length=80, help_text="Chữ thường không dấu, nối bằng “-”.")
+    code = forms.SlugField(
+        label="Mã chỉ tiêu", max_length=80, help_text="Chữ thường không dấu, nối bằng “-”."
+    )
     label = forms.CharField(label="Tên chỉ tiêu", max_length=300)
     kind = forms.ChoiceField(label="Loại", choices=list(KINDS.items()))
     spec = forms.CharField(

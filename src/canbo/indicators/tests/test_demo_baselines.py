@@ -5,7 +5,6 @@ the API, the dashboard, the people lists and both exports."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 import re

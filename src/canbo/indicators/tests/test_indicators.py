@@ -43,8 +43,16 @@ def test_valid_spec_passes() -> None:
     [
         ("tile", YOUNG, "Loại chỉ tiêu “tile” không có"),
         ("share", {**YOUNG, "colour": 1}, "không có khóa “colour”"),
-        ("share", {**YOUNG, "population": {"source": "tenure", "title_lvl": ["huyen"]}}, "không có khóa “title_lvl”"),
-        ("share", {**YOUNG, "population": {"source": "tenure", "title_level": ["quan"]}}, "không có mã “quan”"),
+        (
+            "share",
+            {**YOUNG, "population": {"source": "tenure", "title_lvl": ["huyen"]}},
+            "không có khóa “title_lvl”",
+        ),
+        (
+            "share",
+            {**YOUNG, "population": {"source": "tenure", "title_level": ["quan"]}},
+            "không có mã “quan”",
+        ),
         ("share", {**YOUNG, "population": {"source": "hồ sơ"}}, "population.source"),
         ("share", {**YOUNG, "numerator": {"age_below": "bốn mươi"}}, "số năm nguyên"),
         ("share", {**YOUNG, "numerator": {"sex": "female"}}, "numerator.sex"),
@@ -79,9 +87,27 @@ def test_loaders_are_idempotent_and_refuse_a_silent_change(tree: dict[str, Unit]
     assert again["created"] == again["updated"] == 0 and again["unchanged"] == targets["created"]
     # Both seed plans, kept by the tree's root, with every row of the files.
     lc = IndicatorTarget.objects.filter(plan__code="lc-18-da-tu")
-    assert set(lc.values_list("row", flat=True)) >= {"1a", "1b", "2", "3", "4", "5", "6", "7a", "7b", "8a", "8b", "9"}
+    assert set(lc.values_list("row", flat=True)) >= {
+        "1a",
+        "1b",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "7a",
+        "7b",
+        "8a",
+        "8b",
+        "9",
+    }
     one_a = lc.get(row="1a")
-    assert (one_a.kind, one_a.low, one_a.high, one_a.text) == ("range", Decimal("0.0500"), Decimal("0.1000"), "5–10%")
+    assert (one_a.kind, one_a.low, one_a.high, one_a.text) == (
+        "range",
+        Decimal("0.0500"),
+        Decimal("0.1000"),
+        "5–10%",
+    )
     assert one_a.plan.unit == tree["P"]
     bg = IndicatorTarget.objects.filter(plan__code="bg-nq-btv-can-bo")
     assert set(bg.values_list("term", flat=True)) == {"2020–2025", "2025–2030"}
@@ -93,11 +119,16 @@ def test_loaders_are_idempotent_and_refuse_a_silent_change(tree: dict[str, Unit]
     # Version 1 edited in place in the file: refused, nothing written.
     changed = tmp_path / "indicators.toml"
     text = (services.DATA_DIR / "indicators.toml").read_text(encoding="utf-8")
-    changed.write_text(text.replace("numerator = { age_below = 40 }", "numerator = { age_below = 41 }", 1), "utf-8")
+    changed.write_text(
+        text.replace("numerator = { age_below = 40 }", "numerator = { age_below = 41 }", 1), "utf-8"
+    )
     with pytest.raises(DomainError, match="tăng số phiên bản"):
         services.definitions_load(path=changed)
     bad = tmp_path / "bad.toml"
-    bad.write_text('[[indicator]]\ncode = "x"\nlabel = "X"\nkind = "share"\npopulation = { source = "tenure", foo = 1 }\n')
+    bad.write_text(
+        '[[indicator]]\ncode = "x"\nlabel = "X"\nkind = "share"\n'
+        'population = { source = "tenure", foo = 1 }\n'
+    )
     with pytest.raises(DomainError, match="không có khóa “foo”"):
         services.definitions_load(path=bad)
     assert not IndicatorDefinition.objects.filter(code="x").exists()
@@ -135,9 +166,15 @@ def world(tree: dict[str, Unit], title: Title, users: dict[str, Any]) -> dict[st
         )
     for key in ("a1", "a"):
         membership_add(
-            acting_user=None, person=people[key], body=tree["A"], kind="cap_uy", start_date=dt.date(2020, 8, 1)
+            acting_user=None,
+            person=people[key],
+            body=tree["A"],
+            kind="cap_uy",
+            start_date=dt.date(2020, 8, 1),
         )
-    young = services.definition_create(acting_user=None, code="lanh-dao-huyen-tre", label="Trẻ", kind="share", spec=YOUNG)
+    young = services.definition_create(
+        acting_user=None, code="lanh-dao-huyen-tre", label="Trẻ", kind="share", spec=YOUNG
+    )
     women = services.definition_create(
         acting_user=None,
         code="nu-cap-uy",
@@ -158,7 +195,9 @@ def world(tree: dict[str, Unit], title: Title, users: dict[str, Any]) -> dict[st
         issuer_name="Tỉnh ủy",
         title="Kế hoạch thử",
     )
-    for i, (d, kind, low) in enumerate(((young, "min", "0.5"), (women, "range", "0.2"), (communes, "min", "0.1")), 1):
+    for i, (d, kind, low) in enumerate(
+        ((young, "min", "0.5"), (women, "range", "0.2"), (communes, "min", "0.1")), 1
+    ):
         IndicatorTarget.objects.create(
             plan=plan, definition=d, term="2020–2025", row=str(i), order=i, content=d.label, kind=kind,
             low=Decimal(low), high=Decimal("0.6") if kind == "range" else None, text=f"{low}",
@@ -179,18 +218,31 @@ def test_engine_counts_by_unit_date_and_grants(world: dict[str, Any], tree: dict
     # No commune-level unit exists: no population, not 0%.
     assert every["xa-tre"] == (None, None, None)
     # Subtree A only; before the membership started; before anybody held a post.
-    assert _values(selectors.plan_table(plan, day=D, unit=tree["A"], user=None))["lanh-dao-huyen-tre"] == (1, 2, True)
-    assert _values(selectors.plan_table(plan, day=dt.date(2020, 7, 1), unit=None, user=None))["nu-cap-uy"][:2] == (0, 0)
+    assert _values(selectors.plan_table(plan, day=D, unit=tree["A"], user=None))["lanh-dao-huyen-tre"] == (
+        1,
+        2,
+        True,
+    )
+    assert _values(selectors.plan_table(plan, day=dt.date(2020, 7, 1), unit=None, user=None))["nu-cap-uy"][
+        :2
+    ] == (0, 0)
     # Age is read on the date: the person born 1/3/1990 is 40 on 1/3/2030.
     assert _values(selectors.plan_table(plan, day=dt.date(2030, 3, 1), unit=None, user=None))[
         "lanh-dao-huyen-tre"
     ][:2] == (1, 3)
     # The officer of B computing over the whole province sees only his own people.
     officer_b = world["officer_b"]
-    assert _values(selectors.plan_table(plan, day=D, unit=None, user=officer_b))["lanh-dao-huyen-tre"] == (1, 1, True)
+    assert _values(selectors.plan_table(plan, day=D, unit=None, user=officer_b))["lanh-dao-huyen-tre"] == (
+        1,
+        1,
+        True,
+    )
     # Breakdown by the units of the next level, one branch per district.
     rows = selectors.breakdown(plan.targets.get(row="1"), day=D, unit=tree["P"], user=None)
-    assert {b.name: (b.result.numerator, b.result.population) for b in rows} == {"Huyện A": (1, 2), "Huyện B": (1, 1)}
+    assert {b.name: (b.result.numerator, b.result.population) for b in rows} == {
+        "Huyện A": (1, 2),
+        "Huyện B": (1, 1),
+    }
     # The people behind a number are the people counted.
     tu = engine.people(world["young"], part="tu", day=D, unit=tree["P"], user=None)
     assert set(tu) == {world["people"]["a1"], world["people"]["b"]}
@@ -243,10 +295,17 @@ def test_api_and_cli(world: dict[str, Any], tree: dict[str, Unit]) -> None:
     data = json.loads(out.getvalue())
     first = data[0]
     assert set(first) >= {"id", "label", "numerator", "population", "value", "target", "met"}
-    assert (first["id"], first["numerator"], first["population"], first["met"]) == ("lanh-dao-huyen-tre", 2, 3, True)
+    assert (first["id"], first["numerator"], first["population"], first["met"]) == (
+        "lanh-dao-huyen-tre",
+        2,
+        3,
+        True,
+    )
     assert first["value"] == pytest.approx(2 / 3)
     out = io.StringIO()
-    call_command("indicators", "--plan", "kh-thu", "--unit", "B", "--as-of", "2020-12-11", "--json", stdout=out)
+    call_command(
+        "indicators", "--plan", "kh-thu", "--unit", "B", "--as-of", "2020-12-11", "--json", stdout=out
+    )
     assert json.loads(out.getvalue())[0]["population"] == 1
     for args, message in (
         (["--plan", "khong-co"], "Không có kế hoạch"),
@@ -267,12 +326,19 @@ def test_admin_adds_a_definition_in_the_interface(users: dict[str, Any]) -> None
     assert c.get("/chi-tieu/dinh-nghia/them/").status_code == 403
     c.force_login(users["admin"])
     form = {"code": "bi-thu-xa-tre", "label": "Bí thư xã trẻ", "kind": "share", "note": ""}
-    bad = c.post("/chi-tieu/dinh-nghia/them/", {**form, "spec": 'population = { source = "tenure", cap = ["xa"] }\nnumerator = { age_below = 35 }'})
+    bad = c.post(
+        "/chi-tieu/dinh-nghia/them/",
+        {**form, "spec": 'population = { source = "tenure", cap = ["xa"] }\nnumerator = { age_below = 35 }'},
+    )
     assert bad.status_code == 400 and "không có khóa “cap”" in bad.content.decode()
     unreadable = c.post("/chi-tieu/dinh-nghia/them/", {**form, "spec": "population = {"})
     assert unreadable.status_code == 400 and "không đọc được" in unreadable.content.decode()
     assert not IndicatorDefinition.objects.exists()
-    spec = 'counted_for = ["xa"]\npopulation = { source = "tenure", title_level = ["xa"], title_group = ["bi_thu"] }\nnumerator = { age_below = 35 }'
+    spec = (
+        'counted_for = ["xa"]\n'
+        'population = { source = "tenure", title_level = ["xa"], title_group = ["bi_thu"] }\n'
+        "numerator = { age_below = 35 }"
+    )
     ok = c.post("/chi-tieu/dinh-nghia/them/", {**form, "spec": spec})
     assert ok.status_code == 302
     again = c.post("/chi-tieu/dinh-nghia/them/", {**form, "spec": spec.replace("35", "40")})

@@ -32,7 +32,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", nargs="?", choices=["load"], help="load: nạp định nghĩa và mục tiêu.")
         parser.add_argument("--plan", help="Mã kế hoạch, ví dụ lc-18-da-tu.")
-        parser.add_argument("--unit", help="Mã đơn vị (mặc định: đơn vị gốc); tính cho đơn vị và các đơn vị trực thuộc.")
+        parser.add_argument(
+            "--unit", help="Mã đơn vị (mặc định: đơn vị gốc); tính cho đơn vị và các đơn vị trực thuộc."
+        )
         parser.add_argument("--as-of", dest="as_of", help="Ngày tính, dạng YYYY-MM-DD (mặc định: hôm nay).")
         parser.add_argument("--json", action="store_true", help="In danh sách đối tượng JSON.")
 
@@ -68,7 +70,9 @@ class Command(BaseCommand):
         try:
             plan = selectors.plan_get(None, options["plan"])
             unit = (
-                selectors.unit_get(None, code=options["unit"]) if options["unit"] else selectors.default_unit(None)
+                selectors.unit_get(None, code=options["unit"])
+                if options["unit"]
+                else selectors.default_unit(None)
             )
         except DomainError as exc:
             self.fail(exc.message)
@@ -80,7 +84,9 @@ class Command(BaseCommand):
         self.stdout.write(f"{plan} – {unit.name_on(day) if unit else ''} – tính đến ngày {day:%d/%m/%Y}")
         for r in rows:
             res = r.result
-            value = res.percent() or {"pending": "chưa tính được", "absent": "không có đơn vị"}.get(res.status, "—")
+            value = res.percent() or {"pending": "chưa tính được", "absent": "không có đơn vị"}.get(
+                res.status, "—"
+            )
             met = {True: "đạt", False: "chưa đạt", None: ""}[r.met]
             self.stdout.write(
                 f"{r.target.row:>7} {r.target.term} {value:>15} "

@@ -8,9 +8,10 @@ The first run builds a demo province of N people (150,000 by default) in its own
 runs reuse it.
 
 For each level (the district localities, then the commune localities in force on the date) the
-engine computes every indicator of the plan grouped by the units of that level (``engine.compute(..., depth=...)``:
-one SQL query per population source plus the "is there a unit of that level" check), ``--repeat``
-times; the median wall time (Python and SQL, in-process: server time without HTTP) is printed.
+engine computes every indicator of the plan grouped by the units of that level
+(``engine.compute(..., depth=...)``: one SQL query per population source plus the "is there a
+unit of that level" check), ``--repeat`` times; the median wall time (Python and SQL,
+in-process: server time without HTTP) is printed.
 
 DuckDB 1.5.6 then runs the very SQL statements the engine sent (captured with
 ``connection.execute_wrapper``), on the same rows copied into an in-memory DuckDB database
@@ -68,7 +69,8 @@ def build(path: Path, size: int) -> None:
     manage = [sys.executable, str(ROOT / "manage.py")]
     print(f"Tạo CSDL thử {path} với {size:,} người (vài phút)…", flush=True)
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
-    subprocess.run([*manage, "seed_demo", "--size", str(size)], env=env, check=True, stdout=subprocess.DEVNULL)
+    seed = [*manage, "seed_demo", "--size", str(size)]
+    subprocess.run(seed, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
 def duck_copy(sqlite_path: Path) -> Any:
@@ -84,15 +86,14 @@ def duck_copy(sqlite_path: Path) -> Any:
             cols = [(r[1], duck_type(r[2])) for r in src.execute(f"PRAGMA table_info({table})")]
             csv = Path(tmp) / f"{table}.csv"
             with csv.open("w") as fh:
-                subprocess.run(
-                    ["sqlite3", "-csv", "-header", str(sqlite_path), f"SELECT * FROM {table}"], stdout=fh, check=True
-                )
+                dump = ["sqlite3", "-csv", "-header", str(sqlite_path), f"SELECT * FROM {table}"]
+                subprocess.run(dump, stdout=fh, check=True)
             types = ", ".join(f"'{c}': 'VARCHAR'" for c, _ in cols)
             select = ", ".join(
                 f'"{c}"' if t == "VARCHAR" else f'CAST(NULLIF("{c}", \'\') AS {t}) AS "{c}"' for c, t in cols
             )
             duck.execute(
-                f'CREATE TABLE "{table}" AS SELECT {select} FROM read_csv(\'{csv}\', header=true, '
+                f"CREATE TABLE \"{table}\" AS SELECT {select} FROM read_csv('{csv}', header=true, "
                 f"columns={{{types}}}, quote='\"', escape='\"')"
             )
     return duck
@@ -150,7 +151,9 @@ def main() -> None:
             continue
         captured: list[tuple[str, Any]] = []
 
-        def capture(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        def capture(
+            execute: Any, sql: str, params: Any, many: bool, context: Any, captured: list = captured
+        ) -> Any:
             captured.append((sql, params))
             return execute(sql, params, many, context)
 

@@ -346,3 +346,27 @@ def test_admin_adds_a_definition_in_the_interface(users: dict[str, Any]) -> None
     versions = list(IndicatorDefinition.objects.filter(code="bi-thu-xa-tre").values_list("version", "source"))
     assert sorted(versions) == [(1, "admin"), (2, "admin")]
     assert "bi-thu-xa-tre" in c.get("/chi-tieu/dinh-nghia/").content.decode()
+
+
+@pytest.mark.browser
+def test_dashboard_in_a_browser(browser: Any, live_server: Any, world: dict[str, Any]) -> None:
+    """Open the plan, look back to 11/12/2020, follow a number to its people, open a district."""
+    from playwright.sync_api import expect
+
+    from canbo.conftest import browser_login
+
+    page = browser.new_page(locale="vi-VN")
+    browser_login(page, live_server.url, "officer_a")
+    page.goto(f"{live_server.url}/chi-tieu/")
+    page.click("text=Kế hoạch 1/KH-TU")
+    page.fill("#ngay", "11/12/2020")
+    page.click(".asof button")
+    expect(page.locator("h1")).to_contain_text("Huyện A")
+    row = page.locator("table.indicators tr", has_text="Trẻ").first
+    expect(row).to_contain_text("50,00%")
+    expect(row).to_contain_text("Đạt")
+    expect(page.locator(".chart svg")).to_be_visible()
+    row.locator("a", has_text="1").first.click()
+    expect(page.locator(".actions strong")).to_have_text("1 người")
+    expect(page.locator("table.grid")).to_contain_text("Lê Thị Trẻ")
+    expect(page.locator(".filters-desc")).to_contain_text("Chỉ tiêu: Trẻ – đạt điều kiện (tử số)")

@@ -99,20 +99,152 @@ def duck_copy(sqlite_path: Path) -> Any:
     return duck
 
 
+PG_NAME = "canbo_ind_bench"
+PG_ENV = {
+    "CANBO_DB": "postgresql",
+    "CANBO_DB_NAME": PG_NAME,
+    "CANBO_DB_HOST": os.environ.get("CANBO_DB_HOST", "127.0.0.1"),
+    "CANBO_DB_USER": os.environ.get("CANBO_DB_USER", "canbo"),
+    "CANBO_DB_PASSWORD": os.environ.get("CANBO_DB_PASSWORD", "canbo-test"),
+}
+# Copied from the SQLite bench file, in foreign-key order (checks are deferred to the commit).
+PG_COPY = [
+    "org_adminarea",
+    "org_unit",
+    "org_title",
+    "org_post",
+    "people_ethnicity",
+    "people_religion",
+    "people_person",
+    "careers_tenure",
+    "careers_bodymembership",
+    "people_qualification",
+    "people_partymembership",
+]
+# Replicated FACTOR times with offset ids: the people and everything hanging from them.
+PG_REPLICATE = ["people_person", "careers_tenure", "careers_bodymembership", "people_qualification",
+                "people_partymembership"]  # fmt: skip
+OFFSET = 10_000_000
+
+
+def pg_connect(dbname: str) -> Any:
+    import psycopg
+
+    return psycopg.connect(
+        host=PG_ENV["CANBO_DB_HOST"], user=PG_ENV["CANBO_DB_USER"], password=PG_ENV["CANBO_DB_PASSWORD"],
+        dbname=dbname, autocommit=True,
+    )  # fmt: skip
+
+
+def pg_columns(conn: Any, table: str) -> list[tuple[str, str]]:
+    rows = conn.execute(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = %s "
+        "ORDER BY ordinal_position",
+        (table,),
+    ).fetchall()
+    return [(r[0], r[1]) for r in rows]
+
+
+def build_pg(sqlite_path: Path, factor: int) -> None:
+    """PostgreSQL bench database: the SQLite demo's rows copied, then the people and their
+    tenures, memberships, qualifications and Party memberships replicated ``factor`` times with
+    offset ids (personal ids rewritten to stay unique) into the same units: seed_demo would take
+    hours at 2,500,000 people."""
+    with pg_connect("postgres") as admin:
+        if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (PG_NAME,)).fetchone():
+            return
+        admin.execute(f'CREATE DATABASE "{PG_NAME}"')
+    env = {**os.environ, **PG_ENV}
+    print(f"Tạo CSDL PostgreSQL {PG_NAME}: migrate, chép dữ liệu, nhân {factor} lần…", flush=True)
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], env=env, check=True)
+    with pg_connect(PG_NAME) as conn, tempfile.TemporaryDirectory() as tmp:
+        conn.autocommit = False
+        conn.execute("TRUNCATE " + ", ".join(PG_COPY) + " CASCADE")
+        for table in PG_COPY:
+            cols = pg_columns(conn, table)
+            names = ", ".join(f'"{c}"' for c, _ in cols)
+            csv = Path(tmp) / f"{table}.csv"
+            with csv.open("w") as fh:
+                dump = ["sqlite3", "-csv", str(sqlite_path), f"SELECT {names} FROM {table}"]
+                subprocess.run(dump, stdout=fh, check=True)
+            text = [f'"{c}"' for c, t in cols if t in ("character varying", "text")]
+            force = f", FORCE_NOT_NULL ({', '.join(text)})" if text else ""
+            with conn.cursor().copy(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv{force})") as cp:
+                cp.write(csv.read_bytes())
+            print(f"  {table}", flush=True)
+        conn.commit()
+        for k in range(1, factor):
+            for table in PG_REPLICATE:
+                cols = pg_columns(conn, table)
+                exprs = []
+                for c, _t in cols:
+                    if c in ("id", "person_id"):
+                        exprs.append(f'"{c}" + {k * OFFSET}')
+                    elif c == "personal_id":  # "0000" + 8 digits: no province code starts with 000
+                        exprs.append(f"lpad(({k * OFFSET} + id)::text, 12, '0')")
+                    else:
+                        exprs.append(f'"{c}"')
+                names = ", ".join(f'"{c}"' for c, _ in cols)
+                select = f"SELECT {', '.join(exprs)} FROM {table} WHERE id < {OFFSET}"
+                conn.execute(f"INSERT INTO {table} ({names}) {select}")
+            conn.commit()
+            print(f"  bản sao {k}/{factor - 1}", flush=True)
+        conn.autocommit = True
+        for table in PG_COPY:
+            conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+            )
+        conn.execute("ANALYZE")
+
+
+def duck_copy_pg(tables: list[str]) -> Any:
+    """In-memory DuckDB copy of the PostgreSQL tables (COPY TO CSV, typed from the schema)."""
+    import duckdb
+
+    pg_types = {"boolean": "BOOLEAN", "date": "DATE", "integer": "BIGINT", "bigint": "BIGINT",
+                "smallint": "BIGINT", "numeric": "DOUBLE"}  # fmt: skip
+    duck = duckdb.connect()
+    with pg_connect(PG_NAME) as conn, tempfile.TemporaryDirectory() as tmp:
+        for table in tables:
+            cols = [(c, pg_types.get(t, "VARCHAR")) for c, t in pg_columns(conn, table)]
+            csv = Path(tmp) / f"{table}.csv"
+            with (
+                csv.open("wb") as fh,
+                conn.cursor().copy(f"COPY {table} TO STDOUT WITH (FORMAT csv, HEADER)") as cp,
+            ):
+                for chunk in cp:
+                    fh.write(chunk)
+            types = ", ".join(f"'{c}': 'VARCHAR'" for c, _ in cols)
+            select = ", ".join(
+                f'"{c}"' if t == "VARCHAR" else f'CAST(NULLIF("{c}", \'\') AS {t}) AS "{c}"' for c, t in cols
+            )
+            duck.execute(
+                f"CREATE TABLE \"{table}\" AS SELECT {select} FROM read_csv('{csv}', header=true, "
+                f"columns={{{types}}}, quote='\"', escape='\"')"
+            )
+    return duck
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=150_000)
     parser.add_argument("--plan", default="lc-18-da-tu")
     parser.add_argument("--as-of", dest="as_of", default="2020-12-11")
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--factor", type=int, default=16, help="PostgreSQL: nhân số người của tệp SQLite")
     args = parser.parse_args()
 
     path = ROOT / "var" / "bench" / f"indicators-{args.size // 1000}k.sqlite3"
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         build(path, args.size)
-    os.environ["CANBO_DB"] = "sqlite"
-    os.environ["CANBO_SQLITE_PATH"] = str(path)
+    if args.db == "postgresql":
+        build_pg(path, args.factor)
+        os.environ.update(PG_ENV)
+    else:
+        os.environ["CANBO_DB"] = "sqlite"
+        os.environ["CANBO_SQLITE_PATH"] = str(path)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "canbo.settings")
     import django
 
@@ -136,11 +268,12 @@ def main() -> None:
     assert root is not None
     print(
         f"{Person.objects.count():,} người, {Unit.objects.count():,} đơn vị; kế hoạch {plan.number}, "
-        f"{len(defs)} chỉ tiêu, ngày {day:%d/%m/%Y}; SQLite {path.name}"
+        f"{len(defs)} chỉ tiêu, ngày {day:%d/%m/%Y}; "
+        + (f"SQLite {path.name}" if args.db == "sqlite" else f"PostgreSQL {PG_NAME}")
     )
 
     print("Chép các bảng sang DuckDB (không tính giờ)…", flush=True)
-    duck = duck_copy(path)
+    duck = duck_copy(path) if args.db == "sqlite" else duck_copy_pg(TABLES)
 
     for level, label in (("huyen", "mọi huyện, thị xã, thành phố"), ("xa", "mọi xã, phường, thị trấn")):
         # The localities of the level (kind "dia_phuong"): the units a province compares.
@@ -190,7 +323,8 @@ def main() -> None:
         a, b = statistics.median(ours), statistics.median(theirs)
         groups = sum(len(r) for r in expected)
         print(
-            f"{label} (độ sâu {depths}): CanBo/SQLite {a * 1000:.0f} ms, DuckDB {b * 1000:.0f} ms, "
+            f"{label} (độ sâu {depths}): CanBo/{connection.vendor} {a * 1000:.0f} ms, "
+            f"DuckDB {b * 1000:.0f} ms, "
             f"tỷ lệ {a / b:.1f}×; {len(statements)} câu SQL, {groups} dòng kết quả; "
             f"cùng số liệu: {'có' if same else 'KHÔNG'}"
         )

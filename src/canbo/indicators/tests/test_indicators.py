@@ -370,3 +370,46 @@ def test_dashboard_in_a_browser(browser: Any, live_server: Any, world: dict[str,
     expect(page.locator(".actions strong")).to_have_text("1 người")
     expect(page.locator("table.grid")).to_contain_text("Lê Thị Trẻ")
     expect(page.locator(".filters-desc")).to_contain_text("Chỉ tiêu: Trẻ – đạt điều kiện (tử số)")
+
+
+@pytest.mark.django_db
+def test_renewal_exists_and_unit_compliance(world: dict[str, Any], tree: dict[str, Unit]) -> None:
+    # "a" sat on A's committee in the previous term too; "a1" is new.
+    membership_add(
+        acting_user=None,
+        person=world["people"]["a"],
+        body=tree["A"],
+        kind="cap_uy",
+        start_date=dt.date(2015, 8, 1),
+        end_date=dt.date(2020, 7, 31),
+    )
+    renewal = services.definition_create(
+        acting_user=None,
+        code="doi-moi",
+        label="Đổi mới",
+        kind="renewal",
+        spec={
+            "population": {"source": "membership", "body_kind": ["cap_uy"]},
+            "renewal": {"previous_years": 5},
+        },
+    )
+    exists = services.definition_create(
+        acting_user=None, code="co-nguoi-tre", label="Có người trẻ", kind="exists", spec=YOUNG
+    )
+    compliance = services.definition_create(
+        acting_user=None,
+        code="don-vi-nu",
+        label="Đơn vị nữ",
+        kind="unit_compliance",
+        spec={
+            "population": {"source": "tenure", "title_level": ["huyen"]},
+            "compliance": {"eligible": {"sex": "nu"}, "min_share": 0.3, "leader": {"sex": "nu"}},
+        },
+    )
+    out = engine.compute([renewal, exists, compliance], day=D, unit=tree["P"])
+    assert (out["doi-moi"][""].numerator, out["doi-moi"][""].population) == (1, 2)
+    assert out["co-nguoi-tre"][""].value is True
+    older = engine.compute([exists], day=dt.date(2035, 1, 1), unit=tree["P"])["co-nguoi-tre"][""]
+    assert older.value is False  # both young ones are over 40 by then
+    units = out["don-vi-nu"][""]
+    assert (units.numerator, units.population, units.unit_based) == (2, 2, True)  # A1 and B; A has no woman

@@ -278,7 +278,7 @@ def test_dashboard_scoped_to_grants(world: dict[str, Any], tree: dict[str, Unit]
 
 
 @pytest.mark.django_db
-def test_api_and_cli(world: dict[str, Any], tree: dict[str, Unit]) -> None:
+def test_api_and_cli(world: dict[str, Any], tree: dict[str, Unit], capsys: Any) -> None:
     c = Client()
     c.force_login(world["officer_b"])
     r = c.get("/api/indicators/kh-thu/", {"ngay": "2020-12-11"})
@@ -317,6 +317,10 @@ def test_api_and_cli(world: dict[str, Any], tree: dict[str, Unit]) -> None:
         with pytest.raises(SystemExit) as exc:
             call_command("indicators", *args, stdout=io.StringIO(), stderr=err)
         assert exc.value.code == 2 and message in err.getvalue()
+    # Arguments argparse refuses (read before the command's own streams are set).
+    with pytest.raises(SystemExit) as exc:
+        call_command("indicators", "nap")
+    assert exc.value.code == 2 and "Tham số không hợp lệ" in capsys.readouterr().err
 
 
 @pytest.mark.django_db

@@ -29,6 +29,15 @@ class Command(BaseCommand):
         "--plan MÃ [--unit MÃ ĐƠN VỊ] --as-of YYYY-MM-DD [--json] in giá trị các chỉ tiêu của kế hoạch."
     )
 
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+
+        def error(message: str) -> None:  # argparse's own wording stays, framed in Vietnamese
+            self.fail(f"Tham số không hợp lệ ({message}). Xem: ./canbo indicators --help")
+
+        parser.error = error  # type: ignore[method-assign]
+        return parser
+
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", nargs="?", choices=["load"], help="load: nạp định nghĩa và mục tiêu.")
         parser.add_argument("--plan", help="Mã kế hoạch, ví dụ lc-18-da-tu.")

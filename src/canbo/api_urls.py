@@ -4,6 +4,7 @@ at /api/persons/{id}/<section slug>/."""
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from canbo.indicators.api import IndicatorViewSet
 from canbo.org.api import AreaViewSet, TitleViewSet, UnitViewSet
 from canbo.people.api import SECTION_VIEWSETS, PersonViewSet
 from canbo.plans.api import PeriodViewSet, PlanViewSet, ReportViewSet, TaskViewSet
@@ -17,6 +18,7 @@ router.register("plans/tasks", TaskViewSet, basename="plan-task")
 router.register("plans/periods", PeriodViewSet, basename="plan-period")
 router.register("plans/reports", ReportViewSet, basename="plan-report")
 router.register("plans", PlanViewSet, basename="plan")
+router.register("indicators", IndicatorViewSet, basename="indicator")
 for spec, viewset in SECTION_VIEWSETS:
     router.register(rf"persons/(?P<person_pk>\d+)/{spec.slug}", viewset, basename=f"section-{spec.slug}")
 

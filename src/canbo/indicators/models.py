@@ -1,1 +1,133 @@
-"""Models of the indicators app."""
+"""Indicator definitions (versioned data) and the targets that plans set for them."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from canbo.core.models import ChangeLoggedModel
+from canbo.indicators.spec import KINDS, SpecError, validate
+from canbo.org.models import Unit
+from canbo.plans.models import Plan
+
+
+class IndicatorDefinition(ChangeLoggedModel):
+    """One version of an indicator: kind, population, numerator condition (``spec``).
+
+    Reference data like titles, not personnel data: every user may read it. A definition is
+    never edited in place: a change is a new ``version`` (the repository file says which), so a
+    figure computed last year can be recomputed with the definition it used.
+    """
+
+    class Source(models.TextChoices):
+        REPOSITORY = "repo", "Tệp định nghĩa trong mã nguồn"
+        ADMIN = "admin", "Quản trị viên thêm trên giao diện"
+
+    code = models.SlugField("mã chỉ tiêu", max_length=80)
+    version = models.PositiveSmallIntegerField("phiên bản", default=1)
+    label = models.CharField("tên chỉ tiêu", max_length=300)
+    kind = models.CharField("loại", max_length=20, choices=list(KINDS.items()))
+    spec = models.JSONField("định nghĩa")
+    source = models.CharField("nguồn", max_length=10, choices=Source.choices, default=Source.REPOSITORY)
+    note = models.TextField("ghi chú", blank=True)
+
+    class Meta:
+        verbose_name = "định nghĩa chỉ tiêu"
+        verbose_name_plural = "định nghĩa chỉ tiêu"
+        ordering = ("code", "-version")
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="indicator_code_version")]
+
+    def __str__(self) -> str:
+        return f"{self.label} (v{self.version})"
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            validate(self.kind, self.spec)
+        except SpecError as exc:
+            raise ValidationError({"spec": exc.messages}) from exc
+
+    @property
+    def pending(self) -> str:
+        """Why CanBo cannot compute this yet ("" when it can)."""
+        return str(self.spec.get("pending", "")) if isinstance(self.spec, dict) else ""
+
+
+class TargetKind(models.TextChoices):
+    MIN = "min", "Tối thiểu"
+    MAX = "max", "Tối đa"
+    RANGE = "range", "Trong khoảng"
+    ALL = "all", "100%"
+    EXISTS = "exists", "Có ít nhất một người"
+    PROPORTIONAL = "proportional", "Tương xứng cơ cấu dân số"
+
+
+class IndicatorTarget(ChangeLoggedModel):
+    """A plan's target for an indicator in a term, for the whole plan or for one unit.
+
+    ``row`` and ``content`` are the plan's own numbering and wording (Phụ lục 1 of 18-ĐA/TU:
+    "1a", "Tỷ lệ cán bộ … dưới 40 tuổi"); ``text`` is the target as printed ("5–10%", "trên 15%").
+    Reached only through its plan, whose unit the grants cover.
+    """
+
+    plan = models.ForeignKey(Plan, verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="targets")
+    definition = models.ForeignKey(
+        IndicatorDefinition, verbose_name="chỉ tiêu", on_delete=models.PROTECT, related_name="targets"
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name="đơn vị",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Bỏ trống: mục tiêu chung của kế hoạch.",
+    )
+    term = models.CharField("nhiệm kỳ, giai đoạn", max_length=20)
+    row = models.CharField("số thứ tự trong văn bản", max_length=20)
+    order = models.PositiveSmallIntegerField("thứ tự hiển thị", default=0)
+    content = models.CharField("nội dung (như văn bản)", max_length=500)
+    kind = models.CharField("loại mục tiêu", max_length=15, choices=TargetKind.choices)
+    low = models.DecimalField("từ (tỷ lệ)", max_digits=6, decimal_places=4, null=True, blank=True)
+    high = models.DecimalField("đến (tỷ lệ)", max_digits=6, decimal_places=4, null=True, blank=True)
+    text = models.CharField("mục tiêu (như văn bản)", max_length=200)
+    note = models.TextField("ghi chú", blank=True)
+
+    class Meta:
+        verbose_name = "mục tiêu"
+        verbose_name_plural = "mục tiêu"
+        ordering = ("plan", "order", "term")
+        constraints = [
+            # A NULL unit (the plan-wide target) is not unique in SQL; the loader looks rows up.
+            models.UniqueConstraint(fields=["plan", "row", "term", "unit"], name="target_plan_row_term_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.number} {self.row}: {self.text}"
+
+    def audit_person_id(self) -> int | None:
+        return None
+
+    def clean(self) -> None:
+        super().clean()
+        need = {
+            TargetKind.MIN: ("low",),
+            TargetKind.MAX: ("high",),
+            TargetKind.RANGE: ("low", "high"),
+        }.get(TargetKind(self.kind) if self.kind in TargetKind.values else TargetKind.ALL, ())
+        errors = {f: "Cần tỷ lệ mục tiêu." for f in need if getattr(self, f) is None}
+        for f in ("low", "high"):
+            value = getattr(self, f)
+            if value is not None and not 0 <= value <= 1:
+                errors[f] = "Tỷ lệ phải trong khoảng 0 đến 1 (ví dụ 0,15 cho 15%)."
+        low, high = self.low, self.high
+        if (
+            not errors
+            and self.kind == TargetKind.RANGE
+            and low is not None
+            and high is not None
+            and low > high
+        ):
+            errors["high"] = "Cận trên phải lớn hơn hoặc bằng cận dưới."
+        if errors:
+            raise ValidationError(errors)

@@ -84,6 +84,14 @@ class PersonFilterForm(forms.Form):
     doi_tuong = forms.MultipleChoiceField(
         label="Đối tượng", choices=Category.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
+    # The people an indicator counts (links from /chi-tieu/): definition id and which part.
+    chi_tieu = forms.IntegerField(label="Chỉ tiêu", required=False, widget=forms.HiddenInput)
+    phan = forms.ChoiceField(
+        label="Phần",
+        choices=[("", "—"), ("mau", "Tổng số (mẫu số)"), ("tu", "Đạt điều kiện (tử số)")],
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -97,6 +105,13 @@ class PersonFilterForm(forms.Form):
         lo, hi = data.get("tuoi_tu"), data.get("tuoi_den")
         if lo is not None and hi is not None and lo > hi:
             raise forms.ValidationError("“Tuổi từ” phải nhỏ hơn hoặc bằng “Tuổi đến”.")
+        if data.get("chi_tieu") is not None:
+            from canbo.indicators.models import IndicatorDefinition
+
+            definition = IndicatorDefinition.objects.filter(pk=data["chi_tieu"]).first()
+            if definition is None:
+                raise forms.ValidationError("Không có chỉ tiêu này.")
+            data["chi_tieu_definition"] = definition
         return data
 
     def description(self, unit: Unit | None, day: dt.date) -> list[str]:
@@ -107,7 +122,11 @@ class PersonFilterForm(forms.Form):
         data = self.cleaned_data
         for name, field in self.fields.items():
             value = data.get(name)
-            if name in ("don_vi",) or value in (None, "", []):
+            if name in ("don_vi", "phan") or value in (None, "", []):
+                continue
+            if name == "chi_tieu":
+                part = "đạt điều kiện (tử số)" if data.get("phan") == "tu" else "tổng số (mẫu số)"
+                out.append(f"Chỉ tiêu: {data['chi_tieu_definition'].label} – {part}")
                 continue
             if isinstance(field, forms.ChoiceField):
                 labels = dict(field.choices)  # type: ignore[arg-type]
@@ -133,7 +152,15 @@ def apply_filters(
     qs: QuerySet[Person], data: dict[str, Any], *, unit: Unit | None, day: dt.date
 ) -> QuerySet[Person]:
     """Apply the cleaned filters to ``qs`` (already restricted to the user's grants)."""
-    if unit is not None:
+    definition = data.get("chi_tieu_definition")
+    if definition is not None:
+        # The indicator engine's own rows, so the list has exactly the people the figure counts;
+        # it scopes the unit itself (a body member need not hold a post in the body's subtree).
+        from canbo.indicators.engine import people
+
+        counted = people(definition, part=data.get("phan") or "mau", day=day, unit=unit, user=None)
+        qs = qs.filter(pk__in=counted.values("pk"))
+    elif unit is not None:
         holding = Tenure.objects.filter(on_date_q(day), unit__path__startswith=unit.path).values("person_id")
         qs = qs.filter(Q(pk__in=holding) | Q(managing_unit__path__startswith=unit.path))
     qs = name_search(qs, data.get("q") or "")

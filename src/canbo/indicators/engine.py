@@ -1,0 +1,366 @@
+"""The indicator engine: definitions (``spec``) turned into SQL over the records, as of a date.
+
+Populations are rows running on the date: primary tenures (``careers.Tenure``) or memberships
+(``careers.BodyMembership``). Numerators are conditions on the same rows (the person's birth
+date, sex, ethnicity, home town against the unit's area; qualifications obtained by the date and
+Party membership as ``IN`` subqueries). A person is counted once per indicator
+(``COUNT(DISTINCT person_id)``).
+
+All indicators of one source are computed by ONE query with conditional aggregation (one
+``COUNT(DISTINCT … ) FILTER (…)`` pair per indicator), over the whole subtree or grouped by the
+ancestor unit at a depth (the breakdown, "every unit of a level"). Nothing loops over people
+in Python; unit compliance loops over units (hundreds).
+
+A population is None (not zero) when no unit of the levels the indicator is counted for is in
+force in the subtree on the date: the district rows after 1/7/2025.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower, Substr
+
+from canbo.careers.models import BodyMembership, Tenure, on_date_q
+from canbo.core.querysets import scope_q
+from canbo.indicators.models import IndicatorDefinition
+from canbo.org.models import Title, Unit, in_force_q
+from canbo.people.models import PartyMembership, Person, Qualification
+
+STEP = 4  # treebeard path characters per level
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+@dataclass
+class Result:
+    """One indicator counted for one unit subtree on one date.
+
+    ``status``: ``ok``; ``pending`` (CanBo lacks the data: ``note`` says which); ``absent`` (no
+    unit of the levels it is counted for exists on the date: population None); ``empty``
+    (population zero: no share).
+    """
+
+    numerator: int | None = None
+    population: int | None = None
+    status: str = "ok"
+    note: str = ""
+    unit_based: bool = False  # unit compliance counts units, not people
+    kind: str = "share"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def fraction(self) -> Fraction | None:
+        if self.status != "ok" or not self.population or self.numerator is None:
+            return None
+        return Fraction(self.numerator, self.population)
+
+    @property
+    def value(self) -> float | bool | None:
+        """A fraction in [0, 1], True/False for "exists", None when not computable."""
+        if self.kind == "exists":
+            if self.status not in ("ok", "empty") or self.population is None:
+                return None
+            return bool(self.numerator)
+        f = self.fraction
+        return None if f is None else float(f)
+
+    def percent(self) -> str:
+        """Two decimals from the exact fraction, Vietnamese format: ``7,87%``."""
+        f = self.fraction
+        if f is None:
+            return ""
+        return format_percent(f)
+
+
+def format_percent(f: Fraction) -> str:
+    d = (Decimal(f.numerator) * 100 / Decimal(f.denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return f"{d:.2f}".replace(".", ",") + "%"
+
+
+def format_int(n: int | None) -> str:
+    return "" if n is None else f"{n:,}".replace(",", ".")
+
+
+# ---- building blocks ------------------------------------------------------------------------
+
+
+def _source(spec: dict[str, Any]) -> str:
+    return str(spec["population"]["source"])
+
+
+def _unit_field(source: str) -> str:
+    return "unit" if source == "tenure" else "body"
+
+
+def _base(source: str, day: dt.date, unit: Unit | None, user: Any) -> QuerySet[Any]:
+    """Rows of the source running on ``day`` in ``unit``'s subtree, of people ``user`` may see."""
+    if source == "tenure":
+        qs = Tenure.objects.filter(on_date_q(day), is_primary=True)
+    else:
+        qs = BodyMembership.objects.filter(on_date_q(day))
+    if unit is not None:
+        qs = qs.filter(**{f"{_unit_field(source)}__path__startswith": unit.path})
+    if user is not None:
+        q = scope_q(Person, user)
+        if q is not None:
+            qs = qs.filter(person_id__in=Person.objects.filter(q).values("pk"))
+    return qs.order_by()
+
+
+TITLE_KEYS = {
+    "title_level": "level",
+    "title_group": "group",
+    "title_block": "block",
+    "management_scope": "management_scope",
+    "is_leader": "is_leader",
+    "is_key": "is_key",
+}
+
+
+def title_q(pop: dict[str, Any], prefix: str = "") -> Q:
+    """The title part of a tenure population (``prefix`` "title__" from a tenure, "" on Title)."""
+    q = Q()
+    for key, name in TITLE_KEYS.items():
+        if key in pop:
+            lookup = name if isinstance(pop[key], bool) else f"{name}__in"
+            q &= Q(**{f"{prefix}{lookup}": pop[key]})
+    if "exclude_title_block" in pop:
+        q &= ~Q(**{f"{prefix}block__in": pop["exclude_title_block"]})
+    return q
+
+
+def _titles(defs: list[IndicatorDefinition]) -> list[int] | None:
+    """Ids of the titles any of the tenure populations can hold; None when one has no title
+    condition. Most of the rows of a province hold titles no indicator looks at (ordinary civil
+    servants, public employees): reading only these titles' tenures, through the index on
+    (title, start, end), keeps the single pass short."""
+    conditions = [title_q(d.spec["population"]) for d in defs]
+    if any(not c for c in conditions):
+        return None
+    return list(Title.objects.filter(reduce(or_, conditions)).values_list("pk", flat=True))
+
+
+def population_q(spec: dict[str, Any]) -> Q:
+    """The population's condition on a row of its source."""
+    pop = spec["population"]
+    q = Q()
+    if pop["source"] == "tenure":
+        q &= title_q(pop, "title__")
+        if "unit_kind" in pop:
+            q &= Q(unit__kind__in=pop["unit_kind"])
+    else:
+        q &= Q(kind__in=pop["body_kind"])
+        if "body_level" in pop:
+            q &= Q(body__level__in=pop["body_level"])
+    if "category" in pop:
+        q &= Q(person__category__in=pop["category"])
+    return q
+
+
+def condition_q(num: dict[str, Any] | None, day: dt.date, source: str) -> Q:
+    """A numerator condition (spec.NUMERATOR_KEYS) on a row of ``source``, as of ``day``."""
+    q = Q()
+    if not num:
+        return q
+    if "age_below" in num:  # under N in full years ⇔ born after day − N years
+        q &= Q(person__birth_date__gt=years_before(day, num["age_below"]))
+    if "age_at_least" in num:
+        q &= Q(person__birth_date__lte=years_before(day, num["age_at_least"]))
+    if "sex" in num:
+        q &= Q(person__sex=num["sex"])
+    if "ethnicity" in num:
+        eth = num["ethnicity"]
+        if eth == "kinh":
+            q &= Q(person__ethnicity__code="01")
+        elif eth == "thieu_so":
+            q &= ~Q(person__ethnicity__code="01")
+        else:
+            q &= Q(person__ethnicity__code=eth)
+    if "qualification" in num:
+        quals = num["qualification"]
+        for qual in quals if isinstance(quals, list) else [quals]:
+            # Correlated EXISTS probing the person's few qualifications, for the counted rows
+            # only. ``kind`` is compared through LOWER() so that the planner uses the index on
+            # the person, not the one on (kind, rank), which would scan the whole province's
+            # qualifications of that kind for every row.
+            held = (
+                Qualification.objects.annotate(kind_lower=Lower("kind"))
+                .filter(person_id=OuterRef("person_id"), kind_lower=qual["kind"])
+                .filter(level_rank__gte=qual["min_rank"], obtained_date__lte=day)
+            )
+            q &= Q(Exists(held))
+    if "party_member" in num:
+        member = (
+            PartyMembership.objects.filter(admission_date__lte=day)
+            .filter(Q(left_date__isnull=True) | Q(left_date__gt=day))
+            .values("person_id")
+        )
+        q &= Q(person_id__in=member) if num["party_member"] else ~Q(person_id__in=member)
+    if num.get("non_local"):
+        # RULES.md K-3 with home town as the criterion: local = home town is the unit's area or
+        # one of its sub-areas (a district's communes). An unknown home town is not local.
+        area = F(f"{_unit_field(source)}__area_id")
+        q &= ~(Q(person__home_town_id=area) | Q(person__home_town__parent_id=area))
+    return q
+
+
+def numerator_q(defn: IndicatorDefinition, day: dt.date) -> Q:
+    spec = defn.spec
+    source = _source(spec)
+    q = condition_q(spec.get("numerator"), day, source)
+    if defn.kind == "renewal":
+        years = spec["renewal"]["previous_years"]
+        before = BodyMembership.objects.filter(
+            on_date_q(years_before(day, years)), person_id=OuterRef("person_id"), body_id=OuterRef("body_id")
+        )
+        q &= ~Q(Exists(before))
+    return q
+
+
+def _present_branches(levels: list[str], day: dt.date, unit: Unit | None, length: int | None) -> set[str]:
+    """Path prefixes (of ``length``, or "" for the whole subtree) having a unit of ``levels``
+    in force on ``day``."""
+    qs = Unit.objects.filter(in_force_q(day), level__in=levels)
+    if unit is not None:
+        qs = qs.filter(path__startswith=unit.path)
+    if length is None:
+        return {""} if qs.exists() else set()
+    return {p[:length] for p in qs.values_list("path", flat=True) if len(p) >= length}
+
+
+# ---- computing ------------------------------------------------------------------------------
+
+
+def compute(
+    definitions: list[IndicatorDefinition],
+    *,
+    day: dt.date,
+    unit: Unit | None = None,
+    user: Any = None,
+    depth: int | None = None,
+) -> dict[str, dict[str, Result]]:
+    """Results by definition code, then by branch path ("" = the whole subtree).
+
+    With ``depth`` the rows are grouped by their unit's ancestor at that tree depth (the units
+    of the next level under ``unit``, or every unit of a level): branch = its path. Rows in
+    ``unit`` itself, above that depth, are grouped under their own (shorter) path.
+    """
+    out: dict[str, dict[str, Result]] = {d.code: {} for d in definitions}
+    length = depth * STEP if depth else None
+    by_source: dict[str, list[IndicatorDefinition]] = {}
+    for d in definitions:
+        if d.pending or "population" not in d.spec:
+            out[d.code][""] = Result(
+                status="pending", note=d.pending or "Chưa có định nghĩa tổng thể.", kind=d.kind
+            )
+            continue
+        if d.kind == "unit_compliance":
+            out[d.code] = _compliance(d, day=day, unit=unit, user=user, length=length)
+            continue
+        by_source.setdefault(_source(d.spec), []).append(d)
+
+    for source, defs in by_source.items():
+        aggs: dict[str, Any] = {}
+        pops = []
+        for i, d in enumerate(defs):
+            pq = population_q(d.spec)
+            pops.append(pq)
+            aggs[f"p{i}"] = Count("person_id", distinct=True, filter=pq)
+            aggs[f"n{i}"] = Count("person_id", distinct=True, filter=pq & numerator_q(d, day))
+        qs = _base(source, day, unit, user).filter(reduce(or_, pops))
+        titles = _titles(defs) if source == "tenure" else None
+        if titles is not None:
+            qs = qs.filter(title_id__in=titles)
+        if length is None:
+            rows = [{"branch": "", **qs.aggregate(**aggs)}]
+        else:
+            path = f"{_unit_field(source)}__path"
+            rows = list(qs.annotate(branch=Substr(path, 1, length)).values("branch").annotate(**aggs))
+        present: dict[str, set[str]] = {}
+        for i, d in enumerate(defs):
+            levels = d.spec.get("counted_for")
+            key = json.dumps(levels)
+            if levels and key not in present:
+                present[key] = _present_branches(levels, day, unit, length)
+            for row in rows:
+                out[d.code][row["branch"]] = Result(
+                    numerator=row[f"n{i}"], population=row[f"p{i}"], kind=d.kind
+                )
+            if length is None and not rows:
+                out[d.code][""] = Result(numerator=0, population=0, kind=d.kind)
+            for branch in present.get(key, set()) if levels else ():
+                out[d.code].setdefault(branch, Result(numerator=0, population=0, kind=d.kind))
+            if length is None:
+                out[d.code].setdefault("", Result(numerator=0, population=0, kind=d.kind))
+            for branch, res in out[d.code].items():
+                if levels and branch not in present[key]:
+                    res.numerator = res.population = None
+                    res.status = "absent"
+                    res.note = "Không có đơn vị thuộc cấp được tính vào ngày này."
+                elif res.population == 0:
+                    res.status = "empty"
+                if d.kind == "proportional" and res.status == "ok":
+                    res.note = f"So sánh với: {d.spec.get('reference', 'cơ cấu dân số địa phương')}."
+    return out
+
+
+def _compliance(
+    defn: IndicatorDefinition, *, day: dt.date, unit: Unit | None, user: Any, length: int | None
+) -> dict[str, Result]:
+    """Units whose staff meet ``eligible`` at ``min_share`` or more; numerator: those of them
+    with a leader meeting ``leader``. One grouped query; the loop is over units."""
+    spec = defn.spec
+    comp = spec["compliance"]
+    source = _source(spec)
+    ufield = _unit_field(source)
+    qs = _base(source, day, unit, user).filter(population_q(spec))
+    eligible = condition_q(comp["eligible"], day, source)
+    leader = condition_q(comp["leader"], day, source) & Q(title__is_leader=True)
+    rows = qs.values(f"{ufield}_id", f"{ufield}__path").annotate(
+        staff=Count("person_id", distinct=True),
+        elig=Count("person_id", distinct=True, filter=eligible),
+        lead=Count("person_id", distinct=True, filter=leader),
+    )
+    out: dict[str, Result] = {}
+    min_share = Fraction(str(comp["min_share"]))
+    for row in rows:
+        branch = "" if length is None else row[f"{ufield}__path"][:length]
+        res = out.setdefault(branch, Result(numerator=0, population=0, unit_based=True, kind=defn.kind))
+        if row["staff"] and Fraction(row["elig"], row["staff"]) >= min_share:
+            assert res.population is not None and res.numerator is not None
+            res.population += 1
+            res.numerator += row["lead"] > 0
+    if length is None:
+        out.setdefault("", Result(numerator=0, population=0, unit_based=True, kind=defn.kind))
+    for res in out.values():
+        if res.population == 0:
+            res.status = "empty"
+    return out
+
+
+def people(
+    defn: IndicatorDefinition, *, part: str, day: dt.date, unit: Unit | None, user: Any
+) -> QuerySet[Person]:
+    """The people an indicator counts: its population (``part="mau"``) or numerator ("tu"),
+    limited to those ``user`` may see; the same rows ``compute`` counts."""
+    if defn.pending or "population" not in defn.spec or defn.kind == "unit_compliance":
+        return Person.objects.none()
+    source = _source(defn.spec)
+    rows = _base(source, day, unit, user).filter(population_q(defn.spec))
+    if part == "tu":
+        rows = rows.filter(numerator_q(defn, day))
+    return Person.objects.filter(pk__in=rows.values("person_id"))

@@ -1,0 +1,183 @@
+"""Reads of the indicators app: a plan's table (targets held against computed values), its
+breakdown by the units of the next level, its trend, as JSON-ready rows. Always through the
+acting user's grants (plans by ``restrict``, counted people by ``engine``'s person scope)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.db.models import Q
+
+from canbo.accounts.selectors import active_grants
+from canbo.core.errors import NotPermitted
+from canbo.core.querysets import scope_q
+from canbo.indicators import engine
+from canbo.indicators.engine import Result
+from canbo.indicators.models import IndicatorDefinition, IndicatorTarget, TargetKind
+from canbo.org.models import Unit
+from canbo.plans.models import Plan
+
+
+def plans_visible(user: Any) -> Any:
+    """Plans with targets that the user's grants cover, and the plans kept by a unit above his
+    granted units: a province's plan applies to its districts and communes, whose users see it
+    computed over their own subtree (all of them for the system, ``user=None``)."""
+    if user is None or getattr(user, "is_superuser", False):
+        qs = Plan.objects.all()
+    else:
+        q = scope_q(Plan, user) or Q()
+        for g in active_grants(user):
+            if g.unit_path and not g.is_self:
+                ancestors = [g.unit_path[:i] for i in range(engine.STEP, len(g.unit_path) + 1, engine.STEP)]
+                q |= Q(unit__path__in=ancestors)
+        qs = Plan.objects.filter(q)
+    return qs.filter(targets__isnull=False).distinct().order_by("-issued_on", "number")
+
+
+def plan_get(user: Any, code: str) -> Plan:
+    plan = plans_visible(user).filter(code=code).first()
+    if plan is None:
+        raise NotPermitted(f"Không có kế hoạch mã “{code}” có chỉ tiêu (hoặc bạn không có quyền xem).")
+    return plan
+
+
+def default_unit(user: Any) -> Unit | None:
+    """The top unit the user may see: the tree's root for the system and superusers."""
+    qs = Unit.objects.all() if user is None else Unit.objects.restrict(user)
+    return qs.order_by("depth", "path").first()
+
+
+def unit_get(user: Any, *, pk: int | None = None, code: str | None = None) -> Unit:
+    qs = Unit.objects.all() if user is None else Unit.objects.restrict(user)
+    unit = qs.filter(pk=pk).first() if pk is not None else qs.filter(code=code).first()
+    if unit is None:
+        raise NotPermitted(
+            f"Không có đơn vị {'mã “' + code + '”' if code else pk} (hoặc bạn không có quyền xem)."
+        )
+    return unit
+
+
+def met(target: IndicatorTarget, result: Result) -> bool | None:
+    """Whether the value meets the target; None when it cannot be said."""
+    if result.status != "ok":
+        return None
+    if target.kind == TargetKind.PROPORTIONAL:
+        return None
+    if target.kind == TargetKind.EXISTS or result.kind == "exists":
+        return bool(result.numerator)
+    f = result.fraction
+    if f is None:
+        return None
+    low = Fraction(target.low) if target.low is not None else None
+    high = Fraction(target.high) if target.high is not None else None
+    if target.kind == TargetKind.ALL:
+        return f == 1
+    if target.kind == TargetKind.MIN:
+        return low is not None and f >= low
+    if target.kind == TargetKind.MAX:
+        return high is not None and f <= high
+    return low is not None and high is not None and low <= f <= high
+
+
+@dataclass
+class Row:
+    target: IndicatorTarget
+    definition: IndicatorDefinition
+    result: Result
+    met: bool | None
+
+    def as_json(self) -> dict[str, Any]:
+        t = self.target
+
+        def ratio(v: Decimal | None) -> float | None:
+            return None if v is None else float(v)
+
+        return {
+            "id": self.definition.code,
+            "version": self.definition.version,
+            "row": t.row,
+            "label": self.definition.label,
+            "content": t.content,
+            "term": t.term,
+            "numerator": self.result.numerator,
+            "population": self.result.population,
+            "value": self.result.value,
+            "percent": self.result.percent() or None,
+            "counts": "don_vi" if self.result.unit_based else "nguoi",
+            "status": self.result.status,
+            "note": self.result.note,
+            "target": {
+                "kind": t.kind,
+                "low": ratio(t.low),
+                "high": ratio(t.high),
+                "text": t.text,
+                "term": t.term,
+            },
+            "met": self.met,
+        }
+
+
+def plan_targets(plan: Plan, unit: Unit | None) -> list[IndicatorTarget]:
+    """The plan's targets in order; a unit's own target replaces the plan-wide one of its row."""
+    targets = list(plan.targets.filter(unit__isnull=True).select_related("definition"))
+    if unit is not None:
+        own = {(t.row, t.term): t for t in plan.targets.filter(unit=unit).select_related("definition")}
+        targets = [own.get((t.row, t.term), t) for t in targets]
+    return targets
+
+
+def plan_table(plan: Plan, *, day: dt.date, unit: Unit | None, user: Any) -> list[Row]:
+    """Every target of the plan with its indicator computed for ``unit``'s subtree on ``day``."""
+    targets = plan_targets(plan, unit)
+    definitions = list({t.definition_id: t.definition for t in targets}.values())
+    results = engine.compute(definitions, day=day, unit=unit, user=user)
+    rows = []
+    for t in targets:
+        res = results[t.definition.code][""]
+        rows.append(Row(target=t, definition=t.definition, result=res, met=met(t, res)))
+    return rows
+
+
+@dataclass
+class BranchRow:
+    unit: Unit | None
+    name: str
+    result: Result
+    met: bool | None
+
+
+def breakdown(target: IndicatorTarget, *, day: dt.date, unit: Unit, user: Any) -> list[BranchRow]:
+    """The target's indicator for each unit of the next level under ``unit`` (one query)."""
+    results = engine.compute([target.definition], day=day, unit=unit, user=user, depth=unit.depth + 1)
+    by_branch = results[target.definition.code]
+    children = {u.path: u for u in Unit.objects.filter(path__in=list(by_branch))}
+    out = []
+    for branch, res in sorted(by_branch.items()):
+        if branch == "":
+            continue
+        child = children.get(branch)
+        if child is None or child.pk == unit.pk:
+            name = f"Trực thuộc trực tiếp {unit.name_on(day)}"
+            child = None
+        else:
+            name = child.name_on(day)
+        out.append(BranchRow(unit=child, name=name, result=res, met=met(target, res)))
+    return out
+
+
+def trend(
+    target: IndicatorTarget, *, days: list[dt.date], unit: Unit | None, user: Any
+) -> list[tuple[dt.date, Result]]:
+    return [
+        (d, engine.compute([target.definition], day=d, unit=unit, user=user)[target.definition.code][""])
+        for d in days
+    ]
+
+
+def yearly(day: dt.date, count: int = 6) -> list[dt.date]:
+    """The as-of date and the same day of the ``count - 1`` previous years."""
+    return [engine.years_before(day, k) if k else day for k in range(count - 1, -1, -1)]

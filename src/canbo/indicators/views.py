@@ -1,0 +1,248 @@
+"""Pages of the indicators app: the plans with targets, a plan's dashboard (table, breakdown by
+the units of the next level, trend chart), its Phụ lục 1 exports, the definitions and the
+administrators' form for a new one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views import View
+
+from canbo.accounts.selectors import is_admin
+from canbo.core.dates import parse_as_of, today
+from canbo.core.errors import DomainError, NotPermitted
+from canbo.core.views import BadAsOf, as_of, bad_request
+from canbo.indicators import exports, selectors, services
+from canbo.indicators.charts import trend_svg
+from canbo.indicators.engine import format_int
+from canbo.indicators.models import IndicatorDefinition
+from canbo.indicators.spec import KINDS
+from canbo.org.models import Unit
+from canbo.plans.models import Plan
+
+MAX_TREND_DATES = 12
+
+
+class PlanIndexView(LoginRequiredMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        try:
+            day = as_of(request)
+        except BadAsOf as exc:
+            return bad_request(request, exc.message)
+        plans = selectors.plans_visible(request.user)
+        return render(
+            request,
+            "indicators/index.html",
+            {
+                "plans": plans,
+                "as_of": day,
+                "as_of_is_today": day == today(),
+                "can_add": is_admin(request.user),
+            },
+        )
+
+
+class Context:
+    """The parameters every plan page reads: plan, unit, date; errors as 400/404."""
+
+    def __init__(self, request: HttpRequest, code: str) -> None:
+        self.day = as_of(request)
+        try:
+            self.plan: Plan = selectors.plan_get(request.user, code)
+        except NotPermitted as exc:
+            raise Http404(exc.message) from exc
+        raw = request.GET.get("don_vi", "")
+        if raw:
+            if not raw.isdigit():
+                raise BadAsOf("Mã đơn vị (don_vi) phải là số.")
+            try:
+                self.unit: Unit | None = selectors.unit_get(request.user, pk=int(raw))
+            except NotPermitted as exc:
+                raise Http404(exc.message) from exc
+        else:
+            self.unit = selectors.default_unit(request.user)
+        self.rows = selectors.plan_table(self.plan, day=self.day, unit=self.unit, user=request.user)
+
+
+def people_url(definition: IndicatorDefinition, part: str, unit: Unit | None, day: dt.date) -> str:
+    params = {"chi_tieu": definition.pk, "phan": part, "ngay": day.isoformat()}
+    if unit is not None:
+        params["don_vi"] = unit.pk
+    return reverse("people:list") + "?" + urlencode(params)
+
+
+def _trend_days(raw: str, day: dt.date, plan: Plan) -> list[dt.date]:
+    if not raw.strip():
+        return selectors.yearly(day)
+    days = []
+    for part in raw.replace(";", ",").split(","):
+        if part.strip():
+            try:
+                days.append(parse_as_of(part.strip()))
+            except ValidationError as exc:
+                raise BadAsOf(f"Mốc thời gian “{part.strip()}”: {exc.messages[0]}") from exc
+    if len(days) > MAX_TREND_DATES:
+        raise BadAsOf(f"Chọn tối đa {MAX_TREND_DATES} mốc thời gian.")
+    return sorted(set(days))
+
+
+class DashboardView(LoginRequiredMixin, View):
+    def get(self, request: HttpRequest, code: str) -> HttpResponse:
+        try:
+            ctx = Context(request, code)
+            days = _trend_days(request.GET.get("moc", ""), ctx.day, ctx.plan)
+        except BadAsOf as exc:
+            return bad_request(request, exc.message)
+        rows = ctx.rows
+        chosen = request.GET.get("xem", "")
+        selected = next((r for r in rows if str(r.target.pk) == chosen), None)
+        if chosen and selected is None:
+            return bad_request(request, "Chỉ tiêu được chọn (xem) không thuộc kế hoạch này.")
+        if selected is None:
+            selected = next((r for r in rows if r.result.status == "ok"), rows[0] if rows else None)
+        table = [
+            {
+                "row": r,
+                "numerator": format_int(r.result.numerator),
+                "population": format_int(r.result.population),
+                "tu_url": people_url(r.definition, "tu", ctx.unit, ctx.day),
+                "mau_url": people_url(r.definition, "mau", ctx.unit, ctx.day),
+                "linkable": r.result.status in ("ok", "empty") and not r.result.unit_based,
+            }
+            for r in rows
+        ]
+        branches, chart = [], ""
+        if selected is not None and ctx.unit is not None and selected.result.status != "pending":
+            for b in selectors.breakdown(selected.target, day=ctx.day, unit=ctx.unit, user=request.user):
+                branches.append(
+                    {
+                        "b": b,
+                        "numerator": format_int(b.result.numerator),
+                        "population": format_int(b.result.population),
+                        "tu_url": people_url(selected.definition, "tu", b.unit, ctx.day) if b.unit else "",
+                        "mau_url": people_url(selected.definition, "mau", b.unit, ctx.day) if b.unit else "",
+                        "linkable": b.unit is not None
+                        and b.result.status in ("ok", "empty")
+                        and not b.result.unit_based,
+                        "drill": "?" + urlencode({"don_vi": b.unit.pk, "xem": selected.target.pk})
+                        if b.unit
+                        else "",
+                    }
+                )
+            points = selectors.trend(selected.target, days=days, unit=ctx.unit, user=request.user)
+            chart = mark_safe(trend_svg(points, selected.target))  # built from numbers and escaped text
+        base = {"ngay": ctx.day.isoformat(), **({"don_vi": ctx.unit.pk} if ctx.unit else {})}
+        units = Unit.objects.restrict(request.user).in_force(ctx.day).filter(depth__lte=3).order_by("path")
+        return render(
+            request,
+            "indicators/dashboard.html",
+            {
+                "plan": ctx.plan,
+                "unit": ctx.unit,
+                "unit_name": ctx.unit.name_on(ctx.day) if ctx.unit else "",
+                "parent": Unit.objects.restrict(request.user)
+                .filter(pk=Unit.objects.get_parent(ctx.unit).pk)
+                .first()
+                if ctx.unit and ctx.unit.depth > 1
+                else None,
+                "table": table,
+                "selected": selected,
+                "branches": branches,
+                "chart": chart,
+                "days": days,
+                "moc": ", ".join(f"{d:%d/%m/%Y}" for d in days),
+                "units": units[:500],
+                "as_of": ctx.day,
+                "as_of_is_today": ctx.day == today(),
+                "export_query": urlencode(base),
+            },
+        )
+
+
+class ExportView(LoginRequiredMixin, View):
+    fmt = "xlsx"
+
+    def get(self, request: HttpRequest, code: str) -> HttpResponse:
+        try:
+            ctx = Context(request, code)
+        except BadAsOf as exc:
+            return bad_request(request, exc.message)
+        name = f"chi-tieu-{ctx.plan.code}-{ctx.day:%Y%m%d}.{self.fmt}"
+        if self.fmt == "xlsx":
+            data = exports.table_xlsx(ctx.plan, ctx.rows, unit=ctx.unit, day=ctx.day)
+            mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            data = exports.table_docx(ctx.plan, ctx.rows, unit=ctx.unit, day=ctx.day)
+            mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        response = HttpResponse(data, content_type=mime)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+class DefinitionListView(LoginRequiredMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(
+            request,
+            "indicators/definitions.html",
+            {
+                "definitions": IndicatorDefinition.objects.all(),
+                "can_add": is_admin(request.user),
+                "kinds": KINDS,
+            },
+        )
+
+
+class DefinitionForm(forms.Form):
+    code = forms.SlugField(
+        label="Mã chỉ tiêu", max_length=80, help_text="Chữ thường không dấu, nối bằng “-”."
+    )
+    label = forms.CharField(label="Tên chỉ tiêu", max_length=300)
+    kind = forms.ChoiceField(label="Loại", choices=list(KINDS.items()))
+    spec = forms.CharField(
+        label="Định nghĩa (TOML)",
+        widget=forms.Textarea(attrs={"rows": 10, "cols": 90, "spellcheck": "false"}),
+        help_text="Các khóa population, numerator, counted_for… như trong tệp indicators.toml "
+        "(xem hướng dẫn Chỉ tiêu).",
+    )
+    note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_spec(self) -> dict[str, Any]:
+        try:
+            return tomllib.loads(self.cleaned_data["spec"])
+        except tomllib.TOMLDecodeError as exc:
+            raise forms.ValidationError(f"Định nghĩa không đọc được (TOML): {exc}") from exc
+
+
+class DefinitionCreateView(LoginRequiredMixin, View):
+    """Administrators only; a code that exists gets a new version."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated and not is_admin(request.user):
+            return render(
+                request, "errors/403.html", {"message": "Chỉ quản trị viên được thêm chỉ tiêu."}, status=403
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "indicators/definition_form.html", {"form": DefinitionForm()})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = DefinitionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.definition_create(acting_user=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error("spec", exc.message)
+            else:
+                return HttpResponseRedirect(reverse("indicators:definitions"))
+        return render(request, "indicators/definition_form.html", {"form": form}, status=400)

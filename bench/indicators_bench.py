@@ -255,6 +255,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)  # a bench file built before a new migration
 
     from canbo.indicators import engine, services
+    from canbo.indicators.models import IndicatorTarget
     from canbo.org.models import Unit
     from canbo.people.models import Person
     from canbo.plans.models import Plan
@@ -263,7 +264,8 @@ def main() -> None:
     services.targets_load()
     day = dt.date.fromisoformat(args.as_of)
     plan = Plan.objects.get(code=args.plan)
-    defs = list({t.definition_id: t.definition for t in plan.targets.select_related("definition")}.values())
+    targets = IndicatorTarget.objects.filter(plan=plan).select_related("definition")
+    defs = list({t.definition_id: t.definition for t in targets}.values())
     root = Unit.objects.get_root_nodes().first()
     assert root is not None
     print(

@@ -123,9 +123,12 @@ class Row:
 
 def plan_targets(plan: Plan, unit: Unit | None) -> list[IndicatorTarget]:
     """The plan's targets in order; a unit's own target replaces the plan-wide one of its row."""
-    targets = list(plan.targets.filter(unit__isnull=True).select_related("definition"))
+    targets = list(IndicatorTarget.objects.filter(plan=plan, unit__isnull=True).select_related("definition"))
     if unit is not None:
-        own = {(t.row, t.term): t for t in plan.targets.filter(unit=unit).select_related("definition")}
+        own = {
+            (t.row, t.term): t
+            for t in IndicatorTarget.objects.filter(plan=plan, unit=unit).select_related("definition")
+        }
         targets = [own.get((t.row, t.term), t) for t in targets]
     return targets
 

@@ -34,7 +34,7 @@ from canbo.careers.models import BodyMembership, Tenure, TenureKind
 from canbo.core.context import bind_context
 from canbo.core.errors import DomainError
 from canbo.core.models import ObjectChange
-from canbo.core.services import bulk_log_created
+from canbo.core.services import bulk_log_created, log_change
 from canbo.core.text import fold, normalize_name, split_name
 from canbo.core.vnsort import name_sort_key
 from canbo.demo import names
@@ -1012,6 +1012,16 @@ def wipe() -> dict[str, int]:
             DjQ(unit__in=Unit.objects.filter(unit_q)) | DjQ(person__is_synthetic=True)
         )
         out["grants"] = grants._raw_delete(grants.db)
+        out["Plan"] = _wipe_plans(Unit.objects.filter(unit_q))
+        # Other records kept about a synthetic person (a retirement override…), found by their
+        # foreign key to Person so that a model added later is wiped too.
+        for model in apps.get_models():
+            if model in (Person, Grant) or issubclass(model, PersonSection):
+                continue
+            for f in model._meta.concrete_fields:
+                if f.is_relation and f.related_model is Person:
+                    qs = model._default_manager.filter(**{f"{f.name}__is_synthetic": True})
+                    out[model.__name__] = qs._raw_delete(qs.db)
         # Every dossier section model, found rather than listed, so that a section added later
         # is wiped too (raw deletes do not cascade).
         section_models = [m for m in apps.get_models() if issubclass(m, PersonSection)]
@@ -1038,6 +1048,45 @@ def wipe() -> dict[str, int]:
         with connection.cursor() as cur:
             cur.execute("PRAGMA optimize")
     return out
+
+
+def _wipe_plans(units: Any) -> int:
+    """Delete the plans kept by demo units (with their tasks, reports and targets), each with a
+    delete entry in the change log since loaders outside the generator created them. Refuses when
+    a plan kept elsewhere has a task, report or target on a demo unit."""
+    from canbo.indicators.models import IndicatorTarget
+    from canbo.plans.models import Plan, Task, TaskReport
+
+    plans = Plan.objects.filter(unit__in=units)
+    coordinated = Task.coordinating_units.through.objects.filter(unit__in=units).exclude(task__plan__in=plans)
+    if (
+        Task.objects.filter(lead_unit__in=units).exclude(plan__in=plans).exists()
+        or TaskReport.objects.filter(unit__in=units).exclude(task__plan__in=plans).exists()
+        or IndicatorTarget.objects.filter(unit__in=units).exclude(plan__in=plans).exists()
+        or coordinated.exists()
+    ):
+        raise DomainError(
+            "Không thể xóa tỉnh mẫu: có kế hoạch thật giao nhiệm vụ hoặc chỉ tiêu cho đơn vị của tỉnh mẫu."
+        )
+    removed = 0
+    # Not "generator": those entries go with the wipe, and these must stay.
+    with bind_context(source="command"):
+        for plan in plans:
+            _log_plan_delete(plan)
+            plan.delete()
+            removed += 1
+    return removed
+
+
+def _log_plan_delete(plan: Any) -> None:
+    log_change(
+        instance=plan,
+        action=ObjectChange.Action.DELETE,
+        before=plan.snapshot(),
+        after=None,
+        acting_user=generator_user(),
+        reason="Xóa tỉnh mẫu (kèm nhiệm vụ, báo cáo và chỉ tiêu của kế hoạch)",
+    )
 
 
 def checksum() -> str:

@@ -27,6 +27,8 @@ from canbo.demo.models import DemoDataset
 from canbo.demo.people import retirement_end
 from canbo.org.models import AdminArea, Title, Unit, UnitLineage, in_force_q
 from canbo.people.models import Person, Qualification
+from canbo.plans.models import Plan, Task
+from canbo.rules.models import RetirementOverride
 
 BASELINE = dt.date(2020, 12, 11)
 HORIZON = dt.date(2026, 11, 21)
@@ -189,10 +191,24 @@ def test_demo_province() -> None:
     call_command("demo_login", stdout=io.StringIO())
     assert Grant.objects.filter(user__username="tochuc").count() == 1
 
+    # What `./canbo demo` loads next: the plans' targets and tasks on demo units, and a record
+    # about a synthetic person outside his dossier sections (a retirement override).
+    call_command("indicators", "load", stdout=io.StringIO())
+    call_command("plans", "seed_demo", stdout=io.StringIO())
+    plan = Plan.objects.get(code="lc-18-da-tu")
+    assert plan.unit.code == "LC" and Task.objects.filter(plan=plan).exists()
+    someone = Person.objects.filter(is_synthetic=True).earliest("pk")
+    RetirementOverride.objects.create(person=someone, kind="som", year=2030, month=6, basis="QĐ 1")
+
     # Different parameters: the old demo data (with the demo users' grants) is wiped and rebuilt;
     # built again with the same parameters, the data is identical.
     DemoDataset.objects.update(size=size + 1)
     rebuilt = generate(size=size, seed=7, horizon=HORIZON)
+    assert not Plan.objects.filter(unit__code__startswith="LC").exists()
+    assert not Task.objects.exists() and not RetirementOverride.objects.exists()
+    assert ObjectChange.objects.filter(
+        action="delete", object_id=plan.pk, content_type__model="plan"
+    ).exists()
     assert rebuilt["unchanged"] is False
     assert checksum() == first
     assert DemoDataset.objects.count() == 1

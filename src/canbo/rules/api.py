@@ -32,7 +32,11 @@ def _person(request: Request, raw: Any) -> Person:
 
 
 class RuleVersionsView(APIView):
-    """Every version of every rule (``?rule=D-6`` for one rule)."""
+    """Every version of every rule (``?rule=D-6`` for one rule).
+
+    ``statement_vi`` is the Vietnamese statement shown in the interface; ``statement`` keeps
+    RULES.md's English text.
+    """
 
     @extend_schema(
         parameters=[OpenApiParameter("rule", OpenApiTypes.STR, description="Mã quy định, ví dụ D-6")],
@@ -48,6 +52,8 @@ class RuleVersionsView(APIView):
                     "rule": v.rule_id,
                     "version": v.version,
                     "name": v.name,
+                    "statement_vi": v.display_statement,
+                    "statement": v.statement,
                     "basis": v.basis,
                     "confidence": v.confidence,
                     "valid_from": v.valid_from,

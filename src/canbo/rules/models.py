@@ -33,13 +33,17 @@ class Source(models.TextChoices):
 class RuleVersion(ChangeLoggedModel):
     """One version of one rule of RULES.md (``D-6 v3``): statement, parameters, basis, range.
 
+    ``statement`` keeps RULES.md's English text for traceability; ``statement_vi`` is what the
+    interface shows. The other texts (name, basis, notes) are Vietnamese.
+
     ``valid_to`` is exclusive (the successor's ``valid_from``); empty = still in force.
     """
 
     rule_id = models.CharField("mã quy định", max_length=10, db_index=True)
     version = models.PositiveSmallIntegerField("phiên bản")
     name = models.CharField("tên", max_length=200)
-    statement = models.TextField("nội dung")
+    statement = models.TextField("nội dung (tiếng Anh, theo RULES.md)")
+    statement_vi = models.TextField("nội dung", blank=True)
     basis = models.TextField("căn cứ")
     confidence = models.CharField("mức xác nhận", max_length=12, choices=Confidence.choices)
     confidence_note = models.CharField("ghi chú xác nhận", max_length=300, blank=True)
@@ -62,6 +66,11 @@ class RuleVersion(ChangeLoggedModel):
 
     def audit_person_id(self) -> int | None:
         return None
+
+    @property
+    def display_statement(self) -> str:
+        """The statement shown to users: the Vietnamese one (the English one is RULES.md's)."""
+        return self.statement_vi or self.statement
 
     def clean(self) -> None:
         super().clean()

@@ -56,6 +56,7 @@ def rulebook() -> Rulebook:
             confidence_note=r.confidence_note,
             parameters_text=r.parameters_text,
             in_force_text=r.in_force_text,
+            statement_vi=r.statement_vi,
         )
         for r in rows
     ]

@@ -19,6 +19,19 @@ from canbo.rules.engine.rulebook import DATA_DIR, holidays_from_data, read_toml,
 from canbo.rules.models import Holiday, RetirementOverride, RuleVersion, Source
 
 LOAD_REASON = "Nạp quy định từ dữ liệu trong mã nguồn (rules.toml, holidays.toml)"
+TEXT_REASON = "Cập nhật văn bản mô tả quy định"
+
+# Descriptive texts of a version: corrected in place by the loader when the file's wording
+# changes (translation, typo). Parameters, confidence and dates are never rewritten.
+TEXT_FIELDS = (
+    "name",
+    "statement",
+    "statement_vi",
+    "basis",
+    "confidence_note",
+    "parameters_text",
+    "in_force_text",
+)
 
 
 @dataclass
@@ -26,15 +39,14 @@ class LoadReport:
     created_versions: int = 0
     unchanged_versions: int = 0
     differing: list[str] = field(default_factory=list)
+    updated_texts: list[str] = field(default_factory=list)
     created_holidays: int = 0
     unchanged_holidays: int = 0
 
 
 def _comparable(v: Any) -> dict[str, Any]:
+    """What the loader never overwrites in a loaded version."""
     return {
-        "name": v.name,
-        "statement": v.statement,
-        "basis": v.basis,
         "confidence": v.confidence,
         "valid_from": v.valid_from,
         "valid_to": v.valid_to,
@@ -42,12 +54,18 @@ def _comparable(v: Any) -> dict[str, Any]:
     }
 
 
+def _text_changes(row: RuleVersion, v: Any) -> dict[str, str]:
+    return {f: getattr(v, f) for f in TEXT_FIELDS if getattr(row, f) != getattr(v, f)}
+
+
 def rules_load(*, acting_user: Any = None, data_dir: Path = DATA_DIR) -> LoadReport:
     """Load the repository's rule versions and holidays; idempotent.
 
-    A version already in the database is never overwritten (a past version is not edited,
-    RULES.md convention 2); when the file says something else for it the report lists it, so a
-    reviewer adds a new version instead.
+    The parameters, confidence and dates of a version already in the database are never
+    overwritten (a past version is not edited, RULES.md convention 2); when the file says something
+    else for them the report lists the version, so a reviewer adds a new version instead. Its
+    descriptive texts (name, statements, basis, notes) are corrected in place when the file's
+    wording changed, through the change log with ``TEXT_REASON``.
     """
     report = LoadReport()
     versions = versions_from_data(read_toml(data_dir / "rules.toml"))
@@ -63,6 +81,7 @@ def rules_load(*, acting_user: Any = None, data_dir: Path = DATA_DIR) -> LoadRep
                         version=v.version,
                         name=v.name,
                         statement=v.statement,
+                        statement_vi=v.statement_vi,
                         basis=v.basis,
                         confidence=v.confidence,
                         confidence_note=v.confidence_note,
@@ -78,13 +97,17 @@ def rules_load(*, acting_user: Any = None, data_dir: Path = DATA_DIR) -> LoadRep
                     check_scope=False,
                 )
                 report.created_versions += 1
-            elif _comparable(row) != _comparable(v):
-                # The administrator may have closed it with a new version: valid_to differs then.
-                if {**_comparable(row), "valid_to": None} != {**_comparable(v), "valid_to": None}:
-                    report.differing.append(f"{v.rule_id} v{v.version}")
-                else:
-                    report.unchanged_versions += 1
-            else:
+                continue
+            changes = _text_changes(row, v) if row.source == Source.DATA else {}
+            if changes:
+                audited_update(
+                    row, acting_user=acting_user, changes=changes, reason=TEXT_REASON, check_scope=False
+                )
+                report.updated_texts.append(f"{v.rule_id} v{v.version}")
+            # The administrator may have closed it with a new version: valid_to differs then.
+            if {**_comparable(row), "valid_to": None} != {**_comparable(v), "valid_to": None}:
+                report.differing.append(f"{v.rule_id} v{v.version}")
+            elif not changes:
                 report.unchanged_versions += 1
         known_days = set(Holiday.objects.values_list("day", flat=True))
         for h in holidays:
@@ -202,11 +225,12 @@ def rule_version_add(
                 version=latest.version + 1,
                 name=latest.name,
                 statement=latest.statement,
+                statement_vi=latest.statement_vi,
                 basis=basis.strip(),
                 confidence=latest.confidence,
                 confidence_note=latest.confidence_note,
                 parameters_text=latest.parameters_text,
-                in_force_text=f"{valid_from:%d/%m/%Y} → in force",
+                in_force_text=f"{valid_from:%d/%m/%Y} → nay",
                 valid_from=valid_from,
                 valid_to=None,
                 params=new_params,

@@ -47,6 +47,12 @@ class RuleVersion:
     confidence_note: str = ""
     parameters_text: str = ""
     in_force_text: str = ""
+    statement_vi: str = ""
+
+    @property
+    def display_statement(self) -> str:
+        """The statement shown to users: the Vietnamese one (the English one is RULES.md's)."""
+        return self.statement_vi or self.statement
 
     @property
     def label(self) -> str:
@@ -152,6 +158,7 @@ def versions_from_data(data: dict[str, Any]) -> list[RuleVersion]:
                 confidence_note=row.get("confidence_note", ""),
                 parameters_text=row.get("parameters_text", ""),
                 in_force_text=row.get("in_force_text", ""),
+                statement_vi=row.get("statement_vi", ""),
             )
         )
     return out

@@ -33,14 +33,81 @@ def test_loader_reports_a_changed_file_without_overwriting(rules_loaded: None, t
     from canbo.rules.engine.rulebook import DATA_DIR
 
     text = (
-        (DATA_DIR / "rules.toml").read_text().replace("reprimand 24; warning 36", "reprimand 25; warning 36")
+        (DATA_DIR / "rules.toml")
+        .read_text()
+        .replace("khiển trách 24; cảnh cáo 36", "khiển trách 25; cảnh cáo 36")
     )
     text = text.replace("khien_trach = 24, canh_cao = 36", "khien_trach = 25, canh_cao = 36")
     (tmp_path / "rules.toml").write_text(text)
     (tmp_path / "holidays.toml").write_text((DATA_DIR / "holidays.toml").read_text())
     report = services.rules_load(data_dir=tmp_path)
     assert report.differing == ["D-6 v3"]
-    assert RuleVersion.objects.get(rule_id="D-6", version=3).params["khien_trach"] == 24
+    d6 = RuleVersion.objects.get(rule_id="D-6", version=3)
+    assert d6.params["khien_trach"] == 24
+    assert d6.parameters_text == "khiển trách 25; cảnh cáo 36; cách chức 60 tháng"  # a text: corrected
+
+
+OLD_TEXTS = {
+    # As the first release loaded them: English statement only, English basis and notes.
+    ("A-6", 1): {
+        "statement_vi": "",
+        "basis": (
+            "viên chức: 2025 appointment rules (CONFIRMED); cadres: QĐ 80, QĐ 377 (UNCONFIRMED, default 24)"
+        ),
+        "confidence_note": "CONFIRMED / UNCONFIRMED",
+        "in_force_text": "2025 → in force",
+    },
+    ("T-5", 1): {
+        "statement_vi": "",
+        "basis": "QĐ 58-QĐ/TW (8/2/2022) with Central Organisation Board guidance",
+        "parameters_text": "",
+    },
+    ("D-6", 3): {
+        "statement_vi": "",
+        "parameters_text": "reprimand 24; warning 36; removal from office 60 months",
+    },
+}
+
+
+def test_rules_load_corrects_old_texts_then_has_nothing_to_change(rules_loaded: None, capsys: Any) -> None:
+    """A database loaded with the old English texts: the first ``rules load`` corrects the texts
+    (logged), never the parameters or dates; the second reports nothing to change."""
+    from django.core.management import call_command
+
+    from canbo.rules.services import TEXT_REASON
+
+    for (rid, ver), texts in OLD_TEXTS.items():
+        RuleVersion.objects.filter(rule_id=rid, version=ver).update(**texts)
+    # A changed parameter and date in the database stay as they are (reported, not overwritten).
+    RuleVersion.objects.filter(rule_id="A-6", version=1).update(
+        params={"min_months": 30}, valid_from=dt.date(2025, 2, 1)
+    )
+    n_versions = RuleVersion.objects.count()
+    ct = ContentType.objects.get_for_model(RuleVersion)
+
+    call_command("rules", "load")
+    first = capsys.readouterr()
+    assert "thêm 0 phiên bản, cập nhật văn bản mô tả 3," in first.out
+    assert "A-6 v1, D-6 v3, T-5 v1" in first.out and "A-6 v1" in first.err
+    a6 = RuleVersion.objects.get(rule_id="A-6", version=1)
+    assert a6.statement_vi.startswith("Thời gian giữ chức vụ hiện tại")
+    assert a6.basis == "viên chức: quy định năm 2025 về bổ nhiệm; cán bộ: QĐ 80, QĐ 377"
+    assert a6.in_force_text == "2025 → nay" and a6.statement.startswith("Time in the current")
+    assert a6.params == {"min_months": 30} and a6.valid_from == dt.date(2025, 2, 1)
+    logged = ObjectChange.objects.filter(content_type=ct, action="update", reason=TEXT_REASON)
+    assert logged.count() == 3
+    entry = logged.get(object_id=a6.pk)
+    assert entry.prechange_data and entry.postchange_data
+    assert entry.prechange_data["basis"].startswith("viên chức: 2025 appointment rules")
+    assert entry.postchange_data["basis"] == a6.basis
+
+    call_command("rules", "load")
+    second = capsys.readouterr()
+    assert f"thêm 0 phiên bản, cập nhật văn bản mô tả 0, giữ nguyên {n_versions - 1}." in second.out
+    assert "Đã cập nhật" not in second.out and second.err.strip().endswith("A-6 v1")
+    assert logged.count() == 3
+    report = services.rules_load()
+    assert report.updated_texts == [] and report.differing == ["A-6 v1"]
 
 
 def test_new_version_closes_the_old_one_and_judges_by_date(

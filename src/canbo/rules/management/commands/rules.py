@@ -99,9 +99,12 @@ class Command(BaseCommand):
         with bind_context(source="command"):
             report = services.rules_load(acting_user=None)
         self.stdout.write(
-            f"Quy định: thêm {report.created_versions} phiên bản, giữ nguyên {report.unchanged_versions}. "
+            f"Quy định: thêm {report.created_versions} phiên bản, "
+            f"cập nhật văn bản mô tả {len(report.updated_texts)}, giữ nguyên {report.unchanged_versions}. "
             f"Ngày nghỉ: thêm {report.created_holidays}, giữ nguyên {report.unchanged_holidays}."
         )
+        if report.updated_texts:
+            self.stdout.write("Đã cập nhật văn bản mô tả: " + ", ".join(report.updated_texts))
         if report.differing:
             self.stderr.write(
                 "Dữ liệu trong tệp khác phiên bản đã nạp (không ghi đè; hãy thêm phiên bản mới): "

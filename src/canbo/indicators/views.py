@@ -29,6 +29,7 @@ from canbo.indicators.models import IndicatorDefinition
 from canbo.indicators.spec import KINDS
 from canbo.org.models import Unit
 from canbo.plans.models import Plan
+from canbo.plans.selectors import plans_for
 
 MAX_TREND_DATES = 12
 
@@ -165,6 +166,8 @@ class DashboardView(LoginRequiredMixin, View):
                 "as_of": ctx.day,
                 "as_of_is_today": ctx.day == today(),
                 "export_query": urlencode(base),
+                # The plan's tasks (issue 6), when the user may open the plan there.
+                "plan_tasks_visible": plans_for(request.user).filter(pk=ctx.plan.pk).exists(),
             },
         )
 

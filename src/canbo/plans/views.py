@@ -33,6 +33,7 @@ from canbo.core.errors import ConflictError, DomainError, validation_messages
 from canbo.core.querysets import CHANGE
 from canbo.core.text import fold
 from canbo.core.views import BadAsOf, as_of, bad_request
+from canbo.indicators.selectors import plans_visible
 from canbo.org.models import Unit
 from canbo.people.services import storage_path
 from canbo.plans import exports, selectors, services
@@ -264,6 +265,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             periods=plan.reporting_periods.order_by("-end"),
             base_url=reverse("plans:detail", args=[plan.pk]),
             implements=plan.implements.all(),
+            # The plan's targets, computed by the indicators app (issue 5), when it has any.
+            has_targets=plans_visible(request.user).filter(pk=plan.pk).exists(),
             statuses=TaskStatus.choices,
             current_status=params["tinh-trang"],
             current_overdue=bool(params["qua-han"]),

@@ -270,6 +270,14 @@ def test_dashboard_scoped_to_grants(world: dict[str, Any], tree: dict[str, Unit]
     assert link.replace("&", "&amp;") in html
     listed = c.get(link).content.decode()
     assert "Lê Thị Trẻ" in listed and "Phạm Văn Già" not in listed and "Đỗ Thị Bê" not in listed
+    # The plan's tasks and its targets link to each other, for users who may open both: not this
+    # district officer (the plan is kept by the province and gives his units no task).
+    plan_page = f"/ke-hoach/{world['plan'].pk}/"
+    assert f'href="{plan_page}"' not in html and c.get(plan_page).status_code == 404
+    board = Client()
+    board.force_login(world["admin"])
+    assert f'href="{plan_page}"' in board.get("/chi-tieu/kh-thu/").content.decode()
+    assert 'href="/chi-tieu/kh-thu/"' in board.get(plan_page).content.decode()
     # A user without any grant sees no plan.
     nobody = Client()
     nobody.force_login(world["nogrant"])

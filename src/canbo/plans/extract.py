@@ -478,7 +478,28 @@ def _header(paragraphs: list[str]) -> dict[str, Any]:
             and (fold(line).startswith(("tinh uy", "uy ban nhan dan", "ban thuong vu", "ubnd")))
         ):
             header["issuer_name"] = line.strip(" *")
+        # "NGHỊ QUYẾT / CỦA BAN THƯỜNG VỤ TỈNH ỦY" (seed 004): the issuer follows "của".
+        # The line may run on into the title ("của Ban Thường vụ Tỉnh ủy về …"): keep the body only.
+        if not header["issuer_name"] and header["kind"]:
+            for body in ("ban thuong vu tinh uy", "tinh uy", "uy ban nhan dan tinh", "ubnd tinh"):
+                if f.startswith(f"cua {body}") and f[len(body) + 4 : len(body) + 5] in ("", " ", ","):
+                    header["issuer_name"] = " ".join(line.split()[1 : 1 + len(body.split())]).strip(" *,")
+                    break
+    header.update(_period_guess(header["title"], header["issued_on"]))
     return header
+
+
+def _period_guess(title: str, issued_on: str | None) -> dict[str, str | None]:
+    """The span a title states: "giai đoạn 2020 - 2025", "đến năm 2025" (whole years, starting on
+    the issue date when it falls in the first year); the officer checks it on the review page."""
+    f = fold(title)
+    m = re.search(r"giai doan\s*((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})", f)
+    if m and int(m[1]) <= int(m[2]):
+        start = issued_on if issued_on and issued_on[:4] == m[1] else f"{m[1]}-01-01"
+        return {"period_start": start, "period_end": f"{m[2]}-12-31"}
+    if m := re.search(r"den nam\s*((?:19|20)\d{2})", f):
+        return {"period_start": None, "period_end": f"{m[1]}-12-31"}
+    return {"period_start": None, "period_end": None}
 
 
 @dataclass

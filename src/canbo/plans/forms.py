@@ -69,6 +69,37 @@ class PlanEditForm(PlanForm):
         del self.fields["code"]
 
 
+class PlanFromTextForm(PlanForm):
+    """The header of a plan read from a document, as the officer completes it on the review page.
+
+    The managing unit must lie within the user's change grants (the service checks again inside
+    the save's transaction)."""
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_unit_code(self) -> Unit:
+        from canbo.core.querysets import CHANGE
+
+        unit = super().clean_unit_code()
+        if self.user is not None and not Unit.objects.restrict(self.user, CHANGE).filter(pk=unit.pk).exists():
+            raise forms.ValidationError(
+                "Bạn không có quyền quản lý kế hoạch ở đơn vị “%(c)s”; "
+                "hãy chọn đơn vị thuộc phạm vi của bạn.",
+                params={"c": unit.code},
+            )
+        return unit
+
+    def clean_code(self) -> str:
+        from canbo.plans.models import Plan
+
+        code = self.cleaned_data["code"]
+        if Plan.objects.filter(code=code).exists():
+            raise forms.ValidationError("Mã kế hoạch này đã được dùng; hãy chọn mã khác.")
+        return code
+
+
 class ExtractForm(forms.Form):
     text = forms.CharField(
         label="Dán nội dung văn bản",
@@ -125,6 +156,7 @@ DraftTaskFormSet = forms.formset_factory(DraftTaskForm, extra=0, max_num=500, va
 
 class TaskEditForm(forms.Form):
     number = forms.CharField(label="Số", max_length=40, required=False)
+    section = forms.TypedChoiceField(label="Mục", coerce=int, required=False, empty_value=None)
     content = forms.CharField(label="Nội dung", widget=forms.Textarea(attrs={"rows": 4}))
     lead = forms.CharField(label="Đơn vị chủ trì", max_length=500, required=False)
     coords = forms.CharField(
@@ -134,6 +166,12 @@ class TaskEditForm(forms.Form):
     )
     deadline = forms.CharField(label="Thời hạn (theo văn bản)", max_length=500, required=False)
     row_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, sections: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["section"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "— (không thuộc mục nào)"), *(sections or [])]
 
 
 class TaskStatusForm(forms.Form):

@@ -313,6 +313,9 @@ def task_update(
     if unknown:
         raise TypeError(f"unknown task fields: {sorted(unknown)}")
     changes = dict(changes)
+    section = changes.get("section")
+    if section is not None and section.plan_id != task.plan_id:
+        raise DomainError("Mục không thuộc kế hoạch của nhiệm vụ.")
     if "deadline_text" in changes:
         changes["deadline_text"] = (changes["deadline_text"] or "").strip()[:500]
         changes["schedule"] = _schedule_for(changes["deadline_text"])

@@ -9,6 +9,7 @@ app_name = "plans"
 urlpatterns: list[URLPattern] = [
     path("", views.plan_list, name="list"),
     path("moi/", views.plan_create, name="create"),
+    path("moi/tu-van-ban/", views.plan_create_from_text, name="create_from_text"),
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/sua/", views.plan_edit, name="edit"),
     path("<int:pk>/trich/", views.plan_extract, name="extract"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -16,6 +17,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import (
     FileResponse,
@@ -27,9 +29,10 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.text import slugify
 
 from canbo.core.dates import today
-from canbo.core.errors import ConflictError, DomainError, validation_messages
+from canbo.core.errors import ConflictError, DomainError, NotPermitted, validation_messages
 from canbo.core.querysets import CHANGE
 from canbo.core.text import fold
 from canbo.core.views import BadAsOf, as_of, bad_request
@@ -46,6 +49,7 @@ from canbo.plans.forms import (
     PeriodForm,
     PlanEditForm,
     PlanForm,
+    PlanFromTextForm,
     ReportForm,
     TaskEditForm,
     TaskStatusForm,
@@ -352,6 +356,197 @@ def plan_extract(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("plans:detail", args=[plan.pk]))
 
 
+@dated
+def plan_create_from_text(request: HttpRequest) -> HttpResponse:
+    """Paste or upload a document with no plan yet → review the header and the tasks → one "Lưu"
+    creates the plan, its sections and tasks in one transaction. Nothing is saved before it."""
+    if not _can_create(request.user):
+        raise Http404("Không tìm thấy trang.")
+    user = request.user
+    day = _day(request)
+    step = request.POST.get("buoc", "")
+    if request.method != "POST" or step == "":
+        form = ExtractForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                text = _uploaded_text(form.cleaned_data)
+            except ExtractError as exc:
+                form.add_error("file", str(exc))
+            else:
+                header = extract_plan(text).header
+                draft = extract_plan(text, _user_catalogue(user, day, header.get("issued_on")))
+                if not draft.tasks:
+                    form.add_error(None, "Không tìm thấy nhiệm vụ nào trong văn bản. Hãy kiểm tra nội dung.")
+                else:
+                    header_form = PlanFromTextForm(
+                        user=user, prefix=HEADER_PREFIX, initial=_header_initial(user, draft.header)
+                    )
+                    sections = _draft_sections(draft)
+                    return _review_new(
+                        request, header_form, sections, _draft_initial(draft), header=draft.header
+                    )
+        status = 400 if request.method == "POST" else 200
+        return render(
+            request, "plans/extract.html", _ctx(request, plan=None, form=form, new_plan=True), status=status
+        )
+    try:
+        sections = json.loads(request.POST.get("sections", "[]"))
+        assert isinstance(sections, list)
+        section_choices = [(i, f"{s['number']} {s['title']}"[:120]) for i, s in enumerate(sections)]
+        header = json.loads(request.POST.get("header", "{}"))
+        assert isinstance(header, dict)
+    except (ValueError, AssertionError, KeyError, TypeError):
+        return bad_request(request, "Bản nháp không hợp lệ; hãy đọc lại từ văn bản.")
+    header_form = PlanFromTextForm(request.POST, user=user, prefix=HEADER_PREFIX)
+    formset = DraftTaskFormSet(request.POST, form_kwargs={"sections": section_choices})
+    if step != "luu":
+        return _review_new(request, header_form, sections, None, formset=formset, header=header)
+    # Validate everything before writing anything, so every error shows at once.
+    header_ok = header_form.is_valid()
+    tasks_ok = formset.is_valid()
+    implements: list[Plan] = []
+    if header_ok:
+        codes = [c.strip() for c in (header_form.cleaned_data["implements"] or "").split(",") if c.strip()]
+        implements = list(Plan.objects.restrict(user).filter(code__in=codes))
+        missing = set(codes) - {p.code for p in implements}
+        if missing:
+            header_form.add_error("implements", f"Không tìm thấy kế hoạch mã: {', '.join(sorted(missing))}.")
+            header_ok = False
+    chosen = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("include")] if tasks_ok else []
+    if tasks_ok and not chosen:
+        messages.error(request, "Chưa chọn nhiệm vụ nào để lưu.")
+        tasks_ok = False
+    if not (header_ok and tasks_ok):
+        return _review_new(request, header_form, sections, None, formset=formset, header=header, status=400)
+    data = header_form.cleaned_data
+    try:
+        # One transaction: the plan, its sections and tasks are saved together or not at all.
+        with transaction.atomic():
+            plan = services.plan_create(
+                acting_user=user,
+                unit=data["unit_code"],
+                implements=implements,
+                code=data["code"],
+                kind=data["kind"],
+                number=data["number"],
+                issued_on=data["issued_on"],
+                issuer_name=data["issuer_name"],
+                title=data["title"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                note=data["note"],
+                reason="Tạo kế hoạch từ văn bản, đã rà soát",
+            )
+            catalogue = _root_catalogue(plan, day)
+            saved = services.plan_save_tasks(
+                acting_user=user,
+                plan=plan,
+                sections=[
+                    services.SectionInput(s["number"], s["title"], int(s.get("level", 1))) for s in sections
+                ],
+                tasks=[_task_input(d, catalogue) for d in chosen],
+                reason="Trích từ văn bản, đã rà soát",
+            )
+    except NotPermitted:
+        header_form.add_error("unit_code", "Bạn không có quyền quản lý kế hoạch ở đơn vị này.")
+    except ValidationError as exc:
+        _add_model_errors(header_form, exc)
+    except DomainError as exc:
+        header_form.add_error(None, str(exc))
+    else:
+        messages.success(request, f"Đã tạo kế hoạch {plan.number} với {len(saved)} nhiệm vụ.")
+        return HttpResponseRedirect(reverse("plans:detail", args=[plan.pk]))
+    return _review_new(request, header_form, sections, None, formset=formset, header=header, status=400)
+
+
+HEADER_PREFIX = "kh"
+# Model fields of Plan → the header form's fields, to show a model's error next to its field.
+_MODEL_TO_FORM = {"unit": "unit_code"}
+
+
+def _add_model_errors(form: Any, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, _error_text(exc))
+        return
+    for name, errors in exc.message_dict.items():
+        target = _MODEL_TO_FORM.get(name, name)
+        form.add_error(target if target in form.fields else None, errors)
+
+
+def _user_catalogue(user: Any, day: dt.date, issued_on: Any) -> Catalogue:
+    """Unit names of the province(s) the user's grants lie in: the plan's unit is not known yet."""
+    roots = {u.path[: Unit.steplen] for u in _my_units(user)}
+    root = Unit.objects.filter(path=roots.pop()).first() if len(roots) == 1 else None
+    return selectors.unit_catalogue(root, day, also_on=_iso_date(issued_on))
+
+
+def _header_initial(user: Any, header: dict[str, Any]) -> dict[str, Any]:
+    """The header form prefilled from what the document's first lines say, a suggested plan code,
+    and the plans it implements when their numbers are cited in the title and known here."""
+    kind = str(header.get("kind") or "")
+    cited = re.findall(r"\b\d+[-/][\w-]+(?:/[\w-]+)?", str(header.get("title") or ""))
+    implements = (
+        list(Plan.objects.restrict(user).filter(number__in=cited).values_list("code", flat=True))
+        if cited
+        else []
+    )
+    return {
+        "kind": kind if kind in PlanKind.values else "",
+        "number": header.get("number") or "",
+        "issued_on": _iso_date(header.get("issued_on")),
+        "issuer_name": header.get("issuer_name") or "",
+        "title": header.get("title") or "",
+        "code": suggest_plan_code(kind, str(header.get("number") or ""), _iso_date(header.get("issued_on"))),
+        "period_start": _iso_date(header.get("period_start")),
+        "period_end": _iso_date(header.get("period_end")),
+        "implements": ", ".join(sorted(implements)),
+    }
+
+
+def suggest_plan_code(kind: str, number: str, issued_on: dt.date | None) -> str:
+    """A free plan code from the kind and number ("de-an-18-da-tu"), else the kind and year."""
+    kind_part = slugify(fold(kind.replace("_", " "))) or "ke-hoach"
+    tail = slugify(fold(number).replace("/", " ")) or (str(issued_on.year) if issued_on else "moi")
+    base = f"{kind_part}-{tail}"[:55].strip("-")
+    code, n = base, 2
+    while Plan.objects.filter(code=code).exists():
+        code, n = f"{base}-{n}", n + 1
+    return code
+
+
+def _review_new(
+    request: HttpRequest,
+    header_form: Any,
+    sections: list[dict[str, Any]],
+    initial: list[dict[str, Any]] | None,
+    *,
+    header: dict[str, Any],
+    formset: Any = None,
+    status: int = 200,
+) -> HttpResponse:
+    choices = [(i, f"{s['number']} {s['title']}"[:120]) for i, s in enumerate(sections)]
+    if formset is None:
+        formset = DraftTaskFormSet(initial=initial, form_kwargs={"sections": choices})
+    catalogue = _user_catalogue(request.user, _day(request), header.get("issued_on"))
+    return render(
+        request,
+        "plans/review.html",
+        _ctx(
+            request,
+            plan=None,
+            new_plan=True,
+            header_form=header_form,
+            my_units=_my_units(request.user),
+            formset=formset,
+            rows=_review_rows(formset, catalogue),
+            sections_json=json.dumps(sections, ensure_ascii=False),
+            header=header,
+            header_json=json.dumps(header, ensure_ascii=False),
+        ),
+        status=status,
+    )
+
+
 def _uploaded_text(data: dict[str, Any]) -> str:
     upload = data.get("file")
     if upload is None:
@@ -404,6 +599,28 @@ def _review(
     if formset is None:
         formset = DraftTaskFormSet(initial=initial, form_kwargs={"sections": choices})
     catalogue = _root_catalogue(plan, _day(request))
+    return render(
+        request,
+        "plans/review.html",
+        _ctx(
+            request,
+            plan=plan,
+            formset=formset,
+            rows=_review_rows(formset, catalogue),
+            sections_json=json.dumps(sections, ensure_ascii=False),
+            header=header,
+            header_json=json.dumps(header, ensure_ascii=False),
+            header_kind=dict(PlanKind.choices).get(str(header.get("kind", "")), ""),
+            header_date=_iso_date(header.get("issued_on")),
+            number_differs=bool(header.get("number"))
+            and fold(str(header.get("number"))) != fold(plan.number),
+        ),
+        status=status,
+    )
+
+
+def _review_rows(formset: Any, catalogue: Catalogue) -> list[dict[str, Any]]:
+    """Each draft task's form with how its deadline and units were understood."""
     rows = []
     for form in formset.forms:
         value = (
@@ -423,24 +640,7 @@ def _review(
                 "coord_matches": [(n, _match_label(n, catalogue)) for n in coords.splitlines() if n.strip()],
             }
         )
-    return render(
-        request,
-        "plans/review.html",
-        _ctx(
-            request,
-            plan=plan,
-            formset=formset,
-            rows=rows,
-            sections_json=json.dumps(sections, ensure_ascii=False),
-            header=header,
-            header_json=json.dumps(header, ensure_ascii=False),
-            header_kind=dict(PlanKind.choices).get(str(header.get("kind", "")), ""),
-            header_date=_iso_date(header.get("issued_on")),
-            number_differs=bool(header.get("number"))
-            and fold(str(header.get("number"))) != fold(plan.number),
-        ),
-        status=status,
-    )
+    return rows
 
 
 def _iso_date(value: Any) -> dt.date | None:
@@ -499,15 +699,19 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "row_version": task.row_version,
         }
     )
+    plan_sections = list(plan.sections.order_by("order", "pk"))
+    section_choices = [(sec.pk, str(sec)[:120]) for sec in plan_sections]
     edit_form = TaskEditForm(
+        sections=section_choices,
         initial={
             "number": task.number,
+            "section": task.section_id,
             "content": task.content,
             "lead": task.lead_name or (task.lead_unit.name if task.lead_unit else ""),
             "coords": task.coordinating_names,
             "deadline": task.deadline_text,
             "row_version": task.row_version,
-        }
+        },
     )
     condition_form = ConditionForm(initial={"met_on": task.condition_met_on, "note": task.condition_note})
     status = 200
@@ -534,16 +738,18 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     return HttpResponseRedirect(request.path)
                 status = 400
             elif action == "edit" and is_board_change:
-                edit_form = TaskEditForm(request.POST)
+                edit_form = TaskEditForm(request.POST, sections=section_choices)
                 if edit_form.is_valid():
                     d = edit_form.cleaned_data
                     catalogue = _root_catalogue(plan, day)
-                    data = _task_input({**d, "section": task.section_id}, catalogue)
+                    data = _task_input({**d, "section": None}, catalogue)
                     services.task_update(
                         acting_user=user,
                         task=task,
                         changes={
                             "number": data.number,
+                            # The choices are this plan's sections, so the pk is one of them.
+                            "section": next((sec for sec in plan_sections if sec.pk == d["section"]), None),
                             "content": data.content,
                             "lead_unit": data.lead_unit,
                             "lead_name": data.lead_name,

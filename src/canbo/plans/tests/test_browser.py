@@ -45,3 +45,47 @@ def test_paste_review_correct_and_save(browser: Browser, live_server: Any, users
     page.click("text=Lưu tình trạng")
     expect(page.locator(".messages")).to_contain_text("Đang thực hiện")
     page.close()
+
+
+NEW_PLAN_TEXT = """UBND HUYỆN A
+Số: 7/KH-UBND
+Huyện A, ngày 15 tháng 02 năm 2021
+KẾ HOẠCH
+Công tác cán bộ huyện A giai đoạn 2021 - 2023
+II. NHIỆM VỤ, GIẢI PHÁP
+1. Công tác cán bộ
+a) Phòng Nội vụ huyện A chủ trì, phối hợp với Huyện B xây dựng quy định (xong trong quý I/2021).
+b) Phòng Nội vụ huyện A rà soát quy hoạch cán bộ (thực hiện hằng năm).
+"""
+
+
+def test_create_plan_from_pasted_text(browser: Browser, live_server: Any, users: dict) -> None:
+    page = browser.new_page(locale="vi-VN")
+    browser_login(page, live_server.url, "officer_a")
+    page.goto(f"{live_server.url}/ke-hoach/")
+    page.click("text=Tạo kế hoạch từ văn bản")
+    page.fill("#id_text", NEW_PLAN_TEXT)
+    page.click("text=Đọc văn bản")
+    expect(page.locator("h1")).to_have_text("Rà soát bản nháp: kế hoạch mới, 2 nhiệm vụ")
+    # The header read from the document's first lines, shown dd/mm/yyyy.
+    expect(page.locator("#id_kh-number")).to_have_value("7/KH-UBND")
+    expect(page.locator("#id_kh-issued_on")).to_have_value("15/02/2021")
+    expect(page.locator("#id_kh-period_end")).to_have_value("31/12/2023")
+    expect(page.locator("#id_kh-code")).to_have_value("ke-hoach-7-kh-ubnd")
+    assert not Plan.objects.exists()
+    # A managing unit outside the officer's grants: the error is beside the field, nothing written.
+    page.fill("#id_kh-unit_code", "B")
+    page.get_by_role("button", name="Lưu kế hoạch và các nhiệm vụ đã chọn").click()
+    expect(page.locator("#plan-header .field.has-error")).to_contain_text(
+        "Bạn không có quyền quản lý kế hoạch ở đơn vị “B”"
+    )
+    assert not Plan.objects.exists()
+    page.fill("#id_kh-unit_code", "A")
+    page.fill("#id_kh-title", "Kế hoạch công tác cán bộ huyện A giai đoạn 2021 - 2023")
+    page.get_by_role("button", name="Lưu kế hoạch và các nhiệm vụ đã chọn").click()
+    expect(page.locator(".messages")).to_contain_text("Đã tạo kế hoạch 7/KH-UBND với 2 nhiệm vụ")
+    plan = Plan.objects.get()
+    assert plan.unit.code == "A" and plan.title.endswith("2021 - 2023")
+    deadlines = [t.deadline_text for t in plan.tasks.order_by("order")]
+    assert deadlines == ["xong trong quý I/2021", "thực hiện hằng năm"]
+    page.close()

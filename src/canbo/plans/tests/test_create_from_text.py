@@ -253,8 +253,8 @@ def test_move_a_saved_task_to_another_section(
     task.refresh_from_db()
     assert task.section == second
     change = ObjectChange.objects.filter(object_id=str(task.pk), action="update", reason="Sửa nhiệm vụ").get()
-    assert change.prechange_data["section_id"] == first.pk
-    assert change.postchange_data["section_id"] == second.pk
+    before, after = change.prechange_data or {}, change.postchange_data or {}
+    assert before["section_id"] == first.pk and after["section_id"] == second.pk
     assert change.user == users["officer_a"]
     # Out of every section.
     data["row_version"] = task.row_version

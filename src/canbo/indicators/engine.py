@@ -377,7 +377,8 @@ def _prefixed(q: Q, prefix: str) -> Q:
         if isinstance(child, Q):
             out.children.append(_prefixed(child, prefix))
         else:
-            out.children.append((prefix + child[0], child[1]))
+            lookup, value = child  # type: ignore[misc]  # a (lookup, value) pair
+            out.children.append((prefix + lookup, value))
     return out
 
 

@@ -26,7 +26,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower, Substr
 
 from canbo.careers.models import BodyMembership, Tenure, on_date_q
@@ -171,8 +171,15 @@ def population_q(spec: dict[str, Any]) -> Q:
     return q
 
 
-def condition_q(num: dict[str, Any] | None, day: dt.date, source: str) -> Q:
-    """A numerator condition (spec.NUMERATOR_KEYS) on a row of ``source``, as of ``day``."""
+def condition_q(
+    num: dict[str, Any] | None, day: dt.date, source: str, joins: dict[str, Q] | None = None
+) -> Q:
+    """A numerator condition (spec.NUMERATOR_KEYS) on a row of ``source``, as of ``day``.
+
+    With ``joins`` (the single counting pass, ``_count``), the j-th qualification condition
+    becomes a test on the row of the j-th LEFT JOIN of the person's qualifications (its join
+    condition, ORed over the indicators, collected in ``joins``); otherwise (the people behind
+    a number, unit compliance) a correlated ``EXISTS``."""
     q = Q()
     if not num:
         return q
@@ -192,7 +199,18 @@ def condition_q(num: dict[str, Any] | None, day: dt.date, source: str) -> Q:
             q &= Q(person__ethnicity__code=eth)
     if "qualification" in num:
         quals = num["qualification"]
+        position = 0
         for qual in quals if isinstance(quals, list) else [quals]:
+            if joins is not None:
+                # The j-th qualification condition of a numerator reads the j-th join: the
+                # person's qualifications obtained by the date that meet any of the j-th
+                # conditions of the indicators counted together (``joins`` collects them).
+                name = f"qual{position}"
+                joins.setdefault(name, Q())
+                joins[name] |= Q(kind=qual["kind"], level_rank__gte=qual["min_rank"])
+                q &= Q(**{f"{name}__kind": qual["kind"], f"{name}__level_rank__gte": qual["min_rank"]})
+                position += 1
+                continue
             # Correlated EXISTS probing the person's few qualifications, for the counted rows
             # only. ``kind`` is compared through LOWER() so that the planner uses the index on
             # the person, not the one on (kind, rank), which would scan the whole province's
@@ -218,10 +236,10 @@ def condition_q(num: dict[str, Any] | None, day: dt.date, source: str) -> Q:
     return q
 
 
-def numerator_q(defn: IndicatorDefinition, day: dt.date) -> Q:
+def numerator_q(defn: IndicatorDefinition, day: dt.date, joins: dict[str, Q] | None = None) -> Q:
     spec = defn.spec
     source = _source(spec)
-    q = condition_q(spec.get("numerator"), day, source)
+    q = condition_q(spec.get("numerator"), day, source, joins)
     if defn.kind == "renewal":
         years = spec["renewal"]["previous_years"]
         before = BodyMembership.objects.filter(
@@ -274,22 +292,7 @@ def compute(
         by_source.setdefault(_source(d.spec), []).append(d)
 
     for source, defs in by_source.items():
-        aggs: dict[str, Any] = {}
-        pops = []
-        for i, d in enumerate(defs):
-            pq = population_q(d.spec)
-            pops.append(pq)
-            aggs[f"p{i}"] = Count("person_id", distinct=True, filter=pq)
-            aggs[f"n{i}"] = Count("person_id", distinct=True, filter=pq & numerator_q(d, day))
-        qs = _base(source, day, unit, user).filter(reduce(or_, pops))
-        titles = _titles(defs) if source == "tenure" else None
-        if titles is not None:
-            qs = qs.filter(title_id__in=titles)
-        if length is None:
-            rows = [{"branch": "", **qs.aggregate(**aggs)}]
-        else:
-            path = f"{_unit_field(source)}__path"
-            rows = list(qs.annotate(branch=Substr(path, 1, length)).values("branch").annotate(**aggs))
+        rows = _count(source, defs, day=day, unit=unit, user=user, length=length)
         present: dict[str, set[str]] = {}
         for i, d in enumerate(defs):
             levels = d.spec.get("counted_for")
@@ -315,6 +318,67 @@ def compute(
                     res.status = "empty"
                 if d.kind == "proportional" and res.status == "ok":
                     res.note = f"So sánh với: {d.spec.get('reference', 'cơ cấu dân số địa phương')}."
+    return out
+
+
+def _count(
+    source: str,
+    defs: list[IndicatorDefinition],
+    *,
+    day: dt.date,
+    unit: Unit | None,
+    user: Any,
+    length: int | None,
+) -> list[dict[str, Any]]:
+    """All the populations (``p<i>``) and numerators (``n<i>``) of ``defs`` (one source) by
+    branch, in one statement.
+
+    Qualification conditions are LEFT JOINs of the person's qualifications obtained by the date
+    (``condition_q`` with ``joins``): a person holding several matching ones repeats the row,
+    which ``COUNT(DISTINCT person_id)`` absorbs. The planners cost such a join as an index probe
+    per row (the covering index ``people_qual_indicators``), whereas a correlated ``EXISTS`` in
+    each aggregate's FILTER was costed at full price for every row of every aggregate: at
+    2.5 million people that pushed PostgreSQL's estimate (7 million) over its JIT inlining and
+    optimization thresholds (500,000 by default), seconds of LLVM compilation for a query that
+    runs in under one. docs/performance.md, "PostgreSQL at 2,550,000 people"."""
+    joins: dict[str, Q] = {}
+    aggs: dict[str, Any] = {}
+    pops = []
+    for i, d in enumerate(defs):
+        pq = population_q(d.spec)
+        pops.append(pq)
+        aggs[f"p{i}"] = Count("person_id", distinct=True, filter=pq)
+        aggs[f"n{i}"] = Count("person_id", distinct=True, filter=pq & numerator_q(d, day, joins))
+    qs = _base(source, day, unit, user).filter(reduce(or_, pops))
+    titles = _titles(defs) if source == "tenure" else None
+    if titles is not None:
+        qs = qs.filter(title_id__in=titles)
+    qs = qs.alias(
+        **{
+            name: FilteredRelation(
+                "person__qualification",
+                condition=Q(person__qualification__obtained_date__lte=day)
+                & _prefixed(cond, "person__qualification__"),
+            )
+            for name, cond in joins.items()
+        }
+    )
+    if length is None:
+        return [{"branch": "", **qs.aggregate(**aggs)}]
+    path = f"{_unit_field(source)}__path"
+    return list(qs.annotate(branch=Substr(path, 1, length)).values("branch").annotate(**aggs))
+
+
+def _prefixed(q: Q, prefix: str) -> Q:
+    """``q`` with ``prefix`` put before every lookup (a FilteredRelation's condition names the
+    relation path)."""
+    out = Q(_connector=q.connector, _negated=q.negated)
+    for child in q.children:
+        if isinstance(child, Q):
+            out.children.append(_prefixed(child, prefix))
+        else:
+            lookup, value = child  # type: ignore[misc]  # a (lookup, value) pair
+            out.children.append((prefix + lookup, value))
     return out
 
 

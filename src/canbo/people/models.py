@@ -158,6 +158,15 @@ class Person(ScopedModel):
         verbose_name = "cán bộ"
         verbose_name_plural = "cán bộ"
         ordering = ["sort_key", "id"]
+        indexes = [
+            # Covering index for the indicator engine (canbo.indicators.engine): the few columns
+            # its conditions read, so that each population row's person is an index-only probe
+            # instead of a scan of the whole (wide) table. docs/performance.md, "Indicators".
+            models.Index(
+                fields=["id", "birth_date", "sex", "ethnicity", "home_town", "category"],
+                name="people_person_indicators",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -224,7 +233,14 @@ class Qualification(PersonSection):
         verbose_name = "trình độ"
         verbose_name_plural = "trình độ đào tạo"
         ordering = ["person", "kind", "-level_rank", "obtained_date"]
-        indexes = [models.Index(fields=["kind", "level_rank", "obtained_date"])]
+        indexes = [
+            models.Index(fields=["kind", "level_rank", "obtained_date"]),
+            # Covering index for the indicator engine: a person's qualifications obtained by a
+            # date, of some kinds and ranks, read from the index alone.
+            models.Index(
+                fields=["person", "kind", "level_rank", "obtained_date"], name="people_qual_indicators"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.level_display}"

@@ -21,6 +21,8 @@ from canbo.indicators import engine, selectors, services
 from canbo.indicators.models import IndicatorDefinition, IndicatorTarget
 from canbo.indicators.spec import SpecError, validate
 from canbo.org.models import Title, Unit
+from canbo.people.models import Qualification
+from canbo.people.services import section_create
 from canbo.plans.services import plan_create
 
 D = dt.date(2020, 12, 11)
@@ -425,3 +427,57 @@ def test_renewal_exists_and_unit_compliance(world: dict[str, Any], tree: dict[st
     assert older.value is False  # both young ones are over 40 by then
     units = out["don-vi-nu"][""]
     assert (units.numerator, units.population, units.unit_based) == (2, 2, True)  # A1 and B; A has no woman
+
+
+@pytest.mark.django_db
+def test_qualifications_counted_once_by_the_date_and_together(
+    world: dict[str, Any], tree: dict[str, Unit]
+) -> None:
+    """Qualification conditions are joins in the single pass: two matching degrees do not count
+    a person twice, a degree obtained after the date does not count, conditions of one
+    numerator must all hold, and the people listed are the people counted."""
+    a1, a, b = (world["people"][k] for k in ("a1", "a", "b"))
+    for person, kind, level, obtained in (
+        (a1, "chuyen_mon", "dai_hoc", dt.date(2012, 6, 1)),
+        (a1, "chuyen_mon", "thac_si", dt.date(2016, 6, 1)),  # a second match: still one person
+        (a1, "ly_luan_chinh_tri", "cao_cap", dt.date(2019, 6, 1)),
+        (a, "chuyen_mon", "thac_si", dt.date(2021, 6, 1)),  # obtained after D
+        (a, "ly_luan_chinh_tri", "trung_cap", dt.date(2010, 6, 1)),  # below the rank asked
+        (b, "chuyen_mon", "dai_hoc", dt.date(2015, 6, 1)),  # no political theory
+    ):
+        section_create(
+            acting_user=None,
+            person=person,
+            instance=Qualification(kind=kind, level=level, obtained_date=obtained),
+        )
+    degree = {"kind": "chuyen_mon", "min_rank": 40}
+    theory = {"kind": "ly_luan_chinh_tri", "min_rank": 30}
+    pop = YOUNG["population"]
+    defs = [
+        services.definition_create(
+            acting_user=None, code=code, label=code, kind="share", spec={"population": pop, "numerator": num}
+        )
+        for code, num in (
+            ("dai-hoc", {"qualification": degree}),
+            ("cao-cap", {"qualification": theory}),
+            ("ca-hai", {"qualification": [degree, theory]}),
+            ("tre-dai-hoc", {"age_below": 40, "qualification": degree}),
+        )
+    ]
+    for day, expected in (
+        (D, {"dai-hoc": 2, "cao-cap": 1, "ca-hai": 1, "tre-dai-hoc": 2}),
+        (dt.date(2021, 12, 31), {"dai-hoc": 3, "cao-cap": 1, "ca-hai": 1, "tre-dai-hoc": 2}),
+        (dt.date(2018, 6, 1), {"dai-hoc": 2, "cao-cap": 0, "ca-hai": 0, "tre-dai-hoc": 2}),
+    ):
+        out = engine.compute(defs, day=day, unit=tree["P"])
+        assert {c: (r[""].numerator, r[""].population) for c, r in out.items()} == {
+            c: (n, 3) for c, n in expected.items()
+        }
+        for d in defs:
+            listed = engine.people(d, part="tu", day=day, unit=tree["P"], user=None)
+            assert listed.count() == expected[d.code]
+    by_district = engine.compute(defs, day=D, unit=tree["P"], depth=2)["ca-hai"]
+    assert {branch: (r.numerator, r.population) for branch, r in by_district.items()} == {
+        tree["A"].path: (1, 2),
+        tree["B"].path: (0, 1),
+    }

@@ -22,6 +22,7 @@ import random
 import resource
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -346,6 +347,29 @@ def main() -> None:
             print(f"(c) chỉ kiểm tra (dry run), {label}: {time.perf_counter() - t0:.1f} s", flush=True)
         prefetch.MIN_ROWS = saved
 
+    child_peak_kib = [0]
+    watching = threading.Event()
+
+    def watch_children() -> None:
+        # The reading process's own peak (VmHWM after its exec); RUSAGE_CHILDREN would report
+        # the parent's size at fork time instead.
+        me = os.getpid()
+        while not watching.wait(0.2):
+            try:
+                kids = Path(f"/proc/{me}/task/{me}/children").read_text().split()
+            except OSError:
+                continue
+            for kid in kids:
+                try:
+                    status = Path(f"/proc/{kid}/status").read_text()
+                except OSError:
+                    continue
+                for line in status.splitlines():
+                    if line.startswith("VmHWM:"):
+                        child_peak_kib[0] = max(child_peak_kib[0], int(line.split()[1]))
+
+    watcher = threading.Thread(target=watch_children, daemon=True)
+    watcher.start()
     last = [0.0]
 
     def progress(done: int, total: int, label: str) -> None:
@@ -366,7 +390,9 @@ def main() -> None:
         result = run_import(path=book, acting_user=None, progress=progress)
     import_s = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    watching.set()
+    watcher.join()
+    child_peak = child_peak_kib[0] / 1024
     if not result.ok:
         for e in result.errors[:20]:
             print("   ", e)

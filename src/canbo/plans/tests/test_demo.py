@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -58,3 +59,19 @@ def test_extract_command(tmp_path: object) -> None:
         call_command("plans", "extract", str(bad), stderr=err)
     assert exit_info.value.code == 2
     assert "Chỉ nhận tệp" in err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((), "Cần lệnh con"),
+        (("extract",), "Thiếu tệp"),
+        (("zzz",), "Cần lệnh con"),
+        (("extract", "a.txt", "b.txt"), "Tham số không hợp lệ"),
+    ],
+)
+def test_command_line_refusals_are_vietnamese(args: tuple[str, ...], message: str, capsys: Any) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("plans", *args)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err

@@ -425,3 +425,30 @@ def test_api_verdicts_on_recorded_events(rules_loaded: None, users: dict, head_a
     assert ratings[0]["outcome"] == "fail"  # 85 points cannot be "xuất sắc" (≥ 90)
     assert c.get(f"/api/rules/person/{head_a.pk}/khac/").status_code == 404
     assert client_for(users["officer_b"]).get(f"/api/rules/person/{head_a.pk}/ky-luat/").status_code == 404
+
+
+def test_calendar_queries_do_not_grow_with_people(
+    rules_loaded: None, users: dict, head_a: Any, tree: dict, director: Title
+) -> None:
+    """STYLE.md convention 14: one more person due adds rows, not queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for(users["officer_a"])
+    q = {"thang": "12", "ngay": "01/01/2026"}
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get("/quy-dinh/lich/", q).status_code == 200
+        return len(ctx.captured_queries)
+
+    queries()  # warm the per-process caches
+    before = queries()
+    for i in range(6):
+        p = new_person(tree["A1"], f"Trần Văn Hưu {i}", sex="nam", born=dt.date(1965, 2 + i, 10))
+        Tenure.objects.create(
+            person=p, unit=tree["A1"], title=director, kind="bo_nhiem", start_date=dt.date(2021, 3, 1)
+        )
+    html = c.get("/quy-dinh/lich/", q).content.decode()
+    assert all(f"Trần Văn Hưu {i}" in html for i in range(6))
+    assert queries() == before

@@ -14,6 +14,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -162,31 +163,14 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            data = form.cleaned_data
-            codes = [c.strip() for c in (data["implements"] or "").split(",") if c.strip()]
-            implements = list(Plan.objects.restrict(request.user).filter(code__in=codes))
-            missing = set(codes) - {p.code for p in implements}
-            if missing:
-                form.add_error("implements", f"Không tìm thấy kế hoạch mã: {', '.join(sorted(missing))}.")
-            elif Plan.objects.filter(code=data["code"]).exists():
+            implements = _implemented_plans(form, request.user)
+            if implements is None:
+                pass
+            elif Plan.objects.filter(code=form.cleaned_data["code"]).exists():
                 form.add_error("code", "Mã kế hoạch này đã được dùng.")
             else:
                 try:
-                    plan = services.plan_create(
-                        acting_user=request.user,
-                        unit=data["unit_code"],
-                        implements=implements,
-                        code=data["code"],
-                        kind=data["kind"],
-                        number=data["number"],
-                        issued_on=data["issued_on"],
-                        issuer_name=data["issuer_name"],
-                        title=data["title"],
-                        period_start=data["period_start"],
-                        period_end=data["period_end"],
-                        note=data["note"],
-                        reason="Tạo kế hoạch",
-                    )
+                    plan = _plan_create_from(form, request.user, implements, "Tạo kế hoạch")
                 except (DomainError, ValidationError) as exc:
                     form.add_error(None, _error_text(exc))
                 else:
@@ -194,6 +178,39 @@ def plan_create(request: HttpRequest) -> HttpResponse:
                     return HttpResponseRedirect(reverse("plans:extract", args=[plan.pk]))
         status = 400
     return render(request, "plans/plan_form.html", _ctx(request, form=form), status=status)
+
+
+def _posted_sections(request: HttpRequest) -> tuple[list[dict[str, Any]], list[tuple[int, str]]]:
+    """The draft's sections as they travel in the review form (JSON), with their choices for the
+    tasks' "Mục" field; ValueError, KeyError or TypeError when the posted draft is not one."""
+    sections = json.loads(request.POST.get("sections", "[]"))
+    if not isinstance(sections, list):
+        raise TypeError("sections is not a list")
+    return sections, [(i, f"{s['number']} {s['title']}"[:120]) for i, s in enumerate(sections)]
+
+
+def _implemented_plans(form: forms.Form, user: Any) -> list[Plan] | None:
+    """The plans named by code in the form's "implements" field, among those the user sees; None
+    (with the error on the field) when a code is unknown or out of his reach."""
+    codes = [c.strip() for c in (form.cleaned_data.get("implements") or "").split(",") if c.strip()]
+    found = list(Plan.objects.restrict(user).filter(code__in=codes))
+    missing = set(codes) - {p.code for p in found}
+    if missing:
+        form.add_error("implements", f"Không tìm thấy kế hoạch mã: {', '.join(sorted(missing))}.")
+        return None
+    return found
+
+
+def _plan_create_from(form: PlanForm, user: Any, implements: list[Plan], reason: str) -> Plan:
+    """``services.plan_create`` with the header a plan form validated."""
+    data = form.cleaned_data
+    return services.plan_create(
+        acting_user=user,
+        unit=data["unit_code"],
+        implements=implements,
+        reason=reason,
+        **{f: data[f] for f in services.PLAN_FIELDS},
+    )
 
 
 @dated
@@ -209,12 +226,8 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            codes = [c.strip() for c in (data["implements"] or "").split(",") if c.strip()]
-            implements = list(Plan.objects.restrict(request.user).filter(code__in=codes))
-            missing = set(codes) - {p.code for p in implements}
-            if missing:
-                form.add_error("implements", f"Không tìm thấy kế hoạch mã: {', '.join(sorted(missing))}.")
-            else:
+            implements = _implemented_plans(form, request.user)
+            if implements is not None:
                 try:
                     services.plan_update(
                         acting_user=request.user,
@@ -324,10 +337,8 @@ def plan_extract(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "plans/extract.html", _ctx(request, plan=plan, form=form), status=status)
     # Review steps: the sections travel as JSON, the tasks as a formset.
     try:
-        sections = json.loads(request.POST.get("sections", "[]"))
-        assert isinstance(sections, list)
-        section_choices = [(i, f"{s['number']} {s['title']}"[:120]) for i, s in enumerate(sections)]
-    except (ValueError, AssertionError, KeyError, TypeError):
+        sections, section_choices = _posted_sections(request)
+    except (ValueError, KeyError, TypeError):
         return bad_request(request, "Bản nháp không hợp lệ; hãy trích lại từ văn bản.")
     formset = DraftTaskFormSet(request.POST, form_kwargs={"sections": section_choices})
     if not formset.is_valid():
@@ -390,12 +401,11 @@ def plan_create_from_text(request: HttpRequest) -> HttpResponse:
             request, "plans/extract.html", _ctx(request, plan=None, form=form, new_plan=True), status=status
         )
     try:
-        sections = json.loads(request.POST.get("sections", "[]"))
-        assert isinstance(sections, list)
-        section_choices = [(i, f"{s['number']} {s['title']}"[:120]) for i, s in enumerate(sections)]
+        sections, section_choices = _posted_sections(request)
         header = json.loads(request.POST.get("header", "{}"))
-        assert isinstance(header, dict)
-    except (ValueError, AssertionError, KeyError, TypeError):
+        if not isinstance(header, dict):
+            raise TypeError("header is not an object")
+    except (ValueError, KeyError, TypeError):
         return bad_request(request, "Bản nháp không hợp lệ; hãy đọc lại từ văn bản.")
     header_form = PlanFromTextForm(request.POST, user=user, prefix=HEADER_PREFIX)
     formset = DraftTaskFormSet(request.POST, form_kwargs={"sections": section_choices})
@@ -404,39 +414,19 @@ def plan_create_from_text(request: HttpRequest) -> HttpResponse:
     # Validate everything before writing anything, so every error shows at once.
     header_ok = header_form.is_valid()
     tasks_ok = formset.is_valid()
-    implements: list[Plan] = []
-    if header_ok:
-        codes = [c.strip() for c in (header_form.cleaned_data["implements"] or "").split(",") if c.strip()]
-        implements = list(Plan.objects.restrict(user).filter(code__in=codes))
-        missing = set(codes) - {p.code for p in implements}
-        if missing:
-            header_form.add_error("implements", f"Không tìm thấy kế hoạch mã: {', '.join(sorted(missing))}.")
-            header_ok = False
+    implements = _implemented_plans(header_form, user) if header_ok else None
+    header_ok = implements is not None
     chosen = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("include")] if tasks_ok else []
     if tasks_ok and not chosen:
         messages.error(request, "Chưa chọn nhiệm vụ nào để lưu.")
         tasks_ok = False
     if not (header_ok and tasks_ok):
         return _review_new(request, header_form, sections, None, formset=formset, header=header, status=400)
-    data = header_form.cleaned_data
+    assert implements is not None  # for mypy: header_ok implies it
     try:
         # One transaction: the plan, its sections and tasks are saved together or not at all.
         with transaction.atomic():
-            plan = services.plan_create(
-                acting_user=user,
-                unit=data["unit_code"],
-                implements=implements,
-                code=data["code"],
-                kind=data["kind"],
-                number=data["number"],
-                issued_on=data["issued_on"],
-                issuer_name=data["issuer_name"],
-                title=data["title"],
-                period_start=data["period_start"],
-                period_end=data["period_end"],
-                note=data["note"],
-                reason="Tạo kế hoạch từ văn bản, đã rà soát",
-            )
+            plan = _plan_create_from(header_form, user, implements, "Tạo kế hoạch từ văn bản, đã rà soát")
             catalogue = _root_catalogue(plan, day)
             saved = services.plan_save_tasks(
                 acting_user=user,

@@ -203,6 +203,8 @@ def test_who_may_create_from_text(tree: dict[str, Unit], users: dict[str, Any]) 
     assert Client().get(URL).status_code == 302
     r = client_for(users["officer_a"]).post(URL, {"buoc": "luu", "sections": "{hỏng"})
     assert r.status_code == 400 and nothing_written()
+    r = client_for(users["officer_a"]).post(URL, {"buoc": "luu", "sections": "[]", "header": "[1]"})
+    assert r.status_code == 400 and nothing_written()
 
 
 def test_move_a_saved_task_to_another_section(

@@ -115,6 +115,8 @@ def test_extract_from_docx_and_bad_uploads(plan: Plan, users: dict[str, Any]) ->
     assert r.status_code == 400 and "Không tìm thấy nhiệm vụ" in r.content.decode()
     r = c.post(url, {"buoc": "luu", "sections": "{hỏng"})
     assert r.status_code == 400
+    for sections in ('{"a": 1}', "[1]", '[{"number": "I"}]'):  # valid JSON, not a draft
+        assert c.post(url, {"buoc": "luu", "sections": sections}).status_code == 400
     assert not Task.objects.exists()
 
 

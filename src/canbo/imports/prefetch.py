@@ -28,8 +28,14 @@ CHUNK_TIMEOUT = 600
 Row = tuple[int, tuple[Any, ...], tuple[str, ...]]
 
 
-def _blank(values: tuple[Any, ...]) -> bool:
-    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+def sheet_rows(ws: Any, start: int, width: int) -> Iterator[Row]:
+    """(Excel row number, values, data types) of every non-empty row of ``ws`` from ``start``:
+    the one reading loop, used in this process (``reader.Sheet``) and in the child."""
+    for offset, row in enumerate(ws.iter_rows(min_row=start, max_col=width)):
+        values = tuple(c.value for c in row)
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        yield start + offset, values, tuple(getattr(c, "data_type", "n") for c in row)
 
 
 def _read(path: str, plan: list[tuple[str, int, int]], out: Any) -> None:
@@ -43,15 +49,10 @@ def _read(path: str, plan: list[tuple[str, int, int]], out: Any) -> None:
         return
     try:
         for name, start, width in plan:
-            ws = book[name]
             chunk: list[Row] = []
             try:
-                for offset, row in enumerate(ws.iter_rows(min_row=start, max_col=width)):
-                    values = tuple(c.value for c in row)
-                    if _blank(values):
-                        continue
-                    types = tuple(getattr(c, "data_type", "n") for c in row)
-                    chunk.append((start + offset, values, types))
+                for item in sheet_rows(book[name], start, width):
+                    chunk.append(item)
                     if len(chunk) >= CHUNK_ROWS:
                         out.put(("rows", name, chunk))
                         chunk = []

@@ -19,7 +19,7 @@ from typing import Any
 from canbo.imports import prefetch as prefetch_mod
 from canbo.imports.engine import RefusedFile
 from canbo.imports.mapping import header_score
-from canbo.imports.prefetch import Prefetcher, PrefetchError
+from canbo.imports.prefetch import Prefetcher, PrefetchError, sheet_rows
 from canbo.imports.schema import (
     HEADER_SCAN_ROWS,
     MAX_COLUMNS,
@@ -163,13 +163,7 @@ class Sheet:
             except PrefetchError:
                 raise RefusedFile(f"Không đọc được sheet {self.name}: bảng tính bị hỏng.") from None
             return
-        start = self.header_row + 1
-        for offset, row in enumerate(self.ws.iter_rows(min_row=start, max_col=self.width)):
-            values = tuple(c.value for c in row)
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                continue
-            types = tuple(getattr(c, "data_type", "n") for c in row)
-            yield start + offset, values, types
+        yield from sheet_rows(self.ws, self.header_row + 1, self.width)
 
 
 class Workbook:

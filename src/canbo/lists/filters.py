@@ -149,9 +149,10 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 
 
 def apply_filters(
-    qs: QuerySet[Person], data: dict[str, Any], *, unit: Unit | None, day: dt.date
+    qs: QuerySet[Person], data: dict[str, Any], *, unit: Unit | None, day: dt.date, with_name: bool = True
 ) -> QuerySet[Person]:
-    """Apply the cleaned filters to ``qs`` (already restricted to the user's grants)."""
+    """Apply the cleaned filters to ``qs`` (already restricted to the user's grants); without the
+    name query if ``with_name`` is false (the pages apply it themselves: ``people.search.name_results``)."""
     definition = data.get("chi_tieu_definition")
     if definition is not None:
         # The indicator engine's own rows, so the list has exactly the people the figure counts;
@@ -163,7 +164,8 @@ def apply_filters(
     elif unit is not None:
         holding = Tenure.objects.filter(on_date_q(day), unit__path__startswith=unit.path).values("person_id")
         qs = qs.filter(Q(pk__in=holding) | Q(managing_unit__path__startswith=unit.path))
-    qs = name_search(qs, data.get("q") or "")
+    if with_name:
+        qs = name_search(qs, data.get("q") or "")
 
     title_q = Q()
     if data.get("nhom_chuc_danh"):

@@ -9,13 +9,19 @@ from django.http import Http404, QueryDict
 
 from canbo.lists.filters import PersonFilterForm, apply_filters
 from canbo.org.models import Unit
+from canbo.people.search import name_results
 from canbo.people.selectors import person_queryset
 
 
-def filtered_persons(user: Any, params: QueryDict, day: dt.date) -> tuple[PersonFilterForm, Unit | None, Any]:
+def filtered_persons(
+    user: Any, params: QueryDict, day: dt.date, *, paged: bool = False, exact_count: bool = True
+) -> tuple[PersonFilterForm, Unit | None, Any]:
     """(bound form, unit, queryset ordered by Vietnamese name order), or (invalid form, None, None).
 
     The queryset is always over the user's grants; an unknown or unreachable unit is a 404.
+    With ``paged`` a name query gives ``people.search.NameSearchResults`` instead (count and
+    slices, for a paginator), which reads the pages from the name-word index; its count stops at
+    ``COUNT_CAP`` unless ``exact_count``.
     """
     form = PersonFilterForm(params)
     if not form.is_valid():
@@ -27,5 +33,9 @@ def filtered_persons(user: Any, params: QueryDict, day: dt.date) -> tuple[Person
         if unit is None:
             raise Http404("Không tìm thấy đơn vị.")
     base = person_queryset(user).select_related("managing_unit", "ethnicity", "religion", "home_town")
+    if paged:
+        others = apply_filters(base, form.cleaned_data, unit=unit, day=day, with_name=False)
+        others = others.order_by("sort_key", "id")
+        return form, unit, name_results(others, form.cleaned_data.get("q") or "", exact_count=exact_count)
     qs = apply_filters(base, form.cleaned_data, unit=unit, day=day).order_by("sort_key", "id")
     return form, unit, qs

@@ -121,7 +121,7 @@ class PersonViewSet(
             from canbo.lists.selectors import filtered_persons
 
             day = self.as_of()
-            form, _unit, qs = filtered_persons(self.request.user, self.request.query_params, day)
+            form, _unit, qs = filtered_persons(self.request.user, self.request.query_params, day, paged=True)
             if qs is None:
                 raise serializers.ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
             return qs.prefetch_related(

@@ -1,26 +1,26 @@
 """Search of persons by name (accents and case ignored) or by personal identification number.
 
-Every list calls ``name_search``; the rule and its indexes are described in docs/performance.md
+``name_search`` is the one matching rule: a filter that combines with any other filter (counts,
+exports). ``NameSearchResults`` serves the pages of a list in name order from the name-word
+table of migration 0007, reading only the index entries of the persons that have a word starting
+with one of the query words. The rule, its indexes and their figures are in docs/performance.md
 ("Name search").
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
-from django.db.models.expressions import RawSQL
 from django.db.models.sql.compiler import SQLCompiler
 
 from canbo.core.text import fold
 from canbo.people.models import Person
 
-FTS_TABLE = "people_person_name_fts"  # SQLite, migration 0005
-FTS_MIN_WORDS = 3
-_ASCII_WORD = re.compile(r"[a-z0-9]+")
+WORD_TABLE = "people_person_name_word"  # migration 0007, written by triggers only
 
 
 def name_search(qs: QuerySet[Person], query: str) -> QuerySet[Person]:
@@ -32,8 +32,8 @@ def name_search(qs: QuerySet[Person], query: str) -> QuerySet[Person]:
       "nguyen hoa" and "ng hoa" all find "Nguyễn Thị Hoa"; "hoa" also finds "Hòa" and "Hoàng",
       not "Khoa"; "hoa nguyen" does not find her.
 
-    The condition is exact on both databases; what differs is how it reaches its index
-    (docs/performance.md, "Name search"):
+    Pages of a list go through ``NameSearchResults`` (the name-word table); this filter is what
+    counts and exports use, and the pages' fallback. How it reaches an index:
 
     - PostgreSQL: the LIKE is on the expression of the pg_trgm index. It is stated twice: the
       planner then multiplies its (good) estimate of the matches by itself, so it walks the
@@ -41,29 +41,23 @@ def name_search(qs: QuerySet[Person], query: str) -> QuerySet[Person]:
       trigram index and sorts. Names sort by given name, so the matches of a given name sit
       together in that walk, which the planner cannot know; left alone it walks the whole table
       for "yen" (11 s at 2.5 million) instead of sorting 27,000 rows (0.1 s).
-    - SQLite: queries of three words or more (full names: few matches) also go through the FTS5
-      table; shorter ones walk the covering (sort_key, id, search_name) index, checking the
-      LIKE on the index entries.
+    - SQLite: the covering (sort_key, id, search_name) index, checking the LIKE on its entries.
     """
     query = query.strip()
     if not query:
         return qs
-    digits = query.replace(" ", "")
-    if digits.isascii() and digits.isdigit():
-        return qs.filter(_id_prefix(digits))
-    words = fold(query).split()
-    pattern = words_pattern(words)
+    if is_id_query(query):
+        return qs.filter(_id_prefix(query.replace(" ", "")))
+    pattern = words_pattern(fold(query).split())
     condition = Q(NameWordsLike(pattern))
-    vendor = connections[qs.db].vendor
-    if vendor == "postgresql":
+    if connections[qs.db].vendor == "postgresql":
         condition &= Q(NameWordsLike(pattern, planner_hint=True))
-    elif vendor == "sqlite":
-        fts_words = [w for w in words if _ASCII_WORD.fullmatch(w)]
-        if len(fts_words) >= FTS_MIN_WORDS:
-            match = " AND ".join(f'"{w}"*' for w in fts_words)
-            fts = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
-            condition &= Q(pk__in=fts)
     return qs.filter(condition)
+
+
+def is_id_query(query: str) -> bool:
+    digits = query.replace(" ", "")
+    return bool(digits) and digits.isascii() and digits.isdigit()
 
 
 def _id_prefix(digits: str) -> Q:
@@ -107,3 +101,352 @@ class NameWordsLike(Func):
         escape = " ESCAPE '\\'" if connection.vendor == "sqlite" else ""
         lhs = f"((' ' || {name_sql}))" if self.planner_hint else f"(' ' || {name_sql})"
         return f"{lhs} LIKE {pattern_sql}{escape}", [*name_params, *pattern_params]
+
+
+# --- pages in name order from the name-word table ------------------------------------------
+
+# A query word whose prefix covers more distinct name words than this ("t", "n") is left to
+# ``name_search``: reading that many ordered runs costs more than the walk it replaces.
+EXPAND_MAX = 40
+# Bounded counts: how many entries of each run a probe reads at most to compare the query words.
+PROBE_RUN_CAP = 500
+# A list shows "hơn 1.000 người" rather than counting every match of a common name: nobody
+# pages through more than twenty pages of a name search (the export has every row).
+COUNT_CAP = 1_000
+# Pages past this many rows, and lists whose other filters leave few people, use the filter.
+MAX_OFFSET = 5_000
+SMALL_BASE = 20_000
+# Entries read per query while a list with other filters walks the index (growing by 4).
+FIRST_CHUNK = 200
+MAX_CHUNK = 12_800
+# A walk that reads this many entries without filling the page gives up for ``name_search``.
+WALK_MAX = 400_000
+# Entries of each run read by the first look of a page (``_WordIndex.first_entries``).
+PILOT_ENTRIES = 200
+
+# Where a word stands in the name (migration 0007): 10 × its place from the start + its place
+# from the end, each counted up to 3. Listed given names first (place from the end 1): a name's
+# given name leads its sort key, so those runs fill a page soonest and cut the later ones short.
+PARTS = tuple(10 * start + end for end in (1, 2, 3) for start in (1, 2, 3))
+
+
+def allowed_parts(i: int, n: int) -> tuple[int, ...]:
+    """Where query word ``i`` (from 0) of ``n`` can match, the words matching in order: at
+    least the (i + 1)-th word from the start and the (n − i)-th from the end."""
+    start, end = min(i + 1, 3), min(n - i, 3)
+    return tuple(p for p in PARTS if p // 10 >= start and p % 10 >= end)
+
+
+def _prefix_range(word: str) -> tuple[str, str]:
+    """[word, next) in code-point order: the byte order of the table's "C"/BINARY collation."""
+    return word, word[:-1] + chr(ord(word[-1]) + 1)
+
+
+def _parts_sql(parts: tuple[int, ...]) -> str:
+    return "part IN (" + ", ".join(str(int(p)) for p in parts) + ")"
+
+
+Key = tuple[str, int]  # (sort_key, person_id): the list's order
+
+
+class _GiveUp(Exception):
+    """The walk read WALK_MAX entries: the filter will do better."""
+
+
+class _WordIndex:
+    """Reads of the name-word table, in SQL both databases run the same way."""
+
+    def __init__(self, using: str) -> None:
+        self.connection = connections[using]
+        self.escape = " ESCAPE '\\'" if self.connection.vendor == "sqlite" else ""
+
+    def _rows(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+        with self.connection.cursor() as cur:
+            cur.execute(sql, params)
+            return list(cur.fetchall())
+
+    def probe(self, words: list[str], parts: tuple[int, ...]) -> tuple[bool, int]:
+        """(whether some run is common, entries) of ``words`` at ``parts``: each run (one word
+        at one part) counted up to PROBE_RUN_CAP, in one statement that never reads the entries
+        of other parts. A run reaching the cap is a common word."""
+        runs = [(w, p) for w in words for p in parts]
+        sql = " UNION ALL ".join(
+            f"SELECT count(*) AS n FROM (SELECT 1 FROM {WORD_TABLE} "
+            f"WHERE word = %s AND part = %s LIMIT %s) r{i}"
+            for i in range(len(runs))
+        )
+        counts = [int(n) for (n,) in self._rows(sql, [x for w, p in runs for x in (w, p, PROBE_RUN_CAP)])]
+        return max(counts) >= PROBE_RUN_CAP, sum(counts)
+
+    def expand(self, word: str) -> list[str]:
+        """The distinct name words starting with ``word`` (EXPAND_MAX + 1 at most), found by
+        jumping from one to the next in the index instead of reading every entry."""
+        lo, hi = _prefix_range(word)
+        sql = (
+            "WITH RECURSIVE v(word) AS ("
+            f" SELECT (SELECT word FROM {WORD_TABLE} WHERE word >= %s AND word < %s ORDER BY word LIMIT 1)"
+            " UNION ALL"
+            f" SELECT (SELECT t.word FROM {WORD_TABLE} t WHERE t.word > v.word AND t.word < %s"
+            " ORDER BY t.word LIMIT 1) FROM v WHERE v.word IS NOT NULL"
+            ") SELECT word FROM v WHERE word IS NOT NULL LIMIT %s"
+        )
+        return [r[0] for r in self._rows(sql, [lo, hi, hi, EXPAND_MAX + 1])]
+
+    def count(
+        self, words: list[str], parts: tuple[int, ...], pattern: str | None, cap: int
+    ) -> tuple[int, bool]:
+        """(persons matching, whether that is only a lower bound), reading at most ``cap`` + 1
+        matching entries of each run (one word at one part)."""
+        like = f" AND (' ' || search_name) LIKE %s{self.escape}" if pattern else ""
+        runs: list[str] = []
+        params: list[Any] = []
+        for word in words:
+            for part in parts:
+                runs.append(
+                    f"SELECT {len(runs)} AS run, person_id FROM (SELECT person_id FROM {WORD_TABLE} "
+                    f"WHERE word = %s AND part = %s{like} LIMIT %s) r{len(runs)}"
+                )
+                params += [word, part, *([pattern] if pattern else []), cap + 1]
+        # A run that stopped at its limit may have more matches: the count is then a lower bound.
+        sql = (
+            f"WITH m AS MATERIALIZED ({' UNION ALL '.join(runs)}) "
+            "SELECT (SELECT count(DISTINCT person_id) FROM m), "
+            "(SELECT count(*) FROM m GROUP BY run ORDER BY count(*) DESC LIMIT 1)"
+        )
+        persons, longest = self._rows(sql, params)[0]
+        return min(int(persons), cap), int(longest or 0) > cap or int(persons) > cap
+
+    def walk(
+        self, word: str, part: int, pattern: str | None, *, after: Key | None, bound: Key | None, limit: int
+    ) -> list[Key]:
+        """Up to ``limit`` (sort_key, person_id) of the persons having ``word`` at ``part`` and
+        matching ``pattern``, in name order, after ``after`` and not past ``bound``."""
+        sql = f"SELECT sort_key, person_id FROM {WORD_TABLE} WHERE word = %s AND part = %s"
+        params: list[Any] = [word, part]
+        if after is not None:
+            sql += " AND (sort_key, person_id) > (%s, %s)"
+            params += list(after)
+        if bound is not None:
+            sql += " AND (sort_key, person_id) <= (%s, %s)"
+            params += list(bound)
+        if pattern:
+            sql += f" AND (' ' || search_name) LIKE %s{self.escape}"
+            params.append(pattern)
+        sql += " ORDER BY sort_key, person_id LIMIT %s"
+        return [(k, pk) for k, pk in self._rows(sql, [*params, limit])]
+
+    def _like(self) -> str:
+        return f"(' ' || search_name) LIKE %s{self.escape}"
+
+    def first_entries(self, runs: list[tuple[str, int]], pattern: str | None, entries: int) -> list[Key]:
+        """The matches among the first ``entries`` entries of every run, in one statement: a
+        cheap first look that bounds the real reading."""
+        where = f" WHERE {self._like()}" if pattern else ""
+        sql = " UNION ALL ".join(
+            f"SELECT sort_key, person_id FROM (SELECT sort_key, person_id, search_name FROM {WORD_TABLE} "
+            f"WHERE word = %s AND part = %s ORDER BY sort_key, person_id LIMIT %s) r{i}{where}"
+            for i in range(len(runs))
+        )
+        params = [x for w, p in runs for x in (w, p, entries, *([pattern] if pattern else []))]
+        return [(k, pk) for k, pk in self._rows(sql, params)]
+
+    def first_matches(
+        self, runs: list[tuple[str, int]], pattern: str | None, *, bound: Key | None, limit: int
+    ) -> list[Key]:
+        """The first ``limit`` matches of every run, not past ``bound``, in one statement."""
+        cut = " AND (sort_key, person_id) <= (%s, %s)" if bound else ""
+        like = f" AND {self._like()}" if pattern else ""
+        sql = " UNION ALL ".join(
+            f"SELECT sort_key, person_id FROM (SELECT sort_key, person_id FROM {WORD_TABLE} "
+            f"WHERE word = %s AND part = %s{cut}{like} ORDER BY sort_key, person_id LIMIT %s) r{i}"
+            for i in range(len(runs))
+        )
+        params = [x for w, p in runs for x in (w, p, *(bound or ()), *([pattern] if pattern else []), limit)]
+        return [(k, pk) for k, pk in self._rows(sql, params)]
+
+
+class NameSearchResults:
+    """The persons of ``base`` matching a name query, in name order, for ``Paginator``.
+
+    ``base`` is the list without the name condition (grants and other filters), ordered by
+    ``sort_key, id``. A page is read from the name-word table (migration 0007). One query word
+    drives: the rarest by a bounded count, among equally common ones the last typed. Its prefix
+    expands to the name words it starts ("hoa": hoa, hoai, hoang), each read at the places of
+    the name the query allows (``allowed_parts``), one run after the other (given names first),
+    each run in name order and cut at the page's current last row; the other query words are
+    checked with LIKE on the ``search_name`` stored in the same index entry. Only the persons of
+    the page are then read from ``base``; when ``base`` has other filters, the runs are read in
+    growing chunks and checked against it.
+
+    Counting stops at COUNT_CAP (``count_is_lower_bound``) unless ``exact_count`` is asked (the
+    API). What this cannot do fast (single letters, deep pages, other filters leaving few people)
+    goes through ``name_search``, which gives the same rows.
+    """
+
+    ordered = True
+
+    def __init__(self, base: QuerySet[Person], query: str, *, exact_count: bool = False) -> None:
+        self.base = base
+        self.queryset = name_search(base, query)
+        self.exact_count = exact_count
+        self.count_is_lower_bound = False
+        self.words = fold(query).split()
+        self.pattern = words_pattern(self.words) if len(self.words) > 1 else None
+        self._planned = False
+        self._plan: tuple[str, tuple[int, ...], list[str]] | None = None
+        self._count: int | None = None
+        self._index = _WordIndex(base.db)
+
+    def _driver(self) -> tuple[str, tuple[int, ...], list[str]] | None:
+        """(driving query word, the parts it may match, the name words it expands to), or None
+        to use the filter."""
+        if not self._planned:
+            self._planned = True
+            n = len(self.words)
+            if n and not is_id_query(" ".join(self.words)):
+                # A rare word drives (the fewest entries); if every word is common, the last typed:
+                # usually the given name, which leads the order, so its runs hold the page's rows
+                # near their start. Hence the walk from the last word.
+                best: tuple[tuple[bool, int], str, tuple[int, ...], list[str]] | None = None
+                for i in reversed(range(n)):
+                    word, parts = self.words[i], allowed_parts(i, n)
+                    expansions = self._index.expand(word)
+                    if len(expansions) > EXPAND_MAX:
+                        continue
+                    if not expansions:  # no name has such a word: nothing matches
+                        best = ((False, 0), word, parts, [])
+                        break
+                    if n == 1:  # nothing to choose from
+                        best = ((False, 0), word, parts, expansions)
+                        break
+                    common, entries = self._index.probe(expansions, parts)
+                    rank = (common, 0 if common else entries)
+                    if best is None or rank < best[0]:
+                        best = (rank, word, parts, expansions)
+                if best is not None:
+                    _entries, word, parts, expansions = best
+                    # The word itself first: its runs usually hold the page's rows.
+                    expansions.sort(key=lambda e: e != word)
+                    self._plan = (word, parts, expansions)
+        return self._plan
+
+    def _filtered_base(self) -> bool:
+        return bool(self.base.query.where)
+
+    def _small_base(self) -> bool:
+        return self.base.order_by()[:SMALL_BASE].count() < SMALL_BASE
+
+    def count(self) -> int:
+        if self._count is None:
+            plan = self._driver()
+            if plan is not None and not plan[2]:
+                self._count = 0
+            elif self.exact_count:
+                self._count = self.queryset.count()
+            elif plan is None or self._filtered_base():
+                capped = self.queryset.order_by()[: COUNT_CAP + 1].count()
+                self._count, self.count_is_lower_bound = min(capped, COUNT_CAP), capped > COUNT_CAP
+            else:
+                _word, parts, expansions = plan
+                self._count, self.count_is_lower_bound = self._index.count(
+                    expansions, parts, self.pattern, COUNT_CAP
+                )
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Iterator[Person]:
+        return iter(self.queryset)
+
+    def _top_all(self, stop: int) -> list[int]:
+        """Ids of the first ``stop`` matches in name order, when no other filter applies.
+
+        A first statement reads a few entries of every run. If ``stop`` matches are among them,
+        the last bounds a second statement that reads each run up to that row. Otherwise the
+        matches lie deeper (in "nguyen thi hoa" the given name Hoa comes first, then the middle
+        names up to Thị) and the runs are read one after the other, each cut at the page's
+        last row so far (``_top``).
+        """
+        _word, parts, expansions = self._plan  # type: ignore[misc]
+        runs = [(w, p) for p in parts for w in expansions]
+        seen = sorted(set(self._index.first_entries(runs, self.pattern, PILOT_ENTRIES)))
+        if len(seen) < stop:
+            return self._top(stop, None)
+        found = self._index.first_matches(runs, self.pattern, bound=seen[stop - 1], limit=stop)
+        # A person is in two runs when two of his words start with the query word.
+        return [pk for _k, pk in sorted(set(found))[:stop]]
+
+    def _top(self, stop: int, allowed: Callable[[list[int]], set[int]] | None) -> list[int]:
+        """Ids of the first ``stop`` matches in name order (that ``allowed`` lets through)."""
+        _word, parts, expansions = self._plan  # type: ignore[misc]
+        best: list[Key] = []
+        walked = 0
+        for part in parts:  # given names first (``PARTS``)
+            for word in expansions:
+                bound = best[-1] if len(best) >= stop else None
+                found: list[Key] = []
+                after: Key | None = None
+                size = stop if allowed is None else FIRST_CHUNK
+                while True:
+                    rows = self._index.walk(word, part, self.pattern, after=after, bound=bound, limit=size)
+                    if allowed is None:
+                        found += rows
+                    else:
+                        ok = allowed([pk for _k, pk in rows])
+                        found += [r for r in rows if r[1] in ok]
+                        walked += len(rows)
+                        if walked > WALK_MAX:
+                            raise _GiveUp
+                    if len(rows) < size or len(found) >= stop:
+                        break
+                    after = rows[-1]
+                    size = min(size * 4, MAX_CHUNK)
+                # A person is in two runs when two of his words start with the query word.
+                best = sorted(set(best).union(found))[:stop]
+        return [pk for _k, pk in best]
+
+    def _page_ids(self, start: int, stop: int) -> list[int] | None:
+        plan = self._driver()
+        if plan is None or stop > MAX_OFFSET:
+            return None
+        if not plan[2]:
+            return []
+        if not self._filtered_base():
+            return self._top_all(stop)[start:stop]
+        if self._small_base():
+            return None
+
+        def allowed(ids: list[int]) -> set[int]:
+            return set(self.base.order_by().filter(pk__in=ids).values_list("pk", flat=True))
+
+        try:
+            return self._top(stop, allowed)[start:stop]
+        except _GiveUp:
+            return None
+
+    def __getitem__(self, key: slice) -> list[Person]:
+        if not isinstance(key, slice):
+            raise TypeError("NameSearchResults is read by slices (pages)")
+        start, stop = key.start or 0, key.stop if key.stop is not None else COUNT_CAP
+        ids = self._page_ids(start, stop)
+        if ids is None:
+            return list(self.queryset[start:stop])
+        found = self.base.in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
+
+    def prefetch_related(self, *lookups: Any) -> NameSearchResults:
+        """As ``QuerySet.prefetch_related``, on the rows of the pages."""
+        clone = NameSearchResults.__new__(NameSearchResults)
+        clone.__dict__.update(self.__dict__)
+        clone.base = self.base.prefetch_related(*lookups)
+        clone.queryset = self.queryset.prefetch_related(*lookups)
+        return clone
+
+
+def name_results(base: QuerySet[Person], query: str, *, exact_count: bool = False) -> Any:
+    """The list's rows for ``query``: a ``NameSearchResults`` for a name, else a queryset."""
+    query = query.strip()
+    if not query or is_id_query(query):
+        return name_search(base, query)
+    return NameSearchResults(base, query, exact_count=exact_count)

@@ -1,4 +1,6 @@
-"""Name and personal-id search (people.search.name_search) on SQLite and on PostgreSQL."""
+"""Name and personal-id search (people.search) on SQLite and on PostgreSQL: the matching rule
+(``name_search``), the name-word table kept by triggers (migration 0007) and the pages read
+from it (``NameSearchResults``), which must give exactly the rows of the rule."""
 
 from __future__ import annotations
 
@@ -11,8 +13,9 @@ from django.db import connection
 from canbo.conftest import new_person
 from canbo.core.querysets import VIEW
 from canbo.org.models import Unit
+from canbo.people import search
 from canbo.people.models import Person
-from canbo.people.search import FTS_TABLE, name_search
+from canbo.people.search import WORD_TABLE, NameSearchResults, name_results, name_search
 from canbo.people.services import person_update
 
 NAMES = [
@@ -110,17 +113,39 @@ def test_combines_with_restrict_and_other_filters(users: dict[str, Any], people:
     assert names == ["Nguyễn Hoa", "Nguyễn Thị Hoa", "Trần Thị Hòa", "Hoàng Văn Nam"]
 
 
-def test_index_follows_rename_and_delete(people: dict[str, Person]) -> None:
-    """On SQLite the FTS table is kept in sync by triggers; three-word queries use it."""
+def word_rows(person: Person) -> set[tuple[str, int]]:
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT word, part, sort_key, search_name FROM {WORD_TABLE} WHERE person_id = %s", [person.pk]
+        )
+        rows = cur.fetchall()
+    person.refresh_from_db()
+    assert all(r[2] == person.sort_key and r[3] == person.search_name for r in rows)
+    return {(r[0], r[1]) for r in rows}
+
+
+def test_word_table_follows_insert_rename_and_delete(people: dict[str, Person]) -> None:
+    """The triggers keep one row per word, with its place: 10 × from the start + from the end."""
+    assert word_rows(people["Lê Thị Thu Hà"]) == {("le", 13), ("thi", 23), ("thu", 32), ("ha", 31)}
+    assert word_rows(people["Nguyễn Hoa"]) == {("nguyen", 12), ("hoa", 21)}
     hoa = people["Nguyễn Thị Hoa"]
+    assert word_rows(hoa) == {("nguyen", 13), ("thi", 22), ("hoa", 31)}
     person_update(acting_user=None, person=hoa, changes={"full_name": "Nguyễn Thị Hồng Nhung"})
+    assert word_rows(hoa) == {("nguyen", 13), ("thi", 23), ("hong", 32), ("nhung", 31)}
     assert found("nguyen thi hoa") == []
     assert found("nguyen thi hong nhung") == ["Nguyễn Thị Hồng Nhung"]
-    Person.objects.filter(pk=people["Lê Thị Thu Hà"].pk).delete()
+    # Quotes and backslashes cannot break the triggers' splitting of the name.
+    person_update(acting_user=None, person=hoa, changes={"full_name": 'Nguyễn "Bé\\ Hoa'})
+    assert word_rows(hoa) == {("nguyen", 13), ('"be\\', 22), ("hoa", 31)}
+    assert [
+        p.full_name for p in NameSearchResults(Person.objects.order_by("sort_key", "id"), '"be')[0:50]
+    ] == ['Nguyễn "Bé\\ Hoa']
+    ha = people["Lê Thị Thu Hà"]
+    Person.objects.filter(pk=ha.pk).delete()
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT count(*) FROM {WORD_TABLE} WHERE person_id = %s", [ha.pk])
+        assert cur.fetchone()[0] == 0
     assert found("le thi thu ha") == []
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cur:
-            cur.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('integrity-check', 1)")
 
 
 def test_search_indexes_exist(db: Any) -> None:
@@ -131,21 +156,23 @@ def test_search_indexes_exist(db: Any) -> None:
             assert "gin" in indexdef and "gin_trgm_ops" in indexdef
             cur.execute("SELECT 1 FROM pg_statistic_ext WHERE stxname = 'people_person_name_stats'")
             assert cur.fetchone()
-        else:
-            cur.execute("SELECT type, name FROM sqlite_master WHERE name LIKE 'people_person_name%'")
-            objects = set(cur.fetchall())
-            assert {
-                ("table", FTS_TABLE),
-                ("trigger", f"{FTS_TABLE}_ai"),
-                ("trigger", f"{FTS_TABLE}_ad"),
-                ("trigger", f"{FTS_TABLE}_au"),
-                ("index", "people_person_name_walk"),
-            } <= objects
-            # The triggers must sit on the current people_person (a table rebuild drops them).
             cur.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'people_person'"
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'people_person'::regclass AND NOT tgisinternal"
             )
-            assert cur.fetchone()[0] >= 3
+            assert {f"{WORD_TABLE}_ins_del", f"{WORD_TABLE}_upd"} <= {r[0] for r in cur.fetchall()}
+        else:
+            cur.execute(
+                "SELECT type, name, tbl_name FROM sqlite_master WHERE name LIKE %s", ["people_person_name%"]
+            )
+            objects = set(cur.fetchall())
+            # The triggers must sit on the current people_person (a table rebuild drops them).
+            assert {
+                ("table", WORD_TABLE, WORD_TABLE),
+                ("trigger", f"{WORD_TABLE}_ai", "people_person"),
+                ("trigger", f"{WORD_TABLE}_ad", "people_person"),
+                ("trigger", f"{WORD_TABLE}_au", "people_person"),
+                ("index", "people_person_name_walk", "people_person"),
+            } <= objects
 
 
 def test_plan_uses_the_search_index(people: dict[str, Person]) -> None:
@@ -157,6 +184,97 @@ def test_plan_uses_the_search_index(people: dict[str, Person]) -> None:
             cur.execute("SET LOCAL enable_indexscan = off")
         assert "people_person_name_trgm" in qs.explain()
     else:
-        assert f"{FTS_TABLE} VIRTUAL TABLE" in qs.explain()
         walk = name_search(Person.objects.all(), "hoa").order_by("sort_key", "id")[:50]
         assert "people_person_name_walk" in walk.explain()
+
+
+PAGE_QUERIES = [
+    "nguyen thi hoa", "NGUYỄN THỊ HOA", "hoa", "hòa", "khoa", "nguyen hoa", "ng hoa", "thi hoa",
+    "hoa nguyen", "nguyen thi hoa khoa", "dang dinh dao", "dao", "le thi thu ha", "thu ha", "%", "_",
+    "nguyen%hoa", "zzz", "n", "h", "nguyen", "thi", "van", "le thu", "t h",
+]  # fmt: skip
+
+
+def page_names(results: Any, start: int = 0, stop: int = 50) -> list[str]:
+    return [p.full_name for p in results[start:stop]]
+
+
+def rule_names(qs: Any, query: str, start: int = 0, stop: int = 50) -> list[str]:
+    return [p.full_name for p in name_search(qs, query).order_by("sort_key", "id")[start:stop]]
+
+
+@pytest.fixture
+def crowd(people: dict[str, Person], tree: dict[str, Unit]) -> dict[str, Person]:
+    """More namesakes, so that pages, bounds and several runs per word are exercised."""
+    given = ["Hoa", "Hòa", "Hoàng", "Hoài", "An", "Yến", "Thu", "Hà"]
+    middle = ["Thị", "Văn", "Thị Thu", "", "Hoàng", "Ngọc"]
+    family = ["Nguyễn", "Trần", "Hoàng", "Lê", "Nguyễn"]
+    for i in range(90):
+        name = " ".join(w for w in (family[i % 5], middle[i % 6], given[i % 8]) if w)
+        new_person(tree["A1"] if i % 3 else tree["B"], name, born=dt.date(1960 + i % 40, 1, 1))
+    return people
+
+
+@pytest.mark.parametrize("query", PAGE_QUERIES)
+def test_pages_are_the_rule_in_name_order(crowd: dict[str, Person], query: str, monkeypatch: Any) -> None:
+    base = Person.objects.order_by("sort_key", "id")
+    results = name_results(base, query)
+    for start, stop in [(0, 10), (10, 20), (0, 50), (40, 60)]:
+        assert page_names(results, start, stop) == rule_names(base, query, start, stop), (start, stop)
+    assert results.count() == name_search(base, query).count()
+    # The pages come from the word table: without the fallback filter they are the same.
+    fresh = name_results(base, query)
+    monkeypatch.setattr(fresh, "queryset", None)
+    assert page_names(fresh, 0, 20) == rule_names(base, query, 0, 20)
+
+
+@pytest.mark.parametrize("query", ["hoa", "nguyen thi", "thu", "h", "le thu", "zzz"])
+def test_pages_within_grants_walk_the_index(
+    users: dict[str, Any], crowd: dict[str, Person], query: str, monkeypatch: Any
+) -> None:
+    """Another subtree's people never show; the walk (forced: SMALL_BASE 0, chunks of 3) keeps
+    only the rows the grants and other filters let through."""
+    monkeypatch.setattr(search, "SMALL_BASE", 0)
+    monkeypatch.setattr(search, "FIRST_CHUNK", 3)
+    officer_b = Person.objects.restrict(users["officer_b"], VIEW).order_by("sort_key", "id")
+    women = officer_b.filter(sex="nu")
+    for base in (officer_b, women):
+        results = NameSearchResults(base, query)
+        for start, stop in [(0, 7), (7, 14), (0, 50)]:
+            assert page_names(results, start, stop) == rule_names(base, query, start, stop)
+    officer_a_units = {p.managing_unit_id for p in Person.objects.restrict(users["officer_a"], VIEW)}
+    shown = NameSearchResults(officer_b, query)[0:50]
+    assert not {p.managing_unit_id for p in shown} & officer_a_units
+
+
+def test_walk_gives_up_to_the_filter(
+    users: dict[str, Any], crowd: dict[str, Person], monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(search, "SMALL_BASE", 0)
+    monkeypatch.setattr(search, "FIRST_CHUNK", 1)
+    monkeypatch.setattr(search, "MAX_CHUNK", 1)
+    monkeypatch.setattr(search, "WALK_MAX", 2)
+    base = Person.objects.restrict(users["officer_b"], VIEW).order_by("sort_key", "id")
+    assert page_names(NameSearchResults(base, "hoa"), 0, 50) == rule_names(base, "hoa")
+
+
+def test_capped_count(crowd: dict[str, Person], monkeypatch: Any) -> None:
+    monkeypatch.setattr(search, "COUNT_CAP", 5)
+    base = Person.objects.order_by("sort_key", "id")
+    many = NameSearchResults(base, "nguyen")
+    assert (many.count(), many.count_is_lower_bound) == (5, True)
+    few = NameSearchResults(base, "le thi thu ha")
+    assert (few.count(), few.count_is_lower_bound) == (1, False)
+    exact = NameSearchResults(base, "nguyen", exact_count=True)
+    assert (exact.count(), exact.count_is_lower_bound) == (name_search(base, "nguyen").count(), False)
+    assert NameSearchResults(base, "xyz").count() == 0
+
+
+def test_list_page_says_more_than(admin_client: Any, crowd: dict[str, Person], monkeypatch: Any) -> None:
+    monkeypatch.setattr(search, "COUNT_CAP", 5)
+    page = admin_client.get("/can-bo/", {"q": "nguyen"}).content.decode()
+    assert "Hơn 5 người" in page
+    page = admin_client.get("/can-bo/", {"q": "le thi thu ha"}).content.decode()
+    assert "<strong>1 người</strong>" in page and "Lê Thị Thu Hà" in page
+    api = admin_client.get("/api/persons/", {"q": "nguyen", "limit": 3}).json()
+    assert api["count"] == name_search(Person.objects.all(), "nguyen").count() and len(api["results"]) == 3

@@ -361,6 +361,44 @@ def run(repeat: int, *, explain: bool) -> None:
         )
         if explain:
             print(qs[:50].explain())
+    scoped_run(timed, base)
+
+
+SCOPED_QUERIES = ["nguyen", "thi", "nguyen thi", "yen", "NGUYỄN THỊ HOA", "tran van hung", "zzz"]
+
+
+def scoped_run(timed: Any, base: float) -> None:
+    """The same pages for an officer whose grant covers one department (1/63 of the people):
+    the list's base then has a filter, and the pages walk the index checking it."""
+    from canbo.org.models import Unit
+    from canbo.people.models import Person
+    from canbo.people.search import name_results, name_search
+
+    unit = Unit.objects.filter(code="BENCH-07").get()
+    scoped = Person.objects.filter(managing_unit__path__startswith=unit.path).order_by("sort_key", "id")
+    print(f"\nwithin one department ({scoped.count():,} persons):")
+    print(f"{'query':58} {'page ms':>8} {'ratio':>6} {'page+count':>10} {'filter ms':>9} {'matches':>9}")
+    for q in SCOPED_QUERIES:
+
+        def page(q: str = q) -> None:
+            list(name_results(scoped, q)[0:50])
+
+        def page_count(q: str = q) -> None:
+            results = name_results(scoped, q)
+            results.count()
+            list(results[0:50])
+
+        def filtered(q: str = q) -> None:
+            list(name_search(scoped, q)[:50])
+
+        med, both, old = timed(page), timed(page_count), timed(filtered)
+        same = [p.pk for p in name_results(scoped, q)[0:50]] == [p.pk for p in name_search(scoped, q)[:50]]
+        matches = name_search(scoped, q).count()
+        flag = "" if same else "  DIFFERENT ROWS"
+        print(
+            f"{'«' + q + '»':58} {med:8.2f} {med / base:6.1f} {both:10.2f} {old:9.2f} {matches:9,}{flag}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

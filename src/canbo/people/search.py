@@ -9,7 +9,7 @@ with one of the query words. The rule, its indexes and their figures are in docs
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from django.db import connections
@@ -116,11 +116,6 @@ COUNT_CAP = 1_000
 # Pages past this many rows, and lists whose other filters leave few people, use the filter.
 MAX_OFFSET = 5_000
 SMALL_BASE = 20_000
-# Entries read per query while a list with other filters walks the index (growing by 4).
-FIRST_CHUNK = 200
-MAX_CHUNK = 12_800
-# A walk that reads this many entries without filling the page gives up for ``name_search``.
-WALK_MAX = 400_000
 # Entries of each run read by the first look of a page (``_WordIndex.first_entries``).
 PILOT_ENTRIES = 200
 
@@ -149,8 +144,8 @@ def _parts_sql(parts: tuple[int, ...]) -> str:
 Key = tuple[str, int]  # (sort_key, person_id): the list's order
 
 
-class _GiveUp(Exception):
-    """The walk read WALK_MAX entries: the filter will do better."""
+# A list's other filters as SQL: (a CTE "b" of the ids it lets through, its parameters).
+Scope = tuple[str, list[Any]]
 
 
 class _WordIndex:
@@ -193,13 +188,15 @@ class _WordIndex:
         return [r[0] for r in self._rows(sql, [lo, hi, hi, EXPAND_MAX + 1])]
 
     def count(
-        self, words: list[str], parts: tuple[int, ...], pattern: str | None, cap: int
+        self, words: list[str], parts: tuple[int, ...], pattern: str | None, cap: int, scope: Scope | None
     ) -> tuple[int, bool]:
         """(persons matching, whether that is only a lower bound), reading at most ``cap`` + 1
-        matching entries of each run (one word at one part)."""
+        matching entries of each run (one word at one part), within ``scope`` if given."""
         like = f" AND (' ' || search_name) LIKE %s{self.escape}" if pattern else ""
+        if scope:
+            like += " AND person_id IN (SELECT id FROM b)"
         runs: list[str] = []
-        params: list[Any] = []
+        params: list[Any] = list(scope[1]) if scope else []
         for word in words:
             for part in parts:
                 runs.append(
@@ -209,7 +206,7 @@ class _WordIndex:
                 params += [word, part, *([pattern] if pattern else []), cap + 1]
         # A run that stopped at its limit may have more matches: the count is then a lower bound.
         sql = (
-            f"WITH m AS MATERIALIZED ({' UNION ALL '.join(runs)}) "
+            f"WITH {scope[0] + ', ' if scope else ''}m AS MATERIALIZED ({' UNION ALL '.join(runs)}) "
             "SELECT (SELECT count(DISTINCT person_id) FROM m), "
             "(SELECT count(*) FROM m GROUP BY run ORDER BY count(*) DESC LIMIT 1)"
         )
@@ -251,17 +248,28 @@ class _WordIndex:
         return [(k, pk) for k, pk in self._rows(sql, params)]
 
     def first_matches(
-        self, runs: list[tuple[str, int]], pattern: str | None, *, bound: Key | None, limit: int
+        self,
+        runs: list[tuple[str, int]],
+        pattern: str | None,
+        *,
+        bound: Key | None,
+        limit: int,
+        scope: Scope | None = None,
     ) -> list[Key]:
-        """The first ``limit`` matches of every run, not past ``bound``, in one statement."""
+        """The first ``limit`` matches of every run, not past ``bound``, within ``scope``, in one
+        statement (the scope's ids are computed once, and each run stops at ``limit`` of them)."""
         cut = " AND (sort_key, person_id) <= (%s, %s)" if bound else ""
         like = f" AND {self._like()}" if pattern else ""
+        within = " AND person_id IN (SELECT id FROM b)" if scope else ""
         sql = " UNION ALL ".join(
             f"SELECT sort_key, person_id FROM (SELECT sort_key, person_id FROM {WORD_TABLE} "
-            f"WHERE word = %s AND part = %s{cut}{like} ORDER BY sort_key, person_id LIMIT %s) r{i}"
+            f"WHERE word = %s AND part = %s{cut}{like}{within} ORDER BY sort_key, person_id LIMIT %s) r{i}"
             for i in range(len(runs))
         )
         params = [x for w, p in runs for x in (w, p, *(bound or ()), *([pattern] if pattern else []), limit)]
+        if scope:
+            sql = f"WITH {scope[0]} {sql}"
+            params = [*scope[1], *params]
         return [(k, pk) for k, pk in self._rows(sql, params)]
 
 
@@ -275,8 +283,8 @@ class NameSearchResults:
     the name the query allows (``allowed_parts``), one run after the other (given names first),
     each run in name order and cut at the page's current last row; the other query words are
     checked with LIKE on the ``search_name`` stored in the same index entry. Only the persons of
-    the page are then read from ``base``; when ``base`` has other filters, the runs are read in
-    growing chunks and checked against it.
+    the page are then read from ``base``. When ``base`` has other filters (grants, unit, age…),
+    its ids are computed once per statement and each run stops at a page of them.
 
     Counting stops at COUNT_CAP (``count_is_lower_bound``) unless ``exact_count`` is asked (the
     API). What this cannot do fast (single letters, deep pages, other filters leaving few people)
@@ -295,6 +303,7 @@ class NameSearchResults:
         self._planned = False
         self._plan: tuple[str, tuple[int, ...], list[str]] | None = None
         self._count: int | None = None
+        self._small: bool | None = None
         self._index = _WordIndex(base.db)
 
     def _driver(self) -> tuple[str, tuple[int, ...], list[str]] | None:
@@ -334,7 +343,11 @@ class NameSearchResults:
         return bool(self.base.query.where)
 
     def _small_base(self) -> bool:
-        return self.base.order_by()[:SMALL_BASE].count() < SMALL_BASE
+        """Fewer than SMALL_BASE people pass the other filters: the filter then sorts few rows,
+        while the runs would read far to find a page of them."""
+        if self._small is None:
+            self._small = self.base.order_by()[:SMALL_BASE].count() < SMALL_BASE
+        return self._small
 
     def count(self) -> int:
         if self._count is None:
@@ -343,13 +356,14 @@ class NameSearchResults:
                 self._count = 0
             elif self.exact_count:
                 self._count = self.queryset.count()
-            elif plan is None or self._filtered_base():
+            elif plan is None or (self._filtered_base() and self._small_base()):
                 capped = self.queryset.order_by()[: COUNT_CAP + 1].count()
                 self._count, self.count_is_lower_bound = min(capped, COUNT_CAP), capped > COUNT_CAP
             else:
                 _word, parts, expansions = plan
+                scope = self._scope() if self._filtered_base() else None
                 self._count, self.count_is_lower_bound = self._index.count(
-                    expansions, parts, self.pattern, COUNT_CAP
+                    expansions, parts, self.pattern, COUNT_CAP, scope
                 )
         return self._count
 
@@ -372,39 +386,28 @@ class NameSearchResults:
         runs = [(w, p) for p in parts for w in expansions]
         seen = sorted(set(self._index.first_entries(runs, self.pattern, PILOT_ENTRIES)))
         if len(seen) < stop:
-            return self._top(stop, None)
+            return self._top(stop)
         found = self._index.first_matches(runs, self.pattern, bound=seen[stop - 1], limit=stop)
         # A person is in two runs when two of his words start with the query word.
         return [pk for _k, pk in sorted(set(found))[:stop]]
 
-    def _top(self, stop: int, allowed: Callable[[list[int]], set[int]] | None) -> list[int]:
-        """Ids of the first ``stop`` matches in name order (that ``allowed`` lets through)."""
+    def _top(self, stop: int) -> list[int]:
+        """Ids of the first ``stop`` matches in name order, the runs read one after the other,
+        each cut at the page's last row so far."""
         _word, parts, expansions = self._plan  # type: ignore[misc]
         best: list[Key] = []
-        walked = 0
         for part in parts:  # given names first (``PARTS``)
             for word in expansions:
                 bound = best[-1] if len(best) >= stop else None
-                found: list[Key] = []
-                after: Key | None = None
-                size = stop if allowed is None else FIRST_CHUNK
-                while True:
-                    rows = self._index.walk(word, part, self.pattern, after=after, bound=bound, limit=size)
-                    if allowed is None:
-                        found += rows
-                    else:
-                        ok = allowed([pk for _k, pk in rows])
-                        found += [r for r in rows if r[1] in ok]
-                        walked += len(rows)
-                        if walked > WALK_MAX:
-                            raise _GiveUp
-                    if len(rows) < size or len(found) >= stop:
-                        break
-                    after = rows[-1]
-                    size = min(size * 4, MAX_CHUNK)
+                found = self._index.walk(word, part, self.pattern, after=None, bound=bound, limit=stop)
                 # A person is in two runs when two of his words start with the query word.
                 best = sorted(set(best).union(found))[:stop]
         return [pk for _k, pk in best]
+
+    def _scope(self) -> Scope:
+        """The ids ``base`` lets through, as a materialized CTE "b" the statements filter on."""
+        sql, params = self.base.order_by().values("pk").query.sql_with_params()
+        return f"b(id) AS MATERIALIZED ({sql})", list(params)
 
     def _page_ids(self, start: int, stop: int) -> list[int] | None:
         plan = self._driver()
@@ -416,14 +419,12 @@ class NameSearchResults:
             return self._top_all(stop)[start:stop]
         if self._small_base():
             return None
-
-        def allowed(ids: list[int]) -> set[int]:
-            return set(self.base.order_by().filter(pk__in=ids).values_list("pk", flat=True))
-
-        try:
-            return self._top(stop, allowed)[start:stop]
-        except _GiveUp:
-            return None
+        # Each run stops at ``stop`` persons of the scope: a page costs about ``stop`` divided by
+        # the share of the people the scope holds (over SMALL_BASE of them), per run.
+        _word, parts, expansions = plan
+        runs = [(w, p) for p in parts for w in expansions]
+        found = self._index.first_matches(runs, self.pattern, bound=None, limit=stop, scope=self._scope())
+        return [pk for _k, pk in sorted(set(found))[:stop]][start:stop]
 
     def __getitem__(self, key: slice) -> list[Person]:
         if not isinstance(key, slice):

@@ -232,30 +232,21 @@ def test_pages_are_the_rule_in_name_order(crowd: dict[str, Person], query: str, 
 def test_pages_within_grants_walk_the_index(
     users: dict[str, Any], crowd: dict[str, Person], query: str, monkeypatch: Any
 ) -> None:
-    """Another subtree's people never show; the walk (forced: SMALL_BASE 0, chunks of 3) keeps
-    only the rows the grants and other filters let through."""
+    """Another subtree's people never show: the runs (forced: SMALL_BASE 0) keep only the rows
+    the grants and other filters let through, and the capped count counts only those."""
     monkeypatch.setattr(search, "SMALL_BASE", 0)
-    monkeypatch.setattr(search, "FIRST_CHUNK", 3)
     officer_b = Person.objects.restrict(users["officer_b"], VIEW).order_by("sort_key", "id")
     women = officer_b.filter(sex="nu")
     for base in (officer_b, women):
         results = NameSearchResults(base, query)
         for start, stop in [(0, 7), (7, 14), (0, 50)]:
             assert page_names(results, start, stop) == rule_names(base, query, start, stop)
+        monkeypatch.setattr(results, "queryset", None)  # no fallback to the filter
+        assert page_names(results, 0, 50) == rule_names(base, query)
+        assert results.count() == name_search(base, query).count()
     officer_a_units = {p.managing_unit_id for p in Person.objects.restrict(users["officer_a"], VIEW)}
     shown = NameSearchResults(officer_b, query)[0:50]
     assert not {p.managing_unit_id for p in shown} & officer_a_units
-
-
-def test_walk_gives_up_to_the_filter(
-    users: dict[str, Any], crowd: dict[str, Person], monkeypatch: Any
-) -> None:
-    monkeypatch.setattr(search, "SMALL_BASE", 0)
-    monkeypatch.setattr(search, "FIRST_CHUNK", 1)
-    monkeypatch.setattr(search, "MAX_CHUNK", 1)
-    monkeypatch.setattr(search, "WALK_MAX", 2)
-    base = Person.objects.restrict(users["officer_b"], VIEW).order_by("sort_key", "id")
-    assert page_names(NameSearchResults(base, "hoa"), 0, 50) == rule_names(base, "hoa")
 
 
 def test_capped_count(crowd: dict[str, Person], monkeypatch: Any) -> None:

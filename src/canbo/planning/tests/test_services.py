@@ -78,7 +78,7 @@ def test_p1_title_must_be_above_the_one_held(
     plist: PlanningList, users: dict, tree: dict, person_a: Any, titles: dict
 ) -> None:
     hold(person_a, tree["A1"], titles["pct"])
-    with pytest.raises(DomainError, match="P-1.*Phó Chủ tịch UBND huyện"):
+    with pytest.raises(DomainError, match=r"P-1.*Phó Chủ tịch UBND huyện"):
         add(users, plist, person_a, titles["pct"])  # the title he holds
     with pytest.raises(DomainError, match="cao hơn chức vụ đang giữ"):
         add(users, plist, person_a, titles["tp"])  # lower
@@ -97,7 +97,7 @@ def test_p2_at_most_three_people_per_title_from_8_october_2025(
     people = [new_person(tree["A1"], f"Người Số {i}", sex="nam") for i in range(5)]
     for p in people[:3]:
         add(users, plist, p, titles["bt"])
-    with pytest.raises(DomainError, match="đã có 3 người.*không quá 3 người"):
+    with pytest.raises(DomainError, match=r"đã có 3 người.*không quá 3 người"):
         add(users, plist, people[3], titles["bt"])
     # Before P-2's first version (8/10/2025) no cap is known, so none is applied.
     add(users, plist, people[4], titles["bt"], day=dt.date(2025, 3, 1))

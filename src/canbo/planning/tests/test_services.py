@@ -154,7 +154,7 @@ def test_remove_needs_a_reason_and_keeps_the_row(
     assert entry.removed_on == dt.date(2025, 3, 1) and entry.removal_reason == "Bị kỷ luật khiển trách"
     assert entry.in_force_on(dt.date(2025, 2, 28)) and not entry.in_force_on(dt.date(2025, 3, 1))
     log = ObjectChange.objects.filter(content_type__model="planningentry", action="update").get()
-    assert log.reason == "9-QĐ/HU" and log.postchange_data["removed_on"] == "2025-03-01"
+    assert log.reason == "9-QĐ/HU" and (log.postchange_data or {})["removed_on"] == "2025-03-01"
     with pytest.raises(DomainError, match="đã được đưa ra"):
         remove(acting_user=users["officer_a"], entry=entry, removed_on=dt.date(2025, 4, 1), reason="x")
     # Planned again after the removal: a new row, the old one stays.

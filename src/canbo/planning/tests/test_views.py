@@ -162,7 +162,7 @@ def test_api_is_scoped(plist: PlanningList, entry: PlanningEntry, users: dict) -
     c = client_for(users["officer_a"])
     lists = c.get("/api/planning/lists/").json()
     assert [row["id"] for row in lists["results"]] == [plist.pk]
-    entries = c.get("/api/planning/entries/", {"danh_sach": plist.pk, "ngay": "2025-11-03"}).json()
+    entries = c.get("/api/planning/entries/", {"danh_sach": str(plist.pk), "ngay": "2025-11-03"}).json()
     assert [row["id"] for row in entries["results"]] == [entry.pk]
     assert c.get("/api/planning/entries/", {"ngay": "2025-11-02"}).json()["results"] == []
     assert c.get("/api/planning/entries/", {"danh_sach": "abc"}).status_code == 400

@@ -114,13 +114,16 @@ def _fill(planning_list: PlanningList, spec: ListSpec, day: dt.date, decision: s
             continue
         have = PlanningEntry.objects.filter(planning_list=planning_list, title=title, removed_on__isnull=True)
         want = per_title - have.count()
-        for person in _candidates(unit, title, spec.level, day):
+        in_list = set(planning_list.entries.values_list("person_id", flat=True))
+        # People not yet in the list first, so that a list is not the same few names per title.
+        for person in sorted(_candidates(unit, title, spec.level, day), key=lambda p: p.pk in in_list):
             if want <= 0:
                 break
-            mine = PlanningEntry.objects.filter(
-                planning_list=planning_list, person=person, removed_on__isnull=True
-            )
-            if mine.count() >= TITLES_PER_PERSON or mine.filter(title=title).exists():
+            mine = PlanningEntry.objects.filter(planning_list=planning_list, person=person)
+            # Never twice for one title: a person removed at a review is not put back that day.
+            if mine.filter(title=title).exists():
+                continue
+            if mine.filter(removed_on__isnull=True).count() >= TITLES_PER_PERSON:
                 continue
             try:
                 services.planning_entry_add(

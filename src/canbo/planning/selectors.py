@@ -188,11 +188,3 @@ def person_entries(user: Any, person: Person, day: dt.date) -> list[PersonEntry]
         lists_for(user).filter(pk__in={e.planning_list_id for e in entries}).values_list("pk", flat=True)
     )
     return [PersonEntry(e, e.planning_list_id in visible, e.in_force_on(day)) for e in entries]
-
-
-def entries_api(user: Any) -> QuerySet[PlanningEntry]:
-    return PlanningEntry.objects.restrict(user).select_related("planning_list", "person", "title")
-
-
-def is_in_planning(person: Person, day: dt.date) -> bool:
-    return PlanningEntry.objects.filter(planned_on_q(day), person=person).exists()

@@ -172,3 +172,32 @@ def test_api_is_scoped(plist: PlanningList, entry: PlanningEntry, users: dict) -
     assert other.get(f"/api/planning/lists/{plist.pk}/").status_code == 404
     assert other.get(f"/api/planning/entries/{entry.pk}/").status_code == 404
     assert c.post("/api/planning/lists/", {}).status_code == 405
+
+
+def test_list_pages_query_count_does_not_grow_with_entries(
+    plist: PlanningList, users: dict, tree: dict, titles: dict
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for(users["officer_a"])
+
+    def counts() -> tuple[int, int]:
+        out = []
+        for url in ("/quy-hoach/", f"/quy-hoach/{plist.pk}/"):
+            with CaptureQueriesContext(connection) as ctx:
+                assert c.get(url, {"ngay": "04/11/2025"}).status_code == 200
+            out.append(len(ctx.captured_queries))
+        return out[0], out[1]
+
+    def add(i: int, title: Any) -> None:
+        p = new_person(tree["A1"], f"Người Số {i}", sex="nam" if i % 2 else "nu")
+        services.planning_entry_add(
+            acting_user=users["officer_a"], planning_list=plist, person=p, title=title, added_on=DAY
+        )
+
+    add(0, titles["ct"])
+    few = counts()
+    for i, key in enumerate(("ct", "ct", "bt", "bt", "bt", "pct", "pct"), start=1):
+        add(i, titles[key])
+    assert counts() == few

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from canbo.indicators.api import IndicatorViewSet
 from canbo.org.api import AreaViewSet, TitleViewSet, UnitViewSet
 from canbo.people.api import SECTION_VIEWSETS, PersonViewSet
+from canbo.planning.api import PlanningEntryViewSet, PlanningListViewSet
 from canbo.plans.api import PeriodViewSet, PlanViewSet, ReportViewSet, TaskViewSet
 
 router = DefaultRouter()
@@ -19,6 +20,8 @@ router.register("plans/periods", PeriodViewSet, basename="plan-period")
 router.register("plans/reports", ReportViewSet, basename="plan-report")
 router.register("plans", PlanViewSet, basename="plan")
 router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("planning/lists", PlanningListViewSet, basename="planning-list")
+router.register("planning/entries", PlanningEntryViewSet, basename="planning-entry")
 for spec, viewset in SECTION_VIEWSETS:
     router.register(rf"persons/(?P<person_pk>\d+)/{spec.slug}", viewset, basename=f"section-{spec.slug}")
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "canbo.rules",
     "canbo.indicators",
     "canbo.plans",
+    "canbo.planning",
     "canbo.demo",
 ]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("quy-dinh/", include("canbo.rules.urls")),
     path("chi-tieu/", include("canbo.indicators.urls")),
     path("ke-hoach/", include("canbo.plans.urls")),
+    path("quy-hoach/", include("canbo.planning.urls")),
     path("api/", include("canbo.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

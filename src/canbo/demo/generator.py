@@ -1026,6 +1026,7 @@ def wipe() -> dict[str, int]:
         )
         out["grants"] = grants._raw_delete(grants.db)
         out["Plan"] = _wipe_plans(Unit.objects.filter(unit_q))
+        out["PlanningList"] = _wipe_planning(Unit.objects.filter(unit_q))
         # Other records kept about a synthetic person (a retirement override…), found by their
         # foreign key to Person so that a model added later is wiped too.
         for model in apps.get_models():
@@ -1091,14 +1092,31 @@ def _wipe_plans(units: Any) -> int:
     return removed
 
 
-def _log_plan_delete(plan: Any) -> None:
+def _wipe_planning(units: Any) -> int:
+    """Delete the planning lists kept by demo units with their entries (``planning seed_demo``
+    wrote them through the services, outside the generator), each with a delete entry in the
+    change log. Entries of synthetic people in other lists go with the people (foreign key)."""
+    from canbo.planning.models import PlanningList
+
+    removed = 0
+    with bind_context(source="command"):
+        for planning_list in PlanningList.objects.filter(unit__in=units):
+            _log_plan_delete(planning_list, "Xóa tỉnh mẫu (kèm danh sách quy hoạch)")
+            planning_list.delete()
+            removed += 1
+    return removed
+
+
+def _log_plan_delete(
+    plan: Any, reason: str = "Xóa tỉnh mẫu (kèm nhiệm vụ, báo cáo và chỉ tiêu của kế hoạch)"
+) -> None:
     log_change(
         instance=plan,
         action=ObjectChange.Action.DELETE,
         before=plan.snapshot(),
         after=None,
         acting_user=generator_user(),
-        reason="Xóa tỉnh mẫu (kèm nhiệm vụ, báo cáo và chỉ tiêu của kế hoạch)",
+        reason=reason,
     )
 
 

@@ -19,6 +19,8 @@ from canbo.org.models import Unit
 from canbo.people.choices import QUALIFICATION_LEVELS, Category, QualificationKind, Sex
 from canbo.people.models import Ethnicity, PartyMembership, Person, Qualification, Religion
 from canbo.people.search import name_search
+from canbo.planning.selectors import filter_planned
+from canbo.planning.selectors import terms as planning_terms
 
 YES_NO = [("", "—"), ("co", "Có"), ("khong", "Không")]
 
@@ -81,6 +83,12 @@ class PersonFilterForm(forms.Form):
     quan_ly_nha_nuoc = forms.ChoiceField(label="Quản lý nhà nước", choices=[], required=False)
     ngoai_ngu = forms.ChoiceField(label="Ngoại ngữ", choices=[], required=False)
     dang_vien = forms.ChoiceField(label="Đảng viên", choices=YES_NO, required=False)
+    quy_hoach = forms.ChoiceField(
+        label="Quy hoạch",
+        choices=[("", "—"), ("co", "Đang trong quy hoạch"), ("khong", "Không trong quy hoạch")],
+        required=False,
+    )
+    nhiem_ky_quy_hoach = forms.ChoiceField(label="Nhiệm kỳ quy hoạch", choices=[], required=False)
     doi_tuong = forms.MultipleChoiceField(
         label="Đối tượng", choices=Category.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -99,6 +107,9 @@ class PersonFilterForm(forms.Form):
         self.fields["ton_giao"].choices = _religion_choices()  # type: ignore[attr-defined]
         for name, kind in QUALIFICATION_FILTERS.items():
             self.fields[name].choices = _level_choices(kind)  # type: ignore[attr-defined]
+        self.fields["nhiem_ky_quy_hoach"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (f"{a}-{b}", f"{a}–{b}") for a, b in planning_terms()
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -211,6 +222,11 @@ def apply_filters(
             Q(left_date__isnull=True) | Q(left_date__gt=day)
         )
         qs = qs.filter(Exists(member)) if data["dang_vien"] == "co" else qs.exclude(Exists(member))
+    if data.get("quy_hoach") or data.get("nhiem_ky_quy_hoach"):
+        # In a planning list on the day (of the chosen term, if one is chosen); a term alone means "co".
+        term = data.get("nhiem_ky_quy_hoach")
+        years = (int(term[:4]), int(term[5:])) if term else None
+        qs = filter_planned(qs, day, planned=data.get("quy_hoach") != "khong", term=years)
     if data.get("doi_tuong"):
         qs = qs.filter(category__in=data["doi_tuong"])
     return qs

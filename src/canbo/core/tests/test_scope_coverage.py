@@ -31,6 +31,7 @@ from canbo.people.models import (
     WorkHistory,
 )
 from canbo.people.sections import BY_MODEL
+from canbo.planning.models import PlanningEntry, PlanningList
 from canbo.plans.models import Plan, PlanSection, ReportingPeriod, Task, TaskOccurrence, TaskReport
 from canbo.rules.models import RetirementOverride
 
@@ -113,6 +114,10 @@ FACTORIES: dict[type, Factory] = {
     RetirementOverride: lambda t, p, ti: RetirementOverride.objects.create(
         person=p, kind="som", year=2030, month=6, basis="QĐ 1/QĐ-UBND"
     ),
+    PlanningList: lambda t, p, ti: _planning_list(t),
+    PlanningEntry: lambda t, p, ti: PlanningEntry.objects.create(
+        planning_list=_planning_list(t), person=p, title=ti, added_on=D
+    ),
     PlanSection: lambda t, p, ti: PlanSection.objects.create(plan=_plan(t), number="II", title="NHIỆM VỤ"),
     Task: lambda t, p, ti: _task(t),
     TaskOccurrence: lambda t, p, ti: TaskOccurrence.objects.create(task=_task(t), due=D),
@@ -133,6 +138,13 @@ def _plan(t: dict) -> Plan:
         issuer_name="UBND",
         unit=t["A1"],
         title="KH",
+    )
+
+
+def _planning_list(t: dict) -> PlanningList:
+    found = PlanningList.objects.filter(unit=t["A1"]).first()
+    return found or PlanningList.objects.create(
+        unit=t["A1"], name="Quy hoạch thử", kind="lanh_dao_quan_ly", term_start=2020, term_end=2025
     )
 
 

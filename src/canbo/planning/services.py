@@ -1,0 +1,154 @@
+"""Writes of the planning app: lists, additions and removals. Every write is logged through
+``canbo.core.services`` (who, when, before, after, the decision as the reason).
+
+The checks that refuse a write are the hard rules of RULES.md §2 that the records themselves
+decide: P-1 (planned title above the one held) and the P-2 caps, each judged by the rule version
+in force on the addition date. The softer checks (age P-5, discipline windows, political
+standard, automatic-removal grounds P-8) are the rules engine's planning verdict, which the entry
+page shows as a warning and never blocks on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from canbo.core.errors import DomainError, NotPermitted
+from canbo.core.querysets import VIEW
+from canbo.core.services import audited_create, audited_update, ensure_can_change
+from canbo.org.models import Title, Unit
+from canbo.people.models import Person
+from canbo.planning import checks
+from canbo.planning.models import PlanningEntry, PlanningList
+
+LIST_FIELDS = ("name", "kind", "term_start", "term_end", "decision_number", "decision_date", "note")
+
+
+def planning_list_create(
+    *,
+    acting_user: Any,
+    unit: Unit,
+    name: str,
+    kind: str,
+    term_start: int,
+    term_end: int,
+    decision_number: str = "",
+    decision_date: dt.date | None = None,
+    note: str = "",
+    reason: str = "",
+) -> PlanningList:
+    """Record a planning list kept by ``unit``; one per unit, term and kind."""
+    with transaction.atomic():
+        if PlanningList.objects.filter(
+            unit=unit, term_start=term_start, term_end=term_end, kind=kind
+        ).exists():
+            raise DomainError(
+                f"{unit.name} đã có danh sách quy hoạch loại này cho nhiệm kỳ {term_start}–{term_end}."
+            )
+        return audited_create(
+            PlanningList(
+                unit=unit,
+                name=name.strip(),
+                kind=kind,
+                term_start=term_start,
+                term_end=term_end,
+                decision_number=decision_number.strip(),
+                decision_date=decision_date,
+                note=note,
+            ),
+            acting_user=acting_user,
+            reason=reason or decision_number or "Lập danh sách quy hoạch",
+        )
+
+
+def planning_entry_add(
+    *,
+    acting_user: Any,
+    planning_list: PlanningList,
+    person: Person,
+    title: Title,
+    added_on: dt.date,
+    decision: str = "",
+    reason: str = "",
+) -> PlanningEntry:
+    """Add ``person`` to ``planning_list`` for ``title`` from ``added_on`` (the decision date).
+
+    Refused (DomainError, nothing written) when the user may not change the list or see the
+    person, when the person is already planned for that title in the list, when the title is
+    not above the one he holds (P-1), or when a P-2 cap would be exceeded.
+    """
+    with transaction.atomic():
+        # The list is locked so that two officers adding at once cannot both pass the caps.
+        locked = PlanningList.objects.select_for_update().filter(pk=planning_list.pk).first()
+        if locked is None:
+            raise NotPermitted("Không tìm thấy danh sách quy hoạch.")
+        ensure_can_change(locked, acting_user)
+        if (
+            acting_user is not None
+            and not Person.objects.restrict(acting_user, VIEW).filter(pk=person.pk).exists()
+        ):
+            raise NotPermitted("Không tìm thấy cán bộ hoặc bạn không có quyền với hồ sơ này.")
+        if added_on.year > locked.term_end:
+            raise DomainError(
+                f"Ngày bổ sung {added_on:%d/%m/%Y} sau nhiệm kỳ {locked.term_label} của danh sách."
+            )
+        if person.left_service_date and person.left_service_date <= added_on:
+            raise DomainError(
+                f"{person.full_name} đã thôi công tác từ {person.left_service_date:%d/%m/%Y}; "
+                "không bổ sung vào quy hoạch."
+            )
+        duplicate = PlanningEntry.objects.filter(planning_list=locked, person=person, title=title).filter(
+            removed_on__isnull=True
+        )
+        if duplicate.exists():
+            raise DomainError(f"{person.full_name} đã có trong danh sách này cho chức danh {title.name}.")
+        refusal = checks.p1_refusal(person, title, added_on)
+        if refusal:
+            raise DomainError(refusal)
+        refusal = checks.p2_refusal(locked, person, title, added_on)
+        if refusal:
+            raise DomainError(refusal)
+        entry = PlanningEntry(
+            planning_list=locked,
+            person=person,
+            title=title,
+            added_on=added_on,
+            added_decision=decision.strip(),
+            added_reason=reason.strip(),
+        )
+        return audited_create(
+            entry, acting_user=acting_user, reason=decision.strip() or reason.strip() or "Bổ sung quy hoạch"
+        )
+
+
+def planning_entry_remove(
+    *,
+    acting_user: Any,
+    entry: PlanningEntry,
+    removed_on: dt.date,
+    reason: str,
+    decision: str = "",
+    expected_version: int | None = None,
+) -> PlanningEntry:
+    """Take ``entry`` out of its list from ``removed_on`` with a reason; the row stays (P-4)."""
+    if not (reason or "").strip():
+        raise DomainError("Cần ghi lý do đưa ra khỏi quy hoạch.")
+    if entry.removed_on is not None:
+        raise DomainError(
+            f"{entry.person.full_name} đã được đưa ra khỏi quy hoạch từ ngày {entry.removed_on:%d/%m/%Y}."
+        )
+    if removed_on <= entry.added_on:
+        raise DomainError(f"Ngày đưa ra khỏi quy hoạch phải sau ngày bổ sung ({entry.added_on:%d/%m/%Y}).")
+    return audited_update(
+        entry,
+        acting_user=acting_user,
+        changes={
+            "removed_on": removed_on,
+            "removal_reason": reason.strip(),
+            "removal_decision": (decision or "").strip(),
+        },
+        reason=(decision or "").strip() or reason.strip(),
+        expected_version=expected_version,
+    )

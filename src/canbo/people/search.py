@@ -116,6 +116,7 @@ COUNT_CAP = 1_000
 # Pages past this many rows, and lists whose other filters leave few people, use the filter.
 MAX_OFFSET = 5_000
 SMALL_BASE = 20_000
+BIG_BASE = 300_000
 # Entries of each run read by the first look of a page (``_WordIndex.first_entries``).
 PILOT_ENTRIES = 200
 
@@ -142,10 +143,6 @@ def _parts_sql(parts: tuple[int, ...]) -> str:
 
 
 Key = tuple[str, int]  # (sort_key, person_id): the list's order
-
-
-# A list's other filters as SQL: (a CTE "b" of the ids it lets through, its parameters).
-Scope = tuple[str, list[Any]]
 
 
 class _WordIndex:
@@ -188,15 +185,13 @@ class _WordIndex:
         return [r[0] for r in self._rows(sql, [lo, hi, hi, EXPAND_MAX + 1])]
 
     def count(
-        self, words: list[str], parts: tuple[int, ...], pattern: str | None, cap: int, scope: Scope | None
+        self, words: list[str], parts: tuple[int, ...], pattern: str | None, cap: int
     ) -> tuple[int, bool]:
         """(persons matching, whether that is only a lower bound), reading at most ``cap`` + 1
-        matching entries of each run (one word at one part), within ``scope`` if given."""
+        matching entries of each run (one word at one part)."""
         like = f" AND (' ' || search_name) LIKE %s{self.escape}" if pattern else ""
-        if scope:
-            like += " AND person_id IN (SELECT id FROM b)"
         runs: list[str] = []
-        params: list[Any] = list(scope[1]) if scope else []
+        params: list[Any] = []
         for word in words:
             for part in parts:
                 runs.append(
@@ -206,12 +201,32 @@ class _WordIndex:
                 params += [word, part, *([pattern] if pattern else []), cap + 1]
         # A run that stopped at its limit may have more matches: the count is then a lower bound.
         sql = (
-            f"WITH {scope[0] + ', ' if scope else ''}m AS MATERIALIZED ({' UNION ALL '.join(runs)}) "
+            f"WITH m AS MATERIALIZED ({' UNION ALL '.join(runs)}) "
             "SELECT (SELECT count(DISTINCT person_id) FROM m), "
             "(SELECT count(*) FROM m GROUP BY run ORDER BY count(*) DESC LIMIT 1)"
         )
         persons, longest = self._rows(sql, params)[0]
         return min(int(persons), cap), int(longest or 0) > cap or int(persons) > cap
+
+    def count_within(
+        self, word: str, parts: tuple[int, ...], pattern: str | None, cap: int, scope: tuple[str, list[Any]]
+    ) -> tuple[int, bool]:
+        """As ``count``, among the ids of ``scope`` (SQL and parameters of a query of person ids),
+        in one statement: the entries of ``word``'s range are read until ``cap`` + 1 of them
+        are in the scope."""
+        lo, hi = _prefix_range(word)
+        like = f" AND {self._like()}" if pattern else ""
+        # PostgreSQL would make the IN a semi-join and read the whole range; kept a condition
+        # (``IS TRUE``), it is a hashed lookup and the reading stops at the limit.
+        hint = " IS TRUE" if self.connection.vendor == "postgresql" else ""
+        sql = (
+            "SELECT count(*), count(DISTINCT person_id) FROM ("
+            f"SELECT person_id FROM {WORD_TABLE} WHERE word >= %s AND word < %s AND {_parts_sql(parts)}"
+            f"{like} AND (person_id IN ({scope[0]})){hint} LIMIT %s) s"
+        )
+        params = [lo, hi, *([pattern] if pattern else []), *scope[1], cap + 1]
+        entries, persons = self._rows(sql, params)[0]
+        return min(int(persons), cap), int(entries) > cap
 
     def walk(
         self, word: str, part: int, pattern: str | None, *, after: Key | None, bound: Key | None, limit: int
@@ -248,28 +263,17 @@ class _WordIndex:
         return [(k, pk) for k, pk in self._rows(sql, params)]
 
     def first_matches(
-        self,
-        runs: list[tuple[str, int]],
-        pattern: str | None,
-        *,
-        bound: Key | None,
-        limit: int,
-        scope: Scope | None = None,
+        self, runs: list[tuple[str, int]], pattern: str | None, *, bound: Key | None, limit: int
     ) -> list[Key]:
-        """The first ``limit`` matches of every run, not past ``bound``, within ``scope``, in one
-        statement (the scope's ids are computed once, and each run stops at ``limit`` of them)."""
+        """The first ``limit`` matches of every run, not past ``bound``, in one statement."""
         cut = " AND (sort_key, person_id) <= (%s, %s)" if bound else ""
         like = f" AND {self._like()}" if pattern else ""
-        within = " AND person_id IN (SELECT id FROM b)" if scope else ""
         sql = " UNION ALL ".join(
             f"SELECT sort_key, person_id FROM (SELECT sort_key, person_id FROM {WORD_TABLE} "
-            f"WHERE word = %s AND part = %s{cut}{like}{within} ORDER BY sort_key, person_id LIMIT %s) r{i}"
+            f"WHERE word = %s AND part = %s{cut}{like} ORDER BY sort_key, person_id LIMIT %s) r{i}"
             for i in range(len(runs))
         )
         params = [x for w, p in runs for x in (w, p, *(bound or ()), *([pattern] if pattern else []), limit)]
-        if scope:
-            sql = f"WITH {scope[0]} {sql}"
-            params = [*scope[1], *params]
         return [(k, pk) for k, pk in self._rows(sql, params)]
 
 
@@ -284,7 +288,7 @@ class NameSearchResults:
     each run in name order and cut at the page's current last row; the other query words are
     checked with LIKE on the ``search_name`` stored in the same index entry. Only the persons of
     the page are then read from ``base``. When ``base`` has other filters (grants, unit, age…),
-    its ids are computed once per statement and each run stops at a page of them.
+    the ids it lets through are read once and the runs are read in chunks sized for their share.
 
     Counting stops at COUNT_CAP (``count_is_lower_bound``) unless ``exact_count`` is asked (the
     API). What this cannot do fast (single letters, deep pages, other filters leaving few people)
@@ -303,7 +307,7 @@ class NameSearchResults:
         self._planned = False
         self._plan: tuple[str, tuple[int, ...], list[str]] | None = None
         self._count: int | None = None
-        self._small: bool | None = None
+        self._ids: set[int] | bool | None = False  # False: not read yet
         self._index = _WordIndex(base.db)
 
     def _driver(self) -> tuple[str, tuple[int, ...], list[str]] | None:
@@ -342,13 +346,6 @@ class NameSearchResults:
     def _filtered_base(self) -> bool:
         return bool(self.base.query.where)
 
-    def _small_base(self) -> bool:
-        """Fewer than SMALL_BASE people pass the other filters: the filter then sorts few rows,
-        while the runs would read far to find a page of them."""
-        if self._small is None:
-            self._small = self.base.order_by()[:SMALL_BASE].count() < SMALL_BASE
-        return self._small
-
     def count(self) -> int:
         if self._count is None:
             plan = self._driver()
@@ -356,14 +353,19 @@ class NameSearchResults:
                 self._count = 0
             elif self.exact_count:
                 self._count = self.queryset.count()
-            elif plan is None or (self._filtered_base() and self._small_base()):
+            elif plan is None or (self._filtered_base() and self._base_ids() is None):
                 capped = self.queryset.order_by()[: COUNT_CAP + 1].count()
                 self._count, self.count_is_lower_bound = min(capped, COUNT_CAP), capped > COUNT_CAP
+            elif self._filtered_base():
+                word, parts, _expansions = plan
+                sql, params = self.base.order_by().values("pk").query.sql_with_params()
+                self._count, self.count_is_lower_bound = self._index.count_within(
+                    word, parts, self.pattern, COUNT_CAP, (sql, list(params))
+                )
             else:
                 _word, parts, expansions = plan
-                scope = self._scope() if self._filtered_base() else None
                 self._count, self.count_is_lower_bound = self._index.count(
-                    expansions, parts, self.pattern, COUNT_CAP, scope
+                    expansions, parts, self.pattern, COUNT_CAP
                 )
         return self._count
 
@@ -391,23 +393,47 @@ class NameSearchResults:
         # A person is in two runs when two of his words start with the query word.
         return [pk for _k, pk in sorted(set(found))[:stop]]
 
-    def _top(self, stop: int) -> list[int]:
-        """Ids of the first ``stop`` matches in name order, the runs read one after the other,
-        each cut at the page's last row so far."""
+    def _top(self, stop: int, allowed: set[int] | None = None) -> list[int]:
+        """Ids of the first ``stop`` matches in name order (among ``allowed``), the runs read
+        one after the other, each cut at the page's last row so far.
+
+        With ``allowed`` (the ids the list's other filters let through) a run is read in chunks
+        sized for the share of the people they hold, and filtered here: one set lookup per
+        entry, instead of the database re-checking the filters for every chunk."""
         _word, parts, expansions = self._plan  # type: ignore[misc]
         best: list[Key] = []
+        chunk = stop
+        if allowed is not None:
+            share = len(allowed) / max(self._max_id(), 1)
+            chunk = min(max(int(stop / max(share, 1e-6) * 1.5), 200), 50_000)
         for part in parts:  # given names first (``PARTS``)
             for word in expansions:
                 bound = best[-1] if len(best) >= stop else None
-                found = self._index.walk(word, part, self.pattern, after=None, bound=bound, limit=stop)
+                found: list[Key] = []
+                after: Key | None = None
+                while True:
+                    rows = self._index.walk(word, part, self.pattern, after=after, bound=bound, limit=chunk)
+                    found += rows if allowed is None else [r for r in rows if r[1] in allowed]
+                    if allowed is None or len(rows) < chunk or len(found) >= stop:
+                        break
+                    after = rows[-1]
                 # A person is in two runs when two of his words start with the query word.
                 best = sorted(set(best).union(found))[:stop]
         return [pk for _k, pk in best]
 
-    def _scope(self) -> Scope:
-        """The ids ``base`` lets through, as a materialized CTE "b" the statements filter on."""
-        sql, params = self.base.order_by().values("pk").query.sql_with_params()
-        return f"b(id) AS MATERIALIZED ({sql})", list(params)
+    def _max_id(self) -> int:
+        return int(
+            Person.objects.using(self.base.db).order_by("-pk").values_list("pk", flat=True).first() or 0
+        )
+
+    def _base_ids(self) -> set[int] | None:
+        """The ids the list's other filters let through, or None when the filter serves better:
+        fewer than SMALL_BASE (it sorts few rows) or more than BIG_BASE (its walk in name order
+        meets matches soon)."""
+        if self._ids is False:
+            ids = list(self.base.order_by().values_list("pk", flat=True)[: BIG_BASE + 1])
+            self._ids = set(ids) if SMALL_BASE <= len(ids) <= BIG_BASE else None
+        return self._ids  # type: ignore[return-value]
 
     def _page_ids(self, start: int, stop: int) -> list[int] | None:
         plan = self._driver()
@@ -417,14 +443,10 @@ class NameSearchResults:
             return []
         if not self._filtered_base():
             return self._top_all(stop)[start:stop]
-        if self._small_base():
+        ids = self._base_ids()
+        if ids is None:
             return None
-        # Each run stops at ``stop`` persons of the scope: a page costs about ``stop`` divided by
-        # the share of the people the scope holds (over SMALL_BASE of them), per run.
-        _word, parts, expansions = plan
-        runs = [(w, p) for p in parts for w in expansions]
-        found = self._index.first_matches(runs, self.pattern, bound=None, limit=stop, scope=self._scope())
-        return [pk for _k, pk in sorted(set(found))[:stop]][start:stop]
+        return self._top(stop, ids)[start:stop]
 
     def __getitem__(self, key: slice) -> list[Person]:
         if not isinstance(key, slice):

@@ -235,6 +235,7 @@ def test_pages_within_grants_walk_the_index(
     """Another subtree's people never show: the runs (forced: SMALL_BASE 0) keep only the rows
     the grants and other filters let through, and the capped count counts only those."""
     monkeypatch.setattr(search, "SMALL_BASE", 0)
+    monkeypatch.setattr(search, "BIG_BASE", 10_000)
     officer_b = Person.objects.restrict(users["officer_b"], VIEW).order_by("sort_key", "id")
     women = officer_b.filter(sex="nu")
     for base in (officer_b, women):

@@ -160,7 +160,13 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 
 
 def apply_filters(
-    qs: QuerySet[Person], data: dict[str, Any], *, unit: Unit | None, day: dt.date, with_name: bool = True
+    qs: QuerySet[Person],
+    data: dict[str, Any],
+    *,
+    unit: Unit | None,
+    day: dt.date,
+    user: Any,
+    with_name: bool = True,
 ) -> QuerySet[Person]:
     """Apply the cleaned filters to ``qs`` (already restricted to the user's grants); without the
     name query if ``with_name`` is false (the pages apply it themselves: ``people.search.name_results``)."""
@@ -226,7 +232,7 @@ def apply_filters(
         # In a planning list on the day (of the chosen term, if one is chosen); a term alone means "co".
         term = data.get("nhiem_ky_quy_hoach")
         years = (int(term[:4]), int(term[5:])) if term else None
-        qs = filter_planned(qs, day, planned=data.get("quy_hoach") != "khong", term=years)
+        qs = filter_planned(qs, user, day, planned=data.get("quy_hoach") != "khong", term=years)
     if data.get("doi_tuong"):
         qs = qs.filter(category__in=data["doi_tuong"])
     return qs

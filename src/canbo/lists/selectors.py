@@ -34,8 +34,8 @@ def filtered_persons(
             raise Http404("Không tìm thấy đơn vị.")
     base = person_queryset(user).select_related("managing_unit", "ethnicity", "religion", "home_town")
     if paged:
-        others = apply_filters(base, form.cleaned_data, unit=unit, day=day, with_name=False)
+        others = apply_filters(base, form.cleaned_data, unit=unit, day=day, user=user, with_name=False)
         others = others.order_by("sort_key", "id")
         return form, unit, name_results(others, form.cleaned_data.get("q") or "", exact_count=exact_count)
-    qs = apply_filters(base, form.cleaned_data, unit=unit, day=day).order_by("sort_key", "id")
+    qs = apply_filters(base, form.cleaned_data, unit=unit, day=day, user=user).order_by("sort_key", "id")
     return form, unit, qs

@@ -431,8 +431,12 @@ class NameSearchResults:
         fewer than SMALL_BASE (it sorts few rows) or more than BIG_BASE (its walk in name order
         meets matches soon)."""
         if self._ids is False:
-            ids = list(self.base.order_by().values_list("pk", flat=True)[: BIG_BASE + 1])
-            self._ids = set(ids) if SMALL_BASE <= len(ids) <= BIG_BASE else None
+            # A plain cursor: building 40,000 ids through the ORM costs a third more.
+            sql, params = self.base.order_by().values("pk")[: BIG_BASE + 1].query.sql_with_params()
+            with connections[self.base.db].cursor() as cur:
+                cur.execute(sql, params)
+                ids = {row[0] for row in cur.fetchall()}
+            self._ids = ids if SMALL_BASE <= len(ids) <= BIG_BASE else None
         return self._ids  # type: ignore[return-value]
 
     def _page_ids(self, start: int, stop: int) -> list[int] | None:

@@ -70,10 +70,13 @@ def planned_persons(day: dt.date, term: tuple[int, int] | None = None) -> QueryS
 
 
 def filter_planned(
-    qs: QuerySet[Person], day: dt.date, *, planned: bool, term: tuple[int, int] | None
+    qs: QuerySet[Person], user: Any, day: dt.date, *, planned: bool, term: tuple[int, int] | None
 ) -> QuerySet[Person]:
-    """``qs`` limited to the persons in (or not in) a planning list on ``day``."""
-    exists = Exists(planned_persons(day, term))
+    """``qs`` limited to the persons in (or not in) a planning list on ``day``, among the lists
+    ``user`` may see: a planning list is the business of the committee that keeps it, so the
+    lists of units outside his grants (a provincial list, for a commune officer) do not show
+    through the person list either."""
+    exists = Exists(planned_persons(day, term).filter(planning_list__in=lists_for(user)))
     return qs.filter(exists) if planned else qs.exclude(exists)
 
 
@@ -170,21 +173,17 @@ def list_view(planning_list: PlanningList, day: dt.date) -> ListView:
 @dataclass
 class PersonEntry:
     entry: PlanningEntry
-    can_open: bool
     in_force: bool
 
 
 def person_entries(user: Any, person: Person, day: dt.date) -> list[PersonEntry]:
-    """The person's planning entries, current and removed, for his page; empty unless ``user``
-    may see the person. ``can_open`` says whether the user may open the list itself."""
+    """The person's planning entries, current and removed, for his page: those of the lists
+    ``user`` may see (as ``filter_planned``), and none unless he may see the person."""
     if not Person.objects.restrict(user).filter(pk=person.pk).exists():
         return []
-    entries = list(
-        PlanningEntry.objects.filter(person=person)
+    entries = (
+        PlanningEntry.objects.filter(person=person, planning_list__in=lists_for(user))
         .select_related("planning_list__unit", "title")
         .order_by("-added_on", "-id")
     )
-    visible = set(
-        lists_for(user).filter(pk__in={e.planning_list_id for e in entries}).values_list("pk", flat=True)
-    )
-    return [PersonEntry(e, e.planning_list_id in visible, e.in_force_on(day)) for e in entries]
+    return [PersonEntry(e, e.in_force_on(day)) for e in entries]

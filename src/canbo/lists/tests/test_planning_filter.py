@@ -118,3 +118,33 @@ def test_description_and_export_header_name_the_filter(users: dict, planned: dic
         "Nguyễn Thị Hoa",  # by given name: Hoa before Páo
         "Giàng A Páo",
     ]
+
+
+def test_filter_counts_only_the_lists_the_user_may_see(
+    users: dict, tree: dict, title: Title, planned: dict
+) -> None:
+    """A list kept above the officer's grants (the province's) does not show through his list."""
+    province = services.planning_list_create(
+        acting_user=users["admin"],
+        unit=tree["P"],
+        name="QH tỉnh",
+        kind="lanh_dao_quan_ly",
+        term_start=2025,
+        term_end=2030,
+    )
+    services.planning_entry_add(
+        acting_user=users["admin"],
+        planning_list=province,
+        person=planned["tam"],
+        title=title,
+        added_on=dt.date(2025, 2, 1),
+    )
+    assert "Lê Văn Tám" not in names(get(users["officer_a"], quy_hoach="co", ngay="15/03/2025"))
+    assert "Lê Văn Tám" in names(get(users["officer_a"], quy_hoach="khong", ngay="15/03/2025"))
+    assert "Lê Văn Tám" in names(get(users["admin"], quy_hoach="co", ngay="15/03/2025"))
+    # Nor on his page.
+    c = Client()
+    c.force_login(users["officer_a"])
+    assert 'id="quy-hoach"' not in c.get(f"/can-bo/{planned['tam'].pk}/").content.decode()
+    c.force_login(users["admin"])
+    assert 'id="quy-hoach"' in c.get(f"/can-bo/{planned['tam'].pk}/").content.decode()

@@ -3,29 +3,27 @@
 This is one of the two bulk writers STYLE.md allows on audited models (with the demo
 generator): persons and section rows are inserted in batches by ``fastwrite.FastWriter``, which
 writes each row's "create" entry in the change log with the same snapshot
-``core.services.bulk_log_created`` would; updated persons are written with ``bulk_update`` and one
-``ObjectChange`` each with the before and after snapshots, exactly what ``audited_update``
-would log. Inside the transaction the persons to update are re-read (locked on PostgreSQL)
-and compared with the versions the validation saw, and afterwards every written person is
-checked against the acting user's grants again (STYLE.md convention 6).
+``core.services.bulk_log_created`` would; updated persons and section records are written by
+the same writer (one ``UPDATE`` per record in one ``executemany``) with one ``ObjectChange``
+each holding the before and after snapshots, exactly what ``audited_update`` would log. Inside
+the transaction the records to update are re-read (locked on PostgreSQL) and compared with the
+versions the validation saw, and afterwards every written person is checked against the acting
+user's grants again (STYLE.md convention 6).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from canbo.core.context import bind_context, current_context
-from canbo.core.models import ObjectChange
+from canbo.core.context import bind_context
 from canbo.core.querysets import CHANGE, scope_q
-from canbo.core.services import frozen_user_name
 from canbo.imports import reader
 from canbo.imports.engine import CellError, ImportResult, Progress
 from canbo.imports.fastwrite import FastWriter
@@ -81,6 +79,7 @@ def run(
         section_rows=len(plan.sections),
         dry_run=dry_run,
         skipped=plan.skipped,
+        section_updates=len(plan.section_updates),
     )
     if dry_run:
         return result
@@ -115,7 +114,7 @@ class Writer:
         self.reason = reason
         self.progress = progress
         self.done = 0
-        self.total = len(plan.updates) + len(plan.new) + len(plan.sections)
+        self.total = len(plan.updates) + len(plan.new) + len(plan.sections) + len(plan.section_updates)
         self.pk_of: dict[str, int] = {}
         self.fast = FastWriter(acting_user=acting_user, reason=reason)
 
@@ -129,30 +128,50 @@ class Writer:
         self.write_new()
         self.recheck_scope()
         self.write_sections()
+        self.write_section_updates()
+
+    def write_section_updates(self) -> None:
+        by_kind: dict[str, list[Any]] = {}
+        for u in self.plan.section_updates:
+            by_kind.setdefault(u.kind, []).append(u)
+        for kind, items in by_kind.items():
+            model = apps.get_model(SHEETS[kind].model_label)
+            self.update_records(model, items, f"Đang sửa {SHEETS[kind].title.lower()} đã có")
 
     # -- persons -------------------------------------------------------------------------------
     def write_updates(self) -> None:
         updates = list(self.plan.updates.values())
+        written = self.update_records(Person, updates, "Đang cập nhật hồ sơ đã có")
+        self.pk_of.update((p.personal_id, p.pk) for p in written)  # type: ignore[attr-defined]
+
+    def update_records(self, model: type[Any], updates: list[Any], label: str) -> list[Any]:
+        """Apply ``PersonUpdate``/``SectionUpdate`` items to their records, re-read and locked here,
+        refusing the whole import if one changed or vanished since the validation."""
         by_pk = {u.pk: u for u in updates}
         pks = sorted(by_pk)
         now = timezone.now()
+        related = [f.name for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
+        person_of = (lambda r: r.pk) if model is Person else (lambda r: r.person_id)
+        written: list[Any] = []
         for i in range(0, len(pks), CHUNK):
             chunk = pks[i : i + CHUNK]
-            current = list(Person.objects.select_for_update().filter(pk__in=chunk))
-            stale = [p for p in current if p.row_version != by_pk[p.pk].row_version]
+            # Lock only the records themselves, not the units or titles joined for their str().
+            qs = model.objects.select_for_update(of=("self",)).select_related(*related)
+            current = list(qs.filter(pk__in=chunk))
+            stale = [r for r in current if r.row_version != by_pk[r.pk].row_version]
             if stale or len(current) != len(chunk):
                 raise _Abort(
                     [
                         CellError(
-                            by_pk[p.pk].sheet,
-                            by_pk[p.pk].row,
+                            by_pk[r.pk].sheet,
+                            by_pk[r.pk].row,
                             "",
                             (
                                 "Hồ sơ này vừa được người khác sửa trong lúc kiểm tra "
                                 "tệp. Chưa ghi gì; hãy nhập lại tệp."
                             ),
                         )
-                        for p in stale
+                        for r in stale
                     ]
                     or [
                         CellError(
@@ -165,45 +184,21 @@ class Writer:
                 )
             entries = []
             fields: set[str] = {"row_version", "last_updated"}
-            for person in current:
-                upd = by_pk[person.pk]
-                before = person.snapshot()
+            for record in current:
+                upd = by_pk[record.pk]
+                before = record.snapshot()
                 for name, value in upd.changes.items():
-                    setattr(person, name, value)
+                    setattr(record, name, value)
                     fields.add(name)
-                person.row_version += 1
-                person.last_updated = now
-                entries.append((person, before, person.snapshot()))
-            Person.objects.bulk_update(current, sorted(fields), batch_size=500)
-            self.log_updates(entries)
-            self.pk_of.update((p.personal_id, p.pk) for p in current)
-            self.tick(len(current), "Đang cập nhật hồ sơ đã có")
-
-    def log_updates(self, entries: Iterable[tuple[Person, dict[str, Any], dict[str, Any]]]) -> None:
-        ctx = current_context()
-        ct = ContentType.objects.get_for_model(Person)
-        user = self.user if getattr(self.user, "pk", None) else None
-        name = frozen_user_name(self.user)
-        ObjectChange.objects.bulk_create(
-            [
-                ObjectChange(
-                    user=user,
-                    user_name=name,
-                    request_id=ctx.request_id,
-                    source=ctx.source,
-                    action=ObjectChange.Action.UPDATE,
-                    content_type=ct,
-                    object_id=p.pk,
-                    object_repr=str(p)[:300],
-                    related_person_id=p.pk,
-                    reason=self.reason[:500],
-                    prechange_data=before,
-                    postchange_data=after,
-                )
-                for p, before, after in entries
-            ],
-            batch_size=BATCH,
-        )
+                record.row_version += 1
+                record.last_updated = now
+                entries.append((record, before, record.snapshot()))
+            self.fast.update(model, current, sorted(fields))
+            self.fast.log_updated(model, entries, [person_of(r) for r in current])
+            if model is Person:  # the persons' ids are needed later, not the sections'
+                written.extend(current)
+            self.tick(len(current), label)
+        return written
 
     def write_new(self) -> None:
         new = list(self.plan.new.values())

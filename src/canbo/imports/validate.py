@@ -665,9 +665,17 @@ class Validator:
         return base
 
     def natural_key(self, kind: str, values: dict[str, Any]) -> tuple[Any, ...]:
+        """The row's key as the record will store it: a key field the row leaves out takes the
+        model's default (a rating without a "Kỳ đánh giá" column is a yearly one), otherwise
+        re-importing such rows would never match the records they created."""
         out: list[Any] = []
+        model = apps.get_model(SHEETS[kind].model_label)
         for name in SHEETS[kind].key:
-            v = values.get(name)
+            if name in values:
+                v = values[name]
+            else:
+                f = model._meta.get_field(name)
+                v = f.get_default() if f.has_default() else None
             out.append(_key_part(v.pk if isinstance(v, models.Model) else v))
         return tuple(out)
 

@@ -23,6 +23,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from canbo.core.context import bind_context
+from canbo.core.models import jsonable
 from canbo.core.querysets import CHANGE, scope_q
 from canbo.imports import reader
 from canbo.imports.engine import CellError, ImportResult, Progress
@@ -150,7 +151,12 @@ class Writer:
         by_pk = {u.pk: u for u in updates}
         pks = sorted(by_pk)
         now = timezone.now()
-        related = [f.name for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
+        # Sections' str() names their unit or title: joined. A person's is his name.
+        related = (
+            []
+            if model is Person
+            else [f.name for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
+        )
         person_of = (lambda r: r.pk) if model is Person else (lambda r: r.person_id)
         written: list[Any] = []
         for i in range(0, len(pks), CHUNK):
@@ -187,12 +193,16 @@ class Writer:
             for record in current:
                 upd = by_pk[record.pk]
                 before = record.snapshot()
+                after = dict(before)
                 for name, value in upd.changes.items():
                     setattr(record, name, value)
                     fields.add(name)
+                    f = model._meta.get_field(name)
+                    if f.attname in after:  # the after snapshot: only these fields differ
+                        after[f.attname] = jsonable(f.value_from_object(record))
                 record.row_version += 1
                 record.last_updated = now
-                entries.append((record, before, record.snapshot()))
+                entries.append((record, before, after))
             self.fast.update(model, current, sorted(fields))
             self.fast.log_updated(model, entries, [person_of(r) for r in current])
             if model is Person:  # the persons' ids are needed later, not the sections'

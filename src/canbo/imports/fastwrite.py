@@ -8,10 +8,14 @@ the backend's own adapters (``connection.ops``), rows are plain dicts, and the l
 row is built from the same dict — the same snapshot ``ChangeLoggedModel.snapshot()`` gives, so
 the history cannot tell the two paths apart (``test_engine`` compares them).
 
-Updates are written the same way (one ``UPDATE … WHERE id = %s`` run by ``executemany``, which
-psycopg sends as one pipeline): Django's ``bulk_update`` builds a ``CASE WHEN`` expression per
-field and row, which cost about 4 ms per person and made re-importing 70,000 people take
-minutes. Each update's log entry holds the before and after snapshots ``audited_update`` would.
+On PostgreSQL the rows are streamed with ``COPY … FROM STDIN`` instead (a third of the time of
+``executemany`` there, which sends one statement per row).
+
+Updates are written the same way: on SQLite one ``UPDATE … WHERE id = %s`` per record by
+``executemany``; on PostgreSQL a ``COPY`` into a temporary table and one ``UPDATE … FROM`` it.
+Django's ``bulk_update`` builds a ``CASE WHEN`` expression per field and row, which cost about
+4 ms per person and made re-importing 70,000 people take minutes. Each update's log entry holds
+the before and after snapshots ``audited_update`` would.
 
 Primary keys are reserved before the insert: from the sequence on PostgreSQL (so concurrent
 writers never collide), from ``MAX(id)`` on SQLite, where the import's transaction already holds
@@ -101,23 +105,43 @@ class FastWriter:
         for row, pk in zip(rows, ids, strict=True):
             row["id"] = pk
             params.append(tuple(conv(row.get(a, default)) for a, default, conv in cols))
-        with connection.cursor() as cur:
-            cur.executemany(sql, params)
+        if connection.vendor == "postgresql":
+            qn = connection.ops.quote_name
+            names = ", ".join(qn(f.column) for f in model._meta.concrete_fields)
+            _copy(f"COPY {qn(model._meta.db_table)} ({names}) FROM STDIN", params)
+        else:
+            with connection.cursor() as cur:
+                cur.executemany(sql, params)
         return ids
 
     def update(self, model: type[models.Model], records: list[models.Model], fields: list[str]) -> None:
-        """Write ``fields`` (names) of ``records`` as they are in memory, one statement per record."""
+        """Write ``fields`` (names) of ``records`` as they are in memory."""
         if not records:
             return
         _sql, cols = self._plan(model)
         conv_of = {a: c for a, _d, c in cols}
         qn = connection.ops.quote_name
+        table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
         targets = [model._meta.get_field(name) for name in fields]
+        params = [(r.pk, *(conv_of[f.attname](getattr(r, f.attname)) for f in targets)) for r in records]
+        if connection.vendor == "postgresql":
+            # COPY into a scratch table of the same column types, then one UPDATE … FROM.
+            names = ", ".join(qn(f.column) for f in targets)
+            with connection.cursor() as cur:
+                cur.execute(
+                    f"CREATE TEMP TABLE canbo_import_update ON COMMIT DROP AS "
+                    f"SELECT {pk}, {names} FROM {table} WITH NO DATA"
+                )
+                _copy(f"COPY canbo_import_update ({pk}, {names}) FROM STDIN", params)
+                sets = ", ".join(f"{qn(f.column)} = u.{qn(f.column)}" for f in targets)
+                cur.execute(
+                    f"UPDATE {table} SET {sets} FROM canbo_import_update u WHERE {table}.{pk} = u.{pk}"
+                )
+                cur.execute("DROP TABLE canbo_import_update")
+            return
         sets = ", ".join(f"{qn(f.column)} = %s" for f in targets)
-        sql = f"UPDATE {qn(model._meta.db_table)} SET {sets} WHERE {qn(model._meta.pk.column)} = %s"
-        params = [(*(conv_of[f.attname](getattr(r, f.attname)) for f in targets), r.pk) for r in records]
         with connection.cursor() as cur:
-            cur.executemany(sql, params)
+            cur.executemany(f"UPDATE {table} SET {sets} WHERE {pk} = %s", [(*p[1:], p[0]) for p in params])
 
     def log_updated(
         self,
@@ -164,6 +188,13 @@ class FastWriter:
                 }
             )
         self.insert(ObjectChange, entries)
+
+
+def _copy(sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """PostgreSQL: stream ``rows`` with ``COPY … FROM STDIN`` (psycopg formats them in C)."""
+    with connection.cursor() as cur, cur.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def _same(value: Any) -> Any:

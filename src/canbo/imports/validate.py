@@ -451,12 +451,14 @@ class Validator:
         if bad:
             return
         changes = self.person_fields({k: v for k, v in values.items() if k != PID})
-        before = person.snapshot()
+        # Only the fields the row sets can change: compare those rather than whole snapshots.
+        attnames = [Person._meta.get_field(name).attname for name in changes]
+        before = [getattr(person, a) for a in attnames]
         for name, value in changes.items():
             setattr(person, name, value)
         if not self.clean(sheet, row, person, cols, exclude=_exclude(Person, changes)):
             return
-        if person.snapshot() == before:
+        if [getattr(person, a) for a in attnames] == before:
             self.plan.unchanged += 1
             return
         self.plan.updates[pid] = PersonUpdate(row, sheet.name, person.pk, person.row_version, changes)
@@ -608,20 +610,40 @@ class Validator:
         for kind, items in by_kind.items():
             spec = SHEETS[kind]
             model = apps.get_model(spec.model_label)
+            fk_names = _fk_names(model)
             for i in range(0, len(items), CHUNK):
                 chunk = items[i : i + CHUNK]
-                records = model.objects.in_bulk([pk for _s, pk in chunk])
+                names = sorted({name for s, _pk in chunk for name in s.values})
+                attnames = [model._meta.get_field(n).attname for n in names]
+                stored = {
+                    row[0]: dict(zip(attnames, row[1:], strict=True))
+                    for row in model.objects.filter(pk__in=[pk for _s, pk in chunk]).values_list(
+                        "pk", *attnames
+                    )
+                }
+                changed: list[tuple[SectionRow, int, dict[str, Any]]] = []
                 for s, pk in chunk:
-                    record = records.get(pk)
-                    if record is None:  # deleted meanwhile: the writer reports it
+                    current = stored.get(pk)
+                    if current is None:  # deleted meanwhile: the writer reports it
                         continue
                     changes = {
                         name: value
                         for name, value in s.values.items()
-                        if _stored(record, name) != (value.pk if isinstance(value, models.Model) else value)
+                        if current[model._meta.get_field(name).attname]
+                        != (value.pk if isinstance(value, models.Model) else value)
                     }
-                    if not changes:
+                    if changes:
+                        changed.append((s, pk, changes))
+                    else:
                         self.plan.skipped += 1
+                if not changed:
+                    continue
+                # Whole records only for the rows that change one, with their units and titles
+                # joined (the models' clean() reads them: a query each otherwise).
+                records = model.objects.select_related(*fk_names).in_bulk([pk for _s, pk, _c in changed])
+                for s, pk, changes in changed:
+                    record = records.get(pk)
+                    if record is None:
                         continue
                     for name, value in changes.items():
                         setattr(record, name, value)

@@ -141,11 +141,9 @@ class Writer:
 
     # -- persons -------------------------------------------------------------------------------
     def write_updates(self) -> None:
-        updates = list(self.plan.updates.values())
-        written = self.update_records(Person, updates, "Đang cập nhật hồ sơ đã có")
-        self.pk_of.update((p.personal_id, p.pk) for p in written)  # type: ignore[attr-defined]
+        self.update_records(Person, list(self.plan.updates.values()), "Đang cập nhật hồ sơ đã có")
 
-    def update_records(self, model: type[Any], updates: list[Any], label: str) -> list[Any]:
+    def update_records(self, model: type[Any], updates: list[Any], label: str) -> None:
         """Apply ``PersonUpdate``/``SectionUpdate`` items to their records, re-read and locked here,
         refusing the whole import if one changed or vanished since the validation."""
         by_pk = {u.pk: u for u in updates}
@@ -158,7 +156,6 @@ class Writer:
             else [f.name for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
         )
         person_of = (lambda r: r.pk) if model is Person else (lambda r: r.person_id)
-        written: list[Any] = []
         for i in range(0, len(pks), CHUNK):
             chunk = pks[i : i + CHUNK]
             # Lock only the records themselves, not the units or titles joined for their str().
@@ -205,10 +202,9 @@ class Writer:
                 entries.append((record, before, after))
             self.fast.update(model, current, sorted(fields))
             self.fast.log_updated(model, entries, [person_of(r) for r in current])
-            if model is Person:  # the persons' ids are needed later, not the sections'
-                written.extend(current)
+            if model is Person:  # the sections and the scope check need the persons' ids
+                self.pk_of.update((r.personal_id, r.pk) for r in current)
             self.tick(len(current), label)
-        return written
 
     def write_new(self) -> None:
         new = list(self.plan.new.values())

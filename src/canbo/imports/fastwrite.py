@@ -34,6 +34,7 @@ from django.utils import timezone
 from canbo.core.context import current_context
 from canbo.core.models import ChangeLoggedModel, ObjectChange, jsonable
 from canbo.core.services import frozen_user_name
+from canbo.imports.validate import concrete_field
 
 Row = dict[str, Any]
 
@@ -122,7 +123,7 @@ class FastWriter:
         conv_of = {a: c for a, _d, c in cols}
         qn = connection.ops.quote_name
         table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
-        targets = [model._meta.get_field(name) for name in fields]
+        targets = [concrete_field(model, name) for name in fields]
         params = [(r.pk, *(conv_of[f.attname](getattr(r, f.attname)) for f in targets)) for r in records]
         if connection.vendor == "postgresql":
             # COPY into a scratch table of the same column types, then one UPDATE … FROM.

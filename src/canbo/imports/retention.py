@@ -104,7 +104,7 @@ def purge(*, days: int | None = None, dry_run: bool = False) -> PurgeReport:
     now = timezone.now()
     cutoff = now - dt.timedelta(days=days)
     report = PurgeReport(days=days, dry_run=dry_run)
-    expired = list(
+    expired: list[ImportJob] = list(
         ImportJob.objects.filter(file_purged__isnull=True)
         .exclude(KEEPS_FILE)
         .annotate(since=Coalesce("finished", "created"))

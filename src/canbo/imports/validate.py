@@ -402,7 +402,7 @@ class Validator:
         values.setdefault("religion", self.refs.default_religion)
         fields = self.person_fields(values)
         person = Person(**fields)
-        if self.clean(sheet, row, person, cols, exclude=_exclude(Person, fields)):
+        if self.clean(sheet.name, row, person, cols, exclude=_exclude(Person, fields)):
             self.plan.new[values[PID]] = NewPerson(row, sheet.name, fields)
         if unit is not None:
             self.pid_path[values[PID]] = unit.path
@@ -452,11 +452,11 @@ class Validator:
             return
         changes = self.person_fields({k: v for k, v in values.items() if k != PID})
         # Only the fields the row sets can change: compare those rather than whole snapshots.
-        attnames = [Person._meta.get_field(name).attname for name in changes]
+        attnames = [concrete_field(Person, name).attname for name in changes]
         before = [getattr(person, a) for a in attnames]
         for name, value in changes.items():
             setattr(person, name, value)
-        if not self.clean(sheet, row, person, cols, exclude=_exclude(Person, changes)):
+        if not self.clean(sheet.name, row, person, cols, exclude=_exclude(Person, changes)):
             return
         if [getattr(person, a) for a in attnames] == before:
             self.plan.unchanged += 1
@@ -464,7 +464,7 @@ class Validator:
         self.plan.updates[pid] = PersonUpdate(row, sheet.name, person.pk, person.row_version, changes)
 
     def clean(
-        self, sheet: Sheet, row: int, instance: models.Model, cols: dict[str, Column], *, exclude: list[str]
+        self, sheet: str, row: int, instance: models.Model, cols: dict[str, Column], *, exclude: list[str]
     ) -> bool:
         """full_clean without the database (foreign keys were resolved, uniqueness is checked here)."""
         try:
@@ -479,7 +479,7 @@ class Validator:
                     if col is None and name != NON_FIELD_ERRORS:
                         field_obj = instance._meta.get_field(name)
                         msg = f"{getattr(field_obj, 'verbose_name', name)}: {msg}"
-                    self.error(sheet.name, row, column, msg)
+                    self.error(sheet, row, column, msg)
             return False
         return True
 
@@ -532,7 +532,7 @@ class Validator:
                 )
                 continue
             instance = model(**values)
-            if not self.clean(sheet, row, instance, cols, exclude=_exclude(model, values)):
+            if not self.clean(sheet.name, row, instance, cols, exclude=_exclude(model, values)):
                 continue
             if spec.kind == "trinh_do":
                 values["level_rank"] = instance.level_rank
@@ -614,7 +614,7 @@ class Validator:
             for i in range(0, len(items), CHUNK):
                 chunk = items[i : i + CHUNK]
                 names = sorted({name for s, _pk in chunk for name in s.values})
-                attnames = [model._meta.get_field(n).attname for n in names]
+                attnames = [concrete_field(model, n).attname for n in names]
                 stored = {
                     row[0]: dict(zip(attnames, row[1:], strict=True))
                     for row in model.objects.filter(pk__in=[pk for _s, pk in chunk]).values_list(
@@ -629,7 +629,7 @@ class Validator:
                     changes = {
                         name: value
                         for name, value in s.values.items()
-                        if current[model._meta.get_field(name).attname]
+                        if current[concrete_field(model, name).attname]
                         != (value.pk if isinstance(value, models.Model) else value)
                     }
                     if changes:
@@ -702,9 +702,12 @@ class Validator:
         return tuple(out)
 
 
-def _stored(record: models.Model, name: str) -> Any:
-    """A record's stored value of field ``name`` (a foreign key as its id)."""
-    return getattr(record, record._meta.get_field(name).attname)
+def concrete_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """The concrete field ``name`` of ``model`` (never a reverse relation)."""
+    field_obj = model._meta.get_field(name)
+    if not isinstance(field_obj, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is not a concrete field")
+    return field_obj
 
 
 def _key_part(value: Any) -> Any:

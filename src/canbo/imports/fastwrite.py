@@ -115,8 +115,8 @@ class FastWriter:
                 cur.executemany(sql, params)
         return ids
 
-    def update(self, model: type[models.Model], records: list[models.Model], fields: list[str]) -> None:
-        """Write ``fields`` (names) of ``records`` as they are in memory."""
+    def update(self, model: type[models.Model], records: list[Row], fields: list[str]) -> None:
+        """Write ``fields`` (names) of ``records`` (dicts of "id" and attnames)."""
         if not records:
             return
         _sql, cols = self._plan(model)
@@ -124,7 +124,7 @@ class FastWriter:
         qn = connection.ops.quote_name
         table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
         targets = [concrete_field(model, name) for name in fields]
-        params = [(r.pk, *(conv_of[f.attname](getattr(r, f.attname)) for f in targets)) for r in records]
+        params = [(r["id"], *(conv_of[f.attname](r[f.attname]) for f in targets)) for r in records]
         if connection.vendor == "postgresql":
             # COPY into a scratch table of the same column types, then one UPDATE … FROM.
             names = ", ".join(qn(f.column) for f in targets)
@@ -147,23 +147,23 @@ class FastWriter:
     def log_updated(
         self,
         model: type[models.Model],
-        entries: list[tuple[models.Model, dict[str, Any], dict[str, Any]]],
+        entries: list[tuple[int, str, dict[str, Any], dict[str, Any]]],
         person_ids: list[int | None],
     ) -> None:
-        """One "update" entry per (record, before, after), as ``audited_update`` logs it."""
+        """One "update" entry per (id, str(record), before, after), as ``audited_update`` logs it."""
         ct = ContentType.objects.get_for_model(model, for_concrete_model=True)
         rows = [
             {
                 **self.log_common,
                 "action": ObjectChange.Action.UPDATE,
                 "content_type_id": ct.pk,
-                "object_id": record.pk,
-                "object_repr": str(record)[:300],
+                "object_id": pk,
+                "object_repr": text[:300],
                 "related_person_id": person_id,
                 "prechange_data": before,
                 "postchange_data": after,
             }
-            for (record, before, after), person_id in zip(entries, person_ids, strict=True)
+            for (pk, text, before, after), person_id in zip(entries, person_ids, strict=True)
         ]
         self.insert(ObjectChange, rows)
 

@@ -206,7 +206,11 @@ class Writer:
         pks = sorted(by_pk)
         now = timezone.now()
         # Their str() names their unit or title: joined, but only the records themselves locked.
-        related = [f.name for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
+        related = [
+            f.name
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.ForeignKey) and f.name != "person"  # never read here
+        ]
         attnames = [f.attname for f in model._meta.concrete_fields]
         for i in range(0, len(pks), CHUNK):
             chunk = pks[i : i + CHUNK]

@@ -23,6 +23,7 @@ Rules (docs/huong-dan/nhap-du-lieu.md):
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -691,15 +692,21 @@ class Validator:
         model's default (a rating without a "Kỳ đánh giá" column is a yearly one), otherwise
         re-importing such rows would never match the records they created."""
         out: list[Any] = []
-        model = apps.get_model(SHEETS[kind].model_label)
-        for name in SHEETS[kind].key:
-            if name in values:
-                v = values[name]
-            else:
-                f = model._meta.get_field(name)
-                v = f.get_default() if f.has_default() else None
+        for name, default in _key_defaults(kind):
+            v = values.get(name, default)
             out.append(_key_part(v.pk if isinstance(v, models.Model) else v))
         return tuple(out)
+
+
+@functools.cache
+def _key_defaults(kind: str) -> tuple[tuple[str, Any], ...]:
+    """(field name, model default or None) of each natural-key field of a sheet kind."""
+    model = apps.get_model(SHEETS[kind].model_label)
+    out = []
+    for name in SHEETS[kind].key:
+        f = concrete_field(model, name)
+        out.append((name, f.get_default() if f.has_default() else None))
+    return tuple(out)
 
 
 def concrete_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:

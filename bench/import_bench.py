@@ -1,6 +1,6 @@
-"""Import speed: a 70,000-person workbook with its sections, on a fresh SQLite database.
+"""Import speed: a 70,000-person workbook with its sections, on a fresh SQLite or PostgreSQL database.
 
-Usage: ./canbo bench import_bench [--persons 70000] [--keep]
+Usage: ./canbo bench import_bench [--persons 70000] [--db sqlite|postgresql] [--update] [--keep]
 
 1. Generates a realistic workbook (write-only openpyxl): sheet "Cán bộ" with 14 columns, and
    about 3 section rows per person over "Trình độ", "Chức vụ", "Khen thưởng" and "Đánh giá";
@@ -8,23 +8,33 @@ Usage: ./canbo bench import_bench [--persons 70000] [--keep]
    units by code or by name — as provinces' sheets write them.
 2. Times (a) reading that file with openpyxl alone (read-only, every cell touched) and (b)
    ``run_import`` (safety checks, validation of every row, then writing everything with its
-   change-log entries in one transaction) into a fresh SQLite database (a temporary
-   CANBO_SQLITE_PATH, migrated here), in the same run; prints both, their ratio and the
-   process's peak RSS. Nothing is asserted (issue 3: measured, never asserted).
+   change-log entries in one transaction) into a fresh database, in the same run; prints both,
+   their ratio and the peak RSS of the import process and of its second reading process.
+   ``--db sqlite`` (default): a temporary CANBO_SQLITE_PATH, migrated here. ``--db postgresql``:
+   the database ``canbo_import_bench`` on CANBO_DB_HOST (default 127.0.0.1, user canbo,
+   password from CANBO_DB_PASSWORD, default canbo-test), dropped and created again, migrated
+   here, and dropped at the end; with ``--keep`` it is kept at the end and reused by the next
+   ``--keep`` run (its persons, sections and change log emptied first).
+3. ``--update``: then generates a second workbook with the same personal IDs in which every
+   person has changed fields, about a fifth of the section rows changed (same natural key,
+   other values) and one new section row per person, and times its import separately (every
+   person updated with a before/after change-log entry).
+Nothing is asserted (issue 3: measured, never asserted).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import random
-import resource
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "canbo.settings")
@@ -42,18 +52,53 @@ LEVELS = [("Chuyên môn", "ĐH"), ("Chuyên môn", "ThS"), ("", "Thạc sĩ"), 
 RATINGS = ["HTXSNV", "HTTNV", "Hoàn thành tốt nhiệm vụ", "HTNV", "Hoàn thành nhiệm vụ"]
 
 
-def setup_database(db_path: Path) -> None:
-    os.environ["CANBO_DB"] = "sqlite"
-    os.environ["CANBO_SQLITE_PATH"] = str(db_path)
+PG_NAME = "canbo_import_bench"
+
+
+def _pg_admin(sql: list[str]) -> bool:
+    """Run statements on the server's maintenance database; True if the bench database exists."""
+    import psycopg
+
+    with psycopg.connect(
+        host=os.environ["CANBO_DB_HOST"],
+        port=os.environ.get("CANBO_DB_PORT", "5432"),
+        user=os.environ["CANBO_DB_USER"],
+        password=os.environ["CANBO_DB_PASSWORD"],
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
+        for statement in sql:
+            conn.execute(statement)
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PG_NAME]).fetchone() is not None
+
+
+def setup_database(db: str, db_path: Path, *, keep: bool) -> None:
+    """Point Django at a fresh bench database, migrate it and create the units and titles."""
+    if db == "postgresql":
+        os.environ["CANBO_DB"] = "postgresql"
+        os.environ["CANBO_DB_NAME"] = PG_NAME
+        os.environ.setdefault("CANBO_DB_HOST", "127.0.0.1")
+        os.environ.setdefault("CANBO_DB_USER", "canbo")
+        os.environ.setdefault("CANBO_DB_PASSWORD", "canbo-test")
+        if not (keep and _pg_admin([])):
+            _pg_admin([f"DROP DATABASE IF EXISTS {PG_NAME}", f"CREATE DATABASE {PG_NAME}"])
+    else:
+        os.environ["CANBO_DB"] = "sqlite"
+        os.environ["CANBO_SQLITE_PATH"] = str(db_path)
     import django
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
 
     call_command("migrate", verbosity=0)
     from canbo.org.choices import Block, HeadKind, Level, ManagementScope, TitleGroup, UnitKind
     from canbo.org.models import Title, Unit
 
+    if Unit.objects.filter(code="T").exists():  # a kept PostgreSQL database: empty the people side
+        with connection.cursor() as cur:
+            cur.execute("TRUNCATE people_person, core_objectchange CASCADE")
+        return
     root = Unit.objects.add_root(
         instance=Unit(
             code="T", name="Tỉnh Thử", kind=UnitKind.LOCALITY, block=Block.STATE, level=Level.PROVINCE
@@ -102,7 +147,12 @@ def setup_database(db_path: Path) -> None:
         )
 
 
-def make_workbook(path: Path, persons: int, seed: int = 7, *, shared_strings: bool = True) -> dict[str, int]:
+def make_workbook(
+    path: Path, persons: int, seed: int = 7, *, shared_strings: bool = True, changed: bool = False
+) -> dict[str, int]:
+    """The bench workbook. ``changed=True`` gives the same persons (same personal IDs, sex and
+    birth date, drawn from the same seed) with other values in every person row, about a fifth
+    of the section rows changed outside their natural key, and one new rating per person."""
     from openpyxl import Workbook
 
     from canbo.people.validators import make_personal_id
@@ -143,6 +193,7 @@ def make_workbook(path: Path, persons: int, seed: int = 7, *, shared_strings: bo
     awards.append(["Số định danh cá nhân", "Hình thức khen thưởng", "Năm", "Số quyết định"])
     ratings.append(["Số định danh cá nhân", "Hệ thống", "Năm", "Mức xếp loại"])
     counts = {"persons": 0, "sections": 0}
+    alt = random.Random(seed + 1)  # the changes; ``rng`` keeps drawing exactly as the first file
     for i in range(persons):
         female = rng.random() < 0.45
         sex = "nu" if female else "nam"
@@ -169,16 +220,31 @@ def make_workbook(path: Path, persons: int, seed: int = 7, *, shared_strings: bo
         unit = f"H{d:02d}P{k:02d}" if rng.random() < 0.7 else f"Phòng {k} huyện số {d}"
         step = rng.randint(1, 8)
         recruited = dt.date(born.year + rng.randint(21, 30), rng.randint(1, 12), 1)
-        people.append([i + 1, pid, name, "Nữ" if female else "Nam", birth, rng.choice(ETHNIC), "Không",
-                       rng.choice(["Công chức", "Viên chức", "Cán bộ"]), unit,
-                       "Xã Võ Lao, huyện Văn Bàn, tỉnh Lào Cai",
-                       "Chuyên viên", "01.003", step, f"{2.34 + 0.33 * (step - 1):.2f}".replace(".", ","),
+        ethnic, kind_of = rng.choice(ETHNIC), rng.choice(["Công chức", "Viên chức", "Cán bộ"])
+        p_unit, hometown, grade, grade_code = (
+            unit,
+            "Xã Võ Lao, huyện Văn Bàn, tỉnh Lào Cai",
+            "Chuyên viên",
+            "01.003",
+        )
+        if changed:  # every person: a new name, unit, home town, grade and salary step
+            name = f"{name} {alt.choice(GIVEN_F if female else GIVEN_M)}"
+            p_unit = f"H{alt.randint(1, 30):02d}P{alt.randint(1, 10):02d}"
+            hometown = f"Xã Số {alt.randint(1, 99)}, huyện Bảo Yên, tỉnh Lào Cai"
+            grade, grade_code = "Chuyên viên chính", "01.002"
+            step = step % 8 + 1
+        people.append([i + 1, pid, name, "Nữ" if female else "Nam", birth, ethnic, "Không",
+                       kind_of, p_unit, hometown,
+                       grade, grade_code, step, f"{2.34 + 0.33 * (step - 1):.2f}".replace(".", ","),
                        recruited.strftime("%d/%m/%Y")])  # fmt: skip
         counts["persons"] += 1
         graduated = born.year + 22
         for n in range(1 if rng.random() < 0.7 else 2):
             kind, level = rng.choice(LEVELS)
             lang = "Tiếng Anh" if kind == "Ngoại ngữ" else ""
+            school = "Học viện Hành chính Quốc gia"
+            if changed and alt.random() < 0.2:  # same qualification (key), another school
+                school = "Trường Đại học Luật Hà Nội"
             quals.append(
                 [
                     pid,
@@ -186,14 +252,20 @@ def make_workbook(path: Path, persons: int, seed: int = 7, *, shared_strings: bo
                     level,
                     "Luật" if kind == "Chuyên môn" else "",
                     lang,
-                    "Học viện Hành chính Quốc gia",
+                    school,
                     graduated + n * 3,
                 ]
             )
             counts["sections"] += 1
         start = dt.date(recruited.year + rng.randint(2, 10), rng.randint(1, 12), 1)
-        tenures.append([pid, unit, rng.choice(["Trưởng phòng", "Phó Trưởng phòng", "CD2"]), "Bổ nhiệm", start,
-                        None, f"{rng.randint(10, 999)}/QĐ-UBND"])  # fmt: skip
+        title, decision = (
+            rng.choice(["Trưởng phòng", "Phó Trưởng phòng", "CD2"]),
+            f"{rng.randint(10, 999)}/QĐ-UBND",
+        )
+        ended = None
+        if changed and alt.random() < 0.2:  # the same tenure (key), now ended
+            ended = f"{alt.randint(1, 12):02d}/{start.year + alt.randint(1, 4)}"
+        tenures.append([pid, unit, title, "Bổ nhiệm", start, ended, decision])  # fmt: skip
         counts["sections"] += 1
         if rng.random() < 0.3:
             awards.append(
@@ -206,7 +278,13 @@ def make_workbook(path: Path, persons: int, seed: int = 7, *, shared_strings: bo
             )
             counts["sections"] += 1
         if rng.random() < 0.6:
-            ratings.append([pid, "Chính quyền", rng.randint(2019, 2024), rng.choice(RATINGS)])
+            year, level = rng.randint(2019, 2024), rng.choice(RATINGS)
+            if changed and alt.random() < 0.2:  # the same rating (key), another level
+                level = "HTXSNV" if level != "HTXSNV" else "HTNV"
+            ratings.append([pid, "Chính quyền", year, level])
+            counts["sections"] += 1
+        if changed:  # a new rating for every person
+            ratings.append([pid, "Đảng", 2025, alt.choice(RATINGS)])
             counts["sections"] += 1
     wb.save(path)
     _as_excel_saves(path, shared_strings=shared_strings)
@@ -300,10 +378,89 @@ def read_only_pass(path: Path) -> tuple[float, int]:
     return time.perf_counter() - start, cells
 
 
+def _vm_hwm_kib(pid: int | str = "self") -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _reset_peak() -> None:
+    """Start this process's peak RSS (VmHWM) afresh, so that a second run is measured alone."""
+    # Not Linux, or not allowed: the peak then covers the whole process.
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def timed_import(book: Path, *, profile: bool) -> tuple[float, Any, float, float]:
+    """Run ``run_import`` on ``book`` as the system user; (seconds, result, peak RSS MiB of this
+    process during the run, peak RSS MiB of its reading process)."""
+    from canbo.imports.engine import run_import
+
+    child_peak_kib = [0]
+    watching = threading.Event()
+
+    def watch_children() -> None:
+        # The reading process's own peak (VmHWM after its exec); RUSAGE_CHILDREN would report
+        # the parent's size at fork time instead.
+        me = os.getpid()
+        while not watching.wait(0.2):
+            try:
+                kids = Path(f"/proc/{me}/task/{me}/children").read_text().split()
+            except OSError:
+                continue
+            for kid in kids:
+                try:
+                    child_peak_kib[0] = max(child_peak_kib[0], _vm_hwm_kib(kid))
+                except OSError:
+                    continue
+
+    _reset_peak()
+    watcher = threading.Thread(target=watch_children, daemon=True)
+    watcher.start()
+    last = [0.0]
+
+    def progress(done: int, total: int, label: str) -> None:
+        now = time.perf_counter()
+        if now - last[0] > 5:
+            last[0] = now
+            print(f"    {label}: {done:,}/{total:,}", flush=True)
+
+    t0 = time.perf_counter()
+    if profile:
+        import cProfile
+        import pstats
+
+        prof = cProfile.Profile()
+        result = prof.runcall(run_import, path=book, acting_user=None, progress=progress)
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(40)
+    else:
+        result = run_import(path=book, acting_user=None, progress=progress)
+    seconds = time.perf_counter() - t0
+    peak = _vm_hwm_kib() / 1024
+    watching.set()
+    watcher.join()
+    if not result.ok:
+        for e in result.errors[:20]:
+            print("   ", e)
+        print(f"Nhập thất bại: {len(result.errors)} lỗi")
+    return seconds, result, peak, child_peak_kib[0] / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--persons", type=int, default=70_000)
-    parser.add_argument("--keep", action="store_true", help="keep the workbook and the database")
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument(
+        "--update",
+        action="store_true",
+        help="then import a second workbook updating the same persons, timed separately",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the workbooks and the database (PostgreSQL: reused, emptied, by the next --keep run)",
+    )
     parser.add_argument(
         "--inline-strings",
         action="store_true",
@@ -314,11 +471,11 @@ def main() -> None:
         action="store_true",
         help="first validate the file twice (dry runs), without and with the second reading process",
     )
-    parser.add_argument("--profile", action="store_true", help="profile run_import (cProfile, top 30)")
+    parser.add_argument("--profile", action="store_true", help="profile run_import (cProfile, top 40)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="canbo-import-bench-"))
-    db_path = work / "bench.sqlite3"
-    setup_database(db_path)
+    setup_database(args.db, work / "bench.sqlite3", keep=args.keep)
+    print(f"CSDL: {args.db}; tải máy (uptime): {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}", flush=True)
     book = work / "bench.xlsx"
     t0 = time.perf_counter()
     counts = make_workbook(book, args.persons, shared_strings=not args.inline_strings)
@@ -330,7 +487,7 @@ def main() -> None:
     )
 
     read_s, cells = read_only_pass(book)
-    print(f"(a) openpyxl đọc toàn bộ (read_only, {cells:,} ô): {read_s:.1f} s")
+    print(f"(a) openpyxl đọc toàn bộ (read_only, {cells:,} ô): {read_s:.1f} s", flush=True)
 
     from canbo.core.models import ObjectChange
     from canbo.imports.engine import run_import
@@ -347,56 +504,7 @@ def main() -> None:
             print(f"(c) chỉ kiểm tra (dry run), {label}: {time.perf_counter() - t0:.1f} s", flush=True)
         prefetch.MIN_ROWS = saved
 
-    child_peak_kib = [0]
-    watching = threading.Event()
-
-    def watch_children() -> None:
-        # The reading process's own peak (VmHWM after its exec); RUSAGE_CHILDREN would report
-        # the parent's size at fork time instead.
-        me = os.getpid()
-        while not watching.wait(0.2):
-            try:
-                kids = Path(f"/proc/{me}/task/{me}/children").read_text().split()
-            except OSError:
-                continue
-            for kid in kids:
-                try:
-                    status = Path(f"/proc/{kid}/status").read_text()
-                except OSError:
-                    continue
-                for line in status.splitlines():
-                    if line.startswith("VmHWM:"):
-                        child_peak_kib[0] = max(child_peak_kib[0], int(line.split()[1]))
-
-    watcher = threading.Thread(target=watch_children, daemon=True)
-    watcher.start()
-    last = [0.0]
-
-    def progress(done: int, total: int, label: str) -> None:
-        now = time.perf_counter()
-        if now - last[0] > 5:
-            last[0] = now
-            print(f"    {label}: {done:,}/{total:,}", flush=True)
-
-    t0 = time.perf_counter()
-    if args.profile:
-        import cProfile
-        import pstats
-
-        prof = cProfile.Profile()
-        result = prof.runcall(run_import, path=book, acting_user=None, progress=progress)
-        pstats.Stats(prof).sort_stats("cumulative").print_stats(40)
-    else:
-        result = run_import(path=book, acting_user=None, progress=progress)
-    import_s = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    watching.set()
-    watcher.join()
-    child_peak = child_peak_kib[0] / 1024
-    if not result.ok:
-        for e in result.errors[:20]:
-            print("   ", e)
-        print(f"Nhập thất bại: {len(result.errors)} lỗi")
+    import_s, result, peak, child_peak = timed_import(book, profile=args.profile)
     print(
         f"(b) run_import (kiểm tra + ghi): {import_s:.1f} s — {result.created:,} hồ sơ mới, "
         f"{result.section_rows:,} dòng thông tin, {ObjectChange.objects.count():,} dòng lịch sử; "
@@ -404,12 +512,44 @@ def main() -> None:
     )
     print(f"Tỉ lệ (b)/(a): {import_s / read_s:.1f}")
     print(f"RSS cao nhất của tiến trình: {peak:,.0f} MiB; của tiến trình đọc phụ: {child_peak:,.0f} MiB")
+    print(f"Tải máy sau lần nhập: {os.getloadavg()[0]:.2f}", flush=True)
+
+    if args.update:
+        book2 = work / "bench-update.xlsx"
+        counts2 = make_workbook(book2, args.persons, shared_strings=not args.inline_strings, changed=True)
+        print(
+            f"Tệp cập nhật: {counts2['persons']:,} người (cùng số định danh), {counts2['sections']:,} dòng "
+            f"thông tin, {book2.stat().st_size / 2**20:.1f} MB"
+        )
+        read2_s, cells2 = read_only_pass(book2)
+        print(f"(a2) openpyxl đọc toàn bộ tệp cập nhật ({cells2:,} ô): {read2_s:.1f} s", flush=True)
+        log_before = ObjectChange.objects.count()
+        upd_s, upd, upd_peak, upd_child = timed_import(book2, profile=args.profile)
+        updates_logged = ObjectChange.objects.filter(action=ObjectChange.Action.UPDATE).count()
+        print(
+            f"(b2) run_import cập nhật: {upd_s:.1f} s — {upd.created:,} hồ sơ mới, {upd.updated:,} hồ sơ "
+            f"cập nhật, {upd.section_rows:,} dòng thông tin mới, {upd.section_updates:,} dòng thông tin "
+            f"sửa, {upd.skipped:,} dòng trùng bỏ qua; lịch sử thêm "
+            f"{ObjectChange.objects.count() - log_before:,} dòng ({updates_logged:,} dòng sửa có trước/sau)"
+        )
+        print(f"Tỉ lệ (b2)/(a2): {upd_s / read2_s:.1f}")
+        print(
+            f"RSS cao nhất trong lần cập nhật: {upd_peak:,.0f} MiB; "
+            f"của tiến trình đọc phụ: {upd_child:,.0f} MiB"
+        )
+        print(f"Tải máy sau lần cập nhật: {os.getloadavg()[0]:.2f}", flush=True)
+
     if args.keep:
-        print(f"Giữ lại: {work}")
+        print(f"Giữ lại: {work}" + (f" và CSDL {PG_NAME}" if args.db == "postgresql" else ""))
     else:
+        from django.db import connection
+
+        connection.close()
         for p in work.iterdir():
             p.unlink()
         work.rmdir()
+        if args.db == "postgresql":
+            _pg_admin([f"DROP DATABASE IF EXISTS {PG_NAME}"])
 
 
 if __name__ == "__main__":

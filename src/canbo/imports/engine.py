@@ -57,7 +57,8 @@ class ImportResult:
     updated: int = 0
     section_rows: int = 0
     dry_run: bool = False
-    skipped: int = 0  # section rows left out as duplicates (same natural key)
+    skipped: int = 0  # section rows left out as duplicates (same natural key, nothing new)
+    section_updates: int = 0  # existing section records changed (same natural key, other values)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-serialisable form, stored in ``ImportJob.result``."""
@@ -75,6 +76,7 @@ class ImportResult:
             section_rows=int(data.get("section_rows", 0)),
             dry_run=bool(data.get("dry_run", False)),
             skipped=int(data.get("skipped", 0)),
+            section_updates=int(data.get("section_updates", 0)),
         )
 
 

@@ -1,4 +1,5 @@
-"""Insert many rows of a model with one ``executemany``, and their change-log entries likewise.
+"""Insert or update many rows of a model with one ``executemany``, and their change-log entries
+likewise.
 
 Django's ``bulk_create`` runs every value of every object through the field machinery and
 ``bulk_log_created`` builds a model instance and a snapshot per record; for a 70,000-person
@@ -6,6 +7,15 @@ file that is most of the import's time. Here each field gets one converter, chos
 the backend's own adapters (``connection.ops``), rows are plain dicts, and the log entry of each
 row is built from the same dict — the same snapshot ``ChangeLoggedModel.snapshot()`` gives, so
 the history cannot tell the two paths apart (``test_engine`` compares them).
+
+On PostgreSQL the rows are streamed with ``COPY … FROM STDIN`` instead (a third of the time of
+``executemany`` there, which sends one statement per row).
+
+Updates are written the same way: on SQLite one ``UPDATE … WHERE id = %s`` per record by
+``executemany``; on PostgreSQL a ``COPY`` into a temporary table and one ``UPDATE … FROM`` it.
+Django's ``bulk_update`` builds a ``CASE WHEN`` expression per field and row, which cost about
+4 ms per person and made re-importing 70,000 people take minutes. Each update's log entry holds
+the before and after snapshots ``audited_update`` would.
 
 Primary keys are reserved before the insert: from the sequence on PostgreSQL (so concurrent
 writers never collide), from ``MAX(id)`` on SQLite, where the import's transaction already holds
@@ -24,6 +34,7 @@ from django.utils import timezone
 from canbo.core.context import current_context
 from canbo.core.models import ChangeLoggedModel, ObjectChange, jsonable
 from canbo.core.services import frozen_user_name
+from canbo.imports.validate import concrete_field
 
 Row = dict[str, Any]
 
@@ -95,9 +106,66 @@ class FastWriter:
         for row, pk in zip(rows, ids, strict=True):
             row["id"] = pk
             params.append(tuple(conv(row.get(a, default)) for a, default, conv in cols))
-        with connection.cursor() as cur:
-            cur.executemany(sql, params)
+        if connection.vendor == "postgresql":
+            qn = connection.ops.quote_name
+            names = ", ".join(qn(f.column) for f in model._meta.concrete_fields)
+            _copy(f"COPY {qn(model._meta.db_table)} ({names}) FROM STDIN", params)
+        else:
+            with connection.cursor() as cur:
+                cur.executemany(sql, params)
         return ids
+
+    def update(self, model: type[models.Model], records: list[Row], fields: list[str]) -> None:
+        """Write ``fields`` (names) of ``records`` (dicts of "id" and attnames)."""
+        if not records:
+            return
+        _sql, cols = self._plan(model)
+        conv_of = {a: c for a, _d, c in cols}
+        qn = connection.ops.quote_name
+        table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
+        targets = [concrete_field(model, name) for name in fields]
+        params = [(r["id"], *(conv_of[f.attname](r[f.attname]) for f in targets)) for r in records]
+        if connection.vendor == "postgresql":
+            # COPY into a scratch table of the same column types, then one UPDATE … FROM.
+            names = ", ".join(qn(f.column) for f in targets)
+            with connection.cursor() as cur:
+                cur.execute(
+                    f"CREATE TEMP TABLE canbo_import_update ON COMMIT DROP AS "
+                    f"SELECT {pk}, {names} FROM {table} WITH NO DATA"
+                )
+                _copy(f"COPY canbo_import_update ({pk}, {names}) FROM STDIN", params)
+                sets = ", ".join(f"{qn(f.column)} = u.{qn(f.column)}" for f in targets)
+                cur.execute(
+                    f"UPDATE {table} SET {sets} FROM canbo_import_update u WHERE {table}.{pk} = u.{pk}"
+                )
+                cur.execute("DROP TABLE canbo_import_update")
+            return
+        sets = ", ".join(f"{qn(f.column)} = %s" for f in targets)
+        with connection.cursor() as cur:
+            cur.executemany(f"UPDATE {table} SET {sets} WHERE {pk} = %s", [(*p[1:], p[0]) for p in params])
+
+    def log_updated(
+        self,
+        model: type[models.Model],
+        entries: list[tuple[int, str, dict[str, Any], dict[str, Any]]],
+        person_ids: list[int | None],
+    ) -> None:
+        """One "update" entry per (id, str(record), before, after), as ``audited_update`` logs it."""
+        ct = ContentType.objects.get_for_model(model, for_concrete_model=True)
+        rows = [
+            {
+                **self.log_common,
+                "action": ObjectChange.Action.UPDATE,
+                "content_type_id": ct.pk,
+                "object_id": pk,
+                "object_repr": text[:300],
+                "related_person_id": person_id,
+                "prechange_data": before,
+                "postchange_data": after,
+            }
+            for (pk, text, before, after), person_id in zip(entries, person_ids, strict=True)
+        ]
+        self.insert(ObjectChange, rows)
 
     def log_created(
         self, model: type[ChangeLoggedModel], rows: list[Row], reprs: list[str], person_ids: list[int | None]
@@ -121,6 +189,13 @@ class FastWriter:
                 }
             )
         self.insert(ObjectChange, entries)
+
+
+def _copy(sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """PostgreSQL: stream ``rows`` with ``COPY … FROM STDIN`` (psycopg formats them in C)."""
+    with connection.cursor() as cur, cur.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def _same(value: Any) -> Any:

@@ -35,7 +35,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
-from canbo.imports import engine
+from canbo.imports import engine, retention
 from canbo.imports.models import ImportJob
 
 log = logging.getLogger(__name__)
@@ -102,15 +102,14 @@ def store_upload(*, user: Any, upload: UploadedFile) -> ImportJob:
                 size += len(chunk)
                 out.write(chunk)
         sha = digest.hexdigest()
-        final = root / f"{sha}.xlsx"
-        if final.exists():
-            os.unlink(tmp_name)
-        else:
-            os.replace(tmp_name, final)
+        # Identical files are stored once. Replacing (rather than keeping the old copy) gives the
+        # file a fresh time, which keeps it from a purge running meanwhile (retention.GRACE); a
+        # run reading the old copy keeps its open file.
+        os.replace(tmp_name, root / f"{sha}.xlsx")
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
-    return ImportJob.objects.create(
+    job = ImportJob.objects.create(
         user=user,
         original_name=(upload.name or "tep.xlsx")[-255:],
         stored_path=f"imports/{sha}.xlsx",
@@ -118,6 +117,8 @@ def store_upload(*, user: Any, upload: UploadedFile) -> ImportJob:
         size=size,
         status=ImportJob.Status.UPLOADED,
     )
+    retention.purge_soon()  # cheap: at most once an hour in this process
+    return job
 
 
 def inspect(job: ImportJob) -> list[engine.SheetInfo]:

@@ -43,7 +43,8 @@ class ImportJob(models.Model):
     """One uploaded file and its run: status, mapping, progress and result.
 
     The file itself lives on disk under ``MEDIA_ROOT/imports/``; ``result`` is
-    ``ImportResult.as_dict()`` once the run has finished.
+    ``ImportResult.as_dict()`` once the run has finished. ``file_purged`` is when the file was
+    deleted under the retention policy (``retention.py``); the row and its result stay.
     """
 
     class Status(models.TextChoices):
@@ -70,6 +71,7 @@ class ImportJob(models.Model):
     result = models.JSONField("kết quả", default=dict, blank=True)
     created = models.DateTimeField("ngày tải lên", auto_now_add=True)
     finished = models.DateTimeField("ngày xong", null=True, blank=True)
+    file_purged = models.DateTimeField("ngày xóa tệp", null=True, blank=True)
 
     class Meta:
         verbose_name = "lần nhập dữ liệu"

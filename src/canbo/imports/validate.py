@@ -8,8 +8,11 @@ Rules (docs/huong-dan/nhap-du-lieu.md):
 - A person already in the database (same personal ID) is updated with the non-empty cells of the
   mapped columns only; an empty cell never erases a value.
 - A new person needs every required column of the person sheet; religion defaults to "Không".
-- Section rows are appended; a row whose natural key (``SheetSpec.key``) matches a record the
-  person already has, or an earlier row of the file, is skipped and counted as a duplicate.
+- Section rows are added, never replacing the person's other records. A row whose natural key
+  (``SheetSpec.key``) matches exactly one record the person already has updates that record
+  with its non-empty cells (e.g. a tenure's end date, a rating's level), or is skipped and
+  counted as a duplicate when it changes nothing; a row repeating the key of an earlier row of
+  the file, or matching several existing records, is skipped likewise.
 - Scope: a person's managing unit, an existing person's current unit and a tenure's unit must
   lie inside the acting user's "change" grants; family rows also need a grant that includes
   sensitive data. A person outside the scope is reported exactly as a missing one.
@@ -20,6 +23,7 @@ Rules (docs/huong-dan/nhap-du-lieu.md):
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -97,6 +101,19 @@ class SectionRow:
     row: int
     pid: str
     values: dict[str, Any]
+    cols: dict[str, Column] = field(default_factory=dict)  # the sheet's columns, shared
+
+
+@dataclass
+class SectionUpdate:
+    """Changes to one existing section record, matched by its natural key."""
+
+    kind: str
+    sheet: str
+    row: int
+    pk: int
+    row_version: int
+    changes: dict[str, Any]
 
 
 @dataclass
@@ -107,6 +124,7 @@ class Plan:
     updates: dict[str, PersonUpdate] = field(default_factory=dict)
     unchanged: int = 0
     sections: list[SectionRow] = field(default_factory=list)
+    section_updates: list[SectionUpdate] = field(default_factory=list)
     skipped: int = 0
     errors: list[CellError] = field(default_factory=list)
     sheets_ignored: list[str] = field(default_factory=list)
@@ -250,8 +268,9 @@ class Validator:
             return
         label = f"Đang kiểm tra sheet {sheet.name}"
         batch: list[tuple[int, dict[str, Any], dict[str, Column]]] = []
+        by_name = {c.spec.name: c for c in cols}  # one dict for the sheet, shared by its rows
         for row, values in self.parsed_rows(sheet, cols):
-            batch.append((row, values, {c.spec.name: c for c in cols}))
+            batch.append((row, values, by_name))
             if len(batch) >= CHUNK:
                 self.flush(sheet, spec, batch)
                 self.tick(len(batch), label)
@@ -384,7 +403,7 @@ class Validator:
         values.setdefault("religion", self.refs.default_religion)
         fields = self.person_fields(values)
         person = Person(**fields)
-        if self.clean(sheet, row, person, cols, exclude=_exclude(Person, fields)):
+        if self.clean(sheet.name, row, person, cols, exclude=_exclude(Person, fields)):
             self.plan.new[values[PID]] = NewPerson(row, sheet.name, fields)
         if unit is not None:
             self.pid_path[values[PID]] = unit.path
@@ -433,18 +452,20 @@ class Validator:
         if bad:
             return
         changes = self.person_fields({k: v for k, v in values.items() if k != PID})
-        before = person.snapshot()
+        # Only the fields the row sets can change: compare those rather than whole snapshots.
+        attnames = [concrete_field(Person, name).attname for name in changes]
+        before = [getattr(person, a) for a in attnames]
         for name, value in changes.items():
             setattr(person, name, value)
-        if not self.clean(sheet, row, person, cols, exclude=_exclude(Person, changes)):
+        if not self.clean(sheet.name, row, person, cols, exclude=_exclude(Person, changes)):
             return
-        if person.snapshot() == before:
+        if [getattr(person, a) for a in attnames] == before:
             self.plan.unchanged += 1
             return
         self.plan.updates[pid] = PersonUpdate(row, sheet.name, person.pk, person.row_version, changes)
 
     def clean(
-        self, sheet: Sheet, row: int, instance: models.Model, cols: dict[str, Column], *, exclude: list[str]
+        self, sheet: str, row: int, instance: models.Model, cols: dict[str, Column], *, exclude: list[str]
     ) -> bool:
         """full_clean without the database (foreign keys were resolved, uniqueness is checked here)."""
         try:
@@ -459,7 +480,7 @@ class Validator:
                     if col is None and name != NON_FIELD_ERRORS:
                         field_obj = instance._meta.get_field(name)
                         msg = f"{getattr(field_obj, 'verbose_name', name)}: {msg}"
-                    self.error(sheet.name, row, column, msg)
+                    self.error(sheet, row, column, msg)
             return False
         return True
 
@@ -512,11 +533,11 @@ class Validator:
                 )
                 continue
             instance = model(**values)
-            if not self.clean(sheet, row, instance, cols, exclude=_exclude(model, values)):
+            if not self.clean(sheet.name, row, instance, cols, exclude=_exclude(model, values)):
                 continue
             if spec.kind == "trinh_do":
                 values["level_rank"] = instance.level_rank
-            self.plan.sections.append(SectionRow(spec.kind, sheet.name, row, pid, values))
+            self.plan.sections.append(SectionRow(spec.kind, sheet.name, row, pid, values, cols))
 
     def section_values(
         self, sheet: Sheet, spec: SheetSpec, row: int, values: dict[str, Any], cols: dict[str, Column]
@@ -538,10 +559,11 @@ class Validator:
         return True
 
     def check_section_persons(self) -> None:
-        """Every section row's person is in the file or in the database within scope; skip duplicates.
+        """Every section row's person is in the file or in the database within scope; match keys.
 
-        Duplicates (same natural key as a record the person already has, or as an earlier row)
-        are skipped and counted, not reported as errors.
+        A row with the natural key of exactly one record the person already has becomes an
+        update of that record (``section_changes``); a row repeating an earlier row's key, or
+        matching several records, is skipped and counted, not reported as an error.
         """
         sensitive_kinds = {k for k, s in SHEETS.items() if s.sensitive}
         lookup = sorted({s.pid for s in self.plan.sections if s.pid not in self.plan.new})
@@ -553,6 +575,7 @@ class Validator:
             db.update((pid, (pk, path)) for pid, pk, path in rows)
         existing = self.existing_section_keys(db)
         kept: list[SectionRow] = []
+        matched: list[tuple[SectionRow, int]] = []
         for s in self.plan.sections:
             sensitive = s.kind in sensitive_kinds
             if s.pid in self.pid_rows:  # in the person sheet: scope as checked (or changed) there
@@ -565,21 +588,79 @@ class Validator:
                 self.error(s.sheet, s.row, "", self._not_in_scope(s.pid, sensitive))
                 continue
             k = (s.kind, s.pid, *self.natural_key(s.kind, s.values))
-            if k in self.section_keys or k in existing:
+            if k in self.section_keys:
                 self.plan.skipped += 1
                 continue
             self.section_keys.add(k)
-            kept.append(s)
+            records = existing.get(k)
+            if records is None:
+                kept.append(s)
+            elif len(records) == 1:
+                matched.append((s, records[0]))
+            else:  # several records share the key: which one the row means is unknown
+                self.plan.skipped += 1
         self.plan.sections = kept
+        self.section_changes(matched)
 
-    def existing_section_keys(self, db: dict[str, tuple[int, str]]) -> set[tuple[Any, ...]]:
-        """Natural keys of the records the persons of the section rows already have."""
+    def section_changes(self, matched: list[tuple[SectionRow, int]]) -> None:
+        """Compare each matched row with its record: skip it if it changes nothing, otherwise
+        validate the record with the row's values applied and plan the update."""
+        by_kind: dict[str, list[tuple[SectionRow, int]]] = {}
+        for s, pk in matched:
+            by_kind.setdefault(s.kind, []).append((s, pk))
+        for kind, items in by_kind.items():
+            spec = SHEETS[kind]
+            model = apps.get_model(spec.model_label)
+            fk_names = [n for n in _fk_names(model) if n != "person"]  # a 60-field join, never read
+            for i in range(0, len(items), CHUNK):
+                chunk = items[i : i + CHUNK]
+                names = sorted({name for s, _pk in chunk for name in s.values})
+                attnames = [concrete_field(model, n).attname for n in names]
+                stored = {
+                    row[0]: dict(zip(attnames, row[1:], strict=True))
+                    for row in model.objects.filter(pk__in=[pk for _s, pk in chunk]).values_list(
+                        "pk", *attnames
+                    )
+                }
+                changed: list[tuple[SectionRow, int, dict[str, Any]]] = []
+                for s, pk in chunk:
+                    current = stored.get(pk)
+                    if current is None:  # deleted meanwhile: the writer reports it
+                        continue
+                    changes = {
+                        name: value
+                        for name, value in s.values.items()
+                        if current[concrete_field(model, name).attname]
+                        != (value.pk if isinstance(value, models.Model) else value)
+                    }
+                    if changes:
+                        changed.append((s, pk, changes))
+                    else:
+                        self.plan.skipped += 1
+                if not changed:
+                    continue
+                # Whole records only for the rows that change one, with their units and titles
+                # joined (the models' clean() reads them: a query each otherwise).
+                records = model.objects.select_related(*fk_names).in_bulk([pk for _s, pk, _c in changed])
+                for s, pk, changes in changed:
+                    record = records.get(pk)
+                    if record is None:
+                        continue
+                    for name, value in changes.items():
+                        setattr(record, name, value)
+                    if self.clean(s.sheet, s.row, record, s.cols, exclude=_exclude(model, changes)):
+                        self.plan.section_updates.append(
+                            SectionUpdate(kind, s.sheet, s.row, pk, record.row_version, changes)
+                        )
+
+    def existing_section_keys(self, db: dict[str, tuple[int, str]]) -> dict[tuple[Any, ...], list[int]]:
+        """Natural key → ids of the records, of the persons of the section rows, having it."""
         pid_of = {pk: pid for pid, (pk, _path) in db.items()}
         by_kind: dict[str, set[int]] = {}
         for s in self.plan.sections:
             if s.pid in db:
                 by_kind.setdefault(s.kind, set()).add(db[s.pid][0])
-        keys: set[tuple[Any, ...]] = set()
+        keys: dict[tuple[Any, ...], list[int]] = {}
         for kind, pk_set in by_kind.items():
             spec = SHEETS[kind]
             model = apps.get_model(spec.model_label)
@@ -587,10 +668,11 @@ class Validator:
             pk_list = sorted(pk_set)
             for i in range(0, len(pk_list), CHUNK):
                 rows = model.objects.filter(person_id__in=pk_list[i : i + CHUNK]).values_list(
-                    "person_id", *attnames
+                    "pk", "person_id", *attnames
                 )
-                for person_id, *vals in rows:
-                    keys.add((kind, pid_of[person_id], *(_key_part(v) for v in vals)))
+                for record_pk, person_id, *vals in rows:
+                    k = (kind, pid_of[person_id], *(_key_part(v) for v in vals))
+                    keys.setdefault(k, []).append(record_pk)
         return keys
 
     def _not_in_scope(self, pid: str, sensitive: bool) -> str:
@@ -606,11 +688,33 @@ class Validator:
         return base
 
     def natural_key(self, kind: str, values: dict[str, Any]) -> tuple[Any, ...]:
+        """The row's key as the record will store it: a key field the row leaves out takes the
+        model's default (a rating without a "Kỳ đánh giá" column is a yearly one), otherwise
+        re-importing such rows would never match the records they created."""
         out: list[Any] = []
-        for name in SHEETS[kind].key:
-            v = values.get(name)
+        for name, default in _key_defaults(kind):
+            v = values.get(name, default)
             out.append(_key_part(v.pk if isinstance(v, models.Model) else v))
         return tuple(out)
+
+
+@functools.cache
+def _key_defaults(kind: str) -> tuple[tuple[str, Any], ...]:
+    """(field name, model default or None) of each natural-key field of a sheet kind."""
+    model = apps.get_model(SHEETS[kind].model_label)
+    out = []
+    for name in SHEETS[kind].key:
+        f = concrete_field(model, name)
+        out.append((name, f.get_default() if f.has_default() else None))
+    return tuple(out)
+
+
+def concrete_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """The concrete field ``name`` of ``model`` (never a reverse relation)."""
+    field_obj = model._meta.get_field(name)
+    if not isinstance(field_obj, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is not a concrete field")
+    return field_obj
 
 
 def _key_part(value: Any) -> Any:

@@ -17,12 +17,13 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from canbo.accounts.selectors import can_change_anything
-from canbo.imports import engine, jobs
+from canbo.imports import engine, jobs, retention
 from canbo.imports.forms import MappingForm, UploadForm, apply_saved, as_kind
 from canbo.imports.models import ImportJob, SavedMapping
 
@@ -117,8 +118,10 @@ def _render_mapping(
 def mapping(request: HttpRequest, pk: int) -> HttpResponse:
     """Step 2: which sheet is which kind, which column is which field; then check, or import."""
     job = _job_or_404(request, pk)
-    if job.status not in (Status.MAPPING, Status.FAILED, Status.DONE) or (
-        job.status == Status.DONE and not job.dry_run
+    if (
+        job.file_purged
+        or job.status not in (Status.MAPPING, Status.FAILED, Status.DONE)
+        or (job.status == Status.DONE and not job.dry_run)
     ):
         return HttpResponseRedirect(_job_url(job))
     sheets, saved = _mapping_sheets(request, job)
@@ -156,6 +159,23 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(_job_url(job))
 
 
+def _retention_days() -> int | str:
+    try:
+        return retention.retention_days()
+    except retention.RetentionError:  # a wrong setting must not break the page; the command says it
+        return retention.DEFAULT_DAYS
+
+
+def _purged_message(job: ImportJob) -> str:
+    when = timezone.localtime(job.file_purged or timezone.now())
+    return (
+        f"Tệp “{job.original_name}” không còn được lưu trên máy chủ: đã xóa ngày "
+        f"{when:%d/%m/%Y} theo quy định lưu giữ tệp của lần nhập không "
+        f"ghi dữ liệu ({_retention_days()} ngày). Danh sách lỗi vẫn xem được ở trang của lần nhập; "
+        "muốn sửa trên tệp thì hãy dùng tệp gốc trên máy của bạn rồi tải lên lại."
+    )
+
+
 def _job_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
     result = job.result or {}
     done, total, label = jobs.progress_of(job)
@@ -169,6 +189,7 @@ def _job_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
         "refused": jobs.refusal_of(job),
         "interrupted": result.get("interrupted", ""),
         "crashed": result.get("crashed", ""),
+        "retention_days": _retention_days(),
     }
     if job.status in (Status.DONE, Status.FAILED) and "ok" in result:
         outcome = engine.ImportResult.from_dict(result)
@@ -184,9 +205,9 @@ def _job_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The job: progress while it runs (polled), then the result."""
     job = _job_or_404(request, pk)
-    if job.status == Status.UPLOADED:
+    if job.status == Status.UPLOADED and not job.file_purged:
         return HttpResponseRedirect(reverse("imports:index"))
-    if job.status == Status.MAPPING:
+    if job.status == Status.MAPPING and not job.file_purged:
         return HttpResponseRedirect(reverse("imports:mapping", args=[job.pk]))
     return render(request, "imports/job.html", _job_context(request, job))
 
@@ -208,6 +229,8 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def job_commit(request: HttpRequest, pk: int) -> HttpResponse:
     """After a check without errors, import for real with the same mapping."""
     job = _job_or_404(request, pk)
+    if job.file_purged:
+        return render(request, "errors/400.html", {"message": _purged_message(job)}, status=410)
     if job.status != Status.DONE or not job.dry_run:
         return render(
             request,
@@ -227,9 +250,14 @@ def error_file(request: HttpRequest, pk: int) -> HttpResponse:
     result = job.result or {}
     if job.status != Status.FAILED or not result.get("errors"):
         raise Http404("Lần nhập này không có tệp lỗi.")
+    if job.file_purged:
+        return render(
+            request, "imports/file_gone.html", {"job": job, "message": _purged_message(job)}, status=410
+        )
     path = jobs.file_path(job)
-    if not path.exists():
-        raise Http404("Tệp đã tải lên không còn trên máy chủ.")
+    if not path.exists():  # removed by hand: say so, never a traceback
+        message = "Tệp đã tải lên không còn trên máy chủ. Hãy dùng tệp gốc trên máy của bạn rồi tải lên lại."
+        return render(request, "imports/file_gone.html", {"job": job, "message": message}, status=410)
     content = engine.error_workbook(path, engine.ImportResult.from_dict(result).errors)
     stem = Path(job.original_name).stem or "tep"
     response = HttpResponse(content, content_type=XLSX_TYPE)

@@ -89,7 +89,12 @@ class Command(BaseCommand):
         counts = (
             f"{_n(result.created)} hồ sơ mới, {_n(result.updated)} hồ sơ cập nhật, "
             f"{_n(result.section_rows)} dòng thông tin (trình độ, chức vụ…), "
-            f"{_n(result.skipped)} dòng trùng đã bỏ qua."
+            + (
+                f"{_n(result.section_updates)} dòng thông tin đã có được sửa, "
+                if result.section_updates
+                else ""
+            )
+            + f"{_n(result.skipped)} dòng trùng đã bỏ qua."
         )
         if result.dry_run:
             self.stdout.write(f"Kiểm tra xong, không có lỗi (chưa ghi gì): sẽ nhập {counts}")

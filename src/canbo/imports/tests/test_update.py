@@ -1,0 +1,159 @@
+"""Importing people who are already there: persons updated, section rows matched by their key
+update that record, every change logged with before and after and the import as its reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from canbo.assessment.models import Award, Rating
+from canbo.careers.models import Tenure
+from canbo.conftest import reference_data
+from canbo.core.models import ObjectChange
+from canbo.imports import apply, engine
+from canbo.imports.apply import file_sha256
+from canbo.imports.tests.helpers import make_xlsx
+from canbo.imports.tests.test_engine import P1, P2, good_book
+from canbo.people.models import Person, Qualification
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ready(tree: Any, title: Any) -> dict[str, Any]:
+    reference_data()
+    return tree
+
+
+def changed_book(tmp_path: Path) -> Path:
+    return make_xlsx(
+        tmp_path / "cap-nhat.xlsx",
+        {
+            "Cán bộ": [
+                ["Số định danh cá nhân", "Họ và tên", "Quê quán"],
+                [P1, "Nguyễn Thị Hoa Mai", "Xã Võ Lao, huyện Văn Bàn"],
+            ],
+            "Trình độ": [  # same key (kind, level, date), another school
+                ["Số định danh cá nhân", "Loại trình độ", "Trình độ", "Cơ sở đào tạo", "Ngày cấp bằng"],
+                [P1, "", "ThS", "Trường Đại học Luật Hà Nội", "06/2012"],
+            ],
+            "Chức vụ": [  # same key (unit, title, start): the tenure has ended
+                ["Số định danh cá nhân", "Đơn vị", "Chức danh", "Hình thức", "Từ ngày", "Đến hết ngày"],
+                [P1, "A1", "Trưởng phòng", "Bổ nhiệm", "01/08/2020", "12/2023"],
+            ],
+            "Đánh giá": [
+                ["Số định danh cá nhân", "Hệ thống", "Năm", "Mức xếp loại"],
+                [P1, "Chính quyền", 2024, "HTXSNV"],  # same key, another level
+                [P1, "Chính quyền", 2025, "HTNV"],  # new
+            ],
+        },
+    )
+
+
+def test_reimporting_the_same_file_changes_nothing(ready: Any, tmp_path: Path) -> None:
+    path = good_book(tmp_path)
+    assert engine.run_import(path=path, acting_user=None).ok
+    logged = ObjectChange.objects.count()
+    again = engine.run_import(path=path, acting_user=None)
+    assert again.ok, [str(e) for e in again.errors]
+    assert (again.created, again.updated, again.section_rows, again.section_updates, again.skipped) == (
+        0,
+        0,
+        0,
+        0,
+        8,
+    )
+    assert ObjectChange.objects.count() == logged
+
+
+def test_changed_persons_and_matched_sections_are_updated_with_history(ready: Any, tmp_path: Path) -> None:
+    assert engine.run_import(path=good_book(tmp_path), acting_user=None).ok
+    hoa = Person.objects.get(personal_id=P1)
+    tenure = Tenure.objects.get(person=hoa)
+    rating = Rating.objects.get(person=hoa)
+    path = changed_book(tmp_path)
+
+    check = engine.run_import(path=path, acting_user=None, dry_run=True)
+    assert check.ok and (check.updated, check.section_rows, check.section_updates) == (1, 1, 3)
+    assert Tenure.objects.get(pk=tenure.pk).end_date is None  # a dry run writes nothing
+
+    result = engine.run_import(path=path, acting_user=None)
+    assert result.ok, [str(e) for e in result.errors]
+    assert (result.created, result.updated, result.section_rows, result.section_updates, result.skipped) == (
+        0,
+        1,
+        1,
+        3,
+        0,
+    )
+    hoa.refresh_from_db()
+    assert hoa.full_name == "Nguyễn Thị Hoa Mai" and hoa.given_name == "Mai"
+    assert hoa.home_town_text == "Xã Võ Lao, huyện Văn Bàn" and hoa.row_version == 2
+    tenure.refresh_from_db()
+    assert tenure.end_date == dt.date(2023, 12, 31) and tenure.row_version == 2
+    rating.refresh_from_db()
+    assert rating.level == "htxs"
+    assert Rating.objects.filter(person=hoa).count() == 2  # the 2025 rating added, none replaced
+    ths = Qualification.objects.get(person=hoa, level="thac_si")
+    assert ths.institution == "Trường Đại học Luật Hà Nội"
+    assert Qualification.objects.filter(person=hoa).count() == 2  # the other one untouched
+
+    reason = f"Nhập từ tệp cap-nhat.xlsx ({file_sha256(path)[:12]})"
+    updates = ObjectChange.objects.filter(reason=reason, action="update")
+    assert updates.count() == 4
+    for entry in updates:
+        model = entry.content_type.model_class()
+        assert model is not None
+        record: Any = model._default_manager.get(pk=entry.object_id)
+        assert entry.postchange_data == record.snapshot()
+        assert entry.object_repr == str(record)
+        assert entry.related_person_id == hoa.pk and entry.source == "import"
+    before = updates.get(object_id=tenure.pk, content_type__model="tenure").prechange_data or {}
+    assert before["end_date"] is None
+    person_change = updates.get(object_id=hoa.pk, content_type__model="person")
+    assert (person_change.prechange_data or {})["full_name"] == "Nguyễn Thị Hoa"
+    assert (person_change.postchange_data or {})["full_name"] == "Nguyễn Thị Hoa Mai"
+    assert ObjectChange.objects.filter(reason=reason, action="create").count() == 1
+
+
+def test_a_key_shared_by_several_records_is_skipped(ready: Any, tmp_path: Path) -> None:
+    assert engine.run_import(path=good_book(tmp_path), acting_user=None).ok
+    hoa = Person.objects.get(personal_id=P1)
+    first = Award.objects.get(person=hoa)
+    Award.objects.create(person=hoa, form=first.form, year=first.year, decision_number="")
+    path = make_xlsx(
+        tmp_path / "kt.xlsx",
+        {
+            "Khen thưởng": [
+                ["Số định danh cá nhân", "Hình thức khen thưởng", "Năm", "Thành tích"],
+                [P1, "Bằng khen của Chủ tịch UBND tỉnh", 2022, "Hoàn thành xuất sắc"],
+            ]
+        },
+    )
+    result = engine.run_import(path=path, acting_user=None)
+    assert result.ok and (result.section_updates, result.section_rows, result.skipped) == (0, 0, 1)
+    assert not Award.objects.filter(person=hoa).exclude(reason="").exists()
+
+
+def test_a_section_record_changed_meanwhile_stops_the_import(
+    ready: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    assert engine.run_import(path=good_book(tmp_path), acting_user=None).ok
+    tenure = Tenure.objects.get(person__personal_id=P1)
+    original = apply.Writer.write
+
+    def someone_edits_first(self: Any) -> None:  # between the validation and the write
+        Tenure.objects.filter(pk=tenure.pk).update(row_version=tenure.row_version + 1)
+        original(self)
+
+    monkeypatch.setattr(apply.Writer, "write", someone_edits_first)
+    logged = ObjectChange.objects.count()
+    result = engine.run_import(path=changed_book(tmp_path), acting_user=None)
+    assert not result.ok
+    assert any("vừa được người khác sửa" in str(e) and e.sheet == "Chức vụ" for e in result.errors)
+    assert Person.objects.get(personal_id=P1).full_name == "Nguyễn Thị Hoa"  # rolled back
+    assert ObjectChange.objects.count() == logged
+    assert Person.objects.get(personal_id=P2).row_version == 1

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Q
 
 from canbo.careers.models import Tenure, on_date_q
+from canbo.org.choices import Level
 from canbo.org.models import Title
 from canbo.people.models import Person
 from canbo.planning.models import PlanningEntry, PlanningList, planned_on_q
@@ -129,3 +130,25 @@ def entry_verdict(user: Any, entry: PlanningEntry) -> Verdict:
         planned_term_start=term_start,
     )
     return verdict(user, entry.person, "planning", entry.title, entry.added_on, declared)
+
+
+# Levels from the highest down: a list plans titles at its unit's level or below (the province's
+# Standing Committee also plans the district secretaries it manages), never above.
+LEVEL_ORDER: list[str] = [Level.CENTRAL, Level.PROVINCE, Level.DISTRICT, Level.COMMUNE]
+
+
+def titles_for(planning_list: PlanningList) -> list[str]:
+    """The title levels a list may plan: its unit's level and those below."""
+    level = planning_list.unit.level
+    if level not in LEVEL_ORDER:
+        return list(LEVEL_ORDER)
+    return LEVEL_ORDER[LEVEL_ORDER.index(level) :]
+
+
+def level_refusal(planning_list: PlanningList, title: Title) -> str | None:
+    if title.level in titles_for(planning_list):
+        return None
+    return (
+        f"Danh sách của {planning_list.unit.name} không quy hoạch chức danh {title.name} "
+        f"({title.get_level_display().lower()}): chỉ chức danh cùng cấp hoặc cấp dưới."
+    )

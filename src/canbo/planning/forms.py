@@ -12,7 +12,8 @@ from canbo.core.querysets import CHANGE
 from canbo.org.models import Title, Unit
 from canbo.people.models import Person
 from canbo.people.search import name_search
-from canbo.planning.models import PlanningKind
+from canbo.planning import checks
+from canbo.planning.models import PlanningKind, PlanningList
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 DATE_ERRORS = {"invalid": "Ngày không hợp lệ; nhập dạng dd/mm/yyyy.", "required": "Cần nhập ngày."}
@@ -109,12 +110,16 @@ class EntryAddForm(forms.Form):
     decision = forms.CharField(label="Số quyết định", max_length=60, required=False)
     reason = forms.CharField(label="Ghi chú", max_length=500, required=False)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Any, planning_list: PlanningList | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         field = self.fields["chuc_danh"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Title.objects.filter(is_leader=True).order_by("-rank", "name")
+        if planning_list is not None:
+            field.queryset = field.queryset.filter(level__in=checks.titles_for(planning_list))
 
     def clean_nguoi(self) -> Person:
         text = self.cleaned_data["nguoi"].strip()

@@ -104,6 +104,9 @@ def planning_entry_add(
         )
         if duplicate.exists():
             raise DomainError(f"{person.full_name} đã có trong danh sách này cho chức danh {title.name}.")
+        refusal = checks.level_refusal(locked, title)
+        if refusal:
+            raise DomainError(refusal)
         refusal = checks.p1_refusal(person, title, added_on)
         if refusal:
             raise DomainError(refusal)

@@ -113,7 +113,9 @@ def _detail(
 ) -> HttpResponse:
     can_change = selectors.can_change_list(request.user, planning_list)
     if can_change and form is None:
-        form = EntryAddForm(user=request.user, initial={"added_on": _day(request)})
+        form = EntryAddForm(
+            user=request.user, planning_list=planning_list, initial={"added_on": _day(request)}
+        )
     return render(
         request,
         "planning/list_detail.html",
@@ -137,7 +139,7 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def entry_add(request: HttpRequest, pk: int) -> HttpResponse:
     planning_list = _list_or_404(request, pk, CHANGE)
-    form = EntryAddForm(request.POST, user=request.user)
+    form = EntryAddForm(request.POST, user=request.user, planning_list=planning_list)
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -172,3 +172,29 @@ def test_verdict_counts_the_list_and_reads_the_dossier(
     assert by_rule["P-1"].outcome == "pass"
     assert by_rule["P-2"].outcome == "pass" and "1 người cho chức danh" in by_rule["P-2"].message
     assert by_rule["P-5"].outcome == "pass"  # born 1980: decades of working time from 2025
+
+
+def test_a_list_plans_titles_of_its_level_or_below(plist: Any, users: dict, person_a: Any) -> None:
+    """A district's list (unit A) offers and accepts district and commune titles, never a
+    province title."""
+    from canbo.org.choices import Level
+    from canbo.org.models import Title
+    from canbo.planning.forms import EntryAddForm
+
+    province_title = Title.objects.create(
+        code="BT-TU-T", name="Bí thư Tỉnh ủy (thử)", level=Level.PROVINCE, is_leader=True, rank=100
+    )
+    with pytest.raises(DomainError, match="chỉ chức danh cùng cấp hoặc cấp dưới"):
+        services.planning_entry_add(
+            acting_user=users["officer_a"],
+            planning_list=plist,
+            person=person_a,
+            title=province_title,
+            added_on=dt.date(2025, 11, 3),
+        )
+    assert not PlanningEntry.objects.filter(title=province_title).exists()
+    commune_title = Title.objects.create(
+        code="CT-X-T", name="Chủ tịch UBND xã (thử)", level=Level.COMMUNE, is_leader=True, rank=38
+    )
+    offered = EntryAddForm(user=users["officer_a"], planning_list=plist).fields["chuc_danh"].queryset
+    assert province_title not in offered and commune_title in offered

@@ -177,6 +177,8 @@ def test_verdict_counts_the_list_and_reads_the_dossier(
 def test_a_list_plans_titles_of_its_level_or_below(plist: Any, users: dict, person_a: Any) -> None:
     """A district's list (unit A) offers and accepts district and commune titles, never a
     province title."""
+    from django.forms import ModelChoiceField
+
     from canbo.org.choices import Level
     from canbo.org.models import Title
     from canbo.planning.forms import EntryAddForm
@@ -196,5 +198,7 @@ def test_a_list_plans_titles_of_its_level_or_below(plist: Any, users: dict, pers
     commune_title = Title.objects.create(
         code="CT-X-T", name="Chủ tịch UBND xã (thử)", level=Level.COMMUNE, is_leader=True, rank=38
     )
-    offered = EntryAddForm(user=users["officer_a"], planning_list=plist).fields["chuc_danh"].queryset
+    field = EntryAddForm(user=users["officer_a"], planning_list=plist).fields["chuc_danh"]
+    assert isinstance(field, ModelChoiceField)
+    offered = field.queryset
     assert province_title not in offered and commune_title in offered

@@ -201,4 +201,5 @@ def test_a_list_plans_titles_of_its_level_or_below(plist: Any, users: dict, pers
     field = EntryAddForm(user=users["officer_a"], planning_list=plist).fields["chuc_danh"]
     assert isinstance(field, ModelChoiceField)
     offered = field.queryset
+    assert offered is not None
     assert province_title not in offered and commune_title in offered

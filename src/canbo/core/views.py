@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -42,6 +44,33 @@ def as_of(request: HttpRequest) -> dt.date:
 
 def bad_request(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "errors/400.html", {"message": message}, status=400)
+
+
+def dated(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Function views: login required, and the page's ``?ngay=`` read once; an unreadable date
+    answers 400 as on every other page. The view reads it with ``page_day``."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            request._as_of_day = as_of(request)  # type: ignore[attr-defined]
+        except BadAsOf as exc:
+            return bad_request(request, exc.message)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def page_day(request: HttpRequest) -> dt.date:
+    """The as-of date ``dated`` read for this request (today outside a ``dated`` view)."""
+    return getattr(request, "_as_of_day", None) or today()
+
+
+def dated_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    """Template context with the page's as-of date, as ``AsOfMixin`` gives class views."""
+    day = page_day(request)
+    return {"as_of": day, "as_of_is_today": day == today(), **extra}
 
 
 class AsOfMixin:

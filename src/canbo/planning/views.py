@@ -7,51 +7,22 @@ the user may not see answers 404 like a missing one; a change without change gra
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from canbo.accounts.selectors import can_change_anything
-from canbo.core.dates import today
 from canbo.core.errors import ConflictError, DomainError, validation_messages
 from canbo.core.querysets import CHANGE
-from canbo.core.views import BadAsOf, as_of, bad_request
+from canbo.core.views import dated
+from canbo.core.views import dated_context as _ctx
+from canbo.core.views import page_day as _day
 from canbo.planning import checks, selectors, services
 from canbo.planning.forms import EntryAddForm, EntryRemoveForm, PlanningListForm
 from canbo.planning.models import PlanningEntry, PlanningList
-
-
-def _day(request: HttpRequest) -> dt.date:
-    return getattr(request, "_planning_day", None) or today()
-
-
-def dated(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Login required, and an unreadable ``?ngay=`` answers 400 as on every other page."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            request._planning_day = as_of(request)  # type: ignore[attr-defined]
-        except BadAsOf as exc:
-            return bad_request(request, exc.message)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _ctx(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    day = _day(request)
-    return {"as_of": day, "as_of_is_today": day == today(), **extra}
 
 
 def _error_text(exc: Exception) -> str:

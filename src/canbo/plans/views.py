@@ -9,14 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
@@ -25,18 +22,18 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseBase,
     HttpResponseRedirect,
 )
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import slugify
 
-from canbo.core.dates import today
 from canbo.core.errors import ConflictError, DomainError, NotPermitted, validation_messages
 from canbo.core.querysets import CHANGE
 from canbo.core.text import fold
-from canbo.core.views import BadAsOf, as_of, bad_request
+from canbo.core.views import bad_request, dated
+from canbo.core.views import dated_context as _ctx
+from canbo.core.views import page_day as _day
 from canbo.indicators.selectors import plans_visible
 from canbo.org.models import Unit
 from canbo.people.services import storage_path
@@ -56,31 +53,6 @@ from canbo.plans.forms import (
     TaskStatusForm,
 )
 from canbo.plans.models import Plan, PlanKind, ReportingPeriod, Task, TaskStatus
-
-
-def _day(request: HttpRequest) -> dt.date:
-    """The page's as-of date, read (and checked) by ``dated`` before the view runs."""
-    return getattr(request, "_plans_day", None) or today()
-
-
-def dated(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Login required, and an unreadable ``?ngay=`` answers 400 as on every other page."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            request._plans_day = as_of(request)  # type: ignore[attr-defined]
-        except BadAsOf as exc:
-            return bad_request(request, exc.message)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _ctx(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    day = _day(request)
-    return {"as_of": day, "as_of_is_today": day == today(), **extra}
 
 
 def _plan_or_404(user: Any, pk: int) -> Plan:

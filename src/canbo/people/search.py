@@ -135,7 +135,10 @@ def allowed_parts(i: int, n: int) -> tuple[int, ...]:
 
 def _prefix_range(word: str) -> tuple[str, str]:
     """[word, next) in code-point order: the byte order of the table's "C"/BINARY collation."""
-    return word, word[:-1] + chr(ord(word[-1]) + 1)
+    last = ord(word[-1])
+    if 0xD7FF <= last < 0xE000 or last >= 0x10FFFF:  # the next code point is not encodable
+        return word, word + "\U0010ffff"
+    return word, word[:-1] + chr(last + 1)
 
 
 def _parts_sql(parts: tuple[int, ...]) -> str:

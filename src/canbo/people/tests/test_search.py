@@ -191,7 +191,7 @@ def test_plan_uses_the_search_index(people: dict[str, Person]) -> None:
 PAGE_QUERIES = [
     "nguyen thi hoa", "NGUYỄN THỊ HOA", "hoa", "hòa", "khoa", "nguyen hoa", "ng hoa", "thi hoa",
     "hoa nguyen", "nguyen thi hoa khoa", "dang dinh dao", "dao", "le thi thu ha", "thu ha", "%", "_",
-    "nguyen%hoa", "zzz", "n", "h", "nguyen", "thi", "van", "le thu", "t h",
+    "nguyen%hoa", "zzz", "n", "h", "nguyen", "thi", "van", "le thu", "t h", "hoa\ud7ff", "\U0010ffff",
 ]  # fmt: skip
 
 

@@ -39,3 +39,10 @@ def validation_messages(exc: ValidationError) -> list[str]:
                 lines.append(msg if field_name == "__all__" else f"{field_name}: {msg}")
         return lines
     return list(exc.messages)
+
+
+def error_text(exc: Exception) -> str:
+    """One line for the page from a refused write: a DomainError's message or a ValidationError's."""
+    if isinstance(exc, ValidationError):
+        return " ".join(validation_messages(exc))
+    return str(exc)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from canbo.accounts.selectors import can_change_anything
-from canbo.core.errors import ConflictError, DomainError, validation_messages
+from canbo.core.errors import ConflictError, DomainError, error_text
 from canbo.core.querysets import CHANGE
 from canbo.core.views import dated
 from canbo.core.views import dated_context as _ctx
@@ -23,12 +23,6 @@ from canbo.core.views import page_day as _day
 from canbo.planning import checks, selectors, services
 from canbo.planning.forms import EntryAddForm, EntryRemoveForm, PlanningListForm
 from canbo.planning.models import PlanningEntry, PlanningList
-
-
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(validation_messages(exc))
-    return str(exc)
 
 
 def _list_or_404(request: HttpRequest, pk: int, action: str = "view") -> PlanningList:
@@ -71,7 +65,7 @@ def list_create(request: HttpRequest) -> HttpResponse:
                     note=data["note"],
                 )
             except (DomainError, ValidationError) as exc:
-                form.add_error(None, _error_text(exc))
+                form.add_error(None, error_text(exc))
             else:
                 messages.success(request, "Đã lập danh sách quy hoạch.")
                 return HttpResponseRedirect(reverse("planning:detail", args=[planning_list.pk]))
@@ -124,7 +118,7 @@ def entry_add(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=data["reason"],
             )
         except (DomainError, ValidationError) as exc:
-            form.add_error(None, _error_text(exc))
+            form.add_error(None, error_text(exc))
         else:
             verdict = checks.entry_verdict(request.user, entry)
             messages.success(
@@ -188,7 +182,7 @@ def entry_remove(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(exc))
             status = 409
         except (DomainError, ValidationError) as exc:
-            form.add_error(None, _error_text(exc))
+            form.add_error(None, error_text(exc))
         else:
             messages.success(request, f"Đã đưa {entry.person.full_name} ra khỏi quy hoạch.")
             return HttpResponseRedirect(reverse("planning:detail", args=[entry.planning_list_id]))

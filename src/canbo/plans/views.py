@@ -28,7 +28,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import slugify
 
-from canbo.core.errors import ConflictError, DomainError, NotPermitted, validation_messages
+from canbo.core.errors import ConflictError, DomainError, NotPermitted, error_text
 from canbo.core.querysets import CHANGE
 from canbo.core.text import fold
 from canbo.core.views import bad_request, dated
@@ -87,12 +87,6 @@ def _root_catalogue(plan: Plan, day: dt.date) -> Catalogue:
     return selectors.unit_catalogue(root, day, also_on=plan.issued_on)
 
 
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(validation_messages(exc))
-    return str(exc)
-
-
 # ---------------------------------------------------------------- plans
 
 
@@ -144,7 +138,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
                 try:
                     plan = _plan_create_from(form, request.user, implements, "Tạo kế hoạch")
                 except (DomainError, ValidationError) as exc:
-                    form.add_error(None, _error_text(exc))
+                    form.add_error(None, error_text(exc))
                 else:
                     messages.success(request, "Đã tạo kế hoạch. Có thể trích nhiệm vụ từ văn bản.")
                     return HttpResponseRedirect(reverse("plans:extract", args=[plan.pk]))
@@ -213,7 +207,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     form.add_error(None, str(exc))
                     status = 409
                 except (DomainError, ValidationError) as exc:
-                    form.add_error(None, _error_text(exc))
+                    form.add_error(None, error_text(exc))
                 else:
                     messages.success(request, "Đã lưu thông tin kế hoạch.")
                     return HttpResponseRedirect(reverse("plans:detail", args=[plan.pk]))
@@ -333,7 +327,7 @@ def plan_extract(request: HttpRequest, pk: int) -> HttpResponse:
             reason="Trích từ văn bản, đã rà soát",
         )
     except (DomainError, ValidationError) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
         return _review(request, plan, sections, None, formset=formset, status=400)
     messages.success(request, f"Đã lưu {len(saved)} nhiệm vụ.")
     return HttpResponseRedirect(reverse("plans:detail", args=[plan.pk]))
@@ -428,7 +422,7 @@ _MODEL_TO_FORM = {"unit": "unit_code"}
 
 def _add_model_errors(form: Any, exc: ValidationError) -> None:
     if not hasattr(exc, "error_dict"):
-        form.add_error(None, _error_text(exc))
+        form.add_error(None, error_text(exc))
         return
     for name, errors in exc.message_dict.items():
         target = _MODEL_TO_FORM.get(name, name)
@@ -763,7 +757,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(exc))
             status = 409
         except (DomainError, ValidationError) as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
             status = 400
     schedule = Schedule.from_dict(task.schedule)
     occurrences = list(task.occurrences.all())
@@ -832,7 +826,7 @@ def period_create(request: HttpRequest, pk: int) -> HttpResponse:
                         reason="Mở kỳ báo cáo",
                     )
             except (DomainError, ValidationError) as exc:
-                form.add_error(None, _error_text(exc))
+                form.add_error(None, error_text(exc))
             else:
                 messages.success(request, "Đã mở kỳ báo cáo.")
                 return HttpResponseRedirect(reverse("plans:detail", args=[plan.pk]))
@@ -892,7 +886,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     reason=f"Báo cáo kỳ {period}",
                 )
             except (DomainError, ValidationError) as exc:
-                form.add_error(None, _error_text(exc))
+                form.add_error(None, error_text(exc))
             else:
                 messages.success(request, "Đã gửi báo cáo.")
                 return HttpResponseRedirect(request.path + f"#nv-{task.pk}")

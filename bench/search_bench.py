@@ -370,15 +370,22 @@ SCOPED_QUERIES = ["nguyen", "thi", "nguyen thi", "yen", "NGUYỄN THỊ HOA", "t
 
 
 def scoped_run(timed: Any, base: float) -> None:
-    """The same pages for an officer whose grant covers one department (1/63 of the people):
-    the list's base then has a filter, and the pages walk the index checking it."""
+    """The same pages for an officer whose grant covers the whole province (every person), then
+    one department (1/63 of the people): the list's base then has a filter, which the pages
+    check."""
     from canbo.org.models import Unit
     from canbo.people.models import Person
+
+    for code, label in [("BENCH", "a grant on the whole province"), ("BENCH-07", "one department")]:
+        unit = Unit.objects.filter(code=code).get()
+        scoped = Person.objects.filter(managing_unit__path__startswith=unit.path).order_by("sort_key", "id")
+        print(f"\nwithin {label} ({scoped.count():,} persons):")
+        scoped_queries(timed, base, scoped)
+
+
+def scoped_queries(timed: Any, base: float, scoped: Any) -> None:
     from canbo.people.search import name_results, name_search
 
-    unit = Unit.objects.filter(code="BENCH-07").get()
-    scoped = Person.objects.filter(managing_unit__path__startswith=unit.path).order_by("sort_key", "id")
-    print(f"\nwithin one department ({scoped.count():,} persons):")
     print(f"{'query':58} {'page ms':>8} {'ratio':>6} {'page+count':>10} {'filter ms':>9} {'matches':>9}")
     for q in SCOPED_QUERIES:
 

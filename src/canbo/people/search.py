@@ -119,6 +119,9 @@ SMALL_BASE = 20_000
 BIG_BASE = 300_000
 # Entries of each run read by the first look of a page (``_WordIndex.first_entries``).
 PILOT_ENTRIES = 200
+# Everybody's first matches checked against the list's other filters to tell a grant on the
+# whole province (nearly all pass) from a narrow one.
+DENSITY_PROBE = 50
 
 # Where a word stands in the name (migration 0007): 10 × its place from the start + its place
 # from the end, each counted up to 3. Listed given names first (place from the end 1): a name's
@@ -211,6 +214,26 @@ class _WordIndex:
         persons, longest = self._rows(sql, params)[0]
         return min(int(persons), cap), int(longest or 0) > cap or int(persons) > cap
 
+    def matching_ids(
+        self, words: list[str], parts: tuple[int, ...], pattern: str | None, cap: int
+    ) -> tuple[set[int], bool]:
+        """(ids of persons matching, whether more may exist): at most ``cap`` + 1 matching entries
+        of each run, in one statement."""
+        like = f" AND {self._like()}" if pattern else ""
+        runs = [(w, p) for w in words for p in parts]
+        sql = " UNION ALL ".join(
+            f"SELECT {i} AS run, person_id FROM (SELECT person_id FROM {WORD_TABLE} "
+            f"WHERE word = %s AND part = %s{like} LIMIT %s) r{i}"
+            for i in range(len(runs))
+        )
+        params = [x for w, p in runs for x in (w, p, *([pattern] if pattern else []), cap + 1)]
+        per_run: dict[int, int] = {}
+        ids: set[int] = set()
+        for run, pk in self._rows(sql, params):
+            per_run[run] = per_run.get(run, 0) + 1
+            ids.add(pk)
+        return ids, any(n > cap for n in per_run.values())
+
     def count_within(
         self, word: str, parts: tuple[int, ...], pattern: str | None, cap: int, scope: tuple[str, list[Any]]
     ) -> tuple[int, bool]:
@@ -291,7 +314,9 @@ class NameSearchResults:
     each run in name order and cut at the page's current last row; the other query words are
     checked with LIKE on the ``search_name`` stored in the same index entry. Only the persons of
     the page are then read from ``base``. When ``base`` has other filters (grants, unit, age…),
-    the ids it lets through are read once and the runs are read in chunks sized for their share.
+    everybody's first matches are read and checked against it while most pass (a grant on the
+    whole province); otherwise the ids it lets through are read once and the runs are read in
+    chunks sized for their share.
 
     Counting stops at COUNT_CAP (``count_is_lower_bound``) unless ``exact_count`` is asked (the
     API). What this cannot do fast (single letters, deep pages, other filters leaving few people)
@@ -311,6 +336,8 @@ class NameSearchResults:
         self._plan: tuple[str, tuple[int, ...], list[str]] | None = None
         self._count: int | None = None
         self._ids: set[int] | bool | None = False  # False: not read yet
+        self._share: float | None = None
+        self._probe: tuple[list[int], set[int]] = ([], set())
         self._index = _WordIndex(base.db)
 
     def _driver(self) -> tuple[str, tuple[int, ...], list[str]] | None:
@@ -356,6 +383,8 @@ class NameSearchResults:
                 self._count = 0
             elif self.exact_count:
                 self._count = self.queryset.count()
+            elif plan is not None and self._filtered_base() and self._dense_count(plan):
+                pass
             elif plan is None or (self._filtered_base() and self._base_ids() is None):
                 capped = self.queryset.order_by()[: COUNT_CAP + 1].count()
                 self._count, self.count_is_lower_bound = min(capped, COUNT_CAP), capped > COUNT_CAP
@@ -370,6 +399,7 @@ class NameSearchResults:
                 self._count, self.count_is_lower_bound = self._index.count(
                     expansions, parts, self.pattern, COUNT_CAP
                 )
+        assert self._count is not None  # every branch above sets it
         return self._count
 
     def __len__(self) -> int:
@@ -442,6 +472,55 @@ class NameSearchResults:
             self._ids = ids if SMALL_BASE <= len(ids) <= BIG_BASE else None
         return self._ids  # type: ignore[return-value]
 
+    def _density(self) -> float:
+        """Share of everybody's first matches that the other filters let through, from one page
+        of them: near 1 for a grant on the whole province, small for a department."""
+        if self._share is None:
+            found = self._top_all(DENSITY_PROBE)
+            allowed = self._allowed(found)
+            self._probe = (found, allowed)
+            self._share = len(allowed) / len(found) if found else 1.0
+        return self._share
+
+    def _allowed(self, ids: list[int]) -> set[int]:
+        return set(self.base.order_by().filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+
+    def _dense_count(self, plan: tuple[str, tuple[int, ...], list[str]]) -> bool:
+        """When the other filters let most people through (a grant on the whole province): count
+        everybody's matches, keeping those they allow. Sets the count and says whether it could
+        (not for narrow filters, nor when over COUNT_CAP matches exist and fewer of them pass)."""
+        if self._density() < 0.5:
+            return False
+        _word, parts, expansions = plan
+        ids, truncated = self._index.matching_ids(expansions, parts, self.pattern, COUNT_CAP)
+        listed = sorted(ids)
+        # Checking COUNT_CAP + 1 of them is enough when they pass; the rest only if needed.
+        inside = len(self._allowed(listed[: 2 * COUNT_CAP]))
+        more = truncated or len(listed) > 2 * COUNT_CAP
+        if inside <= COUNT_CAP and len(listed) > 2 * COUNT_CAP:
+            inside, more = len(self._allowed(listed)), truncated
+        if more and inside <= COUNT_CAP:
+            return False
+        self._count, self.count_is_lower_bound = min(inside, COUNT_CAP), more or inside > COUNT_CAP
+        return True
+
+    def _dense_page(self, stop: int) -> list[int] | None:
+        """When the other filters let most people through: everybody's first matches, kept if
+        they allow them, read again deeper until ``stop`` are kept. None for narrow filters."""
+        if self._density() < 0.25:
+            return None
+        want = DENSITY_PROBE
+        while want <= MAX_OFFSET:
+            found, allowed = self._probe if want == DENSITY_PROBE else (None, None)
+            if found is None or allowed is None:
+                found = self._top_all(want)
+                allowed = self._allowed(found)
+            kept = [pk for pk in found if pk in allowed]
+            if len(kept) >= stop or len(found) < want:
+                return kept[:stop]
+            want *= 4
+        return None
+
     def _page_ids(self, start: int, stop: int) -> list[int] | None:
         plan = self._driver()
         if plan is None or stop > MAX_OFFSET:
@@ -450,6 +529,9 @@ class NameSearchResults:
             return []
         if not self._filtered_base():
             return self._top_all(stop)[start:stop]
+        dense = self._dense_page(stop)
+        if dense is not None:
+            return dense[start:stop]
         ids = self._base_ids()
         if ids is None:
             return None

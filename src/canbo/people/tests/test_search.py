@@ -270,3 +270,46 @@ def test_list_page_says_more_than(admin_client: Any, crowd: dict[str, Person], m
     assert "<strong>1 người</strong>" in page and "Lê Thị Thu Hà" in page
     api = admin_client.get("/api/persons/", {"q": "nguyen", "limit": 3}).json()
     assert api["count"] == name_search(Person.objects.all(), "nguyen").count() and len(api["results"]) == 3
+
+
+@pytest.mark.parametrize("query", ["hoa", "nguyen thi", "thu", "le thu", "nguyen", "zzz"])
+def test_pages_for_a_grant_on_the_whole_province(
+    users: dict[str, Any], tree: dict[str, Unit], crowd: dict[str, Person], query: str, monkeypatch: Any
+) -> None:
+    """A grant on the root lets nearly everybody through: the pages and the count come from
+    everybody's matches checked against the grant (no id list, no filter), with the same rows."""
+    from canbo.accounts.models import Grant, Role
+    from canbo.conftest import _user
+
+    officer = _user("officer_p")
+    Grant.objects.create(user=officer, role=Role.OFFICER, unit=tree["P"])
+    base = Person.objects.restrict(officer, VIEW).order_by("sort_key", "id")
+    women = base.filter(sex="nu")
+    for qs in (base, women):
+        results = NameSearchResults(qs, query)
+        monkeypatch.setattr(results, "queryset", None)  # neither the filter's pages nor its count
+        monkeypatch.setattr(results, "_base_ids", None)  # nor the id list of narrow grants
+        if query in ("nguyen", "hoa", "thu", "nguyen thi") and qs is base:
+            assert page_names(results, 0, 20) == rule_names(qs, query, 0, 20)
+            assert results.count() == name_search(qs, query).count()
+        fresh = NameSearchResults(qs, query)
+        for start, stop in [(0, 10), (10, 20), (0, 50)]:
+            assert page_names(fresh, start, stop) == rule_names(qs, query, start, stop)
+        assert fresh.count() == name_search(qs, query).count()
+
+
+def test_capped_count_for_a_grant_on_the_whole_province(
+    tree: dict[str, Unit], crowd: dict[str, Person], monkeypatch: Any
+) -> None:
+    from canbo.accounts.models import Grant, Role
+    from canbo.conftest import _user
+
+    monkeypatch.setattr(search, "COUNT_CAP", 5)
+    officer = _user("officer_p")
+    Grant.objects.create(user=officer, role=Role.OFFICER, unit=tree["P"])
+    base = Person.objects.restrict(officer, VIEW).order_by("sort_key", "id")
+    results = NameSearchResults(base, "nguyen")
+    monkeypatch.setattr(results, "queryset", None)  # counted from the word table, not the filter
+    assert (results.count(), results.count_is_lower_bound) == (5, True)
+    few = NameSearchResults(base, "le thi thu ha")
+    assert (few.count(), few.count_is_lower_bound) == (1, False)

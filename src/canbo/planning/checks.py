@@ -134,7 +134,7 @@ def entry_verdict(user: Any, entry: PlanningEntry) -> Verdict:
 
 # Levels from the highest down: a list plans titles at its unit's level or below (the province's
 # Standing Committee also plans the district secretaries it manages), never above.
-LEVEL_ORDER: list[str] = [Level.CENTRAL, Level.PROVINCE, Level.DISTRICT, Level.COMMUNE]
+LEVEL_ORDER: list[str] = list(Level.values)  # declared from the top down
 
 
 def titles_for(planning_list: PlanningList) -> list[str]:

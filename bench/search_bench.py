@@ -371,39 +371,66 @@ SCOPED_QUERIES = ["nguyen", "thi", "nguyen thi", "yen", "NGUYỄN THỊ HOA", "t
 
 def scoped_run(timed: Any, base: float) -> None:
     """The same pages for an officer whose grant covers the whole province (every person), then
-    one department (1/63 of the people): the list's base then has a filter, which the pages
-    check."""
+    for one whose grant is one department (1/63 of the people), as the list reads them: the
+    persons his grants cover (``restrict``), searched within the grants' units. Then the
+    department's women: a filter besides the grant, which the pages check person by person."""
+    from django.contrib.auth.models import User
+
+    from canbo.accounts.models import Grant, Role
     from canbo.org.models import Unit
-    from canbo.people.models import Person
+    from canbo.people.selectors import person_queryset
 
-    for code, label in [("BENCH", "a grant on the whole province"), ("BENCH-07", "one department")]:
+    cases = [
+        ("BENCH", "a grant on the whole province", False),
+        ("BENCH-07", "a grant on one department", False),
+        ("BENCH-07", "the same department's women (a filter besides the grant)", True),
+    ]
+    for code, label, women in cases:
         unit = Unit.objects.filter(code=code).get()
-        scoped = Person.objects.filter(managing_unit__path__startswith=unit.path).order_by("sort_key", "id")
-        print(f"\nwithin {label} ({scoped.count():,} persons):")
-        scoped_queries(timed, base, scoped)
+        user, _ = User.objects.get_or_create(username=f"bench-{code.lower()}")
+        Grant.objects.get_or_create(user=user, role=Role.OFFICER, unit=unit)
+
+        def listed(user_id: int = user.pk, women: bool = women) -> tuple[Any, Any]:
+            # A fresh user, as a request has: his grants are read again.
+            fresh = User.objects.get(pk=user_id)
+            qs = person_queryset(fresh)
+            return fresh, (qs.filter(sex="nu") if women else qs).order_by("sort_key", "id")
+
+        print(f"\nwithin {label} ({listed()[1].count():,} persons):")
+        scoped_queries(timed, base, listed, grants_only=not women)
 
 
-def scoped_queries(timed: Any, base: float, scoped: Any) -> None:
+def scoped_queries(timed: Any, base: float, listed: Any, *, grants_only: bool) -> None:
     from canbo.people.search import name_results, name_search
+
+    def results(q: str) -> Any:
+        user, qs = listed()
+        return name_results(qs, q, user=user, grants_only=grants_only)
 
     print(f"{'query':58} {'page ms':>8} {'ratio':>6} {'page+count':>10} {'filter ms':>9} {'matches':>9}")
     for q in SCOPED_QUERIES:
 
         def page(q: str = q) -> None:
-            list(name_results(scoped, q)[0:50])
+            list(results(q)[0:50])
 
         def page_count(q: str = q) -> None:
-            results = name_results(scoped, q)
-            results.count()
-            list(results[0:50])
+            found = results(q)
+            found.count()
+            list(found[0:50])
 
         def filtered(q: str = q) -> None:
-            list(name_search(scoped, q)[:50])
+            list(name_search(listed()[1], q)[:50])
 
         med, both, old = timed(page), timed(page_count), timed(filtered)
-        same = [p.pk for p in name_results(scoped, q)[0:50]] == [p.pk for p in name_search(scoped, q)[:50]]
+        scoped = listed()[1]
+        same = [p.pk for p in results(q)[0:50]] == [p.pk for p in name_search(scoped, q)[:50]]
         matches = name_search(scoped, q).count()
+        counted = results(q)
+        shown = f"{counted.count():,}{'+' if counted.count_is_lower_bound else ''}"
         flag = "" if same else "  DIFFERENT ROWS"
+        exact = counted.count() == matches and not counted.count_is_lower_bound
+        if not exact and not (counted.count_is_lower_bound and counted.count() < matches):
+            flag += f"  COUNT {shown}"
         print(
             f"{'«' + q + '»':58} {med:8.2f} {med / base:6.1f} {both:10.2f} {old:9.2f} {matches:9,}{flag}",
             flush=True,

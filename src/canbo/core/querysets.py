@@ -7,6 +7,7 @@ exactly as for a missing record (STYLE.md convention 5).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -19,26 +20,50 @@ VIEW = "view"
 CHANGE = "change"
 
 
-def scope_q(model: Any, user: AbstractBaseUser | AnonymousUser, action: str = VIEW) -> Q | None:
-    """The filter that limits ``model`` to what ``user`` may do; None means no limit."""
+@dataclass(frozen=True)
+class GrantScope:
+    """What a user's grants let through for a model: the records kept in the unit subtrees of
+    ``unit_paths`` and those of the persons ``persons`` (the "self" role). ``unit_paths`` None:
+    no limit (a superuser)."""
+
+    unit_paths: tuple[str, ...] | None
+    persons: tuple[int, ...] = ()
+
+
+def grant_scope(model: Any, user: AbstractBaseUser | AnonymousUser, action: str = VIEW) -> GrantScope:
+    """The unit subtrees and persons whose records of ``model`` ``user`` may see (or change)."""
     from canbo.accounts.selectors import active_grants
 
     if not user.is_authenticated:
-        return Q(pk__in=[])
+        return GrantScope(unit_paths=())
     if getattr(user, "is_superuser", False):
-        return None
-    q = Q(pk__in=[])
+        return GrantScope(unit_paths=None)
+    paths: list[str] = []
+    persons: list[int] = []
     for grant in active_grants(user):
         if action == CHANGE and not grant.can_change:
             continue
         if grant.is_self:
             if model.scope_person and grant.person_id:
-                q |= Q(**{model.scope_person: grant.person_id})
+                persons.append(grant.person_id)
             continue
         if model.sensitive and not grant.include_sensitive:
             continue
         if grant.unit_path and model.scope_unit_path:
-            q |= Q(**{f"{model.scope_unit_path}__startswith": grant.unit_path})
+            paths.append(grant.unit_path)
+    return GrantScope(unit_paths=tuple(paths), persons=tuple(persons))
+
+
+def scope_q(model: Any, user: AbstractBaseUser | AnonymousUser, action: str = VIEW) -> Q | None:
+    """The filter that limits ``model`` to what ``user`` may do; None means no limit."""
+    scope = grant_scope(model, user, action)
+    if scope.unit_paths is None:
+        return None
+    q = Q(pk__in=[])
+    for person in scope.persons:
+        q |= Q(**{model.scope_person: person})
+    for path in scope.unit_paths:
+        q |= Q(**{f"{model.scope_unit_path}__startswith": path})
     return q
 
 

@@ -169,7 +169,8 @@ def apply_filters(
     with_name: bool = True,
 ) -> QuerySet[Person]:
     """Apply the cleaned filters to ``qs`` (already restricted to the user's grants); without the
-    name query if ``with_name`` is false (the pages apply it themselves: ``people.search.name_results``)."""
+    name query if ``with_name`` is false (the pages apply it themselves: ``people.search.name_results``).
+    When no filter applies, ``qs`` itself is returned (the name search relies on it)."""
     definition = data.get("chi_tieu_definition")
     if definition is not None:
         # The indicator engine's own rows, so the list has exactly the people the figure counts;

@@ -35,7 +35,13 @@ def filtered_persons(
     base = person_queryset(user).select_related("managing_unit", "ethnicity", "religion", "home_town")
     if paged:
         others = apply_filters(base, form.cleaned_data, unit=unit, day=day, user=user, with_name=False)
-        others = others.order_by("sort_key", "id")
-        return form, unit, name_results(others, form.cleaned_data.get("q") or "", exact_count=exact_count)
+        results = name_results(
+            others.order_by("sort_key", "id"),
+            form.cleaned_data.get("q") or "",
+            exact_count=exact_count,
+            user=user,
+            grants_only=others is base,  # ``apply_filters`` gives ``base`` itself when no filter applies
+        )
+        return form, unit, results
     qs = apply_filters(base, form.cleaned_data, unit=unit, day=day, user=user).order_by("sort_key", "id")
     return form, unit, qs

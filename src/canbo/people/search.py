@@ -9,18 +9,23 @@ with one of the query words. The rule, its indexes and their figures are in docs
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.sql.compiler import SQLCompiler
 
+from canbo.core.querysets import VIEW, grant_scope
 from canbo.core.text import fold
+from canbo.org.models import Unit
 from canbo.people.models import Person
 
-WORD_TABLE = "people_person_name_word"  # migration 0007, written by triggers only
+WORD_TABLE = "people_person_name_word"  # migrations 0007 and 0009, written by triggers only
 
 
 def name_search(qs: QuerySet[Person], query: str) -> QuerySet[Person]:
@@ -122,6 +127,10 @@ PILOT_ENTRIES = 200
 # Everybody's first matches checked against the list's other filters to tell a grant on the
 # whole province (nearly all pass) from a narrow one.
 DENSITY_PROBE = 50
+# Within a grant's units, a query word with at most this many index entries there is read
+# whole through the unit-led index and sorted (a department); beyond it, the runs are walked in
+# name order, checking the unit on each entry (a grant on most of the province).
+LOCAL_MAX = 20_000
 
 # Where a word stands in the name (migration 0007): 10 × its place from the start + its place
 # from the end, each counted up to 3. Listed given names first (place from the end 1): a name's
@@ -151,12 +160,51 @@ def _parts_sql(parts: tuple[int, ...]) -> str:
 Key = tuple[str, int]  # (sort_key, person_id): the list's order
 
 
+@dataclass(frozen=True)
+class UnitScope:
+    """What a list's grants say about its persons, for reading the word table within them.
+
+    ``unit_ids``: every person of the list has his dossier kept in one of these units (None:
+    in any unit). ``exact``: the list is exactly those persons, with no other filter, so an
+    index entry of such a unit needs no further check.
+    """
+
+    unit_ids: tuple[int, ...] | None
+    exact: bool
+
+
+def unit_scope(user: Any, *, exact: bool) -> UnitScope | None:
+    """The units of ``user``'s grants on persons (``grant_scope``), or None when they do not
+    bound the list by unit: no grant limit (a superuser), or a "self" grant (a person whose
+    dossier may be kept elsewhere; such lists are tiny and the filter serves them)."""
+    scope = grant_scope(Person, user, VIEW)
+    if scope.unit_paths is None or scope.persons:
+        return None
+    within = Q(pk__in=[])
+    for path in scope.unit_paths:
+        within |= Q(path__startswith=path)
+    ids = tuple(Unit.objects.filter(within).order_by("pk").values_list("pk", flat=True))
+    # A grant on the root: every unit, so no condition on the entries.
+    every = bool(ids) and len(ids) == Unit.objects.count()
+    return UnitScope(unit_ids=None if every else ids, exact=exact)
+
+
 class _WordIndex:
     """Reads of the name-word table, in SQL both databases run the same way."""
 
-    def __init__(self, using: str) -> None:
+    def __init__(self, using: str, units: tuple[int, ...] | None = None) -> None:
         self.connection = connections[using]
         self.escape = " ESCAPE '\\'" if self.connection.vendor == "sqlite" else ""
+        self.units = units
+
+    def _in_units(self) -> tuple[str, list[Any]]:
+        """`` AND`` the entry's unit is one of the scope's (nothing without a scope): an array
+        on PostgreSQL, a JSON array on SQLite, one parameter either way however many units."""
+        if self.units is None:
+            return "", []
+        if self.connection.vendor == "postgresql":
+            return " AND unit_id = ANY(%s)", [list(self.units)]
+        return " AND unit_id IN (SELECT value FROM json_each(%s))", [json.dumps(self.units)]
 
     def _rows(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         with self.connection.cursor() as cur:
@@ -168,12 +216,8 @@ class _WordIndex:
         at one part) counted up to PROBE_RUN_CAP, in one statement that never reads the entries
         of other parts. A run reaching the cap is a common word."""
         runs = [(w, p) for w in words for p in parts]
-        sql = " UNION ALL ".join(
-            f"SELECT count(*) AS n FROM (SELECT 1 FROM {WORD_TABLE} "
-            f"WHERE word = %s AND part = %s LIMIT %s) r{i}"
-            for i in range(len(runs))
-        )
-        counts = [int(n) for (n,) in self._rows(sql, [x for w, p in runs for x in (w, p, PROBE_RUN_CAP)])]
+        sql, params = self._runs(runs, "count(*) AS n", " LIMIT %s", [PROBE_RUN_CAP])
+        counts = [int(n) for (n,) in self._rows(sql, params)]
         return max(counts) >= PROBE_RUN_CAP, sum(counts)
 
     def expand(self, word: str) -> list[str]:
@@ -190,49 +234,121 @@ class _WordIndex:
         )
         return [r[0] for r in self._rows(sql, [lo, hi, hi, EXPAND_MAX + 1])]
 
+    def _runs(
+        self, runs: list[tuple[str, int]], select: str, tail: str, params: list[Any]
+    ) -> tuple[str, list[Any]]:
+        """One statement reading every run (one word at one part) on its own: ``SELECT
+        {select} FROM (SELECT … WHERE word = %s AND part = %s{tail}) rN`` joined by UNION ALL,
+        with ``params`` (those of ``tail``) repeated for each run. Each run is then an index
+        range read in key order, which one range over all of them would not be."""
+        sql = " UNION ALL ".join(
+            f"SELECT {select.format(i=i)} FROM (SELECT sort_key, person_id FROM {WORD_TABLE} "
+            f"WHERE word = %s AND part = %s{tail}) r{i}"
+            for i in range(len(runs))
+        )
+        return sql, [x for w, p in runs for x in (w, p, *params)]
+
     def count(
         self, words: list[str], parts: tuple[int, ...], pattern: str | None, cap: int
     ) -> tuple[int, bool]:
-        """(persons matching, whether that is only a lower bound), reading at most ``cap`` + 1
-        matching entries of each run (one word at one part)."""
-        like = f" AND (' ' || search_name) LIKE %s{self.escape}" if pattern else ""
-        runs: list[str] = []
-        params: list[Any] = []
-        for word in words:
-            for part in parts:
-                runs.append(
-                    f"SELECT {len(runs)} AS run, person_id FROM (SELECT person_id FROM {WORD_TABLE} "
-                    f"WHERE word = %s AND part = %s{like} LIMIT %s) r{len(runs)}"
-                )
-                params += [word, part, *([pattern] if pattern else []), cap + 1]
+        """(persons matching, whether that is only a lower bound), stopping once over ``cap``.
+
+        The runs (one word at one part) are read one after the other in one statement whose
+        LIMIT stops the reading at 3 × (``cap`` + 1) matching entries in all: a person has an
+        entry in each run where one of his words starts with the query word, rarely more than
+        two. Should those entries be ``cap`` persons or fewer, each run is read again up to
+        ``cap`` + 1 matches (``_count_per_run``)."""
+        units, unit_params = self._in_units()
+        like = f" AND {self._like()}" if pattern else ""
+        runs_sql, params = self._runs(
+            [(w, p) for w in words for p in parts],
+            "person_id",
+            f"{units}{like}",
+            [*unit_params, *([pattern] if pattern else [])],
+        )
+        limit = 3 * (cap + 1)
+        sql = f"SELECT count(*), count(DISTINCT person_id) FROM ({runs_sql} LIMIT %s) m"
+        entries, persons = (int(n) for n in self._rows(sql, [*params, limit])[0])
+        if entries < limit:  # every matching entry was read
+            return min(persons, cap), persons > cap
+        if persons > cap:
+            return cap, True
+        return self._count_per_run(words, parts, pattern, cap)
+
+    def _count_per_run(
+        self, words: list[str], parts: tuple[int, ...], pattern: str | None, cap: int
+    ) -> tuple[int, bool]:
+        """As ``count``, reading at most ``cap`` + 1 matching entries of each run."""
+        runs_sql, params = self._matching_runs(words, parts, pattern, cap)
         # A run that stopped at its limit may have more matches: the count is then a lower bound.
         sql = (
-            f"WITH m AS MATERIALIZED ({' UNION ALL '.join(runs)}) "
+            f"WITH m AS MATERIALIZED ({runs_sql}) "
             "SELECT (SELECT count(DISTINCT person_id) FROM m), "
             "(SELECT count(*) FROM m GROUP BY run ORDER BY count(*) DESC LIMIT 1)"
         )
         persons, longest = self._rows(sql, params)[0]
         return min(int(persons), cap), int(longest or 0) > cap or int(persons) > cap
 
+    def _matching_runs(
+        self, words: list[str], parts: tuple[int, ...], pattern: str | None, cap: int
+    ) -> tuple[str, list[Any]]:
+        """(run, person_id) of the first ``cap`` + 1 matching entries of each run."""
+        units, unit_params = self._in_units()
+        like = f" AND {self._like()}" if pattern else ""
+        return self._runs(
+            [(w, p) for w in words for p in parts],
+            "{i} AS run, person_id",
+            f"{units}{like} LIMIT %s",
+            [*unit_params, *([pattern] if pattern else []), cap + 1],
+        )
+
     def matching_ids(
         self, words: list[str], parts: tuple[int, ...], pattern: str | None, cap: int
     ) -> tuple[set[int], bool]:
         """(ids of persons matching, whether more may exist): at most ``cap`` + 1 matching entries
         of each run, in one statement."""
-        like = f" AND {self._like()}" if pattern else ""
-        runs = [(w, p) for w in words for p in parts]
-        sql = " UNION ALL ".join(
-            f"SELECT {i} AS run, person_id FROM (SELECT person_id FROM {WORD_TABLE} "
-            f"WHERE word = %s AND part = %s{like} LIMIT %s) r{i}"
-            for i in range(len(runs))
-        )
-        params = [x for w, p in runs for x in (w, p, *([pattern] if pattern else []), cap + 1)]
         per_run: dict[int, int] = {}
         ids: set[int] = set()
-        for run, pk in self._rows(sql, params):
+        for run, pk in self._rows(*self._matching_runs(words, parts, pattern, cap)):
             per_run[run] = per_run.get(run, 0) + 1
             ids.add(pk)
         return ids, any(n > cap for n in per_run.values())
+
+    def _range(self, word: str, parts: tuple[int, ...], pattern: str | None) -> tuple[str, list[Any]]:
+        """WHERE clause of the entries of ``word``'s prefix range at ``parts`` matching
+        ``pattern``, within the scope's units."""
+        lo, hi = _prefix_range(word)
+        units, unit_params = self._in_units()
+        like = f" AND {self._like()}" if pattern else ""
+        return (
+            f"word >= %s AND word < %s AND {_parts_sql(parts)}{units}{like}",
+            [lo, hi, *unit_params, *([pattern] if pattern else [])],
+        )
+
+    def range_count(
+        self, word: str, parts: tuple[int, ...], pattern: str | None, limit: int | None
+    ) -> tuple[int, int]:
+        """(entries, distinct persons) of ``word``'s range within the scope's units, reading at
+        most ``limit`` entries (all without a limit). With a scope of a few units the unit-led
+        index (migration 0009) reads only their entries."""
+        where, params = self._range(word, parts, pattern)
+        cut = " LIMIT %s" if limit is not None else ""
+        sql = (
+            "SELECT count(*), count(DISTINCT person_id) "
+            f"FROM (SELECT person_id FROM {WORD_TABLE} WHERE {where}{cut}) s"
+        )
+        entries, persons = self._rows(sql, [*params, *([limit] if limit is not None else [])])[0]
+        return int(entries), int(persons)
+
+    def range_page(self, word: str, parts: tuple[int, ...], pattern: str | None, stop: int) -> list[int]:
+        """Ids of the first ``stop`` persons of ``word``'s range within the scope's units, in
+        name order: all of them sorted, for ranges ``range_count`` found small."""
+        where, params = self._range(word, parts, pattern)
+        sql = (
+            f"SELECT DISTINCT sort_key, person_id FROM {WORD_TABLE} WHERE {where} "
+            "ORDER BY sort_key, person_id LIMIT %s"
+        )
+        return [pk for _k, pk in self._rows(sql, [*params, stop])]
 
     def count_within(
         self, word: str, parts: tuple[int, ...], pattern: str | None, cap: int, scope: tuple[str, list[Any]]
@@ -240,18 +356,16 @@ class _WordIndex:
         """As ``count``, among the ids of ``scope`` (SQL and parameters of a query of person ids),
         in one statement: the entries of ``word``'s range are read until ``cap`` + 1 of them
         are in the scope."""
-        lo, hi = _prefix_range(word)
-        like = f" AND {self._like()}" if pattern else ""
+        where, params = self._range(word, parts, pattern)
         # PostgreSQL would make the IN a semi-join and read the whole range; kept a condition
         # (``IS TRUE``), it is a hashed lookup and the reading stops at the limit.
         hint = " IS TRUE" if self.connection.vendor == "postgresql" else ""
         sql = (
             "SELECT count(*), count(DISTINCT person_id) FROM ("
-            f"SELECT person_id FROM {WORD_TABLE} WHERE word >= %s AND word < %s AND {_parts_sql(parts)}"
-            f"{like} AND (person_id IN ({scope[0]})){hint} LIMIT %s) s"
+            f"SELECT person_id FROM {WORD_TABLE} WHERE {where} "
+            f"AND (person_id IN ({scope[0]})){hint} LIMIT %s) s"
         )
-        params = [lo, hi, *([pattern] if pattern else []), *scope[1], cap + 1]
-        entries, persons = self._rows(sql, params)[0]
+        entries, persons = self._rows(sql, [*params, *scope[1], cap + 1])[0]
         return min(int(persons), cap), int(entries) > cap
 
     def walk(
@@ -259,8 +373,9 @@ class _WordIndex:
     ) -> list[Key]:
         """Up to ``limit`` (sort_key, person_id) of the persons having ``word`` at ``part`` and
         matching ``pattern``, in name order, after ``after`` and not past ``bound``."""
-        sql = f"SELECT sort_key, person_id FROM {WORD_TABLE} WHERE word = %s AND part = %s"
-        params: list[Any] = [word, part]
+        units, params = self._in_units()
+        sql = f"SELECT sort_key, person_id FROM {WORD_TABLE} WHERE word = %s AND part = %s{units}"
+        params = [word, part, *params]
         if after is not None:
             sql += " AND (sort_key, person_id) > (%s, %s)"
             params += list(after)
@@ -268,7 +383,7 @@ class _WordIndex:
             sql += " AND (sort_key, person_id) <= (%s, %s)"
             params += list(bound)
         if pattern:
-            sql += f" AND (' ' || search_name) LIKE %s{self.escape}"
+            sql += f" AND {self._like()}"
             params.append(pattern)
         sql += " ORDER BY sort_key, person_id LIMIT %s"
         return [(k, pk) for k, pk in self._rows(sql, [*params, limit])]
@@ -279,27 +394,31 @@ class _WordIndex:
     def first_entries(self, runs: list[tuple[str, int]], pattern: str | None, entries: int) -> list[Key]:
         """The matches among the first ``entries`` entries of every run, in one statement: a
         cheap first look that bounds the real reading."""
-        where = f" WHERE {self._like()}" if pattern else ""
+        units, unit_params = self._in_units()
+        checks = [c for c in (units.removeprefix(" AND "), self._like() if pattern else "") if c]
+        where = f" WHERE {' AND '.join(checks)}" if checks else ""
         sql = " UNION ALL ".join(
-            f"SELECT sort_key, person_id FROM (SELECT sort_key, person_id, search_name FROM {WORD_TABLE} "
+            "SELECT sort_key, person_id FROM ("
+            f"SELECT sort_key, person_id, search_name, unit_id FROM {WORD_TABLE} "
             f"WHERE word = %s AND part = %s ORDER BY sort_key, person_id LIMIT %s) r{i}{where}"
             for i in range(len(runs))
         )
-        params = [x for w, p in runs for x in (w, p, entries, *([pattern] if pattern else []))]
+        params = [x for w, p in runs for x in (w, p, entries, *unit_params, *([pattern] if pattern else []))]
         return [(k, pk) for k, pk in self._rows(sql, params)]
 
     def first_matches(
         self, runs: list[tuple[str, int]], pattern: str | None, *, bound: Key | None, limit: int
     ) -> list[Key]:
         """The first ``limit`` matches of every run, not past ``bound``, in one statement."""
+        units, unit_params = self._in_units()
         cut = " AND (sort_key, person_id) <= (%s, %s)" if bound else ""
         like = f" AND {self._like()}" if pattern else ""
-        sql = " UNION ALL ".join(
-            f"SELECT sort_key, person_id FROM (SELECT sort_key, person_id FROM {WORD_TABLE} "
-            f"WHERE word = %s AND part = %s{cut}{like} ORDER BY sort_key, person_id LIMIT %s) r{i}"
-            for i in range(len(runs))
+        sql, params = self._runs(
+            runs,
+            "sort_key, person_id",
+            f"{units}{cut}{like} ORDER BY sort_key, person_id LIMIT %s",
+            [*unit_params, *(bound or ()), *([pattern] if pattern else []), limit],
         )
-        params = [x for w, p in runs for x in (w, p, *(bound or ()), *([pattern] if pattern else []), limit)]
         return [(k, pk) for k, pk in self._rows(sql, params)]
 
 
@@ -325,8 +444,11 @@ class NameSearchResults:
 
     ordered = True
 
-    def __init__(self, base: QuerySet[Person], query: str, *, exact_count: bool = False) -> None:
+    def __init__(
+        self, base: QuerySet[Person], query: str, *, exact_count: bool = False, scope: UnitScope | None = None
+    ) -> None:
         self.base = base
+        self.scope = scope
         self.queryset = name_search(base, query)
         self.exact_count = exact_count
         self.count_is_lower_bound = False
@@ -338,7 +460,11 @@ class NameSearchResults:
         self._ids: set[int] | bool | None = False  # False: not read yet
         self._share: float | None = None
         self._probe: tuple[list[int], set[int]] = ([], set())
-        self._index = _WordIndex(base.db)
+        self._local: tuple[int, int] | None = None
+        self._candidates: list[int] | None = None  # see ``_kept``
+        self._checked = 0
+        self._kept_ids: list[int] = []
+        self._index = _WordIndex(base.db, scope.unit_ids if scope is not None else None)
 
     def _driver(self) -> tuple[str, tuple[int, ...], list[str]] | None:
         """(driving query word, the parts it may match, the name words it expands to), or None
@@ -374,33 +500,84 @@ class NameSearchResults:
         return self._plan
 
     def _filtered_base(self) -> bool:
-        return bool(self.base.query.where)
+        """Whether ``base`` has conditions the word table cannot check (grants are checked
+        there when ``scope`` says that they are all there is)."""
+        return bool(self.base.query.where) and not (self.scope is not None and self.scope.exact)
+
+    def _local_entries(self) -> tuple[int, int] | None:
+        """(entries, persons) of the driving word within the grants' units, read up to
+        LOCAL_MAX + 1 entries; None unless the list is limited to some units by grants."""
+        scope, plan = self.scope, self._driver()
+        if scope is None or scope.unit_ids is None or plan is None:
+            return None
+        if self._local is None:
+            word, parts, _expansions = plan
+            self._local = self._index.range_count(word, parts, self.pattern, LOCAL_MAX + 1)
+        return self._local
 
     def count(self) -> int:
         if self._count is None:
-            plan = self._driver()
-            if plan is not None and not plan[2]:
-                self._count = 0
-            elif self.exact_count:
-                self._count = self.queryset.count()
-            elif plan is not None and self._filtered_base() and self._dense_count(plan):
-                pass
-            elif plan is None or (self._filtered_base() and self._base_ids() is None):
-                capped = self.queryset.order_by()[: COUNT_CAP + 1].count()
-                self._count, self.count_is_lower_bound = min(capped, COUNT_CAP), capped > COUNT_CAP
-            elif self._filtered_base():
-                word, parts, _expansions = plan
-                sql, params = self.base.order_by().values("pk").query.sql_with_params()
-                self._count, self.count_is_lower_bound = self._index.count_within(
-                    word, parts, self.pattern, COUNT_CAP, (sql, list(params))
-                )
-            else:
-                _word, parts, expansions = plan
-                self._count, self.count_is_lower_bound = self._index.count(
-                    expansions, parts, self.pattern, COUNT_CAP
-                )
-        assert self._count is not None  # every branch above sets it
+            self._count, self.count_is_lower_bound = self._counted()
         return self._count
+
+    def _counted(self) -> tuple[int, bool]:
+        """(persons, whether that is only a lower bound): exact if ``exact_count``, else it
+        may stop at COUNT_CAP."""
+        plan = self._driver()
+        if plan is None:
+            return self._filter_count()
+        word, parts, expansions = plan
+        if not expansions:
+            return 0, False
+        local = self._local_entries()
+        if local is not None and not self._filtered_base():  # the list is a grant on some units
+            entries, persons = local
+            if entries <= LOCAL_MAX:  # every entry within the units was read
+                return persons, False
+            if persons > COUNT_CAP and not self.exact_count:
+                return COUNT_CAP, True
+            return self._index.range_count(word, parts, self.pattern, None)[1], False
+        if local is not None and local[0] <= LOCAL_MAX:  # other filters within a grant's units
+            if self.exact_count:
+                return len(self._kept(None)), False
+            kept = len(self._kept(COUNT_CAP + 1))
+            return min(kept, COUNT_CAP), kept > COUNT_CAP
+        if not self._filtered_base():
+            if self.exact_count:
+                return self._index.range_count(word, parts, self.pattern, None)[1], False
+            return self._index.count(expansions, parts, self.pattern, COUNT_CAP)
+        if self.exact_count:
+            return self.queryset.count(), False
+        dense = self._dense_count(plan)
+        if dense is not None:
+            return dense
+        if self._base_ids() is None:
+            return self._filter_count()
+        sql, params = self.base.order_by().values("pk").query.sql_with_params()
+        return self._index.count_within(word, parts, self.pattern, COUNT_CAP, (sql, list(params)))
+
+    def _kept(self, stop: int | None) -> list[int]:
+        """The persons of the driving word's range within the grants' units (at most LOCAL_MAX
+        entries: ``_local_entries``) that the list's other filters let through, in name order:
+        checked batch by batch until ``stop`` are kept (all of them without ``stop``)."""
+        if self._candidates is None:
+            word, parts, _expansions = self._plan  # type: ignore[misc]
+            self._candidates = self._index.range_page(word, parts, self.pattern, LOCAL_MAX)
+        # Twice as many as are missing: enough when half pass (one sex, an age band).
+        batch = 4_000 if stop is None else min(max(2 * (stop - len(self._kept_ids)), 200), 4_000)
+        while self._checked < len(self._candidates) and (stop is None or len(self._kept_ids) < stop):
+            ids = self._candidates[self._checked : self._checked + batch]
+            allowed = self._allowed(ids)
+            self._kept_ids += [pk for pk in ids if pk in allowed]
+            self._checked += len(ids)
+            batch = min(batch * 2, 4_000)
+        return self._kept_ids
+
+    def _filter_count(self) -> tuple[int, bool]:
+        if self.exact_count:
+            return self.queryset.count(), False
+        capped = self.queryset.order_by()[: COUNT_CAP + 1].count()
+        return min(capped, COUNT_CAP), capped > COUNT_CAP
 
     def __len__(self) -> int:
         return self.count()
@@ -437,7 +614,7 @@ class NameSearchResults:
         best: list[Key] = []
         chunk = stop
         if allowed is not None:
-            share = len(allowed) / max(self._max_id(), 1)
+            share = len(allowed) / max(self._population(), 1)
             chunk = min(max(int(stop / max(share, 1e-6) * 1.5), 200), 50_000)
         for part in parts:  # given names first (``PARTS``)
             for word in expansions:
@@ -454,10 +631,14 @@ class NameSearchResults:
                 best = sorted(set(best).union(found))[:stop]
         return [pk for _k, pk in best]
 
-    def _max_id(self) -> int:
-        return int(
-            Person.objects.using(self.base.db).order_by("-pk").values_list("pk", flat=True).first() or 0
-        )
+    def _population(self) -> int:
+        """How many persons the walked entries stand for: those of the grant's units when the
+        entries are read within them, else (roughly) everybody: the highest id."""
+        people = Person.objects.using(self.base.db)
+        units = self._index.units
+        if units is not None:
+            return people.filter(managing_unit_id__in=units).count()
+        return int(people.order_by("-pk").values_list("pk", flat=True).first() or 0)
 
     def _base_ids(self) -> set[int] | None:
         """The ids the list's other filters let through, or None when the filter serves better:
@@ -483,14 +664,26 @@ class NameSearchResults:
         return self._share
 
     def _allowed(self, ids: list[int]) -> set[int]:
-        return set(self.base.order_by().filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+        """Which of ``ids`` the list lets through. The ids go as one array (PostgreSQL) or JSON
+        (SQLite) parameter: thousands of ``IN`` parameters cost more to send than to check."""
+        if not ids:
+            return set()
+        connection = connections[self.base.db]
+        column = f"{connection.ops.quote_name(Person._meta.db_table)}.{connection.ops.quote_name('id')}"
+        if connection.vendor == "postgresql":
+            among = RawSQL(f"{column} = ANY(%s)", (list(ids),), output_field=BooleanField())
+        else:
+            among = RawSQL(
+                f"{column} IN (SELECT value FROM json_each(%s))", (json.dumps(ids),), BooleanField()
+            )
+        return set(self.base.order_by().filter(among).values_list("pk", flat=True))
 
-    def _dense_count(self, plan: tuple[str, tuple[int, ...], list[str]]) -> bool:
-        """When the other filters let most people through (a grant on the whole province): count
-        everybody's matches, keeping those they allow. Sets the count and says whether it could
-        (not for narrow filters, nor when over COUNT_CAP matches exist and fewer of them pass)."""
+    def _dense_count(self, plan: tuple[str, tuple[int, ...], list[str]]) -> tuple[int, bool] | None:
+        """When the other filters let most people through (a grant on the whole province): the
+        count of everybody's matches that they allow. None when it cannot tell (narrow filters,
+        or over COUNT_CAP matches exist and fewer of them pass)."""
         if self._density() < 0.5:
-            return False
+            return None
         _word, parts, expansions = plan
         ids, truncated = self._index.matching_ids(expansions, parts, self.pattern, COUNT_CAP)
         listed = sorted(ids)
@@ -500,9 +693,8 @@ class NameSearchResults:
         if inside <= COUNT_CAP and len(listed) > 2 * COUNT_CAP:
             inside, more = len(self._allowed(listed)), truncated
         if more and inside <= COUNT_CAP:
-            return False
-        self._count, self.count_is_lower_bound = min(inside, COUNT_CAP), more or inside > COUNT_CAP
-        return True
+            return None
+        return min(inside, COUNT_CAP), more or inside > COUNT_CAP
 
     def _dense_page(self, stop: int) -> list[int] | None:
         """When the other filters let most people through: everybody's first matches, kept if
@@ -523,10 +715,18 @@ class NameSearchResults:
 
     def _page_ids(self, start: int, stop: int) -> list[int] | None:
         plan = self._driver()
-        if plan is None or stop > MAX_OFFSET:
+        if plan is None:
             return None
         if not plan[2]:
             return []
+        local = self._local_entries()
+        if local is not None and local[0] <= LOCAL_MAX:
+            if self._filtered_base():
+                return self._kept(stop)[start:stop]
+            word, parts, _expansions = plan
+            return self._index.range_page(word, parts, self.pattern, stop)[start:stop]
+        if stop > MAX_OFFSET:
+            return None
         if not self._filtered_base():
             return self._top_all(stop)[start:stop]
         dense = self._dense_page(stop)
@@ -556,9 +756,20 @@ class NameSearchResults:
         return clone
 
 
-def name_results(base: QuerySet[Person], query: str, *, exact_count: bool = False) -> Any:
-    """The list's rows for ``query``: a ``NameSearchResults`` for a name, else a queryset."""
+def name_results(
+    base: QuerySet[Person],
+    query: str,
+    *,
+    exact_count: bool = False,
+    user: Any = None,
+    grants_only: bool = False,
+) -> Any:
+    """The list's rows for ``query``: a ``NameSearchResults`` for a name, else a queryset.
+
+    ``base`` is limited to ``user``'s grants, if given (``restrict``); ``grants_only``: and to
+    nothing else. The word table is then read within the grants' units (``unit_scope``)."""
     query = query.strip()
     if not query or is_id_query(query):
         return name_search(base, query)
-    return NameSearchResults(base, query, exact_count=exact_count)
+    scope = unit_scope(user, exact=grants_only) if user is not None else None
+    return NameSearchResults(base, query, exact_count=exact_count, scope=scope)

@@ -313,3 +313,149 @@ def test_capped_count_for_a_grant_on_the_whole_province(
     assert (results.count(), results.count_is_lower_bound) == (5, True)
     few = NameSearchResults(base, "le thi thu ha")
     assert (few.count(), few.count_is_lower_bound) == (1, False)
+
+
+GRANT_QUERIES = ["hoa", "nguyen thi", "thu", "le thu", "nguyen", "h", "hoa nguyen", "zzz"]
+
+
+@pytest.mark.parametrize("query", GRANT_QUERIES)
+@pytest.mark.parametrize("local_max", [10_000, 3])
+def test_pages_within_a_grant_read_its_units(
+    users: dict[str, Any], crowd: dict[str, Person], query: str, local_max: int, monkeypatch: Any
+) -> None:
+    """A list that is exactly a grant reads the word table within the grant's units: sorted from
+    the unit-led index when few (``LOCAL_MAX``), else walked in name order checking the unit of
+    each entry. Same rows and count as the filter, and nobody of another subtree."""
+    monkeypatch.setattr(search, "LOCAL_MAX", local_max)
+    for name in ("officer_a", "officer_b"):
+        user = users[name]
+        base = Person.objects.restrict(user, VIEW).order_by("sort_key", "id")
+        scope = search.unit_scope(user, exact=True)
+        assert scope is not None and scope.unit_ids and scope.exact
+        results = NameSearchResults(base, query, scope=scope)
+        monkeypatch.setattr(results, "queryset", None)  # neither the filter's pages nor its count
+        monkeypatch.setattr(results, "_base_ids", None)  # nor the id list of narrow lists
+        monkeypatch.setattr(results, "_allowed", None)  # nor checks of persons against the grant
+        if query != "h":  # a single letter starts too many words: the filter serves it
+            for start, stop in [(0, 7), (7, 14), (0, 50)]:
+                assert page_names(results, start, stop) == rule_names(base, query, start, stop), name
+            expected = name_search(base, query).count()
+            assert results.count() == expected and not results.count_is_lower_bound
+        fresh = search.name_results(base, query, user=user, grants_only=True)
+        assert page_names(fresh, 0, 50) == rule_names(base, query)
+        others = set(Person.objects.exclude(pk__in=base.values("pk")).values_list("pk", flat=True))
+        assert not {p.pk for p in fresh[0:50]} & others
+
+
+def test_count_within_a_grant_over_local_max(
+    users: dict[str, Any], crowd: dict[str, Person], monkeypatch: Any
+) -> None:
+    """Over LOCAL_MAX entries within the grant, the list says "more than COUNT_CAP"; the API's
+    exact count reads all of them."""
+    monkeypatch.setattr(search, "LOCAL_MAX", 6)  # 7 entries read: 7 persons, over COUNT_CAP
+    monkeypatch.setattr(search, "COUNT_CAP", 5)
+    user = users["officer_a"]
+    base = Person.objects.restrict(user, VIEW).order_by("sort_key", "id")
+    scope = search.unit_scope(user, exact=True)
+    capped = NameSearchResults(base, "nguyen", scope=scope)
+    assert (capped.count(), capped.count_is_lower_bound) == (5, True)
+    exact = NameSearchResults(base, "nguyen", scope=scope, exact_count=True)
+    monkeypatch.setattr(exact, "queryset", None)
+    assert (exact.count(), exact.count_is_lower_bound) == (name_search(base, "nguyen").count(), False)
+
+
+@pytest.mark.parametrize("query", ["hoa", "nguyen thi", "thu", "nguyen", "le thu", "hoa nguyen", "zzz"])
+def test_other_filters_within_a_grant(
+    users: dict[str, Any], crowd: dict[str, Person], query: str, monkeypatch: Any
+) -> None:
+    """Other filters besides the grant: the persons of the grant's units having the query word
+    are read in name order and checked against the whole list (women only here) batch by batch,
+    with neither the filter nor the id list of the list."""
+    user = users["officer_a"]
+    women = Person.objects.restrict(user, VIEW).filter(sex="nu").order_by("sort_key", "id")
+    results = search.name_results(women, query, user=user, grants_only=False)
+    assert results.scope is not None and not results.scope.exact
+    monkeypatch.setattr(results, "queryset", None)
+    monkeypatch.setattr(results, "_base_ids", None)
+    assert page_names(results, 0, 5) == rule_names(women, query, 0, 5)
+    assert page_names(results, 0, 50) == rule_names(women, query)
+    assert (results.count(), results.count_is_lower_bound) == (name_search(women, query).count(), False)
+    # Nobody of another subtree, though B's women have the same names.
+    b_women = set(
+        Person.objects.filter(sex="nu").exclude(pk__in=women.values("pk")).values_list("pk", flat=True)
+    )
+    assert b_women and not {p.pk for p in results[0:50]} & b_women
+
+
+def test_unit_scope(users: dict[str, Any], tree: dict[str, Unit]) -> None:
+    from canbo.accounts.models import Grant, Role
+    from canbo.conftest import _user
+
+    scope = search.unit_scope(users["officer_a"], exact=True)
+    assert scope is not None and set(scope.unit_ids or ()) == {tree["A"].pk, tree["A1"].pk}
+    assert search.unit_scope(users["admin"], exact=True) is None  # no grant limit
+    assert search.unit_scope(users["self_user"], exact=True) is None  # his own dossier, kept anywhere
+    nogrant = search.unit_scope(users["nogrant"], exact=True)
+    assert nogrant is not None and nogrant.unit_ids == ()
+    officer = _user("officer_p")
+    Grant.objects.create(user=officer, role=Role.OFFICER, unit=tree["P"])
+    root = search.unit_scope(officer, exact=True)
+    assert root is not None and root.unit_ids is None  # every unit: no condition on the entries
+
+
+def test_word_table_follows_a_change_of_managing_unit(
+    users: dict[str, Any], people: dict[str, Person], tree: dict[str, Unit]
+) -> None:
+    """A dossier moved to another unit leaves the old grant's searches and enters the new one's."""
+    from canbo.people.services import person_update
+
+    hoa = people["Nguyễn Thị Hoa"]  # kept in A1
+    person_update(acting_user=None, person=hoa, changes={"managing_unit": tree["B"]})
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT DISTINCT unit_id FROM {WORD_TABLE} WHERE person_id = %s", [hoa.pk])
+        assert [r[0] for r in cur.fetchall()] == [tree["B"].pk]
+    for name, expected in (("officer_a", []), ("officer_b", ["Nguyễn Thị Hoa"])):
+        user = users[name]
+        base = Person.objects.restrict(user, VIEW).order_by("sort_key", "id")
+        results = search.name_results(base, "nguyen thi hoa", user=user, grants_only=True)
+        assert [p.full_name for p in results[0:50] if p.pk == hoa.pk] == expected
+
+
+def test_list_page_and_api_within_a_grant(
+    client: Any, users: dict[str, Any], crowd: dict[str, Person]
+) -> None:
+    """The list page and the API of an officer: his subtree's namesakes only, counted exactly."""
+    client.login(username="officer_b", password="pw-officer_b")
+    base = Person.objects.restrict(users["officer_b"], VIEW)
+    expected = name_search(base, "nguyen").count()
+    page = client.get("/can-bo/", {"q": "nguyen"}).content.decode()
+    assert f"<strong>{expected} người</strong>" in page
+    api = client.get("/api/persons/", {"q": "nguyen", "limit": 100}).json()
+    assert api["count"] == expected
+    assert {r["id"] for r in api["results"]} <= set(base.values_list("pk", flat=True))
+
+
+def test_capped_count_with_other_filters_within_a_grant(
+    users: dict[str, Any], crowd: dict[str, Person], monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    user = users["officer_a"]
+    women = Person.objects.restrict(user, VIEW).filter(sex="nu").order_by("sort_key", "id")
+    assert name_search(women, "nguyen").count() > 3
+    results = search.name_results(women, "nguyen", user=user)
+    monkeypatch.setattr(results, "queryset", None)
+    assert (results.count(), results.count_is_lower_bound) == (3, True)
+    exact = search.name_results(women, "nguyen", user=user, exact_count=True)
+    assert (exact.count(), exact.count_is_lower_bound) == (name_search(women, "nguyen").count(), False)
+
+
+def test_count_of_names_repeating_a_word(tree: dict[str, Unit]) -> None:
+    """A person has an entry in each run where a word of his starts with the query word: the
+    count stops by entries, then counts persons, reading each run again when it must."""
+    for _ in range(2):
+        new_person(tree["A1"], "Thi Thi Thi Thi Thi Thi Thi")  # 5 entries each: parts 13, 23, 33, 32, 31
+    index = search._WordIndex(connection.alias)
+    words, parts = index.expand("thi"), search.allowed_parts(0, 1)
+    assert index.count(words, parts, None, 1) == (1, True)  # 6 entries read: 2 persons
+    assert index.count(words, parts, None, 2) == (2, False)  # 9 entries read, 2 persons: each run again
+    assert index.count(words, parts, None, 10) == (2, False)  # every entry read

@@ -131,6 +131,8 @@ DENSITY_PROBE = 50
 # whole through the unit-led index and sorted (a department); beyond it, the runs are walked in
 # name order, checking the unit on each entry (a grant on most of the province).
 LOCAL_MAX = 20_000
+# An exact count (the API) of at most this many index entries is read from the word table.
+EXACT_MAX = 50_000
 
 # Where a word stands in the name (migration 0007): 10 × its place from the start + its place
 # from the end, each counted up to 3. Listed given names first (place from the end 1): a name's
@@ -543,9 +545,13 @@ class NameSearchResults:
             kept = len(self._kept(COUNT_CAP + 1))
             return min(kept, COUNT_CAP), kept > COUNT_CAP
         if not self._filtered_base():
-            if self.exact_count:
-                return self._index.range_count(word, parts, self.pattern, None)[1], False
-            return self._index.count(expansions, parts, self.pattern, COUNT_CAP)
+            if not self.exact_count:
+                return self._index.count(expansions, parts, self.pattern, COUNT_CAP)
+            # Exact: the word table counts a rare word's persons fast, the filter a common word's
+            # (2.5 million persons, SQLite: "yen" 14 ms against 367 ms; "nguyen" 1.4 s against
+            # 0.44 s). Whichever serves is told by reading at most EXACT_MAX entries.
+            entries, persons = self._index.range_count(word, parts, self.pattern, EXACT_MAX + 1)
+            return (persons, False) if entries <= EXACT_MAX else (self.queryset.count(), False)
         if self.exact_count:
             return self.queryset.count(), False
         dense = self._dense_count(plan)

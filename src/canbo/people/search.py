@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections, transaction
+from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
@@ -26,6 +26,7 @@ from canbo.org.models import Unit
 from canbo.people.models import Person
 
 WORD_TABLE = "people_person_name_word"  # migrations 0007 and 0009, written by triggers only
+SERIAL = "people_person_name_word_serial"  # PostgreSQL, migration 0009: no parallel workers
 
 
 def name_search(qs: QuerySet[Person], query: str) -> QuerySet[Person]:
@@ -209,20 +210,15 @@ class _WordIndex:
         return " AND unit_id IN (SELECT value FROM json_each(%s))", [json.dumps(self.units)]
 
     def _rows(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-        if self.connection.vendor != "postgresql":
-            with self.connection.cursor() as cur:
-                cur.execute(sql, params)
-                return list(cur.fetchall())
-        # These statements read a few thousand index entries. PostgreSQL underestimates how many
-        # match a LIKE and plans parallel workers, whose start costs more than the reading (30 ms
-        # of 35 on this 2-core machine). The setting is local to a transaction or savepoint,
-        # undone by its rollback, and put back after the statement otherwise.
-        with transaction.atomic(using=self.connection.alias), self.connection.cursor() as cur:
-            cur.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        if self.connection.vendor == "postgresql":
+            # These statements read a few thousand index entries. PostgreSQL underestimates how
+            # many match a LIKE and plans parallel workers, whose start costs more than the reading
+            # (30 ms of 35 on this 2-core machine). A PARALLEL UNSAFE function in the statement
+            # rules them out; immutable and constant, it is folded away (migration 0009).
+            sql = f"SELECT * FROM ({sql}) serial WHERE {SERIAL}()"
+        with self.connection.cursor() as cur:
             cur.execute(sql, params)
-            rows = list(cur.fetchall())
-            cur.execute("SET LOCAL max_parallel_workers_per_gather TO DEFAULT")
-            return rows
+            return list(cur.fetchall())
 
     def probe(self, words: list[str], parts: tuple[int, ...]) -> tuple[bool, int]:
         """(whether some run is common, entries) of ``words`` at ``parts``: each run (one word
@@ -359,11 +355,12 @@ class _WordIndex:
         """Ids of the first ``stop`` persons of ``word``'s range within the scope's units, in
         name order: all of them sorted, for ranges ``range_count`` found small."""
         where, params = self._range(word, parts, pattern)
+        # Only the ids travel: up to LOCAL_MAX rows for ``NameSearchResults._kept``.
         sql = (
-            f"SELECT DISTINCT sort_key, person_id FROM {WORD_TABLE} WHERE {where} "
-            "ORDER BY sort_key, person_id LIMIT %s"
+            f"SELECT person_id FROM {WORD_TABLE} WHERE {where} "
+            "GROUP BY sort_key, person_id ORDER BY sort_key, person_id LIMIT %s"
         )
-        return [pk for _k, pk in self._rows(sql, [*params, stop])]
+        return [pk for (pk,) in self._rows(sql, [*params, stop])]
 
     def count_within(
         self, word: str, parts: tuple[int, ...], pattern: str | None, cap: int, scope: tuple[str, list[Any]]

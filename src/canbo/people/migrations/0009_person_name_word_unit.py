@@ -10,6 +10,8 @@ checked each person against the grant: up to 163 ms at 2.5 million people. Now e
   sort (a department).
 - The primary key ``(word, part, sort_key, person_id)`` also carries ``unit_id``, so the walk in
   name order checks the grant on the index entry (a grant on most of the province).
+- PostgreSQL: the function ``people_person_name_word_serial()`` keeps the search's statements
+  from being planned with parallel workers (see ``canbo.people.search._WordIndex._rows``).
 
 The table is rebuilt (dropped, created, filled from ``people_person``) and the triggers now also
 fire when ``managing_unit_id`` changes. As for 0007: a migration that makes Django rebuild
@@ -29,7 +31,13 @@ SQLITE_PART = "(min(j.key + 1, 3) * 10 + min(json_array_length(j.json) - j.key, 
 ALL_PARTS = "(11, 12, 13, 21, 22, 23, 31, 32, 33)"
 COLUMNS = "word, part, sort_key, person_id, search_name, unit_id"
 
+# Referred to in the statements of canbo.people.search: a function marked PARALLEL UNSAFE keeps
+# PostgreSQL from planning parallel workers for the statement, and, IMMUTABLE and constant, it
+# is folded away before execution.
+SERIAL = "people_person_name_word_serial"
+
 PG_DROP = [
+    f"DROP FUNCTION IF EXISTS {SERIAL}()",
     f"DROP TRIGGER IF EXISTS {TABLE}_upd ON people_person",
     f"DROP TRIGGER IF EXISTS {TABLE}_ins_del ON people_person",
     f"DROP FUNCTION IF EXISTS {TABLE}_sync()",
@@ -75,6 +83,7 @@ $$""",
     "FOR EACH ROW WHEN (OLD.search_name IS DISTINCT FROM NEW.search_name "
     "OR OLD.sort_key IS DISTINCT FROM NEW.sort_key OR OLD.managing_unit_id IS DISTINCT FROM NEW.managing_unit_id) "
     f"EXECUTE FUNCTION {TABLE}_sync()",
+    f"CREATE FUNCTION {SERIAL}() RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL UNSAFE AS 'SELECT true'",
     f"ANALYZE {TABLE}",
 ]
 

@@ -160,6 +160,11 @@ def test_search_indexes_exist(db: Any) -> None:
                 "SELECT tgname FROM pg_trigger WHERE tgrelid = 'people_person'::regclass AND NOT tgisinternal"
             )
             assert {f"{WORD_TABLE}_ins_del", f"{WORD_TABLE}_upd"} <= {r[0] for r in cur.fetchall()}
+            cur.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [f"{WORD_TABLE}_unit"])
+            assert cur.fetchone()
+            # Marks the search's statements as not to be run by parallel workers (migration 0009).
+            cur.execute("SELECT proparallel, provolatile FROM pg_proc WHERE proname = %s", [search.SERIAL])
+            assert cur.fetchone() == ("u", "i")
         else:
             cur.execute(
                 "SELECT type, name, tbl_name FROM sqlite_master WHERE name LIKE %s", ["people_person_name%"]
@@ -168,6 +173,7 @@ def test_search_indexes_exist(db: Any) -> None:
             # The triggers must sit on the current people_person (a table rebuild drops them).
             assert {
                 ("table", WORD_TABLE, WORD_TABLE),
+                ("index", f"{WORD_TABLE}_unit", WORD_TABLE),
                 ("trigger", f"{WORD_TABLE}_ai", "people_person"),
                 ("trigger", f"{WORD_TABLE}_ad", "people_person"),
                 ("trigger", f"{WORD_TABLE}_au", "people_person"),

@@ -370,62 +370,63 @@ SCOPED_QUERIES = ["nguyen", "thi", "nguyen thi", "yen", "NGUYỄN THỊ HOA", "t
 
 
 def scoped_run(timed: Any, base: float) -> None:
-    """The same pages for an officer whose grant covers the whole province (every person), then
-    for one whose grant is one department (1/63 of the people), as the list reads them: the
-    persons his grants cover (``restrict``), searched within the grants' units. Then the
-    department's women: a filter besides the grant, which the pages check person by person."""
+    """The same pages as the person list reads them for an officer (``filtered_persons``: the
+    persons his grants cover, any filters, the name search): a grant on the whole province
+    (every person), a grant on one department (1/63 of the people), the same department's women
+    (a filter besides the grant), and the province officer's list of that department
+    (``?don_vi=``: its dossiers and its post holders)."""
+    import datetime as dt
+
     from django.contrib.auth.models import User
+    from django.http import QueryDict
 
     from canbo.accounts.models import Grant, Role
+    from canbo.lists.selectors import filtered_persons
     from canbo.org.models import Unit
-    from canbo.people.selectors import person_queryset
 
+    day = dt.date(2026, 11, 21)
+    department = Unit.objects.filter(code="BENCH-07").get()
     cases = [
-        ("BENCH", "a grant on the whole province", False),
-        ("BENCH-07", "a grant on one department", False),
-        ("BENCH-07", "the same department's women (a filter besides the grant)", True),
+        ("BENCH", "a grant on the whole province", {}),
+        ("BENCH-07", "a grant on one department", {}),
+        ("BENCH-07", "the same department's women (a filter besides the grant)", {"gioi_tinh": "nu"}),
+        ("BENCH", "the province officer's list of that department", {"don_vi": str(department.pk)}),
     ]
-    for code, label, women in cases:
-        unit = Unit.objects.filter(code=code).get()
+    for code, label, extra in cases:
         user, _ = User.objects.get_or_create(username=f"bench-{code.lower()}")
-        Grant.objects.get_or_create(user=user, role=Role.OFFICER, unit=unit)
+        Grant.objects.get_or_create(user=user, role=Role.OFFICER, unit=Unit.objects.filter(code=code).get())
 
-        def listed(user_id: int = user.pk, women: bool = women) -> tuple[Any, Any]:
+        def listed(q: str, paged: bool, user_id: int = user.pk, extra: dict[str, str] = extra) -> Any:
             # A fresh user, as a request has: his grants are read again.
-            fresh = User.objects.get(pk=user_id)
-            qs = person_queryset(fresh)
-            return fresh, (qs.filter(sex="nu") if women else qs).order_by("sort_key", "id")
+            params = QueryDict(mutable=True)
+            params.update({"q": q, **extra})
+            return filtered_persons(
+                User.objects.get(pk=user_id), params, day, paged=paged, exact_count=False
+            )[2]
 
-        print(f"\nwithin {label} ({listed()[1].count():,} persons):")
-        scoped_queries(timed, base, listed, grants_only=not women)
+        print(f"\nwithin {label} ({listed('', False).count():,} persons):")
+        scoped_queries(timed, base, listed)
 
 
-def scoped_queries(timed: Any, base: float, listed: Any, *, grants_only: bool) -> None:
-    from canbo.people.search import name_results, name_search
-
-    def results(q: str) -> Any:
-        user, qs = listed()
-        return name_results(qs, q, user=user, grants_only=grants_only)
-
+def scoped_queries(timed: Any, base: float, listed: Any) -> None:
     print(f"{'query':58} {'page ms':>8} {'ratio':>6} {'page+count':>10} {'filter ms':>9} {'matches':>9}")
     for q in SCOPED_QUERIES:
 
         def page(q: str = q) -> None:
-            list(results(q)[0:50])
+            list(listed(q, True)[0:50])
 
         def page_count(q: str = q) -> None:
-            found = results(q)
+            found = listed(q, True)
             found.count()
             list(found[0:50])
 
         def filtered(q: str = q) -> None:
-            list(name_search(listed()[1], q)[:50])
+            list(listed(q, False)[:50])
 
         med, both, old = timed(page), timed(page_count), timed(filtered)
-        scoped = listed()[1]
-        same = [p.pk for p in results(q)[0:50]] == [p.pk for p in name_search(scoped, q)[:50]]
-        matches = name_search(scoped, q).count()
-        counted = results(q)
+        same = [p.pk for p in listed(q, True)[0:50]] == [p.pk for p in listed(q, False)[:50]]
+        matches = listed(q, False).count()
+        counted = listed(q, True)
         shown = f"{counted.count():,}{'+' if counted.count_is_lower_bound else ''}"
         flag = "" if same else "  DIFFERENT ROWS"
         exact = counted.count() == matches and not counted.count_is_lower_bound

@@ -159,6 +159,12 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
+def unit_holders(unit: Unit, day: dt.date) -> QuerySet[Any]:
+    """Ids of the persons holding a post in ``unit``'s subtree on ``day``: with those whose
+    dossier is kept there, the people of a unit's list."""
+    return Tenure.objects.filter(on_date_q(day), unit__path__startswith=unit.path).values("person_id")
+
+
 def apply_filters(
     qs: QuerySet[Person],
     data: dict[str, Any],
@@ -180,8 +186,7 @@ def apply_filters(
         counted = people(definition, part=data.get("phan") or "mau", day=day, unit=unit, user=None)
         qs = qs.filter(pk__in=counted.values("pk"))
     elif unit is not None:
-        holding = Tenure.objects.filter(on_date_q(day), unit__path__startswith=unit.path).values("person_id")
-        qs = qs.filter(Q(pk__in=holding) | Q(managing_unit__path__startswith=unit.path))
+        qs = qs.filter(Q(pk__in=unit_holders(unit, day)) | Q(managing_unit__path__startswith=unit.path))
     if with_name:
         qs = name_search(qs, data.get("q") or "")
 

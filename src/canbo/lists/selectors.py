@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import Http404, QueryDict
 
-from canbo.lists.filters import PersonFilterForm, apply_filters
+from canbo.lists.filters import PersonFilterForm, apply_filters, unit_holders
 from canbo.org.models import Unit
 from canbo.people.search import name_results
 from canbo.people.selectors import person_queryset
@@ -35,12 +35,17 @@ def filtered_persons(
     base = person_queryset(user).select_related("managing_unit", "ethnicity", "religion", "home_town")
     if paged:
         others = apply_filters(base, form.cleaned_data, unit=unit, day=day, user=user, with_name=False)
+        # A unit's list: its subtree's dossiers, and those holding a post there.
+        within = None
+        if unit is not None and form.cleaned_data.get("chi_tieu_definition") is None:
+            within = (unit, unit_holders(unit, day))
         results = name_results(
             others.order_by("sort_key", "id"),
             form.cleaned_data.get("q") or "",
             exact_count=exact_count,
             user=user,
             grants_only=others is base,  # ``apply_filters`` gives ``base`` itself when no filter applies
+            within=within,
         )
         return form, unit, results
     qs = apply_filters(base, form.cleaned_data, unit=unit, day=day, user=user).order_by("sort_key", "id")

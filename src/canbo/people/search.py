@@ -168,25 +168,38 @@ class UnitScope:
     """What a list's grants say about its persons, for reading the word table within them.
 
     ``unit_ids``: every person of the list has his dossier kept in one of these units (None:
-    in any unit). ``exact``: the list is exactly those persons, with no other filter, so an
-    index entry of such a unit needs no further check.
+    in any unit), or is one of ``others`` (a query of person ids: those holding a post in a
+    unit's subtree, for a unit's list). ``exact``: the list is exactly the persons of those
+    units, with no other filter, so an index entry of such a unit needs no further check.
     """
 
     unit_ids: tuple[int, ...] | None
     exact: bool
+    others: QuerySet[Any] | None = None
 
 
-def unit_scope(user: Any, *, exact: bool) -> UnitScope | None:
-    """The units of ``user``'s grants on persons (``grant_scope``), or None when they do not
-    bound the list by unit: no grant limit (a superuser), or a "self" grant (a person whose
-    dossier may be kept elsewhere; such lists are tiny and the filter serves them)."""
+def unit_scope(
+    user: Any, *, exact: bool, within: tuple[Unit, QuerySet[Any]] | None = None
+) -> UnitScope | None:
+    """The units of ``user``'s grants on persons (``grant_scope``), within the subtree of
+    ``within``'s unit if given (a unit's list, whose persons also include ``within``'s query of
+    post holders). None when nothing bounds the list by unit: no grant limit (a superuser) and
+    no unit, or a "self" grant (a person whose dossier may be kept elsewhere; such lists are
+    tiny and the filter serves them)."""
     scope = grant_scope(Person, user, VIEW)
-    if scope.unit_paths is None or scope.persons:
+    if scope.persons or (scope.unit_paths is None and within is None):
         return None
-    within = Q(pk__in=[])
-    for path in scope.unit_paths:
-        within |= Q(path__startswith=path)
-    ids = tuple(Unit.objects.filter(within).order_by("pk").values_list("pk", flat=True))
+    units = Unit.objects.all()
+    if scope.unit_paths is not None:
+        granted = Q(pk__in=[])
+        for path in scope.unit_paths:
+            granted |= Q(path__startswith=path)
+        units = units.filter(granted)
+    if within is not None:
+        units = units.filter(path__startswith=within[0].path)
+    ids = tuple(units.order_by("pk").values_list("pk", flat=True))
+    if within is not None:
+        return UnitScope(unit_ids=ids, exact=False, others=within[1])
     # A grant on the root: every unit, so no condition on the entries.
     every = bool(ids) and len(ids) == Unit.objects.count()
     return UnitScope(unit_ids=None if every else ids, exact=exact)
@@ -351,16 +364,33 @@ class _WordIndex:
         entries, persons = self._rows(sql, [*params, *([limit] if limit is not None else [])])[0]
         return int(entries), int(persons)
 
-    def range_page(self, word: str, parts: tuple[int, ...], pattern: str | None, stop: int) -> list[int]:
-        """Ids of the first ``stop`` persons of ``word``'s range within the scope's units, in
-        name order: all of them sorted, for ranges ``range_count`` found small."""
+    def range_page(
+        self,
+        word: str,
+        parts: tuple[int, ...],
+        pattern: str | None,
+        stop: int | None,
+        *,
+        also: tuple[str, list[Any]] | None = None,
+    ) -> list[int]:
+        """Ids of the first ``stop`` persons (all without ``stop``) of ``word``'s range within
+        the scope's units, in name order: all of them sorted, for ranges ``range_count`` found
+        small. ``also``: SQL and parameters of more (sort_key, id) pairs to merge in."""
         where, params = self._range(word, parts, pattern)
         # Only the ids travel: up to LOCAL_MAX rows for ``NameSearchResults._kept``.
-        sql = (
-            f"SELECT person_id FROM {WORD_TABLE} WHERE {where} "
-            "GROUP BY sort_key, person_id ORDER BY sort_key, person_id LIMIT %s"
-        )
-        return [pk for (pk,) in self._rows(sql, [*params, stop])]
+        if also is None:
+            sql = f"SELECT person_id FROM {WORD_TABLE} WHERE {where} GROUP BY sort_key, person_id"
+        else:
+            sql = (
+                f"SELECT person_id FROM (SELECT sort_key, person_id FROM {WORD_TABLE} WHERE {where} "
+                f"UNION {also[0]}) c"
+            )
+            params = [*params, *also[1]]
+        sql += " ORDER BY sort_key, person_id"
+        if stop is not None:
+            sql += " LIMIT %s"
+            params = [*params, stop]
+        return [pk for (pk,) in self._rows(sql, params)]
 
     def count_within(
         self, word: str, parts: tuple[int, ...], pattern: str | None, cap: int, scope: tuple[str, list[Any]]
@@ -464,6 +494,7 @@ class NameSearchResults:
         self.queryset = name_search(base, query)
         self.exact_count = exact_count
         self.count_is_lower_bound = False
+        self.query = query
         self.words = fold(query).split()
         self.pattern = words_pattern(self.words) if len(self.words) > 1 else None
         self._planned = False
@@ -476,7 +507,11 @@ class NameSearchResults:
         self._candidates: list[int] | None = None  # see ``_kept``
         self._checked = 0
         self._kept_ids: list[int] = []
-        self._index = _WordIndex(base.db, scope.unit_ids if scope is not None else None)
+        # The units bound every reading only when no one outside them is in the list.
+        walked = scope.unit_ids if scope is not None and scope.others is None else None
+        self._index = _WordIndex(base.db, walked)
+        local = scope.unit_ids if scope is not None else None
+        self._local_index = _WordIndex(base.db, local) if local is not None else None
 
     def _driver(self) -> tuple[str, tuple[int, ...], list[str]] | None:
         """(driving query word, the parts it may match, the name words it expands to), or None
@@ -519,12 +554,12 @@ class NameSearchResults:
     def _local_entries(self) -> tuple[int, int] | None:
         """(entries, persons) of the driving word within the grants' units, read up to
         LOCAL_MAX + 1 entries; None unless the list is limited to some units by grants."""
-        scope, plan = self.scope, self._driver()
-        if scope is None or scope.unit_ids is None or plan is None:
+        plan = self._driver()
+        if self._local_index is None or plan is None:
             return None
         if self._local is None:
             word, parts, _expansions = plan
-            self._local = self._index.range_count(word, parts, self.pattern, LOCAL_MAX + 1)
+            self._local = self._local_index.range_count(word, parts, self.pattern, LOCAL_MAX + 1)
         return self._local
 
     def count(self) -> int:
@@ -548,7 +583,7 @@ class NameSearchResults:
                 return persons, False
             if persons > COUNT_CAP and not self.exact_count:
                 return COUNT_CAP, True
-            return self._index.range_count(word, parts, self.pattern, None)[1], False
+            return self._local_index.range_count(word, parts, self.pattern, None)[1], False  # type: ignore[union-attr]
         if local is not None and local[0] <= LOCAL_MAX:  # other filters within a grant's units
             if self.exact_count:
                 return len(self._kept(None)), False
@@ -577,8 +612,7 @@ class NameSearchResults:
         entries: ``_local_entries``) that the list's other filters let through, in name order:
         checked batch by batch until ``stop`` are kept (all of them without ``stop``)."""
         if self._candidates is None:
-            word, parts, _expansions = self._plan  # type: ignore[misc]
-            self._candidates = self._index.range_page(word, parts, self.pattern, LOCAL_MAX)
+            self._candidates = self._local_candidates()
         # Twice as many as are missing: enough when half pass (one sex, an age band).
         batch = 4_000 if stop is None else min(max(2 * (stop - len(self._kept_ids)), 200), 4_000)
         while self._checked < len(self._candidates) and (stop is None or len(self._kept_ids) < stop):
@@ -588,6 +622,18 @@ class NameSearchResults:
             self._checked += len(ids)
             batch = min(batch * 2, 4_000)
         return self._kept_ids
+
+    def _local_candidates(self) -> list[int]:
+        """Ids of the persons of the driving word's range within the scope's units and, for a
+        unit's list, the post holders whose name matches, in name order."""
+        word, parts, _expansions = self._plan  # type: ignore[misc]
+        index = self._local_index
+        assert index is not None and self.scope is not None  # ``_local_entries`` said so
+        if self.scope.others is None:
+            return index.range_page(word, parts, self.pattern, LOCAL_MAX)
+        holders = name_search(Person.objects.using(self.base.db).filter(pk__in=self.scope.others), self.query)
+        sql, params = holders.order_by().values_list("sort_key", "pk").query.sql_with_params()
+        return index.range_page(word, parts, self.pattern, None, also=(sql, list(params)))
 
     def _filter_count(self) -> tuple[int, bool]:
         if self.exact_count:
@@ -740,7 +786,7 @@ class NameSearchResults:
             if self._filtered_base():
                 return self._kept(stop)[start:stop]
             word, parts, _expansions = plan
-            return self._index.range_page(word, parts, self.pattern, stop)[start:stop]
+            return self._local_index.range_page(word, parts, self.pattern, stop)[start:stop]  # type: ignore[union-attr]
         if stop > MAX_OFFSET:
             return None
         if not self._filtered_base():
@@ -779,13 +825,15 @@ def name_results(
     exact_count: bool = False,
     user: Any = None,
     grants_only: bool = False,
+    within: tuple[Unit, QuerySet[Any]] | None = None,
 ) -> Any:
     """The list's rows for ``query``: a ``NameSearchResults`` for a name, else a queryset.
 
     ``base`` is limited to ``user``'s grants, if given (``restrict``); ``grants_only``: and to
-    nothing else. The word table is then read within the grants' units (``unit_scope``)."""
+    nothing else; ``within``: to a unit's list (its unit and its post holders). The word table is
+    then read within the grants' units and that unit's subtree (``unit_scope``)."""
     query = query.strip()
     if not query or is_id_query(query):
         return name_search(base, query)
-    scope = unit_scope(user, exact=grants_only) if user is not None else None
+    scope = unit_scope(user, exact=grants_only, within=within) if user is not None else None
     return NameSearchResults(base, query, exact_count=exact_count, scope=scope)

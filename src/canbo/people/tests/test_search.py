@@ -465,3 +465,48 @@ def test_count_of_names_repeating_a_word(tree: dict[str, Unit]) -> None:
     assert index.count(words, parts, None, 1) == (1, True)  # 6 entries read: 2 persons
     assert index.count(words, parts, None, 2) == (2, False)  # 9 entries read, 2 persons: each run again
     assert index.count(words, parts, None, 10) == (2, False)  # every entry read
+
+
+@pytest.mark.parametrize("query", ["hoa", "nguyen thi", "thu", "nguyen", "le thu", "zzz"])
+@pytest.mark.parametrize("username", ["admin", "officer_a"])
+def test_a_units_list_reads_its_subtree_and_its_post_holders(
+    users: dict[str, Any],
+    tree: dict[str, Unit],
+    crowd: dict[str, Person],
+    title: Any,
+    query: str,
+    username: str,
+) -> None:
+    """A unit's list (``?don_vi=``) holds the dossiers kept in its subtree and the persons holding
+    a post there: the name search reads the word table within the subtree's units and adds the
+    post holders whose name matches, with the same rows and count as the filter."""
+    from django.http import QueryDict
+
+    from canbo.careers.models import Tenure
+    from canbo.lists.selectors import filtered_persons
+
+    kept_in_b = Person.objects.filter(managing_unit=tree["B"]).order_by("pk")
+    for person in kept_in_b[:6]:  # namesakes kept in B, holding a post in A1
+        Tenure.objects.create(
+            person=person, unit=tree["A1"], title=title, kind="bo_nhiem", start_date=dt.date(2020, 1, 1)
+        )
+    day = dt.date(2026, 1, 1)
+    params = QueryDict(mutable=True)
+    params.update({"don_vi": str(tree["A"].pk), "q": query})
+    _form, _unit, results = filtered_persons(users[username], params, day, paged=True, exact_count=True)
+    _form, _unit, rule = filtered_persons(users[username], params, day)
+    assert (
+        isinstance(results, NameSearchResults)
+        and results.scope is not None
+        and results.scope.others is not None
+    )
+    results.queryset = None  # type: ignore[assignment]  # neither the filter's pages nor its count
+    results._base_ids = None  # type: ignore[method-assign,assignment]
+    assert [p.pk for p in results[0:50]] == [p.pk for p in rule[:50]]
+    assert [p.pk for p in results[3:9]] == [p.pk for p in rule[3:9]]
+    assert results.count() == rule.count()
+    holders = {p.pk for p in kept_in_b[:6]}
+    if username == "admin" and query in ("nguyen", "hoa"):  # found by their post in A1
+        assert {p.pk for p in results[0:50]} & holders
+    if username == "officer_a":  # kept in B: outside officer_a's grants, post or not
+        assert not {p.pk for p in results[0:50]} & holders

@@ -37,14 +37,19 @@ def filtered_persons(
         others = apply_filters(base, form.cleaned_data, unit=unit, day=day, user=user, with_name=False)
         # A unit's list: its subtree's dossiers, and those holding a post there.
         within = None
+        plain = others is base  # ``apply_filters`` gives ``base`` itself when no filter applies
         if unit is not None and form.cleaned_data.get("chi_tieu_definition") is None:
             within = (unit, unit_holders(unit, day))
+            unfiltered = apply_filters(
+                base, form.cleaned_data, unit=None, day=day, user=user, with_name=False
+            )
+            plain = unfiltered is base  # no filter besides the unit
         results = name_results(
             others.order_by("sort_key", "id"),
             form.cleaned_data.get("q") or "",
             exact_count=exact_count,
             user=user,
-            grants_only=others is base,  # ``apply_filters`` gives ``base`` itself when no filter applies
+            grants_only=plain,
             within=within,
         )
         return form, unit, results

@@ -171,11 +171,14 @@ class UnitScope:
     in any unit), or is one of ``others`` (a query of person ids: those holding a post in a
     unit's subtree, for a unit's list). ``exact``: the list is exactly the persons of those
     units, with no other filter, so an index entry of such a unit needs no further check.
+    ``plain``: with ``others``, the list is exactly those units' persons and the others its
+    grants allow.
     """
 
     unit_ids: tuple[int, ...] | None
     exact: bool
     others: QuerySet[Any] | None = None
+    plain: bool = False
 
 
 def unit_scope(
@@ -199,7 +202,7 @@ def unit_scope(
         units = units.filter(path__startswith=within[0].path)
     ids = tuple(units.order_by("pk").values_list("pk", flat=True))
     if within is not None:
-        return UnitScope(unit_ids=ids, exact=False, others=within[1])
+        return UnitScope(unit_ids=ids, exact=False, others=within[1], plain=exact)
     # A grant on the root: every unit, so no condition on the entries.
     every = bool(ids) and len(ids) == Unit.objects.count()
     return UnitScope(unit_ids=None if every else ids, exact=exact)
@@ -613,6 +616,10 @@ class NameSearchResults:
         checked batch by batch until ``stop`` are kept (all of them without ``stop``)."""
         if self._candidates is None:
             self._candidates = self._local_candidates()
+            if self.scope is not None and self.scope.plain:
+                # A unit's list with no other filter: every candidate is in it (the post holders
+                # were read from the list itself).
+                self._kept_ids, self._checked = list(self._candidates), len(self._candidates)
         # Twice as many as are missing: enough when half pass (one sex, an age band).
         batch = 4_000 if stop is None else min(max(2 * (stop - len(self._kept_ids)), 200), 4_000)
         while self._checked < len(self._candidates) and (stop is None or len(self._kept_ids) < stop):
@@ -631,7 +638,8 @@ class NameSearchResults:
         assert index is not None and self.scope is not None  # ``_local_entries`` said so
         if self.scope.others is None:
             return index.range_page(word, parts, self.pattern, LOCAL_MAX)
-        holders = name_search(Person.objects.using(self.base.db).filter(pk__in=self.scope.others), self.query)
+        # The post holders the list lets through (its grants, its other filters).
+        holders = name_search(self.base.filter(pk__in=self.scope.others), self.query)
         sql, params = holders.order_by().values_list("sort_key", "pk").query.sql_with_params()
         return index.range_page(word, parts, self.pattern, None, also=(sql, list(params)))
 
@@ -829,9 +837,9 @@ def name_results(
 ) -> Any:
     """The list's rows for ``query``: a ``NameSearchResults`` for a name, else a queryset.
 
-    ``base`` is limited to ``user``'s grants, if given (``restrict``); ``grants_only``: and to
-    nothing else; ``within``: to a unit's list (its unit and its post holders). The word table is
-    then read within the grants' units and that unit's subtree (``unit_scope``)."""
+    ``base`` is limited to ``user``'s grants, if given (``restrict``); ``within``: to a unit's
+    list (its subtree's dossiers and its post holders); ``grants_only``: and to nothing else.
+    The word table is then read within the grants' units and that unit's subtree (``unit_scope``)."""
     query = query.strip()
     if not query or is_id_query(query):
         return name_search(base, query)

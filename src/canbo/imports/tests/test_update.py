@@ -15,8 +15,8 @@ from canbo.conftest import reference_data
 from canbo.core.models import ObjectChange
 from canbo.imports import apply, engine
 from canbo.imports.apply import file_sha256
-from canbo.imports.tests.helpers import make_xlsx
-from canbo.imports.tests.test_engine import P1, P2, good_book
+from canbo.imports.tests.helpers import PERSON_HEADERS, make_xlsx
+from canbo.imports.tests.test_engine import P1, P2, good_book, pid
 from canbo.people.models import Person, Qualification
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +157,76 @@ def test_a_section_record_changed_meanwhile_stops_the_import(
     assert Person.objects.get(personal_id=P1).full_name == "Nguyễn Thị Hoa"  # rolled back
     assert ObjectChange.objects.count() == logged
     assert Person.objects.get(personal_id=P2).row_version == 1
+
+
+def many_book(tmp_path: Path, name: str, serials: range, *, changed: bool) -> Path:
+    """Persons with a tenure and a rating each; ``changed``: every person's name and home town,
+    every other tenure's end date and every third rating's level differ."""
+    people: list[list[Any]] = [[*PERSON_HEADERS, "Quê quán"]]
+    tenures: list[list[Any]] = [
+        ["Số định danh cá nhân", "Đơn vị", "Chức danh", "Hình thức", "Từ ngày", "Đến hết ngày"]
+    ]
+    ratings: list[list[Any]] = [["Số định danh cá nhân", "Hệ thống", "Năm", "Mức xếp loại"]]
+    for n in serials:
+        p = pid("nam", 1970 + n % 20, 100 + n)
+        full = f"Trần Văn Số{n}" + (" Mới" if changed else "")
+        town = f"Xã {n}" + (", huyện Mới" if changed else "")
+        people.append([p, full, "Nam", f"01/01/{1970 + n % 20}", "Kinh", "Không", "Công chức", "A1", town])
+        end = f"31/12/{2021 + n % 3}" if changed and n % 2 else None
+        tenures.append([p, "A1", "Trưởng phòng", "Bổ nhiệm", "01/08/2020", end])
+        level = "HTXSNV" if changed and n % 3 == 0 else "HTTNV"
+        ratings.append([p, "Chính quyền", 2024, level])
+    return make_xlsx(tmp_path / name, {"Cán bộ": people, "Chức vụ": tenures, "Đánh giá": ratings})
+
+
+def snapshots(model: Any) -> dict[int, tuple[dict[str, Any], str]]:
+    return {r.pk: (r.snapshot(), str(r)) for r in model._default_manager.all()}
+
+
+def test_updates_in_several_batches_log_exact_before_and_after(
+    ready: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Records read a few at a time and written in batches spanning several reads: every change
+    is written once, and its entry holds the stored record before and after and its name."""
+    from canbo.imports import validate
+
+    monkeypatch.setattr(validate, "CHUNK", 2)
+    monkeypatch.setattr(apply, "CHUNK", 2)
+    monkeypatch.setattr(apply, "UPDATE_BATCH", 3)
+    assert engine.run_import(path=many_book(tmp_path, "a.xlsx", range(7), changed=False), acting_user=None).ok
+    before: dict[Any, Any] = {m: snapshots(m) for m in (Person, Tenure, Rating)}
+    result = engine.run_import(path=many_book(tmp_path, "b.xlsx", range(7), changed=True), acting_user=None)
+    assert result.ok, [str(e) for e in result.errors]
+    # 7 persons; tenures of n = 1, 3, 5; ratings of n = 0, 3, 6
+    assert (result.updated, result.section_updates, result.section_rows, result.skipped) == (7, 6, 0, 8)
+    after: dict[Any, Any] = {m: snapshots(m) for m in (Person, Tenure, Rating)}
+    entries = ObjectChange.objects.filter(action="update")
+    assert entries.count() == 13
+    for entry in entries:
+        model = entry.content_type.model_class()
+        assert entry.prechange_data == before[model][entry.object_id][0]
+        assert entry.postchange_data == after[model][entry.object_id][0]
+        assert entry.object_repr == after[model][entry.object_id][1]
+    versions = {m: sorted(r.row_version for r in m._default_manager.all()) for m in (Person, Tenure, Rating)}
+    assert versions == {Person: [2] * 7, Tenure: [1, 1, 1, 1, 2, 2, 2], Rating: [1, 1, 1, 1, 2, 2, 2]}
+    assert {p.full_name for p in Person.objects.all()} == {f"Trần Văn Số{n} Mới" for n in range(7)}
+
+
+def test_reimport_queries_do_not_grow_with_the_records(ready: Any, tmp_path: Path) -> None:
+    """Matching, validating and writing changed records reads in chunks, not per record (a unit
+    or title read lazily for each record's ``clean()`` or ``str()`` would show here)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for serials in (range(0, 3), range(10, 22)):
+        assert engine.run_import(
+            path=many_book(tmp_path, "a.xlsx", serials, changed=False), acting_user=None
+        ).ok
+        with CaptureQueriesContext(connection) as queries:
+            result = engine.run_import(
+                path=many_book(tmp_path, "b.xlsx", serials, changed=True), acting_user=None
+            )
+        assert result.ok and result.updated == len(serials) and result.section_updates > len(serials) // 2
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -13,14 +13,15 @@ user's grants again (STYLE.md convention 6).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.apps import apps
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from canbo.core.context import bind_context
@@ -81,6 +82,50 @@ def run(
     reason: str,
 ) -> ImportResult:
     reason = reason or default_reason(path.name, file_sha256(path))
+    with _sqlite_page_cache():
+        return _run(
+            path=path,
+            acting_user=acting_user,
+            mapping=mapping,
+            dry_run=dry_run,
+            progress=progress,
+            reason=reason,
+        )
+
+
+# SQLite's page cache during an import, in KiB (its default is 2 MiB). Updating persons touches
+# pages of a dozen indexes and of the name-word table all over the file: renaming 20,000 people
+# of a 70,000-person database took 4.7 s with the default cache, 2.4 s with 50 or 100 MiB.
+# The import process may grow by this much.
+SQLITE_CACHE_KIB = 65536
+
+
+@contextlib.contextmanager
+def _sqlite_page_cache() -> Iterator[None]:
+    """A larger SQLite page cache for the import's connection, the previous size afterwards."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA cache_size")
+        previous = int(cur.fetchone()[0])
+        cur.execute(f"PRAGMA cache_size = {-SQLITE_CACHE_KIB:d}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cur:
+            cur.execute(f"PRAGMA cache_size = {previous:d}")
+
+
+def _run(
+    *,
+    path: Path,
+    acting_user: Any,
+    mapping: dict[str, Any] | None,
+    dry_run: bool,
+    progress: Progress | None,
+    reason: str,
+) -> ImportResult:
     book = reader.open_workbook(path)
     try:
         plan = validate(book, acting_user=acting_user, mapping=mapping, progress=progress)

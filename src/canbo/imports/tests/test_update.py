@@ -230,3 +230,29 @@ def test_reimport_queries_do_not_grow_with_the_records(ready: Any, tmp_path: Pat
         assert result.ok and result.updated == len(serials) and result.section_updates > len(serials) // 2
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_sqlite_page_cache_is_larger_during_an_import_only(
+    ready: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+
+    def cache_size() -> int:
+        with connection.cursor() as cur:
+            cur.execute("PRAGMA cache_size")
+            return int(cur.fetchone()[0])
+
+    seen: list[int] = []
+    original = apply.validate
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(cache_size())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(apply, "validate", spy)
+    before = cache_size()
+    assert engine.run_import(path=good_book(tmp_path), acting_user=None).ok
+    assert seen == [-apply.SQLITE_CACHE_KIB] and cache_size() == before != seen[0]

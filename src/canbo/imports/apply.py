@@ -14,6 +14,7 @@ user's grants again (STYLE.md convention 6).
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -82,7 +83,7 @@ def run(
     reason: str,
 ) -> ImportResult:
     reason = reason or default_reason(path.name, file_sha256(path))
-    with _sqlite_page_cache():
+    with _sqlite_page_cache(), _without_cycle_collector():
         return _run(
             path=path,
             acting_user=acting_user,
@@ -115,6 +116,24 @@ def _sqlite_page_cache() -> Iterator[None]:
     finally:
         with connection.cursor() as cur:
             cur.execute(f"PRAGMA cache_size = {previous:d}")
+
+
+@contextlib.contextmanager
+def _without_cycle_collector() -> Iterator[None]:
+    """Pause Python's cycle collector while a file is imported.
+
+    An import keeps hundreds of thousands of small objects alive until it writes (the checked
+    rows, the plan); each full collection walks all of them and finds nothing to free, and the
+    collector ran some thirty full collections during a 70,000-person re-import: 6 s of 73 s.
+    Memory is still freed by reference counting as usual; only cycles wait until the end.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _run(

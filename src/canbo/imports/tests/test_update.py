@@ -256,3 +256,24 @@ def test_sqlite_page_cache_is_larger_during_an_import_only(
     before = cache_size()
     assert engine.run_import(path=good_book(tmp_path), acting_user=None).ok
     assert seen == [-apply.SQLITE_CACHE_KIB] and cache_size() == before != seen[0]
+
+
+def test_cycle_collector_paused_during_an_import_only(ready: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    import gc
+
+    seen: list[bool] = []
+    original = apply.Writer.write
+
+    def spy(self: Any) -> None:
+        seen.append(gc.isenabled())
+        original(self)
+
+    monkeypatch.setattr(apply.Writer, "write", spy)
+    assert gc.isenabled()
+    assert engine.run_import(path=good_book(tmp_path), acting_user=None).ok
+    assert seen == [False] and gc.isenabled()
+    bad = tmp_path / "hong.xlsx"
+    bad.write_bytes(b"not a workbook")
+    with pytest.raises(engine.RefusedFile):
+        engine.run_import(path=bad, acting_user=None)
+    assert gc.isenabled()

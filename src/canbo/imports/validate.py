@@ -508,10 +508,17 @@ class Validator:
             setattr(person, name, value)
         if not self.clean(sheet.name, row, person, cols, exclude=_exclude(Person, changes)):
             return
-        if [getattr(person, a) for a in attnames] == before:
+        # Only the fields whose value differs are written: a cell repeating the stored value
+        # changes nothing, and leaving it out of the UPDATE spares the indexes on its column.
+        differ = {
+            name: value
+            for (name, value), a, old in zip(changes.items(), attnames, before, strict=True)
+            if getattr(person, a) != old
+        }
+        if not differ:
             self.plan.unchanged += 1
             return
-        self.plan.updates[pid] = PersonUpdate(row, sheet.name, person.pk, person.row_version, changes)
+        self.plan.updates[pid] = PersonUpdate(row, sheet.name, person.pk, person.row_version, differ)
 
     def clean(
         self,

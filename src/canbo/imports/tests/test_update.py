@@ -277,3 +277,28 @@ def test_cycle_collector_paused_during_an_import_only(ready: Any, tmp_path: Path
     with pytest.raises(engine.RefusedFile):
         engine.run_import(path=bad, acting_user=None)
     assert gc.isenabled()
+
+
+def test_only_changed_person_columns_are_written(ready: Any, tmp_path: Path) -> None:
+    """A person row repeating stored values (here every cell but the home town) writes only the
+    changed column; the log entry's before and after differ in that field alone."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert engine.run_import(path=many_book(tmp_path, "a.xlsx", range(2), changed=False), acting_user=None).ok
+    people = [[*PERSON_HEADERS, "Quê quán"]]
+    for n in range(2):
+        born = 1970 + n
+        town = "Xã Mới" if n else f"Xã {n}"  # only the second person's home town changes
+        people.append([pid("nam", born, 100 + n), f"Trần Văn Số{n}", "Nam", f"01/01/{born}", "Kinh", "Không",
+                       "Công chức", "A1", town])  # fmt: skip
+    path = make_xlsx(tmp_path / "b.xlsx", {"Cán bộ": people})
+    with CaptureQueriesContext(connection) as queries:
+        result = engine.run_import(path=path, acting_user=None)
+    assert result.ok and result.updated == 1
+    updates = [q["sql"] for q in queries if 'UPDATE "people_person"' in q["sql"]]
+    assert len(updates) == 1 and '"home_town_text"' in updates[0]
+    assert '"sex"' not in updates[0] and '"full_name"' not in updates[0] and '"birth_date"' not in updates[0]
+    entry = ObjectChange.objects.get(action="update")
+    before, after = entry.prechange_data or {}, entry.postchange_data or {}
+    assert {k for k in after if after[k] != before[k]} == {"home_town_text"}

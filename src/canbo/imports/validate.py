@@ -231,6 +231,9 @@ class Validator:
         self.pid_dupes: dict[str, list[tuple[str, int]]] = {}
         self.pid_path: dict[str, str] = {}  # unit path of each person of the file (new or updated)
         self.section_keys: set[tuple[Any, ...]] = set()
+        # personal ID → (pk, unit path) of the stored persons that section rows name
+        self.stored_persons: dict[str, tuple[int, str]] = {}
+        self.looked_up: set[str] = set()
 
     # -- driver ---------------------------------------------------------------------------------
     def run(self) -> Plan:
@@ -250,10 +253,19 @@ class Validator:
             self.error("", 0, "", "Không tìm thấy sheet nào nhận ra được (cần cột “Số định danh cá nhân”).")
         # Every sheet is parsed by a second process, in this order, while this one validates.
         self.book.prefetch([s for s, _k in sheets])
+        persons_done = False
         for sheet, kind in sheets:
+            if kind != "can_bo" and not persons_done:
+                self.report_duplicate_pids()
+                persons_done = True
+            first = len(self.plan.sections)
             self.read_sheet(sheet, SHEETS[kind])
-        self.report_duplicate_pids()
-        self.check_section_persons()
+            if kind != "can_bo":
+                # Each section sheet's rows are matched as soon as it is read: meanwhile the
+                # second process goes on parsing the next sheet.
+                self.plan.sections[first:] = self.check_section_persons(self.plan.sections[first:])
+        if not persons_done:
+            self.report_duplicate_pids()
         self.plan.errors.sort(key=lambda e: (self._sheet_order(e.sheet), e.row, e.column))
         return self.plan
 
@@ -640,16 +652,18 @@ class Validator:
             values.setdefault("duty_related", True)
         return True
 
-    def check_section_persons(self) -> None:
+    def check_section_persons(self, sections: list[SectionRow]) -> list[SectionRow]:
         """Every section row's person is in the file or in the database within scope; match keys.
 
-        A row with the natural key of exactly one record the person already has becomes an
-        update of that record (``match_sections``); a row repeating an earlier row's key, or
-        matching several records, is skipped and counted, not reported as an error.
+        Returns the rows to add. A row with the natural key of exactly one record the person
+        already has becomes an update of that record (``match_sections``); a row repeating an
+        earlier row's key (of this sheet or an earlier one), or matching several records, is
+        skipped and counted, not reported as an error.
         """
         sensitive_kinds = {k for k, s in SHEETS.items() if s.sensitive}
-        lookup = sorted({s.pid for s in self.plan.sections if s.pid not in self.plan.new})
-        db: dict[str, tuple[int, str]] = {}
+        lookup = sorted({s.pid for s in sections if s.pid not in self.plan.new} - self.looked_up)
+        self.looked_up.update(lookup)
+        db = self.stored_persons
         for i in range(0, len(lookup), CHUNK):
             rows = Person.objects.filter(personal_id__in=lookup[i : i + CHUNK]).values_list(
                 "personal_id", "pk", "managing_unit__path"
@@ -657,7 +671,7 @@ class Validator:
             db.update((pid, (pk, path)) for pid, pk, path in rows)
         kept: list[SectionRow] = []
         to_match: list[tuple[SectionRow, int, tuple[Any, ...]]] = []
-        for s in self.plan.sections:
+        for s in sections:
             sensitive = s.kind in sensitive_kinds
             if s.pid in self.pid_rows:  # in the person sheet: scope as checked (or changed) there
                 path = self.pid_path.get(s.pid)
@@ -678,7 +692,7 @@ class Validator:
             if s.pid in db:  # a person already stored: the row may be one of his records
                 to_match.append((s, db[s.pid][0], natural))
         matched = self.match_sections(to_match)
-        self.plan.sections = [s for s in kept if id(s) not in matched]
+        return [s for s in kept if id(s) not in matched]
 
     def match_sections(self, rows: list[tuple[SectionRow, int, tuple[Any, ...]]]) -> set[int]:
         """Match rows of stored persons with their records by natural key; ``id()`` of the rows

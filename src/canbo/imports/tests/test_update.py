@@ -302,3 +302,30 @@ def test_only_changed_person_columns_are_written(ready: Any, tmp_path: Path) -> 
     entry = ObjectChange.objects.get(action="update")
     before, after = entry.prechange_data or {}, entry.postchange_data or {}
     assert {k for k in after if after[k] != before[k]} == {"home_town_text"}
+
+
+def test_a_row_repeating_a_key_of_an_earlier_sheet_is_skipped(ready: Any, tmp_path: Path) -> None:
+    """Section sheets are matched one after the other: a second sheet of ratings repeating a
+    rating of the first (and one the person already has) adds only the new one."""
+    assert engine.run_import(path=good_book(tmp_path), acting_user=None).ok  # P1 rated 2024
+    header = ["Số định danh cá nhân", "Hệ thống", "Năm", "Mức xếp loại"]
+    path = make_xlsx(
+        tmp_path / "dg.xlsx",
+        {
+            "Đánh giá": [header, [P1, "Chính quyền", 2025, "HTNV"]],
+            "Đánh giá (2)": [
+                header,
+                [P1, "Chính quyền", 2025, "HTNV"],
+                [P1, "Chính quyền", 2024, "HTTNV"],
+                [P1, "Chính quyền", 2023, "HTNV"],
+            ],
+        },
+    )
+    result = engine.run_import(path=path, acting_user=None)
+    assert result.ok, [str(e) for e in result.errors]
+    assert (result.section_rows, result.section_updates, result.skipped) == (2, 0, 2)
+    assert sorted(Rating.objects.filter(person__personal_id=P1).values_list("year", flat=True)) == [
+        2023,
+        2024,
+        2025,
+    ]

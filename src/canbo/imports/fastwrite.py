@@ -57,6 +57,7 @@ class FastWriter:
             "prechange_data": None,
         }
         self.plans: dict[type[models.Model], tuple[str, list[tuple[str, Any, Callable[[Any], Any]]]]] = {}
+        self.sequences: dict[str, int] = {}  # PostgreSQL: table → oid of its id sequence
 
     def _plan(self, model: type[models.Model]) -> tuple[str, list[tuple[str, Any, Callable[[Any], Any]]]]:
         if model in self.plans:
@@ -90,8 +91,12 @@ class FastWriter:
         table = model._meta.db_table
         with connection.cursor() as cur:
             if connection.vendor == "postgresql":
+                if table not in self.sequences:  # looked up once: per id it cost as much as nextval
+                    cur.execute("SELECT pg_get_serial_sequence(%s, 'id')::regclass::oid", [table])
+                    self.sequences[table] = cur.fetchone()[0]
                 cur.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n]
+                    "SELECT nextval(%s::oid::regclass) FROM generate_series(1, %s)",
+                    [self.sequences[table], n],
                 )
                 return [r[0] for r in cur.fetchall()]
             cur.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(table)}")

@@ -329,3 +329,34 @@ def test_a_row_repeating_a_key_of_an_earlier_sheet_is_skipped(ready: Any, tmp_pa
         2024,
         2025,
     ]
+
+
+def test_a_failure_of_the_background_update_rolls_everything_back(
+    ready: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The person UPDATE runs in a worker thread: its error reaches the import, which reports it
+    and writes nothing (persons, sections, log)."""
+    from django.db import IntegrityError
+
+    from canbo.imports import fastwrite
+
+    assert engine.run_import(path=good_book(tmp_path), acting_user=None).ok
+    logged = ObjectChange.objects.count()
+    original = fastwrite.FastWriter.start_update
+
+    def failing(self: Any, model: Any, records: Any, fields: Any) -> Any:
+        if model is not Person:
+            return original(self, model, records, fields)
+        original(self, model, records, fields).wait()  # written, then the statement "fails"
+
+        def fail() -> None:
+            raise IntegrityError("trùng số định danh")
+
+        return fastwrite.Background(fail)
+
+    monkeypatch.setattr(fastwrite.FastWriter, "start_update", failing)
+    result = engine.run_import(path=changed_book(tmp_path), acting_user=None)
+    assert not result.ok and "Chưa ghi gì" in str(result.errors[0])
+    assert Person.objects.get(personal_id=P1).full_name == "Nguyễn Thị Hoa"
+    assert Tenure.objects.get(person__personal_id=P1).end_date is None
+    assert ObjectChange.objects.count() == logged

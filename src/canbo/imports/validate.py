@@ -428,6 +428,8 @@ class Validator:
         for path, *values in qs:
             person = Person.from_db(qs.db, attnames, values)
             existing[person.personal_id] = (person, path)
+            self.stored_persons[person.personal_id] = (person.pk, path)
+        self.looked_up.update(pids)  # the section sheets' rows need not look these up again
         for row, values, cols in batch:
             bad: set[str] = values.pop("__bad__")
             pid = values.get(PID)

@@ -317,37 +317,52 @@ class Writer:
         pks = sorted(by_pk)
         attnames = [f.attname for f in model._meta.concrete_fields]
         batch: list[Any] = []
-        fields: set[str] = {"row_version", "last_updated"}
-        entries: list[tuple[int, str, dict[str, Any], dict[str, Any]]] = []
         for i in range(0, len(pks), CHUNK):
             chunk = pks[i : i + CHUNK]
             qs = model._base_manager.select_for_update().filter(pk__in=chunk).values_list(*attnames)
             current = [model.from_db(qs.db, attnames, values) for values in qs]
             self.check_versions(by_pk, {r.pk: r.row_version for r in current}, chunk)
             attach_related(model, current, self.plan.related)
-            for record in current:
+            batch.extend(current)
+            if len(batch) >= UPDATE_BATCH or i + CHUNK >= len(pks):
+                self.flush_record_updates(model, batch, by_pk, label)
+                batch = []
+
+    def flush_record_updates(
+        self, model: type[Any], batch: list[Any], by_pk: dict[int, Any], label: str
+    ) -> None:
+        """One batch of section record updates; their snapshots, names and log entries are
+        built while the ``UPDATE`` runs (``FastWriter.start_update``)."""
+        now = timezone.now()
+        fields = sorted({"row_version", "last_updated"}.union(*(by_pk[r.pk].changes for r in batch)))
+        targets = [concrete_field(model, name).attname for name in fields]
+        rows = []
+        for record in batch:
+            new = {concrete_field(model, n).attname: _plain(v) for n, v in by_pk[record.pk].changes.items()}
+            row = {"id": record.pk, "row_version": record.row_version + 1, "last_updated": now}
+            for a in targets:
+                if a not in row:
+                    row[a] = new[a] if a in new else getattr(record, a)
+            rows.append(row)
+        log_ids = self.fast.reserve_ids(ObjectChange, len(batch))
+        self.fast.content_type_id(model)  # cached now: the worker holds the connection below
+        running = self.fast.start_update(model, rows, fields)
+        try:
+            entries = []
+            for record in batch:
                 before = record.snapshot()
                 after = dict(before)
                 for name, value in by_pk[record.pk].changes.items():
                     setattr(record, name, value)
-                    fields.add(name)
                     f = concrete_field(model, name)
                     if f.attname in after:  # the after snapshot: only these fields differ
                         after[f.attname] = jsonable(f.value_from_object(record))
-                record.row_version += 1
                 entries.append((record.pk, str(record), before, after))
-            batch.extend(current)
-            if len(batch) >= UPDATE_BATCH or i + CHUNK >= len(pks):
-                now = timezone.now()
-                targets = [concrete_field(model, name).attname for name in sorted(fields)]
-                rows = []
-                for record in batch:
-                    record.last_updated = now
-                    rows.append({"id": record.pk, **{a: getattr(record, a) for a in targets}})
-                self.fast.update(model, rows, sorted(fields))
-                self.fast.log_updated(model, entries, [r.person_id for r in batch])
-                self.tick(len(batch), label)
-                batch, entries, fields = [], [], {"row_version", "last_updated"}
+            params = self.fast.updated_log_params(model, entries, [r.person_id for r in batch], log_ids)
+        finally:
+            running.wait()
+        self.fast.insert_params(ObjectChange, params)
+        self.tick(len(batch), label)
 
     def write_new(self) -> None:
         new = list(self.plan.new.values())

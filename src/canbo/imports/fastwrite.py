@@ -24,6 +24,8 @@ the database's write lock (``transaction_mode = IMMEDIATE``).
 
 from __future__ import annotations
 
+import json
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -55,6 +57,7 @@ class FastWriter:
             "prechange_data": None,
         }
         self.plans: dict[type[models.Model], tuple[str, list[tuple[str, Any, Callable[[Any], Any]]]]] = {}
+        self.sequences: dict[str, int] = {}  # PostgreSQL: table → oid of its id sequence
 
     def _plan(self, model: type[models.Model]) -> tuple[str, list[tuple[str, Any, Callable[[Any], Any]]]]:
         if model in self.plans:
@@ -72,7 +75,7 @@ class FastWriter:
             elif isinstance(f, models.DecimalField):
                 conv = _decimal(ops, f.max_digits, f.decimal_places)
             elif isinstance(f, models.JSONField):
-                conv = _json(ops, f.encoder)
+                conv = _json(f.encoder)
             elif isinstance(f, models.UUIDField):
                 conv = _uuid(f)
             else:
@@ -88,8 +91,12 @@ class FastWriter:
         table = model._meta.db_table
         with connection.cursor() as cur:
             if connection.vendor == "postgresql":
+                if table not in self.sequences:  # looked up once: per id it cost as much as nextval
+                    cur.execute("SELECT pg_get_serial_sequence(%s, 'id')::regclass::oid", [table])
+                    self.sequences[table] = cur.fetchone()[0]
                 cur.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n]
+                    "SELECT nextval(%s::oid::regclass) FROM generate_series(1, %s)",
+                    [self.sequences[table], n],
                 )
                 return [r[0] for r in cur.fetchall()]
             cur.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(table)}")
@@ -100,49 +107,78 @@ class FastWriter:
         """Insert ``rows`` (completed with defaults); set and return their ids."""
         if not rows:
             return []
-        sql, cols = self._plan(model)
         ids = self.reserve_ids(model, len(rows))
+        self.insert_params(model, self.params(model, rows, ids))
+        return ids
+
+    def params(self, model: type[models.Model], rows: list[Row], ids: list[int]) -> list[tuple[Any, ...]]:
+        """The database values of ``rows`` given their reserved ``ids``, in column order. Uses no
+        connection: it may run while a ``Background`` statement does."""
+        _sql, cols = self._plan(model)
         params = []
         for row, pk in zip(rows, ids, strict=True):
             row["id"] = pk
             params.append(tuple(conv(row.get(a, default)) for a, default, conv in cols))
+        return params
+
+    def insert_params(self, model: type[models.Model], params: list[tuple[Any, ...]]) -> None:
+        """Insert rows already converted by ``params``."""
+        if not params:
+            return
         if connection.vendor == "postgresql":
             qn = connection.ops.quote_name
             names = ", ".join(qn(f.column) for f in model._meta.concrete_fields)
             _copy(f"COPY {qn(model._meta.db_table)} ({names}) FROM STDIN", params)
         else:
+            sql, _cols = self._plan(model)
             with connection.cursor() as cur:
                 cur.executemany(sql, params)
-        return ids
 
     def update(self, model: type[models.Model], records: list[Row], fields: list[str]) -> None:
         """Write ``fields`` (names) of ``records`` (dicts of "id" and attnames)."""
+        self.start_update(model, records, fields).wait()
+
+    def start_update(self, model: type[models.Model], records: list[Row], fields: list[str]) -> Background:
+        """``update``, its long statement run by a worker thread: the caller may meanwhile do
+        work that does not use the database, and must ``wait()`` before its next query.
+
+        On PostgreSQL the records are first copied (here) into a scratch table of the same
+        column types, and the worker runs one ``UPDATE … FROM`` it; on SQLite the worker runs
+        one ``UPDATE … WHERE id = %s`` per record. Both drivers release the interpreter lock
+        while the database works, so the statement and the caller's Python really overlap.
+        """
         if not records:
-            return
+            return Background(None)
         _sql, cols = self._plan(model)
         conv_of = {a: c for a, _d, c in cols}
         qn = connection.ops.quote_name
         table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
         targets = [concrete_field(model, name) for name in fields]
         params = [(r["id"], *(conv_of[f.attname](r[f.attname]) for f in targets)) for r in records]
+        cursor = connection.cursor()
         if connection.vendor == "postgresql":
-            # COPY into a scratch table of the same column types, then one UPDATE … FROM.
             names = ", ".join(qn(f.column) for f in targets)
-            with connection.cursor() as cur:
-                cur.execute(
-                    f"CREATE TEMP TABLE canbo_import_update ON COMMIT DROP AS "
-                    f"SELECT {pk}, {names} FROM {table} WITH NO DATA"
-                )
-                _copy(f"COPY canbo_import_update ({pk}, {names}) FROM STDIN", params)
-                sets = ", ".join(f"{qn(f.column)} = u.{qn(f.column)}" for f in targets)
-                cur.execute(
+            cursor.execute(
+                f"CREATE TEMP TABLE canbo_import_update ON COMMIT DROP AS "
+                f"SELECT {pk}, {names} FROM {table} WITH NO DATA"
+            )
+            _copy(f"COPY canbo_import_update ({pk}, {names}) FROM STDIN", params)
+            sets = ", ".join(f"{qn(f.column)} = u.{qn(f.column)}" for f in targets)
+
+            def run() -> None:
+                cursor.execute(
                     f"UPDATE {table} SET {sets} FROM canbo_import_update u WHERE {table}.{pk} = u.{pk}"
                 )
-                cur.execute("DROP TABLE canbo_import_update")
-            return
-        sets = ", ".join(f"{qn(f.column)} = %s" for f in targets)
-        with connection.cursor() as cur:
-            cur.executemany(f"UPDATE {table} SET {sets} WHERE {pk} = %s", [(*p[1:], p[0]) for p in params])
+                cursor.execute("DROP TABLE canbo_import_update")
+
+        else:
+            sets = ", ".join(f"{qn(f.column)} = %s" for f in targets)
+            by_id_last = [(*p[1:], p[0]) for p in params]
+
+            def run() -> None:
+                cursor.executemany(f"UPDATE {table} SET {sets} WHERE {pk} = %s", by_id_last)
+
+        return Background(run, cursor)
 
     def log_updated(
         self,
@@ -151,12 +187,24 @@ class FastWriter:
         person_ids: list[int | None],
     ) -> None:
         """One "update" entry per (id, str(record), before, after), as ``audited_update`` logs it."""
-        ct = ContentType.objects.get_for_model(model, for_concrete_model=True)
+        ids = self.reserve_ids(ObjectChange, len(entries)) if entries else []
+        self.insert_params(ObjectChange, self.updated_log_params(model, entries, person_ids, ids))
+
+    def updated_log_params(
+        self,
+        model: type[models.Model],
+        entries: list[tuple[int, str, dict[str, Any], dict[str, Any]]],
+        person_ids: list[int | None],
+        ids: list[int],
+    ) -> list[tuple[Any, ...]]:
+        """``log_updated``'s rows as ``params`` gives them, for log ids reserved beforehand; uses
+        no connection once the model's content type is cached (``content_type_id``)."""
+        ct_id = self.content_type_id(model)
         rows = [
             {
                 **self.log_common,
                 "action": ObjectChange.Action.UPDATE,
-                "content_type_id": ct.pk,
+                "content_type_id": ct_id,
                 "object_id": pk,
                 "object_repr": text[:300],
                 "related_person_id": person_id,
@@ -165,7 +213,11 @@ class FastWriter:
             }
             for (pk, text, before, after), person_id in zip(entries, person_ids, strict=True)
         ]
-        self.insert(ObjectChange, rows)
+        return self.params(ObjectChange, rows, ids)
+
+    def content_type_id(self, model: type[models.Model]) -> int:
+        """The model's content type id (read once, then from Django's cache)."""
+        return int(ContentType.objects.get_for_model(model, for_concrete_model=True).pk)
 
     def log_created(
         self, model: type[ChangeLoggedModel], rows: list[Row], reprs: list[str], person_ids: list[int | None]
@@ -191,6 +243,36 @@ class FastWriter:
         self.insert(ObjectChange, entries)
 
 
+class Background:
+    """A database statement run by a worker thread on this thread's connection (see
+    ``FastWriter.start_update``); ``wait()`` joins it and raises its error as Django would."""
+
+    def __init__(self, run: Callable[[], None] | None, cursor: Any = None) -> None:
+        self.cursor = cursor
+        self.error: BaseException | None = None
+        self.thread: threading.Thread | None = None
+        if run is not None:
+            self.thread = threading.Thread(target=self._run, args=(run,), name="canbo-import-write")
+            self.thread.start()
+
+    def _run(self, run: Callable[[], None]) -> None:
+        try:
+            run()
+        except BaseException as exc:  # handed to the caller's thread by wait()
+            self.error = exc
+
+    def wait(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+        if self.cursor is not None:
+            self.cursor.close()
+            self.cursor = None
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+
 def _copy(sql: str, rows: list[tuple[Any, ...]]) -> None:
     """PostgreSQL: stream ``rows`` with ``COPY … FROM STDIN`` (psycopg formats them in C)."""
     with connection.cursor() as cur, cur.copy(sql) as copy:
@@ -210,8 +292,11 @@ def _decimal(ops: Any, digits: int | None, places: int | None) -> Callable[[Any]
     return lambda v: None if v is None else ops.adapt_decimalfield_value(v, digits, places)
 
 
-def _json(ops: Any, encoder: Any) -> Callable[[Any], Any]:
-    return lambda v: None if v is None else ops.adapt_json_value(v, encoder)
+def _json(encoder: Any) -> Callable[[Any], Any]:
+    """JSON encoded here, as text: what Django's adapters send on both databases (PostgreSQL
+    parses the text into jsonb on COPY), and the encoding can run while a ``Background``
+    statement holds the connection."""
+    return lambda v: None if v is None else json.dumps(v, cls=encoder)
 
 
 def _uuid(field: models.Field) -> Callable[[Any], Any]:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -34,15 +34,16 @@ from django.db import models
 from openpyxl.utils import get_column_letter
 
 from canbo.core.text import fold, normalize_name, split_name
-from canbo.core.vnsort import name_sort_key
+from canbo.core.vnsort import word_key
 from canbo.imports import parsers
 from canbo.imports.engine import CellError
 from canbo.imports.mapping import detect_kind, propose
-from canbo.imports.parsers import ParseError, References, is_blank, key
+from canbo.imports.parsers import ParseError, References, key
 from canbo.imports.reader import Sheet, Workbook
 from canbo.imports.schema import MAX_CELL_CHARS, MAX_ROWS_TOTAL, PID, SHEETS, FieldSpec, SheetSpec
 from canbo.people.models import Person
 
+M = TypeVar("M", bound=models.Model)
 CHUNK = 500  # rows per database lookup (well under SQLite's parameter limit)
 Progress = Callable[[int, int, str], None]
 
@@ -129,6 +130,8 @@ class Plan:
     errors: list[CellError] = field(default_factory=list)
     sheets_ignored: list[str] = field(default_factory=list)
     rows_read: int = 0
+    # Units, titles… that matched section records refer to, by model and id (``attach_related``).
+    related: dict[Any, dict[Any, Any]] = field(default_factory=dict)
 
 
 def derive_names(values: dict[str, Any]) -> dict[str, Any]:
@@ -141,23 +144,71 @@ def derive_names(values: dict[str, Any]) -> dict[str, Any]:
         "middle_name": middle,
         "given_name": given,
         "search_name": fold(full),
-        "sort_key": name_sort_key(given, middle, family),
+        "sort_key": _sort_key(given, middle, family),
     }
 
 
-def _fk_names(model: type[models.Model]) -> list[str]:
-    return [f.name for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
+# ``vnsort.word_key`` of each word met: a province's names draw on a few thousand words, and
+# computing each name's key afresh was a tenth of checking a person row.
+_word_key = functools.lru_cache(maxsize=65536)(word_key)
 
 
-def _exclude(model: type[models.Model], values: dict[str, Any]) -> list[str]:
+def _sort_key(given: str, middle: str, family: str) -> str:
+    """``vnsort.name_sort_key`` with each word's key cached (``test_parsers`` checks they agree)."""
+
+    def slot(words: str) -> str:
+        return "".join(_word_key(w) + "9" for w in words.split())
+
+    return f"{slot(given)}0{slot(middle)}0{slot(family)}"
+
+
+def _new(model: type[M], values: dict[str, Any]) -> M:
+    """``model(**values)`` for a row's values (foreign keys as objects), built the quicker way
+    Django builds rows it reads: every concrete field's value in order, defaults for the rest.
+    Half the time of the keyword form, which was a tenth of checking a section row."""
+    index, defaults, dynamic = _init_plan(model)
+    args = list(defaults)
+    for i, get in dynamic:  # callable defaults: a fresh value each time, as Django gives
+        args[i] = get()
+    related = []
+    for name, value in values.items():
+        i, f = index[name]
+        if f.is_relation:
+            args[i] = None if value is None else value.pk
+            if value is not None:
+                related.append((f, value))
+        else:
+            args[i] = value
+    instance = model(*args)
+    for f, value in related:
+        f.set_cached_value(instance, value)
+    return instance
+
+
+@functools.cache
+def _init_plan(
+    model: type[models.Model],
+) -> tuple[dict[str, tuple[int, Any]], list[Any], list[tuple[int, Callable[[], Any]]]]:
+    fields = model._meta.concrete_fields
+    called = {i for i, f in enumerate(fields) if f.has_default() and callable(f.default)}
+    dynamic = [(i, fields[i].get_default) for i in sorted(called)]
+    defaults = [None if i in called else f.get_default() for i, f in enumerate(fields)]
+    return {f.name: (i, f) for i, f in enumerate(fields)}, defaults, dynamic
+
+
+def _exclude(model: type[models.Model], values: dict[str, Any]) -> tuple[str, ...]:
     """Fields ``full_clean`` need not check: foreign keys (resolved from the reference lists
     already; checking them would cost a query each) and fields the row does not set (they keep
     their default, or for an update their stored value, which were valid)."""
-    return [
-        f.name
-        for f in model._meta.concrete_fields
-        if isinstance(f, models.ForeignKey) or f.name not in values
-    ]
+    return _exclude_names(model, frozenset(values))
+
+
+@functools.lru_cache(maxsize=1024)
+def _exclude_names(model: type[models.Model], names: frozenset[str]) -> tuple[str, ...]:
+    # The rows of a sheet mostly set the same fields: computed once per set, not per row.
+    return tuple(
+        f.name for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey) or f.name not in names
+    )
 
 
 class Validator:
@@ -180,6 +231,9 @@ class Validator:
         self.pid_dupes: dict[str, list[tuple[str, int]]] = {}
         self.pid_path: dict[str, str] = {}  # unit path of each person of the file (new or updated)
         self.section_keys: set[tuple[Any, ...]] = set()
+        # personal ID → (pk, unit path) of the stored persons that section rows name
+        self.stored_persons: dict[str, tuple[int, str]] = {}
+        self.looked_up: set[str] = set()
 
     # -- driver ---------------------------------------------------------------------------------
     def run(self) -> Plan:
@@ -197,12 +251,21 @@ class Validator:
         sheets.sort(key=lambda sk: order.index(sk[1]))
         if not sheets:
             self.error("", 0, "", "Không tìm thấy sheet nào nhận ra được (cần cột “Số định danh cá nhân”).")
-        # The first (person) sheet is read here; the others are parsed meanwhile on the other core.
-        self.book.prefetch([s for s, _k in sheets[1:]])
+        # Every sheet is parsed by a second process, in this order, while this one validates.
+        self.book.prefetch([s for s, _k in sheets])
+        persons_done = False
         for sheet, kind in sheets:
+            if kind != "can_bo" and not persons_done:
+                self.report_duplicate_pids()
+                persons_done = True
+            first = len(self.plan.sections)
             self.read_sheet(sheet, SHEETS[kind])
-        self.report_duplicate_pids()
-        self.check_section_persons()
+            if kind != "can_bo":
+                # Each section sheet's rows are matched as soon as it is read: meanwhile the
+                # second process goes on parsing the next sheet.
+                self.plan.sections[first:] = self.check_section_persons(self.plan.sections[first:])
+        if not persons_done:
+            self.report_duplicate_pids()
         self.plan.errors.sort(key=lambda e: (self._sheet_order(e.sheet), e.row, e.column))
         return self.plan
 
@@ -281,6 +344,8 @@ class Validator:
 
     def parsed_rows(self, sheet: Sheet, cols: list[Column]) -> Iterator[tuple[int, dict[str, Any]]]:
         """Each non-empty row as {field: parsed value}; unreadable cells are reported and left out."""
+        # Each column's parser looked up once, not per cell: this loop runs for every cell.
+        plan = [(col, col.index, col.spec.name, self.parser(col.spec)) for col in cols]
         for row, raw, types in sheet.rows():
             self.plan.rows_read += 1
             if self.plan.rows_read > MAX_ROWS_TOTAL:
@@ -291,13 +356,17 @@ class Validator:
                 )
             values: dict[str, Any] = {"__bad__": set()}
             any_mapped = False
-            for col in cols:
-                value = raw[col.index] if col.index < len(raw) else None
-                if is_blank(value):
+            width = len(raw)
+            for col, j, name, parse in plan:
+                value = raw[j] if j < width else None
+                if value is None:
+                    continue
+                is_text = isinstance(value, str)
+                if is_text and not value.strip():  # blank
                     continue
                 any_mapped = True
-                kind_of = types[col.index] if col.index < len(types) else "n"
-                if kind_of == "f" or (isinstance(value, str) and value.lstrip().startswith("=")):
+                kind_of = types[j] if j < len(types) else "n"
+                if kind_of == "f" or (is_text and value.lstrip().startswith("=")):
                     self.error(
                         sheet.name,
                         row,
@@ -307,9 +376,9 @@ class Validator:
                             "Special → Values) rồi tải lên lại."
                         ),
                     )
-                    values["__bad__"].add(col.spec.name)
+                    values["__bad__"].add(name)
                     continue
-                if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                if is_text and len(value) > MAX_CELL_CHARS:
                     self.error(
                         sheet.name,
                         row,
@@ -318,15 +387,22 @@ class Validator:
                             ",", "."
                         ),
                     )
-                    values["__bad__"].add(col.spec.name)
+                    values["__bad__"].add(name)
                     continue
                 try:
-                    values[col.spec.name] = self.parse(col.spec, value)
+                    values[name] = parse(value)
                 except ParseError as exc:
                     self.error(sheet.name, row, col.label, exc.message)
-                    values["__bad__"].add(col.spec.name)
+                    values["__bad__"].add(name)
             if any_mapped:
                 yield row, values
+
+    def parser(self, spec: FieldSpec) -> Callable[[Any], Any]:
+        """The function reading a cell of this field."""
+        if spec.parser in parsers.REFERENCE:
+            fn: Callable[[Any], Any] = getattr(self.refs, spec.parser)
+            return fn
+        return parsers.SIMPLE[spec.parser]
 
     def parse(self, spec: FieldSpec, value: Any) -> Any:
         if spec.parser in parsers.REFERENCE:
@@ -344,10 +420,16 @@ class Validator:
     # -- persons ----------------------------------------------------------------------------------
     def check_persons(self, sheet: Sheet, batch: list[tuple[int, dict[str, Any], dict[str, Column]]]) -> None:
         pids = {v[PID] for _r, v, _c in batch if PID in v}
-        existing = {
-            p.personal_id: p
-            for p in Person.objects.filter(personal_id__in=pids).select_related("managing_unit")
-        }
+        # The persons as plain columns plus their unit's path, rebuilt as instances: a join
+        # returning Unit instances too cost a fifth of checking a re-imported person sheet.
+        attnames = [f.attname for f in Person._meta.concrete_fields]
+        qs = Person.objects.filter(personal_id__in=pids).values_list("managing_unit__path", *attnames)
+        existing = {}
+        for path, *values in qs:
+            person = Person.from_db(qs.db, attnames, values)
+            existing[person.personal_id] = (person, path)
+            self.stored_persons[person.personal_id] = (person.pk, path)
+        self.looked_up.update(pids)  # the section sheets' rows need not look these up again
         for row, values, cols in batch:
             bad: set[str] = values.pop("__bad__")
             pid = values.get(PID)
@@ -359,11 +441,11 @@ class Validator:
                 self.pid_dupes.setdefault(pid, []).append((sheet.name, row))
                 continue
             self.pid_rows[pid] = (sheet.name, row)
-            person = existing.get(pid)
-            if person is None:
+            found = existing.get(pid)
+            if found is None:
                 self.new_person(sheet, row, values, cols, bad)
             else:
-                self.update_person(sheet, row, person, values, cols, bad)
+                self.update_person(sheet, row, found[0], found[1], values, cols, bad)
 
     def new_person(
         self, sheet: Sheet, row: int, values: dict[str, Any], cols: dict[str, Column], bad: set[str]
@@ -402,7 +484,7 @@ class Validator:
             return
         values.setdefault("religion", self.refs.default_religion)
         fields = self.person_fields(values)
-        person = Person(**fields)
+        person = _new(Person, fields)
         if self.clean(sheet.name, row, person, cols, exclude=_exclude(Person, fields)):
             self.plan.new[values[PID]] = NewPerson(row, sheet.name, fields)
         if unit is not None:
@@ -421,12 +503,13 @@ class Validator:
         sheet: Sheet,
         row: int,
         person: Person,
+        path: str,
         values: dict[str, Any],
         cols: dict[str, Column],
         bad: set[str],
     ) -> None:
         pid = values[PID]
-        if not self.scope.covers(person.managing_unit.path):
+        if not self.scope.covers(path):
             self.error(
                 sheet.name,
                 row,
@@ -437,7 +520,7 @@ class Validator:
                 ),
             )
             return
-        self.pid_path[pid] = person.managing_unit.path
+        self.pid_path[pid] = path
         unit = values.get("managing_unit")
         if unit is not None and not self.scope.covers(unit.path):
             self.error(
@@ -459,13 +542,26 @@ class Validator:
             setattr(person, name, value)
         if not self.clean(sheet.name, row, person, cols, exclude=_exclude(Person, changes)):
             return
-        if [getattr(person, a) for a in attnames] == before:
+        # Only the fields whose value differs are written: a cell repeating the stored value
+        # changes nothing, and leaving it out of the UPDATE spares the indexes on its column.
+        differ = {
+            name: value
+            for (name, value), a, old in zip(changes.items(), attnames, before, strict=True)
+            if getattr(person, a) != old
+        }
+        if not differ:
             self.plan.unchanged += 1
             return
-        self.plan.updates[pid] = PersonUpdate(row, sheet.name, person.pk, person.row_version, changes)
+        self.plan.updates[pid] = PersonUpdate(row, sheet.name, person.pk, person.row_version, differ)
 
     def clean(
-        self, sheet: str, row: int, instance: models.Model, cols: dict[str, Column], *, exclude: list[str]
+        self,
+        sheet: str,
+        row: int,
+        instance: models.Model,
+        cols: dict[str, Column],
+        *,
+        exclude: tuple[str, ...],
     ) -> bool:
         """full_clean without the database (foreign keys were resolved, uniqueness is checked here)."""
         try:
@@ -532,7 +628,7 @@ class Validator:
                     f"Đơn vị “{unit.name}” nằm ngoài phạm vi bạn được giao quyền sửa.",
                 )
                 continue
-            instance = model(**values)
+            instance = _new(model, values)
             if not self.clean(sheet.name, row, instance, cols, exclude=_exclude(model, values)):
                 continue
             if spec.kind == "trinh_do":
@@ -558,25 +654,26 @@ class Validator:
             values.setdefault("duty_related", True)
         return True
 
-    def check_section_persons(self) -> None:
+    def check_section_persons(self, sections: list[SectionRow]) -> list[SectionRow]:
         """Every section row's person is in the file or in the database within scope; match keys.
 
-        A row with the natural key of exactly one record the person already has becomes an
-        update of that record (``section_changes``); a row repeating an earlier row's key, or
-        matching several records, is skipped and counted, not reported as an error.
+        Returns the rows to add. A row with the natural key of exactly one record the person
+        already has becomes an update of that record (``match_sections``); a row repeating an
+        earlier row's key (of this sheet or an earlier one), or matching several records, is
+        skipped and counted, not reported as an error.
         """
         sensitive_kinds = {k for k, s in SHEETS.items() if s.sensitive}
-        lookup = sorted({s.pid for s in self.plan.sections if s.pid not in self.plan.new})
-        db: dict[str, tuple[int, str]] = {}
+        lookup = sorted({s.pid for s in sections if s.pid not in self.plan.new} - self.looked_up)
+        self.looked_up.update(lookup)
+        db = self.stored_persons
         for i in range(0, len(lookup), CHUNK):
             rows = Person.objects.filter(personal_id__in=lookup[i : i + CHUNK]).values_list(
                 "personal_id", "pk", "managing_unit__path"
             )
             db.update((pid, (pk, path)) for pid, pk, path in rows)
-        existing = self.existing_section_keys(db)
         kept: list[SectionRow] = []
-        matched: list[tuple[SectionRow, int]] = []
-        for s in self.plan.sections:
+        to_match: list[tuple[SectionRow, int, tuple[Any, ...]]] = []
+        for s in sections:
             sensitive = s.kind in sensitive_kinds
             if s.pid in self.pid_rows:  # in the person sheet: scope as checked (or changed) there
                 path = self.pid_path.get(s.pid)
@@ -587,93 +684,92 @@ class Validator:
             ):
                 self.error(s.sheet, s.row, "", self._not_in_scope(s.pid, sensitive))
                 continue
-            k = (s.kind, s.pid, *self.natural_key(s.kind, s.values))
+            natural = self.natural_key(s.kind, s.values)
+            k = (s.kind, s.pid, *natural)
             if k in self.section_keys:
                 self.plan.skipped += 1
                 continue
             self.section_keys.add(k)
-            records = existing.get(k)
-            if records is None:
-                kept.append(s)
-            elif len(records) == 1:
-                matched.append((s, records[0]))
-            else:  # several records share the key: which one the row means is unknown
-                self.plan.skipped += 1
-        self.plan.sections = kept
-        self.section_changes(matched)
+            kept.append(s)
+            if s.pid in db:  # a person already stored: the row may be one of his records
+                to_match.append((s, db[s.pid][0], natural))
+        matched = self.match_sections(to_match)
+        return [s for s in kept if id(s) not in matched]
 
-    def section_changes(self, matched: list[tuple[SectionRow, int]]) -> None:
-        """Compare each matched row with its record: skip it if it changes nothing, otherwise
-        validate the record with the row's values applied and plan the update."""
-        by_kind: dict[str, list[tuple[SectionRow, int]]] = {}
-        for s, pk in matched:
-            by_kind.setdefault(s.kind, []).append((s, pk))
-        for kind, items in by_kind.items():
-            spec = SHEETS[kind]
-            model = apps.get_model(spec.model_label)
-            fk_names = [n for n in _fk_names(model) if n != "person"]  # a 60-field join, never read
-            for i in range(0, len(items), CHUNK):
-                chunk = items[i : i + CHUNK]
-                names = sorted({name for s, _pk in chunk for name in s.values})
-                attnames = [concrete_field(model, n).attname for n in names]
-                stored = {
-                    row[0]: dict(zip(attnames, row[1:], strict=True))
-                    for row in model.objects.filter(pk__in=[pk for _s, pk in chunk]).values_list(
-                        "pk", *attnames
-                    )
-                }
-                changed: list[tuple[SectionRow, int, dict[str, Any]]] = []
-                for s, pk in chunk:
-                    current = stored.get(pk)
-                    if current is None:  # deleted meanwhile: the writer reports it
-                        continue
-                    changes = {
-                        name: value
-                        for name, value in s.values.items()
-                        if current[concrete_field(model, name).attname]
-                        != (value.pk if isinstance(value, models.Model) else value)
-                    }
-                    if changes:
-                        changed.append((s, pk, changes))
-                    else:
-                        self.plan.skipped += 1
-                if not changed:
-                    continue
-                # Whole records only for the rows that change one, with their units and titles
-                # joined (the models' clean() reads them: a query each otherwise).
-                records = model.objects.select_related(*fk_names).in_bulk([pk for _s, pk, _c in changed])
-                for s, pk, changes in changed:
-                    record = records.get(pk)
-                    if record is None:
-                        continue
-                    for name, value in changes.items():
-                        setattr(record, name, value)
-                    if self.clean(s.sheet, s.row, record, s.cols, exclude=_exclude(model, changes)):
-                        self.plan.section_updates.append(
-                            SectionUpdate(kind, s.sheet, s.row, pk, record.row_version, changes)
-                        )
+    def match_sections(self, rows: list[tuple[SectionRow, int, tuple[Any, ...]]]) -> set[int]:
+        """Match rows of stored persons with their records by natural key; ``id()`` of the rows
+        that matched (each skipped, or planned as an update of its record).
 
-    def existing_section_keys(self, db: dict[str, tuple[int, str]]) -> dict[tuple[Any, ...], list[int]]:
-        """Natural key → ids of the records, of the persons of the section rows, having it."""
-        pid_of = {pk: pid for pid, (pk, _path) in db.items()}
-        by_kind: dict[str, set[int]] = {}
-        for s in self.plan.sections:
-            if s.pid in db:
-                by_kind.setdefault(s.kind, set()).add(db[s.pid][0])
-        keys: dict[tuple[Any, ...], list[int]] = {}
-        for kind, pk_set in by_kind.items():
-            spec = SHEETS[kind]
-            model = apps.get_model(spec.model_label)
-            attnames = [model._meta.get_field(n).attname for n in spec.key]
-            pk_list = sorted(pk_set)
-            for i in range(0, len(pk_list), CHUNK):
-                rows = model.objects.filter(person_id__in=pk_list[i : i + CHUNK]).values_list(
-                    "pk", "person_id", *attnames
-                )
-                for record_pk, person_id, *vals in rows:
-                    k = (kind, pid_of[person_id], *(_key_part(v) for v in vals))
-                    keys.setdefault(k, []).append(record_pk)
-        return keys
+        The records of a chunk of persons are read once, with the columns of their key and the
+        columns the rows set: the keys to match and the values to compare come from the same
+        rows. Only a record that a row changes is then read whole, rebuilt with its unit and
+        title from ``self.plan.related`` and validated with the row's values applied.
+        """
+        matched: set[int] = set()
+        by_kind: dict[str, dict[int, list[tuple[SectionRow, tuple[Any, ...]]]]] = {}
+        for s, person_pk, natural in rows:
+            by_kind.setdefault(s.kind, {}).setdefault(person_pk, []).append((s, natural))
+        for kind, by_person in by_kind.items():
+            model = apps.get_model(SHEETS[kind].model_label)
+            set_names = {name for items in by_person.values() for s, _n in items for name in s.values}
+            attname = {
+                name: concrete_field(model, name).attname for name in set_names | set(SHEETS[kind].key)
+            }
+            key_cols = [attname[n] for n in SHEETS[kind].key]
+            cols = list(
+                dict.fromkeys(["id", "person_id", "row_version", *key_cols, *sorted(attname.values())])
+            )
+            pos = {a: i for i, a in enumerate(cols)}
+            key_pos = [pos[a] for a in key_cols]
+            persons = sorted(by_person)
+            for i in range(0, len(persons), CHUNK):
+                chunk = persons[i : i + CHUNK]
+                records: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+                for rec in model._base_manager.filter(person_id__in=chunk).values_list(*cols):
+                    k = (rec[1], *(_key_part(rec[p]) for p in key_pos))
+                    records.setdefault(k, []).append(rec)
+                changed: list[tuple[SectionRow, tuple[Any, ...], dict[str, Any]]] = []
+                for person_pk in chunk:
+                    for s, natural in by_person[person_pk]:
+                        found = records.get((person_pk, *natural))
+                        if found is None:
+                            continue  # a new record
+                        matched.add(id(s))
+                        if len(found) > 1:  # several records share the key: which one is unknown
+                            self.plan.skipped += 1
+                            continue
+                        rec = found[0]
+                        changes = {
+                            name: value
+                            for name, value in s.values.items()
+                            if rec[pos[attname[name]]]
+                            != (value.pk if isinstance(value, models.Model) else value)
+                        }
+                        if changes:
+                            changed.append((s, rec, changes))
+                        else:
+                            self.plan.skipped += 1
+                if changed:
+                    self.check_section_changes(model, kind, changed)
+        return matched
+
+    def check_section_changes(
+        self,
+        model: type[models.Model],
+        kind: str,
+        changed: list[tuple[SectionRow, tuple[Any, ...], dict[str, Any]]],
+    ) -> None:
+        """Validate each changed record with the row's values applied; plan the valid updates."""
+        records = model._base_manager.in_bulk([rec[0] for _s, rec, _c in changed])
+        attach_related(model, list(records.values()), self.plan.related)
+        for s, rec, changes in changed:
+            record = records.get(rec[0])
+            if record is None:  # deleted since the first read: the writer reports it
+                continue
+            for name, value in changes.items():
+                setattr(record, name, value)
+            if self.clean(s.sheet, s.row, record, s.cols, exclude=_exclude(model, changes)):
+                self.plan.section_updates.append(SectionUpdate(kind, s.sheet, s.row, rec[0], rec[2], changes))
 
     def _not_in_scope(self, pid: str, sensitive: bool) -> str:
         base = (
@@ -707,6 +803,24 @@ def _key_defaults(kind: str) -> tuple[tuple[str, Any], ...]:
         f = concrete_field(model, name)
         out.append((name, f.get_default() if f.has_default() else None))
     return tuple(out)
+
+
+def attach_related(model: type[models.Model], instances: list[Any], cache: dict[Any, dict[Any, Any]]) -> None:
+    """Give ``instances`` their related objects (other than the person) from ``cache``, fetching
+    the missing ones in one query per field: their ``clean()`` and ``str()`` read the unit and
+    title, a query per record otherwise."""
+    for f in model._meta.concrete_fields:
+        if not isinstance(f, models.ForeignKey) or f.name == "person":
+            continue
+        known = cache.setdefault(f.related_model, {})
+        ids = {getattr(obj, f.attname) for obj in instances} - known.keys() - {None}
+        if ids:
+            related: Any = f.related_model
+            known.update(related._base_manager.in_bulk(sorted(ids)))
+        for obj in instances:
+            value = getattr(obj, f.attname)
+            if value is not None and value in known:
+                f.set_cached_value(obj, known[value])
 
 
 def concrete_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:

@@ -200,3 +200,15 @@ def test_references_by_code_or_name(tree: object) -> None:
     assert refs.unit("a1").code == "A1" and refs.unit("phong noi vu huyen A").code == "A1"
     with pytest.raises(ParseError, match="Không tìm thấy đơn vị"):
         refs.unit("Sở Không Có")
+
+
+def test_cached_sort_key_agrees_with_vnsort() -> None:
+    from canbo.core.text import split_name
+    from canbo.core.vnsort import name_sort_key
+    from canbo.imports.validate import _sort_key
+
+    names = ["Nguyễn Thị Hoa", "Đặng Văn Đức", "Lò A Sử", "Hoàng Thị Kim Ngọc Ánh", "Giàng", "Bế Ly",
+             "Trần Văn Số12", "Phạm Wilson Zhou", "Âu Dương Ưng Ơn", "Nguyễn Thị Hoa"]  # fmt: skip
+    for name in names:
+        family, middle, given = split_name(name)
+        assert _sort_key(given, middle, family) == name_sort_key(given, middle, family), name

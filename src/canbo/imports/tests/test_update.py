@@ -15,8 +15,8 @@ from canbo.conftest import reference_data
 from canbo.core.models import ObjectChange
 from canbo.imports import apply, engine
 from canbo.imports.apply import file_sha256
-from canbo.imports.tests.helpers import make_xlsx
-from canbo.imports.tests.test_engine import P1, P2, good_book
+from canbo.imports.tests.helpers import PERSON_HEADERS, make_xlsx
+from canbo.imports.tests.test_engine import P1, P2, good_book, pid
 from canbo.people.models import Person, Qualification
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +157,206 @@ def test_a_section_record_changed_meanwhile_stops_the_import(
     assert Person.objects.get(personal_id=P1).full_name == "Nguyễn Thị Hoa"  # rolled back
     assert ObjectChange.objects.count() == logged
     assert Person.objects.get(personal_id=P2).row_version == 1
+
+
+def many_book(tmp_path: Path, name: str, serials: range, *, changed: bool) -> Path:
+    """Persons with a tenure and a rating each; ``changed``: every person's name and home town,
+    every other tenure's end date and every third rating's level differ."""
+    people: list[list[Any]] = [[*PERSON_HEADERS, "Quê quán"]]
+    tenures: list[list[Any]] = [
+        ["Số định danh cá nhân", "Đơn vị", "Chức danh", "Hình thức", "Từ ngày", "Đến hết ngày"]
+    ]
+    ratings: list[list[Any]] = [["Số định danh cá nhân", "Hệ thống", "Năm", "Mức xếp loại"]]
+    for n in serials:
+        p = pid("nam", 1970 + n % 20, 100 + n)
+        full = f"Trần Văn Số{n}" + (" Mới" if changed else "")
+        town = f"Xã {n}" + (", huyện Mới" if changed else "")
+        people.append([p, full, "Nam", f"01/01/{1970 + n % 20}", "Kinh", "Không", "Công chức", "A1", town])
+        end = f"31/12/{2021 + n % 3}" if changed and n % 2 else None
+        tenures.append([p, "A1", "Trưởng phòng", "Bổ nhiệm", "01/08/2020", end])
+        level = "HTXSNV" if changed and n % 3 == 0 else "HTTNV"
+        ratings.append([p, "Chính quyền", 2024, level])
+    return make_xlsx(tmp_path / name, {"Cán bộ": people, "Chức vụ": tenures, "Đánh giá": ratings})
+
+
+def snapshots(model: Any) -> dict[int, tuple[dict[str, Any], str]]:
+    return {r.pk: (r.snapshot(), str(r)) for r in model._default_manager.all()}
+
+
+def test_updates_in_several_batches_log_exact_before_and_after(
+    ready: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Records read a few at a time and written in batches spanning several reads: every change
+    is written once, and its entry holds the stored record before and after and its name."""
+    from canbo.imports import validate
+
+    monkeypatch.setattr(validate, "CHUNK", 2)
+    monkeypatch.setattr(apply, "CHUNK", 2)
+    monkeypatch.setattr(apply, "UPDATE_BATCH", 3)
+    assert engine.run_import(path=many_book(tmp_path, "a.xlsx", range(7), changed=False), acting_user=None).ok
+    before: dict[Any, Any] = {m: snapshots(m) for m in (Person, Tenure, Rating)}
+    result = engine.run_import(path=many_book(tmp_path, "b.xlsx", range(7), changed=True), acting_user=None)
+    assert result.ok, [str(e) for e in result.errors]
+    # 7 persons; tenures of n = 1, 3, 5; ratings of n = 0, 3, 6
+    assert (result.updated, result.section_updates, result.section_rows, result.skipped) == (7, 6, 0, 8)
+    after: dict[Any, Any] = {m: snapshots(m) for m in (Person, Tenure, Rating)}
+    entries = ObjectChange.objects.filter(action="update")
+    assert entries.count() == 13
+    for entry in entries:
+        model = entry.content_type.model_class()
+        assert entry.prechange_data == before[model][entry.object_id][0]
+        assert entry.postchange_data == after[model][entry.object_id][0]
+        assert entry.object_repr == after[model][entry.object_id][1]
+    versions = {m: sorted(r.row_version for r in m._default_manager.all()) for m in (Person, Tenure, Rating)}
+    assert versions == {Person: [2] * 7, Tenure: [1, 1, 1, 1, 2, 2, 2], Rating: [1, 1, 1, 1, 2, 2, 2]}
+    assert {p.full_name for p in Person.objects.all()} == {f"Trần Văn Số{n} Mới" for n in range(7)}
+
+
+def test_reimport_queries_do_not_grow_with_the_records(ready: Any, tmp_path: Path) -> None:
+    """Matching, validating and writing changed records reads in chunks, not per record (a unit
+    or title read lazily for each record's ``clean()`` or ``str()`` would show here)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for serials in (range(0, 3), range(10, 22)):
+        assert engine.run_import(
+            path=many_book(tmp_path, "a.xlsx", serials, changed=False), acting_user=None
+        ).ok
+        with CaptureQueriesContext(connection) as queries:
+            result = engine.run_import(
+                path=many_book(tmp_path, "b.xlsx", serials, changed=True), acting_user=None
+            )
+        assert result.ok and result.updated == len(serials) and result.section_updates > len(serials) // 2
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_sqlite_page_cache_is_larger_during_an_import_only(
+    ready: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+
+    def cache_size() -> int:
+        with connection.cursor() as cur:
+            cur.execute("PRAGMA cache_size")
+            return int(cur.fetchone()[0])
+
+    seen: list[int] = []
+    original = apply.validate
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(cache_size())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(apply, "validate", spy)
+    before = cache_size()
+    assert engine.run_import(path=good_book(tmp_path), acting_user=None).ok
+    assert seen == [-apply.SQLITE_CACHE_KIB] and cache_size() == before != seen[0]
+
+
+def test_cycle_collector_paused_during_an_import_only(ready: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    import gc
+
+    seen: list[bool] = []
+    original = apply.Writer.write
+
+    def spy(self: Any) -> None:
+        seen.append(gc.isenabled())
+        original(self)
+
+    monkeypatch.setattr(apply.Writer, "write", spy)
+    assert gc.isenabled()
+    assert engine.run_import(path=good_book(tmp_path), acting_user=None).ok
+    assert seen == [False] and gc.isenabled()
+    bad = tmp_path / "hong.xlsx"
+    bad.write_bytes(b"not a workbook")
+    with pytest.raises(engine.RefusedFile):
+        engine.run_import(path=bad, acting_user=None)
+    assert gc.isenabled()
+
+
+def test_only_changed_person_columns_are_written(ready: Any, tmp_path: Path) -> None:
+    """A person row repeating stored values (here every cell but the home town) writes only the
+    changed column; the log entry's before and after differ in that field alone."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert engine.run_import(path=many_book(tmp_path, "a.xlsx", range(2), changed=False), acting_user=None).ok
+    people = [[*PERSON_HEADERS, "Quê quán"]]
+    for n in range(2):
+        born = 1970 + n
+        town = "Xã Mới" if n else f"Xã {n}"  # only the second person's home town changes
+        people.append([pid("nam", born, 100 + n), f"Trần Văn Số{n}", "Nam", f"01/01/{born}", "Kinh", "Không",
+                       "Công chức", "A1", town])  # fmt: skip
+    path = make_xlsx(tmp_path / "b.xlsx", {"Cán bộ": people})
+    with CaptureQueriesContext(connection) as queries:
+        result = engine.run_import(path=path, acting_user=None)
+    assert result.ok and result.updated == 1
+    updates = [q["sql"] for q in queries if 'UPDATE "people_person"' in q["sql"]]
+    assert len(updates) == 1 and '"home_town_text"' in updates[0]
+    assert '"sex"' not in updates[0] and '"full_name"' not in updates[0] and '"birth_date"' not in updates[0]
+    entry = ObjectChange.objects.get(action="update")
+    before, after = entry.prechange_data or {}, entry.postchange_data or {}
+    assert {k for k in after if after[k] != before[k]} == {"home_town_text"}
+
+
+def test_a_row_repeating_a_key_of_an_earlier_sheet_is_skipped(ready: Any, tmp_path: Path) -> None:
+    """Section sheets are matched one after the other: a second sheet of ratings repeating a
+    rating of the first (and one the person already has) adds only the new one."""
+    assert engine.run_import(path=good_book(tmp_path), acting_user=None).ok  # P1 rated 2024
+    header = ["Số định danh cá nhân", "Hệ thống", "Năm", "Mức xếp loại"]
+    path = make_xlsx(
+        tmp_path / "dg.xlsx",
+        {
+            "Đánh giá": [header, [P1, "Chính quyền", 2025, "HTNV"]],
+            "Đánh giá (2)": [
+                header,
+                [P1, "Chính quyền", 2025, "HTNV"],
+                [P1, "Chính quyền", 2024, "HTTNV"],
+                [P1, "Chính quyền", 2023, "HTNV"],
+            ],
+        },
+    )
+    result = engine.run_import(path=path, acting_user=None)
+    assert result.ok, [str(e) for e in result.errors]
+    assert (result.section_rows, result.section_updates, result.skipped) == (2, 0, 2)
+    assert sorted(Rating.objects.filter(person__personal_id=P1).values_list("year", flat=True)) == [
+        2023,
+        2024,
+        2025,
+    ]
+
+
+def test_a_failure_of_the_background_update_rolls_everything_back(
+    ready: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The person UPDATE runs in a worker thread: its error reaches the import, which reports it
+    and writes nothing (persons, sections, log)."""
+    from django.db import IntegrityError
+
+    from canbo.imports import fastwrite
+
+    assert engine.run_import(path=good_book(tmp_path), acting_user=None).ok
+    logged = ObjectChange.objects.count()
+    original = fastwrite.FastWriter.start_update
+
+    def failing(self: Any, model: Any, records: Any, fields: Any) -> Any:
+        if model is not Person:
+            return original(self, model, records, fields)
+        original(self, model, records, fields).wait()  # written, then the statement "fails"
+
+        def fail() -> None:
+            raise IntegrityError("trùng số định danh")
+
+        return fastwrite.Background(fail)
+
+    monkeypatch.setattr(fastwrite.FastWriter, "start_update", failing)
+    result = engine.run_import(path=changed_book(tmp_path), acting_user=None)
+    assert not result.ok and "Chưa ghi gì" in str(result.errors[0])
+    assert Person.objects.get(personal_id=P1).full_name == "Nguyễn Thị Hoa"
+    assert Tenure.objects.get(person__personal_id=P1).end_date is None
+    assert ObjectChange.objects.count() == logged

@@ -1,9 +1,10 @@
-"""Read some sheets of a large workbook in a second process while this one validates the first.
+"""Read the sheets of a large workbook in a second process while this one validates them.
 
-openpyxl's XML parsing is about half of a large import and runs on one core. The person sheet
-must be validated before the section sheets (their rows refer to the persons of the file), so
-the section sheets are parsed meanwhile by a child process on the other core and streamed back
-in chunks, in the order the validator will consume them.
+openpyxl's XML parsing is about half of a large import and runs on one core. Every sheet is
+parsed by a child process on the other core and streamed back in chunks, in the order the
+validator consumes them (the person sheet first: section rows refer to the persons of the file),
+so that this process only checks rows (the person sheet used to be parsed here; in the child
+it shortens the validation of a large file: docs/performance.md, "Import").
 
 The child is started with the ``spawn`` method (never ``fork``: the web server runs imports in a
 thread, and forking a threaded process is unsafe) and imports only this module and openpyxl —

@@ -228,8 +228,8 @@ class Workbook:
         return Sheet(ws.title, ws, header_row, headers, max(0, declared - header_row), len(headers))
 
     def prefetch(self, sheets: list[Sheet]) -> None:
-        """Have a second process parse ``sheets`` (to be read in this order) while this one works
-        on others; only worth it for large sheets (``prefetch.MIN_ROWS``)."""
+        """Have a second process parse ``sheets`` (to be read in this order) while this one
+        checks their rows; only worth it for large sheets (``prefetch.MIN_ROWS``)."""
         todo = [s for s in sheets if s.headers and s.width]
         if not todo or sum(s.data_rows for s in todo) < prefetch_mod.MIN_ROWS:
             return

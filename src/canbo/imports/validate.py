@@ -23,6 +23,7 @@ Rules (docs/huong-dan/nhap-du-lieu.md):
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -44,6 +45,10 @@ from canbo.imports.schema import MAX_CELL_CHARS, MAX_ROWS_TOTAL, PID, SHEETS, Fi
 from canbo.people.models import Person
 
 M = TypeVar("M", bound=models.Model)
+CLEAN_MEMO = 4096  # values remembered per field by ``Validator.full_clean``
+# Value types whose equal values clean alike (not Decimal: 2.3 == 2.30 yet they print apart).
+_MEMO_TYPES = frozenset({str, int, bool, dt.date, type(None)})
+_UNKNOWN = object()
 CHUNK = 500  # rows per database lookup (well under SQLite's parameter limit)
 Progress = Callable[[int, int, str], None]
 
@@ -231,6 +236,8 @@ class Validator:
         self.pid_dupes: dict[str, list[tuple[str, int]]] = {}
         self.pid_path: dict[str, str] = {}  # unit path of each person of the file (new or updated)
         self.section_keys: set[tuple[Any, ...]] = set()
+        # model field → {(type, value): cleaned value} of values its clean() accepted
+        self.cleaned: dict[Any, dict[tuple[type, Any], Any]] = {}
         # personal ID → (pk, unit path) of the stored persons that section rows name
         self.stored_persons: dict[str, tuple[int, str]] = {}
         self.looked_up: set[str] = set()
@@ -565,7 +572,7 @@ class Validator:
     ) -> bool:
         """full_clean without the database (foreign keys were resolved, uniqueness is checked here)."""
         try:
-            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+            self.full_clean(instance, exclude)
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
                 col = cols.get(name) or cols.get(
@@ -579,6 +586,49 @@ class Validator:
                     self.error(sheet, row, column, msg)
             return False
         return True
+
+    def full_clean(self, instance: models.Model, exclude: tuple[str, ...]) -> None:
+        """``instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)``,
+        its fields cleaned through ``self.cleaned``.
+
+        A model field's ``clean()`` (``to_python``, ``validate``, its validators) depends on the
+        value alone, and a sheet repeats the same values row after row (a kind, a level, a
+        year, a unit's text): each field remembers up to ``CLEAN_MEMO`` values it accepted and
+        what they cleaned to, and runs ``clean()`` only for the others. Errors are never
+        remembered, so every wrong cell is still reported with Django's own message. The
+        model's ``clean()`` runs for every row, as in Django's ``full_clean``.
+        """
+        errors: dict[str, Any] = {}
+        field_errors: dict[str, Any] = {}
+        for f in instance._meta.fields:  # Model.clean_fields, with the memo
+            if f.name in exclude or f.generated:
+                continue
+            raw = getattr(instance, f.attname)
+            if f.blank and raw in f.empty_values:
+                continue
+            kind = type(raw)
+            memo = self.cleaned.setdefault(f, {}) if kind in _MEMO_TYPES else None
+            if memo is not None:
+                known = memo.get((kind, raw), _UNKNOWN)
+                if known is not _UNKNOWN:
+                    setattr(instance, f.attname, known)
+                    continue
+            try:
+                value = f.clean(raw, instance)
+            except ValidationError as e:
+                field_errors[f.name] = e.error_list
+                continue
+            setattr(instance, f.attname, value)
+            if memo is not None and len(memo) < CLEAN_MEMO:
+                memo[(kind, raw)] = value
+        if field_errors:
+            errors = ValidationError(field_errors).update_error_dict(errors)
+        try:  # Model.clean runs even when a field failed, as in Django
+            instance.clean()
+        except ValidationError as e:
+            errors = e.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def report_duplicate_pids(self) -> None:
         for pid, dupes in self.pid_dupes.items():

@@ -325,3 +325,19 @@ def test_field_choices_and_template_round_trip(ready: Any, tmp_path: Path) -> No
     assert infos["Cán bộ"].kind == "can_bo" and infos["Hướng dẫn"].kind is None
     assert infos["Cán bộ"].rows == 2 and infos["Kỷ luật"].rows == 0  # the example rows
     assert all(v is not None for v in infos["Trình độ"].proposed.values())
+
+
+def test_repeated_values_are_checked_alike_and_every_bad_one_reported(ready: Any, tmp_path: Path) -> None:
+    """Field checks remember the values they accepted (``Validator.full_clean``): a value
+    accepted once is accepted again, and a wrong value is reported on every row that has it."""
+    long_town = "Xã " + "Võ Lao " * 50  # longer than the 255 characters of "Quê quán"
+    rows: list[list[Any]] = [[*PERSON_HEADERS, "Quê quán"]]
+    for n, town in enumerate(["Xã A", long_town, "Xã A", long_town, "Xã B"]):
+        rows.append(
+            [pid("nam", 1980, 50 + n), f"Trần Văn {n}", "Nam", "1980", "Kinh", "", "Công chức", "A1", town]
+        )
+    path = make_xlsx(tmp_path / "que.xlsx", {"Cán bộ": rows})
+    result = engine.run_import(path=path, acting_user=None, dry_run=True)
+    assert not result.ok
+    assert [(e.row, e.column) for e in result.errors] == [(3, "I (Quê quán)"), (5, "I (Quê quán)")]
+    assert result.errors[0].message == result.errors[1].message and "255" in result.errors[0].message

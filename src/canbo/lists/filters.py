@@ -8,6 +8,7 @@ filter combines with OR.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django import forms
@@ -48,6 +49,10 @@ def _ethnicity_choices() -> list[tuple[str, str]]:
 
 def _religion_choices() -> list[tuple[str, str]]:
     return [("", "—"), ("co", "Có tôn giáo")] + [(r.code, r.name) for r in Religion.objects.order_by("code")]
+
+
+def _term_choices() -> list[tuple[str, str]]:
+    return [("", "—")] + [(f"{a}-{b}", f"{a}–{b}") for a, b in planning_terms()]
 
 
 class PersonFilterForm(forms.Form):
@@ -103,13 +108,13 @@ class PersonFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["dan_toc"].choices = _ethnicity_choices()  # type: ignore[attr-defined]
-        self.fields["ton_giao"].choices = _religion_choices()  # type: ignore[attr-defined]
+        # Callables, read from the database once, when the page shows the field or a value of
+        # it is checked: not for every search of a list (a third of a search's Python time).
+        self.fields["dan_toc"].choices = functools.cache(_ethnicity_choices)  # type: ignore[attr-defined]
+        self.fields["ton_giao"].choices = functools.cache(_religion_choices)  # type: ignore[attr-defined]
         for name, kind in QUALIFICATION_FILTERS.items():
             self.fields[name].choices = _level_choices(kind)  # type: ignore[attr-defined]
-        self.fields["nhiem_ky_quy_hoach"].choices = [("", "—")] + [  # type: ignore[attr-defined]
-            (f"{a}-{b}", f"{a}–{b}") for a, b in planning_terms()
-        ]
+        self.fields["nhiem_ky_quy_hoach"].choices = functools.cache(_term_choices)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

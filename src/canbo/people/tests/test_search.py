@@ -455,6 +455,33 @@ def test_capped_count_with_other_filters_within_a_grant(
     assert (exact.count(), exact.count_is_lower_bound) == (name_search(women, "nguyen").count(), False)
 
 
+def test_count_with_other_filters_when_few_pass(
+    users: dict[str, Any], crowd: dict[str, Person], monkeypatch: Any
+) -> None:
+    """The count's first look at the candidates within the grant's units (any few of them)
+    holds too few that pass: all of them are then read and checked, each counted once."""
+    monkeypatch.setattr(search, "COUNT_CAP", 2)
+    user = users["officer_a"]
+    mine = Person.objects.restrict(user, VIEW)
+    two = list(name_search(mine, "nguyen").order_by("-pk").values_list("pk", flat=True)[:2])
+    base = mine.filter(pk__in=two).order_by("sort_key", "id")
+    results = search.name_results(base, "nguyen", user=user)
+    assert results.scope is not None and not results.scope.exact
+    monkeypatch.setattr(results, "queryset", None)
+    reads: list[int | None] = []
+    read = results._local_candidates
+
+    def spy(stop: int | None, **kwargs: Any) -> list[int]:
+        reads.append(stop)
+        return read(stop, **kwargs)
+
+    monkeypatch.setattr(results, "_local_candidates", spy)
+    assert (results.count(), results.count_is_lower_bound) == (2, False)
+    assert reads == [15, None]  # 3 to pass, a quarter passing: 15 entries; then all of them
+    assert search.NameSearchResults._local_entries(results)[0] > 15  # type: ignore[index]
+    assert [p.pk for p in results[0:10]] == list(base.values_list("pk", flat=True))
+
+
 def test_count_of_names_repeating_a_word(tree: dict[str, Unit]) -> None:
     """A person has an entry in each run where a word of his starts with the query word: the
     count stops by entries, then counts persons, reading each run again when it must."""
@@ -510,6 +537,9 @@ def test_a_units_list_reads_its_subtree_and_its_post_holders(
     assert [p.pk for p in results[0:50]] == [p.pk for p in rule[:50]]
     assert [p.pk for p in results[3:9]] == [p.pk for p in rule[3:9]]
     assert results.count() == rule.count()
+    _form, _unit, capped = filtered_persons(users[username], params, day, paged=True, exact_count=False)
+    capped.queryset = None  # type: ignore[assignment]
+    assert (capped.count(), capped.count_is_lower_bound) == (rule.count(), False)
     holders = {p.pk for p in kept_in_b[:6]}
     if username == "admin" and query in ("nguyen", "hoa") and not sex:  # found by their post in A1
         assert {p.pk for p in results[0:50]} & holders

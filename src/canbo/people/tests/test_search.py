@@ -538,7 +538,7 @@ def test_a_units_list_reads_its_subtree_and_its_post_holders(
     assert [p.pk for p in results[3:9]] == [p.pk for p in rule[3:9]]
     assert results.count() == rule.count()
     _form, _unit, capped = filtered_persons(users[username], params, day, paged=True, exact_count=False)
-    capped.queryset = None  # type: ignore[assignment]
+    capped.queryset = None
     assert (capped.count(), capped.count_is_lower_bound) == (rule.count(), False)
     holders = {p.pk for p in kept_in_b[:6]}
     if username == "admin" and query in ("nguyen", "hoa") and not sex:  # found by their post in A1

@@ -420,12 +420,14 @@ def timed_import(book: Path, *, profile: bool) -> tuple[float, Any, float, float
     watcher = threading.Thread(target=watch_children, daemon=True)
     watcher.start()
     last = [0.0]
+    step = [""]
 
     def progress(done: int, total: int, label: str) -> None:
+        # Every step's start, and every 5 s within a step, with the time since the import began.
         now = time.perf_counter()
-        if now - last[0] > 5:
-            last[0] = now
-            print(f"    {label}: {done:,}/{total:,}", flush=True)
+        if now - last[0] > 5 or label != step[0]:
+            last[0], step[0] = now, label
+            print(f"    {now - t0:5.1f} s  {label}: {done:,}/{total:,}", flush=True)
 
     t0 = time.perf_counter()
     if profile:

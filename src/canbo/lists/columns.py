@@ -69,6 +69,16 @@ def _qual(kind: str) -> Callable[[Person, Context], str]:
     return get
 
 
+# The qualification columns and the kind each shows (the highest obtained by the list's date).
+QUALIFICATION_COLUMNS = {
+    "chuyen_mon": QualificationKind.PROFESSIONAL,
+    "ly_luan_chinh_tri": QualificationKind.POLITICAL_THEORY,
+    "quan_ly_nha_nuoc": QualificationKind.STATE_MANAGEMENT,
+    "ngoai_ngu": QualificationKind.FOREIGN_LANGUAGE,
+    "tin_hoc": QualificationKind.IT,
+}
+
+
 COLUMNS: tuple[Column, ...] = (
     Column("ho_ten", "Họ và tên", lambda p, c: p.full_name, 26),
     Column("ngay_sinh", "Ngày sinh", lambda p, c: p.birth_display, 12),
@@ -79,11 +89,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("que_quan", "Quê quán", lambda p, c: _home_town(p), 28),
     Column("chuc_vu", "Chức vụ", _posts, 30),
     Column("don_vi", "Đơn vị công tác", _units, 30),
-    Column("chuyen_mon", "Trình độ chuyên môn", _qual(QualificationKind.PROFESSIONAL), 22),
-    Column("ly_luan_chinh_tri", "Lý luận chính trị", _qual(QualificationKind.POLITICAL_THEORY), 14),
-    Column("quan_ly_nha_nuoc", "Quản lý nhà nước", _qual(QualificationKind.STATE_MANAGEMENT), 16),
-    Column("ngoai_ngu", "Ngoại ngữ", _qual(QualificationKind.FOREIGN_LANGUAGE), 18),
-    Column("tin_hoc", "Tin học", _qual(QualificationKind.IT), 14),
+    Column("chuyen_mon", "Trình độ chuyên môn", _qual(QUALIFICATION_COLUMNS["chuyen_mon"]), 22),
+    Column("ly_luan_chinh_tri", "Lý luận chính trị", _qual(QUALIFICATION_COLUMNS["ly_luan_chinh_tri"]), 14),
+    Column("quan_ly_nha_nuoc", "Quản lý nhà nước", _qual(QUALIFICATION_COLUMNS["quan_ly_nha_nuoc"]), 16),
+    Column("ngoai_ngu", "Ngoại ngữ", _qual(QUALIFICATION_COLUMNS["ngoai_ngu"]), 18),
+    Column("tin_hoc", "Tin học", _qual(QUALIFICATION_COLUMNS["tin_hoc"]), 14),
     Column("ngay_vao_dang", "Ngày vào Đảng", lambda p, c: _admission(p, c), 12),
     Column("doi_tuong", "Đối tượng", lambda p, c: p.get_category_display(), 12),
     Column("ngach", "Ngạch / chức danh nghề nghiệp", lambda p, c: p.grade_name, 22),
@@ -111,31 +121,40 @@ def parse_columns(keys: Sequence[str]) -> list[Column]:
     return chosen or [BY_KEY[k] for k in DEFAULT_COLUMNS]
 
 
-def build_context(persons: Sequence[Person], day: dt.date) -> Context:
+def build_context(persons: Sequence[Person], day: dt.date, keys: Sequence[str] | None = None) -> Context:
+    """The facts the columns ``keys`` show (all columns' without ``keys``) for ``persons``: only
+    those are read (a page of the default columns read every qualification of its persons
+    before, four instances in five for nothing)."""
     ids = [p.pk for p in persons]
+    shown = set(BY_KEY if keys is None else keys)
     tenures: dict[int, list[Tenure]] = defaultdict(list)
-    for t in (
-        Tenure.objects.filter(on_date_q(day), person_id__in=ids)
-        .select_related("title", "unit")
-        .order_by("person_id", "-is_primary", "-title__rank")
-    ):
-        tenures[t.person_id].append(t)
+    if shown & {"chuc_vu", "don_vi"}:
+        for t in (
+            Tenure.objects.filter(on_date_q(day), person_id__in=ids)
+            .select_related("title", "unit")
+            .order_by("person_id", "-is_primary", "-title__rank")
+        ):
+            tenures[t.person_id].append(t)
     best: dict[tuple[int, str], Qualification] = {}
-    for q in Qualification.objects.filter(person_id__in=ids, obtained_date__lte=day).order_by(
-        "level_rank", "obtained_date"
-    ):
-        best[(q.person_id, q.kind)] = q  # ascending rank: the last one kept is the highest
-    party = {
-        m.person_id: m
-        for m in PartyMembership.objects.filter(person_id__in=ids, admission_date__lte=day).order_by(
-            "admission_date"
-        )
-    }
+    kinds = [kind for key, kind in QUALIFICATION_COLUMNS.items() if key in shown]
+    if kinds:
+        for q in Qualification.objects.filter(
+            person_id__in=ids, kind__in=kinds, obtained_date__lte=day
+        ).order_by("level_rank", "obtained_date"):
+            best[(q.person_id, q.kind)] = q  # ascending rank: the last one kept is the highest
+    party: dict[int, PartyMembership] = {}
+    if "ngay_vao_dang" in shown:
+        party = {
+            m.person_id: m
+            for m in PartyMembership.objects.filter(person_id__in=ids, admission_date__lte=day).order_by(
+                "admission_date"
+            )
+        }
     return Context(day=day, tenures=tenures, best=best, party=party)
 
 
 def rows(
     persons: Sequence[Person], columns: Sequence[Column], day: dt.date
 ) -> list[tuple[Person, list[Any]]]:
-    ctx = build_context(persons, day)
+    ctx = build_context(persons, day, [col.key for col in columns])
     return [(p, [col.value(p, ctx) for col in columns]) for p in persons]

@@ -100,6 +100,22 @@ def test_columns_are_chosen(users: dict, people: dict) -> None:
     assert "<th>Dân tộc</th>" not in text
 
 
+def test_a_page_reads_only_what_its_columns_show(people: dict, django_assert_num_queries: Any) -> None:
+    from canbo.lists.columns import BY_KEY, build_context, rows
+
+    persons = list(Person.objects.order_by("pk"))
+    day = dt.date(2026, 1, 1)
+    with django_assert_num_queries(0):  # name and birth date: nothing more to read
+        assert rows(persons, [BY_KEY["ho_ten"], BY_KEY["ngay_sinh"]], day)
+    with django_assert_num_queries(1):  # one qualification kind, the others not read
+        context = build_context(persons, day, ["ho_ten", "chuyen_mon"])
+    assert set(context.best) == {(people["tam"].pk, "chuyen_mon")}
+    assert not context.tenures and not context.party
+    everything = build_context(persons, day)  # every column's facts, as before
+    assert (people["hoa"].pk, "ly_luan_chinh_tri") in everything.best
+    assert people["tam"].pk in everything.tenures and people["tam"].pk in everything.party
+
+
 def test_export_xlsx_has_header_lines_columns_and_is_logged(users: dict, people: dict) -> None:
     c = client_for(users["officer_a"])
     r = c.get("/can-bo/xuat-excel/", {"gioi_tinh": "nam", "cot": ["ho_ten", "chuc_vu"], "ngay": "01/01/2024"})

@@ -705,11 +705,11 @@ class NameSearchResults:
     @staticmethod
     def _batch(stop: int | None, passed: int, checked: int, prior: float = 1.0, least: int = 200) -> int:
         """How many candidates to check next for ``stop`` to pass: those missing, divided by
-        the share that passed so far, with a quarter more and at least 200 so that a second
-        batch is rarely needed; at most 4,000. Every candidate checked costs a lookup, so the
-        first batch assumes that all pass (or the ``prior`` share, when known): a second one,
-        sized by the share seen, costs less than checking twice too many (two thousand lookups,
-        8 ms on PostgreSQL). At least ``least``."""
+        the share that passed so far, with a quarter more, at least ``least`` (a round trip
+        costs more than a few lookups) and at most 4,000. Every candidate checked costs a
+        lookup, so the first batch assumes that all pass (or the ``prior`` share, when known): a
+        second one, sized by the share seen, costs less than checking twice too many (two
+        thousand lookups, 8 ms on PostgreSQL)."""
         if stop is None:
             return 4_000
         share = passed / checked if checked else prior

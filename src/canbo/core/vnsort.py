@@ -10,6 +10,7 @@ the stored key sorts names correctly on SQLite and on PostgreSQL whatever the da
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 # Base letters in Vietnamese order; f, j, w, z (foreign names) slot in at their Latin places.
@@ -45,6 +46,9 @@ def _letters(word: str) -> list[tuple[str, int]]:
     return out
 
 
+# Cached: a province's names draw on a few thousand words, and an import computes the key of
+# every name of its file (computing each word afresh was a tenth of checking a person row).
+@functools.lru_cache(maxsize=65536)
 def word_key(word: str) -> str:
     """Base letters (2 digits each, ended by "00"), then one tone digit per letter."""
     letters = _letters(word)

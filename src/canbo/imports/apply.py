@@ -14,9 +14,10 @@ user's grants again (STYLE.md convention 6).
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from canbo.imports import reader
 from canbo.imports.engine import CellError, ImportResult, Progress
 from canbo.imports.fastwrite import FastWriter
 from canbo.imports.schema import SHEETS
-from canbo.imports.validate import CHUNK, Plan, attach_related, concrete_field, validate
+from canbo.imports.validate import CHUNK, Plan, attach_related, concrete_field, plain, validate
 from canbo.people.models import Person
 
 BATCH = 2000
@@ -253,22 +254,12 @@ class Writer:
         """
         if not batch:
             return
-        now = timezone.now()
-        fields = sorted({"row_version", "last_updated"}.union(*(w.changes for w in batch)))
-        targets = [concrete_field(Person, name).attname for name in fields]
-        rows = []
-        for w in batch:
-            new = {concrete_field(Person, n).attname: _plain(v) for n, v in w.changes.items()}
-            row = {"id": w.pk, "row_version": w.version + 1, "last_updated": now}
-            for a in targets:
-                if a not in row:
-                    row[a] = new[a] if a in new else w.values[a]
-            rows.append(row)
-        log_ids = self.fast.reserve_ids(ObjectChange, len(batch))
-        self.fast.content_type_id(Person)  # cached now: the worker holds the connection below
-        running = self.fast.start_update(Person, rows, fields)
-        try:
-            entries = []
+        rows, fields = _update_rows(
+            Person, [(w.pk, w.version, w.changes, w.values.__getitem__) for w in batch]
+        )
+
+        def entries() -> list[tuple[int, str, dict[str, Any], dict[str, Any]]]:
+            out = []
             for w, row in zip(batch, rows, strict=True):
                 before = dict(w.values)
                 for a in PERSON_CONVERTED:  # only dates and decimals differ in JSON
@@ -277,12 +268,31 @@ class Writer:
                 for name in w.changes:
                     a = concrete_field(Person, name).attname
                     after[a] = jsonable(row[a])
-                entries.append((w.pk, str(after["full_name"]), before, after))
-            params = self.fast.updated_log_params(Person, entries, [w.pk for w in batch], log_ids)
+                out.append((w.pk, str(after["full_name"]), before, after))
+            return out
+
+        self.write_batch(Person, rows, fields, entries, [w.pk for w in batch], "Đang cập nhật hồ sơ đã có")
+
+    def write_batch(
+        self,
+        model: type[Any],
+        rows: list[dict[str, Any]],
+        fields: list[str],
+        entries: Callable[[], list[tuple[int, str, dict[str, Any], dict[str, Any]]]],
+        person_ids: list[Any],
+        label: str,
+    ) -> None:
+        """``UPDATE`` ``rows`` in a worker thread (``FastWriter.start_update``) while this thread
+        builds their log ``entries`` (before/after snapshots, names), then write those."""
+        log_ids = self.fast.reserve_ids(ObjectChange, len(rows))
+        self.fast.content_type_id(model)  # cached now: the worker holds the connection below
+        running = self.fast.start_update(model, rows, fields)
+        try:
+            params = self.fast.updated_log_params(model, entries(), person_ids, log_ids)
         finally:
             running.wait()
         self.fast.insert_params(ObjectChange, params)
-        self.tick(len(rows), "Đang cập nhật hồ sơ đã có")
+        self.tick(len(rows), label)
 
     def check_versions(self, by_pk: dict[int, Any], versions: dict[int, int], chunk: list[int]) -> None:
         """Refuse the whole import if a record changed or vanished since the validation."""
@@ -332,23 +342,12 @@ class Writer:
         self, model: type[Any], batch: list[Any], by_pk: dict[int, Any], label: str
     ) -> None:
         """One batch of section record updates; their snapshots, names and log entries are
-        built while the ``UPDATE`` runs (``FastWriter.start_update``)."""
-        now = timezone.now()
-        fields = sorted({"row_version", "last_updated"}.union(*(by_pk[r.pk].changes for r in batch)))
-        targets = [concrete_field(model, name).attname for name in fields]
-        rows = []
-        for record in batch:
-            new = {concrete_field(model, n).attname: _plain(v) for n, v in by_pk[record.pk].changes.items()}
-            row = {"id": record.pk, "row_version": record.row_version + 1, "last_updated": now}
-            for a in targets:
-                if a not in row:
-                    row[a] = new[a] if a in new else getattr(record, a)
-            rows.append(row)
-        log_ids = self.fast.reserve_ids(ObjectChange, len(batch))
-        self.fast.content_type_id(model)  # cached now: the worker holds the connection below
-        running = self.fast.start_update(model, rows, fields)
-        try:
-            entries = []
+        built while the ``UPDATE`` runs (``write_batch``)."""
+        items = [(r.pk, r.row_version, by_pk[r.pk].changes, functools.partial(getattr, r)) for r in batch]
+        rows, fields = _update_rows(model, items)
+
+        def entries() -> list[tuple[int, str, dict[str, Any], dict[str, Any]]]:
+            out = []
             for record in batch:
                 before = record.snapshot()
                 after = dict(before)
@@ -357,12 +356,10 @@ class Writer:
                     f = concrete_field(model, name)
                     if f.attname in after:  # the after snapshot: only these fields differ
                         after[f.attname] = jsonable(f.value_from_object(record))
-                entries.append((record.pk, str(record), before, after))
-            params = self.fast.updated_log_params(model, entries, [r.person_id for r in batch], log_ids)
-        finally:
-            running.wait()
-        self.fast.insert_params(ObjectChange, params)
-        self.tick(len(batch), label)
+                out.append((record.pk, str(record), before, after))
+            return out
+
+        self.write_batch(model, rows, fields, entries, [r.person_id for r in batch], label)
 
     def write_new(self) -> None:
         new = list(self.plan.new.values())
@@ -420,6 +417,26 @@ class Writer:
                 self.tick(len(rows), label)
 
 
+def _update_rows(
+    model: type[models.Model], items: Sequence[tuple[int, int, dict[str, Any], Callable[[str], Any]]]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The rows ``FastWriter.start_update`` writes for ``items`` (id, row version, changes by
+    field name, stored value by attname) and the fields it writes: those any item changes,
+    with the stored value where an item leaves one as it was, and the new version and time."""
+    now = timezone.now()
+    fields = sorted({"row_version", "last_updated"}.union(*(changes for _pk, _v, changes, _s in items)))
+    targets = [concrete_field(model, name).attname for name in fields]
+    rows = []
+    for pk, version, changes, stored in items:
+        new = {concrete_field(model, n).attname: plain(v) for n, v in changes.items()}
+        row: dict[str, Any] = {"id": pk, "row_version": version + 1, "last_updated": now}
+        for a in targets:
+            if a not in row:
+                row[a] = new[a] if a in new else stored(a)
+        rows.append(row)
+    return rows, fields
+
+
 # Fields whose values ``jsonable`` leaves as they are; every other field is converted.
 _AS_IS = (
     models.CharField,
@@ -436,14 +453,11 @@ def _converted(fields: list[Any]) -> list[str]:
     return [f.attname for f in fields if not isinstance(f, _AS_IS)]
 
 
-def _plain(value: Any) -> Any:
-    return value.pk if isinstance(value, models.Model) else value
-
-
 # A person's snapshot columns (``ChangeLoggedModel.snapshot()``), and those of them whose JSON
 # form differs from their value.
-PERSON_SNAPSHOT = [f.attname for f in Person._meta.concrete_fields if f.name not in Person.audit_exclude]
-PERSON_CONVERTED = _converted([f for f in Person._meta.concrete_fields if f.name not in Person.audit_exclude])
+_PERSON_SNAPSHOT_FIELDS = [f for f in Person._meta.concrete_fields if f.name not in Person.audit_exclude]
+PERSON_SNAPSHOT = [f.attname for f in _PERSON_SNAPSHOT_FIELDS]
+PERSON_CONVERTED = _converted(_PERSON_SNAPSHOT_FIELDS)
 
 
 def _row(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:

@@ -156,39 +156,30 @@ class FastWriter:
         targets = [concrete_field(model, name) for name in fields]
         params = [(r["id"], *(conv_of[f.attname](r[f.attname]) for f in targets)) for r in records]
         cursor = connection.cursor()
+        names = ", ".join(qn(f.column) for f in targets)
         if connection.vendor == "postgresql":
-            names = ", ".join(qn(f.column) for f in targets)
             cursor.execute(
                 f"CREATE TEMP TABLE canbo_import_update ON COMMIT DROP AS "
                 f"SELECT {pk}, {names} FROM {table} WITH NO DATA"
             )
             _copy(f"COPY canbo_import_update ({pk}, {names}) FROM STDIN", params)
-            sets = ", ".join(f"{qn(f.column)} = u.{qn(f.column)}" for f in targets)
-
-            def run() -> None:
-                cursor.execute(
-                    f"UPDATE {table} SET {sets} FROM canbo_import_update u WHERE {table}.{pk} = u.{pk}"
-                )
-                cursor.execute("DROP TABLE canbo_import_update")
-
         else:
-            # The same on SQLite (3.33+ has UPDATE … FROM): one statement, during which the
+            # SQLite (3.33+ has UPDATE … FROM) the same way: one statement, during which the
             # driver releases the interpreter lock; one UPDATE per record would take it back
             # after every row and wait for this thread each time, overlapping nothing.
-            names = ", ".join(qn(f.column) for f in targets)
             cursor.execute("DROP TABLE IF EXISTS temp.canbo_import_update")
             cursor.execute(
                 f"CREATE TEMP TABLE canbo_import_update AS SELECT {pk}, {names} FROM {table} WHERE 0"
             )
             marks = ", ".join(["%s"] * (len(targets) + 1))
             cursor.executemany(f"INSERT INTO canbo_import_update ({pk}, {names}) VALUES ({marks})", params)
-            sets = ", ".join(f"{qn(f.column)} = u.{qn(f.column)}" for f in targets)
+        sets = ", ".join(f"{qn(f.column)} = u.{qn(f.column)}" for f in targets)
 
-            def run() -> None:
-                cursor.execute(
-                    f"UPDATE {table} SET {sets} FROM canbo_import_update AS u WHERE {table}.{pk} = u.{pk}"
-                )
-                cursor.execute("DROP TABLE canbo_import_update")
+        def run() -> None:
+            cursor.execute(
+                f"UPDATE {table} SET {sets} FROM canbo_import_update AS u WHERE {table}.{pk} = u.{pk}"
+            )
+            cursor.execute("DROP TABLE canbo_import_update")
 
         return Background(run, cursor)
 

@@ -35,7 +35,7 @@ from django.db import models
 from openpyxl.utils import get_column_letter
 
 from canbo.core.text import fold, normalize_name, split_name
-from canbo.core.vnsort import word_key
+from canbo.core.vnsort import name_sort_key
 from canbo.imports import parsers
 from canbo.imports.engine import CellError
 from canbo.imports.mapping import detect_kind, propose
@@ -149,22 +149,8 @@ def derive_names(values: dict[str, Any]) -> dict[str, Any]:
         "middle_name": middle,
         "given_name": given,
         "search_name": fold(full),
-        "sort_key": _sort_key(given, middle, family),
+        "sort_key": name_sort_key(given, middle, family),
     }
-
-
-# ``vnsort.word_key`` of each word met: a province's names draw on a few thousand words, and
-# computing each name's key afresh was a tenth of checking a person row.
-_word_key = functools.lru_cache(maxsize=65536)(word_key)
-
-
-def _sort_key(given: str, middle: str, family: str) -> str:
-    """``vnsort.name_sort_key`` with each word's key cached (``test_parsers`` checks they agree)."""
-
-    def slot(words: str) -> str:
-        return "".join(_word_key(w) + "9" for w in words.split())
-
-    return f"{slot(given)}0{slot(middle)}0{slot(family)}"
 
 
 def _new(model: type[M], values: dict[str, Any]) -> M:
@@ -410,11 +396,6 @@ class Validator:
             fn: Callable[[Any], Any] = getattr(self.refs, spec.parser)
             return fn
         return parsers.SIMPLE[spec.parser]
-
-    def parse(self, spec: FieldSpec, value: Any) -> Any:
-        if spec.parser in parsers.REFERENCE:
-            return getattr(self.refs, spec.parser)(value)
-        return parsers.SIMPLE[spec.parser](value)
 
     def flush(
         self, sheet: Sheet, spec: SheetSpec, batch: list[tuple[int, dict[str, Any], dict[str, Column]]]
@@ -792,8 +773,7 @@ class Validator:
                         changes = {
                             name: value
                             for name, value in s.values.items()
-                            if rec[pos[attname[name]]]
-                            != (value.pk if isinstance(value, models.Model) else value)
+                            if rec[pos[attname[name]]] != plain(value)
                         }
                         if changes:
                             changed.append((s, rec, changes))
@@ -840,7 +820,7 @@ class Validator:
         out: list[Any] = []
         for name, default in _key_defaults(kind):
             v = values.get(name, default)
-            out.append(_key_part(v.pk if isinstance(v, models.Model) else v))
+            out.append(_key_part(plain(v)))
         return tuple(out)
 
 
@@ -871,6 +851,11 @@ def attach_related(model: type[models.Model], instances: list[Any], cache: dict[
             value = getattr(obj, f.attname)
             if value is not None and value in known:
                 f.set_cached_value(obj, known[value])
+
+
+def plain(value: Any) -> Any:
+    """A field value as its column holds it: a related object as its id."""
+    return value.pk if isinstance(value, models.Model) else value
 
 
 def concrete_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:

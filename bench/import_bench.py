@@ -98,7 +98,8 @@ def setup_database(db: str, db_path: Path, *, keep: bool) -> None:
 
     if Unit.objects.filter(code="T").exists():  # a kept PostgreSQL database: empty the people side
         with connection.cursor() as cur:
-            cur.execute("TRUNCATE people_person, core_objectchange CASCADE")
+            # The name-word table has no foreign key and TRUNCATE fires no row trigger: named too.
+            cur.execute("TRUNCATE people_person, people_person_name_word, core_objectchange CASCADE")
         return
     root = Unit.objects.add_root(
         instance=Unit(

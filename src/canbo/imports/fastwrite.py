@@ -12,7 +12,9 @@ On PostgreSQL the rows are streamed with ``COPY … FROM STDIN`` instead (a thir
 ``executemany`` there, which sends one statement per row).
 
 Updates are written into a temporary table (``executemany`` on SQLite, ``COPY`` on PostgreSQL)
-and applied by one ``UPDATE … FROM`` it, run by a worker thread (``start_update``).
+and applied by one ``UPDATE … FROM`` it, run by a worker thread (``start_update``); on
+PostgreSQL the name-word entries of the persons it renames are rewritten around it in bulk
+(``people.name_words``).
 Django's ``bulk_update`` builds a ``CASE WHEN`` expression per field and row, which cost about
 4 ms per person and made re-importing 70,000 people take minutes. Each update's log entry holds
 the before and after snapshots ``audited_update`` would.
@@ -37,6 +39,8 @@ from canbo.core.context import current_context
 from canbo.core.models import ChangeLoggedModel, ObjectChange, jsonable
 from canbo.core.services import frozen_user_name
 from canbo.imports.validate import concrete_field
+from canbo.people import name_words
+from canbo.people.models import Person
 
 Row = dict[str, Any]
 
@@ -174,11 +178,21 @@ class FastWriter:
             marks = ", ".join(["%s"] * (len(targets) + 1))
             cursor.executemany(f"INSERT INTO canbo_import_update ({pk}, {names}) VALUES ({marks})", params)
         sets = ", ".join(f"{qn(f.column)} = u.{qn(f.column)}" for f in targets)
+        before: list[str] = []
+        after: list[str] = []
+        if model is Person and connection.vendor == "postgresql":
+            # Renamed or moved persons: their name-word entries in two set-based statements,
+            # not by the per-row trigger (half the time of the whole statement).
+            before, after = name_words.bulk_rewrite("canbo_import_update", [f.column for f in targets])
 
         def run() -> None:
+            for sql in before:
+                cursor.execute(sql)
             cursor.execute(
                 f"UPDATE {table} SET {sets} FROM canbo_import_update AS u WHERE {table}.{pk} = u.{pk}"
             )
+            for sql in after:
+                cursor.execute(sql)
             cursor.execute("DROP TABLE canbo_import_update")
 
         return Background(run, cursor)

@@ -206,9 +206,16 @@ class Validator:
     """Reads the sheets of one workbook and builds the ``Plan``."""
 
     def __init__(
-        self, book: Workbook, *, acting_user: Any, mapping: dict[str, Any] | None, progress: Progress | None
+        self,
+        book: Workbook,
+        *,
+        acting_user: Any,
+        mapping: dict[str, Any] | None,
+        progress: Progress | None,
+        persons_checked: Callable[[Plan], None] | None = None,
     ) -> None:
         self.book = book
+        self.persons_checked = persons_checked
         self.user = acting_user
         self.mapping = mapping or {}
         self.progress = progress
@@ -251,6 +258,9 @@ class Validator:
             if kind != "can_bo" and not persons_done:
                 self.report_duplicate_pids()
                 persons_done = True
+                if self.persons_checked is not None and not self.plan.errors:
+                    # The persons to write are final: the section sheets only add to the plan.
+                    self.persons_checked(self.plan)
             first = len(self.plan.sections)
             self.read_sheet(sheet, SHEETS[kind])
             if kind != "can_bo":
@@ -874,7 +884,20 @@ def _key_part(value: Any) -> Any:
 
 
 def validate(
-    book: Workbook, *, acting_user: Any, mapping: dict[str, Any] | None, progress: Progress | None
+    book: Workbook,
+    *,
+    acting_user: Any,
+    mapping: dict[str, Any] | None,
+    progress: Progress | None,
+    persons_checked: Callable[[Plan], None] | None = None,
 ) -> Plan:
-    """Check every row of every sheet of ``book``; see the module docstring for the rules."""
-    return Validator(book, acting_user=acting_user, mapping=mapping, progress=progress).run()
+    """Check every row of every sheet of ``book``; see the module docstring for the rules.
+
+    ``persons_checked(plan)`` is called once the person sheets are checked without error and
+    before the first section sheet is read, if there is one: from then on ``plan.new`` and
+    ``plan.updates`` no longer change (``apply`` starts writing them meanwhile).
+    """
+    validator = Validator(
+        book, acting_user=acting_user, mapping=mapping, progress=progress, persons_checked=persons_checked
+    )
+    return validator.run()

@@ -143,13 +143,13 @@ def test_a_section_record_changed_meanwhile_stops_the_import(
 ) -> None:
     assert engine.run_import(path=good_book(tmp_path), acting_user=None).ok
     tenure = Tenure.objects.get(person__personal_id=P1)
-    original = apply.Writer.write
+    original = apply.Writer.write_persons
 
     def someone_edits_first(self: Any) -> None:  # between the validation and the write
         Tenure.objects.filter(pk=tenure.pk).update(row_version=tenure.row_version + 1)
         original(self)
 
-    monkeypatch.setattr(apply.Writer, "write", someone_edits_first)
+    monkeypatch.setattr(apply.Writer, "write_persons", someone_edits_first)
     logged = ObjectChange.objects.count()
     result = engine.run_import(path=changed_book(tmp_path), acting_user=None)
     assert not result.ok
@@ -262,13 +262,13 @@ def test_cycle_collector_paused_during_an_import_only(ready: Any, tmp_path: Path
     import gc
 
     seen: list[bool] = []
-    original = apply.Writer.write
+    original = apply.Writer.write_persons
 
     def spy(self: Any) -> None:
         seen.append(gc.isenabled())
         original(self)
 
-    monkeypatch.setattr(apply.Writer, "write", spy)
+    monkeypatch.setattr(apply.Writer, "write_persons", spy)
     assert gc.isenabled()
     assert engine.run_import(path=good_book(tmp_path), acting_user=None).ok
     assert seen == [False] and gc.isenabled()

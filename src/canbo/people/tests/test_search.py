@@ -482,6 +482,35 @@ def test_count_with_other_filters_when_few_pass(
     assert [p.pk for p in results[0:10]] == list(base.values_list("pk", flat=True))
 
 
+def test_the_first_page_comes_from_the_candidates_the_count_checked(
+    users: dict[str, Any], crowd: dict[str, Person], monkeypatch: Any
+) -> None:
+    """Other filters within a grant, few entries: the count reads them all in name order and
+    checks them; the first pages are the first of those that passed, read from nowhere else."""
+    user = users["officer_a"]
+    mine = Person.objects.restrict(user, VIEW)
+    second = name_search(mine, "nguyen").order_by("sort_key", "id").values_list("pk", flat=True)[1]
+    base = mine.exclude(pk=second).order_by("sort_key", "id")
+    results = search.name_results(base, "nguyen", user=user)
+    monkeypatch.setattr(results, "queryset", None)
+    entries = search.NameSearchResults._local_entries(results)[0]  # type: ignore[index]
+    monkeypatch.setattr(search, "COUNT_CAP", entries // 5 + 1)  # the first look reads them all
+    first = int((search.COUNT_CAP + 1) * 4 * 1.25)
+    reads: list[int | None] = []
+    read = results._local_candidates
+
+    def spy(stop: int | None, **kwargs: Any) -> list[int]:
+        reads.append(stop)
+        return read(stop, **kwargs)
+
+    monkeypatch.setattr(results, "_local_candidates", spy)
+    expected = list(name_search(base, "nguyen").values_list("pk", flat=True))
+    assert results.count() == min(len(expected), search.COUNT_CAP) and len(expected) >= 5
+    assert [p.pk for p in results[0:3]] == expected[:3]
+    assert [p.pk for p in results[3:5]] == expected[3:5] and second not in expected
+    assert reads == [first] and first >= entries  # the pages read nothing more
+
+
 def test_count_of_names_repeating_a_word(tree: dict[str, Unit]) -> None:
     """A person has an entry in each run where a word of his starts with the query word: the
     count stops by entries, then counts persons, reading each run again when it must."""

@@ -455,6 +455,19 @@ def test_capped_count_with_other_filters_within_a_grant(
     assert (exact.count(), exact.count_is_lower_bound) == (name_search(women, "nguyen").count(), False)
 
 
+def candidate_reads(results: Any, monkeypatch: Any) -> list[int | None]:
+    """The ``stop`` of each reading of the candidates within the grants' units, as it happens."""
+    reads: list[int | None] = []
+    read = results._local_candidates
+
+    def spy(stop: int | None, **kwargs: Any) -> list[int]:
+        reads.append(stop)
+        return list(read(stop, **kwargs))
+
+    monkeypatch.setattr(results, "_local_candidates", spy)
+    return reads
+
+
 def test_count_with_other_filters_when_few_pass(
     users: dict[str, Any], crowd: dict[str, Person], monkeypatch: Any
 ) -> None:
@@ -468,14 +481,7 @@ def test_count_with_other_filters_when_few_pass(
     results = search.name_results(base, "nguyen", user=user)
     assert results.scope is not None and not results.scope.exact
     monkeypatch.setattr(results, "queryset", None)
-    reads: list[int | None] = []
-    read = results._local_candidates
-
-    def spy(stop: int | None, **kwargs: Any) -> list[int]:
-        reads.append(stop)
-        return read(stop, **kwargs)
-
-    monkeypatch.setattr(results, "_local_candidates", spy)
+    reads = candidate_reads(results, monkeypatch)
     assert (results.count(), results.count_is_lower_bound) == (2, False)
     assert reads == [15, None]  # 3 to pass, a quarter passing: 15 entries; then all of them
     assert search.NameSearchResults._local_entries(results)[0] > 15  # type: ignore[index]
@@ -496,14 +502,7 @@ def test_the_first_page_comes_from_the_candidates_the_count_checked(
     entries = search.NameSearchResults._local_entries(results)[0]  # type: ignore[index]
     monkeypatch.setattr(search, "COUNT_CAP", entries // 5 + 1)  # the first look reads them all
     first = int((search.COUNT_CAP + 1) * 4 * 1.25)
-    reads: list[int | None] = []
-    read = results._local_candidates
-
-    def spy(stop: int | None, **kwargs: Any) -> list[int]:
-        reads.append(stop)
-        return read(stop, **kwargs)
-
-    monkeypatch.setattr(results, "_local_candidates", spy)
+    reads = candidate_reads(results, monkeypatch)
     expected = list(name_search(base, "nguyen").values_list("pk", flat=True))
     assert results.count() == min(len(expected), search.COUNT_CAP) and len(expected) >= 5
     assert [p.pk for p in results[0:3]] == expected[:3]

@@ -4,7 +4,8 @@ Triggers keep ``people_person_name_word`` (migrations 0007 and 0009) in step wit
 of a person. When one statement renames or moves thousands of persons — the spreadsheet import
 writes its updates with one ``UPDATE … FROM`` a scratch table per 5,000 persons — the per-row
 trigger is the slowest part of it: on a 70,000-person database, renaming and moving 5,000
-persons took 1.36–1.67 s with the trigger, 0.3 s of it the ``UPDATE`` itself. Deleting their
+persons took 1.36–1.67 s with the trigger, against 0.27–0.42 s for the ``UPDATE`` without it.
+Deleting their
 old entries with one statement and inserting the new ones with another, sorted in the primary
 key's order, brings the whole to 0.77–0.99 s (three runs each; docs/performance.md, "Import").
 

@@ -642,8 +642,9 @@ class NameSearchResults:
     def _local_count(self) -> tuple[int, bool]:
         """The count when the list has other filters besides the grants' units, whose entries
         of the driving word are few (``_local_entries``): the candidates, read unsorted (a count
-        needs no order), checked batch by batch until COUNT_CAP + 1 pass (all of them with
-        ``exact_count``). The share that passed sizes the page's reading (``_kept``)."""
+        needs no order) unless the first look reads them all, checked batch by batch until
+        COUNT_CAP + 1 pass (all of them with ``exact_count``). The share that passed sizes the
+        page's reading (``_kept``); a sorted first look leaves the page nothing to read."""
         passed = checked = 0
         if self.scope is not None and self.scope.plain and self._local is not None:
             # A unit's list with no other filter: the persons of the range within the units

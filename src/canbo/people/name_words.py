@@ -5,9 +5,9 @@ of a person. When one statement renames or moves thousands of persons — the sp
 writes its updates with one ``UPDATE … FROM`` a scratch table per 5,000 persons — the per-row
 trigger is the slowest part of it: on a 70,000-person database, renaming and moving 5,000
 persons took 1.36–1.67 s with the trigger, against 0.27–0.42 s for the ``UPDATE`` without it.
-Deleting their
-old entries with one statement and inserting the new ones with another, sorted in the primary
-key's order, brings the whole to 0.77–0.99 s (three runs each; docs/performance.md, "Import").
+Deleting their old entries with one statement and inserting the new ones with another, sorted
+in the primary key's order, brings the whole to 0.77–0.99 s (three runs each;
+docs/performance.md, "Import").
 
 ``bulk_rewrite`` gives those statements. The trigger stands aside while they run: its ``WHEN``
 reads the setting ``canbo.defer_name_words`` (migration 0010), set here for the writer's

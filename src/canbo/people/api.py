@@ -10,8 +10,10 @@ from django.db.models import Prefetch
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
 from canbo.accounts.selectors import sees_sensitive_of
 from canbo.careers.models import Tenure, on_date_q
@@ -100,6 +102,60 @@ class PersonWriteSerializer(serializers.ModelSerializer):
         return data, reason, version
 
 
+EXACT_PARAM = "dem_chinh_xac"
+
+
+class PersonPagination(LimitOffsetPagination):
+    """Pages of persons, as ``LimitOffsetPagination`` gives them, plus ``count_is_lower_bound``.
+
+    With a name query (``?q=``) the count stops at 1,000, as the list page's "Hơn 1.000":
+    counting every "Nguyễn" of a province of millions takes a fraction of a second, a page and
+    a capped count a few tens of milliseconds (docs/performance.md, "Name search"). Then
+    ``count`` is 1,000, ``count_is_lower_bound`` is true, and ``next`` is given while a page
+    comes back full. ``?dem_chinh_xac=1`` asks for the exact count instead.
+    """
+
+    lower_bound = False
+    full = False
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
+        page = super().paginate_queryset(queryset, request, view)
+        self.lower_bound = bool(getattr(queryset, "count_is_lower_bound", False))
+        self.full = page is not None and len(page) == self.limit
+        return page
+
+    def get_next_link(self) -> str | None:
+        offset, limit, request = self.offset or 0, self.limit or 0, self.request
+        if self.lower_bound and self.full and request is not None and offset + limit >= (self.count or 0):
+            url = replace_query_param(request.build_absolute_uri(), self.limit_query_param, limit)
+            return replace_query_param(url, self.offset_query_param, offset + limit)
+        return super().get_next_link()
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        response.data["count_is_lower_bound"] = self.lower_bound
+        return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        out = super().get_paginated_response_schema(schema)
+        out["properties"]["count_is_lower_bound"] = {
+            "type": "boolean",
+            "description": "Đúng khi tìm theo tên và có hơn 1.000 người: count chỉ là 1.000 "
+            "(dùng ?dem_chinh_xac=1 để đếm đủ).",
+        }
+        return out
+
+
+def exact_count_asked(params: Any) -> bool:
+    """``?dem_chinh_xac=1`` (or ``true``); another value is refused with a 400."""
+    value = params.get(EXACT_PARAM)
+    if value is None or value.lower() in ("0", "false", ""):
+        return False
+    if value.lower() in ("1", "true"):
+        return True
+    raise serializers.ValidationError({EXACT_PARAM: ["Giá trị phải là 1 (đếm chính xác) hoặc 0."]})
+
+
 class PersonViewSet(
     RestrictedViewSetMixin,
     mixins.ListModelMixin,
@@ -110,10 +166,12 @@ class PersonViewSet(
 ):
     """Persons within the user's grants, with the list page's filters (``?q=`` name without
     accents or personal id, ``?don_vi=`` a unit subtree, ``?gioi_tinh=``, ``?tuoi_tu=``, …) and
-    ``?ngay=`` the as-of date; ordered by Vietnamese name order."""
+    ``?ngay=`` the as-of date; ordered by Vietnamese name order. A name query's count stops at
+    1,000 unless ``?dem_chinh_xac=1`` (``PersonPagination``)."""
 
     queryset = Person.objects.all()
     serializer_class = PersonSerializer
+    pagination_class = PersonPagination
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> Any:
@@ -121,7 +179,10 @@ class PersonViewSet(
             from canbo.lists.selectors import filtered_persons
 
             day = self.as_of()
-            form, _unit, qs = filtered_persons(self.request.user, self.request.query_params, day, paged=True)
+            exact = exact_count_asked(self.request.query_params)
+            form, _unit, qs = filtered_persons(
+                self.request.user, self.request.query_params, day, paged=True, exact_count=exact
+            )
             if qs is None:
                 raise serializers.ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
             return qs.prefetch_related(

@@ -274,8 +274,10 @@ def test_list_page_says_more_than(admin_client: Any, crowd: dict[str, Person], m
     assert "Hơn 5 người" in page
     page = admin_client.get("/can-bo/", {"q": "le thi thu ha"}).content.decode()
     assert "<strong>1 người</strong>" in page and "Lê Thị Thu Hà" in page
-    api = admin_client.get("/api/persons/", {"q": "nguyen", "limit": 3}).json()
-    assert api["count"] == name_search(Person.objects.all(), "nguyen").count() and len(api["results"]) == 3
+    api = admin_client.get("/api/persons/", {"q": "nguyen", "limit": 3}).json()  # as the page says
+    assert (api["count"], api["count_is_lower_bound"], len(api["results"])) == (5, True, 3)
+    exact = admin_client.get("/api/persons/", {"q": "nguyen", "limit": 3, "dem_chinh_xac": "true"}).json()
+    assert exact["count"] == name_search(Person.objects.all(), "nguyen").count()
 
 
 @pytest.mark.parametrize("query", ["hoa", "nguyen thi", "thu", "le thu", "nguyen", "zzz"])
@@ -425,6 +427,29 @@ def test_word_table_follows_a_change_of_managing_unit(
         base = Person.objects.restrict(user, VIEW).order_by("sort_key", "id")
         results = search.name_results(base, "nguyen thi hoa", user=user, grants_only=True)
         assert [p.full_name for p in results[0:50] if p.pk == hoa.pk] == expected
+
+
+def test_api_count_of_a_name_stops_at_the_cap_unless_exact(
+    client: Any, users: dict[str, Any], crowd: dict[str, Person], monkeypatch: Any
+) -> None:
+    """The API counts a name query as the list page does: up to COUNT_CAP, saying so, with the
+    next page still linked; ``?dem_chinh_xac=1`` counts them all; another value is a 400."""
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    client.login(username="admin", password="pw-admin")  # no grant limit: a department's is exact
+    mine = Person.objects.all()
+    expected = list(name_search(mine, "nguyen").order_by("sort_key", "id").values_list("pk", flat=True))
+    assert len(expected) > 6
+    capped = client.get("/api/persons/", {"q": "nguyen", "limit": 3}).json()
+    assert (capped["count"], capped["count_is_lower_bound"]) == (3, True)
+    assert [p["id"] for p in capped["results"]] == expected[:3] and "offset=3" in capped["next"]
+    second = client.get(capped["next"]).json()
+    assert [p["id"] for p in second["results"]] == expected[3:6] and second["count_is_lower_bound"]
+    exact = client.get("/api/persons/", {"q": "nguyen", "limit": 3, "dem_chinh_xac": "1"}).json()
+    assert (exact["count"], exact["count_is_lower_bound"]) == (len(expected), False)
+    everyone = client.get("/api/persons/", {"limit": 3}).json()
+    assert everyone["count"] == mine.count() and not everyone["count_is_lower_bound"]
+    bad = client.get("/api/persons/", {"q": "nguyen", "dem_chinh_xac": "có"})
+    assert bad.status_code == 400 and "Giá trị phải là 1" in bad.json()["errors"]["dem_chinh_xac"][0]
 
 
 def test_list_page_and_api_within_a_grant(

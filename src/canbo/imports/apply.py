@@ -303,7 +303,6 @@ class Writer:
         self.reason = reason
         self.progress = progress
         self.done = 0
-        self.total = len(plan.updates) + len(plan.new) + len(plan.sections) + len(plan.section_updates)
         self.pk_of: dict[str, int] = {}
         self.fast = FastWriter(acting_user=acting_user, reason=reason)
 
@@ -322,11 +321,15 @@ class Writer:
         self.write_sections()
         self.write_section_updates()
 
-    def report_to(self, progress: Progress | None) -> None:
-        """Report progress from now on, counting the section rows the validation has added since
-        this writer was made."""
+    @property
+    def total(self) -> int:
+        """Records to write: counted from the plan each time, since an early writer starts
+        before the validation has added the section rows (``_EarlyWrite``)."""
         plan = self.plan
-        self.total = len(plan.updates) + len(plan.new) + len(plan.sections) + len(plan.section_updates)
+        return len(plan.updates) + len(plan.new) + len(plan.sections) + len(plan.section_updates)
+
+    def report_to(self, progress: Progress | None) -> None:
+        """Report progress from now on (an early writer is silent while the validation reports)."""
         self.progress = progress
 
     def write_section_updates(self) -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-TABLE = "people_person_name_word"
+TABLE = "people_person_name_word"  # migrations 0007 and 0009; read by ``people.search``
 SETTING = "canbo.defer_name_words"  # read by the trigger's WHEN (migration 0010)
 # The columns the entries copy: an UPDATE writing none of them leaves the entries as they are.
 COLUMNS = ("search_name", "sort_key", "managing_unit_id")

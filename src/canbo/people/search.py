@@ -22,9 +22,10 @@ from django.db.models.sql.compiler import SQLCompiler
 from canbo.core.querysets import VIEW, grant_scope
 from canbo.core.text import fold
 from canbo.org.models import Unit
+from canbo.people import name_words
 from canbo.people.models import Person
 
-WORD_TABLE = "people_person_name_word"  # migrations 0007 and 0009, written by triggers only
+WORD_TABLE = name_words.TABLE  # migrations 0007 and 0009: triggers, and ``name_words`` in bulk
 SERIAL = "people_person_name_word_serial"  # PostgreSQL, migration 0009: no parallel workers
 
 
@@ -672,14 +673,9 @@ class NameSearchResults:
                 # entries stays unsorted: sorting would read them all.
                 ordered = every and limit is not None
                 ids = self._local_candidates(limit, ordered=ordered)
-                passed = checked = 0
                 kept: list[int] = []
-                while checked < len(ids) and (stop is None or passed < stop):
-                    batch = ids[checked : checked + self._batch(stop, passed, checked)]
-                    allowed = self._allowed(batch)
-                    passed += len(allowed)
-                    kept += [pk for pk in batch if pk in allowed]
-                    checked += len(batch)
+                checked = self._check(ids, kept, 0, stop)
+                passed = len(kept)
                 if ordered:
                     self._candidates, self._checked, self._kept_ids, self._more = ids, checked, kept, False
                 if every or (stop is not None and passed >= stop):
@@ -705,14 +701,31 @@ class NameSearchResults:
                 self._more = len(self._candidates) == read
             if plain:  # every candidate is in the list (``_local_count``)
                 self._kept_ids, self._checked = list(self._candidates), len(self._candidates)
-            while self._checked < len(self._candidates) and len(self._kept_ids) < stop:
-                size = self._batch(stop, len(self._kept_ids), self._checked, share, least=20)
-                ids = self._candidates[self._checked : self._checked + size]
-                allowed = self._allowed(ids)
-                self._kept_ids += [pk for pk in ids if pk in allowed]
-                self._checked += len(ids)
+            self._checked = self._check(
+                self._candidates, self._kept_ids, self._checked, stop, prior=share, least=20
+            )
             if len(self._kept_ids) >= stop or not self._more:
                 return self._kept_ids[:stop]
+
+    def _check(
+        self,
+        ids: list[int],
+        kept: list[int],
+        checked: int,
+        stop: int | None,
+        *,
+        prior: float = 1.0,
+        least: int = 200,
+    ) -> int:
+        """Check ``ids`` from ``checked`` on, batch by batch (``_batch``), appending those the
+        list lets through to ``kept`` in their order, until ``kept`` holds ``stop`` (all of
+        them without ``stop``); how many of ``ids`` are checked then."""
+        while checked < len(ids) and (stop is None or len(kept) < stop):
+            batch = ids[checked : checked + self._batch(stop, len(kept), checked, prior, least)]
+            allowed = self._allowed(batch)
+            kept.extend(pk for pk in batch if pk in allowed)
+            checked += len(batch)
+        return checked
 
     @staticmethod
     def _batch(stop: int | None, passed: int, checked: int, prior: float = 1.0, least: int = 200) -> int:

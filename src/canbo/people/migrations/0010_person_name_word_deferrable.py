@@ -3,7 +3,8 @@
 A bulk writer that renames or moves thousands of persons in one ``UPDATE`` (the spreadsheet
 import) rewrites their name-word entries itself, with one ``DELETE`` and one sorted ``INSERT``
 (``canbo.people.name_words.bulk_rewrite``): renaming 5,000 persons of a 70,000-person database
-took 0.8–1.0 s so, 1.4–1.7 s with the per-row trigger doing the same work (docs/performance.md).
+took 0.8–1.0 s this way, 1.4–1.7 s with the per-row trigger doing the same work
+(docs/performance.md).
 The writer sets ``canbo.defer_name_words`` to ``on`` with ``set_config(…, true)`` — local to
 its transaction, undone by a rollback — for the ``UPDATE`` only; the trigger's ``WHEN`` reads
 it, so the rows of that statement queue no trigger event at all. Every other write (and every

@@ -137,8 +137,15 @@ class CalendarForm(forms.Form):
 
 
 class HolidayForm(forms.Form):
+    """An adjustment from the Prime Minister's yearly notice: a day off, or a day worked."""
+
     day = _date_field("Ngày")
-    name = forms.CharField(label="Tên ngày nghỉ", max_length=200)
+    name = forms.CharField(label="Tên (theo thông báo)", max_length=200)
+    working = forms.BooleanField(
+        label="Là ngày đi làm (làm bù, đổi ngày nghỉ)",
+        required=False,
+        help_text="Không đánh dấu: ngày nghỉ thêm. Đánh dấu: ngày đi làm, kể cả thứ Bảy làm bù.",
+    )
 
 
 class OverrideForm(forms.Form):

@@ -79,10 +79,18 @@ class RuleVersion(ChangeLoggedModel):
 
 
 class Holiday(ChangeLoggedModel):
-    """A public holiday (ngày nghỉ lễ, Tết) that working-day counts skip; kept by administrators."""
+    """An adjustment of the computed holiday calendar (``engine/workdays.py``), kept by
+    administrators: an extra day off, or (``working``) a day worked in exchange for one, as the
+    Prime Minister's yearly notice sets them. Statutory holidays and compensatory days are
+    computed for every year and not stored."""
 
     day = models.DateField("ngày", unique=True)
-    name = models.CharField("tên ngày lễ", max_length=200)
+    name = models.CharField("tên ngày nghỉ", max_length=200)
+    working = models.BooleanField(
+        "ngày làm việc (làm bù, đổi ngày nghỉ)",
+        default=False,
+        help_text="Đánh dấu khi ngày này là ngày đi làm theo thông báo (ví dụ thứ Bảy làm bù).",
+    )
     source = models.CharField("nguồn", max_length=10, choices=Source.choices, default=Source.DATA)
 
     class Meta:
@@ -91,7 +99,7 @@ class Holiday(ChangeLoggedModel):
         ordering = ["day"]
 
     def __str__(self) -> str:
-        return f"{self.day:%d/%m/%Y} {self.name}"
+        return f"{self.day:%d/%m/%Y} {self.name}" + (" (ngày làm việc)" if self.working else "")
 
     def audit_person_id(self) -> int | None:
         return None

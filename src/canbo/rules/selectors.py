@@ -60,7 +60,7 @@ def rulebook() -> Rulebook:
         )
         for r in rows
     ]
-    holidays = [EngineHoliday(h.day, h.name) for h in Holiday.objects.all()]
+    holidays = [EngineHoliday(h.day, h.name, h.working) for h in Holiday.objects.all()]
     return Rulebook(versions, holidays)
 
 

@@ -21,6 +21,7 @@ from canbo.org.models import Title, Unit
 from canbo.people.models import Person
 from canbo.rules import cli, selectors, services
 from canbo.rules.engine.rulebook import CONFIDENCE_LABELS
+from canbo.rules.engine.workdays import FIRST_YEAR, LAST_YEAR
 from canbo.rules.forms import CalendarForm, CheckForm, HolidayForm, NewVersionForm, OverrideForm
 from canbo.rules.models import Holiday, RetirementOverride, RuleVersion
 from canbo.rules.services import is_rules_admin
@@ -167,11 +168,17 @@ class HolidayView(LoginRequiredMixin, View):
 
     def get(self, request: HttpRequest, form: HolidayForm | None = None, status: int = 200) -> HttpResponse:
         year = request.GET.get("nam") or str(today().year)
-        if not year.isdigit():
-            return render(request, "errors/400.html", {"message": "Năm phải là một số."}, status=400)
-        days = Holiday.objects.filter(day__year=int(year))
+        if not (year.isascii() and year.isdigit() and FIRST_YEAR <= int(year) <= LAST_YEAR):
+            return render(
+                request,
+                "errors/400.html",
+                {"message": f"Năm phải là một số từ {FIRST_YEAR} đến {LAST_YEAR}."},
+                status=400,
+            )
+        adjustments = {h.day: h for h in Holiday.objects.filter(day__year=int(year))}
+        rows = [(d, adjustments.get(d.day)) for d in selectors.rulebook().holidays.year_days(int(year))]
         ctx = {
-            "days": days,
+            "rows": rows,
             "year": int(year),
             "form": form or HolidayForm(),
             "is_admin": is_rules_admin(request.user),
@@ -194,12 +201,16 @@ class HolidayView(LoginRequiredMixin, View):
             return self.get(request, form, status=400)
         try:
             h = services.holiday_add(
-                day=form.cleaned_data["day"], name=form.cleaned_data["name"], acting_user=request.user
+                day=form.cleaned_data["day"],
+                name=form.cleaned_data["name"],
+                working=form.cleaned_data["working"],
+                acting_user=request.user,
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
             return self.get(request, form, status=400)
-        messages.success(request, f"Đã thêm ngày nghỉ {h.day:%d/%m/%Y}.")
+        what = "ngày làm việc" if h.working else "ngày nghỉ"
+        messages.success(request, f"Đã thêm {what} {h.day:%d/%m/%Y}.")
         return HttpResponseRedirect(reverse("rules:holidays") + f"?nam={h.day.year}")
 
 

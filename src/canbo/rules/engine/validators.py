@@ -104,7 +104,12 @@ def _months_left_rule(
             ),
         ),
         FactUsed(
-            "Ngày nghỉ hưu" + (" (quyết định riêng, H-5)" if ret.override else " (H-1, H-2)"),
+            "Ngày nghỉ hưu"
+            + (
+                " (quyết định riêng, H-5)"
+                if ret.override
+                else f" ({ret.version.label if ret.version else 'H-1'}, H-2)"
+            ),
             vn(ret.date),
             ret.date,
         ),

@@ -101,7 +101,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Quy định: thêm {report.created_versions} phiên bản, "
             f"cập nhật văn bản mô tả {len(report.updated_texts)}, giữ nguyên {report.unchanged_versions}. "
-            f"Ngày nghỉ: thêm {report.created_holidays}, giữ nguyên {report.unchanged_holidays}."
+            f"Điều chỉnh ngày nghỉ: thêm {report.created_holidays}, giữ nguyên {report.unchanged_holidays}"
+            + (
+                f", bỏ {report.removed_holidays} ngày lễ nay được tính tự động."
+                if report.removed_holidays
+                else "."
+            )
         )
         if report.updated_texts:
             self.stdout.write("Đã cập nhật văn bản mô tả: " + ", ".join(report.updated_texts))

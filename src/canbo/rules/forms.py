@@ -8,6 +8,7 @@ from django import forms
 
 from canbo.core.forms import DateInput
 from canbo.org.models import Title
+from canbo.rules.engine.params import format_value, label_for, unit_hint
 from canbo.rules.engine.validators import K4_LEVELS, PURPOSES
 from canbo.rules.models import OverrideKind, RuleVersion
 from canbo.rules.selectors import EVENT_KINDS
@@ -109,7 +110,17 @@ class NewVersionForm(forms.Form):
             shown = ", ".join(value) if isinstance(value, list) else value
             if isinstance(value, bool):
                 shown = "có" if value else "không"
-            self.fields[f"p_{name}"] = forms.CharField(label=f"Tham số {name}", initial=shown, max_length=200)
+            label = label_for(current.rule_id, name)
+            self.fields[f"p_{name}"] = forms.CharField(
+                label=label.label if label else name,
+                initial=shown,
+                max_length=200,
+                help_text=" ".join(
+                    x
+                    for x in (f"Hiện nay: {format_value(label, value)}.", unit_hint(current.rule_id, name))
+                    if x
+                ),
+            )
 
     def params(self) -> dict[str, Any]:
         return {name: self.cleaned_data[f"p_{name}"] for name in self.param_names}

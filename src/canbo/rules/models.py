@@ -9,7 +9,7 @@ never edited (RULES.md binding convention 2), only closed by its successor's sta
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -71,6 +71,13 @@ class RuleVersion(ChangeLoggedModel):
     def display_statement(self) -> str:
         """The statement shown to users: the Vietnamese one (the English one is RULES.md's)."""
         return self.statement_vi or self.statement
+
+    @property
+    def param_rows(self) -> list[Any]:
+        """The parameters labelled and with their units, as /quy-dinh/ shows them."""
+        from canbo.rules.engine.params import param_rows
+
+        return param_rows(self.rule_id, self.params)
 
     def clean(self) -> None:
         super().clean()

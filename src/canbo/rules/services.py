@@ -15,6 +15,7 @@ from django.db import transaction
 from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.services import audited_create, audited_delete, audited_update
 from canbo.people.models import Person
+from canbo.rules.engine.params import label_for
 from canbo.rules.engine.rulebook import DATA_DIR, holidays_from_data, read_toml, versions_from_data
 from canbo.rules.models import Holiday, RetirementOverride, RuleVersion, Source
 
@@ -260,7 +261,8 @@ def rule_version_add(
             raise DomainError("Tham số không có trong quy định: " + ", ".join(sorted(unknown)) + ".")
         new_params = dict(latest.params)
         for name, raw in params.items():
-            new_params[name] = _coerce(latest.params[name], raw, name)
+            label = label_for(rule_id, name)
+            new_params[name] = _coerce(latest.params[name], raw, label.label if label else name)
         if latest.valid_to is None:
             audited_update(
                 latest,

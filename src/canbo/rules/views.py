@@ -99,24 +99,39 @@ class NewVersionView(LoginRequiredMixin, View):
 
 
 class CheckView(LoginRequiredMixin, View):
-    """/quy-dinh/kiem-tra/: "Kiểm tra điều kiện" — the verdict table for a person, purpose, title, date."""
+    """/quy-dinh/kiem-tra/: "Kiểm tra điều kiện" — the verdict table for a person, purpose, title, date.
+
+    The person is picked by name among those the user may see; one outside his grants is not
+    found (404), as on every page.
+    """
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        if "nguoi" not in request.GET or "muc_dich" not in request.GET:
-            initial = {"ngay": today(), "nguoi": request.GET.get("nguoi", "")}
+        if "muc_dich" not in request.GET:
+            initial: dict[str, Any] = {"ngay": today()}
+            raw = request.GET.get("nguoi", "").strip()
+            if raw:
+                picked = _visible_person(request, raw)
+                initial.update({"nguoi": picked.pk, "ten": picked.full_name})
             return render(request, "rules/check.html", {"form": CheckForm(initial=initial)})
         form = CheckForm(request.GET)
         ctx: dict[str, Any] = {"form": form}
         if not form.is_valid():
             return render(request, "rules/check.html", ctx, status=400)
-        person = (
-            Person.objects.restrict(request.user)
-            .select_related("managing_unit")
-            .filter(pk=form.cleaned_data["nguoi"])
-            .first()
-        )
-        if person is None:
-            raise Http404("Không tìm thấy hồ sơ.")
+        if form.cleaned_data.get("nguoi"):
+            person = _visible_person(request, str(form.cleaned_data["nguoi"]))
+        else:
+            found = selectors.person_candidates(request.user, form.cleaned_data["ten"], limit=MAX_CANDIDATES)
+            if len(found) != 1:
+                text = form.cleaned_data["ten"].strip()
+                form.add_error(
+                    "ten",
+                    f"Không tìm thấy cán bộ “{text}” trong phạm vi của bạn."
+                    if not found
+                    else "Có nhiều người khớp: hãy chọn một người trong danh sách dưới đây.",
+                )
+                ctx["candidates"] = [(c, _with_person(request, c)) for c in found]
+                return render(request, "rules/check.html", ctx, status=400)
+            person = found[0].person
         title = Title.objects.get(code=form.cleaned_data["chuc_danh"])
         try:
             declared = cli.declared_from(form.declared_data())
@@ -128,6 +143,46 @@ class CheckView(LoginRequiredMixin, View):
         )
         ctx.update({"verdict": verdict, "person": person, "title": title, "labels": CONFIDENCE_LABELS})
         return render(request, "rules/check.html", ctx)
+
+
+MAX_CANDIDATES = 10
+
+
+def _visible_person(request: HttpRequest, raw: str) -> Person:
+    """The person of id ``raw`` among those the user may see; 404 otherwise (not permitted and
+    not found look the same)."""
+    person = None
+    if raw.isascii() and raw.isdigit() and len(raw) < 19:
+        person = (
+            Person.objects.restrict(request.user).select_related("managing_unit").filter(pk=int(raw)).first()
+        )
+    if person is None:
+        raise Http404("Không tìm thấy hồ sơ.")
+    return person
+
+
+def _with_person(request: HttpRequest, candidate: selectors.PersonCandidate) -> str:
+    """The check's query string with ``candidate`` picked."""
+    query = request.GET.copy()
+    query["nguoi"] = str(candidate.person.pk)
+    query["ten"] = candidate.person.full_name
+    return query.urlencode()
+
+
+class PersonSuggestView(LoginRequiredMixin, View):
+    """/quy-dinh/kiem-tra/goi-y/?ten=…: the people the user may see whose name (or personal id)
+    matches, for the check page's person picker (an HTMX fragment)."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        text = request.GET.get("ten", "").strip()[:150]
+        found = (
+            selectors.person_candidates(request.user, text, limit=MAX_CANDIDATES) if len(text) >= 2 else []
+        )
+        return render(
+            request,
+            "rules/_person_suggestions.html",
+            {"candidates": found, "text": text, "more": len(found) > MAX_CANDIDATES},
+        )
 
 
 class CalendarView(LoginRequiredMixin, AsOfMixin, View):

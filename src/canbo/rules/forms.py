@@ -116,7 +116,7 @@ class CheckForm(forms.Form):
         field.choices = [(c, f"{n} (thứ bậc {r})") for c, n, r in titles]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("nguoi") and not (data.get("ten") or "").strip():
             self.add_error("ten", "Cần chọn người: gõ họ tên hoặc số định danh rồi chọn trong danh sách.")
         return data

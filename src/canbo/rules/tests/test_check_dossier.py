@@ -170,3 +170,22 @@ def test_person_page_link_prefills_the_name(rules_loaded: None, users: dict, hea
     assert 'value="Đỗ Minh Khoa"' in html
     bad = client_for(users["officer_a"]).get("/quy-dinh/kiem-tra/", {"nguoi": "9" * 5000})
     assert bad.status_code == 404
+
+
+def test_check_and_suggestions_query_counts_are_bounded(
+    rules_loaded: None, users: dict, head: Any, planned: PlanningEntry, django_assert_max_num_queries: Any
+) -> None:
+    c = client_for(users["officer_a"])
+    c.get("/quy-dinh/kiem-tra/goi-y/", {"ten": "khoa"})  # session and grants warmed
+    with django_assert_max_num_queries(QUERIES_SUGGEST):
+        assert c.get("/quy-dinh/kiem-tra/goi-y/", {"ten": "khoa"}).status_code == 200
+    with django_assert_max_num_queries(QUERIES_CHECK):
+        assert c.get("/quy-dinh/kiem-tra/", query(head)).status_code == 200
+
+
+# Measured on SQLite and PostgreSQL (issue 14), both the same: suggestions 11 (session, user,
+# grants, the name search's word-table reads, the persons, the parents of their units); the check
+# page 17 (session, user, grants, the person, the title, the rulebook's versions and holiday
+# adjustments, each dossier section once, the planning entries and the P-2 list).
+QUERIES_SUGGEST = 11
+QUERIES_CHECK = 17

@@ -34,6 +34,7 @@ from canbo.rules.engine.rulebook import (
 )
 from canbo.rules.engine.validators import check
 from canbo.rules.engine.verdict import Verdict
+from canbo.rules.engine.workdays import WorkCalendar
 from canbo.rules.models import Holiday, RetirementOverride, RuleVersion
 
 
@@ -62,6 +63,13 @@ def rulebook() -> Rulebook:
     ]
     holidays = [EngineHoliday(h.day, h.name, h.working) for h in Holiday.objects.all()]
     return Rulebook(versions, holidays)
+
+
+def work_calendar() -> WorkCalendar:
+    """The working-day calendar alone (computed holidays plus the administrator's adjustments)."""
+    return WorkCalendar(
+        EngineHoliday(h.day, h.name, h.working).as_calendar_day() for h in Holiday.objects.all()
+    )
 
 
 def is_loaded() -> bool:

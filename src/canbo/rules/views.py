@@ -231,7 +231,7 @@ class HolidayView(LoginRequiredMixin, View):
                 status=400,
             )
         adjustments = {h.day: h for h in Holiday.objects.filter(day__year=int(year))}
-        rows = [(d, adjustments.get(d.day)) for d in selectors.rulebook().holidays.year_days(int(year))]
+        rows = [(d, adjustments.get(d.day)) for d in selectors.work_calendar().year_days(int(year))]
         ctx = {
             "rows": rows,
             "year": int(year),

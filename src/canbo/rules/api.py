@@ -100,8 +100,9 @@ class RetirementView(APIView):
 
 class CheckView(APIView):
     """The verdict: ``?person=ID&purpose=...&title=CODE&at=YYYY-MM-DD`` (+ optional declarations
-    ``quy_hoach``, ``dang_xem_xet_ky_luat``, ``de_nghi_bo_nhiem``, ``so_nguoi_quy_hoach``,
-    ``so_chuc_danh_quy_hoach``, ``thoi_gian_luan_chuyen``, ``muc_dich_luan_chuyen``)."""
+    ``dang_xem_xet_ky_luat``, ``de_nghi_bo_nhiem``, ``so_nguoi_quy_hoach``,
+    ``so_chuc_danh_quy_hoach``, ``thoi_gian_luan_chuyen``, ``muc_dich_luan_chuyen``). The planning
+    status is read from the dossier's planning lists (``quy_hoach`` is ignored)."""
 
     @extend_schema(
         parameters=[

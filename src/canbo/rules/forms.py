@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 
 from canbo.core.forms import DateInput
 from canbo.org.models import Title
+from canbo.rules.engine.params import format_value, label_for, unit_hint
 from canbo.rules.engine.validators import K4_LEVELS, PURPOSES
 from canbo.rules.models import OverrideKind, RuleVersion
 from canbo.rules.selectors import EVENT_KINDS
@@ -28,13 +30,37 @@ def _date_field(label: str, required: bool = True, help_text: str = "") -> forms
 
 
 class CheckForm(forms.Form):
-    """ "Kiểm tra điều kiện": a person, a purpose, a title and a date; plus optional declarations."""
+    """ "Kiểm tra điều kiện": a person, a purpose, a title and a date; plus what the dossier does
+    not hold (pending discipline, an open proposal, rotation plans...).
 
+    The person is picked by name or personal id among the people the user may see (suggestions
+    as he types, ``PersonSuggestView``); the picked person's id travels in the hidden ``nguoi``.
+    Planning status, discipline, political-standard conclusions, health and tenures are read from
+    the dossier, never typed here.
+    """
+
+    ten = forms.CharField(
+        label="Cán bộ",
+        max_length=150,
+        required=False,
+        help_text="Gõ họ tên (không cần dấu) hoặc số định danh cá nhân rồi chọn trong danh sách gợi ý.",
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "placeholder": "Họ tên hoặc số định danh",
+                "hx-get": reverse_lazy("rules:suggest"),
+                "hx-trigger": "input changed delay:300ms, search",
+                "hx-target": "#goi-y-nguoi",
+                "data-person-picker": "",
+            }
+        ),
+    )
     nguoi = forms.IntegerField(
-        label="Mã hồ sơ cán bộ",
+        required=False,
         min_value=1,
-        help_text="Số ở cuối địa chỉ trang hồ sơ (/can-bo/<số>/); trang hồ sơ có nút mở sẵn.",
-        error_messages={"invalid": "Mã hồ sơ phải là một số.", "required": "Cần chọn người."},
+        max_value=2**63 - 1,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": "Người được chọn không hợp lệ; hãy chọn lại trong danh sách gợi ý."},
     )
     muc_dich = forms.ChoiceField(label="Mục đích", choices=list(PURPOSES.items()))
     chuc_danh = forms.ChoiceField(label="Chức danh", choices=())
@@ -43,9 +69,6 @@ class CheckForm(forms.Form):
         help_text="Bổ nhiệm, quy hoạch: ngày cơ quan tổ chức nhận hồ sơ; phiên bản quy định "
         "được chọn theo ngày này.",
     )
-    quy_hoach = forms.ChoiceField(
-        label="Có trong quy hoạch chức danh (hoặc tương đương, cao hơn)", choices=TRISTATE, required=False
-    )
     dang_xem_xet_ky_luat = forms.ChoiceField(
         label="Đang bị xem xét kỷ luật, điều tra, truy tố, xét xử", choices=TRISTATE, required=False
     )
@@ -53,13 +76,18 @@ class CheckForm(forms.Form):
         label="Đang có đề nghị bổ nhiệm vào chính chức danh này", choices=TRISTATE, required=False
     )
     so_nguoi_quy_hoach = forms.IntegerField(
-        label="Số người quy hoạch chức danh (kể cả người này)", min_value=0, max_value=1000, required=False
+        label="Số người quy hoạch chức danh (kể cả người này)",
+        min_value=0,
+        max_value=1000,
+        required=False,
+        help_text="Để trống nếu người này đã có trong danh sách quy hoạch chức danh: hệ thống tự đếm.",
     )
     so_chuc_danh_quy_hoach = forms.IntegerField(
         label="Số chức danh cùng cấp người này được quy hoạch (kể cả chức danh này)",
         min_value=0,
         max_value=1000,
         required=False,
+        help_text="Để trống nếu người này đã có trong danh sách quy hoạch chức danh: hệ thống tự đếm.",
     )
     thoi_gian_luan_chuyen = forms.IntegerField(
         label="Thời gian luân chuyển dự kiến (tháng)", min_value=0, max_value=1000, required=False
@@ -87,9 +115,17 @@ class CheckForm(forms.Form):
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(c, f"{n} (thứ bậc {r})") for c, n, r in titles]
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("nguoi") and not (data.get("ten") or "").strip():
+            self.add_error("ten", "Cần chọn người: gõ họ tên hoặc số định danh rồi chọn trong danh sách.")
+        return data
+
     def declared_data(self) -> dict[str, Any]:
-        """The declarations in the shape ``cli.declared_from`` reads."""
+        """The declarations in the shape ``cli.declared_from`` reads (planning status is the
+        dossier's, never declared here)."""
         d = dict(self.cleaned_data)
+        d.pop("quy_hoach", None)
         start = d.get("bat_dau_nhiem_ky")
         d["bat_dau_nhiem_ky"] = start.isoformat() if start else ""
         return d
@@ -109,7 +145,17 @@ class NewVersionForm(forms.Form):
             shown = ", ".join(value) if isinstance(value, list) else value
             if isinstance(value, bool):
                 shown = "có" if value else "không"
-            self.fields[f"p_{name}"] = forms.CharField(label=f"Tham số {name}", initial=shown, max_length=200)
+            label = label_for(current.rule_id, name)
+            self.fields[f"p_{name}"] = forms.CharField(
+                label=label.label if label else name,
+                initial=shown,
+                max_length=200,
+                help_text=" ".join(
+                    x
+                    for x in (f"Hiện nay: {format_value(label, value)}.", unit_hint(current.rule_id, name))
+                    if x
+                ),
+            )
 
     def params(self) -> dict[str, Any]:
         return {name: self.cleaned_data[f"p_{name}"] for name in self.param_names}
@@ -137,8 +183,15 @@ class CalendarForm(forms.Form):
 
 
 class HolidayForm(forms.Form):
+    """An adjustment from the Prime Minister's yearly notice: a day off, or a day worked."""
+
     day = _date_field("Ngày")
-    name = forms.CharField(label="Tên ngày nghỉ", max_length=200)
+    name = forms.CharField(label="Tên (theo thông báo)", max_length=200)
+    working = forms.BooleanField(
+        label="Là ngày đi làm (làm bù, đổi ngày nghỉ)",
+        required=False,
+        help_text="Không đánh dấu: ngày nghỉ thêm. Đánh dấu: ngày đi làm, kể cả thứ Bảy làm bù.",
+    )
 
 
 class OverrideForm(forms.Form):

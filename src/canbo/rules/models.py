@@ -9,7 +9,7 @@ never edited (RULES.md binding convention 2), only closed by its successor's sta
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -72,6 +72,13 @@ class RuleVersion(ChangeLoggedModel):
         """The statement shown to users: the Vietnamese one (the English one is RULES.md's)."""
         return self.statement_vi or self.statement
 
+    @property
+    def param_rows(self) -> list[Any]:
+        """The parameters labelled and with their units, as /quy-dinh/ shows them."""
+        from canbo.rules.engine.params import param_rows
+
+        return param_rows(self.rule_id, self.params)
+
     def clean(self) -> None:
         super().clean()
         if self.valid_from and self.valid_to and self.valid_to <= self.valid_from:
@@ -79,10 +86,18 @@ class RuleVersion(ChangeLoggedModel):
 
 
 class Holiday(ChangeLoggedModel):
-    """A public holiday (ngày nghỉ lễ, Tết) that working-day counts skip; kept by administrators."""
+    """An adjustment of the computed holiday calendar (``engine/workdays.py``), kept by
+    administrators: an extra day off, or (``working``) a day worked in exchange for one, as the
+    Prime Minister's yearly notice sets them. Statutory holidays and compensatory days are
+    computed for every year and not stored."""
 
     day = models.DateField("ngày", unique=True)
-    name = models.CharField("tên ngày lễ", max_length=200)
+    name = models.CharField("tên ngày nghỉ", max_length=200)
+    working = models.BooleanField(
+        "ngày làm việc (làm bù, đổi ngày nghỉ)",
+        default=False,
+        help_text="Đánh dấu khi ngày này là ngày đi làm theo thông báo (ví dụ thứ Bảy làm bù).",
+    )
     source = models.CharField("nguồn", max_length=10, choices=Source.choices, default=Source.DATA)
 
     class Meta:
@@ -91,7 +106,7 @@ class Holiday(ChangeLoggedModel):
         ordering = ["day"]
 
     def __str__(self) -> str:
-        return f"{self.day:%d/%m/%Y} {self.name}"
+        return f"{self.day:%d/%m/%Y} {self.name}" + (" (ngày làm việc)" if self.working else "")
 
     def audit_person_id(self) -> int | None:
         return None

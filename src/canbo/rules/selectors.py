@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Q
@@ -34,6 +34,7 @@ from canbo.rules.engine.rulebook import (
 )
 from canbo.rules.engine.validators import check
 from canbo.rules.engine.verdict import Verdict
+from canbo.rules.engine.workdays import WorkCalendar
 from canbo.rules.models import Holiday, RetirementOverride, RuleVersion
 
 
@@ -60,8 +61,15 @@ def rulebook() -> Rulebook:
         )
         for r in rows
     ]
-    holidays = [EngineHoliday(h.day, h.name) for h in Holiday.objects.all()]
+    holidays = [EngineHoliday(h.day, h.name, h.working) for h in Holiday.objects.all()]
     return Rulebook(versions, holidays)
+
+
+def work_calendar() -> WorkCalendar:
+    """The working-day calendar alone (computed holidays plus the administrator's adjustments)."""
+    return WorkCalendar(
+        EngineHoliday(h.day, h.name, h.working).as_calendar_day() for h in Holiday.objects.all()
+    )
 
 
 def is_loaded() -> bool:
@@ -116,6 +124,42 @@ def rule_entries(topic: str | None = None) -> list[tuple[str, str, list[RuleEntr
 # -- the dossier as engine facts -------------------------------------------------------------
 
 
+@dataclass
+class PersonCandidate:
+    """A person offered by the check page's picker: who, born when, in which unit (with its
+    parent, so that two units of the same name are told apart)."""
+
+    person: Person
+    unit_label: str
+
+
+def person_candidates(user: Any, text: str, *, limit: int) -> list[PersonCandidate]:
+    """Up to ``limit + 1`` people ``user`` may see whose name (or personal id) matches ``text``,
+    in name order (one more than ``limit`` tells the caller there are more)."""
+    from canbo.people.search import name_results
+
+    text = text.strip()
+    if not text:
+        return []
+    base = Person.objects.restrict(user).select_related("managing_unit").order_by("sort_key", "id")
+    people = list(name_results(base, text, user=user)[: limit + 1])
+    parent_paths = {
+        p.managing_unit.path[: -Unit.steplen]
+        for p in people
+        if p.managing_unit is not None and len(p.managing_unit.path) > Unit.steplen
+    }
+    parents = dict(Unit.objects.filter(path__in=parent_paths).values_list("path", "name"))
+    out = []
+    for p in people:
+        unit = p.managing_unit
+        label = ""
+        if unit is not None:
+            parent = parents.get(unit.path[: -Unit.steplen])
+            label = f"{unit.name}, {parent}" if parent else unit.name
+        out.append(PersonCandidate(p, label))
+    return out
+
+
 def birth_of(person: Person) -> F.Birth:
     b = person.birth_date
     if person.birth_precision == PRECISION_YEAR:
@@ -142,7 +186,7 @@ def override_of(user: Any, person: Person) -> F.RetirementOverride | None:
     return F.RetirementOverride(o.year, o.month, o.kind, o.basis) if o else None
 
 
-def person_facts(user: Any, person: Person) -> F.PersonFacts:
+def person_facts(user: Any, person: Person, *, with_planning: bool = True) -> F.PersonFacts:
     """The engine's view of one dossier, read through the user's grants.
 
     Sections the user may not see (the political-standard conclusion is sensitive) are simply
@@ -202,13 +246,74 @@ def person_facts(user: Any, person: Person) -> F.PersonFacts:
             for m in BodyMembership.objects.restrict(user).filter(person=person)
         ),
         is_party_member=party.filter(left_date__isnull=True).exists() if party.exists() else False,
+        planning=planning_facts(user, person) if with_planning else None,
     )
+
+
+def planning_facts(user: Any, person: Person) -> tuple[F.PlanningFact, ...]:
+    """The person's planning entries in the lists ``user`` may see (as his page shows them)."""
+    from canbo.planning.models import PlanningEntry
+
+    entries = (
+        PlanningEntry.objects.restrict(user)
+        .filter(person=person)
+        .select_related("title", "planning_list")
+        .order_by("added_on", "id")
+    )
+    return tuple(
+        F.PlanningFact(
+            title=title_info(e.title),
+            list_name=e.planning_list.name,
+            term=e.planning_list.term_label,
+            added_on=e.added_on,
+            removed_on=e.removed_on,
+            decision=e.added_decision,
+            removal_reason=e.removal_reason,
+        )
+        for e in entries
+    )
+
+
+def planning_counts(user: Any, person: Person, title: Title, day: dt.date) -> tuple[int, int] | None:
+    """P-2 counts from the dossier when ``person`` is in a list for ``title`` on ``day``: the
+    people planned for the title in that list and the titles of the same level planned for him
+    in that term, both on that day. None when he is in no such list (the officer declares them)."""
+    from canbo.planning.checks import p2_counts
+    from canbo.planning.models import PlanningEntry, planned_on_q
+
+    entry = (
+        PlanningEntry.objects.restrict(user)
+        .filter(planned_on_q(day), person=person, title=title)
+        .select_related("planning_list")
+        .order_by("-added_on", "-id")
+        .first()
+    )
+    if entry is None:
+        return None
+    return p2_counts(entry.planning_list, person, title, day, on_day_only=True)
 
 
 def verdict(
     user: Any, person: Person, purpose: str, title: Title, day: dt.date, declared: F.Declared | None = None
 ) -> Verdict:
-    """Judge ``person`` (already fetched through the user's grants) for ``title`` on ``day``."""
+    """Judge ``person`` (already fetched through the user's grants) for ``title`` on ``day``.
+
+    Planning status, discipline, political-standard conclusions, health and tenures come from the
+    dossier; so do the P-2 counts when he is already in a list for the title. ``declared`` holds
+    only what the dossier does not.
+    """
+    declared = declared or F.Declared()
+    if purpose == "planning" and (
+        declared.people_planned_for_title is None or declared.titles_planned_same_level is None
+    ):
+        counts = planning_counts(user, person, title, day)
+        if counts is not None:
+            people, titles = declared.people_planned_for_title, declared.titles_planned_same_level
+            declared = replace(
+                declared,
+                people_planned_for_title=counts[0] if people is None else people,
+                titles_planned_same_level=counts[1] if titles is None else titles,
+            )
     return check(rulebook(), purpose, person_facts(user, person), title_info(title), day, declared)
 
 
@@ -253,7 +358,7 @@ class PersonCalendar:
 
 def person_calendar(user: Any, person: Person, day: dt.date) -> PersonCalendar:
     book = rulebook()
-    facts = person_facts(user, person)
+    facts = person_facts(user, person, with_planning=False)  # the calendar does not read planning
     ret = calc.retirement(book, facts.birth, facts.override) if facts.birth else None
     cal = PersonCalendar(
         day=day,

@@ -15,6 +15,7 @@ from django.db import transaction
 from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.services import audited_create, audited_delete, audited_update
 from canbo.people.models import Person
+from canbo.rules.engine.params import label_for
 from canbo.rules.engine.rulebook import DATA_DIR, holidays_from_data, read_toml, versions_from_data
 from canbo.rules.models import Holiday, RetirementOverride, RuleVersion, Source
 
@@ -42,6 +43,7 @@ class LoadReport:
     updated_texts: list[str] = field(default_factory=list)
     created_holidays: int = 0
     unchanged_holidays: int = 0
+    removed_holidays: int = 0
 
 
 def _comparable(v: Any) -> dict[str, Any]:
@@ -71,6 +73,7 @@ def rules_load(*, acting_user: Any = None, data_dir: Path = DATA_DIR) -> LoadRep
     versions = versions_from_data(read_toml(data_dir / "rules.toml"))
     holidays = holidays_from_data(read_toml(data_dir / "holidays.toml"))
     with transaction.atomic():
+        _split_h1(acting_user)
         existing = {(r.rule_id, r.version): r for r in RuleVersion.objects.all()}
         for v in versions:
             row = existing.get((v.rule_id, v.version))
@@ -109,19 +112,67 @@ def rules_load(*, acting_user: Any = None, data_dir: Path = DATA_DIR) -> LoadRep
                 report.differing.append(f"{v.rule_id} v{v.version}")
             elif not changes:
                 report.unchanged_versions += 1
-        known_days = set(Holiday.objects.values_list("day", flat=True))
-        for h in holidays:
-            if h.day in known_days:
-                report.unchanged_holidays += 1
-                continue
-            audited_create(
-                Holiday(day=h.day, name=h.name, source=Source.DATA),
-                acting_user=acting_user,
-                reason=LOAD_REASON,
-                check_scope=False,
-            )
-            report.created_holidays += 1
+        _sync_holidays(holidays, acting_user, report)
     return report
+
+
+H1_SPLIT_REASON = (
+    "Tách quy định H-1 theo Bộ luật Lao động có hiệu lực vào năm đạt tuổi: phiên bản theo BLLĐ 2019 "
+    "trở thành v3, áp dụng từ 01/01/2021; v1 (BLLĐ 1994) và v2 (BLLĐ 2012) được bổ sung"
+)
+
+
+def _split_h1(acting_user: Any) -> None:
+    """Renumber the single H-1 version shipped before the split (BLLĐ 2019, undated) to v3 from
+    1/1/2021, through the change log, so that the loader then adds v1 (BLLĐ 1994) and v2
+    (BLLĐ 2012) before it. Does nothing once done, or when an administrator added H-1 versions
+    (the loader then lists H-1 as differing for a reviewer)."""
+    rows = list(RuleVersion.objects.select_for_update().filter(rule_id="H-1"))
+    if len(rows) != 1:
+        return
+    row = rows[0]
+    if row.version != 1 or row.source != Source.DATA or row.valid_from is not None:
+        return
+    if not row.basis.startswith("BLLĐ 2019"):
+        return
+    audited_update(
+        row,
+        acting_user=acting_user,
+        changes={"version": 3, "valid_from": dt.date(2021, 1, 1), "in_force_text": "01/01/2021 → nay"},
+        reason=H1_SPLIT_REASON,
+        check_scope=False,
+    )
+
+
+HOLIDAY_COMPUTED_REASON = (
+    "Ngày lễ, Tết theo Bộ luật Lao động nay được tính tự động cho mọi năm (kể cả nghỉ bù); "
+    "bảng chỉ giữ các điều chỉnh theo thông báo hằng năm"
+)
+
+
+def _sync_holidays(holidays: list[Any], acting_user: Any, report: LoadReport) -> None:
+    """The file's adjustments into the table. Days the loader wrote earlier (source DATA) that the
+    file no longer lists are removed through the change log: before the calendar was computed the
+    file listed every statutory holiday of 2020–2030, which the computed calendar now supplies
+    (and some of which were wrong, Tết 2030 on the Chinese date). The administrator's own days
+    are never touched."""
+    in_file = {h.day: h for h in holidays}
+    for row in Holiday.objects.filter(source=Source.DATA).order_by("day"):
+        if row.day not in in_file:
+            audited_delete(row, acting_user=acting_user, reason=HOLIDAY_COMPUTED_REASON, check_scope=False)
+            report.removed_holidays += 1
+    known_days = set(Holiday.objects.values_list("day", flat=True))
+    for h in holidays:
+        if h.day in known_days:
+            report.unchanged_holidays += 1
+            continue
+        audited_create(
+            Holiday(day=h.day, name=h.name, working=h.working, source=Source.DATA),
+            acting_user=acting_user,
+            reason=LOAD_REASON,
+            check_scope=False,
+        )
+        report.created_holidays += 1
 
 
 def is_rules_admin(user: Any) -> bool:
@@ -210,7 +261,8 @@ def rule_version_add(
             raise DomainError("Tham số không có trong quy định: " + ", ".join(sorted(unknown)) + ".")
         new_params = dict(latest.params)
         for name, raw in params.items():
-            new_params[name] = _coerce(latest.params[name], raw, name)
+            label = label_for(rule_id, name)
+            new_params[name] = _coerce(latest.params[name], raw, label.label if label else name)
         if latest.valid_to is None:
             audited_update(
                 latest,
@@ -244,15 +296,17 @@ def rule_version_add(
     return created
 
 
-def holiday_add(*, day: dt.date, name: str, acting_user: Any) -> Holiday:
-    """Add a public holiday (or a compensatory day off) to the working-day table."""
+def holiday_add(*, day: dt.date, name: str, acting_user: Any, working: bool = False) -> Holiday:
+    """Add an adjustment of the year's calendar from the Prime Minister's notice: an extra day
+    off, or (``working``) a day worked in exchange for one."""
     _ensure_admin(acting_user)
     if Holiday.objects.filter(day=day).exists():
-        raise DomainError(f"Ngày {day:%d/%m/%Y} đã có trong lịch ngày nghỉ.")
+        raise DomainError(f"Ngày {day:%d/%m/%Y} đã có điều chỉnh trong lịch ngày nghỉ.")
+    what = "ngày làm việc" if working else "ngày nghỉ"
     return audited_create(
-        Holiday(day=day, name=name.strip(), source=Source.ADMIN),
+        Holiday(day=day, name=name.strip(), working=working, source=Source.ADMIN),
         acting_user=acting_user,
-        reason=f"Thêm ngày nghỉ {day:%d/%m/%Y}",
+        reason=f"Thêm {what} {day:%d/%m/%Y}",
         check_scope=False,
     )
 

@@ -9,6 +9,7 @@ app_name = "rules"
 urlpatterns = [
     path("", views.RulebookView.as_view(), name="index"),
     path("kiem-tra/", views.CheckView.as_view(), name="check"),
+    path("kiem-tra/goi-y/", views.PersonSuggestView.as_view(), name="suggest"),
     path("lich/", views.CalendarView.as_view(), name="calendar"),
     path("ngay-nghi/", views.HolidayView.as_view(), name="holidays"),
     path("nghi-huu/<int:pk>/", views.OverrideView.as_view(), name="override"),

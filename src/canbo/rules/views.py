@@ -21,6 +21,7 @@ from canbo.org.models import Title, Unit
 from canbo.people.models import Person
 from canbo.rules import cli, selectors, services
 from canbo.rules.engine.rulebook import CONFIDENCE_LABELS
+from canbo.rules.engine.workdays import FIRST_YEAR, LAST_YEAR
 from canbo.rules.forms import CalendarForm, CheckForm, HolidayForm, NewVersionForm, OverrideForm
 from canbo.rules.models import Holiday, RetirementOverride, RuleVersion
 from canbo.rules.services import is_rules_admin
@@ -98,24 +99,39 @@ class NewVersionView(LoginRequiredMixin, View):
 
 
 class CheckView(LoginRequiredMixin, View):
-    """/quy-dinh/kiem-tra/: "Kiểm tra điều kiện" — the verdict table for a person, purpose, title, date."""
+    """/quy-dinh/kiem-tra/: "Kiểm tra điều kiện" — the verdict table for a person, purpose, title, date.
+
+    The person is picked by name among those the user may see; one outside his grants is not
+    found (404), as on every page.
+    """
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        if "nguoi" not in request.GET or "muc_dich" not in request.GET:
-            initial = {"ngay": today(), "nguoi": request.GET.get("nguoi", "")}
+        if "muc_dich" not in request.GET:
+            initial: dict[str, Any] = {"ngay": today()}
+            raw = request.GET.get("nguoi", "").strip()
+            if raw:
+                picked = _visible_person(request, raw)
+                initial.update({"nguoi": picked.pk, "ten": picked.full_name})
             return render(request, "rules/check.html", {"form": CheckForm(initial=initial)})
         form = CheckForm(request.GET)
         ctx: dict[str, Any] = {"form": form}
         if not form.is_valid():
             return render(request, "rules/check.html", ctx, status=400)
-        person = (
-            Person.objects.restrict(request.user)
-            .select_related("managing_unit")
-            .filter(pk=form.cleaned_data["nguoi"])
-            .first()
-        )
-        if person is None:
-            raise Http404("Không tìm thấy hồ sơ.")
+        if form.cleaned_data.get("nguoi"):
+            person = _visible_person(request, str(form.cleaned_data["nguoi"]))
+        else:
+            found = selectors.person_candidates(request.user, form.cleaned_data["ten"], limit=MAX_CANDIDATES)
+            if len(found) != 1:
+                text = form.cleaned_data["ten"].strip()
+                form.add_error(
+                    "ten",
+                    f"Không tìm thấy cán bộ “{text}” trong phạm vi của bạn."
+                    if not found
+                    else "Có nhiều người khớp: hãy chọn một người trong danh sách dưới đây.",
+                )
+                ctx["candidates"] = [(c, _with_person(request, c)) for c in found]
+                return render(request, "rules/check.html", ctx, status=400)
+            person = found[0].person
         title = Title.objects.get(code=form.cleaned_data["chuc_danh"])
         try:
             declared = cli.declared_from(form.declared_data())
@@ -127,6 +143,46 @@ class CheckView(LoginRequiredMixin, View):
         )
         ctx.update({"verdict": verdict, "person": person, "title": title, "labels": CONFIDENCE_LABELS})
         return render(request, "rules/check.html", ctx)
+
+
+MAX_CANDIDATES = 10
+
+
+def _visible_person(request: HttpRequest, raw: str) -> Person:
+    """The person of id ``raw`` among those the user may see; 404 otherwise (not permitted and
+    not found look the same)."""
+    person = None
+    if raw.isascii() and raw.isdigit() and len(raw) < 19:
+        person = (
+            Person.objects.restrict(request.user).select_related("managing_unit").filter(pk=int(raw)).first()
+        )
+    if person is None:
+        raise Http404("Không tìm thấy hồ sơ.")
+    return person
+
+
+def _with_person(request: HttpRequest, candidate: selectors.PersonCandidate) -> str:
+    """The check's query string with ``candidate`` picked."""
+    query = request.GET.copy()
+    query["nguoi"] = str(candidate.person.pk)
+    query["ten"] = candidate.person.full_name
+    return query.urlencode()
+
+
+class PersonSuggestView(LoginRequiredMixin, View):
+    """/quy-dinh/kiem-tra/goi-y/?ten=…: the people the user may see whose name (or personal id)
+    matches, for the check page's person picker (an HTMX fragment)."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        text = request.GET.get("ten", "").strip()[:150]
+        found = (
+            selectors.person_candidates(request.user, text, limit=MAX_CANDIDATES) if len(text) >= 2 else []
+        )
+        return render(
+            request,
+            "rules/_person_suggestions.html",
+            {"candidates": found, "text": text, "more": len(found) > MAX_CANDIDATES},
+        )
 
 
 class CalendarView(LoginRequiredMixin, AsOfMixin, View):
@@ -167,11 +223,17 @@ class HolidayView(LoginRequiredMixin, View):
 
     def get(self, request: HttpRequest, form: HolidayForm | None = None, status: int = 200) -> HttpResponse:
         year = request.GET.get("nam") or str(today().year)
-        if not year.isdigit():
-            return render(request, "errors/400.html", {"message": "Năm phải là một số."}, status=400)
-        days = Holiday.objects.filter(day__year=int(year))
+        if not (year.isascii() and year.isdigit() and FIRST_YEAR <= int(year) <= LAST_YEAR):
+            return render(
+                request,
+                "errors/400.html",
+                {"message": f"Năm phải là một số từ {FIRST_YEAR} đến {LAST_YEAR}."},
+                status=400,
+            )
+        adjustments = {h.day: h for h in Holiday.objects.filter(day__year=int(year))}
+        rows = [(d, adjustments.get(d.day)) for d in selectors.work_calendar().year_days(int(year))]
         ctx = {
-            "days": days,
+            "rows": rows,
             "year": int(year),
             "form": form or HolidayForm(),
             "is_admin": is_rules_admin(request.user),
@@ -194,12 +256,16 @@ class HolidayView(LoginRequiredMixin, View):
             return self.get(request, form, status=400)
         try:
             h = services.holiday_add(
-                day=form.cleaned_data["day"], name=form.cleaned_data["name"], acting_user=request.user
+                day=form.cleaned_data["day"],
+                name=form.cleaned_data["name"],
+                working=form.cleaned_data["working"],
+                acting_user=request.user,
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
             return self.get(request, form, status=400)
-        messages.success(request, f"Đã thêm ngày nghỉ {h.day:%d/%m/%Y}.")
+        what = "ngày làm việc" if h.working else "ngày nghỉ"
+        messages.success(request, f"Đã thêm {what} {h.day:%d/%m/%Y}.")
         return HttpResponseRedirect(reverse("rules:holidays") + f"?nam={h.day.year}")
 
 

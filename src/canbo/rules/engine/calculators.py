@@ -19,29 +19,39 @@ from canbo.rules.engine.dates import (
 from canbo.rules.engine.facts import MALE, PARTY, STATE, Birth, DisciplineFact, RetirementOverride, TenureFact
 from canbo.rules.engine.rulebook import Rulebook, RuleVersion
 
-# The H rules are not dated by an event; their single version covers every date.
+# H-2 and H-3 are not dated by an event; their single version covers every date.
 H_DAY = dt.date(2021, 1, 1)
 
 
-def _schedule(book: Rulebook, sex: str) -> tuple[int, int, int, int]:
-    p = book.version("H-1", H_DAY).params
+def h1_version(book: Rulebook, day: dt.date) -> RuleVersion:
+    """The H-1 version (retirement age) in force on ``day``: BLLĐ 1994, 2012 or 2019.
+
+    A day before every version's start falls to the oldest one, a day after every range to the
+    newest (a rulebook with a single undated version answers it for every day).
+    """
+    found = book.find("H-1", day)
+    if found is not None:
+        return found
+    versions = book.versions("H-1")
+    if versions and versions[0].valid_from is not None and day < versions[0].valid_from:
+        return versions[0]
+    return book.latest("H-1")
+
+
+def required_months(book: Rulebook, sex: str, year: int) -> int:
+    """Required retirement age in months for the calendar year in which it is reached (H-1), from
+    the version in force in that year: a fixed age (``men_months``) or the BLLĐ 2019 schedule."""
+    p = h1_version(book, dt.date(year, 1, 1)).params
     prefix = "men" if sex == MALE else "women"
-    return (
+    if f"{prefix}_months" in p:
+        return int(p[f"{prefix}_months"])
+    start, step, cap, first = (
         int(p[f"{prefix}_start_months"]),
         int(p[f"{prefix}_step_months"]),
         int(p[f"{prefix}_cap_months"]),
         int(p["first_year"]),
     )
-
-
-def _required(schedule: tuple[int, int, int, int], year: int) -> int:
-    start, step, cap, first = schedule
     return start if year < first else min(start + step * (year - first + 1), cap)
-
-
-def required_months(book: Rulebook, sex: str, year: int) -> int:
-    """Required retirement age in months for the calendar year in which it is reached (H-1)."""
-    return _required(_schedule(book, sex), year)
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,16 @@ class Retirement:
     age_months: int | None
     assumed_january: bool
     override: RetirementOverride | None
+    version: RuleVersion | None = None  # the H-1 version in force on the retirement day
+
+    @property
+    def basis(self) -> str:
+        """What the retirement date rests on, as the person page cites it."""
+        if self.override is not None:
+            return f"quyết định riêng: {self.override.basis}" if self.override.basis else "quyết định riêng"
+        if self.version is None:
+            return "H-1, H-2"
+        return f"{self.version.basis} ({self.version.label}, H-2)"
 
     @property
     def date(self) -> dt.date:
@@ -77,10 +97,11 @@ def retirement_month(book: Rulebook, sex: str, birth_year: int, birth_month: int
     months, so the first month of y that qualifies is ``requirement - age at January``; since the
     requirement never falls from one year to the next, the first year with such a month wins.
     """
-    schedule = _schedule(book, sex)
-    # Nobody reaches a requirement before the schedule's lowest value (55 years for women).
-    for year in range(birth_year + schedule[0] // 12 - 1, birth_year + 80):
-        need = _required(schedule, year)
+    # Requirements never fall from one year to the next, so none after the 50th birthday year is
+    # lower than that year's: nobody retires before reaching it.
+    lowest = required_months(book, sex, birth_year + 50)
+    for year in range(birth_year + lowest // 12 - 1, birth_year + 80):
+        need = required_months(book, sex, year)
         age_in_january = (year - birth_year) * 12 + (1 - birth_month)
         month = max(1, need - age_in_january + 1)
         if month <= 12:
@@ -95,7 +116,10 @@ def retirement(book: Rulebook, birth: Birth, override: RetirementOverride | None
     unknown_month = int(book.version("H-3", H_DAY).params.get("unknown_month", 1))
     bm = birth.month or unknown_month
     year, month, need = retirement_month(book, birth.sex, birth.year, bm)
-    return Retirement(year, month, need, (year - birth.year) * 12 + (month - bm), birth.month is None, None)
+    version = h1_version(book, last_day(year, month))
+    return Retirement(
+        year, month, need, (year - birth.year) * 12 + (month - bm), birth.month is None, None, version
+    )
 
 
 def months_left(ret: Retirement, on: dt.date) -> int:

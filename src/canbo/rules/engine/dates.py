@@ -6,6 +6,8 @@ import calendar
 import datetime as dt
 from collections.abc import Collection
 
+from canbo.rules.engine.workdays import WorkCalendar
+
 
 def last_day(year: int, month: int) -> dt.date:
     """The last day of a month."""
@@ -44,12 +46,18 @@ def age_years_months(birth: dt.date, on: dt.date) -> tuple[int, int]:
     return divmod(months, 12)
 
 
-def is_working_day(day: dt.date, holidays: Collection[dt.date]) -> bool:
-    """Working day (ngày làm việc): not Saturday, not Sunday, not a public holiday."""
+def is_working_day(day: dt.date, holidays: Collection[dt.date] | WorkCalendar) -> bool:
+    """Working day (ngày làm việc): not Saturday, not Sunday, not a public holiday.
+
+    With a ``WorkCalendar`` its own answer, which also knows compensatory days and the Saturdays
+    worked in exchange for a bridge day; a plain collection is a list of days off.
+    """
+    if isinstance(holidays, WorkCalendar):
+        return holidays.is_working_day(day)
     return day.weekday() < 5 and day not in holidays
 
 
-def working_days_before(end: dt.date, count: int, holidays: Collection[dt.date]) -> dt.date:
+def working_days_before(end: dt.date, count: int, holidays: Collection[dt.date] | WorkCalendar) -> dt.date:
     """The working day that lies ``count`` working days before ``end`` (``end`` itself not counted).
 
     "Notice at least 90 working days before the term ends" is met by a notice given on or before
@@ -64,7 +72,7 @@ def working_days_before(end: dt.date, count: int, holidays: Collection[dt.date])
     return day
 
 
-def working_days_after(start: dt.date, count: int, holidays: Collection[dt.date]) -> dt.date:
+def working_days_after(start: dt.date, count: int, holidays: Collection[dt.date] | WorkCalendar) -> dt.date:
     """The ``count``-th working day after ``start`` (``start`` itself not counted)."""
     day = start
     found = 0

@@ -126,6 +126,30 @@ class MembershipFact:
 
 
 @dataclass(frozen=True)
+class PlanningFact:
+    """One entry of a planning list (quy hoạch): the title planned, from ``added_on`` to the day
+    before ``removed_on`` (the first day out)."""
+
+    title: TitleInfo
+    list_name: str
+    term: str  # "2025–2030"
+    added_on: dt.date
+    removed_on: dt.date | None = None
+    decision: str = ""
+    removal_reason: str = ""
+
+    def in_force(self, day: dt.date) -> bool:
+        return self.added_on <= day and (self.removed_on is None or self.removed_on > day)
+
+    def covers(self, title: TitleInfo) -> bool:
+        """Planned for ``title`` or an equivalent or higher one (the same title, or a rank at
+        least as high)."""
+        if self.title.code == title.code:
+            return True
+        return self.title.rank is not None and title.rank is not None and self.title.rank >= title.rank
+
+
+@dataclass(frozen=True)
 class PersonFacts:
     """Everything the validators may read about one person."""
 
@@ -140,6 +164,9 @@ class PersonFacts:
     health: tuple[HealthFact, ...] = ()
     memberships: tuple[MembershipFact, ...] = ()
     is_party_member: bool | None = None
+    # The planning entries read from the dossier (the lists the user may see); None = not read,
+    # so that planning is a declared fact (the command line, a caller without the database).
+    planning: tuple[PlanningFact, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -149,7 +176,9 @@ class Declared:
     None = not declared: rules that need them answer cannot_decide.
     """
 
-    planned_for_title: bool | None = None  # in the planning list for the title (or equivalent/higher)
+    # In the planning list for the title (or equivalent/higher). The check page reads it from the
+    # dossier (``PersonFacts.planning``); a declaration here is for callers without it.
+    planned_for_title: bool | None = None
     pending_discipline: bool | None = None  # under discipline consideration, investigation, trial
     open_proposal_same_title: bool | None = None  # P-3
     people_planned_for_title: int | None = None  # P-2, counting this person

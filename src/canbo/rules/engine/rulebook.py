@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from canbo.rules.engine.workdays import EXTRA_OFF, SWAPPED_WORK, CalendarDay, WorkCalendar
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 CONFIRMED = "confirmed"
@@ -86,12 +88,23 @@ class RuleVersion:
 
 @dataclass(frozen=True)
 class Holiday:
+    """An administrator's adjustment of the computed holiday calendar (``workdays``): an extra
+    day off, or (``working``) a day worked in exchange for one."""
+
     day: dt.date
     name: str
+    working: bool = False
+
+    def as_calendar_day(self) -> CalendarDay:
+        return CalendarDay(self.day, self.name, SWAPPED_WORK if self.working else EXTRA_OFF)
 
 
 class Rulebook:
-    """All versions of all rules plus the holiday table; immutable once built."""
+    """All versions of all rules plus the working-day calendar; immutable once built.
+
+    ``holidays`` is the calendar of every year (computed holidays and compensatory days) with
+    the administrator's adjustments on top.
+    """
 
     def __init__(self, versions: Iterable[RuleVersion], holidays: Iterable[Holiday] = ()) -> None:
         self._by_rule: dict[str, list[RuleVersion]] = {}
@@ -99,8 +112,7 @@ class Rulebook:
             self._by_rule.setdefault(v.rule_id, []).append(v)
         for rule_versions in self._by_rule.values():
             rule_versions.sort(key=lambda v: v.version)
-        self.holidays: frozenset[dt.date] = frozenset(h.day for h in holidays)
-        self.holiday_names: dict[dt.date, str] = {h.day: h.name for h in holidays}
+        self.holidays = WorkCalendar(h.as_calendar_day() for h in holidays)
 
     def rule_ids(self) -> list[str]:
         return sorted(self._by_rule, key=_rule_sort_key)
@@ -165,7 +177,11 @@ def versions_from_data(data: dict[str, Any]) -> list[RuleVersion]:
 
 
 def holidays_from_data(data: dict[str, Any]) -> list[Holiday]:
-    return [Holiday(day=row["day"], name=row["name"]) for row in data.get("holiday", [])]
+    """The adjustments of ``holidays.toml``: ``kind = "lam_viec"`` marks a working day."""
+    return [
+        Holiday(day=row["day"], name=row["name"], working=row.get("kind", EXTRA_OFF) == SWAPPED_WORK)
+        for row in data.get("holiday", [])
+    ]
 
 
 def read_toml(path: Path) -> dict[str, Any]:

@@ -104,7 +104,12 @@ def _months_left_rule(
             ),
         ),
         FactUsed(
-            "Ngày nghỉ hưu" + (" (quyết định riêng, H-5)" if ret.override else " (H-1, H-2)"),
+            "Ngày nghỉ hưu"
+            + (
+                " (quyết định riêng, H-5)"
+                if ret.override
+                else f" ({ret.version.label if ret.version else 'H-1'}, H-2)"
+            ),
             vn(ret.date),
             ret.date,
         ),
@@ -286,6 +291,67 @@ def _declared(
     return result(version, outcome, yes if value else no, [FactUsed(label, "có" if value else "không")])
 
 
+def _planned(
+    version: RuleVersion,
+    person: PersonFacts,
+    title: TitleInfo,
+    day: dt.date,
+    declared: Declared,
+    *,
+    no_tail: str,
+) -> RuleResult:
+    """A-5, R-2: in the planning list for ``title`` (or an equivalent or higher title) on ``day``.
+
+    Read from the dossier's planning entries; a declaration is used only when the dossier was not
+    read (``person.planning is None``), and with neither the rule cannot decide.
+    """
+    if person.planning is None:
+        return _declared(
+            version,
+            version.rule_id,
+            version.name,
+            day,
+            declared.planned_for_title,
+            true_is=PASS,
+            yes="Có trong quy hoạch chức danh này hoặc chức danh tương đương, cao hơn (theo khai báo).",
+            no="Không có trong quy hoạch chức danh này hoặc tương đương, cao hơn" + no_tail,
+            unknown="Chưa có thông tin quy hoạch của người này cho chức danh.",
+            label="Có trong quy hoạch chức danh",
+        )
+    covering = [e for e in person.planning if e.covers(title)]
+    current = [e for e in covering if e.in_force(day)]
+    facts = [
+        FactUsed(
+            f"Quy hoạch {e.title.name} ({e.list_name}, nhiệm kỳ {e.term})",
+            f"từ {vn(e.added_on)}"
+            + (f" ({e.decision})" if e.decision else "")
+            + (f"; đưa ra khỏi quy hoạch từ {vn(e.removed_on)}" if e.removed_on else ""),
+            e.added_on,
+        )
+        for e in sorted(covering, key=lambda e: e.added_on)
+        if e.added_on <= day
+    ]
+    if current:
+        names = ", ".join(sorted({e.title.name for e in current}))
+        return result(
+            version,
+            PASS,
+            f"Có trong quy hoạch {names} vào ngày {vn(day)} (chức danh này hoặc tương đương, cao hơn).",
+            facts,
+        )
+    if not facts:
+        facts = [
+            FactUsed("Danh sách quy hoạch trong hồ sơ", "không có chức danh này hoặc tương đương, cao hơn")
+        ]
+    return result(
+        version,
+        FAIL,
+        f"Hồ sơ không có quy hoạch chức danh {title.name} hoặc tương đương, cao hơn vào ngày {vn(day)} "
+        "(xét các danh sách quy hoạch bạn được xem)" + no_tail,
+        facts,
+    )
+
+
 def _pending(book: Rulebook, person: PersonFacts, day: dt.date, declared: Declared, what: str) -> Results:
     d3 = book.find("D-3", day)
     if person.is_party_member is False:
@@ -407,18 +473,13 @@ def check_appointment(
     a5 = book.find("A-5", day)
     if higher and a5 is not None:
         v.results.append(
-            _declared(
+            _planned(
                 a5,
-                "A-5",
-                "Quy hoạch",
+                person,
+                title,
                 day,
-                declared.planned_for_title,
-                true_is=PASS,
-                yes="Có trong quy hoạch chức danh này hoặc chức danh tương đương, cao hơn.",
-                no="Không có trong quy hoạch chức danh này hoặc tương đương, cao hơn; chỉ cấp "
-                "có thẩm quyền quyết định ngoại lệ.",
-                unknown="Chưa có thông tin quy hoạch của người này cho chức danh (chưa khai báo).",
-                label="Có trong quy hoạch chức danh",
+                declared,
+                no_tail="; chỉ cấp có thẩm quyền quyết định ngoại lệ.",
             )
         )
     a6 = book.find("A-6", day)
@@ -864,17 +925,13 @@ def check_rotation(
     r2 = book.find("R-2", day)
     if r2 is not None:
         v.results.append(
-            _declared(
+            _planned(
                 r2,
-                "R-2",
-                "Trong quy hoạch",
+                person,
+                title,
                 day,
-                declared.planned_for_title,
-                true_is=PASS,
-                yes="Cán bộ luân chuyển có trong quy hoạch.",
-                no="Cán bộ luân chuyển phải có trong quy hoạch; người này không có.",
-                unknown="Chưa khai báo tình trạng quy hoạch.",
-                label="Có trong quy hoạch",
+                declared,
+                no_tail="; cán bộ luân chuyển phải có trong quy hoạch.",
             )
         )
     r3 = book.find("R-3", day)

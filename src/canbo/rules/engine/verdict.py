@@ -18,9 +18,11 @@ OUTCOME_LABELS = {
     PASS: "Đạt",
     FAIL: "Không đạt",
     WARN: "Lưu ý",
-    CANNOT: "Chưa đủ dữ liệu để kết luận",
+    CANNOT: "Chưa đủ dữ liệu",
     NOT_APPLICABLE: "Không áp dụng",
 }
+# The verdict as a whole, after "Kết luận:" (never "Kết luận: Chưa đủ dữ liệu để kết luận").
+CONCLUSION_LABELS = {**OUTCOME_LABELS, CANNOT: "Chưa kết luận được vì còn thiếu dữ liệu"}
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,16 @@ def missing_version(rule_id: str, name: str, day: dt.date, outcome: str = NOT_AP
     )
 
 
+# The words of the counts next to the conclusion ("2 chưa đủ dữ liệu"), shorter than the outcome
+# labels so that "Chưa đủ dữ liệu để kết luận" is never said twice in a row.
+COUNT_LABELS = {
+    PASS: "đạt",
+    FAIL: "không đạt",
+    WARN: "cần lưu ý",
+    CANNOT: "chưa đủ dữ liệu",
+    NOT_APPLICABLE: "không áp dụng",
+}
+
 SEVERITY = {FAIL: 4, CANNOT: 3, WARN: 2, PASS: 1, NOT_APPLICABLE: 0}
 
 
@@ -143,7 +155,7 @@ class Verdict:
 
     @property
     def outcome_label(self) -> str:
-        return OUTCOME_LABELS[self.outcome]
+        return CONCLUSION_LABELS[self.outcome]
 
     @property
     def flags(self) -> list[str]:
@@ -151,10 +163,18 @@ class Verdict:
         return [r.label for r in self.results if r.uses_default and r.outcome != NOT_APPLICABLE]
 
     @property
-    def summary(self) -> str:
+    def counts_text(self) -> str:
+        """How many rules gave each outcome ("1 không đạt, 2 chưa đủ dữ liệu, 5 đạt"), without
+        repeating the conclusion it sits next to."""
         counts = {k: sum(1 for r in self.results if r.outcome == k) for k in SEVERITY}
-        parts = [f"{counts[k]} {OUTCOME_LABELS[k].lower()}" for k in (FAIL, CANNOT, WARN, PASS) if counts[k]]
-        return f"{self.outcome_label}: " + ", ".join(parts) + "."
+        parts = [f"{counts[k]} {COUNT_LABELS[k]}" for k in (FAIL, CANNOT, WARN, PASS) if counts[k]]
+        return ", ".join(parts)
+
+    @property
+    def summary(self) -> str:
+        """The conclusion and the counts in one sentence (messages, API)."""
+        counts = self.counts_text
+        return f"{self.outcome_label} ({counts})." if counts else f"{self.outcome_label}."
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -42,11 +42,16 @@ def test_officer_checks_eligibility_from_the_person_page(
     expect(page.locator("#lich-cong-tac")).to_contain_text("hết ngày 31/05/2026")
     page.click("#lich-cong-tac >> text=Kiểm tra điều kiện")
     expect(page.locator("#id_nguoi")).to_have_value(str(p.pk))
+    expect(page.locator("#id_ten")).to_have_value("Phạm Thị Lan")
+    # The officer picks the person by name: suggestions as he types, no database id.
+    page.fill("#id_ten", "pham thi la")
+    expect(page.locator("#id_nguoi")).to_have_value("")
+    page.click("#goi-y-nguoi >> text=Phạm Thị Lan")
+    expect(page.locator("#id_nguoi")).to_have_value(str(p.pk))
 
     page.select_option("#id_muc_dich", "appointment")
     page.select_option("#id_chuc_danh", "GD")
     page.fill("#id_ngay", "01/11/2025")
-    page.select_option("#id_quy_hoach", "co")
     page.click("#form-kiem-tra button[type=submit]")
     expect(page.locator("#ket-luan")).to_have_text("Không đạt")
     a3 = page.locator("table.verdict tr.rule-A-3")

@@ -130,3 +130,22 @@ def test_age_on_a_date() -> None:
     assert age_on(Birth("nu", 1980, 5, 17), dt.date(2026, 5, 16)) == (45, 11)
     assert age_on(Birth("nu", 1980, 5, 17), dt.date(2026, 5, 17)) == (46, 0)
     assert age_on(Birth("nu", 1980), dt.date(2026, 1, 1)) == (46, 0)
+
+
+@pytest.mark.parametrize(
+    ("born", "retire", "version", "basis"),
+    [
+        ((1953, 6), (2013, 6), 2, "BLLĐ 2012 Điều 187"),  # a 2013 retirement: BLLĐ 2012
+        ((1952, 12), (2012, 12), 1, "BLLĐ 1994"),
+        ((1953, 3), (2013, 3), 1, "BLLĐ 1994"),  # before BLLĐ 2012 took effect on 1/5/2013
+        ((1960, 6), (2020, 6), 2, "BLLĐ 2012 Điều 187"),
+        ((1961, 1), (2021, 4), 3, "BLLĐ 2019 Điều 169"),
+    ],
+)
+def test_retirement_cites_the_labour_code_in_force_then(
+    born: tuple[int, int], retire: tuple[int, int], version: int, basis: str
+) -> None:
+    r = retirement(BOOK, Birth("nam", *born))
+    assert (r.year, r.month) == retire
+    assert r.version is not None and r.version.version == version
+    assert r.basis.startswith(basis) and f"H-1 v{version}" in r.basis

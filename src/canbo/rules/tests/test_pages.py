@@ -207,6 +207,31 @@ def test_person_page_shows_the_calendar(rules_loaded: None, users: dict, head_a:
     assert "01/03/2021 – 28/02/2026" in html
 
 
+def test_person_page_cites_the_labour_code_of_the_retirement_year(
+    rules_loaded: None, users: dict, tree: dict
+) -> None:
+    """A man born 6/1953 retired at the end of 6/2013, under BLLĐ 2012, not BLLĐ 2019."""
+    p = new_person(tree["A1"], "Trần Văn Hưu", sex="nam", born=dt.date(1953, 6, 15))
+    html = client_for(users["officer_a"]).get(f"/can-bo/{p.pk}/", {"ngay": "01/01/2013"}).content.decode()
+    section = html[html.index('id="lich-cong-tac"') :]
+    assert "hết ngày 30/06/2013" in section
+    assert "BLLĐ 2012 Điều 187" in section and "H-1 v2" in section
+    assert "BLLĐ 2019" not in section
+
+
+def test_check_page_says_its_conclusion_once(
+    rules_loaded: None, users: dict, head_a: Any, director: Title
+) -> None:
+    q = {"nguoi": head_a.pk, "muc_dich": "planning", "chuc_danh": "GD", "ngay": "01/11/2026"}
+    html = client_for(users["officer_a"]).get("/quy-dinh/kiem-tra/", q).content.decode()
+    head = html[html.index('class="verdict-head"') :]
+    head = head[: head.index("</div>")]
+    assert "để kết luận" not in head
+    for word in ("Chưa kết luận được", "Không đạt", "Đạt", "Lưu ý"):
+        assert head.count(word) <= 1, head
+    assert "số quy định:" in head
+
+
 # -- holidays page ---------------------------------------------------------------------------
 
 

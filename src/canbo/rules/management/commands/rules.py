@@ -74,7 +74,10 @@ class Command(BaseCommand):
         chk.add_argument("--title", help="Mã chức danh")
         chk.add_argument("--at", help="Ngày xét, YYYY-MM-DD")
         chk.add_argument("--user", help="Xét với quyền của tài khoản này (mặc định: hệ thống)")
-        chk.add_argument("--planned", help="Có trong quy hoạch chức danh: co|khong")
+        chk.add_argument(
+            "--planned",
+            help="Không còn dùng: tình trạng quy hoạch được đọc từ danh sách quy hoạch trong hồ sơ",
+        )
         chk.add_argument("--pending", help="Đang bị xem xét kỷ luật, điều tra: co|khong")
         chk.add_argument("--rotation-months", help="Thời gian luân chuyển dự kiến (tháng)")
         chk.add_argument("--congress-level", help="Cấp đại hội (K-4): co_so, tren_co_so, xa, tinh, hdnd_ubnd")
@@ -101,7 +104,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Quy định: thêm {report.created_versions} phiên bản, "
             f"cập nhật văn bản mô tả {len(report.updated_texts)}, giữ nguyên {report.unchanged_versions}. "
-            f"Ngày nghỉ: thêm {report.created_holidays}, giữ nguyên {report.unchanged_holidays}."
+            f"Điều chỉnh ngày nghỉ: thêm {report.created_holidays}, giữ nguyên {report.unchanged_holidays}"
+            + (
+                f", bỏ {report.removed_holidays} ngày lễ nay được tính tự động."
+                if report.removed_holidays
+                else "."
+            )
         )
         if report.updated_texts:
             self.stdout.write("Đã cập nhật văn bản mô tả: " + ", ".join(report.updated_texts))

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 
 def canbo(request: HttpRequest) -> dict[str, Any]:
+    from canbo.accounts.menu import menu_for
     from canbo.accounts.selectors import can_change_anything, is_admin
     from canbo.core.dates import today
     from canbo.core.views import SESSION_KEY
@@ -21,6 +22,7 @@ def canbo(request: HttpRequest) -> dict[str, Any]:
     return {
         "user_can_change": can_change_anything(user),
         "user_is_admin": is_admin(user),
+        "menu": menu_for(request),
         "as_of": day,
         "as_of_is_today": day == today(),
     }

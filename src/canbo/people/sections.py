@@ -333,7 +333,10 @@ SECTIONS: tuple[SectionSpec, ...] = (
         # A member born after the as-of date is not shown; what is written about the others
         # (occupation, address, deceased) is today's text, with no history.
         begins=_from_year("birth_year"),
-        undated="Nghề nghiệp, nơi ở và tình trạng còn sống, đã mất ghi theo hồ sơ hiện nay.",
+        undated=(
+            "Người thân và thông tin của họ (nghề nghiệp, nơi ở, còn sống hay đã mất) ghi theo hồ sơ "
+            "hiện nay; chỉ ẩn người sinh sau ngày xem."
+        ),
     ),
     SectionSpec(
         slug="lich-su-ban-than",

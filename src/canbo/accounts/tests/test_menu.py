@@ -81,3 +81,11 @@ def test_the_admin_site_is_in_vietnamese(users: dict) -> None:
     assert "Skip to main content" not in body
     assert "Chuyển đến nội dung chính" in body
     assert "Toggle theme" not in body and "Toggle navigation" not in body
+
+
+def test_the_person_role_is_not_sent_to_unit_pages_he_cannot_open(users: dict, person_a: Person) -> None:
+    own = reverse("people:detail", args=[person_a.pk])
+    page = client_for(users["self_user"]).get(own).content.decode()
+    assert "Phòng Nội vụ huyện A" in page
+    assert "/don-vi/" not in page
+    assert "/don-vi/" in client_for(users["officer_a"]).get(own).content.decode()

@@ -113,3 +113,27 @@ def test_a_family_member_born_after_the_day_is_not_shown(officer: Client, moved:
     assert "Lê Văn Ba" in family and "Lê Minh An" not in family
     assert "ghi theo hồ sơ hiện nay" in family
     assert "Lê Minh An" in section(page(officer, moved), "gia-dinh")
+
+
+def test_an_empty_field_carries_no_label(officer: Client, moved: Person) -> None:
+    facts = page(officer, moved, PAST).split("<h2>Thông tin cá nhân</h2>")[1].split("</section>")[0]
+    address = facts.split("Nơi ở hiện nay</dt>")[1].split("</dd>")[0]
+    assert "—" in address and "giá trị hiện tại" not in address
+
+
+def test_a_managing_unit_that_existed_shows_its_name_then_labelled_as_todays(
+    officer: Client, person_a: Person, tree: dict[str, Unit]
+) -> None:
+    from canbo.org.models import UnitFormerName
+
+    UnitFormerName.objects.create(
+        unit=tree["A1"],
+        name="Phòng Tổ chức huyện A",
+        valid_from=dt.date(2015, 1, 1),
+        valid_to=dt.date(2021, 12, 31),
+    )
+    head = page(officer, person_a, PAST).split('class="identity"')[1].split('class="head-actions"')[0]
+    managing = head.split("Đơn vị quản lý hồ sơ:")[1]
+    assert "Phòng Tổ chức huyện A" in managing and "giá trị hiện tại, chưa lưu lịch sử" in managing
+    assert "không tồn tại" not in managing
+    assert "Phòng Nội vụ huyện A" in page(officer, person_a).split("Đơn vị quản lý hồ sơ:")[1]

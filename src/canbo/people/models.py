@@ -340,7 +340,7 @@ class FamilyRelation(PersonSection):
                 *(models.When(relation=value, then=rank) for rank, value in enumerate(Relation.values)),
                 default=len(Relation.values),
                 output_field=models.PositiveSmallIntegerField(),
-            ),
+            ).asc(),
             "birth_year",
             "id",
         ]

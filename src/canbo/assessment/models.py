@@ -96,10 +96,20 @@ class RatingPeriod(models.TextChoices):
     TERM = "nhiem_ky", "Nhiệm kỳ"
 
 
+class RatingSystem(models.TextChoices):
+    """Who rates: the Party rates its members, the State its cadres, civil servants and public
+    employees, a mass organisation its members. The codes are those of ``DisciplineSystem`` (one
+    vocabulary of sides), the labels name the rating, not a discipline."""
+
+    PARTY = "dang", "Xếp loại đảng viên"
+    STATE = "chinh_quyen", "Xếp loại cán bộ, công chức, viên chức"
+    MASS_ORG = "doan_the", "Xếp loại đoàn viên, hội viên"
+
+
 class Rating(PersonSection):
     """A quality rating (đánh giá, xếp loại chất lượng), Party or State side."""
 
-    system = models.CharField("hệ thống", max_length=12, choices=DisciplineSystem.choices)
+    system = models.CharField("loại đánh giá", max_length=12, choices=RatingSystem.choices)
     period = models.CharField("kỳ đánh giá", max_length=10, choices=RatingPeriod.choices, default="nam")
     year = models.PositiveSmallIntegerField(
         "năm", validators=[MinValueValidator(1990), MaxValueValidator(2100)]

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
@@ -94,9 +94,14 @@ class AsOfMixin:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    from canbo.accounts.menu import landing_url
     from canbo.org.models import Unit
     from canbo.people.models import Person
 
+    landing = landing_url(request.user)
+    if landing is not None:  # the person role lands on his own dossier (the date goes along)
+        query = request.GET.urlencode()
+        return HttpResponseRedirect(f"{landing}?{query}" if query else landing)
     try:
         day = as_of(request)
     except BadAsOf as exc:

@@ -271,7 +271,7 @@ def _section_viewset(spec: SectionSpec) -> type[viewsets.GenericViewSet]:
             write = self.request.method not in ("GET", "HEAD", "OPTIONS")
             person = self.person(CHANGE if write else "view")
             qs = spec.model._default_manager.restrict(self.request.user, CHANGE if write else "view")
-            return spec.rows(qs.filter(person=person), None)
+            return spec.rows(qs.filter(person=person))
 
         def perform_create(self, serializer: Any) -> None:
             data = dict(serializer.validated_data)

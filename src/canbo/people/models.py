@@ -331,7 +331,19 @@ class FamilyRelation(PersonSection):
     class Meta:
         verbose_name = "quan hệ gia đình"
         verbose_name_plural = "quan hệ gia đình"
-        ordering = ["person", "spouse_side", "relation", "birth_year"]
+        # The 2C résumé's order: his own family (Bố, Mẹ, Vợ/chồng, Con, Anh chị em ruột), then
+        # his spouse's; each relation in the order of ``Relation``, elders first within it.
+        ordering = [
+            "person",
+            "spouse_side",
+            models.Case(
+                *(models.When(relation=value, then=rank) for rank, value in enumerate(Relation.values)),
+                default=len(Relation.values),
+                output_field=models.PositiveSmallIntegerField(),
+            ).asc(),
+            "birth_year",
+            "id",
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_relation_display()}: {self.full_name}"

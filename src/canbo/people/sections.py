@@ -2,7 +2,10 @@
 generic add/edit/delete views and the API (STYLE.md convention 10).
 
 Each entry names the form fields, the columns shown, and how the section is read "as of" a
-date (records that did not exist yet on that date are hidden).
+date D: ``begins`` dates a record's start (a record that begins after D is not shown), ``later``
+names the columns whose date may fall after D (an end, a recognition), shown as they stood on D
+with the later date greyed, and ``undated`` says what the section holds without history, so that
+the page labels it as today's value instead of passing it off as the past.
 """
 
 from __future__ import annotations
@@ -29,15 +32,33 @@ from canbo.people.models import (
     WorkHistory,
 )
 
-AsOf = Callable[[QuerySet, dt.date], QuerySet]
+Begins = Callable[[Any], dt.date | None]
 
 
-def _on_or_before(field_name: str) -> AsOf:
-    return lambda qs, day: qs.filter(**{f"{field_name}__lte": day})
+def _from(field_name: str) -> Begins:
+    """The record begins on its ``field_name`` date."""
+    return lambda obj: getattr(obj, field_name)
 
 
-def _year_on_or_before(field_name: str) -> AsOf:
-    return lambda qs, day: qs.filter(**{f"{field_name}__lte": day.year})
+def _from_year(field_name: str, *, decided: str | None = None) -> Begins:
+    """The record begins on its ``decided`` date when known, else on 1 January of its year."""
+
+    def begins(obj: Any) -> dt.date | None:
+        day = getattr(obj, decided) if decided else None
+        year = getattr(obj, field_name)
+        return day or (dt.date(year, 1, 1) if year else None)
+
+    return begins
+
+
+@dataclass(frozen=True)
+class Later:
+    """A column whose date may fall after the as-of date D: on D it showed ``on_day`` (the post
+    still held, the member not yet full), and the recorded date is greyed as "after D"."""
+
+    column: str
+    field: str
+    on_day: str
 
 
 def _d(name: str) -> Callable[[Any], str]:
@@ -46,6 +67,10 @@ def _d(name: str) -> Callable[[Any], str]:
 
 def _disp(name: str) -> Callable[[Any], str]:
     return lambda obj: getattr(obj, f"get_{name}_display")()
+
+
+def _measure(name: str, unit: str) -> Callable[[Any], str]:
+    return lambda obj: "" if getattr(obj, name) is None else f"{getattr(obj, name)} {unit}"
 
 
 def _attr(name: str) -> Callable[[Any], Any]:
@@ -67,7 +92,9 @@ class SectionSpec:
     title: str
     form_fields: tuple[str, ...]
     columns: tuple[tuple[str, Callable[[Any], Any]], ...]
-    as_of: AsOf | None = None
+    begins: Begins | None = None
+    later: tuple[Later, ...] = ()
+    undated: str = ""
     select_related: tuple[str, ...] = ()
     upload: bool = False
     partial_dates: tuple[str, ...] = field(default=())
@@ -76,16 +103,15 @@ class SectionSpec:
     def sensitive(self) -> bool:
         return bool(self.model.sensitive)
 
-    def rows(self, qs: QuerySet, day: dt.date | None) -> QuerySet:
+    def rows(self, qs: QuerySet) -> QuerySet:
         if self.select_related:
             qs = qs.select_related(*self.select_related)
-        if day is not None and self.as_of is not None:
-            qs = self.as_of(qs, day)
         return qs
 
-
-def _tenure_as_of(qs: QuerySet, day: dt.date) -> QuerySet:
-    return qs.filter(start_date__lte=day)
+    def begins_after(self, obj: Any, day: dt.date) -> bool:
+        """Whether ``obj`` did not exist yet on ``day`` (undated records always exist)."""
+        start = self.begins(obj) if self.begins else None
+        return start is not None and start > day
 
 
 SECTIONS: tuple[SectionSpec, ...] = (
@@ -116,7 +142,8 @@ SECTIONS: tuple[SectionSpec, ...] = (
                 lambda t: " ".join(filter(None, [t.decision_number, format_date(t.decision_date)])),
             ),
         ),
-        as_of=_tenure_as_of,
+        begins=_from("start_date"),
+        later=(Later("Đến", "end_date", "nay (tại ngày xem)"),),
         select_related=("unit", "title"),
     ),
     SectionSpec(
@@ -132,7 +159,8 @@ SECTIONS: tuple[SectionSpec, ...] = (
             ("Từ", _d("start_date")),
             ("Đến", lambda m: format_date(m.end_date) or "nay"),
         ),
-        as_of=_on_or_before("start_date"),
+        begins=_from("start_date"),
+        later=(Later("Đến", "end_date", "nay (tại ngày xem)"),),
         select_related=("body",),
     ),
     SectionSpec(
@@ -158,7 +186,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
             ("Hình thức", _disp("mode")),
             ("Ngày cấp", _d("obtained_date")),
         ),
-        as_of=_on_or_before("obtained_date"),
+        begins=_from("obtained_date"),
     ),
     SectionSpec(
         slug="dang-tich",
@@ -179,7 +207,11 @@ SECTIONS: tuple[SectionSpec, ...] = (
             ("Chi bộ", _attr("party_cell")),
             ("Ra khỏi Đảng", _d("left_date")),
         ),
-        as_of=_on_or_before("admission_date"),
+        begins=_from("admission_date"),
+        later=(
+            Later("Ngày chính thức", "official_date", "dự bị tại ngày xem"),
+            Later("Ra khỏi Đảng", "left_date", ""),
+        ),
     ),
     SectionSpec(
         slug="qua-trinh-cong-tac",
@@ -192,7 +224,8 @@ SECTIONS: tuple[SectionSpec, ...] = (
             ("Đến", lambda w: format_partial_date(w.end_date, w.end_precision) or "nay"),
             ("Chức danh, chức vụ, đơn vị công tác", _attr("description")),
         ),
-        as_of=_on_or_before("start_date"),
+        begins=_from("start_date"),
+        later=(Later("Đến", "end_date", "nay (tại ngày xem)"),),
     ),
     SectionSpec(
         slug="khen-thuong",
@@ -206,7 +239,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
             ("Số quyết định", _attr("decision_number")),
             ("Thành tích", _attr("reason")),
         ),
-        as_of=_year_on_or_before("year"),
+        begins=_from_year("year", decided="decision_date"),
     ),
     SectionSpec(
         slug="ky-luat",
@@ -231,7 +264,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
             ("Số quyết định", _attr("decision_number")),
             ("Nội dung vi phạm", _attr("violation")),
         ),
-        as_of=_on_or_before("decision_date"),
+        begins=_from("decision_date"),
     ),
     SectionSpec(
         slug="danh-gia",
@@ -241,11 +274,11 @@ SECTIONS: tuple[SectionSpec, ...] = (
         columns=(
             ("Năm", _attr("year")),
             ("Kỳ", _disp("period")),
-            ("Hệ thống", _disp("system")),
+            ("Loại đánh giá", _disp("system")),
             ("Xếp loại", _disp("level")),
             ("Điểm", _attr("score")),
         ),
-        as_of=_year_on_or_before("year"),
+        begins=_from_year("year", decided="decision_date"),
     ),
     SectionSpec(
         slug="tin-nhiem",
@@ -269,7 +302,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
             ("Triệu tập / có mặt", lambda v: f"{v.convened} / {v.present}"),
             ("Cao / TN / Thấp", lambda v: f"{v.high} / {v.medium} / {v.low}"),
         ),
-        as_of=_on_or_before("vote_date"),
+        begins=_from("vote_date"),
     ),
     SectionSpec(
         slug="suc-khoe",
@@ -279,11 +312,11 @@ SECTIONS: tuple[SectionSpec, ...] = (
         columns=(
             ("Ngày khám", _d("check_date")),
             ("Tình trạng", _disp("status")),
-            ("Chiều cao", _attr("height_cm")),
-            ("Cân nặng", _attr("weight_kg")),
+            ("Chiều cao", _measure("height_cm", "cm")),
+            ("Cân nặng", _measure("weight_kg", "kg")),
             ("Nhóm máu", _attr("blood_group")),
         ),
-        as_of=_on_or_before("check_date"),
+        begins=_from("check_date"),
     ),
     SectionSpec(
         slug="gia-dinh",
@@ -297,6 +330,13 @@ SECTIONS: tuple[SectionSpec, ...] = (
             ("Năm sinh", _attr("birth_year")),
             ("Thông tin", _attr("details")),
         ),
+        # A member born after the as-of date is not shown; what is written about the others
+        # (occupation, address, deceased) is today's text, with no history.
+        begins=_from_year("birth_year"),
+        undated=(
+            "Người thân và thông tin của họ (nghề nghiệp, nơi ở, còn sống hay đã mất) ghi theo hồ sơ "
+            "hiện nay; chỉ ẩn người sinh sau ngày xem."
+        ),
     ),
     SectionSpec(
         slug="lich-su-ban-than",
@@ -308,6 +348,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
             ("Thời gian", _attr("period")),
             ("Chi tiết", _attr("description")),
         ),
+        undated="Nội dung ghi theo hồ sơ hiện nay.",
     ),
     SectionSpec(
         slug="tieu-chuan-chinh-tri",
@@ -320,7 +361,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
             ("Kết luận", lambda c: "Đủ tiêu chuẩn" if c.meets_standard else "Chưa đủ tiêu chuẩn"),
             ("Mức trần", _attr("ceiling")),
         ),
-        as_of=_on_or_before("conclusion_date"),
+        begins=_from("conclusion_date"),
     ),
     SectionSpec(
         slug="tai-san",
@@ -333,7 +374,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
             ("Ngày kê khai", _d("declared_date")),
             ("Cơ quan tiếp nhận", _attr("receiving_body")),
         ),
-        as_of=_on_or_before("declared_date"),
+        begins=_from("declared_date"),
     ),
     SectionSpec(
         slug="tai-lieu",
@@ -348,6 +389,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
             ("Dung lượng", lambda a: f"{a.size / 1024:.0f} KB"),
             ("SHA-256", lambda a: a.sha256[:12] + "…"),
         ),
+        undated="Tài liệu đang lưu trong hồ sơ hiện nay.",
     ),
 )
 

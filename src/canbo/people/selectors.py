@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.html import format_html
 
 from canbo.accounts.selectors import sees_sensitive_of
 from canbo.careers.models import BodyMembership, Tenure, on_date_q
+from canbo.core.dates import today
 from canbo.core.models import ObjectChange
 from canbo.core.querysets import CHANGE, VIEW
+from canbo.org.models import Unit
 from canbo.people.choices import AttachmentKind
 from canbo.people.models import Attachment, Person
 from canbo.people.sections import SectionSpec, visible_sections
@@ -33,7 +36,19 @@ def person_get(user: Any, pk: int, action: str = VIEW) -> Person:
 @dataclass
 class SectionBlock:
     spec: SectionSpec
-    rows: list[tuple[Any, list[Any]]]  # (record, its cells in column order)
+    rows: list[tuple[Any, list[Any]]]  # (record, its cells in column order), as on the day
+    later: int = 0  # records that begin after the day: not shown, only counted
+
+
+@dataclass(frozen=True)
+class UnitOnDay:
+    """The managing unit as the page can show it for a day. CanBo keeps no history of which
+    unit managed a dossier, so this is always today's unit; ``in_force`` says whether it
+    existed on the day at all, ``name`` is its name on that day (today's if it did not exist)."""
+
+    unit: Unit
+    name: str
+    in_force: bool
 
 
 @dataclass
@@ -47,6 +62,7 @@ class Dossier:
     current_memberships: list[BodyMembership]
     timeline: list[Tenure]
     sections: list[SectionBlock]
+    managing_unit: UnitOnDay
     photo: Attachment | None
     can_change: bool
     sensitive_ok: bool
@@ -71,11 +87,11 @@ def dossier(user: Any, person: Person, day: dt.date) -> Dossier:
     memberships = list(
         BodyMembership.objects.filter(person=person).filter(on_date_q(day)).select_related("body")
     )
-    blocks = []
-    for spec in visible_sections(sensitive_ok=sensitive_ok):
-        qs = spec.model._default_manager.filter(person=person)
-        rows = [(obj, [col(obj) for _label, col in spec.columns]) for obj in spec.rows(qs, day)]
-        blocks.append(SectionBlock(spec=spec, rows=rows))
+    blocks = [section_on(spec, person, day) for spec in visible_sections(sensitive_ok=sensitive_ok)]
+    unit = person.managing_unit
+    in_force = unit.in_force_on(day)
+    # Today's name needs no look-up of former names (one query saved on the usual page).
+    unit_name = unit.name_on(day) if in_force and day != today() else unit.name
     photo = (
         Attachment.objects.filter(person=person, kind=AttachmentKind.PHOTO, created__date__lte=day)
         .order_by("-created")
@@ -89,11 +105,40 @@ def dossier(user: Any, person: Person, day: dt.date) -> Dossier:
         current_memberships=memberships,
         timeline=[t for t in tenures if t.start_date <= day],
         sections=blocks,
+        managing_unit=UnitOnDay(unit=unit, name=unit_name, in_force=in_force),
         photo=photo,
         can_change=can_change,
         sensitive_ok=sensitive_ok,
         in_service=person.left_service_date is None or person.left_service_date >= day,
     )
+
+
+def section_on(spec: SectionSpec, person: Person, day: dt.date) -> SectionBlock:
+    """One section of the dossier as it stood on ``day``.
+
+    Records that begin after the day are left out (and counted, so the page can say so). On a
+    day other than today, a date that falls after the day (the end of a post still held then, a
+    Party member's recognition) is shown as the record stood on the day, the recorded date
+    greyed as "after the day"; today, a future end date is a planned one and shows as recorded.
+    """
+    rows: list[tuple[Any, list[Any]]] = []
+    later = 0
+    past = day != today()
+    positions = {label: i for i, (label, _col) in enumerate(spec.columns)}
+    for obj in spec.rows(spec.model._default_manager.filter(person=person)):
+        if spec.begins_after(obj, day):
+            later += 1
+            continue
+        cells = [col(obj) for _label, col in spec.columns]
+        for mark in spec.later if past else ():
+            value = getattr(obj, mark.field)
+            if value is not None and value > day:
+                i = positions[mark.column]
+                cells[i] = format_html(
+                    '{} <span class="after-day">{} (sau ngày xem)</span>', mark.on_day, cells[i]
+                )
+        rows.append((obj, cells))
+    return SectionBlock(spec=spec, rows=rows, later=later)
 
 
 def person_history(user: Any, person: Person) -> QuerySet[ObjectChange]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -45,6 +46,15 @@ def _add_errors(form: Any, exc: Exception) -> None:
             form.add_error(None, msg)
     elif isinstance(exc, DomainError):
         form.add_error(None, exc.message)
+
+
+def _saved(request: HttpRequest, record: Any, version_before: int | None, message: str) -> None:
+    """Confirm a save in Vietnamese; an edit that changed nothing (the service wrote nothing and
+    the version stayed) says so instead of claiming a save."""
+    if version_before is not None and record.row_version == version_before:
+        messages.info(request, "Không có thay đổi nào; hồ sơ giữ nguyên.")
+    else:
+        messages.success(request, message)
 
 
 class PersonDetailView(LoginRequiredMixin, AsOfMixin, TemplateView):
@@ -95,14 +105,16 @@ class PersonEditView(LoginRequiredMixin, View):
                     person = services.person_create(
                         acting_user=request.user, reason=form.cleaned_data["reason"], **form.changes()
                     )
+                    _saved(request, person, None, f"Đã thêm hồ sơ {person.full_name}.")
                 else:
-                    services.person_update(
+                    updated = services.person_update(
                         acting_user=request.user,
                         person=Person.objects.get(pk=person.pk),
                         changes=form.changes(),
                         reason=form.cleaned_data["reason"],
                         expected_version=form.cleaned_data.get("row_version"),
                     )
+                    _saved(request, updated, person.row_version, "Đã lưu thông tin cá nhân.")
                 return HttpResponseRedirect(reverse("people:detail", args=[person.pk]))
             except (ValidationError, DomainError) as exc:
                 _add_errors(form, exc)
@@ -164,8 +176,10 @@ class SectionEditView(LoginRequiredMixin, SectionMixin, View):
         if form.is_valid():
             reason = form.cleaned_data["reason"]
             try:
+                title = self.spec.title
+                saved: Any
                 if self.spec.upload:
-                    services.attachment_add(
+                    saved = services.attachment_add(
                         acting_user=request.user,
                         person=self.person,
                         upload=form.cleaned_data["upload"],
@@ -173,21 +187,24 @@ class SectionEditView(LoginRequiredMixin, SectionMixin, View):
                         title=form.cleaned_data["title"],
                         reason=reason,
                     )
+                    _saved(request, saved, None, f"Đã tải lên tài liệu “{saved.title}”.")
                 elif instance is None:
-                    services.section_create(
+                    saved = services.section_create(
                         acting_user=request.user,
                         person=self.person,
                         instance=self.spec.model(**form.section_values()),
                         reason=reason,
                     )
+                    _saved(request, saved, None, f"Đã thêm vào mục “{title}”.")
                 else:
-                    services.section_update(
+                    saved = services.section_update(
                         acting_user=request.user,
                         instance=self.spec.model._default_manager.get(pk=instance.pk),
                         changes=form.section_values(),
                         reason=reason,
                         expected_version=form.cleaned_data.get("row_version"),
                     )
+                    _saved(request, saved, instance.row_version, f"Đã lưu thay đổi trong mục “{title}”.")
                 return self.back()
             except (ValidationError, DomainError) as exc:
                 _add_errors(form, exc)
@@ -220,6 +237,7 @@ class SectionDeleteView(LoginRequiredMixin, SectionMixin, View):
         except DomainError as exc:
             ctx = {"spec": self.spec, "person": self.person, "item": instance, "error": exc.message}
             return render(request, "people/section_delete.html", ctx, status=exc.status_code)
+        messages.success(request, f"Đã xóa khỏi mục “{self.spec.title}”.")
         return self.back()
 
 

@@ -24,6 +24,7 @@ from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.views import BadAsOf, as_of, bad_request
 from canbo.indicators import exports, selectors, services
 from canbo.indicators.charts import trend_svg
+from canbo.indicators.describe import describe
 from canbo.indicators.engine import format_int
 from canbo.indicators.models import IndicatorDefinition
 from canbo.indicators.spec import KINDS
@@ -198,7 +199,7 @@ class DefinitionListView(LoginRequiredMixin, View):
             request,
             "indicators/definitions.html",
             {
-                "definitions": IndicatorDefinition.objects.all(),
+                "definitions": [(d, describe(d.kind, d.spec)) for d in IndicatorDefinition.objects.all()],
                 "can_add": is_admin(request.user),
                 "kinds": KINDS,
             },

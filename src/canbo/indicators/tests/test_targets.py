@@ -77,3 +77,24 @@ def test_an_exceeded_range_shows_vuot_as_met(world: dict[str, Any]) -> None:  # 
     row = html[html.index("Nữ cấp ủy") :]
     row = row[: row.index("</tr>")]
     assert "Vượt" in row and "Chưa đạt" not in row
+
+
+@pytest.mark.django_db
+def test_definitions_page_reads_as_sentences(users: dict[str, Any], tree: Any) -> None:
+    """No Python dict, key or code on /chi-tieu/dinh-nghia/: population, condition and how the
+    figure is computed, in Vietnamese."""
+    from canbo.indicators import services
+
+    services.definitions_load()
+    c = Client()
+    c.force_login(users["officer_a"])
+    html = c.get("/chi-tieu/dinh-nghia/").content.decode()
+    for raw in ("{&#x27;", "{'", "source", "tenure", "title_level", "age_below", "True", "min_rank"):
+        assert raw not in html, raw
+    assert "Người dưới 40 tuổi (tròn năm, tại ngày tính)." in html
+    assert "Thành viên cấp ủy cấp tỉnh, cấp huyện hoặc cấp xã tại ngày tính." in html
+    assert "Người có trình độ lý luận chính trị từ Cao cấp trở lên" in html
+    assert "Người đang trong danh sách quy hoạch tại ngày tính" in html
+    assert "chỉ tính người dưới 35 tuổi" in html
+    assert "Tỷ lệ = số đơn vị đạt / số đơn vị thuộc diện." in html
+    assert "Lãnh đạo, quản lý ở cấp tỉnh".lower() in html.lower()

@@ -575,6 +575,11 @@ def _review(
     )
 
 
+NO_DEADLINE_READING = (
+    "Chưa đọc được thời hạn — văn bản không ghi hoặc hệ thống chưa nhận ra; cần cán bộ xác định"
+)
+
+
 def _review_rows(formset: Any, catalogue: Catalogue) -> list[dict[str, Any]]:
     """Each draft task's form with how its deadline and units were understood."""
     rows = []
@@ -590,8 +595,10 @@ def _review_rows(formset: Any, catalogue: Catalogue) -> list[dict[str, Any]]:
         rows.append(
             {
                 "form": form,
-                "reading": describe(schedule) if value.strip() else "Không có thời hạn",
-                "flagged": schedule.flagged or schedule.incomplete,
+                # No deadline read is flagged like an unreadable one: the officer sets it or
+                # confirms the document gives none.
+                "reading": describe(schedule) if value.strip() else NO_DEADLINE_READING,
+                "flagged": schedule.flagged or schedule.incomplete or not value.strip(),
                 "lead_match": _match_label(lead, catalogue),
                 "coord_matches": [(n, _match_label(n, catalogue)) for n in coords.splitlines() if n.strip()],
             }

@@ -110,6 +110,7 @@ def _unit_field(source: str) -> str:
 
 def _base(source: str, day: dt.date, unit: Unit | None, user: Any) -> QuerySet[Any]:
     """Rows of the source running on ``day`` in ``unit``'s subtree, of people ``user`` may see."""
+    qs: QuerySet[Any]
     if source == "tenure":
         qs = Tenure.objects.filter(on_date_q(day), is_primary=True)
     elif source == "planning":

@@ -166,3 +166,33 @@ def test_18_da_tu_rows_are_computed_and_link_to_their_people(
     assert link.replace("&", "&amp;") in html
     listed = c.get(unescape(link)).content.decode()
     assert "Lò Thị Một" in listed and "Vàng Văn Hai" not in listed
+
+
+@pytest.mark.django_db
+def test_the_units_behind_i_2_c(lists: dict[str, Any], tree: dict[str, Unit]) -> None:
+    """I.2-c counts units: its numbers open the list of those units, each with its verdict and
+    its planning lists."""
+    c = Client()
+    c.force_login(lists["admin"])
+    html = c.get("/chi-tieu/lc-18-da-tu/", {"ngay": "01/12/2024"}).content.decode()
+    target = selectors.plan_get(None, "lc-18-da-tu").targets.get(row="I.2-c")
+    query = f"xem={target.pk}&phan=tu&ngay=2024-12-01&don_vi={tree['P'].pk}"
+    link = f"/chi-tieu/lc-18-da-tu/don-vi/?{query}"
+    assert link.replace("&", "&amp;") in html
+    met = c.get(link).content.decode()
+    assert "<strong>1 đơn vị</strong>" in met and "Huyện A" in met and "Quy hoạch huyện A" in met
+    assert "Huyện B" not in met
+    every = c.get(link.replace("phan=tu", "phan=mau")).content.decode()
+    assert "<strong>3 đơn vị</strong>" in every
+    assert "chưa có danh sách quy hoạch" in every  # the province
+    assert "có chức danh chưa đủ số người quy hoạch" in every  # district B
+    # The officer of B sees his district only.
+    b = Client()
+    b.force_login(lists["officer_b"])
+    mine = b.get(link.replace("phan=tu", "phan=mau").replace(f"don_vi={tree['P'].pk}", "")).content.decode()
+    assert "Huyện B" in mine and "Huyện A" not in mine
+    # Wrong parameters: a clear 400.
+    other = selectors.plan_get(None, "lc-18-da-tu").targets.get(row="1a")
+    assert c.get(link.replace(f"xem={target.pk}", f"xem={other.pk}")).status_code == 400
+    assert c.get(link.replace("phan=tu", "phan=x")).status_code == 400
+    assert c.get(link.replace(f"xem={target.pk}", "xem=²")).status_code == 400

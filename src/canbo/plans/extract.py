@@ -200,6 +200,8 @@ NOT_BODY = (
 )
 
 # Words that end a body's name in "X, Y và Z <verb> …": the first verb after the subject.
+# Only verbs that do not occur in lower case inside units' names ("Ban quản lý dự án", "Hội đồng
+# thẩm định", "Ủy ban bầu cử" keep theirs); a name found in the catalogue wins anyway.
 VERBS = (
     " làm tốt",
     " làm ",
@@ -240,12 +242,8 @@ VERBS = (
     " cân đối",
     " phân bổ",
     " cấp kinh phí",
-    " thẩm định",
     " giám sát",
-    " lập ",
-    " cử ",
     " tiếp nhận",
-    " quản lý",
     " nắm ",
     " đánh giá",
     " sơ kết",
@@ -256,8 +254,6 @@ VERBS = (
     " gửi ",
     " lựa chọn",
     " giới thiệu",
-    " bồi dưỡng",
-    " đào tạo",
     " tập trung",
     " thường xuyên",
     " căn cứ",
@@ -266,7 +262,6 @@ VERBS = (
     " nâng cao",
     " ưu tiên",
     " thẩm tra",
-    " thanh tra",
     " công bố",
     ":",
     "(",
@@ -290,7 +285,7 @@ def _norm_unit(name: str) -> str:
 
 # "Sở Nội vụ tỉnh Lào Cai" is "Sở Nội vụ" in a plan of that province, and "Ủy ban nhân dân tỉnh
 # Lào Cai" is "UBND tỉnh": the province's name is dropped ("tỉnh ủy" is a body, not a suffix).
-_PROVINCE_SUFFIX = re.compile(r"^(?P<body>.+?)\s+(?P<tinh>tinh|thanh pho)\s+(?!uy\b)[a-z][a-z ]*$")
+_PROVINCE_SUFFIX = re.compile(r"^(?P<body>.+?)\s+(?P<tinh>tinh|thanh pho)\s+(?!uy\b)(?P<name>[a-z][a-z ]*)$")
 
 
 class Catalogue:
@@ -304,12 +299,14 @@ class Catalogue:
         self._by_name: dict[str, tuple[int, int]] = {}
         self._short: dict[str, tuple[int, int]] = {}
         self._all: list[tuple[str, int, int]] = []
+        self._provinces: set[str] = set()  # "lao cai": the names a suffix may carry
         for unit_id, name, depth in units:
             key = _norm_unit(name)
             self._all.append((key, unit_id, depth))
             if key not in self._by_name or depth < self._by_name[key][1]:
                 self._by_name[key] = (unit_id, depth)
             if m := _PROVINCE_SUFFIX.match(key):
+                self._provinces.add(m["name"])
                 for short in (m["body"], f"{m['body']} {m['tinh']}"):
                     if short not in self._short or depth < self._short[short][1]:
                         self._short[short] = (unit_id, depth)
@@ -320,17 +317,17 @@ class Catalogue:
     def match(self, name: str) -> int | None:
         key = _norm_unit(name)
         hit = self._by_name.get(key) or self._short.get(key)
-        if hit is None and (m := _PROVINCE_SUFFIX.match(key)):
+        if hit is None and (m := _PROVINCE_SUFFIX.match(key)) and m["name"] in self._provinces:
             hit = self._by_name.get(m["body"]) or self._short.get(m["body"])
         return hit[0] if hit else None
 
-    def longest_prefix(self, text: str) -> str | None:
-        """The longest start of ``text`` (in its own words) that is a unit's name, if any."""
+    def longest_prefix(self, text: str) -> tuple[str, str] | None:
+        """The longest start of ``text`` (in its own words) that is a unit's name, and the rest."""
         words = text.split()
         for n in range(min(len(words), 14), 0, -1):
             candidate = " ".join(words[:n]).strip(" ,;:.")
             if len(candidate.split()) >= 2 and self.match(candidate) is not None:
-                return candidate
+                return candidate, " ".join(words[n:])
         return None
 
     def expand(self, name: str) -> list[int]:
@@ -385,13 +382,15 @@ def _cut_at_verb(text: str, catalogue: Catalogue | None = None) -> str:
                 break
     name = text[:cut].strip(" ,;:.")
     if catalogue:
-        longest = catalogue.longest_prefix(text)
-        if (
-            longest
-            and len(longest) > len(name)
-            and not any(f"{v.strip()} " in longest.lower() + " " for v in VERBS if len(v.strip()) > 2)
-        ):
-            name = longest
+        found = catalogue.longest_prefix(text)
+        if found:
+            longest, rest = found
+            if len(longest) > len(name):
+                name = longest  # a unit's own name may hold a verb ("Ban quản lý dự án …")
+            elif rest[:1].islower() and not re.match(r"(?:và|với|cùng)\b", rest):
+                # The name is followed by a word in lower case that continues no list of bodies:
+                # a verb the list does not know ("Ban Tổ chức Tỉnh ủy thẩm định …").
+                name = longest
     return name
 
 

@@ -83,6 +83,8 @@ def test_catalogue_ignores_the_province_suffix_only() -> None:
     assert CATALOGUE.match("Ban Tổ chức") is None  # "Tỉnh ủy" is a body, not a suffix
     assert CATALOGUE.match("Phòng Nội vụ") is None  # a district's name is not dropped
     assert CATALOGUE.match("Sở Xây dựng") is None
+    assert CATALOGUE.match("Sở Nội vụ tỉnh Yên Bái") is None  # another province
+    assert CATALOGUE.match("Sở Nội vụ tỉnh Lào Cai tham mưu") is None  # the suffix is the name only
 
 
 def test_a_verb_not_in_the_list_still_ends_a_catalogue_name() -> None:
@@ -224,3 +226,11 @@ def test_saved_generic_lead_reports_by_each_unit_and_term_year_counts_from_the_b
     page = c.get(f"/ke-hoach/nhiem-vu/{report.pk}/").content.decode()
     assert "Đơn vị thực hiện và báo cáo" in page and "UBND xã Một" in page and "(nhiều đơn vị)" in page
     assert Plan.objects.filter(pk=plan.pk).exists()
+
+
+def test_a_catalogue_name_holding_a_verb_is_kept_whole() -> None:
+    catalogue = Catalogue([(40, "Ban quản lý dự án đầu tư xây dựng tỉnh Lào Cai", 3)])
+    (task,) = extract_plan(
+        "II. NHIỆM VỤ\n1. Ban quản lý dự án đầu tư xây dựng tổng hợp kết quả (quý IV/2027).\n", catalogue
+    ).tasks
+    assert (task.lead.name, task.lead.unit_id) == ("Ban quản lý dự án đầu tư xây dựng", 40)

@@ -233,4 +233,5 @@ def test_a_catalogue_name_holding_a_verb_is_kept_whole() -> None:
     (task,) = extract_plan(
         "II. NHIỆM VỤ\n1. Ban quản lý dự án đầu tư xây dựng tổng hợp kết quả (quý IV/2027).\n", catalogue
     ).tasks
+    assert task.lead is not None
     assert (task.lead.name, task.lead.unit_id) == ("Ban quản lý dự án đầu tư xây dựng", 40)

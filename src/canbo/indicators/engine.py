@@ -1,10 +1,11 @@
 """The indicator engine: definitions (``spec``) turned into SQL over the records, as of a date.
 
-Populations are rows running on the date: primary tenures (``careers.Tenure``) or memberships
-(``careers.BodyMembership``). Numerators are conditions on the same rows (the person's birth
-date, sex, ethnicity, home town against the unit's area; qualifications obtained by the date and
-Party membership as ``IN`` subqueries). A person is counted once per indicator
-(``COUNT(DISTINCT person_id)``).
+Populations are rows running on the date: primary tenures (``careers.Tenure``), memberships
+(``careers.BodyMembership``) or planning entries (``planning.PlanningEntry``, counted in the
+subtree of the unit keeping the list, among the lists the user may see). Numerators are
+conditions on the same rows (the person's birth date, sex, ethnicity, home town against the
+unit's area; qualifications obtained by the date and Party membership as ``IN`` subqueries).
+A person is counted once per indicator (``COUNT(DISTINCT person_id)``).
 
 All indicators of one source are computed by ONE query with conditional aggregation (one
 ``COUNT(DISTINCT … ) FILTER (…)`` pair per indicator), over the whole subtree or grouped by the
@@ -34,6 +35,7 @@ from canbo.core.querysets import scope_q
 from canbo.indicators.models import IndicatorDefinition
 from canbo.org.models import Title, Unit, in_force_q
 from canbo.people.models import PartyMembership, Person, Qualification
+from canbo.planning.models import PlanningEntry, PlanningList, planned_on_q
 
 STEP = 4  # treebeard path characters per level
 
@@ -103,13 +105,20 @@ def _source(spec: dict[str, Any]) -> str:
 
 
 def _unit_field(source: str) -> str:
-    return "unit" if source == "tenure" else "body"
+    return {"tenure": "unit", "planning": "planning_list__unit"}.get(source, "body")
 
 
 def _base(source: str, day: dt.date, unit: Unit | None, user: Any) -> QuerySet[Any]:
     """Rows of the source running on ``day`` in ``unit``'s subtree, of people ``user`` may see."""
+    qs: QuerySet[Any]
     if source == "tenure":
         qs = Tenure.objects.filter(on_date_q(day), is_primary=True)
+    elif source == "planning":
+        qs = PlanningEntry.objects.filter(planned_on_q(day))
+        if user is not None:  # a list is the business of the committee keeping it (planning.selectors)
+            q = scope_q(PlanningList, user)
+            if q is not None:
+                qs = qs.filter(planning_list_id__in=PlanningList.objects.filter(q).values("pk"))
     else:
         qs = BodyMembership.objects.filter(on_date_q(day))
     if unit is not None:
@@ -140,6 +149,8 @@ def title_q(pop: dict[str, Any], prefix: str = "") -> Q:
             q &= Q(**{f"{prefix}{lookup}": pop[key]})
     if "exclude_title_block" in pop:
         q &= ~Q(**{f"{prefix}block__in": pop["exclude_title_block"]})
+    if pop.get("any"):
+        q &= reduce(or_, (title_q(sub, prefix) for sub in pop["any"]))
     return q
 
 
@@ -154,20 +165,26 @@ def _titles(defs: list[IndicatorDefinition]) -> list[int] | None:
     return list(Title.objects.filter(reduce(or_, conditions)).values_list("pk", flat=True))
 
 
-def population_q(spec: dict[str, Any]) -> Q:
-    """The population's condition on a row of its source."""
+def population_q(spec: dict[str, Any], day: dt.date | None = None) -> Q:
+    """The population's condition on a row of its source (with ``where``, read on ``day``)."""
     pop = spec["population"]
     q = Q()
     if pop["source"] == "tenure":
         q &= title_q(pop, "title__")
         if "unit_kind" in pop:
             q &= Q(unit__kind__in=pop["unit_kind"])
+    elif pop["source"] == "planning":
+        q &= title_q(pop, "title__")
+        if "list_kind" in pop:
+            q &= Q(planning_list__kind__in=pop["list_kind"])
     else:
         q &= Q(kind__in=pop["body_kind"])
         if "body_level" in pop:
             q &= Q(body__level__in=pop["body_level"])
     if "category" in pop:
         q &= Q(person__category__in=pop["category"])
+    if pop.get("where") and day is not None:
+        q &= condition_q(pop["where"], day, pop["source"])
     return q
 
 
@@ -287,7 +304,12 @@ def compute(
             )
             continue
         if d.kind == "unit_compliance":
-            out[d.code] = _compliance(d, day=day, unit=unit, user=user, length=length)
+            if _source(d.spec) == "unit":
+                from canbo.indicators.planning_units import planning_compliance
+
+                out[d.code] = planning_compliance(d, day=day, unit=unit, user=user, length=length)
+            else:
+                out[d.code] = _compliance(d, day=day, unit=unit, user=user, length=length)
             continue
         by_source.setdefault(_source(d.spec), []).append(d)
 
@@ -345,7 +367,7 @@ def _count(
     aggs: dict[str, Any] = {}
     pops = []
     for i, d in enumerate(defs):
-        pq = population_q(d.spec)
+        pq = population_q(d.spec, day)
         pops.append(pq)
         aggs[f"p{i}"] = Count("person_id", distinct=True, filter=pq)
         aggs[f"n{i}"] = Count("person_id", distinct=True, filter=pq & numerator_q(d, day, joins))
@@ -391,7 +413,7 @@ def _compliance(
     comp = spec["compliance"]
     source = _source(spec)
     ufield = _unit_field(source)
-    qs = _base(source, day, unit, user).filter(population_q(spec))
+    qs = _base(source, day, unit, user).filter(population_q(spec, day))
     eligible = condition_q(comp["eligible"], day, source)
     leader = condition_q(comp["leader"], day, source) & Q(title__is_leader=True)
     rows = qs.values(f"{ufield}_id", f"{ufield}__path").annotate(
@@ -422,9 +444,9 @@ def people(
     """The people an indicator counts: its population (``part="mau"``) or numerator ("tu"),
     limited to those ``user`` may see; the same rows ``compute`` counts."""
     if defn.pending or "population" not in defn.spec or defn.kind == "unit_compliance":
-        return Person.objects.none()
+        return Person.objects.none()  # units (or nothing) are counted, not people
     source = _source(defn.spec)
-    rows = _base(source, day, unit, user).filter(population_q(defn.spec))
+    rows = _base(source, day, unit, user).filter(population_q(defn.spec, day))
     if part == "tu":
         rows = rows.filter(numerator_q(defn, day))
     return Person.objects.filter(pk__in=rows.values("person_id"))

@@ -61,26 +61,45 @@ def unit_get(user: Any, *, pk: int | None = None, code: str | None = None) -> Un
     return unit
 
 
-def met(target: IndicatorTarget, result: Result) -> bool | None:
-    """Whether the value meets the target; None when it cannot be said."""
+# Assessments of a value against its target (``assess``): the words on screen are ASSESSMENTS.
+MET, EXCEEDED, NOT_MET = "dat", "vuot", "chua_dat"
+ASSESSMENTS = {MET: "Đạt", EXCEEDED: "Vượt", NOT_MET: "Chưa đạt"}
+
+
+def assess(target: IndicatorTarget, result: Result) -> str | None:
+    """``MET``, ``EXCEEDED`` or ``NOT_MET``; None when it cannot be said.
+
+    A range ("từ 20 đến 25%") is an aim, not a ceiling: a share at or above its lower bound
+    meets it, and above its upper bound it is exceeded (which counts as met). A document that
+    really sets a ceiling says so, and its target is of kind ``max``."""
     if result.status != "ok":
         return None
     if target.kind == TargetKind.PROPORTIONAL:
         return None
     if target.kind == TargetKind.EXISTS or result.kind == "exists":
-        return bool(result.numerator)
+        return MET if result.numerator else NOT_MET
     f = result.fraction
     if f is None:
         return None
     low = Fraction(target.low) if target.low is not None else None
     high = Fraction(target.high) if target.high is not None else None
     if target.kind == TargetKind.ALL:
-        return f == 1
-    if target.kind == TargetKind.MIN:
-        return low is not None and f >= low
-    if target.kind == TargetKind.MAX:
-        return high is not None and f <= high
-    return low is not None and high is not None and low <= f <= high
+        ok = f == 1
+    elif target.kind == TargetKind.MIN:
+        ok = low is not None and f >= low
+    elif target.kind == TargetKind.MAX:
+        ok = high is not None and f <= high
+    else:  # range
+        if low is None or f < low:
+            return NOT_MET
+        return EXCEEDED if high is not None and f > high else MET
+    return MET if ok else NOT_MET
+
+
+def met(target: IndicatorTarget, result: Result) -> bool | None:
+    """Whether the value meets the target (an exceeded range counts); None when it cannot be said."""
+    assessment = assess(target, result)
+    return None if assessment is None else assessment != NOT_MET
 
 
 @dataclass
@@ -89,6 +108,11 @@ class Row:
     definition: IndicatorDefinition
     result: Result
     met: bool | None
+    assessment: str | None = None
+
+    @property
+    def assessment_label(self) -> str:
+        return ASSESSMENTS.get(self.assessment or "", "")
 
     def as_json(self) -> dict[str, Any]:
         t = self.target
@@ -118,6 +142,7 @@ class Row:
                 "term": t.term,
             },
             "met": self.met,
+            "assessment": self.assessment,
         }
 
 
@@ -141,7 +166,16 @@ def plan_table(plan: Plan, *, day: dt.date, unit: Unit | None, user: Any) -> lis
     rows = []
     for t in targets:
         res = results[t.definition.code][""]
-        rows.append(Row(target=t, definition=t.definition, result=res, met=met(t, res)))
+        a = assess(t, res)
+        rows.append(
+            Row(
+                target=t,
+                definition=t.definition,
+                result=res,
+                met=None if a is None else a != NOT_MET,
+                assessment=a,
+            )
+        )
     return rows
 
 
@@ -151,6 +185,11 @@ class BranchRow:
     name: str
     result: Result
     met: bool | None
+    assessment: str | None = None
+
+    @property
+    def assessment_label(self) -> str:
+        return ASSESSMENTS.get(self.assessment or "", "")
 
 
 def breakdown(target: IndicatorTarget, *, day: dt.date, unit: Unit, user: Any) -> list[BranchRow]:
@@ -168,7 +207,12 @@ def breakdown(target: IndicatorTarget, *, day: dt.date, unit: Unit, user: Any) -
             child = None
         else:
             name = child.name_on(day)
-        out.append(BranchRow(unit=child, name=name, result=res, met=met(target, res)))
+        a = assess(target, res)
+        out.append(
+            BranchRow(
+                unit=child, name=name, result=res, met=None if a is None else a != NOT_MET, assessment=a
+            )
+        )
     return out
 
 

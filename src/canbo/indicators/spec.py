@@ -11,6 +11,14 @@ Population (``population``):
       category: lists of codes; is_leader, is_key: true/false
   source = "membership"   people who are members of a body on the date (careers.BodyMembership)
       body_kind, body_level: lists of codes
+  source = "planning"     people in a planning list on the date (planning.PlanningEntry), by the
+      title they are planned for: the title keys of "tenure", list_kind (cấp ủy / lãnh đạo, quản
+      lý), category; counted in the subtree of the unit keeping the list
+  source = "unit"         units in force on the date (unit_compliance only): unit_kind, unit_level
+  "tenure" and "planning" may give ``any``: a list of tables of title keys, any of which the
+  title meets (e.g. provincial department leaders OR district key posts).
+  Any source but "unit" may add ``where``: a condition (the numerator's keys) the people of the
+  population meet, e.g. { age_below = 35 } for "planned people under 35".
 
 Numerator (``numerator``), all conditions combined with AND, read as of the date:
   age_below, age_at_least: whole years; sex: "nam"/"nu"; ethnicity: "kinh", "thieu_so" or a
@@ -20,7 +28,10 @@ Numerator (``numerator``), all conditions combined with AND, read as of the date
 
 Kind-specific keys: ``renewal.previous_years`` (members on the date who were not members of the
 same body that many years earlier); ``compliance`` for unit_compliance ({staff condition
-``eligible`` with ``min_share``, ``leader`` condition}); ``reference`` for proportional (the
+``eligible`` with ``min_share``, ``leader`` condition}, or for a population of units
+``planning_list`` {``min_per_title``, ``young_share``, ``women_share``}: the unit keeps a planning
+list in force on the date, and each of its lists has at least ``min_per_title`` people for every
+title planned and the P-6 structure shares); ``reference`` for proportional (the
 population structure it is compared with). ``pending`` (a reason) marks a definition whose data
 CanBo does not hold yet: it is stored and shown as "chưa tính được".
 """
@@ -32,6 +43,7 @@ from typing import Any
 from canbo.careers.models import BodyKind
 from canbo.org.choices import Block, Level, ManagementScope, TitleGroup, UnitKind
 from canbo.people.choices import QUALIFICATION_LEVELS, Category, QualificationKind, Sex
+from canbo.planning.models import PlanningKind
 
 KINDS = {
     "share": "Tỷ lệ",
@@ -51,6 +63,8 @@ LIST_KEYS: dict[str, tuple[str, list[str]]] = {
     "category": ("đối tượng", list(Category.values)),
     "body_kind": ("loại cơ quan", list(BodyKind.values)),
     "body_level": ("cấp của cơ quan", list(Level.values)),
+    "list_kind": ("loại danh sách quy hoạch", list(PlanningKind.values)),
+    "unit_level": ("cấp của đơn vị", list(Level.values)),
     "counted_for": ("cấp của đơn vị được tính", list(Level.values)),
 }
 TENURE_KEYS = {
@@ -65,6 +79,15 @@ TENURE_KEYS = {
     "is_key",
 }
 MEMBERSHIP_KEYS = {"body_kind", "body_level", "category"}
+PLANNING_KEYS = (TENURE_KEYS - {"unit_kind"}) | {"list_kind"}
+UNIT_KEYS = {"unit_kind", "unit_level"}
+SOURCES = {
+    "tenure": ("giữ chức vụ", TENURE_KEYS),
+    "membership": ("thành viên cơ quan", MEMBERSHIP_KEYS),
+    "planning": ("trong danh sách quy hoạch", PLANNING_KEYS),
+    "unit": ("đơn vị", UNIT_KEYS),
+}
+PLANNING_COMPLIANCE_KEYS = {"min_per_title", "young_share", "women_share"}
 NUMERATOR_KEYS = {
     "age_below",
     "age_at_least",
@@ -115,18 +138,26 @@ def _population(where: str, pop: Any, errors: list[str]) -> None:
         errors.append(f"{where}: thiếu hoặc sai dạng (cần một bảng khóa – giá trị).")
         return
     source = pop.get("source")
-    if source not in ("tenure", "membership"):
+    if source not in SOURCES:
         errors.append(
-            f"{where}.source: phải là “tenure” (giữ chức vụ) hoặc “membership” (thành viên cơ quan)."
+            f"{where}.source: phải là "
+            + ", ".join(f"“{code}” ({label})" for code, (label, _k) in SOURCES.items())
+            + "."
         )
         return
-    allowed = TENURE_KEYS if source == "tenure" else MEMBERSHIP_KEYS
+    allowed = SOURCES[source][1] | ({"where"} if source != "unit" else set())
+    if source in ("tenure", "planning"):
+        allowed |= {"any"}
     _unknown(where, set(pop) - {"source"}, allowed, errors)
     for key, value in pop.items():
         if key == "source" or key not in allowed:
             continue
         if key in ("is_leader", "is_key"):
             _bool(f"{where}.{key}", value, errors)
+        elif key == "where":
+            _numerator(f"{where}.where", value, errors)
+        elif key == "any":
+            _any(f"{where}.any", value, errors)
         else:
             _codes(where, key, value, errors)
     if source == "membership" and "body_kind" not in pop:
@@ -175,6 +206,42 @@ def _qualification(where: str, q: Any, errors: list[str]) -> None:
             )
 
 
+def _any(where: str, value: Any, errors: list[str]) -> None:
+    title_keys = {"title_level", "title_group", "title_block", "exclude_title_block", "management_scope"}
+    title_keys |= {"is_leader", "is_key"}
+    if not isinstance(value, list) or not value or not all(isinstance(v, dict) and v for v in value):
+        errors.append(f"{where}: phải là danh sách các bảng điều kiện chức danh, không rỗng.")
+        return
+    for i, sub in enumerate(value):
+        _unknown(f"{where}[{i}]", set(sub), title_keys, errors)
+        for key, v in sub.items():
+            if key in ("is_leader", "is_key"):
+                _bool(f"{where}[{i}].{key}", v, errors)
+            elif key in title_keys:
+                _codes(f"{where}[{i}]", key, v, errors)
+
+
+def _planning_compliance(comp: Any, errors: list[str]) -> None:
+    """``compliance`` of a population of units: ``{planning_list = {…}}``."""
+    if not isinstance(comp, dict) or set(comp) != {"planning_list"}:
+        errors.append("compliance: với tổng thể là đơn vị, cần đúng khóa “planning_list”.")
+        return
+    pl = comp["planning_list"]
+    if not isinstance(pl, dict):
+        errors.append("compliance.planning_list: cần một bảng khóa – giá trị.")
+        return
+    _unknown("compliance.planning_list", set(pl), PLANNING_COMPLIANCE_KEYS, errors)
+    n = pl.get("min_per_title", 1)
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 10:
+        errors.append(
+            "compliance.planning_list.min_per_title: số người tối thiểu mỗi chức danh, từ 1 đến 10."
+        )
+    for key in ("young_share", "women_share"):
+        share = pl.get(key, 0)
+        if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+            errors.append(f"compliance.planning_list.{key}: phải là tỷ lệ từ 0 đến 1, ví dụ 0.15.")
+
+
 def validate(kind: str, spec: Any) -> dict[str, Any]:
     """Return ``spec`` if the engine can compute it; raise SpecError with every problem."""
     errors: list[str] = []
@@ -192,7 +259,10 @@ def validate(kind: str, spec: Any) -> dict[str, Any]:
         _population("population", spec.get("population"), errors)
     if kind == "unit_compliance":
         comp = spec.get("compliance")
-        if not isinstance(comp, dict):
+        units = isinstance(spec.get("population"), dict) and spec["population"].get("source") == "unit"
+        if units:
+            _planning_compliance(comp, errors)
+        elif not isinstance(comp, dict):
             if not pending:
                 errors.append("compliance: cần điều kiện đơn vị đạt (eligible, min_share, leader).")
         else:
@@ -215,6 +285,12 @@ def validate(kind: str, spec: Any) -> dict[str, Any]:
             errors.append("population.source: chỉ tiêu đổi mới tính trên “membership” (thành viên cơ quan).")
     else:
         _numerator("numerator", spec.get("numerator"), errors, required=not pending)
+    if (
+        kind != "unit_compliance"
+        and isinstance(spec.get("population"), dict)
+        and spec["population"].get("source") == "unit"
+    ):
+        errors.append("population.source: “unit” (đơn vị) chỉ dùng cho loại “unit_compliance”.")
     if kind == "proportional" and "reference" in spec and not isinstance(spec["reference"], str):
         errors.append("reference: ghi nguồn cơ cấu dân số để so sánh (văn bản).")
     if errors:

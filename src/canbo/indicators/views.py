@@ -24,10 +24,13 @@ from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.views import BadAsOf, as_of, bad_request
 from canbo.indicators import exports, selectors, services
 from canbo.indicators.charts import trend_svg
+from canbo.indicators.describe import describe
 from canbo.indicators.engine import format_int
 from canbo.indicators.models import IndicatorDefinition
+from canbo.indicators.planning_units import REASONS, unit_verdicts
 from canbo.indicators.spec import KINDS
 from canbo.org.models import Unit
+from canbo.planning.models import PlanningList
 from canbo.plans.models import Plan
 from canbo.plans.selectors import plans_for
 
@@ -56,7 +59,7 @@ class PlanIndexView(LoginRequiredMixin, View):
 class Context:
     """The parameters every plan page reads: plan, unit, date; errors as 400/404."""
 
-    def __init__(self, request: HttpRequest, code: str) -> None:
+    def __init__(self, request: HttpRequest, code: str, *, table: bool = True) -> None:
         self.day = as_of(request)
         try:
             self.plan: Plan = selectors.plan_get(request.user, code)
@@ -72,14 +75,39 @@ class Context:
                 raise Http404(exc.message) from exc
         else:
             self.unit = selectors.default_unit(request.user)
-        self.rows = selectors.plan_table(self.plan, day=self.day, unit=self.unit, user=request.user)
+        self.rows = (
+            selectors.plan_table(self.plan, day=self.day, unit=self.unit, user=request.user) if table else []
+        )
 
 
-def people_url(definition: IndicatorDefinition, part: str, unit: Unit | None, day: dt.date) -> str:
-    params = {"chi_tieu": definition.pk, "phan": part, "ngay": day.isoformat()}
+def counts_units(definition: IndicatorDefinition) -> bool:
+    """Whether the indicator counts units that its own page lists (planning lists, I.2-c)."""
+    pop = definition.spec.get("population") if isinstance(definition.spec, dict) else None
+    return isinstance(pop, dict) and pop.get("source") == "unit" and not definition.pending
+
+
+def people_url(
+    definition: IndicatorDefinition,
+    part: str,
+    unit: Unit | None,
+    day: dt.date,
+    plan: Plan | None = None,
+    target: Any = None,
+) -> str:
+    """The list behind a number: its people, or its units for an indicator that counts units."""
+    params: dict[str, Any] = {"chi_tieu": definition.pk, "phan": part, "ngay": day.isoformat()}
     if unit is not None:
         params["don_vi"] = unit.pk
+    if plan is not None and target is not None and counts_units(definition):
+        params = {"xem": target.pk, "phan": part, "ngay": day.isoformat()}
+        if unit is not None:
+            params["don_vi"] = unit.pk
+        return reverse("indicators:units", args=[plan.code]) + "?" + urlencode(params)
     return reverse("people:list") + "?" + urlencode(params)
+
+
+def _linkable(definition: IndicatorDefinition, result: Any) -> bool:
+    return result.status in ("ok", "empty") and (not result.unit_based or counts_units(definition))
 
 
 def _trend_days(raw: str, day: dt.date, plan: Plan) -> list[dt.date]:
@@ -116,9 +144,9 @@ class DashboardView(LoginRequiredMixin, View):
                 "row": r,
                 "numerator": format_int(r.result.numerator),
                 "population": format_int(r.result.population),
-                "tu_url": people_url(r.definition, "tu", ctx.unit, ctx.day),
-                "mau_url": people_url(r.definition, "mau", ctx.unit, ctx.day),
-                "linkable": r.result.status in ("ok", "empty") and not r.result.unit_based,
+                "tu_url": people_url(r.definition, "tu", ctx.unit, ctx.day, ctx.plan, r.target),
+                "mau_url": people_url(r.definition, "mau", ctx.unit, ctx.day, ctx.plan, r.target),
+                "linkable": _linkable(r.definition, r.result),
             }
             for r in rows
         ]
@@ -130,11 +158,17 @@ class DashboardView(LoginRequiredMixin, View):
                         "b": b,
                         "numerator": format_int(b.result.numerator),
                         "population": format_int(b.result.population),
-                        "tu_url": people_url(selected.definition, "tu", b.unit, ctx.day) if b.unit else "",
-                        "mau_url": people_url(selected.definition, "mau", b.unit, ctx.day) if b.unit else "",
-                        "linkable": b.unit is not None
-                        and b.result.status in ("ok", "empty")
-                        and not b.result.unit_based,
+                        "tu_url": people_url(
+                            selected.definition, "tu", b.unit, ctx.day, ctx.plan, selected.target
+                        )
+                        if b.unit
+                        else "",
+                        "mau_url": people_url(
+                            selected.definition, "mau", b.unit, ctx.day, ctx.plan, selected.target
+                        )
+                        if b.unit
+                        else "",
+                        "linkable": b.unit is not None and _linkable(selected.definition, b.result),
                         "drill": "?" + urlencode({"don_vi": b.unit.pk, "xem": selected.target.pk})
                         if b.unit
                         else "",
@@ -172,6 +206,68 @@ class DashboardView(LoginRequiredMixin, View):
         )
 
 
+class UnitsView(LoginRequiredMixin, View):
+    """The units behind a number of an indicator that counts units (18-ĐA/TU I.2-c): each unit
+    of the population with whether it meets the condition, or why not, and its planning lists."""
+
+    def get(self, request: HttpRequest, code: str) -> HttpResponse:
+        try:
+            ctx = Context(request, code, table=False)
+        except BadAsOf as exc:
+            return bad_request(request, exc.message)
+        raw = request.GET.get("xem", "")
+        targets = (
+            selectors.plan_targets(ctx.plan, ctx.unit)
+            if raw.isascii() and raw.isdigit() and len(raw) < 12
+            else []
+        )
+        chosen = next((t for t in targets if str(t.pk) == raw), None)
+        if chosen is None or not counts_units(chosen.definition):
+            return bad_request(
+                request, "Chỉ tiêu được chọn (xem) không thuộc kế hoạch này hoặc không đếm đơn vị."
+            )
+        part = request.GET.get("phan", "mau")
+        if part not in ("tu", "mau"):
+            return bad_request(request, "Phần (phan) chỉ nhận “tu” (đơn vị đạt) hoặc “mau” (tất cả đơn vị).")
+        verdicts = unit_verdicts(chosen.definition, day=ctx.day, unit=ctx.unit, user=request.user)
+        shown = {pk: reason for pk, (_p, reason) in verdicts.items() if part == "mau" or reason is None}
+        units = list(Unit.objects.filter(pk__in=list(shown)).order_by("path"))
+        lists: dict[int, list[Any]] = {}
+        for pl in (
+            PlanningList.objects.restrict(request.user)
+            .filter(unit_id__in=list(shown))
+            .order_by("-term_start", "kind")
+        ):
+            lists.setdefault(pl.unit_id, []).append(pl)
+        back = {
+            "ngay": ctx.day.isoformat(),
+            "xem": chosen.pk,
+            **({"don_vi": ctx.unit.pk} if ctx.unit else {}),
+        }
+        return render(
+            request,
+            "indicators/units.html",
+            {
+                "plan": ctx.plan,
+                "target": chosen,
+                "part": part,
+                "unit_name": ctx.unit.name_on(ctx.day) if ctx.unit else "",
+                "as_of": ctx.day,
+                "rows": [
+                    {
+                        "unit": u,
+                        "name": u.name_on(ctx.day),
+                        "reason": REASONS.get(shown[u.pk] or "", ""),
+                        "lists": lists.get(u.pk, []),
+                    }
+                    for u in units
+                ],
+                "met_count": sum(1 for r in shown.values() if r is None),
+                "back": urlencode(back),
+            },
+        )
+
+
 class ExportView(LoginRequiredMixin, View):
     fmt = "xlsx"
 
@@ -198,7 +294,7 @@ class DefinitionListView(LoginRequiredMixin, View):
             request,
             "indicators/definitions.html",
             {
-                "definitions": IndicatorDefinition.objects.all(),
+                "definitions": [(d, describe(d.kind, d.spec)) for d in IndicatorDefinition.objects.all()],
                 "can_add": is_admin(request.user),
                 "kinds": KINDS,
             },

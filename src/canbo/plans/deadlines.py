@@ -429,6 +429,31 @@ def next_due(schedule: Schedule, *, after: dt.date, **kwargs: Any) -> dt.date | 
     return None
 
 
+# Terms of office (nhiệm kỳ): Party committees are elected by the congresses of 2015, 2020, 2025…
+# (the provincial ones by October), People's Councils in 2016, 2021, 2026… (elections in spring;
+# the Committees they elect share the term). A plan's "năm thứ 3 nhiệm kỳ" is the third year of
+# the term of the body that issued it, in force on the issue date.
+_PARTY_BODY = re.compile(r"\b(?:tinh|huyen|thanh|thi|dang|quan)\s*uy\b|\bban thuong vu\b|\bban chap hanh\b")
+_STATE_BODY = re.compile(r"\bhoi dong nhan dan\b|\bhdnd\b|\buy ban nhan dan\b|\bubnd\b")
+
+
+def body_term_start(issuer: str, issued_on: dt.date) -> dt.date | None:
+    """The first day (1 January of the election year) of the term of the issuing body in force on
+    ``issued_on``; None when the issuer is neither a Party committee nor a People's Council or
+    Committee (the caller then counts from the plan's own start)."""
+    folded = fold_keep(issuer or "")
+    if _PARTY_BODY.search(folded):
+        remainder, new_term = 0, (10, 1)
+    elif _STATE_BODY.search(folded):
+        remainder, new_term = 1, (6, 1)
+    else:
+        return None
+    year = issued_on.year - (issued_on.year - remainder) % 5
+    if issued_on.year == year and (issued_on.month, issued_on.day) < new_term:
+        year -= 5  # the congress or election of that year has not met yet
+    return dt.date(year, 1, 1)
+
+
 def describe(schedule: Schedule) -> str:
     """A short Vietnamese reading of the parsed schedule, shown next to the original words."""
     if schedule.flagged:

@@ -43,6 +43,7 @@ FLAG_LEAD_UNMATCHED = "Đơn vị chủ trì không có trong danh mục"
 FLAG_COORD_UNMATCHED = "Có đơn vị phối hợp không có trong danh mục"
 FLAG_DEADLINE_UNPARSED = "Chưa đọc được thời hạn"
 FLAG_DEADLINE_PARTIAL = "Có phần thời hạn chưa đọc được"
+FLAG_NO_DEADLINE = "Chưa đọc được thời hạn (văn bản không ghi hoặc hệ thống chưa nhận ra)"
 
 
 MAX_DOCX_UNPACKED = 50 * 1024 * 1024
@@ -59,6 +60,9 @@ class DraftUnit:
     name: str
     unit_id: int | None = None
     generic: bool = False
+    # A generic name ("UBND các xã, phường", "các sở, ban, ngành"): the catalogue units it names,
+    # each of which reports on the task.
+    unit_ids: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -196,6 +200,8 @@ NOT_BODY = (
 )
 
 # Words that end a body's name in "X, Y và Z <verb> …": the first verb after the subject.
+# Only verbs that do not occur in lower case inside units' names ("Ban quản lý dự án", "Hội đồng
+# thẩm định", "Ủy ban bầu cử" keep theirs); a name found in the catalogue wins anyway.
 VERBS = (
     " làm tốt",
     " làm ",
@@ -228,6 +234,35 @@ VERBS = (
     " theo chức năng",
     " phối hợp",
     " chủ trì",
+    " bảo đảm",
+    " đảm bảo",
+    " báo cáo",
+    " tổng hợp",
+    " bố trí",
+    " cân đối",
+    " phân bổ",
+    " cấp kinh phí",
+    " giám sát",
+    " tiếp nhận",
+    " nắm ",
+    " đánh giá",
+    " sơ kết",
+    " tổng kết",
+    " hoàn thành",
+    " hoàn thiện",
+    " ký ",
+    " gửi ",
+    " lựa chọn",
+    " giới thiệu",
+    " tập trung",
+    " thường xuyên",
+    " căn cứ",
+    " phổ biến",
+    " cập nhật",
+    " nâng cao",
+    " ưu tiên",
+    " thẩm tra",
+    " công bố",
     ":",
     "(",
     ".",
@@ -245,25 +280,84 @@ def _norm_unit(name: str) -> str:
     key = fold(name)
     for short, full in ABBREVIATIONS:
         key = re.sub(rf"\b{short.lower()}\b", full, key)
-    return key.strip(" ,.;:")
+    return " ".join(key.strip(" ,.;:").split())
+
+
+# "Sở Nội vụ tỉnh Lào Cai" is "Sở Nội vụ" in a plan of that province, and "Ủy ban nhân dân tỉnh
+# Lào Cai" is "UBND tỉnh": the province's name is dropped ("tỉnh ủy" is a body, not a suffix).
+_PROVINCE_SUFFIX = re.compile(r"^(?P<body>.+?)\s+(?P<tinh>tinh|thanh pho)\s+(?!uy\b)(?P<name>[a-z][a-z ]*)$")
 
 
 class Catalogue:
-    """Unit names in force, folded, to match names written in a plan (shallowest unit wins)."""
+    """Unit names in force, folded, to match names written in a plan (shallowest unit wins).
+
+    A name also answers without its province suffix ("Sở Nội vụ" for "Sở Nội vụ tỉnh Lào Cai"),
+    unless a unit bears that shorter name itself. ``expand`` gives the units a generic name lists.
+    """
 
     def __init__(self, units: Iterable[tuple[int, str, int]] = ()) -> None:
         self._by_name: dict[str, tuple[int, int]] = {}
+        self._short: dict[str, tuple[int, int]] = {}
+        self._all: list[tuple[str, int, int]] = []
+        self._provinces: set[str] = set()  # "lao cai": the names a suffix may carry
         for unit_id, name, depth in units:
             key = _norm_unit(name)
+            self._all.append((key, unit_id, depth))
             if key not in self._by_name or depth < self._by_name[key][1]:
                 self._by_name[key] = (unit_id, depth)
+            if m := _PROVINCE_SUFFIX.match(key):
+                self._provinces.add(m["name"])
+                for short in (m["body"], f"{m['body']} {m['tinh']}"):
+                    if short not in self._short or depth < self._short[short][1]:
+                        self._short[short] = (unit_id, depth)
 
     def __bool__(self) -> bool:
         return bool(self._by_name)
 
     def match(self, name: str) -> int | None:
-        hit = self._by_name.get(_norm_unit(name))
+        key = _norm_unit(name)
+        hit = self._by_name.get(key) or self._short.get(key)
+        if hit is None and (m := _PROVINCE_SUFFIX.match(key)) and m["name"] in self._provinces:
+            hit = self._by_name.get(m["body"]) or self._short.get(m["body"])
         return hit[0] if hit else None
+
+    def longest_prefix(self, text: str) -> tuple[str, str] | None:
+        """The longest start of ``text`` (in its own words) that is a unit's name, and the rest."""
+        words = text.split()
+        for n in range(min(len(words), 14), 0, -1):
+            candidate = " ".join(words[:n]).strip(" ,;:.")
+            if len(candidate.split()) >= 2 and self.match(candidate) is not None:
+                return candidate, " ".join(words[n:])
+        return None
+
+    def expand(self, name: str) -> list[int]:
+        """The units a generic name lists, each kind by the words that begin its units' names:
+        "UBND các xã, phường" → every "Ủy ban nhân dân xã …" and "Ủy ban nhân dân phường …";
+        "các huyện ủy, thị ủy" → every "Huyện ủy …", "Thị ủy …"; "các sở, ban, ngành" → every
+        "Sở …" and the boards ("Ban …") at the departments' depth, People's Council boards
+        excepted ("ngành" names no unit). Empty when it names no unit, or only "the relevant"
+        ones ("các sở, ngành liên quan"): those the officer picks."""
+        key = _norm_unit(name)
+        m = re.match(r"^(?P<pre>.*?)\bcac\s+(?P<kinds>.+)$", key)
+        if not m or re.search(r"\blien quan\b|\bco lien quan\b", key):
+            return []
+        pre = m["pre"].strip()
+        pieces = [
+            re.sub(r"^cac\s+", "", p.strip())
+            for p in re.split(r"[,;]|\bva\b", m["kinds"])
+            if p.strip() and len(p.split()) <= 3
+        ]
+        dept_depth = min((d for k, _i, d in self._all if k.startswith("so ")), default=None)
+        found: dict[int, int] = {}
+        for key_, unit_id, depth in self._all:
+            for piece in pieces:
+                if not key_.startswith(f"{pre} {piece} ".lstrip()):
+                    continue
+                council_board = "hoi dong nhan dan" in key_
+                if piece == "ban" and (dept_depth is None or depth > dept_depth or council_board):
+                    continue
+                found[unit_id] = depth
+        return sorted(found, key=lambda i: (found[i], i))
 
 
 def _is_body(text: str) -> bool:
@@ -272,19 +366,32 @@ def _is_body(text: str) -> bool:
     return low.startswith(BODY_PREFIXES) and not low.startswith(NOT_BODY)
 
 
-def _is_generic(name: str) -> bool:
-    return fold(name).startswith("cac ")
-
-
-def _cut_at_verb(text: str) -> str:
+def _cut_at_verb(text: str, catalogue: Catalogue | None = None) -> str:
+    """The body's name at the start of ``text``: up to the first verb, or the longest start that
+    is a unit of the catalogue when that reaches further ("Ban Tổ chức Tỉnh ủy" holds no verb,
+    "Sở Tài chính bảo đảm kinh phí" stops at "bảo đảm")."""
     # "cơ quan chuyên trách tham mưu, giúp việc Tỉnh ủy" is a body's name, not a verb.
-    masked = text.replace("chuyên trách tham mưu", "chuyên trách tham_mưu")
-    cut = len(masked)
+    masked = text.replace("chuyên trách tham mưu", "chuyên trách tham_mưu") + " "
+    cut = len(text)
     for verb in VERBS:
-        i = masked.find(verb)
-        if 0 <= i < cut:
-            cut = i
-    return text[:cut].strip(" ,;:.")
+        # a verb is a whole word, written in lower case ("Ủy ban Kiểm tra" is a name)
+        for m in re.finditer(re.escape(verb), masked):
+            i = m.start()
+            if verb[-1] in " :(.;" or not masked[m.end() : m.end() + 1].isalpha():
+                cut = min(cut, i)
+                break
+    name = text[:cut].strip(" ,;:.")
+    if catalogue:
+        found = catalogue.longest_prefix(text)
+        if found:
+            longest, rest = found
+            if len(longest) > len(name):
+                name = longest  # a unit's own name may hold a verb ("Ban quản lý dự án …")
+            elif rest[:1].islower() and not re.match(r"(?:và|với|cùng)\b", rest):
+                # The name is followed by a word in lower case that continues no list of bodies:
+                # a verb the list does not know ("Ban Tổ chức Tỉnh ủy thẩm định …").
+                name = longest
+    return name
 
 
 _AND_BODY = re.compile(
@@ -313,9 +420,17 @@ def _split_bodies(text: str) -> list[str]:
     return pieces
 
 
+def is_generic(name: str) -> bool:
+    """ "các sở, ngành", "UBND các xã, phường": a kind of units, not one unit."""
+    return bool(re.match(r"^(?:\S+\s+){0,4}?cac\s", fold(name)))
+
+
 def _unit(name: str, catalogue: Catalogue) -> DraftUnit:
     name = name.strip(" ,;:.")
-    return DraftUnit(name=name, unit_id=catalogue.match(name), generic=_is_generic(name))
+    generic = is_generic(name)
+    unit_id = catalogue.match(name)
+    ids = catalogue.expand(name) if generic and unit_id is None else []
+    return DraftUnit(name=name, unit_id=unit_id, generic=generic, unit_ids=ids)
 
 
 def detect_parties(text: str, catalogue: Catalogue) -> tuple[DraftUnit | None, list[DraftUnit]]:
@@ -336,12 +451,12 @@ def detect_parties(text: str, catalogue: Catalogue) -> tuple[DraftUnit | None, l
             p = re.match(r"\s*,?\s*(?:va\s*)?phoi hop voi\s*", after)
             if p:
                 start = m.end() + p.end()
-                coords = [_unit(n, catalogue) for n in _split_bodies(_cut_at_verb(body[start:]))]
+                coords = [_unit(n, catalogue) for n in _split_bodies(_cut_at_verb(body[start:], catalogue))]
             return lead, [c for c in coords if c.name]
     if _is_body(body):
-        names = _split_bodies(_cut_at_verb(body))
+        names = _split_bodies(_cut_at_verb(body, catalogue))
         if names:
-            if _is_generic(names[0]):
+            if is_generic(names[0]):
                 return _unit(", ".join(names), catalogue), []
             lead = _unit(names[0], catalogue)
             coords = [_unit(n, catalogue) for n in names[1:]]
@@ -360,6 +475,14 @@ _INLINE = re.compile(
     r"(?:trong|vao|truoc)\s*(?:quy|thang)\s*[ivx\d]+\s*[/\-.]?\s*(?:nam\s*)?(?:19|20)\d{2}"
     r"|dinh\s*ky\s*(?:quy\s*[ivx]+\s*)?(?:\d{1,2}\s*thang|hang\s*nam)(?:\s*,\s*(?:hang\s*)?nam)?"
     r"|nhiem vu thuong xuyen|thuc hien thuong xuyen"
+    # Anywhere in the task's sentence: "báo cáo kết quả trước ngày 15/12/2027", "trong năm 2027",
+    # "bảo đảm kinh phí thực hiện hằng năm", "rà soát vào năm thứ 3 nhiệm kỳ".
+    r"|\b(?:truoc|den het|den|cham nhat|han chot|xong truoc|hoan thanh truoc)\s*ngay"
+    r"\s*\d{1,2}\s*[/\-.]\s*\d{1,2}\s*[/\-.]\s*(?:19|20)\d{2}"
+    r"|\b(?:truoc|den|cham nhat)\s*ngay\s*\d{1,2}\s*thang\s*\d{1,2}\s*nam\s*(?:19|20)\d{2}"
+    r"|\b(?:trong|vao|den het|truoc)\s*nam\s*(?:19|20)\d{2}\b(?!\s*[-–])"
+    r"|\bnam\s*thu\s*(?:\d+|nhat|hai|ba|tu|nam)\s*(?:cua\s*)?nhiem\s*ky\b"
+    r"|\b(?:hang|moi)\s*(?:nam|quy|thang)\b(?:\s*(?:tu|ke tu)\s*(?:nam\s*)?(?:19|20)\d{2})?"
 )
 _TRAILING = re.compile(r"(?:^|(?<=[.;:\n])\s?)(?:hoan thanh|thoi gian hoan thanh|xong)\b[^.;\n]*")
 _LEADING = re.compile(r"^(hang nam|hang quy|dinh ky[^,]*),")
@@ -383,7 +506,12 @@ def find_deadlines(text: str) -> list[str]:
                 continue
             spans.append((s, e))
     spans.sort()
-    return [text[s:e].strip(" *.;,") for s, e in spans]
+    out: list[str] = []
+    for s, e in spans:
+        words = text[s:e].strip(" *.;,")
+        if fold(words) not in (fold(w) for w in out):  # "hằng năm" said twice is one deadline
+            out.append(words)
+    return out
 
 
 # ---------------------------------------------------------------- structure
@@ -397,6 +525,12 @@ _PART = re.compile(r"^phan thu (?P<n>nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi)\b
 _FOOTNOTE = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹⁰]")
 _CLOSING = ("ubnd tinh de nghi", "uy ban nhan dan tinh de nghi", "trong qua trinh thuc hien", "t/m ")
 _TASK_SECTION = ("nhiem vu", "phan cong")
+# Headings and paragraphs that state aims, not tasks ("Mục tiêu", "Mục đích, yêu cầu").
+_GOAL = ("muc tieu", "muc dich", "quan diem")
+
+
+def _is_goal(text: str) -> bool:
+    return fold(text).lstrip("*-–• ").startswith(_GOAL)
 
 
 def _clean_lines(text: str) -> list[str]:
@@ -537,6 +671,7 @@ def _extract(text: str, catalogue: Catalogue, *, everything: bool) -> Draft:
     current: dict[str, Any] | None = None  # the task being built
     group_body_allowed = False
     bullet_n = 0
+    goal = False  # inside a "Mục tiêu" heading or paragraph: not tasks
 
     def flush() -> None:
         nonlocal current
@@ -574,7 +709,7 @@ def _extract(text: str, catalogue: Catalogue, *, everything: bool) -> Draft:
                 i += 1
             part, roman = m["n"], ""
             sections.append(DraftSection(number=" ".join(line.split()[:3]), title=title, level=0))
-            in_tasks = everything
+            in_tasks, goal = everything and not _is_goal(title), False
             heading_label, heading_title = "", title
             continue
         if (m := _ROMAN.match(line)) and m["n"] and line.split()[0].rstrip(".-–") == m["n"]:
@@ -582,10 +717,15 @@ def _extract(text: str, catalogue: Catalogue, *, everything: bool) -> Draft:
             roman = m["n"]
             title = m["t"].strip()
             ft = fold(title)
-            in_tasks = everything or any(w in ft for w in _TASK_SECTION) or ft.startswith("to chuc thuc hien")
+            in_tasks = (
+                (everything and not _is_goal(title))
+                or any(w in ft for w in _TASK_SECTION)
+                or ft.startswith("to chuc thuc hien")
+            )
             sections.append(DraftSection(number=m["n"], title=title, level=1))
             heading_label, heading_title = roman, title
             heading_ctx, intro_ctx, group_body_allowed, bullet_n = _Ctx(), None, False, 0
+            goal = False
             continue
         if not in_tasks:
             if (m := _NUM.match(line)) and not _ends_sentence(m["t"]) and len(m["t"]) < 250:
@@ -613,8 +753,17 @@ def _extract(text: str, catalogue: Catalogue, *, everything: bool) -> Draft:
             lead = _unit(m["t"], catalogue) if _is_body(m["t"]) else None
             heading_ctx = _Ctx(lead=lead, deadlines=find_deadlines(m["t"]))
             intro_ctx, group_body_allowed, bullet_n = None, True, 0
+            goal = _is_goal(m["t"])  # "1. Mục tiêu": what follows states aims, not tasks
             continue
         item = _NUM.match(line) or _PAREN.match(line) or _LETTER.match(line)
+        if (item and _is_goal(item["t"])) or (not item and _is_goal(line)):
+            flush()  # "a) Mục tiêu: …", "Mục tiêu: …" and the bullets under it are not tasks
+            goal, intro_ctx, group_body_allowed = True, None, False
+            continue
+        if item:
+            goal = False
+        if goal:
+            continue
         if item:
             text_ = item["t"]
             number = (
@@ -690,6 +839,8 @@ def _finish(raw: dict[str, Any], catalogue: Catalogue) -> DraftTask:
         flags.append(FLAG_COORD_UNMATCHED)
     if deadline_text and schedule.flagged:
         flags.append(FLAG_DEADLINE_UNPARSED)
+    elif not deadline_text:
+        flags.append(FLAG_NO_DEADLINE)  # the officer sets it or confirms there is none
     if schedule.incomplete:
         flags.append(FLAG_DEADLINE_PARTIAL)
     task = DraftTask(

@@ -26,7 +26,7 @@ from canbo.core.services import (
 )
 from canbo.org.models import Unit
 from canbo.people.services import ALLOWED_TYPES, storage_path
-from canbo.plans.deadlines import Schedule, occurrences, parse_deadline
+from canbo.plans.deadlines import Schedule, body_term_start, occurrences, parse_deadline
 from canbo.plans.models import (
     PeriodKind,
     Plan,
@@ -482,7 +482,7 @@ def task_sync_occurrences(*, task: Task, acting_user: Any) -> list[TaskOccurrenc
             schedule,
             period=(start, end),
             condition_met_on=task.condition_met_on,
-            term_start=task.plan.period_start,
+            term_start=body_term_start(task.plan.issuer_name, task.plan.issued_on) or task.plan.period_start,
         )
     }
     # One-off dues outside the plan's period still count (a plan may set a task after its span).

@@ -39,7 +39,7 @@ from canbo.org.models import Unit
 from canbo.people.services import storage_path
 from canbo.plans import exports, selectors, services
 from canbo.plans.deadlines import Schedule, describe, parse_deadline
-from canbo.plans.extract import Catalogue, ExtractError, extract_plan, read_docx
+from canbo.plans.extract import Catalogue, ExtractError, extract_plan, is_generic, read_docx
 from canbo.plans.forms import (
     ConditionForm,
     DraftTaskFormSet,
@@ -575,6 +575,11 @@ def _review(
     )
 
 
+NO_DEADLINE_READING = (
+    "Chưa đọc được thời hạn — văn bản không ghi hoặc hệ thống chưa nhận ra; cần cán bộ xác định"
+)
+
+
 def _review_rows(formset: Any, catalogue: Catalogue) -> list[dict[str, Any]]:
     """Each draft task's form with how its deadline and units were understood."""
     rows = []
@@ -590,8 +595,10 @@ def _review_rows(formset: Any, catalogue: Catalogue) -> list[dict[str, Any]]:
         rows.append(
             {
                 "form": form,
-                "reading": describe(schedule) if value.strip() else "Không có thời hạn",
-                "flagged": schedule.flagged or schedule.incomplete,
+                # No deadline read is flagged like an unreadable one: the officer sets it or
+                # confirms the document gives none.
+                "reading": describe(schedule) if value.strip() else NO_DEADLINE_READING,
+                "flagged": schedule.flagged or schedule.incomplete or not value.strip(),
                 "lead_match": _match_label(lead, catalogue),
                 "coord_matches": [(n, _match_label(n, catalogue)) for n in coords.splitlines() if n.strip()],
             }
@@ -613,8 +620,8 @@ def _match_label(name: str, catalogue: Catalogue) -> dict[str, Any]:
     unit_id = catalogue.match(name)
     if unit_id:
         return {"state": "ok", "unit_id": unit_id}
-    if name.lower().startswith("các "):
-        return {"state": "generic"}
+    if is_generic(name):
+        return {"state": "generic", "units": len(catalogue.expand(name))}
     return {"state": "unmatched"}
 
 
@@ -623,6 +630,10 @@ def _task_input(data: dict[str, Any], catalogue: Catalogue) -> services.TaskInpu
     lead_id = catalogue.match(lead_name) if lead_name else None
     names = [n.strip() for n in (data.get("coords") or "").splitlines() if n.strip()]
     coord_ids = [i for i in (catalogue.match(n) for n in names) if i]
+    if lead_name and lead_id is None and is_generic(lead_name):
+        # "UBND các xã, phường": each commune and ward carries the task out and reports on it
+        # (the units that report are the lead unit and the task's units, services.responsible_unit_ids).
+        coord_ids += [i for i in catalogue.expand(lead_name) if i not in coord_ids]
     return services.TaskInput(
         content=data["content"],
         number=data.get("number") or "",
@@ -779,6 +790,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             edit_form=edit_form,
             condition_form=condition_form,
             coordinating=list(task.coordinating_units.all()),
+            lead_generic=task.lead_unit_id is None and is_generic(task.lead_name),
         ),
         status=status,
     )

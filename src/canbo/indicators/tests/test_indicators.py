@@ -114,8 +114,11 @@ def test_loaders_are_idempotent_and_refuse_a_silent_change(tree: dict[str, Unit]
     bg = IndicatorTarget.objects.filter(plan__code="bg-nq-btv-can-bo")
     assert set(bg.values_list("term", flat=True)) == {"2020–2025", "2025–2030"}
     # Not computable yet: stored, with the reason.
-    pending = lc.get(row="I.2-c").definition
-    assert pending.pending.startswith("CanBo chưa lưu danh sách quy hoạch")
+    pending = lc.get(row="I.2-b").definition
+    assert pending.pending.startswith("CanBo chưa có danh mục xã vùng dân tộc thiểu số")
+    # The rows that waited for the planning lists use the version that reads them.
+    assert (lc.get(row="I.2-c").definition.version, lc.get(row="I.2-d").definition.version) == (2, 2)
+    assert not lc.get(row="I.2-d").definition.pending
     assert ObjectChange.objects.filter(content_type__model="indicatortarget").count() == targets["created"]
 
     # Version 1 edited in place in the file: refused, nothing written.

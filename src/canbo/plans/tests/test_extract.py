@@ -81,7 +81,9 @@ EXPECTED_002 = [
             "Ban Cán sự Đảng",
             "các huyện uỷ, thị uỷ, thành uỷ, đảng uỷ trực thuộc",
         ],
-        "none",
+        # "xây dựng kế hoạch thực hiện Đề án trong giai đoạn 2020 - 2025 và hằng năm": a yearly
+        # plan, read since deadlines anywhere in the task's sentence are read (issue 14).
+        "recurring",
         [],
     ),
     (
@@ -238,7 +240,9 @@ def test_an_excerpt_without_a_task_heading_is_read_as_tasks() -> None:
     got = [(t.number, t.lead.name if t.lead else None, t.deadline_text) for t in draft.tasks]
     assert got == [
         ("1", "Sở Nội vụ", "Q3/2022"),
-        ("2.1", "Các huyện", "thực hiện thường xuyên"),  # from the item that introduces it
+        # The bullet's own deadline ("Báo cáo kết quả hằng quý") wins over the one of the item
+        # that introduces it ("thực hiện thường xuyên"), which it inherits only when it has none.
+        ("2.1", "Các huyện", "hằng quý"),
     ]
     assert [c.name for c in draft.tasks[0].coordinating] == ["Sở Tài chính"]
 

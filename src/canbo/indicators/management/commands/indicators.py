@@ -96,7 +96,7 @@ class Command(BaseCommand):
             value = res.percent() or {"pending": "chưa tính được", "absent": "không có đơn vị"}.get(
                 res.status, "—"
             )
-            met = {True: "đạt", False: "chưa đạt", None: ""}[r.met]
+            met = r.assessment_label.lower()
             self.stdout.write(
                 f"{r.target.row:>7} {r.target.term} {value:>15} "
                 f"{format_int(res.numerator)}/{format_int(res.population)}  mục tiêu {r.target.text}  {met}  "

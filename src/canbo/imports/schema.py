@@ -194,12 +194,12 @@ PERSON = SheetSpec(
             synonyms=("Ngạch", "Ngạch công chức", "Chức danh nghề nghiệp"),
         ),
         FieldSpec("grade_code", "Mã ngạch", synonyms=("Mã ngạch, chức danh nghề nghiệp",), example="01.003"),
-        FieldSpec("salary_step", "Bậc lương", "integer", accepted="Số nguyên.", example="3"),
+        FieldSpec("salary_step", "Bậc lương", "integer", accepted="Số nguyên, từ 1 đến 12.", example="3"),
         FieldSpec(
             "salary_coefficient",
             "Hệ số lương",
             "decimal",
-            accepted="Số thập phân, dấu phẩy hoặc chấm.",
+            accepted="Số thập phân, dấu phẩy hoặc chấm; từ 1,00 đến 11,00.",
             example="3,00",
         ),
         FieldSpec(
@@ -207,6 +207,7 @@ PERSON = SheetSpec(
             "Phụ cấp chức vụ",
             "decimal",
             synonyms=("Hệ số phụ cấp chức vụ",),
+            accepted="Hệ số, từ 0,10 đến 1,30 (0 hoặc để trống: không có).",
             example="0,3",
         ),
         FieldSpec("enlistment_date", "Ngày nhập ngũ", "date", accepted=DATE_ANY),

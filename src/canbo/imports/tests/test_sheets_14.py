@@ -39,6 +39,7 @@ PERSON_ROWS = [
     [P1, "Nguyễn Thị Hoa", "Nữ", "17/05/1980", "Kinh", "Không", "Công chức", "A1"],
     [P2, "Lò Văn Bình", "Nam", 1975, "Thái", "", "Cán bộ", "A1"],
 ]
+ID = "Số định danh cá nhân"
 NEW_MODELS = (
     PartyMembership,
     PoliticalConclusion,
@@ -54,20 +55,20 @@ def sheets_14() -> dict[str, list[list[Any]]]:
     """One good row (or two) in each new sheet, headers as the template writes them."""
     return {
         "Đảng tịch": [
-            ["Số định danh cá nhân", "Ngày vào Đảng", "Ngày chính thức", "Số thẻ đảng viên", "Chi bộ sinh hoạt"],
+            [ID, "Ngày vào Đảng", "Ngày chính thức", "Số thẻ đảng viên", "Chi bộ sinh hoạt"],
             [P1, "19/05/2008", "19/05/2009", "12345678", "Chi bộ Phòng Nội vụ"],
         ],
         "Tiêu chuẩn chính trị": [
-            ["Số định danh cá nhân", "Ngày kết luận", "Cơ quan kết luận", "Đủ tiêu chuẩn chính trị", "Mức trần"],
+            [ID, "Ngày kết luận", "Cơ quan kết luận", "Đủ tiêu chuẩn chính trị", "Mức trần"],
             [P1, "15/03/2024", "Ban Tổ chức Tỉnh ủy", "Có", ""],
             [P2, "01/06/2023", "Ban Tổ chức Tỉnh ủy", "Chưa đủ tiêu chuẩn", "Phó Giám đốc Sở"],
         ],
         "Sức khỏe": [
-            ["Số định danh cá nhân", "Ngày khám", "Tình trạng sức khỏe", "Chiều cao (cm)", "Cân nặng (kg)", "Nhóm máu"],
+            [ID, "Ngày khám", "Tình trạng sức khỏe", "Chiều cao (cm)", "Cân nặng (kg)", "Nhóm máu"],
             [P1, "10/04/2025", "Tốt", 158, 52, "O"],
         ],
         "Quá trình công tác": [
-            ["Số định danh cá nhân", "Từ tháng, năm", "Đến tháng, năm", "Chức danh, chức vụ, đơn vị công tác"],
+            [ID, "Từ tháng, năm", "Đến tháng, năm", "Chức danh, chức vụ, đơn vị công tác"],
             [P1, "09/2003", "07/2020", "Chuyên viên Phòng Nội vụ huyện Văn Bàn"],
             [P1, "08/2020", None, "Trưởng phòng Phòng Nội vụ huyện Văn Bàn"],
         ],
@@ -80,8 +81,8 @@ def sheets_14() -> dict[str, list[list[Any]]]:
             [P1, "Hằng năm", 2025, "15/12/2025", "Ủy ban Kiểm tra Tỉnh ủy"],
         ],
         "Lấy phiếu tín nhiệm": [
-            ["Số định danh cá nhân", "Ngày lấy phiếu", "Hội nghị / kỳ họp", "Chức vụ được lấy phiếu",
-             "Số được triệu tập", "Số có mặt", "Số phiếu phát ra", "Tín nhiệm cao", "Tín nhiệm", "Tín nhiệm thấp"],
+            [ID, "Ngày lấy phiếu", "Hội nghị / kỳ họp", "Chức vụ được lấy phiếu", "Số được triệu tập",
+             "Số có mặt", "Số phiếu phát ra", "Tín nhiệm cao", "Tín nhiệm", "Tín nhiệm thấp"],
             [P2, "20/11/2023", "Kỳ họp thứ 15 HĐND tỉnh", "Phó Chủ tịch UBND tỉnh", 50, 48, 48, 30, 15, 3],
         ],
     }  # fmt: skip
@@ -129,7 +130,14 @@ def test_each_new_sheet_imports_with_its_change_log(ready: Any, reading: str, tm
     assets = AssetDeclaration.objects.get(person=hoa)
     assert (assets.kind, assets.year, assets.declared_date) == ("hang_nam", 2025, dt.date(2025, 12, 15))
     vote = ConfidenceVote.objects.get(person=binh)
-    assert (vote.convened, vote.present, vote.ballots, vote.high, vote.medium, vote.low) == (50, 48, 48, 30, 15, 3)
+    assert (vote.convened, vote.present, vote.ballots, vote.high, vote.medium, vote.low) == (
+        50,
+        48,
+        48,
+        30,
+        15,
+        3,
+    )
     # Every record is in the change log, described as the audited services describe it.
     for model in NEW_MODELS:
         for record in model._default_manager.all():
@@ -188,7 +196,8 @@ BAD_ROWS = [
     (
         "Lấy phiếu tín nhiệm",
         [P1, "20/11/2023", "Kỳ họp thứ 15 HĐND tỉnh", "Giám đốc Sở", 50, 51, 48, 30, 15, 3],
-        "Sheet Lấy phiếu tín nhiệm, dòng 3, cột F (Số có mặt): Số có mặt không thể lớn hơn số được triệu tập.",
+        "Sheet Lấy phiếu tín nhiệm, dòng 3, cột F (Số có mặt): Số có mặt không thể lớn hơn số được "
+        "triệu tập.",
     ),
 ]
 
@@ -291,7 +300,19 @@ def test_planned_dates_may_lie_ahead(ready: Any, tmp_path: Path) -> None:
         {
             "Cán bộ": [
                 [*PERSON_HEADERS, "Ngày thôi công tác", "Hệ số lương", "Phụ cấp chức vụ"],
-                [P1, "Nguyễn Thị Hoa", "Nữ", "17/05/1980", "Kinh", "Không", "Công chức", "A1", later, "4,98", 0],
+                [
+                    P1,
+                    "Nguyễn Thị Hoa",
+                    "Nữ",
+                    "17/05/1980",
+                    "Kinh",
+                    "Không",
+                    "Công chức",
+                    "A1",
+                    later,
+                    "4,98",
+                    0,
+                ],
             ],
             "Chức vụ": [
                 ["Số định danh cá nhân", "Đơn vị", "Chức danh", "Hình thức", "Từ ngày", "Đến hết ngày"],

@@ -44,7 +44,9 @@ RULES = [
 
 
 @pytest.mark.parametrize(("label", "rule"), RULES, ids=[f"{lb}.{r.field}" for lb, r in RULES])
-def test_every_section_date_is_checked_against_birth_and_today(person_a: Person, label: str, rule: Any) -> None:
+def test_every_section_date_is_checked_against_birth_and_today(
+    person_a: Person, label: str, rule: Any
+) -> None:
     model = apps.get_model(label)
     ahead = today().year + 2
     future = ahead if rule.year else dt.date(ahead, 1, 1)
@@ -77,7 +79,8 @@ def test_person_dates_and_salary_figures(person_a: Person) -> None:
         "recruitment_date": ["Ngày tuyển dụng 01/01/1979 trước ngày sinh của cán bộ (17/05/1980)."],
         "salary_coefficient": ["Hệ số lương 99,00 nằm ngoài khoảng của các bảng lương (từ 1,00 đến 11,00)."],
         "position_allowance": [
-            "Hệ số phụ cấp chức vụ 2,50 nằm ngoài khoảng của bảng phụ cấp chức vụ lãnh đạo (từ 0,10 đến 1,30)."
+            "Hệ số phụ cấp chức vụ 2,50 nằm ngoài khoảng của bảng phụ cấp chức vụ lãnh đạo "
+            "(từ 0,10 đến 1,30)."
         ],
         "salary_step": ["Bậc lương 15 nằm ngoài khoảng của các bảng lương (từ 1 đến 12)."],
     }
@@ -92,7 +95,9 @@ def test_partial_birth_is_shown_as_entered(person_b: Person) -> None:
     with pytest.raises(ValidationError) as exc:
         award.clean()
     assert exc.value.message_dict["year"] == ["Năm khen thưởng 1974 trước năm sinh của cán bộ (1975)."]
-    qual = Qualification(person=person_b, kind="chuyen_mon", level="dai_hoc", obtained_date=dt.date(1974, 6, 1))
+    qual = Qualification(
+        person=person_b, kind="chuyen_mon", level="dai_hoc", obtained_date=dt.date(1974, 6, 1)
+    )
     with pytest.raises(ValidationError) as exc:
         qual.clean()
     assert exc.value.message_dict["obtained_date"] == [
@@ -126,7 +131,12 @@ def test_form_refuses_an_edit_that_makes_a_record_implausible(users: dict, perso
     )
     r = client_for(users["officer_a"]).post(
         reverse("people:section_edit", args=[person_a.pk, "trinh-do", q.pk]),
-        {"kind": "chuyen_mon", "level": "dai_hoc", "obtained_date": "01/06/2030", "row_version": q.row_version},
+        {
+            "kind": "chuyen_mon",
+            "level": "dai_hoc",
+            "obtained_date": "01/06/2030",
+            "row_version": q.row_version,
+        },
     )
     assert r.status_code == 400
     assert future_message("Ngày cấp bằng", "01/06/2030") in html.unescape(r.content.decode())
@@ -174,7 +184,9 @@ def test_api_refuses_the_same_input_with_the_same_message(users: dict, person_a:
         content_type="application/json",
     )
     assert r.status_code == 400
-    assert "Năm khen thưởng 1975 trước năm sinh của cán bộ (1980)." in json.dumps(r.json(), ensure_ascii=False)
+    assert "Năm khen thưởng 1975 trước năm sinh của cán bộ (1980)." in json.dumps(
+        r.json(), ensure_ascii=False
+    )
     r = c.patch(
         f"/api/persons/{person_a.pk}/",
         json.dumps({"salary_coefficient": "99.00", "row_version": person_a.row_version}),

@@ -835,7 +835,7 @@ class Validator:
         records = model._base_manager.in_bulk([rec[0] for _s, rec, _c in changed])
         attach_related(model, list(records.values()), self.plan.related)
         for s, rec, changes in changed:
-            record = records.get(rec[0])
+            record: Any = records.get(rec[0])
             if record is None:  # deleted since the first read: the writer reports it
                 continue
             for name, value in changes.items():

@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db
 
 P1 = make_personal_id(province_prefix="010", sex="nu", birth_year=1980, serial=914001)
 P2 = make_personal_id(province_prefix="010", sex="nam", birth_year=1975, serial=914002)
-PERSON_ROWS = [
+PERSON_ROWS: list[list[Any]] = [
     PERSON_HEADERS,
     [P1, "Nguyễn Thị Hoa", "Nữ", "17/05/1980", "Kinh", "Không", "Công chức", "A1"],
     [P2, "Lò Văn Bình", "Nam", 1975, "Thái", "", "Cán bộ", "A1"],

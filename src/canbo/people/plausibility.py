@@ -26,6 +26,7 @@ The bounds and their sources are below; SALARY.md's scale table (A3.1 … C1) li
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -109,6 +110,19 @@ DATE_RULES: dict[str, tuple[DateRule, ...]] = {
 }
 
 
+_today: tuple[float, dt.date] = (0.0, dt.date.min)
+
+
+def _now() -> dt.date:
+    """Today (Vietnam), read at most once a second: the import checks hundreds of thousands of
+    rows, and each reading of the clock in the time zone costs as much as checking a row."""
+    global _today
+    now = time.monotonic()
+    if now >= _today[0]:
+        _today = (now + 1.0, today())
+    return _today[1]
+
+
 def _label(instance: Any, rule: DateRule) -> str:
     if rule.label:
         return rule.label
@@ -121,7 +135,7 @@ def date_errors(
     """{field: Vietnamese message} for each dated field of ``instance`` (a person or a dossier
     section) lying in the future where not allowed, or before ``birth`` (None: unknown, not
     checked). A value that is not a date (a field that failed its own check) is left alone."""
-    now = on or today()
+    now = on or _now()
     errors: dict[str, str] = {}
     for rule in DATE_RULES.get(instance._meta.label, ()):
         value = getattr(instance, rule.field, None)
@@ -139,19 +153,24 @@ def date_errors(
             continue
         if not isinstance(value, dt.date):
             continue
-        precision = getattr(instance, rule.precision, PRECISION_DAY) if rule.precision else PRECISION_DAY
-        shown = format_partial_date(value, precision or PRECISION_DAY)
         if not rule.future and value > now:
             errors[rule.field] = (
-                f"{_label(instance, rule)} {shown} là ngày trong tương lai (hôm nay là {now:%d/%m/%Y})."
+                f"{_label(instance, rule)} {_shown(instance, rule, value)} là ngày trong tương lai "
+                f"(hôm nay là {now:%d/%m/%Y})."
             )
         elif rule.birth and birth is not None and value < birth:
             what = "năm sinh" if birth_precision == PRECISION_YEAR else "ngày sinh"
             errors[rule.field] = (
-                f"{_label(instance, rule)} {shown} trước {what} của cán bộ "
+                f"{_label(instance, rule)} {_shown(instance, rule, value)} trước {what} của cán bộ "
                 f"({format_partial_date(birth, birth_precision)})."
             )
     return errors
+
+
+def _shown(instance: Any, rule: DateRule, value: dt.date) -> str:
+    """The date as it was entered (a work-history line's "03/2030" stays so)."""
+    precision = getattr(instance, rule.precision, PRECISION_DAY) if rule.precision else PRECISION_DAY
+    return format_partial_date(value, precision or PRECISION_DAY)
 
 
 def _number(value: Decimal) -> str:

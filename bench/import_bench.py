@@ -222,7 +222,6 @@ def make_workbook(
         unit = f"H{d:02d}P{k:02d}" if rng.random() < 0.7 else f"Phòng {k} huyện số {d}"
         step = rng.randint(1, 8)
         recruited = dt.date(born.year + rng.randint(21, 30), rng.randint(1, 12), 1)
-        recruited = min(recruited, dt.date(2024, 12, 1))  # never in the future (plausibility checks)
         ethnic, kind_of = rng.choice(ETHNIC), rng.choice(["Công chức", "Viên chức", "Cán bộ"])
         p_unit, hometown, grade, grade_code = (
             unit,

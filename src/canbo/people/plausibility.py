@@ -8,7 +8,8 @@ Dates. Every dated field of the person and of every dossier section must lie on 
 person's date of birth (its earliest possible day, as RULES.md H-3 reads a partial date) and not
 after today, except the fields that hold a date decided ahead (``future=True``):
 
-- the person's "Ngày thôi công tác" (a planned retirement or leaving date);
+- the person's recruitment date (a recruitment decided now may take effect later, as the first
+  tenure's start may) and his "Ngày thôi công tác" (a planned retirement or leaving date);
 - a tenure's start and end (an appointment decided now may take effect later; a fixed term's
   last day), a membership's end (the end of the term);
 - a discipline's effective date (a decision may take effect from a later day);
@@ -64,7 +65,7 @@ class DateRule:
 
 DATE_RULES: dict[str, tuple[DateRule, ...]] = {
     "people.Person": (
-        DateRule("recruitment_date"),
+        DateRule("recruitment_date", future=True),
         DateRule("revolution_date"),
         DateRule("enlistment_date"),
         DateRule("discharge_date"),

@@ -84,9 +84,9 @@ def test_person_dates_and_salary_figures(person_a: Person) -> None:
         ],
         "salary_step": ["Bậc lương 15 nằm ngoài khoảng của các bảng lương (từ 1 đến 12)."],
     }
-    person_a.recruitment_date = dt.date(2003, 9, 1)
+    person_a.recruitment_date = today() + dt.timedelta(days=25)  # decided now, effective next month
     person_a.salary_coefficient, person_a.position_allowance, person_a.salary_step = Decimal("4.98"), 0, 9
-    person_a.full_clean()  # a planned leaving date, a nil allowance and figures of the scales pass
+    person_a.full_clean()  # dates decided ahead, a nil allowance and figures of the scales pass
 
 
 def test_partial_birth_is_shown_as_entered(person_b: Person) -> None:

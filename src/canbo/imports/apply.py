@@ -620,6 +620,27 @@ def _reprs() -> dict[str, Callable[[dict[str, Any]], str]]:
         "khen_thuong": lambda v: f"{v['form']} ({v['year']})",
         "ky_luat": lambda v: f"{dform(v['form'])} ({dsys(v['system'])}, {v['decision_date']:%d/%m/%Y})",
         "danh_gia": lambda v: f"{v['year']}: {rlevel(v['level'])}",
+        **_reprs_14(),
+    }
+
+
+def _reprs_14() -> dict[str, Callable[[dict[str, Any]], str]]:
+    """``str()`` of the records of the sheets added by issue 14."""
+    from canbo.core.dates import format_partial_date
+    from canbo.people.choices import AssetDeclarationKind, HealthStatus, PersonalHistoryKind
+
+    health, history = _display(HealthStatus.choices), _display(PersonalHistoryKind.choices)
+    assets = _display(AssetDeclarationKind.choices)
+    return {
+        "dang_tich": lambda v: f"Vào Đảng {v['admission_date']:%d/%m/%Y}",
+        "tieu_chuan_chinh_tri": lambda v: f"Kết luận {v['conclusion_date']:%d/%m/%Y}",
+        "suc_khoe": lambda v: f"Khám {v['check_date']:%d/%m/%Y}: {health(v['status'])}",
+        "qua_trinh_cong_tac": lambda v: (
+            f"{format_partial_date(v['start_date'], v['start_precision'])}: {v['description']}"
+        ),
+        "lich_su_ban_than": lambda v: history(v["kind"]),
+        "ke_khai_tai_san": lambda v: f"{assets(v['kind'])} {v['year']}",
+        "tin_nhiem": lambda v: f"Lấy phiếu {v['vote_date']:%d/%m/%Y}",
     }
 
 

@@ -422,6 +422,97 @@ def rating_level(value: Any) -> str:
     return _rating_level_parser()(value)
 
 
+# -- sheets added by issue 14 -------------------------------------------------------------------
+
+
+def _people_choice(name: str) -> Any:
+    from canbo.people import choices
+
+    return getattr(choices, name)
+
+
+@functools.cache
+def _health_status_parser() -> Callable[[Any], str]:
+    status = _people_choice("HealthStatus")
+    return _choice_parser(
+        _with_labels(status, [("Trung bình", "trung_binh"), ("TB", "trung_binh")]),
+        "Tình trạng sức khỏe",
+        [c.label for c in status],
+    )
+
+
+def health_status(value: Any) -> str:
+    return _health_status_parser()(value)
+
+
+blood_group = _choice_parser(
+    _table([(g, g) for g in ("A", "B", "AB", "O")] + [("0", "O"), ("Nhóm A", "A"), ("Nhóm B", "B"),
+                                                      ("Nhóm AB", "AB"), ("Nhóm O", "O")]),
+    "Nhóm máu",
+    ["A", "B", "AB", "O"],
+)  # fmt: skip
+
+
+@functools.cache
+def _personal_history_kind_parser() -> Callable[[Any], str]:
+    kind = _people_choice("PersonalHistoryKind")
+    extra = [
+        ("Bị bắt, bị tù", "bi_bat"),
+        ("Bị bắt", "bi_bat"),
+        ("Bị tù", "bi_bat"),
+        ("Chế độ cũ", "che_do_cu"),
+        ("Tổ chức nước ngoài", "to_chuc_nuoc_ngoai"),
+        ("Quan hệ với tổ chức nước ngoài", "to_chuc_nuoc_ngoai"),
+        ("Thân nhân nước ngoài", "than_nhan_nuoc_ngoai"),
+        ("Có thân nhân ở nước ngoài", "than_nhan_nuoc_ngoai"),
+    ]
+    return _choice_parser(
+        _with_labels(kind, extra),
+        "Nội dung",
+        ["Bị bắt, bị tù", "Làm việc trong chế độ cũ", "Tham gia hoặc có quan hệ với tổ chức nước ngoài",
+         "Thân nhân ở nước ngoài", "Khác"],
+    )  # fmt: skip
+
+
+def personal_history_kind(value: Any) -> str:
+    return _personal_history_kind_parser()(value)
+
+
+@functools.cache
+def _asset_declaration_kind_parser() -> Callable[[Any], str]:
+    kind = _people_choice("AssetDeclarationKind")
+    extra = [
+        ("Lần đầu", "lan_dau"),
+        ("Hằng năm", "hang_nam"),
+        ("Hàng năm", "hang_nam"),
+        ("Bổ sung", "bo_sung"),
+        ("Phục vụ công tác cán bộ", "phuc_vu_can_bo"),
+    ]
+    accepted = ["Lần đầu", "Hằng năm", "Bổ sung", "Phục vụ công tác cán bộ"]
+    return _choice_parser(_with_labels(kind, extra), "Loại kê khai", accepted)
+
+
+def asset_declaration_kind(value: Any) -> str:
+    return _asset_declaration_kind_parser()(value)
+
+
+_MEETS = {"dutieuchuan": True, "du": True, "dat": True, "chuadutieuchuan": False, "khongdutieuchuan": False,
+          "chuadu": False, "khongdu": False}  # fmt: skip
+
+
+def meets_standard(value: Any) -> bool:
+    """Whether the conclusion finds the political standard met: yes/no, or the words."""
+    found = _MEETS.get(key(text(value)))
+    if found is not None:
+        return found
+    try:
+        return boolean(value)
+    except ParseError:
+        raise ParseError(
+            f"Ghi “Có” (đủ tiêu chuẩn) hoặc “Không” (chưa đủ tiêu chuẩn), không phải {show(value)}."
+        ) from None
+
+
 _TERM = re.compile(r"^(\d{4})\s*[-–—/]\s*(\d{4})$")
 
 
@@ -759,5 +850,11 @@ SIMPLE: dict[str, Callable[[Any], Any]] = {
     "general_education": general_education,
     "qualification_kind": qualification_kind,
     "level": text,  # resolved with the kind in validate.py
+    # sheets added by issue 14
+    "health_status": health_status,
+    "blood_group": blood_group,
+    "personal_history_kind": personal_history_kind,
+    "asset_declaration_kind": asset_declaration_kind,
+    "meets_standard": meets_standard,
 }
 REFERENCE = frozenset({"ethnicity", "religion", "unit", "title"})

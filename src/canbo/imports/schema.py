@@ -194,12 +194,12 @@ PERSON = SheetSpec(
             synonyms=("Ngạch", "Ngạch công chức", "Chức danh nghề nghiệp"),
         ),
         FieldSpec("grade_code", "Mã ngạch", synonyms=("Mã ngạch, chức danh nghề nghiệp",), example="01.003"),
-        FieldSpec("salary_step", "Bậc lương", "integer", accepted="Số nguyên.", example="3"),
+        FieldSpec("salary_step", "Bậc lương", "integer", accepted="Số nguyên, từ 1 đến 12.", example="3"),
         FieldSpec(
             "salary_coefficient",
             "Hệ số lương",
             "decimal",
-            accepted="Số thập phân, dấu phẩy hoặc chấm.",
+            accepted="Số thập phân, dấu phẩy hoặc chấm; từ 1,00 đến 11,00.",
             example="3,00",
         ),
         FieldSpec(
@@ -207,6 +207,7 @@ PERSON = SheetSpec(
             "Phụ cấp chức vụ",
             "decimal",
             synonyms=("Hệ số phụ cấp chức vụ",),
+            accepted="Hệ số, từ 0,10 đến 1,30 (0 hoặc để trống: không có).",
             example="0,3",
         ),
         FieldSpec("enlistment_date", "Ngày nhập ngũ", "date", accepted=DATE_ANY),
@@ -617,9 +618,309 @@ RATING = SheetSpec(
     ),
 )
 
+# -- sheets added by issue 14 (Party membership … confidence votes) ---------------------------
+
+PARTY = SheetSpec(
+    kind="dang_tich",
+    title="Đảng tịch",
+    model_label="people.PartyMembership",
+    synonyms=("Đảng viên", "Ngày vào Đảng", "Thông tin đảng viên"),
+    key=("admission_date",),
+    description="Mỗi dòng một lần vào Đảng (người được kết nạp lại có hai dòng).",
+    fields=(
+        _PID_FIELD,
+        FieldSpec(
+            "admission_date",
+            "Ngày vào Đảng",
+            "date",
+            required=True,
+            synonyms=("Ngày kết nạp", "Ngày vào Đảng Cộng sản Việt Nam", "Ngày kết nạp Đảng"),
+            accepted=DATE_ANY,
+            example="19/05/2008",
+        ),
+        FieldSpec(
+            "official_date",
+            "Ngày chính thức",
+            "date",
+            synonyms=("Ngày vào Đảng chính thức", "Ngày công nhận đảng viên chính thức"),
+            accepted=DATE_ANY,
+            example="19/05/2009",
+        ),
+        FieldSpec("card_number", "Số thẻ đảng viên", synonyms=("Số thẻ Đảng", "Số thẻ")),
+        FieldSpec("party_cell", "Chi bộ sinh hoạt", synonyms=("Chi bộ", "Nơi sinh hoạt đảng")),
+        FieldSpec(
+            "left_date",
+            "Ngày ra khỏi Đảng",
+            "date",
+            synonyms=("Ngày ra Đảng",),
+            accepted=DATE_ANY + " Để trống nếu vẫn là đảng viên.",
+        ),
+        FieldSpec("left_reason", "Lý do ra khỏi Đảng", synonyms=("Lý do ra Đảng",)),
+    ),
+)
+
+POLITICAL = SheetSpec(
+    kind="tieu_chuan_chinh_tri",
+    title="Tiêu chuẩn chính trị",
+    model_label="assessment.PoliticalConclusion",
+    synonyms=("Kết luận tiêu chuẩn chính trị", "Kết luận chính trị", "Bảo vệ chính trị nội bộ"),
+    key=("conclusion_date", "issuing_body"),
+    sensitive=True,
+    description=(
+        "Mỗi dòng một kết luận về tiêu chuẩn chính trị. Cần quyền xem dữ liệu nhạy cảm trên đơn vị "
+        "của người đó."
+    ),
+    fields=(
+        _PID_FIELD,
+        FieldSpec(
+            "conclusion_date",
+            "Ngày kết luận",
+            "date",
+            required=True,
+            synonyms=("Ngày", "Ngày ban hành kết luận"),
+            accepted=DATE_ANY,
+            example="15/03/2024",
+        ),
+        FieldSpec(
+            "issuing_body",
+            "Cơ quan kết luận",
+            required=True,
+            synonyms=("Cơ quan", "Cấp kết luận"),
+            example="Ban Tổ chức Tỉnh ủy",
+        ),
+        FieldSpec(
+            "meets_standard",
+            "Đủ tiêu chuẩn chính trị",
+            "meets_standard",
+            required=True,
+            synonyms=("Kết luận", "Đủ tiêu chuẩn"),
+            accepted="“Có”, “Đủ tiêu chuẩn” hoặc “Không”, “Chưa đủ tiêu chuẩn”; phải ghi rõ.",
+            example="Có",
+        ),
+        FieldSpec("ceiling", "Mức trần", synonyms=("Mức trần (nếu có)",)),
+        FieldSpec("content", "Nội dung kết luận", synonyms=("Nội dung",)),
+    ),
+)
+
+HEALTH = SheetSpec(
+    kind="suc_khoe",
+    title="Sức khỏe",
+    model_label="people.HealthRecord",
+    synonyms=("Sức khoẻ", "Khám sức khỏe", "Tình trạng sức khỏe"),
+    key=("check_date",),
+    description="Mỗi dòng một lần khám sức khỏe.",
+    fields=(
+        _PID_FIELD,
+        FieldSpec(
+            "check_date",
+            "Ngày khám",
+            "date",
+            required=True,
+            synonyms=("Ngày khám sức khỏe", "Năm khám"),
+            accepted=DATE_ANY,
+            example="10/04/2025",
+        ),
+        FieldSpec(
+            "status",
+            "Tình trạng sức khỏe",
+            "health_status",
+            required=True,
+            synonyms=("Sức khỏe", "Sức khoẻ", "Tình trạng", "Phân loại sức khỏe"),
+            accepted="Tốt; Khá; Trung bình; Yếu.",
+            example="Tốt",
+        ),
+        FieldSpec(
+            "height_cm",
+            "Chiều cao (cm)",
+            "integer",
+            synonyms=("Chiều cao",),
+            accepted="Số nguyên, tính bằng xentimét (100–230).",
+            example="158",
+        ),
+        FieldSpec(
+            "weight_kg",
+            "Cân nặng (kg)",
+            "integer",
+            synonyms=("Cân nặng",),
+            accepted="Số nguyên, tính bằng kilôgam (30–250).",
+            example="52",
+        ),
+        FieldSpec("blood_group", "Nhóm máu", "blood_group", accepted="A; B; AB; O.", example="O"),
+        FieldSpec("notes", "Ghi chú"),
+    ),
+)
+
+WORK_HISTORY = SheetSpec(
+    kind="qua_trinh_cong_tac",
+    title="Quá trình công tác",
+    model_label="people.WorkHistory",
+    synonyms=("Tóm tắt quá trình công tác", "Quá trình công tác (hồ sơ gốc)"),
+    key=("start_date", "description"),
+    description=(
+        "Mỗi dòng một giai đoạn của “Tóm tắt quá trình công tác” như ghi trong hồ sơ gốc (mẫu 2C). "
+        "Khác sheet Chức vụ: không cần đơn vị, chức danh trong danh mục."
+    ),
+    fields=(
+        _PID_FIELD,
+        FieldSpec(
+            "start_date",
+            "Từ tháng, năm",
+            "partial_date",
+            required=True,
+            synonyms=("Từ", "Từ ngày", "Từ tháng năm", "Thời gian bắt đầu"),
+            accepted=DATE_ANY + " Được giữ nguyên như đã ghi (“09/2003” vẫn là tháng 9/2003).",
+            example="09/2003",
+        ),
+        FieldSpec(
+            "end_date",
+            "Đến tháng, năm",
+            "partial_date",
+            synonyms=("Đến", "Đến ngày", "Đến tháng năm", "Thời gian kết thúc"),
+            accepted=DATE_ANY + " Để trống nếu đến nay.",
+            example="12/2010",
+        ),
+        FieldSpec(
+            "description",
+            "Chức danh, chức vụ, đơn vị công tác",
+            required=True,
+            synonyms=(
+                "Nội dung",
+                "Quá trình công tác",
+                "Chức danh, chức vụ, đơn vị công tác (đảng, chính quyền, đoàn thể)",
+                "Công việc",
+            ),
+            example="Chuyên viên Phòng Nội vụ huyện Văn Bàn",
+        ),
+    ),
+)
+
+PERSONAL_HISTORY = SheetSpec(
+    kind="lich_su_ban_than",
+    title="Lịch sử bản thân",
+    model_label="people.PersonalHistory",
+    synonyms=("Đặc điểm lịch sử bản thân", "Đặc điểm lịch sử"),
+    key=("kind", "period", "description"),
+    sensitive=True,
+    description=(
+        "Mỗi dòng một nội dung của “Đặc điểm lịch sử bản thân” (mẫu 2C). Cần quyền xem dữ liệu nhạy "
+        "cảm trên đơn vị của người đó."
+    ),
+    fields=(
+        _PID_FIELD,
+        FieldSpec(
+            "kind",
+            "Nội dung",
+            "personal_history_kind",
+            required=True,
+            synonyms=("Loại", "Loại nội dung"),
+            accepted=(
+                "Bị bắt, bị tù; Làm việc trong chế độ cũ; Tham gia hoặc có quan hệ với tổ chức nước "
+                "ngoài; Thân nhân ở nước ngoài; Khác."
+            ),
+            example="Thân nhân ở nước ngoài",
+        ),
+        FieldSpec("period", "Thời gian", synonyms=("Thời gian (từ … đến …)",), example="Từ 2015"),
+        FieldSpec(
+            "description",
+            "Chi tiết",
+            required=True,
+            synonyms=("Nội dung chi tiết", "Diễn giải"),
+            example="Em gái lao động tại Hàn Quốc",
+        ),
+    ),
+)
+
+ASSETS = SheetSpec(
+    kind="ke_khai_tai_san",
+    title="Kê khai tài sản",
+    model_label="people.AssetDeclaration",
+    synonyms=("Kê khai tài sản, thu nhập", "Tài sản, thu nhập", "Kê khai tài sản thu nhập"),
+    key=("kind", "year"),
+    sensitive=True,
+    description=(
+        "Mỗi dòng một lần kê khai tài sản, thu nhập. Cần quyền xem dữ liệu nhạy cảm trên đơn vị của người đó."
+    ),
+    fields=(
+        _PID_FIELD,
+        FieldSpec(
+            "kind",
+            "Loại kê khai",
+            "asset_declaration_kind",
+            required=True,
+            synonyms=("Hình thức kê khai", "Loại"),
+            accepted="Lần đầu; Hằng năm; Bổ sung; Phục vụ công tác cán bộ.",
+            example="Hằng năm",
+        ),
+        FieldSpec(
+            "year",
+            "Năm kê khai",
+            "year",
+            required=True,
+            synonyms=("Năm",),
+            accepted="Năm (hoặc một ngày; chỉ giữ năm). Không sau năm nay.",
+            example="2025",
+        ),
+        FieldSpec(
+            "declared_date",
+            "Ngày kê khai",
+            "date",
+            required=True,
+            synonyms=("Ngày nộp bản kê khai",),
+            accepted=DATE_ANY,
+            example="15/12/2025",
+        ),
+        FieldSpec("receiving_body", "Cơ quan tiếp nhận", synonyms=("Nơi nộp",)),
+        FieldSpec("summary", "Tóm tắt", synonyms=("Ghi chú", "Tóm tắt nội dung")),
+    ),
+)
+
+CONFIDENCE = SheetSpec(
+    kind="tin_nhiem",
+    title="Lấy phiếu tín nhiệm",
+    model_label="assessment.ConfidenceVote",
+    synonyms=("Tín nhiệm", "Phiếu tín nhiệm", "Kết quả lấy phiếu tín nhiệm"),
+    key=("vote_date", "position"),
+    description="Mỗi dòng một lần lấy phiếu tín nhiệm người đó, với đủ các số phiếu.",
+    fields=(
+        _PID_FIELD,
+        FieldSpec(
+            "vote_date",
+            "Ngày lấy phiếu",
+            "date",
+            required=True,
+            synonyms=("Ngày", "Ngày hội nghị"),
+            accepted=DATE_ANY,
+            example="20/11/2023",
+        ),
+        FieldSpec(
+            "body",
+            "Hội nghị / kỳ họp",
+            required=True,
+            synonyms=("Hội nghị", "Kỳ họp", "Hội nghị, kỳ họp"),
+            example="Kỳ họp thứ 15 HĐND tỉnh",
+        ),
+        FieldSpec(
+            "position",
+            "Chức vụ được lấy phiếu",
+            required=True,
+            synonyms=("Chức vụ",),
+            example="Phó Chủ tịch UBND tỉnh",
+        ),
+        FieldSpec("convened", "Số được triệu tập", "integer", required=True, synonyms=("Triệu tập",)),
+        FieldSpec("present", "Số có mặt", "integer", required=True, synonyms=("Có mặt",)),
+        FieldSpec("ballots", "Số phiếu phát ra", "integer", required=True, synonyms=("Phiếu phát ra",)),
+        FieldSpec("high", "Tín nhiệm cao", "integer", required=True, synonyms=("Số phiếu tín nhiệm cao",)),
+        FieldSpec("medium", "Tín nhiệm", "integer", required=True, synonyms=("Số phiếu tín nhiệm",)),
+        FieldSpec("low", "Tín nhiệm thấp", "integer", required=True, synonyms=("Số phiếu tín nhiệm thấp",)),
+    ),
+)
+
+SECTION_SHEETS_14 = (PARTY, POLITICAL, HEALTH, WORK_HISTORY, PERSONAL_HISTORY, ASSETS, CONFIDENCE)
+
 SHEETS: dict[str, SheetSpec] = {
     s.kind: s for s in (PERSON, QUALIFICATION, TENURE, MEMBERSHIP, FAMILY, AWARD, DISCIPLINE, RATING)
 }
+SHEETS.update((s.kind, s) for s in SECTION_SHEETS_14)
 SECTION_KINDS = tuple(k for k in SHEETS if k != "can_bo")
 
 # Limits on what a file may hold (documented in docs/huong-dan/nhap-du-lieu.md).

@@ -233,6 +233,9 @@ class Validator:
         self.cleaned: dict[Any, dict[tuple[type, Any], Any]] = {}
         # personal ID → (pk, unit path) of the stored persons that section rows name
         self.stored_persons: dict[str, tuple[int, str]] = {}
+        # personal ID → (date of birth, precision) of the persons of the file and of the stored
+        # persons section rows name: section dates are checked against it (``holder_birth``)
+        self.births: dict[str, tuple[dt.date, str]] = {}
         self.looked_up: set[str] = set()
 
     # -- driver ---------------------------------------------------------------------------------
@@ -440,10 +443,15 @@ class Validator:
                 continue
             self.pid_rows[pid] = (sheet.name, row)
             found = existing.get(pid)
+            birth = values.get("birth_date")  # as parsed: (day, precision)
             if found is None:
+                if birth is not None:
+                    self.births[pid] = birth
                 self.new_person(sheet, row, values, cols, bad)
             else:
-                self.update_person(sheet, row, found[0], found[1], values, cols, bad)
+                stored = found[0]
+                self.births[pid] = birth if birth is not None else (stored.birth_date, stored.birth_precision)
+                self.update_person(sheet, row, stored, found[1], values, cols, bad)
 
     def new_person(
         self, sheet: Sheet, row: int, values: dict[str, Any], cols: dict[str, Column], bad: set[str]
@@ -567,7 +575,12 @@ class Validator:
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
                 col = cols.get(name) or cols.get(
-                    {"birth_precision": "birth_date", "level_rank": "level"}.get(name, "")
+                    {
+                        "birth_precision": "birth_date",
+                        "level_rank": "level",
+                        "start_precision": "start_date",
+                        "end_precision": "end_date",
+                    }.get(name, "")
                 )
                 column = col.label if col else ""
                 for msg in messages:
@@ -638,6 +651,7 @@ class Validator:
         self, sheet: Sheet, spec: SheetSpec, batch: list[tuple[int, dict[str, Any], dict[str, Column]]]
     ) -> None:
         model = apps.get_model(spec.model_label)
+        self.look_up_persons({v[PID] for _r, v, _c in batch if PID in v})
         for row, values, cols in batch:
             bad: set[str] = values.pop("__bad__")
             pid = values.pop(PID, None)
@@ -669,7 +683,8 @@ class Validator:
                     f"Đơn vị “{unit.name}” nằm ngoài phạm vi bạn được giao quyền sửa.",
                 )
                 continue
-            instance = _new(model, values)
+            instance: Any = _new(model, values)
+            instance.holder_birth = self.births.get(pid)
             if not self.clean(sheet.name, row, instance, cols, exclude=_exclude(model, values)):
                 continue
             if spec.kind == "trinh_do":
@@ -693,7 +708,24 @@ class Validator:
                 values.setdefault("spouse_side", True)
         elif spec.kind == "ky_luat":
             values.setdefault("duty_related", True)
+        elif spec.kind == "qua_trinh_cong_tac":  # dates kept as written, with their precision
+            for prefix in ("start", "end"):
+                if f"{prefix}_date" in values:
+                    values[f"{prefix}_date"], values[f"{prefix}_precision"] = values[f"{prefix}_date"]
         return True
+
+    def look_up_persons(self, pids: set[str]) -> None:
+        """Read the stored persons among ``pids`` not read yet (not in the person sheets): their
+        id and unit path for ``check_section_persons``, their birth for the rows' dates."""
+        lookup = sorted(pids - self.looked_up - self.pid_rows.keys())
+        self.looked_up.update(lookup)
+        for i in range(0, len(lookup), CHUNK):
+            rows = Person.objects.filter(personal_id__in=lookup[i : i + CHUNK]).values_list(
+                "personal_id", "pk", "managing_unit__path", "birth_date", "birth_precision"
+            )
+            for pid, pk, path, birth, precision in rows:
+                self.stored_persons[pid] = (pk, path)
+                self.births[pid] = (birth, precision)
 
     def check_section_persons(self, sections: list[SectionRow]) -> list[SectionRow]:
         """Every section row's person is in the file or in the database within scope; match keys.
@@ -803,11 +835,12 @@ class Validator:
         records = model._base_manager.in_bulk([rec[0] for _s, rec, _c in changed])
         attach_related(model, list(records.values()), self.plan.related)
         for s, rec, changes in changed:
-            record = records.get(rec[0])
+            record: Any = records.get(rec[0])
             if record is None:  # deleted since the first read: the writer reports it
                 continue
             for name, value in changes.items():
                 setattr(record, name, value)
+            record.holder_birth = self.births.get(s.pid)
             if self.clean(s.sheet, s.row, record, s.cols, exclude=_exclude(model, changes)):
                 self.plan.section_updates.append(SectionUpdate(kind, s.sheet, s.row, rec[0], rec[2], changes))
 

@@ -106,6 +106,51 @@ EXAMPLES: dict[str, list[dict[str, Any]]] = {
     ],
     "ky_luat": [],
     "danh_gia": [{"personal_id": "010180012345", "system": "Chính quyền", "year": 2024, "level": "HTTNV"}],
+    # sheets added by issue 14
+    "dang_tich": [
+        {
+            "personal_id": "010180012345",
+            "admission_date": "19/05/2008",
+            "official_date": "19/05/2009",
+            "party_cell": "Chi bộ Phòng Nội vụ",
+        }
+    ],
+    "tieu_chuan_chinh_tri": [
+        {
+            "personal_id": "010180012345",
+            "conclusion_date": "15/03/2024",
+            "issuing_body": "Ban Tổ chức Tỉnh ủy",
+            "meets_standard": "Có",
+        }
+    ],
+    "suc_khoe": [
+        {
+            "personal_id": "010180012345",
+            "check_date": "10/04/2025",
+            "status": "Tốt",
+            "height_cm": 158,
+            "weight_kg": 52,
+            "blood_group": "O",
+        }
+    ],
+    "qua_trinh_cong_tac": [
+        {
+            "personal_id": "010180012345",
+            "start_date": "09/2003",
+            "end_date": "07/2020",
+            "description": "Chuyên viên Phòng Nội vụ huyện Văn Bàn",
+        },
+        {
+            "personal_id": "010180012345",
+            "start_date": "08/2020",
+            "description": "Trưởng phòng Phòng Nội vụ huyện Văn Bàn",
+        },
+    ],
+    "lich_su_ban_than": [],
+    "ke_khai_tai_san": [
+        {"personal_id": "010180012345", "kind": "Hằng năm", "year": 2025, "declared_date": "15/12/2025"}
+    ],
+    "tin_nhiem": [],
 }
 
 

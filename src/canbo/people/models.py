@@ -17,6 +17,7 @@ from django.db import models
 from canbo.core.dates import PRECISION_CHOICES, PRECISION_DAY, age_at, format_partial_date, today
 from canbo.core.models import ScopedModel
 from canbo.org.models import AdminArea, Unit
+from canbo.people import plausibility
 from canbo.people.choices import (
     AssetDeclarationKind,
     AttachmentKind,
@@ -195,17 +196,36 @@ class Person(ScopedModel):
                 errors["personal_id"] = msg
         if self.discharge_date and self.enlistment_date and self.discharge_date < self.enlistment_date:
             errors["discharge_date"] = "Ngày xuất ngũ phải sau ngày nhập ngũ."
+        for name, msg in plausibility.person_errors(self).items():
+            errors.setdefault(name, msg)
         if errors:
             raise ValidationError(errors)
 
 
 class PersonSection(ScopedModel):
-    """Base of every dossier section: belongs to one person, scoped through him."""
+    """Base of every dossier section: belongs to one person, scoped through him.
+
+    ``clean()`` checks the section's dates against the person's birth and the present
+    (``people.plausibility``); every section's own ``clean()`` calls it first.
+    """
 
     person = models.ForeignKey(Person, verbose_name="cán bộ", on_delete=models.CASCADE)
 
+    # (date of birth, precision) of the person, set by the import, which knows it for every row
+    # without reading the person; None: read from ``person`` when there is one.
+    holder_birth: tuple[dt.date, str] | None = None
+
     class Meta:
         abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        birth = self.holder_birth
+        if birth is None and self.person_id is not None:
+            birth = (self.person.birth_date, self.person.birth_precision)
+        errors = plausibility.date_errors(self, *(birth or (None, PRECISION_DAY)))
+        if errors:
+            raise ValidationError(errors)
 
 
 def _check_order(start: dt.date | None, end: dt.date | None, field: str = "end_date") -> None:

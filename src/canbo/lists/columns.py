@@ -14,6 +14,7 @@ from typing import Any
 
 from canbo.careers.models import Tenure, on_date_q
 from canbo.core.dates import format_date
+from canbo.org.selectors import unit_label
 from canbo.people.choices import QualificationKind, level_label
 from canbo.people.models import PartyMembership, Person, Qualification
 
@@ -43,7 +44,7 @@ def _posts(p: Person, c: Context) -> str:
 def _units(p: Person, c: Context) -> str:
     seen: list[str] = []
     for t in c.tenures.get(p.pk, []):
-        name = t.unit.name
+        name = unit_label(t.unit_id)
         if name not in seen:
             seen.append(name)
     return "; ".join(seen)
@@ -99,7 +100,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("ngach", "Ngạch / chức danh nghề nghiệp", lambda p, c: p.grade_name, 22),
     Column("he_so_luong", "Hệ số lương", lambda p, c: p.salary_coefficient, 8),
     Column("so_dinh_danh", "Số định danh cá nhân", lambda p, c: p.personal_id, 16),
-    Column("don_vi_ho_so", "Đơn vị quản lý hồ sơ", lambda p, c: p.managing_unit.name, 28),
+    Column("don_vi_ho_so", "Đơn vị quản lý hồ sơ", lambda p, c: unit_label(p.managing_unit_id), 28),
 )  # fmt: skip
 
 BY_KEY = {c.key: c for c in COLUMNS}

@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from canbo.careers.models import Tenure, on_date_q
 from canbo.org.choices import Level, ManagementScope, TitleGroup
 from canbo.org.models import Unit
+from canbo.org.selectors import unit_label_on
 from canbo.people.choices import QUALIFICATION_LEVELS, Category, QualificationKind, Sex
 from canbo.people.models import Ethnicity, PartyMembership, Person, Qualification, Religion
 from canbo.people.search import name_search
@@ -134,7 +135,7 @@ class PersonFilterForm(forms.Form):
         """The active filters in words, for the page and the export's header."""
         out = [f"Tính đến ngày: {day:%d/%m/%Y}"]
         if unit is not None:
-            out.append(f"Đơn vị: {unit.name_on(day)} (gồm các đơn vị trực thuộc)")
+            out.append(f"Đơn vị: {unit_label_on(unit, day)} (gồm các đơn vị trực thuộc)")
         data = self.cleaned_data
         for name, field in self.fields.items():
             value = data.get(name)

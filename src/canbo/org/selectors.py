@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from canbo.accounts.selectors import active_grants
 from canbo.careers.models import Tenure, on_date_q
+from canbo.core.context import bound_context
+from canbo.core.history import describe_changes
 from canbo.core.models import ObjectChange
+from canbo.core.text import fold
 from canbo.org.models import Unit, in_force_q
 
 
@@ -80,8 +87,10 @@ def unit_people_on(user: Any, unit: Unit, day: dt.date, *, subtree: bool = False
 def unit_history(unit: Unit, limit: int = 50) -> list[ObjectChange]:
     """Change-log entries of the unit itself (creation, renames, closing), newest first."""
     ct = ContentType.objects.get_for_model(Unit)
-    return list(
-        ObjectChange.objects.filter(content_type=ct, object_id=unit.pk).order_by("-time", "-id")[:limit]
+    return describe_changes(
+        ObjectChange.objects.filter(content_type=ct, object_id=unit.pk)
+        .select_related("content_type")
+        .order_by("-time", "-id")[:limit]
     )
 
 
@@ -93,3 +102,211 @@ def unit_search(user: Any, text: str, day: dt.date) -> QuerySet[Unit]:
         .filter(Q(name__icontains=text) | Q(code__iexact=text))
         .order_by("path")[:100]
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Unit labels: the shortest name that tells a unit apart from the others of the same name.
+#
+# 2,000 units carry a few hundred distinct names ("Phòng Văn hóa – Xã hội" 99 times), so a unit is
+# shown with its name and, when that name is shared, its nearest ancestors until the label is
+# unique ("Phòng Văn hóa – Xã hội, UBND xã Bát Xát"). Labels depend on every unit's name, so they
+# are computed once for the whole tree (one query of id, path and name: a few milliseconds for
+# 2,366 units) and kept in the process, keyed by a stamp of the table (count, last change, last
+# id). The stamp is read at most once per request (the change-log context's request id), so a
+# page pays one small query whatever the number of units it shows, and a rename in another
+# process shows on the next request.
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitIndex:
+    """Every unit's label, path, name folded for search, and validity, by id."""
+
+    stamp: tuple[Any, ...]
+    label: dict[int, str]
+    path: dict[int, str]
+    by_path: dict[str, int]
+    folded: dict[int, str]
+    open: frozenset[int]  # units not closed (no ``valid_to``)
+    child_count: dict[int, int]
+
+
+_index: UnitIndex | None = None
+_checked_for: Any = None
+_checked_at = 0.0
+# Outside a request (commands, a streamed export's generator) the stamp is read again at most
+# this often, so a loop over many rows does not read it per row.
+UNBOUND_RECHECK_SECONDS = 5.0
+_index_lock = threading.Lock()
+
+
+def _stamp() -> tuple[Any, ...]:
+    row = Unit.objects.order_by().aggregate(n=Count("id"), last=Max("last_updated"), top=Max("id"))
+    return (row["n"], row["last"], row["top"])
+
+
+def _build(stamp: tuple[Any, ...]) -> UnitIndex:
+    rows = list(Unit.objects.order_by("path").values_list("id", "path", "name", "code", "valid_to"))
+    by_path = {path: pk for pk, path, _n, _c, _v in rows}
+    names = {pk: name for pk, _p, name, _c, _v in rows}
+    paths = {pk: path for pk, path, _n, _c, _v in rows}
+    step = Unit.steplen
+
+    def ancestors(path: str) -> list[str]:
+        """Names of the ancestors, nearest first."""
+        out = []
+        for end in range(len(path) - step, 0, -step):
+            pk = by_path.get(path[:end])
+            if pk is not None:
+                out.append(names[pk])
+        return out
+
+    groups: dict[str, list[int]] = defaultdict(list)
+    for pk, _p, name, _c, _v in rows:
+        groups[name].append(pk)
+    label: dict[int, str] = {}
+    for name, members in groups.items():
+        if len(members) == 1:
+            label[members[0]] = name
+            continue
+        chains = {pk: ancestors(paths[pk]) for pk in members}
+        pending = list(members)
+        depth = 1
+        while pending and depth <= max(len(chains[pk]) for pk in pending):
+            tried = {pk: ", ".join([name, *chains[pk][:depth]]) for pk in pending}
+            seen: dict[str, int] = defaultdict(int)
+            for text in tried.values():
+                seen[text] += 1
+            still = []
+            for pk in pending:
+                if seen[tried[pk]] == 1:
+                    label[pk] = tried[pk]
+                else:
+                    still.append(pk)
+            pending = still
+            depth += 1
+        # Same name under the same parents: a unit closed and reopened, or two units of one body.
+        ends = {pk: valid_to for pk, _p, _n, _c, valid_to in rows if pk in set(pending)}
+        codes = {pk: code for pk, _p, _n, code, _v in rows if pk in set(pending)}
+        for pk in pending:
+            full = ", ".join([name, *chains[pk]])
+            end = ends[pk]
+            label[pk] = f"{full} (đến hết {end:%d/%m/%Y})" if end else f"{full} [{codes[pk]}]"
+    child_count: dict[int, int] = defaultdict(int)
+    for _pk, path, _n, _c, _v in rows:
+        parent = by_path.get(path[:-step]) if len(path) > step else None
+        if parent is not None:
+            child_count[parent] += 1
+    return UnitIndex(
+        stamp=stamp,
+        label=label,
+        path=paths,
+        by_path=by_path,
+        folded={pk: fold(text) for pk, text in label.items()},
+        open=frozenset(pk for pk, _p, _n, _c, valid_to in rows if valid_to is None),
+        child_count=dict(child_count),
+    )
+
+
+def unit_index() -> UnitIndex:
+    """The labels of every unit, current as of this request (see the note above)."""
+    global _index, _checked_for, _checked_at
+    bound = bound_context()
+    key = bound.request_id if bound is not None else None
+    now = time.monotonic()
+    with _index_lock:
+        if _index is not None:
+            if key is not None and _checked_for == key:
+                return _index
+            if key is None and now - _checked_at < UNBOUND_RECHECK_SECONDS:
+                return _index
+        stamp = _stamp()
+        if _index is None or _index.stamp != stamp:
+            _index = _build(stamp)
+        _checked_for, _checked_at = key, now
+        return _index
+
+
+def unit_index_reset() -> None:
+    """Forget the kept labels (tests: each test has its own units)."""
+    global _index
+    with _index_lock:
+        _index = None
+
+
+def unit_label(unit: Unit | int | None) -> str:
+    """The unit's shortest distinguishing label: its name, and its nearest ancestors' names when
+    other units share that name ("Phòng Văn hóa – Xã hội, UBND xã Bát Xát")."""
+    if unit is None or unit == "":
+        return ""
+    pk = unit if isinstance(unit, int) else unit.pk
+    found = unit_index().label.get(pk)
+    if found is not None:
+        return found
+    return unit.name if isinstance(unit, Unit) else str(unit)
+
+
+def unit_label_on(unit: Unit, day: dt.date) -> str:
+    """``unit_label`` with the unit's own name as it was on ``day`` (a later rename does not
+    rewrite the past; the ancestors that tell it apart are named as today)."""
+    label = unit_label(unit)
+    former = unit.name_on(day)
+    if former != unit.name and label.startswith(unit.name):
+        return former + label[len(unit.name) :]
+    return label
+
+
+def unit_labels(ids: Any) -> dict[int, str]:
+    """Labels of the units ``ids`` (unknown ids are left out)."""
+    index = unit_index().label
+    return {pk: index[pk] for pk in ids if pk in index}
+
+
+PICKER_LIMIT = 30
+
+
+def unit_pick(
+    user: Any,
+    *,
+    text: str = "",
+    parent: int | None = None,
+    action: str = "view",
+    open_only: bool = False,
+    limit: int = PICKER_LIMIT,
+) -> list[tuple[int, str, int]]:
+    """Units the user's grants cover for ``action``, as (id, label, number of sub-units), for
+    the unit picker: those whose label contains every folded word of ``text`` (accents and
+    case ignored), the sub-units of ``parent``, or, with neither, the topmost units of the
+    user's scope. At most ``limit``, in tree order."""
+    from canbo.core.querysets import grant_scope
+
+    index = unit_index()
+    scope = grant_scope(Unit, user, action).unit_paths
+
+    def covered(path: str) -> bool:
+        return scope is None or any(path.startswith(p) for p in scope)
+
+    words = fold(text).split()
+    if words:
+        candidates = [pk for pk, folded in index.folded.items() if all(w in folded for w in words)]
+    elif parent is not None:
+        base = index.path.get(parent)
+        if base is None:
+            return []
+        depth = len(base) + Unit.steplen
+        candidates = [pk for pk, path in index.path.items() if len(path) == depth and path.startswith(base)]
+    elif scope is None:
+        candidates = [pk for pk, path in index.path.items() if len(path) == Unit.steplen]
+    else:
+        tops = [p for p in scope if not any(p != q and p.startswith(q) for q in scope)]
+        candidates = [index.by_path[p] for p in tops if p in index.by_path]
+    out = []
+    for pk in sorted(candidates, key=lambda pk: index.path[pk]):
+        if open_only and pk not in index.open:
+            continue
+        if not covered(index.path[pk]):
+            continue
+        out.append((pk, index.label[pk], index.child_count.get(pk, 0)))
+        if len(out) >= limit:
+            break
+    return out

@@ -12,6 +12,7 @@ from canbo.accounts.selectors import sees_sensitive_of
 from canbo.careers.models import BodyMembership, Tenure, on_date_q
 from canbo.core.models import ObjectChange
 from canbo.core.querysets import CHANGE, VIEW
+from canbo.org.selectors import unit_label_on
 from canbo.people.choices import AttachmentKind
 from canbo.people.models import Attachment, Person
 from canbo.people.sections import SectionSpec, visible_sections
@@ -65,7 +66,7 @@ def dossier(user: Any, person: Person, day: dt.date) -> Dossier:
     for t in tenures:
         # The unit's name while the post was held (a rename after it does not rewrite the past).
         seen_on = min(day, t.end_date) if t.end_date else day
-        t.unit_label = t.unit.name_on(seen_on)
+        t.unit_label = unit_label_on(t.unit, seen_on)
     current = [t for t in tenures if t.start_date <= day and (t.end_date is None or t.end_date >= day)]
     current.sort(key=lambda t: (not t.is_primary, -t.title.rank))
     memberships = list(

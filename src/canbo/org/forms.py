@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 
 from canbo.core.forms import DateInput
-from canbo.core.querysets import CHANGE
+from canbo.core.querysets import CHANGE, VIEW
 from canbo.org.choices import Block, Level, UnitKind
 from canbo.org.models import Unit
+from canbo.org.selectors import unit_label
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -78,3 +80,83 @@ class DissolveForm(_Base):
         self.fields["successor"].queryset = (  # type: ignore[attr-defined]
             Unit.objects.restrict(user, CHANGE).filter(valid_to__isnull=True).order_by("path")
         )
+
+
+class UnitPicker(forms.Widget):
+    """A searchable unit picker instead of a select of 2,000 options.
+
+    A hidden input carries the unit's id; a search box asks the server (``org:pick``, htmx) for
+    the units of the user's scope whose label contains the words typed, shown with their path,
+    and a "browse" button opens the scope's top units, each expandable to its sub-units. Picking
+    one is a few lines of script (``static/js/unit-picker.js``). The page carries one label, not
+    the whole tree: the person form went from 760 KB to a few KB.
+    """
+
+    template_name = "org/widgets/unit_picker.html"
+
+    def __init__(
+        self,
+        *,
+        action: str = VIEW,
+        open_only: bool = False,
+        submit_on_pick: bool = False,
+        attrs: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(attrs)
+        self.action = action
+        self.open_only = open_only
+        self.submit_on_pick = submit_on_pick
+
+    def format_value(self, value: Any) -> str:
+        return "" if value in (None, "") else str(value)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        ctx = super().get_context(name, value, attrs)
+        raw = ctx["widget"]["value"]
+        label = ""
+        if raw and raw.isascii() and raw.isdigit() and len(raw) < 19:
+            label = unit_label(int(raw))
+        ctx["widget"].update(
+            {
+                "label": label,
+                "query": urlencode(
+                    {
+                        "pham_vi": "sua" if self.action == CHANGE else "xem",
+                        "mo": "1" if self.open_only else "",
+                    }
+                ),
+                "submit_on_pick": self.submit_on_pick,
+            }
+        )
+        return ctx
+
+
+class UnitPickerField(forms.ModelChoiceField):
+    """A unit chosen with ``UnitPicker``; ``queryset`` is the user's scope (restricted), so a
+    posted unit outside it is refused like any unknown choice, with a Vietnamese message."""
+
+    default_error_messages = {
+        "invalid_choice": "Đơn vị đã chọn không thuộc phạm vi được giao hoặc không còn hoạt động.",
+    }
+
+    def __init__(
+        self,
+        *,
+        queryset: Any,
+        action: str = VIEW,
+        open_only: bool = False,
+        submit_on_pick: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault(
+            "widget", UnitPicker(action=action, open_only=open_only, submit_on_pick=submit_on_pick)
+        )
+        super().__init__(queryset=queryset, **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        # An id no database column holds ("²", 5,000 digits) is an unknown choice, not a 500.
+        if value not in self.empty_values and not isinstance(value, Unit):
+            text = str(value).strip()
+            if not (text.isascii() and text.isdigit() and len(text) < 19):
+                raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -114,7 +113,8 @@ def unit_search(user: Any, text: str, day: dt.date) -> QuerySet[Unit]:
 # 2,366 units) and kept in the process, keyed by a stamp of the table (count, last change, last
 # id). The stamp is read at most once per request (the change-log context's request id), so a
 # page pays one small query whatever the number of units it shows, and a rename in another
-# process shows on the next request.
+# process shows on the next request. Outside a request every call reads the stamp: code that
+# labels many rows there (a streamed export's chunks) takes ``unit_labels(ids)`` per batch.
 # ---------------------------------------------------------------------------------------------
 
 
@@ -133,10 +133,6 @@ class UnitIndex:
 
 _index: UnitIndex | None = None
 _checked_for: Any = None
-_checked_at = 0.0
-# Outside a request (commands, a streamed export's generator) the stamp is read again at most
-# this often, so a loop over many rows does not read it per row.
-UNBOUND_RECHECK_SECONDS = 5.0
 _index_lock = threading.Lock()
 
 
@@ -210,20 +206,16 @@ def _build(stamp: tuple[Any, ...]) -> UnitIndex:
 
 def unit_index() -> UnitIndex:
     """The labels of every unit, current as of this request (see the note above)."""
-    global _index, _checked_for, _checked_at
+    global _index, _checked_for
     bound = bound_context()
     key = bound.request_id if bound is not None else None
-    now = time.monotonic()
     with _index_lock:
-        if _index is not None:
-            if key is not None and _checked_for == key:
-                return _index
-            if key is None and now - _checked_at < UNBOUND_RECHECK_SECONDS:
-                return _index
+        if _index is not None and key is not None and _checked_for == key:
+            return _index
         stamp = _stamp()
         if _index is None or _index.stamp != stamp:
             _index = _build(stamp)
-        _checked_for, _checked_at = key, now
+        _checked_for = key
         return _index
 
 

@@ -10,6 +10,7 @@ from django.forms import modelform_factory
 from canbo.core.forms import PartialDateField, apply_date_widgets
 from canbo.core.querysets import CHANGE
 from canbo.org.choices import UnitKind
+from canbo.org.forms import UnitPickerField
 from canbo.org.models import AdminArea, Title, Unit
 from canbo.people.choices import QUALIFICATION_LEVELS, QualificationKind
 from canbo.people.models import Person
@@ -61,8 +62,12 @@ class PersonForm(forms.ModelForm):
             ("residence", "Nơi thường trú"),
         ):
             self.fields[name] = _area_field(label)
-        self.fields["managing_unit"].queryset = Unit.objects.restrict(user, CHANGE).filter(  # type: ignore[attr-defined]
-            valid_to__isnull=True
+        # A searchable picker over the units the user may change (not a select of every unit).
+        self.fields["managing_unit"] = UnitPickerField(
+            label="Đơn vị quản lý hồ sơ",
+            queryset=Unit.objects.restrict(user, CHANGE).filter(valid_to__isnull=True),
+            action=CHANGE,
+            open_only=True,
         )
         if self.instance.pk:
             self.fields["birth"].initial = PartialDateField.initial_for(
@@ -102,11 +107,20 @@ def section_form_class(spec: SectionSpec) -> Any:
                         getattr(self.instance, f"{prefix}_precision"),
                     )
             if "unit" in self.fields:
-                self.fields["unit"].queryset = Unit.objects.restrict(user, CHANGE).order_by("path")
+                self.fields["unit"] = UnitPickerField(
+                    label=self.fields["unit"].label,
+                    required=self.fields["unit"].required,
+                    queryset=Unit.objects.restrict(user, CHANGE),
+                    action=CHANGE,
+                )
             if "body" in self.fields:
-                self.fields["body"].queryset = Unit.objects.filter(
-                    kind__in=[UnitKind.PARTY_COMMITTEE, UnitKind.PEOPLES_COUNCIL, UnitKind.FRONT]
-                ).order_by("path")
+                self.fields["body"] = UnitPickerField(
+                    label=self.fields["body"].label,
+                    required=self.fields["body"].required,
+                    queryset=Unit.objects.filter(
+                        kind__in=[UnitKind.PARTY_COMMITTEE, UnitKind.PEOPLES_COUNCIL, UnitKind.FRONT]
+                    ),
+                )
             if "title" in self.fields:
                 self.fields["title"].queryset = Title.objects.order_by("-rank", "name")
             if "level" in self.fields:

@@ -20,4 +20,6 @@ def unit_label(unit: Any) -> str:
     """The unit's shortest distinguishing label (``canbo.org.selectors.unit_label``)."""
     if unit is None or unit == "":
         return ""
+    if isinstance(unit, str):  # already a label
+        return unit
     return _unit_label(unit)

@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from canbo.careers.models import Tenure, on_date_q
 from canbo.org.choices import Level, ManagementScope, TitleGroup
+from canbo.org.forms import UnitPicker
 from canbo.org.models import Unit
 from canbo.org.selectors import unit_label_on
 from canbo.people.choices import QUALIFICATION_LEVELS, Category, QualificationKind, Sex
@@ -67,7 +68,12 @@ class PersonFilterForm(forms.Form):
             attrs={"type": "search", "placeholder": "Họ tên (không cần dấu) hoặc số định danh cá nhân"}
         ),
     )
-    don_vi = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The unit picker (searchable, scoped; picking submits the filter): not a select of units.
+    don_vi = forms.IntegerField(
+        label="Đơn vị (gồm các đơn vị trực thuộc)",
+        required=False,
+        widget=UnitPicker(submit_on_pick=True),
+    )
     nhom_chuc_danh = forms.MultipleChoiceField(
         label="Nhóm chức danh",
         choices=TitleGroup.choices,

@@ -6,22 +6,32 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.urls import reverse
 
 from canbo.core.forms import DateInput
 from canbo.core.querysets import CHANGE, VIEW
 from canbo.org.choices import Block, Level, UnitKind
 from canbo.org.models import Unit
-from canbo.org.selectors import unit_label
+from canbo.org.selectors import area_label, unit_label
 
 
 class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{'— ' * (obj.depth - 1)}{obj.name} [{obj.code}]"
+    """Replaced by a ``UnitPickerField`` in the forms' ``__init__`` (declared here for order)."""
 
 
 class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} [{obj.code}]"
+        return f"{unit_label(obj)} [{obj.code}]"
+
+
+def _pickers(form: forms.Form, names: tuple[str, ...], qs: Any) -> None:
+    """Swap the declared unit selects for searchable pickers over ``qs`` (open units the user
+    may change), keeping label and required."""
+    for name in names:
+        old = form.fields[name]
+        form.fields[name] = UnitPickerField(
+            label=old.label, required=old.required, queryset=qs, action=CHANGE, open_only=True
+        )
 
 
 class _Base(forms.Form):
@@ -55,8 +65,8 @@ class MergeForm(_Base):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         qs = Unit.objects.restrict(user, CHANGE).filter(valid_to__isnull=True).order_by("path")
-        for name in ("sources", "into", "parent"):
-            self.fields[name].queryset = qs  # type: ignore[attr-defined]
+        self.fields["sources"].queryset = qs  # type: ignore[attr-defined]
+        _pickers(self, ("into", "parent"), qs)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -77,9 +87,7 @@ class DissolveForm(_Base):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["successor"].queryset = (  # type: ignore[attr-defined]
-            Unit.objects.restrict(user, CHANGE).filter(valid_to__isnull=True).order_by("path")
-        )
+        _pickers(self, ("successor",), Unit.objects.restrict(user, CHANGE).filter(valid_to__isnull=True))
 
 
 class UnitPicker(forms.Widget):
@@ -93,6 +101,10 @@ class UnitPicker(forms.Widget):
     """
 
     template_name = "org/widgets/unit_picker.html"
+    url_name = "org:pick"
+
+    def label_for(self, pk: int) -> str:
+        return unit_label(pk)
 
     def __init__(
         self,
@@ -115,7 +127,7 @@ class UnitPicker(forms.Widget):
         raw = ctx["widget"]["value"]
         label = ""
         if raw and raw.isascii() and raw.isdigit() and len(raw) < 19:
-            label = unit_label(int(raw))
+            label = self.label_for(int(raw))
         ctx["widget"].update(
             {
                 "label": label,
@@ -126,6 +138,7 @@ class UnitPicker(forms.Widget):
                     }
                 ),
                 "submit_on_pick": self.submit_on_pick,
+                "url": reverse(self.url_name),
             }
         )
         return ctx
@@ -160,3 +173,34 @@ class UnitPickerField(forms.ModelChoiceField):
             if not (text.isascii() and text.isdigit() and len(text) < 19):
                 raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
+
+
+class AreaPicker(UnitPicker):
+    """The same picker over administrative areas (3,579 of them: not a select either)."""
+
+    url_name = "org:pick_area"
+
+    def label_for(self, pk: int) -> str:
+        return area_label(pk)
+
+
+class AreaPickerField(UnitPickerField):
+    """An administrative area chosen with ``AreaPicker`` (reference data: no scope)."""
+
+    default_error_messages = {"invalid_choice": "Không có đơn vị hành chính này."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        from canbo.org.models import AdminArea
+
+        kwargs.setdefault("widget", AreaPicker())
+        kwargs.setdefault("queryset", AdminArea.objects.all())
+        super().__init__(**kwargs)
+
+
+def unit_picker_html(
+    name: str, unit: Unit | None, *, html_id: str, action: str = VIEW, submit_on_pick: bool = True
+) -> str:
+    """A unit picker for a page's GET filter (no form class): picking a unit submits the form."""
+    widget = UnitPicker(action=action, submit_on_pick=submit_on_pick)
+    widget.is_required = False
+    return widget.render(name, unit.pk if unit else None, attrs={"id": html_id})

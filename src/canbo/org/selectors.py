@@ -220,10 +220,11 @@ def unit_index() -> UnitIndex:
 
 
 def unit_index_reset() -> None:
-    """Forget the kept labels (tests: each test has its own units)."""
-    global _index
+    """Forget the kept labels (tests: each test has its own units and areas)."""
+    global _index, _area_index
     with _index_lock:
         _index = None
+        _area_index = None
 
 
 def unit_label(unit: Unit | int | None) -> str:
@@ -302,3 +303,82 @@ def unit_pick(
         if len(out) >= limit:
             break
     return out
+
+
+# Administrative areas (3,579: every commune of the country, before and after 1/7/2025) are
+# picked the same way (birth place, home town, residence): labels kept in the process by stamp.
+
+
+@dataclass(frozen=True)
+class AreaIndex:
+    stamp: tuple[Any, ...]
+    label: dict[int, str]
+    folded: dict[int, str]
+    parent: dict[int, int | None]
+    order: list[int]  # current list first, then by level and name
+    child_count: dict[int, int]
+
+
+_area_index: AreaIndex | None = None
+_area_checked_for: Any = None
+
+
+def area_index() -> AreaIndex:
+    """Labels of every administrative area ("Xã Bát Xát, Tỉnh Lào Cai (trước 01/7/2025)")."""
+    from canbo.org.models import AdminArea
+
+    global _area_index, _area_checked_for
+    bound = bound_context()
+    key = bound.request_id if bound is not None else None
+    with _index_lock:
+        if _area_index is not None and key is not None and _area_checked_for == key:
+            return _area_index
+        row = AdminArea.objects.order_by().aggregate(n=Count("id"), last=Max("last_updated"), top=Max("id"))
+        stamp = (row["n"], row["last"], row["top"])
+        if _area_index is None or _area_index.stamp != stamp:
+            rows = list(
+                AdminArea.objects.order_by("dataset", "level", "name").values_list(
+                    "id", "name", "parent_id", "valid_to", "level"
+                )
+            )
+            names = {pk: name for pk, name, _p, _v, _l in rows}
+            label = {}
+            children: dict[int, int] = defaultdict(int)
+            for pk, name, parent, valid_to, _l in rows:
+                text = f"{name}, {names[parent]}" if parent in names else name
+                label[pk] = f"{text} (trước 01/7/2025)" if valid_to else text
+                if parent is not None:
+                    children[parent] += 1
+            _area_index = AreaIndex(
+                stamp=stamp,
+                label=label,
+                folded={pk: fold(text) for pk, text in label.items()},
+                parent={pk: parent for pk, _n, parent, _v, _l in rows},
+                order=[pk for pk, *_ in rows],
+                child_count=dict(children),
+            )
+        _area_checked_for = key
+        return _area_index
+
+
+def area_label(area: Any) -> str:
+    if area is None or area == "":
+        return ""
+    pk = area if isinstance(area, int) else area.pk
+    return area_index().label.get(pk, str(area))
+
+
+def area_pick(
+    *, text: str = "", parent: int | None = None, limit: int = PICKER_LIMIT
+) -> list[tuple[int, str, int]]:
+    """Areas for the area picker, as (id, label, number of sub-areas): those whose label holds
+    every folded word of ``text``, the sub-areas of ``parent``, or the provinces."""
+    index = area_index()
+    words = fold(text).split()
+    if words:
+        found = [pk for pk in index.order if all(w in index.folded[pk] for w in words)]
+    elif parent is not None:
+        found = [pk for pk in index.order if index.parent[pk] == parent]
+    else:
+        found = [pk for pk in index.order if index.parent[pk] is None]
+    return [(pk, index.label[pk], index.child_count.get(pk, 0)) for pk in found[:limit]]

@@ -194,5 +194,33 @@ def unit_pick(request: HttpRequest) -> HttpResponse:
         "more": len(found) > selectors.PICKER_LIMIT,
         "text": text,
         "query": query,
+        "url": reverse("org:pick"),
+        "what": "đơn vị",
+        "scoped": True,
+    }
+    return render(request, "org/_unit_pick.html", ctx)
+
+
+def area_pick(request: HttpRequest) -> HttpResponse:
+    """htmx partial of the area picker: areas matching ``tim``, the sub-areas of ``cha``, or
+    the provinces, each with its parent."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    raw_parent = request.GET.get("cha", "").strip()
+    parent = None
+    if raw_parent:
+        if not (raw_parent.isascii() and raw_parent.isdigit() and len(raw_parent) < 19):
+            return bad_request(request, "Mã đơn vị hành chính (cha) phải là số.")
+        parent = int(raw_parent)
+    text = request.GET.get("tim", "").strip()[:100]
+    found = selectors.area_pick(text=text, parent=parent, limit=selectors.PICKER_LIMIT + 1)
+    ctx = {
+        "units": found[: selectors.PICKER_LIMIT],
+        "more": len(found) > selectors.PICKER_LIMIT,
+        "text": text,
+        "query": "",
+        "url": reverse("org:pick_area"),
+        "what": "đơn vị hành chính",
+        "scoped": False,
     }
     return render(request, "org/_unit_pick.html", ctx)

@@ -58,7 +58,8 @@ def main() -> None:
 
         officer_person = Person.objects.restrict(officer, CHANGE).order_by("id").first()
     pages = [("login form (baseline)", Client(), "/dang-nhap/")]
-    pages.append((f"person edit form ({admin.username})", clients[admin.username], f"/can-bo/{person.pk}/sua/"))
+    admin_client = clients[admin.username]
+    pages.append((f"person edit form ({admin.username})", admin_client, f"/can-bo/{person.pk}/sua/"))
     if officer_person is not None:
         pages.append(("person edit form (xa)", clients["xa"], f"/can-bo/{officer_person.pk}/sua/"))
     pages.append(("unit picker search 'van hoa'", clients[admin.username], "/don-vi/chon/?tim=van+hoa"))

@@ -146,6 +146,8 @@ def _build(stamp: tuple[Any, ...]) -> UnitIndex:
     by_path = {path: pk for pk, path, _n, _c, _v in rows}
     names = {pk: name for pk, _p, name, _c, _v in rows}
     paths = {pk: path for pk, path, _n, _c, _v in rows}
+    ends = {pk: valid_to for pk, _p, _n, _c, valid_to in rows}
+    codes = {pk: code for pk, _p, _n, code, _v in rows}
     step = Unit.steplen
 
     def ancestors(path: str) -> list[str]:
@@ -182,8 +184,6 @@ def _build(stamp: tuple[Any, ...]) -> UnitIndex:
             pending = still
             depth += 1
         # Same name under the same parents: a unit closed and reopened, or two units of one body.
-        ends = {pk: valid_to for pk, _p, _n, _c, valid_to in rows if pk in set(pending)}
-        codes = {pk: code for pk, _p, _n, code, _v in rows if pk in set(pending)}
         for pk in pending:
             full = ", ".join([name, *chains[pk]])
             end = ends[pk]

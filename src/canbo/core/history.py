@@ -141,12 +141,13 @@ def describe_changes(entries: Iterable[ObjectChange]) -> list[ObjectChange]:
         if model not in fields_of:
             fields_of[model] = _shown_fields(model)
         for f in fields_of[model]:
-            if f.is_relation and f.related_model is not None:
+            related = f.related_model
+            if f.is_relation and isinstance(related, type):
                 for data in (e.prechange_data or {}, e.postchange_data or {}):
                     value = data.get(f.attname)
                     if value not in (None, ""):
-                        wanted[f.related_model].add(value)
-    labels = {m: _related_labels(m, ids) for m, ids in wanted.items()}  # type: ignore[arg-type]
+                        wanted[related].add(value)
+    labels = {m: _related_labels(m, ids) for m, ids in wanted.items()}
     for e in entries:
         model = e.content_type.model_class()
         rows: list[FieldChange] = []

@@ -120,4 +120,4 @@ def test_describe_changes_reads_related_labels_once_per_model(
     # number of queries whatever the number of entries.
     with django_assert_max_num_queries(4):
         described = describe_changes(entries)
-    assert all(e.changes for e in described)
+    assert all(e.changes for e in described)  # type: ignore[attr-defined]

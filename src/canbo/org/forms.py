@@ -112,11 +112,13 @@ class UnitPicker(forms.Widget):
         action: str = VIEW,
         open_only: bool = False,
         submit_on_pick: bool = False,
+        kinds: tuple[str, ...] = (),
         attrs: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(attrs)
         self.action = action
         self.open_only = open_only
+        self.kinds = kinds
         self.submit_on_pick = submit_on_pick
 
     def format_value(self, value: Any) -> str:
@@ -135,6 +137,7 @@ class UnitPicker(forms.Widget):
                     {
                         "pham_vi": "sua" if self.action == CHANGE else "xem",
                         "mo": "1" if self.open_only else "",
+                        "loai": ",".join(self.kinds),
                     }
                 ),
                 "submit_on_pick": self.submit_on_pick,
@@ -159,10 +162,12 @@ class UnitPickerField(forms.ModelChoiceField):
         action: str = VIEW,
         open_only: bool = False,
         submit_on_pick: bool = False,
+        kinds: tuple[str, ...] = (),
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault(
-            "widget", UnitPicker(action=action, open_only=open_only, submit_on_pick=submit_on_pick)
+            "widget",
+            UnitPicker(action=action, open_only=open_only, submit_on_pick=submit_on_pick, kinds=kinds),
         )
         super().__init__(queryset=queryset, **kwargs)
 

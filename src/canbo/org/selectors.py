@@ -128,6 +128,7 @@ class UnitIndex:
     by_path: dict[str, int]
     folded: dict[int, str]
     open: frozenset[int]  # units not closed (no ``valid_to``)
+    kind: dict[int, str]
     child_count: dict[int, int]
 
 
@@ -142,7 +143,8 @@ def _stamp() -> tuple[Any, ...]:
 
 
 def _build(stamp: tuple[Any, ...]) -> UnitIndex:
-    rows = list(Unit.objects.order_by("path").values_list("id", "path", "name", "code", "valid_to"))
+    full = list(Unit.objects.order_by("path").values_list("id", "path", "name", "code", "valid_to", "kind"))
+    rows = [r[:5] for r in full]
     by_path = {path: pk for pk, path, _n, _c, _v in rows}
     names = {pk: name for pk, _p, name, _c, _v in rows}
     paths = {pk: path for pk, path, _n, _c, _v in rows}
@@ -200,6 +202,7 @@ def _build(stamp: tuple[Any, ...]) -> UnitIndex:
         by_path=by_path,
         folded={pk: fold(text) for pk, text in label.items()},
         open=frozenset(pk for pk, _p, _n, _c, valid_to in rows if valid_to is None),
+        kind={r[0]: r[5] for r in full},
         child_count=dict(child_count),
     )
 
@@ -265,12 +268,14 @@ def unit_pick(
     parent: int | None = None,
     action: str = "view",
     open_only: bool = False,
+    kinds: tuple[str, ...] = (),
     limit: int = PICKER_LIMIT,
 ) -> list[tuple[int, str, int]]:
     """Units the user's grants cover for ``action``, as (id, label, number of sub-units), for
     the unit picker: those whose label contains every folded word of ``text`` (accents and
     case ignored), the sub-units of ``parent``, or, with neither, the topmost units of the
-    user's scope. At most ``limit``, in tree order."""
+    user's scope. ``kinds`` limits searches and sub-units to units of those kinds (a body of a
+    membership). At most ``limit``, in tree order."""
     from canbo.core.querysets import grant_scope
 
     index = unit_index()
@@ -297,6 +302,8 @@ def unit_pick(
     for pk in sorted(candidates, key=lambda pk: index.path[pk]):
         if open_only and pk not in index.open:
             continue
+        if kinds and index.kind.get(pk) not in kinds and not (parent is None and not words):
+            continue  # browsing from the top shows the scope's roots whatever their kind
         if not covered(index.path[pk]):
             continue
         out.append((pk, index.label[pk], index.child_count.get(pk, 0)))

@@ -17,6 +17,7 @@ from canbo.core.errors import DomainError
 from canbo.core.querysets import CHANGE, VIEW
 from canbo.core.views import AsOfMixin, BadAsOf, as_of, bad_request
 from canbo.org import restructuring, selectors
+from canbo.org.choices import UnitKind
 from canbo.org.forms import DissolveForm, MergeForm, RenameForm
 from canbo.org.models import Unit
 
@@ -180,15 +181,19 @@ def unit_pick(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("tim", "").strip()[:100]
     action = CHANGE if request.GET.get("pham_vi") == "sua" else VIEW
     open_only = request.GET.get("mo") == "1"
+    kinds = tuple(k for k in request.GET.get("loai", "").split(",") if k in UnitKind.values)
     found = selectors.unit_pick(
         request.user,
         text=text,
         parent=parent,
         action=action,
         open_only=open_only,
+        kinds=kinds,
         limit=selectors.PICKER_LIMIT + 1,
     )
-    query = urlencode({"pham_vi": request.GET.get("pham_vi", ""), "mo": "1" if open_only else ""})
+    query = urlencode(
+        {"pham_vi": request.GET.get("pham_vi", ""), "mo": "1" if open_only else "", "loai": ",".join(kinds)}
+    )
     ctx = {
         "units": found[: selectors.PICKER_LIMIT],
         "more": len(found) > selectors.PICKER_LIMIT,

@@ -104,12 +104,12 @@ def section_form_class(spec: SectionSpec) -> Any:
                     action=CHANGE,
                 )
             if "body" in self.fields:
+                bodies = (UnitKind.PARTY_COMMITTEE, UnitKind.PEOPLES_COUNCIL, UnitKind.FRONT)
                 self.fields["body"] = UnitPickerField(
                     label=self.fields["body"].label,
                     required=self.fields["body"].required,
-                    queryset=Unit.objects.filter(
-                        kind__in=[UnitKind.PARTY_COMMITTEE, UnitKind.PEOPLES_COUNCIL, UnitKind.FRONT]
-                    ),
+                    queryset=Unit.objects.filter(kind__in=bodies),
+                    kinds=tuple(str(k) for k in bodies),
                 )
             if "title" in self.fields:
                 self.fields["title"].queryset = Title.objects.order_by("-rank", "name")

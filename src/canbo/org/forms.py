@@ -20,8 +20,7 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 
 class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{unit_label(obj)} [{obj.code}]"
+    """Replaced by a ``UnitMultiplePickerField`` in the form's ``__init__``."""
 
 
 def _pickers(form: forms.Form, names: tuple[str, ...], qs: Any) -> None:
@@ -65,7 +64,9 @@ class MergeForm(_Base):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         qs = Unit.objects.restrict(user, CHANGE).filter(valid_to__isnull=True).order_by("path")
-        self.fields["sources"].queryset = qs  # type: ignore[attr-defined]
+        self.fields["sources"] = UnitMultiplePickerField(
+            label=self.fields["sources"].label, queryset=qs, action=CHANGE, open_only=True
+        )
         _pickers(self, ("into", "parent"), qs)
 
     def clean(self) -> dict[str, Any]:
@@ -209,3 +210,50 @@ def unit_picker_html(
     widget = UnitPicker(action=action, submit_on_pick=submit_on_pick)
     widget.is_required = False
     return widget.render(name, unit.pk if unit else None, attrs={"id": html_id})
+
+
+class UnitMultiPicker(UnitPicker):
+    """The picker for several units: each picked unit is a line with a hidden input and a
+    remove button; the search and browsing are the same."""
+
+    template_name = "org/widgets/unit_multi_picker.html"
+    allow_multiple_selected = True
+
+    def format_value(self, value: Any) -> list[str]:  # type: ignore[override]
+        if value in (None, ""):
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        return [str(v) for v in values if v not in (None, "")]
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        ctx = super().get_context(name, None, attrs)
+        chosen = [v for v in self.format_value(value) if v.isascii() and v.isdigit() and len(v) < 19]
+        ctx["widget"]["chosen"] = [(v, self.label_for(int(v))) for v in chosen]
+        return ctx
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        getter = getattr(data, "getlist", None)
+        return getter(name) if getter else data.get(name)
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return False
+
+
+class UnitMultiplePickerField(forms.ModelMultipleChoiceField):
+    """Several units chosen with ``UnitMultiPicker``; ``queryset`` is the user's scope."""
+
+    default_error_messages = {
+        "invalid_choice": "Đơn vị đã chọn không thuộc phạm vi được giao hoặc không còn hoạt động.",
+        "invalid_pk_value": "Đơn vị đã chọn không hợp lệ.",
+    }
+
+    def __init__(self, *, queryset: Any, action: str = VIEW, open_only: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", UnitMultiPicker(action=action, open_only=open_only))
+        super().__init__(queryset=queryset, **kwargs)
+
+    def clean(self, value: Any) -> Any:
+        for v in value or []:
+            text = str(v).strip()
+            if not (text.isascii() and text.isdigit() and len(text) < 19):
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value")
+        return super().clean(value)

@@ -181,3 +181,21 @@ def test_lists_show_units_with_their_path(users: dict, tree: dict, communes: dic
         reverse("people:list"), {"q": "nguyen thi hoa", "cot": ["ho_ten", "don_vi_ho_so"]}
     ).content.decode()
     assert f"{VHXH}, UBND xã Bát Xát" in html and f"{VHXH}, UBND xã Y Tý" in html
+
+
+def test_the_merge_form_picks_units_and_refuses_those_outside_the_scope(
+    users: dict, tree: dict, communes: dict
+) -> None:
+    c = client_for(users["officer_a"])
+    x, y = communes["XA1"], communes["XA2"]
+    url = reverse("org:restructure", args=[x.pk, "sap-nhap"])
+    page = c.get(url).content.decode()
+    assert "<select" not in page.split('name="sources"')[0][-300:]  # the sources are a picker
+    assert ">Huyện B</option>" not in page and 'class="unit-picker-search"' in page
+    data = {"on": "01/07/2025", "basis": "NQ 1/NQ-HĐND", "into": y.pk}
+    bad = c.post(url, {**data, "sources": [x.pk, communes["XB1"].pk]})
+    assert bad.status_code == 400 and "không thuộc phạm vi được giao" in bad.content.decode()
+    assert c.post(url, {**data, "sources": ["²"]}).status_code == 400
+    ok = c.post(url, {**data, "sources": [x.pk]})
+    assert ok.status_code == 302, ok.content.decode()[:3000]
+    assert Unit.objects.get(pk=x.pk).valid_to == dt.date(2025, 6, 30)

@@ -58,3 +58,30 @@ def test_pick_a_unit_by_typing_and_by_browsing_then_save(
     expect(page.locator("h1")).to_contain_text("Nguyễn Thị Hoa")
     assert Person.objects.get(pk=person_a.pk).managing_unit_id == tree["A1"].pk
     page.close()
+
+
+def test_pick_several_units_to_merge(browser: Browser, live_server: Any, users: dict, tree: dict) -> None:
+    x = make_unit(Unit.objects.get(pk=tree["A"].pk), "X1", "Tổ Một", kind=UnitKind.DIVISION)
+    y = make_unit(Unit.objects.get(pk=tree["A"].pk), "Y1", "Tổ Hai", kind=UnitKind.DIVISION)
+    z = make_unit(Unit.objects.get(pk=tree["A"].pk), "Z1", "Tổ Ba", kind=UnitKind.DIVISION)
+    page = browser.new_page(locale="vi-VN")
+    browser_login(page, live_server.url, "officer_a")
+    page.goto(f"{live_server.url}/don-vi/{x.pk}/sap-xep/sap-nhap/")
+    page.fill("#id_sources", "to mot")
+    page.locator("#id_sources_ketqua").get_by_role("button", name="Tổ Một").click()
+    page.fill("#id_sources", "to hai")
+    page.locator("#id_sources_ketqua").get_by_role("button", name="Tổ Hai").click()
+    chosen = page.locator(".unit-picker-chosen")
+    expect(chosen).to_contain_text("Tổ Một")
+    expect(chosen).to_contain_text("Tổ Hai")
+    page.get_by_role("button", name="Bỏ Tổ Hai").click()
+    expect(chosen).not_to_contain_text("Tổ Hai")
+    page.fill("#id_into", "to ba")
+    page.locator("#id_into_ketqua").get_by_role("button", name="Tổ Ba").click()
+    page.fill("#id_on", "01/07/2025")
+    page.fill("#id_basis", "NQ 1/NQ-HĐND")
+    page.get_by_role("button", name="Thực hiện").click()
+    expect(page.locator("h1")).to_contain_text("Tổ Ba")
+    assert Unit.objects.get(pk=x.pk).valid_to is not None
+    assert Unit.objects.get(pk=y.pk).valid_to is None and Unit.objects.get(pk=z.pk).valid_to is None
+    page.close()

@@ -121,3 +121,15 @@ def test_describe_changes_reads_related_labels_once_per_model(
     with django_assert_max_num_queries(4):
         described = describe_changes(entries)
     assert all(e.changes for e in described)  # type: ignore[attr-defined]
+
+
+def test_the_admin_shows_a_change_as_the_history_does(users: dict, person_a: Person) -> None:
+    from canbo.core.models import ObjectChange
+
+    entry = ObjectChange.objects.filter(related_person_id=person_a.pk).first()
+    assert entry is not None
+    client = Client()
+    client.force_login(users["admin"])
+    html = client.get(f"/quan-tri/core/objectchange/{entry.pk}/change/").content.decode()
+    assert "Họ và tên khai sinh" in html and "Nguyễn Thị Hoa" in html
+    assert "sort_key" not in html and "search_name" not in html

@@ -187,9 +187,9 @@ def _build(stamp: tuple[Any, ...]) -> UnitIndex:
             depth += 1
         # Same name under the same parents: a unit closed and reopened, or two units of one body.
         for pk in pending:
-            full = ", ".join([name, *chains[pk]])
+            whole = ", ".join([name, *chains[pk]])
             end = ends[pk]
-            label[pk] = f"{full} (đến hết {end:%d/%m/%Y})" if end else f"{full} [{codes[pk]}]"
+            label[pk] = f"{whole} (đến hết {end:%d/%m/%Y})" if end else f"{whole} [{codes[pk]}]"
     child_count: dict[int, int] = defaultdict(int)
     for _pk, path, _n, _c, _v in rows:
         parent = by_path.get(path[:-step]) if len(path) > step else None

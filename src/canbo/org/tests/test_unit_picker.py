@@ -199,3 +199,16 @@ def test_the_merge_form_picks_units_and_refuses_those_outside_the_scope(
     ok = c.post(url, {**data, "sources": [x.pk]})
     assert ok.status_code == 302, ok.content.decode()[:3000]
     assert Unit.objects.get(pk=x.pk).valid_to == dt.date(2025, 6, 30)
+
+
+def test_units_alike_up_to_the_root_get_their_end_date_or_code(tree: dict) -> None:
+    old = make_unit(Unit.objects.get(pk=tree["A"].pk), "OLD", "Phòng Tư pháp", valid_to=dt.date(2025, 6, 30))
+    new = make_unit(Unit.objects.get(pk=tree["A"].pk), "NEW", "Phòng Tư pháp")
+    labels = unit_labels([old.pk, new.pk])
+    assert labels[old.pk] == "Phòng Tư pháp, Huyện A, Tỉnh Thử nghiệm (đến hết 30/06/2025)"
+    assert labels[new.pk] == "Phòng Tư pháp, Huyện A, Tỉnh Thử nghiệm [NEW]"
+    from django.contrib.auth.models import User
+
+    c = client_for(User.objects.create_superuser("su", "", "pw"))
+    html = c.get(reverse("org:pick"), {"tim": "tu phap", "loai": "hdnd"}).content.decode()
+    assert "Phòng Tư pháp" not in html  # not of that kind

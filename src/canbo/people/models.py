@@ -204,6 +204,9 @@ class PersonSection(ScopedModel):
 
     person = models.ForeignKey(Person, verbose_name="cán bộ", on_delete=models.CASCADE)
 
+    # A section's changes are read on its person's history: his name on every line is noise.
+    history_hidden: ClassVar[tuple[str, ...]] = ("person",)
+
     class Meta:
         abstract = True
 

@@ -21,6 +21,7 @@ from django.contrib.auth.models import User
 from canbo.accounts.models import Grant, Role
 from canbo.org.choices import Block, HeadKind, Level, ManagementScope, TitleGroup, UnitKind
 from canbo.org.models import Title, Unit
+from canbo.org.selectors import unit_index_reset
 from canbo.people.models import Ethnicity, Person, Religion
 from canbo.people.services import person_create
 from canbo.people.validators import make_personal_id
@@ -34,6 +35,8 @@ _serial = itertools.count(1)
 def _media_root(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Each test has its own units: the process-wide unit labels are read afresh.
+    unit_index_reset()
 
 
 def make_unit(parent: Unit | None, code: str, name: str, **kw: Any) -> Unit:

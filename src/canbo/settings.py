@@ -72,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "canbo.core.context_processors.canbo",
             ],
+            "builtins": ["canbo.org.templatetags.units"],
         },
     },
 ]

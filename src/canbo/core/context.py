@@ -39,3 +39,8 @@ def bind_context(*, source: str, request_id: uuid.UUID | None = None) -> Iterato
         yield ctx
     finally:
         _current.reset(token)
+
+
+def bound_context() -> RequestContext | None:
+    """The context bound by the entry point, or None outside any (no fresh one is made)."""
+    return _current.get()

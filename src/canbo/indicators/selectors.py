@@ -19,6 +19,7 @@ from canbo.indicators import engine
 from canbo.indicators.engine import Result
 from canbo.indicators.models import IndicatorDefinition, IndicatorTarget, TargetKind
 from canbo.org.models import Unit
+from canbo.org.selectors import unit_label_on
 from canbo.plans.models import Plan
 
 
@@ -206,7 +207,7 @@ def breakdown(target: IndicatorTarget, *, day: dt.date, unit: Unit, user: Any) -
             name = f"Trực thuộc trực tiếp {unit.name_on(day)}"
             child = None
         else:
-            name = child.name_on(day)
+            name = unit_label_on(child, day)
         a = assess(target, res)
         out.append(
             BranchRow(

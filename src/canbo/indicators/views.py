@@ -29,8 +29,10 @@ from canbo.indicators.engine import format_int
 from canbo.indicators.models import IndicatorDefinition
 from canbo.indicators.planning_units import REASONS, unit_verdicts
 from canbo.indicators.spec import KINDS
+from canbo.org.forms import unit_picker_html
 from canbo.org.models import Unit
 from canbo.planning.models import PlanningList
+from canbo.org.selectors import unit_label_on
 from canbo.plans.models import Plan
 from canbo.plans.selectors import plans_for
 
@@ -177,14 +179,13 @@ class DashboardView(LoginRequiredMixin, View):
             points = selectors.trend(selected.target, days=days, unit=ctx.unit, user=request.user)
             chart = mark_safe(trend_svg(points, selected.target))  # built from numbers and escaped text
         base = {"ngay": ctx.day.isoformat(), **({"don_vi": ctx.unit.pk} if ctx.unit else {})}
-        units = Unit.objects.restrict(request.user).in_force(ctx.day).filter(depth__lte=3).order_by("path")
         return render(
             request,
             "indicators/dashboard.html",
             {
                 "plan": ctx.plan,
                 "unit": ctx.unit,
-                "unit_name": ctx.unit.name_on(ctx.day) if ctx.unit else "",
+                "unit_name": unit_label_on(ctx.unit, ctx.day) if ctx.unit else "",
                 "parent": Unit.objects.restrict(request.user)
                 .filter(pk=Unit.objects.get_parent(ctx.unit).pk)
                 .first()
@@ -196,7 +197,7 @@ class DashboardView(LoginRequiredMixin, View):
                 "chart": chart,
                 "days": days,
                 "moc": ", ".join(f"{d:%d/%m/%Y}" for d in days),
-                "units": units[:500],
+                "unit_picker": unit_picker_html("don_vi", ctx.unit, html_id="don_vi"),
                 "as_of": ctx.day,
                 "as_of_is_today": ctx.day == today(),
                 "export_query": urlencode(base),

@@ -14,6 +14,7 @@ from typing import Any
 
 from canbo.careers.models import Tenure, on_date_q
 from canbo.core.dates import format_date
+from canbo.org.selectors import unit_labels
 from canbo.people.choices import QualificationKind, level_label
 from canbo.people.models import PartyMembership, Person, Qualification
 
@@ -26,6 +27,7 @@ class Context:
     tenures: dict[int, list[Tenure]]
     best: dict[tuple[int, str], Qualification]  # (person, kind) → highest obtained by the day
     party: dict[int, PartyMembership]
+    units: dict[int, str]  # unit id → label (org.selectors.unit_label), read once per batch
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ def _posts(p: Person, c: Context) -> str:
 def _units(p: Person, c: Context) -> str:
     seen: list[str] = []
     for t in c.tenures.get(p.pk, []):
-        name = t.unit.name
+        name = c.units.get(t.unit_id) or t.unit.name
         if name not in seen:
             seen.append(name)
     return "; ".join(seen)
@@ -99,7 +101,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("ngach", "Ngạch / chức danh nghề nghiệp", lambda p, c: p.grade_name, 22),
     Column("he_so_luong", "Hệ số lương", lambda p, c: p.salary_coefficient, 8),
     Column("so_dinh_danh", "Số định danh cá nhân", lambda p, c: p.personal_id, 16),
-    Column("don_vi_ho_so", "Đơn vị quản lý hồ sơ", lambda p, c: p.managing_unit.name, 28),
+    Column("don_vi_ho_so", "Đơn vị quản lý hồ sơ", lambda p, c: c.units.get(p.managing_unit_id, ""), 28),
 )  # fmt: skip
 
 BY_KEY = {c.key: c for c in COLUMNS}
@@ -150,7 +152,13 @@ def build_context(persons: Sequence[Person], day: dt.date, keys: Sequence[str] |
                 "admission_date"
             )
         }
-    return Context(day=day, tenures=tenures, best=best, party=party)
+    unit_ids: set[int] = set()
+    if "don_vi" in shown:
+        unit_ids |= {t.unit_id for ts in tenures.values() for t in ts}
+    if "don_vi_ho_so" in shown:
+        unit_ids |= {p.managing_unit_id for p in persons}
+    units = unit_labels(unit_ids) if unit_ids else {}
+    return Context(day=day, tenures=tenures, best=best, party=party, units=units)
 
 
 def rows(

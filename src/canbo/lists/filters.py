@@ -16,7 +16,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from canbo.careers.models import Tenure, on_date_q
 from canbo.org.choices import Level, ManagementScope, TitleGroup
+from canbo.org.forms import UnitPicker
 from canbo.org.models import Unit
+from canbo.org.selectors import unit_label_on
 from canbo.people.choices import QUALIFICATION_LEVELS, Category, QualificationKind, Sex
 from canbo.people.models import Ethnicity, PartyMembership, Person, Qualification, Religion
 from canbo.people.search import name_search
@@ -66,7 +68,12 @@ class PersonFilterForm(forms.Form):
             attrs={"type": "search", "placeholder": "Họ tên (không cần dấu) hoặc số định danh cá nhân"}
         ),
     )
-    don_vi = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The unit picker (searchable, scoped; picking submits the filter): not a select of units.
+    don_vi = forms.IntegerField(
+        label="Đơn vị (gồm các đơn vị trực thuộc)",
+        required=False,
+        widget=UnitPicker(submit_on_pick=True),
+    )
     nhom_chuc_danh = forms.MultipleChoiceField(
         label="Nhóm chức danh",
         choices=TitleGroup.choices,
@@ -134,7 +141,7 @@ class PersonFilterForm(forms.Form):
         """The active filters in words, for the page and the export's header."""
         out = [f"Tính đến ngày: {day:%d/%m/%Y}"]
         if unit is not None:
-            out.append(f"Đơn vị: {unit.name_on(day)} (gồm các đơn vị trực thuộc)")
+            out.append(f"Đơn vị: {unit_label_on(unit, day)} (gồm các đơn vị trực thuộc)")
         data = self.cleaned_data
         for name, field in self.fields.items():
             value = data.get(name)

@@ -21,6 +21,7 @@ from canbo.lists.exports import list_workbook
 from canbo.lists.filters import PersonFilterForm
 from canbo.lists.models import SavedList
 from canbo.lists.selectors import filtered_persons
+from canbo.org.selectors import unit_label_on
 
 # Query-string keys that are not filters.
 NOT_FILTERS = {"ngay", "trang", "cot", "csrfmiddlewaretoken", "ten"}
@@ -52,7 +53,7 @@ class PersonListView(LoginRequiredMixin, AsOfMixin, TemplateView):
             {
                 "form": form,
                 "unit": unit,
-                "unit_name": unit.name_on(self.day) if unit else "",
+                "unit_name": unit_label_on(unit, self.day) if unit else "",
                 "page": page,
                 "rows": rows(list(page.object_list), columns, self.day) if qs is not None else [],
                 "columns": columns,

@@ -181,6 +181,8 @@ class Unit(MP_Node, DatedMixin, ScopedModel):
 
     scope_unit_path: ClassVar[str] = "path"
     scope_person: ClassVar[str | None] = None
+    # The tree's own bookkeeping: not shown in a history (canbo.core.history).
+    history_hidden: ClassVar[tuple[str, ...]] = ("path", "depth", "numchild")
 
     objects: ClassVar[UnitManager] = UnitManager()
 
@@ -193,6 +195,13 @@ class Unit(MP_Node, DatedMixin, ScopedModel):
 
     def audit_person_id(self) -> int | None:
         return None
+
+    @classmethod
+    def history_labels(cls, ids: Any) -> dict[int, str]:
+        """Units in a history are shown with their path, as everywhere (``unit_label``)."""
+        from canbo.org.selectors import unit_labels
+
+        return unit_labels(ids)
 
     def name_on(self, day: dt.date) -> str:
         """The unit's name as it was on ``day`` (renames keep the former names)."""

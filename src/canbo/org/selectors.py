@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from canbo.accounts.selectors import active_grants
 from canbo.careers.models import Tenure, on_date_q
+from canbo.core.context import bound_context
+from canbo.core.history import describe_changes
 from canbo.core.models import ObjectChange
+from canbo.core.text import fold
 from canbo.org.models import Unit, in_force_q
 
 
@@ -80,8 +86,10 @@ def unit_people_on(user: Any, unit: Unit, day: dt.date, *, subtree: bool = False
 def unit_history(unit: Unit, limit: int = 50) -> list[ObjectChange]:
     """Change-log entries of the unit itself (creation, renames, closing), newest first."""
     ct = ContentType.objects.get_for_model(Unit)
-    return list(
-        ObjectChange.objects.filter(content_type=ct, object_id=unit.pk).order_by("-time", "-id")[:limit]
+    return describe_changes(
+        ObjectChange.objects.filter(content_type=ct, object_id=unit.pk)
+        .select_related("content_type")
+        .order_by("-time", "-id")[:limit]
     )
 
 
@@ -93,3 +101,291 @@ def unit_search(user: Any, text: str, day: dt.date) -> QuerySet[Unit]:
         .filter(Q(name__icontains=text) | Q(code__iexact=text))
         .order_by("path")[:100]
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Unit labels: the shortest name that tells a unit apart from the others of the same name.
+#
+# 2,000 units carry a few hundred distinct names ("Phòng Văn hóa – Xã hội" 99 times), so a unit is
+# shown with its name and, when that name is shared, its nearest ancestors until the label is
+# unique ("Phòng Văn hóa – Xã hội, UBND xã Bát Xát"). Labels depend on every unit's name, so they
+# are computed once for the whole tree (one query of id, path and name: a few milliseconds for
+# 2,366 units) and kept in the process, keyed by a stamp of the table (count, last change, last
+# id). The stamp is read at most once per request (the change-log context's request id), so a
+# page pays one small query whatever the number of units it shows, and a rename in another
+# process shows on the next request. Outside a request every call reads the stamp: code that
+# labels many rows there (a streamed export's chunks) takes ``unit_labels(ids)`` per batch.
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitIndex:
+    """Every unit's label, path, name folded for search, and validity, by id."""
+
+    stamp: tuple[Any, ...]
+    label: dict[int, str]
+    path: dict[int, str]
+    by_path: dict[str, int]
+    folded: dict[int, str]
+    open: frozenset[int]  # units not closed (no ``valid_to``)
+    kind: dict[int, str]
+    child_count: dict[int, int]
+
+
+_index: UnitIndex | None = None
+_checked_for: Any = None
+_index_lock = threading.Lock()
+
+
+def _stamp() -> tuple[Any, ...]:
+    row = Unit.objects.order_by().aggregate(n=Count("id"), last=Max("last_updated"), top=Max("id"))
+    return (row["n"], row["last"], row["top"])
+
+
+def _build(stamp: tuple[Any, ...]) -> UnitIndex:
+    full = list(Unit.objects.order_by("path").values_list("id", "path", "name", "code", "valid_to", "kind"))
+    rows = [r[:5] for r in full]
+    by_path = {path: pk for pk, path, _n, _c, _v in rows}
+    names = {pk: name for pk, _p, name, _c, _v in rows}
+    paths = {pk: path for pk, path, _n, _c, _v in rows}
+    ends = {pk: valid_to for pk, _p, _n, _c, valid_to in rows}
+    codes = {pk: code for pk, _p, _n, code, _v in rows}
+    step = Unit.steplen
+
+    def ancestors(path: str) -> list[str]:
+        """Names of the ancestors, nearest first."""
+        out = []
+        for end in range(len(path) - step, 0, -step):
+            pk = by_path.get(path[:end])
+            if pk is not None:
+                out.append(names[pk])
+        return out
+
+    groups: dict[str, list[int]] = defaultdict(list)
+    for pk, _p, name, _c, _v in rows:
+        groups[name].append(pk)
+    label: dict[int, str] = {}
+    for name, members in groups.items():
+        if len(members) == 1:
+            label[members[0]] = name
+            continue
+        chains = {pk: ancestors(paths[pk]) for pk in members}
+        pending = list(members)
+        depth = 1
+        while pending and depth <= max(len(chains[pk]) for pk in pending):
+            tried = {pk: ", ".join([name, *chains[pk][:depth]]) for pk in pending}
+            seen: dict[str, int] = defaultdict(int)
+            for text in tried.values():
+                seen[text] += 1
+            still = []
+            for pk in pending:
+                if seen[tried[pk]] == 1:
+                    label[pk] = tried[pk]
+                else:
+                    still.append(pk)
+            pending = still
+            depth += 1
+        # Same name under the same parents: a unit closed and reopened, or two units of one body.
+        for pk in pending:
+            whole = ", ".join([name, *chains[pk]])
+            end = ends[pk]
+            label[pk] = f"{whole} (đến hết {end:%d/%m/%Y})" if end else f"{whole} [{codes[pk]}]"
+    child_count: dict[int, int] = defaultdict(int)
+    for _pk, path, _n, _c, _v in rows:
+        parent = by_path.get(path[:-step]) if len(path) > step else None
+        if parent is not None:
+            child_count[parent] += 1
+    return UnitIndex(
+        stamp=stamp,
+        label=label,
+        path=paths,
+        by_path=by_path,
+        folded={pk: fold(text) for pk, text in label.items()},
+        open=frozenset(pk for pk, _p, _n, _c, valid_to in rows if valid_to is None),
+        kind={r[0]: r[5] for r in full},
+        child_count=dict(child_count),
+    )
+
+
+def unit_index() -> UnitIndex:
+    """The labels of every unit, current as of this request (see the note above)."""
+    global _index, _checked_for
+    bound = bound_context()
+    key = bound.request_id if bound is not None else None
+    with _index_lock:
+        if _index is not None and key is not None and _checked_for == key:
+            return _index
+        stamp = _stamp()
+        if _index is None or _index.stamp != stamp:
+            _index = _build(stamp)
+        _checked_for = key
+        return _index
+
+
+def unit_index_reset() -> None:
+    """Forget the kept labels (tests: each test has its own units and areas)."""
+    global _index, _area_index
+    with _index_lock:
+        _index = None
+        _area_index = None
+
+
+def unit_label(unit: Unit | int | None) -> str:
+    """The unit's shortest distinguishing label: its name, and its nearest ancestors' names when
+    other units share that name ("Phòng Văn hóa – Xã hội, UBND xã Bát Xát")."""
+    if unit is None or unit == "":
+        return ""
+    pk = unit if isinstance(unit, int) else unit.pk
+    found = unit_index().label.get(pk)
+    if found is not None:
+        return found
+    return unit.name if isinstance(unit, Unit) else str(unit)
+
+
+def unit_label_on(unit: Unit, day: dt.date) -> str:
+    """``unit_label`` with the unit's own name as it was on ``day`` (a later rename does not
+    rewrite the past; the ancestors that tell it apart are named as today)."""
+    label = unit_label(unit)
+    former = unit.name_on(day)
+    if former != unit.name and label.startswith(unit.name):
+        return former + label[len(unit.name) :]
+    return label
+
+
+def unit_labels(ids: Any) -> dict[int, str]:
+    """Labels of the units ``ids`` (unknown ids are left out)."""
+    index = unit_index().label
+    return {pk: index[pk] for pk in ids if pk in index}
+
+
+PICKER_LIMIT = 30
+
+
+def unit_pick(
+    user: Any,
+    *,
+    text: str = "",
+    parent: int | None = None,
+    action: str = "view",
+    open_only: bool = False,
+    kinds: tuple[str, ...] = (),
+    limit: int = PICKER_LIMIT,
+) -> list[tuple[int, str, int]]:
+    """Units the user's grants cover for ``action``, as (id, label, number of sub-units), for
+    the unit picker: those whose label contains every folded word of ``text`` (accents and
+    case ignored), the sub-units of ``parent``, or, with neither, the topmost units of the
+    user's scope. ``kinds`` limits searches and sub-units to units of those kinds (a body of a
+    membership). At most ``limit``, in tree order."""
+    from canbo.core.querysets import grant_scope
+
+    index = unit_index()
+    scope = grant_scope(Unit, user, action).unit_paths
+
+    def covered(path: str) -> bool:
+        return scope is None or any(path.startswith(p) for p in scope)
+
+    words = fold(text).split()
+    if words:
+        candidates = [pk for pk, folded in index.folded.items() if all(w in folded for w in words)]
+    elif parent is not None:
+        base = index.path.get(parent)
+        if base is None:
+            return []
+        depth = len(base) + Unit.steplen
+        candidates = [pk for pk, path in index.path.items() if len(path) == depth and path.startswith(base)]
+    elif scope is None:
+        candidates = [pk for pk, path in index.path.items() if len(path) == Unit.steplen]
+    else:
+        tops = [p for p in scope if not any(p != q and p.startswith(q) for q in scope)]
+        candidates = [index.by_path[p] for p in tops if p in index.by_path]
+    out = []
+    for pk in sorted(candidates, key=lambda pk: index.path[pk]):
+        if open_only and pk not in index.open:
+            continue
+        if kinds and index.kind.get(pk) not in kinds and not (parent is None and not words):
+            continue  # browsing from the top shows the scope's roots whatever their kind
+        if not covered(index.path[pk]):
+            continue
+        out.append((pk, index.label[pk], index.child_count.get(pk, 0)))
+        if len(out) >= limit:
+            break
+    return out
+
+
+# Administrative areas (3,579: every commune of the country, before and after 1/7/2025) are
+# picked the same way (birth place, home town, residence): labels kept in the process by stamp.
+
+
+@dataclass(frozen=True)
+class AreaIndex:
+    stamp: tuple[Any, ...]
+    label: dict[int, str]
+    folded: dict[int, str]
+    parent: dict[int, int | None]
+    order: list[int]  # current list first, then by level and name
+    child_count: dict[int, int]
+
+
+_area_index: AreaIndex | None = None
+_area_checked_for: Any = None
+
+
+def area_index() -> AreaIndex:
+    """Labels of every administrative area ("Xã Bát Xát, Tỉnh Lào Cai (trước 01/7/2025)")."""
+    from canbo.org.models import AdminArea
+
+    global _area_index, _area_checked_for
+    bound = bound_context()
+    key = bound.request_id if bound is not None else None
+    with _index_lock:
+        if _area_index is not None and key is not None and _area_checked_for == key:
+            return _area_index
+        row = AdminArea.objects.order_by().aggregate(n=Count("id"), last=Max("last_updated"), top=Max("id"))
+        stamp = (row["n"], row["last"], row["top"])
+        if _area_index is None or _area_index.stamp != stamp:
+            rows = list(
+                AdminArea.objects.order_by("dataset", "level", "name").values_list(
+                    "id", "name", "parent_id", "valid_to", "level"
+                )
+            )
+            names = {pk: name for pk, name, _p, _v, _l in rows}
+            label = {}
+            children: dict[int, int] = defaultdict(int)
+            for pk, name, parent, valid_to, _l in rows:
+                text = f"{name}, {names[parent]}" if parent in names else name
+                label[pk] = f"{text} (trước 01/7/2025)" if valid_to else text
+                if parent is not None:
+                    children[parent] += 1
+            _area_index = AreaIndex(
+                stamp=stamp,
+                label=label,
+                folded={pk: fold(text) for pk, text in label.items()},
+                parent={pk: parent for pk, _n, parent, _v, _l in rows},
+                order=[pk for pk, *_ in rows],
+                child_count=dict(children),
+            )
+        _area_checked_for = key
+        return _area_index
+
+
+def area_label(area: Any) -> str:
+    if area is None or area == "":
+        return ""
+    pk = area if isinstance(area, int) else area.pk
+    return area_index().label.get(pk, str(area))
+
+
+def area_pick(
+    *, text: str = "", parent: int | None = None, limit: int = PICKER_LIMIT
+) -> list[tuple[int, str, int]]:
+    """Areas for the area picker, as (id, label, number of sub-areas): those whose label holds
+    every folded word of ``text``, the sub-areas of ``parent``, or the provinces."""
+    index = area_index()
+    words = fold(text).split()
+    if words:
+        found = [pk for pk in index.order if all(w in index.folded[pk] for w in words)]
+    elif parent is not None:
+        found = [pk for pk in index.order if index.parent[pk] == parent]
+    else:
+        found = [pk for pk in index.order if index.parent[pk] is None]
+    return [(pk, index.label[pk], index.child_count.get(pk, 0)) for pk in found[:limit]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -13,9 +14,10 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from canbo.core.errors import DomainError
-from canbo.core.querysets import CHANGE
+from canbo.core.querysets import CHANGE, VIEW
 from canbo.core.views import AsOfMixin, BadAsOf, as_of, bad_request
 from canbo.org import restructuring, selectors
+from canbo.org.choices import UnitKind
 from canbo.org.forms import DissolveForm, MergeForm, RenameForm
 from canbo.org.models import Unit
 
@@ -162,3 +164,68 @@ class RestructureView(LoginRequiredMixin, View):
                 form.add_error(None, m)
             return self._render(request, op, unit, form, status=getattr(exc, "status_code", 400))
         return HttpResponseRedirect(reverse("org:unit", args=[target.pk]) + f"?ngay={d['on']:%Y-%m-%d}")
+
+
+def unit_pick(request: HttpRequest) -> HttpResponse:
+    """htmx partial of the unit picker: units of the user's scope matching ``tim`` (accents and
+    case ignored), the sub-units of ``cha``, or the scope's top units; each with its path.
+    ``pham_vi=sua`` offers only units the user may change, ``mo=1`` only units not closed."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    raw_parent = request.GET.get("cha", "").strip()
+    parent = None
+    if raw_parent:
+        if not (raw_parent.isascii() and raw_parent.isdigit() and len(raw_parent) < 19):
+            return bad_request(request, "Mã đơn vị (cha) phải là số.")
+        parent = int(raw_parent)
+    text = request.GET.get("tim", "").strip()[:100]
+    action = CHANGE if request.GET.get("pham_vi") == "sua" else VIEW
+    open_only = request.GET.get("mo") == "1"
+    kinds = tuple(k for k in request.GET.get("loai", "").split(",") if k in UnitKind.values)
+    found = selectors.unit_pick(
+        request.user,
+        text=text,
+        parent=parent,
+        action=action,
+        open_only=open_only,
+        kinds=kinds,
+        limit=selectors.PICKER_LIMIT + 1,
+    )
+    query = urlencode(
+        {"pham_vi": request.GET.get("pham_vi", ""), "mo": "1" if open_only else "", "loai": ",".join(kinds)}
+    )
+    ctx = {
+        "units": found[: selectors.PICKER_LIMIT],
+        "more": len(found) > selectors.PICKER_LIMIT,
+        "text": text,
+        "query": query,
+        "url": reverse("org:pick"),
+        "what": "đơn vị",
+        "scoped": True,
+    }
+    return render(request, "org/_unit_pick.html", ctx)
+
+
+def area_pick(request: HttpRequest) -> HttpResponse:
+    """htmx partial of the area picker: areas matching ``tim``, the sub-areas of ``cha``, or
+    the provinces, each with its parent."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    raw_parent = request.GET.get("cha", "").strip()
+    parent = None
+    if raw_parent:
+        if not (raw_parent.isascii() and raw_parent.isdigit() and len(raw_parent) < 19):
+            return bad_request(request, "Mã đơn vị hành chính (cha) phải là số.")
+        parent = int(raw_parent)
+    text = request.GET.get("tim", "").strip()[:100]
+    found = selectors.area_pick(text=text, parent=parent, limit=selectors.PICKER_LIMIT + 1)
+    ctx = {
+        "units": found[: selectors.PICKER_LIMIT],
+        "more": len(found) > selectors.PICKER_LIMIT,
+        "text": text,
+        "query": "",
+        "url": reverse("org:pick_area"),
+        "what": "đơn vị hành chính",
+        "scoped": False,
+    }
+    return render(request, "org/_unit_pick.html", ctx)

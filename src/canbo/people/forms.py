@@ -10,7 +10,8 @@ from django.forms import modelform_factory
 from canbo.core.forms import PartialDateField, apply_date_widgets
 from canbo.core.querysets import CHANGE
 from canbo.org.choices import UnitKind
-from canbo.org.models import AdminArea, Title, Unit
+from canbo.org.forms import AreaPickerField, UnitPickerField
+from canbo.org.models import Title, Unit
 from canbo.people.choices import QUALIFICATION_LEVELS, QualificationKind
 from canbo.people.models import Person
 from canbo.people.sections import SectionSpec
@@ -26,19 +27,9 @@ PERSON_FIELDS = (
 )  # fmt: skip
 
 
-class AreaChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        parent = f", {obj.parent.name}" if obj.parent_id else ""
-        period = " (trước 01/7/2025)" if obj.valid_to else ""
-        return f"{obj.name}{parent}{period}"
-
-
-def _area_field(label: str) -> AreaChoiceField:
-    return AreaChoiceField(
-        label=label,
-        queryset=AdminArea.objects.select_related("parent").order_by("dataset", "level", "name"),
-        required=False,
-    )
+def _area_field(label: str) -> AreaPickerField:
+    """A searchable picker over the 3,579 areas (their select made the form 760 KB)."""
+    return AreaPickerField(label=label, required=False)
 
 
 class PersonForm(forms.ModelForm):
@@ -61,8 +52,12 @@ class PersonForm(forms.ModelForm):
             ("residence", "Nơi thường trú"),
         ):
             self.fields[name] = _area_field(label)
-        self.fields["managing_unit"].queryset = Unit.objects.restrict(user, CHANGE).filter(  # type: ignore[attr-defined]
-            valid_to__isnull=True
+        # A searchable picker over the units the user may change (not a select of every unit).
+        self.fields["managing_unit"] = UnitPickerField(
+            label="Đơn vị quản lý hồ sơ",
+            queryset=Unit.objects.restrict(user, CHANGE).filter(valid_to__isnull=True),
+            action=CHANGE,
+            open_only=True,
         )
         if self.instance.pk:
             self.fields["birth"].initial = PartialDateField.initial_for(
@@ -102,11 +97,20 @@ def section_form_class(spec: SectionSpec) -> Any:
                         getattr(self.instance, f"{prefix}_precision"),
                     )
             if "unit" in self.fields:
-                self.fields["unit"].queryset = Unit.objects.restrict(user, CHANGE).order_by("path")
+                self.fields["unit"] = UnitPickerField(
+                    label=self.fields["unit"].label,
+                    required=self.fields["unit"].required,
+                    queryset=Unit.objects.restrict(user, CHANGE),
+                    action=CHANGE,
+                )
             if "body" in self.fields:
-                self.fields["body"].queryset = Unit.objects.filter(
-                    kind__in=[UnitKind.PARTY_COMMITTEE, UnitKind.PEOPLES_COUNCIL, UnitKind.FRONT]
-                ).order_by("path")
+                bodies = (UnitKind.PARTY_COMMITTEE, UnitKind.PEOPLES_COUNCIL, UnitKind.FRONT)
+                self.fields["body"] = UnitPickerField(
+                    label=self.fields["body"].label,
+                    required=self.fields["body"].required,
+                    queryset=Unit.objects.filter(kind__in=bodies),
+                    kinds=tuple(str(k) for k in bodies),
+                )
             if "title" in self.fields:
                 self.fields["title"].queryset = Title.objects.order_by("-rank", "name")
             if "level" in self.fields:

@@ -8,7 +8,7 @@ section model, so that it can be listed, changed and audited on its own and read
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -215,6 +215,9 @@ class PersonSection(ScopedModel):
     # without reading the person; None: read from ``person`` when there is one.
     holder_birth: tuple[dt.date, str] | None = None
 
+    # A section's changes are read on its person's history: his name on every line is noise.
+    history_hidden: ClassVar[tuple[str, ...]] = ("person",)
+
     class Meta:
         abstract = True
 
@@ -268,6 +271,13 @@ class Qualification(PersonSection):
     @property
     def level_display(self) -> str:
         return level_label(self.kind, self.level)
+
+    @staticmethod
+    def history_value(field: str, value: Any, snapshot: dict[str, Any]) -> str | None:
+        """The level as its label in a history (canbo.core.history), as the page shows it."""
+        if field == "level" and snapshot.get("kind"):
+            return level_label(snapshot["kind"], value)
+        return None
 
     def clean(self) -> None:
         super().clean()

@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet
 from canbo.assessment.models import Award, ConfidenceVote, Discipline, PoliticalConclusion, Rating
 from canbo.careers.models import BodyMembership, Tenure
 from canbo.core.dates import format_date, format_partial_date
+from canbo.org.selectors import unit_label
 from canbo.people.models import (
     AssetDeclaration,
     Attachment,
@@ -135,7 +136,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
             ("Từ", _d("start_date")),
             ("Đến", lambda t: format_date(t.end_date) or "nay"),
             ("Chức danh", _attr("title.name")),
-            ("Đơn vị", _attr("unit.name")),
+            ("Đơn vị", lambda obj: unit_label(obj.unit_id)),
             ("Hình thức", _disp("kind")),
             (
                 "Quyết định",
@@ -153,7 +154,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         form_fields=("body", "kind", "role", "term", "start_date", "end_date", "decision_number"),
         columns=(
             ("Loại", _disp("kind")),
-            ("Cơ quan", _attr("body.name")),
+            ("Cơ quan", lambda obj: unit_label(obj.body_id)),
             ("Chức vụ", _attr("role")),
             ("Nhiệm kỳ", _attr("term")),
             ("Từ", _d("start_date")),

@@ -15,6 +15,7 @@ from canbo.core.dates import today
 from canbo.core.models import ObjectChange
 from canbo.core.querysets import CHANGE, VIEW
 from canbo.org.models import Unit
+from canbo.org.selectors import unit_label, unit_label_on
 from canbo.people.choices import AttachmentKind
 from canbo.people.models import Attachment, Person
 from canbo.people.sections import SectionSpec, visible_sections
@@ -81,7 +82,7 @@ def dossier(user: Any, person: Person, day: dt.date) -> Dossier:
     for t in tenures:
         # The unit's name while the post was held (a rename after it does not rewrite the past).
         seen_on = min(day, t.end_date) if t.end_date else day
-        t.unit_label = t.unit.name_on(seen_on)
+        t.unit_label = unit_label_on(t.unit, seen_on)
     current = [t for t in tenures if t.start_date <= day and (t.end_date is None or t.end_date >= day)]
     current.sort(key=lambda t: (not t.is_primary, -t.title.rank))
     memberships = list(
@@ -91,7 +92,7 @@ def dossier(user: Any, person: Person, day: dt.date) -> Dossier:
     unit = person.managing_unit
     in_force = unit.in_force_on(day)
     # Today's name needs no look-up of former names (one query saved on the usual page).
-    unit_name = unit.name_on(day) if in_force and day != today() else unit.name
+    unit_name = unit_label_on(unit, day) if in_force and day != today() else unit_label(unit)
     photo = (
         Attachment.objects.filter(person=person, kind=AttachmentKind.PHOTO, created__date__lte=day)
         .order_by("-created")

@@ -15,6 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from canbo.core.errors import DomainError
+from canbo.core.history import describe_changes
 from canbo.core.querysets import CHANGE
 from canbo.core.views import AsOfMixin
 from canbo.org.models import Unit
@@ -78,7 +79,7 @@ class PersonHistoryView(LoginRequiredMixin, AsOfMixin, TemplateView):
         page = Paginator(selectors.person_history(self.request.user, person), 50).get_page(
             self.request.GET.get("trang")
         )
-        ctx.update({"person": person, "page": page})
+        ctx.update({"person": person, "page": page, "entries": describe_changes(page.object_list)})
         return ctx
 
 

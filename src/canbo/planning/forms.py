@@ -10,6 +10,7 @@ from django import forms
 from canbo.core.forms import DateInput
 from canbo.core.querysets import CHANGE
 from canbo.org.models import Title, Unit
+from canbo.org.selectors import unit_label
 from canbo.people.models import Person
 from canbo.people.search import name_search
 from canbo.planning import checks
@@ -140,7 +141,7 @@ class EntryAddForm(forms.Form):
         if len(found) > 1:
             shown = "; ".join(
                 f"{p.full_name} (sinh {p.birth_display}, số định danh {p.personal_id}, "
-                f"{p.managing_unit.name})"
+                f"{unit_label(p.managing_unit_id)})"
                 for p in found[:MAX_CANDIDATES]
             )
             more = " và những người khác" if len(found) > MAX_CANDIDATES else ""

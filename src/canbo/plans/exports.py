@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from canbo.org.selectors import unit_label
 from canbo.plans.models import ReportingPeriod, TaskReport, TaskStatus
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -49,7 +50,7 @@ def period_summary(period: ReportingPeriod) -> list[SummaryRow]:
         status = labels[lead_report.status if lead_report else task.status]
         if mine:
             result = "\n".join(
-                (r.result if len(mine) == 1 else f"{r.unit.name}: {r.result}")
+                (r.result if len(mine) == 1 else f"{unit_label(r.unit_id)}: {r.result}")
                 + (f" (Khó khăn: {r.difficulties})" if r.difficulties else "")
                 for r in mine
             )

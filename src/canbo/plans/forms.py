@@ -9,6 +9,7 @@ from django import forms
 
 from canbo.core.forms import DateInput
 from canbo.org.models import Unit
+from canbo.org.selectors import unit_label
 from canbo.plans.models import PeriodKind, PlanKind, TaskStatus
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -234,4 +235,4 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["unit"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(u.pk, u.name) for u in units or []]
+        field.choices = [(u.pk, unit_label(u)) for u in units or []]

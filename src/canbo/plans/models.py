@@ -168,7 +168,9 @@ class Task(ScopedModel):
 
     @property
     def lead_display(self) -> str:
-        return self.lead_unit.name if self.lead_unit else self.lead_name
+        from canbo.org.selectors import unit_label
+
+        return unit_label(self.lead_unit_id) if self.lead_unit_id else self.lead_name
 
     @property
     def coordinating_name_list(self) -> list[str]:

@@ -36,6 +36,7 @@ from canbo.core.views import dated_context as _ctx
 from canbo.core.views import page_day as _day
 from canbo.indicators.selectors import plans_visible
 from canbo.org.models import Unit
+from canbo.org.selectors import unit_label
 from canbo.people.services import storage_path
 from canbo.plans import exports, selectors, services
 from canbo.plans.deadlines import Schedule, describe, parse_deadline
@@ -674,7 +675,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "number": task.number,
             "section": task.section_id,
             "content": task.content,
-            "lead": task.lead_name or (task.lead_unit.name if task.lead_unit else ""),
+            "lead": task.lead_name or (unit_label(task.lead_unit_id) if task.lead_unit_id else ""),
             "coords": task.coordinating_names,
             "deadline": task.deadline_text,
             "row_version": task.row_version,

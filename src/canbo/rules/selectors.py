@@ -17,6 +17,7 @@ from canbo.assessment.models import Discipline, PoliticalConclusion, Rating
 from canbo.careers.models import BodyMembership, Tenure, on_date_q
 from canbo.core.dates import PRECISION_DAY, PRECISION_MONTH, PRECISION_YEAR
 from canbo.org.models import Title, Unit
+from canbo.org.selectors import unit_label
 from canbo.people.models import HealthRecord, PartyMembership, Person
 from canbo.rules.engine import calculators as calc
 from canbo.rules.engine import facts as F
@@ -208,7 +209,7 @@ def person_facts(user: Any, person: Person, *, with_planning: bool = True) -> F.
             F.TenureFact(
                 title=title_info(t.title),
                 unit_id=t.unit_id,
-                unit_name=t.unit.name,
+                unit_name=unit_label(t.unit_id),
                 start=t.start_date,
                 end=t.end_date,
                 kind=t.kind,
@@ -487,9 +488,10 @@ def calendar_events(
             Tenure.objects.restrict(user)
             .filter(person__in=persons, title__is_leader=True)
             .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
-            .values_list("person_id", "start_date", "end_date", "title__name", "unit__name")
+            .values_list("person_id", "start_date", "end_date", "title__name", "unit_id")
         )
-        for pid, start, held_to, title_name, unit_name in tenures:
+        for pid, start, held_to, title_name, unit_id in tenures:
+            unit_name = unit_label(unit_id)
             years = int((book.find("A-1", start) or book.latest("A-1")).params.get("term_years", 5))
             # The first term end on or after ``day`` (a term every ``years`` from the start).
             k = 1

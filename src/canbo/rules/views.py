@@ -17,6 +17,7 @@ from canbo.core.dates import today
 from canbo.core.errors import DomainError, validation_messages
 from canbo.core.querysets import CHANGE
 from canbo.core.views import AsOfMixin
+from canbo.org.forms import unit_picker_html
 from canbo.org.models import Title, Unit
 from canbo.people.models import Person
 from canbo.rules import cli, selectors, services
@@ -202,7 +203,6 @@ class CalendarView(LoginRequiredMixin, AsOfMixin, View):
                     raise Http404("Không tìm thấy đơn vị.")
         events = selectors.calendar_events(request.user, self.day, months, unit, kinds)
         counts = {k: sum(1 for e in events if e.kind == k) for k in selectors.EVENT_KINDS}
-        units = Unit.objects.restrict(request.user).filter(depth__lte=2).order_by("path")[:200]
         shown = events[:1000]
         ctx = {
             "form": form,
@@ -211,7 +211,7 @@ class CalendarView(LoginRequiredMixin, AsOfMixin, View):
             "counts": [(selectors.EVENT_KINDS[k], n) for k, n in counts.items()],
             "months": months,
             "unit": unit,
-            "units": units,
+            "unit_picker": unit_picker_html("don_vi", unit, html_id="id_don_vi"),
             "as_of": self.day,
             "as_of_is_today": self.day == today(),
         }

@@ -31,8 +31,8 @@ from canbo.indicators.planning_units import REASONS, unit_verdicts
 from canbo.indicators.spec import KINDS
 from canbo.org.forms import unit_picker_html
 from canbo.org.models import Unit
-from canbo.planning.models import PlanningList
 from canbo.org.selectors import unit_label_on
+from canbo.planning.models import PlanningList
 from canbo.plans.models import Plan
 from canbo.plans.selectors import plans_for
 

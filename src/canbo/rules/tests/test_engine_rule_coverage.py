@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from canbo.rules.engine.checks import ALL_CHECKS, CHECKS, RatingInput, Rule, VoteInput
-from canbo.rules.engine.checks.discipline import DisciplineCase
-from canbo.rules.engine.checks.rating import RatingCase
-from canbo.rules.engine.checks.vote import VoteCase
+from canbo.rules.engine.checks.discipline import DISCIPLINE, DisciplineCase
+from canbo.rules.engine.checks.rating import RATING, RatingCase
+from canbo.rules.engine.checks.vote import VOTE, VoteCase
 from canbo.rules.engine.facts import (
     FORM_LABELS,
     Declared,
@@ -144,19 +144,19 @@ def test_rule_functions_return_only_the_rules_they_declare(book: Rulebook) -> No
                 record(fn, ctx)
     for day, low in itertools.product(DAYS, (0, 10, 16, 25)):
         vote = VoteCase(book, VoteInput(day, 30, 25, 25, 5, 25 - 5 - low, low))
-        for fn in ALL_CHECKS["vote"].all_rules():
-            record(fn, vote)
+        for vote_fn in VOTE.all_rules():
+            record(vote_fn, vote)
         zero = VoteCase(book, VoteInput(day, 0, 0, 0, 0, 0, 0))
-        for fn in ALL_CHECKS["vote"].all_rules():
-            record(fn, zero)
+        for vote_fn in VOTE.all_rules():
+            record(vote_fn, zero)
     sides = ("dang", "chinh_quyen")
     for system, day, level, flag in itertools.product(sides, DAYS, ("htxs", "ht"), (None, True)):
         rating = RatingInput(system, day, level, 88.0, True, flag, flag, flag, 0.5, 2, 10)
-        for fn in ALL_CHECKS["rating"].all_rules():
-            record(fn, RatingCase(book, rating))
+        for rating_fn in RATING.all_rules():
+            record(rating_fn, RatingCase(book, rating))
     for system, form, day in itertools.product(sides, FORM_LABELS, DAYS):
         case = DisciplineCase(book, DisciplineFact(system, form, day), "can_bo", day + dt.timedelta(days=200))
-        for fn in ALL_CHECKS["discipline"].all_rules():
-            record(fn, case)
+        for discipline_fn in DISCIPLINE.all_rules():
+            record(discipline_fn, case)
     assert not problems, sorted(problems)
     assert len(seen) >= 40  # the cases above reach most rules (a guard against an empty loop)

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 
 from canbo.core.dates import parse_partial_date
 from canbo.core.errors import DomainError
+from canbo.rules.engine.checks import K4_LEVELS, PURPOSES
 from canbo.rules.engine.facts import Birth, Declared
-from canbo.rules.engine.validators import K4_LEVELS, PURPOSES
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

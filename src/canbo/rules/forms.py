@@ -9,8 +9,8 @@ from django.urls import reverse_lazy
 
 from canbo.core.forms import DateInput
 from canbo.org.models import Title
+from canbo.rules.engine.checks import K4_LEVELS, PURPOSES
 from canbo.rules.engine.params import format_value, label_for, unit_hint
-from canbo.rules.engine.validators import K4_LEVELS, PURPOSES
 from canbo.rules.models import OverrideKind, RuleVersion
 from canbo.rules.selectors import EVENT_KINDS
 

@@ -21,6 +21,7 @@ from canbo.org.selectors import unit_label
 from canbo.people.models import HealthRecord, PartyMembership, Person
 from canbo.rules.engine import calculators as calc
 from canbo.rules.engine import facts as F
+from canbo.rules.engine.checks import check
 from canbo.rules.engine.dates import add_months, add_years
 from canbo.rules.engine.rulebook import (
     Holiday as EngineHoliday,
@@ -33,7 +34,6 @@ from canbo.rules.engine.rulebook import (
 from canbo.rules.engine.rulebook import (
     RuleVersion as EngineVersion,
 )
-from canbo.rules.engine.validators import check
 from canbo.rules.engine.verdict import Verdict
 from canbo.rules.engine.workdays import WorkCalendar
 from canbo.rules.models import Holiday, RetirementOverride, RuleVersion
@@ -570,7 +570,7 @@ def discipline_subject(user: Any, person: Person, system: str, on: dt.date) -> s
 
 
 def discipline_verdicts(user: Any, person: Person, day: dt.date) -> list[Verdict]:
-    from canbo.rules.engine.validators import check_discipline
+    from canbo.rules.engine.checks import check_discipline
 
     book = rulebook()
     out = []
@@ -594,7 +594,7 @@ def discipline_verdicts(user: Any, person: Person, day: dt.date) -> list[Verdict
 
 def vote_verdicts(user: Any, person: Person) -> list[Verdict]:
     from canbo.assessment.models import ConfidenceVote
-    from canbo.rules.engine.validators import VoteInput, check_vote
+    from canbo.rules.engine.checks import VoteInput, check_vote
 
     book = rulebook()
     return [
@@ -621,7 +621,7 @@ def rating_verdicts(user: Any, person: Person) -> list[Verdict]:
     """Each recorded yearly rating re-judged: band of its score against its level. The overriding
     triggers (E-4, E-8, D-11, V-10) and the quota need facts the dossier does not hold, so they
     answer "cannot decide" until the rating workflow supplies them."""
-    from canbo.rules.engine.validators import RatingInput, check_rating
+    from canbo.rules.engine.checks import RatingInput, check_rating
 
     book = rulebook()
     out = []

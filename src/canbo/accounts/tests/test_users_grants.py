@@ -250,3 +250,53 @@ def test_a_management_scope_grant_finds_by_name_only_persons_of_its_scope(
     assert reverse("people:detail", args=[person_b.pk]) not in body
     assert c.get(reverse("people:detail", args=[person_b.pk])).status_code == 404
     assert c.get(reverse("people:detail", args=[person_a.pk])).status_code == 200
+
+
+def test_grants_api_has_the_pages_permissions(admin_a: User, users: dict, tree: dict) -> None:
+    c = client_for(admin_a)
+    url = "/api/grants/"
+    r = c.post(
+        url,
+        {"user": users["nogrant"].pk, "role": "leader", "unit": "A1", "reason": "QĐ 7"},
+        content_type="application/json",
+    )
+    assert r.status_code == 201, r.content
+    grant_id = r.json()["id"]
+    assert grant_log(grant_id)[0].reason == "QĐ 7"
+    # outside his subtree: refused in Vietnamese, nothing written
+    r = c.post(
+        url,
+        {"user": users["nogrant"].pk, "role": "leader", "unit": "B", "reason": "x"},
+        content_type="application/json",
+    )
+    assert r.status_code == 400 and "ngoài phạm vi" in r.json()["detail"]
+    r = c.post(
+        url,
+        {"user": users["officer_b"].pk, "role": "leader", "unit": "A1", "reason": "x"},
+        content_type="application/json",
+    )
+    assert r.status_code == 400
+    r = c.post(
+        url,
+        {"user": users["nogrant"].pk, "role": "leader", "unit": "KHONG", "reason": "x"},
+        content_type="application/json",
+    )
+    assert r.status_code == 400 and "Không có đơn vị" in str(r.json())
+    assert users["nogrant"].grants.count() == 1
+    listed = {g["username"] for g in c.get(url).json()["results"]}
+    assert "officer_b" not in listed and {"nogrant", "officer_a"} <= listed
+    # an officer sees his own grants only and may not grant or revoke
+    o = client_for(users["officer_a"])
+    assert [g["username"] for g in o.get(url).json()["results"]] == ["officer_a"]
+    r = o.post(
+        url,
+        {"user": users["nogrant"].pk, "role": "leader", "unit": "A1", "reason": "x"},
+        content_type="application/json",
+    )
+    assert r.status_code == 403
+    assert o.delete(f"{url}{users['officer_a'].grants.get().pk}/?ly_do=x").status_code == 403
+    # revoke: reason required
+    assert c.delete(f"{url}{grant_id}/").status_code == 400
+    assert c.delete(f"{url}{grant_id}/?ly_do=Sai").status_code == 204
+    assert c.delete(f"{url}{users['officer_b'].grants.get().pk}/?ly_do=x").status_code == 404
+    assert [e.action for e in grant_log(grant_id)] == ["create", "delete"]

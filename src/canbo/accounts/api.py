@@ -79,6 +79,7 @@ class GrantViewSet(
     revoking go through ``grant_add`` and ``grant_remove`` (reason required, change-logged)."""
 
     serializer_class = GrantSerializer
+    queryset = Grant.objects.none()  # for the schema; ``get_queryset`` is what answers
 
     def get_queryset(self) -> Any:
         user = self.request.user

@@ -51,7 +51,8 @@ class GrantForm(RequiredReasonForm):
     field_order = ["role", "unit_code", "personal_id", "management_scope", "include_sensitive", "reason"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         role = data.get("role")
         data["unit"] = data["person"] = None
         if role == Role.SELF:
@@ -80,7 +81,8 @@ class _NewPasswordMixin(forms.Form):
     password2 = forms.CharField(label="Nhập lại mật khẩu mới", widget=forms.PasswordInput(render_value=False))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
             self.add_error("password2", "Hai lần nhập mật khẩu không khớp.")
         return data

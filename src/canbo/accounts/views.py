@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -111,10 +112,9 @@ def _managed_user(request: HttpRequest, pk: int) -> User:
 # --- everyone ------------------------------------------------------------------------------
 
 
+@login_required
 def my_account(request: HttpRequest) -> HttpResponse:
     """ "Tài khoản của tôi": the user's grants, who gave each and when."""
-    if not request.user.is_authenticated:
-        return HttpResponseRedirect(f"{reverse('login')}?next={request.path}")
     ctx = {"grants": selectors.grants_of(request.user)}
     return render(request, "accounts/me.html", ctx)
 
@@ -145,9 +145,8 @@ class PasswordChangeView(ServiceFormView):
 # --- administrators ------------------------------------------------------------------------
 
 
+@login_required
 def user_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return HttpResponseRedirect(f"{reverse('login')}?next={request.path}")
     _require_admin(request)
     query = request.GET.get("q", "").strip()
     users = selectors.managed_users(request.user).order_by("username")
@@ -157,9 +156,8 @@ def user_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/user_list.html", {"users": rows, "q": query})
 
 
+@login_required
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return HttpResponseRedirect(f"{reverse('login')}?next={request.path}")
     target = _managed_user(request, pk)
     account = Account.objects.filter(user=target).first()
     ctx = {

@@ -300,3 +300,44 @@ def test_grants_api_has_the_pages_permissions(admin_a: User, users: dict, tree: 
     assert c.delete(f"{url}{grant_id}/?ly_do=Sai").status_code == 204
     assert c.delete(f"{url}{users['officer_b'].grants.get().pk}/?ly_do=x").status_code == 404
     assert [e.action for e in grant_log(grant_id)] == ["create", "delete"]
+
+
+# session, user, his grants, then: the users + 3 prefetches; the user, his account, his grants, their
+# log entries; his grants, their log entries
+PINNED_LIST, PINNED_USER, PINNED_ME = 7, 7, 5
+
+
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_query_counts_are_pinned_and_do_not_grow(admin_a: User, users: dict, tree: dict) -> None:
+    """The user list, a user's page and "Tài khoản của tôi" (STYLE.md convention 14)."""
+    c = client_for(admin_a)
+    target = users["leader_a"]
+    urls = {
+        "list": reverse("accounts:users"),
+        "user": reverse("accounts:user", args=[target.pk]),
+        "me": reverse("accounts:me"),
+    }
+    _queries(c, urls["user"])  # warms the content-type cache the change-log lookup uses
+    before = {name: _queries(c if name != "me" else client_for(target), url) for name, url in urls.items()}
+    for i in range(5):
+        u = User.objects.create_user(username=f"them_{i}", password="x")
+        services.grant_add(acting_user=admin_a, user=u, role=Role.LEADER, unit=tree["A1"], reason="x")
+        services.grant_add(
+            acting_user=admin_a,
+            user=target,
+            role=Role.LEADER,
+            unit=tree["A1"],
+            management_scope=ManagementScope.values[i],
+            reason="x",
+        )
+    after = {name: _queries(c if name != "me" else client_for(target), url) for name, url in urls.items()}
+    assert after == before
+    assert before == {"list": PINNED_LIST, "user": PINNED_USER, "me": PINNED_ME}

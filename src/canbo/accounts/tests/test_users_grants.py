@@ -341,3 +341,45 @@ def test_query_counts_are_pinned_and_do_not_grow(admin_a: User, users: dict, tre
     after = {name: _queries(c if name != "me" else client_for(target), url) for name, url in urls.items()}
     assert after == before
     assert before == {"list": PINNED_LIST, "user": PINNED_USER, "me": PINNED_ME}
+
+
+def test_a_scope_limited_grant_opens_sensitive_sections_only_within_its_scope(
+    tree: dict, person_a: Any, title: Any
+) -> None:
+    import datetime as dt
+
+    from canbo.accounts.selectors import sees_sensitive_of
+    from canbo.careers.models import Tenure
+    from canbo.imports.validate import Scope
+
+    user = User.objects.create_user(username="hai_quyen", password="x")
+    Grant.objects.create(user=user, role=Role.LEADER, unit=tree["A"])  # no sensitive sections
+    Grant.objects.create(
+        user=user,
+        role=Role.OFFICER,
+        unit=tree["P"],
+        include_sensitive=True,
+        management_scope=title.management_scope,
+    )
+    assert not sees_sensitive_of(User.objects.get(pk=user.pk), person_a)  # not in the scope today
+    Tenure.objects.create(
+        person=person_a, unit=tree["A1"], title=title, kind="bo_nhiem", start_date=dt.date(2020, 1, 1)
+    )
+    assert sees_sensitive_of(User.objects.get(pk=user.pk), person_a)
+    # and it does not import: a row's scope is unknown until its tenures are written
+    assert not Scope(User.objects.get(pk=user.pk)).covers(tree["A1"].path)
+
+
+def test_anonymous_is_sent_to_the_login_page(users: dict) -> None:
+    c = Client()
+    for name, args in (
+        ("me", []),
+        ("users", []),
+        ("user_create", []),
+        ("password", []),
+        ("user", [users["nogrant"].pk]),
+        ("deactivate", [users["nogrant"].pk]),
+    ):
+        r = c.get(reverse(f"accounts:{name}", args=args))
+        assert r.status_code == 302 and r["Location"].startswith(reverse("login")), name
+    assert c.get("/api/grants/").status_code in (401, 403)

@@ -1,9 +1,10 @@
-"""API routes: /api/units/, /api/titles/, /api/areas/, /api/persons/ and the dossier sections
+"""API routes: /api/grants/, /api/units/, /api/titles/, /api/areas/, /api/persons/ and the dossier sections
 at /api/persons/{id}/<section slug>/."""
 
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from canbo.accounts.api import GrantViewSet
 from canbo.indicators.api import IndicatorViewSet
 from canbo.org.api import AreaViewSet, TitleViewSet, UnitViewSet
 from canbo.people.api import SECTION_VIEWSETS, PersonViewSet
@@ -12,6 +13,7 @@ from canbo.plans.api import PeriodViewSet, PlanViewSet, ReportViewSet, TaskViewS
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
+router.register("grants", GrantViewSet, basename="grant")
 router.register("titles", TitleViewSet, basename="title")
 router.register("areas", AreaViewSet, basename="area")
 router.register("persons", PersonViewSet, basename="person")

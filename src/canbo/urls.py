@@ -5,12 +5,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from canbo.accounts import views as accounts_views
 from canbo.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("dang-nhap/", accounts_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tai-khoan/", include("canbo.accounts.urls")),
     path("don-vi/", include("canbo.org.urls")),
     path("can-bo/", include("canbo.people.urls")),
     path("danh-sach/", include("canbo.lists.urls")),

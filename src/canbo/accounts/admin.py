@@ -18,8 +18,8 @@ admin.site.site_title = "CanBo"
 
 @admin.register(Grant)
 class GrantAdmin(AuditedAdmin):
-    list_display = ("user", "role", "unit", "person", "include_sensitive")
-    list_filter = ("role", "include_sensitive")
+    list_display = ("user", "role", "unit", "person", "management_scope", "include_sensitive")
+    list_filter = ("role", "management_scope", "include_sensitive")
     raw_id_fields = ("unit", "person")
     search_fields = ("user__username", "unit__name", "unit__code")
     audit_reason = "Quản trị: cấp, sửa, thu hồi quyền"

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from canbo.core.models import ChangeLoggedModel
+from canbo.org.choices import ManagementScope
 from canbo.org.models import Unit
 from canbo.people.models import Person
 
@@ -51,6 +52,14 @@ class Grant(ChangeLoggedModel):
         related_name="self_grants",
     )
     include_sensitive = models.BooleanField("được xem thông tin nhạy cảm", default=False)
+    management_scope = models.CharField(
+        "diện quản lý",
+        max_length=20,
+        choices=ManagementScope.choices,
+        blank=True,
+        help_text="Để trống: mọi cán bộ của cây đơn vị. Chọn một diện: chỉ những người đang giữ "
+        "chức danh thuộc diện đó.",
+    )
 
     class Meta:
         verbose_name = "quyền"
@@ -59,7 +68,8 @@ class Grant(ChangeLoggedModel):
 
     def __str__(self) -> str:
         target = self.person if self.role == Role.SELF else self.unit
-        return f"{self.user}: {self.get_role_display()} – {target}"
+        scope = f" ({self.get_management_scope_display()})" if self.management_scope else ""
+        return f"{self.user}: {self.get_role_display()} – {target}{scope}"
 
     def audit_person_id(self) -> int | None:
         return None
@@ -71,3 +81,24 @@ class Grant(ChangeLoggedModel):
                 raise ValidationError({"person": "Vai trò cá nhân phải gắn với một hồ sơ."})
         elif not self.unit_id:
             raise ValidationError({"unit": "Hãy chọn cây đơn vị mà quyền áp dụng."})
+        if self.role == Role.SELF and self.management_scope:
+            raise ValidationError(
+                {"management_scope": "Vai trò cá nhân gắn với một hồ sơ, không giới hạn theo diện."}
+            )
+
+
+class Account(ChangeLoggedModel):
+    """What CanBo keeps about a login beyond Django's user: whether the password was set by an
+    administrator and must be changed at the next login. One row per user, made on demand."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="tài khoản", on_delete=models.CASCADE, related_name="account"
+    )
+    must_change_password = models.BooleanField("phải đổi mật khẩu khi đăng nhập", default=False)
+
+    class Meta:
+        verbose_name = "trạng thái tài khoản"
+        verbose_name_plural = "trạng thái tài khoản"
+
+    def __str__(self) -> str:
+        return str(self.user)

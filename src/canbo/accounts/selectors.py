@@ -6,7 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q, QuerySet
+
 from canbo.accounts.models import CHANGE_ROLES, Grant, Role
+from canbo.core.dates import today
 
 
 @dataclass(frozen=True)
@@ -18,6 +21,7 @@ class GrantInfo:
     unit_id: int | None
     person_id: int | None
     include_sensitive: bool
+    management_scope: str = ""  # "" covers every person of the subtree
 
     @property
     def can_change(self) -> bool:
@@ -39,6 +43,7 @@ def active_grants(user: Any) -> list[GrantInfo]:
             unit_id=g.unit_id,
             person_id=g.person_id,
             include_sensitive=g.include_sensitive,
+            management_scope=g.management_scope,
         )
         for g in Grant.objects.filter(user=user).select_related("unit")
     ]
@@ -64,6 +69,96 @@ def sees_sensitive_of(user: Any, person: Any) -> bool:
     for g in active_grants(user):
         if g.is_self and g.person_id == person.pk:
             return True
-        if g.include_sensitive and g.unit_path and path.startswith(g.unit_path):
+        if (
+            g.include_sensitive
+            and g.unit_path
+            and path.startswith(g.unit_path)
+            and (not g.management_scope or in_management_scope(person.pk, g.management_scope))
+        ):
             return True
     return False
+
+
+def management_scope_holders(scope: str) -> QuerySet[Any]:
+    """The ids of the persons in management scope ``scope`` (diện quản lý) today, as a subquery.
+
+    A person's management scope is not a field of his own: it is the scope of the title he
+    holds. He is in ``scope`` when one of his tenures running today (started, not ended) is in a
+    title of that scope. This is exact (it follows appointments, transfers and retirements the
+    day they take effect, with nothing to keep in step) and fast: one semi-join on the tenure
+    table, whose (title, dates) index serves it. Someone with several running tenures is in each
+    of their scopes.
+    """
+    from canbo.careers.models import Tenure, on_date_q
+
+    return Tenure.objects.filter(on_date_q(today()), title__management_scope=scope).values("person_id")
+
+
+def in_management_scope(person_id: int, scope: str) -> bool:
+    return management_scope_holders(scope).filter(person_id=person_id).exists()
+
+
+def admin_grants(user: Any) -> list[GrantInfo]:
+    """The user's administrator grants (those that let him manage users and grants)."""
+    return [g for g in active_grants(user) if g.role == Role.ADMIN and g.unit_path]
+
+
+def admin_covers(user: Any, unit: Any, *, sensitive: bool, management_scope: str) -> bool:
+    """Whether one of ``user``'s admin grants covers ``unit``'s subtree with at least the given
+    breadth: sensitive sections if asked, and no narrower management scope."""
+    if getattr(user, "is_superuser", False):
+        return True
+    for g in admin_grants(user):
+        if not unit.path.startswith(g.unit_path or "\0"):
+            continue
+        if sensitive and not g.include_sensitive:
+            continue
+        if g.management_scope and g.management_scope != management_scope:
+            continue
+        return True
+    return False
+
+
+def _covered_q(paths: list[str]) -> Q:
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(unit__path__startswith=path) | Q(person__managing_unit__path__startswith=path)
+    return q
+
+
+def managed_users(user: Any) -> QuerySet[Any]:
+    """The logins ``user`` administers: every one for a superuser; for an administrator on unit
+    subtrees, those (not superusers) whose grants all lie within his subtrees, and those without
+    any grant. A user with a grant elsewhere (say, the province's administrator, seen from a
+    district) is not his to reset or lock."""
+    from django.contrib.auth.models import User
+
+    users = User.objects.all()
+    if getattr(user, "is_superuser", False):
+        return users
+    paths = [g.unit_path for g in admin_grants(user) if g.unit_path and not g.management_scope]
+    if not paths:
+        return users.none()
+    outside = Grant.objects.exclude(_covered_q(paths)).values("user_id")
+    return users.filter(is_superuser=False).exclude(pk__in=outside)
+
+
+def grants_of(user: Any) -> list[tuple[Grant, Any]]:
+    """``user``'s grants, each with the change-log entry that created it (who granted it, when,
+    why), in two queries."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from canbo.core.models import ObjectChange
+
+    grants = list(
+        Grant.objects.filter(user=user).select_related("unit", "person").order_by("role", "unit__path", "pk")
+    )
+    entries = {
+        e.object_id: e
+        for e in ObjectChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(Grant),
+            object_id__in=[g.pk for g in grants],
+            action="create",
+        )
+    }
+    return [(g, entries.get(g.pk)) for g in grants]

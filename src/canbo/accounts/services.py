@@ -1,17 +1,104 @@
-"""Writes of accounts and grants (logged like every other record)."""
+"""Writes of accounts and grants (logged like every other record).
+
+Who may do what (``canbo.accounts.selectors``): an administrator of CanBo (the admin role on a
+unit subtree, or a superuser) manages the users whose grants all lie in his subtrees, and hands
+out grants only within them — never wider than his own (sensitive sections, management scope).
+Grants are change-logged records (``audited_create``/``audited_delete``); Django's user is not,
+so its creation, password resets and deactivation are written to the same log by ``_log_user``.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from canbo.accounts.models import Grant, Role
+from canbo.accounts.models import Account, Grant, Role
+from canbo.core.context import current_context
 from canbo.core.errors import DomainError
-from canbo.core.services import audited_create, audited_delete
+from canbo.core.models import ObjectChange
+from canbo.core.services import audited_create, audited_delete, audited_update, frozen_user_name
 from canbo.org.models import Unit
 from canbo.people.models import Person
+
+MIN_PASSWORD = 8
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Hãy ghi lý do hoặc căn cứ (ví dụ số quyết định, số công văn).")
+    return reason
+
+
+def _check_password(password: str, user: User | None = None) -> None:
+    if len(password or "") < MIN_PASSWORD:
+        raise DomainError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự.")
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages)) from exc
+
+
+def _user_snapshot(user: User) -> dict[str, Any]:
+    """A user's record for the log, without the password hash."""
+    return {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": user.is_active,
+    }
+
+
+def _log_user(
+    user: User,
+    *,
+    action: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    acting_user: Any,
+    reason: str,
+) -> None:
+    ctx = current_context()
+    ObjectChange.objects.create(
+        user=acting_user if getattr(acting_user, "pk", None) else None,
+        user_name=frozen_user_name(acting_user),
+        request_id=ctx.request_id,
+        source=ctx.source,
+        action=action,
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=user.pk,
+        object_repr=user.username,
+        reason=reason[:500],
+        prechange_data=before,
+        postchange_data=after,
+    )
+
+
+def _ensure_manages(acting_user: Any, user: User) -> None:
+    """Refuse unless ``acting_user`` may manage ``user`` (a user outside is "not found")."""
+    from canbo.accounts.selectors import is_admin, managed_users
+
+    if acting_user is None:
+        return
+    if not is_admin(acting_user):
+        raise DomainError("Chỉ quản trị hệ thống được quản lý tài khoản.", code="forbidden")
+    if not managed_users(acting_user).filter(pk=user.pk).exists():
+        raise DomainError(
+            "Tài khoản này có quyền ngoài phạm vi đơn vị bạn quản trị; bạn không được thay đổi nó."
+        )
+
+
+def _set_must_change(user: User, value: bool, *, acting_user: Any, reason: str) -> None:
+    account, created = Account.objects.get_or_create(user=user)
+    if created and not value:
+        return
+    audited_update(account, acting_user=acting_user, changes={"must_change_password": value}, reason=reason)
 
 
 def grant_add(
@@ -22,28 +109,113 @@ def grant_add(
     unit: Unit | None = None,
     person: Person | None = None,
     include_sensitive: bool = False,
-    reason: str = "",
+    management_scope: str = "",
+    reason: str,
 ) -> Grant:
     """Give ``user`` a role on a unit subtree (or, for the person role, on his own dossier).
 
-    Only an administrator whose own grants cover the unit may hand out grants on it.
+    Only an administrator may hand out grants, and only within his own: on a unit his admin
+    grants cover (the person role: a dossier kept there), with sensitive sections only if his
+    covering grant has them, limited to a management scope if his is. ``acting_user=None`` is
+    the system (``./canbo setup``, ``./canbo createuser``).
     """
-    from canbo.accounts.selectors import is_admin
+    from canbo.accounts.selectors import admin_covers, is_admin
 
-    if acting_user is not None and not is_admin(acting_user):
-        raise DomainError("Chỉ quản trị hệ thống được cấp quyền.")
-    if (
-        acting_user is not None
-        and unit is not None
-        and not Unit.objects.restrict(acting_user, "change").filter(pk=unit.pk).exists()
-    ):
-        raise DomainError("Bạn chỉ được cấp quyền trong phạm vi đơn vị của mình.")
-    grant = Grant(user=user, role=role, unit=unit, person=person, include_sensitive=include_sensitive)
+    reason = _require_reason(reason)
+    if role not in Role.values:
+        raise DomainError(f"Vai trò không hợp lệ: {role}.")
+    if acting_user is not None:
+        if not is_admin(acting_user):
+            raise DomainError("Chỉ quản trị hệ thống được cấp quyền.", code="forbidden")
+        target = unit if role != Role.SELF else (person.managing_unit if person else None)
+        if target is not None and not admin_covers(
+            acting_user, target, sensitive=include_sensitive, management_scope=management_scope
+        ):
+            raise DomainError(
+                f"Bạn chỉ được cấp quyền trong phạm vi đơn vị mình quản trị; “{target.name}” nằm "
+                "ngoài phạm vi đó"
+                + (" hoặc quyền của bạn không gồm thông tin nhạy cảm." if include_sensitive else ".")
+            )
+        if user.is_superuser and not acting_user.is_superuser:
+            raise DomainError("Bạn không được thay đổi quyền của tài khoản quản trị cao nhất.")
+    if role == Role.SELF:
+        unit = None
+    else:
+        person = None
+    duplicate = Grant.objects.filter(
+        user=user, role=role, unit=unit, person=person, management_scope=management_scope
+    )
+    if duplicate.exists():
+        raise DomainError("Tài khoản đã có đúng quyền này.")
+    grant = Grant(
+        user=user,
+        role=role,
+        unit=unit,
+        person=person,
+        include_sensitive=include_sensitive,
+        management_scope=management_scope,
+    )
     return audited_create(grant, acting_user=acting_user, reason=reason, check_scope=False)
 
 
-def grant_remove(*, acting_user: Any, grant: Grant, reason: str = "") -> None:
+def grant_remove(*, acting_user: Any, grant: Grant, reason: str) -> None:
+    """Revoke a grant; only an administrator whose admin grants cover it may."""
+    from canbo.accounts.selectors import admin_covers, is_admin
+
+    reason = _require_reason(reason)
+    if acting_user is not None:
+        if not is_admin(acting_user):
+            raise DomainError("Chỉ quản trị hệ thống được thu hồi quyền.", code="forbidden")
+        target = grant.unit if grant.role != Role.SELF else grant.person.managing_unit  # type: ignore[union-attr]
+        if target is None or not admin_covers(
+            acting_user, target, sensitive=False, management_scope=grant.management_scope
+        ):
+            raise DomainError("Quyền này nằm ngoài phạm vi đơn vị bạn quản trị; bạn không được thu hồi.")
+        if grant.user_id == acting_user.pk and grant.role == Role.ADMIN:
+            raise DomainError("Bạn không tự thu hồi quyền quản trị của mình; hãy nhờ cấp trên.")
     audited_delete(grant, acting_user=acting_user, reason=reason, check_scope=False)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    acting_user: Any,
+    username: str,
+    password: str,
+    full_name: str = "",
+    email: str = "",
+    must_change_password: bool = True,
+    is_superuser: bool = False,
+    reason: str = "Tạo tài khoản",
+) -> User:
+    """A new login. An administrator's new users must change the password he gave them at their
+    first login; ``./canbo setup`` makes the first administrator with ``is_superuser``."""
+    from canbo.accounts.selectors import is_admin
+
+    if acting_user is not None and not is_admin(acting_user):
+        raise DomainError("Chỉ quản trị hệ thống được tạo tài khoản.", code="forbidden")
+    if is_superuser and acting_user is not None and not acting_user.is_superuser:
+        raise DomainError("Bạn không được tạo tài khoản quản trị cao nhất.")
+    username = (username or "").strip()
+    if not username:
+        raise DomainError("Hãy nhập tên đăng nhập.")
+    if User.objects.filter(username__iexact=username).exists():
+        raise DomainError(f"Tài khoản “{username}” đã tồn tại.")
+    first, _, last = full_name.strip().rpartition(" ")
+    user = User(username=username, first_name=first, last_name=last, email=email.strip())
+    user.is_superuser = user.is_staff = is_superuser
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages)) from exc
+    _check_password(password, user)
+    user.set_password(password)
+    user.save()
+    _log_user(user, action="create", before=None, after=_user_snapshot(user), acting_user=acting_user,
+              reason=reason)  # fmt: skip
+    if must_change_password:
+        _set_must_change(user, True, acting_user=acting_user, reason=reason)
+    return user
 
 
 @transaction.atomic
@@ -56,14 +228,24 @@ def user_create_with_grant(
     unit: Unit | None = None,
     person: Person | None = None,
     include_sensitive: bool = False,
+    management_scope: str = "",
     full_name: str = "",
+    email: str = "",
+    must_change_password: bool = True,
+    reason: str = "Tạo tài khoản",
 ) -> User:
+    """A new login with its first grant, both or neither."""
     if role not in Role.values:
         raise DomainError(f"Vai trò không hợp lệ: {role}. Chọn một trong: {', '.join(Role.values)}.")
-    if User.objects.filter(username=username).exists():
-        raise DomainError(f"Tài khoản “{username}” đã tồn tại.")
-    first, _, last = full_name.rpartition(" ")
-    user = User.objects.create_user(username=username, password=password, first_name=first, last_name=last)
+    user = user_create(
+        acting_user=acting_user,
+        username=username,
+        password=password,
+        full_name=full_name,
+        email=email,
+        must_change_password=must_change_password,
+        reason=reason,
+    )
     grant_add(
         acting_user=acting_user,
         user=user,
@@ -71,6 +253,58 @@ def user_create_with_grant(
         unit=unit,
         person=person,
         include_sensitive=include_sensitive,
-        reason="Tạo tài khoản",
+        management_scope=management_scope,
+        reason=reason,
     )
     return user
+
+
+@transaction.atomic
+def user_password_reset(*, acting_user: Any, user: User, password: str, reason: str) -> None:
+    """An administrator sets a new password; the user must change it at his next login.
+
+    Setting the password ends the user's open sessions (Django checks the password hash on every
+    request), so he logs in again and is sent to the change-password page.
+    """
+    reason = _require_reason(reason)
+    _ensure_manages(acting_user, user)
+    _check_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    snap = _user_snapshot(user)
+    _log_user(user, action="update", before=snap, after={**snap, "password": "(đặt lại)"},
+              acting_user=acting_user, reason=reason)  # fmt: skip
+    _set_must_change(user, True, acting_user=acting_user, reason=reason)
+
+
+@transaction.atomic
+def user_password_change(*, user: User, old_password: str, new_password: str) -> None:
+    """The user changes his own password (after a reset, or whenever he likes)."""
+    if not user.check_password(old_password):
+        raise DomainError("Mật khẩu hiện tại không đúng.")
+    if old_password == new_password:
+        raise DomainError("Mật khẩu mới phải khác mật khẩu hiện tại.")
+    _check_password(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    snap = _user_snapshot(user)
+    _log_user(user, action="update", before=snap, after={**snap, "password": "(đổi)"}, acting_user=user,
+              reason="Tự đổi mật khẩu")  # fmt: skip
+    _set_must_change(user, False, acting_user=user, reason="Tự đổi mật khẩu")
+
+
+@transaction.atomic
+def user_set_active(*, acting_user: Any, user: User, active: bool, reason: str) -> None:
+    """Deactivate (or reactivate) a login. Grants stay, so reactivation restores the same access;
+    a deactivated user cannot log in and his sessions end at the next request."""
+    reason = _require_reason(reason)
+    _ensure_manages(acting_user, user)
+    if acting_user is not None and user.pk == acting_user.pk and not active:
+        raise DomainError("Bạn không tự khóa tài khoản của mình.")
+    if user.is_active == active:
+        return
+    before = _user_snapshot(user)
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    _log_user(user, action="update", before=before, after=_user_snapshot(user), acting_user=acting_user,
+              reason=reason)  # fmt: skip

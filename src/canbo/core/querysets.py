@@ -28,6 +28,9 @@ class GrantScope:
 
     unit_paths: tuple[str, ...] | None
     persons: tuple[int, ...] = ()
+    # (unit path, management scope): the persons of the subtree who are in that scope (diện
+    # quản lý) today — grants limited to a management scope, on person-bound models only.
+    scoped_paths: tuple[tuple[str, str], ...] = ()
 
 
 def grant_scope(model: Any, user: AbstractBaseUser | AnonymousUser, action: str = VIEW) -> GrantScope:
@@ -40,6 +43,7 @@ def grant_scope(model: Any, user: AbstractBaseUser | AnonymousUser, action: str 
         return GrantScope(unit_paths=None)
     paths: list[str] = []
     persons: list[int] = []
+    scoped: list[tuple[str, str]] = []
     for grant in active_grants(user):
         if action == CHANGE and not grant.can_change:
             continue
@@ -49,9 +53,18 @@ def grant_scope(model: Any, user: AbstractBaseUser | AnonymousUser, action: str 
             continue
         if model.sensitive and not grant.include_sensitive:
             continue
-        if grant.unit_path and model.scope_unit_path:
-            paths.append(grant.unit_path)
-    return GrantScope(unit_paths=tuple(paths), persons=tuple(persons))
+        if not (grant.unit_path and model.scope_unit_path):
+            continue
+        if grant.management_scope:
+            # A grant limited to a management scope keeps the persons of that scope; records
+            # bound to nobody (units, plans, lists) it may read for finding its way, not change.
+            if model.scope_person:
+                scoped.append((grant.unit_path, grant.management_scope))
+            elif action != CHANGE:
+                paths.append(grant.unit_path)
+            continue
+        paths.append(grant.unit_path)
+    return GrantScope(unit_paths=tuple(paths), persons=tuple(persons), scoped_paths=tuple(scoped))
 
 
 def scope_q(model: Any, user: AbstractBaseUser | AnonymousUser, action: str = VIEW) -> Q | None:
@@ -64,6 +77,13 @@ def scope_q(model: Any, user: AbstractBaseUser | AnonymousUser, action: str = VI
         q |= Q(**{model.scope_person: person})
     for path in scope.unit_paths:
         q |= Q(**{f"{model.scope_unit_path}__startswith": path})
+    if scope.scoped_paths:
+        from canbo.accounts.selectors import management_scope_holders
+
+        for path, management_scope in scope.scoped_paths:
+            q |= Q(**{f"{model.scope_unit_path}__startswith": path}) & Q(
+                **{f"{model.scope_person}__in": management_scope_holders(management_scope)}
+            )
     return q
 
 

@@ -63,7 +63,13 @@ class Scope:
         self.paths: tuple[str, ...] = ()
         self.sensitive_paths: tuple[str, ...] = ()
         if not self.unlimited:
-            grants = [g for g in active_grants(user) if g.can_change and not g.is_self and g.unit_path]
+            # A grant limited to a management scope does not import: a row's scope is known
+            # only once its tenures are written.
+            grants = [
+                g
+                for g in active_grants(user)
+                if g.can_change and not g.is_self and g.unit_path and not g.management_scope
+            ]
             self.paths = tuple(g.unit_path for g in grants if g.unit_path)
             self.sensitive_paths = tuple(g.unit_path for g in grants if g.unit_path and g.include_sensitive)
 

@@ -188,9 +188,10 @@ def unit_scope(
     ``within``'s unit if given (a unit's list, whose persons also include ``within``'s query of
     post holders). None when nothing bounds the list by unit: no grant limit (a superuser) and
     no unit, or a "self" grant (a person whose dossier may be kept elsewhere; such lists are
-    tiny and the filter serves them)."""
+    tiny and the filter serves them; likewise a grant limited to a management scope, whose
+    persons are not a set of units)."""
     scope = grant_scope(Person, user, VIEW)
-    if scope.persons or (scope.unit_paths is None and within is None):
+    if scope.persons or scope.scoped_paths or (scope.unit_paths is None and within is None):
         return None
     units = Unit.objects.all()
     if scope.unit_paths is not None:

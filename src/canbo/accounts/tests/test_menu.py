@@ -16,7 +16,7 @@ from canbo.people.models import Person
 
 OFFICER = ["Tổ chức", "Cán bộ", "Nhập dữ liệu", "Quy định", "Kế hoạch", "Quy hoạch", "Chỉ tiêu", "Danh sách"]
 EXPECTED = {
-    "admin": [*OFFICER, "API", "Quản trị"],
+    "admin": [*OFFICER, "Người dùng", "API", "Quản trị"],
     "officer_a": OFFICER,
     "leader_a": [x for x in OFFICER if x != "Nhập dữ liệu"],
     "self_user": ["Hồ sơ của tôi", "Quy định"],
@@ -48,7 +48,7 @@ def test_the_api_entry_is_for_administrators_only(users: dict, tree: dict) -> No
     manager = User.objects.create_user(username="quantri_a", password="x")
     Grant.objects.create(user=manager, role=Role.ADMIN, unit=tree["A"])
     labels = [label for label, _ in menu(client_for(manager).get(reverse("rules:index")).content.decode())]
-    assert "API" in labels and "Nhập dữ liệu" in labels
+    assert "API" in labels and "Nhập dữ liệu" in labels and "Người dùng" in labels
     assert "Quản trị" not in labels  # Django's admin site needs a staff account
     for name in ("officer_a", "leader_a", "self_user", "nogrant"):
         body = client_for(users[name]).get(reverse("rules:index")).content.decode()

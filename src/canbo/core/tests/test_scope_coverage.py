@@ -213,3 +213,67 @@ def test_section_api_matrix(model: Any, tree: dict, person_a: Person, title: Tit
     assert status(users["officer_a"]) == 200
     assert status(users["leader_a"]) == (404 if model.sensitive else 200)
     assert status(users["self_user"]) == 200
+
+
+@pytest.mark.parametrize("model", scoped_models(), ids=lambda m: m.__name__)
+def test_restrict_by_management_scope(model: Any, tree: dict, person_a: Person, title: Title) -> None:
+    """A grant limited to a management scope (diện quản lý) on the province's root: the records
+    of persons in that scope today, and of nobody else; records bound to no person (units,
+    plans, lists) it reads to find its way, and changes none."""
+    from django.contrib.auth.models import User
+
+    from canbo.accounts.models import Grant, Role
+    from canbo.org.choices import ManagementScope
+
+    # person_a holds a title of the district standing committee's scope (``title``) today
+    Tenure.objects.create(person=person_a, unit=tree["A1"], title=title, kind="bo_nhiem", start_date=D)
+    scoped: dict[str, Any] = {}
+    for name, scope in (
+        ("in", ManagementScope.DISTRICT_STANDING),
+        ("out", ManagementScope.PROVINCIAL_STANDING),
+    ):
+        scoped[name] = User.objects.create_user(username=f"scoped_{name}", password="x")
+        Grant.objects.create(
+            user=scoped[name],
+            role=Role.OFFICER,
+            unit=tree["P"],
+            include_sensitive=True,
+            management_scope=scope,
+        )
+    obj = FACTORIES[model](tree, person_a, title)
+    qs = model._default_manager.all()
+
+    def sees(user: Any, action: str = "view") -> bool:
+        return qs.restrict(user, action).filter(pk=obj.pk).exists()
+
+    if model.scope_person is not None:
+        assert sees(scoped["in"]) and sees(scoped["in"], "change")
+        assert not sees(scoped["out"]) and not sees(scoped["out"], "change")
+    else:
+        assert sees(scoped["in"]) and sees(scoped["out"])
+        assert not sees(scoped["in"], "change") and not sees(scoped["out"], "change")
+
+
+def test_management_scope_follows_the_tenure_dates(tree: dict, person_a: Person, title: Title) -> None:
+    """The scope is the one of a title held today: an ended tenure no longer counts."""
+    from django.contrib.auth.models import User
+
+    from canbo.accounts.models import Grant, Role
+    from canbo.org.choices import ManagementScope
+
+    user = User.objects.create_user(username="bantochuc", password="x")
+    Grant.objects.create(
+        user=user, role=Role.LEADER, unit=tree["P"], management_scope=ManagementScope.DISTRICT_STANDING
+    )
+    tenure = Tenure.objects.create(
+        person=person_a,
+        unit=tree["A1"],
+        title=title,
+        kind="bo_nhiem",
+        start_date=D,
+        end_date=dt.date(2021, 12, 31),
+    )
+    assert not Person.objects.restrict(user).filter(pk=person_a.pk).exists()
+    tenure.end_date = None
+    tenure.save()
+    assert Person.objects.restrict(user).filter(pk=person_a.pk).exists()

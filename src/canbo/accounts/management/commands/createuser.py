@@ -11,6 +11,7 @@ from canbo.accounts.models import Role
 from canbo.accounts.services import user_create_with_grant
 from canbo.core.context import bind_context
 from canbo.core.errors import DomainError
+from canbo.org.choices import ManagementScope
 from canbo.org.models import Unit
 from canbo.people.models import Person
 
@@ -26,6 +27,12 @@ class Command(BaseCommand):
         parser.add_argument("--sensitive", action="store_true", help="được xem thông tin nhạy cảm")
         parser.add_argument("--password", help="mật khẩu (mặc định: hỏi khi chạy)")
         parser.add_argument("--full-name", default="", help="họ và tên")
+        parser.add_argument(
+            "--management-scope",
+            default="",
+            choices=["", *ManagementScope.values],
+            help="chỉ những người thuộc diện quản lý này (mặc định: mọi cán bộ của cây đơn vị)",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         unit = person = None
@@ -55,6 +62,10 @@ class Command(BaseCommand):
                     person=person,
                     include_sensitive=opts["sensitive"],
                     full_name=opts["full_name"],
+                    management_scope=opts["management_scope"],
+                    # whoever runs the command types the password for himself or hands it over
+                    must_change_password=False,
+                    reason="Tạo tài khoản bằng lệnh createuser",
                 )
         except DomainError as exc:
             raise CommandError(exc.message) from exc

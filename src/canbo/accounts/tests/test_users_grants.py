@@ -1,0 +1,385 @@
+"""Users and grants managed in the app: who may create, reset, lock, grant and revoke; the
+change log; the password change forced after a reset; "Tài khoản của tôi"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import reverse
+
+from canbo.accounts import services
+from canbo.accounts.models import Account, Grant, Role
+from canbo.core.errors import DomainError
+from canbo.core.models import ObjectChange
+from canbo.org.choices import ManagementScope
+from canbo.org.models import Unit
+
+
+def client_for(user: Any) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+@pytest.fixture
+def admin_a(tree: dict[str, Unit]) -> User:
+    """An administrator of district A's subtree (not a superuser)."""
+    u = User.objects.create_user(username="quantri_a", password="pw-quantri_a")
+    Grant.objects.create(user=u, role=Role.ADMIN, unit=tree["A"], include_sensitive=True)
+    return u
+
+
+def grant_log(grant_id: int) -> list[ObjectChange]:
+    ct = ContentType.objects.get_for_model(Grant)
+    return list(ObjectChange.objects.filter(content_type=ct, object_id=grant_id).order_by("id"))
+
+
+def test_admin_creates_a_user_with_a_grant_logged_with_its_reason(admin_a: User, tree: dict) -> None:
+    c = client_for(admin_a)
+    r = c.post(
+        reverse("accounts:user_create"),
+        {
+            "username": "canbo_a1",
+            "full_name": "Lê Văn Cường",
+            "password1": "mat-khau-tam",
+            "password2": "mat-khau-tam",
+            "role": Role.OFFICER,
+            "unit_code": "A1",
+            "reason": "Công văn 12/NV",
+        },
+    )
+    assert r.status_code == 302
+    user = User.objects.get(username="canbo_a1")
+    grant = user.grants.get()
+    assert (grant.role, grant.unit_id) == (Role.OFFICER, tree["A1"].pk)
+    entries = grant_log(grant.pk)
+    assert [(e.action, e.user_name, e.reason) for e in entries] == [("create", "quantri_a", "Công văn 12/NV")]
+    assert Account.objects.get(user=user).must_change_password
+    assert ObjectChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_id=user.pk
+    )
+
+
+def test_a_grant_outside_the_admins_scope_is_refused_in_vietnamese(admin_a: User, users: dict) -> None:
+    target = users["nogrant"]
+    r = client_for(admin_a).post(
+        reverse("accounts:grant_add", args=[target.pk]),
+        {"role": Role.OFFICER, "unit_code": "B", "reason": "Thử"},
+    )
+    assert r.status_code == 400
+    assert "ngoài phạm vi" in r.content.decode()
+    assert not target.grants.exists()
+    # the parent of his unit is outside too
+    with pytest.raises(DomainError, match="ngoài phạm vi"):
+        services.grant_add(
+            acting_user=admin_a, user=target, role=Role.LEADER, unit=Unit.objects.get(code="P"), reason="x"
+        )
+    assert not target.grants.exists()
+
+
+def test_no_wider_grant_than_ones_own(tree: dict, users: dict) -> None:
+    narrow = User.objects.create_user(username="qt_hep", password="x")
+    Grant.objects.create(user=narrow, role=Role.ADMIN, unit=tree["A"])  # no sensitive sections
+    with pytest.raises(DomainError):
+        services.grant_add(
+            acting_user=narrow,
+            user=users["nogrant"],
+            role=Role.LEADER,
+            unit=tree["A1"],
+            include_sensitive=True,
+            reason="x",
+        )
+    services.grant_add(
+        acting_user=narrow, user=users["nogrant"], role=Role.LEADER, unit=tree["A1"], reason="x"
+    )
+
+
+def test_an_officer_cannot_grant_and_pages_answer_404(users: dict) -> None:
+    with pytest.raises(DomainError):
+        services.grant_add(
+            acting_user=users["officer_a"],
+            user=users["nogrant"],
+            role=Role.LEADER,
+            unit=Unit.objects.get(code="A1"),
+            reason="x",
+        )
+    c = client_for(users["officer_a"])
+    assert c.get(reverse("accounts:users")).status_code == 404
+    assert c.get(reverse("accounts:user_create")).status_code == 404
+    assert c.get(reverse("accounts:grant_add", args=[users["nogrant"].pk])).status_code == 404
+
+
+def test_a_district_admin_sees_and_changes_only_users_of_his_subtree(admin_a: User, users: dict) -> None:
+    c = client_for(admin_a)
+    body = c.get(reverse("accounts:users")).content.decode()
+    assert "officer_a" in body and "leader_a" in body
+    assert "officer_b" not in body and ">admin<" not in body
+    for name in ("officer_b", "admin"):  # another subtree; the superuser
+        assert c.get(reverse("accounts:user", args=[users[name].pk])).status_code == 404
+        r = c.post(reverse("accounts:deactivate", args=[users[name].pk]), {"reason": "x"})
+        assert r.status_code == 404
+        assert User.objects.get(pk=users[name].pk).is_active
+    grant_b = users["officer_b"].grants.get()
+    assert c.post(reverse("accounts:grant_revoke", args=[grant_b.pk]), {"reason": "x"}).status_code == 404
+    assert Grant.objects.filter(pk=grant_b.pk).exists()
+
+
+def test_revoke_needs_a_reason_and_is_logged(admin_a: User, users: dict) -> None:
+    grant = users["leader_a"].grants.get()
+    c = client_for(admin_a)
+    r = c.post(reverse("accounts:grant_revoke", args=[grant.pk]), {"reason": ""})
+    assert r.status_code == 400 and "Hãy ghi lý do" in r.content.decode()
+    assert Grant.objects.filter(pk=grant.pk).exists()
+    assert (
+        c.post(reverse("accounts:grant_revoke", args=[grant.pk]), {"reason": "Nghỉ hưu"}).status_code == 302
+    )
+    assert not Grant.objects.filter(pk=grant.pk).exists()
+    assert [(e.action, e.reason) for e in grant_log(grant.pk)] == [("delete", "Nghỉ hưu")]
+
+
+def test_reset_forces_a_password_change_at_next_login(admin_a: User, users: dict) -> None:
+    target = users["leader_a"]
+    r = client_for(admin_a).post(
+        reverse("accounts:password_reset", args=[target.pk]),
+        {"password1": "tam-thoi-123", "password2": "tam-thoi-123", "reason": "Quên mật khẩu"},
+    )
+    assert r.status_code == 302
+    c = Client()
+    r = c.post(reverse("login"), {"username": "leader_a", "password": "tam-thoi-123"})
+    assert r.status_code == 302 and r["Location"] == reverse("accounts:password")
+    # every other page sends him back to the change-password page
+    r = c.get(reverse("people:list"))
+    assert r.status_code == 302 and r["Location"] == reverse("accounts:password")
+    assert c.get(reverse("accounts:password")).status_code == 200
+    r = c.post(
+        reverse("accounts:password"),
+        {"old_password": "tam-thoi-123", "password1": "moi-cua-toi-9", "password2": "moi-cua-toi-9"},
+    )
+    assert r.status_code == 302
+    assert c.get(reverse("people:list")).status_code == 200
+    assert not Account.objects.get(user=target).must_change_password
+
+
+def test_a_locked_user_cannot_log_in(admin_a: User, users: dict) -> None:
+    c = client_for(admin_a)
+    assert (
+        c.post(
+            reverse("accounts:deactivate", args=[users["leader_a"].pk]), {"reason": "Chuyển công tác"}
+        ).status_code
+        == 302
+    )
+    assert not User.objects.get(pk=users["leader_a"].pk).is_active
+    r = Client().post(reverse("login"), {"username": "leader_a", "password": "pw-leader_a"})
+    assert r.status_code == 200  # the form again, not logged in
+    # an administrator does not lock himself out
+    r = c.post(reverse("accounts:deactivate", args=[admin_a.pk]), {"reason": "x"})
+    assert r.status_code == 400 and "không tự khóa" in r.content.decode()
+
+
+def test_my_account_shows_grants_and_who_gave_them(admin_a: User, users: dict, tree: dict) -> None:
+    services.grant_add(
+        acting_user=admin_a, user=users["nogrant"], role=Role.LEADER, unit=tree["A1"], reason="QĐ 5/QĐ-UBND"
+    )
+    body = client_for(users["nogrant"]).get(reverse("accounts:me")).content.decode()
+    assert "Lãnh đạo (chỉ xem)" in body and "Phòng Nội vụ huyện A" in body
+    assert "quantri_a" in body and "QĐ 5/QĐ-UBND" in body
+
+
+def test_bad_input_answers_400_in_vietnamese(admin_a: User, users: dict) -> None:
+    c = client_for(admin_a)
+    url = reverse("accounts:user_create")
+    base = {
+        "username": "x1",
+        "password1": "mat-khau-tam",
+        "password2": "mat-khau-tam",
+        "role": "officer",
+        "unit_code": "A1",
+        "reason": "x",
+    }
+    for change, words in [
+        ({"unit_code": "KHONG"}, "Không có đơn vị"),
+        ({"password2": "khac-han-1"}, "không khớp"),
+        ({"password1": "ngan", "password2": "ngan"}, "ít nhất 8"),
+        ({"username": "officer_a"}, "đã tồn tại"),
+        ({"role": "self", "personal_id": ""}, "số định danh"),
+    ]:
+        r = c.post(url, {**base, **change})
+        assert r.status_code == 400, change
+        assert words in r.content.decode(), change
+    assert not User.objects.filter(username="x1").exists()
+
+
+def test_management_scope_grant_on_the_page(admin_a: User, users: dict) -> None:
+    r = client_for(admin_a).post(
+        reverse("accounts:grant_add", args=[users["nogrant"].pk]),
+        {
+            "role": Role.LEADER,
+            "unit_code": "A",
+            "management_scope": ManagementScope.DISTRICT_STANDING,
+            "reason": "x",
+        },
+    )
+    assert r.status_code == 302
+    assert users["nogrant"].grants.get().management_scope == ManagementScope.DISTRICT_STANDING
+
+
+def test_a_management_scope_grant_finds_by_name_only_persons_of_its_scope(
+    tree: dict, person_a: Any, person_b: Any, title: Any
+) -> None:
+    """The name search reads its word table by unit; a scope-limited grant is not a set of units,
+    so the search must fall back to the restricted list (no one out of scope found)."""
+    import datetime as dt
+
+    from canbo.careers.models import Tenure
+
+    Tenure.objects.create(
+        person=person_a, unit=tree["A1"], title=title, kind="bo_nhiem", start_date=dt.date(2020, 1, 1)
+    )
+    user = User.objects.create_user(username="ban_to_chuc", password="x")
+    Grant.objects.create(user=user, role=Role.LEADER, unit=tree["P"], management_scope=title.management_scope)
+    c = client_for(user)
+    body = c.get(reverse("people:list"), {"q": "Nguyễn Thị Hoa"}).content.decode()
+    assert reverse("people:detail", args=[person_a.pk]) in body
+    body = c.get(reverse("people:list"), {"q": "Trần Văn Bình"}).content.decode()
+    assert reverse("people:detail", args=[person_b.pk]) not in body
+    body = c.get(reverse("people:list")).content.decode()
+    assert reverse("people:detail", args=[person_b.pk]) not in body
+    assert c.get(reverse("people:detail", args=[person_b.pk])).status_code == 404
+    assert c.get(reverse("people:detail", args=[person_a.pk])).status_code == 200
+
+
+def test_grants_api_has_the_pages_permissions(admin_a: User, users: dict, tree: dict) -> None:
+    c = client_for(admin_a)
+    url = "/api/grants/"
+    r = c.post(
+        url,
+        {"user": users["nogrant"].pk, "role": "leader", "unit": "A1", "reason": "QĐ 7"},
+        content_type="application/json",
+    )
+    assert r.status_code == 201, r.content
+    grant_id = r.json()["id"]
+    assert grant_log(grant_id)[0].reason == "QĐ 7"
+    # outside his subtree: refused in Vietnamese, nothing written
+    r = c.post(
+        url,
+        {"user": users["nogrant"].pk, "role": "leader", "unit": "B", "reason": "x"},
+        content_type="application/json",
+    )
+    assert r.status_code == 400 and "ngoài phạm vi" in r.json()["detail"]
+    r = c.post(
+        url,
+        {"user": users["officer_b"].pk, "role": "leader", "unit": "A1", "reason": "x"},
+        content_type="application/json",
+    )
+    assert r.status_code == 400
+    r = c.post(
+        url,
+        {"user": users["nogrant"].pk, "role": "leader", "unit": "KHONG", "reason": "x"},
+        content_type="application/json",
+    )
+    assert r.status_code == 400 and "Không có đơn vị" in str(r.json())
+    assert users["nogrant"].grants.count() == 1
+    listed = {g["username"] for g in c.get(url).json()["results"]}
+    assert "officer_b" not in listed and {"nogrant", "officer_a"} <= listed
+    # an officer sees his own grants only and may not grant or revoke
+    o = client_for(users["officer_a"])
+    assert [g["username"] for g in o.get(url).json()["results"]] == ["officer_a"]
+    r = o.post(
+        url,
+        {"user": users["nogrant"].pk, "role": "leader", "unit": "A1", "reason": "x"},
+        content_type="application/json",
+    )
+    assert r.status_code == 403
+    assert o.delete(f"{url}{users['officer_a'].grants.get().pk}/?ly_do=x").status_code == 403
+    # revoke: reason required
+    assert c.delete(f"{url}{grant_id}/").status_code == 400
+    assert c.delete(f"{url}{grant_id}/?ly_do=Sai").status_code == 204
+    assert c.delete(f"{url}{users['officer_b'].grants.get().pk}/?ly_do=x").status_code == 404
+    assert [e.action for e in grant_log(grant_id)] == ["create", "delete"]
+
+
+# session, user, his grants, then: the users + 3 prefetches; the user, his account, his grants, their
+# log entries; his grants, their log entries
+PINNED_LIST, PINNED_USER, PINNED_ME = 7, 7, 5
+
+
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_query_counts_are_pinned_and_do_not_grow(admin_a: User, users: dict, tree: dict) -> None:
+    """The user list, a user's page and "Tài khoản của tôi" (STYLE.md convention 14)."""
+    c = client_for(admin_a)
+    target = users["leader_a"]
+    urls = {
+        "list": reverse("accounts:users"),
+        "user": reverse("accounts:user", args=[target.pk]),
+        "me": reverse("accounts:me"),
+    }
+    _queries(c, urls["user"])  # warms the content-type cache the change-log lookup uses
+    before = {name: _queries(c if name != "me" else client_for(target), url) for name, url in urls.items()}
+    for i in range(5):
+        u = User.objects.create_user(username=f"them_{i}", password="x")
+        services.grant_add(acting_user=admin_a, user=u, role=Role.LEADER, unit=tree["A1"], reason="x")
+        services.grant_add(
+            acting_user=admin_a,
+            user=target,
+            role=Role.LEADER,
+            unit=tree["A1"],
+            management_scope=ManagementScope.values[i],
+            reason="x",
+        )
+    after = {name: _queries(c if name != "me" else client_for(target), url) for name, url in urls.items()}
+    assert after == before
+    assert before == {"list": PINNED_LIST, "user": PINNED_USER, "me": PINNED_ME}
+
+
+def test_a_scope_limited_grant_opens_sensitive_sections_only_within_its_scope(
+    tree: dict, person_a: Any, title: Any
+) -> None:
+    import datetime as dt
+
+    from canbo.accounts.selectors import sees_sensitive_of
+    from canbo.careers.models import Tenure
+    from canbo.imports.validate import Scope
+
+    user = User.objects.create_user(username="hai_quyen", password="x")
+    Grant.objects.create(user=user, role=Role.LEADER, unit=tree["A"])  # no sensitive sections
+    Grant.objects.create(
+        user=user,
+        role=Role.OFFICER,
+        unit=tree["P"],
+        include_sensitive=True,
+        management_scope=title.management_scope,
+    )
+    assert not sees_sensitive_of(User.objects.get(pk=user.pk), person_a)  # not in the scope today
+    Tenure.objects.create(
+        person=person_a, unit=tree["A1"], title=title, kind="bo_nhiem", start_date=dt.date(2020, 1, 1)
+    )
+    assert sees_sensitive_of(User.objects.get(pk=user.pk), person_a)
+    # and it does not import: a row's scope is unknown until its tenures are written
+    assert not Scope(User.objects.get(pk=user.pk)).covers(tree["A1"].path)
+
+
+def test_anonymous_is_sent_to_the_login_page(users: dict) -> None:
+    c = Client()
+    for name, args in (
+        ("me", []),
+        ("users", []),
+        ("user_create", []),
+        ("password", []),
+        ("user", [users["nogrant"].pk]),
+        ("deactivate", [users["nogrant"].pk]),
+    ):
+        r = c.get(reverse(f"accounts:{name}", args=args))
+        assert r.status_code == 302 and r["Location"].startswith(reverse("login")), name
+    assert c.get("/api/grants/").status_code in (401, 403)

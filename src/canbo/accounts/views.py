@@ -1,0 +1,290 @@
+"""Account pages: "Tài khoản của tôi" for everyone; users and grants for administrators.
+
+Every write is one form → one service → a redirect with a confirmation (``ServiceFormView``);
+a refused write answers 400 with the service's Vietnamese message on the form. Users outside
+the administrator's reach (``managed_users``) answer 404, as a missing one would.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views import View
+
+from canbo.accounts import selectors, services
+from canbo.accounts.forms import (
+    GrantForm,
+    OwnPasswordForm,
+    PasswordResetForm,
+    RequiredReasonForm,
+    UserCreateForm,
+)
+from canbo.accounts.models import Account, Grant
+from canbo.core.errors import DomainError, error_text
+
+MUST_CHANGE_KEY = "canbo_must_change_password"
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, plus: a user whose password an administrator set is sent to change it."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        if Account.objects.filter(user=form.get_user(), must_change_password=True).exists():
+            self.request.session[MUST_CHANGE_KEY] = True
+            return HttpResponseRedirect(reverse("accounts:password"))
+        return response
+
+
+class ServiceFormView(LoginRequiredMixin, View):
+    """GET shows the form; POST validates it, calls one service (``perform``), and redirects
+    with a confirmation; a refused write shows the form again with the message (400)."""
+
+    form_class: type[forms.Form] = RequiredReasonForm
+    template_name = "accounts/form.html"
+    heading = ""
+    submit = "Lưu"
+    danger = False
+
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
+        """Load the objects of the URL; raise Http404 for what the user may not touch."""
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {}
+
+    def perform(self, form: forms.Form) -> str:
+        raise NotImplementedError
+
+    def success_url(self) -> str:
+        raise NotImplementedError
+
+    def context(self) -> dict[str, Any]:
+        return {}
+
+    def render_form(self, form: forms.Form, status: int = 200) -> HttpResponse:
+        ctx = {"form": form, "heading": self.heading, "submit": self.submit, "danger": self.danger}
+        return render(self.request, self.template_name, {**ctx, **self.context()}, status=status)
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated:
+            self.setup_view(request, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        return self.render_form(self.form_class(**self.form_kwargs()))
+
+    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        form = self.form_class(request.POST, **self.form_kwargs())
+        if not form.is_valid():
+            return self.render_form(form, status=400)
+        try:
+            message = self.perform(form)
+        except (DomainError, ValidationError) as exc:
+            if isinstance(exc, DomainError) and exc.status_code == 404:
+                raise Http404 from exc
+            form.add_error(None, error_text(exc))
+            return self.render_form(form, status=409 if getattr(exc, "status_code", 400) == 409 else 400)
+        messages.success(request, message)
+        return HttpResponseRedirect(self.success_url())
+
+
+def _require_admin(request: HttpRequest) -> None:
+    if not selectors.is_admin(request.user):
+        raise Http404
+
+
+def _managed_user(request: HttpRequest, pk: int) -> User:
+    _require_admin(request)
+    return get_object_or_404(selectors.managed_users(request.user), pk=pk)
+
+
+# --- everyone ------------------------------------------------------------------------------
+
+
+@login_required
+def my_account(request: HttpRequest) -> HttpResponse:
+    """ "Tài khoản của tôi": the user's grants, who gave each and when."""
+    ctx = {"grants": selectors.grants_of(request.user)}
+    return render(request, "accounts/me.html", ctx)
+
+
+class PasswordChangeView(ServiceFormView):
+    form_class = OwnPasswordForm
+    heading = "Đổi mật khẩu"
+    submit = "Đổi mật khẩu"
+
+    def context(self) -> dict[str, Any]:
+        return {"must_change": bool(self.request.session.get(MUST_CHANGE_KEY))}
+
+    def perform(self, form: forms.Form) -> str:
+        user = self.request.user
+        services.user_password_change(
+            user=user,  # type: ignore[arg-type]
+            old_password=form.cleaned_data["old_password"],
+            new_password=form.cleaned_data["password1"],
+        )
+        update_session_auth_hash(self.request, user)  # type: ignore[arg-type]
+        self.request.session.pop(MUST_CHANGE_KEY, None)
+        return "Đã đổi mật khẩu."
+
+    def success_url(self) -> str:
+        return reverse("accounts:me")
+
+
+# --- administrators ------------------------------------------------------------------------
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    query = request.GET.get("q", "").strip()
+    users = selectors.managed_users(request.user).order_by("username")
+    if query:
+        users = users.filter(username__icontains=query) | users.filter(last_name__icontains=query)
+    rows = list(users.prefetch_related("grants__unit", "grants__person")[:500])
+    return render(request, "accounts/user_list.html", {"users": rows, "q": query})
+
+
+@login_required
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    target = _managed_user(request, pk)
+    account = Account.objects.filter(user=target).first()
+    ctx = {
+        "target": target,
+        "grants": selectors.grants_of(target),
+        "must_change": bool(account and account.must_change_password),
+    }
+    return render(request, "accounts/user_detail.html", ctx)
+
+
+def _grant_args(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "role": data["role"],
+        "unit": data["unit"],
+        "person": data["person"],
+        "include_sensitive": data["include_sensitive"],
+        "management_scope": data["management_scope"],
+        "reason": data["reason"],
+    }
+
+
+class UserCreateView(ServiceFormView):
+    form_class = UserCreateForm
+    heading = "Tạo tài khoản"
+    submit = "Tạo tài khoản"
+
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
+        _require_admin(request)
+
+    def perform(self, form: forms.Form) -> str:
+        d = form.cleaned_data
+        self.user = services.user_create_with_grant(
+            acting_user=self.request.user,
+            username=d["username"],
+            password=d["password1"],
+            full_name=d["full_name"],
+            email=d["email"],
+            **_grant_args(d),
+        )
+        return f"Đã tạo tài khoản “{self.user.username}”; người dùng phải đổi mật khẩu khi đăng nhập lần đầu."
+
+    def success_url(self) -> str:
+        return reverse("accounts:user", args=[self.user.pk])
+
+
+class _OnUserView(ServiceFormView):
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.target = _managed_user(request, kwargs["pk"])
+
+    def context(self) -> dict[str, Any]:
+        return {"target": self.target}
+
+    def success_url(self) -> str:
+        return reverse("accounts:user", args=[self.target.pk])
+
+
+class GrantAddView(_OnUserView):
+    form_class = GrantForm
+    heading = "Cấp quyền"
+    submit = "Cấp quyền"
+
+    def perform(self, form: forms.Form) -> str:
+        services.grant_add(acting_user=self.request.user, user=self.target, **_grant_args(form.cleaned_data))
+        return "Đã cấp quyền."
+
+
+class PasswordResetView(_OnUserView):
+    form_class = PasswordResetForm
+    heading = "Đặt lại mật khẩu"
+    submit = "Đặt lại mật khẩu"
+
+    def perform(self, form: forms.Form) -> str:
+        services.user_password_reset(
+            acting_user=self.request.user,
+            user=self.target,
+            password=form.cleaned_data["password1"],
+            reason=form.cleaned_data["reason"],
+        )
+        return "Đã đặt lại mật khẩu; người dùng phải đổi mật khẩu khi đăng nhập lần sau."
+
+
+class DeactivateView(_OnUserView):
+    heading = "Khóa tài khoản"
+    submit = "Khóa tài khoản"
+    danger = True
+
+    def perform(self, form: forms.Form) -> str:
+        services.user_set_active(
+            acting_user=self.request.user, user=self.target, active=False, reason=form.cleaned_data["reason"]
+        )
+        return "Đã khóa tài khoản; người dùng không đăng nhập được nữa."
+
+
+class ActivateView(_OnUserView):
+    heading = "Mở khóa tài khoản"
+    submit = "Mở khóa tài khoản"
+
+    def perform(self, form: forms.Form) -> str:
+        services.user_set_active(
+            acting_user=self.request.user, user=self.target, active=True, reason=form.cleaned_data["reason"]
+        )
+        return "Đã mở khóa tài khoản."
+
+
+class GrantRevokeView(ServiceFormView):
+    heading = "Thu hồi quyền"
+    submit = "Thu hồi quyền"
+    danger = True
+
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
+        _require_admin(request)
+        self.grant = get_object_or_404(
+            Grant.objects.select_related("user", "unit", "person__managing_unit").filter(
+                user__in=selectors.managed_users(request.user)
+            ),
+            pk=kwargs["pk"],
+        )
+        self.target = self.grant.user
+
+    def context(self) -> dict[str, Any]:
+        return {"target": self.target, "grant": self.grant}
+
+    def perform(self, form: forms.Form) -> str:
+        services.grant_remove(
+            acting_user=self.request.user, grant=self.grant, reason=form.cleaned_data["reason"]
+        )
+        return "Đã thu hồi quyền."
+
+    def success_url(self) -> str:
+        return reverse("accounts:user", args=[self.target.pk])

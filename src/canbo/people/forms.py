@@ -8,6 +8,7 @@ from django import forms
 from django.forms import modelform_factory
 
 from canbo.core.forms import PartialDateField, apply_date_widgets
+from canbo.core.params import MAX_INT
 from canbo.core.querysets import CHANGE
 from canbo.org.choices import UnitKind
 from canbo.org.models import AdminArea, Title, Unit
@@ -46,7 +47,7 @@ class PersonForm(forms.ModelForm):
 
     birth = PartialDateField(label="Ngày sinh", required=True)
     reason = forms.CharField(label="Lý do / căn cứ", max_length=500, required=False)
-    row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    row_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_INT)
 
     class Meta:
         model = Person
@@ -85,7 +86,9 @@ def section_form_class(spec: SectionSpec) -> Any:
 
     class SectionForm(base):  # type: ignore[misc, valid-type]
         reason = forms.CharField(label="Lý do / căn cứ", max_length=500, required=False)
-        row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+        row_version = forms.IntegerField(
+            widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_INT
+        )
         upload = forms.FileField(label="Tệp (PDF, JPEG, PNG)", required=spec.upload) if spec.upload else None
 
         def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

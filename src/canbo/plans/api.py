@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from canbo.core.errors import validation_messages
+from canbo.core.params import parse_optional_id
 from canbo.org.models import Unit
 from canbo.plans import selectors, services
 from canbo.plans.deadlines import Schedule, describe
@@ -142,8 +143,9 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
 
         qs = selectors.tasks_for(self.request.user).prefetch_related("coordinating_units", "occurrences")
         params = self.request.query_params
-        if params.get("ke_hoach", "").isdigit():
-            qs = qs.filter(plan_id=int(params["ke_hoach"]))
+        plan_id = parse_optional_id(params.get("ke_hoach"), "Mã kế hoạch (ke_hoach)")
+        if plan_id is not None:
+            qs = qs.filter(plan_id=plan_id)
         return selectors.filter_tasks(qs, {k: params.get(k, "") for k in params}, today()).order_by(
             "plan", "order", "pk"
         )

@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from canbo.core.errors import ConflictError, DomainError, NotPermitted, error_text
+from canbo.core.params import parse_id, parse_version
 from canbo.core.querysets import CHANGE
 from canbo.core.text import fold
 from canbo.core.views import bad_request, dated
@@ -720,12 +721,11 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     return HttpResponseRedirect(request.path)
                 status = 400
             elif action == "delete" and is_board_change:
-                version = request.POST.get("row_version", "")
                 services.task_delete(
                     acting_user=user,
                     task=task,
                     reason=request.POST.get("reason", ""),
-                    expected_version=int(version) if version.isdigit() else None,
+                    expected_version=parse_version(request.POST.get("row_version")),
                 )
                 messages.success(request, "Đã xóa nhiệm vụ.")
                 return HttpResponseRedirect(reverse("plans:detail", args=[plan.pk]))
@@ -743,7 +743,9 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     return HttpResponseRedirect(request.path)
                 status = 400
             elif action == "occurrence" and can_status:
-                occ = task.occurrences.filter(pk=request.POST.get("occurrence") or 0).first()
+                occ = task.occurrences.filter(
+                    pk=parse_id(request.POST.get("occurrence"), "Lần đến hạn")
+                ).first()
                 if occ is None:
                     return bad_request(request, "Không tìm thấy lần đến hạn.")
                 done = request.POST.get("done") == "1"
@@ -866,7 +868,11 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     form_errors: dict[int, Any] = {}
     if request.method == "POST":
-        task = selectors.tasks_for(user).filter(pk=request.POST.get("task") or 0, plan=period.plan).first()
+        task = (
+            selectors.tasks_for(user)
+            .filter(pk=parse_id(request.POST.get("task"), "Nhiệm vụ"), plan=period.plan)
+            .first()
+        )
         if task is None:
             return bad_request(request, "Không tìm thấy nhiệm vụ.")
         units = selectors.reporting_units_for(user, task)

@@ -13,7 +13,7 @@ from canbo.core.querysets import CHANGE
 from canbo.org.choices import UnitKind
 from canbo.org.models import AdminArea, Title, Unit
 from canbo.people.choices import QUALIFICATION_LEVELS, QualificationKind
-from canbo.people.models import Person
+from canbo.people.models import Person, Qualification
 from canbo.people.sections import SectionSpec
 
 PERSON_FIELDS = (
@@ -112,7 +112,7 @@ def section_form_class(spec: SectionSpec) -> Any:
                 ).order_by("path")
             if "title" in self.fields:
                 self.fields["title"].queryset = Title.objects.order_by("-rank", "name")
-            if "level" in self.fields:
+            if "level" in self.fields and spec.model is Qualification:  # a rating has its own levels
                 self.fields["level"] = forms.ChoiceField(
                     label="Trình độ",
                     choices=[("", "---------")]

@@ -12,6 +12,7 @@ calls the parser.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Any
 
@@ -97,3 +98,12 @@ def parse_version(raw: Any) -> int:
             "đã đọc, để không ghi đè thay đổi của người khác."
         )
     return parse_int(raw, "Phiên bản bản ghi (row_version)", minimum=0)
+
+
+def load_json(text: str) -> Any:
+    """``json.loads`` for JSON posted in a form field: a document nested beyond Python's
+    recursion limit raises ValueError, as any other unreadable one, not RecursionError."""
+    try:
+        return json.loads(text)
+    except RecursionError as exc:
+        raise ValueError("JSON nested too deep") from exc

@@ -59,25 +59,25 @@ def make_personal_id(*, province_prefix: str, sex: str, birth_year: int, serial:
     return f"{province_prefix}{digit}{birth_year % 100:02d}{serial % 1_000_000:06d}"
 
 
-# Besides letters (with their marks), what a personal name may contain: spaces, hyphens,
-# apostrophes (Ê-đê, K'Ho and other minority names), and in other names a comma or brackets
-# between several names.
+# Besides letters (with their marks) and digits (a name kept as "Nguyễn Văn A 2" in an old
+# register), what a personal name may contain: spaces, hyphens, apostrophes (Ê-đê, K'Ho and
+# other minority names), and in other names a comma or brackets between several names.
 _NAME_PUNCTUATION = frozenset(" -'’.,()")
 
 
 def validate_personal_name(value: str) -> None:
-    """A personal name (full name, other names, a family member's name): letters and a few
-    separators, at least one letter. Invisible characters (zero-width space, direction
-    overrides), digits, symbols and emoji are refused, so that a name that looks blank or
+    """A personal name (full name, other names, a family member's name): letters, digits and a
+    few separators, at least one letter. Invisible characters (zero-width space, direction
+    overrides), symbols and emoji are refused, so that a name that looks blank or
     reads backwards on screen cannot be saved."""
     text = normalize_name(value)
     if not text:
         return
     for ch in text:
-        if unicodedata.category(ch)[0] not in "LM" and ch not in _NAME_PUNCTUATION:
+        if unicodedata.category(ch)[0] not in "LM" and not ch.isdecimal() and ch not in _NAME_PUNCTUATION:
             shown = ch if unicodedata.category(ch)[0] in "NPS" else f"ký tự ẩn U+{ord(ch):04X}"
             raise ValidationError(
-                "Tên chỉ gồm chữ cái, dấu cách và các dấu - ' . , ( ); không nhận “%(c)s”.",
+                "Tên chỉ gồm chữ cái, chữ số, dấu cách và các dấu - ' . , ( ); không nhận “%(c)s”.",
                 params={"c": shown},
                 code="name_character",
             )

@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from canbo.core.errors import ConflictError, DomainError, NotPermitted, error_text
-from canbo.core.params import parse_id, parse_version
+from canbo.core.params import load_json, parse_id, parse_version
 from canbo.core.querysets import CHANGE
 from canbo.core.text import fold
 from canbo.core.views import bad_request, dated
@@ -150,9 +150,11 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 def _posted_sections(request: HttpRequest) -> tuple[list[dict[str, Any]], list[tuple[int, str]]]:
     """The draft's sections as they travel in the review form (JSON), with their choices for the
     tasks' "Mục" field; ValueError, KeyError or TypeError when the posted draft is not one."""
-    sections = json.loads(request.POST.get("sections", "[]"))
-    if not isinstance(sections, list):
-        raise TypeError("sections is not a list")
+    sections = load_json(request.POST.get("sections", "[]"))
+    if not isinstance(sections, list) or not all(
+        isinstance(s, dict) and type(s.get("level", 1)) is int for s in sections
+    ):
+        raise TypeError("sections is not a list of sections")
     return sections, [(i, f"{s['number']} {s['title']}"[:120]) for i, s in enumerate(sections)]
 
 
@@ -369,7 +371,7 @@ def plan_create_from_text(request: HttpRequest) -> HttpResponse:
         )
     try:
         sections, section_choices = _posted_sections(request)
-        header = json.loads(request.POST.get("header", "{}"))
+        header = load_json(request.POST.get("header", "{}"))
         if not isinstance(header, dict):
             raise TypeError("header is not an object")
     except (ValueError, KeyError, TypeError):
@@ -548,7 +550,7 @@ def _review(
 ) -> HttpResponse:
     if header is None:
         try:
-            header = json.loads(request.POST.get("header", "{}"))
+            header = load_json(request.POST.get("header", "{}"))
         except ValueError:
             header = {}
     header = header if isinstance(header, dict) else {}

@@ -118,6 +118,7 @@ def test_an_unusable_date_is_never_remembered(users: dict, person_a: Person) -> 
     assert_400(c.get(reverse("home"), {"ngay": FAR}))
     assert SESSION_KEY not in c.session
     assert c.get(reverse("people:detail", args=[person_a.pk])).status_code == 200
+    assert c.get(reverse("rules:calendar")).status_code == 200
 
 
 def test_a_date_remembered_before_the_fix_is_dropped(users: dict, person_a: Person) -> None:
@@ -125,7 +126,8 @@ def test_a_date_remembered_before_the_fix_is_dropped(users: dict, person_a: Pers
     session = c.session
     session[SESSION_KEY] = FAR
     session.save()
-    for url in (reverse("home"), reverse("people:detail", args=[person_a.pk]), reverse("people:list")):
+    pages = ("home", "rules:calendar", "people:list", "org:tree", "plans:list")
+    for url in [reverse("people:detail", args=[person_a.pk]), *map(reverse, pages)]:
         assert c.get(url).status_code == 200, url
 
 

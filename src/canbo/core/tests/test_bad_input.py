@@ -146,6 +146,7 @@ def test_a_date_remembered_before_the_fix_is_dropped(users: dict, person_a: Pers
         "/api/rules/calendar/{pk}/?at={day}",
         "/api/rules/person/{pk}/ky-luat/?at={day}",
         "/api/rules/check/?purpose=appointment&title=TP&person={pk}&at={day}",
+        "/api/rules/retirement/?sex=nam&born=1980&at={day}",
     ],
 )
 def test_api_date_out_of_range(users: dict, person_a: Person, title: Any, path: str, day: str) -> None:
@@ -308,4 +309,16 @@ def test_api_lists_are_all_covered() -> None:
 def test_json_nested_too_deep(users: dict) -> None:
     body = "[" * 1100 + "]" * 1100
     response = client_for(users["officer_a"]).post("/api/persons/", body, content_type="application/json")
+    assert_400(response)
+
+
+@pytest.mark.parametrize(
+    "sections",
+    ["[" * 1100 + "]" * 1100, '[{"number": "1", "title": "Mục", "level": "²"}]', '[{"number": "1"}, 5]'],
+)
+def test_plan_review_form_with_a_bad_draft(users: dict, plan: Any, sections: str) -> None:
+    """The plan review steps carry the draft as JSON in a form field."""
+    response = client_for(users["officer_a"]).post(
+        reverse("plans:extract", args=[plan.pk]), {"buoc": "xem", "sections": sections}
+    )
     assert_400(response)

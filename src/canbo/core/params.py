@@ -56,8 +56,13 @@ def parse_int(
     else:
         raise BadParameter(f"{what} phải là một số nguyên (chỉ gồm chữ số 0–9).")
     if not minimum <= number <= maximum:
-        raise BadParameter(f"{what} phải từ {minimum:,} đến {maximum:,}.".replace(",", "."))
+        raise BadParameter(f"{what} phải từ {_grouped(minimum)} đến {_grouped(maximum)}.")
     return number
+
+
+def _grouped(n: int) -> str:
+    """A number as Vietnamese text writes it: 1.000.000."""
+    return f"{n:,}".replace(",", ".")
 
 
 def parse_optional_int(raw: Any, what: str, *, minimum: int = 0, maximum: int = MAX_INT) -> int | None:

@@ -130,7 +130,7 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         sheet_param = request.GET.get("sheet", "")
         if sheet_param:  # htmx: one sheet's columns again, for the kind just chosen
-            index = parse_int(sheet_param, "Trang tính (sheet)", maximum=max(len(sheets) - 1, 0))
+            index = parse_int(sheet_param, "Trang tính (sheet)", maximum=len(sheets) - 1)
             kind = request.GET.get(f"kind_{index}", "")
             if kind and kind not in dict(engine.sheet_kinds()):
                 return render(request, "errors/400.html", {"message": "Loại sheet không hợp lệ."}, status=400)

@@ -77,7 +77,11 @@ class PersonWriteSerializer(serializers.ModelSerializer):
     religion = serializers.SlugRelatedField(slug_field="code", queryset=Religion.objects.all())
     managing_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
     reason = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=500)
-    row_version = serializers.IntegerField(required=False)
+    row_version = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="Phiên bản hồ sơ đã đọc; bắt buộc khi sửa (thiếu → 400, đã cũ → 409).",
+    )
 
     class Meta:
         model = Person

@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "canbo.core.middleware.RequestContextMiddleware",
+    "canbo.core.middleware.BadParameterMiddleware",
     "canbo.accounts.middleware.PasswordChangeRequiredMiddleware",
 ]
 
@@ -151,7 +152,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "canbo.core.api.LimitOffsetPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "canbo.core.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "canbo.core.api.exception_handler",
 }

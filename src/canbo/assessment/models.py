@@ -25,7 +25,9 @@ class Award(PersonSection):
     decision_number = models.CharField("số quyết định", max_length=60, blank=True)
     decision_date = models.DateField("ngày quyết định", null=True, blank=True)
     issuing_body = models.CharField("cấp quyết định", max_length=200, blank=True)
-    reason = models.CharField("thành tích", max_length=300, blank=True)
+    # Not "reason": every write takes a ``reason`` for the change log, and the two ate each
+    # other (issue 14).
+    achievement = models.CharField("thành tích", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "khen thưởng"

@@ -1,14 +1,17 @@
-"""API plumbing: the one exception handler mapping domain and validation errors to 4xx."""
+"""API plumbing: the one exception handler mapping domain and validation errors to 4xx, the
+JSON parser and the pagination every list uses."""
 
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, pagination, parsers, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from canbo.core.errors import DomainError
+from canbo.core.params import MAX_INT, parse_int
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -37,3 +40,39 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.ValidationError):
         return Response({"detail": "Dữ liệu không hợp lệ.", "errors": exc.detail}, status=400)
     return drf_exception_handler(exc, context)
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, refusing a body nested too deep for Python's recursion limit (a 400
+    instead of the RecursionError a 1,100-level array raises)."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise exceptions.ParseError("JSON lồng quá sâu.") from exc
+
+
+class LimitOffsetPagination(pagination.LimitOffsetPagination):
+    """``?limit=`` and ``?offset=`` read by the shared parser: a value that is not a number in
+    range answers 400 (DRF's own falls back silently on "²" and passes 10^20 to the database)."""
+
+    max_limit = 1000
+
+    def get_limit(self, request: Request) -> int | None:
+        return parse_int(
+            request.query_params.get(self.limit_query_param),
+            "Số bản ghi mỗi trang (limit)",
+            minimum=1,
+            maximum=self.max_limit,
+            default=self.default_limit,
+        )
+
+    def get_offset(self, request: Request) -> int:
+        return parse_int(
+            request.query_params.get(self.offset_query_param),
+            "Vị trí bắt đầu (offset)",
+            minimum=0,
+            maximum=MAX_INT,
+            default=0,
+        )

@@ -1,6 +1,5 @@
 """Template context shared by every page."""
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -9,7 +8,7 @@ from django.http import HttpRequest
 def canbo(request: HttpRequest) -> dict[str, Any]:
     from canbo.accounts.menu import access_of, menu_for
     from canbo.accounts.selectors import can_change_anything, is_admin
-    from canbo.core.dates import today
+    from canbo.core.dates import stored_day, today
     from canbo.core.views import SESSION_KEY
 
     user = request.user
@@ -17,8 +16,7 @@ def canbo(request: HttpRequest) -> dict[str, Any]:
         return {}
     # Pages that do not read a date still show the remembered one in the header (views that
     # read it put their own "as_of" in the context, which takes precedence).
-    stored = request.session.get(SESSION_KEY)
-    day = dt.date.fromisoformat(stored) if stored else today()
+    day = stored_day(request.session.get(SESSION_KEY)) or today()
     return {
         "user_can_change": can_change_anything(user),
         "user_is_admin": is_admin(user),

@@ -7,6 +7,7 @@ day the right one for computations (a year-only birth counts as 1 January).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 
@@ -74,24 +75,55 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+# The dates a page, a query or a rule may be asked about. Rules add months and years to the
+# date asked (a retirement, a term's end), so a date near 9999 would overflow deep in a
+# calculation; anything outside this range is refused where it is read (issue 14).
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2100, 12, 31)
+
+
+def in_supported_range(day: dt.date) -> bool:
+    """Whether ``day`` lies in [FIRST_DAY, LAST_DAY], the dates CanBo computes for."""
+    return FIRST_DAY <= day <= LAST_DAY
+
+
+def out_of_range_message() -> str:
+    return f"Ngày phải trong khoảng {format_date(FIRST_DAY)} – {format_date(LAST_DAY)}."
+
+
 def parse_as_of(value: str | None) -> dt.date:
     """The "as of" date of a page: ISO (from a date input) or dd/mm/yyyy; today when empty.
 
-    Raises ValidationError with a Vietnamese message for anything else, which views turn into 400.
+    Raises ValidationError with a Vietnamese message for anything else, and for a date outside
+    1900–2100, which views turn into 400.
     """
     if not value:
         return today()
+    day = None
     if m := _ISO.match(value):
-        try:
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
-            pass
+        with contextlib.suppress(ValueError):
+            day = dt.date(int(m[1]), int(m[2]), int(m[3]))
     elif m := _FULL.match(value):
-        try:
-            return dt.date(int(m[3]), int(m[2]), int(m[1]))
-        except ValueError:
-            pass
-    raise ValidationError("Ngày xem không hợp lệ: “%(v)s”. Dùng dạng dd/mm/yyyy.", params={"v": value})
+        with contextlib.suppress(ValueError):
+            day = dt.date(int(m[3]), int(m[2]), int(m[1]))
+    if day is None:
+        raise ValidationError(
+            "Ngày xem không hợp lệ: “%(v)s”. Dùng dạng dd/mm/yyyy.", params={"v": value[:40]}
+        )
+    if not in_supported_range(day):
+        raise ValidationError(out_of_range_message())
+    return day
+
+
+def stored_day(value: object) -> dt.date | None:
+    """A date kept in the session (ISO), or None when it is missing or no longer usable."""
+    if not isinstance(value, str):
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+    return day if in_supported_range(day) else None
 
 
 def in_range(start: dt.date | None, end: dt.date | None, on: dt.date) -> bool:

@@ -8,7 +8,13 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from canbo.core.dates import format_partial_date, parse_partial_date
+from canbo.core.dates import format_partial_date, in_supported_range, out_of_range_message, parse_partial_date
+
+
+def validate_supported_day(value: dt.date | None) -> None:
+    """A date CanBo can compute with (1900–2100): for the dates a page is asked about."""
+    if value is not None and not in_supported_range(value):
+        raise ValidationError(out_of_range_message(), code="out_of_range")
 
 
 class DateInput(forms.DateInput):

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
-from canbo.core.dates import parse_as_of, today
+from canbo.core.dates import parse_as_of, stored_day, today
 
 SESSION_KEY = "canbo_as_of"
 
@@ -38,8 +38,7 @@ def as_of(request: HttpRequest) -> dt.date:
             raise BadAsOf(exc.messages[0]) from exc
         request.session[SESSION_KEY] = day.isoformat()
         return day
-    stored = request.session.get(SESSION_KEY)
-    return dt.date.fromisoformat(stored) if stored else today()
+    return stored_day(request.session.get(SESSION_KEY)) or today()
 
 
 def bad_request(request: HttpRequest, message: str) -> HttpResponse:

@@ -959,7 +959,7 @@ class Writer:
                         issuing_body=body,
                         decision_number=f"{rng.randint(100, 4999)}/QĐ-KT",
                         decision_date=dt.date(year, 12, rng.randint(1, 28)),
-                        reason="Hoàn thành xuất sắc nhiệm vụ",
+                        achievement="Hoàn thành xuất sắc nhiệm vụ",
                     )
                 )
             if rng.random() < 0.006:

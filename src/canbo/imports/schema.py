@@ -508,7 +508,7 @@ AWARD = SheetSpec(
         FieldSpec("decision_number", "Số quyết định", synonyms=("Số QĐ",)),
         FieldSpec("decision_date", "Ngày quyết định", "date", synonyms=("Ngày QĐ",), accepted=DATE_ANY),
         FieldSpec("issuing_body", "Cấp quyết định", synonyms=("Cơ quan quyết định", "Cấp khen")),
-        FieldSpec("reason", "Thành tích", synonyms=("Lý do", "Nội dung")),
+        FieldSpec("achievement", "Thành tích", synonyms=("Lý do", "Nội dung")),
     ),
 )
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from canbo.accounts.selectors import can_change_anything
+from canbo.core.params import parse_id, parse_int
 from canbo.imports import engine, jobs, retention
 from canbo.imports.forms import MappingForm, UploadForm, apply_saved, as_kind
 from canbo.imports.models import ImportJob, SavedMapping
@@ -91,7 +92,7 @@ def _mapping_sheets(
     saved = None
     raw = request.GET.get("dung", "")
     if raw:
-        saved = SavedMapping.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+        saved = SavedMapping.objects.filter(pk=parse_id(raw, "Cách ghép cột đã lưu (dung)")).first()
         if saved is None:
             raise Http404("Không tìm thấy cách ghép cột đã lưu.")
         sheets = apply_saved(sheets, saved.mapping or {})
@@ -129,9 +130,7 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         sheet_param = request.GET.get("sheet", "")
         if sheet_param:  # htmx: one sheet's columns again, for the kind just chosen
-            if not sheet_param.isdigit() or int(sheet_param) >= len(sheets):
-                raise Http404
-            index = int(sheet_param)
+            index = parse_int(sheet_param, "Trang tính (sheet)", maximum=len(sheets) - 1)
             kind = request.GET.get(f"kind_{index}", "")
             if kind and kind not in dict(engine.sheet_kinds()):
                 return render(request, "errors/400.html", {"message": "Loại sheet không hợp lệ."}, status=400)

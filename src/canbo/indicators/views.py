@@ -21,6 +21,7 @@ from django.views import View
 from canbo.accounts.selectors import is_admin
 from canbo.core.dates import parse_as_of, today
 from canbo.core.errors import DomainError, NotPermitted
+from canbo.core.params import parse_optional_id
 from canbo.core.views import BadAsOf, as_of, bad_request
 from canbo.indicators import exports, selectors, services
 from canbo.indicators.charts import trend_svg
@@ -67,12 +68,10 @@ class Context:
             self.plan: Plan = selectors.plan_get(request.user, code)
         except NotPermitted as exc:
             raise Http404(exc.message) from exc
-        raw = request.GET.get("don_vi", "")
-        if raw:
-            if not raw.isdigit():
-                raise BadAsOf("Mã đơn vị (don_vi) phải là số.")
+        unit_id = parse_optional_id(request.GET.get("don_vi"), "Mã đơn vị (don_vi)")
+        if unit_id is not None:
             try:
-                self.unit: Unit | None = selectors.unit_get(request.user, pk=int(raw))
+                self.unit: Unit | None = selectors.unit_get(request.user, pk=unit_id)
             except NotPermitted as exc:
                 raise Http404(exc.message) from exc
         else:

@@ -10,6 +10,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound
 
 from canbo.core.api_base import RestrictedReadOnlyViewSet
+from canbo.core.params import parse_optional_id
 from canbo.org.models import AdminArea, Title, Unit, in_force_q
 
 
@@ -57,11 +58,9 @@ class UnitViewSet(RestrictedReadOnlyViewSet):
         qs = super().get_queryset().prefetch_related("former_names")
         if self.action == "list":
             qs = qs.filter(in_force_q(self.as_of()))
-            within = self.request.query_params.get("trong")
-            if within:
-                if not within.isdigit():
-                    raise NotFound("Không tìm thấy đơn vị.")
-                root = Unit.objects.restrict(self.request.user).filter(pk=int(within)).first()
+            within = parse_optional_id(self.request.query_params.get("trong"), "Mã đơn vị (trong)")
+            if within is not None:
+                root = Unit.objects.restrict(self.request.user).filter(pk=within).first()
                 if root is None:
                     raise NotFound("Không tìm thấy đơn vị.")
                 qs = qs.filter(path__startswith=root.path)

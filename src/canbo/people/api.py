@@ -8,17 +8,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from canbo.accounts.selectors import sees_sensitive_of
 from canbo.careers.models import Tenure, on_date_q
+from canbo.core.api import LimitOffsetPagination
 from canbo.core.api_base import RestrictedViewSetMixin
 from canbo.core.dates import format_partial_date, parse_partial_date
+from canbo.core.params import parse_id, parse_version
 from canbo.core.querysets import CHANGE
 from canbo.org.models import Unit
 from canbo.people import selectors, services
@@ -68,14 +69,19 @@ class PersonSerializer(serializers.ModelSerializer):
 class PersonWriteSerializer(serializers.ModelSerializer):
     """Input of create/update. ``birth`` as written ("15/03/1980", "03/1980", "1980");
     ethnicity and religion by code; ``reason`` goes to the change log; ``row_version`` guards
-    against overwriting someone else's change."""
+    against overwriting someone else's change: required on every change (400 without it, 409
+    when someone changed the person since it was read)."""
 
     birth = serializers.CharField(write_only=True)
     ethnicity = serializers.SlugRelatedField(slug_field="code", queryset=Ethnicity.objects.all())
     religion = serializers.SlugRelatedField(slug_field="code", queryset=Religion.objects.all())
     managing_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
     reason = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=500)
-    row_version = serializers.IntegerField(required=False)
+    row_version = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="Phiên bản hồ sơ đã đọc; bắt buộc khi sửa (thiếu → 400, đã cũ → 409).",
+    )
 
     class Meta:
         model = Person
@@ -221,22 +227,41 @@ class PersonViewSet(
         ser.is_valid(raise_exception=True)
         changes, reason, version = ser.to_changes()
         person = services.person_update(
-            acting_user=request.user, person=person, changes=changes, reason=reason, expected_version=version
+            acting_user=request.user,
+            person=person,
+            changes=changes,
+            reason=reason,
+            expected_version=parse_version(version),
         )
         return Response(PersonSerializer(person, context=self.get_serializer_context()).data)
 
 
+def delete_version(request: Request) -> str | None:
+    """The version a DELETE names: ``?row_version=`` or an ``If-Match`` header (``"3"``,
+    ``W/"3"`` or ``3``); a DELETE carries no body one can rely on."""
+    raw = request.query_params.get("row_version")
+    if raw is None:
+        header = request.headers.get("If-Match")
+        if header is not None:
+            raw = header.strip().removeprefix("W/").strip('"')
+    return raw
+
+
 def _section_serializer(spec: SectionSpec) -> type[serializers.ModelSerializer]:
     fields = ("id", *spec.form_fields, "row_version", "reason")
-    meta = type(
-        "Meta", (), {"model": spec.model, "fields": fields, "read_only_fields": ("id", "row_version")}
-    )
+    meta = type("Meta", (), {"model": spec.model, "fields": fields, "read_only_fields": ("id",)})
     if spec.partial_dates:
         extra = tuple(f"{p}_{s}" for p in spec.partial_dates for s in ("date", "precision"))
         meta.fields = (*meta.fields, *extra)  # type: ignore[attr-defined]
     attrs: dict[str, Any] = {
         "Meta": meta,
         "reason": serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=500),
+        # Read with the record; required on a change (PATCH), ignored on a create.
+        "row_version": serializers.IntegerField(
+            required=False,
+            min_value=0,
+            help_text="Phiên bản bản ghi đã đọc; bắt buộc khi sửa (thiếu → 400, đã cũ → 409).",
+        ),
     }
     return type(f"{spec.model.__name__}Serializer", (serializers.ModelSerializer,), attrs)
 
@@ -260,8 +285,8 @@ def _section_viewset(spec: SectionSpec) -> type[viewsets.GenericViewSet]:
 
         def person(self, action: str) -> Person:
             try:
-                person = selectors.person_get(self.request.user, int(self.kwargs["person_pk"]), action)
-            except (Person.DoesNotExist, ValueError) as exc:
+                person = selectors.person_get(self.request.user, parse_id(self.kwargs["person_pk"]), action)
+            except Person.DoesNotExist as exc:
                 raise Http404 from exc
             if spec.sensitive and not sees_sensitive_of(self.request.user, person):
                 raise Http404
@@ -276,6 +301,7 @@ def _section_viewset(spec: SectionSpec) -> type[viewsets.GenericViewSet]:
         def perform_create(self, serializer: Any) -> None:
             data = dict(serializer.validated_data)
             reason = data.pop("reason", "")
+            data.pop("row_version", None)
             if spec.upload:
                 raise serializers.ValidationError({"detail": "Tải tệp đính kèm qua giao diện web."})
             serializer.instance = services.section_create(
@@ -288,24 +314,42 @@ def _section_viewset(spec: SectionSpec) -> type[viewsets.GenericViewSet]:
         def perform_update(self, serializer: Any) -> None:
             data = dict(serializer.validated_data)
             reason = data.pop("reason", "")
-            version = self.request.data.get("row_version") if hasattr(self.request.data, "get") else None
+            version = data.pop("row_version", None)
             serializer.instance = services.section_update(
                 acting_user=self.request.user,
                 instance=spec.model._default_manager.get(pk=serializer.instance.pk),
                 changes=data,
                 reason=reason,
-                expected_version=int(version)
-                if isinstance(version, int | str) and str(version).isdigit()
-                else None,
+                expected_version=parse_version(version),
             )
 
+        @extend_schema(
+            parameters=[
+                OpenApiParameter(
+                    "row_version",
+                    int,
+                    description="Phiên bản bản ghi đã đọc (bắt buộc, hoặc gửi trong tiêu đề If-Match); "
+                    "sai phiên bản → 409.",
+                ),
+                OpenApiParameter(
+                    "If-Match",
+                    str,
+                    OpenApiParameter.HEADER,
+                    description="Phiên bản bản ghi đã đọc, thay cho ?row_version=.",
+                ),
+                OpenApiParameter("ly_do", str, description="Lý do xóa (bắt buộc), ví dụ số quyết định."),
+            ]
+        )
         def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
             instance = self.get_object()
             reason = request.query_params.get("ly_do", "") or (
                 request.data.get("reason", "") if hasattr(request.data, "get") else ""
             )
+            version = parse_version(delete_version(request))
             with transaction.atomic():
-                services.section_delete(acting_user=request.user, instance=instance, reason=str(reason))
+                services.section_delete(
+                    acting_user=request.user, instance=instance, reason=str(reason), expected_version=version
+                )
             return Response(status=status.HTTP_204_NO_CONTENT)
 
     SectionViewSet.__name__ = f"{spec.model.__name__}ViewSet"

@@ -8,12 +8,13 @@ from django import forms
 from django.forms import modelform_factory
 
 from canbo.core.forms import PartialDateField, apply_date_widgets
+from canbo.core.params import MAX_INT
 from canbo.core.querysets import CHANGE
 from canbo.org.choices import UnitKind
 from canbo.org.forms import AreaPickerField, UnitPickerField
 from canbo.org.models import Title, Unit
 from canbo.people.choices import QUALIFICATION_LEVELS, QualificationKind
-from canbo.people.models import Person
+from canbo.people.models import Person, Qualification
 from canbo.people.sections import SectionSpec
 
 PERSON_FIELDS = (
@@ -37,7 +38,7 @@ class PersonForm(forms.ModelForm):
 
     birth = PartialDateField(label="Ngày sinh", required=True)
     reason = forms.CharField(label="Lý do / căn cứ", max_length=500, required=False)
-    row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    row_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_INT)
 
     class Meta:
         model = Person
@@ -80,7 +81,9 @@ def section_form_class(spec: SectionSpec) -> Any:
 
     class SectionForm(base):  # type: ignore[misc, valid-type]
         reason = forms.CharField(label="Lý do / căn cứ", max_length=500, required=False)
-        row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+        row_version = forms.IntegerField(
+            widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_INT
+        )
         upload = forms.FileField(label="Tệp (PDF, JPEG, PNG)", required=spec.upload) if spec.upload else None
 
         def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -113,7 +116,7 @@ def section_form_class(spec: SectionSpec) -> Any:
                 )
             if "title" in self.fields:
                 self.fields["title"].queryset = Title.objects.order_by("-rank", "name")
-            if "level" in self.fields:
+            if "level" in self.fields and spec.model is Qualification:  # a rating has its own levels
                 self.fields["level"] = forms.ChoiceField(
                     label="Trình độ",
                     choices=[("", "---------")]

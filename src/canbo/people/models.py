@@ -31,6 +31,7 @@ from canbo.people.choices import (
     level_label,
     level_rank,
 )
+from canbo.people.fields import PersonalNameField
 from canbo.people.validators import personal_id_conflicts, validate_personal_id
 
 
@@ -83,13 +84,13 @@ class Person(ScopedModel):
     dossier_number = models.CharField("số hiệu hồ sơ", max_length=40, blank=True)
     national_db_id = models.CharField("mã hồ sơ CSDL quốc gia", max_length=40, blank=True)
 
-    full_name = models.CharField("họ và tên khai sinh", max_length=150)
+    full_name = PersonalNameField("họ và tên khai sinh", max_length=150)
     family_name = models.CharField("họ", max_length=50, editable=False, blank=True)
     middle_name = models.CharField("tên đệm", max_length=80, editable=False, blank=True)
     given_name = models.CharField("tên", max_length=50, editable=False)
     search_name = models.CharField("tên không dấu", max_length=150, editable=False, db_index=True)
     sort_key = models.CharField("khóa sắp xếp tên", max_length=400, editable=False, db_index=True, default="")
-    other_names = models.CharField("tên gọi khác", max_length=150, blank=True)
+    other_names = PersonalNameField("tên gọi khác", max_length=150, blank=True)
     sex = models.CharField("giới tính", max_length=3, choices=Sex.choices)
     birth_date = models.DateField("ngày sinh")
     birth_precision = models.CharField(
@@ -347,7 +348,7 @@ class FamilyRelation(PersonSection):
 
     relation = models.CharField("quan hệ", max_length=25, choices=Relation.choices)
     spouse_side = models.BooleanField("bên vợ/chồng", default=False)
-    full_name = models.CharField("họ và tên", max_length=150)
+    full_name = PersonalNameField("họ và tên", max_length=150)
     birth_year = models.PositiveSmallIntegerField(
         "năm sinh", null=True, blank=True, validators=[MinValueValidator(1880), MaxValueValidator(2100)]
     )

@@ -6,8 +6,11 @@ last two digits of the year of birth, then 6 random digits.
 """
 
 import datetime as dt
+import unicodedata
 
 from django.core.exceptions import ValidationError
+
+from canbo.core.text import normalize_name
 
 # The 63 province codes of the former list, which the number's first 3 digits use.
 PROVINCE_PREFIXES = frozenset(
@@ -54,3 +57,29 @@ def make_personal_id(*, province_prefix: str, sex: str, birth_year: int, serial:
     century_index = (birth_year - 1900) // 100
     digit = century_index * 2 + (1 if sex == "nu" else 0)
     return f"{province_prefix}{digit}{birth_year % 100:02d}{serial % 1_000_000:06d}"
+
+
+# Besides letters (with their marks) and digits (a name kept as "Nguyễn Văn A 2" in an old
+# register), what a personal name may contain: spaces, hyphens, apostrophes (Ê-đê, K'Ho and
+# other minority names), and in other names a comma or brackets between several names.
+_NAME_PUNCTUATION = frozenset(" -'’.,()")
+
+
+def validate_personal_name(value: str) -> None:
+    """A personal name (full name, other names, a family member's name): letters, digits and a
+    few separators, at least one letter. Invisible characters (zero-width space, direction
+    overrides), symbols and emoji are refused, so that a name that looks blank or
+    reads backwards on screen cannot be saved."""
+    text = normalize_name(value)
+    if not text:
+        return
+    for ch in text:
+        if unicodedata.category(ch)[0] not in "LM" and not ch.isdecimal() and ch not in _NAME_PUNCTUATION:
+            shown = ch if unicodedata.category(ch)[0] in "NPS" else f"ký tự ẩn U+{ord(ch):04X}"
+            raise ValidationError(
+                "Tên chỉ gồm chữ cái, chữ số, dấu cách và các dấu - ' . , ( ); không nhận “%(c)s”.",
+                params={"c": shown},
+                code="name_character",
+            )
+    if not any(unicodedata.category(ch)[0] == "L" for ch in text):
+        raise ValidationError("Tên phải có ít nhất một chữ cái.", code="name_no_letter")

@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 
 from canbo.core.errors import DomainError
 from canbo.core.history import describe_changes
+from canbo.core.params import parse_version
 from canbo.core.querysets import CHANGE
 from canbo.core.views import AsOfMixin
 from canbo.org.models import Unit
@@ -113,7 +114,7 @@ class PersonEditView(LoginRequiredMixin, View):
                         person=Person.objects.get(pk=person.pk),
                         changes=form.changes(),
                         reason=form.cleaned_data["reason"],
-                        expected_version=form.cleaned_data.get("row_version"),
+                        expected_version=parse_version(form.cleaned_data.get("row_version")),
                     )
                     _saved(request, updated, person.row_version, "Đã lưu thông tin cá nhân.")
                 return HttpResponseRedirect(reverse("people:detail", args=[person.pk]))
@@ -203,7 +204,7 @@ class SectionEditView(LoginRequiredMixin, SectionMixin, View):
                         instance=self.spec.model._default_manager.get(pk=instance.pk),
                         changes=form.section_values(),
                         reason=reason,
-                        expected_version=form.cleaned_data.get("row_version"),
+                        expected_version=parse_version(form.cleaned_data.get("row_version")),
                     )
                     _saved(request, saved, instance.row_version, f"Đã lưu thay đổi trong mục “{title}”.")
                 return self.back()
@@ -227,13 +228,12 @@ class SectionDeleteView(LoginRequiredMixin, SectionMixin, View):
     def post(self, request: HttpRequest, pk: int, slug: str, item: int) -> HttpResponse:
         self.setup_section(request, pk, slug)
         instance = self.record(request, item)
-        version = request.POST.get("row_version", "")
         try:
             services.section_delete(
                 acting_user=request.user,
                 instance=instance,
                 reason=request.POST.get("reason", "")[:500],
-                expected_version=int(version) if version.isdigit() else None,
+                expected_version=parse_version(request.POST.get("row_version")),
             )
         except DomainError as exc:
             ctx = {"spec": self.spec, "person": self.person, "item": instance, "error": exc.message}

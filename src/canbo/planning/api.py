@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError as DRFValidationError
 
 from canbo.core.api_base import RestrictedReadOnlyViewSet
+from canbo.core.params import parse_optional_id
 from canbo.planning.models import PlanningEntry, PlanningList, planned_on_q
 
 
@@ -56,11 +56,9 @@ class PlanningEntryViewSet(RestrictedReadOnlyViewSet):
     def get_queryset(self) -> Any:
         qs = super().get_queryset()
         params = self.request.query_params
-        list_id = params.get("danh_sach")
-        if list_id:
-            if not list_id.isdigit():
-                raise DRFValidationError({"danh_sach": ["Mã danh sách phải là một số."]})
-            qs = qs.filter(planning_list_id=int(list_id))
+        list_id = parse_optional_id(params.get("danh_sach"), "Mã danh sách (danh_sach)")
+        if list_id is not None:
+            qs = qs.filter(planning_list_id=list_id)
         if params.get("ngay"):
             qs = qs.filter(planned_on_q(self.as_of()))
         return qs

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from canbo.accounts.selectors import can_change_anything
 from canbo.core.errors import ConflictError, DomainError, error_text
+from canbo.core.params import parse_version
 from canbo.core.querysets import CHANGE
 from canbo.core.views import dated
 from canbo.core.views import dated_context as _ctx
@@ -176,7 +177,7 @@ def entry_remove(request: HttpRequest, pk: int) -> HttpResponse:
                 removed_on=data["removed_on"],
                 reason=data["reason"],
                 decision=data["decision"],
-                expected_version=data.get("row_version"),
+                expected_version=parse_version(data.get("row_version")),
             )
         except ConflictError as exc:
             form.add_error(None, str(exc))

@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from canbo.core.errors import validation_messages
+from canbo.core.params import parse_optional_id, parse_version
 from canbo.org.models import Unit
 from canbo.plans import selectors, services
 from canbo.plans.deadlines import Schedule, describe
@@ -84,7 +85,9 @@ class TaskStatusSerializer(serializers.Serializer):
     completed_on = serializers.DateField(required=False, allow_null=True)
     result = serializers.CharField(required=False, allow_blank=True)
     evidence_number = serializers.CharField(required=False, allow_blank=True, max_length=120)
-    row_version = serializers.IntegerField(required=False)
+    row_version = serializers.IntegerField(
+        required=False, help_text="Phiên bản nhiệm vụ đã đọc (bắt buộc; đã cũ → 409)."
+    )
 
 
 class PeriodSerializer(serializers.ModelSerializer):
@@ -142,8 +145,9 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
 
         qs = selectors.tasks_for(self.request.user).prefetch_related("coordinating_units", "occurrences")
         params = self.request.query_params
-        if params.get("ke_hoach", "").isdigit():
-            qs = qs.filter(plan_id=int(params["ke_hoach"]))
+        plan_id = parse_optional_id(params.get("ke_hoach"), "Mã kế hoạch (ke_hoach)")
+        if plan_id is not None:
+            qs = qs.filter(plan_id=plan_id)
         return selectors.filter_tasks(qs, {k: params.get(k, "") for k in params}, today()).order_by(
             "plan", "order", "pk"
         )
@@ -163,7 +167,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
                 completed_on=d.get("completed_on"),
                 result=d.get("result"),
                 evidence_number=d.get("evidence_number"),
-                expected_version=d.get("row_version"),
+                expected_version=parse_version(d.get("row_version")),
                 reason="API",
             )
         except ValidationError as exc:

@@ -20,6 +20,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from canbo.accounts.selectors import active_grants
+from canbo.core.params import parse_optional_id, parse_optional_int
 from canbo.core.querysets import CHANGE, VIEW
 from canbo.org.models import Unit, in_force_q
 from canbo.plans.extract import Catalogue
@@ -195,12 +196,12 @@ def filter_tasks(tasks: QuerySet[Task], params: dict[str, str], today: dt.date) 
         tasks = tasks.filter(status=status)
     if params.get("qua-han"):
         tasks = overdue_tasks(tasks, today)
-    days = params.get("den-han", "")
-    if days.isdigit() and 0 < int(days) <= 3660:
-        tasks = due_within(tasks, today, int(days))
-    unit = params.get("don-vi", "")
-    if unit.isdigit():
-        tasks = tasks.filter(Q(lead_unit_id=int(unit)) | Q(coordinating_units=int(unit))).distinct()
+    days = parse_optional_int(params.get("den-han"), "Số ngày đến hạn (den-han)", minimum=1, maximum=3660)
+    if days is not None:
+        tasks = due_within(tasks, today, days)
+    unit = parse_optional_id(params.get("don-vi"), "Mã đơn vị (don-vi)")
+    if unit is not None:
+        tasks = tasks.filter(Q(lead_unit_id=unit) | Q(coordinating_units=unit)).distinct()
     return tasks
 
 

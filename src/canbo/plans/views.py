@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from canbo.core.errors import ConflictError, DomainError, NotPermitted, error_text
+from canbo.core.params import load_json, parse_id, parse_version
 from canbo.core.querysets import CHANGE
 from canbo.core.text import fold
 from canbo.core.views import bad_request, dated
@@ -150,9 +151,11 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 def _posted_sections(request: HttpRequest) -> tuple[list[dict[str, Any]], list[tuple[int, str]]]:
     """The draft's sections as they travel in the review form (JSON), with their choices for the
     tasks' "Mục" field; ValueError, KeyError or TypeError when the posted draft is not one."""
-    sections = json.loads(request.POST.get("sections", "[]"))
-    if not isinstance(sections, list):
-        raise TypeError("sections is not a list")
+    sections = load_json(request.POST.get("sections", "[]"))
+    if not isinstance(sections, list) or not all(
+        isinstance(s, dict) and type(s.get("level", 1)) is int for s in sections
+    ):
+        raise TypeError("sections is not a list of sections")
     return sections, [(i, f"{s['number']} {s['title']}"[:120]) for i, s in enumerate(sections)]
 
 
@@ -369,7 +372,7 @@ def plan_create_from_text(request: HttpRequest) -> HttpResponse:
         )
     try:
         sections, section_choices = _posted_sections(request)
-        header = json.loads(request.POST.get("header", "{}"))
+        header = load_json(request.POST.get("header", "{}"))
         if not isinstance(header, dict):
             raise TypeError("header is not an object")
     except (ValueError, KeyError, TypeError):
@@ -548,7 +551,7 @@ def _review(
 ) -> HttpResponse:
     if header is None:
         try:
-            header = json.loads(request.POST.get("header", "{}"))
+            header = load_json(request.POST.get("header", "{}"))
         except ValueError:
             header = {}
     header = header if isinstance(header, dict) else {}
@@ -732,12 +735,11 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     return HttpResponseRedirect(request.path)
                 status = 400
             elif action == "delete" and is_board_change:
-                version = request.POST.get("row_version", "")
                 services.task_delete(
                     acting_user=user,
                     task=task,
                     reason=request.POST.get("reason", ""),
-                    expected_version=int(version) if version.isdigit() else None,
+                    expected_version=parse_version(request.POST.get("row_version")),
                 )
                 messages.success(request, "Đã xóa nhiệm vụ.")
                 return HttpResponseRedirect(reverse("plans:detail", args=[plan.pk]))
@@ -755,7 +757,9 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     return HttpResponseRedirect(request.path)
                 status = 400
             elif action == "occurrence" and can_status:
-                occ = task.occurrences.filter(pk=request.POST.get("occurrence") or 0).first()
+                occ = task.occurrences.filter(
+                    pk=parse_id(request.POST.get("occurrence"), "Lần đến hạn")
+                ).first()
                 if occ is None:
                     return bad_request(request, "Không tìm thấy lần đến hạn.")
                 done = request.POST.get("done") == "1"
@@ -879,7 +883,11 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     form_errors: dict[int, Any] = {}
     if request.method == "POST":
-        task = selectors.tasks_for(user).filter(pk=request.POST.get("task") or 0, plan=period.plan).first()
+        task = (
+            selectors.tasks_for(user)
+            .filter(pk=parse_id(request.POST.get("task"), "Nhiệm vụ"), plan=period.plan)
+            .first()
+        )
         if task is None:
             return bad_request(request, "Không tìm thấy nhiệm vụ.")
         units = selectors.reporting_units_for(user, task)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from canbo.core import params
 from canbo.core.dates import parse_partial_date
 from canbo.core.errors import DomainError
 from canbo.rules.engine.checks import K4_LEVELS, PURPOSES
@@ -64,10 +65,7 @@ def parse_iso_date(value: str | None, what: str) -> dt.date:
     text = (value or "").strip()
     if not _ISO.match(text):
         raise DomainError(f"{what} phải có dạng YYYY-MM-DD (ví dụ 2025-11-01).")
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise DomainError(f"{what} “{text}” không phải là ngày có thật.") from exc
+    return params.parse_date(text, what)
 
 
 def parse_purpose(value: str | None) -> str:
@@ -78,13 +76,7 @@ def parse_purpose(value: str | None) -> str:
 
 
 def parse_int(value: Any, what: str, *, minimum: int = 0, maximum: int = 10**9) -> int:
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError) as exc:
-        raise DomainError(f"{what} phải là một số nguyên.") from exc
-    if not minimum <= number <= maximum:
-        raise DomainError(f"{what} phải từ {minimum} đến {maximum}.")
-    return number
+    return params.parse_int(value, what, minimum=minimum, maximum=maximum)
 
 
 def parse_tristate(value: Any, what: str) -> bool | None:

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.urls import reverse_lazy
 
-from canbo.core.forms import DateInput
+from canbo.core.forms import DateInput, validate_supported_day
 from canbo.org.models import Title
 from canbo.rules.engine.checks import K4_LEVELS, PURPOSES
 from canbo.rules.engine.params import format_value, label_for, unit_hint
@@ -25,6 +25,7 @@ def _date_field(label: str, required: bool = True, help_text: str = "") -> forms
         widget=DateInput(),
         input_formats=DATE_FORMATS,
         help_text=help_text,
+        validators=[validate_supported_day],
         error_messages={"invalid": "Ngày không hợp lệ; nhập dạng dd/mm/yyyy.", "required": "Cần nhập ngày."},
     )
 

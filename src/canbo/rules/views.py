@@ -15,6 +15,7 @@ from django.views import View
 
 from canbo.core.dates import today
 from canbo.core.errors import DomainError, validation_messages
+from canbo.core.params import parse_id, parse_int
 from canbo.core.querysets import CHANGE
 from canbo.core.views import AsOfMixin
 from canbo.org.forms import unit_picker_html
@@ -222,19 +223,12 @@ class HolidayView(LoginRequiredMixin, View):
     """/quy-dinh/ngay-nghi/: the holiday table; administrators add or remove days."""
 
     def get(self, request: HttpRequest, form: HolidayForm | None = None, status: int = 200) -> HttpResponse:
-        year = request.GET.get("nam") or str(today().year)
-        if not (year.isascii() and year.isdigit() and FIRST_YEAR <= int(year) <= LAST_YEAR):
-            return render(
-                request,
-                "errors/400.html",
-                {"message": f"Năm phải là một số từ {FIRST_YEAR} đến {LAST_YEAR}."},
-                status=400,
-            )
-        adjustments = {h.day: h for h in Holiday.objects.filter(day__year=int(year))}
-        rows = [(d, adjustments.get(d.day)) for d in selectors.work_calendar().year_days(int(year))]
+        year = parse_int(request.GET.get("nam"), "Năm", minimum=FIRST_YEAR, maximum=LAST_YEAR, default=today().year)
+        adjustments = {h.day: h for h in Holiday.objects.filter(day__year=year)}
+        rows = [(d, adjustments.get(d.day)) for d in selectors.work_calendar().year_days(year)]
         ctx = {
             "rows": rows,
-            "year": int(year),
+            "year": year,
             "form": form or HolidayForm(),
             "is_admin": is_rules_admin(request.user),
         }
@@ -244,8 +238,7 @@ class HolidayView(LoginRequiredMixin, View):
         if not is_rules_admin(request.user):
             raise Http404("Không tìm thấy trang.")
         if "xoa" in request.POST:
-            raw = request.POST.get("xoa", "").strip()
-            holiday = Holiday.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+            holiday = Holiday.objects.filter(pk=parse_id(request.POST.get("xoa"), "Ngày nghỉ")).first()
             if holiday is None:
                 raise Http404("Không có ngày nghỉ này.")
             services.holiday_delete(holiday=holiday, acting_user=request.user)

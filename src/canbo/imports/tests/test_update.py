@@ -135,7 +135,7 @@ def test_a_key_shared_by_several_records_is_skipped(ready: Any, tmp_path: Path) 
     )
     result = engine.run_import(path=path, acting_user=None)
     assert result.ok and (result.section_updates, result.section_rows, result.skipped) == (0, 0, 1)
-    assert not Award.objects.filter(person=hoa).exclude(reason="").exists()
+    assert not Award.objects.filter(person=hoa).exclude(achievement="").exists()
 
 
 def test_a_section_record_changed_meanwhile_stops_the_import(

@@ -288,7 +288,7 @@ def test_kind_select_reloads_the_sheet_columns(users: dict) -> None:
     skipped = client.get(url, {"sheet": "0", "kind_0": ""}, HTTP_HX_REQUEST="true").content.decode()
     assert "Sheet này sẽ được bỏ qua" in skipped
     assert client.get(url, {"sheet": "0", "kind_0": "khong_co"}).status_code == 400
-    assert client.get(url, {"sheet": "7"}).status_code == 404
+    assert client.get(url, {"sheet": "7"}).status_code == 400  # no such sheet: a bad parameter
 
 
 def test_two_sheets_of_one_kind(users: dict) -> None:
@@ -430,7 +430,8 @@ def test_tampered_mapping_is_refused(users: dict) -> None:
     response = client.post(url, data)
     assert response.status_code == 400
     assert "ít nhất một sheet" in response.content.decode()
-    bad_saved = client.get(url + "?dung=abc")
+    assert client.get(url + "?dung=abc").status_code == 400  # not an id
+    bad_saved = client.get(url + "?dung=987654")
     assert bad_saved.status_code == 404
     job.refresh_from_db()
     assert job.status == ImportJob.Status.MAPPING

@@ -83,7 +83,9 @@ def test_section_create_update_delete_via_api(users: dict, person_a: Person) -> 
     )
     assert r.status_code == 201, r.content
     q = Qualification.objects.get(person=person_a)
-    bad = c.patch(f"{url}{q.pk}/", json.dumps({"level": "cao_cap"}), content_type="application/json")
+    bad = c.patch(
+        f"{url}{q.pk}/", json.dumps({"level": "cao_cap", "row_version": 1}), content_type="application/json"
+    )
     assert bad.status_code == 400
     assert "không thuộc loại" in json.dumps(bad.json(), ensure_ascii=False)
     stale = c.patch(
@@ -94,8 +96,8 @@ def test_section_create_update_delete_via_api(users: dict, person_a: Person) -> 
         f"{url}{q.pk}/", json.dumps({"level": "c1", "row_version": 1}), content_type="application/json"
     )
     assert ok.status_code == 200
-    assert c.delete(f"{url}{q.pk}/").status_code == 400  # a reason is required
-    assert c.delete(f"{url}{q.pk}/?ly_do=Nhập%20nhầm").status_code == 204
+    assert c.delete(f"{url}{q.pk}/?row_version=2").status_code == 400  # a reason is required
+    assert c.delete(f"{url}{q.pk}/?ly_do=Nhập%20nhầm&row_version=2").status_code == 204
     actions = list(
         ObjectChange.objects.filter(object_id=q.pk, content_type__model="qualification")
         .values_list("action", flat=True)

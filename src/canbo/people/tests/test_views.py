@@ -163,8 +163,8 @@ def test_stale_edit_is_refused_with_409(users: dict, person_a: Person) -> None:
 def test_delete_needs_reason_and_is_logged(users: dict, person_a: Person, family: FamilyRelation) -> None:
     c = client_for(users["officer_a"])
     url = reverse("people:section_delete", args=[person_a.pk, "gia-dinh", family.pk])
-    assert c.post(url, {"reason": ""}).status_code == 400
-    assert c.post(url, {"reason": "Nhập trùng"}).status_code == 302
+    assert c.post(url, {"reason": "", "row_version": family.row_version}).status_code == 400
+    assert c.post(url, {"reason": "Nhập trùng", "row_version": family.row_version}).status_code == 302
     assert not FamilyRelation.objects.filter(pk=family.pk).exists()
     log = ObjectChange.objects.get(action="delete", object_id=family.pk)
     assert log.prechange_data is not None

@@ -302,18 +302,20 @@ def test_api(plan: Plan, tree: dict[str, Unit], users: dict[str, Any], tasks: di
     assert b.get(f"/api/plans/tasks/{tasks['yearly'].pk}/").status_code == 404
     assert client_for(users["nogrant"]).get(f"/api/plans/{plan.pk}/").status_code == 404
     r = b.post(
-        f"/api/plans/tasks/{tasks['quarter'].pk}/status/", {"status": "dung"}, content_type="application/json"
+        f"/api/plans/tasks/{tasks['quarter'].pk}/status/",
+        {"status": "dung", "row_version": tasks["quarter"].row_version},
+        content_type="application/json",
     )
     assert r.status_code == 404
     r = a.post(
         f"/api/plans/tasks/{tasks['quarter'].pk}/status/",
-        {"status": "hoan_thanh"},
+        {"status": "hoan_thanh", "row_version": tasks["quarter"].row_version},
         content_type="application/json",
     )
     assert r.status_code == 400 and "ngày hoàn thành" in r.json()["detail"]
     r = a.post(
         f"/api/plans/tasks/{tasks['quarter'].pk}/status/",
-        {"status": "dang_thuc_hien"},
+        {"status": "dang_thuc_hien", "row_version": tasks["quarter"].row_version},
         content_type="application/json",
     )
     assert r.status_code == 200 and r.json()["status_label"] == "Đang thực hiện"
@@ -373,7 +375,7 @@ def test_delete_a_task_needs_a_reason_and_the_board(
     url = f"/ke-hoach/nhiem-vu/{task.pk}/"
     assert client_for(users["officer_b"]).post(url, {"action": "delete", "reason": "nhầm"}).status_code == 404
     a = client_for(users["officer_a"])
-    r = a.post(url, {"action": "delete", "reason": " "})
+    r = a.post(url, {"action": "delete", "reason": " ", "row_version": str(task.row_version)})
     assert r.status_code == 400 and "lý do" in r.content.decode()
     r = a.post(url, {"action": "delete", "reason": "Trích nhầm", "row_version": str(task.row_version)})
     assert r.status_code == 302

@@ -1,0 +1,324 @@
+"""Bad input answers 400 with a Vietnamese message, never 500 (issue 14, "500s from bad input").
+
+Each cause the probe found is a parametrised case, through the pages and through the API: an
+integer that ``isdigit()`` accepts but ``int()`` refuses ("²", 5,000 digits), a number beyond
+what the database stores, a date outside 1900–2100, a JSON body nested 1,100 levels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from typing import Any
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from canbo.core import params
+from canbo.core.views import SESSION_KEY
+from canbo.imports.models import ImportJob
+from canbo.people.models import FamilyRelation, Person
+from canbo.people.services import section_create
+
+SUPERSCRIPT = "²"  # str.isdigit() is True, int() raises
+LONG = "9" * 5000  # int() raises beyond 4,300 digits
+HUGE = "99999999999999999999"  # int() reads it; no database column holds it
+FAR = "9999-12-31"
+BAD_INTS = [SUPERSCRIPT, LONG, HUGE]
+VIETNAMESE = ("phải", "Ngày", "Thiếu", "không")
+
+
+def client_for(user: Any) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def assert_400(response: Any) -> None:
+    assert response.status_code == 400, (response.status_code, response.content[:300])
+    text = response.content.decode()
+    assert any(word in text for word in VIETNAMESE), text[:500]
+
+
+@pytest.fixture
+def family(person_a: Person) -> FamilyRelation:
+    rec = FamilyRelation(relation="bo", full_name="Nguyễn Văn Cha", birth_year=1950)
+    return section_create(acting_user=None, person=person_a, instance=rec)  # type: ignore[return-value]
+
+
+# --- the shared parser ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw", [*BAD_INTS, "-1", "1.5", "", "abc", "٣"])
+def test_parse_id_refuses(raw: str) -> None:
+    with pytest.raises(params.BadParameter):
+        params.parse_id(raw, "Mã")
+
+
+@pytest.mark.parametrize("raw", [FAR, "1899-12-31", "31/12/2101", "0001-01-01", "31/02/2020", "x"])
+def test_parse_date_refuses(raw: str) -> None:
+    with pytest.raises(params.BadParameter):
+        params.parse_date(raw, "Ngày xem")
+
+
+def test_parse_accepts_what_it_should() -> None:
+    assert params.parse_id("42") == 42
+    assert params.parse_int(" 7 ", "Số", maximum=10) == 7
+    assert params.parse_optional_id("") is None
+    assert str(params.parse_date("01/01/1900")) == "1900-01-01"
+    assert str(params.parse_date("2100-12-31")) == "2100-12-31"
+
+
+# --- dates outside 1900–2100 on pages --------------------------------------------------------
+
+
+@pytest.mark.parametrize("day", [FAR, "31/12/9999", "0001-01-01", "31/12/1899"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "home",
+        "person",
+        "person_list",
+        "calendar",
+        "dashboard_index",
+        "dashboard",
+        "unit_tree",
+        "plans",
+        "planning",
+    ],
+)
+def test_page_date_out_of_range(users: dict, person_a: Person, page: str, day: str) -> None:
+    url = {
+        "home": reverse("home"),
+        "person": reverse("people:detail", args=[person_a.pk]),
+        "person_list": reverse("people:list"),
+        "calendar": reverse("rules:calendar"),
+        "dashboard_index": reverse("indicators:index"),
+        "dashboard": reverse("indicators:dashboard", args=["bat-ky"]),
+        "unit_tree": reverse("org:tree"),
+        "plans": reverse("plans:list"),
+        "planning": reverse("planning:index"),
+    }[page]
+    assert_400(client_for(users["officer_a"]).get(url, {"ngay": day}))
+
+
+def test_eligibility_check_date_out_of_range(users: dict, person_a: Person, title: Any) -> None:
+    query = {"nguoi": person_a.pk, "muc_dich": "appointment", "chuc_danh": title.code, "ngay": "31/12/9999"}
+    response = client_for(users["officer_a"]).get(reverse("rules:check"), query)
+    assert response.status_code == 400
+    assert "01/01/1900" in response.content.decode()
+
+
+def test_an_unusable_date_is_never_remembered(users: dict, person_a: Person) -> None:
+    c = client_for(users["officer_a"])
+    assert_400(c.get(reverse("home"), {"ngay": FAR}))
+    assert SESSION_KEY not in c.session
+    assert c.get(reverse("people:detail", args=[person_a.pk])).status_code == 200
+    assert c.get(reverse("rules:calendar")).status_code == 200
+
+
+def test_a_date_remembered_before_the_fix_is_dropped(users: dict, person_a: Person) -> None:
+    c = client_for(users["officer_a"])
+    session = c.session
+    session[SESSION_KEY] = FAR
+    session.save()
+    pages = ("home", "rules:calendar", "people:list", "org:tree", "plans:list")
+    for url in [reverse("people:detail", args=[person_a.pk]), *map(reverse, pages)]:
+        assert c.get(url).status_code == 200, url
+
+
+# --- dates outside 1900–2100 through the API -------------------------------------------------
+
+
+@pytest.mark.parametrize("day", [FAR, "1899-12-31"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/persons/?ngay={day}",
+        "/api/persons/{pk}/?ngay={day}",
+        "/api/units/?ngay={day}",
+        "/api/planning/entries/?ngay={day}",
+        "/api/indicators/bat-ky/?ngay={day}",
+        "/api/rules/calendar/{pk}/?at={day}",
+        "/api/rules/person/{pk}/ky-luat/?at={day}",
+        "/api/rules/check/?purpose=appointment&title=TP&person={pk}&at={day}",
+        "/api/rules/retirement/?sex=nam&born=1980&at={day}",
+    ],
+)
+def test_api_date_out_of_range(users: dict, person_a: Person, title: Any, path: str, day: str) -> None:
+    assert_400(client_for(users["officer_a"]).get(path.format(day=day, pk=person_a.pk)))
+
+
+# --- integers that isdigit() accepts ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw", BAD_INTS)
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/units/?trong={raw}",
+        "/api/planning/entries/?danh_sach={raw}",
+        "/api/plans/tasks/?ke_hoach={raw}",
+        "/api/plans/tasks/?den-han={raw}",
+        "/api/plans/tasks/?don-vi={raw}",
+        "/api/rules/check/?purpose=appointment&title=TP&person={raw}&at=2025-01-01",
+    ],
+)
+def test_api_integer_parameters(users: dict, title: Any, path: str, raw: str) -> None:
+    assert_400(client_for(users["officer_a"]).get(path.format(raw=raw)))
+
+
+@pytest.mark.parametrize("raw", [LONG, "1" + "0" * 19])
+def test_api_person_id_in_the_path(users: dict, raw: str) -> None:
+    assert_400(client_for(users["officer_a"]).get(f"/api/persons/{raw}/khen-thuong/"))
+
+
+@pytest.fixture
+def plan(tree: dict, users: dict) -> Any:
+    from canbo.plans import services
+
+    return services.plan_create(
+        acting_user=users["officer_a"],
+        unit=tree["A"],
+        code="kh-thu",
+        kind="ke_hoach",
+        number="12/KH-UBND",
+        issued_on=dt.date(2021, 1, 15),
+        issuer_name="UBND huyện A",
+        title="Kế hoạch thử nghiệm",
+    )
+
+
+@pytest.fixture
+def plan_with_target(plan: Any) -> Any:
+    from decimal import Decimal
+
+    from canbo.indicators import services
+    from canbo.indicators.models import IndicatorTarget
+
+    spec = {
+        "counted_for": ["huyen"],
+        "population": {"source": "tenure", "title_level": ["huyen"], "is_leader": True},
+        "numerator": {"age_below": 40},
+    }
+    young = services.definition_create(acting_user=None, code="tre", label="Trẻ", kind="share", spec=spec)
+    IndicatorTarget.objects.create(
+        plan=plan, definition=young, term="2020–2025", row="1", order=1, content="Trẻ", kind="min",
+        low=Decimal("0.1"), text="10%",
+    )  # fmt: skip
+    return plan
+
+
+@pytest.mark.parametrize("raw", BAD_INTS)
+@pytest.mark.parametrize("page", ["dashboard", "holidays", "plan-unit", "plan-due"])
+def test_page_integer_parameters(users: dict, plan_with_target: Any, page: str, raw: str) -> None:
+    plan = plan_with_target
+    url, name = {
+        "dashboard": (reverse("indicators:dashboard", args=[plan.code]), "don_vi"),
+        "holidays": (reverse("rules:holidays"), "nam"),
+        "plan-unit": (reverse("plans:detail", args=[plan.pk]), "don-vi"),
+        "plan-due": (reverse("plans:detail", args=[plan.pk]), "den-han"),
+    }[page]
+    assert_400(client_for(users["officer_a"]).get(url, {name: raw}))
+
+
+def _uploaded_job(client: Client) -> ImportJob:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Cán bộ"
+    ws.append(["Số định danh cá nhân", "Họ và tên"])
+    out = io.BytesIO()
+    wb.save(out)
+    client.post(reverse("imports:index"), {"file": SimpleUploadedFile("ds.xlsx", out.getvalue())})
+    return ImportJob.objects.latest("pk")
+
+
+@pytest.mark.parametrize("raw", BAD_INTS)
+@pytest.mark.parametrize("name", ["dung", "sheet"])
+def test_import_mapping_parameters(users: dict, settings: Any, name: str, raw: str) -> None:
+    settings.CANBO_IMPORT_SYNC = True
+    c = client_for(users["officer_a"])
+    job = _uploaded_job(c)
+    assert_400(c.get(reverse("imports:mapping", args=[job.pk]), {name: raw}))
+
+
+# --- row_version ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw", [SUPERSCRIPT, LONG, "-1"])
+def test_row_version_on_the_delete_page(
+    users: dict, person_a: Person, family: FamilyRelation, raw: str
+) -> None:
+    url = reverse("people:section_delete", args=[person_a.pk, "gia-dinh", family.pk])
+    assert_400(client_for(users["officer_a"]).post(url, {"reason": "Nhập trùng", "row_version": raw}))
+    assert FamilyRelation.objects.filter(pk=family.pk).exists()
+
+
+@pytest.mark.parametrize("raw", [SUPERSCRIPT, LONG, "-1"])
+def test_row_version_through_the_api(users: dict, person_a: Person, family: FamilyRelation, raw: str) -> None:
+    c = client_for(users["officer_a"])
+    url = f"/api/persons/{person_a.pk}/gia-dinh/{family.pk}/"
+    assert_400(
+        c.patch(url, json.dumps({"details": "x", "row_version": raw}), content_type="application/json")
+    )
+    assert_400(c.delete(f"{url}?ly_do=Nhập%20trùng&row_version={raw}"))
+    assert_400(c.delete(f"{url}?ly_do=Nhập%20trùng", HTTP_IF_MATCH=f'"{raw}"'))
+    assert FamilyRelation.objects.filter(pk=family.pk).exists()
+
+
+# --- pagination and JSON ----------------------------------------------------------------------
+
+API_LISTS = [
+    "/api/persons/",
+    "/api/units/",
+    "/api/titles/",
+    "/api/areas/",
+    "/api/plans/",
+    "/api/plans/tasks/",
+    "/api/plans/periods/",
+    "/api/plans/reports/",
+    "/api/planning/lists/",
+    "/api/planning/entries/",
+    "/api/persons/{pk}/khen-thuong/",
+    "/api/persons/{pk}/gia-dinh/",
+]
+
+
+@pytest.mark.parametrize("query", ["limit=99999999999999999999", "offset=²", f"limit={LONG}", "limit=0"])
+@pytest.mark.parametrize("path", API_LISTS)
+def test_every_api_list_refuses_bad_paging(users: dict, person_a: Person, path: str, query: str) -> None:
+    """The probe's idea as a test: each list endpoint, each bad ``limit``/``offset``."""
+    assert_400(client_for(users["officer_a"]).get(path.format(pk=person_a.pk) + "?" + query))
+
+
+def test_api_lists_are_all_covered() -> None:
+    from canbo.api_urls import router
+
+    listed = {p.split("{pk}")[0].rstrip("/").removeprefix("/api/") for p in API_LISTS}
+    registered = {prefix for prefix, _viewset, _basename in router.registry}
+    # /api/indicators/ lists the few plans with targets, unpaginated.
+    plain = {p for p in registered if "(?P<person_pk>" not in p} - {"indicators"}
+    assert plain <= listed, plain - listed
+
+
+def test_json_nested_too_deep(users: dict) -> None:
+    body = "[" * 1100 + "]" * 1100
+    response = client_for(users["officer_a"]).post("/api/persons/", body, content_type="application/json")
+    assert_400(response)
+
+
+@pytest.mark.parametrize(
+    "sections",
+    ["[" * 1100 + "]" * 1100, '[{"number": "1", "title": "Mục", "level": "²"}]', '[{"number": "1"}, 5]'],
+)
+def test_plan_review_form_with_a_bad_draft(users: dict, plan: Any, sections: str) -> None:
+    """The plan review steps carry the draft as JSON in a form field."""
+    response = client_for(users["officer_a"]).post(
+        reverse("plans:extract", args=[plan.pk]), {"buoc": "xem", "sections": sections}
+    )
+    assert_400(response)

@@ -223,7 +223,9 @@ class HolidayView(LoginRequiredMixin, View):
     """/quy-dinh/ngay-nghi/: the holiday table; administrators add or remove days."""
 
     def get(self, request: HttpRequest, form: HolidayForm | None = None, status: int = 200) -> HttpResponse:
-        year = parse_int(request.GET.get("nam"), "Năm", minimum=FIRST_YEAR, maximum=LAST_YEAR, default=today().year)
+        year = parse_int(
+            request.GET.get("nam"), "Năm", minimum=FIRST_YEAR, maximum=LAST_YEAR, default=today().year
+        )
         adjustments = {h.day: h for h in Holiday.objects.filter(day__year=year)}
         rows = [(d, adjustments.get(d.day)) for d in selectors.work_calendar().year_days(year)]
         ctx = {

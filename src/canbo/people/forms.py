@@ -99,14 +99,15 @@ def section_form_class(spec: SectionSpec) -> Any:
                         getattr(self.instance, f"{prefix}_date"),
                         getattr(self.instance, f"{prefix}_precision"),
                     )
-            if "unit" in self.fields:
+            if "unit" in self.fields and isinstance(self.fields["unit"], forms.ModelChoiceField):
                 self.fields["unit"] = UnitPickerField(
                     label=self.fields["unit"].label,
                     required=self.fields["unit"].required,
                     queryset=Unit.objects.restrict(user, CHANGE),
                     action=CHANGE,
                 )
-            if "body" in self.fields:
+            # Only a membership's body is a unit; a confidence vote's "body" is the meeting's name.
+            if "body" in self.fields and isinstance(self.fields["body"], forms.ModelChoiceField):
                 bodies = (UnitKind.PARTY_COMMITTEE, UnitKind.PEOPLES_COUNCIL, UnitKind.FRONT)
                 self.fields["body"] = UnitPickerField(
                     label=self.fields["body"].label,

@@ -284,6 +284,7 @@ API_LISTS = [
     "/api/plans/reports/",
     "/api/planning/lists/",
     "/api/planning/entries/",
+    "/api/grants/",
     "/api/persons/{pk}/khen-thuong/",
     "/api/persons/{pk}/gia-dinh/",
 ]

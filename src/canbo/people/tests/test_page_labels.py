@@ -107,5 +107,8 @@ def test_section_saves_and_deletes_are_confirmed(officer: Client, person_a: Pers
     ).content.decode()
     assert "Đã lưu thay đổi trong mục “Sức khỏe”." in body
     delete = reverse("people:section_delete", args=[person_a.pk, "suc-khoe", rec.pk])
-    body = officer.post(delete, {"reason": "Nhập trùng"}, follow=True).content.decode()
+    rec.refresh_from_db()
+    body = officer.post(
+        delete, {"reason": "Nhập trùng", "row_version": rec.row_version}, follow=True
+    ).content.decode()
     assert "Đã xóa khỏi mục “Sức khỏe”." in body

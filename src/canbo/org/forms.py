@@ -78,3 +78,147 @@ class DissolveForm(_Base):
         self.fields["successor"].queryset = (  # type: ignore[attr-defined]
             Unit.objects.restrict(user, CHANGE).filter(valid_to__isnull=True).order_by("path")
         )
+
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+def _date_field(label: str, required: bool = True) -> forms.DateField:
+    return forms.DateField(label=label, widget=DateInput(), input_formats=DATE_FORMATS, required=required)
+
+
+class AreaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        parent = f", {obj.parent.name}" if obj.parent_id else ""
+        return f"{obj.name}{parent}"
+
+
+def _area_field() -> AreaChoiceField:
+    from canbo.org.models import AdminArea
+
+    return AreaChoiceField(
+        label="Địa bàn (đơn vị hành chính)",
+        queryset=AdminArea.objects.filter(dataset=AdminArea.Dataset.CURRENT)
+        .select_related("parent")
+        .order_by("level", "parent__name", "name"),
+        required=False,
+        empty_label="— Không gắn địa bàn —",
+    )
+
+
+class UnitAttributesForm(forms.Form):
+    """The attributes a unit is created with or corrected to."""
+
+    code = forms.CharField(label="Mã đơn vị", max_length=40)
+    name = forms.CharField(label="Tên đơn vị", max_length=255)
+    short_name = forms.CharField(label="Tên viết tắt", max_length=100, required=False)
+    kind = forms.ChoiceField(label="Loại đơn vị", choices=UnitKind.choices)
+    block = forms.ChoiceField(label="Khối", choices=Block.choices)
+    level = forms.ChoiceField(label="Cấp", choices=Level.choices)
+    note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"] = _area_field()
+        self.order_fields(["code", "name", "short_name", "kind", "block", "level", "area"])
+
+
+class UnitCreateForm(UnitAttributesForm):
+    valid_from = _date_field("Hiệu lực từ ngày")
+    basis = forms.CharField(label="Quyết định thành lập (số, ngày)", max_length=200)
+
+
+class UnitCorrectForm(UnitAttributesForm):
+    basis = forms.CharField(label="Quyết định thành lập (số, ngày)", max_length=200, required=False)
+    reason = forms.CharField(
+        label="Lý do đính chính",
+        max_length=500,
+        help_text=(
+            "Đính chính sửa thông tin nhập sai cho mọi thời điểm; đổi tên theo quyết định thì dùng “Đổi tên”."
+        ),
+    )
+
+
+class MoveForm(_Base):
+    new_parent = UnitChoiceField(label="Chuyển về trực thuộc đơn vị", queryset=Unit.objects.none())
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_parent"].queryset = (  # type: ignore[attr-defined]
+            Unit.objects.restrict(user, CHANGE).filter(valid_to__isnull=True).order_by("path")
+        )
+
+
+SPLIT_PARTS = 4
+
+
+class SplitForm(_Base):
+    """Split into up to four new units; each person holding a post there goes to one of them."""
+
+    parent = UnitChoiceField(
+        label="Đơn vị cấp trên của các đơn vị mới (để trống: giữ như đơn vị bị chia tách)",
+        queryset=Unit.objects.none(),
+        required=False,
+    )
+
+    def __init__(
+        self, *args: Any, user: Any, unit: Unit, people: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = (  # type: ignore[attr-defined]
+            Unit.objects.restrict(user, CHANGE).filter(valid_to__isnull=True).order_by("path")
+        )
+        for i in range(1, SPLIT_PARTS + 1):
+            required = i <= 2
+            self.fields[f"code_{i}"] = forms.CharField(
+                label=f"Mã đơn vị mới {i}", max_length=40, required=required
+            )
+            self.fields[f"name_{i}"] = forms.CharField(
+                label=f"Tên đơn vị mới {i}", max_length=255, required=required
+            )
+        choices = [("", "Không chuyển (kết thúc chức vụ)")] + [
+            (str(i), f"Đơn vị mới {i}") for i in range(1, SPLIT_PARTS + 1)
+        ]
+        self.people = people
+        for pid, label in people:
+            self.fields[f"person_{pid}"] = forms.ChoiceField(
+                label=f"{label} chuyển sang", choices=choices, required=False
+            )
+        self.unit = unit
+
+    def parts(self) -> list[dict[str, Any]]:
+        d = self.cleaned_data
+        out = []
+        for i in range(1, SPLIT_PARTS + 1):
+            if d.get(f"code_{i}") and d.get(f"name_{i}"):
+                out.append(
+                    {
+                        "code": d[f"code_{i}"],
+                        "name": d[f"name_{i}"],
+                        "kind": self.unit.kind,
+                        "block": self.unit.block,
+                        "level": self.unit.level,
+                        "area": self.unit.area,
+                    }
+                )
+        return out
+
+    def people_to(self) -> dict[int, int]:
+        out: dict[int, int] = {}
+        filled = [i for i in range(1, SPLIT_PARTS + 1) if self.cleaned_data.get(f"code_{i}")]
+        for pid, _label in self.people:
+            choice = self.cleaned_data.get(f"person_{pid}")
+            if choice:
+                out[pid] = filled.index(int(choice)) if int(choice) in filled else -1
+        return out
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for i in range(1, SPLIT_PARTS + 1):
+            if bool(data.get(f"code_{i}")) != bool(data.get(f"name_{i}")):
+                raise forms.ValidationError(f"Đơn vị mới {i}: hãy nhập cả mã và tên.")
+        for pid, label in self.people:
+            choice = data.get(f"person_{pid}")
+            if choice and not data.get(f"code_{choice}"):
+                raise forms.ValidationError(f"{label}: đơn vị mới {choice} chưa được khai báo.")
+        return data

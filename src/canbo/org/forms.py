@@ -9,7 +9,7 @@ from django import forms
 from canbo.core.forms import DateInput
 from canbo.core.querysets import CHANGE
 from canbo.org.choices import Block, Level, UnitKind
-from canbo.org.models import Unit
+from canbo.org.models import Title, Unit
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -222,3 +222,48 @@ class SplitForm(_Base):
             if choice and not data.get(f"code_{choice}"):
                 raise forms.ValidationError(f"{label}: đơn vị mới {choice} chưa được khai báo.")
         return data
+
+
+class TitleForm(forms.ModelForm):
+    """A title of the catalogue with the standards the rules read."""
+
+    reason = forms.CharField(label="Căn cứ / lý do", max_length=500, required=False)
+
+    class Meta:
+        model = Title
+        fields = (
+            "code", "name", "level", "block", "group", "catalogue_group", "head_kind", "is_key", "is_leader",
+            "management_scope", "rank", "allowance_coefficient", "min_professional", "min_political_theory",
+            "min_state_management", "max_age_first_appointment", "max_age_reappointment", "standards",
+            "source",
+        )  # fmt: skip
+        widgets = {"standards": forms.Textarea(attrs={"rows": 3})}
+        localized_fields = ("allowance_coefficient",)  # typed "0,70" as Vietnamese write it
+        help_texts = {
+            "rank": "Số lớn hơn là chức danh cao hơn (dùng để xét “chức danh cao hơn”).",
+            "group": "Nhóm chức danh mà các chỉ tiêu và danh sách dùng.",
+            "allowance_coefficient": "Ví dụ 0,70.",
+        }
+
+    def changed_values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.changed_data if name != "reason"}
+
+
+class PostForm(forms.Form):
+    title = forms.ModelChoiceField(label="Chức danh", queryset=None)  # type: ignore[arg-type]
+    seats = forms.IntegerField(label="Số lượng", min_value=1, max_value=500, initial=1)
+    valid_from = _date_field("Hiệu lực từ ngày", required=False)
+    reason = forms.CharField(label="Căn cứ (số, ngày quyết định)", max_length=500, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["title"].queryset = Title.objects.all()  # type: ignore[attr-defined]
+
+
+class QuotaForm(forms.Form):
+    year = forms.IntegerField(label="Năm", min_value=1945, max_value=2100)
+    civil_servants = forms.IntegerField(label="Biên chế công chức", min_value=0, max_value=100000)
+    public_employees = forms.IntegerField(
+        label="Số lượng người làm việc (viên chức)", min_value=0, max_value=100000
+    )
+    basis = forms.CharField(label="Căn cứ (số, ngày quyết định giao)", max_length=200, required=False)

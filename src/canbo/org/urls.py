@@ -1,13 +1,21 @@
 from django.urls import path
 
-from canbo.org import views, views_units
+from canbo.org import views, views_posts, views_titles, views_units
 
 app_name = "org"
 urlpatterns = [
     path("", views.UnitTreeView.as_view(), name="tree"),
+    path("them-don-vi-goc/", views_units.RootCreateView.as_view(), name="root_create"),
+    path("chuc-danh/", views_titles.title_list, name="titles"),
+    path("chuc-danh/them/", views_titles.TitleEditView.as_view(), name="title_create"),
+    path("chuc-danh/<int:pk>/sua/", views_titles.TitleEditView.as_view(), name="title_edit"),
+    path("vi-tri/", views_posts.VacanciesView.as_view(), name="vacancies"),
+    path("bien-che/", views_posts.QuotasView.as_view(), name="quotas"),
     path("<int:pk>/", views.UnitDetailView.as_view(), name="unit"),
     path("<int:pk>/con/", views.unit_children, name="children"),
     path("<int:pk>/them-don-vi/", views_units.UnitCreateView.as_view(), name="unit_create"),
     path("<int:pk>/dinh-chinh/", views_units.UnitCorrectView.as_view(), name="unit_correct"),
+    path("<int:pk>/them-vi-tri/", views_posts.PostCreateView.as_view(), name="post_create"),
+    path("<int:pk>/giao-bien-che/", views_posts.QuotaSetView.as_view(), name="quota_set"),
     path("<int:pk>/sap-xep/<slug:op>/", views_units.RestructureView.as_view(), name="restructure"),
 ]

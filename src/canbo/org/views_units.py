@@ -231,3 +231,32 @@ class RestructureView(_UnitFormView):
 
     def perform(self, request: HttpRequest, unit: Unit, form: Any) -> Unit:
         return OPERATIONS[self.op][2](request, unit, form.cleaned_data, form)
+
+
+class RootCreateView(LoginRequiredMixin, View):
+    """Create a root unit (the province): superusers only; others get a 404."""
+
+    title = "Thêm đơn vị gốc"
+
+    def _check(self, request: HttpRequest) -> None:
+        if not request.user.is_superuser:
+            raise Http404("Không tìm thấy trang.")
+
+    def _render(self, request: HttpRequest, form: forms.Form, status: int = 200) -> HttpResponse:
+        ctx = {"unit": None, "form": form, "title": self.title, "note": ""}
+        return render(request, "org/unit_form.html", ctx, status=status)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        self._check(request)
+        return self._render(request, UnitCreateForm(initial={"kind": "dia_phuong", "level": "tinh"}))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        self._check(request)
+        form = UnitCreateForm(request.POST)
+        if form.is_valid():
+            try:
+                unit = services.unit_create(acting_user=request.user, parent=None, **form.cleaned_data)
+            except (DomainError, ValidationError) as exc:
+                return self._render(request, form, status=refuse(exc, form))
+            return HttpResponseRedirect(reverse("org:unit", args=[unit.pk]))
+        return self._render(request, form, status=400)

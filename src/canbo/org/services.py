@@ -408,3 +408,37 @@ def areas_load(*, acting_user: Any = None) -> dict[str, int]:
     counts["lineage_created"] = len(new_links)
     counts["areas_total"] = AdminArea.objects.count()
     return counts
+
+
+TITLE_SOURCE_368 = "Quy định 368-QĐ/TW ngày 8/9/2025 của Bộ Chính trị"
+
+
+@transaction.atomic
+def titles_load(*, acting_user: Any = None) -> dict[str, int]:
+    """Load ``org/data/titles_368.csv`` (idempotent: titles whose code exists are kept as the
+    province edited them). Every title created is in the change log."""
+    existing = {c.lower() for c in Title.objects.values_list("code", flat=True)}
+    created = 0
+    rows = _read_csv("titles_368.csv")
+    for row in rows:
+        if row["code"].lower() in existing:
+            continue
+        title = Title(
+            code=row["code"],
+            name=row["name"],
+            catalogue_group=row["catalogue_group"],
+            level=row["level"],
+            group=row["group"],
+            block=row["block"],
+            is_key=row["is_key"] == "1",
+            is_leader=True,
+            head_kind=row["head_kind"],
+            management_scope=row["management_scope"],
+            rank=int(row["rank"]),
+            source=TITLE_SOURCE_368,
+        )
+        audited_create(
+            title, acting_user=acting_user, reason=f"Nạp danh mục chức danh theo {TITLE_SOURCE_368}"
+        )
+        created += 1
+    return {"created": created, "existing": len(rows) - created}

@@ -254,3 +254,19 @@ def test_titles_are_edited_by_an_administrator_only(users: dict[str, User], tree
     title_update(title=t, acting_user=users["admin"], allowance_coefficient="0.70", reason="QĐ 1")
     t.refresh_from_db()
     assert str(t.allowance_coefficient) == "0.70"
+
+
+def test_load_titles_is_idempotent_and_keeps_edits(db: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("load_titles", stdout=out)
+    assert "Đã thêm 17 chức danh" in out.getvalue()
+    gs = Title.objects.get(code="368-I-TONG-BI-THU")
+    assert gs.catalogue_group == "I" and gs.is_key and "368-QĐ/TW" in gs.source
+    Title.objects.filter(pk=gs.pk).update(rank=7)
+    call_command("load_titles", stdout=out)
+    assert Title.objects.count() == 17 and Title.objects.get(pk=gs.pk).rank == 7
+    assert ObjectChange.objects.filter(object_id=gs.pk, action="create").count() == 1

@@ -1,11 +1,11 @@
-"""API routes: /api/units/, /api/titles/, /api/areas/, /api/persons/ and the dossier sections
-at /api/persons/{id}/<section slug>/."""
+"""API routes: /api/units/, /api/titles/, /api/areas/, /api/posts/, /api/quotas/, /api/persons/
+and the dossier sections at /api/persons/{id}/<section slug>/."""
 
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from canbo.indicators.api import IndicatorViewSet
-from canbo.org.api import AreaViewSet, TitleViewSet, UnitViewSet
+from canbo.org.api import AreaViewSet, PostViewSet, QuotaViewSet, TitleViewSet, UnitViewSet
 from canbo.people.api import SECTION_VIEWSETS, PersonViewSet
 from canbo.planning.api import PlanningEntryViewSet, PlanningListViewSet
 from canbo.plans.api import PeriodViewSet, PlanViewSet, ReportViewSet, TaskViewSet
@@ -14,6 +14,8 @@ router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
 router.register("titles", TitleViewSet, basename="title")
 router.register("areas", AreaViewSet, basename="area")
+router.register("posts", PostViewSet, basename="post")
+router.register("quotas", QuotaViewSet, basename="quota")
 router.register("persons", PersonViewSet, basename="person")
 router.register("plans/tasks", TaskViewSet, basename="plan-task")
 router.register("plans/periods", PeriodViewSet, basename="plan-period")

@@ -1,4 +1,7 @@
-"""API of the organisation: units (as of a date, by subtree), titles, administrative areas."""
+"""API of the organisation: units (as of a date, by subtree), titles, posts, staffing quotas,
+administrative areas. Writes go through the same services as the pages, with the same
+permissions: a unit is created under a unit the user may change; titles are edited by
+administrators; posts and quotas by whoever may change their unit."""
 
 from __future__ import annotations
 
@@ -6,11 +9,17 @@ from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
 
-from canbo.core.api_base import RestrictedReadOnlyViewSet
-from canbo.org.models import AdminArea, Title, Unit, in_force_q
+from canbo.core.api_base import RestrictedReadOnlyViewSet, RestrictedViewSetMixin
+from canbo.core.querysets import CHANGE
+from canbo.org import restructuring, selectors, services
+from canbo.org.choices import Block, Level, UnitKind
+from canbo.org.models import AdminArea, Post, StaffingQuota, Title, Unit, in_force_q
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -21,7 +30,7 @@ class UnitSerializer(serializers.ModelSerializer):
         model = Unit
         fields = (
             "id", "code", "name", "name_on_date", "short_name", "kind", "block", "level", "area",
-            "valid_from", "valid_to", "depth", "parent_id",
+            "valid_from", "valid_to", "basis", "depth", "parent_id",
         )  # fmt: skip
 
     def get_parent_id(self, obj: Unit) -> int | None:
@@ -31,6 +40,64 @@ class UnitSerializer(serializers.ModelSerializer):
     def get_name_on_date(self, obj: Unit) -> str:
         day = self.context.get("as_of")
         return obj.name_on(day) if day else obj.name
+
+
+class UnitCreateSerializer(serializers.Serializer):
+    parent = serializers.IntegerField(required=False, allow_null=True, help_text="Đơn vị cấp trên (id)")
+    code = serializers.CharField(max_length=40)
+    name = serializers.CharField(max_length=255)
+    short_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    kind = serializers.ChoiceField(choices=UnitKind.choices)
+    block = serializers.ChoiceField(choices=Block.choices)
+    level = serializers.ChoiceField(choices=Level.choices)
+    area = serializers.PrimaryKeyRelatedField(
+        queryset=AdminArea.objects.all(), required=False, allow_null=True
+    )
+    valid_from = serializers.DateField()
+    basis = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class UnitCorrectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+    code = serializers.CharField(max_length=40, required=False)
+    name = serializers.CharField(max_length=255, required=False)
+    short_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    kind = serializers.ChoiceField(choices=UnitKind.choices, required=False)
+    block = serializers.ChoiceField(choices=Block.choices, required=False)
+    level = serializers.ChoiceField(choices=Level.choices, required=False)
+    area = serializers.PrimaryKeyRelatedField(
+        queryset=AdminArea.objects.all(), required=False, allow_null=True
+    )
+    basis = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class UnitMoveSerializer(serializers.Serializer):
+    new_parent = serializers.IntegerField()
+    on = serializers.DateField()
+    basis = serializers.CharField(max_length=200)
+
+
+class UnitRenameSerializer(serializers.Serializer):
+    new_name = serializers.CharField(max_length=255)
+    on = serializers.DateField()
+    basis = serializers.CharField(max_length=200)
+
+
+class VacancySerializer(serializers.Serializer):
+    unit = serializers.IntegerField(source="unit.pk")
+    unit_name = serializers.CharField(source="unit.name")
+    title = serializers.IntegerField(source="title.pk")
+    title_name = serializers.CharField(source="title.name")
+    seats = serializers.IntegerField()
+    held = serializers.IntegerField()
+    empty = serializers.IntegerField()
+    over = serializers.IntegerField()
+    holders = serializers.SerializerMethodField()
+
+    def get_holders(self, row: Any) -> list[dict[str, Any]]:
+        return [{"person": t.person_id, "full_name": t.person.full_name, "tenure": t.pk} for t in row.holders]
 
 
 AS_OF = OpenApiParameter("ngay", OpenApiTypes.DATE, description="Ngày xem (YYYY-MM-DD hoặc dd/mm/yyyy)")
@@ -45,10 +112,79 @@ AS_OF = OpenApiParameter("ngay", OpenApiTypes.DATE, description="Ngày xem (YYYY
     )
 )
 class UnitViewSet(RestrictedReadOnlyViewSet):
-    """Units visible to the user, in force on ``ngay`` (default today); ``trong`` = a subtree."""
+    """Units visible to the user, in force on ``ngay`` (default today); ``trong`` = a subtree.
+
+    POST creates a unit under ``parent``; PATCH corrects a record (``reason`` required);
+    ``move``, ``rename`` and ``vacancies`` act on one unit.
+    """
 
     queryset = Unit.objects.all()
     serializer_class = UnitSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def _unit(self, pk: Any, action_: str = "view") -> Unit:
+        unit = (
+            Unit.objects.restrict(self.request.user, action_).filter(pk=pk).first()
+            if str(pk).isdigit()
+            else None
+        )
+        if unit is None:
+            raise NotFound("Không tìm thấy đơn vị.")
+        return unit
+
+    @extend_schema(request=UnitCreateSerializer, responses=UnitSerializer)
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        ser = UnitCreateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        parent_id = data.pop("parent", None)
+        parent = self._unit(parent_id) if parent_id is not None else None
+        unit = services.unit_create(acting_user=request.user, parent=parent, **data)
+        return Response(UnitSerializer(unit, context=self.get_serializer_context()).data, status=201)
+
+    @extend_schema(request=UnitCorrectSerializer, responses=UnitSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        unit = self._unit(kwargs["pk"], CHANGE)
+        ser = UnitCorrectSerializer(data=request.data, partial=True)
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        reason = data.pop("reason", "")
+        unit = services.unit_correct(unit=unit, acting_user=request.user, reason=reason, **data)
+        return Response(UnitSerializer(unit, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=UnitMoveSerializer, responses=UnitSerializer)
+    @action(detail=True, methods=["post"])
+    def move(self, request: Request, pk: Any = None) -> Response:
+        """Move the unit under ``new_parent`` from ``on``; answers the successor unit."""
+        unit = self._unit(pk, CHANGE)
+        ser = UnitMoveSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        new_parent = self._unit(d["new_parent"])
+        successor = restructuring.unit_move(
+            acting_user=request.user, unit=unit, new_parent=new_parent, on=d["on"], basis=d["basis"]
+        )
+        return Response(UnitSerializer(successor, context=self.get_serializer_context()).data, status=201)
+
+    @extend_schema(request=UnitRenameSerializer, responses=UnitSerializer)
+    @action(detail=True, methods=["post"])
+    def rename(self, request: Request, pk: Any = None) -> Response:
+        unit = self._unit(pk, CHANGE)
+        ser = UnitRenameSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        unit = restructuring.unit_rename(
+            acting_user=request.user, unit=unit, new_name=d["new_name"], on=d["on"], basis=d["basis"]
+        )
+        return Response(UnitSerializer(unit, context=self.get_serializer_context()).data)
+
+    @extend_schema(parameters=[AS_OF], responses=VacancySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def vacancies(self, request: Request, pk: Any = None) -> Response:
+        """Posts of the unit's subtree on ``ngay``: seats, holders, empty and over-filled."""
+        unit = self._unit(pk)
+        rows = selectors.vacancies_on(request.user, unit, self.as_of())
+        return Response(VacancySerializer(rows, many=True).data)
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "as_of": self.as_of()}
@@ -69,19 +205,140 @@ class UnitViewSet(RestrictedReadOnlyViewSet):
 
 
 class TitleSerializer(serializers.ModelSerializer):
+    reason = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=500)
+
     class Meta:
         model = Title
         fields = (
             "id", "code", "name", "level", "group", "block", "is_key", "is_leader", "head_kind",
-            "management_scope", "rank",
+            "management_scope", "rank", "catalogue_group", "allowance_coefficient", "min_professional",
+            "min_political_theory", "min_state_management", "max_age_first_appointment",
+            "max_age_reappointment", "standards", "source", "reason",
         )  # fmt: skip
+        # Uniqueness is the service's to check (with a Vietnamese message), not the serializer's.
+        extra_kwargs = {"code": {"validators": []}}
 
 
-class TitleViewSet(viewsets.ReadOnlyModelViewSet):
-    """The title catalogue (not scoped: it is the same for everyone)."""
+class TitleViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The title catalogue (not scoped: it is the same for everyone); administrators edit it."""
 
     queryset = Title.objects.all()
     serializer_class = TitleSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def perform_create(self, serializer: Any) -> None:
+        data = dict(serializer.validated_data)
+        reason = data.pop("reason", "")
+        serializer.instance = services.title_create(acting_user=self.request.user, reason=reason, **data)
+
+    def perform_update(self, serializer: Any) -> None:
+        data = dict(serializer.validated_data)
+        reason = data.pop("reason", "")
+        serializer.instance = services.title_update(
+            title=Title.objects.get(pk=serializer.instance.pk),
+            acting_user=self.request.user,
+            reason=reason,
+            **data,
+        )
+
+
+class PostSerializer(serializers.ModelSerializer):
+    reason = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=500)
+
+    class Meta:
+        model = Post
+        fields = ("id", "unit", "title", "seats", "valid_from", "valid_to", "reason")
+
+
+@extend_schema_view(list=extend_schema(parameters=[AS_OF]))
+class PostViewSet(
+    RestrictedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Posts (seats of a title in a unit) in the user's subtrees; ``ngay`` = in force that day.
+    PATCH changes the seats or ends the post (``valid_to``)."""
+
+    queryset = Post.objects.select_related("unit", "title")
+    serializer_class = PostSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> Any:
+        qs = super().get_queryset()
+        if self.action == "list" and self.request.query_params.get("ngay"):
+            qs = qs.filter(in_force_q(self.as_of()))
+        return qs
+
+    def perform_create(self, serializer: Any) -> None:
+        data = dict(serializer.validated_data)
+        reason = data.pop("reason", "")
+        unit = Unit.objects.restrict(self.request.user).filter(pk=data.pop("unit").pk).first()
+        if unit is None:
+            raise NotFound("Không tìm thấy đơn vị.")
+        serializer.instance = services.post_create(
+            acting_user=self.request.user, unit=unit, reason=reason, **data
+        )
+
+    def perform_update(self, serializer: Any) -> None:
+        data = dict(serializer.validated_data)
+        reason = data.pop("reason", "")
+        changes = {k: v for k, v in data.items() if k in ("seats", "valid_to")}
+        if set(data) - {"seats", "valid_to"}:
+            raise serializers.ValidationError(
+                {"detail": "Chỉ sửa được số lượng hoặc ngày kết thúc của vị trí."}
+            )
+        serializer.instance = services.post_update(
+            post=Post.objects.get(pk=serializer.instance.pk),
+            acting_user=self.request.user,
+            reason=reason,
+            **changes,
+        )
+
+
+class QuotaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StaffingQuota
+        fields = ("id", "unit", "year", "civil_servants", "public_employees", "basis")
+        validators: list[Any] = []  # (unit, year) is an upsert key: POST sets the year's quota
+
+
+class QuotaViewSet(
+    RestrictedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Staffing quotas (biên chế) in the user's subtrees. POST sets a unit's quota for a year
+    (creates it or changes it); ``nam`` filters by year."""
+
+    queryset = StaffingQuota.objects.select_related("unit")
+    serializer_class = QuotaSerializer
+
+    def get_queryset(self) -> Any:
+        qs = super().get_queryset()
+        year = self.request.query_params.get("nam", "")
+        if self.action == "list" and year:
+            if not year.isdigit():
+                raise serializers.ValidationError({"nam": ["Năm không hợp lệ."]})
+            qs = qs.filter(year=int(year))
+        return qs
+
+    def perform_create(self, serializer: Any) -> None:
+        data = dict(serializer.validated_data)
+        unit = Unit.objects.restrict(self.request.user).filter(pk=data.pop("unit").pk).first()
+        if unit is None:
+            raise NotFound("Không tìm thấy đơn vị.")
+        serializer.instance = services.quota_set(acting_user=self.request.user, unit=unit, **data)
 
 
 class AreaSerializer(serializers.ModelSerializer):

@@ -5,7 +5,7 @@ administrators; posts and quotas by whoever may change their unit."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -43,7 +43,9 @@ class UnitSerializer(serializers.ModelSerializer):
 
 
 class UnitCreateSerializer(serializers.Serializer):
-    parent = serializers.IntegerField(required=False, allow_null=True, help_text="Đơn vị cấp trên (id)")
+    parent = serializers.IntegerField(  # type: ignore[assignment]
+        required=False, allow_null=True, help_text="Đơn vị cấp trên (id)"
+    )
     code = serializers.CharField(max_length=40)
     name = serializers.CharField(max_length=255)
     short_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
@@ -216,7 +218,7 @@ class TitleSerializer(serializers.ModelSerializer):
             "max_age_reappointment", "standards", "source", "reason",
         )  # fmt: skip
         # Uniqueness is the service's to check (with a Vietnamese message), not the serializer's.
-        extra_kwargs = {"code": {"validators": []}}
+        extra_kwargs: ClassVar[dict[str, Any]] = {"code": {"validators": []}}
 
 
 class TitleViewSet(

@@ -250,7 +250,7 @@ class TitleForm(forms.ModelForm):
 
 
 class PostForm(forms.Form):
-    title = forms.ModelChoiceField(label="Chức danh", queryset=None)  # type: ignore[arg-type]
+    title: forms.ModelChoiceField = forms.ModelChoiceField(label="Chức danh", queryset=Title.objects.none())
     seats = forms.IntegerField(label="Số lượng", min_value=1, max_value=500, initial=1)
     valid_from = _date_field("Hiệu lực từ ngày", required=False)
     reason = forms.CharField(label="Căn cứ (số, ngày quyết định)", max_length=500, required=False)

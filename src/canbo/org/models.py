@@ -333,11 +333,12 @@ class Title(ChangeLoggedModel):
 
     def minimum_rank(self, kind: str) -> int | None:
         """The rank (QUALIFICATION_LEVELS) of the title's minimum level of ``kind``, or None."""
-        code = {
+        codes: dict[str, str] = {
             QualificationKind.PROFESSIONAL: self.min_professional,
             QualificationKind.POLITICAL_THEORY: self.min_political_theory,
             QualificationKind.STATE_MANAGEMENT: self.min_state_management,
-        }.get(kind, "")
+        }
+        code = codes.get(kind, "")
         return level_rank(kind, code) if code else None
 
 

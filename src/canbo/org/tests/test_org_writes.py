@@ -239,7 +239,7 @@ def test_quota_is_set_then_changed_and_scoped(users: dict[str, User], tree: dict
 
 
 def test_titles_are_edited_by_an_administrator_only(users: dict[str, User], tree: dict[str, Unit]) -> None:
-    values = {
+    values: dict[str, Any] = {
         "code": "PGD", "name": "Phó Giám đốc Sở", "level": Level.PROVINCE, "group": TitleGroup.AGENCY_DEPUTY,
         "block": Block.STATE, "head_kind": HeadKind.DEPUTY,
         "management_scope": ManagementScope.PROVINCIAL_STANDING,

@@ -66,7 +66,7 @@ def test_correct_unit_page_logs_the_reason(users: dict, tree: dict) -> None:
     r = c.post(url, {**form, "name": "Phòng Nội Vụ huyện A", "reason": "Sai chính tả"})
     assert r.status_code == 302
     change = ObjectChange.objects.filter(object_id=tree["A1"].pk, reason="Sai chính tả").get()
-    assert change.postchange_data["name"] == "Phòng Nội Vụ huyện A"
+    assert change.postchange_data is not None and change.postchange_data["name"] == "Phòng Nội Vụ huyện A"
 
 
 def test_split_form_creates_the_parts_and_carries_the_chosen_people(

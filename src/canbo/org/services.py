@@ -155,6 +155,13 @@ def unit_correct(
     changes = {k: v for k, v in changes.items() if getattr(unit, k) != v}
     if not changes:
         raise DomainError("Không có thông tin nào thay đổi.")
+    if "level" in changes:
+        clash = unit.posts.exclude(title__level=changes["level"]).select_related("title").first()
+        if clash is not None:
+            raise DomainError(
+                f"Đơn vị có vị trí “{clash.title}” của {clash.title.get_level_display().lower()}; "
+                "hãy kết thúc vị trí đó trước khi đính chính cấp của đơn vị."
+            )
     return audited_update(
         unit, acting_user=acting_user, changes=changes, reason=reason, expected_version=expected_version
     )

@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 from canbo.core.querysets import CHANGE
 from canbo.core.views import AsOfMixin, BadAsOf, as_of, bad_request
 from canbo.org import selectors
-from canbo.org.models import Unit
+from canbo.org.models import Unit, in_force_q
 
 
 def _unit_or_404(user: Any, pk: int, action: str = "view") -> Unit:
@@ -72,7 +72,9 @@ class UnitDetailView(LoginRequiredMixin, AsOfMixin, TemplateView):
                 ),
                 "children": selectors.children_on(user, unit, self.day),
                 "tenures": selectors.unit_people_on(user, unit, self.day)[:200],
-                "posts": unit.posts.select_related("title").order_by("-title__rank"),
+                "posts": unit.posts.filter(in_force_q(self.day))
+                .select_related("title")
+                .order_by("-title__rank"),
                 "former_names": unit.former_names.all(),
                 "predecessors": unit.predecessor_links.select_related("predecessor"),
                 "successors": unit.successor_links.select_related("successor"),

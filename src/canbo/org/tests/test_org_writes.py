@@ -270,3 +270,12 @@ def test_load_titles_is_idempotent_and_keeps_edits(db: Any) -> None:
     call_command("load_titles", stdout=out)
     assert Title.objects.count() == 17 and Title.objects.get(pk=gs.pk).rank == 7
     assert ObjectChange.objects.filter(object_id=gs.pk, action="create").count() == 1
+
+
+def test_correcting_the_level_under_posts_of_that_level_is_refused(
+    users: dict[str, User], tree: dict[str, Unit], title: Title
+) -> None:
+    post_create(acting_user=users["officer_a"], unit=tree["A1"], title=title)
+    with pytest.raises(DomainError, match="kết thúc vị trí"):
+        unit_correct(unit=tree["A1"], acting_user=users["officer_a"], reason="Sai cấp", level=Level.PROVINCE)
+    assert Unit.objects.get(pk=tree["A1"].pk).level == Level.DISTRICT

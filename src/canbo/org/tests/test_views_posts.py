@@ -104,3 +104,39 @@ def test_root_unit_only_by_a_superuser(users: dict, tree: dict) -> None:
     assert client_for(users["officer_a"]).post("/don-vi/them-don-vi-goc/", data).status_code == 404
     assert client_for(users["admin"]).post("/don-vi/them-don-vi-goc/", data).status_code == 302
     assert Unit.objects.get(code="T2").depth == 1
+
+
+def test_vacancies_and_quotas_query_counts_do_not_grow_with_the_subtree(
+    users: dict, tree: dict, title: Title, django_assert_num_queries: Any
+) -> None:
+    """Pinned (measured on SQLite): 9 for vacancies (session, user, grants, the page's context,
+    the root unit, posts, tenures), 11 for quotas (the root, units, quotas, people counts, the
+    change-permission set). Ten more units with posts, holders and quotas change nothing."""
+    c = client_for(users["officer_a"])
+
+    def grow(n: int) -> None:
+        for i in range(n):
+            u = make_unit(tree["A"], f"G{n}{i}", f"Phòng {n}-{i}", level="huyen")
+            Post.objects.create(unit=u, title=title, seats=1, valid_from=dt.date(2015, 1, 1))
+            Tenure.objects.create(
+                person=new_person(u, f"Người {n} {i}"), unit=u, title=title, kind=TenureKind.APPOINTED,
+                start_date=dt.date(2020, 1, 1),
+            )  # fmt: skip
+            StaffingQuota.objects.create(unit=u, year=2024, civil_servants=1, public_employees=0)
+
+    grow(2)
+    url_v = f"/don-vi/vi-tri/?don_vi={tree['A'].pk}&ngay=2024-01-01"
+    url_q = f"/don-vi/bien-che/?don_vi={tree['A'].pk}&ngay=2024-01-01"
+    with django_assert_num_queries(VACANCIES_QUERIES):
+        assert c.get(url_v).status_code == 200
+    with django_assert_num_queries(QUOTAS_QUERIES):
+        assert c.get(url_q).status_code == 200
+    grow(10)
+    with django_assert_num_queries(VACANCIES_QUERIES):
+        assert c.get(url_v).status_code == 200
+    with django_assert_num_queries(QUOTAS_QUERIES):
+        assert c.get(url_q).status_code == 200
+
+
+VACANCIES_QUERIES = 9
+QUOTAS_QUERIES = 11

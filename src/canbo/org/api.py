@@ -87,6 +87,43 @@ class UnitRenameSerializer(serializers.Serializer):
     basis = serializers.CharField(max_length=200)
 
 
+class NewUnitSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=40)
+    name = serializers.CharField(max_length=255)
+    kind = serializers.ChoiceField(choices=UnitKind.choices, required=False)
+    block = serializers.ChoiceField(choices=Block.choices, required=False)
+    level = serializers.ChoiceField(choices=Level.choices, required=False)
+
+
+class UnitSplitSerializer(serializers.Serializer):
+    on = serializers.DateField()
+    basis = serializers.CharField(max_length=200)
+    parts = NewUnitSerializer(many=True, help_text="Các đơn vị mới (ít nhất hai)")
+    parent = serializers.IntegerField(required=False, allow_null=True)
+    people_to = serializers.DictField(
+        child=serializers.IntegerField(min_value=0),
+        required=False,
+        help_text="Mã người (id) → số thứ tự đơn vị mới nhận người đó (từ 0)",
+    )
+
+
+class UnitMergeSerializer(serializers.Serializer):
+    sources = serializers.ListField(child=serializers.IntegerField(), min_length=1)
+    on = serializers.DateField()
+    basis = serializers.CharField(max_length=200)
+    into = serializers.IntegerField(required=False, allow_null=True)
+    parent = serializers.IntegerField(required=False, allow_null=True)
+    new_unit = NewUnitSerializer(required=False, allow_null=True)
+    carry_people = serializers.BooleanField(default=True)
+
+
+class UnitDissolveSerializer(serializers.Serializer):
+    on = serializers.DateField()
+    basis = serializers.CharField(max_length=200)
+    successor = serializers.IntegerField(required=False, allow_null=True)
+    carry_people = serializers.BooleanField(default=False)
+
+
 class VacancySerializer(serializers.Serializer):
     unit = serializers.IntegerField(source="unit.pk")
     unit_name = serializers.CharField(source="unit.name")
@@ -179,6 +216,84 @@ class UnitViewSet(RestrictedReadOnlyViewSet):
             acting_user=request.user, unit=unit, new_name=d["new_name"], on=d["on"], basis=d["basis"]
         )
         return Response(UnitSerializer(unit, context=self.get_serializer_context()).data)
+
+    def _maybe_unit(self, pk: Any) -> Unit | None:
+        return None if pk is None else self._unit(pk)
+
+    def _new_unit_fields(self, data: dict[str, Any], like: Unit) -> dict[str, Any]:
+        return {
+            "code": data["code"],
+            "name": data["name"],
+            "kind": data.get("kind") or like.kind,
+            "block": data.get("block") or like.block,
+            "level": data.get("level") or like.level,
+            "area": like.area,
+        }
+
+    @extend_schema(request=UnitSplitSerializer, responses=UnitSerializer(many=True))
+    @action(detail=True, methods=["post"])
+    def split(self, request: Request, pk: Any = None) -> Response:
+        """Split the unit into new units from ``on``; answers the new units."""
+        unit = self._unit(pk, CHANGE)
+        ser = UnitSplitSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        people_to = {}
+        for key, index in (d.get("people_to") or {}).items():
+            if not str(key).isdigit():
+                raise serializers.ValidationError({"people_to": ["Mã người phải là số."]})
+            people_to[int(key)] = index
+        new_units = restructuring.unit_split(
+            acting_user=request.user,
+            source=unit,
+            on=d["on"],
+            parts=[self._new_unit_fields(p, unit) for p in d["parts"]],
+            parent=self._maybe_unit(d.get("parent")),
+            people_to=people_to,
+            basis=d["basis"],
+        )
+        ctx = self.get_serializer_context()
+        return Response(UnitSerializer(new_units, many=True, context=ctx).data, status=201)
+
+    @extend_schema(request=UnitMergeSerializer, responses=UnitSerializer)
+    @action(detail=False, methods=["post"])
+    def merge(self, request: Request) -> Response:
+        """Merge ``sources`` into ``into`` (sáp nhập) or into ``new_unit`` under ``parent``
+        (hợp nhất); answers the unit that receives them."""
+        ser = UnitMergeSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        sources = [self._unit(pk) for pk in d["sources"]]
+        new_unit = self._new_unit_fields(d["new_unit"], sources[0]) if d.get("new_unit") else None
+        target = restructuring.unit_merge(
+            acting_user=request.user,
+            sources=sources,
+            on=d["on"],
+            into=self._maybe_unit(d.get("into")),
+            parent=self._maybe_unit(d.get("parent")),
+            new_unit=new_unit,
+            carry_people=d["carry_people"],
+            basis=d["basis"],
+        )
+        return Response(UnitSerializer(target, context=self.get_serializer_context()).data, status=201)
+
+    @extend_schema(request=UnitDissolveSerializer, responses=UnitSerializer(many=True))
+    @action(detail=True, methods=["post"])
+    def dissolve(self, request: Request, pk: Any = None) -> Response:
+        """Dissolve the unit and its open sub-units from ``on``; answers the units closed."""
+        unit = self._unit(pk, CHANGE)
+        ser = UnitDissolveSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        closed = restructuring.unit_dissolve(
+            acting_user=request.user,
+            unit=unit,
+            on=d["on"],
+            successor=self._maybe_unit(d.get("successor")),
+            carry_people=d["carry_people"],
+            basis=d["basis"],
+        )
+        return Response(UnitSerializer(closed, many=True, context=self.get_serializer_context()).data)
 
     @extend_schema(parameters=[AS_OF], responses=VacancySerializer(many=True))
     @action(detail=True, methods=["get"])

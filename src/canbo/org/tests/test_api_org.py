@@ -95,3 +95,27 @@ def test_titles_posts_quotas_through_the_api(users: dict, tree: dict, title: Tit
     assert c.post("/api/quotas/", {**quota, "civil_servants": 6}, format="json").status_code == 201
     assert StaffingQuota.objects.get().civil_servants == 6
     assert api(users["officer_b"]).get("/api/quotas/").json()["results"] == []
+
+
+def test_split_merge_dissolve_through_the_api(users: dict, tree: dict) -> None:
+    c = api(users["officer_a"])
+    body = {"on": "2025-07-01", "basis": "QĐ 5", "parts": [{"code": "S1", "name": "Phòng Một"}]}
+    one = c.post(f"/api/units/{tree['A1'].pk}/split/", body, format="json")
+    assert one.status_code == 400 and "ít nhất hai" in one.json()["detail"]
+    body["parts"].append({"code": "S2", "name": "Phòng Hai"})
+    assert (
+        api(users["officer_b"]).post(f"/api/units/{tree['A1'].pk}/split/", body, format="json").status_code
+        == 404
+    )
+    r = c.post(f"/api/units/{tree['A1'].pk}/split/", body, format="json")
+    assert r.status_code == 201 and [u["code"] for u in r.json()] == ["S1", "S2"]
+    s1, s2 = (u["id"] for u in r.json())
+    merge = {"sources": [s2], "into": s1, "on": "2026-01-01", "basis": "QĐ 6"}
+    assert api(users["officer_b"]).post("/api/units/merge/", merge, format="json").status_code == 404
+    m = c.post("/api/units/merge/", merge, format="json")
+    assert m.status_code == 201 and m.json()["id"] == s1
+    cross = c.post("/api/units/merge/", {**merge, "sources": [s1], "into": tree["B"].pk}, format="json")
+    assert cross.status_code == 404  # B is outside officer_a's grants
+    d = c.post(f"/api/units/{s1}/dissolve/", {"on": "2026-06-01", "basis": "QĐ 7"}, format="json")
+    assert d.status_code == 200 and d.json()[0]["valid_to"] == "2026-05-31"
+    assert Unit.objects.get(pk=s1).valid_to is not None

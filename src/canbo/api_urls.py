@@ -5,7 +5,14 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from canbo.indicators.api import IndicatorViewSet
-from canbo.org.api import AreaViewSet, PostViewSet, QuotaViewSet, TitleViewSet, UnitViewSet
+from canbo.org.api import (
+    AreaViewSet,
+    JobPositionViewSet,
+    PostViewSet,
+    QuotaViewSet,
+    TitleViewSet,
+    UnitViewSet,
+)
 from canbo.people.api import SECTION_VIEWSETS, PersonViewSet
 from canbo.planning.api import PlanningEntryViewSet, PlanningListViewSet
 from canbo.plans.api import PeriodViewSet, PlanViewSet, ReportViewSet, TaskViewSet
@@ -16,6 +23,7 @@ router.register("titles", TitleViewSet, basename="title")
 router.register("areas", AreaViewSet, basename="area")
 router.register("posts", PostViewSet, basename="post")
 router.register("quotas", QuotaViewSet, basename="quota")
+router.register("job-positions", JobPositionViewSet, basename="job-position")
 router.register("persons", PersonViewSet, basename="person")
 router.register("plans/tasks", TaskViewSet, basename="plan-task")
 router.register("plans/periods", PeriodViewSet, basename="plan-period")

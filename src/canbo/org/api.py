@@ -19,7 +19,7 @@ from canbo.core.api_base import RestrictedReadOnlyViewSet, RestrictedViewSetMixi
 from canbo.core.querysets import CHANGE
 from canbo.org import restructuring, selectors, services
 from canbo.org.choices import Block, Level, UnitKind
-from canbo.org.models import AdminArea, Post, StaffingQuota, Title, Unit, in_force_q
+from canbo.org.models import AdminArea, JobPosition, Post, StaffingQuota, Title, Unit, in_force_q
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -456,6 +456,31 @@ class QuotaViewSet(
         if unit is None:
             raise NotFound("Không tìm thấy đơn vị.")
         serializer.instance = services.quota_set(acting_user=self.request.user, unit=unit, **data)
+
+
+class JobPositionSerializer(serializers.ModelSerializer):
+    reason = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=500)
+
+    class Meta:
+        model = JobPosition
+        fields = ("id", "code", "name", "kind", "category", "level", "title", "source", "reason")
+        extra_kwargs: ClassVar[dict[str, Any]] = {"code": {"validators": []}}
+
+
+class JobPositionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """The job-position catalogue (vị trí việc làm); administrators add to it."""
+
+    queryset = JobPosition.objects.select_related("title")
+    serializer_class = JobPositionSerializer
+
+    def perform_create(self, serializer: Any) -> None:
+        data = dict(serializer.validated_data)
+        reason = data.pop("reason", "")
+        serializer.instance = services.job_position_create(
+            acting_user=self.request.user, reason=reason, **data
+        )
 
 
 class AreaSerializer(serializers.ModelSerializer):

@@ -119,3 +119,22 @@ def test_split_merge_dissolve_through_the_api(users: dict, tree: dict) -> None:
     d = c.post(f"/api/units/{s1}/dissolve/", {"on": "2026-06-01", "basis": "QĐ 7"}, format="json")
     assert d.status_code == 200 and d.json()[0]["valid_to"] == "2026-05-31"
     assert Unit.objects.get(pk=s1).valid_to is not None
+
+
+def test_job_positions_catalogue(users: dict) -> None:
+    body = {"code": "CV-TH", "name": "Chuyên viên tổng hợp", "kind": "chuyen_mon", "category": "cong_chuc"}
+    assert api(users["officer_a"]).post("/api/job-positions/", body, format="json").status_code == 404
+    assert api(users["admin"]).post("/api/job-positions/", body, format="json").status_code == 201
+    again = api(users["admin"]).post("/api/job-positions/", body, format="json")
+    assert again.status_code == 400 and "đã có" in again.json()["detail"]
+    assert api(users["nogrant"]).get("/api/job-positions/").json()["count"] == 1
+
+
+def test_empty_database_tells_the_superuser_to_add_the_root(db: Any) -> None:
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    c = Client()
+    c.force_login(User.objects.create_superuser("root", password="x"))
+    body = c.get("/don-vi/").content.decode()
+    assert "Chưa có cây đơn vị" in body and "/don-vi/them-don-vi-goc/" in body

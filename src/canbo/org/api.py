@@ -99,7 +99,7 @@ class UnitSplitSerializer(serializers.Serializer):
     on = serializers.DateField()
     basis = serializers.CharField(max_length=200)
     parts = NewUnitSerializer(many=True, help_text="Các đơn vị mới (ít nhất hai)")
-    parent = serializers.IntegerField(required=False, allow_null=True)
+    parent = serializers.IntegerField(required=False, allow_null=True)  # type: ignore[assignment]
     people_to = serializers.DictField(
         child=serializers.IntegerField(min_value=0),
         required=False,
@@ -112,7 +112,7 @@ class UnitMergeSerializer(serializers.Serializer):
     on = serializers.DateField()
     basis = serializers.CharField(max_length=200)
     into = serializers.IntegerField(required=False, allow_null=True)
-    parent = serializers.IntegerField(required=False, allow_null=True)
+    parent = serializers.IntegerField(required=False, allow_null=True)  # type: ignore[assignment]
     new_unit = NewUnitSerializer(required=False, allow_null=True)
     carry_people = serializers.BooleanField(default=True)
 

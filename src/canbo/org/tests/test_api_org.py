@@ -99,10 +99,11 @@ def test_titles_posts_quotas_through_the_api(users: dict, tree: dict, title: Tit
 
 def test_split_merge_dissolve_through_the_api(users: dict, tree: dict) -> None:
     c = api(users["officer_a"])
-    body = {"on": "2025-07-01", "basis": "QĐ 5", "parts": [{"code": "S1", "name": "Phòng Một"}]}
+    parts = [{"code": "S1", "name": "Phòng Một"}]
+    body: dict[str, Any] = {"on": "2025-07-01", "basis": "QĐ 5", "parts": parts}
     one = c.post(f"/api/units/{tree['A1'].pk}/split/", body, format="json")
     assert one.status_code == 400 and "ít nhất hai" in one.json()["detail"]
-    body["parts"].append({"code": "S2", "name": "Phòng Hai"})
+    parts.append({"code": "S2", "name": "Phòng Hai"})
     assert (
         api(users["officer_b"]).post(f"/api/units/{tree['A1'].pk}/split/", body, format="json").status_code
         == 404

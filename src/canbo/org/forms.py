@@ -267,3 +267,9 @@ class QuotaForm(forms.Form):
         label="Số lượng người làm việc (viên chức)", min_value=0, max_value=100000
     )
     basis = forms.CharField(label="Căn cứ (số, ngày quyết định giao)", max_length=200, required=False)
+
+
+class PostEditForm(forms.Form):
+    seats = forms.IntegerField(label="Số lượng", min_value=1, max_value=500)
+    valid_to = _date_field("Kết thúc vị trí sau ngày (để trống nếu còn hiệu lực)", required=False)
+    reason = forms.CharField(label="Căn cứ (số, ngày quyết định)", max_length=500, required=False)

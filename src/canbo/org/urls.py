@@ -10,6 +10,7 @@ urlpatterns = [
     path("chuc-danh/them/", views_titles.TitleEditView.as_view(), name="title_create"),
     path("chuc-danh/<int:pk>/sua/", views_titles.TitleEditView.as_view(), name="title_edit"),
     path("vi-tri/", views_posts.VacanciesView.as_view(), name="vacancies"),
+    path("vi-tri/<int:pk>/sua/", views_posts.PostEditView.as_view(), name="post_edit"),
     path("bien-che/", views_posts.QuotasView.as_view(), name="quotas"),
     path("<int:pk>/", views.UnitDetailView.as_view(), name="unit"),
     path("<int:pk>/con/", views.unit_children, name="children"),

@@ -140,3 +140,15 @@ def test_vacancies_and_quotas_query_counts_do_not_grow_with_the_subtree(
 
 VACANCIES_QUERIES = 9
 QUOTAS_QUERIES = 11
+
+
+def test_post_edit_page_changes_seats_or_ends_it(users: dict, tree: dict, title: Title) -> None:
+    post = Post.objects.create(unit=tree["A1"], title=title, seats=1, valid_from=dt.date(2015, 1, 1))
+    url = f"/don-vi/vi-tri/{post.pk}/sua/"
+    assert client_for(users["officer_b"]).get(url).status_code == 404
+    assert client_for(users["leader_a"]).post(url, {"seats": 3}).status_code == 404
+    c = client_for(users["officer_a"])
+    assert c.post(url, {"seats": "0"}).status_code == 400
+    assert c.post(url, {"seats": "3", "valid_to": "31/12/2025", "reason": "QĐ 4"}).status_code == 302
+    post.refresh_from_db()
+    assert post.seats == 3 and post.valid_to == dt.date(2025, 12, 31)

@@ -401,6 +401,7 @@ def _move_subtree(
 ) -> Unit:
     from canbo.org.models import Post
 
+    _check_open(unit, on)  # also for each sub-unit: one that starts on or after ``on`` is refused
     last_day = on - DAY
     # The sub-units first read as they stand (before the unit closes): open on ``on``.
     children = _open_children(unit, on)

@@ -279,3 +279,13 @@ def test_correcting_the_level_under_posts_of_that_level_is_refused(
     with pytest.raises(DomainError, match="kết thúc vị trí"):
         unit_correct(unit=tree["A1"], acting_user=users["officer_a"], reason="Sai cấp", level=Level.PROVINCE)
     assert Unit.objects.get(pk=tree["A1"].pk).level == Level.DISTRICT
+
+
+def test_move_refuses_a_sub_unit_that_starts_after_the_date(
+    tree: dict[str, Unit], moving: dict[str, Any]
+) -> None:
+    make_unit(moving["D"], "D2", "Tổ D2 mới", level=Level.DISTRICT, valid_from=D(2025, 9, 1))
+    before = counts()
+    with pytest.raises(DomainError, match="Tổ D2 mới"):
+        unit_move(acting_user=moving["user"], unit=moving["D"], new_parent=tree["B"], on=ON)
+    assert counts() == before

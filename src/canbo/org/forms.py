@@ -13,6 +13,10 @@ from canbo.org.models import Title, Unit
 
 
 class UnitChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("empty_label", "— Không chọn —")
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{'— ' * (obj.depth - 1)}{obj.name} [{obj.code}]"
 

@@ -1,12 +1,19 @@
-"""API routes: /api/grants/, /api/units/, /api/titles/, /api/areas/, /api/persons/ and the dossier sections
-at /api/persons/{id}/<section slug>/."""
+"""API routes: /api/grants/, /api/units/, /api/titles/, /api/areas/, /api/posts/, /api/quotas/,
+/api/job-positions/, /api/persons/ and the dossier sections at /api/persons/{id}/<section slug>/."""
 
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from canbo.accounts.api import GrantViewSet
 from canbo.indicators.api import IndicatorViewSet
-from canbo.org.api import AreaViewSet, TitleViewSet, UnitViewSet
+from canbo.org.api import (
+    AreaViewSet,
+    JobPositionViewSet,
+    PostViewSet,
+    QuotaViewSet,
+    TitleViewSet,
+    UnitViewSet,
+)
 from canbo.people.api import SECTION_VIEWSETS, PersonViewSet
 from canbo.planning.api import PlanningEntryViewSet, PlanningListViewSet
 from canbo.plans.api import PeriodViewSet, PlanViewSet, ReportViewSet, TaskViewSet
@@ -16,6 +23,9 @@ router.register("units", UnitViewSet, basename="unit")
 router.register("grants", GrantViewSet, basename="grant")
 router.register("titles", TitleViewSet, basename="title")
 router.register("areas", AreaViewSet, basename="area")
+router.register("posts", PostViewSet, basename="post")
+router.register("quotas", QuotaViewSet, basename="quota")
+router.register("job-positions", JobPositionViewSet, basename="job-position")
 router.register("persons", PersonViewSet, basename="person")
 router.register("plans/tasks", TaskViewSet, basename="plan-task")
 router.register("plans/periods", PeriodViewSet, basename="plan-period")

@@ -55,6 +55,15 @@ class ManagementScope(models.TextChoices):
     AGENCY = "co_quan", "Cơ quan, đơn vị quản lý"
 
 
+class CatalogueGroup(models.TextChoices):
+    """The four groups of Quy định 368-QĐ/TW (8/9/2025) of the Politburo."""
+
+    G1 = "I", "Nhóm I – Lãnh đạo chủ chốt, lãnh đạo cấp cao"
+    G2 = "II", "Nhóm II – Thuộc diện Bộ Chính trị quản lý"
+    G3 = "III", "Nhóm III – Thuộc diện Ban Bí thư quản lý"
+    G4 = "IV", "Nhóm IV – Thuộc diện cấp ủy, tổ chức đảng, lãnh đạo cơ quan, đơn vị quản lý"
+
+
 class TitleGroup(models.TextChoices):
     """Groups of titles used by lists and indicators (INDICATORS.md populations)."""
 
@@ -82,3 +91,4 @@ class LineageEvent(models.TextChoices):
     RENAME = "rename", "Đổi tên"
     DISSOLVE = "dissolve", "Giải thể"
     REORGANISE = "reorganise", "Sắp xếp đơn vị hành chính"
+    MOVE = "move", "Chuyển sang đơn vị cấp trên khác"

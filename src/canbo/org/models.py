@@ -21,6 +21,7 @@ from canbo.core.querysets import RestrictedQuerySet
 from canbo.org.choices import (
     AreaLevel,
     Block,
+    CatalogueGroup,
     HeadKind,
     Level,
     LineageEvent,
@@ -28,6 +29,16 @@ from canbo.org.choices import (
     TitleGroup,
     UnitKind,
 )
+from canbo.people.choices import QUALIFICATION_LEVELS, QualificationKind, level_rank
+
+
+def _levels(kind: str) -> list[tuple[str, str]]:
+    return [(code, label) for code, label, _rank in QUALIFICATION_LEVELS[kind]]
+
+
+PROFESSIONAL_CHOICES = _levels(QualificationKind.PROFESSIONAL)
+POLITICAL_CHOICES = _levels(QualificationKind.POLITICAL_THEORY)
+STATE_MGMT_CHOICES = _levels(QualificationKind.STATE_MANAGEMENT)
 
 
 def in_force_q(day: dt.date, prefix: str = "") -> Q:
@@ -177,6 +188,9 @@ class Unit(MP_Node, DatedMixin, ScopedModel):
         related_name="units",
         help_text="Đơn vị hành chính mà đơn vị phục vụ.",
     )
+    basis = models.CharField(
+        "quyết định thành lập", max_length=200, blank=True, help_text="Số, ngày quyết định thành lập."
+    )
     note = models.TextField("ghi chú", blank=True)
 
     scope_unit_path: ClassVar[str] = "path"
@@ -280,7 +294,31 @@ class Title(ChangeLoggedModel):
     head_kind = models.CharField("cấp trưởng/phó", max_length=12, choices=HeadKind.choices)
     management_scope = models.CharField("diện quản lý", max_length=20, choices=ManagementScope.choices)
     rank = models.PositiveSmallIntegerField("thứ bậc", default=0)
-    standards = models.TextField("tiêu chuẩn", blank=True)
+    catalogue_group = models.CharField(
+        "nhóm theo Quy định 368-QĐ/TW", max_length=4, choices=CatalogueGroup.choices, blank=True
+    )
+    allowance_coefficient = models.DecimalField(
+        "hệ số phụ cấp chức vụ", max_digits=4, decimal_places=2, null=True, blank=True
+    )
+    # Standards the rules read (RULES.md): minimum levels as codes of QUALIFICATION_LEVELS,
+    # age limits in whole years. Empty = the title sets no such standard.
+    min_professional = models.CharField(
+        "trình độ chuyên môn tối thiểu", max_length=20, blank=True, choices=PROFESSIONAL_CHOICES
+    )
+    min_political_theory = models.CharField(
+        "trình độ lý luận chính trị tối thiểu", max_length=20, blank=True, choices=POLITICAL_CHOICES
+    )
+    min_state_management = models.CharField(
+        "trình độ quản lý nhà nước tối thiểu", max_length=20, blank=True, choices=STATE_MGMT_CHOICES
+    )
+    max_age_first_appointment = models.PositiveSmallIntegerField(
+        "tuổi tối đa khi bổ nhiệm lần đầu", null=True, blank=True
+    )
+    max_age_reappointment = models.PositiveSmallIntegerField(
+        "tuổi tối đa khi bổ nhiệm lại", null=True, blank=True
+    )
+    standards = models.TextField("tiêu chuẩn khác", blank=True)
+    source = models.CharField("căn cứ", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "chức danh"
@@ -292,6 +330,25 @@ class Title(ChangeLoggedModel):
 
     def audit_person_id(self) -> int | None:
         return None
+
+    def clean(self) -> None:
+        super().clean()
+        for field in ("max_age_first_appointment", "max_age_reappointment"):
+            age = getattr(self, field)
+            if age is not None and not 18 <= age <= 75:
+                raise ValidationError({field: "Tuổi phải từ 18 đến 75."})
+        if self.allowance_coefficient is not None and not 0 <= self.allowance_coefficient <= 3:
+            raise ValidationError({"allowance_coefficient": "Hệ số phụ cấp chức vụ phải từ 0 đến 3."})
+
+    def minimum_rank(self, kind: str) -> int | None:
+        """The rank (QUALIFICATION_LEVELS) of the title's minimum level of ``kind``, or None."""
+        codes: dict[str, str] = {
+            QualificationKind.PROFESSIONAL: self.min_professional,
+            QualificationKind.POLITICAL_THEORY: self.min_political_theory,
+            QualificationKind.STATE_MANAGEMENT: self.min_state_management,
+        }
+        code = codes.get(kind, "")
+        return level_rank(kind, code) if code else None
 
 
 class Post(DatedMixin, ScopedModel):
@@ -319,3 +376,70 @@ class Post(DatedMixin, ScopedModel):
         super().clean()
         if self.seats < 1:
             raise ValidationError({"seats": "Số lượng phải từ 1 trở lên."})
+
+
+class StaffingQuota(ScopedModel):
+    """The staffing quota (biên chế) approved for a unit for a year: civil-servant and
+    public-employee positions, with the decision that approved it."""
+
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="quotas")
+    year = models.PositiveSmallIntegerField("năm")
+    civil_servants = models.PositiveIntegerField("biên chế công chức", default=0)
+    public_employees = models.PositiveIntegerField("số lượng người làm việc (viên chức)", default=0)
+    basis = models.CharField("căn cứ (số, ngày quyết định giao)", max_length=200, blank=True)
+
+    scope_unit_path: ClassVar[str] = "unit__path"
+    scope_person: ClassVar[str | None] = None
+
+    class Meta:
+        verbose_name = "biên chế được giao"
+        verbose_name_plural = "biên chế được giao"
+        ordering = ["unit", "-year"]
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="quota_unique_unit_year")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.year}"
+
+    def audit_person_id(self) -> int | None:
+        return None
+
+    def clean(self) -> None:
+        super().clean()
+        if not 1945 <= self.year <= 2100:
+            raise ValidationError({"year": "Năm không hợp lệ."})
+
+
+class JobPosition(ChangeLoggedModel):
+    """A job position (vị trí việc làm, Luật Cán bộ, công chức 80/2025) of the catalogue.
+
+    ``Person.job_position`` is still free text; a later change points it here.
+    """
+
+    class Kind(models.TextChoices):
+        LEADERSHIP = "lanh_dao", "Lãnh đạo, quản lý"
+        PROFESSIONAL = "chuyen_mon", "Chuyên môn, nghiệp vụ"
+        SHARED = "dung_chung", "Chuyên môn dùng chung"
+        SUPPORT = "ho_tro", "Hỗ trợ, phục vụ"
+
+    code = models.CharField("mã vị trí việc làm", max_length=40, unique=True)
+    name = models.CharField("tên vị trí việc làm", max_length=255)
+    kind = models.CharField("nhóm", max_length=20, choices=Kind.choices)
+    category = models.CharField("đối tượng", max_length=20, choices=[
+        ("cong_chuc", "Công chức"), ("vien_chuc", "Viên chức"), ("can_bo", "Cán bộ"),
+    ])  # fmt: skip
+    level = models.CharField("cấp", max_length=10, choices=Level.choices, blank=True)
+    title = models.ForeignKey(
+        Title, verbose_name="chức danh tương ứng", on_delete=models.PROTECT, null=True, blank=True
+    )
+    source = models.CharField("căn cứ", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "vị trí việc làm"
+        verbose_name_plural = "vị trí việc làm"
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_person_id(self) -> int | None:
+        return None

@@ -346,3 +346,127 @@ def unit_dissolve(
                 check_scope=False,
             )
         return closed
+
+
+def _archived_code(code: str, last_day: dt.date) -> str:
+    """The code a closed unit keeps once its successor takes its code over (unique, ≤ 40)."""
+    suffix = f"~{last_day:%Y%m%d}"
+    return code[: 40 - len(suffix)] + suffix
+
+
+def unit_move(
+    *,
+    acting_user: Any,
+    unit: Unit,
+    new_parent: Unit,
+    on: dt.date,
+    basis: str = "",
+) -> Unit:
+    """Move ``unit`` (with its open sub-units) under ``new_parent`` from ``on``.
+
+    As a merge does, the move never edits the past: every unit of the moved subtree open on
+    ``on`` ends the day before, and a successor opens under the new place from ``on`` with the
+    same name and attributes, linked by a lineage row (event "move"). Tenures, memberships of
+    bodies, open posts and dossiers are carried to the successor. The successor takes the code
+    over (imports and users know the unit by its code); the closed unit keeps its code with the
+    suffix ``~YYYYMMDD`` of its last day. Any date before ``on`` still shows the old parent.
+    """
+    reason = basis or "Chuyển đơn vị sang đơn vị cấp trên khác"
+    with transaction.atomic():
+        unit = Unit.objects.select_for_update().get(pk=unit.pk)
+        new_parent = Unit.objects.select_for_update().get(pk=new_parent.pk)
+        ensure_can_change(unit, acting_user)
+        ensure_can_change(new_parent, acting_user)
+        _check_open(unit, on)
+        if new_parent.path.startswith(unit.path):
+            raise DomainError(
+                f"Không thể chuyển “{unit}” vào “{new_parent}”: đơn vị cấp trên mới nằm trong chính đơn vị "
+                "được chuyển (tạo thành vòng lặp trong cây)."
+            )
+        old_parent = Unit.objects.get_parent(unit) if unit.depth > 1 else None
+        if old_parent is not None and old_parent.pk == new_parent.pk:
+            raise DomainError(f"“{unit}” đã trực thuộc “{new_parent}”.")
+        if not new_parent.in_force_on(on):
+            raise DomainError(f"Đơn vị cấp trên mới “{new_parent}” không có hiệu lực vào ngày {on:%d/%m/%Y}.")
+        if new_parent.valid_to is not None:
+            raise DomainError(
+                f"Đơn vị cấp trên mới “{new_parent}” kết thúc ngày {new_parent.valid_to:%d/%m/%Y}; "
+                "không thể chuyển đơn vị vào đó."
+            )
+        return _move_subtree(unit, new_parent, on=on, acting_user=acting_user, reason=reason, basis=basis)
+
+
+def _move_subtree(
+    unit: Unit, new_parent: Unit, *, on: dt.date, acting_user: Any, reason: str, basis: str
+) -> Unit:
+    from canbo.org.models import Post
+
+    _check_open(unit, on)  # also for each sub-unit: one that starts on or after ``on`` is refused
+    last_day = on - DAY
+    # The sub-units first read as they stand (before the unit closes): open on ``on``.
+    children = _open_children(unit, on)
+    code = unit.code
+    audited_update(
+        unit,
+        acting_user=acting_user,
+        changes={"code": _archived_code(code, last_day)},
+        reason=reason,
+        check_scope=False,
+    )
+    fields = {
+        "code": code,
+        "name": unit.name,
+        "short_name": unit.short_name,
+        "kind": unit.kind,
+        "block": unit.block,
+        "level": unit.level,
+        "area": unit.area,
+        "note": unit.note,
+        "basis": basis,
+        "valid_from": on,
+    }
+    successor = unit_create(acting_user=acting_user, parent=new_parent, reason=reason, **fields)
+    # Children move with the unit: each gets its own successor under the successor.
+    for child in children:
+        _move_subtree(child, successor, on=on, acting_user=acting_user, reason=reason, basis=basis)
+    # Memberships of a body carry over: the body is the same, in a new place.
+    for membership in _running_on(BodyMembership.objects.filter(body=unit), on):
+        audited_create(
+            BodyMembership(
+                person=membership.person,
+                body=successor,
+                kind=membership.kind,
+                role=membership.role,
+                term=membership.term,
+                start_date=on,
+                decision_number=membership.decision_number,
+            ),
+            acting_user=acting_user,
+            reason=reason,
+            check_scope=False,
+        )
+    for post in Post.objects.filter(unit=unit).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on)):
+        if post.valid_from and post.valid_from >= on:
+            raise DomainError(
+                f"Vị trí “{post}” bắt đầu từ {post.valid_from:%d/%m/%Y}; hãy sửa vị trí đó trước."
+            )
+        ends = post.valid_to
+        audited_update(
+            post, acting_user=acting_user, changes={"valid_to": last_day}, reason=reason, check_scope=False
+        )
+        audited_create(
+            Post(unit=successor, title=post.title, seats=post.seats, valid_from=on, valid_to=ends),
+            acting_user=acting_user,
+            reason=reason,
+            check_scope=False,
+        )
+    _close_unit(unit, on=on, acting_user=acting_user, reason=reason, carry_to=successor)
+    audited_create(
+        UnitLineage(
+            predecessor=unit, successor=successor, event=LineageEvent.MOVE, event_date=on, basis=basis
+        ),
+        acting_user=acting_user,
+        reason=reason,
+        check_scope=False,
+    )
+    return successor

@@ -17,7 +17,8 @@ from canbo.core.context import bound_context
 from canbo.core.history import describe_changes
 from canbo.core.models import ObjectChange
 from canbo.core.text import fold
-from canbo.org.models import Unit, in_force_q
+from canbo.org.models import Post, StaffingQuota, Title, Unit, in_force_q
+from canbo.people.models import Person
 
 
 def visible_roots(user: Any, day: dt.date) -> list[Unit]:
@@ -389,3 +390,122 @@ def area_pick(
     else:
         found = [pk for pk in index.order if index.parent[pk] is None]
     return [(pk, index.label[pk], index.child_count.get(pk, 0)) for pk in found[:limit]]
+
+
+# Posts and vacancies
+
+
+@dataclass
+class PostRow:
+    """One post (or a title held without a post) in a unit on a day, with who holds it."""
+
+    unit: Unit
+    title: Title
+    seats: int
+    holders: list[Tenure]
+    post: Post | None
+
+    @property
+    def held(self) -> int:
+        return len(self.holders)
+
+    @property
+    def empty(self) -> int:
+        return max(self.seats - self.held, 0)
+
+    @property
+    def over(self) -> int:
+        return max(self.held - self.seats, 0)
+
+
+def vacancies_on(user: Any, root: Unit, day: dt.date) -> list[PostRow]:
+    """The seats of every post in force on ``day`` in ``root``'s subtree, who holds them (the
+    tenures running that day at that unit with that title), and the titles held with no post.
+
+    Two queries whatever the size of the subtree; rows in tree order, senior titles first.
+    """
+    posts = list(
+        Post.objects.restrict(user)
+        .filter(unit__path__startswith=root.path)
+        .filter(in_force_q(day))
+        .select_related("unit", "title")
+    )
+    tenures = list(
+        Tenure.objects.restrict(user)
+        .filter(unit__path__startswith=root.path)
+        .filter(on_date_q(day))
+        .select_related("person", "unit", "title")
+        .order_by("person__sort_key")
+    )
+    by_key: dict[tuple[int, int], list[Tenure]] = {}
+    for t in tenures:
+        by_key.setdefault((t.unit_id, t.title_id), []).append(t)
+    rows: dict[tuple[int, int], PostRow] = {}
+    for p in posts:
+        key = (p.unit_id, p.title_id)
+        if key in rows:  # two posts of one title in force the same day: add their seats
+            rows[key].seats += p.seats
+            continue
+        rows[key] = PostRow(unit=p.unit, title=p.title, seats=p.seats, holders=by_key.get(key, []), post=p)
+    for key, held in by_key.items():
+        if key not in rows:
+            rows[key] = PostRow(unit=held[0].unit, title=held[0].title, seats=0, holders=held, post=None)
+    return sorted(rows.values(), key=lambda r: (r.unit.path, -r.title.rank, r.title.name))
+
+
+# Staffing quotas
+
+
+def staff_counts_on(units: list[Unit], day: dt.date) -> dict[int, dict[str, int]]:
+    """Civil servants and public employees counted against each unit's quota on ``day``.
+
+    SWITCH POINT: until "in service on a date" lands in people/, a person counts for the unit
+    that manages his dossier (``managing_unit``), by his category, unless he left service on
+    or before ``day``. Replace the body with the people selector when it is merged.
+    """
+    counts: dict[int, dict[str, int]] = {u.pk: {"cong_chuc": 0, "vien_chuc": 0} for u in units}
+    rows = (
+        Person.objects.filter(managing_unit__in=units, category__in=("cong_chuc", "vien_chuc"))
+        .filter(Q(left_service_date__isnull=True) | Q(left_service_date__gt=day))
+        .values_list("managing_unit_id", "category")
+        .annotate(n=Count("id"))
+    )
+    for unit_id, category, n in rows:
+        counts[unit_id][category] += n
+    return counts
+
+
+@dataclass
+class QuotaRow:
+    unit: Unit
+    quota: StaffingQuota | None
+    civil_servants: int
+    public_employees: int
+
+    @property
+    def civil_gap(self) -> int | None:
+        return None if self.quota is None else self.quota.civil_servants - self.civil_servants
+
+    @property
+    def public_gap(self) -> int | None:
+        return None if self.quota is None else self.quota.public_employees - self.public_employees
+
+
+def quotas_on(user: Any, root: Unit, day: dt.date) -> list[QuotaRow]:
+    """For each unit of ``root``'s subtree in force on ``day``: the quota of ``day``'s year
+    and the people counted against it (``staff_counts_on``), with the gap (quota − people)."""
+    units = list(Unit.objects.restrict(user).filter(path__startswith=root.path).filter(in_force_q(day)))
+    quotas = {
+        q.unit_id: q for q in StaffingQuota.objects.restrict(user).filter(unit__in=units, year=day.year)
+    }
+    counts = staff_counts_on(units, day)
+    return [
+        QuotaRow(
+            unit=u,
+            quota=quotas.get(u.pk),
+            civil_servants=counts[u.pk]["cong_chuc"],
+            public_employees=counts[u.pk]["vien_chuc"],
+        )
+        for u in units
+        if u.pk in quotas or counts[u.pk]["cong_chuc"] or counts[u.pk]["vien_chuc"]
+    ]

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
-from canbo.core.errors import DomainError
+from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.models import ObjectChange
 from canbo.core.services import (
     audited_create,
@@ -19,7 +20,7 @@ from canbo.core.services import (
     log_change,
 )
 from canbo.org.choices import AreaLevel
-from canbo.org.models import AdminArea, AreaLineage, Post, Title, Unit
+from canbo.org.models import AdminArea, AreaLineage, JobPosition, Post, StaffingQuota, Title, Unit
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -33,29 +34,71 @@ UNIT_FIELDS = (
     "area",
     "valid_from",
     "valid_to",
+    "basis",
     "note",
 )
+# What a correction may change: a wrong value typed in. Dates and the place in the tree change
+# only through restructuring (closing and opening units), so that the past stays exact.
+CORRECTABLE_FIELDS = frozenset(
+    {"code", "name", "short_name", "kind", "block", "level", "area", "basis", "note"}
+)
+
+
+def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
+    out = dict(fields)
+    for key in ("code", "name", "short_name"):
+        if isinstance(out.get(key), str):
+            out[key] = " ".join(out[key].split())
+    return out
+
+
+def ensure_code_free(code: str, *, exclude_pk: int | None = None) -> None:
+    """Refuse a unit code already used by another unit (open or closed)."""
+    qs = Unit.objects.filter(code__iexact=code)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    other = qs.first()
+    if other is not None:
+        raise DomainError(f"Mã đơn vị “{code}” đã được dùng cho “{other.name}”; hãy chọn mã khác.")
+
+
+def ensure_within_parent(parent: Unit, valid_from: dt.date | None, valid_to: dt.date | None) -> None:
+    """A unit's validity must lie inside its parent's: no unit before its parent began, none
+    left open under a parent that has ended."""
+    if parent.valid_to and valid_from and valid_from > parent.valid_to:
+        raise DomainError(f"Đơn vị cấp trên “{parent}” đã kết thúc ngày {parent.valid_to:%d/%m/%Y}.")
+    if parent.valid_from and valid_from and valid_from < parent.valid_from:
+        raise DomainError(
+            f"Đơn vị cấp trên “{parent}” chỉ có hiệu lực từ {parent.valid_from:%d/%m/%Y}; "
+            "đơn vị trực thuộc không thể có hiệu lực trước ngày đó."
+        )
+    if parent.valid_from and valid_from is None:
+        raise DomainError("Hãy nhập ngày đơn vị bắt đầu hiệu lực.")
+    if parent.valid_to and (valid_to is None or valid_to > parent.valid_to):
+        raise DomainError(
+            f"Đơn vị cấp trên “{parent}” kết thúc ngày {parent.valid_to:%d/%m/%Y}; "
+            "không thể để đơn vị trực thuộc còn hiệu lực sau ngày đó."
+        )
 
 
 def unit_create(*, acting_user: Any, parent: Unit | None, reason: str = "", **fields: Any) -> Unit:
     """Create a unit under ``parent`` (a root when None). The acting user must be allowed to
-    change the parent's subtree; only a superuser creates roots."""
+    change the parent's subtree; only a superuser creates roots. Refused, with nothing
+    written: a code already used, dates outside the parent's validity, a parent that has ended."""
     unknown = set(fields) - set(UNIT_FIELDS)
     if unknown:
         raise TypeError(f"unknown unit fields: {sorted(unknown)}")
+    fields = _normalise(fields)
     with transaction.atomic():
         if parent is not None:
+            parent = Unit.objects.select_for_update().get(pk=parent.pk)
             ensure_can_change(parent, acting_user)
-            if parent.valid_to and fields.get("valid_from") and fields["valid_from"] > parent.valid_to:
-                raise DomainError(f"Đơn vị cấp trên “{parent}” đã kết thúc ngày {parent.valid_to:%d/%m/%Y}.")
             # Unit.clean cannot see the parent before the node is in the tree, so check here.
-            if parent.valid_from and fields.get("valid_from") and fields["valid_from"] < parent.valid_from:
-                raise DomainError(
-                    f"Đơn vị cấp trên “{parent}” chỉ có hiệu lực từ {parent.valid_from:%d/%m/%Y}; "
-                    "đơn vị trực thuộc không thể có hiệu lực trước ngày đó."
-                )
+            ensure_within_parent(parent, fields.get("valid_from"), fields.get("valid_to"))
         elif acting_user is not None and not getattr(acting_user, "is_superuser", False):
             raise DomainError("Chỉ quản trị hệ thống được tạo đơn vị gốc.")
+        if fields.get("code"):
+            ensure_code_free(fields["code"])
         unit = Unit(**fields)
         unit.full_clean(exclude=["path", "depth", "numchild"])
         if parent is not None:
@@ -68,7 +111,7 @@ def unit_create(*, acting_user: Any, parent: Unit | None, reason: str = "", **fi
             before=None,
             after=unit.snapshot(),
             acting_user=acting_user,
-            reason=reason,
+            reason=reason or fields.get("basis", ""),
         )
     return unit
 
@@ -77,25 +120,216 @@ def unit_update(
     *, unit: Unit, acting_user: Any, reason: str = "", expected_version: int | None = None, **changes: Any
 ) -> Unit:
     """Change a unit's attributes (not its name: a rename keeps history, see ``unit_rename``)."""
-    allowed = {"short_name", "kind", "block", "level", "area", "note", "code"}
+    allowed = {"short_name", "kind", "block", "level", "area", "note", "code", "basis"}
     bad = set(changes) - allowed
     if bad:
         raise DomainError("Đổi tên hoặc thời hạn hiệu lực của đơn vị phải dùng thao tác sắp xếp tổ chức.")
+    if changes.get("code"):
+        ensure_code_free(changes["code"], exclude_pk=unit.pk)
     return audited_update(
         unit, acting_user=acting_user, changes=changes, reason=reason, expected_version=expected_version
     )
 
 
+def unit_correct(
+    *, unit: Unit, acting_user: Any, reason: str, expected_version: int | None = None, **changes: Any
+) -> Unit:
+    """Correct a unit's record: a value typed in wrong (a name, a code). Unlike a rename, the
+    corrected value stands for every date; the reason is required and kept in the change log."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise DomainError("Hãy nêu lý do đính chính.")
+    bad = set(changes) - CORRECTABLE_FIELDS
+    if bad:
+        raise DomainError(
+            "Ngày hiệu lực và đơn vị cấp trên chỉ thay đổi bằng thao tác sắp xếp tổ chức "
+            "(đổi tên, chuyển đơn vị cấp trên, sáp nhập, chia tách, giải thể)."
+        )
+    changes = _normalise(changes)
+    if "name" in changes and not changes["name"]:
+        raise DomainError("Tên đơn vị không được để trống.")
+    if "code" in changes:
+        if not changes["code"]:
+            raise DomainError("Mã đơn vị không được để trống.")
+        ensure_code_free(changes["code"], exclude_pk=unit.pk)
+    changes = {k: v for k, v in changes.items() if getattr(unit, k) != v}
+    if not changes:
+        raise DomainError("Không có thông tin nào thay đổi.")
+    if "level" in changes:
+        clash = unit.posts.exclude(title__level=changes["level"]).select_related("title").first()
+        if clash is not None:
+            raise DomainError(
+                f"Đơn vị có vị trí “{clash.title}” của {clash.title.get_level_display().lower()}; "
+                "hãy kết thúc vị trí đó trước khi đính chính cấp của đơn vị."
+            )
+    return audited_update(
+        unit, acting_user=acting_user, changes=changes, reason=reason, expected_version=expected_version
+    )
+
+
+TITLE_FIELDS = frozenset(
+    {
+        "code", "name", "level", "group", "block", "is_key", "is_leader", "head_kind",
+        "management_scope", "rank", "catalogue_group", "allowance_coefficient", "min_professional",
+        "min_political_theory", "min_state_management", "max_age_first_appointment",
+        "max_age_reappointment", "standards", "source",
+    }
+)  # fmt: skip
+
+
+def _title_code_free(code: str, exclude_pk: int | None = None) -> None:
+    qs = Title.objects.filter(code__iexact=code)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    if qs.exists():
+        raise DomainError(f"Mã chức danh “{code}” đã có trong danh mục.")
+
+
 def title_create(*, acting_user: Any, reason: str = "", **fields: Any) -> Title:
-    return audited_create(Title(**fields), acting_user=acting_user, reason=reason)
+    """Add a title to the catalogue. The catalogue is shared by the province: only an
+    administrator (superuser or an admin grant) edits it."""
+    unknown = set(fields) - TITLE_FIELDS
+    if unknown:
+        raise TypeError(f"unknown title fields: {sorted(unknown)}")
+    ensure_catalogue_admin(acting_user)
+    with transaction.atomic():
+        _title_code_free(fields.get("code", ""))
+        return audited_create(Title(**_normalise(fields)), acting_user=acting_user, reason=reason)
+
+
+def title_update(
+    *, title: Title, acting_user: Any, reason: str = "", expected_version: int | None = None, **changes: Any
+) -> Title:
+    unknown = set(changes) - TITLE_FIELDS
+    if unknown:
+        raise TypeError(f"unknown title fields: {sorted(unknown)}")
+    ensure_catalogue_admin(acting_user)
+    with transaction.atomic():
+        if "code" in changes:
+            _title_code_free(changes["code"], exclude_pk=title.pk)
+        if "level" in changes and changes["level"] != title.level:
+            clash = title.posts.exclude(unit__level=changes["level"]).select_related("unit").first()
+            if clash is not None:
+                level = clash.unit.get_level_display().lower()
+                raise DomainError(
+                    f"Chức danh đang có vị trí tại “{clash.unit}” ({level}); không thể đổi cấp của chức danh."
+                )
+        return audited_update(
+            title,
+            acting_user=acting_user,
+            changes=_normalise(changes),
+            reason=reason,
+            expected_version=expected_version,
+        )
+
+
+def can_edit_catalogue(user: Any) -> bool:
+    """Superusers and holders of an admin grant edit the shared catalogues (titles, job positions)."""
+    if user is None:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    from canbo.accounts.models import Role
+    from canbo.accounts.selectors import active_grants
+
+    return any(g.role == Role.ADMIN for g in active_grants(user))
+
+
+def ensure_catalogue_admin(user: Any) -> None:
+    if not can_edit_catalogue(user):
+        raise NotPermitted("Chỉ quản trị hệ thống được sửa danh mục chức danh, vị trí việc làm.")
 
 
 def post_create(
     *, acting_user: Any, unit: Unit, title: Title, seats: int = 1, reason: str = "", **fields: Any
 ) -> Post:
-    return audited_create(
-        Post(unit=unit, title=title, seats=seats, **fields), acting_user=acting_user, reason=reason
+    """Seats of ``title`` in ``unit`` from ``valid_from``. Refused: a title of another level
+    than the unit's, dates outside the unit's validity, a second open post for the same title."""
+    with transaction.atomic():
+        ensure_can_change(unit, acting_user)
+        if title.level != unit.level:
+            raise DomainError(
+                f"Chức danh “{title}” thuộc {title.get_level_display().lower()}, "
+                f"còn đơn vị “{unit}” thuộc {unit.get_level_display().lower()}; không thể tạo vị trí."
+            )
+        post = Post(unit=unit, title=title, seats=seats, **fields)
+        if post.valid_from is None:
+            post.valid_from = unit.valid_from
+        vf, vt = post.valid_from, post.valid_to
+        if unit.valid_from and vf is not None and vf < unit.valid_from:
+            raise DomainError(
+                f"Vị trí không thể có hiệu lực trước ngày đơn vị bắt đầu ({unit.valid_from:%d/%m/%Y})."
+            )
+        if unit.valid_to and (vt is None or vt > unit.valid_to):
+            raise DomainError(
+                f"Đơn vị đã kết thúc ngày {unit.valid_to:%d/%m/%Y}; vị trí không thể kéo dài hơn."
+            )
+        overlapping = Post.objects.filter(unit=unit, title=title)
+        if vt is not None:
+            overlapping = overlapping.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=vt))
+        if vf is not None:
+            overlapping = overlapping.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=vf))
+        if overlapping.exists():
+            raise DomainError(
+                f"Đơn vị đã có vị trí “{title}” trong thời gian này; hãy sửa số lượng của vị trí đó."
+            )
+        return audited_create(post, acting_user=acting_user, reason=reason)
+
+
+def post_update(
+    *, post: Post, acting_user: Any, reason: str = "", expected_version: int | None = None, **changes: Any
+) -> Post:
+    """Change a post's seats or end it (``valid_to``)."""
+    bad = set(changes) - {"seats", "valid_to"}
+    if bad:
+        raise DomainError("Chỉ sửa được số lượng hoặc ngày kết thúc của vị trí.")
+    unit = post.unit
+    vt = changes.get("valid_to", post.valid_to)
+    if unit.valid_to and (vt is None or vt > unit.valid_to):
+        raise DomainError(f"Đơn vị đã kết thúc ngày {unit.valid_to:%d/%m/%Y}; vị trí không thể kéo dài hơn.")
+    return audited_update(
+        post, acting_user=acting_user, changes=changes, reason=reason, expected_version=expected_version
     )
+
+
+def quota_set(
+    *, acting_user: Any, unit: Unit, year: int, civil_servants: int, public_employees: int, basis: str = ""
+) -> StaffingQuota:
+    """Record (or change) the staffing quota of ``unit`` for ``year``."""
+    reason = basis or f"Giao biên chế năm {year}"
+    with transaction.atomic():
+        ensure_can_change(unit, acting_user)
+        if civil_servants < 0 or public_employees < 0:
+            raise DomainError("Số biên chế không được âm.")
+        current = StaffingQuota.objects.filter(unit=unit, year=year).first()
+        if current is None:
+            return audited_create(
+                StaffingQuota(
+                    unit=unit,
+                    year=year,
+                    civil_servants=civil_servants,
+                    public_employees=public_employees,
+                    basis=basis,
+                ),
+                acting_user=acting_user,
+                reason=reason,
+            )
+        return audited_update(
+            current,
+            acting_user=acting_user,
+            changes={"civil_servants": civil_servants, "public_employees": public_employees, "basis": basis},
+            reason=reason,
+        )
+
+
+def job_position_create(*, acting_user: Any, reason: str = "", **fields: Any) -> JobPosition:
+    ensure_catalogue_admin(acting_user)
+    with transaction.atomic():
+        if JobPosition.objects.filter(code__iexact=fields.get("code", "")).exists():
+            raise DomainError(f"Mã vị trí việc làm “{fields.get('code')}” đã có trong danh mục.")
+        return audited_create(JobPosition(**_normalise(fields)), acting_user=acting_user, reason=reason)
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
@@ -181,3 +415,37 @@ def areas_load(*, acting_user: Any = None) -> dict[str, int]:
     counts["lineage_created"] = len(new_links)
     counts["areas_total"] = AdminArea.objects.count()
     return counts
+
+
+TITLE_SOURCE_368 = "Quy định 368-QĐ/TW ngày 8/9/2025 của Bộ Chính trị"
+
+
+@transaction.atomic
+def titles_load(*, acting_user: Any = None) -> dict[str, int]:
+    """Load ``org/data/titles_368.csv`` (idempotent: titles whose code exists are kept as the
+    province edited them). Every title created is in the change log."""
+    existing = {c.lower() for c in Title.objects.values_list("code", flat=True)}
+    created = 0
+    rows = _read_csv("titles_368.csv")
+    for row in rows:
+        if row["code"].lower() in existing:
+            continue
+        title = Title(
+            code=row["code"],
+            name=row["name"],
+            catalogue_group=row["catalogue_group"],
+            level=row["level"],
+            group=row["group"],
+            block=row["block"],
+            is_key=row["is_key"] == "1",
+            is_leader=True,
+            head_kind=row["head_kind"],
+            management_scope=row["management_scope"],
+            rank=int(row["rank"]),
+            source=TITLE_SOURCE_368,
+        )
+        audited_create(
+            title, acting_user=acting_user, reason=f"Nạp danh mục chức danh theo {TITLE_SOURCE_368}"
+        )
+        created += 1
+    return {"created": created, "existing": len(rows) - created}

@@ -6,20 +6,16 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views import View
 from django.views.generic import TemplateView
 
-from canbo.core.errors import DomainError
 from canbo.core.querysets import CHANGE, VIEW
 from canbo.core.views import AsOfMixin, BadAsOf, as_of, bad_request
-from canbo.org import restructuring, selectors
+from canbo.org import selectors
 from canbo.org.choices import UnitKind
-from canbo.org.forms import DissolveForm, MergeForm, RenameForm
-from canbo.org.models import Unit
+from canbo.org.models import Unit, in_force_q
 
 
 def _unit_or_404(user: Any, pk: int, action: str = "view") -> Unit:
@@ -79,7 +75,9 @@ class UnitDetailView(LoginRequiredMixin, AsOfMixin, TemplateView):
                 ),
                 "children": selectors.children_on(user, unit, self.day),
                 "tenures": selectors.unit_people_on(user, unit, self.day)[:200],
-                "posts": unit.posts.select_related("title").order_by("-title__rank"),
+                "posts": unit.posts.filter(in_force_q(self.day))
+                .select_related("title")
+                .order_by("-title__rank"),
                 "former_names": unit.former_names.all(),
                 "predecessors": unit.predecessor_links.select_related("predecessor"),
                 "successors": unit.successor_links.select_related("successor"),
@@ -88,82 +86,6 @@ class UnitDetailView(LoginRequiredMixin, AsOfMixin, TemplateView):
             }
         )
         return ctx
-
-
-OPERATIONS = {"doi-ten": RenameForm, "sap-nhap": MergeForm, "giai-the": DissolveForm}
-TITLES = {"doi-ten": "Đổi tên đơn vị", "sap-nhap": "Sáp nhập, hợp nhất đơn vị", "giai-the": "Giải thể đơn vị"}
-
-
-class RestructureView(LoginRequiredMixin, View):
-    """Rename, merge or dissolve, starting from one unit's page."""
-
-    def _form(self, op: str, request: HttpRequest, unit: Unit, data: Any = None) -> Any:
-        cls = OPERATIONS[op]
-        kwargs: dict[str, Any] = {}
-        if cls is not RenameForm:
-            kwargs["user"] = request.user
-        initial = {"sources": [unit.pk]} if op == "sap-nhap" else {}
-        return cls(data, initial=initial, **kwargs)
-
-    def _render(
-        self, request: HttpRequest, op: str, unit: Unit, form: Any, status: int = 200
-    ) -> HttpResponse:
-        ctx = {"unit": unit, "form": form, "op": op, "title": TITLES[op]}
-        return render(request, "org/restructure.html", ctx, status=status)
-
-    def get(self, request: HttpRequest, pk: int, op: str) -> HttpResponse:
-        if op not in OPERATIONS:
-            raise Http404
-        unit = _unit_or_404(request.user, pk, CHANGE)
-        return self._render(request, op, unit, self._form(op, request, unit))
-
-    def post(self, request: HttpRequest, pk: int, op: str) -> HttpResponse:
-        if op not in OPERATIONS:
-            raise Http404
-        unit = _unit_or_404(request.user, pk, CHANGE)
-        form = self._form(op, request, unit, request.POST)
-        if not form.is_valid():
-            return self._render(request, op, unit, form, status=400)
-        d = form.cleaned_data
-        try:
-            if op == "doi-ten":
-                restructuring.unit_rename(
-                    acting_user=request.user, unit=unit, new_name=d["new_name"], on=d["on"], basis=d["basis"]
-                )
-                target = unit
-            elif op == "sap-nhap":
-                new_unit = None
-                if not d.get("into"):
-                    new_unit = {
-                        "code": d["new_code"], "name": d["new_name"], "kind": d["new_kind"] or unit.kind,
-                        "block": d["new_block"] or unit.block, "level": d["new_level"] or unit.level,
-                    }  # fmt: skip
-                target = restructuring.unit_merge(
-                    acting_user=request.user,
-                    sources=list(d["sources"]),
-                    on=d["on"],
-                    into=d.get("into"),
-                    parent=d.get("parent"),
-                    new_unit=new_unit,
-                    carry_people=d["carry_people"],
-                    basis=d["basis"],
-                )
-            else:
-                restructuring.unit_dissolve(
-                    acting_user=request.user,
-                    unit=unit,
-                    on=d["on"],
-                    successor=d.get("successor"),
-                    carry_people=d["carry_people"],
-                    basis=d["basis"],
-                )
-                target = unit
-        except (DomainError, ValidationError) as exc:
-            messages = [exc.message] if isinstance(exc, DomainError) else exc.messages
-            for m in messages:
-                form.add_error(None, m)
-            return self._render(request, op, unit, form, status=getattr(exc, "status_code", 400))
-        return HttpResponseRedirect(reverse("org:unit", args=[target.pk]) + f"?ngay={d['on']:%Y-%m-%d}")
 
 
 def unit_pick(request: HttpRequest) -> HttpResponse:

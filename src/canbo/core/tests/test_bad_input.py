@@ -285,6 +285,9 @@ API_LISTS = [
     "/api/planning/lists/",
     "/api/planning/entries/",
     "/api/grants/",
+    "/api/posts/",
+    "/api/quotas/",
+    "/api/job-positions/",
     "/api/persons/{pk}/khen-thuong/",
     "/api/persons/{pk}/gia-dinh/",
 ]

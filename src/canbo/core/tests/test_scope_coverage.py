@@ -18,7 +18,7 @@ from django.test import Client
 from canbo.assessment.models import Award, ConfidenceVote, Discipline, PoliticalConclusion, Rating
 from canbo.careers.models import BodyMembership, Tenure
 from canbo.core.models import ScopedModel
-from canbo.org.models import Post, Title, Unit
+from canbo.org.models import Post, StaffingQuota, Title, Unit
 from canbo.people.models import (
     AssetDeclaration,
     Attachment,
@@ -42,6 +42,9 @@ Factory = Callable[[dict[str, Unit], Person, Title], Any]
 FACTORIES: dict[type, Factory] = {
     Unit: lambda t, p, ti: t["A1"],
     Post: lambda t, p, ti: Post.objects.create(unit=t["A1"], title=ti, seats=2),
+    StaffingQuota: lambda t, p, ti: StaffingQuota.objects.create(
+        unit=t["A1"], year=2020, civil_servants=5, public_employees=0
+    ),
     Person: lambda t, p, ti: p,
     Tenure: lambda t, p, ti: Tenure.objects.create(
         person=p, unit=t["A1"], title=ti, kind="bo_nhiem", start_date=D

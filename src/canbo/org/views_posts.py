@@ -1,0 +1,154 @@
+"""Posts, vacancies and staffing quotas of a unit subtree, as of a date."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views import View
+from django.views.generic import TemplateView
+
+from canbo.core.errors import DomainError
+from canbo.core.querysets import CHANGE
+from canbo.core.views import AsOfMixin
+from canbo.org import selectors, services
+from canbo.org.forms import PostEditForm, PostForm, QuotaForm
+from canbo.org.models import Post, Unit
+from canbo.org.views_units import _UnitFormView, refuse, unit_or_404
+
+
+class _SubtreePage(LoginRequiredMixin, AsOfMixin, TemplateView):
+    """A page over one unit's subtree (``?don_vi=``; default: the user's topmost units)."""
+
+    def roots(self) -> list[Unit]:
+        day = self.day
+        raw = self.request.GET.get("don_vi", "")
+        if raw:
+            if not raw.isdigit():
+                raise Http404("Không tìm thấy đơn vị.")
+            return [unit_or_404(self.request.user, int(raw))]
+        return selectors.visible_roots(self.request.user, day)
+
+
+class VacanciesView(_SubtreePage):
+    """For a subtree and a date: every post's seats, its holders, the empty and over-filled ones."""
+
+    template_name = "org/vacancies.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        day = self.day
+        roots = self.roots()
+        rows = [r for root in roots for r in selectors.vacancies_on(self.request.user, root, day)]
+        only = self.request.GET.get("chi", "")
+        if only == "trong":
+            rows = [r for r in rows if r.empty]
+        elif only == "thua":
+            rows = [r for r in rows if r.over]
+        ctx.update(
+            roots=roots,
+            rows=rows,
+            only=only,
+            seats=sum(r.seats for r in rows),
+            held=sum(min(r.held, r.seats) for r in rows),
+            empty=sum(r.empty for r in rows),
+            over=sum(r.over for r in rows),
+        )
+        return ctx
+
+
+class QuotasView(_SubtreePage):
+    """Quota of the date's year per unit against the people counted, with the gap."""
+
+    template_name = "org/quotas.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        day = self.day
+        roots = self.roots()
+        rows = [r for root in roots for r in selectors.quotas_on(self.request.user, root, day)]
+        can_change = set(
+            Unit.objects.restrict(self.request.user, CHANGE)
+            .filter(pk__in=[r.unit.pk for r in rows])
+            .values_list("pk", flat=True)
+        )
+        ctx.update(roots=roots, rows=rows, year=day.year, can_change=can_change)
+        return ctx
+
+
+class PostCreateView(_UnitFormView):
+    title = "Thêm vị trí (chức danh và số lượng) cho đơn vị"
+
+    def make_form(self, request: HttpRequest, unit: Unit, data: Any = None) -> forms.Form:
+        form = PostForm(data, initial={"valid_from": unit.valid_from})
+        form.fields["title"].queryset = form.fields["title"].queryset.filter(level=unit.level)  # type: ignore[attr-defined]
+        return form
+
+    def perform(self, request: HttpRequest, unit: Unit, form: Any) -> Unit:
+        d = form.cleaned_data
+        fields = {"valid_from": d["valid_from"]} if d.get("valid_from") else {}
+        services.post_create(
+            acting_user=request.user,
+            unit=unit,
+            title=d["title"],
+            seats=d["seats"],
+            reason=d["reason"],
+            **fields,
+        )
+        return unit
+
+
+class QuotaSetView(_UnitFormView):
+    title = "Giao biên chế cho đơn vị"
+
+    def make_form(self, request: HttpRequest, unit: Unit, data: Any = None) -> forms.Form:
+        return QuotaForm(data)
+
+    def perform(self, request: HttpRequest, unit: Unit, form: Any) -> Unit:
+        services.quota_set(acting_user=request.user, unit=unit, **form.cleaned_data)
+        return unit
+
+
+class PostEditView(LoginRequiredMixin, View):
+    """Change a post's seats or end it; the post must be in a unit the user may change."""
+
+    def _post(self, request: HttpRequest, pk: int) -> Post:
+        post = (
+            Post.objects.restrict(request.user, CHANGE).filter(pk=pk).select_related("unit", "title").first()
+        )
+        if post is None:
+            raise Http404("Không tìm thấy vị trí.")
+        return post
+
+    def _render(self, request: HttpRequest, post: Post, form: forms.Form, status: int = 200) -> HttpResponse:
+        ctx = {"unit": post.unit, "form": form, "title": f"Sửa vị trí: {post.title.name}", "note": ""}
+        return render(request, "org/unit_form.html", ctx, status=status)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        post = self._post(request, pk)
+        return self._render(
+            request, post, PostEditForm(initial={"seats": post.seats, "valid_to": post.valid_to})
+        )
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        post = self._post(request, pk)
+        form = PostEditForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, post, form, status=400)
+        d = form.cleaned_data
+        try:
+            services.post_update(
+                post=post,
+                acting_user=request.user,
+                reason=d["reason"],
+                seats=d["seats"],
+                valid_to=d["valid_to"],
+            )
+        except (DomainError, ValidationError) as exc:
+            return self._render(request, post, form, status=refuse(exc, form))
+        return HttpResponseRedirect(reverse("org:unit", args=[post.unit_id]))

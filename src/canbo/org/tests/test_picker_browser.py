@@ -80,7 +80,7 @@ def test_pick_several_units_to_merge(browser: Browser, live_server: Any, users: 
     page.locator("#id_into_ketqua").get_by_role("button", name="Tổ Ba").click()
     page.fill("#id_on", "01/07/2025")
     page.fill("#id_basis", "NQ 1/NQ-HĐND")
-    page.get_by_role("button", name="Thực hiện").click()
+    page.get_by_role("button", name="Lưu").click()
     expect(page.locator("h1")).to_contain_text("Tổ Ba")
     assert Unit.objects.get(pk=x.pk).valid_to is not None
     assert Unit.objects.get(pk=y.pk).valid_to is None and Unit.objects.get(pk=z.pk).valid_to is None

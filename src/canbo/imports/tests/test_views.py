@@ -203,6 +203,14 @@ def test_failure_lists_every_error_and_gives_the_sheet_back(users: dict) -> None
     assert sheet.cell(row=3, column=col).value
     assert not sheet.cell(row=2, column=col).value
 
+    # The wrong cells are shaded as well as the "Lỗi" cell; the right ones are not.
+    red = "FFC7CE"
+    for name in ("Giới tính", "Ngày sinh"):
+        assert sheet.cell(row=3, column=HEADERS.index(name) + 1).fill.fgColor.rgb.endswith(red), name
+    assert sheet.cell(row=3, column=col).fill.fgColor.rgb.endswith(red)
+    assert sheet.cell(row=3, column=HEADERS.index("Họ và tên") + 1).fill.fill_type is None
+    assert sheet.cell(row=2, column=HEADERS.index("Giới tính") + 1).fill.fill_type is None
+
     # The officer corrects the cells in the file he got back, error column left in, and uploads it.
     sheet.cell(row=3, column=HEADERS.index("Giới tính") + 1).value = "Nữ"
     sheet.cell(row=3, column=HEADERS.index("Ngày sinh") + 1).value = "28/02/1990"
@@ -502,3 +510,22 @@ def test_large_files_run_in_a_background_thread(users: dict, settings: Any, monk
     assert job.status == ImportJob.Status.DONE, job.result
     assert job.finished is not None
     assert Person.objects.filter(personal_id__in=[PID_1, PID_2]).count() == 2
+
+
+def test_error_file_gives_formulas_back_as_text(users: dict) -> None:
+    """A formula, or text that would become one, comes back as text in the error file."""
+    client = client_for(users["officer_a"])
+    rows = [
+        [PID_1, '=HYPERLINK("http://example.invalid","Nam")', "Nam", "12/03/1985", "Kinh", "Công chức", "A1"],
+        [PID_2, "@SUM(1+1)", "-1+2", "+31/02/1990", "Kinh", "Công chức", "A"],
+    ]
+    job = upload_and_run(client, workbook(rows))
+    assert job.status == ImportJob.Status.FAILED
+    response = client.get(reverse("imports:errors", args=[job.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Cán bộ"]
+    name = HEADERS.index("Họ và tên") + 1
+    assert sheet.cell(row=2, column=name).value.startswith("=HYPERLINK(")
+    for row, column in ((2, name), (3, name), (3, name + 1), (3, name + 2)):
+        cell = sheet.cell(row=row, column=column)
+        assert cell.data_type == "s", (row, column, cell.value)
+        assert cell.quotePrefix, (row, column)

@@ -111,6 +111,27 @@ def test_import_page_access_matrix(users: dict) -> None:
     assert not ImportJob.objects.exists()
 
 
+def test_guide_is_a_page_for_an_officer_not_raw_markdown(users: dict) -> None:
+    """The guide is rendered HTML (headings, tables, bold), speaks to the officer (no SHA-256, no
+    command line), and shows none of Markdown's markers."""
+    import html
+    import re
+
+    page = client_for(users["officer_a"]).get(reverse("imports:guide"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    article = body[body.index('<article class="panel import-guide">') : body.index("</article>")]
+    assert "<h1>Nhập dữ liệu từ tệp Excel</h1>" in article
+    assert "<table>" in article and "<strong>" in article
+    text = html.unescape(re.sub(r"<[^>]+>", " ", article))
+    for marker in ("**", "|---", "```", "`", "\n#", "](", "__"):
+        assert marker not in text, marker
+    assert not re.search(r"^\s*#{1,6} ", text, re.MULTILINE)
+    for technical in ("SHA", "./canbo", "--", "MEDIA_ROOT", "CANBO_", "dòng lệnh"):
+        assert technical not in text, technical
+    assert client_for(users["leader_a"]).get(reverse("imports:guide")).status_code == 404
+
+
 def test_someone_elses_job_is_not_found(users: dict) -> None:
     job = upload_and_run(client_for(users["officer_a"]), workbook(BAD))
     assert job.status == ImportJob.Status.FAILED

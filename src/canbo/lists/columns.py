@@ -2,6 +2,9 @@
 
 Values for a page (or an export chunk) of persons are computed with a fixed number of queries,
 whatever the number of persons: tenures, qualifications and Party memberships are fetched in bulk.
+Posts and qualifications are read as values into small records (``Post``, ``Degree``): building
+a Tenure with its Title and Unit, or a Qualification, for every row was most of the time of a
+150,000-row export (docs/performance.md, "List export").
 """
 
 from __future__ import annotations
@@ -18,13 +21,40 @@ from canbo.people.choices import QualificationKind, level_label
 from canbo.people.models import PartyMembership, Person, Qualification
 
 
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A title or a unit as the columns read it."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A post held on the day (a ``Tenure``), as the columns read it."""
+
+    person_id: int
+    unit_id: int
+    title: Named
+    unit: Named
+
+
+@dataclass(frozen=True, slots=True)
+class Degree:
+    """A qualification, as the columns read it."""
+
+    kind: str
+    level: str
+    field_of_study: str
+    language: str
+
+
 @dataclass
 class Context:
     """Bulk-fetched facts of a batch of persons on one day."""
 
     day: dt.date
-    tenures: dict[int, list[Tenure]]
-    best: dict[tuple[int, str], Qualification]  # (person, kind) → highest obtained by the day
+    tenures: dict[int, list[Post]]  # primary post first, then by the title's rank
+    best: dict[tuple[int, str], Degree]  # (person, kind) → highest obtained by the day
     party: dict[int, PartyMembership]
 
 
@@ -103,6 +133,46 @@ COLUMNS: tuple[Column, ...] = (
 )  # fmt: skip
 
 BY_KEY = {c.key: c for c in COLUMNS}
+
+# The person's relations a column reads. A page joins them (select_related); an export of many
+# rows prefetches those of its columns per chunk instead: a few hundred distinct rows rather than
+# four model instances built for every person (lists/exports.py).
+PERSON_RELATIONS = {
+    "dan_toc": "ethnicity",
+    "ton_giao": "religion",
+    "que_quan": "home_town",
+    "don_vi_ho_so": "managing_unit",
+}
+
+# The person's own fields a column reads (a person has nearly a hundred): an export loads only
+# those of its columns. A column missing here makes the export load every field.
+PERSON_FIELDS: dict[str, tuple[str, ...]] = {
+    "ho_ten": ("full_name",),
+    "ngay_sinh": ("birth_date", "birth_precision"),
+    "tuoi": ("birth_date",),
+    "gioi_tinh": ("sex",),
+    "dan_toc": ("ethnicity",),
+    "ton_giao": ("religion",),
+    "que_quan": ("home_town_text", "home_town"),
+    "chuc_vu": (),
+    "don_vi": (),
+    **{key: () for key in QUALIFICATION_COLUMNS},
+    "ngay_vao_dang": (),
+    "doi_tuong": ("category",),
+    "ngach": ("grade_name",),
+    "he_so_luong": ("salary_coefficient",),
+    "so_dinh_danh": ("personal_id",),
+    "don_vi_ho_so": ("managing_unit",),
+}
+
+
+def person_fields(keys: Sequence[str]) -> list[str] | None:
+    """The person fields the columns ``keys`` read (with the name order's), None if unknown."""
+    if any(k not in PERSON_FIELDS for k in keys):
+        return None
+    return sorted({"sort_key", *(f for k in keys for f in PERSON_FIELDS[k])})
+
+
 DEFAULT_COLUMNS = (
     "ho_ten",
     "ngay_sinh",
@@ -127,21 +197,27 @@ def build_context(persons: Sequence[Person], day: dt.date, keys: Sequence[str] |
     before, four instances in five for nothing)."""
     ids = [p.pk for p in persons]
     shown = set(BY_KEY if keys is None else keys)
-    tenures: dict[int, list[Tenure]] = defaultdict(list)
+    tenures: dict[int, list[Post]] = defaultdict(list)
     if shown & {"chuc_vu", "don_vi"}:
-        for t in (
+        names: dict[str, Named] = {}
+        for person_id, unit_id, title_name, unit_name in (
             Tenure.objects.filter(on_date_q(day), person_id__in=ids)
-            .select_related("title", "unit")
             .order_by("person_id", "-is_primary", "-title__rank")
+            .values_list("person_id", "unit_id", "title__name", "unit__name")
         ):
-            tenures[t.person_id].append(t)
-    best: dict[tuple[int, str], Qualification] = {}
+            title = names.setdefault(title_name, Named(title_name))
+            unit = names.setdefault(unit_name, Named(unit_name))
+            tenures[person_id].append(Post(person_id, unit_id, title, unit))
+    best: dict[tuple[int, str], Degree] = {}
     kinds = [kind for key, kind in QUALIFICATION_COLUMNS.items() if key in shown]
     if kinds:
-        for q in Qualification.objects.filter(
-            person_id__in=ids, kind__in=kinds, obtained_date__lte=day
-        ).order_by("level_rank", "obtained_date"):
-            best[(q.person_id, q.kind)] = q  # ascending rank: the last one kept is the highest
+        for person_id, kind, level, field_of_study, language in (
+            Qualification.objects.filter(person_id__in=ids, kind__in=kinds, obtained_date__lte=day)
+            .order_by("level_rank", "obtained_date")
+            .values_list("person_id", "kind", "level", "field_of_study", "language")
+        ):
+            # Ascending rank: the last one kept is the highest.
+            best[(person_id, kind)] = Degree(kind, level, field_of_study, language)
     party: dict[int, PartyMembership] = {}
     if "ngay_vao_dang" in shown:
         party = {

@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from canbo.core.xlsx import Look, safe_cell, safe_row
-from canbo.lists.columns import Column, rows
+from canbo.lists.columns import PERSON_RELATIONS, Column, person_fields, rows
 from canbo.people.models import Person
 
 CHUNK = 2000
@@ -68,6 +68,12 @@ def write_list(
         ws.append(safe_row(ws, [line]))
     ws.append([])
     ws.append(safe_row(ws, ["STT", *[c.label for c in columns]], header))
+    keys = [c.key for c in columns]
+    related = {PERSON_RELATIONS[k] for k in keys if k in PERSON_RELATIONS}
+    qs = qs.select_related(None).prefetch_related(*sorted(related))
+    fields = person_fields(keys)
+    if fields is not None:
+        qs = qs.only(*fields)
     n = 0
     for batch in _chunks(qs, CHUNK):
         for _person, values in rows(batch, columns, day):

@@ -136,6 +136,27 @@ def test_export_xlsx_has_header_lines_columns_and_is_logged(users: dict, people:
     assert ObjectChange.objects.filter(content_type__model="listexport", object_id=export.pk).exists()
 
 
+def test_an_export_chunk_loads_only_the_fields_its_columns_read(
+    people: dict, django_assert_num_queries: Any, django_assert_max_num_queries: Any
+) -> None:
+    """The export loads persons with ``only()`` the fields its columns name (PERSON_FIELDS) and
+    prefetches their relations: a field missing there would cost a query per person."""
+    from canbo.lists.columns import COLUMNS, PERSON_RELATIONS, person_fields, rows
+
+    keys = [c.key for c in COLUMNS]
+    fields = person_fields(keys)
+    assert fields is not None
+    relations = sorted(set(PERSON_RELATIONS.values()))
+    qs = Person.objects.only(*fields).prefetch_related(*relations).order_by("sort_key", "id")
+    with django_assert_max_num_queries(1 + len(relations)):  # no query for a relation all empty
+        persons = list(qs)
+    with django_assert_num_queries(3):  # posts, qualifications, Party memberships
+        loaded = rows(persons, COLUMNS, dt.date(2026, 1, 1))
+    full = Person.objects.select_related(*relations).order_by("sort_key", "id")
+    assert loaded == rows(list(full), COLUMNS, dt.date(2026, 1, 1))
+    assert person_fields(["ho_ten", "a_column_nobody_declared"]) is None  # then every field
+
+
 def test_export_of_the_whole_list_streams_every_row_in_chunks(
     users: dict, people: dict, monkeypatch: Any
 ) -> None:

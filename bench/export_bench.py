@@ -152,7 +152,7 @@ def main() -> None:
         def run() -> tuple[int, int]:
             response = client.get("/can-bo/xuat-excel/", {"cot": columns} if columns else {})
             assert response.status_code == 200, response.status_code
-            size = sum(len(chunk) for chunk in response.streaming_content)
+            size = len(response.getvalue())  # every streamed block
             response.close()
             return size, ListExport.objects.order_by("-pk").values_list("row_count", flat=True)[0]
 

@@ -28,6 +28,7 @@ from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 
 # First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_ERROR_VALUES = frozenset(ERROR_CODES)
 
 
 class Look:
@@ -38,26 +39,27 @@ class Look:
         cell = WriteOnlyCell(ws)
         for name, value in style.items():
             setattr(cell, name, value)
-        self.array = cell._style
+        self.array = cell._style  # type: ignore[attr-defined]
 
 
 def is_risky(value: Any) -> bool:
     """True for a string a spreadsheet would read as a formula or an error value."""
-    return isinstance(value, str) and (value.startswith(FORMULA_STARTS) or value in ERROR_CODES)
+    return isinstance(value, str) and (value.startswith(FORMULA_STARTS) or value in _ERROR_VALUES)
 
 
 def safe_cell(ws: Any, value: Any, look: Look | None = None) -> Any:
     """``value`` ready for ``ws.append`` (write-only or ordinary worksheet): the value itself when
     openpyxl writes it as it is, else a cell holding it as text; with ``look``, always a cell in
     that style."""
-    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
+    # isprintable() is a fast test that rules out every control character for most text.
+    if isinstance(value, str) and not value.isprintable() and ILLEGAL_CHARACTERS_RE.search(value):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     risky = is_risky(value)
     if not risky and look is None:
         return value
     cell = WriteOnlyCell(ws, value=value)
     if look is not None:
-        cell._style = copy.copy(look.array)
+        cell._style = copy.copy(look.array)  # type: ignore[attr-defined]
     if risky:
         # openpyxl inferred a formula ("=…") or an error value ("#N/A"): text it is.
         cell.data_type = "s"

@@ -10,14 +10,18 @@ a Tenure with its Title and Unit, or a Qualification, for every row was most of 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
+from django.db.models.expressions import RawSQL
+
 from canbo.careers.models import Tenure, on_date_q
 from canbo.core.dates import format_date
-from canbo.people.choices import QualificationKind, level_label
+from canbo.people.choices import QualificationKind, Sex, level_label
 from canbo.people.models import PartyMembership, Person, Qualification
 
 
@@ -109,11 +113,13 @@ QUALIFICATION_COLUMNS = {
 }
 
 
+SEX_LABELS = dict(Sex.choices)  # read per row: get_sex_display() was a tenth of an export's reading
+
 COLUMNS: tuple[Column, ...] = (
     Column("ho_ten", "Họ và tên", lambda p, c: p.full_name, 26),
     Column("ngay_sinh", "Ngày sinh", lambda p, c: p.birth_display, 12),
     Column("tuoi", "Tuổi", lambda p, c: p.age_on(c.day), 6),
-    Column("gioi_tinh", "Giới tính", lambda p, c: p.get_sex_display(), 9),
+    Column("gioi_tinh", "Giới tính", lambda p, c: SEX_LABELS.get(p.sex, p.sex), 9),
     Column("dan_toc", "Dân tộc", lambda p, c: p.ethnicity.name, 10),
     Column("ton_giao", "Tôn giáo", lambda p, c: p.religion.name, 10),
     Column("que_quan", "Quê quán", lambda p, c: _home_town(p), 28),
@@ -191,6 +197,16 @@ def parse_columns(keys: Sequence[str]) -> list[Column]:
     return chosen or [BY_KEY[k] for k in DEFAULT_COLUMNS]
 
 
+def _among(ids: list[int]) -> Any:
+    """``ids`` for ``__in`` as one parameter (a JSON array on SQLite, an array on PostgreSQL):
+    Django prepares a list value by value, a third of the time of an export chunk's queries."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+    if connection.vendor == "sqlite":
+        return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
+    return ids
+
+
 def build_context(persons: Sequence[Person], day: dt.date, keys: Sequence[str] | None = None) -> Context:
     """The facts the columns ``keys`` show (all columns' without ``keys``) for ``persons``: only
     those are read (a page of the default columns read every qualification of its persons
@@ -201,7 +217,7 @@ def build_context(persons: Sequence[Person], day: dt.date, keys: Sequence[str] |
     if shown & {"chuc_vu", "don_vi"}:
         names: dict[str, Named] = {}
         for person_id, unit_id, title_name, unit_name in (
-            Tenure.objects.filter(on_date_q(day), person_id__in=ids)
+            Tenure.objects.filter(on_date_q(day), person_id__in=_among(ids))
             .order_by("person_id", "-is_primary", "-title__rank")
             .values_list("person_id", "unit_id", "title__name", "unit__name")
         ):
@@ -212,7 +228,7 @@ def build_context(persons: Sequence[Person], day: dt.date, keys: Sequence[str] |
     kinds = [kind for key, kind in QUALIFICATION_COLUMNS.items() if key in shown]
     if kinds:
         for person_id, kind, level, field_of_study, language in (
-            Qualification.objects.filter(person_id__in=ids, kind__in=kinds, obtained_date__lte=day)
+            Qualification.objects.filter(person_id__in=_among(ids), kind__in=kinds, obtained_date__lte=day)
             .order_by("level_rank", "obtained_date")
             .values_list("person_id", "kind", "level", "field_of_study", "language")
         ):
@@ -222,9 +238,9 @@ def build_context(persons: Sequence[Person], day: dt.date, keys: Sequence[str] |
     if "ngay_vao_dang" in shown:
         party = {
             m.person_id: m
-            for m in PartyMembership.objects.filter(person_id__in=ids, admission_date__lte=day).order_by(
-                "admission_date"
-            )
+            for m in PartyMembership.objects.filter(
+                person_id__in=_among(ids), admission_date__lte=day
+            ).order_by("admission_date")
         }
     return Context(day=day, tenures=tenures, best=best, party=party)
 

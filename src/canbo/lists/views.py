@@ -16,6 +16,7 @@ from django.http import (
     HttpResponseRedirect,
     QueryDict,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
@@ -82,7 +83,7 @@ class ExportView(LoginRequiredMixin, View):
     The workbook is written to an anonymous temporary file (memory stays bounded) that the
     response then streams; the file is gone when the response is closed."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: HttpRequest) -> HttpResponseBase:
         try:
             day = as_of(request)
         except BadAsOf as exc:

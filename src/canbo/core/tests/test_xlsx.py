@@ -31,7 +31,7 @@ def test_risky_text_is_text_and_other_values_keep_their_type(write_only: bool) -
     assert all(c.data_type == "s" and c.quotePrefix for c in first)
     second = [c.value for c in second_row]
     assert second[:4] == ["Nguyễn Thị Hoa", -5, -2.34, 4.5]  # negative numbers stay numbers
-    assert second[4].date() == dt.date(2020, 12, 11)
+    assert second[4] == dt.datetime(2020, 12, 11)
     assert second[6] == "ab"  # a control character XML cannot hold is dropped, not a failure
     a3, b3 = third[:2]
     assert a3.data_type == "s" and a3.quotePrefix and a3.font.b and b3.font.b and not b3.quotePrefix

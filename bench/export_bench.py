@@ -10,7 +10,7 @@ in one run, each ``--repeat`` times (medians printed):
 - baseline: openpyxl alone writing as many rows of as many short text cells to a temporary
   file (no database, no Django): the floor any openpyxl export of that size stands on;
 - reading: the persons in scope read in chunks with the columns' facts, exactly as the export
-  reads them (``lists.exports._chunks`` + ``lists.columns.rows``), nothing written;
+  reads them (``lists.exports.export_rows``), nothing written;
 - the export itself through Django's test client as the demo's province organisation officer
   (``tochuc``: a grant on the whole province), no filter, the default columns, then all 20
   columns: time to the last byte of the response, rows, file size, and the process's peak RSS
@@ -103,8 +103,8 @@ def main() -> None:
     from django.test import Client
     from openpyxl import Workbook
 
-    from canbo.lists.columns import COLUMNS, DEFAULT_COLUMNS, parse_columns, rows
-    from canbo.lists.exports import _chunks
+    from canbo.lists.columns import COLUMNS, DEFAULT_COLUMNS, parse_columns
+    from canbo.lists.exports import export_rows
     from canbo.lists.models import ListExport
     from canbo.people.selectors import person_queryset
 
@@ -141,12 +141,8 @@ def main() -> None:
             return out.tell()
 
     def reading() -> int:
-        columns = parse_columns([])
-        qs = person_queryset(user).select_related("managing_unit", "ethnicity", "religion", "home_town")
-        n = 0
-        for batch in _chunks(qs.order_by("sort_key", "id"), 2000):
-            n += len(rows(batch, columns, user_day))
-        return n
+        qs = person_queryset(user).order_by("sort_key", "id")
+        return sum(1 for _values in export_rows(qs, parse_columns([]), user_day))
 
     def export(columns: list[str]) -> Callable[[], tuple[int, int]]:
         def run() -> tuple[int, int]:

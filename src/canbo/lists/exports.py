@@ -16,7 +16,7 @@ written as text.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
 from openpyxl import Workbook
@@ -40,6 +40,20 @@ def _chunks(qs: Any, size: int) -> Iterable[list[Person]]:
             batch = []
     if batch:
         yield batch
+
+
+def export_rows(qs: Any, columns: Sequence[Column], day: dt.date) -> Iterator[list[Any]]:
+    """The values of ``columns`` for every person of ``qs`` (ordered), read chunk by chunk: the
+    persons with only the fields and relations the columns read, then the chunk's facts."""
+    keys = [c.key for c in columns]
+    related = {PERSON_RELATIONS[k] for k in keys if k in PERSON_RELATIONS}
+    qs = qs.select_related(None).prefetch_related(*sorted(related))
+    fields = person_fields(keys)
+    if fields is not None:
+        qs = qs.only(*fields)
+    for batch in _chunks(qs, CHUNK):
+        for _person, values in rows(batch, columns, day):
+            yield values
 
 
 def write_list(
@@ -68,16 +82,9 @@ def write_list(
         ws.append(safe_row(ws, [line]))
     ws.append([])
     ws.append(safe_row(ws, ["STT", *[c.label for c in columns]], header))
-    keys = [c.key for c in columns]
-    related = {PERSON_RELATIONS[k] for k in keys if k in PERSON_RELATIONS}
-    qs = qs.select_related(None).prefetch_related(*sorted(related))
-    fields = person_fields(keys)
-    if fields is not None:
-        qs = qs.only(*fields)
     n = 0
-    for batch in _chunks(qs, CHUNK):
-        for _person, values in rows(batch, columns, day):
-            n += 1
-            ws.append([n, *[safe_cell(ws, v) for v in values]])
+    for values in export_rows(qs, columns, day):
+        n += 1
+        ws.append([n, *[safe_cell(ws, v) for v in values]])
     wb.save(out)
     return n

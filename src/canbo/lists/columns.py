@@ -140,9 +140,10 @@ COLUMNS: tuple[Column, ...] = (
 
 BY_KEY = {c.key: c for c in COLUMNS}
 
-# The person's relations a column reads. A page joins them (select_related); an export of many
-# rows prefetches those of its columns per chunk instead: a few hundred distinct rows rather than
-# four model instances built for every person (lists/exports.py).
+# The person's relations a column reads, for their name only. A page joins them
+# (select_related); an export of many rows prefetches the names of its columns' relations per
+# chunk instead: a few hundred distinct rows rather than four model instances for every person
+# (lists/exports.py).
 PERSON_RELATIONS = {
     "dan_toc": "ethnicity",
     "ton_giao": "religion",

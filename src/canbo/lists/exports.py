@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
+from django.db.models import Prefetch
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -42,12 +43,19 @@ def _chunks(qs: Any, size: int) -> Iterable[list[Person]]:
         yield batch
 
 
+def _names_of(relation: str) -> Prefetch:
+    """The person's ``relation`` prefetched for its name only (what the columns read of it)."""
+    model = Person._meta.get_field(relation).related_model
+    assert isinstance(model, type)
+    return Prefetch(relation, queryset=model._default_manager.only("name"))
+
+
 def export_rows(qs: Any, columns: Sequence[Column], day: dt.date) -> Iterator[list[Any]]:
     """The values of ``columns`` for every person of ``qs`` (ordered), read chunk by chunk: the
     persons with only the fields and relations the columns read, then the chunk's facts."""
     keys = [c.key for c in columns]
-    related = {PERSON_RELATIONS[k] for k in keys if k in PERSON_RELATIONS}
-    qs = qs.select_related(None).prefetch_related(*sorted(related))
+    related = sorted({PERSON_RELATIONS[k] for k in keys if k in PERSON_RELATIONS})
+    qs = qs.select_related(None).prefetch_related(*[_names_of(r) for r in related])
     fields = person_fields(keys)
     if fields is not None:
         qs = qs.only(*fields)

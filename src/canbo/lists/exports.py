@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
-from django.db.models import Prefetch
+from django.db.models import Model, Prefetch
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -46,7 +46,7 @@ def _chunks(qs: Any, size: int) -> Iterable[list[Person]]:
 def _names_of(relation: str) -> Prefetch:
     """The person's ``relation`` prefetched for its name only (what the columns read of it)."""
     model = Person._meta.get_field(relation).related_model
-    assert isinstance(model, type)
+    assert isinstance(model, type) and issubclass(model, Model)
     return Prefetch(relation, queryset=model._default_manager.only("name"))
 
 

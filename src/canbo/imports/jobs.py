@@ -13,7 +13,7 @@ to the job row at most once a second while no transaction is open. The engine wr
 in one transaction, so a run that dies with its process has written nothing: a RUNNING job with no
 live thread in this process and no heartbeat for ``STALE_AFTER`` is marked FAILED as interrupted
 (checked whenever the officer's jobs are listed or a job page is opened). See
-docs/huong-dan/nhap-du-lieu.md, "Nhập từ giao diện".
+docs/huong-dan/nhap-du-lieu.md, "Các bước nhập".
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """How long uploaded import files are kept, and their purge (``manage.py purge_imports``).
 
-Policy (docs/huong-dan/nhap-du-lieu.md, "Lưu giữ tệp đã tải lên"):
+Policy (docs/nhap-du-lieu-quan-tri.md and docs/huong-dan/nhap-du-lieu.md, "Lưu giữ tệp đã tải lên"):
 
 - The file of an import that wrote data (DONE, not a dry run) is the source of record of those
   changes (the change log names it by its SHA-256): it is kept for good.

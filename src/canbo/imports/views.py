@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from canbo.accounts.selectors import can_change_anything
+from canbo.core import markdown
 from canbo.core.params import parse_id, parse_int
 from canbo.imports import engine, jobs, retention
 from canbo.imports.forms import MappingForm, UploadForm, apply_saved, as_kind
@@ -277,8 +278,8 @@ def template_file(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def guide(request: HttpRequest) -> HttpResponse:
-    """The import guide (docs/huong-dan/nhap-du-lieu.md) shown as written."""
+    """The import guide (docs/huong-dan/nhap-du-lieu.md) as a page: Markdown rendered to HTML."""
     _importer(request)
     if not GUIDE.exists():
         raise Http404("Chưa có hướng dẫn nhập dữ liệu.")
-    return render(request, "imports/guide.html", {"text": GUIDE.read_text(encoding="utf-8")})
+    return render(request, "imports/guide.html", {"guide": markdown.render_file(GUIDE)})

@@ -1,7 +1,8 @@
 """Workbooks the import gives out: the documented template, and the upload with its errors.
 
 Both are written with openpyxl's write-only mode, so an error workbook for a large upload is
-streamed rather than built in memory.
+streamed rather than built in memory, and every value through ``core.xlsx.safe_cell`` (a
+formula in the upload comes back as text, never as a formula).
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import column_index_from_string, get_column_letter
 
+from canbo.core.xlsx import Look, safe_cell, safe_row
 from canbo.imports.engine import CellError
 from canbo.imports.schema import SHEETS
 
@@ -23,6 +25,10 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 BOLD = Font(bold=True)
+GUIDE_LINE = (
+    "Hướng dẫn đầy đủ: trang “Hướng dẫn nhập dữ liệu” trong mục Nhập dữ liệu của CanBo. "
+    "Xóa các dòng ví dụ trước khi nhập."
+)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 # Two example persons whose sections show every sheet (personal IDs are well-formed but invented).
@@ -162,14 +168,15 @@ def build_template() -> bytes:
     guide.column_dimensions["A"].width = 28
     guide.column_dimensions["B"].width = 40
     guide.column_dimensions["C"].width = 90
-    guide.append(["Mẫu nhập dữ liệu cán bộ — CanBo"])
-    guide.append(["Xem hướng dẫn đầy đủ: docs/huong-dan/nhap-du-lieu.md. Xóa các dòng ví dụ trước khi nhập."])
+    bold = Look(guide, font=BOLD)
+    guide.append(safe_row(guide, ["Mẫu nhập dữ liệu cán bộ — CanBo"]))
+    guide.append(safe_row(guide, [GUIDE_LINE]))
     guide.append([])
     for spec in SHEETS.values():
-        guide.append([_bold(guide, f"Sheet “{spec.title}”"), spec.description])
+        guide.append([safe_cell(guide, f"Sheet “{spec.title}”", bold), safe_cell(guide, spec.description)])
         for f in spec.fields:
             req = "bắt buộc" if f.required else ""
-            guide.append([f.label, req, f.accepted])
+            guide.append(safe_row(guide, [f.label, req, f.accepted]))
         guide.append([])
     for kind, spec in SHEETS.items():
         ws = wb.create_sheet(spec.title)
@@ -177,42 +184,45 @@ def build_template() -> bytes:
             ws.column_dimensions[_letter(i)].width = max(14, min(40, len(f.label) + 4))
         ws.freeze_panes = "B2"
         header = []
+        required = Look(ws, font=BOLD, fill=REQUIRED_FILL, alignment=WRAP)
+        optional = Look(ws, font=BOLD, fill=HEADER_FILL, alignment=WRAP)
         for f in spec.fields:
-            cell = WriteOnlyCell(ws, value=f.label)
-            cell.font = BOLD
-            cell.fill = REQUIRED_FILL if f.required else HEADER_FILL
-            cell.alignment = WRAP
+            cell = safe_cell(ws, f.label, required if f.required else optional)
             note = (("Bắt buộc. " if f.required else "") + f.accepted).strip()
             if note:
                 cell.comment = Comment(note, "CanBo")
             header.append(cell)
         ws.append(header)
         for example in EXAMPLES.get(kind, []):
-            ws.append([example.get(f.name) for f in spec.fields])
+            ws.append(safe_row(ws, [example.get(f.name) for f in spec.fields]))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
-def _bold(ws: Any, value: str) -> Any:
-    cell = WriteOnlyCell(ws, value=value)
-    cell.font = BOLD
-    return cell
-
-
 def _letter(i: int) -> str:
-    from openpyxl.utils import get_column_letter
-
     return get_column_letter(i + 1)
+
+
+def _column_index(column: str) -> int | None:
+    """The 0-based index of an error's column, written "C (Ngày sinh)"; None without one."""
+    letters = column.split(" ", 1)[0]
+    if not letters.isascii() or not letters.isalpha():
+        return None
+    try:
+        return column_index_from_string(letters.upper()) - 1
+    except ValueError:
+        return None
 
 
 def build_error_workbook(path: Path, errors: list[CellError]) -> bytes:
     """The uploaded workbook's values, row for row, with a "Lỗi" column after the last column
-    listing each row's errors (rows with errors shaded). Errors of the whole sheet go on its
-    header row; errors of the whole file on a first sheet "Lỗi chung"."""
+    listing each row's errors; the "Lỗi" cell and each wrong cell are shaded. Errors of the whole
+    sheet go on its header row; errors of the whole file on a first sheet "Lỗi chung"."""
     from canbo.imports.reader import open_workbook
 
     by_sheet: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    wrong: dict[str, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
     general: list[str] = []
     for e in errors:
         if not e.sheet:
@@ -220,44 +230,40 @@ def build_error_workbook(path: Path, errors: list[CellError]) -> bytes:
             continue
         text = f"Cột {e.column}: {e.message}" if e.column else e.message
         by_sheet[e.sheet][e.row].append(text)
+        index = _column_index(e.column)
+        if index is not None:
+            wrong[e.sheet][e.row].add(index)
     source = open_workbook(path)
     out = Workbook(write_only=True)
     try:
         if general:
             ws = out.create_sheet("Lỗi chung")
             for msg in general:
-                ws.append([msg])
+                ws.append(safe_row(ws, [msg]))
         for ws_in in source.book.worksheets:
             ws = out.create_sheet(ws_in.title)
             row_errors = by_sheet.get(ws_in.title, {})
+            row_wrong = wrong.get(ws_in.title, {})
+            header_look = Look(ws, font=BOLD, fill=ERROR_FILL)
+            message_look = Look(ws, fill=ERROR_FILL, alignment=WRAP)
+            wrong_look = Look(ws, fill=ERROR_FILL)
             sheet = source._sheet(ws_in)
             width = max(sheet.width, 1)
             ws.column_dimensions[_letter(width)].width = 60
             for number, row in enumerate(ws_in.iter_rows(max_col=width, values_only=True), start=1):
-                values = [_plain(v) for v in row]
-                values += [None] * (width - len(values))
+                values = list(row) + [None] * (width - len(row))
+                bad = row_wrong.get(number, set())
+                cells = [safe_cell(ws, v, wrong_look if j in bad else None) for j, v in enumerate(values)]
                 msgs = row_errors.get(number)
                 if number == sheet.header_row:
-                    cell = WriteOnlyCell(ws, value="Lỗi" + (": " + "; ".join(msgs) if msgs else ""))
-                    cell.font = BOLD
-                    cell.fill = ERROR_FILL
-                    ws.append([*values, cell])
+                    text = "Lỗi" + (": " + "; ".join(msgs) if msgs else "")
+                    ws.append([*cells, safe_cell(ws, text, header_look)])
                 elif msgs:
-                    cell = WriteOnlyCell(ws, value="\n".join(msgs))
-                    cell.fill = ERROR_FILL
-                    cell.alignment = WRAP
-                    ws.append([*values, cell])
+                    ws.append([*cells, safe_cell(ws, "\n".join(msgs), message_look)])
                 else:
-                    ws.append(values)
+                    ws.append(cells)
     finally:
         source.close()
     buf = io.BytesIO()
     out.save(buf)
     return buf.getvalue()
-
-
-def _plain(value: Any) -> Any:
-    """Formulas are given back as text, never as formulas."""
-    if isinstance(value, str) and value.startswith("="):
-        return "'" + value
-    return value

@@ -11,6 +11,7 @@ from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from canbo.core.xlsx import safe_row
 from canbo.indicators.engine import format_int
 from canbo.indicators.selectors import Row
 from canbo.org.models import Unit
@@ -52,19 +53,19 @@ def table_xlsx(plan: Plan, rows: list[Row], *, unit: Unit | None, day: dt.date) 
     assert ws is not None
     ws.title = "Phụ lục 1"
     for line in title_lines(plan, unit, day):
-        ws.append([line])
+        ws.append(safe_row(ws, [line]))
         ws.cell(ws.max_row, 1).font = Font(bold=True)
     ws.append([])
-    ws.append(HEADERS)
+    ws.append(safe_row(ws, HEADERS))
     for c in ws[ws.max_row]:
         c.font = Font(bold=True)
     term = None
     for r in rows:
         if r.target.term != term:
             term = r.target.term
-            ws.append([f"Giai đoạn {term}"])
+            ws.append(safe_row(ws, [f"Giai đoạn {term}"]))
             ws.cell(ws.max_row, 1).font = Font(italic=True)
-        ws.append(cells(r))
+        ws.append(safe_row(ws, cells(r)))
         for c in ws[ws.max_row]:
             c.alignment = Alignment(wrap_text=True, vertical="top")
     for col, width in zip("ABCDE", (8, 60, 14, 20, 40), strict=True):

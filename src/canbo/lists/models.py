@@ -13,7 +13,7 @@ class SavedList(ChangeLoggedModel):
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người tạo", on_delete=models.CASCADE)
     name = models.CharField("tên danh sách", max_length=150)
-    filters = models.JSONField("điều kiện lọc", default=dict)
+    filters = models.JSONField("điều kiện lọc", default=dict, blank=True)  # no filter: the whole list
     columns = models.JSONField("các cột", default=list)
 
     class Meta:
@@ -41,7 +41,7 @@ class ListExport(ChangeLoggedModel):
         settings.AUTH_USER_MODEL, verbose_name="người xuất", on_delete=models.SET_NULL, null=True
     )
     as_of = models.DateField("tính đến ngày")
-    filters = models.JSONField("điều kiện lọc", default=dict)
+    filters = models.JSONField("điều kiện lọc", default=dict, blank=True)  # no filter: the whole list
     columns = models.JSONField("các cột", default=list)
     row_count = models.PositiveIntegerField("số dòng")
 

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import tempfile
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    QueryDict,
+)
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
@@ -17,7 +26,7 @@ from canbo.core.errors import DomainError
 from canbo.core.views import AsOfMixin, BadAsOf, as_of, bad_request
 from canbo.lists import services
 from canbo.lists.columns import COLUMNS, DEFAULT_COLUMNS, parse_columns, rows
-from canbo.lists.exports import list_workbook
+from canbo.lists.exports import XLSX_TYPE, write_list
 from canbo.lists.filters import PersonFilterForm
 from canbo.lists.models import SavedList
 from canbo.lists.selectors import filtered_persons
@@ -69,9 +78,13 @@ class PersonListView(LoginRequiredMixin, AsOfMixin, TemplateView):
 
 
 class ExportView(LoginRequiredMixin, View):
-    """The same list as an .xlsx file; always over the user's grants; recorded in the history."""
+    """The same list as an .xlsx file, every person in scope; always over the user's grants;
+    recorded in the history.
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    The workbook is written to an anonymous temporary file (memory stays bounded) that the
+    response then streams; the file is gone when the response is closed."""
+
+    def get(self, request: HttpRequest) -> HttpResponseBase:
         try:
             day = as_of(request)
         except BadAsOf as exc:
@@ -80,7 +93,14 @@ class ExportView(LoginRequiredMixin, View):
         if qs is None:
             return bad_request(request, " ".join(str(m) for errs in form.errors.values() for m in errs))
         columns = parse_columns(request.GET.getlist("cot"))
-        data, count = list_workbook(qs, columns, day=day, description=form.description(unit, day))
+        # Closed by the response once sent (or below on failure), not by a context manager.
+        out = tempfile.TemporaryFile(prefix="canbo-danh-sach-")  # noqa: SIM115
+        try:
+            count = write_list(out, qs, columns, day=day, description=form.description(unit, day))
+        except BaseException:
+            out.close()
+            raise
+        out.seek(0)
         services.export_record(
             acting_user=request.user,
             as_of=day,
@@ -88,11 +108,12 @@ class ExportView(LoginRequiredMixin, View):
             columns=[c.key for c in columns],
             row_count=count,
         )
-        response = HttpResponse(
-            data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return FileResponse(
+            out,
+            as_attachment=True,
+            filename=f"danh-sach-can-bo-{day:%Y%m%d}.xlsx",
+            content_type=XLSX_TYPE,
         )
-        response["Content-Disposition"] = f'attachment; filename="danh-sach-can-bo-{day:%Y%m%d}.xlsx"'
-        return response
 
 
 class SavedListsView(LoginRequiredMixin, View):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from canbo.core.xlsx import safe_row
 from canbo.org.selectors import unit_label
 from canbo.plans.models import ReportingPeriod, TaskReport, TaskStatus
 
@@ -130,14 +131,15 @@ def summary_xlsx(period: ReportingPeriod, rows: list[SummaryRow]) -> bytes:
     assert ws is not None
     ws.title = "Tổng hợp"
     title, sub = _title(period)
-    ws.append([title])
-    ws.append([sub])
+    ws.append(safe_row(ws, [title]))
+    ws.append(safe_row(ws, [sub]))
     ws.append([])
-    ws.append([*HEADERS, "Số đơn vị đã báo cáo", "Số đơn vị phải báo cáo"])
+    ws.append(safe_row(ws, [*HEADERS, "Số đơn vị đã báo cáo", "Số đơn vị phải báo cáo"]))
     for cell in ws[4]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append([row.number, row.content, row.lead, row.status, row.result, row.reported, row.expected])
+        values = [row.number, row.content, row.lead, row.status, row.result, row.reported, row.expected]
+        ws.append(safe_row(ws, values))
     ws["A1"].font = Font(bold=True, size=13)
     for col, width in zip("ABCDEFG", (8, 70, 30, 20, 60, 12, 12), strict=True):
         ws.column_dimensions[col].width = width

@@ -111,6 +111,27 @@ def test_import_page_access_matrix(users: dict) -> None:
     assert not ImportJob.objects.exists()
 
 
+def test_guide_is_a_page_for_an_officer_not_raw_markdown(users: dict) -> None:
+    """The guide is rendered HTML (headings, tables, bold), speaks to the officer (no SHA-256, no
+    command line), and shows none of Markdown's markers."""
+    import html
+    import re
+
+    page = client_for(users["officer_a"]).get(reverse("imports:guide"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    article = body[body.index('<article class="panel import-guide">') : body.index("</article>")]
+    assert "<h1>Nhập dữ liệu từ tệp Excel</h1>" in article
+    assert "<table>" in article and "<strong>" in article
+    text = html.unescape(re.sub(r"<[^>]+>", " ", article))
+    for marker in ("**", "|---", "```", "`", "\n#", "](", "__"):
+        assert marker not in text, marker
+    assert not re.search(r"^\s*#{1,6} ", text, re.MULTILINE)
+    for technical in ("SHA", "./canbo", "--", "MEDIA_ROOT", "CANBO_", "dòng lệnh"):
+        assert technical not in text, technical
+    assert client_for(users["leader_a"]).get(reverse("imports:guide")).status_code == 404
+
+
 def test_someone_elses_job_is_not_found(users: dict) -> None:
     job = upload_and_run(client_for(users["officer_a"]), workbook(BAD))
     assert job.status == ImportJob.Status.FAILED
@@ -202,6 +223,14 @@ def test_failure_lists_every_error_and_gives_the_sheet_back(users: dict) -> None
     col = header.index("Lỗi") + 1
     assert sheet.cell(row=3, column=col).value
     assert not sheet.cell(row=2, column=col).value
+
+    # The wrong cells are shaded as well as the "Lỗi" cell; the right ones are not.
+    red = "FFC7CE"
+    for name in ("Giới tính", "Ngày sinh"):
+        assert sheet.cell(row=3, column=HEADERS.index(name) + 1).fill.fgColor.rgb.endswith(red), name
+    assert sheet.cell(row=3, column=col).fill.fgColor.rgb.endswith(red)
+    assert sheet.cell(row=3, column=HEADERS.index("Họ và tên") + 1).fill.fill_type is None
+    assert sheet.cell(row=2, column=HEADERS.index("Giới tính") + 1).fill.fill_type is None
 
     # The officer corrects the cells in the file he got back, error column left in, and uploads it.
     sheet.cell(row=3, column=HEADERS.index("Giới tính") + 1).value = "Nữ"
@@ -503,3 +532,22 @@ def test_large_files_run_in_a_background_thread(users: dict, settings: Any, monk
     assert job.status == ImportJob.Status.DONE, job.result
     assert job.finished is not None
     assert Person.objects.filter(personal_id__in=[PID_1, PID_2]).count() == 2
+
+
+def test_error_file_gives_formulas_back_as_text(users: dict) -> None:
+    """A formula, or text that would become one, comes back as text in the error file."""
+    client = client_for(users["officer_a"])
+    rows = [
+        [PID_1, '=HYPERLINK("http://example.invalid","Nam")', "Nam", "12/03/1985", "Kinh", "Công chức", "A1"],
+        [PID_2, "@SUM(1+1)", "-1+2", "+31/02/1990", "Kinh", "Công chức", "A"],
+    ]
+    job = upload_and_run(client, workbook(rows))
+    assert job.status == ImportJob.Status.FAILED
+    response = client.get(reverse("imports:errors", args=[job.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Cán bộ"]
+    name = HEADERS.index("Họ và tên") + 1
+    assert str(sheet.cell(row=2, column=name).value).startswith("=HYPERLINK(")
+    for row, column in ((2, name), (3, name), (3, name + 1), (3, name + 2)):
+        cell = sheet.cell(row=row, column=column)
+        assert cell.data_type == "s", (row, column, cell.value)
+        assert cell.quotePrefix, (row, column)

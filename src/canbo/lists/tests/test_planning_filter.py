@@ -109,7 +109,7 @@ def test_description_and_export_header_name_the_filter(users: dict, planned: dic
     c = Client()
     c.force_login(officer)
     r = c.get("/can-bo/xuat-excel/", {"quy_hoach": "co", "cot": ["ho_ten"], "ngay": "15/03/2025"})
-    ws = load_workbook(io.BytesIO(r.content)).active
+    ws = load_workbook(io.BytesIO(r.getvalue())).active
     assert ws is not None
     first_column = [row[0] for row in ws.iter_rows(values_only=True)]
     assert "Quy hoạch: Đang trong quy hoạch" in first_column

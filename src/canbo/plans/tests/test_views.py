@@ -264,6 +264,27 @@ def test_reporting_missing_and_exports(
     assert a.get(f"{url}pdf/").status_code == 404
 
 
+def test_period_report_workbook_writes_results_as_text(
+    plan: Plan, tree: dict[str, Unit], users: dict[str, Any], tasks: dict[str, Task]
+) -> None:
+    """A reported result "=1+2" (the probe's) is text in the period workbook, not a formula."""
+    a = client_for(users["officer_a"])
+    r = a.post(f"/ke-hoach/{plan.pk}/ky-bao-cao/moi/", {"kind": "quy", "year": "2021", "quarter": "1"})
+    assert r.status_code == 302
+    period = plan.reporting_periods.get()
+    url = f"/ke-hoach/ky-bao-cao/{period.pk}/"
+    b = client_for(users["officer_b"])
+    report = {"task": tasks["quarter"].pk, "unit": tree["B"].pk, "status": "dang_thuc_hien", "result": "=1+2"}
+    assert b.post(url, report).status_code == 302
+    ws = openpyxl.load_workbook(io.BytesIO(a.get(f"{url}xlsx/").content)).active
+    assert ws is not None
+    cells = [c for row in ws.iter_rows(min_row=5) for c in row if isinstance(c.value, str)]
+    result = next(c for c in cells if c.value == "=1+2")
+    assert result.data_type == "s" and result.quotePrefix
+    numbers = [c.value for row in ws.iter_rows(min_row=5) for c in row[5:]]
+    assert all(isinstance(n, int) for n in numbers)  # counts stay numbers
+
+
 def test_plan_create_form(tree: dict[str, Unit], users: dict[str, Any]) -> None:
     c = client_for(users["officer_a"])
     data = {

@@ -96,6 +96,7 @@ class AsOfMixin:
 def home(request: HttpRequest) -> HttpResponse:
     from canbo.org.models import Unit
     from canbo.people.models import Person
+    from canbo.people.service_history import in_service_q
 
     try:
         day = as_of(request)
@@ -105,7 +106,8 @@ def home(request: HttpRequest) -> HttpResponse:
     ctx = {
         "as_of": day,
         "as_of_is_today": day == today(),
-        "person_count": Person.objects.restrict(request.user).count(),
+        # The people in service on the day, as the list shows by default.
+        "person_count": Person.objects.restrict(request.user).filter(in_service_q(day)).count(),
         "unit_count": roots.count(),
     }
     return render(request, "home.html", ctx)

@@ -26,6 +26,7 @@ from canbo.people.models import (
     PersonalHistory,
     PersonSection,
     Qualification,
+    ServiceEvent,
     WorkHistory,
 )
 
@@ -89,6 +90,23 @@ def _tenure_as_of(qs: QuerySet, day: dt.date) -> QuerySet:
 
 
 SECTIONS: tuple[SectionSpec, ...] = (
+    SectionSpec(
+        slug="tuyen-dung-nghi-huu",
+        model=ServiceEvent,
+        title="Tuyển dụng, chuyển đến/đi, nghỉ hưu, thôi việc",
+        form_fields=("kind", "event_date", "decision_number", "decision_date", "issuing_body", "details"),
+        columns=(
+            ("Ngày hiệu lực", _d("event_date")),
+            ("Sự kiện", _disp("kind")),
+            (
+                "Quyết định",
+                lambda e: " ".join(filter(None, [e.decision_number, format_date(e.decision_date)])),
+            ),
+            ("Cơ quan quyết định", _attr("issuing_body")),
+            ("Lý do, ghi chú", _attr("details")),
+        ),
+        as_of=_on_or_before("event_date"),
+    ),
     SectionSpec(
         slug="chuc-vu",
         model=Tenure,

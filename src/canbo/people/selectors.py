@@ -13,8 +13,9 @@ from canbo.careers.models import BodyMembership, Tenure, on_date_q
 from canbo.core.models import ObjectChange
 from canbo.core.querysets import CHANGE, VIEW
 from canbo.people.choices import AttachmentKind
-from canbo.people.models import Attachment, Person
+from canbo.people.models import Attachment, Person, ServiceEvent
 from canbo.people.sections import SectionSpec, visible_sections
+from canbo.people.service_history import StatusOn, status_on
 
 
 def person_queryset(user: Any, action: str = VIEW) -> QuerySet[Person]:
@@ -50,7 +51,11 @@ class Dossier:
     photo: Attachment | None
     can_change: bool
     sensitive_ok: bool
-    in_service: bool
+    service_status: StatusOn
+
+    @property
+    def in_service(self) -> bool:
+        return self.service_status.in_service
 
 
 def dossier(user: Any, person: Person, day: dt.date) -> Dossier:
@@ -81,6 +86,10 @@ def dossier(user: Any, person: Person, day: dt.date) -> Dossier:
         .order_by("-created")
         .first()
     )
+    events = next(
+        ([(e.kind, e.event_date) for e, _cells in b.rows] for b in blocks if b.spec.model is ServiceEvent),
+        None,
+    )
     return Dossier(
         person=person,
         day=day,
@@ -92,7 +101,7 @@ def dossier(user: Any, person: Person, day: dt.date) -> Dossier:
         photo=photo,
         can_change=can_change,
         sensitive_ok=sensitive_ok,
-        in_service=person.left_service_date is None or person.left_service_date >= day,
+        service_status=status_on(person, day, events),
     )
 
 

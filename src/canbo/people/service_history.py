@@ -21,12 +21,14 @@ Rules:
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
 
 from canbo.core.dates import format_date
+from canbo.core.text import fold
 from canbo.people.choices import SERVICE_ENTRIES, ServiceEventKind, ServiceStatus
 from canbo.people.models import Person, ServiceEvent, ServiceGap
 
@@ -40,6 +42,19 @@ STATUS_OF_EXIT = {
     ServiceEventKind.DEATH: ServiceStatus.DECEASED,
 }
 EXIT_OF_STATUS = {status: kind for kind, status in STATUS_OF_EXIT.items()}
+
+
+def exit_kind(reason: str) -> str:
+    """The kind of exit a free-text reason names ("Nghỉ hưu theo chế độ", "Chuyển công tác ra
+    ngoài tỉnh", "Từ trần"); anything else is a resignation or dismissal (thôi việc)."""
+    text = f" {fold(reason)} "
+    if "huu" in text:
+        return ServiceEventKind.RETIREMENT
+    if any(w in text for w in ("tu tran", "chet", "qua doi", " mat ")):
+        return ServiceEventKind.DEATH
+    if "chuyen" in text:
+        return ServiceEventKind.TRANSFER_OUT
+    return ServiceEventKind.RESIGNATION
 
 
 @dataclass(frozen=True)
@@ -123,7 +138,7 @@ def derived_fields(person_id: int, events: list[tuple[str, dt.date]], *, write_g
 def gaps(person_id: int, spans: list[Period]) -> list[ServiceGap]:
     return [
         ServiceGap(person_id=person_id, start=a.end, end=b.start, kind=a.end_kind)
-        for a, b in zip(spans, spans[1:], strict=False)
+        for a, b in itertools.pairwise(spans)
         if a.end is not None and b.start is not None
     ]
 

@@ -9,6 +9,7 @@ trần"/"chết"/"qua đời"/"mất" → death, "chuyển" → transfer out, an
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from django.db import migrations
@@ -78,7 +79,7 @@ def forward(apps: Any, schema_editor: Any) -> None:
             p.service_end_kind = (end.end_kind or None) if end else None
             if end is not None and end.end is not None and not p.left_service_reason:
                 p.left_service_reason = labels[end.end_kind]
-            for a, b in zip(spans, spans[1:], strict=False):
+            for a, b in itertools.pairwise(spans):
                 if a.end is not None and b.start is not None:
                     gaps.append(ServiceGap(person_id=p.pk, start=a.end, end=b.start, kind=a.end_kind))
         ServiceEvent.objects.bulk_create(events, batch_size=BATCH)

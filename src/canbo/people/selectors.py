@@ -13,7 +13,7 @@ from canbo.careers.models import BodyMembership, Tenure, on_date_q
 from canbo.core.models import ObjectChange
 from canbo.core.querysets import CHANGE, VIEW
 from canbo.people.choices import AttachmentKind
-from canbo.people.models import Attachment, Person, ServiceEvent
+from canbo.people.models import Attachment, Person
 from canbo.people.sections import SectionSpec, visible_sections
 from canbo.people.service_history import StatusOn, status_on
 
@@ -86,10 +86,6 @@ def dossier(user: Any, person: Person, day: dt.date) -> Dossier:
         .order_by("-created")
         .first()
     )
-    events = next(
-        ([(e.kind, e.event_date) for e, _cells in b.rows] for b in blocks if b.spec.model is ServiceEvent),
-        None,
-    )
     return Dossier(
         person=person,
         day=day,
@@ -101,7 +97,7 @@ def dossier(user: Any, person: Person, day: dt.date) -> Dossier:
         photo=photo,
         can_change=can_change,
         sensitive_ok=sensitive_ok,
-        service_status=status_on(person, day, events),
+        service_status=status_on(person, day),
     )
 
 

@@ -201,14 +201,10 @@ class StatusOn:
         return f"{text} từ {format_date(self.since)}" if self.since else text
 
 
-def status_on(person: Person, day: dt.date, events: list[tuple[str, dt.date]] | None = None) -> StatusOn:
-    """Where ``person`` stood on ``day``. Only his events up to ``day`` matter: ``events`` if the
-    caller has read them (the person page's section), else read here."""
-    if events is None:
-        events = list(
-            ServiceEvent.objects.filter(person=person, event_date__lte=day).values_list("kind", "event_date")
-        )
-    events = [(k, d) for k, d in events if d <= day]
+def status_on(person: Person, day: dt.date) -> StatusOn:
+    """Where ``person`` stood on ``day``. All his events are read, later ones included: a
+    first recruitment after ``day`` says that he had not begun on ``day``."""
+    events = list(ServiceEvent.objects.filter(person=person).values_list("kind", "event_date"))
     spans = periods(events)
     began = spans[0].start if spans else None
     if (began or adult_on(person.birth_date)) > day:

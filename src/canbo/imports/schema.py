@@ -654,7 +654,7 @@ SERVICE_EVENT = SheetSpec(
             "date",
             required=True,
             synonyms=("Ngày", "Ngày tuyển dụng", "Ngày nghỉ hưu", "Từ ngày", "Thời điểm"),
-            accepted=DATE_ANY + " Người nghỉ hưu không còn công tác từ ngày này.",
+            accepted=DATE_ANY + " Không trước ngày sinh; không ở tương lai, trừ nghỉ hưu.",
             example="01/09/2003",
         ),
         FieldSpec(

@@ -71,8 +71,9 @@ class PersonFilterForm(forms.Form):
     # Empty: the people in service on the list's date (every list, count and export by default).
     tinh_trang = forms.ChoiceField(
         label="Tình trạng công tác",
-        choices=[("", f"{ServiceStatus.IN_SERVICE.label} (mặc định)"), *ServiceStatus.choices[1:]],
+        choices=ServiceStatus.choices,
         required=False,
+        initial=ServiceStatus.IN_SERVICE,
     )
     nhom_chuc_danh = forms.MultipleChoiceField(
         label="Nhóm chức danh",

@@ -188,8 +188,19 @@ class Person(ScopedModel):
             # Covering index for the indicator engine (canbo.indicators.engine): the few columns
             # its conditions read, so that each population row's person is an index-only probe
             # instead of a scan of the whole (wide) table. docs/performance.md, "Indicators".
+            # With the service columns, "in service on the date" (``service_history.in_service_q``)
+            # reads from it too, and so does the count of everybody in service (home page, lists).
             models.Index(
-                fields=["id", "birth_date", "sex", "ethnicity", "home_town", "category"],
+                fields=[
+                    "id",
+                    "birth_date",
+                    "sex",
+                    "ethnicity",
+                    "home_town",
+                    "category",
+                    "service_from",
+                    "service_until",
+                ],
                 name="people_person_indicators",
             ),
         ]

@@ -173,6 +173,7 @@ def test_list_as_of_a_date_holds_only_those_in_service(users: dict, staff: dict)
     assert _names(c.get(url, today)) == {"Nguyễn Thị Hoa", "Trần Văn Tuyển", "Vũ Thị Muộn"}
     assert _names(c.get(url, {**today, "tinh_trang": "nghi_huu"})) == {"Phạm Văn Hưu"}
     assert _names(c.get(url, {**today, "tinh_trang": "thoi_viec"})) == set()
+    assert _names(c.get(url, {**today, "tinh_trang": "dang_cong_tac"})) == _names(c.get(url, today))
     everyone = {"Nguyễn Thị Hoa", "Trần Văn Tuyển", "Phạm Văn Hưu", "Vũ Thị Muộn"}
     assert _names(c.get(url, {**today, "tinh_trang": "tat_ca"})) == everyone
     # Never anyone before his service began, whatever the filter.

@@ -33,19 +33,20 @@ def without_status() -> Any:
     from canbo.lists import filters
     from canbo.people import service_history
 
-    saved = (
-        filters.apply_filters.__kwdefaults__["with_status"],
-        engine.in_service_q,
-        service_history.in_service_q,
-    )
-    filters.apply_filters.__kwdefaults__["with_status"] = False
-    engine.in_service_q = lambda day, prefix="": Q()  # type: ignore[assignment]
-    service_history.in_service_q = lambda day, prefix="": Q()  # type: ignore[assignment]  # home page
+    defaults: dict[str, Any] = filters.apply_filters.__kwdefaults__ or {}
+    saved = (engine.in_service_q, service_history.in_service_q)
+    defaults["with_status"] = False
+
+    def nothing(day: Any, prefix: str = "") -> Q:
+        return Q()
+
+    engine.in_service_q = nothing
+    service_history.in_service_q = nothing  # the home page imports it when called
     try:
         yield
     finally:
-        filters.apply_filters.__kwdefaults__["with_status"] = saved[0]
-        engine.in_service_q, service_history.in_service_q = saved[1], saved[2]
+        defaults["with_status"] = True
+        engine.in_service_q, service_history.in_service_q = saved
 
 
 def main() -> None:

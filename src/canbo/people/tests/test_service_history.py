@@ -93,7 +93,7 @@ def test_event_writes_are_audited_and_keep_the_derived_fields(users: dict, perso
     assert log.filter(content_type__model="serviceevent", action="create").count() == 2
     # The person's derived fields changed with the event's reason, in his history.
     person_log = log.filter(content_type__model="person", action="update", reason="QĐ 88/QĐ-UBND").get()
-    assert person_log.postchange_data["left_service_date"] == "2023-02-01"
+    assert (person_log.postchange_data or {})["left_service_date"] == "2023-02-01"
     # Moving the retirement and then deleting it follow through.
     section_update(
         acting_user=officer,
@@ -194,6 +194,7 @@ def test_export_holds_those_in_service_unless_filtered(users: dict, staff: dict)
         )
         assert response.status_code == 200
         ws = load_workbook(io.BytesIO(response.content)).active
+        assert ws is not None
         cells = [str(v) for row in ws.iter_rows(values_only=True) for v in row if v]
         header = " ".join(cells[:5])
         return {
@@ -238,3 +239,22 @@ def test_person_page_shows_the_status_on_its_date(users: dict, staff: dict) -> N
     assert "Tình trạng tại 06/12/2026:" in today and "Đã nghỉ hưu từ 01/02/2023" in today
     late = reverse("people:detail", args=[staff["late"].pk])
     assert "Chưa vào công tác" in c.get(late, {"ngay": "11/12/2020"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_api_writes_events_through_the_service(users: dict, person_a: Person) -> None:
+    url = f"/api/persons/{person_a.pk}/tuyen-dung-nghi-huu/"
+    body = {
+        "kind": "nghi_huu",
+        "event_date": "2023-02-01",
+        "decision_number": "88/QĐ-UBND",
+        "reason": "QĐ 88",
+    }
+    assert client_for(users["officer_b"]).post(url, body, content_type="application/json").status_code == 404
+    created = client_for(users["officer_a"]).post(url, body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    person_a.refresh_from_db()
+    assert (person_a.service_until, person_a.service_end_kind) == (D(2023, 2, 1), "nghi_huu")
+    assert ObjectChange.objects.filter(
+        content_type__model="person", object_id=person_a.pk, reason="QĐ 88"
+    ).exists()

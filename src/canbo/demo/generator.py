@@ -80,7 +80,7 @@ from canbo.people.models import (
     ServiceEvent,
     WorkHistory,
 )
-from canbo.people.service_history import derived_fields
+from canbo.people.service_history import derived_fields, exit_kind
 from canbo.people.validators import make_personal_id
 
 GENERATOR_VERSION = 2  # 2: persons carry the Vietnamese sort key
@@ -289,9 +289,37 @@ def planner_mass(planner: Planner, count: int, seed: int) -> Iterator[list[P]]:
                     p.segs = cut
                 else:
                     p.left = None
+            _mid_career_exit(p, seed)
             out.append(p)
         batch_no += 1
         yield out
+
+
+RESIGNED = "Thôi việc theo nguyện vọng"
+DECEASED = "Từ trần"
+
+
+def _mid_career_exit(p: P, seed: int) -> None:
+    """About 2% of the scalable staff resign and 0.2% die in service, at a date between three
+    years after recruitment and the end of 2025; their posts end the day before. Their own
+    random stream, so that nobody else's data changes. The scalable staff hold no baseline
+    post or seat, so no baseline changes either."""
+    if p.left is not None or p.recruit is None:
+        return
+    rng = random.Random(f"canbo-demo:{seed}:exit:{p.idx}")
+    x = rng.random()
+    if x >= 0.022:
+        return
+    lo = add_years(p.recruit, 3)
+    if lo >= dt.date(2025, 12, 31):
+        return
+    when = rand_date(rng, lo, dt.date(2025, 12, 31))
+    cut = [g for g in p.segs if g.start < when]
+    if not cut:
+        return
+    p.left, p.left_reason = when, DECEASED if x < 0.002 else RESIGNED
+    cut[-1].end, cut[-1].end_reason = when - DAY, p.left_reason
+    p.segs = cut
 
 
 # --------------------------------------------------------------------------------------------
@@ -710,7 +738,9 @@ class Writer:
                 )
             )
         if p.left is not None:
-            kind, details = "nghi_huu", p.left_reason
+            kind, details = exit_kind(p.left_reason), p.left_reason
+            if p.left_reason == DECEASED:
+                details = ""
             if p.left_reason == EARLY_RETIREMENT:
                 x = rng.random()
                 if x < 0.15:

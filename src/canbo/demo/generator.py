@@ -304,7 +304,7 @@ def _mid_career_exit(p: P, seed: int) -> None:
     years after recruitment and the end of 2025; their posts end the day before. Their own
     random stream, so that nobody else's data changes. The scalable staff hold no baseline
     post or seat, so no baseline changes either."""
-    if p.left is not None or p.recruit is None:
+    if p.recruit is None:
         return
     rng = random.Random(f"canbo-demo:{seed}:exit:{p.idx}")
     x = rng.random()
@@ -315,7 +315,8 @@ def _mid_career_exit(p: P, seed: int) -> None:
         return
     when = rand_date(rng, lo, dt.date(2025, 12, 31))
     cut = [g for g in p.segs if g.start < when]
-    if not cut:
+    # ``forward`` has set everybody's retirement (``p.left``), most of them in the future.
+    if not cut or (p.left is not None and p.left <= when):
         return
     p.left, p.left_reason = when, DECEASED if x < 0.002 else RESIGNED
     cut[-1].end, cut[-1].end_reason = when - DAY, p.left_reason

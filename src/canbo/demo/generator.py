@@ -296,14 +296,15 @@ def planner_mass(planner: Planner, count: int, seed: int) -> Iterator[list[P]]:
 
 
 RESIGNED = "Thôi việc theo nguyện vọng"
+MOVED_AWAY = "Chuyển công tác ra ngoài tỉnh"
 DECEASED = "Từ trần"
 
 
 def _mid_career_exit(p: P, seed: int) -> None:
-    """About 2% of the scalable staff resign and 0.2% die in service, at a date between three
-    years after recruitment and the end of 2025; their posts end the day before. Their own
-    random stream, so that nobody else's data changes. The scalable staff hold no baseline
-    post or seat, so no baseline changes either."""
+    """About 1.2% of the scalable staff resign, 0.8% move to another province and 0.2% die in
+    service, at a date between three years after recruitment and the end of 2025; their posts
+    end the day before. Their own random stream, so that nobody else's data changes. The
+    scalable staff hold no baseline post or seat, so no baseline changes either."""
     if p.recruit is None:
         return
     rng = random.Random(f"canbo-demo:{seed}:exit:{p.idx}")
@@ -318,7 +319,7 @@ def _mid_career_exit(p: P, seed: int) -> None:
     # ``forward`` has set everybody's retirement (``p.left``), most of them in the future.
     if not cut or (p.left is not None and p.left <= when):
         return
-    p.left, p.left_reason = when, DECEASED if x < 0.002 else RESIGNED
+    p.left, p.left_reason = when, DECEASED if x < 0.002 else RESIGNED if x < 0.014 else MOVED_AWAY
     cut[-1].end, cut[-1].end_reason = when - DAY, p.left_reason
     p.segs = cut
 

@@ -96,6 +96,7 @@ def home(request: HttpRequest) -> HttpResponse:
     from canbo.accounts.menu import landing_url
     from canbo.org.models import Unit
     from canbo.people.models import Person
+    from canbo.people.service_history import in_service_q
 
     landing = landing_url(request.user)
     if landing is not None:  # the person role lands on his own dossier (the date goes along)
@@ -109,7 +110,8 @@ def home(request: HttpRequest) -> HttpResponse:
     ctx = {
         "as_of": day,
         "as_of_is_today": day == today(),
-        "person_count": Person.objects.restrict(request.user).count(),
+        # The people in service on the day, as the list shows by default.
+        "person_count": Person.objects.restrict(request.user).filter(in_service_q(day)).count(),
         "unit_count": roots.count(),
     }
     return render(request, "home.html", ctx)

@@ -42,6 +42,7 @@ from canbo.demo.models import DemoDataset
 from canbo.demo.people import (
     BASELINE,
     DAY,
+    EARLY_RETIREMENT,
     ELECTED_GROUPS,
     P,
     Planner,
@@ -76,8 +77,10 @@ from canbo.people.models import (
     PersonSection,
     Qualification,
     Religion,
+    ServiceEvent,
     WorkHistory,
 )
+from canbo.people.service_history import derived_fields, exit_kind
 from canbo.people.validators import make_personal_id
 
 GENERATOR_VERSION = 2  # 2: persons carry the Vietnamese sort key
@@ -286,9 +289,39 @@ def planner_mass(planner: Planner, count: int, seed: int) -> Iterator[list[P]]:
                     p.segs = cut
                 else:
                     p.left = None
+            _mid_career_exit(p, seed)
             out.append(p)
         batch_no += 1
         yield out
+
+
+RESIGNED = "Thôi việc theo nguyện vọng"
+MOVED_AWAY = "Chuyển công tác ra ngoài tỉnh"
+DECEASED = "Từ trần"
+
+
+def _mid_career_exit(p: P, seed: int) -> None:
+    """About 1.2% of the scalable staff resign, 0.8% move to another province and 0.2% die in
+    service, at a date between three years after recruitment and the end of 2025; their posts
+    end the day before. Their own random stream, so that nobody else's data changes. The
+    scalable staff hold no baseline post or seat, so no baseline changes either."""
+    if p.recruit is None:
+        return
+    rng = random.Random(f"canbo-demo:{seed}:exit:{p.idx}")
+    x = rng.random()
+    if x >= 0.022:
+        return
+    lo = add_years(p.recruit, 3)
+    if lo >= dt.date(2025, 12, 31):
+        return
+    when = rand_date(rng, lo, dt.date(2025, 12, 31))
+    cut = [g for g in p.segs if g.start < when]
+    # ``forward`` has set everybody's retirement (``p.left``), most of them in the future.
+    if not cut or (p.left is not None and p.left <= when):
+        return
+    p.left, p.left_reason = when, DECEASED if x < 0.002 else RESIGNED if x < 0.014 else MOVED_AWAY
+    cut[-1].end, cut[-1].end_reason = when - DAY, p.left_reason
+    p.segs = cut
 
 
 # --------------------------------------------------------------------------------------------
@@ -681,8 +714,59 @@ class Writer:
             if not quiet:
                 say(f"  … {_n(self.persons)} người")
 
+    def _service_events(self, p: P, first: Seg | None) -> list[ServiceEvent]:
+        """The person's service events, consistent with his posts: the entry on ``p.recruit``
+        (the start of his first post or earlier), the exit on ``p.left`` (the day after his last
+        post ended). About one official in twelve came from another province (transfer in, no
+        recruitment here). Of those who left at the 2025 restructuring (Decree 178/2024), some
+        resigned, some moved to another province and a few died; the rest retired early. The
+        dates are those the planner gave, so posts, seats and baselines are unchanged; a citizen
+        deputy has no service event (in service from 18, docs/architecture.md)."""
+        if p.citizen:
+            return []
+        rng = random.Random(f"canbo-demo:{self.seed}:service:{p.idx}")
+        out: list[ServiceEvent] = []
+        if p.recruit is not None:
+            transfer_in = rng.random() < 0.08
+            body = first.unit.name if first is not None else ""
+            out.append(
+                ServiceEvent(
+                    kind="chuyen_den" if transfer_in else "tuyen_dung",
+                    event_date=p.recruit,
+                    decision_number=f"{rng.randint(10, 2999)}/QĐ-UBND",
+                    decision_date=p.recruit - dt.timedelta(days=rng.randint(5, 30)),
+                    issuing_body=body[:200],
+                    details="Chuyển công tác từ tỉnh khác đến" if transfer_in else "",
+                )
+            )
+        if p.left is not None:
+            kind, details = exit_kind(p.left_reason), p.left_reason
+            if p.left_reason == DECEASED:
+                details = ""
+            if p.left_reason == EARLY_RETIREMENT:
+                x = rng.random()
+                if x < 0.15:
+                    kind, details = "thoi_viec", "Nghỉ thôi việc theo Nghị định 178/2024/NĐ-CP"
+                elif x < 0.27:
+                    kind, details = "chuyen_di", "Chuyển công tác ra ngoài tỉnh"
+                elif x < 0.30:
+                    kind, details = "tu_tran", ""
+            out.append(
+                ServiceEvent(
+                    kind=kind,
+                    event_date=p.left,
+                    decision_number="" if kind == "tu_tran" else f"{rng.randint(10, 2999)}/QĐ-UBND",
+                    decision_date=None
+                    if kind == "tu_tran"
+                    else p.left - dt.timedelta(days=rng.randint(15, 60)),
+                    details=details[:300],
+                )
+            )
+        return out
+
     def _write_chunk(self, chunk: list[P]) -> None:
         persons: list[Person] = []
+        service_events: list[list[ServiceEvent]] = []
         for p in chunk:
             self._cut(p)
             rng = random.Random(f"canbo-demo:{self.seed}:person:{p.idx}")
@@ -703,6 +787,9 @@ class Writer:
             first = p.segs[0] if p.segs else None
             title = self.t[last.title] if last else None
             step = rng.randint(1, 9)
+            events = self._service_events(p, first)
+            service = derived_fields(0, [(e.kind, e.event_date) for e in events], write_gaps=False)
+            service_events.append(events)
             person = Person(
                 personal_id=self._pid(p),
                 dossier_number=f"LC-{p.idx:08d}",
@@ -727,7 +814,7 @@ class Writer:
                 general_education="12/12",
                 category=category,
                 managing_unit=managing,
-                recruitment_date=p.recruit if not p.citizen else None,
+                recruitment_date=service["recruitment_date"],
                 recruiting_agency=first.unit.name if first and first.kind == TenureKind.RECRUITED else "",
                 job_position=title.name if title else "Đại biểu HĐND",
                 grade_name={"vien_chuc": "Viên chức hạng III", "dai_bieu": ""}.get(
@@ -738,8 +825,11 @@ class Writer:
                 ),
                 salary_step=step if not p.citizen else None,
                 salary_coefficient=Decimal("2.34") + Decimal("0.33") * (step - 1) if not p.citizen else None,
-                left_service_date=p.left,
-                left_service_reason=p.left_reason if p.left else "",
+                left_service_date=service["left_service_date"],
+                left_service_reason=service["left_service_reason"],
+                service_from=service["service_from"],
+                service_until=service["service_until"],
+                service_end_kind=service["service_end_kind"],
                 is_synthetic=True,
             )
             persons.append(person)
@@ -752,7 +842,10 @@ class Writer:
             sections.setdefault(type(obj), []).append(obj)
 
         titles = self.t.rows
-        for p, person in zip(chunk, persons, strict=True):
+        for p, person, events in zip(chunk, persons, service_events, strict=True):
+            for event in events:
+                event.person = person
+                add(event)
             rng = random.Random(f"canbo-demo:{self.seed}:sections:{p.idx}")
             for g in p.segs:
                 unit = self.units[g.unit.code]
@@ -811,6 +904,7 @@ class Writer:
             HealthRecord,
             Award,
             Discipline,
+            ServiceEvent,
         ):
             rows = sections.get(model, [])
             if rows:

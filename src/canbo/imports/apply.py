@@ -39,7 +39,7 @@ from canbo.core.querysets import CHANGE, scope_q
 from canbo.imports import reader
 from canbo.imports.engine import CellError, ImportResult, Progress
 from canbo.imports.fastwrite import FastWriter
-from canbo.imports.schema import SHEETS
+from canbo.imports.schema import SERVICE_EVENT, SHEETS
 from canbo.imports.validate import CHUNK, Plan, attach_related, concrete_field, plain, validate
 from canbo.people.models import Person
 
@@ -320,6 +320,7 @@ class Writer:
         """The section rows, after ``write_persons``."""
         self.write_sections()
         self.write_section_updates()
+        self.refresh_service()
 
     @property
     def total(self) -> int:
@@ -516,6 +517,48 @@ class Writer:
                     ]
                 )
 
+    def refresh_service(self) -> None:
+        """Derive again the periods of service of the persons whose service events the import
+        added or changed (``people.service_history``): their derived fields are written as
+        logged person updates, their gaps replaced (derived rows, not logged)."""
+        from canbo.people.models import ServiceEvent, ServiceGap
+        from canbo.people.service_history import derived_fields, gaps, periods
+
+        kind = SERVICE_EVENT.kind
+        pks = {self.pk_of[s.pid] for s in self.plan.sections if s.kind == kind}
+        changed = [u.pk for u in self.plan.section_updates if u.kind == kind]
+        for i in range(0, len(changed), CHUNK):
+            pks.update(
+                ServiceEvent.objects.filter(pk__in=changed[i : i + CHUNK]).values_list("person_id", flat=True)
+            )
+        ordered = sorted(pks)
+        batch: list[PersonWrite] = []
+        for i in range(0, len(ordered), CHUNK):
+            chunk = ordered[i : i + CHUNK]
+            events: dict[int, list[tuple[str, Any]]] = {pk: [] for pk in chunk}
+            for person_id, event_kind, day in ServiceEvent.objects.filter(person_id__in=chunk).values_list(
+                "person_id", "kind", "event_date"
+            ):
+                events[person_id].append((event_kind, day))
+            ServiceGap.objects.filter(person_id__in=chunk).delete()
+            new_gaps = []
+            for pk, version, *values in (
+                Person.objects.select_for_update()
+                .filter(pk__in=chunk)
+                .values_list("pk", "row_version", *PERSON_SNAPSHOT)
+            ):
+                stored = dict(zip(PERSON_SNAPSHOT, values, strict=True))
+                fields = derived_fields(pk, events[pk], write_gaps=False)
+                new_gaps.extend(gaps(pk, periods(events[pk])))
+                differ = {k: v for k, v in fields.items() if stored[k] != v}
+                if differ:
+                    batch.append(PersonWrite(pk, version, stored, differ))
+            ServiceGap.objects.bulk_create(new_gaps)
+            if len(batch) >= UPDATE_BATCH:
+                self.flush_person_updates(batch)
+                batch = []
+        self.flush_person_updates(batch)
+
     # -- sections ------------------------------------------------------------------------------
     def write_sections(self) -> None:
         sections = self.plan.sections
@@ -620,6 +663,7 @@ def _reprs() -> dict[str, Callable[[dict[str, Any]], str]]:
         "khen_thuong": lambda v: f"{v['form']} ({v['year']})",
         "ky_luat": lambda v: f"{dform(v['form'])} ({dsys(v['system'])}, {v['decision_date']:%d/%m/%Y})",
         "danh_gia": lambda v: f"{v['year']}: {rlevel(v['level'])}",
+        "cong_tac": _service_event_repr,
         **_reprs_14(),
     }
 
@@ -642,6 +686,12 @@ def _reprs_14() -> dict[str, Callable[[dict[str, Any]], str]]:
         "ke_khai_tai_san": lambda v: f"{assets(v['kind'])} {v['year']}",
         "tin_nhiem": lambda v: f"Lấy phiếu {v['vote_date']:%d/%m/%Y}",
     }
+
+
+def _service_event_repr(values: dict[str, Any]) -> str:
+    from canbo.people.choices import ServiceEventKind
+
+    return f"{ServiceEventKind(values['kind']).label} {values['event_date']:%d/%m/%Y}"
 
 
 REPR = _reprs()

@@ -825,6 +825,31 @@ class References:
         )
 
 
+@functools.cache
+def _service_event_kind_parser() -> Callable[[Any], str]:
+    from canbo.people.choices import ServiceEventKind
+
+    extra = [
+        ("Chuyển đến", "chuyen_den"),
+        ("Tiếp nhận", "chuyen_den"),
+        ("Chuyển đi", "chuyen_di"),
+        ("Chuyển công tác", "chuyen_di"),
+        ("Hưu", "nghi_huu"),
+        ("Nghỉ chế độ", "nghi_huu"),
+        ("Buộc thôi việc", "thoi_viec"),
+        ("Nghỉ việc", "thoi_viec"),
+        ("Chết", "tu_tran"),
+        ("Qua đời", "tu_tran"),
+    ]
+    return _choice_parser(
+        _with_labels(ServiceEventKind, extra), "Sự kiện", [c.label for c in ServiceEventKind]
+    )
+
+
+def service_event_kind(value: Any) -> str:
+    return _service_event_kind_parser()(value)
+
+
 SIMPLE: dict[str, Callable[[Any], Any]] = {
     "text": text,
     "personal_id": personal_id,
@@ -856,5 +881,6 @@ SIMPLE: dict[str, Callable[[Any], Any]] = {
     "personal_history_kind": personal_history_kind,
     "asset_declaration_kind": asset_declaration_kind,
     "meets_standard": meets_standard,
+    "service_event_kind": service_event_kind,
 }
 REFERENCE = frozenset({"ethnicity", "religion", "unit", "title"})

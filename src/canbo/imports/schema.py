@@ -618,6 +618,59 @@ RATING = SheetSpec(
     ),
 )
 
+SERVICE_EVENT = SheetSpec(
+    kind="cong_tac",
+    title="Tuyển dụng, nghỉ hưu",
+    model_label="people.ServiceEvent",
+    synonyms=(
+        "Tuyển dụng",
+        "Tình trạng công tác",
+        "Quá trình tuyển dụng",
+        "Nghỉ hưu, thôi việc",
+        "Biến động",
+        "Biến động nhân sự",
+    ),
+    key=("kind", "event_date"),
+    description=(
+        "Mỗi dòng một sự kiện: tuyển dụng, chuyển đến tỉnh, chuyển khỏi tỉnh, nghỉ hưu, thôi việc, "
+        "từ trần. Các sự kiện này quyết định ai đang công tác tại một ngày."
+    ),
+    fields=(
+        _PID_FIELD,
+        FieldSpec(
+            "kind",
+            "Sự kiện",
+            "service_event_kind",
+            required=True,
+            synonyms=("Loại sự kiện", "Hình thức", "Loại biến động", "Biến động"),
+            accepted=(
+                "Tuyển dụng; Chuyển đến tỉnh (Chuyển đến); Chuyển khỏi tỉnh (Chuyển đi); Nghỉ hưu; "
+                "Thôi việc (cả buộc thôi việc); Từ trần."
+            ),
+            example="Tuyển dụng",
+        ),
+        FieldSpec(
+            "event_date",
+            "Ngày hiệu lực",
+            "date",
+            required=True,
+            synonyms=("Ngày", "Ngày tuyển dụng", "Ngày nghỉ hưu", "Từ ngày", "Thời điểm"),
+            accepted=DATE_ANY + " Không trước ngày sinh; không ở tương lai, trừ nghỉ hưu.",
+            example="01/09/2003",
+        ),
+        FieldSpec(
+            "decision_number", "Số quyết định", synonyms=("Quyết định", "Số QĐ"), example="125/QĐ-UBND"
+        ),
+        FieldSpec("decision_date", "Ngày quyết định", "date", synonyms=("Ngày QĐ",), accepted=DATE_ANY),
+        FieldSpec(
+            "issuing_body",
+            "Cơ quan quyết định",
+            synonyms=("Cơ quan tuyển dụng", "Cơ quan ban hành", "Cấp quyết định"),
+        ),
+        FieldSpec("details", "Lý do, ghi chú", synonyms=("Lý do", "Ghi chú", "Nơi đến", "Nơi chuyển đến")),
+    ),
+)
+
 # -- sheets added by issue 14 (Party membership … confidence votes) ---------------------------
 
 PARTY = SheetSpec(
@@ -921,6 +974,8 @@ SHEETS: dict[str, SheetSpec] = {
     s.kind: s for s in (PERSON, QUALIFICATION, TENURE, MEMBERSHIP, FAMILY, AWARD, DISCIPLINE, RATING)
 }
 SHEETS.update((s.kind, s) for s in SECTION_SHEETS_14)
+# Service events (who is in service on a date), a separate entry so that other sheets merge easily.
+SHEETS[SERVICE_EVENT.kind] = SERVICE_EVENT
 SECTION_KINDS = tuple(k for k in SHEETS if k != "can_bo")
 
 # Limits on what a file may hold (documented in docs/huong-dan/nhap-du-lieu.md).

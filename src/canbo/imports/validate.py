@@ -41,7 +41,15 @@ from canbo.imports.engine import CellError
 from canbo.imports.mapping import detect_kind, propose
 from canbo.imports.parsers import ParseError, References, key
 from canbo.imports.reader import Sheet, Workbook
-from canbo.imports.schema import MAX_CELL_CHARS, MAX_ROWS_TOTAL, PID, SHEETS, FieldSpec, SheetSpec
+from canbo.imports.schema import (
+    MAX_CELL_CHARS,
+    MAX_ROWS_TOTAL,
+    PID,
+    SERVICE_EVENT,
+    SHEETS,
+    FieldSpec,
+    SheetSpec,
+)
 from canbo.people.models import Person
 
 M = TypeVar("M", bound=models.Model)
@@ -243,6 +251,8 @@ class Validator:
         # persons section rows name: section dates are checked against it (``holder_birth``)
         self.births: dict[str, tuple[dt.date, str]] = {}
         self.looked_up: set[str] = set()
+        # Service columns of the person sheet, turned into service-event rows (``service_rows``).
+        self.pending_service: list[tuple[Sheet, int, dict[str, Any], dict[str, Column]]] = []
 
     # -- driver ---------------------------------------------------------------------------------
     def run(self) -> Plan:
@@ -266,6 +276,7 @@ class Validator:
         for sheet, kind in sheets:
             if kind != "can_bo" and not persons_done:
                 self.report_duplicate_pids()
+                self.check_person_service()
                 persons_done = True
                 if self.persons_checked is not None and not self.plan.errors:
                     # The persons to write are final: the section sheets only add to the plan.
@@ -278,6 +289,7 @@ class Validator:
                 self.plan.sections[first:] = self.check_section_persons(self.plan.sections[first:])
         if not persons_done:
             self.report_duplicate_pids()
+            self.check_person_service()
         self.plan.errors.sort(key=lambda e: (self._sheet_order(e.sheet), e.row, e.column))
         return self.plan
 
@@ -448,6 +460,7 @@ class Validator:
                 self.pid_dupes.setdefault(pid, []).append((sheet.name, row))
                 continue
             self.pid_rows[pid] = (sheet.name, row)
+            self.service_rows(sheet, row, values, cols)
             found = existing.get(pid)
             birth = values.get("birth_date")  # as parsed: (day, precision)
             if found is None:
@@ -458,6 +471,44 @@ class Validator:
                 stored = found[0]
                 self.births[pid] = birth if birth is not None else (stored.birth_date, stored.birth_precision)
                 self.update_person(sheet, row, stored, found[1], values, cols, bad)
+
+    def service_rows(self, sheet: Sheet, row: int, values: dict[str, Any], cols: dict[str, Column]) -> None:
+        """The person sheet's "Ngày tuyển dụng", "Ngày thôi công tác" and "Lý do thôi công tác"
+        become service events (the person's fields are derived from those): a recruitment, and
+        an exit whose kind is read from the reason ("nghỉ hưu", "chuyển", "từ trần"; else
+        "thôi việc"). They are checked as rows of the service-event sheet once the person sheets
+        are read (``check_person_service``)."""
+        from canbo.people.service_history import exit_kind
+
+        recruited = values.pop("recruitment_date", None)
+        left = values.pop("left_service_date", None)
+        reason = values.pop("left_service_reason", None) or ""
+        pid = values[PID]
+        if recruited is not None:
+            col = cols["recruitment_date"]
+            self.pending_service.append(
+                (sheet, row, {PID: pid, "kind": "tuyen_dung", "event_date": recruited, "__bad__": set()},
+                 {PID: cols[PID], "kind": col, "event_date": col})
+            )  # fmt: skip
+        if left is not None:
+            col = cols["left_service_date"]
+            event = {PID: pid, "kind": exit_kind(reason), "event_date": left, "__bad__": set()}
+            if reason:
+                event["details"] = reason[:300]
+            self.pending_service.append(
+                (sheet, row, event, {PID: cols[PID], "kind": col, "event_date": col,
+                                     "details": cols.get("left_service_reason", col)})
+            )  # fmt: skip
+
+    def check_person_service(self) -> None:
+        """Check the service events of the person sheets (``service_rows``) as section rows."""
+        if not self.pending_service:
+            return
+        first = len(self.plan.sections)
+        for sheet, row, values, cols in self.pending_service:
+            self.check_sections(sheet, SERVICE_EVENT, [(row, values, cols)])
+        self.pending_service = []
+        self.plan.sections[first:] = self.check_section_persons(self.plan.sections[first:])
 
     def new_person(
         self, sheet: Sheet, row: int, values: dict[str, Any], cols: dict[str, Column], bad: set[str]

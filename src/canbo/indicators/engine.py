@@ -35,6 +35,7 @@ from canbo.core.querysets import scope_q
 from canbo.indicators.models import IndicatorDefinition
 from canbo.org.models import Title, Unit, in_force_q
 from canbo.people.models import PartyMembership, Person, Qualification
+from canbo.people.service_history import in_service_q
 from canbo.planning.models import PlanningEntry, PlanningList, planned_on_q
 
 STEP = 4  # treebeard path characters per level
@@ -123,6 +124,9 @@ def _base(source: str, day: dt.date, unit: Unit | None, user: Any) -> QuerySet[A
         qs = BodyMembership.objects.filter(on_date_q(day))
     if unit is not None:
         qs = qs.filter(**{f"{_unit_field(source)}__path__startswith": unit.path})
+    # Only the people in service on the day count (a post or seat left open on a retiree's
+    # record must not count him).
+    qs = qs.filter(in_service_q(day, "person__"))
     if user is not None:
         q = scope_q(Person, user)
         if q is not None:

@@ -19,9 +19,10 @@ from canbo.org.choices import Level, ManagementScope, TitleGroup
 from canbo.org.forms import UnitPicker
 from canbo.org.models import Unit
 from canbo.org.selectors import unit_label_on
-from canbo.people.choices import QUALIFICATION_LEVELS, Category, QualificationKind, Sex
+from canbo.people.choices import QUALIFICATION_LEVELS, Category, QualificationKind, ServiceStatus, Sex
 from canbo.people.models import Ethnicity, PartyMembership, Person, Qualification, Religion
 from canbo.people.search import name_search
+from canbo.people.service_history import status_q
 from canbo.planning.selectors import filter_planned
 from canbo.planning.selectors import terms as planning_terms
 
@@ -73,6 +74,13 @@ class PersonFilterForm(forms.Form):
         label="Đơn vị (gồm các đơn vị trực thuộc)",
         required=False,
         widget=UnitPicker(submit_on_pick=True),
+    )
+    # Empty: the people in service on the list's date (every list, count and export by default).
+    tinh_trang = forms.ChoiceField(
+        label="Tình trạng công tác",
+        choices=ServiceStatus.choices,
+        required=False,
+        initial=ServiceStatus.IN_SERVICE,
     )
     nhom_chuc_danh = forms.MultipleChoiceField(
         label="Nhóm chức danh",
@@ -143,9 +151,11 @@ class PersonFilterForm(forms.Form):
         if unit is not None:
             out.append(f"Đơn vị: {unit_label_on(unit, day)} (gồm các đơn vị trực thuộc)")
         data = self.cleaned_data
+        status = ServiceStatus(data.get("tinh_trang") or ServiceStatus.IN_SERVICE)
+        out.append(f"{self.fields['tinh_trang'].label}: {status.label}")
         for name, field in self.fields.items():
             value = data.get(name)
-            if name in ("don_vi", "phan") or value in (None, "", []):
+            if name in ("don_vi", "phan", "tinh_trang") or value in (None, "", []):
                 continue
             if name == "chi_tieu":
                 part = "đạt điều kiện (tử số)" if data.get("phan") == "tu" else "tổng số (mẫu số)"
@@ -185,10 +195,15 @@ def apply_filters(
     day: dt.date,
     user: Any,
     with_name: bool = True,
+    with_status: bool = True,
 ) -> QuerySet[Person]:
     """Apply the cleaned filters to ``qs`` (already restricted to the user's grants); without the
     name query if ``with_name`` is false (the pages apply it themselves: ``people.search.name_results``).
-    When no filter applies, ``qs`` itself is returned (the name search relies on it)."""
+    When no filter applies, ``qs`` itself is returned (the name search relies on it); the service
+    status always applies (by default: in service on ``day``), so that is only with
+    ``with_status=False`` (``people.search`` then adds ``status_q`` itself)."""
+    if with_status:
+        qs = qs.filter(status_q(data.get("tinh_trang") or ServiceStatus.IN_SERVICE, day))
     definition = data.get("chi_tieu_definition")
     if definition is not None:
         # The indicator engine's own rows, so the list has exactly the people the figure counts;

@@ -71,7 +71,9 @@ class PersonListView(LoginRequiredMixin, AsOfMixin, TemplateView):
                 "description": form.description(unit, self.day) if form.is_valid() else [],
                 "query": params.urlencode(),
                 "saved": SavedList.objects.filter(owner=self.request.user.pk),
-                "advanced_open": any(k not in ("q", "don_vi") for k in filters_of(self.request.GET)),
+                "advanced_open": any(
+                    k not in ("q", "don_vi", "tinh_trang") for k in filters_of(self.request.GET)
+                ),
             }
         )
         return ctx

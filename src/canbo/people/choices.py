@@ -156,3 +156,29 @@ class AttachmentKind(models.TextChoices):
     DIPLOMA = "van_bang", "Văn bằng, chứng chỉ"
     DECISION = "quyet_dinh", "Quyết định"
     OTHER = "khac", "Tài liệu khác"
+
+
+class ServiceEventKind(models.TextChoices):
+    """Events of a person's service in the province: an entry opens a period of service, an
+    exit closes it (docs/architecture.md, "Who is in service on a date")."""
+
+    RECRUITMENT = "tuyen_dung", "Tuyển dụng"
+    TRANSFER_IN = "chuyen_den", "Chuyển đến tỉnh"
+    TRANSFER_OUT = "chuyen_di", "Chuyển khỏi tỉnh"
+    RETIREMENT = "nghi_huu", "Nghỉ hưu"
+    RESIGNATION = "thoi_viec", "Thôi việc"
+    DEATH = "tu_tran", "Từ trần"
+
+
+SERVICE_ENTRIES = frozenset({ServiceEventKind.RECRUITMENT, ServiceEventKind.TRANSFER_IN})
+
+
+class ServiceStatus(models.TextChoices):
+    """A person's standing on a date, as the list's "Tình trạng công tác" filter offers it."""
+
+    IN_SERVICE = "dang_cong_tac", "Đang công tác"
+    RETIRED = "nghi_huu", "Đã nghỉ hưu"
+    TRANSFERRED_OUT = "chuyen_di", "Đã chuyển khỏi tỉnh"
+    RESIGNED = "thoi_viec", "Đã thôi việc"
+    DECEASED = "tu_tran", "Đã từ trần"
+    ALL = "tat_ca", "Tất cả"

@@ -21,10 +21,9 @@ PERSON_FIELDS = (
     "personal_id", "full_name", "other_names", "sex", "ethnicity", "religion", "birth_place",
     "birth_place_text", "home_town", "home_town_text", "residence", "residence_text", "current_address",
     "category", "managing_unit", "dossier_number", "national_db_id", "social_origin", "occupation_before",
-    "general_education", "recruitment_date", "recruiting_agency", "revolution_date", "job_position",
+    "general_education", "recruiting_agency", "revolution_date", "job_position",
     "grade_name", "grade_code", "salary_step", "salary_coefficient", "position_allowance",
     "enlistment_date", "discharge_date", "military_rank", "honorary_title", "strengths", "policy_status",
-    "left_service_date", "left_service_reason",
 )  # fmt: skip
 
 

@@ -14,7 +14,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
-from canbo.core.dates import PRECISION_CHOICES, PRECISION_DAY, age_at, format_partial_date, today
+from canbo.core.dates import (
+    PRECISION_CHOICES,
+    PRECISION_DAY,
+    age_at,
+    format_date,
+    format_partial_date,
+    today,
+)
 from canbo.core.models import ScopedModel
 from canbo.org.models import AdminArea, Unit
 from canbo.people import plausibility
@@ -26,6 +33,7 @@ from canbo.people.choices import (
     PersonalHistoryKind,
     QualificationKind,
     Relation,
+    ServiceEventKind,
     Sex,
     StudyMode,
     level_label,
@@ -130,7 +138,9 @@ class Person(ScopedModel):
     managing_unit = models.ForeignKey(
         Unit, verbose_name="đơn vị quản lý hồ sơ", on_delete=models.PROTECT, related_name="dossiers"
     )
-    recruitment_date = models.DateField("ngày tuyển dụng", null=True, blank=True)
+    # Derived from the service events (``people.service_history.refresh``), kept for the 2C
+    # résumé and the readers that know no events: the first recruitment, the last exit.
+    recruitment_date = models.DateField("ngày tuyển dụng", null=True, blank=True, editable=False)
     recruiting_agency = models.CharField("cơ quan tuyển dụng", max_length=200, blank=True)
     revolution_date = models.DateField("ngày tham gia cách mạng", null=True, blank=True)
     job_position = models.CharField("vị trí việc làm", max_length=200, blank=True)
@@ -149,8 +159,24 @@ class Person(ScopedModel):
     honorary_title = models.CharField("danh hiệu được phong tặng", max_length=150, blank=True)
     strengths = models.CharField("sở trường công tác", max_length=255, blank=True)
     policy_status = models.CharField("thương binh, gia đình chính sách", max_length=150, blank=True)
-    left_service_date = models.DateField("ngày thôi công tác", null=True, blank=True)
-    left_service_reason = models.CharField("lý do thôi công tác", max_length=200, blank=True)
+    left_service_date = models.DateField("ngày thôi công tác", null=True, blank=True, editable=False)
+    left_service_reason = models.CharField("lý do thôi công tác", max_length=200, blank=True, editable=False)
+    # The envelope of the periods of service, derived from the service events: in service from
+    # ``service_from`` (None: not known, taken as the 18th birthday) until the day before
+    # ``service_until`` (None: still serving), ended by an exit of ``service_end_kind``. Gaps
+    # between periods are in ``ServiceGap``. ``people.service_history.in_service_q`` reads them.
+    service_from = models.DateField("công tác từ", null=True, blank=True, editable=False)
+    service_until = models.DateField("thôi công tác từ", null=True, blank=True, editable=False)
+    # Nullable, unlike the other text fields: a NOT NULL column makes SQLite rebuild the table,
+    # which drops the name-word triggers of migration 0009.
+    service_end_kind = models.CharField(
+        "hình thức thôi công tác",
+        max_length=10,
+        choices=ServiceEventKind.choices,
+        null=True,
+        blank=True,
+        editable=False,
+    )
     is_synthetic = models.BooleanField("dữ liệu mẫu (tổng hợp)", default=False, editable=False)
 
     scope_unit_path: ClassVar[str] = "managing_unit__path"
@@ -164,8 +190,19 @@ class Person(ScopedModel):
             # Covering index for the indicator engine (canbo.indicators.engine): the few columns
             # its conditions read, so that each population row's person is an index-only probe
             # instead of a scan of the whole (wide) table. docs/performance.md, "Indicators".
+            # With the service columns, "in service on the date" (``service_history.in_service_q``)
+            # reads from it too, and so does the count of everybody in service (home page, lists).
             models.Index(
-                fields=["id", "birth_date", "sex", "ethnicity", "home_town", "category"],
+                fields=[
+                    "id",
+                    "birth_date",
+                    "sex",
+                    "ethnicity",
+                    "home_town",
+                    "category",
+                    "service_from",
+                    "service_until",
+                ],
                 name="people_person_indicators",
             ),
         ]
@@ -201,6 +238,24 @@ class Person(ScopedModel):
             errors.setdefault(name, msg)
         if errors:
             raise ValidationError(errors)
+
+
+class ServiceGap(models.Model):
+    """A time out of service between two periods (moved away and back, retired and re-hired):
+    not in service from ``start`` until the day before ``end``. Derived from the service events
+    by ``people.service_history.refresh`` (never edited, hence not audited); rare, so the
+    "in service" filter's anti-join on it costs nothing."""
+
+    person = models.ForeignKey("Person", on_delete=models.CASCADE, related_name="service_gaps")
+    start = models.DateField()
+    end = models.DateField()
+    kind = models.CharField(max_length=10, choices=ServiceEventKind.choices)
+
+    class Meta:
+        indexes = [models.Index(fields=["start", "end"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.start}–{self.end}"
 
 
 class PersonSection(ScopedModel):
@@ -467,3 +522,41 @@ class Attachment(PersonSection):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ServiceEvent(PersonSection):
+    """A dated event of the person's service in the province: recruitment, transfer in,
+    transfer out, retirement, resignation or dismissal, death; with its decision. The periods
+    of service (``Person.service_from``/``service_until``, ``ServiceGap``) are derived from
+    these by ``people.service_history.refresh``, which every write of an event calls."""
+
+    kind = models.CharField("sự kiện", max_length=10, choices=ServiceEventKind.choices)
+    event_date = models.DateField("ngày hiệu lực")
+    decision_number = models.CharField("số quyết định", max_length=50, blank=True)
+    decision_date = models.DateField("ngày quyết định", null=True, blank=True)
+    issuing_body = models.CharField("cơ quan quyết định", max_length=200, blank=True)
+    details = models.CharField("lý do, nơi đến/đi, ghi chú", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "sự kiện công tác"
+        verbose_name_plural = "tuyển dụng, chuyển đến/đi, nghỉ hưu, thôi việc"
+        ordering = ["person", "event_date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {format_date(self.event_date)}"
+
+    def clean(self) -> None:
+        super().clean()
+        person = getattr(self, "person", None) if self.person_id else None
+        if (
+            self.event_date
+            and person is not None
+            and person.birth_date
+            and self.event_date < person.birth_date
+        ):
+            raise ValidationError({"event_date": "Ngày hiệu lực không thể trước ngày sinh."})
+        # Only a retirement may be recorded ahead (the planned date of the decision).
+        if self.event_date and self.kind != ServiceEventKind.RETIREMENT and self.event_date > today():
+            raise ValidationError({"event_date": "Ngày hiệu lực không thể ở tương lai."})
+        if self.decision_date and self.decision_date > today():
+            raise ValidationError({"decision_date": "Ngày quyết định không thể ở tương lai."})

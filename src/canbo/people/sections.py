@@ -30,6 +30,7 @@ from canbo.people.models import (
     PersonalHistory,
     PersonSection,
     Qualification,
+    ServiceEvent,
     WorkHistory,
 )
 
@@ -116,6 +117,23 @@ class SectionSpec:
 
 
 SECTIONS: tuple[SectionSpec, ...] = (
+    SectionSpec(
+        slug="tuyen-dung-nghi-huu",
+        model=ServiceEvent,
+        title="Tuyển dụng, chuyển đến/đi, nghỉ hưu, thôi việc",
+        form_fields=("kind", "event_date", "decision_number", "decision_date", "issuing_body", "details"),
+        columns=(
+            ("Ngày hiệu lực", _d("event_date")),
+            ("Sự kiện", _disp("kind")),
+            (
+                "Quyết định",
+                lambda e: " ".join(filter(None, [e.decision_number, format_date(e.decision_date)])),
+            ),
+            ("Cơ quan quyết định", _attr("issuing_body")),
+            ("Lý do, ghi chú", _attr("details")),
+        ),
+        begins=_from("event_date"),
+    ),
     SectionSpec(
         slug="chuc-vu",
         model=Tenure,

@@ -19,6 +19,7 @@ from canbo.org.selectors import unit_label, unit_label_on
 from canbo.people.choices import AttachmentKind
 from canbo.people.models import Attachment, Person
 from canbo.people.sections import SectionSpec, visible_sections
+from canbo.people.service_history import StatusOn, status_on
 
 
 def person_queryset(user: Any, action: str = VIEW) -> QuerySet[Person]:
@@ -67,7 +68,11 @@ class Dossier:
     photo: Attachment | None
     can_change: bool
     sensitive_ok: bool
-    in_service: bool
+    service_status: StatusOn
+
+    @property
+    def in_service(self) -> bool:
+        return self.service_status.in_service
 
 
 def dossier(user: Any, person: Person, day: dt.date) -> Dossier:
@@ -110,7 +115,7 @@ def dossier(user: Any, person: Person, day: dt.date) -> Dossier:
         photo=photo,
         can_change=can_change,
         sensitive_ok=sensitive_ok,
-        in_service=person.left_service_date is None or person.left_service_date >= day,
+        service_status=status_on(person, day),
     )
 
 

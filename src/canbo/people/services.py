@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
@@ -17,7 +18,7 @@ from canbo.core.errors import DomainError
 from canbo.core.services import audited_create, audited_delete, audited_update, ensure_can_change
 from canbo.core.text import fold, normalize_name, split_name
 from canbo.core.vnsort import name_sort_key
-from canbo.people.models import Attachment, Person, PersonSection
+from canbo.people.models import Attachment, Person, PersonSection, ServiceEvent
 
 # Derived name fields: kept in step with full_name here, the one place a name is written.
 NAME_FIELDS = ("family_name", "middle_name", "given_name", "search_name", "sort_key")
@@ -63,7 +64,32 @@ def section_create(
         ensure_can_change(person, acting_user)
         instance.person = person
         _check_linked_scope(instance, acting_user)
-        return audited_create(instance, acting_user=acting_user, reason=reason)
+        created = audited_create(instance, acting_user=acting_user, reason=reason)
+        _after_section_write(created, acting_user=acting_user, reason=reason)
+        return created
+
+
+def _after_section_write(instance: PersonSection, *, acting_user: Any, reason: str) -> None:
+    """A service event changes the person's periods of service: derive them again, in the
+    same transaction, and write the person's derived fields through the audited path (his
+    history then shows the new "Ngày thôi công tác" with the event's reason)."""
+    if not isinstance(instance, ServiceEvent):
+        return
+    from canbo.people import service_history
+
+    person = Person.objects.get(pk=instance.person_id)
+    death = ServiceEvent.objects.filter(person=person, kind="tu_tran").order_by("event_date").first()
+    if (
+        death is not None
+        and ServiceEvent.objects.filter(person=person, event_date__gt=death.event_date).exists()
+    ):
+        raise ValidationError({"event_date": "Không thể ghi sự kiện công tác sau ngày từ trần."})
+    audited_update(
+        person,
+        acting_user=acting_user,
+        changes=service_history.refresh(person),
+        reason=reason,
+    )
 
 
 def _check_linked_scope(instance: PersonSection, acting_user: Any) -> None:
@@ -89,13 +115,15 @@ def section_update(
             target = changes.get(name)
             if target is not None:
                 ensure_can_change(target, acting_user)
-        return audited_update(
+        updated = audited_update(
             instance,
             acting_user=acting_user,
             changes=changes,
             reason=reason,
             expected_version=expected_version,
         )
+        _after_section_write(updated, acting_user=acting_user, reason=reason)
+        return updated
 
 
 def section_delete(
@@ -105,6 +133,7 @@ def section_delete(
         raise DomainError("Hãy ghi lý do xóa (ví dụ số quyết định).")
     with transaction.atomic():
         audited_delete(instance, acting_user=acting_user, reason=reason, expected_version=expected_version)
+        _after_section_write(instance, acting_user=acting_user, reason=reason)
         if isinstance(instance, Attachment):
             transaction.on_commit(lambda: _remove_if_unused(instance.storage_name))
 

@@ -19,6 +19,7 @@ from canbo.core.dates import PRECISION_DAY, PRECISION_MONTH, PRECISION_YEAR
 from canbo.org.models import Title, Unit
 from canbo.org.selectors import unit_label
 from canbo.people.models import HealthRecord, PartyMembership, Person
+from canbo.people.service_history import in_service_q
 from canbo.rules.engine import calculators as calc
 from canbo.rules.engine import facts as F
 from canbo.rules.engine.checks import check
@@ -445,7 +446,8 @@ def calendar_events(
     book = rulebook()
     end = add_months(day, months)
     kinds = kinds or set(EVENT_KINDS)
-    persons = Person.objects.restrict(user).filter(left_service_date__isnull=True)
+    # In service on ``day`` (a retirement already decided for later is what the calendar shows).
+    persons = Person.objects.restrict(user).filter(in_service_q(day))
     if unit is not None:
         persons = persons.filter(managing_unit__path__startswith=unit.path)
     events: list[CalendarEvent] = []

@@ -28,6 +28,7 @@ from canbo.people.models import (
     Person,
     PersonalHistory,
     Qualification,
+    ServiceEvent,
     WorkHistory,
 )
 from canbo.people.sections import BY_MODEL
@@ -66,6 +67,7 @@ FACTORIES: dict[type, Factory] = {
         person=p, kind="khac", description="Không"
     ),
     HealthRecord: lambda t, p, ti: HealthRecord.objects.create(person=p, check_date=D, status="tot"),
+    ServiceEvent: lambda t, p, ti: ServiceEvent.objects.create(person=p, kind="tuyen_dung", event_date=D),
     AssetDeclaration: lambda t, p, ti: AssetDeclaration.objects.create(
         person=p, kind="hang_nam", year=2020, declared_date=D
     ),

@@ -13,7 +13,7 @@ from canbo.assessment.models import Award
 from canbo.core.models import ObjectChange
 from canbo.people.models import Person
 
-migration = importlib.import_module("canbo.assessment.migrations.0002_award_achievement")
+migration = importlib.import_module("canbo.assessment.migrations.0003_award_achievement")
 
 
 def _created(award: Award, *, source: str, reason: str) -> None:

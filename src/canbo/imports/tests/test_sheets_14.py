@@ -293,13 +293,19 @@ def test_imported_dates_and_figures_are_checked_for_plausibility(ready: Any, tmp
 
 
 def test_planned_dates_may_lie_ahead(ready: Any, tmp_path: Path) -> None:
-    """A planned leaving date and a tenure's last day may be in the future."""
+    """A planned retirement date and a tenure's last day may be in the future."""
     later = f"31/12/{today().year + 3}"
     path = make_xlsx(
         tmp_path / "du-kien.xlsx",
         {
             "Cán bộ": [
-                [*PERSON_HEADERS, "Ngày thôi công tác", "Hệ số lương", "Phụ cấp chức vụ"],
+                [
+                    *PERSON_HEADERS,
+                    "Ngày thôi công tác",
+                    "Lý do thôi công tác",
+                    "Hệ số lương",
+                    "Phụ cấp chức vụ",
+                ],
                 [
                     P1,
                     "Nguyễn Thị Hoa",
@@ -310,6 +316,7 @@ def test_planned_dates_may_lie_ahead(ready: Any, tmp_path: Path) -> None:
                     "Công chức",
                     "A1",
                     later,
+                    "Nghỉ hưu theo chế độ",
                     "4,98",
                     0,
                 ],

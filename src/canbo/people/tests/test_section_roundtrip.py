@@ -27,6 +27,17 @@ from canbo.people.sections import SECTIONS
 # Per section: every form field with a value that is not its default, and the field the edits
 # change (the others must stay as they are).
 VALUES: dict[str, tuple[dict[str, Any], str]] = {
+    "tuyen-dung-nghi-huu": (
+        {
+            "kind": "tuyen_dung",
+            "event_date": "2005-09-01",
+            "decision_number": "45/QĐ-UBND",
+            "decision_date": "2005-08-25",
+            "issuing_body": "UBND huyện A",
+            "details": "Thi tuyển công chức",
+        },
+        "details",
+    ),
     "chuc-vu": (
         {
             "unit": "@A1",

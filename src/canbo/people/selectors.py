@@ -68,6 +68,7 @@ class Dossier:
     can_change: bool
     sensitive_ok: bool
     in_service: bool
+    salary_row: Any = None  # the salary-history row in force on the day, if any
 
 
 def dossier(user: Any, person: Person, day: dt.date) -> Dossier:
@@ -111,6 +112,7 @@ def dossier(user: Any, person: Person, day: dt.date) -> Dossier:
         can_change=can_change,
         sensitive_ok=sensitive_ok,
         in_service=person.left_service_date is None or person.left_service_date >= day,
+        salary_row=next((b.rows[0][0] for b in blocks if b.spec.slug == "dien-bien-luong" and b.rows), None),
     )
 
 

@@ -63,7 +63,9 @@ def section_create(
         ensure_can_change(person, acting_user)
         instance.person = person
         _check_linked_scope(instance, acting_user)
-        return audited_create(instance, acting_user=acting_user, reason=reason)
+        created = audited_create(instance, acting_user=acting_user, reason=reason)
+        created.after_section_write(acting_user)
+        return created
 
 
 def _check_linked_scope(instance: PersonSection, acting_user: Any) -> None:
@@ -89,13 +91,15 @@ def section_update(
             target = changes.get(name)
             if target is not None:
                 ensure_can_change(target, acting_user)
-        return audited_update(
+        updated = audited_update(
             instance,
             acting_user=acting_user,
             changes=changes,
             reason=reason,
             expected_version=expected_version,
         )
+        updated.after_section_write(acting_user)
+        return updated
 
 
 def section_delete(
@@ -105,6 +109,7 @@ def section_delete(
         raise DomainError("Hãy ghi lý do xóa (ví dụ số quyết định).")
     with transaction.atomic():
         audited_delete(instance, acting_user=acting_user, reason=reason, expected_version=expected_version)
+        instance.after_section_write(acting_user)
         if isinstance(instance, Attachment):
             transaction.on_commit(lambda: _remove_if_unused(instance.storage_name))
 

@@ -56,7 +56,7 @@ class Command(BaseCommand):
                 f"{made['base']} mức lương cơ sở (bản ghi đã có được giữ nguyên)."
             )
             return
-        from canbo.salary.due import due_command
+        from canbo.salary.selectors import due_command
 
         try:
             payload = due_command(as_of=options["as_of"], unit=options["unit"], months=options["months"])

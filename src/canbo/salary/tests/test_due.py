@@ -1,0 +1,169 @@
+"""The due list (/luong/den-han/ and ./canbo salary due): S-4/S-8 due dates, delays, blocked
+people with their verdicts, scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from canbo.assessment.models import Discipline, Rating
+from canbo.conftest import new_person
+from canbo.people.models import Person
+from canbo.people.services import section_create
+from canbo.salary.models import Grade, SalaryRow
+from canbo.salary.selectors import due_list
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = dt.date(2025, 1, 1)
+
+
+def client_for(user: Any) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def salary(person: Person, step: int, since: dt.date, code: str = "01.003", percent: int = 0) -> None:
+    grade = Grade.objects.select_related("group").get(code=code)
+    section_create(
+        acting_user=None,
+        person=person,
+        instance=SalaryRow(
+            grade=grade,
+            step=step,
+            coefficient=grade.group.coefficient(step),
+            beyond_frame_percent=percent,
+            from_date=since,
+            step_since=since,
+        ),
+        reason="QĐ",
+    )
+
+
+def rate(person: Person, *years: int, level: str = "ht") -> None:
+    for y in years:
+        Rating.objects.create(person=person, system="chinh_quyen", year=y, level=level)
+
+
+@pytest.fixture
+def staff(tree: dict) -> dict[str, Person]:
+    on_time = new_person(tree["A1"], "Đỗ Văn Đúng", sex="nam", recruitment_date=dt.date(2010, 1, 1))
+    salary(on_time, 3, dt.date(2022, 2, 1))
+    rate(on_time, 2022, 2023, 2024)
+    delayed = new_person(tree["A1"], "Đỗ Văn Chậm", sex="nam", recruitment_date=dt.date(2010, 1, 1))
+    salary(delayed, 4, dt.date(2021, 8, 15))
+    rate(delayed, 2021, 2022, 2023, 2024)
+    Discipline.objects.create(
+        person=delayed, system="chinh_quyen", form="khien_trach", decision_number="7/QĐ-UBND",
+        decision_date=dt.date(2023, 3, 1), issuing_body="UBND", violation="x",
+    )  # fmt: skip
+    unrated = new_person(tree["A1"], "Đỗ Thị Thiếu", recruitment_date=dt.date(2010, 1, 1))
+    salary(unrated, 2, dt.date(2022, 3, 1))
+    rate(unrated, 2022, 2024)
+    top = new_person(tree["A1"], "Đỗ Văn Khung", sex="nam", recruitment_date=dt.date(2000, 1, 1))
+    salary(top, 9, dt.date(2022, 1, 10))
+    rate(top, 2022, 2023, 2024)
+    other = new_person(tree["B"], "Lý Văn Khác", sex="nam", recruitment_date=dt.date(2010, 1, 1))
+    salary(other, 3, dt.date(2022, 2, 1))
+    rate(other, 2022, 2023, 2024)
+    later = new_person(tree["A1"], "Đỗ Văn Sau", sex="nam", recruitment_date=dt.date(2010, 1, 1))
+    salary(later, 3, dt.date(2023, 2, 1))
+    return {"on_time": on_time, "delayed": delayed, "unrated": unrated, "top": top, "other": other}
+
+
+def test_due_list_dates_targets_delays_and_blocked(users: dict, staff: dict, tree: dict) -> None:
+    items = {i.name: i for i in due_list(users["officer_a"], tree["A"], AS_OF, 3)}
+    assert set(items) == {"Đỗ Văn Đúng", "Đỗ Văn Chậm", "Đỗ Thị Thiếu", "Đỗ Văn Khung"}
+    on_time = items["Đỗ Văn Đúng"]
+    assert (on_time.kind, on_time.due, on_time.to_text) == (
+        "regular",
+        dt.date(2025, 2, 1),
+        "bậc 4, hệ số 3,33",
+    )
+    delayed = items["Đỗ Văn Chậm"].to_dict()
+    assert delayed["due_date"] == "2025-02-15"  # 15/8/2024 + 6 months for the reprimand
+    assert [(d["rule"], d["months"]) for d in delayed["delays"]] == [("S-6", 6)]
+    assert "7/QĐ-UBND" in delayed["delays"][0]["record"]
+    unrated = items["Đỗ Thị Thiếu"]
+    assert unrated.blocked and unrated.verdict.outcome == "cannot_decide"
+    top = items["Đỗ Văn Khung"].to_dict()
+    assert (top["kind"], top["due_date"], top["to"]["beyond_frame_percent"]) == (
+        "beyond_frame",
+        "2025-01-10",
+        5,
+    )
+
+
+def test_page_lists_the_due_and_the_blocked_with_their_verdict(users: dict, staff: dict, tree: dict) -> None:
+    r = client_for(users["officer_a"]).get(
+        "/luong/den-han/", {"don_vi": tree["A"].pk, "ngay": "01/01/2025", "so_thang": 3}
+    )
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "Đỗ Văn Đúng" in html and "01/02/2025" in html and "bậc 4, hệ số 3,33" in html
+    assert "S-6 v1" in html and "7/QĐ-UBND" in html
+    assert f'id="chan-{staff["unrated"].pk}"' in html
+    assert "thiếu kết quả xếp loại cán bộ, công chức, viên chức năm 2023" in html
+    assert "Lý Văn Khác" not in html
+
+
+def test_other_subtree_unit_is_refused_and_shows_nobody(users: dict, staff: dict, tree: dict) -> None:
+    r = client_for(users["officer_b"]).get(
+        "/luong/den-han/", {"don_vi": tree["A"].pk, "ngay": "01/01/2025", "so_thang": 3}
+    )
+    assert r.status_code == 400
+    assert "không thuộc phạm vi được giao" in r.content.decode()
+    assert "Đỗ Văn Đúng" not in r.content.decode()
+    # from his own subtree's root he sees only his own people
+    names = {i.name for i in due_list(users["officer_b"], tree["P"], AS_OF, 3)}
+    assert names == {"Lý Văn Khác"}
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"ngay": "31/02/2025", "so_thang": 3}, "Ngày tính không hợp lệ"),
+        ({"ngay": "01/01/2025", "so_thang": 99}, "Số tháng không quá 24."),
+        ({"ngay": "01/01/2025", "so_thang": "ba"}, "Số tháng phải là một số nguyên."),
+    ],
+)
+def test_bad_input_is_400_in_vietnamese(users: dict, tree: dict, params: dict, message: str) -> None:
+    r = client_for(users["officer_a"]).get("/luong/den-han/", {"don_vi": tree["A"].pk, **params})
+    assert r.status_code == 400
+    assert message in r.content.decode()
+
+
+def test_empty_form_and_catalogue_pages_open(users: dict) -> None:
+    c = client_for(users["leader_a"])
+    assert c.get("/luong/den-han/").status_code == 200
+    page = c.get("/luong/").content.decode()
+    assert "Chuyên viên" in page and "2.340.000" in page or "2340000" in page
+
+
+def test_command_prints_the_due_list_as_json(staff: dict, tree: dict) -> None:
+    out = StringIO()
+    call_command("salary", "due", "--as-of", "2025-01-01", "--unit", tree["A"].code, "--months", "3", "--json",
+                 stdout=out)  # fmt: skip
+    data = json.loads(out.getvalue())
+    assert data["count"] == 4
+    first = data["items"][0]
+    assert set(first) >= {"person_id", "personal_id", "kind", "due_date", "from", "to", "delays"}
+    assert first["from"]["coefficient"] == str(Decimal("4.98"))  # Đỗ Văn Khung, due 10/01/2025
+    everyone = StringIO()
+    call_command("salary", "due", "--as-of", "2025-01-01", "--months", "3", "--json", stdout=everyone)
+    assert json.loads(everyone.getvalue())["count"] == 5
+
+
+def test_command_refuses_bad_input_in_vietnamese(capsys: Any) -> None:
+    with pytest.raises(SystemExit):
+        call_command("salary", "due", "--as-of", "2025-13-01", "--json")
+    with pytest.raises(SystemExit):
+        call_command("salary", "due", "--as-of", "2025-01-01", "--unit", "KHONGCO", "--json")

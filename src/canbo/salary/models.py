@@ -96,7 +96,12 @@ class BaseSalary(ChangeLoggedModel):
         ordering = ["valid_from"]
 
     def __str__(self) -> str:
-        return f"{self.amount:,} đồng từ {format_date(self.valid_from)}".replace(",", ".")
+        return f"{self.amount_text} đồng từ {format_date(self.valid_from)}"
+
+    @property
+    def amount_text(self) -> str:
+        """The amount as Vietnamese writes it: 2.340.000."""
+        return f"{self.amount:,}".replace(",", ".")
 
 
 class SalaryRow(PersonSection):

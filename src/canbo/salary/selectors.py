@@ -187,7 +187,7 @@ def due_list(user: Any, unit: Unit, as_of: dt.date, months: int) -> list[DueItem
     return items
 
 
-def _ids(persons: QuerySet[Person], unit: Unit) -> QuerySet[Person]:
+def _ids(persons: QuerySet[Person], unit: Unit) -> Any:
     return persons.filter(managing_unit__path__startswith=unit.path).values("id")
 
 

@@ -167,3 +167,28 @@ def test_command_refuses_bad_input_in_vietnamese(capsys: Any) -> None:
         call_command("salary", "due", "--as-of", "2025-13-01", "--json")
     with pytest.raises(SystemExit):
         call_command("salary", "due", "--as-of", "2025-01-01", "--unit", "KHONGCO", "--json")
+
+
+def test_api_due_list_catalogues_and_salary_rows(users: dict, staff: dict, tree: dict) -> None:
+    c = client_for(users["officer_a"])
+    r = c.get("/api/salary/due/", {"don_vi": tree["A"].pk, "ngay": "2025-01-01", "so_thang": 3})
+    assert r.status_code == 200
+    assert r.json()["count"] == 4
+    refused = client_for(users["officer_b"]).get("/api/salary/due/", {"don_vi": tree["A"].pk, "so_thang": 3})
+    assert refused.status_code == 400
+    assert "không thuộc phạm vi được giao" in refused.content.decode()
+    groups = c.get("/api/salary/groups/").json()["results"]
+    a1 = next(g for g in groups if g["code"] == "A1")
+    assert a1["coefficients"][0] == "2.34" and a1["coefficients"][-1] == "4.98"
+    person = staff["on_time"]
+    url = f"/api/persons/{person.pk}/dien-bien-luong/"
+    grade = Grade.objects.get(code="01.003").pk
+    row = {"grade": grade, "step": 4, "from_date": "2025-02-01", "step_since": "2025-02-01"}
+    bad = c.post(url, {**row, "coefficient": "3.40"}, content_type="application/json")
+    assert bad.status_code == 400
+    assert "bậc 4 của Loại A1 có hệ số 3,33" in bad.content.decode()
+    row.update({"coefficient": "3.33", "decision_number": "5/QĐ"})
+    good = c.post(url, row, content_type="application/json")
+    assert good.status_code == 201, good.content
+    person.refresh_from_db()
+    assert person.salary_step == 4

@@ -225,3 +225,18 @@ def test_data_migration_turns_scale_values_into_a_first_row(tree: dict, capsys: 
     assert (row.person_id, row.step, row.from_date) == (on_scale.pk, 3, dt.date(2012, 5, 1))
     assert ObjectChange.objects.filter(object_id=row.pk, content_type__model="salaryrow").exists()
     assert "1 hồ sơ có dòng đầu tiên; 2 hồ sơ giữ nguyên" in capsys.readouterr().out
+
+
+def test_person_form_shows_derived_salary_fields_without_editing_them(users: dict, recruited: Person) -> None:
+    from canbo.people.tests.test_page_labels import _person_post
+
+    officer = users["officer_a"]
+    section_create(acting_user=officer, person=recruited, instance=_row(recruited), reason="QĐ 1")
+    recruited.refresh_from_db()
+    c = client_for(officer)
+    url = reverse("people:edit", args=[recruited.pk])
+    assert "Lấy theo dòng diễn biến lương đang hưởng" in c.get(url).content.decode()
+    data = _person_post(recruited, officer, salary_step=7, salary_coefficient="4.32", other_names="Lương")
+    assert c.post(url, data).status_code == 302
+    recruited.refresh_from_db()
+    assert (recruited.other_names, recruited.salary_step) == ("Lương", 2)

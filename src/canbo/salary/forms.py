@@ -42,3 +42,31 @@ class DueForm(forms.Form):
             return parse_as_of(self.cleaned_data.get("ngay") or "")
         except ValidationError as exc:
             raise ValidationError(exc.messages[0].replace("Ngày xem", "Ngày tính")) from exc
+
+
+class DecisionForm(forms.Form):
+    """One raise decision for the persons ticked on the due list (``chon``: their list lines)."""
+
+    chon = forms.MultipleChoiceField(
+        label="Người được nâng lương",
+        widget=forms.MultipleHiddenInput,
+        error_messages={"required": "Hãy chọn ít nhất một người trong danh sách."},
+    )
+    so_quyet_dinh = forms.CharField(label="Số quyết định", max_length=60)
+    ngay_quyet_dinh = forms.CharField(
+        label="Ngày quyết định",
+        widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
+    )
+    nguoi_ky = forms.CharField(label="Người ký", max_length=150, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        picked = self.data.getlist("chon") if hasattr(self.data, "getlist") else []
+        self.fields["chon"].choices = [(t, t) for t in picked]  # type: ignore[attr-defined]
+
+    def clean_ngay_quyet_dinh(self) -> dt.date:
+        text = self.cleaned_data.get("ngay_quyet_dinh") or ""
+        try:
+            return parse_as_of(text)
+        except ValidationError as exc:
+            raise ValidationError(f"Ngày quyết định không hợp lệ: “{text}”. Dùng dạng dd/mm/yyyy.") from exc

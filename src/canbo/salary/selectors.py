@@ -72,6 +72,15 @@ class DueItem:
         return self.verdict.outcome not in (PASS, "warn")
 
     @property
+    def token(self) -> str:
+        """What the list showed for this person: the decision refuses him if it changed since."""
+        s = self.case.schedule
+        r = self.row
+        return (
+            f"{self.person_id}|{s.kind}|{s.due.isoformat()}|{r.step}|{r.percent}|{s.to_step}|{s.to_percent}"
+        )
+
+    @property
     def from_text(self) -> str:
         r = self.row
         extra = f", vượt khung {r.percent}%" if r.percent else ""
@@ -108,7 +117,9 @@ class DueItem:
         }
 
 
-def due_list(user: Any, unit: Unit, as_of: dt.date, months: int) -> list[DueItem]:
+def due_list(
+    user: Any, unit: Unit, as_of: dt.date, months: int, *, person_ids: list[int] | None = None
+) -> list[DueItem]:
     """Persons of ``unit``'s subtree (within ``user``'s grants; ``user=None`` is the system) whose
     next raise falls in [as_of, as_of + months), judged on the salary row in force on ``as_of``.
 
@@ -120,6 +131,8 @@ def due_list(user: Any, unit: Unit, as_of: dt.date, months: int) -> list[DueItem
         raise DomainError(f"Số tháng phải từ 1 đến {MAX_MONTHS}.")
     end = add_months(as_of, months)
     persons = Person.objects.all() if user is None else Person.objects.restrict(user)
+    if person_ids is not None:
+        persons = persons.filter(pk__in=person_ids)
     people = {
         pk: (pid, name, unit_id)
         for pk, pid, name, unit_id, left in persons.filter(managing_unit__path__startswith=unit.path)

@@ -146,3 +146,21 @@ def test_due_list_reads_a_fixed_number_of_queries(
     # ratings (the rulebook is built once per process)
     with django_assert_max_num_queries(6):
         assert len(due_list(officer, tree["A"], AS_OF, 3)) == 4
+
+
+def test_excel_export_lists_the_due_then_the_blocked(users: dict, staff: dict, tree: dict) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    r = client_for(users["officer_a"]).get(
+        "/luong/den-han/", {"don_vi": tree["A"].pk, "ngay": "01/01/2025", "so_thang": 3, "xuat": "xlsx"}
+    )
+    assert r.status_code == 200
+    assert r["Content-Disposition"].endswith('den-han-nang-luong-20250101.xlsx"')
+    ws = load_workbook(io.BytesIO(r.content)).active
+    assert ws is not None
+    rows = [[str(c.value) for c in row] for row in ws.iter_rows(min_row=5)]
+    assert [row[1] for row in rows] == ["Đỗ Văn Khung", "Đỗ Văn Đúng", "Đỗ Văn Chậm", "Đỗ Thị Thiếu"]
+    assert rows[2][5] == "15/02/2025" and "S-6 v1" in rows[2][9]
+    assert "thiếu kết quả xếp loại" in rows[3][10]

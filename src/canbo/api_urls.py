@@ -17,6 +17,7 @@ from canbo.org.api import (
 from canbo.people.api import SECTION_VIEWSETS, PersonViewSet
 from canbo.planning.api import PlanningEntryViewSet, PlanningListViewSet
 from canbo.plans.api import PeriodViewSet, PlanViewSet, ReportViewSet, TaskViewSet
+from canbo.salary.api import BaseSalaryViewSet, DueView, GradeViewSet, GroupViewSet
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
@@ -34,10 +35,14 @@ router.register("plans", PlanViewSet, basename="plan")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("planning/lists", PlanningListViewSet, basename="planning-list")
 router.register("planning/entries", PlanningEntryViewSet, basename="planning-entry")
+router.register("salary/groups", GroupViewSet, basename="salary-group")
+router.register("salary/grades", GradeViewSet, basename="salary-grade")
+router.register("salary/base", BaseSalaryViewSet, basename="salary-base")
 for spec, viewset in SECTION_VIEWSETS:
     router.register(rf"persons/(?P<person_pk>\d+)/{spec.slug}", viewset, basename=f"section-{spec.slug}")
 
 urlpatterns = [
     path("", include(router.urls)),
     path("rules/", include("canbo.rules.api_urls")),
+    path("salary/due/", DueView.as_view(), name="salary-due"),
 ]

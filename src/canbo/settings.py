@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "canbo.indicators",
     "canbo.plans",
     "canbo.planning",
+    "canbo.salary",
     "canbo.demo",
 ]
 

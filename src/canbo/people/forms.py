@@ -27,6 +27,10 @@ PERSON_FIELDS = (
 )  # fmt: skip
 
 
+# The person's fields derived from his salary history when he has one.
+SALARY_DERIVED = ("grade_name", "grade_code", "salary_step", "salary_coefficient")
+
+
 def _area_field(label: str) -> AreaPickerField:
     """A searchable picker over the 3,579 areas (their select made the form 760 KB)."""
     return AreaPickerField(label=label, required=False)
@@ -64,10 +68,28 @@ class PersonForm(forms.ModelForm):
                 self.instance.birth_date, self.instance.birth_precision
             )
             self.fields["row_version"].initial = self.instance.row_version
+            self._derive_salary_fields()
         self.order_fields(["personal_id", "full_name", "other_names", "sex", "birth"])
 
+    def _derive_salary_fields(self) -> None:
+        """With a salary history, the current grade, step and coefficient are the row in force
+        today (salary.services.sync_person): shown, not edited here."""
+        from canbo.salary.models import SalaryRow
+
+        if not SalaryRow.objects.filter(person_id=self.instance.pk).exists():
+            return
+        for name in SALARY_DERIVED:
+            self.fields[name].disabled = True
+            self.fields[
+                name
+            ].help_text = "Lấy theo dòng diễn biến lương đang hưởng; sửa ở mục Diễn biến quá trình lương."
+
     def changes(self) -> dict[str, Any]:
-        data = {name: self.cleaned_data[name] for name in PERSON_FIELDS if name in self.cleaned_data}
+        data = {
+            name: self.cleaned_data[name]
+            for name in PERSON_FIELDS
+            if name in self.cleaned_data and not self.fields[name].disabled
+        }
         birth = self.cleaned_data.get("birth")
         if birth:
             data["birth_date"], data["birth_precision"] = birth

@@ -277,6 +277,11 @@ class PersonSection(ScopedModel):
     class Meta:
         abstract = True
 
+    def after_section_write(self, acting_user: Any) -> None:
+        """Called by ``people.services`` after this record was created, changed or deleted, in
+        the same transaction (a section from which person fields are derived keeps them in
+        step here)."""
+
     def clean(self) -> None:
         super().clean()
         birth = self.holder_birth

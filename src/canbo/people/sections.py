@@ -33,6 +33,7 @@ from canbo.people.models import (
     ServiceEvent,
     WorkHistory,
 )
+from canbo.salary.models import SalaryRow
 
 Begins = Callable[[Any], dt.date | None]
 
@@ -73,6 +74,11 @@ def _disp(name: str) -> Callable[[Any], str]:
 
 def _measure(name: str, unit: str) -> Callable[[Any], str]:
     return lambda obj: "" if getattr(obj, name) is None else f"{getattr(obj, name)} {unit}"
+
+
+def _coef(value: Any) -> str:
+    """A coefficient as written in Vietnamese (2,34), empty when missing."""
+    return "" if value is None else f"{value:.2f}".replace(".", ",")
 
 
 def _attr(name: str) -> Callable[[Any], Any]:
@@ -245,6 +251,45 @@ SECTIONS: tuple[SectionSpec, ...] = (
         ),
         begins=_from("start_date"),
         later=(Later("Đến", "end_date", "nay (tại ngày xem)"),),
+    ),
+    SectionSpec(
+        slug="dien-bien-luong",
+        model=SalaryRow,
+        title="Diễn biến quá trình lương",
+        form_fields=(
+            "grade",
+            "step",
+            "coefficient",
+            "beyond_frame_percent",
+            "position_allowance",
+            "other_allowance",
+            "from_date",
+            "step_since",
+            "decision_number",
+            "decision_date",
+        ),
+        columns=(
+            ("Từ ngày", _d("from_date")),
+            ("Ngạch", lambda r: f"{r.grade.code} {r.grade.name}"),
+            ("Bậc", _attr("step")),
+            ("Hệ số", lambda r: _coef(r.coefficient)),
+            ("Vượt khung", lambda r: f"{r.beyond_frame_percent}%" if r.beyond_frame_percent else ""),
+            (
+                "Phụ cấp chức vụ",
+                lambda r: (
+                    "" if r.position_allowance is None else f"{r.position_allowance:.2f}".replace(".", ",")
+                ),
+            ),
+            ("Mốc nâng bậc", _d("step_since")),
+            (
+                "Quyết định",
+                lambda r: " ".join(filter(None, [r.decision_number, format_date(r.decision_date)])),
+            ),
+        ),
+        # Rows that begin after the as-of date are hidden; the row in force then is the first
+        # one shown (rows are listed newest first).
+        begins=_from("from_date"),
+        select_related=("grade",),
     ),
     SectionSpec(
         slug="khen-thuong",

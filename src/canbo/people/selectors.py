@@ -69,6 +69,7 @@ class Dossier:
     can_change: bool
     sensitive_ok: bool
     service_status: StatusOn
+    salary_row: Any = None  # the salary-history row in force on the day, if any
 
     @property
     def in_service(self) -> bool:
@@ -116,6 +117,7 @@ def dossier(user: Any, person: Person, day: dt.date) -> Dossier:
         can_change=can_change,
         sensitive_ok=sensitive_ok,
         service_status=status_on(person, day),
+        salary_row=next((b.rows[0][0] for b in blocks if b.spec.slug == "dien-bien-luong" and b.rows), None),
     )
 
 

@@ -72,7 +72,9 @@ def section_create(
 def _after_section_write(instance: PersonSection, *, acting_user: Any, reason: str) -> None:
     """A service event changes the person's periods of service: derive them again, in the
     same transaction, and write the person's derived fields through the audited path (his
-    history then shows the new "Ngày thôi công tác" with the event's reason)."""
+    history then shows the new "Ngày thôi công tác" with the event's reason). Other sections
+    derive through their own hook (a salary row keeps the person's current salary fields)."""
+    instance.after_section_write(acting_user)
     if not isinstance(instance, ServiceEvent):
         return
     from canbo.people import service_history

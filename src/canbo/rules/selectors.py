@@ -105,6 +105,7 @@ TOPICS = {
     "K": "Cấp ủy, nhiệm kỳ, người địa phương",
     "G": "Sắp xếp đơn vị hành chính 2025",
     "N": "Cơ sở dữ liệu quốc gia",
+    "S": "Tiền lương, nâng bậc lương",
 }
 
 

@@ -14,7 +14,17 @@ from django.urls import reverse
 from canbo.accounts.models import Grant, Role
 from canbo.people.models import Person
 
-OFFICER = ["Tổ chức", "Cán bộ", "Nhập dữ liệu", "Quy định", "Kế hoạch", "Quy hoạch", "Chỉ tiêu", "Danh sách"]
+OFFICER = [
+    "Tổ chức",
+    "Cán bộ",
+    "Nhập dữ liệu",
+    "Quy định",
+    "Kế hoạch",
+    "Quy hoạch",
+    "Chỉ tiêu",
+    "Nâng lương",
+    "Danh sách",
+]
 EXPECTED = {
     "admin": [*OFFICER, "Người dùng", "API", "Quản trị"],
     "officer_a": OFFICER,

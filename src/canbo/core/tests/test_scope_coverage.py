@@ -35,6 +35,7 @@ from canbo.people.sections import BY_MODEL
 from canbo.planning.models import PlanningEntry, PlanningList
 from canbo.plans.models import Plan, PlanSection, ReportingPeriod, Task, TaskOccurrence, TaskReport
 from canbo.rules.models import RetirementOverride
+from canbo.salary.models import Grade, SalaryRow
 
 D = dt.date(2020, 1, 1)
 
@@ -118,6 +119,14 @@ FACTORIES: dict[type, Factory] = {
     ),
     RetirementOverride: lambda t, p, ti: RetirementOverride.objects.create(
         person=p, kind="som", year=2030, month=6, basis="QĐ 1/QĐ-UBND"
+    ),
+    SalaryRow: lambda t, p, ti: SalaryRow.objects.create(
+        person=p,
+        grade=Grade.objects.get(code="01.003"),
+        step=1,
+        coefficient="2.34",
+        from_date=D,
+        step_since=D,
     ),
     PlanningList: lambda t, p, ti: _planning_list(t),
     PlanningEntry: lambda t, p, ti: PlanningEntry.objects.create(

@@ -110,6 +110,11 @@ class RatingFact:
     year: int
     level: str
     decision_date: dt.date | None = None
+    period: str = "nam"  # nam (yearly), 6_thang, quy, nhiem_ky
+
+    @property
+    def period_is_year(self) -> bool:
+        return self.period == "nam"
 
 
 @dataclass(frozen=True)

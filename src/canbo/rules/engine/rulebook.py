@@ -140,7 +140,7 @@ class Rulebook:
         return self._by_rule[rule_id][-1]
 
 
-TOPIC_ORDER = "HPARVEDTKGN"
+TOPIC_ORDER = "HPARVEDTKGNS"
 
 
 def _rule_sort_key(rule_id: str) -> tuple[int, int]:

@@ -57,6 +57,8 @@ class Command(BaseCommand):
         call_command("load_areas", stdout=self.stdout)
         self.step("Quy định")
         call_command("rules", "load", stdout=self.stdout)
+        self.step("Ngạch, bảng lương, lương cơ sở")
+        call_command("salary", "load", stdout=self.stdout)
         self.step("Định nghĩa chỉ tiêu")
         # The definitions only: ``indicators load`` also loads the sample plans' targets, which
         # need the demo's units and stop an empty database.

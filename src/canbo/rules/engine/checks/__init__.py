@@ -26,6 +26,7 @@ from canbo.rules.engine.checks.discipline import (
 )
 from canbo.rules.engine.checks.planning import PLANNING, ROTATION, SPECIAL_ROTATION
 from canbo.rules.engine.checks.rating import RATING, RatingCase, RatingInput, check_rating
+from canbo.rules.engine.checks.salary import SALARY, SalaryCase, check_salary
 from canbo.rules.engine.checks.vote import VOTE, VoteCase, VoteInput, check_vote
 from canbo.rules.engine.facts import Declared, PersonFacts, TitleInfo
 from canbo.rules.engine.rulebook import Rulebook
@@ -77,11 +78,14 @@ CHECKS: dict[str, PersonCheck] = {
 }
 
 # Every check, for the rulebook coverage test: the rules evaluated are those of their functions.
-ALL_CHECKS: dict[str, Check[Case] | Check[VoteCase] | Check[RatingCase] | Check[DisciplineCase]] = {
+ALL_CHECKS: dict[
+    str, Check[Case] | Check[VoteCase] | Check[RatingCase] | Check[DisciplineCase] | Check[SalaryCase]
+] = {
     **{purpose: c.check for purpose, c in CHECKS.items()},
     "vote": VOTE,
     "rating": RATING,
     "discipline": DISCIPLINE,
+    "salary": SALARY,
 }
 
 
@@ -115,6 +119,7 @@ __all__ = [
     "check",
     "check_discipline",
     "check_rating",
+    "check_salary",
     "check_vote",
     "current_rank",
     "k4_level",

@@ -1,0 +1,72 @@
+"""The due-list form: a unit of the user's scope, an as-of date and a number of months."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from canbo.core.dates import parse_as_of
+from canbo.org.forms import UnitPickerField
+from canbo.org.models import Unit
+from canbo.salary.selectors import MAX_MONTHS
+
+
+class DueForm(forms.Form):
+    don_vi = UnitPickerField(label="Đơn vị (gồm các đơn vị trực thuộc)", queryset=Unit.objects.none())
+    ngay = forms.CharField(
+        label="Tính từ ngày",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
+    )
+    so_thang = forms.IntegerField(
+        label="Trong số tháng tới",
+        min_value=1,
+        max_value=MAX_MONTHS,
+        initial=3,
+        error_messages={
+            "invalid": "Số tháng phải là một số nguyên.",
+            "min_value": "Số tháng phải từ 1 trở lên.",
+            "max_value": f"Số tháng không quá {MAX_MONTHS}.",
+        },
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["don_vi"].queryset = Unit.objects.restrict(user)  # type: ignore[attr-defined]
+
+    def clean_ngay(self) -> dt.date:
+        try:
+            return parse_as_of(self.cleaned_data.get("ngay") or "")
+        except ValidationError as exc:
+            raise ValidationError(exc.messages[0].replace("Ngày xem", "Ngày tính")) from exc
+
+
+class DecisionForm(forms.Form):
+    """One raise decision for the persons ticked on the due list (``chon``: their list lines)."""
+
+    chon = forms.MultipleChoiceField(
+        label="Người được nâng lương",
+        widget=forms.MultipleHiddenInput,
+        error_messages={"required": "Hãy chọn ít nhất một người trong danh sách."},
+    )
+    so_quyet_dinh = forms.CharField(label="Số quyết định", max_length=60)
+    ngay_quyet_dinh = forms.CharField(
+        label="Ngày quyết định",
+        widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
+    )
+    nguoi_ky = forms.CharField(label="Người ký", max_length=150, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        picked = self.data.getlist("chon") if hasattr(self.data, "getlist") else []
+        self.fields["chon"].choices = [(t, t) for t in picked]  # type: ignore[attr-defined]
+
+    def clean_ngay_quyet_dinh(self) -> dt.date:
+        text = self.cleaned_data.get("ngay_quyet_dinh") or ""
+        try:
+            return parse_as_of(text)
+        except ValidationError as exc:
+            raise ValidationError(f"Ngày quyết định không hợp lệ: “{text}”. Dùng dạng dd/mm/yyyy.") from exc

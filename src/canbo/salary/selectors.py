@@ -1,0 +1,233 @@
+"""Reads of the salary app: the catalogues and the due list (SALARY.md S-4 to S-8).
+
+The due list reads plain values in a fixed number of queries whatever the number of persons:
+the persons of the subtree in the user's grants, their salary rows in force on the as-of date,
+their disciplines and their yearly state ratings; the schedule of each is computed by the
+rules engine (``rules/engine/checks/salary.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+
+from canbo.assessment.models import Discipline, Rating
+from canbo.core.errors import DomainError
+from canbo.org.models import Unit
+from canbo.org.selectors import unit_label
+from canbo.people.models import Person
+from canbo.rules.engine.checks.salary import SalaryCase, SalaryFact, check_salary, coef_text
+from canbo.rules.engine.dates import add_months
+from canbo.rules.engine.facts import DisciplineFact, RatingFact
+from canbo.rules.engine.verdict import PASS, Verdict
+from canbo.salary.models import BaseSalary, Grade, SalaryGroup, SalaryRow
+
+MAX_MONTHS = 24
+
+
+def groups() -> QuerySet[SalaryGroup]:
+    return SalaryGroup.objects.all()
+
+
+def grades() -> QuerySet[Grade]:
+    return Grade.objects.select_related("group")
+
+
+def base_salary_on(day: dt.date) -> BaseSalary | None:
+    """The base salary in force on ``day`` (S-2); None before the first one on file."""
+    return BaseSalary.objects.filter(valid_from__lte=day).order_by("-valid_from").first()
+
+
+@dataclass
+class DueItem:
+    """One person due a regular step raise or a beyond-frame step in the period."""
+
+    person_id: int
+    personal_id: str
+    name: str
+    unit_id: int
+    row: SalaryFact
+    verdict: Verdict
+    case: SalaryCase
+
+    @property
+    def unit(self) -> str:
+        return unit_label(self.unit_id)
+
+    @property
+    def kind(self) -> str:
+        return self.case.schedule.kind
+
+    @property
+    def due(self) -> dt.date:
+        return self.case.schedule.due
+
+    @property
+    def blocked(self) -> bool:
+        return self.verdict.outcome not in (PASS, "warn")
+
+    @property
+    def token(self) -> str:
+        """What the list showed for this person: the decision refuses him if it changed since."""
+        s = self.case.schedule
+        r = self.row
+        return (
+            f"{self.person_id}|{s.kind}|{s.due.isoformat()}|{r.step}|{r.percent}|{s.to_step}|{s.to_percent}"
+        )
+
+    @property
+    def from_text(self) -> str:
+        r = self.row
+        extra = f", vượt khung {r.percent}%" if r.percent else ""
+        return f"bậc {r.step}, hệ số {coef_text(r.coefficient)}{extra}"
+
+    @property
+    def to_text(self) -> str:
+        s = self.case.schedule
+        extra = f", vượt khung {s.to_percent}%" if s.to_percent else ""
+        return f"bậc {s.to_step}, hệ số {coef_text(s.to_coefficient)}{extra}"
+
+    def to_dict(self) -> dict[str, Any]:
+        s = self.case.schedule
+        return {
+            "person_id": self.person_id,
+            "personal_id": self.personal_id,
+            "name": self.name,
+            "kind": s.kind,
+            "due_date": s.due.isoformat(),
+            "grade": self.row.grade_code,
+            "from": {
+                "step": self.row.step,
+                "coefficient": str(self.row.coefficient),
+                "beyond_frame_percent": self.row.percent,
+            },
+            "to": {
+                "step": s.to_step,
+                "coefficient": str(s.to_coefficient),
+                "beyond_frame_percent": s.to_percent,
+            },
+            "delays": [d.to_dict() for d in s.delays],
+            "outcome": self.verdict.outcome,
+            "verdict": self.verdict.to_dict(),
+        }
+
+
+def due_list(
+    user: Any, unit: Unit, as_of: dt.date, months: int, *, person_ids: list[int] | None = None
+) -> list[DueItem]:
+    """Persons of ``unit``'s subtree (within ``user``'s grants; ``user=None`` is the system) whose
+    next raise falls in [as_of, as_of + months), judged on the salary row in force on ``as_of``.
+
+    Persons who have left service by ``as_of`` are left out. Sorted by due date, then name.
+    """
+    from canbo.rules.selectors import rulebook
+
+    if not 1 <= months <= MAX_MONTHS:
+        raise DomainError(f"Số tháng phải từ 1 đến {MAX_MONTHS}.")
+    end = add_months(as_of, months)
+    persons = Person.objects.all() if user is None else Person.objects.restrict(user)
+    if person_ids is not None:
+        persons = persons.filter(pk__in=person_ids)
+    people = {
+        pk: (pid, name, unit_id)
+        for pk, pid, name, unit_id, left in persons.filter(managing_unit__path__startswith=unit.path)
+        .values_list("id", "personal_id", "full_name", "managing_unit_id", "left_service_date")
+        .iterator(chunk_size=5000)
+        if left is None or left > as_of
+    }
+    if not people:
+        return []
+    scale = {
+        g.pk: g
+        for g in Grade.objects.select_related("group").only(
+            "code", "group__steps", "group__first", "group__increment", "group__code"
+        )
+    }
+    rows: dict[int, SalaryFact] = {}
+    for person_id, grade_id, step, coef, percent, since in (
+        SalaryRow.objects.filter(person__in=_ids(persons, unit), from_date__lte=as_of)
+        .order_by("person_id", "-from_date")
+        .values_list("person_id", "grade_id", "step", "coefficient", "beyond_frame_percent", "step_since")
+        .iterator(chunk_size=5000)
+    ):
+        if person_id in rows or person_id not in people:
+            continue
+        g = scale[grade_id]
+        rows[person_id] = SalaryFact(
+            grade_code=g.code,
+            group=g.group.code,
+            steps=g.group.steps,
+            first=g.group.first,
+            increment=g.group.increment,
+            step=step,
+            coefficient=Decimal(coef),
+            percent=percent,
+            step_since=since,
+        )
+    if not rows:
+        return []
+    disciplines: dict[int, list[DisciplineFact]] = defaultdict(list)
+    discipline_qs = Discipline.objects.all() if user is None else Discipline.objects.restrict(user)
+    for person_id, *values in discipline_qs.filter(person__in=_ids(persons, unit)).values_list(
+        "person_id", "system", "form", "decision_date", "effective_date", "announced_date", "decision_number"
+    ):
+        if person_id in rows:
+            disciplines[person_id].append(DisciplineFact(*values))
+    ratings: dict[int, list[RatingFact]] = defaultdict(list)
+    rating_qs = Rating.objects.all() if user is None else Rating.objects.restrict(user)
+    for person_id, system, year, level, decided in rating_qs.filter(
+        person__in=_ids(persons, unit), period="nam"
+    ).values_list("person_id", "system", "year", "level", "decision_date"):
+        if person_id in rows:
+            ratings[person_id].append(RatingFact(system, year, level, decided))
+    book = rulebook()
+    items = []
+    for person_id, fact in rows.items():
+        case = SalaryCase(
+            book, fact, tuple(disciplines.get(person_id, ())), tuple(ratings.get(person_id, ()))
+        )
+        if not as_of <= case.schedule.due < end:
+            continue
+        pid, name, unit_id = people[person_id]
+        verdict = check_salary(case, person_id=person_id, person_name=name)
+        items.append(DueItem(person_id, pid, name, unit_id, fact, verdict, case))
+    items.sort(key=lambda i: (i.due, i.name))
+    return items
+
+
+def _ids(persons: QuerySet[Person], unit: Unit) -> Any:
+    return persons.filter(managing_unit__path__startswith=unit.path).values("id")
+
+
+def due_command(*, as_of: str, unit: str, months: str) -> dict[str, Any]:
+    """``./canbo salary due``: the due list of a unit (the province when none) as JSON data."""
+    from django.core.exceptions import ValidationError
+
+    from canbo.core.dates import parse_as_of
+
+    try:
+        day = parse_as_of(as_of)
+    except ValidationError as exc:
+        raise DomainError(f"Ngày không hợp lệ: {as_of} (dùng YYYY-MM-DD).") from exc
+    if not (months.isascii() and months.isdigit()):
+        raise DomainError(f"Số tháng không hợp lệ: {months}.")
+    if unit:
+        found = Unit.objects.filter(code=unit).first()
+        if found is None:
+            raise DomainError(f"Không có đơn vị mã {unit}.")
+        roots = [found]
+    else:
+        roots = list(Unit.objects.get_root_nodes())
+    items = [i for root in roots for i in due_list(None, root, day, int(months))]
+    return {
+        "as_of": day.isoformat(),
+        "months": int(months),
+        "unit": unit or None,
+        "count": len(items),
+        "items": [i.to_dict() for i in items],
+    }

@@ -288,6 +288,9 @@ API_LISTS = [
     "/api/posts/",
     "/api/quotas/",
     "/api/job-positions/",
+    "/api/salary/groups/",
+    "/api/salary/grades/",
+    "/api/salary/base/",
     "/api/persons/{pk}/khen-thuong/",
     "/api/persons/{pk}/gia-dinh/",
 ]

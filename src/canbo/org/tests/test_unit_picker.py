@@ -16,7 +16,9 @@ from canbo.org.selectors import unit_label, unit_labels
 from canbo.people.models import Person
 
 VHXH = "Phòng Văn hóa – Xã hội"
-PERSON_FORM_QUERIES = 7
+# Session, user, grants, the person, whether he has salary rows (then the salary fields are
+# read-only: the history decides them), ethnicities, religions, the unit labels' freshness check.
+PERSON_FORM_QUERIES = 8
 
 
 @pytest.fixture

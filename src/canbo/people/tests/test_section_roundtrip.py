@@ -38,6 +38,21 @@ VALUES: dict[str, tuple[dict[str, Any], str]] = {
         },
         "details",
     ),
+    "dien-bien-luong": (
+        {
+            "grade": "@grade",
+            "step": 3,
+            "coefficient": "3.00",
+            "beyond_frame_percent": 0,
+            "position_allowance": "0.20",
+            "other_allowance": "Phụ cấp công vụ",
+            "from_date": "2021-01-01",
+            "step_since": "2021-01-01",
+            "decision_number": "5/QĐ-UBND",
+            "decision_date": "2020-12-20",
+        },
+        "other_allowance",
+    ),
     "chuc-vu": (
         {
             "unit": "@A1",
@@ -215,7 +230,10 @@ def test_every_section_has_values() -> None:
 @pytest.fixture
 def refs(tree: dict, title: Any) -> dict[str, int]:
     party = make_unit(tree["A"], "HU", "Huyện ủy A", kind=UnitKind.PARTY_COMMITTEE, level=Level.DISTRICT)
-    return {"@A1": tree["A1"].pk, "@title": title.pk, "@party": party.pk}
+    from canbo.salary.models import Grade
+
+    grade = Grade.objects.get(code="01.003")  # Chuyên viên, group A1 (loaded by migration salary 0002)
+    return {"@A1": tree["A1"].pk, "@title": title.pk, "@party": party.pk, "@grade": grade.pk}
 
 
 def _resolve(values: dict[str, Any], refs: dict[str, int]) -> dict[str, Any]:

@@ -139,7 +139,10 @@ class BodyMembership(PersonSection):
         indexes = [models.Index(fields=["body", "kind", "start_date", "end_date"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.body} {self.term}".strip()
+        kind, body = str(self.get_kind_display()), str(self.body)
+        # "Hội đồng nhân dân tỉnh Lào Cai" already says its kind.
+        label = body if body.lower().startswith(kind.lower()) else f"{kind} {body}"
+        return f"{label} {self.term}".strip()
 
     def clean(self) -> None:
         super().clean()

@@ -383,11 +383,11 @@ def _cut_at_verb(text: str, catalogue: Catalogue | None = None) -> str:
             if verb[-1] in " :(.;" or not masked[m.end() : m.end() + 1].isalpha():
                 cut = min(cut, i)
                 break
-    # "tổ chức" is a verb ("Các sở, ban, ngành tổ chức tập huấn") except inside "Ban tổ chức …"
+    # "tổ chức" is a verb ("Các sở, ban, ngành tổ chức tập huấn") except inside "Ban tổ chức …",
     # "các tổ chức chính trị – xã hội" and a list item (", tổ chức đảng"), which documents also
     # write in lower case.
-    if m := _TO_CHUC.search(masked):
-        cut = min(cut, m.start())
+    if to_chuc := _TO_CHUC.search(masked):
+        cut = min(cut, to_chuc.start())
     name = text[:cut].strip(" ,;:.")
     if catalogue:
         found = catalogue.longest_prefix(text)

@@ -134,6 +134,14 @@ class ObjectChange(models.Model):
         """How the change was made, in Vietnamese (the stored code is not for display)."""
         return SOURCE_LABELS.get(self.source, "khác")
 
+    def source_note(self) -> str:
+        """The source as shown next to who made the change: nothing for the web, nor when the
+        actor's name already says it ("Trình tạo dữ liệu mẫu")."""
+        label = self.source_label()
+        if self.source == "web" or label in self.user_name.lower():
+            return ""
+        return label
+
     def record_kind(self) -> str:
         """The audited model's Vietnamese name, for display."""
         cls = self.content_type.model_class()

@@ -148,4 +148,10 @@ def test_the_source_of_a_change_is_said_in_vietnamese(users: dict, person_a: Per
     body = c.get(f"/can-bo/{person_a.pk}/lich-su/").content.decode()
     for raw in ("(generator)", "(command)", "(import)"):
         assert raw not in body
-    assert "(dữ liệu mẫu)" in body and "(lệnh quản trị)" in body and "(nhập từ tệp)" in body
+    assert "(lệnh quản trị)" in body and "(nhập từ tệp)" in body
+    # Not "Trình tạo dữ liệu mẫu (dữ liệu mẫu)": the actor's name says it already.
+    from canbo.core.models import ObjectChange
+
+    entry = ObjectChange(user_name="Trình tạo dữ liệu mẫu", source="generator")
+    assert entry.source_note() == ""
+    assert ObjectChange(user_name="admin", source="generator").source_note() == "dữ liệu mẫu"

@@ -4,6 +4,7 @@ elected bodies. These are what every "as of" list, indicator and eligibility che
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
@@ -148,7 +149,9 @@ class BodyMembership(PersonSection):
         super().clean()
         if self.end_date and self.start_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "Ngày kết thúc phải sau ngày bắt đầu."})
-        if self.term:
-            a, b = (int(x) for x in self.term.replace("–", "-").split("-"))
+        # clean() runs even when the field's own validator refused the term ("²", "2020"): read
+        # only a well-formed one, the validator's message stands for the others.
+        if m := re.fullmatch(r"(\d{4})[-–](\d{4})", self.term or ""):
+            a, b = int(m[1]), int(m[2])
             if b <= a:
                 raise ValidationError({"term": "Năm cuối nhiệm kỳ phải sau năm đầu."})

@@ -336,3 +336,17 @@ def test_a_year_out_of_range_is_written_as_a_year(users: dict) -> None:
         assert "1900 đến 2199" in body and "1.900" not in body
     assert params.parse_year("2030", minimum=1900, maximum=2199) == 2030
     assert params.parse_year(None, minimum=1900, maximum=2199, default=2026) == 2026
+
+
+@pytest.mark.parametrize("term", ["²", "0", "2020", "2020-2025-2030", "😀", "2025–2020"])
+def test_a_membership_term_that_is_not_a_term_answers_400(users: dict, person_a: Person, tree: dict, term: str) -> None:
+    # The form probe posted "²" and "0" as the term (nhiệm kỳ) of a membership: 500.
+    c = Client()
+    c.force_login(users["officer_a"])
+    data = {
+        "body": tree["A"].pk, "kind": "cap_uy", "term": term, "start_date": "01/01/2021",
+        "reason": "Kiểm thử",
+    }  # fmt: skip
+    r = c.post(f"/can-bo/{person_a.pk}/cap-uy-hdnd/them/", data)
+    assert r.status_code == 400
+    assert "errorlist" in r.content.decode()

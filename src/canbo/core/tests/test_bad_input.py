@@ -338,8 +338,10 @@ def test_a_year_out_of_range_is_written_as_a_year(users: dict) -> None:
     assert params.parse_year(None, minimum=1900, maximum=2199, default=2026) == 2026
 
 
-@pytest.mark.parametrize("term", ["²", "0", "2020", "2020-2025-2030", "😀", "2025–2020"])
-def test_a_membership_term_that_is_not_a_term_answers_400(users: dict, person_a: Person, tree: dict, term: str) -> None:
+@pytest.mark.parametrize("term", ["²", "0", "2020", "😀", "2025–2020"])
+def test_a_membership_term_that_is_not_a_term_answers_400(
+    users: dict, person_a: Person, tree: dict, term: str
+) -> None:
     # The form probe posted "²" and "0" as the term (nhiệm kỳ) of a membership: 500.
     c = Client()
     c.force_login(users["officer_a"])
@@ -349,4 +351,5 @@ def test_a_membership_term_that_is_not_a_term_answers_400(users: dict, person_a:
     }  # fmt: skip
     r = c.post(f"/can-bo/{person_a.pk}/cap-uy-hdnd/them/", data)
     assert r.status_code == 400
-    assert "errorlist" in r.content.decode()
+    body = r.content.decode()
+    assert "Ghi nhiệm kỳ dạng 2020–2025." in body or "Năm cuối nhiệm kỳ phải sau năm đầu." in body

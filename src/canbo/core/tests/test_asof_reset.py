@@ -20,3 +20,13 @@ def test_reset_link_keeps_the_other_parameters(users: dict) -> None:
     assert "ngay=hom-nay" in href
     assert "q=Nguy" in href
     assert "trang=" not in href
+
+
+def test_the_date_form_keeps_every_value_of_a_repeated_parameter(users: dict) -> None:
+    # A list filtered on two title groups lost one of them when the officer changed the date.
+    c = Client()
+    c.force_login(users["officer_a"])
+    r = c.get(reverse("people:list") + "?nhom=a&nhom=b&ngay=11/12/2020")
+    form = r.content.decode().split('<form class="asof"', 1)[1].split("</form>", 1)[0]
+    assert '<input type="hidden" name="nhom" value="a">' in form
+    assert '<input type="hidden" name="nhom" value="b">' in form

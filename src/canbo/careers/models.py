@@ -4,6 +4,7 @@ elected bodies. These are what every "as of" list, indicator and eligibility che
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
@@ -139,13 +140,18 @@ class BodyMembership(PersonSection):
         indexes = [models.Index(fields=["body", "kind", "start_date", "end_date"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.body} {self.term}".strip()
+        kind, body = str(self.get_kind_display()), str(self.body)
+        # "Hội đồng nhân dân tỉnh Lào Cai" already says its kind.
+        label = body if body.lower().startswith(kind.lower()) else f"{kind} {body}"
+        return f"{label} {self.term}".strip()
 
     def clean(self) -> None:
         super().clean()
         if self.end_date and self.start_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "Ngày kết thúc phải sau ngày bắt đầu."})
-        if self.term:
-            a, b = (int(x) for x in self.term.replace("–", "-").split("-"))
+        # clean() runs even when the field's own validator refused the term ("²", "2020"): read
+        # only a well-formed one, the validator's message stands for the others.
+        if m := re.fullmatch(r"(\d{4})[-–](\d{4})", self.term or ""):
+            a, b = int(m[1]), int(m[2])
             if b <= a:
                 raise ValidationError({"term": "Năm cuối nhiệm kỳ phải sau năm đầu."})

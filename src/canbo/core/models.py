@@ -82,6 +82,17 @@ class ScopedModel(ChangeLoggedModel):
         abstract = True
 
 
+# How a change was made (ObjectChange.source), as the history pages say it.
+SOURCE_LABELS = {
+    "web": "trên trang web",
+    "api": "qua API",
+    "import": "nhập từ tệp",
+    "command": "lệnh quản trị",
+    "generator": "dữ liệu mẫu",
+    "other": "khác",
+}
+
+
 class ObjectChange(models.Model):
     """One create, change or delete of an audited record: who, when, before, after and why.
 
@@ -118,6 +129,18 @@ class ObjectChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_repr} ({self.user_name})"
+
+    def source_label(self) -> str:
+        """How the change was made, in Vietnamese (the stored code is not for display)."""
+        return SOURCE_LABELS.get(self.source, "khác")
+
+    def source_note(self) -> str:
+        """The source as shown next to who made the change: nothing for the web, nor when the
+        actor's name already says it ("Trình tạo dữ liệu mẫu")."""
+        label = self.source_label()
+        if self.source == "web" or label in self.user_name.lower():
+            return ""
+        return label
 
     def record_kind(self) -> str:
         """The audited model's Vietnamese name, for display."""

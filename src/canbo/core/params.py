@@ -60,6 +60,15 @@ def parse_int(
     return number
 
 
+def parse_year(raw: Any, what: str = "Năm", *, minimum: int, maximum: int, default: int | None = None) -> int:
+    """A calendar year in [minimum, maximum]; its message writes years as years ("1900", not the
+    grouped "1.900" of other numbers)."""
+    year = parse_int(raw, what, minimum=-MAX_INT, maximum=MAX_INT, default=default)
+    if not minimum <= year <= maximum:
+        raise BadParameter(f"{what} phải từ {minimum} đến {maximum}.")
+    return year
+
+
 def _grouped(n: int) -> str:
     """A number as Vietnamese text writes it: 1.000.000."""
     return f"{n:,}".replace(",", ".")

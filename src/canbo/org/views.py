@@ -63,6 +63,8 @@ class UnitDetailView(LoginRequiredMixin, AsOfMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         unit = _unit_or_404(user, kwargs["pk"])
+        predecessors = list(unit.predecessor_links.select_related("predecessor"))
+        successors = list(unit.successor_links.select_related("successor"))
         ctx.update(
             {
                 "unit": unit,
@@ -79,8 +81,18 @@ class UnitDetailView(LoginRequiredMixin, AsOfMixin, TemplateView):
                 .select_related("title")
                 .order_by("-title__rank"),
                 "former_names": unit.former_names.all(),
-                "predecessors": unit.predecessor_links.select_related("predecessor"),
-                "successors": unit.successor_links.select_related("successor"),
+                "predecessors": predecessors,
+                "successors": successors,
+                # Former and successor units outside the user's grants are named, not linked
+                # (their page answers 404 to him).
+                "linkable": set(
+                    Unit.objects.restrict(user)
+                    .filter(
+                        pk__in=[link.predecessor_id for link in predecessors]
+                        + [link.successor_id for link in successors]
+                    )
+                    .values_list("pk", flat=True)
+                ),
                 "can_change": Unit.objects.restrict(user, CHANGE).filter(pk=unit.pk).exists(),
                 "history": selectors.unit_history(unit),
             }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.contrib import messages
@@ -100,6 +101,9 @@ class PersonEditView(LoginRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
         person = _person_or_404(request.user, pk, CHANGE) if pk else None
+        # The form writes the posted values onto its instance while it validates; the page's
+        # heading keeps naming the dossier as saved, not a refused name.
+        saved = copy.copy(person)
         form = PersonForm(request.POST, instance=person, user=request.user)
         if form.is_valid():
             try:
@@ -121,7 +125,7 @@ class PersonEditView(LoginRequiredMixin, View):
             except (ValidationError, DomainError) as exc:
                 _add_errors(form, exc)
         status = 409 if any("người khác sửa" in str(e) for e in form.non_field_errors()) else 400
-        return self._render(request, form, person, status=status)
+        return self._render(request, form, saved, status=status)
 
 
 class SectionMixin:

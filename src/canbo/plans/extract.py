@@ -366,6 +366,9 @@ def _is_body(text: str) -> bool:
     return low.startswith(BODY_PREFIXES) and not low.startswith(NOT_BODY)
 
 
+_TO_CHUC = re.compile(r"(?<![Bb]an)(?<![Cc]ác)(?<!,)(?<!và) tổ chức(?= )")
+
+
 def _cut_at_verb(text: str, catalogue: Catalogue | None = None) -> str:
     """The body's name at the start of ``text``: up to the first verb, or the longest start that
     is a unit of the catalogue when that reaches further ("Ban Tổ chức Tỉnh ủy" holds no verb,
@@ -380,6 +383,11 @@ def _cut_at_verb(text: str, catalogue: Catalogue | None = None) -> str:
             if verb[-1] in " :(.;" or not masked[m.end() : m.end() + 1].isalpha():
                 cut = min(cut, i)
                 break
+    # "tổ chức" is a verb ("Các sở, ban, ngành tổ chức tập huấn") except inside "Ban tổ chức …",
+    # "các tổ chức chính trị – xã hội" and a list item (", tổ chức đảng"), which documents also
+    # write in lower case.
+    if to_chuc := _TO_CHUC.search(masked):
+        cut = min(cut, to_chuc.start())
     name = text[:cut].strip(" ,;:.")
     if catalogue:
         found = catalogue.longest_prefix(text)

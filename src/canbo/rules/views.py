@@ -15,7 +15,7 @@ from django.views import View
 
 from canbo.core.dates import today
 from canbo.core.errors import DomainError, validation_messages
-from canbo.core.params import parse_id, parse_int
+from canbo.core.params import parse_id, parse_year
 from canbo.core.querysets import CHANGE
 from canbo.core.views import AsOfMixin
 from canbo.org.forms import unit_picker_html
@@ -223,7 +223,7 @@ class HolidayView(LoginRequiredMixin, View):
     """/quy-dinh/ngay-nghi/: the holiday table; administrators add or remove days."""
 
     def get(self, request: HttpRequest, form: HolidayForm | None = None, status: int = 200) -> HttpResponse:
-        year = parse_int(
+        year = parse_year(
             request.GET.get("nam"), "Năm", minimum=FIRST_YEAR, maximum=LAST_YEAR, default=today().year
         )
         adjustments = {h.day: h for h in Holiday.objects.filter(day__year=year)}

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
-from canbo.careers.models import Tenure, TenureKind
+from canbo.careers.models import BodyKind, BodyMembership, Tenure, TenureKind
 from canbo.careers.services import tenure_end, tenure_start
 from canbo.conftest import make_unit
 from canbo.core.errors import DomainError, NotPermitted
@@ -177,3 +177,12 @@ def test_tenure_section_at_unit_outside_grants_is_refused(
             instance=Tenure(unit=tree["B"], title=title, kind="bo_nhiem", start_date=dt.date(2024, 1, 1)),
         )
     assert not Tenure.objects.filter(person=person_a).exists()
+
+
+def test_a_membership_does_not_repeat_its_kind(tree: dict, person_a: Person) -> None:
+    # The history read "Hội đồng nhân dân Hội đồng nhân dân tỉnh Lào Cai 2016–2021".
+    council = make_unit(tree["P"], "P-HDND", "Hội đồng nhân dân tỉnh Thử nghiệm")
+    m = BodyMembership(person=person_a, body=council, kind=BodyKind.PEOPLES_COUNCIL, term="2016–2021")
+    assert str(m) == "Hội đồng nhân dân tỉnh Thử nghiệm 2016–2021"
+    m = BodyMembership(person=person_a, body=tree["A"], kind=BodyKind.PARTY_COMMITTEE, term="2020–2025")
+    assert str(m) == "Cấp ủy Huyện A 2020–2025"

@@ -329,3 +329,33 @@ def test_plan_review_form_with_a_bad_draft(users: dict, plan: Any, sections: str
         reverse("plans:extract", args=[plan.pk]), {"buoc": "xem", "sections": sections}
     )
     assert_400(response)
+
+
+def test_a_year_out_of_range_is_written_as_a_year(users: dict) -> None:
+    # "Năm phải từ 1.900 đến 2.199." grouped the years as amounts.
+    c = Client()
+    c.force_login(users["officer_a"])
+    for raw in ("99999", "1000"):
+        r = c.get("/quy-dinh/ngay-nghi/", {"nam": raw})
+        assert r.status_code == 400
+        body = r.content.decode()
+        assert "1900 đến 2199" in body and "1.900" not in body
+    assert params.parse_year("2030", minimum=1900, maximum=2199) == 2030
+    assert params.parse_year(None, minimum=1900, maximum=2199, default=2026) == 2026
+
+
+@pytest.mark.parametrize("term", ["²", "0", "2020", "😀", "2025–2020"])
+def test_a_membership_term_that_is_not_a_term_answers_400(
+    users: dict, person_a: Person, tree: dict, term: str
+) -> None:
+    # The form probe posted "²" and "0" as the term (nhiệm kỳ) of a membership: 500.
+    c = Client()
+    c.force_login(users["officer_a"])
+    data = {
+        "body": tree["A"].pk, "kind": "cap_uy", "term": term, "start_date": "01/01/2021",
+        "reason": "Kiểm thử",
+    }  # fmt: skip
+    r = c.post(f"/can-bo/{person_a.pk}/cap-uy-hdnd/them/", data)
+    assert r.status_code == 400
+    body = r.content.decode()
+    assert "Ghi nhiệm kỳ dạng 2020–2025." in body or "Năm cuối nhiệm kỳ phải sau năm đầu." in body

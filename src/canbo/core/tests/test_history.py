@@ -133,3 +133,25 @@ def test_the_admin_shows_a_change_as_the_history_does(users: dict, person_a: Per
     html = client.get(f"/quan-tri/core/objectchange/{entry.pk}/change/").content.decode()
     assert "Họ và tên khai sinh" in html and "Nguyễn Thị Hoa" in html
     assert "sort_key" not in html and "search_name" not in html
+
+
+def test_the_source_of_a_change_is_said_in_vietnamese(users: dict, person_a: Person) -> None:
+    # The demo's history showed "Trình tạo dữ liệu mẫu (generator)" and "hệ thống (command)".
+    from canbo.core.context import bind_context
+
+    for source, name in (("generator", "Tên Mới Một"), ("command", "Tên Mới Hai"), ("import", "Tên Mới Ba")):
+        with bind_context(source=source):
+            person_a.refresh_from_db()
+            person_update(acting_user=users["admin"], person=person_a, changes={"full_name": name})
+    c = Client()
+    c.force_login(users["officer_a"])
+    body = c.get(f"/can-bo/{person_a.pk}/lich-su/").content.decode()
+    for raw in ("(generator)", "(command)", "(import)"):
+        assert raw not in body
+    assert "(lệnh quản trị)" in body and "(nhập từ tệp)" in body
+    # Not "Trình tạo dữ liệu mẫu (dữ liệu mẫu)": the actor's name says it already.
+    from canbo.core.models import ObjectChange
+
+    entry = ObjectChange(user_name="Trình tạo dữ liệu mẫu", source="generator")
+    assert entry.source_note() == ""
+    assert ObjectChange(user_name="admin", source="generator").source_note() == "dữ liệu mẫu"

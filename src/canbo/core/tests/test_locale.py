@@ -30,3 +30,21 @@ def test_a_form_error_django_leaves_in_english_is_vietnamese() -> None:
         form = CodeForm({"code": "mã có dấu"})
         assert not form.is_valid()
         assert form.errors["code"] == ["Chỉ dùng chữ cái không dấu, chữ số, dấu gạch dưới hoặc gạch ngang."]
+
+
+def test_a_bound_of_a_model_validator_reads_as_a_sentence() -> None:
+    # "Đảm bảo giá trị này là nhỏ hơn hoặc bằng với 230 ." came out of a health row's height.
+    from django.core.exceptions import ValidationError
+    from django.core.validators import MaxValueValidator, MinValueValidator
+
+    with translation.override("vi"):
+        for validator, value, text in (
+            (MaxValueValidator(230), 999, "Giá trị phải nhỏ hơn hoặc bằng 230."),
+            (MinValueValidator(100), 5, "Giá trị phải lớn hơn hoặc bằng 100."),
+        ):
+            try:
+                validator(value)
+            except ValidationError as exc:
+                assert exc.messages == [text]
+            else:
+                raise AssertionError("not refused")

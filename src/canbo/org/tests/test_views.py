@@ -77,3 +77,19 @@ def test_unit_page_title_is_the_unit_name(users: dict, tree: dict) -> None:
     body = client_for(users["officer_a"]).get(f"/don-vi/{tree['A1'].pk}/").content.decode()
     assert "<title>Phòng Nội vụ huyện A · CanBo</title>" in body
     assert body.count("Lịch sử thay đổi của đơn vị") == 1
+
+
+def test_former_units_outside_the_grant_are_named_not_linked(users: dict, tree: dict) -> None:
+    # A commune officer's new commune was formed from former communes outside his grant: their
+    # pages answer 404 to him, so the "Hình thành từ" list names them without a link.
+    from canbo.org.models import UnitLineage
+
+    UnitLineage.objects.create(
+        predecessor=tree["B"], successor=tree["A"], event="merge", event_date=dt.date(2025, 7, 1)
+    )
+    link = f'href="/don-vi/{tree["B"].pk}/'
+    mine = client_for(users["officer_a"]).get(f"/don-vi/{tree['A'].pk}/").content.decode()
+    assert "Hình thành từ" in mine and "Huyện B" in mine
+    assert link not in mine
+    everything = client_for(users["admin"]).get(f"/don-vi/{tree['A'].pk}/").content.decode()
+    assert link in everything

@@ -104,3 +104,18 @@ def test_person_form_refuses_an_invisible_name(users: dict, person_a: Person) ->
     response = c.post(reverse("people:edit", args=[person_a.pk]), data)
     assert response.status_code == 400
     assert "ký tự ẩn U+202E" in response.content.decode()
+
+
+def test_a_refused_name_does_not_become_the_page_heading(users: dict, person_a: Person) -> None:
+    # The walk-through typed "😀😀😀": the form refused it, yet the crumb and title above the form
+    # named the dossier "😀😀😀".
+    from canbo.people.tests.test_lost_updates import person_form_data
+
+    c = api(users["officer_a"])
+    data = {**person_form_data(c, person_a), "full_name": "😀😀😀"}
+    response = c.post(reverse("people:edit", args=[person_a.pk]), data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    crumbs = body.split('<nav class="crumbs">', 1)[1].split("</nav>", 1)[0]
+    assert person_a.full_name in crumbs and "😀" not in crumbs
+    assert "<title>Sửa hồ sơ 😀" not in body

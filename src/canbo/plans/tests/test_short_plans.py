@@ -235,3 +235,21 @@ def test_a_catalogue_name_holding_a_verb_is_kept_whole() -> None:
     ).tasks
     assert task.lead is not None
     assert (task.lead.name, task.lead.unit_id) == ("Ban quản lý dự án đầu tư xây dựng", 40)
+
+
+def test_to_chuc_ends_a_generic_lead_but_not_a_board_or_organisations() -> None:
+    # The walk-through pasted "Các sở, ban, ngành tổ chức tập huấn cho cán bộ." and the lead came
+    # out as the whole sentence.
+    text = (
+        "II. NHIỆM VỤ\n"
+        "1. Các sở, ban, ngành tổ chức tập huấn cho cán bộ.\n"
+        "2. Ban tổ chức Huyện ủy Bát Xát tổ chức hội nghị.\n"
+        "3. Mặt trận Tổ quốc và các tổ chức chính trị - xã hội tuyên truyền kế hoạch.\n"
+    )
+    first, second, third = _tasks(text)
+    assert first.lead.name == "Các sở, ban, ngành" and first.lead.unit_ids == [10, 11, 12]
+    assert second.lead.name == "Ban tổ chức Huyện ủy Bát Xát"
+    assert [third.lead.name] + [c.name for c in third.coordinating] == [
+        "Mặt trận Tổ quốc",
+        "các tổ chức chính trị - xã hội",
+    ]

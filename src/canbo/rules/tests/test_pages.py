@@ -477,3 +477,27 @@ def test_calendar_queries_do_not_grow_with_people(
     html = c.get("/quy-dinh/lich/", q).content.decode()
     assert all(f"Trần Văn Hưu {i}" in html for i in range(6))
     assert queries() == before
+
+
+def test_a_fact_whose_value_is_its_date_is_not_repeated() -> None:
+    # "Ngày nghỉ hưu: 31/05/2035 (31/05/2035)" repeated the date; a fact observed on another day
+    # keeps it.
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    facts = [
+        SimpleNamespace(label="Ngày nghỉ hưu", value="31/05/2035", date=dt.date(2035, 5, 31)),
+        SimpleNamespace(label="Thời gian công tác còn lại", value="101 tháng", date=dt.date(2026, 12, 6)),
+    ]
+    result = SimpleNamespace(
+        rule_id="P-12", label="P-12 v1", name="", uses_default=False, outcome="pass", outcome_label="Đạt",
+        threshold="", message="", facts=facts, basis="",
+    )  # fmt: skip
+    verdict = SimpleNamespace(
+        outcome="pass", outcome_label="Đạt", counts_text="", event_date=dt.date(2026, 12, 6),
+        event_date_note="", flags=[], results=[result],
+    )  # fmt: skip
+    html = render_to_string("rules/_verdict.html", {"verdict": verdict})
+    assert "31/05/2035" in html and "(31/05/2035)" not in html
+    assert "101 tháng" in html and "(06/12/2026)" in html

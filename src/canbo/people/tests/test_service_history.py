@@ -193,7 +193,7 @@ def test_export_holds_those_in_service_unless_filtered(users: dict, staff: dict)
             reverse("people:export"), {"ngay": "06/12/2026", "cot": "ho_ten", "tuoi_tu": "15", **params}
         )
         assert response.status_code == 200
-        ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active  # type: ignore[attr-defined]
         assert ws is not None
         cells = [str(v) for row in ws.iter_rows(values_only=True) for v in row if v]
         header = " ".join(cells[:5])

@@ -227,15 +227,14 @@ def build_error_workbook(path: Path, errors: list[CellError]) -> bytes:
             ws = out.create_sheet("Lỗi chung")
             for msg in general:
                 ws.append([msg])
-        for ws_in in source.book.worksheets:
-            ws = out.create_sheet(ws_in.title)
-            row_errors = by_sheet.get(ws_in.title, {})
-            sheet = source._sheet(ws_in)
+        for name in source.worksheets():
+            ws = out.create_sheet(name)
+            row_errors = by_sheet.get(name, {})
+            sheet = source.sheet(name)
             width = max(sheet.width, 1)
             ws.column_dimensions[_letter(width)].width = 60
-            for number, row in enumerate(ws_in.iter_rows(max_col=width, values_only=True), start=1):
+            for number, row, _types in sheet.grid(1, width):
                 values = [_plain(v) for v in row]
-                values += [None] * (width - len(values))
                 msgs = row_errors.get(number)
                 if number == sheet.header_row:
                     cell = WriteOnlyCell(ws, value="Lỗi" + (": " + "; ".join(msgs) if msgs else ""))

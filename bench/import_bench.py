@@ -525,7 +525,7 @@ def main() -> None:
         action="store_true",
         help="keep openpyxl's inline strings instead of a shared-string table as Excel saves",
     )
-    parser.add_argument("--repeat", type=int, default=1, help="time the readers alone this many times (median)")
+    parser.add_argument("--repeat", type=int, default=1, help="time the readers alone n times")
     parser.add_argument("--profile", action="store_true", help="profile run_import (cProfile, top 40)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="canbo-import-bench-"))

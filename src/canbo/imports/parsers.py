@@ -1,7 +1,7 @@
 """Values as people write them in their sheets: dates, sex, levels, yes/no, codes or names.
 
 Each parser takes the raw cell value (``str``, ``int``, ``float``, ``datetime``, ``bool`` or
-None as openpyxl gives it) and returns the stored value, or raises ``ParseError`` with a
+None, as ``reader.Sheet.rows`` gives it: as openpyxl would) and returns the stored value, or raises ``ParseError`` with a
 Vietnamese message. Reference lists (units, titles, ethnic groups, religions) are looked up in
 ``References``, loaded once per import.
 """

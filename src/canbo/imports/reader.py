@@ -116,7 +116,6 @@ def check_file(path: Path) -> None:
             "Hãy lưu lại dạng “Excel Workbook (.xlsx)”."
         )
     _refuse_dtd(path, infos)
-    _refuse_string_table(path, infos)
 
 
 def _refuse_dtd(path: Path, infos: list[zipfile.ZipInfo]) -> None:
@@ -135,30 +134,36 @@ def _refuse_dtd(path: Path, infos: list[zipfile.ZipInfo]) -> None:
                         "Không đọc được tệp: bảng tính chứa khai báo DTD/thực thể XML, điều Excel "
                         "không bao giờ ghi — dấu hiệu tệp độc hại."
                     )
+                _refuse_string_table(info, prolog)
     except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
         raise RefusedFile("Tệp .xlsx bị hỏng hoặc không phải bảng tính Excel.") from None
 
 
-def _refuse_string_table(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+def _refuse_string_table(info: zipfile.ZipInfo, prolog: bytes) -> None:
     """Refuse a shared-string table announcing more strings than its size can hold: calamine
     reserves room for the announced count before reading one (a few bytes could ask for
-    terabytes, and a failed allocation aborts the process)."""
-    for info in infos:
-        if not info.filename.lower().endswith("sharedstrings.xml"):
-            continue
-        try:
-            with zipfile.ZipFile(path) as zf, zf.open(info) as member:
-                prolog = member.read(4096)
-        except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
-            raise RefusedFile("Tệp .xlsx bị hỏng hoặc không phải bảng tính Excel.") from None
-        for m in _COUNT.finditer(prolog):
-            if int(m[1]) > 1000 + info.file_size // 5:  # "<si/>": at least 5 bytes a string
-                raise RefusedFile(
-                    "Tệp bị từ chối: bảng chuỗi của tệp khai báo nhiều chuỗi hơn nó có thể chứa — "
-                    "dấu hiệu tệp độc hại hoặc hỏng."
-                )
+    terabytes, and a failed allocation aborts the process). Any XML part may be the table (the
+    relationships name it), so every part's root element is looked at: it must come first (after
+    the declaration, processing instructions and comments), within the prolog read."""
+    if info.file_size == 0 or not info.filename.lower().endswith((".xml", ".rels")):
+        return
+    root = _ROOT.match(prolog)
+    if root is None:
+        raise RefusedFile("Tệp .xlsx bị hỏng hoặc không phải bảng tính Excel.")
+    if root[1] != b"sst":
+        return
+    for m in _COUNT.finditer(root[2] or b""):
+        if int(m[1]) > 1000 + info.file_size // 5:  # "<si/>": at least 5 bytes a string
+            raise RefusedFile(
+                "Tệp bị từ chối: bảng chuỗi của tệp khai báo nhiều chuỗi hơn nó có thể chứa — "
+                "dấu hiệu tệp độc hại hoặc hỏng."
+            )
 
 
+_ROOT = re.compile(
+    rb"(?:\xef\xbb\xbf)?\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*)*<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)(\s[^>]*)?/?>",
+    re.S,
+)
 _COUNT = re.compile(rb"""\b(?:uniqueCount|count)\s*=\s*["']\s*([0-9]{1,30})""")
 
 
@@ -252,6 +257,13 @@ def _value(v: Any) -> Any:
 _EXACT = 2.0**53
 
 
+def _reraise_interrupts(exc: BaseException) -> None:
+    """A panic in Rust code reaches Python as pyo3's ``PanicException``, a ``BaseException``:
+    the callers catch those too (a damaged file), but never an interrupt or an exit."""
+    if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
+        raise exc
+
+
 class Workbook:
     """An opened workbook; ``sheets()`` finds each sheet's header row."""
 
@@ -265,7 +277,8 @@ class Workbook:
             self.book = python_calamine.CalamineWorkbook.from_path(str(path))
         except RefusedFile:
             raise
-        except Exception:  # calamine and the ZIP/XML readers raise many kinds on a damaged file
+        except BaseException as exc:  # calamine and the ZIP/XML readers raise many kinds
+            _reraise_interrupts(exc)
             raise RefusedFile(
                 "Không đọc được tệp: bảng tính bị hỏng hoặc không đúng định dạng .xlsx."
             ) from None
@@ -298,7 +311,8 @@ class Workbook:
             raise RefusedFile(f"Không đọc được sheet {name}: bảng tính bị hỏng.")
         try:
             ws = self.book.get_sheet_by_name(name)
-        except Exception:
+        except BaseException as exc:
+            _reraise_interrupts(exc)
             raise RefusedFile(f"Không đọc được sheet {name}: bảng tính bị hỏng.") from None
         sheet = Sheet(name, ws, 1, [], 0, 0, self.scans[name].formulas)
         top = itertools.islice(sheet.grid(1, MAX_COLUMNS + 1), HEADER_SCAN_ROWS)

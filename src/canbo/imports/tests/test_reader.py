@@ -187,10 +187,12 @@ def test_far_empty_cell_is_not_refused(tmp_path: Path) -> None:
         book.close()
 
 
-def _with_strings(plain: Path, out: Path, unique: bytes) -> Path:
+def _with_strings(
+    plain: Path, out: Path, unique: bytes, part: str = "xl/sharedStrings.xml", before: bytes = b""
+) -> Path:
     """``plain`` with a shared-string table declaring ``unique`` strings (it holds one)."""
     sst = (
-        b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+        b'<?xml version="1.0" encoding="UTF-8"?>' + before + b'<sst xmlns="http://schemas.openxmlformats.org/'
         b'spreadsheetml/2006/main" count="1" uniqueCount="' + unique + b'"><si><t>x</t></si></sst>'
     )
     with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -199,17 +201,19 @@ def _with_strings(plain: Path, out: Path, unique: bytes) -> Path:
             if item.filename == "[Content_Types].xml":
                 data = data.replace(
                     b"</Types>",
-                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                    b'<Override PartName="/'
+                    + part.encode()
+                    + b'" ContentType="application/vnd.openxmlformats-'
                     b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
                 )
             elif item.filename == "xl/_rels/workbook.xml.rels":
                 data = data.replace(
                     b"</Relationships>",
                     b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                    b'relationships/sharedStrings" Target="/xl/sharedStrings.xml"/></Relationships>',
+                    b'relationships/sharedStrings" Target="/' + part.encode() + b'"/></Relationships>',
                 )
             dst.writestr(item, data)
-        dst.writestr("xl/sharedStrings.xml", sst)
+        dst.writestr(part, sst)
     return out
 
 
@@ -218,6 +222,16 @@ def test_string_table_announcing_too_many_strings_is_refused(tmp_path: Path) -> 
     plain = make_xlsx(tmp_path / "a.xlsx", {"Cán bộ": [PERSON_HEADERS, ROW]})
     with pytest.raises(RefusedFile, match="bảng chuỗi"):
         reader.check_file(_with_strings(plain, tmp_path / "b.xlsx", b"99999999999999"))
+    # under another name (the relationships say which part is the table), behind a decoy
+    decoy = b'<!-- <sst uniqueCount="1"> -->'
+    hidden = _with_strings(plain, tmp_path / "d.xlsx", b"99999999999999", "xl/other.xml", decoy)
+    with pytest.raises(RefusedFile, match="bảng chuỗi"):
+        reader.check_file(hidden)
+    long_prolog = _with_strings(
+        plain, tmp_path / "e.xlsx", b"1", "xl/other.xml", b"<!--" + b"x" * 70000 + b"-->"
+    )
+    with pytest.raises(RefusedFile, match="bị hỏng"):
+        reader.check_file(long_prolog)
     fine = _with_strings(plain, tmp_path / "c.xlsx", b"1")
     book = reader.open_workbook(fine)
     try:

@@ -164,7 +164,7 @@ _ROOT = re.compile(
     rb"(?:\xef\xbb\xbf)?\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*)*<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)(\s[^>]*)?/?>",
     re.S,
 )
-_COUNT = re.compile(rb"""\b(?:uniqueCount|count)\s*=\s*["']\s*([0-9]{1,30})""")
+_COUNT = re.compile(rb"""\buniqueCount\s*=\s*["']\s*([0-9]{1,30})""")
 
 
 def _looks_like_text(head: bytes) -> bool:

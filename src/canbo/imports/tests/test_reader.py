@@ -190,10 +190,11 @@ def test_far_empty_cell_is_not_refused(tmp_path: Path) -> None:
 def _with_strings(
     plain: Path, out: Path, unique: bytes, part: str = "xl/sharedStrings.xml", before: bytes = b""
 ) -> Path:
-    """``plain`` with a shared-string table declaring ``unique`` strings (it holds one)."""
+    """``plain`` with a shared-string table declaring ``unique`` strings (it holds one) and
+    99,999,999 uses of them (``count``: not what calamine reserves, so never refused)."""
     sst = (
         b'<?xml version="1.0" encoding="UTF-8"?>' + before + b'<sst xmlns="http://schemas.openxmlformats.org/'
-        b'spreadsheetml/2006/main" count="1" uniqueCount="' + unique + b'"><si><t>x</t></si></sst>'
+        b'spreadsheetml/2006/main" count="99999999" uniqueCount="' + unique + b'"><si><t>x</t></si></sst>'
     )
     with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():

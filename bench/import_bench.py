@@ -460,6 +460,9 @@ def timed_import(book: Path, *, profile: bool) -> tuple[float, Any, float, float
             last[0], step[0] = now, label
             print(f"    {now - t0:5.1f} s  {label}: {done:,}/{total:,}", flush=True)
 
+    import resource
+
+    cpu0 = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
     t0 = time.perf_counter()
     if profile:
         import cProfile
@@ -471,6 +474,10 @@ def timed_import(book: Path, *, profile: bool) -> tuple[float, Any, float, float
     else:
         result = run_import(path=book, acting_user=None, progress=progress)
     seconds = time.perf_counter() - t0
+    cpu1 = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    # CPU seconds of the import, this process (all its threads) and the reading process (joined)
+    own, kids = (b.ru_utime + b.ru_stime - a.ru_utime - a.ru_stime for a, b in zip(cpu0, cpu1, strict=True))
+    print(f"    CPU: {own:.1f} s tiến trình nhập + {kids:.1f} s tiến trình đọc phụ", flush=True)
     peak = _vm_hwm_kib() / 1024
     watching.set()
     watcher.join()

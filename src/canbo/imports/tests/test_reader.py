@@ -246,3 +246,26 @@ def test_string_table_announcing_too_many_strings_is_refused(tmp_path: Path) -> 
         assert book.sheetnames == ["Cán bộ"]
     finally:
         book.close()
+
+
+def test_number_formats_read_as_openpyxl_reads_them(tmp_path: Path) -> None:
+    """Whether a number is a date depends on its format (locale prefixes included): the two
+    readers agree on every format a province's sheet uses."""
+    formats = ["mm/yyyy", "[$-42A]dd/mm/yyyy;@", "dd/mm/yyyy", "d-mmm-yy", "yyyy", "0.00", "@", "[h]:mm"]
+    formats += ["hh:mm", "dd/mm/yyyy hh:mm", "[$-F800]dddd, mmmm dd, yyyy", "General", "#,##0"]
+    wb = OpenpyxlWorkbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "S"
+    for i, number_format in enumerate(formats, start=1):
+        ws.cell(i, 1, 29358.0).number_format = number_format
+        ws.cell(i, 2, 2.34).number_format = number_format if "y" not in number_format else "0.00"
+    path = tmp_path / "dang.xlsx"
+    wb.save(path)
+    book = reader.open_workbook(path)
+    try:
+        sheet = book.sheet("S")
+        mine = [(n, v) for n, v, _t in sheet.grid(1, 2)]
+    finally:
+        book.close()
+    assert mine == _openpyxl_rows(path, "S", 2)

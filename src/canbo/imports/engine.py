@@ -3,8 +3,8 @@
 Views, background jobs and the ``import_xlsx`` command call only the functions of this module
 (STYLE.md convention 8). The work is split by step:
 
-- ``reader.py``: refuses hostile files (signature, zip bomb, macros, formulas, limits) and reads
-  the sheets with openpyxl in read-only mode;
+- ``reader.py``: refuses hostile files (signature, zip bomb, macros, DTDs, sheet extents,
+  limits) and reads the sheets with python-calamine, cells given as openpyxl gave them;
 - ``schema.py``: the sheet kinds, their fields and Vietnamese headers;
 - ``mapping.py``: proposes which column is which field;
 - ``parsers.py``: values as people write them (dates, sex, levels, codes or names);
@@ -113,7 +113,7 @@ def inspect_workbook(path: Path) -> list[SheetInfo]:
             kind = mapping_mod.detect_kind(sheet.name, sheet.headers)
             proposed = mapping_mod.propose(kind, sheet.headers) if kind else {h: None for h in sheet.headers}
             rows = sheet.data_rows
-            if not rows and sheet.headers:  # no <dimension> in the file (e.g. written by openpyxl)
+            if not rows and sheet.headers:  # an empty sheet below its header
                 rows = sum(1 for _row in sheet.rows())
             infos.append(SheetInfo(sheet.name, kind, list(sheet.headers), rows, proposed))
         return infos

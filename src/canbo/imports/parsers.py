@@ -1,9 +1,9 @@
 """Values as people write them in their sheets: dates, sex, levels, yes/no, codes or names.
 
 Each parser takes the raw cell value (``str``, ``int``, ``float``, ``datetime``, ``bool`` or
-None as openpyxl gives it) and returns the stored value, or raises ``ParseError`` with a
-Vietnamese message. Reference lists (units, titles, ethnic groups, religions) are looked up in
-``References``, loaded once per import.
+None, as ``reader.Sheet.rows`` gives it, i.e. as openpyxl did) and returns the stored value, or
+raises ``ParseError`` with a Vietnamese message. Reference lists (units, titles, ethnic groups,
+religions) are looked up in ``References``, loaded once per import.
 """
 
 from __future__ import annotations

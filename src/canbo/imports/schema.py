@@ -988,5 +988,8 @@ MAX_SHEETS = 30
 MAX_ROWS_PER_SHEET = 300_000
 MAX_ROWS_TOTAL = 1_000_000
 MAX_COLUMNS = 200
+# Cells of one sheet's grid, from A1 to its farthest cell: the reader (calamine) holds the whole
+# grid in memory, about 32 bytes a cell (reader.scan_sheet refuses a larger sheet first).
+MAX_SHEET_CELLS = 12_000_000
 MAX_CELL_CHARS = 2_000
 HEADER_SCAN_ROWS = 10

@@ -270,8 +270,6 @@ class Validator:
         sheets.sort(key=lambda sk: order.index(sk[1]))
         if not sheets:
             self.error("", 0, "", "Không tìm thấy sheet nào nhận ra được (cần cột “Số định danh cá nhân”).")
-        # Every sheet is parsed by a second process, in this order, while this one validates.
-        self.book.prefetch([s for s, _k in sheets])
         persons_done = False
         for sheet, kind in sheets:
             if kind != "can_bo" and not persons_done:
@@ -284,8 +282,7 @@ class Validator:
             first = len(self.plan.sections)
             self.read_sheet(sheet, SHEETS[kind])
             if kind != "can_bo":
-                # Each section sheet's rows are matched as soon as it is read: meanwhile the
-                # second process goes on parsing the next sheet.
+                # Each section sheet's rows are matched as soon as it is read.
                 self.plan.sections[first:] = self.check_section_persons(self.plan.sections[first:])
         if not persons_done:
             self.report_duplicate_pids()
@@ -294,7 +291,7 @@ class Validator:
         return self.plan
 
     def _sheet_order(self, name: str) -> int:
-        names = self.book.book.sheetnames
+        names = self.book.sheetnames
         return names.index(name) if name in names else -1
 
     def error(self, sheet: str, row: int, column: str, message: str) -> None:

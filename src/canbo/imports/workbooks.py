@@ -240,18 +240,18 @@ def build_error_workbook(path: Path, errors: list[CellError]) -> bytes:
             ws = out.create_sheet("Lỗi chung")
             for msg in general:
                 ws.append(safe_row(ws, [msg]))
-        for ws_in in source.book.worksheets:
-            ws = out.create_sheet(ws_in.title)
-            row_errors = by_sheet.get(ws_in.title, {})
-            row_wrong = wrong.get(ws_in.title, {})
+        for name in source.worksheets():
+            ws = out.create_sheet(name)
+            row_errors = by_sheet.get(name, {})
+            row_wrong = wrong.get(name, {})
             header_look = Look(ws, font=BOLD, fill=ERROR_FILL)
             message_look = Look(ws, fill=ERROR_FILL, alignment=WRAP)
             wrong_look = Look(ws, fill=ERROR_FILL)
-            sheet = source._sheet(ws_in)
+            sheet = source.sheet(name)
             width = max(sheet.width, 1)
             ws.column_dimensions[_letter(width)].width = 60
-            for number, row in enumerate(ws_in.iter_rows(max_col=width, values_only=True), start=1):
-                values = list(row) + [None] * (width - len(row))
+            for number, row, _types in sheet.grid(1, width):
+                values = list(row)  # safe_cell gives formulas back as text
                 bad = row_wrong.get(number, set())
                 cells = [safe_cell(ws, v, wrong_look if j in bad else None) for j, v in enumerate(values)]
                 msgs = row_errors.get(number)

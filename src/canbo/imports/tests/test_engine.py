@@ -13,7 +13,7 @@ from canbo.assessment.models import Award, Rating
 from canbo.careers.models import BodyMembership, Tenure
 from canbo.conftest import new_person, reference_data
 from canbo.core.models import ObjectChange
-from canbo.imports import engine, prefetch
+from canbo.imports import engine
 from canbo.imports.apply import file_sha256
 from canbo.imports.engine import CellError, ImportResult
 from canbo.imports.tests.helpers import PERSON_HEADERS, make_xlsx
@@ -83,21 +83,12 @@ def ready(tree: Any, title: Any) -> dict[str, Any]:
     return tree
 
 
-@pytest.fixture(params=["one process", "prefetch"])
-def reading(request: Any, monkeypatch: Any) -> list[str]:
-    """Run a test both ways: every sheet read here, and the section sheets read by a second
-    process (forced on for small files); the list names the sheets the child streamed."""
-    streamed: list[str] = []
-    if request.param == "prefetch":
-        monkeypatch.setattr(prefetch, "MIN_ROWS", 0)
-        original = prefetch.Prefetcher.rows
-
-        def spy(self: Any, name: str) -> Any:
-            streamed.append(name)
-            return original(self, name)
-
-        monkeypatch.setattr(prefetch.Prefetcher, "rows", spy)
-    return streamed
+@pytest.fixture
+def reading() -> list[str]:
+    """Formerly: both ways of reading (here, and by a second process, since removed: calamine
+    reads the whole file faster than the second process saved). Kept so that the tests read as
+    before; no sheet is streamed from another process."""
+    return []
 
 
 def test_import_succeeds_with_sections_and_change_log(ready: Any, reading: list[str], tmp_path: Path) -> None:

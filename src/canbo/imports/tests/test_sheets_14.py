@@ -17,7 +17,7 @@ from canbo.assessment.models import Award, ConfidenceVote, PoliticalConclusion, 
 from canbo.conftest import new_person, reference_data
 from canbo.core.dates import today
 from canbo.core.models import ObjectChange
-from canbo.imports import engine, prefetch
+from canbo.imports import engine
 from canbo.imports.tests.helpers import PERSON_HEADERS, make_xlsx
 from canbo.people.models import (
     AssetDeclaration,
@@ -94,12 +94,10 @@ def ready(tree: Any, title: Any) -> dict[str, Any]:
     return tree
 
 
-@pytest.fixture(params=["one process", "prefetch"])
-def reading(request: Any, monkeypatch: Any) -> str:
-    """Both ways of reading: in this process, and section sheets parsed by a second process."""
-    if request.param == "prefetch":
-        monkeypatch.setattr(prefetch, "MIN_ROWS", 0)
-    return str(request.param)
+@pytest.fixture
+def reading() -> str:
+    """Formerly both ways of reading (the second reading process is gone: calamine)."""
+    return "one process"
 
 
 def test_each_new_sheet_imports_with_its_change_log(ready: Any, reading: str, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from canbo.core.forms import PartialDateField, apply_date_widgets
 from canbo.core.params import MAX_INT
 from canbo.core.querysets import CHANGE
 from canbo.org.choices import UnitKind
-from canbo.org.forms import AreaPickerField, UnitPickerField
+from canbo.org.forms import AreaPickerField, TitleChoiceField, UnitPickerField
 from canbo.org.models import Title, Unit
 from canbo.people.choices import QUALIFICATION_LEVELS, QualificationKind
 from canbo.people.models import Person, Qualification
@@ -136,8 +136,13 @@ def section_form_class(spec: SectionSpec) -> Any:
                     queryset=Unit.objects.filter(kind__in=bodies),
                     kinds=tuple(str(k) for k in bodies),
                 )
-            if "title" in self.fields:
-                self.fields["title"].queryset = Title.objects.order_by("-rank", "name")
+            if "title" in self.fields and isinstance(self.fields["title"], forms.ModelChoiceField):
+                self.fields["title"] = TitleChoiceField(
+                    label=self.fields["title"].label,
+                    required=self.fields["title"].required,
+                    help_text=self.fields["title"].help_text,
+                    queryset=Title.objects.order_by("-rank", "name"),
+                )
             if "level" in self.fields and spec.model is Qualification:  # a rating has its own levels
                 self.fields["level"] = forms.ChoiceField(
                     label="Trình độ",

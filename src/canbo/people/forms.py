@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.forms import modelform_factory
 
-from canbo.core.forms import PartialDateField, apply_date_widgets
+from canbo.core.forms import PartialDateField, apply_date_widgets, localize_decimal_fields
 from canbo.core.params import MAX_INT
 from canbo.core.querysets import CHANGE
 from canbo.org.choices import UnitKind
@@ -50,6 +50,7 @@ class PersonForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         apply_date_widgets(self)
+        localize_decimal_fields(self)
         for name, label in (
             ("birth_place", "Nơi sinh"),
             ("home_town", "Quê quán"),
@@ -112,6 +113,7 @@ def section_form_class(spec: SectionSpec) -> Any:
             if not spec.upload:
                 self.fields.pop("upload", None)
             apply_date_widgets(self)
+            localize_decimal_fields(self)
             for prefix in spec.partial_dates:
                 label = "Từ (tháng/năm)" if prefix == "start" else "Đến (tháng/năm)"
                 self.fields[f"{prefix}_partial"] = PartialDateField(label=label, required=prefix == "start")

@@ -5,6 +5,7 @@ district that ended on 30/06/2025)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -14,7 +15,7 @@ from canbo.org.models import Unit
 pytestmark = pytest.mark.django_db
 
 
-def home(user: object, day: str) -> str:
+def home(user: Any, day: str) -> str:
     c = Client()
     c.force_login(user)
     response = c.get("/", {"ngay": day})

@@ -34,7 +34,7 @@ def saved_template(client: Any, *, shuffle: bool) -> bytes:
         if ws is not guide and ws.max_row > 1:
             ws.delete_rows(2, ws.max_row - 1)
     people = wb["Cán bộ"]
-    columns = {cell.value: cell.column for cell in people[1]}
+    columns = {cell.value: int(cell.column or 0) for cell in people[1]}
     for header, value in zip(HEADERS, GOOD[0], strict=True):
         people.cell(row=2, column=columns[header], value=value)
     if shuffle:

@@ -65,6 +65,22 @@ class ReasonForm(forms.Form):
     )
 
 
+def localize_decimal_fields(form: forms.BaseForm) -> None:
+    """Show and read every DecimalField the Vietnamese way ("4,98"); a dot ("4.98") is read too.
+
+    Django's localized input turns the decimal comma of the active format (vi) into a point;
+    with USE_THOUSAND_SEPARATOR off, a point is left as the decimal point it is. The number
+    input (which would refuse the comma in the browser) becomes a text input with a decimal
+    keyboard.
+    """
+    for field in form.fields.values():
+        if isinstance(field, forms.DecimalField) and not field.localize:
+            field.localize = True
+            kept = {k: v for k, v in field.widget.attrs.items() if k not in ("step", "min", "max")}
+            field.widget = forms.TextInput(attrs={**kept, "inputmode": "decimal"})
+            field.widget.is_localized = True
+
+
 def apply_date_widgets(form: forms.BaseForm) -> None:
     """Use the native date picker for every DateField of a model form."""
     for field in form.fields.values():

@@ -105,3 +105,36 @@ def detect_kind(sheet_name: str, headers: list[str], saved: dict[str, Any] | Non
 def header_score(headers: list[str]) -> int:
     """How many headers are recognised by any sheet kind (finds the header row under titles)."""
     return sum(1 for h in headers if h and any(key(h) in table for table in HEADERS.values()))
+
+
+GUIDE_SHEET = key("Hướng dẫn")
+
+
+def is_template(sheets: list[Any]) -> bool:
+    """Whether inspected sheets (``engine.SheetInfo``) are CanBo's template, filled in and saved
+    by any program (Excel, LibreOffice, openpyxl): the guide sheet "Hướng dẫn" is still there
+    (anywhere, hidden or not), and every other sheet with headers is named as a template sheet
+    with every header recognised. Sheet order, dropped sheets or columns, styles and comments
+    do not matter; such a file needs no column mapping."""
+    if not any(key(s.name) == GUIDE_SHEET for s in sheets):
+        return False
+    found = False
+    for s in sheets:
+        if key(s.name) == GUIDE_SHEET or not any(s.headers):
+            continue
+        if s.kind is None or key(s.name) not in SHEET_NAMES[s.kind]:
+            return False
+        if any(h and f is None for h, f in s.proposed.items()):
+            return False
+        found = True
+    return found
+
+
+def proposed_mapping(sheets: list[Any]) -> dict[str, Any]:
+    """The engine's mapping (as ``MappingForm.mapping`` builds it) that takes every proposal."""
+    result: dict[str, Any] = {SHEETS_KEY: {}}
+    for s in sheets:
+        result[SHEETS_KEY][s.name] = s.kind or ""
+        if s.kind:
+            result[s.kind] = {h: f or "" for h, f in s.proposed.items() if h}
+    return result

@@ -27,6 +27,7 @@ from canbo.core import markdown
 from canbo.core.params import parse_id, parse_int
 from canbo.imports import engine, jobs, retention
 from canbo.imports.forms import MappingForm, UploadForm, apply_saved, as_kind
+from canbo.imports.mapping import is_template, proposed_mapping
 from canbo.imports.models import ImportJob, SavedMapping
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -74,13 +75,16 @@ def index(request: HttpRequest) -> HttpResponse:
         return render(request, "imports/index.html", _index_context(request, form), status=400)
     job = jobs.store_upload(user=request.user, upload=form.cleaned_data["file"])
     try:
-        jobs.inspect(job)
+        sheets = jobs.inspect(job)
     except engine.RefusedFile as exc:
         message = (
             exc.message if exc.message.startswith("Tệp bị từ chối") else f"Tệp bị từ chối: {exc.message}"
         )
         form.add_error("file", message)
         return render(request, "imports/index.html", _index_context(request, form), status=400)
+    if is_template(sheets):  # CanBo's own template: nothing to map, straight to the check
+        jobs.start(job, mapping=proposed_mapping(sheets), dry_run=True)
+        return HttpResponseRedirect(_job_url(job))
     return HttpResponseRedirect(reverse("imports:mapping", args=[job.pk]))
 
 

@@ -416,8 +416,15 @@ class TitleForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.changed_data if name != "reason"}
 
 
+class TitleChoiceField(forms.ModelChoiceField):
+    """A title picker: options labelled with ``Title.label`` (name and block)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.label)
+
+
 class PostForm(forms.Form):
-    title: forms.ModelChoiceField = forms.ModelChoiceField(label="Chức danh", queryset=Title.objects.none())
+    title: forms.ModelChoiceField = TitleChoiceField(label="Chức danh", queryset=Title.objects.none())
     seats = forms.IntegerField(label="Số lượng", min_value=1, max_value=500, initial=1)
     valid_from = _date_field("Hiệu lực từ ngày", required=False)
     reason = forms.CharField(label="Căn cứ (số, ngày quyết định)", max_length=500, required=False)

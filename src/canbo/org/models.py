@@ -328,6 +328,14 @@ class Title(ChangeLoggedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def label(self) -> str:
+        """The name with its block, as every title picker shows it: the catalogue holds one
+        "Trưởng phòng và tương đương (cấp tỉnh)" per block, which the name alone cannot tell apart."""
+        if not self.block:
+            return self.name
+        return f"{self.name} — khối {self.get_block_display()}"
+
     def audit_person_id(self) -> int | None:
         return None
 

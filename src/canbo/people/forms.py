@@ -7,11 +7,11 @@ from typing import Any
 from django import forms
 from django.forms import modelform_factory
 
-from canbo.core.forms import PartialDateField, apply_date_widgets
+from canbo.core.forms import PartialDateField, apply_date_widgets, localize_decimal_fields
 from canbo.core.params import MAX_INT
 from canbo.core.querysets import CHANGE
 from canbo.org.choices import UnitKind
-from canbo.org.forms import AreaPickerField, UnitPickerField
+from canbo.org.forms import AreaPickerField, TitleChoiceField, UnitPickerField
 from canbo.org.models import Title, Unit
 from canbo.people.choices import QUALIFICATION_LEVELS, QualificationKind
 from canbo.people.models import Person, Qualification
@@ -50,6 +50,7 @@ class PersonForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         apply_date_widgets(self)
+        localize_decimal_fields(self)
         for name, label in (
             ("birth_place", "Nơi sinh"),
             ("home_town", "Quê quán"),
@@ -112,6 +113,7 @@ def section_form_class(spec: SectionSpec) -> Any:
             if not spec.upload:
                 self.fields.pop("upload", None)
             apply_date_widgets(self)
+            localize_decimal_fields(self)
             for prefix in spec.partial_dates:
                 label = "Từ (tháng/năm)" if prefix == "start" else "Đến (tháng/năm)"
                 self.fields[f"{prefix}_partial"] = PartialDateField(label=label, required=prefix == "start")
@@ -136,8 +138,13 @@ def section_form_class(spec: SectionSpec) -> Any:
                     queryset=Unit.objects.filter(kind__in=bodies),
                     kinds=tuple(str(k) for k in bodies),
                 )
-            if "title" in self.fields:
-                self.fields["title"].queryset = Title.objects.order_by("-rank", "name")
+            if "title" in self.fields and isinstance(self.fields["title"], forms.ModelChoiceField):
+                self.fields["title"] = TitleChoiceField(
+                    label=self.fields["title"].label,
+                    required=self.fields["title"].required,
+                    help_text=self.fields["title"].help_text,
+                    queryset=Title.objects.order_by("-rank", "name"),
+                )
             if "level" in self.fields and spec.model is Qualification:  # a rating has its own levels
                 self.fields["level"] = forms.ChoiceField(
                     label="Trình độ",

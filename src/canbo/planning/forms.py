@@ -88,7 +88,7 @@ class PlanningListForm(forms.Form):
 class TitleChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         rank = f"thứ bậc {obj.rank}" if obj.rank else "chưa có thứ bậc"
-        return f"{obj.name} ({obj.get_level_display()}, {rank})"
+        return f"{obj.label} ({obj.get_level_display()}, {rank})"
 
 
 class EntryAddForm(forms.Form):

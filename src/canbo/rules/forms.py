@@ -111,10 +111,10 @@ class CheckForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        titles = Title.objects.order_by("-rank", "name").values_list("code", "name", "rank")
+        titles = Title.objects.order_by("-rank", "name").only("code", "name", "block", "rank")
         field = self.fields["chuc_danh"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(c, f"{n} (thứ bậc {r})") for c, n, r in titles]
+        field.choices = [(t.code, f"{t.label} (thứ bậc {t.rank})") for t in titles]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -30,7 +30,7 @@ def test_create_list_add_entry_and_filter(
 
     # Wrong input: a name nobody has and an impossible date; nothing is written.
     page.fill("#id_nguoi", "khong co ai")
-    page.select_option("#id_chuc_danh", label="Chủ tịch UBND huyện (Cấp huyện, thứ bậc 50)")
+    page.select_option("#id_chuc_danh", label="Chủ tịch UBND huyện — khối Nhà nước (Cấp huyện, thứ bậc 50)")
     page.fill("#id_added_on", "31/02/2025")
     page.get_by_role("button", name="Bổ sung").click()
     expect(page.locator("#bo-sung")).to_contain_text("Không tìm thấy cán bộ “khong co ai”")

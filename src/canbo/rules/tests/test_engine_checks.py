@@ -101,6 +101,19 @@ def test_p8_removes_for_a_running_window_and_cannot_decide_without_a_conclusion(
     assert outcomes(v, "P-8") == [CANNOT]
 
 
+def test_p8_names_only_the_missing_facts() -> None:
+    """Issue 14: with the birth date known, P-8 asked for "(ngày sinh, kết luận…)" all the same."""
+    v = check(BOOK, "planning", person((1985, 1)), DIRECTOR, DAY)
+    assert "ngày sinh" not in message(v, "P-8")
+    assert "(thiếu kết luận tiêu chuẩn chính trị)" in message(v, "P-8")
+    v = check(BOOK, "planning", person(born=None), DIRECTOR, DAY)
+    assert "(thiếu ngày sinh, kết luận tiêu chuẩn chính trị)" in message(v, "P-8")
+    no_birth = person(born=None, political=(PoliticalFact(D(2024, 1, 1), True),))
+    v = check(BOOK, "planning", no_birth, DIRECTOR, DAY)
+    assert outcomes(v, "P-8") == [CANNOT]
+    assert "(thiếu ngày sinh)" in message(v, "P-8")
+
+
 def test_r3_warns_for_a_higher_destination() -> None:
     p = person(tenures=(tenure(DEPUTY, D(2018, 1, 1)),))
     assert outcomes(check(BOOK, "rotation", p, DIRECTOR, DAY), "R-3") == [WARN]

@@ -155,13 +155,19 @@ def rule_p8(ctx: Case) -> Results:
         grounds.append("không đủ tiêu chuẩn chính trị (T-6)")
     if grounds:
         return [result(p8, FAIL, "Thuộc trường hợp đưa ra khỏi quy hoạch: " + "; ".join(grounds) + ".")]
-    if ctx.person.birth is None or any(r.outcome == CANNOT for r in political):
+    missing = []
+    if ctx.person.birth is None:
+        missing.append("ngày sinh")
+    if any(r.outcome == CANNOT for r in political):
+        missing.append("kết luận tiêu chuẩn chính trị")
+    if missing:
         return [
             result(
                 p8,
                 CANNOT,
-                "Chưa đủ dữ liệu để loại trừ các căn cứ đưa ra khỏi quy hoạch (ngày sinh, "
-                "kết luận tiêu chuẩn chính trị).",
+                "Chưa đủ dữ liệu để loại trừ các căn cứ đưa ra khỏi quy hoạch (thiếu "
+                + ", ".join(missing)
+                + ").",
             )
         ]
     return [result(p8, PASS, "Không thuộc căn cứ nào phải đưa ra khỏi quy hoạch.")]

@@ -178,26 +178,22 @@ def _missing(line: Line, spec: SheetSpec, errors: list[CellError]) -> bool:
 # -- checking -------------------------------------------------------------------------------------
 
 
+def _by_code(qs: Any, codes: set[str]) -> Any:
+    """Records of ``qs`` whose code is one of ``codes``, compared without case (in Python: the
+    databases' own case folding stops at ASCII, and codes may carry "Đ")."""
+    wanted = {c.lower() for c in codes}
+    pks = [pk for pk, code in qs.values_list("pk", "code").iterator() if code.lower() in wanted]
+    return qs.filter(pk__in=pks)
+
+
 def _changeable_codes(user: Any, codes: set[str]) -> set[str]:
-    """Codes (folded to lower case) of the existing units among ``codes`` the user may change."""
+    """Codes (lower case) of the existing units among ``codes`` the user may change."""
     qs = Unit.objects.all() if user is None else Unit.objects.restrict(user, CHANGE)
-    found = set()
-    for code in qs.filter(code__in=list(codes)).values_list("code", flat=True):
-        found.add(code.lower())
-    # ``code__in`` is exact: units typed with another case are looked up one by one.
-    for code in codes - {c.lower() for c in found}:
-        if qs.filter(code__iexact=code).exists():
-            found.add(code.lower())
-    return found
+    return {c.lower() for c in _by_code(qs, codes).values_list("code", flat=True)}
 
 
 def _existing(model: Any, codes: set[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for code in codes:
-        obj = model.objects.filter(code__iexact=code).first()
-        if obj is not None:
-            out[code.lower()] = obj
-    return out
+    return {obj.code.lower(): obj for obj in _by_code(model.objects.all(), codes)}
 
 
 def _area(code: str) -> AdminArea | None:

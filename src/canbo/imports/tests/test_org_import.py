@@ -282,3 +282,61 @@ def test_command(tmp_path: Path) -> None:
     (tmp_path / "a.csv").write_text("a,b\n")
     code, _, err = run_cli(str(tmp_path / "a.csv"))
     assert code == 2 and "Tệp bị từ chối" in err
+
+
+def upload(client: Any, path: Path, **data: Any) -> Any:
+    with path.open("rb") as fh:
+        return client.post("/nhap-du-lieu/co-cau-to-chuc/", {"file": fh, **data})
+
+
+def test_page_imports_and_gives_the_workbook_back(
+    client: Any, tree: dict[str, Unit], users: dict[str, User], tmp_path: Path
+) -> None:
+    client.force_login(users["officer_a"])
+    response = client.get("/nhap-du-lieu/co-cau-to-chuc/mau.xlsx")
+    assert response.status_code == 200
+    assert load_workbook(io.BytesIO(response.content)).sheetnames[1:] == ["Đơn vị", "Chức danh", "Vị trí"]
+    bad = book(
+        tmp_path,
+        [
+            ["A2", "Phòng mới A", "A", "Phòng", "Nhà nước", "Cấp huyện", None, "01/01/2020", ""],
+            ["B2", "Phòng mới B", "B", "Phòng", "Nhà nước", "Cấp huyện", None, "01/01/2020", ""],
+        ],
+        [],
+        [],
+    )
+    response = upload(client, bad)
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Sheet Đơn vị, dòng 3, cột C (Mã đơn vị cấp trên): Đơn vị cấp trên “Huyện B” nằm ngoài" in text
+    assert not Unit.objects.filter(code="A2").exists()
+    sha = response.context["sha"]
+    given_back = client.get(f"/nhap-du-lieu/co-cau-to-chuc/{sha}/tep-loi.xlsx")
+    assert given_back.status_code == 200
+    sheet = load_workbook(io.BytesIO(given_back.content))["Đơn vị"]
+    assert sheet["J3"].value.startswith("Cột C (Mã đơn vị cấp trên): Đơn vị cấp trên “Huyện B”")
+    assert sheet["J2"].value is None
+    # another user does not get it
+    client.force_login(users["officer_b"])
+    assert client.get(f"/nhap-du-lieu/co-cau-to-chuc/{sha}/tep-loi.xlsx").status_code == 404
+    client.force_login(users["officer_a"])
+    ok = book(
+        tmp_path,
+        [["A2", "Phòng mới A", "A", "Phòng", "Nhà nước", "Cấp huyện", None, "2020", ""]],
+        [],
+        [],
+        "ok.xlsx",
+    )
+    response = upload(client, ok, dry_run="on")
+    assert response.status_code == 200 and "chưa ghi gì" in response.content.decode()
+    assert not Unit.objects.filter(code="A2").exists()
+    response = upload(client, ok)
+    assert response.status_code == 200 and "1 đơn vị mới" in response.content.decode()
+    assert Unit.objects.get(code="A2").basis == ""
+    # without a grant that allows changes the page does not exist
+    client.force_login(users["leader_a"])
+    assert client.get("/nhap-du-lieu/co-cau-to-chuc/").status_code == 404
+    (tmp_path / "x.csv").write_text("a,b\n")
+    client.force_login(users["officer_a"])
+    response = upload(client, tmp_path / "x.csv")
+    assert response.status_code == 400

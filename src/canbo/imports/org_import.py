@@ -16,9 +16,10 @@ run would.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.utils import get_column_letter
 
-from canbo.core.errors import DomainError
+from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.querysets import CHANGE
 from canbo.core.xlsx import Look, safe_cell, safe_row
 from canbo.imports import parsers
@@ -148,16 +149,16 @@ def _read_sheet(sheet: Any, spec: SheetSpec, errors: list[CellError]) -> list[Li
     lines: list[Line] = []
     for number, values, _types in sheet.rows():
         line = Line(name, number, {}, where)
-        for f in spec.fields:
-            j = columns.get(f.name)
-            raw = values[j] if j is not None and j < len(values) else None
+        for fs in spec.fields:
+            col = columns.get(fs.name)
+            raw = values[col] if col is not None and col < len(values) else None
             if is_blank(raw):
                 continue
             try:
-                line.values[f.name] = _parser(f.parser)(raw)
+                line.values[fs.name] = _parser(fs.parser)(raw)
             except ParseError as exc:
-                errors.append(line.error(f.name, exc.message))
-                line.values[f.name] = _BAD
+                errors.append(line.error(fs.name, exc.message))
+                line.values[fs.name] = _BAD
         lines.append(line)
     return lines
 
@@ -200,7 +201,8 @@ def _area(code: str) -> AdminArea | None:
     """The administrative area with this code, the 2025 catalogue first."""
     areas = list(AdminArea.objects.filter(code=code).order_by("dataset"))
     current = [a for a in areas if a.dataset == AdminArea.Dataset.CURRENT]
-    return (current or areas or [None])[0]
+    found = current or areas
+    return found[0] if found else None
 
 
 def _level_name(value: str) -> str:
@@ -563,31 +565,31 @@ def _check_posts(
 # -- writing --------------------------------------------------------------------------------------
 
 
-def _write(plan: _Plan, user: Any, reason: str, result: OrgImportResult) -> None:
-    from canbo.core.errors import NotPermitted
-    from canbo.org import services
+@contextlib.contextmanager
+def _guard(line: Line, name: str) -> Iterator[None]:
+    """A service's refusal while writing becomes the row's error and stops the import."""
+    try:
+        yield
+    except (DomainError, NotPermitted) as exc:
+        raise _Abort([line.error(name, exc.message)]) from None
+    except ValidationError as exc:
+        raise _Abort([line.error(name, " ".join(exc.messages))]) from None
 
-    def guard(line: Line, name: str, work: Callable[[], Any]) -> Any:
-        try:
-            return work()
-        except (DomainError, NotPermitted) as exc:
-            raise _Abort([line.error(name, exc.message)]) from None
-        except ValidationError as exc:
-            raise _Abort([line.error(name, " ".join(exc.messages))]) from None
+
+def _write(plan: _Plan, user: Any, reason: str, result: OrgImportResult) -> None:
+    from canbo.org import services
 
     titles: dict[str, Title] = {}
     for line in plan.titles_new:
         v = {k: x for k, x in line.values.items() if not k.startswith("_")}
         v["is_leader"] = v.get("head_kind") != HeadKind.STAFF
-        created = guard(line, "code", lambda v=v: services.title_create(acting_user=user, reason=reason, **v))
+        with _guard(line, "code"):
+            created = services.title_create(acting_user=user, reason=reason, **v)
         titles[created.code.lower()] = created
         result.titles_created += 1
     for line, title, changes in plan.titles_update:
-        guard(
-            line,
-            "code",
-            lambda t=title, c=changes: services.title_update(title=t, acting_user=user, reason=reason, **c),
-        )
+        with _guard(line, "code"):
+            services.title_update(title=title, acting_user=user, reason=reason, **changes)
         titles[title.code.lower()] = title
         result.titles_updated += 1
 
@@ -602,19 +604,13 @@ def _write(plan: _Plan, user: Any, reason: str, result: OrgImportResult) -> None
         fields["basis"] = v.get("basis", "")
         if isinstance(v.get("area"), str):
             fields["area"] = _area(v["area"])
-        unit = guard(
-            line,
-            "code",
-            lambda p=parent, f=fields: services.unit_create(acting_user=user, parent=p, reason=reason, **f),
-        )
+        with _guard(line, "code"):
+            unit = services.unit_create(acting_user=user, parent=parent, reason=reason, **fields)
         units[unit.code.lower()] = unit
         result.units_created += 1
     for line, unit, changes in plan.units_update:
-        guard(
-            line,
-            "code",
-            lambda u=unit, c=changes: services.unit_correct(unit=u, acting_user=user, reason=reason, **c),
-        )
+        with _guard(line, "code"):
+            services.unit_correct(unit=unit, acting_user=user, reason=reason, **changes)
         result.units_updated += 1
 
     for line in plan.posts_new:
@@ -622,20 +618,14 @@ def _write(plan: _Plan, user: Any, reason: str, result: OrgImportResult) -> None
         unit = units.get(v["unit"].lower()) or Unit.objects.get(code__iexact=v["unit"])
         title = titles.get(v["title"].lower()) or Title.objects.get(code__iexact=v["title"])
         extra = {"valid_from": v["valid_from"]} if "valid_from" in v else {}
-        guard(
-            line,
-            "title",
-            lambda u=unit, t=title, n=v["seats"], e=extra: services.post_create(
-                acting_user=user, unit=u, title=t, seats=n, reason=reason, **e
-            ),
-        )
+        with _guard(line, "title"):
+            services.post_create(
+                acting_user=user, unit=unit, title=title, seats=v["seats"], reason=reason, **extra
+            )
         result.posts_created += 1
     for line, post, seats in plan.posts_update:
-        guard(
-            line,
-            "seats",
-            lambda p=post, s=seats: services.post_update(post=p, acting_user=user, reason=reason, seats=s),
-        )
+        with _guard(line, "seats"):
+            services.post_update(post=post, acting_user=user, reason=reason, seats=seats)
         result.posts_updated += 1
     result.unchanged = plan.unchanged
 
@@ -664,8 +654,8 @@ def run_org_import(
     finally:
         book.close()
     if not lines:
-        titles = ", ".join(f"“{s.title}”" for s in ORG_SHEETS.values())
-        errors.append(CellError("", 0, "", f"Tệp không có sheet nào tên {titles} (xem tệp mẫu)."))
+        names = ", ".join(f"“{s.title}”" for s in ORG_SHEETS.values())
+        errors.append(CellError("", 0, "", f"Tệp không có sheet nào tên {names} (xem tệp mẫu)."))
         return OrgImportResult(ok=False, errors=errors, dry_run=dry_run)
     plan = _Plan()
     units = _check_units(lines.get(UNITS.kind, []), acting_user, errors, plan)

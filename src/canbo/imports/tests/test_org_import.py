@@ -218,6 +218,21 @@ def test_units_outside_the_users_grants_are_refused_per_row(
     )
     result = run_org_import(path=ok, acting_user=users["officer_a"])
     assert result.ok and Unit.objects.get_parent(Unit.objects.get(code="A2")) == tree["A"]
+    # posts: in the officer's subtree yes, in the other subtree no
+    Title.objects.create(code="CV", name="Chuyên viên", level="huyen", group="truong_phong", block="nha_nuoc",
+                         head_kind="nhan_vien", management_scope="co_quan")  # fmt: skip
+    result = run_org_import(
+        path=book(tmp_path, [], [], [["A2", "CV", 2, None], ["B", "CV", 1, None]], name="p.xlsx"),
+        acting_user=users["officer_a"],
+    )
+    assert messages(result) == [
+        "Sheet Vị trí, dòng 3, cột A (Mã đơn vị): Đơn vị “Huyện B” nằm ngoài phạm vi bạn được giao."
+    ]
+    assert not Post.objects.exists()
+    result = run_org_import(
+        path=book(tmp_path, [], [], [["A2", "CV", 2, None]], name="p2.xlsx"), acting_user=users["officer_a"]
+    )
+    assert result.ok and Post.objects.get().unit.code == "A2"
     # titles are the province's catalogue: only an administrator edits them
     result = run_org_import(
         path=book(tmp_path, [], [TITLE_HEAD], [], name="t.xlsx"), acting_user=users["officer_a"]

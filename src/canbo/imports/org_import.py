@@ -155,13 +155,27 @@ def _read_sheet(sheet: Any, spec: SheetSpec, errors: list[CellError]) -> list[Li
             if is_blank(raw):
                 continue
             try:
-                line.values[fs.name] = _parser(fs.parser)(raw)
+                value = _parser(fs.parser)(raw)
+                limit = MAX_LENGTHS.get((spec.kind, fs.name))
+                if limit and isinstance(value, str) and len(value) > limit:
+                    raise ParseError(f"Dài quá {limit} ký tự.")
+                line.values[fs.name] = value
             except ParseError as exc:
                 errors.append(line.error(fs.name, exc.message))
                 line.values[fs.name] = _BAD
         lines.append(line)
     return lines
 
+
+# Lengths of the stored columns (Unit, Title), checked with the other cell errors.
+MAX_LENGTHS = {
+    ("don_vi", "code"): 40,
+    ("don_vi", "name"): 255,
+    ("don_vi", "parent"): 40,
+    ("don_vi", "basis"): 200,
+    ("chuc_danh", "code"): 40,
+    ("chuc_danh", "name"): 255,
+}
 
 _BAD = object()  # a cell that could not be read (its error is already recorded)
 

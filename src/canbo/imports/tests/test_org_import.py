@@ -94,6 +94,7 @@ def test_bad_rows_reject_the_whole_file_with_cell_messages(tmp_path: Path) -> No
             ["T.X", "Xã Lạc", "T.KHONG", "Địa phương", "Nhà nước", "Cấp xã", None, "01/01/2021", ""],
             ["T.H", "Huyện trùng", "T", "Địa phương", "Nhà nước", "Cấp huyện", None, "01/01/2020", ""],
             ["T.Y", "Xã Sai cấp", "T", "Địa phương", "Nhà nước", "Cấp thôn", None, "01/01/2021", ""],
+            ["T.Z", "Xã Z", "T", "Địa phương", "Nhà nước", "Cấp xã", None, "31/02/2021", "Q" * 201],
             DIVISION,
         ],
         [TITLE_HEAD, TITLE_PROV],
@@ -107,6 +108,8 @@ def test_bad_rows_reject_the_whole_file_with_cell_messages(tmp_path: Path) -> No
         "Sheet Đơn vị, dòng 5, cột A (Mã đơn vị): Mã đơn vị “T.H” đã có ở dòng 3 của sheet này.",
         "Sheet Đơn vị, dòng 6, cột F (Cấp): Cấp không hợp lệ: “Cấp thôn”. Dùng một trong: Trung ương; "
         "Cấp tỉnh; Cấp huyện; Cấp xã.",
+        "Sheet Đơn vị, dòng 7, cột H (Hiệu lực từ ngày): Ngày không có thật: “31/02/2021”.",
+        "Sheet Đơn vị, dòng 7, cột I (Quyết định thành lập): Dài quá 200 ký tự.",
         "Sheet Vị trí, dòng 2, cột B (Mã chức danh): Chức danh “GD” thuộc cấp tỉnh, còn đơn vị "
         "“T.H.NV” thuộc cấp huyện; không thể tạo vị trí.",
     ]

@@ -139,3 +139,4 @@ def test_empty_database_tells_the_superuser_to_add_the_root(db: Any) -> None:
     c.force_login(User.objects.create_superuser("root", password="x"))
     body = c.get("/don-vi/").content.decode()
     assert "Chưa có cây đơn vị" in body and "/don-vi/them-don-vi-goc/" in body
+    assert "/nhap-du-lieu/co-cau-to-chuc/" in body

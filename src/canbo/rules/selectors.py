@@ -250,6 +250,17 @@ def person_facts(user: Any, person: Person, *, with_planning: bool = True) -> F.
         ),
         is_party_member=party.filter(left_date__isnull=True).exists() if party.exists() else False,
         planning=planning_facts(user, person) if with_planning else None,
+        retirement_notices=retirement_notice_facts(user, person),
+    )
+
+
+def retirement_notice_facts(user: Any, person: Person) -> tuple[F.RetirementNoticeFact, ...]:
+    """The retirement notices and decisions recorded as issued for ``person`` (H-9)."""
+    from canbo.salary.models import RetirementNotice
+
+    return tuple(
+        F.RetirementNoticeFact(n.kind, n.number, n.issued_on)
+        for n in RetirementNotice.objects.restrict(user).filter(person=person).order_by("issued_on")
     )
 
 

@@ -1,0 +1,280 @@
+"""Retirement notices (SALARY.md H-8, H-9): who retires in the coming months, the notice and
+decision due dates, the documents recorded as issued, and the notice as a Word document.
+
+The retirement date is the rules engine's (RULES.md H-1–H-3, or the person's recorded override
+H-5): ``rules.engine.calculators.retirement``. H-8's two periods are parameters of the rulebook
+(``notice_months``, ``decision_months``), read from the version in force on the as-of date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from canbo.core.dates import format_date
+from canbo.core.errors import DomainError, NotPermitted
+from canbo.core.services import audited_create, ensure_can_change
+from canbo.org.models import Unit
+from canbo.org.selectors import unit_label
+from canbo.people.models import Person
+from canbo.people.service_history import in_service_q
+from canbo.rules.engine.calculators import Retirement, retirement
+from canbo.rules.engine.dates import add_months
+from canbo.rules.engine.rulebook import Rulebook
+from canbo.salary.models import NoticeKind, RetirementNotice
+
+MAX_MONTHS = 24
+DEFAULT_NOTICE_MONTHS = 6
+DEFAULT_DECISION_MONTHS = 3
+
+
+@dataclass(frozen=True)
+class H8:
+    """H-8's periods in force on a day, and the version cited ("H-8 v1")."""
+
+    notice_months: int
+    decision_months: int
+    cited: str
+
+
+def h8(book: Rulebook, day: dt.date) -> H8:
+    version = book.find("H-8", day)
+    if version is None:
+        return H8(DEFAULT_NOTICE_MONTHS, DEFAULT_DECISION_MONTHS, "H-8")
+    return H8(
+        int(version.params.get("notice_months", DEFAULT_NOTICE_MONTHS)),
+        int(version.params.get("decision_months", DEFAULT_DECISION_MONTHS)),
+        f"H-8 v{version.version}",
+    )
+
+
+@dataclass
+class RetirementItem:
+    person_id: int
+    name: str
+    personal_id: str
+    unit: str
+    birth: str
+    retirement: Retirement
+    notice_due: dt.date
+    decision_due: dt.date
+    notice: RetirementNotice | None = None  # issued on or before the as-of date
+    decision: RetirementNotice | None = None
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def date(self) -> dt.date:
+        return self.retirement.date
+
+    @property
+    def notice_overdue(self) -> bool:
+        return "notice" in self.flags
+
+    @property
+    def decision_overdue(self) -> bool:
+        return "decision" in self.flags
+
+
+def _persons(user: Any) -> Any:
+    return Person.objects.all() if user is None else Person.objects.restrict(user)
+
+
+def retirement_list(user: Any, unit: Unit, as_of: dt.date, months: int) -> list[RetirementItem]:
+    """People of ``unit``'s subtree (within ``user``'s grants), in service on ``as_of``, whose
+    retirement date falls in [as_of, as_of + months), with H-8's due dates and the notices and
+    decisions issued by ``as_of``. A notice or decision due before ``as_of`` and not issued by
+    then is flagged overdue. Sorted by retirement date, then name."""
+    from canbo.rules.engine.facts import RetirementOverride as OverrideFact
+    from canbo.rules.models import RetirementOverride
+    from canbo.rules.selectors import birth_of, rulebook
+
+    if not 1 <= months <= MAX_MONTHS:
+        raise DomainError(f"Số tháng phải từ 1 đến {MAX_MONTHS}.")
+    book = rulebook()
+    periods = h8(book, as_of)
+    end = add_months(as_of, months)
+    persons = (
+        _persons(user)
+        .filter(in_service_q(as_of), managing_unit__path__startswith=unit.path)
+        .only("id", "full_name", "personal_id", "sex", "birth_date", "birth_precision", "managing_unit_id")
+    )
+    overrides = {
+        o.person_id: OverrideFact(o.year, o.month, o.kind, o.basis)
+        for o in RetirementOverride.objects.filter(person__in=persons.values("pk"))
+    }
+    # Nobody retires before 50 or after 75 (H-1); overrides are read whatever the birth date.
+    candidates = persons.filter(
+        birth_date__gte=dt.date(as_of.year - 76, 1, 1), birth_date__lt=dt.date(end.year - 49, 1, 1)
+    )
+    chosen = list(candidates) + list(
+        persons.filter(pk__in=list(overrides)).exclude(pk__in=candidates.values("pk"))
+    )
+    items: list[RetirementItem] = []
+    for p in chosen:
+        if p.birth_date is None or not p.sex:
+            continue
+        ret = retirement(book, birth_of(p), overrides.get(p.pk))
+        if not as_of <= ret.date < end:
+            continue
+        items.append(
+            RetirementItem(
+                person_id=p.pk,
+                name=p.full_name,
+                personal_id=p.personal_id or "",
+                unit=unit_label(p.managing_unit_id),
+                birth=birth_of(p).display(),
+                retirement=ret,
+                notice_due=add_months(ret.date, -periods.notice_months),
+                decision_due=add_months(ret.date, -periods.decision_months),
+            )
+        )
+    by_person = {i.person_id: i for i in items}
+    for n in RetirementNotice.objects.filter(person_id__in=list(by_person), issued_on__lte=as_of):
+        item = by_person[n.person_id]
+        if n.kind == NoticeKind.NOTICE:
+            item.notice = n
+        else:
+            item.decision = n
+    for item in items:
+        if item.notice is None and item.notice_due < as_of:
+            item.flags.append("notice")
+        if item.decision is None and item.decision_due < as_of:
+            item.flags.append("decision")
+    items.sort(key=lambda i: (i.date, i.name))
+    return items
+
+
+def retirement_of(user: Any, person: Person) -> Retirement | None:
+    """The person's retirement (H-2 or his recorded override), read through ``user``'s grants."""
+    from canbo.rules.selectors import birth_of, override_of, rulebook
+
+    if person.birth_date is None or not person.sex:
+        return None
+    return retirement(rulebook(), birth_of(person), override_of(user, person))
+
+
+def record_notice(
+    *,
+    acting_user: Any,
+    person_id: int,
+    kind: str,
+    number: str,
+    issued_on: dt.date,
+    signer: str = "",
+) -> RetirementNotice:
+    """Record a retirement notice or decision as issued (H-8): scoped (a person outside the
+    user's grants is refused as not found), validated, change-logged, one of each kind."""
+    person = _persons(acting_user).filter(pk=person_id).first()
+    if person is None:
+        raise NotPermitted("Không tìm thấy cán bộ hoặc bạn không có quyền với cán bộ này.")
+    if kind not in NoticeKind.values:
+        raise DomainError("Loại văn bản không hợp lệ: chỉ có thông báo nghỉ hưu hoặc quyết định nghỉ hưu.")
+    label = NoticeKind(kind).label
+    ret = retirement_of(acting_user, person)
+    if ret is None:
+        raise DomainError(
+            f"Hồ sơ của {person.full_name} thiếu ngày sinh hoặc giới tính: chưa tính được thời điểm nghỉ hưu."
+        )
+    with transaction.atomic():
+        ensure_can_change(person, acting_user)
+        existing = RetirementNotice.objects.filter(person=person, kind=kind).first()
+        if existing is not None:
+            raise DomainError(
+                f"{person.full_name} đã có {label.lower()} số {existing.number} "
+                f"ngày {format_date(existing.issued_on)}."
+            )
+        if (
+            kind == NoticeKind.DECISION
+            and not RetirementNotice.objects.filter(
+                person=person, kind=NoticeKind.NOTICE, issued_on__lte=issued_on
+            ).exists()
+        ):
+            raise DomainError(
+                f"Chưa có thông báo nghỉ hưu của {person.full_name} ban hành trước ngày "
+                f"{format_date(issued_on)}; ghi thông báo trước quyết định."
+            )
+        return audited_create(
+            RetirementNotice(
+                person=person,
+                kind=kind,
+                number=number.strip(),
+                issued_on=issued_on,
+                retirement_date=ret.date,
+                signer=signer.strip(),
+            ),
+            acting_user=acting_user,
+            reason=f"Ghi {label.lower()} (H-8)",
+        )
+
+
+# -- the notice as a Word document ---------------------------------------------------------
+
+
+def notice_docx(user: Any, person: Person, day: dt.date) -> bytes:
+    """The retirement notice (thông báo nghỉ hưu, H-8) of ``person`` from his dossier, as of
+    ``day``: the number and date of the recorded notice when there is one, blanks otherwise."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    from canbo.rules.selectors import birth_of, rulebook
+
+    ret = retirement_of(user, person)
+    if ret is None:
+        raise DomainError(
+            f"Hồ sơ của {person.full_name} thiếu ngày sinh hoặc giới tính: chưa tính được thời điểm nghỉ hưu."
+        )
+    periods = h8(rulebook(), day)
+    notice = RetirementNotice.objects.filter(
+        person=person, kind=NoticeKind.NOTICE, issued_on__lte=day
+    ).first()
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "Times New Roman"  # type: ignore[attr-defined]
+    style.font.size = Pt(13)  # type: ignore[attr-defined]
+
+    def centred(text: str, *, bold: bool = False) -> None:
+        para = doc.add_paragraph()
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        para.add_run(text).bold = bold
+
+    unit = unit_label(person.managing_unit_id) if person.managing_unit_id else ""
+    centred(unit.upper(), bold=True)
+    centred("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True)
+    centred("Độc lập - Tự do - Hạnh phúc", bold=True)
+    number = notice.number if notice else "……"
+    issued = format_date(notice.issued_on) if notice else "……/……/………"
+    doc.add_paragraph(f"Số: {number}\t\tNgày {issued}")
+    centred("THÔNG BÁO", bold=True)
+    centred("Về việc nghỉ hưu để hưởng chế độ bảo hiểm xã hội", bold=True)
+    doc.add_paragraph(
+        f"Căn cứ Bộ luật Lao động năm 2019, Nghị định số 135/2020/NĐ-CP và quy định về thời điểm "
+        f"thông báo nghỉ hưu (H-8: thông báo trước ít nhất {periods.notice_months} tháng), "
+        f"{unit or 'cơ quan'} thông báo:"
+    )
+    sex = "Ông" if person.sex == "nam" else "Bà"
+    doc.add_paragraph(f"{sex}: {person.full_name}")
+    doc.add_paragraph(f"Ngày sinh: {birth_of(person).display()}")
+    if person.personal_id:
+        doc.add_paragraph(f"Số định danh cá nhân: {person.personal_id}")
+    doc.add_paragraph(f"Đơn vị công tác: {unit}")
+    doc.add_paragraph(
+        f"Thời điểm nghỉ hưu: hết ngày {format_date(ret.date)}; hưởng chế độ hưu trí từ ngày "
+        f"{format_date(ret.pension_start)} (căn cứ: {ret.basis})."
+    )
+    doc.add_paragraph(
+        f"Quyết định nghỉ hưu sẽ được ban hành chậm nhất ngày "
+        f"{format_date(add_months(ret.date, -periods.decision_months))}. Đề nghị {sex.lower()} "
+        f"{person.full_name} chuẩn bị bàn giao công việc và hoàn thiện hồ sơ hưởng chế độ bảo hiểm xã hội."
+    )
+    signer = notice.signer if notice and notice.signer else ""
+    centred("THỦ TRƯỞNG CƠ QUAN", bold=True)
+    if signer:
+        centred(signer)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -214,13 +215,12 @@ def record_notice(
 # -- the notice as a Word document ---------------------------------------------------------
 
 
-def notice_docx(user: Any, person: Person, day: dt.date) -> bytes:
-    """The retirement notice (thông báo nghỉ hưu, H-8) of ``person`` from his dossier, as of
-    ``day``: the number and date of the recorded notice when there is one, blanks otherwise."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
+NOTICE_TEMPLATE = Path(__file__).resolve().parent / "data" / "thong-bao-nghi-huu.docx"
 
+
+def notice_context(user: Any, person: Person, day: dt.date) -> dict[str, str]:
+    """The fields of the notice template (Vietnamese names, dates dd/mm/yyyy), from the dossier
+    as of ``day``: the number, date and signer of the notice recorded by then, blanks otherwise."""
     from canbo.rules.selectors import birth_of, rulebook
 
     ret = retirement_of(user, person)
@@ -232,49 +232,36 @@ def notice_docx(user: Any, person: Person, day: dt.date) -> bytes:
     notice = RetirementNotice.objects.filter(
         person=person, kind=NoticeKind.NOTICE, issued_on__lte=day
     ).first()
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "Times New Roman"  # type: ignore[attr-defined]
-    style.font.size = Pt(13)  # type: ignore[attr-defined]
-
-    def centred(text: str, *, bold: bool = False) -> None:
-        para = doc.add_paragraph()
-        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        para.add_run(text).bold = bold
-
     unit = unit_label(person.managing_unit_id) if person.managing_unit_id else ""
-    centred(unit.upper(), bold=True)
-    centred("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True)
-    centred("Độc lập - Tự do - Hạnh phúc", bold=True)
-    number = notice.number if notice else "……"
-    issued = format_date(notice.issued_on) if notice else "……/……/………"
-    doc.add_paragraph(f"Số: {number}\t\tNgày {issued}")
-    centred("THÔNG BÁO", bold=True)
-    centred("Về việc nghỉ hưu để hưởng chế độ bảo hiểm xã hội", bold=True)
-    doc.add_paragraph(
-        f"Căn cứ Bộ luật Lao động năm 2019, Nghị định số 135/2020/NĐ-CP và quy định về thời điểm "
-        f"thông báo nghỉ hưu (H-8: thông báo trước ít nhất {periods.notice_months} tháng), "
-        f"{unit or 'cơ quan'} thông báo:"
-    )
-    sex = "Ông" if person.sex == "nam" else "Bà"
-    doc.add_paragraph(f"{sex}: {person.full_name}")
-    doc.add_paragraph(f"Ngày sinh: {birth_of(person).display()}")
-    if person.personal_id:
-        doc.add_paragraph(f"Số định danh cá nhân: {person.personal_id}")
-    doc.add_paragraph(f"Đơn vị công tác: {unit}")
-    doc.add_paragraph(
-        f"Thời điểm nghỉ hưu: hết ngày {format_date(ret.date)}; hưởng chế độ hưu trí từ ngày "
-        f"{format_date(ret.pension_start)} (căn cứ: {ret.basis})."
-    )
-    doc.add_paragraph(
-        f"Quyết định nghỉ hưu sẽ được ban hành chậm nhất ngày "
-        f"{format_date(add_months(ret.date, -periods.decision_months))}. Đề nghị {sex.lower()} "
-        f"{person.full_name} chuẩn bị bàn giao công việc và hoàn thiện hồ sơ hưởng chế độ bảo hiểm xã hội."
-    )
-    signer = notice.signer if notice and notice.signer else ""
-    centred("THỦ TRƯỞNG CƠ QUAN", bold=True)
-    if signer:
-        centred(signer)
+    title = "Ông" if person.sex == "nam" else "Bà"
+    return {
+        "co_quan": unit or "Cơ quan",
+        "co_quan_hoa": unit.upper(),
+        "so": notice.number if notice else "……",
+        "ngay_ban_hanh": format_date(notice.issued_on) if notice else "……/……/………",
+        "nguoi_ky": notice.signer if notice else "",
+        "so_thang_thong_bao": str(periods.notice_months),
+        "danh_xung": title,
+        "danh_xung_thuong": title.lower(),
+        "ho_ten": person.full_name,
+        "ngay_sinh": birth_of(person).display(),
+        "so_dinh_danh": person.personal_id or "",
+        "don_vi": unit,
+        "ngay_nghi_huu": format_date(ret.date),
+        "ngay_huong_luong_huu": format_date(ret.pension_start),
+        "can_cu": ret.basis,
+        "han_quyet_dinh": format_date(add_months(ret.date, -periods.decision_months)),
+    }
+
+
+def notice_docx(user: Any, person: Person, day: dt.date) -> bytes:
+    """The retirement notice (thông báo nghỉ hưu, H-8) of ``person``: the Word template
+    ``data/thong-bao-nghi-huu.docx`` (docxtpl) filled from his dossier as of ``day``."""
+    from docxtpl import DocxTemplate
+
+    context = notice_context(user, person, day)
+    doc = DocxTemplate(str(NOTICE_TEMPLATE))
+    doc.render(context, autoescape=True)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

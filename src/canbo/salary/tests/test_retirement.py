@@ -167,6 +167,7 @@ def test_notice_document_opens_with_name_and_dates(users: dict, retiring: dict, 
     assert "30/06/2027" in text and "01/07/2027" in text and "30/03/2027" in text
     assert "12/TB-UBND" in text and "15/12/2026" in text
     assert "2027-06-30" not in text
+    assert "{{" not in text and "}}" not in text  # every field of the template filled
 
 
 def test_h9_fails_planning_and_appointment_after_a_notice(

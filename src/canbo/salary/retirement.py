@@ -215,12 +215,17 @@ def record_notice(
 # -- the notice as a Word document ---------------------------------------------------------
 
 
-NOTICE_TEMPLATE = Path(__file__).resolve().parent / "data" / "thong-bao-nghi-huu.docx"
+TEMPLATES = {
+    NoticeKind.NOTICE: Path(__file__).resolve().parent / "data" / "thong-bao-nghi-huu.docx",
+    NoticeKind.DECISION: Path(__file__).resolve().parent / "data" / "quyet-dinh-nghi-huu.docx",
+}
+BLANK_NUMBER, BLANK_DATE = "……", "……/……/………"
 
 
-def notice_context(user: Any, person: Person, day: dt.date) -> dict[str, str]:
-    """The fields of the notice template (Vietnamese names, dates dd/mm/yyyy), from the dossier
-    as of ``day``: the number, date and signer of the notice recorded by then, blanks otherwise."""
+def document_context(user: Any, person: Person, day: dt.date) -> dict[str, str]:
+    """The fields of the notice and decision templates (Vietnamese names, dates dd/mm/yyyy), from
+    the dossier as of ``day``: numbers, dates and signers of the documents recorded by then
+    (``so``… of the notice, ``so_qd``… of the decision), blanks otherwise."""
     from canbo.rules.selectors import birth_of, rulebook
 
     ret = retirement_of(user, person)
@@ -229,17 +234,19 @@ def notice_context(user: Any, person: Person, day: dt.date) -> dict[str, str]:
             f"Hồ sơ của {person.full_name} thiếu ngày sinh hoặc giới tính: chưa tính được thời điểm nghỉ hưu."
         )
     periods = h8(rulebook(), day)
-    notice = RetirementNotice.objects.filter(
-        person=person, kind=NoticeKind.NOTICE, issued_on__lte=day
-    ).first()
+    issued = {n.kind: n for n in RetirementNotice.objects.filter(person=person, issued_on__lte=day)}
+    notice, decision = issued.get(NoticeKind.NOTICE), issued.get(NoticeKind.DECISION)
     unit = unit_label(person.managing_unit_id) if person.managing_unit_id else ""
     title = "Ông" if person.sex == "nam" else "Bà"
     return {
         "co_quan": unit or "Cơ quan",
         "co_quan_hoa": unit.upper(),
-        "so": notice.number if notice else "……",
-        "ngay_ban_hanh": format_date(notice.issued_on) if notice else "……/……/………",
-        "nguoi_ky": notice.signer if notice else "",
+        "so_thong_bao": notice.number if notice else BLANK_NUMBER,
+        "ngay_thong_bao": format_date(notice.issued_on) if notice else BLANK_DATE,
+        "nguoi_ky_thong_bao": notice.signer if notice else "",
+        "so_quyet_dinh": decision.number if decision else BLANK_NUMBER,
+        "ngay_quyet_dinh": format_date(decision.issued_on) if decision else BLANK_DATE,
+        "nguoi_ky_quyet_dinh": decision.signer if decision else "",
         "so_thang_thong_bao": str(periods.notice_months),
         "danh_xung": title,
         "danh_xung_thuong": title.lower(),
@@ -254,13 +261,21 @@ def notice_context(user: Any, person: Person, day: dt.date) -> dict[str, str]:
     }
 
 
-def notice_docx(user: Any, person: Person, day: dt.date) -> bytes:
-    """The retirement notice (thông báo nghỉ hưu, H-8) of ``person``: the Word template
-    ``data/thong-bao-nghi-huu.docx`` (docxtpl) filled from his dossier as of ``day``."""
+def document_docx(user: Any, person: Person, day: dt.date, kind: str) -> bytes:
+    """The retirement notice or decision (H-8) of ``person``: the Word template of ``kind``
+    (``data/thong-bao-nghi-huu.docx``, ``data/quyet-dinh-nghi-huu.docx``, docxtpl) filled from his
+    dossier as of ``day``. In each template ``so``, ``ngay_ban_hanh`` and ``nguoi_ky`` are its own
+    document's."""
     from docxtpl import DocxTemplate
 
-    context = notice_context(user, person, day)
-    doc = DocxTemplate(str(NOTICE_TEMPLATE))
+    context = document_context(user, person, day)
+    own = "thong_bao" if kind == NoticeKind.NOTICE else "quyet_dinh"
+    context |= {
+        "so": context[f"so_{own}"],
+        "ngay_ban_hanh": context[f"ngay_{own}"],
+        "nguoi_ky": context[f"nguoi_ky_{own}"],
+    }
+    doc = DocxTemplate(str(TEMPLATES[NoticeKind(kind)]))
     doc.render(context, autoescape=True)
     out = io.BytesIO()
     doc.save(out)

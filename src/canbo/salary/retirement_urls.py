@@ -9,5 +9,6 @@ app_name = "retirement"
 urlpatterns: list[URLPattern] = [
     path("", views.index, name="index"),
     path("ghi/", views.record, name="record"),
-    path("<int:pk>/thong-bao.docx", views.notice_document, name="notice"),
+    path("<int:pk>/thong-bao.docx", views.document, {"kind": "thong_bao"}, name="notice"),
+    path("<int:pk>/quyet-dinh.docx", views.document, {"kind": "quyet_dinh"}, name="decision"),
 ]

@@ -18,6 +18,7 @@ from canbo.core.errors import DomainError
 from canbo.people.models import Person
 from canbo.salary import retirement
 from canbo.salary.forms import NoticeForm, RetirementForm
+from canbo.salary.models import NoticeKind
 
 TEMPLATE = "salary/retirement.html"
 
@@ -88,14 +89,14 @@ def record(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def notice_document(request: HttpRequest, pk: int) -> HttpResponse:
-    """The retirement notice of one person as a Word document, from his dossier."""
+def document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The retirement notice or decision of one person as a Word document, from his dossier."""
     person = Person.objects.restrict(request.user).filter(pk=pk).first()
     if person is None:
         raise Http404("Không tìm thấy cán bộ hoặc bạn không có quyền với cán bộ này.")
     try:
         day = parse_as_of(request.GET.get("ngay") or "")
-        body = retirement.notice_docx(request.user, person, day)
+        body = retirement.document_docx(request.user, person, day, kind)
     except ValidationError as exc:
         return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8")
     except DomainError as exc:
@@ -103,5 +104,6 @@ def notice_document(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(
         body, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
-    response["Content-Disposition"] = f'attachment; filename="thong-bao-nghi-huu-{person.pk}.docx"'
+    slug = "thong-bao" if kind == NoticeKind.NOTICE else "quyet-dinh"
+    response["Content-Disposition"] = f'attachment; filename="{slug}-nghi-huu-{person.pk}.docx"'
     return response

@@ -228,3 +228,24 @@ def test_bad_notice_input_is_400_in_vietnamese(
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not RetirementNotice.objects.exists()
+
+
+def test_decision_document_cites_the_notice_and_the_decision(users: dict, retiring: dict, tree: dict) -> None:
+    from docx import Document
+
+    person = retiring["override"]
+    record(users["officer_a"], tree, person)
+    record(users["officer_a"], tree, person, loai="quyet_dinh", so="30/QĐ-UBND", ngay_ban_hanh="20/03/2027")
+    response = client_for(users["officer_a"]).get(
+        f"/nghi-huu/{person.pk}/quyet-dinh.docx", {"ngay": "01/04/2027"}
+    )
+    assert response.status_code == 200
+    assert "quyet-dinh-nghi-huu" in response["Content-Disposition"]
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    assert "QUYẾT ĐỊNH" in text and "Lê Văn Riêng" in text
+    assert "30/QĐ-UBND" in text and "20/03/2027" in text  # the decision's own number and date
+    assert "12/TB-UBND" in text and "15/12/2026" in text  # the notice it rests on
+    assert "01/07/2027" in text and "{{" not in text
+    # a bad date is a 400 in Vietnamese, not a 500
+    bad = client_for(users["officer_a"]).get(f"/nghi-huu/{person.pk}/quyet-dinh.docx", {"ngay": "40/40/2027"})
+    assert bad.status_code == 400 and "không hợp lệ" in bad.content.decode()

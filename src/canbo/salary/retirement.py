@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from canbo.core.dates import format_date
 from canbo.core.errors import DomainError, NotPermitted
@@ -23,8 +24,9 @@ from canbo.org.models import Unit
 from canbo.org.selectors import unit_label
 from canbo.people.models import Person
 from canbo.people.service_history import in_service_q
-from canbo.rules.engine.calculators import Retirement, retirement
+from canbo.rules.engine.calculators import Retirement, required_months, retirement
 from canbo.rules.engine.dates import add_months
+from canbo.rules.engine.facts import FEMALE, MALE
 from canbo.rules.engine.rulebook import Rulebook
 from canbo.salary.models import NoticeKind, RetirementNotice
 
@@ -84,7 +86,25 @@ def _persons(user: Any) -> Any:
     return Person.objects.all() if user is None else Person.objects.restrict(user)
 
 
-def retirement_list(user: Any, unit: Unit, as_of: dt.date, months: int) -> list[RetirementItem]:
+def _birth_window(book: Rulebook, start: dt.date, end: dt.date) -> Q:
+    """Persons who may reach H-1's age between ``start`` and ``end``, per sex: born between
+    ``start`` minus the highest requirement of those years and ``end`` minus the lowest, with a
+    year of slack each side (H-3's assumed month of a partial birth date). A superset: each
+    candidate's date is then computed exactly; overrides are read apart."""
+    q = Q()
+    for sex in (MALE, FEMALE):
+        needs = [required_months(book, sex, y) for y in range(start.year, end.year + 1)]
+        q |= Q(
+            sex=sex,
+            birth_date__gte=add_months(start, -max(needs) - 12),
+            birth_date__lt=add_months(end, -min(needs) + 12),
+        )
+    return q
+
+
+def retirement_list(
+    user: Any, unit: Unit, as_of: dt.date, months: int, *, book: Rulebook | None = None
+) -> list[RetirementItem]:
     """People of ``unit``'s subtree (within ``user``'s grants), in service on ``as_of``, whose
     retirement date falls in [as_of, as_of + months), with H-8's due dates and the notices and
     decisions issued by ``as_of``. A notice or decision due before ``as_of`` and not issued by
@@ -95,7 +115,7 @@ def retirement_list(user: Any, unit: Unit, as_of: dt.date, months: int) -> list[
 
     if not 1 <= months <= MAX_MONTHS:
         raise DomainError(f"Số tháng phải từ 1 đến {MAX_MONTHS}.")
-    book = rulebook()
+    book = book or rulebook()
     periods = h8(book, as_of)
     end = add_months(as_of, months)
     persons = (
@@ -107,10 +127,7 @@ def retirement_list(user: Any, unit: Unit, as_of: dt.date, months: int) -> list[
         o.person_id: OverrideFact(o.year, o.month, o.kind, o.basis)
         for o in RetirementOverride.objects.filter(person__in=persons.values("pk"))
     }
-    # Nobody retires before 50 or after 75 (H-1); overrides are read whatever the birth date.
-    candidates = persons.filter(
-        birth_date__gte=dt.date(as_of.year - 76, 1, 1), birth_date__lt=dt.date(end.year - 49, 1, 1)
-    )
+    candidates = persons.filter(_birth_window(book, as_of, end))
     chosen = list(candidates) + list(
         persons.filter(pk__in=list(overrides)).exclude(pk__in=candidates.values("pk"))
     )

@@ -16,6 +16,7 @@ from canbo.accounts.selectors import can_change_anything
 from canbo.core.dates import format_date, parse_as_of
 from canbo.core.errors import DomainError
 from canbo.people.models import Person
+from canbo.rules.selectors import rulebook
 from canbo.salary import retirement
 from canbo.salary.forms import NoticeForm, RetirementForm
 from canbo.salary.models import NoticeKind
@@ -38,14 +39,15 @@ def _render_list(
     request: HttpRequest, form: RetirementForm, notice: NoticeForm, *, status: int
 ) -> HttpResponse:
     data = form.cleaned_data
-    items = retirement.retirement_list(request.user, data["don_vi"], data["ngay"], data["so_thang"])
-    from canbo.rules.selectors import rulebook
-
+    book = rulebook()
+    items = retirement.retirement_list(
+        request.user, data["don_vi"], data["ngay"], data["so_thang"], book=book
+    )
     ctx = {
         "form": form,
         "notice_form": notice,
         "items": items,
-        "h8": retirement.h8(rulebook(), data["ngay"]),
+        "h8": retirement.h8(book, data["ngay"]),
         "as_of": data["ngay"],
         "months": data["so_thang"],
         "unit": data["don_vi"],

@@ -249,3 +249,22 @@ def test_decision_document_cites_the_notice_and_the_decision(users: dict, retiri
     # a bad date is a 400 in Vietnamese, not a 500
     bad = client_for(users["officer_a"]).get(f"/nghi-huu/{person.pk}/quyet-dinh.docx", {"ngay": "40/40/2027"})
     assert bad.status_code == 400 and "không hợp lệ" in bad.content.decode()
+
+
+# 10: session, user, grants, the unit picked, the rulebook's versions (not loaded here: no holiday
+# query), the overrides of the subtree, the persons in the birth window, those with an override
+# outside it, the unit index's freshness check, the notices; whatever the number of people.
+QUERIES_LIST = 10
+
+
+def test_list_query_count_is_pinned(
+    users: dict, retiring: dict, tree: dict, django_assert_max_num_queries: Any
+) -> None:
+    c = client_for(users["officer_a"])
+    query = {"don_vi": tree["A"].pk, "ngay": "01/01/2027", "so_thang": 12}
+    c.get("/nghi-huu/", query)  # session and unit index warmed
+    for i in range(5):  # more people do not mean more queries
+        new_person(tree["A1"], f"Người Thứ {i}", born=dt.date(1970, 2, 1), recruitment_date=RECRUITED)
+    with django_assert_max_num_queries(QUERIES_LIST):
+        response = c.get("/nghi-huu/", query)
+    assert response.status_code == 200 and "Người Thứ 4" in response.content.decode()

@@ -189,7 +189,9 @@ def override_of(user: Any, person: Person) -> F.RetirementOverride | None:
     return F.RetirementOverride(o.year, o.month, o.kind, o.basis) if o else None
 
 
-def person_facts(user: Any, person: Person, *, with_planning: bool = True) -> F.PersonFacts:
+def person_facts(
+    user: Any, person: Person, *, with_planning: bool = True, with_notices: bool = True
+) -> F.PersonFacts:
     """The engine's view of one dossier, read through the user's grants.
 
     Sections the user may not see (the political-standard conclusion is sensitive) are simply
@@ -250,6 +252,17 @@ def person_facts(user: Any, person: Person, *, with_planning: bool = True) -> F.
         ),
         is_party_member=party.filter(left_date__isnull=True).exists() if party.exists() else False,
         planning=planning_facts(user, person) if with_planning else None,
+        retirement_notices=retirement_notice_facts(user, person) if with_notices else (),
+    )
+
+
+def retirement_notice_facts(user: Any, person: Person) -> tuple[F.RetirementNoticeFact, ...]:
+    """The retirement notices and decisions recorded as issued for ``person`` (H-9)."""
+    from canbo.salary.models import RetirementNotice
+
+    return tuple(
+        F.RetirementNoticeFact(n.kind, n.number, n.issued_on)
+        for n in RetirementNotice.objects.restrict(user).filter(person=person).order_by("issued_on")
     )
 
 
@@ -361,7 +374,8 @@ class PersonCalendar:
 
 def person_calendar(user: Any, person: Person, day: dt.date) -> PersonCalendar:
     book = rulebook()
-    facts = person_facts(user, person, with_planning=False)  # the calendar does not read planning
+    # the calendar judges nothing: it reads neither planning nor the notices (H-9)
+    facts = person_facts(user, person, with_planning=False, with_notices=False)
     ret = calc.retirement(book, facts.birth, facts.override) if facts.birth else None
     cal = PersonCalendar(
         day=day,

@@ -70,3 +70,44 @@ class DecisionForm(forms.Form):
             return parse_as_of(text)
         except ValidationError as exc:
             raise ValidationError(f"Ngày quyết định không hợp lệ: “{text}”. Dùng dạng dd/mm/yyyy.") from exc
+
+
+class RetirementForm(DueForm):
+    """The retirement list: a unit, an as-of date and the coming months (default 12)."""
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["so_thang"].initial = 12
+
+
+class NoticeForm(forms.Form):
+    """A retirement notice or decision recorded as issued (H-8)."""
+
+    nguoi = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"invalid": "Cán bộ không hợp lệ.", "required": "Chưa chọn cán bộ."},
+    )
+    loai = forms.ChoiceField(
+        label="Loại văn bản",
+        choices=[("thong_bao", "Thông báo nghỉ hưu"), ("quyet_dinh", "Quyết định nghỉ hưu")],
+        error_messages={
+            "invalid_choice": "Loại văn bản không hợp lệ.",
+            "required": "Chưa chọn loại văn bản.",
+        },
+    )
+    so = forms.CharField(
+        label="Số văn bản", max_length=60, error_messages={"required": "Chưa nhập số văn bản."}
+    )
+    ngay_ban_hanh = forms.CharField(
+        label="Ngày ban hành",
+        widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
+        error_messages={"required": "Chưa nhập ngày ban hành."},
+    )
+    nguoi_ky = forms.CharField(label="Người ký", max_length=150, required=False)
+
+    def clean_ngay_ban_hanh(self) -> dt.date:
+        text = self.cleaned_data.get("ngay_ban_hanh") or ""
+        try:
+            return parse_as_of(text)
+        except ValidationError as exc:
+            raise ValidationError(f"Ngày ban hành không hợp lệ: “{text}”. Dùng dạng dd/mm/yyyy.") from exc

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from canbo.core.dates import format_date
-from canbo.core.models import ChangeLoggedModel
-from canbo.people.models import PersonSection
+from canbo.core.models import ChangeLoggedModel, ScopedModel
+from canbo.people.models import Person, PersonSection
 
 
 class Confidence(models.TextChoices):
@@ -194,3 +194,46 @@ class SalaryRow(PersonSection):
         from canbo.salary.services import sync_person
 
         sync_person(self.person_id, acting_user=acting_user)
+
+
+class NoticeKind(models.TextChoices):
+    NOTICE = "thong_bao", "Thông báo nghỉ hưu"
+    DECISION = "quyet_dinh", "Quyết định nghỉ hưu"
+
+
+class RetirementNotice(ScopedModel):
+    """A retirement notice or decision recorded as issued (SALARY.md H-8), one of each kind per
+    person. ``retirement_date`` is the date it announced (H-2 or the override on the day it was
+    recorded). Once a notice is issued, H-9 bars appointment and planning to a higher post."""
+
+    person = models.ForeignKey(Person, verbose_name="cán bộ", on_delete=models.CASCADE)
+    kind = models.CharField("loại văn bản", max_length=12, choices=NoticeKind.choices)
+    number = models.CharField("số văn bản", max_length=60)
+    issued_on = models.DateField("ngày ban hành")
+    retirement_date = models.DateField("thời điểm nghỉ hưu")
+    signer = models.CharField("người ký", max_length=150, blank=True)
+
+    history_hidden: ClassVar[tuple[str, ...]] = ("person",)
+
+    class Meta:
+        verbose_name = "thông báo, quyết định nghỉ hưu"
+        verbose_name_plural = "thông báo, quyết định nghỉ hưu"
+        ordering = ["person", "issued_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "kind"], name="salary_retirement_notice_one_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} số {self.number} ngày {format_date(self.issued_on)}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.issued_on and self.retirement_date and self.issued_on > self.retirement_date:
+            raise ValidationError(
+                {
+                    "issued_on": (
+                        f"Ngày ban hành {format_date(self.issued_on)} sau thời điểm nghỉ hưu "
+                        f"{format_date(self.retirement_date)}."
+                    )
+                }
+            )

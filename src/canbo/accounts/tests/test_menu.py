@@ -23,6 +23,7 @@ OFFICER = [
     "Quy hoạch",
     "Chỉ tiêu",
     "Nâng lương",
+    "Nghỉ hưu",
     "Danh sách",
 ]
 EXPECTED = {

@@ -35,7 +35,7 @@ from canbo.people.sections import BY_MODEL
 from canbo.planning.models import PlanningEntry, PlanningList
 from canbo.plans.models import Plan, PlanSection, ReportingPeriod, Task, TaskOccurrence, TaskReport
 from canbo.rules.models import RetirementOverride
-from canbo.salary.models import Grade, SalaryRow
+from canbo.salary.models import Grade, RetirementNotice, SalaryRow
 
 D = dt.date(2020, 1, 1)
 
@@ -127,6 +127,9 @@ FACTORIES: dict[type, Factory] = {
         coefficient="2.34",
         from_date=D,
         step_since=D,
+    ),
+    RetirementNotice: lambda t, p, ti: RetirementNotice.objects.create(
+        person=p, kind="thong_bao", number="1/TB", issued_on=D, retirement_date=dt.date(2030, 6, 30)
     ),
     PlanningList: lambda t, p, ti: _planning_list(t),
     PlanningEntry: lambda t, p, ti: PlanningEntry.objects.create(

@@ -155,6 +155,15 @@ class PlanningFact:
 
 
 @dataclass(frozen=True)
+class RetirementNoticeFact:
+    """A retirement notice or decision recorded as issued (H-8), read for H-9."""
+
+    kind: str  # "thong_bao" (notice) | "quyet_dinh" (decision)
+    number: str
+    issued_on: dt.date
+
+
+@dataclass(frozen=True)
 class PersonFacts:
     """Everything the validators may read about one person."""
 
@@ -172,6 +181,8 @@ class PersonFacts:
     # The planning entries read from the dossier (the lists the user may see); None = not read,
     # so that planning is a declared fact (the command line, a caller without the database).
     planning: tuple[PlanningFact, ...] | None = None
+    # Retirement notices and decisions recorded as issued (H-9); none recorded = none issued.
+    retirement_notices: tuple[RetirementNoticeFact, ...] = ()
 
 
 @dataclass(frozen=True)

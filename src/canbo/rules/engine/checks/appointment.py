@@ -15,7 +15,7 @@ from canbo.rules.engine.checks.base import (
     rank_facts,
     rule,
 )
-from canbo.rules.engine.checks.shared import rule_d3, rule_d6, rule_d7, rule_p9, rule_p12, rule_t5
+from canbo.rules.engine.checks.shared import rule_d3, rule_d6, rule_d7, rule_h9, rule_p9, rule_p12, rule_t5
 from canbo.rules.engine.dates import vn, whole_months_between
 from canbo.rules.engine.facts import RATING_LABELS
 from canbo.rules.engine.rulebook import RuleVersion
@@ -178,7 +178,20 @@ def rule_a7(ctx: Case) -> Results:
 
 
 APPOINTMENT = Check[Case](
-    (rule_a4, rule_a3, rule_a5, rule_a6, rule_a7, rule_d3, rule_d6, rule_d7, rule_p9, rule_t5, rule_p12)
+    (
+        rule_a4,
+        rule_a3,
+        rule_a5,
+        rule_a6,
+        rule_a7,
+        rule_d3,
+        rule_d6,
+        rule_d7,
+        rule_p9,
+        rule_t5,
+        rule_p12,
+        rule_h9,
+    )
 )
 
 

@@ -16,7 +16,7 @@ from canbo.rules.engine.checks.base import (
     rule,
     title_fact,
 )
-from canbo.rules.engine.checks.shared import rule_d3, rule_d6, rule_d7, rule_p9, rule_p12, rule_t5
+from canbo.rules.engine.checks.shared import rule_d3, rule_d6, rule_d7, rule_h9, rule_p9, rule_p12, rule_t5
 from canbo.rules.engine.verdict import (
     CANNOT,
     FAIL,
@@ -174,7 +174,7 @@ def rule_p8(ctx: Case) -> Results:
 
 
 PLANNING = Check[Case](
-    (rule_p1, rule_p2, rule_p3, rule_p5, rule_p8, rule_d6, rule_d7, rule_p9, rule_t5, rule_p12)
+    (rule_p1, rule_p2, rule_p3, rule_p5, rule_p8, rule_d6, rule_d7, rule_p9, rule_t5, rule_p12, rule_h9)
 )
 
 

@@ -215,3 +215,37 @@ def rule_p12(ctx: Case) -> Results:
             [FactUsed("Ngày nghỉ hưu", vn(ret.date), ret.date)],
         )
     ]
+
+
+NOTICE_KINDS = {"thong_bao": "Thông báo nghỉ hưu", "quyet_dinh": "Quyết định nghỉ hưu"}
+
+
+@rule("H-9")
+def rule_h9(ctx: Case) -> Results:
+    """H-9: after a retirement notice (or decision) issued on or before the day, the person is
+    not appointed or planned for a higher post (a fail); no notice recorded on the day: a pass."""
+    version = ctx.find("H-9")
+    if version is None:
+        return [missing_version("H-9", "Thông báo nghỉ hưu", ctx.day)]
+    issued = sorted(
+        (n for n in ctx.person.retirement_notices if n.issued_on <= ctx.day), key=lambda n: n.issued_on
+    )
+    if not issued:
+        return [
+            result(
+                version,
+                PASS,
+                f"Hồ sơ không có thông báo hoặc quyết định nghỉ hưu đã ban hành đến ngày {vn(ctx.day)}.",
+            )
+        ]
+    first = issued[0]
+    label = NOTICE_KINDS.get(first.kind, "Thông báo nghỉ hưu")
+    return [
+        result(
+            version,
+            FAIL,
+            f"Đã có {label.lower()} số {first.number} ngày {vn(first.issued_on)}; không {ctx.action} "
+            "người đã có thông báo nghỉ hưu (H-9).",
+            [FactUsed(label, f"số {first.number}", first.issued_on)],
+        )
+    ]

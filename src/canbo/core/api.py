@@ -8,7 +8,6 @@ from django.http import Http404
 from rest_framework import exceptions, pagination, parsers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from canbo.core.errors import DomainError
 from canbo.core.params import MAX_INT, parse_int
@@ -16,6 +15,10 @@ from canbo.core.params import MAX_INT, parse_int
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Every error answers JSON ``{"detail": "<Vietnamese message>", ...}`` with a 4xx status."""
+    # Imported here: rest_framework.views reads the parser and pagination settings, which name
+    # this module, when it is first imported (a circular import whenever this module comes first).
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     if isinstance(exc, DomainError):
         return Response({"detail": exc.message, "code": exc.code}, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):

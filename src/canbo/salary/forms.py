@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from canbo.core.dates import parse_as_of
+from canbo.core.dates import parse_as_of, today
 from canbo.org.forms import UnitPickerField
 from canbo.org.models import Unit
 from canbo.salary.selectors import MAX_MONTHS
@@ -38,8 +38,11 @@ class DueForm(forms.Form):
         self.fields["don_vi"].queryset = Unit.objects.restrict(user)  # type: ignore[attr-defined]
 
     def clean_ngay(self) -> dt.date:
+        text = (self.cleaned_data.get("ngay") or "").strip()
+        if text == "hom-nay":  # the header's "Hôm nay" link, as on every dated page
+            return today()
         try:
-            return parse_as_of(self.cleaned_data.get("ngay") or "")
+            return parse_as_of(text)
         except ValidationError as exc:
             raise ValidationError(exc.messages[0].replace("Ngày xem", "Ngày tính")) from exc
 

@@ -268,3 +268,11 @@ def test_list_query_count_is_pinned(
     with django_assert_max_num_queries(QUERIES_LIST):
         response = c.get("/nghi-huu/", query)
     assert response.status_code == 200 and "Người Thứ 4" in response.content.decode()
+
+
+def test_the_headers_today_link_is_understood(users: dict, retiring: dict, tree: dict) -> None:
+    """The header's "Hôm nay" link sends ``?ngay=hom-nay`` to every dated page, these too."""
+    response = page(users["officer_a"], tree, ngay="hom-nay")
+    assert response.status_code == 200
+    due = client_for(users["officer_a"]).get("/luong/den-han/", {"don_vi": tree["A"].pk, "ngay": "hom-nay"})
+    assert due.status_code == 200

@@ -27,8 +27,10 @@ TEMPLATE = "salary/retirement.html"
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """People of a unit subtree whose retirement date falls in the coming months (H-2, H-8)."""
-    form = RetirementForm(request.GET or None, user=request.user)
-    if not request.GET:
+    # Only the header's date (no unit chosen yet): the empty form, not errors.
+    asked = request.GET if set(request.GET) - {"ngay"} else None
+    form = RetirementForm(asked, user=request.user)
+    if asked is None:
         return render(request, TEMPLATE, {"form": form, "items": None})
     if not form.is_valid():
         return render(request, TEMPLATE, {"form": form, "items": None}, status=400)

@@ -34,9 +34,11 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 @login_required
 def due(request: HttpRequest) -> HttpResponse:
     """People of a unit subtree due a regular or beyond-frame step in the coming months."""
-    form = DueForm(request.GET or None, user=request.user)
+    # Only the header's date (no unit chosen yet): the empty form, not errors.
+    asked = request.GET if set(request.GET) - {"ngay"} else None
+    form = DueForm(asked, user=request.user)
     ctx: dict = {"form": form, "items": None}
-    if not request.GET:
+    if asked is None:
         return render(request, "salary/due.html", ctx)
     if not form.is_valid():
         return render(request, "salary/due.html", ctx, status=400)

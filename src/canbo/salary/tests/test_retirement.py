@@ -274,5 +274,10 @@ def test_the_headers_today_link_is_understood(users: dict, retiring: dict, tree:
     """The header's "Hôm nay" link sends ``?ngay=hom-nay`` to every dated page, these too."""
     response = page(users["officer_a"], tree, ngay="hom-nay")
     assert response.status_code == 200
-    due = client_for(users["officer_a"]).get("/luong/den-han/", {"don_vi": tree["A"].pk, "ngay": "hom-nay"})
-    assert due.status_code == 200
+    officer = client_for(users["officer_a"])
+    assert (
+        officer.get("/luong/den-han/", {"don_vi": tree["A"].pk, "ngay": "hom-nay", "so_thang": 3}).status_code
+        == 200
+    )
+    assert officer.get("/luong/den-han/", {"ngay": "hom-nay"}).status_code == 200  # no unit yet: the form
+    assert officer.get("/nghi-huu/", {"ngay": "hom-nay"}).status_code == 200

@@ -89,6 +89,8 @@ def test_definitions_page_reads_as_sentences(users: dict[str, Any], tree: Any) -
     c = Client()
     c.force_login(users["officer_a"])
     html = c.get("/chi-tieu/dinh-nghia/").content.decode()
+    # Inside the site's layout, with one table (a broken template once repeated it 800 times).
+    assert html.lstrip().startswith("<!doctype html>") and html.count("<table") == 1
     for raw in ("{&#x27;", "{'", "source", "tenure", "title_level", "age_below", "True", "min_rank"):
         assert raw not in html, raw
     assert "Người dưới 40 tuổi (tròn năm, tại ngày tính)." in html

@@ -70,6 +70,9 @@ class Column:
     label: str
     value: Callable[[Person, Context], Any]
     width: int = 18  # Excel column width
+    # The value of the column's workbook cell where it is not the page's text: a date, written
+    # as a date shown dd/mm/yyyy (core.xlsx.SafeSheet), so that a spreadsheet sorts it.
+    cell: Callable[[Person, Context], Any] | None = None
 
 
 def _posts(p: Person, c: Context) -> str:
@@ -135,7 +138,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("quan_ly_nha_nuoc", "Quản lý nhà nước", _qual(QUALIFICATION_COLUMNS["quan_ly_nha_nuoc"]), 16),
     Column("ngoai_ngu", "Ngoại ngữ", _qual(QUALIFICATION_COLUMNS["ngoai_ngu"]), 18),
     Column("tin_hoc", "Tin học", _qual(QUALIFICATION_COLUMNS["tin_hoc"]), 14),
-    Column("ngay_vao_dang", "Ngày vào Đảng", lambda p, c: _admission(p, c), 12),
+    Column("ngay_vao_dang", "Ngày vào Đảng", _admission, 12, lambda p, c: c.party.get(p.pk)),
     Column("doi_tuong", "Đối tượng", lambda p, c: CATEGORY_LABELS.get(p.category, p.category), 12),
     Column("ngach", "Ngạch / chức danh nghề nghiệp", lambda p, c: p.grade_name, 22),
     Column("he_so_luong", "Hệ số lương", lambda p, c: p.salary_coefficient, 8),
@@ -258,7 +261,10 @@ def build_context(persons: Sequence[Person], day: dt.date, keys: Sequence[str] |
 
 
 def rows(
-    persons: Sequence[Person], columns: Sequence[Column], day: dt.date
+    persons: Sequence[Person], columns: Sequence[Column], day: dt.date, *, cells: bool = False
 ) -> list[tuple[Person, list[Any]]]:
+    """The values of ``columns`` for each of ``persons``: as the page shows them, or with
+    ``cells`` as a workbook's cells hold them (``Column.cell``)."""
     ctx = build_context(persons, day, [col.key for col in columns])
-    return [(p, [col.value(p, ctx) for col in columns]) for p in persons]
+    getters = [(col.cell or col.value) if cells else col.value for col in columns]
+    return [(p, [get(p, ctx) for get in getters]) for p in persons]

@@ -59,7 +59,7 @@ def export_rows(qs: Any, columns: Sequence[Column], day: dt.date) -> Iterator[li
     if fields is not None:
         qs = qs.only(*fields)
     for batch in _chunks(qs, CHUNK):
-        for _person, values in rows(batch, columns, day):
+        for _person, values in rows(batch, columns, day, cells=True):
             yield values
 
 

@@ -138,8 +138,8 @@ class SafeSheet:
             elif isinstance(value, dt.date):  # a datetime too
                 ws.write_datetime(row, col, value, date)
             else:  # anything else is shown as its text, never as a formula
-                self.row_cell_text(row, col, str(value), plain, quoted)
+                self._text(row, col, str(value), plain, quoted)
 
-    def row_cell_text(self, row: int, col: int, text: str, plain: Any, quoted: Any) -> None:
+    def _text(self, row: int, col: int, text: str, plain: Any, quoted: Any) -> None:
         text = clean_text(text)
         self.ws.write_string(row, col, text, quoted if is_risky(text) else plain)

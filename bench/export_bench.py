@@ -18,6 +18,10 @@ in one run, each ``--repeat`` times (medians printed):
   columns: time to the last byte of the response, rows, file size, and the process's peak RSS
   during the request (VmHWM, reset before each run).
 
+- A/B: the all-columns workbook written straight to a temporary file (no view, no record) by
+  ``lists.exports.write_list`` (XlsxWriter) and by the previous writer (openpyxl write-only,
+  kept here only for the comparison), alternated run by run.
+
 Load average is printed at the start and the end: these machines are shared, compare ratios
 to the baseline of the same run. Nothing is asserted.
 """
@@ -107,7 +111,7 @@ def main() -> None:
     from openpyxl import Workbook
 
     from canbo.lists.columns import COLUMNS, DEFAULT_COLUMNS, parse_columns
-    from canbo.lists.exports import export_rows
+    from canbo.lists.exports import export_rows, write_list
     from canbo.lists.models import ListExport
     from canbo.people.selectors import person_queryset
 
@@ -154,6 +158,35 @@ def main() -> None:
 
         return run
 
+    def openpyxl_write_list(out: Any, qs: Any, columns: Any, day: dt.date) -> int:
+        """The export's previous writer (openpyxl write-only, as lists/exports.py before
+        XlsxWriter): the same rows and cells through core.xlsx.safe_cell, for the A/B."""
+        from openpyxl.styles import Font
+
+        from canbo.core.xlsx import Look, safe_cell, safe_row
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("Danh sách")
+        ws.append([safe_cell(ws, "DANH SÁCH TRÍCH NGANG CÁN BỘ", Look(ws, font=Font(bold=True, size=14)))])
+        ws.append(safe_row(ws, ["STT", *[c.label for c in columns]], Look(ws, font=Font(bold=True))))
+        n = 0
+        for values in export_rows(qs, columns, day):
+            n += 1
+            ws.append([n, *[safe_cell(ws, v) for v in values]])
+        wb.save(out)
+        return n
+
+    def writer(write: Callable[..., int]) -> Callable[[], int]:
+        def run() -> int:
+            qs = person_queryset(user).order_by("sort_key", "id")
+            with tempfile.TemporaryFile() as out:
+                return write(out, qs, list(COLUMNS), user_day)
+
+        return run
+
+    def xlsxwriter_write_list(out: Any, qs: Any, columns: Any, day: dt.date) -> int:
+        return write_list(out, qs, columns, day=day, description=[])
+
     def reading() -> int:
         qs = person_queryset(user).order_by("sort_key", "id")
         return sum(1 for _values in export_rows(qs, parse_columns([]), user_day))
@@ -193,6 +226,17 @@ def main() -> None:
     ):
         t, (size, n), peak = timed(export(cols), args.repeat)
         print(line.format(label, f"{t:.1f}", f"{t / base:.1f}", f"{n:,}", f"{size / 1e6:.1f}", f"{peak:.0f}"))
+    # A/B of the writers on the same rows, alternated run by run (load drifts on a shared machine).
+    times: dict[str, list[float]] = {"openpyxl": [], "XlsxWriter": []}
+    for _ in range(args.repeat):
+        for name, fn in (("openpyxl", openpyxl_write_list), ("XlsxWriter", xlsxwriter_write_list)):
+            t0 = time.perf_counter()
+            n = writer(fn)()
+            times[name].append(time.perf_counter() - t0)
+    for name, ts in times.items():
+        t = statistics.median(ts)
+        label = f"A/B all {len(COLUMNS)} columns, write_list with {name} (no view)"
+        print(line.format(label, f"{t:.1f}", f"{t / base:.1f}", f"{n:,}", "", ""))
     print(f"Tải máy cuối lượt: {os.getloadavg()[0]:.2f}")
 
 

@@ -56,7 +56,7 @@ def test_safe_sheet_writes_xlsxwriter_cells_with_the_same_rule() -> None:
     first, second_row, third = list(read.iter_rows(min_row=1, max_row=3))
     # XlsxWriter writes a carriage return as Excel's escape "_x000D_" (Excel reads it back as
     # one; openpyxl leaves it).
-    assert [c.value.replace("_x000D_", "\r") for c in first] == RISKY
+    assert [str(c.value).replace("_x000D_", "\r") for c in first] == RISKY
     assert all(c.data_type == "s" and c.quotePrefix for c in first)
     second = [c.value for c in second_row]
     assert second[:4] == ["Nguyễn Thị Hoa", -5, -2.34, 4.5]  # negative numbers stay numbers

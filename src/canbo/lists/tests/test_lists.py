@@ -228,8 +228,9 @@ def test_an_all_columns_export_writes_each_value_with_its_type(users: dict, peop
     assert admitted.value == dt.datetime(1995, 5, 19) and admitted.number_format == "dd/mm/yyyy"
     assert tam[column["Ngày sinh"]].value == "08/08/1966"  # a birth date may be partial: text
     assert tam[column["Giới tính"]].value == "Nam" and tam[column["Chức vụ"]].data_type == "s"
-    assert ws.freeze_panes == f"A{header[0].row + 1}"  # the header stays on screen
-    assert ws.print_title_rows == f"${header[0].row}:${header[0].row}"  # and on every printed page
+    at = header[0].row
+    assert at is not None and ws.freeze_panes == f"A{at + 1}"  # the header stays on screen
+    assert ws.print_title_rows == f"${at}:${at}"  # and on every printed page
     assert ws.column_dimensions["B"].width > 20  # the name column is wide
 
 

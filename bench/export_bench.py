@@ -9,12 +9,18 @@ in one run, each ``--repeat`` times (medians printed):
 
 - baseline: openpyxl alone writing as many rows of as many short text cells to a temporary
   file (no database, no Django): the floor any openpyxl export of that size stands on;
+- the same for 21 cells (the all-columns export's width), with openpyxl and with XlsxWriter's
+  ``constant_memory`` mode, which the export writes with;
 - reading: the persons in scope read in chunks with the columns' facts, exactly as the export
   reads them (``lists.exports.export_rows``), nothing written;
 - the export itself through Django's test client as the demo's province organisation officer
   (``tochuc``: a grant on the whole province), no filter, the default columns, then all 20
   columns: time to the last byte of the response, rows, file size, and the process's peak RSS
   during the request (VmHWM, reset before each run).
+
+- A/B: the all-columns workbook written straight to a temporary file (no view, no record) by
+  ``lists.exports.write_list`` (XlsxWriter) and by the previous writer (openpyxl write-only,
+  kept here only for the comparison), alternated run by run.
 
 Load average is printed at the start and the end: these machines are shared, compare ratios
 to the baseline of the same run. Nothing is asserted.
@@ -98,13 +104,14 @@ def main() -> None:
     import django
 
     django.setup()
+    import xlsxwriter
     from django.contrib.auth.models import User
     from django.core.management import call_command
     from django.test import Client
     from openpyxl import Workbook
 
     from canbo.lists.columns import COLUMNS, DEFAULT_COLUMNS, parse_columns
-    from canbo.lists.exports import export_rows
+    from canbo.lists.exports import export_rows, write_list
     from canbo.lists.models import ListExport
     from canbo.people.selectors import person_queryset
 
@@ -135,6 +142,51 @@ def main() -> None:
 
         return run
 
+    def xlsxwriter_alone(width: int) -> Callable[[], int]:
+        def run() -> int:
+            with tempfile.TemporaryFile() as out:
+                wb = xlsxwriter.Workbook(out, {"constant_memory": True})
+                ws = wb.add_worksheet("Danh sách")
+                row = ["Nguyễn Thị Hoa", "17/05/1980", "Nữ", "Kinh", "Chuyên viên", "Phòng Nội vụ", "Đại học"]
+                values = (row * 3)[: width - 1]
+                for i in range(in_scope):
+                    ws.write_number(i, 0, i + 1)
+                    for j, v in enumerate(values, start=1):
+                        ws.write_string(i, j, v)
+                wb.close()
+                return out.tell()
+
+        return run
+
+    def openpyxl_write_list(out: Any, qs: Any, columns: Any, day: dt.date) -> int:
+        """The export's previous writer (openpyxl write-only, as lists/exports.py before
+        XlsxWriter): the same rows and cells through core.xlsx.safe_cell, for the A/B."""
+        from openpyxl.styles import Font
+
+        from canbo.core.xlsx import Look, safe_cell, safe_row
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("Danh sách")
+        ws.append([safe_cell(ws, "DANH SÁCH TRÍCH NGANG CÁN BỘ", Look(ws, font=Font(bold=True, size=14)))])
+        ws.append(safe_row(ws, ["STT", *[c.label for c in columns]], Look(ws, font=Font(bold=True))))
+        n = 0
+        for values in export_rows(qs, columns, day):
+            n += 1
+            ws.append([n, *[safe_cell(ws, v) for v in values]])
+        wb.save(out)
+        return n
+
+    def writer(write: Callable[..., int]) -> Callable[[], int]:
+        def run() -> int:
+            qs = person_queryset(user).order_by("sort_key", "id")
+            with tempfile.TemporaryFile() as out:
+                return write(out, qs, list(COLUMNS), user_day)
+
+        return run
+
+    def xlsxwriter_write_list(out: Any, qs: Any, columns: Any, day: dt.date) -> int:
+        return write_list(out, qs, columns, day=day, description=[])
+
     def reading() -> int:
         qs = person_queryset(user).order_by("sort_key", "id")
         return sum(1 for _values in export_rows(qs, parse_columns([]), user_day))
@@ -150,7 +202,7 @@ def main() -> None:
         return run
 
     user_day = dt.date.today()
-    line = "{:58} {:>10} {:>7} {:>9} {:>6} {:>8}"
+    line = "{:72} {:>10} {:>7} {:>9} {:>6} {:>8}"
     print(line.format("measure", "median s", "ratio", "rows", "MB", "RSS MiB"))
     base, size, peak = timed(openpyxl_alone(width), args.repeat)
     label = "openpyxl alone, same rows × 9 text cells (baseline)"
@@ -163,12 +215,28 @@ def main() -> None:
     print(
         line.format(label, f"{t:.1f}", f"{t / base:.1f}", f"{in_scope:,}", f"{size / 1e6:.1f}", f"{peak:.0f}")
     )
+    t, size, peak = timed(xlsxwriter_alone(len(COLUMNS) + 1), args.repeat)
+    label = f"XlsxWriter alone (constant_memory), same rows × {len(COLUMNS) + 1} text cells"
+    print(
+        line.format(label, f"{t:.1f}", f"{t / base:.1f}", f"{in_scope:,}", f"{size / 1e6:.1f}", f"{peak:.0f}")
+    )
     for label, cols in (
         ("export, no filter, default columns (8 + STT)", []),
         (f"export, no filter, all {len(COLUMNS)} columns", [c.key for c in COLUMNS]),
     ):
         t, (size, n), peak = timed(export(cols), args.repeat)
         print(line.format(label, f"{t:.1f}", f"{t / base:.1f}", f"{n:,}", f"{size / 1e6:.1f}", f"{peak:.0f}"))
+    # A/B of the writers on the same rows, alternated run by run (load drifts on a shared machine).
+    times: dict[str, list[float]] = {"openpyxl": [], "XlsxWriter": []}
+    for _ in range(args.repeat):
+        for name, fn in (("openpyxl", openpyxl_write_list), ("XlsxWriter", xlsxwriter_write_list)):
+            t0 = time.perf_counter()
+            n = writer(fn)()
+            times[name].append(time.perf_counter() - t0)
+    for name, ts in times.items():
+        t = statistics.median(ts)
+        label = f"A/B all {len(COLUMNS)} columns, write_list with {name} (no view)"
+        print(line.format(label, f"{t:.1f}", f"{t / base:.1f}", f"{n:,}", "", ""))
     print(f"Tải máy cuối lượt: {os.getloadavg()[0]:.2f}")
 
 

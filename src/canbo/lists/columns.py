@@ -22,7 +22,7 @@ from django.db.models.expressions import RawSQL
 from canbo.careers.models import Tenure, on_date_q
 from canbo.core.dates import format_date
 from canbo.org.selectors import unit_labels
-from canbo.people.choices import QualificationKind, Sex, level_label
+from canbo.people.choices import Category, QualificationKind, Sex, level_label
 from canbo.people.models import PartyMembership, Person, Qualification
 
 
@@ -60,7 +60,7 @@ class Context:
     day: dt.date
     tenures: dict[int, list[Post]]  # primary post first, then by the title's rank
     best: dict[tuple[int, str], Degree]  # (person, kind) → highest obtained by the day
-    party: dict[int, PartyMembership]
+    party: dict[int, dt.date]  # person → admission date into the Party (on or before the day)
     units: dict[int, str]  # unit id → label (org.selectors.unit_label), read once per batch
 
 
@@ -70,6 +70,9 @@ class Column:
     label: str
     value: Callable[[Person, Context], Any]
     width: int = 18  # Excel column width
+    # The value of the column's workbook cell where it is not the page's text: a date, written
+    # as a date shown dd/mm/yyyy (core.xlsx.SafeSheet), so that a spreadsheet sorts it.
+    cell: Callable[[Person, Context], Any] | None = None
 
 
 def _posts(p: Person, c: Context) -> str:
@@ -90,8 +93,8 @@ def _home_town(p: Person) -> str:
 
 
 def _admission(p: Person, c: Context) -> str:
-    m = c.party.get(p.pk)
-    return format_date(m.admission_date) if m else ""
+    admitted = c.party.get(p.pk)
+    return format_date(admitted) if admitted else ""
 
 
 def _qual(kind: str) -> Callable[[Person, Context], str]:
@@ -115,7 +118,10 @@ QUALIFICATION_COLUMNS = {
 }
 
 
-SEX_LABELS = dict(Sex.choices)  # read per row: get_sex_display() was a tenth of an export's reading
+# Read per row: get_sex_display() was a tenth of an export's reading, get_category_display() a
+# seventh of an all-columns one (Django makes the choices hashable on every call).
+SEX_LABELS = dict(Sex.choices)
+CATEGORY_LABELS = dict(Category.choices)
 
 COLUMNS: tuple[Column, ...] = (
     Column("ho_ten", "Họ và tên", lambda p, c: p.full_name, 26),
@@ -132,8 +138,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("quan_ly_nha_nuoc", "Quản lý nhà nước", _qual(QUALIFICATION_COLUMNS["quan_ly_nha_nuoc"]), 16),
     Column("ngoai_ngu", "Ngoại ngữ", _qual(QUALIFICATION_COLUMNS["ngoai_ngu"]), 18),
     Column("tin_hoc", "Tin học", _qual(QUALIFICATION_COLUMNS["tin_hoc"]), 14),
-    Column("ngay_vao_dang", "Ngày vào Đảng", lambda p, c: _admission(p, c), 12),
-    Column("doi_tuong", "Đối tượng", lambda p, c: p.get_category_display(), 12),
+    Column("ngay_vao_dang", "Ngày vào Đảng", _admission, 12, lambda p, c: c.party.get(p.pk)),
+    Column("doi_tuong", "Đối tượng", lambda p, c: CATEGORY_LABELS.get(p.category, p.category), 12),
     Column("ngach", "Ngạch / chức danh nghề nghiệp", lambda p, c: p.grade_name, 22),
     Column("he_so_luong", "Hệ số lương", lambda p, c: p.salary_coefficient, 8),
     Column("so_dinh_danh", "Số định danh cá nhân", lambda p, c: p.personal_id, 16),
@@ -237,14 +243,14 @@ def build_context(persons: Sequence[Person], day: dt.date, keys: Sequence[str] |
         ):
             # Ascending rank: the last one kept is the highest.
             best[(person_id, kind)] = Degree(kind, level, field_of_study, language)
-    party: dict[int, PartyMembership] = {}
+    party: dict[int, dt.date] = {}
     if "ngay_vao_dang" in shown:
-        party = {
-            m.person_id: m
-            for m in PartyMembership.objects.filter(
-                person_id__in=_among(ids), admission_date__lte=day
-            ).order_by("admission_date")
-        }
+        # Values, not instances: a model instance per member was a tenth of the reading.
+        party = dict(
+            PartyMembership.objects.filter(person_id__in=_among(ids), admission_date__lte=day)
+            .order_by("admission_date")
+            .values_list("person_id", "admission_date")
+        )
     unit_ids: set[int] = set()
     if "don_vi" in shown:
         unit_ids |= {t.unit_id for ts in tenures.values() for t in ts}
@@ -255,7 +261,10 @@ def build_context(persons: Sequence[Person], day: dt.date, keys: Sequence[str] |
 
 
 def rows(
-    persons: Sequence[Person], columns: Sequence[Column], day: dt.date
+    persons: Sequence[Person], columns: Sequence[Column], day: dt.date, *, cells: bool = False
 ) -> list[tuple[Person, list[Any]]]:
+    """The values of ``columns`` for each of ``persons``: as the page shows them, or with
+    ``cells`` as a workbook's cells hold them (``Column.cell``)."""
     ctx = build_context(persons, day, [col.key for col in columns])
-    return [(p, [col.value(p, ctx) for col in columns]) for p in persons]
+    getters = [(col.cell or col.value) if cells else col.value for col in columns]
+    return [(p, [get(p, ctx) for get in getters]) for p in persons]

@@ -205,6 +205,35 @@ def test_export_writes_user_text_as_text_never_a_formula(users: dict, people: di
     assert ages and all(isinstance(a, int) for a in ages)
 
 
+def test_an_all_columns_export_writes_each_value_with_its_type(users: dict, people: dict) -> None:
+    """Every column: text as text (a name "=1+2" too, never a formula), numbers as numbers, the
+    Party admission date as a date shown dd/mm/yyyy (XlsxWriter, lists/exports.py)."""
+    from canbo.lists.columns import COLUMNS
+
+    Person.objects.filter(pk=people["tam"].pk).update(full_name="=1+2", salary_coefficient="4.98")
+    c = client_for(users["officer_a"])
+    r = c.get("/can-bo/xuat-excel/", {"cot": [col.key for col in COLUMNS], "ngay": "01/01/2024"})
+    assert r.status_code == 200
+    ws = load_workbook(io.BytesIO(r.getvalue())).active
+    assert ws is not None
+    header = next(row for row in ws.iter_rows() if row[0].value == "STT")
+    assert [cell.value for cell in header] == ["STT", *[col.label for col in COLUMNS]]
+    column = {cell.value: i for i, cell in enumerate(header)}
+    tam = next(row for row in ws.iter_rows() if row[1].value == "=1+2")
+    name, age = tam[column["Họ và tên"]], tam[column["Tuổi"]]
+    assert name.data_type == "s" and name.quotePrefix  # text, never a formula
+    assert isinstance(tam[0].value, int) and age.value == 57 and isinstance(age.value, int)
+    assert tam[column["Hệ số lương"]].value == 4.98
+    admitted = tam[column["Ngày vào Đảng"]]
+    assert admitted.value == dt.datetime(1995, 5, 19) and admitted.number_format == "dd/mm/yyyy"
+    assert tam[column["Ngày sinh"]].value == "08/08/1966"  # a birth date may be partial: text
+    assert tam[column["Giới tính"]].value == "Nam" and tam[column["Chức vụ"]].data_type == "s"
+    at = header[0].row
+    assert at is not None and ws.freeze_panes == f"A{at + 1}"  # the header stays on screen
+    assert ws.print_title_rows == f"${at}:${at}"  # and on every printed page
+    assert ws.column_dimensions["B"].width > 20  # the name column is wide
+
+
 def test_saved_lists_are_private(users: dict, people: dict) -> None:
     c = client_for(users["officer_a"])
     r = c.post(

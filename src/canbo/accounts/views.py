@@ -10,17 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views import View
 
 from canbo.accounts import selectors, services
 from canbo.accounts.forms import (
@@ -31,7 +27,7 @@ from canbo.accounts.forms import (
     UserCreateForm,
 )
 from canbo.accounts.models import Account, Grant
-from canbo.core.errors import DomainError, error_text
+from canbo.core.form_views import ServiceFormView as BaseServiceFormView
 
 MUST_CHANGE_KEY = "canbo_must_change_password"
 
@@ -47,56 +43,12 @@ class LoginView(auth_views.LoginView):
         return response
 
 
-class ServiceFormView(LoginRequiredMixin, View):
-    """GET shows the form; POST validates it, calls one service (``perform``), and redirects
-    with a confirmation; a refused write shows the form again with the message (400)."""
+class ServiceFormView(BaseServiceFormView):
+    """The project's generic write page (core.form_views) with accounts' template; every form
+    here asks for a reason unless it says otherwise."""
 
-    form_class: type[forms.Form] = RequiredReasonForm
+    form_class: type[forms.Form] | None = RequiredReasonForm
     template_name = "accounts/form.html"
-    heading = ""
-    submit = "Lưu"
-    danger = False
-
-    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
-        """Load the objects of the URL; raise Http404 for what the user may not touch."""
-
-    def form_kwargs(self) -> dict[str, Any]:
-        return {}
-
-    def perform(self, form: forms.Form) -> str:
-        raise NotImplementedError
-
-    def success_url(self) -> str:
-        raise NotImplementedError
-
-    def context(self) -> dict[str, Any]:
-        return {}
-
-    def render_form(self, form: forms.Form, status: int = 200) -> HttpResponse:
-        ctx = {"form": form, "heading": self.heading, "submit": self.submit, "danger": self.danger}
-        return render(self.request, self.template_name, {**ctx, **self.context()}, status=status)
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if request.user.is_authenticated:
-            self.setup_view(request, **kwargs)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        return self.render_form(self.form_class(**self.form_kwargs()))
-
-    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        form = self.form_class(request.POST, **self.form_kwargs())
-        if not form.is_valid():
-            return self.render_form(form, status=400)
-        try:
-            message = self.perform(form)
-        except (DomainError, ValidationError) as exc:
-            if isinstance(exc, DomainError) and exc.status_code == 404:
-                raise Http404 from exc
-            form.add_error(None, error_text(exc))
-            return self.render_form(form, status=409 if getattr(exc, "status_code", 400) == 409 else 400)
-        messages.success(request, message)
-        return HttpResponseRedirect(self.success_url())
 
 
 def _require_admin(request: HttpRequest) -> None:

@@ -89,7 +89,7 @@ class PostCreateView(_UnitFormView):
         form.fields["title"].queryset = form.fields["title"].queryset.filter(level=unit.level)  # type: ignore[attr-defined]
         return form
 
-    def perform(self, request: HttpRequest, unit: Unit, form: Any) -> Unit:
+    def apply(self, request: HttpRequest, unit: Unit, form: Any) -> Unit:
         d = form.cleaned_data
         fields = {"valid_from": d["valid_from"]} if d.get("valid_from") else {}
         services.post_create(
@@ -109,7 +109,7 @@ class QuotaSetView(_UnitFormView):
     def make_form(self, request: HttpRequest, unit: Unit, data: Any = None) -> forms.Form:
         return QuotaForm(data)
 
-    def perform(self, request: HttpRequest, unit: Unit, form: Any) -> Unit:
+    def apply(self, request: HttpRequest, unit: Unit, form: Any) -> Unit:
         services.quota_set(acting_user=request.user, unit=unit, **form.cleaned_data)
         return unit
 

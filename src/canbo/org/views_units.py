@@ -19,6 +19,7 @@ from django.views import View
 
 from canbo.careers.models import Tenure
 from canbo.core.errors import DomainError, error_text
+from canbo.core.form_views import ServiceFormView
 from canbo.core.querysets import CHANGE
 from canbo.org import restructuring, services
 from canbo.org.forms import (
@@ -54,38 +55,38 @@ def refuse(exc: Exception, form: forms.Form) -> int:
     return 404 if getattr(exc, "status_code", 400) == 404 else 400
 
 
-class _UnitFormView(LoginRequiredMixin, View):
-    """GET shows the form for a unit the user may change; POST validates and calls ``perform``."""
+class _UnitFormView(ServiceFormView):
+    """A write on the unit of the URL, which the user may change (core.form_views); after it,
+    the unit's page (or the operation's result) as of the operation's date."""
 
+    template_name = "org/unit_form.html"
     title = ""
     note = ""
+
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.unit = unit_or_404(request.user, kwargs["pk"], CHANGE)
 
     def make_form(self, request: HttpRequest, unit: Unit, data: Any = None) -> forms.Form:
         raise NotImplementedError
 
-    def perform(self, request: HttpRequest, unit: Unit, form: Any) -> Unit:
+    def apply(self, request: HttpRequest, unit: Unit, form: Any) -> Unit:
+        """Call the service; return the unit whose page follows."""
         raise NotImplementedError
 
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
-        unit = unit_or_404(request.user, pk, CHANGE)
-        return render_form(
-            request, unit=unit, form=self.make_form(request, unit), title=self.title, note=self.note
-        )
+    def get_form(self, data: Any = None) -> forms.Form:
+        return self.make_form(self.request, self.unit, data)
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
-        unit = unit_or_404(request.user, pk, CHANGE)
-        form = self.make_form(request, unit, request.POST)
-        status = 400
-        if form.is_valid():
-            try:
-                target = self.perform(request, unit, form)
-            except (DomainError, ValidationError) as exc:
-                status = refuse(exc, form)
-            else:
-                day = form.cleaned_data.get("on") or form.cleaned_data.get("valid_from")
-                suffix = f"?ngay={day:%Y-%m-%d}" if day else ""
-                return HttpResponseRedirect(reverse("org:unit", args=[target.pk]) + suffix)
-        return render_form(request, unit=unit, form=form, title=self.title, note=self.note, status=status)
+    def perform(self, form: Any) -> str:
+        self.target = self.apply(self.request, self.unit, form)
+        self.day = form.cleaned_data.get("on") or form.cleaned_data.get("valid_from")
+        return ""
+
+    def success_url(self) -> str:
+        suffix = f"?ngay={self.day:%Y-%m-%d}" if self.day else ""
+        return reverse("org:unit", args=[self.target.pk]) + suffix
+
+    def context(self) -> dict[str, Any]:
+        return {"unit": self.unit, "title": self.title, "note": self.note}
 
 
 class UnitCreateView(_UnitFormView):
@@ -97,7 +98,7 @@ class UnitCreateView(_UnitFormView):
         initial = {"block": unit.block, "level": unit.level, "area": unit.area_id}
         return UnitCreateForm(data, initial=initial)
 
-    def perform(self, request: HttpRequest, unit: Unit, form: Any) -> Unit:
+    def apply(self, request: HttpRequest, unit: Unit, form: Any) -> Unit:
         return services.unit_create(acting_user=request.user, parent=unit, **form.cleaned_data)
 
 
@@ -114,7 +115,7 @@ class UnitCorrectView(_UnitFormView):
         initial.update(area=unit.area_id, basis=unit.basis)
         return UnitCorrectForm(data, initial=initial)
 
-    def perform(self, request: HttpRequest, unit: Unit, form: Any) -> Unit:
+    def apply(self, request: HttpRequest, unit: Unit, form: Any) -> Unit:
         d = dict(form.cleaned_data)
         reason = d.pop("reason")
         changes = {k: v for k, v in d.items() if getattr(unit, k) != v}
@@ -229,7 +230,7 @@ class RestructureView(_UnitFormView):
         initial = {"sources": [unit.pk]} if cls is MergeForm else {}
         return cls(data, initial=initial, user=request.user)  # type: ignore[call-arg]
 
-    def perform(self, request: HttpRequest, unit: Unit, form: Any) -> Unit:
+    def apply(self, request: HttpRequest, unit: Unit, form: Any) -> Unit:
         return OPERATIONS[self.op][2](request, unit, form.cleaned_data, form)
 
 

@@ -27,7 +27,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from openpyxl import Workbook
-from openpyxl.comments import Comment
 from openpyxl.utils import get_column_letter
 
 from canbo.core.errors import DomainError, NotPermitted
@@ -728,7 +727,7 @@ GUIDE_LINE = (
 def build_org_template() -> bytes:
     """The organisation template: a "Hướng dẫn" sheet, then "Đơn vị", "Chức danh", "Vị trí"
     with their headers (required ones shaded, a comment listing accepted values) and examples."""
-    from canbo.imports.workbooks import BOLD, HEADER_FILL, REQUIRED_FILL, WRAP
+    from canbo.imports.workbooks import BOLD, add_template_sheet
 
     wb = Workbook(write_only=True)
     guide = wb.create_sheet("Hướng dẫn")
@@ -747,22 +746,7 @@ def build_org_template() -> bytes:
             guide.append(safe_row(guide, [f.label, "bắt buộc" if f.required else "", f.accepted]))
         guide.append([])
     for kind, spec in ORG_SHEETS.items():
-        ws = wb.create_sheet(spec.title)
-        for i, f in enumerate(spec.fields):
-            ws.column_dimensions[get_column_letter(i + 1)].width = max(14, min(40, len(f.label) + 4))
-        ws.freeze_panes = "A2"
-        required = Look(ws, font=BOLD, fill=REQUIRED_FILL, alignment=WRAP)
-        optional = Look(ws, font=BOLD, fill=HEADER_FILL, alignment=WRAP)
-        header = []
-        for f in spec.fields:
-            cell = safe_cell(ws, f.label, required if f.required else optional)
-            note = (("Bắt buộc. " if f.required else "") + f.accepted).strip()
-            if note:
-                cell.comment = Comment(note, "CanBo")
-            header.append(cell)
-        ws.append(header)
-        for example in EXAMPLES.get(kind, []):
-            ws.append(safe_row(ws, [example.get(f.name) for f in spec.fields]))
+        add_template_sheet(wb, spec, EXAMPLES.get(kind, []), freeze="A2")
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

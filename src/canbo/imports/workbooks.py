@@ -179,25 +179,31 @@ def build_template() -> bytes:
             guide.append(safe_row(guide, [f.label, req, f.accepted]))
         guide.append([])
     for kind, spec in SHEETS.items():
-        ws = wb.create_sheet(spec.title)
-        for i, f in enumerate(spec.fields):
-            ws.column_dimensions[_letter(i)].width = max(14, min(40, len(f.label) + 4))
-        ws.freeze_panes = "B2"
-        header = []
-        required = Look(ws, font=BOLD, fill=REQUIRED_FILL, alignment=WRAP)
-        optional = Look(ws, font=BOLD, fill=HEADER_FILL, alignment=WRAP)
-        for f in spec.fields:
-            cell = safe_cell(ws, f.label, required if f.required else optional)
-            note = (("Bắt buộc. " if f.required else "") + f.accepted).strip()
-            if note:
-                cell.comment = Comment(note, "CanBo")
-            header.append(cell)
-        ws.append(header)
-        for example in EXAMPLES.get(kind, []):
-            ws.append(safe_row(ws, [example.get(f.name) for f in spec.fields]))
+        add_template_sheet(wb, spec, EXAMPLES.get(kind, []), freeze="B2")
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def add_template_sheet(wb: Workbook, spec: Any, examples: list[dict[str, Any]], *, freeze: str) -> None:
+    """One data sheet of a template (people's or the organisation's): the headers, required
+    ones shaded, each with a comment listing what it accepts, then the example rows."""
+    ws = wb.create_sheet(spec.title)
+    for i, f in enumerate(spec.fields):
+        ws.column_dimensions[_letter(i)].width = max(14, min(40, len(f.label) + 4))
+    ws.freeze_panes = freeze
+    header = []
+    required = Look(ws, font=BOLD, fill=REQUIRED_FILL, alignment=WRAP)
+    optional = Look(ws, font=BOLD, fill=HEADER_FILL, alignment=WRAP)
+    for f in spec.fields:
+        cell = safe_cell(ws, f.label, required if f.required else optional)
+        note = (("Bắt buộc. " if f.required else "") + f.accepted).strip()
+        if note:
+            cell.comment = Comment(note, "CanBo")
+        header.append(cell)
+    ws.append(header)
+    for example in examples:
+        ws.append(safe_row(ws, [example.get(f.name) for f in spec.fields]))
 
 
 def _letter(i: int) -> str:

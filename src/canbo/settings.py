@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "treebeard",
+    "django_tasks",
+    "django_tasks_db",
     "canbo.core",
     "canbo.accounts",
     "canbo.org",
@@ -183,3 +185,8 @@ LOGGING = {
     "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR"}},
 }
 CSRF_FAILURE_VIEW = "canbo.core.views.csrf_failure"
+
+# Background work (imports, document batches, exports) runs as django-tasks tasks stored in the
+# database and executed by `manage.py db_worker`, which `./canbo demo` and `./canbo serve` start
+# beside the web server. See docs/architecture.md, "Background work".
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -37,8 +37,9 @@ from canbo.core.context import bind_context
 from canbo.core.models import ObjectChange, jsonable
 from canbo.core.querysets import CHANGE, scope_q
 from canbo.imports import reader
-from canbo.imports.engine import CellError, ImportResult, Progress
+from canbo.imports.errors import CellError
 from canbo.imports.fastwrite import FastWriter
+from canbo.imports.result import ImportResult, Progress
 from canbo.imports.schema import SERVICE_EVENT, SHEETS
 from canbo.imports.validate import CHUNK, Plan, attach_related, concrete_field, plain, validate
 from canbo.people.models import Person

@@ -33,7 +33,7 @@ from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.querysets import CHANGE
 from canbo.core.xlsx import Look, safe_cell, safe_row
 from canbo.imports import parsers
-from canbo.imports.engine import CellError
+from canbo.imports.errors import CellError
 from canbo.imports.org_schema import ORG_SHEETS, PARSERS, POSTS, TITLES, UNITS
 from canbo.imports.parsers import ParseError, is_blank, key
 from canbo.imports.schema import HEADER_SCAN_ROWS, MAX_COLUMNS, SheetSpec

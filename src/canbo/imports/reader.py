@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from canbo.imports.engine import RefusedFile
+from canbo.imports.errors import RefusedFile
 from canbo.imports.mapping import header_score
 from canbo.imports.schema import (
     HEADER_SCAN_ROWS,

@@ -37,7 +37,7 @@ from openpyxl.utils import get_column_letter
 from canbo.core.text import fold, normalize_name, split_name
 from canbo.core.vnsort import name_sort_key
 from canbo.imports import parsers
-from canbo.imports.engine import CellError
+from canbo.imports.errors import CellError
 from canbo.imports.mapping import detect_kind, propose
 from canbo.imports.parsers import ParseError, References, key
 from canbo.imports.reader import Sheet, Workbook
@@ -370,7 +370,7 @@ class Validator:
         for row, raw, types in sheet.rows():
             self.plan.rows_read += 1
             if self.plan.rows_read > MAX_ROWS_TOTAL:
-                from canbo.imports.engine import RefusedFile
+                from canbo.imports.errors import RefusedFile
 
                 raise RefusedFile(
                     f"Tệp có quá {MAX_ROWS_TOTAL:,} dòng dữ liệu; hãy chia nhỏ.".replace(",", ".")

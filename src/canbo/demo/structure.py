@@ -22,6 +22,7 @@ from typing import Any
 
 from canbo.core.services import bulk_log_created
 from canbo.core.text import fold
+from canbo.core.types import ActingUser
 from canbo.org.choices import Block, HeadKind, Level, ManagementScope, UnitKind
 from canbo.org.choices import TitleGroup as G
 from canbo.org.models import AdminArea, Post, Title, Unit
@@ -42,9 +43,9 @@ TINH, HUYEN, XA = "tinh", "huyen", "xa"
 DANG, NN, MT, SN = "dang", "nha_nuoc", "mat_tran", "su_nghiep"
 TRUONG, PHO, NV = "truong", "pho", "nhan_vien"
 S_TW, S_TINH, S_HUYEN, S_XA, S_CQ = "tw", "btv_tinh_uy", "btv_huyen_uy", "dang_uy_xa", "co_quan"
-assert {S_TW, S_TINH, S_HUYEN, S_XA, S_CQ} <= set(ManagementScope.values)
-assert {TINH, HUYEN, XA} <= set(Level.values) and {DANG, NN, MT, SN} <= set(Block.values)
-assert {TRUONG, PHO, NV} <= set(HeadKind.values)
+assert {S_TW, S_TINH, S_HUYEN, S_XA, S_CQ} <= set(ManagementScope.values)  # noqa: S101 (checks the constants above at import)
+assert {TINH, HUYEN, XA} <= set(Level.values) and {DANG, NN, MT, SN} <= set(Block.values)  # noqa: S101 (checks the constants above at import)
+assert {TRUONG, PHO, NV} <= set(HeadKind.values)  # noqa: S101 (checks the constants above at import)
 
 
 @dataclass(frozen=True)
@@ -269,16 +270,16 @@ def plan_structure(rng: random.Random) -> Structure:
     other_provinces = [a.pk for a in areas if a.dataset == former and a.level == "tinh" and a.code != "10"]
     from canbo.org.models import AreaLineage
 
-    succ: dict[int, int] = {}
-    for pred_id, succ_id in AreaLineage.objects.filter(
-        predecessor_id__in=[a.pk for a in old_communes]
-    ).values_list("predecessor_id", "successor_id"):
-        succ[pred_id] = succ_id
+    succ: dict[int, int] = dict(
+        AreaLineage.objects.filter(predecessor_id__in=[a.pk for a in old_communes]).values_list(
+            "predecessor_id", "successor_id"
+        )
+    )
 
     by_code: dict[str, UnitSpec] = {}
 
     def reg(u: UnitSpec) -> UnitSpec:
-        assert u.code not in by_code, u.code
+        assert u.code not in by_code, u.code  # noqa: S101 (invariant of the fixed structure)
         by_code[u.code] = u
         return u
 
@@ -704,7 +705,7 @@ def plan_structure(rng: random.Random) -> Structure:
             target = bac_ha
         else:
             c.valid_to = TWO_TIER - dt.timedelta(days=1)
-            assert c.area_id is not None
+            assert c.area_id is not None  # noqa: S101 (invariant; narrows the type for mypy)
             target = new_by_area[succ[c.area_id]]
         c.successor = target
         for body in c.children:
@@ -844,7 +845,7 @@ def _district_titles(cat: Catalogue) -> dict[str, str]:
 # --------------------------------------------------------------------------------------------
 
 
-def write_titles(cat: Catalogue, *, acting_user: Any, reason: str) -> None:
+def write_titles(cat: Catalogue, *, acting_user: ActingUser, reason: str) -> None:
     """Create the catalogue's titles (or reuse those already there with the same code)."""
     existing = {t.code: t for t in Title.objects.filter(code__in=list(cat.specs))}
     new: list[Title] = []
@@ -870,7 +871,7 @@ def write_titles(cat: Catalogue, *, acting_user: Any, reason: str) -> None:
     bulk_log_created(new, acting_user=acting_user, reason=reason)
 
 
-def write_units(structure: Structure, *, acting_user: Any, reason: str) -> dict[str, Unit]:
+def write_units(structure: Structure, *, acting_user: ActingUser, reason: str) -> dict[str, Unit]:
     """Bulk-create the planned tree with materialized paths, then its posts; log both."""
     last_root = Unit.objects.get_last_root_node()
     root_path = last_root._inc_path() if last_root else Unit._get_path(None, 1, 1)
@@ -910,7 +911,7 @@ def write_units(structure: Structure, *, acting_user: Any, reason: str) -> dict[
 
 
 def write_posts(
-    structure: Structure, units: dict[str, Unit], *, acting_user: Any, reason: str
+    structure: Structure, units: dict[str, Unit], *, acting_user: ActingUser, reason: str
 ) -> dict[tuple[str, str], Post]:
     """One post per title planned in a unit (fixed slots, and the staff titles of the mass)."""
     posts: list[Post] = []
@@ -935,7 +936,7 @@ def write_posts(
     return out
 
 
-def run_events(structure: Structure, units: dict[str, Unit], *, acting_user: Any) -> int:
+def run_events(structure: Structure, units: dict[str, Unit], *, acting_user: ActingUser) -> int:
     """Apply the planned restructuring through the services, in date order. Returns the count."""
     n = 0
 
@@ -947,7 +948,7 @@ def run_events(structure: Structure, units: dict[str, Unit], *, acting_user: Any
         for c in src.children:
             if c.valid_to is not None and c.valid_to == on - dt.timedelta(days=1) and c.successor is not None:
                 merge_tree(c, on, basis)
-        assert src.successor is not None
+        assert src.successor is not None  # noqa: S101 (invariant; narrows the type for mypy)
         unit_merge(acting_user=acting_user, sources=[obj(src)], on=on, into=obj(src.successor), basis=basis)
         n += 1
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from canbo.core.types import ActingUser
 from canbo.imports.errors import CellError, RefusedFile
 from canbo.imports.result import ImportResult, Progress
 
@@ -92,7 +93,7 @@ def sheet_kinds() -> list[tuple[str, str]]:
 def run_import(
     *,
     path: Path,
-    acting_user: Any,
+    acting_user: ActingUser,
     mapping: dict[str, Any] | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,

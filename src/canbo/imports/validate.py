@@ -35,6 +35,7 @@ from django.db import models
 from openpyxl.utils import get_column_letter
 
 from canbo.core.text import fold, normalize_name, split_name
+from canbo.core.types import ActingUser
 from canbo.core.vnsort import name_sort_key
 from canbo.imports import parsers
 from canbo.imports.errors import CellError
@@ -223,7 +224,7 @@ class Validator:
         self,
         book: Workbook,
         *,
-        acting_user: Any,
+        acting_user: ActingUser,
         mapping: dict[str, Any] | None,
         progress: Progress | None,
         persons_checked: Callable[[Plan], None] | None = None,
@@ -973,7 +974,7 @@ def _key_part(value: Any) -> Any:
 def validate(
     book: Workbook,
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     mapping: dict[str, Any] | None,
     progress: Progress | None,
     persons_checked: Callable[[Plan], None] | None = None,

@@ -21,7 +21,14 @@ from canbo.accounts.models import Account, Grant, Role
 from canbo.core.context import current_context
 from canbo.core.errors import DomainError
 from canbo.core.models import ObjectChange
-from canbo.core.services import audited_create, audited_delete, audited_update, frozen_user_name
+from canbo.core.services import (
+    audited_create,
+    audited_delete,
+    audited_update,
+    frozen_user_name,
+    logged_user,
+)
+from canbo.core.types import ActingUser
 from canbo.org.models import Unit
 from canbo.people.models import Person
 
@@ -61,12 +68,12 @@ def _log_user(
     action: str,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
-    acting_user: Any,
+    acting_user: ActingUser,
     reason: str,
 ) -> None:
     ctx = current_context()
     ObjectChange.objects.create(
-        user=acting_user if getattr(acting_user, "pk", None) else None,
+        user=logged_user(acting_user),
         user_name=frozen_user_name(acting_user),
         request_id=ctx.request_id,
         source=ctx.source,
@@ -80,7 +87,7 @@ def _log_user(
     )
 
 
-def _ensure_manages(acting_user: Any, user: User) -> None:
+def _ensure_manages(acting_user: ActingUser, user: User) -> None:
     """Refuse unless ``acting_user`` may manage ``user`` (a user outside is "not found")."""
     from canbo.accounts.selectors import is_admin, managed_users
 
@@ -94,7 +101,7 @@ def _ensure_manages(acting_user: Any, user: User) -> None:
         )
 
 
-def _set_must_change(user: User, value: bool, *, acting_user: Any, reason: str) -> None:
+def _set_must_change(user: User, value: bool, *, acting_user: ActingUser, reason: str) -> None:
     account, created = Account.objects.get_or_create(user=user)
     if created and not value:
         return
@@ -103,7 +110,7 @@ def _set_must_change(user: User, value: bool, *, acting_user: Any, reason: str) 
 
 def grant_add(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     user: User,
     role: str,
     unit: Unit | None = None,
@@ -158,7 +165,7 @@ def grant_add(
     return audited_create(grant, acting_user=acting_user, reason=reason, check_scope=False)
 
 
-def grant_remove(*, acting_user: Any, grant: Grant, reason: str) -> None:
+def grant_remove(*, acting_user: ActingUser, grant: Grant, reason: str) -> None:
     """Revoke a grant; only an administrator whose admin grants cover it may."""
     from canbo.accounts.selectors import admin_covers, is_admin
 
@@ -179,7 +186,7 @@ def grant_remove(*, acting_user: Any, grant: Grant, reason: str) -> None:
 @transaction.atomic
 def user_create(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     username: str,
     password: str,
     full_name: str = "",
@@ -221,7 +228,7 @@ def user_create(
 @transaction.atomic
 def user_create_with_grant(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     username: str,
     password: str,
     role: str,
@@ -260,7 +267,7 @@ def user_create_with_grant(
 
 
 @transaction.atomic
-def user_password_reset(*, acting_user: Any, user: User, password: str, reason: str) -> None:
+def user_password_reset(*, acting_user: ActingUser, user: User, password: str, reason: str) -> None:
     """An administrator sets a new password; the user must change it at his next login.
 
     Setting the password ends the user's open sessions (Django checks the password hash on every
@@ -294,7 +301,7 @@ def user_password_change(*, user: User, old_password: str, new_password: str) ->
 
 
 @transaction.atomic
-def user_set_active(*, acting_user: Any, user: User, active: bool, reason: str) -> None:
+def user_set_active(*, acting_user: ActingUser, user: User, active: bool, reason: str) -> None:
     """Deactivate (or reactivate) a login. Grants stay, so reactivation restores the same access;
     a deactivated user cannot log in and his sessions end at the next request."""
     reason = _require_reason(reason)

@@ -50,7 +50,7 @@ def title_lines(plan: Plan, unit: Unit | None, day: dt.date) -> list[str]:
 def table_xlsx(plan: Plan, rows: list[Row], *, unit: Unit | None, day: dt.date) -> bytes:
     wb = Workbook()
     ws = wb.active
-    assert ws is not None
+    assert ws is not None  # noqa: S101 (invariant; narrows the type for mypy)
     ws.title = "Phụ lục 1"
     for line in title_lines(plan, unit, day):
         ws.append(safe_row(ws, [line]))

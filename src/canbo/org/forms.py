@@ -358,7 +358,7 @@ class SplitForm(_Base):
         out = []
         for i in range(1, SPLIT_PARTS + 1):
             if d.get(f"code_{i}") and d.get(f"name_{i}"):
-                out.append(
+                out.append(  # noqa: PERF401 (one multi-line dict per filled-in part, at most a few)
                     {
                         "code": d[f"code_{i}"],
                         "name": d[f"name_{i}"],

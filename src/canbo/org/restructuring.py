@@ -19,6 +19,7 @@ from django.db.models import Q
 from canbo.careers.models import BodyMembership, Tenure, TenureKind
 from canbo.core.errors import DomainError
 from canbo.core.services import audited_create, audited_update, ensure_can_change
+from canbo.core.types import ActingUser
 from canbo.org.choices import LineageEvent
 from canbo.org.models import Unit, UnitFormerName, UnitLineage
 from canbo.org.services import unit_create
@@ -61,7 +62,7 @@ def _close_tenures(
     unit: Unit,
     *,
     on: dt.date,
-    acting_user: Any,
+    acting_user: ActingUser,
     reason: str,
     carry: Callable[[int], Unit | None],
 ) -> int:
@@ -113,7 +114,7 @@ def _close_unit(
     unit: Unit,
     *,
     on: dt.date,
-    acting_user: Any,
+    acting_user: ActingUser,
     reason: str,
     carry_to: Unit | None,
 ) -> int:
@@ -137,7 +138,7 @@ def _close_unit(
     return carried
 
 
-def unit_rename(*, acting_user: Any, unit: Unit, new_name: str, on: dt.date, basis: str = "") -> Unit:
+def unit_rename(*, acting_user: ActingUser, unit: Unit, new_name: str, on: dt.date, basis: str = "") -> Unit:
     """Rename ``unit`` from ``on``; the former name stays valid for earlier dates."""
     new_name = " ".join(new_name.split())
     if not new_name:
@@ -165,7 +166,7 @@ def unit_rename(*, acting_user: Any, unit: Unit, new_name: str, on: dt.date, bas
 
 def unit_merge(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     sources: Sequence[Unit],
     on: dt.date,
     into: Unit | None = None,
@@ -211,7 +212,7 @@ def unit_merge(
                 raise DomainError(f"Đơn vị tiếp nhận “{into}” không có hiệu lực vào ngày {on:%d/%m/%Y}.")
             target = into
         else:
-            assert new_unit is not None
+            assert new_unit is not None  # noqa: S101 (invariant; narrows the type for mypy)
             target = unit_create(
                 acting_user=acting_user, parent=parent, reason=reason, **{**new_unit, "valid_from": on}
             )
@@ -232,7 +233,7 @@ def unit_merge(
 
 def unit_split(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     source: Unit,
     on: dt.date,
     parts: Sequence[dict[str, Any]],
@@ -298,7 +299,7 @@ def unit_split(
 
 def unit_dissolve(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     unit: Unit,
     on: dt.date,
     successor: Unit | None = None,
@@ -356,7 +357,7 @@ def _archived_code(code: str, last_day: dt.date) -> str:
 
 def unit_move(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     unit: Unit,
     new_parent: Unit,
     on: dt.date,
@@ -397,7 +398,7 @@ def unit_move(
 
 
 def _move_subtree(
-    unit: Unit, new_parent: Unit, *, on: dt.date, acting_user: Any, reason: str, basis: str
+    unit: Unit, new_parent: Unit, *, on: dt.date, acting_user: ActingUser, reason: str, basis: str
 ) -> Unit:
     from canbo.org.models import Post
 

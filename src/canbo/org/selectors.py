@@ -69,7 +69,7 @@ def children_on(user: Any, unit: Unit, day: dt.date) -> list[Unit]:
             .values_list("path", "n")
         )
         child_count: dict[str, int] = {}
-        for path, _n in counts.items():
+        for path in counts:
             key = path[: len(unit.path) + Unit.steplen]
             child_count[key] = child_count.get(key, 0) + 1
         for u in units:

@@ -19,6 +19,7 @@ from canbo.core.services import (
     ensure_can_change,
     log_change,
 )
+from canbo.core.types import ActingUser
 from canbo.org.choices import AreaLevel
 from canbo.org.models import AdminArea, AreaLineage, JobPosition, Post, StaffingQuota, Title, Unit
 
@@ -81,7 +82,7 @@ def ensure_within_parent(parent: Unit, valid_from: dt.date | None, valid_to: dt.
         )
 
 
-def unit_create(*, acting_user: Any, parent: Unit | None, reason: str = "", **fields: Any) -> Unit:
+def unit_create(*, acting_user: ActingUser, parent: Unit | None, reason: str = "", **fields: Any) -> Unit:
     """Create a unit under ``parent`` (a root when None). The acting user must be allowed to
     change the parent's subtree; only a superuser creates roots. Refused, with nothing
     written: a code already used, dates outside the parent's validity, a parent that has ended."""
@@ -117,7 +118,12 @@ def unit_create(*, acting_user: Any, parent: Unit | None, reason: str = "", **fi
 
 
 def unit_update(
-    *, unit: Unit, acting_user: Any, reason: str = "", expected_version: int | None = None, **changes: Any
+    *,
+    unit: Unit,
+    acting_user: ActingUser,
+    reason: str = "",
+    expected_version: int | None = None,
+    **changes: Any,
 ) -> Unit:
     """Change a unit's attributes (not its name: a rename keeps history, see ``unit_rename``)."""
     allowed = {"short_name", "kind", "block", "level", "area", "note", "code", "basis"}
@@ -132,7 +138,7 @@ def unit_update(
 
 
 def unit_correct(
-    *, unit: Unit, acting_user: Any, reason: str, expected_version: int | None = None, **changes: Any
+    *, unit: Unit, acting_user: ActingUser, reason: str, expected_version: int | None = None, **changes: Any
 ) -> Unit:
     """Correct a unit's record: a value typed in wrong (a name, a code). Unlike a rename, the
     corrected value stands for every date; the reason is required and kept in the change log."""
@@ -185,7 +191,7 @@ def _title_code_free(code: str, exclude_pk: int | None = None) -> None:
         raise DomainError(f"Mã chức danh “{code}” đã có trong danh mục.")
 
 
-def title_create(*, acting_user: Any, reason: str = "", **fields: Any) -> Title:
+def title_create(*, acting_user: ActingUser, reason: str = "", **fields: Any) -> Title:
     """Add a title to the catalogue. The catalogue is shared by the province: only an
     administrator (superuser or an admin grant) edits it."""
     unknown = set(fields) - TITLE_FIELDS
@@ -198,7 +204,12 @@ def title_create(*, acting_user: Any, reason: str = "", **fields: Any) -> Title:
 
 
 def title_update(
-    *, title: Title, acting_user: Any, reason: str = "", expected_version: int | None = None, **changes: Any
+    *,
+    title: Title,
+    acting_user: ActingUser,
+    reason: str = "",
+    expected_version: int | None = None,
+    **changes: Any,
 ) -> Title:
     unknown = set(changes) - TITLE_FIELDS
     if unknown:
@@ -243,7 +254,7 @@ def ensure_catalogue_admin(user: Any) -> None:
 
 
 def post_create(
-    *, acting_user: Any, unit: Unit, title: Title, seats: int = 1, reason: str = "", **fields: Any
+    *, acting_user: ActingUser, unit: Unit, title: Title, seats: int = 1, reason: str = "", **fields: Any
 ) -> Post:
     """Seats of ``title`` in ``unit`` from ``valid_from``. Refused: a title of another level
     than the unit's, dates outside the unit's validity, a second open post for the same title."""
@@ -279,7 +290,12 @@ def post_create(
 
 
 def post_update(
-    *, post: Post, acting_user: Any, reason: str = "", expected_version: int | None = None, **changes: Any
+    *,
+    post: Post,
+    acting_user: ActingUser,
+    reason: str = "",
+    expected_version: int | None = None,
+    **changes: Any,
 ) -> Post:
     """Change a post's seats or end it (``valid_to``)."""
     bad = set(changes) - {"seats", "valid_to"}
@@ -295,7 +311,13 @@ def post_update(
 
 
 def quota_set(
-    *, acting_user: Any, unit: Unit, year: int, civil_servants: int, public_employees: int, basis: str = ""
+    *,
+    acting_user: ActingUser,
+    unit: Unit,
+    year: int,
+    civil_servants: int,
+    public_employees: int,
+    basis: str = "",
 ) -> StaffingQuota:
     """Record (or change) the staffing quota of ``unit`` for ``year``."""
     reason = basis or f"Giao biên chế năm {year}"
@@ -324,7 +346,7 @@ def quota_set(
         )
 
 
-def job_position_create(*, acting_user: Any, reason: str = "", **fields: Any) -> JobPosition:
+def job_position_create(*, acting_user: ActingUser, reason: str = "", **fields: Any) -> JobPosition:
     ensure_catalogue_admin(acting_user)
     with transaction.atomic():
         if JobPosition.objects.filter(code__iexact=fields.get("code", "")).exists():
@@ -342,7 +364,7 @@ def _date(value: str) -> dt.date | None:
 
 
 @transaction.atomic
-def areas_load(*, acting_user: Any = None) -> dict[str, int]:
+def areas_load(*, acting_user: ActingUser = None) -> dict[str, int]:
     """Load the administrative-area catalogue from ``org/data`` (idempotent).
 
     Loads the 34 provincial units and 3,321 communes in force from 1/7/2025, the 63 former
@@ -396,10 +418,11 @@ def areas_load(*, acting_user: Any = None) -> dict[str, int]:
             old, AreaLevel.COMMUNE, row["code"], name=row["name"], kind=row["kind"],
             valid_to=_date(row["valid_to"]), parent=district_old[row["district_code"]],
         )  # fmt: skip
-        for code in filter(None, row["successor_codes"].split(";")):
-            links.append((area, commune_new[code]))
-    for row in _read_csv("provinces_pre2025.csv"):
-        links.append((province_old[row["code"]], province_new[row["successor"]]))
+        links.extend((area, commune_new[code]) for code in filter(None, row["successor_codes"].split(";")))
+    links.extend(
+        (province_old[row["code"]], province_new[row["successor"]])
+        for row in _read_csv("provinces_pre2025.csv")
+    )
     existing_links = set(AreaLineage.objects.values_list("predecessor_id", "successor_id"))
     new_links = [
         AreaLineage(
@@ -421,7 +444,7 @@ TITLE_SOURCE_368 = "Quy định 368-QĐ/TW ngày 8/9/2025 của Bộ Chính tr�
 
 
 @transaction.atomic
-def titles_load(*, acting_user: Any = None) -> dict[str, int]:
+def titles_load(*, acting_user: ActingUser = None) -> dict[str, int]:
     """Load ``org/data/titles_368.csv`` (idempotent: titles whose code exists are kept as the
     province edited them). Every title created is in the change log."""
     existing = {c.lower() for c in Title.objects.values_list("code", flat=True)}

@@ -23,6 +23,7 @@ from canbo.core.dates import (
     today,
 )
 from canbo.core.models import ScopedModel
+from canbo.core.types import ActingUser
 from canbo.org.models import AdminArea, Unit
 from canbo.people import plausibility
 from canbo.people.choices import (
@@ -277,7 +278,7 @@ class PersonSection(ScopedModel):
     class Meta:
         abstract = True
 
-    def after_section_write(self, acting_user: Any) -> None:
+    def after_section_write(self, acting_user: ActingUser) -> None:
         """Called by ``people.services`` after this record was created, changed or deleted, in
         the same transaction (a section from which person fields are derived keeps them in
         step here)."""

@@ -392,7 +392,7 @@ def plan_create_from_text(request: HttpRequest) -> HttpResponse:
         tasks_ok = False
     if not (header_ok and tasks_ok):
         return _review_new(request, header_form, sections, None, formset=formset, header=header, status=400)
-    assert implements is not None  # for mypy: header_ok implies it
+    assert implements is not None  # for mypy: header_ok implies it  # noqa: S101
     try:
         # One transaction: the plan, its sections and tasks are saved together or not at all.
         with transaction.atomic():

@@ -26,7 +26,7 @@ from canbo.core.context import bind_context
 from canbo.core.errors import DomainError
 from canbo.indicators.services import definitions_load
 
-PASSWORD_ENV = "CANBO_ADMIN_PASSWORD"
+PASSWORD_ENV = "CANBO_ADMIN_PASSWORD"  # noqa: S105 (the name of an environment variable, not a password)
 
 
 class Command(BaseCommand):

@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "canbo.core.context_processors.canbo",
+                "canbo.accounts.context_processors.menu",
             ],
             "builtins": ["canbo.org.templatetags.units"],
         },
@@ -110,6 +111,10 @@ else:
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Django's ModelBackend plus the user's grants, cached on the user for ``restrict()``
+# (``canbo.core.grants``; core reads them without importing accounts).
+AUTHENTICATION_BACKENDS = ["canbo.accounts.backends.GrantBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -12,8 +12,8 @@ from typing import Any
 
 from django.db.models import Q
 
-from canbo.accounts.selectors import active_grants
 from canbo.core.errors import NotPermitted
+from canbo.core.grants import active_grants
 from canbo.core.querysets import scope_q
 from canbo.indicators import engine
 from canbo.indicators.engine import Result

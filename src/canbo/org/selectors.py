@@ -11,9 +11,9 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Max, Q, QuerySet
 
-from canbo.accounts.selectors import active_grants
 from canbo.careers.models import Tenure, on_date_q
 from canbo.core.context import bound_context
+from canbo.core.grants import active_grants
 from canbo.core.history import describe_changes
 from canbo.core.models import ObjectChange
 from canbo.core.text import fold

@@ -14,11 +14,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from canbo.accounts.selectors import sees_sensitive_of
 from canbo.careers.models import Tenure, on_date_q
 from canbo.core.api import LimitOffsetPagination
 from canbo.core.api_base import RestrictedViewSetMixin
 from canbo.core.dates import format_partial_date, parse_partial_date
+from canbo.core.grants import sees_sensitive_of
 from canbo.core.params import parse_id, parse_version
 from canbo.core.querysets import CHANGE
 from canbo.org.models import Unit

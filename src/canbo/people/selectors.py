@@ -9,15 +9,15 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.html import format_html
 
-from canbo.accounts.selectors import sees_sensitive_of
-from canbo.careers.models import BodyMembership, Tenure, on_date_q
 from canbo.core.dates import today
+from canbo.core.grants import sees_sensitive_of
 from canbo.core.models import ObjectChange
 from canbo.core.querysets import CHANGE, VIEW
 from canbo.org.models import Unit
 from canbo.org.selectors import unit_label, unit_label_on
 from canbo.people.choices import AttachmentKind
 from canbo.people.models import Attachment, Person
+from canbo.people.panels import PanelBlock, panels_on
 from canbo.people.sections import SectionSpec, visible_sections
 from canbo.people.service_history import StatusOn, status_on
 
@@ -60,15 +60,14 @@ class Dossier:
     person: Person
     day: dt.date
     age: int
-    current_tenures: list[Tenure]
-    current_memberships: list[BodyMembership]
-    timeline: list[Tenure]
     sections: list[SectionBlock]
     managing_unit: UnitOnDay
     photo: Attachment | None
     can_change: bool
     sensitive_ok: bool
     service_status: StatusOn
+    # What other apps show on the page (``people.panels``), by place of the page.
+    panels: dict[str, list[PanelBlock]]
     salary_row: Any = None  # the salary-history row in force on the day, if any
 
     @property
@@ -79,21 +78,6 @@ class Dossier:
 def dossier(user: Any, person: Person, day: dt.date) -> Dossier:
     sensitive_ok = sees_sensitive_of(user, person)
     can_change = person_queryset(user, CHANGE).filter(pk=person.pk).exists()
-    tenures = list(
-        Tenure.objects.filter(person=person)
-        .select_related("unit", "title")
-        .prefetch_related("unit__former_names")
-        .order_by("start_date", "id")
-    )
-    for t in tenures:
-        # The unit's name while the post was held (a rename after it does not rewrite the past).
-        seen_on = min(day, t.end_date) if t.end_date else day
-        t.unit_label = unit_label_on(t.unit, seen_on)
-    current = [t for t in tenures if t.start_date <= day and (t.end_date is None or t.end_date >= day)]
-    current.sort(key=lambda t: (not t.is_primary, -t.title.rank))
-    memberships = list(
-        BodyMembership.objects.filter(person=person).filter(on_date_q(day)).select_related("body")
-    )
     blocks = [section_on(spec, person, day) for spec in visible_sections(sensitive_ok=sensitive_ok)]
     unit = person.managing_unit
     in_force = unit.in_force_on(day)
@@ -108,15 +92,13 @@ def dossier(user: Any, person: Person, day: dt.date) -> Dossier:
         person=person,
         day=day,
         age=person.age_on(day),
-        current_tenures=current,
-        current_memberships=memberships,
-        timeline=[t for t in tenures if t.start_date <= day],
         sections=blocks,
         managing_unit=UnitOnDay(unit=unit, name=unit_name, in_force=in_force),
         photo=photo,
         can_change=can_change,
         sensitive_ok=sensitive_ok,
         service_status=status_on(person, day),
+        panels=panels_on(user, person, day),
         salary_row=next((b.rows[0][0] for b in blocks if b.spec.slug == "dien-bien-luong" and b.rows), None),
     )
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from canbo.accounts.selectors import active_grants
+from canbo.core.grants import active_grants
 from canbo.core.params import parse_optional_id, parse_optional_int
 from canbo.core.querysets import CHANGE, VIEW
 from canbo.org.models import Unit, in_force_q

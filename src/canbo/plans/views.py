@@ -110,14 +110,14 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 def _can_create(user: Any) -> bool:
-    from canbo.accounts.selectors import can_change_anything
+    from canbo.core.grants import can_change_anything
 
     return can_change_anything(user)
 
 
 def _my_units(user: Any) -> list[Unit]:
     """The units the user's grants are bound to (for the per-unit dashboard links)."""
-    from canbo.accounts.selectors import active_grants
+    from canbo.core.grants import active_grants
 
     ids = [g.unit_id for g in active_grants(user) if g.unit_id and not g.is_self]
     return list(Unit.objects.filter(pk__in=ids).order_by("path"))

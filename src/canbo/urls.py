@@ -7,6 +7,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from canbo.accounts import views as accounts_views
 from canbo.accounts.home import home
+from canbo.lists import views as list_views
+from canbo.people import urls as people_urls
+
+# The list of persons is the lists app's page, in the people namespace (people imports no list).
+person_list_urls = [
+    path("", list_views.PersonListView.as_view(), name="list"),
+    path("xuat-excel/", list_views.ExportView.as_view(), name="export"),
+]
 
 urlpatterns = [
     path("", home, name="home"),
@@ -14,7 +22,7 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("tai-khoan/", include("canbo.accounts.urls")),
     path("don-vi/", include("canbo.org.urls")),
-    path("can-bo/", include("canbo.people.urls")),
+    path("can-bo/", include((person_list_urls + people_urls.urlpatterns, people_urls.app_name))),
     path("danh-sach/", include("canbo.lists.urls")),
     path("nhap-du-lieu/", include("canbo.imports.urls")),
     path("quy-dinh/", include("canbo.rules.urls")),

@@ -7,6 +7,9 @@ class PeopleConfig(AppConfig):
     verbose_name = "Hồ sơ cán bộ"
 
     def ready(self) -> None:
+        from canbo.org import hooks as org
         from canbo.people.sections import PEOPLE_SECTIONS, register_sections
+        from canbo.people.selectors import staff_counts_on
 
         register_sections(*PEOPLE_SECTIONS)
+        org.staff_counts_on.register(staff_counts_on)

@@ -17,6 +17,8 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
+from canbo.core.hooks import Hook
+
 #: Places of the person page a panel can fill.
 HEAD = "head"  # in the identity block, under the service status (the posts held on the day)
 MAIN = "main"  # between the identity block and the personal information
@@ -66,3 +68,13 @@ def panels_on(user: Any, person: Any, day: dt.date) -> dict[str, list[PanelBlock
         for place, template in panel.templates.items():
             out[place].append(PanelBlock(key=panel.key, template=template, data=data))
     return out
+
+
+# The person API's counterparts of the page's panels.
+#: (user, params, day, paged=, exact_count=) → (form, unit, persons): the list page's filters,
+#: which the API's list applies too (``lists`` registers ``filtered_persons``).
+person_filter = Hook("person list filter")
+#: (persons queryset, day) → the queryset with the posts held on the day prefetched (``careers``).
+with_posts_on_date = Hook("posts held on a day, prefetched")
+#: (person, day) → the posts he held on the day, as the API shows them (``careers``).
+posts_on_date = Hook("posts held on a day")

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.html import format_html
 
 from canbo.core.dates import today
@@ -141,3 +141,23 @@ def person_history(user: Any, person: Person) -> QuerySet[ObjectChange]:
         hidden = [s.model._meta.model_name for s in visible_sections(sensitive_ok=True) if s.sensitive]
         qs = qs.exclude(content_type__model__in=hidden)
     return qs.order_by("-time", "-id")
+
+
+def staff_counts_on(units: list[Unit], day: dt.date) -> dict[int, dict[str, int]]:
+    """Civil servants and public employees counted against each unit's quota on ``day``.
+
+    SWITCH POINT: until "in service on a date" lands in people/, a person counts for the unit
+    that manages his dossier (``managing_unit``), by his category, unless he left service on
+    or before ``day``. Replace the body with the people selector when it is merged. Registered
+    in ``PeopleConfig.ready()`` as ``org.hooks.staff_counts_on``.
+    """
+    counts: dict[int, dict[str, int]] = {u.pk: {"cong_chuc": 0, "vien_chuc": 0} for u in units}
+    rows = (
+        Person.objects.filter(managing_unit__in=units, category__in=("cong_chuc", "vien_chuc"))
+        .filter(Q(left_service_date__isnull=True) | Q(left_service_date__gt=day))
+        .values_list("managing_unit_id", "category")
+        .annotate(n=Count("id"))
+    )
+    for unit_id, category, n in rows:
+        counts[unit_id][category] += n
+    return counts

@@ -35,7 +35,6 @@ from canbo.core.text import fold
 from canbo.core.views import bad_request, dated
 from canbo.core.views import dated_context as _ctx
 from canbo.core.views import page_day as _day
-from canbo.indicators.selectors import plans_visible
 from canbo.org.models import Unit
 from canbo.org.selectors import unit_label
 from canbo.people.services import storage_path
@@ -55,6 +54,7 @@ from canbo.plans.forms import (
     TaskStatusForm,
 )
 from canbo.plans.models import Plan, PlanKind, ReportingPeriod, Task, TaskStatus
+from canbo.plans.selectors import plans_visible
 
 
 def _plan_or_404(user: Any, pk: int) -> Plan:

@@ -112,9 +112,12 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Django's ModelBackend plus the user's grants, cached on the user for ``restrict()``
-# (``canbo.core.grants``; core reads them without importing accounts).
-AUTHENTICATION_BACKENDS = ["canbo.accounts.backends.GrantBackend"]
+# Passwords by Django's ModelBackend; the user's grants, cached on the user for ``restrict()``, by
+# GrantBackend (``canbo.core.grants``: core reads them without importing accounts).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "canbo.accounts.backends.GrantBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -1,6 +1,7 @@
 """The authentication backend that gives core a user's grants.
 
-Django's ``ModelBackend`` (passwords, ``is_active``) plus ``load_grants``: core's
+Listed after Django's ``ModelBackend`` (which still checks passwords, so the sessions it signed
+stay valid), it authenticates nobody and answers ``load_grants``: core's
 ``canbo.core.grants.user_grants`` asks the configured backends for it the first time a user
 object's grants are read and caches the answer on the user (``user._canbo_grants``), as NetBox's
 ``ObjectPermissionBackend`` caches object permissions on ``user._object_perm_cache``. So the
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.backends import BaseBackend
 from django.db.models import QuerySet
 
 from canbo.accounts.models import Grant
@@ -35,8 +36,9 @@ class GrantSet:
         return management_scope_holders(management_scope)
 
 
-class GrantBackend(ModelBackend):
-    """``ModelBackend`` that also loads a user's grants for ``restrict()`` (one query)."""
+class GrantBackend(BaseBackend):
+    """Loads a user's grants for ``restrict()`` (one query); authenticates nobody, grants no
+    Django permission (``BaseBackend``'s answers)."""
 
     def load_grants(self, user: Any) -> GrantSet:
         return GrantSet(

@@ -67,7 +67,7 @@ def user_grants(user: Any) -> UserGrants:
     backend that has ``load_grants(user)``."""
     cached = getattr(user, CACHE_ATTR, None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     loaded: UserGrants = NoGrants()
     if getattr(user, "is_authenticated", False):
         for backend in auth.get_backends():

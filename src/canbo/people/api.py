@@ -48,7 +48,7 @@ class PersonSerializer(serializers.ModelSerializer):
         return format_partial_date(obj.birth_date, obj.birth_precision)
 
     def get_posts_on_date(self, obj: Person) -> list[dict[str, Any]]:
-        return posts_on_date(obj, self.context["as_of"])  # type: ignore[no-any-return]
+        return posts_on_date(obj, self.context["as_of"])
 
 
 class PersonWriteSerializer(serializers.ModelSerializer):

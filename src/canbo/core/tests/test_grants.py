@@ -44,7 +44,9 @@ def test_without_a_grant_backend_nobody_has_a_grant(users: dict[str, Any], perso
     assert not can_change_anything(user)
 
 
-def test_the_backend_is_the_configured_one() -> None:
+def test_the_backends_are_the_configured_ones() -> None:
     from django.contrib.auth import get_backends
+    from django.contrib.auth.backends import ModelBackend
 
-    assert [type(b) for b in get_backends()] == [GrantBackend]
+    # Passwords as before (the sessions ModelBackend signed stay valid), then the grants.
+    assert [type(b) for b in get_backends()] == [ModelBackend, GrantBackend]

@@ -1,5 +1,6 @@
-"""Reads of grants. ``active_grants`` is called on every scoped query, so it is cached per user
-object (one query per request)."""
+"""Reads of grants. A user's grants are loaded by ``accounts.backends.GrantBackend`` and cached
+on the user object (one query per request); ``canbo.core.grants`` reads them, and holds the
+checks every app needs (``can_change_anything``, ``is_admin``, ``sees_sensitive_of``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from canbo.accounts.models import CHANGE_ROLES, Grant, Role
+from canbo.core import grants as core_grants
 from canbo.core.dates import today
 
 
@@ -31,52 +33,19 @@ class GrantInfo:
     def is_self(self) -> bool:
         return self.role == Role.SELF
 
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
 
 def active_grants(user: Any) -> list[GrantInfo]:
-    cached = getattr(user, "_canbo_grants", None)
-    if cached is not None:
-        return cached
-    grants = [
-        GrantInfo(
-            role=g.role,
-            unit_path=g.unit.path if g.unit is not None else None,
-            unit_id=g.unit_id,
-            person_id=g.person_id,
-            include_sensitive=g.include_sensitive,
-            management_scope=g.management_scope,
-        )
-        for g in Grant.objects.filter(user=user).select_related("unit")
-    ]
-    user._canbo_grants = grants
-    return grants
+    """``user``'s grants, loaded by ``accounts.backends.GrantBackend`` and cached on the user."""
+    return core_grants.active_grants(user)  # type: ignore[return-value]
 
 
-def can_change_anything(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False)) or any(g.can_change for g in active_grants(user))
-
-
-def is_admin(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False)) or any(
-        g.role == Role.ADMIN for g in active_grants(user)
-    )
-
-
-def sees_sensitive_of(user: Any, person: Any) -> bool:
-    """Whether one of the user's grants that covers ``person`` includes sensitive sections."""
-    if getattr(user, "is_superuser", False):
-        return True
-    path = person.managing_unit.path
-    for g in active_grants(user):
-        if g.is_self and g.person_id == person.pk:
-            return True
-        if (
-            g.include_sensitive
-            and g.unit_path
-            and path.startswith(g.unit_path)
-            and (not g.management_scope or in_management_scope(person.pk, g.management_scope))
-        ):
-            return True
-    return False
+can_change_anything = core_grants.can_change_anything
+is_admin = core_grants.is_admin
+sees_sensitive_of = core_grants.sees_sensitive_of
 
 
 def management_scope_holders(scope: str) -> QuerySet[Any]:
@@ -92,10 +61,6 @@ def management_scope_holders(scope: str) -> QuerySet[Any]:
     from canbo.careers.models import Tenure, on_date_q
 
     return Tenure.objects.filter(on_date_q(today()), title__management_scope=scope).values("person_id")
-
-
-def in_management_scope(person_id: int, scope: str) -> bool:
-    return management_scope_holders(scope).filter(person_id=person_id).exists()
 
 
 def admin_grants(user: Any) -> list[GrantInfo]:

@@ -66,7 +66,7 @@ class Scope:
     """What the acting user may change: unlimited (system, superuser) or unit-path prefixes."""
 
     def __init__(self, user: Any) -> None:
-        from canbo.accounts.selectors import active_grants
+        from canbo.core.grants import active_grants
 
         self.unlimited = user is None or bool(getattr(user, "is_superuser", False))
         self.paths: tuple[str, ...] = ()

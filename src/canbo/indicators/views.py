@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views import View
 
-from canbo.accounts.selectors import is_admin
 from canbo.core.dates import parse_as_of, today
 from canbo.core.errors import DomainError, NotPermitted
+from canbo.core.grants import is_admin
 from canbo.core.params import parse_optional_id
 from canbo.core.views import BadAsOf, as_of, bad_request
 from canbo.indicators import exports, selectors, services

@@ -29,7 +29,7 @@ from canbo.org.choices import (
     TitleGroup,
     UnitKind,
 )
-from canbo.people.choices import QUALIFICATION_LEVELS, QualificationKind, level_rank
+from canbo.org.qualifications import QUALIFICATION_LEVELS, QualificationKind, level_rank
 
 
 def _levels(kind: str) -> list[tuple[str, str]]:

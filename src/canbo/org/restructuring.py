@@ -10,16 +10,16 @@ structure that existed then.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 
-from canbo.careers.models import BodyMembership, Tenure, TenureKind
 from canbo.core.errors import DomainError
 from canbo.core.services import audited_create, audited_update, ensure_can_change
 from canbo.core.types import ActingUser
+from canbo.org import hooks
 from canbo.org.choices import LineageEvent
 from canbo.org.models import Unit, UnitFormerName, UnitLineage
 from canbo.org.services import unit_create
@@ -41,75 +41,6 @@ def _open_children(unit: Unit, on: dt.date) -> list[Unit]:
     return [c for c in Unit.objects.get_children(unit) if c.valid_to is None or c.valid_to >= on]
 
 
-def _running_on(qs: Any, on: dt.date) -> list[Any]:
-    """Tenures or memberships of ``qs`` still running on ``on``; refuse any that start later.
-
-    A record that ends on or after ``on`` is running as much as an open one: leaving it would
-    keep someone in a unit after its last day. One that starts on or after ``on`` cannot be
-    closed the day before, so the operation is refused until it is corrected.
-    """
-    running = list(qs.filter(Q(end_date__isnull=True) | Q(end_date__gte=on)).select_related("person"))
-    for rec in running:
-        if rec.start_date >= on:
-            raise DomainError(
-                f"“{rec.person}” có “{rec}” bắt đầu từ {rec.start_date:%d/%m/%Y}, không trước ngày sắp xếp "
-                f"{on:%d/%m/%Y}; hãy sửa bản ghi đó trước."
-            )
-    return running
-
-
-def _close_tenures(
-    unit: Unit,
-    *,
-    on: dt.date,
-    acting_user: ActingUser,
-    reason: str,
-    carry: Callable[[int], Unit | None],
-) -> int:
-    """Close the tenures and memberships at ``unit`` the day before ``on``; carry each person
-    that ``carry(person_id)`` maps to a unit with a new tenure there from ``on``.
-
-    Returns the number of tenures carried.
-    """
-    last_day = on - DAY
-    carried = 0
-    tenures = _running_on(Tenure.objects.filter(unit=unit).select_related("title"), on)
-    memberships = _running_on(BodyMembership.objects.filter(body=unit), on)
-    for tenure in tenures:
-        audited_update(
-            tenure,
-            acting_user=acting_user,
-            changes={"end_date": last_day, "end_reason": reason[:200]},
-            reason=reason,
-            check_scope=False,
-        )
-        target = carry(tenure.person_id)
-        if target is not None:
-            audited_create(
-                Tenure(
-                    person=tenure.person,
-                    unit=target,
-                    title=tenure.title,
-                    kind=TenureKind.CARRIED,
-                    is_primary=tenure.is_primary,
-                    start_date=on,
-                ),
-                acting_user=acting_user,
-                reason=reason,
-                check_scope=False,
-            )
-            carried += 1
-    for membership in memberships:
-        audited_update(
-            membership,
-            acting_user=acting_user,
-            changes={"end_date": last_day},
-            reason=reason,
-            check_scope=False,
-        )
-    return carried
-
-
 def _close_unit(
     unit: Unit,
     *,
@@ -122,7 +53,9 @@ def _close_unit(
 
     Returns the number of people carried.
     """
-    carried = _close_tenures(unit, on=on, acting_user=acting_user, reason=reason, carry=lambda _pid: carry_to)
+    carried = hooks.close_tenures(
+        unit, on=on, acting_user=acting_user, reason=reason, carry=lambda _pid: carry_to
+    )
     if carry_to is not None:
         for person in unit.dossiers.all():
             audited_update(
@@ -212,7 +145,7 @@ def unit_merge(
                 raise DomainError(f"Đơn vị tiếp nhận “{into}” không có hiệu lực vào ngày {on:%d/%m/%Y}.")
             target = into
         else:
-            assert new_unit is not None  # noqa: S101 (invariant; narrows the type for mypy)
+            assert new_unit is not None  # noqa: S101 -- narrows the type for mypy; the caller checked it
             target = unit_create(
                 acting_user=acting_user, parent=parent, reason=reason, **{**new_unit, "valid_from": on}
             )
@@ -271,7 +204,7 @@ def unit_split(
             idx = people_to.get(person_id)
             return new_units[idx] if idx is not None else None
 
-        _close_tenures(source, on=on, acting_user=acting_user, reason=reason, carry=carry)
+        hooks.close_tenures(source, on=on, acting_user=acting_user, reason=reason, carry=carry)
         for person in source.dossiers.all():
             target = carry(person.pk)
             if target is not None:
@@ -431,21 +364,7 @@ def _move_subtree(
     for child in children:
         _move_subtree(child, successor, on=on, acting_user=acting_user, reason=reason, basis=basis)
     # Memberships of a body carry over: the body is the same, in a new place.
-    for membership in _running_on(BodyMembership.objects.filter(body=unit), on):
-        audited_create(
-            BodyMembership(
-                person=membership.person,
-                body=successor,
-                kind=membership.kind,
-                role=membership.role,
-                term=membership.term,
-                start_date=on,
-                decision_number=membership.decision_number,
-            ),
-            acting_user=acting_user,
-            reason=reason,
-            check_scope=False,
-        )
+    hooks.carry_memberships(unit, successor, on=on, acting_user=acting_user, reason=reason)
     for post in Post.objects.filter(unit=unit).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on)):
         if post.valid_from and post.valid_from >= on:
             raise DomainError(

@@ -242,10 +242,9 @@ def can_edit_catalogue(user: Any) -> bool:
         return False
     if getattr(user, "is_superuser", False):
         return True
-    from canbo.accounts.models import Role
-    from canbo.accounts.selectors import active_grants
+    from canbo.core.grants import is_admin
 
-    return any(g.role == Role.ADMIN for g in active_grants(user))
+    return is_admin(user)
 
 
 def ensure_catalogue_admin(user: Any) -> None:

@@ -17,11 +17,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 
-from canbo.careers.models import Tenure
 from canbo.core.errors import DomainError, error_text
 from canbo.core.form_views import ServiceFormView
 from canbo.core.querysets import CHANGE
-from canbo.org import restructuring, services
+from canbo.org import hooks, restructuring, services
 from canbo.org.forms import (
     DissolveForm,
     MergeForm,
@@ -122,19 +121,6 @@ class UnitCorrectView(_UnitFormView):
         return services.unit_correct(unit=unit, acting_user=request.user, reason=reason, **changes)
 
 
-def _running_people(user: Any, unit: Unit) -> list[tuple[int, str]]:
-    tenures = (
-        Tenure.objects.restrict(user)
-        .filter(unit=unit, end_date__isnull=True)
-        .select_related("person", "title")
-        .order_by("person__sort_key")
-    )
-    seen: dict[int, str] = {}
-    for t in tenures:
-        seen.setdefault(t.person_id, f"{t.person.full_name} ({t.title.name})")
-    return list(seen.items())
-
-
 def _rename(request: HttpRequest, unit: Unit, d: dict[str, Any], form: Any) -> Unit:
     return restructuring.unit_rename(
         acting_user=request.user, unit=unit, new_name=d["new_name"], on=d["on"], basis=d["basis"]
@@ -225,7 +211,7 @@ class RestructureView(_UnitFormView):
         if cls is RenameForm:
             return cls(data)
         if cls is SplitForm:
-            people = _running_people(request.user, unit)
+            people = hooks.running_people(request.user, unit)
             return SplitForm(data, user=request.user, unit=unit, people=people)
         initial = {"sources": [unit.pk]} if cls is MergeForm else {}
         return cls(data, initial=initial, user=request.user)  # type: ignore[call-arg]

@@ -15,7 +15,7 @@ from canbo.org.forms import AreaPickerField, TitleChoiceField, UnitPickerField
 from canbo.org.models import Title, Unit
 from canbo.people.choices import QUALIFICATION_LEVELS, QualificationKind
 from canbo.people.models import Person, Qualification
-from canbo.people.sections import SectionSpec
+from canbo.people.sections import SECTIONS, SectionSpec
 
 PERSON_FIELDS = (
     "personal_id", "full_name", "other_names", "sex", "ethnicity", "religion", "birth_place",
@@ -25,10 +25,6 @@ PERSON_FIELDS = (
     "grade_name", "grade_code", "salary_step", "salary_coefficient", "position_allowance",
     "enlistment_date", "discharge_date", "military_rank", "honorary_title", "strengths", "policy_status",
 )  # fmt: skip
-
-
-# The person's fields derived from his salary history when he has one.
-SALARY_DERIVED = ("grade_name", "grade_code", "salary_step", "salary_coefficient")
 
 
 def _area_field(label: str) -> AreaPickerField:
@@ -73,17 +69,17 @@ class PersonForm(forms.ModelForm):
         self.order_fields(["personal_id", "full_name", "other_names", "sex", "birth"])
 
     def _derive_salary_fields(self) -> None:
-        """With a salary history, the current grade, step and coefficient are the row in force
-        today (salary.services.sync_person): shown, not edited here."""
-        from canbo.salary.models import SalaryRow
-
-        if not SalaryRow.objects.filter(person_id=self.instance.pk).exists():
-            return
-        for name in SALARY_DERIVED:
-            self.fields[name].disabled = True
-            self.fields[
-                name
-            ].help_text = "Lấy theo dòng diễn biến lương đang hưởng; sửa ở mục Diễn biến quá trình lương."
+        """Fields a section derives from its records (the salary history: the current grade,
+        step and coefficient) are shown, not edited here, once the person has such records."""
+        for spec in SECTIONS:
+            if (
+                not spec.derives
+                or not spec.model._default_manager.filter(person_id=self.instance.pk).exists()
+            ):
+                continue
+            for name in spec.derives:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = spec.derives_help
 
     def changes(self) -> dict[str, Any]:
         data = {

@@ -178,14 +178,11 @@ def _sync_holidays(holidays: list[Any], acting_user: ActingUser, report: LoadRep
 
 def is_rules_admin(user: Any) -> bool:
     """Administrators keep the rulebook: superusers and holders of an administrator grant."""
-    from canbo.accounts.models import Role
-    from canbo.accounts.selectors import active_grants
+    from canbo.core.grants import is_admin
 
     if not getattr(user, "is_authenticated", False):
         return False
-    return bool(getattr(user, "is_superuser", False)) or any(
-        g.role == Role.ADMIN for g in active_grants(user)
-    )
+    return is_admin(user)
 
 
 def _ensure_admin(acting_user: ActingUser) -> None:

@@ -12,9 +12,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from canbo.accounts.selectors import can_change_anything
 from canbo.core.dates import format_date, parse_as_of
 from canbo.core.errors import DomainError
+from canbo.core.grants import can_change_anything
 from canbo.people.models import Person
 from canbo.rules.selectors import rulebook
 from canbo.salary import retirement

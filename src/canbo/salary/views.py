@@ -12,9 +12,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from canbo.accounts.selectors import can_change_anything
 from canbo.core.dates import format_date
 from canbo.core.errors import DomainError
+from canbo.core.grants import can_change_anything
 from canbo.salary import selectors, services
 from canbo.salary.forms import DecisionForm, DueForm
 

@@ -9,7 +9,7 @@ SRC = Path(__file__).resolve().parents[2]
 
 
 def test_no_acting_user_is_typed_any() -> None:
-    untyped = []
+    untyped: list[str] = []
     for path in sorted(SRC.rglob("*.py")):
         if "migrations" in path.parts:
             continue

@@ -258,7 +258,8 @@ def batch_request(
 
 def _enqueue(task: Any, pk: int) -> None:
     result = task.enqueue(pk)
-    ResumeBatch.objects.filter(pk=pk, task_id="").update(task_id=str(result.id)[:64])
+    batch = ResumeBatch.objects.get(pk=pk)
+    audited_update(batch, acting_user=None, changes={"task_id": str(result.id)[:64]}, check_scope=False)
 
 
 def batch_run(batch_id: int) -> ResumeBatch:

@@ -243,6 +243,11 @@ def test_reporting_missing_and_exports(
     word = a.get(f"{url}docx/")
     assert word.status_code == 200
     document = docx.Document(io.BytesIO(word.content))
+    # The official page (NĐ 30/2020 through core.wordpage): A4 landscape, margins, Times New Roman.
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (297, 210)
+    assert (round(section.left_margin.mm), round(section.right_margin.mm)) == (30, 15)
+    assert document.styles["Normal"].font.name == "Times New Roman"
     table = document.tables[0]
     assert [c.text for c in table.rows[0].cells] == [
         "STT",

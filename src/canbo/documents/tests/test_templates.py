@@ -115,7 +115,8 @@ def test_unknown_field_of_a_table_row_is_refused_with_its_name(users: dict) -> N
         (lambda: b"%PDF-1.7 a pdf", "không phải tài liệu Word"),
         (
             lambda: _docx(
-                "{% for a in dao_tao %}{% for b in dao_tao %}{% for c in dao_tao %}x{% endfor %}{% endfor %}{% endfor %}"
+                "{% for a in dao_tao %}{% for b in dao_tao %}{% for c in dao_tao %}x"
+                "{% endfor %}{% endfor %}{% endfor %}"
             ),
             "lặp quá nhiều",
         ),

@@ -65,7 +65,7 @@ class _Budget:
         self.left = MAX_LOOP_ITERATIONS
 
 
-class CountedList(list):  # type: ignore[type-arg]
+class CountedList(list[Any]):
     """A list whose iterations are counted against the render's budget."""
 
     budget: _Budget

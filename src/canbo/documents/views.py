@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -113,9 +113,7 @@ def _planning_people(request: HttpRequest, pk: int, day: Any) -> tuple[list[int]
     planning_list = list_get(request.user, pk)
     if planning_list is None:
         raise Http404("Không tìm thấy danh sách quy hoạch.")
-    ids = list(
-        planning_list.entries.filter(planned_on_q(day)).values_list("person_id", flat=True).distinct()  # type: ignore[attr-defined]
-    )
+    ids = list(planning_list.entries.filter(planned_on_q(day)).values_list("person_id", flat=True).distinct())
     return ids, f"Danh sách quy hoạch: {planning_list}"
 
 
@@ -134,7 +132,7 @@ def _list_people(request: HttpRequest, day: Any) -> tuple[list[int], str]:
 
 
 def _batch(request: HttpRequest, pk: int) -> ResumeBatch:
-    batch = ResumeBatch.objects.filter(pk=pk, user_id=request.user.pk).first()
+    batch = ResumeBatch.objects.filter(pk=pk, user_id=int(request.user.pk or 0)).first()
     if batch is None:
         raise Http404("Không tìm thấy gói.")
     return batch
@@ -149,7 +147,7 @@ def batch(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @dated
-def batch_file(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     b = _batch(request, pk)
     try:
         path = services.batch_download(acting_user=request.user, batch=b)

@@ -54,7 +54,7 @@ def test_planning_list_batch_is_a_zip_of_every_reachable_person(
     assert "Đã xong" in page and "2/2" in page
     zipped = c.get(f"/tai-lieu/so-yeu-ly-lich/goi/{batch.pk}/tai/")
     assert zipped.status_code == 200
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(zipped.streaming_content)))
+    archive = zipfile.ZipFile(io.BytesIO(zipped.getvalue()))
     names = sorted(n for n in archive.namelist() if n.endswith(".docx"))
     assert len(names) == 2 and "DANH-SACH.txt" in archive.namelist()
     mine = next(n for n in names if "le-van-doi" in n)

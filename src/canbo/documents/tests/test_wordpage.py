@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import docx
-from docx.shared import Mm
+from docx.shared import Length
 
 from canbo.core.wordpage import apply_official_page
 from canbo.documents.services import DATA
@@ -15,14 +15,19 @@ from canbo.documents.services import DATA
 SRC = Path(__file__).resolve().parents[2]
 
 
+def _mm(length: Length | None) -> int:
+    assert length is not None
+    return round(length.mm)
+
+
 def _check(document: docx.document.Document, *, landscape: bool = False) -> None:
     for section in document.sections:
-        width, height = (section.page_width, section.page_height)
+        width, height = _mm(section.page_width), _mm(section.page_height)
         if landscape:
             width, height = height, width
-        assert abs(width - Mm(210)) < Mm(1) and abs(height - Mm(297)) < Mm(1)
-        assert 20 <= round(section.top_margin.mm) <= 25 and 20 <= round(section.bottom_margin.mm) <= 25
-        assert 30 <= round(section.left_margin.mm) <= 35 and 15 <= round(section.right_margin.mm) <= 20
+        assert (width, height) == (210, 297)
+        assert 20 <= _mm(section.top_margin) <= 25 and 20 <= _mm(section.bottom_margin) <= 25
+        assert 30 <= _mm(section.left_margin) <= 35 and 15 <= _mm(section.right_margin) <= 20
     normal = document.styles["Normal"].font
     assert normal.name == "Times New Roman" and normal.size.pt in (13, 14)
 

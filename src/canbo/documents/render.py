@@ -180,6 +180,7 @@ def render_docx(data: bytes, context: dict[str, Any], *, strict: bool = False) -
 
     tpl = DocxTemplate(io.BytesIO(data))
     budget = _Budget()
+    context = {k: _picture(tpl, v) for k, v in context.items()}
     try:
         tpl.render(_counted(context, budget), jinja_env=environment(strict), autoescape=True)
     except UndefinedError as exc:
@@ -193,6 +194,22 @@ def render_docx(data: bytes, context: dict[str, Any], *, strict: bool = False) -
     result = out.getvalue()
     check_output(result)
     return result
+
+
+def _picture(tpl: Any, value: Any) -> Any:
+    """A ``resume.Photo`` becomes docxtpl's picture, 30 mm wide (a 3 × 4 portrait in the 4 × 6 box)."""
+    path = getattr(value, "path", None)
+    if not isinstance(path, str):
+        return value
+    from docx.image.image import Image
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    try:
+        Image.from_file(path)  # a scan python-docx cannot read leaves the box empty, not a 500
+    except Exception:
+        return "Ảnh màu\n(4 × 6 cm)"
+    return InlineImage(tpl, path, width=Mm(30))
 
 
 def _undefined_name(message: str) -> str:

@@ -447,8 +447,11 @@ def resume_data(user: Any, person: Person, day: dt.date) -> ResumeData:
             "gia_dinh_ghi_chu": note,
             "kinh_te_gia_dinh": note,
         }
-    if not _has_photo(user, person, day):
+    photo = _photo(user, person, day)
+    if photo is None:
         missing.append("ảnh 4 × 6")
+    else:
+        ctx["anh"] = photo
     ctx["gia_tri_hien_tai"] = ", ".join(dict.fromkeys(today_values))
     ctx["muc_khong_in"] = ", ".join(withheld)
     return ResumeData(
@@ -468,15 +471,30 @@ def _fill_url(person: Person, label: str) -> str | None:
     return reverse("people:section_add", args=[person.pk, slug])
 
 
-def _has_photo(user: Any, person: Person, day: dt.date) -> bool:
+@dataclass(frozen=True)
+class Photo:
+    """The person's portrait (a JPEG or PNG attachment on disk); the renderer puts it in the
+    template's ``anh`` field as a 3 × 4 cm picture."""
+
+    path: str
+
+
+def _photo(user: Any, person: Person, day: dt.date) -> Photo | None:
     from canbo.people.choices import AttachmentKind
     from canbo.people.models import Attachment
+    from canbo.people.services import storage_path
 
-    return (
+    found = (
         Attachment.objects.restrict(user)
         .filter(person=person, kind=AttachmentKind.PHOTO, created__date__lte=day)
-        .exists()
+        .exclude(content_type="application/pdf")
+        .order_by("-created")
+        .first()
     )
+    if found is None:
+        return None
+    path = storage_path(found.storage_name)
+    return Photo(str(path)) if path.is_file() else None
 
 
 def _discipline(rows: list[Discipline]) -> str:

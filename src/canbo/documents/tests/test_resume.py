@@ -3,10 +3,13 @@ against the dossier of that date; scope, sensitive items, the read log, the pers
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import io
 import subprocess
 from typing import Any
 
+import docx
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
@@ -165,3 +168,30 @@ def test_a_date_before_the_person_held_anything_prints_dashes(users: dict, chang
     assert "Chuyên viên" not in text
     assert "3,00" not in text  # no salary row by then: today's stored values, or a dash
     assert dt.date(2012, 1, 1).strftime("%d/%m/%Y") in text
+
+
+PNG_1PX = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+
+
+@pytest.mark.parametrize(("content", "pictures"), [(PNG_1PX, 1), (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, 0)])
+def test_the_portrait_is_printed_in_the_photo_box(
+    users: dict, changed: Any, content: bytes, pictures: int
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from canbo.people.services import attachment_add
+
+    upload = SimpleUploadedFile("anh.png", content, "image/png")
+    attachment_add(
+        acting_user=users["officer_a"],
+        person=changed,
+        upload=upload,
+        kind="anh",
+        title="Ảnh",
+        reason="bổ sung",
+    )
+    response = _get(users["officer_a"], changed, mau="bnv")
+    assert response.status_code == 200
+    assert len(docx.Document(io.BytesIO(response.content)).inline_shapes) == pictures

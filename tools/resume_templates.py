@@ -88,9 +88,7 @@ class Writer:
             cell.text = ""
             cell.paragraphs[0].add_run("{{ " + f"{var}.{name}" + " }}").font.size = Pt(12)
         t.add_row().cells[0].text = "{%tr endfor %}"
-        for row in t.rows:
-            for cell, width in zip(row.cells, widths_mm, strict=True):
-                cell.width = Mm(width)
+        _widths(t, widths_mm)
         if empty:
             self.p("{% if not " + loop.split(" in ")[1].strip() + " %}" + empty + "{% endif %}", italic=True)
 
@@ -101,8 +99,7 @@ class Writer:
             for i, line in enumerate(lines):
                 para = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
                 para.add_run(line).font.size = Pt(12)
-        for cell, width in zip(t.rows[0].cells, (110, 55), strict=True):
-            cell.width = Mm(width)
+        _widths(t, [110, 55])
 
     def save(self, name: str) -> None:
         for para in self.doc.paragraphs:
@@ -292,13 +289,40 @@ def footer(w: Writer, *, body: str) -> None:
     )
 
 
+def _widths(table: Any, widths_mm: list[float]) -> None:
+    """Fixed column widths (Word reads the cells', LibreOffice the grid's: both are set)."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=True):
+            cell.width = Mm(width)
+
+
+def _border(cell: Any) -> None:
+    """A thin frame around one cell (the photo box)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    borders = OxmlElement("w:tcBorders")
+    for side in ("top", "left", "bottom", "right"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:val"), "single")
+        edge.set(qn("w:sz"), "4")
+        edge.set(qn("w:color"), "000000")
+        borders.append(edge)
+    cell._tc.get_or_add_tcPr().append(borders)
+
+
 def photo_box(w: Writer) -> None:
     t = w.doc.add_table(rows=1, cols=2)
     box, rest = t.rows[0].cells
+    _border(box)
+    t.rows[0].height = Mm(60)
+    _widths(t, [40, 125])
     box.text = "{{ anh }}"
     box.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     rest.text = ""
-    box.width, rest.width = Mm(40), Mm(125)
 
 
 def bnv() -> None:

@@ -8,7 +8,8 @@ generator), so that no export is left on python-docx's default US Letter with Ca
   left 30–35, right 15–20);
 - Times New Roman 13 pt for the body (the decree allows 13–14), set for the Latin, complex and
   East-Asian slots so that Word does not fall back to another font for Vietnamese letters;
-- the page number centred in the header (the decree numbers pages in the top margin).
+- the page number centred in the header from the second page on (the decree numbers pages in
+  the top margin, not the first).
 
 Core knows no app: this module takes a python-docx ``Document`` and returns nothing.
 """
@@ -82,6 +83,8 @@ def apply_official_page(
         section.header_distance = Mm(10)
         section.footer_distance = Mm(10)
         if page_numbers:
+            # NĐ 30/2020 numbers pages from the second: the first page's header stays empty.
+            section.different_first_page_header_footer = True
             header = section.header
             para = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
             if not para.text:

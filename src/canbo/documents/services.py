@@ -13,7 +13,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
 
 from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.services import audited_create, audited_update, frozen_user_name
@@ -187,10 +186,9 @@ def _template_add(
     *, acting_user: Any, form: str, data: bytes, original_name: str, note: str
 ) -> DocumentTemplate:
     with transaction.atomic():
-        last = (
-            DocumentTemplate.objects.select_for_update().filter(form=form).aggregate(v=Max("version"))["v"]
-            or 0
-        )
+        # The form's versions locked (PostgreSQL allows no FOR UPDATE with an aggregate).
+        locked = DocumentTemplate.objects.select_for_update().filter(form=form).values_list("version")
+        last = max((v for (v,) in locked), default=0)
         return audited_create(
             DocumentTemplate(
                 form=form,

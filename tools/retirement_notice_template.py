@@ -9,22 +9,24 @@ Jinja syntax). This script only makes the first version; run it again to start o
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
 
-DATA = Path(__file__).resolve().parent.parent / "src/canbo/salary/data"
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from canbo.core.wordpage import apply_official_page  # noqa: E402
+
+DATA = ROOT / "src/canbo/salary/data"
 
 
 def _document() -> Any:
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "Times New Roman"  # type: ignore[attr-defined]
-    style.font.size = Pt(13)  # type: ignore[attr-defined]
-    return doc
+    # The official page (A4, NĐ 30/2020 margins, Times New Roman 13).
+    return apply_official_page(Document())
 
 
 def _centred(doc: Any, text: str, *, bold: bool = False) -> None:

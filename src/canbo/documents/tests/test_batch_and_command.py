@@ -142,8 +142,7 @@ def test_command_refusals_exit_1_in_vietnamese(
     users: dict, changed: Any, tmp_path: Path, args: list[str], message: str
 ) -> None:
     base = {"--person": str(changed.pk), "--output": str(tmp_path / "x.docx")}
-    for flag, value in zip(args[::2], args[1::2], strict=True):
-        base[flag] = value
+    base.update(zip(args[::2], args[1::2], strict=True))
     code, _out, err = _run("2c", *[x for pair in base.items() for x in pair])
     assert code == 1 and message in err
     assert not (tmp_path / "x.docx").exists()

@@ -21,7 +21,7 @@ from canbo.core.errors import DomainError
 from canbo.core.services import audited_create, audited_update, ensure_can_change
 from canbo.org.choices import LineageEvent
 from canbo.org.models import Unit, UnitFormerName, UnitLineage
-from canbo.org.services import unit_create
+from canbo.org.services import ensure_can_restructure, unit_create
 
 DAY = dt.timedelta(days=1)
 
@@ -143,7 +143,7 @@ def unit_rename(*, acting_user: Any, unit: Unit, new_name: str, on: dt.date, bas
     if not new_name:
         raise DomainError("Tên mới không được để trống.")
     with transaction.atomic():
-        ensure_can_change(unit, acting_user)
+        ensure_can_restructure(unit, acting_user)
         _check_open(unit, on)
         if new_name == unit.name:
             raise DomainError("Tên mới trùng tên hiện tại.")
@@ -188,7 +188,7 @@ def unit_merge(
         raise DomainError("Một đơn vị được chọn hai lần trong danh sách sáp nhập.")
     with transaction.atomic():
         for src in sources:
-            ensure_can_change(src, acting_user)
+            ensure_can_restructure(src, acting_user)
             _check_open(src, on)
             if parent is not None and into is None and parent.path.startswith(src.path):
                 raise DomainError(f"Đơn vị mới không thể đặt trong “{src}”, đơn vị sắp bị sáp nhập.")
@@ -248,7 +248,7 @@ def unit_split(
     reason = basis or "Chia tách đơn vị"
     people_to = people_to or {}
     with transaction.atomic():
-        ensure_can_change(source, acting_user)
+        ensure_can_restructure(source, acting_user)
         _check_open(source, on)
         children = _open_children(source, on)
         if children:
@@ -314,7 +314,7 @@ def unit_dissolve(
     if carry_people and successor is None:
         raise DomainError("Muốn chuyển người sang đơn vị khác thì phải chọn đơn vị kế thừa.")
     with transaction.atomic():
-        ensure_can_change(unit, acting_user)
+        ensure_can_restructure(unit, acting_user)
         _check_open(unit, on)
         if successor is not None:
             # The successor receives the lineage and, with carry_people, the people and their
@@ -375,7 +375,7 @@ def unit_move(
     with transaction.atomic():
         unit = Unit.objects.select_for_update().get(pk=unit.pk)
         new_parent = Unit.objects.select_for_update().get(pk=new_parent.pk)
-        ensure_can_change(unit, acting_user)
+        ensure_can_restructure(unit, acting_user)
         ensure_can_change(new_parent, acting_user)
         _check_open(unit, on)
         if new_parent.path.startswith(unit.path):

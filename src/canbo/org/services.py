@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.models import ObjectChange
+from canbo.core.querysets import CHANGE
 from canbo.core.services import (
     audited_create,
     audited_update,
@@ -116,6 +117,29 @@ def unit_create(*, acting_user: Any, parent: Unit | None, reason: str = "", **fi
     return unit
 
 
+def can_restructure(user: Any, unit: Unit) -> bool:
+    """Whether ``user`` may restructure ``unit`` (rename, move, merge, split, dissolve) or correct
+    its record: a decision of the level above, so it needs a grant that may change the unit's
+    parent — a grant on the unit itself (a commune officer on his commune) is not enough. A root
+    has no parent: only a superuser. ``None`` is the system (commands, the generator)."""
+    if user is None or getattr(user, "is_superuser", False):
+        return True
+    if unit.depth <= 1:
+        return False
+    parent_path = unit.path[: len(unit.path) - Unit.steplen]
+    return Unit.objects.restrict(user, CHANGE).filter(path=parent_path).exists()
+
+
+def ensure_can_restructure(unit: Unit, acting_user: Any) -> None:
+    """Refuse (as "not found or not permitted") unless ``can_restructure``."""
+    ensure_can_change(unit, acting_user)
+    if not can_restructure(acting_user, unit):
+        raise NotPermitted(
+            f"Sắp xếp hoặc đính chính “{unit}” cần quyền trên đơn vị cấp trên của nó; "
+            "quyền trên chính đơn vị không đủ."
+        )
+
+
 def unit_update(
     *, unit: Unit, acting_user: Any, reason: str = "", expected_version: int | None = None, **changes: Any
 ) -> Unit:
@@ -155,6 +179,7 @@ def unit_correct(
     changes = {k: v for k, v in changes.items() if getattr(unit, k) != v}
     if not changes:
         raise DomainError("Không có thông tin nào thay đổi.")
+    ensure_can_restructure(unit, acting_user)
     if "level" in changes:
         clash = unit.posts.exclude(title__level=changes["level"]).select_related("title").first()
         if clash is not None:

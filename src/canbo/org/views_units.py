@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -102,7 +102,18 @@ class UnitCreateView(_UnitFormView):
         return services.unit_create(acting_user=request.user, parent=unit, **form.cleaned_data)
 
 
-class UnitCorrectView(_UnitFormView):
+class _RestructureBase(_UnitFormView):
+    """A write that is a decision of the level above (correct, rename, move, merge, split,
+    dissolve): a grant on the unit itself is not enough, its parent must be in the user's
+    grants (``services.can_restructure``). The page answers 403 to one who may see the unit."""
+
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
+        super().setup_view(request, **kwargs)
+        if not services.can_restructure(request.user, self.unit):
+            raise PermissionDenied("Sắp xếp, đính chính đơn vị cần quyền trên đơn vị cấp trên của nó.")
+
+
+class UnitCorrectView(_RestructureBase):
     """Correct a value typed in wrong; the reason goes to the change log."""
 
     title = "Đính chính thông tin đơn vị"
@@ -208,7 +219,7 @@ RESTRUCTURE_NOTE = (
 )
 
 
-class RestructureView(_UnitFormView):
+class RestructureView(_RestructureBase):
     """Rename, merge, split, move or dissolve, starting from one unit's page."""
 
     note = RESTRUCTURE_NOTE

@@ -78,11 +78,11 @@ def scope_q(model: Any, user: AbstractBaseUser | AnonymousUser, action: str = VI
     for path in scope.unit_paths:
         q |= Q(**{f"{model.scope_unit_path}__startswith": path})
     if scope.scoped_paths:
-        from canbo.accounts.selectors import management_scope_holders
+        from canbo.accounts.selectors import management_scope_q
 
         for path, management_scope in scope.scoped_paths:
-            q |= Q(**{f"{model.scope_unit_path}__startswith": path}) & Q(
-                **{f"{model.scope_person}__in": management_scope_holders(management_scope)}
+            q |= Q(**{f"{model.scope_unit_path}__startswith": path}) & management_scope_q(
+                management_scope, model.scope_person, user
             )
     return q
 

@@ -349,12 +349,35 @@ def quota_set(
         )
 
 
+JOB_POSITION_FIELDS = frozenset({"code", "name", "kind", "category", "level", "title", "source"})
+
+
+def _job_position_code_free(code: str, exclude_pk: int | None = None) -> None:
+    if JobPosition.objects.filter(code__iexact=code).exclude(pk=exclude_pk).exists():
+        raise DomainError(f"Mã vị trí việc làm “{code}” đã có trong danh mục.")
+
+
 def job_position_create(*, acting_user: Any, reason: str = "", **fields: Any) -> JobPosition:
     ensure_catalogue_admin(acting_user)
     with transaction.atomic():
-        if JobPosition.objects.filter(code__iexact=fields.get("code", "")).exists():
-            raise DomainError(f"Mã vị trí việc làm “{fields.get('code')}” đã có trong danh mục.")
+        _job_position_code_free(fields.get("code", ""))
         return audited_create(JobPosition(**_normalise(fields)), acting_user=acting_user, reason=reason)
+
+
+def job_position_update(
+    *, job_position: JobPosition, acting_user: Any, reason: str = "", **changes: Any
+) -> JobPosition:
+    """Correct an entry of the job-position catalogue (catalogue administrators only)."""
+    unknown = set(changes) - JOB_POSITION_FIELDS
+    if unknown:
+        raise TypeError(f"unknown job position fields: {sorted(unknown)}")
+    ensure_catalogue_admin(acting_user)
+    with transaction.atomic():
+        if "code" in changes:
+            _job_position_code_free(changes["code"], exclude_pk=job_position.pk)
+        return audited_update(
+            job_position, acting_user=acting_user, changes=_normalise(changes), reason=reason
+        )
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:

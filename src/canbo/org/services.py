@@ -353,7 +353,10 @@ JOB_POSITION_FIELDS = frozenset({"code", "name", "kind", "category", "level", "t
 
 
 def _job_position_code_free(code: str, exclude_pk: int | None = None) -> None:
-    if JobPosition.objects.filter(code__iexact=code).exclude(pk=exclude_pk).exists():
+    clash = JobPosition.objects.filter(code__iexact=code)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
         raise DomainError(f"Mã vị trí việc làm “{code}” đã có trong danh mục.")
 
 

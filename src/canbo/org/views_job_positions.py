@@ -4,8 +4,9 @@ entries. A person's record points to one (``Person.job_position_entry``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -43,9 +44,10 @@ class JobPositionEditView(ServiceFormView):
             f"Sửa vị trí việc làm: {self.position.name}" if self.position else "Thêm vị trí việc làm"
         )
 
-    def get_form(self, data: Any = None) -> JobPositionForm:
+    def get_form(self, data: Any = None) -> forms.Form:
         # The form only validates and reads; the write goes through the service.
-        return JobPositionForm(data, instance=self.position)
+        # A ModelForm is a BaseForm, not a Form; ServiceFormView only validates and reads it.
+        return cast(forms.Form, JobPositionForm(data, instance=self.position))
 
     def perform(self, form: Any) -> str:
         reason = form.cleaned_data.get("reason", "")

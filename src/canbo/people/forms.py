@@ -72,7 +72,9 @@ class PersonForm(forms.ModelForm):
             self.fields["row_version"].initial = self.instance.row_version
             self._derive_salary_fields()
         self.fields["job_position"].label = "Vị trí việc làm (ghi bằng chữ, nếu chưa có trong danh mục)"
-        self.fields["job_position_entry"].queryset = JobPosition.objects.order_by("kind", "name")
+        entry = self.fields["job_position_entry"]
+        assert isinstance(entry, forms.ModelChoiceField)
+        entry.queryset = JobPosition.objects.order_by("kind", "name")
         self.order_fields(["personal_id", "full_name", "other_names", "sex", "birth"])
 
     def _derive_salary_fields(self) -> None:

@@ -215,7 +215,10 @@ OPERATIONS: dict[str, tuple[str, type[forms.Form], Operation]] = {
 
 RESTRUCTURE_NOTE = (
     "Thao tác không sửa quá khứ: đơn vị kết thúc vào ngày trước ngày hiệu lực, các chức vụ đang giữ tại "
-    "đơn vị được kết thúc cùng ngày; mọi thay đổi được ghi lịch sử cùng căn cứ."
+    "đơn vị được kết thúc cùng ngày; mọi thay đổi được ghi lịch sử cùng căn cứ. Quyền của người dùng trên "
+    "đơn vị chuyển sang đơn vị kế thừa (chia tách: sang từng đơn vị mới); vị trí được chuyển theo khi chuyển "
+    "đơn vị cấp trên, kết thúc khi sáp nhập, chia tách, giải thể; biên chế được chuyển theo hoặc cộng vào "
+    "đơn vị tiếp nhận khi chuyển, sáp nhập, không tự chia khi chia tách."
 )
 
 

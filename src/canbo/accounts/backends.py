@@ -14,17 +14,18 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth.backends import BaseBackend
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from canbo.accounts.models import Grant
-from canbo.accounts.selectors import GrantInfo, management_scope_holders
+from canbo.accounts.selectors import GrantInfo, management_scope_holders, management_scope_q
 
 
 class GrantSet:
     """A user's grants (``core.grants.UserGrants``)."""
 
-    def __init__(self, grants: list[GrantInfo]) -> None:
+    def __init__(self, grants: list[GrantInfo], user: Any = None) -> None:
         self.grants = grants
+        self.user = user  # keeps the per-request breadth answers of management_scope_q
 
     def __iter__(self) -> Iterator[GrantInfo]:
         return iter(self.grants)
@@ -34,6 +35,9 @@ class GrantSet:
 
     def scope_holders(self, management_scope: str) -> QuerySet[Any]:
         return management_scope_holders(management_scope)
+
+    def scope_q(self, management_scope: str, person_field: str) -> Q:
+        return management_scope_q(management_scope, person_field, self.user)
 
 
 class GrantBackend(BaseBackend):
@@ -52,5 +56,6 @@ class GrantBackend(BaseBackend):
                     management_scope=g.management_scope,
                 )
                 for g in Grant.objects.filter(user=user).select_related("unit")
-            ]
+            ],
+            user,
         )

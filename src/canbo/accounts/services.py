@@ -315,3 +315,66 @@ def user_set_active(*, acting_user: ActingUser, user: User, active: bool, reason
     user.save(update_fields=["is_active"])
     _log_user(user, action="update", before=before, after=_user_snapshot(user), acting_user=acting_user,
               reason=reason)  # fmt: skip
+
+
+def _grant_covered(grant: Grant, unit: Unit) -> bool:
+    """Whether ``grant``'s user already holds, on ``unit`` or a unit above it, a grant of the
+    same role and management scope with at least its sensitive sections (another grant)."""
+    ancestors = [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
+    others = Grant.objects.filter(
+        user_id=grant.user_id,
+        role=grant.role,
+        management_scope=grant.management_scope,
+        unit__path__in=ancestors,
+    ).exclude(pk=grant.pk)
+    if grant.include_sensitive:
+        others = others.filter(include_sensitive=True)
+    return others.exists()
+
+
+def grants_carry(*, unit: Unit, successors: list[Unit], acting_user: ActingUser, reason: str) -> int:
+    """Carry the grants on ``unit`` (which a restructuring closes) to its ``successors``.
+
+    A grant on a unit that is moved, merged away or split continues on what took its place, as
+    its holder expects: it is re-pointed to the first successor, and copied (same role, sensitive
+    sections and management scope) to each further one (the parts of a split). Where the holder
+    already has an equal or broader grant on the successor or above it, nothing is added and
+    the grant on the closed unit is removed. Every change is in the change log with the
+    operation's reason. This is a consequence of the restructuring the acting user may do, not a
+    grant he hands out, so the administrator's checks of ``grant_add`` do not apply. Returns the
+    number of grants carried (re-pointed or copied).
+    """
+    carried = 0
+    changed = False
+    note = f"Quyền chuyển sang đơn vị kế thừa: {reason}"
+    for grant in Grant.objects.filter(unit=unit).exclude(role=Role.SELF).order_by("pk"):
+        kept = False
+        changed = True
+        for target in successors:
+            if _grant_covered(grant, target):
+                continue
+            if not kept:
+                audited_update(
+                    grant, acting_user=acting_user, changes={"unit": target}, reason=note, check_scope=False
+                )
+                kept = True
+            else:
+                copy = Grant(
+                    user_id=grant.user_id,
+                    role=grant.role,
+                    unit=target,
+                    include_sensitive=grant.include_sensitive,
+                    management_scope=grant.management_scope,
+                )
+                audited_create(copy, acting_user=acting_user, reason=note, check_scope=False)
+            carried += 1
+        if not kept:
+            audited_delete(
+                grant,
+                acting_user=acting_user,
+                reason=f"Quyền đã có trên đơn vị kế thừa hoặc cấp trên của nó: {reason}",
+                check_scope=False,
+            )
+    if changed and acting_user is not None and hasattr(acting_user, "_canbo_grants"):
+        del acting_user._canbo_grants  # his own grants may have moved
+    return carried

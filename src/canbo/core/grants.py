@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 from django.contrib import auth
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 #: The attribute that caches a user's grants (one query per user object, so one per request).
 CACHE_ATTR = "_canbo_grants"
@@ -51,6 +51,11 @@ class UserGrants(Protocol):
         """The ids of the persons in ``management_scope`` (diện quản lý) today, as a subquery."""
         ...
 
+    def scope_q(self, management_scope: str, person_field: str) -> Q:
+        """The condition "the person in ``person_field`` is in ``management_scope`` today",
+        shaped for the scope's size (a semi-join for a narrow one, ``EXISTS`` for a broad one)."""
+        ...
+
 
 class NoGrants:
     """The grants of a user no backend answers for: none."""
@@ -59,6 +64,9 @@ class NoGrants:
         return iter(())
 
     def scope_holders(self, management_scope: str) -> QuerySet[Any]:  # pragma: no cover - never asked
+        raise LookupError("no grant, no management scope")
+
+    def scope_q(self, management_scope: str, person_field: str) -> Q:  # pragma: no cover - never asked
         raise LookupError("no grant, no management scope")
 
 

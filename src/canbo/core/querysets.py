@@ -80,8 +80,8 @@ def scope_q(model: Any, user: AbstractBaseUser | AnonymousUser, action: str = VI
     if scope.scoped_paths:
         grants = user_grants(user)
         for path, management_scope in scope.scoped_paths:
-            q |= Q(**{f"{model.scope_unit_path}__startswith": path}) & Q(
-                **{f"{model.scope_person}__in": grants.scope_holders(management_scope)}
+            q |= Q(**{f"{model.scope_unit_path}__startswith": path}) & grants.scope_q(
+                management_scope, model.scope_person
             )
     return q
 

@@ -15,8 +15,9 @@ from django.conf import settings
 from django.db import transaction
 
 from canbo.core.errors import DomainError, NotPermitted
-from canbo.core.services import audited_create, audited_update, frozen_user_name
+from canbo.core.services import audited_create, audited_update, frozen_user_name, logged_user
 from canbo.core.text import fold
+from canbo.core.types import ActingUser
 from canbo.documents import convert, render
 from canbo.documents.models import (
     SHIPPED_FILES,
@@ -75,7 +76,7 @@ def file_name(person: Person, form: str, day: dt.date, file_format: str) -> str:
 
 def _log_read(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     person: Person,
     form: str,
     version: int,
@@ -85,7 +86,7 @@ def _log_read(
     data: ResumeData,
     batch: ResumeBatch | None = None,
 ) -> DocumentRead:
-    user = acting_user if getattr(acting_user, "pk", None) else None
+    user = logged_user(acting_user)
     return audited_create(
         DocumentRead(
             user=user,
@@ -107,7 +108,7 @@ def _log_read(
 
 
 def resume_docx(
-    *, acting_user: Any, person: Person, form: str, day: dt.date
+    *, acting_user: ActingUser, person: Person, form: str, day: dt.date
 ) -> tuple[bytes, ResumeData, int]:
     """The filled Word résumé (bytes), its data, and the template version used. No log entry."""
     data = resume_data(acting_user, person, day)
@@ -116,7 +117,7 @@ def resume_docx(
 
 
 def resume_make(
-    *, acting_user: Any, person_id: int, form: str | None, file_format: str, day: dt.date
+    *, acting_user: ActingUser, person_id: int, form: str | None, file_format: str, day: dt.date
 ) -> tuple[bytes, str, ResumeData]:
     """A person's résumé as Word or PDF, recorded in the read log (generation and download are the
     same act on a page or the command line). A person outside the user's grants is NotPermitted
@@ -147,7 +148,7 @@ def resume_make(
 
 
 def template_upload(
-    *, acting_user: Any, form: str, data: bytes, original_name: str, note: str = ""
+    *, acting_user: ActingUser, form: str, data: bytes, original_name: str, note: str = ""
 ) -> DocumentTemplate:
     """Check an uploaded template and keep it as the form's newest version (the previous stay).
 
@@ -161,7 +162,7 @@ def template_upload(
     )
 
 
-def template_restore(*, acting_user: Any, form: str, version: int) -> DocumentTemplate:
+def template_restore(*, acting_user: ActingUser, form: str, version: int) -> DocumentTemplate:
     """Put an earlier version back in use, as a new version with the same content (0: the shipped
     file)."""
     form = parse_form(form)
@@ -183,7 +184,7 @@ def template_restore(*, acting_user: Any, form: str, version: int) -> DocumentTe
 
 
 def _template_add(
-    *, acting_user: Any, form: str, data: bytes, original_name: str, note: str
+    *, acting_user: ActingUser, form: str, data: bytes, original_name: str, note: str
 ) -> DocumentTemplate:
     with transaction.atomic():
         # The form's versions locked (PostgreSQL allows no FOR UPDATE with an aggregate).
@@ -196,7 +197,7 @@ def _template_add(
                 content=data,
                 sha256=hashlib.sha256(data).hexdigest(),
                 original_name=original_name[:255],
-                uploaded_by=acting_user if getattr(acting_user, "pk", None) else None,
+                uploaded_by=logged_user(acting_user) if getattr(acting_user, "pk", None) else None,
                 note=note[:300],
             ),
             acting_user=acting_user,
@@ -215,7 +216,13 @@ def batch_dir() -> Path:
 
 
 def batch_request(
-    *, acting_user: Any, person_ids: list[int], title: str, form: str | None, file_format: str, day: dt.date
+    *,
+    acting_user: ActingUser,
+    person_ids: list[int],
+    title: str,
+    form: str | None,
+    file_format: str,
+    day: dt.date,
 ) -> ResumeBatch:
     """Record a batch of résumés and enqueue its task. Only the persons the user may see are
     kept (the list was read through his grants; a planning list's people are checked here)."""
@@ -237,7 +244,7 @@ def batch_request(
         )
     batch = audited_create(
         ResumeBatch(
-            user=acting_user,
+            user=logged_user(acting_user),
             title=title[:300],
             form=form_value,
             file_format=file_format,
@@ -342,7 +349,7 @@ def _progress(batch: ResumeBatch, **changes: Any) -> None:
     audited_update(batch, acting_user=None, changes=changes, check_scope=False)
 
 
-def batch_download(*, acting_user: Any, batch: ResumeBatch) -> Path:
+def batch_download(*, acting_user: ActingUser, batch: ResumeBatch) -> Path:
     """The ZIP of a finished batch; each person's download is recorded in the read log."""
     if batch.user_id != getattr(acting_user, "pk", None):
         raise NotPermitted("Không tìm thấy gói.")
@@ -356,7 +363,7 @@ def batch_download(*, acting_user: Any, batch: ResumeBatch) -> Path:
         for r in reads:
             audited_create(
                 DocumentRead(
-                    user=acting_user,
+                    user=logged_user(acting_user),
                     user_name=frozen_user_name(acting_user),
                     person_id=r.person_id,
                     person_name=r.person_name,

@@ -28,3 +28,6 @@ carry_memberships = Hook("carry the memberships of a body that moves")
 #: (units, day) → {unit id: {"cong_chuc": n, "vien_chuc": n}}: the people counted against each
 #: unit's staffing quota on the day (people).
 staff_counts_on = Hook("people counted against a unit's quota")
+#: (*, unit, successors, acting_user, reason) → number of grants carried: the grants on a unit
+#: that closes go to its successors (accounts).
+carry_grants = Hook("carry the grants on a unit that closes")

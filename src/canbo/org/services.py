@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.models import ObjectChange
+from canbo.core.querysets import CHANGE
 from canbo.core.services import (
     audited_create,
     audited_update,
@@ -117,6 +118,29 @@ def unit_create(*, acting_user: ActingUser, parent: Unit | None, reason: str = "
     return unit
 
 
+def can_restructure(user: Any, unit: Unit) -> bool:
+    """Whether ``user`` may restructure ``unit`` (rename, move, merge, split, dissolve) or correct
+    its record: a decision of the level above, so it needs a grant that may change the unit's
+    parent — a grant on the unit itself (a commune officer on his commune) is not enough. A root
+    has no parent: only a superuser. ``None`` is the system (commands, the generator)."""
+    if user is None or getattr(user, "is_superuser", False):
+        return True
+    if unit.depth <= 1:
+        return False
+    parent_path = unit.path[: len(unit.path) - Unit.steplen]
+    return Unit.objects.restrict(user, CHANGE).filter(path=parent_path).exists()
+
+
+def ensure_can_restructure(unit: Unit, acting_user: ActingUser) -> None:
+    """Refuse (as "not found or not permitted") unless ``can_restructure``."""
+    ensure_can_change(unit, acting_user)
+    if not can_restructure(acting_user, unit):
+        raise NotPermitted(
+            f"Sắp xếp hoặc đính chính “{unit}” cần quyền trên đơn vị cấp trên của nó; "
+            "quyền trên chính đơn vị không đủ."
+        )
+
+
 def unit_update(
     *,
     unit: Unit,
@@ -161,6 +185,7 @@ def unit_correct(
     changes = {k: v for k, v in changes.items() if getattr(unit, k) != v}
     if not changes:
         raise DomainError("Không có thông tin nào thay đổi.")
+    ensure_can_restructure(unit, acting_user)
     if "level" in changes:
         clash = unit.posts.exclude(title__level=changes["level"]).select_related("title").first()
         if clash is not None:
@@ -345,12 +370,38 @@ def quota_set(
         )
 
 
+JOB_POSITION_FIELDS = frozenset({"code", "name", "kind", "category", "level", "title", "source"})
+
+
+def _job_position_code_free(code: str, exclude_pk: int | None = None) -> None:
+    clash = JobPosition.objects.filter(code__iexact=code)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise DomainError(f"Mã vị trí việc làm “{code}” đã có trong danh mục.")
+
+
 def job_position_create(*, acting_user: ActingUser, reason: str = "", **fields: Any) -> JobPosition:
     ensure_catalogue_admin(acting_user)
     with transaction.atomic():
-        if JobPosition.objects.filter(code__iexact=fields.get("code", "")).exists():
-            raise DomainError(f"Mã vị trí việc làm “{fields.get('code')}” đã có trong danh mục.")
+        _job_position_code_free(fields.get("code", ""))
         return audited_create(JobPosition(**_normalise(fields)), acting_user=acting_user, reason=reason)
+
+
+def job_position_update(
+    *, job_position: JobPosition, acting_user: ActingUser, reason: str = "", **changes: Any
+) -> JobPosition:
+    """Correct an entry of the job-position catalogue (catalogue administrators only)."""
+    unknown = set(changes) - JOB_POSITION_FIELDS
+    if unknown:
+        raise TypeError(f"unknown job position fields: {sorted(unknown)}")
+    ensure_catalogue_admin(acting_user)
+    with transaction.atomic():
+        if "code" in changes:
+            _job_position_code_free(changes["code"], exclude_pk=job_position.pk)
+        return audited_update(
+            job_position, acting_user=acting_user, changes=_normalise(changes), reason=reason
+        )
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:

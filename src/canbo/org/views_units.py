@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -101,7 +101,18 @@ class UnitCreateView(_UnitFormView):
         return services.unit_create(acting_user=request.user, parent=unit, **form.cleaned_data)
 
 
-class UnitCorrectView(_UnitFormView):
+class _RestructureBase(_UnitFormView):
+    """A write that is a decision of the level above (correct, rename, move, merge, split,
+    dissolve): a grant on the unit itself is not enough, its parent must be in the user's
+    grants (``services.can_restructure``). The page answers 403 to one who may see the unit."""
+
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
+        super().setup_view(request, **kwargs)
+        if not services.can_restructure(request.user, self.unit):
+            raise PermissionDenied("Sắp xếp, đính chính đơn vị cần quyền trên đơn vị cấp trên của nó.")
+
+
+class UnitCorrectView(_RestructureBase):
     """Correct a value typed in wrong; the reason goes to the change log."""
 
     title = "Đính chính thông tin đơn vị"
@@ -190,11 +201,14 @@ OPERATIONS: dict[str, tuple[str, type[forms.Form], Operation]] = {
 
 RESTRUCTURE_NOTE = (
     "Thao tác không sửa quá khứ: đơn vị kết thúc vào ngày trước ngày hiệu lực, các chức vụ đang giữ tại "
-    "đơn vị được kết thúc cùng ngày; mọi thay đổi được ghi lịch sử cùng căn cứ."
+    "đơn vị được kết thúc cùng ngày; mọi thay đổi được ghi lịch sử cùng căn cứ. Quyền của người dùng trên "
+    "đơn vị chuyển sang đơn vị kế thừa (chia tách: sang từng đơn vị mới); vị trí được chuyển theo khi chuyển "
+    "đơn vị cấp trên, kết thúc khi sáp nhập, chia tách, giải thể; biên chế được chuyển theo hoặc cộng vào "
+    "đơn vị tiếp nhận khi chuyển, sáp nhập, không tự chia khi chia tách."
 )
 
 
-class RestructureView(_UnitFormView):
+class RestructureView(_RestructureBase):
     """Rename, merge, split, move or dissolve, starting from one unit's page."""
 
     note = RESTRUCTURE_NOTE

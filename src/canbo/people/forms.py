@@ -12,7 +12,7 @@ from canbo.core.params import MAX_INT
 from canbo.core.querysets import CHANGE
 from canbo.org.choices import UnitKind
 from canbo.org.forms import AreaPickerField, TitleChoiceField, UnitPickerField
-from canbo.org.models import Title, Unit
+from canbo.org.models import JobPosition, Title, Unit
 from canbo.people.choices import QUALIFICATION_LEVELS, QualificationKind
 from canbo.people.models import Person, Qualification
 from canbo.people.sections import SECTIONS, SectionSpec
@@ -21,7 +21,8 @@ PERSON_FIELDS = (
     "personal_id", "full_name", "other_names", "sex", "ethnicity", "religion", "birth_place",
     "birth_place_text", "home_town", "home_town_text", "residence", "residence_text", "current_address",
     "category", "managing_unit", "dossier_number", "national_db_id", "social_origin", "occupation_before",
-    "general_education", "recruiting_agency", "revolution_date", "job_position",
+    "general_education", "recruiting_agency", "revolution_date", "job_position_entry",
+    "job_position",
     "grade_name", "grade_code", "salary_step", "salary_coefficient", "position_allowance",
     "enlistment_date", "discharge_date", "military_rank", "honorary_title", "strengths", "policy_status",
 )  # fmt: skip
@@ -66,6 +67,10 @@ class PersonForm(forms.ModelForm):
             )
             self.fields["row_version"].initial = self.instance.row_version
             self._derive_salary_fields()
+        self.fields["job_position"].label = "Vị trí việc làm (ghi bằng chữ, nếu chưa có trong danh mục)"
+        entry = self.fields["job_position_entry"]
+        assert isinstance(entry, forms.ModelChoiceField)  # noqa: S101 (invariant; narrows the type for mypy)
+        entry.queryset = JobPosition.objects.order_by("kind", "name")
         self.order_fields(["personal_id", "full_name", "other_names", "sex", "birth"])
 
     def _derive_salary_fields(self) -> None:

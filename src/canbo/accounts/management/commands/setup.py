@@ -69,8 +69,8 @@ class Command(BaseCommand):
         self.first_admin(opts, interactive)
         self.stdout.write(
             self.style.SUCCESS(
-                "Cài đặt xong. Chạy ./canbo serve, đăng nhập bằng tài khoản quản trị, rồi vào "
-                "Tổ chức → Thêm đơn vị để tạo đơn vị gốc của tỉnh."
+                "Cài đặt xong. Chạy ./canbo serve, đăng nhập bằng tài khoản quản trị, rồi nhập cơ cấu "
+                "tổ chức (Nhập dữ liệu → Nhập cơ cấu tổ chức) hoặc vào Tổ chức → Thêm đơn vị gốc."
             )
         )
 

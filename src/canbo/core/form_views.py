@@ -20,6 +20,7 @@ step's parts (``is_valid``, ``add_error``, ``fields``).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -32,6 +33,7 @@ from django.views import View
 from django_htmx.http import HttpResponseClientRedirect
 
 from canbo.core.errors import DomainError, error_text
+from canbo.core.views import BadAsOf, as_of, bad_request, dated_context, page_day
 
 
 def refuse(form: Any, exc: Exception, fields: dict[str, str] | None = None) -> int:
@@ -120,3 +122,23 @@ class ServiceFormView(LoginRequiredMixin, View):
         if is_htmx(request):
             return HttpResponseClientRedirect(self.success_url())
         return HttpResponseRedirect(self.success_url())
+
+
+class DatedFormView(ServiceFormView):
+    """A write page under the as-of date bar: reads the page's ``?ngay=`` as ``dated`` function
+    views do (400 when unreadable), so ``self.day`` and ``page_context`` give it to the page."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated:
+            try:
+                request._as_of_day = as_of(request)  # type: ignore[attr-defined]
+            except BadAsOf as exc:
+                return bad_request(request, exc.message)
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def day(self) -> dt.date:
+        return page_day(self.request)
+
+    def page_context(self, **extra: Any) -> dict[str, Any]:
+        return dated_context(self.request, **extra)

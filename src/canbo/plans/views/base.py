@@ -6,11 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import Http404, HttpRequest
-from django.http.response import HttpResponseBase
+from django.http import Http404
 
-from canbo.core.form_views import ServiceFormView
-from canbo.core.views import BadAsOf, as_of, bad_request, dated_context, page_day
+from canbo.core.form_views import DatedFormView
 from canbo.plans import selectors
 from canbo.plans.deadlines import Schedule, describe
 from canbo.plans.models import Plan, ReportingPeriod, Task
@@ -68,21 +66,5 @@ def task_row(task: Task, day: dt.date) -> dict[str, Any]:
     }
 
 
-class PlansFormView(ServiceFormView):
-    """A plans write page: ``core.form_views.ServiceFormView`` that also reads the page's
-    ``?ngay=`` (400 when unreadable, as on every page) and gives it to the template."""
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.user.is_authenticated:
-            try:
-                request._as_of_day = as_of(request)  # type: ignore[attr-defined]
-            except BadAsOf as exc:
-                return bad_request(request, exc.message)
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]
-
-    @property
-    def day(self) -> dt.date:
-        return page_day(self.request)
-
-    def page_context(self, **extra: Any) -> dict[str, Any]:
-        return dated_context(self.request, **extra)
+class PlansFormView(DatedFormView):
+    """A plans write page: ``core.form_views.ServiceFormView`` under the as-of date bar."""

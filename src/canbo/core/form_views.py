@@ -45,9 +45,10 @@ def refuse(form: Any, exc: Exception, fields: dict[str, str] | None = None) -> i
     ``form`` needs only ``add_error(field, message)`` and ``fields``."""
     if isinstance(exc, DomainError) and exc.status_code == 404:
         raise Http404(str(exc)) from exc
-    if fields is not None and isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            target = fields.get(name, name)
+    if fields is not None and isinstance(exc, ValidationError):
+        named = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+        for name, errors in named.items():
+            target = fields.get(name, name) if name else None
             for msg in errors:
                 form.add_error(target if target in form.fields else None, msg)
     else:

@@ -7,14 +7,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 
 from canbo.core.dates import today
-from canbo.core.errors import DomainError, validation_messages
+from canbo.core.errors import DomainError
+from canbo.core.form_views import ServiceFormView
 from canbo.core.params import parse_id, parse_year
 from canbo.core.querysets import CHANGE
 from canbo.core.views import AsOfMixin
@@ -49,55 +49,39 @@ class RulebookView(LoginRequiredMixin, View):
         return render(request, "rules/rulebook.html", ctx)
 
 
-class NewVersionView(LoginRequiredMixin, View):
+class NewVersionView(ServiceFormView):
     """/quy-dinh/<rule>/phien-ban-moi/: administrators add a version of a rule's parameters."""
 
-    def setup_rule(self, request: HttpRequest, rule_id: str) -> RuleVersion:
+    template_name = "rules/new_version.html"
+
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
         if not is_rules_admin(request.user):
             raise Http404("Không tìm thấy trang.")
-        current = RuleVersion.objects.filter(rule_id=rule_id).order_by("-version").first()
+        current = RuleVersion.objects.filter(rule_id=kwargs["rule_id"]).order_by("-version").first()
         if current is None:
             raise Http404("Không có quy định này.")
-        return current
+        self.current = current
 
-    def render_form(
-        self, request: HttpRequest, current: RuleVersion, form: NewVersionForm, status: int = 200
-    ) -> HttpResponse:
-        history = RuleVersion.objects.filter(rule_id=current.rule_id).order_by("version")
-        return render(
-            request,
-            "rules/new_version.html",
-            {"current": current, "form": form, "history": history},
-            status=status,
+    def get_form(self, data: Any = None) -> NewVersionForm:
+        return NewVersionForm(data, current=self.current)
+
+    def context(self) -> dict[str, Any]:
+        history = RuleVersion.objects.filter(rule_id=self.current.rule_id).order_by("version")
+        return {"current": self.current, "history": history}
+
+    def perform(self, form: Any) -> str:
+        self.created = services.rule_version_add(
+            rule_id=self.current.rule_id,
+            params=form.params(),
+            valid_from=form.cleaned_data["valid_from"],
+            basis=form.cleaned_data["basis"],
+            note=form.cleaned_data["note"],
+            acting_user=self.request.user,
         )
+        return f"Đã thêm {self.created}, áp dụng từ {self.created.valid_from:%d/%m/%Y}."
 
-    def get(self, request: HttpRequest, rule_id: str) -> HttpResponse:
-        current = self.setup_rule(request, rule_id)
-        return self.render_form(request, current, NewVersionForm(current=current))
-
-    def post(self, request: HttpRequest, rule_id: str) -> HttpResponse:
-        current = self.setup_rule(request, rule_id)
-        form = NewVersionForm(request.POST, current=current)
-        if not form.is_valid():
-            return self.render_form(request, current, form, status=400)
-        try:
-            created = services.rule_version_add(
-                rule_id=current.rule_id,
-                params=form.params(),
-                valid_from=form.cleaned_data["valid_from"],
-                basis=form.cleaned_data["basis"],
-                note=form.cleaned_data["note"],
-                acting_user=request.user,
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-            return self.render_form(request, current, form, status=400)
-        except ValidationError as exc:
-            for msg in validation_messages(exc):
-                form.add_error(None, msg)
-            return self.render_form(request, current, form, status=400)
-        messages.success(request, f"Đã thêm {created}, áp dụng từ {created.valid_from:%d/%m/%Y}.")
-        return HttpResponseRedirect(reverse("rules:index") + f"#{created.rule_id}")
+    def success_url(self) -> str:
+        return reverse("rules:index") + f"#{self.created.rule_id}"
 
 
 class CheckView(LoginRequiredMixin, View):
@@ -264,61 +248,49 @@ class HolidayView(LoginRequiredMixin, View):
         return HttpResponseRedirect(reverse("rules:holidays") + f"?nam={h.day.year}")
 
 
-class OverrideView(LoginRequiredMixin, View):
+class OverrideView(ServiceFormView):
     """/quy-dinh/nghi-huu/<person>/: record or remove a person's own retirement month (H-5).
 
     Needs the right to change the person's dossier; otherwise 404, as for a missing person.
     """
 
-    def person(self, request: HttpRequest, pk: int) -> Person:
-        person = Person.objects.restrict(request.user, CHANGE).filter(pk=pk).first()
+    template_name = "rules/override.html"
+
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
+        person = Person.objects.restrict(request.user, CHANGE).filter(pk=kwargs["pk"]).first()
         if person is None:
             raise Http404("Không tìm thấy hồ sơ.")
-        return person
+        self.person = person
+        self.current = RetirementOverride.objects.filter(person=person).first()
 
-    def render_form(
-        self, request: HttpRequest, person: Person, form: OverrideForm, status: int = 200
-    ) -> HttpResponse:
-        current = RetirementOverride.objects.filter(person=person).first()
-        cal = selectors.person_calendar(request.user, person, today())
-        ctx = {"person": person, "form": form, "current": current, "cal": cal}
-        return render(request, "rules/override.html", ctx, status=status)
+    def get_form(self, data: Any = None) -> OverrideForm:
+        if data is not None:
+            return OverrideForm(data)
+        current = self.current
+        fields = ("kind", "month", "year", "basis", "note")
+        return OverrideForm(initial={f: getattr(current, f) for f in fields} if current else {})
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        person = self.person(request, pk)
-        current = RetirementOverride.objects.filter(person=person).first()
-        initial = (
-            {
-                "kind": current.kind,
-                "month": current.month,
-                "year": current.year,
-                "basis": current.basis,
-                "note": current.note,
-            }
-            if current
-            else {}
-        )
-        return self.render_form(request, person, OverrideForm(initial=initial))
+    def context(self) -> dict[str, Any]:
+        cal = selectors.person_calendar(self.request.user, self.person, today())
+        return {"person": self.person, "current": self.current, "cal": cal}
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        person = self.person(request, pk)
+    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         if "xoa" in request.POST:
-            current = RetirementOverride.objects.filter(person=person).first()
-            if current is not None:
+            if self.current is not None:
                 services.retirement_override_delete(
-                    override=current, acting_user=request.user, reason="Bỏ quyết định tuổi nghỉ hưu riêng"
+                    override=self.current,
+                    acting_user=request.user,
+                    reason="Bỏ quyết định tuổi nghỉ hưu riêng",
                 )
                 messages.success(request, "Đã bỏ quyết định riêng; ngày nghỉ hưu tính theo quy định chung.")
-            return HttpResponseRedirect(reverse("people:detail", args=[person.pk]) + "#lich-cong-tac")
-        form = OverrideForm(request.POST)
-        if not form.is_valid():
-            return self.render_form(request, person, form, status=400)
-        try:
-            services.retirement_override_set(person=person, acting_user=request.user, **form.cleaned_data)
-        except (DomainError, ValidationError) as exc:
-            msgs = [exc.message] if isinstance(exc, DomainError) else validation_messages(exc)
-            for msg in msgs:
-                form.add_error(None, msg)
-            return self.render_form(request, person, form, status=400)
-        messages.success(request, "Đã ghi quyết định tuổi nghỉ hưu riêng.")
-        return HttpResponseRedirect(reverse("people:detail", args=[person.pk]) + "#lich-cong-tac")
+            return HttpResponseRedirect(self.success_url())
+        return super().post(request, **kwargs)
+
+    def perform(self, form: Any) -> str:
+        services.retirement_override_set(
+            person=self.person, acting_user=self.request.user, **form.cleaned_data
+        )
+        return "Đã ghi quyết định tuổi nghỉ hưu riêng."
+
+    def success_url(self) -> str:
+        return reverse("people:detail", args=[self.person.pk]) + "#lich-cong-tac"

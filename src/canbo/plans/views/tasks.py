@@ -14,6 +14,7 @@ from django import forms
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.http import require_GET
 
 from canbo.core.form_views import is_htmx
 from canbo.core.querysets import CHANGE
@@ -106,6 +107,7 @@ def task_page(request: HttpRequest, task: Task, status: int = 200, **bound: Any)
 
 
 @dated
+@require_GET
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return task_page(request, task_or_404(request.user, pk))
 
@@ -164,7 +166,10 @@ class _TaskActionView(PlansFormView):
                 "note": self.note,
             }
             return render(self.request, self.partial_template_name, ctx, status=status)
-        bound = {self.slot: form} if self.slot else {"page_errors": form.non_field_errors()}
+        if self.slot:
+            bound = {self.slot: form}
+        else:  # a form of buttons (a due date done): its errors above the page
+            bound = {"page_errors": [e for errors in form.errors.values() for e in errors]}
         return task_page(self.request, self.task, status=status, **bound)
 
     def success_url(self) -> str:

@@ -46,7 +46,9 @@ def refuse(form: Any, exc: Exception, fields: dict[str, str] | None = None) -> i
     if isinstance(exc, DomainError) and exc.status_code == 404:
         raise Http404(str(exc)) from exc
     if fields is not None and isinstance(exc, ValidationError):
-        named = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+        named: dict[str | None, list[str]] = {None: exc.messages}
+        if hasattr(exc, "error_dict"):
+            named = dict(exc.message_dict.items())
         for name, errors in named.items():
             target = fields.get(name, name) if name else None
             for msg in errors:
@@ -80,7 +82,9 @@ class ServiceFormView(LoginRequiredMixin, View):
     def form_kwargs(self) -> dict[str, Any]:
         return {}
 
-    def get_form(self, data: Any = None) -> forms.Form:
+    def get_form(self, data: Any = None) -> Any:
+        """The form (a Form or ModelForm, or any object with ``is_valid``, ``cleaned_data``,
+        ``add_error`` and ``fields``), bound to ``data`` and the request's files on a POST."""
         assert self.form_class is not None, "set form_class or override get_form"
         files = self.request.FILES if data is not None else None
         return self.form_class(data, files, **self.form_kwargs())

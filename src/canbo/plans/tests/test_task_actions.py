@@ -77,7 +77,8 @@ def test_status(tasks: dict[str, Task], users: dict[str, Any]) -> None:
 def test_status_over_htmx(tasks: dict[str, Task], users: dict[str, Any]) -> None:
     task = tasks["quarter"]
     a = client_for(users["officer_a"])
-    r = a.post(url(task, "tinh-trang"), {"status": "hoan_thanh", "row_version": task.row_version}, headers=HTMX)
+    done = {"status": "hoan_thanh", "row_version": task.row_version}
+    r = a.post(url(task, "tinh-trang"), done, headers=HTMX)
     page = r.content.decode()
     # The form alone, with the refusal, to swap in place; not the whole page.
     assert r.status_code == 400

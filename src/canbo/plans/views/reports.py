@@ -11,9 +11,10 @@ from django.urls import reverse
 
 from canbo.core.params import parse_id
 from canbo.core.views import bad_request, dated
+from canbo.org.models import Unit
 from canbo.plans import exports, selectors, services
 from canbo.plans.forms import PeriodForm, ReportForm
-from canbo.plans.models import ReportingPeriod
+from canbo.plans.models import ReportingPeriod, Task
 from canbo.plans.views.base import PlansFormView, board_plan_or_404, period_or_404
 
 
@@ -79,7 +80,8 @@ class PeriodView(PlansFormView):
 
     def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
         self.period = period_or_404(request.user, kwargs["pk"])
-        self.task = None
+        self.task: Task | None = None
+        self.units: list[Unit] = []
 
     def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         user = request.user

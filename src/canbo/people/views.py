@@ -5,16 +5,15 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
-from canbo.core.errors import DomainError
 from canbo.core.form_views import ServiceFormView
 from canbo.core.history import describe_changes
 from canbo.core.params import parse_version
@@ -206,31 +205,38 @@ class SectionEditView(SectionMixin, ServiceFormView):
         return self.back().url
 
 
-class SectionDeleteView(LoginRequiredMixin, SectionMixin, View):
-    def get(self, request: HttpRequest, pk: int, slug: str, item: int) -> HttpResponse:
-        self.setup_section(request, pk, slug)
-        instance = self.record(request, item)
-        return render(
-            request,
-            "people/section_delete.html",
-            {"spec": self.spec, "person": self.person, "item": instance},
-        )
+class SectionDeleteForm(forms.Form):
+    """The delete page's reason and the record's version (``parse_version`` reads it, so a form
+    without it is refused with the same message as the API's)."""
 
-    def post(self, request: HttpRequest, pk: int, slug: str, item: int) -> HttpResponse:
-        self.setup_section(request, pk, slug)
-        instance = self.record(request, item)
-        try:
-            services.section_delete(
-                acting_user=request.user,
-                instance=instance,
-                reason=request.POST.get("reason", "")[:500],
-                expected_version=parse_version(request.POST.get("row_version")),
-            )
-        except DomainError as exc:
-            ctx = {"spec": self.spec, "person": self.person, "item": instance, "error": exc.message}
-            return render(request, "people/section_delete.html", ctx, status=exc.status_code)
-        messages.success(request, f"Đã xóa khỏi mục “{self.spec.title}”.")
-        return self.back()
+    reason = forms.CharField(required=False)
+    row_version = forms.CharField(required=False)
+
+
+class SectionDeleteView(SectionMixin, ServiceFormView):
+    """Delete a record of a section, with a reason (409 on a stale page)."""
+
+    template_name = "people/section_delete.html"
+    form_class = SectionDeleteForm
+
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.setup_section(request, kwargs["pk"], kwargs["slug"])
+        self.instance = self.record(request, kwargs["item"])
+
+    def context(self) -> dict[str, Any]:
+        return {"spec": self.spec, "person": self.person, "item": self.instance}
+
+    def perform(self, form: Any) -> str:
+        services.section_delete(
+            acting_user=self.request.user,
+            instance=self.instance,
+            reason=form.cleaned_data["reason"][:500],
+            expected_version=parse_version(form.cleaned_data["row_version"]),
+        )
+        return f"Đã xóa khỏi mục “{self.spec.title}”."
+
+    def success_url(self) -> str:
+        return self.back().url
 
 
 class AttachmentDownloadView(LoginRequiredMixin, View):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -15,7 +16,7 @@ from django.views import View
 from canbo.core.dates import today
 from canbo.core.errors import DomainError
 from canbo.core.form_views import ServiceFormView
-from canbo.core.params import parse_id, parse_year
+from canbo.core.params import parse_year
 from canbo.core.querysets import CHANGE
 from canbo.core.views import AsOfMixin
 from canbo.org.forms import unit_picker_html
@@ -203,49 +204,63 @@ class CalendarView(LoginRequiredMixin, AsOfMixin, View):
         return render(request, "rules/calendar.html", ctx)
 
 
-class HolidayView(LoginRequiredMixin, View):
-    """/quy-dinh/ngay-nghi/: the holiday table; administrators add or remove days."""
+class HolidayView(ServiceFormView):
+    """/quy-dinh/ngay-nghi/: the holiday table (everyone); administrators add a day (POST)."""
 
-    def get(self, request: HttpRequest, form: HolidayForm | None = None, status: int = 200) -> HttpResponse:
+    template_name = "rules/holidays.html"
+    form_class = HolidayForm
+
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
+        if request.method == "POST" and not is_rules_admin(request.user):
+            raise Http404("Không tìm thấy trang.")
+
+    def context(self) -> dict[str, Any]:
         year = parse_year(
-            request.GET.get("nam"), "Năm", minimum=FIRST_YEAR, maximum=LAST_YEAR, default=today().year
+            self.request.GET.get("nam"), "Năm", minimum=FIRST_YEAR, maximum=LAST_YEAR, default=today().year
         )
         adjustments = {h.day: h for h in Holiday.objects.filter(day__year=year)}
         rows = [(d, adjustments.get(d.day)) for d in selectors.work_calendar().year_days(year)]
-        ctx = {
-            "rows": rows,
-            "year": year,
-            "form": form or HolidayForm(),
-            "is_admin": is_rules_admin(request.user),
-        }
-        return render(request, "rules/holidays.html", ctx, status=status)
+        return {"rows": rows, "year": year, "is_admin": is_rules_admin(self.request.user)}
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def perform(self, form: Any) -> str:
+        self.holiday = services.holiday_add(
+            day=form.cleaned_data["day"],
+            name=form.cleaned_data["name"],
+            working=form.cleaned_data["working"],
+            acting_user=self.request.user,
+        )
+        what = "ngày làm việc" if self.holiday.working else "ngày nghỉ"
+        return f"Đã thêm {what} {self.holiday.day:%d/%m/%Y}."
+
+    def success_url(self) -> str:
+        return reverse("rules:holidays") + f"?nam={self.holiday.day.year}"
+
+
+class HolidayDeleteView(ServiceFormView):
+    """/quy-dinh/ngay-nghi/<id>/bo/ (POST): an administrator removes an adjustment."""
+
+    http_method_names = ["post"]
+    form_class = forms.Form
+    template_name = "rules/holidays.html"
+
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
         if not is_rules_admin(request.user):
             raise Http404("Không tìm thấy trang.")
-        if "xoa" in request.POST:
-            holiday = Holiday.objects.filter(pk=parse_id(request.POST.get("xoa"), "Ngày nghỉ")).first()
-            if holiday is None:
-                raise Http404("Không có ngày nghỉ này.")
-            services.holiday_delete(holiday=holiday, acting_user=request.user)
-            messages.success(request, f"Đã bỏ ngày {holiday.day:%d/%m/%Y}.")
-            return HttpResponseRedirect(reverse("rules:holidays") + f"?nam={holiday.day.year}")
-        form = HolidayForm(request.POST)
-        if not form.is_valid():
-            return self.get(request, form, status=400)
-        try:
-            h = services.holiday_add(
-                day=form.cleaned_data["day"],
-                name=form.cleaned_data["name"],
-                working=form.cleaned_data["working"],
-                acting_user=request.user,
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-            return self.get(request, form, status=400)
-        what = "ngày làm việc" if h.working else "ngày nghỉ"
-        messages.success(request, f"Đã thêm {what} {h.day:%d/%m/%Y}.")
-        return HttpResponseRedirect(reverse("rules:holidays") + f"?nam={h.day.year}")
+        holiday = Holiday.objects.filter(pk=kwargs["pk"]).first()
+        if holiday is None:
+            raise Http404("Không có ngày nghỉ này.")
+        self.holiday = holiday
+
+    def render_form(self, form: Any, status: int = 200) -> HttpResponse:
+        messages.error(self.request, " ".join(form.non_field_errors()))
+        return HttpResponseRedirect(self.success_url())
+
+    def perform(self, form: Any) -> str:
+        services.holiday_delete(holiday=self.holiday, acting_user=self.request.user)
+        return f"Đã bỏ ngày {self.holiday.day:%d/%m/%Y}."
+
+    def success_url(self) -> str:
+        return reverse("rules:holidays") + f"?nam={self.holiday.day.year}"
 
 
 class OverrideView(ServiceFormView):
@@ -274,18 +289,6 @@ class OverrideView(ServiceFormView):
         cal = selectors.person_calendar(self.request.user, self.person, today())
         return {"person": self.person, "current": self.current, "cal": cal}
 
-    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        if "xoa" in request.POST:
-            if self.current is not None:
-                services.retirement_override_delete(
-                    override=self.current,
-                    acting_user=request.user,
-                    reason="Bỏ quyết định tuổi nghỉ hưu riêng",
-                )
-                messages.success(request, "Đã bỏ quyết định riêng; ngày nghỉ hưu tính theo quy định chung.")
-            return HttpResponseRedirect(self.success_url())
-        return super().post(request, **kwargs)
-
     def perform(self, form: Any) -> str:
         services.retirement_override_set(
             person=self.person, acting_user=self.request.user, **form.cleaned_data
@@ -294,3 +297,21 @@ class OverrideView(ServiceFormView):
 
     def success_url(self) -> str:
         return reverse("people:detail", args=[self.person.pk]) + "#lich-cong-tac"
+
+
+class OverrideDeleteView(OverrideView):
+    """/quy-dinh/nghi-huu/<person>/bo/ (POST): remove the person's own retirement month."""
+
+    http_method_names = ["post"]
+    form_class = forms.Form
+
+    def get_form(self, data: Any = None) -> Any:
+        return forms.Form(data)
+
+    def perform(self, form: Any) -> str:
+        if self.current is None:
+            return ""
+        services.retirement_override_delete(
+            override=self.current, acting_user=self.request.user, reason="Bỏ quyết định tuổi nghỉ hưu riêng"
+        )
+        return "Đã bỏ quyết định riêng; ngày nghỉ hưu tính theo quy định chung."

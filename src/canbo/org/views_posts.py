@@ -6,20 +6,17 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.http import Http404, HttpRequest
 from django.urls import reverse
-from django.views import View
 from django.views.generic import TemplateView
 
-from canbo.core.errors import DomainError
+from canbo.core.form_views import ServiceFormView
 from canbo.core.querysets import CHANGE
 from canbo.core.views import AsOfMixin
 from canbo.org import selectors, services
 from canbo.org.forms import PostEditForm, PostForm, QuotaForm
 from canbo.org.models import Post, Unit
-from canbo.org.views_units import _UnitFormView, refuse, unit_or_404
+from canbo.org.views_units import _UnitFormView, unit_or_404
 
 
 class _SubtreePage(LoginRequiredMixin, AsOfMixin, TemplateView):
@@ -114,41 +111,46 @@ class QuotaSetView(_UnitFormView):
         return unit
 
 
-class PostEditView(LoginRequiredMixin, View):
+class PostEditView(ServiceFormView):
     """Change a post's seats or end it; the post must be in a unit the user may change."""
 
-    def _post(self, request: HttpRequest, pk: int) -> Post:
+    template_name = "org/unit_form.html"
+
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
         post = (
-            Post.objects.restrict(request.user, CHANGE).filter(pk=pk).select_related("unit", "title").first()
+            Post.objects.restrict(request.user, CHANGE)
+            .filter(pk=kwargs["pk"])
+            .select_related("unit", "title")
+            .first()
         )
         if post is None:
             raise Http404("Không tìm thấy vị trí.")
-        return post
+        self.target_post = post
 
-    def _render(self, request: HttpRequest, post: Post, form: forms.Form, status: int = 200) -> HttpResponse:
-        ctx = {"unit": post.unit, "form": form, "title": f"Sửa vị trí: {post.title.name}", "note": ""}
-        return render(request, "org/unit_form.html", ctx, status=status)
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        post = self._post(request, pk)
-        return self._render(
-            request, post, PostEditForm(initial={"seats": post.seats, "valid_to": post.valid_to})
-        )
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        post = self._post(request, pk)
-        form = PostEditForm(request.POST)
-        if not form.is_valid():
-            return self._render(request, post, form, status=400)
-        d = form.cleaned_data
-        try:
-            services.post_update(
-                post=post,
-                acting_user=request.user,
-                reason=d["reason"],
-                seats=d["seats"],
-                valid_to=d["valid_to"],
+    def get_form(self, data: Any = None) -> forms.Form:
+        if data is None:
+            return PostEditForm(
+                initial={"seats": self.target_post.seats, "valid_to": self.target_post.valid_to}
             )
-        except (DomainError, ValidationError) as exc:
-            return self._render(request, post, form, status=refuse(exc, form))
-        return HttpResponseRedirect(reverse("org:unit", args=[post.unit_id]))
+        return PostEditForm(data)
+
+    def context(self) -> dict[str, Any]:
+        return {
+            "unit": self.target_post.unit,
+            "title": f"Sửa vị trí: {self.target_post.title.name}",
+            "note": "",
+        }
+
+    def perform(self, form: Any) -> str:
+        d = form.cleaned_data
+        services.post_update(
+            post=self.target_post,
+            acting_user=self.request.user,
+            reason=d["reason"],
+            seats=d["seats"],
+            valid_to=d["valid_to"],
+        )
+        return ""
+
+    def success_url(self) -> str:
+        return reverse("org:unit", args=[self.target_post.unit_id])

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.views import View
 
-from canbo.core.errors import DomainError, error_text
+from canbo.core.form_views import ServiceFormView
 from canbo.org import services
 from canbo.org.choices import CatalogueGroup
 from canbo.org.forms import TitleForm
@@ -32,45 +31,40 @@ def title_list(request: HttpRequest) -> HttpResponse:
     return render(request, "org/title_list.html", ctx)
 
 
-class TitleEditView(LoginRequiredMixin, View):
+class TitleEditView(ServiceFormView):
     """Create (no pk) or edit a title; only catalogue administrators, others get a 404."""
 
-    def _title(self, request: HttpRequest, pk: int | None) -> Title | None:
+    template_name = "org/title_form.html"
+
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
         if not services.can_edit_catalogue(request.user):
             raise Http404("Không tìm thấy trang.")
-        if pk is None:
-            return None
-        title = Title.objects.filter(pk=pk).first()
-        if title is None:
-            raise Http404("Không tìm thấy chức danh.")
-        return title
+        self.title: Title | None = None
+        if kwargs.get("pk") is not None:
+            self.title = Title.objects.filter(pk=kwargs["pk"]).first()
+            if self.title is None:
+                raise Http404("Không tìm thấy chức danh.")
 
-    def _render(
-        self, request: HttpRequest, form: TitleForm, title: Title | None, status: int = 200
-    ) -> HttpResponse:
-        heading = f"Sửa chức danh: {title.name}" if title else "Thêm chức danh"
-        return render(request, "org/title_form.html", {"form": form, "title": heading}, status=status)
-
-    def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
-        title = self._title(request, pk)
-        return self._render(request, TitleForm(instance=title), title)
-
-    def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
-        title = self._title(request, pk)
+    def get_form(self, data: Any = None) -> TitleForm:
         # The form only validates and reads; the write goes through the service on a fresh copy.
-        form = TitleForm(request.POST, instance=Title.objects.get(pk=title.pk) if title else None)
-        if not form.is_valid():
-            return self._render(request, form, title, status=400)
+        if data is None:
+            return TitleForm(instance=self.title)
+        return TitleForm(data, instance=Title.objects.get(pk=self.title.pk) if self.title else None)
+
+    def context(self) -> dict[str, Any]:
+        return {"title": f"Sửa chức danh: {self.title.name}" if self.title else "Thêm chức danh"}
+
+    def perform(self, form: Any) -> str:
         reason = form.cleaned_data.get("reason", "")
-        try:
-            if title is None:
-                values = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
-                title = services.title_create(acting_user=request.user, reason=reason, **values)
-            elif form.changed_values():
-                services.title_update(
-                    title=title, acting_user=request.user, reason=reason, **form.changed_values()
-                )
-        except (DomainError, ValidationError) as exc:
-            form.add_error(None, error_text(exc))
-            return self._render(request, form, title, status=400)
-        return HttpResponseRedirect(reverse("org:titles") + f"#chuc-danh-{title.pk}")
+        if self.title is None:
+            values = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
+            self.title = services.title_create(acting_user=self.request.user, reason=reason, **values)
+        elif form.changed_values():
+            services.title_update(
+                title=self.title, acting_user=self.request.user, reason=reason, **form.changed_values()
+            )
+        return ""
+
+    def success_url(self) -> str:
+        assert self.title is not None  # noqa: S101 (invariant; narrows the type for mypy)
+        return reverse("org:titles") + f"#chuc-danh-{self.title.pk}"

@@ -10,14 +10,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
 from django.urls import reverse
-from django.views import View
 
-from canbo.core.errors import DomainError, error_text
 from canbo.core.form_views import ServiceFormView
 from canbo.core.querysets import CHANGE
 from canbo.org import hooks, restructuring, services
@@ -39,19 +35,6 @@ def unit_or_404(user: Any, pk: int, action: str = "view") -> Unit:
     if unit is None:
         raise Http404("Không tìm thấy đơn vị.")
     return unit
-
-
-def render_form(
-    request: HttpRequest, *, unit: Unit, form: forms.Form, title: str, note: str = "", status: int = 200
-) -> HttpResponse:
-    ctx = {"unit": unit, "form": form, "title": title, "note": note}
-    return render(request, "org/unit_form.html", ctx, status=status)
-
-
-def refuse(exc: Exception, form: forms.Form) -> int:
-    """Put a service's refusal on the form; return the HTTP status to answer with."""
-    form.add_error(None, error_text(exc))
-    return 404 if getattr(exc, "status_code", 400) == 404 else 400
 
 
 class _UnitFormView(ServiceFormView):
@@ -234,30 +217,26 @@ class RestructureView(_RestructureBase):
         return OPERATIONS[self.op][2](request, unit, form.cleaned_data, form)
 
 
-class RootCreateView(LoginRequiredMixin, View):
+class RootCreateView(ServiceFormView):
     """Create a root unit (the province): superusers only; others get a 404."""
 
-    title = "Thêm đơn vị gốc"
+    template_name = "org/unit_form.html"
 
-    def _check(self, request: HttpRequest) -> None:
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
         if not request.user.is_superuser:
             raise Http404("Không tìm thấy trang.")
 
-    def _render(self, request: HttpRequest, form: forms.Form, status: int = 200) -> HttpResponse:
-        ctx = {"unit": None, "form": form, "title": self.title, "note": ""}
-        return render(request, "org/unit_form.html", ctx, status=status)
+    def get_form(self, data: Any = None) -> forms.Form:
+        if data is None:
+            return UnitCreateForm(initial={"kind": "dia_phuong", "level": "tinh"})
+        return UnitCreateForm(data)
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        self._check(request)
-        return self._render(request, UnitCreateForm(initial={"kind": "dia_phuong", "level": "tinh"}))
+    def context(self) -> dict[str, Any]:
+        return {"unit": None, "title": "Thêm đơn vị gốc", "note": ""}
 
-    def post(self, request: HttpRequest) -> HttpResponse:
-        self._check(request)
-        form = UnitCreateForm(request.POST)
-        if form.is_valid():
-            try:
-                unit = services.unit_create(acting_user=request.user, parent=None, **form.cleaned_data)
-            except (DomainError, ValidationError) as exc:
-                return self._render(request, form, status=refuse(exc, form))
-            return HttpResponseRedirect(reverse("org:unit", args=[unit.pk]))
-        return self._render(request, form, status=400)
+    def perform(self, form: Any) -> str:
+        self.unit = services.unit_create(acting_user=self.request.user, parent=None, **form.cleaned_data)
+        return ""
+
+    def success_url(self) -> str:
+        return reverse("org:unit", args=[self.unit.pk])

@@ -5,17 +5,16 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
-from canbo.core.errors import DomainError
+from canbo.core.form_views import ServiceFormView
 from canbo.core.history import describe_changes
 from canbo.core.params import parse_version
 from canbo.core.querysets import CHANGE
@@ -32,22 +31,6 @@ def _person_or_404(user: Any, pk: int, action: str = "view") -> Person:
         return selectors.person_get(user, pk, action)
     except Person.DoesNotExist as exc:
         raise Http404("Không tìm thấy hồ sơ.") from exc
-
-
-def _add_errors(form: Any, exc: Exception) -> None:
-    """Put a service's refusal on the form, field by field where possible."""
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            target = field if field in form.fields else None
-            if field == "birth_date":
-                target = "birth"
-            for msg in errors:
-                form.add_error(target, msg)
-    elif isinstance(exc, ValidationError):
-        for msg in exc.messages:
-            form.add_error(None, msg)
-    elif isinstance(exc, DomainError):
-        form.add_error(None, exc.message)
 
 
 def _saved(request: HttpRequest, record: Any, version_before: int | None, message: str) -> None:
@@ -83,47 +66,53 @@ class PersonHistoryView(LoginRequiredMixin, AsOfMixin, TemplateView):
         return ctx
 
 
-class PersonEditView(LoginRequiredMixin, View):
+# A model's "birth_date" is entered in the form's "birth" (a partial date).
+ERROR_FIELDS = {"birth_date": "birth"}
+
+
+class PersonEditView(ServiceFormView):
     """Create (no pk) or edit a person's identity and service fields."""
 
-    def _render(
-        self, request: HttpRequest, form: PersonForm, person: Person | None, status: int = 200
-    ) -> HttpResponse:
-        return render(request, "people/person_form.html", {"form": form, "person": person}, status=status)
+    template_name = "people/person_form.html"
+    error_fields = ERROR_FIELDS
 
-    def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
-        person = _person_or_404(request.user, pk, CHANGE) if pk else None
-        if person is None and not Unit.objects.restrict(request.user, CHANGE).exists():
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
+        pk = kwargs.get("pk")
+        self.person = _person_or_404(request.user, pk, CHANGE) if pk else None
+        if self.person is None and not Unit.objects.restrict(request.user, CHANGE).exists():
             raise Http404
-        return self._render(request, PersonForm(instance=person, user=request.user), person)
-
-    def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
-        person = _person_or_404(request.user, pk, CHANGE) if pk else None
         # The form writes the posted values onto its instance while it validates; the page's
         # heading keeps naming the dossier as saved, not a refused name.
-        saved = copy.copy(person)
-        form = PersonForm(request.POST, instance=person, user=request.user)
-        if form.is_valid():
-            try:
-                if person is None:
-                    person = services.person_create(
-                        acting_user=request.user, reason=form.cleaned_data["reason"], **form.changes()
-                    )
-                    _saved(request, person, None, f"Đã thêm hồ sơ {person.full_name}.")
-                else:
-                    updated = services.person_update(
-                        acting_user=request.user,
-                        person=Person.objects.get(pk=person.pk),
-                        changes=form.changes(),
-                        reason=form.cleaned_data["reason"],
-                        expected_version=parse_version(form.cleaned_data.get("row_version")),
-                    )
-                    _saved(request, updated, person.row_version, "Đã lưu thông tin cá nhân.")
-                return HttpResponseRedirect(reverse("people:detail", args=[person.pk]))
-            except (ValidationError, DomainError) as exc:
-                _add_errors(form, exc)
-        status = 409 if any("người khác sửa" in str(e) for e in form.non_field_errors()) else 400
-        return self._render(request, form, saved, status=status)
+        self.saved = copy.copy(self.person)
+
+    def get_form(self, data: Any = None) -> PersonForm:
+        return PersonForm(data, instance=self.person, user=self.request.user)
+
+    def context(self) -> dict[str, Any]:
+        return {"person": self.saved}
+
+    def perform(self, form: Any) -> str:
+        user = self.request.user
+        if self.person is None:
+            self.person = services.person_create(
+                acting_user=user, reason=form.cleaned_data["reason"], **form.changes()
+            )
+            _saved(self.request, self.person, None, f"Đã thêm hồ sơ {self.person.full_name}.")
+        else:
+            assert self.saved is not None  # noqa: S101 (invariant; narrows the type for mypy)
+            updated = services.person_update(
+                acting_user=user,
+                person=Person.objects.get(pk=self.person.pk),
+                changes=form.changes(),
+                reason=form.cleaned_data["reason"],
+                expected_version=parse_version(form.cleaned_data.get("row_version")),
+            )
+            _saved(self.request, updated, self.saved.row_version, "Đã lưu thông tin cá nhân.")
+        return ""
+
+    def success_url(self) -> str:
+        assert self.person is not None  # noqa: S101 (invariant; narrows the type for mypy)
+        return reverse("people:detail", args=[self.person.pk])
 
 
 class SectionMixin:
@@ -154,94 +143,98 @@ class SectionMixin:
         return HttpResponseRedirect(reverse("people:detail", args=[self.person.pk]) + f"#{self.spec.slug}")
 
 
-class SectionEditView(LoginRequiredMixin, SectionMixin, View):
+class SectionEditView(SectionMixin, ServiceFormView):
     """Add (no item) or edit a record of any registered section."""
 
-    def _render(self, request: HttpRequest, form: Any, item: Any, status: int = 200) -> HttpResponse:
-        ctx = {"form": form, "spec": self.spec, "person": self.person, "item": item}
-        return render(request, "people/section_form.html", ctx, status=status)
+    template_name = "people/section_form.html"
+    error_fields = ERROR_FIELDS
 
-    def get(self, request: HttpRequest, pk: int, slug: str, item: int | None = None) -> HttpResponse:
-        self.setup_section(request, pk, slug)
-        instance = self.record(request, item) if item else None
-        if instance is not None and self.spec.upload:
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.setup_section(request, kwargs["pk"], kwargs["slug"])
+        item = kwargs.get("item")
+        self.instance = self.record(request, item) if item else None
+        if self.instance is not None and self.spec.upload:
             raise Http404
-        form = section_form_class(self.spec)(instance=instance, user=request.user)
-        return self._render(request, form, instance)
 
-    def post(self, request: HttpRequest, pk: int, slug: str, item: int | None = None) -> HttpResponse:
-        self.setup_section(request, pk, slug)
-        instance = self.record(request, item) if item else None
-        if instance is not None and self.spec.upload:
-            raise Http404
-        form = section_form_class(self.spec)(
-            request.POST, request.FILES, instance=instance, user=request.user
-        )
-        if form.is_valid():
-            reason = form.cleaned_data["reason"]
-            try:
-                title = self.spec.title
-                saved: Any
-                if self.spec.upload:
-                    saved = services.attachment_add(
-                        acting_user=request.user,
-                        person=self.person,
-                        upload=form.cleaned_data["upload"],
-                        kind=form.cleaned_data["kind"],
-                        title=form.cleaned_data["title"],
-                        reason=reason,
-                    )
-                    _saved(request, saved, None, f"Đã tải lên tài liệu “{saved.title}”.")
-                elif instance is None:
-                    saved = services.section_create(
-                        acting_user=request.user,
-                        person=self.person,
-                        instance=self.spec.model(**form.section_values()),
-                        reason=reason,
-                    )
-                    _saved(request, saved, None, f"Đã thêm vào mục “{title}”.")
-                else:
-                    saved = services.section_update(
-                        acting_user=request.user,
-                        instance=self.spec.model._default_manager.get(pk=instance.pk),
-                        changes=form.section_values(),
-                        reason=reason,
-                        expected_version=parse_version(form.cleaned_data.get("row_version")),
-                    )
-                    _saved(request, saved, instance.row_version, f"Đã lưu thay đổi trong mục “{title}”.")
-                return self.back()
-            except (ValidationError, DomainError) as exc:
-                _add_errors(form, exc)
-                status = getattr(exc, "status_code", 400)
-                return self._render(request, form, instance, status=status)
-        return self._render(request, form, instance, status=400)
+    def get_form(self, data: Any = None) -> Any:
+        form_class = section_form_class(self.spec)
+        if data is None:
+            return form_class(instance=self.instance, user=self.request.user)
+        return form_class(data, self.request.FILES, instance=self.instance, user=self.request.user)
 
+    def context(self) -> dict[str, Any]:
+        return {"spec": self.spec, "person": self.person, "item": self.instance}
 
-class SectionDeleteView(LoginRequiredMixin, SectionMixin, View):
-    def get(self, request: HttpRequest, pk: int, slug: str, item: int) -> HttpResponse:
-        self.setup_section(request, pk, slug)
-        instance = self.record(request, item)
-        return render(
-            request,
-            "people/section_delete.html",
-            {"spec": self.spec, "person": self.person, "item": instance},
-        )
-
-    def post(self, request: HttpRequest, pk: int, slug: str, item: int) -> HttpResponse:
-        self.setup_section(request, pk, slug)
-        instance = self.record(request, item)
-        try:
-            services.section_delete(
+    def perform(self, form: Any) -> str:
+        request, instance = self.request, self.instance
+        reason = form.cleaned_data["reason"]
+        title = self.spec.title
+        saved: Any
+        if self.spec.upload:
+            saved = services.attachment_add(
                 acting_user=request.user,
-                instance=instance,
-                reason=request.POST.get("reason", "")[:500],
-                expected_version=parse_version(request.POST.get("row_version")),
+                person=self.person,
+                upload=form.cleaned_data["upload"],
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+                reason=reason,
             )
-        except DomainError as exc:
-            ctx = {"spec": self.spec, "person": self.person, "item": instance, "error": exc.message}
-            return render(request, "people/section_delete.html", ctx, status=exc.status_code)
-        messages.success(request, f"Đã xóa khỏi mục “{self.spec.title}”.")
-        return self.back()
+            _saved(request, saved, None, f"Đã tải lên tài liệu “{saved.title}”.")
+        elif instance is None:
+            saved = services.section_create(
+                acting_user=request.user,
+                person=self.person,
+                instance=self.spec.model(**form.section_values()),
+                reason=reason,
+            )
+            _saved(request, saved, None, f"Đã thêm vào mục “{title}”.")
+        else:
+            saved = services.section_update(
+                acting_user=request.user,
+                instance=self.spec.model._default_manager.get(pk=instance.pk),
+                changes=form.section_values(),
+                reason=reason,
+                expected_version=parse_version(form.cleaned_data.get("row_version")),
+            )
+            _saved(request, saved, instance.row_version, f"Đã lưu thay đổi trong mục “{title}”.")
+        return ""
+
+    def success_url(self) -> str:
+        return self.back().url
+
+
+class SectionDeleteForm(forms.Form):
+    """The delete page's reason and the record's version (``parse_version`` reads it, so a form
+    without it is refused with the same message as the API's)."""
+
+    reason = forms.CharField(required=False)
+    row_version = forms.CharField(required=False)
+
+
+class SectionDeleteView(SectionMixin, ServiceFormView):
+    """Delete a record of a section, with a reason (409 on a stale page)."""
+
+    template_name = "people/section_delete.html"
+    form_class = SectionDeleteForm
+
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.setup_section(request, kwargs["pk"], kwargs["slug"])
+        self.instance = self.record(request, kwargs["item"])
+
+    def context(self) -> dict[str, Any]:
+        return {"spec": self.spec, "person": self.person, "item": self.instance}
+
+    def perform(self, form: Any) -> str:
+        services.section_delete(
+            acting_user=self.request.user,
+            instance=self.instance,
+            reason=form.cleaned_data["reason"][:500],
+            expected_version=parse_version(form.cleaned_data["row_version"]),
+        )
+        return f"Đã xóa khỏi mục “{self.spec.title}”."
+
+    def success_url(self) -> str:
+        return self.back().url
 
 
 class AttachmentDownloadView(LoginRequiredMixin, View):

@@ -8,9 +8,9 @@ app_name = "planning"
 
 urlpatterns: list[URLPattern] = [
     path("", views.list_index, name="index"),
-    path("moi/", views.list_create, name="create"),
+    path("moi/", views.ListCreateView.as_view(), name="create"),
     path("<int:pk>/", views.list_detail, name="detail"),
-    path("<int:pk>/them/", views.entry_add, name="add"),
+    path("<int:pk>/them/", views.EntryAddView.as_view(), name="add"),
     path("muc/<int:pk>/", views.entry_detail, name="entry"),
-    path("muc/<int:pk>/dua-ra/", views.entry_remove, name="remove"),
+    path("muc/<int:pk>/dua-ra/", views.EntryRemoveView.as_view(), name="remove"),
 ]

@@ -1,20 +1,20 @@
 """Pages of the planning app (/quy-hoach/): lists, a list with its entries and structure, adding
 and removing entries, creating a list.
 
-Reads go through ``selectors`` (grants on the list's unit); writes through ``services``. A list
+Reads go through ``selectors`` (grants on the list's unit); each write is one ``ServiceFormView``
+(core.form_views) calling one service. A list
 the user may not see answers 404 like a missing one; a change without change grants too.
 """
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
 
-from canbo.core.errors import ConflictError, DomainError, error_text
+from canbo.core.form_views import DatedFormView
 from canbo.core.grants import can_change_anything
 from canbo.core.params import parse_version
 from canbo.core.querysets import CHANGE
@@ -43,35 +43,38 @@ def list_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@dated
-@require_http_methods(["GET", "POST"])
-def list_create(request: HttpRequest) -> HttpResponse:
-    if not can_change_anything(request.user):
-        raise Http404("Không tìm thấy trang.")
-    form = PlanningListForm(request.POST or None, user=request.user)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                planning_list = services.planning_list_create(
-                    acting_user=request.user,
-                    unit=data["unit_code"],
-                    name=data["name"],
-                    kind=data["kind"],
-                    term_start=data["term"][0],
-                    term_end=data["term"][1],
-                    decision_number=data["decision_number"],
-                    decision_date=data["decision_date"],
-                    note=data["note"],
-                )
-            except (DomainError, ValidationError) as exc:
-                form.add_error(None, error_text(exc))
-            else:
-                messages.success(request, "Đã lập danh sách quy hoạch.")
-                return HttpResponseRedirect(reverse("planning:detail", args=[planning_list.pk]))
-        status = 400
-    return render(request, "planning/list_form.html", _ctx(request, form=form), status=status)
+class ListCreateView(DatedFormView):
+    """/quy-hoach/moi/: a new planning list (users with change grants somewhere)."""
+
+    template_name = "planning/list_form.html"
+
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
+        if not can_change_anything(request.user):
+            raise Http404("Không tìm thấy trang.")
+
+    def get_form(self, data: Any = None) -> PlanningListForm:
+        return PlanningListForm(data, user=self.request.user)
+
+    def context(self) -> dict[str, Any]:
+        return self.page_context()
+
+    def perform(self, form: Any) -> str:
+        data = form.cleaned_data
+        self.planning_list = services.planning_list_create(
+            acting_user=self.request.user,
+            unit=data["unit_code"],
+            name=data["name"],
+            kind=data["kind"],
+            term_start=data["term"][0],
+            term_end=data["term"][1],
+            decision_number=data["decision_number"],
+            decision_date=data["decision_date"],
+            note=data["note"],
+        )
+        return "Đã lập danh sách quy hoạch."
+
+    def success_url(self) -> str:
+        return reverse("planning:detail", args=[self.planning_list.pk])
 
 
 def _detail(
@@ -101,34 +104,40 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _list_or_404(request, pk), None, 200)
 
 
-@dated
-@require_POST
-def entry_add(request: HttpRequest, pk: int) -> HttpResponse:
-    planning_list = _list_or_404(request, pk, CHANGE)
-    form = EntryAddForm(request.POST, user=request.user, planning_list=planning_list)
-    if form.is_valid():
+class EntryAddView(DatedFormView):
+    """/quy-hoach/<pk>/them/ (POST): a person added to the list; a refusal shows the list's page
+    with the form and its errors."""
+
+    http_method_names = ["post"]
+
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.planning_list = _list_or_404(request, kwargs["pk"], CHANGE)
+
+    def get_form(self, data: Any = None) -> EntryAddForm:
+        return EntryAddForm(data, user=self.request.user, planning_list=self.planning_list)
+
+    def render_form(self, form: Any, status: int = 200) -> HttpResponse:
+        return _detail(self.request, self.planning_list, form, status)
+
+    def perform(self, form: Any) -> str:
         data = form.cleaned_data
-        try:
-            entry = services.planning_entry_add(
-                acting_user=request.user,
-                planning_list=planning_list,
-                person=data["nguoi"],
-                title=data["chuc_danh"],
-                added_on=data["added_on"],
-                decision=data["decision"],
-                reason=data["reason"],
-            )
-        except (DomainError, ValidationError) as exc:
-            form.add_error(None, error_text(exc))
-        else:
-            verdict = checks.entry_verdict(request.user, entry)
-            messages.success(
-                request,
-                f"Đã bổ sung {entry.person.full_name} vào quy hoạch chức danh {entry.title.name}. "
-                f"Kiểm tra điều kiện: {verdict.summary}",
-            )
-            return HttpResponseRedirect(reverse("planning:entry", args=[entry.pk]))
-    return _detail(request, planning_list, form, 400)
+        self.entry = services.planning_entry_add(
+            acting_user=self.request.user,
+            planning_list=self.planning_list,
+            person=data["nguoi"],
+            title=data["chuc_danh"],
+            added_on=data["added_on"],
+            decision=data["decision"],
+            reason=data["reason"],
+        )
+        verdict = checks.entry_verdict(self.request.user, self.entry)
+        return (
+            f"Đã bổ sung {self.entry.person.full_name} vào quy hoạch chức danh {self.entry.title.name}. "
+            f"Kiểm tra điều kiện: {verdict.summary}"
+        )
+
+    def success_url(self) -> str:
+        return reverse("planning:entry", args=[self.entry.pk])
 
 
 def _entry_page(
@@ -160,31 +169,34 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _entry_page(request, entry, None, 200)
 
 
-@dated
-@require_POST
-def entry_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = selectors.entry_get(request.user, pk, CHANGE)
-    if entry is None:
-        raise Http404("Không tìm thấy người trong quy hoạch.")
-    form = EntryRemoveForm(request.POST)
-    status = 400
-    if form.is_valid():
+class EntryRemoveView(DatedFormView):
+    """/quy-hoach/muc/<pk>/dua-ra/ (POST): a person taken off the list (409 on a stale form)."""
+
+    http_method_names = ["post"]
+
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
+        entry = selectors.entry_get(request.user, kwargs["pk"], CHANGE)
+        if entry is None:
+            raise Http404("Không tìm thấy người trong quy hoạch.")
+        self.entry = entry
+
+    def get_form(self, data: Any = None) -> EntryRemoveForm:
+        return EntryRemoveForm(data)
+
+    def render_form(self, form: Any, status: int = 200) -> HttpResponse:
+        return _entry_page(self.request, self.entry, form, status)
+
+    def perform(self, form: Any) -> str:
         data = form.cleaned_data
-        try:
-            services.planning_entry_remove(
-                acting_user=request.user,
-                entry=entry,
-                removed_on=data["removed_on"],
-                reason=data["reason"],
-                decision=data["decision"],
-                expected_version=parse_version(data.get("row_version")),
-            )
-        except ConflictError as exc:
-            form.add_error(None, str(exc))
-            status = 409
-        except (DomainError, ValidationError) as exc:
-            form.add_error(None, error_text(exc))
-        else:
-            messages.success(request, f"Đã đưa {entry.person.full_name} ra khỏi quy hoạch.")
-            return HttpResponseRedirect(reverse("planning:detail", args=[entry.planning_list_id]))
-    return _entry_page(request, entry, form, status)
+        services.planning_entry_remove(
+            acting_user=self.request.user,
+            entry=self.entry,
+            removed_on=data["removed_on"],
+            reason=data["reason"],
+            decision=data["decision"],
+            expected_version=parse_version(data.get("row_version")),
+        )
+        return f"Đã đưa {self.entry.person.full_name} ra khỏi quy hoạch."
+
+    def success_url(self) -> str:
+        return reverse("planning:detail", args=[self.entry.planning_list_id])

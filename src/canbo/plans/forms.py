@@ -44,12 +44,46 @@ class PlanForm(forms.Form):
     )
     note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
     def clean_unit_code(self) -> Unit:
+        """The managing unit, which must lie within the user's change grants (the service
+        checks again inside the save's transaction)."""
+        from canbo.core.querysets import CHANGE
+
         code = self.cleaned_data["unit_code"].strip()
         unit = Unit.objects.filter(code=code).first()
         if unit is None:
             raise forms.ValidationError("Không có đơn vị mã “%(c)s”.", params={"c": code})
+        if self.user is not None and not Unit.objects.restrict(self.user, CHANGE).filter(pk=unit.pk).exists():
+            raise forms.ValidationError(
+                "Bạn không có quyền quản lý kế hoạch ở đơn vị “%(c)s”; "
+                "hãy chọn đơn vị thuộc phạm vi của bạn.",
+                params={"c": unit.code},
+            )
         return unit
+
+    def clean_code(self) -> str:
+        from canbo.plans.models import Plan
+
+        code = self.cleaned_data["code"]
+        if Plan.objects.filter(code=code).exists():
+            raise forms.ValidationError("Mã kế hoạch này đã được dùng; hãy chọn mã khác.")
+        return code
+
+    def clean_implements(self) -> list[Any]:
+        """The plans named by code, among those the user sees."""
+        from canbo.plans.models import Plan
+
+        raw = self.cleaned_data.get("implements") or ""
+        codes = [c.strip() for c in raw.split(",") if c.strip()]
+        found = list(Plan.objects.restrict(self.user).filter(code__in=codes)) if codes else []
+        missing = set(codes) - {p.code for p in found}
+        if missing:
+            raise forms.ValidationError(f"Không tìm thấy kế hoạch mã: {', '.join(sorted(missing))}.")
+        return found
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -71,34 +105,7 @@ class PlanEditForm(PlanForm):
 
 
 class PlanFromTextForm(PlanForm):
-    """The header of a plan read from a document, as the officer completes it on the review page.
-
-    The managing unit must lie within the user's change grants (the service checks again inside
-    the save's transaction)."""
-
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_unit_code(self) -> Unit:
-        from canbo.core.querysets import CHANGE
-
-        unit = super().clean_unit_code()
-        if self.user is not None and not Unit.objects.restrict(self.user, CHANGE).filter(pk=unit.pk).exists():
-            raise forms.ValidationError(
-                "Bạn không có quyền quản lý kế hoạch ở đơn vị “%(c)s”; "
-                "hãy chọn đơn vị thuộc phạm vi của bạn.",
-                params={"c": unit.code},
-            )
-        return unit
-
-    def clean_code(self) -> str:
-        from canbo.plans.models import Plan
-
-        code = self.cleaned_data["code"]
-        if Plan.objects.filter(code=code).exists():
-            raise forms.ValidationError("Mã kế hoạch này đã được dùng; hãy chọn mã khác.")
-        return code
+    """The header of a plan read from a document, as the officer completes it on the review page."""
 
 
 class ExtractForm(forms.Form):
@@ -175,6 +182,22 @@ class TaskEditForm(forms.Form):
         field.choices = [("", "— (không thuộc mục nào)"), *(sections or [])]
 
 
+class TaskDeleteForm(forms.Form):
+    reason = forms.CharField(
+        label="Lý do xóa (bắt buộc)",
+        max_length=500,
+        required=False,
+        help_text="Xóa cả các lần đến hạn và báo cáo của nhiệm vụ; lịch sử thay đổi vẫn lưu.",
+    )
+    row_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class OccurrenceForm(forms.Form):
+    """Mark one due date done ("1", on the page's day) or open it again ("0")."""
+
+    done = forms.ChoiceField(choices=[("1", "Xong"), ("0", "Mở lại")], widget=forms.HiddenInput)
+
+
 class TaskStatusForm(forms.Form):
     status = forms.ChoiceField(label="Tình trạng", choices=TaskStatus.choices)
     completed_on = forms.DateField(
@@ -234,3 +257,59 @@ class ReportForm(forms.Form):
         field = self.fields["unit"]
         assert isinstance(field, forms.ChoiceField)  # noqa: S101 (invariant; narrows the type for mypy)
         field.choices = [(u.pk, unit_label(u)) for u in units or []]
+
+
+class DraftReview:
+    """The review page's posted draft as one form (for ``ServiceFormView``): the sections (JSON in
+    a hidden field), the draft tasks (a formset) and, for a new plan, the header form.
+
+    Building it raises ValueError, KeyError or TypeError when the posted draft is not one.
+    ``is_valid`` validates every part, so that every error shows at once; ``add_error`` puts an
+    error on the header form's field, or above the tasks."""
+
+    def __init__(self, data: Any, *, header_form: PlanFromTextForm | None = None) -> None:
+        from canbo.core.params import load_json
+
+        sections = load_json(data.get("sections", "[]"))
+        if not isinstance(sections, list) or not all(
+            isinstance(s, dict) and type(s.get("level", 1)) is int for s in sections
+        ):
+            raise TypeError("sections is not a list of sections")
+        self.sections: list[dict[str, Any]] = sections
+        self.section_choices = [(i, f"{s['number']} {s['title']}"[:120]) for i, s in enumerate(sections)]
+        try:
+            header = load_json(data.get("header", "{}"))
+        except ValueError:
+            if header_form is not None:
+                raise
+            header = {}
+        if not isinstance(header, dict):
+            if header_form is not None:
+                raise TypeError("header is not an object")
+            header = {}
+        self.header: dict[str, Any] = header
+        self.formset = DraftTaskFormSet(data, form_kwargs={"sections": self.section_choices})
+        self.header_form = header_form
+        self.fields: dict[str, Any] = header_form.fields if header_form is not None else {}
+        self.errors: list[str] = []
+        self.chosen: list[dict[str, Any]] = []
+
+    def is_valid(self) -> bool:
+        header_ok = self.header_form.is_valid() if self.header_form is not None else True
+        tasks_ok = self.formset.is_valid()
+        if tasks_ok:
+            self.chosen = [f.cleaned_data for f in self.formset.forms if f.cleaned_data.get("include")]
+            if not self.chosen:
+                self.add_error(None, "Chưa chọn nhiệm vụ nào để lưu.")
+                tasks_ok = False
+        return header_ok and tasks_ok
+
+    @property
+    def cleaned_data(self) -> dict[str, Any]:
+        return self.header_form.cleaned_data if self.header_form is not None else {}
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        if field is not None and self.header_form is not None:
+            self.header_form.add_error(field, error)
+        else:
+            self.errors.extend(error if isinstance(error, list) else [str(error)])

@@ -13,15 +13,18 @@ Who sees what (issue 6; decided here, tested in ``tests/test_scope.py``):
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.text import slugify
 
-from canbo.core.grants import active_grants
+from canbo.core.grants import active_grants, can_change_anything
 from canbo.core.params import parse_optional_id, parse_optional_int
 from canbo.core.querysets import CHANGE, VIEW
+from canbo.core.text import fold
 from canbo.org.models import Unit, in_force_q
 from canbo.plans.extract import Catalogue
 from canbo.plans.models import (
@@ -264,3 +267,48 @@ def unit_catalogue(root: Unit | None, day: dt.date, also_on: dt.date | None = No
     if root is not None:
         qs = qs.filter(path__startswith=root.path)
     return Catalogue(qs.values_list("pk", "name", "depth"))
+
+
+def plan_catalogue(unit: Unit, day: dt.date, issued_on: dt.date | None = None) -> Catalogue:
+    """Unit names of the whole province ``unit`` (the plan's keeping unit) belongs to: lead
+    units are often outside the board's own subtree. In force on ``day`` or on ``issued_on``."""
+    root = Unit.objects.filter(path=unit.path[: Unit.steplen]).first()
+    return unit_catalogue(root, day, also_on=issued_on)
+
+
+def grant_units(user: Any) -> list[Unit]:
+    """The units the user's grants are bound to (the per-unit dashboard links, the review's
+    hint of the units he may keep a plan in)."""
+    ids = [g.unit_id for g in active_grants(user) if g.unit_id and not g.is_self]
+    return list(Unit.objects.filter(pk__in=ids).order_by("path"))
+
+
+def user_catalogue(user: Any, day: dt.date, issued_on: dt.date | None = None) -> Catalogue:
+    """Unit names of the province the user's grants lie in (a plan not created yet has no
+    unit); every unit when they lie in several."""
+    roots = {u.path[: Unit.steplen] for u in grant_units(user)}
+    root = Unit.objects.filter(path=roots.pop()).first() if len(roots) == 1 else None
+    return unit_catalogue(root, day, also_on=issued_on)
+
+
+def can_create_plans(user: Any) -> bool:
+    return can_change_anything(user)
+
+
+def cited_plan_codes(user: Any, title: str) -> list[str]:
+    """Codes of the plans the user sees whose numbers ("18-ĐA/TU") a document's title cites."""
+    cited = re.findall(r"\b\d+[-/][\w-]+(?:/[\w-]+)?", title)
+    if not cited:
+        return []
+    return sorted(Plan.objects.restrict(user).filter(number__in=cited).values_list("code", flat=True))
+
+
+def suggest_plan_code(kind: str, number: str, issued_on: dt.date | None) -> str:
+    """A free plan code from the kind and number ("de-an-18-da-tu"), else the kind and year."""
+    kind_part = slugify(fold(kind.replace("_", " "))) or "ke-hoach"
+    tail = slugify(fold(number).replace("/", " ")) or (str(issued_on.year) if issued_on else "moi")
+    base = f"{kind_part}-{tail}"[:55].strip("-")
+    code, n = base, 2
+    while Plan.objects.filter(code=code).exists():
+        code, n = f"{base}-{n}", n + 1
+    return code

@@ -28,6 +28,7 @@ from canbo.core.types import ActingUser
 from canbo.org.models import Unit
 from canbo.people.services import ALLOWED_TYPES, storage_path
 from canbo.plans.deadlines import Schedule, body_term_start, occurrences, parse_deadline
+from canbo.plans.extract import Catalogue, is_generic
 from canbo.plans.models import (
     PeriodKind,
     Plan,
@@ -245,6 +246,52 @@ def plan_save_tasks(
     return out
 
 
+def draft_task_input(data: dict[str, Any], catalogue: Catalogue) -> TaskInput:
+    """A reviewed draft task (the review form's ``content``, ``number``, ``section``, ``lead``,
+    ``coords``, ``deadline``) with its unit names matched against ``catalogue``.
+
+    A generic lead name ("UBND các xã, phường") stays words and every unit it covers becomes a
+    coordinating unit: each of them carries the task out and reports on it
+    (``responsible_unit_ids``)."""
+    lead_name = (data.get("lead") or "").strip()
+    lead_id = catalogue.match(lead_name) if lead_name else None
+    names = [n.strip() for n in (data.get("coords") or "").splitlines() if n.strip()]
+    coord_ids = [i for i in (catalogue.match(n) for n in names) if i]
+    if lead_name and lead_id is None and is_generic(lead_name):
+        coord_ids += [i for i in catalogue.expand(lead_name) if i not in coord_ids]
+    return TaskInput(
+        content=data["content"],
+        number=data.get("number") or "",
+        section_index=data.get("section"),
+        lead_unit=Unit.objects.filter(pk=lead_id).first() if lead_id else None,
+        lead_name=lead_name,
+        coordinating_units=list(Unit.objects.filter(pk__in=coord_ids)),
+        coordinating_names=names,
+        deadline_text=data.get("deadline") or "",
+    )
+
+
+def plan_create_with_tasks(
+    *,
+    acting_user: ActingUser,
+    unit: Unit,
+    implements: list[Plan] | tuple[Plan, ...] = (),
+    sections: list[SectionInput],
+    tasks: list[TaskInput],
+    reason: str = "",
+    tasks_reason: str = "",
+    **fields: Any,
+) -> tuple[Plan, list[Task]]:
+    """A plan read from a document, with its sections and reviewed tasks, in one transaction:
+    all saved or nothing."""
+    with transaction.atomic():
+        plan = plan_create(acting_user=acting_user, unit=unit, implements=implements, reason=reason, **fields)
+        saved = plan_save_tasks(
+            acting_user=acting_user, plan=plan, sections=sections, tasks=tasks, reason=tasks_reason or reason
+        )
+    return plan, saved
+
+
 def task_create(
     *,
     acting_user: ActingUser,
@@ -339,6 +386,37 @@ def task_update(
                 )
         task_sync_occurrences(task=task, acting_user=acting_user)
     return task
+
+
+def task_correct(
+    *,
+    acting_user: ActingUser,
+    task: Task,
+    data: dict[str, Any],
+    catalogue: Catalogue,
+    expected_version: int | None = None,
+    reason: str = "",
+) -> Task:
+    """Correct a task from the edit form's words (``number``, ``section`` — a section of the
+    task's plan or None —, ``content``, ``lead``, ``coords``, ``deadline``); the unit names are
+    matched against ``catalogue`` as on the review page."""
+    given = draft_task_input({**data, "section": None}, catalogue)
+    return task_update(
+        acting_user=acting_user,
+        task=task,
+        changes={
+            "number": given.number,
+            "section": data.get("section"),
+            "content": given.content,
+            "lead_unit": given.lead_unit,
+            "lead_name": given.lead_name,
+            "coordinating_names": "\n".join(given.coordinating_names),
+            "deadline_text": given.deadline_text,
+        },
+        coordinating_units=given.coordinating_units,
+        expected_version=expected_version,
+        reason=reason,
+    )
 
 
 def task_delete(

@@ -12,6 +12,8 @@ urlpatterns = [
     path("kiem-tra/goi-y/", views.PersonSuggestView.as_view(), name="suggest"),
     path("lich/", views.CalendarView.as_view(), name="calendar"),
     path("ngay-nghi/", views.HolidayView.as_view(), name="holidays"),
+    path("ngay-nghi/<int:pk>/bo/", views.HolidayDeleteView.as_view(), name="holiday_delete"),
     path("nghi-huu/<int:pk>/", views.OverrideView.as_view(), name="override"),
+    path("nghi-huu/<int:pk>/bo/", views.OverrideDeleteView.as_view(), name="override_delete"),
     path("<str:rule_id>/phien-ban-moi/", views.NewVersionView.as_view(), name="new_version"),
 ]

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 
 from canbo.core.dates import today
-from canbo.core.errors import DomainError, validation_messages
-from canbo.core.params import parse_id, parse_year
+from canbo.core.errors import DomainError
+from canbo.core.form_views import ServiceFormView
+from canbo.core.params import parse_year
 from canbo.core.querysets import CHANGE
 from canbo.core.views import AsOfMixin
 from canbo.org.forms import unit_picker_html
@@ -49,55 +50,39 @@ class RulebookView(LoginRequiredMixin, View):
         return render(request, "rules/rulebook.html", ctx)
 
 
-class NewVersionView(LoginRequiredMixin, View):
+class NewVersionView(ServiceFormView):
     """/quy-dinh/<rule>/phien-ban-moi/: administrators add a version of a rule's parameters."""
 
-    def setup_rule(self, request: HttpRequest, rule_id: str) -> RuleVersion:
+    template_name = "rules/new_version.html"
+
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
         if not is_rules_admin(request.user):
             raise Http404("Không tìm thấy trang.")
-        current = RuleVersion.objects.filter(rule_id=rule_id).order_by("-version").first()
+        current = RuleVersion.objects.filter(rule_id=kwargs["rule_id"]).order_by("-version").first()
         if current is None:
             raise Http404("Không có quy định này.")
-        return current
+        self.current = current
 
-    def render_form(
-        self, request: HttpRequest, current: RuleVersion, form: NewVersionForm, status: int = 200
-    ) -> HttpResponse:
-        history = RuleVersion.objects.filter(rule_id=current.rule_id).order_by("version")
-        return render(
-            request,
-            "rules/new_version.html",
-            {"current": current, "form": form, "history": history},
-            status=status,
+    def get_form(self, data: Any = None) -> NewVersionForm:
+        return NewVersionForm(data, current=self.current)
+
+    def context(self) -> dict[str, Any]:
+        history = RuleVersion.objects.filter(rule_id=self.current.rule_id).order_by("version")
+        return {"current": self.current, "history": history}
+
+    def perform(self, form: Any) -> str:
+        self.created = services.rule_version_add(
+            rule_id=self.current.rule_id,
+            params=form.params(),
+            valid_from=form.cleaned_data["valid_from"],
+            basis=form.cleaned_data["basis"],
+            note=form.cleaned_data["note"],
+            acting_user=self.request.user,
         )
+        return f"Đã thêm {self.created}, áp dụng từ {self.created.valid_from:%d/%m/%Y}."
 
-    def get(self, request: HttpRequest, rule_id: str) -> HttpResponse:
-        current = self.setup_rule(request, rule_id)
-        return self.render_form(request, current, NewVersionForm(current=current))
-
-    def post(self, request: HttpRequest, rule_id: str) -> HttpResponse:
-        current = self.setup_rule(request, rule_id)
-        form = NewVersionForm(request.POST, current=current)
-        if not form.is_valid():
-            return self.render_form(request, current, form, status=400)
-        try:
-            created = services.rule_version_add(
-                rule_id=current.rule_id,
-                params=form.params(),
-                valid_from=form.cleaned_data["valid_from"],
-                basis=form.cleaned_data["basis"],
-                note=form.cleaned_data["note"],
-                acting_user=request.user,
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-            return self.render_form(request, current, form, status=400)
-        except ValidationError as exc:
-            for msg in validation_messages(exc):
-                form.add_error(None, msg)
-            return self.render_form(request, current, form, status=400)
-        messages.success(request, f"Đã thêm {created}, áp dụng từ {created.valid_from:%d/%m/%Y}.")
-        return HttpResponseRedirect(reverse("rules:index") + f"#{created.rule_id}")
+    def success_url(self) -> str:
+        return reverse("rules:index") + f"#{self.created.rule_id}"
 
 
 class CheckView(LoginRequiredMixin, View):
@@ -219,106 +204,114 @@ class CalendarView(LoginRequiredMixin, AsOfMixin, View):
         return render(request, "rules/calendar.html", ctx)
 
 
-class HolidayView(LoginRequiredMixin, View):
-    """/quy-dinh/ngay-nghi/: the holiday table; administrators add or remove days."""
+class HolidayView(ServiceFormView):
+    """/quy-dinh/ngay-nghi/: the holiday table (everyone); administrators add a day (POST)."""
 
-    def get(self, request: HttpRequest, form: HolidayForm | None = None, status: int = 200) -> HttpResponse:
+    template_name = "rules/holidays.html"
+    form_class = HolidayForm
+
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
+        if request.method == "POST" and not is_rules_admin(request.user):
+            raise Http404("Không tìm thấy trang.")
+
+    def context(self) -> dict[str, Any]:
         year = parse_year(
-            request.GET.get("nam"), "Năm", minimum=FIRST_YEAR, maximum=LAST_YEAR, default=today().year
+            self.request.GET.get("nam"), "Năm", minimum=FIRST_YEAR, maximum=LAST_YEAR, default=today().year
         )
         adjustments = {h.day: h for h in Holiday.objects.filter(day__year=year)}
         rows = [(d, adjustments.get(d.day)) for d in selectors.work_calendar().year_days(year)]
-        ctx = {
-            "rows": rows,
-            "year": year,
-            "form": form or HolidayForm(),
-            "is_admin": is_rules_admin(request.user),
-        }
-        return render(request, "rules/holidays.html", ctx, status=status)
+        return {"rows": rows, "year": year, "is_admin": is_rules_admin(self.request.user)}
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def perform(self, form: Any) -> str:
+        self.holiday = services.holiday_add(
+            day=form.cleaned_data["day"],
+            name=form.cleaned_data["name"],
+            working=form.cleaned_data["working"],
+            acting_user=self.request.user,
+        )
+        what = "ngày làm việc" if self.holiday.working else "ngày nghỉ"
+        return f"Đã thêm {what} {self.holiday.day:%d/%m/%Y}."
+
+    def success_url(self) -> str:
+        return reverse("rules:holidays") + f"?nam={self.holiday.day.year}"
+
+
+class HolidayDeleteView(ServiceFormView):
+    """/quy-dinh/ngay-nghi/<id>/bo/ (POST): an administrator removes an adjustment."""
+
+    http_method_names = ["post"]
+    form_class = forms.Form
+    template_name = "rules/holidays.html"
+
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
         if not is_rules_admin(request.user):
             raise Http404("Không tìm thấy trang.")
-        if "xoa" in request.POST:
-            holiday = Holiday.objects.filter(pk=parse_id(request.POST.get("xoa"), "Ngày nghỉ")).first()
-            if holiday is None:
-                raise Http404("Không có ngày nghỉ này.")
-            services.holiday_delete(holiday=holiday, acting_user=request.user)
-            messages.success(request, f"Đã bỏ ngày {holiday.day:%d/%m/%Y}.")
-            return HttpResponseRedirect(reverse("rules:holidays") + f"?nam={holiday.day.year}")
-        form = HolidayForm(request.POST)
-        if not form.is_valid():
-            return self.get(request, form, status=400)
-        try:
-            h = services.holiday_add(
-                day=form.cleaned_data["day"],
-                name=form.cleaned_data["name"],
-                working=form.cleaned_data["working"],
-                acting_user=request.user,
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-            return self.get(request, form, status=400)
-        what = "ngày làm việc" if h.working else "ngày nghỉ"
-        messages.success(request, f"Đã thêm {what} {h.day:%d/%m/%Y}.")
-        return HttpResponseRedirect(reverse("rules:holidays") + f"?nam={h.day.year}")
+        holiday = Holiday.objects.filter(pk=kwargs["pk"]).first()
+        if holiday is None:
+            raise Http404("Không có ngày nghỉ này.")
+        self.holiday = holiday
+
+    def render_form(self, form: Any, status: int = 200) -> HttpResponse:
+        messages.error(self.request, " ".join(form.non_field_errors()))
+        return HttpResponseRedirect(self.success_url())
+
+    def perform(self, form: Any) -> str:
+        services.holiday_delete(holiday=self.holiday, acting_user=self.request.user)
+        return f"Đã bỏ ngày {self.holiday.day:%d/%m/%Y}."
+
+    def success_url(self) -> str:
+        return reverse("rules:holidays") + f"?nam={self.holiday.day.year}"
 
 
-class OverrideView(LoginRequiredMixin, View):
+class OverrideView(ServiceFormView):
     """/quy-dinh/nghi-huu/<person>/: record or remove a person's own retirement month (H-5).
 
     Needs the right to change the person's dossier; otherwise 404, as for a missing person.
     """
 
-    def person(self, request: HttpRequest, pk: int) -> Person:
-        person = Person.objects.restrict(request.user, CHANGE).filter(pk=pk).first()
+    template_name = "rules/override.html"
+
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
+        person = Person.objects.restrict(request.user, CHANGE).filter(pk=kwargs["pk"]).first()
         if person is None:
             raise Http404("Không tìm thấy hồ sơ.")
-        return person
+        self.person = person
+        self.current = RetirementOverride.objects.filter(person=person).first()
 
-    def render_form(
-        self, request: HttpRequest, person: Person, form: OverrideForm, status: int = 200
-    ) -> HttpResponse:
-        current = RetirementOverride.objects.filter(person=person).first()
-        cal = selectors.person_calendar(request.user, person, today())
-        ctx = {"person": person, "form": form, "current": current, "cal": cal}
-        return render(request, "rules/override.html", ctx, status=status)
+    def get_form(self, data: Any = None) -> OverrideForm:
+        if data is not None:
+            return OverrideForm(data)
+        current = self.current
+        fields = ("kind", "month", "year", "basis", "note")
+        return OverrideForm(initial={f: getattr(current, f) for f in fields} if current else {})
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        person = self.person(request, pk)
-        current = RetirementOverride.objects.filter(person=person).first()
-        initial = (
-            {
-                "kind": current.kind,
-                "month": current.month,
-                "year": current.year,
-                "basis": current.basis,
-                "note": current.note,
-            }
-            if current
-            else {}
+    def context(self) -> dict[str, Any]:
+        cal = selectors.person_calendar(self.request.user, self.person, today())
+        return {"person": self.person, "current": self.current, "cal": cal}
+
+    def perform(self, form: Any) -> str:
+        services.retirement_override_set(
+            person=self.person, acting_user=self.request.user, **form.cleaned_data
         )
-        return self.render_form(request, person, OverrideForm(initial=initial))
+        return "Đã ghi quyết định tuổi nghỉ hưu riêng."
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        person = self.person(request, pk)
-        if "xoa" in request.POST:
-            current = RetirementOverride.objects.filter(person=person).first()
-            if current is not None:
-                services.retirement_override_delete(
-                    override=current, acting_user=request.user, reason="Bỏ quyết định tuổi nghỉ hưu riêng"
-                )
-                messages.success(request, "Đã bỏ quyết định riêng; ngày nghỉ hưu tính theo quy định chung.")
-            return HttpResponseRedirect(reverse("people:detail", args=[person.pk]) + "#lich-cong-tac")
-        form = OverrideForm(request.POST)
-        if not form.is_valid():
-            return self.render_form(request, person, form, status=400)
-        try:
-            services.retirement_override_set(person=person, acting_user=request.user, **form.cleaned_data)
-        except (DomainError, ValidationError) as exc:
-            msgs = [exc.message] if isinstance(exc, DomainError) else validation_messages(exc)
-            for msg in msgs:
-                form.add_error(None, msg)
-            return self.render_form(request, person, form, status=400)
-        messages.success(request, "Đã ghi quyết định tuổi nghỉ hưu riêng.")
-        return HttpResponseRedirect(reverse("people:detail", args=[person.pk]) + "#lich-cong-tac")
+    def success_url(self) -> str:
+        return reverse("people:detail", args=[self.person.pk]) + "#lich-cong-tac"
+
+
+class OverrideDeleteView(OverrideView):
+    """/quy-dinh/nghi-huu/<person>/bo/ (POST): remove the person's own retirement month."""
+
+    http_method_names = ["post"]
+    form_class = forms.Form
+
+    def get_form(self, data: Any = None) -> Any:
+        return forms.Form(data)
+
+    def perform(self, form: Any) -> str:
+        if self.current is None:
+            return ""
+        services.retirement_override_delete(
+            override=self.current, acting_user=self.request.user, reason="Bỏ quyết định tuổi nghỉ hưu riêng"
+        )
+        return "Đã bỏ quyết định riêng; ngày nghỉ hưu tính theo quy định chung."

@@ -227,7 +227,7 @@ def test_move_a_saved_task_to_another_section(
     form = c.get(url).context["edit_form"]
     assert [v for v, _ in form.fields["section"].choices] == ["", first.pk, second.pk]
     data = {k: ("" if v is None else v) for k, v in form.initial.items()}
-    data["action"] = "edit"
+    url = f"/ke-hoach/nhiem-vu/{task.pk}/sua/"
     # Another plan's section is not a choice: 400, unchanged.
     other = services.plan_create(
         acting_user=users["officer_a"],

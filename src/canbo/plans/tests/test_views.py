@@ -139,7 +139,7 @@ def test_pages_show_only_what_the_unit_may_see(
     assert b.get(f"/ke-hoach/nhiem-vu/{tasks['quarter'].pk}/").status_code == 200
     assert b.get(f"/ke-hoach/nhiem-vu/{tasks['yearly'].pk}/").status_code == 404
     # B coordinates but does not lead: no status form, and a forged post is refused.
-    r = b.post(f"/ke-hoach/nhiem-vu/{tasks['quarter'].pk}/", {"action": "status", "status": "hoan_thanh"})
+    r = b.post(f"/ke-hoach/nhiem-vu/{tasks['quarter'].pk}/tinh-trang/", {"status": "hoan_thanh"})
     assert r.status_code == 404
     assert "Nhiệm vụ" in client_for(users["nogrant"]).get("/ke-hoach/").content.decode()
     assert plan.number not in client_for(users["nogrant"]).get("/ke-hoach/").content.decode()
@@ -167,13 +167,12 @@ def test_status_with_evidence_file_and_download(
 ) -> None:
     c = client_for(users["officer_a"])
     task = tasks["quarter"]
-    url = f"/ke-hoach/nhiem-vu/{task.pk}/"
+    url = f"/ke-hoach/nhiem-vu/{task.pk}/tinh-trang/"
     pdf = io.BytesIO(b"%PDF-1.4 ket qua")
     pdf.name = "ket-qua.pdf"
     r = c.post(
         url,
         {
-            "action": "status",
             "status": "hoan_thanh",
             "completed_on": "20/03/2021",
             "result": "Đã ban hành",
@@ -189,21 +188,19 @@ def test_status_with_evidence_file_and_download(
     assert b"".join(download.streaming_content) == b"%PDF-1.4 ket qua"  # type: ignore[attr-defined]
     assert client_for(users["nogrant"]).get(f"/ke-hoach/nhiem-vu/{task.pk}/tep/").status_code == 404
     # A stale form is refused, not silently applied.
-    r = c.post(url, {"action": "status", "status": "dung", "row_version": 1})
+    r = c.post(url, {"status": "dung", "row_version": 1})
     assert r.status_code == 409
-    r = c.post(url, {"action": "status", "status": "hoan_thanh", "row_version": task.row_version})
+    r = c.post(url, {"status": "hoan_thanh", "row_version": task.row_version})
     assert r.status_code == 400 and "ngày hoàn thành" in r.content.decode()
 
 
 def test_condition_form_sets_the_due_date(plan: Plan, users: dict[str, Any], tasks: dict[str, Task]) -> None:
     c = client_for(users["officer_a"])
     task = tasks["conditional"]
-    r = c.post(
-        f"/ke-hoach/nhiem-vu/{task.pk}/", {"action": "condition", "met_on": "10/05/2021", "note": "HD 05"}
-    )
+    r = c.post(f"/ke-hoach/nhiem-vu/{task.pk}/dieu-kien/", {"met_on": "10/05/2021", "note": "HD 05"})
     assert r.status_code == 302
     assert [o.due for o in task.occurrences.all()] == [dt.date(2021, 8, 10)]
-    r = c.post(f"/ke-hoach/nhiem-vu/{task.pk}/", {"action": "condition", "met_on": "31/02/2021"})
+    r = c.post(f"/ke-hoach/nhiem-vu/{task.pk}/dieu-kien/", {"met_on": "31/02/2021"})
     assert r.status_code == 400
 
 
@@ -398,12 +395,12 @@ def test_delete_a_task_needs_a_reason_and_the_board(
         status="dang_thuc_hien",
         result="x",
     )
-    url = f"/ke-hoach/nhiem-vu/{task.pk}/"
-    assert client_for(users["officer_b"]).post(url, {"action": "delete", "reason": "nhầm"}).status_code == 404
+    url = f"/ke-hoach/nhiem-vu/{task.pk}/xoa/"
+    assert client_for(users["officer_b"]).post(url, {"reason": "nhầm"}).status_code == 404
     a = client_for(users["officer_a"])
-    r = a.post(url, {"action": "delete", "reason": " ", "row_version": str(task.row_version)})
+    r = a.post(url, {"reason": " ", "row_version": str(task.row_version)})
     assert r.status_code == 400 and "lý do" in r.content.decode()
-    r = a.post(url, {"action": "delete", "reason": "Trích nhầm", "row_version": str(task.row_version)})
+    r = a.post(url, {"reason": "Trích nhầm", "row_version": str(task.row_version)})
     assert r.status_code == 302
     assert not Task.objects.filter(pk=task.pk).exists() and not TaskReport.objects.exists()
     deleted = ObjectChange.objects.filter(action="delete", reason="Trích nhầm")

@@ -14,7 +14,7 @@ from canbo.assessment.models import Discipline
 from canbo.careers.models import Tenure
 from canbo.conftest import new_person
 from canbo.org.models import Title
-from canbo.rules.models import RuleVersion
+from canbo.rules.models import Holiday, RuleVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -250,6 +250,21 @@ def test_holiday_page(rules_loaded: None, users: dict) -> None:
     assert admin.post("/quy-dinh/ngay-nghi/", {"day": "xx", "name": "Nghỉ bù"}).status_code == 400
 
 
+def test_holiday_removed_at_its_own_url(rules_loaded: None, users: dict) -> None:
+    admin = client_for(users["admin"])
+    assert admin.post("/quy-dinh/ngay-nghi/", {"day": "05/01/2027", "name": "Nghỉ bù"}).status_code == 302
+    holiday = Holiday.objects.get(day=dt.date(2027, 1, 5))
+    url = f"/quy-dinh/ngay-nghi/{holiday.pk}/bo/"
+    assert f'action="{url}"' in admin.get("/quy-dinh/ngay-nghi/", {"nam": "2027"}).content.decode()
+    assert client_for(users["officer_a"]).post(url).status_code == 404  # administrators only
+    assert admin.get(url).status_code == 405
+    r = admin.post(url)
+    assert r.status_code == 302 and r["Location"] == "/quy-dinh/ngay-nghi/?nam=2027"
+    assert "Đã bỏ ngày 05/01/2027." in admin.get(r["Location"]).content.decode()
+    assert not Holiday.objects.filter(pk=holiday.pk).exists()
+    assert admin.post(url).status_code == 404
+
+
 # -- API -------------------------------------------------------------------------------------
 
 
@@ -403,7 +418,10 @@ def test_override_page(rules_loaded: None, users: dict, head_a: Any) -> None:
     assert ok.status_code == 302
     page = officer.get(f"/can-bo/{head_a.pk}/", {"ngay": "01/01/2025"}).content.decode()
     assert "hết ngày 30/06/2025" in page and "QĐ 1/QĐ-UBND" in page
-    assert officer.post(url, {"xoa": "1"}).status_code == 302
+    assert client_for(users["officer_b"]).post(f"{url}bo/").status_code == 404
+    r = officer.post(f"{url}bo/")
+    assert r.status_code == 302
+    assert "Đã bỏ quyết định riêng" in officer.get(r["Location"]).content.decode()
     page = officer.get(f"/can-bo/{head_a.pk}/", {"ngay": "01/01/2025"}).content.decode()
     assert "hết ngày 30/09/2026" in page
 

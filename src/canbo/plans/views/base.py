@@ -1,0 +1,70 @@
+"""What the plans pages share: the records of the URL (404 when not visible), the task rows of
+the lists, and the plans' write page (``ServiceFormView`` with the page's as-of date)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import Http404
+
+from canbo.core.form_views import DatedFormView
+from canbo.plans import selectors
+from canbo.plans.deadlines import Schedule, describe
+from canbo.plans.models import Plan, ReportingPeriod, Task
+
+
+def plan_or_404(user: Any, pk: int) -> Plan:
+    plan = selectors.plans_for(user).filter(pk=pk).select_related("unit").first()
+    if plan is None:
+        raise Http404("Không tìm thấy kế hoạch.")
+    return plan
+
+
+def board_plan_or_404(user: Any, pk: int) -> Plan:
+    """A plan whose keeping unit the user may change (the board); others answer 404."""
+    from canbo.core.querysets import CHANGE
+
+    plan = plan_or_404(user, pk)
+    if not selectors.is_board(user, plan, CHANGE):
+        raise Http404("Không tìm thấy kế hoạch.")
+    return plan
+
+
+def task_or_404(user: Any, pk: int) -> Task:
+    task = selectors.tasks_for(user).filter(pk=pk).select_related("plan", "lead_unit", "section").first()
+    if task is None:
+        raise Http404("Không tìm thấy nhiệm vụ.")
+    return task
+
+
+def period_or_404(user: Any, pk: int) -> ReportingPeriod:
+    period = (
+        ReportingPeriod.objects.filter(pk=pk, plan__in=selectors.plans_for(user))
+        .select_related("plan")
+        .first()
+    )
+    if period is None:
+        raise Http404("Không tìm thấy kỳ báo cáo.")
+    return period
+
+
+def task_row(task: Task, day: dt.date) -> dict[str, Any]:
+    """A task as the plan page and the unit dashboard list it (occurrences prefetched)."""
+    schedule = Schedule.from_dict(task.schedule)
+    occ = list(task.occurrences.all())
+    open_occ = [o for o in occ if o.done_on is None]
+    overdue = not task.is_closed and any(o.due < day for o in open_occ)
+    upcoming = next((o.due for o in open_occ if o.due >= day), None)
+    return {
+        "task": task,
+        "schedule": schedule,
+        "reading": describe(schedule) if task.deadline_text else "",
+        "overdue": overdue,
+        "next_due": upcoming,
+        "flagged": schedule.flagged or schedule.incomplete,
+    }
+
+
+class PlansFormView(DatedFormView):
+    """A plans write page: ``core.form_views.ServiceFormView`` under the as-of date bar."""

@@ -81,8 +81,8 @@ def summary_docx(campaign: RatingCampaign, entries: Iterable[CampaignEntry]) -> 
     section.left_margin, section.right_margin = Cm(3), Cm(2)
     section.top_margin = section.bottom_margin = Cm(2)
     style = document.styles["Normal"]
-    style.font.name = "Times New Roman"  # type: ignore[attr-defined]
-    style.font.size = Pt(13)  # type: ignore[attr-defined]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(13)
     title, sub = _title(campaign)
     heading = document.add_paragraph()
     heading.add_run(title).bold = True

@@ -110,7 +110,7 @@ class EntryEditView(ServiceFormView):
         self.campaign = self.entry.campaign
         self.heading = f"Đánh giá, xếp loại: {self.entry.person.full_name}"
 
-    def get_form(self, data: Any = None) -> forms.Form:
+    def get_form(self, data: Any = None) -> forms.BaseForm:  # type: ignore[override]
         return EntryForm(data, instance=self.entry)
 
     def perform(self, form: Any) -> str:

@@ -185,9 +185,9 @@ def test_quota_live_partial(tree: dict, users: dict) -> None:
     client = Client()
     client.force_login(u)
     e = _entry(c, people[0])
-    ok = client.get(f"/danh-gia/{c.pk}/ty-le/", {"entry": e.pk, "decided_level": "htt"})
+    ok = client.get(f"/danh-gia/{c.pk}/ty-le/", {"entry": str(e.pk), "decided_level": "htt"})
     assert ok.status_code == 200 and "Trong giới hạn" in ok.content.decode()
-    over = client.get(f"/danh-gia/{c.pk}/ty-le/", {"entry": e.pk, "decided_level": "htxs"})
+    over = client.get(f"/danh-gia/{c.pk}/ty-le/", {"entry": str(e.pk), "decided_level": "htxs"})
     assert over.status_code == 200 and "Vượt giới hạn" in over.content.decode()
     assert client.get(f"/danh-gia/{c.pk}/ty-le/", {"entry": "x"}).status_code == 400
 
@@ -330,3 +330,24 @@ def test_pages_from_start_to_finalised(tree: dict, users: dict) -> None:
     assert Rating.objects.filter(year=2026).count() == 6
     page = client.get(f"/danh-gia/{c.pk}/").content.decode()
     assert "Đã hoàn tất" in page and "QĐ 9/QĐ-UBND" in page
+
+
+@pytest.mark.django_db
+def test_cli_quota_json(tree: dict, users: dict, capsys: Any) -> None:
+    import json
+
+    from django.core.management import call_command
+
+    _quota_campaign(tree, users["officer_a"])
+    call_command("ratings", "quota", "--unit", "A", "--year", "2026", "--json")
+    out = json.loads(capsys.readouterr().out)
+    assert out == [
+        {"agency": "A1", "group": "Chung", "counts": {"HTXS": 1, "HTT": 5, "HT": 0, "KHT": 0},
+         "cap": 1, "within_quota": True, "rules": ["E-9 v1"]},
+    ]  # fmt: skip
+    with pytest.raises(SystemExit) as stop:
+        call_command("ratings", "quota", "--unit", "A", "--year", "hai")
+    assert stop.value.code == 2 and "Năm phải là số" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        call_command("ratings", "quota", "--unit", "B", "--year", "2026")
+    assert "chưa có đợt đánh giá" in capsys.readouterr().err

@@ -61,11 +61,6 @@ class EntryForm(forms.ModelForm):
             "is_head",
             "note",
         )
-        widgets = {
-            "kht_trigger": forms.Select(
-                choices=[("unknown", "Chưa xác định"), ("false", "Không có"), ("true", "Có căn cứ")]
-            ),
-        }
         help_texts = {
             "exceeded_share": "Chỉ cần cho mức hoàn thành xuất sắc bên Đảng (E-3), ví dụ 0,35.",
             "duty_group": "Tỷ lệ xuất sắc tính theo từng cơ quan và từng nhóm; để trống là nhóm chung.",
@@ -73,10 +68,12 @@ class EntryForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        widget = forms.NullBooleanSelect()
+        widget.choices = [("unknown", "Chưa xác định"), ("false", "Không có"), ("true", "Có căn cứ")]
         self.fields["kht_trigger"] = forms.NullBooleanField(
-            label=CampaignEntry._meta.get_field("kht_trigger").verbose_name.capitalize(),
+            label=str(CampaignEntry._meta.get_field("kht_trigger").verbose_name).capitalize(),
             required=False,
-            widget=self.Meta.widgets["kht_trigger"],
+            widget=widget,
         )
         for name in ("self_level", "proposed_level", "decided_level"):
             self.fields[name].choices = LEVEL_CHOICES  # type: ignore[attr-defined]

@@ -351,3 +351,22 @@ def test_cli_quota_json(tree: dict, users: dict, capsys: Any) -> None:
     with pytest.raises(SystemExit):
         call_command("ratings", "quota", "--unit", "B", "--year", "2026")
     assert "chưa có đợt đánh giá" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_entry_form_shows_the_saved_ground(tree: dict, users: dict, person_a: Person) -> None:
+    u = users["officer_a"]
+    c = _campaign(tree, u)
+    e = _entry(c, person_a)
+    client = Client()
+    client.force_login(u)
+    assert (
+        client.post(f"/danh-gia/nguoi/{e.pk}/", {"kht_trigger": "true", "proposed_level": "kht"}).status_code
+        == 302
+    )
+    e.refresh_from_db()
+    assert e.kht_trigger is True
+    assert (
+        '<option value="true" selected>Có căn cứ</option>'
+        in client.get(f"/danh-gia/nguoi/{e.pk}/").content.decode()
+    )

@@ -370,3 +370,46 @@ def test_entry_form_shows_the_saved_ground(tree: dict, users: dict, person_a: Pe
         '<option value="true" selected>Có căn cứ</option>'
         in client.get(f"/danh-gia/nguoi/{e.pk}/").content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_api_campaign_flow_and_other_subtree(tree: dict, users: dict) -> None:
+    admin = Client()
+    admin.force_login(users["admin"])
+    other = Client()
+    other.force_login(users["officer_b"])
+    _people(tree, 5)
+    body = {"unit": "A", "system": "chinh_quyen", "year": 2026, "decision_date": "2026-11-30"}
+    refused = other.post("/api/ratings/campaigns/", body, content_type="application/json")
+    assert refused.status_code == 404, refused.content.decode()
+    r = admin.post("/api/ratings/campaigns/", body, content_type="application/json")
+    assert r.status_code == 201, r.content
+    cid = r.json()["id"]
+    again = admin.post("/api/ratings/campaigns/", body, content_type="application/json")
+    assert again.status_code == 400 and "đã có đợt đánh giá" in again.json()["detail"]
+    entries = admin.get("/api/ratings/entries/", {"dot": str(cid)}).json()["results"]
+    assert len(entries) == 6
+    assert other.get(f"/api/ratings/campaigns/{cid}/").status_code == 404
+    patch = {"decided_level": "htt", "proposed_level": "htt", "score": "80", "kht_trigger": False}
+    assert (
+        other.patch(
+            f"/api/ratings/entries/{entries[0]['id']}/", patch, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    for i, e in enumerate(entries):
+        level = {"decided_level": "htxs", "proposed_level": "htxs", "score": "95"} if i < 2 else {}
+        r = admin.patch(
+            f"/api/ratings/entries/{e['id']}/", {**patch, **level}, content_type="application/json"
+        )
+        assert r.status_code == 200, r.content
+    quota = admin.get(f"/api/ratings/campaigns/{cid}/quota/").json()
+    assert quota[0]["within_quota"] is False
+    refused = admin.post(f"/api/ratings/campaigns/{cid}/finalise/")
+    assert refused.status_code == 400 and "ngoại lệ" in refused.json()["detail"]
+    assert not Rating.objects.exists()
+    ok = admin.post(f"/api/ratings/campaigns/{cid}/exception/", {"reason": "Nổi trội", "basis": "QĐ 9"},
+                    content_type="application/json")  # fmt: skip
+    assert ok.status_code == 200
+    done = admin.post(f"/api/ratings/campaigns/{cid}/finalise/")
+    assert done.status_code == 200 and done.json()["written"] == 6

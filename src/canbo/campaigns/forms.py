@@ -22,7 +22,7 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 class CampaignForm(forms.Form):
     unit = UnitChoiceField(label="Đơn vị (cùng các đơn vị trực thuộc)", queryset=Unit.objects.none())
-    system = forms.ChoiceField(label="Loại đánh giá", choices=RatingSystem.choices[:2])
+    system = forms.ChoiceField(label="Loại đánh giá", choices=RatingSystem.choices[:2], initial="chinh_quyen")
     year = forms.IntegerField(label="Năm", min_value=1990, max_value=2100)
     period = forms.ChoiceField(label="Kỳ đánh giá", choices=CampaignPeriod.choices)
     part = forms.TypedChoiceField(

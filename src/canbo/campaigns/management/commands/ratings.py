@@ -19,7 +19,10 @@ from canbo.campaigns.models import RatingCampaign
 from canbo.org.models import Unit
 from canbo.rules.selectors import rulebook
 
-USAGE = "Cách dùng:\n  ./canbo ratings quota --unit MÃ_ĐƠN_VỊ --year NĂM [--system chinh_quyen|dang] --json"
+USAGE = (
+    "Cách dùng:\n  ./canbo ratings quota --unit MÃ_ĐƠN_VỊ --year NĂM [--system chinh_quyen|dang] --json\n"
+    "  ./canbo ratings seed_demo"
+)
 
 
 def _fail(message: str) -> NoReturn:
@@ -42,10 +45,20 @@ class Command(BaseCommand):
         quota.add_argument("--year", help="Năm đánh giá")
         quota.add_argument("--system", help="chinh_quyen (mặc định: cả hai) hoặc dang")
         quota.add_argument("--json", action="store_true", help="In kết quả dạng JSON (mặc định)")
+        sub.add_parser("seed_demo", help="Nạp các đợt đánh giá mẫu cho tỉnh mẫu (mã LC).")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        if opts.get("action") == "seed_demo":
+            from canbo.campaigns.demo import seed_demo
+            from canbo.core.errors import DomainError
+
+            try:
+                self.stdout.write(seed_demo())
+            except DomainError as exc:
+                _fail(str(exc))
+            return
         if opts.get("action") != "quota":
-            _fail("Thiếu hoặc sai lệnh con (quota).\n" + USAGE)
+            _fail("Thiếu hoặc sai lệnh con (quota, seed_demo).\n" + USAGE)
         if not opts.get("unit"):
             _fail("Thiếu mã đơn vị (--unit).\n" + USAGE)
         try:

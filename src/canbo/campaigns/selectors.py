@@ -304,7 +304,9 @@ def campaign_view(campaign: RatingCampaign, *, book: Rulebook | None = None) -> 
         for e in entries
     ]
     levels = unit_levels(campaign)
-    return CampaignView(campaign, rows, quota, heads_above(entries, levels), levels)
+    e13 = book.find("E-13", campaign.decision_date)
+    heads = heads_above(entries, levels) if e13 is None or e13.params.get("enabled", True) else []
+    return CampaignView(campaign, rows, quota, heads, levels)
 
 
 def summary(

@@ -99,3 +99,31 @@ def test_refused_for_a_person_not_saved_yet(db: Any) -> None:
         d.clean()
     d.form = "canh_cao"
     d.clean()
+
+
+@pytest.mark.parametrize("system", ["dang", "chinh_quyen"])
+def test_a_recorded_discipline_blocks_appointment_until_its_window_lapses(
+    users: dict, person_a: Person, title: Any, system: str
+) -> None:
+    """D-6 (Party) / D-7 (State): the window read from the dossier blocks an appointment on its
+    last day and no longer on the first day after it."""
+    from canbo.rules.engine import facts as F
+    from canbo.rules.engine.calculators import discipline_window
+    from canbo.rules.selectors import rulebook, verdict
+
+    d = section_create(
+        acting_user=users["officer_a"],
+        person=person_a,
+        instance=_discipline("canh_cao", dt.date(2025, 9, 1), system),
+    )
+    fact = F.DisciplineFact(system, "canh_cao", d.decision_date, None, None, "9/QĐ", True)
+    window = discipline_window(rulebook(), fact, dt.date(2026, 1, 1))
+    assert window is not None
+    rule_id = "D-6" if system == "dang" else "D-7"
+
+    def outcome(day: dt.date) -> str:
+        v = verdict(users["officer_a"], person_a, "appointment", title, day)
+        return next(r.outcome for r in v.results if r.rule_id == rule_id)
+
+    assert outcome(window.end - dt.timedelta(days=1)) == "fail"
+    assert outcome(window.end) == "pass"

@@ -10,6 +10,7 @@ requires.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Count
 
@@ -48,7 +49,12 @@ def _rate(campaign: RatingCampaign, htxs_share: float, *, decide: bool) -> None:
     n_htxs = max(1, round(len(entries) * htxs_share))
     for i, e in enumerate(entries):
         level = "htxs" if i < n_htxs else ("ht" if i % 5 == 4 else "htt")
-        changes = {"proposed_level": level, "score": SCORES[level], "kht_trigger": False, "self_level": level}
+        changes: dict[str, Any] = {
+            "proposed_level": level,
+            "score": SCORES[level],
+            "kht_trigger": False,
+            "self_level": level,
+        }
         if decide:
             changes["decided_level"] = level
         services.entry_update(entry=e, acting_user=None, **changes)

@@ -116,7 +116,8 @@ def test_a_recorded_discipline_blocks_appointment_until_its_window_lapses(
         person=person_a,
         instance=_discipline("canh_cao", dt.date(2025, 9, 1), system),
     )
-    fact = F.DisciplineFact(system, "canh_cao", d.decision_date, None, None, "9/QĐ", True)
+    fact = F.DisciplineFact(system, "canh_cao", dt.date(2025, 9, 1), None, None, "9/QĐ", True)
+    assert Discipline.objects.filter(pk=d.pk).exists()
     window = discipline_window(rulebook(), fact, dt.date(2026, 1, 1))
     assert window is not None
     rule_id = "D-6" if system == "dang" else "D-7"

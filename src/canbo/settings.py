@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "canbo.people",
     "canbo.careers",
     "canbo.assessment",
+    "canbo.campaigns",
     "canbo.lists",
     "canbo.imports",
     "canbo.rules",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("chi-tieu/", include("canbo.indicators.urls")),
     path("ke-hoach/", include("canbo.plans.urls")),
     path("quy-hoach/", include("canbo.planning.urls")),
+    path("danh-gia/", include("canbo.campaigns.urls")),
     path("luong/", include("canbo.salary.urls")),
     path("nghi-huu/", include("canbo.salary.retirement_urls")),
     path("tai-lieu/", include("canbo.documents.urls")),

@@ -78,6 +78,7 @@ _ENTRIES = (
     _Entry("Quy định", "rules:index", "rules", lambda a: True),  # the rulebook is public law
     _Entry("Kế hoạch", "plans:list", "plans", _units),
     _Entry("Quy hoạch", "planning:index", "planning", _units),
+    _Entry("Đánh giá", "campaigns:index", "campaigns", _units, hint="Đánh giá, xếp loại chất lượng hằng năm"),
     _Entry("Chỉ tiêu", "indicators:index", "indicators", _units),
     _Entry("Nâng lương", "salary:due", "salary", _units, hint="Đến hạn nâng bậc lương"),
     _Entry("Nghỉ hưu", "retirement:index", "retirement", _units, hint="Thông báo, quyết định nghỉ hưu"),

@@ -82,6 +82,12 @@ class Discipline(PersonSection):
         super().clean()
         if self.effective_date and self.decision_date and self.effective_date < self.decision_date:
             raise ValidationError({"effective_date": "Ngày hiệu lực không thể trước ngày quyết định."})
+        if self.form and self.decision_date and self.system:
+            from canbo.assessment.hooks import discipline_form_refusal
+
+            refusal = discipline_form_refusal(self)
+            if refusal:
+                raise ValidationError({"form": refusal})
 
 
 class RatingLevel(models.TextChoices):

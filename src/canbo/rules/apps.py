@@ -7,9 +7,13 @@ class RulesConfig(AppConfig):
     verbose_name = "Quy định"
 
     def ready(self) -> None:
+        from canbo.assessment.hooks import discipline_form_refusal
         from canbo.people.panels import MAIN, Panel, register_panel
+        from canbo.rules.entry_checks import discipline_form_refusal as form_refusal
         from canbo.rules.selectors import person_calendar
 
+        # Validator 9 on every discipline written (form, API, import).
+        discipline_form_refusal.register(form_refusal)
         # The career calendar (retirement, the next salary step) on the person page.
         register_panel(
             Panel(

@@ -21,6 +21,7 @@ OFFICER = [
     "Quy định",
     "Kế hoạch",
     "Quy hoạch",
+    "Đánh giá",
     "Chỉ tiêu",
     "Nâng lương",
     "Nghỉ hưu",

@@ -291,6 +291,8 @@ API_LISTS = [
     "/api/salary/groups/",
     "/api/salary/grades/",
     "/api/salary/base/",
+    "/api/ratings/campaigns/",
+    "/api/ratings/entries/",
     "/api/persons/{pk}/khen-thuong/",
     "/api/persons/{pk}/gia-dinh/",
 ]

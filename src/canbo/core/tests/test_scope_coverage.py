@@ -16,6 +16,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 
 from canbo.assessment.models import Award, ConfidenceVote, Discipline, PoliticalConclusion, Rating
+from canbo.campaigns.models import CampaignEntry, RatingCampaign, UnitRating
 from canbo.careers.models import BodyMembership, Tenure
 from canbo.core.models import ScopedModel
 from canbo.org.models import Post, StaffingQuota, Title, Unit
@@ -135,6 +136,11 @@ FACTORIES: dict[type, Factory] = {
     PlanningEntry: lambda t, p, ti: PlanningEntry.objects.create(
         planning_list=_planning_list(t), person=p, title=ti, added_on=D
     ),
+    RatingCampaign: lambda t, p, ti: _campaign(t),
+    CampaignEntry: lambda t, p, ti: CampaignEntry.objects.create(
+        campaign=_campaign(t), person=p, category="cong_chuc", agency=t["A1"]
+    ),
+    UnitRating: lambda t, p, ti: UnitRating.objects.create(campaign=_campaign(t), unit=t["A1"], level="htt"),
     PlanSection: lambda t, p, ti: PlanSection.objects.create(plan=_plan(t), number="II", title="NHIỆM VỤ"),
     Task: lambda t, p, ti: _task(t),
     TaskOccurrence: lambda t, p, ti: TaskOccurrence.objects.create(task=_task(t), due=D),
@@ -155,6 +161,13 @@ def _plan(t: dict) -> Plan:
         issuer_name="UBND",
         unit=t["A1"],
         title="KH",
+    )
+
+
+def _campaign(t: dict) -> RatingCampaign:
+    found = RatingCampaign.objects.filter(unit=t["A1"]).first()
+    return found or RatingCampaign.objects.create(
+        unit=t["A1"], system="chinh_quyen", year=2020, decision_date=dt.date(2020, 12, 15)
     )
 
 

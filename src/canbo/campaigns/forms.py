@@ -1,0 +1,103 @@
+"""Forms of the rating campaign pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from canbo.assessment.models import RatingLevel, RatingSystem
+from canbo.campaigns.models import CampaignEntry, CampaignPeriod
+from canbo.core.forms import DateInput, localize_decimal_fields
+from canbo.org.models import Unit
+from canbo.org.selectors import unit_label
+
+LEVEL_CHOICES = [("", "—"), *RatingLevel.choices]
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return unit_label(obj)
+
+
+class CampaignForm(forms.Form):
+    unit = UnitChoiceField(label="Đơn vị (cùng các đơn vị trực thuộc)", queryset=Unit.objects.none())
+    system = forms.ChoiceField(label="Loại đánh giá", choices=RatingSystem.choices[:2], initial="chinh_quyen")
+    year = forms.IntegerField(label="Năm", min_value=1990, max_value=2100)
+    period = forms.ChoiceField(label="Kỳ đánh giá", choices=CampaignPeriod.choices)
+    part = forms.TypedChoiceField(
+        label="Quý / nửa năm",
+        choices=[("", "— (cả năm)"), ("1", "1"), ("2", "2"), ("3", "3"), ("4", "4")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="Quý 1–4, hoặc nửa năm: 1 là 6 tháng đầu, 2 là 6 tháng cuối.",
+    )
+    decision_date = forms.DateField(
+        label="Ngày quyết định xếp loại",
+        widget=DateInput(),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        help_text="Chọn phiên bản quy định: NĐ 90/48 đến 31/12/2025, NĐ 335 từ 1/1/2026.",
+    )
+
+    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, forms.ModelChoiceField)  # noqa: S101 (narrows the type)
+        unit_field.queryset = units if units is not None else Unit.objects.none()
+
+
+class EntryForm(forms.ModelForm):
+    class Meta:
+        model = CampaignEntry
+        fields = (
+            "self_level",
+            "score",
+            "exceeded_share",
+            "kht_trigger",
+            "proposed_level",
+            "decided_level",
+            "duty_group",
+            "is_head",
+            "note",
+        )
+        help_texts = {
+            "exceeded_share": "Chỉ cần cho mức hoàn thành xuất sắc bên Đảng (E-3), ví dụ 0,35.",
+            "duty_group": "Tỷ lệ xuất sắc tính theo từng cơ quan và từng nhóm; để trống là nhóm chung.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        widget = forms.NullBooleanSelect()
+        widget.choices = [("unknown", "Chưa xác định"), ("false", "Không có"), ("true", "Có căn cứ")]
+        self.fields["kht_trigger"] = forms.NullBooleanField(
+            label=str(CampaignEntry._meta.get_field("kht_trigger").verbose_name).capitalize(),
+            required=False,
+            widget=widget,
+        )
+        for name in ("self_level", "proposed_level", "decided_level"):
+            self.fields[name].choices = LEVEL_CHOICES  # type: ignore[attr-defined]
+        localize_decimal_fields(self)
+
+
+class UnitRatingForm(forms.Form):
+    unit = UnitChoiceField(label="Tập thể", queryset=Unit.objects.none())
+    level = forms.ChoiceField(label="Mức xếp loại tập thể", choices=RatingLevel.choices)
+
+    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, forms.ModelChoiceField)  # noqa: S101 (narrows the type)
+        unit_field.queryset = units if units is not None else Unit.objects.none()
+
+
+class ExceptionForm(forms.Form):
+    reason = forms.CharField(label="Lý do (thành tích nổi trội của đơn vị)", max_length=500)
+    basis = forms.CharField(label="Căn cứ (số, ngày văn bản cho phép)", max_length=300)
+
+
+class ConfirmForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="Tôi xác nhận hoàn tất đợt đánh giá và ghi kết quả vào hồ sơ từng người",
+        error_messages={"required": "Hãy đánh dấu xác nhận."},
+    )

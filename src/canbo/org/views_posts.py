@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
+from canbo.accounts.selectors import can_change_anything
 from canbo.core.errors import DomainError
 from canbo.core.querysets import CHANGE
 from canbo.core.views import AsOfMixin
@@ -58,6 +59,7 @@ class VacanciesView(_SubtreePage):
             held=sum(min(r.held, r.seats) for r in rows),
             empty=sum(r.empty for r in rows),
             over=sum(r.over for r in rows),
+            can_open_cases=can_change_anything(self.request.user),
         )
         return ctx
 

@@ -1,0 +1,130 @@
+"""The pages: from the vacancy to the tenure through one URL per action; refusals; query count."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from canbo.careers.models import Tenure
+from canbo.cases.models import Candidate, Case, CaseStatus
+from canbo.org.models import Post
+from canbo.people.models import Person
+
+
+def client_for(user: Any) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_from_vacancy_to_tenure_through_the_pages(post: Post, eligible: list[Person], users: dict) -> None:
+    c = client_for(users["officer_a"])
+    page = c.get("/don-vi/vi-tri/?ngay=2026-03-02").content.decode()
+    assert f"/bo-nhiem/mo/?vi_tri={post.pk}" in page
+    r = c.post(
+        f"/bo-nhiem/mo/?vi_tri={post.pk}",
+        {"kind": "bo_nhiem", "source": "noi_khac", "received_on": "02/03/2026", "note": ""},
+    )
+    assert r.status_code == 302, r.content.decode()
+    case = Case.objects.get()
+    assert r["Location"] == f"/bo-nhiem/{case.pk}/"
+    found = c.get(f"/bo-nhiem/{case.pk}/them-nhan-su/?q=Lê Văn An").content.decode()
+    assert "Lê Văn An" in found
+    for p in eligible:
+        assert c.post(f"/bo-nhiem/{case.pk}/them-nhan-su/", {"person": p.pk}).status_code == 302
+    cands = list(Candidate.objects.filter(case=case).order_by("id"))
+    for cand in cands:
+        r = c.post(f"/bo-nhiem/{case.pk}/nhan-su/{cand.pk}/khai-bao/", {"pending_discipline": "0"})
+        assert r.status_code == 302
+    assert c.post(f"/bo-nhiem/{case.pk}/chuyen-buoc/").status_code == 302
+    for n in (1, 2, 3):
+        r = c.post(
+            f"/bo-nhiem/{case.pk}/ghi-buoc/",
+            {
+                "number": n,
+                "held_on": f"1{n}/03/2026",
+                "body": "Hội nghị",
+                "convened": 15,
+                "present": 14,
+                "ballots": 14,
+                f"phieu_{cands[0].pk}": 11,
+                f"phieu_{cands[1].pk}": 3,
+            },
+        )
+        assert r.status_code == 302, r.content.decode()
+    assert c.post(f"/bo-nhiem/{case.pk}/trinh/").status_code == 302
+    detail = c.get(f"/bo-nhiem/{case.pk}/").content.decode()
+    assert "Trúng: Lê Văn An" in detail
+    assert "11 (73,3%)" in detail
+    r = c.post(
+        f"/bo-nhiem/{case.pk}/quyet-dinh/",
+        {
+            "candidate": cands[0].pk,
+            "decision_number": "15/QĐ-UBND",
+            "decision_date": "01/04/2026",
+            "effective_date": "05/04/2026",
+            "signer": "Chủ tịch UBND huyện A",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.DECIDED
+    assert Tenure.objects.filter(person=eligible[0], post=post, start_date="2026-04-05").exists()
+
+
+def test_refusals_answer_400_with_the_reason(post: Post, eligible: list[Person], users: dict) -> None:
+    c = client_for(users["officer_a"])
+    c.post(
+        f"/bo-nhiem/mo/?vi_tri={post.pk}",
+        {"kind": "bo_nhiem", "source": "tai_cho", "received_on": "02/03/2026"},
+    )
+    case = Case.objects.get()
+    c.post(f"/bo-nhiem/{case.pk}/them-nhan-su/", {"person": eligible[0].pk})
+    r = c.post(f"/bo-nhiem/{case.pk}/chuyen-buoc/")
+    assert r.status_code == 400
+    assert "cần ít nhất 2" in r.content.decode()
+    r = c.post(f"/bo-nhiem/{case.pk}/trinh/")
+    assert r.status_code == 400 and "Không thể chuyển hồ sơ" in r.content.decode()
+    # bad input on a form: 400, never 500
+    assert c.post(f"/bo-nhiem/{case.pk}/them-nhan-su/", {"person": "abc"}).status_code == 400
+    assert c.get("/bo-nhiem/mo/?vi_tri=abc").status_code == 404
+
+
+def test_other_subtree_and_leader(post: Post, eligible: list[Person], users: dict) -> None:
+    client_for(users["officer_a"]).post(
+        f"/bo-nhiem/mo/?vi_tri={post.pk}",
+        {"kind": "bo_nhiem", "source": "tai_cho", "received_on": "02/03/2026"},
+    )
+    case = Case.objects.get()
+    b = client_for(users["officer_b"])
+    assert b.get(f"/bo-nhiem/{case.pk}/").status_code == 404
+    assert b.get(f"/bo-nhiem/mo/?vi_tri={post.pk}").status_code == 404
+    assert b.post(f"/bo-nhiem/{case.pk}/dung/", {"reason": "x"}).status_code == 404
+    assert f"/bo-nhiem/{case.pk}/" not in b.get("/bo-nhiem/").content.decode()
+    leader = client_for(users["leader_a"])
+    assert leader.get(f"/bo-nhiem/{case.pk}/").status_code == 200
+    assert leader.post(f"/bo-nhiem/{case.pk}/dung/", {"reason": "x"}).status_code == 404
+    assert Case.objects.get().status == CaseStatus.NOMINATION
+
+
+def test_case_page_query_count(post: Post, eligible: list[Person], users: dict) -> None:
+    """Pinned: the queries grow with the candidates (each verdict reads the dossier through the
+    rules selectors, about a dozen queries per candidate), not with the steps. 32 with two."""
+    c = client_for(users["officer_a"])
+    c.post(
+        f"/bo-nhiem/mo/?vi_tri={post.pk}",
+        {"kind": "bo_nhiem", "source": "noi_khac", "received_on": "02/03/2026"},
+    )
+    case = Case.objects.get()
+    for p in eligible:
+        c.post(f"/bo-nhiem/{case.pk}/them-nhan-su/", {"person": p.pk})
+    c.get(f"/bo-nhiem/{case.pk}/")  # warm the caches (unit index, rulebook)
+    with CaptureQueriesContext(connection) as ctx:
+        assert c.get(f"/bo-nhiem/{case.pk}/").status_code == 200
+    assert len(ctx.captured_queries) == PINNED, len(ctx.captured_queries)
+
+
+PINNED = 32

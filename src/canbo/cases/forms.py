@@ -29,10 +29,12 @@ class CaseOpenForm(forms.Form):
 
     def __init__(self, *args: Any, reappointment: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)  # noqa: S101 (narrows the type for mypy)
         if reappointment:
-            self.fields["kind"].choices = [(CaseKind.REAPPOINTMENT.value, CaseKind.REAPPOINTMENT.label)]
+            kind.choices = [(CaseKind.REAPPOINTMENT.value, CaseKind.REAPPOINTMENT.label)]
         else:
-            self.fields["kind"].choices = [c for c in CaseKind.choices if c[0] != CaseKind.REAPPOINTMENT]
+            kind.choices = [c for c in CaseKind.choices if c[0] != CaseKind.REAPPOINTMENT]
 
 
 class CandidateAddForm(forms.Form):
@@ -65,7 +67,9 @@ class StepForm(forms.Form):
 
     def __init__(self, *args: Any, case: Case, candidates: list[Candidate], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["number"].choices = [(n, f"Bước {n}") for n in range(1, case.step_count + 1)]
+        number = self.fields["number"]
+        assert isinstance(number, forms.ChoiceField)  # noqa: S101 (narrows the type for mypy)
+        number.choices = [(n, f"Bước {n}") for n in range(1, case.step_count + 1)]
         self.candidates = candidates
         for c in candidates:
             self.fields[f"phieu_{c.pk}"] = forms.IntegerField(
@@ -91,7 +95,9 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: list[Candidate], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["candidate"].choices = [(c.pk, c.person.full_name) for c in candidates]
+        field = self.fields["candidate"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 (narrows the type for mypy)
+        field.choices = [(c.pk, c.person.full_name) for c in candidates]
 
 
 class ExtendForm(forms.Form):

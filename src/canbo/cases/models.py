@@ -183,7 +183,11 @@ class CaseException(ScopedModel):
     reason = models.CharField("lý do", max_length=500)
     basis = models.CharField("căn cứ", max_length=300)
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người ghi", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="người ghi",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
 
     scope_unit_path: ClassVar[str] = "candidate__case__unit__path"

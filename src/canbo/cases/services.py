@@ -29,7 +29,7 @@ from canbo.cases.models import (
 )
 from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.querysets import CHANGE
-from canbo.core.services import audited_create, audited_delete, audited_update
+from canbo.core.services import audited_create, audited_delete, audited_update, logged_user
 from canbo.core.types import ActingUser
 from canbo.org.models import Post
 from canbo.people.models import Person
@@ -277,7 +277,9 @@ def exception_record(
     if not reason.strip() or not basis.strip():
         raise DomainError("Ngoại lệ phải có lý do và căn cứ.")
     return audited_create(
-        CaseException(candidate=candidate, rules=rules, reason=reason, basis=basis, granted_by=acting_user),
+        CaseException(
+            candidate=candidate, rules=rules, reason=reason, basis=basis, granted_by=logged_user(acting_user)
+        ),
         acting_user=acting_user,
         reason=f"{reason} ({basis})",
     )

@@ -68,7 +68,7 @@ def test_happy_path_writes_the_tenure_fills_the_seat_and_uses_the_planning(
     case = decide(officer, case, cands[0])
     case.refresh_from_db()
     assert case.status == CaseStatus.DECIDED
-    tenure = Tenure.objects.get(pk=case.tenure_id)
+    tenure = Tenure.objects.get(pk=case.tenure_id or 0)
     assert (tenure.person_id, tenure.post_id, tenure.start_date) == (eligible[0].pk, post.pk, D(2026, 4, 5))
     assert tenure.decision_number == "15/QĐ-UBND"
     assert case.term_end == D(2031, 4, 4)

@@ -283,3 +283,36 @@ def check_options(book: Rulebook, day: dt.date, seats: int, options: int, exempt
     )
     verdict.results = OPTIONS.results(OptionsCase(book, day, seats, options, exempt))
     return verdict
+
+
+def ballot_summary(book: Rulebook, ballot: BallotInput) -> dict[str, object]:
+    """Validator 3 as data (the command line and the API): quorum, shares over those convened
+    (rounded to 4 places), who is selected, who goes on, and every rule applied."""
+    case = BallotCase(book, ballot)
+    selected, following = case.selection
+    return {
+        "quorum_met": case.quorum_met,
+        "quorum_needed": case.quorum_needed,
+        "shares": {n: round(float(case.share(n)), 4) for n in ballot.votes},
+        "selected": selected,
+        "next_round": following,
+        "rules": [r.to_dict() for r in check_ballot(book, ballot).results],
+    }
+
+
+def parse_votes(text: str) -> dict[str, int]:
+    """``"A=12,B=9,C=3"`` → {"A": 12, "B": 9, "C": 3}; raise BallotInputError on a bad item."""
+    votes: dict[str, int] = {}
+    for item in (text or "").split(","):
+        if not item.strip():
+            continue
+        name, sep, count = item.rpartition("=")
+        name = name.strip()
+        if not sep or not name or not count.strip().isdigit():
+            raise BallotInputError(
+                f"Không đọc được “{item.strip()}”: ghi dạng Tên=số phiếu, cách nhau bằng dấu phẩy."
+            )
+        if name in votes:
+            raise BallotInputError(f"{name} được ghi hai lần.")
+        votes[name] = int(count)
+    return votes

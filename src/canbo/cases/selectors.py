@@ -92,3 +92,71 @@ def case_page(user: Any, case: Case) -> dict[str, Any]:
         "is_reappointment": case.kind == CaseKind.REAPPOINTMENT,
         "is_head": case.source == CaseSource.HEAD,
     }
+
+
+@dataclass
+class TermRow:
+    """A leadership tenure whose term ends within the window, with A-13's notice deadline."""
+
+    tenure: Any
+    term_end: Any
+    notice_due: Any
+    open_case: int | None
+
+
+def terms_ending(user: Any, day: Any, months: int) -> list[TermRow]:
+    """Open leadership tenures the user may change whose current term (A-1: every ``term_years``
+    from the start) ends from ``day`` within ``months`` months; with the A-13 notice deadline
+    and the open reappointment case, if any. Three queries."""
+    import datetime as dt
+
+    from django.db.models import Q
+
+    from canbo.careers.models import Tenure
+    from canbo.core.querysets import CHANGE
+    from canbo.rules.engine import calculators as calc
+    from canbo.rules.engine.dates import add_months, add_years
+    from canbo.rules.selectors import rulebook
+
+    from .models import OPEN_STATUSES
+
+    book = rulebook()
+    end = add_months(day, months)
+    tenures = list(
+        Tenure.objects.restrict(user, CHANGE)
+        .filter(title__is_leader=True)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .select_related("person", "title", "unit")
+        .order_by("start_date", "id")
+    )
+    open_cases = dict(
+        Case.objects.restrict(user)
+        .filter(prior_tenure__in=[t.pk for t in tenures], status__in=OPEN_STATUSES)
+        .values_list("prior_tenure_id", "pk")
+    )
+    rows = []
+    for t in tenures:
+        years = int((book.find("A-1", t.start_date) or book.latest("A-1")).params.get("term_years", 5))
+        k = 1
+        while add_years(t.start_date, years * k) - dt.timedelta(days=1) < day:
+            k += 1
+        term_end = add_years(t.start_date, years * k) - dt.timedelta(days=1)
+        if term_end >= end or (t.end_date and t.end_date < term_end):
+            continue
+        due, _ = calc.notice_due(book, term_end)
+        rows.append(TermRow(t, term_end, due, open_cases.get(t.pk)))
+    return sorted(rows, key=lambda r: (r.term_end, r.tenure.person.full_name))
+
+
+def exceptions_for(user: Any) -> list[Any]:
+    """Every exception recorded in the user's subtrees (the province-wide report for a province
+    grant), newest first."""
+    from .models import CaseException
+
+    return list(
+        CaseException.objects.restrict(user)
+        .select_related(
+            "candidate__person", "candidate__case__post__title", "candidate__case__unit", "granted_by"
+        )
+        .order_by("-created")[:500]
+    )

@@ -57,6 +57,34 @@ class CaseListView(LoginRequiredMixin, TemplateView):
         return ctx
 
 
+class TermsEndingView(LoginRequiredMixin, TemplateView):
+    """Reappointment worklist: terms ending in the next N months (``?thang=``, default 6) with
+    A-13's notice deadline; each opens a reappointment case."""
+
+    template_name = "cases/terms_ending.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from canbo.core.dates import today
+
+        ctx = super().get_context_data(**kwargs)
+        raw = self.request.GET.get("thang", "6")
+        months = int(raw) if raw.isdigit() and 1 <= int(raw) <= 36 else 6
+        day = today()
+        ctx.update(rows=selectors.terms_ending(self.request.user, day, months), months=months, day=day)
+        return ctx
+
+
+class ExceptionsView(LoginRequiredMixin, TemplateView):
+    """Every exception recorded in the user's subtrees (province-wide for a province grant)."""
+
+    template_name = "cases/exceptions.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["rows"] = selectors.exceptions_for(self.request.user)
+        return ctx
+
+
 class CaseDetailView(LoginRequiredMixin, TemplateView):
     template_name = "cases/case_detail.html"
 

@@ -128,3 +128,46 @@ def test_case_page_query_count(post: Post, eligible: list[Person], users: dict) 
 
 
 PINNED = 32
+
+
+def test_terms_ending_worklist_opens_a_reappointment(tree: dict, title: Any, post: Post, users: dict) -> None:
+    import datetime as dt
+
+    from canbo.conftest import new_person
+    from canbo.core.dates import today
+    from canbo.rules.engine.dates import add_months, add_years
+
+    start = add_years(add_months(today(), 2), -5)  # the term ends in about two months
+    person = new_person(tree["A1"], "Đỗ Văn Hạn", sex="nam", born=dt.date(1975, 1, 1))
+    tenure = Tenure.objects.create(
+        person=person, unit=tree["A1"], title=title, post=post, kind="bo_nhiem", start_date=start
+    )
+    c = client_for(users["officer_a"])
+    page = c.get("/bo-nhiem/bo-nhiem-lai/?thang=3").content.decode()
+    assert "Đỗ Văn Hạn" in page and f"/bo-nhiem/mo/?chuc_vu={tenure.pk}" in page
+    assert "Đỗ Văn Hạn" not in c.get("/bo-nhiem/bo-nhiem-lai/?thang=1").content.decode()
+    assert "Đỗ Văn Hạn" not in client_for(users["officer_b"]).get("/bo-nhiem/bo-nhiem-lai/").content.decode()
+    r = c.post(
+        f"/bo-nhiem/mo/?chuc_vu={tenure.pk}",
+        {"kind": "bo_nhiem_lai", "source": "tai_cho", "received_on": today().strftime("%d/%m/%Y")},
+    )
+    assert r.status_code == 302, r.content.decode()
+    case = Case.objects.get()
+    assert case.prior_tenure_id == tenure.pk and case.candidates.get().person_id == person.pk
+    assert "Hồ sơ đang mở" in c.get("/bo-nhiem/bo-nhiem-lai/?thang=3").content.decode()
+
+
+def test_exceptions_report(post: Post, eligible: list[Person], users: dict, authority: Any) -> None:
+    from canbo.cases import services as S
+    from canbo.cases.tests.conftest import RECEIVED
+
+    case = S.case_open(
+        acting_user=users["officer_a"], post=post, kind="bo_nhiem", source="tai_cho", received_on=RECEIVED
+    )
+    cand = S.candidate_add(acting_user=users["officer_a"], case=case, person=eligible[0])
+    S.exception_record(
+        acting_user=authority, candidate=cand, rules="A-5", reason="Lý do đặc biệt", basis="CV 9"
+    )
+    assert "Lý do đặc biệt" in client_for(users["admin"]).get("/bo-nhiem/ngoai-le/").content.decode()
+    assert "Lý do đặc biệt" in client_for(users["leader_a"]).get("/bo-nhiem/ngoai-le/").content.decode()
+    assert "Lý do đặc biệt" not in client_for(users["officer_b"]).get("/bo-nhiem/ngoai-le/").content.decode()

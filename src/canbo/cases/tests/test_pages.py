@@ -112,7 +112,8 @@ def test_other_subtree_and_leader(post: Post, eligible: list[Person], users: dic
 
 def test_case_page_query_count(post: Post, eligible: list[Person], users: dict) -> None:
     """Pinned: the queries grow with the candidates (each verdict reads the dossier through the
-    rules selectors, about a dozen queries per candidate), not with the steps. 32 with two."""
+    rules selectors, about a dozen queries per candidate), not with the steps: 32 with two, and
+    5 for the dossier checklist (one query per item kind for all candidates)."""
     c = client_for(users["officer_a"])
     c.post(
         f"/bo-nhiem/mo/?vi_tri={post.pk}",
@@ -127,7 +128,7 @@ def test_case_page_query_count(post: Post, eligible: list[Person], users: dict) 
     assert len(ctx.captured_queries) == PINNED, len(ctx.captured_queries)
 
 
-PINNED = 32
+PINNED = 37
 
 
 def test_terms_ending_worklist_opens_a_reappointment(tree: dict, title: Any, post: Post, users: dict) -> None:
@@ -171,3 +172,33 @@ def test_exceptions_report(post: Post, eligible: list[Person], users: dict, auth
     assert "Lý do đặc biệt" in client_for(users["admin"]).get("/bo-nhiem/ngoai-le/").content.decode()
     assert "Lý do đặc biệt" in client_for(users["leader_a"]).get("/bo-nhiem/ngoai-le/").content.decode()
     assert "Lý do đặc biệt" not in client_for(users["officer_b"]).get("/bo-nhiem/ngoai-le/").content.decode()
+
+
+def test_dossier_checklist_flags_missing_and_stale(post: Post, eligible: list[Person], users: dict) -> None:
+    import datetime as dt
+
+    from canbo.cases import selectors
+    from canbo.cases.tests.conftest import RECEIVED
+    from canbo.people.models import HealthRecord
+
+    c = client_for(users["officer_a"])
+    c.post(
+        f"/bo-nhiem/mo/?vi_tri={post.pk}",
+        {"kind": "bo_nhiem", "source": "tai_cho", "received_on": "02/03/2026"},
+    )
+    case = Case.objects.get()
+    c.post(f"/bo-nhiem/{case.pk}/them-nhan-su/", {"person": eligible[0].pk})
+    HealthRecord.objects.filter(person=eligible[0]).update(check_date=dt.date(2025, 8, 1))
+    cand = case.candidates.get()
+    items = {i.label: i for i in selectors.checklist(users["officer_a"], case, [cand])[cand.pk]}
+    assert items["Kết luận tiêu chuẩn chính trị"].ok
+    health = items["Giấy chứng nhận sức khỏe (không quá 6 tháng)"]
+    assert not health.ok and "đã quá 6 tháng" in health.detail
+    assert not items["Bản kê khai tài sản, thu nhập"].ok
+    assert items["Đánh giá, xếp loại 3 năm gần nhất"].detail == "thiếu năm 2023, 2024, 2025"
+    assert items["Biên bản các bước của quy trình"].detail == "chưa có bước 1, 2, 3, 4, 5"
+    # a grant without sensitive sections sees the political conclusion as missing
+    leader_items = selectors.checklist(users["leader_a"], case, [cand])[cand.pk]
+    assert not next(i for i in leader_items if i.label == "Kết luận tiêu chuẩn chính trị").ok
+    assert RECEIVED.year == 2026
+    assert "Danh mục hồ sơ" in c.get(f"/bo-nhiem/{case.pk}/").content.decode()

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.generic import TemplateView
 
@@ -102,6 +102,42 @@ class CaseDetailView(LoginRequiredMixin, TemplateView):
             can_grant=can_change and services.can_grant_exception(user),
         )
         return ctx
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _docx(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def minutes_view(request: HttpRequest, pk: int, step: int) -> HttpResponse:
+    """Biên bản kiểm phiếu of one step (Word)."""
+    from canbo.cases.documents import minutes_docx
+
+    if not request.user.is_authenticated:
+        raise Http404("Không tìm thấy.")
+    case = selectors.case_or_none(request.user, pk)
+    found = case.steps.filter(pk=step).first() if case else None
+    if case is None or found is None:
+        raise Http404("Không tìm thấy bước của hồ sơ bổ nhiệm.")
+    names = {c.pk: c.person.full_name for c in case.candidates.select_related("person")}
+    return _docx(minutes_docx(case, found, names), f"bien-ban-kiem-phieu-{case.pk}-buoc-{found.number}.docx")
+
+
+def proposal_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Tờ trình with the candidates' verdicts (Word)."""
+    from canbo.cases.documents import proposal_docx
+
+    if not request.user.is_authenticated:
+        raise Http404("Không tìm thấy.")
+    case = selectors.case_or_none(request.user, pk)
+    if case is None:
+        raise Http404("Không tìm thấy hồ sơ bổ nhiệm.")
+    rows = selectors.case_page(request.user, case)["rows"]
+    return _docx(proposal_docx(case, rows), f"to-trinh-{case.pk}.docx")
 
 
 class _CaseAction(ServiceFormView):

@@ -187,6 +187,7 @@ class CaseException(ScopedModel):
         verbose_name="người ghi",
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
     )
 

@@ -38,6 +38,16 @@ from canbo.rules.engine.dates import add_years
 from canbo.rules.engine.verdict import CANNOT, FAIL, Verdict
 
 
+def _reader(acting_user: ActingUser) -> Any:
+    """Whose grants the rules read the dossier with: the acting user, or the system's (a
+    command, the demo seeding) when there is none."""
+    if acting_user is None:
+        from canbo.rules.cli import SystemUser
+
+        return SystemUser()
+    return acting_user
+
+
 def _label(status: str) -> str:
     return str(CaseStatus(status).label)
 
@@ -264,14 +274,15 @@ def case_submit(*, acting_user: ActingUser, case: Case) -> Case:
 
 
 def can_grant_exception(user: Any) -> bool:
-    """The authority's exceptions are recorded by administrators (superusers included)."""
+    """The authority's exceptions are recorded by administrators (superusers included); the
+    system itself (``acting_user=None``: the demo seeding) records them too."""
     return bool(getattr(user, "is_authenticated", False)) and is_admin(user)
 
 
 def exception_record(
     *, acting_user: ActingUser, candidate: Candidate, rules: str, reason: str, basis: str
 ) -> CaseException:
-    if not can_grant_exception(acting_user):
+    if acting_user is not None and not can_grant_exception(acting_user):
         raise DomainError("Bạn không có quyền ghi ngoại lệ; việc này do người có thẩm quyền thực hiện.")
     _ensure_open(candidate.case)
     if not reason.strip() or not basis.strip():
@@ -344,7 +355,7 @@ def case_decide(
         if not decision_number.strip():
             raise DomainError("Hãy nhập số quyết định.")
         person = candidate.person
-        verdict = candidate_verdict(acting_user, current, candidate)
+        verdict = candidate_verdict(_reader(acting_user), current, candidate)
         message = gate_message(verdict)
         if message and not candidate.exceptions.exists():
             raise DomainError(message)
@@ -393,7 +404,7 @@ def case_decide(
                 "decision_number": decision_number,
                 "decision_date": decision_date,
                 "effective_date": effective_date,
-                "term_end": term_end_of(acting_user, current, person, effective_date),
+                "term_end": term_end_of(_reader(acting_user), current, person, effective_date),
                 "signer": signer,
                 "decided_person": person,
                 "tenure": tenure,
@@ -433,7 +444,7 @@ def case_extend(*, acting_user: ActingUser, case: Case, decision_number: str, de
         candidate = current.candidates.filter(person=person).first()
         if candidate is None:
             raise DomainError("Hồ sơ bổ nhiệm lại không còn người đang giữ chức vụ trong danh sách nhân sự.")
-        verdict = candidate_verdict(acting_user, current, candidate)
+        verdict = candidate_verdict(_reader(acting_user), current, candidate)
         a14 = next((r for r in verdict.results if r.rule_id == "A-14"), None)
         if a14 is None or a14.outcome != WARN:
             detail = a14.message if a14 else "không xác định được thời gian công tác còn lại (A-14)."
@@ -441,7 +452,7 @@ def case_extend(*, acting_user: ActingUser, case: Case, decision_number: str, de
         from canbo.rules.engine.calculators import retirement
         from canbo.rules.selectors import birth_of, override_of, rulebook
 
-        ret = retirement(rulebook(), birth_of(person), override_of(acting_user, person))
+        ret = retirement(rulebook(), birth_of(person), override_of(_reader(acting_user), person))
         return audited_update(
             case,
             acting_user=acting_user,

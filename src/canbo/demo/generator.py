@@ -1125,6 +1125,7 @@ def wipe() -> dict[str, int]:
         out["grants"] = grants._raw_delete(grants.db)
         out["Plan"] = _wipe_plans(Unit.objects.filter(unit_q))
         out["PlanningList"] = _wipe_planning(Unit.objects.filter(unit_q))
+        out["Case"] = _wipe_cases(Unit.objects.filter(unit_q))
         # Other records kept about a synthetic person (a retirement override…), found by their
         # foreign key to Person so that a model added later is wiped too.
         for model in apps.get_models():
@@ -1201,6 +1202,21 @@ def _wipe_planning(units: Any) -> int:
         for planning_list in PlanningList.objects.filter(unit__in=units):
             _log_plan_delete(planning_list, "Xóa tỉnh mẫu (kèm danh sách quy hoạch)")
             planning_list.delete()
+            removed += 1
+    return removed
+
+
+def _wipe_cases(units: Any) -> int:
+    """Delete the appointment cases of demo units with their candidates, steps and exceptions
+    (``cases seed_demo`` or an officer trying the demo wrote them through the services), each
+    with a delete entry in the change log."""
+    from canbo.cases.models import Case
+
+    removed = 0
+    with bind_context(source="command"):
+        for case in Case.objects.filter(unit__in=units):
+            _log_plan_delete(case, "Xóa tỉnh mẫu (kèm hồ sơ bổ nhiệm)")
+            case.delete()
             removed += 1
     return removed
 

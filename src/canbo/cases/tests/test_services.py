@@ -203,3 +203,20 @@ def test_other_subtree_refused(post: Post, eligible: list[Person], person_b: Per
     with pytest.raises(NotPermitted):
         S.candidate_add(acting_user=users["officer_b"], case=case, person=person_b)
     assert not Candidate.objects.filter(person=person_b).exists()
+
+
+@pytest.mark.parametrize(("received", "version"), [(D(2025, 10, 7), 1), (D(2025, 10, 8), 2)])
+def test_event_date_selects_the_rule_versions(
+    post: Post, eligible: list[Person], users: dict, received: dt.date, version: int
+) -> None:
+    """The date the organisation department received the dossier selects A-3's version: v1
+    (KL 08) until 7/10/2025, v2 (QĐ 377) from 8/10/2025."""
+    officer = users["officer_a"]
+    case = S.case_open(
+        acting_user=officer, post=post, kind="bo_nhiem", source="tai_cho", received_on=received
+    )
+    cand = S.candidate_add(acting_user=officer, case=case, person=eligible[0])
+    verdict = S.candidate_verdict(officer, case, cand)
+    a3 = next(r for r in verdict.results if r.rule_id == "A-3")
+    assert a3.version == version
+    assert verdict.event_date == received

@@ -59,7 +59,7 @@ class CaseOpenSerializer(serializers.Serializer):
     post = serializers.IntegerField(required=False)
     prior_tenure = serializers.IntegerField(required=False)
     kind = serializers.ChoiceField(choices=CaseKind.choices)
-    source = serializers.ChoiceField(choices=CaseSource.choices)
+    source = serializers.ChoiceField(choices=CaseSource.choices)  # type: ignore[assignment]  # the metaclass pops declared fields
     received_on = serializers.DateField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=500)
 

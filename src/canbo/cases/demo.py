@@ -80,7 +80,8 @@ def _ranked(post: Post, day: dt.date, user: Any, exclude: set[int]) -> tuple[lis
     """(people whose verdict passes, people whose verdict fails) for an appointment to ``post``."""
     from canbo.rules.selectors import verdict
 
-    good, bad = [], []
+    good: list[Person] = []
+    bad: list[Person] = []
     for p in _pool(post, day, exclude):
         v = verdict(user, p, "appointment", post.title, day)
         (good if v.outcome in ("pass", "warn", "cannot_decide") else bad).append(p)

@@ -10,10 +10,13 @@ from canbo.core.dates import today
 from canbo.rules.engine.verdict import Verdict
 
 
-def cases_for(user: Any, *, status: str = "") -> list[Case]:
+def cases_for(user: Any, *, status: str = "", unit: Any = None) -> list[Case]:
+    """The cases the user sees, newest first; of one status, of one unit's subtree."""
     qs = Case.objects.restrict(user).select_related("post__title", "unit", "decided_person")
     if status:
         qs = qs.filter(status=status)
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
     return list(qs.order_by("-received_on", "-id")[:500])
 
 

@@ -48,8 +48,15 @@ class CaseListView(LoginRequiredMixin, TemplateView):
         status = self.request.GET.get("trang_thai", "")
         if status and status not in CaseStatus.values:
             status = ""
-        cases = selectors.cases_for(self.request.user, status=status)
+        unit = None
+        raw = self.request.GET.get("don_vi", "")
+        if raw:
+            from canbo.org.views_units import unit_or_404
+
+            unit = unit_or_404(self.request.user, _int(raw))
+        cases = selectors.cases_for(self.request.user, status=status, unit=unit)
         ctx.update(
+            unit=unit,
             rows=[(c, selectors.age_days(c), selectors.waits_for(c)) for c in cases],
             statuses=CaseStatus.choices,
             status=status,

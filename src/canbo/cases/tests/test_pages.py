@@ -231,3 +231,19 @@ def test_word_documents(post: Post, eligible: list[Person], users: dict) -> None
     text = "\n".join(p.text for p in Document(io.BytesIO(r.content)).paragraphs)
     assert "TỜ TRÌNH" in text and "Phạm Thị Bích" in text and "A-7" in text
     assert client_for(users["officer_b"]).get(f"/bo-nhiem/{case.pk}/to-trinh.docx").status_code == 404
+
+
+def test_list_by_unit_and_status(post: Post, tree: dict, users: dict) -> None:
+    from canbo.cases import services as S
+    from canbo.cases.tests.conftest import RECEIVED
+
+    S.case_open(
+        acting_user=users["officer_a"], post=post, kind="bo_nhiem", source="tai_cho", received_on=RECEIVED
+    )
+    c = client_for(users["officer_a"])
+    assert "Trưởng phòng" in c.get(f"/bo-nhiem/?don_vi={tree['A'].pk}").content.decode()
+    assert "Trưởng phòng" in c.get("/bo-nhiem/?trang_thai=gioi_thieu").content.decode()
+    assert "Trưởng phòng" not in c.get("/bo-nhiem/?trang_thai=trinh").content.decode()
+    assert c.get(f"/bo-nhiem/?don_vi={tree['B'].pk}").status_code == 404
+    assert c.get("/bo-nhiem/?don_vi=abc").status_code == 404
+    assert c.get("/bo-nhiem/?trang_thai=zzz").status_code == 200

@@ -116,6 +116,13 @@ def seed_demo() -> str:
             if post is None:
                 break
             used.update(p.pk for p in people)
+            if source == "nguoi_dung_dau" and not S.in_head_pilot(post.unit, received):
+                S.head_pilot_add(
+                    acting_user=None,
+                    unit=post.unit,
+                    valid_from=received - dt.timedelta(days=365),
+                    basis="Quyết định thí điểm giao quyền cho người đứng đầu (dữ liệu mẫu)",
+                )
             case, cands = _open(post, source, received, people)
             if outcome == "nomination":
                 lines.append(f"{case}: đang giới thiệu nhân sự")

@@ -103,3 +103,11 @@ class DecisionForm(forms.Form):
 class ExtendForm(forms.Form):
     decision_number = forms.CharField(label="Số quyết định kéo dài", max_length=60)
     decision_date = date_field("Ngày quyết định")
+
+
+class HeadPilotForm(forms.Form):
+    unit_code = forms.CharField(
+        label="Mã đơn vị", max_length=50, help_text="Áp dụng cho đơn vị và các đơn vị trực thuộc."
+    )
+    valid_from = date_field("Áp dụng từ ngày")
+    basis = forms.CharField(label="Căn cứ (quyết định thí điểm)", max_length=300)

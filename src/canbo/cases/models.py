@@ -204,3 +204,28 @@ class CaseException(ScopedModel):
 
     def audit_person_id(self) -> int | None:
         return self.candidate.person_id
+
+
+class HeadPilot(ScopedModel):
+    """A unit (and its subtree) in the A-12 pilot from a date: there the head may propose a single
+    candidate per post (source ``nguoi_dung_dau``)."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="head_pilots"
+    )
+    valid_from = models.DateField("áp dụng từ ngày")
+    basis = models.CharField("căn cứ (quyết định thí điểm)", max_length=300)
+
+    scope_unit_path: ClassVar[str] = "unit__path"
+    scope_person: ClassVar[str | None] = None
+
+    class Meta:
+        verbose_name = "đơn vị thí điểm A-12"
+        verbose_name_plural = "đơn vị thí điểm A-12"
+        ordering = ["unit", "valid_from"]
+
+    def __str__(self) -> str:
+        return f"Thí điểm A-12: {self.unit} từ {self.valid_from:%d/%m/%Y}"
+
+    def audit_person_id(self) -> int | None:
+        return None

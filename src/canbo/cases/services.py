@@ -25,6 +25,7 @@ from canbo.cases.models import (
     CaseKind,
     CaseSource,
     CaseStatus,
+    HeadPilot,
     Step,
 )
 from canbo.core.errors import DomainError, NotPermitted
@@ -94,6 +95,11 @@ def case_open(
             raise DomainError("Chức vụ đang giữ không thuộc vị trí này.")
     elif prior_tenure is not None:
         raise DomainError("Chỉ hồ sơ bổ nhiệm lại mới gắn với chức vụ đang giữ.")
+    if source == CaseSource.HEAD and not in_head_pilot(post.unit, received_on):
+        raise DomainError(
+            "Đơn vị này không thuộc diện thí điểm giao quyền cho người đứng đầu (A-12) vào ngày nhận hồ sơ: "
+            "hãy chọn nguồn tại chỗ hoặc nguồn từ nơi khác."
+        )
     with transaction.atomic():
         case = audited_create(
             Case(
@@ -110,6 +116,21 @@ def case_open(
         if prior_tenure is not None:
             audited_create(Candidate(case=case, person=prior_tenure.person), acting_user=acting_user)
     return case
+
+
+def in_head_pilot(unit: Any, day: dt.date) -> bool:
+    """Whether ``unit`` or one of its ancestors is in the A-12 pilot on ``day``."""
+    ancestors = [unit.path[:i] for i in range(unit.steplen, len(unit.path) + 1, unit.steplen)]
+    return HeadPilot.objects.filter(unit__path__in=ancestors, valid_from__lte=day).exists()
+
+
+def head_pilot_add(*, acting_user: ActingUser, unit: Any, valid_from: dt.date, basis: str) -> HeadPilot:
+    """Put ``unit`` (and its subtree) in the A-12 pilot from ``valid_from``: administrators only."""
+    if acting_user is not None and not is_admin(acting_user):
+        raise DomainError("Chỉ quản trị viên được ghi đơn vị thí điểm A-12.")
+    if not basis.strip():
+        raise DomainError("Hãy nhập căn cứ (quyết định thí điểm).")
+    return audited_create(HeadPilot(unit=unit, valid_from=valid_from, basis=basis), acting_user=acting_user)
 
 
 # -- candidates ------------------------------------------------------------------------------

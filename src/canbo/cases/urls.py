@@ -9,6 +9,7 @@ urlpatterns = [
     path("mo/", views.CaseOpenView.as_view(), name="open"),
     path("bo-nhiem-lai/", views.TermsEndingView.as_view(), name="terms"),
     path("ngoai-le/", views.ExceptionsView.as_view(), name="exceptions"),
+    path("thi-diem/", views.HeadPilotView.as_view(), name="pilots"),
     path("<int:pk>/", views.CaseDetailView.as_view(), name="detail"),
     path("<int:pk>/them-nhan-su/", views.CandidateAddView.as_view(), name="candidate_add"),
     path("<int:pk>/nhan-su/<int:cand>/khai-bao/", views.DeclareView.as_view(), name="declare"),

@@ -21,6 +21,7 @@ from canbo.cases.forms import (
     DeclareForm,
     ExceptionForm,
     ExtendForm,
+    HeadPilotForm,
     StepForm,
     StopForm,
 )
@@ -56,6 +57,7 @@ class CaseListView(LoginRequiredMixin, TemplateView):
             unit = unit_or_404(self.request.user, _int(raw))
         cases = selectors.cases_for(self.request.user, status=status, unit=unit)
         ctx.update(
+            can_admin=services.can_grant_exception(self.request.user),
             unit=unit,
             rows=[(c, selectors.age_days(c), selectors.waits_for(c)) for c in cases],
             statuses=CaseStatus.choices,
@@ -353,3 +355,35 @@ class StopView(_CaseAction):
     def perform(self, form: Any) -> str:
         services.case_stop(acting_user=self.request.user, case=self.case, reason=form.cleaned_data["reason"])
         return "Đã dừng hồ sơ."
+
+
+class HeadPilotView(ServiceFormView):
+    """The units in the A-12 pilot, and a form to add one (administrators)."""
+
+    template_name = "cases/head_pilots.html"
+    form_class = HeadPilotForm
+    heading = "Đơn vị thí điểm giao quyền cho người đứng đầu (A-12)"
+
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
+        if not services.can_grant_exception(request.user):
+            raise Http404("Không tìm thấy.")
+
+    def perform(self, form: Any) -> str:
+        from canbo.org.models import Unit
+
+        d = form.cleaned_data
+        unit = Unit.objects.restrict(self.request.user, CHANGE).filter(code=d["unit_code"].strip()).first()
+        if unit is None:
+            raise DomainError("Không tìm thấy đơn vị có mã này trong phạm vi bạn được giao.")
+        services.head_pilot_add(
+            acting_user=self.request.user, unit=unit, valid_from=d["valid_from"], basis=d["basis"]
+        )
+        return "Đã ghi đơn vị thí điểm."
+
+    def success_url(self) -> str:
+        return reverse("cases:pilots")
+
+    def context(self) -> dict[str, Any]:
+        from canbo.cases.models import HeadPilot
+
+        return {"pilots": list(HeadPilot.objects.restrict(self.request.user).select_related("unit"))}

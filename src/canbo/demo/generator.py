@@ -1207,10 +1207,11 @@ def _wipe_planning(units: Any) -> int:
 
 
 def _wipe_cases(units: Any) -> int:
-    """Delete the appointment cases of demo units with their candidates, steps and exceptions
+    """Delete the appointment cases of demo units with their candidates, steps and exceptions, and
+    the units' A-12 pilot records
     (``cases seed_demo`` or an officer trying the demo wrote them through the services), each
     with a delete entry in the change log."""
-    from canbo.cases.models import Case
+    from canbo.cases.models import Case, HeadPilot
 
     removed = 0
     with bind_context(source="command"):
@@ -1218,6 +1219,9 @@ def _wipe_cases(units: Any) -> int:
             _log_plan_delete(case, "Xóa tỉnh mẫu (kèm hồ sơ bổ nhiệm)")
             case.delete()
             removed += 1
+        for pilot in HeadPilot.objects.filter(unit__in=units):
+            _log_plan_delete(pilot, "Xóa tỉnh mẫu (kèm đơn vị thí điểm A-12)")
+            pilot.delete()
     return removed
 
 

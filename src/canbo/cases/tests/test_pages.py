@@ -247,3 +247,16 @@ def test_list_by_unit_and_status(post: Post, tree: dict, users: dict) -> None:
     assert c.get(f"/bo-nhiem/?don_vi={tree['B'].pk}").status_code == 404
     assert c.get("/bo-nhiem/?don_vi=abc").status_code == 404
     assert c.get("/bo-nhiem/?trang_thai=zzz").status_code == 200
+
+
+def test_head_pilot_page_for_administrators(tree: dict, users: dict, authority: Any) -> None:
+    from canbo.cases.models import HeadPilot
+
+    assert client_for(users["officer_a"]).get("/bo-nhiem/thi-diem/").status_code == 404
+    c = client_for(authority)
+    r = c.post("/bo-nhiem/thi-diem/", {"unit_code": "A1", "valid_from": "01/01/2026", "basis": "QĐ 12/QĐ-TU"})
+    assert r.status_code == 302
+    assert HeadPilot.objects.get().unit == tree["A1"]
+    r = c.post("/bo-nhiem/thi-diem/", {"unit_code": "B", "valid_from": "01/01/2026", "basis": "QĐ 12"})
+    assert r.status_code == 400 and "Không tìm thấy đơn vị" in r.content.decode()
+    assert "Phòng Nội vụ huyện A" in c.get("/bo-nhiem/thi-diem/").content.decode()

@@ -26,6 +26,9 @@ def holder(tree: dict[str, Unit], title: Title, post: Post, born: dt.date) -> Te
 
 
 def open_reappointment(user: Any, post: Post, tenure: Tenure, source: str = "nguoi_dung_dau") -> Any:
+    from canbo.cases.models import HeadPilot
+
+    HeadPilot.objects.get_or_create(unit=post.unit, valid_from=D(2020, 1, 1), basis="QĐ thí điểm")
     return S.case_open(
         acting_user=user,
         post=post,

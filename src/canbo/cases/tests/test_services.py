@@ -94,10 +94,18 @@ def test_too_few_options_refuses_leaving_nomination(post: Post, eligible: list[P
     assert case.status == CaseStatus.NOMINATION
 
 
-def test_head_proposal_is_exempt_from_the_options_rule(
-    post: Post, eligible: list[Person], users: dict
+def test_head_proposal_only_in_a_pilot_unit_and_exempt_from_the_options_rule(
+    post: Post, eligible: list[Person], users: dict, tree: dict, authority: Any
 ) -> None:
     officer = users["officer_a"]
+    with pytest.raises(DomainError, match="không thuộc diện thí điểm"):
+        open_case(officer, post, source="nguoi_dung_dau")
+    with pytest.raises(DomainError, match="Chỉ quản trị viên"):
+        S.head_pilot_add(acting_user=officer, unit=tree["A"], valid_from=D(2026, 1, 1), basis="QĐ 5")
+    S.head_pilot_add(acting_user=authority, unit=tree["A"], valid_from=D(2026, 3, 3), basis="QĐ 5")
+    with pytest.raises(DomainError, match="không thuộc diện thí điểm"):
+        open_case(officer, post, source="nguoi_dung_dau")  # the pilot starts after the event date
+    S.head_pilot_add(acting_user=authority, unit=tree["A"], valid_from=D(2026, 1, 1), basis="QĐ 4")
     case = open_case(officer, post, source="nguoi_dung_dau")
     S.candidate_add(acting_user=officer, case=case, person=eligible[0])
     S.case_start_steps(acting_user=officer, case=case)

@@ -17,7 +17,7 @@ from django.test import Client
 
 from canbo.assessment.models import Award, ConfidenceVote, Discipline, PoliticalConclusion, Rating
 from canbo.careers.models import BodyMembership, Tenure
-from canbo.cases.models import Candidate, Case, CaseException, Step
+from canbo.cases.models import Candidate, Case, CaseException, HeadPilot, Step
 from canbo.core.models import ScopedModel
 from canbo.org.models import Post, StaffingQuota, Title, Unit
 from canbo.people.models import (
@@ -144,6 +144,7 @@ FACTORIES: dict[type, Factory] = {
         period=_period(t), task=_task(t), unit=t["A1"], status="dang_thuc_hien", result="Đang làm"
     ),
     Case: lambda t, p, ti: _case(t, ti),
+    HeadPilot: lambda t, p, ti: HeadPilot.objects.create(unit=t["A1"], valid_from=D, basis="QĐ thí điểm"),
     Candidate: lambda t, p, ti: _candidate(t, p, ti),
     Step: lambda t, p, ti: Step.objects.create(
         case=_case(t, ti), number=1, held_on=D, body="Tập thể lãnh đạo", convened=9, present=9, ballots=9

@@ -5,15 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from canbo.cases.models import Candidate, Case, CaseKind, CaseSource, CaseStatus, Step
+from canbo.cases.models import OPEN_STATUSES, Candidate, Case, CaseKind, CaseSource, CaseStatus, Step
 from canbo.core.dates import today
 from canbo.rules.engine.verdict import Verdict
+
+OPEN = "mo"  # the board's view: every open case with what it waits for
 
 
 def cases_for(user: Any, *, status: str = "", unit: Any = None) -> list[Case]:
     """The cases the user sees, newest first; of one status, of one unit's subtree."""
     qs = Case.objects.restrict(user).select_related("post__title", "unit", "decided_person")
-    if status:
+    if status == OPEN:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status:
         qs = qs.filter(status=status)
     if unit is not None:
         qs = qs.filter(unit__path__startswith=unit.path)

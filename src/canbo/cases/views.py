@@ -47,7 +47,7 @@ class CaseListView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         status = self.request.GET.get("trang_thai", "")
-        if status and status not in CaseStatus.values:
+        if status and status not in (*CaseStatus.values, selectors.OPEN):
             status = ""
         unit = None
         raw = self.request.GET.get("don_vi", "")
@@ -60,7 +60,7 @@ class CaseListView(LoginRequiredMixin, TemplateView):
             can_admin=services.can_grant_exception(self.request.user),
             unit=unit,
             rows=[(c, selectors.age_days(c), selectors.waits_for(c)) for c in cases],
-            statuses=CaseStatus.choices,
+            statuses=[(selectors.OPEN, "Đang mở"), *CaseStatus.choices],
             status=status,
         )
         return ctx

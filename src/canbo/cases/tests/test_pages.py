@@ -260,3 +260,17 @@ def test_head_pilot_page_for_administrators(tree: dict, users: dict, authority: 
     r = c.post("/bo-nhiem/thi-diem/", {"unit_code": "B", "valid_from": "01/01/2026", "basis": "QĐ 12"})
     assert r.status_code == 400 and "Không tìm thấy đơn vị" in r.content.decode()
     assert "Phòng Nội vụ huyện A" in c.get("/bo-nhiem/thi-diem/").content.decode()
+
+
+def test_board_view_of_open_cases(post: Post, users: dict) -> None:
+    from canbo.cases import services as S
+    from canbo.cases.tests.conftest import RECEIVED
+
+    case = S.case_open(
+        acting_user=users["officer_a"], post=post, kind="bo_nhiem", source="tai_cho", received_on=RECEIVED
+    )
+    page = client_for(users["leader_a"]).get("/bo-nhiem/?trang_thai=mo").content.decode()
+    assert "Giới thiệu đủ nhân sự rồi chuyển sang các bước" in page
+    S.case_stop(acting_user=users["officer_a"], case=case, reason="Thôi")
+    page = client_for(users["leader_a"]).get("/bo-nhiem/?trang_thai=mo").content.decode()
+    assert "Chưa có hồ sơ bổ nhiệm nào" in page

@@ -228,3 +228,26 @@ def test_event_date_selects_the_rule_versions(
     a3 = next(r for r in verdict.results if r.rule_id == "A-3")
     assert a3.version == version
     assert verdict.event_date == received
+
+
+def test_decision_is_all_or_nothing(
+    post: Post, eligible: list[Person], person_b: Person, users: dict, tree: dict, authority: Any
+) -> None:
+    """officer_a also reads district B (a leader grant): he may nominate person_b, but the
+    decision would move person_b's dossier into A, which he may not change there: refused after
+    the tenure was written, and nothing stays."""
+    from canbo.accounts.models import Grant, Role
+
+    officer = users["officer_a"]
+    Grant.objects.create(user=officer, role=Role.LEADER, unit=tree["B"], include_sensitive=True)
+    case = open_case(officer, post)
+    cands = to_submitted(officer, case, [person_b, eligible[0]])
+    S.exception_record(
+        acting_user=authority, candidate=cands[0], rules="A-5", reason="Ngoại lệ", basis="CV 3"
+    )
+    logged = ObjectChange.objects.count()
+    with pytest.raises(NotPermitted):
+        decide(officer, case, cands[0])
+    assert not Tenure.objects.filter(person=person_b).exists()
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.SUBMITTED
+    assert ObjectChange.objects.count() == logged

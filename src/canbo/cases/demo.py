@@ -171,12 +171,16 @@ def seed_demo() -> str:
 def _reappointments(root: Unit, day: dt.date, user: Any) -> list[str]:
     """One reappointment extended to retirement (A-14: under 24 months left at term end) and one
     left open, among open leadership tenures on posts of the province."""
-    tenures = (
+    base = (
         Tenure.objects.filter(unit__path__startswith=root.path, title__is_leader=True, post__isnull=False)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
         .select_related("person", "post__title", "title", "unit")
-        .order_by("person__birth_date", "id")[:60]
     )
+    # the oldest holders first (one near retirement), then the youngest (one far from it)
+    tenures = [
+        *base.order_by("person__birth_date", "id")[:40],
+        *base.order_by("-person__birth_date", "id")[:40],
+    ]
     lines: list[str] = []
     extended = opened = False
     from canbo.rules.engine.facts import Declared
@@ -185,6 +189,8 @@ def _reappointments(root: Unit, day: dt.date, user: Any) -> list[str]:
     for t in tenures:
         if extended and opened:
             break
+        if Case.objects.filter(prior_tenure=t).exists():
+            continue
         post = t.post
         assert post is not None  # noqa: S101 (filtered above)
         v = verdict(user, t.person, "reappointment", post.title, day, Declared(pending_discipline=False))

@@ -274,3 +274,17 @@ def test_board_view_of_open_cases(post: Post, users: dict) -> None:
     S.case_stop(acting_user=users["officer_a"], case=case, reason="Thôi")
     page = client_for(users["leader_a"]).get("/bo-nhiem/?trang_thai=mo").content.decode()
     assert "Chưa có hồ sơ bổ nhiệm nào" in page
+
+
+def test_exception_recorded_by_the_system_shows(post: Post, eligible: list[Person], users: dict) -> None:
+    """The demo records exceptions as the system (no user): the case page and the report say so."""
+    from canbo.cases import services as S
+    from canbo.cases.tests.conftest import RECEIVED
+
+    case = S.case_open(acting_user=None, post=post, kind="bo_nhiem", source="tai_cho", received_on=RECEIVED)
+    cand = S.candidate_add(acting_user=None, case=case, person=eligible[0])
+    S.exception_record(acting_user=None, candidate=cand, rules="A-5", reason="Mẫu", basis="CV mẫu")
+    c = client_for(users["officer_a"])
+    r = c.get(f"/bo-nhiem/{case.pk}/")
+    assert r.status_code == 200 and "hệ thống" in r.content.decode()
+    assert "hệ thống" in c.get("/bo-nhiem/ngoai-le/").content.decode()

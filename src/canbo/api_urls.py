@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from canbo.accounts.api import GrantViewSet
 from canbo.campaigns.api import CampaignViewSet, EntryViewSet
+from canbo.cases.api import CaseViewSet
 from canbo.indicators.api import IndicatorViewSet
 from canbo.org.api import (
     AreaViewSet,
@@ -41,6 +42,7 @@ router.register("ratings/entries", EntryViewSet, basename="rating-entry")
 router.register("salary/groups", GroupViewSet, basename="salary-group")
 router.register("salary/grades", GradeViewSet, basename="salary-grade")
 router.register("salary/base", BaseSalaryViewSet, basename="salary-base")
+router.register("cases", CaseViewSet, basename="case")
 for spec, viewset in SECTION_VIEWSETS:
     router.register(rf"persons/(?P<person_pk>\d+)/{spec.slug}", viewset, basename=f"section-{spec.slug}")
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "canbo.planning",
     "canbo.salary",
     "canbo.documents",
+    "canbo.cases",
     "canbo.demo",
 ]
 

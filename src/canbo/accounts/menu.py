@@ -82,6 +82,7 @@ _ENTRIES = (
     _Entry("Chỉ tiêu", "indicators:index", "indicators", _units),
     _Entry("Nâng lương", "salary:due", "salary", _units, hint="Đến hạn nâng bậc lương"),
     _Entry("Nghỉ hưu", "retirement:index", "retirement", _units, hint="Thông báo, quyết định nghỉ hưu"),
+    _Entry("Bổ nhiệm", "cases:list", "cases", _units, hint="Hồ sơ bổ nhiệm, bổ nhiệm lại"),
     _Entry("Danh sách", "lists:saved", "lists", _units, hint="Danh sách đã lưu"),
     _Entry("Người dùng", "accounts:users", "accounts", lambda a: a.admin, hint="Tài khoản và quyền"),
     _Entry(

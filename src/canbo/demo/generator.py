@@ -1126,6 +1126,7 @@ def wipe() -> dict[str, int]:
         out["Plan"] = _wipe_plans(Unit.objects.filter(unit_q))
         out["PlanningList"] = _wipe_planning(Unit.objects.filter(unit_q))
         out["RatingCampaign"] = _wipe_campaigns(Unit.objects.filter(unit_q))
+        out["Case"] = _wipe_cases(Unit.objects.filter(unit_q))
         # Other records kept about a synthetic person (a retirement override…), found by their
         # foreign key to Person so that a model added later is wiped too.
         for model in apps.get_models():
@@ -1218,6 +1219,25 @@ def _wipe_campaigns(units: Any) -> int:
             _log_plan_delete(campaign, "Xóa tỉnh mẫu (kèm đợt đánh giá, xếp loại)")
             campaign.delete()
             removed += 1
+    return removed
+
+
+def _wipe_cases(units: Any) -> int:
+    """Delete the appointment cases of demo units with their candidates, steps and exceptions, and
+    the units' A-12 pilot records
+    (``cases seed_demo`` or an officer trying the demo wrote them through the services), each
+    with a delete entry in the change log."""
+    from canbo.cases.models import Case, HeadPilot
+
+    removed = 0
+    with bind_context(source="command"):
+        for case in Case.objects.filter(unit__in=units):
+            _log_plan_delete(case, "Xóa tỉnh mẫu (kèm hồ sơ bổ nhiệm)")
+            case.delete()
+            removed += 1
+        for pilot in HeadPilot.objects.filter(unit__in=units):
+            _log_plan_delete(pilot, "Xóa tỉnh mẫu (kèm đơn vị thí điểm A-12)")
+            pilot.delete()
     return removed
 
 

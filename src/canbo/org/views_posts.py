@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from canbo.core.form_views import ServiceFormView
+from canbo.core.grants import can_change_anything
 from canbo.core.querysets import CHANGE
 from canbo.core.views import AsOfMixin
 from canbo.org import selectors, services
@@ -55,6 +56,7 @@ class VacanciesView(_SubtreePage):
             held=sum(min(r.held, r.seats) for r in rows),
             empty=sum(r.empty for r in rows),
             over=sum(r.over for r in rows),
+            can_open_cases=can_change_anything(self.request.user),
         )
         return ctx
 

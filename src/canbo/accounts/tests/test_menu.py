@@ -25,6 +25,7 @@ OFFICER = [
     "Chỉ tiêu",
     "Nâng lương",
     "Nghỉ hưu",
+    "Bổ nhiệm",
     "Danh sách",
 ]
 EXPECTED = {

@@ -293,6 +293,7 @@ API_LISTS = [
     "/api/salary/base/",
     "/api/ratings/campaigns/",
     "/api/ratings/entries/",
+    "/api/cases/",
     "/api/persons/{pk}/khen-thuong/",
     "/api/persons/{pk}/gia-dinh/",
 ]

@@ -18,6 +18,7 @@ from django.test import Client
 from canbo.assessment.models import Award, ConfidenceVote, Discipline, PoliticalConclusion, Rating
 from canbo.campaigns.models import CampaignEntry, RatingCampaign, UnitRating
 from canbo.careers.models import BodyMembership, Tenure
+from canbo.cases.models import Candidate, Case, CaseException, HeadPilot, Step
 from canbo.core.models import ScopedModel
 from canbo.org.models import Post, StaffingQuota, Title, Unit
 from canbo.people.models import (
@@ -148,7 +149,43 @@ FACTORIES: dict[type, Factory] = {
     TaskReport: lambda t, p, ti: TaskReport.objects.create(
         period=_period(t), task=_task(t), unit=t["A1"], status="dang_thuc_hien", result="Đang làm"
     ),
+    Case: lambda t, p, ti: _case(t, ti),
+    HeadPilot: lambda t, p, ti: HeadPilot.objects.create(unit=t["A1"], valid_from=D, basis="QĐ thí điểm"),
+    Candidate: lambda t, p, ti: _candidate(t, p, ti),
+    Step: lambda t, p, ti: Step.objects.create(
+        case=_case(t, ti), number=1, held_on=D, body="Tập thể lãnh đạo", convened=9, present=9, ballots=9
+    ),
+    CaseException: lambda t, p, ti: CaseException.objects.create(
+        candidate=_candidate(t, p, ti),
+        rules="A-5",
+        reason="Ngoại lệ thử",
+        basis="Văn bản thử",
+        granted_by=_granter(),
+    ),
 }
+
+
+def _case(t: dict, ti: Title) -> Case:
+    post = Post.objects.filter(unit=t["A1"], title=ti).first() or Post.objects.create(
+        unit=t["A1"], title=ti, seats=1
+    )
+    found = Case.objects.filter(post=post).first()
+    return found or Case.objects.create(
+        post=post, unit=t["A1"], kind="bo_nhiem", source="tai_cho", received_on=D
+    )
+
+
+def _candidate(t: dict, p: Person, ti: Title) -> Candidate:
+    case = _case(t, ti)
+    return Candidate.objects.filter(case=case, person=p).first() or Candidate.objects.create(
+        case=case, person=p
+    )
+
+
+def _granter() -> Any:
+    from django.contrib.auth.models import User
+
+    return User.objects.filter(username="granter").first() or User.objects.create_user("granter")
 
 
 def _plan(t: dict) -> Plan:

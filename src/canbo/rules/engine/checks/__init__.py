@@ -15,6 +15,15 @@ from __future__ import annotations
 import datetime as dt
 
 from canbo.rules.engine.checks.appointment import APPOINTMENT, HEALTH_LABELS, REAPPOINTMENT
+from canbo.rules.engine.checks.ballot import (
+    BALLOT,
+    OPTIONS,
+    BallotCase,
+    BallotInput,
+    OptionsCase,
+    check_ballot,
+    check_options,
+)
 from canbo.rules.engine.checks.base import Case, Check, PersonCheck, Rule, current_rank, rule
 from canbo.rules.engine.checks.committee import COMMITTEE, K4_LEVELS, k4_level, note, reference_date
 from canbo.rules.engine.checks.discipline import (
@@ -79,13 +88,22 @@ CHECKS: dict[str, PersonCheck] = {
 
 # Every check, for the rulebook coverage test: the rules evaluated are those of their functions.
 ALL_CHECKS: dict[
-    str, Check[Case] | Check[VoteCase] | Check[RatingCase] | Check[DisciplineCase] | Check[SalaryCase]
+    str,
+    Check[Case]
+    | Check[VoteCase]
+    | Check[RatingCase]
+    | Check[DisciplineCase]
+    | Check[SalaryCase]
+    | Check[BallotCase]
+    | Check[OptionsCase],
 ] = {
     **{purpose: c.check for purpose, c in CHECKS.items()},
     "vote": VOTE,
     "rating": RATING,
     "discipline": DISCIPLINE,
     "salary": SALARY,
+    "ballot": BALLOT,
+    "options": OPTIONS,
 }
 
 
@@ -110,6 +128,7 @@ __all__ = [
     "K4_LEVELS",
     "PURPOSES",
     "SPECIAL_ROTATION",
+    "BallotInput",
     "Case",
     "Check",
     "PersonCheck",
@@ -117,7 +136,9 @@ __all__ = [
     "Rule",
     "VoteInput",
     "check",
+    "check_ballot",
     "check_discipline",
+    "check_options",
     "check_rating",
     "check_salary",
     "check_vote",

@@ -4,6 +4,8 @@
 - ``retirement --sex nam|nu --born DD/MM/YYYY|MM/YYYY|YYYY``: prints
   ``{"retirement_date": "YYYY-MM-DD", "retirement_age": {"years": Y, "months": M}}``.
 - ``check --person ID --purpose P --title CODE --at YYYY-MM-DD``: prints the verdict as JSON.
+- ``ballot --convened N --present P [--ballots B] [--seats S] --votes "A=12,B=9,C=3" [--at D] --json``:
+  validator 3 on one meeting (quorum, shares over convened, selected, next round, rules) as JSON.
 
 Bad arguments print a Vietnamese message on stderr and exit with status 2.
 """
@@ -30,7 +32,9 @@ USAGE = (
     "  ./canbo rules retirement --sex nam|nu --born DD/MM/YYYY|MM/YYYY|YYYY\n"
     "  ./canbo rules check --person ID --purpose appointment|planning|reappointment|rotation|committee "
     "--title MÃ_CHỨC_DANH --at YYYY-MM-DD [--user TÊN_ĐĂNG_NHẬP] [--planned co|khong] "
-    "[--pending co|khong]"
+    "[--pending co|khong]\n"
+    '  ./canbo rules ballot --convened N --present P [--ballots B] [--seats S] --votes "A=12,B=9" '
+    "[--at YYYY-MM-DD] [--json]"
 )
 
 
@@ -43,7 +47,7 @@ def _vietnamese_error(message: str) -> NoReturn:
     if "unrecognized arguments" in message:
         _fail("Tham số không nhận ra: " + message.split(":", 1)[1].strip() + "\n" + USAGE)
     if "invalid choice" in message or "required: action" in message or "arguments are required" in message:
-        _fail("Thiếu hoặc sai lệnh con (load, retirement, check).\n" + USAGE)
+        _fail("Thiếu hoặc sai lệnh con (load, retirement, check, ballot).\n" + USAGE)
     if "expected one argument" in message:
         _fail(
             "Tham số thiếu giá trị: "
@@ -81,7 +85,15 @@ class Command(BaseCommand):
         chk.add_argument("--pending", help="Đang bị xem xét kỷ luật, điều tra: co|khong")
         chk.add_argument("--rotation-months", help="Thời gian luân chuyển dự kiến (tháng)")
         chk.add_argument("--congress-level", help="Cấp đại hội (K-4): co_so, tren_co_so, xa, tinh, hdnd_ubnd")
-        for p in (load, retire, chk):
+        bal = sub.add_parser("ballot", help="Kiểm phiếu một bước của quy trình bổ nhiệm (JSON).")
+        bal.add_argument("--convened", help="Số được triệu tập")
+        bal.add_argument("--present", help="Số có mặt")
+        bal.add_argument("--ballots", help="Số phiếu phát ra (mặc định: số có mặt)")
+        bal.add_argument("--seats", help="Số chức danh cần chọn (mặc định 1)")
+        bal.add_argument("--votes", help='Số phiếu của từng người: "A=12,B=9,C=3"')
+        bal.add_argument("--at", help="Ngày họp, YYYY-MM-DD (mặc định: hôm nay)")
+        bal.add_argument("--json", action="store_true", help="In kết quả dạng JSON (mặc định)")
+        for p in (load, retire, chk, bal):
             p.error = _vietnamese_error  # type: ignore[method-assign]
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -93,8 +105,10 @@ class Command(BaseCommand):
                 self.run_retirement(options)
             elif action == "check":
                 self.run_check(options)
+            elif action == "ballot":
+                self.run_ballot(options)
             else:
-                _fail("Thiếu lệnh con (load, retirement, check).\n" + USAGE)
+                _fail("Thiếu lệnh con (load, retirement, check, ballot).\n" + USAGE)
         except DomainError as exc:
             _fail(exc.message)
 
@@ -154,3 +168,33 @@ class Command(BaseCommand):
             raise DomainError(f"Không có chức danh mã “{code}”.")
         v = selectors.verdict(user, person, purpose, title, day, declared)
         self.stdout.write(json.dumps(v.to_dict(), ensure_ascii=False, indent=2))
+
+    def run_ballot(self, options: dict[str, Any]) -> None:
+        from canbo.core.dates import today
+        from canbo.rules.engine.checks.ballot import (
+            BallotInput,
+            BallotInputError,
+            ballot_summary,
+            parse_votes,
+        )
+
+        convened = cli.parse_int(options.get("convened"), "Số được triệu tập (--convened)", minimum=1)
+        present = cli.parse_int(options.get("present"), "Số có mặt (--present)")
+        raw_ballots = options.get("ballots")
+        ballots = (
+            present if raw_ballots is None else cli.parse_int(raw_ballots, "Số phiếu phát ra (--ballots)")
+        )
+        raw_seats = options.get("seats")
+        seats = 1 if raw_seats is None else cli.parse_int(raw_seats, "Số chức danh (--seats)", minimum=1)
+        day = (
+            today() if options.get("at") is None else cli.parse_iso_date(options.get("at"), "Ngày họp (--at)")
+        )
+        try:
+            ballot = BallotInput(
+                day, convened, present, ballots, parse_votes(options.get("votes") or ""), seats
+            )
+            ballot.validate()
+        except BallotInputError as exc:
+            raise DomainError(str(exc)) from exc
+        out = ballot_summary(selectors.rulebook(), ballot)
+        self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))

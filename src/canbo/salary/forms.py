@@ -62,10 +62,17 @@ class DecisionForm(forms.Form):
     )
     nguoi_ky = forms.CharField(label="Người ký", max_length=150, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, due_form: forms.Form | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.due_form = due_form
         picked = self.data.getlist("chon") if hasattr(self.data, "getlist") else []
         self.fields["chon"].choices = [(t, t) for t in picked]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.due_form is not None and not self.due_form.is_valid():
+            raise ValidationError("Danh sách không hợp lệ; hãy lập lại danh sách.")
+        return data
 
     def clean_ngay_quyet_dinh(self) -> dt.date:
         text = self.cleaned_data.get("ngay_quyet_dinh") or ""
@@ -107,6 +114,16 @@ class NoticeForm(forms.Form):
         error_messages={"required": "Chưa nhập ngày ban hành."},
     )
     nguoi_ky = forms.CharField(label="Người ký", max_length=150, required=False)
+
+    def __init__(self, *args: Any, list_form: forms.Form | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.list_form = list_form
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.list_form is not None and not self.list_form.is_valid():
+            raise ValidationError("Danh sách không hợp lệ; hãy lập lại danh sách.")
+        return data
 
     def clean_ngay_ban_hanh(self) -> dt.date:
         text = self.cleaned_data.get("ngay_ban_hanh") or ""

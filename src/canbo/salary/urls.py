@@ -9,5 +9,5 @@ app_name = "salary"
 urlpatterns: list[URLPattern] = [
     path("", views.catalogue, name="catalogue"),
     path("den-han/", views.due, name="due"),
-    path("den-han/quyet-dinh/", views.decide, name="decide"),
+    path("den-han/quyet-dinh/", views.DecideView.as_view(), name="decide"),
 ]

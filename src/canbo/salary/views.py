@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from canbo.accounts.selectors import can_change_anything
 from canbo.core.dates import format_date
-from canbo.core.errors import DomainError
+from canbo.core.form_views import ServiceFormView
 from canbo.salary import selectors, services
 from canbo.salary.forms import DecisionForm, DueForm
 
@@ -76,20 +77,33 @@ def _render_list(request: HttpRequest, form: DueForm, decision: DecisionForm, *,
     return render(request, "salary/due.html", ctx, status=status)
 
 
-@login_required
-@require_POST
-def decide(request: HttpRequest) -> HttpResponse:
-    """Record one raise decision for the persons ticked on the due list (all or nothing)."""
-    form = DueForm(request.POST, user=request.user)
-    if not form.is_valid():
-        return render(request, "salary/due.html", {"form": form, "items": None}, status=400)
-    decision = DecisionForm(request.POST)
-    if not decision.is_valid():
-        return _render_list(request, form, decision, status=400)
-    data, d = form.cleaned_data, decision.cleaned_data
-    try:
+class DecideView(ServiceFormView):
+    """Record one raise decision for the persons ticked on the due list (all or nothing): the
+    project's generic write page (core.form_views) on the list's template; a refusal shows the
+    list again with the reason, a person outside the user's grants answers 404."""
+
+    http_method_names = ["post"]
+    template_name = "salary/due.html"
+
+    def get_form(self, data: Any = None) -> forms.Form:
+        self.due_form = DueForm(data, user=self.request.user)
+        return DecisionForm(data, due_form=self.due_form)
+
+    def render_form(self, form: forms.Form, status: int = 200) -> HttpResponse:
+        if not self.due_form.is_valid():
+            ctx = {"form": self.due_form, "items": None}
+            return render(self.request, self.template_name, ctx, status=status)
+        if form.non_field_errors():
+            form.errors[NON_FIELD_ERRORS] = form.error_class(
+                [f"Không ghi quyết định nào: {e}" for e in form.non_field_errors()]
+            )
+        return _render_list(self.request, self.due_form, form, status=status)  # type: ignore[arg-type]
+
+    def perform(self, form: Any) -> str:
+        data, d = self.due_form.cleaned_data, form.cleaned_data
+        self.data = data
         outcome = services.raise_decision(
-            acting_user=request.user,
+            acting_user=self.request.user,
             unit=data["don_vi"],
             as_of=data["ngay"],
             months=data["so_thang"],
@@ -98,19 +112,16 @@ def decide(request: HttpRequest) -> HttpResponse:
             decided_on=d["ngay_quyet_dinh"],
             signer=d["nguoi_ky"],
         )
-    except (DomainError, ValidationError) as exc:
-        text = exc.message if isinstance(exc, DomainError) else " ".join(exc.messages)
-        decision.add_error(None, f"Không ghi quyết định nào: {text}")
-        status = exc.status_code if isinstance(exc, DomainError) else 400
-        return _render_list(request, form, decision, status=status)
-    if outcome.written:
+        for name, why in outcome.left_out:
+            messages.warning(self.request, f"Không nâng lương cho {name}: {why}.")
+        if not outcome.written:
+            return ""
         names = ", ".join(f"{n} ({t})" for n, t in outcome.written)
-        messages.success(
-            request, f"Đã ghi quyết định {d['so_quyet_dinh']} cho {len(outcome.written)} người: {names}."
+        return f"Đã ghi quyết định {d['so_quyet_dinh']} cho {len(outcome.written)} người: {names}."
+
+    def success_url(self) -> str:
+        data = self.data
+        query = urlencode(
+            {"don_vi": data["don_vi"].pk, "ngay": format_date(data["ngay"]), "so_thang": data["so_thang"]}
         )
-    for name, why in outcome.left_out:
-        messages.warning(request, f"Không nâng lương cho {name}: {why}.")
-    query = urlencode(
-        {"don_vi": data["don_vi"].pk, "ngay": format_date(data["ngay"]), "so_thang": data["so_thang"]}
-    )
-    return HttpResponseRedirect(f"{reverse('salary:due')}?{query}")
+        return f"{reverse('salary:due')}?{query}"

@@ -45,6 +45,8 @@ def due(request: HttpRequest) -> HttpResponse:
         return render(request, "salary/due.html", ctx, status=400)
     if request.GET.get("xuat") == "xlsx":
         return _xlsx(request, form)
+    if request.GET.get("xuat") == "docx":
+        return _docx(request, form)
     return _render_list(request, form, DecisionForm(), status=200)
 
 
@@ -58,6 +60,19 @@ def _xlsx(request: HttpRequest, form: DueForm) -> HttpResponse:
         body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="den-han-nang-luong-{data["ngay"]:%Y%m%d}.xlsx"'
+    return response
+
+
+def _docx(request: HttpRequest, form: DueForm) -> HttpResponse:
+    from canbo.salary.exports import due_docx
+
+    data = form.cleaned_data
+    items = selectors.due_list(request.user, data["don_vi"], data["ngay"], data["so_thang"])
+    body = due_docx(items, unit=data["don_vi"], as_of=data["ngay"], months=data["so_thang"])
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = f'attachment; filename="den-han-nang-luong-{data["ngay"]:%Y%m%d}.docx"'
     return response
 
 

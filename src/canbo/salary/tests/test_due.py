@@ -164,3 +164,31 @@ def test_excel_export_lists_the_due_then_the_blocked(users: dict, staff: dict, t
     assert [row[1] for row in rows] == ["Đỗ Văn Khung", "Đỗ Văn Đúng", "Đỗ Văn Chậm", "Đỗ Thị Thiếu"]
     assert rows[2][5] == "15/02/2025" and "S-6 v1" in rows[2][9]
     assert "thiếu kết quả xếp loại" in rows[3][10]
+
+
+def test_word_list_is_a4_with_the_due_then_the_blocked(users: dict, staff: dict, tree: dict) -> None:
+    import io
+
+    from docx import Document
+
+    r = client_for(users["officer_a"]).get(
+        "/luong/den-han/", {"don_vi": tree["A"].pk, "ngay": "01/01/2025", "so_thang": 3, "xuat": "docx"}
+    )
+    assert r.status_code == 200
+    assert r["Content-Disposition"].endswith('den-han-nang-luong-20250101.docx"')
+    doc = Document(io.BytesIO(r.content))
+    section = doc.sections[0]
+    assert {round(section.page_width.cm, 1), round(section.page_height.cm, 1)} == {21.0, 29.7}
+    assert round(section.left_margin.cm, 1) == 3.0
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "DANH SÁCH" in text and "từ ngày 01/01/2025 đến ngày 31/03/2025" in text
+    assert "I. ĐỦ ĐIỀU KIỆN (3 người)" in text and "(1 người)" in text
+    header, good, held = doc.tables[0], doc.tables[1], doc.tables[2]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header.cell(0, 1).text
+    assert tree["A"].name.upper() in header.cell(0, 0).text
+    names = [row.cells[1].text for row in good.rows[1:]]
+    assert names == ["Đỗ Văn Khung", "Đỗ Văn Đúng", "Đỗ Văn Chậm"]
+    assert "15/02/2025" in good.rows[3].cells[7].text and "7/QĐ-UBND" in good.rows[3].cells[8].text
+    assert held.rows[1].cells[1].text == "Đỗ Thị Thiếu"
+    assert "thiếu kết quả xếp loại" in held.rows[1].cells[8].text
+    assert "{{" not in text and all("{" not in c.text for t in doc.tables for c in t._cells)

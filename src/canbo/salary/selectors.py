@@ -13,20 +13,29 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from canbo.assessment.models import Discipline, Rating
 from canbo.core.errors import DomainError
 from canbo.org.models import Unit
 from canbo.org.selectors import unit_label
 from canbo.people.models import Person
-from canbo.rules.engine.checks.salary import NOT_DONE, SalaryCase, SalaryFact, check_salary, coef_text
+from canbo.rules.engine.checks.salary import (
+    NOT_DONE,
+    SalaryCase,
+    SalaryFact,
+    check_salary,
+    coef_text,
+    salary_outcome,
+)
 from canbo.rules.engine.dates import add_months
 from canbo.rules.engine.facts import DisciplineFact, RatingFact
-from canbo.rules.engine.verdict import PASS, Verdict
+from canbo.rules.engine.rulebook import Rulebook
+from canbo.rules.engine.verdict import PASS, WARN, Verdict
 from canbo.salary.models import BaseSalary, Grade, SalaryGroup, SalaryRow
 
 MAX_MONTHS = 24
@@ -55,8 +64,16 @@ class DueItem:
     name: str
     unit_id: int
     row: SalaryFact
-    verdict: Verdict
     case: SalaryCase
+
+    @cached_property
+    def verdict(self) -> Verdict:
+        """The verdict in the rulebook's format, built when shown (``outcome`` is known before)."""
+        return check_salary(self.case, person_id=self.person_id, person_name=self.name)
+
+    @cached_property
+    def outcome(self) -> str:
+        return salary_outcome(self.case)
 
     @property
     def unit(self) -> str:
@@ -72,7 +89,7 @@ class DueItem:
 
     @property
     def blocked(self) -> bool:
-        return self.verdict.outcome not in (PASS, "warn")
+        return self.outcome not in (PASS, WARN)
 
     @property
     def token(self) -> str:
@@ -115,7 +132,7 @@ class DueItem:
                 "beyond_frame_percent": s.to_percent,
             },
             "delays": [d.to_dict() for d in s.delays],
-            "outcome": self.verdict.outcome,
+            "outcome": self.outcome,
             "verdict": self.verdict.to_dict(),
         }
 
@@ -161,7 +178,11 @@ def due_list(
         rating_qs.filter(person__in=ids, period="nam", level=NOT_DONE).values_list("person_id", flat=True)
     )
     cases: dict[int, SalaryCase] = {}
-    for person_id, grade_id, step, coef, percent, since in rows_in_force(ids, as_of):
+    may_delay = Q(person__in=discipline_qs.filter(person__in=ids).values("person_id")) | Q(
+        person__in=rating_qs.filter(person__in=ids, period="nam", level=NOT_DONE).values("person_id")
+    )
+    near = _nominal_window(book, as_of, end) | may_delay
+    for person_id, grade_id, step, coef, percent, since in rows_in_force(ids, as_of, near):
         g = scale[grade_id]
         fact = SalaryFact(
             grade_code=g.code,
@@ -205,15 +226,44 @@ def due_list(
         if not as_of <= case.schedule.due < end:
             continue
         pid, name, unit_id = people[person_id]
-        verdict = check_salary(case, person_id=person_id, person_name=name)
-        items.append(DueItem(person_id, pid, name, unit_id, case.row, verdict, case))
+        items.append(DueItem(person_id, pid, name, unit_id, case.row, case))
     items.sort(key=lambda i: (i.due, i.name))
     return items
 
 
-def rows_in_force(ids: Any, as_of: dt.date) -> Iterator[tuple[int, int, int, Any, int, dt.date]]:
+def _nominal_window(book: Rulebook, as_of: dt.date, end: dt.date) -> Q:
+    """Rows whose step time, without delays, ends in [as_of, end): their ``step_since`` lies
+    that many months earlier, for each step time any version of S-4 or S-8 may give (a few
+    days wider for the ends of months; the exact test is ``SalaryCase.nominal``)."""
+    margin = dt.timedelta(days=4)
+
+    def window(months: set[int]) -> Q:
+        q = Q(pk__in=[])
+        for m in sorted(months):
+            q |= Q(
+                step_since__gte=add_months(as_of, -m) - margin, step_since__lt=add_months(end, -m) + margin
+            )
+        return q
+
+    s4, s8 = book.versions("S-4"), book.versions("S-8")
+    high = {36} | {int(v.params["months_high"]) for v in s4}
+    low = {36} | {int(v.params["months_low"]) for v in s4}
+    further = {12} | {int(v.params.get("step_months", 12)) for v in s8}
+    low_sets = [set(v.params.get("low_groups", [])) for v in s4] or [set()]
+    low_any, low_all = set().union(*low_sets), set.intersection(*low_sets)
+    return (
+        (Q(beyond_frame_percent__gt=0) & window(further))
+        | (Q(beyond_frame_percent=0, grade__group__code__in=sorted(low_any)) & window(low))
+        | (Q(beyond_frame_percent=0) & ~Q(grade__group__code__in=sorted(low_all)) & window(high))
+    )
+
+
+def rows_in_force(
+    ids: Any, as_of: dt.date, where: Q | None = None
+) -> Iterator[tuple[int, int, int, Any, int, dt.date]]:
     """(person, grade, step, coefficient, beyond-frame %, step since) of the salary row in force
-    on ``as_of`` of each person of the ``ids`` subquery: the latest row starting on or before it.
+    on ``as_of`` of each person of the ``ids`` subquery (the latest row starting on or before
+    it), for the rows in force that match ``where``.
 
     One query that returns one row a person, read from the (person, from_date) index: PostgreSQL's
     ``DISTINCT ON``; elsewhere a row counts when no later row of the person starts by ``as_of``."""
@@ -221,11 +271,15 @@ def rows_in_force(ids: Any, as_of: dt.date) -> Iterator[tuple[int, int, int, Any
     rows = SalaryRow.objects.filter(person__in=ids, from_date__lte=as_of)
     if connection.vendor == "postgresql":
         rows = rows.order_by("person_id", "-from_date").distinct("person_id")
+        if where is not None:  # DISTINCT ON picks the row in force first, then the filter
+            rows = SalaryRow.objects.filter(pk__in=rows.values("pk")).filter(where).order_by()
     else:
         later = SalaryRow.objects.filter(
             person_id=OuterRef("person_id"), from_date__gt=OuterRef("from_date"), from_date__lte=as_of
         )
         rows = rows.filter(~Exists(later)).order_by()
+        if where is not None:
+            rows = rows.filter(where)
     return rows.values_list(*cols).iterator(chunk_size=5000)
 
 

@@ -42,6 +42,17 @@ def test_due_list_dates_targets_delays_and_blocked(users: dict, staff: dict, tre
     )
 
 
+def test_the_outcome_read_from_the_schedule_is_the_verdicts(users: dict, staff: dict, tree: dict) -> None:
+    """The list knows who is blocked before it builds any verdict; the verdict, built when shown,
+    says the same (pass, warn for a delay, cannot decide for a missing year)."""
+    from canbo.rules.engine.checks.salary import check_salary
+
+    items = due_list(users["officer_a"], tree["A"], AS_OF, 3)
+    outcomes = {i.name: i.outcome for i in items}
+    assert outcomes == {i.name: check_salary(i.case).outcome for i in items}
+    assert set(outcomes.values()) == {"pass", "warn", "cannot_decide"}
+
+
 def test_page_lists_the_due_and_the_blocked_with_their_verdict(users: dict, staff: dict, tree: dict) -> None:
     r = client_for(users["officer_a"]).get(
         "/luong/den-han/", {"don_vi": tree["A"].pk, "ngay": "01/01/2025", "so_thang": 3}

@@ -357,6 +357,21 @@ def _delay_result(d: Delay) -> RuleResult:
 SALARY = Check[SalaryCase]((rule_s4, rule_s8, rule_s5, rule_s6, rule_s7))
 
 
+def salary_outcome(case: SalaryCase) -> str:
+    """The outcome ``check_salary(case)`` concludes, read from the schedule without building the
+    verdict (a list of thousands builds the verdicts it shows only): no version in force →
+    cannot decide; a KHT year without its S-7 delay → fail; a year without rating → cannot
+    decide; otherwise pass, or warn when delayed."""
+    s = case.schedule
+    if s.version is None:
+        return CANNOT
+    if s.unforgiven_years:
+        return FAIL
+    if s.missing_years:
+        return CANNOT
+    return WARN if s.delays else PASS
+
+
 def check_salary(case: SalaryCase, *, person_id: int | None = None, person_name: str = "") -> Verdict:
     """The next raise of ``case.row``: due date, target, delays and whether it may be granted."""
     s = case.schedule
@@ -383,4 +398,5 @@ __all__ = [
     "SalaryCase",
     "SalaryFact",
     "check_salary",
+    "salary_outcome",
 ]

@@ -16,6 +16,7 @@ from canbo.rules.selectors import rulebook
 
 pytestmark = pytest.mark.django_db
 HORIZON = dt.date(2026, 12, 6)
+D = dt.date
 
 
 def rated(person: Any, level: str = "htt", **years: str) -> list[Rating]:
@@ -44,14 +45,14 @@ def test_regular_raises_with_the_delays_of_a_discipline_and_a_kht_year(tree: dic
     person = new_person(tree["A1"], recruitment_date=dt.date(2016, 3, 1), grade_code="01.003")
     plain = history(person, rated(person))
     assert [(r.step, r.from_date) for r in plain] == [
-        (1, dt.date(2016, 3, 1)), (2, dt.date(2019, 3, 1)), (3, dt.date(2022, 3, 1)), (4, dt.date(2025, 3, 1)),
+        (1, D(2016, 3, 1)), (2, D(2019, 3, 1)), (3, D(2022, 3, 1)), (4, D(2025, 3, 1)),
     ]  # fmt: skip
     reprimand = Discipline(person=person, system="chinh_quyen", form="khien_trach", decision_number="7/QĐ",
                            decision_date=dt.date(2020, 5, 1), effective_date=dt.date(2020, 5, 1))  # fmt: skip
     delayed = history(person, [*rated(person, y2023="kht"), reprimand])
     # 2019-03-01 + 36 months + 6 (reprimand in 2020) = 2022-09-01; then + 36 + 12 (KHT 2023) = 2026-09-01
     assert [(r.step, r.from_date) for r in delayed] == [
-        (1, dt.date(2016, 3, 1)), (2, dt.date(2019, 3, 1)), (3, dt.date(2022, 9, 1)), (4, dt.date(2026, 9, 1)),
+        (1, D(2016, 3, 1)), (2, D(2019, 3, 1)), (3, D(2022, 9, 1)), (4, D(2026, 9, 1)),
     ]  # fmt: skip
     for row in delayed:
         row.full_clean()

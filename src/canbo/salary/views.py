@@ -17,7 +17,7 @@ from canbo.accounts.selectors import can_change_anything
 from canbo.core.dates import format_date
 from canbo.core.form_views import ServiceFormView
 from canbo.salary import selectors, services
-from canbo.salary.forms import DecisionForm, DueForm
+from canbo.salary.forms import CapExceptionForm, DecisionForm, DueForm, EarlyForm, FinaliseForm, ProposeForm
 
 
 @login_required
@@ -140,3 +140,104 @@ class DecideView(ServiceFormView):
             {"don_vi": data["don_vi"].pk, "ngay": format_date(data["ngay"]), "so_thang": data["so_thang"]}
         )
         return f"{reverse('salary:due')}?{query}"
+
+
+# -- early raises (S-9, S-10) --------------------------------------------------------------------
+
+
+def _early_page(request: HttpRequest, page: EarlyForm, *, status: int = 200, **forms_: Any) -> HttpResponse:
+    from canbo.accounts.selectors import is_admin
+    from canbo.salary import early
+
+    ctx: dict[str, Any] = {"form": page, "rows": None}
+    if page.is_valid():
+        agency, year = page.cleaned_data["don_vi"], page.cleaned_data["nam"]
+        ctx |= {
+            "agency": agency,
+            "year": year,
+            "cap": early.cap_of(agency, year),
+            "rows": early.proposals(request.user, agency, year),
+            "candidates": early.candidates(request.user, agency, year),
+            "can_decide": can_change_anything(request.user),
+            "can_except": is_admin(request.user),
+            "propose": forms_.get("propose") or ProposeForm(),
+            "finalise": forms_.get("finalise") or FinaliseForm(),
+            "exception": forms_.get("exception") or CapExceptionForm(),
+        }
+    return render(request, "salary/early.html", ctx, status=status)
+
+
+@login_required
+def early_index(request: HttpRequest) -> HttpResponse:
+    """An agency's early-raise proposals of a year (S-9, S-10) against its cap."""
+    if not set(request.GET) - {"ngay"}:
+        return render(request, "salary/early.html", {"form": EarlyForm(user=request.user), "rows": None})
+    page = EarlyForm(request.GET, user=request.user)
+    return _early_page(request, page, status=200 if page.is_valid() else 400)
+
+
+class _EarlyWrite(ServiceFormView):
+    """A write on the early-raise page (core.form_views); a refusal shows the page again."""
+
+    http_method_names = ["post"]
+    template_name = "salary/early.html"
+    slot = ""
+
+    def get_form(self, data: Any = None) -> forms.Form:
+        self.page = EarlyForm(data, user=self.request.user)
+        assert self.form_class is not None
+        return self.form_class(data, page=self.page)  # type: ignore[call-arg]
+
+    def render_form(self, form: forms.Form, status: int = 200) -> HttpResponse:
+        return _early_page(self.request, self.page, status=status, **{self.slot: form})
+
+    def success_url(self) -> str:
+        d = self.page.cleaned_data
+        return f"{reverse('salary:early')}?{urlencode({'don_vi': d['don_vi'].pk, 'nam': d['nam']})}"
+
+    def target(self) -> tuple[Any, int]:
+        return self.page.cleaned_data["don_vi"], self.page.cleaned_data["nam"]
+
+
+class EarlyProposeView(_EarlyWrite):
+    form_class = ProposeForm
+    slot = "propose"
+
+    def perform(self, form: Any) -> str:
+        from canbo.salary import early
+
+        agency, year = self.target()
+        d = form.cleaned_data
+        saved = early.propose(acting_user=self.request.user, agency=agency, year=year, person_id=d["nguoi"],
+                              award_id=d["khen_thuong"], months=d["so_thang"])  # fmt: skip
+        return f"Đã ghi đề nghị cho {saved.person.full_name}: {saved}."
+
+
+class EarlyFinaliseView(_EarlyWrite):
+    form_class = FinaliseForm
+    slot = "finalise"
+
+    def perform(self, form: Any) -> str:
+        from canbo.salary import early
+
+        agency, year = self.target()
+        d = form.cleaned_data
+        done = early.finalise(acting_user=self.request.user, agency=agency, year=year,
+                              number=d["so_quyet_dinh"], decided_on=d["ngay_quyet_dinh"])  # fmt: skip
+        names = ", ".join(e.person.full_name for e in done)
+        number = d["so_quyet_dinh"]
+        return f"Đã ghi quyết định {number} nâng bậc lương trước thời hạn cho {len(done)} người: {names}."
+
+
+class CapExceptionView(_EarlyWrite):
+    form_class = CapExceptionForm
+    slot = "exception"
+
+    def perform(self, form: Any) -> str:
+        from canbo.salary import early
+
+        agency, year = self.target()
+        d = form.cleaned_data
+        saved = early.record_exception(acting_user=self.request.user, agency=agency, year=year,
+                                       extra=d["so_nguoi"], reason=d["ly_do"], basis=d["can_cu"])  # fmt: skip
+        return f"Đã ghi ngoại lệ: {saved}."

@@ -24,6 +24,7 @@ from canbo.rules.engine.checks.discipline import (
     DisciplineCase,
     check_discipline,
 )
+from canbo.rules.engine.checks.early_raise import EARLY, EarlyCase, check_early
 from canbo.rules.engine.checks.planning import PLANNING, ROTATION, SPECIAL_ROTATION
 from canbo.rules.engine.checks.rating import RATING, RatingCase, RatingInput, check_rating
 from canbo.rules.engine.checks.salary import SALARY, SalaryCase, check_salary
@@ -79,13 +80,20 @@ CHECKS: dict[str, PersonCheck] = {
 
 # Every check, for the rulebook coverage test: the rules evaluated are those of their functions.
 ALL_CHECKS: dict[
-    str, Check[Case] | Check[VoteCase] | Check[RatingCase] | Check[DisciplineCase] | Check[SalaryCase]
+    str,
+    Check[Case]
+    | Check[VoteCase]
+    | Check[RatingCase]
+    | Check[DisciplineCase]
+    | Check[SalaryCase]
+    | Check[EarlyCase],
 ] = {
     **{purpose: c.check for purpose, c in CHECKS.items()},
     "vote": VOTE,
     "rating": RATING,
     "discipline": DISCIPLINE,
     "salary": SALARY,
+    "early_raise": EARLY,
 }
 
 
@@ -118,6 +126,7 @@ __all__ = [
     "VoteInput",
     "check",
     "check_discipline",
+    "check_early",
     "check_rating",
     "check_salary",
     "check_vote",

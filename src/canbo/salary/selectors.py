@@ -33,7 +33,7 @@ from canbo.rules.engine.checks.salary import (
     salary_outcome,
 )
 from canbo.rules.engine.dates import add_months
-from canbo.rules.engine.facts import DisciplineFact, RatingFact
+from canbo.rules.engine.facts import STATE, DisciplineFact, RatingFact
 from canbo.rules.engine.rulebook import Rulebook
 from canbo.rules.engine.verdict import PASS, WARN, Verdict
 from canbo.salary.models import BaseSalary, Grade, SalaryGroup, SalaryRow
@@ -174,15 +174,19 @@ def due_list(
     ):
         disciplines[person_id].append(DisciplineFact(*values))
     rating_qs = Rating.objects.all() if user is None else Rating.objects.restrict(user)
-    not_done = set(
-        rating_qs.filter(person__in=ids, period="nam", level=NOT_DONE).values_list("person_id", flat=True)
-    )
+    not_done: dict[tuple[int, int], dt.date | None] = {
+        (pk, year): decided
+        for pk, year, decided in rating_qs.filter(
+            person__in=ids, period="nam", level=NOT_DONE, system=STATE
+        ).values_list("person_id", "year", "decision_date")
+    }
+    delayable = set(disciplines) | {pk for pk, _y in not_done}
+    window = Window(book, as_of, end)
     cases: dict[int, SalaryCase] = {}
-    may_delay = Q(person__in=discipline_qs.filter(person__in=ids).values("person_id")) | Q(
-        person__in=rating_qs.filter(person__in=ids, period="nam", level=NOT_DONE).values("person_id")
-    )
-    near = _nominal_window(book, as_of, end) | may_delay
-    for person_id, grade_id, step, coef, percent, since in rows_in_force(ids, as_of, near):
+    groups = {pk: g.group.code for pk, g in scale.items()}
+    for person_id, grade_id, step, coef, percent, since in rows_in_force(
+        ids, as_of, window, delayable, groups=groups
+    ):
         g = scale[grade_id]
         fact = SalaryFact(
             grade_code=g.code,
@@ -197,7 +201,7 @@ def due_list(
         )
         case = SalaryCase(book, fact)
         nominal = case.nominal
-        if nominal >= end or (nominal < as_of and person_id not in disciplines and person_id not in not_done):
+        if nominal >= end or (nominal < as_of and person_id not in delayable):
             continue
         cases[person_id] = case
     if not cases:
@@ -205,6 +209,7 @@ def due_list(
     people: dict[int, tuple[str, str, int]] = {}
     ratings: dict[int, list[RatingFact]] = defaultdict(list)
     wanted = sorted(cases)
+    first_year = min(c.row.step_since.year for c in cases.values())
     for n in range(0, len(wanted), CHUNK):
         chunk = wanted[n : n + CHUNK]
         for pk, pid, name, unit_id, left in Person.objects.filter(pk__in=chunk).values_list(
@@ -212,10 +217,12 @@ def due_list(
         ):
             if left is None or left > as_of:
                 people[pk] = (pid, name, unit_id)
-        for person_id, system, year, level, decided in rating_qs.filter(
-            person__in=chunk, period="nam"
-        ).values_list("person_id", "system", "year", "level", "decision_date"):
-            ratings[person_id].append(RatingFact(system, year, level, decided))
+        # the yearly state ratings of the step times (the KHT years' decision dates read above)
+        for person_id, year, level in rating_qs.filter(
+            person__in=chunk, period="nam", system=STATE, year__gte=first_year
+        ).values_list("person_id", "year", "level"):
+            decided = not_done.get((person_id, year)) if level == NOT_DONE else None
+            ratings[person_id].append(RatingFact(STATE, year, level, decided))
     items = []
     for person_id, case in cases.items():
         if person_id not in people:
@@ -231,56 +238,106 @@ def due_list(
     return items
 
 
-def _nominal_window(book: Rulebook, as_of: dt.date, end: dt.date) -> Q:
-    """Rows whose step time, without delays, ends in [as_of, end): their ``step_since`` lies
-    that many months earlier, for each step time any version of S-4 or S-8 may give (a few
-    days wider for the ends of months; the exact test is ``SalaryCase.nominal``)."""
-    margin = dt.timedelta(days=4)
+class Window:
+    """The salary rows whose step time, without delays, ends in [as_of, end): their
+    ``step_since`` lies that many months earlier, for each step time any version of S-4 or S-8
+    may give (a few days wider for the ends of months; the exact test is
+    ``SalaryCase.nominal``); as a Q (PostgreSQL) or a test in Python (SQLite)."""
 
-    def window(months: set[int]) -> Q:
-        q = Q(pk__in=[])
-        for m in sorted(months):
-            q |= Q(
-                step_since__gte=add_months(as_of, -m) - margin, step_since__lt=add_months(end, -m) + margin
+    def __init__(self, book: Rulebook, as_of: dt.date, end: dt.date) -> None:
+        margin = dt.timedelta(days=4)
+        s4, s8 = book.versions("S-4"), book.versions("S-8")
+        low_sets = [set(v.params.get("low_groups", [])) for v in s4] or [set()]
+        self.low_any: set[str] = set().union(*low_sets)
+        self.low_all: set[str] = set.intersection(*low_sets)
+
+        def bounds(months: set[int]) -> list[tuple[dt.date, dt.date]]:
+            return [(add_months(as_of, -m) - margin, add_months(end, -m) + margin) for m in sorted(months)]
+
+        self.further = bounds({12} | {int(v.params.get("step_months", 12)) for v in s8})
+        self.low = bounds({36} | {int(v.params["months_low"]) for v in s4})
+        self.high = bounds({36} | {int(v.params["months_high"]) for v in s4})
+
+    def q(self) -> Q:
+        def any_of(pairs: list[tuple[dt.date, dt.date]]) -> Q:
+            q = Q(pk__in=[])
+            for lo, hi in pairs:
+                q |= Q(step_since__gte=lo, step_since__lt=hi)
+            return q
+
+        return (
+            (Q(beyond_frame_percent__gt=0) & any_of(self.further))
+            | (Q(beyond_frame_percent=0, grade__group__code__in=sorted(self.low_any)) & any_of(self.low))
+            | (
+                Q(beyond_frame_percent=0)
+                & ~Q(grade__group__code__in=sorted(self.low_all))
+                & any_of(self.high)
             )
-        return q
+        )
 
-    s4, s8 = book.versions("S-4"), book.versions("S-8")
-    high = {36} | {int(v.params["months_high"]) for v in s4}
-    low = {36} | {int(v.params["months_low"]) for v in s4}
-    further = {12} | {int(v.params.get("step_months", 12)) for v in s8}
-    low_sets = [set(v.params.get("low_groups", [])) for v in s4] or [set()]
-    low_any, low_all = set().union(*low_sets), set.intersection(*low_sets)
-    return (
-        (Q(beyond_frame_percent__gt=0) & window(further))
-        | (Q(beyond_frame_percent=0, grade__group__code__in=sorted(low_any)) & window(low))
-        | (Q(beyond_frame_percent=0) & ~Q(grade__group__code__in=sorted(low_all)) & window(high))
-    )
+    def has(self, group: str, percent: int, since: dt.date) -> bool:
+        """The row (its group's code, beyond-frame %, ``step_since``) may be due."""
+        if percent:
+            return any(lo <= since < hi for lo, hi in self.further)
+        if group in self.low_any and any(lo <= since < hi for lo, hi in self.low):
+            return True
+        return group not in self.low_all and any(lo <= since < hi for lo, hi in self.high)
 
 
 def rows_in_force(
-    ids: Any, as_of: dt.date, where: Q | None = None
+    ids: Any,
+    as_of: dt.date,
+    window: Window | None = None,
+    also: set[int] | frozenset[int] = frozenset(),
+    *,
+    groups: dict[int, str] | None = None,
 ) -> Iterator[tuple[int, int, int, Any, int, dt.date]]:
     """(person, grade, step, coefficient, beyond-frame %, step since) of the salary row in force
     on ``as_of`` of each person of the ``ids`` subquery (the latest row starting on or before
-    it), for the rows in force that match ``where``.
+    it): all of them, or those in ``window`` and those of the persons ``also``.
 
-    One query that returns one row a person, read from the (person, from_date) index: PostgreSQL's
-    ``DISTINCT ON``; elsewhere a row counts when no later row of the person starts by ``as_of``."""
+    One query, one row a person, read along the (person, from_date) index: PostgreSQL's
+    ``DISTINCT ON`` with the window as a condition; on SQLite a ``GROUP BY`` whose ``MAX()``
+    picks the row (SQLite's bare columns), read by the plain cursor (the sqlite3 module's own
+    date converters, none of the ORM's) and the window tested in Python; elsewhere a portable
+    NOT EXISTS."""
     cols = ("person_id", "grade_id", "step", "coefficient", "beyond_frame_percent", "step_since")
     rows = SalaryRow.objects.filter(person__in=ids, from_date__lte=as_of)
+    where = None
+    if window is not None:
+        where = window.q() | Q(person_id__in=sorted(also)) if also else window.q()
     if connection.vendor == "postgresql":
         rows = rows.order_by("person_id", "-from_date").distinct("person_id")
-        if where is not None:  # DISTINCT ON picks the row in force first, then the filter
+        if where is not None:
             rows = SalaryRow.objects.filter(pk__in=rows.values("pk")).filter(where).order_by()
-    else:
+        yield from rows.values_list(*cols).iterator(chunk_size=5000)
+        return
+    if connection.vendor != "sqlite":
         later = SalaryRow.objects.filter(
             person_id=OuterRef("person_id"), from_date__gt=OuterRef("from_date"), from_date__lte=as_of
         )
         rows = rows.filter(~Exists(later)).order_by()
         if where is not None:
             rows = rows.filter(where)
-    return rows.values_list(*cols).iterator(chunk_size=5000)
+        yield from rows.values_list(*cols).iterator(chunk_size=5000)
+        return
+    if groups is None:
+        groups = dict(Grade.objects.values_list("pk", "group__code"))
+    sub_sql, sub_params = ids.query.sql_with_params()
+    table = connection.ops.quote_name(SalaryRow._meta.db_table)
+    sql = (
+        "SELECT person_id, MAX(from_date), grade_id, step, coefficient, beyond_frame_percent, step_since "
+        f"FROM {table} WHERE from_date <= %s AND person_id IN ({sub_sql}) GROUP BY person_id"
+    )
+    cent = Decimal("0.01")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [as_of.isoformat(), *sub_params])
+        while batch := cursor.fetchmany(5000):
+            for person_id, _day, grade_id, step, coef, percent, since in batch:
+                if isinstance(since, str):  # a connection without the date converter
+                    since = dt.date.fromisoformat(since)
+                if window is None or person_id in also or window.has(groups[grade_id], percent, since):
+                    yield person_id, grade_id, step, Decimal(str(coef)).quantize(cent), percent, since
 
 
 def _ids(persons: QuerySet[Person], unit: Unit) -> Any:

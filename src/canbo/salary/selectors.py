@@ -40,6 +40,7 @@ from canbo.salary.models import BaseSalary, Grade, SalaryGroup, SalaryRow
 
 MAX_MONTHS = 24
 CHUNK = 5000  # persons per IN list (SQLite allows 32,766 parameters)
+CENT = Decimal("0.01")
 
 
 def groups() -> QuerySet[SalaryGroup]:
@@ -184,8 +185,12 @@ def due_list(
     window = Window(book, as_of, end)
     cases: dict[int, SalaryCase] = {}
     groups = {pk: g.group.code for pk, g in scale.items()}
+    also_qs = (
+        discipline_qs.filter(person__in=ids).values("person_id"),
+        rating_qs.filter(person__in=ids, period="nam", level=NOT_DONE, system=STATE).values("person_id"),
+    )
     for person_id, grade_id, step, coef, percent, since in rows_in_force(
-        ids, as_of, window, delayable, groups=groups
+        ids, as_of, window, delayable, also_qs=also_qs, groups=groups
     ):
         g = scale[grade_id]
         fact = SalaryFact(
@@ -290,11 +295,13 @@ def rows_in_force(
     window: Window | None = None,
     also: set[int] | frozenset[int] = frozenset(),
     *,
+    also_qs: tuple[QuerySet[Any], ...] = (),
     groups: dict[int, str] | None = None,
 ) -> Iterator[tuple[int, int, int, Any, int, dt.date]]:
     """(person, grade, step, coefficient, beyond-frame %, step since) of the salary row in force
     on ``as_of`` of each person of the ``ids`` subquery (the latest row starting on or before
-    it): all of them, or those in ``window`` and those of the persons ``also``.
+    it): all of them, or those in ``window`` and those of the persons ``also`` (the persons of
+    the ``also_qs`` subqueries, for SQLite's query).
 
     One query, one row a person, read along the (person, from_date) index: PostgreSQL's
     ``DISTINCT ON`` with the window as a condition; on SQLite a ``GROUP BY`` whose ``MAX()``
@@ -326,18 +333,29 @@ def rows_in_force(
     sub_sql, sub_params = ids.query.sql_with_params()
     table = connection.ops.quote_name(SalaryRow._meta.db_table)
     sql = (
-        "SELECT person_id, MAX(from_date), grade_id, step, coefficient, beyond_frame_percent, step_since "
-        f"FROM {table} WHERE from_date <= %s AND person_id IN ({sub_sql}) GROUP BY person_id"
+        "SELECT person_id, MAX(from_date), grade_id, step, CAST(coefficient AS TEXT), beyond_frame_percent, "
+        f"CAST(step_since AS TEXT) FROM {table} WHERE from_date <= %s AND person_id IN ({sub_sql}) "
+        "GROUP BY person_id"
     )
-    cent = Decimal("0.01")
+    params: list[Any] = [as_of.isoformat(), *sub_params]
+    if window is not None:
+        # SQLite's bare columns hold the row of the MAX() in HAVING too: only the rows in force
+        # whose step_since is in one of the windows (or of the persons ``also``) come back
+        pairs = [(lo.isoformat(), hi.isoformat()) for lo, hi in (*window.further, *window.low, *window.high)]
+        having = ["(step_since >= %s AND step_since < %s)" for _ in pairs]
+        params += [d for pair in pairs for d in pair]
+        for qs in also_qs:  # as subqueries: ``also`` may hold more ids than SQLite takes parameters
+            q_sql, q_params = qs.query.sql_with_params()
+            having.append(f"person_id IN ({q_sql})")
+            params += q_params
+        sql += " HAVING " + " OR ".join(having)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [as_of.isoformat(), *sub_params])
+        cursor.execute(sql, params)
         while batch := cursor.fetchmany(5000):
-            for person_id, _day, grade_id, step, coef, percent, since in batch:
-                if isinstance(since, str):  # a connection without the date converter
-                    since = dt.date.fromisoformat(since)
+            for person_id, _day, grade_id, step, coef, percent, since_text in batch:
+                since = dt.date.fromisoformat(since_text)
                 if window is None or person_id in also or window.has(groups[grade_id], percent, since):
-                    yield person_id, grade_id, step, Decimal(str(coef)).quantize(cent), percent, since
+                    yield person_id, grade_id, step, Decimal(coef).quantize(CENT), percent, since
 
 
 def _ids(persons: QuerySet[Person], unit: Unit) -> Any:

@@ -370,6 +370,7 @@ class PersonCalendar:
     terms: list[TermLine] = field(default_factory=list)
     windows: list[WindowLine] = field(default_factory=list)
     birth_note: str = ""
+    salary: Any = None  # salary.agenda.SalaryCalendar: the next raise, the retirement notice
 
 
 def person_calendar(user: Any, person: Person, day: dt.date) -> PersonCalendar:
@@ -386,6 +387,9 @@ def person_calendar(user: Any, person: Person, day: dt.date) -> PersonCalendar:
         if person.birth_precision == PRECISION_YEAR
         else "",
     )
+    from canbo.salary.agenda import salary_calendar
+
+    cal.salary = salary_calendar(user, person, day, ret, facts, book)
     leader_titles = {t.title.code for t in facts.tenures if t.title.is_leader}
     for code in sorted(leader_titles):
         info = calc.term_info(book, tuple(t for t in facts.tenures if t.title.code == code), day)

@@ -90,8 +90,16 @@ def cap_of(agency: Unit, year: int) -> Cap:
     )
 
 
-def salary_case(person: Person, day: dt.date) -> SalaryCase | None:
-    """The person's salary case on ``day`` (the row in force, his disciplines and ratings)."""
+def salary_case(
+    person: Person,
+    day: dt.date,
+    *,
+    disciplines: tuple[DisciplineFact, ...] | None = None,
+    ratings: tuple[RatingFact, ...] | None = None,
+    book: Any = None,
+) -> SalaryCase | None:
+    """The person's salary case on ``day`` (the row in force, his disciplines and ratings; those
+    a caller already read may be given)."""
     from canbo.salary.services import row_in_force
 
     row = row_in_force(person.pk, day)
@@ -100,6 +108,9 @@ def salary_case(person: Person, day: dt.date) -> SalaryCase | None:
     g = row.grade.group
     fact = SalaryFact(row.grade.code, g.code, g.steps, g.first, g.increment, row.step,
                       Decimal(row.coefficient), row.beyond_frame_percent, row.step_since)  # fmt: skip
+    book = book or _book()
+    if disciplines is not None and ratings is not None:
+        return SalaryCase(book, fact, disciplines, tuple(r for r in ratings if r.period_is_year))
     disciplines = tuple(
         DisciplineFact(*v)
         for v in Discipline.objects.filter(person=person).values_list(
@@ -112,7 +123,7 @@ def salary_case(person: Person, day: dt.date) -> SalaryCase | None:
             "system", "year", "level", "decision_date"
         )
     )
-    return SalaryCase(_book(), fact, disciplines, ratings)
+    return SalaryCase(book, fact, disciplines, ratings)
 
 
 def _agency_person(acting_user: Any, agency: Unit, person_id: int) -> Person:

@@ -132,9 +132,16 @@ FACTORIES: dict[type, Factory] = {
         person=p, kind="thong_bao", number="1/TB", issued_on=D, retirement_date=dt.date(2030, 6, 30)
     ),
     EarlyRaise: lambda t, p, ti: EarlyRaise.objects.create(
-        person=p, agency=t["A1"], year=2026, rule="S-9", months=12, regular_due=dt.date(2027, 1, 1),
-        raise_date=dt.date(2026, 1, 1), to_step=2, to_coefficient="2.67",
-    ),  # fmt: skip
+        person=p,
+        agency=t["A1"],
+        year=2026,
+        rule="S-9",
+        months=12,
+        regular_due=dt.date(2027, 1, 1),
+        raise_date=dt.date(2026, 1, 1),
+        to_step=2,
+        to_coefficient="2.67",
+    ),
     CapException: lambda t, p, ti: CapException.objects.create(
         agency=t["A1"], year=2026, extra=1, reason="Thành tích đột xuất", basis="QĐ 1/QĐ-UBND"
     ),

@@ -89,6 +89,8 @@ def build(size: int, as_of: dt.date) -> None:
             Person.objects.bulk_create(persons, batch_size=2000)
             rows, ratings, disciplines = [], [], []
             for p in persons:
+                recruited = p.recruitment_date
+                assert recruited is not None
                 x = rng.random()
                 grade = grades["01.005" if x < 0.08 else "01.002" if x < 0.25 else "01.003"]
                 group = grade.group
@@ -96,7 +98,7 @@ def build(size: int, as_of: dt.date) -> None:
                 step = group.steps if rng.random() < 0.2 else rng.randint(1, group.steps - 1)
                 percent = rng.choice((0, 0, 5, 6, 7, 8)) if step == group.steps else 0
                 since = as_of - dt.timedelta(days=rng.randint(0, (step_months if not percent else 12) * 30))
-                since = max(since, p.recruitment_date)
+                since = max(since, recruited)
                 day = since
                 for back in range(rng.randint(1, 4)):
                     s = max(1, step - back)
@@ -112,9 +114,9 @@ def build(size: int, as_of: dt.date) -> None:
                         )
                     )
                     day = add_months(day, -step_months)
-                    if day < p.recruitment_date:
+                    if day < recruited:
                         break
-                for year in range(max(2019, p.recruitment_date.year), as_of.year):
+                for year in range(max(2019, recruited.year), as_of.year):
                     y = rng.random()
                     level = "htxs" if y < 0.12 else "htt" if y < 0.8 else "ht" if y < 0.985 else "kht"
                     ratings.append(

@@ -196,14 +196,13 @@ def set_salary_fields(persons: list[Person]) -> None:
     from django.db import connection
 
     meta = Person._meta
-    cols = [
-        meta.get_field(f).column for f in ("grade_code", "grade_name", "salary_step", "salary_coefficient")
-    ]
+    names = ("grade_code", "grade_name", "salary_step", "salary_coefficient")
+    cols = [Person._meta.get_field(f).get_attname_column()[1] for f in names]  # type: ignore[union-attr]
     qn = connection.ops.quote_name
     sql = (
         f"UPDATE {qn(meta.db_table)} SET "
-        + ", ".join(f"{qn(c)} = %s" for c in cols)
-        + f" WHERE {qn(meta.pk.column)} = %s"
+        + ", ".join(f"{qn(str(c))} = %s" for c in cols)
+        + f" WHERE {qn(str(meta.pk.column))} = %s"
     )
     params = [
         (p.grade_code, p.grade_name, p.salary_step, p.salary_coefficient, p.pk)

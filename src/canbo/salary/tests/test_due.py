@@ -192,8 +192,10 @@ def test_word_list_is_a4_with_the_due_then_the_blocked(users: dict, staff: dict,
     assert r["Content-Disposition"].endswith('den-han-nang-luong-20250101.docx"')
     doc = Document(io.BytesIO(r.content))
     section = doc.sections[0]
-    assert {round(section.page_width.cm, 1), round(section.page_height.cm, 1)} == {21.0, 29.7}
-    assert round(section.left_margin.cm, 1) == 3.0
+    width, height, left = section.page_width, section.page_height, section.left_margin
+    assert width is not None and height is not None and left is not None
+    assert {round(width.cm, 1), round(height.cm, 1)} == {21.0, 29.7}
+    assert round(left.cm, 1) == 3.0
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "DANH SÁCH" in text and "từ ngày 01/01/2025 đến ngày 31/03/2025" in text
     assert "I. ĐỦ ĐIỀU KIỆN (3 người)" in text and "(1 người)" in text

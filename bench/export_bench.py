@@ -110,6 +110,7 @@ def main() -> None:
     from django.test import Client
     from openpyxl import Workbook
 
+    from canbo.core.dates import today
     from canbo.lists.columns import COLUMNS, DEFAULT_COLUMNS, parse_columns
     from canbo.lists.exports import export_rows, write_list
     from canbo.lists.models import ListExport
@@ -201,7 +202,7 @@ def main() -> None:
 
         return run
 
-    user_day = dt.date.today()
+    user_day = today()
     line = "{:72} {:>10} {:>7} {:>9} {:>6} {:>8}"
     print(line.format("measure", "median s", "ratio", "rows", "MB", "RSS MiB"))
     base, size, peak = timed(openpyxl_alone(width), args.repeat)

@@ -53,11 +53,11 @@ def build(size: int, as_of: dt.date) -> None:
     units = []
     for d in range(60):
         district = make_unit(root, f"BS{d:02d}", f"Huyện {d:02d}", level=Level.DISTRICT)
-        for o in range(5):
-            units.append(
-                make_unit(district, f"BS{d:02d}{o}", f"Phòng {o} huyện {d:02d}", kind=UnitKind.DIVISION,
-                          level=Level.DISTRICT)
-            )  # fmt: skip
+        units.extend(
+            make_unit(district, f"BS{d:02d}{o}", f"Phòng {o} huyện {d:02d}", kind=UnitKind.DIVISION,
+                      level=Level.DISTRICT)
+            for o in range(5)
+        )  # fmt: skip
     grades = {g.code: g for g in Grade.objects.select_related("group")}
     ethnicity, religion = Ethnicity.objects.get(code="01"), Religion.objects.get(code="00")
     batch = 10_000

@@ -19,6 +19,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from canbo.accounts.models import Grant, Role
+from canbo.core.types import ActingUser
 from canbo.org.choices import Block, HeadKind, Level, ManagementScope, TitleGroup, UnitKind
 from canbo.org.models import Title, Unit
 from canbo.org.selectors import unit_index_reset
@@ -92,7 +93,7 @@ def reference_data() -> None:
 
 
 def new_person(unit: Unit, full_name: str = "Nguyễn Thị Hoa", *, sex: str = "nu", born: dt.date | None = None,
-               acting_user: Any = None, **kw: Any) -> Person:  # fmt: skip
+               acting_user: ActingUser = None, **kw: Any) -> Person:  # fmt: skip
     reference_data()
     born = born or dt.date(1980, 5, 17)
     pid = make_personal_id(province_prefix="010", sex=sex, birth_year=born.year, serial=next(_serial))

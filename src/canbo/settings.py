@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "canbo.plans",
     "canbo.planning",
     "canbo.salary",
+    "canbo.documents",
     "canbo.demo",
 ]
 
@@ -76,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "canbo.core.context_processors.canbo",
+                "canbo.accounts.context_processors.menu",
             ],
             "builtins": ["canbo.org.templatetags.units"],
         },
@@ -110,6 +112,13 @@ else:
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Passwords by Django's ModelBackend; the user's grants, cached on the user for ``restrict()``, by
+# GrantBackend (``canbo.core.grants``: core reads them without importing accounts).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "canbo.accounts.backends.GrantBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -6,15 +6,23 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from canbo.accounts import views as accounts_views
-from canbo.core import views as core_views
+from canbo.accounts.home import home
+from canbo.lists import views as list_views
+from canbo.people import urls as people_urls
+
+# The list of persons is the lists app's page, in the people namespace (people imports no list).
+person_list_urls = [
+    path("", list_views.PersonListView.as_view(), name="list"),
+    path("xuat-excel/", list_views.ExportView.as_view(), name="export"),
+]
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home, name="home"),
     path("dang-nhap/", accounts_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("tai-khoan/", include("canbo.accounts.urls")),
     path("don-vi/", include("canbo.org.urls")),
-    path("can-bo/", include("canbo.people.urls")),
+    path("can-bo/", include((person_list_urls + people_urls.urlpatterns, people_urls.app_name))),
     path("danh-sach/", include("canbo.lists.urls")),
     path("nhap-du-lieu/", include("canbo.imports.urls")),
     path("quy-dinh/", include("canbo.rules.urls")),
@@ -23,6 +31,7 @@ urlpatterns = [
     path("quy-hoach/", include("canbo.planning.urls")),
     path("luong/", include("canbo.salary.urls")),
     path("nghi-huu/", include("canbo.salary.retirement_urls")),
+    path("tai-lieu/", include("canbo.documents.urls")),
     path("api/", include("canbo.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -83,6 +83,13 @@ _ENTRIES = (
     _Entry("Nghỉ hưu", "retirement:index", "retirement", _units, hint="Thông báo, quyết định nghỉ hưu"),
     _Entry("Danh sách", "lists:saved", "lists", _units, hint="Danh sách đã lưu"),
     _Entry("Người dùng", "accounts:users", "accounts", lambda a: a.admin, hint="Tài khoản và quyền"),
+    _Entry(
+        "Mẫu tài liệu",
+        "documents:templates",
+        "documents",
+        lambda a: a.admin,
+        hint="Mẫu sơ yếu lý lịch (Word)",
+    ),
     _Entry("API", "api-docs", "", lambda a: a.admin, hint="Tài liệu API (dành cho quản trị)"),
     _Entry("Quản trị", "admin:index", "admin", lambda a: a.staff),
 )

@@ -21,7 +21,14 @@ from canbo.accounts.models import Account, Grant, Role
 from canbo.core.context import current_context
 from canbo.core.errors import DomainError
 from canbo.core.models import ObjectChange
-from canbo.core.services import audited_create, audited_delete, audited_update, frozen_user_name
+from canbo.core.services import (
+    audited_create,
+    audited_delete,
+    audited_update,
+    frozen_user_name,
+    logged_user,
+)
+from canbo.core.types import ActingUser
 from canbo.org.models import Unit
 from canbo.people.models import Person
 
@@ -61,12 +68,12 @@ def _log_user(
     action: str,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
-    acting_user: Any,
+    acting_user: ActingUser,
     reason: str,
 ) -> None:
     ctx = current_context()
     ObjectChange.objects.create(
-        user=acting_user if getattr(acting_user, "pk", None) else None,
+        user=logged_user(acting_user),
         user_name=frozen_user_name(acting_user),
         request_id=ctx.request_id,
         source=ctx.source,
@@ -80,7 +87,7 @@ def _log_user(
     )
 
 
-def _ensure_manages(acting_user: Any, user: User) -> None:
+def _ensure_manages(acting_user: ActingUser, user: User) -> None:
     """Refuse unless ``acting_user`` may manage ``user`` (a user outside is "not found")."""
     from canbo.accounts.selectors import is_admin, managed_users
 
@@ -94,7 +101,7 @@ def _ensure_manages(acting_user: Any, user: User) -> None:
         )
 
 
-def _set_must_change(user: User, value: bool, *, acting_user: Any, reason: str) -> None:
+def _set_must_change(user: User, value: bool, *, acting_user: ActingUser, reason: str) -> None:
     account, created = Account.objects.get_or_create(user=user)
     if created and not value:
         return
@@ -103,7 +110,7 @@ def _set_must_change(user: User, value: bool, *, acting_user: Any, reason: str) 
 
 def grant_add(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     user: User,
     role: str,
     unit: Unit | None = None,
@@ -158,7 +165,7 @@ def grant_add(
     return audited_create(grant, acting_user=acting_user, reason=reason, check_scope=False)
 
 
-def grant_remove(*, acting_user: Any, grant: Grant, reason: str) -> None:
+def grant_remove(*, acting_user: ActingUser, grant: Grant, reason: str) -> None:
     """Revoke a grant; only an administrator whose admin grants cover it may."""
     from canbo.accounts.selectors import admin_covers, is_admin
 
@@ -179,7 +186,7 @@ def grant_remove(*, acting_user: Any, grant: Grant, reason: str) -> None:
 @transaction.atomic
 def user_create(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     username: str,
     password: str,
     full_name: str = "",
@@ -221,7 +228,7 @@ def user_create(
 @transaction.atomic
 def user_create_with_grant(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     username: str,
     password: str,
     role: str,
@@ -260,7 +267,7 @@ def user_create_with_grant(
 
 
 @transaction.atomic
-def user_password_reset(*, acting_user: Any, user: User, password: str, reason: str) -> None:
+def user_password_reset(*, acting_user: ActingUser, user: User, password: str, reason: str) -> None:
     """An administrator sets a new password; the user must change it at his next login.
 
     Setting the password ends the user's open sessions (Django checks the password hash on every
@@ -294,7 +301,7 @@ def user_password_change(*, user: User, old_password: str, new_password: str) ->
 
 
 @transaction.atomic
-def user_set_active(*, acting_user: Any, user: User, active: bool, reason: str) -> None:
+def user_set_active(*, acting_user: ActingUser, user: User, active: bool, reason: str) -> None:
     """Deactivate (or reactivate) a login. Grants stay, so reactivation restores the same access;
     a deactivated user cannot log in and his sessions end at the next request."""
     reason = _require_reason(reason)
@@ -308,3 +315,66 @@ def user_set_active(*, acting_user: Any, user: User, active: bool, reason: str) 
     user.save(update_fields=["is_active"])
     _log_user(user, action="update", before=before, after=_user_snapshot(user), acting_user=acting_user,
               reason=reason)  # fmt: skip
+
+
+def _grant_covered(grant: Grant, unit: Unit) -> bool:
+    """Whether ``grant``'s user already holds, on ``unit`` or a unit above it, a grant of the
+    same role and management scope with at least its sensitive sections (another grant)."""
+    ancestors = [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
+    others = Grant.objects.filter(
+        user_id=grant.user_id,
+        role=grant.role,
+        management_scope=grant.management_scope,
+        unit__path__in=ancestors,
+    ).exclude(pk=grant.pk)
+    if grant.include_sensitive:
+        others = others.filter(include_sensitive=True)
+    return others.exists()
+
+
+def grants_carry(*, unit: Unit, successors: list[Unit], acting_user: ActingUser, reason: str) -> int:
+    """Carry the grants on ``unit`` (which a restructuring closes) to its ``successors``.
+
+    A grant on a unit that is moved, merged away or split continues on what took its place, as
+    its holder expects: it is re-pointed to the first successor, and copied (same role, sensitive
+    sections and management scope) to each further one (the parts of a split). Where the holder
+    already has an equal or broader grant on the successor or above it, nothing is added and
+    the grant on the closed unit is removed. Every change is in the change log with the
+    operation's reason. This is a consequence of the restructuring the acting user may do, not a
+    grant he hands out, so the administrator's checks of ``grant_add`` do not apply. Returns the
+    number of grants carried (re-pointed or copied).
+    """
+    carried = 0
+    changed = False
+    note = f"Quyền chuyển sang đơn vị kế thừa: {reason}"
+    for grant in Grant.objects.filter(unit=unit).exclude(role=Role.SELF).order_by("pk"):
+        kept = False
+        changed = True
+        for target in successors:
+            if _grant_covered(grant, target):
+                continue
+            if not kept:
+                audited_update(
+                    grant, acting_user=acting_user, changes={"unit": target}, reason=note, check_scope=False
+                )
+                kept = True
+            else:
+                copy = Grant(
+                    user_id=grant.user_id,
+                    role=grant.role,
+                    unit=target,
+                    include_sensitive=grant.include_sensitive,
+                    management_scope=grant.management_scope,
+                )
+                audited_create(copy, acting_user=acting_user, reason=note, check_scope=False)
+            carried += 1
+        if not kept:
+            audited_delete(
+                grant,
+                acting_user=acting_user,
+                reason=f"Quyền đã có trên đơn vị kế thừa hoặc cấp trên của nó: {reason}",
+                check_scope=False,
+            )
+    if changed and acting_user is not None and hasattr(acting_user, "_canbo_grants"):
+        del acting_user._canbo_grants  # his own grants may have moved
+    return carried

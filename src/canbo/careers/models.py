@@ -83,6 +83,11 @@ class Tenure(PersonSection):
         indexes = [
             models.Index(fields=["unit", "start_date", "end_date"]),
             models.Index(fields=["title", "start_date", "end_date"]),
+            # Whether a person holds, on a date, a title of a management scope, from the index
+            # alone (a grant limited to a broad scope asks it of each person; docs/performance.md).
+            models.Index(
+                fields=["person", "start_date", "end_date", "title"], name="tenure_person_dates_title"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,13 +10,14 @@ from django.db import transaction
 from canbo.careers.models import BodyMembership, Tenure, TenureKind
 from canbo.core.errors import DomainError
 from canbo.core.services import audited_create, audited_update
+from canbo.core.types import ActingUser
 from canbo.org.models import Title, Unit
 from canbo.people.models import Person
 
 
 def tenure_start(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     person: Person,
     unit: Unit,
     title: Title,
@@ -45,7 +46,7 @@ def tenure_start(
 
 
 def tenure_end(
-    *, acting_user: Any, tenure: Tenure, end_date: dt.date, end_reason: str = "", reason: str = ""
+    *, acting_user: ActingUser, tenure: Tenure, end_date: dt.date, end_reason: str = "", reason: str = ""
 ) -> Tenure:
     """Close a tenure on ``end_date`` (the last day held)."""
     if tenure.end_date is not None and tenure.end_date <= end_date:
@@ -59,7 +60,7 @@ def tenure_end(
 
 
 def membership_add(
-    *, acting_user: Any, person: Person, body: Unit, reason: str = "", **fields: Any
+    *, acting_user: ActingUser, person: Person, body: Unit, reason: str = "", **fields: Any
 ) -> BodyMembership:
     return audited_create(
         BodyMembership(person=person, body=body, **fields), acting_user=acting_user, reason=reason

@@ -1,4 +1,4 @@
-"""Template context shared by every page."""
+"""Template context shared by every page (the menu comes from ``accounts.context_processors``)."""
 
 from typing import Any
 
@@ -6,9 +6,8 @@ from django.http import HttpRequest
 
 
 def canbo(request: HttpRequest) -> dict[str, Any]:
-    from canbo.accounts.menu import access_of, menu_for
-    from canbo.accounts.selectors import can_change_anything, is_admin
     from canbo.core.dates import stored_day, today
+    from canbo.core.grants import can_change_anything, is_admin
     from canbo.core.views import SESSION_KEY
 
     user = request.user
@@ -20,9 +19,6 @@ def canbo(request: HttpRequest) -> dict[str, Any]:
     return {
         "user_can_change": can_change_anything(user),
         "user_is_admin": is_admin(user),
-        "menu": menu_for(request),
-        # Unit pages open only through a grant on a unit subtree (not the person role's).
-        "user_sees_units": access_of(user).units,
         "as_of": day,
         "as_of_is_today": day == today(),
     }

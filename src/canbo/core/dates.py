@@ -14,6 +14,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from canbo.core.text import fold
+
 PRECISION_DAY = "d"
 PRECISION_MONTH = "m"
 PRECISION_YEAR = "y"
@@ -25,28 +27,55 @@ PRECISION_CHOICES = [
 
 _FULL = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
-_MONTH = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")
-_YEAR = re.compile(r"^\s*(\d{4})\s*$")
+
+# The one partial-date grammar (issue 15): the person form, the API, the rules CLI and the
+# spreadsheet import all read a written date with ``parse_partial_date``. Digits first
+# ("15/03/1980", "15.03.1980", "15-03-1980", "1980-03-15", "1980-3-5 00:00:00", "03/1980",
+# "1980"), then the words a dossier writes, read accent- and case-blind ("ngày 15 tháng 3 năm
+# 1980", "tháng 3/1980", "tháng 3 năm 1980", "năm 1980").
+_P_FULL = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
+_P_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+_P_MONTH = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{4})$")
+_P_YEAR = re.compile(r"^(\d{4})$")
+_P_WORDS = re.compile(r"^(?:ngay\s*)?(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})$")
+_P_WORDS_MONTH = re.compile(r"^thang\s*(\d{1,2})\s*(?:nam\s*)?(\d{4})$")
+_P_WORDS_YEAR = re.compile(r"^nam\s*(\d{4})$")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+PARTIAL_DATE_HELP = "Ghi theo dạng ngày/tháng/năm (15/03/1980), tháng/năm (03/1980) hoặc năm (1980)."
+
+
+def _quoted(text: str) -> str:
+    return f"“{text[:60]}…”" if len(text) > 60 else f"“{text}”"
 
 
 def parse_partial_date(text: str) -> tuple[dt.date, str]:
-    """Parse "dd/mm/yyyy", "yyyy-mm-dd", "mm/yyyy" or "yyyy" into (earliest day, precision)."""
+    """(earliest day, precision) of a date as written: full date, month/year or year only.
+
+    Raises ValidationError (code ``invalid_partial_date``) with a Vietnamese message: "Ngày
+    không có thật" for a day the calendar lacks (31/02/1980), "Ngày không hợp lệ" otherwise.
+    """
+    raw = text.strip()
     try:
-        if m := _FULL.match(text):
+        if m := _P_FULL.match(raw):
             return dt.date(int(m[3]), int(m[2]), int(m[1])), PRECISION_DAY
-        if m := _ISO.match(text):
+        if m := _P_ISO.match(raw):
             return dt.date(int(m[1]), int(m[2]), int(m[3])), PRECISION_DAY
-        if m := _MONTH.match(text):
+        if m := _P_MONTH.match(raw):
             return dt.date(int(m[2]), int(m[1]), 1), PRECISION_MONTH
-        if m := _YEAR.match(text):
+        if m := _P_YEAR.match(raw):
+            return dt.date(int(m[1]), 1, 1), PRECISION_YEAR
+        words = " ".join(_NON_ALNUM.sub(" ", fold(raw)).split())
+        if m := _P_WORDS.match(words):
+            return dt.date(int(m[3]), int(m[2]), int(m[1])), PRECISION_DAY
+        if m := _P_WORDS_MONTH.match(words):
+            return dt.date(int(m[2]), int(m[1]), 1), PRECISION_MONTH
+        if m := _P_WORDS_YEAR.match(words):
             return dt.date(int(m[1]), 1, 1), PRECISION_YEAR
     except ValueError:
-        pass
+        raise ValidationError(f"Ngày không có thật: {_quoted(raw)}.", code="invalid_partial_date") from None
     raise ValidationError(
-        "Ngày không hợp lệ: “%(v)s”. Nhập theo dạng ngày/tháng/năm (15/03/1980), tháng/năm (03/1980) "
-        "hoặc chỉ năm (1980).",
-        params={"v": text},
-        code="invalid_partial_date",
+        f"Ngày không hợp lệ: {_quoted(raw)}. {PARTIAL_DATE_HELP}", code="invalid_partial_date"
     )
 
 

@@ -33,11 +33,11 @@ class NotPermitted(DomainError):
 def validation_messages(exc: ValidationError) -> list[str]:
     """Flatten a Django ValidationError into readable Vietnamese lines."""
     if hasattr(exc, "error_dict"):
-        lines = []
-        for field_name, errors in exc.message_dict.items():
-            for msg in errors:
-                lines.append(msg if field_name == "__all__" else f"{field_name}: {msg}")
-        return lines
+        return [
+            msg if field_name == "__all__" else f"{field_name}: {msg}"
+            for field_name, errors in exc.message_dict.items()
+            for msg in errors
+        ]
     return list(exc.messages)
 
 

@@ -40,7 +40,7 @@ class ServiceFormView(LoginRequiredMixin, View):
         return {}
 
     def get_form(self, data: Any = None) -> forms.Form:
-        assert self.form_class is not None, "set form_class or override get_form"
+        assert self.form_class is not None, "set form_class or override get_form"  # noqa: S101 (invariant; narrows the type for mypy)
         return self.form_class(data, **self.form_kwargs())
 
     def perform(self, form: Any) -> str:

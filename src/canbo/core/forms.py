@@ -30,10 +30,13 @@ class DateInput(forms.DateInput):
 
 
 class PartialDateField(forms.CharField):
-    """A date as dossiers write it: "15/03/1980", "03/1980" or "1980" → (date, precision)."""
+    """A date as dossiers write it: "15/03/1980", "03/1980", "1980", "tháng 3/1980" → (date, precision).
+
+    The spellings are ``core.dates.parse_partial_date``'s, the same the spreadsheet import reads.
+    """
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault("max_length", 40)
         kwargs.setdefault("help_text", "Ngày/tháng/năm, tháng/năm hoặc chỉ năm.")
         kwargs.setdefault(
             "widget", forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})

@@ -1,8 +1,8 @@
 """The restricted queryset: every scoped read goes through ``.restrict(user, action)``.
 
-A user's grants (a role bound to a unit subtree, or the person role bound to his own dossier)
-become one ``Q``; a record outside them is simply not in the queryset, so views answer 404 for it
-exactly as for a missing record (STYLE.md convention 5).
+A user's grants (read through ``core.grants``: a role bound to a unit subtree, or the person role
+bound to his own dossier) become one ``Q``; a record outside them is simply not in the queryset,
+so views answer 404 for it exactly as for a missing record (STYLE.md convention 5).
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Q
+
+from canbo.core.grants import user_grants
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -35,8 +37,6 @@ class GrantScope:
 
 def grant_scope(model: Any, user: AbstractBaseUser | AnonymousUser, action: str = VIEW) -> GrantScope:
     """The unit subtrees and persons whose records of ``model`` ``user`` may see (or change)."""
-    from canbo.accounts.selectors import active_grants
-
     if not user.is_authenticated:
         return GrantScope(unit_paths=())
     if getattr(user, "is_superuser", False):
@@ -44,7 +44,7 @@ def grant_scope(model: Any, user: AbstractBaseUser | AnonymousUser, action: str 
     paths: list[str] = []
     persons: list[int] = []
     scoped: list[tuple[str, str]] = []
-    for grant in active_grants(user):
+    for grant in user_grants(user):
         if action == CHANGE and not grant.can_change:
             continue
         if grant.is_self:
@@ -78,11 +78,10 @@ def scope_q(model: Any, user: AbstractBaseUser | AnonymousUser, action: str = VI
     for path in scope.unit_paths:
         q |= Q(**{f"{model.scope_unit_path}__startswith": path})
     if scope.scoped_paths:
-        from canbo.accounts.selectors import management_scope_holders
-
+        grants = user_grants(user)
         for path, management_scope in scope.scoped_paths:
-            q |= Q(**{f"{model.scope_unit_path}__startswith": path}) & Q(
-                **{f"{model.scope_person}__in": management_scope_holders(management_scope)}
+            q |= Q(**{f"{model.scope_unit_path}__startswith": path}) & grants.scope_q(
+                management_scope, model.scope_person
             )
     return q
 

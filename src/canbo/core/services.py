@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
@@ -17,8 +18,14 @@ from canbo.core.context import current_context
 from canbo.core.errors import ConflictError, NotPermitted
 from canbo.core.models import ChangeLoggedModel, ObjectChange
 from canbo.core.querysets import CHANGE, RestrictedQuerySet
+from canbo.core.types import ActingUser
 
 M = TypeVar("M", bound=ChangeLoggedModel)
+
+
+def logged_user(acting_user: ActingUser) -> User | None:
+    """The user row a record links to: None for the system (and an anonymous visitor)."""
+    return acting_user if isinstance(acting_user, User) and acting_user.pk else None
 
 
 def frozen_user_name(user: Any) -> str:
@@ -35,13 +42,13 @@ def log_change(
     action: str,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
-    acting_user: Any,
+    acting_user: ActingUser,
     reason: str = "",
 ) -> ObjectChange:
     """Write one change-log entry for ``instance`` in the bound request context."""
     ctx = current_context()
     return ObjectChange.objects.create(
-        user=acting_user if getattr(acting_user, "pk", None) else None,
+        user=logged_user(acting_user),
         user_name=frozen_user_name(acting_user),
         request_id=ctx.request_id,
         source=ctx.source,
@@ -56,7 +63,7 @@ def log_change(
     )
 
 
-def ensure_can_change(instance: models.Model, acting_user: Any) -> None:
+def ensure_can_change(instance: models.Model, acting_user: ActingUser) -> None:
     """Raise NotPermitted unless ``acting_user`` may change ``instance`` (scoped models only).
 
     ``acting_user=None`` is the system itself (a management command, the generator, a data
@@ -73,7 +80,7 @@ def ensure_can_change(instance: models.Model, acting_user: Any) -> None:
         raise NotPermitted("Không tìm thấy bản ghi hoặc bạn không có quyền với bản ghi này.")
 
 
-def audited_create(instance: M, *, acting_user: Any, reason: str = "", check_scope: bool = True) -> M:
+def audited_create(instance: M, *, acting_user: ActingUser, reason: str = "", check_scope: bool = True) -> M:
     """Validate, save and log a new record; refuse it if it lands outside the user's grants."""
     with transaction.atomic():
         instance.full_clean()
@@ -94,7 +101,7 @@ def audited_create(instance: M, *, acting_user: Any, reason: str = "", check_sco
 def audited_update(
     instance: M,
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     changes: Mapping[str, Any],
     reason: str = "",
     expected_version: int | None = None,
@@ -150,7 +157,7 @@ def _copy_fields(source: models.Model, target: models.Model, changes: Mapping[st
 def audited_delete(
     instance: ChangeLoggedModel,
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     reason: str = "",
     expected_version: int | None = None,
     check_scope: bool = True,
@@ -175,7 +182,7 @@ def audited_delete(
         instance.delete()
 
 
-def bulk_log_created(instances: Iterable[ChangeLoggedModel], *, acting_user: Any, reason: str) -> int:
+def bulk_log_created(instances: Iterable[ChangeLoggedModel], *, acting_user: ActingUser, reason: str) -> int:
     """Log creation of records written with ``bulk_create`` by the generator or an import.
 
     Only those two paths may bulk-write audited models, and they must call this so the log is
@@ -190,7 +197,7 @@ def bulk_log_created(instances: Iterable[ChangeLoggedModel], *, acting_user: Any
             ct_cache[cls] = ContentType.objects.get_for_model(cls, for_concrete_model=True)
         entries.append(
             ObjectChange(
-                user=acting_user if getattr(acting_user, "pk", None) else None,
+                user=logged_user(acting_user),
                 user_name=frozen_user_name(acting_user),
                 request_id=ctx.request_id,
                 source=ctx.source,

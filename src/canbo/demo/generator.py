@@ -117,7 +117,7 @@ def generator_user() -> User:
 def minimum_size(seed: int = DEFAULT_SEED) -> int:
     """The number of people of the fixed structure (the smallest allowed ``size``)."""
     areas_load()
-    planner = Planner(plan_structure(random.Random(seed)), seed)
+    planner = Planner(plan_structure(random.Random(seed)), seed)  # noqa: S311 (seeded on purpose: the demo province must be reproducible, not secret)
     planner.plan_fixed()
     return len(planner.people)
 
@@ -160,7 +160,7 @@ def generate(
             "(sau khi sắp xếp đơn vị hành chính năm 2025)."
         )
     started = time.monotonic()
-    rng = random.Random(f"canbo-demo:{seed}:structure")
+    rng = random.Random(f"canbo-demo:{seed}:structure")  # noqa: S311 (seeded on purpose: the demo province must be reproducible, not secret)
     structure = plan_structure(rng)
     planner = Planner(structure, seed)
     say("Lập danh sách cán bộ chủ chốt, cán bộ cấp xã và đại biểu (phần cố định)…")
@@ -239,7 +239,7 @@ def planner_mass(planner: Planner, count: int, seed: int) -> Iterator[list[P]]:
     batch_no = 0
     base = 10_000_000
     while made < count:
-        rng = random.Random(f"canbo-demo:{seed}:mass:{batch_no}")
+        rng = random.Random(f"canbo-demo:{seed}:mass:{batch_no}")  # noqa: S311 (seeded on purpose: the demo province must be reproducible, not secret)
         n = min(BATCH, count - made)
         out: list[P] = []
         for _ in range(n):
@@ -267,7 +267,7 @@ def planner_mass(planner: Planner, count: int, seed: int) -> Iterator[list[P]]:
             while seg_unit.valid_to is not None and recruit > seg_unit.valid_to:
                 nxt = planner.fate(p, seg_unit, seg_title, seg_unit.valid_to + DAY, rng)
                 if nxt is None:
-                    assert seg_unit.district is not None
+                    assert seg_unit.district is not None  # noqa: S101 (invariant; narrows the type for mypy)
                     nxt = planner._take(
                         s.district_new_communes[seg_unit.district.code][0], [("P1", "X.CV", 0)]
                     )
@@ -310,7 +310,7 @@ def _mid_career_exit(p: P, seed: int) -> None:
     scalable staff hold no baseline post or seat, so no baseline changes either."""
     if p.recruit is None:
         return
-    rng = random.Random(f"canbo-demo:{seed}:exit:{p.idx}")
+    rng = random.Random(f"canbo-demo:{seed}:exit:{p.idx}")  # noqa: S311 (seeded on purpose: the demo province must be reproducible, not secret)
     x = rng.random()
     if x >= 0.022:
         return
@@ -394,7 +394,7 @@ class FastInserter:
             columns.append(qn(f.column))
         table = model._meta.db_table
         names = ", ".join(columns)
-        sql = f"INSERT INTO {qn(table)} ({names}) VALUES ({', '.join(['%s'] * len(cols))})"
+        sql = f"INSERT INTO {qn(table)} ({names}) VALUES ({', '.join(['%s'] * len(cols))})"  # noqa: S608 (names are constants or quoted model names; values are %s parameters)
         self.plans[model] = (sql, cols)
         self.models.append(model)
         return sql, cols
@@ -405,7 +405,7 @@ class FastInserter:
         model = type(objs[0])
         sql, cols = self._plan(model)
         with connection.cursor() as cur:
-            cur.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(model._meta.db_table)}")
+            cur.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608 (names are constants or quoted model names; values are %s parameters)
             next_id = (cur.fetchone()[0] or 0) + 1
             for obj in objs:
                 obj.pk = next_id
@@ -505,7 +505,7 @@ class Writer:
         self.religion = {r.code: r for r in Religion.objects.all()}
         self.area: dict[int, AdminArea] = {a.pk: a for a in AdminArea.objects.all()}
         self.serial: dict[tuple[str, str], int] = {}
-        self.serial_rng = random.Random(f"canbo-demo:{seed}:pid")
+        self.serial_rng = random.Random(f"canbo-demo:{seed}:pid")  # noqa: S311 (seeded on purpose: the demo province must be reproducible, not secret)
         self.inserter = FastInserter()
         self.salary = SalaryHistories(seed=seed, horizon=horizon, book=rulebook())
 
@@ -728,7 +728,7 @@ class Writer:
         deputy has no service event (in service from 18, docs/architecture.md)."""
         if p.citizen:
             return []
-        rng = random.Random(f"canbo-demo:{self.seed}:service:{p.idx}")
+        rng = random.Random(f"canbo-demo:{self.seed}:service:{p.idx}")  # noqa: S311 (seeded on purpose: the demo province must be reproducible, not secret)
         out: list[ServiceEvent] = []
         if p.recruit is not None:
             transfer_in = rng.random() < 0.08
@@ -773,7 +773,7 @@ class Writer:
         service_events: list[list[ServiceEvent]] = []
         for p in chunk:
             self._cut(p)
-            rng = random.Random(f"canbo-demo:{self.seed}:person:{p.idx}")
+            rng = random.Random(f"canbo-demo:{self.seed}:person:{p.idx}")  # noqa: S311 (seeded on purpose: the demo province must be reproducible, not secret)
             p.quals = self._quals(p, rng)
             full = normalize_name(p.name)
             family, middle, given = split_name(full)
@@ -782,7 +782,7 @@ class Writer:
                 managing = self.units[last.unit.code]
             else:
                 body = p.mems[-1].body if p.mems else p.body_unit
-                assert body is not None
+                assert body is not None  # noqa: S101 (invariant; narrows the type for mypy)
                 managing = self.units[body.code]
             category = self._category(p)
             year_only = p.seat is None and not p.citizen and rng.random() < 0.03
@@ -850,7 +850,7 @@ class Writer:
             for event in events:
                 event.person = person
                 add(event)
-            rng = random.Random(f"canbo-demo:{self.seed}:sections:{p.idx}")
+            rng = random.Random(f"canbo-demo:{self.seed}:sections:{p.idx}")  # noqa: S311 (seeded on purpose: the demo province must be reproducible, not secret)
             for g in p.segs:
                 unit = self.units[g.unit.code]
                 tenure = Tenure(

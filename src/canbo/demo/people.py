@@ -189,7 +189,7 @@ class Planner:
         ]
 
     def rng(self, phase: str) -> random.Random:
-        return random.Random(f"canbo-demo:{self.seed}:{phase}")
+        return random.Random(f"canbo-demo:{self.seed}:{phase}")  # noqa: S311 (seeded on purpose: the demo province must be reproducible, not secret)
 
     # ---------------------------------------------------------------- baseline slots
     def _count(self, units: list[UnitSpec], pred: str) -> int:
@@ -525,7 +525,7 @@ class Planner:
         others = s.other_province_area_ids
         for p in self.people:
             unit = _su(p) if p.seat else p.body_unit
-            assert unit is not None
+            assert unit is not None  # noqa: S101 (invariant; narrows the type for mypy)
             commune = _commune_area(unit)
             district = unit.district
             if p.citizen or unit.level == XA:
@@ -573,7 +573,7 @@ class Planner:
 
     def _district_areas(self, unit: UnitSpec) -> list[int]:
         """The district's own area and those of its communes (RULES.md K-3 "local")."""
-        assert unit.district is not None
+        assert unit.district is not None  # noqa: S101 (invariant; narrows the type for mypy)
         code = unit.district.code
         return [self.s.district_area_ids[code], *self.s.district_commune_area_ids[code]]
 
@@ -644,7 +644,7 @@ class Planner:
             return rng.choice([c for c in ub.children if c.role == "division"]), "H.PP"
         if t.level == XA and t.group != G.CIVIL_SERVANT:
             cl = unit.parent
-            assert cl is not None
+            assert cl is not None  # noqa: S101 (invariant; narrows the type for mypy)
             return next(b for b in cl.children if b.body == "UB"), "X.VPTK"
         if t.level == HUYEN and t.is_key and unit.district is not None:
             ub = s.by_code[f"{unit.district.code}.UB"]
@@ -765,7 +765,7 @@ class Planner:
             return succ, title
         # Dissolved district unit: to a 2025 commune of the district, the province, or retirement.
         district = unit.district
-        assert district is not None
+        assert district is not None  # noqa: S101 (invariant; narrows the type for mypy)
         communes = self.s.district_new_communes[district.code]
         x = rng.random()
         if age >= 52 and x < 0.25:
@@ -863,12 +863,14 @@ class Planner:
         # Provincial committee 2025–2030: members still serving, then provincial heads, up to 50.
         tu = self.s.by_code["LC.TU"]
         start = CONGRESS_2025[TINH]
-        chosen: list[P] = []
-        for p in self.people:
+        chosen: list[P] = [
+            p
+            for p in self.people
             if any(
                 m.body is tu and m.term == "2020-2025" and m.kind == BodyKind.PARTY_COMMITTEE for m in p.mems
-            ) and (p.left is None or p.left > start):
-                chosen.append(p)
+            )
+            and (p.left is None or p.left > start)
+        ]
         heads = [
             p
             for p in self.people
@@ -907,19 +909,19 @@ class Planner:
 
 
 def _area(u: UnitSpec) -> int:
-    assert u.area_id is not None
+    assert u.area_id is not None  # noqa: S101 (invariant; narrows the type for mypy)
     return u.area_id
 
 
 def _st(p: P) -> str:
     """The title of ``p``'s baseline post."""
-    assert p.seat is not None
+    assert p.seat is not None  # noqa: S101 (invariant; narrows the type for mypy)
     return p.seat[1]
 
 
 def _su(p: P) -> UnitSpec:
     """The unit of ``p``'s baseline post."""
-    assert p.seat is not None
+    assert p.seat is not None  # noqa: S101 (invariant; narrows the type for mypy)
     return p.seat[0]
 
 
@@ -935,7 +937,7 @@ def _basis(on: dt.date) -> str:
 
 def _locality(u: UnitSpec) -> UnitSpec:
     while u.role not in ("commune", "commune_ta_chai", "new_commune", "new_commune_yb", "district", "root"):
-        assert u.parent is not None
+        assert u.parent is not None  # noqa: S101 (invariant; narrows the type for mypy)
         u = u.parent
     return u
 

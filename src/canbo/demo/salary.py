@@ -78,7 +78,7 @@ class SalaryHistories:
         start = person.recruitment_date
         if start is None or start > self.horizon:
             return []
-        rng = random.Random(f"canbo-demo:{self.seed}:salary:{person.personal_id}")
+        rng = random.Random(f"canbo-demo:{self.seed}:salary:{person.personal_id}")  # noqa: S311 (demo data)
         target = self.grade_for(person, rng)
         if target is None:
             return []
@@ -199,8 +199,9 @@ def set_salary_fields(persons: list[Person]) -> None:
     names = ("grade_code", "grade_name", "salary_step", "salary_coefficient")
     cols = [Person._meta.get_field(f).get_attname_column()[1] for f in names]  # type: ignore[union-attr]
     qn = connection.ops.quote_name
+    # table and column names from the model's meta; the values are parameters
     sql = (
-        f"UPDATE {qn(meta.db_table)} SET "
+        f"UPDATE {qn(meta.db_table)} SET "  # noqa: S608
         + ", ".join(f"{qn(str(c))} = %s" for c in cols)
         + f" WHERE {qn(str(meta.pk.column))} = %s"
     )

@@ -12,13 +12,17 @@ are written afterwards with careers that follow the planned fates (``successor``
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from canbo.core.services import bulk_log_created
 from canbo.core.text import fold
+from canbo.core.types import ActingUser
 from canbo.org.choices import Block, HeadKind, Level, ManagementScope, UnitKind
 from canbo.org.choices import TitleGroup as G
 from canbo.org.models import AdminArea, Post, Title, Unit
@@ -39,9 +43,9 @@ TINH, HUYEN, XA = "tinh", "huyen", "xa"
 DANG, NN, MT, SN = "dang", "nha_nuoc", "mat_tran", "su_nghiep"
 TRUONG, PHO, NV = "truong", "pho", "nhan_vien"
 S_TW, S_TINH, S_HUYEN, S_XA, S_CQ = "tw", "btv_tinh_uy", "btv_huyen_uy", "dang_uy_xa", "co_quan"
-assert {S_TW, S_TINH, S_HUYEN, S_XA, S_CQ} <= set(ManagementScope.values)
-assert {TINH, HUYEN, XA} <= set(Level.values) and {DANG, NN, MT, SN} <= set(Block.values)
-assert {TRUONG, PHO, NV} <= set(HeadKind.values)
+assert {S_TW, S_TINH, S_HUYEN, S_XA, S_CQ} <= set(ManagementScope.values)  # noqa: S101 (checks the constants above at import)
+assert {TINH, HUYEN, XA} <= set(Level.values) and {DANG, NN, MT, SN} <= set(Block.values)  # noqa: S101 (checks the constants above at import)
+assert {TRUONG, PHO, NV} <= set(HeadKind.values)  # noqa: S101 (checks the constants above at import)
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,21 @@ class Catalogue:
             leader = head in (TRUONG, PHO)
             self.specs[code] = TitleSpec(code, name, level, group, block, head, scope, rank, key, leader)
         return code
+
+    def fixed(self, code: str) -> str:
+        """Add the title ``code`` of data/titles.toml."""
+        t = load_province()["titles"][code]
+        return self.add(
+            code,
+            t["name"],
+            t["level"],
+            G(t["group"]),
+            t["block"],
+            t["head"],
+            t["scope"],
+            t["rank"],
+            key=t.get("key", False),
+        )
 
     def __getitem__(self, code: str) -> TitleSpec:
         return self.specs[code]
@@ -138,476 +157,50 @@ def _slug(text: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# Province configuration (names follow Lào Cai's organisation before 2025)
+# Province configuration: data/province.toml (units) and data/titles.toml (fixed titles)
 # --------------------------------------------------------------------------------------------
 
-PARTY_BOARDS = [
-    (
-        "VP",
-        "Văn phòng Tỉnh ủy",
-        "Chánh Văn phòng Tỉnh ủy",
-        3,
-        ["Phòng Tổng hợp", "Phòng Hành chính – Lưu trữ", "Phòng Quản trị – Tài vụ", "Phòng Tài chính Đảng"],
-    ),
-    (
-        "BTC",
-        "Ban Tổ chức Tỉnh ủy",
-        "Trưởng Ban Tổ chức Tỉnh ủy",
-        3,
-        ["Phòng Tổ chức Đảng – Đảng viên", "Phòng Cán bộ", "Phòng Bảo vệ chính trị nội bộ", "Văn phòng Ban"],
-    ),
-    (
-        "BTG",
-        "Ban Tuyên giáo Tỉnh ủy",
-        "Trưởng Ban Tuyên giáo Tỉnh ủy",
-        3,
-        [
-            "Phòng Lý luận chính trị – Lịch sử Đảng",
-            "Phòng Tuyên truyền – Báo chí",
-            "Phòng Khoa giáo",
-            "Văn phòng Ban",
-        ],
-    ),
-    (
-        "BDV",
-        "Ban Dân vận Tỉnh ủy",
-        "Trưởng Ban Dân vận Tỉnh ủy",
-        2,
-        ["Phòng Dân vận – Dân tộc – Tôn giáo", "Văn phòng Ban"],
-    ),
-    (
-        "BNC",
-        "Ban Nội chính Tỉnh ủy",
-        "Trưởng Ban Nội chính Tỉnh ủy",
-        2,
-        ["Phòng Nghiệp vụ 1", "Phòng Nghiệp vụ 2"],
-    ),
-    (
-        "UBKT",
-        "Ủy ban Kiểm tra Tỉnh ủy",
-        "Chủ nhiệm Ủy ban Kiểm tra Tỉnh ủy",
-        3,
-        ["Phòng Kiểm tra 1", "Phòng Kiểm tra 2", "Phòng Kiểm tra 3", "Văn phòng Ủy ban"],
-    ),
-    (
-        "TCT",
-        "Trường Chính trị tỉnh",
-        "Hiệu trưởng Trường Chính trị tỉnh",
-        2,
-        ["Khoa Lý luận cơ sở", "Khoa Xây dựng Đảng", "Khoa Nhà nước và Pháp luật", "Phòng Quản lý đào tạo"],
-    ),
-    (
-        "DUCQ",
-        "Đảng ủy Khối các cơ quan tỉnh",
-        "Bí thư Đảng ủy Khối các cơ quan tỉnh",
-        2,
-        ["Ban Tổ chức", "Ban Tuyên giáo", "Văn phòng"],
-    ),
-    (
-        "DUDN",
-        "Đảng ủy Khối Doanh nghiệp tỉnh",
-        "Bí thư Đảng ủy Khối Doanh nghiệp tỉnh",
-        1,
-        ["Ban Tổ chức – Kiểm tra", "Văn phòng"],
-    ),
-]
+DATA_DIR = Path(__file__).resolve().parent / "data"
 
-_VP_TT = ["Văn phòng", "Thanh tra"]
-AGENCIES = [
-    (
-        "VP",
-        "Văn phòng UBND tỉnh",
-        "Chánh Văn phòng UBND tỉnh",
-        [
-            "Phòng Tổng hợp",
-            "Phòng Kinh tế",
-            "Phòng Nội chính",
-            "Phòng Khoa giáo – Văn xã",
-            "Phòng Hành chính – Tổ chức",
-            "Ban Tiếp công dân",
-        ],
-    ),
-    (
-        "SNV",
-        "Sở Nội vụ",
-        "Giám đốc Sở",
-        [
-            *_VP_TT,
-            "Phòng Tổ chức – Biên chế",
-            "Phòng Xây dựng chính quyền và Công tác thanh niên",
-            "Phòng Cải cách hành chính",
-            "Ban Thi đua – Khen thưởng",
-            "Ban Tôn giáo",
-        ],
-    ),
-    (
-        "STP",
-        "Sở Tư pháp",
-        "Giám đốc Sở",
-        [
-            *_VP_TT,
-            "Phòng Xây dựng và Kiểm tra văn bản",
-            "Phòng Phổ biến, giáo dục pháp luật",
-            "Phòng Hành chính tư pháp",
-            "Phòng Bổ trợ tư pháp",
-        ],
-    ),
-    (
-        "SKHDT",
-        "Sở Kế hoạch và Đầu tư",
-        "Giám đốc Sở",
-        [
-            *_VP_TT,
-            "Phòng Tổng hợp, Quy hoạch",
-            "Phòng Đăng ký kinh doanh",
-            "Phòng Kinh tế ngành",
-            "Phòng Doanh nghiệp, kinh tế tập thể và tư nhân",
-        ],
-    ),
-    (
-        "STC",
-        "Sở Tài chính",
-        "Giám đốc Sở",
-        [
-            *_VP_TT,
-            "Phòng Quản lý ngân sách",
-            "Phòng Tài chính đầu tư",
-            "Phòng Quản lý giá và công sản",
-            "Phòng Tài chính doanh nghiệp",
-        ],
-    ),
-    (
-        "SCT",
-        "Sở Công Thương",
-        "Giám đốc Sở",
-        [
-            *_VP_TT,
-            "Phòng Quản lý công nghiệp",
-            "Phòng Quản lý thương mại",
-            "Phòng Quản lý năng lượng",
-            "Phòng Kế hoạch – Tài chính",
-        ],
-    ),
-    (
-        "SNN",
-        "Sở Nông nghiệp và Phát triển nông thôn",
-        "Giám đốc Sở",
-        [
-            *_VP_TT,
-            "Phòng Kế hoạch – Tài chính",
-            "Phòng Tổ chức cán bộ",
-            "Chi cục Trồng trọt và Bảo vệ thực vật",
-            "Chi cục Chăn nuôi và Thú y",
-            "Chi cục Kiểm lâm",
-            "Chi cục Thủy lợi",
-            "Chi cục Phát triển nông thôn",
-        ],
-    ),
-    (
-        "SGTVT",
-        "Sở Giao thông vận tải",
-        "Giám đốc Sở",
-        [
-            *_VP_TT,
-            "Phòng Quản lý kết cấu hạ tầng giao thông",
-            "Phòng Quản lý vận tải, phương tiện và người lái",
-            "Phòng Kế hoạch – Tài chính",
-        ],
-    ),
-    (
-        "SXD",
-        "Sở Xây dựng",
-        "Giám đốc Sở",
-        [
-            *_VP_TT,
-            "Phòng Quy hoạch – Kiến trúc",
-            "Phòng Quản lý xây dựng",
-            "Phòng Phát triển đô thị và Hạ tầng kỹ thuật",
-            "Phòng Quản lý nhà và thị trường bất động sản",
-        ],
-    ),
-    (
-        "STNMT",
-        "Sở Tài nguyên và Môi trường",
-        "Giám đốc Sở",
-        [
-            *_VP_TT,
-            "Phòng Quản lý đất đai",
-            "Phòng Tài nguyên nước – Khoáng sản",
-            "Chi cục Bảo vệ môi trường",
-            "Phòng Đo đạc, Bản đồ và Viễn thám",
-        ],
-    ),
-    (
-        "STTTT",
-        "Sở Thông tin và Truyền thông",
-        "Giám đốc Sở",
-        [*_VP_TT, "Phòng Báo chí – Xuất bản", "Phòng Bưu chính – Viễn thông", "Phòng Công nghệ thông tin"],
-    ),
-    (
-        "SLDTBXH",
-        "Sở Lao động – Thương binh và Xã hội",
-        "Giám đốc Sở",
-        [
-            *_VP_TT,
-            "Phòng Lao động – Việc làm – Giáo dục nghề nghiệp",
-            "Phòng Người có công",
-            "Phòng Bảo trợ xã hội – Trẻ em – Bình đẳng giới",
-        ],
-    ),
-    (
-        "SVHTTDL",
-        "Sở Văn hóa, Thể thao và Du lịch",
-        "Giám đốc Sở",
-        [
-            *_VP_TT,
-            "Phòng Quản lý văn hóa và gia đình",
-            "Phòng Quản lý thể dục thể thao",
-            "Phòng Quản lý du lịch",
-            "Phòng Kế hoạch – Tài chính",
-        ],
-    ),
-    (
-        "SKHCN",
-        "Sở Khoa học và Công nghệ",
-        "Giám đốc Sở",
-        [
-            *_VP_TT,
-            "Phòng Quản lý khoa học",
-            "Phòng Quản lý công nghệ và Sở hữu trí tuệ",
-            "Chi cục Tiêu chuẩn Đo lường Chất lượng",
-        ],
-    ),
-    (
-        "SGDDT",
-        "Sở Giáo dục và Đào tạo",
-        "Giám đốc Sở",
-        [
-            *_VP_TT,
-            "Phòng Giáo dục mầm non – tiểu học",
-            "Phòng Giáo dục trung học",
-            "Phòng Giáo dục thường xuyên – chuyên nghiệp",
-            "Phòng Khảo thí và Quản lý chất lượng",
-            "Phòng Tổ chức cán bộ",
-            "Phòng Kế hoạch – Tài chính",
-        ],
-    ),
-    (
-        "SYT",
-        "Sở Y tế",
-        "Giám đốc Sở",
-        [
-            *_VP_TT,
-            "Phòng Kế hoạch – Tài chính",
-            "Phòng Nghiệp vụ Y",
-            "Phòng Nghiệp vụ Dược",
-            "Phòng Tổ chức cán bộ",
-            "Chi cục Dân số – Kế hoạch hóa gia đình",
-            "Chi cục An toàn vệ sinh thực phẩm",
-        ],
-    ),
-    ("SNGV", "Sở Ngoại vụ", "Giám đốc Sở", ["Văn phòng", "Phòng Quản lý biên giới", "Phòng Hợp tác quốc tế"]),
-    (
-        "TTR",
-        "Thanh tra tỉnh",
-        "Chánh Thanh tra tỉnh",
-        [
-            "Văn phòng",
-            "Phòng Nghiệp vụ 1",
-            "Phòng Nghiệp vụ 2",
-            "Phòng Nghiệp vụ 3",
-            "Phòng Tiếp công dân và xử lý đơn thư",
-            "Phòng Phòng, chống tham nhũng",
-        ],
-    ),
-    (
-        "BDT",
-        "Ban Dân tộc tỉnh",
-        "Trưởng Ban Dân tộc tỉnh",
-        [*_VP_TT, "Phòng Chính sách dân tộc", "Phòng Kế hoạch – Tổng hợp"],
-    ),
-]
 
-# Department mergers of 1/3/2025: (sources, receiving code or None for a new department).
-NEW_AGENCIES = [
-    ("SNNMT", "Sở Nông nghiệp và Môi trường", ["STNMT", "SNN"]),
-]
-MERGES_INTO = [("SKHDT", "STC"), ("SLDTBXH", "SNV"), ("SGTVT", "SXD"), ("STTTT", "SKHCN")]
+@functools.cache
+def load_province() -> dict[str, Any]:
+    """The demo province's specs: province.toml, with titles.toml's titles by code under "titles"."""
+    with (DATA_DIR / "province.toml").open("rb") as fh:
+        data = tomllib.load(fh)
+    with (DATA_DIR / "titles.toml").open("rb") as fh:
+        data["titles"] = {t["code"]: t for t in tomllib.load(fh)["titles"]}
+    return data
 
-HOSPITAL_WARDS = [
-    "Khoa Khám bệnh",
-    "Khoa Hồi sức tích cực – Chống độc",
-    "Khoa Nội tổng hợp",
-    "Khoa Ngoại tổng hợp",
-    "Khoa Sản",
-    "Khoa Nhi",
-    "Khoa Truyền nhiễm",
-    "Khoa Xét nghiệm",
-    "Khoa Chẩn đoán hình ảnh",
-    "Khoa Dược",
-    "Phòng Kế hoạch tổng hợp",
-    "Phòng Tổ chức cán bộ",
-    "Phòng Điều dưỡng",
-    "Phòng Tài chính – Kế toán",
-]
-SMALL_WARDS = [
-    "Khoa Khám bệnh",
-    "Khoa Điều trị",
-    "Khoa Xét nghiệm",
-    "Phòng Kế hoạch – Nghiệp vụ",
-    "Phòng Tổ chức – Hành chính",
-]
-CENTRE_DIVISIONS = ["Phòng Hành chính – Tổng hợp", "Phòng Nghiệp vụ"]
 
+def _service_divisions(unit: dict[str, Any], lists: dict[str, list[str]]) -> list[str]:
+    if "division_list" in unit:
+        shared = lists[unit["division_list"]]
+        return shared[: unit["first"]] if "first" in unit else shared
+    return unit.get("divisions", [])
+
+
+_P = load_province()
+PARTY_BOARDS = [(b["code"], b["name"], b["head"], b["deputies"], b["divisions"]) for b in _P["party_boards"]]
+AGENCIES = [(a["code"], a["name"], a["head"], a["divisions"]) for a in _P["agencies"]]
+# Department mergers of 1/3/2025: (code, name, sources) of a new department; (source, receiving).
+NEW_AGENCIES = [(a["code"], a["name"], a["sources"]) for a in _P["new_agencies"]]
+MERGES_INTO = [(m["source"], m["into"]) for m in _P["merges"]]
 # (parent agency code, name, kind of staff, divisions)
 SERVICE_UNITS = [
-    ("SYT", "Bệnh viện Đa khoa tỉnh Lào Cai", "yte", HOSPITAL_WARDS),
-    ("SYT", "Bệnh viện Sản Nhi tỉnh Lào Cai", "yte", HOSPITAL_WARDS[:10]),
-    ("SYT", "Bệnh viện Nội tiết tỉnh Lào Cai", "yte", SMALL_WARDS),
-    ("SYT", "Bệnh viện Y học cổ truyền tỉnh Lào Cai", "yte", SMALL_WARDS),
-    ("SYT", "Bệnh viện Phục hồi chức năng tỉnh Lào Cai", "yte", SMALL_WARDS),
-    ("SYT", "Bệnh viện Đa khoa số 2 tỉnh Lào Cai", "yte", HOSPITAL_WARDS[:8]),
-    ("SYT", "Bệnh viện Tâm thần tỉnh Lào Cai", "yte", SMALL_WARDS),
-    (
-        "SYT",
-        "Trung tâm Kiểm soát bệnh tật tỉnh",
-        "yte",
-        [
-            "Khoa Phòng chống bệnh truyền nhiễm",
-            "Khoa Sức khỏe môi trường – Y tế trường học",
-            "Khoa Xét nghiệm",
-            "Phòng Kế hoạch – Nghiệp vụ",
-            "Phòng Tổ chức – Hành chính",
-        ],
-    ),
-    ("SYT", "Trung tâm Pháp y tỉnh", "yte", []),
-    ("SYT", "Trung tâm Kiểm nghiệm thuốc, mỹ phẩm, thực phẩm tỉnh", "yte", []),
-    ("SGDDT", "Trường THPT chuyên Lào Cai", "gd", []),
-    ("SGDDT", "Trường Phổ thông Dân tộc nội trú THPT tỉnh", "gd", []),
-    ("SNV", "Trung tâm Lưu trữ lịch sử tỉnh", "vc", []),
-    ("STP", "Trung tâm Trợ giúp pháp lý nhà nước tỉnh", "vc", CENTRE_DIVISIONS),
-    ("STP", "Phòng Công chứng số 1 tỉnh", "vc", []),
-    ("SNN", "Trung tâm Khuyến nông tỉnh", "vc", CENTRE_DIVISIONS),
-    ("SNN", "Trung tâm Nước sạch và Vệ sinh môi trường nông thôn", "vc", CENTRE_DIVISIONS),
-    ("SNN", "Ban Quản lý rừng phòng hộ Văn Bàn", "vc", []),
-    (
-        "STNMT",
-        "Văn phòng Đăng ký đất đai tỉnh",
-        "vc",
-        ["Phòng Hành chính – Tổng hợp", "Phòng Đăng ký và Cấp giấy chứng nhận", "Phòng Kỹ thuật – Địa chính"],
-    ),
-    ("STNMT", "Trung tâm Phát triển quỹ đất tỉnh", "vc", CENTRE_DIVISIONS),
-    ("STNMT", "Trung tâm Quan trắc tài nguyên và môi trường", "vc", []),
-    ("STTTT", "Trung tâm Công nghệ thông tin và Truyền thông", "vc", CENTRE_DIVISIONS),
-    ("SLDTBXH", "Trung tâm Dịch vụ việc làm tỉnh", "vc", CENTRE_DIVISIONS),
-    ("SLDTBXH", "Cơ sở Bảo trợ xã hội tổng hợp tỉnh", "vc", []),
-    ("SVHTTDL", "Trung tâm Văn hóa tỉnh", "vc", CENTRE_DIVISIONS),
-    ("SVHTTDL", "Thư viện tỉnh", "vc", []),
-    ("SVHTTDL", "Bảo tàng tỉnh", "vc", []),
-    ("SVHTTDL", "Trung tâm Huấn luyện và Thi đấu thể dục thể thao", "vc", CENTRE_DIVISIONS),
-    ("SKHCN", "Trung tâm Ứng dụng tiến bộ khoa học và công nghệ", "vc", []),
-    ("SXD", "Trung tâm Kiểm định chất lượng công trình xây dựng", "vc", []),
-    ("SKHDT", "Trung tâm Xúc tiến đầu tư tỉnh", "vc", []),
-    ("SGTVT", "Ban Quản lý bảo trì đường bộ", "vc", CENTRE_DIVISIONS),
-    (
-        "UB",
-        "Trường Cao đẳng Lào Cai",
-        "gd",
-        [
-            "Phòng Đào tạo",
-            "Phòng Tổ chức – Hành chính",
-            "Khoa Nông lâm",
-            "Khoa Kỹ thuật – Công nghệ",
-            "Khoa Y dược",
-            "Khoa Kinh tế – Du lịch",
-        ],
-    ),
-    (
-        "UB",
-        "Đài Phát thanh và Truyền hình tỉnh",
-        "vc",
-        ["Phòng Thời sự", "Phòng Chuyên đề", "Phòng Kỹ thuật – Công nghệ", "Phòng Hành chính – Tổ chức"],
-    ),
-    (
-        "UB",
-        "Ban Quản lý dự án đầu tư xây dựng tỉnh",
-        "vc",
-        ["Phòng Kế hoạch – Tổng hợp", "Phòng Kỹ thuật", "Phòng Tài chính – Kế toán"],
-    ),
-    ("UB", "Ban Quản lý Khu kinh tế tỉnh", "vc", CENTRE_DIVISIONS),
-    ("TU", "Báo Lào Cai", "vc", ["Phòng Thư ký tòa soạn", "Phòng Phóng viên", "Phòng Hành chính – Trị sự"]),
+    (u["parent"], u["name"], u["staff"], _service_divisions(u, _P["division_lists"]))
+    for u in _P["service_units"]
 ]
-
-MASS_ORGS = [
-    ("TD", "Tỉnh đoàn Lào Cai", "Bí thư Tỉnh đoàn", "Phó Bí thư Tỉnh đoàn", 2),
-    (
-        "PN",
-        "Hội Liên hiệp Phụ nữ tỉnh",
-        "Chủ tịch Hội Liên hiệp Phụ nữ tỉnh",
-        "Phó Chủ tịch Hội Liên hiệp Phụ nữ tỉnh",
-        2,
-    ),
-    ("ND", "Hội Nông dân tỉnh", "Chủ tịch Hội Nông dân tỉnh", "Phó Chủ tịch Hội Nông dân tỉnh", 2),
-    (
-        "CCB",
-        "Hội Cựu chiến binh tỉnh",
-        "Chủ tịch Hội Cựu chiến binh tỉnh",
-        "Phó Chủ tịch Hội Cựu chiến binh tỉnh",
-        1,
-    ),
-    (
-        "LDLD",
-        "Liên đoàn Lao động tỉnh",
-        "Chủ tịch Liên đoàn Lao động tỉnh",
-        "Phó Chủ tịch Liên đoàn Lao động tỉnh",
-        2,
-    ),
-]
-
-DISTRICT_DIVISIONS = [
-    "Văn phòng HĐND và UBND",
-    "Phòng Nội vụ",
-    "Phòng Tư pháp",
-    "Phòng Tài chính – Kế hoạch",
-    "Phòng Tài nguyên và Môi trường",
-    "Phòng Lao động – Thương binh và Xã hội",
-    "Phòng Văn hóa và Thông tin",
-    "Phòng Giáo dục và Đào tạo",
-    "Phòng Y tế",
-    "Thanh tra",
-    "Phòng Nông nghiệp và Phát triển nông thôn",
-    "Phòng Kinh tế và Hạ tầng",
-    "Phòng Dân tộc",
-]
-DISTRICT_BOARDS = [
-    ("VP", "Văn phòng", "Chánh Văn phòng", 1),
-    ("BTC", "Ban Tổ chức", "Trưởng Ban Tổ chức", 1),
-    ("BTG", "Ban Tuyên giáo", "Trưởng Ban Tuyên giáo", 1),
-    ("BDV", "Ban Dân vận", "Trưởng Ban Dân vận", 1),
-    ("UBKT", "Ủy ban Kiểm tra", "Chủ nhiệm Ủy ban Kiểm tra", 2),
-]
+MASS_ORGS = [(m["code"], m["name"], m["head"], m["deputy"], m["deputies"]) for m in _P["mass_orgs"]]
+DISTRICT_DIVISIONS: list[str] = _P["district"]["divisions"]
+DISTRICT_URBAN_RENAMES: dict[str, str] = _P["district"]["urban_renames"]
+DISTRICT_BOARDS = [(b["code"], b["name"], b["head"], b["deputies"]) for b in _P["district_boards"]]
 # District public service units: (code, name prefix, staff kind, provincial successor agency or "").
-DISTRICT_SERVICES = [
-    ("TTYT", "Trung tâm Y tế", "yte", "SYT"),
-    ("GDNN", "Trung tâm Giáo dục nghề nghiệp – Giáo dục thường xuyên", "gd", "SGDDT"),
-    ("DTNT", "Trường Phổ thông Dân tộc nội trú THCS", "gd", "SGDDT"),
-    ("THPT1", "Trường THPT số 1", "gd", ""),
-    ("THPT2", "Trường THPT số 2", "gd", ""),
-    ("VHTT", "Trung tâm Văn hóa – Thể thao và Truyền thông", "vc", ""),
-]
-DISTRICT_MASS = [
-    ("DOAN", "Huyện đoàn"),
-    ("PN", "Hội Liên hiệp Phụ nữ"),
-    ("ND", "Hội Nông dân"),
-    ("CCB", "Hội Cựu chiến binh"),
-]
-NEW_COMMUNE_DIVISIONS = [
-    "Văn phòng HĐND và UBND",
-    "Phòng Kinh tế",
-    "Phòng Văn hóa – Xã hội",
-    "Trung tâm Phục vụ hành chính công",
-]
-COMMUNE_MASS_TITLES = ["DOAN", "PN", "ND", "CCB"]
+DISTRICT_SERVICES = [(d["code"], d["name"], d["staff"], d["successor"]) for d in _P["district_services"]]
+DISTRICT_MASS = [(m["code"], m["name"]) for m in _P["district_mass"]]
+NEW_COMMUNE_DIVISIONS: list[str] = _P["new_commune"]["divisions"]
+WARD_RENAMES: dict[str, str] = _P["new_commune"]["ward_renames"]
+COMMUNE_MASS_TITLES: list[str] = _P["commune"]["mass_titles"]
 
 CONGRESS_2015 = {TINH: dt.date(2015, 10, 15), HUYEN: dt.date(2015, 7, 20), XA: dt.date(2015, 5, 15)}
 CONGRESS_2020 = {TINH: dt.date(2020, 10, 15), HUYEN: dt.date(2020, 7, 20), XA: dt.date(2020, 5, 15)}
@@ -677,16 +270,16 @@ def plan_structure(rng: random.Random) -> Structure:
     other_provinces = [a.pk for a in areas if a.dataset == former and a.level == "tinh" and a.code != "10"]
     from canbo.org.models import AreaLineage
 
-    succ: dict[int, int] = {}
-    for pred_id, succ_id in AreaLineage.objects.filter(
-        predecessor_id__in=[a.pk for a in old_communes]
-    ).values_list("predecessor_id", "successor_id"):
-        succ[pred_id] = succ_id
+    succ: dict[int, int] = dict(
+        AreaLineage.objects.filter(predecessor_id__in=[a.pk for a in old_communes]).values_list(
+            "predecessor_id", "successor_id"
+        )
+    )
 
     by_code: dict[str, UnitSpec] = {}
 
     def reg(u: UnitSpec) -> UnitSpec:
-        assert u.code not in by_code, u.code
+        assert u.code not in by_code, u.code  # noqa: S101 (invariant of the fixed structure)
         by_code[u.code] = u
         return u
 
@@ -709,54 +302,15 @@ def plan_structure(rng: random.Random) -> Structure:
         kw.setdefault("area_id", parent.area_id)
         return reg(parent.add(code=code, name=name, kind=kind, block=block, level=level, **kw))
 
-    # Titles of the province.
-    t_bt = cat.add("T.BT", "Bí thư Tỉnh ủy", TINH, G.SECRETARY, DANG, TRUONG, S_TW, 100, key=True)
-    t_pbt = cat.add(
-        "T.PBT", "Phó Bí thư Thường trực Tỉnh ủy", TINH, G.DEPUTY_SECRETARY, DANG, PHO, S_TW, 96, key=True
+    # Titles of the province (data/titles.toml).
+    t_bt, t_pbt, t_cthd, t_pcthd, t_ctub, t_pctub, t_ctmt, t_pctmt = (
+        cat.fixed(f"T.{c}") for c in ("BT", "PBT", "CTHD", "PCTHD", "CTUB", "PCTUB", "CTMT", "PCTMT")
     )
-    t_cthd = cat.add("T.CTHD", "Chủ tịch HĐND tỉnh", TINH, G.COUNCIL_CHAIR, NN, TRUONG, S_TW, 95, key=True)
-    t_pcthd = cat.add(
-        "T.PCTHD", "Phó Chủ tịch HĐND tỉnh", TINH, G.COUNCIL_VICE, NN, PHO, S_TINH, 88, key=True
-    )
-    t_ctub = cat.add("T.CTUB", "Chủ tịch UBND tỉnh", TINH, G.COMMITTEE_CHAIR, NN, TRUONG, S_TW, 95, key=True)
-    t_pctub = cat.add(
-        "T.PCTUB", "Phó Chủ tịch UBND tỉnh", TINH, G.COMMITTEE_VICE, NN, PHO, S_TINH, 88, key=True
-    )
-    t_ctmt = cat.add(
-        "T.CTMT", "Chủ tịch Ủy ban MTTQ Việt Nam tỉnh", TINH, G.FRONT_CHAIR, MT, TRUONG, S_TINH, 88, key=True
-    )
-    t_pctmt = cat.add(
-        "T.PCTMT", "Phó Chủ tịch Ủy ban MTTQ Việt Nam tỉnh", TINH, G.AGENCY_DEPUTY, MT, PHO, S_TINH, 70
-    )
-    div_head = {
-        b: cat.add(
-            f"T.TP.{b}", "Trưởng phòng và tương đương (cấp tỉnh)", TINH, G.DIVISION_HEAD, b, TRUONG, S_CQ, 50
-        )
-        for b in (DANG, NN, MT, SN)
-    }
-    div_dep = {
-        b: cat.add(
-            f"T.PP.{b}",
-            "Phó Trưởng phòng và tương đương (cấp tỉnh)",
-            TINH,
-            G.DIVISION_DEPUTY,
-            b,
-            PHO,
-            S_CQ,
-            45,
-        )
-        for b in (DANG, NN, MT, SN)
-    }
+    div_head = {b: cat.fixed(f"T.TP.{b}") for b in (DANG, NN, MT, SN)}
+    div_dep = {b: cat.fixed(f"T.PP.{b}") for b in (DANG, NN, MT, SN)}
     staff = {
-        "cv": cat.add("T.CV", "Chuyên viên", TINH, G.CIVIL_SERVANT, NN, NV, S_CQ, 10),
-        "cvd": cat.add(
-            "T.CVD", "Chuyên viên (cơ quan Đảng, đoàn thể)", TINH, G.CIVIL_SERVANT, DANG, NV, S_CQ, 10
-        ),
-        "gd": cat.add("T.GV", "Giáo viên, giảng viên", TINH, G.PUBLIC_EMPLOYEE, SN, NV, S_CQ, 10),
-        "yte": cat.add(
-            "T.YT", "Bác sĩ, điều dưỡng, viên chức y tế", TINH, G.PUBLIC_EMPLOYEE, SN, NV, S_CQ, 10
-        ),
-        "vc": cat.add("T.VC", "Viên chức", TINH, G.PUBLIC_EMPLOYEE, SN, NV, S_CQ, 10),
+        k: cat.fixed(c)
+        for k, c in (("cv", "T.CV"), ("cvd", "T.CVD"), ("gd", "T.GV"), ("yte", "T.YT"), ("vc", "T.VC"))
     }
 
     def divisions(parent: UnitSpec, names: list[str], block: str, mass: float, mass_title: str) -> None:
@@ -794,53 +348,16 @@ def plan_structure(rng: random.Random) -> Structure:
         root, "LC.HD", "Hội đồng nhân dân tỉnh Lào Cai", UnitKind.PEOPLES_COUNCIL, NN, TINH, role="council"
     )
     hd.slots = [[t_cthd, 1, ""], [t_pcthd, 2, ""]]
-    t_tbhd = cat.add("T.TBHD", "Trưởng ban HĐND tỉnh", TINH, G.AGENCY_HEAD, NN, TRUONG, S_TINH, 78)
-    t_ptbhd = cat.add("T.PTBHD", "Phó Trưởng ban HĐND tỉnh", TINH, G.AGENCY_DEPUTY, NN, PHO, S_TINH, 68)
-    for i, bname in enumerate(
-        ["Ban Kinh tế – Ngân sách", "Ban Văn hóa – Xã hội", "Ban Pháp chế", "Ban Dân tộc"], 1
-    ):
+    t_tbhd = cat.fixed("T.TBHD")
+    t_ptbhd = cat.fixed("T.PTBHD")
+    for i, bname in enumerate(_P["council"]["boards"], 1):
         b = child(hd, f"LC.HD.B{i}", f"{bname} HĐND tỉnh", UnitKind.DIVISION, NN, TINH, role="council_board")
         b.slots = [[t_tbhd, 1, ""], [t_ptbhd, 1, ""]]
     vp = child(
         hd, "LC.HD.VP", "Văn phòng Đoàn ĐBQH và HĐND tỉnh", UnitKind.DEPARTMENT, NN, TINH, role="agency"
     )
-    vp.slots = [
-        [
-            cat.add(
-                "T.VPHD.H",
-                "Chánh Văn phòng Đoàn ĐBQH và HĐND tỉnh",
-                TINH,
-                G.AGENCY_HEAD,
-                NN,
-                TRUONG,
-                S_TINH,
-                78,
-            ),
-            1,
-            "",
-        ],
-        [
-            cat.add(
-                "T.VPHD.D",
-                "Phó Chánh Văn phòng Đoàn ĐBQH và HĐND tỉnh",
-                TINH,
-                G.AGENCY_DEPUTY,
-                NN,
-                PHO,
-                S_TINH,
-                68,
-            ),
-            2,
-            "",
-        ],
-    ]
-    divisions(
-        vp,
-        ["Phòng Công tác HĐND", "Phòng Công tác Quốc hội", "Phòng Hành chính – Tổ chức – Quản trị"],
-        NN,
-        4,
-        staff["cv"],
-    )
+    vp.slots = [[cat.fixed("T.VPHD.H"), 1, ""], [cat.fixed("T.VPHD.D"), 2, ""]]
+    divisions(vp, _P["council"]["office_divisions"], NN, 4, staff["cv"])
 
     # People's Committee and its agencies.
     ub = child(
@@ -869,33 +386,18 @@ def plan_structure(rng: random.Random) -> Structure:
     # Front and mass organisations.
     mt = child(root, "LC.MT", "Ủy ban MTTQ Việt Nam tỉnh Lào Cai", UnitKind.FRONT, MT, TINH, role="front")
     mt.slots = [[t_ctmt, 1, ""], [t_pctmt, 3, ""]]
-    divisions(
-        mt, ["Ban Dân chủ – Pháp luật", "Ban Tuyên giáo", "Ban Phong trào", "Văn phòng"], MT, 2, staff["cvd"]
-    )
+    divisions(mt, _P["front"]["divisions"], MT, 2, staff["cvd"])
     for code, name, head, dep, ndep in MASS_ORGS:
         m = child(root, f"LC.{code}", name, UnitKind.FRONT, MT, TINH, role="agency")
         m.slots = [
             [cat.add(f"T.{code}.H", head, TINH, G.AGENCY_HEAD, MT, TRUONG, S_TINH, 78), 1, ""],
             [cat.add(f"T.{code}.D", dep, TINH, G.AGENCY_DEPUTY, MT, PHO, S_TINH, 68), ndep, ""],
         ]
-        divisions(
-            m, ["Ban Tổ chức – Kiểm tra", "Ban Tuyên giáo – Phong trào", "Văn phòng"], MT, 2, staff["cvd"]
-        )
+        divisions(m, _P["front"]["mass_org_divisions"], MT, 2, staff["cvd"])
 
     # Provincial public service units.
-    su_head = cat.add(
-        "T.SN.H", "Giám đốc, Hiệu trưởng đơn vị sự nghiệp tỉnh", TINH, G.AGENCY_HEAD, SN, TRUONG, S_TINH, 72
-    )
-    su_dep = cat.add(
-        "T.SN.D",
-        "Phó Giám đốc, Phó Hiệu trưởng đơn vị sự nghiệp tỉnh",
-        TINH,
-        G.AGENCY_DEPUTY,
-        SN,
-        PHO,
-        S_TINH,
-        62,
-    )
+    su_head = cat.fixed("T.SN.H")
+    su_dep = cat.fixed("T.SN.D")
     service_parents = {"UB": ub, "TU": tu}
     school_names: list[str] = []
     weights = {"yte": 40.0, "gd": 30.0, "vc": 8.0}
@@ -939,7 +441,7 @@ def plan_structure(rng: random.Random) -> Structure:
     communes: list[UnitSpec] = []
     new_by_area: dict[int, UnitSpec] = {}
     t = _district_titles(cat)
-    x = _commune_titles(cat)
+    x = _fixed_titles(cat, "X")  # a commune's titles, the 2025 communes' too
     sgd = by_code["LC.UB.SGDDT"]
     for dist in old_districts:
         party_word, word = _district_prefix(dist.kind)
@@ -987,10 +489,7 @@ def plan_structure(rng: random.Random) -> Structure:
         ubh.slots = [[t["CTUB"], 1, ""], [t["PCTUB"], 3, ""]]
         for i, dname in enumerate(DISTRICT_DIVISIONS, 1):
             if dist.kind != "huyen":
-                dname = {
-                    "Phòng Nông nghiệp và Phát triển nông thôn": "Phòng Kinh tế",
-                    "Phòng Kinh tế và Hạ tầng": "Phòng Quản lý đô thị",
-                }.get(dname, dname)
+                dname = DISTRICT_URBAN_RENAMES.get(dname, dname)
             dv = child(
                 ubh,
                 f"{ubh.code}.P{i:02d}",
@@ -1115,7 +614,6 @@ def plan_structure(rng: random.Random) -> Structure:
         by_code[f"{c.code}.UB"].slots[5][1] = 1  # one accountant fewer
 
     # New communes (1/7/2025) under the root, in the 2025 code order.
-    n_t = _new_commune_titles(cat)
     new_commune_specs: list[UnitSpec] = []
     lc_new_ids = {succ[c.area_id] for c in communes if c.area_id in succ}
     for a in new_communes:
@@ -1169,8 +667,8 @@ def plan_structure(rng: random.Random) -> Structure:
             role="committee",
         )
         for i, dname in enumerate(NEW_COMMUNE_DIVISIONS, 1):
-            if dname == "Phòng Kinh tế" and a.kind == "phuong":
-                dname = "Phòng Kinh tế, Hạ tầng và Đô thị"
+            if a.kind == "phuong":
+                dname = WARD_RENAMES.get(dname, dname)
             child(
                 ux,
                 f"{ux.code}.P{i}",
@@ -1197,7 +695,6 @@ def plan_structure(rng: random.Random) -> Structure:
     yen_bai = [nl for nl in new_commune_specs if nl.area_id not in lc_new_ids]
     for nl in yen_bai:
         nl.role = "new_commune_yb"
-    del n_t
 
     # Fates of the former communes: each body goes to the same body of its 2025 commune.
     ta_chai = next(c for c in communes if c.role == "commune_ta_chai")
@@ -1208,7 +705,7 @@ def plan_structure(rng: random.Random) -> Structure:
             target = bac_ha
         else:
             c.valid_to = TWO_TIER - dt.timedelta(days=1)
-            assert c.area_id is not None
+            assert c.area_id is not None  # noqa: S101 (invariant; narrows the type for mypy)
             target = new_by_area[succ[c.area_id]]
         c.successor = target
         for body in c.children:
@@ -1316,66 +813,16 @@ def _plan_merge(src: UnitSpec, dst: UnitSpec, last_day: dt.date, reg: Any) -> No
         _plan_merge(c, match, last_day, reg)
 
 
+def _fixed_titles(cat: Catalogue, prefix: str) -> dict[str, str]:
+    """Add data/titles.toml's titles "<prefix>.X" in the file's order; their codes keyed by X."""
+    return {
+        c[len(prefix) + 1 :]: cat.fixed(c) for c in load_province()["titles"] if c.startswith(prefix + ".")
+    }
+
+
 def _district_titles(cat: Catalogue) -> dict[str, str]:
     h = HUYEN
-    t = {
-        "BT": cat.add(
-            "H.BT", "Bí thư Huyện ủy (Thành ủy, Thị ủy)", h, G.SECRETARY, DANG, TRUONG, S_TINH, 70, key=True
-        ),
-        "PBT": cat.add(
-            "H.PBT", "Phó Bí thư Thường trực Huyện ủy", h, G.DEPUTY_SECRETARY, DANG, PHO, S_TINH, 66, key=True
-        ),
-        "CTHD": cat.add(
-            "H.CTHD", "Chủ tịch HĐND cấp huyện", h, G.COUNCIL_CHAIR, NN, TRUONG, S_TINH, 65, key=True
-        ),
-        "PCTHD": cat.add(
-            "H.PCTHD", "Phó Chủ tịch HĐND cấp huyện", h, G.COUNCIL_VICE, NN, PHO, S_TINH, 58, key=True
-        ),
-        "CTUB": cat.add(
-            "H.CTUB", "Chủ tịch UBND cấp huyện", h, G.COMMITTEE_CHAIR, NN, TRUONG, S_TINH, 66, key=True
-        ),
-        "PCTUB": cat.add(
-            "H.PCTUB", "Phó Chủ tịch UBND cấp huyện", h, G.COMMITTEE_VICE, NN, PHO, S_TINH, 58, key=True
-        ),
-        "CTMT": cat.add(
-            "H.CTMT", "Chủ tịch Ủy ban MTTQ cấp huyện", h, G.FRONT_CHAIR, MT, TRUONG, S_TINH, 58, key=True
-        ),
-        "PCTMT": cat.add(
-            "H.PCTMT", "Phó Chủ tịch Ủy ban MTTQ cấp huyện", h, G.AGENCY_DEPUTY, MT, PHO, S_HUYEN, 45
-        ),
-        "TP": cat.add(
-            "H.TP", "Trưởng phòng và tương đương (cấp huyện)", h, G.DIVISION_HEAD, NN, TRUONG, S_HUYEN, 50
-        ),
-        "PP": cat.add(
-            "H.PP", "Phó Trưởng phòng và tương đương (cấp huyện)", h, G.DIVISION_DEPUTY, NN, PHO, S_HUYEN, 42
-        ),
-        "SN.H": cat.add(
-            "H.SN.H",
-            "Giám đốc, Hiệu trưởng đơn vị sự nghiệp cấp huyện",
-            h,
-            G.AGENCY_HEAD,
-            SN,
-            TRUONG,
-            S_HUYEN,
-            48,
-        ),
-        "SN.D": cat.add(
-            "H.SN.D",
-            "Phó Giám đốc, Phó Hiệu trưởng đơn vị sự nghiệp cấp huyện",
-            h,
-            G.AGENCY_DEPUTY,
-            SN,
-            PHO,
-            S_HUYEN,
-            40,
-        ),
-        "CV": cat.add("H.CV", "Chuyên viên (cấp huyện)", h, G.CIVIL_SERVANT, NN, NV, S_CQ, 8),
-        "YTE": cat.add(
-            "H.YTE", "Bác sĩ, điều dưỡng, viên chức y tế (cấp huyện)", h, G.PUBLIC_EMPLOYEE, SN, NV, S_CQ, 8
-        ),
-        "GD": cat.add("H.GD", "Giáo viên (cấp huyện)", h, G.PUBLIC_EMPLOYEE, SN, NV, S_CQ, 8),
-        "VC": cat.add("H.VC", "Viên chức (cấp huyện)", h, G.PUBLIC_EMPLOYEE, SN, NV, S_CQ, 8),
-    }
+    t = _fixed_titles(cat, "H")
     for code, bname, head, _n in DISTRICT_BOARDS:
         dep = (
             head.replace("Chánh", "Phó Chánh")
@@ -1393,64 +840,12 @@ def _district_titles(cat: Catalogue) -> dict[str, str]:
     return t
 
 
-def _commune_titles(cat: Catalogue) -> dict[str, str]:
-    x = XA
-    cadre, cs = G.COMMUNE_CADRE, G.CIVIL_SERVANT
-    return {
-        "BT": cat.add("X.BT", "Bí thư Đảng ủy cấp xã", x, G.SECRETARY, DANG, TRUONG, S_HUYEN, 40, key=True),
-        "PBT": cat.add(
-            "X.PBT", "Phó Bí thư Đảng ủy cấp xã", x, G.DEPUTY_SECRETARY, DANG, PHO, S_HUYEN, 36, key=True
-        ),
-        "CTHD": cat.add(
-            "X.CTHD", "Chủ tịch HĐND cấp xã", x, G.COUNCIL_CHAIR, NN, TRUONG, S_HUYEN, 37, key=True
-        ),
-        "PCTHD": cat.add(
-            "X.PCTHD", "Phó Chủ tịch HĐND cấp xã", x, G.COUNCIL_VICE, NN, PHO, S_HUYEN, 32, key=True
-        ),
-        "CTUB": cat.add(
-            "X.CTUB", "Chủ tịch UBND cấp xã", x, G.COMMITTEE_CHAIR, NN, TRUONG, S_HUYEN, 38, key=True
-        ),
-        "PCTUB": cat.add(
-            "X.PCTUB", "Phó Chủ tịch UBND cấp xã", x, G.COMMITTEE_VICE, NN, PHO, S_HUYEN, 33, key=True
-        ),
-        "CTMT": cat.add(
-            "X.CTMT", "Chủ tịch Ủy ban MTTQ cấp xã", x, G.FRONT_CHAIR, MT, TRUONG, S_HUYEN, 32, key=True
-        ),
-        "PCTMT": cat.add("X.PCTMT", "Phó Chủ tịch Ủy ban MTTQ cấp xã", x, G.COMMUNE_CADRE, MT, PHO, S_XA, 26),
-        "MDOAN": cat.add("X.MDOAN", "Bí thư Đoàn Thanh niên cấp xã", x, cadre, MT, TRUONG, S_XA, 28),
-        "MPN": cat.add("X.MPN", "Chủ tịch Hội Liên hiệp Phụ nữ cấp xã", x, cadre, MT, TRUONG, S_XA, 28),
-        "MND": cat.add("X.MND", "Chủ tịch Hội Nông dân cấp xã", x, cadre, MT, TRUONG, S_XA, 28),
-        "MCCB": cat.add("X.MCCB", "Chủ tịch Hội Cựu chiến binh cấp xã", x, cadre, MT, TRUONG, S_XA, 28),
-        "CHQS": cat.add("X.CHQS", "Chỉ huy trưởng Ban Chỉ huy quân sự cấp xã", x, cs, NN, NV, S_XA, 20),
-        "VPTK": cat.add("X.VPTK", "Công chức Văn phòng – Thống kê", x, cs, NN, NV, S_XA, 15),
-        "DCXD": cat.add(
-            "X.DCXD", "Công chức Địa chính – Xây dựng – Đô thị và Môi trường", x, cs, NN, NV, S_XA, 15
-        ),
-        "TCKT": cat.add("X.TCKT", "Công chức Tài chính – Kế toán", x, cs, NN, NV, S_XA, 15),
-        "TPHT": cat.add("X.TPHT", "Công chức Tư pháp – Hộ tịch", x, cs, NN, NV, S_XA, 15),
-        "VHXH": cat.add("X.VHXH", "Công chức Văn hóa – Xã hội", x, cs, NN, NV, S_XA, 15),
-    }
-
-
-def _new_commune_titles(cat: Catalogue) -> dict[str, str]:
-    x = XA
-    return {
-        "TP": cat.add(
-            "X.TP", "Trưởng phòng và tương đương (cấp xã)", x, G.DIVISION_HEAD, NN, TRUONG, S_XA, 30
-        ),
-        "PP": cat.add(
-            "X.PP", "Phó Trưởng phòng và tương đương (cấp xã)", x, G.DIVISION_DEPUTY, NN, PHO, S_XA, 27
-        ),
-        "CV": cat.add("X.CV", "Chuyên viên (cấp xã)", x, G.CIVIL_SERVANT, NN, NV, S_XA, 14),
-    }
-
-
 # --------------------------------------------------------------------------------------------
 # Writing
 # --------------------------------------------------------------------------------------------
 
 
-def write_titles(cat: Catalogue, *, acting_user: Any, reason: str) -> None:
+def write_titles(cat: Catalogue, *, acting_user: ActingUser, reason: str) -> None:
     """Create the catalogue's titles (or reuse those already there with the same code)."""
     existing = {t.code: t for t in Title.objects.filter(code__in=list(cat.specs))}
     new: list[Title] = []
@@ -1476,7 +871,7 @@ def write_titles(cat: Catalogue, *, acting_user: Any, reason: str) -> None:
     bulk_log_created(new, acting_user=acting_user, reason=reason)
 
 
-def write_units(structure: Structure, *, acting_user: Any, reason: str) -> dict[str, Unit]:
+def write_units(structure: Structure, *, acting_user: ActingUser, reason: str) -> dict[str, Unit]:
     """Bulk-create the planned tree with materialized paths, then its posts; log both."""
     last_root = Unit.objects.get_last_root_node()
     root_path = last_root._inc_path() if last_root else Unit._get_path(None, 1, 1)
@@ -1516,7 +911,7 @@ def write_units(structure: Structure, *, acting_user: Any, reason: str) -> dict[
 
 
 def write_posts(
-    structure: Structure, units: dict[str, Unit], *, acting_user: Any, reason: str
+    structure: Structure, units: dict[str, Unit], *, acting_user: ActingUser, reason: str
 ) -> dict[tuple[str, str], Post]:
     """One post per title planned in a unit (fixed slots, and the staff titles of the mass)."""
     posts: list[Post] = []
@@ -1541,7 +936,7 @@ def write_posts(
     return out
 
 
-def run_events(structure: Structure, units: dict[str, Unit], *, acting_user: Any) -> int:
+def run_events(structure: Structure, units: dict[str, Unit], *, acting_user: ActingUser) -> int:
     """Apply the planned restructuring through the services, in date order. Returns the count."""
     n = 0
 
@@ -1553,7 +948,7 @@ def run_events(structure: Structure, units: dict[str, Unit], *, acting_user: Any
         for c in src.children:
             if c.valid_to is not None and c.valid_to == on - dt.timedelta(days=1) and c.successor is not None:
                 merge_tree(c, on, basis)
-        assert src.successor is not None
+        assert src.successor is not None  # noqa: S101 (invariant; narrows the type for mypy)
         unit_merge(acting_user=acting_user, sources=[obj(src)], on=on, into=obj(src.successor), basis=basis)
         n += 1
 

@@ -36,9 +36,11 @@ from django.utils import timezone
 from canbo.core.context import bind_context
 from canbo.core.models import ObjectChange, jsonable
 from canbo.core.querysets import CHANGE, scope_q
+from canbo.core.types import ActingUser
 from canbo.imports import reader
-from canbo.imports.engine import CellError, ImportResult, Progress
+from canbo.imports.errors import CellError
 from canbo.imports.fastwrite import FastWriter
+from canbo.imports.result import ImportResult, Progress
 from canbo.imports.schema import SERVICE_EVENT, SHEETS
 from canbo.imports.validate import CHUNK, Plan, attach_related, concrete_field, plain, validate
 from canbo.people.models import Person
@@ -82,7 +84,7 @@ def default_reason(name: str, sha256: str) -> str:
 def run(
     *,
     path: Path,
-    acting_user: Any,
+    acting_user: ActingUser,
     mapping: dict[str, Any] | None,
     dry_run: bool,
     progress: Progress | None,
@@ -145,7 +147,7 @@ def _without_cycle_collector() -> Iterator[None]:
 def _run(
     *,
     path: Path,
-    acting_user: Any,
+    acting_user: ActingUser,
     mapping: dict[str, Any] | None,
     dry_run: bool,
     progress: Progress | None,
@@ -207,7 +209,7 @@ class _Rollback(Exception):
 def _write(
     plan: Plan,
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     reason: str,
     progress: Progress | None,
     go_on: Callable[[Writer], bool] | None = None,
@@ -253,7 +255,9 @@ class _EarlyWrite:
     lock), and the section sheets' checks read no person the file changes.
     """
 
-    def __init__(self, plan: Plan, *, acting_user: Any, reason: str, progress: Progress | None) -> None:
+    def __init__(
+        self, plan: Plan, *, acting_user: ActingUser, reason: str, progress: Progress | None
+    ) -> None:
         self.plan = plan
         self.progress = progress
         self.decided = threading.Event()
@@ -266,7 +270,7 @@ class _EarlyWrite:
         )
         self.thread.start()
 
-    def _run(self, acting_user: Any, reason: str) -> None:
+    def _run(self, acting_user: ActingUser, reason: str) -> None:
         try:
             # No progress while the validation reports its own; ``_go_on`` hands it over.
             self.errors = _write(
@@ -297,7 +301,9 @@ class _EarlyWrite:
 class Writer:
     """Writes a ``Plan``: updates, new persons, then section rows, each batch logged."""
 
-    def __init__(self, plan: Plan, *, acting_user: Any, reason: str, progress: Progress | None) -> None:
+    def __init__(
+        self, plan: Plan, *, acting_user: ActingUser, reason: str, progress: Progress | None
+    ) -> None:
         self.plan = plan
         self.user = acting_user
         self.reason = reason

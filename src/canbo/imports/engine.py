@@ -10,80 +10,35 @@ Views, background jobs and the ``import_xlsx`` command call only the functions o
 - ``parsers.py``: values as people write them (dates, sex, levels, codes or names);
 - ``validate.py``: checks every row of every sheet and collects every error;
 - ``apply.py``: writes everything in one transaction with its change-log entries;
-- ``workbooks.py``: the template and the workbook given back with an error column.
+- ``workbooks.py``: the template and the workbook given back with an error column;
+- ``errors.py`` and ``result.py``: the types every step shares (``CellError``,
+  ``RefusedFile``, ``ImportResult``, ``Progress``), re-exported here; they import no other
+  step, so the modules import each other in no circle (``tests/test_import_cycles.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from canbo.core.errors import DomainError
+from canbo.core.types import ActingUser
+from canbo.imports.errors import CellError, RefusedFile
+from canbo.imports.result import ImportResult, Progress
 
-Progress = Callable[[int, int, str], None]
-
-
-@dataclass(frozen=True)
-class CellError:
-    """One problem in one cell (or row) of the uploaded workbook.
-
-    ``row`` is the Excel row number; ``column`` is the column letter and its header, e.g.
-    ``"C (Ngày sinh)"``, or empty for a problem of the whole row.
-    """
-
-    sheet: str
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        if not self.sheet:  # a problem of the whole file
-            return self.message
-        where = f"Sheet {self.sheet}, dòng {self.row}"
-        if self.column:
-            where += f", cột {self.column}"
-        return f"{where}: {self.message}"
-
-
-@dataclass
-class ImportResult:
-    """What a run did: ``ok`` with counts, or every error and nothing written."""
-
-    ok: bool
-    errors: list[CellError] = field(default_factory=list)
-    created: int = 0
-    updated: int = 0
-    section_rows: int = 0
-    dry_run: bool = False
-    skipped: int = 0  # section rows left out as duplicates (same natural key, nothing new)
-    section_updates: int = 0  # existing section records changed (same natural key, other values)
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form, stored in ``ImportJob.result``."""
-        data = asdict(self)
-        data["errors"] = [asdict(e) for e in self.errors]
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ImportResult:
-        return cls(
-            ok=bool(data.get("ok")),
-            errors=[CellError(**e) for e in data.get("errors", [])],
-            created=int(data.get("created", 0)),
-            updated=int(data.get("updated", 0)),
-            section_rows=int(data.get("section_rows", 0)),
-            dry_run=bool(data.get("dry_run", False)),
-            skipped=int(data.get("skipped", 0)),
-            section_updates=int(data.get("section_updates", 0)),
-        )
-
-
-class RefusedFile(DomainError):
-    """The file is not a spreadsheet we will read (hostile, unreadable or over the limits)."""
-
-    code = "refused_file"
+__all__ = [
+    "CellError",
+    "ImportResult",
+    "Progress",
+    "RefusedFile",
+    "SheetInfo",
+    "error_workbook",
+    "field_choices",
+    "inspect_workbook",
+    "run_import",
+    "sheet_kinds",
+    "template_workbook",
+]
 
 
 @dataclass(frozen=True)
@@ -138,7 +93,7 @@ def sheet_kinds() -> list[tuple[str, str]]:
 def run_import(
     *,
     path: Path,
-    acting_user: Any,
+    acting_user: ActingUser,
     mapping: dict[str, Any] | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,

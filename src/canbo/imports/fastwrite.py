@@ -38,6 +38,7 @@ from django.utils import timezone
 from canbo.core.context import current_context
 from canbo.core.models import ChangeLoggedModel, ObjectChange, jsonable
 from canbo.core.services import frozen_user_name
+from canbo.core.types import ActingUser
 from canbo.imports.validate import concrete_field
 from canbo.people import name_words
 from canbo.people.models import Person
@@ -48,11 +49,11 @@ Row = dict[str, Any]
 class FastWriter:
     """Inserts rows (dicts keyed by field name or attname) and logs each as created."""
 
-    def __init__(self, *, acting_user: Any, reason: str) -> None:
+    def __init__(self, *, acting_user: ActingUser, reason: str) -> None:
         self.now = timezone.now()
         ctx = current_context()
         self.log_common = {
-            "user_id": acting_user.pk if getattr(acting_user, "pk", None) else None,
+            "user_id": getattr(acting_user, "pk", None),
             "user_name": frozen_user_name(acting_user),
             "request_id": ctx.request_id,
             "source": ctx.source,
@@ -87,7 +88,7 @@ class FastWriter:
             default = None if f.primary_key else f.get_default()
             cols.append((f.attname, default, conv))
         names = ", ".join(qn(f.column) for f in model._meta.concrete_fields)
-        sql = f"INSERT INTO {qn(model._meta.db_table)} ({names}) VALUES ({', '.join(['%s'] * len(cols))})"
+        sql = f"INSERT INTO {qn(model._meta.db_table)} ({names}) VALUES ({', '.join(['%s'] * len(cols))})"  # noqa: S608 (names are constants or quoted model names; values are %s parameters)
         self.plans[model] = (sql, cols)
         return sql, cols
 
@@ -103,7 +104,7 @@ class FastWriter:
                     [self.sequences[table], n],
                 )
                 return [r[0] for r in cur.fetchall()]
-            cur.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(table)}")
+            cur.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(table)}")  # noqa: S608 (names are constants or quoted model names; values are %s parameters)
             start = (cur.fetchone()[0] or 0) + 1
             return list(range(start, start + n))
 
@@ -163,7 +164,7 @@ class FastWriter:
         names = ", ".join(qn(f.column) for f in targets)
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"CREATE TEMP TABLE canbo_import_update ON COMMIT DROP AS "
+                f"CREATE TEMP TABLE canbo_import_update ON COMMIT DROP AS "  # noqa: S608 (names are constants or quoted model names; values are %s parameters)
                 f"SELECT {pk}, {names} FROM {table} WITH NO DATA"
             )
             _copy(f"COPY canbo_import_update ({pk}, {names}) FROM STDIN", params)
@@ -173,10 +174,10 @@ class FastWriter:
             # after every row and wait for this thread each time, overlapping nothing.
             cursor.execute("DROP TABLE IF EXISTS temp.canbo_import_update")
             cursor.execute(
-                f"CREATE TEMP TABLE canbo_import_update AS SELECT {pk}, {names} FROM {table} WHERE 0"
+                f"CREATE TEMP TABLE canbo_import_update AS SELECT {pk}, {names} FROM {table} WHERE 0"  # noqa: S608 (names are constants or quoted model names; values are %s parameters)
             )
             marks = ", ".join(["%s"] * (len(targets) + 1))
-            cursor.executemany(f"INSERT INTO canbo_import_update ({pk}, {names}) VALUES ({marks})", params)
+            cursor.executemany(f"INSERT INTO canbo_import_update ({pk}, {names}) VALUES ({marks})", params)  # noqa: S608 (names are constants or quoted model names; values are %s parameters)
         sets = ", ".join(f"{qn(f.column)} = u.{qn(f.column)}" for f in targets)
         before: list[str] = []
         after: list[str] = []
@@ -189,7 +190,7 @@ class FastWriter:
             for sql in before:
                 cursor.execute(sql)
             cursor.execute(
-                f"UPDATE {table} SET {sets} FROM canbo_import_update AS u WHERE {table}.{pk} = u.{pk}"
+                f"UPDATE {table} SET {sets} FROM canbo_import_update AS u WHERE {table}.{pk} = u.{pk}"  # noqa: S608 (names are constants or quoted model names; values are %s parameters)
             )
             for sql in after:
                 cursor.execute(sql)

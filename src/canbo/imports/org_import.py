@@ -31,9 +31,10 @@ from openpyxl.utils import get_column_letter
 
 from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.querysets import CHANGE
+from canbo.core.types import ActingUser
 from canbo.core.xlsx import Look, safe_cell, safe_row
 from canbo.imports import parsers
-from canbo.imports.engine import CellError
+from canbo.imports.errors import CellError
 from canbo.imports.org_schema import ORG_SHEETS, PARSERS, POSTS, TITLES, UNITS
 from canbo.imports.parsers import ParseError, is_blank, key
 from canbo.imports.schema import HEADER_SCAN_ROWS, MAX_COLUMNS, SheetSpec
@@ -644,7 +645,7 @@ def _write(plan: _Plan, user: Any, reason: str, result: OrgImportResult) -> None
 
 
 def run_org_import(
-    *, path: Path, acting_user: Any, dry_run: bool = False, reason: str = ""
+    *, path: Path, acting_user: ActingUser, dry_run: bool = False, reason: str = ""
 ) -> OrgImportResult:
     """Read, check every row of the three sheets, then write all or nothing.
 

@@ -16,7 +16,15 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from canbo.core.dates import PRECISION_DAY, PRECISION_MONTH, PRECISION_YEAR
+from django.core.exceptions import ValidationError
+
+from canbo.core.dates import (
+    PARTIAL_DATE_HELP,
+    PRECISION_DAY,
+    PRECISION_MONTH,
+    PRECISION_YEAR,
+    parse_partial_date,
+)
 from canbo.core.text import fold, normalize_name
 from canbo.people.choices import QUALIFICATION_LEVELS, Category, QualificationKind, Relation, StudyMode
 
@@ -131,26 +139,19 @@ def boolean(value: Any) -> bool:
 
 # -- dates ------------------------------------------------------------------------------------
 
-_FULL = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
-_MONTH = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{4})$")
-_YEAR = re.compile(r"^(\d{4})$")
-_WORDS = re.compile(r"^(?:ngay\s*)?(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})$")
-_WORDS_MONTH = re.compile(r"^thang\s*(\d{1,2})\s*(?:nam\s*)?(\d{4})$")
-_WORDS_YEAR = re.compile(r"^nam\s*(\d{4})$")
 # Plain numbers in this range are years as written ("1980"), not Excel serial dates (which
 # would be days in 1905–1960 and are never meant).
 YEAR_MIN, YEAR_MAX = 1800, 2200
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
-DATE_HELP = "Ghi theo dạng ngày/tháng/năm (15/03/1980), tháng/năm (03/1980) hoặc năm (1980)."
+DATE_HELP = PARTIAL_DATE_HELP
 
 
 def partial_date(value: Any) -> tuple[dt.date, str]:
     """(earliest day, precision) from an Excel date, a serial number, or text as written.
 
-    Accepted: a date cell; an Excel serial number; "dd/mm/yyyy" (also with "-" or "."),
-    "yyyy-mm-dd", "mm/yyyy", "yyyy", "ngày 15 tháng 3 năm 1980", "tháng 3/1980".
+    Accepted: a date cell; an Excel serial number; text in the one grammar of
+    ``core.dates.parse_partial_date`` (the person form reads the same spellings).
     """
     if isinstance(value, dt.datetime):
         return value.date(), PRECISION_DAY
@@ -166,26 +167,10 @@ def partial_date(value: Any) -> tuple[dt.date, str]:
             days = int(value)
             return _EXCEL_EPOCH + dt.timedelta(days=days if days > 60 else days + 1), PRECISION_DAY
         raise ParseError(f"Ngày không hợp lệ: {show(value)}. {DATE_HELP}")
-    raw = str(value).strip()
-    folded = words(raw) if not raw[:1].isdigit() else raw
     try:
-        if m := _FULL.match(raw):
-            return dt.date(int(m[3]), int(m[2]), int(m[1])), PRECISION_DAY
-        if m := _ISO.match(raw):
-            return dt.date(int(m[1]), int(m[2]), int(m[3])), PRECISION_DAY
-        if m := _MONTH.match(raw):
-            return dt.date(int(m[2]), int(m[1]), 1), PRECISION_MONTH
-        if m := _YEAR.match(raw):
-            return dt.date(int(m[1]), 1, 1), PRECISION_YEAR
-        if m := _WORDS.match(folded):
-            return dt.date(int(m[3]), int(m[2]), int(m[1])), PRECISION_DAY
-        if m := _WORDS_MONTH.match(folded):
-            return dt.date(int(m[2]), int(m[1]), 1), PRECISION_MONTH
-        if m := _WORDS_YEAR.match(folded):
-            return dt.date(int(m[1]), 1, 1), PRECISION_YEAR
-    except ValueError:
-        raise ParseError(f"Ngày không có thật: {show(value)}.") from None
-    raise ParseError(f"Ngày không hợp lệ: {show(value)}. {DATE_HELP}")
+        return parse_partial_date(str(value))
+    except ValidationError as exc:
+        raise ParseError(exc.messages[0]) from None
 
 
 def date(value: Any) -> dt.date:

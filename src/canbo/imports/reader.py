@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from canbo.imports.engine import RefusedFile
+from canbo.imports.errors import RefusedFile
 from canbo.imports.mapping import header_score
 from canbo.imports.schema import (
     HEADER_SCAN_ROWS,
@@ -260,7 +260,7 @@ _DATE = dt.date
 
 
 def _midnight(v: dt.date) -> dt.datetime:
-    return dt.datetime(v.year, v.month, v.day)
+    return dt.datetime(v.year, v.month, v.day)  # noqa: DTZ001 (a spreadsheet cell's datetime is naive, as openpyxl gives it)
 
 
 _EXACT = 2.0**53

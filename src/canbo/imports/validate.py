@@ -35,9 +35,10 @@ from django.db import models
 from openpyxl.utils import get_column_letter
 
 from canbo.core.text import fold, normalize_name, split_name
+from canbo.core.types import ActingUser
 from canbo.core.vnsort import name_sort_key
 from canbo.imports import parsers
-from canbo.imports.engine import CellError
+from canbo.imports.errors import CellError
 from canbo.imports.mapping import detect_kind, propose
 from canbo.imports.parsers import ParseError, References, key
 from canbo.imports.reader import Sheet, Workbook
@@ -65,7 +66,7 @@ class Scope:
     """What the acting user may change: unlimited (system, superuser) or unit-path prefixes."""
 
     def __init__(self, user: Any) -> None:
-        from canbo.accounts.selectors import active_grants
+        from canbo.core.grants import active_grants
 
         self.unlimited = user is None or bool(getattr(user, "is_superuser", False))
         self.paths: tuple[str, ...] = ()
@@ -223,7 +224,7 @@ class Validator:
         self,
         book: Workbook,
         *,
-        acting_user: Any,
+        acting_user: ActingUser,
         mapping: dict[str, Any] | None,
         progress: Progress | None,
         persons_checked: Callable[[Plan], None] | None = None,
@@ -371,7 +372,7 @@ class Validator:
         for row, raw, types in sheet.rows():
             self.plan.rows_read += 1
             if self.plan.rows_read > MAX_ROWS_TOTAL:
-                from canbo.imports.engine import RefusedFile
+                from canbo.imports.errors import RefusedFile
 
                 raise RefusedFile(
                     f"Tệp có quá {MAX_ROWS_TOTAL:,} dòng dữ liệu; hãy chia nhỏ.".replace(",", ".")
@@ -997,7 +998,7 @@ def _key_part(value: Any) -> Any:
 def validate(
     book: Workbook,
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     mapping: dict[str, Any] | None,
     progress: Progress | None,
     persons_checked: Callable[[Plan], None] | None = None,

@@ -22,8 +22,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from canbo.accounts.selectors import can_change_anything
 from canbo.core import markdown
+from canbo.core.grants import can_change_anything
 from canbo.core.params import parse_id, parse_int
 from canbo.imports import engine, jobs, retention
 from canbo.imports.forms import MappingForm, UploadForm, apply_saved, as_kind

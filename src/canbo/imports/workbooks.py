@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from canbo.core.xlsx import Look, safe_cell, safe_row
-from canbo.imports.engine import CellError
+from canbo.imports.errors import CellError
 from canbo.imports.schema import SHEETS
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")

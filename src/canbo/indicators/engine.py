@@ -431,7 +431,7 @@ def _compliance(
         branch = "" if length is None else row[f"{ufield}__path"][:length]
         res = out.setdefault(branch, Result(numerator=0, population=0, unit_based=True, kind=defn.kind))
         if row["staff"] and Fraction(row["elig"], row["staff"]) >= min_share:
-            assert res.population is not None and res.numerator is not None
+            assert res.population is not None and res.numerator is not None  # noqa: S101 (invariant; narrows the type for mypy)
             res.population += 1
             res.numerator += row["lead"] > 0
     if length is None:

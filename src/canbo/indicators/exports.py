@@ -7,10 +7,10 @@ import datetime as dt
 import io
 
 from docx import Document
-from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from canbo.core.wordpage import apply_official_page
 from canbo.core.xlsx import safe_row
 from canbo.indicators.engine import format_int
 from canbo.indicators.selectors import Row
@@ -50,7 +50,7 @@ def title_lines(plan: Plan, unit: Unit | None, day: dt.date) -> list[str]:
 def table_xlsx(plan: Plan, rows: list[Row], *, unit: Unit | None, day: dt.date) -> bytes:
     wb = Workbook()
     ws = wb.active
-    assert ws is not None
+    assert ws is not None  # noqa: S101 (invariant; narrows the type for mypy)
     ws.title = "Phụ lục 1"
     for line in title_lines(plan, unit, day):
         ws.append(safe_row(ws, [line]))
@@ -76,10 +76,7 @@ def table_xlsx(plan: Plan, rows: list[Row], *, unit: Unit | None, day: dt.date) 
 
 
 def table_docx(plan: Plan, rows: list[Row], *, unit: Unit | None, day: dt.date) -> bytes:
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(12)
+    doc = apply_official_page(Document(), landscape=True)
     doc.add_paragraph("PHỤ LỤC 1").runs[0].bold = True
     for line in title_lines(plan, unit, day):
         doc.add_paragraph(line).runs[0].bold = True

@@ -10,33 +10,14 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Q
-
-from canbo.accounts.selectors import active_grants
 from canbo.core.errors import NotPermitted
-from canbo.core.querysets import scope_q
 from canbo.indicators import engine
 from canbo.indicators.engine import Result
 from canbo.indicators.models import IndicatorDefinition, IndicatorTarget, TargetKind
 from canbo.org.models import Unit
 from canbo.org.selectors import unit_label_on
 from canbo.plans.models import Plan
-
-
-def plans_visible(user: Any) -> Any:
-    """Plans with targets that the user's grants cover, and the plans kept by a unit above his
-    granted units: a province's plan applies to its districts and communes, whose users see it
-    computed over their own subtree (all of them for the system, ``user=None``)."""
-    if user is None or getattr(user, "is_superuser", False):
-        qs = Plan.objects.all()
-    else:
-        q = scope_q(Plan, user) or Q()
-        for g in active_grants(user):
-            if g.unit_path and not g.is_self:
-                ancestors = [g.unit_path[:i] for i in range(engine.STEP, len(g.unit_path) + 1, engine.STEP)]
-                q |= Q(unit__path__in=ancestors)
-        qs = Plan.objects.filter(q)
-    return qs.filter(targets__isnull=False).distinct().order_by("-issued_on", "number")
+from canbo.plans.selectors import plans_visible  # the one rule for plans a user may see
 
 
 def plan_get(user: Any, code: str) -> Plan:

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from canbo.core.errors import DomainError
 from canbo.core.services import audited_create, audited_update
+from canbo.core.types import ActingUser
 from canbo.indicators.models import IndicatorDefinition, IndicatorTarget
 from canbo.indicators.spec import KINDS, SpecError, validate
 from canbo.org.models import Unit
@@ -69,7 +70,7 @@ def definition_fields(entry: dict[str, Any], where: str) -> dict[str, Any]:
     }
 
 
-def definitions_load(*, acting_user: Any = None, path: Path | None = None) -> dict[str, int]:
+def definitions_load(*, acting_user: ActingUser = None, path: Path | None = None) -> dict[str, int]:
     """Load ``data/indicators.toml``: create the versions not yet in the database.
 
     Idempotent. A loaded version whose content changed in the file is refused: a change to a
@@ -117,7 +118,7 @@ def _ratio(value: Any, where: str) -> Decimal | None:
     return Decimal(str(value))
 
 
-def targets_load(*, acting_user: Any = None, path: Path | None = None) -> dict[str, int]:
+def targets_load(*, acting_user: ActingUser = None, path: Path | None = None) -> dict[str, int]:
     """Load ``data/targets.toml``: the seed plans (created kept by the tree's root unit when
     absent, via ``plans.services.plan_ensure_seed``) and all their targets. Idempotent: a target
     (plan, row, term, unit) already present is updated when the file changed."""
@@ -186,7 +187,7 @@ def targets_load(*, acting_user: Any = None, path: Path | None = None) -> dict[s
 
 
 def definition_create(
-    *, acting_user: Any, code: str, label: str, kind: str, spec: dict[str, Any], note: str = ""
+    *, acting_user: ActingUser, code: str, label: str, kind: str, spec: dict[str, Any], note: str = ""
 ) -> IndicatorDefinition:
     """An administrator's new definition (or new version of an existing code)."""
     if kind not in KINDS:

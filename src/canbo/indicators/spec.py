@@ -109,8 +109,10 @@ class SpecError(ValueError):
 
 
 def _unknown(where: str, keys: set[str], allowed: set[str], errors: list[str]) -> None:
-    for key in sorted(keys - allowed):
-        errors.append(f"{where}: không có khóa “{key}” (dùng được: {', '.join(sorted(allowed))}).")
+    errors.extend(
+        f"{where}: không có khóa “{key}” (dùng được: {', '.join(sorted(allowed))})."
+        for key in sorted(keys - allowed)
+    )
 
 
 def _codes(where: str, key: str, value: Any, errors: list[str]) -> None:
@@ -118,9 +120,11 @@ def _codes(where: str, key: str, value: Any, errors: list[str]) -> None:
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
         errors.append(f"{where}.{key} ({label}): phải là danh sách mã, không rỗng.")
         return
-    for v in value:
-        if v not in allowed:
-            errors.append(f"{where}.{key} ({label}): không có mã “{v}” (dùng được: {', '.join(allowed)}).")
+    errors.extend(
+        f"{where}.{key} ({label}): không có mã “{v}” (dùng được: {', '.join(allowed)})."
+        for v in value
+        if v not in allowed
+    )
 
 
 def _bool(where: str, value: Any, errors: list[str]) -> None:

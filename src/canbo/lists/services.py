@@ -6,36 +6,42 @@ import datetime as dt
 from typing import Any
 
 from canbo.core.errors import DomainError
-from canbo.core.services import audited_create, audited_delete, audited_update
+from canbo.core.services import audited_create, audited_delete, audited_update, logged_user
+from canbo.core.types import ActingUser
 from canbo.lists.models import ListExport, SavedList
 
 
-def saved_list_save(*, acting_user: Any, name: str, filters: dict[str, Any], columns: list[str]) -> SavedList:
+def saved_list_save(
+    *, acting_user: ActingUser, name: str, filters: dict[str, Any], columns: list[str]
+) -> SavedList:
     """Save the list under ``name`` for its owner; the same name replaces the earlier one."""
     name = " ".join(name.split())
     if not name:
         raise DomainError("Hãy đặt tên cho danh sách.")
-    existing = SavedList.objects.filter(owner=acting_user, name=name).first()
+    owner = logged_user(acting_user)
+    existing = SavedList.objects.filter(owner=owner, name=name).first()
     if existing is not None:
         return audited_update(
             existing, acting_user=acting_user, changes={"filters": filters, "columns": columns}
         )
     return audited_create(
-        SavedList(owner=acting_user, name=name, filters=filters, columns=columns), acting_user=acting_user
+        SavedList(owner=owner, name=name, filters=filters, columns=columns), acting_user=acting_user
     )
 
 
-def saved_list_delete(*, acting_user: Any, saved: SavedList) -> None:
-    if saved.owner_id != acting_user.pk:
+def saved_list_delete(*, acting_user: ActingUser, saved: SavedList) -> None:
+    if saved.owner_id != getattr(acting_user, "pk", None):
         raise DomainError("Không tìm thấy danh sách.")
     audited_delete(saved, acting_user=acting_user, reason="Xóa danh sách đã lưu")
 
 
 def export_record(
-    *, acting_user: Any, as_of: dt.date, filters: dict[str, Any], columns: list[str], row_count: int
+    *, acting_user: ActingUser, as_of: dt.date, filters: dict[str, Any], columns: list[str], row_count: int
 ) -> ListExport:
     return audited_create(
-        ListExport(user=acting_user, as_of=as_of, filters=filters, columns=columns, row_count=row_count),
+        ListExport(
+            user=logged_user(acting_user), as_of=as_of, filters=filters, columns=columns, row_count=row_count
+        ),
         acting_user=acting_user,
         reason="Xuất danh sách ra Excel",
     )

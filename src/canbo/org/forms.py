@@ -11,7 +11,7 @@ from django.urls import reverse
 from canbo.core.forms import DateInput
 from canbo.core.querysets import CHANGE, VIEW
 from canbo.org.choices import Block, Level, UnitKind
-from canbo.org.models import Title, Unit
+from canbo.org.models import JobPosition, Title, Unit
 from canbo.org.selectors import area_label, unit_label
 
 
@@ -358,7 +358,7 @@ class SplitForm(_Base):
         out = []
         for i in range(1, SPLIT_PARTS + 1):
             if d.get(f"code_{i}") and d.get(f"name_{i}"):
-                out.append(
+                out.append(  # noqa: PERF401 (one multi-line dict per filled-in part, at most a few)
                     {
                         "code": d[f"code_{i}"],
                         "name": d[f"name_{i}"],
@@ -411,6 +411,32 @@ class TitleForm(forms.ModelForm):
             "group": "Nhóm chức danh mà các chỉ tiêu và danh sách dùng.",
             "allowance_coefficient": "Ví dụ 0,70.",
         }
+
+    def changed_values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.changed_data if name != "reason"}
+
+
+class JobPositionForm(forms.ModelForm):
+    """An entry of the job-position catalogue (vị trí việc làm, Luật Cán bộ, công chức 80/2025)."""
+
+    reason = forms.CharField(label="Căn cứ / lý do", max_length=500, required=False)
+
+    class Meta:
+        model = JobPosition
+        fields = ("code", "name", "kind", "category", "level", "title", "source")
+        help_texts = {"title": "Chức danh lãnh đạo, quản lý tương ứng, nếu có."}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["title"] = TitleChoiceField(
+            label="Chức danh tương ứng",
+            queryset=Title.objects.order_by("level", "-rank", "name"),
+            required=False,
+            help_text=self.Meta.help_texts["title"],
+        )
+
+    def values(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "reason"}
 
     def changed_values(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.changed_data if name != "reason"}

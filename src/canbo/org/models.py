@@ -29,7 +29,7 @@ from canbo.org.choices import (
     TitleGroup,
     UnitKind,
 )
-from canbo.people.choices import QUALIFICATION_LEVELS, QualificationKind, level_rank
+from canbo.org.qualifications import QUALIFICATION_LEVELS, QualificationKind, level_rank
 
 
 def _levels(kind: str) -> list[tuple[str, str]]:
@@ -420,7 +420,8 @@ class StaffingQuota(ScopedModel):
 class JobPosition(ChangeLoggedModel):
     """A job position (vị trí việc làm, Luật Cán bộ, công chức 80/2025) of the catalogue.
 
-    ``Person.job_position`` is still free text; a later change points it here.
+    A person's record points here (``Person.job_position_entry``); ``Person.job_position`` stays
+    free text for what imports and older records wrote.
     """
 
     class Kind(models.TextChoices):

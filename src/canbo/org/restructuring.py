@@ -10,18 +10,19 @@ structure that existed then.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 
-from canbo.careers.models import BodyMembership, Tenure, TenureKind
 from canbo.core.errors import DomainError
-from canbo.core.services import audited_create, audited_update, ensure_can_change
+from canbo.core.services import audited_create, audited_delete, audited_update, ensure_can_change
+from canbo.core.types import ActingUser
+from canbo.org import hooks
 from canbo.org.choices import LineageEvent
-from canbo.org.models import Unit, UnitFormerName, UnitLineage
-from canbo.org.services import unit_create
+from canbo.org.models import Post, StaffingQuota, Unit, UnitFormerName, UnitLineage
+from canbo.org.services import ensure_can_restructure, unit_create
 
 DAY = dt.timedelta(days=1)
 
@@ -40,80 +41,90 @@ def _open_children(unit: Unit, on: dt.date) -> list[Unit]:
     return [c for c in Unit.objects.get_children(unit) if c.valid_to is None or c.valid_to >= on]
 
 
-def _running_on(qs: Any, on: dt.date) -> list[Any]:
-    """Tenures or memberships of ``qs`` still running on ``on``; refuse any that start later.
-
-    A record that ends on or after ``on`` is running as much as an open one: leaving it would
-    keep someone in a unit after its last day. One that starts on or after ``on`` cannot be
-    closed the day before, so the operation is refused until it is corrected.
-    """
-    running = list(qs.filter(Q(end_date__isnull=True) | Q(end_date__gte=on)).select_related("person"))
-    for rec in running:
-        if rec.start_date >= on:
-            raise DomainError(
-                f"“{rec.person}” có “{rec}” bắt đầu từ {rec.start_date:%d/%m/%Y}, không trước ngày sắp xếp "
-                f"{on:%d/%m/%Y}; hãy sửa bản ghi đó trước."
-            )
-    return running
-
-
-def _close_tenures(
-    unit: Unit,
-    *,
-    on: dt.date,
-    acting_user: Any,
-    reason: str,
-    carry: Callable[[int], Unit | None],
-) -> int:
-    """Close the tenures and memberships at ``unit`` the day before ``on``; carry each person
-    that ``carry(person_id)`` maps to a unit with a new tenure there from ``on``.
-
-    Returns the number of tenures carried.
-    """
+def _close_posts(
+    unit: Unit, *, on: dt.date, acting_user: ActingUser, reason: str, carry_to: Unit | None = None
+) -> None:
+    """End the posts of ``unit`` still open on ``on`` the day before; with ``carry_to`` (a move:
+    the same unit in a new place) each opens again there from ``on`` with its seats. Without it
+    (merge, split, dissolve) they are closed: the seats of the unit that takes over are set by
+    the decision that arranges it, and the vacancy list meanwhile shows the people carried there
+    as holding a title with no post, or over-filling one."""
     last_day = on - DAY
-    carried = 0
-    tenures = _running_on(Tenure.objects.filter(unit=unit).select_related("title"), on)
-    memberships = _running_on(BodyMembership.objects.filter(body=unit), on)
-    for tenure in tenures:
+    for post in Post.objects.filter(unit=unit).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on)):
+        if post.valid_from and post.valid_from >= on:
+            raise DomainError(
+                f"Vị trí “{post}” bắt đầu từ {post.valid_from:%d/%m/%Y}; hãy sửa vị trí đó trước."
+            )
+        ends = post.valid_to
         audited_update(
-            tenure,
-            acting_user=acting_user,
-            changes={"end_date": last_day, "end_reason": reason[:200]},
-            reason=reason,
-            check_scope=False,
+            post, acting_user=acting_user, changes={"valid_to": last_day}, reason=reason, check_scope=False
         )
-        target = carry(tenure.person_id)
-        if target is not None:
+        if carry_to is not None:
             audited_create(
-                Tenure(
-                    person=tenure.person,
-                    unit=target,
-                    title=tenure.title,
-                    kind=TenureKind.CARRIED,
-                    is_primary=tenure.is_primary,
-                    start_date=on,
-                ),
+                Post(unit=carry_to, title=post.title, seats=post.seats, valid_from=on, valid_to=ends),
                 acting_user=acting_user,
                 reason=reason,
                 check_scope=False,
             )
-            carried += 1
-    for membership in memberships:
-        audited_update(
-            membership,
-            acting_user=acting_user,
-            changes={"end_date": last_day},
-            reason=reason,
-            check_scope=False,
-        )
-    return carried
+
+
+def _carry_quotas(
+    unit: Unit, *, on: dt.date, acting_user: ActingUser, reason: str, into: Unit | None
+) -> None:
+    """The staffing quotas (biên chế) of ``unit``, which closes the day before ``on``.
+
+    The quota of the year in which it closes stays on it: it is what the unit held until then
+    (the quota page reads the units in force on a date, so nothing is counted twice). With
+    ``into`` (a move, or a merge: the unit's tasks and people go there), each quota of that year
+    and later is carried: a successor that has none for the year gets the same numbers and
+    decision, one that has a quota gets the two added — the legal default after a merger (the
+    merged unit's quota is at most the sum of those merged) until a new decision is recorded.
+    Without ``into`` (split, dissolve), nothing is carried: the parts get their own quota by
+    decision. Quotas of the years after the closing are then removed from the closed unit, which
+    no longer exists in them (the change log keeps them).
+    """
+    last_day = on - DAY
+    for quota in StaffingQuota.objects.filter(unit=unit, year__gte=on.year).order_by("year"):
+        if into is not None:
+            existing = StaffingQuota.objects.filter(unit=into, year=quota.year).first()
+            note = f"{reason} (biên chế năm {quota.year} của “{unit.name}”)"
+            if existing is None:
+                audited_create(
+                    StaffingQuota(
+                        unit=into,
+                        year=quota.year,
+                        civil_servants=quota.civil_servants,
+                        public_employees=quota.public_employees,
+                        basis=quota.basis,
+                    ),
+                    acting_user=acting_user,
+                    reason=note,
+                    check_scope=False,
+                )
+            else:
+                audited_update(
+                    existing,
+                    acting_user=acting_user,
+                    changes={
+                        "civil_servants": existing.civil_servants + quota.civil_servants,
+                        "public_employees": existing.public_employees + quota.public_employees,
+                    },
+                    reason=note,
+                    check_scope=False,
+                )
+        if quota.year > last_day.year:
+            audited_delete(quota, acting_user=acting_user, reason=reason, check_scope=False)
+
+
+def _carry_grants(unit: Unit, successors: Sequence[Unit], *, acting_user: ActingUser, reason: str) -> None:
+    hooks.carry_grants(unit=unit, successors=list(successors), acting_user=acting_user, reason=reason)
 
 
 def _close_unit(
     unit: Unit,
     *,
     on: dt.date,
-    acting_user: Any,
+    acting_user: ActingUser,
     reason: str,
     carry_to: Unit | None,
 ) -> int:
@@ -121,7 +132,10 @@ def _close_unit(
 
     Returns the number of people carried.
     """
-    carried = _close_tenures(unit, on=on, acting_user=acting_user, reason=reason, carry=lambda _pid: carry_to)
+    carried = hooks.close_tenures(
+        unit, on=on, acting_user=acting_user, reason=reason, carry=lambda _pid: carry_to
+    )
+    _close_posts(unit, on=on, acting_user=acting_user, reason=reason)
     if carry_to is not None:
         for person in unit.dossiers.all():
             audited_update(
@@ -137,13 +151,13 @@ def _close_unit(
     return carried
 
 
-def unit_rename(*, acting_user: Any, unit: Unit, new_name: str, on: dt.date, basis: str = "") -> Unit:
+def unit_rename(*, acting_user: ActingUser, unit: Unit, new_name: str, on: dt.date, basis: str = "") -> Unit:
     """Rename ``unit`` from ``on``; the former name stays valid for earlier dates."""
     new_name = " ".join(new_name.split())
     if not new_name:
         raise DomainError("Tên mới không được để trống.")
     with transaction.atomic():
-        ensure_can_change(unit, acting_user)
+        ensure_can_restructure(unit, acting_user)
         _check_open(unit, on)
         if new_name == unit.name:
             raise DomainError("Tên mới trùng tên hiện tại.")
@@ -165,7 +179,7 @@ def unit_rename(*, acting_user: Any, unit: Unit, new_name: str, on: dt.date, bas
 
 def unit_merge(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     sources: Sequence[Unit],
     on: dt.date,
     into: Unit | None = None,
@@ -188,7 +202,7 @@ def unit_merge(
         raise DomainError("Một đơn vị được chọn hai lần trong danh sách sáp nhập.")
     with transaction.atomic():
         for src in sources:
-            ensure_can_change(src, acting_user)
+            ensure_can_restructure(src, acting_user)
             _check_open(src, on)
             if parent is not None and into is None and parent.path.startswith(src.path):
                 raise DomainError(f"Đơn vị mới không thể đặt trong “{src}”, đơn vị sắp bị sáp nhập.")
@@ -211,7 +225,7 @@ def unit_merge(
                 raise DomainError(f"Đơn vị tiếp nhận “{into}” không có hiệu lực vào ngày {on:%d/%m/%Y}.")
             target = into
         else:
-            assert new_unit is not None
+            assert new_unit is not None  # noqa: S101 -- narrows the type for mypy; the caller checked it
             target = unit_create(
                 acting_user=acting_user, parent=parent, reason=reason, **{**new_unit, "valid_from": on}
             )
@@ -219,6 +233,8 @@ def unit_merge(
             _close_unit(
                 src, on=on, acting_user=acting_user, reason=reason, carry_to=target if carry_people else None
             )
+            _carry_quotas(src, on=on, acting_user=acting_user, reason=reason, into=target)
+            _carry_grants(src, [target], acting_user=acting_user, reason=reason)
             audited_create(
                 UnitLineage(
                     predecessor=src, successor=target, event=LineageEvent.MERGE, event_date=on, basis=basis
@@ -232,7 +248,7 @@ def unit_merge(
 
 def unit_split(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     source: Unit,
     on: dt.date,
     parts: Sequence[dict[str, Any]],
@@ -248,7 +264,7 @@ def unit_split(
     reason = basis or "Chia tách đơn vị"
     people_to = people_to or {}
     with transaction.atomic():
-        ensure_can_change(source, acting_user)
+        ensure_can_restructure(source, acting_user)
         _check_open(source, on)
         children = _open_children(source, on)
         if children:
@@ -270,7 +286,10 @@ def unit_split(
             idx = people_to.get(person_id)
             return new_units[idx] if idx is not None else None
 
-        _close_tenures(source, on=on, acting_user=acting_user, reason=reason, carry=carry)
+        hooks.close_tenures(source, on=on, acting_user=acting_user, reason=reason, carry=carry)
+        _close_posts(source, on=on, acting_user=acting_user, reason=reason)
+        _carry_quotas(source, on=on, acting_user=acting_user, reason=reason, into=None)
+        _carry_grants(source, new_units, acting_user=acting_user, reason=reason)
         for person in source.dossiers.all():
             target = carry(person.pk)
             if target is not None:
@@ -298,7 +317,7 @@ def unit_split(
 
 def unit_dissolve(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     unit: Unit,
     on: dt.date,
     successor: Unit | None = None,
@@ -314,7 +333,7 @@ def unit_dissolve(
     if carry_people and successor is None:
         raise DomainError("Muốn chuyển người sang đơn vị khác thì phải chọn đơn vị kế thừa.")
     with transaction.atomic():
-        ensure_can_change(unit, acting_user)
+        ensure_can_restructure(unit, acting_user)
         _check_open(unit, on)
         if successor is not None:
             # The successor receives the lineage and, with carry_people, the people and their
@@ -331,6 +350,9 @@ def unit_dissolve(
             _close_unit(
                 u, on=on, acting_user=acting_user, reason=reason, carry_to=successor if carry_people else None
             )
+            _carry_quotas(u, on=on, acting_user=acting_user, reason=reason, into=None)
+            if successor is not None:
+                _carry_grants(u, [successor], acting_user=acting_user, reason=reason)
             closed.append(u)
         if successor is not None:
             audited_create(
@@ -356,7 +378,7 @@ def _archived_code(code: str, last_day: dt.date) -> str:
 
 def unit_move(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     unit: Unit,
     new_parent: Unit,
     on: dt.date,
@@ -375,7 +397,7 @@ def unit_move(
     with transaction.atomic():
         unit = Unit.objects.select_for_update().get(pk=unit.pk)
         new_parent = Unit.objects.select_for_update().get(pk=new_parent.pk)
-        ensure_can_change(unit, acting_user)
+        ensure_can_restructure(unit, acting_user)
         ensure_can_change(new_parent, acting_user)
         _check_open(unit, on)
         if new_parent.path.startswith(unit.path):
@@ -397,10 +419,8 @@ def unit_move(
 
 
 def _move_subtree(
-    unit: Unit, new_parent: Unit, *, on: dt.date, acting_user: Any, reason: str, basis: str
+    unit: Unit, new_parent: Unit, *, on: dt.date, acting_user: ActingUser, reason: str, basis: str
 ) -> Unit:
-    from canbo.org.models import Post
-
     _check_open(unit, on)  # also for each sub-unit: one that starts on or after ``on`` is refused
     last_day = on - DAY
     # The sub-units first read as they stand (before the unit closes): open on ``on``.
@@ -430,36 +450,10 @@ def _move_subtree(
     for child in children:
         _move_subtree(child, successor, on=on, acting_user=acting_user, reason=reason, basis=basis)
     # Memberships of a body carry over: the body is the same, in a new place.
-    for membership in _running_on(BodyMembership.objects.filter(body=unit), on):
-        audited_create(
-            BodyMembership(
-                person=membership.person,
-                body=successor,
-                kind=membership.kind,
-                role=membership.role,
-                term=membership.term,
-                start_date=on,
-                decision_number=membership.decision_number,
-            ),
-            acting_user=acting_user,
-            reason=reason,
-            check_scope=False,
-        )
-    for post in Post.objects.filter(unit=unit).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on)):
-        if post.valid_from and post.valid_from >= on:
-            raise DomainError(
-                f"Vị trí “{post}” bắt đầu từ {post.valid_from:%d/%m/%Y}; hãy sửa vị trí đó trước."
-            )
-        ends = post.valid_to
-        audited_update(
-            post, acting_user=acting_user, changes={"valid_to": last_day}, reason=reason, check_scope=False
-        )
-        audited_create(
-            Post(unit=successor, title=post.title, seats=post.seats, valid_from=on, valid_to=ends),
-            acting_user=acting_user,
-            reason=reason,
-            check_scope=False,
-        )
+    hooks.carry_memberships(unit, successor, on=on, acting_user=acting_user, reason=reason)
+    _close_posts(unit, on=on, acting_user=acting_user, reason=reason, carry_to=successor)
+    _carry_quotas(unit, on=on, acting_user=acting_user, reason=reason, into=successor)
+    _carry_grants(unit, [successor], acting_user=acting_user, reason=reason)
     _close_unit(unit, on=on, acting_user=acting_user, reason=reason, carry_to=successor)
     audited_create(
         UnitLineage(

@@ -11,14 +11,13 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Max, Q, QuerySet
 
-from canbo.accounts.selectors import active_grants
-from canbo.careers.models import Tenure, on_date_q
 from canbo.core.context import bound_context
+from canbo.core.grants import active_grants
 from canbo.core.history import describe_changes
 from canbo.core.models import ObjectChange
 from canbo.core.text import fold
+from canbo.org import hooks
 from canbo.org.models import Post, StaffingQuota, Title, Unit, in_force_q
-from canbo.people.models import Person
 
 
 def visible_roots(user: Any, day: dt.date) -> list[Unit]:
@@ -69,7 +68,7 @@ def children_on(user: Any, unit: Unit, day: dt.date) -> list[Unit]:
             .values_list("path", "n")
         )
         child_count: dict[str, int] = {}
-        for path, _n in counts.items():
+        for path in counts:
             key = path[: len(unit.path) + Unit.steplen]
             child_count[key] = child_count.get(key, 0) + 1
         for u in units:
@@ -77,11 +76,7 @@ def children_on(user: Any, unit: Unit, day: dt.date) -> list[Unit]:
     return units
 
 
-def unit_people_on(user: Any, unit: Unit, day: dt.date, *, subtree: bool = False) -> QuerySet[Tenure]:
-    """Tenures held in the unit (or its subtree) on ``day``, visible to the user."""
-    qs = Tenure.objects.restrict(user).filter(on_date_q(day))
-    qs = qs.filter(unit__path__startswith=unit.path) if subtree else qs.filter(unit=unit)
-    return qs.select_related("person", "title", "unit").order_by("-title__rank", "person__sort_key")
+unit_people_on = hooks.unit_people_on
 
 
 def unit_history(unit: Unit, limit: int = 50) -> list[ObjectChange]:
@@ -402,7 +397,7 @@ class PostRow:
     unit: Unit
     title: Title
     seats: int
-    holders: list[Tenure]
+    holders: list[Any]  # the tenures (careers) held on the day
     post: Post | None
 
     @property
@@ -430,14 +425,8 @@ def vacancies_on(user: Any, root: Unit, day: dt.date) -> list[PostRow]:
         .filter(in_force_q(day))
         .select_related("unit", "title")
     )
-    tenures = list(
-        Tenure.objects.restrict(user)
-        .filter(unit__path__startswith=root.path)
-        .filter(on_date_q(day))
-        .select_related("person", "unit", "title")
-        .order_by("person__sort_key")
-    )
-    by_key: dict[tuple[int, int], list[Tenure]] = {}
+    tenures = list(hooks.tenures_in_subtree_on(user, root, day))
+    by_key: dict[tuple[int, int], list[Any]] = {}
     for t in tenures:
         by_key.setdefault((t.unit_id, t.title_id), []).append(t)
     rows: dict[tuple[int, int], PostRow] = {}
@@ -456,23 +445,7 @@ def vacancies_on(user: Any, root: Unit, day: dt.date) -> list[PostRow]:
 # Staffing quotas
 
 
-def staff_counts_on(units: list[Unit], day: dt.date) -> dict[int, dict[str, int]]:
-    """Civil servants and public employees counted against each unit's quota on ``day``.
-
-    SWITCH POINT: until "in service on a date" lands in people/, a person counts for the unit
-    that manages his dossier (``managing_unit``), by his category, unless he left service on
-    or before ``day``. Replace the body with the people selector when it is merged.
-    """
-    counts: dict[int, dict[str, int]] = {u.pk: {"cong_chuc": 0, "vien_chuc": 0} for u in units}
-    rows = (
-        Person.objects.filter(managing_unit__in=units, category__in=("cong_chuc", "vien_chuc"))
-        .filter(Q(left_service_date__isnull=True) | Q(left_service_date__gt=day))
-        .values_list("managing_unit_id", "category")
-        .annotate(n=Count("id"))
-    )
-    for unit_id, category, n in rows:
-        counts[unit_id][category] += n
-    return counts
+staff_counts_on = hooks.staff_counts_on
 
 
 @dataclass

@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.models import ObjectChange
+from canbo.core.querysets import CHANGE
 from canbo.core.services import (
     audited_create,
     audited_update,
@@ -19,6 +20,7 @@ from canbo.core.services import (
     ensure_can_change,
     log_change,
 )
+from canbo.core.types import ActingUser
 from canbo.org.choices import AreaLevel
 from canbo.org.models import AdminArea, AreaLineage, JobPosition, Post, StaffingQuota, Title, Unit
 
@@ -81,7 +83,7 @@ def ensure_within_parent(parent: Unit, valid_from: dt.date | None, valid_to: dt.
         )
 
 
-def unit_create(*, acting_user: Any, parent: Unit | None, reason: str = "", **fields: Any) -> Unit:
+def unit_create(*, acting_user: ActingUser, parent: Unit | None, reason: str = "", **fields: Any) -> Unit:
     """Create a unit under ``parent`` (a root when None). The acting user must be allowed to
     change the parent's subtree; only a superuser creates roots. Refused, with nothing
     written: a code already used, dates outside the parent's validity, a parent that has ended."""
@@ -116,8 +118,36 @@ def unit_create(*, acting_user: Any, parent: Unit | None, reason: str = "", **fi
     return unit
 
 
+def can_restructure(user: Any, unit: Unit) -> bool:
+    """Whether ``user`` may restructure ``unit`` (rename, move, merge, split, dissolve) or correct
+    its record: a decision of the level above, so it needs a grant that may change the unit's
+    parent — a grant on the unit itself (a commune officer on his commune) is not enough. A root
+    has no parent: only a superuser. ``None`` is the system (commands, the generator)."""
+    if user is None or getattr(user, "is_superuser", False):
+        return True
+    if unit.depth <= 1:
+        return False
+    parent_path = unit.path[: len(unit.path) - Unit.steplen]
+    return Unit.objects.restrict(user, CHANGE).filter(path=parent_path).exists()
+
+
+def ensure_can_restructure(unit: Unit, acting_user: ActingUser) -> None:
+    """Refuse (as "not found or not permitted") unless ``can_restructure``."""
+    ensure_can_change(unit, acting_user)
+    if not can_restructure(acting_user, unit):
+        raise NotPermitted(
+            f"Sắp xếp hoặc đính chính “{unit}” cần quyền trên đơn vị cấp trên của nó; "
+            "quyền trên chính đơn vị không đủ."
+        )
+
+
 def unit_update(
-    *, unit: Unit, acting_user: Any, reason: str = "", expected_version: int | None = None, **changes: Any
+    *,
+    unit: Unit,
+    acting_user: ActingUser,
+    reason: str = "",
+    expected_version: int | None = None,
+    **changes: Any,
 ) -> Unit:
     """Change a unit's attributes (not its name: a rename keeps history, see ``unit_rename``)."""
     allowed = {"short_name", "kind", "block", "level", "area", "note", "code", "basis"}
@@ -132,7 +162,7 @@ def unit_update(
 
 
 def unit_correct(
-    *, unit: Unit, acting_user: Any, reason: str, expected_version: int | None = None, **changes: Any
+    *, unit: Unit, acting_user: ActingUser, reason: str, expected_version: int | None = None, **changes: Any
 ) -> Unit:
     """Correct a unit's record: a value typed in wrong (a name, a code). Unlike a rename, the
     corrected value stands for every date; the reason is required and kept in the change log."""
@@ -155,6 +185,7 @@ def unit_correct(
     changes = {k: v for k, v in changes.items() if getattr(unit, k) != v}
     if not changes:
         raise DomainError("Không có thông tin nào thay đổi.")
+    ensure_can_restructure(unit, acting_user)
     if "level" in changes:
         clash = unit.posts.exclude(title__level=changes["level"]).select_related("title").first()
         if clash is not None:
@@ -185,7 +216,7 @@ def _title_code_free(code: str, exclude_pk: int | None = None) -> None:
         raise DomainError(f"Mã chức danh “{code}” đã có trong danh mục.")
 
 
-def title_create(*, acting_user: Any, reason: str = "", **fields: Any) -> Title:
+def title_create(*, acting_user: ActingUser, reason: str = "", **fields: Any) -> Title:
     """Add a title to the catalogue. The catalogue is shared by the province: only an
     administrator (superuser or an admin grant) edits it."""
     unknown = set(fields) - TITLE_FIELDS
@@ -198,7 +229,12 @@ def title_create(*, acting_user: Any, reason: str = "", **fields: Any) -> Title:
 
 
 def title_update(
-    *, title: Title, acting_user: Any, reason: str = "", expected_version: int | None = None, **changes: Any
+    *,
+    title: Title,
+    acting_user: ActingUser,
+    reason: str = "",
+    expected_version: int | None = None,
+    **changes: Any,
 ) -> Title:
     unknown = set(changes) - TITLE_FIELDS
     if unknown:
@@ -231,10 +267,9 @@ def can_edit_catalogue(user: Any) -> bool:
         return False
     if getattr(user, "is_superuser", False):
         return True
-    from canbo.accounts.models import Role
-    from canbo.accounts.selectors import active_grants
+    from canbo.core.grants import is_admin
 
-    return any(g.role == Role.ADMIN for g in active_grants(user))
+    return is_admin(user)
 
 
 def ensure_catalogue_admin(user: Any) -> None:
@@ -243,7 +278,7 @@ def ensure_catalogue_admin(user: Any) -> None:
 
 
 def post_create(
-    *, acting_user: Any, unit: Unit, title: Title, seats: int = 1, reason: str = "", **fields: Any
+    *, acting_user: ActingUser, unit: Unit, title: Title, seats: int = 1, reason: str = "", **fields: Any
 ) -> Post:
     """Seats of ``title`` in ``unit`` from ``valid_from``. Refused: a title of another level
     than the unit's, dates outside the unit's validity, a second open post for the same title."""
@@ -279,7 +314,12 @@ def post_create(
 
 
 def post_update(
-    *, post: Post, acting_user: Any, reason: str = "", expected_version: int | None = None, **changes: Any
+    *,
+    post: Post,
+    acting_user: ActingUser,
+    reason: str = "",
+    expected_version: int | None = None,
+    **changes: Any,
 ) -> Post:
     """Change a post's seats or end it (``valid_to``)."""
     bad = set(changes) - {"seats", "valid_to"}
@@ -295,7 +335,13 @@ def post_update(
 
 
 def quota_set(
-    *, acting_user: Any, unit: Unit, year: int, civil_servants: int, public_employees: int, basis: str = ""
+    *,
+    acting_user: ActingUser,
+    unit: Unit,
+    year: int,
+    civil_servants: int,
+    public_employees: int,
+    basis: str = "",
 ) -> StaffingQuota:
     """Record (or change) the staffing quota of ``unit`` for ``year``."""
     reason = basis or f"Giao biên chế năm {year}"
@@ -324,12 +370,38 @@ def quota_set(
         )
 
 
-def job_position_create(*, acting_user: Any, reason: str = "", **fields: Any) -> JobPosition:
+JOB_POSITION_FIELDS = frozenset({"code", "name", "kind", "category", "level", "title", "source"})
+
+
+def _job_position_code_free(code: str, exclude_pk: int | None = None) -> None:
+    clash = JobPosition.objects.filter(code__iexact=code)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise DomainError(f"Mã vị trí việc làm “{code}” đã có trong danh mục.")
+
+
+def job_position_create(*, acting_user: ActingUser, reason: str = "", **fields: Any) -> JobPosition:
     ensure_catalogue_admin(acting_user)
     with transaction.atomic():
-        if JobPosition.objects.filter(code__iexact=fields.get("code", "")).exists():
-            raise DomainError(f"Mã vị trí việc làm “{fields.get('code')}” đã có trong danh mục.")
+        _job_position_code_free(fields.get("code", ""))
         return audited_create(JobPosition(**_normalise(fields)), acting_user=acting_user, reason=reason)
+
+
+def job_position_update(
+    *, job_position: JobPosition, acting_user: ActingUser, reason: str = "", **changes: Any
+) -> JobPosition:
+    """Correct an entry of the job-position catalogue (catalogue administrators only)."""
+    unknown = set(changes) - JOB_POSITION_FIELDS
+    if unknown:
+        raise TypeError(f"unknown job position fields: {sorted(unknown)}")
+    ensure_catalogue_admin(acting_user)
+    with transaction.atomic():
+        if "code" in changes:
+            _job_position_code_free(changes["code"], exclude_pk=job_position.pk)
+        return audited_update(
+            job_position, acting_user=acting_user, changes=_normalise(changes), reason=reason
+        )
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
@@ -342,7 +414,7 @@ def _date(value: str) -> dt.date | None:
 
 
 @transaction.atomic
-def areas_load(*, acting_user: Any = None) -> dict[str, int]:
+def areas_load(*, acting_user: ActingUser = None) -> dict[str, int]:
     """Load the administrative-area catalogue from ``org/data`` (idempotent).
 
     Loads the 34 provincial units and 3,321 communes in force from 1/7/2025, the 63 former
@@ -396,10 +468,11 @@ def areas_load(*, acting_user: Any = None) -> dict[str, int]:
             old, AreaLevel.COMMUNE, row["code"], name=row["name"], kind=row["kind"],
             valid_to=_date(row["valid_to"]), parent=district_old[row["district_code"]],
         )  # fmt: skip
-        for code in filter(None, row["successor_codes"].split(";")):
-            links.append((area, commune_new[code]))
-    for row in _read_csv("provinces_pre2025.csv"):
-        links.append((province_old[row["code"]], province_new[row["successor"]]))
+        links.extend((area, commune_new[code]) for code in filter(None, row["successor_codes"].split(";")))
+    links.extend(
+        (province_old[row["code"]], province_new[row["successor"]])
+        for row in _read_csv("provinces_pre2025.csv")
+    )
     existing_links = set(AreaLineage.objects.values_list("predecessor_id", "successor_id"))
     new_links = [
         AreaLineage(
@@ -421,7 +494,7 @@ TITLE_SOURCE_368 = "Quy định 368-QĐ/TW ngày 8/9/2025 của Bộ Chính tr�
 
 
 @transaction.atomic
-def titles_load(*, acting_user: Any = None) -> dict[str, int]:
+def titles_load(*, acting_user: ActingUser = None) -> dict[str, int]:
     """Load ``org/data/titles_368.csv`` (idempotent: titles whose code exists are kept as the
     province edited them). Every title created is in the change log."""
     existing = {c.lower() for c in Title.objects.values_list("code", flat=True)}

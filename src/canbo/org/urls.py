@@ -1,6 +1,6 @@
 from django.urls import path
 
-from canbo.org import views, views_posts, views_titles, views_units
+from canbo.org import views, views_job_positions, views_posts, views_titles, views_units
 
 app_name = "org"
 urlpatterns = [
@@ -11,6 +11,15 @@ urlpatterns = [
     path("chuc-danh/", views_titles.title_list, name="titles"),
     path("chuc-danh/them/", views_titles.TitleEditView.as_view(), name="title_create"),
     path("chuc-danh/<int:pk>/sua/", views_titles.TitleEditView.as_view(), name="title_edit"),
+    path("vi-tri-viec-lam/", views_job_positions.job_position_list, name="job_positions"),
+    path(
+        "vi-tri-viec-lam/them/", views_job_positions.JobPositionEditView.as_view(), name="job_position_create"
+    ),
+    path(
+        "vi-tri-viec-lam/<int:pk>/sua/",
+        views_job_positions.JobPositionEditView.as_view(),
+        name="job_position_edit",
+    ),
     path("vi-tri/", views_posts.VacanciesView.as_view(), name="vacancies"),
     path("vi-tri/<int:pk>/sua/", views_posts.PostEditView.as_view(), name="post_edit"),
     path("bien-che/", views_posts.QuotasView.as_view(), name="quotas"),

@@ -16,6 +16,7 @@ from canbo.core.views import AsOfMixin, BadAsOf, as_of, bad_request
 from canbo.org import selectors
 from canbo.org.choices import UnitKind
 from canbo.org.models import Unit, in_force_q
+from canbo.org.services import can_restructure
 
 
 def _unit_or_404(user: Any, pk: int, action: str = "view") -> Unit:
@@ -65,6 +66,7 @@ class UnitDetailView(LoginRequiredMixin, AsOfMixin, TemplateView):
         unit = _unit_or_404(user, kwargs["pk"])
         predecessors = list(unit.predecessor_links.select_related("predecessor"))
         successors = list(unit.successor_links.select_related("successor"))
+        can_change = Unit.objects.restrict(user, CHANGE).filter(pk=unit.pk).exists()
         ctx.update(
             {
                 "unit": unit,
@@ -93,7 +95,9 @@ class UnitDetailView(LoginRequiredMixin, AsOfMixin, TemplateView):
                     )
                     .values_list("pk", flat=True)
                 ),
-                "can_change": Unit.objects.restrict(user, CHANGE).filter(pk=unit.pk).exists(),
+                "can_change": can_change,
+                # Restructuring is a decision of the level above: a grant on the parent.
+                "can_restructure": can_change and can_restructure(user, unit),
                 "history": selectors.unit_history(unit),
             }
         )

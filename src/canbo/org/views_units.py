@@ -11,17 +11,16 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 
-from canbo.careers.models import Tenure
 from canbo.core.errors import DomainError, error_text
 from canbo.core.form_views import ServiceFormView
 from canbo.core.querysets import CHANGE
-from canbo.org import restructuring, services
+from canbo.org import hooks, restructuring, services
 from canbo.org.forms import (
     DissolveForm,
     MergeForm,
@@ -102,7 +101,18 @@ class UnitCreateView(_UnitFormView):
         return services.unit_create(acting_user=request.user, parent=unit, **form.cleaned_data)
 
 
-class UnitCorrectView(_UnitFormView):
+class _RestructureBase(_UnitFormView):
+    """A write that is a decision of the level above (correct, rename, move, merge, split,
+    dissolve): a grant on the unit itself is not enough, its parent must be in the user's
+    grants (``services.can_restructure``). The page answers 403 to one who may see the unit."""
+
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
+        super().setup_view(request, **kwargs)
+        if not services.can_restructure(request.user, self.unit):
+            raise PermissionDenied("Sắp xếp, đính chính đơn vị cần quyền trên đơn vị cấp trên của nó.")
+
+
+class UnitCorrectView(_RestructureBase):
     """Correct a value typed in wrong; the reason goes to the change log."""
 
     title = "Đính chính thông tin đơn vị"
@@ -120,19 +130,6 @@ class UnitCorrectView(_UnitFormView):
         reason = d.pop("reason")
         changes = {k: v for k, v in d.items() if getattr(unit, k) != v}
         return services.unit_correct(unit=unit, acting_user=request.user, reason=reason, **changes)
-
-
-def _running_people(user: Any, unit: Unit) -> list[tuple[int, str]]:
-    tenures = (
-        Tenure.objects.restrict(user)
-        .filter(unit=unit, end_date__isnull=True)
-        .select_related("person", "title")
-        .order_by("person__sort_key")
-    )
-    seen: dict[int, str] = {}
-    for t in tenures:
-        seen.setdefault(t.person_id, f"{t.person.full_name} ({t.title.name})")
-    return list(seen.items())
 
 
 def _rename(request: HttpRequest, unit: Unit, d: dict[str, Any], form: Any) -> Unit:
@@ -204,11 +201,14 @@ OPERATIONS: dict[str, tuple[str, type[forms.Form], Operation]] = {
 
 RESTRUCTURE_NOTE = (
     "Thao tác không sửa quá khứ: đơn vị kết thúc vào ngày trước ngày hiệu lực, các chức vụ đang giữ tại "
-    "đơn vị được kết thúc cùng ngày; mọi thay đổi được ghi lịch sử cùng căn cứ."
+    "đơn vị được kết thúc cùng ngày; mọi thay đổi được ghi lịch sử cùng căn cứ. Quyền của người dùng trên "
+    "đơn vị chuyển sang đơn vị kế thừa (chia tách: sang từng đơn vị mới); vị trí được chuyển theo khi chuyển "
+    "đơn vị cấp trên, kết thúc khi sáp nhập, chia tách, giải thể; biên chế được chuyển theo hoặc cộng vào "
+    "đơn vị tiếp nhận khi chuyển, sáp nhập, không tự chia khi chia tách."
 )
 
 
-class RestructureView(_UnitFormView):
+class RestructureView(_RestructureBase):
     """Rename, merge, split, move or dissolve, starting from one unit's page."""
 
     note = RESTRUCTURE_NOTE
@@ -225,7 +225,7 @@ class RestructureView(_UnitFormView):
         if cls is RenameForm:
             return cls(data)
         if cls is SplitForm:
-            people = _running_people(request.user, unit)
+            people = hooks.running_people(request.user, unit)
             return SplitForm(data, user=request.user, unit=unit, people=people)
         initial = {"sources": [unit.pk]} if cls is MergeForm else {}
         return cls(data, initial=initial, user=request.user)  # type: ignore[call-arg]

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -14,27 +13,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from canbo.accounts.selectors import sees_sensitive_of
-from canbo.careers.models import Tenure, on_date_q
 from canbo.core.api import LimitOffsetPagination
 from canbo.core.api_base import RestrictedViewSetMixin
 from canbo.core.dates import format_partial_date, parse_partial_date
+from canbo.core.grants import sees_sensitive_of
 from canbo.core.params import parse_id, parse_version
 from canbo.core.querysets import CHANGE
 from canbo.org.models import Unit
 from canbo.people import selectors, services
 from canbo.people.forms import PERSON_FIELDS
 from canbo.people.models import Ethnicity, Person, Religion
+from canbo.people.panels import person_filter, posts_on_date, with_posts_on_date
 from canbo.people.sections import SECTIONS, SectionSpec
-
-
-class TenureBriefSerializer(serializers.ModelSerializer):
-    title = serializers.CharField(source="title.name")
-    unit = serializers.CharField(source="unit.name")
-
-    class Meta:
-        model = Tenure
-        fields = ("id", "title", "unit", "kind", "is_primary", "start_date", "end_date")
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -58,12 +48,7 @@ class PersonSerializer(serializers.ModelSerializer):
         return format_partial_date(obj.birth_date, obj.birth_precision)
 
     def get_posts_on_date(self, obj: Person) -> list[dict[str, Any]]:
-        tenures = getattr(obj, "tenures_on_day", None)
-        if tenures is None:
-            tenures = Tenure.objects.filter(on_date_q(self.context["as_of"]), person=obj).select_related(
-                "title", "unit"
-            )
-        return TenureBriefSerializer(tenures, many=True).data  # type: ignore[return-value]
+        return posts_on_date(obj, self.context["as_of"])
 
 
 class PersonWriteSerializer(serializers.ModelSerializer):
@@ -182,22 +167,14 @@ class PersonViewSet(
 
     def get_queryset(self) -> Any:
         if self.action == "list":
-            from canbo.lists.selectors import filtered_persons
-
             day = self.as_of()
             exact = exact_count_asked(self.request.query_params)
-            form, _unit, qs = filtered_persons(
+            form, _unit, qs = person_filter(
                 self.request.user, self.request.query_params, day, paged=True, exact_count=exact
             )
             if qs is None:
                 raise serializers.ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
-            return qs.prefetch_related(
-                Prefetch(
-                    "tenure_set",
-                    queryset=Tenure.objects.filter(on_date_q(day)).select_related("title", "unit"),
-                    to_attr="tenures_on_day",
-                )
-            )
+            return with_posts_on_date(qs, day)
         return super().get_queryset().select_related("ethnicity", "religion", "managing_unit")
 
     def get_serializer_context(self) -> dict[str, Any]:

@@ -12,23 +12,20 @@ from canbo.core.params import MAX_INT
 from canbo.core.querysets import CHANGE
 from canbo.org.choices import UnitKind
 from canbo.org.forms import AreaPickerField, TitleChoiceField, UnitPickerField
-from canbo.org.models import Title, Unit
+from canbo.org.models import JobPosition, Title, Unit
 from canbo.people.choices import QUALIFICATION_LEVELS, QualificationKind
 from canbo.people.models import Person, Qualification
-from canbo.people.sections import SectionSpec
+from canbo.people.sections import SECTIONS, SectionSpec
 
 PERSON_FIELDS = (
     "personal_id", "full_name", "other_names", "sex", "ethnicity", "religion", "birth_place",
     "birth_place_text", "home_town", "home_town_text", "residence", "residence_text", "current_address",
     "category", "managing_unit", "dossier_number", "national_db_id", "social_origin", "occupation_before",
-    "general_education", "recruiting_agency", "revolution_date", "job_position",
+    "general_education", "recruiting_agency", "revolution_date", "job_position_entry",
+    "job_position",
     "grade_name", "grade_code", "salary_step", "salary_coefficient", "position_allowance",
     "enlistment_date", "discharge_date", "military_rank", "honorary_title", "strengths", "policy_status",
 )  # fmt: skip
-
-
-# The person's fields derived from his salary history when he has one.
-SALARY_DERIVED = ("grade_name", "grade_code", "salary_step", "salary_coefficient")
 
 
 def _area_field(label: str) -> AreaPickerField:
@@ -70,20 +67,24 @@ class PersonForm(forms.ModelForm):
             )
             self.fields["row_version"].initial = self.instance.row_version
             self._derive_salary_fields()
+        self.fields["job_position"].label = "Vị trí việc làm (ghi bằng chữ, nếu chưa có trong danh mục)"
+        entry = self.fields["job_position_entry"]
+        assert isinstance(entry, forms.ModelChoiceField)  # noqa: S101 (invariant; narrows the type for mypy)
+        entry.queryset = JobPosition.objects.order_by("kind", "name")
         self.order_fields(["personal_id", "full_name", "other_names", "sex", "birth"])
 
     def _derive_salary_fields(self) -> None:
-        """With a salary history, the current grade, step and coefficient are the row in force
-        today (salary.services.sync_person): shown, not edited here."""
-        from canbo.salary.models import SalaryRow
-
-        if not SalaryRow.objects.filter(person_id=self.instance.pk).exists():
-            return
-        for name in SALARY_DERIVED:
-            self.fields[name].disabled = True
-            self.fields[
-                name
-            ].help_text = "Lấy theo dòng diễn biến lương đang hưởng; sửa ở mục Diễn biến quá trình lương."
+        """Fields a section derives from its records (the salary history: the current grade,
+        step and coefficient) are shown, not edited here, once the person has such records."""
+        for spec in SECTIONS:
+            if (
+                not spec.derives
+                or not spec.model._default_manager.filter(person_id=self.instance.pk).exists()
+            ):
+                continue
+            for name in spec.derives:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = spec.derives_help
 
     def changes(self) -> dict[str, Any]:
         data = {

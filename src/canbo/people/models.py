@@ -23,6 +23,7 @@ from canbo.core.dates import (
     today,
 )
 from canbo.core.models import ScopedModel
+from canbo.core.types import ActingUser
 from canbo.org.models import AdminArea, Unit
 from canbo.people import plausibility
 from canbo.people.choices import (
@@ -144,6 +145,16 @@ class Person(ScopedModel):
     recruiting_agency = models.CharField("cơ quan tuyển dụng", max_length=200, blank=True)
     revolution_date = models.DateField("ngày tham gia cách mạng", null=True, blank=True)
     job_position = models.CharField("vị trí việc làm", max_length=200, blank=True)
+    # The catalogue's entry (org.JobPosition); the free text above stays for what imports and
+    # older records wrote.
+    job_position_entry = models.ForeignKey(
+        "org.JobPosition",
+        verbose_name="vị trí việc làm theo danh mục",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="persons",
+    )
     grade_name = models.CharField("ngạch/chức danh nghề nghiệp", max_length=100, blank=True)
     grade_code = models.CharField("mã ngạch", max_length=20, blank=True)
     salary_step = models.PositiveSmallIntegerField("bậc lương", null=True, blank=True)
@@ -277,7 +288,7 @@ class PersonSection(ScopedModel):
     class Meta:
         abstract = True
 
-    def after_section_write(self, acting_user: Any) -> None:
+    def after_section_write(self, acting_user: ActingUser) -> None:
         """Called by ``people.services`` after this record was created, changed or deleted, in
         the same transaction (a section from which person fields are derived keeps them in
         step here)."""

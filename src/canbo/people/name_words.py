@@ -32,7 +32,7 @@ def _entries() -> str:
     """The entries of the persons listed in ``CHANGED``, as the trigger computes them: word i of
     n (1-based) gets the place 10 × min(i, 3) + min(n − i + 1, 3)."""
     return (
-        "SELECT DISTINCT w.word, LEAST(w.i, 3) * 10 + LEAST(n - w.i + 1, 3) AS part, p.sort_key, "
+        "SELECT DISTINCT w.word, LEAST(w.i, 3) * 10 + LEAST(n - w.i + 1, 3) AS part, p.sort_key, "  # noqa: S608 (names are constants or quoted model names; values are %s parameters)
         "p.id AS person_id, p.search_name, p.managing_unit_id AS unit_id "
         f"FROM {CHANGED} c JOIN people_person p ON p.id = c.id, "
         "unnest(string_to_array(p.search_name, ' ')) WITH ORDINALITY AS w(word, i), "
@@ -57,12 +57,12 @@ def bulk_rewrite(new_values: str, columns: Sequence[str]) -> tuple[list[str], li
     differs = " OR ".join(f"p.{c} IS DISTINCT FROM u.{c}" for c in changing)
     before = [
         f"SELECT set_config('{SETTING}', 'on', true)",
-        f"CREATE TEMP TABLE {CHANGED} ON COMMIT DROP AS "
+        f"CREATE TEMP TABLE {CHANGED} ON COMMIT DROP AS "  # noqa: S608 (names are constants or quoted model names; values are %s parameters)
         f"SELECT p.id FROM people_person p JOIN {new_values} u ON u.id = p.id WHERE {differs}",
         # Each old entry found by its primary key, then deleted by its row address. A join
         # of the entries with the table was planned as a hash join reading the whole table
         # (0.24 s per 5,000 persons at 70,000 people, growing with the province).
-        f"DELETE FROM {TABLE} WHERE ctid = ANY (ARRAY (SELECT (SELECT d.ctid FROM {TABLE} d "
+        f"DELETE FROM {TABLE} WHERE ctid = ANY (ARRAY (SELECT (SELECT d.ctid FROM {TABLE} d "  # noqa: S608 (names are constants or quoted model names; values are %s parameters)
         "WHERE d.word = o.word AND d.part = o.part AND d.sort_key = o.sort_key "
         f"AND d.person_id = o.person_id) FROM ({_entries()}) o))",
     ]

@@ -6,18 +6,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.html import format_html
 
-from canbo.accounts.selectors import sees_sensitive_of
-from canbo.careers.models import BodyMembership, Tenure, on_date_q
 from canbo.core.dates import today
+from canbo.core.grants import sees_sensitive_of
 from canbo.core.models import ObjectChange
 from canbo.core.querysets import CHANGE, VIEW
 from canbo.org.models import Unit
 from canbo.org.selectors import unit_label, unit_label_on
 from canbo.people.choices import AttachmentKind
 from canbo.people.models import Attachment, Person
+from canbo.people.panels import PanelBlock, panels_on
 from canbo.people.sections import SectionSpec, visible_sections
 from canbo.people.service_history import StatusOn, status_on
 
@@ -60,15 +60,14 @@ class Dossier:
     person: Person
     day: dt.date
     age: int
-    current_tenures: list[Tenure]
-    current_memberships: list[BodyMembership]
-    timeline: list[Tenure]
     sections: list[SectionBlock]
     managing_unit: UnitOnDay
     photo: Attachment | None
     can_change: bool
     sensitive_ok: bool
     service_status: StatusOn
+    # What other apps show on the page (``people.panels``), by place of the page.
+    panels: dict[str, list[PanelBlock]]
     salary_row: Any = None  # the salary-history row in force on the day, if any
 
     @property
@@ -79,21 +78,6 @@ class Dossier:
 def dossier(user: Any, person: Person, day: dt.date) -> Dossier:
     sensitive_ok = sees_sensitive_of(user, person)
     can_change = person_queryset(user, CHANGE).filter(pk=person.pk).exists()
-    tenures = list(
-        Tenure.objects.filter(person=person)
-        .select_related("unit", "title")
-        .prefetch_related("unit__former_names")
-        .order_by("start_date", "id")
-    )
-    for t in tenures:
-        # The unit's name while the post was held (a rename after it does not rewrite the past).
-        seen_on = min(day, t.end_date) if t.end_date else day
-        t.unit_label = unit_label_on(t.unit, seen_on)
-    current = [t for t in tenures if t.start_date <= day and (t.end_date is None or t.end_date >= day)]
-    current.sort(key=lambda t: (not t.is_primary, -t.title.rank))
-    memberships = list(
-        BodyMembership.objects.filter(person=person).filter(on_date_q(day)).select_related("body")
-    )
     blocks = [section_on(spec, person, day) for spec in visible_sections(sensitive_ok=sensitive_ok)]
     unit = person.managing_unit
     in_force = unit.in_force_on(day)
@@ -108,15 +92,13 @@ def dossier(user: Any, person: Person, day: dt.date) -> Dossier:
         person=person,
         day=day,
         age=person.age_on(day),
-        current_tenures=current,
-        current_memberships=memberships,
-        timeline=[t for t in tenures if t.start_date <= day],
         sections=blocks,
         managing_unit=UnitOnDay(unit=unit, name=unit_name, in_force=in_force),
         photo=photo,
         can_change=can_change,
         sensitive_ok=sensitive_ok,
         service_status=status_on(person, day),
+        panels=panels_on(user, person, day),
         salary_row=next((b.rows[0][0] for b in blocks if b.spec.slug == "dien-bien-luong" and b.rows), None),
     )
 
@@ -159,3 +141,23 @@ def person_history(user: Any, person: Person) -> QuerySet[ObjectChange]:
         hidden = [s.model._meta.model_name for s in visible_sections(sensitive_ok=True) if s.sensitive]
         qs = qs.exclude(content_type__model__in=hidden)
     return qs.order_by("-time", "-id")
+
+
+def staff_counts_on(units: list[Unit], day: dt.date) -> dict[int, dict[str, int]]:
+    """Civil servants and public employees counted against each unit's quota on ``day``.
+
+    SWITCH POINT: until "in service on a date" lands in people/, a person counts for the unit
+    that manages his dossier (``managing_unit``), by his category, unless he left service on
+    or before ``day``. Replace the body with the people selector when it is merged. Registered
+    in ``PeopleConfig.ready()`` as ``org.hooks.staff_counts_on``.
+    """
+    counts: dict[int, dict[str, int]] = {u.pk: {"cong_chuc": 0, "vien_chuc": 0} for u in units}
+    rows = (
+        Person.objects.filter(managing_unit__in=units, category__in=("cong_chuc", "vien_chuc"))
+        .filter(Q(left_service_date__isnull=True) | Q(left_service_date__gt=day))
+        .values_list("managing_unit_id", "category")
+        .annotate(n=Count("id"))
+    )
+    for unit_id, category, n in rows:
+        counts[unit_id][category] += n
+    return counts

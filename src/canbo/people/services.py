@@ -17,6 +17,7 @@ from django.db import transaction
 from canbo.core.errors import DomainError
 from canbo.core.services import audited_create, audited_delete, audited_update, ensure_can_change
 from canbo.core.text import fold, normalize_name, split_name
+from canbo.core.types import ActingUser
 from canbo.core.vnsort import name_sort_key
 from canbo.people.models import Attachment, Person, PersonSection, ServiceEvent
 
@@ -31,7 +32,7 @@ def _derive_names(person: Person) -> None:
     person.sort_key = name_sort_key(person.given_name, person.middle_name, person.family_name)
 
 
-def person_create(*, acting_user: Any, reason: str = "", **fields: Any) -> Person:
+def person_create(*, acting_user: ActingUser, reason: str = "", **fields: Any) -> Person:
     """Create a dossier. The managing unit must lie inside the acting user's grants."""
     person = Person(**fields)
     _derive_names(person)
@@ -40,7 +41,7 @@ def person_create(*, acting_user: Any, reason: str = "", **fields: Any) -> Perso
 
 def person_update(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     person: Person,
     changes: dict[str, Any],
     reason: str = "",
@@ -57,7 +58,7 @@ def person_update(
 
 
 def section_create(
-    *, acting_user: Any, person: Person, instance: PersonSection, reason: str = ""
+    *, acting_user: ActingUser, person: Person, instance: PersonSection, reason: str = ""
 ) -> PersonSection:
     """Add a section record (qualification, tenure, award, …) to ``person``'s dossier."""
     with transaction.atomic():
@@ -69,7 +70,7 @@ def section_create(
         return created
 
 
-def _after_section_write(instance: PersonSection, *, acting_user: Any, reason: str) -> None:
+def _after_section_write(instance: PersonSection, *, acting_user: ActingUser, reason: str) -> None:
     """A service event changes the person's periods of service: derive them again, in the
     same transaction, and write the person's derived fields through the audited path (his
     history then shows the new "Ngày thôi công tác" with the event's reason). Other sections
@@ -94,7 +95,7 @@ def _after_section_write(instance: PersonSection, *, acting_user: Any, reason: s
     )
 
 
-def _check_linked_scope(instance: PersonSection, acting_user: Any) -> None:
+def _check_linked_scope(instance: PersonSection, acting_user: ActingUser) -> None:
     """Records that point at a unit (a tenure) must point inside the user's grants as well."""
     for name in getattr(type(instance), "scope_also", ()):
         target = getattr(instance, name, None)
@@ -104,7 +105,7 @@ def _check_linked_scope(instance: PersonSection, acting_user: Any) -> None:
 
 def section_update(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     instance: PersonSection,
     changes: dict[str, Any],
     reason: str = "",
@@ -129,7 +130,7 @@ def section_update(
 
 
 def section_delete(
-    *, acting_user: Any, instance: PersonSection, reason: str = "", expected_version: int | None = None
+    *, acting_user: ActingUser, instance: PersonSection, reason: str = "", expected_version: int | None = None
 ) -> None:
     if not reason.strip():
         raise DomainError("Hãy ghi lý do xóa (ví dụ số quyết định).")
@@ -169,7 +170,7 @@ def _size_text(n: int) -> str:
 
 
 def attachment_add(
-    *, acting_user: Any, person: Person, upload: UploadedFile, kind: str, title: str, reason: str = ""
+    *, acting_user: ActingUser, person: Person, upload: UploadedFile, kind: str, title: str, reason: str = ""
 ) -> Attachment:
     """Store an uploaded scan on disk under its SHA-256 and record it in the dossier.
 

@@ -1,12 +1,11 @@
 from django.urls import path
 
-from canbo.lists import views as list_views
 from canbo.people import views
 
+# The list of persons ("people:list", "people:export") is the lists app's page: the project's
+# urls.py adds it to this namespace, so people does not import lists.
 app_name = "people"
 urlpatterns = [
-    path("", list_views.PersonListView.as_view(), name="list"),
-    path("xuat-excel/", list_views.ExportView.as_view(), name="export"),
     path("them/", views.PersonEditView.as_view(), name="create"),
     path("<int:pk>/", views.PersonDetailView.as_view(), name="detail"),
     path("<int:pk>/sua/", views.PersonEditView.as_view(), name="edit"),

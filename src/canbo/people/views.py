@@ -25,7 +25,6 @@ from canbo.people import selectors, services
 from canbo.people.forms import PersonForm, section_form_class
 from canbo.people.models import Attachment, Person
 from canbo.people.sections import BY_SLUG, SectionSpec
-from canbo.rules.selectors import person_calendar
 
 
 def _person_or_404(user: Any, pk: int, action: str = "view") -> Person:
@@ -68,7 +67,6 @@ class PersonDetailView(LoginRequiredMixin, AsOfMixin, TemplateView):
         person = _person_or_404(self.request.user, kwargs["pk"])
         ctx["d"] = selectors.dossier(self.request.user, person, self.day)
         ctx["person"] = person
-        ctx["career_calendar"] = person_calendar(self.request.user, person, self.day)
         return ctx
 
 
@@ -139,7 +137,7 @@ class SectionMixin:
         self.spec = spec
         self.person = _person_or_404(request.user, pk, CHANGE)
         if spec.sensitive:
-            from canbo.accounts.selectors import sees_sensitive_of
+            from canbo.core.grants import sees_sensitive_of
 
             if not sees_sensitive_of(request.user, self.person):
                 raise Http404

@@ -5,3 +5,16 @@ class PlanningConfig(AppConfig):
     name = "canbo.planning"
     label = "planning"
     verbose_name = "Quy hoạch cán bộ"
+
+    def ready(self) -> None:
+        from canbo.people.panels import MAIN, Panel, register_panel
+        from canbo.planning import facts
+        from canbo.rules import selectors as rules
+
+        # The planning entries of the person (read by the ``planning_panel`` template tag).
+        register_panel(
+            Panel(key="planning", templates={MAIN: "planning/_person_page_panel.html"}, position=20)
+        )
+        # What the rules read of planning (P-rules, P-2 counts).
+        rules.planning_facts.register(facts.planning_facts)
+        rules.planning_counts.register(facts.planning_counts)

@@ -117,7 +117,7 @@ class EntryAddForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         field = self.fields["chuc_danh"]
-        assert isinstance(field, forms.ModelChoiceField)
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 (invariant; narrows the type for mypy)
         field.queryset = Title.objects.filter(is_leader=True).order_by("-rank", "name")
         if planning_list is not None:
             field.queryset = field.queryset.filter(level__in=checks.titles_for(planning_list))

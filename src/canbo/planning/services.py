@@ -11,13 +11,13 @@ page shows as a warning and never blocks on.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 
 from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.querysets import VIEW
 from canbo.core.services import audited_create, audited_update, ensure_can_change
+from canbo.core.types import ActingUser
 from canbo.org.models import Title, Unit
 from canbo.people.models import Person
 from canbo.planning import checks
@@ -28,7 +28,7 @@ LIST_FIELDS = ("name", "kind", "term_start", "term_end", "decision_number", "dec
 
 def planning_list_create(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     unit: Unit,
     name: str,
     kind: str,
@@ -65,7 +65,7 @@ def planning_list_create(
 
 def planning_entry_add(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     planning_list: PlanningList,
     person: Person,
     title: Title,
@@ -128,7 +128,7 @@ def planning_entry_add(
 
 def planning_entry_remove(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     entry: PlanningEntry,
     removed_on: dt.date,
     reason: str,

@@ -14,8 +14,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from canbo.accounts.selectors import can_change_anything
 from canbo.core.errors import ConflictError, DomainError, error_text
+from canbo.core.grants import can_change_anything
 from canbo.core.params import parse_version
 from canbo.core.querysets import CHANGE
 from canbo.core.views import dated

@@ -122,8 +122,7 @@ def read_docx(path: Path | str | IO[bytes]) -> str:
         raise ExtractError("Không đọc được tệp .docx (tệp hỏng hoặc không phải Word).") from exc
     lines = [p.text for p in document.paragraphs]
     for table in document.tables:
-        for row in table.rows:
-            lines.append(" | ".join(c.text for c in row.cells))
+        lines.extend(" | ".join(c.text for c in row.cells) for row in table.rows)
     return "\n".join(lines)
 
 
@@ -499,10 +498,11 @@ _LEADING = re.compile(r"^(hang nam|hang quy|dinh ky[^,]*),")
 def find_deadlines(text: str) -> list[str]:
     """Deadline phrases of a task, in the document's words, in reading order."""
     folded = _fold_keep(text)
-    spans: list[tuple[int, int]] = []
-    for m in re.finditer(r"\(([^()]*)\)", text):
-        if _DEADLINE_WORDS.search(folded[m.start(1) : m.end(1)]):
-            spans.append((m.start(1), m.end(1)))
+    spans: list[tuple[int, int]] = [
+        (m.start(1), m.end(1))
+        for m in re.finditer(r"\(([^()]*)\)", text)
+        if _DEADLINE_WORDS.search(folded[m.start(1) : m.end(1)])
+    ]
     if not spans:
         candidates = [(m2.start(), m2.end()) for m2 in _TRAILING.finditer(folded)]
         if m3 := _LEADING.match(folded):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
 
+from canbo.core.dates import today
 from canbo.core.forms import DateInput
 from canbo.org.models import Unit
 from canbo.org.selectors import unit_label
@@ -142,7 +142,7 @@ class DraftTaskForm(forms.Form):
     def __init__(self, *args: Any, sections: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["section"]
-        assert isinstance(field, forms.ChoiceField)
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 (invariant; narrows the type for mypy)
         field.choices = [("", "—"), *(sections or [])]
 
     def clean(self) -> dict[str, Any]:
@@ -171,7 +171,7 @@ class TaskEditForm(forms.Form):
     def __init__(self, *args: Any, sections: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["section"]
-        assert isinstance(field, forms.ChoiceField)
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 (invariant; narrows the type for mypy)
         field.choices = [("", "— (không thuộc mục nào)"), *(sections or [])]
 
 
@@ -201,9 +201,7 @@ class ConditionForm(forms.Form):
 
 class PeriodForm(forms.Form):
     kind = forms.ChoiceField(label="Loại kỳ", choices=PeriodKind.choices)
-    year = forms.IntegerField(
-        label="Năm", min_value=1990, max_value=2100, initial=lambda: dt.date.today().year
-    )
+    year = forms.IntegerField(label="Năm", min_value=1990, max_value=2100, initial=lambda: today().year)
     quarter = forms.TypedChoiceField(
         label="Quý",
         coerce=int,
@@ -234,5 +232,5 @@ class ReportForm(forms.Form):
     def __init__(self, *args: Any, units: list[Unit] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["unit"]
-        assert isinstance(field, forms.ChoiceField)
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 (invariant; narrows the type for mypy)
         field.choices = [(u.pk, unit_label(u)) for u in units or []]

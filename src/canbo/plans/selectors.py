@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from canbo.accounts.selectors import active_grants
+from canbo.core.grants import active_grants
 from canbo.core.params import parse_optional_id, parse_optional_int
 from canbo.core.querysets import CHANGE, VIEW
 from canbo.org.models import Unit, in_force_q
@@ -73,13 +73,39 @@ def board_tasks(user: Any, action: str = VIEW) -> QuerySet[Task]:
     return Task.objects.restrict(user, action)
 
 
-def plans_for(user: Any) -> QuerySet[Plan]:
-    """Plans kept under the user's grants, and plans where his units lead or coordinate a task."""
+def plans_for(user: Any, *, kept_above: bool = False) -> QuerySet[Plan]:
+    """Plans this user may see: the one rule, for the plans app and the indicators app alike.
+
+    A plan is seen by grants covering the unit that keeps it, and by the units that lead or
+    coordinate one of its tasks. ``kept_above`` adds the plans kept by a unit above his granted
+    units: a province's plan applies to its districts and communes, whose users see its figures
+    computed over their own subtree (the indicators), though not its tasks. ``user`` None is the
+    system (commands): every plan.
+    """
+    if user is None:
+        return Plan.objects.all()
     kept = Plan.objects.restrict(user, VIEW)
-    if _paths(user, VIEW) is None:
+    paths = _paths(user, VIEW)
+    if paths is None:
         return kept
-    via_tasks = tasks_for(user).values("plan_id")
-    return Plan.objects.filter(Q(pk__in=kept.values("pk")) | Q(pk__in=via_tasks)).distinct()
+    q = Q(pk__in=kept.values("pk")) | Q(pk__in=tasks_for(user).values("plan_id"))
+    if kept_above:
+        step = Unit.steplen
+        ancestors = {path[:i] for path in paths for i in range(step, len(path) + 1, step)}
+        q |= Q(unit__path__in=sorted(ancestors))
+    return Plan.objects.filter(q).distinct()
+
+
+def plans_visible(user: Any) -> QuerySet[Plan]:
+    """Plans whose figures the user may see (the indicators' dashboards): ``plans_for`` with the
+    plans kept above his units, those that have targets. ``targets`` is the indicators' relation
+    to a plan, named here so that plans imports nothing of indicators."""
+    return (
+        plans_for(user, kept_above=True)
+        .filter(targets__isnull=False)
+        .distinct()
+        .order_by("-issued_on", "number")
+    )
 
 
 def is_board(user: Any, plan: Plan, action: str = VIEW) -> bool:

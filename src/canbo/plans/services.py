@@ -24,6 +24,7 @@ from canbo.core.services import (
     ensure_can_change,
     log_change,
 )
+from canbo.core.types import ActingUser
 from canbo.org.models import Unit
 from canbo.people.services import ALLOWED_TYPES, storage_path
 from canbo.plans.deadlines import Schedule, body_term_start, occurrences, parse_deadline
@@ -55,7 +56,7 @@ PLAN_FIELDS = (
 
 def plan_create(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     unit: Unit,
     implements: list[Plan] | tuple[Plan, ...] = (),
     reason: str = "",
@@ -86,7 +87,7 @@ PLAN_EDIT_FIELDS = (
 
 def plan_update(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     plan: Plan,
     changes: dict[str, Any],
     implements: list[Plan] | None = None,
@@ -129,7 +130,7 @@ def seed_plan_catalogue() -> dict[str, dict[str, Any]]:
     return {row["code"]: row for row in rows}
 
 
-def plan_ensure_seed(code: str, *, unit: Unit, acting_user: Any) -> Plan:
+def plan_ensure_seed(code: str, *, unit: Unit, acting_user: ActingUser) -> Plan:
     """The seed plan ``code``, created (with the plans it implements) when absent.
 
     Idempotent: the demo loaders of the indicators and plans apps both call it, whichever runs
@@ -191,7 +192,7 @@ class SectionInput:
 
 def plan_save_tasks(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     plan: Plan,
     sections: list[SectionInput],
     tasks: list[TaskInput],
@@ -246,7 +247,7 @@ def plan_save_tasks(
 
 def task_create(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     plan: Plan,
     content: str,
     number: str = "",
@@ -301,7 +302,7 @@ TASK_EDIT_FIELDS = (
 
 def task_update(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     task: Task,
     changes: dict[str, Any],
     coordinating_units: list[Unit] | None = None,
@@ -340,7 +341,9 @@ def task_update(
     return task
 
 
-def task_delete(*, acting_user: Any, task: Task, reason: str, expected_version: int | None = None) -> None:
+def task_delete(
+    *, acting_user: ActingUser, task: Task, reason: str, expected_version: int | None = None
+) -> None:
     """Delete a task saved by mistake, with its occurrences and reports, each deletion logged.
 
     Only the board (grants that may change the plan's unit) deletes; a reason is required.
@@ -391,7 +394,7 @@ def _store_evidence(upload: UploadedFile) -> dict[str, str]:
 
 def task_set_status(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     task: Task,
     status: str,
     completed_on: dt.date | None = None,
@@ -450,7 +453,7 @@ def task_set_status(
 
 
 def task_record_condition(
-    *, acting_user: Any, task: Task, met_on: dt.date | None, note: str = "", reason: str = ""
+    *, acting_user: ActingUser, task: Task, met_on: dt.date | None, note: str = "", reason: str = ""
 ) -> Task:
     """Record (or clear) the day a conditional deadline's condition was met; the task then
     falls due the set time after it."""
@@ -468,7 +471,7 @@ def task_record_condition(
     return task
 
 
-def task_sync_occurrences(*, task: Task, acting_user: Any) -> list[TaskOccurrence]:
+def task_sync_occurrences(*, task: Task, acting_user: ActingUser) -> list[TaskOccurrence]:
     """Make the task's occurrences match its schedule over the plan's period.
 
     Occurrences already done are kept even if the schedule changed (they are history); open ones
@@ -504,7 +507,7 @@ def task_sync_occurrences(*, task: Task, acting_user: Any) -> list[TaskOccurrenc
 
 
 def occurrence_mark_done(
-    *, acting_user: Any, occurrence: TaskOccurrence, done_on: dt.date | None, note: str = ""
+    *, acting_user: ActingUser, occurrence: TaskOccurrence, done_on: dt.date | None, note: str = ""
 ) -> TaskOccurrence:
     """Mark one due date of a task as done (or reopen it with ``done_on=None``)."""
     _ensure_can_report_status(occurrence.task, acting_user)
@@ -516,7 +519,7 @@ def occurrence_mark_done(
     )
 
 
-def _ensure_can_report_status(task: Task, acting_user: Any) -> None:
+def _ensure_can_report_status(task: Task, acting_user: ActingUser) -> None:
     """The board (grants on the plan's unit) and the lead unit's officers record status."""
     from canbo.plans.selectors import tasks_for
 
@@ -551,7 +554,7 @@ def period_bounds(kind: str, year: int, quarter: int = 0) -> tuple[dt.date, dt.d
 
 def period_create(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     plan: Plan,
     kind: str,
     year: int,
@@ -583,7 +586,7 @@ def period_create(
     )
 
 
-def periods_ensure_year(*, acting_user: Any, plan: Plan, year: int) -> list[ReportingPeriod]:
+def periods_ensure_year(*, acting_user: ActingUser, plan: Plan, year: int) -> list[ReportingPeriod]:
     """The year's usual periods (four quarters, 6 months, 9 months, the year), the missing ones
     created; idempotent."""
     wanted = [(PeriodKind.QUARTER, q) for q in (1, 2, 3, 4)] + [
@@ -603,7 +606,7 @@ def periods_ensure_year(*, acting_user: Any, plan: Plan, year: int) -> list[Repo
 
 def report_submit(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     period: ReportingPeriod,
     task: Task,
     unit: Unit,

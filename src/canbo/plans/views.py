@@ -35,7 +35,6 @@ from canbo.core.text import fold
 from canbo.core.views import bad_request, dated
 from canbo.core.views import dated_context as _ctx
 from canbo.core.views import page_day as _day
-from canbo.indicators.selectors import plans_visible
 from canbo.org.models import Unit
 from canbo.org.selectors import unit_label
 from canbo.people.services import storage_path
@@ -55,6 +54,7 @@ from canbo.plans.forms import (
     TaskStatusForm,
 )
 from canbo.plans.models import Plan, PlanKind, ReportingPeriod, Task, TaskStatus
+from canbo.plans.selectors import plans_visible
 
 
 def _plan_or_404(user: Any, pk: int) -> Plan:
@@ -110,14 +110,14 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 def _can_create(user: Any) -> bool:
-    from canbo.accounts.selectors import can_change_anything
+    from canbo.core.grants import can_change_anything
 
     return can_change_anything(user)
 
 
 def _my_units(user: Any) -> list[Unit]:
     """The units the user's grants are bound to (for the per-unit dashboard links)."""
-    from canbo.accounts.selectors import active_grants
+    from canbo.core.grants import active_grants
 
     ids = [g.unit_id for g in active_grants(user) if g.unit_id and not g.is_self]
     return list(Unit.objects.filter(pk__in=ids).order_by("path"))
@@ -392,7 +392,7 @@ def plan_create_from_text(request: HttpRequest) -> HttpResponse:
         tasks_ok = False
     if not (header_ok and tasks_ok):
         return _review_new(request, header_form, sections, None, formset=formset, header=header, status=400)
-    assert implements is not None  # for mypy: header_ok implies it
+    assert implements is not None  # for mypy: header_ok implies it  # noqa: S101
     try:
         # One transaction: the plan, its sections and tasks are saved together or not at all.
         with transaction.atomic():

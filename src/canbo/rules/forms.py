@@ -113,7 +113,7 @@ class CheckForm(forms.Form):
         super().__init__(*args, **kwargs)
         titles = Title.objects.order_by("-rank", "name").only("code", "name", "block", "rank")
         field = self.fields["chuc_danh"]
-        assert isinstance(field, forms.ChoiceField)
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 (invariant; narrows the type for mypy)
         field.choices = [(t.code, f"{t.label} (thứ bậc {t.rank})") for t in titles]
 
     def clean(self) -> dict[str, Any]:

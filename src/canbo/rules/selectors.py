@@ -16,6 +16,7 @@ from django.db.models import Q
 from canbo.assessment.models import Discipline, PoliticalConclusion, Rating
 from canbo.careers.models import BodyMembership, Tenure, on_date_q
 from canbo.core.dates import PRECISION_DAY, PRECISION_MONTH, PRECISION_YEAR
+from canbo.core.hooks import Hook
 from canbo.org.models import Title, Unit
 from canbo.org.selectors import unit_label
 from canbo.people.models import HealthRecord, PartyMembership, Person
@@ -256,57 +257,17 @@ def person_facts(
     )
 
 
-def retirement_notice_facts(user: Any, person: Person) -> tuple[F.RetirementNoticeFact, ...]:
-    """The retirement notices and decisions recorded as issued for ``person`` (H-9)."""
-    from canbo.salary.models import RetirementNotice
-
-    return tuple(
-        F.RetirementNoticeFact(n.kind, n.number, n.issued_on)
-        for n in RetirementNotice.objects.restrict(user).filter(person=person).order_by("issued_on")
-    )
-
-
-def planning_facts(user: Any, person: Person) -> tuple[F.PlanningFact, ...]:
-    """The person's planning entries in the lists ``user`` may see (as his page shows them)."""
-    from canbo.planning.models import PlanningEntry
-
-    entries = (
-        PlanningEntry.objects.restrict(user)
-        .filter(person=person)
-        .select_related("title", "planning_list")
-        .order_by("added_on", "id")
-    )
-    return tuple(
-        F.PlanningFact(
-            title=title_info(e.title),
-            list_name=e.planning_list.name,
-            term=e.planning_list.term_label,
-            added_on=e.added_on,
-            removed_on=e.removed_on,
-            decision=e.added_decision,
-            removal_reason=e.removal_reason,
-        )
-        for e in entries
-    )
-
-
-def planning_counts(user: Any, person: Person, title: Title, day: dt.date) -> tuple[int, int] | None:
-    """P-2 counts from the dossier when ``person`` is in a list for ``title`` on ``day``: the
-    people planned for the title in that list and the titles of the same level planned for him
-    in that term, both on that day. None when he is in no such list (the officer declares them)."""
-    from canbo.planning.checks import p2_counts
-    from canbo.planning.models import PlanningEntry, planned_on_q
-
-    entry = (
-        PlanningEntry.objects.restrict(user)
-        .filter(planned_on_q(day), person=person, title=title)
-        .select_related("planning_list")
-        .order_by("-added_on", "-id")
-        .first()
-    )
-    if entry is None:
-        return None
-    return p2_counts(entry.planning_list, person, title, day, on_day_only=True)
+# Facts other apps keep about a person, registered in their ``AppConfig.ready()`` (rules imports
+# neither): salary its retirement notices (H-9), planning its entries and its P-2 counts.
+#: (user, person) → the notices and decisions recorded as issued for the person.
+retirement_notice_facts = Hook("retirement notices of a person")
+#: (user, person, day, retirement, facts, book) → what the career calendar shows of the salary:
+#: the next raise and the retirement notice's status (``salary`` registers ``salary_calendar``).
+salary_calendar = Hook("salary lines of the career calendar")
+#: (user, person) → the person's planning entries in the lists the user may see.
+planning_facts = Hook("planning entries of a person")
+#: (user, person, title, day) → P-2 counts from the dossier, or None when he is in no list.
+planning_counts = Hook("P-2 counts of a person")
 
 
 def verdict(
@@ -387,8 +348,6 @@ def person_calendar(user: Any, person: Person, day: dt.date) -> PersonCalendar:
         if person.birth_precision == PRECISION_YEAR
         else "",
     )
-    from canbo.salary.agenda import salary_calendar
-
     cal.salary = salary_calendar(user, person, day, ret, facts, book)
     leader_titles = {t.title.code for t in facts.tenures if t.title.is_leader}
     for code in sorted(leader_titles):

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.services import audited_create, audited_delete, audited_update
+from canbo.core.types import ActingUser
 from canbo.people.models import Person
 from canbo.rules.engine.params import label_for
 from canbo.rules.engine.rulebook import DATA_DIR, holidays_from_data, read_toml, versions_from_data
@@ -60,7 +61,7 @@ def _text_changes(row: RuleVersion, v: Any) -> dict[str, str]:
     return {f: getattr(v, f) for f in TEXT_FIELDS if getattr(row, f) != getattr(v, f)}
 
 
-def rules_load(*, acting_user: Any = None, data_dir: Path = DATA_DIR) -> LoadReport:
+def rules_load(*, acting_user: ActingUser = None, data_dir: Path = DATA_DIR) -> LoadReport:
     """Load the repository's rule versions and holidays; idempotent.
 
     The parameters, confidence and dates of a version already in the database are never
@@ -122,7 +123,7 @@ H1_SPLIT_REASON = (
 )
 
 
-def _split_h1(acting_user: Any) -> None:
+def _split_h1(acting_user: ActingUser) -> None:
     """Renumber the single H-1 version shipped before the split (BLLĐ 2019, undated) to v3 from
     1/1/2021, through the change log, so that the loader then adds v1 (BLLĐ 1994) and v2
     (BLLĐ 2012) before it. Does nothing once done, or when an administrator added H-1 versions
@@ -150,7 +151,7 @@ HOLIDAY_COMPUTED_REASON = (
 )
 
 
-def _sync_holidays(holidays: list[Any], acting_user: Any, report: LoadReport) -> None:
+def _sync_holidays(holidays: list[Any], acting_user: ActingUser, report: LoadReport) -> None:
     """The file's adjustments into the table. Days the loader wrote earlier (source DATA) that the
     file no longer lists are removed through the change log: before the calendar was computed the
     file listed every statutory holiday of 2020–2030, which the computed calendar now supplies
@@ -177,17 +178,14 @@ def _sync_holidays(holidays: list[Any], acting_user: Any, report: LoadReport) ->
 
 def is_rules_admin(user: Any) -> bool:
     """Administrators keep the rulebook: superusers and holders of an administrator grant."""
-    from canbo.accounts.models import Role
-    from canbo.accounts.selectors import active_grants
+    from canbo.core.grants import is_admin
 
     if not getattr(user, "is_authenticated", False):
         return False
-    return bool(getattr(user, "is_superuser", False)) or any(
-        g.role == Role.ADMIN for g in active_grants(user)
-    )
+    return is_admin(user)
 
 
-def _ensure_admin(acting_user: Any) -> None:
+def _ensure_admin(acting_user: ActingUser) -> None:
     if not is_rules_admin(acting_user):
         raise NotPermitted("Chỉ quản trị viên được thay đổi quy định và lịch ngày nghỉ.")
 
@@ -228,7 +226,7 @@ def rule_version_add(
     valid_from: dt.date,
     basis: str,
     note: str,
-    acting_user: Any,
+    acting_user: ActingUser,
 ) -> RuleVersion:
     """Add a new version of a rule's parameters from ``valid_from``; close the open one then.
 
@@ -296,7 +294,7 @@ def rule_version_add(
     return created
 
 
-def holiday_add(*, day: dt.date, name: str, acting_user: Any, working: bool = False) -> Holiday:
+def holiday_add(*, day: dt.date, name: str, acting_user: ActingUser, working: bool = False) -> Holiday:
     """Add an adjustment of the year's calendar from the Prime Minister's notice: an extra day
     off, or (``working``) a day worked in exchange for one."""
     _ensure_admin(acting_user)
@@ -311,7 +309,7 @@ def holiday_add(*, day: dt.date, name: str, acting_user: Any, working: bool = Fa
     )
 
 
-def holiday_delete(*, holiday: Holiday, acting_user: Any) -> None:
+def holiday_delete(*, holiday: Holiday, acting_user: ActingUser) -> None:
     _ensure_admin(acting_user)
     audited_delete(
         holiday, acting_user=acting_user, reason=f"Bỏ ngày nghỉ {holiday.day:%d/%m/%Y}", check_scope=False
@@ -319,7 +317,7 @@ def holiday_delete(*, holiday: Holiday, acting_user: Any) -> None:
 
 
 def retirement_override_set(
-    *, person: Person, kind: str, year: int, month: int, basis: str, note: str = "", acting_user: Any
+    *, person: Person, kind: str, year: int, month: int, basis: str, note: str = "", acting_user: ActingUser
 ) -> RetirementOverride:
     """Record (or replace) the retirement month the authority decided for ``person`` (H-5)."""
     current = RetirementOverride.objects.filter(person=person).first()
@@ -332,5 +330,5 @@ def retirement_override_set(
     return audited_update(current, acting_user=acting_user, changes=fields, reason=reason)
 
 
-def retirement_override_delete(*, override: RetirementOverride, acting_user: Any, reason: str) -> None:
+def retirement_override_delete(*, override: RetirementOverride, acting_user: ActingUser, reason: str) -> None:
     audited_delete(override, acting_user=acting_user, reason=reason)

@@ -87,7 +87,7 @@ class UnitMonth:
 
 def granted_units(user: Any) -> list[Unit]:
     """The top units of the user's unit grants (the roots for a superuser without grants)."""
-    from canbo.accounts.selectors import active_grants
+    from canbo.core.grants import active_grants
 
     ids = {g.unit_id for g in active_grants(user) if g.unit_id is not None}
     if not ids:

@@ -28,6 +28,7 @@ from canbo.assessment.models import Award, Discipline, Rating
 from canbo.core.dates import format_date, today
 from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.services import audited_create, audited_update
+from canbo.core.types import ActingUser
 from canbo.org.models import Unit
 from canbo.people.models import Person
 from canbo.rules.engine.checks.early_raise import ACHIEVEMENT, RETIREMENT, EarlyCase, check_early
@@ -126,7 +127,7 @@ def salary_case(
     return SalaryCase(book, fact, disciplines, ratings)
 
 
-def _agency_person(acting_user: Any, agency: Unit, person_id: int) -> Person:
+def _agency_person(acting_user: ActingUser, agency: Unit, person_id: int) -> Person:
     person = (
         Person.objects.restrict(acting_user, "change")
         .filter(pk=person_id, managing_unit__path__startswith=agency.path)
@@ -157,7 +158,7 @@ def judge(
 
 
 def propose(
-    *, acting_user: Any, agency: Unit, year: int, person_id: int, award_id: int, months: int
+    *, acting_user: ActingUser, agency: Unit, year: int, person_id: int, award_id: int, months: int
 ) -> EarlyRaise:
     """An S-9 proposal of ``agency`` for ``year``; refused with the engine's reason unless it passes."""
     person = _agency_person(acting_user, agency, person_id)
@@ -179,7 +180,7 @@ def propose(
 
 
 def _create(
-    acting_user: Any,
+    acting_user: ActingUser,
     person: Person,
     agency: Unit,
     year: int,
@@ -216,7 +217,7 @@ def _create(
     )
 
 
-def propose_at_notice(notice: RetirementNotice, *, acting_user: Any) -> EarlyRaise | None:
+def propose_at_notice(notice: RetirementNotice, *, acting_user: ActingUser) -> EarlyRaise | None:
     """S-10 at a retirement notice: the proposal when the person qualifies, else nothing. The
     agency is the person's managing unit."""
     person = notice.person
@@ -234,10 +235,10 @@ def propose_at_notice(notice: RetirementNotice, *, acting_user: Any) -> EarlyRai
 
 
 def record_exception(
-    *, acting_user: Any, agency: Unit, year: int, extra: int, reason: str, basis: str
+    *, acting_user: ActingUser, agency: Unit, year: int, extra: int, reason: str, basis: str
 ) -> CapException:
     """The exception to the cap of ``agency`` for ``year``: by an administrator covering it."""
-    from canbo.accounts.selectors import is_admin
+    from canbo.core.grants import is_admin
 
     if (
         not is_admin(acting_user)
@@ -261,7 +262,7 @@ def record_exception(
 
 
 def finalise(
-    *, acting_user: Any, agency: Unit, year: int, number: str, decided_on: dt.date
+    *, acting_user: ActingUser, agency: Unit, year: int, number: str, decided_on: dt.date
 ) -> list[EarlyRaise]:
     """One decision for the agency's open proposals of ``year``: every salary row written, or
     none (above the cap without an exception, a person's case changed, a row refused)."""
@@ -296,7 +297,7 @@ def finalise(
             if e.rule == ACHIEVEMENT:
                 judged = judge(e.person, ACHIEVEMENT, months=e.months, award=e.award, day=dt.date(year, 1, 1))
             else:
-                assert e.notice is not None
+                assert e.notice is not None  # noqa: S101 (S-10 proposals name their notice)
                 judged = judge(e.person, RETIREMENT, notice_date=e.notice.issued_on)
             if judged is None or judged[1].outcome != PASS or judged[0].regular_due != e.regular_due:
                 raise DomainError(
@@ -308,7 +309,7 @@ def finalise(
                 .order_by("-from_date")
                 .first()
             )
-            assert grade_row is not None
+            assert grade_row is not None  # noqa: S101 (the case above was judged on it)
             section_create(
                 acting_user=acting_user,
                 person=e.person,
@@ -330,7 +331,7 @@ def finalise(
     return open_
 
 
-def _persons_allowed(acting_user: Any, person: Person) -> None:
+def _persons_allowed(acting_user: ActingUser, person: Person) -> None:
     if not Person.objects.restrict(acting_user, "change").filter(pk=person.pk).exists():
         raise NotPermitted("Có người không thuộc phạm vi bạn được giao sửa hồ sơ; không ghi quyết định nào.")
 

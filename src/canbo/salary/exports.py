@@ -32,7 +32,7 @@ HEADERS = (
 def due_xlsx(items: list[DueItem], *, unit: Unit, as_of: dt.date, months: int) -> bytes:
     wb = Workbook()
     ws = wb.active
-    assert ws is not None
+    assert ws is not None  # noqa: S101 (invariant; narrows the type for mypy)
     ws.title = "Đến hạn nâng lương"
     ws.append(["DANH SÁCH ĐẾN HẠN NÂNG BẬC LƯƠNG, PHỤ CẤP THÂM NIÊN VƯỢT KHUNG"])
     ws.append([f"{unit_label(unit.pk)} — từ ngày {format_date(as_of)}, trong {months} tháng"])

@@ -13,6 +13,7 @@ from django.db import models
 
 from canbo.core.dates import format_date
 from canbo.core.models import ChangeLoggedModel, ScopedModel
+from canbo.core.types import ActingUser
 from canbo.people.models import Person, PersonSection
 
 
@@ -189,7 +190,7 @@ class SalaryRow(PersonSection):
     def in_force_on(self, day: dt.date) -> bool:
         return self.from_date <= day
 
-    def after_section_write(self, acting_user: Any) -> None:
+    def after_section_write(self, acting_user: ActingUser) -> None:
         """The person's current grade, step and coefficient follow the row in force today."""
         from canbo.salary.services import sync_person
 

@@ -20,6 +20,7 @@ from django.db.models import Q
 from canbo.core.dates import format_date
 from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.services import audited_create, ensure_can_change
+from canbo.core.types import ActingUser
 from canbo.org.models import Unit
 from canbo.org.selectors import unit_label
 from canbo.people.models import Person
@@ -177,7 +178,7 @@ def retirement_of(user: Any, person: Person) -> Retirement | None:
 
 def record_notice(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     person_id: int,
     kind: str,
     number: str,

@@ -12,10 +12,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from canbo.accounts.selectors import can_change_anything
 from canbo.core.dates import format_date, parse_as_of
 from canbo.core.errors import DomainError
 from canbo.core.form_views import ServiceFormView
+from canbo.core.grants import can_change_anything
 from canbo.people.models import Person
 from canbo.rules.selectors import rulebook
 from canbo.salary import retirement

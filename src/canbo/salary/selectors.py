@@ -332,8 +332,9 @@ def rows_in_force(
         groups = dict(Grade.objects.values_list("pk", "group__code"))
     sub_sql, sub_params = ids.query.sql_with_params()
     table = connection.ops.quote_name(SalaryRow._meta.db_table)
+    # the table's name from the model, the subquery compiled by the ORM; the values are parameters
     sql = (
-        "SELECT person_id, MAX(from_date), grade_id, step, CAST(coefficient AS TEXT), beyond_frame_percent, "
+        "SELECT person_id, MAX(from_date), grade_id, step, CAST(coefficient AS TEXT), beyond_frame_percent, "  # noqa: S608
         f"CAST(step_since AS TEXT) FROM {table} WHERE from_date <= %s AND person_id IN ({sub_sql}) "
         "GROUP BY person_id"
     )

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from canbo.core.dates import format_date, today
 from canbo.core.services import audited_create
+from canbo.core.types import ActingUser
 from canbo.people.models import Person
 from canbo.salary import catalogue
 from canbo.salary.models import BaseSalary, Grade, SalaryGroup, SalaryRow
@@ -58,7 +59,7 @@ def row_in_force(person_id: int, day: Any) -> SalaryRow | None:
     )
 
 
-def sync_person(person_id: int, *, acting_user: Any) -> None:
+def sync_person(person_id: int, *, acting_user: ActingUser) -> None:
     """Make the person's current-salary fields show the row in force today (when there is one;
     a person without a row in force keeps his fields, which are then today's value without
     history)."""
@@ -89,7 +90,7 @@ class DecisionOutcome:
 
 def raise_decision(
     *,
-    acting_user: Any,
+    acting_user: ActingUser,
     unit: Any,
     as_of: dt.date,
     months: int,
@@ -151,7 +152,7 @@ def raise_decision(
                 )
                 continue
             current = row_in_force(pk, as_of)
-            assert current is not None  # the due list was computed from it
+            assert current is not None  # the due list was computed from it  # noqa: S101
             s = item.case.schedule
             row = SalaryRow(
                 grade=current.grade,

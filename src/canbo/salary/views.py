@@ -13,9 +13,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from canbo.accounts.selectors import can_change_anything
 from canbo.core.dates import format_date
 from canbo.core.form_views import ServiceFormView
+from canbo.core.grants import can_change_anything
 from canbo.salary import selectors, services
 from canbo.salary.forms import CapExceptionForm, DecisionForm, DueForm, EarlyForm, FinaliseForm, ProposeForm
 
@@ -146,7 +146,7 @@ class DecideView(ServiceFormView):
 
 
 def _early_page(request: HttpRequest, page: EarlyForm, *, status: int = 200, **forms_: Any) -> HttpResponse:
-    from canbo.accounts.selectors import is_admin
+    from canbo.core.grants import is_admin
     from canbo.salary import early
 
     ctx: dict[str, Any] = {"form": page, "rows": None}
@@ -185,7 +185,7 @@ class _EarlyWrite(ServiceFormView):
 
     def get_form(self, data: Any = None) -> forms.Form:
         self.page = EarlyForm(data, user=self.request.user)
-        assert self.form_class is not None
+        assert self.form_class is not None  # noqa: S101 (invariant; narrows the type for mypy)
         return self.form_class(data, page=self.page)  # type: ignore[call-arg]
 
     def render_form(self, form: forms.Form, status: int = 200) -> HttpResponse:

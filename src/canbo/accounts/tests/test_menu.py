@@ -27,7 +27,7 @@ OFFICER = [
     "Danh sách",
 ]
 EXPECTED = {
-    "admin": [*OFFICER, "Người dùng", "API", "Quản trị"],
+    "admin": [*OFFICER, "Người dùng", "Mẫu tài liệu", "API", "Quản trị"],
     "officer_a": OFFICER,
     "leader_a": [x for x in OFFICER if x != "Nhập dữ liệu"],
     "self_user": ["Hồ sơ của tôi", "Quy định"],

@@ -383,3 +383,45 @@ def test_anonymous_is_sent_to_the_login_page(users: dict) -> None:
         r = c.get(reverse(f"accounts:{name}", args=args))
         assert r.status_code == 302 and r["Location"].startswith(reverse("login")), name
     assert c.get("/api/grants/").status_code in (401, 403)
+
+
+def test_a_broad_management_scope_gives_the_same_list_and_search(
+    tree: dict, person_a: Any, title: Any, monkeypatch: Any
+) -> None:
+    """A scope held by more than NARROW_SCOPE persons is asked of each person (EXISTS) instead of
+    read from its holders: the list, its count and a name search give the same persons."""
+    import datetime as dt
+
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from canbo.accounts import selectors
+    from canbo.accounts.models import Grant, Role
+    from canbo.careers.models import Tenure
+    from canbo.conftest import new_person
+    from canbo.org.choices import ManagementScope
+    from canbo.people.models import Person
+
+    Tenure.objects.create(
+        person=person_a, unit=tree["A1"], title=title, kind="bo_nhiem", start_date=dt.date(2020, 1, 1)
+    )
+    new_person(tree["A1"], "Nguyễn Thị Lan")  # same subtree, no title of the scope
+    user = User.objects.create_user(username="ban_to_chuc", password="x")
+    Grant.objects.create(
+        user=user, role=Role.LEADER, unit=tree["P"], management_scope=ManagementScope.DISTRICT_STANDING
+    )
+    seen = {}
+    for broad in (False, True):
+        monkeypatch.setattr(selectors, "NARROW_SCOPE", -1 if broad else 2_000)
+        fresh = User.objects.get(pk=user.pk)
+        assert selectors.is_broad_scope(ManagementScope.DISTRICT_STANDING, fresh) is broad
+        c = Client()
+        c.force_login(fresh)
+        listed = c.get("/can-bo/").content.decode()
+        found = c.get("/can-bo/", {"q": "nguyen thi"}).content.decode()
+        seen[broad] = (
+            list(Person.objects.restrict(fresh).values_list("pk", flat=True)),
+            person_a.full_name in listed and "Nguyễn Thị Lan" not in listed,
+            person_a.full_name in found and "Nguyễn Thị Lan" not in found,
+        )
+    assert seen[False] == seen[True] == ([person_a.pk], True, True)

@@ -246,15 +246,22 @@ def test_section_api_matrix(model: Any, tree: dict, person_a: Person, title: Tit
     assert status(users["self_user"]) == 200
 
 
+@pytest.mark.parametrize("broad", [False, True], ids=["narrow", "broad"])
 @pytest.mark.parametrize("model", scoped_models(), ids=lambda m: m.__name__)
-def test_restrict_by_management_scope(model: Any, tree: dict, person_a: Person, title: Title) -> None:
+def test_restrict_by_management_scope(
+    model: Any, broad: bool, tree: dict, person_a: Person, title: Title, monkeypatch: Any
+) -> None:
     """A grant limited to a management scope (diện quản lý) on the province's root: the records
     of persons in that scope today, and of nobody else; records bound to no person (units,
-    plans, lists) it reads to find its way, and changes none."""
+    plans, lists) it reads to find its way, and changes none. The same whether the scope is
+    read from its holders (narrow) or asked of each person (broad: ``is_broad_scope``)."""
     from django.contrib.auth.models import User
 
+    from canbo.accounts import selectors
     from canbo.accounts.models import Grant, Role
     from canbo.org.choices import ManagementScope
+
+    monkeypatch.setattr(selectors, "NARROW_SCOPE", -1 if broad else 2_000)
 
     # person_a holds a title of the district standing committee's scope (``title``) today
     Tenure.objects.create(person=person_a, unit=tree["A1"], title=title, kind="bo_nhiem", start_date=D)

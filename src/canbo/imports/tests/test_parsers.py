@@ -48,6 +48,23 @@ def test_partial_date_refuses(value: object) -> None:
     assert "Ngày" in exc.value.message
 
 
+def test_the_import_reads_text_dates_with_the_forms_grammar() -> None:
+    """One partial-date grammar (issue 15): a text cell is read exactly as the person form reads it."""
+    from django.core.exceptions import ValidationError
+
+    from canbo.core.dates import parse_partial_date
+    from canbo.core.tests.test_dates import ACCEPTED, REFUSED
+
+    for text, expected in ACCEPTED:
+        assert parsers.partial_date(text) == expected == parse_partial_date(text)
+    for text, message in REFUSED:
+        with pytest.raises(ParseError) as exc:
+            parsers.partial_date(text)
+        assert exc.value.message == message
+        with pytest.raises(ValidationError):
+            parse_partial_date(text)
+
+
 def test_end_date_is_the_last_day_of_a_month_or_year() -> None:
     assert parsers.end_date("02/2024") == dt.date(2024, 2, 29)
     assert parsers.end_date("2020") == dt.date(2020, 12, 31)

@@ -140,3 +140,31 @@ def test_empty_database_tells_the_superuser_to_add_the_root(db: Any) -> None:
     body = c.get("/don-vi/").content.decode()
     assert "Chưa có cây đơn vị" in body and "/don-vi/them-don-vi-goc/" in body
     assert "/nhap-du-lieu/co-cau-to-chuc/" in body
+
+
+def test_an_officer_of_a_unit_may_not_restructure_it_through_the_api(users: dict, tree: dict) -> None:
+    """The API refuses as the page does: officer_a's grant is on A, so A itself (whose parent is
+    the province) is neither renamed, moved nor corrected by him; A1 under A is."""
+    c = api(users["officer_a"])
+    a = tree["A"].pk
+    r = c.post(
+        f"/api/units/{a}/rename/",
+        {"new_name": "Huyện Một", "on": "2025-07-01", "basis": "QĐ 1"},
+        format="json",
+    )
+    assert r.status_code == 404
+    r = c.post(
+        f"/api/units/{a}/move/",
+        {"new_parent": tree["A1"].pk, "on": "2025-07-01", "basis": "x"},
+        format="json",
+    )
+    assert r.status_code == 404
+    r = c.patch(f"/api/units/{a}/", {"name": "Huyện Một", "reason": "Sai chính tả"}, format="json")
+    assert r.status_code == 404
+    assert Unit.objects.get(pk=a).name == "Huyện A"
+    r = c.post(
+        f"/api/units/{tree['A1'].pk}/rename/",
+        {"new_name": "Phòng Nội vụ", "on": "2025-07-01", "basis": "QĐ 1"},
+        format="json",
+    )
+    assert r.status_code == 200

@@ -291,7 +291,7 @@ def test_merge_refuses_a_closed_target(
 def test_merge_refuses_a_target_inside_a_source(users: dict[str, User], tree: dict[str, Unit]) -> None:
     before = ObjectChange.objects.count()
     with pytest.raises(DomainError, match="không thể sáp nhập vào chính cấp dưới"):
-        unit_merge(acting_user=users["officer_a"], sources=[tree["A"]], into=tree["A1"], on=JULY)
+        unit_merge(acting_user=users["admin"], sources=[tree["A"]], into=tree["A1"], on=JULY)
     with pytest.raises(DomainError, match="Đơn vị mới không thể đặt trong"):
         unit_merge(
             acting_user=users["officer_a"],
@@ -398,7 +398,7 @@ def test_split_refusals(users: dict[str, User], tree: dict[str, Unit], leaves: d
     with pytest.raises(DomainError, match="Chỉ số"):
         unit_split(acting_user=officer, source=leaves["X"], on=JULY, parts=two, people_to={1: 2})
     with pytest.raises(DomainError, match="trực thuộc"):
-        unit_split(acting_user=officer, source=tree["A"], on=JULY, parts=two)
+        unit_split(acting_user=users["admin"], source=tree["A"], on=JULY, parts=two)
     with pytest.raises(DomainError, match="Đơn vị mới không thể đặt trong"):
         unit_split(acting_user=officer, source=leaves["X"], on=JULY, parts=two, parent=leaves["X"])
     with pytest.raises(NotPermitted):
@@ -419,7 +419,7 @@ def test_dissolve_closes_the_subtree_deepest_first(
     gone = make_unit(tree["A1"], "A1b", "Tổ đã giải thể", level=Level.DISTRICT, valid_to=D(2019, 12, 31))
     person = new_person(deep, "Sầm Văn Sâu", sex="nam")
     t = serve(person, deep, title)
-    closed = unit_dissolve(acting_user=users["officer_a"], unit=tree["A"], on=JULY, basis="QĐ giải thể")
+    closed = unit_dissolve(acting_user=users["admin"], unit=tree["A"], on=JULY, basis="QĐ giải thể")
     assert [u.code for u in closed][:2] == ["A1a", "A1"]
     assert {u.code for u in closed} == {"A", "A1", "A1a", "X", "Y"}
     assert [u.depth for u in closed] == sorted((u.depth for u in closed), reverse=True)
@@ -470,14 +470,14 @@ def test_dissolve_with_successor_without_carry(
 
 def test_dissolve_refusals(users: dict[str, User], tree: dict[str, Unit], leaves: dict[str, Unit]) -> None:
     with pytest.raises(DomainError, match="kế thừa không thể nằm trong"):
-        unit_dissolve(acting_user=users["officer_a"], unit=tree["A"], on=JULY, successor=leaves["X"])
+        unit_dissolve(acting_user=users["admin"], unit=tree["A"], on=JULY, successor=leaves["X"])
     with pytest.raises(DomainError, match="phải chọn đơn vị kế thừa"):
-        unit_dissolve(acting_user=users["officer_a"], unit=tree["A"], on=JULY, carry_people=True)
+        unit_dissolve(acting_user=users["admin"], unit=tree["A"], on=JULY, carry_people=True)
     with pytest.raises(NotPermitted):
         unit_dissolve(acting_user=users["officer_b"], unit=tree["A"], on=JULY)
     with pytest.raises(NotPermitted):
         unit_dissolve(
-            acting_user=users["officer_a"], unit=tree["A"], on=JULY, successor=tree["B"], carry_people=True
+            acting_user=users["officer_a"], unit=tree["A1"], on=JULY, successor=tree["B"], carry_people=True
         )
     assert not Unit.objects.filter(valid_to__isnull=False).exists()
 

@@ -17,8 +17,9 @@ from canbo.people.models import Person
 
 VHXH = "Phòng Văn hóa – Xã hội"
 # Session, user, grants, the person, whether he has salary rows (then the salary fields are
-# read-only: the history decides them), ethnicities, religions, the unit labels' freshness check.
-PERSON_FORM_QUERIES = 8
+# read-only: the history decides them), ethnicities, religions, the job-position catalogue (its
+# select, issue 16), the unit labels' freshness check.
+PERSON_FORM_QUERIES = 9
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from canbo.careers.models import Tenure, TenureKind
@@ -97,12 +98,14 @@ def test_move_form_refuses_a_cycle_and_moves(users: dict, tree: dict) -> None:
     url = f"/don-vi/{tree['A'].pk}/sap-xep/chuyen/"
     r = c.post(url, {"on": "01/07/2025", "basis": "QĐ 3", "new_parent": tree["A1"].pk})
     assert r.status_code == 400 and "vòng lặp" in r.content.decode()
-    # officer_a may change A but not B: moving under B is not offered, and refused.
+    # officer_a may restructure A1 (his grant is on its parent A) but not change B: moving
+    # under B is not offered, and refused.
     r = client_for(users["officer_a"]).post(
-        url, {"on": "01/07/2025", "basis": "QĐ 3", "new_parent": tree["B"].pk}
+        f"/don-vi/{tree['A1'].pk}/sap-xep/chuyen/",
+        {"on": "01/07/2025", "basis": "QĐ 3", "new_parent": tree["B"].pk},
     )
     assert r.status_code == 400
-    assert Unit.objects.get(pk=tree["A"].pk).valid_to is None
+    assert Unit.objects.get(pk=tree["A1"].pk).valid_to is None
     r = c.post(
         f"/don-vi/{tree['A1'].pk}/sap-xep/chuyen/",
         {"on": "01/07/2025", "basis": "QĐ 3", "new_parent": tree["B"].pk},
@@ -112,3 +115,56 @@ def test_move_form_refuses_a_cycle_and_moves(users: dict, tree: dict) -> None:
     assert Unit.objects.get_parent(moved).pk == tree["B"].pk
     old_page = c.get(f"/don-vi/{tree['A'].pk}/", {"ngay": "2025-06-30"}).content.decode()
     assert "Phòng Nội vụ huyện A" in old_page
+
+
+OPS = ("doi-ten", "chuyen", "sap-nhap", "chia-tach", "giai-the")
+
+
+def test_an_officer_of_a_unit_may_not_restructure_the_unit_itself(users: dict, tree: dict) -> None:
+    """A commune officer (a grant on his commune only) sees no restructuring action on his
+    commune's page, and a POST is refused by the page and by the service; the officer of the
+    parent sees them and may."""
+    from django.contrib.auth.models import User
+
+    from canbo.accounts.models import Grant, Role
+    from canbo.conftest import make_unit
+    from canbo.core.errors import NotPermitted
+    from canbo.org import restructuring
+
+    commune = make_unit(tree["A"], "XA1", "Xã Một", level="xa")
+    xa = User.objects.create_user("xa_test", password="x")
+    Grant.objects.create(user=xa, role=Role.OFFICER, unit=commune)
+    c = client_for(xa)
+    page = c.get(f"/don-vi/{commune.pk}/").content.decode()
+    assert "Thêm vị trí" in page  # he may still change what is inside his commune
+    for op in OPS:
+        assert f"/sap-xep/{op}/" not in page
+    assert "/dinh-chinh/" not in page
+    for op in OPS:
+        assert c.get(f"/don-vi/{commune.pk}/sap-xep/{op}/").status_code == 403
+    r = c.post(
+        f"/don-vi/{commune.pk}/sap-xep/giai-the/", {"on": "01/07/2025", "basis": "QĐ 1", "carry_people": ""}
+    )
+    assert r.status_code == 403
+    rename = {"on": "01/07/2025", "new_name": "Xã Hai", "basis": ""}
+    r = c.post(f"/don-vi/{commune.pk}/sap-xep/doi-ten/", rename)
+    assert r.status_code == 403
+    assert c.get(f"/don-vi/{commune.pk}/dinh-chinh/").status_code == 403
+    commune.refresh_from_db()
+    assert commune.valid_to is None and commune.name == "Xã Một"
+    with pytest.raises(NotPermitted):
+        restructuring.unit_dissolve(acting_user=xa, unit=commune, on=dt.date(2025, 7, 1))
+    with pytest.raises(NotPermitted):
+        restructuring.unit_rename(acting_user=xa, unit=commune, new_name="Xã Hai", on=dt.date(2025, 7, 1))
+    # The officer of the district (the commune's parent) sees the actions and may use them.
+    district_page = client_for(users["officer_a"]).get(f"/don-vi/{commune.pk}/").content.decode()
+    for op in OPS:
+        assert f"/sap-xep/{op}/" in district_page
+    r = client_for(users["officer_a"]).post(
+        f"/don-vi/{commune.pk}/sap-xep/doi-ten/", {"on": "01/07/2025", "new_name": "Xã Hai", "basis": "QĐ 2"}
+    )
+    assert r.status_code == 302
+    # On his own district he has no grant on its parent (the province): no action there.
+    own = client_for(users["officer_a"]).get(f"/don-vi/{tree['A'].pk}/").content.decode()
+    assert "/sap-xep/" not in own
+    assert client_for(users["officer_a"]).get(f"/don-vi/{tree['A'].pk}/sap-xep/chuyen/").status_code == 403

@@ -53,7 +53,7 @@ def test_person_create_and_bad_input(users: dict, tree: dict) -> None:
         content_type="application/json",
     )
     assert bad_date.status_code == 400
-    assert "Ngày không hợp lệ" in json.dumps(bad_date.json(), ensure_ascii=False)
+    assert "Ngày không có thật" in json.dumps(bad_date.json(), ensure_ascii=False)
     other = c.post(
         "/api/persons/",
         json.dumps({**good, "personal_id": "010080000779", "managing_unit": tree["B"].pk}),

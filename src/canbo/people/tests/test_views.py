@@ -201,6 +201,14 @@ def test_create_person_partial_birth_and_bad_id(users: dict, tree: dict) -> None
     )
     assert other.status_code == 400  # unit B is not a choice for officer_a
     assert not Person.objects.filter(personal_id="010080000125").exists()
+    # The form reads the spreadsheet's spellings too (one partial-date grammar, issue 15).
+    worded = c.post(
+        reverse("people:create"), {**data, "personal_id": "010080000126", "birth": "tháng 3/1980"}
+    )
+    assert worded.status_code == 302, worded.content.decode()[:2000]
+    assert Person.objects.get(personal_id="010080000126").birth_display == "03/1980"
+    unreal = c.post(reverse("people:create"), {**data, "personal_id": "010080000127", "birth": "31/02/1980"})
+    assert unreal.status_code == 400 and "Ngày không có thật: “31/02/1980”." in unreal.content.decode()
 
 
 def test_person_page_query_count_is_bounded(

@@ -243,6 +243,11 @@ def test_reporting_missing_and_exports(
     word = a.get(f"{url}docx/")
     assert word.status_code == 200
     document = docx.Document(io.BytesIO(word.content))
+    # The official page (NĐ 30/2020 through core.wordpage): A4 landscape, margins, Times New Roman.
+    section = document.sections[0]
+    sizes = (section.page_width, section.page_height, section.left_margin, section.right_margin)
+    assert [round(s.mm) if s is not None else None for s in sizes] == [297, 210, 30, 15]
+    assert document.styles["Normal"].font.name == "Times New Roman"
     table = document.tables[0]
     assert [c.text for c in table.rows[0].cells] == [
         "STT",

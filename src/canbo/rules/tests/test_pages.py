@@ -306,7 +306,7 @@ def test_cli_retirement_prints_exactly_the_json(rules_loaded: None, capsys: Any)
     ("args", "message"),
     [
         (["retirement", "--sex", "x", "--born", "1963"], "Giới tính"),
-        (["retirement", "--sex", "nam", "--born", "13/1963"], "Ngày không hợp lệ"),
+        (["retirement", "--sex", "nam", "--born", "13/1963"], "Ngày không có thật: “13/1963”."),
         (["retirement", "--sex", "nam"], "Thiếu ngày sinh"),
         (["check", "--person", "abc"], "Mã hồ sơ"),
         (

@@ -67,9 +67,11 @@ def test_every_version_has_its_vietnamese_texts() -> None:
             text = str(row.get(key, "")).strip()
             if not text:
                 problems.append(f"{label(row)}: thiếu {key}")
-        for key in ("name", "statement_vi"):
-            if not has_diacritics(str(row.get(key, ""))):
-                problems.append(f"{label(row)}: {key} không phải tiếng Việt có dấu")
+        problems.extend(
+            f"{label(row)}: {key} không phải tiếng Việt có dấu"
+            for key in ("name", "statement_vi")
+            if not has_diacritics(str(row.get(key, "")))
+        )
         if row.get("statement_vi", "").strip() == row["statement"].strip():
             problems.append(f"{label(row)}: statement_vi chép nguyên văn tiếng Anh")
     assert not problems, "\n".join(problems)

@@ -26,7 +26,7 @@ from canbo.core.context import bind_context
 from canbo.core.errors import DomainError
 from canbo.indicators.services import definitions_load
 
-PASSWORD_ENV = "CANBO_ADMIN_PASSWORD"
+PASSWORD_ENV = "CANBO_ADMIN_PASSWORD"  # noqa: S105 (the name of an environment variable, not a password)
 
 
 class Command(BaseCommand):
@@ -69,8 +69,8 @@ class Command(BaseCommand):
         self.first_admin(opts, interactive)
         self.stdout.write(
             self.style.SUCCESS(
-                "Cài đặt xong. Chạy ./canbo serve, đăng nhập bằng tài khoản quản trị, rồi vào "
-                "Tổ chức → Thêm đơn vị để tạo đơn vị gốc của tỉnh."
+                "Cài đặt xong. Chạy ./canbo serve, đăng nhập bằng tài khoản quản trị, rồi nhập cơ cấu "
+                "tổ chức (Nhập dữ liệu → Nhập cơ cấu tổ chức) hoặc vào Tổ chức → Thêm đơn vị gốc."
             )
         )
 

@@ -201,7 +201,7 @@ APPOINTMENT = Check[Case](
 def term(ctx: Case) -> TermInfo:
     """The term of the post being renewed (the gate ``rule_no_term`` guarantees there is one)."""
     found = ctx.term
-    assert found is not None, "reappointment rules run only after rule_no_term"
+    assert found is not None, "reappointment rules run only after rule_no_term"  # noqa: S101 (invariant; narrows the type for mypy)
     return found
 
 

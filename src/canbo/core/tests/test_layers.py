@@ -1,0 +1,181 @@
+"""Layers point one way (STYLE.md 20; docs/architecture.md, "Layers").
+
+The import statements of every module under ``src/canbo`` are read with ``ast`` (nothing is
+imported; imports inside functions count as much as those at the top of a module). The test
+fails when core imports an app of ours, when apps import each other in a cycle of any length,
+or when an app imports one that comes after it in the order docs/architecture.md gives.
+
+Left out, and why:
+
+- ``tests/`` directories and ``conftest.py`` files: a test checks its app together with the apps
+  above it (``core/tests/test_scope_coverage.py`` covers every scoped model of every app; the
+  fixtures build the demo province), and no running code imports a test, so a test adds no
+  dependency between the apps that run.
+- The project's own modules at ``src/canbo/`` (settings, urls, api_urls, wsgi): they are the top
+  that assembles the apps, not an app.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[2]  # src/canbo
+DOCS = SRC.parents[1] / "docs" / "architecture.md"
+CORE = "core"
+
+
+@dataclass(frozen=True)
+class Edge:
+    """``source`` app imports ``target`` app at ``where`` (file:line, the module imported)."""
+
+    source: str
+    target: str
+    where: str
+
+
+def apps_of(root: Path) -> set[str]:
+    """Our apps: the packages of ``root`` with an ``apps.py``."""
+    return {p.parent.name for p in root.glob("*/apps.py")}
+
+
+def modules_of(root: Path) -> dict[str, str]:
+    """Relative path → source of every module the graph reads (see the module docstring)."""
+    out = {}
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root)
+        if len(rel.parts) < 2 or "tests" in rel.parts or path.name == "conftest.py":
+            continue
+        out[rel.as_posix()] = path.read_text(encoding="utf-8")
+    return out
+
+
+def imported_modules(rel: str, source: str) -> Iterable[tuple[int, str]]:
+    """(line, dotted name) of every import in a module, at any depth, relative ones resolved."""
+    # The package a relative import starts from: the module's own (``__init__`` is its package).
+    package = ["canbo", *rel.removesuffix(".py").split("/")][:-1]
+    for node in ast.walk(ast.parse(source, filename=rel)):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            module = [*base, *(node.module.split(".") if node.module else [])]
+            for alias in node.names:  # ``from canbo import people`` names the app in the alias
+                yield node.lineno, ".".join([*module, alias.name])
+
+
+def edges_of(modules: dict[str, str], apps: set[str]) -> list[Edge]:
+    edges = []
+    for rel, source in modules.items():
+        app = rel.split("/")[0]
+        if app not in apps:
+            continue
+        for line, name in imported_modules(rel, source):
+            parts = name.split(".")
+            if len(parts) > 1 and parts[0] == "canbo" and parts[1] in apps and parts[1] != app:
+                edges.append(Edge(app, parts[1], f"{rel}:{line} imports {name}"))
+    return edges
+
+
+def cycles_of(edges: list[Edge]) -> list[list[str]]:
+    """The groups of apps that import each other, directly or around a longer loop (the strongly
+    connected components of more than one app, by Tarjan's algorithm)."""
+    graph: dict[str, set[str]] = defaultdict(set)
+    for e in edges:
+        graph[e.source].add(e.target)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[list[str]] = []
+
+    def visit(app: str) -> None:
+        index[app] = low[app] = len(index)
+        stack.append(app)
+        on_stack.add(app)
+        for nxt in sorted(graph[app]):
+            if nxt not in index:
+                visit(nxt)
+                low[app] = min(low[app], low[nxt])
+            elif nxt in on_stack:
+                low[app] = min(low[app], index[nxt])
+        if low[app] == index[app]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == app:
+                    break
+            if len(group) > 1:
+                groups.append(sorted(group))
+
+    for app in sorted(graph):
+        if app not in index:
+            visit(app)
+    return groups
+
+
+def documented_order(text: str) -> list[str]:
+    """The app order of docs/architecture.md's "Layers" section: the line that starts with
+    ``Order:`` and lists the apps bottom first, separated by ``<``."""
+    match = re.search(r"^Order: `([^`]+)`", text, re.M)
+    assert match, "docs/architecture.md, section Layers: no line `Order: `core < …``"
+    return [name.strip() for name in match.group(1).split("<")]
+
+
+def _explain(edges: list[Edge]) -> str:
+    return "\n".join(f"  {e.source} → {e.target}: {e.where}" for e in edges)
+
+
+def test_core_imports_no_app() -> None:
+    apps = apps_of(SRC)
+    bad = [e for e in edges_of(modules_of(SRC), apps) if e.source == CORE]
+    assert not bad, "core is the bottom layer and imports no app of ours:\n" + _explain(bad)
+
+
+def test_no_two_apps_import_each_other() -> None:
+    edges = edges_of(modules_of(SRC), apps_of(SRC))
+    groups = cycles_of(edges)
+    details = [
+        f"{' ↔ '.join(g)}:\n" + _explain([e for e in edges if e.source in g and e.target in g])
+        for g in groups
+    ]
+    assert not groups, "apps that import each other (a cycle):\n" + "\n".join(details)
+
+
+def test_apps_import_only_apps_below_them() -> None:
+    """The order in docs/architecture.md is the real one: every app imports only apps listed
+    before it, and every app is listed."""
+    apps = apps_of(SRC)
+    order = documented_order(DOCS.read_text(encoding="utf-8"))
+    assert sorted(order) == sorted(apps), "the documented order must list every app once"
+    rank = {app: i for i, app in enumerate(order)}
+    upward = [e for e in edges_of(modules_of(SRC), apps) if rank[e.target] > rank[e.source]]
+    assert not upward, "an app imports one above it in the documented order:\n" + _explain(upward)
+
+
+def test_the_reader_sees_every_kind_of_import() -> None:
+    """The checker itself: imports in functions, ``from canbo import app``, relative imports, and
+    a cycle through three apps are all found."""
+    modules = {
+        "core/a.py": "def f():\n    from canbo.people.models import Person\n",
+        "people/b.py": "from canbo import lists\n",
+        "lists/c.py": "from ..rules import x\n",
+        "rules/d.py": "import canbo.people.models\n",
+    }
+    apps = {"core", "people", "lists", "rules"}
+    edges = edges_of(modules, apps)
+    assert {(e.source, e.target) for e in edges} == {
+        ("core", "people"),
+        ("people", "lists"),
+        ("lists", "rules"),
+        ("rules", "people"),
+    }
+    assert cycles_of(edges) == [["lists", "people", "rules"]]
+    assert cycles_of([Edge("a", "b", ""), Edge("b", "c", "")]) == []

@@ -1,5 +1,6 @@
-"""Write the Word templates of the retirement notice and decision (salary/data/thong-bao-nghi-huu.docx,
-quyet-dinh-nghi-huu.docx).
+"""Write the Word templates of the salary app: the retirement notice and decision
+(salary/data/thong-bao-nghi-huu.docx, quyet-dinh-nghi-huu.docx) and the due-raise list
+(danh-sach-den-han-nang-luong.docx, A4 landscape), all on the official page.
 
 The template is data: an officer may restyle it in Word, keeping the ``{{ … }}`` fields (docxtpl,
 Jinja syntax). This script only makes the first version; run it again to start over:
@@ -14,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -97,9 +100,71 @@ def decision() -> None:
     doc.save(str(DATA / "quyet-dinh-nghi-huu.docx"))
 
 
+def _cell(cell: Any, text: str, *, bold: bool = False, italic: bool = False, centre: bool = True) -> None:
+    para = cell.paragraphs[0]
+    if centre:
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = para.add_run(text)
+    run.bold, run.italic = bold, italic
+
+
+def due_list() -> None:
+    """The list of people due a step raise or a beyond-frame step, in the usual layout (A4
+    landscape): the agency and the national motto side by side, number and place-date, the
+    title, the table of those who qualify, the table of those blocked with the reason, the
+    signature block."""
+    doc = apply_official_page(Document(), landscape=True, body_pt=12)
+    head = doc.add_table(rows=2, cols=2)
+    head.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _cell(head.cell(0, 0), "{{ co_quan_hoa }}", bold=True)
+    _cell(head.cell(0, 1), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True)
+    motto = head.cell(0, 1).add_paragraph()
+    motto.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    motto.add_run("Độc lập - Tự do - Hạnh phúc").bold = True
+    _cell(head.cell(1, 0), "Số: ……/DS-…")
+    _cell(head.cell(1, 1), "……, ngày {{ ngay_lap }}", italic=True)
+    _centred(doc, "DANH SÁCH", bold=True)
+    _centred(doc, "Cán bộ, công chức, viên chức đến hạn nâng bậc lương thường xuyên", bold=True)
+    _centred(doc, "và hưởng phụ cấp thâm niên vượt khung")
+    _centred(doc, "(từ ngày {{ tu_ngay }} đến ngày {{ den_ngay }}; {{ don_vi }})")
+    headers = ("STT", "Họ và tên", "Ngày sinh", "Đơn vị", "Ngạch", "Đang hưởng", "Nâng lên",
+               "Ngày hưởng", "Kéo dài, ghi chú")  # fmt: skip
+    fields = ("stt", "ho_ten", "ngay_sinh", "don_vi", "ngach", "dang_huong", "nang_len",
+              "ngay_huong", "ghi_chu")  # fmt: skip
+    widths = (1.2, 4.2, 2.3, 4.6, 1.8, 3.4, 3.4, 2.4, 5.4)
+
+    def table(loop: str) -> None:
+        t = doc.add_table(rows=4, cols=len(headers))
+        t.style = "Table Grid"
+        for n, h in enumerate(headers):
+            _cell(t.cell(0, n), h, bold=True)
+        t.cell(1, 0).paragraphs[0].add_run("{%tr for i in " + loop + " %}")
+        for n, f in enumerate(fields):
+            _cell(t.cell(2, n), "{{ i." + f + " }}", centre=f in ("stt", "ngay_sinh", "ngach", "ngay_huong"))
+        t.cell(3, 0).paragraphs[0].add_run("{%tr endfor %}")
+        for row in t.rows:
+            for n, c in enumerate(row.cells):
+                c.width = Cm(widths[n])
+
+    doc.add_paragraph("I. ĐỦ ĐIỀU KIỆN ({{ so_du }} người)").runs[0].bold = True
+    table("du")
+    title = "II. CHƯA ĐỦ ĐIỀU KIỆN HOẶC CHƯA KẾT LUẬN ĐƯỢC ({{ so_chua }} người)"
+    doc.add_paragraph(title).runs[0].bold = True
+    table("chua")
+    foot = doc.add_table(rows=1, cols=2)
+    left = foot.cell(0, 0)
+    _cell(left, "Nơi nhận:", bold=True, italic=True, centre=False)
+    left.add_paragraph("- Như trên;")
+    left.add_paragraph("- Lưu: VT, TCCB.")
+    _cell(foot.cell(0, 1), "THỦ TRƯỞNG CƠ QUAN", bold=True)
+    foot.cell(0, 1).add_paragraph("(Ký, ghi rõ họ tên, đóng dấu)").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.save(str(DATA / "danh-sach-den-han-nang-luong.docx"))
+
+
 def main() -> None:
     notice()
     decision()
+    due_list()
     print(DATA)
 
 

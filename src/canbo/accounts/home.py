@@ -40,6 +40,10 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     if ctx["unit_count"] == 0:
         ctx["grant_hint"] = granted_units_hint(request.user, day)
+    else:
+        from canbo.salary.agenda import month_agenda
+
+        ctx["agenda"] = month_agenda(request.user, day)
     return render(request, "home.html", ctx)
 
 

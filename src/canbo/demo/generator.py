@@ -52,6 +52,7 @@ from canbo.demo.people import (
     add_years,
     rand_date,
 )
+from canbo.demo.salary import SalaryHistories, set_salary_fields
 from canbo.demo.structure import (
     ROOT_CODE,
     SN,
@@ -82,8 +83,10 @@ from canbo.people.models import (
 )
 from canbo.people.service_history import derived_fields, exit_kind
 from canbo.people.validators import make_personal_id
+from canbo.rules.selectors import rulebook
+from canbo.salary.models import SalaryRow
 
-GENERATOR_VERSION = 2  # 2: persons carry the Vietnamese sort key
+GENERATOR_VERSION = 3  # 2: persons carry the Vietnamese sort key; 3: salary histories
 DEFAULT_SIZE = 40_000
 MAX_SIZE = 2_500_000
 DEFAULT_SEED = 2020
@@ -504,6 +507,7 @@ class Writer:
         self.serial: dict[tuple[str, str], int] = {}
         self.serial_rng = random.Random(f"canbo-demo:{seed}:pid")  # noqa: S311 (seeded on purpose: the demo province must be reproducible, not secret)
         self.inserter = FastInserter()
+        self.salary = SalaryHistories(seed=seed, horizon=horizon, book=rulebook())
 
     # -- helpers -----------------------------------------------------------------------------
     def _prefix(self, area_id: int | None) -> str:
@@ -892,7 +896,12 @@ class Writer:
                         obtained_date=q.obtained,
                     )
                 )
-            self._sections(p, person, rng, add)
+            mine: list[Any] = []
+            self._sections(p, person, rng, partial(_add_both, mine, add))
+            leading = next((g.start for g in p.segs if self.t[g.title].is_leader), None)
+            for row in self.salary.rows(person, leader_from=leading, left=p.left, records=mine):
+                add(row)
+        set_salary_fields(persons)
         for model in (
             Tenure,
             BodyMembership,
@@ -905,6 +914,7 @@ class Writer:
             Award,
             Discipline,
             ServiceEvent,
+            SalaryRow,
         ):
             rows = sections.get(model, [])
             if rows:
@@ -1087,6 +1097,11 @@ class Writer:
             "rows": dict(sorted(self.rows.items())),
             "log_entries": ObjectChange.objects.filter(source="generator").count(),
         }
+
+
+def _add_both(mine: list[Any], add: Callable[[Any], None], obj: Any) -> None:
+    mine.append(obj)
+    add(obj)
 
 
 def _decision_body(g: Seg, unit: Unit) -> str:

@@ -327,6 +327,7 @@ class Writer:
         self.write_sections()
         self.write_section_updates()
         self.refresh_service()
+        self.refresh_salary()
 
     @property
     def total(self) -> int:
@@ -565,6 +566,52 @@ class Writer:
                 batch = []
         self.flush_person_updates(batch)
 
+    def refresh_salary(self) -> None:
+        """The current grade, step and coefficient of the persons whose salary rows the import
+        added or changed follow the row in force today (as ``salary.services.sync_person`` does
+        after a page's write), written as logged person updates."""
+        from canbo.core.dates import today
+        from canbo.salary.models import SalaryRow
+
+        pks = {self.pk_of[s.pid] for s in self.plan.sections if s.kind == "luong"}
+        changed = [u.pk for u in self.plan.section_updates if u.kind == "luong"]
+        for i in range(0, len(changed), CHUNK):
+            pks.update(
+                SalaryRow.objects.filter(pk__in=changed[i : i + CHUNK]).values_list("person_id", flat=True)
+            )
+        ordered, day = sorted(pks), today()
+        batch: list[PersonWrite] = []
+        for i in range(0, len(ordered), CHUNK):
+            chunk = ordered[i : i + CHUNK]
+            now: dict[int, dict[str, Any]] = {}
+            for pk, code, name, step, coef in (
+                SalaryRow.objects.filter(person_id__in=chunk, from_date__lte=day)
+                .order_by("person_id", "-from_date")
+                .values_list("person_id", "grade__code", "grade__name", "step", "coefficient")
+            ):
+                now.setdefault(
+                    pk,
+                    {
+                        "grade_code": code,
+                        "grade_name": name[:100],
+                        "salary_step": step,
+                        "salary_coefficient": coef,
+                    },
+                )
+            for pk, version, *values in (
+                Person.objects.select_for_update()
+                .filter(pk__in=list(now))
+                .values_list("pk", "row_version", *PERSON_SNAPSHOT)
+            ):
+                stored = dict(zip(PERSON_SNAPSHOT, values, strict=True))
+                differ = {k: v for k, v in now[pk].items() if stored[k] != v}
+                if differ:
+                    batch.append(PersonWrite(pk, version, stored, differ))
+            if len(batch) >= UPDATE_BATCH:
+                self.flush_person_updates(batch)
+                batch = []
+        self.flush_person_updates(batch)
+
     # -- sections ------------------------------------------------------------------------------
     def write_sections(self) -> None:
         sections = self.plan.sections
@@ -691,7 +738,14 @@ def _reprs_14() -> dict[str, Callable[[dict[str, Any]], str]]:
         "lich_su_ban_than": lambda v: history(v["kind"]),
         "ke_khai_tai_san": lambda v: f"{assets(v['kind'])} {v['year']}",
         "tin_nhiem": lambda v: f"Lấy phiếu {v['vote_date']:%d/%m/%Y}",
+        "luong": _salary_repr,
     }
+
+
+def _salary_repr(v: dict[str, Any]) -> str:
+    """As ``SalaryRow.__str__``: "01.003 bậc 3 (3,00) từ 01/09/2021"."""
+    coefficient = f"{v['coefficient']:.2f}".replace(".", ",")
+    return f"{v['grade'].code} bậc {v['step']} ({coefficient}) từ {v['from_date']:%d/%m/%Y}"
 
 
 def _service_event_repr(values: dict[str, Any]) -> str:

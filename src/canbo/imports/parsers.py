@@ -752,6 +752,7 @@ class References:
         for t in Title.objects.all():
             self.titles_by_code[t.code.strip().casefold()] = t
             self.titles_by_name.setdefault(key(t.name), []).append(t)
+        self._grades: dict[str, Any] | None = None
 
     def ethnicity(self, value: Any) -> Any:
         found = self.ethnicities.get(key(text(value)))
@@ -791,6 +792,23 @@ class References:
         raise ParseError(
             f"Tên đơn vị {show(value)} trùng với nhiều đơn vị: {listed}{more}. Hãy ghi mã đơn vị."
         )
+
+    def grade(self, value: Any) -> Any:
+        """A grade of the salary catalogue (with its group), by code or name."""
+        if self._grades is None:
+            from canbo.salary.models import Grade
+
+            self._grades = {}
+            for g in Grade.objects.select_related("group"):
+                self._grades[g.code.strip().casefold()] = g
+                self._grades.setdefault(key(g.name), g)
+        found = self._grades.get(text(value).strip().casefold()) or self._grades.get(key(text(value)))
+        if found is None:
+            raise ParseError(
+                f"Không có ngạch {show(value)} trong danh mục ngạch, chức danh nghề nghiệp "
+                "(ghi mã ngạch, ví dụ 01.003)."
+            )
+        return found
 
     def title(self, value: Any) -> Any:
         raw = text(value)
@@ -868,4 +886,4 @@ SIMPLE: dict[str, Callable[[Any], Any]] = {
     "meets_standard": meets_standard,
     "service_event_kind": service_event_kind,
 }
-REFERENCE = frozenset({"ethnicity", "religion", "unit", "title"})
+REFERENCE = frozenset({"ethnicity", "religion", "unit", "title", "grade"})

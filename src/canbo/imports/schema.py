@@ -968,6 +968,83 @@ CONFIDENCE = SheetSpec(
     ),
 )
 
+# -- the salary history (issue 17, SALARY.md S-1 to S-3) --------------------------------------
+
+SALARY = SheetSpec(
+    kind="luong",
+    title="Diễn biến lương",
+    model_label="salary.SalaryRow",
+    synonyms=("Quá trình lương", "Diễn biến quá trình lương", "Lương", "Nâng lương"),
+    key=("from_date",),
+    description=(
+        "Mỗi dòng một lần thay đổi ngạch, bậc, hệ số lương, hưởng từ “Ngày hưởng” đến ngày hưởng của "
+        "dòng sau. Bậc và hệ số được đối chiếu với bảng lương của ngạch; hai dòng của một người không "
+        "được cùng ngày hưởng. Hệ số lương hiện tại của hồ sơ lấy theo dòng đang hưởng hôm nay."
+    ),
+    fields=(
+        _PID_FIELD,
+        FieldSpec(
+            "grade",
+            "Mã ngạch",
+            "grade",
+            required=True,
+            synonyms=("Ngạch", "Mã ngạch, chức danh nghề nghiệp", "Ngạch, chức danh nghề nghiệp"),
+            accepted="Mã hoặc tên ngạch, chức danh nghề nghiệp trong danh mục (trang Bảng lương).",
+            example="01.003",
+        ),
+        FieldSpec(
+            "step",
+            "Bậc",
+            "integer",
+            required=True,
+            synonyms=("Bậc lương",),
+            accepted="Bậc có trong loại của ngạch.",
+            example="3",
+        ),
+        FieldSpec(
+            "coefficient",
+            "Hệ số lương",
+            "decimal",
+            required=True,
+            synonyms=("Hệ số",),
+            accepted="Đúng hệ số của bậc trong bảng lương; dấu phẩy hoặc chấm.",
+            example="3,00",
+        ),
+        FieldSpec(
+            "beyond_frame_percent",
+            "Phụ cấp thâm niên vượt khung (%)",
+            "integer",
+            synonyms=("Vượt khung (%)", "% vượt khung", "Thâm niên vượt khung"),
+            accepted="Số phần trăm; chỉ ở bậc cuối của ngạch.",
+        ),
+        FieldSpec(
+            "position_allowance",
+            "Hệ số phụ cấp chức vụ",
+            "decimal",
+            synonyms=("Phụ cấp chức vụ",),
+        ),
+        FieldSpec("other_allowance", "Phụ cấp khác"),
+        FieldSpec(
+            "from_date",
+            "Ngày hưởng",
+            "date",
+            required=True,
+            synonyms=("Từ ngày", "Ngày hưởng lương", "Thời gian hưởng"),
+            accepted=DATE_ANY,
+            example="01/09/2021",
+        ),
+        FieldSpec(
+            "step_since",
+            "Mốc tính nâng bậc",
+            "date",
+            synonyms=("Mốc nâng bậc", "Mốc tính nâng lương"),
+            accepted=DATE_ANY + " Để trống: bằng ngày hưởng.",
+        ),
+        FieldSpec("decision_number", "Số quyết định", synonyms=("Số QĐ", "Quyết định")),
+        FieldSpec("decision_date", "Ngày quyết định", "date", synonyms=("Ngày QĐ",), accepted=DATE_ANY),
+    ),
+)
+
 SECTION_SHEETS_14 = (PARTY, POLITICAL, HEALTH, WORK_HISTORY, PERSONAL_HISTORY, ASSETS, CONFIDENCE)
 
 SHEETS: dict[str, SheetSpec] = {
@@ -976,6 +1053,7 @@ SHEETS: dict[str, SheetSpec] = {
 SHEETS.update((s.kind, s) for s in SECTION_SHEETS_14)
 # Service events (who is in service on a date), a separate entry so that other sheets merge easily.
 SHEETS[SERVICE_EVENT.kind] = SERVICE_EVENT
+SHEETS[SALARY.kind] = SALARY
 SECTION_KINDS = tuple(k for k in SHEETS if k != "can_bo")
 
 # Limits on what a file may hold (documented in docs/huong-dan/nhap-du-lieu.md).

@@ -244,6 +244,7 @@ class Validator:
         self.pid_dupes: dict[str, list[tuple[str, int]]] = {}
         self.pid_path: dict[str, str] = {}  # unit path of each person of the file (new or updated)
         self.section_keys: set[tuple[Any, ...]] = set()
+        self.salary_days: dict[tuple[str, Any], tuple[str, int, tuple[str, ...]]] = {}
         # model field → {(type, value): cleaned value} of values its clean() accepted
         self.cleaned: dict[Any, dict[tuple[type, Any], Any]] = {}
         # personal ID → (pk, unit path) of the stored persons that section rows name
@@ -744,7 +745,28 @@ class Validator:
                 continue
             if spec.kind == "trinh_do":
                 values["level_rank"] = instance.level_rank
+            if spec.kind == "luong" and not self.salary_day_free(sheet.name, row, pid, values, cols):
+                continue
             self.plan.sections.append(SectionRow(spec.kind, sheet.name, row, pid, values, cols))
+
+    def salary_day_free(
+        self, sheet: str, row: int, pid: str, values: dict[str, Any], cols: dict[str, Column]
+    ) -> bool:
+        """Two salary rows of one person may not start on the same day (each is in force until
+        the next one starts): the same row twice is a duplicate, skipped; a different one is an
+        overlap, refused."""
+        day = values.get("from_date")
+        seen = self.salary_days.setdefault((pid, day), (sheet, row, tuple(sorted(map(str, values.items())))))
+        if seen[2] == tuple(sorted(map(str, values.items()))):
+            return True
+        self.error(
+            sheet,
+            row,
+            cols["from_date"].label,
+            f"Trùng thời gian với {seen[0]} dòng {seen[1]}: hai dòng diễn biến lương của cùng một người "
+            f"không được cùng ngày hưởng {day:%d/%m/%Y}.",
+        )
+        return False
 
     def section_values(
         self, sheet: Sheet, spec: SheetSpec, row: int, values: dict[str, Any], cols: dict[str, Column]
@@ -763,6 +785,8 @@ class Validator:
                 values.setdefault("spouse_side", True)
         elif spec.kind == "ky_luat":
             values.setdefault("duty_related", True)
+        elif spec.kind == "luong" and "from_date" in values:
+            values.setdefault("step_since", values["from_date"])
         elif spec.kind == "qua_trinh_cong_tac":  # dates kept as written, with their precision
             for prefix in ("start", "end"):
                 if f"{prefix}_date" in values:

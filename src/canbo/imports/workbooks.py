@@ -157,6 +157,25 @@ EXAMPLES: dict[str, list[dict[str, Any]]] = {
         {"personal_id": "010180012345", "kind": "Hằng năm", "year": 2025, "declared_date": "15/12/2025"}
     ],
     "tin_nhiem": [],
+    # issue 17
+    "luong": [
+        {
+            "personal_id": "010180012345",
+            "grade": "01.003",
+            "step": 6,
+            "coefficient": "3,99",
+            "from_date": "01/09/2018",
+            "decision_number": "215/QĐ-UBND",
+        },
+        {
+            "personal_id": "010180012345",
+            "grade": "01.002",
+            "step": 3,
+            "coefficient": "5,08",
+            "from_date": "01/09/2021",
+            "decision_number": "318/QĐ-UBND",
+        },
+    ],
 }
 
 

@@ -261,6 +261,9 @@ def person_facts(
 # neither): salary its retirement notices (H-9), planning its entries and its P-2 counts.
 #: (user, person) → the notices and decisions recorded as issued for the person.
 retirement_notice_facts = Hook("retirement notices of a person")
+#: (user, person, day, retirement, facts, book) → what the career calendar shows of the salary:
+#: the next raise and the retirement notice's status (``salary`` registers ``salary_calendar``).
+salary_calendar = Hook("salary lines of the career calendar")
 #: (user, person) → the person's planning entries in the lists the user may see.
 planning_facts = Hook("planning entries of a person")
 #: (user, person, title, day) → P-2 counts from the dossier, or None when he is in no list.
@@ -328,6 +331,7 @@ class PersonCalendar:
     terms: list[TermLine] = field(default_factory=list)
     windows: list[WindowLine] = field(default_factory=list)
     birth_note: str = ""
+    salary: Any = None  # salary.agenda.SalaryCalendar: the next raise, the retirement notice
 
 
 def person_calendar(user: Any, person: Person, day: dt.date) -> PersonCalendar:
@@ -344,6 +348,7 @@ def person_calendar(user: Any, person: Person, day: dt.date) -> PersonCalendar:
         if person.birth_precision == PRECISION_YEAR
         else "",
     )
+    cal.salary = salary_calendar(user, person, day, ret, facts, book)
     leader_titles = {t.title.code for t in facts.tenures if t.title.is_leader}
     for code in sorted(leader_titles):
         info = calc.term_info(book, tuple(t for t in facts.tenures if t.title.code == code), day)

@@ -62,10 +62,17 @@ class DecisionForm(forms.Form):
     )
     nguoi_ky = forms.CharField(label="Người ký", max_length=150, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, due_form: forms.Form | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.due_form = due_form
         picked = self.data.getlist("chon") if hasattr(self.data, "getlist") else []
         self.fields["chon"].choices = [(t, t) for t in picked]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.due_form is not None and not self.due_form.is_valid():
+            raise ValidationError("Danh sách không hợp lệ; hãy lập lại danh sách.")
+        return data
 
     def clean_ngay_quyet_dinh(self) -> dt.date:
         text = self.cleaned_data.get("ngay_quyet_dinh") or ""
@@ -108,9 +115,106 @@ class NoticeForm(forms.Form):
     )
     nguoi_ky = forms.CharField(label="Người ký", max_length=150, required=False)
 
+    def __init__(self, *args: Any, list_form: forms.Form | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.list_form = list_form
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.list_form is not None and not self.list_form.is_valid():
+            raise ValidationError("Danh sách không hợp lệ; hãy lập lại danh sách.")
+        return data
+
     def clean_ngay_ban_hanh(self) -> dt.date:
         text = self.cleaned_data.get("ngay_ban_hanh") or ""
         try:
             return parse_as_of(text)
         except ValidationError as exc:
             raise ValidationError(f"Ngày ban hành không hợp lệ: “{text}”. Dùng dạng dd/mm/yyyy.") from exc
+
+
+class EarlyForm(forms.Form):
+    """The early-raise page: an agency of the user's scope and a year."""
+
+    don_vi = UnitPickerField(label="Cơ quan, đơn vị", queryset=Unit.objects.none())
+    nam = forms.IntegerField(
+        label="Năm",
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "invalid": "Năm phải là một số nguyên.",
+            "min_value": "Năm không hợp lệ.",
+            "max_value": "Năm không hợp lệ.",
+            "required": "Chưa nhập năm.",
+        },
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["don_vi"].queryset = Unit.objects.restrict(user)  # type: ignore[attr-defined]
+        self.fields["nam"].initial = today().year
+
+
+class _OnEarlyPage(forms.Form):
+    """A write on the early-raise page: the page's agency and year must be valid first."""
+
+    def __init__(self, *args: Any, page: forms.Form | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.page = page
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.page is not None and not self.page.is_valid():
+            raise ValidationError("Cơ quan hoặc năm không hợp lệ; hãy chọn lại.")
+        return data
+
+
+class ProposeForm(_OnEarlyPage):
+    nguoi = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"invalid": "Cán bộ không hợp lệ.", "required": "Chưa chọn cán bộ."},
+    )
+    khen_thuong = forms.IntegerField(
+        label="Khen thưởng",
+        error_messages={"invalid": "Khen thưởng không hợp lệ.", "required": "Chưa chọn khen thưởng."},
+    )
+    so_thang = forms.IntegerField(
+        label="Số tháng nâng trước",
+        min_value=1,
+        max_value=12,
+        initial=12,
+        error_messages={
+            "invalid": "Số tháng phải là một số nguyên.",
+            "min_value": "Số tháng phải từ 1 đến 12.",
+            "max_value": "Số tháng phải từ 1 đến 12.",
+        },
+    )
+
+
+class FinaliseForm(_OnEarlyPage):
+    so_quyet_dinh = forms.CharField(label="Số quyết định", max_length=60)
+    ngay_quyet_dinh = forms.CharField(
+        label="Ngày quyết định",
+        widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
+    )
+
+    def clean_ngay_quyet_dinh(self) -> dt.date:
+        text = self.cleaned_data.get("ngay_quyet_dinh") or ""
+        try:
+            return parse_as_of(text)
+        except ValidationError as exc:
+            raise ValidationError(f"Ngày quyết định không hợp lệ: “{text}”. Dùng dạng dd/mm/yyyy.") from exc
+
+
+class CapExceptionForm(_OnEarlyPage):
+    so_nguoi = forms.IntegerField(
+        label="Số người được vượt",
+        min_value=1,
+        max_value=1000,
+        error_messages={
+            "invalid": "Số người phải là một số nguyên.",
+            "min_value": "Số người phải từ 1 trở lên.",
+        },
+    )
+    ly_do = forms.CharField(label="Lý do", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    can_cu = forms.CharField(label="Căn cứ pháp lý", max_length=300)

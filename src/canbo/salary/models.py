@@ -238,3 +238,81 @@ class RetirementNotice(ScopedModel):
                     )
                 }
             )
+
+
+class EarlyRule(models.TextChoices):
+    ACHIEVEMENT = "S-9", "Lập thành tích xuất sắc (S-9)"
+    RETIREMENT = "S-10", "Có thông báo nghỉ hưu (S-10)"
+
+
+class EarlyRaise(ScopedModel):
+    """A proposal to raise a person one step before his regular due date (SALARY.md S-9, S-10),
+    made by an agency for a year; finalised when its decision is recorded (number, date), which
+    writes the salary row. S-9 proposals name the award that justifies them; S-10 proposals are
+    made when a retirement notice is recorded and name it."""
+
+    person = models.ForeignKey(Person, verbose_name="cán bộ", on_delete=models.CASCADE)
+    agency = models.ForeignKey(
+        "org.Unit", verbose_name="cơ quan đề nghị", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("năm")
+    rule = models.CharField("trường hợp", max_length=4, choices=EarlyRule.choices)
+    award = models.ForeignKey(
+        "assessment.Award", verbose_name="khen thưởng", on_delete=models.PROTECT, null=True, blank=True
+    )
+    notice = models.ForeignKey(
+        RetirementNotice, verbose_name="thông báo nghỉ hưu", on_delete=models.PROTECT, null=True, blank=True
+    )
+    months = models.PositiveSmallIntegerField(
+        "số tháng nâng trước", validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    regular_due = models.DateField("ngày đến hạn nâng bậc thường xuyên")
+    raise_date = models.DateField("ngày hưởng bậc mới")
+    to_step = models.PositiveSmallIntegerField("lên bậc")
+    to_coefficient = models.DecimalField("hệ số mới", max_digits=4, decimal_places=2)
+    decision_number = models.CharField("số quyết định", max_length=60, blank=True)
+    decision_date = models.DateField("ngày quyết định", null=True, blank=True)
+
+    history_hidden: ClassVar[tuple[str, ...]] = ("person",)
+
+    class Meta:
+        verbose_name = "đề nghị nâng bậc lương trước thời hạn"
+        verbose_name_plural = "đề nghị nâng bậc lương trước thời hạn"
+        ordering = ["agency", "year", "raise_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "regular_due"], name="salary_early_one_per_step"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"Nâng trước thời hạn {self.months} tháng ({self.rule}) lên bậc {self.to_step} từ "
+            f"{format_date(self.raise_date)}"
+        )
+
+    @property
+    def finalised(self) -> bool:
+        return bool(self.decision_number)
+
+
+class CapException(ScopedModel):
+    """An agency's exception to S-9's yearly cap for one year, with its reason and legal basis,
+    recorded by an administrator of the agency."""
+
+    agency = models.ForeignKey("org.Unit", verbose_name="cơ quan", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("năm")
+    extra = models.PositiveSmallIntegerField("số người được vượt", validators=[MinValueValidator(1)])
+    reason = models.CharField("lý do", max_length=500)
+    basis = models.CharField("căn cứ pháp lý", max_length=300)
+
+    scope_unit_path: ClassVar[str] = "agency__path"
+    scope_person: ClassVar[str | None] = None
+
+    class Meta:
+        verbose_name = "ngoại lệ tỷ lệ nâng lương trước thời hạn"
+        verbose_name_plural = "ngoại lệ tỷ lệ nâng lương trước thời hạn"
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="salary_cap_exception_one_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Vượt tỷ lệ năm {self.year}: thêm {self.extra} người ({self.basis})"

@@ -216,7 +216,7 @@ def record_notice(
                 f"Chưa có thông báo nghỉ hưu của {person.full_name} ban hành trước ngày "
                 f"{format_date(issued_on)}; ghi thông báo trước quyết định."
             )
-        return audited_create(
+        saved = audited_create(
             RetirementNotice(
                 person=person,
                 kind=kind,
@@ -228,6 +228,11 @@ def record_notice(
             acting_user=acting_user,
             reason=f"Ghi {label.lower()} (H-8)",
         )
+        if kind == NoticeKind.NOTICE:  # S-10: the early raise proposal appears with the notice
+            from canbo.salary.early import propose_at_notice
+
+            saved.early_raise = propose_at_notice(saved, acting_user=acting_user)  # type: ignore[attr-defined]
+        return saved
 
 
 # -- the notice as a Word document ---------------------------------------------------------

@@ -8,7 +8,7 @@ app_name = "retirement"
 
 urlpatterns: list[URLPattern] = [
     path("", views.index, name="index"),
-    path("ghi/", views.record, name="record"),
+    path("ghi/", views.RecordView.as_view(), name="record"),
     path("<int:pk>/thong-bao.docx", views.document, {"kind": "thong_bao"}, name="notice"),
     path("<int:pk>/quyet-dinh.docx", views.document, {"kind": "quyet_dinh"}, name="decision"),
 ]

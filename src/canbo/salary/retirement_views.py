@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib import messages
+from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from canbo.core.dates import format_date, parse_as_of
 from canbo.core.errors import DomainError
+from canbo.core.form_views import ServiceFormView
 from canbo.core.grants import can_change_anything
 from canbo.people.models import Person
 from canbo.rules.selectors import rulebook
@@ -59,37 +60,44 @@ def _render_list(
     return render(request, TEMPLATE, ctx, status=status)
 
 
-@login_required
-@require_POST
-def record(request: HttpRequest) -> HttpResponse:
-    """Record a notice or decision as issued for one person of the list."""
-    form = RetirementForm(request.POST, user=request.user)
-    if not form.is_valid():
-        return render(request, TEMPLATE, {"form": form, "items": None}, status=400)
-    notice = NoticeForm(request.POST)
-    if not notice.is_valid():
-        return _render_list(request, form, notice, status=400)
-    d = notice.cleaned_data
-    try:
+class RecordView(ServiceFormView):
+    """Record a notice or decision as issued for one person of the list: the generic write page
+    (core.form_views) on the list's template; a refusal shows the list again with the reason."""
+
+    http_method_names = ["post"]
+    template_name = TEMPLATE
+
+    def get_form(self, data: Any = None) -> forms.Form:
+        self.list_form = RetirementForm(data, user=self.request.user)
+        return NoticeForm(data, list_form=self.list_form)
+
+    def render_form(self, form: forms.Form, status: int = 200) -> HttpResponse:
+        if not self.list_form.is_valid():
+            return render(self.request, TEMPLATE, {"form": self.list_form, "items": None}, status=status)
+        if form.non_field_errors():
+            form.errors[NON_FIELD_ERRORS] = form.error_class(
+                [f"Không ghi được: {e}" for e in form.non_field_errors()]
+            )
+        return _render_list(self.request, self.list_form, form, status=status)  # type: ignore[arg-type]
+
+    def perform(self, form: Any) -> str:
+        d = form.cleaned_data
         saved = retirement.record_notice(
-            acting_user=request.user,
+            acting_user=self.request.user,
             person_id=d["nguoi"],
             kind=d["loai"],
             number=d["so"],
             issued_on=d["ngay_ban_hanh"],
             signer=d["nguoi_ky"],
         )
-    except (DomainError, ValidationError) as exc:
-        text = exc.message if isinstance(exc, DomainError) else " ".join(exc.messages)
-        notice.add_error(None, f"Không ghi được: {text}")
-        status = exc.status_code if isinstance(exc, DomainError) else 400
-        return _render_list(request, form, notice, status=status)
-    messages.success(request, f"Đã ghi {saved} cho {saved.person.full_name}.")
-    data = form.cleaned_data
-    query = urlencode(
-        {"don_vi": data["don_vi"].pk, "ngay": format_date(data["ngay"]), "so_thang": data["so_thang"]}
-    )
-    return HttpResponseRedirect(f"{reverse('retirement:index')}?{query}")
+        return f"Đã ghi {saved} cho {saved.person.full_name}."
+
+    def success_url(self) -> str:
+        data = self.list_form.cleaned_data
+        query = urlencode(
+            {"don_vi": data["don_vi"].pk, "ngay": format_date(data["ngay"]), "so_thang": data["so_thang"]}
+        )
+        return f"{reverse('retirement:index')}?{query}"
 
 
 @login_required

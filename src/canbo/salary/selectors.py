@@ -10,24 +10,37 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from canbo.assessment.models import Discipline, Rating
 from canbo.core.errors import DomainError
 from canbo.org.models import Unit
 from canbo.org.selectors import unit_label
 from canbo.people.models import Person
-from canbo.rules.engine.checks.salary import SalaryCase, SalaryFact, check_salary, coef_text
+from canbo.rules.engine.checks.salary import (
+    NOT_DONE,
+    SalaryCase,
+    SalaryFact,
+    check_salary,
+    coef_text,
+    salary_outcome,
+)
 from canbo.rules.engine.dates import add_months
-from canbo.rules.engine.facts import DisciplineFact, RatingFact
-from canbo.rules.engine.verdict import PASS, Verdict
+from canbo.rules.engine.facts import STATE, DisciplineFact, RatingFact
+from canbo.rules.engine.rulebook import Rulebook
+from canbo.rules.engine.verdict import PASS, WARN, Verdict
 from canbo.salary.models import BaseSalary, Grade, SalaryGroup, SalaryRow
 
 MAX_MONTHS = 24
+CHUNK = 5000  # persons per IN list (SQLite allows 32,766 parameters)
+CENT = Decimal("0.01")
 
 
 def groups() -> QuerySet[SalaryGroup]:
@@ -52,8 +65,16 @@ class DueItem:
     name: str
     unit_id: int
     row: SalaryFact
-    verdict: Verdict
     case: SalaryCase
+
+    @cached_property
+    def verdict(self) -> Verdict:
+        """The verdict in the rulebook's format, built when shown (``outcome`` is known before)."""
+        return check_salary(self.case, person_id=self.person_id, person_name=self.name)
+
+    @cached_property
+    def outcome(self) -> str:
+        return salary_outcome(self.case)
 
     @property
     def unit(self) -> str:
@@ -69,7 +90,7 @@ class DueItem:
 
     @property
     def blocked(self) -> bool:
-        return self.verdict.outcome not in (PASS, "warn")
+        return self.outcome not in (PASS, WARN)
 
     @property
     def token(self) -> str:
@@ -112,7 +133,7 @@ class DueItem:
                 "beyond_frame_percent": s.to_percent,
             },
             "delays": [d.to_dict() for d in s.delays],
-            "outcome": self.verdict.outcome,
+            "outcome": self.outcome,
             "verdict": self.verdict.to_dict(),
         }
 
@@ -124,6 +145,12 @@ def due_list(
     next raise falls in [as_of, as_of + months), judged on the salary row in force on ``as_of``.
 
     Persons who have left service by ``as_of`` are left out. Sorted by due date, then name.
+
+    A fixed number of queries, and the rules engine only for the persons who can be due: the
+    due date is never before the nominal date (the step time without delays), so a person
+    nominally due after the period is skipped, and so is one nominally due before it unless a
+    discipline or a year rated "không hoàn thành nhiệm vụ" may have delayed him into it. At
+    150,000 persons that leaves about one in ten (docs/performance.md).
     """
     from canbo.rules.selectors import rulebook
 
@@ -133,32 +160,40 @@ def due_list(
     persons = Person.objects.all() if user is None else Person.objects.restrict(user)
     if person_ids is not None:
         persons = persons.filter(pk__in=person_ids)
-    people = {
-        pk: (pid, name, unit_id)
-        for pk, pid, name, unit_id, left in persons.filter(managing_unit__path__startswith=unit.path)
-        .values_list("id", "personal_id", "full_name", "managing_unit_id", "left_service_date")
-        .iterator(chunk_size=5000)
-        if left is None or left > as_of
-    }
-    if not people:
-        return []
+    ids = _ids(persons, unit)
     scale = {
         g.pk: g
         for g in Grade.objects.select_related("group").only(
             "code", "group__steps", "group__first", "group__increment", "group__code"
         )
     }
-    rows: dict[int, SalaryFact] = {}
-    for person_id, grade_id, step, coef, percent, since in (
-        SalaryRow.objects.filter(person__in=_ids(persons, unit), from_date__lte=as_of)
-        .order_by("person_id", "-from_date")
-        .values_list("person_id", "grade_id", "step", "coefficient", "beyond_frame_percent", "step_since")
-        .iterator(chunk_size=5000)
+    book = rulebook()
+    disciplines: dict[int, list[DisciplineFact]] = defaultdict(list)
+    discipline_qs = Discipline.objects.all() if user is None else Discipline.objects.restrict(user)
+    for person_id, *values in discipline_qs.filter(person__in=ids).values_list(
+        "person_id", "system", "form", "decision_date", "effective_date", "announced_date", "decision_number"
     ):
-        if person_id in rows or person_id not in people:
-            continue
+        disciplines[person_id].append(DisciplineFact(*values))
+    rating_qs = Rating.objects.all() if user is None else Rating.objects.restrict(user)
+    not_done: dict[tuple[int, int], dt.date | None] = {
+        (pk, year): decided
+        for pk, year, decided in rating_qs.filter(
+            person__in=ids, period="nam", level=NOT_DONE, system=STATE
+        ).values_list("person_id", "year", "decision_date")
+    }
+    delayable = set(disciplines) | {pk for pk, _y in not_done}
+    window = Window(book, as_of, end)
+    cases: dict[int, SalaryCase] = {}
+    groups = {pk: g.group.code for pk, g in scale.items()}
+    also_qs = (
+        discipline_qs.filter(person__in=ids).values("person_id"),
+        rating_qs.filter(person__in=ids, period="nam", level=NOT_DONE, system=STATE).values("person_id"),
+    )
+    for person_id, grade_id, step, coef, percent, since in rows_in_force(
+        ids, as_of, window, delayable, also_qs=also_qs, groups=groups
+    ):
         g = scale[grade_id]
-        rows[person_id] = SalaryFact(
+        fact = SalaryFact(
             grade_code=g.code,
             group=g.group.code,
             steps=g.group.steps,
@@ -169,35 +204,159 @@ def due_list(
             percent=percent,
             step_since=since,
         )
-    if not rows:
+        case = SalaryCase(book, fact)
+        nominal = case.nominal
+        if nominal >= end or (nominal < as_of and person_id not in delayable):
+            continue
+        cases[person_id] = case
+    if not cases:
         return []
-    disciplines: dict[int, list[DisciplineFact]] = defaultdict(list)
-    discipline_qs = Discipline.objects.all() if user is None else Discipline.objects.restrict(user)
-    for person_id, *values in discipline_qs.filter(person__in=_ids(persons, unit)).values_list(
-        "person_id", "system", "form", "decision_date", "effective_date", "announced_date", "decision_number"
-    ):
-        if person_id in rows:
-            disciplines[person_id].append(DisciplineFact(*values))
+    people: dict[int, tuple[str, str, int]] = {}
     ratings: dict[int, list[RatingFact]] = defaultdict(list)
-    rating_qs = Rating.objects.all() if user is None else Rating.objects.restrict(user)
-    for person_id, system, year, level, decided in rating_qs.filter(
-        person__in=_ids(persons, unit), period="nam"
-    ).values_list("person_id", "system", "year", "level", "decision_date"):
-        if person_id in rows:
-            ratings[person_id].append(RatingFact(system, year, level, decided))
-    book = rulebook()
+    wanted = sorted(cases)
+    first_year = min(c.row.step_since.year for c in cases.values())
+    for n in range(0, len(wanted), CHUNK):
+        chunk = wanted[n : n + CHUNK]
+        for pk, pid, name, unit_id, left in Person.objects.filter(pk__in=chunk).values_list(
+            "id", "personal_id", "full_name", "managing_unit_id", "left_service_date"
+        ):
+            if left is None or left > as_of:
+                people[pk] = (pid, name, unit_id)
+        # the yearly state ratings of the step times (the KHT years' decision dates read above)
+        for person_id, year, level in rating_qs.filter(
+            person__in=chunk, period="nam", system=STATE, year__gte=first_year
+        ).values_list("person_id", "year", "level"):
+            decided = not_done.get((person_id, year)) if level == NOT_DONE else None
+            ratings[person_id].append(RatingFact(STATE, year, level, decided))
     items = []
-    for person_id, fact in rows.items():
+    for person_id, case in cases.items():
+        if person_id not in people:
+            continue
         case = SalaryCase(
-            book, fact, tuple(disciplines.get(person_id, ())), tuple(ratings.get(person_id, ()))
+            book, case.row, tuple(disciplines.get(person_id, ())), tuple(ratings.get(person_id, ()))
         )
         if not as_of <= case.schedule.due < end:
             continue
         pid, name, unit_id = people[person_id]
-        verdict = check_salary(case, person_id=person_id, person_name=name)
-        items.append(DueItem(person_id, pid, name, unit_id, fact, verdict, case))
+        items.append(DueItem(person_id, pid, name, unit_id, case.row, case))
     items.sort(key=lambda i: (i.due, i.name))
     return items
+
+
+class Window:
+    """The salary rows whose step time, without delays, ends in [as_of, end): their
+    ``step_since`` lies that many months earlier, for each step time any version of S-4 or S-8
+    may give (a few days wider for the ends of months; the exact test is
+    ``SalaryCase.nominal``); as a Q (PostgreSQL) or a test in Python (SQLite)."""
+
+    def __init__(self, book: Rulebook, as_of: dt.date, end: dt.date) -> None:
+        margin = dt.timedelta(days=4)
+        s4, s8 = book.versions("S-4"), book.versions("S-8")
+        low_sets = [set(v.params.get("low_groups", [])) for v in s4] or [set()]
+        self.low_any: set[str] = set().union(*low_sets)
+        self.low_all: set[str] = set.intersection(*low_sets)
+
+        def bounds(months: set[int]) -> list[tuple[dt.date, dt.date]]:
+            return [(add_months(as_of, -m) - margin, add_months(end, -m) + margin) for m in sorted(months)]
+
+        self.further = bounds({12} | {int(v.params.get("step_months", 12)) for v in s8})
+        self.low = bounds({36} | {int(v.params["months_low"]) for v in s4})
+        self.high = bounds({36} | {int(v.params["months_high"]) for v in s4})
+
+    def q(self) -> Q:
+        def any_of(pairs: list[tuple[dt.date, dt.date]]) -> Q:
+            q = Q(pk__in=[])
+            for lo, hi in pairs:
+                q |= Q(step_since__gte=lo, step_since__lt=hi)
+            return q
+
+        return (
+            (Q(beyond_frame_percent__gt=0) & any_of(self.further))
+            | (Q(beyond_frame_percent=0, grade__group__code__in=sorted(self.low_any)) & any_of(self.low))
+            | (
+                Q(beyond_frame_percent=0)
+                & ~Q(grade__group__code__in=sorted(self.low_all))
+                & any_of(self.high)
+            )
+        )
+
+    def has(self, group: str, percent: int, since: dt.date) -> bool:
+        """The row (its group's code, beyond-frame %, ``step_since``) may be due."""
+        if percent:
+            return any(lo <= since < hi for lo, hi in self.further)
+        if group in self.low_any and any(lo <= since < hi for lo, hi in self.low):
+            return True
+        return group not in self.low_all and any(lo <= since < hi for lo, hi in self.high)
+
+
+def rows_in_force(
+    ids: Any,
+    as_of: dt.date,
+    window: Window | None = None,
+    also: set[int] | frozenset[int] = frozenset(),
+    *,
+    also_qs: tuple[QuerySet[Any], ...] = (),
+    groups: dict[int, str] | None = None,
+) -> Iterator[tuple[int, int, int, Any, int, dt.date]]:
+    """(person, grade, step, coefficient, beyond-frame %, step since) of the salary row in force
+    on ``as_of`` of each person of the ``ids`` subquery (the latest row starting on or before
+    it): all of them, or those in ``window`` and those of the persons ``also`` (the persons of
+    the ``also_qs`` subqueries, for SQLite's query).
+
+    One query, one row a person, read along the (person, from_date) index: PostgreSQL's
+    ``DISTINCT ON`` with the window as a condition; on SQLite a ``GROUP BY`` whose ``MAX()``
+    picks the row (SQLite's bare columns), read by the plain cursor (the sqlite3 module's own
+    date converters, none of the ORM's) and the window tested in Python; elsewhere a portable
+    NOT EXISTS."""
+    cols = ("person_id", "grade_id", "step", "coefficient", "beyond_frame_percent", "step_since")
+    rows = SalaryRow.objects.filter(person__in=ids, from_date__lte=as_of)
+    where = None
+    if window is not None:
+        where = window.q() | Q(person_id__in=sorted(also)) if also else window.q()
+    if connection.vendor == "postgresql":
+        rows = rows.order_by("person_id", "-from_date").distinct("person_id")
+        if where is not None:
+            rows = SalaryRow.objects.filter(pk__in=rows.values("pk")).filter(where).order_by()
+        yield from rows.values_list(*cols).iterator(chunk_size=5000)
+        return
+    if connection.vendor != "sqlite":
+        later = SalaryRow.objects.filter(
+            person_id=OuterRef("person_id"), from_date__gt=OuterRef("from_date"), from_date__lte=as_of
+        )
+        rows = rows.filter(~Exists(later)).order_by()
+        if where is not None:
+            rows = rows.filter(where)
+        yield from rows.values_list(*cols).iterator(chunk_size=5000)
+        return
+    if groups is None:
+        groups = dict(Grade.objects.values_list("pk", "group__code"))
+    sub_sql, sub_params = ids.query.sql_with_params()
+    table = connection.ops.quote_name(SalaryRow._meta.db_table)
+    # the table's name from the model, the subquery compiled by the ORM; the values are parameters
+    sql = (
+        "SELECT person_id, MAX(from_date), grade_id, step, CAST(coefficient AS TEXT), beyond_frame_percent, "  # noqa: S608
+        f"CAST(step_since AS TEXT) FROM {table} WHERE from_date <= %s AND person_id IN ({sub_sql}) "
+        "GROUP BY person_id"
+    )
+    params: list[Any] = [as_of.isoformat(), *sub_params]
+    if window is not None:
+        # SQLite's bare columns hold the row of the MAX() in HAVING too: only the rows in force
+        # whose step_since is in one of the windows (or of the persons ``also``) come back
+        pairs = [(lo.isoformat(), hi.isoformat()) for lo, hi in (*window.further, *window.low, *window.high)]
+        having = ["(step_since >= %s AND step_since < %s)" for _ in pairs]
+        params += [d for pair in pairs for d in pair]
+        for qs in also_qs:  # as subqueries: ``also`` may hold more ids than SQLite takes parameters
+            q_sql, q_params = qs.query.sql_with_params()
+            having.append(f"person_id IN ({q_sql})")
+            params += q_params
+        sql += " HAVING " + " OR ".join(having)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(5000):
+            for person_id, _day, grade_id, step, coef, percent, since_text in batch:
+                since = dt.date.fromisoformat(since_text)
+                if window is None or person_id in also or window.has(groups[grade_id], percent, since):
+                    yield person_id, grade_id, step, Decimal(coef).quantize(CENT), percent, since
 
 
 def _ids(persons: QuerySet[Person], unit: Unit) -> Any:

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from canbo.core.dates import format_date
-from canbo.core.errors import DomainError
+from canbo.core.form_views import ServiceFormView
 from canbo.core.grants import can_change_anything
 from canbo.salary import selectors, services
-from canbo.salary.forms import DecisionForm, DueForm
+from canbo.salary.forms import CapExceptionForm, DecisionForm, DueForm, EarlyForm, FinaliseForm, ProposeForm
 
 
 @login_required
@@ -44,6 +45,8 @@ def due(request: HttpRequest) -> HttpResponse:
         return render(request, "salary/due.html", ctx, status=400)
     if request.GET.get("xuat") == "xlsx":
         return _xlsx(request, form)
+    if request.GET.get("xuat") == "docx":
+        return _docx(request, form)
     return _render_list(request, form, DecisionForm(), status=200)
 
 
@@ -57,6 +60,19 @@ def _xlsx(request: HttpRequest, form: DueForm) -> HttpResponse:
         body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="den-han-nang-luong-{data["ngay"]:%Y%m%d}.xlsx"'
+    return response
+
+
+def _docx(request: HttpRequest, form: DueForm) -> HttpResponse:
+    from canbo.salary.exports import due_docx
+
+    data = form.cleaned_data
+    items = selectors.due_list(request.user, data["don_vi"], data["ngay"], data["so_thang"])
+    body = due_docx(items, unit=data["don_vi"], as_of=data["ngay"], months=data["so_thang"])
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = f'attachment; filename="den-han-nang-luong-{data["ngay"]:%Y%m%d}.docx"'
     return response
 
 
@@ -76,20 +92,33 @@ def _render_list(request: HttpRequest, form: DueForm, decision: DecisionForm, *,
     return render(request, "salary/due.html", ctx, status=status)
 
 
-@login_required
-@require_POST
-def decide(request: HttpRequest) -> HttpResponse:
-    """Record one raise decision for the persons ticked on the due list (all or nothing)."""
-    form = DueForm(request.POST, user=request.user)
-    if not form.is_valid():
-        return render(request, "salary/due.html", {"form": form, "items": None}, status=400)
-    decision = DecisionForm(request.POST)
-    if not decision.is_valid():
-        return _render_list(request, form, decision, status=400)
-    data, d = form.cleaned_data, decision.cleaned_data
-    try:
+class DecideView(ServiceFormView):
+    """Record one raise decision for the persons ticked on the due list (all or nothing): the
+    project's generic write page (core.form_views) on the list's template; a refusal shows the
+    list again with the reason, a person outside the user's grants answers 404."""
+
+    http_method_names = ["post"]
+    template_name = "salary/due.html"
+
+    def get_form(self, data: Any = None) -> forms.Form:
+        self.due_form = DueForm(data, user=self.request.user)
+        return DecisionForm(data, due_form=self.due_form)
+
+    def render_form(self, form: forms.Form, status: int = 200) -> HttpResponse:
+        if not self.due_form.is_valid():
+            ctx = {"form": self.due_form, "items": None}
+            return render(self.request, self.template_name, ctx, status=status)
+        if form.non_field_errors():
+            form.errors[NON_FIELD_ERRORS] = form.error_class(
+                [f"Không ghi quyết định nào: {e}" for e in form.non_field_errors()]
+            )
+        return _render_list(self.request, self.due_form, form, status=status)  # type: ignore[arg-type]
+
+    def perform(self, form: Any) -> str:
+        data, d = self.due_form.cleaned_data, form.cleaned_data
+        self.data = data
         outcome = services.raise_decision(
-            acting_user=request.user,
+            acting_user=self.request.user,
             unit=data["don_vi"],
             as_of=data["ngay"],
             months=data["so_thang"],
@@ -98,19 +127,117 @@ def decide(request: HttpRequest) -> HttpResponse:
             decided_on=d["ngay_quyet_dinh"],
             signer=d["nguoi_ky"],
         )
-    except (DomainError, ValidationError) as exc:
-        text = exc.message if isinstance(exc, DomainError) else " ".join(exc.messages)
-        decision.add_error(None, f"Không ghi quyết định nào: {text}")
-        status = exc.status_code if isinstance(exc, DomainError) else 400
-        return _render_list(request, form, decision, status=status)
-    if outcome.written:
+        for name, why in outcome.left_out:
+            messages.warning(self.request, f"Không nâng lương cho {name}: {why}.")
+        if not outcome.written:
+            return ""
         names = ", ".join(f"{n} ({t})" for n, t in outcome.written)
-        messages.success(
-            request, f"Đã ghi quyết định {d['so_quyet_dinh']} cho {len(outcome.written)} người: {names}."
+        return f"Đã ghi quyết định {d['so_quyet_dinh']} cho {len(outcome.written)} người: {names}."
+
+    def success_url(self) -> str:
+        data = self.data
+        query = urlencode(
+            {"don_vi": data["don_vi"].pk, "ngay": format_date(data["ngay"]), "so_thang": data["so_thang"]}
         )
-    for name, why in outcome.left_out:
-        messages.warning(request, f"Không nâng lương cho {name}: {why}.")
-    query = urlencode(
-        {"don_vi": data["don_vi"].pk, "ngay": format_date(data["ngay"]), "so_thang": data["so_thang"]}
-    )
-    return HttpResponseRedirect(f"{reverse('salary:due')}?{query}")
+        return f"{reverse('salary:due')}?{query}"
+
+
+# -- early raises (S-9, S-10) --------------------------------------------------------------------
+
+
+def _early_page(request: HttpRequest, page: EarlyForm, *, status: int = 200, **forms_: Any) -> HttpResponse:
+    from canbo.core.grants import is_admin
+    from canbo.salary import early
+
+    ctx: dict[str, Any] = {"form": page, "rows": None}
+    if page.is_valid():
+        agency, year = page.cleaned_data["don_vi"], page.cleaned_data["nam"]
+        ctx |= {
+            "agency": agency,
+            "year": year,
+            "cap": early.cap_of(agency, year),
+            "rows": early.proposals(request.user, agency, year),
+            "candidates": early.candidates(request.user, agency, year),
+            "can_decide": can_change_anything(request.user),
+            "can_except": is_admin(request.user),
+            "propose": forms_.get("propose") or ProposeForm(),
+            "finalise": forms_.get("finalise") or FinaliseForm(),
+            "exception": forms_.get("exception") or CapExceptionForm(),
+        }
+    return render(request, "salary/early.html", ctx, status=status)
+
+
+@login_required
+def early_index(request: HttpRequest) -> HttpResponse:
+    """An agency's early-raise proposals of a year (S-9, S-10) against its cap."""
+    if not set(request.GET) - {"ngay"}:
+        return render(request, "salary/early.html", {"form": EarlyForm(user=request.user), "rows": None})
+    page = EarlyForm(request.GET, user=request.user)
+    return _early_page(request, page, status=200 if page.is_valid() else 400)
+
+
+class _EarlyWrite(ServiceFormView):
+    """A write on the early-raise page (core.form_views); a refusal shows the page again."""
+
+    http_method_names = ["post"]
+    template_name = "salary/early.html"
+    slot = ""
+
+    def get_form(self, data: Any = None) -> forms.Form:
+        self.page = EarlyForm(data, user=self.request.user)
+        assert self.form_class is not None  # noqa: S101 (invariant; narrows the type for mypy)
+        return self.form_class(data, page=self.page)  # type: ignore[call-arg]
+
+    def render_form(self, form: forms.Form, status: int = 200) -> HttpResponse:
+        return _early_page(self.request, self.page, status=status, **{self.slot: form})
+
+    def success_url(self) -> str:
+        d = self.page.cleaned_data
+        return f"{reverse('salary:early')}?{urlencode({'don_vi': d['don_vi'].pk, 'nam': d['nam']})}"
+
+    def target(self) -> tuple[Any, int]:
+        return self.page.cleaned_data["don_vi"], self.page.cleaned_data["nam"]
+
+
+class EarlyProposeView(_EarlyWrite):
+    form_class = ProposeForm
+    slot = "propose"
+
+    def perform(self, form: Any) -> str:
+        from canbo.salary import early
+
+        agency, year = self.target()
+        d = form.cleaned_data
+        saved = early.propose(acting_user=self.request.user, agency=agency, year=year, person_id=d["nguoi"],
+                              award_id=d["khen_thuong"], months=d["so_thang"])  # fmt: skip
+        return f"Đã ghi đề nghị cho {saved.person.full_name}: {saved}."
+
+
+class EarlyFinaliseView(_EarlyWrite):
+    form_class = FinaliseForm
+    slot = "finalise"
+
+    def perform(self, form: Any) -> str:
+        from canbo.salary import early
+
+        agency, year = self.target()
+        d = form.cleaned_data
+        done = early.finalise(acting_user=self.request.user, agency=agency, year=year,
+                              number=d["so_quyet_dinh"], decided_on=d["ngay_quyet_dinh"])  # fmt: skip
+        names = ", ".join(e.person.full_name for e in done)
+        number = d["so_quyet_dinh"]
+        return f"Đã ghi quyết định {number} nâng bậc lương trước thời hạn cho {len(done)} người: {names}."
+
+
+class CapExceptionView(_EarlyWrite):
+    form_class = CapExceptionForm
+    slot = "exception"
+
+    def perform(self, form: Any) -> str:
+        from canbo.salary import early
+
+        agency, year = self.target()
+        d = form.cleaned_data
+        saved = early.record_exception(acting_user=self.request.user, agency=agency, year=year,
+                                       extra=d["so_nguoi"], reason=d["ly_do"], basis=d["can_cu"])  # fmt: skip
+        return f"Đã ghi ngoại lệ: {saved}."

@@ -37,7 +37,7 @@ from canbo.people.sections import BY_MODEL
 from canbo.planning.models import PlanningEntry, PlanningList
 from canbo.plans.models import Plan, PlanSection, ReportingPeriod, Task, TaskOccurrence, TaskReport
 from canbo.rules.models import RetirementOverride
-from canbo.salary.models import Grade, RetirementNotice, SalaryRow
+from canbo.salary.models import CapException, EarlyRaise, Grade, RetirementNotice, SalaryRow
 
 D = dt.date(2020, 1, 1)
 
@@ -132,6 +132,20 @@ FACTORIES: dict[type, Factory] = {
     ),
     RetirementNotice: lambda t, p, ti: RetirementNotice.objects.create(
         person=p, kind="thong_bao", number="1/TB", issued_on=D, retirement_date=dt.date(2030, 6, 30)
+    ),
+    EarlyRaise: lambda t, p, ti: EarlyRaise.objects.create(
+        person=p,
+        agency=t["A1"],
+        year=2026,
+        rule="S-9",
+        months=12,
+        regular_due=dt.date(2027, 1, 1),
+        raise_date=dt.date(2026, 1, 1),
+        to_step=2,
+        to_coefficient="2.67",
+    ),
+    CapException: lambda t, p, ti: CapException.objects.create(
+        agency=t["A1"], year=2026, extra=1, reason="Thành tích đột xuất", basis="QĐ 1/QĐ-UBND"
     ),
     PlanningList: lambda t, p, ti: _planning_list(t),
     PlanningEntry: lambda t, p, ti: PlanningEntry.objects.create(

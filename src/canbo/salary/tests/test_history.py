@@ -197,7 +197,14 @@ def test_person_page_as_of_shows_the_row_in_force_then(users: dict, recruited: P
     url = reverse("people:detail", args=[recruited.pk])
     then = client_for(officer).get(url, {"ngay": "01/06/2016"}).content.decode()
     assert "Diễn biến quá trình lương" in then
-    assert "2,67" in then and "3,00" not in then
+    # the career calendar names the next raise (to step 3, 3,00, due 01/01/2018); the dossier
+    # section shows the row in force then only
+    import re
+
+    calendar = re.search(r'<dl class="facts two" id="lich-luong">.*?</dl>', then, flags=re.S)
+    assert calendar is not None and "01/01/2018" in calendar.group() and "hệ số 3,00" in calendar.group()
+    rest = then.replace(calendar.group(), "")
+    assert "2,67" in rest and "3,00" not in rest
     now = client_for(officer).get(url).content.decode()
     assert "3,00" in now
 

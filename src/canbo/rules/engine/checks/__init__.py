@@ -33,6 +33,7 @@ from canbo.rules.engine.checks.discipline import (
     DisciplineCase,
     check_discipline,
 )
+from canbo.rules.engine.checks.early_raise import EARLY, EarlyCase, check_early
 from canbo.rules.engine.checks.planning import PLANNING, ROTATION, SPECIAL_ROTATION
 from canbo.rules.engine.checks.rating import RATING, RatingCase, RatingInput, check_rating
 from canbo.rules.engine.checks.salary import SALARY, SalaryCase, check_salary
@@ -95,7 +96,8 @@ ALL_CHECKS: dict[
     | Check[DisciplineCase]
     | Check[SalaryCase]
     | Check[BallotCase]
-    | Check[OptionsCase],
+    | Check[OptionsCase]
+    | Check[EarlyCase],
 ] = {
     **{purpose: c.check for purpose, c in CHECKS.items()},
     "vote": VOTE,
@@ -104,6 +106,7 @@ ALL_CHECKS: dict[
     "salary": SALARY,
     "ballot": BALLOT,
     "options": OPTIONS,
+    "early_raise": EARLY,
 }
 
 
@@ -138,6 +141,7 @@ __all__ = [
     "check",
     "check_ballot",
     "check_discipline",
+    "check_early",
     "check_options",
     "check_rating",
     "check_salary",

@@ -135,18 +135,30 @@ class SalaryCase:
         return int(ver.params["months_low"] if low else ver.params["months_high"])
 
     @cached_property
-    def schedule(self) -> Schedule:
+    def step_months(self) -> int:
+        """The step time before any delay: S-4's 36 or 24 months (also for the first
+        beyond-frame step), or S-8's 12 months for a further percent."""
         row = self.row
         since = row.step_since
         if self.kind == REGULAR or row.percent == 0:
             probe = self.book.find("S-4", since) or self.book.find("S-4", add_months(since, 36))
-            months = self.s4_months(probe) if probe else 36
-            ver_id = "S-4" if self.kind == REGULAR else "S-8"
-        else:
-            probe = self.book.find("S-8", since)
-            months = int(probe.params.get("step_months", 12)) if probe else 12
-            ver_id = "S-8"
-        nominal = add_months(since, months)
+            return self.s4_months(probe) if probe else 36
+        probe = self.book.find("S-8", since)
+        return int(probe.params.get("step_months", 12)) if probe else 12
+
+    @property
+    def nominal(self) -> dt.date:
+        """The date the step time is complete before any delay; the due date is never earlier
+        (delays only extend it), which lets a list skip the persons nominally due after it."""
+        return add_months(self.row.step_since, self.step_months)
+
+    @cached_property
+    def schedule(self) -> Schedule:
+        row = self.row
+        since = row.step_since
+        months = self.step_months
+        ver_id = "S-4" if self.kind == REGULAR else "S-8"
+        nominal = self.nominal
         delays: list[Delay] = []
         unforgiven: list[int] = []
         due = nominal
@@ -345,6 +357,21 @@ def _delay_result(d: Delay) -> RuleResult:
 SALARY = Check[SalaryCase]((rule_s4, rule_s8, rule_s5, rule_s6, rule_s7))
 
 
+def salary_outcome(case: SalaryCase) -> str:
+    """The outcome ``check_salary(case)`` concludes, read from the schedule without building the
+    verdict (a list of thousands builds the verdicts it shows only): no version in force →
+    cannot decide; a KHT year without its S-7 delay → fail; a year without rating → cannot
+    decide; otherwise pass, or warn when delayed."""
+    s = case.schedule
+    if s.version is None:
+        return CANNOT
+    if s.unforgiven_years:
+        return FAIL
+    if s.missing_years:
+        return CANNOT
+    return WARN if s.delays else PASS
+
+
 def check_salary(case: SalaryCase, *, person_id: int | None = None, person_name: str = "") -> Verdict:
     """The next raise of ``case.row``: due date, target, delays and whether it may be granted."""
     s = case.schedule
@@ -371,4 +398,5 @@ __all__ = [
     "SalaryCase",
     "SalaryFact",
     "check_salary",
+    "salary_outcome",
 ]

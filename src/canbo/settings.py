@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "canbo.plans",
     "canbo.planning",
     "canbo.salary",
+    "canbo.reports",
     "canbo.demo",
 ]
 

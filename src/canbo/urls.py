@@ -23,6 +23,7 @@ urlpatterns = [
     path("quy-hoach/", include("canbo.planning.urls")),
     path("luong/", include("canbo.salary.urls")),
     path("nghi-huu/", include("canbo.salary.retirement_urls")),
+    path("bao-cao/", include("canbo.reports.urls")),
     path("api/", include("canbo.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

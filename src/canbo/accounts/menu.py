@@ -82,6 +82,8 @@ _ENTRIES = (
     _Entry("Nâng lương", "salary:due", "salary", _units, hint="Đến hạn nâng bậc lương"),
     _Entry("Nghỉ hưu", "retirement:index", "retirement", _units, hint="Thông báo, quyết định nghỉ hưu"),
     _Entry("Danh sách", "lists:saved", "lists", _units, hint="Danh sách đã lưu"),
+    _Entry("Báo cáo", "reports:statistics", "reports", _units, hint="Báo cáo số lượng, chất lượng hằng năm"),
+    _Entry("Đồng bộ", "reports:sync", "", _units, hint="Đồng bộ cơ sở dữ liệu quốc gia (hạn 3 ngày làm việc)"),
     _Entry("Người dùng", "accounts:users", "accounts", lambda a: a.admin, hint="Tài khoản và quyền"),
     _Entry("API", "api-docs", "", lambda a: a.admin, hint="Tài liệu API (dành cho quản trị)"),
     _Entry("Quản trị", "admin:index", "admin", lambda a: a.staff),

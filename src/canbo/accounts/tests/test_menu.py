@@ -25,6 +25,7 @@ OFFICER = [
     "Nâng lương",
     "Nghỉ hưu",
     "Danh sách",
+    "Báo cáo",
 ]
 EXPECTED = {
     "admin": [*OFFICER, "Người dùng", "API", "Quản trị"],

@@ -89,4 +89,4 @@ def staff(tree: dict) -> dict[str, Person]:
     # Another subtree.
     khac = new_person(tree["B"], "Lý Văn Khác", sex="nam", born=dt.date(1985, 1, 1))
     event(khac, "tuyen_dung", dt.date(2010, 1, 1))
-    return {"hoa": hoa, "an": an, "ba": ba, "moi": moi, "cu": cu, "khac": khac}
+    return {"hong": hoa, "an": an, "ba": ba, "moi": moi, "cu": cu, "khac": khac}

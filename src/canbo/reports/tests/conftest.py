@@ -28,7 +28,11 @@ def salary(person: Person, code: str, since: dt.date, step: int = 2) -> None:
         acting_user=None,
         person=person,
         instance=SalaryRow(
-            grade=grade, step=step, coefficient=grade.group.coefficient(step), from_date=since, step_since=since
+            grade=grade,
+            step=step,
+            coefficient=grade.group.coefficient(step),
+            from_date=since,
+            step_since=since,
         ),
         reason="QĐ lương",
     )
@@ -58,7 +62,10 @@ def staff(tree: dict) -> dict[str, Person]:
     degree(hoa, "chuyen_mon", "dai_hoc", dt.date(2002, 6, 1))
     degree(hoa, "ly_luan_chinh_tri", "cao_cap", dt.date(2018, 6, 1))
     section_create(
-        acting_user=None, person=hoa, instance=PartyMembership(admission_date=dt.date(2010, 3, 3)), reason="QĐ"
+        acting_user=None,
+        person=hoa,
+        instance=PartyMembership(admission_date=dt.date(2010, 3, 3)),
+        reason="QĐ",
     )
     # A young minority man with a religion, promoted to chuyên viên chính after the date.
     an = new_person(

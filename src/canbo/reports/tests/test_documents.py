@@ -79,9 +79,21 @@ def test_planning_list_of_another_subtree_is_404(users: dict, planned: Any) -> N
     assert DocumentRead.objects.count() == 0
 
 
-def test_statistics_command_writes_the_workbook(users: dict, staff: dict, tree: dict, tmp_path: Path, capsys: Any) -> None:
+def test_statistics_command_writes_the_workbook(
+    users: dict, staff: dict, tree: dict, tmp_path: Path, capsys: Any
+) -> None:
     out = tmp_path / "bc.xlsx"
-    call_command("documents_statistics", "--unit", "A", "--as-of", "2024-12-31", "--output", str(out), "--user", "officer_a")
+    call_command(
+        "documents_statistics",
+        "--unit",
+        "A",
+        "--as-of",
+        "2024-12-31",
+        "--output",
+        str(out),
+        "--user",
+        "officer_a",
+    )
     ws = openpyxl.load_workbook(out).active
     total = next(row for row in ws.iter_rows(values_only=True) if row[1] == "Tổng cộng")
     assert total[2] == 5
@@ -92,7 +104,10 @@ def test_statistics_command_writes_the_workbook(users: dict, staff: dict, tree: 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--unit", "A", "--as-of", "2024-12-31", "--user", "officer_b"], "không có đơn vị mã “A” trong phạm vi"),
+        (
+            ["--unit", "A", "--as-of", "2024-12-31", "--user", "officer_b"],
+            "không có đơn vị mã “A” trong phạm vi",
+        ),
         (["--unit", "ZZ", "--as-of", "2024-12-31"], "Không có đơn vị mã “ZZ”"),
         (["--unit", "A", "--as-of", "31/12/2024"], "Ngày báo cáo (--as-of) không hợp lệ"),
         (["--as-of", "2024-12-31"], "Thiếu mã đơn vị"),

@@ -40,7 +40,10 @@ def test_shipped_schema_is_the_models_schema() -> None:
 def test_document_has_the_10_groups_and_validates(users: dict, staff: dict) -> None:
     hong = staff["hong"]
     section_create(
-        acting_user=None, person=hong, instance=FamilyRelation(relation="me", full_name="Lê Thị Mẹ"), reason="x"
+        acting_user=None,
+        person=hong,
+        instance=FamilyRelation(relation="me", full_name="Lê Thị Mẹ"),
+        reason="x",
     )
     r = client_for(users["officer_a"]).get(f"/api/national/persons/{hong.personal_id}/")
     assert r.status_code == 200
@@ -73,7 +76,10 @@ def test_api_scope_and_bad_id(users: dict, staff: dict) -> None:
     assert c.get(f"/api/national/persons/{staff['khac'].personal_id}/").status_code == 200
     r = c.get("/api/national/persons/12ab/")
     assert r.status_code == 400 and "12 chữ số" in r.content.decode()
-    assert client_for(users["nogrant"]).get(f"/api/national/persons/{staff['khac'].personal_id}/").status_code == 404
+    assert (
+        client_for(users["nogrant"]).get(f"/api/national/persons/{staff['khac'].personal_id}/").status_code
+        == 404
+    )
     assert c.get("/api/national/schema.json").json()["$id"] == national.SCHEMA_ID
 
 
@@ -82,11 +88,24 @@ def test_export_writes_changed_documents_and_keeps_event_times(
 ) -> None:
     start = timezone.now()
     ObjectChange.objects.update(time=start - dt.timedelta(days=10))
-    section_create(acting_user=None, person=staff["an"], instance=Award(form="Bằng khen", year=2026), reason="QĐ 1")
+    section_create(
+        acting_user=None, person=staff["an"], instance=Award(form="Bằng khen", year=2026), reason="QĐ 1"
+    )
     Person.objects.filter(pk=staff["cu"].pk).update(personal_id="")
-    section_create(acting_user=None, person=staff["cu"], instance=Award(form="Giấy khen", year=2026), reason="QĐ 2")
+    section_create(
+        acting_user=None, person=staff["cu"], instance=Award(form="Giấy khen", year=2026), reason="QĐ 2"
+    )
     out = tmp_path / "xuat"
-    call_command("national", "export", "--since", f"{start:%Y-%m-%dT%H:%M}", "--output", str(out), "--user", "officer_a")
+    call_command(
+        "national",
+        "export",
+        "--since",
+        f"{start:%Y-%m-%dT%H:%M}",
+        "--output",
+        str(out),
+        "--user",
+        "officer_a",
+    )
     files = sorted(p.name for p in out.iterdir())
     assert files == sorted([f"{staff['an'].personal_id}.json", "manifest.json"])
     doc = json.loads((out / f"{staff['an'].personal_id}.json").read_text())
@@ -95,7 +114,9 @@ def test_export_writes_changed_documents_and_keeps_event_times(
     assert manifest["skipped_without_personal_id"] == [staff["cu"].pk]
     run = NationalExport.objects.get()
     assert (run.document_count, run.skipped_count, run.user_id) == (1, 1, users["officer_a"].pk)
-    award_change = ObjectChange.objects.filter(related_person_id=staff["an"].pk, object_repr__contains="Bằng khen").get()
+    award_change = ObjectChange.objects.filter(
+        related_person_id=staff["an"].pk, object_repr__contains="Bằng khen"
+    ).get()
     assert ExportedEvent.objects.get(change=award_change).exported_at == run.exported_at
     assert "Đã xuất 1 hồ sơ" in capsys.readouterr().out
 

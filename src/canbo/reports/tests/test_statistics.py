@@ -73,7 +73,9 @@ def test_counts_half_a_year_later_follow_the_changes(users: dict, staff: dict, t
 def test_other_subtree_is_not_counted_and_refused_on_the_page(users: dict, staff: dict, tree: dict) -> None:
     report = compute(users["officer_a"], tree["P"], DAY, layout_for("hien-hanh", DAY))
     assert staff["khac"].pk not in report.people[("tong", "tong")]
-    r = client_for(users["officer_b"]).get("/bao-cao/so-luong-chat-luong/", {"don_vi": tree["A"].pk, "ngay": "31/12/2024"})
+    r = client_for(users["officer_b"]).get(
+        "/bao-cao/so-luong-chat-luong/", {"don_vi": tree["A"].pk, "ngay": "31/12/2024"}
+    )
     assert r.status_code == 400
     assert "Nguyễn Thị Hồng" not in r.content.decode()
     # a drill-down of another subtree's unit is refused the same way
@@ -96,7 +98,8 @@ def test_layouts_are_data_and_a_bad_one_is_refused() -> None:
     with pytest.raises(DomainError, match="mã trình độ"):
         parse_layout(
             {"code": "x", "name": "x", "form": "x", "basis": "x", "confidence": "x", "rows": "units",
-             "column": [{"key": "a", "label": "A", "when": {"level": {"kind": "chuyen_mon", "codes": ["pho_thong"]}}}]},
+             "column": [{"key": "a", "label": "A",
+                         "when": {"level": {"kind": "chuyen_mon", "codes": ["pho_thong"]}}}]},
             "thu.toml",
         )  # fmt: skip
 
@@ -132,7 +135,9 @@ def test_page_links_every_cell_to_its_people(users: dict, staff: dict, tree: dic
     assert r.status_code == 200
     html = r.content.decode()
     assert "Lò Văn An" in html and "Nguyễn Thị Hồng" not in html
-    page = c.get("/bao-cao/so-luong-chat-luong/", {"don_vi": tree["A"].pk, "ngay": "31/12/2024"}).content.decode()
+    page = c.get(
+        "/bao-cao/so-luong-chat-luong/", {"don_vi": tree["A"].pk, "ngay": "31/12/2024"}
+    ).content.decode()
     link = (
         f"/bao-cao/so-luong-chat-luong/nguoi/?don_vi={tree['A'].pk}&amp;ngay=31%2F12%2F2024&amp;mau=hien-hanh"
         "&amp;hang=tong&amp;cot=ngach_cv"
@@ -149,7 +154,9 @@ def test_page_links_every_cell_to_its_people(users: dict, staff: dict, tree: dic
     ],
 )
 def test_bad_input_is_400_in_vietnamese(users: dict, tree: dict, params: dict, message: str) -> None:
-    r = client_for(users["officer_a"]).get("/bao-cao/so-luong-chat-luong/", {"don_vi": tree["A"].pk, **params})
+    r = client_for(users["officer_a"]).get(
+        "/bao-cao/so-luong-chat-luong/", {"don_vi": tree["A"].pk, **params}
+    )
     assert r.status_code == 400
     assert message in r.content.decode()
 
@@ -186,7 +193,9 @@ def test_excel_and_word_in_the_form_layout_and_recorded(users: dict, staff: dict
     table = doc.tables[1]
     total = next(row for row in table.rows if row.cells[1].text == "Tổng cộng")
     assert [int(c.text) for c in total.cells[2:]] == report.row_counts(report.rows[0])
-    reads = list(DocumentRead.objects.order_by("pk").values_list("user_id", "kind", "file_format", "person_count"))
+    reads = list(
+        DocumentRead.objects.order_by("pk").values_list("user_id", "kind", "file_format", "person_count")
+    )
     assert reads == [
         (users["officer_a"].pk, "so_luong_chat_luong", "xlsx", 5),
         (users["officer_a"].pk, "so_luong_chat_luong", "docx", 5),

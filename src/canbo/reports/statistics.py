@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +26,7 @@ from django.db.models import Q
 from canbo.careers.models import Tenure, on_date_q
 from canbo.core.dates import age_at
 from canbo.org.models import Unit, in_force_q
-from canbo.org.selectors import unit_label
+from canbo.org.selectors import unit_labels
 from canbo.people.models import PartyMembership, Person, Qualification
 from canbo.people.service_history import in_service_q
 from canbo.reports.layouts import Cell, Layout
@@ -70,31 +71,45 @@ class Facts:
     grade_is_today: bool = False
 
 
+def _test(key: str, value: Any) -> Callable[[Facts], bool]:
+    if key == "sex":
+        return lambda f: f.sex == value
+    if key == "minority":
+        return lambda f: (f.ethnicity != KINH) == value
+    if key == "religion":
+        return lambda f: (f.religion not in ("", NO_RELIGION)) == value
+    if key == "party":
+        return lambda f: f.party == value
+    if key == "category":
+        return lambda f: f.category in value
+    if key == "unit_level":
+        return lambda f: f.unit_level in value
+    if key == "grade":
+        return lambda f: f.grade in value
+    if key == "age_min":
+        return lambda f: f.age >= value
+    if key == "age_max":
+        return lambda f: f.age <= value
+    kind = value["kind"]
+    if key == "level":
+        codes = set(value["codes"])
+        return lambda f: f.levels.get(kind, (0, ""))[1] in codes
+    rank = value["rank"]  # min_rank
+    return lambda f: f.levels.get(kind, (0, ""))[0] >= rank
+
+
+def compile_when(when: dict[str, Any]) -> Callable[[Facts], bool]:
+    """A layout's condition (checked by ``layouts.check_condition``) as one predicate."""
+    tests = [_test(k, v) for k, v in when.items()]
+    if not tests:
+        return lambda f: True
+    if len(tests) == 1:
+        return tests[0]
+    return lambda f: all(t(f) for t in tests)
+
+
 def matches(f: Facts, when: dict[str, Any]) -> bool:
-    for key, value in when.items():
-        if key == "sex" and f.sex != value:
-            return False
-        if key == "minority" and (f.ethnicity != KINH) != value:
-            return False
-        if key == "religion" and (f.religion not in ("", NO_RELIGION)) != value:
-            return False
-        if key == "party" and f.party != value:
-            return False
-        if key == "category" and f.category not in value:
-            return False
-        if key == "unit_level" and f.unit_level not in value:
-            return False
-        if key == "grade" and f.grade not in value:
-            return False
-        if key == "age_min" and f.age < value:
-            return False
-        if key == "age_max" and f.age > value:
-            return False
-        if key == "level" and f.levels.get(value["kind"], (0, ""))[1] not in value["codes"]:
-            return False
-        if key == "min_rank" and f.levels.get(value["kind"], (0, ""))[0] < value["rank"]:
-            return False
-    return True
+    return compile_when(when)(f)
 
 
 @dataclass(frozen=True)
@@ -218,7 +233,8 @@ OWN = "rieng"
 
 def compute(user: Any, unit: Unit, day: dt.date, layout: Layout) -> Report:
     """The report of ``unit``'s subtree on ``day`` in ``layout``, with the people of every cell."""
-    facts = [f for f in collect_facts(user, unit, day, _kinds(layout)) if matches(f, layout.population)]
+    in_population = compile_when(layout.population)
+    facts = [f for f in collect_facts(user, unit, day, _kinds(layout)) if in_population(f)]
     rows: list[Row] = [TOTAL]
     row_of: dict[int, list[str]] = {}
     if layout.rows == "units":
@@ -231,7 +247,8 @@ def compute(user: Any, unit: Unit, day: dt.date, layout: Layout) -> Report:
         )
         by_path = {path: pk for pk, path in children}
         rows.append(Row(key=OWN, label=f"{unit.name_on(day)} (trực thuộc)", unit_id=unit.pk))
-        rows.extend(Row(key=path, label=unit_label(pk), unit_id=pk) for pk, path in children)
+        labels = unit_labels([pk for pk, _path in children])
+        rows.extend(Row(key=path, label=labels.get(pk, ""), unit_id=pk) for pk, path in children)
         extra: dict[str, None] = {}
         for f in facts:
             prefix = f.row_path[: len(unit.path) + PATH_STEP]
@@ -245,19 +262,23 @@ def compute(user: Any, unit: Unit, day: dt.date, layout: Layout) -> Report:
             row_of[f.pk] = [TOTAL.key, key]
         if extra:
             closed = dict(Unit.objects.filter(path__in=list(extra)).values_list("path", "pk"))
+            labels = unit_labels(closed.values())
             rows.extend(
-                Row(key=p, label=unit_label(closed[p]), unit_id=closed[p]) for p in extra if p in closed
+                Row(key=p, label=labels.get(closed[p], ""), unit_id=closed[p]) for p in extra if p in closed
             )
     else:
         rows.extend(Row(key=c.key, label=c.label) for c in layout.row_cells)
+        row_tests = [(c, compile_when(c.when)) for c in layout.row_cells]
         for f in facts:
-            row_of[f.pk] = [TOTAL.key, *[c.key for c in layout.row_cells if matches(f, c.when)][:1]]
+            row_of[f.pk] = [TOTAL.key, *[c.key for c, test in row_tests if test(f)][:1]]
     people: dict[tuple[str, str], list[int]] = defaultdict(list)
+    tests = [(col.key, compile_when(col.when)) for col in layout.columns]
     for f in facts:
-        for col in layout.columns:
-            if matches(f, col.when):
-                for rk in row_of[f.pk]:
-                    people[(rk, col.key)].append(f.pk)
+        keys = row_of[f.pk]
+        for col_key, test in tests:
+            if test(f):
+                for rk in keys:
+                    people[(rk, col_key)].append(f.pk)
     counts = {k: len(v) for k, v in people.items()}
     used = {k for k, _c in counts}
     rows = [r for r in rows if r.key in (TOTAL.key, OWN) or r.key in used or r.unit_id is not None]

@@ -77,12 +77,43 @@ def _cell(cell: Any, text: str, *, bold: bool = False, size: int = 8, center: bo
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
+def _widths(table: Any, widths: list[float]) -> None:
+    """Fixed column widths in millimetres (Word otherwise squeezes the label column); a merged
+    cell gets the sum of the columns it spans."""
+    table.autofit = False
+    for column, w in zip(table.columns, widths, strict=False):
+        column.width = Mm(w)
+    for tr in table._tbl.tr_lst:
+        col = 0
+        for tc in tr.tc_lst:
+            span = tc.grid_span
+            tc.width = Mm(sum(widths[col : col + span]))
+            col += span
+
+
+def _narrow_margins(table: Any, twips: int = 30) -> None:
+    """Cell margins of about half a millimetre, so that a 6 mm column holds a 5-digit count."""
+    tbl_pr = table._tbl.tblPr
+    mar = tbl_pr.makeelement(qn("w:tblCellMar"), {})
+    for side in ("left", "right"):
+        mar.append(mar.makeelement(qn(f"w:{side}"), {qn("w:w"): str(twips), qn("w:type"): "dxa"}))
+    tbl_pr.append(mar)
+
+
+def _vertical(cell: Any) -> None:
+    """Header text written bottom to top, as the Ministry's wide forms print it."""
+    tc_pr = cell._tc.get_or_add_tcPr()
+    direction = tc_pr.makeelement(qn("w:textDirection"), {qn("w:val"): "btLr"})
+    tc_pr.append(direction)
+
+
 def _header(document: Any, body: str, form: str, title: str, subtitle: str) -> None:
     table = document.add_table(rows=1, cols=2)
     left, right = table.rows[0].cells
     _cell(left, body.upper(), bold=True, size=12)
     _cell(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc", bold=True, size=12)
-    _para(document, form, center=True, size=11)
+    if form:
+        _para(document, form, center=True, size=11)
     _para(document, title, bold=True, center=True, size=14)
     _para(document, subtitle, center=True, size=12)
 
@@ -140,12 +171,19 @@ def statistics_docx(report: Report) -> bytes:
         i += span
     for j in range(len(cols) + 2):
         _cell(num[j], str(j + 1), size=7)
+    for j, c in enumerate(cols):
+        if c.group:
+            _vertical(sub[j + 2])
+    table.rows[1].height = Mm(38)
     for n, (row, counts) in enumerate(report.table()):
         cells = table.add_row().cells
         _cell(cells[0], "" if row.key == "tong" else str(n))
         _cell(cells[1], row.label, bold=row.key == "tong", center=False)
         for j, value in enumerate(counts):
-            _cell(cells[j + 2], str(value), bold=row.key == "tong")
+            _cell(cells[j + 2], str(value), bold=row.key == "tong", size=7)
+    _narrow_margins(table)
+    rest = (297 - 30 - 15 - 8 - 42) / len(cols)
+    _widths(table, [8, 42, *([rest] * len(cols))])
     for note in statistics_notes(report):
         _para(document, note, size=10)
     out = io.BytesIO()
@@ -253,6 +291,7 @@ def planning_docx(doc: Any) -> bytes:
             cells = table.add_row().cells
             for j, value in enumerate([str(n), *line.values()]):
                 _cell(cells[j], value, size=9, center=j in (0, 2, 3, 9))
+    _widths(table, [10, 30, 18, 12, 14, 38, 24, 18, 20, 18, 24, 26])
     if doc.removed:
         _para(document, "Đã đưa ra khỏi quy hoạch đến ngày này", bold=True, size=12)
         for text in doc.removed:

@@ -16,7 +16,8 @@ same pass, so a figure and its list cannot disagree.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import functools
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +38,7 @@ KINH = "01"
 NO_RELIGION = "00"
 
 
+@functools.cache
 def grade_group(salary_group: str) -> str:
     """The report's grade column of a salary group (NĐ 204/2004): A3 → chuyên viên cao cấp and
     equivalents, A2 → chính, A1 → chuyên viên, A0 and B → cán sự, C → nhân viên."""
@@ -126,8 +128,21 @@ class Report:
     day: dt.date
     rows: list[Row]
     counts: dict[tuple[str, str], int]
-    people: dict[tuple[str, str], list[int]]
+    facts: list[Facts]
+    row_key: dict[int, str]  # person → his row (besides the total)
+    tests: dict[str, Callable[[Facts], bool]]
     grade_today: int  # persons counted by today's grade (no salary row by the date)
+
+    def cell(self, row_key: str, col_key: str) -> list[int]:
+        """The persons a figure counts: the same facts and the same test as the figure."""
+        test = self.tests.get(col_key)
+        if test is None:
+            return []
+        return [
+            f.pk
+            for f in self.facts
+            if (row_key == TOTAL.key or self.row_key.get(f.pk) == row_key) and test(f)
+        ]
 
     def row_counts(self, row: Row) -> list[int]:
         return [self.counts.get((row.key, c.key), 0) for c in self.layout.columns]
@@ -218,9 +233,10 @@ def collect_facts(user: Any, unit: Unit, day: dt.date, kinds: set[str]) -> list[
     return out
 
 
-def _kinds(layout: Layout) -> set[str]:
+def _kinds(layout: Layout, only: str | None = None) -> set[str]:
     kinds = set()
-    for cell in (*layout.columns, *layout.row_cells):
+    columns = [c for c in layout.columns if only is None or c.key == only]
+    for cell in (*columns, *layout.row_cells):
         for key in ("level", "min_rank"):
             if key in cell.when:
                 kinds.add(cell.when[key]["kind"])
@@ -231,10 +247,12 @@ TOTAL = Row(key="tong", label="Tổng cộng")
 OWN = "rieng"
 
 
-def compute(user: Any, unit: Unit, day: dt.date, layout: Layout) -> Report:
-    """The report of ``unit``'s subtree on ``day`` in ``layout``, with the people of every cell."""
+def compute(user: Any, unit: Unit, day: dt.date, layout: Layout, *, only: str | None = None) -> Report:
+    """The report of ``unit``'s subtree on ``day`` in ``layout``; ``only`` a column key for a
+    drill-down (the other columns are not computed, nor the facts only they need)."""
     in_population = compile_when(layout.population)
-    facts = [f for f in collect_facts(user, unit, day, _kinds(layout)) if in_population(f)]
+    kinds = _kinds(layout, only)
+    facts = [f for f in collect_facts(user, unit, day, kinds) if in_population(f)]
     rows: list[Row] = [TOTAL]
     row_of: dict[int, list[str]] = {}
     if layout.rows == "units":
@@ -271,18 +289,15 @@ def compute(user: Any, unit: Unit, day: dt.date, layout: Layout) -> Report:
         row_tests = [(c, compile_when(c.when)) for c in layout.row_cells]
         for f in facts:
             row_of[f.pk] = [TOTAL.key, *[c.key for c, test in row_tests if test(f)][:1]]
-    people: dict[tuple[str, str], list[int]] = defaultdict(list)
-    tests = [(col.key, compile_when(col.when)) for col in layout.columns]
-    for f in facts:
-        keys = row_of[f.pk]
-        for col_key, test in tests:
-            if test(f):
-                for rk in keys:
-                    people[(rk, col_key)].append(f.pk)
-    counts = {k: len(v) for k, v in people.items()}
-    used = {k for k, _c in counts}
-    rows = [r for r in rows if r.key in (TOTAL.key, OWN) or r.key in used or r.unit_id is not None]
-    if layout.rows == "units" and (OWN, layout.columns[0].key) not in counts:
+    tests = {col.key: compile_when(col.when) for col in layout.columns if only is None or col.key == only}
+    counts: dict[tuple[str, str], int] = {}
+    row_key = {pk: keys[-1] for pk, keys in row_of.items() if len(keys) > 1}
+    for col_key, test in tests.items():
+        matched = [f.pk for f in facts if test(f)]
+        counts[(TOTAL.key, col_key)] = len(matched)
+        for rk, n in Counter(row_key[pk] for pk in matched if pk in row_key).items():
+            counts[(rk, col_key)] = n
+    if layout.rows == "units" and not any(r == OWN for r in row_key.values()):
         rows = [r for r in rows if r.key != OWN]
     return Report(
         layout=layout,
@@ -290,13 +305,11 @@ def compute(user: Any, unit: Unit, day: dt.date, layout: Layout) -> Report:
         day=day,
         rows=rows,
         counts=counts,
-        people=dict(people),
+        facts=facts,
+        row_key=row_key,
+        tests=tests,
         grade_today=sum(1 for f in facts if f.grade_is_today),
     )
-
-
-def cell_people(report: Report, row_key: str, col_key: str) -> list[int]:
-    return report.people.get((row_key, col_key), [])
 
 
 def column(layout: Layout, key: str) -> Cell | None:

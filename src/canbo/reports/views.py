@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -54,7 +55,9 @@ def _file(body: bytes, name: str, content_type: str) -> HttpResponse:
     return response
 
 
-def _report(request: HttpRequest) -> tuple[StatisticsForm, Report | None, HttpResponse | None]:
+def _report(
+    request: HttpRequest, only: str | None = None
+) -> tuple[StatisticsForm, Report | None, HttpResponse | None]:
     asked = request.GET if set(request.GET) - {"ngay"} else None
     form = StatisticsForm(asked, user=request.user)
     if asked is None:
@@ -66,7 +69,9 @@ def _report(request: HttpRequest) -> tuple[StatisticsForm, Report | None, HttpRe
         layout = layout_for(data["mau"], data["ngay"])
     except DomainError as exc:
         return form, None, bad_request(request, exc.message)
-    return form, compute(request.user, data["don_vi"], data["ngay"], layout), None
+    if only is not None and column(layout, only) is None:
+        return form, None, bad_request(request, "Ô báo cáo không hợp lệ (dòng hoặc cột không có trong mẫu).")
+    return form, compute(request.user, data["don_vi"], data["ngay"], layout, only=only), None
 
 
 @login_required
@@ -100,17 +105,12 @@ def statistics(request: HttpRequest) -> HttpResponse:
     query["ngay"] = f"{report.day:%d/%m/%Y}"
     query["mau"] = report.layout.code
     base = urlencode(query)
-    people_url = reverse("reports:people")
-    rows = [
-        (
-            row,
-            [
-                (n, f"{people_url}?{base}&{urlencode({'hang': row.key, 'cot': c.key})}")
-                for n, c in zip(counts, report.layout.columns, strict=True)
-            ],
-        )
-        for row, counts in report.table()
-    ]
+    people_url = reverse("reports:people") + "?" + base + "&hang="
+    col_keys = [quote(c.key) for c in report.layout.columns]
+    rows = []
+    for row, counts in report.table():
+        prefix = f"{people_url}{quote(row.key)}&cot="
+        rows.append((row, [(n, prefix + k) for n, k in zip(counts, col_keys, strict=True)]))
     return render(
         request,
         "reports/statistics.html",
@@ -128,17 +128,17 @@ def statistics(request: HttpRequest) -> HttpResponse:
 @login_required
 def statistics_people(request: HttpRequest) -> HttpResponse:
     """The people a cell of the report counts: the same computation, one cell's persons."""
-    _form, report, refused = _report(request)
+    row_key, col_key = request.GET.get("hang", ""), request.GET.get("cot", "")
+    _form, report, refused = _report(request, only=col_key)
     if refused is not None:
         return refused
     if report is None:
         return bad_request(request, "Thiếu đơn vị báo cáo.")
-    row_key, col_key = request.GET.get("hang", ""), request.GET.get("cot", "")
     row = next((r for r in report.rows if r.key == row_key), None)
     col = column(report.layout, col_key)
     if row is None or col is None:
         return bad_request(request, "Ô báo cáo không hợp lệ (dòng hoặc cột không có trong mẫu).")
-    ids = report.people.get((row_key, col_key), [])
+    ids = report.cell(row_key, col_key)
     persons = (
         Person.objects.restrict(request.user)
         .filter(pk__in=ids)

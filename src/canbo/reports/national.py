@@ -34,6 +34,7 @@ SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "national-person.schema
 SCHEMA_ID = "https://canbo.local/schemas/national-person.schema.json"
 FORMAT_VERSION = "1"
 PERSONAL_ID = re.compile(r"^\d{12}$")
+EXPORT_CHUNK = 500
 
 # The 10 groups of N-4: key, Vietnamese title, the person's own fields, the dossier sections.
 GROUPS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
@@ -163,45 +164,68 @@ def _section_fields(slug: str) -> list[models.Field]:
 
 def document(user: Any, person: Person) -> dict[str, Any]:
     """The person's document (``person`` already read through ``restrict(user)``)."""
-    sensitive = sees_sensitive_of(user, person)
-    groups: dict[str, Any] = {}
-    withheld = []
+    return documents(user, [person])[0]
+
+
+def documents(user: Any, persons: list[Person]) -> list[dict[str, Any]]:
+    """The documents of ``persons`` (read through ``restrict(user)``, with ethnicity, religion and
+    managing unit): one query per section for the whole batch, whatever its size."""
+    ids = [p.pk for p in persons]
     person_fields = {f.name: f for f in _fields(Person)}
-    for key, title, own, slugs in GROUPS:
-        if key in SENSITIVE_GROUPS and not sensitive:
-            groups[key] = None
-            withheld.append(title)
-            continue
-        group: dict[str, Any] = {f: _value(person, person_fields[f]) for f in own}
+    rows: dict[str, dict[int, list[dict[str, Any]]]] = {}
+    for _key, _title, _own, slugs in GROUPS:
         for slug in slugs:
-            spec = BY_SLUG[slug]
-            model: type[PersonSection] = spec.model
+            model: type[PersonSection] = BY_SLUG[slug].model
             fields = _section_fields(slug)
-            rows = model.objects.restrict(user).filter(person=person).order_by("pk")
+            qs = model.objects.restrict(user).filter(person_id__in=ids).order_by("person_id", "pk")
             fks = [f.name for f in fields if isinstance(f, models.ForeignKey)]
             if fks:
-                rows = rows.select_related(*fks)
-            group[slug.replace("-", "_")] = [{f.name: _value(r, f) for f in fields} for r in rows]
-        if key == "tuyen_dung_su_dung":
-            group["quy_hoach"] = [
-                {
-                    "planning_list": e.planning_list.name,
-                    "title": e.title.name,
-                    "added_on": e.added_on.isoformat(),
-                    "removed_on": e.removed_on.isoformat() if e.removed_on else None,
-                }
-                for e in PlanningEntry.objects.filter(person=person)
-                .select_related("planning_list", "title")
-                .order_by("added_on", "pk")
-            ]
-        groups[key] = group
-    return {
-        "format_version": FORMAT_VERSION,
-        "personal_id": person.personal_id or None,
-        "generated_at": timezone.now().isoformat(timespec="seconds"),
-        "withheld": withheld,
-        "groups": groups,
-    }
+                qs = qs.select_related(*fks)
+            by_person: dict[int, list[dict[str, Any]]] = {}
+            for r in qs:
+                by_person.setdefault(r.person_id, []).append({f.name: _value(r, f) for f in fields})
+            rows[slug] = by_person
+    planned: dict[int, list[dict[str, Any]]] = {}
+    for e in (
+        PlanningEntry.objects.filter(person_id__in=ids)
+        .select_related("planning_list", "title")
+        .order_by("person_id", "added_on", "pk")
+    ):
+        planned.setdefault(e.person_id, []).append(
+            {
+                "planning_list": e.planning_list.name,
+                "title": e.title.name,
+                "added_on": e.added_on.isoformat(),
+                "removed_on": e.removed_on.isoformat() if e.removed_on else None,
+            }
+        )
+    now = timezone.now().isoformat(timespec="seconds")
+    out = []
+    for person in persons:
+        sensitive = sees_sensitive_of(user, person)
+        groups: dict[str, Any] = {}
+        withheld = []
+        for key, title, own, slugs in GROUPS:
+            if key in SENSITIVE_GROUPS and not sensitive:
+                groups[key] = None
+                withheld.append(title)
+                continue
+            group: dict[str, Any] = {f: _value(person, person_fields[f]) for f in own}
+            for slug in slugs:
+                group[slug.replace("-", "_")] = rows[slug].get(person.pk, [])
+            if key == "tuyen_dung_su_dung":
+                group["quy_hoach"] = planned.get(person.pk, [])
+            groups[key] = group
+        out.append(
+            {
+                "format_version": FORMAT_VERSION,
+                "personal_id": person.personal_id or None,
+                "generated_at": now,
+                "withheld": withheld,
+                "groups": groups,
+            }
+        )
+    return out
 
 
 # --- schema -----------------------------------------------------------------------------------
@@ -331,28 +355,35 @@ def export(user: Any, since: dt.datetime, output: Path) -> ExportResult:
         .distinct()
     )
     persons = list(
-        visible.filter(pk__in=list(changed_ids)).select_related("ethnicity", "religion", "managing_unit")
+        visible.filter(pk__in=changed_ids).select_related("ethnicity", "religion", "managing_unit")
     )
     output.mkdir(parents=True, exist_ok=True)
     written, skipped, exported_ids = [], [], []
+    keyed = []
     for person in persons:
-        if not PERSONAL_ID.match(person.personal_id or ""):
+        if PERSONAL_ID.match(person.personal_id or ""):
+            keyed.append(person)
+        else:
             skipped.append(person.pk)
-            continue
-        doc = document(user, person)
-        name = f"{person.personal_id}.json"
-        (output / name).write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
-        written.append(name)
-        exported_ids.append(person.pk)
+    for start in range(0, len(keyed), EXPORT_CHUNK):
+        chunk = keyed[start : start + EXPORT_CHUNK]
+        for person, doc in zip(chunk, documents(user, chunk), strict=True):
+            name = f"{person.personal_id}.json"
+            (output / name).write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+            written.append(name)
+            exported_ids.append(person.pk)
+    types = event_types()
     with transaction.atomic():
-        events = list(
-            ObjectChange.objects.filter(
-                content_type_id__in=event_types(),
-                related_person_id__in=exported_ids,
-                time__lte=now,
-                national_export__isnull=True,
-            ).values_list("pk", flat=True)
-        )
+        events: list[int] = []
+        for start in range(0, len(exported_ids), EXPORT_CHUNK):
+            events.extend(
+                ObjectChange.objects.filter(
+                    content_type_id__in=types,
+                    related_person_id__in=exported_ids[start : start + EXPORT_CHUNK],
+                    time__lte=now,
+                    national_export__isnull=True,
+                ).values_list("pk", flat=True)
+            )
         run = audited_create(
             NationalExport(
                 user=user if getattr(user, "pk", None) else None,

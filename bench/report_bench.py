@@ -69,9 +69,11 @@ def main() -> None:
     client = Client()
     client.force_login(user)
     layout = layout_for(None, day)
-    print(f"{Person.objects.count()} persons, {Unit.objects.count()} units, as of {day}, layout {layout.code}")
+    persons, units = Person.objects.count(), Unit.objects.count()
+    print(f"{persons} persons, {units} units, as of {day}, layout {layout.code}")
     report, ms = median_ms(lambda: compute(user, root, day, layout), args.repeat)
-    print(f"compute: {ms:.0f} ms (CPU {CPU[-1]:.0f} ms), {report.counts.get(('tong', 'tong'), 0)} counted, {len(report.rows)} rows")
+    counted = report.counts.get(("tong", "tong"), 0)
+    print(f"compute: {ms:.0f} ms (CPU {CPU[-1]:.0f} ms), {counted} counted, {len(report.rows)} rows")
     params = {"don_vi": root.pk, "ngay": f"{day:%d/%m/%Y}"}
     for label, extra in (
         ("page", {}),
@@ -85,7 +87,11 @@ def main() -> None:
         else:
             url = "/bao-cao/so-luong-chat-luong/"
             query = {**params, **extra}
-        response, ms = median_ms(lambda u=url, q=query: client.get(u, q), args.repeat)
+
+        def fetch(u: str = url, q: dict[str, Any] = query) -> Any:
+            return client.get(u, q)
+
+        response, ms = median_ms(fetch, args.repeat)
         assert response.status_code == 200, response.status_code
         print(f"{label}: {ms:.0f} ms (CPU {CPU[-1]:.0f} ms), {len(response.content) // 1024} KB")
     with CaptureQueriesContext(connection) as ctx:

@@ -36,7 +36,9 @@ class StatisticsForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["don_vi"].queryset = Unit.objects.restrict(user)  # type: ignore[attr-defined]
-        self.fields["mau"].choices = [("", "Theo ngày báo cáo (mẫu đang áp dụng)")] + [
+        mau = self.fields["mau"]
+        assert isinstance(mau, forms.ChoiceField)
+        mau.choices = [("", "Theo ngày báo cáo (mẫu đang áp dụng)")] + [
             (code, f"{lay.form} ({lay.basis})") for code, lay in layouts().items()
         ]
 

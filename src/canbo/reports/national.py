@@ -481,7 +481,7 @@ def overdue(user: Any, today: dt.date, *, limit: int = 500) -> tuple[list[Overdu
         if day not in deadlines:
             deadlines[day] = working_days_after(day, days, calendar)
         deadline = deadlines[day]
-        exported = change.exported  # type: ignore[attr-defined]
+        exported = change.exported
         if exported is not None and timezone.localtime(exported, tz).date() <= deadline:
             continue
         total += 1

@@ -101,7 +101,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         out = io.BytesIO()
         exports.statistics_xlsx(report, out)
         return _file(out.getvalue(), name, exports.XLSX_TYPE)
-    query = {k: v for k, v in request.GET.items() if k in ("don_vi", "ngay", "mau")}
+    query = {k: request.GET.get(k, "") for k in ("don_vi", "ngay", "mau") if k in request.GET}
     query["ngay"] = f"{report.day:%d/%m/%Y}"
     query["mau"] = report.layout.code
     base = urlencode(query)
@@ -146,8 +146,8 @@ def statistics_people(request: HttpRequest) -> HttpResponse:
         .order_by("sort_key", "pk")
     )
     page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("trang"))
-    query = urlencode({k: v for k, v in request.GET.items() if k != "trang"})
-    back = urlencode({k: v for k, v in request.GET.items() if k in ("don_vi", "ngay", "mau")})
+    query = urlencode({k: request.GET.get(k, "") for k in request.GET if k != "trang"})
+    back = urlencode({k: request.GET.get(k, "") for k in ("don_vi", "ngay", "mau") if k in request.GET})
     return render(
         request,
         "reports/statistics_people.html",
@@ -194,7 +194,7 @@ def sync_overdue(request: HttpRequest) -> HttpResponse:
     items, total, days = national.overdue(request.user, today())
     missing_id = Person.objects.restrict(request.user).filter(personal_id="").count()
     exports_done = list(
-        national.NationalExport.objects.filter(user=request.user).order_by("-exported_at")[:5]
+        national.NationalExport.objects.filter(user_id=request.user.pk or 0).order_by("-exported_at")[:5]
     )
     names = dict(
         Person.objects.restrict(request.user)

@@ -50,7 +50,8 @@ def test_planning_list_word_and_excel(users: dict, planned: Any) -> None:
     r = c.get(f"/bao-cao/quy-hoach/{planned.pk}/danh-sach.docx", {"ngay": "31/12/2024"})
     assert r.status_code == 200
     doc = Document(io.BytesIO(r.content))
-    assert doc.sections[0].page_width > doc.sections[0].page_height
+    width, height = doc.sections[0].page_width, doc.sections[0].page_height
+    assert width is not None and height is not None and width > height
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "DANH SÁCH QUY HOẠCH" in text and "31/12/2024" in text
     assert "Lò Văn An – Chủ tịch UBND huyện: đưa ra từ 01/09/2024; lý do: Chuyển công tác" in text
@@ -64,6 +65,7 @@ def test_planning_list_word_and_excel(users: dict, planned: Any) -> None:
     assert ["Nữ", "1/1", "100,0%"] in structure and ["Từ 41 đến 50 tuổi", "1/1", "100,0%"] in structure
     r = c.get(f"/bao-cao/quy-hoach/{planned.pk}/danh-sach.xlsx", {"ngay": "31/12/2024"})
     ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    assert ws is not None
     values = [[v for v in row if v is not None] for row in ws.iter_rows(values_only=True)]
     assert any("Nguyễn Thị Hồng" in row for row in values)
     assert ws.page_setup.paperSize == 9
@@ -95,6 +97,7 @@ def test_statistics_command_writes_the_workbook(
         "officer_a",
     )
     ws = openpyxl.load_workbook(out).active
+    assert ws is not None
     total = next(row for row in ws.iter_rows(values_only=True) if row[1] == "Tổng cộng")
     assert total[2] == 5
     assert "5 người" in capsys.readouterr().out

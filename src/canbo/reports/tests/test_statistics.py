@@ -175,6 +175,7 @@ def test_excel_and_word_in_the_form_layout_and_recorded(users: dict, staff: dict
     r = c.get("/bao-cao/so-luong-chat-luong/", {**base, "xuat": "xlsx"})
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
     ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    assert ws is not None
     assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape"
     values = [[c.value for c in row] for row in ws.iter_rows()]
     header = values[6]
@@ -186,6 +187,7 @@ def test_excel_and_word_in_the_form_layout_and_recorded(users: dict, staff: dict
     r = c.get("/bao-cao/so-luong-chat-luong/", {**base, "xuat": "docx"})
     doc = Document(io.BytesIO(r.content))
     section = doc.sections[0]
+    assert section.page_width is not None and section.page_height is not None
     assert section.page_width > section.page_height  # A4 landscape
     assert round(section.page_width.mm) == 297 and doc.styles["Normal"].font.name == "Times New Roman"
     text = "\n".join(p.text for p in doc.paragraphs)

@@ -22,7 +22,7 @@ class DocumentRead(ChangeLoggedModel):
     read also stands in the change log (RULES.md N-3: reads of protected personnel data)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người đọc", on_delete=models.SET_NULL, null=True
+        settings.AUTH_USER_MODEL, verbose_name="người đọc", on_delete=models.SET_NULL, null=True, blank=True
     )
     kind = models.CharField("văn bản", max_length=25, choices=DocumentKind.choices)
     form = models.CharField("mẫu", max_length=40, blank=True)
@@ -48,7 +48,7 @@ class NationalExport(ChangeLoggedModel):
     """One run of the national-database export: changes since ``since``, documents written."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người xuất", on_delete=models.SET_NULL, null=True
+        settings.AUTH_USER_MODEL, verbose_name="người xuất", on_delete=models.SET_NULL, null=True, blank=True
     )
     since = models.DateTimeField("thay đổi từ")
     exported_at = models.DateTimeField("thời điểm xuất")

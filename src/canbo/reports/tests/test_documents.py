@@ -126,3 +126,13 @@ def test_statistics_command_refuses_with_exit_1(
     assert exc.value.code == 1
     assert message.lower() in capsys.readouterr().err.lower()
     assert not (tmp_path / "bc.xlsx").exists()
+
+
+def test_statistics_command_without_user_runs_as_the_system(staff: dict, tree: dict, tmp_path: Path) -> None:
+    call_command(
+        "documents_statistics", "--unit", "P", "--as-of", "2024-12-31", "--output", str(tmp_path / "a.xlsx")
+    )
+    read = DocumentRead.objects.get()
+    assert (
+        read.user_id is None and read.person_count == 5
+    )  # both districts; the woman recruited in 2025 not yet

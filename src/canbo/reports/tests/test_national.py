@@ -192,3 +192,10 @@ def test_person_role_reads_his_own_document(users: dict, person_a: Person) -> No
     assert r.status_code == 200
     _validate(r.json())
     assert Grant.objects.filter(user=users["self_user"], role=Role.SELF).exists()
+
+
+def test_export_without_user_runs_as_the_system(staff: dict, tmp_path: Path) -> None:
+    call_command("national", "export", "--since", "2000-01-01T00:00", "--output", str(tmp_path))
+    run = NationalExport.objects.get()
+    assert run.user_id is None and run.document_count == len(staff)
+    assert {p.name for p in tmp_path.iterdir()} >= {f"{p.personal_id}.json" for p in staff.values()}

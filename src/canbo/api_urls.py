@@ -19,6 +19,7 @@ from canbo.org.api import (
 from canbo.people.api import SECTION_VIEWSETS, PersonViewSet
 from canbo.planning.api import PlanningEntryViewSet, PlanningListViewSet
 from canbo.plans.api import PeriodViewSet, PlanViewSet, ReportViewSet, TaskViewSet
+from canbo.reports.api import NationalPersonView, NationalSchemaView
 from canbo.salary.api import BaseSalaryViewSet, DueView, GradeViewSet, GroupViewSet
 
 router = DefaultRouter()
@@ -50,4 +51,6 @@ urlpatterns = [
     path("", include(router.urls)),
     path("rules/", include("canbo.rules.api_urls")),
     path("salary/due/", DueView.as_view(), name="salary-due"),
+    path("national/persons/<str:personal_id>/", NationalPersonView.as_view(), name="national-person"),
+    path("national/schema.json", NationalSchemaView.as_view(), name="national-schema"),
 ]

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "canbo.salary",
     "canbo.documents",
     "canbo.cases",
+    "canbo.reports",
     "canbo.demo",
 ]
 

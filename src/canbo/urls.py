@@ -34,6 +34,7 @@ urlpatterns = [
     path("nghi-huu/", include("canbo.salary.retirement_urls")),
     path("tai-lieu/", include("canbo.documents.urls")),
     path("bo-nhiem/", include("canbo.cases.urls")),
+    path("bao-cao/", include("canbo.reports.urls")),
     path("api/", include("canbo.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

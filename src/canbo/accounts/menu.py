@@ -84,6 +84,13 @@ _ENTRIES = (
     _Entry("Nghỉ hưu", "retirement:index", "retirement", _units, hint="Thông báo, quyết định nghỉ hưu"),
     _Entry("Bổ nhiệm", "cases:list", "cases", _units, hint="Hồ sơ bổ nhiệm, bổ nhiệm lại"),
     _Entry("Danh sách", "lists:saved", "lists", _units, hint="Danh sách đã lưu"),
+    _Entry(
+        "Báo cáo",
+        "reports:statistics",
+        "reports",
+        _units,
+        hint="Báo cáo số lượng, chất lượng; đồng bộ cơ sở dữ liệu quốc gia",
+    ),
     _Entry("Người dùng", "accounts:users", "accounts", lambda a: a.admin, hint="Tài khoản và quyền"),
     _Entry(
         "Mẫu tài liệu",

@@ -12,6 +12,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 from canbo.cases.models import Case, Step
+from canbo.core.wordpage import apply_official_page
 from canbo.org.selectors import unit_label
 
 
@@ -39,7 +40,7 @@ def _bytes(doc: Any) -> bytes:
 def minutes_docx(case: Case, step: Step, names: dict[int, str]) -> bytes:
     """Biên bản kiểm phiếu of ``step``: counts, quorum, each candidate's votes and share of those
     convened, and who is selected or goes on (A-9, A-10)."""
-    doc = Document()
+    doc = apply_official_page(Document())
     _heading(doc, case, "BIÊN BẢN KIỂM PHIẾU")
     doc.add_paragraph(
         f"Bước {step.number}: {step.body}, họp ngày {step.held_on:%d/%m/%Y}, giới thiệu nhân sự "
@@ -80,7 +81,7 @@ def minutes_docx(case: Case, step: Step, names: dict[int, str]) -> bytes:
 def proposal_docx(case: Case, rows: list[Any]) -> bytes:
     """Tờ trình of the case: the post, the procedure, the candidates with their verdict at the
     event date (each rule not passed, with its reason) and any exception on file."""
-    doc = Document()
+    doc = apply_official_page(Document())
     _heading(doc, case, "TỜ TRÌNH")
     doc.add_paragraph(
         f"Về việc {case.get_kind_display().lower()} chức danh {case.post.title.name} – "

@@ -27,6 +27,7 @@ OFFICER = [
     "Nghỉ hưu",
     "Bổ nhiệm",
     "Danh sách",
+    "Báo cáo",
 ]
 EXPECTED = {
     "admin": [*OFFICER, "Người dùng", "Mẫu tài liệu", "API", "Quản trị"],

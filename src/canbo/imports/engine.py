@@ -24,6 +24,10 @@ from canbo.core.errors import DomainError
 
 Progress = Callable[[int, int, str], None]
 
+WRITING = "Đang ghi vào hồ sơ"
+"""The progress label given once, just before the write transaction opens (``apply._write``):
+from then on the progress is not stored where another process sees it (``jobs.py``)."""
+
 
 @dataclass(frozen=True)
 class CellError:

@@ -505,6 +505,7 @@ def test_a_queued_run_says_it_waits_for_the_worker(users: dict, settings: Any) -
     assert job.task_id
     partial = client.get(reverse("imports:progress", args=[job.pk]), HTTP_HX_REQUEST="true")
     assert "Đang chờ xử lý nền" in partial.content.decode()
+    assert "tiến trình xử lý nền nhận việc" in partial.content.decode()
     job.refresh_from_db()
     assert job.status == ImportJob.Status.RUNNING
     assert not Person.objects.filter(personal_id__in=[PID_1, PID_2]).exists()

@@ -232,15 +232,16 @@ def _progress_writer(job_id: int) -> engine.Progress:
     heartbeat) at most once a second or when the step changes, and never from inside a
     transaction: the engine's write transaction would hide it from the page until the end (and
     on SQLite it holds the write lock). ``engine.WRITING`` starts the write phase."""
-    last = {"at": 0.0, "label": ""}
+    last_at, last_label = 0.0, ""
 
     def progress(done: int, total: int, label: str) -> None:
+        nonlocal last_at, last_label
         now = time.monotonic()
         if connection.in_atomic_block:
             return
-        if now - last["at"] < PROGRESS_WRITE_EVERY and label == last["label"]:
+        if now - last_at < PROGRESS_WRITE_EVERY and label == last_label:
             return
-        last["at"], last["label"] = now, label
+        last_at, last_label = now, label
         fields: dict[str, Any] = {
             "progress_done": done,
             "progress_total": total,

@@ -163,7 +163,7 @@ def test_a_worker_killed_mid_write_leaves_nothing_and_the_job_failed(
             time.sleep(0.1)
         assert marker.exists(), "the worker never reached the write"
         job.refresh_from_db()
-        assert job.progress_phase == ImportJob.Phase.WRITING
+        assert job.progress_phase == ImportJob.Phase.WRITING and job.heartbeat is not None
         assert job.worker.endswith(f":{worker.pid}")
         # Written inside the worker's open transaction: not seen from here.
         assert not Person.objects.filter(personal_id__in=[PID_1, PID_2]).exists()

@@ -4,7 +4,7 @@ Same size, seed and horizon give the same data. The fixed part (leadership, comm
 elected bodies) does not scale and reproduces the baselines of INDICATORS.md §2 as of
 11/12/2020; the mass of ordinary staff scales with ``size`` and is written in batches, so memory
 stays bounded up to the 2,500,000 people of the national benchmark. Audited models are written
-with ``bulk_create`` and logged with ``bulk_log_created`` in the "generator" context
+with ``core.bulkwrite.BulkWriter`` and logged with ``bulk_log_created`` in the "generator" context
 (STYLE.md allows this to an import or a generator that writes its own log entries).
 See docs/demo-data.md.
 """
@@ -24,13 +24,13 @@ from typing import Any
 from django.apps import apps
 from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import Model
 from django.db.models import Q as DjQ
 from django.utils import timezone
 
 from canbo.accounts.models import Grant
 from canbo.assessment.models import Award, Discipline, Rating
 from canbo.careers.models import BodyMembership, Tenure, TenureKind
+from canbo.core.bulkwrite import BulkWriter, analyze_all
 from canbo.core.context import bind_context
 from canbo.core.errors import DomainError
 from canbo.core.models import ObjectChange
@@ -199,8 +199,7 @@ def generate(
         for batch in planner_mass(planner, mass, seed):
             writer.write(batch, say, quiet=True)
             say(f"  … {_n(writer.persons)}/{_n(size)} người")
-        writer.inserter.reset_sequences()
-        writer.inserter.analyze()
+        analyze_all()
         counts = writer.counts()
         counts["events"] = events
         marker.counts = counts
@@ -332,115 +331,6 @@ def _mid_career_exit(p: P, seed: int) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def _constant(_value: Any, *, value: Any) -> Any:
-    return value
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-def _adapt_date(value: Any, *, ops: Any) -> Any:
-    return None if value is None else ops.adapt_datefield_value(value)
-
-
-def _adapt_json(value: Any, *, ops: Any, encoder: Any) -> Any:
-    return ops.adapt_json_value(value, encoder)
-
-
-def _adapt_decimal(value: Any, *, ops: Any, digits: int | None, places: int | None) -> Any:
-    return None if value is None else ops.adapt_decimalfield_value(value, digits, places)
-
-
-class FastInserter:
-    """Insert many rows of a model in one ``executemany`` with primary keys assigned here.
-
-    Django's ``bulk_create`` compiles every value through the field machinery, which costs more
-    than the database itself for millions of rows. Here each field gets one converter, chosen
-    once, built from the backend's own adapters (``connection.ops``), and the ids are taken from
-    ``MAX(id)`` inside the running transaction (the generator holds the write lock; on
-    PostgreSQL the sequences are reset afterwards, see ``reset_sequences``). Every row written
-    here is logged by the caller with ``bulk_log_created``.
-    """
-
-    def __init__(self) -> None:
-        self.now = timezone.now()
-        self.plans: dict[type[Model], tuple[str, list[tuple[str, Callable[[Any], Any]]]]] = {}
-        self.models: list[type[Model]] = []
-
-    def _plan(self, model: type[Model]) -> tuple[str, list[tuple[str, Callable[[Any], Any]]]]:
-        from django.db import models as m
-
-        if model in self.plans:
-            return self.plans[model]
-        ops = connection.ops
-        qn = ops.quote_name
-        cols: list[tuple[str, Callable[[Any], Any]]] = []
-        columns: list[str] = []
-        now_db = ops.adapt_datetimefield_value(self.now)
-        for f in model._meta.concrete_fields:
-            conv: Callable[[Any], Any]
-            if isinstance(f, m.DateTimeField):
-                conv = partial(_constant, value=now_db)  # auto_now / auto_now_add
-            elif isinstance(f, m.DateField):
-                conv = partial(_adapt_date, ops=ops)
-            elif isinstance(f, m.DecimalField):
-                conv = partial(_adapt_decimal, ops=ops, digits=f.max_digits, places=f.decimal_places)
-            elif isinstance(f, m.JSONField):
-                conv = partial(_adapt_json, ops=ops, encoder=f.encoder)
-            else:
-                conv = _same
-            cols.append((f.attname, conv))
-            columns.append(qn(f.column))
-        table = model._meta.db_table
-        names = ", ".join(columns)
-        sql = f"INSERT INTO {qn(table)} ({names}) VALUES ({', '.join(['%s'] * len(cols))})"  # noqa: S608 (names are constants or quoted model names; values are %s parameters)
-        self.plans[model] = (sql, cols)
-        self.models.append(model)
-        return sql, cols
-
-    def insert(self, objs: list[Any]) -> None:
-        if not objs:
-            return
-        model = type(objs[0])
-        sql, cols = self._plan(model)
-        with connection.cursor() as cur:
-            cur.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608 (names are constants or quoted model names; values are %s parameters)
-            next_id = (cur.fetchone()[0] or 0) + 1
-            for obj in objs:
-                obj.pk = next_id
-                obj.created = obj.last_updated = self.now
-                obj._state.adding = False
-                next_id += 1
-            cur.executemany(sql, [tuple(conv(getattr(o, a)) for a, conv in cols) for o in objs])
-
-    def analyze(self) -> None:
-        """Refresh PostgreSQL's planner statistics of the tables just filled in bulk.
-
-        Autovacuum would do it only after the commit (and never inside a test's transaction);
-        until then the planner believes the tables empty and picks nested loops that take
-        minutes for the indicator queries. ANALYZE inside the transaction sees its own rows.
-        """
-        if connection.vendor != "postgresql":
-            return
-        # Every table of the project (the units and titles were written by services), named: a
-        # bare ANALYZE also takes the cluster's shared catalogues, whose lock it would hold to the
-        # end of a test's transaction and make the other test worker's ANALYZE wait for it.
-        tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
-        with connection.cursor() as cur:
-            cur.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in sorted(tables)))
-
-    def reset_sequences(self) -> None:
-        """Bring PostgreSQL's id sequences past the ids assigned here (SQLite needs nothing)."""
-        from django.core.management.color import no_style
-
-        statements = connection.ops.sequence_reset_sql(no_style(), self.models)
-        if statements:
-            with connection.cursor() as cur:
-                for sql in statements:
-                    cur.execute(sql)
-
-
 FIELDS_OF_STUDY = [
     "Luật",
     "Kinh tế",
@@ -506,7 +396,7 @@ class Writer:
         self.area: dict[int, AdminArea] = {a.pk: a for a in AdminArea.objects.all()}
         self.serial: dict[tuple[str, str], int] = {}
         self.serial_rng = random.Random(f"canbo-demo:{seed}:pid")  # noqa: S311 (seeded on purpose: the demo province must be reproducible, not secret)
-        self.inserter = FastInserter()
+        self.inserter = BulkWriter(acting_user=user, reason=REASON)
         self.salary = SalaryHistories(seed=seed, horizon=horizon, book=rulebook())
 
     # -- helpers -----------------------------------------------------------------------------
@@ -837,7 +727,7 @@ class Writer:
                 is_synthetic=True,
             )
             persons.append(person)
-        self.inserter.insert(persons)
+        self.inserter.insert_objects(persons)
         self.persons += len(persons)
         self._count("Person", len(persons))
         sections: dict[type, list[Any]] = {}
@@ -918,7 +808,7 @@ class Writer:
         ):
             rows = sections.get(model, [])
             if rows:
-                self.inserter.insert(rows)
+                self.inserter.insert_objects(rows)
                 self._count(model.__name__, len(rows))
         bulk_log_created(persons, acting_user=self.user, reason=REASON)
         for model_rows in sections.values():

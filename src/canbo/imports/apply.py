@@ -1,29 +1,25 @@
 """Write a validated import in one transaction, with its own change-log entries.
 
 This is one of the two bulk writers STYLE.md allows on audited models (with the demo
-generator): persons and section rows are inserted in batches by ``fastwrite.FastWriter``, which
-writes each row's "create" entry in the change log with the same snapshot
+generator): persons and section rows are inserted in batches by ``core.bulkwrite.BulkWriter``,
+which writes each row's "create" entry in the change log with the same snapshot
 ``core.services.bulk_log_created`` would; updated persons and section records are written by
-the same writer (one ``UPDATE`` per record in one ``executemany``) with one ``ObjectChange``
+the same writer (one ``UPDATE … FROM`` a scratch table per batch) with one ``ObjectChange``
 each holding the before and after snapshots, exactly what ``audited_update`` would log. Inside
 the transaction the records to update are re-read (locked on PostgreSQL) and compared with the
 versions the validation saw, and afterwards every written person is checked against the acting
 user's grants again (STYLE.md convention 6).
 
-On PostgreSQL the persons are written while the section sheets are still being checked, by a
-second connection whose transaction commits only once every row of the file has passed
-(``_EarlyWrite``); elsewhere, and inside a caller's transaction, the writing starts after the
-validation.
+Everything is read, checked and written on the caller's one connection, and written in one
+transaction: a process killed mid-way has written nothing (docs/architecture.md, "Background
+work").
 """
 
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import functools
-import gc
 import hashlib
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,16 +29,17 @@ from django.apps import apps
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
+from canbo.core.bulkwrite import BulkWriter
 from canbo.core.context import bind_context
-from canbo.core.models import ObjectChange, jsonable
+from canbo.core.models import jsonable
 from canbo.core.querysets import CHANGE, scope_q
 from canbo.core.types import ActingUser
 from canbo.imports import reader
 from canbo.imports.errors import CellError
-from canbo.imports.fastwrite import FastWriter
-from canbo.imports.result import ImportResult, Progress
+from canbo.imports.result import WRITING, ImportResult, Progress
 from canbo.imports.schema import SERVICE_EVENT, SHEETS
 from canbo.imports.validate import CHUNK, Plan, attach_related, concrete_field, plain, validate
+from canbo.people import name_words
 from canbo.people.models import Person
 
 BATCH = 2000
@@ -91,7 +88,7 @@ def run(
     reason: str,
 ) -> ImportResult:
     reason = reason or default_reason(path.name, file_sha256(path))
-    with _sqlite_page_cache(), _without_cycle_collector():
+    with _sqlite_page_cache():
         return _run(
             path=path,
             acting_user=acting_user,
@@ -126,24 +123,6 @@ def _sqlite_page_cache() -> Iterator[None]:
             cur.execute(f"PRAGMA cache_size = {previous:d}")
 
 
-@contextlib.contextmanager
-def _without_cycle_collector() -> Iterator[None]:
-    """Pause Python's cycle collector while a file is imported.
-
-    An import keeps hundreds of thousands of small objects alive until it writes (the checked
-    rows, the plan); each full collection walks all of them and finds nothing to free, and the
-    collector ran some thirty full collections during a 70,000-person re-import: 6 s of 73 s.
-    Memory is still freed by reference counting as usual; only cycles wait until the end.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _run(
     *,
     path: Path,
@@ -154,33 +133,11 @@ def _run(
     reason: str,
 ) -> ImportResult:
     book = reader.open_workbook(path)
-    early: list[_EarlyWrite] = []
-    # PostgreSQL, outside any transaction of the caller's: the persons are written by a second
-    # connection while the section sheets are checked (``_EarlyWrite``). Inside a transaction
-    # the second connection would not see the caller's uncommitted rows, nor share its fate.
-    overlap = not dry_run and connection.vendor == "postgresql" and not connection.in_atomic_block
-
-    def persons_checked(plan: Plan) -> None:
-        early.append(_EarlyWrite(plan, acting_user=acting_user, reason=reason, progress=progress))
-
     try:
-        try:
-            plan = validate(
-                book,
-                acting_user=acting_user,
-                mapping=mapping,
-                progress=progress,
-                persons_checked=persons_checked if overlap else None,
-            )
-        finally:
-            book.close()
-    except BaseException:
-        for e in early:  # a refused file or a failure: the persons written meanwhile are undone
-            e.finish(proceed=False)
-        raise
+        plan = validate(book, acting_user=acting_user, mapping=mapping, progress=progress)
+    finally:
+        book.close()
     if plan.errors:
-        for e in early:
-            e.finish(proceed=False)
         return ImportResult(ok=False, errors=plan.errors, dry_run=dry_run)
     result = ImportResult(
         ok=True,
@@ -193,41 +150,22 @@ def _run(
     )
     if dry_run:
         return result
-    if early:
-        errors = early[0].finish(proceed=True)
-    else:
-        errors = _write(plan, acting_user=acting_user, reason=reason, progress=progress)
+    errors = _write(plan, acting_user=acting_user, reason=reason, progress=progress)
     if errors:
         return ImportResult(ok=False, errors=errors, dry_run=dry_run)
     return result
 
 
-class _Rollback(Exception):
-    """Undo what an early write wrote: the validation found errors."""
-
-
-def _write(
-    plan: Plan,
-    *,
-    acting_user: ActingUser,
-    reason: str,
-    progress: Progress | None,
-    go_on: Callable[[Writer], bool] | None = None,
-) -> list[CellError]:
-    """Write ``plan`` in one transaction: the errors that stopped it, or none.
-
-    ``go_on(writer)``, if given, is asked once the persons are written whether to write the
-    sections too (True) or to roll everything back (False).
-    """
+def _write(plan: Plan, *, acting_user: ActingUser, reason: str, progress: Progress | None) -> list[CellError]:
+    """Write ``plan`` in one transaction: the errors that stopped it, or none."""
+    total = len(plan.updates) + len(plan.new) + len(plan.sections) + len(plan.section_updates)
+    if progress is not None:
+        progress(0, max(total, 1), WRITING)
     try:
         with bind_context(source="import"), transaction.atomic():
             writer = Writer(plan, acting_user=acting_user, reason=reason, progress=progress)
             writer.write_persons()
-            if go_on is not None and not go_on(writer):
-                raise _Rollback
             writer.write_records()
-    except _Rollback:
-        return []
     except _Abort as exc:
         return exc.errors
     except IntegrityError:
@@ -243,61 +181,6 @@ def _write(
     return []
 
 
-class _EarlyWrite:
-    """PostgreSQL: the persons of a checked person sheet written by a thread on its own database
-    connection, in its own transaction, while the calling thread checks the section sheets.
-
-    On a re-import of 70,000 people the database was idle while the section sheets were checked
-    (a quarter of the run), and the validation was idle while the persons were written (a third
-    of it). Nothing is committed before ``finish``: with ``proceed`` the thread then writes the
-    section rows in the same transaction and commits; without, it rolls the persons back. The
-    other connection reads the stored rows as the validation does (plain reads wait for no
-    lock), and the section sheets' checks read no person the file changes.
-    """
-
-    def __init__(
-        self, plan: Plan, *, acting_user: ActingUser, reason: str, progress: Progress | None
-    ) -> None:
-        self.plan = plan
-        self.progress = progress
-        self.decided = threading.Event()
-        self.proceed = False
-        self.errors: list[CellError] = []
-        self.failure: BaseException | None = None
-        context = contextvars.copy_context()  # the caller's request id and source
-        self.thread = threading.Thread(
-            target=context.run, args=(self._run, acting_user, reason), name="canbo-import-persons"
-        )
-        self.thread.start()
-
-    def _run(self, acting_user: ActingUser, reason: str) -> None:
-        try:
-            # No progress while the validation reports its own; ``_go_on`` hands it over.
-            self.errors = _write(
-                self.plan, acting_user=acting_user, reason=reason, progress=None, go_on=self._go_on
-            )
-        except BaseException as exc:  # raised in the caller's thread by finish()
-            self.failure = exc
-        finally:
-            connection.close()  # this thread's own connection
-
-    def _go_on(self, writer: Writer) -> bool:
-        self.decided.wait()
-        if self.proceed:
-            writer.report_to(self.progress)
-        return self.proceed
-
-    def finish(self, *, proceed: bool) -> list[CellError]:
-        """Let the thread write the rest and commit (``proceed``) or roll back; its errors."""
-        self.proceed = proceed
-        self.decided.set()
-        self.thread.join()
-        if self.failure is not None:
-            failure, self.failure = self.failure, None
-            raise failure
-        return self.errors
-
-
 class Writer:
     """Writes a ``Plan``: updates, new persons, then section rows, each batch logged."""
 
@@ -310,7 +193,7 @@ class Writer:
         self.progress = progress
         self.done = 0
         self.pk_of: dict[str, int] = {}
-        self.fast = FastWriter(acting_user=acting_user, reason=reason)
+        self.fast = BulkWriter(acting_user=acting_user, reason=reason)
 
     def tick(self, n: int, label: str) -> None:
         self.done += n
@@ -331,14 +214,9 @@ class Writer:
 
     @property
     def total(self) -> int:
-        """Records to write: counted from the plan each time, since an early writer starts
-        before the validation has added the section rows (``_EarlyWrite``)."""
+        """Records to write."""
         plan = self.plan
         return len(plan.updates) + len(plan.new) + len(plan.sections) + len(plan.section_updates)
-
-    def report_to(self, progress: Progress | None) -> None:
-        """Report progress from now on (an early writer is silent while the validation reports)."""
-        self.progress = progress
 
     def write_section_updates(self) -> None:
         by_kind: dict[str, list[Any]] = {}
@@ -376,13 +254,7 @@ class Writer:
         self.flush_person_updates(batch)
 
     def flush_person_updates(self, batch: list[PersonWrite]) -> None:
-        """One batch of person updates and their log entries.
-
-        The ``UPDATE`` runs in a worker thread (``FastWriter.start_update``) while this thread
-        builds the batch's before/after snapshots and encodes its log entries: on PostgreSQL the
-        name-word trigger makes renaming persons the slowest statement of a re-import, and the
-        snapshots are most of the Python work of writing them.
-        """
+        """One batch of person updates and their log entries (before/after snapshots)."""
         if not batch:
             return
         rows, fields = _update_rows(
@@ -413,16 +285,13 @@ class Writer:
         person_ids: list[Any],
         label: str,
     ) -> None:
-        """``UPDATE`` ``rows`` in a worker thread (``FastWriter.start_update``) while this thread
-        builds their log ``entries`` (before/after snapshots, names), then write those."""
-        log_ids = self.fast.reserve_ids(ObjectChange, len(rows))
-        self.fast.content_type_id(model)  # cached now: the worker holds the connection below
-        running = self.fast.start_update(model, rows, fields)
-        try:
-            params = self.fast.updated_log_params(model, entries(), person_ids, log_ids)
-        finally:
-            running.wait()
-        self.fast.insert_params(ObjectChange, params)
+        """``UPDATE`` ``rows``, then log their ``entries`` (before/after snapshots, names).
+
+        Persons on PostgreSQL: their name-word entries are rewritten in two set-based statements
+        around the ``UPDATE`` rather than by the per-row trigger (``people.name_words``)."""
+        around = name_words.bulk_rewrite if model is Person and connection.vendor == "postgresql" else None
+        self.fast.update(model, rows, fields, around=around)
+        self.fast.log_updated(model, entries(), person_ids)
         self.tick(len(rows), label)
 
     def check_versions(self, by_pk: dict[int, Any], versions: dict[int, int], chunk: list[int]) -> None:
@@ -472,8 +341,7 @@ class Writer:
     def flush_record_updates(
         self, model: type[Any], batch: list[Any], by_pk: dict[int, Any], label: str
     ) -> None:
-        """One batch of section record updates; their snapshots, names and log entries are
-        built while the ``UPDATE`` runs (``write_batch``)."""
+        """One batch of section record updates, their snapshots, names and log entries."""
         items = [(r.pk, r.row_version, by_pk[r.pk].changes, functools.partial(getattr, r)) for r in batch]
         rows, fields = _update_rows(model, items)
 
@@ -639,7 +507,7 @@ class Writer:
 def _update_rows(
     model: type[models.Model], items: Sequence[tuple[int, int, dict[str, Any], Callable[[str], Any]]]
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    """The rows ``FastWriter.start_update`` writes for ``items`` (id, row version, changes by
+    """The rows ``BulkWriter.update`` writes for ``items`` (id, row version, changes by
     field name, stored value by attname) and the fields it writes: those any item changes,
     with the stored value where an item leaves one as it was, and the new version and time."""
     now = timezone.now()
@@ -680,7 +548,7 @@ PERSON_CONVERTED = _converted(_PERSON_SNAPSHOT_FIELDS)
 
 
 def _row(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
-    """Field values keyed by attname (foreign keys as ids), as the fast writer takes them."""
+    """Field values keyed by attname (foreign keys as ids), as ``BulkWriter`` takes them."""
     out: dict[str, Any] = {}
     for name, value in values.items():
         field = model._meta.get_field(name) if name != "person_id" else None

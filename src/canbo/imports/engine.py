@@ -24,9 +24,10 @@ from typing import Any
 
 from canbo.core.types import ActingUser
 from canbo.imports.errors import CellError, RefusedFile
-from canbo.imports.result import ImportResult, Progress
+from canbo.imports.result import WRITING, ImportResult, Progress
 
 __all__ = [
+    "WRITING",
     "CellError",
     "ImportResult",
     "Progress",

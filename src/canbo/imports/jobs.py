@@ -1,38 +1,39 @@
-"""Import jobs: store the upload, run the engine in the request or in a background thread,
-report progress, and notice runs that were interrupted.
+"""Import jobs: store the upload, inspect it, run the engine as a background task, report
+progress, and notice runs whose worker died.
 
 A job goes UPLOADED → MAPPING (file inspected) → RUNNING → DONE / FAILED, or REFUSED when the
 engine will not read the file. ``ImportJob.result`` always keeps the inspection under ``"sheets"``
-(so the mapping page need not read the file again) and, while running, a ``"heartbeat"``
-timestamp; once finished it also holds ``ImportResult.as_dict()``.
+(so the mapping page need not read the file again); once finished it also holds
+``ImportResult.as_dict()``.
 
-Small files (at most ``SYNC_MAX_ROWS`` data rows over all sheets) run inside the request: the
-officer sees the result at once. Larger ones run in a thread of the server process with its own
-database connection; its progress is kept in memory (read by the page's htmx polling) and written
-to the job row at most once a second while no transaction is open. The engine writes everything
-in one transaction, so a run that dies with its process has written nothing: a RUNNING job with no
-live thread in this process and no heartbeat for ``STALE_AFTER`` is marked FAILED as interrupted
-(checked whenever the officer's jobs are listed or a job page is opened). See
-docs/huong-dan/nhap-du-lieu.md, "Các bước nhập".
+Running is a django-tasks task (``imports/tasks.py``) stored in the database and executed by the
+worker process (``manage.py db_worker``, started beside the web server by ``./canbo serve`` and
+``./canbo demo``). While RUNNING, the job's ``progress_phase`` says where it is: QUEUED (no worker
+has taken it yet: a restart of the web server or of the worker loses nothing), CHECKING, then
+WRITING. The task writes ``progress_*`` and ``heartbeat`` to the job row at most once a second,
+outside the engine's write transaction (inside it nothing written is seen by another process),
+and its ``worker`` (host and process id). The engine writes everything in one transaction, so a
+worker killed mid-way has written nothing: such a job is marked FAILED as interrupted when the
+officer's jobs are listed or a job page is opened (``mark_interrupted``). See
+docs/architecture.md, "Background work", and docs/huong-dan/nhap-du-lieu.md, "Các bước nhập".
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import logging
 import os
+import socket
 import tempfile
-import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.utils import timezone
 
 from canbo.imports import engine, retention
@@ -40,17 +41,16 @@ from canbo.imports.models import ImportJob
 
 log = logging.getLogger(__name__)
 
-SYNC_MAX_ROWS = 300
-"""Files with at most this many data rows (all sheets together) run inside the request."""
-
-STALE_AFTER = dt.timedelta(minutes=10)
-"""A RUNNING job without a live thread here and silent this long is shown as interrupted."""
+STALE_AFTER = dt.timedelta(minutes=30)
+"""A RUNNING job whose worker gave no sign this long is interrupted, whatever its process id
+says (a worker on another machine, or a process id taken again by another process). Nothing is
+written to the job during the write transaction, so this exceeds the longest write."""
 
 PROGRESS_WRITE_EVERY = 1.0
 """Seconds between two progress writes to the job row."""
 
 INTERRUPTED_MESSAGE = (
-    "Lần nhập bị gián đoạn (máy chủ khởi động lại hoặc dừng giữa chừng). Chưa ghi gì vào hồ sơ; "
+    "Lần nhập bị gián đoạn (tiến trình xử lý nền dừng giữa chừng). Chưa ghi gì vào hồ sơ; "
     "hãy tải tệp lên và nhập lại."
 )
 CRASHED_MESSAGE = (
@@ -58,20 +58,7 @@ CRASHED_MESSAGE = (
 )
 
 FINISHED = (ImportJob.Status.DONE, ImportJob.Status.FAILED, ImportJob.Status.REFUSED)
-
-
-@dataclass
-class Live:
-    """A job running in a thread of this process, and its latest progress."""
-
-    thread: threading.Thread | None
-    done: int = 0
-    total: int = 0
-    label: str = ""
-
-
-_live: dict[int, Live] = {}
-_lock = threading.Lock()
+Phase = ImportJob.Phase
 
 
 # --- storing and inspecting -------------------------------------------------------------------
@@ -157,46 +144,48 @@ def refusal_of(job: ImportJob) -> str:
     return refusal_text(str((job.result or {}).get("refused", "")))
 
 
-# --- running ----------------------------------------------------------------------------------
+# --- running ---------------------------------------------------------------------------------
 
 
 def start(job: ImportJob, *, mapping: dict[str, Any], dry_run: bool) -> None:
-    """Mark the job RUNNING and run it: in the request for small files (or when
-    ``settings.CANBO_IMPORT_SYNC``), otherwise in a background thread."""
+    """Mark the job RUNNING (queued) and enqueue its task; the worker runs it (``execute``)."""
+    from canbo.imports.tasks import run_import_job
+
     sheets = (job.result or {}).get("sheets", [])
-    total_rows = sum(int(s.get("rows", 0)) for s in sheets)
     job.status = ImportJob.Status.RUNNING
     job.mapping = mapping
     job.dry_run = dry_run
     job.progress_done = 0
-    job.progress_total = total_rows
-    job.progress_label = "Đang chờ bắt đầu"
+    job.progress_total = sum(int(s.get("rows", 0)) for s in sheets)
+    job.progress_label = ""
+    job.progress_phase = Phase.QUEUED
+    job.task_id = ""
+    job.worker = ""
+    job.heartbeat = None
     job.finished = None
-    job.result = {"sheets": sheets, "heartbeat": timezone.now().isoformat()}
+    job.result = {"sheets": sheets}
     job.save()
-    if getattr(settings, "CANBO_IMPORT_SYNC", False) or total_rows <= SYNC_MAX_ROWS:
-        execute(job.pk)
-        return
-    thread = threading.Thread(target=_thread_main, args=(job.pk,), name=f"canbo-import-{job.pk}", daemon=True)
-    with _lock:
-        _live[job.pk] = Live(thread=thread, total=total_rows, label=job.progress_label)
-    thread.start()
+    task = run_import_job.enqueue(job.pk)
+    # Only this field: with the immediate backend (tests) the task has already finished the job.
+    ImportJob.objects.filter(pk=job.pk).update(task_id=str(task.id))
+    job.task_id = str(task.id)
 
 
-def _thread_main(job_id: int) -> None:
-    """Thread body: a fresh database connection, closed at the end."""
-    close_old_connections()
-    try:
-        execute(job_id)
-    finally:
-        connection.close()
-        with _lock:
-            _live.pop(job_id, None)
+def this_worker() -> str:
+    """``host:pid`` of this process, as kept in ``ImportJob.worker``."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def execute(job_id: int) -> None:
-    """Run the engine on a RUNNING job and store what came out."""
+def execute(job_id: int) -> str:
+    """The task's body: run the engine on a RUNNING job and store what came out; the status."""
     job = ImportJob.objects.select_related("user").get(pk=job_id)
+    if job.status != ImportJob.Status.RUNNING:  # marked interrupted meanwhile: never run it
+        return str(job.status)
+    job.progress_phase = Phase.CHECKING
+    job.progress_label = "Đang mở tệp"
+    job.worker = this_worker()
+    job.heartbeat = timezone.now()
+    job.save(update_fields=["progress_phase", "progress_label", "worker", "heartbeat"])
     sheets = (job.result or {}).get("sheets", [])
     # The engine's own wording (docs/huong-dan/nhap-du-lieu.md), with the name the officer knows
     # rather than the stored <sha256>.xlsx.
@@ -213,7 +202,7 @@ def execute(job_id: int) -> None:
         )
     except engine.RefusedFile as exc:
         _finish(job, ImportJob.Status.REFUSED, {"sheets": sheets, "refused": exc.message})
-        return
+        return str(job.status)
     except Exception:
         # A bug in the engine must not leave the job RUNNING forever nor show a 500 page: the
         # transaction was rolled back, so "nothing written" holds. The trace goes to the log.
@@ -222,93 +211,143 @@ def execute(job_id: int) -> None:
         _finish(
             job, ImportJob.Status.FAILED, {"sheets": sheets, "ok": False, "errors": [], "crashed": message}
         )
-        return
+        return str(job.status)
     status = ImportJob.Status.DONE if result.ok else ImportJob.Status.FAILED
     _finish(job, status, {"sheets": sheets, **result.as_dict()})
+    return str(job.status)
 
 
 def _finish(job: ImportJob, status: str, result: dict[str, Any]) -> None:
     job.status = status
     job.result = result
     job.finished = timezone.now()
+    job.progress_phase = ""
     if status == ImportJob.Status.DONE and job.progress_total:
         job.progress_done = job.progress_total
-    job.save(update_fields=["status", "result", "finished", "progress_done"])
+    job.save(update_fields=["status", "result", "finished", "progress_done", "progress_phase"])
 
 
 def _progress_writer(job_id: int) -> engine.Progress:
-    """The engine's ``progress(done, total, label)``: kept in memory at once, written to the job
-    row at most once a second, and never from inside the engine's write transaction (another
-    connection would not see it before the commit, and SQLite would lock)."""
-    last_write = [0.0]
+    """The engine's ``progress(done, total, label)``, written to the job row (with the
+    heartbeat) at most once a second or when the step changes, and never from inside a
+    transaction: the engine's write transaction would hide it from the page until the end (and
+    on SQLite it holds the write lock). ``engine.WRITING`` starts the write phase."""
+    last_at, last_label = 0.0, ""
 
     def progress(done: int, total: int, label: str) -> None:
-        with _lock:
-            live = _live.get(job_id)
-            if live is not None:
-                live.done, live.total, live.label = done, total, label
+        nonlocal last_at, last_label
         now = time.monotonic()
-        if now - last_write[0] < PROGRESS_WRITE_EVERY or connection.in_atomic_block:
+        if connection.in_atomic_block:
             return
-        last_write[0] = now
-        job = ImportJob.objects.only("result").get(pk=job_id)
-        ImportJob.objects.filter(pk=job_id).update(
-            progress_done=done,
-            progress_total=total,
-            progress_label=label[:200],
-            result={**(job.result or {}), "heartbeat": timezone.now().isoformat()},
-        )
+        if now - last_at < PROGRESS_WRITE_EVERY and label == last_label:
+            return
+        last_at, last_label = now, label
+        fields: dict[str, Any] = {
+            "progress_done": done,
+            "progress_total": total,
+            "progress_label": label[:200],
+            "heartbeat": timezone.now(),
+        }
+        if label == engine.WRITING:
+            fields["progress_phase"] = Phase.WRITING
+        ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING).update(**fields)
 
     return progress
 
 
 def progress_of(job: ImportJob) -> tuple[int, int, str]:
-    """(done, total, label): the live figures when the job runs in this process."""
-    with _lock:
-        live = _live.get(job.pk)
-        if live is not None and live.total:
-            return live.done, live.total, live.label
-    return job.progress_done, job.progress_total, job.progress_label
-
-
-def wait(job_id: int, timeout: float = 60.0) -> None:
-    """Wait for a background run of this process to end (tests and the command line)."""
-    with _lock:
-        live = _live.get(job_id)
-    if live is not None and live.thread is not None:
-        live.thread.join(timeout)
+    """(done, total, label) as the task last wrote them; the label says the phase when the
+    task gave none (queued, or writing)."""
+    label = job.progress_label
+    if job.progress_phase == Phase.QUEUED or (job.progress_phase and not label):
+        label = job.get_progress_phase_display()
+    return job.progress_done, job.progress_total, label
 
 
 # --- interrupted runs -------------------------------------------------------------------------
 
 
-def _alive_here(job_id: int) -> bool:
-    with _lock:
-        live = _live.get(job_id)
-    return live is not None and live.thread is not None and live.thread.is_alive()
+def _pid_gone(worker: str) -> bool:
+    """True if ``worker`` ("host:pid") ran on this machine and its process is no more (or is a
+    zombie waiting for its parent)."""
+    host, _sep, raw = worker.rpartition(":")
+    if host != socket.gethostname() or not raw.isdigit():
+        return False
+    pid = int(raw)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
+
+
+def _task_ended(job: ImportJob) -> bool:
+    """True if the job's task has ended (or vanished) while the job is still RUNNING: the task
+    failed outside ``execute``'s own handling (e.g. it could not be loaded)."""
+    from django_tasks import TaskResultStatus
+    from django_tasks.exceptions import TaskResultDoesNotExist
+
+    from canbo.imports.tasks import run_import_job
+
+    if not job.task_id:
+        return False
+    try:
+        result = run_import_job.get_result(job.task_id)
+    except TaskResultDoesNotExist:
+        return True
+    except NotImplementedError:  # a backend that keeps no results (the immediate one)
+        return False
+    return result.status in (TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED)
 
 
 def is_stale(job: ImportJob, now: dt.datetime | None = None) -> bool:
-    """A RUNNING job whose thread is not alive here and that gave no sign for STALE_AFTER."""
-    if job.status != ImportJob.Status.RUNNING or _alive_here(job.pk):
+    """A RUNNING job whose run cannot end any more: its worker process is gone (same machine),
+    its worker gave no sign for STALE_AFTER, or its task ended without finishing it."""
+    if job.status != ImportJob.Status.RUNNING:
         return False
-    beat = job.created
-    raw = (job.result or {}).get("heartbeat")
-    if raw:
-        with contextlib.suppress(ValueError):
-            beat = dt.datetime.fromisoformat(raw)
-    return (now or timezone.now()) - beat > STALE_AFTER
+    if job.progress_phase in (Phase.CHECKING, Phase.WRITING):
+        if _pid_gone(job.worker):
+            return True
+        beat = job.heartbeat or job.created
+        if (now or timezone.now()) - beat > STALE_AFTER:
+            return True
+    return _task_ended(job)
 
 
 def mark_interrupted(jobs: list[ImportJob]) -> None:
-    """Mark the stale RUNNING jobs among ``jobs`` as FAILED (interrupted), in place."""
+    """Mark the RUNNING jobs among ``jobs`` whose run died as FAILED (interrupted), in place,
+    and their task results as failed."""
     now = timezone.now()
     for job in jobs:
-        if is_stale(job, now):
-            result = {**(job.result or {}), "ok": False, "errors": [], "interrupted": INTERRUPTED_MESSAGE}
-            result.pop("heartbeat", None)
-            updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
-                status=ImportJob.Status.FAILED, result=result, finished=now
+        if not is_stale(job, now):
+            continue
+        result = {**(job.result or {}), "ok": False, "errors": [], "interrupted": INTERRUPTED_MESSAGE}
+        updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
+            status=ImportJob.Status.FAILED, result=result, finished=now, progress_phase=""
+        )
+        if updated:
+            job.status, job.result, job.finished, job.progress_phase = (
+                ImportJob.Status.FAILED,
+                result,
+                now,
+                "",
             )
-            if updated:
-                job.status, job.result, job.finished = ImportJob.Status.FAILED, result, now
+            _fail_task(job.task_id, now)
+
+
+def _fail_task(task_id: str, now: dt.datetime) -> None:
+    """The database backend leaves the task of a killed worker RUNNING for ever: say it failed."""
+    if not task_id:
+        return
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(id=task_id, status=TaskResultStatus.RUNNING).update(
+        status=TaskResultStatus.FAILED, finished_at=now
+    )

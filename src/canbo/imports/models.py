@@ -45,7 +45,18 @@ class ImportJob(models.Model):
     The file itself lives on disk under ``MEDIA_ROOT/imports/``; ``result`` is
     ``ImportResult.as_dict()`` once the run has finished. ``file_purged`` is when the file was
     deleted under the retention policy (``retention.py``); the row and its result stay.
+
+    A run is a background task (``imports/tasks.py``, ``task_id``) executed by the worker
+    (``manage.py db_worker``); the task writes its progress here (``progress_*``), which the
+    progress page reads, with ``worker`` (host and process id) and ``heartbeat`` so that a run
+    whose worker died is noticed (``jobs.mark_interrupted``; docs/architecture.md, "Background
+    work").
     """
+
+    class Phase(models.TextChoices):
+        QUEUED = "queued", "Đang chờ xử lý nền"
+        CHECKING = "checking", "Đang đọc và kiểm tra tệp"
+        WRITING = "writing", "Đang ghi vào hồ sơ"
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", "Đã tải lên"
@@ -68,6 +79,10 @@ class ImportJob(models.Model):
     progress_done = models.PositiveIntegerField("đã xử lý", default=0)
     progress_total = models.PositiveIntegerField("tổng số", default=0)
     progress_label = models.CharField("đang làm", max_length=200, blank=True)
+    progress_phase = models.CharField("giai đoạn", max_length=10, choices=Phase.choices, blank=True)
+    task_id = models.CharField("mã tác vụ nền", max_length=64, blank=True)
+    worker = models.CharField("tiến trình xử lý", max_length=200, blank=True)
+    heartbeat = models.DateTimeField("lần báo tiến độ gần nhất", null=True, blank=True)
     result = models.JSONField("kết quả", default=dict, blank=True)
     created = models.DateTimeField("ngày tải lên", auto_now_add=True)
     finished = models.DateTimeField("ngày xong", null=True, blank=True)

@@ -46,3 +46,8 @@ class ImportResult:
             skipped=int(data.get("skipped", 0)),
             section_updates=int(data.get("section_updates", 0)),
         )
+
+
+WRITING = "Đang ghi vào hồ sơ"
+"""The progress label given once, just before the write transaction opens (``apply._write``):
+from then on the progress is not stored where another process sees it (``jobs.py``)."""

@@ -186,6 +186,7 @@ def _job_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
     ctx: dict[str, Any] = {
         "job": job,
         "running": job.status == Status.RUNNING,
+        "queued": job.status == Status.RUNNING and job.progress_phase == ImportJob.Phase.QUEUED,
         "done": done,
         "total": total,
         "label": label,

@@ -241,7 +241,6 @@ def _uploaded_job(client: Client) -> ImportJob:
 @pytest.mark.parametrize("raw", BAD_INTS)
 @pytest.mark.parametrize("name", ["dung", "sheet"])
 def test_import_mapping_parameters(users: dict, settings: Any, name: str, raw: str) -> None:
-    settings.CANBO_IMPORT_SYNC = True
     c = client_for(users["officer_a"])
     job = _uploaded_job(c)
     assert_400(c.get(reverse("imports:mapping", args=[job.pk]), {name: raw}))

@@ -28,11 +28,6 @@ Status = ImportJob.Status
 OLD = dt.timedelta(days=45)
 
 
-@pytest.fixture(autouse=True)
-def _sync(settings: Any) -> None:
-    settings.CANBO_IMPORT_SYNC = True
-
-
 def stored(user: Any, content: bytes, name: str = "ds.xlsx") -> ImportJob:
     return jobs.store_upload(user=user, upload=SimpleUploadedFile(name, content))
 

@@ -18,11 +18,6 @@ from canbo.people.models import Person
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _sync(settings: Any) -> None:
-    settings.CANBO_IMPORT_SYNC = True
-
-
 def saved_template(client: Any, *, shuffle: bool) -> bytes:
     """The downloaded template with its example rows deleted and one person written in, saved
     by openpyxl; ``shuffle`` also moves the guide sheet last and hides it."""

@@ -258,27 +258,6 @@ def test_sqlite_page_cache_is_larger_during_an_import_only(
     assert seen == [-apply.SQLITE_CACHE_KIB] and cache_size() == before != seen[0]
 
 
-def test_cycle_collector_paused_during_an_import_only(ready: Any, tmp_path: Path, monkeypatch: Any) -> None:
-    import gc
-
-    seen: list[bool] = []
-    original = apply.Writer.write_persons
-
-    def spy(self: Any) -> None:
-        seen.append(gc.isenabled())
-        original(self)
-
-    monkeypatch.setattr(apply.Writer, "write_persons", spy)
-    assert gc.isenabled()
-    assert engine.run_import(path=good_book(tmp_path), acting_user=None).ok
-    assert seen == [False] and gc.isenabled()
-    bad = tmp_path / "hong.xlsx"
-    bad.write_bytes(b"not a workbook")
-    with pytest.raises(engine.RefusedFile):
-        engine.run_import(path=bad, acting_user=None)
-    assert gc.isenabled()
-
-
 def test_only_changed_person_columns_are_written(ready: Any, tmp_path: Path) -> None:
     """A person row repeating stored values (here every cell but the home town) writes only the
     changed column; the log entry's before and after differ in that field alone."""
@@ -331,30 +310,25 @@ def test_a_row_repeating_a_key_of_an_earlier_sheet_is_skipped(ready: Any, tmp_pa
     ]
 
 
-def test_a_failure_of_the_background_update_rolls_everything_back(
+def test_a_failure_of_a_batch_update_rolls_everything_back(
     ready: Any, tmp_path: Path, monkeypatch: Any
 ) -> None:
-    """The person UPDATE runs in a worker thread: its error reaches the import, which reports it
-    and writes nothing (persons, sections, log)."""
+    """A person UPDATE that fails after writing: the import reports it and writes nothing
+    (persons, sections, log)."""
     from django.db import IntegrityError
 
-    from canbo.imports import fastwrite
+    from canbo.core.bulkwrite import BulkWriter
 
     assert engine.run_import(path=good_book(tmp_path), acting_user=None).ok
     logged = ObjectChange.objects.count()
-    original = fastwrite.FastWriter.start_update
+    original = BulkWriter.update
 
-    def failing(self: Any, model: Any, records: Any, fields: Any) -> Any:
-        if model is not Person:
-            return original(self, model, records, fields)
-        original(self, model, records, fields).wait()  # written, then the statement "fails"
-
-        def fail() -> None:
+    def failing(self: Any, model: Any, records: Any, fields: Any, **kw: Any) -> None:
+        original(self, model, records, fields, **kw)
+        if model is Person:  # written, then the statement "fails"
             raise IntegrityError("trùng số định danh")
 
-        return fastwrite.Background(fail)
-
-    monkeypatch.setattr(fastwrite.FastWriter, "start_update", failing)
+    monkeypatch.setattr(BulkWriter, "update", failing)
     result = engine.run_import(path=changed_book(tmp_path), acting_user=None)
     assert not result.ok and "Chưa ghi gì" in str(result.errors[0])
     assert Person.objects.get(personal_id=P1).full_name == "Nguyễn Thị Hoa"

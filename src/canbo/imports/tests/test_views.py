@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import socket
+import subprocess
 import zipfile
 from typing import Any
 
@@ -39,11 +41,6 @@ BAD = [
     [PID_1, "Lê Văn Nam", "Nam", "12/03/1985", "Kinh", "Công chức", "A1"],
     [PID_2, "Phạm Thị Lan", "Không rõ", "31/02/1990", "Kinh", "Công chức", "A"],
 ]
-
-
-@pytest.fixture(autouse=True)
-def _sync(settings: Any) -> None:
-    settings.CANBO_IMPORT_SYNC = True
 
 
 def client_for(user: Any | None) -> Client:
@@ -476,10 +473,12 @@ def test_progress_partial_and_refresh(users: dict) -> None:
     job = ImportJob.objects.get()
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.RUNNING,
+        progress_phase=ImportJob.Phase.CHECKING,
         progress_done=40,
         progress_total=160,
         progress_label="Đang kiểm tra sheet Cán bộ",
-        result={**job.result, "heartbeat": timezone.now().isoformat()},
+        worker=jobs.this_worker(),  # this process: alive
+        heartbeat=timezone.now(),
     )
     page = client.get(reverse("imports:job", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in page and "25%" in page
@@ -492,13 +491,37 @@ def test_progress_partial_and_refresh(users: dict) -> None:
     assert done.status_code == 200 and done["HX-Refresh"] == "true"
 
 
-def test_a_run_without_a_thread_is_shown_as_interrupted(users: dict) -> None:
+def test_a_queued_run_says_it_waits_for_the_worker(users: dict, settings: Any) -> None:
+    """With the database backend and no worker, the job waits, and says so; it is not stale."""
+    from canbo.conftest import DATABASE_TASKS
+
+    settings.TASKS = DATABASE_TASKS
     client = client_for(users["officer_a"])
     upload(client, workbook(GOOD))
     job = ImportJob.objects.get()
-    old = timezone.now() - jobs.STALE_AFTER - dt.timedelta(minutes=1)
+    client.post(reverse("imports:mapping", args=[job.pk]), proposed_post(client, job, action="run"))
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.RUNNING and job.progress_phase == ImportJob.Phase.QUEUED
+    assert job.task_id
+    partial = client.get(reverse("imports:progress", args=[job.pk]), HTTP_HX_REQUEST="true")
+    assert "Đang chờ xử lý nền" in partial.content.decode()
+    assert "tiến trình xử lý nền nhận việc" in partial.content.decode()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.RUNNING
+    assert not Person.objects.filter(personal_id__in=[PID_1, PID_2]).exists()
+
+
+def test_a_run_whose_worker_is_gone_is_shown_as_interrupted(users: dict) -> None:
+    client = client_for(users["officer_a"])
+    upload(client, workbook(GOOD))
+    job = ImportJob.objects.get()
+    gone = subprocess.Popen(["true"])  # a process of this machine that has ended
+    gone.wait()
     ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportJob.Status.RUNNING, result={**job.result, "heartbeat": old.isoformat()}
+        status=ImportJob.Status.RUNNING,
+        progress_phase=ImportJob.Phase.WRITING,
+        worker=f"{socket.gethostname()}:{gone.pid}",
+        heartbeat=timezone.now(),
     )
     listing = client.get(reverse("imports:index")).content.decode()
     assert "Bị gián đoạn" in listing
@@ -507,30 +530,29 @@ def test_a_run_without_a_thread_is_shown_as_interrupted(users: dict) -> None:
     page = client.get(reverse("imports:job", args=[job.pk])).content.decode()
     assert "bị gián đoạn" in page
 
-    # A recent heartbeat is left alone.
+    # A live worker with a recent heartbeat is left alone.
     ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportJob.Status.RUNNING, result={"heartbeat": timezone.now().isoformat()}
+        status=ImportJob.Status.RUNNING, progress_phase=ImportJob.Phase.WRITING, worker=jobs.this_worker()
     )
     client.get(reverse("imports:index"))
     job.refresh_from_db()
     assert job.status == ImportJob.Status.RUNNING
 
-
-@pytest.mark.django_db(transaction=True)
-def test_large_files_run_in_a_background_thread(users: dict, settings: Any, monkeypatch: Any) -> None:
-    settings.CANBO_IMPORT_SYNC = False
-    monkeypatch.setattr(jobs, "SYNC_MAX_ROWS", 1)
-    client = client_for(users["officer_a"])
-    upload(client, workbook(GOOD))
-    job = ImportJob.objects.get()
-    response = client.post(
-        reverse("imports:mapping", args=[job.pk]), proposed_post(client, job, action="run")
-    )
-    assert response.status_code == 302
-    jobs.wait(job.pk, timeout=60)
+    # A worker silent for longer than STALE_AFTER is taken for dead, whatever its pid says.
+    old = timezone.now() - jobs.STALE_AFTER - dt.timedelta(minutes=1)
+    ImportJob.objects.filter(pk=job.pk).update(heartbeat=old)
+    client.get(reverse("imports:job", args=[job.pk]))
     job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+
+
+def test_the_task_runs_the_import(users: dict) -> None:
+    """The view enqueues the task (run at once by the immediate backend in tests)."""
+    client = client_for(users["officer_a"])
+    job = upload_and_run(client, workbook(GOOD))
     assert job.status == ImportJob.Status.DONE, job.result
-    assert job.finished is not None
+    assert job.finished is not None and job.task_id and job.progress_phase == ""
+    assert job.worker == jobs.this_worker()
     assert Person.objects.filter(personal_id__in=[PID_1, PID_2]).count() == 2
 
 

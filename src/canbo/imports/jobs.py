@@ -6,7 +6,7 @@ engine will not read the file. ``ImportJob.result`` always keeps the inspection 
 (so the mapping page need not read the file again); once finished it also holds
 ``ImportResult.as_dict()``.
 
-Running is a django-tasks task (``imports/tasks.py``) stored in the database and executed by the
+Running is a django-tasks task (``run_import_job`` below) stored in the database and executed by the
 worker process (``manage.py db_worker``, started beside the web server by ``./canbo serve`` and
 ``./canbo demo``). While RUNNING, the job's ``progress_phase`` says where it is: QUEUED (no worker
 has taken it yet: a restart of the web server or of the worker loses nothing), CHECKING, then
@@ -35,6 +35,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection
 from django.utils import timezone
+from django_tasks import task
 
 from canbo.imports import engine, retention
 from canbo.imports.models import ImportJob
@@ -149,7 +150,6 @@ def refusal_of(job: ImportJob) -> str:
 
 def start(job: ImportJob, *, mapping: dict[str, Any], dry_run: bool) -> None:
     """Mark the job RUNNING (queued) and enqueue its task; the worker runs it (``execute``)."""
-    from canbo.imports.tasks import run_import_job
 
     sheets = (job.result or {}).get("sheets", [])
     job.status = ImportJob.Status.RUNNING
@@ -293,8 +293,6 @@ def _task_ended(job: ImportJob) -> bool:
     from django_tasks import TaskResultStatus
     from django_tasks.exceptions import TaskResultDoesNotExist
 
-    from canbo.imports.tasks import run_import_job
-
     if not job.task_id:
         return False
     try:
@@ -351,3 +349,11 @@ def _fail_task(task_id: str, now: dt.datetime) -> None:
     DBTaskResult.objects.filter(id=task_id, status=TaskResultStatus.RUNNING).update(
         status=TaskResultStatus.FAILED, finished_at=now
     )
+
+
+@task()
+def run_import_job(job_id: int) -> str:
+    """The import's background task, run by the worker (``manage.py db_worker``): run the RUNNING
+    import job ``job_id`` (``execute``); returns its final status. Defined here, beside
+    ``start`` that enqueues it, so that the import's modules import each other in no circle."""
+    return execute(job_id)

@@ -46,7 +46,7 @@ class ImportJob(models.Model):
     ``ImportResult.as_dict()`` once the run has finished. ``file_purged`` is when the file was
     deleted under the retention policy (``retention.py``); the row and its result stay.
 
-    A run is a background task (``imports/tasks.py``, ``task_id``) executed by the worker
+    A run is a background task (``jobs.run_import_job``, ``task_id``) executed by the worker
     (``manage.py db_worker``); the task writes its progress here (``progress_*``), which the
     progress page reads, with ``worker`` (host and process id) and ``heartbeat`` so that a run
     whose worker died is noticed (``jobs.mark_interrupted``; docs/architecture.md, "Background

@@ -145,8 +145,8 @@ def test_an_import_runs_in_the_background_with_progress(
 
     from canbo.conftest import DATABASE_TASKS
     from canbo.imports import jobs
+    from canbo.imports.jobs import run_import_job
     from canbo.imports.models import ImportJob
-    from canbo.imports.tasks import run_import_job
 
     settings.TASKS = DATABASE_TASKS
     started = threading.Event()

@@ -34,7 +34,12 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "campaigns/votes/index.html",
-        {"rows": rows, "can_create": can_change_anything(request.user), "work": votes.worklist(request.user)},
+        {
+            "rows": rows,
+            "can_create": can_change_anything(request.user),
+            "work": votes.worklist(request.user),
+            "reminders": votes.term_reminders(request.user),
+        },
     )
 
 

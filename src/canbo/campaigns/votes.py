@@ -382,3 +382,55 @@ def worklist(user: Any) -> list[tuple[VoteSession, VoteRow]]:
             out.append((e.session, row))
     out.sort(key=lambda x: (not x[1].pending,))
     return out
+
+
+@dataclass
+class TermReminder:
+    """V-7 / V-8: the periodic vote of a body's term falls in its ``year``-th year."""
+
+    body: Unit
+    kind: str  # "cap_uy" | "hdnd"
+    term: str
+    year: int
+    rule: str
+    held: bool
+
+    @property
+    def label(self) -> str:
+        return "Hội nghị Ban Chấp hành" if self.kind == VoteBody.PARTY_COMMITTEE else "Kỳ họp HĐND cuối năm"
+
+
+def term_reminders(user: Any, day: dt.date | None = None) -> list[TermReminder]:
+    """The periodic vote of each running term of a Party committee (V-7) or a People's Council
+    (V-8) the user sees members of: due in the term's year ``term_year`` (3 by default), and
+    whether a session of that body was held that year. Two queries."""
+    from canbo.careers.models import BodyMembership
+
+    day = day or today()
+    book = rulebook()
+    terms = (
+        BodyMembership.objects.restrict(user)
+        .filter(kind__in=[VoteBody.PARTY_COMMITTEE, VoteBody.PEOPLES_COUNCIL])
+        .exclude(term="")
+        .values_list("body_id", "kind", "term")
+        .distinct()
+    )
+    found: dict[tuple[int, str, str], tuple[int, str]] = {}
+    for body_id, kind, term in terms:
+        first, last = (int(x) for x in term.replace("–", "-").split("-"))
+        if last < day.year:
+            continue
+        rule_id = "V-7" if kind == VoteBody.PARTY_COMMITTEE else "V-8"
+        version = book.find(rule_id, dt.date(first, 1, 1)) or book.latest(rule_id)
+        found[(body_id, kind, term)] = (first + int(version.params.get("term_year", 3)) - 1, rule_id)
+    if not found:
+        return []
+    units = Unit.objects.in_bulk({k[0] for k in found})
+    held = set(
+        VoteSession.objects.filter(unit_id__in=units).values_list("unit_id", "body", "vote_date__year")
+    )
+    out = [
+        TermReminder(units[b], kind, term, year, rule_id, (b, kind, year) in held)
+        for (b, kind, term), (year, rule_id) in found.items()
+    ]
+    return sorted(out, key=lambda r: (r.year, r.body.path, r.kind))

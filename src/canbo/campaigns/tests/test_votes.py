@@ -134,7 +134,9 @@ def test_finalise_all_or_nothing_then_worklist(tree: dict, users: dict, title: T
     with pytest.raises(DomainError, match="đã hoàn tất"):
         votes.counts_set(entry=_entry(s, binh), high=1, medium=1, low=1, acting_user=officer)
     work = votes.worklist(officer)
-    assert [(r.entry.person_id, r.consequence.rule, r.pending) for _, r in work] == [(hoa.pk, "V-5", True)]
+    assert [(r.entry.person_id, r.consequence and r.consequence.rule, r.pending) for _, r in work] == [
+        (hoa.pk, "V-5", True)
+    ]
     assert votes.worklist(users["officer_b"]) == []
     votes.action_record(entry=_entry(s, hoa), decision="12-QĐ/HU", decision_date=dt.date(2026, 11, 1),
                         note="Cho thôi giữ chức vụ", acting_user=officer)  # fmt: skip
@@ -231,3 +233,27 @@ def test_session_page_query_count(tree: dict, users: dict, title: Title) -> None
     # 8 measured: login session and user, grants, the session (view), its change right,
     # the entries with their people, and the rulebook's cached reads; none per person.
     assert len(few) == 8, [q["sql"] for q in few.captured_queries]
+
+
+@pytest.mark.django_db
+def test_year3_reminders_per_term(tree: dict, users: dict, title: Title) -> None:
+    from canbo.careers.models import BodyMembership
+
+    hoa = _leader(tree, title, "Lê Thị Hoa")
+    BodyMembership.objects.create(person=hoa, body=tree["A"], kind="cap_uy", term="2025–2030",
+                                  start_date=dt.date(2025, 9, 1))  # fmt: skip
+    BodyMembership.objects.create(person=hoa, body=tree["A"], kind="hdnd", term="2021-2026",
+                                  start_date=dt.date(2021, 6, 1))  # fmt: skip
+    BodyMembership.objects.create(
+        person=hoa, body=tree["A"], kind="cap_uy", term="2015–2020", start_date=dt.date(2015, 9, 1)
+    )  # fmt: skip (ended)
+    officer = users["officer_a"]
+    got = [(r.kind, r.term, r.year, r.rule, r.held) for r in votes.term_reminders(officer, D)]
+    assert got == [("hdnd", "2021-2026", 2023, "V-8", False), ("cap_uy", "2025–2030", 2027, "V-7", False)]
+    VoteSession.objects.create(unit=tree["A"], body="hdnd", vote_date=dt.date(2023, 12, 5),
+                               convened=30, present=30, ballots=30)  # fmt: skip
+    assert [r.held for r in votes.term_reminders(officer, D)] == [True, False]
+    assert votes.term_reminders(users["officer_b"], D) == []
+    client = Client()
+    client.force_login(officer)
+    assert "nhiệm kỳ 2025–2030: lấy phiếu năm 2027" in client.get("/danh-gia/lay-phieu/").content.decode()

@@ -257,3 +257,25 @@ def test_year3_reminders_per_term(tree: dict, users: dict, title: Title) -> None
     client = Client()
     client.force_login(officer)
     assert "nhiệm kỳ 2025–2030: lấy phiếu năm 2027" in client.get("/danh-gia/lay-phieu/").content.decode()
+
+
+@pytest.mark.django_db
+def test_demo_session_one_person_per_band_then_wiped(title: Title) -> None:
+    from canbo.campaigns.demo import seed_votes
+    from canbo.conftest import make_unit
+    from canbo.demo.generator import wipe
+
+    assert seed_votes() == ""  # no demo province
+    root = make_unit(None, "LC", "Tỉnh Lào Cai")
+    district = make_unit(root, "LC.H1", "Huyện Một")
+    t = {"H": district}
+    people = [_leader(t, title, f"Lãnh Đạo {i}", unit="H") for i in range(4)]
+    Person.objects.filter(pk__in=[p.pk for p in people]).update(is_synthetic=True)
+    assert "hoàn tất, 4 người" in seed_votes()
+    assert "không nạp lại" in seed_votes()
+    s = VoteSession.objects.get()
+    bands = sorted((r.consequence.rule if r.consequence else "") for r in votes.rows_of(s))
+    assert bands == ["", "", "V-4", "V-5"]
+    assert ConfidenceVote.objects.count() == 4
+    wipe()
+    assert not VoteSession.objects.exists() and not VoteEntry.objects.exists()

@@ -183,6 +183,8 @@ def action_record(
 ) -> VoteEntry:
     """Record the action taken on a consequence (decision number and date)."""
     ensure_can_change(entry.session, acting_user)
+    if entry.session.is_open:
+        raise DomainError("Chỉ ghi nhận xử lý sau khi đã hoàn tất đợt lấy phiếu.")
     decision = decision.strip()
     if not decision:
         raise DomainError("Cần ghi số quyết định xử lý.")

@@ -124,6 +124,8 @@ def test_finalise_all_or_nothing_then_worklist(tree: dict, users: dict, title: T
     votes.counts_set(entry=_entry(s, hoa), high=1, medium=3, low=23, acting_user=officer)
     with pytest.raises(DomainError, match="chưa nhập kết quả"):
         votes.session_finalise(session=s, acting_user=officer)
+    with pytest.raises(DomainError, match="sau khi đã hoàn tất"):
+        votes.action_record(entry=_entry(s, hoa), decision="1", decision_date=D, note="", acting_user=officer)
     assert not ConfidenceVote.objects.exists()
     votes.counts_set(entry=_entry(s, binh), high=20, medium=7, low=0, acting_user=officer)
     assert votes.session_finalise(session=s, acting_user=officer) == 2

@@ -281,3 +281,25 @@ def test_demo_session_one_person_per_band_then_wiped(title: Title) -> None:
     assert ConfidenceVote.objects.count() == 4
     wipe()
     assert not VoteSession.objects.exists() and not VoteEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_finalised_vote_makes_the_years_rating_kht(tree: dict, users: dict, title: Title) -> None:
+    """V-10 reaches the rating campaign of the vote's year through the written vote row."""
+    from canbo.campaigns import selectors, services
+    from canbo.campaigns.models import CampaignEntry
+
+    hoa = _leader(tree, title, "Lê Thị Hoa")
+    officer = users["officer_a"]
+    s = _session(tree, officer, present=30, ballots=30)
+    votes.counts_set(entry=_entry(s, hoa), high=0, medium=14, low=16, acting_user=officer)
+    c = services.campaign_create(unit=tree["A"], system="chinh_quyen", year=2026, period="nam", part=None,
+                                 decision_date=dt.date(2026, 11, 30), acting_user=officer)  # fmt: skip
+    e = CampaignEntry.objects.select_related("campaign__unit", "person", "agency").get(campaign=c, person=hoa)
+    services.entry_update(entry=e, acting_user=officer, proposed_level="htt", decided_level="htt", score=80,
+                          kht_trigger=False)  # fmt: skip
+    row = next(r for r in selectors.campaign_view(c).rows if r.entry.person_id == hoa.pk)
+    assert not row.facts.low_votes  # not finalised: nothing in the dossier yet
+    votes.session_finalise(session=s, acting_user=officer)
+    row = next(r for r in selectors.campaign_view(c).rows if r.entry.person_id == hoa.pk)
+    assert row.facts.low_votes and row.outcome == "fail"

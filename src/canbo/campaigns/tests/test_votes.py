@@ -303,3 +303,39 @@ def test_finalised_vote_makes_the_years_rating_kht(tree: dict, users: dict, titl
     votes.session_finalise(session=s, acting_user=officer)
     row = next(r for r in selectors.campaign_view(c).rows if r.entry.person_id == hoa.pk)
     assert row.facts.low_votes and row.outcome == "fail"
+
+
+@pytest.mark.django_db
+def test_api_session_flow_and_other_subtree(tree: dict, users: dict, title: Title) -> None:
+    hoa = _leader(tree, title, "Lê Thị Hoa")
+    mine, other = Client(), Client()
+    mine.force_login(users["officer_a"])
+    other.force_login(users["officer_b"])
+    body = {
+        "unit": "A",
+        "body": "cap_uy",
+        "vote_date": "2026-10-15",
+        "convened": 30,
+        "present": 27,
+        "ballots": 27,
+    }
+    assert other.post("/api/votes/sessions/", body, content_type="application/json").status_code == 404
+    bad = mine.post("/api/votes/sessions/", {**body, "present": 31}, content_type="application/json")
+    assert bad.status_code == 400 and "Số có mặt" in bad.json()["detail"]
+    r = mine.post("/api/votes/sessions/", body, content_type="application/json")
+    assert r.status_code == 201, r.content
+    sid = r.json()["id"]
+    [e] = mine.get("/api/votes/entries/", {"dot": str(sid)}).json()["results"]
+    assert e["person"] == hoa.pk and e["low"] is None
+    url = f"/api/votes/entries/{e['id']}/"
+    counts = {"high": 20, "medium": 5, "low": 5}
+    assert other.patch(url, counts, content_type="application/json").status_code == 404
+    over = mine.patch(url, counts, content_type="application/json")
+    assert over.status_code == 400 and "vượt quá số phiếu phát ra" in over.json()["detail"]
+    imported = mine.post(f"/api/votes/sessions/{sid}/import/", {"text": "Lê Thị Hoa;2;5;20"},
+                         content_type="application/json")  # fmt: skip
+    assert imported.status_code == 200 and imported.json()["imported"] == 1
+    assert other.post(f"/api/votes/sessions/{sid}/finalise/").status_code == 404
+    done = mine.post(f"/api/votes/sessions/{sid}/finalise/")
+    assert done.status_code == 200 and done.json()["written"] == 1
+    assert ConfidenceVote.objects.get(person=hoa).low == 20

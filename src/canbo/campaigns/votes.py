@@ -419,7 +419,10 @@ def term_reminders(user: Any, day: dt.date | None = None) -> list[TermReminder]:
     )
     found: dict[tuple[int, str, str], tuple[int, str]] = {}
     for body_id, kind, term in terms:
-        first, last = (int(x) for x in term.replace("–", "-").split("-"))
+        try:
+            first, last = (int(x) for x in term.replace("–", "-").split("-"))
+        except ValueError:
+            continue  # a term not written as 2020–2025 (the field's validator) says no year
         if last < day.year:
             continue
         rule_id = "V-7" if kind == VoteBody.PARTY_COMMITTEE else "V-8"

@@ -5,7 +5,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from canbo.accounts.api import GrantViewSet
-from canbo.campaigns.api import CampaignViewSet, EntryViewSet
+from canbo.campaigns.api import CampaignViewSet, EntryViewSet, VoteEntryViewSet, VoteSessionViewSet
 from canbo.cases.api import CaseViewSet
 from canbo.indicators.api import IndicatorViewSet
 from canbo.org.api import (
@@ -40,6 +40,8 @@ router.register("planning/lists", PlanningListViewSet, basename="planning-list")
 router.register("planning/entries", PlanningEntryViewSet, basename="planning-entry")
 router.register("ratings/campaigns", CampaignViewSet, basename="rating-campaign")
 router.register("ratings/entries", EntryViewSet, basename="rating-entry")
+router.register("votes/sessions", VoteSessionViewSet, basename="vote-session")
+router.register("votes/entries", VoteEntryViewSet, basename="vote-entry")
 router.register("salary/groups", GroupViewSet, basename="salary-group")
 router.register("salary/grades", GradeViewSet, basename="salary-grade")
 router.register("salary/base", BaseSalaryViewSet, basename="salary-base")

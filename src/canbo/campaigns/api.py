@@ -13,8 +13,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from canbo.assessment.models import RatingLevel, RatingSystem
-from canbo.campaigns import selectors, services
-from canbo.campaigns.models import CampaignEntry, CampaignPeriod, RatingCampaign
+from canbo.campaigns import selectors, services, votes
+from canbo.campaigns.models import (
+    CampaignEntry,
+    CampaignPeriod,
+    RatingCampaign,
+    VoteBody,
+    VoteEntry,
+    VoteSession,
+)
 from canbo.core.api_base import RestrictedViewSetMixin
 from canbo.core.querysets import CHANGE
 from canbo.org.models import Unit
@@ -151,3 +158,100 @@ class EntryViewSet(RestrictedViewSetMixin, mixins.UpdateModelMixin, viewsets.Rea
             **ser.validated_data,
         )
         return Response(EntrySerializer(entry).data)
+
+
+# -- confidence votes (/api/votes/...) --------------------------------------------------------
+
+
+class VoteSessionSerializer(serializers.ModelSerializer):
+    unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
+    body = serializers.ChoiceField(choices=VoteBody.choices)
+
+    class Meta:
+        model = VoteSession
+        fields = ("id", "unit", "body", "vote_date", "convened", "present", "ballots", "status",
+                  "finalised_on", "row_version")  # fmt: skip
+        read_only_fields = ("status", "finalised_on", "row_version")
+        validators: list[Any] = []  # the service refuses a second session, in Vietnamese
+
+
+class VoteEntrySerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.full_name", read_only=True)
+    high = serializers.IntegerField(min_value=0)
+    medium = serializers.IntegerField(min_value=0)
+    low = serializers.IntegerField(min_value=0)
+
+    class Meta:
+        model = VoteEntry
+        fields = ("id", "session", "person", "person_name", "position", "high", "medium", "low",
+                  "action_decision", "action_date", "row_version")  # fmt: skip
+        read_only_fields = ("session", "person", "position", "action_decision", "action_date", "row_version")
+
+
+class VoteImportSerializer(serializers.Serializer):
+    text = serializers.CharField()
+
+
+class VoteSessionViewSet(RestrictedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Confidence-vote sessions under the user's grants; POST opens one (with the people voted on)."""
+
+    queryset = VoteSession.objects.select_related("unit").order_by("-vote_date", "unit__path", "pk")
+    serializer_class = VoteSessionSerializer
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        ser = VoteSessionSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = dict(ser.validated_data)
+        unit = Unit.objects.restrict(request.user, CHANGE).filter(pk=d.pop("unit").pk).first()
+        if unit is None:
+            raise NotFound("Không tìm thấy đơn vị.")
+        session = votes.session_create(acting_user=request.user, unit=unit, **d)
+        return Response(VoteSessionSerializer(session).data, status=201)
+
+    @action(detail=True, methods=["post"], url_path="import", serializer_class=VoteImportSerializer)
+    def import_counts(self, request: Request, pk: str | None = None) -> Response:
+        """The tally sheet (lines: name; high; medium; low), all lines or none."""
+        session = self.get_object()
+        ser = VoteImportSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        n = votes.counts_import(session=session, acting_user=request.user, text=ser.validated_data["text"])
+        return Response({"imported": n})
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def finalise(self, request: Request, pk: str | None = None) -> Response:
+        """Finalise: every person's vote row written, or nothing (the refusal says why)."""
+        session = self.get_object()
+        written = votes.session_finalise(session=session, acting_user=request.user)
+        session.refresh_from_db()
+        return Response({**VoteSessionSerializer(session).data, "written": written})
+
+
+class VoteEntryViewSet(RestrictedViewSetMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The people voted on (``?dot=`` a session); PATCH enters the three counts."""
+
+    queryset = VoteEntry.objects.select_related("person", "session__unit").order_by(
+        "session", "person__full_name", "pk"
+    )
+    serializer_class = VoteEntrySerializer
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self) -> Any:
+        qs = super().get_queryset()
+        session = self.request.query_params.get("dot")
+        if session is not None:
+            if not session.isdigit():
+                raise serializers.ValidationError({"dot": ["Mã đợt lấy phiếu phải là số."]})
+            qs = qs.filter(session_id=int(session))
+        return qs
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        entry = self.get_object()
+        ser = VoteEntrySerializer(entry, data=request.data, partial=True)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        counts = {k: d.get(k, getattr(entry, k)) for k in ("high", "medium", "low")}
+        if None in counts.values():
+            raise serializers.ValidationError({"low": ["Cần đủ số phiếu ba mức."]})
+        votes.counts_set(entry=entry, acting_user=request.user, **counts)
+        return Response(VoteEntrySerializer(entry).data)

@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Count
 
 from canbo.campaigns import selectors, services
-from canbo.campaigns.models import CampaignEntry, RatingCampaign
+from canbo.campaigns.models import CampaignEntry, RatingCampaign, VoteBody, VoteSession
 from canbo.core.context import bind_context
 from canbo.core.errors import DomainError
 from canbo.org.models import Unit
@@ -88,8 +88,52 @@ def _within_quota(campaign: RatingCampaign) -> None:
         )
 
 
+VOTE_DATE = dt.date(2026, 10, 15)
+
+
+def _vote_unit(root: Unit) -> Unit | None:
+    """The unit directly under the province with the fewest (at least 3) leaders in post on the
+    vote date: a session small enough to read."""
+    from canbo.campaigns import votes
+
+    best: tuple[int, str, Unit] | None = None
+    for unit in Unit.objects.filter(path__startswith=root.path, depth=root.depth + 1).order_by("path"):
+        n = len(votes.people_voted_on(unit, VoteBody.PARTY_COMMITTEE, VOTE_DATE))
+        if n >= 3 and (best is None or (n, unit.path) < best[:2]):
+            best = (n, unit.path, unit)
+    return best[2] if best else None
+
+
+def seed_votes() -> str:
+    """A finalised confidence-vote session (15/10/2026) with one person in each consequence band:
+    ≥ 2/3 low (V-5), > 1/2 and < 2/3 (V-4), the rest at most 1/2; idempotent."""
+    from canbo.campaigns import votes
+
+    root = Unit.objects.filter(code=ROOT_CODE, depth=1).first()
+    if root is None:
+        return ""
+    if VoteSession.objects.filter(unit__path__startswith=root.path, vote_date=VOTE_DATE).exists():
+        return "Đợt lấy phiếu tín nhiệm mẫu: đã có, không nạp lại."
+    unit = _vote_unit(root)
+    if unit is None:
+        return "Đợt lấy phiếu tín nhiệm mẫu: tỉnh mẫu không có đơn vị đủ ba người giữ chức vụ lãnh đạo."
+    convened = 45
+    session = votes.session_create(unit=unit, body=VoteBody.PARTY_COMMITTEE, vote_date=VOTE_DATE,
+                                   convened=convened, present=42, ballots=42, acting_user=None)  # fmt: skip
+    entries = list(session.entries.select_related("session", "person").order_by("person__full_name", "pk"))
+    # over the 45 convened (V-6): 31 ≥ 2/3 (30); 25 > 1/2 (22.5) and < 2/3; then 3 and fewer
+    lows = [31, 25] + [3 - i % 3 for i in range(len(entries) - 2)]
+    for e, low in zip(entries, lows, strict=True):
+        high = max(0, 30 - low)
+        votes.counts_set(entry=e, high=high, medium=42 - high - low, low=low, acting_user=None)
+    n = votes.session_finalise(session=session, acting_user=None)
+    return f"Đợt lấy phiếu tín nhiệm mẫu của {unit.name}: hoàn tất, {n} người."
+
+
 def seed_demo() -> str:
     """Create the demo campaigns that are missing; say what was done."""
+    with bind_context(source="command"):
+        vote_line = seed_votes()
     agency = _agency()
     if agency is None:
         raise DomainError(
@@ -121,4 +165,4 @@ def seed_demo() -> str:
                     f"Đợt đánh giá năm {year} của {agency.name}: đang đánh giá, "
                     f"{over} nhóm vượt tỷ lệ xuất sắc."
                 )
-    return "\n".join(lines)
+    return "\n".join([*lines, vote_line] if vote_line else lines)

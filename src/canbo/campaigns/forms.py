@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from canbo.assessment.models import RatingLevel, RatingSystem
-from canbo.campaigns.models import CampaignEntry, CampaignPeriod
+from canbo.campaigns.models import CampaignEntry, CampaignPeriod, VoteBody
 from canbo.core.forms import DateInput, localize_decimal_fields
 from canbo.org.models import Unit
 from canbo.org.selectors import unit_label
@@ -99,5 +99,58 @@ class ExceptionForm(forms.Form):
 class ConfirmForm(forms.Form):
     confirm = forms.BooleanField(
         label="Tôi xác nhận hoàn tất đợt đánh giá và ghi kết quả vào hồ sơ từng người",
+        error_messages={"required": "Hãy đánh dấu xác nhận."},
+    )
+
+
+# -- confidence votes ---------------------------------------------------------------------------
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+class VoteSessionForm(forms.Form):
+    unit = UnitChoiceField(label="Đơn vị (cùng các đơn vị trực thuộc)", queryset=Unit.objects.none())
+    body = forms.ChoiceField(label="Hội nghị / kỳ họp", choices=VoteBody.choices)
+    vote_date = forms.DateField(
+        label="Ngày lấy phiếu",
+        widget=DateInput(),
+        input_formats=DATE_FORMATS,
+        help_text="Chọn phiên bản quy định và danh sách người giữ chức vụ vào ngày đó.",
+    )
+    convened = forms.IntegerField(label="Số được triệu tập", min_value=1)
+    present = forms.IntegerField(label="Số có mặt", min_value=0)
+    ballots = forms.IntegerField(label="Số phiếu phát ra", min_value=0)
+
+    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, forms.ModelChoiceField)  # noqa: S101 (narrows the type)
+        unit_field.queryset = units if units is not None else Unit.objects.none()
+
+
+class VoteCountsForm(forms.Form):
+    high = forms.IntegerField(label="Tín nhiệm cao", min_value=0)
+    medium = forms.IntegerField(label="Tín nhiệm", min_value=0)
+    low = forms.IntegerField(label="Tín nhiệm thấp", min_value=0)
+
+
+class VoteImportForm(forms.Form):
+    text = forms.CharField(
+        label="Kết quả kiểm phiếu",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Mỗi dòng một người: họ và tên; tín nhiệm cao; tín nhiệm; tín nhiệm thấp "
+        "(có thể dán từ Excel). Sai một dòng thì không nhập dòng nào.",
+    )
+
+
+class VoteActionForm(forms.Form):
+    decision = forms.CharField(label="Số quyết định xử lý", max_length=60)
+    decision_date = forms.DateField(label="Ngày quyết định", widget=DateInput(), input_formats=DATE_FORMATS)
+    note = forms.CharField(label="Nội dung xử lý", max_length=500, required=False)
+
+
+class VoteConfirmForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="Tôi xác nhận hoàn tất đợt lấy phiếu và ghi kết quả vào hồ sơ từng người",
         error_messages={"required": "Hãy đánh dấu xác nhận."},
     )

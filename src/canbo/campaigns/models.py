@@ -213,3 +213,97 @@ class UnitRating(ScopedModel):
 
     def audit_person_id(self) -> int | None:
         return None
+
+
+# -- confidence votes (C12, RULES.md §5) ------------------------------------------------------
+
+
+class VoteBody(models.TextChoices):
+    """Who holds the vote: a Party committee (QĐ 96) or a People's Council (NQ 96/2023, V-8)."""
+
+    PARTY_COMMITTEE = "cap_uy", "Hội nghị Ban Chấp hành đảng bộ"
+    PEOPLES_COUNCIL = "hdnd", "Kỳ họp Hội đồng nhân dân"
+
+
+class VoteSession(ScopedModel):
+    """A confidence-vote session of a body for a unit subtree on a date: the meeting's counts
+    (V-3, V-6) and, per person voted on, the three levels (V-2). Finalising writes each person's
+    ``assessment.ConfidenceVote`` row in one transaction."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="vote_sessions"
+    )
+    body = models.CharField("hội nghị / kỳ họp", max_length=8, choices=VoteBody.choices)
+    vote_date = models.DateField("ngày lấy phiếu")
+    convened = models.PositiveIntegerField("số được triệu tập")
+    present = models.PositiveIntegerField("số có mặt")
+    ballots = models.PositiveIntegerField("số phiếu phát ra")
+    status = models.CharField(
+        "trạng thái", max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.OPEN
+    )
+    finalised_on = models.DateField("ngày hoàn tất", null=True, blank=True)
+
+    scope_unit_path: ClassVar[str] = "unit__path"
+    scope_person: ClassVar[str | None] = None
+
+    class Meta:
+        verbose_name = "đợt lấy phiếu tín nhiệm"
+        verbose_name_plural = "đợt lấy phiếu tín nhiệm"
+        ordering = ["-vote_date", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "body", "vote_date"], name="vote_session_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_body_display()} {self.vote_date:%d/%m/%Y} — {self.unit.name}"
+
+    def audit_person_id(self) -> int | None:
+        return None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == CampaignStatus.OPEN
+
+    def clean(self) -> None:
+        super().clean()
+        if None in (self.convened, self.present, self.ballots):
+            return
+        if self.present > self.convened:
+            raise ValidationError({"present": "Số có mặt không thể lớn hơn số được triệu tập."})
+        if self.ballots > self.present:
+            raise ValidationError({"ballots": "Số phiếu phát ra không thể lớn hơn số có mặt."})
+
+
+class VoteEntry(ScopedModel):
+    """One person voted on in a session: his post then, the counts per level (None: not yet
+    entered), and the action taken on the consequence (decision number and date)."""
+
+    session = models.ForeignKey(
+        VoteSession, verbose_name="đợt lấy phiếu", on_delete=models.CASCADE, related_name="entries"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name="cán bộ", on_delete=models.PROTECT, related_name="vote_entries"
+    )
+    position = models.CharField("chức vụ được lấy phiếu", max_length=200)
+    high = models.PositiveIntegerField("tín nhiệm cao", null=True, blank=True)
+    medium = models.PositiveIntegerField("tín nhiệm", null=True, blank=True)
+    low = models.PositiveIntegerField("tín nhiệm thấp", null=True, blank=True)
+    action_decision = models.CharField("số quyết định xử lý", max_length=60, blank=True)
+    action_date = models.DateField("ngày quyết định xử lý", null=True, blank=True)
+    action_note = models.CharField("nội dung xử lý", max_length=500, blank=True)
+
+    scope_unit_path: ClassVar[str] = "session__unit__path"
+    scope_person: ClassVar[str | None] = None
+
+    class Meta:
+        verbose_name = "người được lấy phiếu"
+        verbose_name_plural = "người được lấy phiếu"
+        ordering = ["session", "person__full_name"]
+        constraints = [models.UniqueConstraint(fields=["session", "person"], name="vote_entry_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person.full_name} — {self.position}"
+
+    @property
+    def counted(self) -> bool:
+        return None not in (self.high, self.medium, self.low)

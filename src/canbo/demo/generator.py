@@ -1113,10 +1113,11 @@ def _wipe_planning(units: Any) -> int:
 
 
 def _wipe_campaigns(units: Any) -> int:
-    """Delete the rating campaigns of demo units with their entries and collective ratings
+    """Delete the rating campaigns and the confidence-vote sessions of demo units with their
+    entries and collective ratings
     (``ratings seed_demo`` wrote them through the services), each with a delete entry in the
     change log; the persons' rating rows are dossier sections and go with the people."""
-    from canbo.campaigns.models import RatingCampaign
+    from canbo.campaigns.models import RatingCampaign, VoteSession
 
     removed = 0
     with bind_context(source="command"):
@@ -1124,6 +1125,9 @@ def _wipe_campaigns(units: Any) -> int:
             _log_plan_delete(campaign, "Xóa tỉnh mẫu (kèm đợt đánh giá, xếp loại)")
             campaign.delete()
             removed += 1
+        for session in VoteSession.objects.filter(unit__in=units):
+            _log_plan_delete(session, "Xóa tỉnh mẫu (kèm đợt lấy phiếu tín nhiệm)")
+            session.delete()
     return removed
 
 

@@ -16,7 +16,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 
 from canbo.assessment.models import Award, ConfidenceVote, Discipline, PoliticalConclusion, Rating
-from canbo.campaigns.models import CampaignEntry, RatingCampaign, UnitRating
+from canbo.campaigns.models import CampaignEntry, RatingCampaign, UnitRating, VoteEntry, VoteSession
 from canbo.careers.models import BodyMembership, Tenure
 from canbo.cases.models import Candidate, Case, CaseException, HeadPilot, Step
 from canbo.core.models import ScopedModel
@@ -156,6 +156,10 @@ FACTORIES: dict[type, Factory] = {
         campaign=_campaign(t), person=p, category="cong_chuc", agency=t["A1"]
     ),
     UnitRating: lambda t, p, ti: UnitRating.objects.create(campaign=_campaign(t), unit=t["A1"], level="htt"),
+    VoteSession: lambda t, p, ti: _vote_session(t),
+    VoteEntry: lambda t, p, ti: VoteEntry.objects.create(
+        session=_vote_session(t), person=p, position="Trưởng phòng"
+    ),
     PlanSection: lambda t, p, ti: PlanSection.objects.create(plan=_plan(t), number="II", title="NHIỆM VỤ"),
     Task: lambda t, p, ti: _task(t),
     TaskOccurrence: lambda t, p, ti: TaskOccurrence.objects.create(task=_task(t), due=D),
@@ -219,6 +223,13 @@ def _campaign(t: dict) -> RatingCampaign:
     found = RatingCampaign.objects.filter(unit=t["A1"]).first()
     return found or RatingCampaign.objects.create(
         unit=t["A1"], system="chinh_quyen", year=2020, decision_date=dt.date(2020, 12, 15)
+    )
+
+
+def _vote_session(t: dict) -> VoteSession:
+    found = VoteSession.objects.filter(unit=t["A1"]).first()
+    return found or VoteSession.objects.create(
+        unit=t["A1"], body="cap_uy", vote_date=D, convened=10, present=9, ballots=9
     )
 
 

@@ -293,6 +293,8 @@ API_LISTS = [
     "/api/ratings/campaigns/",
     "/api/ratings/entries/",
     "/api/cases/",
+    "/api/votes/sessions/",
+    "/api/votes/entries/",
     "/api/persons/{pk}/khen-thuong/",
     "/api/persons/{pk}/gia-dinh/",
 ]

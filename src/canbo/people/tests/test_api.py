@@ -176,6 +176,8 @@ def test_identity_card_date_and_insurance_number_are_written_and_read(users: dic
     assert person.social_insurance_number == "0123456789"
     read = c.get(f"/api/persons/{person.pk}/").json()
     assert read["identity_issue_date"] == "2021-03-15" and read["social_insurance_number"] == "0123456789"
+    page = c.get(f"/can-bo/{person.pk}/").content.decode()
+    assert "Ngày cấp căn cước" in page and "15/03/2021" in page and "0123456789" in page
     for field, value, message in (
         ("social_insurance_number", "12345", "10 chữ số"),
         ("identity_issue_date", "1970-01-01", "sau ngày sinh"),

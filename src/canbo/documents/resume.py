@@ -152,8 +152,8 @@ _FILL: dict[str, str | None] = {
     "quá trình công tác": "qua-trinh-cong-tac",
     "quan hệ gia đình": "gia-dinh",
     "ảnh 4 × 6": "tai-lieu",
-    "ngày cấp căn cước": None,
-    "số sổ BHXH": None,
+    "ngày cấp căn cước": "",
+    "số sổ BHXH": "",
 }
 
 
@@ -342,8 +342,14 @@ def resume_data(user: Any, person: Person, day: dt.date) -> ResumeData:
         "nhom_mau": lack("nhóm máu", health.blood_group if health else ""),
         "thuong_binh": undated("thương binh, gia đình chính sách", person.policy_status),
         "so_dinh_danh": person.personal_id,
-        "ngay_cap": lack("ngày cấp căn cước", ""),
-        "so_bhxh": lack("số sổ BHXH", ""),
+        # A card issued after the day was not the one held then: its date is not printed.
+        "ngay_cap": lack(
+            "ngày cấp căn cước",
+            format_date(person.identity_issue_date)
+            if person.identity_issue_date and person.identity_issue_date <= day
+            else "",
+        ),
+        "so_bhxh": undated("số sổ BHXH", lack("số sổ BHXH", person.social_insurance_number)),
         "thanh_phan_xuat_than": _or_empty(person.social_origin),
         "ngay_tham_gia_cach_mang": format_date(person.revolution_date)
         if person.revolution_date and person.revolution_date <= day

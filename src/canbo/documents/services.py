@@ -21,6 +21,7 @@ from canbo.core.types import ActingUser
 from canbo.documents import convert, render
 from canbo.documents.models import (
     SHIPPED_FILES,
+    DocumentKind,
     DocumentRead,
     DocumentTemplate,
     FileFormat,
@@ -103,6 +104,41 @@ def _log_read(
         ),
         acting_user=acting_user,
         reason=f"In sơ yếu lý lịch tại ngày {day:%d/%m/%Y}",
+        check_scope=False,
+    )
+
+
+def record_read(
+    acting_user: ActingUser,
+    *,
+    kind: str,
+    form: str,
+    file_format: str,
+    action: str = DocumentRead.Action.DOWNLOAD,
+    person: Person | None = None,
+    subject: str = "",
+    as_of: dt.date | None = None,
+    count: int = 1,
+    reason: str = "",
+) -> DocumentRead:
+    """A generation or download of a document made from dossiers (a report, a list, a
+    national-database document), in the read log beside the résumés."""
+    return audited_create(
+        DocumentRead(
+            user=logged_user(acting_user),
+            user_name=frozen_user_name(acting_user),
+            kind=kind,
+            person_id=person.pk if person is not None else None,
+            person_name=person.full_name if person is not None else "",
+            subject=subject[:300],
+            person_count=count,
+            form=form,
+            file_format=file_format,
+            as_of=as_of,
+            action=action,
+        ),
+        acting_user=acting_user,
+        reason=reason or f"Xuất {DocumentKind(kind).label.lower()}",
         check_scope=False,
     )
 

@@ -39,7 +39,8 @@ class PersonSerializer(serializers.ModelSerializer):
     class Meta:
         model = Person
         fields = (
-            "id", "personal_id", "full_name", "other_names", "sex", "birth", "birth_date", "birth_precision",
+            "id", "personal_id", "identity_issue_date", "social_insurance_number",
+            "full_name", "other_names", "sex", "birth", "birth_date", "birth_precision",
             "ethnicity", "religion", "category", "managing_unit", "managing_unit_name", "is_synthetic",
             "row_version", "posts_on_date",
         )  # fmt: skip

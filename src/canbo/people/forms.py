@@ -18,7 +18,8 @@ from canbo.people.models import Person, Qualification
 from canbo.people.sections import SECTIONS, SectionSpec
 
 PERSON_FIELDS = (
-    "personal_id", "full_name", "other_names", "sex", "ethnicity", "religion", "birth_place",
+    "personal_id", "identity_issue_date", "social_insurance_number",
+    "full_name", "other_names", "sex", "ethnicity", "religion", "birth_place",
     "birth_place_text", "home_town", "home_town_text", "residence", "residence_text", "current_address",
     "category", "managing_unit", "dossier_number", "national_db_id", "social_origin", "occupation_before",
     "general_education", "recruiting_agency", "revolution_date", "job_position_entry",

@@ -90,6 +90,15 @@ class Person(ScopedModel):
     personal_id = models.CharField(
         "số định danh cá nhân", max_length=12, unique=True, validators=[validate_personal_id]
     )
+    # The identity card's issue date (2C item 25) and the social-insurance book number (item 26):
+    # today's values, CanBo keeps no history of them.
+    identity_issue_date = models.DateField("ngày cấp căn cước", null=True, blank=True)
+    social_insurance_number = models.CharField(
+        "số sổ BHXH",
+        max_length=10,
+        blank=True,
+        validators=[RegexValidator(r"^\d{10}$", "Số sổ bảo hiểm xã hội gồm đúng 10 chữ số.")],
+    )
     dossier_number = models.CharField("số hiệu hồ sơ", max_length=40, blank=True)
     national_db_id = models.CharField("mã hồ sơ CSDL quốc gia", max_length=40, blank=True)
 
@@ -243,6 +252,10 @@ class Person(ScopedModel):
             msg = personal_id_conflicts(self.personal_id, sex=self.sex, birth=self.birth_date)
             if msg:
                 errors["personal_id"] = msg
+        if self.identity_issue_date and self.identity_issue_date > today():
+            errors["identity_issue_date"] = "Ngày cấp căn cước không thể ở tương lai."
+        elif self.identity_issue_date and self.birth_date and self.identity_issue_date < self.birth_date:
+            errors["identity_issue_date"] = "Ngày cấp căn cước phải sau ngày sinh."
         if self.discharge_date and self.enlistment_date and self.discharge_date < self.enlistment_date:
             errors["discharge_date"] = "Ngày xuất ngũ phải sau ngày nhập ngũ."
         for name, msg in plausibility.person_errors(self).items():

@@ -1,4 +1,5 @@
-"""The record of every document made from the dossiers, and of the national-database exports."""
+"""The national-database exports. The read log of the documents made from dossiers is
+``documents.DocumentRead``."""
 
 from __future__ import annotations
 
@@ -6,42 +7,6 @@ from django.conf import settings
 from django.db import models
 
 from canbo.core.models import ChangeLoggedModel, ObjectChange
-
-
-class DocumentKind(models.TextChoices):
-    STATISTICS = "so_luong_chat_luong", "Báo cáo số lượng, chất lượng"
-    PLANNING = "danh_sach_quy_hoach", "Danh sách quy hoạch"
-    NATIONAL = "csdl_quoc_gia", "Hồ sơ gửi CSDL quốc gia"
-
-
-class ReportRead(ChangeLoggedModel):
-    """One generation or download of a document made from dossiers: who, when, which document,
-    of which person or unit, as of which date, in which format, how many persons it holds.
-
-    Like the list export (``lists.ListExport``), written through the audited service, so every
-    read also stands in the change log (RULES.md N-3: reads of protected personnel data)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người đọc", on_delete=models.SET_NULL, null=True, blank=True
-    )
-    kind = models.CharField("văn bản", max_length=25, choices=DocumentKind.choices)
-    form = models.CharField("mẫu", max_length=40, blank=True)
-    file_format = models.CharField("định dạng", max_length=10)
-    person_id_read = models.BigIntegerField("hồ sơ được đọc", null=True, blank=True, db_index=True)
-    subject = models.CharField("đơn vị, danh sách", max_length=300, blank=True)
-    as_of = models.DateField("tính đến ngày", null=True, blank=True)
-    person_count = models.PositiveIntegerField("số người", default=0)
-
-    class Meta:
-        verbose_name = "lần đọc, xuất văn bản"
-        verbose_name_plural = "các lần đọc, xuất văn bản"
-        ordering = ["-created"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.file_format})"
-
-    def audit_person_id(self) -> int | None:
-        return None
 
 
 class NationalExport(ChangeLoggedModel):

@@ -25,10 +25,12 @@ from django.utils import timezone
 from canbo.accounts.selectors import sees_sensitive_of
 from canbo.core.models import ObjectChange
 from canbo.core.services import audited_create
+from canbo.documents.models import DocumentKind
+from canbo.documents.services import record_read as record_read_document
 from canbo.people.models import Person, PersonSection
 from canbo.people.sections import BY_SLUG
 from canbo.planning.models import PlanningEntry
-from canbo.reports.models import DocumentKind, ExportedEvent, NationalExport, ReportRead
+from canbo.reports.models import ExportedEvent, NationalExport
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "national-person.schema.json"
 SCHEMA_ID = "https://canbo.local/schemas/national-person.schema.json"
@@ -309,19 +311,15 @@ def write_schema() -> None:
 def record_read(
     user: Any, *, person: Person | None, file_format: str, subject: str = "", count: int = 1
 ) -> None:
-    audited_create(
-        ReportRead(
-            user=user if getattr(user, "pk", None) else None,
-            kind=DocumentKind.NATIONAL,
-            form="csdl-quoc-gia",
-            file_format=file_format,
-            person_id_read=person.pk if person else None,
-            subject=subject,
-            person_count=count,
-        ),
-        acting_user=user if getattr(user, "pk", None) else None,
+    record_read_document(
+        user if getattr(user, "pk", None) else None,
+        kind=DocumentKind.NATIONAL,
+        form="csdl-quoc-gia",
+        file_format=file_format,
+        person=person,
+        subject=subject,
+        count=count,
         reason="Đọc hồ sơ theo cấu trúc CSDL quốc gia",
-        check_scope=False,
     )
 
 

@@ -16,36 +16,40 @@ from django.utils.http import urlencode
 
 from canbo.core.dates import today
 from canbo.core.errors import DomainError
-from canbo.core.services import audited_create
 from canbo.core.views import bad_request, dated, page_day
+from canbo.documents.models import DocumentKind, DocumentRead
+from canbo.documents.services import record_read
 from canbo.people.models import Person
 from canbo.planning import selectors as planning_selectors
 from canbo.reports import exports, national, planning_doc
 from canbo.reports.forms import StatisticsForm
 from canbo.reports.layouts import layout_for
-from canbo.reports.models import DocumentKind, ReportRead
 from canbo.reports.statistics import Report, column, compute
 
 PAGE_SIZE = 100
 
 
 def record(
-    user: Any, *, kind: str, form: str, file_format: str, subject: str, as_of: Any, count: int
+    user: Any,
+    *,
+    kind: str,
+    form: str,
+    file_format: str,
+    subject: str,
+    as_of: Any,
+    count: int,
+    action: str = DocumentRead.Action.DOWNLOAD,
 ) -> None:
     """A generation or download of a document made from dossiers, in the read log."""
-    audited_create(
-        ReportRead(
-            user=user,
-            kind=kind,
-            form=form,
-            file_format=file_format,
-            subject=subject[:300],
-            as_of=as_of,
-            person_count=count,
-        ),
-        acting_user=user,
-        reason=f"Xuất {DocumentKind(kind).label.lower()}",
-        check_scope=False,
+    record_read(
+        user,
+        kind=kind,
+        form=form,
+        file_format=file_format,
+        subject=subject,
+        as_of=as_of,
+        count=count,
+        action=action,
     )
 
 

@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from canbo.core.models import ObjectChange
 from canbo.documents.models import DocumentRead
+from canbo.documents.resume import resume_data
 from canbo.documents.services import resume_make
 from canbo.documents.tests.conftest import BEFORE, client_for, docx_text, needs_pdf, pdf_text
 
@@ -140,7 +141,28 @@ def test_page_lists_missing_items_with_links_to_fill_them(users: dict, changed: 
     html = response.content.decode()
     assert "thiếu: " in html and "nhóm máu" in html and "số sổ BHXH" in html
     assert f"/can-bo/{changed.pk}/suc-khoe/them/" in html  # blood group: the health section
-    assert "CanBo chưa có trường này" in html  # the social-insurance number has no field yet
+    assert f"/can-bo/{changed.pk}/sua/" in html  # card date, insurance number: the person form
+    assert "CanBo chưa có trường này" not in html  # every missing item now has a field
+
+
+def test_identity_card_date_and_insurance_number_are_printed_and_not_missing(
+    users: dict, changed: Any
+) -> None:
+    changed.identity_issue_date = dt.date(2019, 4, 2)
+    changed.social_insurance_number = "0123456789"
+    changed.save(update_fields=["identity_issue_date", "social_insurance_number"])
+    data = resume_data(users["officer_a"], changed, BEFORE)
+    assert data.context["ngay_cap"] == "02/04/2019"
+    assert data.context["so_bhxh"] == "0123456789"
+    labels = {m.label for m in data.missing}
+    assert "ngày cấp căn cước" not in labels and "số sổ BHXH" not in labels
+    assert "số sổ BHXH" in data.today_values  # no history: today's value on a past date
+    text = docx_text(_get(users["officer_a"], changed, mau="vc", ngay="31/12/2020").content)
+    assert "Ngày cấp: 02/04/2019" in text and "0123456789" in text
+    # A card issued after the day was not the one held then: its date is not printed.
+    earlier = resume_data(users["officer_a"], changed, dt.date(2019, 1, 1))
+    assert earlier.context["ngay_cap"] == "—"
+    assert "ngày cấp căn cước" in {m.label for m in earlier.missing}
 
 
 def test_person_page_links_to_the_resume(users: dict, changed: Any) -> None:

@@ -332,3 +332,26 @@ def test_repeated_values_are_checked_alike_and_every_bad_one_reported(ready: Any
     assert not result.ok
     assert [(e.row, e.column) for e in result.errors] == [(3, "I (Quê quán)"), (5, "I (Quê quán)")]
     assert result.errors[0].message == result.errors[1].message and "255" in result.errors[0].message
+
+
+def test_identity_card_date_and_insurance_number_are_imported(ready: Any, tmp_path: Path) -> None:
+    hoa = new_person(ready["A1"], "Nguyễn Thị Hoa", born=dt.date(1980, 5, 17))
+    book = make_xlsx(
+        tmp_path / "bhxh.xlsx",
+        {
+            "Cán bộ": [
+                ["Số CCCD", "Ngày cấp CCCD", "Mã số BHXH"],
+                [hoa.personal_id, "15/03/2021", "0123456789"],
+            ],
+        },
+    )
+    result = engine.run_import(path=book, acting_user=None)
+    assert result.ok, [str(e) for e in result.errors]
+    hoa.refresh_from_db()
+    assert hoa.identity_issue_date == dt.date(2021, 3, 15) and hoa.social_insurance_number == "0123456789"
+    bad = make_xlsx(
+        tmp_path / "bad.xlsx",
+        {"Cán bộ": [["Số CCCD", "Số sổ BHXH"], [hoa.personal_id, "12345"]]},
+    )
+    failed = engine.run_import(path=bad, acting_user=None)
+    assert not failed.ok and any("10 chữ số" in str(e) for e in failed.errors)

@@ -152,3 +152,42 @@ def test_api_list_uses_the_list_filters(users: dict, person_a: Person, tree: dic
     assert [p["full_name"] for p in men] == ["Vàng A Dế"]
     bad = c.get("/api/persons/", {"tuoi_tu": "abc"})
     assert bad.status_code == 400
+
+
+def test_identity_card_date_and_insurance_number_are_written_and_read(users: dict, tree: dict) -> None:
+    c = api(users["officer_a"])
+    good = {
+        "personal_id": "010080000777",
+        "identity_issue_date": "2021-03-15",
+        "social_insurance_number": "0123456789",
+        "full_name": "Giàng A Páo",
+        "sex": "nam",
+        "birth": "03/1980",
+        "ethnicity": "08",
+        "religion": "00",
+        "category": "cong_chuc",
+        "managing_unit": tree["A1"].pk,
+        "reason": "Tiếp nhận",
+    }
+    r = c.post("/api/persons/", json.dumps(good), content_type="application/json")
+    assert r.status_code == 201, r.content
+    person = Person.objects.get(personal_id="010080000777")
+    assert person.identity_issue_date == dt.date(2021, 3, 15)
+    assert person.social_insurance_number == "0123456789"
+    read = c.get(f"/api/persons/{person.pk}/").json()
+    assert read["identity_issue_date"] == "2021-03-15" and read["social_insurance_number"] == "0123456789"
+    page = c.get(f"/can-bo/{person.pk}/").content.decode()
+    assert "Ngày cấp căn cước" in page and "15/03/2021" in page and "0123456789" in page
+    for field, value, message in (
+        ("social_insurance_number", "12345", "10 chữ số"),
+        ("identity_issue_date", "1970-01-01", "sau ngày sinh"),
+        ("identity_issue_date", "2999-01-01", "tương lai"),
+    ):
+        bad = c.post(
+            "/api/persons/",
+            json.dumps({**good, "personal_id": "010080000778", field: value}),
+            content_type="application/json",
+        )
+        assert bad.status_code == 400, (field, value)
+        assert message in json.dumps(bad.json(), ensure_ascii=False)
+    assert not Person.objects.filter(personal_id="010080000778").exists()

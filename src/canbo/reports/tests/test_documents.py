@@ -12,9 +12,9 @@ import pytest
 from django.core.management import call_command
 from docx import Document
 
+from canbo.documents.models import DocumentRead
 from canbo.planning import services
 from canbo.planning.tests.conftest import hold, make_title
-from canbo.reports.models import ReportRead
 from canbo.reports.tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,7 @@ def test_planning_list_word_and_excel(users: dict, planned: Any) -> None:
     values = [[v for v in row if v is not None] for row in ws.iter_rows(values_only=True)]
     assert any("Nguyễn Thị Hồng" in row for row in values)
     assert ws.page_setup.paperSize == 9
-    assert list(ReportRead.objects.order_by("pk").values_list("kind", "file_format", "person_count")) == [
+    assert list(DocumentRead.objects.order_by("pk").values_list("kind", "file_format", "person_count")) == [
         ("danh_sach_quy_hoach", "docx", 1),
         ("danh_sach_quy_hoach", "xlsx", 1),
     ]
@@ -78,7 +78,7 @@ def test_planning_list_word_and_excel(users: dict, planned: Any) -> None:
 def test_planning_list_of_another_subtree_is_404(users: dict, planned: Any) -> None:
     r = client_for(users["officer_b"]).get(f"/bao-cao/quy-hoach/{planned.pk}/danh-sach.docx")
     assert r.status_code == 404
-    assert ReportRead.objects.count() == 0
+    assert DocumentRead.objects.count() == 0
 
 
 def test_statistics_command_writes_the_workbook(
@@ -102,7 +102,7 @@ def test_statistics_command_writes_the_workbook(
     total = next(row for row in ws.iter_rows(values_only=True) if row[1] == "Tổng cộng")
     assert total[2] == 5
     assert "5 người" in capsys.readouterr().out
-    assert ReportRead.objects.get().as_of == dt.date(2024, 12, 31)
+    assert DocumentRead.objects.get().as_of == dt.date(2024, 12, 31)
 
 
 @pytest.mark.parametrize(
@@ -140,7 +140,7 @@ def test_statistics_command_without_user_runs_as_the_system(staff: dict, tree: d
         "--output",
         str(tmp_path / "a.xlsx"),
     )
-    read = ReportRead.objects.get()
+    read = DocumentRead.objects.get()
     assert (
         read.user_id is None and read.person_count == 5
     )  # both districts; the woman recruited in 2025 not yet

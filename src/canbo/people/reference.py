@@ -36,3 +36,21 @@ RELIGIONS = [
     ("16", "Cơ đốc Phục lâm"),
     ("99", "Khác"),
 ]
+
+
+def ensure_loaded() -> int:
+    """Write the catalogues of ethnicities and religions where rows are missing; the number added.
+
+    The data migration writes them once, but a database emptied table by table (a restore of the
+    people tables only, a test that flushes) keeps its migrations applied and loses the rows;
+    ``./canbo setup`` calls this so that the imports can name a person's ethnicity again.
+    """
+    from canbo.people.models import Ethnicity, Religion
+
+    added = 0
+    for model, rows in ((Ethnicity, ETHNICITIES), (Religion, RELIGIONS)):
+        have = set(model.objects.values_list("code", flat=True))
+        missing = [model(code=code, name=name) for code, name in rows if code not in have]
+        model.objects.bulk_create(missing)
+        added += len(missing)
+    return added

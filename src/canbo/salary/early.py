@@ -274,8 +274,10 @@ def finalise(
     if not Unit.objects.restrict(acting_user, "change").filter(pk=agency.pk).exists():
         raise NotPermitted("Không tìm thấy cơ quan hoặc bạn không có quyền sửa.")
     with transaction.atomic():
+        # Lock the proposals only: the award and the notice are optional (outer joins), and
+        # PostgreSQL refuses FOR UPDATE on the nullable side of one.
         open_ = list(
-            EarlyRaise.objects.select_for_update()
+            EarlyRaise.objects.select_for_update(of=("self",))
             .filter(agency=agency, year=year, decision_number="")
             .select_related("person", "award", "notice")
         )

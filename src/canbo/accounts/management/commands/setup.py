@@ -53,6 +53,10 @@ class Command(BaseCommand):
         verbosity = opts.get("verbosity", 1)
         self.step("Cấu trúc cơ sở dữ liệu")
         call_command("migrate", interactive=False, verbosity=max(verbosity - 1, 0), stdout=self.stdout)
+        self.step("Danh mục dân tộc, tôn giáo")
+        from canbo.people.reference import ensure_loaded
+
+        ensure_loaded()
         self.step("Danh mục đơn vị hành chính")
         call_command("load_areas", stdout=self.stdout)
         self.step("Quy định")

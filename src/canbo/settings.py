@@ -13,7 +13,12 @@ REPO_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("CANBO_VAR_DIR", REPO_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = os.environ.get("CANBO_SECRET_KEY", "canbo-demo-only-secret-key-change-me-in-production")
+# Demo mode (`./canbo demo`, or CANBO_DEMO=1) may run on the published demo key below; anything
+# else must set CANBO_SECRET_KEY: `manage.py preflight` (run by `./canbo serve`) and the deploy
+# check `canbo.W001` (`check --deploy`) refuse the demo key outside demo mode.
+CANBO_DEMO = os.environ.get("CANBO_DEMO", "0") == "1"
+CANBO_DEMO_SECRET_KEY = "canbo-demo-only-secret-key-change-me-in-production"  # noqa: S105 (public on purpose)
+SECRET_KEY = os.environ.get("CANBO_SECRET_KEY", CANBO_DEMO_SECRET_KEY)
 DEBUG = os.environ.get("CANBO_DEBUG", "0") == "1"
 ALLOWED_HOSTS = os.environ.get("CANBO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 

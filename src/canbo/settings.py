@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "canbo.core.middleware.SessionIdleMiddleware",
+    "canbo.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -128,8 +130,17 @@ AUTHENTICATION_BACKENDS = [
     "canbo.accounts.backends.GrantBackend",
 ]
 
+# Password policy (issue 21): at least CANBO_PASSWORD_MIN_LENGTH characters, not one of the
+# 20,000 common passwords Django ships, not all digits, not close to the user's own name or login.
+CANBO_PASSWORD_MIN_LENGTH = 10
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": CANBO_PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 # Vietnamese for everyone (numbers 1.234,5). No LocaleMiddleware: an English browser must not
@@ -160,6 +171,38 @@ MEDIA_URL = "/media-not-served/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 CANBO_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+# Production profile (docs/architecture.md, "Production"; docs/van-hanh.md). CANBO_HTTPS=1 when
+# the users reach CanBo over HTTPS (directly or through a TLS proxy): cookies are then sent only
+# over HTTPS, plain HTTP is redirected, and HSTS tells browsers to stay on HTTPS.
+CANBO_HTTPS = os.environ.get("CANBO_HTTPS", "0") == "1"
+SESSION_COOKIE_SECURE = CANBO_HTTPS
+CSRF_COOKIE_SECURE = CANBO_HTTPS
+SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: htmx sends the token from the page (base.html, hx-headers).
+CSRF_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = CANBO_HTTPS and os.environ.get("CANBO_SSL_REDIRECT", "1") == "1"
+if os.environ.get("CANBO_BEHIND_PROXY", "0") == "1":
+    # The TLS proxy in front says the request came over HTTPS; gunicorn trusts its forwarded
+    # headers only from CANBO_FORWARDED_ALLOW_IPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(os.environ.get("CANBO_HSTS_SECONDS", "31536000" if CANBO_HTTPS else "0"))
+# The HSTS host is CanBo's own name (canbo.<province>.gov.vn): its subdomains are CanBo's too.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("CANBO_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+SECURE_HSTS_PRELOAD = os.environ.get("CANBO_HSTS_PRELOAD", "0") == "1"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Browser preload lists are for public Internet names; a province's internal host cannot be
+# on them, so `check --deploy` need not ask for SECURE_HSTS_PRELOAD.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# A session ends when the browser closes, or after CANBO_SESSION_IDLE_MINUTES without a request:
+# the server-side expiry is pushed forward by core.middleware.SessionIdleMiddleware (at most one
+# session write a minute, not one per request as SESSION_SAVE_EVERY_REQUEST would do).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = int(os.environ.get("CANBO_SESSION_IDLE_MINUTES", "30")) * 60
+CANBO_SESSION_REFRESH_SECONDS = 60
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

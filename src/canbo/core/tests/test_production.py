@@ -1,6 +1,7 @@
 """Production profile (issue 21): the start-up refusals of `./canbo serve` (``manage.py
 preflight``), the deploy checks, the security headers and the session's idle expiry."""
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -75,3 +76,92 @@ def test_preflight_refuses_the_demo_key_in_process(settings: Any) -> None:
     with pytest.raises(SystemExit):
         call_command("preflight", stderr=err)
     assert "CANBO_SECRET_KEY" in err.getvalue()
+
+
+def test_check_deploy_is_clean_in_the_production_profile(tmp_path: Path) -> None:
+    """`manage.py check --deploy` (security checks, warnings fail) with the environment of
+    docs/van-hanh.md: a key of our own and HTTPS. Without them it names each missing setting."""
+    base = {"CANBO_DB": "sqlite", "CANBO_VAR_DIR": str(tmp_path)}
+    args = ("check", "--deploy", "--tag", "security", "--fail-level", "WARNING")
+    production = {**base, "CANBO_SECRET_KEY": "k-" + "Zq8-pW3x" * 8, "CANBO_HTTPS": "1"}
+    result = _manage(*args, env=production)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+    result = _manage(*args, env=base)
+    assert result.returncode == 1
+    for check_id in ("canbo.W001", "security.W004", "security.W008", "security.W012", "security.W016"):
+        assert check_id in result.stderr
+
+
+@pytest.mark.django_db
+def test_logged_in_answers_are_not_stored_and_carry_security_headers(client: Any, users: Any) -> None:
+    client.force_login(users["officer_a"])
+    response = client.get("/")
+    assert response.status_code in (200, 302)
+    assert "no-store" in response["Cache-Control"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    api = client.get("/api/units/")
+    assert api.status_code == 200
+    assert "no-store" in api["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_static_files_stay_cacheable_for_a_logged_in_user(client: Any, users: Any) -> None:
+    client.force_login(users["officer_a"])
+    response = client.get("/static/css/canbo.css")
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
+
+
+@pytest.mark.django_db
+def test_session_ends_at_browser_close_and_after_idle_time(client: Any, users: Any, settings: Any) -> None:
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from canbo.core.middleware import SESSION_SEEN_KEY
+
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    response = client.post("/dang-nhap/", {"username": "officer_a", "password": "pw-officer_a"})
+    assert response.status_code == 302
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert not cookie["expires"] and not cookie["max-age"]  # a browser-session cookie
+    assert cookie["httponly"]
+
+    # A page right after login writes nothing to the session (no query added to every page).
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code in (200, 302)
+    assert not [q for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"].upper()]
+
+    # After a minute without a write, a request pushes the server-side expiry forward.
+    session = client.session
+    session[SESSION_SEEN_KEY] = session[SESSION_SEEN_KEY] - 120
+    session.save()
+    Session.objects.filter(session_key=session.session_key).update(
+        expire_date=timezone.now() + dt.timedelta(seconds=30)
+    )
+    client.get("/")
+    expiry = Session.objects.get(session_key=session.session_key).expire_date
+    assert expiry > timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE - 10)
+
+    # Idle past the limit: the session is gone and the next page asks for the login again.
+    Session.objects.filter(session_key=session.session_key).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
+    response = client.get("/")
+    assert response.status_code == 302
+    assert "/dang-nhap/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_api_answers_under_basic_auth_are_not_stored(client: Any, users: Any) -> None:
+    import base64
+
+    token = base64.b64encode(b"officer_a:pw-officer_a").decode()
+    response = client.get("/api/units/", HTTP_AUTHORIZATION=f"Basic {token}")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]

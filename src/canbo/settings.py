@@ -4,6 +4,7 @@ Configuration comes from environment variables so that the same code runs the SQ
 the PostgreSQL test run and a production server (see docs/architecture.md, "Settings").
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "treebeard",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "canbo.core",
     "canbo.accounts",
     "canbo.org",
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     "canbo.core.middleware.RequestContextMiddleware",
     "canbo.core.middleware.BadParameterMiddleware",
     "canbo.accounts.middleware.PasswordChangeRequiredMiddleware",
+    # Last: turns a lockout noticed by the axes backend into the Vietnamese answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "canbo.urls"
@@ -125,7 +129,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Passwords by Django's ModelBackend; the user's grants, cached on the user for ``restrict()``, by
 # GrantBackend (``canbo.core.grants``: core reads them without importing accounts).
+# AxesStandaloneBackend comes first: it refuses any login (page or API Basic auth) for a locked
+# user or address before the password is checked.
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "canbo.accounts.backends.GrantBackend",
 ]
@@ -204,6 +211,25 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = int(os.environ.get("CANBO_SESSION_IDLE_MINUTES", "30")) * 60
 CANBO_SESSION_REFRESH_SECONDS = 60
 
+# Password guessing (django-axes): after CANBO_LOGIN_FAILURE_LIMIT failed logins for one user
+# name, or from one address, further attempts are refused for CANBO_LOGIN_LOCKOUT_MINUTES, with a
+# Vietnamese message (accounts.views.locked_out); a successful login clears the count. The
+# administrator sees and lifts lockouts in the admin ("Access attempts") or with
+# `manage.py axes_reset_username NAME` / `axes_reset_ip ADDRESS`.
+AXES_FAILURE_LIMIT = int(os.environ.get("CANBO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("CANBO_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "canbo.accounts.views.locked_out"
+AXES_VERBOSE = False
+# The address axes counts is the client's: REMOTE_ADDR, or the proxy's X-Forwarded-For when
+# CANBO_BEHIND_PROXY=1 (one proxy in front).
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    if os.environ.get("CANBO_BEHIND_PROXY", "0") == "1"
+    else ("REMOTE_ADDR",)
+)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -211,7 +237,7 @@ LOGOUT_REDIRECT_URL = "login"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "canbo.accounts.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -4,6 +4,7 @@ Configuration comes from environment variables so that the same code runs the SQ
 the PostgreSQL test run and a production server (see docs/architecture.md, "Settings").
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,12 @@ REPO_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("CANBO_VAR_DIR", REPO_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = os.environ.get("CANBO_SECRET_KEY", "canbo-demo-only-secret-key-change-me-in-production")
+# Demo mode (`./canbo demo`, or CANBO_DEMO=1) may run on the published demo key below; anything
+# else must set CANBO_SECRET_KEY: `manage.py preflight` (run by `./canbo serve`) and the deploy
+# check `canbo.W001` (`check --deploy`) refuse the demo key outside demo mode.
+CANBO_DEMO = os.environ.get("CANBO_DEMO", "0") == "1"
+CANBO_DEMO_SECRET_KEY = "canbo-demo-only-secret-key-change-me-in-production"  # noqa: S105 (public on purpose)
+SECRET_KEY = os.environ.get("CANBO_SECRET_KEY", CANBO_DEMO_SECRET_KEY)
 DEBUG = os.environ.get("CANBO_DEBUG", "0") == "1"
 ALLOWED_HOSTS = os.environ.get("CANBO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
@@ -32,6 +38,7 @@ INSTALLED_APPS = [
     "treebeard",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "canbo.core",
     "canbo.accounts",
     "canbo.org",
@@ -59,12 +66,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "canbo.core.middleware.SessionIdleMiddleware",
+    "canbo.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "canbo.core.middleware.RequestContextMiddleware",
     "canbo.core.middleware.BadParameterMiddleware",
     "canbo.accounts.middleware.PasswordChangeRequiredMiddleware",
+    # Last: turns a lockout noticed by the axes backend into the Vietnamese answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "canbo.urls"
@@ -118,13 +129,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Passwords by Django's ModelBackend; the user's grants, cached on the user for ``restrict()``, by
 # GrantBackend (``canbo.core.grants``: core reads them without importing accounts).
+# AxesStandaloneBackend comes first: it refuses any login (page or API Basic auth) for a locked
+# user or address before the password is checked.
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "canbo.accounts.backends.GrantBackend",
 ]
 
+# Password policy (issue 21): at least CANBO_PASSWORD_MIN_LENGTH characters, not one of the
+# 20,000 common passwords Django ships, not all digits, not close to the user's own name or login.
+CANBO_PASSWORD_MIN_LENGTH = 10
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": CANBO_PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 # Vietnamese for everyone (numbers 1.234,5). No LocaleMiddleware: an English browser must not
@@ -156,6 +179,57 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 CANBO_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
+# Production profile (docs/architecture.md, "Production"; docs/van-hanh.md). CANBO_HTTPS=1 when
+# the users reach CanBo over HTTPS (directly or through a TLS proxy): cookies are then sent only
+# over HTTPS, plain HTTP is redirected, and HSTS tells browsers to stay on HTTPS.
+CANBO_HTTPS = os.environ.get("CANBO_HTTPS", "0") == "1"
+SESSION_COOKIE_SECURE = CANBO_HTTPS
+CSRF_COOKIE_SECURE = CANBO_HTTPS
+SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: htmx sends the token from the page (base.html, hx-headers).
+CSRF_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = CANBO_HTTPS and os.environ.get("CANBO_SSL_REDIRECT", "1") == "1"
+if os.environ.get("CANBO_BEHIND_PROXY", "0") == "1":
+    # The TLS proxy in front says the request came over HTTPS; gunicorn trusts its forwarded
+    # headers only from CANBO_FORWARDED_ALLOW_IPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(os.environ.get("CANBO_HSTS_SECONDS", "31536000" if CANBO_HTTPS else "0"))
+# The HSTS host is CanBo's own name (canbo.<province>.gov.vn): its subdomains are CanBo's too.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("CANBO_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+SECURE_HSTS_PRELOAD = os.environ.get("CANBO_HSTS_PRELOAD", "0") == "1"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Browser preload lists are for public Internet names; a province's internal host cannot be
+# on them, so `check --deploy` need not ask for SECURE_HSTS_PRELOAD.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# A session ends when the browser closes, or after CANBO_SESSION_IDLE_MINUTES without a request:
+# the server-side expiry is pushed forward by core.middleware.SessionIdleMiddleware (at most one
+# session write a minute, not one per request as SESSION_SAVE_EVERY_REQUEST would do).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = int(os.environ.get("CANBO_SESSION_IDLE_MINUTES", "30")) * 60
+CANBO_SESSION_REFRESH_SECONDS = 60
+
+# Password guessing (django-axes): after CANBO_LOGIN_FAILURE_LIMIT failed logins for one user
+# name, or from one address, further attempts are refused for CANBO_LOGIN_LOCKOUT_MINUTES, with a
+# Vietnamese message (accounts.views.locked_out); a successful login clears the count. The
+# administrator sees and lifts lockouts in the admin ("Access attempts") or with
+# `manage.py axes_reset_username NAME` / `axes_reset_ip ADDRESS`.
+AXES_FAILURE_LIMIT = int(os.environ.get("CANBO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("CANBO_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "canbo.accounts.views.locked_out"
+AXES_VERBOSE = False
+# The address axes counts is the client's: REMOTE_ADDR, or the proxy's X-Forwarded-For when
+# CANBO_BEHIND_PROXY=1 (one proxy in front).
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    if os.environ.get("CANBO_BEHIND_PROXY", "0") == "1"
+    else ("REMOTE_ADDR",)
+)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -163,7 +237,7 @@ LOGOUT_REDIRECT_URL = "login"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "canbo.accounts.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.contenttypes.models import ContentType
@@ -32,7 +33,7 @@ from canbo.core.types import ActingUser
 from canbo.org.models import Unit
 from canbo.people.models import Person
 
-MIN_PASSWORD = 8
+MIN_PASSWORD: int = settings.CANBO_PASSWORD_MIN_LENGTH
 
 
 def _require_reason(reason: str) -> str:
@@ -43,6 +44,8 @@ def _require_reason(reason: str) -> str:
 
 
 def _check_password(password: str, user: User | None = None) -> None:
+    """Django's validators (settings.AUTH_PASSWORD_VALIDATORS: length, common passwords, digits
+    only, similarity to the user's name), every message in Vietnamese."""
     if len(password or "") < MIN_PASSWORD:
         raise DomainError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự.")
     try:

@@ -10,11 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
@@ -30,6 +32,27 @@ from canbo.accounts.models import Account, Grant
 from canbo.core.form_views import ServiceFormView as BaseServiceFormView
 
 MUST_CHANGE_KEY = "canbo_must_change_password"
+
+
+def lockout_message() -> str:
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return (
+        f"Đã nhập sai mật khẩu {settings.AXES_FAILURE_LIMIT} lần: tạm khóa đăng nhập trong {minutes} phút. "
+        "Hãy thử lại sau, hoặc đề nghị quản trị viên mở khóa."
+    )
+
+
+def locked_out(
+    request: HttpRequest, response: HttpResponse | None = None, credentials: dict[str, Any] | None = None
+) -> HttpResponse:
+    """django-axes' answer to a locked user or address (settings.AXES_LOCKOUT_CALLABLE): the login
+    page with the Vietnamese message, or the API's JSON error; 429 either way."""
+    message = lockout_message()
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=429)
+    # Unbound: a bound form would authenticate again when the page shows its errors.
+    form = AuthenticationForm(request, initial={"username": request.POST.get("username", "")})
+    return render(request, "registration/login.html", {"form": form, "lockout": message}, status=429)
 
 
 class LoginView(auth_views.LoginView):

@@ -1,8 +1,12 @@
 """Middleware binding each request to a change-log context."""
 
+import time
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers, get_max_age
 
 from canbo.core.context import bind_context
 
@@ -42,3 +46,53 @@ class BadParameterMiddleware:
         if isinstance(exception, BadParameter):
             return bad_request(request, exception.message)
         return None
+
+
+SESSION_SEEN_KEY = "_canbo_seen"
+
+
+def mark_session_seen(request: HttpRequest) -> None:
+    """Records now as the session's last write (at login: the first request writes nothing)."""
+    request.session[SESSION_SEEN_KEY] = int(time.time())
+
+
+class SessionIdleMiddleware:
+    """Ends a logged-in session after ``SESSION_COOKIE_AGE`` seconds without a request.
+
+    The database expiry of a session moves only when the session is saved. Saving it on every
+    request (``SESSION_SAVE_EVERY_REQUEST``) would add a write to every page; this saves it when
+    the last save is older than ``CANBO_SESSION_REFRESH_SECONDS``, so the idle limit holds to within
+    that margin at one write a minute at most.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # Only a session this request already read (the user was looked up): no extra query.
+        if session is None or not session.accessed or AUTH_SESSION_KEY not in session:
+            return response
+        seen = session.get(SESSION_SEEN_KEY)
+        if not isinstance(seen, int) or time.time() - seen >= settings.CANBO_SESSION_REFRESH_SECONDS:
+            mark_session_seen(request)
+        return response
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every answer to a logged-in user (pages, exports,
+    documents, attachments, the API): nothing of a dossier stays in a browser's or a proxy's
+    cache. Static files are answered by WhiteNoise before this and stay cacheable."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "no-store" not in response.get("Cache-Control", ""):
+            if get_max_age(response):
+                del response["Cache-Control"]
+            add_never_cache_headers(response)
+        return response

@@ -51,7 +51,7 @@ def test_setup_refuses_missing_or_weak_input(monkeypatch: pytest.MonkeyPatch) ->
         run()
     with pytest.raises(CommandError, match="--admin-password"):
         run("--admin-user", "quantri")
-    with pytest.raises(CommandError, match="ít nhất 8"):
+    with pytest.raises(CommandError, match="ít nhất 10"):
         run("--admin-user", "quantri", "--admin-password", "ngan")
     monkeypatch.setenv("CANBO_ADMIN_PASSWORD", "tu-bien-moi-truong")
     run("--admin-user", "quantri")

@@ -203,7 +203,7 @@ def test_bad_input_answers_400_in_vietnamese(admin_a: User, users: dict) -> None
     for change, words in [
         ({"unit_code": "KHONG"}, "Không có đơn vị"),
         ({"password2": "khac-han-1"}, "không khớp"),
-        ({"password1": "ngan", "password2": "ngan"}, "ít nhất 8"),
+        ({"password1": "ngan", "password2": "ngan"}, "ít nhất 10"),
         ({"username": "officer_a"}, "đã tồn tại"),
         ({"role": "self", "personal_id": ""}, "số định danh"),
     ]:
@@ -425,3 +425,40 @@ def test_a_broad_management_scope_gives_the_same_list_and_search(
             person_a.full_name in found and "Nguyễn Thị Lan" not in found,
         )
     assert seen[False] == seen[True] == ([person_a.pk], True, True)
+
+
+@pytest.mark.parametrize(
+    ("password", "words"),
+    [
+        ("12345678", "ít nhất 10"),
+        ("password", "ít nhất 10"),
+        ("1234567890", "quá phổ biến"),
+        ("password123", "quá phổ biến"),
+        ("8406192735", "hoàn toàn là số"),
+        ("nguyenvanhung", "quá giống"),
+    ],
+)
+def test_user_create_refuses_weak_passwords(admin_a: User, users: dict, password: str, words: str) -> None:
+    """The password policy (issue 21): length 10, Django's common-password list, not all digits,
+    not close to the login; refused on the page with a Vietnamese message, nothing created."""
+    response = client_for(admin_a).post(
+        reverse("accounts:user_create"),
+        {
+            "username": "nguyenvanhung",
+            "full_name": "Nguyễn Văn Hùng",
+            "password1": password,
+            "password2": password,
+            "role": "officer",
+            "unit_code": "A1",
+            "reason": "Công văn 12/SNV",
+        },
+    )
+    assert response.status_code == 400
+    assert words in response.content.decode()
+    assert not User.objects.filter(username="nguyenvanhung").exists()
+
+
+def test_password_change_refuses_a_common_password(users: dict) -> None:
+    user = users["leader_a"]
+    with pytest.raises(DomainError, match="quá phổ biến"):
+        services.user_password_change(user=user, old_password="pw-leader_a", new_password="qwertyuiop")

@@ -45,8 +45,10 @@ def test_without_a_grant_backend_nobody_has_a_grant(users: dict[str, Any], perso
 
 
 def test_the_backends_are_the_configured_ones() -> None:
+    from axes.backends import AxesStandaloneBackend
     from django.contrib.auth import get_backends
     from django.contrib.auth.backends import ModelBackend
 
-    # Passwords as before (the sessions ModelBackend signed stay valid), then the grants.
-    assert [type(b) for b in get_backends()] == [ModelBackend, GrantBackend]
+    # The lockout check first (it never logs anyone in), passwords as before (the sessions
+    # ModelBackend signed stay valid), then the grants.
+    assert [type(b) for b in get_backends()] == [AxesStandaloneBackend, ModelBackend, GrantBackend]

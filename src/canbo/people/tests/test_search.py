@@ -439,7 +439,7 @@ def test_api_count_of_a_name_stops_at_the_cap_unless_exact(
     """The API counts a name query as the list page does: up to COUNT_CAP, saying so, with the
     next page still linked; ``?dem_chinh_xac=1`` counts them all; another value is a 400."""
     monkeypatch.setattr(search, "COUNT_CAP", 3)
-    client.login(username="admin", password="pw-admin")  # no grant limit: a department's is exact
+    client.force_login(users["admin"])  # no grant limit: a department's is exact
     mine = Person.objects.all()
     expected = list(name_search(mine, "nguyen").order_by("sort_key", "id").values_list("pk", flat=True))
     assert len(expected) > 6
@@ -460,7 +460,7 @@ def test_list_page_and_api_within_a_grant(
     client: Any, users: dict[str, Any], crowd: dict[str, Person]
 ) -> None:
     """The list page and the API of an officer: his subtree's namesakes only, counted exactly."""
-    client.login(username="officer_b", password="pw-officer_b")
+    client.force_login(users["officer_b"])
     base = Person.objects.restrict(users["officer_b"], VIEW)
     expected = name_search(base, "nguyen").count()
     page = client.get("/can-bo/", {"q": "nguyen"}).content.decode()

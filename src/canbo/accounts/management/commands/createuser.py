@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from canbo.accounts.models import Role
-from canbo.accounts.services import user_create_with_grant
+from canbo.accounts.services import MIN_PASSWORD, user_create_with_grant
 from canbo.core.context import bind_context
 from canbo.core.errors import DomainError
 from canbo.org.choices import ManagementScope
@@ -49,8 +49,8 @@ class Command(BaseCommand):
         if opts["role"] != Role.SELF and unit is None:
             raise CommandError("Cần --unit MÃ_ĐƠN_VỊ.")
         password = opts["password"] or getpass.getpass("Mật khẩu: ")
-        if len(password) < 8:
-            raise CommandError("Mật khẩu phải có ít nhất 8 ký tự.")
+        if len(password) < MIN_PASSWORD:
+            raise CommandError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự.")
         try:
             with bind_context(source="command"):
                 user_create_with_grant(

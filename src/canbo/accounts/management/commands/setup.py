@@ -21,7 +21,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from canbo.accounts.services import user_create
+from canbo.accounts.services import MIN_PASSWORD, user_create
 from canbo.core.context import bind_context
 from canbo.core.errors import DomainError
 from canbo.indicators.services import definitions_load
@@ -94,7 +94,7 @@ class Command(BaseCommand):
         if not password:
             if not interactive:
                 raise CommandError(f"Cần --admin-password hoặc biến môi trường {PASSWORD_ENV}.")
-            password = getpass.getpass("Mật khẩu (ít nhất 8 ký tự): ")
+            password = getpass.getpass(f"Mật khẩu (ít nhất {MIN_PASSWORD} ký tự): ")
             if getpass.getpass("Nhập lại mật khẩu: ") != password:
                 raise CommandError("Hai lần nhập mật khẩu không khớp.")
         name = opts["admin_name"]

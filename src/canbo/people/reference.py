@@ -47,10 +47,10 @@ def ensure_loaded() -> int:
     """
     from canbo.people.models import Ethnicity, Religion
 
-    added = 0
-    for model, rows in ((Ethnicity, ETHNICITIES), (Religion, RELIGIONS)):
-        have = set(model.objects.values_list("code", flat=True))
-        missing = [model(code=code, name=name) for code, name in rows if code not in have]
-        model.objects.bulk_create(missing)
-        added += len(missing)
-    return added
+    have = set(Ethnicity.objects.values_list("code", flat=True))
+    ethnicities = [Ethnicity(code=code, name=name) for code, name in ETHNICITIES if code not in have]
+    Ethnicity.objects.bulk_create(ethnicities)
+    have = set(Religion.objects.values_list("code", flat=True))
+    religions = [Religion(code=code, name=name) for code, name in RELIGIONS if code not in have]
+    Religion.objects.bulk_create(religions)
+    return len(ethnicities) + len(religions)

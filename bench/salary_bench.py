@@ -222,24 +222,28 @@ def against(rev: str, root: object, as_of: dt.date, months: int, repeat: int) ->
         check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
     old = types.ModuleType("canbo.salary.selectors_old")
+    sys.modules[old.__name__] = old  # for its dataclasses
     exec(compile(source, f"{rev}:selectors.py", "exec"), old.__dict__)  # noqa: S102 - our own file at REV
     runs = {"old": old.due_list, "new": selectors.due_list}
     lists = {k: [i.to_dict() for i in f(None, root, as_of, months)] for k, f in runs.items()}  # warm
     assert lists["old"] == lists["new"], "the two due lists differ"
     print(f"cùng danh sách: {len(lists['new']):,} người")
     times: dict[str, list[float]] = {"old": [], "new": []}
+    cpu: dict[str, list[float]] = {"old": [], "new": []}
     loads = []
     for n in range(repeat):
         for key in ("old", "new") if n % 2 == 0 else ("new", "old"):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             runs[key](None, root, as_of, months)
             times[key].append(time.perf_counter() - t0)
+            cpu[key].append(time.process_time() - c0)  # SQLite runs in this process
         loads.append(os.getloadavg()[0])
     for key, label in (("old", f"trước ({rev})"), ("new", "sau (cây làm việc)")):
         t = times[key]
         print(
             f"{label}: trung vị {statistics.median(t) * 1000:.0f} ms "
-            f"(min {min(t) * 1000:.0f}, max {max(t) * 1000:.0f}, {repeat} lần)"
+            f"(min {min(t) * 1000:.0f}, max {max(t) * 1000:.0f}, {repeat} lần); "
+            f"CPU trung vị {statistics.median(cpu[key]) * 1000:.0f} ms"
         )
     print(f"load average (1 phút) trong lúc đo: {min(loads):.2f}–{max(loads):.2f}")
 

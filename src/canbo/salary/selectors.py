@@ -173,7 +173,7 @@ def due_list(
     discipline_qs = Discipline.objects.all() if user is None else Discipline.objects.restrict(user)
     for person_id, *values in (
         discipline_qs.filter(person__in=ids)
-        .order_by()
+        .order_by("person_id", "-decision_date")  # each person's in the model's order, no join
         .values_list(
             "person_id",
             "system",
@@ -196,26 +196,22 @@ def due_list(
     window = Window(book, as_of, end)
     cases: dict[int, SalaryCase] = {}
     groups = {pk: g.group.code for pk, g in scale.items()}
+    # the nominal date depends only on the group, whether the step is the last, whether a
+    # beyond-frame percent is held, and step_since: computed once for each of these
+    nominals: dict[tuple[int, bool, bool, dt.date], dt.date] = {}
     for person_id, grade_id, step, coef, percent, since in rows_in_force(
         ids, as_of, window, delayable, groups=groups
     ):
         g = scale[grade_id]
-        fact = SalaryFact(
-            grade_code=g.code,
-            group=g.group.code,
-            steps=g.group.steps,
-            first=g.group.first,
-            increment=g.group.increment,
-            step=step,
-            coefficient=Decimal(coef),
-            percent=percent,
-            step_since=since,
-        )
-        case = SalaryCase(book, fact)
-        nominal = case.nominal
+        key = (g.group_id, step >= g.group.steps, percent == 0, since)
+        nominal = nominals.get(key)
+        fact = None
+        if nominal is None:
+            fact = _fact(g, step, coef, percent, since)
+            nominal = nominals[key] = SalaryCase(book, fact).nominal
         if nominal >= end or (nominal < as_of and person_id not in delayable):
             continue
-        cases[person_id] = case
+        cases[person_id] = SalaryCase(book, fact or _fact(g, step, coef, percent, since))
     if not cases:
         return []
     people: dict[int, tuple[str, str, int]] = {}
@@ -224,15 +220,19 @@ def due_list(
     first_year = min(c.row.step_since.year for c in cases.values())
     for n in range(0, len(wanted), CHUNK):
         chunk = wanted[n : n + CHUNK]
-        for pk, pid, name, unit_id, left in Person.objects.filter(pk__in=chunk).values_list(
-            "id", "personal_id", "full_name", "managing_unit_id", "left_service_date"
+        for pk, pid, name, unit_id, left in (
+            Person.objects.filter(pk__in=chunk)
+            .order_by()
+            .values_list("id", "personal_id", "full_name", "managing_unit_id", "left_service_date")
         ):
             if left is None or left > as_of:
                 people[pk] = (pid, name, unit_id)
         # the yearly state ratings of the step times (the KHT years' decision dates read above)
-        for person_id, year, level in rating_qs.filter(
-            person__in=chunk, period="nam", system=STATE, year__gte=first_year
-        ).values_list("person_id", "year", "level"):
+        for person_id, year, level in (
+            rating_qs.filter(person__in=chunk, period="nam", system=STATE, year__gte=first_year)
+            .order_by("person_id", "-year", "system")
+            .values_list("person_id", "year", "level")
+        ):
             decided = not_done.get((person_id, year)) if level == NOT_DONE else None
             ratings[person_id].append(RatingFact(STATE, year, level, decided))
     items = []
@@ -248,6 +248,20 @@ def due_list(
         items.append(DueItem(person_id, pid, name, unit_id, case.row, case))
     items.sort(key=lambda i: (i.due, i.name))
     return items
+
+
+def _fact(g: Grade, step: int, coef: Any, percent: int, since: dt.date) -> SalaryFact:
+    return SalaryFact(
+        grade_code=g.code,
+        group=g.group.code,
+        steps=g.group.steps,
+        first=g.group.first,
+        increment=g.group.increment,
+        step=step,
+        coefficient=Decimal(coef),
+        percent=percent,
+        step_since=since,
+    )
 
 
 class Window:

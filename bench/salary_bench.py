@@ -1,6 +1,7 @@
 """The due list (SALARY.md S-4 to S-8) of a whole 150,000-person province.
 
 Usage: ./canbo bench salary_bench [--size 150000] [--as-of 2026-12-06] [--months 3] [--repeat 7]
+       [--against REV]
 
 The first run builds a separate SQLite file ``var/bench/salary-<size>.sqlite3`` (``migrate``,
 then plain ``bulk_create``: a province with 60 districts of 5 offices, ``size`` persons each

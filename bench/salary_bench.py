@@ -1,6 +1,7 @@
 """The due list (SALARY.md S-4 to S-8) of a whole 150,000-person province.
 
 Usage: ./canbo bench salary_bench [--size 150000] [--as-of 2026-12-06] [--months 3] [--repeat 7]
+       [--against REV]
 
 The first run builds a separate SQLite file ``var/bench/salary-<size>.sqlite3`` (``migrate``,
 then plain ``bulk_create``: a province with 60 districts of 5 offices, ``size`` persons each
@@ -12,6 +13,10 @@ and 0.6% of persons disciplined). Building takes a few minutes; the file is kept
 Then prints, as medians of N runs: ``due_list`` for the root unit as the system (the command
 line's ``./canbo salary due``) and as a user with an officer's grant on the root (the page),
 the number due and blocked, and the load average. No figure is asserted.
+
+``--against REV`` times the due list of ``salary/selectors.py`` as of the git revision REV
+(loaded from ``git show``) and of the working tree in the same process, alternately, as the
+system, checks that both give the same list (``to_dict()``), and prints both medians.
 """
 
 from __future__ import annotations
@@ -148,6 +153,7 @@ def main() -> None:
     parser.add_argument("--as-of", default="2026-12-06")
     parser.add_argument("--months", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--against", default="", help="git revision whose salary/selectors.py to compare")
     args = parser.parse_args()
     as_of = dt.date.fromisoformat(args.as_of)
     path = ROOT / "var" / "bench" / f"salary-{args.size}.sqlite3"
@@ -185,6 +191,9 @@ def main() -> None:
         f"{Person.objects.count():,} người, {SalaryRow.objects.count():,} dòng diễn biến lương; "
         f"ngày {as_of:%d/%m/%Y}, {args.months} tháng"
     )
+    if args.against:
+        against(args.against, root, as_of, args.months, args.repeat)
+        return
     for label, user in (("hệ thống (./canbo salary due)", None), ("cán bộ tổ chức, quyền cả tỉnh", officer)):
         times, items = [], []
         due_list(user, root, as_of, args.months)  # warm: grants, unit index, rulebook
@@ -199,6 +208,45 @@ def main() -> None:
             f"{len(items):,} người đến hạn, {blocked:,} chưa đủ điều kiện hoặc chưa kết luận"
         )
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+def against(rev: str, root: object, as_of: dt.date, months: int, repeat: int) -> None:
+    """Old (``rev``'s selectors) and new due lists timed alternately in this process."""
+    import shutil
+    import subprocess
+    import types
+
+    from canbo.salary import selectors
+
+    source = subprocess.run(
+        [shutil.which("git") or "git", "-C", str(ROOT), "show", f"{rev}:src/canbo/salary/selectors.py"],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    old = types.ModuleType("canbo.salary.selectors_old")
+    sys.modules[old.__name__] = old  # for its dataclasses
+    exec(compile(source, f"{rev}:selectors.py", "exec"), old.__dict__)  # noqa: S102 - our own file at REV
+    runs = {"old": old.due_list, "new": selectors.due_list}
+    lists = {k: [i.to_dict() for i in f(None, root, as_of, months)] for k, f in runs.items()}  # warm
+    assert lists["old"] == lists["new"], "the two due lists differ"
+    print(f"cùng danh sách: {len(lists['new']):,} người")
+    times: dict[str, list[float]] = {"old": [], "new": []}
+    cpu: dict[str, list[float]] = {"old": [], "new": []}
+    loads = []
+    for n in range(repeat):
+        for key in ("old", "new") if n % 2 == 0 else ("new", "old"):
+            t0, c0 = time.perf_counter(), time.process_time()
+            runs[key](None, root, as_of, months)
+            times[key].append(time.perf_counter() - t0)
+            cpu[key].append(time.process_time() - c0)  # SQLite runs in this process
+        loads.append(os.getloadavg()[0])
+    for key, label in (("old", f"trước ({rev})"), ("new", "sau (cây làm việc)")):
+        t = times[key]
+        print(
+            f"{label}: trung vị {statistics.median(t) * 1000:.0f} ms "
+            f"(min {min(t) * 1000:.0f}, max {max(t) * 1000:.0f}, {repeat} lần); "
+            f"CPU trung vị {statistics.median(cpu[key]) * 1000:.0f} ms"
+        )
+    print(f"load average (1 phút) trong lúc đo: {min(loads):.2f}–{max(loads):.2f}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ rules engine (``rules/engine/checks/salary.py``).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -170,45 +171,47 @@ def due_list(
     book = rulebook()
     disciplines: dict[int, list[DisciplineFact]] = defaultdict(list)
     discipline_qs = Discipline.objects.all() if user is None else Discipline.objects.restrict(user)
-    for person_id, *values in discipline_qs.filter(person__in=ids).values_list(
-        "person_id", "system", "form", "decision_date", "effective_date", "announced_date", "decision_number"
+    for person_id, *values in (
+        discipline_qs.filter(person__in=ids)
+        .order_by("person_id", "-decision_date")  # each person's in the model's order, no join
+        .values_list(
+            "person_id",
+            "system",
+            "form",
+            "decision_date",
+            "effective_date",
+            "announced_date",
+            "decision_number",
+        )
     ):
         disciplines[person_id].append(DisciplineFact(*values))
     rating_qs = Rating.objects.all() if user is None else Rating.objects.restrict(user)
     not_done: dict[tuple[int, int], dt.date | None] = {
         (pk, year): decided
-        for pk, year, decided in rating_qs.filter(
-            person__in=ids, period="nam", level=NOT_DONE, system=STATE
-        ).values_list("person_id", "year", "decision_date")
+        for pk, year, decided in rating_qs.filter(person__in=ids, period="nam", level=NOT_DONE, system=STATE)
+        .order_by()
+        .values_list("person_id", "year", "decision_date")
     }
     delayable = set(disciplines) | {pk for pk, _y in not_done}
     window = Window(book, as_of, end)
     cases: dict[int, SalaryCase] = {}
     groups = {pk: g.group.code for pk, g in scale.items()}
-    also_qs = (
-        discipline_qs.filter(person__in=ids).values("person_id"),
-        rating_qs.filter(person__in=ids, period="nam", level=NOT_DONE, system=STATE).values("person_id"),
-    )
+    # the nominal date depends only on the group, whether the step is the last, whether a
+    # beyond-frame percent is held, and step_since: computed once for each of these
+    nominals: dict[tuple[int, bool, bool, dt.date], dt.date] = {}
     for person_id, grade_id, step, coef, percent, since in rows_in_force(
-        ids, as_of, window, delayable, also_qs=also_qs, groups=groups
+        ids, as_of, window, delayable, groups=groups
     ):
         g = scale[grade_id]
-        fact = SalaryFact(
-            grade_code=g.code,
-            group=g.group.code,
-            steps=g.group.steps,
-            first=g.group.first,
-            increment=g.group.increment,
-            step=step,
-            coefficient=Decimal(coef),
-            percent=percent,
-            step_since=since,
-        )
-        case = SalaryCase(book, fact)
-        nominal = case.nominal
+        key = (g.group_id, step >= g.group.steps, percent == 0, since)
+        nominal = nominals.get(key)
+        fact = None
+        if nominal is None:
+            fact = _fact(g, step, coef, percent, since)
+            nominal = nominals[key] = SalaryCase(book, fact).nominal
         if nominal >= end or (nominal < as_of and person_id not in delayable):
             continue
-        cases[person_id] = case
+        cases[person_id] = SalaryCase(book, fact or _fact(g, step, coef, percent, since))
     if not cases:
         return []
     people: dict[int, tuple[str, str, int]] = {}
@@ -217,15 +220,19 @@ def due_list(
     first_year = min(c.row.step_since.year for c in cases.values())
     for n in range(0, len(wanted), CHUNK):
         chunk = wanted[n : n + CHUNK]
-        for pk, pid, name, unit_id, left in Person.objects.filter(pk__in=chunk).values_list(
-            "id", "personal_id", "full_name", "managing_unit_id", "left_service_date"
+        for pk, pid, name, unit_id, left in (
+            Person.objects.filter(pk__in=chunk)
+            .order_by()
+            .values_list("id", "personal_id", "full_name", "managing_unit_id", "left_service_date")
         ):
             if left is None or left > as_of:
                 people[pk] = (pid, name, unit_id)
         # the yearly state ratings of the step times (the KHT years' decision dates read above)
-        for person_id, year, level in rating_qs.filter(
-            person__in=chunk, period="nam", system=STATE, year__gte=first_year
-        ).values_list("person_id", "year", "level"):
+        for person_id, year, level in (
+            rating_qs.filter(person__in=chunk, period="nam", system=STATE, year__gte=first_year)
+            .order_by("person_id", "-year", "system")
+            .values_list("person_id", "year", "level")
+        ):
             decided = not_done.get((person_id, year)) if level == NOT_DONE else None
             ratings[person_id].append(RatingFact(STATE, year, level, decided))
     items = []
@@ -241,6 +248,20 @@ def due_list(
         items.append(DueItem(person_id, pid, name, unit_id, case.row, case))
     items.sort(key=lambda i: (i.due, i.name))
     return items
+
+
+def _fact(g: Grade, step: int, coef: Any, percent: int, since: dt.date) -> SalaryFact:
+    return SalaryFact(
+        grade_code=g.code,
+        group=g.group.code,
+        steps=g.group.steps,
+        first=g.group.first,
+        increment=g.group.increment,
+        step=step,
+        coefficient=Decimal(coef),
+        percent=percent,
+        step_since=since,
+    )
 
 
 class Window:
@@ -295,19 +316,18 @@ def rows_in_force(
     window: Window | None = None,
     also: set[int] | frozenset[int] = frozenset(),
     *,
-    also_qs: tuple[QuerySet[Any], ...] = (),
     groups: dict[int, str] | None = None,
 ) -> Iterator[tuple[int, int, int, Any, int, dt.date]]:
     """(person, grade, step, coefficient, beyond-frame %, step since) of the salary row in force
     on ``as_of`` of each person of the ``ids`` subquery (the latest row starting on or before
-    it): all of them, or those in ``window`` and those of the persons ``also`` (the persons of
-    the ``also_qs`` subqueries, for SQLite's query).
+    it): all of them, or those in ``window`` and those of the persons ``also``.
 
-    One query, one row a person, read along the (person, from_date) index: PostgreSQL's
-    ``DISTINCT ON`` with the window as a condition; on SQLite a ``GROUP BY`` whose ``MAX()``
-    picks the row (SQLite's bare columns), read by the plain cursor (the sqlite3 module's own
-    date converters, none of the ORM's) and the window tested in Python; elsewhere a portable
-    NOT EXISTS."""
+    One query, one row a person: PostgreSQL's ``DISTINCT ON`` with the window as a condition;
+    on SQLite, read by the plain cursor (the sqlite3 module's own date converters, none of the
+    ORM's), with a window one scan of the table for the rows whose ``step_since`` is in it (or
+    of a person ``also``, passed as one JSON array) kept when no later row starts on or before
+    ``as_of``, the window then tested exactly in Python; without one a ``GROUP BY`` whose
+    ``MAX()`` picks the row (SQLite's bare columns); elsewhere a portable NOT EXISTS."""
     cols = ("person_id", "grade_id", "step", "coefficient", "beyond_frame_percent", "step_since")
     rows = SalaryRow.objects.filter(person__in=ids, from_date__lte=as_of)
     where = None
@@ -332,35 +352,45 @@ def rows_in_force(
         groups = dict(Grade.objects.values_list("pk", "group__code"))
     sub_sql, sub_params = ids.query.sql_with_params()
     table = connection.ops.quote_name(SalaryRow._meta.db_table)
-    # the table's name from the model, the subquery compiled by the ORM; the values are parameters
-    sql = (
-        "SELECT person_id, MAX(from_date), grade_id, step, CAST(coefficient AS TEXT), beyond_frame_percent, "  # noqa: S608
-        f"CAST(step_since AS TEXT) FROM {table} WHERE from_date <= %s AND person_id IN ({sub_sql}) "
-        "GROUP BY person_id"
-    )
-    params: list[Any] = [as_of.isoformat(), *sub_params]
-    if window is not None:
-        # SQLite's bare columns hold the row of the MAX() in HAVING too: only the rows in force
-        # whose step_since is in one of the windows (or of the persons ``also``) come back
+    if window is None:
+        # everyone's row in force: one GROUP BY whose MAX() picks the row (SQLite's bare columns)
+        sql = (
+            "SELECT person_id, grade_id, step, CAST(coefficient AS TEXT), beyond_frame_percent, "  # noqa: S608
+            f"CAST(step_since AS TEXT), MAX(from_date) FROM {table} WHERE from_date <= %s "
+            f"AND person_id IN ({sub_sql}) GROUP BY person_id"
+        )
+        params: list[Any] = [as_of.isoformat(), *sub_params]
+    else:
+        # only the rows whose step_since is in one of the windows (or of the persons ``also``),
+        # kept when no later row starts on or before ``as_of`` (a probe of the (person, from_date)
+        # index for these few rows, instead of a maximum for every person of the subtree); the
+        # unary ``+`` keeps SQLite from driving the query by the subtree's IN list
         pairs = [(lo.isoformat(), hi.isoformat()) for lo, hi in (*window.further, *window.low, *window.high)]
-        having = ["(step_since >= %s AND step_since < %s)" for _ in pairs]
-        params += [d for pair in pairs for d in pair]
-        for qs in also_qs:  # as subqueries: ``also`` may hold more ids than SQLite takes parameters
-            q_sql, q_params = qs.query.sql_with_params()
-            having.append(f"person_id IN ({q_sql})")
-            params += q_params
-        sql += " HAVING " + " OR ".join(having)
+        wanted = ["(r.step_since >= %s AND r.step_since < %s)" for _ in pairs]
+        wanted_params: list[Any] = [d for pair in pairs for d in pair]
+        if also:  # one JSON parameter: ``also`` may hold more ids than SQLite takes parameters
+            wanted.append("r.person_id IN (SELECT value FROM json_each(%s))")
+            wanted_params.append(json.dumps(sorted(also)))
+        sql = (
+            "SELECT r.person_id, r.grade_id, r.step, CAST(r.coefficient AS TEXT), "  # noqa: S608
+            f"r.beyond_frame_percent, CAST(r.step_since AS TEXT) FROM {table} r "
+            f"WHERE r.from_date <= %s AND ({' OR '.join(wanted)}) AND +r.person_id IN ({sub_sql}) "
+            f"AND NOT EXISTS (SELECT 1 FROM {table} l WHERE l.person_id = r.person_id "
+            "AND l.from_date > r.from_date AND l.from_date <= %s)"
+        )
+        params = [as_of.isoformat(), *wanted_params, *sub_params, as_of.isoformat()]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(5000):
-            for person_id, _day, grade_id, step, coef, percent, since_text in batch:
+            for person_id, grade_id, step, coef, percent, since_text, *_max in batch:
                 since = dt.date.fromisoformat(since_text)
                 if window is None or person_id in also or window.has(groups[grade_id], percent, since):
                     yield person_id, grade_id, step, Decimal(coef).quantize(CENT), percent, since
 
 
 def _ids(persons: QuerySet[Person], unit: Unit) -> Any:
-    return persons.filter(managing_unit__path__startswith=unit.path).values("id")
+    # no ORDER BY (the person's default ordering): SQLite would sort the subtree's ids
+    return persons.filter(managing_unit__path__startswith=unit.path).order_by().values("id")
 
 
 def due_command(*, as_of: str, unit: str, months: str) -> dict[str, Any]:

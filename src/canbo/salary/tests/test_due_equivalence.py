@@ -1,0 +1,138 @@
+"""The due list's rows in force (read for the persons in the window only, docs/performance.md
+"Due raises") give the same list as a plain computation: for every person, the latest row
+starting on or before the as-of date (``services.row_in_force``), all his disciplines and
+ratings, the schedule of the rules engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from canbo.assessment.models import Discipline, Rating
+from canbo.conftest import new_person
+from canbo.people.models import Person
+from canbo.people.services import section_create
+from canbo.rules.engine.checks.salary import SalaryCase, SalaryFact
+from canbo.rules.engine.dates import add_months
+from canbo.rules.engine.facts import STATE, DisciplineFact, RatingFact
+from canbo.rules.selectors import rulebook
+from canbo.salary.models import Grade, SalaryRow
+from canbo.salary.selectors import DueItem, due_list, rows_in_force
+from canbo.salary.services import row_in_force
+
+pytestmark = pytest.mark.django_db
+
+
+def _history(tree: dict) -> list[Person]:
+    """30 persons with two to five salary rows each, written in a shuffled order (back-dated
+    rows inserted after later ones), yearly ratings with some KHT years, none, one or two disciplines."""
+    rng = random.Random(1717)
+    grades = [Grade.objects.select_related("group").get(code=c) for c in ("01.003", "01.002", "01.005")]
+    persons, rows = [], []
+    for n in range(30):
+        unit = tree["A1"] if n % 3 else tree["A"]
+        p = new_person(unit, f"Người Lương {n:02d}", sex="nam", recruitment_date=dt.date(2005, 1, 1))
+        persons.append(p)
+        grade = rng.choice(grades)
+        group = grade.group
+        months = 24 if group.code == "B" else 36
+        step = rng.randint(1, 3)
+        day = dt.date(2014, rng.randint(1, 12), rng.randint(1, 28))
+        for _ in range(rng.randint(2, 5)):
+            percent = rng.choice((0, 5, 6)) if step == group.steps else 0
+            rows.append((p, grade, step, percent, day))
+            day = add_months(day, months + rng.choice((0, 0, 6, 12)) - rng.choice((0, 0, 0, 9)))
+            step = min(step + 1, group.steps)
+        for year in range(2014, 2026):
+            level = "kht" if rng.random() < 0.12 else rng.choice(("htt", "ht", "htxs"))
+            Rating.objects.create(
+                person=p, system="chinh_quyen", year=year, level=level, decision_date=dt.date(year, 12, 20)
+            )
+        for _ in range(rng.choice((0, 0, 0, 1, 2))):  # none, one or two disciplines
+            when = dt.date(rng.randint(2016, 2025), rng.randint(1, 12), 10)
+            Discipline.objects.create(
+                person=p, system="chinh_quyen", form=rng.choice(["khien_trach", "canh_cao"]),
+                decision_number="1/QĐ-KL", decision_date=when, effective_date=when,
+                issuing_body="Thủ trưởng", violation="Vi phạm",
+            )  # fmt: skip
+    rng.shuffle(rows)  # back-dated rows written after later ones
+    for p, grade, step, percent, day in rows:
+        section_create(
+            acting_user=None,
+            person=p,
+            instance=SalaryRow(
+                grade=grade, step=step, coefficient=grade.group.coefficient(step),
+                beyond_frame_percent=percent, from_date=day, step_since=day,
+            ),
+            reason="QĐ",
+        )  # fmt: skip
+    return persons
+
+
+def _reference(persons: list[Person], as_of: dt.date, months: int) -> list[dict[str, Any]]:
+    book = rulebook()
+    end = add_months(as_of, months)
+    items = []
+    for p in persons:
+        row = row_in_force(p.pk, as_of)
+        if row is None:
+            continue
+        g = row.grade.group
+        fact = SalaryFact(
+            grade_code=row.grade.code, group=g.code, steps=g.steps, first=g.first, increment=g.increment,
+            step=row.step, coefficient=Decimal(row.coefficient), percent=row.beyond_frame_percent,
+            step_since=row.step_since,
+        )  # fmt: skip
+        disciplines = tuple(
+            DisciplineFact(*v)
+            for v in Discipline.objects.filter(person=p).values_list(
+                "system", "form", "decision_date", "effective_date", "announced_date", "decision_number"
+            )
+        )
+        ratings = tuple(
+            RatingFact(STATE, year, level, decided if level == "kht" else None)
+            for year, level, decided in Rating.objects.filter(person=p, period="nam", system=STATE)
+            .order_by("year")
+            .values_list("year", "level", "decision_date")
+        )
+        case = SalaryCase(book, fact, disciplines, ratings)
+        if as_of <= case.schedule.due < end:
+            items.append(DueItem(p.pk, p.personal_id, p.full_name, p.managing_unit_id, fact, case))
+    items.sort(key=lambda i: (i.due, i.name))
+    return [i.to_dict() for i in items]
+
+
+def test_due_list_equals_the_plain_computation_on_several_rows_a_person(tree: dict) -> None:
+    persons = _history(tree)
+    assert SalaryRow.objects.count() > 2 * len(persons)
+    seen = 0
+    for as_of in [dt.date(2016, 1, 31), dt.date(2020, 2, 29)] + [
+        add_months(dt.date(2017, 1, 1), m) for m in range(0, 108, 5)
+    ]:
+        for months in (3, 12):
+            got = [i.to_dict() for i in due_list(None, tree["A"], as_of, months)]
+            assert got == _reference(persons, as_of, months), (as_of, months)
+            seen += len(got)
+    assert seen > 50  # the dates above find many persons due, blocked ones among them
+
+
+def test_rows_in_force_in_the_window_are_the_latest_rows(tree: dict) -> None:
+    persons = _history(tree)
+    ids = Person.objects.filter(pk__in=[p.pk for p in persons]).values("id")
+    for as_of in (dt.date(2015, 6, 1), dt.date(2019, 3, 31), dt.date(2024, 12, 31)):
+        every = {r[0]: r for r in rows_in_force(ids, as_of)}
+        for p in persons:
+            row = row_in_force(p.pk, as_of)
+            assert (row is None) == (p.pk not in every)
+            if row is not None:
+                assert every[p.pk][1:] == (
+                    row.grade_id,
+                    row.step,
+                    row.coefficient,
+                    row.beyond_frame_percent,
+                    row.step_since,
+                )

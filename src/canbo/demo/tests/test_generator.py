@@ -177,6 +177,12 @@ def test_demo_province() -> None:
     assert logged.filter(content_type__model="qualification").count() == Qualification.objects.count()
     assert set(logged.values_list("reason", flat=True).distinct()) >= {"Tạo dữ liệu tỉnh mẫu (tổng hợp)"}
 
+    # Plan 18-ĐA/TU's Phụ lục 1 on this build, through the CLI, API, dashboard and exports (issue
+    # 5's bar), checked here so that the suite builds the demo province once per database.
+    from canbo.indicators.tests.test_demo_baselines import check_18_da_tu_on_the_demo_province
+
+    check_18_da_tu_on_the_demo_province()
+
     # Same parameters: a quick no-op.
     again = generate(size=size, seed=7)
     assert again["unchanged"] is True

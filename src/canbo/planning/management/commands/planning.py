@@ -2,40 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-from typing import Any
-
-from django.core.management.base import BaseCommand, CommandParser
-
-from canbo.core.errors import DomainError
+from canbo.core.commands import SeedDemoCommand
 
 
-class Command(BaseCommand):
+class Command(SeedDemoCommand):
     help = "Quy hoạch cán bộ: nạp danh sách quy hoạch mẫu cho tỉnh mẫu (seed_demo)."
-
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.error = self.refuse  # type: ignore[method-assign]
-        return parser
-
-    def refuse(self, message: str) -> None:
-        """argparse's refusals (a missing or unknown sub-command), said in Vietnamese."""
-        self.fail("Lệnh không hợp lệ. Dùng: ./canbo planning seed_demo")
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True, parser_class=type(parser))
-        demo = sub.add_parser("seed_demo", help="Nạp danh sách quy hoạch mẫu cho tỉnh mẫu (mã LC).")
-        demo.error = self.refuse  # type: ignore[method-assign]
-
-    def fail(self, message: str, code: int = 2) -> None:
-        self.stderr.write(message)
-        sys.exit(code)
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        from canbo.planning.demo import seed_demo
-
-        try:
-            summary = seed_demo()
-        except DomainError as exc:
-            self.fail(str(exc))
-        self.stdout.write(summary)
+    command = "planning"
+    what = "Nạp danh sách quy hoạch mẫu cho tỉnh mẫu (mã LC)."
+    seed = "canbo.planning.demo.seed_demo"

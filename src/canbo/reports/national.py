@@ -45,6 +45,7 @@ GROUPS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
         "Thông tin cơ bản",
         (
             "personal_id",
+            "identity_issue_date",
             "dossier_number",
             "national_db_id",
             "full_name",
@@ -89,6 +90,7 @@ GROUPS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
             "salary_step",
             "salary_coefficient",
             "position_allowance",
+            "social_insurance_number",
             "strengths",
             "honorary_title",
             "policy_status",

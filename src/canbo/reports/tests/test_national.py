@@ -46,6 +46,9 @@ def test_document_has_the_10_groups_and_validates(users: dict, staff: dict) -> N
         instance=FamilyRelation(relation="me", full_name="Lê Thị Mẹ"),
         reason="x",
     )
+    Person.objects.filter(pk=hong.pk).update(
+        identity_issue_date=dt.date(2021, 5, 4), social_insurance_number="0123456789"
+    )
     r = client_for(users["officer_a"]).get(f"/api/national/persons/{hong.personal_id}/")
     assert r.status_code == 200
     doc = r.json()
@@ -53,6 +56,8 @@ def test_document_has_the_10_groups_and_validates(users: dict, staff: dict) -> N
     assert len(doc["groups"]) == 10 and doc["withheld"] == []
     g = doc["groups"]
     assert g["thong_tin_co_ban"]["full_name"] == "Nguyễn Thị Hồng" and g["thong_tin_co_ban"]["sex"] == "Nữ"
+    assert g["thong_tin_co_ban"]["identity_issue_date"] == "2021-05-04"
+    assert g["cong_tac"]["social_insurance_number"] == "0123456789"
     assert [q["level"] for q in g["dao_tao_boi_duong"]["trinh_do"]] == ["thac_si", "dai_hoc", "cao_cap"]
     assert g["cong_tac"]["dien_bien_luong"][0]["grade"] == "Chuyên viên chính"
     assert g["quan_he_gia_dinh"]["gia_dinh"][0]["full_name"] == "Lê Thị Mẹ"

@@ -14,6 +14,20 @@ from canbo.org.models import Unit
 from canbo.salary.selectors import MAX_MONTHS
 
 
+class DayField(forms.CharField):
+    """A day typed as dd/mm/yyyy (``core.dates.parse_as_of``), refused with the field's label:
+    the decision and issue dates of this module's three forms."""
+
+    widget = forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+
+    def clean(self, value: Any) -> dt.date:
+        text = super().clean(value)
+        try:
+            return parse_as_of(text)
+        except ValidationError as exc:
+            raise ValidationError(f"{self.label} không hợp lệ: “{text}”. Dùng dạng dd/mm/yyyy.") from exc
+
+
 class DueForm(forms.Form):
     don_vi = UnitPickerField(label="Đơn vị (gồm các đơn vị trực thuộc)", queryset=Unit.objects.none())
     ngay = forms.CharField(
@@ -56,10 +70,7 @@ class DecisionForm(forms.Form):
         error_messages={"required": "Hãy chọn ít nhất một người trong danh sách."},
     )
     so_quyet_dinh = forms.CharField(label="Số quyết định", max_length=60)
-    ngay_quyet_dinh = forms.CharField(
-        label="Ngày quyết định",
-        widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
-    )
+    ngay_quyet_dinh = DayField(label="Ngày quyết định")
     nguoi_ky = forms.CharField(label="Người ký", max_length=150, required=False)
 
     def __init__(self, *args: Any, due_form: forms.Form | None = None, **kwargs: Any) -> None:
@@ -73,13 +84,6 @@ class DecisionForm(forms.Form):
         if self.due_form is not None and not self.due_form.is_valid():
             raise ValidationError("Danh sách không hợp lệ; hãy lập lại danh sách.")
         return data
-
-    def clean_ngay_quyet_dinh(self) -> dt.date:
-        text = self.cleaned_data.get("ngay_quyet_dinh") or ""
-        try:
-            return parse_as_of(text)
-        except ValidationError as exc:
-            raise ValidationError(f"Ngày quyết định không hợp lệ: “{text}”. Dùng dạng dd/mm/yyyy.") from exc
 
 
 class RetirementForm(DueForm):
@@ -108,11 +112,7 @@ class NoticeForm(forms.Form):
     so = forms.CharField(
         label="Số văn bản", max_length=60, error_messages={"required": "Chưa nhập số văn bản."}
     )
-    ngay_ban_hanh = forms.CharField(
-        label="Ngày ban hành",
-        widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
-        error_messages={"required": "Chưa nhập ngày ban hành."},
-    )
+    ngay_ban_hanh = DayField(label="Ngày ban hành", error_messages={"required": "Chưa nhập ngày ban hành."})
     nguoi_ky = forms.CharField(label="Người ký", max_length=150, required=False)
 
     def __init__(self, *args: Any, list_form: forms.Form | None = None, **kwargs: Any) -> None:
@@ -124,13 +124,6 @@ class NoticeForm(forms.Form):
         if self.list_form is not None and not self.list_form.is_valid():
             raise ValidationError("Danh sách không hợp lệ; hãy lập lại danh sách.")
         return data
-
-    def clean_ngay_ban_hanh(self) -> dt.date:
-        text = self.cleaned_data.get("ngay_ban_hanh") or ""
-        try:
-            return parse_as_of(text)
-        except ValidationError as exc:
-            raise ValidationError(f"Ngày ban hành không hợp lệ: “{text}”. Dùng dạng dd/mm/yyyy.") from exc
 
 
 class EarlyForm(forms.Form):
@@ -193,17 +186,7 @@ class ProposeForm(_OnEarlyPage):
 
 class FinaliseForm(_OnEarlyPage):
     so_quyet_dinh = forms.CharField(label="Số quyết định", max_length=60)
-    ngay_quyet_dinh = forms.CharField(
-        label="Ngày quyết định",
-        widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
-    )
-
-    def clean_ngay_quyet_dinh(self) -> dt.date:
-        text = self.cleaned_data.get("ngay_quyet_dinh") or ""
-        try:
-            return parse_as_of(text)
-        except ValidationError as exc:
-            raise ValidationError(f"Ngày quyết định không hợp lệ: “{text}”. Dùng dạng dd/mm/yyyy.") from exc
+    ngay_quyet_dinh = DayField(label="Ngày quyết định")
 
 
 class CapExceptionForm(_OnEarlyPage):

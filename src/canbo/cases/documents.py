@@ -60,9 +60,9 @@ def minutes_docx(case: Case, step: Step, names: dict[int, str]) -> bytes:
         table.rows[0].cells, ("Họ và tên", "Số phiếu", "Tỷ lệ trên số triệu tập"), strict=True
     ):
         cell.text = text
-    for key, votes in sorted(step.votes.items(), key=lambda kv: -kv[1]):
+    for key, votes in step.votes_by_candidate.items():
         row = table.add_row().cells
-        row[0].text = names.get(int(key), "")
+        row[0].text = names.get(key, "")
         row[1].text = str(votes)
         share = votes / step.convened * 100 if step.convened else 0.0
         row[2].text = f"{share:.1f}%".replace(".", ",")

@@ -482,3 +482,23 @@ def quotas_on(user: Any, root: Unit, day: dt.date) -> list[QuotaRow]:
         for u in units
         if u.pk in quotas or counts[u.pk]["cong_chuc"] or counts[u.pk]["vien_chuc"]
     ]
+
+
+PLACE_PREFIXES = ("Thành phố ", "Tỉnh ")
+
+
+def document_issuer(unit: Unit, day: dt.date) -> tuple[str, str, str]:
+    """(governing body, issuing body, place) of a document ``unit`` issues on ``day``, for the
+    header of NĐ 30/2020: the unit's parent and its own name as of that day, and the place, the
+    province's name without "Tỉnh"/"Thành phố" (the decree's "địa danh")."""
+    above = {
+        u.path: u
+        for u in Unit.objects.filter(path__in=[unit.path[: Unit.steplen], unit.path[: -Unit.steplen]])
+    }
+    parent = above.get(unit.path[: -Unit.steplen]) if unit.depth > 1 else None
+    root = unit if unit.depth == 1 else above.get(unit.path[: Unit.steplen])
+    place = root.name_on(day) if root is not None else ""
+    for prefix in PLACE_PREFIXES:
+        if place.startswith(prefix):
+            place = place[len(prefix) :]
+    return (parent.name_on(day) if parent is not None else "", unit.name_on(day), place)

@@ -162,7 +162,9 @@ def add_official_header(
         right_lines.append((place_date, False, True))
     _header_cell(left, left_lines, 12)
     _header_cell(right, right_lines, 12)
-    for cell, share in ((left, 0.4), (right, 0.6)):
-        cell.width = int(usable * share)
+    # Word reads the cells' widths, LibreOffice the table grid's: both are set. The right column
+    # holds the national title on one line at 12 pt.
+    for column, cell, share in ((table.columns[0], left, 0.36), (table.columns[1], right, 0.64)):
+        column.width = cell.width = int(usable * share)
     document.add_paragraph()
     return table

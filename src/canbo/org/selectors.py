@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -440,6 +440,131 @@ def vacancies_on(user: Any, root: Unit, day: dt.date) -> list[PostRow]:
         if key not in rows:
             rows[key] = PostRow(unit=held[0].unit, title=held[0].title, seats=0, holders=held, post=None)
     return sorted(rows.values(), key=lambda r: (r.unit.path, -r.title.rank, r.title.name))
+
+
+VACANCIES_PER_PAGE = 200
+# What the vacancy view shows of a holder: a person has some sixty fields, and a page of the
+# province's top units lists over a thousand holders.
+HOLDER_FIELDS = (
+    "id", "person_id", "unit_id", "title_id", "is_primary",
+    "person__id", "person__full_name",
+    "unit__id", "unit__name", "unit__path",
+    "title__id", "title__name", "title__rank",
+)  # fmt: skip
+
+
+@dataclass
+class _Seat:
+    """A vacancy-view row before its objects are read: the sort key and the ids it needs."""
+
+    key: tuple[int, int]  # (unit id, title id)
+    sort: tuple[str, int, str]  # unit path, −rank, title name
+    seats: int = 0
+    post_ids: list[int] = field(default_factory=list)
+    tenure_ids: list[int] = field(default_factory=list)
+
+    @property
+    def held(self) -> int:
+        return len(self.tenure_ids)
+
+    @property
+    def empty(self) -> int:
+        return max(self.seats - self.held, 0)
+
+    @property
+    def over(self) -> int:
+        return max(self.held - self.seats, 0)
+
+
+@dataclass
+class VacancyPage:
+    """One page of the vacancy view and the totals of every row the filter kept."""
+
+    rows: list[PostRow]
+    page: Any  # django.core.paginator.Page over the light rows
+    seats: int
+    held: int
+    empty: int
+    over: int
+
+
+def vacancy_page(
+    user: Any,
+    roots: list[Unit],
+    day: dt.date,
+    *,
+    only: str = "",
+    page: Any = 1,
+    per_page: int = VACANCIES_PER_PAGE,
+) -> VacancyPage:
+    """The vacancy view of ``roots``' subtrees on ``day``, ``per_page`` rows at a time.
+
+    Every post and tenure of the subtrees is read as a few columns (ids, seats, the unit's path,
+    the title's rank and name: two queries per root), enough for the totals, the filter
+    (``only``: "trong" empty seats, "thua" over-filled) and the order; then only the page's posts
+    and tenures are read as objects (two queries). A whole province (16,000 rows in the
+    40,000-person demo) no longer builds 100,000 model instances and a 4 MB page.
+    """
+    from django.core.paginator import Paginator
+
+    seats: dict[tuple[int, int], _Seat] = {}
+    for root in roots:
+        posts = (
+            Post.objects.restrict(user)
+            .filter(unit__path__startswith=root.path)
+            .filter(in_force_q(day))
+            .values_list("pk", "unit_id", "title_id", "seats", "unit__path", "title__rank", "title__name")
+        )
+        for pk, unit_id, title_id, n, path, rank, name in posts:
+            row = seats.setdefault((unit_id, title_id), _Seat((unit_id, title_id), (path, -rank, name)))
+            row.seats += n  # two posts of one title in force the same day: their seats add up
+            row.post_ids.append(pk)
+        tenures = (
+            hooks.tenures_in_subtree_on(user, root, day)
+            .order_by()
+            .values_list("pk", "unit_id", "title_id", "unit__path", "title__rank", "title__name")
+        )
+        for pk, unit_id, title_id, path, rank, name in tenures:
+            row = seats.setdefault((unit_id, title_id), _Seat((unit_id, title_id), (path, -rank, name)))
+            row.tenure_ids.append(pk)
+    kept = list(seats.values())
+    if only == "trong":
+        kept = [r for r in kept if r.empty]
+    elif only == "thua":
+        kept = [r for r in kept if r.over]
+    kept.sort(key=lambda r: r.sort)
+    current = Paginator(kept, per_page).get_page(page)
+    shown: list[_Seat] = list(current.object_list)
+    post_ids = [pk for r in shown for pk in r.post_ids]
+    tenure_ids = [pk for r in shown for pk in r.tenure_ids]
+    posts_by_pk = {p.pk: p for p in Post.objects.filter(pk__in=post_ids).select_related("unit", "title")}
+    holders: dict[tuple[int, int], list[Any]] = {}
+    if tenure_ids:
+        # Org imports no careers: the tenure model is reached through the hook's queryset.
+        model = hooks.tenures_in_subtree_on(user, roots[0], day).model
+        page_tenures = (
+            model.objects.restrict(user)
+            .filter(pk__in=tenure_ids)
+            .select_related("person", "unit", "title")
+            .only(*HOLDER_FIELDS)
+            .order_by("person__sort_key", "pk")
+        )
+        for t in page_tenures:
+            holders.setdefault((t.unit_id, t.title_id), []).append(t)
+    rows = []
+    for r in shown:
+        held = holders.get(r.key, [])
+        post = posts_by_pk.get(r.post_ids[0]) if r.post_ids else None
+        source = post if post is not None else held[0]
+        rows.append(PostRow(unit=source.unit, title=source.title, seats=r.seats, holders=held, post=post))
+    return VacancyPage(
+        rows=rows,
+        page=current,
+        seats=sum(r.seats for r in kept),
+        held=sum(min(r.held, r.seats) for r in kept),
+        empty=sum(r.empty for r in kept),
+        over=sum(r.over for r in kept),
+    )
 
 
 # Staffing quotas

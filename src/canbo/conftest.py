@@ -182,3 +182,13 @@ def browser_login(page: Any, base: str, username: str) -> None:
     page.fill("#id_password", "pw-" + username)
     page.click("button[type=submit]")
     expect(page.locator(".usermenu")).to_contain_text(username)
+
+
+def official_header(document: Any) -> tuple[list[str], list[str]]:
+    """The lines of a Word document's NĐ 30/2020 header (``core.wordpage.add_official_header``):
+    (issuing-body side, national-title side); fails when the document does not start with one."""
+    assert document.tables, "no header table"
+    first = document.tables[0]
+    assert len(first.rows) == 1 and len(first.columns) == 2, "the first table is not the header"
+    left, right = first.rows[0].cells
+    return [p.text for p in left.paragraphs], [p.text for p in right.paragraphs]

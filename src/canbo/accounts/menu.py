@@ -97,7 +97,7 @@ _ENTRIES = (
         "documents:templates",
         "documents",
         lambda a: a.admin,
-        hint="Mẫu sơ yếu lý lịch (Word)",
+        hint="Mẫu sơ yếu lý lịch, biên bản kiểm phiếu, tờ trình (Word)",
     ),
     _Entry("API", "api-docs", "", lambda a: a.admin, hint="Tài liệu API (dành cho quản trị)"),
     _Entry("Quản trị", "admin:index", "admin", lambda a: a.staff),

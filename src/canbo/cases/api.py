@@ -18,20 +18,43 @@ from rest_framework.response import Response
 
 from canbo.careers.models import Tenure
 from canbo.cases import services
-from canbo.cases.models import Candidate, Case, CaseKind, CaseSource, Step
+from canbo.cases.models import Candidate, Case, CaseKind, CaseSource, Step, StepVote
 from canbo.core.api_base import RestrictedReadOnlyViewSet
 from canbo.core.querysets import CHANGE
 from canbo.org.models import Post
 from canbo.people.models import Person
 
 
+class StepVoteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StepVote
+        fields = ("candidate", "votes", "outcome")
+
+
 class StepSerializer(serializers.ModelSerializer):
+    """A step with its vote rows; ``votes`` (candidate id → votes), ``selected`` and
+    ``next_round`` are read from the rows, in the shape the step was posted with."""
+
+    vote_rows = StepVoteSerializer(many=True, read_only=True)
+    votes = serializers.SerializerMethodField()
+    selected = serializers.SerializerMethodField()
+    next_round = serializers.SerializerMethodField()
+
     class Meta:
         model = Step
         fields = (
             "id", "number", "held_on", "body", "convened", "present", "ballots", "votes",
-            "quorum_met", "selected", "next_round",
+            "quorum_met", "selected", "next_round", "vote_rows",
         )  # fmt: skip
+
+    def get_votes(self, step: Step) -> dict[str, int]:
+        return {str(k): v for k, v in step.votes_by_candidate.items()}
+
+    def get_selected(self, step: Step) -> list[int]:
+        return step.selected
+
+    def get_next_round(self, step: Step) -> list[int]:
+        return step.next_round
 
 
 class CandidateSerializer(serializers.ModelSerializer):
@@ -146,7 +169,8 @@ class CaseViewSet(RestrictedReadOnlyViewSet):
             }
             for c in case.candidates.select_related("person").prefetch_related("exceptions")
         ]
-        data["steps"] = StepSerializer(case.steps.order_by("number", "held_on", "id"), many=True).data
+        steps = case.steps.order_by("number", "held_on", "id").prefetch_related("vote_rows")
+        data["steps"] = StepSerializer(steps, many=True).data
         return Response(data, status=status)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -6,3 +6,10 @@ class CasesConfig(AppConfig):
     label = "cases"
     verbose_name = "Hồ sơ bổ nhiệm"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from canbo.cases.documents import FORMS
+        from canbo.core.docforms import register_forms
+
+        # The minutes and the proposal are templates kept by the documents app (core.docforms).
+        register_forms(*FORMS)

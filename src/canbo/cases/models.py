@@ -151,11 +151,9 @@ class Step(ScopedModel):
     convened = models.PositiveIntegerField("số được triệu tập")
     present = models.PositiveIntegerField("số có mặt")
     ballots = models.PositiveIntegerField("số phiếu phát ra")
-    # candidate id (as text) → votes
-    votes = models.JSONField("số phiếu của từng người", default=dict, blank=True)
+    # The votes of each candidate are ``StepVote`` rows (``vote_rows``); the quorum is validator
+    # 3's result on them, kept with the step.
     quorum_met = models.BooleanField("đủ số lượng", default=False)
-    selected = models.JSONField("người trúng", default=list, blank=True)
-    next_round = models.JSONField("người chuyển bước sau", default=list, blank=True)
 
     scope_unit_path: ClassVar[str] = "case__unit__path"
     scope_person: ClassVar[str | None] = None
@@ -170,6 +168,55 @@ class Step(ScopedModel):
 
     def audit_person_id(self) -> int | None:
         return None
+
+    def _rows(self) -> list[StepVote]:
+        # ``vote_rows.all()`` uses the prefetch when the reader made one.
+        return sorted(self.vote_rows.all(), key=lambda r: (-r.votes, r.candidate_id))
+
+    @property
+    def votes_by_candidate(self) -> dict[int, int]:
+        """Candidate id → votes, most votes first."""
+        return {r.candidate_id: r.votes for r in self._rows()}
+
+    @property
+    def selected(self) -> list[int]:
+        return [r.candidate_id for r in self._rows() if r.outcome == StepVote.Outcome.SELECTED]
+
+    @property
+    def next_round(self) -> list[int]:
+        return [r.candidate_id for r in self._rows() if r.outcome == StepVote.Outcome.NEXT_ROUND]
+
+
+class StepVote(ScopedModel):
+    """The votes one candidate received at one step, and what validator 3 made of them (selected,
+    on to the next step, or neither)."""
+
+    class Outcome(models.TextChoices):
+        NONE = "", "Không trúng"
+        SELECTED = "trung", "Trúng"
+        NEXT_ROUND = "chuyen_buoc", "Chuyển bước sau"
+
+    step = models.ForeignKey(Step, verbose_name="bước", on_delete=models.CASCADE, related_name="vote_rows")
+    candidate = models.ForeignKey(
+        Candidate, verbose_name="nhân sự", on_delete=models.CASCADE, related_name="step_votes"
+    )
+    votes = models.PositiveIntegerField("số phiếu")
+    outcome = models.CharField("kết quả", max_length=12, choices=Outcome.choices, blank=True, default="")
+
+    scope_unit_path: ClassVar[str] = "step__case__unit__path"
+    scope_person: ClassVar[str | None] = None
+
+    class Meta:
+        verbose_name = "số phiếu của nhân sự tại một bước"
+        verbose_name_plural = "số phiếu tại các bước"
+        ordering = ["step", "-votes", "candidate"]
+        constraints = [models.UniqueConstraint(fields=["step", "candidate"], name="cases_step_vote_once")]
+
+    def __str__(self) -> str:
+        return f"{self.votes} phiếu – bước {self.step.number}"
+
+    def audit_person_id(self) -> int | None:
+        return self.candidate.person_id
 
 
 class CaseException(ScopedModel):

@@ -5,8 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from canbo.cases.models import OPEN_STATUSES, Candidate, Case, CaseKind, CaseSource, CaseStatus, Step
+from canbo.cases.models import (
+    OPEN_STATUSES,
+    Candidate,
+    Case,
+    CaseKind,
+    CaseSource,
+    CaseStatus,
+    Step,
+    StepVote,
+)
 from canbo.core.dates import today
+from canbo.rules.engine.checks.ballot import BallotInput
 from canbo.rules.engine.verdict import Verdict
 
 OPEN = "mo"  # the board's view: every open case with what it waits for
@@ -37,6 +47,20 @@ def waits_for(case: Case) -> str:
 
 def age_days(case: Case) -> int:
     return (today() - case.received_on).days
+
+
+def step_ballot(step: Step, rows: list[StepVote] | None = None) -> BallotInput:
+    """Validator 3's input for ``step``, read from its vote rows (the candidate's id as the name;
+    one seat per post). ``rows``: the unsaved rows of a step being recorded."""
+    found = list(step.vote_rows.all()) if rows is None else rows
+    return BallotInput(
+        step.held_on,
+        step.convened,
+        step.present,
+        step.ballots,
+        {str(r.candidate_id): r.votes for r in found},
+        1,
+    )
 
 
 def case_or_none(user: Any, pk: int, action: str = "view") -> Case | None:
@@ -71,14 +95,14 @@ def case_page(user: Any, case: Case) -> dict[str, Any]:
 
     candidates = list(case.candidates.select_related("person").prefetch_related("exceptions__granted_by"))
     names = {c.pk: c.person.full_name for c in candidates}
-    steps = list(case.steps.order_by("number", "held_on", "id"))
+    steps = list(case.steps.order_by("number", "held_on", "id").prefetch_related("vote_rows"))
     checks = checklist(user, case, candidates)
     rows = [
         CandidateRow(
             candidate=c,
             verdict=candidate_verdict(user, case, c),
             exceptions=list(c.exceptions.all()),
-            votes=[s.votes.get(str(c.pk)) for s in steps],
+            votes=[s.votes_by_candidate.get(c.pk) for s in steps],
             checklist=checks[c.pk],
         )
         for c in candidates
@@ -87,8 +111,8 @@ def case_page(user: Any, case: Case) -> dict[str, Any]:
         StepRow(
             step=s,
             shares=[
-                (names.get(int(k), "?"), v, v / s.convened * 100 if s.convened else 0.0)
-                for k, v in sorted(s.votes.items(), key=lambda kv: -kv[1])
+                (names.get(k, "?"), v, v / s.convened * 100 if s.convened else 0.0)
+                for k, v in s.votes_by_candidate.items()
             ],
             selected=[names.get(pk, "?") for pk in s.selected],
             next_round=[names.get(pk, "?") for pk in s.next_round],

@@ -26,6 +26,7 @@ from canbo.cases.models import (
     CaseStatus,
     HeadPilot,
     Step,
+    StepVote,
 )
 from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.grants import is_admin
@@ -34,7 +35,7 @@ from canbo.core.services import audited_create, audited_delete, audited_update, 
 from canbo.core.types import ActingUser
 from canbo.org.models import Post
 from canbo.people.models import Person
-from canbo.rules.engine.checks.ballot import BallotInput, BallotInputError, check_ballot, check_options
+from canbo.rules.engine.checks.ballot import BallotInputError, check_ballot, check_options
 from canbo.rules.engine.dates import add_years
 from canbo.rules.engine.verdict import CANNOT, FAIL, Verdict
 
@@ -228,45 +229,68 @@ def step_record(
     ballots: int,
     votes: dict[int, int],
 ) -> Step:
-    """Record one meeting with its votes (candidate id → votes) and validator 3's result. A
-    meeting without quorum is recorded; it cannot move the case on."""
+    """Record one meeting with its votes (candidate id → votes, one ``StepVote`` row each) and
+    validator 3's result, computed from those rows (``selectors.step_ballot``). A meeting without
+    quorum is recorded; it cannot move the case on. Step and rows are written together or not
+    at all."""
+    from canbo.cases.selectors import step_ballot
+    from canbo.rules.engine.checks.ballot import BallotCase
     from canbo.rules.selectors import rulebook
 
     if case.status != CaseStatus.BALLOTS:
         raise DomainError("Chỉ ghi kết quả các bước khi hồ sơ đang thực hiện các bước.")
     if not 1 <= number <= case.step_count:
         raise DomainError(f"Quy trình này có {case.step_count} bước; bước {number} không có.")
-    own = set(case.candidates.values_list("pk", flat=True))
+    own = {c.pk: c for c in case.candidates.select_related("person")}
     stray = [pk for pk in votes if pk not in own]
     if stray:
         raise DomainError("Số phiếu ghi cho người không có trong danh sách nhân sự của hồ sơ.")
-    ballot = BallotInput(held_on, convened, present, ballots, {str(k): v for k, v in votes.items()}, 1)
+    if any(n < 0 for n in votes.values()):
+        raise DomainError("Số phiếu không được âm.")
+    step = Step(
+        case=case,
+        number=number,
+        held_on=held_on,
+        body=body,
+        convened=convened,
+        present=present,
+        ballots=ballots,
+    )
+    rows = [StepVote(step=step, candidate=own[pk], votes=n) for pk, n in votes.items()]
+    for row in rows:
+        if row.votes > ballots:
+            raise DomainError(
+                f"Số phiếu của {row.candidate.person.full_name} ({row.votes}) "
+                f"lớn hơn số phiếu phát ra ({ballots})."
+            )
+    ballot = step_ballot(step, rows)
     try:
         ballot.validate()
     except BallotInputError as exc:
         raise DomainError(str(exc)) from exc
-    verdict = check_ballot(rulebook(), ballot)
-    from canbo.rules.engine.checks.ballot import BallotCase
-
-    computed = BallotCase(rulebook(), ballot)
+    rules = rulebook()
+    verdict = check_ballot(rules, ballot)
+    computed = BallotCase(rules, ballot)
     selected, following = computed.selection
-    return audited_create(
-        Step(
-            case=case,
-            number=number,
-            held_on=held_on,
-            body=body,
-            convened=convened,
-            present=present,
-            ballots=ballots,
-            votes={str(k): v for k, v in votes.items()},
-            quorum_met=computed.quorum_met,
-            selected=[int(x) for x in selected],
-            next_round=[int(x) for x in following],
-        ),
-        acting_user=acting_user,
-        reason=verdict.summary,
-    )
+    step.quorum_met = computed.quorum_met
+    with transaction.atomic():
+        audited_create(step, acting_user=acting_user, reason=verdict.summary)
+        for row in rows:
+            row.step = step
+            key = str(row.candidate_id)
+            row.outcome = (
+                StepVote.Outcome.SELECTED
+                if key in selected
+                else StepVote.Outcome.NEXT_ROUND
+                if key in following
+                else StepVote.Outcome.NONE
+            )
+            audited_create(
+                row,
+                acting_user=acting_user,
+                reason=f"Bước {number} ngày {held_on:%d/%m/%Y}: {row.votes} phiếu",
+            )
+    return step
 
 
 def last_step(case: Case) -> Step | None:

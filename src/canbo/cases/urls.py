@@ -20,6 +20,6 @@ urlpatterns = [
     path("<int:pk>/quyet-dinh/", views.DecisionView.as_view(), name="decide"),
     path("<int:pk>/keo-dai/", views.ExtendView.as_view(), name="extend"),
     path("<int:pk>/dung/", views.StopView.as_view(), name="stop"),
-    path("<int:pk>/to-trinh.docx", views.proposal_view, name="proposal"),
-    path("<int:pk>/buoc/<int:step>/bien-ban.docx", views.minutes_view, name="minutes"),
+    path("<int:pk>/to-trinh/", views.proposal_view, name="proposal"),
+    path("<int:pk>/buoc/<int:step>/bien-ban/", views.minutes_view, name="minutes"),
 ]

@@ -113,32 +113,57 @@ class CaseDetailView(LoginRequiredMixin, TemplateView):
         return ctx
 
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+def _document(
+    request: HttpRequest, form: str, context: dict[str, Any], stem: str, case: Case
+) -> HttpResponse:
+    """A case's document through the templates kept by the documents app (``core.docforms``):
+    Word, or PDF with ``?dinh_dang=pdf``; recorded in the read log."""
+    from canbo.core import docforms
+    from canbo.core.dates import today
 
+    try:
+        made = docforms.render(
+            form,
+            context,
+            file_format=request.GET.get("dinh_dang", "docx"),
+            acting_user=request.user,
+            subject=f"Hồ sơ bổ nhiệm số {case.pk}: {case.post.title.name} – {case.unit.name}",
+            as_of=today(),
+            count=max(1, case.candidates.count()),
+        )
+    except DomainError as exc:
+        from canbo.core.views import bad_request
 
-def _docx(body: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return bad_request(request, str(exc))
+    response = HttpResponse(made.content, content_type=made.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{made.file_format}"'
     return response
 
 
 def minutes_view(request: HttpRequest, pk: int, step: int) -> HttpResponse:
-    """Biên bản kiểm phiếu of one step (Word)."""
-    from canbo.cases.documents import minutes_docx
+    """Biên bản kiểm phiếu of one step (Word or PDF)."""
+    from canbo.cases.documents import MINUTES, minutes_context
 
     if not request.user.is_authenticated:
         raise Http404("Không tìm thấy.")
     case = selectors.case_or_none(request.user, pk)
-    found = case.steps.filter(pk=step).first() if case else None
+    found = case.steps.prefetch_related("vote_rows").filter(pk=step).first() if case else None
     if case is None or found is None:
         raise Http404("Không tìm thấy bước của hồ sơ bổ nhiệm.")
     names = {c.pk: c.person.full_name for c in case.candidates.select_related("person")}
-    return _docx(minutes_docx(case, found, names), f"bien-ban-kiem-phieu-{case.pk}-buoc-{found.number}.docx")
+    return _document(
+        request,
+        MINUTES,
+        minutes_context(case, found, names),
+        f"bien-ban-kiem-phieu-{case.pk}-buoc-{found.number}",
+        case,
+    )
 
 
 def proposal_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Tờ trình with the candidates' verdicts (Word)."""
-    from canbo.cases.documents import proposal_docx
+    """Tờ trình with the candidates' verdicts (Word or PDF)."""
+    from canbo.cases.documents import PROPOSAL, proposal_context
+    from canbo.core.dates import today
 
     if not request.user.is_authenticated:
         raise Http404("Không tìm thấy.")
@@ -146,7 +171,7 @@ def proposal_view(request: HttpRequest, pk: int) -> HttpResponse:
     if case is None:
         raise Http404("Không tìm thấy hồ sơ bổ nhiệm.")
     rows = selectors.case_page(request.user, case)["rows"]
-    return _docx(proposal_docx(case, rows), f"to-trinh-{case.pk}.docx")
+    return _document(request, PROPOSAL, proposal_context(case, rows, today()), f"to-trinh-{case.pk}", case)
 
 
 class _CaseAction(ServiceFormView):

@@ -101,3 +101,70 @@ def apply_official_page(
         if name.startswith("Heading") or name == "Title":
             style.font.color.rgb = None
     return document
+
+
+# --- the header of an administrative document (NĐ 30/2020, Phụ lục I, ô 1–4) -----------------
+
+NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+RULE = "―――――――"  # the short line under the issuing body and under the motto
+
+
+def place_date_line(place: str, day: Any) -> str:
+    """The place and date line ("Lào Cai, ngày 06 tháng 02 năm 2026"): the decree writes a day
+    below 10 and the months 1 and 2 with a leading zero."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def _header_cell(cell: Any, lines: list[tuple[str, bool, bool]], size_pt: float) -> None:
+    cell.text = ""
+    first = True
+    for text, bold, italic in lines:
+        para = cell.paragraphs[0] if first else cell.add_paragraph()
+        first = False
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        para.paragraph_format.space_after = Pt(0)
+        run = para.add_run(text)
+        run.bold, run.italic = bold, italic
+        run.font.size = Pt(size_pt)
+
+
+def add_official_header(
+    document: Any, *, issuer: str, parent: str = "", number: str = "", place_date: str = ""
+) -> Any:
+    """The header every administrative document CanBo writes starts with (NĐ 30/2020, Phụ lục I):
+    a borderless two-column table, on the left the governing body (``parent``, upper case), the
+    issuing body (``issuer``, upper case, bold) with a short line under it and the number
+    (``number``, "Số: …"); on the right the national title (quốc hiệu, upper case, bold) and the
+    motto (tiêu ngữ, bold) with a short line under it, then the place and date (italic,
+    ``place_date``: ``place_date_line``, or a template's placeholder).
+
+    Call it on a document already on the official page, before its title. Returns the table.
+    The texts may be docxtpl placeholders (a template's ``{{ co_quan }}``); they are upper-cased
+    only when they are not one.
+    """
+
+    def upper(text: str) -> str:
+        return text if "{{" in text else text.upper()
+
+    section = document.sections[-1]
+    usable = section.page_width - section.left_margin - section.right_margin
+    table = document.add_table(rows=1, cols=2)
+    table.autofit = False
+    left, right = table.rows[0].cells
+    left_lines = [(upper(parent), False, False)] if parent else []
+    left_lines += [(upper(issuer), True, False), (RULE, False, False)]
+    if number:
+        left_lines.append((f"Số: {number}", False, False))
+    right_lines = [(NATIONAL_TITLE, True, False), (MOTTO, True, False), (RULE, False, False)]
+    if place_date:
+        right_lines.append((place_date, False, True))
+    _header_cell(left, left_lines, 12)
+    _header_cell(right, right_lines, 12)
+    # Word reads the cells' widths, LibreOffice the table grid's: both are set. The right column
+    # holds the national title on one line at 12 pt.
+    for column, cell, share in ((table.columns[0], left, 0.36), (table.columns[1], right, 0.64)):
+        column.width = cell.width = int(usable * share)
+    document.add_paragraph()
+    return table

@@ -30,11 +30,13 @@ class FileFormat(models.TextChoices):
 
 
 class DocumentTemplate(ChangeLoggedModel):
-    """One version of a form's Word template. The newest version of a form is the one in use;
-    older ones are kept, and restoring one adds it again as the newest (so the history stays a
-    straight line). No row for a form: the file shipped in ``documents/data/`` is used."""
+    """One version of a form's Word template (a form of ``core.docforms``). The newest version of
+    a form is the one in use; older ones are kept, and restoring one adds it again as the newest
+    (so the history stays a straight line). No row for a form: the file it ships with is used."""
 
-    form = models.CharField("mẫu", max_length=10, choices=ResumeForm.choices)
+    # A key of ``core.docforms.FORMS``: the résumé forms (``ResumeForm``) and the forms other apps
+    # register (the cases' minutes and proposal).
+    form = models.CharField("mẫu", max_length=10)
     version = models.PositiveIntegerField("phiên bản mẫu")
     content = models.BinaryField("nội dung tệp .docx")
     sha256 = models.CharField("mã kiểm tra SHA-256", max_length=64)
@@ -57,7 +59,14 @@ class DocumentTemplate(ChangeLoggedModel):
         constraints = [models.UniqueConstraint(fields=["form", "version"], name="document_template_version")]
 
     def __str__(self) -> str:
-        return f"{self.get_form_display()} – phiên bản {self.version}"
+        return f"{self.form_label} – phiên bản {self.version}"
+
+    @property
+    def form_label(self) -> str:
+        from canbo.core.docforms import document_form
+
+        found = document_form(self.form)
+        return found.label if found is not None else self.form
 
 
 class ResumeBatch(ChangeLoggedModel):
@@ -113,6 +122,7 @@ class DocumentKind(models.TextChoices):
     STATISTICS = "so_luong_chat_luong", "Báo cáo số lượng, chất lượng"
     PLANNING = "danh_sach_quy_hoach", "Danh sách quy hoạch"
     NATIONAL = "csdl_quoc_gia", "Hồ sơ gửi CSDL quốc gia"
+    CASE = "ho_so_bo_nhiem", "Văn bản hồ sơ bổ nhiệm"
 
 
 class DocumentRead(ChangeLoggedModel):

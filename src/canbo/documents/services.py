@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from canbo.core.docforms import DocumentForm, Rendered, document_form
 from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.services import audited_create, audited_update, frozen_user_name, logged_user
 from canbo.core.text import fold
@@ -44,12 +45,83 @@ class Template:
     content: bytes
 
 
+def resume_forms() -> list[DocumentForm]:
+    """The three résumé forms, registered in ``core.docforms`` beside the other apps' forms."""
+    return [
+        DocumentForm(
+            key=form.value,
+            label=str(form.label),
+            group="Sơ yếu lý lịch",
+            shipped=DATA / SHIPPED_FILES[form],
+            fields=FIELDS,
+            tables=TABLES,
+            sample=sample_context,
+            read_kind=DocumentKind.RESUME,
+            order=i,
+        )
+        for i, form in enumerate(ResumeForm)
+    ]
+
+
+def template_form(value: str | None) -> DocumentForm:
+    """A registered form (a résumé form, the cases' minutes or proposal …), else refused."""
+    found = document_form((value or "").strip().lower())
+    if found is None:
+        raise DomainError("Mẫu không hợp lệ: không có mẫu văn bản này.")
+    return found
+
+
 def active_template(form: str) -> Template:
     """The template in use for ``form``: its newest uploaded version, else the shipped file."""
-    row = DocumentTemplate.objects.filter(form=form).order_by("-version").first()
+    spec = template_form(form)
+    row = DocumentTemplate.objects.filter(form=spec.key).order_by("-version").first()
     if row is not None:
-        return Template(form=form, version=row.version, content=bytes(row.content))
-    return Template(form=form, version=0, content=(DATA / SHIPPED_FILES[ResumeForm(form)]).read_bytes())
+        return Template(form=spec.key, version=row.version, content=bytes(row.content))
+    return Template(form=spec.key, version=0, content=spec.shipped.read_bytes())
+
+
+CONTENT_TYPES = {
+    FileFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    FileFormat.PDF: "application/pdf",
+}
+
+
+def render_form(
+    form: str,
+    context: dict[str, Any],
+    *,
+    file_format: str = FileFormat.DOCX,
+    acting_user: ActingUser,
+    subject: str,
+    as_of: dt.date | None = None,
+    count: int = 1,
+) -> Rendered:
+    """Fill the template in use for a registered form (``core.docforms.render``), as Word or PDF
+    (the same LibreOffice conversion as the résumés), and record it in the read log: the
+    documents another app makes from dossiers (a case's minutes, its proposal with the
+    candidates' verdicts) are reads as a résumé is."""
+    spec = template_form(form)
+    file_format = parse_format(file_format)
+    template = active_template(spec.key)
+    docx_bytes = render.render_docx(template.content, context)
+    content = convert.to_pdf(docx_bytes) if file_format == FileFormat.PDF else docx_bytes
+    record_read(
+        acting_user,
+        kind=spec.read_kind or DocumentKind.CASE,
+        form=spec.key,
+        file_format=file_format,
+        subject=subject,
+        as_of=as_of,
+        count=count,
+        template_version=template.version,
+        reason=f"Xuất {spec.label[:1].lower()}{spec.label[1:]}: {subject}"[:500],
+    )
+    return Rendered(
+        content=content,
+        file_format=file_format,
+        content_type=CONTENT_TYPES[FileFormat(file_format)],
+        template_version=template.version,
+    )
 
 
 def parse_form(value: str | None, person: Person | None = None) -> str:
@@ -120,6 +192,7 @@ def record_read(
     as_of: dt.date | None = None,
     count: int = 1,
     reason: str = "",
+    template_version: int = 0,
 ) -> DocumentRead:
     """A generation or download of a document made from dossiers (a report, a list, a
     national-database document), in the read log beside the résumés."""
@@ -133,6 +206,7 @@ def record_read(
             subject=subject[:300],
             person_count=count,
             form=form,
+            template_version=template_version,
             file_format=file_format,
             as_of=as_of,
             action=action,
@@ -191,20 +265,21 @@ def template_upload(
     Refused with a Vietnamese message: not a plain .docx, macros, a zip bomb, a placeholder CanBo
     does not know (named), a template that renders to an absurd size.
     """
-    form = parse_form(form)
-    render.validate_template(data, FIELDS, TABLES, sample_context())
+    spec = template_form(form)
+    render.validate_template(data, spec.fields, spec.tables, spec.sample())
     return _template_add(
-        acting_user=acting_user, form=form, data=data, original_name=original_name, note=note
+        acting_user=acting_user, form=spec.key, data=data, original_name=original_name, note=note
     )
 
 
 def template_restore(*, acting_user: ActingUser, form: str, version: int) -> DocumentTemplate:
     """Put an earlier version back in use, as a new version with the same content (0: the shipped
     file)."""
-    form = parse_form(form)
+    spec = template_form(form)
+    form = spec.key
     if version == 0:
-        data = (DATA / SHIPPED_FILES[ResumeForm(form)]).read_bytes()
-        name = SHIPPED_FILES[ResumeForm(form)]
+        data = spec.shipped.read_bytes()
+        name = spec.shipped.name
     else:
         old = DocumentTemplate.objects.filter(form=form, version=version).first()
         if old is None:

@@ -13,11 +13,12 @@ from django.views.decorators.http import require_POST
 
 from canbo.accounts.selectors import is_admin
 from canbo.core import params
+from canbo.core.docforms import document_form, forms_by_group
 from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.views import bad_request, dated, dated_context, page_day
 from canbo.documents import convert, services
 from canbo.documents.models import DocumentTemplate, FileFormat, ResumeBatch, ResumeForm
-from canbo.documents.resume import FIELDS, TABLES, default_form, resume_data
+from canbo.documents.resume import default_form, resume_data
 from canbo.people.models import Person
 from canbo.people.selectors import person_get
 
@@ -168,37 +169,32 @@ def _admin_only(request: HttpRequest) -> None:
 
 @dated
 def templates(request: HttpRequest) -> HttpResponse:
+    """Every registered form (the résumés, the cases' minutes and proposal …) with its versions."""
     _admin_only(request)
-    versions = {
-        value: list(DocumentTemplate.objects.filter(form=value).defer("content").order_by("-version"))
-        for value in ResumeForm.values
-    }
-    return render(
-        request,
-        "documents/templates.html",
-        dated_context(
-            request,
-            forms=[(value, label, versions[value]) for value, label in ResumeForm.choices],
-            fields=FIELDS,
-            tables=TABLES,
-        ),
-    )
+    versions: dict[str, list[DocumentTemplate]] = {}
+    for row in (
+        DocumentTemplate.objects.defer("content").select_related("uploaded_by").order_by("form", "-version")
+    ):
+        versions.setdefault(row.form, []).append(row)
+    groups = [(group, [(f, versions.get(f.key, [])) for f in forms]) for group, forms in forms_by_group()]
+    return render(request, "documents/templates.html", dated_context(request, groups=groups))
 
 
 @dated
 def template_file(request: HttpRequest, form: str, version: int) -> HttpResponse:
     _admin_only(request)
-    if form not in ResumeForm.values:
+    spec = document_form(form)
+    if spec is None:
         raise Http404
     if version == 0:
-        content = (services.DATA / services.SHIPPED_FILES[ResumeForm(form)]).read_bytes()
+        content = spec.shipped.read_bytes()
     else:
-        row = DocumentTemplate.objects.filter(form=form, version=version).first()
+        row = DocumentTemplate.objects.filter(form=spec.key, version=version).first()
         if row is None:
             raise Http404
         content = bytes(row.content)
     response = HttpResponse(content, content_type=DOCX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="mau-{form}-phien-ban-{version}.docx"'
+    response["Content-Disposition"] = f'attachment; filename="mau-{spec.key}-phien-ban-{version}.docx"'
     return response
 
 

@@ -34,7 +34,8 @@ class _SubtreePage(LoginRequiredMixin, AsOfMixin, TemplateView):
 
 
 class VacanciesView(_SubtreePage):
-    """For a subtree and a date: every post's seats, its holders, the empty and over-filled ones."""
+    """For a subtree and a date: every post's seats, its holders, the empty and over-filled ones;
+    the totals over all of them, the rows 200 at a time (``?trang=``)."""
 
     template_name = "org/vacancies.html"
 
@@ -42,20 +43,20 @@ class VacanciesView(_SubtreePage):
         ctx = super().get_context_data(**kwargs)
         day = self.day
         roots = self.roots()
-        rows = [r for root in roots for r in selectors.vacancies_on(self.request.user, root, day)]
         only = self.request.GET.get("chi", "")
-        if only == "trong":
-            rows = [r for r in rows if r.empty]
-        elif only == "thua":
-            rows = [r for r in rows if r.over]
+        only = only if only in ("trong", "thua") else ""
+        found = selectors.vacancy_page(
+            self.request.user, roots, day, only=only, page=self.request.GET.get("trang")
+        )
         ctx.update(
             roots=roots,
-            rows=rows,
+            rows=found.rows,
+            page=found.page,
             only=only,
-            seats=sum(r.seats for r in rows),
-            held=sum(min(r.held, r.seats) for r in rows),
-            empty=sum(r.empty for r in rows),
-            over=sum(r.over for r in rows),
+            seats=found.seats,
+            held=found.held,
+            empty=found.empty,
+            over=found.over,
             can_open_cases=can_change_anything(self.request.user),
         )
         return ctx

@@ -87,9 +87,17 @@ def summary_docx(period: ReportingPeriod, rows: list[SummaryRow]) -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm
 
-    from canbo.core.wordpage import apply_official_page
+    from canbo.core.dates import today
+    from canbo.core.wordpage import add_official_header, apply_official_page, place_date_line
+    from canbo.org.selectors import document_issuer
 
     document = apply_official_page(docx.Document(), landscape=True)
+    made = today()
+    plan = period.plan
+    parent, issuer, place = document_issuer(plan.unit, made)
+    add_official_header(
+        document, issuer=issuer, parent=parent, place_date=place_date_line(place or "……", made)
+    )
     title, sub = _title(period)
     heading = document.add_paragraph()
     run = heading.add_run(title)

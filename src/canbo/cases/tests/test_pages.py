@@ -204,35 +204,6 @@ def test_dossier_checklist_flags_missing_and_stale(post: Post, eligible: list[Pe
     assert "Danh mục hồ sơ" in c.get(f"/bo-nhiem/{case.pk}/").content.decode()
 
 
-def test_word_documents(post: Post, eligible: list[Person], users: dict) -> None:
-    import io
-
-    from docx import Document
-
-    from canbo.cases import services as S
-    from canbo.cases.tests.conftest import RECEIVED
-
-    officer = users["officer_a"]
-    case = S.case_open(
-        acting_user=officer, post=post, kind="bo_nhiem", source="noi_khac", received_on=RECEIVED
-    )
-    cands = [S.candidate_add(acting_user=officer, case=case, person=p) for p in eligible]
-    S.case_start_steps(acting_user=officer, case=case)
-    step = S.step_record(
-        acting_user=officer, case=case, number=1, held_on=RECEIVED, body="Tập thể lãnh đạo",
-        convened=15, present=14, ballots=14, votes={cands[0].pk: 11, cands[1].pk: 3},
-    )  # fmt: skip
-    c = client_for(officer)
-    r = c.get(f"/bo-nhiem/{case.pk}/buoc/{step.pk}/bien-ban.docx")
-    assert r.status_code == 200
-    text = "\n".join(p.text for p in Document(io.BytesIO(r.content)).paragraphs)
-    assert "BIÊN BẢN KIỂM PHIẾU" in text and "Người trúng" in text and "Lê Văn An" in text
-    r = c.get(f"/bo-nhiem/{case.pk}/to-trinh.docx")
-    text = "\n".join(p.text for p in Document(io.BytesIO(r.content)).paragraphs)
-    assert "TỜ TRÌNH" in text and "Phạm Thị Bích" in text and "A-7" in text
-    assert client_for(users["officer_b"]).get(f"/bo-nhiem/{case.pk}/to-trinh.docx").status_code == 404
-
-
 def test_list_by_unit_and_status(post: Post, tree: dict, users: dict) -> None:
     from canbo.cases import services as S
     from canbo.cases.tests.conftest import RECEIVED

@@ -18,7 +18,7 @@ from django.test import Client
 from canbo.assessment.models import Award, ConfidenceVote, Discipline, PoliticalConclusion, Rating
 from canbo.campaigns.models import CampaignEntry, RatingCampaign, UnitRating, VoteEntry, VoteSession
 from canbo.careers.models import BodyMembership, Tenure
-from canbo.cases.models import Candidate, Case, CaseException, HeadPilot, Step
+from canbo.cases.models import Candidate, Case, CaseException, HeadPilot, Step, StepVote
 from canbo.core.models import ScopedModel
 from canbo.org.models import Post, StaffingQuota, Title, Unit
 from canbo.people.models import (
@@ -172,6 +172,15 @@ FACTORIES: dict[type, Factory] = {
     Candidate: lambda t, p, ti: _candidate(t, p, ti),
     Step: lambda t, p, ti: Step.objects.create(
         case=_case(t, ti), number=1, held_on=D, body="Tập thể lãnh đạo", convened=9, present=9, ballots=9
+    ),
+    StepVote: lambda t, p, ti: StepVote.objects.create(
+        step=Step.objects.filter(case=_case(t, ti)).first()
+        or Step.objects.create(
+            case=_case(t, ti), number=1, held_on=D, body="Tập thể lãnh đạo", convened=9, present=9, ballots=9
+        ),
+        candidate=_candidate(t, p, ti),
+        votes=7,
+        outcome="trung",
     ),
     CaseException: lambda t, p, ti: CaseException.objects.create(
         candidate=_candidate(t, p, ti),

@@ -105,7 +105,7 @@ def check_18_da_tu_on_the_demo_province() -> None:
     assert body["1b"][2:] == ["7,87%", "15%", "10/127 người. Phần thứ hai ghi “trên 15%”."]
     assert body["3"][2:4] == ["23,44%", "20–25%"] and body["3"][4] == "750/3.199 người"
     docx = c.get(f"/chi-tieu/{PLAN}/xuat.docx", {"ngay": "2020-12-11"})
-    table = Document(io.BytesIO(docx.content)).tables[0]
+    table = Document(io.BytesIO(docx.content)).tables[1]  # [0]: the NĐ 30 header
     cells = {r.cells[0].text: [x.text for x in r.cells] for r in table.rows}
     assert cells["STT"] == ["STT", "Nội dung", "Hiện trạng", "Mục tiêu", "Ghi chú"]
     assert cells["9"][2:] == ["18,37%", "30%", "280/1.524 người"]

@@ -109,8 +109,9 @@ def test_root_unit_only_by_a_superuser(users: dict, tree: dict) -> None:
 def test_vacancies_and_quotas_query_counts_do_not_grow_with_the_subtree(
     users: dict, tree: dict, title: Title, django_assert_num_queries: Any
 ) -> None:
-    """Pinned (measured on SQLite): 9 for vacancies (session, user, grants, the page's context,
-    the root unit, posts, tenures), 11 for quotas (the root, units, quotas, people counts, the
+    """Pinned (measured on SQLite): 11 for vacancies (session, user, grants, the page's context,
+    the root unit; posts and tenures as columns for the totals, the filter and the order; the
+    page's posts and tenures as objects), 11 for quotas (the root, units, quotas, people counts, the
     change-permission set). Ten more units with posts, holders and quotas change nothing."""
     c = client_for(users["officer_a"])
 
@@ -138,7 +139,7 @@ def test_vacancies_and_quotas_query_counts_do_not_grow_with_the_subtree(
         assert c.get(url_q).status_code == 200
 
 
-VACANCIES_QUERIES = 9
+VACANCIES_QUERIES = 11
 QUOTAS_QUERIES = 11
 
 
@@ -152,3 +153,30 @@ def test_post_edit_page_changes_seats_or_ends_it(users: dict, tree: dict, title:
     assert c.post(url, {"seats": "3", "valid_to": "31/12/2025", "reason": "QĐ 4"}).status_code == 302
     post.refresh_from_db()
     assert post.seats == 3 and post.valid_to == dt.date(2025, 12, 31)
+
+
+def test_vacancies_are_paginated_with_totals_over_every_row(users: dict, tree: dict, title: Title) -> None:
+    """The view reads objects for one page only; the totals and the filter cover every row."""
+    from canbo.org.selectors import vacancy_page
+
+    day = dt.date(2024, 1, 1)
+    units = [make_unit(tree["A"], f"V{i}", f"Phòng {i:02d}", level="huyen") for i in range(5)]
+    for i, u in enumerate(units):
+        Post.objects.create(unit=u, title=title, seats=2, valid_from=dt.date(2015, 1, 1))
+        if i % 2 == 0:
+            Tenure.objects.create(
+                person=new_person(u, f"Người Giữ {i}"), unit=u, title=title, kind=TenureKind.APPOINTED,
+                start_date=dt.date(2020, 1, 1),
+            )  # fmt: skip
+    found = vacancy_page(users["officer_a"], [tree["A"]], day, per_page=2, page=2)
+    assert (found.seats, found.held, found.empty, found.over) == (10, 3, 7, 0)
+    assert found.page.paginator.num_pages == 3 and found.page.paginator.count == 5
+    assert [r.unit.name for r in found.rows] == ["Phòng 02", "Phòng 03"]
+    assert [t.person.full_name for t in found.rows[0].holders] == ["Người Giữ 2"] and not found.rows[
+        1
+    ].holders
+    # The other subtree's officer sees none of it.
+    assert vacancy_page(users["officer_b"], [tree["B"]], day).page.paginator.count == 0
+    c = client_for(users["officer_a"])
+    body = c.get("/don-vi/vi-tri/", {"don_vi": tree["A"].pk, "ngay": "2024-01-01", "trang": "abc"})
+    assert body.status_code == 200 and "<strong>7 còn trống</strong>" in body.content.decode()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from typing import Any
 
 import docx
 import openpyxl
 from django.test import Client
 
+from canbo.conftest import official_header
 from canbo.org.models import Unit
 from canbo.plans import services
 from canbo.plans.demo import seed_document
@@ -245,7 +247,13 @@ def test_reporting_missing_and_exports(
     sizes = (section.page_width, section.page_height, section.left_margin, section.right_margin)
     assert [round(s.mm) if s is not None else None for s in sizes] == [297, 210, 30, 15]
     assert document.styles["Normal"].font.name == "Times New Roman"
-    table = document.tables[0]
+    # The header of an administrative document (NĐ 30/2020): the plan's unit under its parent,
+    # the national title and motto, the place and the date the report was made.
+    issuer, national = official_header(document)
+    assert issuer[:2] == ["TỈNH THỬ NGHIỆM", "HUYỆN A"]
+    assert national[:2] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    assert re.fullmatch(r"Thử nghiệm, ngày \d\d tháng \d\d? năm \d{4}", national[-1])
+    table = document.tables[1]
     assert [c.text for c in table.rows[0].cells] == [
         "STT",
         "Nhiệm vụ",

@@ -9,12 +9,16 @@ digests of the manifest that the restore itself checks.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import subprocess
 import sys
 import tarfile
+import threading
+import time
+from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -29,6 +33,7 @@ from django.db import connection
 from psycopg.types.string import TextLoader
 
 from canbo.conftest import new_person
+from canbo.core.backup import BackupError, pg_tool
 from canbo.people.models import Attachment, Person
 from canbo.people.services import attachment_add, person_update, section_delete
 
@@ -255,6 +260,53 @@ def test_output_directory_that_cannot_be_written(tmp_path: Path) -> None:
 # --- PostgreSQL: the commands as processes; pg_restore into a second database ------------------
 
 
+def pg_env(tmp_path: Path) -> dict[str, str]:
+    """The commands' environment: this test database and this test's MEDIA_ROOT."""
+    db = connection.settings_dict
+    return {
+        "CANBO_DB": "postgresql",
+        "CANBO_DB_NAME": str(db["NAME"]),
+        "CANBO_DB_HOST": str(db["HOST"]),
+        "CANBO_DB_PORT": str(db["PORT"] or 5432),
+        "CANBO_DB_USER": str(db["USER"]),
+        "CANBO_DB_PASSWORD": str(db["PASSWORD"]),
+        "CANBO_MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
+        "CANBO_VAR_DIR": str(tmp_path / "var"),
+    }
+
+
+def second_name() -> str:
+    return f"{connection.settings_dict['NAME']}_restore"
+
+
+def second_env(tmp_path: Path, media: Path) -> dict[str, str]:
+    return {**pg_env(tmp_path), "CANBO_DB_NAME": second_name(), "CANBO_MEDIA_ROOT": str(media)}
+
+
+def second_connection() -> psycopg.Connection[Any]:
+    db = connection.settings_dict
+    login = {"host": db["HOST"], "port": db["PORT"] or 5432, "user": db["USER"], "password": db["PASSWORD"]}
+    other = psycopg.connect(dbname=second_name(), **login)
+    other.adapters.register_loader("jsonb", TextLoader)  # as Django reads it: the text
+    return other
+
+
+@contextlib.contextmanager
+def restored_into_second_database(
+    tmp_path: Path, archive: Path, media: Path | None = None
+) -> Iterator[subprocess.CompletedProcess[str]]:
+    """``./canbo restore`` into an empty database created for it (dropped afterwards)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{second_name()}"')
+        cursor.execute(f'CREATE DATABASE "{second_name()}"')
+    try:
+        media = media or tmp_path / "restored-media"
+        yield _manage("restore", str(archive), env=second_env(tmp_path, media))
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{second_name()}" WITH (FORCE)')
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL path")
 @pytest.mark.django_db(transaction=True)
 def test_postgresql_backup_change_restore_into_a_second_database(
@@ -263,17 +315,7 @@ def test_postgresql_backup_change_restore_into_a_second_database(
     attachment = make_data(users)
     media = Path(django_settings.MEDIA_ROOT)
     before_rows, before_files = database_rows(), media_files(media)
-    db = connection.settings_dict
-    env = {
-        "CANBO_DB": "postgresql",
-        "CANBO_DB_NAME": str(db["NAME"]),
-        "CANBO_DB_HOST": str(db["HOST"]),
-        "CANBO_DB_PORT": str(db["PORT"] or 5432),
-        "CANBO_DB_USER": str(db["USER"]),
-        "CANBO_DB_PASSWORD": str(db["PASSWORD"]),
-        "CANBO_MEDIA_ROOT": str(media),
-        "CANBO_VAR_DIR": str(tmp_path / "var"),
-    }
+    env = pg_env(tmp_path)
     made = _manage("backup", "--output", str(tmp_path / "saved"), env=env)
     assert made.returncode == 0, made.stderr
     (archive,) = (tmp_path / "saved").glob("canbo-*.tar")
@@ -287,29 +329,17 @@ def test_postgresql_backup_change_restore_into_a_second_database(
     change_data(users, attachment)
     assert database_rows() != before_rows
 
-    second = f"{db['NAME']}_restore"
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{second}"')
-        cursor.execute(f'CREATE DATABASE "{second}"')
     restored_media = tmp_path / "restored-media"
-    into_second = {**env, "CANBO_DB_NAME": second, "CANBO_MEDIA_ROOT": str(restored_media)}
-    try:
-        done = _manage("restore", str(archive), env=into_second)
+    with restored_into_second_database(tmp_path, archive, restored_media) as done:
         assert done.returncode == 0, done.stderr
         assert "Mọi bảng và tệp đính kèm khớp" in done.stdout
         assert counted(done.stdout, "people_person", len(before_rows["people_person"]))
-        conninfo = f"host={db['HOST']} port={db['PORT'] or 5432} user={db['USER']} password={db['PASSWORD']}"
-        with psycopg.connect(f"{conninfo} dbname={second}") as other:
-            other.adapters.register_loader("jsonb", TextLoader)  # as Django reads it: the text
-            cursor = other.cursor()
-            assert table_rows(cursor, all_tables(cursor)) == before_rows
+        with second_connection() as other:
+            assert table_rows(other.cursor(), all_tables(other.cursor())) == before_rows
         assert media_files(restored_media) == before_files
 
-        again = _manage("restore", str(archive), env=into_second)
+        again = _manage("restore", str(archive), env=second_env(tmp_path, restored_media))
         assert again.returncode == 1 and "--force" in again.stderr and "Traceback" not in again.stderr
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{second}" WITH (FORCE)')
 
     # Over the changed database itself, with --force: the changes are gone.
     connection.close()
@@ -317,3 +347,50 @@ def test_postgresql_backup_change_restore_into_a_second_database(
     assert forced.returncode == 0, forced.stderr
     assert database_rows() == before_rows
     assert media_files(media) == before_files
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL path")
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_backup_while_written_is_one_consistent_state(
+    users: dict[str, User], tmp_path: Path
+) -> None:
+    """Dossiers are created without pause while the backup runs: the manifest's counts and digests
+    are those of the dump (read in the transaction whose snapshot pg_dump exports), so the restore
+    of that dump matches the manifest in every table."""
+    unit = Person.objects.get(full_name="Nguyễn Thị Hoa").managing_unit
+    start = Person.objects.count()
+    stop = threading.Event()
+    written = []
+
+    def writer() -> None:
+        try:
+            while not stop.is_set():
+                written.append(new_person(unit, "Phạm Văn Ghi").pk)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        while len(written) < 3:
+            time.sleep(0.05)
+        made = _manage("backup", "--output", str(tmp_path / "saved"), env=pg_env(tmp_path))
+    finally:
+        stop.set()
+        thread.join(60)
+    assert made.returncode == 0, made.stderr
+    (archive,) = (tmp_path / "saved").glob("canbo-*.tar")
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))  # type: ignore[arg-type]
+    in_backup = manifest["tables"]["people_person"]["rows"]
+    assert start + 3 <= in_backup < start + len(written)  # written before, during and after
+
+    with restored_into_second_database(tmp_path, archive) as done:
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert counted(done.stdout, "people_person", in_backup)
+        assert "KHÔNG KHỚP" not in done.stdout
+
+
+def test_pg_tool_of_an_older_version_is_refused_with_the_package_to_install() -> None:
+    with pytest.raises(BackupError, match="postgresql-client-99"):
+        pg_tool("pg_dump", 99)

@@ -308,7 +308,7 @@ def _add_file(tar: tarfile.TarFile, name: str, path: Path) -> dict[str, Any]:
             return data
 
     with path.open("rb") as fh:
-        tar.addfile(info, Hashing(fh))  # type: ignore[arg-type]
+        tar.addfile(info, Hashing(fh))
     return {"size": info.size, "sha256": digest.hexdigest()}
 
 

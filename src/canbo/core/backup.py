@@ -30,6 +30,7 @@ import datetime as dt
 import getpass
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -56,6 +57,7 @@ MANIFEST = "manifest.json"
 MEDIA_PREFIX = "media/"
 DB_FILES = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
 CHUNK = 1024 * 1024
+logger = logging.getLogger(__name__)
 
 
 class BackupError(Exception):
@@ -392,8 +394,11 @@ def journal(action: str, archive: Path, sha256: str, **extra: Any) -> None:
         "host": socket.gethostname(),
         **extra,
     }
-    with (Path(settings.VAR_DIR) / "backup.log").open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    try:
+        with (Path(settings.VAR_DIR) / "backup.log").open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        logger.warning("backup.log not written: %s (%s)", exc, entry)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -456,6 +461,7 @@ def read_archive(archive: Path, staging: Path) -> dict[str, Any]:
         not isinstance(manifest, dict)
         or manifest.get("format") != FORMAT
         or not isinstance(manifest.get("files"), dict)
+        or not isinstance(manifest.get("tables"), dict)
     ):
         raise BackupError(f"{bad} (thiếu bảng kê manifest.json)")
     listed: dict[str, Any] = manifest["files"]
@@ -528,6 +534,10 @@ def _restore_sqlite(connection: BaseDatabaseWrapper, copy: Path) -> None:
         # The backup API writes into the live database under its lock: other processes see
         # either the old or the restored database, never a half-copied file.
         source.backup(connection.connection)
+    except sqlite3.Error as exc:
+        raise BackupError(
+            f"Không ghi được vào cơ sở dữ liệu SQLite ({exc}): hãy dừng ./canbo serve rồi chạy lại."
+        ) from exc
     finally:
         source.close()
     connection.close()

@@ -8,6 +8,7 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import DatabaseError
 
 from canbo.core.backup import BackupError, make_backup
 
@@ -43,6 +44,8 @@ class Command(BaseCommand):
             archive, manifest = make_backup(output)
         except BackupError as exc:
             self.fail(str(exc))
+        except DatabaseError as exc:
+            self.fail(f"Lỗi cơ sở dữ liệu (kiểm tra các biến CANBO_DB…, xem docs/van-hanh.md): {exc}".strip())
         rows = sum(t["rows"] for t in manifest["tables"].values())
         media = sum(1 for name in manifest["files"] if name.startswith("media/"))
         megabytes = f"{archive.stat().st_size / 1024 / 1024:.1f}".replace(".", ",")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import DatabaseError
 
 from canbo.core.backup import BackupError, restore
 
@@ -54,10 +55,13 @@ class Command(BaseCommand):
             result = restore(archive, force=options["force"])
         except BackupError as exc:
             self.fail(str(exc))
+        except DatabaseError as exc:
+            self.fail(f"Lỗi cơ sở dữ liệu (kiểm tra các biến CANBO_DB…, xem docs/van-hanh.md): {exc}".strip())
         made = result.manifest
+        canbo = made.get("canbo") or {}
         self.stdout.write(
             f"Đã khôi phục bản sao lưu lúc {_when(made.get('created', ''))} "
-            f"(CanBo {made['canbo'].get('version', '')} {made['canbo'].get('commit', '')[:12]})."
+            f"(CanBo {canbo.get('version', '')} {canbo.get('commit', '')[:12]})."
         )
         self.stdout.write("Số dòng từng bảng (theo bảng kê / sau khi khôi phục):")
         width = max((len(c.table) for c in result.tables), default=0)

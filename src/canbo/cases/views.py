@@ -29,6 +29,7 @@ from canbo.cases.models import Candidate, Case, CaseStatus
 from canbo.core.errors import DomainError
 from canbo.core.form_views import ServiceFormView
 from canbo.core.querysets import CHANGE
+from canbo.core.readlog import Kind, record_read
 from canbo.org.models import Post
 from canbo.people.models import Person
 
@@ -122,6 +123,17 @@ def _docx(body: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def _record(request: HttpRequest, case: Case, person_ids: list[int], what: str) -> None:
+    """A document of an appointment case in the read log: one row per candidate (one INSERT)."""
+    record_read(
+        request,
+        person_ids,
+        f"{what} (Word), hồ sơ bổ nhiệm “{case}”",
+        kind=Kind.DOCUMENT,
+        detail={"document": "ho_so_bo_nhiem", "case": case.pk},
+    )
+
+
 def minutes_view(request: HttpRequest, pk: int, step: int) -> HttpResponse:
     """Biên bản kiểm phiếu of one step (Word)."""
     from canbo.cases.documents import minutes_docx
@@ -132,7 +144,9 @@ def minutes_view(request: HttpRequest, pk: int, step: int) -> HttpResponse:
     found = case.steps.filter(pk=step).first() if case else None
     if case is None or found is None:
         raise Http404("Không tìm thấy bước của hồ sơ bổ nhiệm.")
-    names = {c.pk: c.person.full_name for c in case.candidates.select_related("person")}
+    candidates = list(case.candidates.select_related("person"))
+    names = {c.pk: c.person.full_name for c in candidates}
+    _record(request, case, [c.person_id for c in candidates], f"Biên bản kiểm phiếu bước {found.number}")
     return _docx(minutes_docx(case, found, names), f"bien-ban-kiem-phieu-{case.pk}-buoc-{found.number}.docx")
 
 
@@ -146,6 +160,7 @@ def proposal_view(request: HttpRequest, pk: int) -> HttpResponse:
     if case is None:
         raise Http404("Không tìm thấy hồ sơ bổ nhiệm.")
     rows = selectors.case_page(request.user, case)["rows"]
+    _record(request, case, list(case.candidates.values_list("person_id", flat=True)), "Tờ trình")
     return _docx(proposal_docx(case, rows), f"to-trinh-{case.pk}.docx")
 
 

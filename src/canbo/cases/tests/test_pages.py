@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from canbo.careers.models import Tenure
 from canbo.cases.models import Candidate, Case, CaseStatus
+from canbo.core.models import AccessLog
 from canbo.org.models import Post
 from canbo.people.models import Person
 
@@ -230,6 +231,10 @@ def test_word_documents(post: Post, eligible: list[Person], users: dict) -> None
     r = c.get(f"/bo-nhiem/{case.pk}/to-trinh.docx")
     text = "\n".join(p.text for p in Document(io.BytesIO(r.content)).paragraphs)
     assert "TỜ TRÌNH" in text and "Phạm Thị Bích" in text and "A-7" in text
+    # Both documents are in the read log, one row per candidate each (issue 21).
+    reads = AccessLog.objects.filter(kind=AccessLog.Kind.DOCUMENT, user=officer)
+    assert sorted(reads.values_list("person_id", flat=True)) == sorted([c.person_id for c in cands] * 2)
+    assert {r.what.split(" (")[0] for r in reads} == {"Biên bản kiểm phiếu bước 1", "Tờ trình"}
     assert client_for(users["officer_b"]).get(f"/bo-nhiem/{case.pk}/to-trinh.docx").status_code == 404
 
 

@@ -1,0 +1,109 @@
+"""The read log's cost (issue 21: "logging a read never slows a page by more than 2 ms"), on the
+current database (run after ``./canbo demo --no-serve``).
+
+Usage: ./canbo bench readlog_bench [--repeat N]
+
+Prints, as medians of N runs after one warm-up, wall time and the process's CPU time (SQLite
+runs in the process, so on a shared, loaded machine the CPU time is the steadier figure):
+
+- ``record_read`` alone for one person (the one INSERT a page adds) and for an export of 1,000
+  persons (one bulk INSERT on PostgreSQL, batches of SQLite's parameter limit there);
+- the person page of a full dossier and the API read of a person, with the read log and
+  without it (``canbo.people.reads.record_read`` replaced by a no-op for the run), and their
+  difference and ratio;
+
+and the load average before and after. No figure is asserted. The reads the bench writes stay
+in the log (it is append-only); the purge removes them with the retention period.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "canbo.settings")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def median_ms(fn: Callable[[], Any], repeat: int) -> tuple[float, float]:
+    """(median wall ms, median CPU ms) of ``repeat`` runs after one warm-up."""
+    fn()
+    wall, cpu = [], []
+    for _ in range(repeat):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        fn()
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    return statistics.median(wall), statistics.median(cpu)
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+    from django.db.models import Count
+    from django.test import Client
+
+    from canbo.careers.models import Tenure
+    from canbo.core import readlog
+    from canbo.people import reads
+    from canbo.people.models import Person
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=31)
+    repeat = parser.parse_args().repeat
+    # The person with the fullest dossier (most posts held), so the page is a heavy one.
+    fullest = Tenure.objects.values("person").annotate(n=Count("id")).order_by("-n", "person").first()
+    person = Person.objects.filter(pk=fullest["person"]).first() if fullest else None
+    if person is None:
+        sys.exit("Chưa có hồ sơ: chạy ./canbo demo --no-serve trước.")
+    user, _ = User.objects.get_or_create(username="bench_readlog", defaults={"is_superuser": True})
+    if not user.is_superuser:
+        user.is_superuser = True
+        user.save()
+    client = Client()
+    client.force_login(user)
+    ids = list(Person.objects.order_by("pk").values_list("pk", flat=True)[:1000])
+    load_before = os.getloadavg()
+    print(f"load average {load_before[0]:.2f} {load_before[1]:.2f}; medians of {repeat} runs, ms (wall/CPU)")
+
+    one = median_ms(lambda: readlog.record_read(user, person.pk, "Trang hồ sơ (bench)"), repeat)
+    many = median_ms(
+        lambda: readlog.record_read(user, ids, "Xuất danh sách (bench)", kind=readlog.Kind.EXPORT), repeat
+    )
+    print(f"record_read, one person:          {one[0]:7.3f} / {one[1]:7.3f}")
+    print(f"record_read, {len(ids):,} persons (export): {many[0]:7.3f} / {many[1]:7.3f}")
+
+    pages = {
+        "person page": lambda: client.get(f"/can-bo/{person.pk}/").status_code,
+        "API person": lambda: client.get(f"/api/persons/{person.pk}/").status_code,
+    }
+    real = reads.record_read
+    for name, fetch in pages.items():
+        on = median_ms(fetch, repeat)
+        reads.record_read = lambda *a, **k: []  # type: ignore[assignment]
+        try:
+            off = median_ms(fetch, repeat)
+        finally:
+            reads.record_read = real  # type: ignore[assignment]
+        on2 = median_ms(fetch, repeat)  # again, so drift in the machine's load shows
+        print(
+            f"{name}: with log {on[0]:.2f} / {on[1]:.2f}, without {off[0]:.2f} / {off[1]:.2f}, "
+            f"with log again {on2[0]:.2f} / {on2[1]:.2f}; "
+            f"difference (CPU) {statistics.median([on[1], on2[1]]) - off[1]:+.2f}, "
+            f"ratio (CPU) {statistics.median([on[1], on2[1]]) / off[1]:.3f}"
+        )
+    load_after = os.getloadavg()
+    print(f"load average after {load_after[0]:.2f} {load_after[1]:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -50,7 +50,7 @@ def export_record(
     record_read(
         request_or_user,
         person_ids,
-        f"Xuất danh sách ra Excel ({row_count:,} người, tính đến {as_of:%d/%m/%Y})".replace(",", "."),
+        f"Xuất danh sách ra Excel ({f'{row_count:,}'.replace(',', '.')} người, tính đến {as_of:%d/%m/%Y})",
         kind=Kind.EXPORT,
         count=row_count if not person_ids else None,
         detail={"as_of": as_of.isoformat(), "filters": filters, "columns": columns, "row_count": row_count},

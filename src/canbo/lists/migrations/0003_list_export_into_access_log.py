@@ -23,7 +23,7 @@ def forward(apps, schema_editor):  # type: ignore[no-untyped-def]
                 source="web",
                 kind="xuat",
                 person_id=None,
-                what=f"Xuất danh sách ra Excel ({e.row_count:,} người, tính đến {e.as_of:%d/%m/%Y})".replace(",", "."),
+                what=f"Xuất danh sách ra Excel ({f'{e.row_count:,}'.replace(',', '.')} người, tính đến {e.as_of:%d/%m/%Y})",
                 sensitive=False,
                 count=e.row_count,
                 request_id="",

@@ -14,6 +14,10 @@ from django.core.management.base import BaseCommand, CommandParser
 from canbo.core import readlog
 
 
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
 class Command(BaseCommand):
     help = (
         "Xóa khỏi nhật ký truy cập hồ sơ các lượt xem quá N ngày (mặc định CANBO_READ_LOG_DAYS, "
@@ -47,6 +51,4 @@ class Command(BaseCommand):
             self.stdout.write("Thời hạn lưu là 0 ngày: giữ toàn bộ nhật ký truy cập, không xóa gì.")
             return
         deleted = readlog.purge(kept)
-        self.stdout.write(
-            f"Đã xóa {deleted:,} lượt xem quá {kept:,} ngày khỏi nhật ký truy cập hồ sơ.".replace(",", ".")
-        )
+        self.stdout.write(f"Đã xóa {_n(deleted)} lượt xem quá {_n(kept)} ngày khỏi nhật ký truy cập hồ sơ.")

@@ -9,9 +9,9 @@ runs in the process, so on a shared, loaded machine the CPU time is the steadier
 - ``record_read`` alone for one person (the one INSERT a page adds) and for an export of 1,000
   persons and of every person of the database (one bulk INSERT on PostgreSQL, batches of
   SQLite's parameter limit there; a quarter of N runs);
-- the person page of a full dossier and the API read of a person, with the read log and
-  without it (``canbo.people.reads.record_read`` replaced by a no-op for the run), and their
-  difference and ratio;
+- first, the person page of a full dossier and the API read of a person, with the read log and
+  without it (``canbo.people.reads.record_read`` replaced by a no-op), alternating run by run,
+  and their difference and ratio;
 
 and the load average before and after. No figure is asserted. The reads the bench writes stay
 in the log (it is append-only); the purge removes them with the retention period.
@@ -76,6 +76,41 @@ def main() -> None:
     load_before = os.getloadavg()
     print(f"load average {load_before[0]:.2f} {load_before[1]:.2f}; medians of {repeat} runs, ms (wall/CPU)")
 
+    pages = {
+        "person page": lambda: client.get(f"/can-bo/{person.pk}/").status_code,
+        "API person": lambda: client.get(f"/api/persons/{person.pk}/").status_code,
+    }
+    real = reads.record_read
+
+    def without(fetch: Callable[[], Any]) -> Callable[[], Any]:
+        def run() -> Any:
+            reads.record_read = lambda *a, **k: []
+            try:
+                return fetch()
+            finally:
+                reads.record_read = real
+
+        return run
+
+    # Pages first (the exports below grow the log and the SQLite WAL), with and without the log
+    # alternating run by run, so that a change in the machine's load falls on both.
+    for name, fetch in pages.items():
+        fetch(), without(fetch)()
+        on_wall, on_cpu, off_wall, off_cpu = [], [], [], []
+        for _ in range(repeat):
+            for fn, wall, cpu in ((fetch, on_wall, on_cpu), (without(fetch), off_wall, off_cpu)):
+                start, start_cpu = time.perf_counter(), time.process_time()
+                fn()
+                wall.append((time.perf_counter() - start) * 1000)
+                cpu.append((time.process_time() - start_cpu) * 1000)
+        on = statistics.median(on_wall), statistics.median(on_cpu)
+        off = statistics.median(off_wall), statistics.median(off_cpu)
+        print(
+            f"{name}: with log {on[0]:.2f} / {on[1]:.2f}, without {off[0]:.2f} / {off[1]:.2f}; "
+            f"difference {on[0] - off[0]:+.2f} / {on[1] - off[1]:+.2f}, "
+            f"ratio {on[0] / off[0]:.3f} / {on[1] / off[1]:.3f}"
+        )
+
     one = median_ms(lambda: readlog.record_read(user, person.pk, "Trang hồ sơ (bench)"), repeat)
     print(f"record_read, one person: {one[0]:.3f} / {one[1]:.3f}")
     for ids in (every[:1000], every):
@@ -85,26 +120,6 @@ def main() -> None:
 
         many = median_ms(export, max(3, repeat // 4))
         print(f"record_read, {len(ids):,} persons (an export): {many[0]:.1f} / {many[1]:.1f}")
-
-    pages = {
-        "person page": lambda: client.get(f"/can-bo/{person.pk}/").status_code,
-        "API person": lambda: client.get(f"/api/persons/{person.pk}/").status_code,
-    }
-    real = reads.record_read
-    for name, fetch in pages.items():
-        on = median_ms(fetch, repeat)
-        reads.record_read = lambda *a, **k: []
-        try:
-            off = median_ms(fetch, repeat)
-        finally:
-            reads.record_read = real
-        on2 = median_ms(fetch, repeat)  # again, so drift in the machine's load shows
-        print(
-            f"{name}: with log {on[0]:.2f} / {on[1]:.2f}, without {off[0]:.2f} / {off[1]:.2f}, "
-            f"with log again {on2[0]:.2f} / {on2[1]:.2f}; "
-            f"difference (CPU) {statistics.median([on[1], on2[1]]) - off[1]:+.2f}, "
-            f"ratio (CPU) {statistics.median([on[1], on2[1]]) / off[1]:.3f}"
-        )
     load_after = os.getloadavg()
     print(f"load average after {load_after[0]:.2f} {load_after[1]:.2f}")
 

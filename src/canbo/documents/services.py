@@ -119,7 +119,7 @@ def _log_read(
 
 
 def record_read(
-    acting_user: Any,
+    acting_user: ActingUser,
     *,
     kind: str,
     form: str,
@@ -134,8 +134,7 @@ def record_read(
 ) -> None:
     """A generation or download of a document made from dossiers (a report, a list, a
     national-database document), in the read log (``core.readlog``): one row for its person, one
-    per person of a list (``person_ids``, one INSERT), or one for a unit's figures.
-    ``acting_user`` may be the request (its request id is kept)."""
+    per person of a list (``person_ids``, one INSERT), or one for a unit's figures."""
     on = f", dữ liệu tại ngày {as_of:%d/%m/%Y}" if as_of is not None else ""
     about = person.full_name if person is not None else subject
     record_access(

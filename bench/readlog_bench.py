@@ -96,7 +96,10 @@ def main() -> None:
     # alternating run by run, so that a change in the machine's load falls on both.
     for name, fetch in pages.items():
         fetch(), without(fetch)()
-        on_wall, on_cpu, off_wall, off_cpu = [], [], [], []
+        on_wall: list[float] = []
+        on_cpu: list[float] = []
+        off_wall: list[float] = []
+        off_cpu: list[float] = []
         for _ in range(repeat):
             for fn, wall, cpu in ((fetch, on_wall, on_cpu), (without(fetch), off_wall, off_cpu)):
                 start, start_cpu = time.perf_counter(), time.process_time()

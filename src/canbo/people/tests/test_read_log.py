@@ -244,3 +244,29 @@ def test_the_reads_page_is_paginated(users: dict[str, User], dossier: dict[str, 
     assert "Trang 1/2" in first and first.count("Xuất danh sách ra Excel") == 50
     second = c.get(f"/can-bo/{person.pk}/ai-da-xem/", {"trang": 2}).content.decode()
     assert second.count("Xuất danh sách ra Excel") == 10
+
+
+def test_former_print_entries_of_the_change_log_leave_the_history(
+    users: dict[str, User], dossier: dict[str, Any]
+) -> None:
+    """Before the read log, a résumé printed stood in the change log as a "documentread" entry;
+    those are reads (their rows moved into the read log), not changes of the dossier."""
+    import uuid
+
+    from django.contrib.contenttypes.models import ContentType
+
+    from canbo.core.models import ObjectChange
+
+    person = dossier["person"]
+    ObjectChange.objects.create(
+        user_name="officer_a",
+        request_id=uuid.uuid4(),
+        source="web",
+        action="create",
+        content_type=ContentType.objects.get_or_create(app_label="documents", model="documentread")[0],
+        object_id=1,
+        object_repr="Tải về sơ yếu lý lịch Nguyễn Thị Hoa (bản cũ)",
+        related_person_id=person.pk,
+    )
+    page = client_for(users["officer_a"]).get(f"/can-bo/{person.pk}/lich-su/").content.decode()
+    assert "Quyết định bổ nhiệm" in page and "(bản cũ)" not in page

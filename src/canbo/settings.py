@@ -211,6 +211,11 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = int(os.environ.get("CANBO_SESSION_IDLE_MINUTES", "30")) * 60
 CANBO_SESSION_REFRESH_SECONDS = 60
 
+# The read log (core.AccessLog) keeps every read of dossiers for CANBO_READ_LOG_DAYS days (0: for
+# ever); `./canbo readlog-purge` (manage.py readlog_purge) deletes older reads, the one deletion
+# the log allows.
+CANBO_READ_LOG_DAYS = int(os.environ.get("CANBO_READ_LOG_DAYS", "1825"))
+
 # Password guessing (django-axes): after CANBO_LOGIN_FAILURE_LIMIT failed logins for one user
 # name, or from one address, further attempts are refused for CANBO_LOGIN_LOCKOUT_MINUTES, with a
 # Vietnamese message (accounts.views.locked_out); a successful login clears the count. The

@@ -17,6 +17,7 @@ from canbo.campaigns.models import CampaignEntry, RatingCampaign
 from canbo.core.form_views import ServiceFormView
 from canbo.core.grants import can_change_anything
 from canbo.core.querysets import CHANGE
+from canbo.core.readlog import Kind, record_read
 from canbo.org.models import Unit
 from canbo.org.selectors import unit_label
 from canbo.rules.selectors import rulebook
@@ -172,15 +173,30 @@ class FinaliseView(_CampaignFormView):
         return f"Đã hoàn tất đợt đánh giá và ghi kết quả vào hồ sơ của {n} người."
 
 
+def _record(request: HttpRequest, campaign: Any, entries: list[Any], file_format: str) -> None:
+    """The campaign's summary in the read log: one row per person rated (one INSERT)."""
+    record_read(
+        request,
+        [e.person_id for e in entries],
+        f"Tổng hợp kết quả đánh giá ({file_format}), “{campaign}”",
+        kind=Kind.DOCUMENT,
+        detail={"document": "tong_hop_danh_gia", "campaign": campaign.pk},
+    )
+
+
 @login_required
 def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.campaign_or_404(request.user, pk)
-    body = exports.summary_xlsx(campaign, selectors.entries_of(campaign))
+    entries = selectors.entries_of(campaign)
+    body = exports.summary_xlsx(campaign, entries)
+    _record(request, campaign, entries, "Excel")
     return exports.attachment(body, exports.XLSX, f"tong-hop-danh-gia-{campaign.pk}.xlsx")
 
 
 @login_required
 def export_docx(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.campaign_or_404(request.user, pk)
-    body = exports.summary_docx(campaign, selectors.entries_of(campaign))
+    entries = selectors.entries_of(campaign)
+    body = exports.summary_docx(campaign, entries)
+    _record(request, campaign, entries, "Word")
     return exports.attachment(body, exports.DOCX, f"tong-hop-danh-gia-{campaign.pk}.docx")

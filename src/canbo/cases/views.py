@@ -121,6 +121,7 @@ def _document(
     from canbo.core import docforms
     from canbo.core.dates import today
 
+    person_ids = list(case.candidates.values_list("person_id", flat=True))
     try:
         made = docforms.render(
             form,
@@ -129,7 +130,8 @@ def _document(
             acting_user=request.user,
             subject=f"Hồ sơ bổ nhiệm số {case.pk}: {case.post.title.name} – {case.unit.name}",
             as_of=today(),
-            count=max(1, case.candidates.count()),
+            count=len(person_ids) or 1,
+            person_ids=person_ids or None,
         )
     except DomainError as exc:
         from canbo.core.views import bad_request

@@ -71,8 +71,9 @@ class Rendered:
     template_version: int  # 0: the shipped file
 
 
-# render(form_key, context, *, file_format, acting_user, subject, as_of, count) -> Rendered:
-# fills the form's template in use, converts to PDF when asked, and records the read.
+# render(form_key, context, *, file_format, acting_user, subject, as_of, count, person_ids) -> Rendered:
+# fills the form's template in use, converts to PDF when asked, and records the read (one row
+# per person the document is about).
 render = Hook("core.docforms.render")
 
 

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 from canbo.core.querysets import RestrictedQuerySet
 
@@ -153,3 +154,58 @@ class ObjectChange(models.Model):
         after = self.postchange_data or {}
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class AccessLog(models.Model):
+    """One read of dossiers: a person page, a section or a person through the API, an export, a
+    document made or downloaded, an attachment downloaded (RULES.md N-3: personnel data are
+    protected; reads of them are recorded). Append-only: rows are written by
+    ``canbo.core.readlog.record_read`` and removed only by the retention purge
+    (``readlog_purge``); a database trigger refuses any other UPDATE or DELETE.
+
+    ``person_id`` is deliberately not a foreign key (core imports no app, and the log outlives
+    the dossier). ``user`` is a foreign key without a database constraint and without cascade:
+    deleting an account neither deletes nor rewrites its reads (``user_name`` keeps the name).
+    A read of many persons (an export) writes one row per person in one INSERT; a read of no
+    person (a unit's statistics) writes one row with ``person_id`` empty and ``count``.
+    """
+
+    class Kind(models.TextChoices):
+        PAGE = "trang", "Xem hồ sơ"
+        API = "api", "Đọc qua API"
+        EXPORT = "xuat", "Xuất danh sách"
+        DOCUMENT = "van-ban", "Văn bản"
+        ATTACHMENT = "tep", "Tải tệp đính kèm"
+
+    time = models.DateTimeField("thời điểm", default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người xem",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    user_name = models.CharField("tên người xem", max_length=150)
+    source = models.CharField("nguồn", max_length=20, default="web")
+    kind = models.CharField("loại", max_length=10, choices=Kind.choices)
+    person_id = models.BigIntegerField("hồ sơ", null=True, blank=True)
+    person_name = models.CharField("họ và tên", max_length=150, blank=True)
+    what = models.CharField("nội dung xem", max_length=300)
+    sensitive = models.BooleanField("có mục nhạy cảm", default=False)
+    count = models.PositiveIntegerField("số người", default=1)
+    request_id = models.CharField("mã yêu cầu", max_length=64, blank=True)
+    # What the former read records held (documents.DocumentRead, lists.ListExport): a
+    # document's kind, form, format, as-of date, withheld sections, batch; an export's filters
+    # and columns.
+    detail = models.JSONField("chi tiết", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "nhật ký truy cập hồ sơ"
+        verbose_name_plural = "nhật ký truy cập hồ sơ"
+        ordering = ["-time", "-id"]
+        indexes = [models.Index(fields=["person_id", "-time"], name="accesslog_person_time")]
+
+    def __str__(self) -> str:
+        return f"{self.user_name}: {self.what}"

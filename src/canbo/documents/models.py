@@ -125,60 +125,8 @@ class DocumentKind(models.TextChoices):
     CASE = "ho_so_bo_nhiem", "Văn bản hồ sơ bổ nhiệm"
 
 
-class DocumentRead(ChangeLoggedModel):
-    """One generation or download of a document made from dossiers: who, when, which document
-    (``kind``), in which form and format, of which person (a résumé, a national-database
-    document) or which unit or list (``subject``, a report of ``person_count`` persons), as of which
-    date, and, for a résumé, what was withheld. The one read log of documents: the reports app
-    writes here too (``documents.services.record_read``). Written through ``audited_create``, so
-    each read also stands in the change log, under the person when there is one (RULES.md N-3:
-    personnel data are protected; reads of them are recorded)."""
+class ReadAction(models.TextChoices):
+    """What a read-log entry of a document records (``core.AccessLog.detail["action"]``)."""
 
-    class Action(models.TextChoices):
-        GENERATE = "tao", "Tạo"
-        DOWNLOAD = "tai", "Tải về"
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người in", on_delete=models.SET_NULL, null=True, blank=True
-    )
-    user_name = models.CharField("tên người in", max_length=150)
-    kind = models.CharField(
-        "văn bản", max_length=25, choices=DocumentKind.choices, default=DocumentKind.RESUME
-    )
-    # Not a foreign key: the read log outlives the dossier, as the change log does. None: a
-    # document of a unit or a list.
-    person_id = models.BigIntegerField("cán bộ", db_index=True, null=True, blank=True)
-    person_name = models.CharField("họ và tên", max_length=150, blank=True)
-    subject = models.CharField("đơn vị, danh sách", max_length=300, blank=True)
-    person_count = models.PositiveIntegerField("số người", default=1)
-    # A résumé's form (``ResumeForm``) or a report's layout or document code.
-    form = models.CharField("mẫu", max_length=40, blank=True)
-    template_version = models.PositiveIntegerField("phiên bản mẫu", default=0)  # 0: the shipped file
-    file_format = models.CharField("định dạng", max_length=10)
-    as_of = models.DateField("dữ liệu tại ngày", null=True, blank=True)
-    action = models.CharField("thao tác", max_length=5, choices=Action.choices)
-    withheld = models.CharField("mục không in", max_length=300, blank=True)
-    batch = models.ForeignKey(
-        ResumeBatch,
-        verbose_name="gói",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="reads",
-    )
-
-    class Meta:
-        verbose_name = "lần in, xuất văn bản"
-        verbose_name_plural = "nhật ký in, xuất văn bản"
-        ordering = ["-created"]
-        indexes = [models.Index(fields=["person_id", "created"])]
-
-    def __str__(self) -> str:
-        what = self.get_kind_display().lower()
-        if self.kind == DocumentKind.RESUME:
-            form = ResumeForm(self.form).label if self.form in ResumeForm.values else self.form
-            return f"{self.get_action_display()} {what} {self.person_name} ({form})"
-        return f"{self.get_action_display()} {what} {self.person_name or self.subject} ({self.file_format})"
-
-    def audit_person_id(self) -> int | None:
-        return int(self.person_id) if self.person_id is not None else None
+    GENERATE = "tao", "Tạo"
+    DOWNLOAD = "tai", "Tải về"

@@ -16,16 +16,19 @@ from django.db import transaction
 
 from canbo.core.docforms import DocumentForm, Rendered, document_form
 from canbo.core.errors import DomainError, NotPermitted
-from canbo.core.services import audited_create, audited_update, frozen_user_name, logged_user
+from canbo.core.models import AccessLog
+from canbo.core.readlog import Kind
+from canbo.core.readlog import record_read as record_access
+from canbo.core.services import audited_create, audited_update, logged_user
 from canbo.core.text import fold
 from canbo.core.types import ActingUser
 from canbo.documents import convert, render
 from canbo.documents.models import (
     SHIPPED_FILES,
     DocumentKind,
-    DocumentRead,
     DocumentTemplate,
     FileFormat,
+    ReadAction,
     ResumeBatch,
     ResumeForm,
 )
@@ -95,6 +98,7 @@ def render_form(
     subject: str,
     as_of: dt.date | None = None,
     count: int = 1,
+    person_ids: list[int] | None = None,
 ) -> Rendered:
     """Fill the template in use for a registered form (``core.docforms.render``), as Word or PDF
     (the same LibreOffice conversion as the résumés), and record it in the read log: the
@@ -113,8 +117,8 @@ def render_form(
         subject=subject,
         as_of=as_of,
         count=count,
+        person_ids=person_ids,
         template_version=template.version,
-        reason=f"Xuất {spec.label[:1].lower()}{spec.label[1:]}: {subject}"[:500],
     )
     return Rendered(
         content=content,
@@ -147,6 +151,10 @@ def file_name(person: Person, form: str, day: dt.date, file_format: str) -> str:
     return f"so-yeu-ly-lich-{form}-{stem}-{person.personal_id}-{day:%Y%m%d}.{file_format}"
 
 
+def _format_label(file_format: str) -> str:
+    return {"docx": "Word", "pdf": "PDF", "xlsx": "Excel", "json": "JSON"}.get(file_format, file_format)
+
+
 def _log_read(
     *,
     acting_user: ActingUser,
@@ -158,25 +166,28 @@ def _log_read(
     action: str,
     data: ResumeData,
     batch: ResumeBatch | None = None,
-) -> DocumentRead:
-    user = logged_user(acting_user)
-    return audited_create(
-        DocumentRead(
-            user=user,
-            user_name=frozen_user_name(acting_user),
-            person_id=person.pk,
-            person_name=person.full_name,
-            form=form,
-            template_version=version,
-            file_format=file_format,
-            as_of=day,
-            action=action,
-            withheld=", ".join(data.withheld)[:300],
-            batch=batch,
-        ),
-        acting_user=acting_user,
-        reason=f"In sơ yếu lý lịch tại ngày {day:%d/%m/%Y}",
-        check_scope=False,
+) -> None:
+    """A résumé made or downloaded, in the read log (``core.readlog``): sensitive unless the
+    sensitive items were withheld."""
+    form_label = ResumeForm(form).label if form in ResumeForm.values else form
+    record_access(
+        acting_user,
+        person.pk,
+        f"{ReadAction(action).label} sơ yếu lý lịch — {form_label}, {_format_label(file_format)}, "
+        f"dữ liệu tại ngày {day:%d/%m/%Y}",
+        not data.withheld,
+        kind=Kind.DOCUMENT,
+        person_name=person.full_name,
+        detail={
+            "document": DocumentKind.RESUME.value,
+            "action": action,
+            "form": form,
+            "template_version": version,
+            "file_format": file_format,
+            "as_of": day.isoformat(),
+            "withheld": ", ".join(data.withheld)[:300],
+            "batch": batch.pk if batch is not None else None,
+        },
     )
 
 
@@ -186,34 +197,40 @@ def record_read(
     kind: str,
     form: str,
     file_format: str,
-    action: str = DocumentRead.Action.DOWNLOAD,
+    action: str = ReadAction.DOWNLOAD,
     person: Person | None = None,
+    person_ids: list[int] | None = None,
     subject: str = "",
     as_of: dt.date | None = None,
     count: int = 1,
-    reason: str = "",
     template_version: int = 0,
-) -> DocumentRead:
+    sensitive: bool = False,
+) -> None:
     """A generation or download of a document made from dossiers (a report, a list, a
-    national-database document), in the read log beside the résumés."""
-    return audited_create(
-        DocumentRead(
-            user=logged_user(acting_user),
-            user_name=frozen_user_name(acting_user),
-            kind=kind,
-            person_id=person.pk if person is not None else None,
-            person_name=person.full_name if person is not None else "",
-            subject=subject[:300],
-            person_count=count,
-            form=form,
-            template_version=template_version,
-            file_format=file_format,
-            as_of=as_of,
-            action=action,
-        ),
-        acting_user=acting_user,
-        reason=reason or f"Xuất {DocumentKind(kind).label.lower()}",
-        check_scope=False,
+    national-database document), in the read log (``core.readlog``): one row for its person, one
+    per person of a list (``person_ids``, one INSERT), or one for a unit's figures."""
+    on = f", dữ liệu tại ngày {as_of:%d/%m/%Y}" if as_of is not None else ""
+    about = person.full_name if person is not None else subject
+    record_access(
+        acting_user,
+        person.pk if person is not None else person_ids,
+        f"{ReadAction(action).label} {DocumentKind(kind).label.lower()}"
+        + (f": {about}" if about else "")
+        + f" ({_format_label(file_format)}){on}",
+        sensitive,
+        kind=Kind.DOCUMENT,
+        person_name=person.full_name if person is not None else "",
+        count=count if person is None and not person_ids else None,
+        detail={
+            "document": kind,
+            "action": action,
+            "form": form,
+            "template_version": template_version,
+            "file_format": file_format,
+            "as_of": as_of.isoformat() if as_of is not None else None,
+            "subject": subject[:300],
+            "person_count": count,
+        },
     )
 
 
@@ -248,7 +265,7 @@ def resume_make(
             version=version,
             file_format=file_format,
             day=day,
-            action=DocumentRead.Action.DOWNLOAD,
+            action=ReadAction.DOWNLOAD,
             data=data,
         )
     return content, file_name(person, form, day, file_format), data
@@ -419,7 +436,7 @@ def batch_run(batch_id: int) -> ResumeBatch:
                         version=version,
                         file_format=batch.file_format,
                         day=batch.as_of,
-                        action=DocumentRead.Action.GENERATE,
+                        action=ReadAction.GENERATE,
                         data=data,
                         batch=batch,
                     )
@@ -469,25 +486,23 @@ def batch_download(*, acting_user: ActingUser, batch: ResumeBatch) -> Path:
     path = batch_dir() / batch.result_name
     if not path.is_file():
         raise DomainError("Tệp của gói không còn trên máy chủ; hãy tạo lại.")
-    reads = list(DocumentRead.objects.filter(batch=batch, action=DocumentRead.Action.GENERATE))
-    with transaction.atomic():
-        for r in reads:
-            audited_create(
-                DocumentRead(
-                    user=logged_user(acting_user),
-                    user_name=frozen_user_name(acting_user),
-                    person_id=r.person_id,
-                    person_name=r.person_name,
-                    form=r.form,
-                    template_version=r.template_version,
-                    file_format=r.file_format,
-                    as_of=r.as_of,
-                    action=DocumentRead.Action.DOWNLOAD,
-                    withheld=r.withheld,
-                    batch=batch,
-                ),
-                acting_user=acting_user,
-                reason=f"Tải gói sơ yếu lý lịch: {batch.title}"[:500],
-                check_scope=False,
-            )
+    made = (
+        AccessLog.objects.filter(kind=Kind.DOCUMENT, detail__batch=batch.pk)
+        .filter(detail__action=ReadAction.GENERATE.value)
+        .order_by("pk")
+        .values_list("person_id", flat=True)
+    )
+    record_access(
+        acting_user,
+        [pid for pid in made if pid is not None],
+        f"Tải gói sơ yếu lý lịch: {batch.title}",
+        kind=Kind.DOCUMENT,
+        detail={
+            "document": DocumentKind.RESUME.value,
+            "action": ReadAction.DOWNLOAD.value,
+            "file_format": batch.file_format,
+            "as_of": batch.as_of.isoformat(),
+            "batch": batch.pk,
+        },
+    )
     return path

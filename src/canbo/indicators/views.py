@@ -22,6 +22,7 @@ from canbo.core.dates import parse_as_of, today
 from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.grants import is_admin
 from canbo.core.params import parse_optional_id
+from canbo.core.readlog import Kind, record_read
 from canbo.core.views import BadAsOf, as_of, bad_request
 from canbo.indicators import exports, selectors, services
 from canbo.indicators.charts import trend_svg
@@ -283,6 +284,15 @@ class ExportView(LoginRequiredMixin, View):
         else:
             data = exports.table_docx(ctx.plan, ctx.rows, unit=ctx.unit, day=ctx.day)
             mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        record_read(
+            request,
+            None,
+            f"Bảng chỉ tiêu kế hoạch {ctx.plan.code} ({'Excel' if self.fmt == 'xlsx' else 'Word'}), "
+            f"tính đến {ctx.day:%d/%m/%Y}",
+            kind=Kind.DOCUMENT,
+            count=0,
+            detail={"document": "chi_tieu", "plan": ctx.plan.code, "as_of": ctx.day.isoformat()},
+        )
         response = HttpResponse(data, content_type=mime)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

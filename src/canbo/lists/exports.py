@@ -49,9 +49,12 @@ def _names_of(relation: str) -> Prefetch:
     return Prefetch(relation, queryset=model._default_manager.only("name"))
 
 
-def export_rows(qs: Any, columns: Sequence[Column], day: dt.date) -> Iterator[list[Any]]:
+def export_rows(
+    qs: Any, columns: Sequence[Column], day: dt.date, ids: list[int] | None = None
+) -> Iterator[list[Any]]:
     """The values of ``columns`` for every person of ``qs`` (ordered), read chunk by chunk: the
-    persons with only the fields and relations the columns read, then the chunk's facts."""
+    persons with only the fields and relations the columns read, then the chunk's facts. The
+    persons' ids are appended to ``ids`` when given (the read log's rows)."""
     keys = [c.key for c in columns]
     related = sorted({PERSON_RELATIONS[k] for k in keys if k in PERSON_RELATIONS})
     qs = qs.select_related(None).prefetch_related(*[_names_of(r) for r in related])
@@ -59,14 +62,23 @@ def export_rows(qs: Any, columns: Sequence[Column], day: dt.date) -> Iterator[li
     if fields is not None:
         qs = qs.only(*fields)
     for batch in _chunks(qs, CHUNK):
-        for _person, values in rows(batch, columns, day, cells=True):
+        for person, values in rows(batch, columns, day, cells=True):
+            if ids is not None:
+                ids.append(person.pk)
             yield values
 
 
 def write_list(
-    out: IO[bytes], qs: Any, columns: Sequence[Column], *, day: dt.date, description: list[str]
+    out: IO[bytes],
+    qs: Any,
+    columns: Sequence[Column],
+    *,
+    day: dt.date,
+    description: list[str],
+    ids: list[int] | None = None,
 ) -> int:
-    """Write the list of ``qs`` (ordered) to ``out`` as .xlsx; return the number of people."""
+    """Write the list of ``qs`` (ordered) to ``out`` as .xlsx; return the number of people (their
+    ids appended to ``ids`` when given)."""
     wb = xlsxwriter.Workbook(out, {"constant_memory": True})
     ws = wb.add_worksheet("Danh sách")
     sheet = SafeSheet(wb, ws)
@@ -91,7 +103,7 @@ def write_list(
     sheet.row(header_row, ["STT", *[c.label for c in columns]], header)
     n = 0
     write = sheet.row
-    for values in export_rows(qs, columns, day):
+    for values in export_rows(qs, columns, day, ids):
         n += 1
         write(header_row + n, [n, *values])
     wb.close()

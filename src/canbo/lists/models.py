@@ -1,4 +1,4 @@
-"""Saved lists and the record of every export."""
+"""Saved lists. Every export is in the read log (``core.AccessLog``)."""
 
 from __future__ import annotations
 
@@ -26,32 +26,6 @@ class SavedList(ChangeLoggedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def audit_person_id(self) -> int | None:
-        return None
-
-
-class ListExport(ChangeLoggedModel):
-    """One export of a list to Excel: who, when, which filters and columns, how many rows.
-
-    Written through the audited service, so every export also stands in the change log.
-    """
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người xuất", on_delete=models.SET_NULL, null=True
-    )
-    as_of = models.DateField("tính đến ngày")
-    filters = models.JSONField("điều kiện lọc", default=dict, blank=True)  # no filter: the whole list
-    columns = models.JSONField("các cột", default=list)
-    row_count = models.PositiveIntegerField("số dòng")
-
-    class Meta:
-        verbose_name = "lần xuất danh sách"
-        verbose_name_plural = "các lần xuất danh sách"
-        ordering = ["-created"]
-
-    def __str__(self) -> str:
-        return f"Xuất danh sách {self.row_count} người, tính đến {self.as_of:%d/%m/%Y}"
 
     def audit_person_id(self) -> int | None:
         return None

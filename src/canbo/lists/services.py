@@ -1,4 +1,4 @@
-"""Writes of saved lists and export records."""
+"""Writes of saved lists, and the exports' entries in the read log."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import datetime as dt
 from typing import Any
 
 from canbo.core.errors import DomainError
+from canbo.core.readlog import Kind, record_read
 from canbo.core.services import audited_create, audited_delete, audited_update, logged_user
 from canbo.core.types import ActingUser
-from canbo.lists.models import ListExport, SavedList
+from canbo.lists.models import SavedList
 
 
 def saved_list_save(
@@ -36,12 +37,21 @@ def saved_list_delete(*, acting_user: ActingUser, saved: SavedList) -> None:
 
 
 def export_record(
-    *, acting_user: ActingUser, as_of: dt.date, filters: dict[str, Any], columns: list[str], row_count: int
-) -> ListExport:
-    return audited_create(
-        ListExport(
-            user=logged_user(acting_user), as_of=as_of, filters=filters, columns=columns, row_count=row_count
-        ),
-        acting_user=acting_user,
-        reason="Xuất danh sách ra Excel",
+    request_or_user: Any,
+    *,
+    person_ids: list[int],
+    as_of: dt.date,
+    filters: dict[str, Any],
+    columns: list[str],
+    row_count: int,
+) -> None:
+    """An export of the list in the read log: one row per person exported (one INSERT), each
+    with the filters, the columns and the number of rows."""
+    record_read(
+        request_or_user,
+        person_ids,
+        f"Xuất danh sách ra Excel ({f'{row_count:,}'.replace(',', '.')} người, tính đến {as_of:%d/%m/%Y})",
+        kind=Kind.EXPORT,
+        count=row_count if not person_ids else None,
+        detail={"as_of": as_of.isoformat(), "filters": filters, "columns": columns, "row_count": row_count},
     )

@@ -97,14 +97,16 @@ class ExportView(LoginRequiredMixin, View):
         columns = parse_columns(request.GET.getlist("cot"))
         # Closed by the response once sent (or below on failure), not by a context manager.
         out = tempfile.TemporaryFile(prefix="canbo-danh-sach-")  # noqa: SIM115
+        ids: list[int] = []
         try:
-            count = write_list(out, qs, columns, day=day, description=form.description(unit, day))
+            count = write_list(out, qs, columns, day=day, description=form.description(unit, day), ids=ids)
         except BaseException:
             out.close()
             raise
         out.seek(0)
         services.export_record(
-            acting_user=request.user,
+            request,
+            person_ids=ids,
             as_of=day,
             filters=filters_of(request.GET),
             columns=[c.key for c in columns],

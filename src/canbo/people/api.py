@@ -20,7 +20,7 @@ from canbo.core.grants import sees_sensitive_of
 from canbo.core.params import parse_id, parse_version
 from canbo.core.querysets import CHANGE
 from canbo.org.models import Unit
-from canbo.people import selectors, services
+from canbo.people import reads, selectors, services
 from canbo.people.forms import PERSON_FIELDS
 from canbo.people.models import Ethnicity, Person, Religion
 from canbo.people.panels import person_filter, posts_on_date, with_posts_on_date
@@ -188,6 +188,17 @@ class PersonViewSet(
             else PersonSerializer
         )
 
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        person = self.get_object()
+        reads.api_person_read(request, person)
+        return Response(self.get_serializer(person).data)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        results = response.data.get("results", []) if isinstance(response.data, dict) else response.data
+        reads.api_persons_read(request, [row["id"] for row in results if "id" in row])
+        return response
+
     @extend_schema(request=PersonWriteSerializer, responses=PersonSerializer)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         ser = PersonWriteSerializer(data=request.data, context=self.get_serializer_context())
@@ -273,6 +284,8 @@ def _section_viewset(spec: SectionSpec) -> type[viewsets.GenericViewSet]:
         def get_queryset(self) -> Any:
             write = self.request.method not in ("GET", "HEAD", "OPTIONS")
             person = self.person(CHANGE if write else "view")
+            if self.action in ("list", "retrieve"):
+                reads.api_section_read(self.request, person, spec)
             qs = spec.model._default_manager.restrict(self.request.user, CHANGE if write else "view")
             return spec.rows(qs.filter(person=person))
 

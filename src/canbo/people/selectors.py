@@ -136,7 +136,13 @@ def person_history(user: Any, person: Person) -> QuerySet[ObjectChange]:
 
     Changes to sensitive sections are listed only for users who may see those sections.
     """
-    qs = ObjectChange.objects.filter(related_person_id=person.pk).select_related("content_type")
+    # Before the read log (core.AccessLog), a résumé printed stood in the change log as a
+    # "documentread" entry; those reads are in the read log now, not among the changes.
+    qs = (
+        ObjectChange.objects.filter(related_person_id=person.pk)
+        .exclude(content_type__app_label="documents", content_type__model="documentread")
+        .select_related("content_type")
+    )
     if not sees_sensitive_of(user, person):
         hidden = [s.model._meta.model_name for s in visible_sections(sensitive_ok=True) if s.sensitive]
         qs = qs.exclude(content_type__model__in=hidden)

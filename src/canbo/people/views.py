@@ -18,9 +18,10 @@ from canbo.core.form_views import ServiceFormView
 from canbo.core.history import describe_changes
 from canbo.core.params import parse_version
 from canbo.core.querysets import CHANGE
+from canbo.core.readlog import reads_of
 from canbo.core.views import AsOfMixin
 from canbo.org.models import Unit
-from canbo.people import selectors, services
+from canbo.people import reads, selectors, services
 from canbo.people.forms import PersonForm, section_form_class
 from canbo.people.models import Attachment, Person
 from canbo.people.sections import BY_SLUG, SectionSpec
@@ -48,8 +49,10 @@ class PersonDetailView(LoginRequiredMixin, AsOfMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         person = _person_or_404(self.request.user, kwargs["pk"])
-        ctx["d"] = selectors.dossier(self.request.user, person, self.day)
+        ctx["d"] = d = selectors.dossier(self.request.user, person, self.day)
         ctx["person"] = person
+        ctx["sees_reads"] = reads.sees_reads_of(self.request.user, person)
+        reads.page_read(self.request, person, [b.spec for b in d.sections], self.day)
         return ctx
 
 
@@ -63,6 +66,24 @@ class PersonHistoryView(LoginRequiredMixin, AsOfMixin, TemplateView):
             self.request.GET.get("trang")
         )
         ctx.update({"person": person, "page": page, "entries": describe_changes(page.object_list)})
+        reads.history_read(self.request, person)
+        return ctx
+
+
+class PersonReadsView(LoginRequiredMixin, TemplateView):
+    """Who read this dossier (the read log), 50 a page: for an administrator whose grant covers
+    the dossier and for the person himself; anyone else is answered 404, as for a dossier
+    outside his grants."""
+
+    template_name = "people/person_reads.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        person = _person_or_404(self.request.user, kwargs["pk"])
+        if not reads.sees_reads_of(self.request.user, person):
+            raise Http404("Không tìm thấy hồ sơ.")
+        page = Paginator(reads_of(person.pk), 50).get_page(self.request.GET.get("trang"))
+        ctx.update({"person": person, "page": page})
         return ctx
 
 
@@ -250,6 +271,7 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
         if not path.exists():
             raise Http404("Tệp không còn trên máy chủ.")
         inline = att.content_type.startswith("image/") or request.GET.get("xem") == "1"
+        reads.attachment_read(request, person, att.title or att.original_name)
         return FileResponse(
             open(path, "rb"),
             content_type=att.content_type,

@@ -1,5 +1,5 @@
-"""The national-database exports. The read log of the documents made from dossiers is
-``documents.DocumentRead``."""
+"""The national-database exports. The documents made from dossiers are in the read log
+(``core.AccessLog``)."""
 
 from __future__ import annotations
 

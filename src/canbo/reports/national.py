@@ -321,7 +321,7 @@ def record_read(
         person=person,
         subject=subject,
         count=count,
-        reason="Đọc hồ sơ theo cấu trúc CSDL quốc gia",
+        sensitive=person is not None,
     )
 
 

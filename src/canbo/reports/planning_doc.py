@@ -83,6 +83,7 @@ class PlanningDocument:
     removed: list[str]
     structure: list[Share]
     person_count: int
+    person_ids: list[int]  # the persons the document names (the read log's rows)
 
 
 def _d(day: dt.date | None) -> str:
@@ -170,4 +171,5 @@ def build(user: Any, planning_list: PlanningList, day: dt.date) -> PlanningDocum
         removed=removed,
         structure=[*view.structure, *bands],
         person_count=total,
+        person_ids=ids,
     )

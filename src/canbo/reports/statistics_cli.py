@@ -14,7 +14,7 @@ from django.core.management.base import CommandParser
 
 from canbo.core.context import bind_context
 from canbo.core.errors import DomainError
-from canbo.documents.models import DocumentKind, DocumentRead
+from canbo.documents.models import DocumentKind, ReadAction
 from canbo.reports import cli, exports
 from canbo.reports.layouts import layout_for
 from canbo.reports.statistics import compute
@@ -51,7 +51,7 @@ def run(options: dict[str, Any]) -> str:
             subject=unit.name_on(day),
             as_of=day,
             count=report.counts.get(("tong", layout.columns[0].key), 0),
-            action=DocumentRead.Action.GENERATE,
+            action=ReadAction.GENERATE,
         )
     total = report.counts.get(("tong", layout.columns[0].key), 0)
     return f"Đã ghi {output}: {layout.form}, {unit.name_on(day)}, tính đến {day:%d/%m/%Y}, {total} người."

@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from canbo.core.dates import today
 from canbo.core.errors import DomainError
 from canbo.core.views import bad_request, dated, page_day
-from canbo.documents.models import DocumentKind, DocumentRead
+from canbo.documents.models import DocumentKind, ReadAction
 from canbo.documents.services import record_read
 from canbo.people.models import Person
 from canbo.planning import selectors as planning_selectors
@@ -38,7 +38,8 @@ def record(
     subject: str,
     as_of: Any,
     count: int,
-    action: str = DocumentRead.Action.DOWNLOAD,
+    action: str = ReadAction.DOWNLOAD,
+    person_ids: list[int] | None = None,
 ) -> None:
     """A generation or download of a document made from dossiers, in the read log."""
     record_read(
@@ -50,6 +51,7 @@ def record(
         as_of=as_of,
         count=count,
         action=action,
+        person_ids=person_ids,
     )
 
 
@@ -183,6 +185,7 @@ def planning_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         subject=planning_list.name,
         as_of=day,
         count=doc.person_count,
+        person_ids=doc.person_ids,
     )
     name = f"danh-sach-quy-hoach-{planning_list.pk}-{day:%Y%m%d}.{fmt}"
     if fmt == "docx":

@@ -16,6 +16,7 @@ from canbo.core.dates import format_date, parse_as_of
 from canbo.core.errors import DomainError
 from canbo.core.form_views import ServiceFormView
 from canbo.core.grants import can_change_anything
+from canbo.core.readlog import Kind, record_read
 from canbo.people.models import Person
 from canbo.rules.selectors import rulebook
 from canbo.salary import retirement
@@ -117,5 +118,13 @@ def document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         body, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
     slug = "thong-bao" if kind == NoticeKind.NOTICE else "quyet-dinh"
+    record_read(
+        request,
+        person.pk,
+        f"{NoticeKind(kind).label} (Word), dữ liệu tại ngày {day:%d/%m/%Y}",
+        kind=Kind.DOCUMENT,
+        person_name=person.full_name,
+        detail={"document": f"nghi_huu_{kind}", "as_of": day.isoformat()},
+    )
     response["Content-Disposition"] = f'attachment; filename="{slug}-nghi-huu-{person.pk}.docx"'
     return response

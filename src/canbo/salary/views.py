@@ -16,6 +16,7 @@ from django.urls import reverse
 from canbo.core.dates import format_date
 from canbo.core.form_views import ServiceFormView
 from canbo.core.grants import can_change_anything
+from canbo.core.readlog import Kind, record_read
 from canbo.salary import selectors, services
 from canbo.salary.forms import CapExceptionForm, DecisionForm, DueForm, EarlyForm, FinaliseForm, ProposeForm
 
@@ -50,12 +51,30 @@ def due(request: HttpRequest) -> HttpResponse:
     return _render_list(request, form, DecisionForm(), status=200)
 
 
+def _record(request: HttpRequest, items: list[Any], data: dict[str, Any], file_format: str) -> None:
+    """The due list's document in the read log: one row per person it names (one INSERT)."""
+    record_read(
+        request,
+        [i.person_id for i in items],
+        f"Danh sách đến hạn nâng lương ({file_format}), {data['don_vi'].name}, "
+        f"tính đến {data['ngay']:%d/%m/%Y}",
+        kind=Kind.DOCUMENT,
+        count=len(items),
+        detail={
+            "document": "den_han_nang_luong",
+            "as_of": data["ngay"].isoformat(),
+            "months": data["so_thang"],
+        },
+    )
+
+
 def _xlsx(request: HttpRequest, form: DueForm) -> HttpResponse:
     from canbo.salary.exports import due_xlsx
 
     data = form.cleaned_data
     items = selectors.due_list(request.user, data["don_vi"], data["ngay"], data["so_thang"])
     body = due_xlsx(items, unit=data["don_vi"], as_of=data["ngay"], months=data["so_thang"])
+    _record(request, items, data, "Excel")
     response = HttpResponse(
         body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -69,6 +88,7 @@ def _docx(request: HttpRequest, form: DueForm) -> HttpResponse:
     data = form.cleaned_data
     items = selectors.due_list(request.user, data["don_vi"], data["ngay"], data["so_thang"])
     body = due_docx(items, unit=data["don_vi"], as_of=data["ngay"], months=data["so_thang"])
+    _record(request, items, data, "Word")
     response = HttpResponse(
         body, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )

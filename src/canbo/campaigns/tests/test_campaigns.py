@@ -17,7 +17,7 @@ from canbo.campaigns import selectors, services
 from canbo.campaigns.models import CampaignEntry, RatingCampaign
 from canbo.conftest import new_person
 from canbo.core.errors import DomainError, NotPermitted
-from canbo.core.models import ObjectChange
+from canbo.core.models import AccessLog, ObjectChange
 from canbo.org.models import Unit
 from canbo.people.models import Person
 
@@ -284,6 +284,11 @@ def test_exports(tree: dict, users: dict) -> None:
     assert x.status_code == 200 and x["Content-Type"].startswith("application/vnd.openxmlformats")
     w = client.get(f"/danh-gia/{c.pk}/xuat-word/")
     assert w.status_code == 200 and w.content[:2] == b"PK"
+    # Each export is in the read log, one row per person rated (issue 21).
+    rated = sorted(CampaignEntry.objects.filter(campaign=c).values_list("person_id", flat=True))
+    for response in (x, w):
+        rows = AccessLog.objects.filter(request_id=response["X-Request-Id"], kind=AccessLog.Kind.DOCUMENT)
+        assert rated and sorted(r.person_id or 0 for r in rows) == rated
     import io
 
     import docx

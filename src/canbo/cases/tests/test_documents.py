@@ -17,8 +17,9 @@ from canbo.cases.models import Case, Step
 from canbo.cases.tests.conftest import RECEIVED
 from canbo.conftest import official_header
 from canbo.core.dates import today
+from canbo.core.models import AccessLog
 from canbo.core.wordpage import place_date_line
-from canbo.documents.models import DocumentRead, DocumentTemplate
+from canbo.documents.models import DocumentTemplate
 from canbo.documents.tests.conftest import needs_pdf, pdf_text
 from canbo.org.models import Post
 from canbo.people.models import Person
@@ -78,14 +79,15 @@ def test_minutes_from_the_template(recorded: tuple[Case, Step], users: dict) -> 
         ["2", "Phạm Thị Bích", "3", "20,0%", ""],
     ]
     assert not any("{{" in t or "{%" in t for t in text)
-    read = DocumentRead.objects.get()
-    assert (read.kind, read.form, read.file_format, read.template_version, read.person_count) == (
-        "ho_so_bo_nhiem",
-        "bbkp",
-        "docx",
-        0,
-        2,
+    # One read-log row per candidate the minutes name (issue 21).
+    reads = list(AccessLog.objects.filter(kind=AccessLog.Kind.DOCUMENT))
+    assert sorted(r.person_id or 0 for r in reads) == sorted(
+        case.candidates.values_list("person_id", flat=True)
     )
+    assert {
+        (r.detail["document"], r.detail["form"], r.detail["file_format"], r.detail["template_version"])
+        for r in reads
+    } == {("ho_so_bo_nhiem", "bbkp", "docx", 0)}
 
 
 def test_proposal_from_the_template(recorded: tuple[Case, Step], users: dict) -> None:
@@ -123,7 +125,9 @@ def test_an_uploaded_version_is_used_and_a_bad_one_refused(recorded: tuple[Case,
     assert DocumentTemplate.objects.get().form == "bbkp"
     document = _open(client_for(users["officer_a"]).get(f"/bo-nhiem/{case.pk}/buoc/{step.pk}/bien-ban/"))
     assert "Biên bản lập lúc kết thúc hội nghị Tập thể lãnh đạo." in [p.text for p in document.paragraphs]
-    assert DocumentRead.objects.get().template_version == 1
+    assert {r.detail["template_version"] for r in AccessLog.objects.filter(kind=AccessLog.Kind.DOCUMENT)} == {
+        1
+    }
 
     template.add_paragraph("{{ luong_bi_mat }}")
     out = io.BytesIO()
@@ -146,7 +150,7 @@ def test_scoping_and_bad_format(recorded: tuple[Case, Step], users: dict) -> Non
     assert other.get(f"/bo-nhiem/{case.pk}/buoc/{step.pk}/bien-ban/").status_code == 404
     bad = client_for(users["officer_a"]).get(f"/bo-nhiem/{case.pk}/to-trinh/", {"dinh_dang": "xls"})
     assert bad.status_code == 400 and "Định dạng không hợp lệ" in bad.content.decode()
-    assert not DocumentRead.objects.exists()
+    assert not AccessLog.objects.filter(kind=AccessLog.Kind.DOCUMENT).exists()
 
 
 @needs_pdf

@@ -14,7 +14,8 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from canbo.conftest import new_person
-from canbo.documents.models import DocumentRead, ResumeBatch
+from canbo.core.models import AccessLog
+from canbo.documents.models import ResumeBatch
 from canbo.documents.services import batch_run
 from canbo.documents.tests.conftest import client_for, docx_text, needs_pdf, pdf_text
 from canbo.planning.models import PlanningEntry, PlanningList
@@ -60,9 +61,9 @@ def test_planning_list_batch_is_a_zip_of_every_reachable_person(
     mine = next(n for n in names if "le-van-doi" in n)
     text = docx_text(archive.read(mine))
     assert "Chuyên viên, Phòng Nội vụ huyện A" in text and "Trưởng phòng Tổ chức" not in text
-    reads = DocumentRead.objects.filter(batch=batch)
-    assert reads.filter(action=DocumentRead.Action.GENERATE).count() == 2
-    assert reads.filter(action=DocumentRead.Action.DOWNLOAD).count() == 2
+    reads = AccessLog.objects.filter(kind=AccessLog.Kind.DOCUMENT).filter(detail__batch=batch.pk)
+    assert reads.filter(detail__action="tao").count() == 2
+    assert reads.filter(detail__action="tai").count() == 2
     # Another user never sees someone else's batch.
     assert client_for(users["officer_b"]).get(f"/tai-lieu/so-yeu-ly-lich/goi/{batch.pk}/").status_code == 404
 
@@ -124,7 +125,7 @@ def test_command_writes_the_resume_as_of_a_date(users: dict, changed: Any, tmp_p
     assert "Chuyên viên, Phòng Nội vụ huyện A" in text and "3,00" in text
     by_personal_id = tmp_path / "b.docx"
     assert _run("2c", "--person", changed.personal_id, "--output", str(by_personal_id))[0] == 0
-    assert DocumentRead.objects.count() == 2
+    assert AccessLog.objects.filter(kind=AccessLog.Kind.DOCUMENT).count() == 2
 
 
 @pytest.mark.parametrize(
@@ -146,7 +147,7 @@ def test_command_refusals_exit_1_in_vietnamese(
     code, _out, err = _run("2c", *[x for pair in base.items() for x in pair])
     assert code == 1 and message in err
     assert not (tmp_path / "x.docx").exists()
-    assert not DocumentRead.objects.exists()
+    assert not AccessLog.objects.filter(kind=AccessLog.Kind.DOCUMENT).exists()
 
 
 def test_command_without_a_subcommand_exits_1(users: dict, capsys: Any) -> None:

@@ -21,6 +21,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from canbo.accounts.models import Grant, Role
+from canbo.core.models import AccessLog
 from canbo.demo.tests.test_generator import EXPECTED
 from canbo.org.models import Unit
 
@@ -105,6 +106,10 @@ def check_18_da_tu_on_the_demo_province() -> None:
     assert body["1b"][2:] == ["7,87%", "15%", "10/127 người. Phần thứ hai ghi “trên 15%”."]
     assert body["3"][2:4] == ["23,44%", "20–25%"] and body["3"][4] == "750/3.199 người"
     docx = c.get(f"/chi-tieu/{PLAN}/xuat.docx", {"ngay": "2020-12-11"})
+    # Both exports are in the read log (issue 21): a plan's figures, no person named.
+    for response in (xlsx, docx):
+        read = AccessLog.objects.get(request_id=response["X-Request-Id"])
+        assert read.kind == AccessLog.Kind.DOCUMENT and read.person_id is None and PLAN in read.what
     table = Document(io.BytesIO(docx.content)).tables[1]  # [0]: the NĐ 30 header
     cells = {r.cells[0].text: [x.text for x in r.cells] for r in table.rows}
     assert cells["STT"] == ["STT", "Nội dung", "Hiện trạng", "Mục tiêu", "Ghi chú"]

@@ -16,7 +16,7 @@ from django.test import Client
 from canbo.careers.services import membership_add, tenure_start
 from canbo.conftest import new_person
 from canbo.core.errors import DomainError
-from canbo.core.models import ObjectChange
+from canbo.core.models import AccessLog, ObjectChange
 from canbo.indicators import engine, selectors, services
 from canbo.indicators.models import IndicatorDefinition, IndicatorTarget
 from canbo.indicators.spec import SpecError, validate
@@ -291,6 +291,19 @@ def test_dashboard_scoped_to_grants(world: dict[str, Any], tree: dict[str, Unit]
 
 
 @pytest.mark.django_db
+def test_exports_are_in_the_read_log(world: dict[str, Any]) -> None:
+    """A plan's indicator table (Excel, Word) is a document made from dossiers: in the read log
+    (issue 21), with no person named (figures of a unit)."""
+    c = Client()
+    c.force_login(world["officer_a"])
+    for fmt in ("xlsx", "docx"):
+        r = c.get(f"/chi-tieu/kh-thu/xuat.{fmt}", {"ngay": "2020-12-11"})
+        assert r.status_code == 200
+        read = AccessLog.objects.get(request_id=r["X-Request-Id"])
+        assert read.kind == AccessLog.Kind.DOCUMENT and read.person_id is None
+        assert read.user_id == world["officer_a"].pk and "kh-thu" in read.what
+
+
 def test_api_and_cli(world: dict[str, Any], tree: dict[str, Unit], capsys: Any) -> None:
     c = Client()
     c.force_login(world["officer_b"])

@@ -15,8 +15,7 @@ from django.utils import timezone
 
 from canbo.accounts.models import Grant, Role
 from canbo.assessment.models import Award
-from canbo.core.models import ObjectChange
-from canbo.documents.models import DocumentRead
+from canbo.core.models import AccessLog, ObjectChange
 from canbo.people.models import FamilyRelation, Person
 from canbo.people.services import section_create
 from canbo.reports import national
@@ -62,11 +61,14 @@ def test_document_has_the_10_groups_and_validates(users: dict, staff: dict) -> N
     assert g["cong_tac"]["dien_bien_luong"][0]["grade"] == "Chuyên viên chính"
     assert g["quan_he_gia_dinh"]["gia_dinh"][0]["full_name"] == "Lê Thị Mẹ"
     assert g["to_chuc_chinh_tri_xa_hoi"]["dang_tich"][0]["admission_date"] == "2010-03-03"
-    read = DocumentRead.objects.get()
-    assert (read.user_id, read.kind, read.person_id) == (users["officer_a"].pk, "csdl_quoc_gia", hong.pk)
-    # One read log with the résumés: the read stands in the change log under the person.
-    assert read.person_name == "Nguyễn Thị Hồng" and read.action == DocumentRead.Action.DOWNLOAD
-    assert ObjectChange.objects.filter(object_id=read.pk, related_person_id=hong.pk).exists()
+    read = AccessLog.objects.filter(kind=AccessLog.Kind.DOCUMENT).get()
+    assert (read.user_id, read.detail["document"], read.person_id) == (
+        users["officer_a"].pk,
+        "csdl_quoc_gia",
+        hong.pk,
+    )
+    # One read log (core.AccessLog): the read of a person's whole record is a sensitive one.
+    assert read.person_name == "Nguyễn Thị Hồng" and read.detail["action"] == "tai" and read.sensitive
 
 
 def test_sensitive_groups_are_withheld_without_the_grant(users: dict, staff: dict) -> None:

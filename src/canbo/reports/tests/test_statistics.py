@@ -12,7 +12,7 @@ import pytest
 from docx import Document
 
 from canbo.core.errors import DomainError
-from canbo.documents.models import DocumentRead
+from canbo.core.models import AccessLog
 from canbo.lists.filters import apply_filters
 from canbo.people.models import Person
 from canbo.reports.layouts import layout_for, layouts, parse_layout
@@ -196,7 +196,9 @@ def test_excel_and_word_in_the_form_layout_and_recorded(users: dict, staff: dict
     total = next(row for row in table.rows if row.cells[1].text == "Tổng cộng")
     assert [int(c.text) for c in total.cells[2:]] == report.row_counts(report.rows[0])
     reads = list(
-        DocumentRead.objects.order_by("pk").values_list("user_id", "kind", "file_format", "person_count")
+        AccessLog.objects.filter(kind=AccessLog.Kind.DOCUMENT)
+        .order_by("pk")
+        .values_list("user_id", "detail__document", "detail__file_format", "count")
     )
     assert reads == [
         (users["officer_a"].pk, "so_luong_chat_luong", "xlsx", 5),

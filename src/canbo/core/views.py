@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.template import loader
 
 from canbo.core.dates import parse_as_of, stored_day, today
 
@@ -103,8 +106,60 @@ def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "errors/400.html", {"message": "Yêu cầu không hợp lệ."}, status=400)
 
 
+DB_BUSY_RETRY_SECONDS = 5
+DB_DOWN_RETRY_SECONDS = 30
+
+
+def database_fault(exc: BaseException | None) -> str | None:
+    """"busy" for a database that stayed locked past its timeout (SQLite's "database is locked",
+    a PostgreSQL lock or serialization conflict), "down" for one that cannot be reached or used,
+    None for any other error."""
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return None
+    cause = exc.__cause__
+    text = str(exc).lower()
+    if "database is locked" in text or "database table is locked" in text:
+        return "busy"
+    if type(cause).__name__ in ("LockNotAvailable", "SerializationFailure", "DeadlockDetected"):
+        return "busy"
+    return "down"
+
+
+def _standalone(request: HttpRequest, template: str, context: dict[str, Any], status: int) -> HttpResponse:
+    """An error answer that needs nothing more from the database: no context processors (they
+    read the user and the menu), JSON under /api/."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": context["message"], "code": context["code"]}, status=status)
+    return HttpResponse(loader.render_to_string(template, context), status=status)
+
+
 def error_500(request: HttpRequest) -> HttpResponse:
-    return render(request, "errors/500.html", status=500)
+    """An unexpected error: the page shows the reference under which the log holds the
+    traceback ("Mã lỗi", core.middleware.error_reference). A database that does not answer, or
+    stays locked past its timeout, is no error of the page: 503 with Retry-After instead."""
+    from canbo.core.middleware import error_reference
+
+    reference = error_reference(getattr(request, "request_id", "") or "")
+    fault = database_fault(sys.exc_info()[1])
+    if fault is not None:
+        busy = fault == "busy"
+        message = (
+            "Cơ sở dữ liệu đang bận vì có thao tác khác đang ghi. Hãy thử lại sau ít giây."
+            if busy
+            else "Không kết nối được cơ sở dữ liệu. Hệ thống tạm ngừng phục vụ; hãy thử lại sau "
+            "hoặc báo cho quản trị hệ thống."
+        )
+        context = {"message": message, "code": "db_busy" if busy else "db_unavailable", "reference": reference}
+        response = _standalone(request, "errors/503.html", context, 503)
+        response["Retry-After"] = str(DB_BUSY_RETRY_SECONDS if busy else DB_DOWN_RETRY_SECONDS)
+        return response
+    context = {
+        "message": "Đã có lỗi ở máy chủ; thao tác chưa được thực hiện. Hãy báo cho quản trị hệ thống "
+        f"kèm mã lỗi {reference}.",
+        "code": "server_error",
+        "reference": reference,
+    }
+    return _standalone(request, "errors/500.html", context, 500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

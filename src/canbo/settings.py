@@ -334,7 +334,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # CANBO_WORKER_HEARTBEAT_SECONDS; the health answer fails when the last one is older than
 # CANBO_WORKER_STALE_SECONDS, or when the attachment disk (MEDIA_ROOT) has less than
 # CANBO_MIN_FREE_DISK_MB free.
-CANBO_WORKER_HEARTBEAT_FILE = Path(os.environ.get("CANBO_WORKER_HEARTBEAT_FILE", VAR_DIR / "worker-heartbeat.json"))
+CANBO_WORKER_HEARTBEAT_FILE = Path(
+    os.environ.get("CANBO_WORKER_HEARTBEAT_FILE", VAR_DIR / "worker-heartbeat.json")
+)
 CANBO_WORKER_HEARTBEAT_SECONDS = int(os.environ.get("CANBO_WORKER_HEARTBEAT_SECONDS", "15"))
 CANBO_WORKER_STALE_SECONDS = int(os.environ.get("CANBO_WORKER_STALE_SECONDS", "60"))
 CANBO_MIN_FREE_DISK_MB = int(os.environ.get("CANBO_MIN_FREE_DISK_MB", "500"))

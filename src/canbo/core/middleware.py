@@ -12,7 +12,6 @@ from django.utils.functional import SimpleLazyObject
 
 from canbo.core.context import bind_context
 
-
 request_log = logging.getLogger("canbo.request")
 
 

@@ -111,7 +111,7 @@ DB_DOWN_RETRY_SECONDS = 30
 
 
 def database_fault(exc: BaseException | None) -> str | None:
-    """"busy" for a database that stayed locked past its timeout (SQLite's "database is locked",
+    """ "busy" for a database that stayed locked past its timeout (SQLite's "database is locked",
     a PostgreSQL lock or serialization conflict), "down" for one that cannot be reached or used,
     None for any other error."""
     if not isinstance(exc, OperationalError | InterfaceError):
@@ -149,7 +149,8 @@ def error_500(request: HttpRequest) -> HttpResponse:
             else "Không kết nối được cơ sở dữ liệu. Hệ thống tạm ngừng phục vụ; hãy thử lại sau "
             "hoặc báo cho quản trị hệ thống."
         )
-        context = {"message": message, "code": "db_busy" if busy else "db_unavailable", "reference": reference}
+        code = "db_busy" if busy else "db_unavailable"
+        context = {"message": message, "code": code, "reference": reference}
         response = _standalone(request, "errors/503.html", context, 503)
         response["Retry-After"] = str(DB_BUSY_RETRY_SECONDS if busy else DB_DOWN_RETRY_SECONDS)
         return response

@@ -9,8 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -52,7 +51,7 @@ class IndicatorViewSet(viewsets.ViewSet):
                 "ngay", str, description="Ngày tính, YYYY-MM-DD hoặc dd/mm/yyyy (mặc định hôm nay)"
             ),
             OpenApiParameter("don_vi", str, description="Mã đơn vị (mặc định: đơn vị cao nhất được giao)"),
-        ]
+        ],
     )
     def retrieve(self, request: Request, code: str | None = None) -> Response:
         try:

@@ -7,6 +7,7 @@ stops beating and `/healthz` answers 503 once the last beat is older than
 ``CANBO_WORKER_STALE_SECONDS``.
 """
 
+import contextlib
 import threading
 from typing import Any
 
@@ -18,10 +19,8 @@ from canbo.core.health import write_heartbeat
 
 def _beat(stop: threading.Event) -> None:
     while True:
-        try:
+        with contextlib.suppress(OSError):  # a full or read-only disk: /healthz sees the old beat
             write_heartbeat()
-        except OSError:
-            pass  # a full or read-only disk: /healthz then reports the stale beat
         if stop.wait(settings.CANBO_WORKER_HEARTBEAT_SECONDS):
             return
 

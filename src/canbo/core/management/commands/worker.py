@@ -17,20 +17,23 @@ from django_tasks_db.management.commands.db_worker import Command as DbWorkerCom
 from canbo.core.health import write_heartbeat
 
 
-def _beat(stop: threading.Event) -> None:
-    while True:
-        with contextlib.suppress(OSError):  # a full or read-only disk: /healthz sees the old beat
-            write_heartbeat()
-        if stop.wait(settings.CANBO_WORKER_HEARTBEAT_SECONDS):
-            return
+def _beat() -> None:
+    with contextlib.suppress(OSError):  # a full or read-only disk: /healthz sees the old beat
+        write_heartbeat()
+
+
+def _beat_until(stop: threading.Event) -> None:
+    while not stop.wait(settings.CANBO_WORKER_HEARTBEAT_SECONDS):
+        _beat()
 
 
 class Command(DbWorkerCommand):
     help = "Chạy tiến trình xử lý công việc nền (nhập dữ liệu…), kèm tín hiệu hoạt động cho /healthz."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        _beat()  # before the first task: a worker that started is seen at once
         stop = threading.Event()
-        thread = threading.Thread(target=_beat, args=(stop,), name="canbo-heartbeat", daemon=True)
+        thread = threading.Thread(target=_beat_until, args=(stop,), name="canbo-heartbeat", daemon=True)
         thread.start()
         try:
             super().handle(*args, **options)

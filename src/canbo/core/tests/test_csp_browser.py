@@ -19,7 +19,9 @@ pytestmark = pytest.mark.browser
 WATCH = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", function (e) {
-  window.__cspViolations.push(e.violatedDirective + " " + (e.blockedURI || "inline") + " " + e.sourceFile + ":" + e.lineNumber);
+  window.__cspViolations.push(
+    e.violatedDirective + " " + (e.blockedURI || "inline") + " " + e.sourceFile + ":" + e.lineNumber
+  );
 });
 """
 
@@ -88,7 +90,9 @@ def test_main_pages_run_under_the_policy_without_violations(
     page.close()
 
 
-def test_swagger_page_runs_under_the_policy(browser: Browser, live_server: Any, users: dict, tree: dict) -> None:
+def test_swagger_page_runs_under_the_policy(
+    browser: Browser, live_server: Any, users: dict, tree: dict
+) -> None:
     page, console = _watched(browser)
     browser_login(page, live_server.url, "admin")
     page.goto(f"{live_server.url}/api/docs/")

@@ -326,7 +326,8 @@ LOGGING = {
 CSRF_FAILURE_VIEW = "canbo.core.views.csrf_failure"
 
 # Background work (imports, document batches, exports) runs as django-tasks tasks stored in the
-# database and executed by `manage.py db_worker`, which `./canbo demo` and `./canbo serve` start
+# database and executed by `manage.py worker` (db_worker with a heartbeat, core.health), which
+# `./canbo demo` and `./canbo serve` start
 # beside the web server. See docs/architecture.md, "Background work".
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

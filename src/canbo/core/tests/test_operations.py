@@ -199,7 +199,8 @@ def log_lines() -> Iterator[io.StringIO]:
     out = io.StringIO()
     handler = logging.StreamHandler(out)
     handler.addFilter(RequestIdFilter())
-    handler.setFormatter(logging.Formatter(settings.LOGGING["formatters"]["canbo"]["format"]))
+    config: dict[str, Any] = settings.LOGGING
+    handler.setFormatter(logging.Formatter(config["formatters"]["canbo"]["format"]))
     loggers = [logging.getLogger("canbo.request"), logging.getLogger("django.request")]
     for logger in loggers:
         logger.addHandler(handler)

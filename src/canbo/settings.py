@@ -267,6 +267,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON only: DRF's browsable HTML API writes inline styles the CSP refuses; for a browser the
+    # API's page is Swagger's (/api/docs/, behind the login).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "canbo.core.api.LimitOffsetPagination",
     "DEFAULT_PARSER_CLASSES": [
         "canbo.core.api.JSONParser",

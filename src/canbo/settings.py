@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "csp",
     "canbo.core",
     "canbo.accounts",
     "canbo.org",
@@ -60,7 +61,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id, the one log line per request, and the 503 for a database that does
+    # not answer (core.middleware; docs/van-hanh.md, "Nhật ký").
+    "canbo.core.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -71,7 +76,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "canbo.core.middleware.RequestContextMiddleware",
     "canbo.core.middleware.BadParameterMiddleware",
     "canbo.accounts.middleware.PasswordChangeRequiredMiddleware",
     # Last: turns a lockout noticed by the axes backend into the Vietnamese answer.
@@ -118,6 +122,9 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("CANBO_SQLITE_PATH", str(VAR_DIR / "canbo.sqlite3")),
             "OPTIONS": {
+                # A write waits this long for another writer before "database is locked"; the
+                # page then answers 503 with Retry-After (core.middleware), never a 500.
+                "timeout": float(os.environ.get("CANBO_SQLITE_BUSY_SECONDS", "5")),
                 # WAL lets readers go on while the generator or an import writes.
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
@@ -201,6 +208,25 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-security policy (django-csp; docs/architecture.md, "Production"): scripts, styles,
+# images, fonts and requests only from CanBo itself; no inline script, no inline style, no
+# eval, no framing, forms posted only to CanBo. Page behaviours live in static/js, htmx's
+# indicator rules in canbo.css (base.html turns off the inline <style> htmx would add).
+# Swagger UI's stylesheet draws its icons as data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 # Browser preload lists are for public Internet names; a province's internal host cannot be
 # on them, so `check --deploy` need not ask for SECURE_HSTS_PRELOAD.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
@@ -246,6 +272,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON only: DRF's browsable HTML API writes inline styles the CSP refuses; for a browser the
+    # API's page is Swagger's (/api/docs/, behind the login).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "canbo.core.api.LimitOffsetPagination",
     "DEFAULT_PARSER_CLASSES": [
         "canbo.core.api.JSONParser",
@@ -264,20 +293,62 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The schema and its Swagger page need a login, as the API itself (issue 21).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # One name per choice set used under several field names (else `check --deploy` warns and
+    # the schema carries hashed names such as "Level597Enum").
+    "ENUM_NAME_OVERRIDES": {
+        "RatingLevelEnum": "canbo.assessment.models.RatingLevel",
+        "PersonCategoryEnum": "canbo.people.choices.Category",
+        "CaseKindEnum": "canbo.cases.models.CaseKind",
+        "UnitKindEnum": "canbo.org.choices.UnitKind",
+        "UnitLevelEnum": "canbo.org.choices.Level",
+        "CampaignStatusEnum": "canbo.campaigns.models.CampaignStatus",
+        "DatePrecisionEnum": "canbo.core.dates.PRECISION_CHOICES",
+    },
 }
 
 if os.environ.get("CANBO_FAST_HASHER") == "1":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# Logs go to standard error (gunicorn and `./canbo serve` pass it on to the service's journal):
+# one line per request from core.middleware.RequestContextMiddleware (canbo.request: method, path
+# without query string, status, user id, milliseconds), and Django's error records with their
+# traceback; each line carries the request id in brackets, whose first eight characters are the
+# "Mã lỗi" of the error page. CANBO_LOG_LEVEL=WARNING drops the per-request lines.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR"}},
+    "filters": {"request_id": {"()": "canbo.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "canbo": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+            "datefmt": "%Y-%m-%d %H:%M:%S%z",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "canbo"},
+    },
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "canbo": {"handlers": ["console"], "level": os.environ.get("CANBO_LOG_LEVEL", "INFO")},
+    },
 }
 CSRF_FAILURE_VIEW = "canbo.core.views.csrf_failure"
 
 # Background work (imports, document batches, exports) runs as django-tasks tasks stored in the
-# database and executed by `manage.py db_worker`, which `./canbo demo` and `./canbo serve` start
+# database and executed by `manage.py worker` (db_worker with a heartbeat, core.health), which
+# `./canbo demo` and `./canbo serve` start
 # beside the web server. See docs/architecture.md, "Background work".
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Health (`/healthz`, core.health): the worker writes a heartbeat file every
+# CANBO_WORKER_HEARTBEAT_SECONDS; the health answer fails when the last one is older than
+# CANBO_WORKER_STALE_SECONDS, or when the attachment disk (MEDIA_ROOT) has less than
+# CANBO_MIN_FREE_DISK_MB free.
+CANBO_WORKER_HEARTBEAT_FILE = Path(
+    os.environ.get("CANBO_WORKER_HEARTBEAT_FILE", VAR_DIR / "worker-heartbeat.json")
+)
+CANBO_WORKER_HEARTBEAT_SECONDS = int(os.environ.get("CANBO_WORKER_HEARTBEAT_SECONDS", "15"))
+CANBO_WORKER_STALE_SECONDS = int(os.environ.get("CANBO_WORKER_STALE_SECONDS", "60"))
+CANBO_MIN_FREE_DISK_MB = int(os.environ.get("CANBO_MIN_FREE_DISK_MB", "500"))

@@ -2,11 +2,13 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from canbo.accounts import views as accounts_views
 from canbo.accounts.home import home
+from canbo.core.health import healthz
 from canbo.lists import views as list_views
 from canbo.people import urls as people_urls
 
@@ -18,6 +20,7 @@ person_list_urls = [
 
 urlpatterns = [
     path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("dang-nhap/", accounts_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("tai-khoan/", include("canbo.accounts.urls")),
@@ -37,7 +40,16 @@ urlpatterns = [
     path("bao-cao/", include("canbo.reports.urls")),
     path("api/", include("canbo.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Behind the login (the schema answers 401/403 through SERVE_PERMISSIONS; the page sends a
+    # browser to the login page). The split view serves Swagger's start script as a file: the
+    # CSP allows no inline script.
+    path(
+        "api/docs/",
+        login_required(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/swagger_ui.html")
+        ),
+        name="api-docs",
+    ),
     path("quan-tri/", admin.site.urls),
 ]
 

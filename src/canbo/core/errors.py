@@ -1,5 +1,7 @@
 """Domain errors: raised by services, turned into a 4xx with a Vietnamese message by views and API."""
 
+import errno
+
 from django.core.exceptions import ValidationError
 
 
@@ -21,6 +23,25 @@ class ConflictError(DomainError):
 
     status_code = 409
     code = "conflict"
+
+
+class StorageFull(DomainError):
+    """The attachment disk has no room left (ENOSPC, or the user's quota: EDQUOT). Nothing was
+    recorded; the page keeps the form and says so (507 Insufficient Storage)."""
+
+    status_code = 507
+    code = "storage_full"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Không lưu được tệp: ổ đĩa chứa tài liệu đính kèm của máy chủ đã đầy. Hồ sơ chưa bị thay đổi; "
+            "hãy báo cho quản trị hệ thống giải phóng dung lượng rồi tải lên lại."
+        )
+
+    @staticmethod
+    def raised_by(exc: BaseException) -> bool:
+        """True for the operating system's "no space left" (or "quota exceeded") error."""
+        return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
 class NotPermitted(DomainError):

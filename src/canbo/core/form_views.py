@@ -38,7 +38,8 @@ from canbo.core.views import BadAsOf, as_of, bad_request, dated_context, page_da
 
 def refuse(form: Any, exc: Exception, fields: dict[str, str] | None = None) -> int:
     """Put a service's refusal on ``form``; return the status to answer with (409 for a stale
-    edit, else 400). A "not found or not permitted" refusal raises Http404, as a missing record.
+    edit, 507 for a full attachment disk, else 400). A "not found or not permitted" refusal
+    raises Http404, as a missing record.
 
     With ``fields`` (model field → form field, ``{}`` for same names), a ValidationError naming
     fields is shown beside them; otherwise, and for names the form lacks, above the form.
@@ -55,7 +56,8 @@ def refuse(form: Any, exc: Exception, fields: dict[str, str] | None = None) -> i
                 form.add_error(target if target in form.fields else None, msg)
     else:
         form.add_error(None, error_text(exc))
-    return 409 if getattr(exc, "status_code", 400) == 409 else 400
+    status = getattr(exc, "status_code", 400)
+    return status if status in (409, 507) else 400
 
 
 def is_htmx(request: HttpRequest) -> bool:

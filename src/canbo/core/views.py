@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.template import loader
 
 from canbo.core.dates import parse_as_of, stored_day, today
 
@@ -100,11 +103,79 @@ def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if database_fault(exception) is not None:  # the session could not be written
+        return database_unavailable(request, exception)
     return render(request, "errors/400.html", {"message": "Yêu cầu không hợp lệ."}, status=400)
 
 
+DB_BUSY_RETRY_SECONDS = 5
+DB_DOWN_RETRY_SECONDS = 30
+
+
+def database_fault(exc: BaseException | None) -> str | None:
+    """ "busy" for a database that stayed locked past its timeout (SQLite's "database is locked",
+    a PostgreSQL lock or serialization conflict), "down" for one that cannot be reached or used,
+    None for any other error. The exception's causes count too: Django's session store turns a
+    failed session write into ``SessionInterrupted`` (a 400) raised from the database error."""
+    seen = 0
+    while exc is not None and not isinstance(exc, OperationalError | InterfaceError) and seen < 5:
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return None
+    cause = exc.__cause__
+    text = str(exc).lower()
+    if "database is locked" in text or "database table is locked" in text:
+        return "busy"
+    if type(cause).__name__ in ("LockNotAvailable", "SerializationFailure", "DeadlockDetected"):
+        return "busy"
+    return "down"
+
+
+def _standalone(request: HttpRequest, template: str, context: dict[str, Any], status: int) -> HttpResponse:
+    """An error answer that needs nothing more from the database: no context processors (they
+    read the user and the menu), JSON under /api/."""
+    if request.path.startswith("/api/"):
+        body = {"detail": context["message"], "code": context["code"], "reference": context["reference"]}
+        return JsonResponse(body, status=status)
+    return HttpResponse(loader.render_to_string(template, context), status=status)
+
+
 def error_500(request: HttpRequest) -> HttpResponse:
-    return render(request, "errors/500.html", status=500)
+    """An unexpected error: the page shows the reference under which the log holds the
+    traceback ("Mã lỗi", core.middleware.error_reference). A database that does not answer, or
+    stays locked past its timeout, is no error of the page: 503 with Retry-After instead."""
+    from canbo.core.middleware import error_reference
+
+    exc = sys.exc_info()[1]
+    if database_fault(exc) is not None:
+        return database_unavailable(request, exc)
+    reference = error_reference(getattr(request, "request_id", "") or "")
+    context = {
+        "message": "Đã có lỗi ở máy chủ; thao tác chưa được thực hiện. Hãy báo cho quản trị hệ thống "
+        f"kèm mã lỗi {reference}.",
+        "code": "server_error",
+        "reference": reference,
+    }
+    return _standalone(request, "errors/500.html", context, 500)
+
+
+def database_unavailable(request: HttpRequest, exc: BaseException | None) -> HttpResponse:
+    """503 with Retry-After, in Vietnamese (JSON under /api/), for a database fault."""
+    from canbo.core.middleware import error_reference
+
+    reference = error_reference(getattr(request, "request_id", "") or "")
+    busy = database_fault(exc) == "busy"
+    message = (
+        "Cơ sở dữ liệu đang bận vì có thao tác khác đang ghi. Hãy thử lại sau ít giây."
+        if busy
+        else "Không kết nối được cơ sở dữ liệu. Hệ thống tạm ngừng phục vụ; hãy thử lại sau "
+        "hoặc báo cho quản trị hệ thống."
+    )
+    code = "db_busy" if busy else "db_unavailable"
+    context = {"message": message, "code": code, "reference": reference}
+    response = _standalone(request, "errors/503.html", context, 503)
+    response["Retry-After"] = str(DB_BUSY_RETRY_SECONDS if busy else DB_DOWN_RETRY_SECONDS)
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

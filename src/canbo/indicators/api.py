@@ -7,8 +7,9 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,6 +23,19 @@ class IndicatorViewSet(viewsets.ViewSet):
     lookup_field = "code"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
 
+    @extend_schema(
+        operation_id="indicators_list",
+        responses=inline_serializer(
+            "IndicatorPlan",
+            fields={
+                "code": serializers.CharField(),
+                "number": serializers.CharField(),
+                "title": serializers.CharField(),
+                "issued_on": serializers.DateField(),
+            },
+            many=True,
+        ),
+    )
     def list(self, request: Request) -> Response:
         return Response(
             [
@@ -31,12 +45,13 @@ class IndicatorViewSet(viewsets.ViewSet):
         )
 
     @extend_schema(
+        responses=OpenApiTypes.OBJECT,
         parameters=[
             OpenApiParameter(
                 "ngay", str, description="Ngày tính, YYYY-MM-DD hoặc dd/mm/yyyy (mặc định hôm nay)"
             ),
             OpenApiParameter("don_vi", str, description="Mã đơn vị (mặc định: đơn vị cao nhất được giao)"),
-        ]
+        ],
     )
     def retrieve(self, request: Request, code: str | None = None) -> Response:
         try:

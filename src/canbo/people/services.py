@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from canbo.core.errors import DomainError
+from canbo.core.errors import DomainError, StorageFull
 from canbo.core.services import audited_create, audited_delete, audited_update, ensure_can_change
 from canbo.core.text import fold, normalize_name, split_name
 from canbo.core.types import ActingUser
@@ -204,8 +204,10 @@ def attachment_add(
             os.unlink(tmp_name)
         else:
             os.replace(tmp_name, final)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp_name).unlink(missing_ok=True)
+        if StorageFull.raised_by(exc):
+            raise StorageFull() from exc
         raise
     attachment = Attachment(
         kind=kind,

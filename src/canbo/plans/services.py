@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from canbo.core.errors import DomainError, NotPermitted
+from canbo.core.errors import DomainError, NotPermitted, StorageFull
 from canbo.core.models import ObjectChange
 from canbo.core.querysets import CHANGE
 from canbo.core.services import (
@@ -460,8 +460,14 @@ def _store_evidence(upload: UploadedFile) -> dict[str, str]:
     final.parent.mkdir(parents=True, exist_ok=True)
     if not final.exists():
         tmp = final.with_suffix(".part")
-        tmp.write_bytes(b"".join(chunks))
-        tmp.replace(final)
+        try:
+            tmp.write_bytes(b"".join(chunks))
+            tmp.replace(final)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            if StorageFull.raised_by(exc):
+                raise StorageFull() from exc
+            raise
     return {
         "evidence_storage_name": storage_name,
         "evidence_sha256": sha,

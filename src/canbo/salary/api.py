@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.request import Request
@@ -70,6 +72,7 @@ class DueView(APIView):
     """``?don_vi=<unit id>&ngay=YYYY-MM-DD&so_thang=N``: the same list as /luong/den-han/ and
     ``./canbo salary due --json``; a unit outside the user's grants is refused (400)."""
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         form = DueForm(request.query_params, user=request.user)
         if not form.is_valid():

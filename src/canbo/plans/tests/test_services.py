@@ -234,3 +234,33 @@ def test_save_reviewed_draft_all_or_nothing(plan: Plan, tree: dict[str, Unit], u
     assert [o.due for o in saved[0].occurrences.all()] == [D(2021, 12, 31)]
     with pytest.raises(NotPermitted):
         services.plan_save_tasks(acting_user=users["officer_b"], plan=plan, sections=[], tasks=[good])
+
+
+def test_evidence_on_a_full_disk_says_so_and_records_nothing(
+    tasks: dict[str, Task], users: dict[str, Any]
+) -> None:
+    """The evidence file's temporary name is a link to /dev/full, where the kernel answers every
+    write with ENOSPC (issue 21): a Vietnamese refusal, no status written, no file left."""
+    import hashlib
+    import os
+
+    from canbo.core.errors import StorageFull
+
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full on this system")
+    content = b"%PDF-1.4 quyet dinh tren o day"
+    sha = hashlib.sha256(content).hexdigest()
+    final = storage_path(f"{sha[:2]}/{sha}")
+    final.parent.mkdir(parents=True, exist_ok=True)
+    final.with_suffix(".part").symlink_to("/dev/full")
+    task = tasks["quarter"]
+    with pytest.raises(StorageFull, match="ổ đĩa chứa tài liệu đính kèm của máy chủ đã đầy"):
+        services.task_set_status(
+            acting_user=users["officer_a"],
+            task=task,
+            status=TaskStatus.IN_PROGRESS,
+            evidence_file=SimpleUploadedFile("qd.pdf", content, content_type="application/pdf"),
+        )
+    task.refresh_from_db()
+    assert task.status == TaskStatus.NOT_STARTED and not task.evidence_storage_name
+    assert not final.exists() and not final.with_suffix(".part").exists()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -115,6 +116,19 @@ class PlanningEntry(ScopedModel):
     removed_on = models.DateField("ngày đưa ra khỏi quy hoạch", null=True, blank=True)
     removal_decision = models.CharField("số quyết định đưa ra", max_length=60, blank=True)
     removal_reason = models.CharField("lý do đưa ra khỏi quy hoạch", max_length=500, blank=True)
+    # An addition a rule refuses (a vote with "low" above half, a year rated KHT, a political
+    # standard not met: ``planning.consequences``) is made only with an exception recorded by a
+    # user holding ``planning.record_planning_exception``: its reason and basis.
+    exception_reason = models.CharField("lý do ngoại lệ khi bổ sung", max_length=500, blank=True)
+    exception_basis = models.CharField("căn cứ ngoại lệ khi bổ sung", max_length=300, blank=True)
+    exception_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người ghi nhận ngoại lệ",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     scope_unit_path: ClassVar[str] = "planning_list__unit__path"
     scope_person: ClassVar[str | None] = None
@@ -123,6 +137,7 @@ class PlanningEntry(ScopedModel):
         verbose_name = "người trong quy hoạch"
         verbose_name_plural = "người trong quy hoạch"
         ordering = ["planning_list", "-title__rank", "added_on", "id"]
+        permissions = [("record_planning_exception", "Ghi nhận ngoại lệ khi bổ sung quy hoạch")]
         indexes = [
             # The person list's "in a planning list on a day" filter is an EXISTS on these columns.
             models.Index(fields=["person", "added_on", "removed_on"], name="planning_entry_person_day"),

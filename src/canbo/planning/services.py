@@ -3,7 +3,11 @@
 
 The checks that refuse a write are the hard rules of RULES.md §2 that the records themselves
 decide: P-1 (planned title above the one held) and the P-2 caps, each judged by the rule version
-in force on the addition date. The softer checks (age P-5, discipline windows, political
+in force on the addition date; and the consequences of the dossier (``planning.consequences``:
+a latest vote with "low" above half, V-4/V-5; a latest year rated KHT, P-4; a political standard
+not met, T-6), which refuse an addition unless an exception is recorded with it by a user
+holding ``planning.record_planning_exception`` (as E-9's exception for rating campaigns). The
+softer checks (age P-5, discipline windows, political
 standard, automatic-removal grounds P-8) are the rules engine's planning verdict, which the entry
 page shows as a warning and never blocks on.
 """
@@ -11,6 +15,7 @@ page shows as a warning and never blocks on.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 
@@ -20,7 +25,7 @@ from canbo.core.services import audited_create, audited_update, ensure_can_chang
 from canbo.core.types import ActingUser
 from canbo.org.models import Title, Unit
 from canbo.people.models import Person
-from canbo.planning import checks
+from canbo.planning import checks, consequences
 from canbo.planning.models import PlanningEntry, PlanningList
 
 LIST_FIELDS = ("name", "kind", "term_start", "term_end", "decision_number", "decision_date", "note")
@@ -72,12 +77,16 @@ def planning_entry_add(
     added_on: dt.date,
     decision: str = "",
     reason: str = "",
+    exception_reason: str = "",
+    exception_basis: str = "",
 ) -> PlanningEntry:
     """Add ``person`` to ``planning_list`` for ``title`` from ``added_on`` (the decision date).
 
     Refused (DomainError, nothing written) when the user may not change the list or see the
     person, when the person is already planned for that title in the list, when the title is
-    not above the one he holds (P-1), or when a P-2 cap would be exceeded.
+    not above the one he holds (P-1), when a P-2 cap would be exceeded, or when a consequence
+    of the dossier forbids it (``consequences.addition_grounds``) and no exception (reason and
+    basis, by a user with the right) is recorded.
     """
     with transaction.atomic():
         # The list is locked so that two officers adding at once cannot both pass the caps.
@@ -113,6 +122,7 @@ def planning_entry_add(
         refusal = checks.p2_refusal(locked, person, title, added_on)
         if refusal:
             raise DomainError(refusal)
+        exception = _exception(acting_user, person, added_on, exception_reason, exception_basis)
         entry = PlanningEntry(
             planning_list=locked,
             person=person,
@@ -120,10 +130,43 @@ def planning_entry_add(
             added_on=added_on,
             added_decision=decision.strip(),
             added_reason=reason.strip(),
+            **exception,
         )
-        return audited_create(
-            entry, acting_user=acting_user, reason=decision.strip() or reason.strip() or "Bổ sung quy hoạch"
+        why = decision.strip() or reason.strip() or "Bổ sung quy hoạch"
+        if exception:
+            why = f"{why}; ngoại lệ: {exception['exception_basis']}"
+        return audited_create(entry, acting_user=acting_user, reason=why)
+
+
+def can_record_exception(user: Any) -> bool:
+    """The right to add despite a consequence: ``planning.record_planning_exception`` (given to a
+    group or a user in the admin site; superusers hold it)."""
+    return bool(
+        getattr(user, "is_authenticated", False) and user.has_perm("planning.record_planning_exception")
+    )
+
+
+def _exception(
+    acting_user: ActingUser, person: Person, day: dt.date, reason: str, basis: str
+) -> dict[str, Any]:
+    """The exception fields to store, or {} when no consequence forbids the addition; refuses
+    (nothing written) when one does and the exception is missing, incomplete or not permitted."""
+    grounds = consequences.addition_grounds(acting_user, person.pk, day)
+    if not grounds:
+        return {}
+    why = "; ".join(f"{r.message} ({r.label}, {r.basis})" for r in grounds)
+    reason, basis = (reason or "").strip(), (basis or "").strip()
+    if not reason and not basis:
+        raise DomainError(
+            f"Không bổ sung {person.full_name} vào quy hoạch: {why} Chỉ bổ sung được khi người có "
+            "thẩm quyền ghi nhận ngoại lệ (lý do và căn cứ)."
         )
+    if not can_record_exception(acting_user):
+        # Shown on the form (400): the user sees the list, only the exception is beyond his right.
+        raise DomainError("Bạn không có quyền ghi nhận ngoại lệ khi bổ sung quy hoạch.")
+    if not reason or not basis:
+        raise DomainError("Cần ghi rõ cả lý do và căn cứ của ngoại lệ.")
+    return {"exception_reason": reason[:500], "exception_basis": basis[:300], "exception_by": acting_user}
 
 
 def planning_entry_remove(

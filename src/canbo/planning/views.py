@@ -21,9 +21,10 @@ from canbo.core.querysets import CHANGE
 from canbo.core.views import dated
 from canbo.core.views import dated_context as _ctx
 from canbo.core.views import page_day as _day
-from canbo.planning import checks, selectors, services
+from canbo.planning import checks, consequences, selectors, services
 from canbo.planning.forms import EntryAddForm, EntryRemoveForm, PlanningListForm
 from canbo.planning.models import PlanningEntry, PlanningList
+from canbo.rules.selectors import rulebook
 
 
 def _list_or_404(request: HttpRequest, pk: int, action: str = "view") -> PlanningList:
@@ -85,13 +86,16 @@ def _detail(
         form = EntryAddForm(
             user=request.user, planning_list=planning_list, initial={"added_on": _day(request)}
         )
+    view = selectors.list_view(planning_list, _day(request))
+    current = [e for g in view.groups for e in g.entries]
     return render(
         request,
         "planning/list_detail.html",
         _ctx(
             request,
             pl=planning_list,
-            view=selectors.list_view(planning_list, _day(request)),
+            view=view,
+            flags=consequences.flags(request.user, current, _day(request)),
             can_change=can_change,
             form=form if can_change else None,
         ),
@@ -129,6 +133,8 @@ class EntryAddView(DatedFormView):
             added_on=data["added_on"],
             decision=data["decision"],
             reason=data["reason"],
+            exception_reason=data["exception_reason"],
+            exception_basis=data["exception_basis"],
         )
         verdict = checks.entry_verdict(self.request.user, self.entry)
         return (
@@ -144,8 +150,20 @@ def _entry_page(
     request: HttpRequest, entry: PlanningEntry, form: EntryRemoveForm | None, status: int
 ) -> HttpResponse:
     can_change = selectors.can_change_list(request.user, entry.planning_list)
+    day = _day(request)
+    removal, reason = None, ""
+    if entry.in_force_on(day):  # the grounds for taking him out on the page's day
+        dossier = consequences.dossiers(request.user, [entry.person_id], day)[entry.person_id]
+        removal = consequences.removal_verdict(rulebook(), entry, dossier, day)
+        reason = consequences.Flag(entry, removal).reason
     if can_change and form is None and entry.removed_on is None:
-        form = EntryRemoveForm(initial={"removed_on": _day(request), "row_version": entry.row_version})
+        form = EntryRemoveForm(
+            initial={
+                "removed_on": day,
+                "row_version": entry.row_version,
+                "reason": reason,
+            }
+        )
     return render(
         request,
         "planning/entry_detail.html",
@@ -154,6 +172,7 @@ def _entry_page(
             entry=entry,
             pl=entry.planning_list,
             verdict=checks.entry_verdict(request.user, entry),
+            removal=removal,
             can_change=can_change,
             form=form if can_change else None,
         ),

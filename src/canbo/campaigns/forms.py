@@ -71,9 +71,13 @@ class EntryForm(forms.ModelForm):
         widget = forms.NullBooleanSelect()
         widget.choices = [("unknown", "Chưa xác định"), ("false", "Không có"), ("true", "Có căn cứ")]
         self.fields["kht_trigger"] = forms.NullBooleanField(
-            label=str(CampaignEntry._meta.get_field("kht_trigger").verbose_name).capitalize(),
+            label="Căn cứ khác không có trong hồ sơ (E-4, E-8)",
             required=False,
             widget=widget,
+            help_text="Kỷ luật và lấy phiếu tín nhiệm trong năm, xếp loại các đơn vị thuộc quyền được đọc từ "
+            "hồ sơ. Chỉ khai báo các căn cứ hồ sơ không có: suy thoái đã được kết luận; vi phạm những điều "
+            "đảng viên không được làm, trách nhiệm nêu gương; với người lãnh đạo: lĩnh vực phụ trách hoàn "
+            "thành dưới 70% nhiệm vụ, không đạt chỉ tiêu chủ yếu, đơn vị phụ trách để xảy ra tham nhũng.",
         )
         for name in ("self_level", "proposed_level", "decided_level"):
             self.fields[name].choices = LEVEL_CHOICES  # type: ignore[attr-defined]

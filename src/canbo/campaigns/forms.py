@@ -9,19 +9,20 @@ from django import forms
 from canbo.assessment.models import RatingLevel, RatingSystem
 from canbo.campaigns.models import CampaignEntry, CampaignPeriod, VoteBody
 from canbo.core.forms import DateInput, localize_decimal_fields
+from canbo.core.querysets import CHANGE
+from canbo.org.forms import UnitPickerField
 from canbo.org.models import Unit
-from canbo.org.selectors import unit_label
 
 LEVEL_CHOICES = [("", "—"), *RatingLevel.choices]
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return unit_label(obj)
-
-
 class CampaignForm(forms.Form):
-    unit = UnitChoiceField(label="Đơn vị (cùng các đơn vị trực thuộc)", queryset=Unit.objects.none())
+    unit = UnitPickerField(
+        label="Đơn vị (cùng các đơn vị trực thuộc)",
+        queryset=Unit.objects.none(),
+        action=CHANGE,
+        open_only=True,
+    )
     system = forms.ChoiceField(label="Loại đánh giá", choices=RatingSystem.choices[:2], initial="chinh_quyen")
     year = forms.IntegerField(label="Năm", min_value=1990, max_value=2100)
     period = forms.ChoiceField(label="Kỳ đánh giá", choices=CampaignPeriod.choices)
@@ -85,7 +86,14 @@ class EntryForm(forms.ModelForm):
 
 
 class UnitRatingForm(forms.Form):
-    unit = UnitChoiceField(label="Tập thể", queryset=Unit.objects.none())
+    unit = UnitPickerField(
+        label="Tập thể",
+        queryset=Unit.objects.none(),
+        action=CHANGE,
+        error_messages={
+            "invalid_choice": "Tập thể đã chọn không phải cơ quan, đơn vị có người trong đợt đánh giá."
+        },
+    )
     level = forms.ChoiceField(label="Mức xếp loại tập thể", choices=RatingLevel.choices)
 
     def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
@@ -113,7 +121,12 @@ DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 class VoteSessionForm(forms.Form):
-    unit = UnitChoiceField(label="Đơn vị (cùng các đơn vị trực thuộc)", queryset=Unit.objects.none())
+    unit = UnitPickerField(
+        label="Đơn vị (cùng các đơn vị trực thuộc)",
+        queryset=Unit.objects.none(),
+        action=CHANGE,
+        open_only=True,
+    )
     body = forms.ChoiceField(label="Hội nghị / kỳ họp", choices=VoteBody.choices)
     vote_date = forms.DateField(
         label="Ngày lấy phiếu",

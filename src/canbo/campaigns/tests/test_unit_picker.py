@@ -40,8 +40,10 @@ def test_forms_use_the_picker_and_refuse_a_unit_outside_the_grants(officer: Clie
 def test_collective_outside_the_campaign_is_refused(
     officer: Client, tree: dict, users: dict, person_a: object
 ) -> None:
-    c = services.campaign_create(unit=tree["A1"], system="chinh_quyen", year=2026, period="nam", part=None,
-                                 decision_date=dt.date(2026, 11, 30), acting_user=users["officer_a"])  # fmt: skip
+    c = services.campaign_create(
+        unit=tree["A1"], system="chinh_quyen", year=2026, period="nam", part=None,
+        decision_date=dt.date(2026, 11, 30), acting_user=users["officer_a"],
+    )  # fmt: skip
     r = officer.post(f"/danh-gia/{c.pk}/tap-the/", {"unit": tree["A"].pk, "level": "htt"})
     assert (
         r.status_code == 400

@@ -83,7 +83,9 @@ def test_campaign_reads_discipline_and_collectives_from_the_dossier(
 
     def outcome(person: Any) -> str:
         rows = {r.entry.person_id: r for r in selectors.campaign_view(c).rows}
-        (r,) = [r for r in rows[person.pk].verdict.results if r.rule_id == "E-4" and is_grounds(r)]
+        verdict = rows[person.pk].verdict
+        assert verdict is not None
+        (r,) = [r for r in verdict.results if r.rule_id == "E-4" and is_grounds(r)]
         return r.outcome
 
     assert outcome(staff) == PASS and outcome(head) == PASS  # the head leads no rated collective

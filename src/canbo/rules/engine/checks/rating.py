@@ -30,13 +30,13 @@ class RatingInput:
     kht_trigger: bool | None = None
     duty_discipline_in_year: bool | None = None  # D-11, and E-4 / E-8's discipline ground
     low_vote_over_half: bool | None = None  # V-10, and E-4's vote ground
-    # E-4: units led by this head rated in the same campaign: (rated KHT, rated); None unknown.
-    units_led_kht: tuple[int, int] | None = None
     exceeded_share: float | None = None  # share of tasks exceeded (HTXS condition, E-3)
     unit_htxs: int | None = None  # HTXS in the agency or duty group, this one included
     unit_htt: int | None = None
     person_id: int | None = None
     person_name: str = ""
+    # E-4: units led by this head rated in the same campaign: (rated KHT, rated); None unknown.
+    units_led_kht: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ the user may not see answers 404 like a missing one; a change without change gra
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,7 +24,7 @@ from canbo.core.views import dated_context as _ctx
 from canbo.core.views import page_day as _day
 from canbo.planning import checks, consequences, selectors, services
 from canbo.planning.forms import EntryAddForm, EntryRemoveForm, PlanningListForm
-from canbo.planning.models import PlanningEntry, PlanningList
+from canbo.planning.models import PlanningEntry, PlanningList, planned_on_q
 from canbo.rules.selectors import rulebook
 
 
@@ -36,11 +37,21 @@ def _list_or_404(request: HttpRequest, pk: int, action: str = "view") -> Plannin
 
 @dated
 def list_index(request: HttpRequest) -> HttpResponse:
-    rows = selectors.list_rows(request.user, _day(request))
+    day = _day(request)
+    rows = list(selectors.list_rows(request.user, day))
+    # The removal grounds of every entry in force (validator 5's flags), counted per list.
+    entries = PlanningEntry.objects.filter(
+        planned_on_q(day), planning_list_id__in=[pl.pk for pl in rows]
+    ).select_related("person", "title")
+    flagged = Counter(f.entry.planning_list_id for f in consequences.flags(request.user, entries, day))
     return render(
         request,
         "planning/list_index.html",
-        _ctx(request, rows=rows, can_create=can_change_anything(request.user)),
+        _ctx(
+            request,
+            rows=[(pl, flagged.get(pl.pk, 0)) for pl in rows],
+            can_create=can_change_anything(request.user),
+        ),
     )
 
 

@@ -111,6 +111,8 @@ def test_list_page_flags_the_entry_and_one_action_removes_it_with_the_ground(
     assert 'id="can-dua-ra"' in body and f'id="can-cu-{entry.pk}"' in body
     assert "V-4 v1" in body and "QĐ 96" in body and "đưa ra khỏi quy hoạch chức vụ cao hơn" in body
     assert 'id="can-dua-ra"' not in c.get(url, {"ngay": "09/02/2026"}).content.decode()  # the past
+    index = c.get("/quy-hoach/", {"ngay": "01/03/2026"}).content.decode()
+    assert f'href="/quy-hoach/{plist.pk}/#can-dua-ra"><strong>1</strong>' in index
 
     # Another subtree neither sees nor removes it.
     other = client_for(users["officer_b"])

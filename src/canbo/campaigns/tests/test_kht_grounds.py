@@ -95,3 +95,33 @@ def test_campaign_reads_discipline_and_collectives_from_the_dossier(
                               decision_date=dt.date(2025, 6, 1), issuing_body="UBKT", violation="x",
                               duty_related=True)  # fmt: skip
     assert outcome(staff) == FAIL
+
+
+@pytest.mark.django_db
+def test_recorded_rating_rejudged_with_the_dossier_grounds(users: dict, person_a: Any) -> None:
+    """The person's recorded ratings (``/api/rules/person/<id>/xep-loai/``) read E-8 / D-11 from
+    the dossier too: a duty-related discipline of the year fails the HTT rating; without one the
+    declared grounds stay unknown ("cannot decide"), never a pass."""
+    from django.test import Client
+
+    from canbo.assessment.models import Rating
+
+    Rating.objects.create(person=person_a, system="chinh_quyen", year=2026, level="htt", score=85,
+                          decision_date=STATE_DAY)  # fmt: skip
+    c = Client()
+    c.force_login(users["officer_a"])
+
+    def e8() -> tuple[str, str]:
+        (v,) = c.get(f"/api/rules/person/{person_a.pk}/xep-loai/").json()
+        (r,) = [r for r in v["rules"] if r["rule"] == "E-8" and "Căn cứ khác" in str(r["facts"])]
+        return r["outcome"], r["message"]
+
+    assert e8()[0] == CANNOT and "suy thoái" in e8()[1]
+    Discipline.objects.create(
+        person=person_a, system="chinh_quyen", form="khien_trach", decision_number="4/QĐ",
+        decision_date=dt.date(2026, 5, 4), issuing_body="UBND", violation="x",
+    )  # fmt: skip
+    assert e8()[0] == FAIL
+    other = Client()
+    other.force_login(users["officer_b"])
+    assert other.get(f"/api/rules/person/{person_a.pk}/xep-loai/").status_code == 404

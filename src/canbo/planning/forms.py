@@ -173,3 +173,15 @@ class EntryRemoveForm(forms.Form):
     )
     decision = forms.CharField(label="Số quyết định", max_length=60, required=False)
     row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ReviewForm(forms.Form):
+    year = forms.IntegerField(
+        label="Năm rà soát",
+        min_value=2000,
+        max_value=2100,
+        error_messages={"required": "Cần nhập năm rà soát."},
+    )
+    reviewed_on = _date("Ngày rà soát (ngày quyết định)")
+    decision = forms.CharField(label="Số quyết định", max_length=60, required=False)
+    note = forms.CharField(label="Ghi chú", max_length=500, required=False)

@@ -168,3 +168,41 @@ class PlanningEntry(ScopedModel):
             errors["removal_reason"] = "Cần ghi lý do đưa ra khỏi quy hoạch."
         if errors:
             raise ValidationError(errors)
+
+
+class PlanningReview(ScopedModel):
+    """The yearly review of a planning list (RULES.md P-4, "dynamic and open"): one record per
+    list and year, with its date and decision. The additions and removals of that year are the
+    entries themselves (dated, with their reasons); the record says the review took place.
+
+    Reached through the list's unit, like the list."""
+
+    planning_list = models.ForeignKey(
+        PlanningList, verbose_name="danh sách quy hoạch", on_delete=models.CASCADE, related_name="reviews"
+    )
+    year = models.PositiveSmallIntegerField("năm rà soát")
+    reviewed_on = models.DateField("ngày rà soát (ngày quyết định)")
+    decision_number = models.CharField("số quyết định", max_length=60, blank=True)
+    note = models.CharField("ghi chú", max_length=500, blank=True)
+
+    scope_unit_path: ClassVar[str] = "planning_list__unit__path"
+    scope_person: ClassVar[str | None] = None
+
+    class Meta:
+        verbose_name = "rà soát quy hoạch hằng năm"
+        verbose_name_plural = "rà soát quy hoạch hằng năm"
+        ordering = ["planning_list", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["planning_list", "year"], name="planning_review_once_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"Rà soát năm {self.year} — {self.planning_list.name}"
+
+    def audit_person_id(self) -> int | None:
+        return None
+
+    def clean(self) -> None:
+        super().clean()
+        if self.reviewed_on and self.year and self.reviewed_on.year != self.year:
+            raise ValidationError({"reviewed_on": "Ngày rà soát phải trong năm rà soát."})

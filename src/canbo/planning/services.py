@@ -26,7 +26,7 @@ from canbo.core.types import ActingUser
 from canbo.org.models import Title, Unit
 from canbo.people.models import Person
 from canbo.planning import checks, consequences
-from canbo.planning.models import PlanningEntry, PlanningList
+from canbo.planning.models import PlanningEntry, PlanningList, PlanningReview
 
 LIST_FIELDS = ("name", "kind", "term_start", "term_end", "decision_number", "decision_date", "note")
 
@@ -198,3 +198,51 @@ def planning_entry_remove(
         reason=(decision or "").strip() or reason.strip(),
         expected_version=expected_version,
     )
+
+
+def planning_review_record(
+    *,
+    acting_user: ActingUser,
+    planning_list: PlanningList,
+    year: int,
+    reviewed_on: dt.date,
+    decision: str = "",
+    note: str = "",
+) -> PlanningReview:
+    """Record the yearly review of ``planning_list`` (P-4): one per year of its term, dated in that
+    year and not in the future. Refused while an entry in force on ``reviewed_on`` has a removal
+    ground (``consequences.flags``): the review is where those people are taken out."""
+    from canbo.core.dates import today
+
+    with transaction.atomic():
+        locked = PlanningList.objects.select_for_update().filter(pk=planning_list.pk).first()
+        if locked is None:
+            raise NotPermitted("Không tìm thấy danh sách quy hoạch.")
+        ensure_can_change(locked, acting_user)
+        if not locked.term_start <= year <= locked.term_end:
+            raise DomainError(f"Năm {year} không thuộc nhiệm kỳ {locked.term_label} của danh sách.")
+        if reviewed_on.year != year:
+            raise DomainError(f"Ngày rà soát {reviewed_on:%d/%m/%Y} không thuộc năm {year}.")
+        if reviewed_on > today():
+            raise DomainError("Ngày rà soát không thể sau ngày hôm nay.")
+        if PlanningReview.objects.filter(planning_list=locked, year=year).exists():
+            raise DomainError(f"Danh sách đã có bản ghi rà soát năm {year}.")
+        entries = locked.entries.select_related("person", "title")
+        flagged = consequences.flags(acting_user, entries, reviewed_on)
+        if flagged:
+            names = "; ".join(f"{f.entry.person.full_name} ({f.grounds[0].label})" for f in flagged[:5])
+            raise DomainError(
+                f"Còn {len(flagged)} người thuộc trường hợp đưa ra khỏi quy hoạch tại ngày "
+                f"{reviewed_on:%d/%m/%Y}: {names}. Hãy xem xét, đưa ra trước khi ghi nhận rà soát (P-4)."
+            )
+        return audited_create(
+            PlanningReview(
+                planning_list=locked,
+                year=year,
+                reviewed_on=reviewed_on,
+                decision_number=decision.strip(),
+                note=note.strip(),
+            ),
+            acting_user=acting_user,
+            reason=decision.strip() or f"Rà soát quy hoạch năm {year}",
+        )

@@ -23,7 +23,7 @@ from canbo.core.views import dated
 from canbo.core.views import dated_context as _ctx
 from canbo.core.views import page_day as _day
 from canbo.planning import checks, consequences, selectors, services
-from canbo.planning.forms import EntryAddForm, EntryRemoveForm, PlanningListForm
+from canbo.planning.forms import EntryAddForm, EntryRemoveForm, PlanningListForm, ReviewForm
 from canbo.planning.models import PlanningEntry, PlanningList, planned_on_q
 from canbo.rules.selectors import rulebook
 
@@ -90,13 +90,19 @@ class ListCreateView(DatedFormView):
 
 
 def _detail(
-    request: HttpRequest, planning_list: PlanningList, form: EntryAddForm | None, status: int
+    request: HttpRequest,
+    planning_list: PlanningList,
+    form: EntryAddForm | None,
+    status: int,
+    review_form: ReviewForm | None = None,
 ) -> HttpResponse:
     can_change = selectors.can_change_list(request.user, planning_list)
     if can_change and form is None:
         form = EntryAddForm(
             user=request.user, planning_list=planning_list, initial={"added_on": _day(request)}
         )
+    if can_change and review_form is None:
+        review_form = ReviewForm(initial={"year": _day(request).year, "reviewed_on": _day(request)})
     view = selectors.list_view(planning_list, _day(request))
     current = [e for g in view.groups for e in g.entries]
     return render(
@@ -109,6 +115,8 @@ def _detail(
             flags=consequences.flags(request.user, current, _day(request)),
             can_change=can_change,
             form=form if can_change else None,
+            reviews=selectors.review_rows(planning_list),
+            review_form=review_form if can_change else None,
         ),
         status=status,
     )
@@ -230,3 +238,34 @@ class EntryRemoveView(DatedFormView):
 
     def success_url(self) -> str:
         return reverse("planning:detail", args=[self.entry.planning_list_id])
+
+
+class ReviewView(DatedFormView):
+    """/quy-hoach/<pk>/ra-soat/ (POST): the yearly review recorded (P-4); a refusal shows the
+    list's page with the review form and its errors."""
+
+    http_method_names = ["post"]
+
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.planning_list = _list_or_404(request, kwargs["pk"], CHANGE)
+
+    def get_form(self, data: Any = None) -> ReviewForm:
+        return ReviewForm(data)
+
+    def render_form(self, form: Any, status: int = 200) -> HttpResponse:
+        return _detail(self.request, self.planning_list, None, status, review_form=form)
+
+    def perform(self, form: Any) -> str:
+        data = form.cleaned_data
+        review = services.planning_review_record(
+            acting_user=self.request.user,
+            planning_list=self.planning_list,
+            year=data["year"],
+            reviewed_on=data["reviewed_on"],
+            decision=data["decision"],
+            note=data["note"],
+        )
+        return f"Đã ghi nhận rà soát quy hoạch năm {review.year}."
+
+    def success_url(self) -> str:
+        return reverse("planning:detail", args=[self.planning_list.pk]) + "#ra-soat"

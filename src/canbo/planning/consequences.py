@@ -113,14 +113,29 @@ def flags(
     current = [e for e in entries if e.in_force_on(day)]
     if not current:
         return []
-    book = book or rulebook()
     records = dossiers(user, [e.person_id for e in current], day)
+    # Only entries with a candidate event since their addition are judged, and the rulebook (a
+    # tenth of a second to build) is read only when one is: most lists have none.
+    candidates = [e for e in current if _has_event(records[e.person_id], e.added_on)]
+    if not candidates:
+        return []
+    book = book or rulebook()
     out = []
-    for e in current:
+    for e in candidates:
         f = Flag(e, removal_verdict(book, e, records[e.person_id], day))
         if f.grounds:
             out.append(f)
     return out
+
+
+def _has_event(d: Dossier, since: dt.date) -> bool:
+    """A record dated from ``since`` that a removal ground could rest on (the check decides)."""
+    return (
+        any(v.vote_date >= since for _, v in d.votes)
+        or any(r.level == "kht" and r.day >= since for r in d.ratings)
+        or any(x.decision_date >= since for x in d.disciplines)
+        or any(not c.meets_standard and c.conclusion_date >= since for c in d.conclusions)
+    )
 
 
 def open_entries_by_person(

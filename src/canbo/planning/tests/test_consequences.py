@@ -213,3 +213,35 @@ def test_votes_worklist_lists_the_planning_entries_a_v4_result_takes_out(
         f"/quy-hoach/muc/{entry.pk}/"
         not in client_for(users["officer_b"]).get("/danh-gia/lay-phieu/").content.decode()
     )
+
+
+def test_list_page_queries_do_not_grow_with_flagged_entries(
+    plist: PlanningList, users: dict, tree: dict, titles: dict
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for(users["officer_a"])
+
+    def flagged(i: int, key: str) -> None:
+        p = new_person(tree["A1"], f"Người Số {i}", sex="nam" if i % 2 else "nu")
+        services.planning_entry_add(
+            acting_user=users["officer_a"], planning_list=plist, person=p, title=titles[key], added_on=DAY
+        )
+        low_vote(p, D(2026, 2, 10), 17)
+
+    def queries() -> tuple[int, int]:
+        out = []
+        for url in ("/quy-hoach/", f"/quy-hoach/{plist.pk}/"):
+            with CaptureQueriesContext(connection) as ctx:
+                body = c.get(url, {"ngay": "01/03/2026"}).content.decode()
+            assert "V-4 v1" in body or url == "/quy-hoach/"
+            out.append(len(ctx.captured_queries))
+        return out[0], out[1]
+
+    flagged(0, "ct")
+    queries()  # the first page of the process also builds the unit labels
+    one = queries()
+    for i, key in enumerate(("ct", "bt", "bt", "pct"), start=1):
+        flagged(i, key)
+    assert queries() == one

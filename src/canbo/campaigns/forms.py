@@ -9,19 +9,20 @@ from django import forms
 from canbo.assessment.models import RatingLevel, RatingSystem
 from canbo.campaigns.models import CampaignEntry, CampaignPeriod, VoteBody
 from canbo.core.forms import DateInput, localize_decimal_fields
+from canbo.core.querysets import CHANGE
+from canbo.org.forms import UnitPickerField
 from canbo.org.models import Unit
-from canbo.org.selectors import unit_label
 
 LEVEL_CHOICES = [("", "—"), *RatingLevel.choices]
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return unit_label(obj)
-
-
 class CampaignForm(forms.Form):
-    unit = UnitChoiceField(label="Đơn vị (cùng các đơn vị trực thuộc)", queryset=Unit.objects.none())
+    unit = UnitPickerField(
+        label="Đơn vị (cùng các đơn vị trực thuộc)",
+        queryset=Unit.objects.none(),
+        action=CHANGE,
+        open_only=True,
+    )
     system = forms.ChoiceField(label="Loại đánh giá", choices=RatingSystem.choices[:2], initial="chinh_quyen")
     year = forms.IntegerField(label="Năm", min_value=1990, max_value=2100)
     period = forms.ChoiceField(label="Kỳ đánh giá", choices=CampaignPeriod.choices)
@@ -71,9 +72,13 @@ class EntryForm(forms.ModelForm):
         widget = forms.NullBooleanSelect()
         widget.choices = [("unknown", "Chưa xác định"), ("false", "Không có"), ("true", "Có căn cứ")]
         self.fields["kht_trigger"] = forms.NullBooleanField(
-            label=str(CampaignEntry._meta.get_field("kht_trigger").verbose_name).capitalize(),
+            label="Căn cứ khác không có trong hồ sơ (E-4, E-8)",
             required=False,
             widget=widget,
+            help_text="Kỷ luật và lấy phiếu tín nhiệm trong năm, xếp loại các đơn vị thuộc quyền được đọc từ "
+            "hồ sơ. Chỉ khai báo các căn cứ hồ sơ không có: suy thoái đã được kết luận; vi phạm những điều "
+            "đảng viên không được làm, trách nhiệm nêu gương; với người lãnh đạo: lĩnh vực phụ trách hoàn "
+            "thành dưới 70% nhiệm vụ, không đạt chỉ tiêu chủ yếu, đơn vị phụ trách để xảy ra tham nhũng.",
         )
         for name in ("self_level", "proposed_level", "decided_level"):
             self.fields[name].choices = LEVEL_CHOICES  # type: ignore[attr-defined]
@@ -81,7 +86,14 @@ class EntryForm(forms.ModelForm):
 
 
 class UnitRatingForm(forms.Form):
-    unit = UnitChoiceField(label="Tập thể", queryset=Unit.objects.none())
+    unit = UnitPickerField(
+        label="Tập thể",
+        queryset=Unit.objects.none(),
+        action=CHANGE,
+        error_messages={
+            "invalid_choice": "Tập thể đã chọn không phải cơ quan, đơn vị có người trong đợt đánh giá."
+        },
+    )
     level = forms.ChoiceField(label="Mức xếp loại tập thể", choices=RatingLevel.choices)
 
     def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
@@ -109,7 +121,12 @@ DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 class VoteSessionForm(forms.Form):
-    unit = UnitChoiceField(label="Đơn vị (cùng các đơn vị trực thuộc)", queryset=Unit.objects.none())
+    unit = UnitPickerField(
+        label="Đơn vị (cùng các đơn vị trực thuộc)",
+        queryset=Unit.objects.none(),
+        action=CHANGE,
+        open_only=True,
+    )
     body = forms.ChoiceField(label="Hội nghị / kỳ họp", choices=VoteBody.choices)
     vote_date = forms.DateField(
         label="Ngày lấy phiếu",

@@ -73,7 +73,25 @@ def entries_of(campaign: RatingCampaign) -> list[CampaignEntry]:
 
 
 def unit_levels(campaign: RatingCampaign) -> dict[int, str]:
-    return dict(UnitRating.objects.filter(campaign=campaign).values_list("unit_id", "level"))
+    return {pk: level for pk, _, level in unit_ratings(campaign)}
+
+
+def unit_ratings(campaign: RatingCampaign) -> list[tuple[int, str, str]]:
+    """(unit id, tree path, level) of each collective rated in the campaign: one query."""
+    return list(UnitRating.objects.filter(campaign=campaign).values_list("unit_id", "unit__path", "level"))
+
+
+def units_led_kht(entry: CampaignEntry, rated: list[tuple[int, str, str]]) -> tuple[int, int] | None:
+    """E-4: (rated KHT, rated) among the collectives below the agency a head leads, as rated in
+    the campaign; None for one who heads nothing or when none of them is rated (then declared)."""
+    if not entry.is_head:
+        return None
+    below = [
+        level for pk, path, level in rated if path.startswith(entry.agency.path) and pk != entry.agency_id
+    ]
+    if not below:
+        return None
+    return sum(1 for level in below if level == "kht"), len(below)
 
 
 # -- the quota (E-5, E-9, E-12) and the head (E-13) -------------------------------------------
@@ -226,9 +244,11 @@ def entry_verdict(
     entry: CampaignEntry,
     facts: DossierFacts,
     line: QuotaLine | None,
+    units_led: tuple[int, int] | None = None,
 ) -> Verdict | None:
     """Validator 8 on ``entry``'s level (decided, else proposed) as of the rating decision date:
-    bands and conditions, the KHT grounds read from the dossier, the quota of its group."""
+    bands and conditions, the KHT grounds read from the dossier (discipline and votes of the year,
+    the collectives a head leads: E-4, E-8, D-11, V-10), the quota of its group."""
     level = entry.level
     if not level:
         return None
@@ -243,6 +263,7 @@ def entry_verdict(
             kht_trigger=entry.kht_trigger,
             duty_discipline_in_year=bool(facts.duty_discipline),
             low_vote_over_half=bool(facts.low_votes),
+            units_led_kht=units_led,
             exceeded_share=float(entry.exceeded_share) if entry.exceeded_share is not None else None,
             unit_htxs=line.counts["htxs"] if line else None,
             unit_htt=line.counts["htt"] if line else None,
@@ -289,6 +310,7 @@ def campaign_view(campaign: RatingCampaign, *, book: Rulebook | None = None) -> 
     quota = quota_lines(campaign, entries, book=book)
     by_group = {(q.agency_id, q.group): q for q in quota}
     facts = dossier_facts(campaign, [e.person_id for e in entries], book)
+    rated = unit_ratings(campaign)
     rows = [
         EntryRow(
             e,
@@ -299,11 +321,12 @@ def campaign_view(campaign: RatingCampaign, *, book: Rulebook | None = None) -> 
                 e,
                 facts[e.person_id],
                 by_group.get((e.agency_id, e.duty_group or COMMON_GROUP)),
+                units_led_kht(e, rated),
             ),
         )
         for e in entries
     ]
-    levels = unit_levels(campaign)
+    levels = {pk: level for pk, _, level in rated}
     e13 = book.find("E-13", campaign.decision_date)
     heads = heads_above(entries, levels) if e13 is None or e13.params.get("enabled", True) else []
     return CampaignView(campaign, rows, quota, heads, levels)

@@ -13,7 +13,7 @@ import csv
 import datetime as dt
 import io
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -24,6 +24,7 @@ from canbo.campaigns.models import CampaignStatus, VoteBody, VoteEntry, VoteSess
 from canbo.careers.models import Tenure, TenureKind, on_date_q
 from canbo.core.dates import today
 from canbo.core.errors import DomainError
+from canbo.core.hooks import Hook
 from canbo.core.services import audited_create, audited_update, ensure_can_change
 from canbo.core.types import ActingUser
 from canbo.org.models import Unit
@@ -34,6 +35,10 @@ from canbo.rules.engine.verdict import FAIL, WARN, Verdict
 from canbo.rules.selectors import rulebook
 
 CLOSED = "Đợt lấy phiếu đã hoàn tất, không sửa được nữa."
+
+#: (user, person ids, day) → {person id: [planning entries in force that day]}: the lists a
+#: V-4 / V-5 result takes the person out of (``planning`` registers it; it is above this app).
+planning_entries = Hook("planning entries in force of people voted on")
 VOTED_KINDS = (TenureKind.ELECTED, TenureKind.APPOINTED)
 
 
@@ -282,6 +287,11 @@ class VoteRow:
     verdict: Verdict | None
     consequence: Consequence | None
     kht_year: int | None  # V-10: the rating year made KHT
+    planning: list[Any] = field(default_factory=list)  # entries still in force (V-4, V-5)
+
+    @property
+    def removes_from_planning(self) -> bool:
+        return self.consequence is not None and self.consequence.rule in ("V-4", "V-5")
 
     @property
     def pending(self) -> bool:
@@ -369,7 +379,8 @@ def quorum_result(book: Rulebook, session: VoteSession) -> tuple[bool | None, st
 
 
 def worklist(user: Any) -> list[tuple[VoteSession, VoteRow]]:
-    """People whose finalised vote requires action, the pending first: two queries."""
+    """People whose finalised vote requires action, the pending first, with the planning entries
+    a V-4 / V-5 result takes them out of: three queries."""
     book = rulebook()
     entries = list(
         VoteEntry.objects.restrict(user)
@@ -382,6 +393,11 @@ def worklist(user: Any) -> list[tuple[VoteSession, VoteRow]]:
         row = rows_of(e.session, [e], book)[0]
         if row.consequence is not None:
             out.append((e.session, row))
+    removing = [r for _, r in out if r.removes_from_planning]
+    if removing:  # the planning lists each V-4 / V-5 result still has to take him out of
+        planned = planning_entries(user, [r.entry.person_id for r in removing], today())
+        for r in removing:
+            r.planning = planned.get(r.entry.person_id, [])
     out.sort(key=lambda x: (not x[1].pending,))
     return out
 

@@ -7,8 +7,9 @@ class PlanningConfig(AppConfig):
     verbose_name = "Quy hoạch cán bộ"
 
     def ready(self) -> None:
+        from canbo.campaigns import votes
         from canbo.people.panels import MAIN, Panel, register_panel
-        from canbo.planning import facts
+        from canbo.planning import consequences, facts
         from canbo.rules import selectors as rules
 
         # The planning entries of the person (read by the ``planning_panel`` template tag).
@@ -18,3 +19,5 @@ class PlanningConfig(AppConfig):
         # What the rules read of planning (P-rules, P-2 counts).
         rules.planning_facts.register(facts.planning_facts)
         rules.planning_counts.register(facts.planning_counts)
+        # The votes worklist shows the planning entries a V-4 / V-5 result takes a person out of.
+        votes.planning_entries.register(consequences.open_entries_by_person)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from canbo.careers.models import Tenure, on_date_q
 from canbo.core.context import bind_context
+from canbo.core.dates import today
 from canbo.core.errors import DomainError
 from canbo.org.models import Title, Unit
 from canbo.people.models import Person
@@ -181,5 +182,18 @@ def seed_demo() -> str:
                     )
                     removed = 1
                 added += _fill(pl, spec, spec.review, f"Bổ sung năm {spec.review.year}", PER_TITLE)
-            lines.append(f"{spec.name}: {added} lượt bổ sung, {removed} lượt đưa ra.")
+            reviewed = ""
+            if spec.review is not None and spec.review <= today():
+                try:  # the year's review record (P-4); refused while someone has a removal ground
+                    services.planning_review_record(
+                        acting_user=None,
+                        planning_list=pl,
+                        year=spec.review.year,
+                        reviewed_on=spec.review,
+                        decision=f"Rà soát năm {spec.review.year}",
+                    )
+                    reviewed = f", rà soát năm {spec.review.year}"
+                except DomainError as exc:
+                    reviewed = f"; chưa ghi rà soát năm {spec.review.year}: {exc}"
+            lines.append(f"{spec.name}: {added} lượt bổ sung, {removed} lượt đưa ra{reviewed}.")
     return "\n".join(lines)

@@ -110,6 +110,17 @@ class EntryAddForm(forms.Form):
     added_on = _date("Ngày bổ sung (ngày quyết định)")
     decision = forms.CharField(label="Số quyết định", max_length=60, required=False)
     reason = forms.CharField(label="Ghi chú", max_length=500, required=False)
+    exception_reason = forms.CharField(
+        label="Lý do ngoại lệ",
+        max_length=500,
+        required=False,
+        help_text="Chỉ khi hồ sơ có căn cứ không cho bổ sung (tín nhiệm thấp trên một nửa, năm "
+        "không hoàn thành nhiệm vụ, không đạt tiêu chuẩn chính trị) và người có thẩm quyền "
+        "vẫn quyết định bổ sung.",
+    )
+    exception_basis = forms.CharField(
+        label="Căn cứ ngoại lệ", max_length=300, required=False, help_text="Số, ngày văn bản cho phép."
+    )
 
     def __init__(
         self, *args: Any, user: Any, planning_list: PlanningList | None = None, **kwargs: Any
@@ -162,3 +173,15 @@ class EntryRemoveForm(forms.Form):
     )
     decision = forms.CharField(label="Số quyết định", max_length=60, required=False)
     row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ReviewForm(forms.Form):
+    year = forms.IntegerField(
+        label="Năm rà soát",
+        min_value=2000,
+        max_value=2100,
+        error_messages={"required": "Cần nhập năm rà soát."},
+    )
+    reviewed_on = _date("Ngày rà soát (ngày quyết định)")
+    decision = forms.CharField(label="Số quyết định", max_length=60, required=False)
+    note = forms.CharField(label="Ghi chú", max_length=500, required=False)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -115,6 +116,19 @@ class PlanningEntry(ScopedModel):
     removed_on = models.DateField("ngày đưa ra khỏi quy hoạch", null=True, blank=True)
     removal_decision = models.CharField("số quyết định đưa ra", max_length=60, blank=True)
     removal_reason = models.CharField("lý do đưa ra khỏi quy hoạch", max_length=500, blank=True)
+    # An addition a rule refuses (a vote with "low" above half, a year rated KHT, a political
+    # standard not met: ``planning.consequences``) is made only with an exception recorded by a
+    # user holding ``planning.record_planning_exception``: its reason and basis.
+    exception_reason = models.CharField("lý do ngoại lệ khi bổ sung", max_length=500, blank=True)
+    exception_basis = models.CharField("căn cứ ngoại lệ khi bổ sung", max_length=300, blank=True)
+    exception_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người ghi nhận ngoại lệ",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     scope_unit_path: ClassVar[str] = "planning_list__unit__path"
     scope_person: ClassVar[str | None] = None
@@ -123,6 +137,7 @@ class PlanningEntry(ScopedModel):
         verbose_name = "người trong quy hoạch"
         verbose_name_plural = "người trong quy hoạch"
         ordering = ["planning_list", "-title__rank", "added_on", "id"]
+        permissions = [("record_planning_exception", "Ghi nhận ngoại lệ khi bổ sung quy hoạch")]
         indexes = [
             # The person list's "in a planning list on a day" filter is an EXISTS on these columns.
             models.Index(fields=["person", "added_on", "removed_on"], name="planning_entry_person_day"),
@@ -153,3 +168,41 @@ class PlanningEntry(ScopedModel):
             errors["removal_reason"] = "Cần ghi lý do đưa ra khỏi quy hoạch."
         if errors:
             raise ValidationError(errors)
+
+
+class PlanningReview(ScopedModel):
+    """The yearly review of a planning list (RULES.md P-4, "dynamic and open"): one record per
+    list and year, with its date and decision. The additions and removals of that year are the
+    entries themselves (dated, with their reasons); the record says the review took place.
+
+    Reached through the list's unit, like the list."""
+
+    planning_list = models.ForeignKey(
+        PlanningList, verbose_name="danh sách quy hoạch", on_delete=models.CASCADE, related_name="reviews"
+    )
+    year = models.PositiveSmallIntegerField("năm rà soát")
+    reviewed_on = models.DateField("ngày rà soát (ngày quyết định)")
+    decision_number = models.CharField("số quyết định", max_length=60, blank=True)
+    note = models.CharField("ghi chú", max_length=500, blank=True)
+
+    scope_unit_path: ClassVar[str] = "planning_list__unit__path"
+    scope_person: ClassVar[str | None] = None
+
+    class Meta:
+        verbose_name = "rà soát quy hoạch hằng năm"
+        verbose_name_plural = "rà soát quy hoạch hằng năm"
+        ordering = ["planning_list", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["planning_list", "year"], name="planning_review_once_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"Rà soát năm {self.year} — {self.planning_list.name}"
+
+    def audit_person_id(self) -> int | None:
+        return None
+
+    def clean(self) -> None:
+        super().clean()
+        if self.reviewed_on and self.year and self.reviewed_on.year != self.year:
+            raise ValidationError({"reviewed_on": "Ngày rà soát phải trong năm rà soát."})

@@ -187,3 +187,26 @@ def person_entries(user: Any, person: Person, day: dt.date) -> list[PersonEntry]
         .order_by("-added_on", "-id")
     )
     return [PersonEntry(e, e.in_force_on(day)) for e in entries]
+
+
+@dataclass
+class ReviewRow:
+    """A yearly review (P-4) with the additions and removals dated in its year."""
+
+    review: Any
+    added: int
+    removed: int
+
+
+def review_rows(planning_list: PlanningList) -> list[ReviewRow]:
+    """The list's yearly reviews, latest first, each with the year's additions and removals
+    (two queries)."""
+    dates = list(planning_list.entries.values_list("added_on", "removed_on"))
+    return [
+        ReviewRow(
+            r,
+            sum(1 for a, _ in dates if a.year == r.year),
+            sum(1 for _, d in dates if d is not None and d.year == r.year),
+        )
+        for r in planning_list.reviews.order_by("-year")
+    ]

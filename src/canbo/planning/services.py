@@ -3,7 +3,11 @@
 
 The checks that refuse a write are the hard rules of RULES.md §2 that the records themselves
 decide: P-1 (planned title above the one held) and the P-2 caps, each judged by the rule version
-in force on the addition date. The softer checks (age P-5, discipline windows, political
+in force on the addition date; and the consequences of the dossier (``planning.consequences``:
+a latest vote with "low" above half, V-4/V-5; a latest year rated KHT, P-4; a political standard
+not met, T-6), which refuse an addition unless an exception is recorded with it by a user
+holding ``planning.record_planning_exception`` (as E-9's exception for rating campaigns). The
+softer checks (age P-5, discipline windows, political
 standard, automatic-removal grounds P-8) are the rules engine's planning verdict, which the entry
 page shows as a warning and never blocks on.
 """
@@ -11,6 +15,7 @@ page shows as a warning and never blocks on.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 
@@ -20,8 +25,8 @@ from canbo.core.services import audited_create, audited_update, ensure_can_chang
 from canbo.core.types import ActingUser
 from canbo.org.models import Title, Unit
 from canbo.people.models import Person
-from canbo.planning import checks
-from canbo.planning.models import PlanningEntry, PlanningList
+from canbo.planning import checks, consequences
+from canbo.planning.models import PlanningEntry, PlanningList, PlanningReview
 
 LIST_FIELDS = ("name", "kind", "term_start", "term_end", "decision_number", "decision_date", "note")
 
@@ -72,12 +77,16 @@ def planning_entry_add(
     added_on: dt.date,
     decision: str = "",
     reason: str = "",
+    exception_reason: str = "",
+    exception_basis: str = "",
 ) -> PlanningEntry:
     """Add ``person`` to ``planning_list`` for ``title`` from ``added_on`` (the decision date).
 
     Refused (DomainError, nothing written) when the user may not change the list or see the
     person, when the person is already planned for that title in the list, when the title is
-    not above the one he holds (P-1), or when a P-2 cap would be exceeded.
+    not above the one he holds (P-1), when a P-2 cap would be exceeded, or when a consequence
+    of the dossier forbids it (``consequences.addition_grounds``) and no exception (reason and
+    basis, by a user with the right) is recorded.
     """
     with transaction.atomic():
         # The list is locked so that two officers adding at once cannot both pass the caps.
@@ -113,6 +122,7 @@ def planning_entry_add(
         refusal = checks.p2_refusal(locked, person, title, added_on)
         if refusal:
             raise DomainError(refusal)
+        exception = _exception(acting_user, person, added_on, exception_reason, exception_basis)
         entry = PlanningEntry(
             planning_list=locked,
             person=person,
@@ -120,10 +130,43 @@ def planning_entry_add(
             added_on=added_on,
             added_decision=decision.strip(),
             added_reason=reason.strip(),
+            **exception,
         )
-        return audited_create(
-            entry, acting_user=acting_user, reason=decision.strip() or reason.strip() or "Bổ sung quy hoạch"
+        why = decision.strip() or reason.strip() or "Bổ sung quy hoạch"
+        if exception:
+            why = f"{why}; ngoại lệ: {exception['exception_basis']}"
+        return audited_create(entry, acting_user=acting_user, reason=why)
+
+
+def can_record_exception(user: Any) -> bool:
+    """The right to add despite a consequence: ``planning.record_planning_exception`` (given to a
+    group or a user in the admin site; superusers hold it)."""
+    return bool(
+        getattr(user, "is_authenticated", False) and user.has_perm("planning.record_planning_exception")
+    )
+
+
+def _exception(
+    acting_user: ActingUser, person: Person, day: dt.date, reason: str, basis: str
+) -> dict[str, Any]:
+    """The exception fields to store, or {} when no consequence forbids the addition; refuses
+    (nothing written) when one does and the exception is missing, incomplete or not permitted."""
+    grounds = consequences.addition_grounds(acting_user, person.pk, day)
+    if not grounds:
+        return {}
+    why = "; ".join(f"{r.message} ({r.label}, {r.basis})" for r in grounds)
+    reason, basis = (reason or "").strip(), (basis or "").strip()
+    if not reason and not basis:
+        raise DomainError(
+            f"Không bổ sung {person.full_name} vào quy hoạch: {why} Chỉ bổ sung được khi người có "
+            "thẩm quyền ghi nhận ngoại lệ (lý do và căn cứ)."
         )
+    if not can_record_exception(acting_user):
+        # Shown on the form (400): the user sees the list, only the exception is beyond his right.
+        raise DomainError("Bạn không có quyền ghi nhận ngoại lệ khi bổ sung quy hoạch.")
+    if not reason or not basis:
+        raise DomainError("Cần ghi rõ cả lý do và căn cứ của ngoại lệ.")
+    return {"exception_reason": reason[:500], "exception_basis": basis[:300], "exception_by": acting_user}
 
 
 def planning_entry_remove(
@@ -155,3 +198,51 @@ def planning_entry_remove(
         reason=(decision or "").strip() or reason.strip(),
         expected_version=expected_version,
     )
+
+
+def planning_review_record(
+    *,
+    acting_user: ActingUser,
+    planning_list: PlanningList,
+    year: int,
+    reviewed_on: dt.date,
+    decision: str = "",
+    note: str = "",
+) -> PlanningReview:
+    """Record the yearly review of ``planning_list`` (P-4): one per year of its term, dated in that
+    year and not in the future. Refused while an entry in force on ``reviewed_on`` has a removal
+    ground (``consequences.flags``): the review is where those people are taken out."""
+    from canbo.core.dates import today
+
+    with transaction.atomic():
+        locked = PlanningList.objects.select_for_update().filter(pk=planning_list.pk).first()
+        if locked is None:
+            raise NotPermitted("Không tìm thấy danh sách quy hoạch.")
+        ensure_can_change(locked, acting_user)
+        if not locked.term_start <= year <= locked.term_end:
+            raise DomainError(f"Năm {year} không thuộc nhiệm kỳ {locked.term_label} của danh sách.")
+        if reviewed_on.year != year:
+            raise DomainError(f"Ngày rà soát {reviewed_on:%d/%m/%Y} không thuộc năm {year}.")
+        if reviewed_on > today():
+            raise DomainError("Ngày rà soát không thể sau ngày hôm nay.")
+        if PlanningReview.objects.filter(planning_list=locked, year=year).exists():
+            raise DomainError(f"Danh sách đã có bản ghi rà soát năm {year}.")
+        entries = locked.entries.select_related("person", "title")
+        flagged = consequences.flags(acting_user, entries, reviewed_on)
+        if flagged:
+            names = "; ".join(f"{f.entry.person.full_name} ({f.grounds[0].label})" for f in flagged[:5])
+            raise DomainError(
+                f"Còn {len(flagged)} người thuộc trường hợp đưa ra khỏi quy hoạch tại ngày "
+                f"{reviewed_on:%d/%m/%Y}: {names}. Hãy xem xét, đưa ra trước khi ghi nhận rà soát (P-4)."
+            )
+        return audited_create(
+            PlanningReview(
+                planning_list=locked,
+                year=year,
+                reviewed_on=reviewed_on,
+                decision_number=decision.strip(),
+                note=note.strip(),
+            ),
+            acting_user=acting_user,
+            reason=decision.strip() or f"Rà soát quy hoạch năm {year}",
+        )

@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern] = [
     path("moi/", views.ListCreateView.as_view(), name="create"),
     path("<int:pk>/", views.list_detail, name="detail"),
     path("<int:pk>/them/", views.EntryAddView.as_view(), name="add"),
+    path("<int:pk>/ra-soat/", views.ReviewView.as_view(), name="review"),
     path("muc/<int:pk>/", views.entry_detail, name="entry"),
     path("muc/<int:pk>/dua-ra/", views.EntryRemoveView.as_view(), name="remove"),
 ]

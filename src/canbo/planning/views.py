@@ -8,6 +8,7 @@ the user may not see answers 404 like a missing one; a change without change gra
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,9 +22,10 @@ from canbo.core.querysets import CHANGE
 from canbo.core.views import dated
 from canbo.core.views import dated_context as _ctx
 from canbo.core.views import page_day as _day
-from canbo.planning import checks, selectors, services
-from canbo.planning.forms import EntryAddForm, EntryRemoveForm, PlanningListForm
-from canbo.planning.models import PlanningEntry, PlanningList
+from canbo.planning import checks, consequences, selectors, services
+from canbo.planning.forms import EntryAddForm, EntryRemoveForm, PlanningListForm, ReviewForm
+from canbo.planning.models import PlanningEntry, PlanningList, planned_on_q
+from canbo.rules.selectors import rulebook
 
 
 def _list_or_404(request: HttpRequest, pk: int, action: str = "view") -> PlanningList:
@@ -35,11 +37,21 @@ def _list_or_404(request: HttpRequest, pk: int, action: str = "view") -> Plannin
 
 @dated
 def list_index(request: HttpRequest) -> HttpResponse:
-    rows = selectors.list_rows(request.user, _day(request))
+    day = _day(request)
+    rows = list(selectors.list_rows(request.user, day))
+    # The removal grounds of every entry in force (validator 5's flags), counted per list.
+    entries = PlanningEntry.objects.filter(
+        planned_on_q(day), planning_list_id__in=[pl.pk for pl in rows]
+    ).select_related("person", "title")
+    flagged = Counter(f.entry.planning_list_id for f in consequences.flags(request.user, entries, day))
     return render(
         request,
         "planning/list_index.html",
-        _ctx(request, rows=rows, can_create=can_change_anything(request.user)),
+        _ctx(
+            request,
+            rows=[(pl, flagged.get(pl.pk, 0)) for pl in rows],
+            can_create=can_change_anything(request.user),
+        ),
     )
 
 
@@ -78,22 +90,33 @@ class ListCreateView(DatedFormView):
 
 
 def _detail(
-    request: HttpRequest, planning_list: PlanningList, form: EntryAddForm | None, status: int
+    request: HttpRequest,
+    planning_list: PlanningList,
+    form: EntryAddForm | None,
+    status: int,
+    review_form: ReviewForm | None = None,
 ) -> HttpResponse:
     can_change = selectors.can_change_list(request.user, planning_list)
     if can_change and form is None:
         form = EntryAddForm(
             user=request.user, planning_list=planning_list, initial={"added_on": _day(request)}
         )
+    if can_change and review_form is None:
+        review_form = ReviewForm(initial={"year": _day(request).year, "reviewed_on": _day(request)})
+    view = selectors.list_view(planning_list, _day(request))
+    current = [e for g in view.groups for e in g.entries]
     return render(
         request,
         "planning/list_detail.html",
         _ctx(
             request,
             pl=planning_list,
-            view=selectors.list_view(planning_list, _day(request)),
+            view=view,
+            flags=consequences.flags(request.user, current, _day(request)),
             can_change=can_change,
             form=form if can_change else None,
+            reviews=selectors.review_rows(planning_list),
+            review_form=review_form if can_change else None,
         ),
         status=status,
     )
@@ -129,6 +152,8 @@ class EntryAddView(DatedFormView):
             added_on=data["added_on"],
             decision=data["decision"],
             reason=data["reason"],
+            exception_reason=data["exception_reason"],
+            exception_basis=data["exception_basis"],
         )
         verdict = checks.entry_verdict(self.request.user, self.entry)
         return (
@@ -144,8 +169,20 @@ def _entry_page(
     request: HttpRequest, entry: PlanningEntry, form: EntryRemoveForm | None, status: int
 ) -> HttpResponse:
     can_change = selectors.can_change_list(request.user, entry.planning_list)
+    day = _day(request)
+    removal, reason = None, ""
+    if entry.in_force_on(day):  # the grounds for taking him out on the page's day
+        dossier = consequences.dossiers(request.user, [entry.person_id], day)[entry.person_id]
+        removal = consequences.removal_verdict(rulebook(), entry, dossier, day)
+        reason = consequences.Flag(entry, removal).reason
     if can_change and form is None and entry.removed_on is None:
-        form = EntryRemoveForm(initial={"removed_on": _day(request), "row_version": entry.row_version})
+        form = EntryRemoveForm(
+            initial={
+                "removed_on": day,
+                "row_version": entry.row_version,
+                "reason": reason,
+            }
+        )
     return render(
         request,
         "planning/entry_detail.html",
@@ -154,6 +191,7 @@ def _entry_page(
             entry=entry,
             pl=entry.planning_list,
             verdict=checks.entry_verdict(request.user, entry),
+            removal=removal,
             can_change=can_change,
             form=form if can_change else None,
         ),
@@ -200,3 +238,34 @@ class EntryRemoveView(DatedFormView):
 
     def success_url(self) -> str:
         return reverse("planning:detail", args=[self.entry.planning_list_id])
+
+
+class ReviewView(DatedFormView):
+    """/quy-hoach/<pk>/ra-soat/ (POST): the yearly review recorded (P-4); a refusal shows the
+    list's page with the review form and its errors."""
+
+    http_method_names = ["post"]
+
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.planning_list = _list_or_404(request, kwargs["pk"], CHANGE)
+
+    def get_form(self, data: Any = None) -> ReviewForm:
+        return ReviewForm(data)
+
+    def render_form(self, form: Any, status: int = 200) -> HttpResponse:
+        return _detail(self.request, self.planning_list, None, status, review_form=form)
+
+    def perform(self, form: Any) -> str:
+        data = form.cleaned_data
+        review = services.planning_review_record(
+            acting_user=self.request.user,
+            planning_list=self.planning_list,
+            year=data["year"],
+            reviewed_on=data["reviewed_on"],
+            decision=data["decision"],
+            note=data["note"],
+        )
+        return f"Đã ghi nhận rà soát quy hoạch năm {review.year}."
+
+    def success_url(self) -> str:
+        return reverse("planning:detail", args=[self.planning_list.pk]) + "#ra-soat"

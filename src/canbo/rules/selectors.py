@@ -598,12 +598,32 @@ def vote_verdicts(user: Any, person: Person) -> list[Verdict]:
 
 
 def rating_verdicts(user: Any, person: Person) -> list[Verdict]:
-    """Each recorded yearly rating re-judged: band of its score against its level. The overriding
-    triggers (E-4, E-8, D-11, V-10) and the quota need facts the dossier does not hold, so they
-    answer "cannot decide" until the rating workflow supplies them."""
-    from canbo.rules.engine.checks import RatingInput, check_rating
+    """Each recorded yearly rating re-judged: band of its score against its level, and the
+    overriding grounds the dossier holds (E-4, E-8, D-11: a duty-related discipline decided in the
+    year; V-10 and E-4: a vote of the year with "low" above half), read in two queries for all the
+    years. The grounds no record holds are not declared here, so E-4 / E-8 answer "cannot decide"
+    naming them unless a dossier ground already establishes KHT; the quota needs the campaign."""
+    from canbo.assessment.models import ConfidenceVote
+    from canbo.rules.engine.checks import RatingInput, VoteInput, check_rating, check_vote
+    from canbo.rules.engine.verdict import FAIL
 
     book = rulebook()
+    disciplined = {
+        d.year
+        for d in Discipline.objects.restrict(user)
+        .filter(person=person, duty_related=True)
+        .values_list("decision_date", flat=True)
+    }
+    low_years = {
+        v.vote_date.year
+        for v in ConfidenceVote.objects.restrict(user).filter(person=person)
+        if any(
+            x.rule_id == "V-10" and x.outcome == FAIL
+            for x in check_vote(
+                book, VoteInput(v.vote_date, v.convened, v.present, v.ballots, v.high, v.medium, v.low)
+            ).results
+        )
+    }
     out = []
     for r in Rating.objects.restrict(user).filter(person=person, period="nam").order_by("year"):
         day = r.decision_date or dt.date(r.year, 12, 31)
@@ -623,6 +643,8 @@ def rating_verdicts(user: Any, person: Person) -> list[Verdict]:
                     r.level,
                     float(r.score) if r.score is not None else None,
                     is_leader=leader,
+                    duty_discipline_in_year=r.year in disciplined,
+                    low_vote_over_half=r.year in low_years,
                     person_id=person.pk,
                     person_name=person.full_name,
                 ),

@@ -24,7 +24,9 @@ def test_campaign_start_to_finalised(browser: Browser, live_server: Any, users: 
     browser_login(page, live_server.url, "admin")
     page.goto(f"{live_server.url}/danh-gia/")
     page.click("text=Mở đợt đánh giá")
-    page.select_option("#id_unit", str(tree["A"].pk))
+    page.fill("#id_unit", "huyen a")  # the unit picker: typed without diacritics
+    page.locator("#id_unit_ketqua").get_by_role("button", name="Huyện A", exact=True).click()
+    expect(page.locator("#id_unit")).to_have_value("Huyện A")
     page.select_option("#id_system", "chinh_quyen")
     page.fill("#id_year", "2026")
     page.fill("#id_decision_date", "30/11/2026")

@@ -34,7 +34,7 @@ from canbo.people.models import (
     WorkHistory,
 )
 from canbo.people.sections import BY_MODEL
-from canbo.planning.models import PlanningEntry, PlanningList
+from canbo.planning.models import PlanningEntry, PlanningList, PlanningReview
 from canbo.plans.models import Plan, PlanSection, ReportingPeriod, Task, TaskOccurrence, TaskReport
 from canbo.rules.models import RetirementOverride
 from canbo.salary.models import CapException, EarlyRaise, Grade, RetirementNotice, SalaryRow
@@ -148,6 +148,9 @@ FACTORIES: dict[type, Factory] = {
         agency=t["A1"], year=2026, extra=1, reason="Thành tích đột xuất", basis="QĐ 1/QĐ-UBND"
     ),
     PlanningList: lambda t, p, ti: _planning_list(t),
+    PlanningReview: lambda t, p, ti: PlanningReview.objects.create(
+        planning_list=_planning_list(t), year=2020, reviewed_on=D
+    ),
     PlanningEntry: lambda t, p, ti: PlanningEntry.objects.create(
         planning_list=_planning_list(t), person=p, title=ti, added_on=D
     ),

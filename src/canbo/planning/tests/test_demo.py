@@ -15,7 +15,7 @@ from canbo.core.models import ObjectChange
 from canbo.demo.generator import wipe
 from canbo.org.models import Title, Unit
 from canbo.people.models import Person
-from canbo.planning.models import PlanningEntry, PlanningList
+from canbo.planning.models import PlanningEntry, PlanningList, PlanningReview
 from canbo.planning.tests.conftest import hold
 
 
@@ -60,6 +60,7 @@ def test_seed_demo_once_then_wiped_with_the_province() -> None:
     assert entries.filter(title__code="T.BT").count() >= 2
     removed = entries.filter(removed_on__isnull=False)
     assert removed.count() == 1 and removed.get().removal_reason
+    assert PlanningReview.objects.filter(planning_list=pl, year=removed.get().removed_on.year).exists()
     assert ObjectChange.objects.filter(content_type__model="planningentry", source="command").exists()
     logged = ObjectChange.objects.count()
     again = io.StringIO()

@@ -36,6 +36,15 @@ from canbo.rules.engine.checks.discipline import (
 from canbo.rules.engine.checks.early_raise import EARLY, EarlyCase, check_early
 from canbo.rules.engine.checks.planning import PLANNING, ROTATION, SPECIAL_ROTATION
 from canbo.rules.engine.checks.rating import RATING, RatingCase, RatingInput, check_rating
+from canbo.rules.engine.checks.removal import (
+    REMOVAL,
+    ConclusionEvent,
+    DisciplineEvent,
+    RatingEvent,
+    RemovalCase,
+    RemovalInput,
+    check_removal,
+)
 from canbo.rules.engine.checks.salary import SALARY, SalaryCase, check_salary
 from canbo.rules.engine.checks.vote import VOTE, VoteCase, VoteInput, check_vote
 from canbo.rules.engine.facts import Declared, PersonFacts, TitleInfo
@@ -97,7 +106,8 @@ ALL_CHECKS: dict[
     | Check[SalaryCase]
     | Check[BallotCase]
     | Check[OptionsCase]
-    | Check[EarlyCase],
+    | Check[EarlyCase]
+    | Check[RemovalCase],
 ] = {
     **{purpose: c.check for purpose, c in CHECKS.items()},
     "vote": VOTE,
@@ -107,6 +117,7 @@ ALL_CHECKS: dict[
     "ballot": BALLOT,
     "options": OPTIONS,
     "early_raise": EARLY,
+    "planning_removal": REMOVAL,
 }
 
 
@@ -134,8 +145,12 @@ __all__ = [
     "BallotInput",
     "Case",
     "Check",
+    "ConclusionEvent",
+    "DisciplineEvent",
     "PersonCheck",
+    "RatingEvent",
     "RatingInput",
+    "RemovalInput",
     "Rule",
     "VoteInput",
     "check",
@@ -144,6 +159,7 @@ __all__ = [
     "check_early",
     "check_options",
     "check_rating",
+    "check_removal",
     "check_salary",
     "check_vote",
     "current_rank",

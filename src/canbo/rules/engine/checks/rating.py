@@ -25,14 +25,18 @@ class RatingInput:
     proposed_level: str
     score: float | None = None
     is_leader: bool = False
-    kht_trigger: bool | None = None  # any E-4 / E-8 overriding trigger established
-    duty_discipline_in_year: bool | None = None  # D-11
-    low_vote_over_half: bool | None = None  # V-10
+    # The E-4 / E-8 grounds the dossier cannot hold (``DECLARED_GROUNDS``), declared by the
+    # officer: True one is established, False none, None not yet said.
+    kht_trigger: bool | None = None
+    duty_discipline_in_year: bool | None = None  # D-11, and E-4 / E-8's discipline ground
+    low_vote_over_half: bool | None = None  # V-10, and E-4's vote ground
     exceeded_share: float | None = None  # share of tasks exceeded (HTXS condition, E-3)
     unit_htxs: int | None = None  # HTXS in the agency or duty group, this one included
     unit_htt: int | None = None
     person_id: int | None = None
     person_name: str = ""
+    # E-4: units led by this head rated in the same campaign: (rated KHT, rated); None unknown.
+    units_led_kht: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -83,10 +87,16 @@ class RatingCase:
         """The grounds for "không hoàn thành nhiệm vụ" whatever the score: (rule, declared value,
         what it says). E-4 (Party) or E-8 (state), D-11, and V-10 for a leader."""
         r = self.rating
+        units_over = (
+            self.party
+            and r.is_leader
+            and r.units_led_kht is not None
+            and r.units_led_kht[0] * 2 > r.units_led_kht[1]
+        )
         out = [
             (
                 "E-4" if self.party else "E-8",
-                r.kht_trigger,
+                True if units_over else r.kht_trigger,
                 "có căn cứ đương nhiên không hoàn thành nhiệm vụ",
             ),
             (
@@ -160,11 +170,86 @@ def _ground(ctx: RatingCase, rule_id: str) -> Results:
     return []
 
 
+# The E-4 / E-8 grounds no record of the dossier holds: the officer declares them together
+# (``RatingInput.kht_trigger``). Leaders have more (E-4 is the Party's list for leaders).
+DECLARED_GROUNDS = {
+    ("E-4", False): ("suy thoái về tư tưởng chính trị, đạo đức, lối sống đã được kết luận",),
+    ("E-4", True): (
+        "lĩnh vực phụ trách hoàn thành dưới 70% nhiệm vụ kế hoạch",
+        "không đạt chỉ tiêu kinh tế – xã hội chủ yếu được giao phụ trách",
+        "suy thoái về tư tưởng chính trị, đạo đức, lối sống đã được kết luận",
+    ),
+    ("E-8", False): (
+        "suy thoái về tư tưởng chính trị, đạo đức, lối sống đã được kết luận",
+        "vi phạm quy định những điều đảng viên không được làm hoặc trách nhiệm nêu gương",
+    ),
+    ("E-8", True): (
+        "suy thoái về tư tưởng chính trị, đạo đức, lối sống đã được kết luận",
+        "vi phạm quy định những điều đảng viên không được làm hoặc trách nhiệm nêu gương",
+        "đơn vị trực tiếp phụ trách để xảy ra tham nhũng, lãng phí và đã bị xử lý",
+    ),
+}
+
+
+UNITS_GROUND = "trên 50% cơ quan, đơn vị thuộc quyền phụ trách xếp loại không hoàn thành nhiệm vụ"
+
+
 @rule("E-4", "E-8")
 def rule_e4_e8(ctx: RatingCase) -> Results:
-    """E-4 (Party) or E-8 (state): an automatic "không hoàn thành nhiệm vụ" ground is established
-    (declared)."""
-    return _ground(ctx, "E-4" if ctx.party else "E-8")
+    """E-4 (Party) or E-8 (state): the automatic "không hoàn thành nhiệm vụ" grounds. Those the
+    dossier holds are read from it: a duty-related discipline of the year (both), for a leader on
+    the Party side "low" above half in a vote of the year and more than half of the units he heads
+    rated KHT; the rest (``DECLARED_GROUNDS``) are declared. A ground established → KHT (a fail
+    when a higher level is proposed); nothing established and a fact unknown → cannot decide,
+    naming the missing facts; all known and none established → pass."""
+    rid = "E-4" if ctx.party else "E-8"
+    ver = ctx.book.find(rid, ctx.day)
+    if ver is None:
+        return []
+    r = ctx.rating
+    leader = r.is_leader
+    known: list[tuple[str, bool | None]] = [
+        (
+            "bị kỷ luật từ khiển trách trở lên do vi phạm khi thực thi nhiệm vụ trong năm",
+            r.duty_discipline_in_year,
+        )
+    ]
+    facts = [FactUsed("Kỷ luật trong năm (hồ sơ)", _yes_no(r.duty_discipline_in_year))]
+    if ctx.party and leader:
+        known.append(("tín nhiệm thấp trên 50% trong lần lấy phiếu của năm", r.low_vote_over_half))
+        facts.append(FactUsed("Tín nhiệm thấp trên 50% trong năm (hồ sơ)", _yes_no(r.low_vote_over_half)))
+        if r.units_led_kht is not None:
+            kht, rated = r.units_led_kht
+            over = rated > 0 and kht * 2 > rated
+            known.append((UNITS_GROUND, over))
+            facts.append(FactUsed("Đơn vị phụ trách xếp loại không hoàn thành", f"{kht}/{rated}"))
+    declared = DECLARED_GROUNDS[(rid, leader)]
+    if ctx.party and leader and r.units_led_kht is None:  # no collective rating read: declared
+        declared = (*declared, UNITS_GROUND)
+    facts.append(FactUsed("Căn cứ khác (khai báo)", _yes_no(r.kht_trigger)))
+    established = [text for text, value in known if value]
+    if r.kht_trigger:
+        established.append("có căn cứ khác đã khai báo (" + "; ".join(declared) + ")")
+    if established:
+        proposed_above_kht = RATING_ORDER.get(r.proposed_level, 0) > 0
+        return [
+            result(
+                ver,
+                FAIL if proposed_above_kht else PASS,
+                "Có căn cứ: " + "; ".join(established) + " → không hoàn thành nhiệm vụ.",
+                facts,
+            )
+        ]
+    missing = [text for text, value in known if value is None]
+    if r.kht_trigger is None:
+        missing.extend(declared)
+    if missing:
+        return [result(ver, CANNOT, "Cần xác định: " + "; ".join(missing) + ".", facts)]
+    return [result(ver, PASS, "Không có căn cứ đương nhiên không hoàn thành nhiệm vụ.", facts)]
+
+
+def _yes_no(value: bool | None) -> str:
+    return "chưa xác định" if value is None else ("có" if value else "không")
 
 
 @rule("D-11")

@@ -105,6 +105,7 @@ class Request:
     user: Any = None
     depth: int | None = None
     key: str = field(default="", init=False)
+    last_day: dt.date = field(default=dt.date.min, init=False)
 
 
 def compute(
@@ -126,6 +127,9 @@ def compute_many(requests: list[Request]) -> list[dict[str, dict[str, Result]]]:
     scopes: dict[int, str] = {}
     for r in requests:
         r.key = _key(r, scopes)
+        # A management scope (diện quản lý) is read from the tenures running today: any dated
+        # write may move a person in or out of it, whatever the date counted.
+        r.last_day = dt.date.max if "careers_tenure" in scopes[_user_id(r.user)] else r.day
     found = dict(
         IndicatorSnapshot.objects.filter(key__in=[r.key for r in requests]).values_list("key", "data")
     )
@@ -134,7 +138,7 @@ def compute_many(requests: list[Request]) -> list[dict[str, dict[str, Result]]]:
         ok, epoch = _epoch()
         computed = {r.key: _dump(_compute(r)) for r in missing}
         if ok:
-            _store(computed, {r.key: r.day for r in missing}, epoch)
+            _store(computed, {r.key: r.last_day for r in missing}, epoch)
         found.update(computed)
     return [_load(found[r.key]) for r in requests]
 
@@ -143,8 +147,12 @@ def _compute(r: Request) -> dict[str, dict[str, Result]]:
     return engine.compute(r.definitions, day=r.day, unit=r.unit, user=r.user, depth=r.depth)
 
 
+def _user_id(user: Any) -> int:
+    return -1 if user is None else int(getattr(user, "pk", None) or 0)
+
+
 def _key(r: Request, scopes: dict[int, str]) -> str:
-    user_id = getattr(r.user, "pk", None) if r.user is not None else -1
+    user_id = _user_id(r.user)
     if user_id not in scopes:
         scopes[user_id] = _scope_signature(r.user)
     parts = {

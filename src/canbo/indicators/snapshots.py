@@ -40,6 +40,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.utils import timezone
 
 from canbo.careers.models import BodyMembership, Tenure
 from canbo.core.querysets import scope_q
@@ -52,6 +53,9 @@ from canbo.planning.models import PlanningEntry, PlanningList
 
 # Bump when the engine's counting changes: older snapshots are then never read again.
 ENGINE_VERSION = 1
+# Snapshots older than this are dropped when new ones are stored: the table holds the dates and
+# units people look at, not every one ever asked for.
+KEEP = dt.timedelta(days=30)
 LOCK_KEY = 0x43414E424F  # PostgreSQL advisory lock "CANBO"
 
 # Rows that count only from their earliest date on.
@@ -217,6 +221,7 @@ def _store(computed: dict[str, Any], days: dict[str, dt.date], epoch: int) -> No
         free, now = _epoch()
         if not free or now != epoch:
             return  # a write raced with the computation: keep nothing
+        IndicatorSnapshot.objects.filter(computed_at__lt=timezone.now() - KEEP).delete()
         IndicatorSnapshot.objects.bulk_create(
             [IndicatorSnapshot(key=k, last_day=days[k], data=v) for k, v in computed.items()],
             ignore_conflicts=True,

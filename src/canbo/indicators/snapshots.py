@@ -172,12 +172,11 @@ def _key(r: Request, scopes: dict[int, str]) -> str:
 
 
 def _scope_signature(user: Any) -> str:
-    """The SQL (with parameters) of the conditions ``engine._base`` puts on the user's rows."""
-    if user is None:
-        return "system"
+    """The SQL (with parameters) of the conditions ``engine._base`` puts on the user's rows: the
+    same for the system (no user) and for every user whose grants cover everything."""
     out = []
     for model in (Person, PlanningList):
-        q = scope_q(model, user)
+        q = None if user is None else scope_q(model, user)
         if q is None:
             out.append("all")
         else:

@@ -312,3 +312,21 @@ def test_every_table_the_engine_reads_invalidates_the_snapshots(
     assert set(TABLE.findall(sql)) - known - derived == set()
     person_columns = set(re.findall(r'"people_person"\."(\w+)"', sql))
     assert person_columns <= snapshots.PERSON_FIELDS, person_columns - snapshots.PERSON_FIELDS
+
+
+def test_a_snapshot_is_never_read_under_other_grants(
+    board: dict[str, Any], tree: dict[str, Unit], title: Title
+) -> None:
+    """The scope is part of the key: the province's numbers, stored for an administrator, are
+    not what the officer of B gets for the same unit and date (he counts only his subtree)."""
+    for unit, born in (("A", dt.date(1990, 1, 1)), ("B", dt.date(1991, 1, 1))):
+        person = new_person(tree[unit], f"Cán bộ {unit}", born=born)
+        tenure_start(acting_user=None, person=person, unit=tree[unit], title=title, kind="bo_nhiem",
+                     start_date=dt.date(2020, 1, 1))  # fmt: skip
+    day, defs = DAYS[3], board["defs"]
+    every = snapshots.compute(defs, day=day, unit=tree["P"], user=board["admin"])["tre"][""]
+    assert snapshots.compute(defs, day=day, unit=tree["P"], user=None)["tre"][""] == every  # shared
+    own = snapshots.compute(defs, day=day, unit=tree["P"], user=board["officer_b"])["tre"][""]
+    assert (every.numerator, every.population) == (2, 2)
+    assert (own.numerator, own.population) == (1, 1)
+    assert IndicatorSnapshot.objects.count() == 2

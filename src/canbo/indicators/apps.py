@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class IndicatorsConfig(AppConfig):
@@ -12,3 +15,11 @@ class IndicatorsConfig(AppConfig):
 
         # Every audited write drops, in its transaction, the snapshots it may alter.
         add_change_listener(invalidate)
+        # A data migration writes without the change log: after any migrate, none is kept.
+        post_migrate.connect(_drop_snapshots, sender=self)
+
+
+def _drop_snapshots(using: str = "default", **kwargs: Any) -> None:
+    from canbo.indicators.models import IndicatorSnapshot
+
+    IndicatorSnapshot.objects.using(using).all().delete()

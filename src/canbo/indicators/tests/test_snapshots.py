@@ -330,3 +330,13 @@ def test_a_snapshot_is_never_read_under_other_grants(
     assert (every.numerator, every.population) == (2, 2)
     assert (own.numerator, own.population) == (1, 1)
     assert IndicatorSnapshot.objects.count() == 2
+
+
+def test_a_migration_drops_every_snapshot(board: dict[str, Any], tree: dict[str, Unit]) -> None:
+    """Data migrations write without the change log: ``migrate`` leaves no snapshot behind."""
+    from django.core.management import call_command
+
+    snapshots.compute(board["defs"], day=DAYS[0], unit=tree["P"])
+    assert IndicatorSnapshot.objects.exists()
+    call_command("migrate", "indicators", verbosity=0)
+    assert not IndicatorSnapshot.objects.exists()

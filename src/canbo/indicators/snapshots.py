@@ -33,13 +33,14 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import OperationalError, connection, models, transaction
 from django.utils import timezone
 
 from canbo.careers.models import BodyMembership, Tenure
@@ -85,6 +86,7 @@ PERSON_FIELDS = frozenset(
     }
 )
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+logger = logging.getLogger(__name__)
 
 _enabled: ContextVar[bool] = ContextVar("indicator_snapshots", default=True)
 
@@ -216,15 +218,21 @@ def _epoch() -> tuple[bool, int]:
 
 
 def _store(computed: dict[str, Any], days: dict[str, dt.date], epoch: int) -> None:
-    with transaction.atomic():
-        free, now = _epoch()
-        if not free or now != epoch:
-            return  # a write raced with the computation: keep nothing
-        IndicatorSnapshot.objects.filter(computed_at__lt=timezone.now() - KEEP).delete()
-        IndicatorSnapshot.objects.bulk_create(
-            [IndicatorSnapshot(key=k, last_day=days[k], data=v) for k, v in computed.items()],
-            ignore_conflicts=True,
-        )
+    """Keep the computed results unless a write raced with them. A reader that cannot write now
+    (SQLite busy past its timeout behind a long import) keeps nothing: the page is served all
+    the same, and the next visit stores them."""
+    try:
+        with transaction.atomic():
+            free, now = _epoch()
+            if not free or now != epoch:
+                return  # a write raced with the computation: keep nothing
+            IndicatorSnapshot.objects.filter(computed_at__lt=timezone.now() - KEEP).delete()
+            IndicatorSnapshot.objects.bulk_create(
+                [IndicatorSnapshot(key=k, last_day=days[k], data=v) for k, v in computed.items()],
+                ignore_conflicts=True,
+            )
+    except OperationalError:
+        logger.warning("Không lưu được kết quả chỉ tiêu đã tính (cơ sở dữ liệu đang bận).")
 
 
 def invalidate(

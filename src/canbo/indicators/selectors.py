@@ -199,13 +199,22 @@ def breakdown(target: IndicatorTarget, *, day: dt.date, unit: Unit, user: Any) -
 
 
 def trend(
-    target: IndicatorTarget, *, days: list[dt.date], unit: Unit | None, user: Any
+    target: IndicatorTarget,
+    *,
+    days: list[dt.date],
+    unit: Unit | None,
+    user: Any,
+    known: dict[dt.date, Result] | None = None,
 ) -> list[tuple[dt.date, Result]]:
     """The indicator on each of ``days``: one snapshot per date, all read by one query (a
-    date's snapshot survives writes dated after it)."""
+    date's snapshot survives writes dated after it). ``known``: results already computed for
+    the same unit and user (the table's, on its date), not asked again."""
     code = target.definition.code
-    results = snapshots.compute_many([snapshots.Request([target.definition], d, unit, user) for d in days])
-    return [(d, res[code][""]) for d, res in zip(days, results, strict=True)]
+    known = known or {}
+    asked = [d for d in days if d not in known]
+    results = snapshots.compute_many([snapshots.Request([target.definition], d, unit, user) for d in asked])
+    found = {d: res[code][""] for d, res in zip(asked, results, strict=True)}
+    return [(d, known[d] if d in known else found[d]) for d in days]
 
 
 def yearly(day: dt.date, count: int = 6) -> list[dt.date]:

@@ -7,7 +7,7 @@ move a record outside his subtree.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
@@ -21,6 +21,22 @@ from canbo.core.querysets import CHANGE, RestrictedQuerySet
 from canbo.core.types import ActingUser
 
 M = TypeVar("M", bound=ChangeLoggedModel)
+
+# Called inside the writing transaction with every logged change: (model, values before, values
+# after); both None for rows written in bulk (unknown values). Apps register in ``ready()`` what
+# must follow a write in the same transaction: the indicators' snapshots are invalidated so.
+ChangeListener = Callable[[type[models.Model], dict[str, Any] | None, dict[str, Any] | None], None]
+_change_listeners: list[ChangeListener] = []
+
+
+def add_change_listener(listener: ChangeListener) -> None:
+    if listener not in _change_listeners:
+        _change_listeners.append(listener)
+
+
+def _notify(model: type[models.Model], before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
+    for listener in _change_listeners:
+        listener(model, before, after)
 
 
 def logged_user(acting_user: ActingUser) -> User | None:
@@ -47,6 +63,7 @@ def log_change(
 ) -> ObjectChange:
     """Write one change-log entry for ``instance`` in the bound request context."""
     ctx = current_context()
+    _notify(type(instance), before, after)
     return ObjectChange.objects.create(
         user=logged_user(acting_user),
         user_name=frozen_user_name(acting_user),
@@ -212,4 +229,6 @@ def bulk_log_created(instances: Iterable[ChangeLoggedModel], *, acting_user: Act
             )
         )
     ObjectChange.objects.bulk_create(entries, batch_size=2000)
+    for cls in ct_cache:
+        _notify(cls, None, None)
     return len(entries)

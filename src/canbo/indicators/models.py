@@ -131,3 +131,39 @@ class IndicatorTarget(ChangeLoggedModel):
             errors["high"] = "Cận trên phải lớn hơn hoặc bằng cận dưới."
         if errors:
             raise ValidationError(errors)
+
+
+class IndicatorSnapshot(models.Model):
+    """One computation of the engine kept for reuse (``indicators.snapshots``): derived data, like
+    ``people.ServiceGap``, never edited and not audited.
+
+    ``key`` hashes everything the computation reads besides the records (definitions, dates,
+    unit, depth, the user's scope); ``last_day`` is the latest date it counts on. A write to the
+    records the engine reads deletes, in its own transaction, every snapshot whose
+    ``last_day`` is on or after the earliest date the written row touches."""
+
+    key = models.CharField("khóa", max_length=64, unique=True)
+    last_day = models.DateField("ngày muộn nhất", db_index=True)
+    data = models.JSONField("kết quả")
+    computed_at = models.DateTimeField("lúc tính", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "kết quả chỉ tiêu đã tính"
+        verbose_name_plural = "kết quả chỉ tiêu đã tính"
+
+    def __str__(self) -> str:
+        return f"Kết quả chỉ tiêu đến ngày {self.last_day:%d/%m/%Y}"
+
+
+class SnapshotEpoch(models.Model):
+    """SQLite: the count of writes that invalidated snapshots (one row). PostgreSQL uses the
+    sequence ``indicators_snapshot_epoch`` instead (no row lock shared by every writer)."""
+
+    value = models.BigIntegerField("số lần ghi", default=0)
+
+    class Meta:
+        verbose_name = "mốc ghi dữ liệu"
+        verbose_name_plural = "mốc ghi dữ liệu"
+
+    def __str__(self) -> str:
+        return f"Mốc ghi dữ liệu {self.value}"

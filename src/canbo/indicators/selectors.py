@@ -11,7 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 from canbo.core.errors import NotPermitted
-from canbo.indicators import engine
+from canbo.indicators import engine, snapshots
 from canbo.indicators.engine import Result
 from canbo.indicators.models import IndicatorDefinition, IndicatorTarget, TargetKind
 from canbo.org.models import Unit
@@ -144,7 +144,7 @@ def plan_table(plan: Plan, *, day: dt.date, unit: Unit | None, user: Any) -> lis
     """Every target of the plan with its indicator computed for ``unit``'s subtree on ``day``."""
     targets = plan_targets(plan, unit)
     definitions = list({t.definition_id: t.definition for t in targets}.values())
-    results = engine.compute(definitions, day=day, unit=unit, user=user)
+    results = snapshots.compute(definitions, day=day, unit=unit, user=user)
     rows = []
     for t in targets:
         res = results[t.definition.code][""]
@@ -176,7 +176,7 @@ class BranchRow:
 
 def breakdown(target: IndicatorTarget, *, day: dt.date, unit: Unit, user: Any) -> list[BranchRow]:
     """The target's indicator for each unit of the next level under ``unit`` (one query)."""
-    results = engine.compute([target.definition], day=day, unit=unit, user=user, depth=unit.depth + 1)
+    results = snapshots.compute([target.definition], day=day, unit=unit, user=user, depth=unit.depth + 1)
     by_branch = results[target.definition.code]
     children = {u.path: u for u in Unit.objects.filter(path__in=list(by_branch))}
     out = []
@@ -199,12 +199,22 @@ def breakdown(target: IndicatorTarget, *, day: dt.date, unit: Unit, user: Any) -
 
 
 def trend(
-    target: IndicatorTarget, *, days: list[dt.date], unit: Unit | None, user: Any
+    target: IndicatorTarget,
+    *,
+    days: list[dt.date],
+    unit: Unit | None,
+    user: Any,
+    known: dict[dt.date, Result] | None = None,
 ) -> list[tuple[dt.date, Result]]:
-    return [
-        (d, engine.compute([target.definition], day=d, unit=unit, user=user)[target.definition.code][""])
-        for d in days
-    ]
+    """The indicator on each of ``days``: one snapshot per date, all read by one query (a
+    date's snapshot survives writes dated after it). ``known``: results already computed for
+    the same unit and user (the table's, on its date), not asked again."""
+    code = target.definition.code
+    known = known or {}
+    asked = [d for d in days if d not in known]
+    results = snapshots.compute_many([snapshots.Request([target.definition], d, unit, user) for d in asked])
+    found = {d: res[code][""] for d, res in zip(asked, results, strict=True)}
+    return [(d, known[d] if d in known else found[d]) for d in days]
 
 
 def yearly(day: dt.date, count: int = 6) -> list[dt.date]:

@@ -176,7 +176,13 @@ class DashboardView(LoginRequiredMixin, View):
                         else "",
                     }
                 )
-            points = selectors.trend(selected.target, days=days, unit=ctx.unit, user=request.user)
+            points = selectors.trend(
+                selected.target,
+                days=days,
+                unit=ctx.unit,
+                user=request.user,
+                known={ctx.day: selected.result},  # the table's row: same unit, user and date
+            )
             chart = mark_safe(trend_svg(points, selected.target))  # built from numbers and escaped text  # noqa: S308
         base = {"ngay": ctx.day.isoformat(), **({"don_vi": ctx.unit.pk} if ctx.unit else {})}
         return render(

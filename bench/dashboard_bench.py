@@ -1,0 +1,231 @@
+"""The 18-ĐA/TU dashboard (table, breakdown, trend) before and after the snapshots, one run.
+
+Usage (on a demo database; DB copies outside the repository, e.g.
+``CANBO_SQLITE_PATH=/work/bench-data/demo-150k.sqlite3``):
+
+    ./canbo bench dashboard_bench [--plan lc-18-da-tu] [--repeat 7] [--as-of 2020-12-11 ...]
+
+For each as-of date, the dashboard of the plan for the whole province (as a superuser, through
+Django's test client: server time without the network) is requested ``--repeat`` times in four
+ways, interleaved so that the machine's load falls on all of them alike:
+
+- ``fresh``: every number computed from the records (``snapshots.fresh()``): the statements the
+  page sent before the snapshots, one per source for the table, one for the breakdown, one per
+  date of the trend;
+- ``cold``: no snapshot at all (all deleted before the request): computed, then stored;
+- ``after write``: the snapshots a write dated on the as-of day deletes are gone (those of
+  that day and later), the earlier years of the trend are kept;
+- ``snapshots``: everything read from the snapshots.
+
+On PostgreSQL, ``--copy-from FILE.sqlite3`` first fills the (migrated, empty) database named by
+``CANBO_DB_NAME`` with every table of a SQLite demo file but the change log (COPY of the
+sqlite3 shell's CSV; foreign keys are checked at the commit), then runs as above:
+
+    CANBO_DB=postgresql CANBO_DB_NAME=canbo_dash22 ... ./manage.py migrate
+    CANBO_DB=postgresql CANBO_DB_NAME=canbo_dash22 ... ./canbo bench dashboard_bench \
+        --copy-from /work/bench-data/demo-40k.sqlite3
+
+Printed per way: median wall time, median CPU time of this process (``time.process_time``: the
+SQLite work runs in it; PostgreSQL's runs in the server), the query count and the number of
+``COUNT(DISTINCT`` statements, and the load average before and after. Nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "canbo.settings")
+
+
+# The change log is not read; the name-word table is filled by a trigger on the persons.
+SKIP = {
+    "core_objectchange",
+    "django_migrations",
+    "django_content_type",
+    "auth_permission",
+    "people_person_name_word",
+}
+
+
+def copy_to_postgresql(sqlite_path: str) -> None:
+    """Every table of the SQLite file present in the PostgreSQL database, in one transaction."""
+    import sqlite3
+    import subprocess
+    import tempfile
+
+    from django.db import connection, transaction
+
+    tables = [
+        r[0]
+        for r in sqlite3.connect(sqlite_path).execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        if r[0] not in SKIP and not r[0].startswith("sqlite_")
+    ]
+    with connection.cursor() as cur:
+        cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        present = {r[0] for r in cur.fetchall()}
+    tables = [t for t in tables if t in present]
+    with tempfile.TemporaryDirectory() as tmp, transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SET CONSTRAINTS ALL DEFERRED")
+        cur.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE")
+        for table in tables:
+            cur.execute(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = %s "
+                "ORDER BY ordinal_position",
+                (table,),
+            )
+            cols = cur.fetchall()
+            names = ", ".join(f'"{c}"' for c, _t in cols)
+            select = ", ".join(
+                f"CASE \"{c}\" WHEN 1 THEN 't' WHEN 0 THEN 'f' END" if t == "boolean" else f'"{c}"'
+                for c, t in cols
+            )
+            csv = Path(tmp) / f"{table}.csv"
+            with csv.open("w") as fh:
+                dump = ["sqlite3", "-csv", sqlite_path, f'SELECT {select} FROM "{table}"']
+                subprocess.run(dump, stdout=fh, check=True)
+            text = [f'"{c}"' for c, t in cols if t in ("character varying", "text")]
+            force = f", FORCE_NOT_NULL ({', '.join(text)})" if text else ""
+            with cur.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN WITH (FORMAT csv{force})') as cp:
+                cp.write(csv.read_bytes())
+            if any(c == "id" and t in ("integer", "bigint") for c, t in cols):
+                cur.execute(
+                    f"SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT max(id) FROM \"{table}\"))",
+                    [table],
+                )
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+    print(f"Đã chép {len(tables)} bảng từ {sqlite_path}", flush=True)
+
+
+# ``--replicate K``: the people and what hangs from them copied K-1 times with offset ids into the
+# same units (seed_demo takes too long at 150,000 on a loaded machine): K times the people.
+REPLICATE = ["people_person", "careers_tenure", "careers_bodymembership", "people_qualification",
+             "people_partymembership", "people_serviceevent", "people_servicegap"]  # fmt: skip
+OFFSET = 10_000_000
+
+
+def replicate(factor: int) -> None:
+    from django.db import connection, transaction
+
+    pg = connection.vendor == "postgresql"
+    with transaction.atomic(), connection.cursor() as cur:
+        for table in REPLICATE:
+            if pg:
+                cur.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+                    "ORDER BY ordinal_position",
+                    (table,),
+                )
+                cols = [r[0] for r in cur.fetchall()]
+            else:
+                cur.execute(f'PRAGMA table_info("{table}")')
+                cols = [r[1] for r in cur.fetchall()]
+            for k in range(1, factor):
+                exprs = []
+                for c in cols:
+                    if c in ("id", "person_id"):
+                        exprs.append(f'"{c}" + {k * OFFSET}')
+                    elif c == "personal_id":  # "0000" + 8 digits: no province code starts with 000
+                        exprs.append(
+                            f"lpad(({k * OFFSET} + id)::text, 12, '0')"
+                            if pg
+                            else f"substr('000000000000' || ({k * OFFSET} + id), -12, 12)"
+                        )
+                    else:
+                        exprs.append(f'"{c}"')
+                names = ", ".join(f'"{c}"' for c in cols)
+                cur.execute(
+                    f'INSERT INTO "{table}" ({names}) SELECT {", ".join(exprs)} FROM "{table}" '
+                    f"WHERE id < {OFFSET}"
+                )
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+    print(f"Đã nhân {factor} lần người và hồ sơ của họ", flush=True)
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from canbo.indicators import snapshots
+    from canbo.indicators.models import IndicatorSnapshot
+    from canbo.org.models import Unit
+    from canbo.people.models import Person
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--plan", default="lc-18-da-tu")
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--as-of", dest="days", nargs="*", default=["2020-12-11", "2025-12-31"])
+    parser.add_argument("--copy-from", dest="copy_from", help="PostgreSQL: chép dữ liệu từ tệp SQLite này")
+    parser.add_argument("--replicate", type=int, default=0, help="nhân số người lên K lần (một lần)")
+    args = parser.parse_args()
+    if args.copy_from:
+        copy_to_postgresql(args.copy_from)
+    if args.replicate > 1:
+        replicate(args.replicate)
+
+    user = User.objects.filter(is_superuser=True).order_by("id").first()
+    if user is None:
+        user = User.objects.create_superuser("bench-dashboard", password=None)
+    root = Unit.objects.order_by("depth", "path").first()
+    assert root is not None, "Chưa có dữ liệu mẫu."
+    client = Client()
+    client.force_login(user)
+    print(
+        f"{Person.objects.count():,} people, DB {connection.vendor}, plan {args.plan}; "
+        f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
+
+    def prepare(way: str, day: dt.date) -> None:
+        if way == "cold":
+            IndicatorSnapshot.objects.all().delete()
+        elif way == "after write":
+            IndicatorSnapshot.objects.filter(last_day__gte=day).delete()
+
+    def request(url: str, way: str) -> tuple[float, float, int, int]:
+        with CaptureQueriesContext(connection) as q:
+            t0, c0 = time.perf_counter(), time.process_time()
+            if way == "fresh":
+                with snapshots.fresh():
+                    r = client.get(url)
+            else:
+                r = client.get(url)
+            wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        assert r.status_code == 200, (url, r.status_code)
+        counting = sum("COUNT(DISTINCT" in x["sql"] for x in q.captured_queries)
+        return wall * 1000, cpu * 1000, len(q.captured_queries), counting
+
+    ways = ["fresh", "cold", "after write", "snapshots"]
+    print(f"{'as of':12} {'way':12} {'median ms':>10} {'CPU ms':>8} {'queries':>8} {'COUNT(DISTINCT':>15}")
+    for raw in args.days:
+        day = dt.date.fromisoformat(raw)
+        url = f"/chi-tieu/{args.plan}/?ngay={day.isoformat()}&don_vi={root.pk}"
+        client.get(url)  # warm the process (templates, content types) and the snapshots
+        samples: dict[str, list[tuple[float, float, int, int]]] = {w: [] for w in ways}
+        for _ in range(args.repeat):
+            for way in ways:
+                prepare(way, day)
+                samples[way].append(request(url, way))
+        for way in ways:
+            s = samples[way]
+            print(
+                f"{day:%d/%m/%Y}   {way:12} {statistics.median(x[0] for x in s):10.1f} "
+                f"{statistics.median(x[1] for x in s):8.1f} {s[-1][2]:8d} {s[-1][3]:15d}"
+            )
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,282 @@
+"""Per-date snapshots of the engine's results, computed once and invalidated by the writes.
+
+``compute_many`` answers ``engine.compute`` requests from ``IndicatorSnapshot`` rows (one query
+for all of a page's requests) and computes, then stores, only the missing ones. A snapshot's
+key hashes every input of the computation besides the records: the definitions (code, version,
+spec), the dates, the unit's path, the depth, the SQL of the user's scope conditions and
+``ENGINE_VERSION``. Its ``last_day`` is the latest date it counts on.
+
+Exactness. Every audited write (``core.services.log_change``, ``bulk_log_created``) calls
+``invalidate`` inside its own transaction: a change to a dated row of the records the engine
+reads (tenure, membership, qualification, Party membership, service event, planning entry)
+deletes the snapshots whose ``last_day`` is on or after the earliest date in the row's old and
+new values (a row counts only on days from its start on; a renewal looks back from later days
+only); a change to an undated record the engine reads (a person's counted fields, a unit, a
+title, an area, an ethnicity, a planning list) deletes all of them; other records, none.
+
+A computation that raced with a write must not be stored with the old numbers. The writer
+also moves an epoch in its transaction (PostgreSQL: ``nextval`` of a sequence under a shared
+advisory lock, so writers do not wait for each other; SQLite: a counter row, writers are
+serialized anyway). A reader notes the epoch before computing and stores only if, in the
+storing transaction, no writer is in flight (PostgreSQL: the advisory lock taken exclusively
+without waiting; SQLite: the IMMEDIATE transaction holds the write lock) and the epoch has
+not moved. A writer that committed in between moved it; a writer still in flight makes the
+reader skip storing; a writer that starts later deletes the stored row.
+
+``fresh()`` turns snapshots off in a block (the bench's "before", the exactness test's
+reference computation).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.db import OperationalError, connection, models, transaction
+from django.utils import timezone
+
+from canbo.careers.models import BodyMembership, Tenure
+from canbo.core.querysets import scope_q
+from canbo.indicators import engine
+from canbo.indicators.engine import Result
+from canbo.indicators.models import IndicatorDefinition, IndicatorSnapshot, SnapshotEpoch
+from canbo.org.models import AdminArea, Title, Unit
+from canbo.people.models import Ethnicity, PartyMembership, Person, Qualification, ServiceEvent
+from canbo.planning.models import PlanningEntry, PlanningList
+
+# Bump when the engine's counting changes: older snapshots are then never read again.
+ENGINE_VERSION = 1
+# Snapshots older than this are dropped when new ones are stored: the table holds the dates and
+# units people look at, not every one ever asked for.
+KEEP = dt.timedelta(days=30)
+LOCK_KEY = 0x43414E424F  # PostgreSQL advisory lock "CANBO"
+
+# Rows that count only from their earliest date on.
+DATED: tuple[type[models.Model], ...] = (
+    Tenure,
+    BodyMembership,
+    Qualification,
+    PartyMembership,
+    ServiceEvent,
+    PlanningEntry,
+)
+# Records read on every date.
+UNDATED: tuple[type[models.Model], ...] = (Person, Unit, Title, AdminArea, Ethnicity, PlanningList)
+# The person's columns the engine reads (``test_snapshots`` checks them against its SQL). A new
+# person counts nowhere until a dated row of his is written: creating one invalidates nothing.
+PERSON_FIELDS = frozenset(
+    {
+        "id",
+        "birth_date",
+        "sex",
+        "ethnicity_id",
+        "home_town_id",
+        "category",
+        "service_from",
+        "service_until",
+        "managing_unit_id",
+    }
+)
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+logger = logging.getLogger(__name__)
+
+_enabled: ContextVar[bool] = ContextVar("indicator_snapshots", default=True)
+
+
+@contextlib.contextmanager
+def fresh() -> Iterator[None]:
+    """Compute everything from the records in this block, without reading or storing snapshots."""
+    token = _enabled.set(False)
+    try:
+        yield
+    finally:
+        _enabled.reset(token)
+
+
+@dataclass
+class Request:
+    """The arguments of one ``engine.compute`` call."""
+
+    definitions: list[IndicatorDefinition]
+    day: dt.date
+    unit: Unit | None = None
+    user: Any = None
+    depth: int | None = None
+    key: str = field(default="", init=False)
+    last_day: dt.date = field(default=dt.date.min, init=False)
+
+
+def compute(
+    definitions: list[IndicatorDefinition],
+    *,
+    day: dt.date,
+    unit: Unit | None = None,
+    user: Any = None,
+    depth: int | None = None,
+) -> dict[str, dict[str, Result]]:
+    """``engine.compute``, from a snapshot when one holds it."""
+    return compute_many([Request(definitions, day, unit, user, depth)])[0]
+
+
+def compute_many(requests: list[Request]) -> list[dict[str, dict[str, Result]]]:
+    """The results of each request, in order: one query reads the snapshots of all of them."""
+    if not _enabled.get():
+        return [_compute(r) for r in requests]
+    scopes: dict[int, str] = {}
+    for r in requests:
+        r.key = _key(r, scopes)
+        # A management scope (diện quản lý) is read from the tenures running today: any dated
+        # write may move a person in or out of it, whatever the date counted.
+        r.last_day = dt.date.max if "careers_tenure" in scopes[_user_id(r.user)] else r.day
+    found = dict(
+        IndicatorSnapshot.objects.filter(key__in=[r.key for r in requests]).values_list("key", "data")
+    )
+    missing = [r for r in requests if r.key not in found]
+    if missing:
+        ok, epoch = _epoch()
+        computed = {r.key: _dump(_compute(r)) for r in missing}
+        if ok:
+            _store(computed, {r.key: r.last_day for r in missing}, epoch)
+        found.update(computed)
+    return [_load(found[r.key]) for r in requests]
+
+
+def _compute(r: Request) -> dict[str, dict[str, Result]]:
+    return engine.compute(r.definitions, day=r.day, unit=r.unit, user=r.user, depth=r.depth)
+
+
+def _user_id(user: Any) -> int:
+    return -1 if user is None else int(getattr(user, "pk", None) or 0)
+
+
+def _key(r: Request, scopes: dict[int, str]) -> str:
+    user_id = _user_id(r.user)
+    if user_id not in scopes:
+        scopes[user_id] = _scope_signature(r.user)
+    parts = {
+        "v": ENGINE_VERSION,
+        "defs": [(d.code, d.version, d.kind, d.spec) for d in r.definitions],
+        "day": r.day.isoformat(),
+        "unit": r.unit.path if r.unit is not None else None,
+        "depth": r.depth,
+        "scope": scopes[user_id],
+    }
+    raw = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _scope_signature(user: Any) -> str:
+    """The SQL (with parameters) of the conditions ``engine._base`` puts on the user's rows: the
+    same for the system (no user) and for every user whose grants cover everything."""
+    out = []
+    for model in (Person, PlanningList):
+        q = None if user is None else scope_q(model, user)
+        if q is None:
+            out.append("all")
+        else:
+            sql, params = model._default_manager.filter(q).values("pk").query.sql_with_params()
+            out.append(f"{sql} {params!r}")
+    return "\n".join(out)
+
+
+def _dump(results: dict[str, dict[str, Result]]) -> dict[str, Any]:
+    return {code: {branch: asdict(res) for branch, res in by.items()} for code, by in results.items()}
+
+
+def _load(data: dict[str, Any]) -> dict[str, dict[str, Result]]:
+    return {code: {branch: Result(**res) for branch, res in by.items()} for code, by in data.items()}
+
+
+# ---- epoch and storage ----------------------------------------------------------------------
+
+
+def _epoch() -> tuple[bool, int]:
+    """(no writer in flight, the epoch), read before computing and again when storing.
+
+    PostgreSQL: a sequence is not transactional, so "no writer in flight" (nobody holds the
+    advisory lock that writers take, shared, with their ``nextval``) is what says that every
+    write up to the epoch is committed. SQLite: the counter row moves with the write's commit,
+    and the storing transaction (IMMEDIATE) waits for writers."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT pg_try_advisory_xact_lock(%s), last_value, is_called FROM indicators_snapshot_epoch",
+                [LOCK_KEY],
+            )
+            free, value, called = cur.fetchone()
+            return bool(free), int(value) if called else 0
+    value = SnapshotEpoch.objects.filter(pk=1).values_list("value", flat=True).first()
+    return value is not None, value or 0
+
+
+def _store(computed: dict[str, Any], days: dict[str, dt.date], epoch: int) -> None:
+    """Keep the computed results unless a write raced with them. A reader that cannot write now
+    (SQLite busy past its timeout behind a long import) keeps nothing: the page is served all
+    the same, and the next visit stores them."""
+    try:
+        with transaction.atomic():
+            free, now = _epoch()
+            if not free or now != epoch:
+                return  # a write raced with the computation: keep nothing
+            IndicatorSnapshot.objects.filter(computed_at__lt=timezone.now() - KEEP).delete()
+            IndicatorSnapshot.objects.bulk_create(
+                [IndicatorSnapshot(key=k, last_day=days[k], data=v) for k, v in computed.items()],
+                ignore_conflicts=True,
+            )
+    except OperationalError:
+        logger.warning("Không lưu được kết quả chỉ tiêu đã tính (cơ sở dữ liệu đang bận).")
+
+
+def invalidate(
+    model: type[models.Model], before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> None:
+    """Delete the snapshots a logged change may alter (``core.services`` calls it in the
+    writing transaction)."""
+    if issubclass(model, DATED):
+        since = _earliest(before, after)
+    elif issubclass(model, UNDATED):
+        if model is Person and before is None and after is not None:
+            return  # created: counts nowhere until a dated row of his is written
+        if model is Person and before is not None and after is not None:
+            changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+            if not changed & PERSON_FIELDS:
+                return
+        since = None
+    else:
+        return
+    _bump()
+    rows = IndicatorSnapshot.objects.all()
+    if since is not None:
+        rows = rows.filter(last_day__gte=since)
+    rows.delete()
+
+
+def _earliest(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dt.date | None:
+    """The earliest date among the row's old and new values; None (every date) when unknown."""
+    days = [
+        dt.date.fromisoformat(v)
+        for values in (before, after)
+        if values
+        for v in values.values()
+        if isinstance(v, str) and ISO_DAY.match(v)
+    ]
+    return min(days) if days else None
+
+
+def _bump() -> None:
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(
+                "SELECT pg_advisory_xact_lock_shared(%s), nextval('indicators_snapshot_epoch')", [LOCK_KEY]
+            )
+            return
+    if not SnapshotEpoch.objects.filter(pk=1).update(value=models.F("value") + 1):
+        SnapshotEpoch.objects.create(pk=1, value=1)

@@ -810,9 +810,9 @@ class Writer:
             if rows:
                 self.inserter.insert_objects(rows)
                 self._count(model.__name__, len(rows))
-        bulk_log_created(persons, acting_user=self.user, reason=REASON)
+        self.inserter.log_objects(persons)
         for model_rows in sections.values():
-            bulk_log_created(model_rows, acting_user=self.user, reason=REASON)
+            self.inserter.log_objects(model_rows)
 
     def _sections(self, p: P, person: Person, rng: random.Random, add: Callable[[Any], None]) -> None:
         h = self.horizon

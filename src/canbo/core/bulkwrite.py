@@ -280,7 +280,6 @@ class BulkWriter:
             )
         self.insert(ObjectChange, entries)
 
-
     def log_objects(self, objs: Sequence[ChangeLoggedModel]) -> int:
         """One "create" entry per saved instance (of any models), in order: what
         ``core.services.bulk_log_created`` writes, without an ``ObjectChange`` instance per entry

@@ -36,6 +36,16 @@ IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.Immed
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
+# Tests that take far longer than the rest (the demo province: two builds at the minimum size).
+# They run first, so that under xdist one worker starts them at once while the others share the
+# rest, rather than one worker reaching them late and the run waiting on it (docs/performance.md).
+LONG_POLES = ("canbo/demo/tests/test_generator.py::test_demo_province",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: not item.nodeid.endswith(LONG_POLES))
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -280,6 +280,35 @@ class BulkWriter:
             )
         self.insert(ObjectChange, entries)
 
+    def log_objects(self, objs: Sequence[ChangeLoggedModel]) -> int:
+        """One "create" entry per saved instance (of any models), in order: what
+        ``core.services.bulk_log_created`` writes, without an ``ObjectChange`` instance per entry
+        nor Django's field machinery per value. The snapshot is ``ChangeLoggedModel.snapshot()``
+        (the concrete fields' values by attname, less ``audit_exclude``), read per model once."""
+        entries: list[Row] = []
+        fields: dict[type[models.Model], tuple[int, list[str]]] = {}
+        for obj in objs:
+            model = type(obj)
+            if model not in fields:
+                exclude = set(model.audit_exclude)
+                fields[model] = (
+                    self.content_type_id(model),
+                    [f.attname for f in model._meta.concrete_fields if f.name not in exclude],
+                )
+            ct_id, attnames = fields[model]
+            entries.append(
+                {
+                    **self.log_common,
+                    "content_type_id": ct_id,
+                    "object_id": obj.pk,
+                    "object_repr": str(obj)[:300],
+                    "related_person_id": obj.audit_person_id(),
+                    "postchange_data": {a: jsonable(getattr(obj, a)) for a in attnames},
+                }
+            )
+        self.insert(ObjectChange, entries)
+        return len(entries)
+
 
 def analyze_all() -> None:
     """Refresh PostgreSQL's planner statistics of every table of the project.

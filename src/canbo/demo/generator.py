@@ -4,7 +4,7 @@ Same size, seed and horizon give the same data. The fixed part (leadership, comm
 elected bodies) does not scale and reproduces the baselines of INDICATORS.md §2 as of
 11/12/2020; the mass of ordinary staff scales with ``size`` and is written in batches, so memory
 stays bounded up to the 2,500,000 people of the national benchmark. Audited models are written
-with ``core.bulkwrite.BulkWriter`` and logged with ``bulk_log_created`` in the "generator" context
+with ``core.bulkwrite.BulkWriter`` and logged with ``BulkWriter.log_objects`` in the "generator" context
 (STYLE.md allows this to an import or a generator that writes its own log entries).
 See docs/demo-data.md.
 """
@@ -34,7 +34,7 @@ from canbo.core.bulkwrite import BulkWriter, analyze_all
 from canbo.core.context import bind_context
 from canbo.core.errors import DomainError
 from canbo.core.models import ObjectChange
-from canbo.core.services import bulk_log_created, log_change
+from canbo.core.services import log_change
 from canbo.core.text import fold, normalize_name, split_name
 from canbo.core.vnsort import name_sort_key
 from canbo.demo import names
@@ -810,9 +810,9 @@ class Writer:
             if rows:
                 self.inserter.insert_objects(rows)
                 self._count(model.__name__, len(rows))
-        bulk_log_created(persons, acting_user=self.user, reason=REASON)
+        self.inserter.log_objects(persons)
         for model_rows in sections.values():
-            bulk_log_created(model_rows, acting_user=self.user, reason=REASON)
+            self.inserter.log_objects(model_rows)
 
     def _sections(self, p: P, person: Person, rng: random.Random, add: Callable[[Any], None]) -> None:
         h = self.horizon

@@ -154,9 +154,12 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--against", default="", help="git revision whose salary/selectors.py to compare")
+    parser.add_argument(
+        "--file", default="", help="the bench database (default var/bench/salary-SIZE.sqlite3)"
+    )
     args = parser.parse_args()
     as_of = dt.date.fromisoformat(args.as_of)
-    path = ROOT / "var" / "bench" / f"salary-{args.size}.sqlite3"
+    path = Path(args.file) if args.file else ROOT / "var" / "bench" / f"salary-{args.size}.sqlite3"
     path.parent.mkdir(parents=True, exist_ok=True)
     fresh = not path.exists()
     os.environ["CANBO_DB"] = "sqlite"

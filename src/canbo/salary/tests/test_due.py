@@ -66,6 +66,36 @@ def test_page_lists_the_due_and_the_blocked_with_their_verdict(users: dict, staf
     assert "Lý Văn Khác" not in html
 
 
+def test_page_shows_the_lists_in_pages_with_complete_counts_and_exports(
+    users: dict, staff: dict, tree: dict, monkeypatch: Any
+) -> None:
+    """A province's list holds thousands (docs/performance.md "Due raises"): the page shows it in
+    pages, the counts and the Excel list are of everyone."""
+    from canbo.salary import views
+
+    monkeypatch.setattr(views, "DUE_PER_PAGE", 2)
+    monkeypatch.setattr(views, "BLOCKED_PER_PAGE", 1)
+    c = client_for(users["officer_a"])
+    query = {"don_vi": tree["A"].pk, "ngay": "01/01/2025", "so_thang": 3}
+    first = c.get("/luong/den-han/", query).content.decode()
+    assert "Đủ điều kiện (3 người)" in first and "(1 người)" in first
+    assert "Đỗ Văn Khung" in first and "Đỗ Văn Đúng" in first and "Đỗ Văn Chậm" not in first
+    assert "Trang 1/2, người thứ 1 đến 2." in first and "trang=2" in first
+    second = c.get("/luong/den-han/", {**query, "trang": 2}).content.decode()
+    assert "Đủ điều kiện (3 người)" in second and "Đỗ Văn Chậm" in second and "Đỗ Văn Khung" not in second
+    assert 'name="chon"' in second  # the decision form covers the page shown
+    assert "Trang 2/2, người thứ 3 đến 3." in second and "trang=1" in second
+    assert "xuat=xlsx" in second and "trang=2&amp;xuat" not in second
+    import io
+
+    from openpyxl import load_workbook
+
+    export = c.get("/luong/den-han/", {**query, "trang": 2, "xuat": "xlsx"})
+    ws = load_workbook(io.BytesIO(export.content)).active
+    assert ws is not None
+    assert len([row for row in ws.iter_rows(min_row=5) if row[1].value]) == 4
+
+
 def test_other_subtree_unit_is_refused_and_shows_nobody(users: dict, staff: dict, tree: dict) -> None:
     r = client_for(users["officer_b"]).get(
         "/luong/den-han/", {"don_vi": tree["A"].pk, "ngay": "01/01/2025", "so_thang": 3}

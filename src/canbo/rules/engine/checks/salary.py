@@ -225,9 +225,8 @@ class SalaryCase:
                 )
             )
         unforgiven: list[int] = []
-        for r in sorted(self.ratings, key=lambda r: r.year):
-            if r.system != STATE or not r.period_is_year or r.level != NOT_DONE:
-                continue
+        not_done = [r for r in self.ratings if r.level == NOT_DONE and r.system == STATE and r.period_is_year]
+        for r in sorted(not_done, key=lambda r: r.year):
             if not since.year <= r.year < due.year:
                 continue
             ver = self.book.find("S-7", due)

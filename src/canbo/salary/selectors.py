@@ -375,14 +375,30 @@ def rows_in_force(
         # only the rows whose step_since is in one of the windows (or of the persons ``also``),
         # kept when no later row starts on or before ``as_of`` (a probe of the (person, from_date)
         # index for these few rows, instead of a maximum for every person of the subtree); the
-        # unary ``+`` keeps SQLite from driving the query by the subtree's IN list
-        pairs = list(  # without repeats: S-4's two step times may coincide with S-8's
-            dict.fromkeys(
-                (lo.isoformat(), hi.isoformat()) for lo, hi in (*window.further, *window.low, *window.high)
-            )
-        )
-        wanted = ["(r.step_since >= %s AND r.step_since < %s)" for _ in pairs]
-        wanted_params: list[Any] = [d for pair in pairs for d in pair]
+        # unary ``+`` keeps SQLite from driving the query by the subtree's IN list. Each window
+        # holds the rows ``Window.has`` lets through (beyond-frame rows the further step's, the
+        # others S-4's low or high step time by their grade's group), as on PostgreSQL
+        def ranges(pairs: list[tuple[dt.date, dt.date]]) -> tuple[str, list[Any]]:
+            unique = list(dict.fromkeys((lo.isoformat(), hi.isoformat()) for lo, hi in pairs))
+            sql = " OR ".join("(r.step_since >= %s AND r.step_since < %s)" for _ in unique)
+            return f"({sql})", [d for pair in unique for d in pair]
+
+        low_ids = sorted(pk for pk, code in groups.items() if code in window.low_any)
+        high_ids = sorted(pk for pk, code in groups.items() if code not in window.low_all)
+        wanted: list[str] = []
+        wanted_params: list[Any] = []
+        for test, grade_ids, pairs in (
+            ("r.beyond_frame_percent > 0", None, window.further),
+            ("r.beyond_frame_percent = 0", low_ids, window.low),
+            ("r.beyond_frame_percent = 0", high_ids, window.high),
+        ):
+            if grade_ids is not None:
+                if not grade_ids:
+                    continue
+                test += f" AND r.grade_id IN ({', '.join(['%s'] * len(grade_ids))})"
+            dates, dates_params = ranges(pairs)
+            wanted.append(f"({test} AND {dates})")
+            wanted_params += [*(grade_ids or ()), *dates_params]
         if also:  # one JSON parameter: ``also`` may hold more ids than SQLite takes parameters
             wanted.append("r.person_id IN (SELECT value FROM json_each(%s))")
             wanted_params.append(json.dumps(sorted(also)))

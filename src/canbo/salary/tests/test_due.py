@@ -238,3 +238,21 @@ def test_word_list_is_a4_with_the_due_then_the_blocked(users: dict, staff: dict,
     assert held.rows[1].cells[1].text == "Đỗ Thị Thiếu"
     assert "thiếu kết quả xếp loại" in held.rows[1].cells[8].text
     assert "{{" not in text and all("{" not in c.text for t in doc.tables for c in t._cells)
+
+
+def test_section_reads_skip_the_grant_filter_only_when_it_adds_nothing(
+    users: dict, staff: dict, tree: dict
+) -> None:
+    """The due list reads disciplines and ratings of persons already restricted to the user's
+    scope: their own grant filter (a second join to the person and his unit) is dropped only when
+    the grants let through exactly the persons' sections; a sensitive section keeps it."""
+    from canbo.assessment.models import PoliticalConclusion, Rating
+    from canbo.salary.selectors import _person_bound
+
+    leader = users["leader_a"]  # a grant on A without sensitive data
+    PoliticalConclusion.objects.create(
+        person=staff["on_time"], conclusion_date=dt.date(2024, 1, 1), issuing_body="Ban Tổ chức"
+    )
+    assert not _person_bound(Rating, leader).query.where  # no filter: the persons are restricted
+    assert list(_person_bound(PoliticalConclusion, leader)) == []  # restricted: not sensitive-granted
+    assert _person_bound(PoliticalConclusion, users["officer_a"]).count() == 1

@@ -248,7 +248,7 @@ def due_list(
         # the yearly state ratings of the step times (the KHT years' decision dates read above)
         for person_id, year, level in (
             rating_qs.filter(person__in=chunk, period="nam", system=STATE, year__gte=first_year)
-            .order_by("person_id", "-year", "system")
+            .order_by()  # the schedule reads them as a set of years (KHT ones sorted by year)
             .values_list("person_id", "year", "level")
         ):
             if level == NOT_DONE:

@@ -251,13 +251,14 @@ def due_list(
             .order_by()  # the schedule reads them as a set of years (KHT ones sorted by year)
             .values_list("person_id", "year", "level")
         ):
+            rated: RatingFact | None
             if level == NOT_DONE:
-                fact = RatingFact(STATE, year, level, not_done.get((person_id, year)))
+                rated = RatingFact(STATE, year, level, not_done.get((person_id, year)))
             else:
-                fact = facts.get((year, level))
-                if fact is None:
-                    fact = facts[year, level] = RatingFact(STATE, year, level, None)
-            ratings[person_id].append(fact)
+                rated = facts.get((year, level))
+                if rated is None:
+                    rated = facts[year, level] = RatingFact(STATE, year, level, None)
+            ratings[person_id].append(rated)
     items = []
     for person_id, row in cases.items():
         if person_id not in people:

@@ -86,8 +86,12 @@ def _render_list(request: HttpRequest, form: DueForm, decision: DecisionForm, *,
     list holds thousands of people, the blocked each with a verdict card."""
     data = form.cleaned_data
     items = selectors.due_list(request.user, data["don_vi"], data["ngay"], data["so_thang"])
-    due = Paginator([i for i in items if not i.blocked], DUE_PER_PAGE)
-    blocked = Paginator([i for i in items if i.blocked], BLOCKED_PER_PAGE)
+    eligible: list[selectors.DueItem] = []
+    held: list[selectors.DueItem] = []
+    for i in items:  # one pass: each outcome read once
+        (held if i.blocked else eligible).append(i)
+    due = Paginator(eligible, DUE_PER_PAGE)
+    blocked = Paginator(held, BLOCKED_PER_PAGE)
     ctx = {
         "form": form,
         "decision": decision,

@@ -12,7 +12,9 @@ and 0.6% of persons disciplined). Building takes a few minutes; the file is kept
 
 Then prints, as medians of N runs: ``due_list`` for the root unit as the system (the command
 line's ``./canbo salary due``) and as a user with an officer's grant on the root (the page),
-the number due and blocked, and the load average. No figure is asserted.
+the number due and blocked, the page ``/luong/den-han/`` itself as that officer (the test
+client: request, list and template) and the load average. No figure is asserted.
+``--file PATH`` keeps the bench database elsewhere (e.g. outside the repository).
 
 ``--against REV`` times the due list of ``salary/selectors.py`` as of the git revision REV
 (loaded from ``git show``) and of the working tree in the same process, alternately, as the
@@ -154,9 +156,12 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--against", default="", help="git revision whose salary/selectors.py to compare")
+    parser.add_argument(
+        "--file", default="", help="the bench database (default var/bench/salary-SIZE.sqlite3)"
+    )
     args = parser.parse_args()
     as_of = dt.date.fromisoformat(args.as_of)
-    path = ROOT / "var" / "bench" / f"salary-{args.size}.sqlite3"
+    path = Path(args.file) if args.file else ROOT / "var" / "bench" / f"salary-{args.size}.sqlite3"
     path.parent.mkdir(parents=True, exist_ok=True)
     fresh = not path.exists()
     os.environ["CANBO_DB"] = "sqlite"
@@ -195,19 +200,46 @@ def main() -> None:
         against(args.against, root, as_of, args.months, args.repeat)
         return
     for label, user in (("hệ thống (./canbo salary due)", None), ("cán bộ tổ chức, quyền cả tỉnh", officer)):
-        times, items = [], []
+        times, cpu, items = [], [], []
         due_list(user, root, as_of, args.months)  # warm: grants, unit index, rulebook
         for _ in range(args.repeat):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             items = due_list(user, root, as_of, args.months)
             times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)  # SQLite runs in this process
         blocked = sum(1 for i in items if i.blocked)
         print(
             f"{label}: trung vị {statistics.median(times) * 1000:.0f} ms "
-            f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}, {args.repeat} lần); "
+            f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}, {args.repeat} lần), "
+            f"CPU trung vị {statistics.median(cpu) * 1000:.0f} ms; "
             f"{len(items):,} người đến hạn, {blocked:,} chưa đủ điều kiện hoặc chưa kết luận"
         )
+    page(officer, root, as_of, args.months, args.repeat)
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+def page(officer: object, root: object, as_of: dt.date, months: int, repeat: int) -> None:
+    """The page /luong/den-han/ as the officer (Django's test client: the whole request, the
+    due list, the template), medians of ``repeat`` runs after one warm run; CPU included."""
+    from django.test import Client, override_settings
+
+    client = Client()
+    client.force_login(officer)  # type: ignore[arg-type]
+    query = {"don_vi": root.pk, "ngay": f"{as_of:%d/%m/%Y}", "so_thang": months}  # type: ignore[attr-defined]
+    with override_settings(ALLOWED_HOSTS=["testserver"]):
+        response = client.get("/luong/den-han/", query)
+        assert response.status_code == 200, response.status_code
+        times, cpu = [], []
+        for _ in range(repeat):
+            t0, c0 = time.perf_counter(), time.process_time()
+            response = client.get("/luong/den-han/", query)
+            times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
+    print(
+        f"trang /luong/den-han/ (cán bộ tổ chức): trung vị {statistics.median(times) * 1000:.0f} ms "
+        f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}, {repeat} lần), CPU trung vị "
+        f"{statistics.median(cpu) * 1000:.0f} ms; {len(response.content) / 1024:,.0f} KB HTML"
+    )
 
 
 def against(rev: str, root: object, as_of: dt.date, months: int, repeat: int) -> None:

@@ -19,13 +19,16 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from canbo.assessment.models import Discipline, Rating
 from canbo.core.errors import DomainError
+from canbo.core.querysets import grant_scope
 from canbo.org.models import Unit
 from canbo.org.selectors import unit_label
 from canbo.people.models import Person
 from canbo.rules.engine.checks.salary import (
+    KIND_LABELS,
     NOT_DONE,
     SalaryCase,
     SalaryFact,
@@ -84,6 +87,11 @@ class DueItem:
     @property
     def kind(self) -> str:
         return self.case.schedule.kind
+
+    @property
+    def kind_label(self) -> str:
+        """The verdict's purpose ("Nâng bậc lương thường xuyên"…), without building the verdict."""
+        return KIND_LABELS[self.kind]
 
     @property
     def due(self) -> dt.date:
@@ -162,6 +170,10 @@ def due_list(
     if person_ids is not None:
         persons = persons.filter(pk__in=person_ids)
     ids = _ids(persons, unit)
+    # disciplines and ratings: tested per record against the subtree (one probe of the person
+    # and his unit each) rather than by the list of the subtree's 150,000 ids, and without the
+    # grant filter when it adds nothing to the person's (see ``_person_bound``)
+    in_subtree = Exists(_subtree(persons, unit).filter(pk=OuterRef("person_id")))
     scale = {
         g.pk: g
         for g in Grade.objects.select_related("group").only(
@@ -170,9 +182,9 @@ def due_list(
     }
     book = rulebook()
     disciplines: dict[int, list[DisciplineFact]] = defaultdict(list)
-    discipline_qs = Discipline.objects.all() if user is None else Discipline.objects.restrict(user)
     for person_id, *values in (
-        discipline_qs.filter(person__in=ids)
+        _person_bound(Discipline, user)
+        .filter(in_subtree)
         .order_by("person_id", "-decision_date")  # each person's in the model's order, no join
         .values_list(
             "person_id",
@@ -185,41 +197,47 @@ def due_list(
         )
     ):
         disciplines[person_id].append(DisciplineFact(*values))
-    rating_qs = Rating.objects.all() if user is None else Rating.objects.restrict(user)
+    rating_qs = _person_bound(Rating, user)
     not_done: dict[tuple[int, int], dt.date | None] = {
         (pk, year): decided
-        for pk, year, decided in rating_qs.filter(person__in=ids, period="nam", level=NOT_DONE, system=STATE)
+        for pk, year, decided in rating_qs.filter(in_subtree, period="nam", level=NOT_DONE, system=STATE)
         .order_by()
         .values_list("person_id", "year", "decision_date")
     }
     delayable = set(disciplines) | {pk for pk, _y in not_done}
     window = Window(book, as_of, end)
-    cases: dict[int, SalaryCase] = {}
-    groups = {pk: g.group.code for pk, g in scale.items()}
+    cases: dict[int, SalaryFact] = {}
+    # each grade's scale as plain values (no related-object access for each of 50,000 rows)
+    grade_of = {
+        pk: (g.code, g.group_id, g.group.code, g.group.steps, g.group.first, g.group.increment)
+        for pk, g in scale.items()
+    }
     # the nominal date depends only on the group, whether the step is the last, whether a
     # beyond-frame percent is held, and step_since: computed once for each of these
     nominals: dict[tuple[int, bool, bool, dt.date], dt.date] = {}
     for person_id, grade_id, step, coef, percent, since in rows_in_force(
-        ids, as_of, window, delayable, groups=groups
+        ids, as_of, window, delayable, groups={pk: g[2] for pk, g in grade_of.items()}, exact=False
     ):
-        g = scale[grade_id]
-        key = (g.group_id, step >= g.group.steps, percent == 0, since)
+        code, group_id, group, steps, first, increment = grade_of[grade_id]
+        key = (group_id, step >= steps, percent == 0, since)
         nominal = nominals.get(key)
         fact = None
         if nominal is None:
-            fact = _fact(g, step, coef, percent, since)
+            fact = SalaryFact(code, group, steps, first, increment, step, coef, percent, since)
             nominal = nominals[key] = SalaryCase(book, fact).nominal
+        # the exact test of the window (``rows_in_force`` read it a few days wider)
         if nominal >= end or (nominal < as_of and person_id not in delayable):
             continue
-        cases[person_id] = SalaryCase(book, fact or _fact(g, step, coef, percent, since))
+        cases[person_id] = fact or SalaryFact(
+            code, group, steps, first, increment, step, coef, percent, since
+        )
     if not cases:
         return []
     people: dict[int, tuple[str, str, int]] = {}
     ratings: dict[int, list[RatingFact]] = defaultdict(list)
-    wanted = sorted(cases)
-    first_year = min(c.row.step_since.year for c in cases.values())
-    for n in range(0, len(wanted), CHUNK):
-        chunk = wanted[n : n + CHUNK]
+    first_year = min(f.step_since.year for f in cases.values())
+    facts: dict[tuple[int, str], RatingFact] = {}  # shared (frozen) facts of the years not KHT
+    for chunk in _id_sets(sorted(cases)):
         for pk, pid, name, unit_id, left in (
             Person.objects.filter(pk__in=chunk)
             .order_by()
@@ -230,38 +248,28 @@ def due_list(
         # the yearly state ratings of the step times (the KHT years' decision dates read above)
         for person_id, year, level in (
             rating_qs.filter(person__in=chunk, period="nam", system=STATE, year__gte=first_year)
-            .order_by("person_id", "-year", "system")
+            .order_by()  # the schedule reads them as a set of years (KHT ones sorted by year)
             .values_list("person_id", "year", "level")
         ):
-            decided = not_done.get((person_id, year)) if level == NOT_DONE else None
-            ratings[person_id].append(RatingFact(STATE, year, level, decided))
+            rated: RatingFact | None
+            if level == NOT_DONE:
+                rated = RatingFact(STATE, year, level, not_done.get((person_id, year)))
+            else:
+                rated = facts.get((year, level))
+                if rated is None:
+                    rated = facts[year, level] = RatingFact(STATE, year, level, None)
+            ratings[person_id].append(rated)
     items = []
-    for person_id, case in cases.items():
+    for person_id, row in cases.items():
         if person_id not in people:
             continue
-        case = SalaryCase(
-            book, case.row, tuple(disciplines.get(person_id, ())), tuple(ratings.get(person_id, ()))
-        )
+        case = SalaryCase(book, row, tuple(disciplines.get(person_id, ())), tuple(ratings.get(person_id, ())))
         if not as_of <= case.schedule.due < end:
             continue
         pid, name, unit_id = people[person_id]
         items.append(DueItem(person_id, pid, name, unit_id, case.row, case))
     items.sort(key=lambda i: (i.due, i.name))
     return items
-
-
-def _fact(g: Grade, step: int, coef: Any, percent: int, since: dt.date) -> SalaryFact:
-    return SalaryFact(
-        grade_code=g.code,
-        group=g.group.code,
-        steps=g.group.steps,
-        first=g.group.first,
-        increment=g.group.increment,
-        step=step,
-        coefficient=Decimal(coef),
-        percent=percent,
-        step_since=since,
-    )
 
 
 class Window:
@@ -317,6 +325,7 @@ def rows_in_force(
     also: set[int] | frozenset[int] = frozenset(),
     *,
     groups: dict[int, str] | None = None,
+    exact: bool = True,
 ) -> Iterator[tuple[int, int, int, Any, int, dt.date]]:
     """(person, grade, step, coefficient, beyond-frame %, step since) of the salary row in force
     on ``as_of`` of each person of the ``ids`` subquery (the latest row starting on or before
@@ -327,7 +336,10 @@ def rows_in_force(
     ORM's), with a window one scan of the table for the rows whose ``step_since`` is in it (or
     of a person ``also``, passed as one JSON array) kept when no later row starts on or before
     ``as_of``, the window then tested exactly in Python; without one a ``GROUP BY`` whose
-    ``MAX()`` picks the row (SQLite's bare columns); elsewhere a portable NOT EXISTS."""
+    ``MAX()`` picks the row (SQLite's bare columns); elsewhere a portable NOT EXISTS.
+
+    ``exact=False``: on SQLite the rows a few days outside the window are yielded too (the
+    caller tests each row's nominal date itself, exactly and once for many rows)."""
     cols = ("person_id", "grade_id", "step", "coefficient", "beyond_frame_percent", "step_since")
     rows = SalaryRow.objects.filter(person__in=ids, from_date__lte=as_of)
     where = None
@@ -364,10 +376,30 @@ def rows_in_force(
         # only the rows whose step_since is in one of the windows (or of the persons ``also``),
         # kept when no later row starts on or before ``as_of`` (a probe of the (person, from_date)
         # index for these few rows, instead of a maximum for every person of the subtree); the
-        # unary ``+`` keeps SQLite from driving the query by the subtree's IN list
-        pairs = [(lo.isoformat(), hi.isoformat()) for lo, hi in (*window.further, *window.low, *window.high)]
-        wanted = ["(r.step_since >= %s AND r.step_since < %s)" for _ in pairs]
-        wanted_params: list[Any] = [d for pair in pairs for d in pair]
+        # unary ``+`` keeps SQLite from driving the query by the subtree's IN list. Each window
+        # holds the rows ``Window.has`` lets through (beyond-frame rows the further step's, the
+        # others S-4's low or high step time by their grade's group), as on PostgreSQL
+        def ranges(pairs: list[tuple[dt.date, dt.date]]) -> tuple[str, list[Any]]:
+            unique = list(dict.fromkeys((lo.isoformat(), hi.isoformat()) for lo, hi in pairs))
+            sql = " OR ".join("(r.step_since >= %s AND r.step_since < %s)" for _ in unique)
+            return f"({sql})", [d for pair in unique for d in pair]
+
+        low_ids = sorted(pk for pk, code in groups.items() if code in window.low_any)
+        high_ids = sorted(pk for pk, code in groups.items() if code not in window.low_all)
+        wanted: list[str] = []
+        wanted_params: list[Any] = []
+        for test, grade_ids, pairs in (
+            ("r.beyond_frame_percent > 0", None, window.further),
+            ("r.beyond_frame_percent = 0", low_ids, window.low),
+            ("r.beyond_frame_percent = 0", high_ids, window.high),
+        ):
+            if grade_ids is not None:
+                if not grade_ids:
+                    continue
+                test += f" AND r.grade_id IN ({', '.join(['%s'] * len(grade_ids))})"
+            dates, dates_params = ranges(pairs)
+            wanted.append(f"({test} AND {dates})")
+            wanted_params += [*(grade_ids or ()), *dates_params]
         if also:  # one JSON parameter: ``also`` may hold more ids than SQLite takes parameters
             wanted.append("r.person_id IN (SELECT value FROM json_each(%s))")
             wanted_params.append(json.dumps(sorted(also)))
@@ -379,18 +411,51 @@ def rows_in_force(
             "AND l.from_date > r.from_date AND l.from_date <= %s)"
         )
         params = [as_of.isoformat(), *wanted_params, *sub_params, as_of.isoformat()]
+    coefficients: dict[str, Decimal] = {}  # a scale has few: each text converted once
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(5000):
             for person_id, grade_id, step, coef, percent, since_text, *_max in batch:
                 since = dt.date.fromisoformat(since_text)
-                if window is None or person_id in also or window.has(groups[grade_id], percent, since):
-                    yield person_id, grade_id, step, Decimal(coef).quantize(CENT), percent, since
+                if (
+                    window is None
+                    or not exact
+                    or person_id in also
+                    or window.has(groups[grade_id], percent, since)
+                ):
+                    value = coefficients.get(coef)
+                    if value is None:
+                        value = coefficients[coef] = Decimal(coef).quantize(CENT)
+                    yield person_id, grade_id, step, value, percent, since
+
+
+def _subtree(persons: QuerySet[Person], unit: Unit) -> QuerySet[Person]:
+    # no ORDER BY (the person's default ordering): SQLite would sort the subtree's ids
+    return persons.filter(managing_unit__path__startswith=unit.path).order_by()
 
 
 def _ids(persons: QuerySet[Person], unit: Unit) -> Any:
-    # no ORDER BY (the person's default ordering): SQLite would sort the subtree's ids
-    return persons.filter(managing_unit__path__startswith=unit.path).order_by().values("id")
+    return _subtree(persons, unit).values("id")
+
+
+def _person_bound(model: Any, user: Any) -> QuerySet[Any]:
+    """``model``'s records (a person's section) that ``user`` may see, to be read for persons
+    already in his scope: unfiltered when his grants let through exactly the sections of the
+    persons they let through (the same subtrees and own dossier, not a sensitive section), so
+    the query does not join the person and his unit a second time; ``restrict`` otherwise."""
+    if user is None or grant_scope(model, user) == grant_scope(Person, user):
+        return model.objects.all()
+    return model.objects.restrict(user)
+
+
+def _id_sets(ids: list[int]) -> Iterator[Any]:
+    """``ids`` as the right side of ``__in``: on SQLite one JSON array (``json_each``), one query
+    whatever their number; elsewhere lists of ``CHUNK``."""
+    if connection.vendor == "sqlite":
+        yield RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
+        return
+    for n in range(0, len(ids), CHUNK):
+        yield ids[n : n + CHUNK]
 
 
 def due_command(*, as_of: str, unit: str, months: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -96,14 +97,26 @@ def _docx(request: HttpRequest, form: DueForm) -> HttpResponse:
     return response
 
 
+DUE_PER_PAGE = 100  # rows of the eligible list shown at once (a province's list runs to thousands)
+BLOCKED_PER_PAGE = 50  # verdict cards of the blocked shown at once
+
+
 def _render_list(request: HttpRequest, form: DueForm, decision: DecisionForm, *, status: int) -> HttpResponse:
+    """The list in pages (the counts, the Excel and the Word list are of everyone): a province's
+    list holds thousands of people, the blocked each with a verdict card."""
     data = form.cleaned_data
     items = selectors.due_list(request.user, data["don_vi"], data["ngay"], data["so_thang"])
+    eligible: list[selectors.DueItem] = []
+    held: list[selectors.DueItem] = []
+    for i in items:  # one pass: each outcome read once
+        (held if i.blocked else eligible).append(i)
+    due = Paginator(eligible, DUE_PER_PAGE)
+    blocked = Paginator(held, BLOCKED_PER_PAGE)
     ctx = {
         "form": form,
         "decision": decision,
-        "items": [i for i in items if not i.blocked],
-        "blocked": [i for i in items if i.blocked],
+        "items": due.get_page(request.GET.get("trang")),
+        "blocked": blocked.get_page(request.GET.get("trang_chan")),
         "as_of": data["ngay"],
         "months": data["so_thang"],
         "unit": data["don_vi"],

@@ -18,6 +18,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` moved by calendar months; a day past the target month's end becomes its last day."""
     index = day.year * 12 + (day.month - 1) + months
     year, month = divmod(index, 12)
+    if day.day <= 28:  # every month has the day: no month length needed (lists call this a lot)
+        return dt.date(year, month + 1, day.day)
     return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 

@@ -99,6 +99,9 @@ class Holiday:
         return CalendarDay(self.day, self.name, SWAPPED_WORK if self.working else EXTRA_OFF)
 
 
+FIND_MEMO = 100_000  # (rule, day) answers kept by ``Rulebook.find``
+
+
 class Rulebook:
     """All versions of all rules plus the working-day calendar; immutable once built.
 
@@ -113,6 +116,9 @@ class Rulebook:
         for rule_versions in self._by_rule.values():
             rule_versions.sort(key=lambda v: v.version)
         self.holidays = WorkCalendar(h.as_calendar_day() for h in holidays)
+        # ``find``'s answers: a list of thousands of persons asks for the same few (rule, day)
+        # pairs again and again (docs/performance.md "Due raises"); cleared when it grows large
+        self._found: dict[tuple[str, dt.date], RuleVersion | None] = {}
 
     def rule_ids(self) -> list[str]:
         return sorted(self._by_rule, key=_rule_sort_key)
@@ -131,10 +137,18 @@ class Rulebook:
         raise RuleNotInForce(f"{rule_id} has no version in force on {day.isoformat()}")
 
     def find(self, rule_id: str, day: dt.date) -> RuleVersion | None:
+        """The version of ``rule_id`` in force on ``day``, None if none is (memoised: the
+        rulebook is immutable)."""
+        key = (rule_id, day)
         try:
-            return self.version(rule_id, day)
-        except RuleNotInForce:
-            return None
+            return self._found[key]
+        except KeyError:
+            pass
+        found = next((v for v in reversed(self._by_rule.get(rule_id, [])) if v.in_force(day)), None)
+        if len(self._found) >= FIND_MEMO:
+            self._found.clear()
+        self._found[key] = found
+        return found
 
     def latest(self, rule_id: str) -> RuleVersion:
         return self._by_rule[rule_id][-1]

@@ -66,6 +66,36 @@ def test_page_lists_the_due_and_the_blocked_with_their_verdict(users: dict, staf
     assert "Lý Văn Khác" not in html
 
 
+def test_page_shows_the_lists_in_pages_with_complete_counts_and_exports(
+    users: dict, staff: dict, tree: dict, monkeypatch: Any
+) -> None:
+    """A province's list holds thousands (docs/performance.md "Due raises"): the page shows it in
+    pages, the counts and the Excel list are of everyone."""
+    from canbo.salary import views
+
+    monkeypatch.setattr(views, "DUE_PER_PAGE", 2)
+    monkeypatch.setattr(views, "BLOCKED_PER_PAGE", 1)
+    c = client_for(users["officer_a"])
+    query = {"don_vi": tree["A"].pk, "ngay": "01/01/2025", "so_thang": 3}
+    first = c.get("/luong/den-han/", query).content.decode()
+    assert "Đủ điều kiện (3 người)" in first and "(1 người)" in first
+    assert "Đỗ Văn Khung" in first and "Đỗ Văn Đúng" in first and "Đỗ Văn Chậm" not in first
+    assert "Trang 1/2, người thứ 1 đến 2." in first and "trang=2" in first
+    second = c.get("/luong/den-han/", {**query, "trang": 2}).content.decode()
+    assert "Đủ điều kiện (3 người)" in second and "Đỗ Văn Chậm" in second and "Đỗ Văn Khung" not in second
+    assert 'name="chon"' in second  # the decision form covers the page shown
+    assert "Trang 2/2, người thứ 3 đến 3." in second and "trang=1" in second
+    assert "xuat=xlsx" in second and "trang=2&amp;xuat" not in second
+    import io
+
+    from openpyxl import load_workbook
+
+    export = c.get("/luong/den-han/", {**query, "trang": 2, "xuat": "xlsx"})
+    ws = load_workbook(io.BytesIO(export.content)).active
+    assert ws is not None
+    assert len([row for row in ws.iter_rows(min_row=5) if row[1].value]) == 4
+
+
 def test_other_subtree_unit_is_refused_and_shows_nobody(users: dict, staff: dict, tree: dict) -> None:
     r = client_for(users["officer_b"]).get(
         "/luong/den-han/", {"don_vi": tree["A"].pk, "ngay": "01/01/2025", "so_thang": 3}
@@ -208,3 +238,21 @@ def test_word_list_is_a4_with_the_due_then_the_blocked(users: dict, staff: dict,
     assert held.rows[1].cells[1].text == "Đỗ Thị Thiếu"
     assert "thiếu kết quả xếp loại" in held.rows[1].cells[8].text
     assert "{{" not in text and all("{" not in c.text for t in doc.tables for c in t._cells)
+
+
+def test_section_reads_skip_the_grant_filter_only_when_it_adds_nothing(
+    users: dict, staff: dict, tree: dict
+) -> None:
+    """The due list reads disciplines and ratings of persons already restricted to the user's
+    scope: their own grant filter (a second join to the person and his unit) is dropped only when
+    the grants let through exactly the persons' sections; a sensitive section keeps it."""
+    from canbo.assessment.models import PoliticalConclusion, Rating
+    from canbo.salary.selectors import _person_bound
+
+    leader = users["leader_a"]  # a grant on A without sensitive data
+    PoliticalConclusion.objects.create(
+        person=staff["on_time"], conclusion_date=dt.date(2024, 1, 1), issuing_body="Ban Tổ chức"
+    )
+    assert not _person_bound(Rating, leader).query.where  # no filter: the persons are restricted
+    assert list(_person_bound(PoliticalConclusion, leader)) == []  # restricted: not sensitive-granted
+    assert _person_bound(PoliticalConclusion, users["officer_a"]).count() == 1

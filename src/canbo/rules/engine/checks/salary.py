@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
 
 from canbo.rules.engine.checks.base import Check, Results, rule
 from canbo.rules.engine.dates import add_months, vn
@@ -134,10 +133,16 @@ class SalaryCase:
         low = self.row.group in ver.params.get("low_groups", [])
         return int(ver.params["months_low"] if low else ver.params["months_high"])
 
-    @cached_property
+    @property
     def step_months(self) -> int:
         """The step time before any delay: S-4's 36 or 24 months (also for the first
-        beyond-frame step), or S-8's 12 months for a further percent."""
+        beyond-frame step), or S-8's 12 months for a further percent (computed once)."""
+        months = self.__dict__.get("_step_months")
+        if months is None:
+            months = self.__dict__["_step_months"] = self._step_months()
+        return months
+
+    def _step_months(self) -> int:
         row = self.row
         since = row.step_since
         if self.kind == REGULAR or row.percent == 0:
@@ -152,8 +157,17 @@ class SalaryCase:
         (delays only extend it), which lets a list skip the persons nominally due after it."""
         return add_months(self.row.step_since, self.step_months)
 
-    @cached_property
+    @property
     def schedule(self) -> Schedule:
+        """Due date, delays, years and target, computed once per case: a plain memo in the
+        instance's ``__dict__`` rather than ``functools.cached_property``, whose lock (Python
+        3.11) costs more than the look-up for the 14,000 cases of a province's list."""
+        schedule = self.__dict__.get("_schedule")
+        if schedule is None:
+            schedule = self.__dict__["_schedule"] = self._schedule()
+        return schedule
+
+    def _schedule(self) -> Schedule:
         row = self.row
         since = row.step_since
         months = self.step_months
@@ -162,7 +176,9 @@ class SalaryCase:
         delays: list[Delay] = []
         unforgiven: list[int] = []
         due = nominal
-        for _ in range(20):  # each pass may find records in the extended time; few ever do
+        # nothing that can delay (most persons): the loop below would find no delay
+        quiet = not self.excluded and not self.disciplines and all(r.level != NOT_DONE for r in self.ratings)
+        for _ in range(0 if quiet else 20):  # each pass may find records in the extended time; few ever do
             delays, unforgiven = self._delays(since, due)
             extra_days = sum(d.days for d in delays)
             new_due = add_months(nominal, sum(d.months for d in delays)) + dt.timedelta(days=extra_days)
@@ -170,7 +186,7 @@ class SalaryCase:
                 break
             due = new_due
         years = tuple(range(since.year, due.year))
-        rated = {r.year for r in self.ratings if r.system == STATE and r.period_is_year}
+        rated = {r.year for r in self.ratings if r.system == STATE and r.period == YEARLY}
         if self.kind == REGULAR:
             to_step, to_percent = row.step + 1, 0
         else:
@@ -225,9 +241,8 @@ class SalaryCase:
                 )
             )
         unforgiven: list[int] = []
-        for r in sorted(self.ratings, key=lambda r: r.year):
-            if r.system != STATE or not r.period_is_year or r.level != NOT_DONE:
-                continue
+        not_done = [r for r in self.ratings if r.level == NOT_DONE and r.system == STATE and r.period_is_year]
+        for r in sorted(not_done, key=lambda r: r.year):
             if not since.year <= r.year < due.year:
                 continue
             ver = self.book.find("S-7", due)

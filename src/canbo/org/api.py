@@ -141,6 +141,12 @@ class VacancySerializer(serializers.Serializer):
 
 
 AS_OF = OpenApiParameter("ngay", OpenApiTypes.DATE, description="Ngày xem (YYYY-MM-DD hoặc dd/mm/yyyy)")
+ONLY = OpenApiParameter(
+    "chi",
+    OpenApiTypes.STR,
+    enum=["trong", "thua"],
+    description="Chỉ vị trí còn trống (trong) hoặc thừa (thua)",
+)
 
 
 @extend_schema_view(
@@ -296,13 +302,22 @@ class UnitViewSet(RestrictedReadOnlyViewSet):
         )
         return Response(UnitSerializer(closed, many=True, context=self.get_serializer_context()).data)
 
-    @extend_schema(parameters=[AS_OF], responses=VacancySerializer(many=True))
+    @extend_schema(parameters=[AS_OF, ONLY], responses=VacancySerializer(many=True))
     @action(detail=True, methods=["get"])
     def vacancies(self, request: Request, pk: Any = None) -> Response:
-        """Posts of the unit's subtree on ``ngay``: seats, holders, empty and over-filled."""
+        """Posts of the unit's subtree on ``ngay``: seats, holders, empty and over-filled; the
+        rows of the vacancy page (``org.selectors.vacancy_seats``, counted in the database), in
+        its order, ``limit``/``offset`` at a time; ``chi=trong`` only those with empty seats,
+        ``chi=thua`` only the over-filled."""
         unit = self._unit(pk)
-        rows = selectors.vacancies_on(request.user, unit, self.as_of())
-        return Response(VacancySerializer(rows, many=True).data)
+        only = request.query_params.get("chi", "")
+        if only not in ("", "trong", "thua"):
+            raise serializers.ValidationError({"chi": ["Chỉ nhận “trong” (còn trống) hoặc “thua” (thừa)."]})
+        day = self.as_of()
+        found = selectors.vacancy_seats(request.user, [unit], day, only=only)
+        shown = self.paginate_queryset(found.rows) or []  # the default pagination is always on
+        rows = selectors.vacancy_rows(request.user, day, found, shown)
+        return self.get_paginated_response(VacancySerializer(rows, many=True).data)
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "as_of": self.as_of()}

@@ -18,8 +18,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from canbo.core.dates import today
 from canbo.core.wordpage import apply_official_page
 from canbo.core.xlsx import SafeSheet
+from canbo.org.wordheader import add_unit_header
 from canbo.reports.statistics import Report
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -81,11 +83,10 @@ def _vertical(cell: Any) -> None:
     tc_pr.append(direction)
 
 
-def _header(document: Any, body: str, form: str, title: str, subtitle: str) -> None:
-    table = document.add_table(rows=1, cols=2)
-    left, right = table.rows[0].cells
-    _cell(left, body.upper(), bold=True, size=12)
-    _cell(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc", bold=True, size=12)
+def _header(document: Any, unit: Any, form: str, title: str, subtitle: str) -> None:
+    """The NĐ 30/2020 header of ``unit``'s document made today (``org.wordheader``), then the
+    form's code, the title and the subtitle."""
+    add_unit_header(document, unit, today())
     if form:
         _para(document, form, center=True, size=11)
     _para(document, title, bold=True, center=True, size=14)
@@ -120,7 +121,7 @@ def statistics_notes(report: Report) -> list[str]:
 def statistics_docx(report: Report) -> bytes:
     document = apply_official_page(Document(), landscape=True)
     title, subtitle = statistics_title(report)
-    _header(document, report.unit.name_on(report.day), report.layout.form, title, subtitle)
+    _header(document, report.unit, report.layout.form, title, subtitle)
     cols = report.layout.columns
     table = document.add_table(rows=3, cols=len(cols) + 2)
     table.style = "Table Grid"
@@ -250,7 +251,7 @@ PLANNING_COLUMNS = (
 def planning_docx(doc: Any) -> bytes:
     """``doc`` is a ``planning_doc.PlanningDocument``."""
     document = apply_official_page(Document(), landscape=True)
-    _header(document, doc.unit_name, "", doc.title, doc.subtitle)
+    _header(document, doc.planning_list.unit, "", doc.title, doc.subtitle)
     table = document.add_table(rows=1, cols=len(PLANNING_COLUMNS))
     table.style = "Table Grid"
     for j, text in enumerate(PLANNING_COLUMNS):

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from docx import Document
 
+from canbo.conftest import official_header
 from canbo.core.errors import DomainError
 from canbo.core.models import AccessLog
 from canbo.lists.filters import apply_filters
@@ -192,6 +193,11 @@ def test_excel_and_word_in_the_form_layout_and_recorded(users: dict, staff: dict
     assert round(section.page_width.mm) == 297 and doc.styles["Normal"].font.name == "Times New Roman"
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "Tính đến ngày 31/12/2024" in text
+    issuer, national = official_header(doc)  # the NĐ 30/2020 header of every CanBo document
+    assert issuer == ["TỈNH THỬ NGHIỆM", "HUYỆN A", "―――――――"]
+    assert national[0] == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and national[-1].startswith(
+        "Thử nghiệm, ngày "
+    )
     table = doc.tables[1]
     total = next(row for row in table.rows if row.cells[1].text == "Tổng cộng")
     assert [int(c.text) for c in total.cells[2:]] == report.row_counts(report.rows[0])

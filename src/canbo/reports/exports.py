@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from canbo.core.dates import today
-from canbo.core.wordpage import apply_official_page
+from canbo.core.wordpage import MOTTO, NATIONAL_TITLE, apply_official_page
 from canbo.core.xlsx import SafeSheet
 from canbo.org.wordheader import add_unit_header
 from canbo.reports.statistics import Report
@@ -108,8 +108,18 @@ def statistics_title(report: Report) -> tuple[str, str]:
 
 def statistics_notes(report: Report) -> list[str]:
     notes = [f"Mẫu: {report.layout.form}; căn cứ: {report.layout.basis}."]
-    if report.layout.confidence != "CONFIRMED":
-        notes.append("Bố cục biểu mẫu chưa được đối chiếu với văn bản gốc (xem hướng dẫn sử dụng).")
+    if report.layout.confidence == "UNCONFIRMED":
+        # The forms of TT 18/2025/TT-BNV were not found (reports/data/README.md lists the searches).
+        notes.append(
+            "Bố cục biểu mẫu này là cách hiểu của CanBo, chưa được đối chiếu với phụ lục biểu mẫu "
+            "của thông tư (chưa tìm được bản phụ lục); hàng và cột có thể khác mẫu chính thức "
+            "(xem hướng dẫn sử dụng)."
+        )
+    elif report.layout.confidence != "CONFIRMED":
+        notes.append(
+            "Bố cục biểu mẫu lấy theo nguồn thứ cấp, chưa được đối chiếu với phụ lục biểu mẫu của "
+            "thông tư (xem hướng dẫn sử dụng)."
+        )
     if report.grade_today:
         notes.append(
             f"{report.grade_today} người chưa có diễn biến lương đến ngày báo cáo: "
@@ -187,8 +197,8 @@ def statistics_xlsx(report: Report, out: Any) -> None:
     last = len(cols) + 1
     title, subtitle = statistics_title(report)
     ws.merge_range(0, 0, 0, 6, report.unit.name_on(report.day).upper(), bold_center)
-    ws.merge_range(0, 7, 0, last, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold_center)
-    ws.merge_range(1, 7, 1, last, "Độc lập - Tự do - Hạnh phúc", bold_center)
+    ws.merge_range(0, 7, 0, last, NATIONAL_TITLE, bold_center)
+    ws.merge_range(1, 7, 1, last, MOTTO, bold_center)
     ws.merge_range(2, 0, 2, last, report.layout.form, bold_center)
     ws.merge_range(3, 0, 3, last, title, bold_center)
     ws.merge_range(4, 0, 4, last, subtitle, bold_center)

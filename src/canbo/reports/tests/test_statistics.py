@@ -146,6 +146,21 @@ def test_page_links_every_cell_to_its_people(users: dict, staff: dict, tree: dic
     assert f'<a href="{link}">1</a>' in page
 
 
+def test_page_says_the_layout_is_canbos_reading_until_checked(users: dict, staff: dict, tree: dict) -> None:
+    """The current form's layout is not confirmed against the appendix of TT 18/2025/TT-BNV
+    (reports/data/README.md): the page says so; the old BM01 says it rests on a secondary source."""
+    c = client_for(users["officer_a"])
+    html = c.get(
+        "/bao-cao/so-luong-chat-luong/", {"don_vi": tree["A"].pk, "ngay": "31/12/2024"}
+    ).content.decode()
+    assert "cách hiểu của CanBo, chưa được đối chiếu với phụ lục biểu mẫu của thông tư" in html
+    old = c.get(
+        "/bao-cao/so-luong-chat-luong/", {"don_vi": tree["A"].pk, "ngay": "31/12/2020", "mau": "bm01"}
+    ).content.decode()
+    assert "nguồn thứ cấp, chưa được đối chiếu với phụ lục biểu mẫu" in old
+    assert "cách hiểu của CanBo" not in old
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [

@@ -5,7 +5,7 @@ administrators; posts and quotas by whoever may change their unit."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -315,7 +315,8 @@ class UnitViewSet(RestrictedReadOnlyViewSet):
             raise serializers.ValidationError({"chi": ["Chỉ nhận “trong” (còn trống) hoặc “thua” (thừa)."]})
         day = self.as_of()
         found = selectors.vacancy_seats(request.user, [unit], day, only=only)
-        shown = self.paginate_queryset(found.rows) or []  # the default pagination is always on
+        # A list pages as a queryset does (DRF slices it); the default pagination is always on.
+        shown: list[Any] = self.paginate_queryset(cast(Any, found.rows)) or []
         rows = selectors.vacancy_rows(request.user, day, found, shown)
         return self.get_paginated_response(VacancySerializer(rows, many=True).data)
 

@@ -182,7 +182,7 @@ def test_vacancies_api_is_paginated_and_agrees_with_the_page(
         ]
         assert expected  # the test would prove nothing on an empty view
         got: list[tuple] = []
-        body = api.get(url, {"ngay": day, "chi": only, "limit": 3}).json()
+        body = api.get(url, {"ngay": day, "chi": only, "limit": "3"}).json()
         while True:
             got += [
                 key(r["unit"], r["title"], r["seats"], r["held"], [h["full_name"] for h in r["holders"]])
@@ -192,7 +192,7 @@ def test_vacancies_api_is_paginated_and_agrees_with_the_page(
                 break
             body = api.get(body["next"]).json()
         assert body["count"] == len(expected) and got == expected, only
-    first = api.get(url, {"ngay": day, "limit": 2}).json()
+    first = api.get(url, {"ngay": day, "limit": "2"}).json()
     assert first["count"] == 10 and len(first["results"]) == 2
     bad = api.get(url, {"ngay": day, "chi": "tat-ca"})
     assert bad.status_code == 400 and "trong" in bad.json()["errors"]["chi"][0]
@@ -200,7 +200,7 @@ def test_vacancies_api_is_paginated_and_agrees_with_the_page(
     other.force_authenticate(users["officer_b"])
     assert other.get(url, {"ngay": day}).status_code == 404
     with django_assert_num_queries(VACANCIES_API_QUERIES):
-        assert api.get(url, {"ngay": day, "limit": 4}).status_code == 200
+        assert api.get(url, {"ngay": day, "limit": "4"}).status_code == 200
     for i in range(10):
         u = make_unit(tree["A"], f"X{i}", f"Phòng thêm {i}", level="huyen")
         Post.objects.create(unit=u, title=title, seats=1, valid_from=dt.date(2015, 1, 1))
@@ -209,7 +209,7 @@ def test_vacancies_api_is_paginated_and_agrees_with_the_page(
             start_date=dt.date(2020, 1, 1),
         )  # fmt: skip
     with django_assert_num_queries(VACANCIES_API_QUERIES):
-        assert api.get(url, {"ngay": day, "limit": 4}).status_code == 200
+        assert api.get(url, {"ngay": day, "limit": "4"}).status_code == 200
 
 
 VACANCIES_API_QUERIES = 5

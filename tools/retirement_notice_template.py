@@ -1,6 +1,8 @@
 """Write the Word templates of the salary app: the retirement notice and decision
 (salary/data/thong-bao-nghi-huu.docx, quyet-dinh-nghi-huu.docx) and the due-raise list
-(danh-sach-den-han-nang-luong.docx, A4 landscape), all on the official page.
+(danh-sach-den-han-nang-luong.docx, A4 landscape), all on the official page with the header of an
+administrative document (NĐ 30/2020: ``core.wordpage.add_official_header``, the same header as
+the indicator and plan exports and the case templates).
 
 The template is data: an officer may restyle it in Word, keeping the ``{{ … }}`` fields (docxtpl,
 Jinja syntax). This script only makes the first version; run it again to start over:
@@ -15,21 +17,30 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from canbo.core.wordpage import apply_official_page  # noqa: E402
+from canbo.core.wordpage import add_official_header, apply_official_page  # noqa: E402
 
 DATA = ROOT / "src/canbo/salary/data"
 
 
-def _document() -> Any:
-    # The official page (A4, NĐ 30/2020 margins, Times New Roman 13).
-    return apply_official_page(Document())
+def _document(number: str, *, landscape: bool = False, body_pt: float = 13) -> Any:
+    """The official page (A4, NĐ 30/2020 margins, Times New Roman) and the header: governing
+    and issuing body, number, national title and motto, place and date (fields filled by
+    ``salary.retirement.document_context`` and ``salary.exports.due_docx``)."""
+    doc = apply_official_page(Document(), landscape=landscape, body_pt=body_pt)
+    add_official_header(
+        doc,
+        issuer="{{ co_quan_hoa }}",
+        parent="{{ co_quan_cap_tren }}",
+        number=number,
+        place_date="{{ dia_danh_ngay }}",
+    )
+    return doc
 
 
 def _centred(doc: Any, text: str, *, bold: bool = False) -> None:
@@ -39,17 +50,11 @@ def _centred(doc: Any, text: str, *, bold: bool = False) -> None:
 
 
 def notice() -> None:
-    doc = _document()
+    doc = _document("{{ so }}")
 
     def centred(text: str, *, bold: bool = False) -> None:
-        para = doc.add_paragraph()
-        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        para.add_run(text).bold = bold
+        _centred(doc, text, bold=bold)
 
-    centred("{{ co_quan_hoa }}", bold=True)
-    centred("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True)
-    centred("Độc lập - Tự do - Hạnh phúc", bold=True)
-    doc.add_paragraph("Số: {{ so }}\t\tNgày {{ ngay_ban_hanh }}")
     centred("THÔNG BÁO", bold=True)
     centred("Về việc nghỉ hưu để hưởng chế độ bảo hiểm xã hội", bold=True)
     doc.add_paragraph(
@@ -76,11 +81,7 @@ def notice() -> None:
 
 
 def decision() -> None:
-    doc = _document()
-    _centred(doc, "{{ co_quan_hoa }}", bold=True)
-    _centred(doc, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True)
-    _centred(doc, "Độc lập - Tự do - Hạnh phúc", bold=True)
-    doc.add_paragraph("Số: {{ so }}\t\tNgày {{ ngay_ban_hanh }}")
+    doc = _document("{{ so }}")
     _centred(doc, "QUYẾT ĐỊNH", bold=True)
     _centred(doc, "Về việc nghỉ hưu để hưởng chế độ bảo hiểm xã hội", bold=True)
     doc.add_paragraph("Căn cứ Bộ luật Lao động năm 2019 và Nghị định số 135/2020/NĐ-CP;")
@@ -110,19 +111,10 @@ def _cell(cell: Any, text: str, *, bold: bool = False, italic: bool = False, cen
 
 def due_list() -> None:
     """The list of people due a step raise or a beyond-frame step, in the usual layout (A4
-    landscape): the agency and the national motto side by side, number and place-date, the
-    title, the table of those who qualify, the table of those blocked with the reason, the
-    signature block."""
-    doc = apply_official_page(Document(), landscape=True, body_pt=12)
-    head = doc.add_table(rows=2, cols=2)
-    head.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _cell(head.cell(0, 0), "{{ co_quan_hoa }}", bold=True)
-    _cell(head.cell(0, 1), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True)
-    motto = head.cell(0, 1).add_paragraph()
-    motto.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    motto.add_run("Độc lập - Tự do - Hạnh phúc").bold = True
-    _cell(head.cell(1, 0), "Số: ……/DS-…")
-    _cell(head.cell(1, 1), "……, ngày {{ ngay_lap }}", italic=True)
+    landscape): the header of NĐ 30/2020 (issuing body and number, national title, motto, place
+    and date), the title, the table of those who qualify, the table of those blocked with the
+    reason, the signature block."""
+    doc = _document("……/DS-…", landscape=True, body_pt=12)
     _centred(doc, "DANH SÁCH", bold=True)
     _centred(doc, "Cán bộ, công chức, viên chức đến hạn nâng bậc lương thường xuyên", bold=True)
     _centred(doc, "và hưởng phụ cấp thâm niên vượt khung")

@@ -1,5 +1,6 @@
 """The campaign's summary per unit and category, as Excel (XlsxWriter, text cells through
-``core.xlsx.SafeSheet``) and as Word (python-docx, A4 portrait)."""
+``core.xlsx.SafeSheet``) and as Word (python-docx, A4 portrait, the NĐ 30/2020 header of the
+campaign's unit: ``org.wordheader.add_unit_header``)."""
 
 from __future__ import annotations
 
@@ -74,9 +75,12 @@ def summary_docx(campaign: RatingCampaign, entries: Iterable[CampaignEntry]) -> 
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
+    from canbo.core.dates import today
     from canbo.core.wordpage import apply_official_page
+    from canbo.org.wordheader import add_unit_header
 
     document = apply_official_page(docx.Document())
+    add_unit_header(document, campaign.unit, today())  # NĐ 30/2020, as every CanBo document
     title, sub = _title(campaign)
     heading = document.add_paragraph()
     heading.add_run(title).bold = True

@@ -19,7 +19,7 @@ from canbo.cases.models import Candidate, Case
 from canbo.core.context import bind_context
 from canbo.core.dates import today
 from canbo.core.errors import DomainError
-from canbo.org.models import Post, Unit
+from canbo.org.models import Post, Title, Unit
 from canbo.people.models import Person
 from canbo.people.service_history import in_service_q
 from canbo.rules.cli import SystemUser
@@ -29,10 +29,14 @@ POOL = 12
 
 
 def _vacant_posts(root: Unit, day: dt.date, user: Any) -> list[Post]:
-    from canbo.org.selectors import vacancies_on
+    from canbo.org.selectors import vacancy_rows, vacancy_seats
 
-    rows = [r for r in vacancies_on(user, root, day) if r.empty and r.post is not None and r.title.is_leader]
-    return [r.post for r in rows if r.post is not None]
+    # The vacancy view's rows with empty seats, counted in the database; objects are read only
+    # for the leaders' posts among them.
+    found = vacancy_seats(user, [root], day, only="trong")
+    leaders = set(Title.objects.filter(is_leader=True).values_list("pk", flat=True))
+    empty = [r for r in found.rows if r.post_ids and r.key[1] in leaders]
+    return [r.post for r in vacancy_rows(user, day, found, empty) if r.post is not None]
 
 
 def _pool(post: Post, day: dt.date, exclude: set[int]) -> list[Person]:

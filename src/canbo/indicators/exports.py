@@ -11,12 +11,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from canbo.core.dates import today
-from canbo.core.wordpage import add_official_header, apply_official_page, place_date_line
+from canbo.core.wordpage import apply_official_page
 from canbo.core.xlsx import safe_row
 from canbo.indicators.engine import format_int
 from canbo.indicators.selectors import Row
 from canbo.org.models import Unit
-from canbo.org.selectors import document_issuer
+from canbo.org.wordheader import add_unit_header
 from canbo.plans.models import Plan
 
 HEADERS = ["STT", "Nội dung", "Hiện trạng", "Mục tiêu", "Ghi chú"]
@@ -79,9 +79,7 @@ def table_xlsx(plan: Plan, rows: list[Row], *, unit: Unit | None, day: dt.date) 
 
 def table_docx(plan: Plan, rows: list[Row], *, unit: Unit | None, day: dt.date) -> bytes:
     doc = apply_official_page(Document(), landscape=True)
-    made = today()
-    parent, issuer, place = document_issuer(unit or plan.unit, made)
-    add_official_header(doc, issuer=issuer, parent=parent, place_date=place_date_line(place or "……", made))
+    add_unit_header(doc, unit or plan.unit, today())
     doc.add_paragraph("PHỤ LỤC 1").runs[0].bold = True
     for line in title_lines(plan, unit, day):
         doc.add_paragraph(line).runs[0].bold = True

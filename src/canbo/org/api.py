@@ -5,7 +5,7 @@ administrators; posts and quotas by whoever may change their unit."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -141,6 +141,12 @@ class VacancySerializer(serializers.Serializer):
 
 
 AS_OF = OpenApiParameter("ngay", OpenApiTypes.DATE, description="Ngày xem (YYYY-MM-DD hoặc dd/mm/yyyy)")
+ONLY = OpenApiParameter(
+    "chi",
+    OpenApiTypes.STR,
+    enum=["trong", "thua"],
+    description="Chỉ vị trí còn trống (trong) hoặc thừa (thua)",
+)
 
 
 @extend_schema_view(
@@ -296,13 +302,23 @@ class UnitViewSet(RestrictedReadOnlyViewSet):
         )
         return Response(UnitSerializer(closed, many=True, context=self.get_serializer_context()).data)
 
-    @extend_schema(parameters=[AS_OF], responses=VacancySerializer(many=True))
+    @extend_schema(parameters=[AS_OF, ONLY], responses=VacancySerializer(many=True))
     @action(detail=True, methods=["get"])
     def vacancies(self, request: Request, pk: Any = None) -> Response:
-        """Posts of the unit's subtree on ``ngay``: seats, holders, empty and over-filled."""
+        """Posts of the unit's subtree on ``ngay``: seats, holders, empty and over-filled; the
+        rows of the vacancy page (``org.selectors.vacancy_seats``, counted in the database), in
+        its order, ``limit``/``offset`` at a time; ``chi=trong`` only those with empty seats,
+        ``chi=thua`` only the over-filled."""
         unit = self._unit(pk)
-        rows = selectors.vacancies_on(request.user, unit, self.as_of())
-        return Response(VacancySerializer(rows, many=True).data)
+        only = request.query_params.get("chi", "")
+        if only not in ("", "trong", "thua"):
+            raise serializers.ValidationError({"chi": ["Chỉ nhận “trong” (còn trống) hoặc “thua” (thừa)."]})
+        day = self.as_of()
+        found = selectors.vacancy_seats(request.user, [unit], day, only=only)
+        # A list pages as a queryset does (DRF slices it); the default pagination is always on.
+        shown: list[Any] = self.paginate_queryset(cast(Any, found.rows)) or []
+        rows = selectors.vacancy_rows(request.user, day, found, shown)
+        return self.get_paginated_response(VacancySerializer(rows, many=True).data)
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "as_of": self.as_of()}

@@ -413,35 +413,6 @@ class PostRow:
         return max(self.held - self.seats, 0)
 
 
-def vacancies_on(user: Any, root: Unit, day: dt.date) -> list[PostRow]:
-    """The seats of every post in force on ``day`` in ``root``'s subtree, who holds them (the
-    tenures running that day at that unit with that title), and the titles held with no post.
-
-    Two queries whatever the size of the subtree; rows in tree order, senior titles first.
-    """
-    posts = list(
-        Post.objects.restrict(user)
-        .filter(unit__path__startswith=root.path)
-        .filter(in_force_q(day))
-        .select_related("unit", "title")
-    )
-    tenures = list(hooks.tenures_in_subtree_on(user, root, day))
-    by_key: dict[tuple[int, int], list[Any]] = {}
-    for t in tenures:
-        by_key.setdefault((t.unit_id, t.title_id), []).append(t)
-    rows: dict[tuple[int, int], PostRow] = {}
-    for p in posts:
-        key = (p.unit_id, p.title_id)
-        if key in rows:  # two posts of one title in force the same day: add their seats
-            rows[key].seats += p.seats
-            continue
-        rows[key] = PostRow(unit=p.unit, title=p.title, seats=p.seats, holders=by_key.get(key, []), post=p)
-    for key, held in by_key.items():
-        if key not in rows:
-            rows[key] = PostRow(unit=held[0].unit, title=held[0].title, seats=0, holders=held, post=None)
-    return sorted(rows.values(), key=lambda r: (r.unit.path, -r.title.rank, r.title.name))
-
-
 VACANCIES_PER_PAGE = 200
 # What the vacancy view shows of a holder: a person has some sixty fields, and a page of the
 # province's top units lists over a thousand holders.
@@ -488,26 +459,20 @@ class VacancyPage:
     over: int
 
 
-def vacancy_page(
-    user: Any,
-    roots: list[Unit],
-    day: dt.date,
-    *,
-    only: str = "",
-    page: Any = 1,
-    per_page: int = VACANCIES_PER_PAGE,
-) -> VacancyPage:
-    """The vacancy view of ``roots``' subtrees on ``day``, ``per_page`` rows at a time.
+@dataclass
+class VacancySeats:
+    """Every row of the vacancy view of ``roots``' subtrees on a day, counted in the database and
+    sorted (unit path, senior titles first), before any object is read."""
 
-    The posts' seats and the tenures held are counted per unit and title in the database (the
+    rows: list[_Seat]
+    root_of: dict[tuple[int, int], Unit]
+
+
+def vacancy_seats(user: Any, roots: list[Unit], day: dt.date, *, only: str = "") -> VacancySeats:
+    """The posts' seats and the tenures held, counted per unit and title in the database (the
     unit's path and the title's rank and name with them: two grouped queries per root), enough
-    for the totals, the filter (``only``: "trong" empty seats, "thua" over-filled) and the
-    order; then only the page's posts and holders are read as objects (one query, and one per
-    root with holders on the page). A whole province (16,000 rows in the
-    40,000-person demo) no longer builds 100,000 model instances and a 4 MB page.
-    """
-    from django.core.paginator import Paginator
-
+    for the totals, the filter (``only``: "trong" empty seats, "thua" over-filled) and the order.
+    ``vacancy_rows`` then reads the objects of the rows one page shows."""
     seats: dict[tuple[int, int], _Seat] = {}
     root_of: dict[tuple[int, int], Unit] = {}
     columns = ("unit_id", "title_id", "unit__path", "title__rank", "title__name")
@@ -540,14 +505,19 @@ def vacancy_page(
     elif only == "thua":
         kept = [r for r in kept if r.over]
     kept.sort(key=lambda r: r.sort)
-    current = Paginator(kept, per_page).get_page(page)
-    shown: list[_Seat] = list(current.object_list)
+    return VacancySeats(rows=kept, root_of=root_of)
+
+
+def vacancy_rows(user: Any, day: dt.date, found: VacancySeats, shown: list[_Seat]) -> list[PostRow]:
+    """The rows ``shown`` (a page of ``found.rows``) as objects: their posts (one query) and their
+    holders on ``day`` (one query per root with holders among them), in ``shown``'s order."""
     post_ids = [pk for r in shown for pk in r.post_ids]
     posts_by_pk = {p.pk: p for p in Post.objects.filter(pk__in=post_ids).select_related("unit", "title")}
     holders: dict[tuple[int, int], list[Any]] = {}
     wanted = {r.key for r in shown if r.held_count}
+    roots = list({id(root): root for root in found.root_of.values()}.values())
     for root in roots:
-        mine = [key for key in wanted if root_of[key] is root]
+        mine = [key for key in wanted if found.root_of[key] is root]
         if not mine:
             continue
         page_tenures = (
@@ -561,12 +531,37 @@ def vacancy_page(
                 holders.setdefault((t.unit_id, t.title_id), []).append(t)
     rows = []
     for r in shown:
-        found = holders.get(r.key, [])
+        held = holders.get(r.key, [])
         post = posts_by_pk.get(r.post_ids[0]) if r.post_ids else None
-        source = post if post is not None else found[0]
-        rows.append(PostRow(unit=source.unit, title=source.title, seats=r.seats, holders=found, post=post))
+        source = post if post is not None else held[0]
+        rows.append(PostRow(unit=source.unit, title=source.title, seats=r.seats, holders=held, post=post))
+    return rows
+
+
+def vacancy_page(
+    user: Any,
+    roots: list[Unit],
+    day: dt.date,
+    *,
+    only: str = "",
+    page: Any = 1,
+    per_page: int = VACANCIES_PER_PAGE,
+) -> VacancyPage:
+    """The vacancy view of ``roots``' subtrees on ``day``, ``per_page`` rows at a time.
+
+    The rows are counted in the database (``vacancy_seats``: enough for the totals, the filter
+    and the order); then only the page's posts and holders are read as objects
+    (``vacancy_rows``). A whole province (16,000 rows in the 40,000-person demo) no longer
+    builds 100,000 model instances and a 4 MB page. The API (``/api/units/{id}/vacancies/``)
+    pages the same rows with ``limit``/``offset``.
+    """
+    from django.core.paginator import Paginator
+
+    found = vacancy_seats(user, roots, day, only=only)
+    kept = found.rows
+    current = Paginator(kept, per_page).get_page(page)
     return VacancyPage(
-        rows=rows,
+        rows=vacancy_rows(user, day, found, list(current.object_list)),
         page=current,
         seats=sum(r.seats for r in kept),
         held=sum(min(r.held, r.seats) for r in kept),

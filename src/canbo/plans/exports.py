@@ -88,16 +88,12 @@ def summary_docx(period: ReportingPeriod, rows: list[SummaryRow]) -> bytes:
     from docx.shared import Cm
 
     from canbo.core.dates import today
-    from canbo.core.wordpage import add_official_header, apply_official_page, place_date_line
-    from canbo.org.selectors import document_issuer
+    from canbo.core.wordpage import apply_official_page
+    from canbo.org.wordheader import add_unit_header
 
     document = apply_official_page(docx.Document(), landscape=True)
-    made = today()
     plan = period.plan
-    parent, issuer, place = document_issuer(plan.unit, made)
-    add_official_header(
-        document, issuer=issuer, parent=parent, place_date=place_date_line(place or "……", made)
-    )
+    add_unit_header(document, plan.unit, today())
     title, sub = _title(period)
     heading = document.add_paragraph()
     run = heading.add_run(title)

@@ -18,8 +18,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from canbo.core.wordpage import apply_official_page
+from canbo.core.dates import today
+from canbo.core.wordpage import MOTTO, NATIONAL_TITLE, apply_official_page
 from canbo.core.xlsx import SafeSheet
+from canbo.org.wordheader import add_unit_header
 from canbo.reports.statistics import Report
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -81,11 +83,10 @@ def _vertical(cell: Any) -> None:
     tc_pr.append(direction)
 
 
-def _header(document: Any, body: str, form: str, title: str, subtitle: str) -> None:
-    table = document.add_table(rows=1, cols=2)
-    left, right = table.rows[0].cells
-    _cell(left, body.upper(), bold=True, size=12)
-    _cell(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc", bold=True, size=12)
+def _header(document: Any, unit: Any, form: str, title: str, subtitle: str) -> None:
+    """The NĐ 30/2020 header of ``unit``'s document made today (``org.wordheader``), then the
+    form's code, the title and the subtitle."""
+    add_unit_header(document, unit, today())
     if form:
         _para(document, form, center=True, size=11)
     _para(document, title, bold=True, center=True, size=14)
@@ -107,8 +108,18 @@ def statistics_title(report: Report) -> tuple[str, str]:
 
 def statistics_notes(report: Report) -> list[str]:
     notes = [f"Mẫu: {report.layout.form}; căn cứ: {report.layout.basis}."]
-    if report.layout.confidence != "CONFIRMED":
-        notes.append("Bố cục biểu mẫu chưa được đối chiếu với văn bản gốc (xem hướng dẫn sử dụng).")
+    if report.layout.confidence == "UNCONFIRMED":
+        # The forms of TT 18/2025/TT-BNV were not found (reports/data/README.md lists the searches).
+        notes.append(
+            "Bố cục biểu mẫu này là cách hiểu của CanBo, chưa được đối chiếu với phụ lục biểu mẫu "
+            "của thông tư (chưa tìm được bản phụ lục); hàng và cột có thể khác mẫu chính thức "
+            "(xem hướng dẫn sử dụng)."
+        )
+    elif report.layout.confidence != "CONFIRMED":
+        notes.append(
+            "Bố cục biểu mẫu lấy theo nguồn thứ cấp, chưa được đối chiếu với phụ lục biểu mẫu của "
+            "thông tư (xem hướng dẫn sử dụng)."
+        )
     if report.grade_today:
         notes.append(
             f"{report.grade_today} người chưa có diễn biến lương đến ngày báo cáo: "
@@ -120,7 +131,7 @@ def statistics_notes(report: Report) -> list[str]:
 def statistics_docx(report: Report) -> bytes:
     document = apply_official_page(Document(), landscape=True)
     title, subtitle = statistics_title(report)
-    _header(document, report.unit.name_on(report.day), report.layout.form, title, subtitle)
+    _header(document, report.unit, report.layout.form, title, subtitle)
     cols = report.layout.columns
     table = document.add_table(rows=3, cols=len(cols) + 2)
     table.style = "Table Grid"
@@ -186,8 +197,8 @@ def statistics_xlsx(report: Report, out: Any) -> None:
     last = len(cols) + 1
     title, subtitle = statistics_title(report)
     ws.merge_range(0, 0, 0, 6, report.unit.name_on(report.day).upper(), bold_center)
-    ws.merge_range(0, 7, 0, last, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold_center)
-    ws.merge_range(1, 7, 1, last, "Độc lập - Tự do - Hạnh phúc", bold_center)
+    ws.merge_range(0, 7, 0, last, NATIONAL_TITLE, bold_center)
+    ws.merge_range(1, 7, 1, last, MOTTO, bold_center)
     ws.merge_range(2, 0, 2, last, report.layout.form, bold_center)
     ws.merge_range(3, 0, 3, last, title, bold_center)
     ws.merge_range(4, 0, 4, last, subtitle, bold_center)
@@ -250,7 +261,7 @@ PLANNING_COLUMNS = (
 def planning_docx(doc: Any) -> bytes:
     """``doc`` is a ``planning_doc.PlanningDocument``."""
     document = apply_official_page(Document(), landscape=True)
-    _header(document, doc.unit_name, "", doc.title, doc.subtitle)
+    _header(document, doc.planning_list.unit, "", doc.title, doc.subtitle)
     table = document.add_table(rows=1, cols=len(PLANNING_COLUMNS))
     table.style = "Table Grid"
     for j, text in enumerate(PLANNING_COLUMNS):

@@ -89,8 +89,8 @@ def _line(n: int, i: DueItem, births: dict[int, str]) -> dict[str, str]:
 
 def due_docx(items: list[DueItem], *, unit: Unit, as_of: dt.date, months: int) -> bytes:
     """The due list as a Word document in the usual administrative layout (A4 landscape, the
-    template ``data/danh-sach-den-han-nang-luong.docx`` filled by docxtpl): those who qualify,
-    then those blocked with the reason."""
+    header of NĐ 30/2020, the template ``data/danh-sach-den-han-nang-luong.docx`` filled by
+    docxtpl): those who qualify, then those blocked with the reason."""
     from docxtpl import DocxTemplate
 
     from canbo.core.dates import today
@@ -108,10 +108,13 @@ def due_docx(items: list[DueItem], *, unit: Unit, as_of: dt.date, months: int) -
     held = [i for i in items if i.blocked]
     label = unit_label(unit.pk)
     end = add_months(as_of, months) - dt.timedelta(days=1)
+    from canbo.salary.retirement import header_fields
+
+    made = today()
     context = {
-        "co_quan_hoa": unit.name.upper(),
+        **header_fields(unit, made, made),  # the NĐ 30/2020 header: bodies, place and date
         "don_vi": label,
-        "ngay_lap": format_date(today()),
+        "ngay_lap": format_date(made),
         "tu_ngay": format_date(as_of),
         "den_ngay": format_date(end),
         "so_du": str(len(good)),

@@ -245,6 +245,24 @@ TEMPLATES = {
 BLANK_NUMBER, BLANK_DATE = "……", "……/……/………"
 
 
+def header_fields(unit: Unit | None, day: dt.date, issued: dt.date | None) -> dict[str, str]:
+    """The fields of the NĐ 30/2020 header the salary templates share with every Word document
+    CanBo writes (``core.wordpage.add_official_header``, filled through placeholders): the
+    governing body and the issuing body, ``unit``'s parent and ``unit`` as named on ``day``
+    (upper case), and the place and date line of ``issued`` (dotted blanks for a document not
+    yet issued)."""
+    from canbo.core.wordpage import place_date_line
+    from canbo.org.selectors import document_issuer
+
+    parent, issuer, place = document_issuer(unit, day) if unit is not None else ("", "", "")
+    place = place or "……"
+    return {
+        "co_quan_cap_tren": parent.upper(),
+        "co_quan_hoa": issuer.upper(),
+        "dia_danh_ngay": (place_date_line(place, issued) if issued else f"{place}, ngày …… tháng …… năm ……"),
+    }
+
+
 def document_context(user: Any, person: Person, day: dt.date) -> dict[str, str]:
     """The fields of the notice and decision templates (Vietnamese names, dates dd/mm/yyyy), from
     the dossier as of ``day``: numbers, dates and signers of the documents recorded by then
@@ -261,9 +279,15 @@ def document_context(user: Any, person: Person, day: dt.date) -> dict[str, str]:
     notice, decision = issued.get(NoticeKind.NOTICE), issued.get(NoticeKind.DECISION)
     unit = unit_label(person.managing_unit_id) if person.managing_unit_id else ""
     title = "Ông" if person.sex == "nam" else "Bà"
+    managing = person.managing_unit
+    notice_head = header_fields(managing, day, notice.issued_on if notice else None)
+    decision_head = header_fields(managing, day, decision.issued_on if decision else None)
     return {
         "co_quan": unit or "Cơ quan",
-        "co_quan_hoa": unit.upper(),
+        "co_quan_hoa": notice_head["co_quan_hoa"],
+        "co_quan_cap_tren": notice_head["co_quan_cap_tren"],
+        "dia_danh_ngay_thong_bao": notice_head["dia_danh_ngay"],
+        "dia_danh_ngay_quyet_dinh": decision_head["dia_danh_ngay"],
         "so_thong_bao": notice.number if notice else BLANK_NUMBER,
         "ngay_thong_bao": format_date(notice.issued_on) if notice else BLANK_DATE,
         "nguoi_ky_thong_bao": notice.signer if notice else "",
@@ -287,8 +311,8 @@ def document_context(user: Any, person: Person, day: dt.date) -> dict[str, str]:
 def document_docx(user: Any, person: Person, day: dt.date, kind: str) -> bytes:
     """The retirement notice or decision (H-8) of ``person``: the Word template of ``kind``
     (``data/thong-bao-nghi-huu.docx``, ``data/quyet-dinh-nghi-huu.docx``, docxtpl) filled from his
-    dossier as of ``day``. In each template ``so``, ``ngay_ban_hanh`` and ``nguoi_ky`` are its own
-    document's."""
+    dossier as of ``day``. In each template ``so``, ``ngay_ban_hanh``, ``nguoi_ky`` and the header's
+    ``dia_danh_ngay`` are its own document's."""
     from docxtpl import DocxTemplate
 
     context = document_context(user, person, day)
@@ -297,6 +321,7 @@ def document_docx(user: Any, person: Person, day: dt.date, kind: str) -> bytes:
         "so": context[f"so_{own}"],
         "ngay_ban_hanh": context[f"ngay_{own}"],
         "nguoi_ky": context[f"nguoi_ky_{own}"],
+        "dia_danh_ngay": context[f"dia_danh_ngay_{own}"],
     }
     doc = DocxTemplate(str(TEMPLATES[NoticeKind(kind)]))
     doc.render(context, autoescape=True)

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from canbo.assessment.models import ConfidenceVote, Discipline, Rating
 from canbo.campaigns import selectors, services
 from canbo.campaigns.models import CampaignEntry, RatingCampaign
-from canbo.conftest import new_person
+from canbo.conftest import new_person, official_header
 from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.models import AccessLog, ObjectChange
 from canbo.org.models import Unit
@@ -293,10 +293,11 @@ def test_exports(tree: dict, users: dict) -> None:
 
     import docx
 
-    text = "\n".join(
-        cell.text for t in docx.Document(io.BytesIO(w.content)).tables for r in t.rows for cell in r.cells
-    )
+    document = docx.Document(io.BytesIO(w.content))
+    text = "\n".join(cell.text for t in document.tables[1:] for r in t.rows for cell in r.cells)
     assert "Phòng Nội vụ huyện A" in text and "Công chức" in text
+    issuer, national = official_header(document)  # NĐ 30/2020, the campaign's unit issuing
+    assert issuer[-2] == c.unit.name.upper() and national[0] == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 
 
 @pytest.mark.django_db

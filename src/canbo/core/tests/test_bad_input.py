@@ -297,6 +297,7 @@ API_LISTS = [
     "/api/votes/entries/",
     "/api/persons/{pk}/khen-thuong/",
     "/api/persons/{pk}/gia-dinh/",
+    "/api/units/{unit}/vacancies/",
 ]
 
 
@@ -304,7 +305,8 @@ API_LISTS = [
 @pytest.mark.parametrize("path", API_LISTS)
 def test_every_api_list_refuses_bad_paging(users: dict, person_a: Person, path: str, query: str) -> None:
     """The probe's idea as a test: each list endpoint, each bad ``limit``/``offset``."""
-    assert_400(client_for(users["officer_a"]).get(path.format(pk=person_a.pk) + "?" + query))
+    url = path.format(pk=person_a.pk, unit=person_a.managing_unit_id)
+    assert_400(client_for(users["officer_a"]).get(url + "?" + query))
 
 
 def test_api_lists_are_all_covered() -> None:

@@ -88,7 +88,7 @@ def test_titles_posts_quotas_through_the_api(users: dict, tree: dict, title: Tit
     assert Post.objects.get().seats == 3
     assert api(users["officer_b"]).get(f"/api/posts/{r.json()['id']}/").status_code == 404
     vac = c.get(f"/api/units/{tree['A'].pk}/vacancies/", {"ngay": "2024-01-01"}).json()
-    assert vac[0]["seats"] == 3 and vac[0]["empty"] == 3
+    assert vac["count"] == 1 and vac["results"][0]["seats"] == 3 and vac["results"][0]["empty"] == 3
     quota = {"unit": tree["A1"].pk, "year": 2025, "civil_servants": 7, "public_employees": 0, "basis": "QĐ 8"}
     assert api(users["officer_b"]).post("/api/quotas/", quota, format="json").status_code == 404
     assert c.post("/api/quotas/", quota, format="json").status_code == 201

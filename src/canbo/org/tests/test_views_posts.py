@@ -143,6 +143,78 @@ VACANCIES_QUERIES = 11
 QUOTAS_QUERIES = 11
 
 
+def test_vacancies_api_is_paginated_and_agrees_with_the_page(
+    users: dict, tree: dict, title: Title, django_assert_num_queries: Any
+) -> None:
+    """``/api/units/{id}/vacancies/`` pages the vacancy page's rows with ``limit``/``offset``:
+    the same rows in the same order, seats, holders and counts; the filter ``chi`` as on the
+    page; a bad ``chi`` is a 400; the other subtree's officer gets a 404. Its query count does
+    not grow with the subtree (pinned, measured on SQLite: the unit; posts and tenures counted;
+    the page's posts and tenures as objects; the grants are read once per user object, and the
+    API client reuses it)."""
+    from rest_framework.test import APIClient
+
+    day = "2024-01-01"
+    second = Title.objects.create(code="PP", name="Phó Trưởng phòng", level="huyen", rank=10)
+    units = [make_unit(tree["A"], f"W{i}", f"Phòng {i:02d}", level="huyen") for i in range(5)]
+    for i, u in enumerate(units):
+        Post.objects.create(unit=u, title=title, seats=1, valid_from=dt.date(2015, 1, 1))
+        Post.objects.create(unit=u, title=second, seats=2, valid_from=dt.date(2015, 1, 1))
+        for n in range(i % 3):  # 0, 1 or 2 holders of the head's seat: empty, full, over-filled
+            Tenure.objects.create(
+                person=new_person(u, f"Trưởng {i}-{n}"), unit=u, title=title, kind=TenureKind.APPOINTED,
+                start_date=dt.date(2020, 1, 1),
+            )  # fmt: skip
+    api = APIClient()
+    api.force_authenticate(users["officer_a"])
+    url = f"/api/units/{tree['A'].pk}/vacancies/"
+
+    def key(unit: int, title_id: int, seats: int, held: int, holders: list[str]) -> tuple:
+        return (unit, title_id, seats, held, tuple(holders))
+
+    for only in ("", "trong", "thua"):
+        page = client_for(users["officer_a"]).get(
+            "/don-vi/vi-tri/", {"don_vi": tree["A"].pk, "ngay": day, "chi": only}
+        )
+        expected = [
+            key(r.unit.pk, r.title.pk, r.seats, r.held, [t.person.full_name for t in r.holders])
+            for r in page.context["rows"]
+        ]
+        assert expected  # the test would prove nothing on an empty view
+        got: list[tuple] = []
+        body = api.get(url, {"ngay": day, "chi": only, "limit": "3"}).json()
+        while True:
+            got += [
+                key(r["unit"], r["title"], r["seats"], r["held"], [h["full_name"] for h in r["holders"]])
+                for r in body["results"]
+            ]
+            if not body["next"]:
+                break
+            body = api.get(body["next"]).json()
+        assert body["count"] == len(expected) and got == expected, only
+    first = api.get(url, {"ngay": day, "limit": "2"}).json()
+    assert first["count"] == 10 and len(first["results"]) == 2
+    bad = api.get(url, {"ngay": day, "chi": "tat-ca"})
+    assert bad.status_code == 400 and "trong" in bad.json()["errors"]["chi"][0]
+    other = APIClient()
+    other.force_authenticate(users["officer_b"])
+    assert other.get(url, {"ngay": day}).status_code == 404
+    with django_assert_num_queries(VACANCIES_API_QUERIES):
+        assert api.get(url, {"ngay": day, "limit": "4"}).status_code == 200
+    for i in range(10):
+        u = make_unit(tree["A"], f"X{i}", f"Phòng thêm {i}", level="huyen")
+        Post.objects.create(unit=u, title=title, seats=1, valid_from=dt.date(2015, 1, 1))
+        Tenure.objects.create(
+            person=new_person(u, f"Người thêm {i}"), unit=u, title=title, kind=TenureKind.APPOINTED,
+            start_date=dt.date(2020, 1, 1),
+        )  # fmt: skip
+    with django_assert_num_queries(VACANCIES_API_QUERIES):
+        assert api.get(url, {"ngay": day, "limit": "4"}).status_code == 200
+
+
+VACANCIES_API_QUERIES = 5
+
+
 def test_post_edit_page_changes_seats_or_ends_it(users: dict, tree: dict, title: Title) -> None:
     post = Post.objects.create(unit=tree["A1"], title=title, seats=1, valid_from=dt.date(2015, 1, 1))
     url = f"/don-vi/vi-tri/{post.pk}/sua/"

@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from docx import Document
 
+from canbo.conftest import official_header
 from canbo.core.models import AccessLog
 from canbo.planning import services
 from canbo.planning.tests.conftest import hold, make_title
@@ -54,6 +55,8 @@ def test_planning_list_word_and_excel(users: dict, planned: Any) -> None:
     assert width is not None and height is not None and width > height
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "DANH SÁCH QUY HOẠCH" in text and "31/12/2024" in text
+    issuer, national = official_header(doc)  # the NĐ 30/2020 header of the list's unit
+    assert issuer[-2] == planned.unit.name.upper() and national[0] == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     assert "Lò Văn An – Chủ tịch UBND huyện: đưa ra từ 01/09/2024; lý do: Chuyển công tác" in text
     rows = [[c.text for c in row.cells] for row in doc.tables[1].rows]
     line = next(r for r in rows if r[1] == "Nguyễn Thị Hồng")

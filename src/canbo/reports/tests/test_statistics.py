@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from docx import Document
 
+from canbo.conftest import official_header
 from canbo.core.errors import DomainError
 from canbo.core.models import AccessLog
 from canbo.lists.filters import apply_filters
@@ -145,6 +146,21 @@ def test_page_links_every_cell_to_its_people(users: dict, staff: dict, tree: dic
     assert f'<a href="{link}">1</a>' in page
 
 
+def test_page_says_the_layout_is_canbos_reading_until_checked(users: dict, staff: dict, tree: dict) -> None:
+    """The current form's layout is not confirmed against the appendix of TT 18/2025/TT-BNV
+    (reports/data/README.md): the page says so; the old BM01 says it rests on a secondary source."""
+    c = client_for(users["officer_a"])
+    html = c.get(
+        "/bao-cao/so-luong-chat-luong/", {"don_vi": tree["A"].pk, "ngay": "31/12/2024"}
+    ).content.decode()
+    assert "cách hiểu của CanBo, chưa được đối chiếu với phụ lục biểu mẫu của thông tư" in html
+    old = c.get(
+        "/bao-cao/so-luong-chat-luong/", {"don_vi": tree["A"].pk, "ngay": "31/12/2020", "mau": "bm01"}
+    ).content.decode()
+    assert "nguồn thứ cấp, chưa được đối chiếu với phụ lục biểu mẫu" in old
+    assert "cách hiểu của CanBo" not in old
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [
@@ -192,6 +208,11 @@ def test_excel_and_word_in_the_form_layout_and_recorded(users: dict, staff: dict
     assert round(section.page_width.mm) == 297 and doc.styles["Normal"].font.name == "Times New Roman"
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "Tính đến ngày 31/12/2024" in text
+    issuer, national = official_header(doc)  # the NĐ 30/2020 header of every CanBo document
+    assert issuer == ["TỈNH THỬ NGHIỆM", "HUYỆN A", "―――――――"]
+    assert national[0] == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and national[-1].startswith(
+        "Thử nghiệm, ngày "
+    )
     table = doc.tables[1]
     total = next(row for row in table.rows if row.cells[1].text == "Tổng cộng")
     assert [int(c.text) for c in total.cells[2:]] == report.row_counts(report.rows[0])

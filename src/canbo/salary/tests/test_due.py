@@ -12,6 +12,9 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from canbo.conftest import official_header
+from canbo.core.dates import today
+from canbo.core.wordpage import place_date_line
 from canbo.salary.models import Grade
 from canbo.salary.selectors import due_list
 from canbo.salary.tests.conftest import AS_OF, client_for
@@ -229,9 +232,11 @@ def test_word_list_is_a4_with_the_due_then_the_blocked(users: dict, staff: dict,
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "DANH SÁCH" in text and "từ ngày 01/01/2025 đến ngày 31/03/2025" in text
     assert "I. ĐỦ ĐIỀU KIỆN (3 người)" in text and "(1 người)" in text
-    header, good, held = doc.tables[0], doc.tables[1], doc.tables[2]
-    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header.cell(0, 1).text
-    assert tree["A"].name.upper() in header.cell(0, 0).text
+    good, held = doc.tables[1], doc.tables[2]
+    issuer, national = official_header(doc)  # the NĐ 30/2020 header of every CanBo document
+    assert issuer == ["TỈNH THỬ NGHIỆM", tree["A"].name.upper(), "―――――――", "Số: ……/DS-…"]
+    assert national[:3] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "―――――――"]
+    assert national[3] == place_date_line("Thử nghiệm", today())
     names = [row.cells[1].text for row in good.rows[1:]]
     assert names == ["Đỗ Văn Khung", "Đỗ Văn Đúng", "Đỗ Văn Chậm"]
     assert "15/02/2025" in good.rows[3].cells[7].text and "7/QĐ-UBND" in good.rows[3].cells[8].text

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
-from canbo.conftest import new_person
+from canbo.conftest import new_person, official_header
 from canbo.core.errors import NotPermitted
 from canbo.core.models import ObjectChange
 from canbo.people.models import Person
@@ -161,11 +161,19 @@ def test_notice_document_opens_with_name_and_dates(users: dict, retiring: dict, 
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    doc = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
     assert "Lê Văn Riêng" in text and "05/01/1970" in text
     assert "30/06/2027" in text and "01/07/2027" in text and "30/03/2027" in text
-    assert "12/TB-UBND" in text and "15/12/2026" in text
     assert "2027-06-30" not in text
+    # The NĐ 30/2020 header of every CanBo document: the person's unit under its parent, the
+    # notice's own number, the place (the province without "Tỉnh") and the notice's date.
+    issuer, national = official_header(doc)
+    assert issuer == ["HUYỆN A", "PHÒNG NỘI VỤ HUYỆN A", "―――――――", "Số: 12/TB-UBND"]
+    assert national == [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "―――――――",
+        "Thử nghiệm, ngày 15 tháng 12 năm 2026",
+    ]  # fmt: skip
     assert "{{" not in text and "}}" not in text  # every field of the template filled
 
 
@@ -240,9 +248,11 @@ def test_decision_document_cites_the_notice_and_the_decision(users: dict, retiri
     )
     assert response.status_code == 200
     assert "quyet-dinh-nghi-huu" in response["Content-Disposition"]
-    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    doc = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
     assert "QUYẾT ĐỊNH" in text and "Lê Văn Riêng" in text
-    assert "30/QĐ-UBND" in text and "20/03/2027" in text  # the decision's own number and date
+    issuer, national = official_header(doc)  # the decision's own number and date in the header
+    assert issuer[-1] == "Số: 30/QĐ-UBND" and national[-1] == "Thử nghiệm, ngày 20 tháng 3 năm 2027"
     assert "12/TB-UBND" in text and "15/12/2026" in text  # the notice it rests on
     assert "01/07/2027" in text and "{{" not in text
     # a bad date is a 400 in Vietnamese, not a 500

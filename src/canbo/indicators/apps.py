@@ -20,6 +20,12 @@ class IndicatorsConfig(AppConfig):
 
 
 def _drop_snapshots(using: str = "default", **kwargs: Any) -> None:
+    from django.db import connections
+
     from canbo.indicators.models import IndicatorSnapshot
 
+    # `migrate <other app>` on a new database sends post_migrate for every app, before this
+    # app's tables exist: there is nothing to drop then.
+    if IndicatorSnapshot._meta.db_table not in connections[using].introspection.table_names():
+        return
     IndicatorSnapshot.objects.using(using).all().delete()

@@ -142,11 +142,34 @@ def compute_many(requests: list[Request]) -> list[dict[str, dict[str, Result]]]:
     missing = [r for r in requests if r.key not in found]
     if missing:
         ok, epoch = _epoch()
-        computed = {r.key: _dump(_compute(r)) for r in missing}
+        computed = _compute_missing(missing)
         if ok:
             _store(computed, {r.key: r.last_day for r in missing}, epoch)
         found.update(computed)
     return [_load(found[r.key]) for r in requests]
+
+
+def _compute_missing(missing: list[Request]) -> dict[str, Any]:
+    """The stored form of each missing request's results. The requests that differ only by their
+    date (the trend's years) are computed together: one counting statement per source for all
+    their dates (``engine.compute_days``), not one per date."""
+    groups: dict[tuple[Any, ...], list[Request]] = {}
+    for r in missing:
+        same = (tuple(d.pk for d in r.definitions), r.unit.pk if r.unit else None, _user_id(r.user), r.depth)
+        groups.setdefault(same, []).append(r)
+    computed: dict[str, Any] = {}
+    for group in groups.values():
+        first = group[0]
+        by_day = engine.compute_days(
+            first.definitions,
+            days=[r.day for r in group],
+            unit=first.unit,
+            user=first.user,
+            depth=first.depth,
+        )
+        for r in group:
+            computed[r.key] = _dump(by_day[r.day])
+    return computed
 
 
 def _compute(r: Request) -> dict[str, dict[str, Result]]:

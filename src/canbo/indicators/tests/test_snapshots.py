@@ -340,3 +340,29 @@ def test_a_migration_drops_every_snapshot(board: dict[str, Any], tree: dict[str,
     assert IndicatorSnapshot.objects.exists()
     call_command("migrate", "indicators", verbosity=0)
     assert not IndicatorSnapshot.objects.exists()
+
+
+def test_a_cold_trend_sends_one_counting_statement(
+    board: dict[str, Any], tree: dict[str, Unit], title: Title
+) -> None:
+    """The trend's dates not stored are counted together (``engine.compute_days``): one
+    statement for the six years, and the same numbers as six computations, date by date."""
+    from canbo.indicators import selectors
+
+    for i, (unit, born) in enumerate(
+        (("A", dt.date(1990, 1, 1)), ("B", dt.date(1960, 1, 1)), ("A1", dt.date(1985, 6, 1)))
+    ):
+        person = new_person(tree[unit], f"Cán bộ {i}", sex="nu" if i else "nam", born=born)
+        tenure_start(acting_user=None, person=person, unit=tree[unit], title=title, kind="bo_nhiem",
+                     start_date=dt.date(2016 + 2 * i, 1, 1))  # fmt: skip
+    target = board["plan"].targets.get(row="1")  # "tre": leaders under 40
+    days = selectors.yearly(dt.date(2024, 1, 1))
+    with CaptureQueriesContext(connection) as ctx:
+        points = selectors.trend(target, days=days, unit=tree["P"], user=board["officer_a"])
+    counting = [q for q in ctx.captured_queries if "COUNT(DISTINCT" in q["sql"]]
+    assert len(counting) == 1, len(counting)
+    with snapshots.fresh():
+        for day, res in points:
+            expected = engine.compute([target.definition], day=day, unit=tree["P"], user=board["officer_a"])
+            assert _numbers({"tre": {"": res}}) == _numbers({"tre": expected["tre"]}), day
+    assert [r.population for _d, r in points] == [1, 2, 2, 2, 2, 2]  # his subtree only: A, A1

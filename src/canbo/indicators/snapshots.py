@@ -350,12 +350,14 @@ class _Refresh:
 
     def __init__(self) -> None:
         self.scopes: dict[str, tuple[dict[str, Any], set[dt.date]]] = {}
+        self.done = False
 
     def add(self, scope: dict[str, Any], day: dt.date) -> None:
         key = json.dumps(scope, sort_keys=True)
         self.scopes.setdefault(key, (scope, set()))[1].add(day)
 
     def __call__(self) -> None:
+        self.done = True
         for scope, days in self.scopes.values():
             enqueue_refresh(scope, sorted(days))
 
@@ -364,7 +366,9 @@ def _refresh_after_commit(rows: models.QuerySet[IndicatorSnapshot]) -> None:
     stale = list(rows.filter(day__in=dashboard_days(), scope__isnull=False).values_list("scope", "day"))
     if not stale:
         return
-    pending = next((f for _sids, f, _robust in connection.run_on_commit if isinstance(f, _Refresh)), None)
+    pending = next(
+        (f for _sids, f, _robust in connection.run_on_commit if isinstance(f, _Refresh) and not f.done), None
+    )
     refresh = pending or _Refresh()
     for scope, day in stale:
         refresh.add(scope, day)

@@ -49,6 +49,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "canbo.settings")
@@ -211,9 +212,10 @@ def main() -> None:
         elif way.startswith("after write") or way == "refreshed":
             stale = IndicatorSnapshot.objects.filter(last_day__gte=day)
             if way == "refreshed":
-                scopes: dict[str, tuple[dict[str, object], list[str]]] = {}
+                scopes: dict[str, tuple[dict[str, Any], list[str]]] = {}
                 for scope, on in stale.values_list("scope", "day"):
-                    scopes.setdefault(str(sorted(scope.items())), (scope, []))[1].append(on.isoformat())
+                    if scope is not None and on is not None:
+                        scopes.setdefault(str(sorted(scope.items())), (scope, []))[1].append(on.isoformat())
             stale.delete()
             if way == "refreshed":
                 t0 = time.perf_counter()
@@ -222,7 +224,7 @@ def main() -> None:
                 refresh_ms.append((time.perf_counter() - t0) * 1000)
 
     def request(url: str, way: str) -> tuple[float, float, int, int]:
-        snapshots._compute_missing = one_by_one if way.endswith("1/date") else together  # type: ignore[assignment]
+        snapshots._compute_missing = one_by_one if way.endswith("1/date") else together
         with CaptureQueriesContext(connection) as q:
             t0, c0 = time.perf_counter(), time.process_time()
             if way == "fresh":
@@ -231,7 +233,7 @@ def main() -> None:
             else:
                 r = client.get(url)
             wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-        snapshots._compute_missing = together  # type: ignore[assignment]
+        snapshots._compute_missing = together
         assert r.status_code == 200, (url, r.status_code)
         counting = sum("COUNT(DISTINCT" in x["sql"] for x in q.captured_queries)
         return wall * 1000, cpu * 1000, len(q.captured_queries), counting

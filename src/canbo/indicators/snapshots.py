@@ -366,12 +366,12 @@ def _refresh_after_commit(rows: models.QuerySet[IndicatorSnapshot]) -> None:
     stale = list(rows.filter(day__in=dashboard_days(), scope__isnull=False).values_list("scope", "day"))
     if not stale:
         return
-    pending = next(
-        (f for _sids, f, _robust in connection.run_on_commit if isinstance(f, _Refresh) and not f.done), None
-    )
+    callbacks = [entry[1] for entry in connection.run_on_commit]
+    pending = next((f for f in callbacks if isinstance(f, _Refresh) and not f.done), None)
     refresh = pending or _Refresh()
     for scope, day in stale:
-        refresh.add(scope, day)
+        if scope is not None and day is not None:  # filtered above; the columns are nullable
+            refresh.add(scope, day)
     if pending is None:
         transaction.on_commit(refresh, robust=True)  # a failed enqueue must not fail the write
 
@@ -379,7 +379,8 @@ def _refresh_after_commit(rows: models.QuerySet[IndicatorSnapshot]) -> None:
 def enqueue_refresh(scope: dict[str, Any], days: list[dt.date]) -> None:
     """Enqueue ``refresh_snapshots`` for ``scope`` on ``days``, unless the same task is still
     waiting in the database queue (writes in a row coalesce into one computation)."""
-    args = [scope, [d.isoformat() for d in days]]
+    iso = [d.isoformat() for d in days]
+    args = [scope, iso]
     from django_tasks_db.backend import DatabaseBackend
 
     if isinstance(refresh_snapshots.get_backend(), DatabaseBackend):
@@ -388,7 +389,7 @@ def enqueue_refresh(scope: dict[str, Any], days: list[dt.date]) -> None:
         waiting = DBTaskResult.objects.ready().filter(task_path=refresh_snapshots.module_path)
         if any(a.get("args") == args for a in waiting.values_list("args_kwargs", flat=True)):
             return
-    refresh_snapshots.enqueue(*args)
+    refresh_snapshots.enqueue(scope, iso)
 
 
 @task()

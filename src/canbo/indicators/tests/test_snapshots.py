@@ -468,3 +468,28 @@ def json_key(scope: Any) -> str:
     import json
 
     return json.dumps(scope, sort_keys=True)
+
+
+def test_a_refresh_counts_under_the_users_own_grants(
+    board: dict[str, Any], tree: dict[str, Unit], title: Title
+) -> None:
+    """The refresh of the officer of B's dashboard counts his subtree only (his grants, read when
+    it runs), and what it stores is what his page reads, not the province's numbers."""
+    _leader(tree, title, dt.date(2020, 1, 1), "Cán bộ A")
+    person = new_person(tree["B"], "Cán bộ B", sex="nu", born=dt.date(1990, 1, 1))
+    tenure_start(acting_user=None, person=person, unit=tree["B"], title=title, kind="bo_nhiem",
+                 start_date=dt.date(2020, 1, 1))  # fmt: skip
+    target = board["plan"].targets.get(row="2")  # "nu": women among the leaders
+    scope = {
+        "defs": [target.definition_id],
+        "unit": tree["P"].pk,
+        "user": board["officer_b"].pk,
+        "depth": None,
+    }
+    assert snapshots.refresh_snapshots.call(scope, [today().isoformat()]) == 1
+    with CaptureQueriesContext(connection) as ctx:
+        own = snapshots.compute([target.definition], day=today(), unit=tree["P"], user=board["officer_b"])
+    assert not [q for q in ctx.captured_queries if "COUNT(DISTINCT" in q["sql"]]  # the stored one
+    assert (own["nu"][""].numerator, own["nu"][""].population) == (1, 1)
+    every = snapshots.compute([target.definition], day=today(), unit=tree["P"], user=board["admin"])
+    assert (every["nu"][""].numerator, every["nu"][""].population) == (2, 2)

@@ -12,10 +12,20 @@ ways, interleaved so that the machine's load falls on all of them alike:
 - ``fresh``: every number computed from the records (``snapshots.fresh()``): the statements the
   page sent before the snapshots, one per source for the table, one for the breakdown, one per
   date of the trend;
-- ``cold``: no snapshot at all (all deleted before the request): computed, then stored;
-- ``after write``: the snapshots a write dated on the as-of day deletes are gone (those of
-  that day and later), the earlier years of the trend are kept;
+- ``cold``: no snapshot at all (all deleted before the request): computed, then stored; the
+  trend's dates not stored counted together, one statement for all of them
+  (``engine.compute_days``);
+- ``cold 1/date``: the same, but each missing date counted by a statement of its own, as
+  before ``compute_days`` (the bench swaps ``snapshots._compute_missing`` for the per-request
+  computation: the "before" of the cold path, in the same run);
+- ``after write`` and ``after write 1/date``: the snapshots a write dated on the as-of day
+  deletes are gone (those of that day and later), the earlier years of the trend are kept;
+- ``refreshed``: the same deletion, then the background refresh a write enqueues
+  (``snapshots.refresh_snapshots``, untimed, run for the deleted snapshots' scopes) before the
+  request: what the first visit after a write costs once the worker has run;
 - ``snapshots``: everything read from the snapshots.
+
+The refresh's own time (in the worker, not in a request) is printed per as-of date too.
 
 On PostgreSQL, ``--copy-from FILE.sqlite3`` first fills the (migrated, empty) database named by
 ``CANBO_DB_NAME`` with every table of a SQLite demo file but the change log (COPY of the
@@ -39,6 +49,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "canbo.settings")
@@ -188,13 +199,32 @@ def main() -> None:
         f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
 
+    together = snapshots._compute_missing
+
+    def one_by_one(missing: list[snapshots.Request]) -> dict[str, object]:
+        return {r.key: snapshots._dump(snapshots._compute(r)) for r in missing}
+
+    refresh_ms: list[float] = []
+
     def prepare(way: str, day: dt.date) -> None:
-        if way == "cold":
+        if way.startswith("cold"):
             IndicatorSnapshot.objects.all().delete()
-        elif way == "after write":
-            IndicatorSnapshot.objects.filter(last_day__gte=day).delete()
+        elif way.startswith("after write") or way == "refreshed":
+            stale = IndicatorSnapshot.objects.filter(last_day__gte=day)
+            if way == "refreshed":
+                scopes: dict[str, tuple[dict[str, Any], list[str]]] = {}
+                for scope, on in stale.values_list("scope", "day"):
+                    if scope is not None and on is not None:
+                        scopes.setdefault(str(sorted(scope.items())), (scope, []))[1].append(on.isoformat())
+            stale.delete()
+            if way == "refreshed":
+                t0 = time.perf_counter()
+                for scope, days in scopes.values():
+                    snapshots.refresh_snapshots.call(scope, days)
+                refresh_ms.append((time.perf_counter() - t0) * 1000)
 
     def request(url: str, way: str) -> tuple[float, float, int, int]:
+        snapshots._compute_missing = one_by_one if way.endswith("1/date") else together
         with CaptureQueriesContext(connection) as q:
             t0, c0 = time.perf_counter(), time.process_time()
             if way == "fresh":
@@ -203,17 +233,19 @@ def main() -> None:
             else:
                 r = client.get(url)
             wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        snapshots._compute_missing = together
         assert r.status_code == 200, (url, r.status_code)
         counting = sum("COUNT(DISTINCT" in x["sql"] for x in q.captured_queries)
         return wall * 1000, cpu * 1000, len(q.captured_queries), counting
 
-    ways = ["fresh", "cold", "after write", "snapshots"]
-    print(f"{'as of':12} {'way':12} {'median ms':>10} {'CPU ms':>8} {'queries':>8} {'COUNT(DISTINCT':>15}")
+    ways = ["fresh", "cold 1/date", "cold", "after write 1/date", "after write", "refreshed", "snapshots"]
+    print(f"{'as of':12} {'way':18} {'median ms':>10} {'CPU ms':>8} {'queries':>8} {'COUNT(DISTINCT':>15}")
     for raw in args.days:
         day = dt.date.fromisoformat(raw)
         url = f"/chi-tieu/{args.plan}/?ngay={day.isoformat()}&don_vi={root.pk}"
         client.get(url)  # warm the process (templates, content types) and the snapshots
         samples: dict[str, list[tuple[float, float, int, int]]] = {w: [] for w in ways}
+        refresh_ms.clear()
         for _ in range(args.repeat):
             for way in ways:
                 prepare(way, day)
@@ -221,9 +253,11 @@ def main() -> None:
         for way in ways:
             s = samples[way]
             print(
-                f"{day:%d/%m/%Y}   {way:12} {statistics.median(x[0] for x in s):10.1f} "
+                f"{day:%d/%m/%Y}   {way:18} {statistics.median(x[0] for x in s):10.1f} "
                 f"{statistics.median(x[1] for x in s):8.1f} {s[-1][2]:8d} {s[-1][3]:15d}"
             )
+        refresh = statistics.median(refresh_ms)
+        print(f"{day:%d/%m/%Y}   background refresh after a write: median {refresh:.1f} ms")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

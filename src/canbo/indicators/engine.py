@@ -109,24 +109,32 @@ def _unit_field(source: str) -> str:
     return {"tenure": "unit", "planning": "planning_list__unit"}.get(source, "body")
 
 
-def _base(source: str, day: dt.date, unit: Unit | None, user: Any) -> QuerySet[Any]:
-    """Rows of the source running on ``day`` in ``unit``'s subtree, of people ``user`` may see."""
+def _on(source: str, day: dt.date) -> Q:
+    """A row of the source running on ``day``."""
+    return planned_on_q(day) if source == "planning" else on_date_q(day)
+
+
+def _base(source: str, day: dt.date | None, unit: Unit | None, user: Any) -> QuerySet[Any]:
+    """Rows of the source running on ``day`` in ``unit``'s subtree, of people ``user`` may see
+    (``day`` None: on any date, and in service or not; ``_count_days`` tests both per date)."""
     qs: QuerySet[Any]
+    on = Q() if day is None else _on(source, day)
     if source == "tenure":
-        qs = Tenure.objects.filter(on_date_q(day), is_primary=True)
+        qs = Tenure.objects.filter(on, is_primary=True)
     elif source == "planning":
-        qs = PlanningEntry.objects.filter(planned_on_q(day))
+        qs = PlanningEntry.objects.filter(on)
         if user is not None:  # a list is the business of the committee keeping it (planning.selectors)
             q = scope_q(PlanningList, user)
             if q is not None:
                 qs = qs.filter(planning_list_id__in=PlanningList.objects.filter(q).values("pk"))
     else:
-        qs = BodyMembership.objects.filter(on_date_q(day))
+        qs = BodyMembership.objects.filter(on)
     if unit is not None:
         qs = qs.filter(**{f"{_unit_field(source)}__path__startswith": unit.path})
     # Only the people in service on the day count (a post or seat left open on a retiree's
     # record must not count him).
-    qs = qs.filter(in_service_q(day, "person__"))
+    if day is not None:
+        qs = qs.filter(in_service_q(day, "person__"))
     if user is not None:
         q = scope_q(Person, user)
         if q is not None:
@@ -193,14 +201,20 @@ def population_q(spec: dict[str, Any], day: dt.date | None = None) -> Q:
 
 
 def condition_q(
-    num: dict[str, Any] | None, day: dt.date, source: str, joins: dict[str, Q] | None = None
+    num: dict[str, Any] | None,
+    day: dt.date,
+    source: str,
+    joins: dict[str, Q] | None = None,
+    dated_joins: bool = False,
 ) -> Q:
     """A numerator condition (spec.NUMERATOR_KEYS) on a row of ``source``, as of ``day``.
 
     With ``joins`` (the single counting pass, ``_count``), the j-th qualification condition
     becomes a test on the row of the j-th LEFT JOIN of the person's qualifications (its join
     condition, ORed over the indicators, collected in ``joins``); otherwise (the people behind
-    a number, unit compliance) a correlated ``EXISTS``."""
+    a number, unit compliance) a correlated ``EXISTS``. ``dated_joins`` (several dates in one
+    statement, whose joins take the qualifications obtained by the latest): the joined row's
+    date is tested against ``day`` too."""
     q = Q()
     if not num:
         return q
@@ -230,6 +244,8 @@ def condition_q(
                 joins.setdefault(name, Q())
                 joins[name] |= Q(kind=qual["kind"], level_rank__gte=qual["min_rank"])
                 q &= Q(**{f"{name}__kind": qual["kind"], f"{name}__level_rank__gte": qual["min_rank"]})
+                if dated_joins:
+                    q &= Q(**{f"{name}__obtained_date__lte": day})
                 position += 1
                 continue
             # Correlated EXISTS probing the person's few qualifications, for the counted rows
@@ -257,10 +273,12 @@ def condition_q(
     return q
 
 
-def numerator_q(defn: IndicatorDefinition, day: dt.date, joins: dict[str, Q] | None = None) -> Q:
+def numerator_q(
+    defn: IndicatorDefinition, day: dt.date, joins: dict[str, Q] | None = None, dated_joins: bool = False
+) -> Q:
     spec = defn.spec
     source = _source(spec)
-    q = condition_q(spec.get("numerator"), day, source, joins)
+    q = condition_q(spec.get("numerator"), day, source, joins, dated_joins)
     if defn.kind == "renewal":
         years = spec["renewal"]["previous_years"]
         before = BodyMembership.objects.filter(
@@ -298,53 +316,85 @@ def compute(
     of the next level under ``unit``, or every unit of a level): branch = its path. Rows in
     ``unit`` itself, above that depth, are grouped under their own (shorter) path.
     """
-    out: dict[str, dict[str, Result]] = {d.code: {} for d in definitions}
+    return compute_days(definitions, days=[day], unit=unit, user=user, depth=depth)[day]
+
+
+def compute_days(
+    definitions: list[IndicatorDefinition],
+    *,
+    days: list[dt.date],
+    unit: Unit | None = None,
+    user: Any = None,
+    depth: int | None = None,
+) -> dict[dt.date, dict[str, dict[str, Result]]]:
+    """``compute`` on each of ``days``: the counts of one source on every date in ONE statement
+    (``_count_days``), not one per date; unit compliance is still counted date by date."""
+    days = sorted(set(days))
+    outs: dict[dt.date, dict[str, dict[str, Result]]] = {
+        day: {d.code: {} for d in definitions} for day in days
+    }
     length = depth * STEP if depth else None
     by_source: dict[str, list[IndicatorDefinition]] = {}
     for d in definitions:
-        if d.pending or "population" not in d.spec:
-            out[d.code][""] = Result(
-                status="pending", note=d.pending or "Chưa có định nghĩa tổng thể.", kind=d.kind
-            )
-            continue
-        if d.kind == "unit_compliance":
-            if _source(d.spec) == "unit":
-                from canbo.indicators.planning_units import planning_compliance
+        for day in days:
+            out = outs[day]
+            if d.pending or "population" not in d.spec:
+                out[d.code][""] = Result(
+                    status="pending", note=d.pending or "Chưa có định nghĩa tổng thể.", kind=d.kind
+                )
+            elif d.kind == "unit_compliance":
+                if _source(d.spec) == "unit":
+                    from canbo.indicators.planning_units import planning_compliance
 
-                out[d.code] = planning_compliance(d, day=day, unit=unit, user=user, length=length)
-            else:
-                out[d.code] = _compliance(d, day=day, unit=unit, user=user, length=length)
-            continue
-        by_source.setdefault(_source(d.spec), []).append(d)
+                    out[d.code] = planning_compliance(d, day=day, unit=unit, user=user, length=length)
+                else:
+                    out[d.code] = _compliance(d, day=day, unit=unit, user=user, length=length)
+        if not (d.pending or "population" not in d.spec or d.kind == "unit_compliance"):
+            by_source.setdefault(_source(d.spec), []).append(d)
 
     for source, defs in by_source.items():
-        rows = _count(source, defs, day=day, unit=unit, user=user, length=length)
-        present: dict[str, set[str]] = {}
-        for i, d in enumerate(defs):
-            levels = d.spec.get("counted_for")
-            key = json.dumps(levels)
-            if levels and key not in present:
-                present[key] = _present_branches(levels, day, unit, length)
-            for row in rows:
-                out[d.code][row["branch"]] = Result(
-                    numerator=row[f"n{i}"], population=row[f"p{i}"], kind=d.kind
-                )
-            if length is None and not rows:
-                out[d.code][""] = Result(numerator=0, population=0, kind=d.kind)
-            for branch in present.get(key, set()) if levels else ():
-                out[d.code].setdefault(branch, Result(numerator=0, population=0, kind=d.kind))
-            if length is None:
-                out[d.code].setdefault("", Result(numerator=0, population=0, kind=d.kind))
-            for branch, res in out[d.code].items():
-                if levels and branch not in present[key]:
-                    res.numerator = res.population = None
-                    res.status = "absent"
-                    res.note = "Không có đơn vị thuộc cấp được tính vào ngày này."
-                elif res.population == 0:
-                    res.status = "empty"
-                if d.kind == "proportional" and res.status == "ok":
-                    res.note = f"So sánh với: {d.spec.get('reference', 'cơ cấu dân số địa phương')}."
-    return out
+        if len(days) == 1:
+            by_day = {days[0]: _count(source, defs, day=days[0], unit=unit, user=user, length=length)}
+        else:
+            by_day = _count_days(source, defs, days=days, unit=unit, user=user, length=length)
+        for day in days:
+            _assemble(outs[day], defs, by_day[day], day=day, unit=unit, length=length)
+    return outs
+
+
+def _assemble(
+    out: dict[str, dict[str, Result]],
+    defs: list[IndicatorDefinition],
+    rows: list[dict[str, Any]],
+    *,
+    day: dt.date,
+    unit: Unit | None,
+    length: int | None,
+) -> None:
+    """The results of ``defs`` (one source) on ``day`` from their counted rows."""
+    present: dict[str, set[str]] = {}
+    for i, d in enumerate(defs):
+        levels = d.spec.get("counted_for")
+        key = json.dumps(levels)
+        if levels and key not in present:
+            present[key] = _present_branches(levels, day, unit, length)
+        for row in rows:
+            out[d.code][row["branch"]] = Result(numerator=row[f"n{i}"], population=row[f"p{i}"], kind=d.kind)
+        if length is None and not rows:
+            out[d.code][""] = Result(numerator=0, population=0, kind=d.kind)
+        for branch in present.get(key, set()) if levels else ():
+            out[d.code].setdefault(branch, Result(numerator=0, population=0, kind=d.kind))
+        if length is None:
+            out[d.code].setdefault("", Result(numerator=0, population=0, kind=d.kind))
+        for branch, res in out[d.code].items():
+            if levels and branch not in present[key]:
+                res.numerator = res.population = None
+                res.status = "absent"
+                res.note = "Không có đơn vị thuộc cấp được tính vào ngày này."
+            elif res.population == 0:
+                res.status = "empty"
+            if d.kind == "proportional" and res.status == "ok":
+                res.note = f"So sánh với: {d.spec.get('reference', 'cơ cấu dân số địa phương')}."
 
 
 def _count(
@@ -393,6 +443,65 @@ def _count(
         return [{"branch": "", **qs.aggregate(**aggs)}]
     path = f"{_unit_field(source)}__path"
     return list(qs.annotate(branch=Substr(path, 1, length)).values("branch").annotate(**aggs))
+
+
+def _count_days(
+    source: str,
+    defs: list[IndicatorDefinition],
+    *,
+    days: list[dt.date],
+    unit: Unit | None,
+    user: Any,
+    length: int | None,
+) -> dict[dt.date, list[dict[str, Any]]]:
+    """``_count`` on each of ``days``, in ONE statement: one scan of the rows that run on any of
+    the dates (the trend's years), with a ``COUNT(DISTINCT person_id) FILTER`` pair per
+    indicator and date. Each FILTER holds the whole of what ``_count`` puts in its WHERE for
+    that date (the row runs on it, the person is in service on it, the population on it), so
+    the counts are the same; the qualification joins take what was obtained by the latest date
+    and each numerator tests the joined row's date against its own."""
+    joins: dict[str, Q] = {}
+    aggs: dict[str, Any] = {}
+    for k, day in enumerate(days):
+        on = _on(source, day) & in_service_q(day, "person__")
+        for i, d in enumerate(defs):
+            pq = on & population_q(d.spec, day)
+            aggs[f"p{i}_{k}"] = Count("person_id", distinct=True, filter=pq)
+            aggs[f"n{i}_{k}"] = Count(
+                "person_id", distinct=True, filter=pq & numerator_q(d, day, joins, dated_joins=True)
+            )
+    qs = _base(source, None, unit, user)
+    qs = qs.filter(reduce(or_, (_on(source, day) for day in days)))
+    qs = qs.filter(reduce(or_, (population_q(d.spec) for d in defs)))  # without ``where``: any date
+    titles = _titles(defs) if source == "tenure" else None
+    if titles is not None:
+        qs = qs.filter(title_id__in=titles)
+    latest = max(days)
+    qs = qs.alias(
+        **{
+            name: FilteredRelation(
+                "person__qualification",
+                condition=Q(person__qualification__obtained_date__lte=latest)
+                & _prefixed(cond, "person__qualification__"),
+            )
+            for name, cond in joins.items()
+        }
+    )
+    if length is None:
+        rows = [{"branch": "", **qs.aggregate(**aggs)}]
+    else:
+        path = f"{_unit_field(source)}__path"
+        rows = list(qs.annotate(branch=Substr(path, 1, length)).values("branch").annotate(**aggs))
+    out: dict[dt.date, list[dict[str, Any]]] = {}
+    for k, day in enumerate(days):
+        on_day = []
+        for row in rows:
+            counts = {f"{c}{i}": row[f"{c}{i}_{k}"] for i in range(len(defs)) for c in "pn"}
+            # ``_count`` groups only the rows of the date: a branch with none has no row.
+            if length is None or any(counts[f"p{i}"] for i in range(len(defs))):
+                on_day.append({"branch": row["branch"], **counts})
+        out[day] = on_day
+    return out
 
 
 def _prefixed(q: Q, prefix: str) -> Q:

@@ -140,10 +140,14 @@ class IndicatorSnapshot(models.Model):
     ``key`` hashes everything the computation reads besides the records (definitions, dates,
     unit, depth, the user's scope); ``last_day`` is the latest date it counts on. A write to the
     records the engine reads deletes, in its own transaction, every snapshot whose
-    ``last_day`` is on or after the earliest date the written row touches."""
+    ``last_day`` is on or after the earliest date the written row touches. ``day`` and ``scope``
+    (definitions, unit, user, depth: what ``key`` hashes, as ids) say what to compute again in
+    the background when today's snapshot is deleted (``snapshots.refresh_snapshots``)."""
 
     key = models.CharField("khóa", max_length=64, unique=True)
     last_day = models.DateField("ngày muộn nhất", db_index=True)
+    day = models.DateField("ngày tính", null=True)
+    scope = models.JSONField("phạm vi tính", null=True)
     data = models.JSONField("kết quả")
     computed_at = models.DateTimeField("lúc tính", auto_now_add=True)
 

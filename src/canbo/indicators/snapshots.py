@@ -23,6 +23,14 @@ without waiting; SQLite: the IMMEDIATE transaction holds the write lock) and the
 not moved. A writer that committed in between moved it; a writer still in flight makes the
 reader skip storing; a writer that starts later deletes the stored row.
 
+Refreshing in the background. The snapshots of today's dashboards (today and the trend's
+years before it) that a write deletes are computed again right after its commit by the task
+``refresh_snapshots``, so that the next visit reads them instead of counting: ``invalidate``
+collects their scopes (definitions, unit, user, depth: stored beside each snapshot), one
+set per transaction, and enqueues at the commit one task per scope and set of dates, unless
+the same one is still waiting in the queue. The task computes through ``compute_many``:
+only what is still missing, under the same race guard as a page.
+
 ``fresh()`` turns snapshots off in a block (the bench's "before", the exactness test's
 reference computation).
 """
@@ -42,8 +50,10 @@ from typing import Any
 
 from django.db import OperationalError, connection, models, transaction
 from django.utils import timezone
+from django_tasks import task
 
 from canbo.careers.models import BodyMembership, Tenure
+from canbo.core.dates import today
 from canbo.core.querysets import scope_q
 from canbo.indicators import engine
 from canbo.indicators.engine import Result
@@ -58,6 +68,7 @@ ENGINE_VERSION = 1
 # units people look at, not every one ever asked for.
 KEEP = dt.timedelta(days=30)
 LOCK_KEY = 0x43414E424F  # PostgreSQL advisory lock "CANBO"
+TREND_YEARS = 6  # the dashboard's trend: today and the same day of the five years before
 
 # Rows that count only from their earliest date on.
 DATED: tuple[type[models.Model], ...] = (
@@ -142,11 +153,34 @@ def compute_many(requests: list[Request]) -> list[dict[str, dict[str, Result]]]:
     missing = [r for r in requests if r.key not in found]
     if missing:
         ok, epoch = _epoch()
-        computed = {r.key: _dump(_compute(r)) for r in missing}
+        computed = _compute_missing(missing)
         if ok:
-            _store(computed, {r.key: r.last_day for r in missing}, epoch)
+            _store(computed, missing, epoch)
         found.update(computed)
     return [_load(found[r.key]) for r in requests]
+
+
+def _compute_missing(missing: list[Request]) -> dict[str, Any]:
+    """The stored form of each missing request's results. The requests that differ only by their
+    date (the trend's years) are computed together: one counting statement per source for all
+    their dates (``engine.compute_days``), not one per date."""
+    groups: dict[tuple[Any, ...], list[Request]] = {}
+    for r in missing:
+        same = (tuple(d.pk for d in r.definitions), r.unit.pk if r.unit else None, _user_id(r.user), r.depth)
+        groups.setdefault(same, []).append(r)
+    computed: dict[str, Any] = {}
+    for group in groups.values():
+        first = group[0]
+        by_day = engine.compute_days(
+            first.definitions,
+            days=[r.day for r in group],
+            unit=first.unit,
+            user=first.user,
+            depth=first.depth,
+        )
+        for r in group:
+            computed[r.key] = _dump(by_day[r.day])
+    return computed
 
 
 def _compute(r: Request) -> dict[str, dict[str, Result]]:
@@ -217,7 +251,20 @@ def _epoch() -> tuple[bool, int]:
     return value is not None, value or 0
 
 
-def _store(computed: dict[str, Any], days: dict[str, dt.date], epoch: int) -> None:
+def _scope(r: Request) -> dict[str, Any] | None:
+    """What ``refresh_snapshots`` needs to compute ``r`` again (None: a user without an id)."""
+    user = None if r.user is None else getattr(r.user, "pk", None)
+    if r.user is not None and user is None:
+        return None
+    return {
+        "defs": [d.pk for d in r.definitions],
+        "unit": r.unit.pk if r.unit is not None else None,
+        "user": user,
+        "depth": r.depth,
+    }
+
+
+def _store(computed: dict[str, Any], requests: list[Request], epoch: int) -> None:
     """Keep the computed results unless a write raced with them. A reader that cannot write now
     (SQLite busy past its timeout behind a long import) keeps nothing: the page is served all
     the same, and the next visit stores them."""
@@ -228,7 +275,12 @@ def _store(computed: dict[str, Any], days: dict[str, dt.date], epoch: int) -> No
                 return  # a write raced with the computation: keep nothing
             IndicatorSnapshot.objects.filter(computed_at__lt=timezone.now() - KEEP).delete()
             IndicatorSnapshot.objects.bulk_create(
-                [IndicatorSnapshot(key=k, last_day=days[k], data=v) for k, v in computed.items()],
+                [
+                    IndicatorSnapshot(
+                        key=r.key, last_day=r.last_day, day=r.day, scope=_scope(r), data=computed[r.key]
+                    )
+                    for r in {r.key: r for r in requests}.values()
+                ],
                 ignore_conflicts=True,
             )
     except OperationalError:
@@ -256,6 +308,7 @@ def invalidate(
     rows = IndicatorSnapshot.objects.all()
     if since is not None:
         rows = rows.filter(last_day__gte=since)
+    _refresh_after_commit(rows)
     rows.delete()
 
 
@@ -280,3 +333,86 @@ def _bump() -> None:
             return
     if not SnapshotEpoch.objects.filter(pk=1).update(value=models.F("value") + 1):
         SnapshotEpoch.objects.create(pk=1, value=1)
+
+
+# ---- refreshing in the background -----------------------------------------------------------
+
+
+def dashboard_days(day: dt.date | None = None) -> list[dt.date]:
+    """The dates today's dashboard shows: today and the same day of the years of its trend."""
+    day = day or today()
+    return [engine.years_before(day, k) for k in range(TREND_YEARS)]
+
+
+class _Refresh:
+    """The scopes whose snapshots of today's dashboard one transaction deleted, enqueued at its
+    commit (``transaction.on_commit``): one task per scope, however many writes it made."""
+
+    def __init__(self) -> None:
+        self.scopes: dict[str, tuple[dict[str, Any], set[dt.date]]] = {}
+        self.done = False
+
+    def add(self, scope: dict[str, Any], day: dt.date) -> None:
+        key = json.dumps(scope, sort_keys=True)
+        self.scopes.setdefault(key, (scope, set()))[1].add(day)
+
+    def __call__(self) -> None:
+        self.done = True
+        for scope, days in self.scopes.values():
+            enqueue_refresh(scope, sorted(days))
+
+
+def _refresh_after_commit(rows: models.QuerySet[IndicatorSnapshot]) -> None:
+    stale = list(rows.filter(day__in=dashboard_days(), scope__isnull=False).values_list("scope", "day"))
+    if not stale:
+        return
+    callbacks = [entry[1] for entry in connection.run_on_commit]
+    pending = next((f for f in callbacks if isinstance(f, _Refresh) and not f.done), None)
+    refresh = pending or _Refresh()
+    for scope, day in stale:
+        if scope is not None and day is not None:  # filtered above; the columns are nullable
+            refresh.add(scope, day)
+    if pending is None:
+        transaction.on_commit(refresh, robust=True)  # a failed enqueue must not fail the write
+
+
+def enqueue_refresh(scope: dict[str, Any], days: list[dt.date]) -> None:
+    """Enqueue ``refresh_snapshots`` for ``scope`` on ``days``, unless the same task is still
+    waiting in the database queue (writes in a row coalesce into one computation)."""
+    iso = [d.isoformat() for d in days]
+    args = [scope, iso]
+    from django_tasks_db.backend import DatabaseBackend
+
+    if isinstance(refresh_snapshots.get_backend(), DatabaseBackend):
+        from django_tasks_db.models import DBTaskResult
+
+        waiting = DBTaskResult.objects.ready().filter(task_path=refresh_snapshots.module_path)
+        if any(a.get("args") == args for a in waiting.values_list("args_kwargs", flat=True)):
+            return
+    refresh_snapshots.enqueue(scope, iso)
+
+
+@task()
+def refresh_snapshots(scope: dict[str, Any], days: list[str]) -> int:
+    """Compute again, and store, the snapshots of ``scope`` (definitions, unit, user, depth) on
+    ``days`` (ISO dates) that are missing; returns how many of them are stored now. Nothing when a
+    definition, the unit or the user is gone."""
+    from django.contrib.auth import get_user_model
+
+    by_pk = IndicatorDefinition.objects.in_bulk(scope["defs"])
+    if len(by_pk) != len(set(scope["defs"])):
+        return 0
+    definitions = [by_pk[pk] for pk in scope["defs"]]
+    unit = None
+    if scope["unit"] is not None:
+        unit = Unit.objects.filter(pk=scope["unit"]).first()
+        if unit is None:
+            return 0
+    user = None
+    if scope["user"] is not None:
+        user = get_user_model().objects.filter(pk=scope["user"], is_active=True).first()
+        if user is None:
+            return 0
+    requests = [Request(definitions, dt.date.fromisoformat(d), unit, user, scope["depth"]) for d in days]
+    compute_many(requests)
+    return IndicatorSnapshot.objects.filter(key__in=[r.key for r in requests]).count()

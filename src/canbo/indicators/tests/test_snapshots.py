@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from canbo.careers.models import Tenure
 from canbo.careers.services import membership_add, tenure_end, tenure_start
 from canbo.conftest import new_person
+from canbo.core.dates import today
 from canbo.indicators import engine, services, snapshots
 from canbo.indicators.models import IndicatorDefinition, IndicatorSnapshot, IndicatorTarget
 from canbo.org.models import Title, Unit
@@ -340,3 +341,155 @@ def test_a_migration_drops_every_snapshot(board: dict[str, Any], tree: dict[str,
     assert IndicatorSnapshot.objects.exists()
     call_command("migrate", "indicators", verbosity=0)
     assert not IndicatorSnapshot.objects.exists()
+
+
+def test_a_cold_trend_sends_one_counting_statement(
+    board: dict[str, Any], tree: dict[str, Unit], title: Title
+) -> None:
+    """The trend's dates not stored are counted together (``engine.compute_days``): one
+    statement for the six years, and the same numbers as six computations, date by date."""
+    from canbo.indicators import selectors
+
+    for i, (unit, born) in enumerate(
+        (("A", dt.date(1990, 1, 1)), ("B", dt.date(1960, 1, 1)), ("A1", dt.date(1985, 6, 1)))
+    ):
+        person = new_person(tree[unit], f"Cán bộ {i}", sex="nu" if i else "nam", born=born)
+        tenure_start(acting_user=None, person=person, unit=tree[unit], title=title, kind="bo_nhiem",
+                     start_date=dt.date(2016 + 2 * i, 1, 1))  # fmt: skip
+    target = board["plan"].targets.get(row="1")  # "tre": leaders under 40
+    days = selectors.yearly(dt.date(2024, 1, 1))
+    with CaptureQueriesContext(connection) as ctx:
+        points = selectors.trend(target, days=days, unit=tree["P"], user=board["officer_a"])
+    counting = [q for q in ctx.captured_queries if "COUNT(DISTINCT" in q["sql"]]
+    assert len(counting) == 1, len(counting)
+    with snapshots.fresh():
+        for day, res in points:
+            expected = engine.compute([target.definition], day=day, unit=tree["P"], user=board["officer_a"])
+            assert _numbers({"tre": {"": res}}) == _numbers({"tre": expected["tre"]}), day
+    assert [r.population for _d, r in points] == [1, 2, 2, 2, 2, 2]  # his subtree only: A, A1
+
+
+# ---- refreshing in the background -----------------------------------------------------------
+
+
+def _dashboard(board: dict[str, Any], tree: dict[str, Unit]) -> tuple[Client, str]:
+    c = Client()
+    c.force_login(board["admin"])
+    return c, f"/chi-tieu/kh-anh/?don_vi={tree['P'].pk}"  # as of today
+
+
+def _leader(tree: dict[str, Unit], title: Title, start: dt.date, name: str = "Cán bộ Mới") -> None:
+    person = new_person(tree["A"], name, sex="nu", born=dt.date(1995, 1, 1))
+    tenure_start(
+        acting_user=None, person=person, unit=tree["A"], title=title, kind="bo_nhiem", start_date=start
+    )
+
+
+def test_a_write_refreshes_todays_dashboard_after_its_commit(
+    board: dict[str, Any], tree: dict[str, Unit], title: Title, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Immediate backend: the snapshots of today's dashboard that a write deletes (today and the
+    trend's last two years) are stored again at its commit, with the new numbers; the next
+    visit counts nothing."""
+    c, url = _dashboard(board, tree)
+    assert c.get(url).status_code == 200
+    stored = set(IndicatorSnapshot.objects.values_list("key", flat=True))
+    since = engine.years_before(today(), 2) - dt.timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        _leader(tree, title, since)
+    assert not IndicatorSnapshot.objects.filter(day__lt=since).exclude(key__in=stored).exists()
+    assert set(IndicatorSnapshot.objects.values_list("key", flat=True)) == stored
+    with CaptureQueriesContext(connection) as ctx:
+        assert c.get(url).status_code == 200
+    assert not [q for q in ctx.captured_queries if "COUNT(DISTINCT" in q["sql"]]
+    got = snapshots.compute(board["defs"], day=today(), unit=tree["P"], user=board["admin"])
+    with snapshots.fresh():
+        expected = engine.compute(board["defs"], day=today(), unit=tree["P"], user=board["admin"])
+    assert _numbers(got) == _numbers(expected)
+    assert (got["nu"][""].numerator, got["nu"][""].population) == (1, 1)
+
+
+def test_a_refresh_racing_with_a_write_stores_nothing(
+    board: dict[str, Any], tree: dict[str, Unit], title: Title, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The refresh computes under the pages' race guard: a write committed while it counts
+    (here, through the services, in the middle of its computation) leaves nothing stored; run
+    again, it stores every date."""
+    target = board["plan"].targets.get(row="2")
+    scope = {"defs": [target.definition_id], "unit": tree["P"].pk, "user": board["admin"].pk, "depth": None}
+    days = [d.isoformat() for d in snapshots.dashboard_days()]
+    counting = engine.compute_days
+
+    def racing(*args: Any, **kwargs: Any) -> Any:
+        _leader(tree, title, dt.date(2020, 1, 1), "Cán bộ Giữa Chừng")  # a real write, committed
+        return counting(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "compute_days", racing)
+    assert snapshots.refresh_snapshots.call(scope, days) == 0
+    assert not IndicatorSnapshot.objects.exists()
+    monkeypatch.setattr(engine, "compute_days", counting)
+    assert snapshots.refresh_snapshots.call(scope, days) == len(days)
+    got = snapshots.compute([target.definition], day=today(), unit=tree["P"], user=board["admin"])["nu"][""]
+    assert (got.numerator, got.population) == (1, 1)
+
+
+def test_writes_in_a_row_enqueue_one_refresh_per_scope(
+    board: dict[str, Any],
+    tree: dict[str, Unit],
+    title: Title,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Database queue: the writes of one transaction enqueue one task per scope, and a write
+    finding the same task still waiting adds none."""
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    from canbo.conftest import DATABASE_TASKS
+
+    settings.TASKS = DATABASE_TASKS
+    c, url = _dashboard(board, tree)
+    waiting = DBTaskResult.objects.filter(task_path=snapshots.refresh_snapshots.module_path)
+    assert c.get(url).status_code == 200
+    scopes = {json_key(s) for s in IndicatorSnapshot.objects.values_list("scope", flat=True)}
+    since = engine.years_before(today(), 1) - dt.timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        _leader(tree, title, since, "Cán bộ Một")
+        _leader(tree, title, since, "Cán bộ Hai")
+    assert waiting.count() == len(scopes) == 3  # the table, the breakdown, the trend
+    assert c.get(url).status_code == 200  # stored again before the worker came
+    with django_capture_on_commit_callbacks(execute=True):
+        _leader(tree, title, since, "Cán bộ Ba")
+    assert waiting.count() == 3
+    assert {json_key(r.args_kwargs["args"][0]) for r in waiting} == scopes
+
+
+def json_key(scope: Any) -> str:
+    import json
+
+    return json.dumps(scope, sort_keys=True)
+
+
+def test_a_refresh_counts_under_the_users_own_grants(
+    board: dict[str, Any], tree: dict[str, Unit], title: Title
+) -> None:
+    """The refresh of the officer of B's dashboard counts his subtree only (his grants, read when
+    it runs), and what it stores is what his page reads, not the province's numbers."""
+    _leader(tree, title, dt.date(2020, 1, 1), "Cán bộ A")
+    person = new_person(tree["B"], "Cán bộ B", sex="nu", born=dt.date(1990, 1, 1))
+    tenure_start(acting_user=None, person=person, unit=tree["B"], title=title, kind="bo_nhiem",
+                 start_date=dt.date(2020, 1, 1))  # fmt: skip
+    target = board["plan"].targets.get(row="2")  # "nu": women among the leaders
+    scope = {
+        "defs": [target.definition_id],
+        "unit": tree["P"].pk,
+        "user": board["officer_b"].pk,
+        "depth": None,
+    }
+    assert snapshots.refresh_snapshots.call(scope, [today().isoformat()]) == 1
+    with CaptureQueriesContext(connection) as ctx:
+        own = snapshots.compute([target.definition], day=today(), unit=tree["P"], user=board["officer_b"])
+    assert not [q for q in ctx.captured_queries if "COUNT(DISTINCT" in q["sql"]]  # the stored one
+    assert (own["nu"][""].numerator, own["nu"][""].population) == (1, 1)
+    every = snapshots.compute([target.definition], day=today(), unit=tree["P"], user=board["admin"])
+    assert (every["nu"][""].numerator, every["nu"][""].population) == (2, 2)

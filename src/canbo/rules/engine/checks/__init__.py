@@ -38,6 +38,7 @@ from canbo.rules.engine.checks.planning import PLANNING, ROTATION, SPECIAL_ROTAT
 from canbo.rules.engine.checks.rating import RATING, RatingCase, RatingInput, check_rating
 from canbo.rules.engine.checks.removal import (
     REMOVAL,
+    AgeInput,
     ConclusionEvent,
     DisciplineEvent,
     RatingEvent,
@@ -142,6 +143,7 @@ __all__ = [
     "K4_LEVELS",
     "PURPOSES",
     "SPECIAL_ROTATION",
+    "AgeInput",
     "BallotInput",
     "Case",
     "Check",

@@ -24,6 +24,7 @@ from canbo.rules.engine.checks import (
     DisciplineEvent,
     RatingEvent,
     RemovalInput,
+    VoteEvent,
     VoteInput,
     check_removal,
 )
@@ -44,7 +45,7 @@ AGE_SCREEN_YEARS = 45
 class Dossier:
     """One person's records the removal grounds read (what the user may see)."""
 
-    votes: list[tuple[str, VoteInput]] = field(default_factory=list)
+    votes: list[VoteEvent] = field(default_factory=list)
     ratings: list[RatingEvent] = field(default_factory=list)
     disciplines: list[DisciplineEvent] = field(default_factory=list)
     conclusions: list[ConclusionEvent] = field(default_factory=list)
@@ -63,9 +64,8 @@ def dossiers(user: Any, person_ids: Iterable[int], until: dt.date) -> dict[int, 
     if not ids:
         return out
     for v in _read(ConfidenceVote, user).filter(person_id__in=ids, vote_date__lte=until):
-        out[v.person_id].votes.append(
-            (v.body, VoteInput(v.vote_date, v.convened, v.present, v.ballots, v.high, v.medium, v.low))
-        )
+        counts = VoteInput(v.vote_date, v.convened, v.present, v.ballots, v.high, v.medium, v.low)
+        out[v.person_id].votes.append(VoteEvent(v.body, counts, v.body_kind))
     for r in _read(Rating, user).filter(person_id__in=ids, period="nam", year__lte=until.year):
         event = RatingEvent(r.year, r.level, r.decision_date, r.get_system_display())
         if event.day <= until:
@@ -164,7 +164,7 @@ def _may_be_over_age(e: PlanningEntry, d: Dossier, day: dt.date) -> bool:
 def _has_event(d: Dossier, since: dt.date) -> bool:
     """A record dated from ``since`` that a removal ground could rest on (the check decides)."""
     return (
-        any(v.vote_date >= since for _, v in d.votes)
+        any(v.vote.vote_date >= since for v in d.votes)
         or any(r.level == "kht" and r.day >= since for r in d.ratings)
         or any(x.decision_date >= since for x in d.disciplines)
         or any(not c.meets_standard and c.conclusion_date >= since for c in d.conclusions)
@@ -203,12 +203,12 @@ def addition_grounds(
     book = book or rulebook()
     d = dossiers(user, [person_id], day)[person_id]
     latest = Dossier(
-        votes=[max(d.votes, key=lambda v: v[1].vote_date)] if d.votes else [],
+        votes=[max(d.votes, key=lambda v: v.vote.vote_date)] if d.votes else [],
         ratings=[r for r in d.ratings if r.year == max(x.year for x in d.ratings)] if d.ratings else [],
         conclusions=[max(d.conclusions, key=lambda c: c.conclusion_date)] if d.conclusions else [],
     )
     since = min(
-        [v[1].vote_date for v in latest.votes]
+        [v.vote.vote_date for v in latest.votes]
         + [r.day for r in latest.ratings]
         + [c.conclusion_date for c in latest.conclusions]
         + [day]

@@ -28,6 +28,7 @@ from canbo.rules.engine.checks import (
     DisciplineEvent,
     RatingEvent,
     RemovalInput,
+    VoteEvent,
     VoteInput,
     check_removal,
 )
@@ -41,8 +42,8 @@ BOOK = load_rulebook()
 PARTY = "Hội nghị Ban Chấp hành đảng bộ — Huyện A"
 
 
-def vote(day: D, low: int, convened: int = 30) -> tuple[str, VoteInput]:
-    return PARTY, VoteInput(day, convened, convened, convened, convened - low, 0, low)
+def vote(day: D, low: int, convened: int = 30, body: str = "cap_uy") -> VoteEvent:
+    return VoteEvent(PARTY, VoteInput(day, convened, convened, convened, convened - low, 0, low), body)
 
 
 def judge(**kw: Any) -> dict[str, tuple[str, str]]:
@@ -60,8 +61,12 @@ def test_vote_over_half_flags_v4_at_half_it_does_not_and_two_thirds_is_v5() -> N
     assert judge(votes=(vote(D(2025, 6, 1), 15),))["V-4"][0] == PASS  # exactly 1/2: no ground
     assert judge(votes=(vote(D(2025, 6, 1), 20),))["V-5"][0] == FAIL  # 20/30 = 2/3
     assert judge(votes=(vote(D(2024, 2, 1), 20),))["V-4"][0] == PASS  # before the addition
-    hdnd = ("Kỳ họp Hội đồng nhân dân — Huyện A", vote(D(2025, 6, 1), 20)[1])
+    hdnd = vote(D(2025, 6, 1), 20, body="hdnd")
     assert judge(votes=(hdnd,))["V-4"][0] == PASS  # V-8's consequence is not a removal
+    # The body is the field, not the wording: a People's Council vote typed by hand otherwise,
+    # and another meeting under QĐ 96, which V-4 and V-5 govern.
+    assert judge(votes=(hdnd._replace(label="HĐND huyện A, kỳ họp cuối năm"),))["V-4"][0] == PASS
+    assert judge(votes=(vote(D(2025, 6, 1), 20, body="khac"),))["V-5"][0] == FAIL
 
 
 def test_year_rated_kht_flags_p4_and_a_missing_year_cannot_be_decided() -> None:
@@ -151,7 +156,7 @@ def client_for(user: Any) -> Client:
 
 def low_vote(person: Any, day: D, low: int) -> ConfidenceVote:
     return ConfidenceVote.objects.create(
-        person=person, vote_date=day, body=PARTY, position="Trưởng phòng",
+        person=person, vote_date=day, body=PARTY, body_kind="cap_uy", position="Trưởng phòng",
         convened=30, present=30, ballots=30, high=30 - low, medium=0, low=low,
     )  # fmt: skip
 

@@ -44,6 +44,7 @@ from canbo.rules.engine.checks.removal import (
     RatingEvent,
     RemovalCase,
     RemovalInput,
+    VoteEvent,
     check_removal,
 )
 from canbo.rules.engine.checks.salary import SALARY, SalaryCase, check_salary
@@ -154,6 +155,7 @@ __all__ = [
     "RatingInput",
     "RemovalInput",
     "Rule",
+    "VoteEvent",
     "VoteInput",
     "check",
     "check_ballot",

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from canbo.rules.engine.checks.base import RETIREMENT_RULES, Check, Results, months_left_result, rule
 from canbo.rules.engine.checks.vote import VoteInput, check_vote
@@ -39,8 +40,17 @@ from canbo.rules.engine.verdict import (
 )
 
 # Votes of a People's Council (V-8) lead to resignation or a formal vote, not to removal from
-# planning: they are left out here (the votes worklist carries their consequence).
-PEOPLES_COUNCIL_PREFIX = "Kỳ họp Hội đồng nhân dân"
+# planning: they are left out here (the votes worklist carries their consequence). The value of
+# ``assessment.VoteBody.PEOPLES_COUNCIL`` (the engine imports no app).
+PEOPLES_COUNCIL = "hdnd"
+
+
+class VoteEvent(NamedTuple):
+    """A vote on the dossier: the meeting's wording, its counts and the body that held it."""
+
+    label: str
+    vote: VoteInput
+    body: str = "cap_uy"  # assessment.VoteBody: "cap_uy", "hdnd" or "khac"
 
 
 @dataclass(frozen=True)
@@ -88,7 +98,7 @@ class RemovalInput:
     person_id: int | None = None
     person_name: str = ""
     title_name: str = ""
-    votes: tuple[tuple[str, VoteInput], ...] = ()  # (body, counts)
+    votes: tuple[VoteEvent, ...] = ()
     ratings: tuple[RatingEvent, ...] = ()  # yearly ratings
     disciplines: tuple[DisciplineEvent, ...] = ()
     conclusions: tuple[ConclusionEvent, ...] = ()
@@ -113,8 +123,8 @@ def rule_vote(ctx: RemovalCase) -> Results:
     """V-4 / V-5: a vote since the addition with "low" above half takes the person out of
     planning for higher posts (V-4), at two thirds or more out of the post itself (V-5)."""
     out: Results = []
-    for body, vote in ctx.entry.votes:
-        if body.startswith(PEOPLES_COUNCIL_PREFIX) or not ctx.entry.since_added(vote.vote_date):
+    for label, vote, body in ctx.entry.votes:
+        if body == PEOPLES_COUNCIL or not ctx.entry.since_added(vote.vote_date):
             continue
         for r in check_vote(ctx.book, vote).results:
             if (r.rule_id, r.outcome) in (("V-4", WARN), ("V-5", FAIL)):
@@ -127,7 +137,7 @@ def rule_vote(ctx: RemovalCase) -> Results:
                     replace(
                         r,
                         outcome=FAIL,
-                        message=f"Lấy phiếu tín nhiệm ngày {vote.vote_date:%d/%m/%Y} ({body}): "
+                        message=f"Lấy phiếu tín nhiệm ngày {vote.vote_date:%d/%m/%Y} ({label}): "
                         f"{r.message.rstrip('.')} → {what}.",
                         facts=(*r.facts, FactUsed("Ngày lấy phiếu", f"{vote.vote_date:%d/%m/%Y}")),
                     )

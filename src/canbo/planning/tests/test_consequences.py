@@ -292,6 +292,23 @@ def test_a_later_vote_within_half_lifts_the_refusal(
     assert e.exception_basis == ""
 
 
+def test_a_peoples_council_vote_typed_by_hand_is_not_a_removal_ground_whatever_its_wording(
+    plist: PlanningList, entry: PlanningEntry, users: dict, person_a: Any
+) -> None:
+    """V-8 reads the body field: a People's Council vote typed into the dossier with wording
+    other than the finalising step's leads to no planning flag; the same counts at a Party
+    committee do (V-4)."""
+    c = client_for(users["officer_a"])
+    url = f"/quy-hoach/{plist.pk}/"
+    form = {"vote_date": "10/02/2026", "body_kind": "hdnd", "body": "HĐND huyện A, kỳ họp thứ 8",
+            "position": "Trưởng phòng", "convened": 30, "present": 30, "ballots": 30, "high": 10,
+            "medium": 3, "low": 17, "reason": "Bổ sung"}  # fmt: skip
+    assert c.post(f"/can-bo/{person_a.pk}/tin-nhiem/them/", form).status_code == 302
+    assert 'id="can-dua-ra"' not in c.get(url, {"ngay": "01/03/2026"}).content.decode()
+    ConfidenceVote.objects.filter(person=person_a).update(body_kind="cap_uy")
+    assert f'id="can-cu-{entry.pk}"' in c.get(url, {"ngay": "01/03/2026"}).content.decode()
+
+
 def test_votes_worklist_lists_the_planning_entries_a_v4_result_takes_out(
     entry: PlanningEntry, users: dict, tree: dict, person_a: Any
 ) -> None:

@@ -146,10 +146,35 @@ class Rating(PersonSection):
         return f"{self.year}: {self.get_level_display()}"
 
 
+class VoteBody(models.TextChoices):
+    """Who holds a confidence vote: a Party committee (QĐ 96), a People's Council (NQ 96/2023,
+    V-8), or another meeting under QĐ 96 (the collective of an agency). Only a People's Council
+    vote has V-8's consequences; the others have V-4 and V-5's."""
+
+    PARTY_COMMITTEE = "cap_uy", "Hội nghị Ban Chấp hành đảng bộ"
+    PEOPLES_COUNCIL = "hdnd", "Kỳ họp Hội đồng nhân dân"
+    OTHER = "khac", "Hội nghị khác"
+
+
+def vote_body_of(label: str) -> str:
+    """The body a meeting's wording names (for records written before the body was a field, and
+    import sheets without the column): a People's Council session (HĐND), a Party committee
+    (Ban Chấp hành, cấp ủy, Đảng bộ), else another meeting."""
+    text = " ".join(label.lower().replace("uỷ", "ủy").split())
+    if "hội đồng nhân dân" in text or "hđnd" in text:
+        return VoteBody.PEOPLES_COUNCIL
+    party = ("ban chấp hành", "bch", "cấp ủy", "đảng ủy", "đảng bộ", "huyện ủy", "tỉnh ủy", "thành ủy")
+    if any(w in text for w in party):
+        return VoteBody.PARTY_COMMITTEE
+    return VoteBody.OTHER
+
+
 class ConfidenceVote(PersonSection):
-    """A confidence vote on the person: the counts of RULES.md V-2…V-6, all three denominators."""
+    """A confidence vote on the person: the counts of RULES.md V-2…V-6, all three denominators;
+    ``body`` names the meeting, ``body_kind`` says which body held it (V-8 reads it)."""
 
     vote_date = models.DateField("ngày lấy phiếu")
+    body_kind = models.CharField("cơ quan lấy phiếu", max_length=8, choices=VoteBody.choices)
     body = models.CharField("hội nghị / kỳ họp", max_length=200)
     position = models.CharField("chức vụ được lấy phiếu", max_length=200)
     convened = models.PositiveIntegerField("số được triệu tập")
@@ -169,6 +194,8 @@ class ConfidenceVote(PersonSection):
 
     def clean(self) -> None:
         super().clean()
+        if not self.body_kind and self.body:  # an import sheet without the column
+            self.body_kind = vote_body_of(self.body)
         if None in (self.convened, self.present, self.ballots, self.high, self.medium, self.low):
             return
         if self.present > self.convened:

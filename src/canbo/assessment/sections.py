@@ -69,6 +69,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         title="Lấy phiếu tín nhiệm",
         form_fields=(
             "vote_date",
+            "body_kind",
             "body",
             "position",
             "convened",
@@ -80,6 +81,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         ),
         columns=(
             ("Ngày", date_cell("vote_date")),
+            ("Cơ quan", display_cell("body_kind")),
             ("Hội nghị", attr_cell("body")),
             ("Chức vụ", attr_cell("position")),
             ("Triệu tập / có mặt", lambda v: f"{v.convened} / {v.present}"),

@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from canbo.assessment.models import RatingLevel, RatingPeriod, RatingSystem
+from canbo.assessment.models import VoteBody as VoteBody  # declared with the dossier's vote record
 from canbo.core.models import ScopedModel
 from canbo.org.models import Unit
 from canbo.people.choices import Category
@@ -216,13 +217,6 @@ class UnitRating(ScopedModel):
 
 
 # -- confidence votes (C12, RULES.md §5) ------------------------------------------------------
-
-
-class VoteBody(models.TextChoices):
-    """Who holds the vote: a Party committee (QĐ 96) or a People's Council (NQ 96/2023, V-8)."""
-
-    PARTY_COMMITTEE = "cap_uy", "Hội nghị Ban Chấp hành đảng bộ"
-    PEOPLES_COUNCIL = "hdnd", "Kỳ họp Hội đồng nhân dân"
 
 
 class VoteSession(ScopedModel):

@@ -228,7 +228,8 @@ def session_finalise(*, session: VoteSession, acting_user: ActingUser) -> int:
     body = f"{session.get_body_display()} — {session.unit.name}"[:200]
     for e in entries:
         key = {"person": e.person, "vote_date": session.vote_date, "body": body}
-        fields = {"position": e.position, "convened": session.convened, "present": session.present,
+        fields = {"body_kind": session.body, "position": e.position, "convened": session.convened,
+                  "present": session.present,
                   "ballots": session.ballots, "high": e.high, "medium": e.medium, "low": e.low}  # fmt: skip
         current = ConfidenceVote.objects.filter(**key).first()
         why = f"Kết quả lấy phiếu tín nhiệm ngày {session.vote_date:%d/%m/%Y}"

@@ -407,6 +407,28 @@ def rating_level(value: Any) -> str:
     return _rating_level_parser()(value)
 
 
+@functools.cache
+def _vote_body_parser() -> Callable[[Any], str]:
+    from canbo.assessment.models import VoteBody
+
+    extra = [
+        ("Cấp ủy", "cap_uy"),
+        ("Cấp uỷ", "cap_uy"),
+        ("Ban Chấp hành", "cap_uy"),
+        ("Đảng", "cap_uy"),
+        ("HĐND", "hdnd"),
+        ("Hội đồng nhân dân", "hdnd"),
+        ("Khác", "khac"),
+    ]
+    return _choice_parser(
+        _with_labels(VoteBody, extra), "Cơ quan lấy phiếu", ["Cấp ủy", "Hội đồng nhân dân", "Khác"]
+    )
+
+
+def vote_body(value: Any) -> str:
+    return _vote_body_parser()(value)
+
+
 # -- sheets added by issue 14 -------------------------------------------------------------------
 
 
@@ -874,6 +896,7 @@ SIMPLE: dict[str, Callable[[Any], Any]] = {
     "discipline_form": discipline_form,
     "rating_period": rating_period,
     "rating_level": rating_level,
+    "vote_body": vote_body,
     "term": term,
     "general_education": general_education,
     "qualification_kind": qualification_kind,

@@ -961,6 +961,18 @@ CONFIDENCE = SheetSpec(
             example="20/11/2023",
         ),
         FieldSpec(
+            "body_kind",
+            "Cơ quan lấy phiếu",
+            "vote_body",
+            synonyms=("Cơ quan", "Cơ quan tổ chức lấy phiếu"),
+            accepted=(
+                "Cấp ủy; Hội đồng nhân dân (HĐND); Khác. Để trống: suy ra từ tên hội nghị, kỳ họp "
+                "(có “Hội đồng nhân dân” hoặc “HĐND” là Hội đồng nhân dân; có “Ban Chấp hành”, "
+                "“cấp ủy”, “đảng ủy”, “đảng bộ” là cấp ủy; còn lại là khác)."
+            ),
+            example="Hội đồng nhân dân",
+        ),
+        FieldSpec(
             "body",
             "Hội nghị / kỳ họp",
             required=True,

@@ -745,6 +745,8 @@ class Validator:
                 continue
             if spec.kind == "trinh_do":
                 values["level_rank"] = instance.level_rank
+            if spec.kind == "tin_nhiem":  # the body, read from the wording when the column is absent
+                values["body_kind"] = instance.body_kind
             if spec.kind == "luong" and not self.salary_day_free(sheet.name, row, pid, values, cols):
                 continue
             self.plan.sections.append(SectionRow(spec.kind, sheet.name, row, pid, values, cols))

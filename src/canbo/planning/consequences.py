@@ -19,26 +19,37 @@ from typing import Any
 from canbo.assessment.models import ConfidenceVote, Discipline, PoliticalConclusion, Rating
 from canbo.planning.models import PlanningEntry, planned_on_q
 from canbo.rules.engine.checks import (
+    AgeInput,
     ConclusionEvent,
     DisciplineEvent,
     RatingEvent,
     RemovalInput,
+    VoteEvent,
     VoteInput,
     check_removal,
 )
+from canbo.rules.engine.facts import RetirementOverride as OverrideFact
 from canbo.rules.engine.rulebook import Rulebook
 from canbo.rules.engine.verdict import FAIL, RuleResult, Verdict
-from canbo.rules.selectors import rulebook
+from canbo.rules.models import RetirementOverride
+from canbo.rules.selectors import birth_of, rulebook
+
+# A conservative bound for reading the rulebook for the age ground (P-8 with P-5): nobody's H-1
+# retirement age is below 55 years and no P-5 version asks more than 120 months, so a person
+# younger than 45 on the measuring day (and without an H-5 retirement date of his own) cannot be
+# over the planning age. ``test_consequences`` checks both figures against the rulebook.
+AGE_SCREEN_YEARS = 45
 
 
 @dataclass
 class Dossier:
     """One person's records the removal grounds read (what the user may see)."""
 
-    votes: list[tuple[str, VoteInput]] = field(default_factory=list)
+    votes: list[VoteEvent] = field(default_factory=list)
     ratings: list[RatingEvent] = field(default_factory=list)
     disciplines: list[DisciplineEvent] = field(default_factory=list)
     conclusions: list[ConclusionEvent] = field(default_factory=list)
+    override: OverrideFact | None = None  # the authority's own retirement date (H-5)
 
 
 def _read(model: Any, user: Any) -> Any:
@@ -47,15 +58,14 @@ def _read(model: Any, user: Any) -> Any:
 
 
 def dossiers(user: Any, person_ids: Iterable[int], until: dt.date) -> dict[int, Dossier]:
-    """The records of ``person_ids`` dated up to ``until``: four queries whatever the number."""
+    """The records of ``person_ids`` dated up to ``until``: five queries whatever the number."""
     ids = list(set(person_ids))
     out: dict[int, Dossier] = defaultdict(Dossier)
     if not ids:
         return out
     for v in _read(ConfidenceVote, user).filter(person_id__in=ids, vote_date__lte=until):
-        out[v.person_id].votes.append(
-            (v.body, VoteInput(v.vote_date, v.convened, v.present, v.ballots, v.high, v.medium, v.low))
-        )
+        counts = VoteInput(v.vote_date, v.convened, v.present, v.ballots, v.high, v.medium, v.low)
+        out[v.person_id].votes.append(VoteEvent(v.body, counts, v.body_kind))
     for r in _read(Rating, user).filter(person_id__in=ids, period="nam", year__lte=until.year):
         event = RatingEvent(r.year, r.level, r.decision_date, r.get_system_display())
         if event.day <= until:
@@ -68,7 +78,16 @@ def dossiers(user: Any, person_ids: Iterable[int], until: dt.date) -> dict[int, 
         out[c.person_id].conclusions.append(
             ConclusionEvent(c.conclusion_date, c.meets_standard, c.issuing_body)
         )
+    for o in _read(RetirementOverride, user).filter(person_id__in=ids):
+        out[o.person_id].override = OverrideFact(o.year, o.month, o.kind, o.basis)
     return out
+
+
+def age_measured_on(entry: PlanningEntry, day: dt.date) -> dt.date:
+    """The day P-5 measures the working time left on for an entry judged on ``day``: the start of
+    the planned term (1 January of its first year, as the entry page's verdict measures it), or
+    ``day`` itself once the term has begun."""
+    return max(day, dt.date(entry.planning_list.term_start, 1, 1))
 
 
 def removal_verdict(book: Rulebook, entry: PlanningEntry, dossier: Dossier, day: dt.date) -> Verdict:
@@ -84,6 +103,7 @@ def removal_verdict(book: Rulebook, entry: PlanningEntry, dossier: Dossier, day:
             tuple(dossier.ratings),
             tuple(dossier.disciplines),
             tuple(dossier.conclusions),
+            AgeInput(birth_of(entry.person), age_measured_on(entry, day), dossier.override),
         ),
     )
 
@@ -116,7 +136,11 @@ def flags(
     records = dossiers(user, [e.person_id for e in current], day)
     # Only entries with a candidate event since their addition are judged, and the rulebook (a
     # tenth of a second to build) is read only when one is: most lists have none.
-    candidates = [e for e in current if _has_event(records[e.person_id], e.added_on)]
+    candidates = [
+        e
+        for e in current
+        if _has_event(records[e.person_id], e.added_on) or _may_be_over_age(e, records[e.person_id], day)
+    ]
     if not candidates:
         return []
     book = book or rulebook()
@@ -128,10 +152,19 @@ def flags(
     return out
 
 
+def _may_be_over_age(e: PlanningEntry, d: Dossier, day: dt.date) -> bool:
+    """Whether the age ground could apply (see ``AGE_SCREEN_YEARS``; the check decides)."""
+    born = e.person.birth_date
+    if d.override is not None or born is None:
+        return True
+    measure = age_measured_on(e, day)
+    return (measure.year - born.year, measure.month, measure.day) >= (AGE_SCREEN_YEARS, born.month, born.day)
+
+
 def _has_event(d: Dossier, since: dt.date) -> bool:
     """A record dated from ``since`` that a removal ground could rest on (the check decides)."""
     return (
-        any(v.vote_date >= since for _, v in d.votes)
+        any(v.vote.vote_date >= since for v in d.votes)
         or any(r.level == "kht" and r.day >= since for r in d.ratings)
         or any(x.decision_date >= since for x in d.disciplines)
         or any(not c.meets_standard and c.conclusion_date >= since for c in d.conclusions)
@@ -170,12 +203,12 @@ def addition_grounds(
     book = book or rulebook()
     d = dossiers(user, [person_id], day)[person_id]
     latest = Dossier(
-        votes=[max(d.votes, key=lambda v: v[1].vote_date)] if d.votes else [],
+        votes=[max(d.votes, key=lambda v: v.vote.vote_date)] if d.votes else [],
         ratings=[r for r in d.ratings if r.year == max(x.year for x in d.ratings)] if d.ratings else [],
         conclusions=[max(d.conclusions, key=lambda c: c.conclusion_date)] if d.conclusions else [],
     )
     since = min(
-        [v[1].vote_date for v in latest.votes]
+        [v.vote.vote_date for v in latest.votes]
         + [r.day for r in latest.ratings]
         + [c.conclusion_date for c in latest.conclusions]
         + [day]

@@ -42,7 +42,7 @@ def list_index(request: HttpRequest) -> HttpResponse:
     # The removal grounds of every entry in force (validator 5's flags), counted per list.
     entries = PlanningEntry.objects.filter(
         planned_on_q(day), planning_list_id__in=[pl.pk for pl in rows]
-    ).select_related("person", "title")
+    ).select_related("person", "title", "planning_list")
     flagged = Counter(f.entry.planning_list_id for f in consequences.flags(request.user, entries, day))
     return render(
         request,

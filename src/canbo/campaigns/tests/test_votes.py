@@ -113,6 +113,9 @@ def test_peoples_council_uses_v8(tree: dict, users: dict, title: Title) -> None:
     [row] = votes.rows_of(s)
     assert row.consequence is not None and row.consequence.rule == "V-8"
     assert "bỏ phiếu tín nhiệm" in row.consequence.action
+    votes.session_finalise(session=s, acting_user=users["officer_a"])
+    v = ConfidenceVote.objects.get(person=hoa)
+    assert (v.body_kind, v.get_body_kind_display()) == ("hdnd", "Kỳ họp Hội đồng nhân dân")
 
 
 @pytest.mark.django_db
@@ -131,6 +134,7 @@ def test_finalise_all_or_nothing_then_worklist(tree: dict, users: dict, title: T
     assert votes.session_finalise(session=s, acting_user=officer) == 2
     rows = {v.person_id: v for v in ConfidenceVote.objects.all()}
     assert rows[hoa.pk].low == 23 and rows[hoa.pk].convened == 30 and rows[binh.pk].high == 20
+    assert {v.body_kind for v in rows.values()} == {"cap_uy"}  # the session's body, as a field
     assert ObjectChange.objects.filter(content_type__model="confidencevote").count() == 2
     s.refresh_from_db()
     with pytest.raises(DomainError, match="đã hoàn tất"):

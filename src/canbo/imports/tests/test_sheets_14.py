@@ -100,6 +100,21 @@ def reading() -> str:
     return "one process"
 
 
+def test_the_vote_body_column_is_taken_and_an_unknown_body_refused(ready: Any, tmp_path: Path) -> None:
+    headers = [ID, "Ngày lấy phiếu", "Cơ quan lấy phiếu", "Hội nghị / kỳ họp", "Chức vụ được lấy phiếu",
+               "Số được triệu tập", "Số có mặt", "Số phiếu phát ra", "Tín nhiệm cao", "Tín nhiệm",
+               "Tín nhiệm thấp"]  # fmt: skip
+    row = [P2, "20/11/2023", "Cấp ủy", "Hội nghị lần thứ 9", "Phó Bí thư", 50, 48, 48, 30, 15, 3]
+    wrong = [*row[:2], "Quốc hội", *row[3:]]
+    bad = make_xlsx(tmp_path / "sai.xlsx", {"Cán bộ": PERSON_ROWS, "Lấy phiếu tín nhiệm": [headers, wrong]})
+    result = engine.run_import(path=bad, acting_user=None)
+    assert not result.ok and any("Cơ quan lấy phiếu không hợp lệ" in str(e) for e in result.errors)
+    assert not ConfidenceVote.objects.exists() and not Person.objects.exists()
+    good = make_xlsx(tmp_path / "dung.xlsx", {"Cán bộ": PERSON_ROWS, "Lấy phiếu tín nhiệm": [headers, row]})
+    assert engine.run_import(path=good, acting_user=None).ok
+    assert ConfidenceVote.objects.get().body_kind == "cap_uy"  # the column, not the wording
+
+
 def test_each_new_sheet_imports_with_its_change_log(ready: Any, reading: str, tmp_path: Path) -> None:
     path = make_xlsx(tmp_path / "moi.xlsx", {"Cán bộ": PERSON_ROWS, **sheets_14()})
     result = engine.run_import(path=path, acting_user=None)
@@ -128,6 +143,7 @@ def test_each_new_sheet_imports_with_its_change_log(ready: Any, reading: str, tm
     assets = AssetDeclaration.objects.get(person=hoa)
     assert (assets.kind, assets.year, assets.declared_date) == ("hang_nam", 2025, dt.date(2025, 12, 15))
     vote = ConfidenceVote.objects.get(person=binh)
+    assert vote.body_kind == "hdnd"  # no "Cơ quan lấy phiếu" column: read from the session's name
     assert (vote.convened, vote.present, vote.ballots, vote.high, vote.medium, vote.low) == (
         50,
         48,

@@ -156,6 +156,7 @@ VALUES: dict[str, tuple[dict[str, Any], str]] = {
     "tin-nhiem": (
         {
             "vote_date": "2023-06-01",
+            "body_kind": "hdnd",
             "body": "HĐND huyện A",
             "position": "Phó Chủ tịch UBND huyện",
             "convened": 30,

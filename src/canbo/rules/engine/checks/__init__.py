@@ -38,11 +38,13 @@ from canbo.rules.engine.checks.planning import PLANNING, ROTATION, SPECIAL_ROTAT
 from canbo.rules.engine.checks.rating import RATING, RatingCase, RatingInput, check_rating
 from canbo.rules.engine.checks.removal import (
     REMOVAL,
+    AgeInput,
     ConclusionEvent,
     DisciplineEvent,
     RatingEvent,
     RemovalCase,
     RemovalInput,
+    VoteEvent,
     check_removal,
 )
 from canbo.rules.engine.checks.salary import SALARY, SalaryCase, check_salary
@@ -142,6 +144,7 @@ __all__ = [
     "K4_LEVELS",
     "PURPOSES",
     "SPECIAL_ROTATION",
+    "AgeInput",
     "BallotInput",
     "Case",
     "Check",
@@ -152,6 +155,7 @@ __all__ = [
     "RatingInput",
     "RemovalInput",
     "Rule",
+    "VoteEvent",
     "VoteInput",
     "check",
     "check_ballot",

@@ -248,8 +248,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
         "canbo.accounts.authentication.TokenScope",
+        "canbo.core.api.ChangeReasonRequired",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "canbo.core.api_schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "canbo.core.api.LimitOffsetPagination",
     "DEFAULT_PARSER_CLASSES": [
         "canbo.core.api.JSONParser",

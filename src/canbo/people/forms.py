@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.forms import modelform_factory
 
-from canbo.core.forms import PartialDateField, apply_date_widgets, localize_decimal_fields
+from canbo.core.forms import PartialDateField, ReasonField, apply_date_widgets, localize_decimal_fields
 from canbo.core.params import MAX_INT
 from canbo.core.querysets import CHANGE
 from canbo.org.choices import UnitKind
@@ -38,7 +38,7 @@ class PersonForm(forms.ModelForm):
     """Identity and service fields; the date of birth keeps its precision."""
 
     birth = PartialDateField(label="Ngày sinh", required=True)
-    reason = forms.CharField(label="Lý do / căn cứ", max_length=500, required=False)
+    reason = ReasonField()
     row_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_INT)
 
     class Meta:
@@ -115,7 +115,7 @@ def section_form_class(spec: SectionSpec) -> Any:
     base = modelform_factory(spec.model, fields=spec.form_fields)
 
     class SectionForm(base):  # type: ignore[misc, valid-type]
-        reason = forms.CharField(label="Lý do / căn cứ", max_length=500, required=False)
+        reason = ReasonField()
         row_version = forms.IntegerField(
             widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_INT
         )

@@ -6,11 +6,12 @@ from typing import Any
 
 from rest_framework.test import APIClient
 
+from canbo.conftest import REASON_HEADERS
 from canbo.org.models import Post, StaffingQuota, Title, Unit
 
 
 def api(user: Any | None) -> APIClient:
-    c = APIClient()
+    c = APIClient(headers=REASON_HEADERS)
     if user is not None:
         c.force_authenticate(user)
     return c
@@ -135,7 +136,7 @@ def test_empty_database_tells_the_superuser_to_add_the_root(db: Any) -> None:
     from django.contrib.auth.models import User
     from django.test import Client
 
-    c = Client()
+    c = Client(headers=REASON_HEADERS)
     c.force_login(User.objects.create_superuser("root", password="x"))
     body = c.get("/don-vi/").content.decode()
     assert "Chưa có cây đơn vị" in body and "/don-vi/them-don-vi-goc/" in body

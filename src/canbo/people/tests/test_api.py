@@ -8,12 +8,13 @@ from typing import Any
 
 from django.test import Client
 
+from canbo.conftest import REASON_HEADERS
 from canbo.core.models import ObjectChange
 from canbo.people.models import Person, Qualification
 
 
 def api(user: Any | None) -> Client:
-    c = Client()
+    c = Client(headers=REASON_HEADERS)
     if user is not None:
         c.force_login(user)
     return c

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from canbo.accounts.models import Role
+from canbo.accounts.models import Grant, Role
 from canbo.core.forms import ReasonForm
 from canbo.org.choices import ManagementScope
 from canbo.org.models import Unit
@@ -124,7 +124,7 @@ class OwnPasswordForm(_NewPasswordMixin):
 class ApiTokenForm(RequiredReasonForm):
     """A new API key for one of the user's grants on a unit subtree."""
 
-    grant = forms.ModelChoiceField(
+    grant: forms.ModelChoiceField[Grant] = forms.ModelChoiceField(
         label="Theo quyền",
         queryset=None,
         empty_label=None,

@@ -215,11 +215,12 @@ def test_million_rows_refused_before_parsing(ready: Any, tmp_path: Path, monkeyp
         assert zf.read("xl/worksheets/sheet1.xml")[-100:].count(b'<row r="1048576">') == 1
     opened: list[str] = []
     real = python_calamine.CalamineWorkbook.from_path
-    monkeypatch.setattr(
-        python_calamine.CalamineWorkbook,
-        "from_path",
-        staticmethod(lambda p, *a, **k: opened.append(p) or real(p, *a, **k)),
-    )
+
+    def recording(p: str, *a: Any, **k: Any) -> Any:
+        opened.append(p)
+        return real(p, *a, **k)
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", staticmethod(recording))
     message = refused(path)
     assert message == (
         "Sheet Cán bộ có dữ liệu quá dòng 300.010, vượt giới hạn 300.000 dòng dữ liệu. Hãy chia "

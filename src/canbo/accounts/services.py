@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from canbo.accounts.models import CHANGE_ROLES, Account, ApiToken, Grant, Role
-from canbo.core.context import current_context
+from canbo.core.context import current_context, current_reason
 from canbo.core.errors import DomainError
 from canbo.core.models import ObjectChange
 from canbo.core.services import (
@@ -40,7 +40,7 @@ MIN_PASSWORD: int = settings.CANBO_PASSWORD_MIN_LENGTH
 
 
 def _require_reason(reason: str) -> str:
-    reason = (reason or "").strip()
+    reason = current_reason(reason)
     if not reason:
         raise DomainError("Hãy ghi lý do hoặc căn cứ (ví dụ số quyết định, số công văn).")
     return reason

@@ -49,6 +49,12 @@ def bound_context() -> RequestContext | None:
     return _current.get()
 
 
+def current_reason(reason: str = "") -> str:
+    """``reason`` if given, else the reason bound for the request (the API's header), stripped."""
+    ctx = _current.get()
+    return (reason or (ctx.reason if ctx is not None else "") or "").strip()
+
+
 def set_reason(reason: str) -> None:
     """Record the reason of the bound context's changes (a no-op outside any entry point)."""
     ctx = _current.get()

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from canbo.core.context import current_reason
 from canbo.core.errors import DomainError
 from canbo.core.querysets import VIEW
 from canbo.core.services import audited_create, audited_delete, audited_update, ensure_can_change
@@ -164,7 +165,8 @@ def section_update(
 def section_delete(
     *, acting_user: ActingUser, instance: PersonSection, reason: str = "", expected_version: int | None = None
 ) -> None:
-    if not reason.strip():
+    reason = current_reason(reason)
+    if not reason:
         raise DomainError("Hãy ghi lý do xóa (ví dụ số quyết định).")
     with transaction.atomic():
         audited_delete(instance, acting_user=acting_user, reason=reason, expected_version=expected_version)

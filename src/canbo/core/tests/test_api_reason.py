@@ -68,3 +68,23 @@ def test_schema_documents_the_reason(users: dict[str, Any]) -> None:
         p["name"] == "X-Change-Reason"
         for p in schema["paths"]["/api/persons/{id}/"]["get"].get("parameters", [])
     )
+
+
+def test_delete_with_the_header_only(users: dict[str, Any], person_a: Person) -> None:
+    """A DELETE has no body: the header's reason reaches the service that requires one, and the log."""
+    from canbo.people.models import HealthRecord
+    from canbo.people.services import section_create
+
+    rec = section_create(
+        acting_user=users["officer_a"],
+        person=person_a,
+        instance=HealthRecord(check_date="2024-03-01", status="tot"),
+        reason="Bổ sung",
+    )
+    url = f"/api/persons/{person_a.pk}/suc-khoe/{rec.pk}/?row_version={rec.row_version}"
+    assert client_for(users["officer_a"]).delete(url).status_code == 400
+    c = client_for(users["officer_a"], **{"X-Change-Reason": quote("Theo đề nghị của cá nhân")})
+    assert c.delete(url).status_code == 204
+    assert not HealthRecord.objects.filter(pk=rec.pk).exists()
+    entry = ObjectChange.objects.filter(action="delete").latest("pk")
+    assert entry.reason == "Theo đề nghị của cá nhân"

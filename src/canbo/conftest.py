@@ -14,6 +14,7 @@ import itertools
 import os
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import User
@@ -69,6 +70,12 @@ def make_unit(parent: Unit | None, code: str, name: str, **kw: Any) -> Unit:
     }
     unit = Unit(**fields)
     return Unit.objects.add_child(parent, instance=unit) if parent else Unit.objects.add_root(instance=unit)
+
+
+# The reason every API write carries (issue 21), as an integration sends it: the X-Change-Reason
+# header, UTF-8 percent-encoded. Test clients that write through the API send it on every call.
+REASON_HEADERS = {"X-Change-Reason": quote("Sửa lỗi nhập liệu")}
+REASON = "Sửa lỗi nhập liệu"
 
 
 @pytest.fixture

@@ -265,13 +265,23 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# The API's Basic authentication (user name and password on every call) is for demo and
+# development; in production it is off unless CANBO_API_BASIC_AUTH=1, and integrations call with
+# a token the administrator makes for one grant (accounts.ApiToken; docs/van-hanh.md).
+CANBO_API_BASIC_AUTH = os.environ.get("CANBO_API_BASIC_AUTH", "1" if CANBO_DEMO or DEBUG else "0") == "1"
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "canbo.accounts.authentication.TokenAuthentication",
         "canbo.accounts.authentication.BasicAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "canbo.accounts.authentication.TokenScope",
+        "canbo.core.api.ChangeReasonRequired",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "canbo.core.api_schema.AutoSchema",
     # JSON only: DRF's browsable HTML API writes inline styles the CSP refuses; for a browser the
     # API's page is Swagger's (/api/docs/, behind the login).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from canbo.accounts.models import Role
+from canbo.accounts.models import Grant, Role
 from canbo.core.forms import ReasonForm
 from canbo.org.choices import ManagementScope
 from canbo.org.models import Unit
@@ -119,3 +119,28 @@ class OwnPasswordForm(_NewPasswordMixin):
     old_password = forms.CharField(label="Mật khẩu hiện tại", widget=forms.PasswordInput)
 
     field_order = ["old_password", "password1", "password2"]
+
+
+class ApiTokenForm(RequiredReasonForm):
+    """A new API key for one of the user's grants on a unit subtree."""
+
+    grant: forms.ModelChoiceField[Grant] = forms.ModelChoiceField(
+        label="Theo quyền",
+        queryset=None,
+        empty_label=None,
+        help_text="Mã chỉ thấy cây đơn vị của quyền này.",
+        error_messages={"invalid_choice": "Hãy chọn một quyền của tài khoản này."},
+    )
+    name = forms.CharField(
+        label="Tên hệ thống dùng mã", max_length=100, help_text="Ví dụ: Cổng dịch vụ công tỉnh."
+    )
+    can_write = forms.BooleanField(
+        label="Được ghi (thêm, sửa, xóa)", required=False, help_text="Để trống: mã chỉ được đọc."
+    )
+    field_order = ["grant", "name", "can_write", "reason"]
+
+    def __init__(self, *args: Any, grants: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["grant"]
+        field.queryset = grants  # type: ignore[attr-defined]
+        field.label_from_instance = lambda g: f"{g.get_role_display()} — {g.unit.name} (mã {g.unit.code})"  # type: ignore[attr-defined]

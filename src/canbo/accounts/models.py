@@ -102,3 +102,32 @@ class Account(ChangeLoggedModel):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class ApiToken(ChangeLoggedModel):
+    """A key an integration calls the API with (``Authorization: Token <key>``), bound to one grant:
+    it sees that grant's subtree only, reads only unless ``can_write``, and stops working when the
+    administrator revokes it (or the grant goes). Only the key's SHA-256 is kept; the key itself is
+    shown once, when it is made."""
+
+    grant = models.ForeignKey(
+        Grant, verbose_name="quyền", on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField("tên (hệ thống dùng mã)", max_length=100)
+    prefix = models.CharField("đầu mã", max_length=16)
+    key_hash = models.CharField("băm của mã", max_length=64, unique=True)
+    can_write = models.BooleanField("được ghi", default=False)
+    last_used = models.DateTimeField("dùng lần cuối", null=True, blank=True)
+    revoked = models.DateTimeField("thu hồi lúc", null=True, blank=True)
+
+    audit_exclude = (*ChangeLoggedModel.audit_exclude, "key_hash", "last_used")
+
+    class Meta:
+        verbose_name = "mã truy cập API"
+        verbose_name_plural = "mã truy cập API"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def audit_person_id(self) -> int | None:
+        return None

@@ -9,6 +9,8 @@ so its creation, password resets and deactivation are written to the same log by
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -17,9 +19,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from canbo.accounts.models import Account, Grant, Role
-from canbo.core.context import current_context
+from canbo.accounts.models import CHANGE_ROLES, Account, ApiToken, Grant, Role
+from canbo.core.context import current_context, current_reason
 from canbo.core.errors import DomainError
 from canbo.core.models import ObjectChange
 from canbo.core.services import (
@@ -37,7 +40,7 @@ MIN_PASSWORD: int = settings.CANBO_PASSWORD_MIN_LENGTH
 
 
 def _require_reason(reason: str) -> str:
-    reason = (reason or "").strip()
+    reason = current_reason(reason)
     if not reason:
         raise DomainError("Hãy ghi lý do hoặc căn cứ (ví dụ số quyết định, số công văn).")
     return reason
@@ -381,3 +384,69 @@ def grants_carry(*, unit: Unit, successors: list[Unit], acting_user: ActingUser,
     if changed and acting_user is not None and hasattr(acting_user, "_canbo_grants"):
         del acting_user._canbo_grants  # his own grants may have moved
     return carried
+
+
+# --- API tokens ----------------------------------------------------------------------------
+
+TOKEN_PREFIX = "canbo_"  # noqa: S105 (the keys' visible prefix, not a secret)
+
+
+def hash_token(key: str) -> str:
+    """The SHA-256 kept for a key (the key is 32 random bytes: no slow hash needed)."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _ensure_token_admin(acting_user: ActingUser, grant: Grant, verb: str) -> None:
+    from canbo.accounts.selectors import admin_covers, is_admin
+
+    if acting_user is None:
+        return
+    if not is_admin(acting_user):
+        raise DomainError(f"Chỉ quản trị hệ thống được {verb} mã truy cập API.", code="forbidden")
+    if grant.unit is None or not admin_covers(
+        acting_user, grant.unit, sensitive=grant.include_sensitive, management_scope=grant.management_scope
+    ):
+        raise DomainError(f"Quyền này nằm ngoài phạm vi đơn vị bạn quản trị; bạn không được {verb} mã.")
+
+
+def token_create(
+    *, acting_user: ActingUser, grant: Grant, name: str, can_write: bool, reason: str
+) -> tuple[ApiToken, str]:
+    """A new API key bound to ``grant`` (a unit subtree; read only unless ``can_write``, which
+    needs a grant that may change). Returns the token and the key, which is shown once and kept
+    only as its hash."""
+    reason = _require_reason(reason)
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("Hãy ghi tên hệ thống sẽ dùng mã (ví dụ “Cổng dịch vụ công tỉnh”).")
+    if grant.role not in (Role.OFFICER, Role.LEADER) or grant.unit is None:
+        raise DomainError(
+            "Mã truy cập API chỉ cấp theo quyền cán bộ tổ chức hoặc lãnh đạo trên một cây đơn vị "
+            "(không theo quyền quản trị hay quyền cá nhân)."
+        )
+    if grant.user.is_superuser:
+        raise DomainError("Không cấp mã truy cập API cho tài khoản quản trị tối cao.")
+    if can_write and grant.role not in CHANGE_ROLES:
+        raise DomainError("Quyền này chỉ được xem; mã theo quyền này không thể được ghi.")
+    _ensure_token_admin(acting_user, grant, "cấp")
+    key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        grant=grant,
+        name=name,
+        prefix=key[: len(TOKEN_PREFIX) + 6],
+        key_hash=hash_token(key),
+        can_write=can_write,
+    )
+    audited_create(token, acting_user=acting_user, reason=reason, check_scope=False)
+    return token, key
+
+
+def token_revoke(*, acting_user: ActingUser, token: ApiToken, reason: str) -> None:
+    """Revoke a key: every later call with it is refused (401)."""
+    reason = _require_reason(reason)
+    _ensure_token_admin(acting_user, token.grant, "thu hồi")
+    if token.revoked is not None:
+        raise DomainError("Mã này đã bị thu hồi.")
+    audited_update(
+        token, acting_user=acting_user, changes={"revoked": timezone.now()}, reason=reason, check_scope=False
+    )

@@ -16,20 +16,24 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from canbo.accounts import selectors, services
 from canbo.accounts.forms import (
+    ApiTokenForm,
     GrantForm,
     OwnPasswordForm,
     PasswordResetForm,
     RequiredReasonForm,
     UserCreateForm,
 )
-from canbo.accounts.models import Account, Grant
+from canbo.accounts.models import Account, ApiToken, Grant, Role
+from canbo.core.errors import DomainError
 from canbo.core.form_views import ServiceFormView as BaseServiceFormView
+from canbo.core.form_views import refuse
 
 MUST_CHANGE_KEY = "canbo_must_change_password"
 
@@ -139,6 +143,9 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "target": target,
         "grants": selectors.grants_of(target),
         "must_change": bool(account and account.must_change_password),
+        "tokens": ApiToken.objects.filter(grant__user=target)
+        .select_related("grant__unit")
+        .order_by("-created"),
     }
     return render(request, "accounts/user_detail.html", ctx)
 
@@ -260,6 +267,69 @@ class GrantRevokeView(ServiceFormView):
             acting_user=self.request.user, grant=self.grant, reason=form.cleaned_data["reason"]
         )
         return "Đã thu hồi quyền."
+
+    def success_url(self) -> str:
+        return reverse("accounts:user", args=[self.target.pk])
+
+
+class ApiTokenCreateView(_OnUserView):
+    """A new API key for one of the user's grants; the page after shows the key, once."""
+
+    form_class = ApiTokenForm
+    heading = "Cấp mã truy cập API"
+    submit = "Cấp mã"
+
+    def form_kwargs(self) -> dict[str, Any]:
+        grants = Grant.objects.filter(
+            user=self.target, role__in=[Role.OFFICER, Role.LEADER], unit__isnull=False
+        ).select_related("unit")
+        return {"grants": grants}
+
+    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        form = self.get_form(request.POST)
+        if not form.is_valid():
+            return self.render_form(form, status=400)
+        d = form.cleaned_data
+        try:
+            token, key = services.token_create(
+                acting_user=request.user,
+                grant=d["grant"],
+                name=d["name"],
+                can_write=d["can_write"],
+                reason=d["reason"],
+            )
+        except (DomainError, ValidationError) as exc:
+            return self.render_form(form, status=refuse(form, exc))
+        response = render(
+            request, "accounts/token_created.html", {"target": self.target, "token": token, "key": key}
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class ApiTokenRevokeView(ServiceFormView):
+    heading = "Thu hồi mã truy cập API"
+    submit = "Thu hồi mã"
+    danger = True
+
+    def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
+        _require_admin(request)
+        self.token = get_object_or_404(
+            ApiToken.objects.select_related("grant__user", "grant__unit").filter(
+                grant__user__in=selectors.managed_users(request.user)
+            ),
+            pk=kwargs["pk"],
+        )
+        self.target = self.token.grant.user
+
+    def context(self) -> dict[str, Any]:
+        return {"target": self.target, "token": self.token}
+
+    def perform(self, form: forms.Form) -> str:
+        services.token_revoke(
+            acting_user=self.request.user, token=self.token, reason=form.cleaned_data["reason"]
+        )
+        return f"Đã thu hồi mã “{self.token.name}”; mọi lần gọi API bằng mã này từ nay bị từ chối."
 
     def success_url(self) -> str:
         return reverse("accounts:user", args=[self.target.pk])

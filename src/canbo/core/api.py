@@ -1,14 +1,18 @@
 """API plumbing: the one exception handler mapping domain and validation errors to 4xx, the
 JSON parser and the pagination every list uses."""
 
+import contextlib
 from typing import Any
+from urllib.parse import unquote
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, pagination, parsers, status
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from canbo.core.context import set_reason
 from canbo.core.errors import DomainError
 from canbo.core.params import MAX_INT, parse_int
 
@@ -79,3 +83,43 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
             maximum=MAX_INT,
             default=0,
         )
+
+
+# Every change through the API says why (issue 21), as every form does: the body's ``reason``,
+# else the X-Change-Reason header (UTF-8, percent-encoded where the client cannot send it raw),
+# else ``?ly_do=`` (kept for DELETE). The reason is bound to the request's context, so the change
+# log carries it whichever service writes.
+REASON_HEADER = "X-Change-Reason"
+REASON_MAX = 500
+REASON_MISSING = (
+    "Hãy ghi lý do thay đổi: trường “reason” trong nội dung gửi lên, hoặc tiêu đề X-Change-Reason "
+    "(ví dụ “Theo quyết định số 123/QĐ-UBND”, “Sửa lỗi nhập liệu”, “Theo đề nghị của cá nhân”)."
+)
+
+
+def change_reason(request: Request) -> str:
+    """The reason a write request carries, stripped ("" when none)."""
+    data = request.data
+    reason: Any = data.get("reason") if isinstance(data, dict) else None
+    if not isinstance(reason, str) or not reason.strip():
+        raw = request.META.get("HTTP_" + REASON_HEADER.upper().replace("-", "_"), "")
+        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+            raw = raw.encode("latin-1").decode("utf-8")  # raw UTF-8 bytes, as WSGI hands them
+        reason = unquote(raw) or request.query_params.get("ly_do", "")
+    return reason.strip()
+
+
+class ChangeReasonRequired(BasePermission):
+    """Refuses (400, Vietnamese) a write without a reason; binds the reason for the change log.
+    Listed after IsAuthenticated, so an anonymous write is still answered 401."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if request.method in SAFE_METHODS or getattr(view, "writes_nothing", False):
+            return True
+        reason = change_reason(request)
+        if not reason:
+            raise DomainError(REASON_MISSING, code="reason_required")
+        if len(reason) > REASON_MAX:
+            raise DomainError(f"Lý do thay đổi dài quá {REASON_MAX} ký tự.", code="reason_too_long")
+        set_reason(reason)
+        return True

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,9 @@ class RequestContext:
 
     request_id: uuid.UUID = field(default_factory=uuid.uuid4)
     source: str = "web"
+    # The reason the entry point was given for its changes (the API's ``reason`` or
+    # X-Change-Reason): the change log's reason when the service was handed none.
+    reason: str = ""
 
 
 _current: ContextVar[RequestContext | None] = ContextVar("canbo_request_context", default=None)
@@ -44,3 +47,16 @@ def bind_context(*, source: str, request_id: uuid.UUID | None = None) -> Iterato
 def bound_context() -> RequestContext | None:
     """The context bound by the entry point, or None outside any (no fresh one is made)."""
     return _current.get()
+
+
+def current_reason(reason: str = "") -> str:
+    """``reason`` if given, else the reason bound for the request (the API's header), stripped."""
+    ctx = _current.get()
+    return (reason or (ctx.reason if ctx is not None else "") or "").strip()
+
+
+def set_reason(reason: str) -> None:
+    """Record the reason of the bound context's changes (a no-op outside any entry point)."""
+    ctx = _current.get()
+    if ctx is not None:
+        _current.set(replace(ctx, reason=reason))

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from canbo.core.dates import format_partial_date, in_supported_range, out_of_range_message, parse_partial_date
 
@@ -57,15 +59,49 @@ class PartialDateField(forms.CharField):
         return format_partial_date(value, precision)
 
 
+# The usual reasons of a change, offered under every reason field (free text stays possible):
+# a decision ("…" is where its number goes), a correction, the person's own request.
+USUAL_REASONS = ("Theo quyết định số …", "Sửa lỗi nhập liệu", "Theo đề nghị của cá nhân")
+REASON_REQUIRED = "Hãy ghi lý do hoặc căn cứ của thay đổi (ví dụ số quyết định, “Sửa lỗi nhập liệu”)."
+
+
+class ReasonInput(forms.TextInput):
+    """A text input with the usual reasons as suggestions (an HTML ``<datalist>``: no script)."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> Any:
+        attrs = dict(attrs or {})
+        list_id = f"{attrs.get('id') or 'id_' + name}-goi-y"
+        attrs["list"] = list_id
+        options = "".join(format_html('<option value="{}">', r) for r in USUAL_REASONS)
+        return format_html(
+            '{}<datalist id="{}">{}</datalist>',
+            super().render(name, value, attrs, renderer),
+            list_id,
+            mark_safe(options),  # noqa: S308 (built by format_html)
+        )
+
+
+class ReasonField(forms.CharField):
+    """The reason (lý do, căn cứ) written with every change: required, typed or picked."""
+
+    def __init__(self, *, label: str = "Lý do / căn cứ", required: bool = True, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "Chọn một lý do thường dùng hoặc ghi lý do khác; bắt buộc.")
+        super().__init__(
+            label=label,
+            max_length=500,
+            required=required,
+            widget=ReasonInput(
+                attrs={"placeholder": "Ví dụ: Theo quyết định số 123/QĐ-UBND ngày 01/02/2025"}
+            ),
+            error_messages={"required": REASON_REQUIRED},
+            **kwargs,
+        )
+
+
 class ReasonForm(forms.Form):
     """The reason (lý do, căn cứ) written with every change."""
 
-    reason = forms.CharField(
-        label="Lý do / căn cứ (số quyết định)",
-        max_length=500,
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": "Ví dụ: Quyết định số 123/QĐ-UBND ngày 01/02/2025"}),
-    )
+    reason = ReasonField(label="Lý do / căn cứ (số quyết định)")
 
 
 def localize_decimal_fields(form: forms.BaseForm) -> None:

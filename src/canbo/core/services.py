@@ -74,7 +74,7 @@ def log_change(
         object_id=instance.pk,
         object_repr=str(instance)[:300],
         related_person_id=instance.audit_person_id(),
-        reason=(reason or "")[:500],
+        reason=(reason or ctx.reason or "")[:500],
         prechange_data=before,
         postchange_data=after,
     )

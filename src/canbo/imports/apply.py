@@ -41,6 +41,7 @@ from canbo.imports.schema import SERVICE_EVENT, SHEETS
 from canbo.imports.validate import CHUNK, Plan, attach_related, concrete_field, plain, validate
 from canbo.people import name_words
 from canbo.people.models import Person
+from canbo.people.services import HIDDEN_CONFLICT
 
 BATCH = 2000
 # Updates written per statement (records are still read and locked ``CHUNK`` at a time).
@@ -385,12 +386,7 @@ class Writer:
             )
             bad = list(outside[:20])
             if bad:
-                raise _Abort(
-                    [
-                        CellError("", 0, "", f"Hồ sơ {pid} nằm ngoài phạm vi bạn được giao quyền sửa.")
-                        for pid in bad
-                    ]
-                )
+                raise _Abort([CellError("", 0, "", f"Số định danh {pid}: {HIDDEN_CONFLICT}") for pid in bad])
 
     def refresh_service(self) -> None:
         """Derive again the periods of service of the persons whose service events the import

@@ -510,7 +510,7 @@ def _exact_scan(path: Path, part: str, name: str) -> Scan:
                 col += 1
                 scan.rows = max(scan.rows, cell[0] + 1)
                 scan.cols = max(scan.cols, cell[1] + 1)
-                if scan.rows * scan.cols > MAX_SHEET_CELLS:
+                if scan.rows * scan.cols > MAX_SHEET_CELLS or scan.rows > max_sheet_rows():
                     _check_extent(name, scan)
             elif tag == b"f" and not closing and cell is not None:
                 text = b""
@@ -530,6 +530,27 @@ def _unescape(text: str) -> str:
 def _check_extent(name: str, scan: Scan) -> None:
     if scan.rows * scan.cols > MAX_SHEET_CELLS:
         _refuse_extent(name, scan.rows, scan.cols)
+    if scan.rows > max_sheet_rows():
+        _refuse_rows(name, scan.rows)
+
+
+def max_sheet_rows() -> int:
+    """The farthest row a worksheet may reach: the data-row limit below the header rows. A sheet
+    reaching farther holds more rows than ``Sheet.rows`` would accept, or stray cells far below
+    its table; either way it is refused before calamine builds its grid (a sheet of 1,048,576
+    one-cell rows is under the cell limit but took 32 s and 1 GB to be refused after parsing)."""
+    return MAX_ROWS_PER_SHEET + HEADER_SCAN_ROWS
+
+
+def _refuse_rows(name: str, rows: int) -> None:
+    def num(n: int) -> str:
+        return f"{n:,}".replace(",", ".")
+
+    raise RefusedFile(
+        f"Sheet {name} có dữ liệu quá dòng {num(max_sheet_rows())}, vượt giới hạn "
+        f"{num(MAX_ROWS_PER_SHEET)} dòng dữ liệu. Hãy chia thành nhiều tệp, hoặc xóa các ô có dữ "
+        "liệu nằm xa bên dưới bảng."
+    )
 
 
 def _refuse_extent(name: str, rows: int, cols: int) -> None:

@@ -52,6 +52,7 @@ from canbo.imports.schema import (
     SheetSpec,
 )
 from canbo.people.models import Person
+from canbo.people.services import HIDDEN_CONFLICT
 
 M = TypeVar("M", bound=models.Model)
 CLEAN_MEMO = 4096  # values remembered per field by ``Validator.full_clean``
@@ -576,10 +577,7 @@ class Validator:
                 sheet.name,
                 row,
                 cols[PID].label,
-                (
-                    f"Số định danh {pid} thuộc một hồ sơ ngoài phạm vi bạn được "
-                    "giao quyền sửa; không nhập được dòng này."
-                ),
+                HIDDEN_CONFLICT,
             )
             return
         self.pid_path[pid] = path

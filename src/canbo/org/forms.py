@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.urls import reverse
 
-from canbo.core.forms import DateInput
+from canbo.core.forms import DateInput, ReasonField
 from canbo.core.querysets import CHANGE, VIEW
 from canbo.org.choices import Block, Level, UnitKind
 from canbo.org.models import JobPosition, Title, Unit
@@ -394,7 +394,7 @@ class SplitForm(_Base):
 class TitleForm(forms.ModelForm):
     """A title of the catalogue with the standards the rules read."""
 
-    reason = forms.CharField(label="Căn cứ / lý do", max_length=500, required=False)
+    reason = ReasonField(label="Căn cứ / lý do")
 
     class Meta:
         model = Title
@@ -419,7 +419,7 @@ class TitleForm(forms.ModelForm):
 class JobPositionForm(forms.ModelForm):
     """An entry of the job-position catalogue (vị trí việc làm, Luật Cán bộ, công chức 80/2025)."""
 
-    reason = forms.CharField(label="Căn cứ / lý do", max_length=500, required=False)
+    reason = ReasonField(label="Căn cứ / lý do")
 
     class Meta:
         model = JobPosition
@@ -453,7 +453,7 @@ class PostForm(forms.Form):
     title: forms.ModelChoiceField = TitleChoiceField(label="Chức danh", queryset=Title.objects.none())
     seats = forms.IntegerField(label="Số lượng", min_value=1, max_value=500, initial=1)
     valid_from = _date_field("Hiệu lực từ ngày", required=False)
-    reason = forms.CharField(label="Căn cứ (số, ngày quyết định)", max_length=500, required=False)
+    reason = ReasonField(label="Căn cứ (số, ngày quyết định)")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -472,4 +472,4 @@ class QuotaForm(forms.Form):
 class PostEditForm(forms.Form):
     seats = forms.IntegerField(label="Số lượng", min_value=1, max_value=500)
     valid_to = _date_field("Kết thúc vị trí sau ngày (để trống nếu còn hiệu lực)", required=False)
-    reason = forms.CharField(label="Căn cứ (số, ngày quyết định)", max_length=500, required=False)
+    reason = ReasonField(label="Căn cứ (số, ngày quyết định)")

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from canbo.core.context import current_reason
 from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.models import ObjectChange
 from canbo.core.querysets import CHANGE
@@ -166,7 +167,7 @@ def unit_correct(
 ) -> Unit:
     """Correct a unit's record: a value typed in wrong (a name, a code). Unlike a rename, the
     corrected value stands for every date; the reason is required and kept in the change log."""
-    reason = " ".join((reason or "").split())
+    reason = " ".join(current_reason(reason).split())
     if not reason:
         raise DomainError("Hãy nêu lý do đính chính.")
     bad = set(changes) - CORRECTABLE_FIELDS

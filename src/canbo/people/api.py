@@ -25,6 +25,7 @@ from canbo.people.forms import PERSON_FIELDS
 from canbo.people.models import Ethnicity, Person, Religion
 from canbo.people.panels import person_filter, posts_on_date, with_posts_on_date
 from canbo.people.sections import SECTIONS, SectionSpec
+from canbo.people.validators import validate_personal_id
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -72,6 +73,9 @@ class PersonWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Person
         fields = (*PERSON_FIELDS, "birth", "reason", "row_version")
+        # Uniqueness is the service's: a personal ID of a dossier the caller may not see gets
+        # the one "contact the office" answer, not DRF's "already exists" (no existence oracle).
+        extra_kwargs = {"personal_id": {"validators": [validate_personal_id]}}
 
     def validate_birth(self, value: str) -> tuple[Any, str]:
         try:

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.forms import modelform_factory
 
-from canbo.core.forms import PartialDateField, apply_date_widgets, localize_decimal_fields
+from canbo.core.forms import PartialDateField, ReasonField, apply_date_widgets, localize_decimal_fields
 from canbo.core.params import MAX_INT
 from canbo.core.querysets import CHANGE
 from canbo.org.choices import UnitKind
@@ -38,7 +38,7 @@ class PersonForm(forms.ModelForm):
     """Identity and service fields; the date of birth keeps its precision."""
 
     birth = PartialDateField(label="Ngày sinh", required=True)
-    reason = forms.CharField(label="Lý do / căn cứ", max_length=500, required=False)
+    reason = ReasonField()
     row_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_INT)
 
     class Meta:
@@ -47,6 +47,7 @@ class PersonForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         apply_date_widgets(self)
         localize_decimal_fields(self)
         for name, label in (
@@ -73,6 +74,16 @@ class PersonForm(forms.ModelForm):
         assert isinstance(entry, forms.ModelChoiceField)  # noqa: S101 (invariant; narrows the type for mypy)
         entry.queryset = JobPosition.objects.order_by("kind", "name")
         self.order_fields(["personal_id", "full_name", "other_names", "sex", "birth"])
+
+    def validate_unique(self) -> None:
+        """A personal ID held by a dossier the user may not see gets the one "contact the office"
+        answer (``services.HIDDEN_CONFLICT``), not Django's "already exists"."""
+        from canbo.people.services import HIDDEN_CONFLICT, personal_id_hidden
+
+        if personal_id_hidden(self.cleaned_data.get("personal_id"), self.user, self.instance.pk):
+            self.add_error("personal_id", HIDDEN_CONFLICT)
+            return
+        super().validate_unique()
 
     def _derive_salary_fields(self) -> None:
         """Fields a section derives from its records (the salary history: the current grade,
@@ -104,7 +115,7 @@ def section_form_class(spec: SectionSpec) -> Any:
     base = modelform_factory(spec.model, fields=spec.form_fields)
 
     class SectionForm(base):  # type: ignore[misc, valid-type]
-        reason = forms.CharField(label="Lý do / căn cứ", max_length=500, required=False)
+        reason = ReasonField()
         row_version = forms.IntegerField(
             widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_INT
         )

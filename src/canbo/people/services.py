@@ -14,7 +14,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from canbo.core.context import current_reason
 from canbo.core.errors import DomainError, StorageFull
+from canbo.core.querysets import VIEW
 from canbo.core.services import audited_create, audited_delete, audited_update, ensure_can_change
 from canbo.core.text import fold, normalize_name, split_name
 from canbo.core.types import ActingUser
@@ -32,8 +34,37 @@ def _derive_names(person: Person) -> None:
     person.sort_key = name_sort_key(person.given_name, person.middle_name, person.family_name)
 
 
+# The one answer for a personal ID held by a dossier the user may not see, whatever hides it
+# (another subtree, a unit above his, a narrower management scope): no existence oracle.
+HIDDEN_CONFLICT = (
+    "Không thể dùng số định danh này cho hồ sơ: hãy liên hệ Ban Tổ chức Tỉnh ủy hoặc Sở Nội vụ "
+    "để được hướng dẫn."
+)
+
+
+def personal_id_hidden(
+    personal_id: str | None, acting_user: ActingUser, exclude_pk: int | None = None
+) -> bool:
+    """Whether ``personal_id`` belongs to another dossier ``acting_user`` may not see (the system,
+    ``None``, sees every dossier). A dossier he sees is named by the usual uniqueness message."""
+    if not personal_id or acting_user is None:
+        return False
+    others = Person.objects.filter(personal_id=personal_id)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    return others.exists() and not others.restrict(acting_user, VIEW).exists()
+
+
+def _check_personal_id(
+    personal_id: str | None, acting_user: ActingUser, exclude_pk: int | None = None
+) -> None:
+    if personal_id_hidden(personal_id, acting_user, exclude_pk):
+        raise ValidationError({"personal_id": HIDDEN_CONFLICT})
+
+
 def person_create(*, acting_user: ActingUser, reason: str = "", **fields: Any) -> Person:
     """Create a dossier. The managing unit must lie inside the acting user's grants."""
+    _check_personal_id(fields.get("personal_id"), acting_user)
     person = Person(**fields)
     _derive_names(person)
     return audited_create(person, acting_user=acting_user, reason=reason)
@@ -48,6 +79,8 @@ def person_update(
     expected_version: int | None = None,
 ) -> Person:
     """Change identity fields; moving the dossier to a unit outside the grants is refused."""
+    if "personal_id" in changes:
+        _check_personal_id(changes["personal_id"], acting_user, exclude_pk=person.pk)
     if "full_name" in changes:
         tmp = Person(full_name=changes["full_name"])
         _derive_names(tmp)
@@ -132,7 +165,8 @@ def section_update(
 def section_delete(
     *, acting_user: ActingUser, instance: PersonSection, reason: str = "", expected_version: int | None = None
 ) -> None:
-    if not reason.strip():
+    reason = current_reason(reason)
+    if not reason:
         raise DomainError("Hãy ghi lý do xóa (ví dụ số quyết định).")
     with transaction.atomic():
         audited_delete(instance, acting_user=acting_user, reason=reason, expected_version=expected_version)

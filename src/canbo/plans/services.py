@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from canbo.core.context import current_reason
 from canbo.core.errors import DomainError, NotPermitted, StorageFull
 from canbo.core.models import ObjectChange
 from canbo.core.querysets import CHANGE
@@ -426,7 +427,8 @@ def task_delete(
 
     Only the board (grants that may change the plan's unit) deletes; a reason is required.
     """
-    if not reason.strip():
+    reason = current_reason(reason)
+    if not reason:
         raise DomainError("Hãy ghi lý do xóa nhiệm vụ.")
     ensure_can_change(task, acting_user)
     with transaction.atomic():

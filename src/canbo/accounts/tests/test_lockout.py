@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 
 
 def basic(username: str, password: str) -> str:
@@ -49,6 +49,7 @@ def test_web_login_is_locked_after_the_failure_limit(users: dict[str, Any]) -> N
 
 
 @pytest.mark.django_db
+@override_settings(CANBO_API_BASIC_AUTH=True)
 def test_basic_auth_is_locked_after_the_failure_limit(users: dict[str, Any]) -> None:
     client = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from canbo.assessment.models import Discipline
+from canbo.conftest import REASON_HEADERS
 from canbo.core.models import ObjectChange
 from canbo.people.models import Person
 from canbo.people.services import section_create
@@ -55,7 +56,7 @@ def test_demotion_refused_from_1_7_2025_allowed_before(users: dict, person_a: Pe
 
 @pytest.mark.django_db
 def test_salary_reduction_refused_on_the_page_and_the_api(users: dict, person_a: Person) -> None:
-    c = Client()
+    c = Client(headers=REASON_HEADERS)
     c.force_login(users["officer_a"])
     data: dict[str, Any] = {
         "system": "chinh_quyen",

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from canbo.assessment.models import ConfidenceVote, Discipline, Rating
 from canbo.campaigns import selectors, services
 from canbo.campaigns.models import CampaignEntry, RatingCampaign
-from canbo.conftest import new_person, official_header
+from canbo.conftest import REASON_HEADERS, new_person, official_header
 from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.models import AccessLog, ObjectChange
 from canbo.org.models import Unit
@@ -73,7 +73,7 @@ def test_other_subtree_refused(tree: dict, users: dict, person_a: Person) -> Non
     c = _campaign(tree, users["officer_a"])
     with pytest.raises(NotPermitted):
         services.entry_update(entry=_entry(c, person_a), acting_user=users["officer_b"], proposed_level="ht")
-    client = Client()
+    client = Client(headers=REASON_HEADERS)
     client.force_login(users["officer_b"])
     assert client.get(f"/danh-gia/{c.pk}/").status_code == 404
     entry = _entry(c, person_a)
@@ -182,7 +182,7 @@ def test_quota_within_then_over(tree: dict, users: dict) -> None:
 def test_quota_live_partial(tree: dict, users: dict) -> None:
     u = users["officer_a"]
     c, people = _quota_campaign(tree, u)
-    client = Client()
+    client = Client(headers=REASON_HEADERS)
     client.force_login(u)
     e = _entry(c, people[0])
     ok = client.get(f"/danh-gia/{c.pk}/ty-le/", {"entry": str(e.pk), "decided_level": "htt"})
@@ -255,7 +255,7 @@ def test_head_not_above_collective(tree: dict, users: dict, person_a: Person) ->
 def test_campaign_page_query_count(tree: dict, users: dict) -> None:
     u = users["officer_a"]
     c, _ = _quota_campaign(tree, u)
-    client = Client()
+    client = Client(headers=REASON_HEADERS)
     client.force_login(u)
     client.get(f"/danh-gia/{c.pk}/")  # warm the caches (unit index, rulebook)
     with CaptureQueriesContext(connection) as ctx:
@@ -278,7 +278,7 @@ def test_campaign_page_query_count(tree: dict, users: dict) -> None:
 def test_exports(tree: dict, users: dict) -> None:
     u = users["officer_a"]
     c, _ = _quota_campaign(tree, u)
-    client = Client()
+    client = Client(headers=REASON_HEADERS)
     client.force_login(u)
     x = client.get(f"/danh-gia/{c.pk}/xuat-excel/")
     assert x.status_code == 200 and x["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -306,7 +306,7 @@ def test_pages_from_start_to_finalised(tree: dict, users: dict) -> None:
     finalised; bad input answers 400 with a Vietnamese message."""
     u = users["admin"]
     _people(tree, 5)
-    client = Client()
+    client = Client(headers=REASON_HEADERS)
     client.force_login(u)
     assert client.get("/danh-gia/").status_code == 200
     assert client.get("/danh-gia/moi/").status_code == 200
@@ -364,7 +364,7 @@ def test_entry_form_shows_the_saved_ground(tree: dict, users: dict, person_a: Pe
     u = users["officer_a"]
     c = _campaign(tree, u)
     e = _entry(c, person_a)
-    client = Client()
+    client = Client(headers=REASON_HEADERS)
     client.force_login(u)
     assert (
         client.post(f"/danh-gia/nguoi/{e.pk}/", {"kht_trigger": "true", "proposed_level": "kht"}).status_code
@@ -380,9 +380,9 @@ def test_entry_form_shows_the_saved_ground(tree: dict, users: dict, person_a: Pe
 
 @pytest.mark.django_db
 def test_api_campaign_flow_and_other_subtree(tree: dict, users: dict) -> None:
-    admin = Client()
+    admin = Client(headers=REASON_HEADERS)
     admin.force_login(users["admin"])
-    other = Client()
+    other = Client(headers=REASON_HEADERS)
     other.force_login(users["officer_b"])
     _people(tree, 5)
     body = {"unit": "A", "system": "chinh_quyen", "year": 2026, "decision_date": "2026-11-30"}

@@ -16,7 +16,7 @@ from canbo.assessment.models import ConfidenceVote
 from canbo.campaigns import votes
 from canbo.campaigns.models import VoteEntry, VoteSession
 from canbo.careers.models import Tenure
-from canbo.conftest import new_person
+from canbo.conftest import REASON_HEADERS, new_person
 from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.models import ObjectChange
 from canbo.org.models import Title, Unit
@@ -174,7 +174,7 @@ def test_other_subtree_refused(tree: dict, users: dict, title: Title) -> None:
         votes.counts_set(entry=_entry(s, hoa), high=1, medium=1, low=1, acting_user=users["officer_b"])
     with pytest.raises(NotPermitted):
         votes.session_finalise(session=s, acting_user=users["officer_b"])
-    client = Client()
+    client = Client(headers=REASON_HEADERS)
     client.force_login(users["officer_b"])
     e = _entry(s, hoa)
     assert client.get(f"/danh-gia/lay-phieu/{s.pk}/").status_code == 404
@@ -191,7 +191,7 @@ def test_other_subtree_refused(tree: dict, users: dict, title: Title) -> None:
 @pytest.mark.django_db
 def test_pages_create_enter_import_finalise(tree: dict, users: dict, title: Title) -> None:
     hoa = _leader(tree, title, "Lê Thị Hoa")
-    client = Client()
+    client = Client(headers=REASON_HEADERS)
     client.force_login(users["officer_a"])
     assert client.get("/danh-gia/lay-phieu/moi/").status_code == 200
     form = {"unit": tree["A"].pk, "body": "cap_uy", "vote_date": "15/10/2026",
@@ -225,7 +225,7 @@ def test_session_page_query_count(tree: dict, users: dict, title: Title) -> None
     s = _session(tree, users["officer_a"])
     for p in people:
         votes.counts_set(entry=_entry(s, p), high=10, medium=10, low=7, acting_user=users["officer_a"])
-    client = Client()
+    client = Client(headers=REASON_HEADERS)
     client.force_login(users["officer_a"])
     client.get(f"/danh-gia/lay-phieu/{s.pk}/")  # warm the rulebook cache
     with CaptureQueriesContext(connection) as few:
@@ -260,7 +260,7 @@ def test_year3_reminders_per_term(tree: dict, users: dict, title: Title) -> None
                                convened=30, present=30, ballots=30)  # fmt: skip
     assert [r.held for r in votes.term_reminders(officer, D)] == [True, False]
     assert votes.term_reminders(users["officer_b"], D) == []
-    client = Client()
+    client = Client(headers=REASON_HEADERS)
     client.force_login(officer)
     assert "nhiệm kỳ 2025–2030: lấy phiếu năm 2027" in client.get("/danh-gia/lay-phieu/").content.decode()
 
@@ -312,7 +312,7 @@ def test_finalised_vote_makes_the_years_rating_kht(tree: dict, users: dict, titl
 @pytest.mark.django_db
 def test_api_session_flow_and_other_subtree(tree: dict, users: dict, title: Title) -> None:
     hoa = _leader(tree, title, "Lê Thị Hoa")
-    mine, other = Client(), Client()
+    mine, other = Client(headers=REASON_HEADERS), Client(headers=REASON_HEADERS)
     mine.force_login(users["officer_a"])
     other.force_login(users["officer_b"])
     body = {

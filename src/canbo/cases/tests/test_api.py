@@ -8,12 +8,13 @@ from django.test import Client
 
 from canbo.careers.models import Tenure
 from canbo.cases.models import Case, CaseStatus
+from canbo.conftest import REASON_HEADERS
 from canbo.org.models import Post
 from canbo.people.models import Person
 
 
 def api(user: Any) -> Client:
-    c = Client()
+    c = Client(headers=REASON_HEADERS)
     c.force_login(user)
     return c
 

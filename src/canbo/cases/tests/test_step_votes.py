@@ -92,14 +92,14 @@ def test_the_api_shows_the_rows(client: Any, post: Post, eligible: list[Person],
     answer = client.post(
         f"/api/cases/{case.pk}/steps/",
         {"number": 1, "held_on": "2026-03-10", "body": "Hội nghị", "convened": 15, "present": 14,
-         "ballots": 14, "votes": {str(a.pk): 15}},
+         "ballots": 14, "votes": {str(a.pk): 15}, "reason": "Theo biên bản hội nghị"},
         content_type="application/json",
     )  # fmt: skip
     assert answer.status_code == 400 and "lớn hơn số phiếu phát ra" in answer.json()["detail"]
     answer = client.post(
         f"/api/cases/{case.pk}/steps/",
         {"number": 1, "held_on": "2026-03-10", "body": "Hội nghị", "convened": 15, "present": 14,
-         "ballots": 14, "votes": {str(a.pk): 11, str(b.pk): 3}},
+         "ballots": 14, "votes": {str(a.pk): 11, str(b.pk): 3}, "reason": "Theo biên bản hội nghị"},
         content_type="application/json",
     )  # fmt: skip
     assert answer.status_code == 201

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from canbo.conftest import REASON_HEADERS
 from canbo.people.models import Person
 
 # Words of DRF's English messages; none may reach an API client.
@@ -17,7 +18,7 @@ ENGLISH = re.compile(r"\b(This field|Invalid|does not exist|Ensure|required|vali
 
 
 def api(user: Any) -> Client:
-    c = Client()
+    c = Client(headers=REASON_HEADERS)
     c.force_login(user)
     return c
 

@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from canbo.conftest import REASON_HEADERS
 from canbo.core import params
 from canbo.core.views import SESSION_KEY
 from canbo.imports.models import ImportJob
@@ -33,7 +34,7 @@ VIETNAMESE = ("phải", "Ngày", "Thiếu", "không")
 
 
 def client_for(user: Any) -> Client:
-    c = Client()
+    c = Client(headers=REASON_HEADERS)
     c.force_login(user)
     return c
 
@@ -339,7 +340,7 @@ def test_plan_review_form_with_a_bad_draft(users: dict, plan: Any, sections: str
 
 def test_a_year_out_of_range_is_written_as_a_year(users: dict) -> None:
     # "Năm phải từ 1.900 đến 2.199." grouped the years as amounts.
-    c = Client()
+    c = Client(headers=REASON_HEADERS)
     c.force_login(users["officer_a"])
     for raw in ("99999", "1000"):
         r = c.get("/quy-dinh/ngay-nghi/", {"nam": raw})
@@ -355,7 +356,7 @@ def test_a_membership_term_that_is_not_a_term_answers_400(
     users: dict, person_a: Person, tree: dict, term: str
 ) -> None:
     # The form probe posted "²" and "0" as the term (nhiệm kỳ) of a membership: 500.
-    c = Client()
+    c = Client(headers=REASON_HEADERS)
     c.force_login(users["officer_a"])
     data = {
         "body": tree["A"].pk, "kind": "cap_uy", "term": term, "start_date": "01/01/2021",

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 REPO = Path(__file__).resolve().parents[4]
 
@@ -159,6 +160,7 @@ def test_session_ends_at_browser_close_and_after_idle_time(client: Any, users: A
 
 
 @pytest.mark.django_db
+@override_settings(CANBO_API_BASIC_AUTH=True)
 def test_api_answers_under_basic_auth_are_not_stored(client: Any, users: Any) -> None:
     import base64
 

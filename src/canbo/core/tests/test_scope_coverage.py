@@ -19,6 +19,7 @@ from canbo.assessment.models import Award, ConfidenceVote, Discipline, Political
 from canbo.campaigns.models import CampaignEntry, RatingCampaign, UnitRating, VoteEntry, VoteSession
 from canbo.careers.models import BodyMembership, Tenure
 from canbo.cases.models import Candidate, Case, CaseException, HeadPilot, Step, StepVote
+from canbo.conftest import REASON_HEADERS
 from canbo.core.models import ScopedModel
 from canbo.org.models import Post, StaffingQuota, Title, Unit
 from canbo.people.models import (
@@ -306,7 +307,7 @@ def test_section_api_matrix(model: Any, tree: dict, person_a: Person, title: Tit
     url = f"/api/persons/{person_a.pk}/{BY_MODEL[model].slug}/{obj.pk}/"
 
     def status(user: Any) -> int:
-        c = Client()
+        c = Client(headers=REASON_HEADERS)
         if user is not None:
             c.force_login(user)
         return c.get(url).status_code

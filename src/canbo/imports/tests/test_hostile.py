@@ -158,3 +158,73 @@ def test_renamed_copy_of_good_file_is_fine(ready: Any, tmp_path: Path) -> None:
     copy = tmp_path / "TOT.XLSX"
     shutil.copy(path, copy)
     assert engine.run_import(path=copy, acting_user=None).ok
+
+
+def _million_row_xlsx(path: Path, rows: int = 1_048_576) -> Path:
+    """A real workbook whose one sheet has ``rows`` one-cell rows (Excel's maximum by default),
+    its XML written straight into the ZIP in chunks (openpyxl would take minutes)."""
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+    ct = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        zf.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+            'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
+            f'ContentType="{ct}.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" '
+            f'ContentType="{ct}.worksheet+xml"/></Types>',
+        )
+        zf.writestr(
+            "_rels/.rels",
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{pkg}"><Relationship '
+            f'Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        zf.writestr(
+            "xl/workbook.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook {ns} xmlns:r="{rel}"><sheets>'
+            '<sheet name="Cán bộ" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        zf.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{pkg}"><Relationship '
+            f'Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        )
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as out:
+            out.write(f'<?xml version="1.0" encoding="UTF-8"?><worksheet {ns}><sheetData>'.encode())
+            for start in range(1, rows + 1, 65_536):
+                out.write(
+                    "".join(
+                        f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>'
+                        for r in range(start, min(start + 65_536, rows + 1))
+                    ).encode()
+                )
+            out.write(b"</sheetData></worksheet>")
+    return path
+
+
+def test_million_rows_refused_before_parsing(ready: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    """Issue 21: a sheet of 1,048,576 rows (one cell each: under the cell limit) is refused by the
+    pre-scan, with a Vietnamese message; calamine never opens the file."""
+    import python_calamine
+
+    path = _million_row_xlsx(tmp_path / "trieu-dong.xlsx")
+    with zipfile.ZipFile(path) as zf:
+        assert zf.read("xl/worksheets/sheet1.xml")[-100:].count(b'<row r="1048576">') == 1
+    opened: list[str] = []
+    real = python_calamine.CalamineWorkbook.from_path
+
+    def recording(p: str, *a: Any, **k: Any) -> Any:
+        opened.append(p)
+        return real(p, *a, **k)
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", staticmethod(recording))
+    message = refused(path)
+    assert message == (
+        "Sheet Cán bộ có dữ liệu quá dòng 300.010, vượt giới hạn 300.000 dòng dữ liệu. Hãy chia "
+        "thành nhiều tệp, hoặc xóa các ô có dữ liệu nằm xa bên dưới bảng."
+    )
+    assert opened == []
+    assert not Person.objects.exists()

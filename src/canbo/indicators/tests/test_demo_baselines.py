@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 
 from canbo.accounts.models import Grant, Role
 from canbo.core.models import AccessLog
+from canbo.conftest import REASON_HEADERS
 from canbo.demo.tests.test_generator import EXPECTED
 from canbo.org.models import Unit
 
@@ -63,7 +64,7 @@ def check_18_da_tu_on_the_demo_province() -> None:
     # The API gives the same objects to the provincial organisation officer.
     tochuc = User.objects.create_user("tochuc-test", password="x")
     Grant.objects.create(user=tochuc, role=Role.OFFICER, unit=Unit.objects.get(code="LC"))
-    c = Client()
+    c = Client(headers=REASON_HEADERS)
     c.force_login(tochuc)
     api = {o["row"]: o for o in c.get(f"/api/indicators/{PLAN}/", {"ngay": "2020-12-11"}).json()}
     assert {r: (api[r]["numerator"], api[r]["population"]) for r in EXPECTED} == EXPECTED
@@ -83,7 +84,7 @@ def check_18_da_tu_on_the_demo_province() -> None:
     commune = Unit.objects.get(code="LC.XM02683")
     xa = User.objects.create_user("xa-test", password="x")
     Grant.objects.create(user=xa, role=Role.OFFICER, unit=commune)
-    c2 = Client()
+    c2 = Client(headers=REASON_HEADERS)
     c2.force_login(xa)
     mine = {o["row"]: o for o in c2.get(f"/api/indicators/{PLAN}/", {"ngay": "2026-01-01"}).json()}
     system = {o["row"]: o for o in _cli("--as-of", "2026-01-01", "--unit", "LC.XM02683")}

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from canbo.careers.services import membership_add, tenure_start
-from canbo.conftest import new_person
+from canbo.conftest import REASON_HEADERS, new_person
 from canbo.core.errors import DomainError
 from canbo.core.models import AccessLog, ObjectChange
 from canbo.indicators import engine, selectors, services
@@ -255,7 +255,7 @@ def test_engine_counts_by_unit_date_and_grants(world: dict[str, Any], tree: dict
 
 @pytest.mark.django_db
 def test_dashboard_scoped_to_grants(world: dict[str, Any], tree: dict[str, Unit]) -> None:
-    c = Client()
+    c = Client(headers=REASON_HEADERS)
     c.force_login(world["officer_a"])
     r = c.get("/chi-tieu/", {"ngay": "2020-12-11"})
     assert r.status_code == 200 and "1/KH-TU" in r.content.decode()
@@ -279,15 +279,15 @@ def test_dashboard_scoped_to_grants(world: dict[str, Any], tree: dict[str, Unit]
     # district officer (the plan is kept by the province and gives his units no task).
     plan_page = f"/ke-hoach/{world['plan'].pk}/"
     assert f'href="{plan_page}"' not in html and c.get(plan_page).status_code == 404
-    board = Client()
+    board = Client(headers=REASON_HEADERS)
     board.force_login(world["admin"])
     assert f'href="{plan_page}"' in board.get("/chi-tieu/kh-thu/").content.decode()
     assert 'href="/chi-tieu/kh-thu/"' in board.get(plan_page).content.decode()
     # A user without any grant sees no plan.
-    nobody = Client()
+    nobody = Client(headers=REASON_HEADERS)
     nobody.force_login(world["nogrant"])
     assert nobody.get("/chi-tieu/kh-thu/").status_code == 404
-    assert Client().get("/chi-tieu/kh-thu/").status_code == 302
+    assert Client(headers=REASON_HEADERS).get("/chi-tieu/kh-thu/").status_code == 302
 
 
 @pytest.mark.django_db
@@ -305,7 +305,7 @@ def test_exports_are_in_the_read_log(world: dict[str, Any]) -> None:
 
 
 def test_api_and_cli(world: dict[str, Any], tree: dict[str, Unit], capsys: Any) -> None:
-    c = Client()
+    c = Client(headers=REASON_HEADERS)
     c.force_login(world["officer_b"])
     r = c.get("/api/indicators/kh-thu/", {"ngay": "2020-12-11"})
     assert r.status_code == 200
@@ -351,7 +351,7 @@ def test_api_and_cli(world: dict[str, Any], tree: dict[str, Unit], capsys: Any) 
 
 @pytest.mark.django_db
 def test_admin_adds_a_definition_in_the_interface(users: dict[str, Any]) -> None:
-    c = Client()
+    c = Client(headers=REASON_HEADERS)
     c.force_login(users["officer_a"])
     assert c.get("/chi-tieu/dinh-nghia/them/").status_code == 403
     c.force_login(users["admin"])

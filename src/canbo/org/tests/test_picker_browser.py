@@ -54,6 +54,7 @@ def test_pick_a_unit_by_typing_and_by_browsing_then_save(
     results.get_by_role("button", name="Xem 3 đơn vị trực thuộc Huyện A").click()
     results.get_by_role("button", name="Phòng Nội vụ huyện A", exact=True).click()
     expect(page.locator("#id_managing_unit")).to_have_value("Phòng Nội vụ huyện A")
+    page.fill("#id_reason", "Sửa lỗi nhập liệu")
     page.get_by_role("button", name="Lưu").click()
     expect(page.locator("h1")).to_contain_text("Nguyễn Thị Hoa")
     assert Person.objects.get(pk=person_a.pk).managing_unit_id == tree["A1"].pk

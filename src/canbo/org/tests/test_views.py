@@ -7,11 +7,12 @@ from typing import Any
 
 from django.test import Client
 
+from canbo.conftest import REASON_HEADERS
 from canbo.org.restructuring import unit_rename
 
 
 def client_for(user: Any | None) -> Client:
-    c = Client()
+    c = Client(headers=REASON_HEADERS)
     if user is not None:
         c.force_login(user)
     return c

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from canbo.conftest import REASON, REASON_HEADERS
 from canbo.people.models import FamilyRelation, Person
 from canbo.people.services import section_create
 
@@ -18,7 +19,7 @@ STALE = "người khác sửa"
 
 
 def client_for(user: Any) -> Client:
-    c = Client()
+    c = Client(headers=REASON_HEADERS)
     c.force_login(user)
     return c
 
@@ -82,7 +83,7 @@ def test_person_form_without_row_version_does_not_revert_an_api_change(users: di
     person_a.refresh_from_db()
     assert person_a.other_names == "Hoa Mai"
     # With the version the page was opened with, the edit is stale.
-    stale = c.post(reverse("people:edit", args=[person_a.pk]), {**data, "row_version": 1})
+    stale = c.post(reverse("people:edit", args=[person_a.pk]), {"reason": REASON, **data, "row_version": 1})
     assert stale.status_code == 409
     person_a.refresh_from_db()
     assert person_a.other_names == "Hoa Mai"
@@ -98,7 +99,9 @@ def test_section_changes_need_row_version(users: dict, person_a: Person, family:
     assert missing.status_code == 400
     assert MISSING in missing.json()["detail"]
     edit = reverse("people:section_edit", args=[person_a.pk, "gia-dinh", family.pk])
-    page = c.post(edit, {"relation": "bo", "full_name": "Nguyễn Văn Cha", "details": "Hưu trí"})
+    page = c.post(
+        edit, {"reason": REASON, "relation": "bo", "full_name": "Nguyễn Văn Cha", "details": "Hưu trí"}
+    )
     assert page.status_code == 400
     assert MISSING in page.content.decode()
     family.refresh_from_db()

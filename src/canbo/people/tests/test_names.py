@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from canbo.conftest import REASON, REASON_HEADERS
 from canbo.people.models import FamilyRelation, Person
 from canbo.people.validators import validate_personal_name
 
@@ -34,7 +35,7 @@ def test_validator_accepts(name: str) -> None:
 
 
 def api(user: Any) -> Client:
-    c = Client()
+    c = Client(headers=REASON_HEADERS)
     c.force_login(user)
     return c
 
@@ -73,7 +74,8 @@ def test_family_member_name_refused_on_the_page_and_the_api(users: dict, person_
     )
     assert r.status_code == 400, r.content
     page = c.post(
-        reverse("people:section_add", args=[person_a.pk, "gia-dinh"]), {"relation": "me", "full_name": name}
+        reverse("people:section_add", args=[person_a.pk, "gia-dinh"]),
+        {"reason": REASON, "relation": "me", "full_name": name},
     )
     assert page.status_code == 400
     assert "Tên" in page.content.decode()
@@ -90,7 +92,7 @@ def test_family_member_name_normalised_on_the_page_and_the_api(users: dict, pers
     assert r.status_code == 201, r.content
     page = c.post(
         reverse("people:section_add", args=[person_a.pk, "gia-dinh"]),
-        {"relation": "me", "full_name": DECOMPOSED},
+        {"reason": REASON, "relation": "me", "full_name": DECOMPOSED},
     )
     assert page.status_code == 302
     assert set(FamilyRelation.objects.values_list("full_name", flat=True)) == {COMPOSED}

@@ -10,13 +10,14 @@ from django.test import Client
 from django.urls import reverse
 
 from canbo.assessment.models import Rating
+from canbo.conftest import REASON, REASON_HEADERS
 from canbo.people.forms import PersonForm
 from canbo.people.models import FamilyRelation, HealthRecord, Person
 
 
 @pytest.fixture
 def officer(users: dict) -> Client:
-    c = Client()
+    c = Client(headers=REASON_HEADERS)
     c.force_login(users["officer_a"])
     return c
 
@@ -82,7 +83,7 @@ def _person_post(person: Person, user: Any, **changes: Any) -> dict[str, Any]:
     for name in form.fields:
         value = form[name].value()
         data[name] = "" if value is None else value
-    return {**data, **changes}
+    return {**data, "reason": REASON, **changes}
 
 
 def test_saving_personal_information_is_confirmed(officer: Client, users: dict, person_a: Person) -> None:
@@ -98,12 +99,16 @@ def test_saving_personal_information_is_confirmed(officer: Client, users: dict, 
 
 def test_section_saves_and_deletes_are_confirmed(officer: Client, person_a: Person) -> None:
     add = reverse("people:section_add", args=[person_a.pk, "suc-khoe"])
-    body = officer.post(add, {"check_date": "01/03/2024", "status": "tot"}, follow=True).content.decode()
+    body = officer.post(
+        add, {"reason": REASON, "check_date": "01/03/2024", "status": "tot"}, follow=True
+    ).content.decode()
     assert "Đã thêm vào mục “Sức khỏe”." in body
     rec = HealthRecord.objects.get(person=person_a)
     edit = reverse("people:section_edit", args=[person_a.pk, "suc-khoe", rec.pk])
     body = officer.post(
-        edit, {"check_date": "01/03/2024", "status": "kha", "row_version": rec.row_version}, follow=True
+        edit,
+        {"reason": REASON, "check_date": "01/03/2024", "status": "kha", "row_version": rec.row_version},
+        follow=True,
     ).content.decode()
     assert "Đã lưu thay đổi trong mục “Sức khỏe”." in body
     delete = reverse("people:section_delete", args=[person_a.pk, "suc-khoe", rec.pk])

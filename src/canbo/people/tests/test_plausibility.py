@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from canbo.assessment.models import Award
+from canbo.conftest import REASON, REASON_HEADERS
 from canbo.core.dates import today
 from canbo.people import plausibility
 from canbo.people.models import Person, Qualification
@@ -26,7 +27,7 @@ BORN = dt.date(1980, 5, 17)  # person_a's birth (conftest.new_person)
 
 
 def client_for(user: Any) -> Client:
-    c = Client()
+    c = Client(headers=REASON_HEADERS)
     c.force_login(user)
     return c
 
@@ -108,20 +109,26 @@ def test_partial_birth_is_shown_as_entered(person_b: Person) -> None:
 def test_form_refuses_a_future_or_pre_birth_qualification(users: dict, person_a: Person) -> None:
     c = client_for(users["officer_a"])
     url = reverse("people:section_add", args=[person_a.pk, "trinh-do"])
-    r = c.post(url, {"kind": "chuyen_mon", "level": "thac_si", "obtained_date": "01/06/2030"})
+    r = c.post(
+        url, {"reason": REASON, "kind": "chuyen_mon", "level": "thac_si", "obtained_date": "01/06/2030"}
+    )
     assert r.status_code == 400
     assert future_message("Ngày cấp bằng", "01/06/2030") in html.unescape(r.content.decode())
-    r = c.post(url, {"kind": "chuyen_mon", "level": "dai_hoc", "obtained_date": "01/01/1979"})
+    r = c.post(
+        url, {"reason": REASON, "kind": "chuyen_mon", "level": "dai_hoc", "obtained_date": "01/01/1979"}
+    )
     assert r.status_code == 400
     assert "Ngày cấp bằng 01/01/1979 trước ngày sinh của cán bộ (17/05/1980)." in html.unescape(
         r.content.decode()
     )
     award = reverse("people:section_add", args=[person_a.pk, "khen-thuong"])
-    r = c.post(award, {"form": "Giấy khen", "year": 1975})
+    r = c.post(award, {"reason": REASON, "form": "Giấy khen", "year": 1975})
     assert r.status_code == 400
     assert "Năm khen thưởng 1975 trước năm sinh của cán bộ (1980)." in html.unescape(r.content.decode())
     assert not Qualification.objects.exists() and not Award.objects.exists()
-    ok = c.post(url, {"kind": "chuyen_mon", "level": "dai_hoc", "obtained_date": "30/06/2002"})
+    ok = c.post(
+        url, {"reason": REASON, "kind": "chuyen_mon", "level": "dai_hoc", "obtained_date": "30/06/2002"}
+    )
     assert ok.status_code == 302
 
 
@@ -132,6 +139,7 @@ def test_form_refuses_an_edit_that_makes_a_record_implausible(users: dict, perso
     r = client_for(users["officer_a"]).post(
         reverse("people:section_edit", args=[person_a.pk, "trinh-do", q.pk]),
         {
+            "reason": REASON,
             "kind": "chuyen_mon",
             "level": "dai_hoc",
             "obtained_date": "01/06/2030",

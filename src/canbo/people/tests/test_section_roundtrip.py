@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from canbo.conftest import make_unit
+from canbo.conftest import REASON_HEADERS, make_unit
 from canbo.org.choices import Level, UnitKind
 from canbo.people import services
 from canbo.people.models import Person
@@ -274,7 +274,7 @@ def _assert_fields(record: dict[str, Any], values: dict[str, Any], slug: str, st
 def test_every_field_survives_edits_by_form_and_api(
     users: dict, person_a: Person, refs: dict, spec: Any
 ) -> None:
-    c = Client()
+    c = Client(headers=REASON_HEADERS)
     c.force_login(users["officer_a"])
     values = _resolve(VALUES[spec.slug][0], refs)
     changed = VALUES[spec.slug][1]

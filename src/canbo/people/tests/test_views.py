@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from canbo.careers.models import Tenure
-from canbo.conftest import new_person
+from canbo.conftest import REASON, new_person
 from canbo.core.models import ObjectChange
 from canbo.people.models import FamilyRelation, Person, Qualification
 
@@ -128,7 +128,7 @@ def test_invalid_section_form_is_400_and_writes_nothing(users: dict, person_a: P
     before = ObjectChange.objects.count()
     r = c.post(
         reverse("people:section_add", args=[person_a.pk, "trinh-do"]),
-        {"kind": "ly_luan_chinh_tri", "level": "thac_si", "obtained_date": "2015-06-30"},
+        {"reason": REASON, "kind": "ly_luan_chinh_tri", "level": "thac_si", "obtained_date": "2015-06-30"},
     )
     assert r.status_code == 400
     assert "Trình độ này không thuộc loại đã chọn" in r.content.decode()
@@ -140,7 +140,7 @@ def test_officer_of_other_subtree_cannot_write(users: dict, person_a: Person) ->
     c = client_for(users["officer_b"])
     r = c.post(
         reverse("people:section_add", args=[person_a.pk, "trinh-do"]),
-        {"kind": "chuyen_mon", "level": "dai_hoc", "obtained_date": "2010-06-30"},
+        {"reason": REASON, "kind": "chuyen_mon", "level": "dai_hoc", "obtained_date": "2010-06-30"},
     )
     assert r.status_code == 404
     assert not Qualification.objects.exists()
@@ -149,12 +149,16 @@ def test_officer_of_other_subtree_cannot_write(users: dict, person_a: Person) ->
 def test_stale_edit_is_refused_with_409(users: dict, person_a: Person) -> None:
     c = client_for(users["officer_a"])
     url = reverse("people:section_add", args=[person_a.pk, "suc-khoe"])
-    c.post(url, {"check_date": "2024-03-01", "status": "tot"})
+    c.post(url, {"reason": REASON, "check_date": "2024-03-01", "status": "tot"})
     rec = person_a.healthrecord_set.get()
     edit = reverse("people:section_edit", args=[person_a.pk, "suc-khoe", rec.pk])
-    first = c.post(edit, {"check_date": "2024-03-01", "status": "kha", "row_version": rec.row_version})
+    first = c.post(
+        edit, {"reason": REASON, "check_date": "2024-03-01", "status": "kha", "row_version": rec.row_version}
+    )
     assert first.status_code == 302
-    stale = c.post(edit, {"check_date": "2024-03-01", "status": "yeu", "row_version": rec.row_version})
+    stale = c.post(
+        edit, {"reason": REASON, "check_date": "2024-03-01", "status": "yeu", "row_version": rec.row_version}
+    )
     assert stale.status_code == 409
     rec.refresh_from_db()
     assert rec.status == "kha"
@@ -182,6 +186,7 @@ def test_create_person_partial_birth_and_bad_id(users: dict, tree: dict) -> None
         "religion": 1,
         "category": "cong_chuc",
         "managing_unit": tree["A1"].pk,
+        "reason": REASON,
     }
     from canbo.people.models import Ethnicity, Religion
 
@@ -192,22 +197,27 @@ def test_create_person_partial_birth_and_bad_id(users: dict, tree: dict) -> None
     p = Person.objects.get(personal_id="010080000123")
     assert p.full_name == "Lò Văn Páo" and p.given_name == "Páo" and p.birth_display == "1980"
     bad = c.post(
-        reverse("people:create"), {**data, "personal_id": "010180000124"}
+        reverse("people:create"), {"reason": REASON, **data, "personal_id": "010180000124"}
     )  # century/sex digit says female
     assert bad.status_code == 400
     assert "không khớp giới tính" in bad.content.decode()
     other = c.post(
-        reverse("people:create"), {**data, "personal_id": "010080000125", "managing_unit": tree["B"].pk}
+        reverse("people:create"),
+        {"reason": REASON, **data, "personal_id": "010080000125", "managing_unit": tree["B"].pk},
     )
     assert other.status_code == 400  # unit B is not a choice for officer_a
     assert not Person.objects.filter(personal_id="010080000125").exists()
     # The form reads the spreadsheet's spellings too (one partial-date grammar, issue 15).
     worded = c.post(
-        reverse("people:create"), {**data, "personal_id": "010080000126", "birth": "tháng 3/1980"}
+        reverse("people:create"),
+        {"reason": REASON, **data, "personal_id": "010080000126", "birth": "tháng 3/1980"},
     )
     assert worded.status_code == 302, worded.content.decode()[:2000]
     assert Person.objects.get(personal_id="010080000126").birth_display == "03/1980"
-    unreal = c.post(reverse("people:create"), {**data, "personal_id": "010080000127", "birth": "31/02/1980"})
+    unreal = c.post(
+        reverse("people:create"),
+        {"reason": REASON, **data, "personal_id": "010080000127", "birth": "31/02/1980"},
+    )
     assert unreal.status_code == 400 and "Ngày không có thật: “31/02/1980”." in unreal.content.decode()
 
 

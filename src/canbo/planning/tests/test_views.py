@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from canbo.conftest import new_person
+from canbo.conftest import REASON_HEADERS, new_person
 from canbo.planning import services
 from canbo.planning.models import PlanningEntry, PlanningList
 from canbo.planning.tests.conftest import DAY, hold
 
 
 def client_for(user: Any) -> Client:
-    c = Client()
+    c = Client(headers=REASON_HEADERS)
     if user is not None:
         c.force_login(user)
     return c

@@ -12,7 +12,7 @@ from django.test import Client
 
 from canbo.assessment.models import Discipline
 from canbo.careers.models import Tenure
-from canbo.conftest import new_person
+from canbo.conftest import REASON_HEADERS, new_person
 from canbo.org.models import Title
 from canbo.rules.models import Holiday, RuleVersion
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def client_for(user: Any) -> Client:
-    c = Client()
+    c = Client(headers=REASON_HEADERS)
     c.force_login(user)
     return c
 
@@ -77,7 +77,7 @@ def test_rulebook_page_lists_versions_and_confidence(rules_loaded: None, users: 
     assert "Thêm phiên bản mới" not in html
     assert client_for(users["officer_a"]).get("/quy-dinh/D-6/phien-ban-moi/").status_code == 404
     assert client_for(users["officer_a"]).get("/quy-dinh/?chu_de=Z").status_code == 400
-    assert Client().get("/quy-dinh/").status_code == 302
+    assert Client(headers=REASON_HEADERS).get("/quy-dinh/").status_code == 302
 
 
 def test_admin_adds_a_version_through_the_form(rules_loaded: None, users: dict) -> None:
@@ -283,7 +283,9 @@ def test_api_retirement(rules_loaded: None, users: dict, head_a: Any) -> None:
     assert (
         client_for(users["officer_b"]).get("/api/rules/retirement/", {"person": head_a.pk}).status_code == 404
     )
-    assert Client().get("/api/rules/retirement/", {"sex": "nam", "born": "1964"}).status_code in (401, 403)
+    assert Client(headers=REASON_HEADERS).get(
+        "/api/rules/retirement/", {"sex": "nam", "born": "1964"}
+    ).status_code in (401, 403)
 
 
 def test_api_check_and_calendar(rules_loaded: None, users: dict, head_a: Any, director: Title) -> None:

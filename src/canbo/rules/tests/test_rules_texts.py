@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from canbo.conftest import REASON_HEADERS
 from canbo.rules.engine.rulebook import DATA_DIR, read_toml
 
 DISPLAYED = ("name", "statement_vi", "basis", "confidence_note", "parameters_text", "in_force_text")
@@ -108,7 +109,7 @@ def test_the_denylist_catches_english() -> None:
 
 @pytest.mark.django_db
 def test_pages_show_the_vietnamese_statement(rules_loaded: None, users: dict) -> None:
-    c = Client()
+    c = Client(headers=REASON_HEADERS)
     c.force_login(users["admin"])
     rows = {label(r): r for r in rule_rows()}
     html = c.get("/quy-dinh/").content.decode()

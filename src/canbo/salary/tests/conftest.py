@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from canbo.assessment.models import Discipline, Rating
-from canbo.conftest import new_person
+from canbo.conftest import REASON_HEADERS, new_person
 from canbo.people.models import Person
 from canbo.people.services import section_create
 from canbo.salary.models import Grade, SalaryRow
@@ -18,7 +18,7 @@ AS_OF = dt.date(2025, 1, 1)
 
 
 def client_for(user: Any) -> Client:
-    c = Client()
+    c = Client(headers=REASON_HEADERS)
     c.force_login(user)
     return c
 

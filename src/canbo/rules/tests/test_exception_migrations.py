@@ -57,11 +57,16 @@ def test_every_old_exception_moves_with_who_and_when() -> None:
     clerk.user_permissions.add(quota)
     unit = Unit.objects.create(path="0001", depth=1, numchild=0, code="P", name="Tỉnh", kind="co_quan")
     Grant.objects.create(user=boss, role="admin", unit=unit)
+    ethnicity = old.get_model("people", "Ethnicity").objects.get_or_create(
+        code="01", defaults={"name": "Kinh"}
+    )[0]
+    religion = old.get_model("people", "Religion").objects.get_or_create(
+        code="00", defaults={"name": "Không"}
+    )[0]
     person = Person.objects.create(
         full_name="Nguyễn Văn An", managing_unit=unit, birth_date=dt.date(1980, 5, 17), sex="nam",
         personal_id="001080000001", category="cong_chuc",
-        ethnicity=old.get_model("people", "Ethnicity").objects.get_or_create(code="01", defaults={"name": "Kinh"})[0],
-        religion=old.get_model("people", "Religion").objects.get_or_create(code="00", defaults={"name": "Không"})[0],
+        ethnicity=ethnicity, religion=religion,
     )  # fmt: skip
 
     Campaign = old.get_model("campaigns", "RatingCampaign")

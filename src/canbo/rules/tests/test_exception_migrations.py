@@ -34,7 +34,8 @@ def _migrate(targets: list[tuple[str, str]]) -> Any:
     executor.loader.build_graph()
     executor.migrate(targets)
     # the state of every app as applied now (the targets, and every other app at its latest)
-    return MigrationExecutor(connection)._create_project_state(with_applied_migrations=True).apps
+    fresh: Any = MigrationExecutor(connection)
+    return fresh._create_project_state(with_applied_migrations=True).apps
 
 
 @pytest.mark.django_db(transaction=True)

@@ -27,7 +27,9 @@ def _with_right(user: User) -> User:
 
 
 def _record(user: Any, unit: Unit, **kw: Any) -> RuleException:
-    values = {"rule": "S-9", "key": "2026", "allowance": 1, "reason": "Thành tích đột xuất", "basis": "QĐ 12"}
+    values: dict[str, Any] = {
+        "rule": "S-9", "key": "2026", "allowance": 1, "reason": "Thành tích đột xuất", "basis": "QĐ 12"
+    }  # fmt: skip
     return record_exception(acting_user=user, subject=unit, unit=unit, **(values | kw))
 
 

@@ -32,6 +32,8 @@ class CampaignSerializer(serializers.ModelSerializer):
     system = serializers.ChoiceField(choices=RatingSystem.choices[:2])
     period = serializers.ChoiceField(choices=CampaignPeriod.choices, default="nam")
     part = serializers.IntegerField(min_value=0, max_value=4, required=False, allow_null=True)
+    exception_reason = serializers.SerializerMethodField()
+    exception_basis = serializers.SerializerMethodField()
 
     class Meta:
         model = RatingCampaign
@@ -39,8 +41,15 @@ class CampaignSerializer(serializers.ModelSerializer):
             "id", "unit", "system", "year", "period", "part", "decision_date", "status", "finalised_on",
             "exception_reason", "exception_basis", "row_version",
         )  # fmt: skip
-        read_only_fields = ("status", "finalised_on", "exception_reason", "exception_basis", "row_version")
+        read_only_fields = ("status", "finalised_on", "row_version")
         validators: list[Any] = []  # the service refuses a second campaign, in Vietnamese
+
+    def get_exception_reason(self, obj: RatingCampaign) -> str:
+        """E-9's exception on file (a ``rules.RuleException``): its reason, or empty."""
+        return obj.exception.reason if obj.pk and obj.exception else ""
+
+    def get_exception_basis(self, obj: RatingCampaign) -> str:
+        return obj.exception.basis if obj.pk and obj.exception else ""
 
 
 class EntrySerializer(serializers.ModelSerializer):

@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
-from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
+from django.utils.functional import cached_property
 
 from canbo.assessment.models import RatingLevel, RatingPeriod, RatingSystem
 from canbo.assessment.models import VoteBody as VoteBody  # declared with the dossier's vote record
@@ -22,6 +24,11 @@ from canbo.core.models import ScopedModel
 from canbo.org.models import Unit
 from canbo.people.choices import Category
 from canbo.people.models import Person
+from canbo.rules.models import RuleException
+
+#: The rule whose exception lets a campaign over the quota be finalised (units with outstanding
+#: achievements).
+QUOTA_RULE = "E-9"
 
 
 class CampaignStatus(models.TextChoices):
@@ -55,17 +62,9 @@ class RatingCampaign(ScopedModel):
         "trạng thái", max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.OPEN
     )
     finalised_on = models.DateField("ngày hoàn tất", null=True, blank=True)
-    # E-9's exception for units with outstanding achievements: recorded by a user with the right.
-    exception_reason = models.CharField("lý do vượt tỷ lệ", max_length=500, blank=True)
-    exception_basis = models.CharField("căn cứ vượt tỷ lệ", max_length=300, blank=True)
-    exception_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="người ghi nhận ngoại lệ",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    # E-9's exception for units with outstanding achievements: a ``rules.RuleException`` on the
+    # campaign (``rules.services.record_exception``); deleted with the campaign.
+    rule_exceptions = GenericRelation("rules.RuleException")
 
     scope_unit_path: ClassVar[str] = "unit__path"
     scope_person: ClassVar[str | None] = None
@@ -74,7 +73,6 @@ class RatingCampaign(ScopedModel):
         verbose_name = "đợt đánh giá, xếp loại"
         verbose_name_plural = "đợt đánh giá, xếp loại"
         ordering = ["-year", "unit__path", "system"]
-        permissions = [("record_quota_exception", "Ghi nhận ngoại lệ tỷ lệ hoàn thành xuất sắc")]
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "system", "year", "period", "part"],
@@ -84,6 +82,9 @@ class RatingCampaign(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.get_system_display()} {self.period_label} — {self.unit.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaigns:detail", args=[self.pk])
 
     def audit_person_id(self) -> int | None:
         return None
@@ -115,9 +116,16 @@ class RatingCampaign(ScopedModel):
     def is_open(self) -> bool:
         return self.status == CampaignStatus.OPEN
 
+    @cached_property
+    def exception(self) -> RuleException | None:
+        """E-9's exception on file for this campaign, or None."""
+        from canbo.rules.selectors import exception_for
+
+        return exception_for(self, QUOTA_RULE)
+
     @property
     def has_exception(self) -> bool:
-        return bool(self.exception_reason and self.exception_basis)
+        return self.exception is not None
 
     def clean(self) -> None:
         super().clean()

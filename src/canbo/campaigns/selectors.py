@@ -40,12 +40,7 @@ def campaigns_for(user: Any) -> Any:
 
 def campaign_or_404(user: Any, pk: int, action: str = "view") -> RatingCampaign:
     """The campaign if the user may ``action`` it; the same 404 whether missing or not permitted."""
-    found = (
-        RatingCampaign.objects.restrict(user, action)
-        .select_related("unit", "exception_by")
-        .filter(pk=pk)
-        .first()
-    )
+    found = RatingCampaign.objects.restrict(user, action).select_related("unit").filter(pk=pk).first()
     if found is None:
         raise Http404("Không tìm thấy đợt đánh giá.")
     return found

@@ -15,15 +15,23 @@ from django.db import transaction
 from django.db.models import Q
 
 from canbo.assessment.models import Rating, RatingPeriod
-from canbo.campaigns.models import CampaignEntry, CampaignPeriod, CampaignStatus, RatingCampaign, UnitRating
+from canbo.campaigns.models import (
+    QUOTA_RULE,
+    CampaignEntry,
+    CampaignPeriod,
+    CampaignStatus,
+    RatingCampaign,
+    UnitRating,
+)
 from canbo.careers.models import Tenure, on_date_q
 from canbo.core.dates import today
-from canbo.core.errors import DomainError, NotPermitted
+from canbo.core.errors import DomainError
 from canbo.core.services import audited_create, audited_update, ensure_can_change
 from canbo.core.types import ActingUser
 from canbo.org.models import Unit
 from canbo.people.models import PartyMembership, Person
 from canbo.people.service_history import in_service_q
+from canbo.rules import services as rules_services
 from canbo.rules.engine.facts import PARTY
 from canbo.rules.selectors import rulebook
 
@@ -187,12 +195,10 @@ def unit_rating_set(
     )
 
 
-def can_record_exception(user: Any) -> bool:
-    """The right to record E-9's exception: the permission ``campaigns.record_quota_exception``
-    (given to a group or a user in the admin site; superusers hold it)."""
-    return bool(
-        getattr(user, "is_authenticated", False) and user.has_perm("campaigns.record_quota_exception")
-    )
+def can_record_exception(user: Any, campaign: RatingCampaign | None = None) -> bool:
+    """The right to record E-9's exception: the one exception right (``rules``), over the
+    campaign's unit when given."""
+    return rules_services.can_record_exception(user, campaign.unit if campaign is not None else None)
 
 
 def exception_record(
@@ -201,17 +207,17 @@ def exception_record(
     """Record the exception that lets a campaign over the quota be finalised (E-9: units with
     outstanding achievements): its reason and its legal basis, by a user with that right."""
     _open(campaign)
-    if not can_record_exception(acting_user):
-        raise NotPermitted("Bạn không có quyền ghi nhận ngoại lệ tỷ lệ hoàn thành xuất sắc.")
-    reason, basis = reason.strip(), basis.strip()
-    if not reason or not basis:
-        raise DomainError("Cần ghi rõ lý do và căn cứ của ngoại lệ.")
-    return audited_update(
-        campaign,
+    rules_services.record_exception(
         acting_user=acting_user,
-        changes={"exception_reason": reason, "exception_basis": basis, "exception_by": acting_user},
-        reason=f"Ngoại lệ tỷ lệ hoàn thành xuất sắc: {basis}",
+        rule=QUOTA_RULE,
+        subject=campaign,
+        unit=campaign.unit,
+        reason=reason,
+        basis=basis,
+        day=campaign.decision_date,
     )
+    campaign.__dict__.pop("exception", None)  # the cached answer is stale now
+    return campaign
 
 
 @transaction.atomic

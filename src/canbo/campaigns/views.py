@@ -47,7 +47,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "agency_labels": labels,
         "unit_levels": [(labels.get(u, ""), lv) for u, lv in view.unit_levels.items()],
         "can_change": can_change,
-        "can_except": can_change and services.can_record_exception(request.user),
+        "can_except": can_change and services.can_record_exception(request.user, campaign),
     }
     return render(request, "campaigns/detail.html", ctx)
 

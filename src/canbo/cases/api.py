@@ -164,7 +164,7 @@ class CaseViewSet(RestrictedReadOnlyViewSet):
                 **CandidateSerializer(c).data,
                 "verdict": services.candidate_verdict(self.request.user, case, c).to_dict(),
                 "exceptions": [
-                    {"rules": e.rules, "reason": e.reason, "basis": e.basis} for e in c.exceptions.all()
+                    {"rules": e.rule, "reason": e.reason, "basis": e.basis} for e in c.exceptions.all()
                 ],
             }
             for c in case.candidates.select_related("person").prefetch_related("exceptions")

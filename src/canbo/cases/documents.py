@@ -136,7 +136,7 @@ def proposal_context(case: Case, rows: list[Any], day: dt.date) -> dict[str, Any
                 "ngay_sinh": vn_date(r.candidate.person.birth_date),
                 "ket_luan": f"{v.outcome_label} ({v.counts_text})",
                 "chua_dat": "; ".join(failing) or "Không",
-                "ngoai_le": "; ".join(f"{e.rules}: {e.reason} (căn cứ: {e.basis})" for e in r.exceptions)
+                "ngoai_le": "; ".join(f"{e.rule}: {e.reason} (căn cứ: {e.basis})" for e in r.exceptions)
                 or "Không",
             }
         )

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
+from django.urls import reverse
 
 from canbo.careers.models import Tenure
 from canbo.core.models import ScopedModel
@@ -125,6 +126,10 @@ class Candidate(ScopedModel):
         "đang bị xem xét kỷ luật, điều tra, truy tố, xét xử", null=True, blank=True
     )
 
+    # The authority's exceptions (A-5: "the appointing authority may grant exceptions and is
+    # accountable"): ``rules.RuleException`` rows on the candidate, deleted with him.
+    exceptions = GenericRelation("rules.RuleException")
+
     scope_unit_path: ClassVar[str] = "case__unit__path"
     scope_person: ClassVar[str | None] = None
 
@@ -133,6 +138,9 @@ class Candidate(ScopedModel):
         verbose_name_plural = "nhân sự được giới thiệu"
         ordering = ["case", "id"]
         constraints = [models.UniqueConstraint(fields=["case", "person"], name="cases_candidate_once")]
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", args=[self.case_id])
 
     def __str__(self) -> str:
         return f"{self.person.full_name} ({self.case_id})"
@@ -214,40 +222,6 @@ class StepVote(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.votes} phiếu – bước {self.step.number}"
-
-    def audit_person_id(self) -> int | None:
-        return self.candidate.person_id
-
-
-class CaseException(ScopedModel):
-    """An exception granted by the authority for a candidate whose verdict fails or cannot be
-    decided (A-5: "the appointing authority may grant exceptions and is accountable")."""
-
-    candidate = models.ForeignKey(
-        Candidate, verbose_name="nhân sự", on_delete=models.CASCADE, related_name="exceptions"
-    )
-    rules = models.CharField("quy định được ngoại lệ", max_length=200)
-    reason = models.CharField("lý do", max_length=500)
-    basis = models.CharField("căn cứ", max_length=300)
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="người ghi",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
-    scope_unit_path: ClassVar[str] = "candidate__case__unit__path"
-    scope_person: ClassVar[str | None] = None
-
-    class Meta:
-        verbose_name = "ngoại lệ"
-        verbose_name_plural = "ngoại lệ"
-        ordering = ["-created"]
-
-    def __str__(self) -> str:
-        return f"Ngoại lệ {self.rules} cho {self.candidate.person.full_name}"
 
     def audit_person_id(self) -> int | None:
         return self.candidate.person_id

@@ -93,7 +93,7 @@ def case_page(user: Any, case: Case) -> dict[str, Any]:
     """The case page's data: candidates with their verdict and exceptions, steps with results."""
     from canbo.cases.services import candidate_verdict, options_verdict
 
-    candidates = list(case.candidates.select_related("person").prefetch_related("exceptions__granted_by"))
+    candidates = list(case.candidates.select_related("person").prefetch_related("exceptions__recorded_by"))
     names = {c.pk: c.person.full_name for c in candidates}
     steps = list(case.steps.order_by("number", "held_on", "id").prefetch_related("vote_rows"))
     checks = checklist(user, case, candidates)
@@ -180,20 +180,6 @@ def terms_ending(user: Any, day: Any, months: int) -> list[TermRow]:
         due, _ = calc.notice_due(book, term_end)
         rows.append(TermRow(t, term_end, due, open_cases.get(t.pk)))
     return sorted(rows, key=lambda r: (r.term_end, r.tenure.person.full_name))
-
-
-def exceptions_for(user: Any) -> list[Any]:
-    """Every exception recorded in the user's subtrees (the province-wide report for a province
-    grant), newest first."""
-    from .models import CaseException
-
-    return list(
-        CaseException.objects.restrict(user)
-        .select_related(
-            "candidate__person", "candidate__case__post__title", "candidate__case__unit", "granted_by"
-        )
-        .order_by("-created")[:500]
-    )
 
 
 @dataclass

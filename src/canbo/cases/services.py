@@ -20,7 +20,6 @@ from canbo.cases.models import (
     OPEN_STATUSES,
     Candidate,
     Case,
-    CaseException,
     CaseKind,
     CaseSource,
     CaseStatus,
@@ -31,10 +30,11 @@ from canbo.cases.models import (
 from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.grants import is_admin
 from canbo.core.querysets import CHANGE
-from canbo.core.services import audited_create, audited_delete, audited_update, logged_user
+from canbo.core.services import audited_create, audited_delete, audited_update
 from canbo.core.types import ActingUser
 from canbo.org.models import Post
 from canbo.people.models import Person
+from canbo.rules import services as rules_services
 from canbo.rules.engine.checks.ballot import BallotInputError, check_ballot, check_options
 from canbo.rules.engine.dates import add_years
 from canbo.rules.engine.verdict import CANNOT, FAIL, Verdict
@@ -318,26 +318,27 @@ def case_submit(*, acting_user: ActingUser, case: Case) -> Case:
 # -- exceptions ------------------------------------------------------------------------------
 
 
-def can_grant_exception(user: Any) -> bool:
-    """The authority's exceptions are recorded by administrators (superusers included); the
-    system itself (``acting_user=None``: the demo seeding) records them too."""
-    return bool(getattr(user, "is_authenticated", False)) and is_admin(user)
+def can_grant_exception(user: Any, unit: Any | None = None) -> bool:
+    """The authority's exceptions are recorded with the one exception right (``rules``), over
+    the case's unit when given; the system itself (``acting_user=None``: the demo seeding)
+    records them too."""
+    return rules_services.can_record_exception(user, unit)
 
 
 def exception_record(
     *, acting_user: ActingUser, candidate: Candidate, rules: str, reason: str, basis: str
-) -> CaseException:
-    if acting_user is not None and not can_grant_exception(acting_user):
-        raise DomainError("Bạn không có quyền ghi ngoại lệ; việc này do người có thẩm quyền thực hiện.")
+) -> Any:
+    """The authority's exception for ``candidate`` to ``rules`` (A-5): a ``rules.RuleException``
+    on the candidate, kept with the version of the rule in force on the case's date."""
     _ensure_open(candidate.case)
-    if not reason.strip() or not basis.strip():
-        raise DomainError("Ngoại lệ phải có lý do và căn cứ.")
-    return audited_create(
-        CaseException(
-            candidate=candidate, rules=rules, reason=reason, basis=basis, granted_by=logged_user(acting_user)
-        ),
+    return rules_services.record_exception(
         acting_user=acting_user,
-        reason=f"{reason} ({basis})",
+        rule=rules,
+        subject=candidate,
+        unit=candidate.case.unit,
+        person=candidate.person,
+        reason=reason,
+        basis=basis,
     )
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from canbo.cases import views
+from canbo.rules import views as rules_views
 
 app_name = "cases"
 
@@ -8,7 +9,7 @@ urlpatterns = [
     path("", views.CaseListView.as_view(), name="list"),
     path("mo/", views.CaseOpenView.as_view(), name="open"),
     path("bo-nhiem-lai/", views.TermsEndingView.as_view(), name="terms"),
-    path("ngoai-le/", views.ExceptionsView.as_view(), name="exceptions"),
+    path("ngoai-le/", rules_views.ExceptionsView.as_view(), name="exceptions"),
     path("thi-diem/", views.HeadPilotView.as_view(), name="pilots"),
     path("<int:pk>/", views.CaseDetailView.as_view(), name="detail"),
     path("<int:pk>/them-nhan-su/", views.CandidateAddView.as_view(), name="candidate_add"),

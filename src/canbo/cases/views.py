@@ -28,6 +28,7 @@ from canbo.cases.forms import (
 from canbo.cases.models import Candidate, Case, CaseStatus
 from canbo.core.errors import DomainError
 from canbo.core.form_views import ServiceFormView
+from canbo.core.grants import is_admin
 from canbo.core.querysets import CHANGE
 from canbo.org.models import Post
 from canbo.people.models import Person
@@ -57,7 +58,7 @@ class CaseListView(LoginRequiredMixin, TemplateView):
             unit = unit_or_404(self.request.user, _int(raw))
         cases = selectors.cases_for(self.request.user, status=status, unit=unit)
         ctx.update(
-            can_admin=services.can_grant_exception(self.request.user),
+            can_admin=is_admin(self.request.user),
             unit=unit,
             rows=[(c, selectors.age_days(c), selectors.waits_for(c)) for c in cases],
             statuses=[(selectors.OPEN, "Đang mở"), *CaseStatus.choices],
@@ -83,17 +84,6 @@ class TermsEndingView(LoginRequiredMixin, TemplateView):
         return ctx
 
 
-class ExceptionsView(LoginRequiredMixin, TemplateView):
-    """Every exception recorded in the user's subtrees (province-wide for a province grant)."""
-
-    template_name = "cases/exceptions.html"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        ctx = super().get_context_data(**kwargs)
-        ctx["rows"] = selectors.exceptions_for(self.request.user)
-        return ctx
-
-
 class CaseDetailView(LoginRequiredMixin, TemplateView):
     template_name = "cases/case_detail.html"
 
@@ -108,7 +98,7 @@ class CaseDetailView(LoginRequiredMixin, TemplateView):
         ctx.update(
             case=case,
             can_change=can_change,
-            can_grant=can_change and services.can_grant_exception(user),
+            can_grant=can_change and services.can_grant_exception(user, case.unit),
         )
         return ctx
 
@@ -392,7 +382,7 @@ class HeadPilotView(ServiceFormView):
     heading = "Đơn vị thí điểm giao quyền cho người đứng đầu (A-12)"
 
     def setup_view(self, request: HttpRequest, **kwargs: Any) -> None:
-        if not services.can_grant_exception(request.user):
+        if not is_admin(request.user):
             raise Http404("Không tìm thấy.")
 
     def perform(self, form: Any) -> str:

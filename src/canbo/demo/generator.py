@@ -1041,6 +1041,12 @@ def wipe() -> dict[str, int]:
                 if f.is_relation and f.related_model is Person:
                     qs = model._default_manager.filter(**{f"{f.name}__is_synthetic": True})
                     out[model.__name__] = qs._raw_delete(qs.db)
+        # Exceptions recorded on the demo's units (a campaign's E-9, an agency's S-9 cap), whose
+        # subject is no person: they would hold the units.
+        from canbo.rules.models import RuleException
+
+        kept = RuleException.objects.filter(unit__in=Unit.objects.filter(unit_q))
+        out["RuleException"] = out.get("RuleException", 0) + kept._raw_delete(kept.db)
         # Every dossier section model, found rather than listed, so that a section added later
         # is wiped too (raw deletes do not cascade).
         section_models = [m for m in apps.get_models() if issubclass(m, PersonSection)]

@@ -10,12 +10,13 @@ is in a planning list on day D when an entry has ``added_on <= D`` and (``remove
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from canbo.core.models import ScopedModel
 from canbo.org.models import Title, Unit
@@ -117,18 +118,9 @@ class PlanningEntry(ScopedModel):
     removal_decision = models.CharField("số quyết định đưa ra", max_length=60, blank=True)
     removal_reason = models.CharField("lý do đưa ra khỏi quy hoạch", max_length=500, blank=True)
     # An addition a rule refuses (a vote with "low" above half, a year rated KHT, a political
-    # standard not met: ``planning.consequences``) is made only with an exception recorded by a
-    # user holding ``planning.record_planning_exception``: its reason and basis.
-    exception_reason = models.CharField("lý do ngoại lệ khi bổ sung", max_length=500, blank=True)
-    exception_basis = models.CharField("căn cứ ngoại lệ khi bổ sung", max_length=300, blank=True)
-    exception_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="người ghi nhận ngoại lệ",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    # standard not met: ``planning.consequences``; P-4) is made only with an exception recorded
+    # with it: a ``rules.RuleException`` on the entry (reason, basis, who, when), deleted with it.
+    rule_exceptions = GenericRelation("rules.RuleException")
 
     scope_unit_path: ClassVar[str] = "planning_list__unit__path"
     scope_person: ClassVar[str | None] = None
@@ -137,7 +129,6 @@ class PlanningEntry(ScopedModel):
         verbose_name = "người trong quy hoạch"
         verbose_name_plural = "người trong quy hoạch"
         ordering = ["planning_list", "-title__rank", "added_on", "id"]
-        permissions = [("record_planning_exception", "Ghi nhận ngoại lệ khi bổ sung quy hoạch")]
         indexes = [
             # The person list's "in a planning list on a day" filter is an EXISTS on these columns.
             models.Index(fields=["person", "added_on", "removed_on"], name="planning_entry_person_day"),
@@ -153,6 +144,16 @@ class PlanningEntry(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("planning:entry", args=[self.pk])
+
+    @property
+    def exception(self) -> Any:
+        """The exception recorded with the addition (``rules.RuleException``), or None; a list
+        prefetches ``rule_exceptions``."""
+        rows = list(self.rule_exceptions.all())
+        return rows[0] if rows else None
 
     def in_force_on(self, day: dt.date) -> bool:
         return self.added_on <= day and (self.removed_on is None or self.removed_on > day)

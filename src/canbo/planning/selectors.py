@@ -134,9 +134,9 @@ def list_view(planning_list: PlanningList, day: dt.date) -> ListView:
     then, and the list's structure on that day (P-6: young, women, ethnic minorities; counted
     per person, a person planned for two titles counting once)."""
     rows = list(
-        planning_list.entries.select_related("person__ethnicity", "person__managing_unit", "title").order_by(
-            "-title__rank", "title__name", "added_on", "person__sort_key", "id"
-        )
+        planning_list.entries.select_related("person__ethnicity", "person__managing_unit", "title")
+        .prefetch_related("rule_exceptions")
+        .order_by("-title__rank", "title__name", "added_on", "person__sort_key", "id")
     )
     groups: OrderedDict[int, TitleGroupRows] = OrderedDict()
     removed, later = [], 0

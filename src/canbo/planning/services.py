@@ -6,7 +6,8 @@ decide: P-1 (planned title above the one held) and the P-2 caps, each judged by 
 in force on the addition date; and the consequences of the dossier (``planning.consequences``:
 a latest vote with "low" above half, V-4/V-5; a latest year rated KHT, P-4; a political standard
 not met, T-6), which refuse an addition unless an exception is recorded with it by a user
-holding ``planning.record_planning_exception`` (as E-9's exception for rating campaigns). The
+holding the one exception right ``rules.record_rule_exception`` over the list's unit (a
+``rules.RuleException`` on the entry, as E-9's exception for rating campaigns). The
 softer checks (age P-5, discipline windows, political
 standard, automatic-removal grounds P-8) are the rules engine's planning verdict, which the entry
 page shows as a warning and never blocks on.
@@ -27,6 +28,11 @@ from canbo.org.models import Title, Unit
 from canbo.people.models import Person
 from canbo.planning import checks, consequences
 from canbo.planning.models import PlanningEntry, PlanningList, PlanningReview
+from canbo.rules import services as rules_services
+
+#: The rule an addition's exception lets through: P-4 (planning "dynamic and open": who no
+#: longer meets the standards is not planned), whose grounds ``consequences`` lists.
+ADDITION_RULE = "P-4"
 
 LIST_FIELDS = ("name", "kind", "term_start", "term_end", "decision_number", "decision_date", "note")
 
@@ -122,7 +128,7 @@ def planning_entry_add(
         refusal = checks.p2_refusal(locked, person, title, added_on)
         if refusal:
             raise DomainError(refusal)
-        exception = _exception(acting_user, person, added_on, exception_reason, exception_basis)
+        exception = _exception(acting_user, locked, person, added_on, exception_reason, exception_basis)
         entry = PlanningEntry(
             planning_list=locked,
             person=person,
@@ -130,30 +136,46 @@ def planning_entry_add(
             added_on=added_on,
             added_decision=decision.strip(),
             added_reason=reason.strip(),
-            **exception,
         )
         why = decision.strip() or reason.strip() or "Bổ sung quy hoạch"
         if exception:
-            why = f"{why}; ngoại lệ: {exception['exception_basis']}"
-        return audited_create(entry, acting_user=acting_user, reason=why)
+            why = f"{why}; ngoại lệ: {exception[1]}"
+        entry = audited_create(entry, acting_user=acting_user, reason=why)
+        if exception:
+            rules_services.record_exception(
+                acting_user=acting_user,
+                rule=ADDITION_RULE,
+                subject=entry,
+                unit=locked.unit,
+                person=person,
+                reason=exception[0],
+                basis=exception[1],
+                day=added_on,
+            )
+        return entry
 
 
-def can_record_exception(user: Any) -> bool:
-    """The right to add despite a consequence: ``planning.record_planning_exception`` (given to a
-    group or a user in the admin site; superusers hold it)."""
-    return bool(
-        getattr(user, "is_authenticated", False) and user.has_perm("planning.record_planning_exception")
-    )
+def can_record_exception(user: Any, planning_list: PlanningList | None = None) -> bool:
+    """The right to add despite a consequence: the one exception right (``rules``), over the
+    list's unit when given."""
+    unit = planning_list.unit if planning_list is not None else None
+    return rules_services.can_record_exception(user, unit)
 
 
 def _exception(
-    acting_user: ActingUser, person: Person, day: dt.date, reason: str, basis: str
-) -> dict[str, Any]:
-    """The exception fields to store, or {} when no consequence forbids the addition; refuses
-    (nothing written) when one does and the exception is missing, incomplete or not permitted."""
+    acting_user: ActingUser,
+    planning_list: PlanningList,
+    person: Person,
+    day: dt.date,
+    reason: str,
+    basis: str,
+) -> tuple[str, str] | None:
+    """The exception to record with the addition (reason, basis), or None when no consequence
+    forbids it; refuses (nothing written) when one does and the exception is missing,
+    incomplete or not permitted."""
     grounds = consequences.addition_grounds(acting_user, person.pk, day)
     if not grounds:
-        return {}
+        return None
     why = "; ".join(f"{r.message} ({r.label}, {r.basis})" for r in grounds)
     reason, basis = (reason or "").strip(), (basis or "").strip()
     if not reason and not basis:
@@ -161,12 +183,12 @@ def _exception(
             f"Không bổ sung {person.full_name} vào quy hoạch: {why} Chỉ bổ sung được khi người có "
             "thẩm quyền ghi nhận ngoại lệ (lý do và căn cứ)."
         )
-    if not can_record_exception(acting_user):
+    if not can_record_exception(acting_user, planning_list):
         # Shown on the form (400): the user sees the list, only the exception is beyond his right.
         raise DomainError("Bạn không có quyền ghi nhận ngoại lệ khi bổ sung quy hoạch.")
     if not reason or not basis:
         raise DomainError("Cần ghi rõ cả lý do và căn cứ của ngoại lệ.")
-    return {"exception_reason": reason[:500], "exception_basis": basis[:300], "exception_by": acting_user}
+    return reason[:500], basis[:300]
 
 
 def planning_entry_remove(

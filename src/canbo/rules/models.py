@@ -11,12 +11,17 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
-from canbo.core.models import ChangeLoggedModel
-from canbo.people.models import PersonSection
+from canbo.core.models import ChangeLoggedModel, ScopedModel
+from canbo.org.models import Unit
+from canbo.people.models import Person, PersonSection
 
 
 class Confidence(models.TextChoices):
@@ -145,3 +150,60 @@ class RetirementOverride(PersonSection):
 
     def __str__(self) -> str:
         return f"Nghỉ hưu {self.month:02d}/{self.year} ({self.get_kind_display()})"
+
+
+class RuleException(ScopedModel):
+    """An exception to a rule, recorded by a user with the right (the charter: "a write that a
+    rule forbids is refused with the rule's explanation, unless a user with that right records an
+    exception with its reason and legal basis").
+
+    The one shape for every app: the rule (id, and the version in force when recorded), the
+    subject it lets through (any record: a rating campaign, an appointment candidate, a planning
+    entry, an agency) with an optional ``key`` when one subject has one exception per period (the
+    agency's year for S-9), the person if any, how many more it allows (``allowance``: S-9's
+    cap), the reason and legal basis, who recorded it and when. ``unit`` is the subject's unit:
+    it scopes reads and the right (the recorder's grants must cover it).
+    """
+
+    rule = models.CharField("quy định", max_length=200)
+    rule_version = models.PositiveSmallIntegerField("phiên bản quy định", null=True, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name="loại đối tượng", on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField("mã đối tượng")
+    subject = GenericForeignKey("content_type", "object_id")
+    key = models.CharField("kỳ", max_length=20, blank=True, default="")
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        Person, verbose_name="cán bộ", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    allowance = models.PositiveSmallIntegerField("số lượng được vượt", null=True, blank=True)
+    reason = models.CharField("lý do", max_length=500)
+    basis = models.CharField("căn cứ pháp lý", max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người ghi nhận",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField("ghi nhận lúc", default=timezone.now)
+
+    scope_unit_path: ClassVar[str] = "unit__path"
+    scope_person: ClassVar[str | None] = None
+
+    class Meta:
+        verbose_name = "ngoại lệ quy định"
+        verbose_name_plural = "ngoại lệ quy định"
+        ordering = ["-recorded_at", "-id"]
+        permissions = [("record_rule_exception", "Ghi nhận ngoại lệ quy định")]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="rules_exception_subject")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "content_type", "object_id", "key"], name="rules_exception_one_per_subject"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Ngoại lệ {self.rule}: {self.basis}"

@@ -38,7 +38,7 @@ from canbo.rules.engine.rulebook import (
 )
 from canbo.rules.engine.verdict import Verdict
 from canbo.rules.engine.workdays import WorkCalendar
-from canbo.rules.models import Holiday, RetirementOverride, RuleVersion
+from canbo.rules.models import Holiday, RetirementOverride, RuleException, RuleVersion
 
 
 def rulebook() -> Rulebook:
@@ -651,3 +651,32 @@ def rating_verdicts(user: Any, person: Person) -> list[Verdict]:
             )
         )
     return out
+
+
+# -- recorded exceptions ---------------------------------------------------------------------
+
+
+def exception_for(subject: Any, rule: str | None = None, key: str = "") -> RuleException | None:
+    """The exception on file that lets ``subject`` through ``rule`` (any rule when None) for
+    ``key`` (the period, when the subject has one per period), or None. A gate reads it before
+    refusing; it is the system's own check, not a user's read, so it is not restricted."""
+    from django.contrib.contenttypes.models import ContentType
+
+    if subject is None or subject.pk is None:
+        return None
+    ct = ContentType.objects.get_for_model(type(subject), for_concrete_model=True)
+    qs = RuleException.objects.filter(content_type=ct, object_id=subject.pk, key=key)
+    if rule is not None:
+        qs = qs.filter(rule=rule)
+    return qs.select_related("recorded_by").order_by("-recorded_at", "-id").first()
+
+
+def exceptions_visible(user: Any, *, limit: int = 500) -> list[RuleException]:
+    """Every exception recorded in the user's subtrees, newest first (the province-wide list for
+    a province grant), with the subject each lets through."""
+    return list(
+        RuleException.objects.restrict(user)
+        .select_related("unit", "person", "recorded_by", "content_type")
+        .prefetch_related("subject")
+        .order_by("-recorded_at", "-id")[:limit]
+    )

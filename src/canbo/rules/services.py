@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from canbo.core.errors import DomainError, NotPermitted
-from canbo.core.services import audited_create, audited_delete, audited_update
+from canbo.core.services import audited_create, audited_delete, audited_update, logged_user
 from canbo.core.types import ActingUser
 from canbo.people.models import Person
 from canbo.rules.engine.params import label_for
@@ -332,3 +333,85 @@ def retirement_override_set(
 
 def retirement_override_delete(*, override: RetirementOverride, acting_user: ActingUser, reason: str) -> None:
     audited_delete(override, acting_user=acting_user, reason=reason)
+
+
+# -- recorded exceptions ---------------------------------------------------------------------
+
+#: The one right to record an exception to any rule (given to a group or a user in the admin
+#: site; superusers hold it). It is scoped: the recorder's grants must cover the subject's unit.
+EXCEPTION_PERMISSION = "rules.record_rule_exception"
+
+
+class ExceptionRightMissing(NotPermitted):
+    """The user may see the subject but lacks the exception right over its unit: the refusal is
+    said where he asked (400 with the reason), not hidden as a missing record."""
+
+    status_code = 400
+    code = "exception_right_missing"
+
+
+def can_record_exception(user: Any, unit: Any | None = None) -> bool:
+    """Whether ``user`` holds the exception right, and (given ``unit``) may change that unit."""
+    from canbo.core.querysets import CHANGE
+    from canbo.org.models import Unit
+
+    if not (getattr(user, "is_authenticated", False) and user.has_perm(EXCEPTION_PERMISSION)):
+        return False
+    return unit is None or Unit.objects.restrict(user, CHANGE).filter(pk=unit.pk).exists()
+
+
+def record_exception(
+    *,
+    acting_user: ActingUser,
+    rule: str,
+    subject: Any,
+    unit: Any,
+    reason: str,
+    basis: str,
+    person: Person | None = None,
+    key: str = "",
+    allowance: int | None = None,
+    day: dt.date | None = None,
+) -> Any:
+    """Record (or, for the same rule, subject and key, replace) the exception that lets
+    ``subject`` through ``rule``: reason and legal basis, by a user holding the right over
+    ``unit`` (the system itself, ``acting_user=None``, records too: the demo seeding).
+    The rule's version in force on ``day`` (today by default) is kept with it."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from canbo.core.dates import today
+    from canbo.rules.models import RuleException
+    from canbo.rules.selectors import rulebook
+
+    if acting_user is not None and not can_record_exception(acting_user, unit):
+        raise ExceptionRightMissing(
+            "Bạn không có quyền ghi ngoại lệ quy định cho đơn vị này (cần quyền ghi nhận ngoại lệ "
+            "và phạm vi được giao bao gồm đơn vị)."
+        )
+    reason, basis = (reason or "").strip(), (basis or "").strip()
+    if not reason or not basis:
+        raise DomainError("Ngoại lệ phải ghi rõ lý do và căn cứ pháp lý.")
+    if allowance is not None and allowance < 1:
+        raise DomainError("Số lượng được vượt phải từ 1 trở lên.")
+    rule = rule.strip()
+    found = rulebook().find(rule, day or today()) if rule else None
+    ct = ContentType.objects.get_for_model(type(subject), for_concrete_model=True)
+    values = {
+        "rule_version": found.version if found else None,
+        "unit": unit,
+        "person": person,
+        "allowance": allowance,
+        "reason": reason[:500],
+        "basis": basis[:300],
+        "recorded_by": logged_user(acting_user),
+    }
+    why = f"Ngoại lệ {rule}: {basis}"[:500]
+    existing = RuleException.objects.filter(rule=rule, content_type=ct, object_id=subject.pk, key=key).first()
+    if existing is not None:
+        values["recorded_at"] = timezone.now()
+        return audited_update(existing, changes=values, acting_user=acting_user, reason=why)
+    return audited_create(
+        RuleException(rule=rule, content_type=ct, object_id=subject.pk, key=key, **values),
+        acting_user=acting_user,
+        reason=why,
+    )

@@ -315,3 +315,12 @@ class OverrideDeleteView(OverrideView):
             override=self.current, acting_user=self.request.user, reason="Bỏ quyết định tuổi nghỉ hưu riêng"
         )
         return "Đã bỏ quyết định riêng; ngày nghỉ hưu tính theo quy định chung."
+
+
+class ExceptionsView(LoginRequiredMixin, View):
+    """Every rule exception recorded in the user's subtrees, whatever the rule and the subject
+    (the province-wide list for a province grant), newest first."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        rows = selectors.exceptions_visible(request.user)
+        return render(request, "rules/exceptions.html", {"rows": rows})

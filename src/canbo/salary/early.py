@@ -9,8 +9,9 @@ recorded exception to the cap, and the decision that finalises the proposals.
   writes the person's next salary row through the audited section service, all or nothing.
   The S-9 proposals finalised in the year may not exceed the cap (S-9's ``cap_share`` of the
   people on the agency's payroll on 1 January, rounded down) plus a recorded exception.
-- ``record_exception``: the exception (how many more, reason, legal basis), by an administrator
-  whose grants cover the agency.
+- ``record_exception``: the exception (how many more, reason, legal basis): a
+  ``rules.RuleException`` on the agency for the year, by a user holding the one exception right
+  (``rules.record_rule_exception``) whose grants cover the agency.
 """
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ from canbo.rules.engine.checks.early_raise import ACHIEVEMENT, RETIREMENT, Early
 from canbo.rules.engine.checks.salary import SalaryCase, SalaryFact
 from canbo.rules.engine.facts import DisciplineFact, RatingFact
 from canbo.rules.engine.verdict import PASS, Verdict
-from canbo.salary.models import CapException, EarlyRaise, RetirementNotice, SalaryRow
+from canbo.rules.models import RuleException
+from canbo.rules.selectors import exception_for
+from canbo.salary.models import EarlyRaise, RetirementNotice, SalaryRow
 
 
 @dataclass(frozen=True)
@@ -48,11 +51,11 @@ class Cap:
     cap: int
     finalised: int
     open: int
-    exception: CapException | None
+    exception: RuleException | None
 
     @property
     def allowed(self) -> int:
-        return self.cap + (self.exception.extra if self.exception else 0)
+        return self.cap + ((self.exception.allowance or 0) if self.exception else 0)
 
     @property
     def share_text(self) -> str:
@@ -87,7 +90,7 @@ def cap_of(agency: Unit, year: int) -> Cap:
         cap=math.floor(share * staff + 1e-9),
         finalised=mine.exclude(decision_number="").count(),
         open=mine.filter(decision_number="").count(),
-        exception=CapException.objects.filter(agency=agency, year=year).first(),
+        exception=exception_for(agency, ACHIEVEMENT, key=str(year)),
     )
 
 
@@ -236,29 +239,25 @@ def propose_at_notice(notice: RetirementNotice, *, acting_user: ActingUser) -> E
 
 def record_exception(
     *, acting_user: ActingUser, agency: Unit, year: int, extra: int, reason: str, basis: str
-) -> CapException:
-    """The exception to the cap of ``agency`` for ``year``: by an administrator covering it."""
-    from canbo.core.grants import is_admin
+) -> RuleException:
+    """The exception to S-9's cap of ``agency`` for ``year`` (how many more, reason, legal
+    basis): a ``rules.RuleException`` on the agency keyed by the year, by a user holding the one
+    exception right over the agency; a second one for the same year replaces the first."""
+    from canbo.rules.services import record_exception as record
 
-    if (
-        not is_admin(acting_user)
-        or not Unit.objects.restrict(acting_user, "change").filter(pk=agency.pk).exists()
-    ):
-        raise DomainError(
-            "Chỉ quản trị hệ thống có quyền trên cơ quan này mới được ghi ngoại lệ vượt tỷ lệ.",
-        )
-    reason, basis = reason.strip(), basis.strip()
-    if not reason or not basis:
-        raise DomainError("Ngoại lệ phải ghi rõ lý do và căn cứ pháp lý.")
     if extra < 1:
         raise DomainError("Số người được vượt phải từ 1 trở lên.")
-    existing = CapException.objects.filter(agency=agency, year=year).first()
-    why = f"Ngoại lệ tỷ lệ nâng lương trước thời hạn năm {year}"
-    if existing is not None:
-        changes = {"extra": extra, "reason": reason, "basis": basis}
-        return audited_update(existing, changes=changes, acting_user=acting_user, reason=why)
-    return audited_create(CapException(agency=agency, year=year, extra=extra, reason=reason, basis=basis),
-                          acting_user=acting_user, reason=why)  # fmt: skip
+    return record(
+        acting_user=acting_user,
+        rule=ACHIEVEMENT,
+        subject=agency,
+        unit=agency,
+        key=str(year),
+        allowance=extra,
+        reason=reason,
+        basis=basis,
+        day=dt.date(year, 1, 1),
+    )
 
 
 def finalise(
@@ -286,7 +285,7 @@ def finalise(
         cap = cap_of(agency, year)
         achieving = sum(1 for e in open_ if e.rule == ACHIEVEMENT)
         if cap.finalised + achieving > cap.allowed:
-            extra = f" cộng {cap.exception.extra} người ngoại lệ" if cap.exception else ""
+            extra = f" cộng {cap.exception.allowance} người ngoại lệ" if cap.exception else ""
             raise DomainError(
                 f"Vượt tỷ lệ: năm {year} cơ quan được nâng trước thời hạn (S-9) tối đa {cap.cap} người "
                 f"({cap.share_text} của {cap.payroll} người){extra}; đã có quyết định {cap.finalised}, "

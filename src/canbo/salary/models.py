@@ -292,27 +292,3 @@ class EarlyRaise(ScopedModel):
     @property
     def finalised(self) -> bool:
         return bool(self.decision_number)
-
-
-class CapException(ScopedModel):
-    """An agency's exception to S-9's yearly cap for one year, with its reason and legal basis,
-    recorded by an administrator of the agency."""
-
-    agency = models.ForeignKey("org.Unit", verbose_name="cơ quan", on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField("năm")
-    extra = models.PositiveSmallIntegerField("số người được vượt", validators=[MinValueValidator(1)])
-    reason = models.CharField("lý do", max_length=500)
-    basis = models.CharField("căn cứ pháp lý", max_length=300)
-
-    scope_unit_path: ClassVar[str] = "agency__path"
-    scope_person: ClassVar[str | None] = None
-
-    class Meta:
-        verbose_name = "ngoại lệ tỷ lệ nâng lương trước thời hạn"
-        verbose_name_plural = "ngoại lệ tỷ lệ nâng lương trước thời hạn"
-        constraints = [
-            models.UniqueConstraint(fields=["agency", "year"], name="salary_cap_exception_one_per_year"),
-        ]
-
-    def __str__(self) -> str:
-        return f"Vượt tỷ lệ năm {self.year}: thêm {self.extra} người ({self.basis})"

@@ -179,7 +179,7 @@ class DecideView(ServiceFormView):
 
 
 def _early_page(request: HttpRequest, page: EarlyForm, *, status: int = 200, **forms_: Any) -> HttpResponse:
-    from canbo.core.grants import is_admin
+    from canbo.rules.services import can_record_exception
     from canbo.salary import early
 
     ctx: dict[str, Any] = {"form": page, "rows": None}
@@ -192,7 +192,7 @@ def _early_page(request: HttpRequest, page: EarlyForm, *, status: int = 200, **f
             "rows": early.proposals(request.user, agency, year),
             "candidates": early.candidates(request.user, agency, year),
             "can_decide": can_change_anything(request.user),
-            "can_except": is_admin(request.user),
+            "can_except": can_record_exception(request.user, agency),
             "propose": forms_.get("propose") or ProposeForm(),
             "finalise": forms_.get("finalise") or FinaliseForm(),
             "exception": forms_.get("exception") or CapExceptionForm(),

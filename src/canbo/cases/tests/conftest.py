@@ -47,11 +47,12 @@ def eligible(tree: dict[str, Unit], title: Title) -> list[Person]:
 
 @pytest.fixture
 def authority(tree: dict[str, Unit]) -> Any:
-    """An administrator of district A: may record exceptions there."""
-    from django.contrib.auth.models import User
+    """An administrator of district A holding the exception right: may record exceptions there."""
+    from django.contrib.auth.models import Permission, User
 
     from canbo.accounts.models import Grant, Role
 
     user = User.objects.create_user(username="authority_a", password="x")
     Grant.objects.create(user=user, role=Role.ADMIN, unit=tree["A"], include_sensitive=True)
+    user.user_permissions.add(Permission.objects.get(codename="record_rule_exception"))
     return user

@@ -10,11 +10,12 @@ import pytest
 from django.core.management import call_command
 
 from canbo.careers.models import Tenure
-from canbo.cases.models import Case, CaseException, CaseStatus
+from canbo.cases.models import Case, CaseStatus
 from canbo.conftest import make_unit, new_person
 from canbo.demo.generator import wipe
 from canbo.org.models import Post, Title
 from canbo.people.models import Person
+from canbo.rules.models import RuleException
 
 
 def _title(code: str, name: str, rank: int) -> Title:
@@ -63,7 +64,7 @@ def test_seed_demo_once_then_wiped_with_the_province() -> None:
     assert Case.objects.filter(
         kind="bo_nhiem_lai", prior_tenure__person=mid, status=CaseStatus.NOMINATION
     ).exists()
-    assert CaseException.objects.exists()
+    assert RuleException.objects.filter(content_type__model="candidate").exists()
     assert set(Case.objects.values_list("source", flat=True)) == {"tai_cho", "noi_khac", "nguoi_dung_dau"}
     stopped = Case.objects.get(status=CaseStatus.STOPPED)
     assert stopped.steps.filter(quorum_met=False).exists()

@@ -13,12 +13,13 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 
 from canbo.assessment.models import Award, ConfidenceVote, Discipline, PoliticalConclusion, Rating
 from canbo.campaigns.models import CampaignEntry, RatingCampaign, UnitRating, VoteEntry, VoteSession
 from canbo.careers.models import BodyMembership, Tenure
-from canbo.cases.models import Candidate, Case, CaseException, HeadPilot, Step, StepVote
+from canbo.cases.models import Candidate, Case, HeadPilot, Step, StepVote
 from canbo.conftest import REASON_HEADERS
 from canbo.core.models import ScopedModel
 from canbo.org.models import Post, StaffingQuota, Title, Unit
@@ -37,8 +38,8 @@ from canbo.people.models import (
 from canbo.people.sections import BY_MODEL
 from canbo.planning.models import PlanningEntry, PlanningList, PlanningReview
 from canbo.plans.models import Plan, PlanSection, ReportingPeriod, Task, TaskOccurrence, TaskReport
-from canbo.rules.models import RetirementOverride
-from canbo.salary.models import CapException, EarlyRaise, Grade, RetirementNotice, SalaryRow
+from canbo.rules.models import RetirementOverride, RuleException
+from canbo.salary.models import EarlyRaise, Grade, RetirementNotice, SalaryRow
 
 D = dt.date(2020, 1, 1)
 
@@ -145,9 +146,6 @@ FACTORIES: dict[type, Factory] = {
         to_step=2,
         to_coefficient="2.67",
     ),
-    CapException: lambda t, p, ti: CapException.objects.create(
-        agency=t["A1"], year=2026, extra=1, reason="Thành tích đột xuất", basis="QĐ 1/QĐ-UBND"
-    ),
     PlanningList: lambda t, p, ti: _planning_list(t),
     PlanningReview: lambda t, p, ti: PlanningReview.objects.create(
         planning_list=_planning_list(t), year=2020, reviewed_on=D
@@ -186,12 +184,15 @@ FACTORIES: dict[type, Factory] = {
         votes=7,
         outcome="trung",
     ),
-    CaseException: lambda t, p, ti: CaseException.objects.create(
-        candidate=_candidate(t, p, ti),
-        rules="A-5",
+    RuleException: lambda t, p, ti: RuleException.objects.create(
+        rule="A-5",
+        content_type=ContentType.objects.get_for_model(Candidate),
+        object_id=(cand := _candidate(t, p, ti)).pk,
+        unit=cand.case.unit,
+        person=p,
         reason="Ngoại lệ thử",
         basis="Văn bản thử",
-        granted_by=_granter(),
+        recorded_by=_granter(),
     ),
 }
 

@@ -21,8 +21,8 @@ from docx import Document
 from openpyxl import load_workbook
 
 from canbo.accounts.models import Grant, Role
-from canbo.core.models import AccessLog
 from canbo.conftest import REASON_HEADERS
+from canbo.core.models import AccessLog
 from canbo.demo.tests.test_generator import EXPECTED
 from canbo.org.models import Unit
 

@@ -244,14 +244,16 @@ def test_addition_refused_after_a_low_vote_unless_an_exception_is_recorded(
     assert r.status_code == 400 and "tín nhiệm thấp" in r.content.decode()
     assert not PlanningEntry.objects.filter(person=p).exists()
 
-    users["officer_a"].user_permissions.add(Permission.objects.get(codename="record_planning_exception"))
+    users["officer_a"].user_permissions.add(Permission.objects.get(codename="record_rule_exception"))
     officer = type(users["officer_a"]).objects.get(pk=users["officer_a"].pk)  # fresh permission cache
     with pytest.raises(DomainError, match="cả lý do và căn cứ"):
         services.planning_entry_add(acting_user=officer, exception_reason="Có thành tích", **add)
     e = services.planning_entry_add(
         acting_user=officer, exception_reason="Có thành tích nổi trội", exception_basis="1-CV/TU", **add
     )
-    assert e.exception_basis == "1-CV/TU" and e.exception_by == officer
+    x = e.exception
+    assert (x.rule, x.basis, x.reason) == ("P-4", "1-CV/TU", "Có thành tích nổi trội")
+    assert (x.recorded_by, x.person_id, x.unit_id) == (officer, p.pk, plist.unit_id)
     log = ObjectChange.objects.get(content_type__model="planningentry", object_id=e.pk)
     assert "ngoại lệ: 1-CV/TU" in log.reason
 
@@ -289,7 +291,7 @@ def test_a_later_vote_within_half_lifts_the_refusal(
     e = services.planning_entry_add(
         acting_user=users["officer_a"], planning_list=plist, person=p, title=titles["ct"], added_on=DAY
     )
-    assert e.exception_basis == ""
+    assert e.exception is None
 
 
 def test_a_peoples_council_vote_typed_by_hand_is_not_a_removal_ground_whatever_its_wording(

@@ -12,9 +12,10 @@ import pytest
 from canbo.assessment.models import Award, Discipline
 from canbo.conftest import new_person
 from canbo.rules.engine.checks.early_raise import EarlyCase, check_early
+from canbo.rules.models import RuleException
 from canbo.rules.selectors import rulebook
 from canbo.salary import early
-from canbo.salary.models import CapException, EarlyRaise, SalaryRow
+from canbo.salary.models import EarlyRaise, SalaryRow
 from canbo.salary.tests.conftest import client_for, rate, salary
 
 pytestmark = pytest.mark.django_db
@@ -125,12 +126,13 @@ def test_cap_refuses_the_decision_until_an_administrator_records_an_exception(
     assert SalaryRow.objects.count() == before and not EarlyRaise.objects.exclude(decision_number="").exists()
     # an officer may not record the exception; an administrator must give reason and basis
     r = post(officer, "ngoai-le", tree, so_nguoi=1, ly_do="Thành tích đột xuất", can_cu="QĐ 12/QĐ-UBND")
-    assert r.status_code == 400 and "Chỉ quản trị" in r.content.decode() and not CapException.objects.exists()
+    assert r.status_code == 400 and "không có quyền ghi ngoại lệ" in r.content.decode()
+    assert not RuleException.objects.exists()
     admin = users["admin"]
     r = post(admin, "ngoai-le", tree, so_nguoi=1, ly_do="", can_cu="QĐ 12/QĐ-UBND")
-    assert r.status_code == 400 and not CapException.objects.exists()
+    assert r.status_code == 400 and not RuleException.objects.exists()
     r = post(admin, "ngoai-le", tree, so_nguoi=1, ly_do="Thành tích đột xuất", can_cu="QĐ 12/QĐ-UBND")
-    assert r.status_code == 302 and CapException.objects.get().extra == 1
+    assert r.status_code == 302 and RuleException.objects.get().allowance == 1
     r = post(officer, "quyet-dinh", tree, so_quyet_dinh="5/QĐ-UBND", ngay_quyet_dinh="15/01/2026")
     assert r.status_code == 302
     row = SalaryRow.objects.get(person=person, from_date=dt.date(2026, 1, 1))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -60,7 +61,7 @@ def measure(repeat: int) -> dict[str, dict[str, float]]:
         "login form (baseline)": "/dang-nhap/",
         "person list, first page": "/can-bo/",
         "person list, name search": "/can-bo/?q=nguyen thi",
-        f"person list of a unit (depth 2)": f"/can-bo/?don_vi={unit.pk}",
+        "person list of a unit (depth 2)": f"/can-bo/?don_vi={unit.pk}",
         "person page": f"/can-bo/{person.pk}/",
         "person edit form": f"/can-bo/{person.pk}/sua/",
         "unit page": f"/don-vi/{unit.pk}/",
@@ -105,8 +106,8 @@ def run_child(src: Path, db: str, repeat: int) -> dict[str, dict[str, float]]:
         "DJANGO_SETTINGS_MODULE": "canbo.settings",
     }
     code = (
-        "import sys, json; sys.path.insert(0, %r); sys.path.insert(1, %r);"
-        "from bench.everyday import measure; print(json.dumps(measure(%d)))" % (str(src), str(ROOT), repeat)
+        f"import sys, json; sys.path.insert(0, {str(src)!r}); sys.path.insert(1, {str(ROOT)!r});"
+        f"from bench.everyday import measure; print(json.dumps(measure({repeat})))"
     )
     res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT)
     if res.returncode:
@@ -129,9 +130,9 @@ def main() -> None:
     if args.before:
         tmp = tempfile.TemporaryDirectory(prefix="canbo-before-")
         archive = subprocess.run(
-            ["git", "-C", str(ROOT), "archive", args.before, "src"], capture_output=True, check=True
+            [shutil.which("git") or "git", "-C", str(ROOT), "archive", args.before, "src"], capture_output=True, check=True
         ).stdout
-        subprocess.run(["tar", "-x", "-C", tmp.name], input=archive, check=True)
+        subprocess.run([shutil.which("tar") or "tar", "-x", "-C", tmp.name], input=archive, check=True)
         versions = {"before": Path(tmp.name) / "src", **versions}
     print(f"load average before: {load()}")
     samples: dict[str, dict[str, dict[str, list[float]]]] = {v: {} for v in versions}
@@ -143,7 +144,7 @@ def main() -> None:
                 s["wall"].append(fig["wall"])
                 s["queries"].append(fig["queries"])
     print(f"load average after: {load()}")
-    print(f"{args.rounds} rounds × {args.repeat} requests per page and version; medians of the rounds' medians")
+    print(f"{args.rounds} rounds × {args.repeat} requests per page and version; median of the medians")
     head = f"{'page':34}"
     for v in versions:
         head += f" {v + ' cpu ms':>14} {'wall ms':>8} {'queries':>7}"

@@ -18,8 +18,7 @@ def printed_config(**env: str) -> dict[str, str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith("CANBO_WEB_")}
     code = "from gunicorn.app.wsgiapp import run; run()"
     res = subprocess.run(
-        [sys.executable, "-c", code, "canbo.wsgi:application", "--pythonpath", str(CONF.parent.parent)]
-        + ["--config", str(CONF), "--print-config"],
+        [sys.executable, "-c", code, "canbo.wsgi:application", "--config", str(CONF), "--print-config"],
         env={**base, "PYTHONPATH": str(CONF.parent.parent), **env},
         capture_output=True,
         text=True,

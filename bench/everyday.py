@@ -130,7 +130,9 @@ def main() -> None:
     if args.before:
         tmp = tempfile.TemporaryDirectory(prefix="canbo-before-")
         archive = subprocess.run(
-            [shutil.which("git") or "git", "-C", str(ROOT), "archive", args.before, "src"], capture_output=True, check=True
+            [shutil.which("git") or "git", "-C", str(ROOT), "archive", args.before, "src"],
+            capture_output=True,
+            check=True,
         ).stdout
         subprocess.run([shutil.which("tar") or "tar", "-x", "-C", tmp.name], input=archive, check=True)
         versions = {"before": Path(tmp.name) / "src", **versions}

@@ -301,7 +301,7 @@ def person_facts(
             F.MembershipFact(m.kind, m.start_date, m.end_date)
             for m in BodyMembership.objects.restrict(user).filter(person=person)
         ),
-        is_party_member=party.filter(left_date__isnull=True).exists() if party.exists() else False,
+        is_party_member=party.filter(left_date__isnull=True).exists(),
         planning=planning_facts(user, person) if with_planning else None,
         retirement_notices=retirement_notice_facts(user, person) if with_notices else (),
     )

@@ -22,9 +22,9 @@ from canbo.conftest import new_person
 from canbo.org.models import Unit
 from canbo.people.models import Person
 
-LIST_QUERIES = 13
-SEARCH_QUERIES = 21
-UNIT_LIST_QUERIES = 16
+LIST_QUERIES = 11
+SEARCH_QUERIES = 19
+UNIT_LIST_QUERIES = 14
 PERSON_PAGE_QUERIES = 41
 UNIT_PAGE_QUERIES = 16
 UNIT_TREE_QUERIES = 8

@@ -15,6 +15,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from canbo.careers.models import Tenure, on_date_q
+from canbo.core.forms import fast_selects
 from canbo.org.choices import Level, ManagementScope, TitleGroup
 from canbo.org.forms import UnitPicker
 from canbo.org.models import Unit
@@ -144,6 +145,7 @@ class PersonFilterForm(forms.Form):
         for name, kind in QUALIFICATION_FILTERS.items():
             self.fields[name].choices = _level_choices(kind)  # type: ignore[attr-defined]
         self.fields["nhiem_ky_quy_hoach"].choices = functools.cache(_term_choices)  # type: ignore[attr-defined]
+        fast_selects(self)  # the same markup without a template per option (issue 22)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -4,7 +4,7 @@ Usage: ./canbo bench everyday [--db PATH] [--repeat N] [--rounds R] [--before RE
 
 Each page is requested N times through Django's test client, in process, on a SQLite copy of a
 demo database (``--db``, default ``/work/bench-data/pages22-40k.sqlite3``; build one with
-``CANBO_SQLITE_PATH=... ./canbo demo --no-serve --people 40000``). For every request it takes the
+``CANBO_SQLITE_PATH=... ./canbo demo --no-serve``, 40,000 people by default). For every request it takes the
 process's CPU time (``time.process_time``: this process is the server) and the wall time; the
 medians are printed with the query count of one more request.
 

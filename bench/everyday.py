@@ -154,13 +154,13 @@ def main() -> None:
     for page in samples["now"]:
         line = f"{page:34}"
         for v in versions:
-            s = samples[v].get(page)
-            if s is None:
+            got = samples[v].get(page)
+            if got is None:
                 line += f" {'-':>14} {'-':>8} {'-':>7}"
                 continue
             line += (
-                f" {statistics.median(s['cpu']):14.1f} {statistics.median(s['wall']):8.1f}"
-                f" {int(max(s['queries'])):7d}"
+                f" {statistics.median(got['cpu']):14.1f} {statistics.median(got['wall']):8.1f}"
+                f" {int(max(got['queries'])):7d}"
             )
         print(line)
     if tmp is not None:

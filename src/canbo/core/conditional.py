@@ -16,8 +16,7 @@ import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest
-from django.http.response import HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
 
@@ -58,9 +57,7 @@ def data_etag(request: HttpRequest, *parts: object) -> str | None:
     return quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
 
 
-def conditional(
-    request: HttpRequest, etag: str | None, render: Callable[[], HttpResponseBase]
-) -> HttpResponseBase:
+def conditional(request: HttpRequest, etag: str | None, render: Callable[[], HttpResponse]) -> HttpResponse:
     """``304 Not Modified`` when ``etag`` matches the request's validator; otherwise the rendered
     answer, stamped with ``etag`` when it is a 200."""
     if etag is not None:

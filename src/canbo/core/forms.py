@@ -7,8 +7,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import BaseRenderer
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from canbo.core.dates import format_partial_date, in_supported_range, out_of_range_message, parse_partial_date
 
@@ -111,7 +112,9 @@ class FastSelectMixin:
     have some 380 options, a third of the list page's time. The output is the same HTML
     (``core/tests/test_fast_select.py`` compares them), without the template engine."""
 
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: BaseRenderer | None = None
+    ) -> SafeString:
         ctx = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]
         parts = [format_html('<select name="{}"', ctx["name"]), _attrs_html(ctx["attrs"]), ">"]
         for group_name, group_choices, _index in ctx["optgroups"]:

@@ -46,7 +46,7 @@ class PersonListView(LoginRequiredMixin, AsOfMixin, TemplateView):
 
     template_name = "lists/person_list.html"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # An unchanged list (same data, user, date and query) answers 304 (issue 22).
         return conditional(request, data_etag(request, self.day), lambda: self._render(**kwargs))
 

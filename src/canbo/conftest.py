@@ -27,6 +27,7 @@ from canbo.org.selectors import unit_index_reset
 from canbo.people.models import Ethnicity, Person, Religion
 from canbo.people.services import person_create
 from canbo.people.validators import make_personal_id
+from canbo.rules.selectors import rulebook_reset
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -56,6 +57,7 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Each test has its own units: the process-wide unit labels are read afresh.
     unit_index_reset()
+    rulebook_reset()
 
 
 def make_unit(parent: Unit | None, code: str, name: str, **kw: Any) -> Unit:

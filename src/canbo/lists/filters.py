@@ -15,6 +15,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from canbo.careers.models import Tenure, on_date_q
+from canbo.core.forms import fast_selects
 from canbo.org.choices import Level, ManagementScope, TitleGroup
 from canbo.org.forms import UnitPicker
 from canbo.org.models import Unit
@@ -44,14 +45,28 @@ def _level_choices(kind: str) -> list[tuple[str, str]]:
     return [("", "—")] + [(str(rank), f"từ {label} trở lên") for rank, label in sorted(seen.items())]
 
 
+# The GSO code lists of ethnic groups and religions are reference data written by migrations and
+# `./canbo setup` only (no service, form or admin page changes them): kept once read (issue 22),
+# unless still empty (a flushed database is filled again by `reference.ensure_loaded`).
+_catalogues: dict[str, list[tuple[str, str]]] = {}
+
+
 def _ethnicity_choices() -> list[tuple[str, str]]:
-    return [("", "—"), ("kinh", "Kinh"), ("thieu_so", "Dân tộc thiểu số (mọi dân tộc)")] + [
-        (e.code, e.name) for e in Ethnicity.objects.exclude(code="01").order_by("name")
-    ]
+    rows = _catalogues.get("dan_toc")
+    if rows is None:
+        rows = [(e.code, e.name) for e in Ethnicity.objects.exclude(code="01").order_by("name")]
+        if rows:
+            _catalogues["dan_toc"] = rows
+    return [("", "—"), ("kinh", "Kinh"), ("thieu_so", "Dân tộc thiểu số (mọi dân tộc)"), *rows]
 
 
 def _religion_choices() -> list[tuple[str, str]]:
-    return [("", "—"), ("co", "Có tôn giáo")] + [(r.code, r.name) for r in Religion.objects.order_by("code")]
+    rows = _catalogues.get("ton_giao")
+    if rows is None:
+        rows = [(r.code, r.name) for r in Religion.objects.order_by("code")]
+        if rows:
+            _catalogues["ton_giao"] = rows
+    return [("", "—"), ("co", "Có tôn giáo"), *rows]
 
 
 def _term_choices() -> list[tuple[str, str]]:
@@ -130,6 +145,7 @@ class PersonFilterForm(forms.Form):
         for name, kind in QUALIFICATION_FILTERS.items():
             self.fields[name].choices = _level_choices(kind)  # type: ignore[attr-defined]
         self.fields["nhiem_ky_quy_hoach"].choices = functools.cache(_term_choices)  # type: ignore[attr-defined]
+        fast_selects(self)  # the same markup without a template per option (issue 22)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
+from canbo.core.conditional import conditional, data_etag
 from canbo.core.errors import DomainError
 from canbo.core.views import AsOfMixin, BadAsOf, as_of, bad_request
 from canbo.lists import services
@@ -46,6 +47,10 @@ class PersonListView(LoginRequiredMixin, AsOfMixin, TemplateView):
     template_name = "lists/person_list.html"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # An unchanged list (same data, user, date and query) answers 304 (issue 22).
+        return conditional(request, data_etag(request, self.day), lambda: self._render(**kwargs))
+
+    def _render(self, **kwargs: Any) -> HttpResponse:
         ctx = self.get_context_data(**kwargs)
         return self.render_to_response(ctx, status=400 if ctx["form"].errors else 200)
 

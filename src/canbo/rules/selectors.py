@@ -7,14 +7,17 @@ shows what the user could not see on the person page (sensitive sections include
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q
 
 from canbo.assessment.models import Discipline, PoliticalConclusion, Rating
 from canbo.careers.models import BodyMembership, Tenure, on_date_q
+from canbo.core.context import bound_context
 from canbo.core.dates import PRECISION_DAY, PRECISION_MONTH, PRECISION_YEAR
 from canbo.core.hooks import Hook
 from canbo.org.models import Title, Unit
@@ -40,8 +43,55 @@ from canbo.rules.engine.verdict import Verdict
 from canbo.rules.engine.workdays import WorkCalendar
 from canbo.rules.models import Holiday, RetirementOverride, RuleException, RuleVersion
 
+# The rulebook is immutable once built and changes only when an administrator loads or edits
+# rules or days off, so it is kept in the process, keyed by a stamp of both tables (count, last
+# change, last id: one small query) read at most once per request, as the unit labels are
+# (org/selectors.py): a change made in another process shows on the next request. The working-day
+# counts its calendar remembers live as long as it does.
+_book: tuple[tuple[Any, ...], Rulebook] | None = None
+_book_checked_for: Any = None
+_book_lock = threading.Lock()
+
+
+def _rules_stamp() -> tuple[Any, ...]:
+    parts = []
+    for model in (RuleVersion, Holiday):
+        table = connection.ops.quote_name(model._meta.db_table)
+        parts += [
+            f"(SELECT COUNT(*) FROM {table})",  # noqa: S608 (a model's table name, no input)
+            f"(SELECT MAX(last_updated) FROM {table})",  # noqa: S608
+            f"(SELECT MAX(id) FROM {table})",  # noqa: S608
+        ]
+    with connection.cursor() as cur:
+        cur.execute("SELECT " + ", ".join(parts))  # table names from the models, no input
+        row = cur.fetchone()
+    return tuple(row)
+
 
 def rulebook() -> Rulebook:
+    """The engine's rulebook, current as of this request (see the note above)."""
+    global _book, _book_checked_for
+    bound = bound_context()
+    key = bound.request_id if bound is not None else None
+    with _book_lock:
+        if _book is not None and key is not None and _book_checked_for == key:
+            return _book[1]
+        stamp = _rules_stamp()
+        if _book is None or _book[0] != stamp:
+            _book = (stamp, _read_rulebook())
+        _book_checked_for = key
+        return _book[1]
+
+
+def rulebook_reset() -> None:
+    """Forget the kept rulebook (tests: each test loads its own rules)."""
+    global _book, _book_checked_for
+    with _book_lock:
+        _book = None
+        _book_checked_for = None
+
+
+def _read_rulebook() -> Rulebook:
     """The engine's rulebook from the database; the repository's data when nothing is loaded yet."""
     rows = list(RuleVersion.objects.all())
     if not rows:
@@ -251,7 +301,7 @@ def person_facts(
             F.MembershipFact(m.kind, m.start_date, m.end_date)
             for m in BodyMembership.objects.restrict(user).filter(person=person)
         ),
-        is_party_member=party.filter(left_date__isnull=True).exists() if party.exists() else False,
+        is_party_member=party.filter(left_date__isnull=True).exists(),
         planning=planning_facts(user, person) if with_planning else None,
         retirement_notices=retirement_notice_facts(user, person) if with_notices else (),
     )

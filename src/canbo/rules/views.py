@@ -198,6 +198,8 @@ class CalendarView(LoginRequiredMixin, AsOfMixin, View):
             "months": months,
             "unit": unit,
             "unit_picker": unit_picker_html("don_vi", unit, html_id="id_don_vi"),
+            # Up to 1,000 rows link to a person: one reverse for all of them, not one each.
+            "person_base": reverse("people:list"),
             "as_of": self.day,
             "as_of_is_today": self.day == today(),
         }

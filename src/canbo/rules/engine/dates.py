@@ -65,6 +65,8 @@ def working_days_before(end: dt.date, count: int, holidays: Collection[dt.date] 
     "Notice at least 90 working days before the term ends" is met by a notice given on or before
     this day: from it up to the day before ``end`` there are exactly ``count`` working days.
     """
+    if isinstance(holidays, WorkCalendar):
+        return holidays.working_days_before(end, count)
     day = end
     found = 0
     while found < count:
@@ -76,6 +78,8 @@ def working_days_before(end: dt.date, count: int, holidays: Collection[dt.date] 
 
 def working_days_after(start: dt.date, count: int, holidays: Collection[dt.date] | WorkCalendar) -> dt.date:
     """The ``count``-th working day after ``start`` (``start`` itself not counted)."""
+    if isinstance(holidays, WorkCalendar):
+        return holidays.working_days_after(start, count)
     day = start
     found = 0
     while found < count:

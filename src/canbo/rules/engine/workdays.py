@@ -120,6 +120,35 @@ class WorkCalendar:
     def __init__(self, adjustments: Iterable[CalendarDay] = ()) -> None:
         self._adjust: dict[dt.date, CalendarDay] = {a.day: a for a in adjustments}
         self._years: dict[int, dict[dt.date, CalendarDay]] = {}
+        # Counts of working days already made (the calendar page asks the same 90-day notice
+        # of hundreds of terms ending on a few dozen days); the calendar never changes.
+        self._counted: dict[tuple[dt.date, int], dt.date] = {}
+
+    def working_days_before(self, end: dt.date, count: int) -> dt.date:
+        """The day ``count`` working days before ``end`` (``end`` not counted), remembered."""
+        key = (end, -count)
+        found = self._counted.get(key)
+        if found is None:
+            day, n = end, 0
+            while n < count:
+                day -= dt.timedelta(days=1)
+                if self.is_working_day(day):
+                    n += 1
+            found = self._counted[key] = day
+        return found
+
+    def working_days_after(self, start: dt.date, count: int) -> dt.date:
+        """The ``count``-th working day after ``start`` (``start`` not counted), remembered."""
+        key = (start, count)
+        found = self._counted.get(key)
+        if found is None:
+            day, n = start, 0
+            while n < count:
+                day += dt.timedelta(days=1)
+                if self.is_working_day(day):
+                    n += 1
+            found = self._counted[key] = day
+        return found
 
     def _year(self, year: int) -> dict[dt.date, CalendarDay]:
         found = self._years.get(year)

@@ -1,0 +1,70 @@
+"""Validators for conditional GETs (issue 22): an unchanged page answers ``304 Not Modified``.
+
+A page whose content is a function of the database, the user and the request can be validated
+without being rendered: every write goes through the audited services, so the change log's
+latest id moves whenever anything a page could show changes (grants and saved lists included).
+``data_etag`` hashes that id with what else the page depends on — the user (who he is and what
+his menu shows), his CSRF cookie (the page's forms carry a token made from it), today's date
+and the request's path and query — and ``conditional`` answers 304 when the browser's
+``If-None-Match`` matches, or stamps the rendered answer with the tag. A request carrying a
+one-time message (shown once, after a redirect) gets no tag.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import quote_etag
+
+from canbo.core.dates import today
+from canbo.core.models import ObjectChange
+
+
+def latest_change_id() -> int:
+    """The id of the change log's newest entry (0 for an empty log): one index read."""
+    row = ObjectChange.objects.order_by("-id").values_list("id", flat=True).first()
+    return int(row or 0)
+
+
+def _has_pending_messages(request: HttpRequest) -> bool:
+    session = getattr(request, "session", None)
+    return bool(request.COOKIES.get("messages")) or bool(session is not None and session.get("_messages"))
+
+
+def data_etag(request: HttpRequest, *parts: object) -> str | None:
+    """A strong ETag of a page that depends on the data, the user, the request and ``parts``."""
+    if request.method not in ("GET", "HEAD") or _has_pending_messages(request):
+        return None
+    user = request.user
+    key = "\x1f".join(
+        str(p)
+        for p in (
+            latest_change_id(),
+            user.pk,
+            user.get_username(),
+            user.get_full_name() if hasattr(user, "get_full_name") else "",
+            getattr(user, "is_superuser", False),
+            request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
+            today().isoformat(),
+            request.get_full_path(),
+            *parts,
+        )
+    )
+    return quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
+
+
+def conditional(request: HttpRequest, etag: str | None, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """``304 Not Modified`` when ``etag`` matches the request's validator; otherwise the rendered
+    answer, stamped with ``etag`` when it is a 200."""
+    if etag is not None:
+        not_modified = get_conditional_response(request, etag=etag)
+        if not_modified is not None:
+            return not_modified
+    response = render()
+    if etag is not None and response.status_code == 200:
+        response["ETag"] = etag
+    return response

@@ -1,0 +1,84 @@
+"""Query counts of the everyday pages, pinned (issue 22: they had crept up — the person page to
+35, the list to 10, the name search to 16 on the demo).
+
+Each page is asked twice; the second answer is counted (the per-process caches — content types,
+unit labels, the rulebook — are warm, as on a running server). The counts include the session
+and the user (2). Another helper's read log may add one INSERT per dossier read: the person
+page's pin is the named constant ``PERSON_PAGE_QUERIES`` for that reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from canbo.careers.models import Tenure
+from canbo.conftest import new_person
+from canbo.org.models import Unit
+from canbo.people.models import Person
+
+LIST_QUERIES = 11
+SEARCH_QUERIES = 19
+UNIT_LIST_QUERIES = 14
+PERSON_PAGE_QUERIES = 42  # 41 + the read log's one INSERT (issue 21)
+UNIT_PAGE_QUERIES = 16
+UNIT_TREE_QUERIES = 8
+PLANNING_LIST_QUERIES = 4
+CALENDAR_QUERIES = 10
+
+
+@pytest.fixture
+def office(users: dict, tree: dict[str, Unit], title: Any, person_a: Person) -> Client:
+    """officer_a's client, with a few people and posts in his subtree."""
+    for i, name in enumerate(("Nguyễn Văn An", "Nguyễn Thị Bích", "Trần Thị Cúc")):
+        p = new_person(tree["A1"], name, born=dt.date(1970 + i, 1, 1))
+        Tenure.objects.create(
+            person=p, unit=tree["A1"], title=title, kind="bo_nhiem", start_date=dt.date(2015 + i, 1, 1)
+        )
+    for year in range(2010, 2020):
+        Tenure.objects.create(
+            person=person_a,
+            unit=tree["A1"],
+            title=title,
+            kind="bo_nhiem",
+            start_date=dt.date(year, 1, 1),
+            end_date=dt.date(year, 12, 31),
+        )
+    c = Client()
+    c.force_login(users["officer_a"])
+    return c
+
+
+def count(c: Client, url: str) -> int:
+    assert c.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as q:
+        assert c.get(url).status_code == 200
+    return len(q.captured_queries)
+
+
+def test_everyday_pages_query_counts(office: Client, tree: dict[str, Unit], person_a: Person) -> None:
+    got = {
+        "list": count(office, "/can-bo/"),
+        "search": count(office, "/can-bo/?q=nguyen+thi"),
+        "unit list": count(office, f"/can-bo/?don_vi={tree['A1'].pk}"),
+        "person page": count(office, f"/can-bo/{person_a.pk}/"),
+        "unit page": count(office, f"/don-vi/{tree['A1'].pk}/"),
+        "unit tree": count(office, "/don-vi/?ngay=hom-nay"),
+        "planning list": count(office, "/quy-hoach/"),
+        "calendar": count(office, "/quy-dinh/lich/"),
+    }
+    assert got == {
+        "list": LIST_QUERIES,
+        "search": SEARCH_QUERIES,
+        "unit list": UNIT_LIST_QUERIES,
+        "person page": PERSON_PAGE_QUERIES,
+        "unit page": UNIT_PAGE_QUERIES,
+        "unit tree": UNIT_TREE_QUERIES,
+        "planning list": PLANNING_LIST_QUERIES,
+        "calendar": CALENDAR_QUERIES,
+    }

@@ -147,6 +147,15 @@ class DueItem:
         }
 
 
+def eligible_digest(items: list[DueItem]) -> str:
+    """The fingerprint of the eligible persons' lines of a list (``DueItem.token``, in any
+    order): a decision for "everyone eligible under the filter" is refused if it changed."""
+    import hashlib
+
+    lines = sorted(i.token for i in items if not i.blocked)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:32]
+
+
 def due_list(
     user: Any, unit: Unit, as_of: dt.date, months: int, *, person_ids: list[int] | None = None
 ) -> list[DueItem]:

@@ -216,6 +216,7 @@ def due_list(
     delayable = set(disciplines) | {pk for pk, _y in not_done}
     window = Window(book, as_of, end)
     cases: dict[int, SalaryFact] = {}
+    keys: dict[int, tuple[int, bool, bool, dt.date]] = {}  # what the dates of a schedule depend on
     # each grade's scale as plain values (no related-object access for each of 50,000 rows)
     grade_of = {
         pk: (g.code, g.group_id, g.group.code, g.group.steps, g.group.first, g.group.increment)
@@ -240,6 +241,7 @@ def due_list(
         cases[person_id] = fact or SalaryFact(
             code, group, steps, first, increment, step, coef, percent, since
         )
+        keys[person_id] = (group_id, step >= steps, percent == 0, since)
     if not cases:
         return []
     people: dict[int, tuple[str, str, int]] = {}
@@ -268,17 +270,24 @@ def due_list(
                 if rated is None:
                     rated = facts[year, level] = RatingFact(STATE, year, level, None)
             ratings[person_id].append(rated)
-    items = []
+    # the dates of the schedule of a person without a record that can delay depend only on his
+    # row's group, whether his step is the last, whether he holds a percent, and step_since (and
+    # on his step time's years being rated): computed once for each of these and shared
+    # (``SalaryCase.shared_schedule``)
+    memo: dict[object, Any] = {}
+    keyed: list[tuple[dt.date, str, int, DueItem]] = []
     for person_id, row in cases.items():
         if person_id not in people:
             continue
         case = SalaryCase(book, row, tuple(disciplines.get(person_id, ())), tuple(ratings.get(person_id, ())))
-        if not as_of <= case.schedule.due < end:
+        due = case.shared_schedule(memo, keys[person_id]).due
+        if not as_of <= due < end:
             continue
         pid, name, unit_id = people[person_id]
-        items.append(DueItem(person_id, pid, name, unit_id, case.row, case))
-    items.sort(key=lambda i: (i.due, i.name))
-    return items
+        # sorted by due date, then name, ties in this order (as a stable sort of the items)
+        keyed.append((due, name, len(keyed), DueItem(person_id, pid, name, unit_id, case.row, case)))
+    keyed.sort()
+    return [k[3] for k in keyed]
 
 
 class Window:

@@ -182,11 +182,14 @@ def due_list(
     # a root unit's subtree is (nearly) everyone: the scan reads the rows without testing each
     # person against it (the test cost about a third of the scan at 150,000), and the candidates'
     # persons are read from the subtree below, which leaves out anyone outside it
-    ids = None if unit.depth == 1 and person_ids is None else subtree.values("id")
+    whole = unit.depth == 1 and person_ids is None
+    ids = None if whole else subtree.values("id")
     # disciplines and ratings: tested per record against the subtree (one probe of the person
     # and his unit each) rather than by the list of the subtree's 150,000 ids, and without the
-    # grant filter when it adds nothing to the person's (see ``_person_bound``)
-    in_subtree = Exists(_subtree(persons, unit).filter(pk=OuterRef("person_id")))
+    # grant filter when it adds nothing to the person's (see ``_person_bound``); for a root unit
+    # not even that: a record of someone outside it only makes him a candidate, and the
+    # candidates are read from the subtree
+    in_subtree = Q() if whole else Exists(subtree.filter(pk=OuterRef("person_id")))
     scale = {
         g.pk: g
         for g in Grade.objects.select_related("group").only(

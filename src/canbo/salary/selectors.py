@@ -256,13 +256,14 @@ def due_list(
     first_year = min(f.step_since.year for f in cases.values())
     facts: dict[tuple[int, str], RatingFact] = {}  # shared (frozen) facts of the years not KHT
     for chunk in _id_sets(sorted(cases)):
-        for pk, pid, name, unit_id, left in (
-            subtree.filter(pk__in=chunk)
+        # those still in service on the as-of date (tested in SQL: no date converted per row)
+        in_service = Q(left_service_date__isnull=True) | Q(left_service_date__gt=as_of)
+        for pk, pid, name, unit_id in (
+            subtree.filter(in_service, pk__in=chunk)
             .order_by()
-            .values_list("id", "personal_id", "full_name", "managing_unit_id", "left_service_date")
+            .values_list("id", "personal_id", "full_name", "managing_unit_id")
         ):
-            if left is None or left > as_of:
-                people[pk] = (pid, name, unit_id)
+            people[pk] = (pid, name, unit_id)
         # the yearly state ratings of the step times (the KHT years' decision dates read above)
         for person_id, year, level in (
             rating_qs.filter(person__in=chunk, period="nam", system=STATE, year__gte=first_year)

@@ -173,3 +173,13 @@ def test_shared_schedules_and_the_whole_province_equal_the_plain_computation(tre
             assert got == _reference(persons + twins, as_of, months), (as_of, months)
             seen |= {i["person_id"] for i in got}
     assert {p.pk for p in twins} <= seen and outsider.pk not in seen
+    # a person who left service by the as-of date is left out; one leaving after it is listed
+    first = twins[0]
+    for left, listed in (
+        (dt.date(2024, 1, 1), False),
+        (dt.date(2024, 3, 1), False),
+        (dt.date(2024, 3, 2), True),
+    ):
+        Person.objects.filter(pk=first.pk).update(left_service_date=left)
+        got = {i.person_id for i in due_list(None, tree["P"], dt.date(2024, 3, 1), 3)}
+        assert (first.pk in got) is listed, left

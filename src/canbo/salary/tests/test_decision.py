@@ -170,10 +170,19 @@ def test_select_all_is_refused_whole_when_the_list_changed(
 
 
 def test_select_all_other_subtree_and_leader_are_refused(users: dict, staff: dict, tree: dict) -> None:
-    digest = _digest(_page(users["officer_a"], tree))
+    from canbo.salary.selectors import eligible_digest
+
+    digest = eligible_digest(due_list(users["officer_a"], tree["A"], AS_OF, 3))
     before = SalaryRow.objects.count()
     other = post(users["officer_b"], tree, [], tat_ca="1", dau=digest)  # unit A is not in his grants
     assert other.status_code == 400 and "Đã ghi quyết định" not in other.content.decode()
     leader = post(users["leader_a"], tree, [], tat_ca="1", dau=digest)  # sees A, may not change it
     assert leader.status_code == 404
     assert SalaryRow.objects.count() == before
+
+
+def test_select_all_is_offered_only_when_the_list_has_several_pages(
+    users: dict, staff: dict, tree: dict
+) -> None:
+    body = _page(users["officer_a"], tree)  # three eligible people, one page of 100
+    assert "Ghi quyết định" in body and "Chọn tất cả" not in body

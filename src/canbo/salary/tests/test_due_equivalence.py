@@ -181,5 +181,5 @@ def test_shared_schedules_and_the_whole_province_equal_the_plain_computation(tre
         (dt.date(2024, 3, 2), True),
     ):
         Person.objects.filter(pk=first.pk).update(left_service_date=left)
-        got = {i.person_id for i in due_list(None, tree["P"], dt.date(2024, 3, 1), 3)}
-        assert (first.pk in got) is listed, left
+        listed_ids = {i.person_id for i in due_list(None, tree["P"], dt.date(2024, 3, 1), 3)}
+        assert (first.pk in listed_ids) is listed, left

@@ -13,7 +13,9 @@ and 0.6% of persons disciplined). Building takes a few minutes; the file is kept
 Then prints, as medians of N runs: ``due_list`` for the root unit as the system (the command
 line's ``./canbo salary due``) and as a user with an officer's grant on the root (the page),
 the number due and blocked, the page ``/luong/den-han/`` itself as that officer (the test
-client: request, list and template) and the load average. No figure is asserted.
+client: request, list and template) and the load average. No figure is asserted. Before each
+timed run the previous list is freed and ``gc.collect()`` run, outside the timed part (a
+command computes one list in a fresh process).
 ``--file PATH`` keeps the bench database elsewhere (e.g. outside the repository).
 
 ``--against REV`` times the due list of ``salary/selectors.py`` as of the git revision REV
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import os
 import random
 import statistics
@@ -186,7 +189,7 @@ def main() -> None:
     from canbo.people.models import Person
     from canbo.rules.selectors import rulebook
     from canbo.salary.models import SalaryRow
-    from canbo.salary.selectors import due_list
+    from canbo.salary.selectors import DueItem, due_list
 
     root = Unit.objects.get(code="BS")
     officer, _ = User.objects.get_or_create(username="bench_salary")
@@ -200,9 +203,12 @@ def main() -> None:
         against(args.against, root, as_of, args.months, args.repeat)
         return
     for label, user in (("hệ thống (./canbo salary due)", None), ("cán bộ tổ chức, quyền cả tỉnh", officer)):
-        times, cpu, items = [], [], []
+        times, cpu = [], []
+        items: list[DueItem] = []
         due_list(user, root, as_of, args.months)  # warm: grants, unit index, rulebook
         for _ in range(args.repeat):
+            items.clear()
+            gc.collect()  # the previous list freed and collected outside the timed part
             t0, c0 = time.perf_counter(), time.process_time()
             items = due_list(user, root, as_of, args.months)
             times.append(time.perf_counter() - t0)
@@ -231,6 +237,7 @@ def page(officer: object, root: object, as_of: dt.date, months: int, repeat: int
         assert response.status_code == 200, response.status_code
         times, cpu = [], []
         for _ in range(repeat):
+            gc.collect()
             t0, c0 = time.perf_counter(), time.process_time()
             response = client.get("/luong/den-han/", query)
             times.append(time.perf_counter() - t0)
@@ -266,10 +273,12 @@ def against(rev: str, root: object, as_of: dt.date, months: int, repeat: int) ->
     loads = []
     for n in range(repeat):
         for key in ("old", "new") if n % 2 == 0 else ("new", "old"):
+            gc.collect()
             t0, c0 = time.perf_counter(), time.process_time()
-            runs[key](None, root, as_of, months)
+            kept = runs[key](None, root, as_of, months)
             times[key].append(time.perf_counter() - t0)
             cpu[key].append(time.process_time() - c0)  # SQLite runs in this process
+            del kept  # freed outside the timed part
         loads.append(os.getloadavg()[0])
     for key, label in (("old", f"trước ({rev})"), ("new", "sau (cây làm việc)")):
         t = times[key]

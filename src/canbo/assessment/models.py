@@ -141,6 +141,14 @@ class Rating(PersonSection):
         verbose_name = "đánh giá, xếp loại"
         verbose_name_plural = "đánh giá, xếp loại"
         ordering = ["person", "-year", "system"]
+        # the due list's KHT years (a rare level: 1.5% of a province's ratings) without a scan of
+        # every rating, and without a visit of the table (covering: docs/performance.md, issue 17)
+        indexes = [
+            models.Index(
+                fields=["level", "system", "period", "person", "year", "decision_date"],
+                name="rating_level_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.year}: {self.get_level_display()}"

@@ -67,8 +67,12 @@ class DecisionForm(forms.Form):
     chon = forms.MultipleChoiceField(
         label="Người được nâng lương",
         widget=forms.MultipleHiddenInput,
-        error_messages={"required": "Hãy chọn ít nhất một người trong danh sách."},
+        required=False,
     )
+    # every eligible person of the filter, on every page: the list is drawn again by the service
+    # and must still be the one shown (``dau``: its fingerprint, ``selectors.eligible_digest``)
+    tat_ca = forms.BooleanField(label="Chọn tất cả người đủ điều kiện theo bộ lọc", required=False)
+    dau = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     so_quyet_dinh = forms.CharField(label="Số quyết định", max_length=60)
     ngay_quyet_dinh = DayField(label="Ngày quyết định")
     nguoi_ky = forms.CharField(label="Người ký", max_length=150, required=False)
@@ -83,6 +87,11 @@ class DecisionForm(forms.Form):
         data = super().clean() or {}
         if self.due_form is not None and not self.due_form.is_valid():
             raise ValidationError("Danh sách không hợp lệ; hãy lập lại danh sách.")
+        if data.get("tat_ca"):
+            if not data.get("dau"):
+                raise ValidationError("Danh sách không hợp lệ; hãy lập lại danh sách.")
+        elif not data.get("chon") and "chon" not in self.errors:
+            self.add_error("chon", "Hãy chọn ít nhất một người trong danh sách.")
         return data
 
 

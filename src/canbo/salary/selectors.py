@@ -147,6 +147,15 @@ class DueItem:
         }
 
 
+def eligible_digest(items: list[DueItem]) -> str:
+    """The fingerprint of the eligible persons' lines of a list (``DueItem.token``, in any
+    order): a decision for "everyone eligible under the filter" is refused if it changed."""
+    import hashlib
+
+    lines = sorted(i.token for i in items if not i.blocked)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:32]
+
+
 def due_list(
     user: Any, unit: Unit, as_of: dt.date, months: int, *, person_ids: list[int] | None = None
 ) -> list[DueItem]:
@@ -169,11 +178,18 @@ def due_list(
     persons = Person.objects.all() if user is None else Person.objects.restrict(user)
     if person_ids is not None:
         persons = persons.filter(pk__in=person_ids)
-    ids = _ids(persons, unit)
+    subtree = _subtree(persons, unit)
+    # a root unit's subtree is (nearly) everyone: the scan reads the rows without testing each
+    # person against it (the test cost about a third of the scan at 150,000), and the candidates'
+    # persons are read from the subtree below, which leaves out anyone outside it
+    whole = unit.depth == 1 and person_ids is None
+    ids = None if whole else subtree.values("id")
     # disciplines and ratings: tested per record against the subtree (one probe of the person
     # and his unit each) rather than by the list of the subtree's 150,000 ids, and without the
-    # grant filter when it adds nothing to the person's (see ``_person_bound``)
-    in_subtree = Exists(_subtree(persons, unit).filter(pk=OuterRef("person_id")))
+    # grant filter when it adds nothing to the person's (see ``_person_bound``); for a root unit
+    # not even that: a record of someone outside it only makes him a candidate, and the
+    # candidates are read from the subtree
+    in_subtree = Q() if whole else Exists(subtree.filter(pk=OuterRef("person_id")))
     scale = {
         g.pk: g
         for g in Grade.objects.select_related("group").only(
@@ -207,6 +223,7 @@ def due_list(
     delayable = set(disciplines) | {pk for pk, _y in not_done}
     window = Window(book, as_of, end)
     cases: dict[int, SalaryFact] = {}
+    keys: dict[int, tuple[int, bool, bool, dt.date]] = {}  # what the dates of a schedule depend on
     # each grade's scale as plain values (no related-object access for each of 50,000 rows)
     grade_of = {
         pk: (g.code, g.group_id, g.group.code, g.group.steps, g.group.first, g.group.increment)
@@ -231,6 +248,7 @@ def due_list(
         cases[person_id] = fact or SalaryFact(
             code, group, steps, first, increment, step, coef, percent, since
         )
+        keys[person_id] = (group_id, step >= steps, percent == 0, since)
     if not cases:
         return []
     people: dict[int, tuple[str, str, int]] = {}
@@ -238,13 +256,14 @@ def due_list(
     first_year = min(f.step_since.year for f in cases.values())
     facts: dict[tuple[int, str], RatingFact] = {}  # shared (frozen) facts of the years not KHT
     for chunk in _id_sets(sorted(cases)):
-        for pk, pid, name, unit_id, left in (
-            Person.objects.filter(pk__in=chunk)
+        # those still in service on the as-of date (tested in SQL: no date converted per row)
+        in_service = Q(left_service_date__isnull=True) | Q(left_service_date__gt=as_of)
+        for pk, pid, name, unit_id in (
+            subtree.filter(in_service, pk__in=chunk)
             .order_by()
-            .values_list("id", "personal_id", "full_name", "managing_unit_id", "left_service_date")
+            .values_list("id", "personal_id", "full_name", "managing_unit_id")
         ):
-            if left is None or left > as_of:
-                people[pk] = (pid, name, unit_id)
+            people[pk] = (pid, name, unit_id)
         # the yearly state ratings of the step times (the KHT years' decision dates read above)
         for person_id, year, level in (
             rating_qs.filter(person__in=chunk, period="nam", system=STATE, year__gte=first_year)
@@ -259,17 +278,24 @@ def due_list(
                 if rated is None:
                     rated = facts[year, level] = RatingFact(STATE, year, level, None)
             ratings[person_id].append(rated)
-    items = []
+    # the dates of the schedule of a person without a record that can delay depend only on his
+    # row's group, whether his step is the last, whether he holds a percent, and step_since (and
+    # on his step time's years being rated): computed once for each of these and shared
+    # (``SalaryCase.shared_schedule``)
+    memo: dict[object, Any] = {}
+    keyed: list[tuple[dt.date, str, int, DueItem]] = []
     for person_id, row in cases.items():
         if person_id not in people:
             continue
         case = SalaryCase(book, row, tuple(disciplines.get(person_id, ())), tuple(ratings.get(person_id, ())))
-        if not as_of <= case.schedule.due < end:
+        due = case.shared_schedule(memo, keys[person_id]).due
+        if not as_of <= due < end:
             continue
         pid, name, unit_id = people[person_id]
-        items.append(DueItem(person_id, pid, name, unit_id, case.row, case))
-    items.sort(key=lambda i: (i.due, i.name))
-    return items
+        # sorted by due date, then name, ties in this order (as a stable sort of the items)
+        keyed.append((due, name, len(keyed), DueItem(person_id, pid, name, unit_id, case.row, case)))
+    keyed.sort()
+    return [k[3] for k in keyed]
 
 
 class Window:
@@ -339,9 +365,13 @@ def rows_in_force(
     ``MAX()`` picks the row (SQLite's bare columns); elsewhere a portable NOT EXISTS.
 
     ``exact=False``: on SQLite the rows a few days outside the window are yielded too (the
-    caller tests each row's nominal date itself, exactly and once for many rows)."""
+    caller tests each row's nominal date itself, exactly and once for many rows).
+
+    ``ids=None``: every person's row (the caller tests the persons itself)."""
     cols = ("person_id", "grade_id", "step", "coefficient", "beyond_frame_percent", "step_since")
-    rows = SalaryRow.objects.filter(person__in=ids, from_date__lte=as_of)
+    rows = SalaryRow.objects.filter(from_date__lte=as_of)
+    if ids is not None:
+        rows = rows.filter(person__in=ids)
     where = None
     if window is not None:
         where = window.q() | Q(person_id__in=sorted(also)) if also else window.q()
@@ -362,21 +392,24 @@ def rows_in_force(
         return
     if groups is None:
         groups = dict(Grade.objects.values_list("pk", "group__code"))
-    sub_sql, sub_params = ids.query.sql_with_params()
+    among, sub_params = "", ()
+    if ids is not None:
+        sub_sql, sub_params = ids.query.sql_with_params()
+        # with a window, the unary ``+`` keeps SQLite from driving the query by the subtree's list
+        among = f"AND {'' if window is None else '+'}r.person_id IN ({sub_sql}) "
     table = connection.ops.quote_name(SalaryRow._meta.db_table)
     if window is None:
         # everyone's row in force: one GROUP BY whose MAX() picks the row (SQLite's bare columns)
         sql = (
             "SELECT person_id, grade_id, step, CAST(coefficient AS TEXT), beyond_frame_percent, "  # noqa: S608
-            f"CAST(step_since AS TEXT), MAX(from_date) FROM {table} WHERE from_date <= %s "
-            f"AND person_id IN ({sub_sql}) GROUP BY person_id"
+            f"CAST(step_since AS TEXT), MAX(from_date) FROM {table} r WHERE from_date <= %s "
+            f"{among}GROUP BY person_id"
         )
         params: list[Any] = [as_of.isoformat(), *sub_params]
     else:
         # only the rows whose step_since is in one of the windows (or of the persons ``also``),
         # kept when no later row starts on or before ``as_of`` (a probe of the (person, from_date)
-        # index for these few rows, instead of a maximum for every person of the subtree); the
-        # unary ``+`` keeps SQLite from driving the query by the subtree's IN list. Each window
+        # index for these few rows, instead of a maximum for every person of the subtree). Each window
         # holds the rows ``Window.has`` lets through (beyond-frame rows the further step's, the
         # others S-4's low or high step time by their grade's group), as on PostgreSQL
         def ranges(pairs: list[tuple[dt.date, dt.date]]) -> tuple[str, list[Any]]:
@@ -406,7 +439,7 @@ def rows_in_force(
         sql = (
             "SELECT r.person_id, r.grade_id, r.step, CAST(r.coefficient AS TEXT), "  # noqa: S608
             f"r.beyond_frame_percent, CAST(r.step_since AS TEXT) FROM {table} r "
-            f"WHERE r.from_date <= %s AND ({' OR '.join(wanted)}) AND +r.person_id IN ({sub_sql}) "
+            f"WHERE r.from_date <= %s AND ({' OR '.join(wanted)}) {among}"
             f"AND NOT EXISTS (SELECT 1 FROM {table} l WHERE l.person_id = r.person_id "
             "AND l.from_date > r.from_date AND l.from_date <= %s)"
         )
@@ -432,10 +465,6 @@ def rows_in_force(
 def _subtree(persons: QuerySet[Person], unit: Unit) -> QuerySet[Person]:
     # no ORDER BY (the person's default ordering): SQLite would sort the subtree's ids
     return persons.filter(managing_unit__path__startswith=unit.path).order_by()
-
-
-def _ids(persons: QuerySet[Person], unit: Unit) -> Any:
-    return _subtree(persons, unit).values("id")
 
 
 def _person_bound(model: Any, user: Any) -> QuerySet[Any]:

@@ -98,20 +98,38 @@ def raise_decision(
     number: str,
     decided_on: dt.date,
     signer: str,
+    everyone: str = "",
 ) -> DecisionOutcome:
     """Record one raise decision for the persons picked from the due list (``tokens`` are the
     list's ``DueItem.token``): each person's next salary row is written through the audited
     section service, all in one transaction. A person outside the user's grants refuses the whole
     decision (nothing written); a person whose line changed since the list was drawn (a discipline
     recorded meanwhile, a rating missing, another row written) is left out with the reason; a row
-    the dossier refuses (same day as another) undoes the whole decision."""
+    the dossier refuses (same day as another) undoes the whole decision.
+
+    ``everyone``: instead of ``tokens``, every person eligible under the filter (all pages of the
+    list); ``everyone`` is the fingerprint of the eligible lines the user saw
+    (``selectors.eligible_digest``). The list is drawn again and each verdict judged again; if
+    the eligible lines are not exactly those seen (someone new, someone blocked since, a changed
+    line), nothing is written."""
     from canbo.core.errors import DomainError, NotPermitted
     from canbo.people.services import section_create
-    from canbo.salary.selectors import due_list
+    from canbo.salary.selectors import due_list, eligible_digest
 
     number, signer = number.strip(), signer.strip()
     if not number:
         raise DomainError("Hãy ghi số quyết định.")
+    drawn: dict[int, Any] | None = None
+    if everyone:
+        fresh = due_list(acting_user, unit, as_of, months)
+        if eligible_digest(fresh) != everyone:
+            count = sum(1 for i in fresh if not i.blocked)
+            raise DomainError(
+                f"danh sách người đủ điều kiện đã thay đổi từ khi lập (nay có {count} người). "
+                "Hãy lập lại danh sách rồi chọn lại."
+            )
+        drawn = {i.person_id: i for i in fresh if not i.blocked}
+        tokens = [i.token for i in drawn.values()]
     if not tokens:
         raise DomainError("Hãy chọn ít nhất một người trong danh sách.")
     picks: dict[int, str] = {}
@@ -128,7 +146,9 @@ def raise_decision(
     reason = f"Quyết định nâng bậc lương số {number} ngày {format_date(decided_on)}" + (
         f", {signer} ký" if signer else ""
     )
-    items = {i.person_id: i for i in due_list(acting_user, unit, as_of, months, person_ids=list(picks))}
+    if drawn is None:
+        drawn = {i.person_id: i for i in due_list(acting_user, unit, as_of, months, person_ids=list(picks))}
+    items = drawn
     written: list[tuple[str, str]] = []
     left_out: list[tuple[str, str]] = []
     persons = Person.objects.in_bulk(list(picks))

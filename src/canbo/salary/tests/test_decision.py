@@ -109,3 +109,80 @@ def test_bad_decision_input_is_400(users: dict, staff: dict, tree: dict, changes
     r = post(users["officer_a"], tree, list(tokens(users["officer_a"], tree).values()), **changes)
     assert r.status_code == 400
     assert message in r.content.decode()
+
+
+def _page(user: Any, tree: dict, **extra: Any) -> str:
+    query = {"don_vi": tree["A"].pk, "ngay": "01/01/2025", "so_thang": 3, **extra}
+    return client_for(user).get("/luong/den-han/", query).content.decode()
+
+
+def _digest(body: str) -> str:
+    import re
+
+    found = re.search(r'name="dau" value="([0-9a-f]+)"', body)
+    assert found is not None
+    return found.group(1)
+
+
+def test_select_all_under_the_filter_covers_every_page(
+    users: dict, staff: dict, tree: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from canbo.salary import views
+
+    monkeypatch.setattr(views, "DUE_PER_PAGE", 1)  # three eligible people: three pages
+    officer = users["officer_a"]
+    body = _page(officer, tree, trang=2)
+    assert "Chọn tất cả 3 người đủ điều kiện theo bộ lọc (mọi trang, không chỉ 1 người ở trang này)" in body
+    r = post(officer, tree, [], tat_ca="1", dau=_digest(body))
+    assert r.status_code == 200
+    assert "Đã ghi quyết định 15/QĐ-SNV cho 3 người" in r.content.decode()
+    written = SalaryRow.objects.filter(decision_number="15/QĐ-SNV")
+    assert {r.person_id for r in written} == {staff["on_time"].pk, staff["delayed"].pk, staff["top"].pk}
+    pks = [w.pk for w in written]
+    logged = ObjectChange.objects.filter(content_type__model="salaryrow", object_id__in=pks)
+    assert logged.count() == 3
+
+
+def test_select_all_is_refused_whole_when_the_list_changed(
+    users: dict, staff: dict, tree: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from canbo.salary import views
+
+    monkeypatch.setattr(views, "DUE_PER_PAGE", 1)
+    officer = users["officer_a"]
+    digest = _digest(_page(officer, tree))
+    # a discipline recorded after the list was drawn: one of the three is no longer eligible then
+    Discipline.objects.create(
+        person=staff["on_time"], system="chinh_quyen", form="canh_cao", decision_number="9/QĐ",
+        decision_date=dt.date(2024, 11, 1), issuing_body="UBND", violation="x",
+    )  # fmt: skip
+    before = SalaryRow.objects.count()
+    r = post(officer, tree, [], tat_ca="1", dau=digest)
+    body = r.content.decode()
+    assert r.status_code == 400
+    assert "Không ghi quyết định nào: danh sách người đủ điều kiện đã thay đổi" in body
+    assert "(nay có 2 người)" in body
+    assert SalaryRow.objects.count() == before
+    # without the list's fingerprint: refused, nothing written
+    bad = post(officer, tree, [], tat_ca="1")
+    assert bad.status_code == 400 and "Danh sách không hợp lệ; hãy lập lại danh sách." in bad.content.decode()
+    assert SalaryRow.objects.count() == before
+
+
+def test_select_all_other_subtree_and_leader_are_refused(users: dict, staff: dict, tree: dict) -> None:
+    from canbo.salary.selectors import eligible_digest
+
+    digest = eligible_digest(due_list(users["officer_a"], tree["A"], AS_OF, 3))
+    before = SalaryRow.objects.count()
+    other = post(users["officer_b"], tree, [], tat_ca="1", dau=digest)  # unit A is not in his grants
+    assert other.status_code == 400 and "Đã ghi quyết định" not in other.content.decode()
+    leader = post(users["leader_a"], tree, [], tat_ca="1", dau=digest)  # sees A, may not change it
+    assert leader.status_code == 404
+    assert SalaryRow.objects.count() == before
+
+
+def test_select_all_is_offered_only_when_the_list_has_several_pages(
+    users: dict, staff: dict, tree: dict
+) -> None:
+    body = _page(users["officer_a"], tree)  # three eligible people, one page of 100
+    assert "Ghi quyết định" in body and "Chọn tất cả" not in body

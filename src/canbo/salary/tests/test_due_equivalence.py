@@ -136,3 +136,50 @@ def test_rows_in_force_in_the_window_are_the_latest_rows(tree: dict) -> None:
                     row.beyond_frame_percent,
                     row.step_since,
                 )
+
+
+def test_shared_schedules_and_the_whole_province_equal_the_plain_computation(tree: dict) -> None:
+    """Persons of the same group and ``step_since`` share their schedule's dates
+    (``SalaryCase.shared_schedule``) but not their target or their missing years; the list of a
+    root unit (read without the subtree condition) leaves out a person of another tree."""
+    from canbo.conftest import make_unit
+
+    persons = _history(tree)
+    grade = Grade.objects.select_related("group").get(code="01.003")
+    last = grade.group.steps
+    since = dt.date(2021, 3, 15)
+    twins = []
+    for n, (step, percent, rated_to) in enumerate(
+        [(2, 0, 2025), (3, 0, 2025), (3, 0, 2022), (last, 0, 2025), (last, 5, 2025), (last, 7, 2023)]
+    ):
+        p = new_person(tree["A1"], f"Người Cùng Mốc {n}", sex="nu", recruitment_date=dt.date(2005, 1, 1))
+        for year in range(2014, rated_to + 1):  # a person rated to 2022 misses 2023 and later
+            Rating.objects.create(person=p, system="chinh_quyen", year=year, level="ht")
+        row = SalaryRow(grade=grade, step=step, coefficient=grade.group.coefficient(step),
+                        beyond_frame_percent=percent, from_date=since, step_since=since)  # fmt: skip
+        section_create(acting_user=None, person=p, instance=row, reason="QĐ")
+        twins.append(p)
+    other = make_unit(None, "Q", "Tỉnh Khác")
+    outsider = new_person(other, "Người Tỉnh Khác", sex="nam", recruitment_date=dt.date(2005, 1, 1))
+    for year in range(2014, 2026):
+        Rating.objects.create(person=outsider, system="chinh_quyen", year=year, level="ht")
+    row = SalaryRow(grade=grade, step=2, coefficient=grade.group.coefficient(2), from_date=since,
+                    step_since=since)  # fmt: skip
+    section_create(acting_user=None, person=outsider, instance=row, reason="QĐ")
+    seen = set()
+    for as_of in (dt.date(2022, 3, 1), dt.date(2023, 12, 1), dt.date(2024, 3, 1), dt.date(2026, 3, 1)):
+        for months in (3, 12):
+            got = [i.to_dict() for i in due_list(None, tree["P"], as_of, months)]
+            assert got == _reference(persons + twins, as_of, months), (as_of, months)
+            seen |= {i["person_id"] for i in got}
+    assert {p.pk for p in twins} <= seen and outsider.pk not in seen
+    # a person who left service by the as-of date is left out; one leaving after it is listed
+    first = twins[0]
+    for left, listed in (
+        (dt.date(2024, 1, 1), False),
+        (dt.date(2024, 3, 1), False),
+        (dt.date(2024, 3, 2), True),
+    ):
+        Person.objects.filter(pk=first.pk).update(left_service_date=left)
+        listed_ids = {i.person_id for i in due_list(None, tree["P"], dt.date(2024, 3, 1), 3)}
+        assert (first.pk in listed_ids) is listed, left

@@ -167,6 +167,49 @@ class SalaryCase:
             schedule = self.__dict__["_schedule"] = self._schedule()
         return schedule
 
+    def shared_schedule(self, memo: dict[object, Schedule], key: object) -> Schedule:
+        """The schedule, its dates taken from ``memo`` when another case of the same ``key``
+        computed them. ``key`` must determine what the dates depend on: the row's group, whether
+        its step is the group's last, whether it holds a beyond-frame percent, and
+        ``step_since``; the target (step, coefficient, percent) and the missing years are this
+        case's own. Only for cases without any record that can delay (no excluded period,
+        discipline or KHT year): the schedule is then exactly the one this case would compute
+        (a province's list computes the dates once for many persons of the same date)."""
+        if self.excluded or self.disciplines or any(r.level == NOT_DONE for r in self.ratings):
+            return self.schedule
+        shared = memo.get(key)
+        if shared is None:
+            schedule = memo[key] = self.schedule
+            return schedule
+        rated = {r.year for r in self.ratings if r.system == STATE and r.period == YEARLY}
+        row = self.row
+        if shared.kind == REGULAR:
+            to_step, to_percent = row.step + 1, 0
+        else:
+            to_step, to_percent = row.step, self._beyond_percent(shared.due)
+        schedule = self.__dict__["_schedule"] = Schedule(
+            kind=shared.kind,
+            version=shared.version,
+            base_months=shared.base_months,
+            nominal=shared.nominal,
+            due=shared.due,
+            delays=(),
+            years=shared.years,
+            missing_years=tuple(y for y in shared.years if y not in rated),
+            unforgiven_years=(),
+            to_step=to_step,
+            to_coefficient=row.coefficient_of(to_step),
+            to_percent=to_percent,
+        )
+        return schedule
+
+    def _beyond_percent(self, due: dt.date) -> int:
+        """The beyond-frame percent reached on ``due`` (S-8: the first 5%, then +1%)."""
+        s8 = self.book.find("S-8", due)
+        first = int(s8.params.get("first_percent", 5)) if s8 else 5
+        inc = int(s8.params.get("step_percent", 1)) if s8 else 1
+        return self.row.percent + inc if self.row.percent else first
+
     def _schedule(self) -> Schedule:
         row = self.row
         since = row.step_since
@@ -190,10 +233,7 @@ class SalaryCase:
         if self.kind == REGULAR:
             to_step, to_percent = row.step + 1, 0
         else:
-            s8 = self.book.find("S-8", due)
-            first = int(s8.params.get("first_percent", 5)) if s8 else 5
-            inc = int(s8.params.get("step_percent", 1)) if s8 else 1
-            to_step, to_percent = row.step, (row.percent + inc if row.percent else first)
+            to_step, to_percent = row.step, self._beyond_percent(due)
         return Schedule(
             kind=self.kind,
             version=self.book.find(ver_id, due),

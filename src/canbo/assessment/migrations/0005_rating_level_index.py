@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessment", "0003_award_achievement"),
+        ("assessment", "0004_confidencevote_body_kind"),
         ("people", "0016_person_identity_issue_social_insurance"),
     ]
 

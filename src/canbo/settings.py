@@ -315,6 +315,7 @@ SPECTACULAR_SETTINGS = {
         "UnitLevelEnum": "canbo.org.choices.Level",
         "CampaignStatusEnum": "canbo.campaigns.models.CampaignStatus",
         "DatePrecisionEnum": "canbo.core.dates.PRECISION_CHOICES",
+        "VoteBodyEnum": "canbo.assessment.models.VoteBody",
     },
 }
 

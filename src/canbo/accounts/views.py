@@ -255,7 +255,10 @@ class TotpResetView(_OnUserView):
         services.totp_reset(
             acting_user=self.request.user, user=self.target, reason=form.cleaned_data["reason"]
         )
-        return "Đã đặt lại xác thực hai bước; người dùng phải đăng ký lại ứng dụng xác thực khi đăng nhập lần sau."
+        return (
+            "Đã đặt lại xác thực hai bước; người dùng phải đăng ký lại ứng dụng xác thực "
+            "khi đăng nhập lần sau."
+        )
 
 
 class GrantRevokeView(ServiceFormView):

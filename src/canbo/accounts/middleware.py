@@ -56,7 +56,7 @@ class TotpRequiredMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()
             and request.path not in exempt_paths()
             and not request.path.startswith("/static/")
             and totp_required(user)

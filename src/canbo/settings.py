@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "canbo.core",
     "canbo.accounts",
     "canbo.org",
@@ -71,12 +73,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session entered a second-factor code (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "canbo.core.middleware.SessionIdleMiddleware",
     "canbo.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "canbo.core.middleware.BadParameterMiddleware",
+    "canbo.accounts.middleware.TotpRequiredMiddleware",
     "canbo.accounts.middleware.PasswordChangeRequiredMiddleware",
     # Last: turns a lockout noticed by the axes backend into the Vietnamese answer.
     "axes.middleware.AxesMiddleware",
@@ -260,6 +265,12 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     if os.environ.get("CANBO_BEHIND_PROXY", "0") == "1"
     else ("REMOTE_ADDR",)
 )
+
+# Second factor (django-otp, TOTP): off by default. When CANBO_TOTP=1, every superuser or
+# administrator and every user with a grant that includes sensitive sections must enrol an
+# authenticator app and enter its 6-digit code after the password (accounts.totp).
+CANBO_TOTP = os.environ.get("CANBO_TOTP", "0") == "1"
+OTP_TOTP_ISSUER = "CanBo"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

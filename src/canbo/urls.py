@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from canbo.accounts import totp as accounts_totp
 from canbo.accounts import views as accounts_views
 from canbo.accounts.home import home
 from canbo.core.health import healthz
@@ -23,6 +24,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("dang-nhap/", accounts_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("xac-thuc-hai-buoc/", accounts_totp.verify, name="totp_verify"),
+    path("xac-thuc-hai-buoc/dang-ky/", accounts_totp.enrol, name="totp_enrol"),
     path("tai-khoan/", include("canbo.accounts.urls")),
     path("don-vi/", include("canbo.org.urls")),
     path("can-bo/", include((person_list_urls + people_urls.urlpatterns, people_urls.app_name))),

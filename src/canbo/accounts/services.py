@@ -450,3 +450,32 @@ def token_revoke(*, acting_user: ActingUser, token: ApiToken, reason: str) -> No
     audited_update(
         token, acting_user=acting_user, changes={"revoked": timezone.now()}, reason=reason, check_scope=False
     )
+
+
+# --- second factor (TOTP, django-otp) --------------------------------------------------------
+
+
+def totp_confirm(*, user: User, device: Any) -> None:
+    """The user confirmed his authenticator (the code he typed matched ``device``): the device
+    is confirmed and the enrolment written to the log, by the user himself."""
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        _log_user(user, action="update", before={"second_factor": False}, after={"second_factor": True},
+                  acting_user=user, reason="Đăng ký xác thực hai bước")  # fmt: skip
+
+
+def totp_reset(*, acting_user: ActingUser, user: User, reason: str) -> int:
+    """An administrator removes ``user``'s authenticators (a lost phone): at his next login the
+    user enrols again. Only within the administrator's subtree, with a reason, logged."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    reason = _require_reason(reason)
+    _ensure_manages(acting_user, user)
+    with transaction.atomic():
+        devices = TOTPDevice.objects.filter(user=user)
+        had = devices.filter(confirmed=True).exists()
+        count, _ = devices.delete()
+        _log_user(user, action="update", before={"second_factor": had}, after={"second_factor": False},
+                  acting_user=acting_user, reason=reason)  # fmt: skip
+    return count

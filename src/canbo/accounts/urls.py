@@ -16,6 +16,7 @@ urlpatterns = [
     path("nguoi-dung/<int:pk>/dat-lai-mat-khau/", views.PasswordResetView.as_view(), name="password_reset"),
     path("nguoi-dung/<int:pk>/khoa/", views.DeactivateView.as_view(), name="deactivate"),
     path("nguoi-dung/<int:pk>/mo-khoa/", views.ActivateView.as_view(), name="activate"),
+    path("nguoi-dung/<int:pk>/xac-thuc-hai-buoc/", views.TotpResetView.as_view(), name="totp_reset"),
     path("nguoi-dung/<int:pk>/ma-api/", views.ApiTokenCreateView.as_view(), name="token_create"),
     path("ma-api/<int:pk>/thu-hoi/", views.ApiTokenRevokeView.as_view(), name="token_revoke"),
     path("quyen/<int:pk>/thu-hoi/", views.GrantRevokeView.as_view(), name="grant_revoke"),

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from canbo.accounts import selectors, services
 from canbo.accounts.forms import (
@@ -143,6 +144,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "target": target,
         "grants": selectors.grants_of(target),
         "must_change": bool(account and account.must_change_password),
+        "second_factor": TOTPDevice.objects.filter(user=target, confirmed=True).exists(),
         "tokens": ApiToken.objects.filter(grant__user=target)
         .select_related("grant__unit")
         .order_by("-created"),
@@ -242,6 +244,21 @@ class ActivateView(_OnUserView):
             acting_user=self.request.user, user=self.target, active=True, reason=form.cleaned_data["reason"]
         )
         return "Đã mở khóa tài khoản."
+
+
+class TotpResetView(_OnUserView):
+    heading = "Đặt lại xác thực hai bước"
+    submit = "Đặt lại xác thực hai bước"
+    danger = True
+
+    def perform(self, form: forms.Form) -> str:
+        services.totp_reset(
+            acting_user=self.request.user, user=self.target, reason=form.cleaned_data["reason"]
+        )
+        return (
+            "Đã đặt lại xác thực hai bước; người dùng phải đăng ký lại ứng dụng xác thực "
+            "khi đăng nhập lần sau."
+        )
 
 
 class GrantRevokeView(ServiceFormView):

@@ -307,8 +307,9 @@ def test_grants_api_has_the_pages_permissions(admin_a: User, users: dict, tree: 
 
 # session, user, his grants, then: the users + 3 prefetches; the user, his account, his grants, their
 # log entries; his grants, their log entries
-# The user page: 7 → 8 (issue 21: its API tokens, one query).
-PINNED_LIST, PINNED_USER, PINNED_ME = 7, 8, 5
+# The user page: 7 → 8 (issue 21: its API tokens, one query); 8 → 9 (issue 21: whether he has
+# enrolled a second factor, one EXISTS, for the reset button).
+PINNED_LIST, PINNED_USER, PINNED_ME = 7, 9, 5
 
 
 def _queries(client: Client, url: str) -> int:

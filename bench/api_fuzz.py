@@ -77,7 +77,8 @@ def main() -> None:
     parser.add_argument("--only", default="", help="only the operations whose label contains this")
     args = parser.parse_args()
 
-    source = Path(args.db or os.environ.get("CANBO_SQLITE_PATH") or ROOT / "var" / "canbo.sqlite3")
+    var_dir = Path(os.environ.get("CANBO_VAR_DIR", ROOT / "var"))
+    source = Path(args.db or os.environ.get("CANBO_SQLITE_PATH") or var_dir / "canbo.sqlite3")
     if not source.exists():
         sys.exit(f"Không thấy cơ sở dữ liệu mẫu {source}; hãy chạy ./canbo demo --no-serve trước.")
     tmp = tempfile.TemporaryDirectory(prefix="canbo-fuzz-")

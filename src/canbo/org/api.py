@@ -441,6 +441,12 @@ class QuotaSerializer(serializers.ModelSerializer):
         model = StaffingQuota
         fields = ("id", "unit", "year", "civil_servants", "public_employees", "basis")
         validators: list[Any] = []  # (unit, year) is an upsert key: POST sets the year's quota
+        # Both numbers are required: the model's defaults would make them optional, and the
+        # service takes no default (a body without them was a 500, found by bench/api_fuzz.py).
+        extra_kwargs: ClassVar[dict[str, Any]] = {
+            "civil_servants": {"required": True},
+            "public_employees": {"required": True},
+        }
 
 
 class QuotaViewSet(

@@ -102,6 +102,18 @@ def test_titles_posts_quotas_through_the_api(users: dict, tree: dict, title: Tit
     assert api(users["officer_b"]).get("/api/quotas/").json()["results"] == []
 
 
+def test_quota_without_its_numbers_is_a_400(users: dict, tree: dict) -> None:
+    """Found by the schema fuzzing (bench/api_fuzz.py): a quota body without the two numbers was
+    a 500 (the service was called without them); now a Vietnamese 400 and nothing written."""
+    r = api(users["officer_a"]).post("/api/quotas/", {"unit": tree["A1"].pk, "year": 2025}, format="json")
+    assert r.status_code == 400, r.content
+    body = r.json()
+    assert body["detail"] == "Dữ liệu không hợp lệ."
+    assert body["errors"]["civil_servants"] == ["Trường này là bắt buộc."]
+    assert set(body["errors"]) == {"civil_servants", "public_employees"}
+    assert not StaffingQuota.objects.exists()
+
+
 def test_split_merge_dissolve_through_the_api(users: dict, tree: dict) -> None:
     c = api(users["officer_a"])
     parts = [{"code": "S1", "name": "Phòng Một"}]

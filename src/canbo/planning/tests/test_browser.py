@@ -40,6 +40,7 @@ def test_create_list_add_entry_and_filter(
     page.fill("#id_nguoi", person_a.personal_id)
     page.fill("#id_added_on", "03/11/2025")
     page.fill("#id_decision", "15-QĐ/HU")
+    page.locator("#bo-sung [name=reason]").fill("Theo quyết định số 15-QĐ/HU")
     page.get_by_role("button", name="Bổ sung").click()
     expect(page.locator(".messages")).to_contain_text("Đã bổ sung Nguyễn Thị Hoa")
     expect(page.locator("#kiem-tra")).to_contain_text("Kết luận")

@@ -493,7 +493,7 @@ def test_an_admin_gives_and_takes_the_exception_right_with_a_reason_inside_his_g
     logged = ObjectChange.objects.filter(
         content_type=ContentType.objects.get_for_model(User), object_id=officer.pk
     ).order_by("id")
-    assert [(e.reason, e.postchange_data["record_rule_exception"]) for e in logged] == [
+    assert [(e.reason, (e.postchange_data or {})["record_rule_exception"]) for e in logged] == [
         ("Quyết định 7/QĐ-UBND", True),
         ("Hết nhiệm vụ", False),
     ]

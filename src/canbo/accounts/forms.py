@@ -24,6 +24,13 @@ class RequiredReasonForm(ReasonForm):
         )
 
 
+class ExceptionRightForm(RequiredReasonForm):
+    """The right to record rule exceptions (``rules.record_rule_exception``), given or taken."""
+
+    allowed = forms.BooleanField(label="Được ghi nhận ngoại lệ quy định", required=False)
+    field_order = ["allowed", "reason"]
+
+
 class GrantForm(RequiredReasonForm):
     """A role on a unit subtree (by the unit's code), or the person role on one dossier."""
 

@@ -14,11 +14,12 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from canbo.accounts.models import CHANGE_ROLES, Account, ApiToken, Grant, Role
@@ -320,6 +321,52 @@ def user_set_active(*, acting_user: ActingUser, user: User, active: bool, reason
     user.is_active = active
     user.save(update_fields=["is_active"])
     _log_user(user, action="update", before=before, after=_user_snapshot(user), acting_user=acting_user,
+              reason=reason)  # fmt: skip
+
+
+EXCEPTION_RIGHT = ("rules", "record_rule_exception")
+
+
+def exception_permission() -> Permission:
+    app_label, codename = EXCEPTION_RIGHT
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def has_exception_right(user: User) -> bool:
+    """Whether ``user`` holds the right to record rule exceptions (his own, a group's or as
+    superuser): one query, where ``has_perm`` would read the user's and the groups' permissions."""
+    if user.is_superuser:
+        return user.is_active
+    app_label, codename = EXCEPTION_RIGHT
+    return (
+        user.is_active
+        and Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        .filter(Q(user=user) | Q(group__user=user))
+        .exists()
+    )
+
+
+@transaction.atomic
+def user_set_exception_right(*, acting_user: ActingUser, user: User, allowed: bool, reason: str) -> None:
+    """Give or take the right to record rule exceptions (``rules.record_rule_exception``) of a
+    user the administrator manages; logged on the user with the reason. A superuser holds it
+    anyway; a right that comes from a group is the admin site's to take."""
+    reason = _require_reason(reason)
+    _ensure_manages(acting_user, user)
+    if user.is_superuser:
+        raise DomainError(
+            "Tài khoản quản trị tối cao luôn có quyền ghi nhận ngoại lệ; không cần cấp hay thu hồi."
+        )
+    perm = exception_permission()
+    own = user.user_permissions.filter(pk=perm.pk).exists()
+    if own == allowed:
+        return
+    if allowed:
+        user.user_permissions.add(perm)
+    else:
+        user.user_permissions.remove(perm)
+    _log_user(user, action="update", before={**_user_snapshot(user), "record_rule_exception": own},
+              after={**_user_snapshot(user), "record_rule_exception": allowed}, acting_user=acting_user,
               reason=reason)  # fmt: skip
 
 

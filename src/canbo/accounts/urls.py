@@ -14,6 +14,7 @@ urlpatterns = [
     path("nguoi-dung/<int:pk>/", views.user_detail, name="user"),
     path("nguoi-dung/<int:pk>/cap-quyen/", views.GrantAddView.as_view(), name="grant_add"),
     path("nguoi-dung/<int:pk>/dat-lai-mat-khau/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("nguoi-dung/<int:pk>/ngoai-le/", views.ExceptionRightView.as_view(), name="exception_right"),
     path("nguoi-dung/<int:pk>/khoa/", views.DeactivateView.as_view(), name="deactivate"),
     path("nguoi-dung/<int:pk>/mo-khoa/", views.ActivateView.as_view(), name="activate"),
     path("nguoi-dung/<int:pk>/xac-thuc-hai-buoc/", views.TotpResetView.as_view(), name="totp_reset"),

@@ -25,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from canbo.accounts import selectors, services
 from canbo.accounts.forms import (
     ApiTokenForm,
+    ExceptionRightForm,
     GrantForm,
     OwnPasswordForm,
     PasswordResetForm,
@@ -145,6 +146,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "grants": selectors.grants_of(target),
         "must_change": bool(account and account.must_change_password),
         "second_factor": TOTPDevice.objects.filter(user=target, confirmed=True).exists(),
+        "exception_right": services.has_exception_right(target),
         "tokens": ApiToken.objects.filter(grant__user=target)
         .select_related("grant__unit")
         .order_by("-created"),
@@ -221,6 +223,32 @@ class PasswordResetView(_OnUserView):
             reason=form.cleaned_data["reason"],
         )
         return "Đã đặt lại mật khẩu; người dùng phải đổi mật khẩu khi đăng nhập lần sau."
+
+
+class ExceptionRightView(_OnUserView):
+    """Give or take the right to record rule exceptions (only for a user the admin manages)."""
+
+    form_class = ExceptionRightForm
+    heading = "Quyền ghi nhận ngoại lệ quy định"
+    submit = "Lưu"
+
+    def form_kwargs(self) -> dict[str, Any]:
+        perm = services.exception_permission()
+        return {"initial": {"allowed": self.target.user_permissions.filter(pk=perm.pk).exists()}}
+
+    def perform(self, form: forms.Form) -> str:
+        allowed = form.cleaned_data["allowed"]
+        services.user_set_exception_right(
+            acting_user=self.request.user,
+            user=self.target,
+            allowed=allowed,
+            reason=form.cleaned_data["reason"],
+        )
+        if allowed:
+            return "Đã cấp quyền ghi nhận ngoại lệ quy định (trong phạm vi quyền của tài khoản)."
+        if services.has_exception_right(User.objects.get(pk=self.target.pk)):
+            return "Đã bỏ quyền cấp riêng; tài khoản vẫn có quyền ghi nhận ngoại lệ qua nhóm người dùng."
+        return "Đã thu hồi quyền ghi nhận ngoại lệ quy định."
 
 
 class DeactivateView(_OnUserView):

@@ -8,7 +8,7 @@ from django import forms
 
 from canbo.assessment.models import RatingLevel, RatingSystem
 from canbo.campaigns.models import CampaignEntry, CampaignPeriod, VoteBody
-from canbo.core.forms import DateInput, localize_decimal_fields
+from canbo.core.forms import DateInput, ReasonField, localize_decimal_fields
 from canbo.core.querysets import CHANGE
 from canbo.org.forms import UnitPickerField
 from canbo.org.models import Unit
@@ -40,6 +40,7 @@ class CampaignForm(forms.Form):
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         help_text="Chọn phiên bản quy định: NĐ 90/48 đến 31/12/2025, NĐ 335 từ 1/1/2026.",
     )
+    reason = ReasonField()
 
     def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -49,6 +50,8 @@ class CampaignForm(forms.Form):
 
 
 class EntryForm(forms.ModelForm):
+    reason = ReasonField()
+
     class Meta:
         model = CampaignEntry
         fields = (
@@ -95,6 +98,7 @@ class UnitRatingForm(forms.Form):
         },
     )
     level = forms.ChoiceField(label="Mức xếp loại tập thể", choices=RatingLevel.choices)
+    reason = ReasonField()
 
     def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

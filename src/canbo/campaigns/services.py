@@ -81,6 +81,11 @@ def people_to_rate(unit: Unit, system: str, start: dt.date, end: dt.date) -> lis
     )
 
 
+def _why(own: str, reason: str) -> str:
+    """The change log's reason: the service's account, then the officer's reason (issue 21)."""
+    return f"{own}: {reason.strip()}" if reason and reason.strip() else own
+
+
 def campaign_create(
     *,
     unit: Unit,
@@ -90,6 +95,7 @@ def campaign_create(
     part: int | None,
     decision_date: dt.date,
     acting_user: ActingUser,
+    reason: str = "",
 ) -> RatingCampaign:
     """Open a campaign for ``unit``'s subtree with its people to rate (one entry each)."""
     refusal = period_allowed(system, period, decision_date)
@@ -106,7 +112,9 @@ def campaign_create(
         )
     start, end = campaign.bounds
     with transaction.atomic():
-        audited_create(campaign, acting_user=acting_user, reason=f"Mở đợt đánh giá {campaign.period_label}")
+        audited_create(
+            campaign, acting_user=acting_user, reason=_why(f"Mở đợt đánh giá {campaign.period_label}", reason)
+        )
         people = people_to_rate(unit, system, start, end)
         roles = _roles(people, end)
         for p in people:
@@ -121,7 +129,7 @@ def campaign_create(
                     is_leader=is_leader,
                 ),
                 acting_user=acting_user,
-                reason=f"Đưa vào đợt đánh giá {campaign.period_label}",
+                reason=_why(f"Đưa vào đợt đánh giá {campaign.period_label}", reason),
                 check_scope=False,  # the campaign's scope, checked above
             )
     return campaign
@@ -158,7 +166,12 @@ ENTRY_FIELDS = (
 
 
 def entry_update(
-    *, entry: CampaignEntry, acting_user: ActingUser, expected_version: int | None = None, **changes: Any
+    *,
+    entry: CampaignEntry,
+    acting_user: ActingUser,
+    expected_version: int | None = None,
+    reason: str = "",
+    **changes: Any,
 ) -> CampaignEntry:
     """Enter the self-assessment, the proposal, the score or the decided level of one person."""
     _open(entry.campaign)
@@ -170,13 +183,13 @@ def entry_update(
         entry,
         acting_user=acting_user,
         changes=changes,
-        reason="Nhập kết quả đánh giá",
+        reason=_why("Nhập kết quả đánh giá", reason),
         expected_version=expected_version,
     )
 
 
 def unit_rating_set(
-    *, campaign: RatingCampaign, unit: Unit, level: str, acting_user: ActingUser
+    *, campaign: RatingCampaign, unit: Unit, level: str, acting_user: ActingUser, reason: str = ""
 ) -> UnitRating:
     """Record (or change) the collective rating of ``unit``, one of the campaign's agencies."""
     _open(campaign)
@@ -188,10 +201,10 @@ def unit_rating_set(
         return audited_create(
             UnitRating(campaign=campaign, unit=unit, level=level),
             acting_user=acting_user,
-            reason="Xếp loại tập thể",
+            reason=_why("Xếp loại tập thể", reason),
         )
     return audited_update(
-        current, acting_user=acting_user, changes={"level": level}, reason="Xếp loại tập thể"
+        current, acting_user=acting_user, changes={"level": level}, reason=_why("Xếp loại tập thể", reason)
     )
 
 

@@ -116,7 +116,9 @@ class EntryEditView(ServiceFormView):
 
     def perform(self, form: Any) -> str:
         changes = {name: form.cleaned_data[name] for name in EntryForm.Meta.fields}
-        services.entry_update(entry=self.entry, acting_user=self.request.user, **changes)
+        services.entry_update(
+            entry=self.entry, acting_user=self.request.user, reason=form.cleaned_data["reason"], **changes
+        )
         return f"Đã lưu kết quả của {self.entry.person.full_name}."
 
     def success_url(self) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from canbo.cases.models import Candidate, Case, CaseKind, CaseSource
-from canbo.core.forms import DateInput, validate_supported_day
+from canbo.core.forms import DateInput, ReasonField, validate_supported_day
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
@@ -26,6 +26,7 @@ class CaseOpenForm(forms.Form):
         help_text="Ngày này chọn phiên bản quy định được áp dụng (ví dụ: trước và từ 08/10/2025).",
     )
     note = forms.CharField(label="Ghi chú", max_length=500, required=False)
+    reason = ReasonField()
 
     def __init__(self, *args: Any, reappointment: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -39,6 +40,7 @@ class CaseOpenForm(forms.Form):
 
 class CandidateAddForm(forms.Form):
     person = forms.IntegerField(widget=forms.HiddenInput)
+    reason = ReasonField()
 
 
 class DeclareForm(forms.Form):
@@ -47,10 +49,13 @@ class DeclareForm(forms.Form):
         choices=[("0", "Không"), ("1", "Có")],
         coerce=lambda v: v == "1",
     )
+    reason = ReasonField()
 
 
 class ConfirmForm(forms.Form):
-    """A transition with nothing to type."""
+    """A transition with nothing to type but its reason."""
+
+    reason = ReasonField()
 
 
 class StopForm(forms.Form):
@@ -64,6 +69,7 @@ class StepForm(forms.Form):
     convened = forms.IntegerField(label="Số được triệu tập", min_value=1)
     present = forms.IntegerField(label="Số có mặt", min_value=0)
     ballots = forms.IntegerField(label="Số phiếu phát ra", min_value=0)
+    reason = ReasonField()
 
     def __init__(self, *args: Any, case: Case, candidates: list[Candidate], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -62,6 +62,11 @@ def _move(case: Case, to: str, allowed_from: tuple[str, ...]) -> None:
         )
 
 
+def _why(*parts: str) -> str:
+    """The change log's reason: the service's own account and the officer's reason, joined."""
+    return "; ".join(p.strip() for p in parts if p and p.strip())
+
+
 def _ensure_open(case: Case) -> None:
     if case.status not in OPEN_STATUSES:
         raise DomainError(f"Hồ sơ đã kết thúc («{_label(case.status)}»), không sửa được nữa.")
@@ -84,6 +89,7 @@ def case_open(
     received_on: dt.date,
     prior_tenure: Tenure | None = None,
     note: str = "",
+    reason: str = "",
 ) -> Case:
     """Open a case for ``post``; a reappointment names the tenure whose term ends and takes its
     holder as the (only) candidate."""
@@ -113,9 +119,12 @@ def case_open(
                 note=note,
             ),
             acting_user=acting_user,
+            reason=_why(reason),
         )
         if prior_tenure is not None:
-            audited_create(Candidate(case=case, person=prior_tenure.person), acting_user=acting_user)
+            audited_create(
+                Candidate(case=case, person=prior_tenure.person), acting_user=acting_user, reason=_why(reason)
+            )
     return case
 
 
@@ -137,7 +146,9 @@ def head_pilot_add(*, acting_user: ActingUser, unit: Any, valid_from: dt.date, b
 # -- candidates ------------------------------------------------------------------------------
 
 
-def candidate_add(*, acting_user: ActingUser, case: Case, person: Person, note: str = "") -> Candidate:
+def candidate_add(
+    *, acting_user: ActingUser, case: Case, person: Person, note: str = "", reason: str = ""
+) -> Candidate:
     """Add a personnel option while the case is at nomination; the person must be one the user
     may see (an officer cannot nominate outside his subtree)."""
     if case.status != CaseStatus.NOMINATION:
@@ -146,7 +157,9 @@ def candidate_add(*, acting_user: ActingUser, case: Case, person: Person, note: 
         raise NotPermitted("Không tìm thấy cán bộ này hoặc bạn không có quyền xem hồ sơ của họ.")
     if Candidate.objects.filter(case=case, person=person).exists():
         raise DomainError(f"{person.full_name} đã có trong danh sách nhân sự của hồ sơ này.")
-    return audited_create(Candidate(case=case, person=person, added_note=note), acting_user=acting_user)
+    return audited_create(
+        Candidate(case=case, person=person, added_note=note), acting_user=acting_user, reason=_why(reason)
+    )
 
 
 def candidate_remove(*, acting_user: ActingUser, candidate: Candidate, reason: str = "") -> None:
@@ -174,12 +187,15 @@ def candidate_verdict(user: Any, case: Case, candidate: Candidate) -> Verdict:
 
 
 def candidate_declare(
-    *, acting_user: ActingUser, candidate: Candidate, pending_discipline: bool
+    *, acting_user: ActingUser, candidate: Candidate, pending_discipline: bool, reason: str = ""
 ) -> Candidate:
     """Record the fact A-7 asks for and the dossier does not hold."""
     _ensure_open(candidate.case)
     return audited_update(
-        candidate, acting_user=acting_user, changes={"pending_discipline": pending_discipline}
+        candidate,
+        acting_user=acting_user,
+        changes={"pending_discipline": pending_discipline},
+        reason=_why(reason),
     )
 
 
@@ -197,7 +213,7 @@ def options_verdict(case: Case, options: int) -> Verdict:
     return check_options(rulebook(), case.received_on, 1, options, exempt)
 
 
-def case_start_steps(*, acting_user: ActingUser, case: Case) -> Case:
+def case_start_steps(*, acting_user: ActingUser, case: Case, reason: str = "") -> Case:
     """Nomination → steps, once A-18 (enough options per post) passes."""
     with transaction.atomic():
         current = _lock(case)
@@ -210,7 +226,10 @@ def case_start_steps(*, acting_user: ActingUser, case: Case) -> Case:
             failed = next(r for r in verdict.results if r.outcome == FAIL)
             raise DomainError(f"{failed.label}: {failed.message}")
         return audited_update(
-            case, acting_user=acting_user, changes={"status": CaseStatus.BALLOTS}, reason=verdict.summary
+            case,
+            acting_user=acting_user,
+            changes={"status": CaseStatus.BALLOTS},
+            reason=_why(verdict.summary, reason),
         )
 
 
@@ -228,6 +247,7 @@ def step_record(
     present: int,
     ballots: int,
     votes: dict[int, int],
+    reason: str = "",
 ) -> Step:
     """Record one meeting with its votes (candidate id → votes, one ``StepVote`` row each) and
     validator 3's result, computed from those rows (``selectors.step_ballot``). A meeting without
@@ -274,7 +294,7 @@ def step_record(
     selected, following = computed.selection
     step.quorum_met = computed.quorum_met
     with transaction.atomic():
-        audited_create(step, acting_user=acting_user, reason=verdict.summary)
+        audited_create(step, acting_user=acting_user, reason=_why(verdict.summary, reason))
         for row in rows:
             row.step = step
             key = str(row.candidate_id)
@@ -288,7 +308,7 @@ def step_record(
             audited_create(
                 row,
                 acting_user=acting_user,
-                reason=f"Bước {number} ngày {held_on:%d/%m/%Y}: {row.votes} phiếu",
+                reason=_why(f"Bước {number} ngày {held_on:%d/%m/%Y}: {row.votes} phiếu", reason),
             )
     return step
 
@@ -297,7 +317,7 @@ def last_step(case: Case) -> Step | None:
     return case.steps.order_by("-number", "-held_on", "-id").first()
 
 
-def case_submit(*, acting_user: ActingUser, case: Case) -> Case:
+def case_submit(*, acting_user: ActingUser, case: Case, reason: str = "") -> Case:
     """Steps → submitted: the procedure's last step recorded, with quorum."""
     with transaction.atomic():
         current = _lock(case)
@@ -312,7 +332,9 @@ def case_submit(*, acting_user: ActingUser, case: Case) -> Case:
                 f"Bước {step.number} ngày {step.held_on:%d/%m/%Y} không đủ số lượng (A-9): "
                 "phải tổ chức lại bước này trước khi trình."
             )
-        return audited_update(case, acting_user=acting_user, changes={"status": CaseStatus.SUBMITTED})
+        return audited_update(
+            case, acting_user=acting_user, changes={"status": CaseStatus.SUBMITTED}, reason=_why(reason)
+        )
 
 
 # -- exceptions ------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from canbo.cases.forms import (
 from canbo.cases.models import Candidate, Case, CaseStatus
 from canbo.core.errors import DomainError
 from canbo.core.form_views import ServiceFormView
+from canbo.core.forms import USUAL_REASONS
 from canbo.core.grants import is_admin
 from canbo.core.querysets import CHANGE
 from canbo.org.models import Post
@@ -250,14 +251,17 @@ class CandidateAddView(_CaseAction):
         person = Person.objects.restrict(self.request.user).filter(pk=form.cleaned_data["person"]).first()
         if person is None:
             raise DomainError("Không tìm thấy cán bộ này hoặc bạn không có quyền xem hồ sơ của họ.")
-        services.candidate_add(acting_user=self.request.user, case=self.case, person=person)
+        services.candidate_add(
+            acting_user=self.request.user, case=self.case, person=person, reason=form.cleaned_data["reason"]
+        )
         return f"Đã thêm {person.full_name}."
 
     def context(self) -> dict[str, Any]:
         from canbo.rules.selectors import person_candidates
 
         q = self.request.GET.get("q", "")[:100]
-        return {**super().context(), "q": q, "found": person_candidates(self.request.user, q, limit=20)}
+        found = person_candidates(self.request.user, q, limit=20)
+        return {**super().context(), "q": q, "found": found, "usual_reasons": USUAL_REASONS}
 
 
 class DeclareView(_CaseAction):
@@ -277,6 +281,7 @@ class DeclareView(_CaseAction):
             acting_user=self.request.user,
             candidate=self.cand,
             pending_discipline=form.cleaned_data["pending_discipline"],
+            reason=form.cleaned_data["reason"],
         )
         return "Đã ghi thông tin khai báo."
 
@@ -287,7 +292,9 @@ class StartStepsView(_CaseAction):
     submit = "Chuyển"
 
     def perform(self, form: Any) -> str:
-        services.case_start_steps(acting_user=self.request.user, case=self.case)
+        services.case_start_steps(
+            acting_user=self.request.user, case=self.case, reason=form.cleaned_data["reason"]
+        )
         return "Hồ sơ đã chuyển sang các bước của quy trình."
 
 
@@ -311,6 +318,7 @@ class StepView(_CaseAction):
             present=d["present"],
             ballots=d["ballots"],
             votes=form.votes(),
+            reason=d["reason"],
         )
         if not step.quorum_met:
             return f"Đã ghi bước {step.number}: hội nghị không đủ số lượng, không dùng để chuyển bước."
@@ -322,7 +330,9 @@ class SubmitView(_CaseAction):
     submit = "Trình"
 
     def perform(self, form: Any) -> str:
-        services.case_submit(acting_user=self.request.user, case=self.case)
+        services.case_submit(
+            acting_user=self.request.user, case=self.case, reason=form.cleaned_data["reason"]
+        )
         return "Đã trình hồ sơ."
 
 

@@ -33,9 +33,16 @@ def _pickers(form: forms.Form, names: tuple[str, ...], qs: Any) -> None:
         )
 
 
+# A restructuring's or a new unit's decision is the change's reason: required, and written to the
+# change log as its reason by the services (issue 21).
+BASIS_REQUIRED = "Hãy ghi căn cứ của thay đổi (số, ngày quyết định); căn cứ được ghi vào lịch sử làm lý do."
+
+
 class _Base(forms.Form):
     on = forms.DateField(label="Ngày hiệu lực", widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
-    basis = forms.CharField(label="Căn cứ (số, ngày quyết định)", max_length=200)
+    basis = forms.CharField(
+        label="Căn cứ (số, ngày quyết định)", max_length=200, error_messages={"required": BASIS_REQUIRED}
+    )
 
 
 class RenameForm(_Base):
@@ -296,7 +303,9 @@ class UnitAttributesForm(forms.Form):
 
 class UnitCreateForm(UnitAttributesForm):
     valid_from = _date_field("Hiệu lực từ ngày")
-    basis = forms.CharField(label="Quyết định thành lập (số, ngày)", max_length=200)
+    basis = forms.CharField(
+        label="Quyết định thành lập (số, ngày)", max_length=200, error_messages={"required": BASIS_REQUIRED}
+    )
 
 
 class UnitCorrectForm(UnitAttributesForm):

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from canbo.core.forms import DateInput
+from canbo.core.forms import DateInput, ReasonField
 from canbo.core.querysets import CHANGE
 from canbo.org.models import Title, Unit
 from canbo.org.selectors import unit_label
@@ -109,7 +109,7 @@ class EntryAddForm(forms.Form):
     )
     added_on = _date("Ngày bổ sung (ngày quyết định)")
     decision = forms.CharField(label="Số quyết định", max_length=60, required=False)
-    reason = forms.CharField(label="Ghi chú", max_length=500, required=False)
+    reason = ReasonField()
     exception_reason = forms.CharField(
         label="Lý do ngoại lệ",
         max_length=500,

@@ -137,7 +137,7 @@ def planning_entry_add(
             added_decision=decision.strip(),
             added_reason=reason.strip(),
         )
-        why = decision.strip() or reason.strip() or "Bổ sung quy hoạch"
+        why = "; ".join(t for t in (decision.strip(), reason.strip()) if t) or "Bổ sung quy hoạch"
         if exception:
             why = f"{why}; ngoại lệ: {exception[1]}"
         entry = audited_create(entry, acting_user=acting_user, reason=why)

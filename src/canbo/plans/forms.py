@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from canbo.core.dates import today
-from canbo.core.forms import DateInput
+from canbo.core.forms import DateInput, ReasonField
 from canbo.org.models import Unit
 from canbo.org.selectors import unit_label
 from canbo.plans.models import PeriodKind, PlanKind, TaskStatus
@@ -97,6 +97,7 @@ class PlanEditForm(PlanForm):
     """The plan's header as it can be corrected (its code and keeping unit stay)."""
 
     row_version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = ReasonField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

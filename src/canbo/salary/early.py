@@ -161,9 +161,17 @@ def judge(
 
 
 def propose(
-    *, acting_user: ActingUser, agency: Unit, year: int, person_id: int, award_id: int, months: int
+    *,
+    acting_user: ActingUser,
+    agency: Unit,
+    year: int,
+    person_id: int,
+    award_id: int,
+    months: int,
+    reason: str = "",
 ) -> EarlyRaise:
-    """An S-9 proposal of ``agency`` for ``year``; refused with the engine's reason unless it passes."""
+    """An S-9 proposal of ``agency`` for ``year``; refused with the engine's reason unless it passes.
+    ``reason`` (the officer's) goes to the change log after the rule's name."""
     person = _agency_person(acting_user, agency, person_id)
     award = Award.objects.filter(pk=award_id, person=person).first()
     if award is None:
@@ -179,7 +187,7 @@ def propose(
         raise DomainError(
             f"Ngày hưởng bậc mới {format_date(ctx.raise_date)} không thuộc năm {year} của đợt đề nghị."
         )
-    return _create(acting_user, person, agency, year, ctx, award=award)
+    return _create(acting_user, person, agency, year, ctx, award=award, reason=reason)
 
 
 def _create(
@@ -191,6 +199,7 @@ def _create(
     *,
     award: Award | None = None,
     notice: RetirementNotice | None = None,
+    reason: str = "",
 ) -> EarlyRaise:
     s = ctx.salary.schedule
     if EarlyRaise.objects.filter(person=person, regular_due=s.due).exists():
@@ -216,7 +225,7 @@ def _create(
             to_coefficient=row.coefficient_of(row.step + 1),
         ),
         acting_user=acting_user,
-        reason=f"Đề nghị nâng bậc lương trước thời hạn ({ctx.rule_id})",
+        reason=f"Đề nghị nâng bậc lương trước thời hạn ({ctx.rule_id})" + (f": {reason}" if reason else ""),
     )
 
 

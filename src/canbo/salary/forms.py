@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from canbo.core.dates import parse_as_of, today
+from canbo.core.forms import ReasonField
 from canbo.org.forms import UnitPickerField
 from canbo.org.models import Unit
 from canbo.salary.selectors import MAX_MONTHS
@@ -191,6 +192,7 @@ class ProposeForm(_OnEarlyPage):
             "max_value": "Số tháng phải từ 1 đến 12.",
         },
     )
+    reason = ReasonField()
 
 
 class FinaliseForm(_OnEarlyPage):

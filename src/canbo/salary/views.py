@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from canbo.core.dates import format_date
 from canbo.core.form_views import ServiceFormView
+from canbo.core.forms import USUAL_REASONS
 from canbo.core.grants import can_change_anything
 from canbo.core.readlog import Kind, record_read
 from canbo.salary import selectors, services
@@ -196,6 +197,7 @@ def _early_page(request: HttpRequest, page: EarlyForm, *, status: int = 200, **f
             "can_decide": can_change_anything(request.user),
             "can_except": can_record_exception(request.user, agency),
             "propose": forms_.get("propose") or ProposeForm(),
+            "usual_reasons": USUAL_REASONS,
             "finalise": forms_.get("finalise") or FinaliseForm(),
             "exception": forms_.get("exception") or CapExceptionForm(),
         }
@@ -244,7 +246,8 @@ class EarlyProposeView(_EarlyWrite):
         agency, year = self.target()
         d = form.cleaned_data
         saved = early.propose(acting_user=self.request.user, agency=agency, year=year, person_id=d["nguoi"],
-                              award_id=d["khen_thuong"], months=d["so_thang"])  # fmt: skip
+                              award_id=d["khen_thuong"], months=d["so_thang"],
+                              reason=d["reason"])  # fmt: skip
         return f"Đã ghi đề nghị cho {saved.person.full_name}: {saved}."
 
 

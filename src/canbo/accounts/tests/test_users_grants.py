@@ -308,8 +308,9 @@ def test_grants_api_has_the_pages_permissions(admin_a: User, users: dict, tree: 
 # session, user, his grants, then: the users + 3 prefetches; the user, his account, his grants, their
 # log entries; his grants, their log entries
 # The user page: 7 → 8 (issue 21: its API tokens, one query); 8 → 9 (issue 21: whether he has
-# enrolled a second factor, one EXISTS, for the reset button).
-PINNED_LIST, PINNED_USER, PINNED_ME = 7, 9, 5
+# enrolled a second factor, one EXISTS, for the reset button); 9 → 10 (issue 21: whether he holds
+# the exception right, one query).
+PINNED_LIST, PINNED_USER, PINNED_ME = 7, 10, 5
 
 
 def _queries(client: Client, url: str) -> int:
@@ -467,3 +468,50 @@ def test_password_change_refuses_a_common_password(users: dict) -> None:
     user = users["leader_a"]
     with pytest.raises(DomainError, match="quá phổ biến"):
         services.user_password_change(user=user, old_password="pw-leader_a", new_password="qwertyuiop")
+
+
+def test_an_admin_gives_and_takes_the_exception_right_with_a_reason_inside_his_grants(
+    admin_a: User, users: dict, tree: dict
+) -> None:
+    from canbo.rules.services import can_record_exception
+
+    officer = users["officer_a"]
+    url = reverse("accounts:exception_right", args=[officer.pk])
+    c = client_for(admin_a)
+    page = c.get(url)
+    assert page.status_code == 200 and "Được ghi nhận ngoại lệ quy định" in page.content.decode()
+    # no reason: refused in Vietnamese, nothing given
+    r = c.post(url, {"allowed": "on", "reason": ""})
+    assert r.status_code == 400 and "Hãy ghi lý do hoặc căn cứ" in r.content.decode()
+    assert not can_record_exception(User.objects.get(pk=officer.pk), tree["A1"])
+    r = c.post(url, {"allowed": "on", "reason": "Quyết định 7/QĐ-UBND"})
+    assert r.status_code == 302
+    assert can_record_exception(User.objects.get(pk=officer.pk), tree["A1"])
+    assert "được ghi nhận" in c.get(reverse("accounts:user", args=[officer.pk])).content.decode()
+    r = c.post(url, {"reason": "Hết nhiệm vụ"})
+    assert r.status_code == 302
+    assert not can_record_exception(User.objects.get(pk=officer.pk), tree["A1"])
+    logged = ObjectChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_id=officer.pk
+    ).order_by("id")
+    assert [(e.reason, (e.postchange_data or {})["record_rule_exception"]) for e in logged] == [
+        ("Quyết định 7/QĐ-UBND", True),
+        ("Hết nhiệm vụ", False),
+    ]
+
+
+def test_the_exception_right_of_a_user_of_another_subtree_cannot_be_given(admin_a: User, users: dict) -> None:
+    from canbo.rules.services import can_record_exception
+
+    other = users["officer_b"]  # unit B: outside admin_a's grants
+    r = client_for(admin_a).post(
+        reverse("accounts:exception_right", args=[other.pk]), {"allowed": "on", "reason": "Thử"}
+    )
+    assert r.status_code == 404
+    with pytest.raises(DomainError, match="ngoài phạm vi"):
+        services.user_set_exception_right(acting_user=admin_a, user=other, allowed=True, reason="Thử")
+    assert not other.user_permissions.exists()
+    assert not can_record_exception(User.objects.get(pk=other.pk), Unit.objects.get(code="B"))
+    # a superuser holds it anyway: nothing to give
+    with pytest.raises(DomainError, match="luôn có quyền"):
+        services.user_set_exception_right(acting_user=None, user=users["admin"], allowed=True, reason="Thử")

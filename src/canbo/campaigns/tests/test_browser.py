@@ -30,6 +30,7 @@ def test_campaign_start_to_finalised(browser: Browser, live_server: Any, users: 
     page.select_option("#id_system", "chinh_quyen")
     page.fill("#id_year", "2026")
     page.fill("#id_decision_date", "30/11/2026")
+    page.fill("#id_reason", "Theo kế hoạch đánh giá năm 2026")
     page.get_by_role("button", name="Mở đợt đánh giá").click()
     expect(page.locator(".messages")).to_contain_text("Đã mở đợt đánh giá với 6 người")
 
@@ -48,6 +49,7 @@ def test_campaign_start_to_finalised(browser: Browser, live_server: Any, users: 
     expect(page.locator("#ty-le")).to_contain_text("Vượt giới hạn")
     page.select_option("#id_proposed_level", "htxs")
     page.fill("#id_score", "96")
+    page.fill("#id_reason", "Sửa lỗi nhập liệu")
     page.get_by_role("button", name="Lưu kết quả").click()
     expect(page.locator("#ty-le-xuat-sac")).to_contain_text("Vượt giới hạn")
 

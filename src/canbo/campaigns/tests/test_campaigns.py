@@ -312,10 +312,12 @@ def test_pages_from_start_to_finalised(tree: dict, users: dict) -> None:
     assert client.get("/danh-gia/").status_code == 200
     assert client.get("/danh-gia/moi/").status_code == 200
     bad = client.post("/danh-gia/moi/", {"unit": tree["A"].pk, "system": "chinh_quyen", "year": "2026",
-                                         "period": "nam", "decision_date": "31/02/2026"})  # fmt: skip
+                                         "period": "nam", "decision_date": "31/02/2026",
+                                         "reason": "Sửa lỗi nhập liệu"})  # fmt: skip
     assert bad.status_code == 400
     r = client.post("/danh-gia/moi/", {"unit": tree["A"].pk, "system": "chinh_quyen", "year": "2026",
-                                       "period": "nam", "decision_date": "30/11/2026"})  # fmt: skip
+                                       "period": "nam", "decision_date": "30/11/2026",
+                                       "reason": "Sửa lỗi nhập liệu"})  # fmt: skip
     assert r.status_code == 302
     c = RatingCampaign.objects.get()
     entries = list(c.entries.order_by("pk"))
@@ -323,13 +325,23 @@ def test_pages_from_start_to_finalised(tree: dict, users: dict) -> None:
     for i, e in enumerate(entries):
         level, score = ("htxs", "95") if i < 2 else ("htt", "80,5")
         r = client.post(f"/danh-gia/nguoi/{e.pk}/", {"proposed_level": level, "decided_level": level,
-                                                   "score": score, "kht_trigger": "false"})  # fmt: skip
+                                                   "score": score, "kht_trigger": "false",
+                                                   "reason": "Sửa lỗi nhập liệu"})  # fmt: skip
         assert r.status_code == 302, r.content.decode()
-    assert client.post(f"/danh-gia/nguoi/{entries[0].pk}/", {"score": "120"}).status_code == 400
+    assert (
+        client.post(
+            f"/danh-gia/nguoi/{entries[0].pk}/", {"score": "120", "reason": "Sửa lỗi nhập liệu"}
+        ).status_code
+        == 400
+    )
     refused = client.post(f"/danh-gia/{c.pk}/hoan-tat/", {"confirm": "on"})
     assert refused.status_code == 400 and "cần ghi nhận ngoại lệ" in refused.content.decode()
     assert (
-        client.post(f"/danh-gia/{c.pk}/tap-the/", {"unit": tree["A1"].pk, "level": "htxs"}).status_code == 302
+        client.post(
+            f"/danh-gia/{c.pk}/tap-the/",
+            {"unit": tree["A1"].pk, "level": "htxs", "reason": "Sửa lỗi nhập liệu"},
+        ).status_code
+        == 302
     )
     r = client.post(f"/danh-gia/{c.pk}/ngoai-le/", {"reason": "Thành tích nổi trội", "basis": "QĐ 9/QĐ-UBND"})
     assert r.status_code == 302
@@ -368,7 +380,10 @@ def test_entry_form_shows_the_saved_ground(tree: dict, users: dict, person_a: Pe
     client = Client(headers=REASON_HEADERS)
     client.force_login(u)
     assert (
-        client.post(f"/danh-gia/nguoi/{e.pk}/", {"kht_trigger": "true", "proposed_level": "kht"}).status_code
+        client.post(
+            f"/danh-gia/nguoi/{e.pk}/",
+            {"kht_trigger": "true", "proposed_level": "kht", "reason": "Sửa lỗi nhập liệu"},
+        ).status_code
         == 302
     )
     e.refresh_from_db()

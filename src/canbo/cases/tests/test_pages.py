@@ -26,7 +26,13 @@ def test_from_vacancy_to_tenure_through_the_pages(post: Post, eligible: list[Per
     assert f"/bo-nhiem/mo/?vi_tri={post.pk}" in page
     r = c.post(
         f"/bo-nhiem/mo/?vi_tri={post.pk}",
-        {"kind": "bo_nhiem", "source": "noi_khac", "received_on": "02/03/2026", "note": ""},
+        {
+            "kind": "bo_nhiem",
+            "source": "noi_khac",
+            "received_on": "02/03/2026",
+            "note": "",
+            "reason": "Sửa lỗi nhập liệu",
+        },
     )
     assert r.status_code == 302, r.content.decode()
     case = Case.objects.get()
@@ -34,12 +40,20 @@ def test_from_vacancy_to_tenure_through_the_pages(post: Post, eligible: list[Per
     found = c.get(f"/bo-nhiem/{case.pk}/them-nhan-su/?q=Lê Văn An").content.decode()
     assert "Lê Văn An" in found
     for p in eligible:
-        assert c.post(f"/bo-nhiem/{case.pk}/them-nhan-su/", {"person": p.pk}).status_code == 302
+        assert (
+            c.post(
+                f"/bo-nhiem/{case.pk}/them-nhan-su/", {"person": p.pk, "reason": "Sửa lỗi nhập liệu"}
+            ).status_code
+            == 302
+        )
     cands = list(Candidate.objects.filter(case=case).order_by("id"))
     for cand in cands:
-        r = c.post(f"/bo-nhiem/{case.pk}/nhan-su/{cand.pk}/khai-bao/", {"pending_discipline": "0"})
+        r = c.post(
+            f"/bo-nhiem/{case.pk}/nhan-su/{cand.pk}/khai-bao/",
+            {"pending_discipline": "0", "reason": "Sửa lỗi nhập liệu"},
+        )
         assert r.status_code == 302
-    assert c.post(f"/bo-nhiem/{case.pk}/chuyen-buoc/").status_code == 302
+    assert c.post(f"/bo-nhiem/{case.pk}/chuyen-buoc/", {"reason": "Sửa lỗi nhập liệu"}).status_code == 302
     for n in (1, 2, 3):
         r = c.post(
             f"/bo-nhiem/{case.pk}/ghi-buoc/",
@@ -52,10 +66,11 @@ def test_from_vacancy_to_tenure_through_the_pages(post: Post, eligible: list[Per
                 "ballots": 14,
                 f"phieu_{cands[0].pk}": 11,
                 f"phieu_{cands[1].pk}": 3,
+                "reason": "Theo biên bản hội nghị",
             },
         )
         assert r.status_code == 302, r.content.decode()
-    assert c.post(f"/bo-nhiem/{case.pk}/trinh/").status_code == 302
+    assert c.post(f"/bo-nhiem/{case.pk}/trinh/", {"reason": "Sửa lỗi nhập liệu"}).status_code == 302
     detail = c.get(f"/bo-nhiem/{case.pk}/").content.decode()
     assert "Trúng: Lê Văn An" in detail
     assert "11 (73,3%)" in detail
@@ -79,24 +94,29 @@ def test_refusals_answer_400_with_the_reason(post: Post, eligible: list[Person],
     c = client_for(users["officer_a"])
     c.post(
         f"/bo-nhiem/mo/?vi_tri={post.pk}",
-        {"kind": "bo_nhiem", "source": "tai_cho", "received_on": "02/03/2026"},
+        {"kind": "bo_nhiem", "source": "tai_cho", "received_on": "02/03/2026", "reason": "Sửa lỗi nhập liệu"},
     )
     case = Case.objects.get()
-    c.post(f"/bo-nhiem/{case.pk}/them-nhan-su/", {"person": eligible[0].pk})
-    r = c.post(f"/bo-nhiem/{case.pk}/chuyen-buoc/")
+    c.post(f"/bo-nhiem/{case.pk}/them-nhan-su/", {"person": eligible[0].pk, "reason": "Sửa lỗi nhập liệu"})
+    r = c.post(f"/bo-nhiem/{case.pk}/chuyen-buoc/", {"reason": "Sửa lỗi nhập liệu"})
     assert r.status_code == 400
     assert "cần ít nhất 2" in r.content.decode()
-    r = c.post(f"/bo-nhiem/{case.pk}/trinh/")
+    r = c.post(f"/bo-nhiem/{case.pk}/trinh/", {"reason": "Sửa lỗi nhập liệu"})
     assert r.status_code == 400 and "Không thể chuyển hồ sơ" in r.content.decode()
     # bad input on a form: 400, never 500
-    assert c.post(f"/bo-nhiem/{case.pk}/them-nhan-su/", {"person": "abc"}).status_code == 400
+    assert (
+        c.post(
+            f"/bo-nhiem/{case.pk}/them-nhan-su/", {"person": "abc", "reason": "Sửa lỗi nhập liệu"}
+        ).status_code
+        == 400
+    )
     assert c.get("/bo-nhiem/mo/?vi_tri=abc").status_code == 404
 
 
 def test_other_subtree_and_leader(post: Post, eligible: list[Person], users: dict) -> None:
     client_for(users["officer_a"]).post(
         f"/bo-nhiem/mo/?vi_tri={post.pk}",
-        {"kind": "bo_nhiem", "source": "tai_cho", "received_on": "02/03/2026"},
+        {"kind": "bo_nhiem", "source": "tai_cho", "received_on": "02/03/2026", "reason": "Sửa lỗi nhập liệu"},
     )
     case = Case.objects.get()
     b = client_for(users["officer_b"])
@@ -117,11 +137,16 @@ def test_case_page_query_count(post: Post, eligible: list[Person], users: dict) 
     c = client_for(users["officer_a"])
     c.post(
         f"/bo-nhiem/mo/?vi_tri={post.pk}",
-        {"kind": "bo_nhiem", "source": "noi_khac", "received_on": "02/03/2026"},
+        {
+            "kind": "bo_nhiem",
+            "source": "noi_khac",
+            "received_on": "02/03/2026",
+            "reason": "Sửa lỗi nhập liệu",
+        },
     )
     case = Case.objects.get()
     for p in eligible:
-        c.post(f"/bo-nhiem/{case.pk}/them-nhan-su/", {"person": p.pk})
+        c.post(f"/bo-nhiem/{case.pk}/them-nhan-su/", {"person": p.pk, "reason": "Sửa lỗi nhập liệu"})
     c.get(f"/bo-nhiem/{case.pk}/")  # warm the caches (unit index, rulebook)
     with CaptureQueriesContext(connection) as ctx:
         assert c.get(f"/bo-nhiem/{case.pk}/").status_code == 200
@@ -153,7 +178,12 @@ def test_terms_ending_worklist_opens_a_reappointment(tree: dict, title: Any, pos
     assert "Đỗ Văn Hạn" not in client_for(users["officer_b"]).get("/bo-nhiem/bo-nhiem-lai/").content.decode()
     r = c.post(
         f"/bo-nhiem/mo/?chuc_vu={tenure.pk}",
-        {"kind": "bo_nhiem_lai", "source": "tai_cho", "received_on": today().strftime("%d/%m/%Y")},
+        {
+            "kind": "bo_nhiem_lai",
+            "source": "tai_cho",
+            "received_on": today().strftime("%d/%m/%Y"),
+            "reason": "Sửa lỗi nhập liệu",
+        },
     )
     assert r.status_code == 302, r.content.decode()
     case = Case.objects.get()
@@ -187,10 +217,10 @@ def test_dossier_checklist_flags_missing_and_stale(post: Post, eligible: list[Pe
     c = client_for(users["officer_a"])
     c.post(
         f"/bo-nhiem/mo/?vi_tri={post.pk}",
-        {"kind": "bo_nhiem", "source": "tai_cho", "received_on": "02/03/2026"},
+        {"kind": "bo_nhiem", "source": "tai_cho", "received_on": "02/03/2026", "reason": "Sửa lỗi nhập liệu"},
     )
     case = Case.objects.get()
-    c.post(f"/bo-nhiem/{case.pk}/them-nhan-su/", {"person": eligible[0].pk})
+    c.post(f"/bo-nhiem/{case.pk}/them-nhan-su/", {"person": eligible[0].pk, "reason": "Sửa lỗi nhập liệu"})
     HealthRecord.objects.filter(person=eligible[0]).update(check_date=dt.date(2025, 8, 1))
     cand = case.candidates.get()
     items = {i.label: i for i in selectors.checklist(users["officer_a"], case, [cand])[cand.pk]}
@@ -262,3 +292,29 @@ def test_exception_recorded_by_the_system_shows(post: Post, eligible: list[Perso
     r = c.get(f"/bo-nhiem/{case.pk}/")
     assert r.status_code == 200 and "hệ thống" in r.content.decode()
     assert "hệ thống" in c.get("/bo-nhiem/ngoai-le/").content.decode()
+
+
+def test_every_step_of_a_case_needs_its_reason(post: Post, eligible: list[Person], users: dict) -> None:
+    """Issue 21: without a reason the page refuses in Vietnamese and writes nothing; with one, the
+    reason is the change log's."""
+    from canbo.cases.models import CaseStatus
+    from canbo.core.models import ObjectChange
+
+    c = client_for(users["officer_a"])
+    url = f"/bo-nhiem/mo/?vi_tri={post.pk}"
+    before = ObjectChange.objects.count()
+    r = c.post(url, {"kind": "bo_nhiem", "source": "tai_cho", "received_on": "02/03/2026"})
+    assert r.status_code == 400 and "Hãy ghi lý do hoặc căn cứ của thay đổi" in r.content.decode()
+    assert not Case.objects.exists() and ObjectChange.objects.count() == before
+    r = c.post(url, {"kind": "bo_nhiem", "source": "tai_cho", "received_on": "02/03/2026",
+                     "reason": "Theo công văn 5/CV-HU"})  # fmt: skip
+    case = Case.objects.get()
+    logged = ObjectChange.objects.get(content_type__model="case", object_id=case.pk)
+    assert logged.reason == "Theo công văn 5/CV-HU"
+    r = c.post(f"/bo-nhiem/{case.pk}/them-nhan-su/", {"person": eligible[0].pk, "reason": ""})
+    assert r.status_code == 400 and "Hãy ghi lý do hoặc căn cứ của thay đổi" in r.content.decode()
+    assert not Candidate.objects.exists()
+    r = c.post(f"/bo-nhiem/{case.pk}/chuyen-buoc/")
+    assert r.status_code == 400 and "Hãy ghi lý do hoặc căn cứ của thay đổi" in r.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.NOMINATION

@@ -8,6 +8,7 @@ from typing import Any
 from django.test import Client
 
 from canbo.conftest import REASON_HEADERS
+from canbo.core.models import ObjectChange
 from canbo.org.restructuring import unit_rename
 
 
@@ -50,9 +51,15 @@ def test_restructure_form_refuses_bad_input_in_vietnamese(users: dict, tree: dic
     assert r.status_code == 400
     assert "bắt đầu hiệu lực" in r.content.decode() or "không còn hiệu lực" in r.content.decode()
     assert c.post(url, {"on": "không phải ngày", "basis": "", "new_name": ""}).status_code == 400
+    # the decision is the change's reason: without it nothing is written (issue 21)
+    before = ObjectChange.objects.count()
+    r = c.post(url, {"on": "2024-01-01", "basis": "", "new_name": "Phòng Nội vụ mới"})
+    assert r.status_code == 400 and "Hãy ghi căn cứ của thay đổi" in r.content.decode()
+    assert ObjectChange.objects.count() == before
     assert client_for(users["leader_a"]).get(url).status_code == 404
     ok = c.post(url, {"on": "2024-01-01", "basis": "QĐ 1", "new_name": "Phòng Nội vụ mới"})
     assert ok.status_code == 302
+    assert ObjectChange.objects.filter(object_id=tree["A1"].pk, reason="QĐ 1").exists()
 
 
 def test_catalogues_need_login_but_no_grant(users: dict, title: Any) -> None:

@@ -52,6 +52,9 @@ def test_create_unit_bad_input_is_refused_in_vietnamese(users: dict, tree: dict)
     assert r.status_code == 400 and "không thể có hiệu lực trước" in r.content.decode()
     r = c.post(url, {**NEW, "valid_from": "31/02/2020"})
     assert r.status_code == 400
+    # the founding decision is the change's reason: required (issue 21)
+    r = c.post(url, {**NEW, "basis": ""})
+    assert r.status_code == 400 and "Hãy ghi căn cứ của thay đổi" in r.content.decode()
     assert (Unit.objects.count(), ObjectChange.objects.count()) == before
 
 

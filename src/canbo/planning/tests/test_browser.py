@@ -32,6 +32,7 @@ def test_create_list_add_entry_and_filter(
     page.fill("#id_nguoi", "khong co ai")
     page.select_option("#id_chuc_danh", label="Chủ tịch UBND huyện — khối Nhà nước (Cấp huyện, thứ bậc 50)")
     page.fill("#id_added_on", "31/02/2025")
+    page.locator("#bo-sung [name=reason]").fill("Theo quyết định số 15-QĐ/HU")
     page.get_by_role("button", name="Bổ sung").click()
     expect(page.locator("#bo-sung")).to_contain_text("Không tìm thấy cán bộ “khong co ai”")
     expect(page.locator("#bo-sung")).to_contain_text("Ngày không hợp lệ")

@@ -240,7 +240,7 @@ def test_addition_refused_after_a_low_vote_unless_an_exception_is_recorded(
     # Through the page: 400, the Vietnamese reason on the form, nothing written.
     c = client_for(users["officer_a"])
     r = c.post(f"/quy-hoach/{plist.pk}/them/", {"nguoi": p.personal_id, "chuc_danh": titles["ct"].pk,
-                                                "added_on": "03/11/2025"})  # fmt: skip
+                                                "added_on": "03/11/2025", "reason": "Rà soát"})  # fmt: skip
     assert r.status_code == 400 and "tín nhiệm thấp" in r.content.decode()
     assert not PlanningEntry.objects.filter(person=p).exists()
 

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from canbo.conftest import REASON_HEADERS, new_person
+from canbo.core.models import ObjectChange
 from canbo.planning import services
 from canbo.planning.models import PlanningEntry, PlanningList
 from canbo.planning.tests.conftest import DAY, hold
@@ -100,7 +101,8 @@ def test_add_entry_by_id_or_name_and_refusals(
 ) -> None:
     c = client_for(users["officer_a"])
     url = f"/quy-hoach/{plist.pk}/them/"
-    form = {"nguoi": person_a.personal_id, "chuc_danh": titles["ct"].pk, "added_on": "03/11/2025"}
+    form = {"nguoi": person_a.personal_id, "chuc_danh": titles["ct"].pk, "added_on": "03/11/2025",
+            "reason": "Theo đề nghị của Ban Thường vụ"}  # fmt: skip
     hold(person_a, tree["A1"], titles["bt"])
     r = c.post(url, form)  # holds a more senior title: P-1
     assert r.status_code == 400 and "P-1" in r.content.decode()
@@ -116,8 +118,15 @@ def test_add_entry_by_id_or_name_and_refusals(
     assert r.status_code == 400 and "Ngày không hợp lệ" in r.content.decode()
     assert "Chức danh không hợp lệ" in r.content.decode()
     assert not PlanningEntry.objects.exists()
+    # no reason (issue 21): refused in Vietnamese, nothing written
+    r = c.post(url, {**form, "nguoi": "nguyen thi hoa hai", "reason": ""})
+    assert r.status_code == 400 and "Hãy ghi lý do hoặc căn cứ của thay đổi" in r.content.decode()
+    assert not PlanningEntry.objects.exists()
     r = c.post(url, {**form, "nguoi": "nguyen thi hoa hai"})
     entry = PlanningEntry.objects.get()
+    assert ObjectChange.objects.get(object_id=entry.pk, content_type__model="planningentry").reason == (
+        "Theo đề nghị của Ban Thường vụ"
+    )
     assert r.status_code == 302 and r["Location"] == f"/quy-hoach/muc/{entry.pk}/"
     assert entry.person.full_name == "Nguyễn Thị Hoa Hai" and entry.added_on == DAY
     page = c.get(r["Location"]).content.decode()

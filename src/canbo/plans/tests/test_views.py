@@ -12,6 +12,7 @@ import openpyxl
 from django.test import Client
 
 from canbo.conftest import REASON_HEADERS, official_header
+from canbo.core.models import ObjectChange
 from canbo.org.models import Unit
 from canbo.plans import services
 from canbo.plans.demo import seed_document
@@ -318,6 +319,8 @@ def test_plan_create_form(tree: dict[str, Unit], users: dict[str, Any]) -> None:
     r = c.post("/ke-hoach/moi/", data)
     assert r.status_code == 302
     assert Plan.objects.get().issued_on == dt.date(2022, 2, 15)
+    logged = ObjectChange.objects.get(content_type__model="plan", object_id=Plan.objects.get().pk)
+    assert logged.reason == "Tạo kế hoạch theo văn bản số 5/KH-UBND"
     assert client_for(users["nogrant"]).get("/ke-hoach/moi/").status_code == 404
 
 
@@ -423,6 +426,12 @@ def test_edit_plan_header_relays_recurring_dues(
     form = c.get(url).context["form"]
     data = {k: ("" if v is None else v) for k, v in form.initial.items()}
     data.update({"issued_on": "15/01/2021", "period_start": "01/01/2021", "period_end": "31/12/2024"})
+    # no reason (issue 21): refused in Vietnamese, nothing written
+    before = ObjectChange.objects.count()
+    r = c.post(url, data)
+    assert r.status_code == 400 and "Hãy ghi lý do hoặc căn cứ của thay đổi" in r.content.decode()
+    assert ObjectChange.objects.count() == before
+    data["reason"] = "Sửa lỗi nhập liệu"
     assert c.post(url, {**data, "period_end": "01/01/2020"}).status_code == 400
     assert c.post(url, {**data, "implements": "khong-co"}).status_code == 400
     r = c.post(url, data)

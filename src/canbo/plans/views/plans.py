@@ -64,7 +64,8 @@ class PlanCreateView(PlansFormView):
             acting_user=self.request.user,
             unit=data["unit_code"],
             implements=data["implements"],
-            reason="Tạo kế hoạch",
+            # the plan's own document (number required) is the reason of its creation
+            reason=f"Tạo kế hoạch theo văn bản số {data['number']}",
             **{f: data[f] for f in services.PLAN_FIELDS},
         )
         return "Đã tạo kế hoạch. Có thể trích nhiệm vụ từ văn bản."
@@ -99,7 +100,7 @@ class PlanEditView(PlansFormView):
             changes={f: data[f] for f in services.PLAN_EDIT_FIELDS},
             implements=data["implements"],
             expected_version=data["row_version"],
-            reason="Sửa thông tin kế hoạch",
+            reason=f"Sửa thông tin kế hoạch: {data['reason']}",
         )
         return "Đã lưu thông tin kế hoạch."
 

@@ -11,6 +11,7 @@ import pytest
 
 from canbo.assessment.models import Award, Discipline
 from canbo.conftest import new_person
+from canbo.core.models import ObjectChange
 from canbo.rules.engine.checks.early_raise import EarlyCase, check_early
 from canbo.rules.models import RuleException
 from canbo.rules.selectors import rulebook
@@ -112,9 +113,16 @@ def test_cap_refuses_the_decision_until_an_administrator_records_an_exception(
 ) -> None:
     person, award = good
     officer = users["officer_a"]
-    r = post(officer, "de-nghi", tree, nguoi=person.pk, khen_thuong=award.pk, so_thang=12)
+    data = {"nguoi": person.pk, "khen_thuong": award.pk, "so_thang": 12}
+    # no reason: refused with the Vietnamese message, nothing written
+    r = post(officer, "de-nghi", tree, **data)
+    assert r.status_code == 400 and "Hãy ghi lý do hoặc căn cứ của thay đổi" in r.content.decode()
+    assert not EarlyRaise.objects.exists()
+    r = post(officer, "de-nghi", tree, **data, reason="Theo đề nghị của Hội đồng thi đua")
     assert r.status_code == 302
     proposal = EarlyRaise.objects.get(person=person)
+    logged = ObjectChange.objects.filter(object_id=str(proposal.pk), reason__endswith="Hội đồng thi đua")
+    assert logged.exists()
     assert (proposal.rule, proposal.raise_date, proposal.to_step) == ("S-9", dt.date(2026, 1, 1), 4)
     page = client_for(officer).get("/luong/truoc-han/", {"don_vi": tree["A"].pk, "nam": YEAR})
     html = page.content.decode()
@@ -142,7 +150,7 @@ def test_cap_refuses_the_decision_until_an_administrator_records_an_exception(
 
 def test_other_subtree_and_leader_cannot_propose(users: dict, good: Any, tree: dict) -> None:
     person, award = good
-    data = {"nguoi": person.pk, "khen_thuong": award.pk, "so_thang": 12}
+    data = {"nguoi": person.pk, "khen_thuong": award.pk, "so_thang": 12, "reason": "Sửa lỗi nhập liệu"}
     assert post(users["officer_b"], "de-nghi", tree, **data).status_code == 400  # unit A not in B's grants
     r = client_for(users["officer_b"]).post(
         "/luong/truoc-han/de-nghi/", {"don_vi": tree["B"].pk, "nam": YEAR, **data}

@@ -255,7 +255,15 @@ def due_list(
     ratings: dict[int, list[RatingFact]] = defaultdict(list)
     first_year = min(f.step_since.year for f in cases.values())
     facts: dict[tuple[int, str], RatingFact] = {}  # shared (frozen) facts of the years not KHT
+    decided: set[int] = set()
     for chunk in _id_sets(sorted(cases)):
+        # a raise already decided (a later row written by a decision dated on or before the as-of
+        # date) is no longer due; a past date's list keeps those decided after that date
+        decided.update(
+            SalaryRow.objects.filter(person__in=chunk, from_date__gt=as_of, decision_date__lte=as_of)
+            .order_by()
+            .values_list("person_id", flat=True)
+        )
         # those still in service on the as-of date (tested in SQL: no date converted per row)
         in_service = Q(left_service_date__isnull=True) | Q(left_service_date__gt=as_of)
         for pk, pid, name, unit_id in (
@@ -285,7 +293,7 @@ def due_list(
     memo: dict[object, Any] = {}
     keyed: list[tuple[dt.date, str, int, DueItem]] = []
     for person_id, row in cases.items():
-        if person_id not in people:
+        if person_id not in people or person_id in decided:
             continue
         case = SalaryCase(book, row, tuple(disciplines.get(person_id, ())), tuple(ratings.get(person_id, ())))
         due = case.shared_schedule(memo, keys[person_id]).due

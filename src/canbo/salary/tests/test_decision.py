@@ -186,3 +186,21 @@ def test_select_all_is_offered_only_when_the_list_has_several_pages(
 ) -> None:
     body = _page(users["officer_a"], tree)  # three eligible people, one page of 100
     assert "Ghi quyết định" in body and "Chọn tất cả" not in body
+
+
+def test_a_decided_raise_is_no_longer_due_but_a_past_list_keeps_it(
+    users: dict, staff: dict, tree: dict
+) -> None:
+    """Found by the lead's walk: after a decision whose rows start later than the list's date,
+    the same people were still listed as due (and could be picked again)."""
+    officer = users["officer_a"]
+    picked = tokens(officer, tree)
+    r = post(officer, tree, [picked["Đỗ Văn Chậm"]])
+    assert "Đã ghi quyết định 15/QĐ-SNV cho 1 người" in r.content.decode()
+    assert SalaryRow.objects.get(person=staff["delayed"], decision_number="15/QĐ-SNV").from_date > AS_OF
+    # on the list's date the decision (20/12/2024) exists: he is no longer due
+    assert "Đỗ Văn Chậm" not in tokens(officer, tree)
+    assert {"Đỗ Văn Đúng", "Đỗ Văn Khung"} <= set(tokens(officer, tree))
+    # as of a day before the decision he was still due then
+    before = due_list(officer, tree["A"], dt.date(2024, 12, 1), 3)
+    assert "Đỗ Văn Chậm" in {i.name for i in before if not i.blocked}

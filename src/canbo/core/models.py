@@ -126,7 +126,12 @@ class ObjectChange(models.Model):
         verbose_name = "lịch sử thay đổi"
         verbose_name_plural = "lịch sử thay đổi"
         ordering = ["-time", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            # The business events of a kind since a day (the national export's overdue page):
+            # a range per kind instead of every event of the kind.
+            models.Index(fields=["content_type", "time"], name="core_change_type_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_repr} ({self.user_name})"

@@ -364,6 +364,10 @@ def batch_request(
         .order_by("sort_key", "id")
         .values_list("pk", flat=True)
     )
+    if not person_ids:
+        # Said apart from the scope case: a list read as of a date before anyone entered it is
+        # empty, and "outside your scope" would send the officer looking in the wrong place.
+        raise DomainError(f"Không có ai trong danh sách tại ngày {day:%d/%m/%Y}; hãy đổi ngày xem.")
     if not allowed:
         raise DomainError("Danh sách không có ai trong phạm vi bạn được giao.")
     if len(allowed) > MAX_BATCH:

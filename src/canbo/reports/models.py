@@ -43,6 +43,11 @@ class ExportedEvent(models.Model):
     )
     export = models.ForeignKey(NationalExport, verbose_name="lần xuất", on_delete=models.CASCADE)
     exported_at = models.DateTimeField("thời điểm xuất", db_index=True)
+    # Whether the export came after the event's N-3 deadline (working days, holidays counted),
+    # decided when the export is written, so the overdue page finds late exports by an index
+    # instead of reading every exported event. Null for rows written before the flag existed:
+    # the overdue page decides those itself.
+    late = models.BooleanField("xuất trễ hạn", null=True, db_index=True)
 
     class Meta:
         verbose_name = "sự kiện đã xuất"

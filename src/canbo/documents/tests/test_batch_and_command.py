@@ -68,6 +68,19 @@ def test_planning_list_batch_is_a_zip_of_every_reachable_person(
     assert client_for(users["officer_b"]).get(f"/tai-lieu/so-yeu-ly-lich/goi/{batch.pk}/").status_code == 404
 
 
+def test_planning_list_batch_before_anyone_entered_says_the_date(users: dict, planning: Any) -> None:
+    """Found walking the demo: a 2025–2030 list read as of 2021 is empty, and the batch said the
+    people were outside the officer's scope."""
+    c = client_for(users["officer_a"])
+    response = c.post(
+        "/tai-lieu/so-yeu-ly-lich/goi/?ngay=31/12/2019", {"danh_sach_quy_hoach": planning.pk, "dinh_dang": "docx"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Không có ai trong danh sách tại ngày 31/12/2019" in page and "phạm vi" not in page
+    assert not ResumeBatch.objects.exists()
+
+
 @override_settings(TASKS=IMMEDIATE)
 def test_person_list_batch_follows_the_lists_filters(users: dict, changed: Any, person_a: Any) -> None:
     c = client_for(users["officer_a"])

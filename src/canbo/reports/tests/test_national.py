@@ -181,6 +181,10 @@ def test_overdue_events_count_working_days_with_holidays(users: dict, staff: dic
     assert found[late.pk].deadline == dt.date(2026, 9, 7) and found[late.pk].exported_at is not None
     assert found[never.pk].deadline == dt.date(2026, 9, 15) and found[never.pk].exported_at is None
     assert recent.pk not in found and other.pk not in found
+    # Newest first across the never-exported and the exported-late events; a limit keeps the count.
+    assert [i.change.pk for i in items] == [never.pk, late.pk]
+    first, total_1, _d = national.overdue(users["officer_a"], dt.date(2026, 9, 20), limit=1)
+    assert [i.change.pk for i in first] == [never.pk] and total_1 == 2
     items_b, _total_b, _d = national.overdue(users["officer_b"], dt.date(2026, 9, 20))
     assert {i.change.pk for i in items_b} == {other.pk}
 
@@ -210,3 +214,20 @@ def test_export_without_user_runs_as_the_system(staff: dict, tmp_path: Path) -> 
     run = NationalExport.objects.get()
     assert run.user_id is None and run.document_count == len(staff)
     assert {p.name for p in tmp_path.iterdir()} >= {f"{p.personal_id}.json" for p in staff.values()}
+
+
+def test_export_flags_late_events_and_the_page_finds_them_by_the_flag(
+    users: dict, staff: dict, tmp_path: Path
+) -> None:
+    """The export decides "late" when it writes (working days, holidays counted), so the overdue
+    page reads the late exports by an index; an event exported within its days is not late."""
+    now = timezone.now()
+    old = _event(staff["an"], now - dt.timedelta(days=30), "Khen cũ")
+    fresh = _event(staff["an"], now, "Khen mới")
+    national.export(users["officer_a"], now - dt.timedelta(days=40), tmp_path / "xuat")
+    flags = dict(ExportedEvent.objects.values_list("change_id", "late"))
+    assert flags[old.pk] is True and flags[fresh.pk] is False
+    items, total, _days = national.overdue(users["officer_a"], timezone.localdate())
+    assert [i.change.pk for i in items] == [old.pk] and total == 1 and items[0].exported_at is not None
+    # Another district's officer does not see the event.
+    assert national.overdue(users["officer_b"], timezone.localdate())[1] == 0

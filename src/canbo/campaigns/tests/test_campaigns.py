@@ -359,7 +359,7 @@ def test_pages_from_start_to_finalised(tree: dict, users: dict) -> None:
     assert ObjectChange.objects.filter(content_type__model="ratingcampaign", object_id=c.pk).latest(
         "pk"
     ).reason == ("Hoàn tất đợt đánh giá: Theo quyết định số 12/QĐ-UBND")
-    rating = Rating.objects.filter(year=2026).first()
+    rating = Rating.objects.filter(year=2026).earliest("pk")
     assert ObjectChange.objects.get(content_type__model="rating", object_id=rating.pk).reason.endswith(
         ": Theo quyết định số 12/QĐ-UBND"
     )

@@ -117,6 +117,7 @@ class ConfirmForm(forms.Form):
         label="Tôi xác nhận hoàn tất đợt đánh giá và ghi kết quả vào hồ sơ từng người",
         error_messages={"required": "Hãy đánh dấu xác nhận."},
     )
+    reason = ReasonField(label="Lý do / căn cứ (số quyết định xếp loại)")
 
 
 # -- confidence votes ---------------------------------------------------------------------------
@@ -141,6 +142,7 @@ class VoteSessionForm(forms.Form):
     convened = forms.IntegerField(label="Số được triệu tập", min_value=1)
     present = forms.IntegerField(label="Số có mặt", min_value=0)
     ballots = forms.IntegerField(label="Số phiếu phát ra", min_value=0)
+    reason = ReasonField()
 
     def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -153,6 +155,7 @@ class VoteCountsForm(forms.Form):
     high = forms.IntegerField(label="Tín nhiệm cao", min_value=0)
     medium = forms.IntegerField(label="Tín nhiệm", min_value=0)
     low = forms.IntegerField(label="Tín nhiệm thấp", min_value=0)
+    reason = ReasonField()
 
 
 class VoteImportForm(forms.Form):
@@ -162,9 +165,11 @@ class VoteImportForm(forms.Form):
         help_text="Mỗi dòng một người: họ và tên; tín nhiệm cao; tín nhiệm; tín nhiệm thấp "
         "(có thể dán từ Excel). Sai một dòng thì không nhập dòng nào.",
     )
+    reason = ReasonField(label="Lý do / căn cứ (số, ngày biên bản kiểm phiếu)")
 
 
 class VoteActionForm(forms.Form):
+    # the decision (number required) is the reason of this change (issue 21)
     decision = forms.CharField(label="Số quyết định xử lý", max_length=60)
     decision_date = forms.DateField(label="Ngày quyết định", widget=DateInput(), input_formats=DATE_FORMATS)
     note = forms.CharField(label="Nội dung xử lý", max_length=500, required=False)
@@ -175,3 +180,4 @@ class VoteConfirmForm(forms.Form):
         label="Tôi xác nhận hoàn tất đợt lấy phiếu và ghi kết quả vào hồ sơ từng người",
         error_messages={"required": "Hãy đánh dấu xác nhận."},
     )
+    reason = ReasonField(label="Lý do / căn cứ (số, ngày biên bản kiểm phiếu)")

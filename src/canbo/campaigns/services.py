@@ -24,6 +24,7 @@ from canbo.campaigns.models import (
     UnitRating,
 )
 from canbo.careers.models import Tenure, on_date_q
+from canbo.core.context import with_reason
 from canbo.core.dates import today
 from canbo.core.errors import DomainError
 from canbo.core.services import audited_create, audited_update, ensure_can_change
@@ -81,11 +82,6 @@ def people_to_rate(unit: Unit, system: str, start: dt.date, end: dt.date) -> lis
     )
 
 
-def _why(own: str, reason: str) -> str:
-    """The change log's reason: the service's account, then the officer's reason (issue 21)."""
-    return f"{own}: {reason.strip()}" if reason and reason.strip() else own
-
-
 def campaign_create(
     *,
     unit: Unit,
@@ -113,7 +109,9 @@ def campaign_create(
     start, end = campaign.bounds
     with transaction.atomic():
         audited_create(
-            campaign, acting_user=acting_user, reason=_why(f"Mở đợt đánh giá {campaign.period_label}", reason)
+            campaign,
+            acting_user=acting_user,
+            reason=with_reason(f"Mở đợt đánh giá {campaign.period_label}", reason),
         )
         people = people_to_rate(unit, system, start, end)
         roles = _roles(people, end)
@@ -129,7 +127,7 @@ def campaign_create(
                     is_leader=is_leader,
                 ),
                 acting_user=acting_user,
-                reason=_why(f"Đưa vào đợt đánh giá {campaign.period_label}", reason),
+                reason=with_reason(f"Đưa vào đợt đánh giá {campaign.period_label}", reason),
                 check_scope=False,  # the campaign's scope, checked above
             )
     return campaign
@@ -183,7 +181,7 @@ def entry_update(
         entry,
         acting_user=acting_user,
         changes=changes,
-        reason=_why("Nhập kết quả đánh giá", reason),
+        reason=with_reason("Nhập kết quả đánh giá", reason),
         expected_version=expected_version,
     )
 
@@ -201,10 +199,13 @@ def unit_rating_set(
         return audited_create(
             UnitRating(campaign=campaign, unit=unit, level=level),
             acting_user=acting_user,
-            reason=_why("Xếp loại tập thể", reason),
+            reason=with_reason("Xếp loại tập thể", reason),
         )
     return audited_update(
-        current, acting_user=acting_user, changes={"level": level}, reason=_why("Xếp loại tập thể", reason)
+        current,
+        acting_user=acting_user,
+        changes={"level": level},
+        reason=with_reason("Xếp loại tập thể", reason),
     )
 
 
@@ -234,7 +235,7 @@ def exception_record(
 
 
 @transaction.atomic
-def campaign_finalise(*, campaign: RatingCampaign, acting_user: ActingUser) -> int:
+def campaign_finalise(*, campaign: RatingCampaign, acting_user: ActingUser, reason: str = "") -> int:
     """Finalise: every person decided, validator 8 passing, the quota kept (or an exception
     recorded), no head above his collective; then each person's rating row written, all in one
     transaction. Returns the number of rows written."""
@@ -276,7 +277,7 @@ def campaign_finalise(*, campaign: RatingCampaign, acting_user: ActingUser) -> i
         key = {"person": e.person, "system": campaign.system, "period": period, "year": campaign.year,
                "quarter": campaign.part or None}  # fmt: skip
         current = Rating.objects.filter(**key).first()
-        why = f"Kết quả đợt đánh giá {campaign.period_label} ({campaign.unit.name})"
+        why = with_reason(f"Kết quả đợt đánh giá {campaign.period_label} ({campaign.unit.name})", reason)
         if current is None:
             audited_create(Rating(**key, **fields), acting_user=acting_user, reason=why)
         else:
@@ -286,6 +287,6 @@ def campaign_finalise(*, campaign: RatingCampaign, acting_user: ActingUser) -> i
         campaign,
         acting_user=acting_user,
         changes={"status": CampaignStatus.FINAL, "finalised_on": today()},
-        reason="Hoàn tất đợt đánh giá",
+        reason=with_reason("Hoàn tất đợt đánh giá", reason),
     )
     return written

@@ -171,7 +171,9 @@ class FinaliseView(_CampaignFormView):
     submit = "Hoàn tất"
 
     def perform(self, form: Any) -> str:
-        n = services.campaign_finalise(campaign=self.campaign, acting_user=self.request.user)
+        n = services.campaign_finalise(
+            campaign=self.campaign, acting_user=self.request.user, reason=form.cleaned_data["reason"]
+        )
         return f"Đã hoàn tất đợt đánh giá và ghi kết quả vào hồ sơ của {n} người."
 
 

@@ -130,7 +130,9 @@ class FinaliseView(_SessionFormView):
     submit = "Hoàn tất"
 
     def perform(self, form: Any) -> str:
-        n = votes.session_finalise(session=self.session, acting_user=self.request.user)
+        n = votes.session_finalise(
+            session=self.session, acting_user=self.request.user, reason=form.cleaned_data["reason"]
+        )
         return f"Đã hoàn tất đợt lấy phiếu và ghi kết quả vào hồ sơ của {n} người."
 
 

@@ -22,6 +22,7 @@ from django.http import Http404
 from canbo.assessment.models import ConfidenceVote
 from canbo.campaigns.models import CampaignStatus, VoteBody, VoteEntry, VoteSession
 from canbo.careers.models import Tenure, TenureKind, on_date_q
+from canbo.core.context import with_reason
 from canbo.core.dates import today
 from canbo.core.errors import DomainError
 from canbo.core.hooks import Hook
@@ -86,6 +87,7 @@ def session_create(
     present: int,
     ballots: int,
     acting_user: ActingUser,
+    reason: str = "",
 ) -> VoteSession:
     """Open a session with the people voted on (one entry each, counts not yet entered)."""
     problems = meeting_errors(convened, present, ballots)
@@ -97,12 +99,14 @@ def session_create(
         unit=unit, body=body, vote_date=vote_date, convened=convened, present=present, ballots=ballots
     )
     with transaction.atomic():
-        audited_create(session, acting_user=acting_user, reason="Mở đợt lấy phiếu tín nhiệm")
+        audited_create(
+            session, acting_user=acting_user, reason=with_reason("Mở đợt lấy phiếu tín nhiệm", reason)
+        )
         for person, position in people_voted_on(unit, body, vote_date):
             audited_create(
                 VoteEntry(session=session, person=person, position=position[:200]),
                 acting_user=acting_user,
-                reason="Đưa vào danh sách lấy phiếu tín nhiệm",
+                reason=with_reason("Đưa vào danh sách lấy phiếu tín nhiệm", reason),
                 check_scope=False,  # the session's scope, checked above
             )
     return session
@@ -113,7 +117,9 @@ def _open(session: VoteSession) -> None:
         raise DomainError(CLOSED)
 
 
-def counts_set(*, entry: VoteEntry, high: int, medium: int, low: int, acting_user: ActingUser) -> VoteEntry:
+def counts_set(
+    *, entry: VoteEntry, high: int, medium: int, low: int, acting_user: ActingUser, reason: str = ""
+) -> VoteEntry:
     """Enter one person's counts (V-2); their sum may not exceed the ballots issued."""
     session = entry.session
     _open(session)
@@ -125,7 +131,7 @@ def counts_set(*, entry: VoteEntry, high: int, medium: int, low: int, acting_use
         entry,
         acting_user=acting_user,
         changes={"high": high, "medium": medium, "low": low},
-        reason="Nhập kết quả kiểm phiếu",
+        reason=with_reason("Nhập kết quả kiểm phiếu", reason),
     )
 
 
@@ -134,7 +140,7 @@ def _key(name: str) -> str:
     return text
 
 
-def counts_import(*, session: VoteSession, text: str, acting_user: ActingUser) -> int:
+def counts_import(*, session: VoteSession, text: str, acting_user: ActingUser, reason: str = "") -> int:
     """Import a tally sheet: one line per person, ``họ và tên; cao; tín nhiệm; thấp`` (comma,
     semicolon or tab between fields; a header line is skipped). All lines or none: an unknown
     name, a count that is not a number or a sum above the ballots refuses the whole sheet."""
@@ -178,7 +184,7 @@ def counts_import(*, session: VoteSession, text: str, acting_user: ActingUser) -
                 entry,
                 acting_user=acting_user,
                 changes={"high": high, "medium": medium, "low": low},
-                reason="Nhập kết quả kiểm phiếu từ biên bản",
+                reason=with_reason("Nhập kết quả kiểm phiếu từ biên bản", reason),
             )
     return len(rows)
 
@@ -199,12 +205,13 @@ def action_record(
         entry,
         acting_user=acting_user,
         changes={"action_decision": decision, "action_date": decision_date, "action_note": note.strip()},
-        reason="Ghi nhận xử lý kết quả lấy phiếu",
+        # the decision (required) is the reason (issue 21)
+        reason=f"Ghi nhận xử lý kết quả lấy phiếu theo quyết định số {decision}",
     )
 
 
 @transaction.atomic
-def session_finalise(*, session: VoteSession, acting_user: ActingUser) -> int:
+def session_finalise(*, session: VoteSession, acting_user: ActingUser, reason: str = "") -> int:
     """Every person counted, the counts adding up: each person's vote row written, all in one
     transaction. Returns the number of rows written."""
     _open(session)
@@ -232,7 +239,7 @@ def session_finalise(*, session: VoteSession, acting_user: ActingUser) -> int:
                   "present": session.present,
                   "ballots": session.ballots, "high": e.high, "medium": e.medium, "low": e.low}  # fmt: skip
         current = ConfidenceVote.objects.filter(**key).first()
-        why = f"Kết quả lấy phiếu tín nhiệm ngày {session.vote_date:%d/%m/%Y}"
+        why = with_reason(f"Kết quả lấy phiếu tín nhiệm ngày {session.vote_date:%d/%m/%Y}", reason)
         if current is None:
             audited_create(ConfidenceVote(**key, **fields), acting_user=acting_user, reason=why)
         else:
@@ -241,7 +248,7 @@ def session_finalise(*, session: VoteSession, acting_user: ActingUser) -> int:
         session,
         acting_user=acting_user,
         changes={"status": CampaignStatus.FINAL, "finalised_on": today()},
-        reason="Hoàn tất đợt lấy phiếu tín nhiệm",
+        reason=with_reason("Hoàn tất đợt lấy phiếu tín nhiệm", reason),
     )
     return len(entries)
 

@@ -55,6 +55,14 @@ def current_reason(reason: str = "") -> str:
     return (reason or (ctx.reason if ctx is not None else "") or "").strip()
 
 
+def with_reason(own: str, reason: str = "") -> str:
+    """The change log's reason of a service's write: its own account, then the officer's reason
+    (a form's required reason field, issue 21), else the request's (an API write's
+    ``X-Change-Reason``): "Hoàn tất đợt đánh giá: Theo quyết định số 12/QĐ-UBND"."""
+    given = current_reason(reason)
+    return f"{own}: {given}" if given else own
+
+
 def set_reason(reason: str) -> None:
     """Record the reason of the bound context's changes (a no-op outside any entry point)."""
     ctx = _current.get()

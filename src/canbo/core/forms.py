@@ -99,6 +99,13 @@ class ReasonField(forms.CharField):
         )
 
 
+def own_reason_id(form: forms.BaseForm, slot: str) -> None:
+    """Give ``form``'s reason field an id of its own (``id_<slot>_reason``): a page with several
+    forms, each with its reason (a plan task's status, correction, deletion), keeps its ids and
+    its suggestion lists unique. The posted name stays ``reason``."""
+    form.fields["reason"].widget.attrs["id"] = f"id_{slot}_reason"
+
+
 class ReasonForm(forms.Form):
     """The reason (lý do, căn cứ) written with every change."""
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from canbo.core.forms import DateInput, ReasonField
+from canbo.core.forms import DateInput, ReasonField, own_reason_id
 from canbo.core.querysets import CHANGE
 from canbo.org.models import Title, Unit
 from canbo.org.selectors import unit_label
@@ -184,4 +184,9 @@ class ReviewForm(forms.Form):
     )
     reviewed_on = _date("Ngày rà soát (ngày quyết định)")
     decision = forms.CharField(label="Số quyết định", max_length=60, required=False)
+    reason = ReasonField()
     note = forms.CharField(label="Ghi chú", max_length=500, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        own_reason_id(self, "ra_soat")  # the list's page has the addition's reason too

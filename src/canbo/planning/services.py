@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import transaction
 
+from canbo.core.context import current_reason
 from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.querysets import VIEW
 from canbo.core.services import audited_create, audited_update, ensure_can_change
@@ -230,6 +231,7 @@ def planning_review_record(
     reviewed_on: dt.date,
     decision: str = "",
     note: str = "",
+    reason: str = "",
 ) -> PlanningReview:
     """Record the yearly review of ``planning_list`` (P-4): one per year of its term, dated in that
     year and not in the future. Refused while an entry in force on ``reviewed_on`` has a removal
@@ -266,5 +268,6 @@ def planning_review_record(
                 note=note.strip(),
             ),
             acting_user=acting_user,
-            reason=decision.strip() or f"Rà soát quy hoạch năm {year}",
+            reason="; ".join(t for t in (decision.strip(), current_reason(reason)) if t)
+            or f"Rà soát quy hoạch năm {year}",
         )

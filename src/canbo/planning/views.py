@@ -264,6 +264,7 @@ class ReviewView(DatedFormView):
             reviewed_on=data["reviewed_on"],
             decision=data["decision"],
             note=data["note"],
+            reason=data["reason"],
         )
         return f"Đã ghi nhận rà soát quy hoạch năm {review.year}."
 

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from canbo.core.dates import today
-from canbo.core.forms import DateInput, ReasonField
+from canbo.core.forms import DateInput, ReasonField, own_reason_id
 from canbo.org.models import Unit
 from canbo.org.selectors import unit_label
 from canbo.plans.models import PeriodKind, PlanKind, TaskStatus
@@ -174,10 +174,12 @@ class TaskEditForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     deadline = forms.CharField(label="Thời hạn (theo văn bản)", max_length=500, required=False)
+    reason = ReasonField()
     row_version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, sections: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        own_reason_id(self, "sua")
         field = self.fields["section"]
         assert isinstance(field, forms.ChoiceField)  # noqa: S101 (invariant; narrows the type for mypy)
         field.choices = [("", "— (không thuộc mục nào)"), *(sections or [])]
@@ -209,7 +211,12 @@ class TaskStatusForm(forms.Form):
     )
     evidence_number = forms.CharField(label="Số văn bản kết quả", max_length=120, required=False)
     evidence_file = forms.FileField(label="Tệp kết quả (PDF, JPEG, PNG)", required=False)
+    reason = ReasonField()
     row_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        own_reason_id(self, "tinh_trang")
 
 
 class ConditionForm(forms.Form):
@@ -221,6 +228,11 @@ class ConditionForm(forms.Form):
         help_text="Để trống để xóa.",
     )
     note = forms.CharField(label="Căn cứ (số văn bản)", max_length=300, required=False)
+    reason = ReasonField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        own_reason_id(self, "dieu_kien")
 
 
 class PeriodForm(forms.Form):
@@ -252,6 +264,7 @@ class ReportForm(forms.Form):
         label="Khó khăn, vướng mắc", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     evidence_number = forms.CharField(label="Số văn bản báo cáo", max_length=120, required=False)
+    reason = ReasonField()
 
     def __init__(self, *args: Any, units: list[Unit] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -55,6 +55,7 @@ def test_campaign_start_to_finalised(browser: Browser, live_server: Any, users: 
 
     page.click("text=Hoàn tất và ghi kết quả vào hồ sơ")
     page.check("#id_confirm")
+    page.fill("#id_reason", "Theo quyết định số 12/QĐ-UBND")
     page.get_by_role("button", name="Hoàn tất").click()
     expect(page.locator(".form-errors")).to_contain_text("cần ghi nhận ngoại lệ")
     assert not Rating.objects.exists()
@@ -65,6 +66,7 @@ def test_campaign_start_to_finalised(browser: Browser, live_server: Any, users: 
     page.get_by_role("button", name="Ghi nhận ngoại lệ").click()
     page.click("text=Hoàn tất và ghi kết quả vào hồ sơ")
     page.check("#id_confirm")
+    page.fill("#id_reason", "Theo quyết định số 12/QĐ-UBND")
     page.get_by_role("button", name="Hoàn tất").click()
     expect(page.locator(".messages")).to_contain_text("ghi kết quả vào hồ sơ của 6 người")
     assert Rating.objects.filter(year=2026).count() == 6

@@ -334,7 +334,7 @@ def test_pages_from_start_to_finalised(tree: dict, users: dict) -> None:
         ).status_code
         == 400
     )
-    refused = client.post(f"/danh-gia/{c.pk}/hoan-tat/", {"confirm": "on"})
+    refused = client.post(f"/danh-gia/{c.pk}/hoan-tat/", {"confirm": "on", "reason": "QĐ 12/QĐ-UBND"})
     assert refused.status_code == 400 and "cần ghi nhận ngoại lệ" in refused.content.decode()
     assert (
         client.post(
@@ -345,8 +345,24 @@ def test_pages_from_start_to_finalised(tree: dict, users: dict) -> None:
     )
     r = client.post(f"/danh-gia/{c.pk}/ngoai-le/", {"reason": "Thành tích nổi trội", "basis": "QĐ 9/QĐ-UBND"})
     assert r.status_code == 302
-    assert client.post(f"/danh-gia/{c.pk}/hoan-tat/", {"confirm": "on"}).status_code == 302
+    # no reason (issue 21): refused in Vietnamese, nothing written
+    logged = ObjectChange.objects.count()
+    r = client.post(f"/danh-gia/{c.pk}/hoan-tat/", {"confirm": "on", "reason": " "})
+    assert r.status_code == 400 and "Hãy ghi lý do hoặc căn cứ của thay đổi" in r.content.decode()
+    assert ObjectChange.objects.count() == logged and not Rating.objects.filter(year=2026).exists()
+    r = client.post(
+        f"/danh-gia/{c.pk}/hoan-tat/", {"confirm": "on", "reason": "Theo quyết định số 12/QĐ-UBND"}
+    )
+    assert r.status_code == 302
     assert Rating.objects.filter(year=2026).count() == 6
+    c.refresh_from_db()
+    assert ObjectChange.objects.filter(content_type__model="ratingcampaign", object_id=c.pk).latest(
+        "pk"
+    ).reason == ("Hoàn tất đợt đánh giá: Theo quyết định số 12/QĐ-UBND")
+    rating = Rating.objects.filter(year=2026).earliest("pk")
+    assert ObjectChange.objects.get(content_type__model="rating", object_id=rating.pk).reason.endswith(
+        ": Theo quyết định số 12/QĐ-UBND"
+    )
     page = client.get(f"/danh-gia/{c.pk}/").content.decode()
     assert "Đã hoàn tất" in page and "QĐ 9/QĐ-UBND" in page
 

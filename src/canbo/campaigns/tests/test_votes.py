@@ -195,27 +195,86 @@ def test_pages_create_enter_import_finalise(tree: dict, users: dict, title: Titl
     client.force_login(users["officer_a"])
     assert client.get("/danh-gia/lay-phieu/moi/").status_code == 200
     form = {"unit": tree["A"].pk, "body": "cap_uy", "vote_date": "15/10/2026",
-            "convened": 30, "present": 31, "ballots": 27}  # fmt: skip
+            "convened": 30, "present": 31, "ballots": 27, "reason": "Theo kế hoạch số 5-KH/HU"}  # fmt: skip
     r = client.post("/danh-gia/lay-phieu/moi/", form)
     assert r.status_code == 400 and "Số có mặt không thể lớn hơn" in r.content.decode()
     r = client.post("/danh-gia/lay-phieu/moi/", {**form, "present": 27})
     assert r.status_code == 302
     s = VoteSession.objects.get()
+    assert _why(s) == "Mở đợt lấy phiếu tín nhiệm: Theo kế hoạch số 5-KH/HU"
     e = _entry(s, hoa)
-    r = client.post(f"/danh-gia/lay-phieu/nguoi/{e.pk}/", {"high": 20, "medium": 5, "low": 5})
+    r = client.post(f"/danh-gia/lay-phieu/nguoi/{e.pk}/", {"high": 20, "medium": 5, "low": 5, "reason": "x"})
     assert r.status_code == 400 and "vượt quá số phiếu phát ra" in r.content.decode()
-    r = client.post(f"/danh-gia/lay-phieu/{s.pk}/nhap/", {"text": "Lê Thị Hoa;1;6;20"})
+    r = client.post(
+        f"/danh-gia/lay-phieu/{s.pk}/nhap/", {"text": "Lê Thị Hoa;1;6;20", "reason": "Biên bản kiểm phiếu"}
+    )
     assert r.status_code == 302
+    assert _why(e) == "Nhập kết quả kiểm phiếu từ biên bản: Biên bản kiểm phiếu"
     page = client.get(f"/danh-gia/lay-phieu/{s.pk}/").content.decode()
     assert "Cần xử lý" in page and "V-5" in page and "đủ 2/3" in page
-    assert client.post(f"/danh-gia/lay-phieu/{s.pk}/hoan-tat/", {"confirm": "on"}).status_code == 302
-    assert ConfidenceVote.objects.get(person=hoa).low == 20
+    r = client.post(
+        f"/danh-gia/lay-phieu/{s.pk}/hoan-tat/", {"confirm": "on", "reason": "Biên bản ngày 15/10"}
+    )
+    assert r.status_code == 302
+    vote = ConfidenceVote.objects.get(person=hoa)
+    assert vote.low == 20
+    assert _why(vote) == "Kết quả lấy phiếu tín nhiệm ngày 15/10/2026: Biên bản ngày 15/10"
+    assert _why(s) == "Hoàn tất đợt lấy phiếu tín nhiệm: Biên bản ngày 15/10"
     index = client.get("/danh-gia/lay-phieu/").content.decode()
     assert "Chưa xử lý" in index and "Lê Thị Hoa" in index
     r = client.post(
         f"/danh-gia/lay-phieu/nguoi/{e.pk}/xu-ly/", {"decision": "1-QĐ/HU", "decision_date": "01/10/2026"}
     )
     assert r.status_code == 400 and "trước ngày lấy phiếu" in r.content.decode()
+    # the decision (required) is the reason of the action recorded
+    r = client.post(
+        f"/danh-gia/lay-phieu/nguoi/{e.pk}/xu-ly/", {"decision": "1-QĐ/HU", "decision_date": "20/10/2026"}
+    )
+    assert r.status_code == 302
+    assert _why(e) == "Ghi nhận xử lý kết quả lấy phiếu theo quyết định số 1-QĐ/HU"
+
+
+def _why(obj: Any) -> str:
+    """The reason of the latest change-log entry of ``obj``."""
+    return (
+        ObjectChange.objects.filter(content_type__model=obj._meta.model_name, object_id=obj.pk)
+        .latest("pk")
+        .reason
+    )
+
+
+@pytest.mark.django_db
+def test_every_vote_form_requires_a_reason(tree: dict, users: dict, title: Title) -> None:
+    """Issue 21: opening a session, a person's counts, the tally import and the finalisation each
+    refuse an empty reason with the Vietnamese message (400) and write nothing."""
+    hoa = _leader(tree, title, "Lê Thị Hoa")
+    client = Client()
+    client.force_login(users["officer_a"])
+    form = {"unit": tree["A"].pk, "body": "cap_uy", "vote_date": "15/10/2026",
+            "convened": 30, "present": 27, "ballots": 27}  # fmt: skip
+
+    def refused(url: str, data: dict[str, Any]) -> None:
+        logged = ObjectChange.objects.count()
+        for reason in ({}, {"reason": ""}, {"reason": "   "}):
+            r = client.post(url, {**data, **reason})
+            assert r.status_code == 400 and "Hãy ghi lý do hoặc căn cứ của thay đổi" in r.content.decode()
+        assert ObjectChange.objects.count() == logged
+
+    refused("/danh-gia/lay-phieu/moi/", form)
+    assert not VoteSession.objects.exists()
+    s = _session(tree, users["officer_a"])
+    e = _entry(s, hoa)
+    refused(f"/danh-gia/lay-phieu/nguoi/{e.pk}/", {"high": 20, "medium": 5, "low": 2})
+    refused(f"/danh-gia/lay-phieu/{s.pk}/nhap/", {"text": "Lê Thị Hoa;1;6;20"})
+    assert _entry(s, hoa).high is None
+    votes.counts_set(entry=e, high=20, medium=5, low=2, acting_user=users["officer_a"])
+    refused(f"/danh-gia/lay-phieu/{s.pk}/hoan-tat/", {"confirm": "on"})
+    assert not ConfidenceVote.objects.exists()
+    s.refresh_from_db()
+    assert s.is_open
+    r = client.post(f"/danh-gia/lay-phieu/nguoi/{e.pk}/", {"high": 20, "medium": 5, "low": 1,
+                                                         "reason": "Sửa lỗi nhập liệu"})  # fmt: skip
+    assert r.status_code == 302 and _why(e) == "Nhập kết quả kiểm phiếu: Sửa lỗi nhập liệu"
 
 
 @pytest.mark.django_db

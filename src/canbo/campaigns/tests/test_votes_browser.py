@@ -56,6 +56,7 @@ def test_vote_session_counts_bands_and_consequences(
     page.fill("#id_convened", "30")
     page.fill("#id_present", "30")
     page.fill("#id_ballots", "30")
+    page.fill("#id_reason", "Theo kế hoạch số 5-KH/HU")
     page.get_by_role("button", name="Mở đợt lấy phiếu").click()
     expect(page.locator(".messages")).to_contain_text("Đã mở đợt lấy phiếu với 2 người được lấy phiếu")
 
@@ -64,6 +65,7 @@ def test_vote_session_counts_bands_and_consequences(
     page.fill("#id_high", "10")
     page.fill("#id_medium", "8")
     page.fill("#id_low", "17")
+    page.fill("#id_reason", "Theo biên bản kiểm phiếu")
     page.get_by_role("button", name="Lưu kết quả").click()
     expect(page.locator(".form-errors")).to_contain_text(
         "Tổng số phiếu ba mức (35) vượt quá số phiếu phát ra (30)"
@@ -75,6 +77,7 @@ def test_vote_session_counts_bands_and_consequences(
     page.fill("#id_high", "5")
     page.fill("#id_medium", "5")
     page.fill("#id_low", "20")
+    page.fill("#id_reason", "Theo biên bản kiểm phiếu")
     page.get_by_role("button", name="Lưu kết quả").click()
 
     # The bands: above half (V-4) and two thirds (V-5).
@@ -85,6 +88,7 @@ def test_vote_session_counts_bands_and_consequences(
 
     page.click("text=Hoàn tất và ghi vào hồ sơ")
     page.check("#id_confirm")
+    page.fill("#id_reason", "Theo biên bản kiểm phiếu ngày 10/02/2026")
     page.get_by_role("button", name="Hoàn tất").click()
     expect(page.locator(".messages")).to_contain_text("ghi kết quả vào hồ sơ của 2 người")
     assert ConfidenceVote.objects.count() == 2

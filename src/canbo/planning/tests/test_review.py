@@ -36,6 +36,14 @@ def test_review_recorded_once_a_year_and_shown_with_the_year_s_moves(
 ) -> None:
     c = client_for(users["officer_a"])
     form = {"year": "2026", "reviewed_on": "16/03/2026", "decision": "20-QĐ/HU", "note": "Rà soát quý I"}
+    # no reason (issue 21): refused in Vietnamese, nothing written
+    for empty in ({}, {"reason": ""}, {"reason": "  "}):
+        r = c.post(f"/quy-hoach/{plist.pk}/ra-soat/", {**form, **empty})
+        assert r.status_code == 400 and "Hãy ghi lý do hoặc căn cứ của thay đổi" in r.content.decode()
+        assert r.content.decode().count('id="id_ra_soat_reason"') == 1
+    assert not PlanningReview.objects.exists()
+    assert not ObjectChange.objects.filter(content_type__model="planningreview").exists()
+    form["reason"] = "Rà soát hằng năm theo Quy định 50"
     r = c.post(f"/quy-hoach/{plist.pk}/ra-soat/", form)
     assert r.status_code == 302
     review = PlanningReview.objects.get()
@@ -45,7 +53,11 @@ def test_review_recorded_once_a_year_and_shown_with_the_year_s_moves(
         "20-QĐ/HU",
     )
     log = ObjectChange.objects.get(content_type__model="planningreview", object_id=review.pk)
-    assert log.action == "create" and log.user == users["officer_a"] and log.reason == "20-QĐ/HU"
+    assert (
+        log.action == "create"
+        and log.user == users["officer_a"]
+        and log.reason == ("20-QĐ/HU; Rà soát hằng năm theo Quy định 50")
+    )
     body = c.get(f"/quy-hoach/{plist.pk}/").content.decode()
     assert 'id="ra-soat"' in body and "16/03/2026" in body and "20-QĐ/HU" in body
 

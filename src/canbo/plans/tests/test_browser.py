@@ -42,11 +42,13 @@ def test_paste_review_correct_and_save(browser: Browser, live_server: Any, users
 
     page.click("text=Phòng Nội vụ huyện A chủ trì, phối hợp với Huyện B")
     page.select_option("#id_status", TaskStatus.IN_PROGRESS)
+    page.fill("#id_tinh_trang_reason", "Theo báo cáo của phòng")
     page.click("text=Lưu tình trạng")
     expect(page.locator(".messages")).to_contain_text("Đang thực hiện")
     # A refused status (done, no date): htmx swaps the form with its error in place.
     task_url = page.url
     page.select_option("#id_status", TaskStatus.DONE)
+    page.fill("#id_tinh_trang_reason", "Theo báo cáo của phòng")
     page.click("text=Lưu tình trạng")
     expect(page.locator("form[data-swap-refusal] .form-errors")).to_contain_text("phải có ngày hoàn thành")
     assert page.url == task_url

@@ -127,6 +127,13 @@ def test_paste_seed_004_review_header_then_save_everything(
     assert logged.filter(object_id=str(plan.pk), content_type__model="plan").count() == 1
     assert logged.filter(content_type__model="task").count() == 17
     assert logged.filter(content_type__model="plansection").count() == 20
+    # The document read (its number required) is the reason of the plan and of its tasks (issue 21).
+    assert (
+        logged.get(content_type__model="plan").reason == "Tạo kế hoạch theo văn bản số NQ-BTV/TU, đã rà soát"
+    )
+    assert set(logged.filter(content_type__model="task").values_list("reason", flat=True)) == {
+        "Trích từ văn bản số NQ-BTV/TU, đã rà soát"
+    }
     # The same code again is refused on the field.
     r = c.post(URL, {"text": seed_document("004")})
     assert r.context["header_form"].initial["code"] == "nghi-quyet-moi-2"
@@ -227,6 +234,7 @@ def test_move_a_saved_task_to_another_section(
     form = c.get(url).context["edit_form"]
     assert [v for v, _ in form.fields["section"].choices] == ["", first.pk, second.pk]
     data = {k: ("" if v is None else v) for k, v in form.initial.items()}
+    data["reason"] = "Sửa lỗi nhập liệu"
     url = f"/ke-hoach/nhiem-vu/{task.pk}/sua/"
     # Another plan's section is not a choice: 400, unchanged.
     other = services.plan_create(
@@ -254,7 +262,9 @@ def test_move_a_saved_task_to_another_section(
     assert r.status_code == 302
     task.refresh_from_db()
     assert task.section == second
-    change = ObjectChange.objects.filter(object_id=str(task.pk), action="update", reason="Sửa nhiệm vụ").get()
+    change = ObjectChange.objects.get(
+        object_id=str(task.pk), action="update", reason="Sửa nhiệm vụ: Sửa lỗi nhập liệu"
+    )
     before, after = change.prechange_data or {}, change.postchange_data or {}
     assert before["section_id"] == first.pk and after["section_id"] == second.pk
     assert change.user == users["officer_a"]

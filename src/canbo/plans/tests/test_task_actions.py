@@ -35,6 +35,7 @@ def edit_data(task: Task, **changes: Any) -> dict[str, Any]:
         "lead": task.lead_name,
         "coords": task.coordinating_names,
         "deadline": task.deadline_text,
+        "reason": "Sửa lỗi nhập liệu",
         "row_version": task.row_version,
     }
     return {**data, **changes}
@@ -53,16 +54,23 @@ def test_task_page_forms_post_to_their_own_urls(tasks: dict[str, Task], users: d
 def test_status(tasks: dict[str, Task], users: dict[str, Any]) -> None:
     task = tasks["quarter"]
     a = client_for(users["officer_a"])
-    r = a.post(url(task, "tinh-trang"), {"status": "dang_thuc_hien", "row_version": task.row_version})
+    r = a.post(
+        url(task, "tinh-trang"),
+        {"status": "dang_thuc_hien", "row_version": task.row_version, "reason": "Báo cáo của phòng"},
+    )
     assert r.status_code == 302 and r["Location"] == f"/ke-hoach/nhiem-vu/{task.pk}/"
     assert "Đã ghi tình trạng: Đang thực hiện." in a.get(r["Location"]).content.decode()
     task.refresh_from_db()
     assert task.status == TaskStatus.IN_PROGRESS
     # Done without a completion date: refused in Vietnamese, nothing written.
-    r = a.post(url(task, "tinh-trang"), {"status": "hoan_thanh", "row_version": task.row_version})
+    r = a.post(
+        url(task, "tinh-trang"), {"status": "hoan_thanh", "row_version": task.row_version, "reason": "x"}
+    )
     assert r.status_code == 400 and "Nhiệm vụ hoàn thành phải có ngày hoàn thành." in r.content.decode()
     # A stale form.
-    r = a.post(url(task, "tinh-trang"), {"status": "dung", "row_version": task.row_version - 1})
+    r = a.post(
+        url(task, "tinh-trang"), {"status": "dung", "row_version": task.row_version - 1, "reason": "x"}
+    )
     assert r.status_code == 409
     task.refresh_from_db()
     assert task.status == TaskStatus.IN_PROGRESS
@@ -77,16 +85,20 @@ def test_status(tasks: dict[str, Task], users: dict[str, Any]) -> None:
 def test_status_over_htmx(tasks: dict[str, Task], users: dict[str, Any]) -> None:
     task = tasks["quarter"]
     a = client_for(users["officer_a"])
-    done = {"status": "hoan_thanh", "row_version": task.row_version}
+    done = {"status": "hoan_thanh", "row_version": task.row_version, "reason": "x"}
     r = a.post(url(task, "tinh-trang"), done, headers=HTMX)
     page = r.content.decode()
     # The form alone, with the refusal, to swap in place; not the whole page.
     assert r.status_code == 400
     assert "<html" not in page and "<form" in page and "phải có ngày hoàn thành" in page
     assert f'hx-post="{url(task, "tinh-trang")}"' in page
-    r = a.post(url(task, "tinh-trang"), {"status": "dung", "row_version": 0}, headers=HTMX)
+    r = a.post(url(task, "tinh-trang"), {"status": "dung", "row_version": 0, "reason": "x"}, headers=HTMX)
     assert r.status_code == 409 and "<html" not in r.content.decode()
-    r = a.post(url(task, "tinh-trang"), {"status": "dung", "row_version": task.row_version}, headers=HTMX)
+    r = a.post(
+        url(task, "tinh-trang"),
+        {"status": "dung", "row_version": task.row_version, "reason": "x"},
+        headers=HTMX,
+    )
     assert r.status_code == 200 and r["HX-Redirect"] == f"/ke-hoach/nhiem-vu/{task.pk}/"
     assert "Đã ghi tình trạng: Dừng" in a.get(r["HX-Redirect"]).content.decode()
 
@@ -98,7 +110,9 @@ def test_edit(tasks: dict[str, Task], users: dict[str, Any]) -> None:
     assert r.status_code == 302 and r["Location"] == f"/ke-hoach/nhiem-vu/{task.pk}/"
     task.refresh_from_db()
     assert task.deadline_text == "quý 4/2021" and task.lead_unit is not None and task.lead_unit.code == "B"
-    assert ObjectChange.objects.filter(object_id=str(task.pk), reason="Sửa nhiệm vụ").exists()
+    assert ObjectChange.objects.filter(
+        object_id=str(task.pk), reason="Sửa nhiệm vụ: Sửa lỗi nhập liệu"
+    ).exists()
     r = a.post(url(task, "sua"), edit_data(task, content="  "))
     assert r.status_code == 400 and "Trường này là bắt buộc." in r.content.decode()
     r = a.post(url(task, "sua"), edit_data(task, content="Nội dung mới", row_version=task.row_version - 1))
@@ -125,13 +139,15 @@ def test_delete(plan: Plan, tasks: dict[str, Task], users: dict[str, Any]) -> No
 def test_condition(tasks: dict[str, Task], users: dict[str, Any]) -> None:
     task = tasks["conditional"]
     a = client_for(users["officer_a"])
-    r = a.post(url(task, "dieu-kien"), {"met_on": "10/05/2021", "note": "HD 05"})
+    r = a.post(
+        url(task, "dieu-kien"), {"met_on": "10/05/2021", "note": "HD 05", "reason": "Theo hướng dẫn số 05"}
+    )
     assert r.status_code == 302
     assert "hạn của nhiệm vụ đã được tính lại" in a.get(r["Location"]).content.decode()
     # A deadline with no condition: the service's refusal, in Vietnamese.
-    r = a.post(url(tasks["quarter"], "dieu-kien"), {"met_on": "10/05/2021"})
+    r = a.post(url(tasks["quarter"], "dieu-kien"), {"met_on": "10/05/2021", "reason": "x"})
     assert r.status_code == 400 and "không phụ thuộc điều kiện" in r.content.decode()
-    r = a.post(url(task, "dieu-kien"), {"met_on": "31/02/2021"})
+    r = a.post(url(task, "dieu-kien"), {"met_on": "31/02/2021", "reason": "x"})
     assert r.status_code == 400 and "has-error" in r.content.decode()
     assert client_for(users["officer_b"]).post(url(task, "dieu-kien"), {"met_on": ""}).status_code == 404
 
@@ -155,3 +171,41 @@ def test_occurrence_done_and_open_again(tasks: dict[str, Task], users: dict[str,
     other = tasks["yearly"].occurrences.first()
     assert other is not None
     assert a.post(f"/ke-hoach/nhiem-vu/{task.pk}/lan-den-han/{other.pk}/", {"done": "1"}).status_code == 404
+
+
+def test_task_forms_require_a_reason(tasks: dict[str, Task], users: dict[str, Any]) -> None:
+    """Issue 21: a task's status, its correction and its deadline's condition each refuse an empty
+    reason with the Vietnamese message (400) and write nothing; the reason given lands in the
+    change log after the action's own account. The task page keeps its ids unique."""
+    a = client_for(users["officer_a"])
+    quarter, conditional = tasks["quarter"], tasks["conditional"]
+    cases = [
+        (quarter, "tinh-trang", lambda t: {"status": "dang_thuc_hien", "row_version": t.row_version},
+         "Cập nhật tình trạng nhiệm vụ"),
+        (quarter, "sua", lambda t: edit_data(t, content="Nội dung đã sửa"), "Sửa nhiệm vụ"),
+        (conditional, "dieu-kien", lambda t: {"met_on": "10/05/2021", "note": "HD 05"},
+         "Ghi nhận điều kiện của thời hạn"),
+    ]  # fmt: skip
+    for task, action, make, own in cases:
+        task.refresh_from_db()
+        data = make(task)
+        before = ObjectChange.objects.count()
+        for empty in ({}, {"reason": ""}, {"reason": "  "}):
+            body = {k: v for k, v in data.items() if k != "reason"}
+            r = a.post(url(task, action), {**body, **empty})
+            assert r.status_code == 400, action
+            assert "Hãy ghi lý do hoặc căn cứ của thay đổi" in r.content.decode()
+        assert ObjectChange.objects.count() == before
+        # over htmx too: the form alone, refused
+        r = a.post(url(task, action), body, headers=HTMX)
+        assert r.status_code == 400 and "Hãy ghi lý do hoặc căn cứ" in r.content.decode()
+        r = a.post(url(task, action), {**body, "reason": "Theo công văn số 7/UBND"})
+        assert r.status_code == 302, (action, r.content.decode()[:2000])
+        logged = ObjectChange.objects.filter(object_id=str(task.pk)).latest("pk")
+        assert logged.reason == f"{own}: Theo công văn số 7/UBND"
+    quarter.refresh_from_db()
+    assert quarter.status == TaskStatus.IN_PROGRESS and quarter.content == "Nội dung đã sửa"
+    page = a.get(f"/ke-hoach/nhiem-vu/{conditional.pk}/").content.decode()
+    for slot in ("tinh_trang", "sua", "dieu_kien"):
+        assert page.count(f'id="id_{slot}_reason"') == 1
+    assert page.count('id="id_reason"') == 1  # the deletion's own reason

@@ -62,6 +62,10 @@ def test_extract_review_then_save(plan: Plan, users: dict[str, Any]) -> None:
     assert r.status_code == 302
     tasks = list(plan.tasks.order_by("order"))
     assert len(tasks) == 17
+    # the plan's own document is the reason of the tasks read from it (issue 21)
+    assert ObjectChange.objects.get(content_type__model="task", object_id=tasks[0].pk).reason == (
+        f"Trích từ văn bản số {plan.number}, đã rà soát"
+    )
     assert tasks[0].lead_name == "Sở Thông tin và Truyền thông"
     assert tasks[0].deadline_text == "Q2/2019"
     assert tasks[0].schedule["kind"] == "quarter"
@@ -182,6 +186,7 @@ def test_status_with_evidence_file_and_download(
             "evidence_number": "12-QĐ/HU",
             "evidence_file": pdf,
             "row_version": task.row_version,
+            "reason": "Theo quyết định số 12-QĐ/HU",
         },
     )
     assert r.status_code == 302
@@ -191,16 +196,19 @@ def test_status_with_evidence_file_and_download(
     assert b"".join(download.streaming_content) == b"%PDF-1.4 ket qua"  # type: ignore[attr-defined]
     assert client_for(users["nogrant"]).get(f"/ke-hoach/nhiem-vu/{task.pk}/tep/").status_code == 404
     # A stale form is refused, not silently applied.
-    r = c.post(url, {"status": "dung", "row_version": 1})
+    r = c.post(url, {"status": "dung", "row_version": 1, "reason": "x"})
     assert r.status_code == 409
-    r = c.post(url, {"status": "hoan_thanh", "row_version": task.row_version})
+    r = c.post(url, {"status": "hoan_thanh", "row_version": task.row_version, "reason": "x"})
     assert r.status_code == 400 and "ngày hoàn thành" in r.content.decode()
 
 
 def test_condition_form_sets_the_due_date(plan: Plan, users: dict[str, Any], tasks: dict[str, Task]) -> None:
     c = client_for(users["officer_a"])
     task = tasks["conditional"]
-    r = c.post(f"/ke-hoach/nhiem-vu/{task.pk}/dieu-kien/", {"met_on": "10/05/2021", "note": "HD 05"})
+    r = c.post(
+        f"/ke-hoach/nhiem-vu/{task.pk}/dieu-kien/",
+        {"met_on": "10/05/2021", "note": "HD 05", "reason": "HD 05"},
+    )
     assert r.status_code == 302
     assert [o.due for o in task.occurrences.all()] == [dt.date(2021, 8, 10)]
     r = c.post(f"/ke-hoach/nhiem-vu/{task.pk}/dieu-kien/", {"met_on": "31/02/2021"})
@@ -218,22 +226,25 @@ def test_reporting_missing_and_exports(
     assert r.status_code == 400 and "đã có" in r.content.decode()
     b = client_for(users["officer_b"])
     url = f"/ke-hoach/ky-bao-cao/{period.pk}/"
-    r = b.post(
-        url,
-        {
-            "task": tasks["quarter"].pk,
-            "unit": tree["B"].pk,
-            "status": "dang_thuc_hien",
-            "result": "Đã góp ý dự thảo",
-        },
-    )
+    report = {"task": tasks["quarter"].pk, "unit": tree["B"].pk, "status": "dang_thuc_hien",
+              "result": "Đã góp ý dự thảo"}  # fmt: skip
+    # no reason (issue 21): refused in Vietnamese, nothing written
+    logged = ObjectChange.objects.count()
+    for empty in ({}, {"reason": " "}):
+        r = b.post(url, {**report, **empty})
+        assert r.status_code == 400 and "Hãy ghi lý do hoặc căn cứ của thay đổi" in r.content.decode()
+    assert ObjectChange.objects.count() == logged and not TaskReport.objects.exists()
+    r = b.post(url, {**report, "reason": "Báo cáo định kỳ quý I"})
     assert r.status_code == 302
-    # B cannot report as A1, nor on a task it does not see.
-    r = b.post(
-        url, {"task": tasks["quarter"].pk, "unit": tree["A1"].pk, "status": "hoan_thanh", "result": "x"}
+    assert ObjectChange.objects.get(content_type__model="taskreport").reason == (
+        f"Báo cáo kỳ {period}: Báo cáo định kỳ quý I"
     )
+    # B cannot report as A1, nor on a task it does not see.
+    as_a1 = {"task": tasks["quarter"].pk, "unit": tree["A1"].pk, "status": "hoan_thanh", "result": "x"}
+    r = b.post(url, {**as_a1, "reason": "x"})
     assert r.status_code == 400
-    r = b.post(url, {"task": tasks["yearly"].pk, "unit": tree["B"].pk, "status": "hoan_thanh", "result": "x"})
+    r = b.post(url, {"task": tasks["yearly"].pk, "unit": tree["B"].pk, "status": "hoan_thanh", "result": "x",
+                     "reason": "x"})  # fmt: skip
     assert r.status_code == 400
     assert TaskReport.objects.count() == 1
     page = a.get(url)
@@ -285,7 +296,8 @@ def test_period_report_workbook_writes_results_as_text(
     period = plan.reporting_periods.get()
     url = f"/ke-hoach/ky-bao-cao/{period.pk}/"
     b = client_for(users["officer_b"])
-    report = {"task": tasks["quarter"].pk, "unit": tree["B"].pk, "status": "dang_thuc_hien", "result": "=1+2"}
+    report = {"task": tasks["quarter"].pk, "unit": tree["B"].pk, "status": "dang_thuc_hien", "result": "=1+2",
+              "reason": "x"}  # fmt: skip
     assert b.post(url, report).status_code == 302
     ws = openpyxl.load_workbook(io.BytesIO(a.get(f"{url}xlsx/").content)).active
     assert ws is not None

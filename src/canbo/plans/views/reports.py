@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from canbo.core.context import with_reason
 from canbo.core.params import parse_id
 from canbo.core.views import bad_request, dated
 from canbo.org.models import Unit
@@ -110,7 +111,7 @@ class PeriodView(PlansFormView):
             result=d["result"],
             difficulties=d["difficulties"],
             evidence_number=d["evidence_number"],
-            reason=f"Báo cáo kỳ {self.period}",
+            reason=with_reason(f"Báo cáo kỳ {self.period}", d["reason"]),
         )
         return "Đã gửi báo cáo."
 

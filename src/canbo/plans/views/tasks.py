@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from canbo.core.context import with_reason
 from canbo.core.form_views import is_htmx
 from canbo.core.querysets import CHANGE
 from canbo.core.views import dated
@@ -199,7 +200,7 @@ class TaskStatusView(_TaskActionView):
             evidence_number=d["evidence_number"],
             evidence_file=d["evidence_file"],
             expected_version=d["row_version"],
-            reason="Cập nhật tình trạng nhiệm vụ",
+            reason=with_reason("Cập nhật tình trạng nhiệm vụ", d["reason"]),
         )
         self.task.refresh_from_db()
         return f"Đã ghi tình trạng: {self.task.get_status_display()}."
@@ -225,7 +226,7 @@ class TaskEditView(_TaskActionView):
             data=d,
             catalogue=selectors.plan_catalogue(self.task.plan.unit, self.day, self.task.plan.issued_on),
             expected_version=d["row_version"],
-            reason="Sửa nhiệm vụ",
+            reason=with_reason("Sửa nhiệm vụ", d["reason"]),
         )
         return "Đã lưu nhiệm vụ."
 
@@ -270,7 +271,7 @@ class TaskConditionView(_TaskActionView):
             task=self.task,
             met_on=form.cleaned_data["met_on"],
             note=form.cleaned_data["note"],
-            reason="Ghi nhận điều kiện của thời hạn",
+            reason=with_reason("Ghi nhận điều kiện của thời hạn", form.cleaned_data["reason"]),
         )
         return "Đã ghi nhận điều kiện; hạn của nhiệm vụ đã được tính lại."
 

@@ -159,7 +159,8 @@ class PlanExtractView(_ReviewView):
             plan=self.plan,
             sections=_section_inputs(form.sections),
             tasks=[services.draft_task_input(d, catalogue) for d in form.chosen],
-            reason="Trích từ văn bản, đã rà soát",
+            # the plan's own document (its number required) is the reason of the tasks it holds
+            reason=f"Trích từ văn bản số {self.plan.number}, đã rà soát",
         )
         return f"Đã lưu {len(saved)} nhiệm vụ."
 
@@ -252,8 +253,9 @@ class PlanFromTextView(_ReviewView):
             implements=data["implements"],
             sections=_section_inputs(form.sections),
             tasks=[services.draft_task_input(d, catalogue) for d in form.chosen],
-            reason="Tạo kế hoạch từ văn bản, đã rà soát",
-            tasks_reason="Trích từ văn bản, đã rà soát",
+            # the document read (its number required on the header) is the reason, as for a new plan
+            reason=f"Tạo kế hoạch theo văn bản số {data['number']}, đã rà soát",
+            tasks_reason=f"Trích từ văn bản số {data['number']}, đã rà soát",
             **{f: data[f] for f in services.PLAN_FIELDS},
         )
         self.plan = plan

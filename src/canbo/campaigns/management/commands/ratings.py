@@ -9,13 +9,13 @@ print a Vietnamese message on stderr and exit with status 2.
 from __future__ import annotations
 
 import json
-import sys
-from typing import Any, NoReturn
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from canbo.campaigns import selectors
 from canbo.campaigns.models import RatingCampaign
+from canbo.core.commands import VietnameseCommand
 from canbo.org.models import Unit
 from canbo.rules.selectors import rulebook
 
@@ -25,18 +25,11 @@ USAGE = (
 )
 
 
-def _fail(message: str) -> NoReturn:
-    sys.stderr.write(message.rstrip() + "\n")
-    sys.exit(2)
-
-
-class Command(BaseCommand):
+class Command(VietnameseCommand):
     help = "Đánh giá, xếp loại: tỷ lệ hoàn thành xuất sắc theo cơ quan và nhóm (JSON)."
 
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.error = lambda message: _fail("Tham số không hợp lệ.\n" + USAGE)  # type: ignore[method-assign]
-        return parser
+    def usage(self, message: str) -> str:
+        return "Tham số không hợp lệ.\n" + USAGE
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action")
@@ -55,29 +48,29 @@ class Command(BaseCommand):
             try:
                 self.stdout.write(seed_demo())
             except DomainError as exc:
-                _fail(str(exc))
+                self.fail(str(exc))
             return
         if opts.get("action") != "quota":
-            _fail("Thiếu hoặc sai lệnh con (quota, seed_demo).\n" + USAGE)
+            self.fail("Thiếu hoặc sai lệnh con (quota, seed_demo).\n" + USAGE)
         if not opts.get("unit"):
-            _fail("Thiếu mã đơn vị (--unit).\n" + USAGE)
+            self.fail("Thiếu mã đơn vị (--unit).\n" + USAGE)
         try:
             year = int(opts.get("year") or "")
         except ValueError:
-            _fail("Năm phải là số, ví dụ --year 2025.\n" + USAGE)
+            self.fail("Năm phải là số, ví dụ --year 2025.\n" + USAGE)
         unit = Unit.objects.filter(code=opts["unit"]).first()
         if unit is None:
-            _fail(f"Không có đơn vị mã “{opts['unit']}”.")
+            self.fail(f"Không có đơn vị mã “{opts['unit']}”.")
         campaigns = RatingCampaign.objects.filter(
             unit__path__startswith=unit.path, year=year, period="nam"
         ).select_related("unit")
         if opts.get("system"):
             if opts["system"] not in ("chinh_quyen", "dang"):
-                _fail("Loại đánh giá phải là chinh_quyen hoặc dang.")
+                self.fail("Loại đánh giá phải là chinh_quyen hoặc dang.")
             campaigns = campaigns.filter(system=opts["system"])
         found = list(campaigns.order_by("unit__path", "system"))
         if not found:
-            _fail(f"Đơn vị {unit.code} chưa có đợt đánh giá năm {year}.")
+            self.fail(f"Đơn vị {unit.code} chưa có đợt đánh giá năm {year}.")
         book = rulebook()
         out = [
             line.to_dict()

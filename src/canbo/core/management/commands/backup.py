@@ -2,34 +2,26 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.db import DatabaseError
 
 from canbo.core.backup import BackupError, make_backup
+from canbo.core.commands import VietnameseCommand
 
 USAGE = "Dùng: ./canbo backup [--output THƯ_MỤC]"
 
 
-class Command(BaseCommand):
+class Command(VietnameseCommand):
     help = "Sao lưu cơ sở dữ liệu và tệp đính kèm vào một tệp (.tar) có ngày giờ trong tên."
     requires_system_checks: list[str] = []
+    fail_code = 1
 
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.error = self.refuse  # type: ignore[method-assign]
-        return parser
-
-    def refuse(self, message: str) -> NoReturn:
-        self.fail(f"Tham số không hợp lệ. {USAGE}", code=2)
-
-    def fail(self, message: str, code: int = 1) -> NoReturn:
-        self.stderr.write(message)
-        sys.exit(code)
+    def usage(self, message: str) -> str:
+        return f"Tham số không hợp lệ. {USAGE}"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

@@ -6,35 +6,26 @@ Exit status 0, or 2 with a Vietnamese message on stderr for a wrong argument.
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from canbo.core import readlog
+from canbo.core.commands import VietnameseCommand
 
 
 def _n(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
-class Command(BaseCommand):
+class Command(VietnameseCommand):
     help = (
         "Xóa khỏi nhật ký truy cập hồ sơ các lượt xem quá N ngày (mặc định CANBO_READ_LOG_DAYS, "
         "1825 ngày; 0: giữ tất cả)."
     )
 
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.error = self.refuse  # type: ignore[method-assign]
-        return parser
-
-    def refuse(self, message: str) -> None:
-        self.fail(f"Tham số không hợp lệ ({message}). Cách dùng: ./canbo purge_readlog [--days N]")
-
-    def fail(self, message: str) -> None:
-        self.stderr.write(message)
-        sys.exit(2)
+    def usage(self, message: str) -> str:
+        return f"Tham số không hợp lệ ({message}). Cách dùng: ./canbo purge_readlog [--days N]"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--days", help="Giữ các lượt xem trong N ngày (mặc định: CANBO_READ_LOG_DAYS).")

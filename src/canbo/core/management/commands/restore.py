@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.db import DatabaseError
 
 from canbo.core.backup import BackupError, restore
+from canbo.core.commands import VietnameseCommand
 
 USAGE = "Dùng: ./canbo restore TỆP_SAO_LƯU.tar [--force]"
 
@@ -27,21 +27,13 @@ def _when(iso: str) -> str:
     return f"{moment:%H:%M:%S} ngày {moment:%d/%m/%Y}"
 
 
-class Command(BaseCommand):
+class Command(VietnameseCommand):
     help = "Kiểm tra và khôi phục một tệp sao lưu (cơ sở dữ liệu và tệp đính kèm)."
     requires_system_checks: list[str] = []
+    fail_code = 1
 
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.error = self.refuse  # type: ignore[method-assign]
-        return parser
-
-    def refuse(self, message: str) -> NoReturn:
-        self.fail(f"Tham số không hợp lệ. {USAGE}", code=2)
-
-    def fail(self, message: str, code: int = 1) -> NoReturn:
-        self.stderr.write(message)
-        sys.exit(code)
+    def usage(self, message: str) -> str:
+        return f"Tham số không hợp lệ. {USAGE}"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", metavar="TỆP", help="tệp sao lưu (.tar) do ./canbo backup tạo")

@@ -10,7 +10,6 @@ outside the user's scope (``--user``; without it the command runs as the system 
 from __future__ import annotations
 
 import importlib
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +17,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from canbo.core.commands import VietnameseCommand
 from canbo.core.context import bind_context
 from canbo.core.dates import parse_as_of, today
 from canbo.core.errors import DomainError, NotPermitted
@@ -129,19 +129,18 @@ register(
 )
 
 
-class Command(BaseCommand):
+class Command(VietnameseCommand):
     help = "Tài liệu từ hồ sơ: 2c (sơ yếu lý lịch)" + " và các lệnh đăng ký thêm."
+    refusal_code = fail_code = 1
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         for module in SUBCOMMAND_MODULES:
             importlib.import_module(module)
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.error = self.refuse  # type: ignore[method-assign]
-        return parser
+        return super().create_parser(prog_name, subcommand, **kwargs)
 
-    def refuse(self, message: str) -> None:
+    def usage(self, message: str) -> str:
         names = "|".join(SUBCOMMANDS)
-        self.fail(
+        return (
             f"Tham số không hợp lệ. Dùng: ./canbo documents {names} … ; ví dụ ./canbo documents 2c "
             "--person MÃ --form bnv|tctw|vc --format docx|pdf [--as-of YYYY-MM-DD] --output TỆP [--user TÊN]"
         )
@@ -149,13 +148,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, parser_class=type(parser))
         for spec in SUBCOMMANDS.values():
-            p = sub.add_parser(spec.name, help=spec.help)
-            p.error = self.refuse  # type: ignore[method-assign]
-            spec.arguments(p)
-
-    def fail(self, message: str, code: int = 1) -> None:
-        self.stderr.write(message)
-        sys.exit(code)
+            spec.arguments(sub.add_parser(spec.name, help=spec.help))
 
     def handle(self, *args: Any, **options: Any) -> None:
         spec = SUBCOMMANDS[options["action"]]

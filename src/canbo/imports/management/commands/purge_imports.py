@@ -6,11 +6,11 @@ stderr for a wrong argument or a wrong ``CANBO_IMPORT_RETENTION_DAYS``.
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from canbo.core.commands import VietnameseCommand
 from canbo.imports import retention
 
 
@@ -22,27 +22,17 @@ def _mb(size: int) -> str:
     return f"{size / 2**20:.1f}".replace(".", ",") + " MB"
 
 
-class Command(BaseCommand):
+class Command(VietnameseCommand):
     help = (
         "Xóa các tệp nhập dữ liệu đã tải lên mà không còn cần giữ: tệp của lần nhập có lỗi, bị từ chối, "
         "chỉ kiểm tra, hoặc tải lên mà chưa chạy, quá N ngày (mặc định CANBO_IMPORT_RETENTION_DAYS, "
         "30 ngày); tệp không thuộc lần nhập nào. Tệp của lần nhập đã ghi dữ liệu luôn được giữ."
     )
 
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.error = self.refuse  # type: ignore[method-assign]
-        return parser
-
-    def refuse(self, message: str) -> None:
-        """argparse's refusals, said in Vietnamese."""
-        self.fail(
+    def usage(self, message: str) -> str:
+        return (
             f"Tham số không hợp lệ ({message}). Cách dùng: ./manage.py purge_imports [--days N] [--dry-run]"
         )
-
-    def fail(self, message: str, code: int = 2) -> None:
-        self.stderr.write(message)
-        sys.exit(code)
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from canbo.core.commands import VietnameseCommand
 from canbo.core.context import bind_context
 from canbo.core.dates import today
 from canbo.core.errors import DomainError
@@ -23,20 +23,11 @@ from canbo.indicators import selectors, services
 from canbo.indicators.engine import format_int
 
 
-class Command(BaseCommand):
+class Command(VietnameseCommand):
     help = (
         "Chỉ tiêu: “load” nạp định nghĩa chỉ tiêu và mục tiêu của các kế hoạch mẫu (chạy lại không sao); "
         "--plan MÃ [--unit MÃ ĐƠN VỊ] --as-of YYYY-MM-DD [--json] in giá trị các chỉ tiêu của kế hoạch."
     )
-
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-
-        def error(message: str) -> None:  # argparse's own wording stays, framed in Vietnamese
-            self.fail(f"Tham số không hợp lệ ({message}). Xem: ./canbo indicators --help")
-
-        parser.error = error  # type: ignore[method-assign]
-        return parser
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", nargs="?", choices=["load"], help="load: nạp định nghĩa và mục tiêu.")
@@ -46,10 +37,6 @@ class Command(BaseCommand):
         )
         parser.add_argument("--as-of", dest="as_of", help="Ngày tính, dạng YYYY-MM-DD (mặc định: hôm nay).")
         parser.add_argument("--json", action="store_true", help="In danh sách đối tượng JSON.")
-
-    def fail(self, message: str) -> None:
-        self.stderr.write(message)
-        sys.exit(2)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "load":

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.db import DatabaseError
 
+from canbo.core.commands import VietnameseCommand
 from canbo.core.dates import today
 from canbo.core.errors import DomainError
 from canbo.org.models import Unit
@@ -25,28 +25,22 @@ from canbo.plans.models import PlanKind
 from canbo.plans.selectors import unit_catalogue
 
 
-class Command(BaseCommand):
+class Command(VietnameseCommand):
     help = "Kế hoạch, nhiệm vụ: trích nhiệm vụ từ văn bản (extract), nạp dữ liệu mẫu (seed_demo)."
 
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.error = self.refuse  # type: ignore[method-assign]
-        return parser
-
-    def refuse(self, message: str) -> None:
+    def usage(self, message: str) -> str:
         """argparse's refusals, said in Vietnamese (argparse's own words kept for the rest)."""
         if "required: action" in message or "invalid choice" in message:
-            self.fail(
+            return (
                 "Cần lệnh con: ./canbo plans extract TỆP.txt|TỆP.docx [--json] hoặc ./canbo plans seed_demo"
             )
         if "required: file" in message:
-            self.fail("Thiếu tệp: ./canbo plans extract TỆP.txt|TỆP.docx [--json] [--don-vi MÃ]")
-        self.fail(f"Tham số không hợp lệ ({message}). Xem: ./canbo plans --help")
+            return "Thiếu tệp: ./canbo plans extract TỆP.txt|TỆP.docx [--json] [--don-vi MÃ]"
+        return super().usage(message)
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, parser_class=type(parser))
         ex = sub.add_parser("extract", help="In bản nháp nhiệm vụ trích từ tệp .txt hoặc .docx.")
-        ex.error = self.refuse  # type: ignore[method-assign]
         ex.add_argument("file", help="Tệp .txt (UTF-8) hoặc .docx của kế hoạch.")
         ex.add_argument("--json", action="store_true", help="In dạng JSON.")
         ex.add_argument(
@@ -54,12 +48,7 @@ class Command(BaseCommand):
             dest="unit_code",
             help="Mã đơn vị gốc: chỉ so khớp tên với các đơn vị thuộc cây này (mặc định: mọi đơn vị).",
         )
-        demo = sub.add_parser("seed_demo", help="Nạp nhiệm vụ mẫu của Đề án 18-ĐA/TU cho tỉnh mẫu (mã LC).")
-        demo.error = self.refuse  # type: ignore[method-assign]
-
-    def fail(self, message: str, code: int = 2) -> None:
-        self.stderr.write(message)
-        sys.exit(code)
+        sub.add_parser("seed_demo", help="Nạp nhiệm vụ mẫu của Đề án 18-ĐA/TU cho tỉnh mẫu (mã LC).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "extract":

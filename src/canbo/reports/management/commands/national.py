@@ -7,12 +7,12 @@ entry filed under him) and keeps the export time of each business event (RULES.m
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from canbo.core.commands import VietnameseCommand
 from canbo.core.context import bind_context
 from canbo.core.errors import DomainError
 from canbo.reports import cli, national
@@ -20,18 +20,12 @@ from canbo.reports import cli, national
 USAGE = "Dùng: ./canbo national export --since YYYY-MM-DDTHH:MM --output THƯ_MỤC [--user TÊN_ĐĂNG_NHẬP]"
 
 
-def _fail(message: str) -> None:
-    sys.stderr.write(message + "\n")
-    sys.exit(1)
-
-
-class Command(BaseCommand):
+class Command(VietnameseCommand):
     help = "Xuất hồ sơ đã thay đổi sang cơ sở dữ liệu quốc gia (mỗi người một tệp JSON theo lược đồ)."
+    refusal_code = fail_code = 1
 
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.error = lambda message: _fail("Tham số không hợp lệ. " + USAGE)  # type: ignore[method-assign]
-        return parser
+    def usage(self, message: str) -> str:
+        return "Tham số không hợp lệ. " + USAGE
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action")
@@ -39,11 +33,10 @@ class Command(BaseCommand):
         exp.add_argument("--since", help="YYYY-MM-DDTHH:MM")
         exp.add_argument("--output", help="Thư mục ghi tệp")
         exp.add_argument("--user", help="Xuất với quyền của tài khoản này (mặc định: hệ thống)")
-        exp.error = lambda message: _fail("Tham số không hợp lệ. " + USAGE)  # type: ignore[method-assign]
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options.get("action") != "export":
-            _fail("Thiếu lệnh con (export). " + USAGE)
+            self.fail("Thiếu lệnh con (export). " + USAGE)
         try:
             since = cli.parse_moment(options.get("since"), "Thời điểm (--since)")
             if not options.get("output"):
@@ -55,10 +48,10 @@ class Command(BaseCommand):
             with bind_context(source="command"):
                 result = national.export(user, since, output)
         except DomainError as exc:
-            _fail(exc.message)
+            self.fail(exc.message)
             return
         except OSError as exc:
-            _fail(f"Không ghi được vào thư mục “{options['output']}”: {exc.strerror}.")
+            self.fail(f"Không ghi được vào thư mục “{options['output']}”: {exc.strerror}.")
             return
         self.stdout.write(
             f"Đã xuất {len(result.written)} hồ sơ, {result.export.event_count} sự kiện nghiệp vụ vào {output}"

@@ -13,12 +13,12 @@ Bad arguments print a Vietnamese message on stderr and exit with status 2.
 from __future__ import annotations
 
 import json
-import sys
-from typing import Any, NoReturn
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from canbo.core.commands import VietnameseCommand
 from canbo.core.context import bind_context
 from canbo.core.errors import DomainError
 from canbo.org.models import Title
@@ -38,37 +38,30 @@ USAGE = (
 )
 
 
-def _fail(message: str) -> NoReturn:
-    sys.stderr.write(message.rstrip() + "\n")
-    sys.exit(2)
-
-
-def _vietnamese_error(message: str) -> NoReturn:
-    if "unrecognized arguments" in message:
-        _fail("Tham số không nhận ra: " + message.split(":", 1)[1].strip() + "\n" + USAGE)
-    if "invalid choice" in message or "required: action" in message or "arguments are required" in message:
-        _fail("Thiếu hoặc sai lệnh con (load, retirement, check, ballot).\n" + USAGE)
-    if "expected one argument" in message:
-        _fail(
-            "Tham số thiếu giá trị: "
-            + message.split(":", 1)[0].replace("argument", "").strip()
-            + "\n"
-            + USAGE
-        )
-    _fail("Tham số không hợp lệ.\n" + USAGE)
-
-
-class Command(BaseCommand):
+class Command(VietnameseCommand):
     help = "Quy định: nạp dữ liệu quy định, tính ngày nghỉ hưu, kiểm tra điều kiện (kết quả JSON)."
 
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.error = _vietnamese_error  # type: ignore[method-assign]
-        return parser
+    def usage(self, message: str) -> str:
+        if "unrecognized arguments" in message:
+            return "Tham số không nhận ra: " + message.split(":", 1)[1].strip() + "\n" + USAGE
+        if (
+            "invalid choice" in message
+            or "required: action" in message
+            or "arguments are required" in message
+        ):
+            return "Thiếu hoặc sai lệnh con (load, retirement, check, ballot).\n" + USAGE
+        if "expected one argument" in message:
+            return (
+                "Tham số thiếu giá trị: "
+                + message.split(":", 1)[0].replace("argument", "").strip()
+                + "\n"
+                + USAGE
+            )
+        return "Tham số không hợp lệ.\n" + USAGE
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action")
-        load = sub.add_parser("load", help="Nạp quy định và lịch ngày nghỉ (chạy lại không tạo trùng).")
+        sub.add_parser("load", help="Nạp quy định và lịch ngày nghỉ (chạy lại không tạo trùng).")
         retire = sub.add_parser("retirement", help="Ngày nghỉ hưu theo giới tính và ngày sinh.")
         retire.add_argument("--sex", help="nam hoặc nu")
         retire.add_argument("--born", help="DD/MM/YYYY, MM/YYYY hoặc YYYY")
@@ -93,8 +86,6 @@ class Command(BaseCommand):
         bal.add_argument("--votes", help='Số phiếu của từng người: "A=12,B=9,C=3"')
         bal.add_argument("--at", help="Ngày họp, YYYY-MM-DD (mặc định: hôm nay)")
         bal.add_argument("--json", action="store_true", help="In kết quả dạng JSON (mặc định)")
-        for p in (load, retire, chk, bal):
-            p.error = _vietnamese_error  # type: ignore[method-assign]
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options.get("action")
@@ -108,9 +99,9 @@ class Command(BaseCommand):
             elif action == "ballot":
                 self.run_ballot(options)
             else:
-                _fail("Thiếu lệnh con (load, retirement, check, ballot).\n" + USAGE)
+                self.fail("Thiếu lệnh con (load, retirement, check, ballot).\n" + USAGE)
         except DomainError as exc:
-            _fail(exc.message)
+            self.fail(exc.message)
 
     def run_load(self) -> None:
         with bind_context(source="command"):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from canbo.core.commands import VietnameseCommand
 from canbo.core.context import bind_context
 from canbo.core.errors import DomainError
 
@@ -17,33 +17,22 @@ USAGE = (
 )
 
 
-class Command(BaseCommand):
+class Command(VietnameseCommand):
     help = (
         "Tiền lương: nạp danh mục ngạch, bảng lương, lương cơ sở (load); danh sách đến hạn nâng lương (due)."
     )
 
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.error = self.refuse  # type: ignore[method-assign]
-        return parser
-
-    def refuse(self, message: str) -> None:
-        self.fail(USAGE)
+    def usage(self, message: str) -> str:
+        return USAGE
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, parser_class=type(parser))
-        load = sub.add_parser("load", help="Nạp danh mục ngạch, bảng lương và lương cơ sở.")
-        load.error = self.refuse  # type: ignore[method-assign]
+        sub.add_parser("load", help="Nạp danh mục ngạch, bảng lương và lương cơ sở.")
         due = sub.add_parser("due", help="Danh sách đến hạn nâng bậc lương, phụ cấp thâm niên vượt khung.")
-        due.error = self.refuse  # type: ignore[method-assign]
         due.add_argument("--as-of", dest="as_of", required=True)
         due.add_argument("--unit", default="")
         due.add_argument("--months", default="1")
         due.add_argument("--json", action="store_true")
-
-    def fail(self, message: str, code: int = 2) -> None:
-        self.stderr.write(message)
-        sys.exit(code)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "load":

@@ -502,22 +502,21 @@ def overdue(user: Any, today: dt.date, *, limit: int = 500) -> tuple[list[Overdu
     newest_first = ("-time", "-pk")
     light = ("prechange_data", "postchange_data")
     total = never.count()
-    never_rows = [
+    never_rows: list[tuple[ObjectChange, dt.datetime | None]] = [
         (c, None) for c in never.select_related("content_type").defer(*light).order_by(*newest_first)[:limit]
     ]
-    # (b) Exported late: flagged when written (an index), or, for rows written before the flag,
-    # exported more than `days` calendar days after the event (a safe pre-filter: a deadline is at
-    # least that far) and then checked against the working-day deadline here.
-    late_rows = []
+    # (b) Exported late: flagged when the export was written (or not yet flagged: rows written
+    # before the flag existed), checked against the working-day deadline here. Read from the
+    # exported events' own index first (few are late), then their changes by key: joined in one
+    # statement, SQLite drove it from the change log's time range instead.
+    late_rows: list[tuple[ObjectChange, dt.datetime | None]] = []
     deadlines: dict[dt.date, dt.date] = {}
-    # Read from the exported events' own index first (few are late), then their changes by key:
-    # joined in one statement, SQLite drove it from the change log's time range instead.
-    exported = dict(
+    exported_at_of = dict(
         ExportedEvent.objects.filter(Q(late=True) | Q(late__isnull=True)).values_list(
             "change_id", "exported_at"
         )
     )
-    keys = list(exported)
+    keys = list(exported_at_of)
     for first in range(0, len(keys), EXPORT_CHUNK):
         chunk = (
             base.filter(pk__in=keys[first : first + EXPORT_CHUNK])
@@ -528,8 +527,8 @@ def overdue(user: Any, today: dt.date, *, limit: int = 500) -> tuple[list[Overdu
             day = timezone.localtime(change.time, tz).date()
             if day not in deadlines:
                 deadlines[day] = working_days_after(day, days, calendar)
-            if timezone.localtime(exported[change.pk], tz).date() > deadlines[day]:
-                late_rows.append((change, exported[change.pk]))
+            if timezone.localtime(exported_at_of[change.pk], tz).date() > deadlines[day]:
+                late_rows.append((change, exported_at_of[change.pk]))
     late_rows.sort(key=lambda row: (row[0].time, row[0].pk), reverse=True)
     total += len(late_rows)
     merged = sorted(never_rows + late_rows[:limit], key=lambda row: (row[0].time, row[0].pk), reverse=True)

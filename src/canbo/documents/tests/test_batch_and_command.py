@@ -72,9 +72,8 @@ def test_planning_list_batch_before_anyone_entered_says_the_date(users: dict, pl
     """Found walking the demo: a 2025–2030 list read as of 2021 is empty, and the batch said the
     people were outside the officer's scope."""
     c = client_for(users["officer_a"])
-    response = c.post(
-        "/tai-lieu/so-yeu-ly-lich/goi/?ngay=31/12/2019", {"danh_sach_quy_hoach": planning.pk, "dinh_dang": "docx"}
-    )
+    url = "/tai-lieu/so-yeu-ly-lich/goi/?ngay=31/12/2019"
+    response = c.post(url, {"danh_sach_quy_hoach": planning.pk, "dinh_dang": "docx"})
     page = response.content.decode()
     assert response.status_code == 400
     assert "Không có ai trong danh sách tại ngày 31/12/2019" in page and "phạm vi" not in page

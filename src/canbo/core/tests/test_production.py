@@ -198,7 +198,7 @@ def test_login_through_the_guides_tls_proxy_passes_the_csrf_check(
     nginx_vars = {"$host": public.split(":")[0], "$http_host": public, "$scheme": "https"}
     sent = {name: nginx_vars.get(value, "203.0.113.7") for name, value in _guide_proxy_headers().items()}
     assert set(sent) >= {"Host", "X-Forwarded-Proto"}
-    meta = {"HTTP_" + name.upper().replace("-", "_"): value for name, value in sent.items()}
+    meta: dict[str, Any] = {"HTTP_" + name.upper().replace("-", "_"): value for name, value in sent.items()}
     client = Client(enforce_csrf_checks=True, **meta)
     page = client.get("/dang-nhap/")
     assert page.status_code == 200

@@ -35,3 +35,8 @@ keepalive = _int("CANBO_WEB_KEEPALIVE", 2)
 timeout = _int("CANBO_WEB_TIMEOUT", 120)
 forwarded_allow_ips = os.environ.get("CANBO_FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("CANBO_WEB_ACCESSLOG", "-") or None
+# gunicorn's control socket (``gunicornc``) is not used by CanBo; left on, every server of the same
+# OS account shares ~/.gunicorn/gunicorn.ctl (a second ``./canbo serve`` — the restore check of
+# docs/van-hanh.md — takes it from the first), and an account without a writable home gets an error
+# at start. Found walking the install guide (issue 21).
+control_socket_disable = True

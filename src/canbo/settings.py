@@ -201,6 +201,10 @@ SESSION_COOKIE_HTTPONLY = True
 # No script reads the CSRF cookie: htmx sends the token from the page (base.html, hx-headers).
 CSRF_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = CANBO_HTTPS and os.environ.get("CANBO_SSL_REDIRECT", "1") == "1"
+# The monitoring probe (docs/van-hanh.md, "Giám sát") asks the server itself over plain HTTP on
+# loopback, behind the TLS proxy: a redirect to https://127.0.0.1:8000 would answer it 301 where it
+# wants 200 or 503. /healthz shows no data, so it needs no TLS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if os.environ.get("CANBO_BEHIND_PROXY", "0") == "1":
     # The TLS proxy in front says the request came over HTTPS; gunicorn trusts its forwarded
     # headers only from CANBO_FORWARDED_ALLOW_IPS.

@@ -336,6 +336,10 @@ def make_backup(output: Path, *, using: str = DEFAULT_DB_ALIAS) -> tuple[Path, d
         snap = snapshot(connection, db_file)
         media_root = Path(settings.MEDIA_ROOT).resolve()
         files: dict[str, Any] = {}
+        # Every dossier is in the archive (state secrets, NĐ 27/2026): only its owner reads it,
+        # whatever the umask (tarfile keeps the mode of the file it truncates).
+        partial.touch(mode=0o600)
+        partial.chmod(0o600)
         with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
             files[db_file.name] = _add_file(tar, db_file.name, db_file)
             for rel, path in _media_files(media_root, skip=output.resolve()):

@@ -100,6 +100,10 @@ def test_token_sees_its_grant_only_reads_only_and_dies_when_revoked(
     # Shown on the user's page (prefix and last use, never the key).
     page = admin_client(users).get(f"/tai-khoan/nguoi-dung/{integration['user'].pk}/").content.decode()
     assert token.prefix in page and key not in page and "Chỉ đọc" in page
+    # Its revoke link is told apart from the grants' "Thu hồi" on the same page (walking the page,
+    # the grant's link was taken for the token's, and revoking the grant killed the token too).
+    assert f'<a href="/tai-khoan/ma-api/{token.pk}/thu-hoi/">Thu hồi mã</a>' in page
+    assert re.search(r'href="/tai-khoan/quyen/\d+/thu-hoi/">Thu hồi quyền</a>', page)
 
     # Revoked by the administrator: refused from then on.
     response = admin_client(users).post(f"/tai-khoan/ma-api/{token.pk}/thu-hoi/", {"reason": "Hết hợp đồng"})

@@ -73,3 +73,23 @@ def test_a_successful_login_clears_the_count(users: dict[str, Any]) -> None:
     client.post("/dang-xuat/")
     client.post("/dang-nhap/", wrong)
     assert client.post("/dang-nhap/", right).status_code == 302
+
+
+@pytest.mark.django_db
+@override_settings(CANBO_API_BASIC_AUTH=False)
+def test_with_basic_auth_off_api_guesses_neither_answer_nor_lock_the_user(users: dict[str, Any]) -> None:
+    """The production profile (Basic off): a guessing loop through the API never checks a password
+    (so it learns nothing, even the right one is 401) and counts no failure, so it cannot lock an
+    officer out of the web login either (walked on the production server: 0 access attempts)."""
+    from axes.models import AccessAttempt
+
+    client = Client()
+    for i in range(settings.AXES_FAILURE_LIMIT * 3):
+        response = client.get("/api/persons/", HTTP_AUTHORIZATION=basic("officer_a", f"doan-sai-{i}"))
+        assert response.status_code == 401
+        assert response.json()["detail"] == "Bạn cần đăng nhập."
+    right = client.get("/api/persons/", HTTP_AUTHORIZATION=basic("officer_a", "pw-officer_a"))
+    assert right.status_code == 401
+    assert not AccessAttempt.objects.exists()
+    web = Client().post("/dang-nhap/", {"username": "officer_a", "password": "pw-officer_a"})
+    assert web.status_code == 302

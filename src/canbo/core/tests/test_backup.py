@@ -154,6 +154,7 @@ def test_sqlite_backup_change_restore_gives_back_every_row_and_file(
     assert code == 0, err
     (archive,) = (tmp_path / "saved").glob("canbo-*.tar")
     assert archive.name == f"canbo-{dt.datetime.now().astimezone():%Y-%m-%d}-{archive.name[17:23]}.tar"
+    assert archive.stat().st_mode & 0o077 == 0  # the owner alone reads the dossiers in it
     assert "Đã sao lưu" in out and "1 tệp đính kèm" in out
     with tarfile.open(archive) as tar:
         manifest = json.load(tar.extractfile("manifest.json"))  # type: ignore[arg-type]

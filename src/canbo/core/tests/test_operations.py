@@ -126,6 +126,18 @@ def test_healthz_answers_200_without_login_and_shows_no_data(heartbeat: Path, pe
 
 
 @pytest.mark.django_db
+def test_healthz_is_not_redirected_to_https_for_the_monitoring_probe(heartbeat: Path, settings: Any) -> None:
+    """With CANBO_HTTPS=1 every page over plain HTTP is redirected, but the probe that asks the
+    server itself (``curl http://127.0.0.1:8000/healthz``, behind the TLS proxy) gets its answer."""
+    settings.SECURE_SSL_REDIRECT = True
+    write_heartbeat()
+    assert Client().get("/dang-nhap/").status_code == 301
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+@pytest.mark.django_db
 def test_healthz_503_when_the_worker_never_beat_or_stopped_beating(heartbeat: Path, settings: Any) -> None:
     response = Client().get("/healthz")
     assert response.status_code == 503

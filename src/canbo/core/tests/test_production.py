@@ -168,3 +168,46 @@ def test_api_answers_under_basic_auth_are_not_stored(client: Any, users: Any) ->
     response = client.get("/api/units/", HTTP_AUTHORIZATION=f"Basic {token}")
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
+
+
+def _guide_proxy_headers() -> dict[str, str]:
+    """The ``proxy_set_header`` lines of the nginx block in docs/van-hanh.md."""
+    guide = (REPO / "docs" / "van-hanh.md").read_text(encoding="utf-8")
+    block = guide.split("```nginx", 1)[1].split("```", 1)[0]
+    headers = {}
+    for line in block.splitlines():
+        parts = line.strip().rstrip(";").split()
+        if parts[:1] == ["proxy_set_header"]:
+            headers[parts[1]] = parts[2]
+    return headers
+
+
+@pytest.mark.parametrize("public", ["canbo.tinh.gov.vn", "canbo.tinh.gov.vn:8443"])
+@pytest.mark.django_db
+def test_login_through_the_guides_tls_proxy_passes_the_csrf_check(
+    users: Any, settings: Any, public: str
+) -> None:
+    """Found walking the guide: its nginx block sent ``Host $host``, which drops the port, so a proxy
+    on any port but 443 made every form fail Django's origin check (403 "Yêu cầu không hợp lệ").
+    The request is built as the guide's nginx builds it for a browser at https://<public>/."""
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = ["canbo.tinh.gov.vn"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.CSRF_COOKIE_SECURE = settings.SESSION_COOKIE_SECURE = True
+    nginx_vars = {"$host": public.split(":")[0], "$http_host": public, "$scheme": "https"}
+    sent = {name: nginx_vars.get(value, "203.0.113.7") for name, value in _guide_proxy_headers().items()}
+    assert set(sent) >= {"Host", "X-Forwarded-Proto"}
+    meta: dict[str, Any] = {"HTTP_" + name.upper().replace("-", "_"): value for name, value in sent.items()}
+    client = Client(enforce_csrf_checks=True, **meta)
+    page = client.get("/dang-nhap/")
+    assert page.status_code == 200
+    token = page.context["csrf_token"]
+    response = client.post(
+        "/dang-nhap/",
+        {"username": "officer_a", "password": "pw-officer_a", "csrfmiddlewaretoken": str(token)},
+        HTTP_ORIGIN=f"https://{public}",
+        HTTP_REFERER=f"https://{public}/dang-nhap/",
+    )
+    assert response.status_code == 302, response.content.decode()[:300]
+    assert "_auth_user_id" in client.session

@@ -44,3 +44,9 @@ def test_the_server_runs_one_process_per_core_with_gthread_workers() -> None:
 def test_the_environment_overrides_the_sizing_and_bad_values_fall_back() -> None:
     conf = printed_config(CANBO_WEB_WORKERS="3", CANBO_WEB_THREADS="8", CANBO_WEB_KEEPALIVE="abc")
     assert (conf["workers"], conf["threads"], conf["keepalive"]) == ("3", "8", "2")
+
+
+def test_no_control_socket_shared_between_two_servers() -> None:
+    """Two servers of one account (the restore check runs a second one) must not share
+    ~/.gunicorn/gunicorn.ctl: CanBo does not use gunicorn's control socket."""
+    assert printed_config()["control_socket_disable"] == "True"

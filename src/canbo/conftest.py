@@ -41,7 +41,10 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Tests that take far longer than the rest (the demo province: two builds at the minimum size).
 # They run first, so that under xdist one worker starts them at once while the others share the
 # rest, rather than one worker reaching them late and the run waiting on it (docs/performance.md).
-LONG_POLES = ("canbo/demo/tests/test_generator.py::test_demo_province",)
+LONG_POLES = (
+    "canbo/demo/tests/test_generator.py::test_demo_province",
+    "canbo/core/tests/test_done_means.py::test_install_serve_login_backup_restore_lockout_and_read_log",
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -28,11 +28,11 @@ def visible_roots(user: Any, day: dt.date) -> list[Unit]:
     units in force under it.
     """
     if getattr(user, "is_superuser", False):
-        base = list(Unit.objects.get_root_nodes())
+        base = list(Unit.objects.get_root_nodes().prefetch_related("former_names"))
     else:
         paths = sorted({g.unit_path for g in active_grants(user) if g.unit_path})
         tops = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
-        base = list(Unit.objects.filter(path__in=tops))
+        base = list(Unit.objects.filter(path__in=tops).prefetch_related("former_names"))
     out: list[Unit] = []
     for unit in base:
         if unit.in_force_on(day):

@@ -38,6 +38,8 @@ class UnitTreeView(LoginRequiredMixin, AsOfMixin, TemplateView):
         if text:
             ctx["results"] = selectors.unit_search(user, text, self.day)
         roots = selectors.visible_roots(user, self.day)
+        for root in roots:  # named as on the day (their former names are prefetched)
+            root.name_on_day = root.name_on(self.day)
         ctx["nodes"] = [(r, selectors.children_on(user, r, self.day)) for r in roots]
         ctx["q"] = text
         ctx["ended"] = selectors.ended_grant_units(user, self.day)

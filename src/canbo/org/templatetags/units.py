@@ -33,7 +33,7 @@ def unit_label(unit: Any) -> str:
 @register.simple_tag
 def unit_children_items(children: Any, day: Any) -> SafeString:
     """The ``<li>`` items of a unit's sub-units on ``day`` (the tree, a unit's page, the htmx
-    partial), rendered in Python with the exact markup of the template it replaces
+    partial), each named as on ``day``, rendered in Python with the markup of the template it replaces
     (``org/tests/test_unit_children_markup.py`` compares them): the unit tree's 117 items took
     half of the page's time through the template engine (issue 22)."""
     unit_url = pk_url("org:unit")
@@ -59,7 +59,7 @@ def unit_children_items(children: Any, day: Any) -> SafeString:
                 '  <ul class="tree"></ul>\n</li>\n',
                 mark_safe(head),  # noqa: S308 (built by format_html above, or a constant)
                 unit_url(u.pk),
-                u.name,
+                u.name_on(day),  # a later rename does not rewrite the past (former names prefetched)
                 u.get_kind_display(),
                 mark_safe(more),  # noqa: S308 (built by format_html above, or empty)
             )

@@ -71,3 +71,18 @@ def test_the_tree_reverses_urls_once_not_per_unit(
     # sub-units of its own).
     assert calls.count("unit") <= 2, calls
     assert calls.count("children") <= 1, calls
+
+
+def test_the_tree_names_units_as_on_the_day(tree: dict[str, Any], admin_user: Any, client: Any) -> None:
+    from canbo.org.restructuring import unit_rename
+
+    unit_rename(acting_user=admin_user, unit=tree["A"], new_name="Huyện A Mới", on=dt.date(2023, 1, 1))
+    unit_rename(acting_user=admin_user, unit=tree["P"], new_name="Tỉnh Mới", on=dt.date(2023, 1, 1))
+    client.force_login(admin_user)
+    old = client.get("/don-vi/", {"ngay": "2022-06-01"}).content.decode()
+    assert ">Huyện A</a>" in old and "Huyện A Mới" not in old
+    assert ">Tỉnh Thử nghiệm</a>" in old and "Tỉnh Mới" not in old
+    partial = client.get(f"/don-vi/{tree['P'].pk}/con/", {"ngay": "2022-06-01"}).content.decode()
+    assert ">Huyện A</a>" in partial and "Huyện A Mới" not in partial
+    new = client.get("/don-vi/", {"ngay": "2024-06-01"}).content.decode()
+    assert ">Huyện A Mới</a>" in new and ">Tỉnh Mới</a>" in new

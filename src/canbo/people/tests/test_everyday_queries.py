@@ -27,7 +27,7 @@ SEARCH_QUERIES = 19
 UNIT_LIST_QUERIES = 14
 PERSON_PAGE_QUERIES = 42  # 41 + the read log's one INSERT (issue 21)
 UNIT_PAGE_QUERIES = 16
-UNIT_TREE_QUERIES = 8
+UNIT_TREE_QUERIES = 9  # 8 + the roots' former names: the tree names them as on the day (issue 22)
 PLANNING_LIST_QUERIES = 4
 CALENDAR_QUERIES = 10
 

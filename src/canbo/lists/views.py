@@ -56,10 +56,15 @@ class PersonListView(LoginRequiredMixin, AsOfMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        form, unit, qs = filtered_persons(
-            self.request.user, self.request.GET, self.day, paged=True, exact_count=False
-        )
         columns = parse_columns(self.request.GET.getlist("cot"))
+        form, unit, qs = filtered_persons(
+            self.request.user,
+            self.request.GET,
+            self.day,
+            paged=True,
+            exact_count=False,
+            columns=[c.key for c in columns],
+        )
         page = Paginator(qs if qs is not None else [], 50).get_page(self.request.GET.get("trang"))
         params = self.request.GET.copy()
         params.pop("trang", None)

@@ -59,7 +59,7 @@ def unit_children_items(children: Any, day: Any) -> SafeString:
                 '  <ul class="tree"></ul>\n</li>\n',
                 mark_safe(head),  # noqa: S308 (built by format_html above, or a constant)
                 unit_url(u.pk),
-                u.name_on(day),  # a later rename does not rewrite the past (former names prefetched)
+                u.name_on_day,  # a later rename does not rewrite the past (``children_on``)
                 u.get_kind_display(),
                 mark_safe(more),  # noqa: S308 (built by format_html above, or empty)
             )

@@ -24,7 +24,7 @@ from canbo.people.models import Person
 
 LIST_QUERIES = 11
 SEARCH_QUERIES = 19
-UNIT_LIST_QUERIES = 14
+UNIT_LIST_QUERIES = 13  # the unit's former names read once, not for the heading and the description apart
 PERSON_PAGE_QUERIES = 42  # 41 + the read log's one INSERT (issue 21)
 UNIT_PAGE_QUERIES = 16
 UNIT_TREE_QUERIES = 9  # 8 + the roots' former names: the tree names them as on the day (issue 22)

@@ -49,7 +49,8 @@ def filtered_persons(
     fields = person_fields(columns) if columns is not None else None
     if fields is not None and columns is not None:
         # The managing unit's name comes from the unit labels (``Context.units``), not a join.
-        relations = sorted({PERSON_RELATIONS[k] for k in columns if k in PERSON_RELATIONS} - {"managing_unit"})
+        related = {PERSON_RELATIONS[k] for k in columns if k in PERSON_RELATIONS}
+        relations = sorted(related - {"managing_unit"})
         base = person_queryset(user).select_related(*relations).only(*fields)
     else:
         base = person_queryset(user).select_related("managing_unit", "ethnicity", "religion", "home_town")

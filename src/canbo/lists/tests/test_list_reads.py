@@ -55,3 +55,32 @@ def test_every_column_reads_in_a_fixed_number_of_queries(
     # out would cost one more query per row.
     assert many == few
     assert body.count("Trần Thị Bình") == 6 and "Bát Xát" in body
+
+
+def test_the_kept_count_follows_every_change(tree: dict[str, Any], admin_user: Any, client: Any) -> None:
+    from canbo.people.services import person_update
+
+    client.force_login(admin_user)
+    first = new_person(tree["A"], "Nguyễn Văn An")
+    new_person(tree["B"], "Lê Thị Bình")
+
+    def shown(url: str = "/can-bo/") -> tuple[str, list[str]]:
+        with CaptureQueriesContext(connection) as q:
+            body = client.get(url).content.decode()
+        return body, [x["sql"] for x in q.captured_queries if x["sql"].startswith("SELECT COUNT(*)")]
+
+    body, counts = shown()
+    assert "<strong>2 người</strong>" in body and len(counts) == 1
+    body, counts = shown()
+    assert "<strong>2 người</strong>" in body and counts == []  # kept: nothing changed
+    new_person(tree["A1"], "Trần Văn Cường")
+    body, counts = shown()
+    assert "<strong>3 người</strong>" in body and len(counts) == 1
+    person_update(
+        acting_user=admin_user, person=first, changes={"service_until": dt.date(2020, 1, 1)}, reason="Nghỉ"
+    )
+    body, _ = shown()
+    assert "<strong>2 người</strong>" in body
+    # Another day, another count (the date is in the count's SQL).
+    body, counts = shown("/can-bo/?ngay=01/01/2019")
+    assert "<strong>3 người</strong>" in body and len(counts) == 1

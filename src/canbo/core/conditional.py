@@ -34,7 +34,7 @@ def latest_change(request: HttpRequest | None) -> tuple[int, str]:
     kept on ``request`` for the rest of the request (the ETag and the list's kept count)."""
     kept = getattr(request, "_canbo_latest_change", None)
     if kept is not None:
-        return kept  # type: ignore[no-any-return]
+        return kept
     row = ObjectChange.objects.order_by("-id").values_list("id", "time").first()
     found = (int(row[0]), row[1].isoformat()) if row else (0, "")
     if request is not None:

@@ -53,7 +53,8 @@ def test_kept_widgets_answer_what_django_renders_for_every_value_and_choice() ->
             if round_:
                 # Other choices, same name and value: a new rendering.
                 for form in (plain, kept):
-                    form.fields["one"].choices = [("", "—"), ("a", "Kinh"), ("b", "Tày"), ("c", "Thái")]
+                    more = [("", "—"), ("a", "Kinh"), ("b", "Tày"), ("c", "Thái")]
+                    form.fields["one"].choices = more  # type: ignore[attr-defined]
             for form in (plain, kept):
                 if data is not None:
                     form.is_valid()

@@ -52,16 +52,16 @@ def unit_children_items(children: Any, day: Any) -> SafeString:
             )
             more = format_html(" · {} đơn vị trực thuộc", localize(count))
         else:
-            head, more = '<span class="tree-leaf">·</span>', ""
+            head, more = mark_safe('<span class="tree-leaf">·</span>'), mark_safe("")
         parts.append(
             format_html(
                 '\n<li>\n  {}\n  <a href="{}">{}</a> <span class="muted">{}{}</span>\n'
                 '  <ul class="tree"></ul>\n</li>\n',
-                mark_safe(head),  # noqa: S308 (built by format_html above, or a constant)
+                head,
                 unit_url(u.pk),
                 u.name_on_day,  # a later rename does not rewrite the past (``children_on``)
                 u.get_kind_display(),
-                mark_safe(more),  # noqa: S308 (built by format_html above, or empty)
+                more,
             )
         )
     if not parts:

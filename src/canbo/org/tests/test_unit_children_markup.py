@@ -86,3 +86,23 @@ def test_the_tree_names_units_as_on_the_day(tree: dict[str, Any], admin_user: An
     assert ">Huyện A</a>" in partial and "Huyện A Mới" not in partial
     new = client.get("/don-vi/", {"ngay": "2024-06-01"}).content.decode()
     assert ">Huyện A Mới</a>" in new and ">Tỉnh Mới</a>" in new
+
+
+def test_the_unit_page_links_its_holders_and_ancestors(
+    tree: dict[str, Any], admin_user: Any, client: Any, title: Any
+) -> None:
+    from canbo.careers.models import Tenure
+    from canbo.conftest import new_person
+
+    holder = new_person(tree["A1"], "Nguyễn Văn An")
+    Tenure.objects.create(
+        person=holder, unit=tree["A1"], title=title, kind="bo_nhiem", start_date=dt.date(2020, 1, 1)
+    )
+    client.force_login(admin_user)
+    body = client.get(f"/don-vi/{tree['A1'].pk}/").content.decode()
+    assert f'<a href="/can-bo/{holder.pk}/">Nguyễn Văn An</a>' in body
+    crumbs = body.split('<nav class="crumbs">')[1].split("</nav>")[0]
+    assert f'<a href="/don-vi/{tree["P"].pk}/">Tỉnh Thử nghiệm</a>' in crumbs
+    assert f'<a href="/don-vi/{tree["A"].pk}/">Huyện A</a>' in crumbs
+    assert crumbs.index("Tỉnh Thử nghiệm") < crumbs.index("Huyện A")
+    assert "Phòng Nội vụ huyện A" not in crumbs

@@ -21,6 +21,7 @@ from django.contrib.auth.models import User
 
 from canbo.accounts.models import Grant, Role
 from canbo.core.types import ActingUser
+from canbo.lists.views import kept_counts_reset
 from canbo.org.choices import Block, HeadKind, Level, ManagementScope, TitleGroup, UnitKind
 from canbo.org.models import Title, Unit
 from canbo.org.selectors import unit_index_reset
@@ -61,6 +62,7 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
     # Each test has its own units: the process-wide unit labels are read afresh.
     unit_index_reset()
     rulebook_reset()
+    kept_counts_reset()
 
 
 def make_unit(parent: Unit | None, code: str, name: str, **kw: Any) -> Unit:

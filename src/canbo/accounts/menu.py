@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from canbo.accounts.selectors import active_grants, can_change_anything, is_admin
 
@@ -118,5 +118,19 @@ def menu_for(request: HttpRequest) -> list[MenuItem]:
     for e in _ENTRIES:
         if e.shown(access):
             active = bool(e.app) and app == e.app and not on_own
-            items.append(MenuItem(e.label, reverse(e.url_name), active, e.hint))
+            items.append(MenuItem(e.label, _entry_url(e.url_name), active, e.hint))
     return items
+
+
+_ENTRY_URLS: dict[tuple[str, Any, str], str] = {}
+
+
+def _entry_url(name: str) -> str:
+    """``reverse(name)`` of a menu entry (no arguments), kept per process by the script prefix
+    and the URL configuration it was reversed under: the 17 entries cost a ``reverse`` each on
+    every page (issue 22)."""
+    key = (get_script_prefix(), get_urlconf(), name)
+    url = _ENTRY_URLS.get(key)
+    if url is None:
+        url = _ENTRY_URLS[key] = reverse(name)
+    return url

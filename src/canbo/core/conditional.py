@@ -26,8 +26,20 @@ from canbo.core.models import ObjectChange
 
 def latest_change_id() -> int:
     """The id of the change log's newest entry (0 for an empty log): one index read."""
-    row = ObjectChange.objects.order_by("-id").values_list("id", flat=True).first()
-    return int(row or 0)
+    return latest_change(None)[0]
+
+
+def latest_change(request: HttpRequest | None) -> tuple[int, str]:
+    """(id, time) of the change log's newest entry ((0, "") for an empty log): one index read,
+    kept on ``request`` for the rest of the request (the ETag and the list's kept count)."""
+    kept = getattr(request, "_canbo_latest_change", None)
+    if kept is not None:
+        return kept
+    row = ObjectChange.objects.order_by("-id").values_list("id", "time").first()
+    found = (int(row[0]), row[1].isoformat()) if row else (0, "")
+    if request is not None:
+        request._canbo_latest_change = found  # type: ignore[attr-defined]
+    return found
 
 
 def _has_pending_messages(request: HttpRequest) -> bool:
@@ -43,7 +55,7 @@ def data_etag(request: HttpRequest, *parts: object) -> str | None:
     key = "\x1f".join(
         str(p)
         for p in (
-            latest_change_id(),
+            latest_change(request)[0],
             user.pk,
             user.get_username(),
             user.get_full_name() if hasattr(user, "get_full_name") else "",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from django import forms
@@ -176,19 +178,79 @@ class FastSelectMixin:
         return mark_safe("".join(parts))  # noqa: S308 (every value escaped by format_html)
 
 
-class FastSelect(FastSelectMixin, forms.Select):
+def _frozen_choices(choices: Any) -> tuple[Any, ...]:
+    """The choices as plain strings (a lazy label's ``repr`` is its address, not its text)."""
+    out: list[Any] = []
+    for value, label in choices:
+        if isinstance(label, (list, tuple)):
+            out.append((str(value), _frozen_choices(label)))
+        else:
+            out.append((str(value), str(label)))
+    return tuple(out)
+
+
+_RENDERED: OrderedDict[str, SafeString] = OrderedDict()
+_RENDERED_MAX = 512
+_rendered_lock = threading.Lock()
+
+
+class RenderMemoMixin:
+    """Keeps the markup of a choice widget per process, by everything it is made from: the
+    widget's class, name, value, final attributes and choices (issue 22). A list's filters
+    render the same selects and checkboxes on every request (some 400 options); the key is
+    the same text whatever request asks, so an answer equals a fresh rendering (the choices are
+    part of the key: a new planning term or catalogue entry makes a new key)."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: BaseRenderer | None = None
+    ) -> SafeString:
+        widget: Any = self
+        key = repr(
+            (
+                type(self).__qualname__,
+                type(renderer).__qualname__,
+                name,
+                widget.format_value(value),
+                sorted((k, str(v)) for k, v in widget.build_attrs(widget.attrs, attrs).items()),
+                widget.is_required,
+                _frozen_choices(widget.choices),
+            )
+        )
+        with _rendered_lock:
+            found = _RENDERED.get(key)
+            if found is not None:
+                _RENDERED.move_to_end(key)
+                return found
+        html = super().render(name, value, attrs, renderer)  # type: ignore[misc]
+        with _rendered_lock:
+            _RENDERED[key] = html
+            while len(_RENDERED) > _RENDERED_MAX:
+                _RENDERED.popitem(last=False)
+        return html
+
+
+class FastSelect(RenderMemoMixin, FastSelectMixin, forms.Select):
     pass
 
 
-class FastSelectMultiple(FastSelectMixin, forms.SelectMultiple):
+class FastSelectMultiple(RenderMemoMixin, FastSelectMixin, forms.SelectMultiple):
     pass
+
+
+class MemoCheckboxSelectMultiple(RenderMemoMixin, forms.CheckboxSelectMultiple):
+    """Django's checkbox group, its markup kept per process (``RenderMemoMixin``)."""
 
 
 def fast_selects(form: forms.BaseForm) -> None:
-    """Swap the plain selects of ``form`` for their Python-rendered twins (same markup)."""
+    """Swap the plain selects of ``form`` for their Python-rendered twins (same markup), and its
+    checkbox groups for their kept twins."""
     for field in form.fields.values():
         kind = type(field.widget)
-        twin = {forms.Select: FastSelect, forms.SelectMultiple: FastSelectMultiple}.get(kind)
+        twin = {
+            forms.Select: FastSelect,
+            forms.SelectMultiple: FastSelectMultiple,
+            forms.CheckboxSelectMultiple: MemoCheckboxSelectMultiple,
+        }.get(kind)
         if twin is not None:
             old = field.widget
             new = twin(attrs=old.attrs)

@@ -17,7 +17,7 @@ from canbo.core.history import describe_changes
 from canbo.core.models import ObjectChange
 from canbo.core.text import fold
 from canbo.org import hooks
-from canbo.org.models import Post, StaffingQuota, Title, Unit, in_force_q
+from canbo.org.models import Post, StaffingQuota, Title, Unit, UnitFormerName, in_force_q
 
 
 def visible_roots(user: Any, day: dt.date) -> list[Unit]:
@@ -28,11 +28,11 @@ def visible_roots(user: Any, day: dt.date) -> list[Unit]:
     units in force under it.
     """
     if getattr(user, "is_superuser", False):
-        base = list(Unit.objects.get_root_nodes())
+        base = list(Unit.objects.get_root_nodes().prefetch_related("former_names"))
     else:
         paths = sorted({g.unit_path for g in active_grants(user) if g.unit_path})
         tops = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
-        base = list(Unit.objects.filter(path__in=tops))
+        base = list(Unit.objects.filter(path__in=tops).prefetch_related("former_names"))
     out: list[Unit] = []
     for unit in base:
         if unit.in_force_on(day):
@@ -51,15 +51,28 @@ def ended_grant_units(user: Any, day: dt.date) -> list[Unit]:
 
 
 def children_on(user: Any, unit: Unit, day: dt.date) -> list[Unit]:
-    """Direct sub-units of ``unit`` in force on ``day``, with how many sub-units each has then."""
+    """Direct sub-units of ``unit`` in force on ``day``, with how many sub-units each has then
+    (``children_on_day``) and its name on that day (``name_on_day``, as ``Unit.name_on``)."""
     qs: QuerySet[Unit] = (
         Unit.objects.restrict(user)
         .filter(path__startswith=unit.path, depth=unit.depth + 1)
         .filter(in_force_q(day))
-        .prefetch_related("former_names")
     )
     units = list(qs)
     if units:
+        # The names in use on the day, read in one query: a prefetch of every former name built
+        # a queryset per unit (117 in the demo's tree, a third of the page; issue 22).
+        former: dict[int, str] = {}
+        for unit_id, name in (
+            UnitFormerName.objects.filter(
+                unit_id__in=[u.pk for u in units], valid_from__lte=day, valid_to__gte=day
+            )
+            .order_by("unit_id", "valid_from")
+            .values_list("unit_id", "name")
+        ):
+            former.setdefault(unit_id, name)
+        for u in units:
+            u.name_on_day = former.get(u.pk, u.name)
         counts = dict(
             Unit.objects.filter(in_force_q(day))
             .filter(depth=unit.depth + 2, path__startswith=unit.path)

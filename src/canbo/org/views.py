@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.generic import TemplateView
 
+from canbo.core.links import pk_url
 from canbo.core.querysets import CHANGE, VIEW
 from canbo.core.views import AsOfMixin, BadAsOf, as_of, bad_request
 from canbo.org import selectors
@@ -19,8 +20,10 @@ from canbo.org.models import Unit, in_force_q
 from canbo.org.services import can_restructure
 
 
-def _unit_or_404(user: Any, pk: int, action: str = "view") -> Unit:
-    unit = Unit.objects.restrict(user, action).filter(pk=pk).select_related("area").first()
+def _unit_or_404(user: Any, pk: int, action: str = "view", *, former_names: bool = False) -> Unit:
+    qs = Unit.objects.restrict(user, action).filter(pk=pk).select_related("area")
+    # The unit page names it as on the day and lists its former names: one read for both.
+    unit = (qs.prefetch_related("former_names") if former_names else qs).first()
     if unit is None:
         raise Http404("Không tìm thấy đơn vị.")
     return unit
@@ -38,6 +41,8 @@ class UnitTreeView(LoginRequiredMixin, AsOfMixin, TemplateView):
         if text:
             ctx["results"] = selectors.unit_search(user, text, self.day)
         roots = selectors.visible_roots(user, self.day)
+        for root in roots:  # named as on the day (their former names are prefetched)
+            root.name_on_day = root.name_on(self.day)
         ctx["nodes"] = [(r, selectors.children_on(user, r, self.day)) for r in roots]
         ctx["q"] = text
         ctx["ended"] = selectors.ended_grant_units(user, self.day)
@@ -63,22 +68,24 @@ class UnitDetailView(LoginRequiredMixin, AsOfMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        unit = _unit_or_404(user, kwargs["pk"])
+        unit = _unit_or_404(user, kwargs["pk"], former_names=True)
         predecessors = list(unit.predecessor_links.select_related("predecessor"))
         successors = list(unit.successor_links.select_related("successor"))
         can_change = Unit.objects.restrict(user, CHANGE).filter(pk=unit.pk).exists()
+        prefixes = [unit.path[:end] for end in range(Unit.steplen, len(unit.path), Unit.steplen)]
+        tenures = list(selectors.unit_people_on(user, unit, self.day)[:200])
+        person_url = pk_url("people:detail")  # one reverse for up to 200 rows
+        for t in tenures:
+            t.person_url = person_url(t.person_id)
         ctx.update(
             {
                 "unit": unit,
                 "name_on_day": unit.name_on(self.day),
                 "in_force": unit.in_force_on(self.day),
-                "ancestors": list(
-                    Unit.objects.restrict(user).filter(
-                        pk__in=[a.pk for a in Unit.objects.get_ancestors(unit)]
-                    )
-                ),
+                # The ancestors are the prefixes of its path (one query, not two).
+                "ancestors": list(Unit.objects.restrict(user).filter(path__in=prefixes)),
                 "children": selectors.children_on(user, unit, self.day),
-                "tenures": selectors.unit_people_on(user, unit, self.day)[:200],
+                "tenures": tenures,
                 "posts": unit.posts.filter(in_force_q(self.day))
                 .select_related("title")
                 .order_by("-title__rank"),

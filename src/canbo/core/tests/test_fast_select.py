@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from canbo.core.forms import fast_selects
@@ -27,3 +29,37 @@ def test_fast_selects_render_django_s_markup() -> None:
             fast.is_valid()
         for name in ("one", "grouped", "many", "numbered"):
             assert str(fast[name]) == str(plain[name]), name
+
+
+class Checks(forms.Form):
+    groups = forms.MultipleChoiceField(
+        choices=[("a", "Bí thư & <phó>"), ("b", "Chủ tịch")],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    one = forms.ChoiceField(choices=[("", "—"), ("a", "Kinh"), ("b", "Tày")], required=False)
+
+
+def test_kept_widgets_answer_what_django_renders_for_every_value_and_choice() -> None:
+    """The per-process memo of rendered choice widgets (issue 22) never answers a rendering of
+    other values, attributes or choices."""
+    cases: list[Any] = [None, {"groups": ["a"], "one": "b"}, {"groups": ["a", "b"]}, {"one": "x"}, None]
+    for round_ in range(2):  # the second round is answered from the memo
+        for data in cases:
+            plain = Checks(data)
+            kept = Checks(data)
+            fast_selects(kept)
+            assert type(kept.fields["groups"].widget).__name__ == "MemoCheckboxSelectMultiple"
+            if round_:
+                # Other choices, same name and value: a new rendering.
+                for form in (plain, kept):
+                    more = [("", "—"), ("a", "Kinh"), ("b", "Tày"), ("c", "Thái")]
+                    form.fields["one"].choices = more  # type: ignore[attr-defined]
+            for form in (plain, kept):
+                if data is not None:
+                    form.is_valid()
+            for name in ("groups", "one"):
+                assert str(kept[name]) == str(plain[name]), (round_, data, name)
+            assert str(kept["one"].as_widget(attrs={"disabled": True})) == str(
+                plain["one"].as_widget(attrs={"disabled": True})
+            )

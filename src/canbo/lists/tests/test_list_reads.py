@@ -1,0 +1,86 @@
+"""How the person list reads (issue 22): a unit's list through the unit indexes, a page with
+only its columns' fields, and no query per row whatever the columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+
+from canbo.conftest import new_person
+from canbo.lists.columns import COLUMNS
+from canbo.lists.selectors import filtered_persons
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+def test_a_unit_s_list_does_not_scan_every_dossier(tree: dict[str, Any], admin_user: Any) -> None:
+    for i in range(5):
+        new_person(tree["A1"] if i % 2 else tree["B"], f"Người Số {i}")
+    _form, _unit, qs = filtered_persons(admin_user, QueryDict(f"don_vi={tree['A'].pk}"), dt.date(2025, 1, 1))
+    sql, params = qs.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = [row[-1] for row in cur.fetchall()]
+    # The subtree's dossiers and post holders are read through the indexes of the unit
+    # columns; before, every dossier (and every tenure) was read and its unit's path compared.
+    assert not any(step.startswith("SCAN people_person") for step in plan), plan
+    assert not any(
+        step.startswith("SCAN U0") or step.startswith("SCAN V0") for step in plan if "COVERING" not in step
+    ), plan
+
+
+def test_every_column_reads_in_a_fixed_number_of_queries(
+    tree: dict[str, Any], admin_user: Any, client: Any
+) -> None:
+    client.force_login(admin_user)
+    url = "/can-bo/?" + urlencode([("cot", c.key) for c in COLUMNS])
+
+    def count() -> tuple[int, str]:
+        client.get(url)
+        with CaptureQueriesContext(connection) as q:
+            body = client.get(url).content.decode()
+        return len(q.captured_queries), body
+
+    new_person(tree["A"], "Nguyễn Văn An")
+    few, _ = count()
+    for i in range(6):
+        new_person(tree["A1"], f"Trần Thị Bình {i}", home_town_text="Bát Xát")
+    many, body = count()
+    # The page reads only the fields of its columns (``only``): a column reading a field left
+    # out would cost one more query per row.
+    assert many == few
+    assert body.count("Trần Thị Bình") == 6 and "Bát Xát" in body
+
+
+def test_the_kept_count_follows_every_change(tree: dict[str, Any], admin_user: Any, client: Any) -> None:
+    from canbo.people.services import person_update
+
+    client.force_login(admin_user)
+    first = new_person(tree["A"], "Nguyễn Văn An")
+    new_person(tree["B"], "Lê Thị Bình")
+
+    def shown(url: str = "/can-bo/") -> tuple[str, list[str]]:
+        with CaptureQueriesContext(connection) as q:
+            body = client.get(url).content.decode()
+        return body, [x["sql"] for x in q.captured_queries if x["sql"].startswith("SELECT COUNT(*)")]
+
+    body, counts = shown()
+    assert "<strong>2 người</strong>" in body and len(counts) == 1
+    body, counts = shown()
+    assert "<strong>2 người</strong>" in body and counts == []  # kept: nothing changed
+    new_person(tree["A1"], "Trần Văn Cường")
+    body, counts = shown()
+    assert "<strong>3 người</strong>" in body and len(counts) == 1
+    person_update(
+        acting_user=admin_user, person=first, changes={"service_until": dt.date(2020, 1, 1)}, reason="Nghỉ"
+    )
+    body, _ = shown()
+    assert "<strong>2 người</strong>" in body
+    # Another day, another count (the date is in the count's SQL).
+    body, counts = shown("/can-bo/?ngay=01/01/2019")
+    assert "<strong>3 người</strong>" in body and len(counts) == 1

@@ -547,28 +547,36 @@ def calendar_events(
         rows = persons.filter(window).values_list(
             "id", "full_name", "sort_key", "sex", "birth_date", "birth_precision"
         )
-        # The retirement depends on sex, year and month of birth only (and on an override):
-        # the window's few hundred people share a few dozen of them.
-        same: dict[tuple[str, int, int | None], calc.Retirement] = {}
+        # The retirement depends on sex, year and month of birth only (and on an override): the
+        # window's few hundred people share a few dozen of them, each judged and worded once.
+        same: dict[tuple[str, int, int | None], tuple[dt.date, str, str] | None] = {}
         for pid, name, key, sex, born, precision in rows:
             month = None if precision == PRECISION_YEAR else born.month
             override = overrides.get(pid)
-            ret = same.get((sex, born.year, month)) if override is None else None
-            if ret is None:
+            memo = (sex, born.year, month)
+            if override is not None or memo not in same:
                 birth = F.Birth(sex, born.year) if month is None else F.Birth(sex, born.year, month)
                 ret = calc.retirement(book, birth, override)
-                if override is None:
-                    same[(sex, born.year, month)] = ret
-            if day <= ret.date < end:
-                add(
-                    ret.date,
-                    "nghi_huu",
-                    (pid, name, key),
-                    f"Nghỉ hưu hết ngày {ret.date:%d/%m/%Y}"
-                    + (" (quyết định riêng)" if ret.override else "")
-                    + f"; hưởng lương hưu từ {ret.pension_start:%d/%m/%Y}",
-                    "H-5" if ret.override else "H-1, H-2",
+                when = ret.date
+                line = (
+                    (
+                        when,
+                        f"Nghỉ hưu hết ngày {when:%d/%m/%Y}"
+                        + (" (quyết định riêng)" if ret.override else "")
+                        + f"; hưởng lương hưu từ {ret.pension_start:%d/%m/%Y}",
+                        "H-5" if ret.override else "H-1, H-2",
+                    )
+                    if day <= when < end
+                    else None
                 )
+                if override is not None:
+                    if line is not None:
+                        add(line[0], "nghi_huu", (pid, name, key), line[1], line[2])
+                    continue
+                same[memo] = line
+            line = same[memo]
+            if line is not None:
+                add(line[0], "nghi_huu", (pid, name, key), line[1], line[2])
     if kinds & {"het_nhiem_ky", "thong_bao"}:
         limit = end + NOTICE_REACH if "thong_bao" in kinds else end
         tenures = (
@@ -589,6 +597,7 @@ def calendar_events(
                 "unit_id",
             )
         )
+        unit_names: dict[int, str] = {}
         for pid, name, key, start, held_to, title_name, unit_id in tenures:
             years = _term_years(book, start)
             # The first term end on or after ``day`` (a term every ``years`` from the start).
@@ -598,7 +607,9 @@ def calendar_events(
             term_end = add_years(start, years * k) - dt.timedelta(days=1)
             if (held_to and held_to < term_end) or term_end >= end + NOTICE_REACH:
                 continue
-            what = f"{title_name}, {unit_label(unit_id)}"
+            if unit_id not in unit_names:
+                unit_names[unit_id] = unit_label(unit_id)
+            what = f"{title_name}, {unit_names[unit_id]}"
             if "het_nhiem_ky" in kinds and term_end < end:
                 add(
                     term_end,

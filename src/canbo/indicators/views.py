@@ -15,7 +15,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.views import View
 
 from canbo.core.dates import parse_as_of, today
@@ -111,6 +112,17 @@ def people_url(
     return (paths["people"] if paths else reverse("people:list")) + "?" + urlencode(params)
 
 
+def assessment_badge(row: Any) -> SafeString:
+    """The assessment cell of a row (``Row`` or ``BranchRow``): a badge, or a dash when it cannot
+    be said. Built here, not by an included template per row (the dashboard has some thirty)."""
+    if row.met is True:
+        over = ' title="Vượt cận trên của mục tiêu (vẫn là đạt)"' if row.assessment == "vuot" else ""
+        return format_html('<span class="badge ok"{}>{}</span>', mark_safe(over), row.assessment_label)  # noqa: S308
+    if row.met is False:
+        return format_html('<span class="badge warn">{}</span>', row.assessment_label)
+    return mark_safe('<span class="muted">—</span>')
+
+
 def list_paths(plan: Plan) -> dict[str, str]:
     """The addresses ``people_url`` links to, reversed once for a page's fifty links."""
     return {"people": reverse("people:list"), "units": reverse("indicators:units", args=[plan.code])}
@@ -158,6 +170,7 @@ class DashboardView(LoginRequiredMixin, View):
                 "tu_url": people_url(r.definition, "tu", ctx.unit, ctx.day, ctx.plan, r.target, paths),
                 "mau_url": people_url(r.definition, "mau", ctx.unit, ctx.day, ctx.plan, r.target, paths),
                 "linkable": _linkable(r.definition, r.result),
+                "badge": assessment_badge(r),
             }
             for r in rows
         ]
@@ -189,6 +202,7 @@ class DashboardView(LoginRequiredMixin, View):
                         if b.unit
                         else "",
                         "linkable": b.unit is not None and _linkable(selected.definition, b.result),
+                        "badge": assessment_badge(b),
                         "drill": "?" + urlencode({"don_vi": b.unit.pk, "xem": selected.target.pk})
                         if b.unit
                         else "",

@@ -505,6 +505,42 @@ def term_end_window_q(book: Any, day: dt.date, limit: dt.date) -> Q:
     return q
 
 
+def retirement_births_q(book: Any, day: dt.date, end: dt.date) -> Q:
+    """Persons whose H-1/H-2 retirement day falls in [``day``, ``end``), as ranges of
+    ``birth_date``: the retirement depends on sex and birth month only (on the year alone when
+    only the year is known, H-3), so the birth months that retire in the window are found month
+    by month and merged into ranges. The months looked at are those within [day - highest
+    requirement, end - lowest requirement] of the window's years, two months of slack on each
+    side. Overrides (H-5) are the caller's."""
+    q = Q(pk__in=[])
+    for sex in (F.MALE, F.FEMALE):
+        needs = [calc.required_months(book, sex, y) for y in range(day.year, end.year + 1)]
+        lo, hi = add_months(day, -max(needs) - 2), add_months(end, -min(needs) + 2)
+        run: list[dt.date] = []  # [first month, last month] of the current range
+        month = dt.date(lo.year, lo.month, 1)
+        while month <= hi:
+            due = day <= calc.retirement(book, F.Birth(sex, month.year, month.month)).date < end
+            if due and run and add_months(run[1], 1) == month:
+                run[1] = month
+            elif due:
+                if run:
+                    q |= _born_q(sex, run[0], run[1])
+                run = [month, month]
+            month = add_months(month, 1)
+        if run:
+            q |= _born_q(sex, run[0], run[1])
+        for year in range(lo.year - 1, hi.year + 2):  # born in a year, month unknown
+            if day <= calc.retirement(book, F.Birth(sex, year)).date < end:
+                q |= Q(sex=sex, birth_precision=PRECISION_YEAR, birth_date__year=year)
+    return q
+
+
+def _born_q(sex: str, first: dt.date, last: dt.date) -> Q:
+    """Born (day or month known) from the month of ``first`` to the end of the month of ``last``."""
+    through = add_months(last, 1) - dt.timedelta(days=1)
+    return Q(sex=sex, birth_date__gte=first, birth_date__lte=through) & ~Q(birth_precision=PRECISION_YEAR)
+
+
 def calendar_events(
     user: Any, day: dt.date, months: int, unit: Unit | None = None, kinds: set[str] | None = None
 ) -> list[CalendarEvent]:
@@ -536,14 +572,7 @@ def calendar_events(
         if unit is not None:
             found = found.filter(person__managing_unit__path__startswith=unit.path)
         overrides = {o.person_id: F.RetirementOverride(o.year, o.month, o.kind, o.basis) for o in found}
-        # The retirement month is birth month + the requirement of its year (H-2), so only births
-        # within [day - highest requirement, end - lowest requirement] (one month of slack on each
-        # side) can retire in the window; overrides are read separately.
-        window = Q(pk__in=list(overrides))
-        for sex in (F.MALE, F.FEMALE):
-            needs = [calc.required_months(book, sex, y) for y in range(day.year, end.year + 1)]
-            lo, hi = add_months(day, -max(needs) - 1), add_months(end, -min(needs) + 1)
-            window |= Q(sex=sex, birth_date__gte=lo, birth_date__lte=hi)
+        window = Q(pk__in=list(overrides)) | retirement_births_q(book, day, end)
         rows = persons.filter(window).values_list(
             "id", "full_name", "sort_key", "sex", "birth_date", "birth_precision"
         )

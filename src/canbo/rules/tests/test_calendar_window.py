@@ -177,3 +177,40 @@ def test_a_term_begun_on_29_february_ends_the_day_before_its_anniversary(posts: 
     assert first_term_end(book, start, dt.date(2024, 12, 1)) == dt.date(2025, 2, 27)
     q = selectors.term_end_window_q(book, dt.date(2024, 12, 1), dt.date(2025, 2, 28))
     assert posts.filter(q, start_date=start).exists()
+
+
+def test_the_birth_window_keeps_every_retirement_in_reach(
+    rules_loaded: None, users: dict, tree: dict[str, Unit]
+) -> None:
+    """Births of every month from 1963 to 1974, of either sex (and some known by their year
+    only): the calendar's retirements are those of the engine, person by person."""
+    from canbo.core.dates import PRECISION_YEAR
+    from canbo.people.models import Person
+    from canbo.rules.engine import calculators as calc
+
+    people = []
+    for i in range(12 * 12):
+        year, month = 1963 + i // 12, 1 + i % 12
+        p = new_person(
+            tree["A1"], f"Đỗ Văn Hưu {i}", sex="nam" if i % 2 else "nu", born=dt.date(year, month, 28)
+        )
+        people.append(p)
+    for year in range(1963, 1975):
+        for sex in ("nam", "nu"):
+            p = new_person(tree["A1"], f"Đỗ Thị Năm {year}{sex}", sex=sex, born=dt.date(year, 1, 1))
+            Person.objects.filter(pk=p.pk).update(birth_precision=PRECISION_YEAR)
+            people.append(p)
+    book = selectors.rulebook()
+    for day, months in ((dt.date(2026, 1, 1), 12), (dt.date(2027, 7, 15), 6), (dt.date(2030, 2, 28), 36)):
+        end = selectors.add_months(day, months)
+        expected = set()
+        for p in Person.objects.filter(pk__in=[x.pk for x in people]):
+            ret = calc.retirement(book, selectors.birth_of(p))
+            if day <= ret.date < end:
+                expected.add((ret.date, p.pk))
+        got = {
+            (e.day, e.person_id)
+            for e in selectors.calendar_events(users["officer_a"], day, months, kinds={"nghi_huu"})
+        }
+        assert got == expected, (day, sorted(got ^ expected))
+        assert expected

@@ -10,6 +10,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from django.db.models import Q
+
 from canbo.core.errors import NotPermitted
 from canbo.indicators import engine, snapshots
 from canbo.indicators.engine import Result
@@ -30,11 +32,14 @@ def plan_get(user: Any, code: str) -> Plan:
 def default_unit(user: Any) -> Unit | None:
     """The top unit the user may see: the tree's root for the system and superusers."""
     qs = Unit.objects.all() if user is None else Unit.objects.restrict(user)
-    return qs.order_by("depth", "path").first()
+    # with its former names: the pages name it as of their date (``name_on``) more than once
+    return qs.prefetch_related("former_names").order_by("depth", "path").first()
 
 
 def unit_get(user: Any, *, pk: int | None = None, code: str | None = None) -> Unit:
-    qs = Unit.objects.all() if user is None else Unit.objects.restrict(user)
+    qs = (Unit.objects.all() if user is None else Unit.objects.restrict(user)).prefetch_related(
+        "former_names"
+    )
     unit = qs.filter(pk=pk).first() if pk is not None else qs.filter(code=code).first()
     if unit is None:
         raise NotPermitted(
@@ -130,14 +135,11 @@ class Row:
 
 def plan_targets(plan: Plan, unit: Unit | None) -> list[IndicatorTarget]:
     """The plan's targets in order; a unit's own target replaces the plan-wide one of its row."""
-    targets = list(IndicatorTarget.objects.filter(plan=plan, unit__isnull=True).select_related("definition"))
-    if unit is not None:
-        own = {
-            (t.row, t.term): t
-            for t in IndicatorTarget.objects.filter(plan=plan, unit=unit).select_related("definition")
-        }
-        targets = [own.get((t.row, t.term), t) for t in targets]
-    return targets
+    which = Q(unit__isnull=True) if unit is None else Q(unit__isnull=True) | Q(unit=unit)
+    found = list(IndicatorTarget.objects.filter(which, plan=plan).select_related("definition"))
+    targets = [t for t in found if t.unit_id is None]  # in the model's order, as before
+    own = {(t.row, t.term): t for t in found if t.unit_id is not None}
+    return [own.get((t.row, t.term), t) for t in targets] if own else targets
 
 
 def plan_table(plan: Plan, *, day: dt.date, unit: Unit | None, user: Any) -> list[Row]:
@@ -177,8 +179,20 @@ class BranchRow:
 def breakdown(target: IndicatorTarget, *, day: dt.date, unit: Unit, user: Any) -> list[BranchRow]:
     """The target's indicator for each unit of the next level under ``unit`` (one query)."""
     results = snapshots.compute([target.definition], day=day, unit=unit, user=user, depth=unit.depth + 1)
-    by_branch = results[target.definition.code]
-    children = {u.path: u for u in Unit.objects.filter(path__in=list(by_branch))}
+    return _branches(target, results[target.definition.code], day=day, unit=unit)
+
+
+def _branch_request(target: IndicatorTarget, day: dt.date, unit: Unit, user: Any) -> snapshots.Request:
+    return snapshots.Request([target.definition], day, unit, user, unit.depth + 1)
+
+
+def _branches(
+    target: IndicatorTarget, by_branch: dict[str, Result], *, day: dt.date, unit: Unit
+) -> list[BranchRow]:
+    # The units with their former names in one more query (``name_on``), not one per unit.
+    children = {
+        u.path: u for u in Unit.objects.filter(path__in=list(by_branch)).prefetch_related("former_names")
+    }
     out = []
     for branch, res in sorted(by_branch.items()):
         if branch == "":
@@ -209,12 +223,48 @@ def trend(
     """The indicator on each of ``days``: one snapshot per date, all read by one query (a
     date's snapshot survives writes dated after it). ``known``: results already computed for
     the same unit and user (the table's, on its date), not asked again."""
+    asked = _trend_asked(days, known)
+    results = snapshots.compute_many([snapshots.Request([target.definition], d, unit, user) for d in asked])
+    return _points(target, days, asked, results, known)
+
+
+def _trend_asked(days: list[dt.date], known: dict[dt.date, Result] | None) -> list[dt.date]:
+    return [d for d in days if d not in (known or {})]
+
+
+def _points(
+    target: IndicatorTarget,
+    days: list[dt.date],
+    asked: list[dt.date],
+    results: list[dict[str, dict[str, Result]]],
+    known: dict[dt.date, Result] | None,
+) -> list[tuple[dt.date, Result]]:
     code = target.definition.code
     known = known or {}
-    asked = [d for d in days if d not in known]
-    results = snapshots.compute_many([snapshots.Request([target.definition], d, unit, user) for d in asked])
     found = {d: res[code][""] for d, res in zip(asked, results, strict=True)}
     return [(d, known[d] if d in known else found[d]) for d in days]
+
+
+def breakdown_and_trend(
+    target: IndicatorTarget,
+    *,
+    day: dt.date,
+    unit: Unit,
+    user: Any,
+    days: list[dt.date],
+    known: dict[dt.date, Result] | None = None,
+) -> tuple[list[BranchRow], list[tuple[dt.date, Result]]]:
+    """``breakdown`` and ``trend`` of the dashboard's chosen row, their snapshots read by one
+    query (and the missing ones computed and stored together, under one race guard)."""
+    asked = _trend_asked(days, known)
+    results = snapshots.compute_many(
+        [
+            _branch_request(target, day, unit, user),
+            *(snapshots.Request([target.definition], d, unit, user) for d in asked),
+        ]
+    )
+    branches = _branches(target, results[0][target.definition.code], day=day, unit=unit)
+    return branches, _points(target, days, asked, results[1:], known)
 
 
 def yearly(day: dt.date, count: int = 6) -> list[dt.date]:

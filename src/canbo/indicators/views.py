@@ -15,7 +15,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.views import View
 
 from canbo.core.dates import parse_as_of, today
@@ -95,8 +96,10 @@ def people_url(
     day: dt.date,
     plan: Plan | None = None,
     target: Any = None,
+    paths: dict[str, str] | None = None,
 ) -> str:
-    """The list behind a number: its people, or its units for an indicator that counts units."""
+    """The list behind a number: its people, or its units for an indicator that counts units.
+    ``paths``: the two lists' addresses (``list_paths``), for a page that links many numbers."""
     params: dict[str, Any] = {"chi_tieu": definition.pk, "phan": part, "ngay": day.isoformat()}
     if unit is not None:
         params["don_vi"] = unit.pk
@@ -104,8 +107,25 @@ def people_url(
         params = {"xem": target.pk, "phan": part, "ngay": day.isoformat()}
         if unit is not None:
             params["don_vi"] = unit.pk
-        return reverse("indicators:units", args=[plan.code]) + "?" + urlencode(params)
-    return reverse("people:list") + "?" + urlencode(params)
+        units = paths["units"] if paths else reverse("indicators:units", args=[plan.code])
+        return units + "?" + urlencode(params)
+    return (paths["people"] if paths else reverse("people:list")) + "?" + urlencode(params)
+
+
+def assessment_badge(row: Any) -> SafeString:
+    """The assessment cell of a row (``Row`` or ``BranchRow``): a badge, or a dash when it cannot
+    be said. Built here, not by an included template per row (the dashboard has some thirty)."""
+    if row.met is True:
+        over = ' title="Vượt cận trên của mục tiêu (vẫn là đạt)"' if row.assessment == "vuot" else ""
+        return format_html('<span class="badge ok"{}>{}</span>', mark_safe(over), row.assessment_label)  # noqa: S308
+    if row.met is False:
+        return format_html('<span class="badge warn">{}</span>', row.assessment_label)
+    return mark_safe('<span class="muted">—</span>')
+
+
+def list_paths(plan: Plan) -> dict[str, str]:
+    """The addresses ``people_url`` links to, reversed once for a page's fifty links."""
+    return {"people": reverse("people:list"), "units": reverse("indicators:units", args=[plan.code])}
 
 
 def _linkable(definition: IndicatorDefinition, result: Any) -> bool:
@@ -141,48 +161,53 @@ class DashboardView(LoginRequiredMixin, View):
             return bad_request(request, "Chỉ tiêu được chọn (xem) không thuộc kế hoạch này.")
         if selected is None:
             selected = next((r for r in rows if r.result.status == "ok"), rows[0] if rows else None)
+        paths = list_paths(ctx.plan)
         table = [
             {
                 "row": r,
                 "numerator": format_int(r.result.numerator),
                 "population": format_int(r.result.population),
-                "tu_url": people_url(r.definition, "tu", ctx.unit, ctx.day, ctx.plan, r.target),
-                "mau_url": people_url(r.definition, "mau", ctx.unit, ctx.day, ctx.plan, r.target),
+                "tu_url": people_url(r.definition, "tu", ctx.unit, ctx.day, ctx.plan, r.target, paths),
+                "mau_url": people_url(r.definition, "mau", ctx.unit, ctx.day, ctx.plan, r.target, paths),
                 "linkable": _linkable(r.definition, r.result),
+                "badge": assessment_badge(r),
             }
             for r in rows
         ]
         branches, chart = [], ""
         if selected is not None and ctx.unit is not None and selected.result.status != "pending":
-            for b in selectors.breakdown(selected.target, day=ctx.day, unit=ctx.unit, user=request.user):
+            # the breakdown and the trend: their snapshots in one read
+            found, points = selectors.breakdown_and_trend(
+                selected.target,
+                day=ctx.day,
+                unit=ctx.unit,
+                user=request.user,
+                days=days,
+                known={ctx.day: selected.result},  # the table's row: same unit, user and date
+            )
+            for b in found:
                 branches.append(  # noqa: PERF401 (one multi-line dict per branch, a handful of them)
                     {
                         "b": b,
                         "numerator": format_int(b.result.numerator),
                         "population": format_int(b.result.population),
                         "tu_url": people_url(
-                            selected.definition, "tu", b.unit, ctx.day, ctx.plan, selected.target
+                            selected.definition, "tu", b.unit, ctx.day, ctx.plan, selected.target, paths
                         )
                         if b.unit
                         else "",
                         "mau_url": people_url(
-                            selected.definition, "mau", b.unit, ctx.day, ctx.plan, selected.target
+                            selected.definition, "mau", b.unit, ctx.day, ctx.plan, selected.target, paths
                         )
                         if b.unit
                         else "",
                         "linkable": b.unit is not None and _linkable(selected.definition, b.result),
+                        "badge": assessment_badge(b),
                         "drill": "?" + urlencode({"don_vi": b.unit.pk, "xem": selected.target.pk})
                         if b.unit
                         else "",
                     }
                 )
-            points = selectors.trend(
-                selected.target,
-                days=days,
-                unit=ctx.unit,
-                user=request.user,
-                known={ctx.day: selected.result},  # the table's row: same unit, user and date
-            )
             chart = mark_safe(trend_svg(points, selected.target))  # built from numbers and escaped text  # noqa: S308
         base = {"ngay": ctx.day.isoformat(), **({"don_vi": ctx.unit.pk} if ctx.unit else {})}
         return render(

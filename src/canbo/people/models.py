@@ -225,6 +225,9 @@ class Person(ScopedModel):
                 ],
                 name="people_person_indicators",
             ),
+            # Births in a window: who retires within the career calendar's months (rules
+            # selectors ``calendar_events``), instead of a scan of every person.
+            models.Index(fields=["birth_date"], name="people_person_birth"),
         ]
 
     def __str__(self) -> str:

@@ -16,7 +16,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from canbo.assessment.models import ConfidenceVote, Discipline, PoliticalConclusion, Rating
+from canbo.assessment.models import (
+    ConfidenceVote,
+    Discipline,
+    DisciplineForm,
+    PoliticalConclusion,
+    Rating,
+    RatingSystem,
+)
 from canbo.planning.models import PlanningEntry, planned_on_q
 from canbo.rules.engine.checks import (
     AgeInput,
@@ -66,14 +73,24 @@ def dossiers(user: Any, person_ids: Iterable[int], until: dt.date) -> dict[int, 
     for v in _read(ConfidenceVote, user).filter(person_id__in=ids, vote_date__lte=until):
         counts = VoteInput(v.vote_date, v.convened, v.present, v.ballots, v.high, v.medium, v.low)
         out[v.person_id].votes.append(VoteEvent(v.body, counts, v.body_kind))
-    for r in _read(Rating, user).filter(person_id__in=ids, period="nam", year__lte=until.year):
-        event = RatingEvent(r.year, r.level, r.decision_date, r.get_system_display())
+    # Plain values for the many rows (a list's people have years of ratings each), labelled as
+    # ``get_..._display`` would.
+    systems = dict(RatingSystem.choices)
+    for pid, year, level, decided, system in (
+        _read(Rating, user)
+        .filter(person_id__in=ids, period="nam", year__lte=until.year)
+        .values_list("person_id", "year", "level", "decision_date", "system")
+    ):
+        event = RatingEvent(year, level, decided, systems.get(system, system))
         if event.day <= until:
-            out[r.person_id].ratings.append(event)
-    for d in _read(Discipline, user).filter(person_id__in=ids, decision_date__lte=until):
-        out[d.person_id].disciplines.append(
-            DisciplineEvent(d.decision_date, d.get_form_display(), d.decision_number)
-        )
+            out[pid].ratings.append(event)
+    forms = dict(DisciplineForm.choices)
+    for pid, decided, form, number in (
+        _read(Discipline, user)
+        .filter(person_id__in=ids, decision_date__lte=until)
+        .values_list("person_id", "decision_date", "form", "decision_number")
+    ):
+        out[pid].disciplines.append(DisciplineEvent(decided, forms.get(form, form), number))
     for c in _read(PoliticalConclusion, user).filter(person_id__in=ids, conclusion_date__lte=until):
         out[c.person_id].conclusions.append(
             ConclusionEvent(c.conclusion_date, c.meets_standard, c.issuing_body)

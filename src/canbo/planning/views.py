@@ -35,14 +35,33 @@ def _list_or_404(request: HttpRequest, pk: int, action: str = "view") -> Plannin
     return planning_list
 
 
+# The fields of an entry, its person, title and list that ``consequences.flags`` reads.
+FLAG_FIELDS = (
+    "added_on",
+    "removed_on",
+    "person_id",
+    "title_id",
+    "planning_list_id",
+    "person__full_name",
+    "person__sex",
+    "person__birth_date",
+    "person__birth_precision",
+    "title__name",
+    "planning_list__term_start",
+)
+
+
 @dated
 def list_index(request: HttpRequest) -> HttpResponse:
     day = _day(request)
     rows = list(selectors.list_rows(request.user, day))
     # The removal grounds of every entry in force (validator 5's flags), counted per list.
-    entries = PlanningEntry.objects.filter(
-        planned_on_q(day), planning_list_id__in=[pl.pk for pl in rows]
-    ).select_related("person", "title", "planning_list")
+    entries = (
+        PlanningEntry.objects.filter(planned_on_q(day), planning_list_id__in=[pl.pk for pl in rows])
+        .select_related("person", "title", "planning_list")
+        # what the removal grounds read (``consequences.removal_verdict``), not whole dossiers
+        .only(*FLAG_FIELDS)
+    )
     flagged = Counter(f.entry.planning_list_id for f in consequences.flags(request.user, entries, day))
     return render(
         request,

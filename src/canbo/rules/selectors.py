@@ -10,6 +10,7 @@ import datetime as dt
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Any
 
 from django.db import connection
@@ -446,7 +447,8 @@ class CalendarEvent:
     person_id: int
     detail: str
     rule: str
-    person: Person | None = None
+    person_name: str = ""
+    sort_key: str = ""
 
 
 EVENT_KINDS = {
@@ -460,6 +462,83 @@ EVENT_KINDS = {
 # 90 working days are at most about 140 calendar days; a term ending later than this after the
 # window cannot have its notice fall due inside it.
 NOTICE_REACH = dt.timedelta(days=200)
+# Tenures that began more than this many years before the calendar's date are not sorted out
+# term by term in SQL: they are all read (none in practice: nobody serves fifty years).
+TERM_FLOOR_YEARS = 50
+# Slack of the start-date ranges: ``add_years`` moves 29 February to the 28th.
+TERM_SLACK = dt.timedelta(days=3)
+
+
+def _term_years(book: Any, start: dt.date) -> int:
+    """The term length (A-1) of a tenure that began on ``start``."""
+    return int((book.find("A-1", start) or book.latest("A-1")).params.get("term_years", 5))
+
+
+def term_end_window_q(book: Any, day: dt.date, limit: dt.date) -> Q:
+    """Tenures (by ``start_date``) that may have a term end in [``day``, ``limit``): a term ends
+    the day before the start's anniversary after a whole number k ≥ 1 of terms, so the start
+    lies, for some k, within ``[day + 1, limit]`` moved back k terms. One date range per k, by
+    stretches of the A-1 versions (the term length can differ by start date): an indexed
+    filter on the start, a superset by a few days (``calendar_events`` decides exactly), so the
+    province's thousands of open posts are not all read to keep a few hundred."""
+    floor = add_years(day, -TERM_FLOOR_YEARS)
+    cuts = sorted({d for v in book.versions("A-1") for d in (v.valid_from, v.valid_to) if d is not None})
+    # A start on or after ``limit`` has its first term end a year or more later.
+    bounds = [floor, *(c for c in cuts if floor < c < limit), limit]
+    q = Q(start_date__lt=floor)
+    first, last = day + dt.timedelta(days=1), limit
+    for lo, hi in pairwise(bounds):
+        if lo >= hi:
+            continue
+        years = max(_term_years(book, lo), 1)
+        ranges = Q(pk__in=[])
+        k = 1
+        while True:
+            a = add_years(first, -years * k) - TERM_SLACK
+            b = add_years(last, -years * k) + TERM_SLACK
+            if b < lo:
+                break
+            if a < hi:
+                ranges |= Q(start_date__gte=a, start_date__lte=b)
+            k += 1
+        q |= Q(start_date__gte=lo, start_date__lt=hi) & ranges
+    return q
+
+
+def retirement_births_q(book: Any, day: dt.date, end: dt.date) -> Q:
+    """Persons whose H-1/H-2 retirement day falls in [``day``, ``end``), as ranges of
+    ``birth_date``: the retirement depends on sex and birth month only (on the year alone when
+    only the year is known, H-3), so the birth months that retire in the window are found month
+    by month and merged into ranges. The months looked at are those within [day - highest
+    requirement, end - lowest requirement] of the window's years, two months of slack on each
+    side. Overrides (H-5) are the caller's."""
+    q = Q(pk__in=[])
+    for sex in (F.MALE, F.FEMALE):
+        needs = [calc.required_months(book, sex, y) for y in range(day.year, end.year + 1)]
+        lo, hi = add_months(day, -max(needs) - 2), add_months(end, -min(needs) + 2)
+        run: list[dt.date] = []  # [first month, last month] of the current range
+        month = dt.date(lo.year, lo.month, 1)
+        while month <= hi:
+            due = day <= calc.retirement(book, F.Birth(sex, month.year, month.month)).date < end
+            if due and run and add_months(run[1], 1) == month:
+                run[1] = month
+            elif due:
+                if run:
+                    q |= _born_q(sex, run[0], run[1])
+                run = [month, month]
+            month = add_months(month, 1)
+        if run:
+            q |= _born_q(sex, run[0], run[1])
+        for year in range(lo.year - 1, hi.year + 2):  # born in a year, month unknown
+            if day <= calc.retirement(book, F.Birth(sex, year)).date < end:
+                q |= Q(sex=sex, birth_precision=PRECISION_YEAR, birth_date__year=year)
+    return q
+
+
+def _born_q(sex: str, first: dt.date, last: dt.date) -> Q:
+    """Born (day or month known) from the month of ``first`` to the end of the month of ``last``."""
+    through = add_months(last, 1) - dt.timedelta(days=1)
+    return Q(sex=sex, birth_date__gte=first, birth_date__lte=through) & ~Q(birth_precision=PRECISION_YEAR)
 
 
 def calendar_events(
@@ -467,62 +546,89 @@ def calendar_events(
 ) -> list[CalendarEvent]:
     """Everything that falls due from ``day`` for ``months`` months among the people the user sees.
 
-    Bounded reads of plain values: persons in a birth-date window (nobody retires outside it),
-    open leadership tenures, disciplines of the last ten years; the persons named in the result
-    are fetched once at the end. Computation is the engine's.
+    Bounded reads of plain values, each with the person's name and sort key: persons in a
+    birth-date window (nobody retires outside it), open leadership tenures whose start puts a
+    term end in reach (``term_end_window_q``), disciplines of the last ten years. The persons
+    are joined, not looked up in a list of everyone in service. Computation is the engine's.
     """
     book = rulebook()
     end = add_months(day, months)
     kinds = kinds or set(EVENT_KINDS)
     # In service on ``day`` (a retirement already decided for later is what the calendar shows).
-    persons = Person.objects.restrict(user).filter(in_service_q(day))
+    persons = Person.objects.restrict(user).filter(in_service_q(day)).order_by()
+    # The same persons, from a row pointing at one (a person section's grants are its person's).
+    section = in_service_q(day, "person__")
     if unit is not None:
         persons = persons.filter(managing_unit__path__startswith=unit.path)
+        section &= Q(person__managing_unit__path__startswith=unit.path)
     events: list[CalendarEvent] = []
 
-    def add(when: dt.date, kind: str, person_id: int, detail: str, rule: str) -> None:
-        events.append(CalendarEvent(when, kind, EVENT_KINDS[kind], person_id, detail, rule))
+    def add(when: dt.date, kind: str, row: tuple[int, str, str], detail: str, rule: str) -> None:
+        events.append(CalendarEvent(when, kind, EVENT_KINDS[kind], row[0], detail, rule, row[1], row[2]))
 
     if "nghi_huu" in kinds:
-        overrides = {
-            o.person_id: F.RetirementOverride(o.year, o.month, o.kind, o.basis)
-            for o in RetirementOverride.objects.restrict(user).filter(person__in=persons)
-        }
-        # The retirement month is birth month + the requirement of its year (H-2), so only births
-        # within [day - highest requirement, end - lowest requirement] (one month of slack on each
-        # side) can retire in the window; overrides are read separately.
-        window = Q(pk__in=list(overrides))
-        for sex in (F.MALE, F.FEMALE):
-            needs = [calc.required_months(book, sex, y) for y in range(day.year, end.year + 1)]
-            lo, hi = add_months(day, -max(needs) - 1), add_months(end, -min(needs) + 1)
-            window |= Q(sex=sex, birth_date__gte=lo, birth_date__lte=hi)
-        rows = persons.filter(window)
-        for pid, sex, born, precision in rows.values_list("id", "sex", "birth_date", "birth_precision"):
-            if precision == PRECISION_YEAR:
-                birth = F.Birth(sex, born.year)
-            else:
-                birth = F.Birth(sex, born.year, born.month)
-            ret = calc.retirement(book, birth, overrides.get(pid))
-            if day <= ret.date < end:
-                add(
-                    ret.date,
-                    "nghi_huu",
-                    pid,
-                    f"Nghỉ hưu hết ngày {ret.date:%d/%m/%Y}"
-                    + (" (quyết định riêng)" if ret.override else "")
-                    + f"; hưởng lương hưu từ {ret.pension_start:%d/%m/%Y}",
-                    "H-5" if ret.override else "H-1, H-2",
+        # Few: read without the in-service condition, which the persons' query below applies.
+        found = RetirementOverride.objects.restrict(user).order_by()
+        if unit is not None:
+            found = found.filter(person__managing_unit__path__startswith=unit.path)
+        overrides = {o.person_id: F.RetirementOverride(o.year, o.month, o.kind, o.basis) for o in found}
+        window = Q(pk__in=list(overrides)) | retirement_births_q(book, day, end)
+        rows = persons.filter(window).values_list(
+            "id", "full_name", "sort_key", "sex", "birth_date", "birth_precision"
+        )
+        # The retirement depends on sex, year and month of birth only (and on an override): the
+        # window's few hundred people share a few dozen of them, each judged and worded once.
+        same: dict[tuple[str, int, int | None], tuple[dt.date, str, str] | None] = {}
+        for pid, name, key, sex, born, precision in rows:
+            month = None if precision == PRECISION_YEAR else born.month
+            override = overrides.get(pid)
+            memo = (sex, born.year, month)
+            if override is not None or memo not in same:
+                birth = F.Birth(sex, born.year) if month is None else F.Birth(sex, born.year, month)
+                ret = calc.retirement(book, birth, override)
+                when = ret.date
+                line = (
+                    (
+                        when,
+                        f"Nghỉ hưu hết ngày {when:%d/%m/%Y}"
+                        + (" (quyết định riêng)" if ret.override else "")
+                        + f"; hưởng lương hưu từ {ret.pension_start:%d/%m/%Y}",
+                        "H-5" if ret.override else "H-1, H-2",
+                    )
+                    if day <= when < end
+                    else None
                 )
+                if override is not None:
+                    if line is not None:
+                        add(line[0], "nghi_huu", (pid, name, key), line[1], line[2])
+                    continue
+                same[memo] = line
+            line = same[memo]
+            if line is not None:
+                add(line[0], "nghi_huu", (pid, name, key), line[1], line[2])
     if kinds & {"het_nhiem_ky", "thong_bao"}:
+        limit = end + NOTICE_REACH if "thong_bao" in kinds else end
         tenures = (
             Tenure.objects.restrict(user)
-            .filter(person__in=persons, title__is_leader=True)
+            # The leadership titles as a list (most titles are): the tenures are then read by
+            # the (title, start) index within the start ranges, not by a scan of every tenure.
+            .filter(section, title__in=Title.objects.filter(is_leader=True).values("pk"))
             .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
-            .values_list("person_id", "start_date", "end_date", "title__name", "unit_id")
+            .filter(term_end_window_q(book, day, limit))
+            .order_by()
+            .values_list(
+                "person_id",
+                "person__full_name",
+                "person__sort_key",
+                "start_date",
+                "end_date",
+                "title__name",
+                "unit_id",
+            )
         )
-        for pid, start, held_to, title_name, unit_id in tenures:
-            unit_name = unit_label(unit_id)
-            years = int((book.find("A-1", start) or book.latest("A-1")).params.get("term_years", 5))
+        unit_names: dict[int, str] = {}
+        for pid, name, key, start, held_to, title_name, unit_id in tenures:
+            years = _term_years(book, start)
             # The first term end on or after ``day`` (a term every ``years`` from the start).
             k = 1
             while add_years(start, years * k) - dt.timedelta(days=1) < day:
@@ -530,25 +636,36 @@ def calendar_events(
             term_end = add_years(start, years * k) - dt.timedelta(days=1)
             if (held_to and held_to < term_end) or term_end >= end + NOTICE_REACH:
                 continue
-            what = f"{title_name}, {unit_name}"
+            if unit_id not in unit_names:
+                unit_names[unit_id] = unit_label(unit_id)
+            what = f"{title_name}, {unit_names[unit_id]}"
             if "het_nhiem_ky" in kinds and term_end < end:
-                add(term_end, "het_nhiem_ky", pid, f"{what}: hết nhiệm kỳ ngày {term_end:%d/%m/%Y}", "A-1")
+                add(
+                    term_end,
+                    "het_nhiem_ky",
+                    (pid, name, key),
+                    f"{what}: hết nhiệm kỳ ngày {term_end:%d/%m/%Y}",
+                    "A-1",
+                )
             if "thong_bao" in kinds:
                 due, _ = calc.notice_due(book, term_end)
                 if day <= due < end:
                     add(
                         due,
                         "thong_bao",
-                        pid,
+                        (pid, name, key),
                         f"{what}: thông báo chậm nhất ngày {due:%d/%m/%Y} (hết nhiệm kỳ {term_end:%d/%m/%Y})",
                         "A-13",
                     )
     if kinds & {"het_ky_luat", "het_han_che"}:
         disciplines = (
             Discipline.objects.restrict(user)
-            .filter(person__in=persons, decision_date__gte=add_years(day, -10), decision_date__lte=end)
+            .filter(section, decision_date__gte=add_years(day, -10), decision_date__lte=end)
+            .order_by()
             .values_list(
                 "person_id",
+                "person__full_name",
+                "person__sort_key",
                 "system",
                 "form",
                 "decision_date",
@@ -557,26 +674,29 @@ def calendar_events(
                 "decision_number",
             )
         )
-        for pid, *values in disciplines:
+        for pid, name, key, *values in disciplines:
             fact = F.DisciplineFact(*values)
             if "het_ky_luat" in kinds:
                 lapse, _, _ = calc.party_lapse(book, fact)
                 if lapse and day <= lapse < end:
-                    add(lapse, "het_ky_luat", pid, f"{fact.label} ngày {fact.decision_date:%d/%m/%Y}", "D-2")
+                    add(
+                        lapse,
+                        "het_ky_luat",
+                        (pid, name, key),
+                        f"{fact.label} ngày {fact.decision_date:%d/%m/%Y}",
+                        "D-2",
+                    )
             if "het_han_che" in kinds:
                 w = calc.discipline_window(book, fact, day)
                 if w and day <= w.end < end:
                     add(
                         w.end,
                         "het_han_che",
-                        pid,
+                        (pid, name, key),
                         f"{fact.label}: được xem xét quy hoạch, bổ nhiệm từ {w.end:%d/%m/%Y}",
                         w.version.label,
                     )
-    named = Person.objects.only("id", "full_name", "sort_key").in_bulk({e.person_id for e in events})
-    for e in events:
-        e.person = named[e.person_id]
-    events.sort(key=lambda e: (e.day, e.kind, named[e.person_id].sort_key))
+    events.sort(key=lambda e: (e.day, e.kind, e.sort_key))
     return events
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.html import format_html
+from django.utils.timezone import localdate
 
 from canbo.core.dates import today
 from canbo.core.grants import sees_sensitive_of
@@ -18,7 +19,7 @@ from canbo.org.selectors import unit_label, unit_label_on
 from canbo.people.choices import AttachmentKind
 from canbo.people.models import Attachment, Person
 from canbo.people.panels import PanelBlock, panels_on
-from canbo.people.sections import SectionSpec, visible_sections
+from canbo.people.sections import SectionSpec, read_records, remember_records, visible_sections
 from canbo.people.service_history import StatusOn, status_on
 
 
@@ -83,11 +84,7 @@ def dossier(user: Any, person: Person, day: dt.date) -> Dossier:
     in_force = unit.in_force_on(day)
     # Today's name needs no look-up of former names (one query saved on the usual page).
     unit_name = unit_label_on(unit, day) if in_force and day != today() else unit_label(unit)
-    photo = (
-        Attachment.objects.filter(person=person, kind=AttachmentKind.PHOTO, created__date__lte=day)
-        .order_by("-created")
-        .first()
-    )
+    photo = photo_on(person, day)
     return Dossier(
         person=person,
         day=day,
@@ -103,6 +100,19 @@ def dossier(user: Any, person: Person, day: dt.date) -> Dossier:
     )
 
 
+def photo_on(person: Person, day: dt.date) -> Attachment | None:
+    """The newest photo stored on or before ``day`` (from the attachments the page read)."""
+    attachments = read_records(person, Attachment)
+    if attachments is None:
+        return (
+            Attachment.objects.filter(person=person, kind=AttachmentKind.PHOTO, created__date__lte=day)
+            .order_by("-created")
+            .first()
+        )
+    photos = [a for a in attachments if a.kind == AttachmentKind.PHOTO and localdate(a.created) <= day]
+    return max(photos, key=lambda a: a.created, default=None)
+
+
 def section_on(spec: SectionSpec, person: Person, day: dt.date) -> SectionBlock:
     """One section of the dossier as it stood on ``day``.
 
@@ -115,7 +125,9 @@ def section_on(spec: SectionSpec, person: Person, day: dt.date) -> SectionBlock:
     later = 0
     past = day != today()
     positions = {label: i for i, (label, _col) in enumerate(spec.columns)}
-    for obj in spec.rows(spec.model._default_manager.filter(person=person)):
+    records = list(spec.rows(spec.model._default_manager.filter(person=person)))
+    remember_records(person, spec.model, records)
+    for obj in records:
         if spec.begins_after(obj, day):
             later += 1
             continue

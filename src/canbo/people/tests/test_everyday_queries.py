@@ -25,7 +25,7 @@ from canbo.people.models import Person
 LIST_QUERIES = 11
 SEARCH_QUERIES = 19
 UNIT_LIST_QUERIES = 14
-PERSON_PAGE_QUERIES = 42  # 41 + the read log's one INSERT (issue 21)
+PERSON_PAGE_QUERIES = 29  # 28 + the read log's one INSERT (issue 21); see the note below
 UNIT_PAGE_QUERIES = 16
 UNIT_TREE_QUERIES = 8
 PLANNING_LIST_QUERIES = 4

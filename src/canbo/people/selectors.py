@@ -139,6 +139,13 @@ def sections_with_records(specs: list[SectionSpec], person: Person) -> set[type[
         return {key[i].model for (i,) in cursor.fetchall()}
 
 
+def _of_person(model: Any, person: Person) -> QuerySet[Any]:
+    """The person's records in the model's order, less its leading "person": every row is his,
+    and ordering by a person joins the person table for his sort key (one join per section)."""
+    ordering = [o for o in model._meta.ordering if o not in ("person", "person_id")]
+    return model._default_manager.filter(person=person).order_by(*ordering)
+
+
 def section_on(spec: SectionSpec, person: Person, day: dt.date, *, empty: bool = False) -> SectionBlock:
     """One section of the dossier as it stood on ``day``.
 
@@ -152,7 +159,7 @@ def section_on(spec: SectionSpec, person: Person, day: dt.date, *, empty: bool =
     later = 0
     past = day != today()
     positions = {label: i for i, (label, _col) in enumerate(spec.columns)}
-    records = [] if empty else list(spec.rows(spec.model._default_manager.filter(person=person)))
+    records = [] if empty else list(spec.rows(_of_person(spec.model, person)))
     remember_records(person, spec.model, records)
     for obj in records:
         if spec.begins_after(obj, day):

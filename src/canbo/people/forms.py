@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from django import forms
@@ -57,9 +56,15 @@ class FastInputMixin:
         return mark_safe(f"{head}{val}{attrs_html(w['attrs'])}>")  # noqa: S308 (escaped by format_html)
 
 
-@functools.cache
+_TWINS: dict[type, type] = {}
+
+
 def _fast_twin(cls: type) -> type:
-    return type(f"Fast{cls.__name__}", (FastInputMixin, cls), {})
+    """The Python-rendered twin of the input widget class ``cls`` (made once per class)."""
+    twin = _TWINS.get(cls)
+    if twin is None:
+        twin = _TWINS[cls] = type(f"Fast{cls.__name__}", (FastInputMixin, cls), {})
+    return twin
 
 
 def fast_inputs(form: forms.BaseForm) -> None:

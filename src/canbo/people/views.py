@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -63,7 +63,7 @@ class PersonDetailView(LoginRequiredMixin, AsOfMixin, TemplateView):
 _ITEM = 987654321
 
 
-def section_lines(d: selectors.Dossier) -> list[tuple[Any, str, str]]:
+def section_lines(d: selectors.Dossier) -> list[tuple[Any, str, SafeString]]:
     """For each section of the page: its block, its "add" link and its table's rows as HTML.
 
     The rows are written here rather than by the template (a loop per row and per cell through
@@ -76,7 +76,7 @@ def section_lines(d: selectors.Dossier) -> list[tuple[Any, str, str]]:
     edit = reverse("people:section_edit", args=[pk, "slug", _ITEM])
     delete = reverse("people:section_delete", args=[pk, "slug", _ITEM])
     view = reverse("people:attachment", args=[pk, _ITEM]) + "?xem=1"
-    out = []
+    out: list[tuple[Any, str, SafeString]] = []
     for b in d.sections:
         slug = f"/{b.spec.slug}/"
         upload = b.spec.upload

@@ -4,6 +4,7 @@ half the form's time); the markup is exactly Django's, for a saved dossier and f
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -30,9 +31,9 @@ def _compare(form: PersonForm) -> int:
 
 
 def _unswapped(widget: Any) -> forms.Widget:
-    plain = type(widget).__mro__[2]  # FastX → FastInputMixin → X
-    clone = plain.__new__(plain)
-    clone.__dict__ = dict(widget.__dict__)
+    plain: Any = type(widget).__mro__[2]  # FastX → FastInputMixin → X
+    clone = copy.copy(widget)
+    clone.__class__ = plain
     return clone
 
 

@@ -19,7 +19,7 @@ from canbo.plans import selectors, services
 from canbo.plans.forms import PlanEditForm, PlanForm
 from canbo.plans.models import Task, TaskStatus
 from canbo.plans.selectors import plans_visible
-from canbo.plans.views.base import PlansFormView, board_plan_or_404, plan_or_404, task_rows
+from canbo.plans.views.base import PlansFormView, board_plan_or_404, plan_or_404, task_rows, task_rows_html
 
 
 @dated
@@ -129,7 +129,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             plan=plan,
             board=board,
-            tasks=task_rows(tasks, day),
+            tasks=(rows := task_rows(tasks, day)),
+            tasks_html=task_rows_html(rows),
             filtered=any(params.values()),
             is_board=selectors.is_board(request.user, plan),
             can_change=selectors.is_board(request.user, plan, CHANGE),
@@ -170,7 +171,8 @@ def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             unit=unit,
             board=board,
-            tasks=task_rows(listed, day),
+            tasks=(rows := task_rows(listed, day)),
+            tasks_html=task_rows_html(rows, show_plan=True),
             filtered=any(params.values()),
             base_url=reverse("plans:unit", args=[unit.pk]),
         ),

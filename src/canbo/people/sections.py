@@ -336,3 +336,30 @@ def visible_sections(*, sensitive_ok: bool) -> list[SectionSpec]:
 
 def open_on_q(day: dt.date) -> Q:
     return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+
+#: The attribute of a ``Person`` that holds the sections the person page read for this request.
+_READ = "_section_records"
+
+
+def remember_records(person: Any, model: type[PersonSection], records: list[Any]) -> None:
+    """Keep ``records`` (every record of the section the page read, later ones included, with
+    the section's ``select_related``) on this request's ``person`` object."""
+    cache = person.__dict__.setdefault(_READ, {})
+    cache[model] = records
+
+
+def read_records(person: Any, model: type[PersonSection]) -> list[Any] | None:
+    """The person's records of ``model`` as the person page already read them in this request,
+    or None when it did not (then the caller reads them itself).
+
+    The person page reads each visible section once (``people.selectors.dossier``); the panels
+    other apps draw on it and the rules engine's facts use the same rows instead of reading the
+    section again. Only sections the page showed are kept: they are exactly what the user's
+    grants let him see of this dossier (the person came through ``restrict``; a sensitive section
+    is there only when ``sees_sensitive_of`` allowed it), so a caller that reads through
+    ``restrict(user)`` gets the same rows. The cache lives on the person object of one request
+    and dies with it.
+    """
+    cache = person.__dict__.get(_READ)
+    return None if cache is None else cache.get(model)

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils.html import format_html
+from django.utils.timezone import localdate
 
 from canbo.core.dates import today
 from canbo.core.grants import sees_sensitive_of
 from canbo.core.models import ObjectChange
-from canbo.core.querysets import CHANGE, VIEW
+from canbo.core.querysets import CHANGE, VIEW, scope_q
 from canbo.org.models import Unit
 from canbo.org.selectors import unit_label, unit_label_on
 from canbo.people.choices import AttachmentKind
 from canbo.people.models import Attachment, Person
 from canbo.people.panels import PanelBlock, panels_on
-from canbo.people.sections import SectionSpec, visible_sections
+from canbo.people.sections import SectionSpec, read_records, remember_records, visible_sections
 from canbo.people.service_history import StatusOn, status_on
 
 
@@ -77,17 +80,17 @@ class Dossier:
 
 def dossier(user: Any, person: Person, day: dt.date) -> Dossier:
     sensitive_ok = sees_sensitive_of(user, person)
-    can_change = person_queryset(user, CHANGE).filter(pk=person.pk).exists()
-    blocks = [section_on(spec, person, day) for spec in visible_sections(sensitive_ok=sensitive_ok)]
+    # No limit on changing persons (a superuser): no query to ask.
+    unlimited = scope_q(Person, user, CHANGE) is None
+    can_change = unlimited or person_queryset(user, CHANGE).filter(pk=person.pk).exists()
+    specs = visible_sections(sensitive_ok=sensitive_ok)
+    filled = sections_with_records(specs, person)
+    blocks = [section_on(spec, person, day, empty=spec.model not in filled) for spec in specs]
     unit = person.managing_unit
     in_force = unit.in_force_on(day)
     # Today's name needs no look-up of former names (one query saved on the usual page).
     unit_name = unit_label_on(unit, day) if in_force and day != today() else unit_label(unit)
-    photo = (
-        Attachment.objects.filter(person=person, kind=AttachmentKind.PHOTO, created__date__lte=day)
-        .order_by("-created")
-        .first()
-    )
+    photo = photo_on(person, day)
     return Dossier(
         person=person,
         day=day,
@@ -103,19 +106,64 @@ def dossier(user: Any, person: Person, day: dt.date) -> Dossier:
     )
 
 
-def section_on(spec: SectionSpec, person: Person, day: dt.date) -> SectionBlock:
+def photo_on(person: Person, day: dt.date) -> Attachment | None:
+    """The newest photo stored on or before ``day`` (from the attachments the page read)."""
+    attachments = read_records(person, Attachment)
+    if attachments is None:
+        return (
+            Attachment.objects.filter(person=person, kind=AttachmentKind.PHOTO, created__date__lte=day)
+            .order_by("-created")
+            .first()
+        )
+    photos = [a for a in attachments if a.kind == AttachmentKind.PHOTO and localdate(a.created) <= day]
+    return max(photos, key=lambda a: a.created, default=None)
+
+
+@functools.cache
+def _filled_sql(specs: tuple[SectionSpec, ...]) -> str:
+    qn = connection.ops.quote_name
+    return " UNION ALL ".join(
+        # Table and column names from the models, quoted; the person's id is a parameter.
+        f"SELECT {i} WHERE EXISTS (SELECT 1 FROM {qn(s.model._meta.db_table)} "  # noqa: S608
+        f"WHERE {qn(s.model._meta.get_field('person').column)} = %s)"
+        for i, s in enumerate(specs)
+    )
+
+
+def sections_with_records(specs: list[SectionSpec], person: Person) -> set[type[Any]]:
+    """The section models of which ``person`` has at least one record: one statement (an
+    ``EXISTS`` per section on the person's index), so that the page reads only the sections that
+    hold something (most dossiers leave half of them empty, and each read costs its SQL compiled
+    by the ORM). The caller has checked that the user may see the person."""
+    key = tuple(specs)
+    with connection.cursor() as cursor:
+        cursor.execute(_filled_sql(key), [person.pk] * len(key))
+        return {key[i].model for (i,) in cursor.fetchall()}
+
+
+def _of_person(model: Any, person: Person) -> QuerySet[Any]:
+    """The person's records in the model's order, less its leading "person": every row is his,
+    and ordering by a person joins the person table for his sort key (one join per section)."""
+    ordering = [o for o in model._meta.ordering if o not in ("person", "person_id")]
+    return model._default_manager.filter(person=person).order_by(*ordering)
+
+
+def section_on(spec: SectionSpec, person: Person, day: dt.date, *, empty: bool = False) -> SectionBlock:
     """One section of the dossier as it stood on ``day``.
 
     Records that begin after the day are left out (and counted, so the page can say so). On a
     day other than today, a date that falls after the day (the end of a post still held then, a
     Party member's recognition) is shown as the record stood on the day, the recorded date
     greyed as "after the day"; today, a future end date is a planned one and shows as recorded.
+    ``empty``: the caller knows the person has no record of the section (nothing is read).
     """
     rows: list[tuple[Any, list[Any]]] = []
     later = 0
     past = day != today()
     positions = {label: i for i, (label, _col) in enumerate(spec.columns)}
-    for obj in spec.rows(spec.model._default_manager.filter(person=person)):
+    records = [] if empty else list(spec.rows(_of_person(spec.model, person)))
+    remember_records(person, spec.model, records)
+    for obj in records:
         if spec.begins_after(obj, day):
             later += 1
             continue

@@ -31,6 +31,7 @@ from canbo.core.dates import format_date
 from canbo.core.text import fold
 from canbo.people.choices import SERVICE_ENTRIES, ServiceEventKind, ServiceStatus
 from canbo.people.models import Person, ServiceEvent, ServiceGap
+from canbo.people.sections import read_records
 
 ADULT_AGE = 18
 
@@ -113,7 +114,11 @@ def refresh(person: Person) -> dict[str, Any]:
     person's history shows "Ngày tuyển dụng", "Ngày thôi công tác" change with the event's
     reason). ``ServiceGap`` rows are derived data, replaced here without a log entry.
     """
-    events = list(ServiceEvent.objects.filter(person=person).values_list("kind", "event_date"))
+    read = read_records(person, ServiceEvent)  # the person page's rows, when it read them
+    if read is not None:
+        events = [(e.kind, e.event_date) for e in read]
+    else:
+        events = list(ServiceEvent.objects.filter(person=person).values_list("kind", "event_date"))
     return derived_fields(person.pk, events, write_gaps=True)
 
 
@@ -204,7 +209,11 @@ class StatusOn:
 def status_on(person: Person, day: dt.date) -> StatusOn:
     """Where ``person`` stood on ``day``. All his events are read, later ones included: a
     first recruitment after ``day`` says that he had not begun on ``day``."""
-    events = list(ServiceEvent.objects.filter(person=person).values_list("kind", "event_date"))
+    read = read_records(person, ServiceEvent)  # the person page's rows, when it read them
+    if read is not None:
+        events = [(e.kind, e.event_date) for e in read]
+    else:
+        events = list(ServiceEvent.objects.filter(person=person).values_list("kind", "event_date"))
     spans = periods(events)
     began = spans[0].start if spans else None
     if (began or adult_on(person.birth_date)) > day:

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.text import slugify
 
 from canbo.core.grants import active_grants, can_change_anything
@@ -173,15 +173,33 @@ class MissingReport:
 def missing_reports(period: ReportingPeriod) -> list[MissingReport]:
     """Who has not reported for the period: each task's lead and coordinating units (catalogue
     units only: a lead known only by its words cannot report) without a report."""
-    tasks = list(
-        period.plan.tasks.select_related("lead_unit").prefetch_related("coordinating_units").order_by("order")
-    )
-    done = set(TaskReport.objects.filter(period=period).values_list("task_id", "unit_id"))
-    out = []
-    for task in tasks:
-        units = [task.lead_unit] if task.lead_unit else []
-        units += [u for u in task.coordinating_units.all() if u not in units]
-        out += [MissingReport(task, u) for u in units if (task.pk, u.pk) not in done]
+    return missing_by_period([period])[period.pk]
+
+
+def missing_by_period(
+    periods: list[ReportingPeriod], tasks_of: dict[int, list[Task]] | None = None
+) -> dict[int, list[MissingReport]]:
+    """``missing_reports`` of several periods, in a fixed number of statements (not three per
+    period): each plan's tasks with their units once, and the reports of all the periods.
+    ``tasks_of``: plans whose tasks (with ``lead_unit`` and ``coordinating_units``) the caller
+    has read already, by plan id."""
+    by_plan: dict[int, list[Task]] = dict(tasks_of or {})
+    for plan_id in {p.plan_id for p in periods} - set(by_plan):
+        by_plan[plan_id] = list(
+            Task.objects.filter(plan_id=plan_id)
+            .select_related("lead_unit")
+            .prefetch_related("coordinating_units")
+            .order_by("order")
+        )
+    reports = TaskReport.objects.filter(period__in=[p.pk for p in periods])
+    done = set(reports.values_list("period_id", "task_id", "unit_id"))
+    out: dict[int, list[MissingReport]] = {}
+    for period in periods:
+        missing = out[period.pk] = []
+        for task in by_plan[period.plan_id]:
+            units = [task.lead_unit] if task.lead_unit else []
+            units += [u for u in task.coordinating_units.all() if u not in units]
+            missing += [MissingReport(task, u) for u in units if (period.pk, task.pk, u.pk) not in done]
     return out
 
 
@@ -199,22 +217,47 @@ class Dashboard:
     undated: int = 0
 
 
-def dashboard(tasks: QuerySet[Task], today: dt.date, plans: list[Plan] | None = None) -> Dashboard:
-    counts = Counter(tasks.values_list("status", flat=True))
+def _not_done(**due: Any) -> Exists:
+    return Exists(TaskOccurrence.objects.filter(task=OuterRef("pk"), done_on__isnull=True, **due))
+
+
+def dashboard(
+    tasks: QuerySet[Task], today: dt.date, plans: list[Plan] | None = None, read: list[Task] | None = None
+) -> Dashboard:
+    """The counts of ``tasks`` in two statements (their ids and statuses; the overdue and due
+    counts in one aggregate, the same filters as ``overdue_tasks`` and ``due_within``), and the
+    reports overdue of ``plans``' eight latest periods past their due date. ``read``: the tasks
+    of ``tasks`` the caller has read already with their units (then one plan's, all of them)."""
+    rows = list(tasks.order_by().values_list("pk", "status"))
+    counts = Counter(status for _, status in rows)
+    soon = {days: today + dt.timedelta(days=days) for days in (30, 90)}
+    due = tasks.order_by().aggregate(
+        overdue=Count("pk", filter=open_q() & _not_done(due__lt=today)),
+        due_30=Count("pk", filter=open_q() & _not_done(due__gte=today, due__lte=soon[30])),
+        due_90=Count("pk", filter=open_q() & _not_done(due__gte=today, due__lte=soon[90])),
+    )
     board = Dashboard(
         total=sum(counts.values()),
         by_status=[(value, label, counts.get(value, 0)) for value, label in TaskStatus.choices],
-        overdue=overdue_tasks(tasks, today).count(),
-        due_30=due_within(tasks, today, 30).count(),
-        due_90=due_within(tasks, today, 90).count(),
+        overdue=due["overdue"],
+        due_30=due["due_30"],
+        due_90=due["due_90"],
     )
-    task_ids = set(tasks.values_list("pk", flat=True))
-    for plan in plans or []:
-        for period in plan.reporting_periods.filter(report_due__lt=today).order_by("-end")[:8]:
-            missing = [m for m in missing_reports(period) if m.task.pk in task_ids]
-            if missing:
-                board.periods_overdue.append((period, len(missing)))
-                board.reports_overdue += len(missing)
+    task_ids = {pk for pk, _ in rows}
+    periods = [
+        period
+        for plan in plans or []
+        for period in plan.reporting_periods.filter(report_due__lt=today).order_by("-end")[:8]
+    ]
+    # The tasks the caller read are all the plan's tasks ``tasks`` holds: the others would be
+    # dropped below anyway.
+    known = {plans[0].pk: read} if plans and len(plans) == 1 and read is not None else None
+    missing_of = missing_by_period(periods, known) if periods else {}
+    for period in periods:
+        missing = [m for m in missing_of[period.pk] if m.task.pk in task_ids]
+        if missing:
+            board.periods_overdue.append((period, len(missing)))
+            board.reports_overdue += len(missing)
     return board
 
 
@@ -248,11 +291,13 @@ def unit_missing_reports(
     task_ids = set(tasks.values_list("pk", flat=True))
     plan_ids = set(tasks.values_list("plan_id", flat=True))
     out = []
-    for period in ReportingPeriod.objects.filter(plan_id__in=plan_ids, report_due__lt=today).order_by("-end")[
-        :12
-    ]:
+    periods = list(
+        ReportingPeriod.objects.filter(plan_id__in=plan_ids, report_due__lt=today).order_by("-end")[:12]
+    )
+    missing_of = missing_by_period(periods) if periods else {}
+    for period in periods:
         owed = [
-            m for m in missing_reports(period) if m.task.pk in task_ids and m.unit.path.startswith(unit.path)
+            m for m in missing_of[period.pk] if m.task.pk in task_ids and m.unit.path.startswith(unit.path)
         ]
         if owed:
             out.append((period, len(owed)))

@@ -24,6 +24,7 @@ from canbo.core.hooks import Hook
 from canbo.org.models import Title, Unit
 from canbo.org.selectors import unit_label
 from canbo.people.models import HealthRecord, PartyMembership, Person
+from canbo.people.sections import read_records
 from canbo.people.service_history import in_service_q
 from canbo.rules.engine import calculators as calc
 from canbo.rules.engine import facts as F
@@ -241,6 +242,17 @@ def override_of(user: Any, person: Person) -> F.RetirementOverride | None:
     return F.RetirementOverride(o.year, o.month, o.kind, o.basis) if o else None
 
 
+def _records(user: Any, person: Person, model: Any, *related: str) -> list[Any]:
+    """The person's records of a dossier section, through the user's grants: the rows the person
+    page already read in this request (``people.sections.read_records``: the same rows, the page
+    having shown them to this user), else one query."""
+    read = read_records(person, model)
+    if read is not None:
+        return list(read)
+    qs = model.objects.restrict(user).filter(person=person)
+    return list(qs.select_related(*related) if related else qs)
+
+
 def person_facts(
     user: Any, person: Person, *, with_planning: bool = True, with_notices: bool = True
 ) -> F.PersonFacts:
@@ -249,13 +261,10 @@ def person_facts(
     Sections the user may not see (the political-standard conclusion is sensitive) are simply
     absent, so the rules that need them answer "cannot decide" rather than pass.
     """
-    tenures = (
-        Tenure.objects.restrict(user)
-        .filter(person=person)
-        .select_related("title", "unit")
-        .order_by("start_date")
-    )
-    party = PartyMembership.objects.restrict(user).filter(person=person)
+    tenures = _records(user, person, Tenure, "title", "unit")
+    tenures.sort(key=lambda t: t.start_date)
+    ratings = [r for r in _records(user, person, Rating) if r.period == "nam"]
+    party = _records(user, person, PartyMembership)
     return F.PersonFacts(
         person_id=person.pk,
         name=person.full_name,
@@ -284,25 +293,18 @@ def person_facts(
                 decision=d.decision_number,
                 duty_related=d.duty_related,
             )
-            for d in Discipline.objects.restrict(user).filter(person=person)
+            for d in _records(user, person, Discipline)
         ),
         political=tuple(
             F.PoliticalFact(c.conclusion_date, c.meets_standard, c.ceiling, c.issuing_body)
-            for c in PoliticalConclusion.objects.restrict(user).filter(person=person)
+            for c in _records(user, person, PoliticalConclusion)
         ),
-        ratings=tuple(
-            F.RatingFact(r.system, r.year, r.level, r.decision_date)
-            for r in Rating.objects.restrict(user).filter(person=person, period="nam")
-        ),
-        health=tuple(
-            F.HealthFact(h.check_date, h.status)
-            for h in HealthRecord.objects.restrict(user).filter(person=person)
-        ),
+        ratings=tuple(F.RatingFact(r.system, r.year, r.level, r.decision_date) for r in ratings),
+        health=tuple(F.HealthFact(h.check_date, h.status) for h in _records(user, person, HealthRecord)),
         memberships=tuple(
-            F.MembershipFact(m.kind, m.start_date, m.end_date)
-            for m in BodyMembership.objects.restrict(user).filter(person=person)
+            F.MembershipFact(m.kind, m.start_date, m.end_date) for m in _records(user, person, BodyMembership)
         ),
-        is_party_member=party.filter(left_date__isnull=True).exists(),
+        is_party_member=any(m.left_date is None for m in party),
         planning=planning_facts(user, person) if with_planning else None,
         retirement_notices=retirement_notice_facts(user, person) if with_notices else (),
     )

@@ -32,6 +32,7 @@ from canbo.core.services import audited_create, audited_update
 from canbo.core.types import ActingUser
 from canbo.org.models import Unit
 from canbo.people.models import Person
+from canbo.people.sections import read_records
 from canbo.rules.engine.checks.early_raise import ACHIEVEMENT, RETIREMENT, EarlyCase, check_early
 from canbo.rules.engine.checks.salary import SalaryCase, SalaryFact
 from canbo.rules.engine.facts import DisciplineFact, RatingFact
@@ -106,7 +107,11 @@ def salary_case(
     a caller already read may be given)."""
     from canbo.salary.services import row_in_force
 
-    row = row_in_force(person.pk, day)
+    read = read_records(person, SalaryRow)  # the person page's salary rows, newest first
+    if read is not None:
+        row = next((r for r in read if r.from_date <= day), None)
+    else:
+        row = row_in_force(person.pk, day)
     if row is None:
         return None
     g = row.grade.group

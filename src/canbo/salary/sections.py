@@ -44,7 +44,8 @@ SECTIONS: tuple[SectionSpec, ...] = (
         # Rows that begin after the as-of date are hidden; the row in force then is the first
         # one shown (rows are listed newest first).
         begins=begins_on("from_date"),
-        select_related=("grade",),
+        # The group too: the career calendar's next raise reads it from these rows.
+        select_related=("grade__group",),
         position=70,
         # With a salary history, the current grade, step and coefficient are the row in force
         # today (salary.services.sync_person).

@@ -25,7 +25,12 @@ from canbo.people.models import Person
 LIST_QUERIES = 10  # the count kept between two changes (lists.views.KeptCount)
 SEARCH_QUERIES = 19
 UNIT_LIST_QUERIES = 12  # former names read once (heading, description); the count kept (KeptCount)
-PERSON_PAGE_QUERIES = 42  # 41 + the read log's one INSERT (issue 21)
+# The person page (issue 22, session 10: 42 before): session, user, grants, the person, whether
+# he may be changed, one statement for which sections hold records, then one read per section
+# that does (here posts held only), the unit labels' stamp, the rulebook's stamp, the retirement
+# override, the retirement notices, the planning entries, the read log's INSERT (issue 21). The
+# panels and the rules engine read no section again (``test_person_page_reads``).
+PERSON_PAGE_QUERIES = 14
 UNIT_PAGE_QUERIES = 14  # former names read once (name on the day, list); ancestors by path in one query
 UNIT_TREE_QUERIES = 9  # 8 + the roots' former names: the tree names them as on the day (issue 22)
 PLANNING_LIST_QUERIES = 4

@@ -19,7 +19,7 @@ from canbo.plans import selectors, services
 from canbo.plans.forms import PlanEditForm, PlanForm
 from canbo.plans.models import Task, TaskStatus
 from canbo.plans.selectors import plans_visible
-from canbo.plans.views.base import PlansFormView, board_plan_or_404, plan_or_404, task_row
+from canbo.plans.views.base import PlansFormView, board_plan_or_404, plan_or_404, task_rows, task_rows_html
 
 
 @dated
@@ -113,14 +113,15 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_or_404(request.user, pk)
     day = _day(request)
     visible = selectors.tasks_for(request.user).filter(plan=plan)
-    board = selectors.dashboard(visible, day, plans=[plan])
     params = {k: request.GET.get(k, "") for k in ("tinh-trang", "qua-han", "den-han", "don-vi")}
-    tasks = (
+    tasks = list(
         selectors.filter_tasks(visible, params, day)
         .select_related("lead_unit", "section")
         .prefetch_related("coordinating_units", "occurrences")
         .order_by("order", "pk")
     )
+    # Unfiltered, the list holds every task the dashboard counts: its missing reports use them.
+    board = selectors.dashboard(visible, day, plans=[plan], read=None if any(params.values()) else tasks)
     return render(
         request,
         "plans/plan_detail.html",
@@ -128,7 +129,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             plan=plan,
             board=board,
-            tasks=[task_row(t, day) for t in tasks],
+            tasks=(rows := task_rows(tasks, day)),
+            tasks_html=task_rows_html(rows),
             filtered=any(params.values()),
             is_board=selectors.is_board(request.user, plan),
             can_change=selectors.is_board(request.user, plan, CHANGE),
@@ -169,7 +171,8 @@ def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             unit=unit,
             board=board,
-            tasks=[task_row(t, day) for t in listed],
+            tasks=(rows := task_rows(listed, day)),
+            tasks_html=task_rows_html(rows, show_plan=True),
             filtered=any(params.values()),
             base_url=reverse("plans:unit", args=[unit.pk]),
         ),

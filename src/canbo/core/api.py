@@ -84,6 +84,18 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
             default=0,
         )
 
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        """The bounds above, in the schema: a client (or schemathesis) reading it knows that
+        ``limit=0`` or ``limit=5000`` is refused (DRF's own says only "integer")."""
+        bounds = {
+            self.limit_query_param: {"minimum": 1, "maximum": self.max_limit},
+            self.offset_query_param: {"minimum": 0, "maximum": MAX_INT},
+        }
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"] = {**parameter["schema"], **bounds.get(parameter["name"], {})}
+        return parameters
+
 
 # Every change through the API says why (issue 21), as every form does: the body's ``reason``,
 # else the X-Change-Reason header (UTF-8, percent-encoded where the client cannot send it raw),

@@ -1,0 +1,129 @@
+"""A small, bounded schema-fuzzing run of the API in the suite (issue 21), so that a 500 coming
+back shows in CI; the full run is ``./canbo bench api_fuzz`` (docs/performance.md).
+
+schemathesis generates requests from ``/api/schema/`` (hypothesis, derandomized with no example
+database: the same requests every run) and sends them in-process to the real WSGI application on
+the test database: every read operation (a few examples each) with an officer's read token, and a
+few writes as a browser sends them (the session cookie and the ``X-CSRFToken`` header of a page,
+after posting the login form). Each answer is checked with ``not_a_server_error`` only: the
+valid requests refused with a 400 (``positive_data_acceptance``) are read by hand from the bench's
+``--positive`` list, since the schema cannot say all a request needs (a date within 1900–2100, a
+unit that exists). Marker ``fuzz``: ``-m "not fuzz"`` leaves it out.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import hypothesis
+import pytest
+import schemathesis
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
+from werkzeug.test import Client
+
+from canbo.accounts.services import token_create
+from canbo.conftest import REASON_HEADERS, new_person
+from canbo.org.models import Unit
+from canbo.wsgi import application
+
+pytestmark = pytest.mark.fuzz
+
+READ_EXAMPLES = 4
+WRITE_EXAMPLES = 10
+# Writes fuzzed as a browser: collections whose create needs no object of the path, one per app.
+WRITES = (
+    "POST /api/persons/",
+    "POST /api/quotas/",
+    "POST /api/cases/",
+    "POST /api/units/",
+    "POST /api/ratings/campaigns/",
+)
+
+
+def fuzz(op: Any, headers: dict[str, str], examples: int, checks: list[Any], browser: Any = None) -> list[str]:
+    """Send ``examples`` generated requests to ``op``; a line per failed check."""
+    failures: list[str] = []
+
+    @hypothesis.settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(hypothesis.HealthCheck),
+        phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
+    )
+    @hypothesis.given(case=op.as_strategy())
+    def run(case: Any) -> None:
+        response = case.call(headers=headers, session=browser)
+        try:
+            case.validate_response(response, checks=checks)
+        except (AssertionError, FailureGroup) as exc:
+            failures.append(
+                f"{op.label}: {response.status_code} query={case.query!r} body={case.body!r:.200} "
+                f"→ {response.text[:200]} ({type(exc).__name__})"
+            )
+
+    run()
+    return failures
+
+
+def load_schema(client: Any = None, headers: dict[str, str] | None = None) -> Any:
+    client = client or Client(application)
+    answer = client.get("/api/schema/?format=json", headers=headers or {})
+    assert answer.status_code == 200, answer.text[:200]
+    schema = schemathesis.openapi.from_dict(json.loads(answer.get_data()))
+    schema.app = application
+    # Credentials are ours: a generated session cookie would be set, then deleted (a logout).
+    schema.config.generation.update(with_security_parameters=False)
+    return schema
+
+
+@pytest.fixture
+def data(users: dict[str, Any], tree: dict[str, Unit], person_a: Any) -> dict[str, Any]:
+    new_person(tree["A"], "Lê Văn Cường", sex="nam")
+    return users
+
+
+def test_reads_answer_no_server_error(data: dict[str, Any]) -> None:
+    from canbo.accounts.models import Grant
+
+    grant = Grant.objects.get(user=data["officer_a"])
+    _token, key = token_create(acting_user=data["admin"], grant=grant, name="fuzz", can_write=False, reason="thử")
+    headers = {"Authorization": f"Token {key}"}
+    schema = load_schema(headers=headers)
+    failures: list[str] = []
+    reads = 0
+    for result in schema.get_all_operations():
+        op = result.ok()
+        if op.method.upper() != "GET":
+            continue
+        reads += 1
+        failures += fuzz(op, headers, READ_EXAMPLES, [not_a_server_error])
+    assert reads > 50
+    assert not failures, "\n".join(failures)
+
+
+def test_writes_as_a_browser_answer_no_server_error(data: dict[str, Any]) -> None:
+    browser = Client(application)
+    page = browser.get("/dang-nhap/")
+    field = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert field is not None
+    answer = browser.post(
+        "/dang-nhap/", data={"username": "officer_a", "password": "pw-officer_a", "csrfmiddlewaretoken": field[1]}
+    )
+    assert answer.status_code == 302
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', browser.get("/").text)
+    assert token is not None
+    headers = {"X-CSRFToken": token[1], **REASON_HEADERS}
+    schema = load_schema(browser)
+    operations = {result.ok().label: result.ok() for result in schema.get_all_operations()}
+    failures: list[str] = []
+    for label in WRITES:
+        failures += fuzz(operations[label], headers, WRITE_EXAMPLES, [not_a_server_error], browser)
+    # Still logged in, and the CSRF header still accepted: the writes above were really tried.
+    still = browser.post("/api/quotas/", json={}, headers=headers)
+    assert still.status_code == 400, still.text[:200]
+    assert not failures, "\n".join(failures)

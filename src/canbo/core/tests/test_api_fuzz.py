@@ -43,7 +43,9 @@ WRITES = (
 )
 
 
-def fuzz(op: Any, headers: dict[str, str], examples: int, checks: list[Any], browser: Any = None) -> list[str]:
+def fuzz(
+    op: Any, headers: dict[str, str], examples: int, checks: list[Any], browser: Any = None
+) -> list[str]:
     """Send ``examples`` generated requests to ``op``; a line per failed check."""
     failures: list[str] = []
 
@@ -91,7 +93,9 @@ def test_reads_answer_no_server_error(data: dict[str, Any]) -> None:
     from canbo.accounts.models import Grant
 
     grant = Grant.objects.get(user=data["officer_a"])
-    _token, key = token_create(acting_user=data["admin"], grant=grant, name="fuzz", can_write=False, reason="thử")
+    _token, key = token_create(
+        acting_user=data["admin"], grant=grant, name="fuzz", can_write=False, reason="thử"
+    )
     headers = {"Authorization": f"Token {key}"}
     schema = load_schema(headers=headers)
     failures: list[str] = []
@@ -112,7 +116,8 @@ def test_writes_as_a_browser_answer_no_server_error(data: dict[str, Any]) -> Non
     field = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
     assert field is not None
     answer = browser.post(
-        "/dang-nhap/", data={"username": "officer_a", "password": "pw-officer_a", "csrfmiddlewaretoken": field[1]}
+        "/dang-nhap/",
+        data={"username": "officer_a", "password": "pw-officer_a", "csrfmiddlewaretoken": field[1]},
     )
     assert answer.status_code == 302
     token = re.search(r'"X-CSRFToken": "([^"]+)"', browser.get("/").text)

@@ -20,12 +20,14 @@ from typing import Any
 import hypothesis
 import pytest
 import schemathesis
+from django.test import Client as DjangoClient
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
 from werkzeug.test import Client
 
 from canbo.accounts.services import token_create
 from canbo.conftest import REASON_HEADERS, new_person
+from canbo.core.params import MAX_INT
 from canbo.org.models import Unit
 from canbo.wsgi import application
 
@@ -132,3 +134,16 @@ def test_writes_as_a_browser_answer_no_server_error(data: dict[str, Any]) -> Non
     still = browser.post("/api/quotas/", json={}, headers=headers)
     assert still.status_code == 400, still.text[:200]
     assert not failures, "\n".join(failures)
+
+
+def test_schema_gives_the_bounds_of_limit_and_offset(users: dict[str, Any]) -> None:
+    """Found by the bench's ``--positive`` list: ``limit=0`` or ``limit=5000``, valid by the
+    schema ("integer"), answered 400; the schema now says what the server accepts."""
+    client = DjangoClient()
+    client.force_login(users["officer_a"])
+    schema = client.get("/api/schema/?format=json").json()
+    params = {p["name"]: p["schema"] for p in schema["paths"]["/api/persons/"]["get"]["parameters"]}
+    assert params["limit"] == {"type": "integer", "minimum": 1, "maximum": 1000}
+    assert params["offset"]["minimum"] == 0 and params["offset"]["maximum"] == MAX_INT
+    assert client.get("/api/persons/", {"limit": 1000}).status_code == 200
+    assert client.get("/api/persons/", {"limit": 1001}).status_code == 400

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from canbo.core.context import set_reason
 from canbo.core.errors import DomainError
-from canbo.core.params import MAX_INT, parse_int
+from canbo.core.params import MAX_INT, NUL_IN_BODY, contains_nul, parse_int
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -49,15 +49,40 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return drf_exception_handler(exc, context)
 
 
+def _refuse_nul(data: Any) -> Any:
+    """A body with a NUL character anywhere is refused (core.params.NUL_IN_BODY): DRF's CharField
+    refuses one, but a SlugRelatedField, a DictField's keys or a JSONField pass it to PostgreSQL."""
+    if contains_nul(data):
+        raise exceptions.ValidationError({"non_field_errors": [NUL_IN_BODY]})
+    return data
+
+
 class JSONParser(parsers.JSONParser):
     """DRF's JSON parser, refusing a body nested too deep for Python's recursion limit (a 400
-    instead of the RecursionError a 1,100-level array raises)."""
+    instead of the RecursionError a 1,100-level array raises) or holding a NUL character."""
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         try:
-            return super().parse(stream, media_type, parser_context)
+            data = super().parse(stream, media_type, parser_context)
         except RecursionError as exc:
             raise exceptions.ParseError("JSON lồng quá sâu.") from exc
+        return _refuse_nul(data)
+
+
+class FormParser(parsers.FormParser):
+    """DRF's form parser, refusing a NUL character (``_refuse_nul``)."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        return _refuse_nul(super().parse(stream, media_type, parser_context))
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    """DRF's multipart parser, refusing a NUL character in a field (``_refuse_nul``)."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        parsed = super().parse(stream, media_type, parser_context)
+        _refuse_nul(parsed.data)
+        return parsed
 
 
 class LimitOffsetPagination(pagination.LimitOffsetPagination):

@@ -147,3 +147,32 @@ def test_schema_gives_the_bounds_of_limit_and_offset(users: dict[str, Any]) -> N
     assert params["offset"]["minimum"] == 0 and params["offset"]["maximum"] == MAX_INT
     assert client.get("/api/persons/", {"limit": 1000}).status_code == 200
     assert client.get("/api/persons/", {"limit": 1001}).status_code == 400
+
+
+def test_schema_says_what_the_server_requires(users: dict[str, Any]) -> None:
+    """Found by the bench's ``--positive`` list: requests valid by the schema, refused with a 400
+    because the schema did not say an id in a path is positive, which purposes and sexes exist,
+    which parameters the due list needs, or that a personal id has 12 digits."""
+    client = DjangoClient()
+    client.force_login(users["officer_a"])
+    paths = client.get("/api/schema/?format=json").json()["paths"]
+
+    def params(path: str) -> dict[str, Any]:
+        return {p["name"]: p for p in paths[path]["get"].get("parameters", [])}
+
+    assert params("/api/persons/{id}/")["id"]["schema"] == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 2**63 - 1,
+    }
+    assert params("/api/persons/{person_pk}/khen-thuong/")["person_pk"]["schema"]["type"] == "integer"
+    assert set(params("/api/rules/check/")["purpose"]["schema"]["enum"]) >= {"appointment", "planning"}
+    assert params("/api/rules/retirement/")["sex"]["schema"]["enum"] == ["nam", "nu"]
+    due = params("/api/salary/due/")
+    assert due["don_vi"]["required"] and due["so_thang"]["required"]
+    assert due["so_thang"]["schema"]["minimum"] == 1
+    national = params("/api/national/persons/{personal_id}/")["personal_id"]
+    assert national["schema"]["pattern"] == "^[0-9]{12}$"
+    # The server refuses what the schema now excludes, and accepts the bounds.
+    assert client.get("/api/persons/0/").status_code == 404
+    assert client.get("/api/rules/retirement/", {"sex": "nu", "born": "1980"}).status_code == 200

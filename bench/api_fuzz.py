@@ -152,7 +152,7 @@ def copy_postgresql(source_arg: str) -> tuple[str, str]:
     from psycopg import sql
 
     source = source_arg or os.environ.get("CANBO_DB_NAME", "canbo")
-    copy = f"{source}_fuzz"
+    copy = f"{source}_fuzz_{os.getpid()}"  # one per run: two runs may share the demo
     with _pg_admin() as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(copy)))
         try:

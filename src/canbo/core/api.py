@@ -7,13 +7,14 @@ from urllib.parse import unquote
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, pagination, parsers, status
+from rest_framework import exceptions, pagination, parsers, serializers, status
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from canbo.core.context import set_reason
 from canbo.core.errors import DomainError
+from canbo.core.forms import validate_supported_day
 from canbo.core.params import MAX_INT, NUL_IN_BODY, contains_nul, parse_int
 
 
@@ -83,6 +84,16 @@ class MultiPartParser(parsers.MultiPartParser):
         parsed = super().parse(stream, media_type, parser_context)
         _refuse_nul(parsed.data)
         return parsed
+
+
+class DateField(serializers.DateField):
+    """DRF's date, within the dates CanBo computes with (1900–2100, ``core.dates``), as every
+    form's: a restructuring dated 01/01/0001 reached the service, whose day before overflowed
+    (a 500 found by the schema fuzzing)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["validators"] = [*kwargs.get("validators", []), validate_supported_day]
+        super().__init__(**kwargs)
 
 
 class LimitOffsetPagination(pagination.LimitOffsetPagination):

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import hypothesis
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client as DjangoClient
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
@@ -89,6 +92,20 @@ def load_schema(client: Any = None, headers: dict[str, str] | None = None) -> An
 def data(users: dict[str, Any], tree: dict[str, Unit], person_a: Any) -> dict[str, Any]:
     new_person(tree["A"], "Lê Văn Cường", sex="nam")
     return users
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    """The WSGI handler closes the database connection at the end of each request
+    (``close_old_connections``); inside a test's transaction that loses the test's data (on
+    PostgreSQL: "the connection is closed", a 503). Django's test client disconnects it the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def test_reads_answer_no_server_error(data: dict[str, Any]) -> None:

@@ -303,8 +303,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "canbo.core.api.LimitOffsetPagination",
     "DEFAULT_PARSER_CLASSES": [
         "canbo.core.api.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "canbo.core.api.FormParser",
+        "canbo.core.api.MultiPartParser",
     ],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "canbo.core.api.exception_handler",

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from canbo.careers.models import Tenure
 from canbo.cases import services
 from canbo.cases.models import Candidate, Case, CaseKind, CaseSource, Step, StepVote
+from canbo.core.api import DateField
 from canbo.core.api_base import RestrictedReadOnlyViewSet
 from canbo.core.querysets import CHANGE
 from canbo.org.models import Post
@@ -83,7 +84,7 @@ class CaseOpenSerializer(serializers.Serializer):
     prior_tenure = serializers.IntegerField(required=False)
     kind = serializers.ChoiceField(choices=CaseKind.choices)
     source = serializers.ChoiceField(choices=CaseSource.choices)  # type: ignore[assignment]  # the metaclass pops declared fields
-    received_on = serializers.DateField()
+    received_on = DateField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
@@ -98,7 +99,7 @@ class DeclareSerializer(serializers.Serializer):
 
 class StepInSerializer(serializers.Serializer):
     number = serializers.IntegerField(min_value=1)
-    held_on = serializers.DateField()
+    held_on = DateField()
     body = serializers.CharField(max_length=200)
     convened = serializers.IntegerField(min_value=1)
     present = serializers.IntegerField(min_value=0)
@@ -116,14 +117,14 @@ class ExceptionInSerializer(serializers.Serializer):
 class DecisionInSerializer(serializers.Serializer):
     candidate = serializers.IntegerField()
     decision_number = serializers.CharField(max_length=60)
-    decision_date = serializers.DateField()
-    effective_date = serializers.DateField()
+    decision_date = DateField()
+    effective_date = DateField()
     signer = serializers.CharField(max_length=150)
 
 
 class ExtendInSerializer(serializers.Serializer):
     decision_number = serializers.CharField(max_length=60)
-    decision_date = serializers.DateField()
+    decision_date = DateField()
 
 
 class StopInSerializer(serializers.Serializer):

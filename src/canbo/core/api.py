@@ -7,14 +7,15 @@ from urllib.parse import unquote
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, pagination, parsers, status
+from rest_framework import exceptions, pagination, parsers, serializers, status
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from canbo.core.context import set_reason
 from canbo.core.errors import DomainError
-from canbo.core.params import MAX_INT, parse_int
+from canbo.core.forms import validate_supported_day
+from canbo.core.params import MAX_INT, NUL_IN_BODY, contains_nul, parse_int
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -49,15 +50,50 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return drf_exception_handler(exc, context)
 
 
+def _refuse_nul(data: Any) -> Any:
+    """A body with a NUL character anywhere is refused (core.params.NUL_IN_BODY): DRF's CharField
+    refuses one, but a SlugRelatedField, a DictField's keys or a JSONField pass it to PostgreSQL."""
+    if contains_nul(data):
+        raise exceptions.ValidationError({"non_field_errors": [NUL_IN_BODY]})
+    return data
+
+
 class JSONParser(parsers.JSONParser):
     """DRF's JSON parser, refusing a body nested too deep for Python's recursion limit (a 400
-    instead of the RecursionError a 1,100-level array raises)."""
+    instead of the RecursionError a 1,100-level array raises) or holding a NUL character."""
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         try:
-            return super().parse(stream, media_type, parser_context)
+            data = super().parse(stream, media_type, parser_context)
         except RecursionError as exc:
             raise exceptions.ParseError("JSON lồng quá sâu.") from exc
+        return _refuse_nul(data)
+
+
+class FormParser(parsers.FormParser):
+    """DRF's form parser, refusing a NUL character (``_refuse_nul``)."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        return _refuse_nul(super().parse(stream, media_type, parser_context))
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    """DRF's multipart parser, refusing a NUL character in a field (``_refuse_nul``)."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        parsed = super().parse(stream, media_type, parser_context)
+        _refuse_nul(parsed.data)
+        return parsed
+
+
+class DateField(serializers.DateField):
+    """DRF's date, within the dates CanBo computes with (1900–2100, ``core.dates``), as every
+    form's: a restructuring dated 01/01/0001 reached the service, whose day before overflowed
+    (a 500 found by the schema fuzzing)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["validators"] = [*kwargs.get("validators", []), validate_supported_day]
+        super().__init__(**kwargs)
 
 
 class LimitOffsetPagination(pagination.LimitOffsetPagination):
@@ -83,6 +119,18 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
             maximum=MAX_INT,
             default=0,
         )
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        """The bounds above, in the schema: a client (or schemathesis) reading it knows that
+        ``limit=0`` or ``limit=5000`` is refused (DRF's own says only "integer")."""
+        bounds = {
+            self.limit_query_param: {"minimum": 1, "maximum": self.max_limit},
+            self.offset_query_param: {"minimum": 0, "maximum": MAX_INT},
+        }
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"] = {**parameter["schema"], **bounds.get(parameter["name"], {})}
+        return parameters
 
 
 # Every change through the API says why (issue 21), as every form does: the body's ``reason``,

@@ -1,4 +1,5 @@
-"""The OpenAPI schema's view of the API's conventions: every write names its reason."""
+"""The OpenAPI schema's view of the API's conventions: every write names its reason; a record
+id in a path is a positive bigint."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
 from canbo.core.api import REASON_HEADER
+from canbo.core.params import MAX_ID
 
 REASON_DOC = (
     "Lý do / căn cứ của thay đổi (bắt buộc với mọi thao tác ghi: POST, PUT, PATCH, DELETE), nếu "
@@ -19,7 +21,20 @@ REASON_DOC = (
 
 
 class AutoSchema(SpectacularAutoSchema):
-    """drf-spectacular's schema, with the reason header on every write."""
+    """drf-spectacular's schema, with the reason header on every write and the bounds of the ids
+    in a path (``core.params.parse_id``: 1 to 2^63 - 1; "integer" alone let a client, or the
+    schema fuzzing, send 0 or -5 and get a 400 for a request the schema called valid)."""
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        operation = super().get_operation(*args, **kwargs)
+        for parameter in (operation or {}).get("parameters", []):
+            schema = parameter.get("schema", {})
+            # A nested route's parent id (``{person_pk}``) comes as a string matching ``^\d+$``,
+            # which also matches "٣" (a Unicode digit) and 20-digit numbers.
+            numeric = schema.get("type") == "integer" or schema == {"type": "string", "pattern": r"^\d+$"}
+            if parameter.get("in") == "path" and numeric:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+        return operation
 
     def get_override_parameters(self) -> list[Any]:
         params = list(super().get_override_parameters())

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import add_never_cache_headers, get_max_age
 from django.utils.functional import SimpleLazyObject
 
@@ -64,7 +64,8 @@ class RequestContextMiddleware:
 
 class BadParameterMiddleware:
     """Answers a page whose request parameter cannot be used (``core.params.BadParameter``)
-    with the 400 page and its Vietnamese message, so a view only calls the shared parser.
+    with the 400 page and its Vietnamese message, so a view only calls the shared parser; and
+    any request (page or API) whose query string holds a NUL character with a 400 at once.
 
     The API answers the same exception through its exception handler (``core.api``).
     """
@@ -73,6 +74,14 @@ class BadParameterMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        from canbo.core.params import NUL_IN_QUERY, contains_nul
+
+        if contains_nul(request.GET):  # before any view passes it to a lookup (core.params)
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": NUL_IN_QUERY, "code": "bad_parameter"}, status=400)
+            from canbo.core.views import bad_request
+
+            return bad_request(request, NUL_IN_QUERY)
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

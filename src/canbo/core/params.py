@@ -34,6 +34,27 @@ class BadParameter(DomainError):
     code = "bad_parameter"
 
 
+# A NUL character (code 0) is no part of any value CanBo keeps, and PostgreSQL refuses it in a
+# text parameter (psycopg raises DataError, a 500), where SQLite just finds nothing: a request
+# carrying one is refused before any lookup, with the same 400 on both databases.
+NUL_IN_QUERY = "Địa chỉ có tham số chứa ký tự không hợp lệ (ký tự NUL, mã 0)."
+NUL_IN_BODY = "Dữ liệu gửi lên có ký tự không hợp lệ (ký tự NUL, mã 0)."
+
+
+def contains_nul(value: Any) -> bool:
+    """Whether a NUL character is in ``value``: a string, or any key or item of the dicts, lists
+    and QueryDicts a parser returns."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if hasattr(value, "lists"):  # QueryDict: every value of every key
+        return any(contains_nul(k) or any(contains_nul(v) for v in vs) for k, vs in value.lists())
+    if isinstance(value, dict):
+        return any(contains_nul(k) or contains_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(contains_nul(v) for v in value)
+    return False
+
+
 def parse_int(
     raw: Any, what: str, *, minimum: int = 0, maximum: int = MAX_INT, default: int | None = None
 ) -> int:

@@ -15,6 +15,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from canbo.core.api import DateField
 from canbo.core.api_base import RestrictedReadOnlyViewSet, RestrictedViewSetMixin
 from canbo.core.params import parse_optional_id
 from canbo.core.querysets import CHANGE
@@ -56,7 +57,7 @@ class UnitCreateSerializer(serializers.Serializer):
     area = serializers.PrimaryKeyRelatedField(
         queryset=AdminArea.objects.all(), required=False, allow_null=True
     )
-    valid_from = serializers.DateField()
+    valid_from = DateField()
     basis = serializers.CharField(max_length=200, required=False, allow_blank=True)
     note = serializers.CharField(required=False, allow_blank=True)
 
@@ -78,13 +79,13 @@ class UnitCorrectSerializer(serializers.Serializer):
 
 class UnitMoveSerializer(serializers.Serializer):
     new_parent = serializers.IntegerField()
-    on = serializers.DateField()
+    on = DateField()
     basis = serializers.CharField(max_length=200)
 
 
 class UnitRenameSerializer(serializers.Serializer):
     new_name = serializers.CharField(max_length=255)
-    on = serializers.DateField()
+    on = DateField()
     basis = serializers.CharField(max_length=200)
 
 
@@ -97,7 +98,7 @@ class NewUnitSerializer(serializers.Serializer):
 
 
 class UnitSplitSerializer(serializers.Serializer):
-    on = serializers.DateField()
+    on = DateField()
     basis = serializers.CharField(max_length=200)
     parts = NewUnitSerializer(many=True, help_text="Các đơn vị mới (ít nhất hai)")
     parent = serializers.IntegerField(required=False, allow_null=True)  # type: ignore[assignment]
@@ -110,7 +111,7 @@ class UnitSplitSerializer(serializers.Serializer):
 
 class UnitMergeSerializer(serializers.Serializer):
     sources = serializers.ListField(child=serializers.IntegerField(), min_length=1)
-    on = serializers.DateField()
+    on = DateField()
     basis = serializers.CharField(max_length=200)
     into = serializers.IntegerField(required=False, allow_null=True)
     parent = serializers.IntegerField(required=False, allow_null=True)  # type: ignore[assignment]
@@ -119,7 +120,7 @@ class UnitMergeSerializer(serializers.Serializer):
 
 
 class UnitDissolveSerializer(serializers.Serializer):
-    on = serializers.DateField()
+    on = DateField()
     basis = serializers.CharField(max_length=200)
     successor = serializers.IntegerField(required=False, allow_null=True)
     carry_people = serializers.BooleanField(default=False)

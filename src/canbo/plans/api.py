@@ -19,6 +19,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from canbo.core.api import DateField
 from canbo.core.errors import validation_messages
 from canbo.core.params import parse_optional_id, parse_version
 from canbo.org.models import Unit
@@ -50,9 +51,9 @@ class PlanSerializer(serializers.ModelSerializer):
 
 
 class OccurrenceSerializer(serializers.Serializer):
-    due = serializers.DateField()
+    due = DateField()
     period = serializers.CharField(source="label")
-    done_on = serializers.DateField(allow_null=True)
+    done_on = DateField(allow_null=True)
 
 
 class TaskSerializer(serializers.ModelSerializer):
@@ -82,7 +83,7 @@ class TaskSerializer(serializers.ModelSerializer):
 
 class TaskStatusSerializer(serializers.Serializer):
     status = TaskStatusField()
-    completed_on = serializers.DateField(required=False, allow_null=True)
+    completed_on = DateField(required=False, allow_null=True)
     result = serializers.CharField(required=False, allow_blank=True)
     evidence_number = serializers.CharField(required=False, allow_blank=True, max_length=120)
     row_version = serializers.IntegerField(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -19,7 +19,14 @@ class NationalPersonView(APIView):
     identification number (12 digits), over the user's grants (a person outside them answers 404,
     as a missing one); sensitive groups only for grants that include them. Every read is logged."""
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "personal_id", {"type": "string", "pattern": "^[0-9]{12}$"}, location=OpenApiParameter.PATH
+            )
+        ],
+        responses={200: dict},
+    )
     def get(self, request: Request, personal_id: str) -> Response:
         if not national.PERSONAL_ID.match(personal_id):
             raise DRFValidationError({"personal_id": ["Số định danh cá nhân phải gồm đúng 12 chữ số."]})

@@ -20,6 +20,7 @@ from canbo.org.models import Title
 from canbo.people.models import Person
 from canbo.rules import cli, selectors
 from canbo.rules.engine.calculators import months_left, retirement
+from canbo.rules.engine.checks import PURPOSES
 from canbo.rules.models import RuleVersion
 
 
@@ -71,7 +72,7 @@ class RetirementView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("sex", OpenApiTypes.STR),
+            OpenApiParameter("sex", OpenApiTypes.STR, enum=["nam", "nu"]),
             OpenApiParameter("born", OpenApiTypes.STR),
             OpenApiParameter("person", OpenApiTypes.INT),
             OpenApiParameter("at", OpenApiTypes.DATE),
@@ -107,7 +108,7 @@ class CheckView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("person", OpenApiTypes.INT, required=True),
-            OpenApiParameter("purpose", OpenApiTypes.STR, required=True),
+            OpenApiParameter("purpose", OpenApiTypes.STR, required=True, enum=list(PURPOSES)),
             OpenApiParameter("title", OpenApiTypes.STR, required=True),
             OpenApiParameter("at", OpenApiTypes.DATE, required=True),
         ],

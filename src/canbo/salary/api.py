@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.request import Request
@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from canbo.org.models import Unit
 from canbo.salary.forms import DueForm
 from canbo.salary.models import BaseSalary, Grade, SalaryGroup
-from canbo.salary.selectors import due_list
+from canbo.salary.selectors import MAX_MONTHS, due_list
 
 
 class GroupSerializer(serializers.ModelSerializer):
@@ -72,7 +72,16 @@ class DueView(APIView):
     """``?don_vi=<unit id>&ngay=YYYY-MM-DD&so_thang=N``: the same list as /luong/den-han/ and
     ``./canbo salary due --json``; a unit outside the user's grants is refused (400)."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("don_vi", OpenApiTypes.INT, required=True, description="Mã đơn vị"),
+            OpenApiParameter("ngay", OpenApiTypes.STR, description="Từ ngày, YYYY-MM-DD hoặc dd/mm/yyyy"),
+            OpenApiParameter(
+                "so_thang", {"type": "integer", "minimum": 1, "maximum": MAX_MONTHS}, required=True
+            ),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request: Request) -> Response:
         form = DueForm(request.query_params, user=request.user)
         if not form.is_valid():

@@ -366,3 +366,56 @@ def test_a_membership_term_that_is_not_a_term_answers_400(
     assert r.status_code == 400
     body = r.content.decode()
     assert "Ghi nhiệm kỳ dạng 2020–2025." in body or "Năm cuối nhiệm kỳ phải sau năm đầu." in body
+
+
+# Found by the schema fuzzing on PostgreSQL (bench/api_fuzz.py, issue 21): a NUL character in a
+# unit's code (a SlugRelatedField) or in a query parameter reached the database, and PostgreSQL
+# refuses NUL in text (psycopg DataError, a 500). SQLite found nothing and answered "not found";
+# both now answer the same 400 before any lookup. Run on both databases (CANBO_DB).
+VOTE_SESSION = {"body": "cap_uy", "vote_date": "2026-10-15", "convened": 30, "present": 27, "ballots": 27}
+
+
+@pytest.mark.parametrize("encoding", ["json", "form", "multipart"])
+def test_api_body_with_a_nul_character(users: dict, encoding: str) -> None:
+    from canbo.campaigns.models import VoteSession
+    from canbo.core.params import NUL_IN_BODY
+
+    c = client_for(users["officer_a"])
+    body = {**VOTE_SESSION, "unit": "A\x00"}
+    if encoding == "json":
+        r = c.post("/api/votes/sessions/", body, content_type="application/json")
+    elif encoding == "form":
+        from urllib.parse import urlencode
+
+        r = c.post("/api/votes/sessions/", urlencode(body), content_type="application/x-www-form-urlencoded")
+    else:
+        r = c.post("/api/votes/sessions/", body)
+    assert r.status_code == 400, r.content
+    assert r.json()["errors"]["non_field_errors"] == [NUL_IN_BODY]
+    assert not VoteSession.objects.exists()
+    # The same body with the code as it is: created (the refusal was the NUL, nothing else).
+    assert (
+        c.post("/api/votes/sessions/", {**body, "unit": "A"}, content_type="application/json").status_code
+        == 201
+    )
+
+
+def test_api_json_key_with_a_nul_character(users: dict) -> None:
+    from canbo.core.params import NUL_IN_BODY
+
+    r = client_for(users["officer_a"]).post(
+        "/api/votes/sessions/", {**VOTE_SESSION, "unit": "A", "x\x00": 1}, content_type="application/json"
+    )
+    assert r.status_code == 400 and r.json()["errors"]["non_field_errors"] == [NUL_IN_BODY]
+
+
+@pytest.mark.parametrize("path", ["/api/rules/versions/", "/api/units/", "/can-bo/"])
+def test_query_parameter_with_a_nul_character(users: dict, path: str) -> None:
+    from canbo.core.params import NUL_IN_QUERY
+
+    r = client_for(users["officer_a"]).get(path, {"rule": "a\x00b", "q": "a\x00"})
+    assert r.status_code == 400
+    if path.startswith("/api/"):
+        assert r.json() == {"detail": NUL_IN_QUERY, "code": "bad_parameter"}
+    else:
+        assert NUL_IN_QUERY in r.content.decode()

@@ -185,3 +185,27 @@ def test_an_officer_of_a_unit_may_not_restructure_it_through_the_api(users: dict
         format="json",
     )
     assert r.status_code == 200
+
+
+def test_a_restructuring_dated_outside_1900_2100_is_a_400(users: dict, tree: dict) -> None:
+    """Found by the schema fuzzing (bench/api_fuzz.py): moving a unit with no start date on
+    01/01/0001 reached the service, whose "day before" overflowed (500). The API's dates now keep
+    to the range every form keeps to; nothing is written."""
+    from canbo.conftest import make_unit
+    from canbo.core.dates import out_of_range_message
+
+    x = make_unit(tree["P"], "X", "Ban X", valid_from=None)
+    y = make_unit(tree["P"], "Y", "Ban Y", valid_from=None)
+    before = Unit.objects.count()
+    for day in ("0001-01-01", "2101-01-01"):
+        r = api(users["admin"]).post(
+            f"/api/units/{x.pk}/move/", {"new_parent": y.pk, "on": day, "basis": "QĐ 3"}, format="json"
+        )
+        assert r.status_code == 400, r.content
+        assert r.json()["errors"]["on"] == [out_of_range_message()]
+        # Dissolving on that day: the same overflow, closing the unit's tenures the day before.
+        r = api(users["admin"]).post(
+            f"/api/units/{x.pk}/dissolve/", {"on": day, "basis": "QĐ 4"}, format="json"
+        )
+        assert r.status_code == 400 and r.json()["errors"]["on"] == [out_of_range_message()]
+    assert Unit.objects.count() == before and Unit.objects.get(pk=x.pk).code == "X"

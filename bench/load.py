@@ -165,6 +165,18 @@ def pg_other_sessions(copy: str) -> int:
     return int(row[0]) if row else 0
 
 
+def pg_database_stats(copy: str) -> tuple[float, int]:
+    """The copy's own figures from the statistics collector: milliseconds spent running
+    statements (``active_time``, wall time: on a loaded machine it includes waiting for a core)
+    and sessions opened (Django opens one per request unless CONN_MAX_AGE is set)."""
+    with pg_connect("postgres") as conn:
+        conn.execute("SELECT pg_stat_clear_snapshot()")
+        row = conn.execute(
+            "SELECT active_time, sessions FROM pg_stat_database WHERE datname = %s", [copy]
+        ).fetchone()
+    return (float(row[0] or 0), int(row[1] or 0)) if row else (float("nan"), 0)
+
+
 def prepare(env: dict[str, str]) -> dict[str, object]:
     """Sessions, CSRF secret and the pages' targets, written to/read from the copy."""
     code = r"""
@@ -338,6 +350,7 @@ def main() -> None:
         tmp = Path(tempfile.mkdtemp(prefix="canbo-load-", dir=source.parent))
     procs: list[subprocess.Popen[bytes]] = []
     postmaster, pg_cpu, others = 0, float("nan"), 0
+    active_ms, sessions = float("nan"), 0
     try:
         env = {
             **os.environ,
@@ -407,6 +420,7 @@ def main() -> None:
         before_load = load()
         if pg:
             pg_cpu0 = pg_cpu_seconds(postmaster)
+            active0, sessions0 = pg_database_stats(copy_name)
         cpu0, t0 = cpu_seconds(server.pid), time.monotonic()
         stop_at = t0 + args.seconds
         threads = [
@@ -424,6 +438,9 @@ def main() -> None:
         cpu = cpu_seconds(server.pid) - cpu0
         if pg:
             pg_cpu = pg_cpu_seconds(postmaster) - pg_cpu0
+            time.sleep(1.5)  # backends report their statistics at most once a second
+            active1, sessions1 = pg_database_stats(copy_name)
+            active_ms, sessions = active1 - active0, sessions1 - sessions0
         after_load = load()
     finally:
         for p in reversed(procs):
@@ -455,6 +472,10 @@ def main() -> None:
             f"PostgreSQL server CPU {pg_cpu * 1000 / max(1, len(results)):.1f} ms per request "
             f"(whole cluster; other databases' active sessions seen mid-run: {others}); "
             f"together {(cpu + pg_cpu) * 1000 / max(1, len(results)):.1f} ms"
+        )
+        print(
+            f"this database: statements active {active_ms / max(1, len(results)):.1f} ms per request "
+            f"(wall), {sessions} sessions opened for {len(results)} requests"
         )
     print(f"{'page':22} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     names = sorted({r[0] for r in results})

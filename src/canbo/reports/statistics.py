@@ -226,49 +226,79 @@ def facts_sql(user: Any, unit: Unit, day: dt.date, layout: Layout) -> tuple[str,
     )
     ctes: list[tuple[str, QuerySet[Any]]] = [("p", base), ("t", posts), ("s", salary), ("pm", party)]
     kinds = _kinds(layout)
-    for i, kind in enumerate(kinds):
+    if kinds:  # one pass over the qualifications for every kind the layout names
         ctes.append(
             (
-                f"q{i}",
+                "q",
                 Qualification.objects.restrict(user)
-                .filter(person__in=ids, kind=kind, obtained_date__lte=day, level_rank__gt=0)
+                .filter(person__in=ids, kind__in=kinds, obtained_date__lte=day, level_rank__gt=0)
                 .order_by()
                 .annotate(
                     q_rn=Window(
-                        RowNumber(), partition_by=[F("person_id")], order_by=[F("level_rank").desc(), F("pk")]
+                        RowNumber(),
+                        partition_by=[F("person_id"), F("kind")],
+                        order_by=[F("level_rank").desc(), F("pk")],
                     )
                 )
-                .values("person_id", "level", "level_rank", "q_rn"),
+                .values("person_id", "kind", "level", "level_rank", "q_rn"),
             )
         )
-    # Django names a selected column of another table by its own name: the CTEs' columns.
+    # The CTEs name their columns (Django names a selected column of another table by its own
+    # name); each per-person source keeps one row per person (``rn = 1``). They are put together
+    # by UNION ALL and GROUP BY the person, each source filling its own columns: no join, whose
+    # plan SQLite got wrong (it scanned a source once per person instead of indexing it).
     names = {
         "p": "(pid, sex, category, birth, eth, rel, mpath, mlevel, grp)",
         "t": "(pid, path, level, rn)",
         "s": "(pid, grp, rn)",
         "pm": "(pid)",
-        **{f"q{i}": "(pid, level, rank, rn)" for i in range(len(kinds))},
+        "q": "(pid, kind, level, rank, rn)",
     }
     parts, params = [], []
     for name, qs in ctes:
         sql, ps = _sql(qs)
         parts.append(f"{name}{names[name]} AS ({sql})")
         params += ps
+    text, date, number = "CAST(NULL AS VARCHAR(255))", "CAST(NULL AS DATE)", "CAST(NULL AS INTEGER)"
+    columns = ["inp", "sex", "category", "birth", "eth", "rel", "mpath", "mlevel", "grp"]
+    columns += ["tpath", "tlevel", "sal", "sgrp", "party"]
+    nulls = {c: text for c in columns} | {"birth": date, "inp": number, "sal": number, "party": number}
+    for i in range(len(kinds)):
+        columns += [f"lv{i}", f"rk{i}"]
+        nulls |= {f"lv{i}": text, f"rk{i}": number}
+    given: dict[str, dict[str, str]] = {
+        "p": {
+            "inp": "1",
+            **{c: f"p.{c}" for c in ("sex", "category", "birth", "eth", "rel", "mpath", "mlevel", "grp")},
+        },
+        "t": {"tpath": "t.path", "tlevel": "t.level"},
+        "s": {"sal": "1", "sgrp": "s.grp"},
+        "pm": {"party": "1"},
+        **{f"q{i}": {f"lv{i}": "q.level", f"rk{i}": "q.rank"} for i in range(len(kinds))},
+    }
+    branches = []
+    for name in given:
+        values = ", ".join(f"{given[name].get(c, nulls[c])} AS {c}" for c in columns)
+        source, where = name, " WHERE rn = 1" if name not in ("p", "pm") else ""
+        if name.startswith("q"):  # the kind is a checked layout key
+            source, where = "q", f" WHERE rn = 1 AND kind = '{kinds[int(name[1:])]}'"
+        branches.append(f"SELECT {source}.pid AS pid, {values} FROM {source}{where}")  # noqa: S608
+    merged = ", ".join(f"MAX(u.{c}) AS {c}" for c in columns)
+    union = " UNION ALL ".join(branches)
+    parts.append(f"m AS (SELECT u.pid AS pid, {merged} FROM ({union}) u GROUP BY u.pid)")  # noqa: S608
     levels = "".join(
-        f", COALESCE(q{i}.level, '') AS lv_{kind}, COALESCE(q{i}.rank, 0) AS rk_{kind}"
+        f", COALESCE(m.lv{i}, '') AS lv_{kind}, COALESCE(m.rk{i}, 0) AS rk_{kind}"
         for i, kind in enumerate(kinds)
     )
-    joins = "".join(f" LEFT JOIN q{i} ON q{i}.pid = p.pid AND q{i}.rn = 1" for i in range(len(kinds)))
-    today_grade = _grade_sql("p.grp")
+    today_grade = _grade_sql("m.grp")
     # Constants and checked layout keys only; every value is a parameter.
     facts = (
-        "SELECT p.pid AS pk, p.sex AS sex, p.eth AS eth, p.rel AS rel, p.category AS category, "  # noqa: S608
-        "p.birth AS birth, COALESCE(t.path, p.mpath) AS row_path, COALESCE(t.level, p.mlevel) AS unit_level, "
-        "CASE WHEN EXISTS (SELECT 1 FROM pm WHERE pm.pid = p.pid) THEN 1 ELSE 0 END AS party, "
-        f"CASE WHEN s.pid IS NOT NULL THEN {_grade_sql('s.grp')} ELSE {today_grade} END AS grade, "
-        f"CASE WHEN s.pid IS NULL AND {today_grade} <> '' THEN 1 ELSE 0 END AS grade_today"
-        f"{levels} FROM p LEFT JOIN t ON t.pid = p.pid AND t.rn = 1 "
-        f"LEFT JOIN s ON s.pid = p.pid AND s.rn = 1{joins}"
+        "SELECT m.pid AS pk, m.sex AS sex, m.eth AS eth, m.rel AS rel, m.category AS category, "  # noqa: S608
+        "m.birth AS birth, COALESCE(m.tpath, m.mpath) AS row_path, "
+        "COALESCE(m.tlevel, m.mlevel) AS unit_level, COALESCE(m.party, 0) AS party, "
+        f"CASE WHEN m.sal IS NOT NULL THEN {_grade_sql('m.sgrp')} ELSE {today_grade} END AS grade, "
+        f"CASE WHEN m.sal IS NULL AND {today_grade} <> '' THEN 1 ELSE 0 END AS grade_today"
+        f"{levels} FROM m WHERE m.inp = 1"
     )
     # The row of each person: the sub-unit of the reporting unit his post (else dossier) is in,
     # "rieng" for the unit itself; or, by categories, the first row whose condition he meets.

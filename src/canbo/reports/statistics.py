@@ -141,12 +141,18 @@ class Report:
     counts: dict[tuple[str, str], int]
     facts_sql: tuple[str, list[Any]]  # the fact table with its row key, population applied
     grade_today: int  # persons counted by today's grade (no salary row by the date)
+    # a drill-down's column, read with its people in the same statement: row key → persons
+    people: dict[str | None, list[int]] | None = None
 
     def cell(self, row_key: str, col_key: str) -> list[int]:
         """The persons a figure counts: the same fact table and the same condition as the figure."""
         col = column(self.layout, col_key)
         if col is None:
             return []
+        if self.people is not None and (len(self.counts) == 0 or (TOTAL.key, col_key) in self.counts):
+            if row_key == TOTAL.key:
+                return sorted(pk for pks in self.people.values() for pk in pks)
+            return sorted(self.people.get(row_key, []))
         sql, params = self.facts_sql
         cond, cond_params = condition_sql(col.when, self.day)
         where = cond
@@ -338,13 +344,31 @@ def compute(user: Any, unit: Unit, day: dt.date, layout: Layout, *, only: str | 
         cond, ps = condition_sql(col.when, day)
         sums.append(f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)")
         sum_params += ps
+    people: dict[str | None, list[int]] | None = None
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"{sql} SELECT f.row_key, SUM(f.grade_today){''.join(', ' + x for x in sums)} "  # noqa: S608 (as above)
-            "FROM f GROUP BY f.row_key",
-            [*params, *sum_params],
-        )
-        grouped = cursor.fetchall()
+        if only is not None and len(sums) == 1:
+            # A drill-down: the column's people with their rows, once; counted here, listed by
+            # ``Report.cell`` without a second pass over the fact table.
+            cursor.execute(
+                f"{sql} SELECT f.row_key, f.pk, f.grade_today, {sums[0][4:-1]} FROM f",  # noqa: S608 (as above)
+                [*params, *sum_params],
+            )
+            people = {}
+            tally: dict[str | None, list[int]] = {}
+            for row_key, pk, today_n, hit in cursor.fetchall():
+                entry = tally.setdefault(row_key, [0, 0])
+                entry[0] += int(today_n or 0)
+                if hit:
+                    entry[1] += 1
+                    people.setdefault(row_key, []).append(pk)
+            grouped = [(k, today_n, n) for k, (today_n, n) in tally.items()]
+        else:
+            cursor.execute(
+                f"{sql} SELECT f.row_key, SUM(f.grade_today){''.join(', ' + x for x in sums)} "  # noqa: S608 (as above)
+                "FROM f GROUP BY f.row_key",
+                [*params, *sum_params],
+            )
+            grouped = cursor.fetchall()
     counts: dict[tuple[str, str], int] = {}
     keys: list[str] = []
     grade_today = 0
@@ -389,6 +413,7 @@ def compute(user: Any, unit: Unit, day: dt.date, layout: Layout, *, only: str | 
         counts=counts,
         facts_sql=(sql, params),
         grade_today=grade_today,
+        people=people,
     )
 
 

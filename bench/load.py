@@ -1,13 +1,17 @@
 """The everyday mix under load, through the production server (issue 22).
 
-Usage: ./canbo bench load [--db PATH] [--clients 20] [--seconds 60] [--think 1.0] [--writes]
-                          [--port 8765]
+Usage: ./canbo bench load [--db PATH|NAME] [--db-engine sqlite|postgresql] [--clients 20]
+                          [--seconds 60] [--think 1.0] [--writes] [--port 8765]
 
 Bounded and on loopback only: the bench copies the SQLite database ``--db`` (default
 ``/work/bench-data/pages22-40k.sqlite3``, a 40,000-person demo; see bench/everyday.py) to a
-temporary file, starts the server exactly as ``./canbo serve`` does — ``manage.py preflight``,
-the task worker (``manage.py db_worker``) and gunicorn with ``src/canbo/gunicorn_conf.py`` (one
-process per core, gthread) — on ``127.0.0.1:PORT`` in demo mode, and stops all of it after
+temporary file — or, with ``--db-engine postgresql``, the PostgreSQL database ``--db`` (default
+``CANBO_DB_NAME``; server, user and password from ``CANBO_DB_HOST``/``PORT``/``USER``/``PASSWORD``,
+the host must be a loopback address) to a new database ``<name>_load`` made with
+``CREATE DATABASE … TEMPLATE`` and dropped at the end — starts the server exactly as
+``./canbo serve`` does — ``manage.py preflight``, the task worker (``manage.py db_worker``) and
+gunicorn with ``src/canbo/gunicorn_conf.py`` (one process per core, gthread) — on
+``127.0.0.1:PORT`` in demo mode, with the copy as its database, and stops all of it after
 ``--seconds``. ``--clients`` threads, each with its own keep-alive connection and the
 administrator's session, replay the everyday mix: the person list, a name search, a person page,
 the unit tree, a unit page, the 18-ĐA/TU dashboard, the plans and the planning list. After each
@@ -17,8 +21,11 @@ request per second per client, a busy office; 0: no think time, the server's thr
 (a 409 for a version changed by another client counts as answered, not as an error).
 
 Printed: requests, errors, requests per second and per core, p50/p95/p99 of the latency per page
-and overall, the server's CPU per request (utime+stime of gunicorn's processes from /proc), and
-the load average before and after. No figure is asserted.
+and overall, the server's CPU per request (utime+stime of gunicorn's processes from /proc; on
+PostgreSQL also the database server's: its postmaster's children, reaped and live, from /proc —
+the whole cluster, so another database's work at the same time would be counted too, and the
+bench prints how many other databases' sessions were active), and the load average before and
+after. No figure is asserted.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "/work/bench-data/pages22-40k.sqlite3"
@@ -75,7 +83,101 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
-def prepare(db: Path, env: dict[str, str]) -> dict[str, object]:
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def pg_connect(dbname: str) -> Any:
+    import psycopg
+
+    e = os.environ.get
+    host = e("CANBO_DB_HOST", "127.0.0.1")
+    if host not in LOOPBACK and not host.startswith("/"):
+        sys.exit(f"Máy chủ PostgreSQL {host} không phải máy này (chỉ đo trên 127.0.0.1).")
+    return psycopg.connect(
+        host=host,
+        port=e("CANBO_DB_PORT", "5432"),
+        dbname=dbname,
+        user=e("CANBO_DB_USER", "canbo"),
+        password=e("CANBO_DB_PASSWORD", ""),
+        autocommit=True,
+        connect_timeout=10,
+    )
+
+
+def pg_copy(source: str, copy: str) -> None:
+    """A copy of ``source`` made by the server itself (file copy of the template, no dump)."""
+    from psycopg import sql
+
+    with pg_connect("postgres") as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [source]).fetchone()
+        if not exists:
+            sys.exit(f"Không có cơ sở dữ liệu PostgreSQL {source}.")
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(copy)))
+        strategy = " STRATEGY FILE_COPY" if conn.info.server_version >= 150000 else ""
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}" + strategy).format(
+                sql.Identifier(copy), sql.Identifier(source)
+            )
+        )
+
+
+def pg_drop(copy: str) -> None:
+    from psycopg import sql
+
+    with pg_connect("postgres") as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(copy)))
+
+
+def pg_postmaster() -> int:
+    """The PostgreSQL server's main process: the parent of its checkpointer."""
+    with pg_connect("postgres") as conn:
+        row = conn.execute("SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'").fetchone()
+    if not row:
+        return 0
+    try:
+        return int(Path(f"/proc/{row[0]}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def pg_cpu_seconds(postmaster: int) -> float:
+    """The cluster's CPU: the postmaster's own, its reaped children's (the backends of closed
+    connections) and its live children's."""
+    if not postmaster:
+        return float("nan")
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        fields = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
+        total = sum(int(f) for f in fields[11:15]) / tick
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+    return total + cpu_seconds(postmaster) - int(fields[11]) / tick - int(fields[12]) / tick
+
+
+def pg_other_sessions(copy: str) -> int:
+    """Active sessions of other databases (another helper's work would be in the cluster's CPU)."""
+    with pg_connect("postgres") as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND datname IS NOT NULL"
+            " AND datname <> %s AND pid <> pg_backend_pid()",
+            [copy],
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def pg_database_stats(copy: str) -> tuple[float, int]:
+    """The copy's own figures from the statistics collector: milliseconds spent running
+    statements (``active_time``, wall time: on a loaded machine it includes waiting for a core)
+    and sessions opened (Django opens one per request unless CONN_MAX_AGE is set)."""
+    with pg_connect("postgres") as conn:
+        conn.execute("SELECT pg_stat_clear_snapshot()")
+        row = conn.execute(
+            "SELECT active_time, sessions FROM pg_stat_database WHERE datname = %s", [copy]
+        ).fetchone()
+    return (float(row[0] or 0), int(row[1] or 0)) if row else (float("nan"), 0)
+
+
+def prepare(env: dict[str, str]) -> dict[str, object]:
     """Sessions, CSRF secret and the pages' targets, written to/read from the copy."""
     code = r"""
 import json, random, django
@@ -222,7 +324,10 @@ def wait_up(port: int, timeout: float = 90) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--db", default=DEFAULT_DB)
+    parser.add_argument(
+        "--db", default=None, help="SQLite: the file; PostgreSQL: the database (default CANBO_DB_NAME)"
+    )
+    parser.add_argument("--db-engine", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--think", type=float, default=1.0)
@@ -232,22 +337,23 @@ def main() -> None:
     args = parser.parse_args()
     args.seconds = min(args.seconds, 600)  # bounded
     args.clients = max(1, min(args.clients, 200))
-    source = Path(args.db).resolve()
-    if not source.exists():
-        sys.exit(f"Không có cơ sở dữ liệu {source} (xem bench/everyday.py).")
-    tmp = Path(tempfile.mkdtemp(prefix="canbo-load-", dir=source.parent))
+    pg = args.db_engine == "postgresql"
+    if pg:
+        source_name = args.db or os.environ.get("CANBO_DB_NAME", "canbo")
+        copy_name = f"{source_name}_load"
+        tmp = Path(tempfile.mkdtemp(prefix="canbo-load-"))
+    else:
+        source = Path(args.db or DEFAULT_DB).resolve()
+        if not source.exists():
+            sys.exit(f"Không có cơ sở dữ liệu {source} (xem bench/everyday.py).")
+        source_name = source.name
+        tmp = Path(tempfile.mkdtemp(prefix="canbo-load-", dir=source.parent))
     procs: list[subprocess.Popen[bytes]] = []
+    postmaster, pg_cpu, others = 0, float("nan"), 0
+    active_ms, sessions = float("nan"), 0
     try:
-        copy = tmp / "db.sqlite3"
-        src_conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        dst_conn = sqlite3.connect(copy)
-        src_conn.backup(dst_conn)
-        dst_conn.close()
-        src_conn.close()
         env = {
             **os.environ,
-            "CANBO_DB": "sqlite",
-            "CANBO_SQLITE_PATH": str(copy),
             "CANBO_DEMO": "1",
             "CANBO_DEBUG": "0",
             "CANBO_ADDR": f"127.0.0.1:{args.port}",
@@ -257,7 +363,21 @@ def main() -> None:
             "DJANGO_SETTINGS_MODULE": "canbo.settings",
             "BENCH_CLIENTS": str(args.clients),
         }
-        targets = prepare(copy, env)
+        if pg:
+            copy_started = time.monotonic()
+            pg_copy(source_name, copy_name)
+            print(f"copy of {source_name}: {time.monotonic() - copy_started:.0f} s", flush=True)
+            env.update({"CANBO_DB": "postgresql", "CANBO_DB_NAME": copy_name})
+            postmaster = pg_postmaster()
+        else:
+            copy = tmp / "db.sqlite3"
+            src_conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+            dst_conn = sqlite3.connect(copy)
+            src_conn.backup(dst_conn)
+            dst_conn.close()
+            src_conn.close()
+            env.update({"CANBO_DB": "sqlite", "CANBO_SQLITE_PATH": str(copy)})
+        targets = prepare(env)
         subprocess.run([sys.executable, "manage.py", "preflight"], env=env, cwd=ROOT, check=True)
         worker = subprocess.Popen(
             [sys.executable, "manage.py", "db_worker", "--no-reload"],
@@ -298,6 +418,9 @@ def main() -> None:
         for t in warm:
             t.join()
         before_load = load()
+        if pg:
+            pg_cpu0 = pg_cpu_seconds(postmaster)
+            active0, sessions0 = pg_database_stats(copy_name)
         cpu0, t0 = cpu_seconds(server.pid), time.monotonic()
         stop_at = t0 + args.seconds
         threads = [
@@ -306,10 +429,18 @@ def main() -> None:
         ]
         for t in threads:
             t.start()
+        if pg:
+            time.sleep(min(args.seconds / 2, 10))
+            others = pg_other_sessions(copy_name)
         for t in threads:
             t.join()
         duration = time.monotonic() - t0
         cpu = cpu_seconds(server.pid) - cpu0
+        if pg:
+            pg_cpu = pg_cpu_seconds(postmaster) - pg_cpu0
+            time.sleep(1.5)  # backends report their statistics at most once a second
+            active1, sessions1 = pg_database_stats(copy_name)
+            active_ms, sessions = active1 - active0, sessions1 - sessions0
         after_load = load()
     finally:
         for p in reversed(procs):
@@ -320,13 +451,15 @@ def main() -> None:
                 except subprocess.TimeoutExpired:
                     p.kill()
         shutil.rmtree(tmp, ignore_errors=True)
+        if pg:
+            pg_drop(copy_name)
     cores = len(os.sched_getaffinity(0))
     ok = [r for r in results if r[2] < 500]
     errors = len(results) - len(ok)
     lat = [r[1] for r in results]
     print(
         f"{args.clients} clients, {args.seconds:.0f} s, think {args.think} s, "
-        f"writes {'on' if args.writes else 'off'}, {cores} cores, DB {source.name}"
+        f"writes {'on' if args.writes else 'off'}, {cores} cores, {args.db_engine} {source_name}"
     )
     print(f"load average before: {before_load}; after: {after_load}")
     print(
@@ -334,6 +467,16 @@ def main() -> None:
         f"{len(results) / duration:.1f} req/s, {len(results) / duration / cores:.1f} req/s per core; "
         f"server CPU {cpu * 1000 / max(1, len(results)):.1f} ms per request"
     )
+    if pg:
+        print(
+            f"PostgreSQL server CPU {pg_cpu * 1000 / max(1, len(results)):.1f} ms per request "
+            f"(whole cluster; other databases' active sessions seen mid-run: {others}); "
+            f"together {(cpu + pg_cpu) * 1000 / max(1, len(results)):.1f} ms"
+        )
+        print(
+            f"this database: statements active {active_ms / max(1, len(results)):.1f} ms per request "
+            f"(wall), {sessions} sessions opened for {len(results)} requests"
+        )
     print(f"{'page':22} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     names = sorted({r[0] for r in results})
     for name in [*names, "all"]:

@@ -2,9 +2,9 @@
 
 A layout names its form, basis, confidence and the period it is the form of; its columns (and,
 for a report by categories, its rows) carry a ``when`` condition on one person's facts as of the
-report date (``statistics.Facts``). This module is the only place that says what a condition may
-contain: an unknown key, kind or code is refused with a Vietnamese message, so a wrong file fails
-when loaded, not as a silently empty column.
+report date (translated to SQL by ``statistics.condition_sql``). This module is the only place that
+says what a condition may contain: an unknown key, kind or code is refused with a Vietnamese
+message, so a wrong file fails when loaded, not as a silently empty column.
 """
 
 from __future__ import annotations

@@ -367,6 +367,8 @@ def main() -> None:
             copy_started = time.monotonic()
             pg_copy(source_name, copy_name)
             print(f"copy of {source_name}: {time.monotonic() - copy_started:.0f} s", flush=True)
+            # As ./canbo serve sets it (src/canbo/settings.py).
+            env.setdefault("CANBO_DB_CONN_MAX_AGE", "60")
             env.update({"CANBO_DB": "postgresql", "CANBO_DB_NAME": copy_name})
             postmaster = pg_postmaster()
         else:

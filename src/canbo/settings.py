@@ -119,6 +119,12 @@ if os.environ.get("CANBO_DB", "sqlite") == "postgresql":
             "PASSWORD": os.environ.get("CANBO_DB_PASSWORD", ""),
             "HOST": os.environ.get("CANBO_DB_HOST", "127.0.0.1"),
             "PORT": os.environ.get("CANBO_DB_PORT", "5432"),
+            # `./canbo serve` sets 60: each server thread keeps its connection between requests
+            # (the load bench found a new PostgreSQL session opened for every request), checked
+            # before reuse, so a restarted database server costs one failed check, not a 500.
+            # Elsewhere (commands, tests) Django's default: one connection per request.
+            "CONN_MAX_AGE": int(os.environ.get("CANBO_DB_CONN_MAX_AGE", "0")),
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 else:

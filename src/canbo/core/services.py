@@ -282,15 +282,18 @@ def _settled_fields(model: type[models.Model], changes: Mapping[str, Any]) -> li
     shared: set[str] = {name for group in meta.unique_together for name in group}
     for constraint in meta.constraints:
         fields = getattr(constraint, "fields", None)
-        if not fields:
-            return []  # a check or an expression constraint may read any field: validate them all
+        if not fields or getattr(constraint, "condition", None) is not None:
+            return []  # a check, a condition or an expression may read any field: validate them all
         shared.update(fields)
     return [
         f.name
         for f in meta.concrete_fields
         if f.name not in changed
         and f.name not in shared
-        and ((f.is_relation and not f.remote_field.limit_choices_to) or (f.unique and not f.primary_key))
+        and (
+            (f.is_relation and not getattr(f.remote_field, "limit_choices_to", None))
+            or (f.unique and not f.primary_key)
+        )
     ]
 
 

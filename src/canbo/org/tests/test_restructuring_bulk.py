@@ -49,14 +49,15 @@ def _posts(unit: Unit, titles: list[Title]) -> list[Post]:
 
 def _log_since(first_id: int) -> list[dict[str, Any]]:
     """The change log written after ``first_id``, without its ids, times and request ids."""
-    return list(
-        ObjectChange.objects.filter(pk__gt=first_id)
+    return [
+        dict(row)
+        for row in ObjectChange.objects.filter(pk__gt=first_id)
         .order_by("pk")
         .values(
             "user_id", "user_name", "source", "action", "content_type_id", "object_id", "object_repr",
             "related_person_id", "reason", "prechange_data", "postchange_data",
         )
-    )  # fmt: skip
+    ]  # fmt: skip
 
 
 def _last_log_id() -> int:

@@ -299,7 +299,12 @@ def _settled_fields(model: type[models.Model], changes: Mapping[str, Any]) -> li
 
 def _plain_save(model: type[models.Model]) -> bool:
     """Whether saving a row of ``model`` only writes it (no ``save()`` of its own up the MRO
-    below Django's), so that one ``UPDATE`` may stand for the rows' saves."""
+    below Django's, no ``pre_save``/``post_save`` receiver, no ``auto_now`` field but
+    ``last_updated``), so that one ``UPDATE`` may stand for the rows' saves."""
+    if models.signals.pre_save.has_listeners(model) or models.signals.post_save.has_listeners(model):
+        return False
+    if any(getattr(f, "auto_now", False) and f.name != "last_updated" for f in model._meta.concrete_fields):
+        return False
     for klass in model.__mro__:
         if klass is models.Model:
             return True

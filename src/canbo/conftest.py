@@ -10,6 +10,7 @@ Users: ``officer_a`` (officer on A, sensitive), ``leader_a`` (leader on A, no se
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import os
 from collections.abc import Iterator
@@ -48,8 +49,44 @@ LONG_POLES = (
 )
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+# Fixtures that open the database to a test (``item.fixturenames`` holds every fixture a test
+# uses, indirect ones included, and the ``django_db`` marker adds ``_django_db_helper``).
+DB_FIXTURES = frozenset({"db", "transactional_db", "live_server", "_django_db_helper"})
+# A module that mentions one of these may behave differently on the two databases even in a test
+# that opens none (it reads the engine, or starts a command on the configured database).
+ENGINE_WORDS = ("vendor", "CANBO_DB", "DATABASES")
+
+
+def runs_the_same_on_every_database(item: pytest.Item) -> bool:
+    """Whether ``item`` never touches the database and nothing in it depends on which one is
+    configured: no database fixture, no ``skip``/``skipif``/``xfail`` marker (a condition may name
+    the engine) and no mention of the engine in its module (``ENGINE_WORDS``)."""
+    if DB_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return False
+    if any(item.get_closest_marker(name) for name in ("django_db", "skip", "skipif", "xfail")):
+        return False
+    path = getattr(item, "path", None)
+    if path is None:
+        return False
+    return not any(word in _module_text(str(path)) for word in ENGINE_WORDS)
+
+
+@functools.cache
+def _module_text(path: str) -> str:
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: not item.nodeid.endswith(LONG_POLES))
+    # `./canbo test` runs the suite on PostgreSQL, then again on SQLite for what differs between
+    # the two: on the second pass (CANBO_TEST_SECOND_DATABASE=1) the tests that run the same on
+    # every database (pure-Python rules, parsers, template and source checks) are not run again.
+    if os.environ.get("CANBO_TEST_SECOND_DATABASE") == "1":
+        again = [item for item in items if not runs_the_same_on_every_database(item)]
+        if len(again) < len(items):
+            config.hook.pytest_deselected(items=[i for i in items if runs_the_same_on_every_database(i)])
+            items[:] = again
 
 
 @pytest.fixture(autouse=True)

@@ -7,12 +7,16 @@ move a record outside his subtree.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
 
 from canbo.core.context import current_context
 from canbo.core.errors import ConflictError, NotPermitted
@@ -52,6 +56,29 @@ def frozen_user_name(user: Any) -> str:
     return full or getattr(user, "username", "hệ thống")
 
 
+# The entries of ``deferred_log()``: None outside it.
+_deferred: ContextVar[list[ObjectChange] | None] = ContextVar("canbo_deferred_log", default=None)
+
+
+@contextmanager
+def deferred_log() -> Iterator[None]:
+    """Write the change-log entries made inside in one statement at the end, in the order they
+    were made: the same rows (ids included) as one insert per entry, for a batch of many small
+    writes (``org.restructuring`` run many times by the demo generator). Runs in one transaction;
+    nothing inside may read the change log of its own writes (the entries are not there yet)."""
+    if _deferred.get() is not None:  # already deferred by an outer batch: its flush writes these
+        yield
+        return
+    entries: list[ObjectChange] = []
+    token = _deferred.set(entries)
+    try:
+        with transaction.atomic():
+            yield
+            ObjectChange.objects.bulk_create(entries, batch_size=2000)
+    finally:
+        _deferred.reset(token)
+
+
 def log_change(
     *,
     instance: ChangeLoggedModel,
@@ -64,7 +91,7 @@ def log_change(
     """Write one change-log entry for ``instance`` in the bound request context."""
     ctx = current_context()
     _notify(type(instance), before, after)
-    return ObjectChange.objects.create(
+    entry = ObjectChange(
         user=logged_user(acting_user),
         user_name=frozen_user_name(acting_user),
         request_id=ctx.request_id,
@@ -78,6 +105,12 @@ def log_change(
         prechange_data=before,
         postchange_data=after,
     )
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred.append(entry)
+    else:
+        entry.save(force_insert=True)
+    return entry
 
 
 def ensure_can_change(instance: models.Model, acting_user: ActingUser) -> None:
@@ -161,6 +194,123 @@ def audited_update(
             )
         _copy_fields(current, instance, changes)
     return instance
+
+
+def audited_update_many(
+    instances: Sequence[M],
+    *,
+    acting_user: ActingUser,
+    changes: Mapping[str, Any],
+    reason: str = "",
+    check_scope: bool = True,
+) -> list[M]:
+    """``audited_update`` of several rows of one model with the same ``changes``, in the order
+    given: the same checks, the same row versions and the same log entries, with one locked read
+    of the rows and one ``UPDATE`` for all of them instead of a read, a validation and a save each.
+
+    The validation is ``full_clean`` less what the changes cannot affect and the database already
+    guarantees: a foreign key or a single-field unique value left as it is (``_settled_fields``).
+    Models whose ``save()`` does more than write the row are saved one by one.
+    """
+    if not instances:
+        return []
+    model = type(instances[0])
+    if any(type(i) is not model for i in instances):
+        raise TypeError("audited_update_many: rows of one model")
+    manager = model._default_manager
+    with transaction.atomic():
+        if check_scope:
+            for instance in instances:
+                ensure_can_change(instance, acting_user)
+        related = [
+            f.name
+            for f in model._meta.concrete_fields
+            if f.is_relation and not f.null and f.name not in changes
+        ]
+        current = (
+            manager.select_for_update(of=("self",))
+            .select_related(*related)
+            .in_bulk([i.pk for i in instances])
+        )
+        exclude = _settled_fields(model, changes)
+        changed: list[tuple[M, dict[str, Any], dict[str, Any]]] = []
+        for instance in instances:
+            row = current[instance.pk]
+            before = row.snapshot()
+            for name, value in changes.items():
+                setattr(row, name, value)
+            row.full_clean(exclude=exclude)
+            after = row.snapshot()
+            if after != before:
+                changed.append((row, before, after))
+        if changed:
+            now = timezone.now()
+            if _plain_save(model):
+                manager.filter(pk__in=[row.pk for row, _b, _a in changed]).update(
+                    **changes, row_version=F("row_version") + 1, last_updated=now
+                )
+                for row, _b, _a in changed:
+                    row.row_version += 1
+                    row.last_updated = now
+            else:
+                for row, _b, _a in changed:
+                    row.row_version += 1
+                    row.save()
+            for row, before, after in changed:
+                if check_scope:
+                    ensure_can_change(row, acting_user)
+                log_change(
+                    instance=row,
+                    action=ObjectChange.Action.UPDATE,
+                    before=before,
+                    after=after,
+                    acting_user=acting_user,
+                    reason=reason,
+                )
+        for instance in instances:
+            _copy_fields(current[instance.pk], instance, changes)
+    return list(instances)
+
+
+def _settled_fields(model: type[models.Model], changes: Mapping[str, Any]) -> list[str]:
+    """Fields whose validation needs a query and cannot change with ``changes``: a foreign key
+    (without ``limit_choices_to``) or a ``unique`` field that is not changed and takes part in no
+    ``unique_together`` nor constraint. The database's own foreign-key and unique constraints
+    already hold for them."""
+    meta = model._meta
+    changed = {meta.get_field(name).name for name in changes}
+    shared: set[str] = {name for group in meta.unique_together for name in group}
+    for constraint in meta.constraints:
+        fields = getattr(constraint, "fields", None)
+        if not fields or getattr(constraint, "condition", None) is not None:
+            return []  # a check, a condition or an expression may read any field: validate them all
+        shared.update(fields)
+    return [
+        f.name
+        for f in meta.concrete_fields
+        if f.name not in changed
+        and f.name not in shared
+        and (
+            (f.is_relation and not getattr(f.remote_field, "limit_choices_to", None))
+            or (f.unique and not f.primary_key)
+        )
+    ]
+
+
+def _plain_save(model: type[models.Model]) -> bool:
+    """Whether saving a row of ``model`` only writes it (no ``save()`` of its own up the MRO
+    below Django's, no ``pre_save``/``post_save`` receiver, no ``auto_now`` field but
+    ``last_updated``), so that one ``UPDATE`` may stand for the rows' saves."""
+    if models.signals.pre_save.has_listeners(model) or models.signals.post_save.has_listeners(model):
+        return False
+    if any(getattr(f, "auto_now", False) and f.name != "last_updated" for f in model._meta.concrete_fields):
+        return False
+    for klass in model.__mro__:
+        if klass is models.Model:
+            return True
+        if "save" in vars(klass):
+            return False
+    return True
 
 
 def _copy_fields(source: models.Model, target: models.Model, changes: Mapping[str, Any]) -> None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from canbo.core.services import bulk_log_created
+from canbo.core.services import bulk_log_created, deferred_log
 from canbo.core.text import fold
 from canbo.core.types import ActingUser
 from canbo.org.choices import Block, HeadKind, Level, ManagementScope, UnitKind
@@ -937,7 +937,15 @@ def write_posts(
 
 
 def run_events(structure: Structure, units: dict[str, Unit], *, acting_user: ActingUser) -> int:
-    """Apply the planned restructuring through the services, in date order. Returns the count."""
+    """Apply the planned restructuring through the services, in date order. Returns the count.
+
+    The change-log entries of the ~860 operations are written together at the end
+    (``core.services.deferred_log``): the same entries, in the same order, as one by one."""
+    with deferred_log():
+        return _run_events(structure, units, acting_user=acting_user)
+
+
+def _run_events(structure: Structure, units: dict[str, Unit], *, acting_user: ActingUser) -> int:
     n = 0
 
     def obj(u: UnitSpec) -> Unit:

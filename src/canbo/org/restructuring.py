@@ -17,7 +17,13 @@ from django.db import transaction
 from django.db.models import Q
 
 from canbo.core.errors import DomainError
-from canbo.core.services import audited_create, audited_delete, audited_update, ensure_can_change
+from canbo.core.services import (
+    audited_create,
+    audited_delete,
+    audited_update,
+    audited_update_many,
+    ensure_can_change,
+)
 from canbo.core.types import ActingUser
 from canbo.org import hooks
 from canbo.org.choices import LineageEvent
@@ -50,22 +56,32 @@ def _close_posts(
     the decision that arranges it, and the vacancy list meanwhile shows the people carried there
     as holding a title with no post, or over-filling one."""
     last_day = on - DAY
-    for post in Post.objects.filter(unit=unit).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on)):
-        if post.valid_from and post.valid_from >= on:
-            raise DomainError(
-                f"Vị trí “{post}” bắt đầu từ {post.valid_from:%d/%m/%Y}; hãy sửa vị trí đó trước."
-            )
+    posts = list(Post.objects.filter(unit=unit).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on)))
+    if carry_to is None:
+        # Closed, not carried: checked first, then closed together (one read, one UPDATE).
+        for post in posts:
+            _check_post_open(post, on)
+        audited_update_many(
+            posts, acting_user=acting_user, changes={"valid_to": last_day}, reason=reason, check_scope=False
+        )
+        return
+    for post in posts:
+        _check_post_open(post, on)
         ends = post.valid_to
         audited_update(
             post, acting_user=acting_user, changes={"valid_to": last_day}, reason=reason, check_scope=False
         )
-        if carry_to is not None:
-            audited_create(
-                Post(unit=carry_to, title=post.title, seats=post.seats, valid_from=on, valid_to=ends),
-                acting_user=acting_user,
-                reason=reason,
-                check_scope=False,
-            )
+        audited_create(
+            Post(unit=carry_to, title=post.title, seats=post.seats, valid_from=on, valid_to=ends),
+            acting_user=acting_user,
+            reason=reason,
+            check_scope=False,
+        )
+
+
+def _check_post_open(post: Post, on: dt.date) -> None:
+    if post.valid_from and post.valid_from >= on:
+        raise DomainError(f"Vị trí “{post}” bắt đầu từ {post.valid_from:%d/%m/%Y}; hãy sửa vị trí đó trước.")
 
 
 def _carry_quotas(
@@ -145,8 +161,8 @@ def _close_unit(
                 reason=reason,
                 check_scope=False,
             )
-    audited_update(
-        unit, acting_user=acting_user, changes={"valid_to": on - DAY}, reason=reason, check_scope=False
+    audited_update_many(
+        [unit], acting_user=acting_user, changes={"valid_to": on - DAY}, reason=reason, check_scope=False
     )
     return carried
 

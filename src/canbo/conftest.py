@@ -180,6 +180,23 @@ def new_person(unit: Unit, full_name: str = "Nguyễn Thị Hoa", *, sex: str = 
 
 
 @pytest.fixture
+def reverse_calls(monkeypatch: Any) -> list[str]:
+    """The view names reversed from now on, in order: for the tests that pin URL lookups to a
+    fixed number per page rather than one per row."""
+    from django.urls import resolvers
+
+    calls: list[str] = []
+    real = resolvers.URLResolver._reverse_with_prefix  # type: ignore[attr-defined]
+
+    def counting(self: Any, lookup_view: Any, _prefix: str, *args: Any, **kwargs: Any) -> str:
+        calls.append(lookup_view)
+        return real(self, lookup_view, _prefix, *args, **kwargs)
+
+    monkeypatch.setattr(resolvers.URLResolver, "_reverse_with_prefix", counting)
+    return calls
+
+
+@pytest.fixture
 def person_a(tree: dict[str, Unit]) -> Person:
     return new_person(tree["A1"], "Nguyễn Thị Hoa")
 

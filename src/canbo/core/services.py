@@ -182,18 +182,34 @@ def audited_update(
         if after != before:
             current.row_version += 1
             current.save()
-            if check_scope:
-                ensure_can_change(current, acting_user)
-            log_change(
-                instance=current,
-                action=ObjectChange.Action.UPDATE,
-                before=before,
-                after=after,
-                acting_user=acting_user,
-                reason=reason,
+            _log_update(
+                current, before, after, acting_user=acting_user, reason=reason, check_scope=check_scope
             )
         _copy_fields(current, instance, changes)
     return instance
+
+
+def _log_update(
+    row: ChangeLoggedModel,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    *,
+    acting_user: ActingUser,
+    reason: str,
+    check_scope: bool,
+) -> None:
+    """The end of an update, single or many: the row as written must still be in the user's
+    scope (a change may move it out), then its change-log entry."""
+    if check_scope:
+        ensure_can_change(row, acting_user)
+    log_change(
+        instance=row,
+        action=ObjectChange.Action.UPDATE,
+        before=before,
+        after=after,
+        acting_user=acting_user,
+        reason=reason,
+    )
 
 
 def audited_update_many(
@@ -257,15 +273,8 @@ def audited_update_many(
                     row.row_version += 1
                     row.save()
             for row, before, after in changed:
-                if check_scope:
-                    ensure_can_change(row, acting_user)
-                log_change(
-                    instance=row,
-                    action=ObjectChange.Action.UPDATE,
-                    before=before,
-                    after=after,
-                    acting_user=acting_user,
-                    reason=reason,
+                _log_update(
+                    row, before, after, acting_user=acting_user, reason=reason, check_scope=check_scope
                 )
         for instance in instances:
             _copy_fields(current[instance.pk], instance, changes)

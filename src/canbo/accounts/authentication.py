@@ -12,9 +12,8 @@ from drf_spectacular.authentication import BasicScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
-from canbo.accounts.backends import GrantSet
+from canbo.accounts.backends import GrantSet, grant_info
 from canbo.accounts.models import ApiToken
-from canbo.accounts.selectors import GrantInfo
 from canbo.core.grants import CACHE_ATTR
 
 # last_used is written at most this often per token (one UPDATE, not one per call).
@@ -79,16 +78,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
             # Not a change of the record (no log entry): when it was last used, for the admin page.
             ApiToken.objects.filter(pk=token.pk).update(last_used=now)
         user = token.grant.user
-        g = token.grant
-        info = GrantInfo(
-            role=g.role,
-            unit_path=g.unit.path if g.unit is not None else None,
-            unit_id=g.unit_id,
-            person_id=g.person_id,
-            include_sensitive=g.include_sensitive,
-            management_scope=g.management_scope,
-        )
-        setattr(user, CACHE_ATTR, GrantSet([info], user))
+        setattr(user, CACHE_ATTR, GrantSet([grant_info(token.grant)], user))
         return user, token
 
     def authenticate_header(self, request: Any) -> str:

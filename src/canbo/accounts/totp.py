@@ -76,6 +76,21 @@ def _locked(request: HttpRequest) -> bool:
     return AxesProxyHandler.is_locked(request, {"username": request.user.get_username()})
 
 
+def _refuse_code(
+    request: HttpRequest, device: Any, template: str, ctx: dict[str, Any]
+) -> HttpResponse | None:
+    """The answer to a posted code that does not pass (a locked user, a wrong code, or any code
+    while django-otp throttles), or ``None`` for a good one."""
+    if _locked(request):
+        logout(request)
+        request.axes_locked_out = True  # type: ignore[attr-defined]
+        return HttpResponse(status=429)
+    throttled = not device.verify_is_allowed()[0]
+    if not device.verify_token(_clean_code(request)):  # refused too while throttled
+        return _wrong_code(request, template, ctx, throttled)
+    return None
+
+
 @login_required
 def enrol(request: HttpRequest) -> HttpResponse:
     """ "Đăng ký xác thực hai bước": the secret (as text and as an otpauth:// address for the
@@ -93,13 +108,9 @@ def enrol(request: HttpRequest) -> HttpResponse:
         "next": _next_url(request),
     }
     if request.method == "POST":
-        if _locked(request):
-            logout(request)
-            request.axes_locked_out = True  # type: ignore[attr-defined]
-            return HttpResponse(status=429)
-        throttled = not device.verify_is_allowed()[0]
-        if not device.verify_token(_clean_code(request)):  # refused too while throttled
-            return _wrong_code(request, "accounts/totp_enrol.html", ctx, throttled)
+        refused = _refuse_code(request, device, "accounts/totp_enrol.html", ctx)
+        if refused is not None:
+            return refused
         services.totp_confirm(user=user, device=device)  # type: ignore[arg-type]
         otp_login(request, device)
         return HttpResponseRedirect(ctx["next"])
@@ -116,13 +127,9 @@ def verify(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("totp_enrol") + "?next=" + _next_url(request))
     ctx = {"next": _next_url(request)}
     if request.method == "POST":
-        if _locked(request):
-            logout(request)
-            request.axes_locked_out = True  # type: ignore[attr-defined]
-            return HttpResponse(status=429)
-        throttled = not device.verify_is_allowed()[0]
-        if not device.verify_token(_clean_code(request)):  # refused too while throttled
-            return _wrong_code(request, "accounts/totp_verify.html", ctx, throttled)
+        refused = _refuse_code(request, device, "accounts/totp_verify.html", ctx)
+        if refused is not None:
+            return refused
         otp_login(request, device)
         return HttpResponseRedirect(ctx["next"])
     return render(request, "accounts/totp_verify.html", ctx)

@@ -37,13 +37,18 @@ sqlite3 shell's CSV; foreign keys are checked at the commit), then runs as above
 
 ``--replicate K`` then copies the people and what hangs from them K-1 more times (offset ids,
 same units; on PostgreSQL with the secondary indexes dropped and rebuilt, see ``replicate``);
-``--as-of`` with no date builds without measuring, ``--ways`` measures only the ways named. The
+``--as-of`` with no date builds without measuring; ``--ways`` measures only the ways named
+(none: ``--ways`` alone); ``--server-cpu`` also prints PostgreSQL's own CPU for the cold page's
+counting statements (``server_cpu``; the server on this machine), ``--pg-set`` a setting to run
+them under. The
 2,520,000-person PostgreSQL database of docs/performance.md ("Session 11"):
 
     CANBO_DB=postgresql CANBO_DB_NAME=canbo_dash22c ... ./canbo bench dashboard_bench \
         --copy-from /work/bench-data/merged40k.sqlite3 --replicate 63 --as-of
     CANBO_DB=postgresql CANBO_DB_NAME=canbo_dash22c ... ./canbo bench dashboard_bench \
         --repeat 3 --ways cold "after write" refreshed snapshots
+    CANBO_DB=postgresql CANBO_DB_NAME=canbo_dash22c ... ./canbo bench dashboard_bench \
+        --repeat 3 --ways --server-cpu [--pg-set "SET LOCAL jit = off"]
 
 Printed per way: median wall time, median CPU time of this process (``time.process_time``: the
 SQLite work runs in it; PostgreSQL's runs in the server), the query count and the number of
@@ -225,6 +230,56 @@ def replicate(factor: int) -> None:
     print(f"Đã nhân {factor} lần người và hồ sơ của họ", flush=True)
 
 
+def server_cpu(url: str, client: Any, repeat: int, settings: list[str]) -> None:
+    """PostgreSQL's own CPU for the cold page's counting statements: captured from one cold
+    request, then run one after another with parallel workers off (the backend does all the
+    work; ``settings``, e.g. ``SET LOCAL jit = off``, before them), the backend's utime + stime
+    read from ``/proc/<pid>/stat`` around each (the server on this machine). Medians."""
+    from django.db import connection, transaction
+
+    from canbo.indicators.models import IndicatorSnapshot
+
+    got: list[tuple[str, Any]] = []
+
+    def capture(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        got.append((sql, params))
+        return execute(sql, params, many, context)
+
+    IndicatorSnapshot.objects.all().delete()
+    with connection.execute_wrapper(capture):
+        client.get(url)
+    counting = [(sql, params) for sql, params in got if "COUNT(DISTINCT" in sql]
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def cpu_ms() -> float:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 / tick
+
+    runs: list[list[float]] = []
+    for _ in range(repeat):
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            for setting in settings:
+                cur.execute(setting)
+            each = []
+            for sql, params in counting:
+                c0 = cpu_ms()
+                cur.execute(sql, params)
+                cur.fetchall()
+                each.append(cpu_ms() - c0)
+            runs.append(each)
+    per = [statistics.median(r[i] for r in runs) for i in range(len(counting))]
+    total = statistics.median(sum(r) for r in runs)
+    label = "; ".join(settings) or "default settings"
+    print(
+        f"  PostgreSQL CPU of the {len(counting)} counting statements ({label}): median {total:.0f} ms, "
+        f"per statement {', '.join(f'{x:.0f}' for x in per)}"
+    )
+
+
 def main() -> None:
     import django
 
@@ -245,6 +300,12 @@ def main() -> None:
     parser.add_argument("--as-of", dest="days", nargs="*", default=["2020-12-11", "2025-12-31"])
     parser.add_argument("--copy-from", dest="copy_from", help="PostgreSQL: chép dữ liệu từ tệp SQLite này")
     parser.add_argument("--replicate", type=int, default=0, help="nhân số người lên K lần (một lần)")
+    parser.add_argument(
+        "--server-cpu",
+        action="store_true",
+        help="PostgreSQL (cùng máy): đo CPU của máy chủ cho các câu lệnh đếm của trang chưa có ảnh chụp",
+    )
+    parser.add_argument("--pg-set", action="append", default=[], help="ví dụ: SET LOCAL jit = off")
     parser.add_argument("--ways", nargs="*", choices=WAYS, help="chỉ đo những cách này (mặc định: tất cả)")
     args = parser.parse_args()
     if args.copy_from:
@@ -303,7 +364,7 @@ def main() -> None:
         counting = sum("COUNT(DISTINCT" in x["sql"] for x in q.captured_queries)
         return wall * 1000, cpu * 1000, len(q.captured_queries), counting
 
-    ways = [w for w in WAYS if not args.ways or w in args.ways]
+    ways = [w for w in WAYS if args.ways is None or w in args.ways]
     print(f"{'as of':12} {'way':18} {'median ms':>10} {'CPU ms':>8} {'queries':>8} {'COUNT(DISTINCT':>15}")
     for raw in args.days:
         day = dt.date.fromisoformat(raw)
@@ -324,6 +385,8 @@ def main() -> None:
         if refresh_ms:
             refresh = statistics.median(refresh_ms)
             print(f"{day:%d/%m/%Y}   background refresh after a write: median {refresh:.1f} ms")
+        if args.server_cpu and connection.vendor == "postgresql":
+            server_cpu(url, client, args.repeat, args.pg_set)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

@@ -1,7 +1,8 @@
 """Prototype of the dashboard's cold path read from per-row fact tables (PostgreSQL only).
 
 Measures, before anything is built in ``src/``, what the cold page's two heavy counting
-statements (the table's tenure and membership statements, ``engine._count``) would cost if
+statements (the table's tenure and membership statements, ``engine._count``), and the
+breakdown's and the trend's tenure statements (``_count``, ``_count_days``), would cost if
 they read one narrow table each instead of joining the person, the qualifications, the home
 town's area and the ethnicity:
 
@@ -60,7 +61,7 @@ LEFT JOIN (SELECT person_id, {mins} FROM people_qualification GROUP BY person_id
 """
 TENURE_FACT = """
 CREATE TABLE proto22d.tenure_fact AS
-SELECT t.id AS tenure_id, t.person_id, t.title_id, t.unit_id, t.start_date, t.end_date, f.*,
+SELECT t.id AS tenure_id, t.person_id, t.title_id, t.unit_id, t.start_date, t.end_date, t.is_primary, f.*,
        (f.home_town_id = u.area_id OR f.home_town_parent_id = u.area_id) AS is_local
 FROM careers_tenure t JOIN org_unit u ON u.id = t.unit_id
 JOIN proto22d.person_fact f ON f.person_id = t.person_id
@@ -142,7 +143,7 @@ def rewrite_tenure(sql: str, day: str) -> str:
     s = s.replace('"people_ethnicity"."code" = \'01\'', '"people_person".kinh')
     s = s.replace('FROM "careers_tenure" INNER JOIN', 'FROM proto22d.tenure_fact "careers_tenure" INNER JOIN')
     s = s.replace('INNER JOIN "people_person" ON ("careers_tenure"."person_id" = "people_person"."id")', "")
-    s = s.replace('"people_person".', '"careers_tenure".').replace(' AND "careers_tenure"."is_primary"', "")
+    s = s.replace('"people_person".', '"careers_tenure".')
     assert not any(x in s for x in ("qual0", "T7", "people_ethnicity", "people_person")), s
     return s
 
@@ -258,12 +259,19 @@ def main() -> None:
 
         cur.execute("SET max_parallel_workers_per_gather = 0")
         for day in args.days:
-            tenure, membership = captured[day][0], captured[day][1]
+            # The cold page's counting statements, in the order it sends them: the table's
+            # tenures, memberships and planning entries, the breakdown, the trend.
+            tenure, membership, _, breakdown, trend = captured[day]
+            assert all('FROM "careers_tenure"' in x for x in (tenure, breakdown, trend)), captured[day]
             variants = {
                 "tenures, today": tenure,
                 "tenures, fact table": rewrite_tenure(tenure, day),
                 "memberships, today": membership,
                 "memberships, fact table": rewrite_membership(membership),
+                "breakdown, today": breakdown,
+                "breakdown, fact table": rewrite_tenure(breakdown, day),
+                "trend, today": trend,
+                "trend, fact table": rewrite_tenure(trend, day),
             }
             cpu: dict[str, list[float]] = {k: [] for k in variants}
             wall: dict[str, list[float]] = {k: [] for k in variants}

@@ -35,6 +35,21 @@ sqlite3 shell's CSV; foreign keys are checked at the commit), then runs as above
     CANBO_DB=postgresql CANBO_DB_NAME=canbo_dash22 ... ./canbo bench dashboard_bench \
         --copy-from /work/bench-data/demo-40k.sqlite3
 
+``--replicate K`` then copies the people and what hangs from them K-1 more times (offset ids,
+same units; on PostgreSQL with the secondary indexes dropped and rebuilt, see ``replicate``);
+``--as-of`` with no date builds without measuring; ``--ways`` measures only the ways named
+(none: ``--ways`` alone); ``--server-cpu`` also prints PostgreSQL's own CPU for the cold page's
+counting statements (``server_cpu``; the server on this machine), ``--pg-set`` a setting to run
+them under. The
+2,520,000-person PostgreSQL database of docs/performance.md ("Session 11"):
+
+    CANBO_DB=postgresql CANBO_DB_NAME=canbo_dash22c ... ./canbo bench dashboard_bench \
+        --copy-from /work/bench-data/merged40k.sqlite3 --replicate 63 --as-of
+    CANBO_DB=postgresql CANBO_DB_NAME=canbo_dash22c ... ./canbo bench dashboard_bench \
+        --repeat 3 --ways cold "after write" refreshed snapshots
+    CANBO_DB=postgresql CANBO_DB_NAME=canbo_dash22c ... ./canbo bench dashboard_bench \
+        --repeat 3 --ways --server-cpu [--pg-set "SET LOCAL jit = off"]
+
 Printed per way: median wall time, median CPU time of this process (``time.process_time``: the
 SQLite work runs in it; PostgreSQL's runs in the server), the query count and the number of
 ``COUNT(DISTINCT`` statements, and the load average before and after. Nothing is asserted.
@@ -120,25 +135,65 @@ def copy_to_postgresql(sqlite_path: str) -> None:
 REPLICATE = ["people_person", "careers_tenure", "careers_bodymembership", "people_qualification",
              "people_partymembership", "people_serviceevent", "people_servicegap"]  # fmt: skip
 OFFSET = 10_000_000
+WAYS = ["fresh", "cold 1/date", "cold", "after write 1/date", "after write", "refreshed", "snapshots"]
 
 
 def replicate(factor: int) -> None:
+    """The people and what hangs from them copied up to ``factor`` times. Each copy is committed
+    on its own (an interrupted build keeps the copies made, and a rerun adds the missing ones).
+
+    On PostgreSQL (60 copies of a 40,000 file for 2,500,000 people) the secondary indexes of the
+    copied tables are dropped first and built again at the end, and the copies are inserted with
+    ``session_replication_role = replica`` (no foreign-key checks and no name-word trigger, whose
+    rows are copied with the persons'): maintaining 18 indexes on the persons row by row made a
+    copy take 35 s on the shared machine. Then ``VACUUM ANALYZE`` (after a bulk load the
+    visibility map is empty and index-only scans would read the tables)."""
     from django.db import connection, transaction
 
     pg = connection.vendor == "postgresql"
-    with transaction.atomic(), connection.cursor() as cur:
-        for table in REPLICATE:
-            if pg:
-                cur.execute(
-                    "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
-                    "ORDER BY ordinal_position",
-                    (table,),
-                )
-                cols = [r[0] for r in cur.fetchall()]
-            else:
-                cur.execute(f'PRAGMA table_info("{table}")')
-                cols = [r[1] for r in cur.fetchall()]
-            for k in range(1, factor):
+    tables = [*REPLICATE, "people_person_name_word"] if pg else REPLICATE
+    with connection.cursor() as cur:
+        cur.execute("SELECT max(id) FROM people_person")
+        have = (cur.fetchone()[0] or 0) // OFFSET + 1
+        if pg and have < factor:
+            # Every index but the primary keys and unique constraints (the name words' key too),
+            # its definition kept in the database so that an interrupted build still rebuilds it.
+            cur.execute("CREATE TABLE IF NOT EXISTS bench_dropped_index (definition text)")
+            cur.execute(
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = 'public' "
+                "AND i.tablename = ANY(%s) AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+                "WHERE c.conindid = (quote_ident(i.indexname))::regclass)",
+                [tables],
+            )
+            for name, definition in cur.fetchall():
+                cur.execute("INSERT INTO bench_dropped_index VALUES (%s)", [definition])
+                cur.execute(f'DROP INDEX "{name}"')
+            cur.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = 'people_person_name_word'::regclass AND contype = 'p'"
+            )
+            for name, definition in cur.fetchall():
+                alter = f'ALTER TABLE people_person_name_word ADD CONSTRAINT "{name}" {definition}'
+                cur.execute("INSERT INTO bench_dropped_index VALUES (%s)", [alter])
+                cur.execute(f'ALTER TABLE people_person_name_word DROP CONSTRAINT "{name}"')
+            cur.execute(
+                "CREATE TEMP TABLE bench_name_word0 AS SELECT * FROM people_person_name_word "
+                f"WHERE person_id < {OFFSET}"
+            )
+            cur.execute("SET session_replication_role = replica")
+    for k in range(have, factor):
+        with transaction.atomic(), connection.cursor() as cur:
+            for table in tables:
+                if pg:
+                    cur.execute(
+                        "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+                        "ORDER BY ordinal_position",
+                        (table,),
+                    )
+                    cols = [r[0] for r in cur.fetchall()]
+                else:
+                    cur.execute(f'PRAGMA table_info("{table}")')
+                    cols = [r[1] for r in cur.fetchall()]
                 exprs = []
                 for c in cols:
                     if c in ("id", "person_id"):
@@ -152,13 +207,77 @@ def replicate(factor: int) -> None:
                     else:
                         exprs.append(f'"{c}"')
                 names = ", ".join(f'"{c}"' for c in cols)
-                cur.execute(
-                    f'INSERT INTO "{table}" ({names}) SELECT {", ".join(exprs)} FROM "{table}" '
-                    f"WHERE id < {OFFSET}"
+                # the original name words, read once (the table has no index during the build)
+                source = (
+                    "bench_name_word0"
+                    if table == "people_person_name_word"
+                    else f'"{table}" WHERE id < {OFFSET}'
                 )
+                cur.execute(f'INSERT INTO "{table}" ({names}) SELECT {", ".join(exprs)} FROM {source}')
+        print(f"  bản sao {k}/{factor - 1}", flush=True)
     with connection.cursor() as cur:
-        cur.execute("ANALYZE")
+        if pg:
+            cur.execute("SET session_replication_role = DEFAULT")
+            cur.execute("SELECT to_regclass('bench_dropped_index') IS NOT NULL")
+            if cur.fetchone()[0]:
+                cur.execute("SELECT definition FROM bench_dropped_index")
+                for (definition,) in cur.fetchall():
+                    cur.execute(definition)
+                cur.execute("DROP TABLE bench_dropped_index")
+            cur.execute("VACUUM ANALYZE")
+        else:
+            cur.execute("ANALYZE")
     print(f"Đã nhân {factor} lần người và hồ sơ của họ", flush=True)
+
+
+def server_cpu(url: str, client: Any, repeat: int, settings: list[str]) -> None:
+    """PostgreSQL's own CPU for the cold page's counting statements: captured from one cold
+    request, then run one after another with parallel workers off (the backend does all the
+    work; ``settings``, e.g. ``SET LOCAL jit = off``, before them), the backend's utime + stime
+    read from ``/proc/<pid>/stat`` around each (the server on this machine). Medians."""
+    from django.db import connection, transaction
+
+    from canbo.indicators.models import IndicatorSnapshot
+
+    got: list[tuple[str, Any]] = []
+
+    def capture(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        got.append((sql, params))
+        return execute(sql, params, many, context)
+
+    IndicatorSnapshot.objects.all().delete()
+    with connection.execute_wrapper(capture):
+        client.get(url)
+    counting = [(sql, params) for sql, params in got if "COUNT(DISTINCT" in sql]
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def cpu_ms() -> float:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 / tick
+
+    runs: list[list[float]] = []
+    for _ in range(repeat):
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            for setting in settings:
+                cur.execute(setting)
+            each = []
+            for sql, params in counting:
+                c0 = cpu_ms()
+                cur.execute(sql, params)
+                cur.fetchall()
+                each.append(cpu_ms() - c0)
+            runs.append(each)
+    per = [statistics.median(r[i] for r in runs) for i in range(len(counting))]
+    total = statistics.median(sum(r) for r in runs)
+    label = "; ".join(settings) or "default settings"
+    print(
+        f"  PostgreSQL CPU of the {len(counting)} counting statements ({label}): median {total:.0f} ms, "
+        f"per statement {', '.join(f'{x:.0f}' for x in per)}"
+    )
 
 
 def main() -> None:
@@ -181,6 +300,13 @@ def main() -> None:
     parser.add_argument("--as-of", dest="days", nargs="*", default=["2020-12-11", "2025-12-31"])
     parser.add_argument("--copy-from", dest="copy_from", help="PostgreSQL: chép dữ liệu từ tệp SQLite này")
     parser.add_argument("--replicate", type=int, default=0, help="nhân số người lên K lần (một lần)")
+    parser.add_argument(
+        "--server-cpu",
+        action="store_true",
+        help="PostgreSQL (cùng máy): đo CPU của máy chủ cho các câu lệnh đếm của trang chưa có ảnh chụp",
+    )
+    parser.add_argument("--pg-set", action="append", default=[], help="ví dụ: SET LOCAL jit = off")
+    parser.add_argument("--ways", nargs="*", choices=WAYS, help="chỉ đo những cách này (mặc định: tất cả)")
     args = parser.parse_args()
     if args.copy_from:
         copy_to_postgresql(args.copy_from)
@@ -238,7 +364,7 @@ def main() -> None:
         counting = sum("COUNT(DISTINCT" in x["sql"] for x in q.captured_queries)
         return wall * 1000, cpu * 1000, len(q.captured_queries), counting
 
-    ways = ["fresh", "cold 1/date", "cold", "after write 1/date", "after write", "refreshed", "snapshots"]
+    ways = [w for w in WAYS if args.ways is None or w in args.ways]
     print(f"{'as of':12} {'way':18} {'median ms':>10} {'CPU ms':>8} {'queries':>8} {'COUNT(DISTINCT':>15}")
     for raw in args.days:
         day = dt.date.fromisoformat(raw)
@@ -256,8 +382,11 @@ def main() -> None:
                 f"{day:%d/%m/%Y}   {way:18} {statistics.median(x[0] for x in s):10.1f} "
                 f"{statistics.median(x[1] for x in s):8.1f} {s[-1][2]:8d} {s[-1][3]:15d}"
             )
-        refresh = statistics.median(refresh_ms)
-        print(f"{day:%d/%m/%Y}   background refresh after a write: median {refresh:.1f} ms")
+        if refresh_ms:
+            refresh = statistics.median(refresh_ms)
+            print(f"{day:%d/%m/%Y}   background refresh after a write: median {refresh:.1f} ms")
+        if args.server_cpu and connection.vendor == "postgresql":
+            server_cpu(url, client, args.repeat, args.pg_set)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from canbo.careers.models import Tenure, on_date_q
 from canbo.core.forms import fast_selects
+from canbo.core.querysets import subtree_ids as core_subtree_ids
 from canbo.org.choices import Level, ManagementScope, TitleGroup
 from canbo.org.forms import UnitPicker
 from canbo.org.models import Unit
@@ -208,8 +209,10 @@ def unit_holders(unit: Unit, day: dt.date) -> QuerySet[Any]:
 
 
 def subtree_ids(unit: Unit) -> QuerySet[Any]:
-    """Ids of ``unit`` and its descendants, as a subquery."""
-    return Unit.objects.subtree_of(unit).order_by().values("pk")
+    """Ids of ``unit`` and its descendants, as a subquery (read from the path index on SQLite:
+    ``core.querysets.subtree_ids``)."""
+    ids: QuerySet[Any] = core_subtree_ids(Unit, unit.path)
+    return ids
 
 
 def unit_people(unit: Unit, day: dt.date) -> QuerySet[Any]:

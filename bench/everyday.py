@@ -6,7 +6,8 @@ Each page is requested N times through Django's test client, in process, on a SQ
 demo database (``--db``, default ``/work/bench-data/pages22-40k.sqlite3``; build one with
 ``CANBO_SQLITE_PATH=... ./canbo demo --no-serve``, 40,000 people by default). For every request it takes the
 process's CPU time (``time.process_time``: this process is the server) and the wall time; the
-medians are printed with the query count of one more request.
+medians are printed with the query count of one more request. The pages are the administrator's,
+and the person list once more as the demo's leader ``lanhdao``, whose grant is one district.
 
 ``--before REV`` measures the code of git revision REV too, in the same run: that revision's
 ``src`` is exported to a temporary folder and both versions run as child processes, alternately
@@ -78,9 +79,17 @@ def measure(repeat: int) -> dict[str, dict[str, float]]:
     target = IndicatorTarget.objects.select_related("plan").order_by("id").first()
     if target is not None:
         pages["dashboard"] = f"/chi-tieu/{target.plan.code}/"
+    # A grant limited to part of the tree: the demo's leader ``lanhdao`` (one district, 379 of the
+    # 40,000 dossiers), whose list is read through ``restrict()`` (issue 22).
+    narrow = User.objects.filter(username="lanhdao", is_superuser=False).first()
+    clients = {}
+    if narrow is not None:
+        clients["person list, narrow grant (lanhdao)"] = Client()
+        clients["person list, narrow grant (lanhdao)"].force_login(narrow)
+        pages["person list, narrow grant (lanhdao)"] = "/can-bo/"
     out: dict[str, dict[str, float]] = {}
     for name, url in pages.items():
-        c = Client() if name.startswith("login") else client
+        c = Client() if name.startswith("login") else clients.get(name, client)
         r = c.get(url)  # warm caches
         assert r.status_code == 200, (url, r.status_code)
         cpu, wall = [], []
@@ -154,12 +163,12 @@ def main() -> None:
                 s["queries"].append(fig["queries"])
     print(f"load average after: {load()}")
     print(f"{args.rounds} rounds × {args.repeat} requests per page and version; median of the medians")
-    head = f"{'page':34}"
+    head = f"{'page':36}"
     for v in versions:
         head += f" {v + ' cpu ms':>14} {'wall ms':>8} {'queries':>7}"
     print(head)
     for page in samples["now"]:
-        line = f"{page:34}"
+        line = f"{page:36}"
         for v in versions:
             got = samples[v].get(page)
             if got is None:

@@ -21,6 +21,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from canbo.accounts.models import Grant, Role
+from canbo.core.querysets import scope_breadth_reset
 from canbo.core.types import ActingUser
 from canbo.lists.views import kept_counts_reset
 from canbo.org.choices import Block, HeadKind, Level, ManagementScope, TitleGroup, UnitKind
@@ -100,6 +101,7 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
     unit_index_reset()
     rulebook_reset()
     kept_counts_reset()
+    scope_breadth_reset()
 
 
 def make_unit(parent: Unit | None, code: str, name: str, **kw: Any) -> Unit:

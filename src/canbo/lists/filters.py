@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from canbo.careers.models import Tenure, on_date_q
 from canbo.core.forms import fast_selects
+from canbo.core.querysets import subtree_ids as core_subtree_ids
 from canbo.org.choices import Level, ManagementScope, TitleGroup
 from canbo.org.forms import UnitPicker
 from canbo.org.models import Unit
@@ -208,8 +209,23 @@ def unit_holders(unit: Unit, day: dt.date) -> QuerySet[Any]:
 
 
 def subtree_ids(unit: Unit) -> QuerySet[Any]:
-    """Ids of ``unit`` and its descendants, as a subquery."""
-    return Unit.objects.subtree_of(unit).order_by().values("pk")
+    """Ids of ``unit`` and its descendants, as a subquery (read from the path index on SQLite:
+    ``core.querysets.subtree_ids``)."""
+    ids: QuerySet[Any] = core_subtree_ids(Unit, unit.path)
+    return ids
+
+
+def unit_people(unit: Unit, day: dt.date) -> QuerySet[Any]:
+    """Ids of the people of ``unit``'s list on ``day``: those holding a post in its subtree and
+    those whose dossier is kept there, as one subquery (``UNION ALL``; a person in both is
+    there twice, which ``IN`` does not mind).
+
+    Both sets are read through their unit indexes and each person once by primary key. As an
+    ``OR`` of two ``IN`` conditions, SQLite read them as a "multi-index OR" and then checked
+    every row found against both sets again: 6.3 against 4.1 ms of SQLite for the first page of
+    a district's list of 1,033 people at 40,000 (issue 22)."""
+    kept = Person.objects.filter(managing_unit_id__in=subtree_ids(unit)).order_by().values("pk")
+    return unit_holders(unit, day).order_by().union(kept, all=True)
 
 
 def apply_filters(
@@ -238,8 +254,7 @@ def apply_filters(
         counted = people(definition, part=data.get("phan") or "mau", day=day, unit=unit, user=None)
         qs = qs.filter(pk__in=counted.values("pk"))
     elif unit is not None:
-        # Two indexed sets (SQLite reads them as a "multi-index OR"), not a scan of every dossier.
-        qs = qs.filter(Q(pk__in=unit_holders(unit, day)) | Q(managing_unit_id__in=subtree_ids(unit)))
+        qs = qs.filter(pk__in=unit_people(unit, day))
     if with_name:
         qs = name_search(qs, data.get("q") or "")
 

@@ -59,7 +59,10 @@ def filtered_persons(
         # A unit's list: its subtree's dossiers, and those holding a post there.
         within = None
         plain = others is base  # ``apply_filters`` gives ``base`` itself when no filter applies
-        if unit is not None and form.cleaned_data.get("chi_tieu_definition") is None:
+        query = form.cleaned_data.get("q") or ""
+        # Only a name search reads the unit's holders and ``plain`` (``people.search.unit_scope``):
+        # a unit's list without a name builds neither (issue 22).
+        if query.strip() and unit is not None and form.cleaned_data.get("chi_tieu_definition") is None:
             within = (unit, unit_holders(unit, day))
             unfiltered = apply_filters(
                 base, form.cleaned_data, unit=None, day=day, user=user, with_name=False
@@ -67,7 +70,7 @@ def filtered_persons(
             plain = unfiltered is base  # no filter besides the unit
         results = name_results(
             others.order_by("sort_key", "id"),
-            form.cleaned_data.get("q") or "",
+            query,
             exact_count=exact_count,
             user=user,
             grants_only=plain,

@@ -31,7 +31,9 @@ def test_the_backend_attaches_the_grants_once_per_user(users: dict[str, Any], tr
         assert [(g.unit_id, g.can_change, g.is_admin) for g in grants] == [(tree["A"].pk, True, False)]
         assert user_grants(user) is grants and can_change_anything(user) and not is_admin(user)
         assert Person.objects.restrict(user).exists()
-    assert len(queries) == 2  # the grants, once; the persons
+    # the grants, once; whether A's subtree is broad (kept per process: core.querysets.
+    # is_broad_subtree); the persons
+    assert len(queries) == 3
     assert getattr(user, CACHE_ATTR) is grants
 
 

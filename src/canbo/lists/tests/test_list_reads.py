@@ -32,6 +32,10 @@ def test_a_unit_s_list_does_not_scan_every_dossier(tree: dict[str, Any], admin_u
     assert not any(
         step.startswith("SCAN U0") or step.startswith("SCAN V0") for step in plan if "COVERING" not in step
     ), plan
+    # One set of ids (``lists.filters.unit_people``, a UNION ALL), each person read once by key:
+    # as an OR of two sets, every row found was checked against both again (issue 22).
+    assert "UNION ALL" in sql
+    assert not any("MULTI-INDEX OR" in step for step in plan), plan
 
 
 def test_every_column_reads_in_a_fixed_number_of_queries(

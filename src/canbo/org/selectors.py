@@ -15,6 +15,7 @@ from canbo.core.context import bound_context
 from canbo.core.grants import active_grants
 from canbo.core.history import describe_changes
 from canbo.core.models import ObjectChange
+from canbo.core.querysets import VIEW, grant_scope
 from canbo.core.text import fold
 from canbo.org import hooks
 from canbo.org.models import Post, StaffingQuota, Title, Unit, UnitFormerName, in_force_q
@@ -90,6 +91,14 @@ def children_on(user: Any, unit: Unit, day: dt.date) -> list[Unit]:
 
 
 unit_people_on = hooks.unit_people_on
+
+
+def unit_in_scope(user: Any, unit: Unit, action: str = VIEW) -> bool:
+    """Whether ``Unit.objects.restrict(user, action)`` holds ``unit``, decided without a query:
+    a unit is bound to no person, so its scope is the granted subtrees' paths (``grant_scope``)
+    and nothing else. ``org/tests/test_unit_page_reads.py`` compares it with ``restrict()``."""
+    paths = grant_scope(Unit, user, action).unit_paths
+    return paths is None or any(unit.path.startswith(p) for p in paths)
 
 
 def unit_history(unit: Unit, limit: int = 50) -> list[ObjectChange]:

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from canbo.core.querysets import CHANGE, VIEW
 from canbo.core.views import AsOfMixin, BadAsOf, as_of, bad_request
 from canbo.org import selectors
 from canbo.org.choices import UnitKind
-from canbo.org.models import Unit, in_force_q
+from canbo.org.models import Unit, UnitLineage, in_force_q
 from canbo.org.services import can_restructure
 
 
@@ -69,9 +70,17 @@ class UnitDetailView(LoginRequiredMixin, AsOfMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         unit = _unit_or_404(user, kwargs["pk"], former_names=True)
-        predecessors = list(unit.predecessor_links.select_related("predecessor"))
-        successors = list(unit.successor_links.select_related("successor"))
-        can_change = Unit.objects.restrict(user, CHANGE).filter(pk=unit.pk).exists()
+        # The links to and from the unit in one query, in the order of their ids (as each
+        # direction's own query returned them through its index).
+        links = list(
+            UnitLineage.objects.filter(Q(successor=unit.pk) | Q(predecessor=unit.pk))
+            .select_related("predecessor", "successor")
+            .order_by("id")
+        )
+        predecessors = [link for link in links if link.successor_id == unit.pk]
+        successors = [link for link in links if link.predecessor_id == unit.pk]
+        can_change = selectors.unit_in_scope(user, unit, CHANGE)
+        linked = [link.predecessor for link in predecessors] + [link.successor for link in successors]
         prefixes = [unit.path[:end] for end in range(Unit.steplen, len(unit.path), Unit.steplen)]
         tenures = list(selectors.unit_people_on(user, unit, self.day)[:200])
         person_url = pk_url("people:detail")  # one reverse for up to 200 rows
@@ -94,14 +103,7 @@ class UnitDetailView(LoginRequiredMixin, AsOfMixin, TemplateView):
                 "successors": successors,
                 # Former and successor units outside the user's grants are named, not linked
                 # (their page answers 404 to him).
-                "linkable": set(
-                    Unit.objects.restrict(user)
-                    .filter(
-                        pk__in=[link.predecessor_id for link in predecessors]
-                        + [link.successor_id for link in successors]
-                    )
-                    .values_list("pk", flat=True)
-                ),
+                "linkable": {u.pk for u in linked if selectors.unit_in_scope(user, u)},
                 "can_change": can_change,
                 # Restructuring is a decision of the level above: a grant on the parent.
                 "can_restructure": can_change and can_restructure(user, unit),

@@ -81,3 +81,18 @@ def test_kept_query_refuses_what_it_cannot_keep() -> None:
         KeptQuery(lambda pk: Person.objects.filter(pk=pk).values("pk"))(1)  # type: ignore[arg-type,return-value]
     with pytest.raises(TypeError):
         KeptQuery(lambda pk: Person.objects.all())(1)
+
+
+def test_section_headers_equal_the_templates() -> None:
+    """The sections' header rows written in Python (``people.views._head``) are the template's."""
+    from django.template import Context, Template
+
+    from canbo.people.views import _head
+
+    old = Template(
+        "<tr>{% for label, _ in spec.columns %}<th>{{ label }}</th>{% endfor %}"
+        "{% if actions %}<th></th>{% endif %}</tr>"
+    )
+    for spec in visible_sections(sensitive_ok=True):
+        for actions in (True, False):
+            assert _head(spec, actions) == old.render(Context({"spec": spec, "actions": actions}))

@@ -79,7 +79,7 @@ class KeptQuery(Generic[M]):
 
     def _compile(self, alias: str) -> _Compiled:
         qs = self._build(STAND_IN)
-        if qs._prefetch_related_lookups or qs._iterable_class is not ModelIterable:
+        if getattr(qs, "_prefetch_related_lookups", ()) or qs._iterable_class is not ModelIterable:
             raise TypeError("KeptQuery keeps plain model reads only (no prefetch, no values()).")
         compiler = qs.query.get_compiler(using=qs.db)
         sql, params = compiler.as_sql()

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.template import Context, Template
 
-from canbo.careers.models import Tenure
+from canbo.careers.models import Tenure, TenureKind
 from canbo.org.models import Title
 from canbo.org.views import tenure_rows
 from canbo.people.models import Person
@@ -22,7 +22,7 @@ OLD = Template(
 
 
 def test_tenure_rows_equal_the_template() -> None:
-    kinds = [k for k, _label in Tenure._meta.get_field("kind").choices]
+    kinds = [k for k, _label in TenureKind.choices]
     tenures = []
     for i, (name, title, primary) in enumerate(
         (
@@ -38,7 +38,7 @@ def test_tenure_rows_equal_the_template() -> None:
             kind=kinds[i % len(kinds)],
             start_date=dt.date(2001 + i, 1 + i, 9 + i),
         )
-        t.person_url = f"/can-bo/{i + 1}/?a=1&b=2"
+        t.person_url = f"/can-bo/{i + 1}/?a=1&b=2"  # type: ignore[attr-defined]
         tenures.append(t)
     for rows in (tenures, tenures[:1], []):
         assert tenure_rows(rows) == OLD.render(Context({"tenures": rows}))

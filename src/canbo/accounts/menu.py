@@ -8,12 +8,15 @@ opens every entry of every role's menu and fails if one does not answer 200.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from canbo.accounts.selectors import active_grants, can_change_anything, is_admin
 
@@ -104,10 +107,11 @@ _ENTRIES = (
 )
 
 
-def menu_for(request: HttpRequest) -> list[MenuItem]:
+def menu_for(request: HttpRequest, access: Access | None = None) -> list[MenuItem]:
     """The menu of the logged-in user of ``request``: "Hồ sơ của tôi" for the person role, then
-    the entries his grants open."""
-    access = access_of(request.user)
+    the entries his grants open (``access``: his ``access_of``, when the caller has it)."""
+    if access is None:
+        access = access_of(request.user)
     match = request.resolver_match
     app = match.app_name if match else ""
     items = []
@@ -134,3 +138,15 @@ def _entry_url(name: str) -> str:
     if url is None:
         url = _ENTRY_URLS[key] = reverse(name)
     return url
+
+
+@functools.lru_cache(maxsize=256)
+def menu_html(items: tuple[MenuItem, ...]) -> SafeString:
+    """The menu's entries as base.html's loop wrote them, kept per process by the entries (a
+    menu differs only by the user's access and the current page's app: a few dozen kinds)."""
+    parts = []
+    for item in items:
+        tag = '\n    <a href="{}" class="active"{}>{}</a>' if item.active else '\n    <a href="{}"{}>{}</a>'
+        hint = format_html(' title="{}"', item.hint) if item.hint else ""
+        parts.append(format_html(tag, item.url, hint, item.label))
+    return mark_safe("".join(parts))  # noqa: S308 (each part escaped by format_html)

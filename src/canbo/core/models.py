@@ -127,7 +127,10 @@ class ObjectChange(models.Model):
         verbose_name_plural = "lịch sử thay đổi"
         ordering = ["-time", "-id"]
         indexes = [
-            models.Index(fields=["content_type", "object_id"]),
+            # A record's entries newest first (a unit's page): with the time in the index, SQLite
+            # no longer prefers walking every entry of the type by time (3,473 units' entries for
+            # one unit's, 3 ms at 40,000 people; issue 22). Lookups by type and id use its prefix.
+            models.Index(fields=["content_type", "object_id", "time"], name="core_change_object_time"),
             # The business events of a kind since a day (the national export's overdue page):
             # a range per kind instead of every event of the kind.
             models.Index(fields=["content_type", "time"], name="core_change_type_time"),

@@ -8,13 +8,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 
 from canbo.core.context import bound_context
 from canbo.core.grants import active_grants
 from canbo.core.history import describe_changes
+from canbo.core.kept import KeptQuery
 from canbo.core.models import ObjectChange
+from canbo.core.querysets import VIEW, grant_scope
 from canbo.core.text import fold
 from canbo.org import hooks
 from canbo.org.models import Post, StaffingQuota, Title, Unit, UnitFormerName, in_force_q
@@ -92,14 +93,31 @@ def children_on(user: Any, unit: Unit, day: dt.date) -> list[Unit]:
 unit_people_on = hooks.unit_people_on
 
 
-def unit_history(unit: Unit, limit: int = 50) -> list[ObjectChange]:
-    """Change-log entries of the unit itself (creation, renames, closing), newest first."""
-    ct = ContentType.objects.get_for_model(Unit)
-    return describe_changes(
-        ObjectChange.objects.filter(content_type=ct, object_id=unit.pk)
+def unit_in_scope(user: Any, unit: Unit, action: str = VIEW) -> bool:
+    """Whether ``Unit.objects.restrict(user, action)`` holds ``unit``, decided without a query:
+    a unit is bound to no person, so its scope is the granted subtrees' paths (``grant_scope``)
+    and nothing else. ``org/tests/test_unit_page_reads.py`` compares it with ``restrict()``."""
+    paths = grant_scope(Unit, user, action).unit_paths
+    return paths is None or any(unit.path.startswith(p) for p in paths)
+
+
+def _history_of(pk: int, limit: int) -> QuerySet[ObjectChange]:
+    # The content type by its natural key, not its id: a kept statement must not hold an id a
+    # flushed database gives anew.
+    return (
+        ObjectChange.objects.filter(content_type__app_label="org", content_type__model="unit", object_id=pk)
         .select_related("content_type")
         .order_by("-time", "-id")[:limit]
     )
+
+
+# The unit page's 50 newest entries, with the statement compiled once per process (core.kept).
+_PAGE_HISTORY = KeptQuery(lambda pk: _history_of(pk, 50))
+
+
+def unit_history(unit: Unit, limit: int = 50) -> list[ObjectChange]:
+    """Change-log entries of the unit itself (creation, renames, closing), newest first."""
+    return describe_changes(_PAGE_HISTORY(unit.pk) if limit == 50 else _history_of(unit.pk, limit))
 
 
 def unit_search(user: Any, text: str, day: dt.date) -> QuerySet[Unit]:

@@ -14,6 +14,7 @@ from django.utils.timezone import localdate
 
 from canbo.core.dates import today
 from canbo.core.grants import sees_sensitive_of
+from canbo.core.kept import KeptQuery
 from canbo.core.models import ObjectChange
 from canbo.core.querysets import CHANGE, VIEW, scope_q
 from canbo.org.models import Unit
@@ -141,11 +142,24 @@ def sections_with_records(specs: list[SectionSpec], person: Person) -> set[type[
         return {key[i].model for (i,) in cursor.fetchall()}
 
 
-def _of_person(model: Any, person: Person) -> QuerySet[Any]:
+def _of_person(model: Any, person_id: int) -> QuerySet[Any]:
     """The person's records in the model's order, less its leading "person": every row is his,
     and ordering by a person joins the person table for his sort key (one join per section)."""
     ordering = [o for o in model._meta.ordering if o not in ("person", "person_id")]
-    return model._default_manager.filter(person=person).order_by(*ordering)
+    return model._default_manager.filter(person_id=person_id).order_by(*ordering)
+
+
+_SECTION_READS: dict[SectionSpec, KeptQuery[Any]] = {}
+
+
+def section_records(spec: SectionSpec, person_id: int) -> list[Any]:
+    """The person's records of a section, as ``spec.rows`` reads them, with the statement
+    compiled once per process (``core.kept``: the ORM's compilation of the eight or so section
+    reads was about a third of the person page)."""
+    kept = _SECTION_READS.get(spec)
+    if kept is None:
+        kept = _SECTION_READS[spec] = KeptQuery(lambda pk: spec.rows(_of_person(spec.model, pk)))
+    return kept(person_id)
 
 
 def section_on(spec: SectionSpec, person: Person, day: dt.date, *, empty: bool = False) -> SectionBlock:
@@ -161,7 +175,7 @@ def section_on(spec: SectionSpec, person: Person, day: dt.date, *, empty: bool =
     later = 0
     past = day != today()
     positions = {label: i for i, (label, _col) in enumerate(spec.columns)}
-    records = [] if empty else list(spec.rows(_of_person(spec.model, person)))
+    records = [] if empty else section_records(spec, person.pk)
     remember_records(person, spec.model, records)
     for obj in records:
         if spec.begins_after(obj, day):

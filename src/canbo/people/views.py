@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 from typing import Any
 
 from django import forms
@@ -63,8 +64,9 @@ class PersonDetailView(LoginRequiredMixin, AsOfMixin, TemplateView):
 _ITEM = 987654321
 
 
-def section_lines(d: selectors.Dossier) -> list[tuple[Any, str, SafeString]]:
-    """For each section of the page: its block, its "add" link and its table's rows as HTML.
+def section_lines(d: selectors.Dossier) -> list[tuple[Any, str, SafeString, SafeString]]:
+    """For each section of the page: its block, its "add" link, its table's header row and its
+    rows as HTML.
 
     The rows are written here rather than by the template (a loop per row and per cell through
     the template engine was a third of the page), with the markup the template wrote: each
@@ -76,10 +78,11 @@ def section_lines(d: selectors.Dossier) -> list[tuple[Any, str, SafeString]]:
     edit = reverse("people:section_edit", args=[pk, "slug", _ITEM])
     delete = reverse("people:section_delete", args=[pk, "slug", _ITEM])
     view = reverse("people:attachment", args=[pk, _ITEM]) + "?xem=1"
-    out: list[tuple[Any, str, SafeString]] = []
+    out: list[tuple[Any, str, SafeString, SafeString]] = []
     for b in d.sections:
         slug = f"/{b.spec.slug}/"
         upload = b.spec.upload
+        head = _head(b.spec, d.can_change or upload) if b.rows else mark_safe("")
         first = view if upload else _fill(edit, "/slug/", slug)
         drop = _fill(delete, "/slug/", slug)
         lines = []
@@ -96,8 +99,16 @@ def section_lines(d: selectors.Dossier) -> list[tuple[Any, str, SafeString]]:
                     links.append(format_html('<a href="{}" class="danger">Xóa</a>', gone))
                 tds += f'<td class="row-actions">{" ".join(links)}</td>'
             lines.append(f"<tr>{tds}</tr>")
-        out.append((b, _fill(add, "/slug/", slug), mark_safe("\n".join(lines))))  # noqa: S308 (escaped)
+        out.append((b, _fill(add, "/slug/", slug), head, mark_safe("\n".join(lines))))  # noqa: S308 (escaped)
     return out
+
+
+@functools.cache
+def _head(spec: SectionSpec, actions: bool) -> SafeString:
+    """A section table's header row, as the template wrote it (a loop over the columns per
+    section), kept per process: it depends on the section and on whether rows have links."""
+    ths = "".join(f"<th>{conditional_escape(label)}</th>" for label, _col in spec.columns)
+    return mark_safe(f"<tr>{ths}{'<th></th>' if actions else ''}</tr>")  # noqa: S308 (escaped)
 
 
 def _fill(url: str, stand_in: Any, value: Any) -> str:

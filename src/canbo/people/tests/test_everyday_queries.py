@@ -31,7 +31,10 @@ UNIT_LIST_QUERIES = 12  # former names read once (heading, description); the cou
 # override, the retirement notices, the planning entries, the read log's INSERT (issue 21). The
 # panels and the rules engine read no section again (``test_person_page_reads``).
 PERSON_PAGE_QUERIES = 14
-UNIT_PAGE_QUERIES = 14  # former names read once (name on the day, list); ancestors by path in one query
+# The unit page: former names read once (name on the day, list); ancestors by path in one query;
+# the links from and to the unit in one query, whether the user may change it (and which linked
+# units he may open) from his grants without a query (issue 22, session 11: 14 before).
+UNIT_PAGE_QUERIES = 12
 UNIT_TREE_QUERIES = 9  # 8 + the roots' former names: the tree names them as on the day (issue 22)
 PLANNING_LIST_QUERIES = 4
 CALENDAR_QUERIES = 9  # 10 until session 10: the names now come with the rows, not from one more query

@@ -23,7 +23,7 @@ from canbo.core.dates import PRECISION_DAY, PRECISION_MONTH, PRECISION_YEAR
 from canbo.core.hooks import Hook
 from canbo.core.querysets import grant_scope
 from canbo.org.models import Title, Unit
-from canbo.org.selectors import unit_label
+from canbo.org.selectors import unit_index, unit_label
 from canbo.people.models import HealthRecord, PartyMembership, Person
 from canbo.people.sections import read_records
 from canbo.people.service_history import in_service_q
@@ -717,7 +717,7 @@ def calendar_events(
                 )
             ),
         )
-        unit_names: dict[int, str] = {}
+        labels = unit_index().label  # ``unit_label`` of each unit, the index read once
         notices: dict[dt.date, dt.date] = {}
         for pid, name, key, raw_start, raw_held_to, title_name, unit_id in tenures:
             start, held_to = _d(raw_start), _d_or_none(raw_held_to)
@@ -729,9 +729,8 @@ def calendar_events(
             term_end = add_years(start, years * k) - dt.timedelta(days=1)
             if (held_to and held_to < term_end) or term_end >= end + NOTICE_REACH:
                 continue
-            if unit_id not in unit_names:
-                unit_names[unit_id] = unit_label(unit_id)
-            what = f"{title_name}, {unit_names[unit_id]}"
+            label = "" if unit_id is None else labels.get(unit_id)
+            what = f"{title_name}, {label if label is not None else unit_id}"
             if "het_nhiem_ky" in kinds and term_end < end:
                 add(
                     term_end,

@@ -246,9 +246,14 @@ def test_the_kept_statements_build_no_queryset(
     """A second calendar of the same scope and window compiles nothing through the ORM."""
     from django.db.models.sql import Query
 
-    compiled = []
+    compiled: list[int] = []
     real = Query.sql_with_params
-    monkeypatch.setattr(Query, "sql_with_params", lambda self: compiled.append(1) or real(self))
+
+    def counting(self: Query) -> Any:
+        compiled.append(1)
+        return real(self)
+
+    monkeypatch.setattr(Query, "sql_with_params", counting)
     selectors.calendar_sql_reset()
     day = dt.date(2026, 1, 1)
     first = selectors.calendar_events(users["officer_a"], day, 6)

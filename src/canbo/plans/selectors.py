@@ -193,12 +193,19 @@ def missing_by_period(
         )
     reports = TaskReport.objects.filter(period__in=[p.pk for p in periods])
     done = set(reports.values_list("period_id", "task_id", "unit_id"))
+    # Each task's responsible units once, not once per period (a prefetched relation's
+    # ``all()`` builds a queryset each time).
+    units_of: dict[int, list[tuple[Task, list[Unit]]]] = {}
+    for plan_id, plan_tasks in by_plan.items():
+        listed = units_of[plan_id] = []
+        for task in plan_tasks:
+            units = [task.lead_unit] if task.lead_unit else []
+            units += [u for u in task.coordinating_units.all() if u not in units]
+            listed.append((task, units))
     out: dict[int, list[MissingReport]] = {}
     for period in periods:
         missing = out[period.pk] = []
-        for task in by_plan[period.plan_id]:
-            units = [task.lead_unit] if task.lead_unit else []
-            units += [u for u in task.coordinating_units.all() if u not in units]
+        for task, units in units_of[period.plan_id]:
             missing += [MissingReport(task, u) for u in units if (period.pk, task.pk, u.pk) not in done]
     return out
 
@@ -221,21 +228,47 @@ def _not_done(**due: Any) -> Exists:
     return Exists(TaskOccurrence.objects.filter(task=OuterRef("pk"), done_on__isnull=True, **due))
 
 
+def _counts_of(read: list[Task], today: dt.date) -> tuple[list[tuple[int, str]], dict[str, int]]:
+    """``dashboard``'s statements computed from tasks read with their occurrences: the same
+    conditions (open: a status not closed; an occurrence not done, due before ``today``, or from
+    ``today`` to 30 or 90 days ahead)."""
+    soon = {days: today + dt.timedelta(days=days) for days in (30, 90)}
+    due = {"overdue": 0, "due_30": 0, "due_90": 0}
+    for task in read:
+        if task.status in CLOSED_STATUSES:
+            continue
+        open_due = [o.due for o in task.occurrences.all() if o.done_on is None]
+        due["overdue"] += any(d < today for d in open_due)
+        due["due_30"] += any(today <= d <= soon[30] for d in open_due)
+        due["due_90"] += any(today <= d <= soon[90] for d in open_due)
+    return [(t.pk, t.status) for t in read], due
+
+
 def dashboard(
-    tasks: QuerySet[Task], today: dt.date, plans: list[Plan] | None = None, read: list[Task] | None = None
+    tasks: QuerySet[Task],
+    today: dt.date,
+    plans: list[Plan] | None = None,
+    read: list[Task] | None = None,
+    periods_of: list[ReportingPeriod] | None = None,
 ) -> Dashboard:
     """The counts of ``tasks`` in two statements (their ids and statuses; the overdue and due
     counts in one aggregate, the same filters as ``overdue_tasks`` and ``due_within``), and the
     reports overdue of ``plans``' eight latest periods past their due date. ``read``: the tasks
-    of ``tasks`` the caller has read already with their units (then one plan's, all of them)."""
-    rows = list(tasks.order_by().values_list("pk", "status"))
+    of ``tasks`` the caller has read already with their units (then one plan's, all of them),
+    and their occurrences: the counts are then computed from them, no statement.
+    ``periods_of``: that plan's periods, read already, latest end first."""
+    known = {plans[0].pk: read} if plans and len(plans) == 1 and read is not None else None
+    if known is not None and read is not None:
+        rows, due = _counts_of(read, today)
+    else:
+        rows = list(tasks.order_by().values_list("pk", "status"))
+        soon = {days: today + dt.timedelta(days=days) for days in (30, 90)}
+        due = tasks.order_by().aggregate(
+            overdue=Count("pk", filter=open_q() & _not_done(due__lt=today)),
+            due_30=Count("pk", filter=open_q() & _not_done(due__gte=today, due__lte=soon[30])),
+            due_90=Count("pk", filter=open_q() & _not_done(due__gte=today, due__lte=soon[90])),
+        )
     counts = Counter(status for _, status in rows)
-    soon = {days: today + dt.timedelta(days=days) for days in (30, 90)}
-    due = tasks.order_by().aggregate(
-        overdue=Count("pk", filter=open_q() & _not_done(due__lt=today)),
-        due_30=Count("pk", filter=open_q() & _not_done(due__gte=today, due__lte=soon[30])),
-        due_90=Count("pk", filter=open_q() & _not_done(due__gte=today, due__lte=soon[90])),
-    )
     board = Dashboard(
         total=sum(counts.values()),
         by_status=[(value, label, counts.get(value, 0)) for value, label in TaskStatus.choices],
@@ -244,14 +277,16 @@ def dashboard(
         due_90=due["due_90"],
     )
     task_ids = {pk for pk, _ in rows}
-    periods = [
-        period
-        for plan in plans or []
-        for period in plan.reporting_periods.filter(report_due__lt=today).order_by("-end")[:8]
-    ]
+    if known is not None and periods_of is not None:
+        periods = [p for p in periods_of if p.report_due < today][:8]
+    else:
+        periods = [
+            period
+            for plan in plans or []
+            for period in plan.reporting_periods.filter(report_due__lt=today).order_by("-end")[:8]
+        ]
     # The tasks the caller read are all the plan's tasks ``tasks`` holds: the others would be
     # dropped below anyway.
-    known = {plans[0].pk: read} if plans and len(plans) == 1 and read is not None else None
     missing_of = missing_by_period(periods, known) if periods else {}
     for period in periods:
         missing = [m for m in missing_of[period.pk] if m.task.pk in task_ids]

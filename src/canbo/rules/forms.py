@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.urls import reverse_lazy
 
-from canbo.core.forms import DateInput, validate_supported_day
+from canbo.core.forms import DateInput, MemoCheckboxSelectMultiple, validate_supported_day
 from canbo.org.models import Title
 from canbo.rules.engine.checks import K4_LEVELS, PURPOSES
 from canbo.rules.engine.params import format_value, label_for, unit_hint
@@ -179,7 +179,7 @@ class CalendarForm(forms.Form):
         label="Loại việc",
         choices=list(EVENT_KINDS.items()),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=MemoCheckboxSelectMultiple,  # Django's markup, kept per process (issue 22)
     )
 
 

@@ -120,8 +120,14 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("coordinating_units", "occurrences")
         .order_by("order", "pk")
     )
-    # Unfiltered, the list holds every task the dashboard counts: its missing reports use them.
-    board = selectors.dashboard(visible, day, plans=[plan], read=None if any(params.values()) else tasks)
+    # Unfiltered, the list holds every task the dashboard counts, with their occurrences: its
+    # counts and missing reports are computed from them. The periods are read once, for the
+    # list and the dashboard.
+    periods = list(plan.reporting_periods.order_by("-end"))
+    board = selectors.dashboard(
+        visible, day, plans=[plan], read=None if any(params.values()) else tasks, periods_of=periods
+    )
+    can_change = selectors.is_board(request.user, plan, CHANGE)
     return render(
         request,
         "plans/plan_detail.html",
@@ -132,9 +138,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             tasks=(rows := task_rows(tasks, day)),
             tasks_html=task_rows_html(rows),
             filtered=any(params.values()),
-            is_board=selectors.is_board(request.user, plan),
-            can_change=selectors.is_board(request.user, plan, CHANGE),
-            periods=plan.reporting_periods.order_by("-end"),
+            can_change=can_change,
+            periods=periods,
             base_url=reverse("plans:detail", args=[plan.pk]),
             implements=plan.implements.all(),
             # The plan's targets, computed by the indicators app (issue 5), when it has any.

@@ -214,3 +214,49 @@ def test_the_birth_window_keeps_every_retirement_in_reach(
         }
         assert got == expected, (day, sorted(got ^ expected))
         assert expected
+
+
+def test_the_kept_statements_read_the_data_afresh(
+    rules_loaded: None, users: dict, tree: dict[str, Unit]
+) -> None:
+    """The calendar's statements are compiled once per process (issue 22) and hold no data: an
+    override recorded after a first calendar is in the next one (a list of the overrides' ids
+    in the kept SQL would miss it), and the statements are those of the first request."""
+    from canbo.rules.models import RetirementOverride
+
+    user = users["officer_a"]
+    day = dt.date(2026, 1, 1)
+    p = new_person(tree["A1"], "Lý Văn Sớm", sex="nam", born=dt.date(1975, 5, 10))  # retires in 2037
+    selectors.calendar_sql_reset()
+    assert not [e for e in selectors.calendar_events(user, day, 12) if e.person_id == p.pk]
+    kept = dict(selectors._SQL)
+    assert len(kept) == 4  # overrides, retirements, tenures, disciplines
+    RetirementOverride.objects.create(person=p, kind="som", year=2026, month=6, basis="QĐ 1/QĐ-UBND")
+    due = [e for e in selectors.calendar_events(user, day, 12) if e.person_id == p.pk]
+    assert [(e.kind, e.rule) for e in due] == [("nghi_huu", "H-5")]
+    assert kept == selectors._SQL  # the same statements, not compiled again
+    # another scope has its own statements, and sees nothing of A's
+    assert not selectors.calendar_events(users["officer_b"], day, 12)
+    assert len(selectors._SQL) == 8
+
+
+def test_the_kept_statements_build_no_queryset(
+    rules_loaded: None, users: dict, tree: dict[str, Unit], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second calendar of the same scope and window compiles nothing through the ORM."""
+    from django.db.models.sql import Query
+
+    compiled: list[int] = []
+    real = Query.sql_with_params
+
+    def counting(self: Query) -> Any:
+        compiled.append(1)
+        return real(self)
+
+    monkeypatch.setattr(Query, "sql_with_params", counting)
+    selectors.calendar_sql_reset()
+    day = dt.date(2026, 1, 1)
+    first = selectors.calendar_events(users["officer_a"], day, 6)
+    assert len(compiled) == 4
+    assert selectors.calendar_events(users["officer_a"], day, 6) == first
+    assert len(compiled) == 4

@@ -44,19 +44,21 @@ def build(*, with_person_a: bool) -> dict[str, Any]:
     return {"tree": tree, "person_a": person_a, "people": people}
 
 
+@pytest.fixture(scope="class")
+def shared(
+    request: pytest.FixtureRequest, django_db_setup: Any, django_db_blocker: Any
+) -> Iterator[dict[str, Any]]:
+    """The rows of one class, written when its first test starts and rolled back after its last."""
+    with_person_a = getattr(request.cls, "with_person_a", False)
+    with rows_kept_for_the_scope(django_db_blocker, lambda: build(with_person_a=with_person_a)) as rows:
+        yield rows
+
+
 class Shared:
     """Function-scoped views of the class's rows, read afresh for each test (a test that changes
     an instance in memory leaves the next one an unchanged copy)."""
 
     with_person_a = False
-
-    @pytest.fixture(scope="class")
-    @classmethod
-    def shared(cls, django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
-        with rows_kept_for_the_scope(
-            django_db_blocker, lambda: build(with_person_a=cls.with_person_a)
-        ) as rows:
-            yield rows
 
     @pytest.fixture
     def tree(self, shared: dict[str, Any], db: Any) -> dict[str, Unit]:

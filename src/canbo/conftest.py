@@ -9,12 +9,13 @@ Users: ``officer_a`` (officer on A, sensitive), ``leader_a`` (leader on A, no se
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import itertools
 import os
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import pytest
@@ -35,6 +36,7 @@ from canbo.rules.selectors import rulebook_reset
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 _serial = itertools.count(1)
+T = TypeVar("T")
 
 
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -104,6 +106,40 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
     scope_breadth_reset()
 
 
+@contextlib.contextmanager
+def rows_kept_for_the_scope(django_db_blocker: Any, build: Callable[[], T]) -> Iterator[T]:
+    """``build()``'s rows, kept for every test of a class or module and rolled back after its
+    last one, as Django's ``TestCase.setUpTestData`` does: for data that many tests read and that
+    is slow to build (the 97 namesakes of ``people/tests/test_search_pages.py``). Use it in a
+    class- or module-scoped fixture that requests ``django_db_setup`` and ``django_db_blocker``.
+
+    The rows are written in one transaction left open around the tests; each test's own
+    (pytest-django's ``db``) is a savepoint inside it, so what a test writes is still undone
+    after it and the tests stay independent of each other. Only for tests on ``db``: a
+    ``transactional_db`` or ``live_server`` test commits and flushes, and a server thread would
+    not see the uncommitted rows.
+    """
+    from django.db import connection, transaction
+
+    with django_db_blocker.unblock():
+        block = transaction.atomic()
+        block.__enter__()
+        try:
+            value = build()
+            # Nothing may wait for a commit that never comes (a test would take it for its own).
+            assert not connection.run_on_commit, "a shared fixture registered on_commit callbacks"
+        except BaseException:
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+            raise
+    try:
+        yield value
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+
+
 def make_unit(parent: Unit | None, code: str, name: str, **kw: Any) -> Unit:
     fields = {
         "code": code,
@@ -126,6 +162,10 @@ REASON = "Sửa lỗi nhập liệu"
 
 @pytest.fixture
 def tree(db: Any) -> dict[str, Unit]:
+    return make_tree()
+
+
+def make_tree() -> dict[str, Unit]:
     p = make_unit(None, "P", "Tỉnh Thử nghiệm")
     a = make_unit(p, "A", "Huyện A", level=Level.DISTRICT)
     a1 = make_unit(a, "A1", "Phòng Nội vụ huyện A", kind=UnitKind.DIVISION, level=Level.DISTRICT)

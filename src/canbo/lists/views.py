@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import (
@@ -64,7 +65,10 @@ class KeptCount:
         self.stamp = stamp
 
     def count(self) -> int:
-        sql, params = self.queryset.order_by().values("pk").query.sql_with_params()
+        try:
+            sql, params = self.queryset.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # a user without grants: the ORM knows the list is empty
+            return 0
         key = (self.queryset.db, *self.stamp, sql, tuple(str(p) for p in params))
         with _counts_lock:
             found = _COUNTS.get(key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from canbo.core.services import audited_update
@@ -62,3 +63,14 @@ def test_static_files_answer_304_to_their_validator(client: Client) -> None:
     assert client.get("/static/css/canbo.css", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     since = client.get("/static/css/canbo.css", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert since.status_code == 304
+
+
+@pytest.mark.parametrize("url", ["/can-bo/", "/can-bo/?q=nguyen", "/can-bo/?q=nguyen&trang=2"])
+def test_a_user_without_grants_gets_an_empty_list_not_a_server_error(users: dict[str, Any], url: str) -> None:
+    # The kept count read the list's SQL, which the ORM refuses to write for a queryset it
+    # knows is empty (no grant, no unit): it answered 500 (found in session 11).
+    c = Client()
+    c.force_login(users["nogrant"])
+    r = c.get(url)
+    assert r.status_code == 200
+    assert r.context["page"].paginator.count == 0

@@ -187,7 +187,7 @@ class BulkWriter:
             params.append(tuple(conv(row.get(a, default)) for a, default, conv in cols))
         return params
 
-    def insert_params(self, model: type[models.Model], params: list[tuple[Any, ...]]) -> None:
+    def insert_params(self, model: type[models.Model], params: Sequence[Sequence[Any]]) -> None:
         """Insert rows already converted by ``params``."""
         if not params:
             return
@@ -329,11 +329,12 @@ class BulkWriter:
         params = []
         for obj, pk in zip(objs, ids, strict=True):
             ct_id, keys, read, fix = self._snapshot_plan(type(obj))
-            values = read(obj)
+            values: Sequence[Any] = read(obj)
             if fix:
-                values = list(values)
+                listed = list(values)
                 for i in fix:
-                    values[i] = jsonable(values[i])
+                    listed[i] = jsonable(listed[i])
+                values = listed
             row = template.copy()
             row[i_id] = pk
             row[i_ct] = ct_id
@@ -398,7 +399,7 @@ def analyze_all() -> None:
         cur.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in sorted(tables)))
 
 
-def _copy(sql: str, rows: list[tuple[Any, ...]]) -> None:
+def _copy(sql: str, rows: Sequence[Sequence[Any]]) -> None:
     """PostgreSQL: stream ``rows`` with ``COPY … FROM STDIN`` (psycopg formats them in C)."""
     with connection.cursor() as cur, cur.copy(sql) as copy:
         for row in rows:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -50,6 +51,9 @@ Converter = Callable[[Any], Any]
 AroundUpdate = Callable[[str, Sequence[str]], tuple[list[str], list[str]]]
 
 UPDATE_TABLE = "canbo_bulk_update"
+Reader = Callable[[Any], tuple[Any, ...]]
+# content type id, snapshot keys, their reader, the indexes of the keys jsonable() changes
+SnapshotPlan = tuple[int, tuple[str, ...], Reader, list[int]]
 
 
 def concrete_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
@@ -77,6 +81,11 @@ class BulkWriter:
         }
         self.plans: dict[type[models.Model], tuple[str, list[tuple[str, Any, Converter]]]] = {}
         self.sequences: dict[str, int] = {}  # PostgreSQL: table → oid of its id sequence
+        # Per model: the reader of its column values and the columns that need a converter
+        # (most need none), so that a row costs one C call and a few conversions.
+        self.readers: dict[type[models.Model], tuple[Reader, list[tuple[int, Converter]]]] = {}
+        self.snapshots: dict[type[models.Model], SnapshotPlan] = {}
+        self.log_template: dict[str, list[Any]] = {}  # action → an ObjectChange row's common values
 
     # -- inserting -----------------------------------------------------------------------------
     def _plan(self, model: type[models.Model]) -> tuple[str, list[tuple[str, Any, Converter]]]:
@@ -134,25 +143,40 @@ class BulkWriter:
     def insert_objects(self, objs: Sequence[models.Model]) -> None:
         """Insert unsaved model instances of one model, as ``bulk_create`` would but without its
         per-value field machinery: their ids, ``auto_now`` times and saved state are set, so
-        that they can be logged (``bulk_log_created``) and referred to afterwards."""
+        that they can be logged (``log_objects``) and referred to afterwards."""
         if not objs:
             return
         model = type(objs[0])
-        _sql, cols = self._plan(model)
         auto = [
             f.attname
             for f in model._meta.concrete_fields
             if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add)
         ]
+        read, fix = self._reader(model)
         ids = self.reserve_ids(model, len(objs))
         params = []
+        now = self.now
         for obj, pk in zip(objs, ids, strict=True):
             obj.pk = pk
             for a in auto:
-                setattr(obj, a, self.now)
+                setattr(obj, a, now)
             obj._state.adding = False
-            params.append(tuple(conv(getattr(obj, a)) for a, _d, conv in cols))
+            values = list(read(obj))
+            for i, conv in fix:
+                values[i] = conv(values[i])
+            params.append(values)
         self.insert_params(model, params)
+
+    def _reader(self, model: type[models.Model]) -> tuple[Reader, list[tuple[int, Converter]]]:
+        """One C-level getter of the columns' values (by attname, in column order) and the
+        (index, converter) of the columns whose converter is not the identity."""
+        if model not in self.readers:
+            _sql, cols = self._plan(model)
+            self.readers[model] = (
+                _tuple_getter([a for a, _d, _c in cols]),
+                [(i, conv) for i, (_a, _d, conv) in enumerate(cols) if conv is not _same],
+            )
+        return self.readers[model]
 
     def params(self, model: type[models.Model], rows: list[Row], ids: list[int]) -> list[tuple[Any, ...]]:
         """The database values of ``rows`` given their reserved ``ids``, in column order."""
@@ -163,7 +187,7 @@ class BulkWriter:
             params.append(tuple(conv(row.get(a, default)) for a, default, conv in cols))
         return params
 
-    def insert_params(self, model: type[models.Model], params: list[tuple[Any, ...]]) -> None:
+    def insert_params(self, model: type[models.Model], params: Sequence[Sequence[Any]]) -> None:
         """Insert rows already converted by ``params``."""
         if not params:
             return
@@ -284,30 +308,79 @@ class BulkWriter:
         """One "create" entry per saved instance (of any models), in order: what
         ``core.services.bulk_log_created`` writes, without an ``ObjectChange`` instance per entry
         nor Django's field machinery per value. The snapshot is ``ChangeLoggedModel.snapshot()``
-        (the concrete fields' values by attname, less ``audit_exclude``), read per model once."""
-        entries: list[Row] = []
-        fields: dict[type[models.Model], tuple[int, list[str]]] = {}
-        for obj in objs:
-            model = type(obj)
-            if model not in fields:
-                exclude = set(model.audit_exclude)
-                fields[model] = (
-                    self.content_type_id(model),
-                    [f.attname for f in model._meta.concrete_fields if f.name not in exclude],
-                )
-            ct_id, attnames = fields[model]
-            entries.append(
-                {
-                    **self.log_common,
-                    "content_type_id": ct_id,
-                    "object_id": obj.pk,
-                    "object_repr": str(obj)[:300],
-                    "related_person_id": obj.audit_person_id(),
-                    "postchange_data": {a: jsonable(getattr(obj, a)) for a in attnames},
-                }
-            )
-        self.insert(ObjectChange, entries)
-        return len(entries)
+        (the concrete fields' values by attname, less ``audit_exclude``, through ``jsonable``),
+        read per model once: one C-level getter per row, ``jsonable`` only on the columns whose
+        type it changes (dates, times, decimals, UUIDs, files)."""
+        if not objs:
+            return 0
+        _sql, cols = self._plan(ObjectChange)
+        template = self._log_template(ObjectChange.Action.CREATE)
+        at = {a: i for i, (a, _d, _c) in enumerate(cols)}
+        i_id, i_ct, i_obj, i_repr, i_person, i_post = (
+            at["id"],
+            at["content_type_id"],
+            at["object_id"],
+            at["object_repr"],
+            at["related_person_id"],
+            at["postchange_data"],
+        )
+        to_json = cols[i_post][2]
+        ids = self.reserve_ids(ObjectChange, len(objs))
+        params = []
+        for obj, pk in zip(objs, ids, strict=True):
+            ct_id, keys, read, fix = self._snapshot_plan(type(obj))
+            values: Sequence[Any] = read(obj)
+            if fix:
+                listed = list(values)
+                for i in fix:
+                    listed[i] = jsonable(listed[i])
+                values = listed
+            row = template.copy()
+            row[i_id] = pk
+            row[i_ct] = ct_id
+            row[i_obj] = obj.pk
+            row[i_repr] = str(obj)[:300]
+            row[i_person] = obj.audit_person_id()
+            row[i_post] = to_json(dict(zip(keys, values, strict=True)))
+            params.append(row)
+        self.insert_params(ObjectChange, params)
+        return len(params)
+
+    def _snapshot_plan(self, model: type[models.Model]) -> SnapshotPlan:
+        if model not in self.snapshots:
+            exclude = set(getattr(model, "audit_exclude", ()))
+            fields = [f for f in model._meta.concrete_fields if f.name not in exclude]
+            keys = tuple(f.attname for f in fields)
+            fix = [i for i, f in enumerate(fields) if isinstance(f, _JSONABLE_FIELDS)]
+            self.snapshots[model] = (self.content_type_id(model), keys, _tuple_getter(list(keys)), fix)
+        return self.snapshots[model]
+
+    def _log_template(self, action: str) -> list[Any]:
+        """The database values an ``ObjectChange`` row of this writer has in common (the rest is
+        filled per entry), converted as ``params`` converts them."""
+        if action not in self.log_template:
+            _sql, cols = self._plan(ObjectChange)
+            common = {**self.log_common, "action": action}
+            self.log_template[action] = [conv(common.get(a, default)) for a, default, conv in cols]
+        return self.log_template[action]
+
+
+# Field types whose values ``jsonable`` turns into text (the others are JSON-ready as they are).
+_JSONABLE_FIELDS = (
+    models.DateField,
+    models.TimeField,
+    models.DecimalField,
+    models.UUIDField,
+    models.FileField,
+)
+
+
+def _tuple_getter(names: list[str]) -> Reader:
+    """``attrgetter`` of ``names`` that always returns a tuple (it returns the bare value for one)."""
+    get = attrgetter(*names)
+    if len(names) == 1:
+        return lambda obj: (get(obj),)
+    return get
 
 
 def analyze_all() -> None:
@@ -326,7 +399,7 @@ def analyze_all() -> None:
         cur.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in sorted(tables)))
 
 
-def _copy(sql: str, rows: list[tuple[Any, ...]]) -> None:
+def _copy(sql: str, rows: Sequence[Sequence[Any]]) -> None:
     """PostgreSQL: stream ``rows`` with ``COPY … FROM STDIN`` (psycopg formats them in C)."""
     with connection.cursor() as cur, cur.copy(sql) as copy:
         for row in rows:
@@ -348,7 +421,8 @@ def _decimal(ops: Any, digits: int | None, places: int | None) -> Converter:
 def _json(encoder: Any) -> Converter:
     """JSON encoded here, as text: what Django's adapters send on both databases (PostgreSQL
     parses the text into jsonb on COPY)."""
-    return lambda v: None if v is None else json.dumps(v, cls=encoder)
+    encode = (encoder or json.JSONEncoder)().encode  # what json.dumps(v, cls=encoder) builds per call
+    return lambda v: None if v is None else encode(v)
 
 
 def _uuid(field: models.Field[Any, Any]) -> Converter:

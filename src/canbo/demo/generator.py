@@ -17,6 +17,7 @@ import hashlib
 import random
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -98,6 +99,47 @@ MASS_RECRUIT_END = dt.date(2025, 12, 31)
 Progress = Callable[[str], None]
 
 
+class Phases:
+    """Wall and CPU seconds per phase of a build, summed over its batches (printed at the end).
+
+    CPU is ``time.process_time()``: on SQLite it includes the database's own work, on
+    PostgreSQL only this process's (the server's is not counted)."""
+
+    LABELS = {
+        "plan": "lập danh sách người (phần cố định)",
+        "catalogue": "chức danh, cây đơn vị, vị trí",
+        "events": "sắp xếp tổ chức",
+        "mass": "lập danh sách người (phần theo quy mô)",
+        "persons": "dựng hồ sơ",
+        "sections": "dựng các phần hồ sơ",
+        "salary": "diễn biến lương",
+        "insert": "ghi hồ sơ và các phần",
+        "log": "ghi lịch sử thay đổi",
+        "analyze": "cập nhật thống kê (ANALYZE)",
+    }
+
+    def __init__(self) -> None:
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        w, c = time.monotonic(), time.process_time()
+        try:
+            yield
+        finally:
+            self.wall[name] = self.wall.get(name, 0.0) + time.monotonic() - w
+            self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - c
+
+    def report(self) -> list[str]:
+        """One line per phase, in the order they first ran."""
+        out = []
+        for name, wall in self.wall.items():
+            line = f"  {self.LABELS.get(name, name)}: {wall:.1f} giây ({self.cpu[name]:.1f} giây CPU)"
+            out.append(line.replace(".", ","))
+        return out
+
+
 def _n(value: int) -> str:
     """A count written the Vietnamese way: 40.000."""
     return f"{value:,}".replace(",", ".")
@@ -160,11 +202,13 @@ def generate(
             "(sau khi sắp xếp đơn vị hành chính năm 2025)."
         )
     started = time.monotonic()
+    phases = Phases()
     rng = random.Random(f"canbo-demo:{seed}:structure")  # noqa: S311 (seeded on purpose: the demo province must be reproducible, not secret)
     structure = plan_structure(rng)
     planner = Planner(structure, seed)
     say("Lập danh sách cán bộ chủ chốt, cán bộ cấp xã và đại biểu (phần cố định)…")
-    planner.plan_fixed()
+    with phases("plan"):
+        planner.plan_fixed()
     fixed = len(planner.people)
     if size < fixed:
         raise DomainError(
@@ -180,14 +224,14 @@ def generate(
         marker = DemoDataset.objects.create(
             size=size, seed=seed, horizon=horizon, generator_version=GENERATOR_VERSION, root_code=ROOT_CODE
         )
-        writer = Writer(structure, planner, seed=seed, horizon=horizon, user=user)
+        writer = Writer(structure, planner, seed=seed, horizon=horizon, user=user, phases=phases)
         say("Tạo danh mục chức danh, cây đơn vị và vị trí…")
-        with transaction.atomic():
+        with phases("catalogue"), transaction.atomic():
             write_titles(structure.titles, acting_user=user, reason=REASON)
             writer.units = write_units(structure, acting_user=user, reason=REASON)
             writer.posts = write_posts(structure, writer.units, acting_user=user, reason=REASON)
         say("Sắp xếp tổ chức: nhập xã Tà Chải (2024), hợp nhất sở (2025), chính quyền hai cấp (01/7/2025)…")
-        with transaction.atomic():
+        with phases("events"), transaction.atomic():
             events = run_events(structure, writer.units, acting_user=user)
         writer.units = {u.code: u for u in Unit.objects.filter(code__startswith=ROOT_CODE)}
         _check_structure(structure, writer.units)
@@ -196,10 +240,19 @@ def generate(
         planner.people = []
         mass = size - fixed
         say(f"Ghi {_n(mass)} công chức, viên chức (phần theo quy mô)…")
-        for batch in planner_mass(planner, mass, seed):
+        batches = planner_mass(planner, mass, seed)
+        while True:
+            with phases("mass"):
+                batch = next(batches, None)
+            if batch is None:
+                break
             writer.write(batch, say, quiet=True)
             say(f"  … {_n(writer.persons)}/{_n(size)} người")
-        analyze_all()
+        with phases("analyze"):
+            analyze_all()
+        say("Thời gian theo từng bước:")
+        for line in phases.report():
+            say(line)
         counts = writer.counts()
         counts["events"] = events
         marker.counts = counts
@@ -380,8 +433,16 @@ class Writer:
     """Turns planned people into rows, batch by batch, and logs every row it writes."""
 
     def __init__(
-        self, structure: Structure, planner: Planner, *, seed: int, horizon: dt.date, user: Any
+        self,
+        structure: Structure,
+        planner: Planner,
+        *,
+        seed: int,
+        horizon: dt.date,
+        user: Any,
+        phases: Phases | None = None,
     ) -> None:
+        self.phases = phases or Phases()
         self.s = structure
         self.t = structure.titles
         self.horizon = horizon
@@ -659,6 +720,43 @@ class Writer:
         return out
 
     def _write_chunk(self, chunk: list[P]) -> None:
+        phase = self.phases
+        with phase("persons"):
+            persons, service_events = self._persons(chunk)
+        with phase("insert"):
+            self.inserter.insert_objects(persons)
+        self.persons += len(persons)
+        self._count("Person", len(persons))
+        with phase("sections"):
+            sections = self._all_sections(chunk, persons, service_events)
+        with phase("salary"):
+            set_salary_fields(persons)
+        with phase("insert"):
+            for model in (
+                Tenure,
+                BodyMembership,
+                Qualification,
+                PartyMembership,
+                WorkHistory,
+                Rating,
+                FamilyRelation,
+                HealthRecord,
+                Award,
+                Discipline,
+                ServiceEvent,
+                SalaryRow,
+            ):
+                rows = sections.get(model, [])
+                if rows:
+                    self.inserter.insert_objects(rows)
+                    self._count(model.__name__, len(rows))
+        with phase("log"):
+            self.inserter.log_objects(persons)
+            for model_rows in sections.values():
+                self.inserter.log_objects(model_rows)
+
+    def _persons(self, chunk: list[P]) -> tuple[list[Person], list[list[ServiceEvent]]]:
+        """The unsaved persons of ``chunk`` and the service events of each."""
         persons: list[Person] = []
         service_events: list[list[ServiceEvent]] = []
         for p in chunk:
@@ -727,9 +825,12 @@ class Writer:
                 is_synthetic=True,
             )
             persons.append(person)
-        self.inserter.insert_objects(persons)
-        self.persons += len(persons)
-        self._count("Person", len(persons))
+        return persons, service_events
+
+    def _all_sections(
+        self, chunk: list[P], persons: list[Person], service_events: list[list[ServiceEvent]]
+    ) -> dict[type, list[Any]]:
+        """The unsaved section rows of the (saved) ``persons``, by model in the order first made."""
         sections: dict[type, list[Any]] = {}
 
         def add(obj: Any) -> None:
@@ -791,28 +892,7 @@ class Writer:
             leading = next((g.start for g in p.segs if self.t[g.title].is_leader), None)
             for row in self.salary.rows(person, leader_from=leading, left=p.left, records=mine):
                 add(row)
-        set_salary_fields(persons)
-        for model in (
-            Tenure,
-            BodyMembership,
-            Qualification,
-            PartyMembership,
-            WorkHistory,
-            Rating,
-            FamilyRelation,
-            HealthRecord,
-            Award,
-            Discipline,
-            ServiceEvent,
-            SalaryRow,
-        ):
-            rows = sections.get(model, [])
-            if rows:
-                self.inserter.insert_objects(rows)
-                self._count(model.__name__, len(rows))
-        self.inserter.log_objects(persons)
-        for model_rows in sections.values():
-            self.inserter.log_objects(model_rows)
+        return sections
 
     def _sections(self, p: P, person: Person, rng: random.Random, add: Callable[[Any], None]) -> None:
         h = self.horizon

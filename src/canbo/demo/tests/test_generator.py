@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
+import re
 from typing import Any
 
 import pytest
@@ -131,8 +132,24 @@ def baseline_counts(day: dt.date = BASELINE) -> dict[str, tuple[int, int]]:
 def test_demo_province() -> None:
     """One build at the minimum size, checked from every side, then one rebuild."""
     size = minimum_size(seed=7)
-    result = generate(size=size, seed=7, horizon=HORIZON)
+    said: list[str] = []
+    result = generate(size=size, seed=7, horizon=HORIZON, progress=said.append)
     assert result["persons"] == size
+    # The time of each phase is printed at the end (wall and CPU seconds, the Vietnamese way).
+    steps = said[said.index("Thời gian theo từng bước:") + 1 :]
+    assert [line.split(":")[0].strip() for line in steps] == [
+        "lập danh sách người (phần cố định)",
+        "chức danh, cây đơn vị, vị trí",
+        "sắp xếp tổ chức",
+        "dựng hồ sơ",
+        "ghi hồ sơ và các phần",
+        "dựng các phần hồ sơ",
+        "diễn biến lương",
+        "ghi lịch sử thay đổi",
+        "lập danh sách người (phần theo quy mô)",
+        "cập nhật thống kê (ANALYZE)",
+    ]
+    assert all(re.fullmatch(r"[^:]+: \d+,\d giây \(\d+,\d giây CPU\)", line.strip()) for line in steps)
     assert not Person.objects.filter(is_synthetic=False).exists()
 
     # The twelve baselines, exactly.

@@ -1,0 +1,104 @@
+"""The generator's writes through ``core.bulkwrite.BulkWriter`` (its fast row reader and its
+change-log entries built from a template) give the rows and entries of the ordinary paths."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.forms.models import model_to_dict
+
+from canbo.conftest import new_person
+from canbo.core.bulkwrite import BulkWriter
+from canbo.core.context import bind_context
+from canbo.core.models import ObjectChange
+from canbo.core.services import bulk_log_created
+from canbo.demo.generator import REASON, generator_user
+from canbo.org.models import Unit
+from canbo.people.models import HealthRecord, Person, Qualification
+
+ENTRY_FIELDS = (
+    "user_id",
+    "user_name",
+    "source",
+    "action",
+    "content_type_id",
+    "object_id",
+    "object_repr",
+    "related_person_id",
+    "reason",
+    "prechange_data",
+    "postchange_data",
+)
+
+
+def _entries(after: int) -> list[tuple[Any, ...]]:
+    return list(ObjectChange.objects.filter(pk__gt=after).order_by("pk").values_list(*ENTRY_FIELDS))
+
+
+def _sections(person: Person) -> list[Any]:
+    return [
+        Qualification(
+            person=person,
+            kind="chuyen_mon",
+            level="dai_hoc",
+            level_rank=5,
+            field_of_study="Luật",
+            institution="Đại học Luật Hà Nội",
+            mode="chinh_quy",
+            obtained_date=dt.date(2002, 6, 30),
+        ),
+        HealthRecord(
+            person=person, check_date=dt.date(2025, 4, 2), status="tot", height_cm=158, weight_kg=52
+        ),
+        Qualification(
+            person=person,
+            kind="ngoai_ngu",
+            level="b2",
+            language="Tiếng Anh",
+            obtained_date=dt.date(2015, 1, 9),
+        ),
+    ]
+
+
+@pytest.mark.django_db
+def test_insert_and_log_objects_match_the_ordinary_paths(tree: dict[str, Unit]) -> None:
+    person = new_person(tree["A1"], "Lò Thị Mai")
+    # A decimal, a date and a foreign key among the snapshot's values.
+    person.salary_coefficient = Decimal("3.66")
+    person.recruitment_date = dt.date(2004, 9, 1)
+    user = generator_user()
+
+    fast = _sections(person)
+    slow = _sections(person)
+    with bind_context(source="generator"):
+        writer = BulkWriter(acting_user=user, reason=REASON)
+        writer.insert_objects([fast[0], fast[2]])  # one model per call
+        writer.insert_objects([fast[1]])
+        for obj in slow:
+            obj.save()
+
+        # The rows: what Django's save wrote, field by field.
+        for a, b in zip(fast, slow, strict=True):
+            got = model_to_dict(type(a).objects.get(pk=a.pk))
+            want = model_to_dict(type(b).objects.get(pk=b.pk))
+            got.pop("id")
+            want.pop("id")
+            assert got == want
+
+        # The change log: what bulk_log_created writes for the same objects (ids aside).
+        start = ObjectChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        assert writer.log_objects([person, *fast]) == 4
+        middle = ObjectChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        for a, b in zip(fast, slow, strict=True):  # log the slow copies under the fast ids
+            b.pk = a.pk
+        bulk_log_created([person, *slow], acting_user=user, reason=REASON)
+    fast_entries, slow_entries = _entries(start)[:4], _entries(middle)
+    assert len(slow_entries) == 4
+    assert fast_entries == slow_entries
+    snapshot = fast_entries[0][-1]
+    assert snapshot["salary_coefficient"] == "3.66"
+    assert snapshot["recruitment_date"] == "2004-09-01"
+    assert fast_entries[1][-1]["obtained_date"] == "2002-06-30"

@@ -27,7 +27,9 @@ from canbo.people.services import person_update
 @pytest.fixture
 def namesakes(tree: dict[str, Unit]) -> list[Person]:
     out = []
-    for i, name in enumerate(("Nguyễn Thị Hoa", "Trần Thị Hòa", "Hoàng Văn Nam", "Lê Thị Hoài", "Nguyễn Hoa")):
+    for i, name in enumerate(
+        ("Nguyễn Thị Hoa", "Trần Thị Hòa", "Hoàng Văn Nam", "Lê Thị Hoài", "Nguyễn Hoa")
+    ):
         unit = tree["B"] if i % 2 else tree["A1"]
         out.append(new_person(unit, name, born=dt.date(1970 + i, 1, 1)))
     return out
@@ -69,7 +71,9 @@ def client(user: Any) -> Client:
     return c
 
 
-def test_a_kept_search_follows_a_write(users: dict[str, Any], tree: dict[str, Unit], namesakes: list[Person]) -> None:
+def test_a_kept_search_follows_a_write(
+    users: dict[str, Any], tree: dict[str, Unit], namesakes: list[Person]
+) -> None:
     admin = users["admin"]
     admin_client = client(admin)
     before = expected(admin, "hoa")
@@ -96,7 +100,9 @@ def test_kept_searches_of_two_grants_stay_apart(users: dict[str, Any], namesakes
     assert set(expected(users["officer_a"], "hoa")).isdisjoint(b)
 
 
-def test_a_kept_search_as_of_a_past_day(users: dict[str, Any], tree: dict[str, Unit], namesakes: list[Person]) -> None:
+def test_a_kept_search_as_of_a_past_day(
+    users: dict[str, Any], tree: dict[str, Unit], namesakes: list[Person]
+) -> None:
     """A person in service since 2018 (born 2000) is not in the search as of 2010, kept or not."""
     admin_client = client(users["admin"])
     new_person(tree["A1"], "Đỗ Thị Hoa", born=dt.date(2000, 1, 1))

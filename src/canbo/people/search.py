@@ -643,7 +643,7 @@ class NameSearchResults:
     def keep(self, stamp: tuple[Any, ...]) -> NameSearchResults:
         """Keep this list's count and the ids of its pages per process, by ``stamp`` (the change
         log's newest entry: ``core.conditional.latest_change``), as ``lists.views.KeptCount``
-        keeps a list's count (issue 22): the word table's readings were two thirds of a name
+        keeps a list's count (issue 22): the word table's readings were nearly half of a name
         search's time, and the same search is asked again and again between two changes.
 
         The key holds everything else the rows depend on: the SQL and parameters of ``base``

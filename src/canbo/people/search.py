@@ -666,15 +666,15 @@ class NameSearchResults:
         if self.scope is not None:
             others: tuple[Any, ...] = ()
             if self.scope.others is not None:
-                sql, params = self.scope.others.query.sql_with_params()
-                others = (sql, tuple(map(str, params)))
+                others_sql, others_params = self.scope.others.query.sql_with_params()
+                others = (others_sql, tuple(map(str, others_params)))
             scope = (self.scope.unit_ids, self.scope.exact, self.scope.plain, others)
-        sql, params = self._allowed_sql
+        list_sql, list_params = self._allowed_sql
         return (
             self.base.db,
             *self._stamp,
-            sql,
-            tuple(map(str, params)),
+            list_sql,
+            tuple(map(str, list_params)),
             self.query,
             scope,
             self.exact_count,

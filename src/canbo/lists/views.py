@@ -36,6 +36,7 @@ from canbo.lists.filters import PersonFilterForm
 from canbo.lists.models import SavedList
 from canbo.lists.selectors import filtered_persons
 from canbo.org.selectors import unit_label_on
+from canbo.people.search import NameSearchResults, kept_reset
 
 # Query-string keys that are not filters.
 NOT_FILTERS = {"ngay", "trang", "cot", "csrfmiddlewaretoken", "ten"}
@@ -93,6 +94,7 @@ def kept_counts_reset() -> None:
     """Forget the kept counts (tests: a rolled-back test may leave the same newest entry)."""
     with _counts_lock:
         _COUNTS.clear()
+    kept_reset()  # the name searches' (``NameSearchResults.keep``)
 
 
 class PersonListView(LoginRequiredMixin, AsOfMixin, TemplateView):
@@ -119,8 +121,10 @@ class PersonListView(LoginRequiredMixin, AsOfMixin, TemplateView):
             exact_count=False,
             columns=[c.key for c in columns],
         )
-        if isinstance(qs, QuerySet):  # a name search counts through its own index (``people.search``)
+        if isinstance(qs, QuerySet):
             qs = KeptCount(qs, latest_change(self.request))
+        elif isinstance(qs, NameSearchResults):  # its count and page ids, kept likewise
+            qs = qs.keep(latest_change(self.request))
         page = Paginator(qs if qs is not None else [], 50).get_page(self.request.GET.get("trang"))
         params = self.request.GET.copy()
         params.pop("trang", None)

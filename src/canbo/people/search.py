@@ -10,6 +10,8 @@ with one of the query words. The rule, its indexes and their figures are in docs
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +24,7 @@ from django.db.models.sql.compiler import SQLCompiler
 from canbo.core.querysets import VIEW, grant_scope
 from canbo.core.text import fold
 from canbo.org.models import Unit
+from canbo.org.selectors import unit_index
 from canbo.people import name_words
 from canbo.people.models import Person
 
@@ -134,6 +137,34 @@ DENSITY_PROBE = 50
 LOCAL_MAX = 20_000
 # An exact count (the API) of at most this many index entries is read from the word table.
 EXACT_MAX = 50_000
+# Counts and page ids kept per process (``NameSearchResults.keep``): at most this many of each.
+KEPT_MAX = 256
+
+_KEPT: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def kept_reset() -> None:
+    """Forget the kept counts and pages (tests: a rolled-back test may leave the same newest
+    change-log entry)."""
+    with _kept_lock:
+        _KEPT.clear()
+
+
+def _kept_get(key: tuple[Any, ...]) -> Any:
+    with _kept_lock:
+        found = _KEPT.get(key)
+        if found is not None:
+            _KEPT.move_to_end(key)
+        return found
+
+
+def _kept_put(key: tuple[Any, ...], value: Any) -> None:
+    with _kept_lock:
+        _KEPT[key] = value
+        while len(_KEPT) > 2 * KEPT_MAX:
+            _KEPT.popitem(last=False)
+
 
 # Where a word stands in the name (migration 0007): 10 × its place from the start + its place
 # from the end, each counted up to 3. Listed given names first (place from the end 1): a name's
@@ -193,19 +224,22 @@ def unit_scope(
     scope = grant_scope(Person, user, VIEW)
     if scope.persons or scope.scoped_paths or (scope.unit_paths is None and within is None):
         return None
-    units = Unit.objects.all()
-    if scope.unit_paths is not None:
-        granted = Q(pk__in=[])
-        for path in scope.unit_paths:
-            granted |= Q(path__startswith=path)
-        units = units.filter(granted)
-    if within is not None:
-        units = units.filter(path__startswith=within[0].path)
-    ids = tuple(units.order_by("pk").values_list("pk", flat=True))
+    # From the unit index the page reads anyway for its labels (``org.selectors.unit_index``,
+    # current as of this request): no query of units and no count of them (issue 22).
+    paths = unit_index().path
+    granted = tuple(scope.unit_paths) if scope.unit_paths is not None else None
+    inside = within[0].path if within is not None else None
+    ids = tuple(
+        sorted(
+            pk
+            for pk, path in paths.items()
+            if (granted is None or path.startswith(granted)) and (inside is None or path.startswith(inside))
+        )
+    )
     if within is not None:
         return UnitScope(unit_ids=ids, exact=False, others=within[1], plain=exact)
     # A grant on the root: every unit, so no condition on the entries.
-    every = bool(ids) and len(ids) == Unit.objects.count()
+    every = bool(ids) and len(ids) == len(paths)
     return UnitScope(unit_ids=None if every else ids, exact=exact)
 
 
@@ -545,6 +579,7 @@ class NameSearchResults:
         self._kept_ids: list[int] = []
         self._passing: float | None = None  # see ``_local_count``
         self._allowed_sql: tuple[str, list[Any]] | None = None  # see ``_allowed``
+        self._stamp: tuple[Any, ...] | None = None  # see ``keep``
         # The units bound every reading only when no one outside them is in the list.
         walked = scope.unit_ids if scope is not None and scope.others is None else None
         self._index = _WordIndex(base.db, walked)
@@ -605,9 +640,57 @@ class NameSearchResults:
             )
         return self._local
 
+    def keep(self, stamp: tuple[Any, ...]) -> NameSearchResults:
+        """Keep this list's count and the ids of its pages per process, by ``stamp`` (the change
+        log's newest entry: ``core.conditional.latest_change``), as ``lists.views.KeptCount``
+        keeps a list's count (issue 22): the word table's readings were nearly half of a name
+        search's time, and the same search is asked again and again between two changes.
+
+        The key holds everything else the rows depend on: the SQL and parameters of ``base``
+        (the user's grants, the date, the other filters), the query, the scope's units and post
+        holders' SQL, whether the count is exact and the caps. Every write goes through the
+        audited services, so the newest entry moves with any change of a name (the word table
+        follows the person rows by triggers), a unit, a grant or anything a filter reads; its
+        time is in the key too, so a log that went back (a restored backup) does not meet an old
+        answer. Only the ids are kept: the persons of a page are read afresh."""
+        self._stamp = stamp
+        return self
+
+    def _kept_key(self, *what: Any) -> tuple[Any, ...] | None:
+        if self._stamp is None:
+            return None
+        if self._allowed_sql is None:
+            base_sql, base_params = self.base.order_by().values("pk").query.sql_with_params()
+            self._allowed_sql = (f"SELECT b.pk FROM ({base_sql}) b WHERE ", list(base_params))  # noqa: S608 (Django's compiled query; values are parameters)
+        scope: tuple[Any, ...] = ()
+        if self.scope is not None:
+            others: tuple[Any, ...] = ()
+            if self.scope.others is not None:
+                others_sql, others_params = self.scope.others.query.sql_with_params()
+                others = (others_sql, tuple(map(str, others_params)))
+            scope = (self.scope.unit_ids, self.scope.exact, self.scope.plain, others)
+        list_sql, list_params = self._allowed_sql
+        return (
+            self.base.db,
+            *self._stamp,
+            list_sql,
+            tuple(map(str, list_params)),
+            self.query,
+            scope,
+            self.exact_count,
+            (COUNT_CAP, MAX_OFFSET, LOCAL_MAX, EXACT_MAX),
+            *what,
+        )
+
     def count(self) -> int:
         if self._count is None:
-            self._count, self.count_is_lower_bound = self._counted()
+            key = self._kept_key("count")
+            kept = _kept_get(key) if key is not None else None
+            if kept is None:
+                kept = self._counted()
+                if key is not None:
+                    _kept_put(key, kept)
+            self._count, self.count_is_lower_bound = kept
         return self._count
 
     def _counted(self) -> tuple[int, bool]:
@@ -880,10 +963,14 @@ class NameSearchResults:
         _word, parts, expansions = plan
         ids, truncated = self._index.matching_ids(expansions, parts, self.pattern, COUNT_CAP)
         listed = sorted(ids)
-        # Checking COUNT_CAP + 1 of them is enough when they pass; the rest only if needed.
-        inside = len(self._allowed(listed[: 2 * COUNT_CAP]))
-        more = truncated or len(listed) > 2 * COUNT_CAP
-        if inside <= COUNT_CAP and len(listed) > 2 * COUNT_CAP:
+        # Checking COUNT_CAP + 1 of them is enough when they pass; the rest only if needed. As
+        # many as the share that passed the density probe needs, with a quarter more (each id
+        # checked costs a lookup of the person: 2,000 were 5 of a search's 40 ms, issue 22).
+        share = self._density()
+        first = min(max(int((COUNT_CAP + 1) / share * 1.25), COUNT_CAP + 1), 2 * COUNT_CAP)
+        inside = len(self._allowed(listed[:first]))
+        more = truncated or len(listed) > first
+        if inside <= COUNT_CAP and len(listed) > first:
             inside, more = len(self._allowed(listed)), truncated
         if more and inside <= COUNT_CAP:
             return None
@@ -903,7 +990,9 @@ class NameSearchResults:
             kept = [pk for pk in found if pk in allowed]
             if len(kept) >= stop or len(found) < want:
                 return kept[:stop]
-            want *= 4
+            # As many as the share seen needs, with a quarter more (at least a quarter more than
+            # this look): 50 of "nguyen thi" at 40,000 people keep 37, and 85 suffice, not 200.
+            want = int(stop / max(len(kept) / len(found), 0.05) * 1.25)
         return None
 
     def _page_ids(self, start: int, stop: int) -> list[int] | None:
@@ -934,7 +1023,14 @@ class NameSearchResults:
         if not isinstance(key, slice):
             raise TypeError("NameSearchResults is read by slices (pages)")
         start, stop = key.start or 0, key.stop if key.stop is not None else COUNT_CAP
-        ids = self._page_ids(start, stop)
+        kept_key = self._kept_key("page", start, stop)
+        kept = _kept_get(kept_key) if kept_key is not None else None
+        if kept is not None:
+            ids = kept[0]
+        else:
+            ids = self._page_ids(start, stop)
+            if kept_key is not None:
+                _kept_put(kept_key, (ids,))  # (None,): the filter serves this page
         if ids is None:
             return list(self.queryset[start:stop])
         found = self.base.in_bulk(ids)

@@ -23,7 +23,10 @@ from canbo.org.models import Unit
 from canbo.people.models import Person
 
 LIST_QUERIES = 10  # the count kept between two changes (lists.views.KeptCount)
-SEARCH_QUERIES = 19
+# The name search (issue 22, session 11: 19 before) as the list: its count and the ids of its page
+# kept between two changes (``NameSearchResults.keep``), the grants' units from the unit index
+# (no query of units, no count of them); the 50 persons are read by id.
+SEARCH_QUERIES = 10
 UNIT_LIST_QUERIES = 12  # former names read once (heading, description); the count kept (KeptCount)
 # The person page (issue 22, session 10: 42 before): session, user, grants, the person, whether
 # he may be changed, one statement for which sections hold records, then one read per section

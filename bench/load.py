@@ -329,9 +329,11 @@ def client_loop(
     conn.close()
 
 
-def wait_up(port: int, timeout: float = 90) -> None:
+def wait_up(port: int, server: subprocess.Popen[bytes], log: Path, timeout: float = 240) -> None:
+    """Until the server answers the login page; its log's last lines in the refusal otherwise (a
+    start takes a minute or more on a machine at a load of 20)."""
     end = time.monotonic() + timeout
-    while time.monotonic() < end:
+    while time.monotonic() < end and server.poll() is None:
         try:
             c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             c.request("GET", "/dang-nhap/")
@@ -340,7 +342,8 @@ def wait_up(port: int, timeout: float = 90) -> None:
             return
         except OSError:
             time.sleep(0.5)
-    sys.exit("Máy chủ không khởi động được.")
+    tail = " | ".join(log.read_text(errors="replace").splitlines()[-5:]) if log.exists() else ""
+    sys.exit(f"Máy chủ không khởi động được. {tail}"[:600])
 
 
 def written(env: dict[str, str]) -> int:
@@ -450,7 +453,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             stderr=(tmp / "server.log").open("wb"),
         )
         procs.append(server)
-        wait_up(args.port)
+        wait_up(args.port, server, tmp / "server.log")
         lock = threading.Lock()
         results: list[tuple[str, float, int]] = []
         # Warm-up: every worker imports and fills its caches; not counted. Its clients draw other

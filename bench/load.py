@@ -534,7 +534,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "engine": args.db_engine,
         "source": source_name,
         "people": targets.get("people"),
-        "writable": len(targets.get("writable") or []),
+        "writable": len(targets.get("writable") or []),  # type: ignore[arg-type]
         "clients": args.clients,
         "seconds": args.seconds,
         "think": args.think,

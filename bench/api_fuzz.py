@@ -46,77 +46,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 USERNAME = "tochuc"  # the province-wide officer of the demo (demo_login): writes, sensitive fields
 REASON = "Kiem thu mo API"
-# 4xx statuses that a valid request may get without a bug: no right (401/403), an id generated
-# that does not exist (404), a conflict with the data (409).
-ACCEPTED_REFUSALS = {401, 403, 404, 409}
-
-
-def fuzz_operation(
-    op: Any, headers: dict[str, str], browser: Any, max_examples: int, *, positive: bool
-) -> tuple[int, list[str], list[str]]:
-    """Send up to ``max_examples`` generated requests to one operation (derandomized, so a run is
-    repeatable), through ``browser`` (a werkzeug client holding the session's cookies) when given;
-    returns the number sent, a line per server error and, with ``positive``, a line
-    per valid request refused with a 4xx that a valid request should not get."""
-    import hypothesis
-    from schemathesis.checks import not_a_server_error
-    from schemathesis.core.failures import FailureGroup
-
-    sent = 0
-    found: list[str] = []
-    refused: list[str] = []
-
-    @hypothesis.settings(
-        max_examples=max_examples,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        suppress_health_check=list(hypothesis.HealthCheck),
-        phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
-    )
-    @hypothesis.given(case=op.as_strategy())
-    def run(case: Any) -> None:
-        nonlocal sent
-        sent += 1
-        response = case.call(headers=headers, session=browser)
-        try:
-            case.validate_response(response, checks=[not_a_server_error])
-        except (AssertionError, FailureGroup):
-            body = response.text[:300].replace("\n", " ")
-            found.append(
-                f"{op.label}: {response.status_code} {case.method} {case.formatted_path} "
-                f"query={case.query!r} body={case.body!r:.300} → {body}"
-            )
-        mode = case.meta.generation.mode if case.meta is not None else None
-        if (
-            positive
-            and mode is not None
-            and mode.is_positive
-            and 400 <= response.status_code < 500
-            and response.status_code not in ACCEPTED_REFUSALS
-        ):
-            refused.append(f"{op.label}: {response.status_code} {_message(response.text)}")
-
-    try:
-        run()
-    except Exception as exc:  # a generation error is reported with the operation, not fatal
-        found.append(f"{op.label}: lỗi khi sinh dữ liệu: {type(exc).__name__}: {exc}"[:500])
-    return sent, found, refused
-
-
-def _message(text: str) -> str:
-    """The refusal's message with the generated values left out, to group refusals by cause."""
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return text[:120]
-    if isinstance(data, dict):
-        parts = [str(data.get("detail", ""))]
-        errors = data.get("errors") or {k: v for k, v in data.items() if k != "detail"}
-        if isinstance(errors, dict):
-            parts += [f"{k}: {v}" for k, v in sorted(errors.items())]
-        text = "; ".join(p for p in parts if p)
-    return re.sub(r"\d+", "N", str(text))[:200]
 
 
 def copy_sqlite(source_arg: str, workdir: Path) -> str:
@@ -254,6 +183,7 @@ def main() -> None:
     import schemathesis
     from schemathesis.core.result import Ok
 
+    from canbo.core.fuzzing import fuzz_operation
     from canbo.wsgi import application
 
     # One log line per request would bury the summary; a server error's traceback still shows.
@@ -288,7 +218,9 @@ def main() -> None:
         if args.seconds and time.perf_counter() - built > args.seconds:
             skipped.append(op.label)
             continue
-        sent, found, refused = fuzz_operation(op, headers, browser, args.max_examples, positive=args.positive)
+        sent, found, refused = fuzz_operation(
+            op, headers, args.max_examples, browser=browser, positive=args.positive
+        )
         totals["operations"] += 1
         totals["requests"] += sent
         totals["failures"] += len(found)

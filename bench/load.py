@@ -31,6 +31,7 @@ after. No figure is asserted.
 from __future__ import annotations
 
 import argparse
+import functools
 import http.client
 import json
 import os
@@ -196,8 +197,20 @@ for _ in range(int(__import__("sys").argv[1])):
 ids = list(Person.objects.order_by("?").values_list("id", flat=True)[:500])
 units = list(Unit.objects.filter(depth__lte=3).values_list("id", flat=True)[:200])
 target = IndicatorTarget.objects.select_related("plan").order_by("id").first()
+# The write mix PATCHes only persons whose record passes the model's validation as it stands: a
+# bench database made by copying people (the 160,000 one) holds personal ids that the API rightly
+# refuses (400), and a PATCH of those would measure the refusal, not a write.
+from django.core.exceptions import ValidationError
+writable = []
+for p in Person.objects.filter(pk__in=ids[:200]):
+    try:
+        p.full_clean()
+    except ValidationError:
+        continue
+    writable.append(p.pk)
 print(json.dumps({"sessions": sessions, "persons": ids, "units": units,
-                  "dashboard": target.plan.code if target else None}))
+                  "dashboard": target.plan.code if target else None,
+                  "people": Person.objects.count(), "writable": writable}))
 """
     out = subprocess.run(
         [sys.executable, "-c", code, env["BENCH_CLIENTS"]],
@@ -232,6 +245,44 @@ def mix(targets: dict[str, object], rnd: random.Random) -> tuple[str, str]:
     return rnd.choice(pages)
 
 
+WRITE = "PATCH person (API)"
+REASON = "đo tải"
+
+
+def write_once(conn: http.client.HTTPConnection, pk: int, cookie: str, csrf: str, rnd: random.Random) -> int:
+    """GET a person through the API, then PATCH him with the ``row_version`` read: the status of
+    the PATCH (200 written, 409 another client's write came between), or of the GET when it was
+    not a 200."""
+    conn.request("GET", f"/api/persons/{pk}/", headers={"Cookie": cookie})
+    got = conn.getresponse()
+    body = got.read()
+    if got.status != 200:
+        return got.status
+    payload = json.dumps(
+        {
+            "row_version": json.loads(body)["row_version"],
+            "reason": REASON,
+            "other_names": f"Tên khác {rnd.randint(1, 999)}",
+        }
+    )
+    conn.request(
+        "PATCH",
+        f"/api/persons/{pk}/",
+        body=payload.encode(),
+        headers={"Cookie": cookie, "X-CSRFToken": csrf, "Content-Type": "application/json"},
+    )
+    got = conn.getresponse()
+    got.read()
+    return got.status
+
+
+def read_once(conn: http.client.HTTPConnection, url: str, cookie: str) -> int:
+    conn.request("GET", url, headers={"Cookie": cookie})
+    got = conn.getresponse()
+    got.read()
+    return got.status
+
+
 def client_loop(
     n: int,
     port: int,
@@ -240,62 +291,32 @@ def client_loop(
     stop_at: float,
     results: list[tuple[str, float, int]],
     lock: threading.Lock,
+    seed: int = 0,
 ) -> None:
-    rnd = random.Random(n)
+    rnd = random.Random(seed + n)
     session = targets["sessions"][n]  # type: ignore[index]
     csrf = "b" * 32
     cookie = f"sessionid={session}; csrftoken={csrf}"
-    persons: list[int] = targets["persons"]  # type: ignore[assignment]
+    writable: list[int] = targets.get("writable") or targets["persons"]  # type: ignore[assignment]
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     while time.monotonic() < stop_at:
         write = args.writes and rnd.random() < 0.1
-        url, pk = "", 0
+        if write:
+            name, pk = WRITE, rnd.choice(writable)
+            attempt = functools.partial(write_once, pk=pk, cookie=cookie, csrf=csrf, rnd=rnd)
+        else:
+            name, url = mix(targets, rnd)
+            attempt = functools.partial(read_once, url=url, cookie=cookie)
         t0 = time.perf_counter()
         try:
-            if write:
-                name, status = "PATCH person (API)", 0
-                pk = rnd.choice(persons)
-                conn.request("GET", f"/api/persons/{pk}/", headers={"Cookie": cookie})
-                got = conn.getresponse()
-                body = got.read()
-                if got.status == 200:
-                    version = json.loads(body)["row_version"]
-                    payload = json.dumps(
-                        {
-                            "row_version": version,
-                            "reason": "đo tải",
-                            "other_names": f"Tên khác {rnd.randint(1, 999)}",
-                        }
-                    )
-                    conn.request(
-                        "PATCH",
-                        f"/api/persons/{pk}/",
-                        body=payload.encode(),
-                        headers={
-                            "Cookie": cookie,
-                            "X-CSRFToken": csrf,
-                            "Content-Type": "application/json",
-                        },
-                    )
-                    got = conn.getresponse()
-                    got.read()
-                status = got.status
-            else:
-                name, url = mix(targets, rnd)
-                conn.request("GET", url, headers={"Cookie": cookie})
-                got = conn.getresponse()
-                got.read()
-                status = got.status
+            status = attempt(conn)
         except (OSError, http.client.HTTPException):
             # The server closed an idle keep-alive connection (2 s): reconnect and ask again, as
-            # a browser does; only a second failure counts as no answer.
+            # a browser does; only a second failure counts as no answer (599).
             conn.close()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
             try:
-                conn.request("GET", url if not write else f"/api/persons/{pk}/", headers={"Cookie": cookie})
-                got = conn.getresponse()
-                got.read()
-                status = got.status
+                status = attempt(conn)
             except (OSError, http.client.HTTPException):
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
@@ -308,9 +329,11 @@ def client_loop(
     conn.close()
 
 
-def wait_up(port: int, timeout: float = 90) -> None:
+def wait_up(port: int, server: subprocess.Popen[bytes], log: Path, timeout: float = 240) -> None:
+    """Until the server answers the login page; its log's last lines in the refusal otherwise (a
+    start takes a minute or more on a machine at a load of 20)."""
     end = time.monotonic() + timeout
-    while time.monotonic() < end:
+    while time.monotonic() < end and server.poll() is None:
         try:
             c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             c.request("GET", "/dang-nhap/")
@@ -319,10 +342,28 @@ def wait_up(port: int, timeout: float = 90) -> None:
             return
         except OSError:
             time.sleep(0.5)
-    sys.exit("Máy chủ không khởi động được.")
+    tail = " | ".join(log.read_text(errors="replace").splitlines()[-5:]) if log.exists() else ""
+    sys.exit(f"Máy chủ không khởi động được. {tail}"[:600])
 
 
-def main() -> None:
+def written(env: dict[str, str]) -> int:
+    """The write mix's changes found in the copy's change log (``ObjectChange`` with the bench's
+    reason): the PATCHes answered 200 really wrote, through the audited service."""
+    code = (
+        "import django; django.setup()\n"
+        "from canbo.core.models import ObjectChange\n"
+        f"print(ObjectChange.objects.filter(reason={REASON!r}).count())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    try:
+        return int(out.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        return -1
+
+
+def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser()
     parser.add_argument(
         "--db", default=None, help="SQLite: the file; PostgreSQL: the database (default CANBO_DB_NAME)"
@@ -334,7 +375,13 @@ def main() -> None:
     parser.add_argument("--writes", action="store_true")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--warmup", type=float, default=5)
-    args = parser.parse_args()
+    return parser
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    """One run: copy, serve, replay the mix, measure; the figures as a dict (``report`` prints
+    them, ``bench/load_matrix.py`` tabulates them). Exits (``SystemExit``) with a Vietnamese
+    message when the database is missing or the server does not start."""
     args.seconds = min(args.seconds, 600)  # bounded
     args.clients = max(1, min(args.clients, 200))
     pg = args.db_engine == "postgresql"
@@ -351,6 +398,7 @@ def main() -> None:
     procs: list[subprocess.Popen[bytes]] = []
     postmaster, pg_cpu, others = 0, float("nan"), 0
     active_ms, sessions = float("nan"), 0
+    copy_seconds = 0.0
     try:
         env = {
             **os.environ,
@@ -363,10 +411,9 @@ def main() -> None:
             "DJANGO_SETTINGS_MODULE": "canbo.settings",
             "BENCH_CLIENTS": str(args.clients),
         }
+        copy_started = time.monotonic()
         if pg:
-            copy_started = time.monotonic()
             pg_copy(source_name, copy_name)
-            print(f"copy of {source_name}: {time.monotonic() - copy_started:.0f} s", flush=True)
             # As ./canbo serve sets it (src/canbo/settings.py).
             env.setdefault("CANBO_DB_CONN_MAX_AGE", "60")
             env.update({"CANBO_DB": "postgresql", "CANBO_DB_NAME": copy_name})
@@ -379,6 +426,8 @@ def main() -> None:
             dst_conn.close()
             src_conn.close()
             env.update({"CANBO_DB": "sqlite", "CANBO_SQLITE_PATH": str(copy)})
+        copy_seconds = time.monotonic() - copy_started
+        print(f"copy of {source_name}: {copy_seconds:.0f} s", flush=True)
         targets = prepare(env)
         subprocess.run([sys.executable, "manage.py", "preflight"], env=env, cwd=ROOT, check=True)
         worker = subprocess.Popen(
@@ -404,14 +453,17 @@ def main() -> None:
             stderr=(tmp / "server.log").open("wb"),
         )
         procs.append(server)
-        wait_up(args.port)
+        wait_up(args.port, server, tmp / "server.log")
         lock = threading.Lock()
         results: list[tuple[str, float, int]] = []
-        # Warm-up: every worker imports and fills its caches; not counted.
+        # Warm-up: every worker imports and fills its caches; not counted. Its clients draw other
+        # requests than the run's (another seed): with the same, the run repeated the warm-up's
+        # pages and its PATCHes wrote the values already written, so changed nothing.
         warm_stop = time.monotonic() + args.warmup
         warm = [
             threading.Thread(
-                target=client_loop, args=(i, args.port, targets, args, warm_stop, [], threading.Lock())
+                target=client_loop,
+                args=(i, args.port, targets, args, warm_stop, [], threading.Lock(), 10_000),
             )
             for i in range(args.clients)
         ]
@@ -419,6 +471,8 @@ def main() -> None:
             t.start()
         for t in warm:
             t.join()
+        # The warm-up's writes are in the change log too: only the run's are counted.
+        written_before = written(env) if args.writes else 0
         before_load = load()
         if pg:
             pg_cpu0 = pg_cpu_seconds(postmaster)
@@ -438,12 +492,18 @@ def main() -> None:
             t.join()
         duration = time.monotonic() - t0
         cpu = cpu_seconds(server.pid) - cpu0
+        after_load = load()
         if pg:
             pg_cpu = pg_cpu_seconds(postmaster) - pg_cpu0
             time.sleep(1.5)  # backends report their statistics at most once a second
             active1, sessions1 = pg_database_stats(copy_name)
             active_ms, sessions = active1 - active0, sessions1 - sessions0
-        after_load = load()
+        writes_logged = written(env) - written_before if args.writes else 0
+        server_errors = [
+            line
+            for line in (tmp / "server.log").read_text(errors="replace").splitlines()
+            if "Traceback" in line or " ERROR " in line
+        ]
     finally:
         for p in reversed(procs):
             if p.poll() is None:
@@ -456,41 +516,94 @@ def main() -> None:
         if pg:
             pg_drop(copy_name)
     cores = len(os.sched_getaffinity(0))
-    ok = [r for r in results if r[2] < 500]
-    errors = len(results) - len(ok)
-    lat = [r[1] for r in results]
-    print(
-        f"{args.clients} clients, {args.seconds:.0f} s, think {args.think} s, "
-        f"writes {'on' if args.writes else 'off'}, {cores} cores, {args.db_engine} {source_name}"
-    )
-    print(f"load average before: {before_load}; after: {after_load}")
-    print(
-        f"{len(results)} requests, {errors} errors (5xx or no answer), "
-        f"{len(results) / duration:.1f} req/s, {len(results) / duration / cores:.1f} req/s per core; "
-        f"server CPU {cpu * 1000 / max(1, len(results)):.1f} ms per request"
-    )
-    if pg:
-        print(
-            f"PostgreSQL server CPU {pg_cpu * 1000 / max(1, len(results)):.1f} ms per request "
-            f"(whole cluster; other databases' active sessions seen mid-run: {others}); "
-            f"together {(cpu + pg_cpu) * 1000 / max(1, len(results)):.1f} ms"
-        )
-        print(
-            f"this database: statements active {active_ms / max(1, len(results)):.1f} ms per request "
-            f"(wall), {sessions} sessions opened for {len(results)} requests"
-        )
-    print(f"{'page':22} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
-    names = sorted({r[0] for r in results})
-    for name in [*names, "all"]:
-        vals = lat if name == "all" else [r[1] for r in results if r[0] == name]
-        print(
-            f"{name:22} {len(vals):6d} {statistics.median(vals):8.0f}"
-            f" {pct(vals, 0.95):8.0f} {pct(vals, 0.99):8.0f}"
-        )
+    n = len(results)
     statuses: dict[int, int] = {}
     for r in results:
         statuses[r[2]] = statuses.get(r[2], 0) + 1
-    print("statuses:", ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items())))
+    writes = [r[2] for r in results if r[0] == WRITE]
+    pages: dict[str, dict[str, float]] = {}
+    for name in [*sorted({r[0] for r in results}), "all"]:
+        vals = [r[1] for r in results if name in ("all", r[0])]
+        pages[name] = {
+            "n": len(vals),
+            "p50": statistics.median(vals) if vals else float("nan"),
+            "p95": pct(vals, 0.95),
+            "p99": pct(vals, 0.99),
+        }
+    return {
+        "engine": args.db_engine,
+        "source": source_name,
+        "people": targets.get("people"),
+        "writable": len(targets.get("writable") or []),  # type: ignore[arg-type]
+        "clients": args.clients,
+        "seconds": args.seconds,
+        "think": args.think,
+        "writes": args.writes,
+        "cores": cores,
+        "copy_seconds": copy_seconds,
+        "load_before": before_load,
+        "load_after": after_load,
+        "requests": n,
+        "duration": duration,
+        "req_per_s": n / duration,
+        "req_per_s_per_core": n / duration / cores,
+        # A 5xx, or no answer after a reconnection (599): the only errors. A 409 (row_version
+        # changed by another client) is an answer, counted apart.
+        "errors": sum(v for k, v in statuses.items() if k >= 500),
+        "statuses": statuses,
+        "server_log_errors": server_errors[:20],
+        "patch_ok": sum(1 for s in writes if s == 200),
+        "patch_conflicts": sum(1 for s in writes if s == 409),
+        "patch_other": sum(1 for s in writes if s not in (200, 409)),
+        "writes_logged": writes_logged,
+        "cpu_ms": cpu * 1000 / max(1, n),
+        "pg_cpu_ms": pg_cpu * 1000 / max(1, n) if pg else None,
+        "pg_others": others,
+        "pg_active_ms": active_ms / max(1, n) if pg else None,
+        "pg_sessions": sessions,
+        "pages": pages,
+    }
+
+
+def report(res: dict[str, Any]) -> None:
+    print(
+        f"{res['clients']} clients, {res['seconds']:.0f} s, think {res['think']} s, "
+        f"writes {'on' if res['writes'] else 'off'}, {res['cores']} cores, {res['engine']} {res['source']}"
+        f" ({res['people']} people)"
+    )
+    print(f"load average before: {res['load_before']}; after: {res['load_after']}")
+    print(
+        f"{res['requests']} requests, {res['errors']} errors (5xx or no answer), "
+        f"{res['req_per_s']:.1f} req/s, {res['req_per_s_per_core']:.1f} req/s per core; "
+        f"server CPU {res['cpu_ms']:.1f} ms per request"
+    )
+    if res["writes"]:
+        print(
+            f"PATCHes: {res['patch_ok']} answered 200, {res['patch_conflicts']} refused 409 "
+            f"(row_version changed meanwhile), {res['patch_other']} other; "
+            f"{res['writes_logged']} changes with the bench's reason in the change log; "
+            f"PATCHed persons drawn from {res['writable']} of 200 that pass validation"
+        )
+    if res["pg_cpu_ms"] is not None:
+        print(
+            f"PostgreSQL server CPU {res['pg_cpu_ms']:.1f} ms per request "
+            f"(whole cluster; other databases' active sessions seen mid-run: {res['pg_others']}); "
+            f"together {res['cpu_ms'] + res['pg_cpu_ms']:.1f} ms"
+        )
+        print(
+            f"this database: statements active {res['pg_active_ms']:.1f} ms per request "
+            f"(wall), {res['pg_sessions']} sessions opened for {res['requests']} requests"
+        )
+    print(f"{'page':22} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+    for name, f in res["pages"].items():
+        print(f"{name:22} {f['n']:6d} {f['p50']:8.0f} {f['p95']:8.0f} {f['p99']:8.0f}")
+    print("statuses:", ", ".join(f"{k}: {v}" for k, v in sorted(res["statuses"].items())))
+    for line in res["server_log_errors"]:
+        print("server log:", line)
+
+
+def main() -> None:
+    report(run(parser().parse_args()))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,9 @@ accepted by whichever process is free.
 from __future__ import annotations
 
 import os
+import sys
+import time
+from pathlib import Path
 
 
 def _cores() -> int:
@@ -40,3 +43,22 @@ accesslog = os.environ.get("CANBO_WEB_ACCESSLOG", "-") or None
 # docs/van-hanh.md — takes it from the first), and an account without a writable home gets an error
 # at start. Found walking the install guide (issue 21).
 control_socket_disable = True
+
+
+def _log_zone() -> None:
+    """gunicorn stamps its log lines (``[2026-12-07 08:46:06 +0700]``, and the access log's
+    ``[07/Dec/2026:08:46:16 +0700]``) with the process's local time, and Django sets the process's
+    zone (``TZ``) from ``settings.TIME_ZONE`` only when a worker loads the application: the
+    master's lines and each worker's first ones came out in the machine's zone (UTC on a server),
+    beside CanBo's own log in +07:00. The zone is set here, from the same setting, before gunicorn
+    writes anything; the master's workers inherit it."""
+    src = str(Path(__file__).resolve().parent.parent)
+    if src not in sys.path:  # gunicorn adds --pythonpath only after reading this file
+        sys.path.insert(0, src)
+    from canbo.settings import TIME_ZONE
+
+    os.environ["TZ"] = TIME_ZONE
+    time.tzset()
+
+
+_log_zone()

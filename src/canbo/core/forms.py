@@ -73,7 +73,9 @@ class ReasonInput(forms.TextInput):
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> Any:
         attrs = dict(attrs or {})
-        list_id = f"{attrs.get('id') or 'id_' + name}-goi-y"
+        # The id is the widget's own when a form gave it one (``own_reason_id``: the bound field
+        # then passes none), else the bound field's.
+        list_id = f"{attrs.get('id') or self.attrs.get('id') or 'id_' + name}-goi-y"
         attrs["list"] = list_id
         options = "".join(format_html('<option value="{}">', r) for r in USUAL_REASONS)
         return format_html(

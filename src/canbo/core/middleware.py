@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.cache import add_never_cache_headers, get_max_age
 from django.utils.functional import SimpleLazyObject
 
@@ -64,24 +65,36 @@ class RequestContextMiddleware:
 
 class BadParameterMiddleware:
     """Answers a page whose request parameter cannot be used (``core.params.BadParameter``)
-    with the 400 page and its Vietnamese message, so a view only calls the shared parser; and
-    any request (page or API) whose query string holds a NUL character with a 400 at once.
+    with the 400 page and its Vietnamese message, so a view only calls the shared parser; any
+    request (page or API) whose query string holds a NUL character with a 400 at once; and any
+    form posted to a page (urlencoded or multipart: a field's name or value) holding one, so that
+    no view (those that read ``request.POST`` themselves included) passes it to PostgreSQL, which
+    refuses it in text (a 500).
 
-    The API answers the same exception through its exception handler (``core.api``).
+    The API answers the same exception through its exception handler (``core.api``), and refuses
+    a NUL in a body in its parsers (``core.api``), for every content type DRF reads.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from canbo.core.params import NUL_IN_QUERY, contains_nul
+        from canbo.core.params import NUL_IN_BODY, NUL_IN_QUERY, UNREADABLE_FORM, contains_nul
+        from canbo.core.views import bad_request
 
+        api = request.path.startswith("/api/")
         if contains_nul(request.GET):  # before any view passes it to a lookup (core.params)
-            if request.path.startswith("/api/"):
+            if api:
                 return JsonResponse({"detail": NUL_IN_QUERY, "code": "bad_parameter"}, status=400)
-            from canbo.core.views import bad_request
-
             return bad_request(request, NUL_IN_QUERY)
+        if not api and request.method in ("POST", "PUT", "PATCH"):
+            try:
+                # The CSRF check reads the same parsed form just after: no second parse. (Django's
+                # multipart parser already drops a NUL from an uploaded file's name.)
+                if contains_nul(request.POST):
+                    return bad_request(request, NUL_IN_BODY)
+            except MultiPartParserError:
+                return bad_request(request, UNREADABLE_FORM)
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

@@ -39,6 +39,8 @@ class BadParameter(DomainError):
 # carrying one is refused before any lookup, with the same 400 on both databases.
 NUL_IN_QUERY = "Địa chỉ có tham số chứa ký tự không hợp lệ (ký tự NUL, mã 0)."
 NUL_IN_BODY = "Dữ liệu gửi lên có ký tự không hợp lệ (ký tự NUL, mã 0)."
+# A multipart body that cannot be parsed (no boundary, a broken part), met while looking for NULs.
+UNREADABLE_FORM = "Không đọc được dữ liệu biểu mẫu gửi lên; hãy tải lại trang và gửi lại."
 
 
 def contains_nul(value: Any) -> bool:

@@ -186,13 +186,18 @@ class TaskEditForm(forms.Form):
 
 
 class TaskDeleteForm(forms.Form):
-    reason = forms.CharField(
-        label="Lý do xóa (bắt buộc)",
-        max_length=500,
-        required=False,
-        help_text="Xóa cả các lần đến hạn và báo cáo của nhiệm vụ; lịch sử thay đổi vẫn lưu.",
+    reason = ReasonField(
+        label="Lý do xóa",
+        help_text=(
+            "Chọn một lý do thường dùng hoặc ghi lý do khác; bắt buộc. Xóa cả các lần đến hạn và báo "
+            "cáo của nhiệm vụ; lịch sử thay đổi vẫn lưu."
+        ),
     )
     row_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        own_reason_id(self, "xoa")
 
 
 class OccurrenceForm(forms.Form):

@@ -18,18 +18,16 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import hypothesis
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client as DjangoClient
-from schemathesis.checks import not_a_server_error
-from schemathesis.core.failures import FailureGroup
 from werkzeug.test import Client
 
 from canbo.accounts.services import token_create
 from canbo.conftest import REASON_HEADERS, new_person
+from canbo.core.fuzzing import fuzz_operation
 from canbo.core.params import MAX_INT
 from canbo.org.models import Unit
 from canbo.wsgi import application
@@ -46,35 +44,6 @@ WRITES = (
     "POST /api/units/",
     "POST /api/ratings/campaigns/",
 )
-
-
-def fuzz(
-    op: Any, headers: dict[str, str], examples: int, checks: list[Any], browser: Any = None
-) -> list[str]:
-    """Send ``examples`` generated requests to ``op``; a line per failed check."""
-    failures: list[str] = []
-
-    @hypothesis.settings(
-        max_examples=examples,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        suppress_health_check=list(hypothesis.HealthCheck),
-        phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
-    )
-    @hypothesis.given(case=op.as_strategy())
-    def run(case: Any) -> None:
-        response = case.call(headers=headers, session=browser)
-        try:
-            case.validate_response(response, checks=checks)
-        except (AssertionError, FailureGroup) as exc:
-            failures.append(
-                f"{op.label}: {response.status_code} query={case.query!r} body={case.body!r:.200} "
-                f"→ {response.text[:200]} ({type(exc).__name__})"
-            )
-
-    run()
-    return failures
 
 
 def load_schema(client: Any = None, headers: dict[str, str] | None = None) -> Any:
@@ -124,7 +93,7 @@ def test_reads_answer_no_server_error(data: dict[str, Any]) -> None:
         if op.method.upper() != "GET":
             continue
         reads += 1
-        failures += fuzz(op, headers, READ_EXAMPLES, [not_a_server_error])
+        failures += fuzz_operation(op, headers, READ_EXAMPLES)[1]
     assert reads > 50
     assert not failures, "\n".join(failures)
 
@@ -146,7 +115,7 @@ def test_writes_as_a_browser_answer_no_server_error(data: dict[str, Any]) -> Non
     operations = {result.ok().label: result.ok() for result in schema.get_all_operations()}
     failures: list[str] = []
     for label in WRITES:
-        failures += fuzz(operations[label], headers, WRITE_EXAMPLES, [not_a_server_error], browser)
+        failures += fuzz_operation(operations[label], headers, WRITE_EXAMPLES, browser=browser)[1]
     # Still logged in, and the CSRF header still accepted: the writes above were really tried.
     still = browser.post("/api/quotas/", json={}, headers=headers)
     assert still.status_code == 400, still.text[:200]

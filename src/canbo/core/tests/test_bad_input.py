@@ -419,3 +419,52 @@ def test_query_parameter_with_a_nul_character(users: dict, path: str) -> None:
         assert r.json() == {"detail": NUL_IN_QUERY, "code": "bad_parameter"}
     else:
         assert NUL_IN_QUERY in r.content.decode()
+
+
+# Issue 22 (leftover of issue 21's NUL guard, which covered the API's bodies and every query
+# string): a NUL character in a page form's text field that a view reads itself (a saved list's
+# name, a document's note, a deletion's reason) reached the database, and PostgreSQL refused it (a
+# 500: "A string literal cannot contain NUL (0x00) characters"); SQLite stored it. Django's form
+# CharFields refuse it with their own message, the hand-read fields did not. Every body posted to a
+# page, urlencoded or multipart, now answers the same 400 before any view runs, on both databases.
+# Run on PostgreSQL (CANBO_DB=postgresql).
+@pytest.mark.parametrize("encoding", ["form", "multipart"])
+def test_page_form_with_a_nul_character(users: dict, encoding: str) -> None:
+    from urllib.parse import urlencode
+
+    from canbo.core.models import ObjectChange
+    from canbo.lists.models import SavedList
+
+    c = Client(raise_request_exception=False)
+    c.force_login(users["officer_a"])
+    data = {"ten": "Cán bộ\x00nữ", "query": "gioi_tinh=nu"}
+    before = ObjectChange.objects.count()
+    if encoding == "form":
+        r = c.post("/danh-sach/", urlencode(data), content_type="application/x-www-form-urlencoded")
+    else:
+        r = c.post("/danh-sach/", data)
+    assert r.status_code == 400
+    assert params.NUL_IN_BODY in r.content.decode()
+    assert not SavedList.objects.exists() and ObjectChange.objects.count() == before
+    # The same form without the NUL is saved (the refusal was the NUL, nothing else).
+    assert c.post("/danh-sach/", {**data, "ten": "Cán bộ nữ"}).status_code == 302
+    assert SavedList.objects.get().name == "Cán bộ nữ"
+
+
+def test_nul_in_a_field_name(users: dict) -> None:
+    c = Client(raise_request_exception=False)
+    c.force_login(users["officer_a"])
+    r = c.post("/danh-sach/", {"ten": "Cán bộ nữ", "x\x00": "1"})
+    assert r.status_code == 400 and params.NUL_IN_BODY in r.content.decode()
+
+
+def test_unreadable_multipart_form(users: dict) -> None:
+    c = Client(raise_request_exception=False)
+    c.force_login(users["officer_a"])
+    r = c.post("/danh-sach/", b"--x\r\n", content_type="multipart/form-data")  # no boundary
+    assert r.status_code == 400 and params.UNREADABLE_FORM in r.content.decode()
+
+
+def test_login_form_with_a_nul_character(db: None) -> None:
+    r = Client(raise_request_exception=False).post("/dang-nhap/", {"username": "a\x00b", "password": "x"})
+    assert r.status_code == 400 and params.NUL_IN_BODY in r.content.decode()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import canbo
@@ -50,3 +51,39 @@ def test_no_control_socket_shared_between_two_servers() -> None:
     """Two servers of one account (the restore check runs a second one) must not share
     ~/.gunicorn/gunicorn.ctl: CanBo does not use gunicorn's control socket."""
     assert printed_config()["control_socket_disable"] == "True"
+
+
+def test_the_server_logs_in_the_zone_of_canbo_s_own_log(tmp_path: Path) -> None:
+    """gunicorn's own lines (the master's "Listening at", a worker's "Booting worker") are stamped
+    in Asia/Ho_Chi_Minh (+0700) like CanBo's log, on a machine whose zone is UTC."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("CANBO_WEB_")}
+    env = {
+        **base,
+        "TZ": "UTC",
+        "PYTHONPATH": str(CONF.parent.parent),
+        "DJANGO_SETTINGS_MODULE": "canbo.settings",
+        "CANBO_DEMO": "1",
+        "CANBO_ADDR": "127.0.0.1:0",
+        "CANBO_WEB_WORKERS": "1",
+        "CANBO_SQLITE_PATH": str(tmp_path / "none.sqlite3"),
+    }
+    code = "from gunicorn.app.wsgiapp import run; run()"
+    log = tmp_path / "server.log"
+    with log.open("wb") as err:
+        server = subprocess.Popen(
+            [sys.executable, "-c", code, "canbo.wsgi:application", "--config", str(CONF)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+        try:
+            for _ in range(300):
+                if "Booting worker" in log.read_text() or server.poll() is not None:
+                    break
+                time.sleep(0.1)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    lines = [line for line in log.read_text().splitlines() if line.startswith("[")]
+    assert any("Listening at" in line for line in lines) and any("Booting worker" in line for line in lines)
+    assert all(" +0700] " in line for line in lines), lines

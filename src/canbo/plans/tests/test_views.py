@@ -430,6 +430,36 @@ def test_delete_a_task_needs_a_reason_and_the_board(
     assert deleted.count() == 3  # the report, the occurrence, the task
 
 
+def test_delete_a_task_offers_the_usual_reasons_as_the_other_deletions_do(
+    users: dict[str, Any], tasks: dict[str, Task]
+) -> None:
+    """The deletion's reason is the shared ReasonField: the usual reasons offered under it (its own
+    suggestion list on a page of several reason fields), and an empty one refused with the shared
+    Vietnamese message, nothing deleted."""
+    import html
+
+    from canbo.core.forms import REASON_REQUIRED, USUAL_REASONS
+
+    task = tasks["quarter"]
+    a = client_for(users["officer_a"])
+    page = html.unescape(a.get(f"/ke-hoach/nhiem-vu/{task.pk}/").content.decode())
+    form = page[page.index("<h3>Xóa nhiệm vụ</h3>") :]
+    field = re.search(r'<input [^>]*name="reason"[^>]*>', form)
+    assert field is not None and 'id="id_xoa_reason"' in field[0] and 'list="id_xoa_reason-goi-y"' in field[0]
+    assert '<datalist id="id_xoa_reason-goi-y">' in form
+    assert all(f'<option value="{r}">' in form for r in USUAL_REASONS)
+    # Each reason field of the page (status, edit, deletion) has its own list.
+    lists = re.findall(r'<datalist id="([^"]+)"', page)
+    assert len(lists) >= 3 and len(lists) == len(set(lists))
+    url = f"/ke-hoach/nhiem-vu/{task.pk}/xoa/"
+    r = a.post(url, {"reason": "", "row_version": str(task.row_version)})
+    assert r.status_code == 400 and REASON_REQUIRED in html.unescape(r.content.decode())
+    assert Task.objects.filter(pk=task.pk).exists()
+    r = a.post(url, {"reason": USUAL_REASONS[1], "row_version": str(task.row_version)})
+    assert r.status_code == 302 and not Task.objects.filter(pk=task.pk).exists()
+    assert ObjectChange.objects.filter(action="delete", object_id=task.pk, reason=USUAL_REASONS[1]).exists()
+
+
 def test_edit_plan_header_relays_recurring_dues(
     plan: Plan, users: dict[str, Any], tasks: dict[str, Task]
 ) -> None:

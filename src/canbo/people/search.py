@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
@@ -660,7 +661,10 @@ class NameSearchResults:
         if self._stamp is None:
             return None
         if self._allowed_sql is None:
-            base_sql, base_params = self.base.order_by().values("pk").query.sql_with_params()
+            try:
+                base_sql, base_params = self.base.order_by().values("pk").query.sql_with_params()
+            except EmptyResultSet:  # a user without grants: nothing to keep, the answer is empty
+                return None
             self._allowed_sql = (f"SELECT b.pk FROM ({base_sql}) b WHERE ", list(base_params))  # noqa: S608 (Django's compiled query; values are parameters)
         scope: tuple[Any, ...] = ()
         if self.scope is not None:
@@ -946,7 +950,10 @@ class NameSearchResults:
             return set()
         connection = connections[self.base.db]
         if self._allowed_sql is None:
-            base_sql, base_params = self.base.order_by().values("pk").query.sql_with_params()
+            try:
+                base_sql, base_params = self.base.order_by().values("pk").query.sql_with_params()
+            except EmptyResultSet:  # a user without grants: nothing to keep, the answer is empty
+                return None
             self._allowed_sql = (f"SELECT b.pk FROM ({base_sql}) b WHERE ", list(base_params))  # noqa: S608 (Django's compiled query; values are parameters)
         sql, params = self._allowed_sql
         among, among_params = among_ids(connection, "b.pk", ids)

@@ -126,7 +126,7 @@ def test_delete(plan: Plan, tasks: dict[str, Task], users: dict[str, Any]) -> No
     task = tasks["yearly"]
     a = client_for(users["officer_a"])
     r = a.post(url(task, "xoa"), {"reason": "", "row_version": task.row_version})
-    assert r.status_code == 400 and "Hãy ghi lý do xóa nhiệm vụ." in r.content.decode()
+    assert r.status_code == 400 and "Hãy ghi lý do hoặc căn cứ của thay đổi" in r.content.decode()
     r = a.post(url(task, "xoa"), {"reason": "Trích nhầm", "row_version": task.row_version + 5})
     assert r.status_code == 409 and Task.objects.filter(pk=task.pk).exists()
     assert client_for(users["officer_b"]).post(url(task, "xoa"), {"reason": "x"}).status_code == 404
@@ -206,6 +206,6 @@ def test_task_forms_require_a_reason(tasks: dict[str, Task], users: dict[str, An
     quarter.refresh_from_db()
     assert quarter.status == TaskStatus.IN_PROGRESS and quarter.content == "Nội dung đã sửa"
     page = a.get(f"/ke-hoach/nhiem-vu/{conditional.pk}/").content.decode()
-    for slot in ("tinh_trang", "sua", "dieu_kien"):
+    for slot in ("tinh_trang", "sua", "dieu_kien", "xoa"):  # the deletion's own reason too
         assert page.count(f'id="id_{slot}_reason"') == 1
-    assert page.count('id="id_reason"') == 1  # the deletion's own reason
+    assert page.count('id="id_reason"') == 0

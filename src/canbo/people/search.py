@@ -952,8 +952,8 @@ class NameSearchResults:
         if self._allowed_sql is None:
             try:
                 base_sql, base_params = self.base.order_by().values("pk").query.sql_with_params()
-            except EmptyResultSet:  # a user without grants: nothing to keep, the answer is empty
-                return None
+            except EmptyResultSet:  # a user without grants: none of them is in his list
+                return set()
             self._allowed_sql = (f"SELECT b.pk FROM ({base_sql}) b WHERE ", list(base_params))  # noqa: S608 (Django's compiled query; values are parameters)
         sql, params = self._allowed_sql
         among, among_params = among_ids(connection, "b.pk", ids)

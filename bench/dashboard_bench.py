@@ -63,6 +63,7 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,21 @@ SKIP = {
     "auth_permission",
     "people_person_name_word",
 }
+
+
+def backend_cpu_clock(cur: Any) -> Callable[[], float]:
+    """A clock of the CPU (user + system, ms) of the PostgreSQL backend behind ``cur``, read from
+    /proc: the server runs on this machine, and its work is not in this process's
+    ``process_time``."""
+    cur.execute("SELECT pg_backend_pid()")
+    pid = cur.fetchone()[0]
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def cpu_ms() -> float:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 / tick
+
+    return cpu_ms
 
 
 def copy_to_postgresql(sqlite_path: str) -> None:
@@ -250,14 +266,7 @@ def server_cpu(url: str, client: Any, repeat: int, settings: list[str]) -> None:
         client.get(url)
     counting = [(sql, params) for sql, params in got if "COUNT(DISTINCT" in sql]
     with connection.cursor() as cur:
-        cur.execute("SELECT pg_backend_pid()")
-        pid = cur.fetchone()[0]
-    tick = os.sysconf("SC_CLK_TCK")
-
-    def cpu_ms() -> float:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) * 1000 / tick
-
+        cpu_ms = backend_cpu_clock(cur)
     runs: list[list[float]] = []
     for _ in range(repeat):
         with transaction.atomic(), connection.cursor() as cur:

@@ -38,6 +38,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.dashboard_bench import backend_cpu_clock
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "canbo.settings")
 
@@ -249,14 +251,7 @@ def main() -> None:
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with connection.cursor() as cur:
         build(cur, titles.group(1))
-        cur.execute("SELECT pg_backend_pid()")
-        pid = cur.fetchone()[0]
-        tick = os.sysconf("SC_CLK_TCK")
-
-        def cpu_ms() -> float:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) * 1000 / tick
-
+        cpu_ms = backend_cpu_clock(cur)
         cur.execute("SET max_parallel_workers_per_gather = 0")
         for day in args.days:
             # The cold page's counting statements, in the order it sends them: the table's

@@ -18,12 +18,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.utils.text import slugify
 
 from canbo.core.grants import active_grants, can_change_anything
 from canbo.core.params import parse_optional_id, parse_optional_int
-from canbo.core.querysets import CHANGE, VIEW
+from canbo.core.querysets import CHANGE, VIEW, scope_q
 from canbo.core.text import fold
 from canbo.org.models import Unit, in_force_q
 from canbo.plans.extract import Catalogue
@@ -119,19 +121,37 @@ def is_board(user: Any, plan: Plan, action: str = VIEW) -> bool:
 def plan_for_page(user: Any, pk: int) -> Plan | None:
     """The plan ``pk`` as ``plans_for(user)`` sees it, with its keeping unit, and three answers
     of its page in the same statement (issue 22; three statements before): ``is_kept`` (whether
-    the user's grants cover the keeping unit for CHANGE: ``is_board``'s answer), ``has_targets``
-    (the indicators' targets: a plan the user sees is one of ``plans_visible`` exactly when it
-    has targets, ``plans_for`` being part of ``plans_for(kept_above=True)``) and
-    ``has_implements`` (the page reads the plans it implements only when there are some)."""
-    outer = OuterRef("pk")
+    the user's grants cover the keeping unit for CHANGE: ``is_board``'s answer, the same filter),
+    ``has_targets`` (the indicators' targets: a plan the user sees is one of ``plans_visible``
+    exactly when it has targets, ``plans_for`` being part of ``plans_for(kept_above=True)``) and
+    ``has_implements`` (the page reads the plans it implements only when there are some). The
+    last two are plain ``EXISTS`` on the relations' tables (an ORM subquery cost as much to
+    build as the statement it saved)."""
+    plan_table = connection.ops.quote_name(Plan._meta.db_table)
+    targets = Plan._meta.get_field("targets")
+    implements = Plan._meta.get_field("implements").remote_field.through  # type: ignore[union-attr]
+
+    def exists(table: str, column: str) -> RawSQL:
+        q = connection.ops.quote_name
+        return RawSQL(  # noqa: S611 (models' table and column names, no input)
+            f"EXISTS (SELECT 1 FROM {q(table)} WHERE {q(table)}.{q(column)} = {plan_table}.{q('id')})",  # noqa: S608
+            (),
+            output_field=BooleanField(),
+        )
+
+    change = scope_q(Plan, user, CHANGE)
     return (
         plans_for(user)
         .filter(pk=pk)
         .select_related("unit")
         .annotate(
-            is_kept=Exists(Plan.objects.restrict(user, CHANGE).filter(pk=outer)),
-            has_targets=Exists(Plan.objects.filter(pk=outer, targets__isnull=False)),
-            has_implements=Exists(Plan.implements.through.objects.filter(from_plan_id=outer)),
+            is_kept=(
+                Value(True, output_field=BooleanField())
+                if change is None
+                else Exists(Plan.objects.filter(change, pk=OuterRef("pk")))
+            ),
+            has_targets=exists(targets.related_model._meta.db_table, targets.field.column),  # type: ignore[union-attr]
+            has_implements=exists(implements._meta.db_table, implements._meta.get_field("from_plan").column),
         )
         .first()
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -144,3 +145,65 @@ def test_the_plan_page_counts_equal_the_statements(
         assert selectors.dashboard(visible, day, plans=[plan], read=plain, periods_of=periods) == fresh, day
         seen.update(v for v in (fresh.overdue, fresh.due_30, fresh.due_90, fresh.reports_overdue) if v)
     assert seen  # the days do reach overdue and due tasks and missing reports
+
+
+def test_the_plan_s_three_answers_equal_their_statements(
+    plan: Plan, tasks: dict[str, Task], tree: dict[str, Unit], users: dict[str, Any]
+) -> None:
+    """``plan_for_page`` answers in the plan's statement what three statements answered
+    (session 12): whether the user keeps the plan (``is_board``), whether it has targets
+    (``plans_visible``) and which plans it implements; the page shows each answer. As the board
+    (officer_a), a coordinating unit's officer who sees the plan but does not keep it
+    (officer_b), the superuser; without and with a target and an implemented plan."""
+    from decimal import Decimal
+
+    from canbo.core.querysets import CHANGE
+    from canbo.indicators import services as indicator_services
+    from canbo.indicators.models import IndicatorTarget
+    from canbo.plans import selectors
+
+    def check(expect_targets: bool, expect_implements: bool) -> None:
+        for name in ("officer_a", "officer_b", "admin"):
+            user = users[name]
+            read = selectors.plan_for_page(user, plan.pk)
+            assert read is not None and read.pk == plan.pk
+            assert read.is_kept is selectors.is_board(user, plan, CHANGE) is (name != "officer_b")  # type: ignore[attr-defined]
+            assert (
+                read.has_targets
+                is selectors.plans_visible(user).filter(pk=plan.pk).exists()
+                is expect_targets
+            )  # type: ignore[attr-defined]
+            assert read.has_implements is plan.implements.exists() is expect_implements  # type: ignore[attr-defined]
+            c = Client()
+            c.force_login(user)
+            page = c.get(f"/ke-hoach/{plan.pk}/").content.decode()
+            assert (f'href="/ke-hoach/{plan.pk}/sua/"' in page) is (name != "officer_b")
+            assert ("Chỉ tiêu và mục tiêu" in page) is expect_targets
+            assert ("<dt>Thực hiện / bổ sung</dt><dd>Nghị quyết 01-NQ/TU</dd>" in page) is expect_implements
+        assert selectors.plan_for_page(users["nogrant"], plan.pk) is None
+
+    check(False, False)
+    parent = services.plan_create(
+        acting_user=users["officer_a"],
+        unit=tree["A"],
+        code="nq-01",
+        kind="nghi_quyet",
+        number="01-NQ/TU",
+        issued_on=dt.date(2020, 10, 1),
+        issuer_name="Tỉnh ủy",
+        title="Nghị quyết thử",
+    )
+    plan.implements.add(parent)
+    check(False, True)
+    definition = indicator_services.definition_create(
+        acting_user=None,
+        code="thu",
+        label="Thử",
+        kind="share",
+        spec={"population": {"source": "membership", "body_kind": ["cap_uy"]}, "numerator": {"sex": "nu"}},
+    )
+    IndicatorTarget.objects.create(
+        plan=plan, definition=definition, term="2020–2025", row="1", content="Thử", kind="min",
+        low=Decimal("0.5"), text="50%",
+    )  # fmt: skip
+    check(True, True)

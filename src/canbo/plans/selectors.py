@@ -128,8 +128,8 @@ def plan_for_page(user: Any, pk: int) -> Plan | None:
     last two are plain ``EXISTS`` on the relations' tables (an ORM subquery cost as much to
     build as the statement it saved)."""
     plan_table = connection.ops.quote_name(Plan._meta.db_table)
-    targets = Plan._meta.get_field("targets")
-    implements = Plan._meta.get_field("implements").remote_field.through  # type: ignore[union-attr]
+    targets: Any = Plan._meta.get_field("targets")  # the indicators' reverse relation
+    implements: Any = Plan._meta.get_field("implements").remote_field.through
 
     def exists(table: str, column: str) -> RawSQL:
         q = connection.ops.quote_name
@@ -150,7 +150,7 @@ def plan_for_page(user: Any, pk: int) -> Plan | None:
                 if change is None
                 else Exists(Plan.objects.filter(change, pk=OuterRef("pk")))
             ),
-            has_targets=exists(targets.related_model._meta.db_table, targets.field.column),  # type: ignore[union-attr]
+            has_targets=exists(targets.related_model._meta.db_table, targets.field.column),
             has_implements=exists(implements._meta.db_table, implements._meta.get_field("from_plan").column),
         )
         .first()
@@ -181,9 +181,9 @@ def read_task_details(tasks: list[Task]) -> list[Task]:
 def occurrence_dates(task: Task) -> list[tuple[dt.date, dt.date | None]]:
     """The task's (due, done_on) pairs by due date: those ``read_task_details`` gave it, else
     from its prefetched occurrences."""
-    read = getattr(task, "occurrence_dates", None)
+    read: list[tuple[dt.date, dt.date | None]] | None = getattr(task, "occurrence_dates", None)
     if read is not None:
-        return read  # type: ignore[no-any-return]
+        return read
     return [(o.due, o.done_on) for o in task.occurrences.all()]
 
 

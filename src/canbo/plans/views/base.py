@@ -175,7 +175,7 @@ def dashboard_html(board: selectors.Dashboard, base_url: str, as_of: dt.date) ->
     periods = ""
     if board.periods_overdue:
         links = ", ".join(
-            f'<a href="{esc(period_url(period.pk))}">{esc(period)}</a> ({n} báo cáo)'
+            f'<a href="{esc(period_url(period.pk))}">{esc(str(period))}</a> ({n} báo cáo)'
             for period, n in board.periods_overdue
         )
         periods = f"\n  <p>Kỳ báo cáo đã quá hạn nộp còn thiếu báo cáo:\n    {links}</p>\n  "

@@ -18,6 +18,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from canbo.core.form_views import ServiceFormView
+from canbo.core.forms import ReasonField
 from canbo.core.history import describe_changes
 from canbo.core.params import parse_version
 from canbo.core.querysets import CHANGE
@@ -286,10 +287,12 @@ class SectionEditView(SectionMixin, ServiceFormView):
 
 
 class SectionDeleteForm(forms.Form):
-    """The delete page's reason and the record's version (``parse_version`` reads it, so a form
-    without it is refused with the same message as the API's)."""
+    """The delete page's reason, typed or picked from the usual reasons as on every other reason
+    field (``ReasonField``: required, refused with ``REASON_REQUIRED``), and the record's version
+    (``parse_version`` reads it, so a form without it is refused with the same message as the
+    API's)."""
 
-    reason = forms.CharField(required=False)
+    reason = ReasonField(label="Lý do xóa / căn cứ")
     row_version = forms.CharField(required=False)
 
 

@@ -18,12 +18,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.utils.text import slugify
 
 from canbo.core.grants import active_grants, can_change_anything
 from canbo.core.params import parse_optional_id, parse_optional_int
-from canbo.core.querysets import CHANGE, VIEW
+from canbo.core.querysets import CHANGE, VIEW, scope_q
 from canbo.core.text import fold
 from canbo.org.models import Unit, in_force_q
 from canbo.plans.extract import Catalogue
@@ -114,6 +116,75 @@ def plans_visible(user: Any) -> QuerySet[Plan]:
 def is_board(user: Any, plan: Plan, action: str = VIEW) -> bool:
     """Whether the user's grants cover the unit that keeps the plan."""
     return Plan.objects.restrict(user, action).filter(pk=plan.pk).exists()
+
+
+def plan_for_page(user: Any, pk: int) -> Plan | None:
+    """The plan ``pk`` as ``plans_for(user)`` sees it, with its keeping unit, and three answers
+    of its page in the same statement (issue 22; three statements before): ``is_kept`` (whether
+    the user's grants cover the keeping unit for CHANGE: ``is_board``'s answer, the same filter),
+    ``has_targets`` (the indicators' targets: a plan the user sees is one of ``plans_visible``
+    exactly when it has targets, ``plans_for`` being part of ``plans_for(kept_above=True)``) and
+    ``has_implements`` (the page reads the plans it implements only when there are some). The
+    last two are plain ``EXISTS`` on the relations' tables (an ORM subquery cost as much to
+    build as the statement it saved)."""
+    plan_table = connection.ops.quote_name(Plan._meta.db_table)
+    targets: Any = Plan._meta.get_field("targets")  # the indicators' reverse relation
+    implements: Any = Plan._meta.get_field("implements").remote_field.through
+
+    def exists(table: str, column: str) -> RawSQL:
+        q = connection.ops.quote_name
+        return RawSQL(  # noqa: S611 (models' table and column names, no input)
+            f"EXISTS (SELECT 1 FROM {q(table)} WHERE {q(table)}.{q(column)} = {plan_table}.{q('id')})",  # noqa: S608
+            (),
+            output_field=BooleanField(),
+        )
+
+    change = scope_q(Plan, user, CHANGE)
+    return (
+        plans_for(user)
+        .filter(pk=pk)
+        .select_related("unit")
+        .annotate(
+            is_kept=(
+                Value(True, output_field=BooleanField())
+                if change is None
+                else Exists(Plan.objects.filter(change, pk=OuterRef("pk")))
+            ),
+            has_targets=exists(targets.related_model._meta.db_table, targets.field.column),
+            has_implements=exists(implements._meta.db_table, implements._meta.get_field("from_plan").column),
+        )
+        .first()
+    )
+
+
+def read_task_details(tasks: list[Task]) -> list[Task]:
+    """Give each of ``tasks`` its occurrences' due and done dates (``occurrence_dates``: pairs,
+    by due date) and its coordinating units' ids (``coordinating_ids``) in two plain statements,
+    instead of ``prefetch_related("occurrences", "coordinating_units")`` (the plan page: the
+    prefetch machinery and 40-odd occurrence objects were a sixth of the page; issue 22)."""
+    ids = [t.pk for t in tasks]
+    dates: dict[int, list[tuple[dt.date, dt.date | None]]] = {pk: [] for pk in ids}
+    coord: dict[int, list[int]] = {pk: [] for pk in ids}
+    if ids:
+        occurrences = TaskOccurrence.objects.filter(task_id__in=ids).order_by("task_id", "due")
+        for task_id, due, done_on in occurrences.values_list("task_id", "due", "done_on"):
+            dates[task_id].append((due, done_on))
+        links = Task.coordinating_units.through.objects.filter(task_id__in=ids).order_by()
+        for task_id, unit_id in links.values_list("task_id", "unit_id"):
+            coord[task_id].append(unit_id)
+    for t in tasks:
+        t.occurrence_dates = dates[t.pk]  # type: ignore[attr-defined]
+        t.coordinating_ids = coord[t.pk]  # type: ignore[attr-defined]
+    return tasks
+
+
+def occurrence_dates(task: Task) -> list[tuple[dt.date, dt.date | None]]:
+    """The task's (due, done_on) pairs by due date: those ``read_task_details`` gave it, else
+    from its prefetched occurrences."""
+    read: list[tuple[dt.date, dt.date | None]] | None = getattr(task, "occurrence_dates", None)
+    if read is not None:
+        return read
+    return [(o.due, o.done_on) for o in task.occurrences.all()]
 
 
 def periods_for(user: Any, plan: Plan) -> QuerySet[ReportingPeriod]:
@@ -210,6 +281,31 @@ def missing_by_period(
     return out
 
 
+def missing_counts(periods: list[ReportingPeriod], tasks: list[Task]) -> dict[int, int]:
+    """How many reports each of ``periods`` misses on ``tasks`` (given their ``coordinating_ids``
+    by ``read_task_details``): ``len(missing_by_period(...)[period.pk])`` restricted to
+    ``tasks``, from ids alone (no unit object), in one statement."""
+    done = set(
+        TaskReport.objects.filter(period__in=[p.pk for p in periods])
+        .order_by()
+        .values_list("period_id", "task_id", "unit_id")
+    )
+    units_of = []
+    for task in tasks:
+        units = [task.lead_unit_id] if task.lead_unit_id else []
+        units += [u for u in task.coordinating_ids if u not in units]  # type: ignore[attr-defined]
+        units_of.append((task.plan_id, task.pk, units))
+    return {
+        period.pk: sum(
+            (period.pk, task_id, u) not in done
+            for plan_id, task_id, units in units_of
+            if plan_id == period.plan_id
+            for u in units
+        )
+        for period in periods
+    }
+
+
 @dataclass
 class Dashboard:
     """Counts of a set of tasks; every count has the filter that lists its tasks."""
@@ -237,7 +333,7 @@ def _counts_of(read: list[Task], today: dt.date) -> tuple[list[tuple[int, str]],
     for task in read:
         if task.status in CLOSED_STATUSES:
             continue
-        open_due = [o.due for o in task.occurrences.all() if o.done_on is None]
+        open_due = [due for due, done_on in occurrence_dates(task) if done_on is None]
         due["overdue"] += any(d < today for d in open_due)
         due["due_30"] += any(today <= d <= soon[30] for d in open_due)
         due["due_90"] += any(today <= d <= soon[90] for d in open_due)
@@ -285,6 +381,15 @@ def dashboard(
             for plan in plans or []
             for period in plan.reporting_periods.filter(report_due__lt=today).order_by("-end")[:8]
         ]
+    if known is not None and read is not None and all(hasattr(t, "coordinating_ids") for t in read):
+        # The tasks the caller read (``read_task_details``) are all the plan's tasks ``tasks``
+        # holds: their missing reports are counted from ids.
+        counted = missing_counts(periods, read) if periods else {}
+        for period in periods:
+            if counted[period.pk]:
+                board.periods_overdue.append((period, counted[period.pk]))
+                board.reports_overdue += counted[period.pk]
+        return board
     # The tasks the caller read are all the plan's tasks ``tasks`` holds: the others would be
     # dropped below anyway.
     missing_of = missing_by_period(periods, known) if periods else {}

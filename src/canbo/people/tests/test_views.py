@@ -175,6 +175,41 @@ def test_delete_needs_reason_and_is_logged(users: dict, person_a: Person, family
     assert log.prechange_data["full_name"] == "Nguyễn Văn Cha"
 
 
+def test_delete_page_offers_the_usual_reasons_and_logs_the_picked_one(
+    users: dict, person_a: Person, family: FamilyRelation
+) -> None:
+    """The delete page's reason has the pick-list of every other reason field (issue 21); an
+    empty or blank reason is refused with the Vietnamese message and a 400; a picked reason is
+    the one logged."""
+    from canbo.core.forms import REASON_REQUIRED, USUAL_REASONS
+
+    c = client_for(users["officer_a"])
+    url = reverse("people:section_delete", args=[person_a.pk, "gia-dinh", family.pk])
+    page = c.get(url).content.decode()
+    assert 'list="id_reason-goi-y"' in page
+    assert '<datalist id="id_reason-goi-y">' in page
+    for usual in USUAL_REASONS:
+        assert f'<option value="{usual}">' in page
+    assert '<label for="id_reason">' in page
+    for blank in ("", "   "):
+        refused = c.post(url, {"reason": blank, "row_version": family.row_version})
+        assert refused.status_code == 400
+        assert REASON_REQUIRED in refused.content.decode()
+        assert '<datalist id="id_reason-goi-y">' in refused.content.decode()
+    assert FamilyRelation.objects.filter(pk=family.pk).exists()
+    # another subtree's officer cannot reach the page nor delete
+    other = client_for(users["officer_b"])
+    assert other.get(url).status_code == 404
+    picked = "Sửa lỗi nhập liệu"
+    assert picked in USUAL_REASONS
+    assert other.post(url, {"reason": picked, "row_version": family.row_version}).status_code == 404
+    assert FamilyRelation.objects.filter(pk=family.pk).exists()
+    assert c.post(url, {"reason": picked, "row_version": family.row_version}).status_code == 302
+    assert not FamilyRelation.objects.filter(pk=family.pk).exists()
+    log = ObjectChange.objects.get(action="delete", object_id=family.pk)
+    assert log.reason == picked
+
+
 def test_create_person_partial_birth_and_bad_id(users: dict, tree: dict) -> None:
     c = client_for(users["officer_a"])
     data = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -22,8 +23,15 @@ pytestmark = pytest.mark.django_db
 # with the listed tasks, instead of three statements per period. 12 since session 11: the
 # unfiltered page counts its tasks from the listed ones and their occurrences (no ids-and-statuses
 # statement, no aggregate), reads its periods once for the list and the dashboard, and no longer
-# asks whether the user keeps the plan (the template never used the answer).
-PLAN_PAGE_QUERIES = 12
+# asks whether the user keeps the plan (the template never used the answer). 9 since session 12
+# (10 on the 40,000 demo, whose plan has periods past due: their reports are one more): the plan
+# is read with three answers in its statement (whether the user's grants keep it, whether it has
+# targets, whether it implements other plans: three statements before, the last one read only
+# when it does), and the tasks' occurrences and coordinating units are two plain statements
+# instead of two prefetches (the same count). What is left: session, user, grants, the plan,
+# its tasks, their occurrence dates, their coordinating unit ids, its periods, the unit labels'
+# stamp.
+PLAN_PAGE_QUERIES = 9
 
 
 def _queries(client: Client, url: str) -> int:
@@ -116,10 +124,84 @@ def test_the_plan_page_counts_equal_the_statements(
     visible = selectors.tasks_for(officer).filter(plan=plan)
     read = list(visible.prefetch_related("coordinating_units", "occurrences").select_related("lead_unit"))
     periods = list(plan.reporting_periods.order_by("-end"))
+    # a report filed: that unit no longer owes one for that period
+    quarter = tasks["quarter"]
+    services.report_submit(
+        acting_user=officer,
+        period=periods[-1],
+        task=quarter,
+        unit=tree["A1"],
+        status="dang_thuc_hien",
+        result="Đang triển khai",
+        reason="Báo cáo kỳ",
+    )
+    # the plan page's own read: occurrence dates and coordinating unit ids, no prefetch
+    plain = selectors.read_task_details(list(visible.order_by("order", "pk")))
     seen: set[int] = set()
     for day in sorted(days):
         fresh = selectors.dashboard(visible, day, plans=[plan])
         counted = selectors.dashboard(visible, day, plans=[plan], read=read, periods_of=periods)
         assert counted == fresh, day
+        assert selectors.dashboard(visible, day, plans=[plan], read=plain, periods_of=periods) == fresh, day
         seen.update(v for v in (fresh.overdue, fresh.due_30, fresh.due_90, fresh.reports_overdue) if v)
     assert seen  # the days do reach overdue and due tasks and missing reports
+
+
+def test_the_plan_s_three_answers_equal_their_statements(
+    plan: Plan, tasks: dict[str, Task], tree: dict[str, Unit], users: dict[str, Any]
+) -> None:
+    """``plan_for_page`` answers in the plan's statement what three statements answered
+    (session 12): whether the user keeps the plan (``is_board``), whether it has targets
+    (``plans_visible``) and which plans it implements; the page shows each answer. As the board
+    (officer_a), a coordinating unit's officer who sees the plan but does not keep it
+    (officer_b), the superuser; without and with a target and an implemented plan."""
+    from decimal import Decimal
+
+    from canbo.core.querysets import CHANGE
+    from canbo.indicators import services as indicator_services
+    from canbo.indicators.models import IndicatorTarget
+    from canbo.plans import selectors
+
+    def check(expect_targets: bool, expect_implements: bool) -> None:
+        for name in ("officer_a", "officer_b", "admin"):
+            user = users[name]
+            read = selectors.plan_for_page(user, plan.pk)
+            assert read is not None and read.pk == plan.pk
+            answers: Any = read
+            assert answers.is_kept is selectors.is_board(user, plan, CHANGE) is (name != "officer_b")
+            visible = selectors.plans_visible(user).filter(pk=plan.pk).exists()
+            assert answers.has_targets is visible is expect_targets
+            assert answers.has_implements is plan.implements.exists() is expect_implements
+            c = Client()
+            c.force_login(user)
+            page = c.get(f"/ke-hoach/{plan.pk}/").content.decode()
+            assert (f'href="/ke-hoach/{plan.pk}/sua/"' in page) is (name != "officer_b")
+            assert ("Chỉ tiêu và mục tiêu" in page) is expect_targets
+            assert ("<dt>Thực hiện / bổ sung</dt><dd>Nghị quyết 01-NQ/TU</dd>" in page) is expect_implements
+        assert selectors.plan_for_page(users["nogrant"], plan.pk) is None
+
+    check(False, False)
+    parent = services.plan_create(
+        acting_user=users["officer_a"],
+        unit=tree["A"],
+        code="nq-01",
+        kind="nghi_quyet",
+        number="01-NQ/TU",
+        issued_on=dt.date(2020, 10, 1),
+        issuer_name="Tỉnh ủy",
+        title="Nghị quyết thử",
+    )
+    plan.implements.add(parent)
+    check(False, True)
+    definition = indicator_services.definition_create(
+        acting_user=None,
+        code="thu",
+        label="Thử",
+        kind="share",
+        spec={"population": {"source": "membership", "body_kind": ["cap_uy"]}, "numerator": {"sex": "nu"}},
+    )
+    IndicatorTarget.objects.create(
+        plan=plan, definition=definition, term="2020–2025", row="1", content="Thử", kind="min",
+        low=Decimal("0.5"), text="50%",
+    )  # fmt: skip
+    check(True, True)

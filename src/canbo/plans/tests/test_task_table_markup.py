@@ -11,9 +11,9 @@ import pytest
 from django.template import Context, Template
 
 from canbo.org.models import Unit
-from canbo.plans import services
+from canbo.plans import selectors, services
 from canbo.plans.models import Plan, Task
-from canbo.plans.views.base import task_rows, task_rows_html
+from canbo.plans.views.base import dashboard_html, task_rows, task_rows_html
 
 pytestmark = pytest.mark.django_db
 
@@ -53,8 +53,60 @@ def test_the_rows_are_the_template_s(
         .prefetch_related("occurrences")
         .order_by("order", "pk")
     )
+    # the plan page's read (occurrence dates without prefetch) gives the same rows
+    plain = selectors.read_task_details(list(Task.objects.filter(plan=plan).order_by("order", "pk")))
     for day in (dt.date(2021, 1, 10), dt.date(2022, 6, 1)):  # before and after the deadlines
         rows = task_rows(listed, day)
         assert any(r["overdue"] for r in rows) is (day.year == 2022)
         want = Template(TEMPLATE).render(Context({"tasks": rows, "show_plan": show_plan}))
         assert _squeeze(task_rows_html(rows, show_plan=show_plan)) == _squeeze(want)
+        if not show_plan:
+            assert task_rows_html(task_rows(plain, day)) == task_rows_html(rows)
+
+
+# ``plans/_dashboard.html`` as it was before the panel was written in Python (issue 22).
+DASHBOARD = """<section class="panel dashboard">
+  <h2>Tình hình thực hiện <small class="muted">tại {{ as_of|date:"d/m/Y" }}</small></h2>
+  <div class="cards">
+    <a class="card" href="{{ base_url }}">Tổng số nhiệm vụ <strong>{{ board.total }}</strong></a>
+    <a class="card{% if board.overdue %} overdue{% endif %}" href="{{ base_url }}?qua-han=1">Quá hạn <strong>{{ board.overdue }}</strong></a>
+    <a class="card" href="{{ base_url }}?den-han=30">Đến hạn trong 30 ngày <strong>{{ board.due_30 }}</strong></a>
+    <a class="card" href="{{ base_url }}?den-han=90">Đến hạn trong 90 ngày <strong>{{ board.due_90 }}</strong></a>
+    {% if board.periods_overdue or board.reports_overdue %}<span class="card overdue">Báo cáo quá hạn chưa nộp <strong>{{ board.reports_overdue }}</strong></span>{% endif %}
+  </div>
+  <svg class="status-bars" role="img" aria-label="Nhiệm vụ theo tình trạng" width="600" height="160" viewBox="0 0 600 {% widthratio board.by_status|length 1 26 %}" preserveAspectRatio="xMinYMin meet">
+    {% for value, label, count in board.by_status %}
+    <a href="{{ base_url }}?tinh-trang={{ value }}">
+      <text x="0" y="{% widthratio forloop.counter0 1 26 %}" dy="16" font-size="13">{{ label }}: {{ count }}</text>
+      <rect x="190" y="{% widthratio forloop.counter0 1 26 %}" height="18" width="{% if board.total %}{% widthratio count board.total 400 %}{% else %}0{% endif %}" class="bar-{{ value }}"></rect>
+    </a>
+    {% endfor %}
+  </svg>
+  {% if board.periods_overdue %}
+  <p>Kỳ báo cáo đã quá hạn nộp còn thiếu báo cáo:
+    {% for period, n in board.periods_overdue %}<a href="{% url 'plans:period' period.pk %}">{{ period }}</a> ({{ n }} báo cáo){% if not forloop.last %}, {% endif %}{% endfor %}</p>
+  {% endif %}
+</section>
+"""  # noqa: E501
+
+
+@pytest.mark.parametrize("day", [dt.date(2021, 1, 10), dt.date(2022, 6, 1), dt.date(2024, 12, 31)])
+def test_the_dashboard_is_the_template_s(
+    plan: Plan, tasks: dict[str, Task], users: dict[str, Any], day: dt.date
+) -> None:
+    """Byte for byte, whitespace included: the cards, the bars of every status (none, some, all
+    the tasks), the periods missing reports with their links and an escaped name."""
+    officer = users["officer_a"]
+    for q in (1, 2):
+        services.period_create(acting_user=officer, plan=plan, kind="quy", year=2021, quarter=q)
+    visible = selectors.tasks_for(officer).filter(plan=plan)
+    boards = [selectors.dashboard(visible, day, plans=[plan]), selectors.Dashboard()]
+    odd = selectors.Dashboard(
+        total=3, overdue=1, reports_overdue=2, by_status=[("a&b", "<Nhãn>", 1), ("c", "Đủ", 2)]
+    )
+    boards.append(odd)
+    for board in boards:
+        for base_url in ("/ke-hoach/1/", "/ke-hoach/don-vi/2/?x=<y>"):
+            want = Template(DASHBOARD).render(Context({"board": board, "base_url": base_url, "as_of": day}))
+            assert str(dashboard_html(board, base_url, day)) == want
+    assert any(b.periods_overdue for b in boards) is (day.year > 2021)

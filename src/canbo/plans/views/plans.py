@@ -10,7 +10,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from canbo.core.querysets import CHANGE
 from canbo.core.views import dated
 from canbo.core.views import dated_context as _ctx
 from canbo.core.views import page_day as _day
@@ -18,8 +17,7 @@ from canbo.org.models import Unit
 from canbo.plans import selectors, services
 from canbo.plans.forms import PlanEditForm, PlanForm
 from canbo.plans.models import Task, TaskStatus
-from canbo.plans.selectors import plans_visible
-from canbo.plans.views.base import PlansFormView, board_plan_or_404, plan_or_404, task_rows, task_rows_html
+from canbo.plans.views.base import PlansFormView, board_plan_or_404, dashboard_html, task_rows, task_rows_html
 
 
 @dated
@@ -110,15 +108,16 @@ class PlanEditView(PlansFormView):
 
 @dated
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = plan_or_404(request.user, pk)
+    plan = selectors.plan_for_page(request.user, pk)
+    if plan is None:
+        raise Http404("Không tìm thấy kế hoạch.")
     day = _day(request)
     visible = selectors.tasks_for(request.user).filter(plan=plan)
     params = {k: request.GET.get(k, "") for k in ("tinh-trang", "qua-han", "den-han", "don-vi")}
-    tasks = list(
-        selectors.filter_tasks(visible, params, day)
-        .select_related("lead_unit", "section")
-        .prefetch_related("coordinating_units", "occurrences")
-        .order_by("order", "pk")
+    # The tasks with their occurrences' dates and coordinating units' ids, in two plain
+    # statements (no prefetch; the rows show the lead unit by its id's label).
+    tasks = selectors.read_task_details(
+        list(selectors.filter_tasks(visible, params, day).order_by("order", "pk"))
     )
     # Unfiltered, the list holds every task the dashboard counts, with their occurrences: its
     # counts and missing reports are computed from them. The periods are read once, for the
@@ -127,7 +126,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     board = selectors.dashboard(
         visible, day, plans=[plan], read=None if any(params.values()) else tasks, periods_of=periods
     )
-    can_change = selectors.is_board(request.user, plan, CHANGE)
+    base_url = reverse("plans:detail", args=[plan.pk])
     return render(
         request,
         "plans/plan_detail.html",
@@ -135,15 +134,16 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             plan=plan,
             board=board,
+            dashboard_html=dashboard_html(board, base_url, day),
             tasks=(rows := task_rows(tasks, day)),
             tasks_html=task_rows_html(rows),
             filtered=any(params.values()),
-            can_change=can_change,
+            can_change=plan.is_kept,  # type: ignore[attr-defined]
             periods=periods,
-            base_url=reverse("plans:detail", args=[plan.pk]),
-            implements=plan.implements.all(),
+            base_url=base_url,
+            implements=list(plan.implements.all()) if plan.has_implements else [],  # type: ignore[attr-defined]
             # The plan's targets, computed by the indicators app (issue 5), when it has any.
-            has_targets=plans_visible(request.user).filter(pk=plan.pk).exists(),
+            has_targets=plan.has_targets,  # type: ignore[attr-defined]
             statuses=TaskStatus.choices,
             current_status=params["tinh-trang"],
             current_overdue=bool(params["qua-han"]),
@@ -169,6 +169,7 @@ def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related(Prefetch("occurrences"))
         .order_by("plan__issued_on", "order")
     )
+    base_url = reverse("plans:unit", args=[unit.pk])
     return render(
         request,
         "plans/unit_dashboard.html",
@@ -176,9 +177,10 @@ def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             unit=unit,
             board=board,
+            dashboard_html=dashboard_html(board, base_url, day),
             tasks=(rows := task_rows(listed, day)),
             tasks_html=task_rows_html(rows, show_plan=True),
             filtered=any(params.values()),
-            base_url=reverse("plans:unit", args=[unit.pk]),
+            base_url=base_url,
         ),
     )

@@ -86,7 +86,7 @@ def _panel_key(form: Any, chosen: Any) -> str | None:
 
 def _plain(choices: Any) -> tuple[Any, ...]:
     """Choices as plain strings (a lazy label's ``repr`` is its address, not its text)."""
-    return tuple((str(v), _plain(label) if isinstance(label, (list, tuple)) else str(label)) for v, label in choices)
+    return tuple((str(v), _plain(lb) if isinstance(lb, (list, tuple)) else str(lb)) for v, lb in choices)
 
 
 class KeptPanelNode(template.Node):

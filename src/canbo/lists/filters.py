@@ -143,10 +143,7 @@ class PersonFilterForm(forms.Form):
         # it is checked: not for every search of a list (a third of a search's Python time).
         self.fields["dan_toc"].choices = functools.cache(_ethnicity_choices)  # type: ignore[attr-defined]
         self.fields["ton_giao"].choices = functools.cache(_religion_choices)  # type: ignore[attr-defined]
-        for name, kind in QUALIFICATION_FILTERS.items():
-            self.fields[name].choices = _level_choices(kind)  # type: ignore[attr-defined]
         self.fields["nhiem_ky_quy_hoach"].choices = functools.cache(_term_choices)  # type: ignore[attr-defined]
-        fast_selects(self)  # the same markup without a template per option (issue 22)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -189,6 +186,14 @@ class PersonFilterForm(forms.Form):
                 shown = value
             out.append(f"{field.label}: {shown}")
         return out
+
+
+# Once, on the class's fields (each form deep-copies them; issue 22): the qualification levels'
+# choices, and the selects' and checkbox groups' twins with the same markup without a template
+# per option (``core.forms.fast_selects``).
+for _name, _kind in QUALIFICATION_FILTERS.items():
+    PersonFilterForm.base_fields[_name].choices = _level_choices(_kind)  # type: ignore[attr-defined]
+fast_selects(PersonFilterForm.base_fields)
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:

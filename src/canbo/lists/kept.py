@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -81,6 +82,9 @@ class KeptCount:
         kept_key = self._kept_key("page", start, stop)
         if kept_key is None:
             return self.queryset[key]
+        return KeptPage(lambda: self._page(key, kept_key), kept_key)
+
+    def _page(self, key: slice, kept_key: tuple[Any, ...]) -> list[Any]:
         ids = _get(kept_key)
         if ids is None:
             page = list(self.queryset[key])
@@ -91,6 +95,41 @@ class KeptCount:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.queryset, name)
+
+
+class KeptPage(Sequence[Any]):
+    """A page of a ``KeptCount``, read when first looked at: a page whose rows' markup is kept
+    (``kept_markup``) is not read at all. ``kept_key`` names the page (the list's SQL, the
+    change log's newest entry, the slice)."""
+
+    def __init__(self, load: Callable[[], list[Any]], kept_key: tuple[Any, ...]) -> None:
+        self._load = load
+        self._rows: list[Any] | None = None
+        self.kept_key = kept_key
+
+    def _all(self) -> list[Any]:
+        if self._rows is None:
+            self._rows = self._load()
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._all())
+
+
+def kept_markup(key: tuple[Any, ...], make: Callable[[], str]) -> str:
+    """The markup ``make`` gives, kept per process under ``key`` (a ``KeptPage.kept_key`` with
+    whatever else the markup is made from)."""
+    found = _get(key)
+    if found is None:
+        found = make()
+        _put(key, found)
+    return found  # type: ignore[no-any-return]
 
 
 def kept_counts_reset() -> None:

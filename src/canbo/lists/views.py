@@ -18,7 +18,7 @@ from django.http import (
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -29,9 +29,11 @@ from canbo.lists import services
 from canbo.lists.columns import COLUMNS, DEFAULT_COLUMNS, parse_columns, rows
 from canbo.lists.exports import XLSX_TYPE, write_list
 from canbo.lists.filters import PersonFilterForm
+from canbo.lists.kept import kept_markup
 from canbo.lists.models import SavedList
 from canbo.lists.selectors import filtered_persons
-from canbo.org.selectors import unit_label_on
+from canbo.lists.templatetags.list_rows import rows_markup
+from canbo.org.selectors import unit_index, unit_label_on
 
 # Query-string keys that are not filters.
 NOT_FILTERS = {"ngay", "trang", "cot", "csrfmiddlewaretoken", "ten"}
@@ -67,6 +69,27 @@ class PersonListView(LoginRequiredMixin, AsOfMixin, TemplateView):
             stamp=latest_change(self.request),
         )
         page = Paginator(qs if qs is not None else [], 50).get_page(self.request.GET.get("trang"))
+        objects = page.object_list
+        kept_key = getattr(objects, "kept_key", None)
+
+        def markup() -> str:
+            return rows_markup(
+                rows(list(objects), columns, self.day) if qs is not None else [], page.start_index(), columns
+            )
+
+        if kept_key is not None:
+            # A page asked again between two changes: its rows' markup as it was written, by
+            # everything it is made from besides the list (issue 22; ``lists.kept``).
+            made_of = (
+                tuple(c.key for c in columns),
+                self.day,
+                unit_index().stamp,
+                get_script_prefix(),
+                page.start_index(),
+            )
+            rows_html = kept_markup((*kept_key, "rows", *made_of), markup)
+        else:
+            rows_html = markup()
         params = self.request.GET.copy()
         params.pop("trang", None)
         ctx.update(
@@ -75,7 +98,7 @@ class PersonListView(LoginRequiredMixin, AsOfMixin, TemplateView):
                 "unit": unit,
                 "unit_name": unit_label_on(unit, self.day) if unit else "",
                 "page": page,
-                "rows": rows(list(page.object_list), columns, self.day) if qs is not None else [],
+                "rows_html": rows_html,
                 "columns": columns,
                 "all_columns": COLUMNS,
                 "chosen": {c.key for c in columns},

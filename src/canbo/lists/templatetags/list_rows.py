@@ -32,6 +32,15 @@ def person_rows(
 ) -> SafeString:
     """The ``<tr>`` of each (person, cells) of ``rows``, numbered from ``start``: the first cell
     links to the person's page; an empty page says so across the ``columns``."""
+    return rows_markup(rows, start, columns, context)
+
+
+def rows_markup(
+    rows: Sequence[tuple[Any, list[Any]]], start: int, columns: Sequence[Any], context: Context | None = None
+) -> SafeString:
+    """``person_rows``'s markup; without ``context`` as a template's (autoescaped, localized as
+    the settings say) gives it."""
+    context = context if context is not None else Context()
     if not rows:
         return format_html(
             '<tr><td colspan="{}" class="muted">Không có cán bộ phù hợp.</td></tr>\n  ', len(columns) + 1

@@ -10,12 +10,16 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.template import engines
 from django.test.utils import CaptureQueriesContext
 
 from canbo.careers.models import Tenure
 from canbo.conftest import new_person
+from canbo.core.conditional import latest_change
+from canbo.core.dates import today
 from canbo.lists.kept import kept_counts_reset
+from canbo.lists.selectors import filtered_persons
 from canbo.people.services import person_update
 
 # The filter panel of lists/person_list.html as it stood before ``{% kept_panel %}``.
@@ -120,10 +124,24 @@ def test_a_unit_s_page_asked_again_is_read_by_its_ids(
     first, reads = _person_reads(client, url)
     assert any("UNION ALL" in sql for sql in reads)  # the unit's set, sorted by name
     again, reads = _person_reads(client, url)
-    # The same page from the ids kept for it: 50 rows by key, not the unit's 1,100 sorted again.
+    # The same page, its rows' markup kept: no person read (the count is kept too).
     assert again == first
-    assert reads and not any("UNION ALL" in sql for sql in reads), reads
+    assert reads == [], reads
     assert "Trần Văn Giữ" in again and "Người Số 3" in again and "Lê Thị Ngoài" not in again
+    # The page's persons, read afresh (another column set's markup, say), come by their kept ids:
+    # 50 rows by key, not the unit's 1,100 people sorted again.
+    params = QueryDict(f"don_vi={tree['A'].pk}")
+    stamp = latest_change(None)
+    pages = []
+    for _ in range(2):
+        _form, _unit, results = filtered_persons(
+            admin_user, params, today(), paged=True, columns=["ho_ten"], stamp=stamp
+        )
+        with CaptureQueriesContext(connection) as q:
+            pages.append([p.pk for p in results[0:50]])
+        reads = [x["sql"] for x in q.captured_queries if 'FROM "people_person"' in x["sql"]]
+    assert pages[0] == pages[1] and len(pages[0]) == 5
+    assert len(reads) == 1 and "UNION ALL" not in reads[0], reads
     # A change moves the change log's newest entry: the page is found afresh.
     person_update(acting_user=admin_user, person=holder, changes={"full_name": "Trần Văn Mới"}, reason="Sửa")
     changed, reads = _person_reads(client, url)

@@ -97,6 +97,26 @@ class KeptCount:
         return getattr(self.queryset, name)
 
 
+class KeptSearch:
+    """A name search's results (``people.search.NameSearchResults``, kept by ``keep``) whose
+    pages are read when first looked at (``KeptPage``): a page whose rows' markup is kept is not
+    read at all. Everything else is the results'."""
+
+    def __init__(self, results: Any) -> None:
+        self.results = results
+
+    def __getitem__(self, key: Any) -> Any:
+        if not isinstance(key, slice) or key.step is not None:
+            return self.results[key]
+        kept_key = self.results.page_key(key.start or 0, key.stop)
+        if kept_key is None:
+            return self.results[key]
+        return KeptPage(lambda: self.results[key], kept_key)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.results, name)
+
+
 class KeptPage(Sequence[Any]):
     """A page of a ``KeptCount``, read when first looked at: a page whose rows' markup is kept
     (``kept_markup``) is not read at all. ``kept_key`` names the page (the list's SQL, the

@@ -10,7 +10,7 @@ from django.http import Http404, QueryDict
 
 from canbo.lists.columns import PERSON_RELATIONS, person_fields
 from canbo.lists.filters import PersonFilterForm, apply_filters, unit_holders
-from canbo.lists.kept import KeptCount
+from canbo.lists.kept import KeptCount, KeptSearch
 from canbo.org.models import Unit
 from canbo.people.search import NameSearchResults, name_results
 from canbo.people.selectors import person_queryset
@@ -83,7 +83,7 @@ def filtered_persons(
         )
         if stamp is not None:
             if isinstance(results, NameSearchResults):
-                results = results.keep(stamp)
+                results = KeptSearch(results.keep(stamp))
             else:  # a page asked again is read by its ids through ``base`` (the user's grants)
                 results = KeptCount(results, stamp, reader=base)
         return form, unit, results

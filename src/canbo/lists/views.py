@@ -79,14 +79,12 @@ class PersonListView(LoginRequiredMixin, AsOfMixin, TemplateView):
 
         if kept_key is not None:
             # A page asked again between two changes: its rows' markup as it was written, by
-            # everything it is made from besides the list (issue 22; ``lists.kept``).
-            made_of = (
-                tuple(c.key for c in columns),
-                self.day,
-                unit_index().stamp,
-                get_script_prefix(),
-                page.start_index(),
-            )
+            # everything it is made from besides the list (issue 22; ``lists.kept``): the
+            # columns, the day, the links' prefix, the numbering, and the unit labels' own stamp
+            # where a column shows unit labels (``org.selectors.unit_index``).
+            keys = tuple(c.key for c in columns)
+            labels = unit_index().stamp if {"don_vi", "don_vi_ho_so"} & set(keys) else None
+            made_of = (keys, self.day, labels, get_script_prefix(), page.start_index())
             rows_html = kept_markup((*kept_key, "rows", *made_of), markup)
         else:
             rows_html = markup()

@@ -150,13 +150,17 @@ def test_a_unit_s_page_asked_again_is_read_by_its_ids(
 
 
 def test_a_kept_page_is_read_within_the_user_s_grants(
-    tree: dict[str, Any], users: dict[str, Any], client: Any
+    tree: dict[str, Any], users: dict[str, Any], admin_user: Any, client: Any
 ) -> None:
-    """The kept ids are read through the user's restricted persons: another subtree's list,
-    kept for the administrator, shows nothing of it to an officer of A."""
+    """The kept answers are keyed by the list's SQL, which holds the user's grants: the list
+    kept for the administrator (both subtrees) shows nothing of subtree B to an officer of A."""
     kept_counts_reset()
     new_person(tree["A1"], "Nguyễn Văn Trong")
     new_person(tree["B"], "Lê Thị Ngoài")
+    client.force_login(admin_user)
+    for _ in range(2):
+        whole = client.get("/can-bo/").content.decode()
+        assert "Nguyễn Văn Trong" in whole and "Lê Thị Ngoài" in whole
     client.force_login(users["officer_a"])
     body = _no_tokens(client.get("/can-bo/").content.decode())
     again = _no_tokens(client.get("/can-bo/").content.decode())

@@ -149,7 +149,7 @@ def kept_markup(key: tuple[Any, ...], make: Callable[[], str]) -> str:
     if found is None:
         found = make()
         _put(key, found)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def kept_counts_reset() -> None:

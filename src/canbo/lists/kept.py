@@ -145,6 +145,12 @@ class KeptPage(Sequence[Any]):
 def kept_markup(key: tuple[Any, ...], make: Callable[[], str]) -> str:
     """The markup ``make`` gives, kept per process under ``key`` (a ``KeptPage.kept_key`` with
     whatever else the markup is made from)."""
+    return kept_value(key, make)
+
+
+def kept_value(key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+    """What ``make`` gives, kept per process under ``key`` (which must hold the change log's
+    stamp, or whatever else the value depends on)."""
     found = _get(key)
     if found is None:
         found = make()

@@ -41,7 +41,7 @@ def filtered_persons(
     With ``paged`` and ``stamp`` (the change log's newest entry, ``core.conditional.latest_change``)
     the count and the pages' ids are kept per process until the next change (``lists.kept``).
     """
-    form = PersonFilterForm(params)
+    form = PersonFilterForm(params, stamp=stamp)
     if not form.is_valid():
         return form, None, None
     unit = None

@@ -167,3 +167,22 @@ def test_a_kept_page_is_read_within_the_user_s_grants(
     assert again == body
     assert "Nguyễn Văn Trong" in again and "Lê Thị Ngoài" not in again
     assert client.get(f"/can-bo/?don_vi={tree['B'].pk}").status_code == 404
+
+
+def test_the_kept_planning_terms_follow_a_new_list(
+    tree: dict[str, Any], admin_user: Any, client: Any
+) -> None:
+    from canbo.planning import services as planning
+
+    client.force_login(admin_user)
+    for _ in range(2):  # read, then kept
+        assert '<option value="2031-2036">' not in _panel(client.get("/can-bo/").content.decode())
+    planning.planning_list_create(
+        acting_user=admin_user,
+        unit=tree["A"],
+        name="Quy hoạch 2031–2036",
+        kind="cap_uy",
+        term_start=2031,
+        term_end=2036,
+    )
+    assert '<option value="2031-2036">2031–2036</option>' in _panel(client.get("/can-bo/").content.decode())

@@ -24,7 +24,7 @@ from django.contrib.auth.models import User
 from canbo.accounts.models import Grant, Role
 from canbo.core.querysets import scope_breadth_reset
 from canbo.core.types import ActingUser
-from canbo.lists.views import kept_counts_reset
+from canbo.lists.kept import kept_counts_reset
 from canbo.org.choices import Block, HeadKind, Level, ManagementScope, TitleGroup, UnitKind
 from canbo.org.models import Title, Unit
 from canbo.org.selectors import unit_index_reset

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -243,10 +244,12 @@ class MemoCheckboxSelectMultiple(RenderMemoMixin, forms.CheckboxSelectMultiple):
     """Django's checkbox group, its markup kept per process (``RenderMemoMixin``)."""
 
 
-def fast_selects(form: forms.BaseForm) -> None:
-    """Swap the plain selects of ``form`` for their Python-rendered twins (same markup), and its
-    checkbox groups for their kept twins."""
-    for field in form.fields.values():
+def fast_selects(form: forms.BaseForm | Mapping[str, forms.Field]) -> None:
+    """Swap the plain selects of ``form`` (or of a form class's ``base_fields``, once: each form
+    then deep-copies the twins) for their Python-rendered twins (same markup), and its checkbox
+    groups for their kept twins."""
+    fields = form if isinstance(form, Mapping) else form.fields
+    for field in fields.values():
         kind = type(field.widget)
         twin = {
             forms.Select: FastSelect,

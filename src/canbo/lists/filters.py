@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from canbo.careers.models import Tenure, on_date_q
 from canbo.core.forms import fast_selects
 from canbo.core.querysets import subtree_ids as core_subtree_ids
+from canbo.lists.kept import kept_value
 from canbo.org.choices import Level, ManagementScope, TitleGroup
 from canbo.org.forms import UnitPicker
 from canbo.org.models import Unit
@@ -137,16 +138,19 @@ class PersonFilterForm(forms.Form):
         widget=forms.HiddenInput,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, stamp: tuple[int, str] | None = None, **kwargs: Any) -> None:
+        """With ``stamp`` (the change log's newest entry) the planning terms are kept per process
+        until the next change (planning lists are written by the audited services only)."""
         super().__init__(*args, **kwargs)
         # Callables, read from the database once, when the page shows the field or a value of
         # it is checked: not for every search of a list (a third of a search's Python time).
         self.fields["dan_toc"].choices = functools.cache(_ethnicity_choices)  # type: ignore[attr-defined]
         self.fields["ton_giao"].choices = functools.cache(_religion_choices)  # type: ignore[attr-defined]
-        for name, kind in QUALIFICATION_FILTERS.items():
-            self.fields[name].choices = _level_choices(kind)  # type: ignore[attr-defined]
-        self.fields["nhiem_ky_quy_hoach"].choices = functools.cache(_term_choices)  # type: ignore[attr-defined]
-        fast_selects(self)  # the same markup without a template per option (issue 22)
+        terms = functools.cache(_term_choices)
+        if stamp is not None:
+            kept = stamp
+            terms = functools.cache(lambda: kept_value(("planning terms", *kept), _term_choices))
+        self.fields["nhiem_ky_quy_hoach"].choices = terms  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -189,6 +193,14 @@ class PersonFilterForm(forms.Form):
                 shown = value
             out.append(f"{field.label}: {shown}")
         return out
+
+
+# Once, on the class's fields (each form deep-copies them; issue 22): the qualification levels'
+# choices, and the selects' and checkbox groups' twins with the same markup without a template
+# per option (``core.forms.fast_selects``).
+for _name, _kind in QUALIFICATION_FILTERS.items():
+    PersonFilterForm.base_fields[_name].choices = _level_choices(_kind)  # type: ignore[attr-defined]
+fast_selects(PersonFilterForm.base_fields)
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:

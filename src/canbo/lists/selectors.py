@@ -10,8 +10,9 @@ from django.http import Http404, QueryDict
 
 from canbo.lists.columns import PERSON_RELATIONS, person_fields
 from canbo.lists.filters import PersonFilterForm, apply_filters, unit_holders
+from canbo.lists.kept import KeptCount, KeptSearch
 from canbo.org.models import Unit
-from canbo.people.search import name_results
+from canbo.people.search import NameSearchResults, name_results
 from canbo.people.selectors import person_queryset
 
 
@@ -23,6 +24,7 @@ def filtered_persons(
     paged: bool = False,
     exact_count: bool = True,
     columns: Sequence[str] | None = None,
+    stamp: tuple[int, str] | None = None,
 ) -> tuple[PersonFilterForm, Unit | None, Any]:
     """(bound form, unit, queryset ordered by Vietnamese name order), or (invalid form, None, None).
 
@@ -35,8 +37,11 @@ def filtered_persons(
     fields and relations those columns need (``lists.columns.PERSON_FIELDS``), as the export
     does: a page of 50 built nearly a hundred fields and four related rows per person, and the
     join of the managing unit led SQLite to walk the units first on a unit's list (issue 22).
+
+    With ``paged`` and ``stamp`` (the change log's newest entry, ``core.conditional.latest_change``)
+    the count and the pages' ids are kept per process until the next change (``lists.kept``).
     """
-    form = PersonFilterForm(params)
+    form = PersonFilterForm(params, stamp=stamp)
     if not form.is_valid():
         return form, None, None
     unit = None
@@ -76,6 +81,11 @@ def filtered_persons(
             grants_only=plain,
             within=within,
         )
+        if stamp is not None:
+            if isinstance(results, NameSearchResults):
+                results = KeptSearch(results.keep(stamp))
+            else:  # a page asked again is read by its ids through ``base`` (the user's grants)
+                results = KeptCount(results, stamp, reader=base)
         return form, unit, results
     qs = apply_filters(base, form.cleaned_data, unit=unit, day=day, user=user).order_by("sort_key", "id")
     return form, unit, qs

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import tempfile
-import threading
-from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import (
     FileResponse,
     Http404,
@@ -22,7 +18,7 @@ from django.http import (
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -33,10 +29,11 @@ from canbo.lists import services
 from canbo.lists.columns import COLUMNS, DEFAULT_COLUMNS, parse_columns, rows
 from canbo.lists.exports import XLSX_TYPE, write_list
 from canbo.lists.filters import PersonFilterForm
+from canbo.lists.kept import kept_markup
 from canbo.lists.models import SavedList
 from canbo.lists.selectors import filtered_persons
-from canbo.org.selectors import unit_label_on
-from canbo.people.search import NameSearchResults, kept_reset
+from canbo.lists.templatetags.list_rows import rows_markup
+from canbo.org.selectors import unit_index, unit_label_on
 
 # Query-string keys that are not filters.
 NOT_FILTERS = {"ngay", "trang", "cot", "csrfmiddlewaretoken", "ten"}
@@ -44,57 +41,6 @@ NOT_FILTERS = {"ngay", "trang", "cot", "csrfmiddlewaretoken", "ten"}
 
 def filters_of(params: QueryDict) -> dict[str, list[str]]:
     return {k: params.getlist(k) for k in params if k not in NOT_FILTERS and any(params.getlist(k))}
-
-
-_COUNTS: OrderedDict[tuple[Any, ...], int] = OrderedDict()
-_COUNTS_MAX = 256
-_counts_lock = threading.Lock()
-
-
-class KeptCount:
-    """A list's queryset whose ``count()`` is kept per process by the change log's newest entry
-    and the count's SQL (issue 22): the count of a province's 40,000 dossiers was a fifth of the
-    list's time, and the same list is asked again and again between two changes. The SQL holds
-    everything else the number depends on (the user's grants, the date, the filters), and every
-    write goes through the audited services, so the newest entry moves with any change
-    (as for the list's ETag, ``core.conditional``); the entry's time is in the key too, so a
-    log that went back (a restored backup) does not meet an old number. Everything else is the
-    queryset's."""
-
-    def __init__(self, queryset: Any, stamp: tuple[int, str]) -> None:
-        self.queryset = queryset
-        self.stamp = stamp
-
-    def count(self) -> int:
-        try:
-            sql, params = self.queryset.order_by().values("pk").query.sql_with_params()
-        except EmptyResultSet:  # a user without grants: the ORM knows the list is empty
-            return 0
-        key = (self.queryset.db, *self.stamp, sql, tuple(str(p) for p in params))
-        with _counts_lock:
-            found = _COUNTS.get(key)
-            if found is not None:
-                _COUNTS.move_to_end(key)
-                return found
-        counted = self.queryset.count()
-        with _counts_lock:
-            _COUNTS[key] = counted
-            while len(_COUNTS) > _COUNTS_MAX:
-                _COUNTS.popitem(last=False)
-        return counted
-
-    def __getitem__(self, key: Any) -> Any:
-        return self.queryset[key]
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.queryset, name)
-
-
-def kept_counts_reset() -> None:
-    """Forget the kept counts (tests: a rolled-back test may leave the same newest entry)."""
-    with _counts_lock:
-        _COUNTS.clear()
-    kept_reset()  # the name searches' (``NameSearchResults.keep``)
 
 
 class PersonListView(LoginRequiredMixin, AsOfMixin, TemplateView):
@@ -120,12 +66,28 @@ class PersonListView(LoginRequiredMixin, AsOfMixin, TemplateView):
             paged=True,
             exact_count=False,
             columns=[c.key for c in columns],
+            stamp=latest_change(self.request),
         )
-        if isinstance(qs, QuerySet):
-            qs = KeptCount(qs, latest_change(self.request))
-        elif isinstance(qs, NameSearchResults):  # its count and page ids, kept likewise
-            qs = qs.keep(latest_change(self.request))
         page = Paginator(qs if qs is not None else [], 50).get_page(self.request.GET.get("trang"))
+        objects = page.object_list
+        kept_key = getattr(objects, "kept_key", None)
+
+        def markup() -> str:
+            return rows_markup(
+                rows(list(objects), columns, self.day) if qs is not None else [], page.start_index(), columns
+            )
+
+        if kept_key is not None:
+            # A page asked again between two changes: its rows' markup as it was written, by
+            # everything it is made from besides the list (issue 22; ``lists.kept``): the
+            # columns, the day, the links' prefix, the numbering, and the unit labels' own stamp
+            # where a column shows unit labels (``org.selectors.unit_index``).
+            keys = tuple(c.key for c in columns)
+            labels = unit_index().stamp if {"don_vi", "don_vi_ho_so"} & set(keys) else None
+            made_of = (keys, self.day, labels, get_script_prefix(), page.start_index())
+            rows_html = kept_markup((*kept_key, "rows", *made_of), markup)
+        else:
+            rows_html = markup()
         params = self.request.GET.copy()
         params.pop("trang", None)
         ctx.update(
@@ -134,7 +96,7 @@ class PersonListView(LoginRequiredMixin, AsOfMixin, TemplateView):
                 "unit": unit,
                 "unit_name": unit_label_on(unit, self.day) if unit else "",
                 "page": page,
-                "rows": rows(list(page.object_list), columns, self.day) if qs is not None else [],
+                "rows_html": rows_html,
                 "columns": columns,
                 "all_columns": COLUMNS,
                 "chosen": {c.key for c in columns},

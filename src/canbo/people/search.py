@@ -1026,6 +1026,12 @@ class NameSearchResults:
             return None
         return self._top(stop, ids)[start:stop]
 
+    def page_key(self, start: int, stop: int) -> tuple[Any, ...] | None:
+        """The key under which the ids of the page ``[start:stop]`` are kept (None when nothing
+        is: no ``keep``, or a user without grants): it names the page's rows as long as it is
+        the key (the list page keeps their markup under it, ``lists.kept``)."""
+        return self._kept_key("page", start, stop)
+
     def __getitem__(self, key: slice) -> list[Person]:
         if not isinstance(key, slice):
             raise TypeError("NameSearchResults is read by slices (pages)")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import tempfile
-import threading
-from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlencode
 
@@ -28,6 +26,7 @@ from django.views.generic import TemplateView
 
 from canbo.core.conditional import conditional, data_etag, latest_change
 from canbo.core.errors import DomainError
+from canbo.core.kept_state import KeptByChanges, writes_in_flight
 from canbo.core.views import AsOfMixin, BadAsOf, as_of, bad_request
 from canbo.lists import services
 from canbo.lists.columns import COLUMNS, DEFAULT_COLUMNS, parse_columns, rows
@@ -46,20 +45,17 @@ def filters_of(params: QueryDict) -> dict[str, list[str]]:
     return {k: params.getlist(k) for k in params if k not in NOT_FILTERS and any(params.getlist(k))}
 
 
-_COUNTS: OrderedDict[tuple[Any, ...], int] = OrderedDict()
-_COUNTS_MAX = 256
-_counts_lock = threading.Lock()
+_COUNTS = KeptByChanges(256)
 
 
 class KeptCount:
-    """A list's queryset whose ``count()`` is kept per process by the change log's newest entry
-    and the count's SQL (issue 22): the count of a province's 40,000 dossiers was a fifth of the
-    list's time, and the same list is asked again and again between two changes. The SQL holds
-    everything else the number depends on (the user's grants, the date, the filters), and every
-    write goes through the audited services, so the newest entry moves with any change
-    (as for the list's ETag, ``core.conditional``); the entry's time is in the key too, so a
-    log that went back (a restored backup) does not meet an old number. Everything else is the
-    queryset's."""
+    """A list's queryset whose ``count()`` is kept per process by the count's SQL (issue 22): the
+    count of a province's 40,000 dossiers was a fifth of the list's time, and the same list is
+    asked again and again. The SQL holds everything else the number depends on (the user's
+    grants, the date, the filters); the number is reused until a logged change that may alter
+    it (``core.kept_state``: a write to a table the SQL reads, in a column it names — not a
+    PATCH of someone's other names), or a log that went back (a restored backup). Everything
+    else is the queryset's."""
 
     def __init__(self, queryset: Any, stamp: tuple[int, str]) -> None:
         self.queryset = queryset
@@ -70,17 +66,14 @@ class KeptCount:
             sql, params = self.queryset.order_by().values("pk").query.sql_with_params()
         except EmptyResultSet:  # a user without grants: the ORM knows the list is empty
             return 0
-        key = (self.queryset.db, *self.stamp, sql, tuple(str(p) for p in params))
-        with _counts_lock:
-            found = _COUNTS.get(key)
-            if found is not None:
-                _COUNTS.move_to_end(key)
-                return found
+        db = self.queryset.db
+        key = (db, sql, tuple(str(p) for p in params))
+        found = _COUNTS.get(db, key, self.stamp)
+        if found is not None:
+            return found
+        in_flight = writes_in_flight(db)
         counted = self.queryset.count()
-        with _counts_lock:
-            _COUNTS[key] = counted
-            while len(_COUNTS) > _COUNTS_MAX:
-                _COUNTS.popitem(last=False)
+        _COUNTS.put(key, self.stamp, sql, counted, in_flight)
         return counted
 
     def __getitem__(self, key: Any) -> Any:
@@ -92,8 +85,7 @@ class KeptCount:
 
 def kept_counts_reset() -> None:
     """Forget the kept counts (tests: a rolled-back test may leave the same newest entry)."""
-    with _counts_lock:
-        _COUNTS.clear()
+    _COUNTS.clear()
     kept_reset()  # the name searches' (``NameSearchResults.keep``)
 
 

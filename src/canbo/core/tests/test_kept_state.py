@@ -1,0 +1,56 @@
+"""``core.kept_state``: a kept value outlives only the logged changes that cannot alter it
+(issue 22, the write mix)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from canbo.conftest import new_person
+from canbo.core.conditional import latest_change
+from canbo.core.kept_state import KeptByChanges, _Reads
+from canbo.core.models import ObjectChange
+from canbo.people.services import person_update
+
+PERSONS = 'SELECT COUNT(*) FROM "people_person" WHERE "people_person"."service_until" IS NULL'
+
+
+def test_what_a_change_can_alter(db: Any) -> None:
+    reads = _Reads(PERSONS)
+    assert not reads.touched_by("people_person", "update", frozenset({"other_names"}))
+    assert reads.touched_by("people_person", "update", frozenset({"other_names", "service_until"}))
+    assert reads.touched_by("people_person", "create", frozenset())
+    assert reads.touched_by("people_person", "delete", frozenset())
+    assert not reads.touched_by("careers_tenure", "create", frozenset())
+    assert reads.touched_by(None, "update", frozenset())  # a type no longer known
+    # a derived table follows its source (declared by ``PeopleConfig.ready``)
+    gaps = _Reads(PERSONS + ' AND NOT id IN (SELECT person_id FROM "people_servicegap")')
+    assert gaps.touched_by("people_serviceevent", "create", frozenset())
+    assert gaps.touched_by("people_serviceevent", "update", frozenset({"event_date"}))
+    assert not gaps.touched_by("people_serviceevent", "update", frozenset({"details"}))
+    # a model table that is neither change-logged nor declared: any change may alter it
+    sessions = _Reads('SELECT COUNT(*) FROM "django_session"')
+    assert sessions.touched_by("careers_tenure", "update", frozenset({"note"}))
+
+
+def test_a_kept_value_across_changes(tree: Any, admin_user: Any) -> None:
+    kept = KeptByChanges(4)
+    person = new_person(tree["A"], "Nguyễn Văn An")
+    stamp = latest_change(None)
+    kept.put("n", stamp, PERSONS, 1)
+    assert kept.get("default", "n", stamp) == 1
+    person_update(acting_user=admin_user, person=person, changes={"other_names": "Ba"}, reason="Sửa")
+    later = latest_change(None)
+    assert later != stamp and kept.get("default", "n", later) == 1  # other names are not read
+    new_person(tree["B"], "Lê Thị Bình")
+    assert kept.get("default", "n", latest_change(None)) is None  # a new row is
+
+
+def test_a_log_that_went_back_keeps_nothing(tree: Any, admin_user: Any) -> None:
+    """A restored backup: the entry a value was kept with is gone (or has another time)."""
+    kept = KeptByChanges(4)
+    person = new_person(tree["A"], "Nguyễn Văn An")
+    stamp = latest_change(None)
+    kept.put("n", stamp, PERSONS, 1)
+    ObjectChange.objects.filter(id=stamp[0]).delete()
+    person_update(acting_user=admin_user, person=person, changes={"other_names": "Ba"}, reason="Sửa")
+    assert kept.get("default", "n", latest_change(None)) is None

@@ -193,7 +193,8 @@ def main() -> None:
     print(f"load average after: {load()}")
     keys = ["cpu_after", "pg_after", "cpu_again", "pg_again", "q_after", "q_again"]
     print(
-        "| page | version | server CPU after a write | PG CPU after a write | server CPU repeated | PG CPU repeated | queries after / repeated |"
+        "| page | version | server CPU after a write | PG CPU after a write | server CPU repeated"
+        " | PG CPU repeated | queries after / repeated |"
     )
     print("|---|---|---:|---:|---:|---:|---|")
     for page in runs["now"][0]:

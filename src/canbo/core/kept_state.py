@@ -22,9 +22,9 @@ when none of them can alter it:
 
 A transaction still in flight when a value is computed may hold an entry older than the
 newest one read (PostgreSQL hands out ids in the order of the inserts, not of the commits) and
-commit afterwards: on PostgreSQL the write transactions running just before the computation
-(``pg_current_snapshot``, read after the newest entry) are kept with the value, and the value
-is not reused once one of them has committed (``pg_xact_status``). On SQLite the writers are
+commit afterwards: on PostgreSQL the database's write transactions running just before the
+computation (``pg_stat_activity``, read after the newest entry) are kept with the value, and
+the value is not reused once one of them has ended. On SQLite the writers are
 serialized, so an entry's id is given in commit order.
 
 Anything else counts as a change that may alter the value: a create or delete in a named table,
@@ -166,25 +166,37 @@ def changes_between(db: str, since: Stamp, now: Stamp) -> list[_Change] | None:
     return found
 
 
+# The write transactions of this database running now, other than this session's (their ids:
+# a transaction has one from its first write, before its change-log entry).
+_IN_FLIGHT = (
+    "SELECT backend_xid::text FROM pg_stat_activity WHERE datname = current_database()"
+    " AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()"
+)
+
+# The activity view is read once per transaction (and kept to its end) unless cleared: a request
+# inside a transaction would see the writers of its first reading.
+_CLEAR = "SELECT pg_stat_clear_snapshot()"
+
+
 def writes_in_flight(db: str) -> tuple[str, ...]:
-    """The write transactions running now (PostgreSQL; on SQLite none can hold an older entry):
-    read after the newest entry and before computing a value to keep."""
+    """The write transactions of the database running now (PostgreSQL; on SQLite none can hold
+    an older entry): read after the newest entry and before computing a value to keep."""
     conn = connections[db]
     if conn.vendor != "postgresql":
         return ()
     with conn.cursor() as cur:
-        cur.execute("SELECT x::text FROM pg_snapshot_xip(pg_current_snapshot()) x")
+        cur.execute(_CLEAR)
+        cur.execute(_IN_FLIGHT)
         return tuple(r[0] for r in cur.fetchall())
 
 
 def _still_in_flight(db: str, xids: tuple[str, ...]) -> tuple[str, ...] | None:
-    """Those of ``xids`` still running; None when one of them has committed."""
+    """``xids`` if they are all still running; None when one has ended (committed, perhaps)."""
     with connections[db].cursor() as cur:
-        cur.execute("SELECT x, pg_xact_status(x::xid8) FROM unnest(%s::text[]) x", [list(xids)])
-        status = dict(cur.fetchall())
-    if any(s == "committed" for s in status.values()):
-        return None
-    return tuple(x for x, s in status.items() if s == "in progress")
+        cur.execute(_CLEAR)
+        cur.execute(_IN_FLIGHT + " AND backend_xid::text = ANY(%s)", [list(xids)])
+        running = {r[0] for r in cur.fetchall()}
+    return xids if running >= set(xids) else None
 
 
 class KeptByChanges:

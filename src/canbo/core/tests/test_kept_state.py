@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from django.db import connection
+
 from canbo.conftest import new_person
 from canbo.core.conditional import latest_change
-from canbo.core.kept_state import KeptByChanges, _Reads
+from canbo.core.kept_state import KeptByChanges, _Reads, writes_in_flight
 from canbo.core.models import ObjectChange
 from canbo.people.services import person_update
 
@@ -54,3 +57,28 @@ def test_a_log_that_went_back_keeps_nothing(tree: Any, admin_user: Any) -> None:
     ObjectChange.objects.filter(id=stamp[0]).delete()
     person_update(acting_user=admin_user, person=person, changes={"other_names": "Ba"}, reason="Sửa")
     assert kept.get("default", "n", latest_change(None)) is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL hands out ids before commits")
+def test_a_write_in_flight_when_computed_ends_the_kept_value(tree: Any) -> None:
+    """A transaction running when the value was computed may hold an older entry than the newest
+    one read, and commit later: the value is reused while it runs, not once it has ended."""
+    import psycopg
+
+    s = connection.settings_dict
+    other = psycopg.connect(
+        dbname=s["NAME"], user=s["USER"], password=s["PASSWORD"], host=s["HOST"], port=s["PORT"] or 5432
+    )
+    try:
+        other.execute("SELECT pg_current_xact_id()")  # a write transaction: it has an id
+        kept = KeptByChanges(4)
+        new_person(tree["A"], "Nguyễn Văn An")
+        stamp = latest_change(None)
+        in_flight = writes_in_flight("default")
+        assert in_flight
+        kept.put("n", stamp, PERSONS, 1, in_flight)
+        assert kept.get("default", "n", stamp) == 1
+        other.commit()
+        assert kept.get("default", "n", stamp) is None
+    finally:
+        other.close()

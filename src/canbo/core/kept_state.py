@@ -22,9 +22,12 @@ when none of them can alter it:
 
 A transaction still in flight when a value is computed may hold an entry older than the
 newest one read (PostgreSQL hands out ids in the order of the inserts, not of the commits) and
-commit afterwards: on PostgreSQL the database's write transactions running just before the
-computation (``pg_stat_activity``, read after the newest entry) are kept with the value, and
-the value is not reused once one of them has ended. On SQLite the writers are
+commit afterwards: on PostgreSQL the write transactions in flight for the snapshot that read
+the newest entry (``IN_FLIGHT_SQL``, in the same statement) are kept with the value, and the
+value is not reused once one of them may have committed (``pg_xact_status``). (A transaction
+with an id past the snapshot's ``xmax`` is read from the sessions a moment after the snapshot:
+one that commits within that moment of the same statement is missed, as every in-flight one
+was, until the next write, when the newest entry was the whole key.) On SQLite the writers are
 serialized, so an entry's id is given in commit order.
 
 Anything else counts as a change that may alter the value: a create or delete in a named table,
@@ -166,37 +169,32 @@ def changes_between(db: str, since: Stamp, now: Stamp) -> list[_Change] | None:
     return found
 
 
-# The write transactions of this database running now, other than this session's (their ids:
-# a transaction has one from its first write, before its change-log entry).
-_IN_FLIGHT = (
-    "SELECT backend_xid::text FROM pg_stat_activity WHERE datname = current_database()"
-    " AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()"
-)
-
-# The activity view is read once per transaction (and kept to its end) unless cleared: a request
-# inside a transaction would see the writers of its first reading.
-_CLEAR = "SELECT pg_stat_clear_snapshot()"
-
-
-def writes_in_flight(db: str) -> tuple[str, ...]:
-    """The write transactions of the database running now (PostgreSQL; on SQLite none can hold
-    an older entry): read after the newest entry and before computing a value to keep."""
-    conn = connections[db]
-    if conn.vendor != "postgresql":
-        return ()
-    with conn.cursor() as cur:
-        cur.execute(_CLEAR)
-        cur.execute(_IN_FLIGHT)
-        return tuple(r[0] for r in cur.fetchall())
+# On PostgreSQL, read in the statement that reads the newest entry (``core.conditional``): the
+# write transactions in flight for that statement's snapshot — an id the entry's reading could
+# not see belongs to one of them. The snapshot lists those below its ``xmax`` (less those of
+# another database of the cluster); the ones from ``xmax`` on are implied, not listed, and are
+# read from this database's sessions (their 32-bit ids widened to the snapshot's epoch).
+IN_FLIGHT_SQL = """(WITH s AS (SELECT pg_current_snapshot() AS snap),
+ m AS (SELECT pg_snapshot_xmax(snap)::text::bigint AS top FROM s)
+SELECT array_agg(DISTINCT v) FROM (
+ SELECT x::text AS v FROM s, pg_snapshot_xip(s.snap) x
+  WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname <> current_database()
+   AND a.backend_xid::text = mod(x::text::bigint, 4294967296)::text)
+ UNION ALL
+ SELECT (m.top - mod(m.top, 4294967296) + a.backend_xid::text::bigint)::text FROM m, pg_stat_activity a
+  WHERE a.datname = current_database() AND a.backend_xid IS NOT NULL AND a.pid <> pg_backend_pid()
+   AND a.backend_xid::text::bigint >= mod(m.top, 4294967296)) t)"""
 
 
 def _still_in_flight(db: str, xids: tuple[str, ...]) -> tuple[str, ...] | None:
-    """``xids`` if they are all still running; None when one has ended (committed, perhaps)."""
+    """Those of ``xids`` still running (aborted ones are dropped); None when one may have
+    committed (``pg_xact_status``: committed, or too old to be known)."""
     with connections[db].cursor() as cur:
-        cur.execute(_CLEAR)
-        cur.execute(_IN_FLIGHT + " AND backend_xid::text = ANY(%s)", [list(xids)])
-        running = {r[0] for r in cur.fetchall()}
-    return xids if running >= set(xids) else None
+        cur.execute("SELECT x, pg_xact_status(x::xid8) FROM unnest(%s::text[]) x", [list(xids)])
+        status = dict(cur.fetchall())
+    if any(v not in ("in progress", "aborted") for v in status.values()):
+        return None
+    return tuple(x for x, v in status.items() if v == "in progress")
 
 
 class KeptByChanges:
@@ -235,7 +233,8 @@ class KeptByChanges:
 
     def put(self, key: Any, stamp: Stamp, reads: str, value: Any, in_flight: tuple[str, ...] = ()) -> None:
         """Keep ``value``, computed when ``stamp`` was the newest entry, from statements
-        ``reads``, with ``in_flight`` (``writes_in_flight`` read before computing)."""
+        ``reads``, with ``in_flight`` (the transactions in flight when ``stamp`` was read:
+        ``core.conditional.writes_in_flight``)."""
         with self._lock:
             self._values[key] = (stamp, _Reads(reads), in_flight, value)
             self._values.move_to_end(key)

@@ -24,9 +24,9 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
-from canbo.core.conditional import conditional, data_etag, latest_change
+from canbo.core.conditional import conditional, data_etag, latest_change, writes_in_flight
 from canbo.core.errors import DomainError
-from canbo.core.kept_state import KeptByChanges, writes_in_flight
+from canbo.core.kept_state import KeptByChanges
 from canbo.core.views import AsOfMixin, BadAsOf, as_of, bad_request
 from canbo.lists import services
 from canbo.lists.columns import COLUMNS, DEFAULT_COLUMNS, parse_columns, rows
@@ -57,9 +57,10 @@ class KeptCount:
     PATCH of someone's other names), or a log that went back (a restored backup). Everything
     else is the queryset's."""
 
-    def __init__(self, queryset: Any, stamp: tuple[int, str]) -> None:
+    def __init__(self, queryset: Any, stamp: tuple[int, str], in_flight: tuple[str, ...] = ()) -> None:
         self.queryset = queryset
         self.stamp = stamp
+        self.in_flight = in_flight
 
     def count(self) -> int:
         try:
@@ -71,9 +72,8 @@ class KeptCount:
         found = _COUNTS.get(db, key, self.stamp)
         if found is not None:
             return found
-        in_flight = writes_in_flight(db)
         counted = self.queryset.count()
-        _COUNTS.put(key, self.stamp, sql, counted, in_flight)
+        _COUNTS.put(key, self.stamp, sql, counted, self.in_flight)
         return counted
 
     def __getitem__(self, key: Any) -> Any:
@@ -114,9 +114,9 @@ class PersonListView(LoginRequiredMixin, AsOfMixin, TemplateView):
             columns=[c.key for c in columns],
         )
         if isinstance(qs, QuerySet):
-            qs = KeptCount(qs, latest_change(self.request))
+            qs = KeptCount(qs, latest_change(self.request), writes_in_flight(self.request))
         elif isinstance(qs, NameSearchResults):  # its count and page ids, kept likewise
-            qs = qs.keep(latest_change(self.request))
+            qs = qs.keep(latest_change(self.request), writes_in_flight(self.request))
         page = Paginator(qs if qs is not None else [], 50).get_page(self.request.GET.get("trang"))
         params = self.request.GET.copy()
         params.pop("trang", None)

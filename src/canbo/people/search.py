@@ -20,7 +20,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from django.db.models.sql.compiler import SQLCompiler
 
-from canbo.core.kept_state import KeptByChanges, writes_in_flight
+from canbo.core.kept_state import KeptByChanges
 from canbo.core.querysets import VIEW, grant_scope
 from canbo.core.text import fold
 from canbo.org.models import Unit
@@ -567,6 +567,7 @@ class NameSearchResults:
         self._allowed_sql: tuple[str, list[Any]] | None = None  # see ``_allowed``
         self._stamp: tuple[int, str] | None = None  # see ``keep``
         self._reads: str | None = None  # the statements' text, for ``core.kept_state``
+        self._in_flight: tuple[str, ...] = ()
         # The units bound every reading only when no one outside them is in the list.
         walked = scope.unit_ids if scope is not None and scope.others is None else None
         self._index = _WordIndex(base.db, walked)
@@ -627,7 +628,7 @@ class NameSearchResults:
             )
         return self._local
 
-    def keep(self, stamp: tuple[int, str]) -> NameSearchResults:
+    def keep(self, stamp: tuple[int, str], in_flight: tuple[str, ...] = ()) -> NameSearchResults:
         """Keep this list's count and the ids of its pages per process, as ``lists.views.KeptCount``
         keeps a list's count (issue 22): the word table's readings were nearly half of a name
         search's time, and the same search is asked again and again. ``stamp`` is the change
@@ -640,6 +641,7 @@ class NameSearchResults:
         holders' SQL, whether the count is exact and the caps. Only the ids are kept: the persons
         of a page are read afresh."""
         self._stamp = stamp
+        self._in_flight = in_flight  # the writes in flight when ``stamp`` was read
         return self
 
     def _kept_key(self, *what: Any) -> tuple[Any, ...] | None:
@@ -677,18 +679,17 @@ class NameSearchResults:
             return None
         return _KEPT.get(self.base.db, key, self._stamp)
 
-    def _kept_put(self, key: tuple[Any, ...] | None, value: Any, in_flight: tuple[str, ...]) -> None:
+    def _kept_put(self, key: tuple[Any, ...] | None, value: Any) -> None:
         if key is not None and self._stamp is not None and self._reads is not None:
-            _KEPT.put(key, self._stamp, self._reads, value, in_flight)
+            _KEPT.put(key, self._stamp, self._reads, value, self._in_flight)
 
     def count(self) -> int:
         if self._count is None:
             key = self._kept_key("count")
             kept = self._kept_get(key)
             if kept is None:
-                in_flight = writes_in_flight(self.base.db) if key is not None else ()
                 kept = self._counted()
-                self._kept_put(key, kept, in_flight)
+                self._kept_put(key, kept)
             self._count, self.count_is_lower_bound = kept
         return self._count
 
@@ -1030,9 +1031,8 @@ class NameSearchResults:
         if kept is not None:
             ids = kept[0]
         else:
-            in_flight = writes_in_flight(self.base.db) if kept_key is not None else ()
             ids = self._page_ids(start, stop)
-            self._kept_put(kept_key, (ids,), in_flight)  # (None,): the filter serves this page
+            self._kept_put(kept_key, (ids,))  # (None,): the filter serves this page
         if ids is None:
             return list(self.queryset[start:stop])
         found = self.base.in_bulk(ids)

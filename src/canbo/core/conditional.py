@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.db import connections
@@ -40,6 +41,7 @@ def latest_change(request: HttpRequest | None) -> tuple[int, str]:
         return kept
     rows = ObjectChange.objects.order_by("-id")
     in_flight: tuple[str, ...] = ()
+    row: tuple[Any, ...] | None
     if connections[rows.db].vendor == "postgresql":  # the writes in flight, in the same statement
         in_flight_sql = RawSQL(IN_FLIGHT_SQL, [])  # noqa: S611 (a constant statement, no input)
         row = rows.annotate(in_flight=in_flight_sql).values_list("id", "time", "in_flight").first()

@@ -216,9 +216,10 @@ class KeptByChanges:
             return None
         kept_stamp, reads, in_flight, value = found
         if in_flight:
-            in_flight = _still_in_flight(db, in_flight)
-            if in_flight is None:
+            running = _still_in_flight(db, in_flight)
+            if running is None:
                 return None  # a write that was running when the value was computed committed
+            in_flight = running
         if kept_stamp != stamp:
             if kept_stamp[0] >= stamp[0] or stamp[0] == 0:
                 return None

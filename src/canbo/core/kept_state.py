@@ -15,7 +15,8 @@ when none of them can alter it:
 - a change to a record whose table the statements do not name cannot change what they return;
 - an update whose changed columns (the entry's before and after differ) are none of the
   quoted identifiers of the statements cannot either: the statements read no other column of
-  that row, and an update does not add or remove rows;
+  that row, and an update does not add or remove rows (the columns an entry leaves out,
+  ``audit_exclude`` — the row's version and times —, count as changed by every update);
 - a table filled from another one by triggers or in bulk (the name-word table from the person
   rows) is declared with ``add_derived_table``: a change of its source's listed columns, or a
   new or deleted source row, counts as a change of it.
@@ -71,16 +72,23 @@ def add_derived_table(table: str, source: str, columns: tuple[str, ...] | frozen
 
 
 _logged_tables: dict[str, bool] | None = None
+# change-logged table -> its columns left out of the entries (``audit_exclude``: the row's
+# version and times, a token's hash…), which change without showing in before/after
+_unlogged_columns: dict[str, frozenset[str]] = {}
 
 
 def _tables() -> dict[str, bool]:
     """Every model table: True when its records are change-logged."""
     global _logged_tables
     if _logged_tables is None:
-        _logged_tables = {
-            m._meta.db_table: issubclass(m, ChangeLoggedModel)
-            for m in apps.get_models(include_auto_created=True)
-        }
+        models = apps.get_models(include_auto_created=True)
+        for m in models:
+            if issubclass(m, ChangeLoggedModel):
+                excluded = set(m.audit_exclude)
+                _unlogged_columns[m._meta.db_table] = frozenset(
+                    f.column for f in m._meta.concrete_fields if f.name in excluded
+                )
+        _logged_tables = {m._meta.db_table: issubclass(m, ChangeLoggedModel) for m in models}
     return _logged_tables
 
 
@@ -109,7 +117,7 @@ class _Reads:
             return False
         if action != ObjectChange.Action.UPDATE:
             return True
-        return bool(columns & self.names)
+        return bool((columns | _unlogged_columns.get(table, frozenset())) & self.names)
 
 
 _Change = tuple[str | None, str, frozenset[str]]  # (table, action, changed columns)

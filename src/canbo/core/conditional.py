@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
+from django.db import connections
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
 
 from canbo.core.dates import today
+from canbo.core.kept_state import IN_FLIGHT_SQL
 from canbo.core.models import ObjectChange
 
 
@@ -35,11 +39,29 @@ def latest_change(request: HttpRequest | None) -> tuple[int, str]:
     kept = getattr(request, "_canbo_latest_change", None)
     if kept is not None:
         return kept
-    row = ObjectChange.objects.order_by("-id").values_list("id", "time").first()
+    rows = ObjectChange.objects.order_by("-id")
+    in_flight: tuple[str, ...] = ()
+    row: tuple[Any, ...] | None
+    if connections[rows.db].vendor == "postgresql":  # the writes in flight, in the same statement
+        in_flight_sql = RawSQL(IN_FLIGHT_SQL, [])  # noqa: S611 (a constant statement, no input)
+        row = rows.annotate(in_flight=in_flight_sql).values_list("id", "time", "in_flight").first()
+        in_flight = tuple(row[2] or ()) if row else ()
+    else:
+        row = rows.values_list("id", "time").first()
     found = (int(row[0]), row[1].isoformat()) if row else (0, "")
     if request is not None:
         request._canbo_latest_change = found  # type: ignore[attr-defined]
+        request._canbo_in_flight = in_flight  # type: ignore[attr-defined]
     return found
+
+
+def writes_in_flight(request: HttpRequest) -> tuple[str, ...]:
+    """The write transactions in flight when ``latest_change(request)`` read the newest entry
+    (PostgreSQL; on SQLite, whose writers are serialized, none): a value computed in this
+    request and kept by that entry is not reused once one of them has committed
+    (``core.kept_state``)."""
+    latest_change(request)
+    return getattr(request, "_canbo_in_flight", ())
 
 
 def _has_pending_messages(request: HttpRequest) -> bool:

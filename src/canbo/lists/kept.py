@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 
+from canbo.core.kept_state import KeptByChanges
 from canbo.people.search import kept_reset
 
 _KEPT: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
@@ -31,28 +32,38 @@ def _put(key: tuple[Any, ...], value: Any) -> None:
             _KEPT.popitem(last=False)
 
 
+_BY_CHANGES = KeptByChanges(_KEPT_MAX)
+
+
 class KeptCount:
-    """A list's queryset whose ``count()`` and pages' ids are kept per process by the change
-    log's newest entry and the list's SQL (issue 22).
+    """A list's queryset whose ``count()`` and pages' ids are kept per process by the list's SQL
+    until a logged change that may alter them (issue 22; ``core.kept_state``: a write to a table
+    the SQL reads, in a column it names — not a PATCH of someone's other names — or a log that
+    went back, a restored backup).
 
     The count of a province's 40,000 dossiers was a fifth of the list's time, and the same list
-    is asked again and again between two changes. The SQL holds everything else the rows depend
-    on (the user's grants, the date, the filters, the order), and every write goes through the
-    audited services, so the newest entry moves with any change (as for the list's ETag,
-    ``core.conditional``); the entry's time is in the key too, so a log that went back (a
-    restored backup) does not meet an old answer.
+    is asked again and again. The SQL holds everything else the rows depend on (the user's
+    grants, the date, the filters, the order).
 
     A page asked again is read by its ids through ``reader`` (the user's restricted persons with
     the page's fields), as the name search reads its kept pages (``NameSearchResults.keep``): a
     unit's list found its page among the 1,100 people of a district (its holders and kept
     dossiers, sorted by name) in 6 ms of SQLite; 50 rows by key take 1.7 ms. Only the ids are
-    kept: the persons are read afresh. Everything else is the queryset's."""
+    kept: the persons are read afresh. Everything else is the queryset's.
 
-    def __init__(self, queryset: Any, stamp: tuple[int, str], reader: Any = None) -> None:
+    The page's ``kept_key`` (under which the list page keeps the rows' markup, which shows more
+    than the list's SQL reads) holds the change log's newest entry itself, and is None while a
+    write is in flight (``in_flight``, PostgreSQL): it may commit with an older entry's id."""
+
+    def __init__(
+        self, queryset: Any, stamp: tuple[int, str], reader: Any = None, in_flight: tuple[str, ...] = ()
+    ) -> None:
         self.queryset = queryset
         self.stamp = stamp
         self.reader = reader
+        self.in_flight = in_flight
         self._key: tuple[Any, ...] | None = None
+        self._sql = ""
         self._empty = False
 
     def _kept_key(self, *what: Any) -> tuple[Any, ...] | None:
@@ -62,33 +73,41 @@ class KeptCount:
             except EmptyResultSet:  # a user without grants: the ORM knows the list is empty
                 self._empty = True
                 return None
-            self._key = (self.queryset.db, *self.stamp, sql, tuple(str(p) for p in params))
+            self._sql = sql
+            self._key = (self.queryset.db, sql, tuple(str(p) for p in params))
         return None if self._key is None else (*self._key, *what)
+
+    def _get(self, key: tuple[Any, ...]) -> Any:
+        return _BY_CHANGES.get(self.queryset.db, key, self.stamp)
+
+    def _put(self, key: tuple[Any, ...], value: Any) -> None:
+        _BY_CHANGES.put(key, self.stamp, self._sql, value, self.in_flight)
 
     def count(self) -> int:
         key = self._kept_key("count")
         if key is None:
             return 0
-        found = _get(key)
+        found = self._get(key)
         if found is None:
             found = self.queryset.count()
-            _put(key, found)
+            self._put(key, found)
         return int(found)
 
     def __getitem__(self, key: Any) -> Any:
         if not isinstance(key, slice) or self.reader is None or key.step is not None:
             return self.queryset[key]
         start, stop = key.start or 0, key.stop
-        kept_key = self._kept_key("page", start, stop)
-        if kept_key is None:
+        ids_key = self._kept_key("page", start, stop)
+        if ids_key is None:
             return self.queryset[key]
-        return KeptPage(lambda: self._page(key, kept_key), kept_key)
+        markup_key = None if self.in_flight else (*ids_key, *self.stamp)
+        return KeptPage(lambda: self._page(key, ids_key), markup_key)
 
-    def _page(self, key: slice, kept_key: tuple[Any, ...]) -> list[Any]:
-        ids = _get(kept_key)
+    def _page(self, key: slice, ids_key: tuple[Any, ...]) -> list[Any]:
+        ids = self._get(ids_key)
         if ids is None:
             page = list(self.queryset[key])
-            _put(kept_key, [p.pk for p in page])
+            self._put(ids_key, [p.pk for p in page])
             return page
         found = self.reader.in_bulk(ids)
         return [found[pk] for pk in ids if pk in found]
@@ -122,7 +141,7 @@ class KeptPage(Sequence[Any]):
     (``kept_markup``) is not read at all. ``kept_key`` names the page (the list's SQL, the
     change log's newest entry, the slice)."""
 
-    def __init__(self, load: Callable[[], list[Any]], kept_key: tuple[Any, ...]) -> None:
+    def __init__(self, load: Callable[[], list[Any]], kept_key: tuple[Any, ...] | None) -> None:
         self._load = load
         self._rows: list[Any] | None = None
         self.kept_key = kept_key
@@ -163,4 +182,5 @@ def kept_counts_reset() -> None:
     entry)."""
     with _kept_lock:
         _KEPT.clear()
+    _BY_CHANGES.clear()
     kept_reset()  # the name searches' (``NameSearchResults.keep``)

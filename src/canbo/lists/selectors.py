@@ -25,6 +25,7 @@ def filtered_persons(
     exact_count: bool = True,
     columns: Sequence[str] | None = None,
     stamp: tuple[int, str] | None = None,
+    in_flight: tuple[str, ...] = (),
 ) -> tuple[PersonFilterForm, Unit | None, Any]:
     """(bound form, unit, queryset ordered by Vietnamese name order), or (invalid form, None, None).
 
@@ -39,7 +40,9 @@ def filtered_persons(
     join of the managing unit led SQLite to walk the units first on a unit's list (issue 22).
 
     With ``paged`` and ``stamp`` (the change log's newest entry, ``core.conditional.latest_change``)
-    the count and the pages' ids are kept per process until the next change (``lists.kept``).
+    the count and the pages' ids are kept per process until a change that may alter them
+    (``lists.kept``; ``in_flight``: the writes in flight when ``stamp`` was read,
+    ``core.conditional.writes_in_flight``).
     """
     form = PersonFilterForm(params, stamp=stamp)
     if not form.is_valid():
@@ -83,9 +86,9 @@ def filtered_persons(
         )
         if stamp is not None:
             if isinstance(results, NameSearchResults):
-                results = KeptSearch(results.keep(stamp))
+                results = KeptSearch(results.keep(stamp, in_flight))
             else:  # a page asked again is read by its ids through ``base`` (the user's grants)
-                results = KeptCount(results, stamp, reader=base)
+                results = KeptCount(results, stamp, reader=base, in_flight=in_flight)
         return form, unit, results
     qs = apply_filters(base, form.cleaned_data, unit=unit, day=day, user=user).order_by("sort_key", "id")
     return form, unit, qs

@@ -22,7 +22,7 @@ from django.urls import get_script_prefix, reverse
 from django.views import View
 from django.views.generic import TemplateView
 
-from canbo.core.conditional import conditional, data_etag, latest_change
+from canbo.core.conditional import conditional, data_etag, latest_change, writes_in_flight
 from canbo.core.errors import DomainError
 from canbo.core.views import AsOfMixin, BadAsOf, as_of, bad_request
 from canbo.lists import services
@@ -67,6 +67,7 @@ class PersonListView(LoginRequiredMixin, AsOfMixin, TemplateView):
             exact_count=False,
             columns=[c.key for c in columns],
             stamp=latest_change(self.request),
+            in_flight=writes_in_flight(self.request),
         )
         page = Paginator(qs if qs is not None else [], 50).get_page(self.request.GET.get("trang"))
         objects = page.object_list

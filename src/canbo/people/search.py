@@ -10,8 +10,6 @@ with one of the query words. The rule, its indexes and their figures are in docs
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +20,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from django.db.models.sql.compiler import SQLCompiler
 
+from canbo.core.kept_state import KeptByChanges
 from canbo.core.querysets import VIEW, grant_scope
 from canbo.core.text import fold
 from canbo.org.models import Unit
@@ -141,30 +140,16 @@ EXACT_MAX = 50_000
 # Counts and page ids kept per process (``NameSearchResults.keep``): at most this many of each.
 KEPT_MAX = 256
 
-_KEPT: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-_kept_lock = threading.Lock()
+_KEPT = KeptByChanges(2 * KEPT_MAX)
+# What the hand-written statements of the word table read besides ``base`` (the word table is
+# declared derived from the person rows' ``name_words.COLUMNS``: ``PeopleConfig.ready``).
+_WORD_READS = f'"{WORD_TABLE}" "search_name" "sort_key" "managing_unit_id"'
 
 
 def kept_reset() -> None:
     """Forget the kept counts and pages (tests: a rolled-back test may leave the same newest
     change-log entry)."""
-    with _kept_lock:
-        _KEPT.clear()
-
-
-def _kept_get(key: tuple[Any, ...]) -> Any:
-    with _kept_lock:
-        found = _KEPT.get(key)
-        if found is not None:
-            _KEPT.move_to_end(key)
-        return found
-
-
-def _kept_put(key: tuple[Any, ...], value: Any) -> None:
-    with _kept_lock:
-        _KEPT[key] = value
-        while len(_KEPT) > 2 * KEPT_MAX:
-            _KEPT.popitem(last=False)
+    _KEPT.clear()
 
 
 # Where a word stands in the name (migration 0007): 10 × its place from the start + its place
@@ -580,7 +565,9 @@ class NameSearchResults:
         self._kept_ids: list[int] = []
         self._passing: float | None = None  # see ``_local_count``
         self._allowed_sql: tuple[str, list[Any]] | None = None  # see ``_allowed``
-        self._stamp: tuple[Any, ...] | None = None  # see ``keep``
+        self._stamp: tuple[int, str] | None = None  # see ``keep``
+        self._reads: str | None = None  # the statements' text, for ``core.kept_state``
+        self._in_flight: tuple[str, ...] = ()
         # The units bound every reading only when no one outside them is in the list.
         walked = scope.unit_ids if scope is not None and scope.others is None else None
         self._index = _WordIndex(base.db, walked)
@@ -641,20 +628,20 @@ class NameSearchResults:
             )
         return self._local
 
-    def keep(self, stamp: tuple[Any, ...]) -> NameSearchResults:
-        """Keep this list's count and the ids of its pages per process, by ``stamp`` (the change
-        log's newest entry: ``core.conditional.latest_change``), as ``lists.views.KeptCount``
+    def keep(self, stamp: tuple[int, str], in_flight: tuple[str, ...] = ()) -> NameSearchResults:
+        """Keep this list's count and the ids of its pages per process, as ``lists.views.KeptCount``
         keeps a list's count (issue 22): the word table's readings were nearly half of a name
-        search's time, and the same search is asked again and again between two changes.
+        search's time, and the same search is asked again and again. ``stamp`` is the change
+        log's newest entry (``core.conditional.latest_change``): a kept answer is reused until a
+        logged change that may alter it (``core.kept_state``: a change of a name, of a dossier's
+        unit, a new or deleted person, or of anything ``base`` reads in a column it names).
 
         The key holds everything else the rows depend on: the SQL and parameters of ``base``
         (the user's grants, the date, the other filters), the query, the scope's units and post
-        holders' SQL, whether the count is exact and the caps. Every write goes through the
-        audited services, so the newest entry moves with any change of a name (the word table
-        follows the person rows by triggers), a unit, a grant or anything a filter reads; its
-        time is in the key too, so a log that went back (a restored backup) does not meet an old
-        answer. Only the ids are kept: the persons of a page are read afresh."""
+        holders' SQL, whether the count is exact and the caps. Only the ids are kept: the persons
+        of a page are read afresh."""
         self._stamp = stamp
+        self._in_flight = in_flight  # the writes in flight when ``stamp`` was read
         return self
 
     def _kept_key(self, *what: Any) -> tuple[Any, ...] | None:
@@ -667,16 +654,17 @@ class NameSearchResults:
                 return None
             self._allowed_sql = (f"SELECT b.pk FROM ({base_sql}) b WHERE ", list(base_params))  # noqa: S608 (Django's compiled query; values are parameters)
         scope: tuple[Any, ...] = ()
+        others: tuple[Any, ...] = ()
         if self.scope is not None:
-            others: tuple[Any, ...] = ()
             if self.scope.others is not None:
                 others_sql, others_params = self.scope.others.query.sql_with_params()
                 others = (others_sql, tuple(map(str, others_params)))
             scope = (self.scope.unit_ids, self.scope.exact, self.scope.plain, others)
         list_sql, list_params = self._allowed_sql
+        if self._reads is None:
+            self._reads = " ".join((list_sql, others[0] if others else "", _WORD_READS))
         return (
             self.base.db,
-            *self._stamp,
             list_sql,
             tuple(map(str, list_params)),
             self.query,
@@ -686,14 +674,22 @@ class NameSearchResults:
             *what,
         )
 
+    def _kept_get(self, key: tuple[Any, ...] | None) -> Any:
+        if key is None or self._stamp is None:
+            return None
+        return _KEPT.get(self.base.db, key, self._stamp)
+
+    def _kept_put(self, key: tuple[Any, ...] | None, value: Any) -> None:
+        if key is not None and self._stamp is not None and self._reads is not None:
+            _KEPT.put(key, self._stamp, self._reads, value, self._in_flight)
+
     def count(self) -> int:
         if self._count is None:
             key = self._kept_key("count")
-            kept = _kept_get(key) if key is not None else None
+            kept = self._kept_get(key)
             if kept is None:
                 kept = self._counted()
-                if key is not None:
-                    _kept_put(key, kept)
+                self._kept_put(key, kept)
             self._count, self.count_is_lower_bound = kept
         return self._count
 
@@ -1029,21 +1025,26 @@ class NameSearchResults:
     def page_key(self, start: int, stop: int) -> tuple[Any, ...] | None:
         """The key under which the ids of the page ``[start:stop]`` are kept (None when nothing
         is: no ``keep``, or a user without grants): it names the page's rows as long as it is
-        the key (the list page keeps their markup under it, ``lists.kept``)."""
-        return self._kept_key("page", start, stop)
+        the key (the list page keeps their markup under it, ``lists.kept``). The markup shows
+        more than the ids' statements read, so the key holds the change log's newest entry itself,
+        and there is none while a write is in flight (PostgreSQL: it may commit with an older
+        entry's id)."""
+        key = self._kept_key("page", start, stop)
+        if key is None or self._stamp is None or self._in_flight:
+            return None
+        return (*key, *self._stamp)
 
     def __getitem__(self, key: slice) -> list[Person]:
         if not isinstance(key, slice):
             raise TypeError("NameSearchResults is read by slices (pages)")
         start, stop = key.start or 0, key.stop if key.stop is not None else COUNT_CAP
         kept_key = self._kept_key("page", start, stop)
-        kept = _kept_get(kept_key) if kept_key is not None else None
+        kept = self._kept_get(kept_key)
         if kept is not None:
             ids = kept[0]
         else:
             ids = self._page_ids(start, stop)
-            if kept_key is not None:
-                _kept_put(kept_key, (ids,))  # (None,): the filter serves this page
+            self._kept_put(kept_key, (ids,))  # (None,): the filter serves this page
         if ids is None:
             return list(self.queryset[start:stop])
         found = self.base.in_bulk(ids)

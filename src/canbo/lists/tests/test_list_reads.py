@@ -88,3 +88,34 @@ def test_the_kept_count_follows_every_change(tree: dict[str, Any], admin_user: A
     # Another day, another count (the date is in the count's SQL).
     body, counts = shown("/can-bo/?ngay=01/01/2019")
     assert "<strong>3 người</strong>" in body and len(counts) == 1
+
+
+def test_a_write_the_count_cannot_see_keeps_it(tree: dict[str, Any], admin_user: Any, client: Any) -> None:
+    """Issue 22, the write mix: a change of a column the count does not read (other names) keeps
+    the kept count — every process counted the province again after every PATCH — while a change
+    it reads is counted on the next request."""
+    from canbo.people.services import person_update
+
+    client.force_login(admin_user)
+    first = new_person(tree["A"], "Nguyễn Văn An")
+    new_person(tree["B"], "Lê Thị Bình")
+
+    def shown() -> tuple[str, list[str]]:
+        with CaptureQueriesContext(connection) as q:
+            body = client.get("/can-bo/").content.decode()
+        return body, [x["sql"] for x in q.captured_queries if x["sql"].startswith("SELECT COUNT(*)")]
+
+    body, counts = shown()
+    assert "<strong>2 người</strong>" in body and len(counts) == 1
+    person_update(acting_user=admin_user, person=first, changes={"other_names": "Ba An"}, reason="Sửa")
+    body, counts = shown()
+    assert "<strong>2 người</strong>" in body and counts == []  # the count reads no other names
+    person_update(
+        acting_user=admin_user, person=first, changes={"service_until": dt.date(2020, 1, 1)}, reason="Nghỉ"
+    )
+    body, counts = shown()
+    assert "<strong>1 người</strong>" in body and len(counts) == 1
+    person_update(acting_user=admin_user, person=first, changes={"other_names": "An"}, reason="Sửa")
+    new_person(tree["A1"], "Trần Văn Cường")  # a new row after an unread change: counted
+    body, counts = shown()
+    assert "<strong>2 người</strong>" in body and len(counts) == 1

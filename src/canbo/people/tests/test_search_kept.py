@@ -112,3 +112,27 @@ def test_a_kept_search_as_of_a_past_day(
         assert "Đỗ Thị Hoa" not in names
         names, _count = shown(admin_client, "hoa", ngay="hom-nay")
         assert "Đỗ Thị Hoa" in names
+
+
+def test_a_kept_search_outlives_a_write_it_cannot_see(
+    users: dict[str, Any], tree: dict[str, Unit], namesakes: list[Person]
+) -> None:
+    """Issue 22, the write mix: other names are not in the word table, so a PATCH of them keeps
+    the kept answer; a rename, a move to another unit and a new person are read again."""
+    admin = users["admin"]
+    admin_client = client(admin)
+    before = expected(admin, "hoa")
+    assert shown(admin_client, "hoa") == (before, f"{len(before)} người")
+    person_update(acting_user=admin, person=namesakes[1], changes={"other_names": "Bà Hòa"})
+    assert word_reads(admin_client, "/can-bo/?q=hoa") == 0
+    assert shown(admin_client, "hoa") == (before, f"{len(before)} người")
+    person_update(acting_user=admin, person=namesakes[0], changes={"full_name": "Nguyễn Thị Lan"})
+    assert word_reads(admin_client, "/can-bo/?q=hoa") > 0
+    renamed = expected(admin, "hoa")
+    assert shown(admin_client, "hoa") == (renamed, f"{len(renamed)} người")
+    officer = client(users["officer_a"])
+    mine = expected(users["officer_a"], "hoa")
+    assert shown(officer, "hoa") == (mine, f"{len(mine)} người")
+    moved = Person.objects.get(pk=namesakes[4].pk)
+    person_update(acting_user=admin, person=moved, changes={"managing_unit": tree["B"]})
+    assert shown(officer, "hoa") == (expected(users["officer_a"], "hoa"), f"{len(mine) - 1} người")

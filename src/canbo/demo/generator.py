@@ -248,6 +248,11 @@ def generate(
                 break
             writer.write(batch, say, quiet=True)
             say(f"  … {_n(writer.persons)}/{_n(size)} người")
+        with phases("facts"):
+            # The bulk writes left the indicators' fact tables stale: rebuilt once, at the end.
+            from canbo.indicators.facts import rebuild_if_stale
+
+            rebuild_if_stale()
         with phases("analyze"):
             analyze_all()
         say("Thời gian theo từng bước:")

@@ -494,7 +494,9 @@ def _count_facts(
     except facts.NotInFacts:
         return None
     model: Any = TenureFact if source == "tenure" else MembershipFact
-    qs = model.objects.filter(on_date_q(day), in_service_q(day, person_key="person_id"))
+    # An open row ends on ``facts.OPEN``: one range of the index on (…, end_date, start_date).
+    qs = model.objects.filter(start_date__lte=day, end_date__gte=day)
+    qs = qs.filter(in_service_q(day, person_key="person_id"))
     if unit is not None:
         qs = qs.filter(**{f"{_unit_field(source)}__path__startswith": unit.path})
     if user is not None:

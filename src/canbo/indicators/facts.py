@@ -27,6 +27,7 @@ wrong count.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -36,6 +37,7 @@ from django_tasks import task
 
 from canbo.indicators.models import FACT_SLOTS, FactState, MembershipFact, TenureFact
 
+OPEN = dt.date(9999, 12, 31)  # the end date of an open row on the facts
 LOCK_KEY = 0x43414E424F  # the snapshots' advisory lock "CANBO" (``snapshots.LOCK_KEY``)
 SLOT_COLUMNS = [f"q{k}" for k in range(1, FACT_SLOTS + 1)]
 # The person's columns copied onto the facts: a change to another one refreshes nothing.
@@ -140,7 +142,8 @@ def _insert_sql(source: str, conditions: list[tuple[str, int]], where: str, qual
         qual_join = ""
     return (
         f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (constants and checked codes)
-        f"SELECT {own}, r.person_id, r.start_date, r.end_date, p.birth_date, p.sex, p.category, "
+        f"SELECT {own}, r.person_id, r.start_date, COALESCE(r.end_date, '{OPEN.isoformat()}'), "
+        "p.birth_date, p.sex, p.category, "
         "CASE WHEN e.code = '01' THEN TRUE ELSE FALSE END, p.service_from, p.service_until, "
         "CASE WHEN p.home_town_id = u.area_id OR a.parent_id = u.area_id THEN TRUE ELSE FALSE END, "
         f"{firsts} "

@@ -188,7 +188,9 @@ class _Fact(models.Model):
         "people.Person", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
     start_date = models.DateField()
-    end_date = models.DateField(null=True)
+    # The last day held; ``facts.OPEN`` (31/12/9999) for an open row, so that one index range on
+    # (…, end_date, start_date) reads only the rows still running on a date, open ones included.
+    end_date = models.DateField()
     birth_date = models.DateField()
     sex = models.CharField(max_length=3)
     category = models.CharField(max_length=20)
@@ -224,7 +226,7 @@ class TenureFact(_Fact):
         verbose_name = "dữ kiện chức vụ"
         verbose_name_plural = "dữ kiện chức vụ"
         indexes = [
-            models.Index(fields=["title", "start_date", "end_date"], name="indicators_tfact_title"),
+            models.Index(fields=["title", "end_date", "start_date"], name="indicators_tfact_title"),
             models.Index(fields=["person"], name="indicators_tfact_person"),
         ]
 
@@ -249,7 +251,7 @@ class MembershipFact(_Fact):
         verbose_name = "dữ kiện thành viên cơ quan"
         verbose_name_plural = "dữ kiện thành viên cơ quan"
         indexes = [
-            models.Index(fields=["kind", "start_date", "end_date"], name="indicators_mfact_kind"),
+            models.Index(fields=["kind", "end_date", "start_date"], name="indicators_mfact_kind"),
             models.Index(fields=["person"], name="indicators_mfact_person"),
         ]
 

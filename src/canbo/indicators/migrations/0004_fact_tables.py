@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
             name='MembershipFact',
             fields=[
                 ('start_date', models.DateField()),
-                ('end_date', models.DateField(null=True)),
+                ('end_date', models.DateField()),
                 ('birth_date', models.DateField()),
                 ('sex', models.CharField(max_length=3)),
                 ('category', models.CharField(max_length=20)),
@@ -75,14 +75,14 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'dữ kiện thành viên cơ quan',
                 'verbose_name_plural': 'dữ kiện thành viên cơ quan',
-                'indexes': [models.Index(fields=['kind', 'start_date', 'end_date'], name='indicators_mfact_kind'), models.Index(fields=['person'], name='indicators_mfact_person')],
+                'indexes': [models.Index(fields=['kind', 'end_date', 'start_date'], name='indicators_mfact_kind'), models.Index(fields=['person'], name='indicators_mfact_person')],
             },
         ),
         migrations.CreateModel(
             name='TenureFact',
             fields=[
                 ('start_date', models.DateField()),
-                ('end_date', models.DateField(null=True)),
+                ('end_date', models.DateField()),
                 ('birth_date', models.DateField()),
                 ('sex', models.CharField(max_length=3)),
                 ('category', models.CharField(max_length=20)),
@@ -106,7 +106,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'dữ kiện chức vụ',
                 'verbose_name_plural': 'dữ kiện chức vụ',
-                'indexes': [models.Index(fields=['title', 'start_date', 'end_date'], name='indicators_tfact_title'), models.Index(fields=['person'], name='indicators_tfact_person')],
+                'indexes': [models.Index(fields=['title', 'end_date', 'start_date'], name='indicators_tfact_title'), models.Index(fields=['person'], name='indicators_tfact_person')],
             },
         ),
         migrations.RunPython(build_facts, migrations.RunPython.noop),

@@ -115,6 +115,7 @@ class Phases:
         "salary": "diễn biến lương",
         "insert": "ghi hồ sơ và các phần",
         "log": "ghi lịch sử thay đổi",
+        "facts": "dựng bảng dữ kiện chỉ tiêu",
         "analyze": "cập nhật thống kê (ANALYZE)",
     }
 

@@ -5,6 +5,7 @@ read from them give the numbers it counts from the records."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -260,3 +261,26 @@ def test_an_import_marks_the_facts_stale_and_the_rebuild_restores_them(
     assert FactState.objects.get(pk=1).valid
     assert TenureFact.objects.exists()
     assert_exact(defs, tree)
+
+
+def test_the_fact_statements_read_only_what_the_listener_keeps(
+    defs: list[Any], tree: dict[str, Unit], title: Title
+) -> None:
+    """Besides the fact tables, the table's statements read only records whose writes the
+    listener follows (a new table there must teach ``facts.on_change`` first)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from canbo.indicators import snapshots
+    from canbo.indicators.tests.test_snapshots import TABLE
+
+    _leader(tree, title, "Cán bộ Bảy")
+    with CaptureQueriesContext(connection) as ctx:
+        engine.compute(defs, day=DAYS[1])
+    sql = "\n".join(q["sql"] for q in ctx.captured_queries if "COUNT(DISTINCT" in q["sql"])
+    known = {m._meta.db_table for m in (*snapshots.DATED, *snapshots.UNDATED)}
+    kept = {TenureFact._meta.db_table, MembershipFact._meta.db_table, "people_servicegap"}
+    assert set(TABLE.findall(sql)) - known - kept == set()
+    for model, columns in ((TenureFact, facts.TENURE_COLUMNS), (MembershipFact, facts.MEMBERSHIP_COLUMNS)):
+        read = set(re.findall(rf'"{model._meta.db_table}"\."(\w+)"', sql))
+        assert read <= set(columns), read - set(columns)

@@ -9,12 +9,15 @@ For each as-of date, the dashboard of the plan for the whole province (as a supe
 Django's test client: server time without the network) is requested ``--repeat`` times in four
 ways, interleaved so that the machine's load falls on all of them alike:
 
-- ``fresh``: every number computed from the records (``snapshots.fresh()``): the statements the
-  page sent before the snapshots, one per source for the table, one for the breakdown, one per
-  date of the trend;
+- ``fresh``: every number computed from the records (``snapshots.fresh()``, the fact tables off
+  too): the statements the page sent before the snapshots, one per source for the table, one
+  for the breakdown, one per date of the trend;
 - ``cold``: no snapshot at all (all deleted before the request): computed, then stored; the
+  table's tenure and membership statements read the fact tables (``indicators.facts``); the
   trend's dates not stored counted together, one statement for all of them
   (``engine.compute_days``);
+- ``cold records``: the same from the records (``engine.from_records()``): the cold page as it
+  was before the fact tables;
 - ``cold 1/date``: the same, but each missing date counted by a statement of its own, as
   before ``compute_days`` (the bench swaps ``snapshots._compute_missing`` for the per-request
   computation: the "before" of the cold path, in the same run);
@@ -151,7 +154,16 @@ def copy_to_postgresql(sqlite_path: str) -> None:
 REPLICATE = ["people_person", "careers_tenure", "careers_bodymembership", "people_qualification",
              "people_partymembership", "people_serviceevent", "people_servicegap"]  # fmt: skip
 OFFSET = 10_000_000
-WAYS = ["fresh", "cold 1/date", "cold", "after write 1/date", "after write", "refreshed", "snapshots"]
+WAYS = [
+    "fresh",
+    "cold 1/date",
+    "cold records",
+    "cold",
+    "after write 1/date",
+    "after write",
+    "refreshed",
+    "snapshots",
+]
 
 
 def replicate(factor: int) -> None:
@@ -250,43 +262,54 @@ def server_cpu(url: str, client: Any, repeat: int, settings: list[str]) -> None:
     """PostgreSQL's own CPU for the cold page's counting statements: captured from one cold
     request, then run one after another with parallel workers off (the backend does all the
     work; ``settings``, e.g. ``SET LOCAL jit = off``, before them), the backend's utime + stime
-    read from ``/proc/<pid>/stat`` around each (the server on this machine). Medians."""
+    read from ``/proc/<pid>/stat`` around each (the server on this machine). Medians. Twice:
+    the statements counting from the records (``engine.from_records()``, the cold page before the
+    fact tables) and the page's own (the table's from the fact tables); their results compared."""
+    import contextlib
+
     from django.db import connection, transaction
 
+    from canbo.indicators import engine
     from canbo.indicators.models import IndicatorSnapshot
 
-    got: list[tuple[str, Any]] = []
+    results: dict[str, list[Any]] = {}
+    for variant, block in (("records", engine.from_records), ("fact tables", contextlib.nullcontext)):
+        got: list[tuple[str, Any]] = []
 
-    def capture(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        got.append((sql, params))
-        return execute(sql, params, many, context)
+        def capture(execute: Any, sql: str, params: Any, many: bool, context: Any, got: Any = got) -> Any:
+            got.append((sql, params))
+            return execute(sql, params, many, context)
 
-    IndicatorSnapshot.objects.all().delete()
-    with connection.execute_wrapper(capture):
-        client.get(url)
-    counting = [(sql, params) for sql, params in got if "COUNT(DISTINCT" in sql]
-    with connection.cursor() as cur:
-        cpu_ms = backend_cpu_clock(cur)
-    runs: list[list[float]] = []
-    for _ in range(repeat):
-        with transaction.atomic(), connection.cursor() as cur:
-            cur.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-            for setting in settings:
-                cur.execute(setting)
-            each = []
-            for sql, params in counting:
-                c0 = cpu_ms()
-                cur.execute(sql, params)
-                cur.fetchall()
-                each.append(cpu_ms() - c0)
-            runs.append(each)
-    per = [statistics.median(r[i] for r in runs) for i in range(len(counting))]
-    total = statistics.median(sum(r) for r in runs)
-    label = "; ".join(settings) or "default settings"
-    print(
-        f"  PostgreSQL CPU of the {len(counting)} counting statements ({label}): median {total:.0f} ms, "
-        f"per statement {', '.join(f'{x:.0f}' for x in per)}"
-    )
+        IndicatorSnapshot.objects.all().delete()
+        with block(), connection.execute_wrapper(capture):
+            client.get(url)
+        counting = [(sql, params) for sql, params in got if "COUNT(DISTINCT" in sql]
+        with connection.cursor() as cur:
+            cpu_ms = backend_cpu_clock(cur)
+        runs: list[list[float]] = []
+        for _ in range(repeat):
+            with transaction.atomic(), connection.cursor() as cur:
+                cur.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+                for setting in settings:
+                    cur.execute(setting)
+                each = []
+                rows = []
+                for sql, params in counting:
+                    c0 = cpu_ms()
+                    cur.execute(sql, params)
+                    rows.append(cur.fetchall())
+                    each.append(cpu_ms() - c0)
+                runs.append(each)
+                results[variant] = rows
+        per = [statistics.median(r[i] for r in runs) for i in range(len(counting))]
+        total = statistics.median(sum(r) for r in runs)
+        label = "; ".join(settings) or "default settings"
+        print(
+            f"  PostgreSQL CPU of the {len(counting)} counting statements, {variant} ({label}): "
+            f"median {total:.0f} ms, per statement {', '.join(f'{x:.0f}' for x in per)}"
+        )
+    same = results["records"] == results["fact tables"]
+    print(f"  results of the two: {'the same' if same else 'DIFFERENT'}")
 
 
 def main() -> None:
@@ -298,7 +321,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from canbo.indicators import snapshots
+    from canbo.indicators import engine, snapshots
     from canbo.indicators.models import IndicatorSnapshot
     from canbo.org.models import Unit
     from canbo.people.models import Person
@@ -364,6 +387,9 @@ def main() -> None:
             t0, c0 = time.perf_counter(), time.process_time()
             if way == "fresh":
                 with snapshots.fresh():
+                    r = client.get(url)
+            elif way == "cold records":
+                with engine.from_records():
                     r = client.get(url)
             else:
                 r = client.get(url)

@@ -37,7 +37,7 @@ def without_status() -> Any:
     saved = (engine.in_service_q, service_history.in_service_q)
     defaults["with_status"] = False
 
-    def nothing(day: Any, prefix: str = "") -> Q:
+    def nothing(day: Any, prefix: str = "", person_key: str | None = None) -> Q:
         return Q()
 
     engine.in_service_q = nothing

@@ -41,7 +41,7 @@ from django.utils import timezone
 
 from canbo.core.context import current_context
 from canbo.core.models import ChangeLoggedModel, ObjectChange, jsonable
-from canbo.core.services import frozen_user_name
+from canbo.core.services import frozen_user_name, notify_bulk
 from canbo.core.types import ActingUser
 
 Row = dict[str, Any]
@@ -272,6 +272,7 @@ class BulkWriter:
             for (pk, text, before, after), person_id in zip(entries, person_ids, strict=True)
         ]
         self.insert(ObjectChange, rows)
+        notify_bulk(model)
 
     def content_type_id(self, model: type[models.Model]) -> int:
         """The model's content type id (read once, then from Django's cache)."""
@@ -303,6 +304,7 @@ class BulkWriter:
                 }
             )
         self.insert(ObjectChange, entries)
+        notify_bulk(model)
 
     def log_objects(self, objs: Sequence[ChangeLoggedModel]) -> int:
         """One "create" entry per saved instance (of any models), in order: what
@@ -344,6 +346,8 @@ class BulkWriter:
             row[i_post] = to_json(dict(zip(keys, values, strict=True)))
             params.append(row)
         self.insert_params(ObjectChange, params)
+        for model in {type(obj) for obj in objs}:
+            notify_bulk(model)
         return len(params)
 
     def _snapshot_plan(self, model: type[models.Model]) -> SnapshotPlan:

@@ -43,6 +43,12 @@ def _notify(model: type[models.Model], before: dict[str, Any] | None, after: dic
         listener(model, before, after)
 
 
+def notify_bulk(model: type[models.Model]) -> None:
+    """Tell the listeners that rows of ``model`` were written in bulk (values unknown): the
+    import's bulk writer (``core.bulkwrite``), like ``bulk_log_created``."""
+    _notify(model, None, None)
+
+
 def logged_user(acting_user: ActingUser) -> User | None:
     """The user row a record links to: None for the system (and an anonymous visitor)."""
     return acting_user if isinstance(acting_user, User) and acting_user.pk else None

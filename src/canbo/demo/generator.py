@@ -115,6 +115,7 @@ class Phases:
         "salary": "diễn biến lương",
         "insert": "ghi hồ sơ và các phần",
         "log": "ghi lịch sử thay đổi",
+        "facts": "dựng bảng dữ kiện chỉ tiêu",
         "analyze": "cập nhật thống kê (ANALYZE)",
     }
 
@@ -248,6 +249,11 @@ def generate(
                 break
             writer.write(batch, say, quiet=True)
             say(f"  … {_n(writer.persons)}/{_n(size)} người")
+        with phases("facts"):
+            # The bulk writes left the indicators' fact tables stale: rebuilt once, at the end.
+            from canbo.indicators.facts import rebuild_if_stale
+
+            rebuild_if_stale()
         with phases("analyze"):
             analyze_all()
         say("Thời gian theo từng bước:")

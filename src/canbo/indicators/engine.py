@@ -18,8 +18,11 @@ force in the subtree on the date: the district rows after 1/7/2025.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -39,6 +42,18 @@ from canbo.people.service_history import in_service_q
 from canbo.planning.models import PlanningEntry, PlanningList, planned_on_q
 
 STEP = 4  # treebeard path characters per level
+
+_use_facts: ContextVar[bool] = ContextVar("indicator_facts", default=True)
+
+
+@contextlib.contextmanager
+def from_records() -> Iterator[None]:
+    """Count from the records in this block, not from the fact tables (``indicators.facts``)."""
+    token = _use_facts.set(False)
+    try:
+        yield
+    finally:
+        _use_facts.reset(token)
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
@@ -416,7 +431,14 @@ def _count(
     each aggregate's FILTER was costed at full price for every row of every aggregate: at
     2.5 million people that pushed PostgreSQL's estimate (7 million) over its JIT inlining and
     optimization thresholds (500,000 by default), seconds of LLVM compilation for a query that
-    runs in under one. docs/performance.md, "PostgreSQL at 2,550,000 people"."""
+    runs in under one. docs/performance.md, "PostgreSQL at 2,550,000 people".
+
+    Over the whole subtree (the dashboard's table) the tenure and membership statements read the
+    fact tables instead (``_count_facts``) when these hold every condition."""
+    if length is None and source in ("tenure", "membership") and _use_facts.get():
+        counted = _count_facts(source, defs, day=day, unit=unit, user=user)
+        if counted is not None:
+            return counted
     joins: dict[str, Q] = {}
     aggs: dict[str, Any] = {}
     pops = []
@@ -443,6 +465,113 @@ def _count(
         return [{"branch": "", **qs.aggregate(**aggs)}]
     path = f"{_unit_field(source)}__path"
     return list(qs.annotate(branch=Substr(path, 1, length)).values("branch").annotate(**aggs))
+
+
+def _count_facts(
+    source: str, defs: list[IndicatorDefinition], *, day: dt.date, unit: Unit | None, user: Any
+) -> list[dict[str, Any]] | None:
+    """``_count`` over the whole subtree from ``TenureFact`` or ``MembershipFact``: the same
+    rows (a fact row per primary tenure or membership), the person's attributes read from the
+    row itself, a qualification condition as "its first date is on or before the day". None
+    (count from the records) when the facts are stale or a condition has no fact column."""
+    from canbo.indicators import facts
+    from canbo.indicators.models import MembershipFact, TenureFact
+
+    slots = facts.slots()
+    if slots is None:
+        return None
+    try:
+        aggs: dict[str, Any] = {}
+        pops = []
+        for i, d in enumerate(defs):
+            pq = fact_population_q(d.spec, day, slots)
+            pops.append(pq)
+            aggs[f"p{i}"] = Count("person_id", distinct=True, filter=pq)
+            num = fact_condition_q(d.spec.get("numerator"), day, slots)
+            if d.kind == "renewal":
+                num &= ~Q(Exists(_earlier(d, day)))
+            aggs[f"n{i}"] = Count("person_id", distinct=True, filter=pq & num)
+    except facts.NotInFacts:
+        return None
+    model: Any = TenureFact if source == "tenure" else MembershipFact
+    # An open row ends on ``facts.OPEN``: one range of the index on (…, end_date, start_date).
+    qs = model.objects.filter(start_date__lte=day, end_date__gte=day)
+    qs = qs.filter(in_service_q(day, person_key="person_id"))
+    if unit is not None:
+        qs = qs.filter(**{f"{_unit_field(source)}__path__startswith": unit.path})
+    if user is not None:
+        q = scope_q(Person, user)
+        if q is not None:
+            qs = qs.filter(person_id__in=Person.objects.filter(q).values("pk"))
+    qs = qs.order_by().filter(reduce(or_, pops))
+    titles = _titles(defs) if source == "tenure" else None
+    if titles is not None:
+        qs = qs.filter(title_id__in=titles)
+    return [{"branch": "", **qs.aggregate(**aggs)}]
+
+
+def _earlier(defn: IndicatorDefinition, day: dt.date) -> QuerySet[Any]:
+    """A renewal's membership of the same person in the same body ``previous_years`` earlier."""
+    years = defn.spec["renewal"]["previous_years"]
+    return BodyMembership.objects.filter(
+        on_date_q(years_before(day, years)), person_id=OuterRef("person_id"), body_id=OuterRef("body_id")
+    )
+
+
+def fact_population_q(spec: dict[str, Any], day: dt.date, slots: dict[tuple[str, int], str]) -> Q:
+    """``population_q`` on a fact row."""
+    pop = spec["population"]
+    q = Q()
+    if pop["source"] == "tenure":
+        q &= title_q(pop, "title__")
+        if "unit_kind" in pop:
+            q &= Q(unit__kind__in=pop["unit_kind"])
+    else:
+        q &= Q(kind__in=pop["body_kind"])
+        if "body_level" in pop:
+            q &= Q(body__level__in=pop["body_level"])
+    if "category" in pop:
+        q &= Q(category__in=pop["category"])
+    if pop.get("where"):
+        q &= fact_condition_q(pop["where"], day, slots)
+    return q
+
+
+def fact_condition_q(num: dict[str, Any] | None, day: dt.date, slots: dict[tuple[str, int], str]) -> Q:
+    """``condition_q`` on a fact row; ``facts.NotInFacts`` for a condition the row does not hold."""
+    from canbo.indicators.facts import NotInFacts
+
+    q = Q()
+    if not num:
+        return q
+    if "age_below" in num:
+        q &= Q(birth_date__gt=years_before(day, num["age_below"]))
+    if "age_at_least" in num:
+        q &= Q(birth_date__lte=years_before(day, num["age_at_least"]))
+    if "sex" in num:
+        q &= Q(sex=num["sex"])
+    if "ethnicity" in num:
+        eth = num["ethnicity"]
+        if eth not in ("kinh", "thieu_so"):
+            raise NotInFacts(eth)
+        q &= Q(kinh=eth == "kinh")
+    if "qualification" in num:
+        quals = num["qualification"]
+        for qual in quals if isinstance(quals, list) else [quals]:
+            column = slots.get((qual["kind"], qual["min_rank"]))
+            if column is None:
+                raise NotInFacts(qual)
+            q &= Q(**{f"{column}__lte": day})
+    if "party_member" in num:
+        member = (
+            PartyMembership.objects.filter(admission_date__lte=day)
+            .filter(Q(left_date__isnull=True) | Q(left_date__gt=day))
+            .values("person_id")
+        )
+        q &= Q(person_id__in=member) if num["party_member"] else ~Q(person_id__in=member)
+    if num.get("non_local"):
+        q &= Q(is_local=False)
+    return q
 
 
 def _count_days(

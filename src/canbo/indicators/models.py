@@ -7,7 +7,7 @@ from django.db import models
 
 from canbo.core.models import ChangeLoggedModel
 from canbo.indicators.spec import KINDS, SpecError, validate
-from canbo.org.models import Unit
+from canbo.org.models import Title, Unit
 from canbo.plans.models import Plan
 
 
@@ -171,3 +171,108 @@ class SnapshotEpoch(models.Model):
 
     def __str__(self) -> str:
         return f"Mốc ghi dữ liệu {self.value}"
+
+
+# ---- fact tables (``indicators.facts``) -------------------------------------------------------
+
+FACT_SLOTS = 8  # qualification conditions a fact row holds the first date of (q1 … q8)
+
+
+class _Fact(models.Model):
+    """The person's facts the engine's counting reads, copied onto a counted row: derived data,
+    like ``IndicatorSnapshot``, never edited and not audited; rebuilt from the records by
+    ``indicators.facts`` in the transaction of every write that changes them. Relations carry
+    no database constraint: the records own the rows, the facts follow them."""
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    start_date = models.DateField()
+    # The last day held; ``facts.OPEN`` (31/12/9999) for an open row, so that one index range on
+    # (…, end_date, start_date) reads only the rows still running on a date, open ones included.
+    end_date = models.DateField()
+    birth_date = models.DateField()
+    sex = models.CharField(max_length=3)
+    category = models.CharField(max_length=20)
+    kinh = models.BooleanField()
+    service_from = models.DateField(null=True)
+    service_until = models.DateField(null=True)
+    # Home town in the unit's (the body's) area or one of its sub-areas (RULES.md K-3).
+    is_local = models.BooleanField()
+    # The first date the person held a qualification meeting condition k (``FactState.conditions``).
+    q1 = models.DateField(null=True)
+    q2 = models.DateField(null=True)
+    q3 = models.DateField(null=True)
+    q4 = models.DateField(null=True)
+    q5 = models.DateField(null=True)
+    q6 = models.DateField(null=True)
+    q7 = models.DateField(null=True)
+    q8 = models.DateField(null=True)
+
+    class Meta:
+        abstract = True
+
+
+class TenureFact(_Fact):
+    """One row per primary tenure (``careers.Tenure``), with its person's facts."""
+
+    tenure = models.OneToOneField(
+        "careers.Tenure", primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    title = models.ForeignKey(Title, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+
+    class Meta:
+        verbose_name = "dữ kiện chức vụ"
+        verbose_name_plural = "dữ kiện chức vụ"
+        indexes = [
+            models.Index(fields=["title", "end_date", "start_date"], name="indicators_tfact_title"),
+            models.Index(fields=["person"], name="indicators_tfact_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Dữ kiện chức vụ {self.pk}"
+
+
+class MembershipFact(_Fact):
+    """One row per body membership (``careers.BodyMembership``), with its person's facts."""
+
+    membership = models.OneToOneField(
+        "careers.BodyMembership",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    body = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    kind = models.CharField(max_length=15)
+
+    class Meta:
+        verbose_name = "dữ kiện thành viên cơ quan"
+        verbose_name_plural = "dữ kiện thành viên cơ quan"
+        indexes = [
+            models.Index(fields=["kind", "end_date", "start_date"], name="indicators_mfact_kind"),
+            models.Index(fields=["person"], name="indicators_mfact_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Dữ kiện thành viên {self.pk}"
+
+
+class FactState(models.Model):
+    """One row: whether the fact tables hold the records (``valid``; a write in bulk, whose rows
+    are not named, clears it until the next rebuild), the count of such writes (``generation``:
+    a rebuild that raced with one does not set ``valid``), and the qualification conditions
+    ``[kind, min_rank]`` whose first dates the columns q1, q2 … hold."""
+
+    valid = models.BooleanField(default=False)
+    generation = models.BigIntegerField(default=0)
+    conditions = models.JSONField(default=list)
+    rebuilt_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = "trạng thái bảng dữ kiện"
+        verbose_name_plural = "trạng thái bảng dữ kiện"
+
+    def __str__(self) -> str:
+        return "Bảng dữ kiện " + ("đúng" if self.valid else "cần dựng lại")

@@ -31,8 +31,8 @@ set per transaction, and enqueues at the commit one task per scope and set of da
 the same one is still waiting in the queue. The task computes through ``compute_many``:
 only what is still missing, under the same race guard as a page.
 
-``fresh()`` turns snapshots off in a block (the bench's "before", the exactness test's
-reference computation).
+``fresh()`` turns snapshots and the fact tables (``indicators.facts``) off in a block (the
+bench's "before", the exactness test's reference computation: every number from the records).
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ from django_tasks import task
 from canbo.careers.models import BodyMembership, Tenure
 from canbo.core.dates import today
 from canbo.core.querysets import scope_q
-from canbo.indicators import engine
+from canbo.indicators import engine, facts
 from canbo.indicators.engine import Result
 from canbo.indicators.models import IndicatorDefinition, IndicatorSnapshot, SnapshotEpoch
 from canbo.org.models import AdminArea, Title, Unit
@@ -107,7 +107,8 @@ def fresh() -> Iterator[None]:
     """Compute everything from the records in this block, without reading or storing snapshots."""
     token = _enabled.set(False)
     try:
-        yield
+        with engine.from_records():
+            yield
     finally:
         _enabled.reset(token)
 
@@ -290,8 +291,13 @@ def _store(computed: dict[str, Any], requests: list[Request], epoch: int) -> Non
 def invalidate(
     model: type[models.Model], before: dict[str, Any] | None, after: dict[str, Any] | None
 ) -> None:
-    """Delete the snapshots a logged change may alter (``core.services`` calls it in the
-    writing transaction)."""
+    """Delete the snapshots a logged change may alter, and keep the fact tables exact
+    (``facts.on_change``; ``core.services`` calls it in the writing transaction)."""
+    bumped = False
+    if facts.watches(model):
+        _bump()  # PostgreSQL: under the shared lock a rebuild of the facts takes exclusively
+        bumped = True
+        facts.on_change(model, before, after)
     if issubclass(model, DATED):
         since = _earliest(before, after)
     elif issubclass(model, UNDATED):
@@ -304,7 +310,8 @@ def invalidate(
         since = None
     else:
         return
-    _bump()
+    if not bumped:
+        _bump()
     rows = IndicatorSnapshot.objects.all()
     if since is not None:
         rows = rows.filter(last_day__gte=since)

@@ -162,14 +162,16 @@ def _in_gap(day: dt.date, kind: str | None = None) -> Any:
     return gaps_on.values("person_id")
 
 
-def in_service_q(day: dt.date, prefix: str = "") -> Q:
+def in_service_q(day: dt.date, prefix: str = "", person_key: str | None = None) -> Q:
     """Persons in service on ``day``, as a condition on ``Person`` (``prefix`` "person__" from a
     row pointing at the person). One indexed-free predicate on the person's own row plus an
-    anti-join on the few gaps: no scan of the events."""
+    anti-join on the few gaps: no scan of the events. ``person_key``: the column naming the
+    person when the service dates are copied onto another row (the indicators' fact tables)."""
+    key = person_key or (f"{prefix}pk" if not prefix else f"{prefix}id")
     return (
         _began_q(day, prefix)
         & (Q(**{f"{prefix}service_until__isnull": True}) | Q(**{f"{prefix}service_until__gt": day}))
-        & ~Q(**{f"{prefix}pk__in" if not prefix else f"{prefix}id__in": _in_gap(day)})
+        & ~Q(**{f"{key}__in": _in_gap(day)})
     )
 
 

@@ -147,6 +147,7 @@ def test_demo_province() -> None:
         "diễn biến lương",
         "ghi lịch sử thay đổi",
         "lập danh sách người (phần theo quy mô)",
+        "dựng bảng dữ kiện chỉ tiêu",
         "cập nhật thống kê (ANALYZE)",
     ]
     assert all(re.fullmatch(r"[^:]+: \d+,\d giây \(\d+,\d giây CPU\)", line.strip()) for line in steps)

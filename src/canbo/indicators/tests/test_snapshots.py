@@ -19,7 +19,7 @@ from canbo.careers.models import Tenure
 from canbo.careers.services import membership_add, tenure_end, tenure_start
 from canbo.conftest import new_person
 from canbo.core.dates import today
-from canbo.indicators import engine, services, snapshots
+from canbo.indicators import engine, facts, services, snapshots
 from canbo.indicators.models import IndicatorDefinition, IndicatorSnapshot, IndicatorTarget
 from canbo.org.models import Title, Unit
 from canbo.people.models import PartyMembership, Person, Qualification, ServiceEvent
@@ -212,10 +212,24 @@ def _compare(
         for user in users
     ]
     kept = snapshots.compute_many(requests)
+    # One date at a time over the whole subtree: the table's statements, read from the fact tables.
+    direct = [
+        engine.compute(r.definitions, day=r.day, unit=r.unit, user=r.user)
+        for r in requests
+        if r.depth is None
+    ]
     with snapshots.fresh():
         for r, got in zip(requests, kept, strict=True):
             expected = engine.compute(r.definitions, day=r.day, unit=r.unit, user=r.user, depth=r.depth)
             assert _numbers(got) == _numbers(expected), (r.day, r.unit, r.depth, r.user, log[-6:])
+        for r, got in zip([r for r in requests if r.depth is None], direct, strict=True):
+            expected = engine.compute(r.definitions, day=r.day, unit=r.unit, user=r.user)
+            assert _numbers(got) == _numbers(expected), ("facts", r.day, r.unit, r.user, log[-6:])
+    # The fact rows kept by the writes equal a rebuild from the records.
+    assert facts.slots() == {("chuyen_mon", 40): "q1"}
+    rows = facts.rows()
+    assert facts.rebuild()
+    assert facts.rows() == rows, log[-8:]
 
 
 def test_snapshots_equal_a_fresh_computation_after_random_writes(
@@ -228,6 +242,7 @@ def test_snapshots_equal_a_fresh_computation_after_random_writes(
     ]
     users = [None, board["officer_a"]]
     log: list[str] = []
+    assert facts.rebuild()  # the column of the plan's qualification condition
     for _round in range(5):
         _compare(board["defs"], tree, users, log)  # fills the snapshots (and checks them)
         assert IndicatorSnapshot.objects.exists()

@@ -196,6 +196,10 @@ def make_tree() -> dict[str, Unit]:
 
 @pytest.fixture
 def title(db: Any) -> Title:
+    return make_title()
+
+
+def make_title() -> Title:
     return Title.objects.create(
         code="TP",
         name="Trưởng phòng",

@@ -169,13 +169,13 @@ def make_tree() -> dict[str, Unit]:
     """The four units P, A, A1, B, written by one statement with the paths, depths and child counts
     treebeard's ``add_root``/``add_child`` give them one by one (``make_unit``): the same rows in
     the same order, in three queries instead of sixteen (``core/tests/test_conftest_fixtures.py``).
-    Used by most tests of the suite, so its queries are paid some 1,500 times a pass."""
+    Used by most tests of the suite: some 1,600 times in the SQLite pass."""
     last = Unit.objects.get_last_root_node()
     root = last._inc_path() if last else Unit._get_path(None, 1, 1)
     a_path = Unit._get_path(root, 2, 1)
-    district = {"level": Level.DISTRICT}
-    division = {**district, "kind": UnitKind.DIVISION}
-    rows = [
+    district: dict[str, Any] = {"level": Level.DISTRICT}
+    division: dict[str, Any] = {**district, "kind": UnitKind.DIVISION}
+    rows: list[tuple[str, str, str, int, int, dict[str, Any]]] = [
         ("P", "Tỉnh Thử nghiệm", root, 1, 2, {}),
         ("A", "Huyện A", a_path, 2, 1, district),
         ("A1", "Phòng Nội vụ huyện A", Unit._get_path(a_path, 3, 1), 3, 0, division),

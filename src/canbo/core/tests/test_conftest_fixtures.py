@@ -95,7 +95,7 @@ def users_one_by_one(tree: dict[str, Unit], person_a: Any) -> dict[str, User]:
 
 def accounts() -> list[Any]:
     """Users and grants without ids, times and salted hashes; the password each user logs in with."""
-    seen = []
+    seen: list[Any] = []
     for user in User.objects.order_by("id"):
         row = {k: v for k, v in vars(user).items() if k not in {"_state", "id", "password", "date_joined"}}
         seen.append((row, user.check_password("pw-" + user.username)))

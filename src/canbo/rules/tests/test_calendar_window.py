@@ -2,12 +2,18 @@
 (issue 22: it read every open leadership tenure of the province and sorted them in Python), and
 shows its rows a page at a time. The window is a filter in SQL that must never drop a term end:
 these tests compare it with the term-by-term computation on starts of every day of the month,
-29 February included, with a term length that changes between two A-1 versions."""
+29 February included, with a term length that changes between two A-1 versions.
+
+The 4,000 posts those comparisons read are written once for the class ``TestPosts`` and kept for
+its 19 tests (``rows_kept_for_the_scope``: one transaction around the class, each test a
+savepoint inside it), since each of them only reads them; before, each test loaded the rulebook
+and wrote them again (docs/performance.md, "Session 12: the suite")."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -16,12 +22,13 @@ from django.template import engines
 from django.test import Client
 
 from canbo.careers.models import Tenure
-from canbo.conftest import new_person
+from canbo.conftest import make_title, make_tree, new_person, rows_kept_for_the_scope
 from canbo.core.dates import today
 from canbo.org.models import Title, Unit
 from canbo.rules import selectors, views
 from canbo.rules.engine.dates import add_years
 from canbo.rules.engine.rulebook import Rulebook
+from canbo.rules.services import rules_load
 
 
 def first_term_end(book: Any, start: dt.date, day: dt.date) -> dt.date:
@@ -40,13 +47,29 @@ def starts() -> list[dt.date]:
     return out
 
 
-@pytest.fixture
-def posts(rules_loaded: None, tree: dict[str, Unit], title: Title) -> Any:
+def write_posts(tree: dict[str, Unit], title: Title) -> int:
+    """A person holding a post begun on each of ``starts()``; returns the person's id."""
     person = new_person(tree["A1"], "Trần Văn Nhiệm", sex="nam", born=dt.date(1990, 1, 1))
     Tenure.objects.bulk_create(
         Tenure(person=person, unit=tree["A1"], title=title, kind="bo_nhiem", start_date=s) for s in starts()
     )
-    return Tenure.objects.filter(person=person)
+    return person.pk
+
+
+def build_posts() -> int:
+    """The rows of ``TestPosts``, in the order its per-test fixtures wrote them before: the
+    rulebook (``rules_loaded``), the tree, the title, then the person and the posts."""
+    rules_load(acting_user=None)
+    tree = make_tree()
+    return write_posts(tree, make_title())
+
+
+@pytest.fixture(scope="class")
+def shared_posts(django_db_setup: Any, django_db_blocker: Any) -> Iterator[int]:
+    """The person of the posts, written when the class's first test starts and rolled back after
+    its last."""
+    with rows_kept_for_the_scope(django_db_blocker, build_posts) as person_id:
+        yield person_id
 
 
 def three_year_terms_from(book: Rulebook, cut: dt.date) -> Rulebook:
@@ -62,22 +85,38 @@ def three_year_terms_from(book: Rulebook, cut: dt.date) -> Rulebook:
     )
 
 
-@pytest.mark.parametrize("months", [1, 6, 36])
-@pytest.mark.parametrize("day", [dt.date(2026, 1, 1), dt.date(2028, 2, 28), dt.date(2027, 3, 1)])
-@pytest.mark.parametrize("book_kind", ["loaded", "changed"])
-def test_the_start_window_keeps_every_term_end_in_reach(
-    posts: Any, months: int, day: dt.date, book_kind: str
-) -> None:
-    book = selectors.rulebook()
-    if book_kind == "changed":
-        book = three_year_terms_from(book, dt.date(2001, 7, 1))
-    limit = add_years(day, 0) + dt.timedelta(days=31 * months) + selectors.NOTICE_REACH
-    wanted = {t.pk for t in posts if day <= first_term_end(book, t.start_date, day) < limit}
-    kept = set(posts.filter(selectors.term_end_window_q(book, day, limit)).values_list("pk", flat=True))
-    assert wanted  # the fixture does reach the window
-    assert wanted <= kept, sorted(posts.filter(pk__in=wanted - kept).values_list("start_date", flat=True))
-    # and it is a filter: a few days of slack around each term, not every post
-    assert len(kept) < 2 * len(wanted) + 40
+class TestPosts:
+    """The tests that only read the posts."""
+
+    @pytest.fixture
+    def posts(self, shared_posts: int, db: Any) -> Any:
+        return Tenure.objects.filter(person_id=shared_posts)
+
+    @pytest.mark.parametrize("months", [1, 6, 36])
+    @pytest.mark.parametrize("day", [dt.date(2026, 1, 1), dt.date(2028, 2, 28), dt.date(2027, 3, 1)])
+    @pytest.mark.parametrize("book_kind", ["loaded", "changed"])
+    def test_the_start_window_keeps_every_term_end_in_reach(
+        self, posts: Any, months: int, day: dt.date, book_kind: str
+    ) -> None:
+        book = selectors.rulebook()
+        if book_kind == "changed":
+            book = three_year_terms_from(book, dt.date(2001, 7, 1))
+        limit = add_years(day, 0) + dt.timedelta(days=31 * months) + selectors.NOTICE_REACH
+        wanted = {t.pk for t in posts if day <= first_term_end(book, t.start_date, day) < limit}
+        kept = set(posts.filter(selectors.term_end_window_q(book, day, limit)).values_list("pk", flat=True))
+        assert wanted  # the fixture does reach the window
+        assert wanted <= kept, sorted(posts.filter(pk__in=wanted - kept).values_list("start_date", flat=True))
+        # and it is a filter: a few days of slack around each term, not every post
+        assert len(kept) < 2 * len(wanted) + 40
+
+    def test_a_term_begun_on_29_february_ends_the_day_before_its_anniversary(self, posts: Any) -> None:
+        # Begun 29/02/2020: five years later is 28/02/2025 (no 29th), the term ends 27/02/2025; a
+        # window ending on the 28th keeps it, although 28/02/2025 moved back five years is the 28th.
+        book = selectors.rulebook()
+        start = dt.date(2020, 2, 29)
+        assert first_term_end(book, start, dt.date(2024, 12, 1)) == dt.date(2025, 2, 27)
+        q = selectors.term_end_window_q(book, dt.date(2024, 12, 1), dt.date(2025, 2, 28))
+        assert posts.filter(q, start_date=start).exists()
 
 
 def reference_events(user: Any, day: dt.date, months: int) -> set[tuple[dt.date, str, int]]:
@@ -167,16 +206,6 @@ def test_the_rows_are_the_markup_the_template_made() -> None:
     )
     made = template.render({"events": [event, event], "person_base": "/can-bo/"})
     assert views.calendar_rows([event, event], "/can-bo/") == made
-
-
-def test_a_term_begun_on_29_february_ends_the_day_before_its_anniversary(posts: Any) -> None:
-    # Begun 29/02/2020: five years later is 28/02/2025 (no 29th), the term ends 27/02/2025; a
-    # window ending on the 28th keeps it, although 28/02/2025 moved back five years is the 28th.
-    book = selectors.rulebook()
-    start = dt.date(2020, 2, 29)
-    assert first_term_end(book, start, dt.date(2024, 12, 1)) == dt.date(2025, 2, 27)
-    q = selectors.term_end_window_q(book, dt.date(2024, 12, 1), dt.date(2025, 2, 28))
-    assert posts.filter(q, start_date=start).exists()
 
 
 def test_the_birth_window_keeps_every_retirement_in_reach(

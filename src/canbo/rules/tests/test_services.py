@@ -29,6 +29,26 @@ def test_loader_is_idempotent_and_logged(rules_loaded: None) -> None:
     assert ObjectChange.objects.filter(content_type=ct, action="create").count() == n_versions
 
 
+def test_a_first_load_writes_its_change_log_in_one_statement() -> None:
+    """The loader's entries (one per version and holiday, in the order written) go in at the end
+    of its transaction by one insert, not one each (``core.services.deferred_log``; SQLite's
+    limit on the parameters of a statement splits it in two there)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        report = services.rules_load()
+    inserts = [q for q in ctx.captured_queries if q["sql"].startswith('INSERT INTO "core_objectchange"')]
+    assert len(inserts) <= 2, len(inserts)
+    log = list(ObjectChange.objects.order_by("id"))
+    assert len(log) == report.created_versions + report.created_holidays
+    assert [(e.content_type.model, e.object_id) for e in log] == [
+        *(("ruleversion", pk) for pk in RuleVersion.objects.order_by("id").values_list("id", flat=True)),
+        *(("holiday", pk) for pk in Holiday.objects.order_by("id").values_list("id", flat=True)),
+    ]
+    assert {(e.action, e.reason) for e in log} == {("create", services.LOAD_REASON)}
+
+
 def test_loader_reports_a_changed_file_without_overwriting(rules_loaded: None, tmp_path: Any) -> None:
     from canbo.rules.engine.rulebook import DATA_DIR
 

@@ -178,7 +178,7 @@ class BulkWriter:
         called per instance, a related object is cached as its descriptor would cache it."""
         if model not in self.makers:
             self.makers[model] = _maker(model)
-        return self.makers[model]  # type: ignore[return-value] # keyed by the model it makes
+        return self.makers[model]
 
     def _reader(self, model: type[models.Model]) -> tuple[Reader, list[tuple[int, Converter]]]:
         """One C-level getter of the columns' values (by attname, in column order) and the

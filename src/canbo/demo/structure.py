@@ -961,7 +961,7 @@ def _run_events(structure: Structure, units: dict[str, Unit], *, acting_user: Ac
     fresh: dict[int, Unit] = {}  # the units of the merge under way, read together
 
     def obj(u: UnitSpec) -> Unit:
-        return fresh.get(u.pk) or Unit.objects.get(pk=u.pk)
+        return (fresh.get(u.pk) if u.pk is not None else None) or Unit.objects.get(pk=u.pk)
 
     def merge_tree(src: UnitSpec, on: dt.date, basis: str, *, top: bool = True) -> None:
         """Merge ``src``'s closing children (depth first), then ``src``. The units of the whole

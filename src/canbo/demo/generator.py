@@ -464,7 +464,9 @@ class Writer:
         self.serial: dict[tuple[str, str], int] = {}
         self.serial_rng = random.Random(f"canbo-demo:{seed}:pid")  # noqa: S311 (seeded on purpose: the demo province must be reproducible, not secret)
         self.inserter = BulkWriter(acting_user=user, reason=REASON)
-        self.salary = SalaryHistories(seed=seed, horizon=horizon, book=rulebook())
+        self.salary = SalaryHistories(
+            seed=seed, horizon=horizon, book=rulebook(), make=self.inserter.maker(SalaryRow)
+        )
 
     # -- helpers -----------------------------------------------------------------------------
     def _prefix(self, area_id: int | None) -> str:
@@ -683,6 +685,7 @@ class Writer:
         resigned, some moved to another province and a few died; the rest retired early. The
         dates are those the planner gave, so posts, seats and baselines are unchanged; a citizen
         deputy has no service event (in service from 18, docs/architecture.md)."""
+        new = self.inserter.maker
         if p.citizen:
             return []
         rng = random.Random(f"canbo-demo:{self.seed}:service:{p.idx}")  # noqa: S311 (seeded on purpose: the demo province must be reproducible, not secret)
@@ -691,7 +694,7 @@ class Writer:
             transfer_in = rng.random() < 0.08
             body = first.unit.name if first is not None else ""
             out.append(
-                ServiceEvent(
+                new(ServiceEvent)(
                     kind="chuyen_den" if transfer_in else "tuyen_dung",
                     event_date=p.recruit,
                     decision_number=f"{rng.randint(10, 2999)}/QĐ-UBND",
@@ -713,7 +716,7 @@ class Writer:
                 elif x < 0.30:
                     kind, details = "tu_tran", ""
             out.append(
-                ServiceEvent(
+                new(ServiceEvent)(
                     kind=kind,
                     event_date=p.left,
                     decision_number="" if kind == "tu_tran" else f"{rng.randint(10, 2999)}/QĐ-UBND",
@@ -763,6 +766,7 @@ class Writer:
 
     def _persons(self, chunk: list[P]) -> tuple[list[Person], list[list[ServiceEvent]]]:
         """The unsaved persons of ``chunk`` and the service events of each."""
+        new = self.inserter.maker
         persons: list[Person] = []
         service_events: list[list[ServiceEvent]] = []
         for p in chunk:
@@ -788,7 +792,7 @@ class Writer:
             events = self._service_events(p, first)
             service = derived_fields(0, [(e.kind, e.event_date) for e in events], write_gaps=False)
             service_events.append(events)
-            person = Person(
+            person = new(Person)(
                 personal_id=self._pid(p),
                 dossier_number=f"LC-{p.idx:08d}",
                 full_name=full,
@@ -837,6 +841,7 @@ class Writer:
         self, chunk: list[P], persons: list[Person], service_events: list[list[ServiceEvent]]
     ) -> dict[type, list[Any]]:
         """The unsaved section rows of the (saved) ``persons``, by model in the order first made."""
+        new = self.inserter.maker
         sections: dict[type, list[Any]] = {}
 
         def add(obj: Any) -> None:
@@ -850,7 +855,7 @@ class Writer:
             rng = random.Random(f"canbo-demo:{self.seed}:sections:{p.idx}")  # noqa: S311 (seeded on purpose: the demo province must be reproducible, not secret)
             for g in p.segs:
                 unit = self.units[g.unit.code]
-                tenure = Tenure(
+                tenure = new(Tenure)(
                     person=person,
                     unit=unit,
                     title=titles[g.title],
@@ -867,7 +872,7 @@ class Writer:
                 add(tenure)
             for m in p.mems:
                 add(
-                    BodyMembership(
+                    new(BodyMembership)(
                         person=person,
                         body=self.units[m.body.code],
                         kind=m.kind,
@@ -879,7 +884,7 @@ class Writer:
                 )
             for q in p.quals:
                 add(
-                    Qualification(
+                    new(Qualification)(
                         person=person,
                         kind=q.kind,
                         level=q.level,
@@ -901,6 +906,7 @@ class Writer:
         return sections
 
     def _sections(self, p: P, person: Person, rng: random.Random, add: Callable[[Any], None]) -> None:
+        new = self.inserter.maker
         h = self.horizon
         in_service_from = p.segs[0].start if p.segs else None
         last_day = (p.left - DAY) if p.left else h
@@ -919,7 +925,7 @@ class Writer:
             admitted = rand_date(rng, lo, max(lo, hi))
             official = admitted + dt.timedelta(days=365 + rng.randint(0, 20))
             add(
-                PartyMembership(
+                new(PartyMembership)(
                     person=person,
                     admission_date=admitted,
                     official_date=official if official <= h else None,
@@ -930,7 +936,7 @@ class Writer:
         # Work history before the first recorded tenure.
         if p.recruit and p.segs and p.recruit < p.segs[0].start:
             add(
-                WorkHistory(
+                new(WorkHistory)(
                     person=person,
                     start_date=p.recruit.replace(day=1),
                     end_date=(p.segs[0].start - DAY).replace(day=1),
@@ -941,7 +947,7 @@ class Writer:
             )
         elif p.citizen:
             add(
-                WorkHistory(
+                new(WorkHistory)(
                     person=person,
                     start_date=add_years(p.birth, 20).replace(day=1),
                     description=rng.choice(["Làm nông nghiệp", "Kinh doanh", "Trưởng thôn", "Giáo viên"]),
@@ -956,7 +962,7 @@ class Writer:
                 x = rng.random()
                 level = "htxs" if x < 0.12 else "htt" if x < 0.82 else "ht" if x < 0.985 else "kht"
                 add(
-                    Rating(
+                    new(Rating)(
                         person=person,
                         system="chinh_quyen",
                         year=year,
@@ -969,7 +975,7 @@ class Writer:
         family = p.name.split(" ")[0]
         father_year = p.birth.year - rng.randint(24, 36)
         add(
-            FamilyRelation(
+            new(FamilyRelation)(
                 person=person,
                 relation="bo",
                 full_name=f"{family} Văn {rng.choice(names.KINH_GIVEN_M)}"
@@ -981,7 +987,7 @@ class Writer:
             )
         )
         add(
-            FamilyRelation(
+            new(FamilyRelation)(
                 person=person,
                 relation="me",
                 full_name=names.full_name(rng, ethnicity=p.eth, female=True),
@@ -992,7 +998,7 @@ class Writer:
         )
         if (h - p.birth).days > 26 * 365 and rng.random() < 0.85:
             add(
-                FamilyRelation(
+                new(FamilyRelation)(
                     person=person,
                     relation="vo_chong",
                     full_name=names.full_name(
@@ -1004,7 +1010,7 @@ class Writer:
             )
             if rng.random() < 0.8:
                 add(
-                    FamilyRelation(
+                    new(FamilyRelation)(
                         person=person,
                         relation="con",
                         full_name=names.full_name(rng, ethnicity=p.eth, female=rng.random() < 0.5),
@@ -1015,7 +1021,7 @@ class Writer:
         # Health, awards, discipline.
         check_year = min(h.year, (p.left or h).year) - (1 if rng.random() < 0.5 else 0)
         add(
-            HealthRecord(
+            new(HealthRecord)(
                 person=person,
                 check_date=dt.date(check_year, rng.randint(3, 10), rng.randint(1, 28)),
                 status="tot" if rng.random() < 0.75 else "kha",
@@ -1032,7 +1038,7 @@ class Writer:
                 )
                 form, body = rng.choice(AWARDS)
                 add(
-                    Award(
+                    new(Award)(
                         person=person,
                         form=form,
                         year=year,
@@ -1049,7 +1055,7 @@ class Writer:
                     max(max(in_service_from, dt.date(2019, 1, 1)), min(last_day, h)),
                 )
                 add(
-                    Discipline(
+                    new(Discipline)(
                         person=person,
                         system=rng.choice(["chinh_quyen", "dang"]),
                         form=rng.choice(["khien_trach", "canh_cao"]),

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -48,7 +48,10 @@ class _Step:
 class SalaryHistories:
     """Writes salary rows for the persons of the demo, one person at a time."""
 
-    def __init__(self, *, seed: int, horizon: dt.date, book: Rulebook) -> None:
+    def __init__(
+        self, *, seed: int, horizon: dt.date, book: Rulebook, make: Callable[..., SalaryRow] = SalaryRow
+    ) -> None:
+        self.make = make  # the row's constructor (the bulk writer's ``maker`` in the generator)
         self.seed = seed
         self.horizon = horizon
         self.book = book
@@ -177,7 +180,7 @@ class SalaryHistories:
 
     def _row(self, person: Person, cur: _Step, day: dt.date, rng: random.Random) -> SalaryRow:
         decided = day - dt.timedelta(days=rng.randint(5, 40))
-        return SalaryRow(
+        return self.make(
             person=person,
             grade=cur.grade,
             step=cur.step,

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from canbo.careers.units import units_known_empty
 from canbo.core.services import bulk_log_created, deferred_log
 from canbo.core.text import fold
 from canbo.core.types import ActingUser
@@ -940,25 +941,45 @@ def run_events(structure: Structure, units: dict[str, Unit], *, acting_user: Act
     """Apply the planned restructuring through the services, in date order. Returns the count.
 
     The change-log entries of the ~860 operations are written together at the end
-    (``core.services.deferred_log``): the same entries, in the same order, as one by one."""
-    with deferred_log():
+    (``core.services.deferred_log``): the same entries, in the same order, as one by one. No
+    person exists yet, so the careers hook that closes a unit's tenures and memberships knows
+    the units empty (``careers.units.units_known_empty``) instead of reading each."""
+    with deferred_log(), units_known_empty(u.pk for u in units.values()):
         return _run_events(structure, units, acting_user=acting_user)
+
+
+def _merging(src: UnitSpec, on: dt.date) -> Iterator[UnitSpec]:
+    """``src`` and the children ``merge_tree`` merges with it on ``on``."""
+    yield src
+    for c in src.children:
+        if c.valid_to is not None and c.valid_to == on - dt.timedelta(days=1) and c.successor is not None:
+            yield from _merging(c, on)
 
 
 def _run_events(structure: Structure, units: dict[str, Unit], *, acting_user: ActingUser) -> int:
     n = 0
+    fresh: dict[int, Unit] = {}  # the units of the merge under way, read together
 
     def obj(u: UnitSpec) -> Unit:
-        return Unit.objects.get(pk=u.pk)
+        return (fresh.get(u.pk) if u.pk is not None else None) or Unit.objects.get(pk=u.pk)
 
-    def merge_tree(src: UnitSpec, on: dt.date, basis: str) -> None:
-        nonlocal n
+    def merge_tree(src: UnitSpec, on: dt.date, basis: str, *, top: bool = True) -> None:
+        """Merge ``src``'s closing children (depth first), then ``src``. The units of the whole
+        subtree and their successors are read in one query first: a merge changes the row of
+        the unit it closes only, and that unit is not read again."""
+        nonlocal n, fresh
+        if top:
+            pks = [u.pk for u in _merging(src, on)]
+            pks += [u.successor.pk for u in _merging(src, on) if u.successor is not None]
+            fresh = Unit.objects.in_bulk(pks)
         for c in src.children:
             if c.valid_to is not None and c.valid_to == on - dt.timedelta(days=1) and c.successor is not None:
-                merge_tree(c, on, basis)
+                merge_tree(c, on, basis, top=False)
         assert src.successor is not None  # noqa: S101 (invariant; narrows the type for mypy)
         unit_merge(acting_user=acting_user, sources=[obj(src)], on=on, into=obj(src.successor), basis=basis)
         n += 1
+        if top:
+            fresh = {}
 
     # 1/11/2024: Tà Chải into Thị trấn Bắc Hà.
     for c in structure.communes:

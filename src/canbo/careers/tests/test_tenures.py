@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -186,3 +187,52 @@ def test_a_membership_does_not_repeat_its_kind(tree: dict, person_a: Person) -> 
     assert str(m) == "Hội đồng nhân dân tỉnh Thử nghiệm 2016–2021"
     m = BodyMembership(person=person_a, body=tree["A"], kind=BodyKind.PARTY_COMMITTEE, term="2020–2025")
     assert str(m) == "Cấp ủy Huyện A 2020–2025"
+
+
+@pytest.mark.django_db
+def test_close_tenures_skips_the_units_known_empty(
+    users: dict[str, User], tree: dict[str, Unit], title: Title, person_a: Person
+) -> None:
+    """Inside ``units_known_empty`` the careers hook reads no tenure or membership of a unit
+    that had none, still closes those of a unit that has some, and reads again a unit that
+    received a carried tenure."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from canbo.careers.units import close_tenures, units_known_empty
+
+    held = Tenure.objects.create(
+        person=person_a,
+        unit=tree["A1"],
+        title=title,
+        kind=TenureKind.APPOINTED,
+        start_date=dt.date(2020, 1, 1),
+    )
+    on = dt.date(2025, 7, 1)
+    kw: dict[str, Any] = {"on": on, "acting_user": users["admin"], "reason": "Sắp xếp"}
+    with units_known_empty(u.pk for u in tree.values()):
+        with CaptureQueriesContext(connection) as queries:
+            assert close_tenures(tree["B"], carry=lambda _pid: None, **kw) == 0
+        assert len(queries) == 0
+        # A1 holds a tenure: closed and carried to B, which is then read again.
+        assert close_tenures(tree["A1"], carry=lambda _pid: tree["B"], **kw) == 1
+        with CaptureQueriesContext(connection) as queries:
+            assert (
+                close_tenures(
+                    tree["B"],
+                    carry=lambda _pid: None,
+                    on=dt.date(2025, 8, 1),
+                    acting_user=users["admin"],
+                    reason="Sắp xếp",
+                )
+                == 0
+            )
+        assert len(queries) > 0
+    held.refresh_from_db()
+    assert held.end_date == on - dt.timedelta(days=1)
+    carried = Tenure.objects.get(person=person_a, unit=tree["B"])
+    assert carried.end_date == dt.date(2025, 7, 31)
+    # Outside the context every unit is read.
+    with CaptureQueriesContext(connection) as queries:
+        assert close_tenures(tree["A"], carry=lambda _pid: None, **kw) == 0  # empty, but not known so
+    assert len(queries) > 0

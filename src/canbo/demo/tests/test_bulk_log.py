@@ -102,3 +102,62 @@ def test_insert_and_log_objects_match_the_ordinary_paths(tree: dict[str, Unit]) 
     assert snapshot["salary_coefficient"] == "3.66"
     assert snapshot["recruitment_date"] == "2004-09-01"
     assert fast_entries[1][-1]["obtained_date"] == "2002-06-30"
+
+
+def _state(obj: Any) -> dict[str, Any]:
+    """An instance's field values and cached related objects (its ``__dict__`` less the state)."""
+    values = {k: v for k, v in obj.__dict__.items() if k != "_state"}
+    return {**values, "cache": obj._state.fields_cache, "adding": obj._state.adding, "db": obj._state.db}
+
+
+@pytest.mark.django_db
+def test_maker_builds_what_the_constructor_builds(tree: dict[str, Unit]) -> None:
+    """``BulkWriter.maker(model)(**kw)`` is ``model(**kw)``: the same values (defaults included),
+    the same cached related objects, the same text and snapshot; unknown arguments refused."""
+    person = new_person(tree["A1"], "Lò Thị Mai")
+    writer = BulkWriter(acting_user=generator_user(), reason=REASON)
+    made = [writer.maker(type(obj))(**kw) for obj, kw in zip(_sections(person), _kwargs(person), strict=True)]
+    built = [type(obj)(**kw) for obj, kw in zip(_sections(person), _kwargs(person), strict=True)]
+    for a, b in zip(made, built, strict=True):
+        assert type(a) is type(b)
+        assert _state(a) == _state(b)
+        assert str(a) == str(b)
+        assert a.snapshot() == b.snapshot()
+        assert a.person is person  # cached: no query
+    by_id = writer.maker(HealthRecord)(person_id=person.pk, status="kha")
+    assert _state(by_id) == _state(HealthRecord(person_id=person.pk, status="kha"))
+    with pytest.raises(TypeError):
+        writer.maker(HealthRecord)(no_such_field=1)
+
+
+def _kwargs(person: Person) -> list[dict[str, Any]]:
+    return [
+        {"person": person, "kind": "chuyen_mon", "level": "dai_hoc", "obtained_date": dt.date(2002, 6, 30)},
+        {"person": person, "check_date": dt.date(2025, 4, 2), "status": "tot", "height_cm": 158},
+        {"person": person, "kind": "ngoai_ngu", "level": "b2", "language": "Tiếng Anh"},
+    ]
+
+
+def test_choice_labels_are_django_s() -> None:
+    """``get_<field>_display()`` of every change-logged model with fixed choices gives Django's
+    label for each choice, and the value itself for one that is not a choice."""
+    from django.apps import apps
+    from django.db.models import Model
+
+    from canbo.core.models import ChangeLoggedModel
+
+    seen = 0
+    for model in apps.get_models():
+        if not issubclass(model, ChangeLoggedModel):
+            continue
+        for f in model._meta.concrete_fields:
+            if not isinstance(f.choices, list | tuple) or not f.choices:
+                continue
+            obj = model()
+            for value, _label in f.flatchoices:
+                setattr(obj, f.attname, value)
+                assert obj._get_FIELD_display(f) == Model._get_FIELD_display(obj, f)  # type: ignore[attr-defined] # Django's private helper
+                seen += 1
+            setattr(obj, f.attname, "khong-co-trong-danh-muc")
+            assert obj._get_FIELD_display(f) == "khong-co-trong-danh-muc"
+    assert seen > 100

@@ -182,12 +182,18 @@ def changes_between(db: str, since: Stamp, now: Stamp) -> list[_Change] | None:
 # not see belongs to one of them. The snapshot lists those below its ``xmax`` (less those of
 # another database of the cluster); the ones from ``xmax`` on are implied, not listed, and are
 # read from this database's sessions (their 32-bit ids widened to the snapshot's epoch).
+# A listed transaction's session is found by the lock it holds on its own id (``pg_locks``,
+# read live): ``pg_stat_activity`` is read once per transaction and kept until its end, so
+# inside a longer transaction (a test's) its ``backend_xid`` would be an earlier statement's,
+# while a session's database does not change.
 IN_FLIGHT_SQL = """(WITH s AS (SELECT pg_current_snapshot() AS snap),
  m AS (SELECT pg_snapshot_xmax(snap)::text::bigint AS top FROM s)
 SELECT array_agg(DISTINCT v) FROM (
  SELECT x::text AS v FROM s, pg_snapshot_xip(s.snap) x
-  WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname <> current_database()
-   AND a.backend_xid::text = mod(x::text::bigint, 4294967296)::text)
+  WHERE NOT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+   WHERE l.locktype = 'transactionid' AND l.mode = 'ExclusiveLock' AND l.granted
+   AND a.datname <> current_database()
+   AND l.transactionid::text = mod(x::text::bigint, 4294967296)::text)
  UNION ALL
  SELECT (m.top - mod(m.top, 4294967296) + a.backend_xid::text::bigint)::text FROM m, pg_stat_activity a
   WHERE a.datname = current_database() AND a.backend_xid IS NOT NULL AND a.pid <> pg_backend_pid()

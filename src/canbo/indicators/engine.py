@@ -192,9 +192,9 @@ def _titles(defs: list[IndicatorDefinition]) -> list[int] | None:
     return list(Title.objects.filter(reduce(or_, conditions)).values_list("pk", flat=True))
 
 
-def population_q(spec: dict[str, Any], day: dt.date | None = None) -> Q:
-    """The population's condition on a row of its source (with ``where``, read on ``day``)."""
-    pop = spec["population"]
+def _population_rows_q(pop: dict[str, Any], category: str) -> Q:
+    """The population's titles, units or bodies and categories on a row of its source or on a
+    fact row (``category``: where the row's person's category is read)."""
     q = Q()
     if pop["source"] == "tenure":
         q &= title_q(pop, "title__")
@@ -209,7 +209,14 @@ def population_q(spec: dict[str, Any], day: dt.date | None = None) -> Q:
         if "body_level" in pop:
             q &= Q(body__level__in=pop["body_level"])
     if "category" in pop:
-        q &= Q(person__category__in=pop["category"])
+        q &= Q(**{f"{category}__in": pop["category"]})
+    return q
+
+
+def population_q(spec: dict[str, Any], day: dt.date | None = None) -> Q:
+    """The population's condition on a row of its source (with ``where``, read on ``day``)."""
+    pop = spec["population"]
+    q = _population_rows_q(pop, "person__category")
     if pop.get("where") and day is not None:
         q &= condition_q(pop["where"], day, pop["source"])
     return q
@@ -519,19 +526,10 @@ def _earlier(defn: IndicatorDefinition, day: dt.date) -> QuerySet[Any]:
 
 
 def fact_population_q(spec: dict[str, Any], day: dt.date, slots: dict[tuple[str, int], str]) -> Q:
-    """``population_q`` on a fact row."""
+    """``population_q`` on a fact row (of a tenure or a membership: the facts hold no planning
+    entry)."""
     pop = spec["population"]
-    q = Q()
-    if pop["source"] == "tenure":
-        q &= title_q(pop, "title__")
-        if "unit_kind" in pop:
-            q &= Q(unit__kind__in=pop["unit_kind"])
-    else:
-        q &= Q(kind__in=pop["body_kind"])
-        if "body_level" in pop:
-            q &= Q(body__level__in=pop["body_level"])
-    if "category" in pop:
-        q &= Q(category__in=pop["category"])
+    q = _population_rows_q(pop, "category")
     if pop.get("where"):
         q &= fact_condition_q(pop["where"], day, slots)
     return q

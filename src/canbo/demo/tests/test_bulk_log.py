@@ -161,3 +161,12 @@ def test_choice_labels_are_django_s() -> None:
             setattr(obj, f.attname, "khong-co-trong-danh-muc")
             assert obj._get_FIELD_display(f) == "khong-co-trong-danh-muc"
     assert seen > 100
+
+
+def test_the_build_s_duration_is_written_with_a_decimal_comma() -> None:
+    """`./canbo demo` said "Đã tạo tỉnh mẫu trong 115.8 giây" beside phases written "1,7 giây"."""
+    from canbo.demo.management.commands.seed_demo import _seconds
+
+    assert _seconds(115.8) == "115,8"
+    assert _seconds(7) == "7,0"
+    assert _seconds(0.04) == "0,0"

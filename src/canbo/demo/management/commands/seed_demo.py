@@ -25,6 +25,11 @@ LABELS = {
 }
 
 
+def _seconds(value: float) -> str:
+    """A duration in seconds written the Vietnamese way, with a decimal comma: 115,8."""
+    return f"{value:.1f}".replace(".", ",")
+
+
 def _n(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
@@ -71,7 +76,8 @@ class Command(BaseCommand):
             return
         say(
             self.style.SUCCESS(
-                f"Đã tạo tỉnh mẫu trong {result['seconds']} giây, dữ liệu tính đến ngày {horizon:%d/%m/%Y}:"
+                f"Đã tạo tỉnh mẫu trong {_seconds(result['seconds'])} giây, "
+                f"dữ liệu tính đến ngày {horizon:%d/%m/%Y}:"
             )
         )
         say(

@@ -32,6 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.load import json_child, load
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -143,27 +145,14 @@ def measure(repeat: int, only: str) -> dict[str, dict[str, float]]:
     return out
 
 
-def load() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
-
-
 def run_child(src: Path, repeat: int, only: str) -> dict[str, dict[str, float]]:
     env = dict(os.environ, PYTHONPATH=f"{src}:{ROOT}", DJANGO_SETTINGS_MODULE="canbo.settings")
     code = (
         "import json, sys; sys.path.insert(0, sys.argv[1]); from bench.after_write import measure; "
         "print(json.dumps(measure(int(sys.argv[2]), sys.argv[3])))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code, str(src), str(repeat), only],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if out.returncode:
-        sys.exit(out.stderr[-3000:])
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    result: dict[str, dict[str, float]] = json_child([code, str(src), str(repeat), only], env)
+    return result
 
 
 def main() -> None:

@@ -212,8 +212,14 @@ print(json.dumps({"sessions": sessions, "persons": ids, "units": units,
                   "dashboard": target.plan.code if target else None,
                   "people": Person.objects.count(), "writable": writable}))
 """
+    return json_child([code, env["BENCH_CLIENTS"]], env)
+
+
+def json_child(args: list[str], env: dict[str, str]) -> Any:
+    """Run ``python -c <args>`` from the project's root and read the JSON of its last line
+    (the child's own output before it is ignored); a failed child ends the bench with its error."""
     out = subprocess.run(
-        [sys.executable, "-c", code, env["BENCH_CLIENTS"]],
+        [sys.executable, "-c", *args],
         env=env,
         cwd=ROOT,
         capture_output=True,

@@ -281,12 +281,7 @@ def condition_q(
             )
             q &= Q(Exists(held))
     if "party_member" in num:
-        member = (
-            PartyMembership.objects.filter(admission_date__lte=day)
-            .filter(Q(left_date__isnull=True) | Q(left_date__gt=day))
-            .values("person_id")
-        )
-        q &= Q(person_id__in=member) if num["party_member"] else ~Q(person_id__in=member)
+        q &= _party_member_q(num["party_member"], day)
     if num.get("non_local"):
         # RULES.md K-3 with home town as the criterion: local = home town is the unit's area or
         # one of its sub-areas (a district's communes). An unknown home town is not local.
@@ -525,6 +520,17 @@ def _earlier(defn: IndicatorDefinition, day: dt.date) -> QuerySet[Any]:
     )
 
 
+def _party_member_q(member: bool, day: dt.date) -> Q:
+    """The row's person is (``member``) or is not a Party member on ``day``: the same condition
+    on a source row and on a fact row (the facts hold no Party membership)."""
+    members = (
+        PartyMembership.objects.filter(admission_date__lte=day)
+        .filter(Q(left_date__isnull=True) | Q(left_date__gt=day))
+        .values("person_id")
+    )
+    return Q(person_id__in=members) if member else ~Q(person_id__in=members)
+
+
 def fact_population_q(spec: dict[str, Any], day: dt.date, slots: dict[tuple[str, int], str]) -> Q:
     """``population_q`` on a fact row (of a tenure or a membership: the facts hold no planning
     entry)."""
@@ -561,12 +567,7 @@ def fact_condition_q(num: dict[str, Any] | None, day: dt.date, slots: dict[tuple
                 raise NotInFacts(qual)
             q &= Q(**{f"{column}__lte": day})
     if "party_member" in num:
-        member = (
-            PartyMembership.objects.filter(admission_date__lte=day)
-            .filter(Q(left_date__isnull=True) | Q(left_date__gt=day))
-            .values("person_id")
-        )
-        q &= Q(person_id__in=member) if num["party_member"] else ~Q(person_id__in=member)
+        q &= _party_member_q(num["party_member"], day)
     if num.get("non_local"):
         q &= Q(is_local=False)
     return q

@@ -1,6 +1,6 @@
 """A narrow grant's person list, first request and asked again, on either database (issue 22).
 
-Usage: ./canbo bench narrow_list [--user lanhdao] [--repeat N] [--rounds R] [--before REV]
+Usage: ./canbo bench narrow_list [--user lanhdao] [--repeat N] [--rounds R] [--before REV] [--others]
 
 On the database of the environment (``CANBO_DB``…: a PostgreSQL database or
 ``CANBO_SQLITE_PATH``; nothing is written), in process through Django's test client, as the demo's
@@ -10,7 +10,8 @@ forgotten before the request (``lists.kept.kept_counts_reset``), as the first re
 write that may change the list — and **again**, the same list asked once more. For each it takes
 the server's CPU (``time.process_time``: this process is the server), the PostgreSQL backend's CPU
 (from /proc, the session's own process; counted by the kernel in 10 ms ticks, so a mean), the
-wall time and the query count, and prints the medians.
+wall time and the query count, and prints the medians. ``--others``: his other everyday pages
+(person page, unit tree, planning list, plans, career calendar), read through the same grant.
 
 ``--before REV`` runs the code of git revision REV too, as child processes alternating with this
 one's for R rounds on the same database: both see the same machine. The load average is printed
@@ -34,7 +35,7 @@ from bench.load import json_child, load
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def measure(repeat: int, username: str) -> dict[str, dict[str, float]]:
+def measure(repeat: int, username: str, others: bool = False) -> dict[str, dict[str, float]]:
     import django
 
     django.setup()
@@ -57,6 +58,18 @@ def measure(repeat: int, username: str) -> dict[str, dict[str, float]]:
         # last: the date is remembered in the session
         "list on 1/1/2020": "/can-bo/?ngay=01%2F01%2F2020",
     }
+    if others:  # the user's other everyday pages, read through the same grant (``restrict``)
+        from canbo.people.models import Person
+
+        person = Person.objects.restrict(user).order_by("id").first()
+        pages = {
+            "list, first page": "/can-bo/?ngay=hom-nay",
+            "person page": f"/can-bo/{person.pk if person else 1}/",
+            "unit tree": "/don-vi/",
+            "planning list": "/quy-hoach/",
+            "plans": "/ke-hoach/",
+            "career calendar": "/quy-dinh/lich/",
+        }
     pg = connection.vendor == "postgresql"
     tick = os.sysconf("SC_CLK_TCK")
 
@@ -101,13 +114,14 @@ def measure(repeat: int, username: str) -> dict[str, dict[str, float]]:
     return out
 
 
-def run_child(src: Path, repeat: int, username: str) -> dict[str, dict[str, float]]:
+def run_child(src: Path, repeat: int, username: str, others: bool) -> dict[str, dict[str, float]]:
     env = dict(os.environ, PYTHONPATH=f"{src}:{ROOT}", DJANGO_SETTINGS_MODULE="canbo.settings")
     code = (
         "import json, sys; sys.path.insert(0, sys.argv[1]); from bench.narrow_list import measure; "
-        "print(json.dumps(measure(int(sys.argv[2]), sys.argv[3])))"
+        "print(json.dumps(measure(int(sys.argv[2]), sys.argv[3], sys.argv[4] == '1')))"
     )
-    result: dict[str, dict[str, float]] = json_child([code, str(src), str(repeat), username], env)
+    args = [code, str(src), str(repeat), username, str(int(others))]
+    result: dict[str, dict[str, float]] = json_child(args, env)
     return result
 
 
@@ -117,6 +131,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=10)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--before", default="")
+    ap.add_argument("--others", action="store_true", help="the user's other everyday pages")
     args = ap.parse_args()
     print(f"database: {os.environ.get('CANBO_DB', 'sqlite')}; load average before: {load()}")
     versions = {"now": ROOT / "src"}
@@ -134,7 +149,7 @@ def main() -> None:
     runs: dict[str, list[dict[str, dict[str, float]]]] = {v: [] for v in versions}
     for _ in range(args.rounds):
         for v, src in versions.items():
-            runs[v].append(run_child(src, args.repeat, args.user))
+            runs[v].append(run_child(src, args.repeat, args.user, args.others))
     print(f"load average after: {load()}")
     print(f"{args.rounds} rounds × {args.repeat} requests per list and version; median of the rounds")
     print(

@@ -55,6 +55,7 @@ def measure(repeat: int, username: str, others: bool = False) -> dict[str, dict[
         "list, first page": "/can-bo/",
         "list, page 3": "/can-bo/?trang=3",
         "list, women": "/can-bo/?gioi_tinh=nu",
+        "name search": "/can-bo/?q=nguyen+thi",
         # last: the date is remembered in the session
         "list on 1/1/2020": "/can-bo/?ngay=01%2F01%2F2020",
     }

@@ -125,24 +125,17 @@ def test_a_narrow_grant_s_list_query_count(tree: dict[str, Unit], division_user:
     assert len(q.captured_queries) == NARROW_GRANT_LIST_QUERIES, [x["sql"][:90] for x in q.captured_queries]
 
 
-def _plan(qs: Any) -> list[str]:
+def plan_of(qs: Any) -> str:
     """PostgreSQL's plan of ``qs`` (its node types and relations, as ``EXPLAIN`` writes them)."""
     sql, params = qs.query.sql_with_params()
     with connection.cursor() as cur:
         cur.execute("EXPLAIN " + sql, params)
-        return [row[0] for row in cur.fetchall()]
+        return "\n".join(row[0] for row in cur.fetchall())
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
-def test_a_narrow_grant_s_list_is_read_from_the_unit_index_on_postgresql(
-    tree: dict[str, Unit], division_user: User
-) -> None:
-    """The demo's province in small: most units keep many dossiers, the division's subtree a
-    hundred units of one dossier each. As ``unit_id IN (subquery)`` PostgreSQL guessed the
-    subtree's dossiers from the average unit (a tenth of the table here, 1,650–5,000 of 160,000
-    for the demo's district against 800): it counted them by scanning every dossier and found
-    the first page by walking the name index. As ``unit_id = ANY(ARRAY(subquery))`` they are read
-    from the unit index, for the count and for the page."""
+def small_province(tree: dict[str, Unit]) -> None:
+    """The demo's province in small, analysed: most units keep many dossiers (900 units of ten
+    under B), the division A1's subtree a hundred units of one dossier each (101 with A1's own)."""
     template = new_person(tree["A1"], "Nguyễn Văn Mẫu")
     a1, b = tree["A1"], tree["B"]
     small = [
@@ -172,10 +165,22 @@ def test_a_narrow_grant_s_list_is_read_from_the_unit_index_on_postgresql(
         cur.execute("ANALYZE people_person")
         cur.execute("ANALYZE org_unit")
     scope_breadth_reset()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_a_narrow_grant_s_list_is_read_from_the_unit_index_on_postgresql(
+    tree: dict[str, Unit], division_user: User
+) -> None:
+    """As ``unit_id IN (subquery)`` PostgreSQL guessed the subtree's dossiers from the average
+    unit (a tenth of the table here; 1,650–5,000 of 160,000 for the demo's district, against
+    800): it counted them by scanning every dossier and found the first page by walking the name
+    index. As ``unit_id = ANY(ARRAY(subquery))`` they are read from the unit index, for the count
+    and for the page."""
+    small_province(tree)
     mine = Person.objects.restrict(division_user)
     assert mine.count() == 101
-    count_plan = "\\n".join(_plan(mine.order_by().values("pk")))
-    page_plan = "\\n".join(_plan(mine.order_by("sort_key", "id")[:50]))
+    count_plan = plan_of(mine.order_by().values("pk"))
+    page_plan = plan_of(mine.order_by("sort_key", "id")[:50])
     # Before: "Seq Scan on people_person" for the count (a hash join, 916 rows guessed for 101).
     # The page walked the name index in the demo (160,000 dossiers); at this size the old shape
     # sorted too, so its check here guards the new shape only.

@@ -1,6 +1,7 @@
 """A narrow grant's person list, first request and asked again, on either database (issue 22).
 
 Usage: ./canbo bench narrow_list [--user lanhdao] [--repeat N] [--rounds R] [--before REV] [--others]
+       [--unit ID]
 
 On the database of the environment (``CANBO_DB``…: a PostgreSQL database or
 ``CANBO_SQLITE_PATH``; nothing is written), in process through Django's test client, as the demo's
@@ -10,7 +11,8 @@ forgotten before the request (``lists.kept.kept_counts_reset``), as the first re
 write that may change the list — and **again**, the same list asked once more. For each it takes
 the server's CPU (``time.process_time``: this process is the server), the PostgreSQL backend's CPU
 (from /proc, the session's own process; counted by the kernel in 10 ms ticks, so a mean), the
-wall time and the query count, and prints the medians. ``--others``: his other everyday pages
+wall time and the query count, and prints the medians. The unit's list is that of ``--unit ID``,
+else of his first grant's unit. ``--others``: his other everyday pages
 (person page, unit tree, planning list, plans, career calendar), read through the same grant.
 
 ``--before REV`` runs the code of git revision REV too, as child processes alternating with this
@@ -35,7 +37,7 @@ from bench.load import json_child, load
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def measure(repeat: int, username: str, others: bool = False) -> dict[str, dict[str, float]]:
+def measure(repeat: int, username: str, others: bool = False, unit: int = 0) -> dict[str, dict[str, float]]:
     import django
 
     django.setup()
@@ -51,6 +53,9 @@ def measure(repeat: int, username: str, others: bool = False) -> dict[str, dict[
         raise SystemExit(f"Không có người dùng {username}.")
     client = Client()
     client.force_login(user)
+    from canbo.accounts.models import Grant
+
+    grant = Grant.objects.filter(user=user, unit__isnull=False).order_by("id").first()
     pages = {
         "list, first page": "/can-bo/",
         "list, page 3": "/can-bo/?trang=3",
@@ -59,6 +64,10 @@ def measure(repeat: int, username: str, others: bool = False) -> dict[str, dict[
         # last: the date is remembered in the session
         "list on 1/1/2020": "/can-bo/?ngay=01%2F01%2F2020",
     }
+    unit = unit or (grant.unit_id if grant is not None else 0)
+    if unit:
+        pages = {**pages, "a unit's list": f"/can-bo/?don_vi={unit}"}
+        pages["list on 1/1/2020"] = pages.pop("list on 1/1/2020")  # still last
     if others:  # the user's other everyday pages, read through the same grant (``restrict``)
         from canbo.people.models import Person
 
@@ -115,13 +124,13 @@ def measure(repeat: int, username: str, others: bool = False) -> dict[str, dict[
     return out
 
 
-def run_child(src: Path, repeat: int, username: str, others: bool) -> dict[str, dict[str, float]]:
+def run_child(src: Path, repeat: int, username: str, others: bool, unit: int) -> dict[str, dict[str, float]]:
     env = dict(os.environ, PYTHONPATH=f"{src}:{ROOT}", DJANGO_SETTINGS_MODULE="canbo.settings")
     code = (
         "import json, sys; sys.path.insert(0, sys.argv[1]); from bench.narrow_list import measure; "
-        "print(json.dumps(measure(int(sys.argv[2]), sys.argv[3], sys.argv[4] == '1')))"
+        "print(json.dumps(measure(int(sys.argv[2]), sys.argv[3], sys.argv[4] == '1', int(sys.argv[5]))))"
     )
-    args = [code, str(src), str(repeat), username, str(int(others))]
+    args = [code, str(src), str(repeat), username, str(int(others)), str(unit)]
     result: dict[str, dict[str, float]] = json_child(args, env)
     return result
 
@@ -133,6 +142,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--before", default="")
     ap.add_argument("--others", action="store_true", help="the user's other everyday pages")
+    ap.add_argument("--unit", type=int, default=0, help="the unit's list of a user without a unit grant")
     args = ap.parse_args()
     print(f"database: {os.environ.get('CANBO_DB', 'sqlite')}; load average before: {load()}")
     versions = {"now": ROOT / "src"}
@@ -150,7 +160,7 @@ def main() -> None:
     runs: dict[str, list[dict[str, dict[str, float]]]] = {v: [] for v in versions}
     for _ in range(args.rounds):
         for v, src in versions.items():
-            runs[v].append(run_child(src, args.repeat, args.user, args.others))
+            runs[v].append(run_child(src, args.repeat, args.user, args.others, args.unit))
     print(f"load average after: {load()}")
     print(f"{args.rounds} rounds × {args.repeat} requests per list and version; median of the rounds")
     print(

@@ -64,7 +64,7 @@ def measure(repeat: int, username: str, others: bool = False, unit: int = 0) -> 
         # last: the date is remembered in the session
         "list on 1/1/2020": "/can-bo/?ngay=01%2F01%2F2020",
     }
-    unit = unit or (grant.unit_id if grant is not None else 0)
+    unit = unit or (grant.unit_id or 0 if grant is not None else 0)
     if unit:
         pages = {**pages, "a unit's list": f"/can-bo/?don_vi={unit}"}
         pages["list on 1/1/2020"] = pages.pop("list on 1/1/2020")  # still last

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import connections, models
-from django.db.models import Q
+from django.db.models import ForeignKey, Lookup, Q
 
 from canbo.core.grants import user_grants
 
@@ -123,6 +123,37 @@ def subtree_ids(unit_model: Any, path: str) -> Any:
     return units.order_by().values("pk")
 
 
+@ForeignKey.register_lookup
+class InIdsOf(Lookup):
+    """``fk__in_ids_of=subquery``: the key is one of the subquery's ids, as ``__in`` says, written
+    on PostgreSQL as ``key = ANY(ARRAY(subquery))`` (issue 22, the narrow grant's list).
+
+    PostgreSQL plans ``key IN (subquery)`` as a semi-join and estimates its rows from the key's
+    average per unit: a district of 136 units, 1,516 of 160,000 dossiers, where most units keep
+    few people and a hundred keep half of them, was guessed at 5,000 rows, counted by a parallel
+    scan of every dossier (125 ms) and paged by walking the name index (10,297 dossiers for 50,
+    53 ms). ``ARRAY(subquery)`` is computed once before the statement (an init plan) and
+    ``= ANY`` of it is an index condition; its rows are guessed as for ten keys (991 there), near
+    what a narrow subtree holds (``NARROW_SUBTREE``), so the dossiers are read from the unit
+    index and sorted: 8–12 ms for the count, 2 ms for the page. The statement names no id, so
+    it stays right when compiled once and run later (``rules.selectors._rows``); writing the
+    subtree's ids into it would not. Other databases get the plain ``IN`` (SQLite reads it from
+    the unit index as it is)."""
+
+    lookup_name = "in_ids_of"
+
+    def get_prep_lookup(self) -> Any:
+        return self.rhs  # a subquery of ids
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        params = [*lhs_params, *rhs_params]
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(ARRAY{rhs})", params
+        return f"{lhs} IN {rhs}", params
+
+
 def is_broad_subtree(model: Any, path: str) -> bool:
     """Whether the subtree at ``path`` holds more than ``NARROW_SUBTREE`` rows of ``model``: at
     most ``NARROW_SUBTREE + 1`` of them are counted, once per process and model for
@@ -160,13 +191,15 @@ def subtree_q(model: Any, path: str) -> Q:
     (24 ms), those of a commune's 25 after all 40,000 (90–130 ms). For a narrow subtree
     (``is_broad_subtree``) the condition is the unit's id in the subtree's ids: its rows are read
     from their unit index and sorted (0.3–0.5 ms), as for the list of a unit
-    (``lists.filters.subtree_ids``). Both give the same rows: units are never moved, so a path is
-    the same on every date."""
+    (``lists.filters.subtree_ids``); on PostgreSQL written ``= ANY(ARRAY(subquery))``
+    (``InIdsOf``), whose rows its planner guesses near a narrow subtree's, where it guessed the
+    ``IN``'s from the average unit and scanned every dossier. Both give the same rows: units are
+    never moved, so a path is the same on every date."""
     link = _unit_link(model)
     if link is None or is_broad_subtree(model, path):
         return Q(**{f"{model.scope_unit_path}__startswith": path})
     fk, unit_model = link
-    return Q(**{f"{fk}__in": subtree_ids(unit_model, path)})
+    return Q(**{f"{fk}__in_ids_of": subtree_ids(unit_model, path)})
 
 
 class RestrictedQuerySet(models.QuerySet):

@@ -156,7 +156,7 @@ def migrate_to(targets: list[tuple[str, str]]) -> Any:
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    executor = MigrationExecutor(connection)
+    executor: Any = MigrationExecutor(connection)
     plan = executor.migration_plan(targets)
     if not plan or not all(backwards for _, backwards in plan):
         return executor.migrate(targets, plan=plan)

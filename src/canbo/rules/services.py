@@ -27,6 +27,7 @@ from canbo.core.types import ActingUser
 from canbo.people.models import Person
 from canbo.rules.engine.params import label_for
 from canbo.rules.engine.rulebook import DATA_DIR, holidays_from_data, read_toml, versions_from_data
+from canbo.rules.engine.rulebook import RuleVersion as FileVersion
 from canbo.rules.models import Holiday, RetirementOverride, RuleVersion, Source
 
 LOAD_REASON = "Nạp quy định từ dữ liệu trong mã nguồn (rules.toml, holidays.toml)"
@@ -118,7 +119,7 @@ def rules_load(*, acting_user: ActingUser = None, data_dir: Path = DATA_DIR) -> 
     return report
 
 
-def _version_row(v: RuleVersion) -> RuleVersion:
+def _version_row(v: FileVersion) -> RuleVersion:
     """A new row of the file's version ``v``."""
     return RuleVersion(
         rule_id=v.rule_id,

@@ -140,6 +140,37 @@ def rows_kept_for_the_scope(django_db_blocker: Any, build: Callable[[], T]) -> I
             block.__exit__(None, None, None)
 
 
+def migrate_to(targets: list[tuple[str, str]]) -> Any:
+    """``MigrationExecutor(connection).migrate(targets)`` for the data-migration tests, with the
+    project state of a backward run built in the order that renders the fewest models.
+
+    Django builds the state before each migration to unapply by walking every migration of the
+    project in its plan's order; once it meets the first one to unapply it renders the models and
+    then reloads them for every applied migration after it, of whatever app (78% of a backward
+    run of `reports/tests/test_read_log_migration.py`, docs/performance.md, session 13). Here the
+    same walk is given the applied migrations that stay first and the ones to unapply last: the
+    migrations unapplied, their operations and the states they see are those of Django's run
+    (the migrations to unapply are closed under their applied descendants, so both orders are
+    valid plans and the states differ by nothing those migrations depend on), but the models are
+    rendered once, just before the first of them. A forward run is Django's own."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor: Any = MigrationExecutor(connection)
+    plan = executor.migration_plan(targets)
+    if not plan or not all(backwards for _, backwards in plan):
+        return executor.migrate(targets, plan=plan)
+    executor.recorder.ensure_schema()
+    full_plan = executor.migration_plan(executor.loader.graph.leaf_nodes(), clean_start=True)
+    leaving = {migration for migration, _ in plan}
+    staying_first = [step for step in full_plan if step[0] not in leaving]
+    state = executor._migrate_all_backwards(
+        plan, staying_first + [s for s in full_plan if s[0] in leaving], False
+    )
+    executor.check_replacements()
+    return state
+
+
 def make_unit(parent: Unit | None, code: str, name: str, **kw: Any) -> Unit:
     fields = {
         "code": code,

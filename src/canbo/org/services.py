@@ -425,16 +425,24 @@ def areas_load(*, acting_user: ActingUser = None) -> dict[str, int]:
     counts: dict[str, int] = {}
     existing = {(a.dataset, a.level, a.code): a for a in AdminArea.objects.all()}
     created: list[AdminArea] = []
+    # The new areas of a file are written together before the next file's parents are read:
+    # one statement per file (several on SQLite: its limit on a statement's parameters) instead
+    # of one insert per area, the rows and ids those inserts gave, in the same order.
+    pending: list[AdminArea] = []
 
     def upsert(dataset: str, level: str, code: str, **values: Any) -> AdminArea:
         key = (dataset, level, code)
         area = existing.get(key)
         if area is None:
             area = AdminArea(dataset=dataset, level=level, code=code, **values)
-            area.save()
+            pending.append(area)
             existing[key] = area
             created.append(area)
         return area
+
+    def write() -> None:
+        AdminArea.objects.bulk_create(pending)
+        pending.clear()
 
     cur, old = AdminArea.Dataset.CURRENT, AdminArea.Dataset.FORMER
     july = dt.date(2025, 7, 1)
@@ -449,6 +457,7 @@ def areas_load(*, acting_user: ActingUser = None) -> dict[str, int]:
             kind=row["kind"],
             valid_to=_date(row["valid_to"]),
         )
+    write()
     province_new = {a.code: a for a in AdminArea.objects.filter(dataset=cur, level=AreaLevel.PROVINCE)}
     province_old = {a.code: a for a in AdminArea.objects.filter(dataset=old, level=AreaLevel.PROVINCE)}
     for row in _read_csv("communes_2025.csv"):
@@ -461,6 +470,7 @@ def areas_load(*, acting_user: ActingUser = None) -> dict[str, int]:
             old, AreaLevel.DISTRICT, row["code"], name=row["name"], kind=row["kind"],
             valid_to=_date(row["valid_to"]), parent=province_old[row["province_code"]],
         )  # fmt: skip
+    write()
     district_old = {a.code: a for a in AdminArea.objects.filter(dataset=old, level=AreaLevel.DISTRICT)}
     commune_new = {a.code: a for a in AdminArea.objects.filter(dataset=cur, level=AreaLevel.COMMUNE)}
     links: list[tuple[AdminArea, AdminArea]] = []
@@ -474,6 +484,7 @@ def areas_load(*, acting_user: ActingUser = None) -> dict[str, int]:
         (province_old[row["code"]], province_new[row["successor"]])
         for row in _read_csv("provinces_pre2025.csv")
     )
+    write()
     existing_links = set(AreaLineage.objects.values_list("predecessor_id", "successor_id"))
     new_links = [
         AreaLineage(

@@ -10,15 +10,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from canbo.core.errors import DomainError, NotPermitted
-from canbo.core.services import audited_create, audited_delete, audited_update, deferred_log, logged_user
+from canbo.core.models import ObjectChange
+from canbo.core.services import (
+    audited_create,
+    audited_delete,
+    audited_update,
+    deferred_log,
+    log_change,
+    logged_user,
+)
 from canbo.core.types import ActingUser
 from canbo.people.models import Person
 from canbo.rules.engine.params import label_for
 from canbo.rules.engine.rulebook import DATA_DIR, holidays_from_data, read_toml, versions_from_data
+from canbo.rules.engine.rulebook import RuleVersion as FileVersion
 from canbo.rules.models import Holiday, RetirementOverride, RuleVersion, Source
 
 LOAD_REASON = "Nạp quy định từ dữ liệu trong mã nguồn (rules.toml, holidays.toml)"
@@ -79,30 +88,20 @@ def rules_load(*, acting_user: ActingUser = None, data_dir: Path = DATA_DIR) -> 
     with deferred_log():
         _split_h1(acting_user)
         existing = {(r.rule_id, r.version): r for r in RuleVersion.objects.all()}
+        # The versions the database lacks: written by one statement when their keys are distinct
+        # (ids in the file's order, as one insert each gave them), each logged below at its place
+        # in the file, between the text corrections, as ``audited_create`` logged it.
+        keys = [(v.rule_id, v.version) for v in versions if (v.rule_id, v.version) not in existing]
+        new = {
+            (v.rule_id, v.version): _version_row(v)
+            for v in versions
+            if (v.rule_id, v.version) not in existing
+        }
+        at_once = _insert_at_once(list(new.values()), keys)
         for v in versions:
             row = existing.get((v.rule_id, v.version))
             if row is None:
-                audited_create(
-                    RuleVersion(
-                        rule_id=v.rule_id,
-                        version=v.version,
-                        name=v.name,
-                        statement=v.statement,
-                        statement_vi=v.statement_vi,
-                        basis=v.basis,
-                        confidence=v.confidence,
-                        confidence_note=v.confidence_note,
-                        parameters_text=v.parameters_text,
-                        in_force_text=v.in_force_text,
-                        valid_from=v.valid_from,
-                        valid_to=v.valid_to,
-                        params=v.params,
-                        source=Source.DATA,
-                    ),
-                    acting_user=acting_user,
-                    reason=LOAD_REASON,
-                    check_scope=False,
-                )
+                _created(new[(v.rule_id, v.version)] if at_once else _version_row(v), at_once, acting_user)
                 report.created_versions += 1
                 continue
             changes = _text_changes(row, v) if row.source == Source.DATA else {}
@@ -118,6 +117,56 @@ def rules_load(*, acting_user: ActingUser = None, data_dir: Path = DATA_DIR) -> 
                 report.unchanged_versions += 1
         _sync_holidays(holidays, acting_user, report)
     return report
+
+
+def _version_row(v: FileVersion) -> RuleVersion:
+    """A new row of the file's version ``v``."""
+    return RuleVersion(
+        rule_id=v.rule_id,
+        version=v.version,
+        name=v.name,
+        statement=v.statement,
+        statement_vi=v.statement_vi,
+        basis=v.basis,
+        confidence=v.confidence,
+        confidence_note=v.confidence_note,
+        parameters_text=v.parameters_text,
+        in_force_text=v.in_force_text,
+        valid_from=v.valid_from,
+        valid_to=v.valid_to,
+        params=v.params,
+        source=Source.DATA,
+    )
+
+
+def _insert_at_once(rows: list[Any], keys: list[Any]) -> bool:
+    """Write ``rows`` by one statement, each validated as ``audited_create`` validates it but for
+    its uniqueness queries: their ``keys`` (rule and version, or day) were read absent from the
+    table in this transaction and are distinct. False, with nothing written, when two rows share
+    a key or the database does not return the ids of a bulk insert: the caller then creates them
+    one by one, as before, and the second of two equal keys is refused as it was."""
+    if len(set(keys)) != len(keys) or not connection.features.can_return_rows_from_bulk_insert:
+        return False
+    for row in rows:
+        row.full_clean(validate_unique=False, validate_constraints=False)
+    if rows:
+        type(rows[0])._default_manager.bulk_create(rows)
+    return True
+
+
+def _created(row: Any, written: bool, acting_user: ActingUser) -> None:
+    """Log ``row`` written by ``_insert_at_once`` as ``audited_create`` logs it, or create it."""
+    if written:
+        log_change(
+            instance=row,
+            action=ObjectChange.Action.CREATE,
+            before=None,
+            after=row.snapshot(),
+            acting_user=acting_user,
+            reason=LOAD_REASON,
+        )
+    else:
+        audited_create(row, acting_user=acting_user, reason=LOAD_REASON, check_scope=False)
 
 
 H1_SPLIT_REASON = (
@@ -166,16 +215,15 @@ def _sync_holidays(holidays: list[Any], acting_user: ActingUser, report: LoadRep
             audited_delete(row, acting_user=acting_user, reason=HOLIDAY_COMPUTED_REASON, check_scope=False)
             report.removed_holidays += 1
     known_days = set(Holiday.objects.values_list("day", flat=True))
+    new = [Holiday(day=h.day, name=h.name, working=h.working, source=Source.DATA) for h in holidays]
+    new = [row for row in new if row.day not in known_days]
+    at_once = _insert_at_once(new, [row.day for row in new])
+    rows = iter(new)
     for h in holidays:
         if h.day in known_days:
             report.unchanged_holidays += 1
             continue
-        audited_create(
-            Holiday(day=h.day, name=h.name, working=h.working, source=Source.DATA),
-            acting_user=acting_user,
-            reason=LOAD_REASON,
-            check_scope=False,
-        )
+        _created(next(rows), at_once, acting_user)
         report.created_holidays += 1
 
 

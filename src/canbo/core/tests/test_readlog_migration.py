@@ -10,6 +10,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from canbo.conftest import migrate_to
+
 BEFORE = [
     ("core", "0002_access_log"),
     ("documents", "0002_document_read_for_every_document"),
@@ -22,7 +24,7 @@ AFTER = [("documents", "0004_document_read_into_access_log"), ("lists", "0003_li
 @pytest.mark.django_db(transaction=True)
 def test_document_reads_and_list_exports_move_into_the_read_log(users: dict) -> None:
     executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
+    migrate_to(BEFORE)
     old = executor.loader.project_state(BEFORE).apps
     DocumentRead: Any = old.get_model("documents", "DocumentRead")
     ListExport: Any = old.get_model("lists", "ListExport")
@@ -98,7 +100,7 @@ def test_document_reads_and_list_exports_move_into_the_read_log(users: dict) -> 
 
     # Back and forth again: the rows return to their tables and are not copied twice.
     executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
+    migrate_to(BEFORE)
     assert old.get_model("documents", "DocumentRead").objects.count() == 2
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -76,3 +77,27 @@ def test_lineage_and_validity() -> None:
         assert len(current) == 1, commune
         assert current[0].parent == new_lao_cai, commune
     assert AdminArea.objects.filter(dataset=CUR, level=AreaLevel.COMMUNE, parent=new_lao_cai).count() == 99
+
+
+def test_a_first_load_writes_each_file_at_once_with_the_ids_in_the_files_order(
+    django_assert_max_num_queries: Any,
+) -> None:
+    """The 3,579 new areas are written a file at a time (one statement per file, a few on SQLite:
+    its limit on a statement's parameters), not one insert each: their ids follow the files'
+    order as one insert each gave them, and each has its change-log entry, in that order."""
+    from canbo.org.services import _read_csv
+
+    with django_assert_max_num_queries(120):
+        areas_load()
+    files = [
+        ("provinces_2025.csv", CUR, AreaLevel.PROVINCE),
+        ("provinces_pre2025.csv", OLD, AreaLevel.PROVINCE),
+        ("communes_2025.csv", CUR, AreaLevel.COMMUNE),
+        ("laocai_districts_pre2025.csv", OLD, AreaLevel.DISTRICT),
+        ("laocai_communes_pre2025.csv", OLD, AreaLevel.COMMUNE),
+    ]
+    expected = [(dataset, level, row["code"]) for name, dataset, level in files for row in _read_csv(name)]
+    areas = list(AdminArea.objects.order_by("id").values_list("id", "dataset", "level", "code"))
+    assert [a[1:] for a in areas] == expected and len(expected) == 3579
+    logged = ObjectChange.objects.filter(content_type__model="adminarea").order_by("id")
+    assert list(logged.values_list("object_id", flat=True)) == [a[0] for a in areas]

@@ -11,6 +11,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from canbo.conftest import migrate_to
+
 BEFORE = [("reports", "0001_document_reads_national_export"), ("documents", "0001_initial")]
 AFTER = [("reports", "0002_reads_into_document_read")]
 
@@ -18,7 +20,7 @@ AFTER = [("reports", "0002_reads_into_document_read")]
 @pytest.mark.django_db(transaction=True)
 def test_report_reads_move_to_the_document_read_log_with_their_change_log(users: dict) -> None:
     executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
+    migrate_to(BEFORE)
     old = executor.loader.project_state(BEFORE).apps
     ReportRead: Any = old.get_model("reports", "ReportRead")
     ObjectChange: Any = old.get_model("core", "ObjectChange")

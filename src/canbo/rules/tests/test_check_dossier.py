@@ -13,8 +13,13 @@ from canbo.careers.models import Tenure
 from canbo.conftest import new_person
 from canbo.org.models import Title
 from canbo.planning.models import PlanningEntry, PlanningList
+from canbo.rules.tests.conftest import kept_rules_loaded
 
 pytestmark = pytest.mark.django_db
+
+# Every database test here reads or writes the rulebook: it is loaded once for the module and
+# each test's writes are undone after it (rules/tests/conftest.py, ``rulebook_of_the_module``).
+rules_loaded = pytest.fixture(kept_rules_loaded, name="rules_loaded")
 
 D = dt.date
 

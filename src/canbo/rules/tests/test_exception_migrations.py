@@ -14,6 +14,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from canbo.conftest import migrate_to
+
 BEFORE = [
     ("campaigns", "0003_votesession_body_other"),
     ("cases", "0002_step_votes_as_rows"),
@@ -30,9 +32,7 @@ AFTER = [
 
 
 def _migrate(targets: list[tuple[str, str]]) -> Any:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
+    migrate_to(targets)
     # the state of every app as applied now (the targets, and every other app at its latest)
     fresh: Any = MigrationExecutor(connection)
     return fresh._create_project_state(with_applied_migrations=True).apps

@@ -148,12 +148,13 @@ def _cycle_collector_paused(build: Callable[..., T]) -> Callable[..., T]:
     """Run ``build`` with Python's cycle collector paused, then restore it as it was.
 
     Building a batch's rows allocates a few hundred thousand containers (model instances, their
-    ``__dict__`` and state, tuples, lists) that live until the batch is written; each 700
-    allocations start a collection that walks the young ones, and every tenth a larger one: 40%
-    of the CPU of building the rows of the mass went to collections that found nothing, the rows
-    forming no reference cycle (a row points to its person, grade or unit, never back). Reference
-    counting frees them as before; the collector runs again when ``build`` returns. Scoped to the
-    pure-Python building of rows (no query, no I/O), never the whole process."""
+    ``__dict__`` and state, tuples, lists); each 700 allocations start a collection of the young
+    ones, and every tenth a larger one, which find nothing: the rows form no reference cycle (a
+    row points to its person, grade or unit, never back), reference counting frees them. Paused,
+    the building runs about 1,200 → 770 collections per 3,000 people of the mass (their CPU
+    0.93 → 0.85 s; the rows still alive are walked once by the first collection after, during
+    the writing). Scoped to the pure-Python building of rows (no query, no I/O), never the
+    whole process."""
 
     @functools.wraps(build)
     def paused(*args: Any, **kwargs: Any) -> T:

@@ -241,9 +241,18 @@ MINORITY_NAMES: dict[str, tuple[Weighted, Weighted, Weighted, list[str], list[st
 # fmt: on
 
 
+# The sum of each weighted list's weights, by the list's id (with the list, so that an id reused
+# by another object is not mistaken for it): summed once, not on every pick (the generator picks
+# five times per person). The lists above are constants; the sum is the same float as before.
+_TOTALS: dict[int, tuple[Weighted, float]] = {}
+
+
 def pick(rng: random.Random, items: Weighted) -> str:
     """One value of a weighted list (deterministic for a given ``rng`` state)."""
-    total = sum(w for _, w in items)
+    known = _TOTALS.get(id(items))
+    if known is None or known[0] is not items:
+        known = _TOTALS[id(items)] = (items, sum(w for _, w in items))
+    total = known[1]
     x = rng.random() * total
     for value, weight in items:
         x -= weight

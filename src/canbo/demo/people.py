@@ -156,14 +156,21 @@ def month_end(y: int, m: int) -> dt.date:
 
 
 def retirement_end(sex: str, birth: dt.date) -> dt.date:
-    """Last day of the retirement month (RULES.md H-1, H-2)."""
+    """Last day of the retirement month (RULES.md H-1, H-2): the first month (y, m) whose age in
+    months, ``(y - birth.year) * 12 + (m - birth.month)``, reaches the age the year ``y``
+    requires. Found one year at a time (the first month of a year that reaches it, if any)
+    rather than one month at a time from the birth: the same month, without 700 steps per
+    person (``demo/tests/test_generator.py`` compares it with the month-by-month walk)."""
     start, step, cap = (720, 3, 744) if sex == "nam" else (660, 4, 720)
-    y, m = birth.year, birth.month
+    by, bm = birth.year, birth.month
+    # No year before this one can reach ``start`` months (the least any year requires).
+    y = by + max(0, (start - 11) // 12)
     while True:
         need = start if y < 2021 else min(start + step * (y - 2020), cap)
-        if (y - birth.year) * 12 + (m - birth.month) >= need:
+        m = max(1, need - (y - by) * 12 + bm)
+        if m <= 12 and (y > by or m >= bm):
             return month_end(y, m)
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        y += 1
 
 
 def rand_date(rng: random.Random, lo: dt.date, hi: dt.date) -> dt.date:

@@ -26,7 +26,7 @@ from typing import Any
 
 from canbo.assessment.models import Award, Discipline, Rating
 from canbo.people.models import Person
-from canbo.rules.engine.checks.salary import SalaryCase, SalaryFact
+from canbo.rules.engine.checks.salary import NOT_DONE, REGULAR, SalaryCase, SalaryFact
 from canbo.rules.engine.dates import add_months
 from canbo.rules.engine.facts import DisciplineFact, RatingFact
 from canbo.rules.engine.rulebook import Rulebook
@@ -56,6 +56,10 @@ class SalaryHistories:
         self.horizon = horizon
         self.book = book
         self.grades = {g.code: g for g in Grade.objects.select_related("group")}
+        # The step dates of the rules engine's schedule, by what determines them (``_due``).
+        self.dues: dict[tuple[str, bool, bool, dt.date], tuple[dt.date, bool]] = {}
+        # The coefficient of each grade (by id) and step, made once (a Decimal is immutable).
+        self.coefficients: dict[tuple[int, int], Decimal] = {}
 
     def grade_for(self, person: Person, rng: random.Random) -> Grade | None:
         code = person.grade_code
@@ -94,6 +98,7 @@ class SalaryHistories:
         ratings = tuple(
             RatingFact(r.system, r.year, r.level, r.decision_date) for r in records if isinstance(r, Rating)
         )
+        quiet = not disciplines and all(r.level != NOT_DONE for r in ratings)  # nothing can delay a step
         levels = {r.year: r.level for r in ratings if r.system == "chinh_quyen"}
         awards = sorted(a.decision_date for a in records if isinstance(a, Award) and a.decision_date)
         last_day = min(self.horizon, left - dt.timedelta(days=1)) if left else self.horizon
@@ -107,7 +112,7 @@ class SalaryHistories:
         cur = _Step(grade, 1, 0, start)
         out = [self._row(person, cur, start, rng)]
         for _ in range(60):
-            due, _early = self._next(cur, disciplines, ratings, levels, awards, rng)
+            due, _early = self._next(cur, disciplines, ratings, levels, awards, rng, quiet)
             if switch is not None and switch <= min(due, last_day):
                 cur = self._promote(cur, target, switch)
                 out.append(self._row(person, cur, switch, rng))
@@ -132,9 +137,51 @@ class SalaryHistories:
         levels: dict[int, str],
         awards: list[dt.date],
         rng: random.Random,
+        quiet: bool | None = None,
     ) -> tuple[dt.date, bool]:
         """The date of the next raise and whether it is an early one (S-9)."""
+        due, plain = self._due(cur, disciplines, ratings, quiet)
+        if not plain:
+            return due, False
+        years = range(cur.since.year, due.year)
+        if (
+            years
+            and all(levels.get(y) in GOOD for y in years)
+            and any(cur.since <= a < due for a in awards)
+            and rng.random() < EARLY_SHARE
+        ):
+            early = add_months(due, -rng.choice((6, 9, 12)))
+            if early > cur.since and early.year >= 2019:
+                return early, True
+        return due, False
+
+    def _due(
+        self,
+        cur: _Step,
+        disciplines: tuple[DisciplineFact, ...],
+        ratings: tuple[RatingFact, ...],
+        quiet: bool | None = None,
+    ) -> tuple[dt.date, bool]:
+        """The date the rules engine's schedule (``SalaryCase.schedule``) makes the next raise
+        due — a year later for a year rated KHT before S-7 existed — and whether it is a plain
+        one (a regular step, nothing delaying it), which alone may come early (S-9).
+
+        When no discipline and no KHT year can delay it (most steps of most persons), the
+        schedule depends only on the grade's group (its step time: S-4's low groups), whether
+        the step is the group's last (regular or beyond the frame), whether a beyond-frame
+        percent is held (S-8's 12 months), and ``step_since``: computed once per such key and
+        read from ``self.dues`` for every other step with the same key (a 150,000 build asks
+        for a million schedules; ``demo/tests/test_salary.py`` compares the two over many
+        inputs). A step that can be delayed is computed with its own records every time.
+        ``quiet`` (nothing can delay) is computed here when the caller has not."""
         g = cur.grade.group
+        if quiet is None:
+            quiet = not disciplines and all(r.level != NOT_DONE for r in ratings)
+        key = (g.code, cur.step >= g.steps, cur.percent == 0, cur.since)
+        if quiet:
+            known = self.dues.get(key)
+            if known is not None:
+                return known
         fact = SalaryFact(
             grade_code=cur.grade.code,
             group=g.code,
@@ -150,19 +197,10 @@ class SalaryHistories:
         due = s.due
         if s.unforgiven_years:  # a year rated KHT before S-7 existed: a year later
             due = add_months(due, 12)
-        if s.kind != "regular" or s.delays:
-            return due, False
-        years = range(cur.since.year, due.year)
-        if (
-            years
-            and all(levels.get(y) in GOOD for y in years)
-            and any(cur.since <= a < due for a in awards)
-            and rng.random() < EARLY_SHARE
-        ):
-            early = add_months(due, -rng.choice((6, 9, 12)))
-            if early > cur.since and early.year >= 2019:
-                return early, True
-        return due, False
+        out = (due, s.kind == REGULAR and not s.delays)
+        if quiet:
+            self.dues[key] = out
+        return out
 
     @staticmethod
     def _raise(cur: _Step, day: dt.date) -> _Step:
@@ -180,11 +218,16 @@ class SalaryHistories:
 
     def _row(self, person: Person, cur: _Step, day: dt.date, rng: random.Random) -> SalaryRow:
         decided = day - dt.timedelta(days=rng.randint(5, 40))
+        grade = cur.grade
+        key = (grade.pk, cur.step)
+        coefficient = self.coefficients.get(key)
+        if coefficient is None:
+            coefficient = self.coefficients[key] = Decimal(grade.group.coefficient(cur.step))
         return self.make(
             person=person,
-            grade=cur.grade,
+            grade=grade,
             step=cur.step,
-            coefficient=Decimal(cur.grade.group.coefficient(cur.step)),
+            coefficient=coefficient,
             beyond_frame_percent=cur.percent,
             from_date=day,
             step_since=cur.since,

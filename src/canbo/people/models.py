@@ -428,7 +428,7 @@ class PartyMembership(PersonSection):
         ordering = ["person", "admission_date"]
 
     def __str__(self) -> str:
-        return f"Vào Đảng {self.admission_date:%d/%m/%Y}"
+        return f"Vào Đảng {format_date(self.admission_date)}"
 
     def clean(self) -> None:
         super().clean()
@@ -518,7 +518,7 @@ class HealthRecord(PersonSection):
         ordering = ["person", "-check_date"]
 
     def __str__(self) -> str:
-        return f"Khám {self.check_date:%d/%m/%Y}: {self.get_status_display()}"
+        return f"Khám {format_date(self.check_date)}: {self.get_status_display()}"
 
 
 class AssetDeclaration(PersonSection):

@@ -12,6 +12,7 @@ from canbo.core.dates import (
     PRECISION_MONTH,
     PRECISION_YEAR,
     age_at,
+    format_date,
     format_partial_date,
     in_range,
     parse_as_of,
@@ -150,3 +151,14 @@ def test_in_range_is_inclusive_and_open_ended() -> None:
     assert in_range(None, None, day)
     assert not in_range(dt.date(2025, 7, 1), None, day)
     assert not in_range(None, dt.date(2025, 6, 29), day)
+
+
+def test_format_date_is_strftime_s() -> None:
+    """``format_date`` writes what ``strftime("%d/%m/%Y")`` writes, for every day of a leap and a
+    common year, the first and last days of each month of 1900–2100, and short years."""
+    days = [dt.date(2024, 1, 1) + dt.timedelta(days=n) for n in range(366 + 365)]
+    days += [dt.date(y, m, 1) for y in range(1900, 2101) for m in range(1, 13)]
+    days += [dt.date(y, 12, 31) for y in (1, 9, 10, 99, 100, 999, 1000, 9999)]
+    for day in days:
+        assert format_date(day) == day.strftime("%d/%m/%Y")
+    assert format_date(None) == ""

@@ -5,6 +5,7 @@ at the last step (S-8); every row passes the dossier's checks."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 from typing import Any
 
 import pytest
@@ -12,6 +13,9 @@ import pytest
 from canbo.assessment.models import Award, Discipline, Rating
 from canbo.conftest import new_person
 from canbo.demo import salary as demo_salary
+from canbo.rules.engine.checks.salary import SalaryCase, SalaryFact
+from canbo.rules.engine.dates import add_months
+from canbo.rules.engine.facts import DisciplineFact, RatingFact
 from canbo.rules.selectors import rulebook
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +94,55 @@ def test_a_leader_moves_to_the_senior_grade_at_his_first_leading_post(tree: dict
     assert switch.from_date == dt.date(2018, 6, 1) and switch.coefficient > before.coefficient
     for row in rows:
         row.full_clean()
+
+
+def _engine_due(book: Any, cur: Any, disciplines: tuple, ratings: tuple) -> tuple[dt.date, bool]:
+    """The next raise's date and plainness computed afresh by the rules engine (what
+    ``SalaryHistories._next`` computed for every step before the dates were shared)."""
+    g = cur.grade.group
+    fact = SalaryFact(
+        grade_code=cur.grade.code, group=g.code, steps=g.steps, first=g.first, increment=g.increment,
+        step=cur.step, coefficient=g.coefficient(cur.step), percent=cur.percent, step_since=cur.since,
+    )  # fmt: skip
+    s = SalaryCase(book, fact, disciplines, ratings).schedule
+    due = add_months(s.due, 12) if s.unforgiven_years else s.due
+    return due, s.kind == "regular" and not s.delays
+
+
+def test_the_shared_step_dates_equal_the_engine_s_for_many_inputs() -> None:
+    """``SalaryHistories._due`` computes the schedule once per key (group, last step or not,
+    beyond-frame percent held or not, step date) for the steps nothing can delay, and reads it for
+    every other step of that key. Over every grade, random steps, percents and step dates drawn
+    from few dates (so that most keys repeat, across steps and grades of one group), with and
+    without a discipline, a KHT year or a KHT year of another system, the answer equals a fresh
+    computation by the rules engine."""
+    book = rulebook()
+    writer = demo_salary.SalaryHistories(seed=1, horizon=HORIZON, book=book)
+    rng = random.Random(2020)
+    dates = [D(1992, 1, 1) + dt.timedelta(days=rng.randrange(12_000)) for _ in range(40)]
+    dates += [D(2018, 7, 1), D(2020, 12, 31), D(2021, 1, 1), D(2023, 2, 28)]
+    quiet = 0
+    for grade in sorted(writer.grades.values(), key=lambda g: g.code):
+        steps = grade.group.steps
+        for _ in range(120):
+            step = rng.randint(1, steps)
+            percent = rng.choice((0, 0, 5, 6, 11)) if step == steps else 0
+            since = rng.choice(dates)
+            disciplines: tuple[DisciplineFact, ...] = ()
+            ratings = tuple(
+                RatingFact("chinh_quyen", y, "htt", D(y, 12, 20)) for y in range(since.year, since.year + 4)
+            )
+            x = rng.random()
+            if x < 0.1:
+                day = since + dt.timedelta(days=rng.randrange(900))
+                disciplines = (DisciplineFact("dang", rng.choice(("khien_trach", "canh_cao")), day, day),)
+            elif x < 0.2:
+                year = since.year + rng.randrange(3)
+                system = rng.choice(("chinh_quyen", "dang"))
+                ratings = (*ratings, RatingFact(system, year, "kht", D(year, 12, 20)))
+            else:
+                quiet += 1
+            cur = demo_salary._Step(grade, step, percent, since)
+            assert writer._due(cur, disciplines, ratings) == _engine_due(book, cur, disciplines, ratings), cur
+    # Most of the steps nothing can delay read dates computed for another step.
+    assert len(writer.dues) < quiet / 2

@@ -146,7 +146,7 @@ def django_db_setup(
             db_cfg = setup_databases(
                 verbosity=verbosity,
                 interactive=False,
-                aliases=aliases,
+                aliases=aliases,  # type: ignore[arg-type]  # a set of names, as pytest-django passes
                 serialized_aliases=serialized_aliases,
                 keepdb=keepdb,
             )

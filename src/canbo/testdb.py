@@ -98,7 +98,7 @@ def setup_test_database(verbosity: int, serialized_aliases: set[str] | None) -> 
         return setup_databases(
             verbosity=verbosity,
             interactive=False,
-            aliases={"default"},
+            aliases={"default"},  # type: ignore[arg-type]  # a set of names, as pytest-django passes
             serialized_aliases=serialized_aliases,
         )
 

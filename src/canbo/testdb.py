@@ -124,6 +124,21 @@ def setup_test_database(verbosity: int, serialized_aliases: set[str] | None) -> 
     return config
 
 
+def copy_of_the_migrated_sqlite(target: Path) -> bool:
+    """Write this run's migrated SQLite test database to ``target`` (for a test that starts a
+    Django process of its own on a new SQLite file, which then has nothing left to migrate).
+    False, and nothing written, when the run has none: not under xdist, on PostgreSQL, or before
+    the first worker finished its migrations."""
+    run_dir = os.environ.get(RUN_DIR_ENV)
+    if not run_dir or not (Path(run_dir) / FINGERPRINT).exists():
+        return False
+    source = Path(run_dir) / SQLITE_COPY
+    if not source.exists():
+        return False
+    shutil.copyfile(source, target)
+    return True
+
+
 def _template_name(connection: Any) -> str:
     # PostgreSQL limits names to 63 bytes; the worker's suffix (_gw0) is replaced by _tpl.
     test_name: str = connection.creation._get_test_db_name()

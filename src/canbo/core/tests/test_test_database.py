@@ -36,9 +36,15 @@ def test_the_database_equals_the_migrated_one(db: Any) -> None:
     run_dir = os.environ.get(testdb.RUN_DIR_ENV)
     if os.environ.get("PYTEST_XDIST_WORKER") and run_dir:
         migrated = json.loads((Path(run_dir) / testdb.FINGERPRINT).read_text(encoding="utf-8"))
-        assert testdb.fingerprint(connection) == migrated
+        assert _without_positions(testdb.fingerprint(connection)) == _without_positions(migrated)
     else:
         assert not (run_dir and (Path(run_dir) / testdb.FINGERPRINT).exists())
+
+
+def _without_positions(fingerprint: dict[str, Any]) -> dict[str, Any]:
+    # A PostgreSQL sequence is not rolled back with the test that drew from it: the tests this
+    # worker ran before have moved the positions (the set-up compares them, before any test).
+    return {k: v.split()[0] if k.startswith("sequence:") else v for k, v in fingerprint.items()}
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ from urllib.parse import quote
 import pytest
 from django.contrib.auth.models import User
 
+from canbo import testdb
 from canbo.accounts.models import Grant, Role
 from canbo.core.querysets import scope_breadth_reset
 from canbo.core.types import ActingUser
@@ -90,6 +91,69 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if len(again) < len(items):
             config.hook.pytest_deselected(items=[i for i in items if runs_the_same_on_every_database(i)])
             items[:] = again
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The xdist controller of a run with workers gives them a directory where the first to start
+    # leaves its migrated test database for the others to copy (canbo/testdb.py).
+    if not hasattr(config, "workerinput") and getattr(config.option, "numprocesses", None):
+        config.stash[_run_dir_key] = testdb.make_run_dir()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    run_dir = config.stash.get(_run_dir_key, None)
+    if run_dir is not None:
+        from pytest_django.plugin import blocking_manager_key
+
+        with config.stash[blocking_manager_key].unblock():
+            testdb.remove_run_dir(run_dir)
+
+
+_run_dir_key = pytest.StashKey[str]()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    from django.conf import settings
+
+    testdb.quick_test_connections(settings.DATABASES["default"])
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_use_migrations: bool,
+    django_db_keepdb: bool,
+    django_db_createdb: bool,
+    django_db_modify_db_settings: None,
+) -> Iterator[None]:
+    """pytest-django's fixture, except that under xdist the workers after the first copy its
+    migrated database instead of migrating their own (canbo/testdb.py)."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    keepdb = django_db_keepdb and not django_db_createdb
+    if not django_db_use_migrations:
+        _disable_migrations()
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        if aliases == {"default"} and django_db_use_migrations and not keepdb:
+            db_cfg = testdb.setup_test_database(verbosity, serialized_aliases)
+        else:
+            db_cfg = setup_databases(
+                verbosity=verbosity,
+                interactive=False,
+                aliases=aliases,  # type: ignore[arg-type]  # a set of names, as pytest-django passes
+                serialized_aliases=serialized_aliases,
+                keepdb=keepdb,
+            )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=verbosity)
 
 
 @pytest.fixture(autouse=True)

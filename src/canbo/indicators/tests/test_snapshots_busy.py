@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from canbo import testdb
 from canbo.core.tests.test_operations import _run
 
 
 def test_snapshots_not_stored_while_sqlite_is_busy_are_stored_after(tmp_path: Path) -> None:
     path = tmp_path / "busy.sqlite3"
+    # Under `./canbo test` the file starts as a copy of the run's migrated test database (equal to
+    # a migration's, canbo/testdb.py), so the process's `migrate` below has nothing left to do.
+    testdb.copy_of_the_migrated_sqlite(path)
     env = {
         "CANBO_DB": "sqlite",
         "CANBO_SQLITE_PATH": str(path),

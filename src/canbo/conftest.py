@@ -407,8 +407,12 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # `./canbo test` runs the SQLite pass and the checks beside the PostgreSQL pass that holds the
+    # browser tests, so a page may wait for a core: an `expect` waits up to 15 s for its
+    # condition (Playwright's default is 5 s; the conditions are the same).
+    expect.set_options(timeout=15_000)
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield b

@@ -219,7 +219,7 @@ def test_snapshot_converters_equal_jsonable_and_json_dumps() -> None:
 def test_the_build_commits_once_per_transaction_people() -> None:
     """``Writer.write_all`` writes its chunks (batches of ``BATCH`` people) in transactions of
     ``TRANSACTION_PEOPLE`` people, not one transaction per batch."""
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from canbo.demo import generator
 
@@ -237,6 +237,18 @@ def test_the_build_commits_once_per_transaction_people() -> None:
     generator.Writer.write_all(Chunks(), iter(chunks), lambda: after.append(1))  # type: ignore[arg-type]
     assert seen == [0] * per + [per] * per + [2 * per] * 3
     assert len(committed) == len(chunks) == len(after)
+
+    # Inside a caller's transaction: one savepoint per chunk (SQLite keeps a copy of each page a
+    # savepoint changes until its release).
+    savepoints: list[str] = []
+
+    class Nested:
+        def _write_chunk(self, chunk: list[int]) -> None:
+            savepoints.append(connection.savepoint_ids[-1])
+
+    with transaction.atomic():
+        generator.Writer.write_all(Nested(), iter(chunks[:3]), lambda: None)  # type: ignore[arg-type]
+    assert len(set(savepoints)) == 3
 
 
 @pytest.mark.django_db(transaction=True)

@@ -175,7 +175,7 @@ class BulkWriter:
         # is no relation, minus the property and ``_set_pk_val``: a fifth of the inserts' CPU).
         pk_attname = model._meta.pk.attname if not model._meta.pk.is_relation else None
         stamps = dict.fromkeys(auto, self.now)
-        params = []
+        params: list[Sequence[Any]] = []
         append = params.append
         for obj, pk in zip(objs, ids, strict=True):
             values_of = obj.__dict__
@@ -388,7 +388,7 @@ class BulkWriter:
         )
         to_json = cols[i_post][2]
         ids = self.reserve_ids(ObjectChange, len(objs))
-        params = []
+        params: list[list[Any]] = []
         append = params.append
         model: Any = None
         for obj, pk in zip(objs, ids, strict=True):

@@ -172,7 +172,7 @@ class BulkWriter:
         read, fix = self._reader(model)
         ids = self.reserve_ids(model, len(objs))
         # The id straight into the instance's dict (what ``obj.pk = pk`` does when the primary key
-        # is no relation, minus the property and ``_set_pk_val``: a fifth of the inserts' CPU).
+        # is no relation, minus the property and ``_set_pk_val``: a fifth of this method's time).
         pk_attname = model._meta.pk.attname if not model._meta.pk.is_relation else None
         stamps = dict.fromkeys(auto, self.now)
         params: list[Sequence[Any]] = []

@@ -33,10 +33,6 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-# field → {value: label} of its fixed choices (``ChangeLoggedModel._get_FIELD_display``)
-_CHOICE_LABELS: dict[models.Field[Any, Any], dict[Any, Any]] = {}
-
-
 class ChangeLoggedModel(models.Model):
     """A record whose every create, change and delete is written to ``ObjectChange``.
 
@@ -72,16 +68,22 @@ class ChangeLoggedModel(models.Model):
     def _get_FIELD_display(self, field: models.Field[Any, Any]) -> Any:
         """Django's ``get_<field>_display()``, with a field's fixed choices made into a dict once
         (Django builds that dict on every call; the change log's ``str()`` of each row of a demo
-        build spent a tenth of the build there). Callable choices are read each time as Django does."""
-        labels = _CHOICE_LABELS.get(field)
+        build spent a tenth of the build there). Callable choices are read each time as Django does.
+        The dict is kept on the field itself (a dict keyed by fields hashed each in Python), and a
+        plain text value and a plain text label skip ``make_hashable`` and ``force_str``, which
+        return them unchanged."""
+        labels = field.__dict__.get("_canbo_choice_labels")
         if labels is None:
             if not isinstance(field.choices, list | tuple):
                 return super()._get_FIELD_display(field)  # type: ignore[misc] # Django's private helper, untyped
-            labels = _CHOICE_LABELS[field] = dict(make_hashable(field.flatchoices))
-        return force_str(
-            labels.get(make_hashable(getattr(self, field.attname)), getattr(self, field.attname)),
-            strings_only=True,
-        )
+            labels = field.__dict__["_canbo_choice_labels"] = dict(make_hashable(field.flatchoices))
+        value = getattr(self, field.attname)
+        label = labels.get(value if value.__class__ in _PLAIN else make_hashable(value), value)
+        return label if label.__class__ is str else force_str(label, strings_only=True)
+
+
+# Values ``make_hashable`` returns as they are (the usual choice values).
+_PLAIN = frozenset({str, int, bool, type(None)})
 
 
 class ScopedModel(ChangeLoggedModel):

@@ -33,7 +33,7 @@ from django.utils import timezone
 from canbo.accounts.models import Grant
 from canbo.assessment.models import Award, Discipline, Rating
 from canbo.careers.models import BodyMembership, Tenure, TenureKind
-from canbo.core.bulkwrite import BulkWriter, analyze_all
+from canbo.core.bulkwrite import BulkWriter, analyze_all, build_connection
 from canbo.core.context import bind_context
 from canbo.core.errors import DomainError
 from canbo.core.models import ObjectChange
@@ -94,7 +94,11 @@ DEFAULT_SIZE = 40_000
 MAX_SIZE = 2_500_000
 DEFAULT_SEED = 2020
 REASON = "Tạo dữ liệu tỉnh mẫu (tổng hợp)"
-BATCH = 1000
+BATCH = 1000  # people built, inserted and logged together (the memory of a build)
+# People written per transaction: a commit per batch wrote the same hot index pages (the
+# person table's random keys, the change log's) into SQLite's WAL again at every commit; see
+# docs/performance.md, "Session 13: the demo build (writing the rows)".
+TRANSACTION_PEOPLE = 10_000
 T = TypeVar("T")
 EARLIEST_HORIZON = dt.date(2026, 1, 1)
 MASS_RECRUIT_END = dt.date(2025, 12, 31)
@@ -264,19 +268,23 @@ def generate(
             events = run_events(structure, writer.units, acting_user=user)
         writer.units = {u.code: u for u in Unit.objects.filter(code__startswith=ROOT_CODE)}
         _check_structure(structure, writer.units)
-        say(f"Ghi {_n(fixed)} người của phần cố định…")
-        writer.write(planner.people, say)
-        planner.people = []
-        mass = size - fixed
-        say(f"Ghi {_n(mass)} công chức, viên chức (phần theo quy mô)…")
-        batches = planner_mass(planner, mass, seed)
-        while True:
-            with phases("mass"):
-                batch = next(batches, None)
-            if batch is None:
-                break
-            writer.write(batch, say, quiet=True)
-            say(f"  … {_n(writer.persons)}/{_n(size)} người")
+        with build_connection():
+            say(f"Ghi {_n(fixed)} người của phần cố định…")
+            writer.write(planner.people, say)
+            planner.people = []
+            mass = size - fixed
+            say(f"Ghi {_n(mass)} công chức, viên chức (phần theo quy mô)…")
+
+            def mass_batches() -> Iterator[list[P]]:
+                batches = planner_mass(planner, mass, seed)
+                while True:
+                    with phases("mass"):
+                        batch = next(batches, None)
+                    if batch is None:
+                        return
+                    yield batch
+
+            writer.write_all(mass_batches(), lambda: say(f"  … {_n(writer.persons)}/{_n(size)} người"))
         with phases("facts"):
             # The bulk writes left the indicators' fact tables stale: rebuilt once, at the end.
             from canbo.indicators.facts import rebuild_if_stale
@@ -716,12 +724,31 @@ class Writer:
 
     # -- the batch ----------------------------------------------------------------------------
     def write(self, people: list[P], say: Progress, *, quiet: bool = False) -> None:
-        for start in range(0, len(people), BATCH):
-            chunk = people[start : start + BATCH]
+        """Write ``people`` in batches of ``BATCH`` (``TRANSACTION_PEOPLE`` to a transaction)."""
+        chunks = (people[start : start + BATCH] for start in range(0, len(people), BATCH))
+        self.write_all(chunks, (lambda: None) if quiet else (lambda: say(f"  … {_n(self.persons)} người")))
+
+    def write_all(self, chunks: Iterator[list[P]], after: Callable[[], None]) -> None:
+        """Write each chunk (built, inserted and logged together: memory is bounded by a chunk),
+        committing once per ``TRANSACTION_PEOPLE`` people rather than per chunk; ``after`` runs
+        after each chunk (the progress line)."""
+        # Inside a caller's transaction (a test's) the atomic blocks are savepoints: one per chunk
+        # as before, since SQLite keeps a copy of every page a savepoint changes until it is
+        # released (a savepoint of 10,000 people made the demo test's memory double).
+        limit = 0 if connection.in_atomic_block else TRANSACTION_PEOPLE
+        pending = iter(chunks)
+        done = False
+        while not done:
+            written = 0
             with transaction.atomic():
-                self._write_chunk(chunk)
-            if not quiet:
-                say(f"  … {_n(self.persons)} người")
+                for chunk in pending:
+                    self._write_chunk(chunk)
+                    after()
+                    written += len(chunk)
+                    if written >= limit:
+                        break
+                else:
+                    done = True
 
     def _service_events(self, p: P, first: Seg | None) -> list[ServiceEvent]:
         """The person's service events, consistent with his posts: the entry on ``p.recruit``

@@ -170,3 +170,112 @@ def test_the_build_s_duration_is_written_with_a_decimal_comma() -> None:
     assert _seconds(115.8) == "115,8"
     assert _seconds(7) == "7,0"
     assert _seconds(0.04) == "0,0"
+
+
+def test_snapshot_converters_equal_jsonable_and_json_dumps() -> None:
+    """The change log's per-type converters give ``jsonable``'s value for every value a field may
+    hold (the exact type, a subclass, a string), and its JSON encoder (the C encoder made once)
+    gives ``json.dumps``' text, non-ASCII text, floats and nesting included."""
+    import json
+    import uuid
+
+    from django.db import models
+
+    from canbo.core.bulkwrite import _json, _jsonable_of
+    from canbo.core.models import jsonable
+
+    class Day(dt.date):
+        pass
+
+    samples: list[tuple[models.Field[Any, Any], list[Any]]] = [
+        (
+            models.DateField(),
+            [dt.date(2020, 2, 29), dt.datetime(2020, 2, 29, 8, 30), Day(2021, 1, 1), "2020-01-01"],
+        ),
+        (models.DateTimeField(), [dt.datetime(2020, 2, 29, 8, 30, tzinfo=dt.UTC), dt.date(2020, 1, 2)]),
+        (models.TimeField(), [dt.time(7, 45), "07:45"]),
+        (models.DecimalField(max_digits=5, decimal_places=2), [Decimal("2.34"), Decimal("1E+1"), 3, 2.5]),
+        (models.UUIDField(), [uuid.UUID(int=5), "00000000-0000-0000-0000-000000000005"]),
+    ]
+    for field_obj, values in samples:
+        convert = _jsonable_of(field_obj)
+        for value in values:
+            assert convert(value) == jsonable(value)
+            assert type(convert(value)) is type(jsonable(value))
+    encode = _json(None)
+    for value in [
+        {"full_name": "Nguyễn Thị Ánh", "id": 7, "coefficient": 2.34, "ok": True, "none": None},
+        {"list": [1, "ă", {"đ": [None, 1e100, -0.0]}], "big": 10**30},
+        ["Lào Cai", 1],
+        "Tỉnh",
+        3,
+        {},
+    ]:
+        assert encode(value) == json.dumps(value)
+    assert encode(None) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_build_commits_once_per_transaction_people() -> None:
+    """``Writer.write_all`` writes its chunks (batches of ``BATCH`` people) in transactions of
+    ``TRANSACTION_PEOPLE`` people, not one transaction per batch."""
+    from django.db import connection, transaction
+
+    from canbo.demo import generator
+
+    committed: list[int] = []
+    seen: list[int] = []  # per chunk: how many chunks had committed when it was written
+
+    class Chunks:
+        def _write_chunk(self, chunk: list[int]) -> None:
+            seen.append(len(committed))
+            transaction.on_commit(lambda: committed.append(1))
+
+    per = generator.TRANSACTION_PEOPLE // generator.BATCH
+    chunks = [[0] * generator.BATCH for _ in range(2 * per + 3)]
+    after: list[int] = []
+    generator.Writer.write_all(Chunks(), iter(chunks), lambda: after.append(1))  # type: ignore[arg-type]
+    assert seen == [0] * per + [per] * per + [2 * per] * 3
+    assert len(committed) == len(chunks) == len(after)
+
+    # Inside a caller's transaction: one savepoint per chunk (SQLite keeps a copy of each page a
+    # savepoint changes until its release).
+    savepoints: list[str] = []
+
+    class Nested:
+        def _write_chunk(self, chunk: list[int]) -> None:
+            savepoints.append(connection.savepoint_ids[-1])
+
+    with transaction.atomic():
+        generator.Writer.write_all(Nested(), iter(chunks[:3]), lambda: None)  # type: ignore[arg-type]
+    assert len(set(savepoints)) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_build_connection_sets_the_build_s_pragmas_and_restores_them() -> None:
+    """SQLite: the build's connection runs with ``BUILD_PRAGMAS`` and gets its own settings back
+    afterwards; inside a transaction (a caller's or a test's) nothing is changed."""
+    from django.db import connection, transaction
+
+    from canbo.core.bulkwrite import BUILD_PRAGMAS, build_connection
+
+    if connection.vendor != "sqlite":
+        with build_connection():
+            pass
+        return
+
+    def pragmas() -> dict[str, int]:
+        out = {}
+        with connection.cursor() as cur:
+            for name in BUILD_PRAGMAS:
+                cur.execute(f"PRAGMA {name}")
+                out[name] = int(cur.fetchone()[0])
+        return out
+
+    before = pragmas()
+    assert before != BUILD_PRAGMAS
+    with build_connection():
+        assert pragmas() == BUILD_PRAGMAS
+    assert pragmas() == before
+    with transaction.atomic(), build_connection():
+        assert pragmas() == before

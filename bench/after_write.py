@@ -24,15 +24,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from bench.load import json_child, load
+from bench.load import json_child, load, versions_to_compare
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -163,22 +160,11 @@ def main() -> None:
     ap.add_argument("--pages", default="")
     args = ap.parse_args()
     print(f"load average before: {load()}")
-    versions = {"now": ROOT / "src"}
-    tmp = None
-    if args.before:
-        tmp = tempfile.TemporaryDirectory()
-        archive = subprocess.run(
-            [shutil.which("git") or "git", "archive", args.before, "src"],
-            cwd=ROOT,
-            capture_output=True,
-            check=True,
-        )
-        subprocess.run([shutil.which("tar") or "tar", "-x", "-C", tmp.name], input=archive.stdout, check=True)
-        versions = {args.before: Path(tmp.name) / "src", "now": ROOT / "src"}
-    runs: dict[str, list[dict[str, dict[str, float]]]] = {v: [] for v in versions}
-    for _ in range(args.rounds):
-        for v, src in versions.items():
-            runs[v].append(run_child(src, args.repeat, args.pages))
+    with versions_to_compare(args.before) as versions:
+        runs: dict[str, list[dict[str, dict[str, float]]]] = {v: [] for v in versions}
+        for _ in range(args.rounds):
+            for v, src in versions.items():
+                runs[v].append(run_child(src, args.repeat, args.pages))
     print(f"load average after: {load()}")
     keys = ["cpu_after", "pg_after", "cpu_again", "pg_again", "q_after", "q_again"]
     print(
@@ -194,8 +180,6 @@ def main() -> None:
                 f"| {page} | {v} | {m['cpu_after']:.1f} | {m['pg_after']:.1f} | "
                 f"{m.get('cpu_again', float('nan')):.1f} | {m.get('pg_again', float('nan')):.1f} | {q} |"
             )
-    if tmp is not None:
-        tmp.cleanup()
 
 
 if __name__ == "__main__":

@@ -20,13 +20,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from bench.load import load, versions_to_compare
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "/work/bench-data/pages22-40k.sqlite3"
@@ -109,10 +109,6 @@ def measure(repeat: int) -> dict[str, dict[str, float]]:
     return out
 
 
-def load() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
-
-
 def run_child(src: Path, db: str, repeat: int) -> dict[str, dict[str, float]]:
     env = {
         **os.environ,
@@ -141,26 +137,17 @@ def main() -> None:
     db = str(Path(args.db).resolve())
     if not Path(db).exists():
         sys.exit(f"Không có cơ sở dữ liệu {db}: tạo bằng ./canbo demo --no-serve (xem đầu tệp này).")
-    versions: dict[str, Path] = {"now": ROOT / "src"}
-    tmp = None
-    if args.before:
-        tmp = tempfile.TemporaryDirectory(prefix="canbo-before-")
-        archive = subprocess.run(
-            [shutil.which("git") or "git", "-C", str(ROOT), "archive", args.before, "src"],
-            capture_output=True,
-            check=True,
-        ).stdout
-        subprocess.run([shutil.which("tar") or "tar", "-x", "-C", tmp.name], input=archive, check=True)
-        versions = {"before": Path(tmp.name) / "src", **versions}
     print(f"load average before: {load()}")
-    samples: dict[str, dict[str, dict[str, list[float]]]] = {v: {} for v in versions}
-    for _ in range(args.rounds):
-        for v, src in versions.items():
-            for page, fig in run_child(src, db, args.repeat).items():
-                s = samples[v].setdefault(page, {"cpu": [], "wall": [], "queries": []})
-                s["cpu"].append(fig["cpu"])
-                s["wall"].append(fig["wall"])
-                s["queries"].append(fig["queries"])
+    samples: dict[str, dict[str, dict[str, list[float]]]] = {}
+    with versions_to_compare(args.before, "before") as versions:
+        samples = {v: {} for v in versions}
+        for _ in range(args.rounds):
+            for v, src in versions.items():
+                for page, fig in run_child(src, db, args.repeat).items():
+                    s = samples[v].setdefault(page, {"cpu": [], "wall": [], "queries": []})
+                    s["cpu"].append(fig["cpu"])
+                    s["wall"].append(fig["wall"])
+                    s["queries"].append(fig["queries"])
     print(f"load average after: {load()}")
     print(f"{args.rounds} rounds × {args.repeat} requests per page and version; median of the medians")
     head = f"{'page':36}"
@@ -179,8 +166,6 @@ def main() -> None:
                 f" {int(max(got['queries'])):7d}"
             )
         print(line)
-    if tmp is not None:
-        tmp.cleanup()
 
 
 if __name__ == "__main__":

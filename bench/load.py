@@ -31,6 +31,7 @@ after. No figure is asserted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import http.client
 import json
@@ -45,6 +46,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -229,6 +231,24 @@ def json_child(args: list[str], env: dict[str, str]) -> Any:
     if out.returncode:
         sys.exit(out.stderr[-3000:])
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@contextlib.contextmanager
+def versions_to_compare(before: str | None, label: str = "") -> Iterator[dict[str, Path]]:
+    """The source trees a bench measures in one run: ``{"now": src}``, preceded by the revision
+    ``before``'s ``src`` (``git archive`` into a temporary directory, removed afterwards) under
+    ``label`` or the revision's own name, when one is given. Both then meet the same machine."""
+    if not before:
+        yield {"now": ROOT / "src"}
+        return
+    with tempfile.TemporaryDirectory(prefix="canbo-before-") as tmp:
+        archive = subprocess.run(
+            [shutil.which("git") or "git", "-C", str(ROOT), "archive", before, "src"],
+            capture_output=True,
+            check=True,
+        ).stdout
+        subprocess.run([shutil.which("tar") or "tar", "-x", "-C", tmp], input=archive, check=True)
+        yield {label or before: Path(tmp) / "src", "now": ROOT / "src"}
 
 
 SEARCHES = ["nguyen thi", "hoa", "tran van", "le minh", "pham", "hoang anh", "vu thi lan"]

@@ -24,15 +24,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
-import subprocess
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from bench.load import json_child, load
+from bench.load import json_child, load, versions_to_compare
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -145,22 +142,11 @@ def main() -> None:
     ap.add_argument("--unit", type=int, default=0, help="the unit's list of a user without a unit grant")
     args = ap.parse_args()
     print(f"database: {os.environ.get('CANBO_DB', 'sqlite')}; load average before: {load()}")
-    versions = {"now": ROOT / "src"}
-    tmp = None
-    if args.before:
-        tmp = tempfile.TemporaryDirectory()
-        archive = subprocess.run(
-            [shutil.which("git") or "git", "archive", args.before, "src"],
-            cwd=ROOT,
-            capture_output=True,
-            check=True,
-        )
-        subprocess.run([shutil.which("tar") or "tar", "-x", "-C", tmp.name], input=archive.stdout, check=True)
-        versions = {args.before: Path(tmp.name) / "src", "now": ROOT / "src"}
-    runs: dict[str, list[dict[str, dict[str, float]]]] = {v: [] for v in versions}
-    for _ in range(args.rounds):
-        for v, src in versions.items():
-            runs[v].append(run_child(src, args.repeat, args.user, args.others, args.unit))
+    with versions_to_compare(args.before) as versions:
+        runs: dict[str, list[dict[str, dict[str, float]]]] = {v: [] for v in versions}
+        for _ in range(args.rounds):
+            for v, src in versions.items():
+                runs[v].append(run_child(src, args.repeat, args.user, args.others, args.unit))
     print(f"load average after: {load()}")
     print(f"{args.rounds} rounds × {args.repeat} requests per list and version; median of the rounds")
     print(
@@ -176,8 +162,6 @@ def main() -> None:
                 f"{m['cpu_again']:.1f} | {m['pg_again']:.1f} | {m['wall_again']:.1f} | "
                 f"{m['q_first']:.0f} / {m['q_again']:.0f} |"
             )
-    if tmp is not None:
-        tmp.cleanup()
 
 
 if __name__ == "__main__":

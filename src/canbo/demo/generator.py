@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import functools
-import gc
 import hashlib
 import random
 import time
@@ -22,7 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.models import User
@@ -99,7 +97,6 @@ BATCH = 1000  # people built, inserted and logged together (the memory of a buil
 # person table's random keys, the change log's) into SQLite's WAL again at every commit; see
 # docs/performance.md, "Session 13: the demo build (writing the rows)".
 TRANSACTION_PEOPLE = 10_000
-T = TypeVar("T")
 EARLIEST_HORIZON = dt.date(2026, 1, 1)
 MASS_RECRUIT_END = dt.date(2025, 12, 31)
 
@@ -146,31 +143,6 @@ class Phases:
             line = f"  {self.LABELS.get(name, name)}: {wall:.1f} giây ({self.cpu[name]:.1f} giây CPU)"
             out.append(line.replace(".", ","))
         return out
-
-
-def _cycle_collector_paused(build: Callable[..., T]) -> Callable[..., T]:
-    """Run ``build`` with Python's cycle collector paused, then restore it as it was.
-
-    Building a batch's rows allocates a few hundred thousand containers (model instances, their
-    ``__dict__`` and state, tuples, lists); each 700 allocations start a collection of the young
-    ones, and every tenth a larger one, which find nothing: the rows form no reference cycle (a
-    row points to its person, grade or unit, never back), reference counting frees them. Paused,
-    the building runs about 1,200 → 770 collections per 3,000 people of the mass (their CPU
-    0.93 → 0.85 s; the rows still alive are walked once by the first collection after, during
-    the writing). Scoped to the pure-Python building of rows (no query, no I/O), never the
-    whole process."""
-
-    @functools.wraps(build)
-    def paused(*args: Any, **kwargs: Any) -> T:
-        was_on = gc.isenabled()
-        gc.disable()
-        try:
-            return build(*args, **kwargs)
-        finally:
-            if was_on:
-                gc.enable()
-
-    return paused
 
 
 def _n(value: int) -> str:
@@ -331,10 +303,8 @@ def planner_mass(planner: Planner, count: int, seed: int) -> Iterator[list[P]]:
     communes = [c.area_id for c in s.communes]
     base = 10_000_000
 
-    @_cycle_collector_paused
     def batch(batch_no: int, first: int, n: int) -> list[P]:
-        """The people ``first`` to ``first + n - 1`` of the mass (built without the cycle
-        collector, as the rows are: no reference cycle)."""
+        """The people ``first`` to ``first + n - 1`` of the mass."""
         rng = random.Random(f"canbo-demo:{seed}:mass:{batch_no}")  # noqa: S311 (seeded on purpose: the demo province must be reproducible, not secret)
         out: list[P] = []
         for i in range(n):
@@ -837,7 +807,6 @@ class Writer:
             for model_rows in sections.values():
                 self.inserter.log_objects(model_rows)
 
-    @_cycle_collector_paused
     def _persons(self, chunk: list[P]) -> tuple[list[Person], list[list[ServiceEvent]]]:
         """The unsaved persons of ``chunk`` and the service events of each."""
         new = self.inserter.maker
@@ -922,7 +891,6 @@ class Writer:
             persons.append(person)
         return persons, service_events
 
-    @_cycle_collector_paused
     def _all_sections(
         self, chunk: list[P], persons: list[Person], service_events: list[list[ServiceEvent]]
     ) -> dict[type, list[Any]]:

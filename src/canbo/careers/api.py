@@ -48,4 +48,5 @@ def posts_on_date(person: Any, day: dt.date) -> list[dict[str, Any]]:
     tenures = getattr(person, "tenures_on_day", None)
     if tenures is None:
         tenures = Tenure.objects.filter(on_date_q(day), person=person).select_related("title", "unit")
-    return tenure_brief_serializer()(tenures, many=True).data  # type: ignore[return-value]
+    data: list[dict[str, Any]] = tenure_brief_serializer()(tenures, many=True).data
+    return data

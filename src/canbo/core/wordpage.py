@@ -12,17 +12,16 @@ generator), so that no export is left on python-docx's default US Letter with Ca
   the top margin, not the first).
 
 Core knows no app: this module takes a python-docx ``Document`` and returns nothing.
+
+python-docx (and lxml under it) is imported inside the functions that use it, not at the top:
+this module is imported at start-up (``cases`` registers its forms, which use
+``place_date_line``), and every command would otherwise pay for loading python-docx
+(docs/architecture.md, "Start-up: heavy libraries imported when used").
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
 
 FONT = "Times New Roman"
 BODY_PT = 13
@@ -33,6 +32,10 @@ MARGINS_MM = (20, 20, 30, 15)
 
 def set_font(style_or_run: Any, name: str = FONT, size_pt: float | None = None) -> None:
     """Set ``name`` on every script slot of a style or run (ascii, hAnsi, cs, eastAsia)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
     font = style_or_run.font
     font.name = name
     if size_pt is not None:
@@ -49,6 +52,9 @@ def set_font(style_or_run: Any, name: str = FONT, size_pt: float | None = None) 
 
 def _page_number_field(paragraph: Any) -> None:
     """A PAGE field in ``paragraph`` (Word and LibreOffice compute it when the page is laid out)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     run = paragraph.add_run()
     begin = OxmlElement("w:fldChar")
     begin.set(qn("w:fldCharType"), "begin")
@@ -71,6 +77,10 @@ def apply_official_page(
     the sections added later inherit it. ``landscape`` turns the page for wide tables (the
     decree allows it for appendices). Returns the document for chaining.
     """
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
+
     top, bottom, left, right = MARGINS_MM
     width, height = A4_MM
     for section in document.sections:
@@ -118,6 +128,9 @@ def place_date_line(place: str, day: Any) -> str:
 
 
 def _header_cell(cell: Any, lines: list[tuple[str, bool, bool]], size_pt: float) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
     cell.text = ""
     first = True
     for text, bold, italic in lines:

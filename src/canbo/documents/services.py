@@ -22,7 +22,7 @@ from canbo.core.readlog import record_read as record_access
 from canbo.core.services import audited_create, audited_update, logged_user
 from canbo.core.text import fold
 from canbo.core.types import ActingUser
-from canbo.documents import convert, render
+from canbo.documents import convert
 from canbo.documents.models import (
     SHIPPED_FILES,
     DocumentKind,
@@ -89,6 +89,15 @@ CONTENT_TYPES = {
 }
 
 
+def _render() -> Any:
+    """``documents.render``, imported on first use: it loads Jinja2, and this module is imported
+    at start-up by ``DocumentsConfig.ready()`` (docs/architecture.md, "Start-up: heavy libraries
+    imported when used")."""
+    from canbo.documents import render
+
+    return render
+
+
 def render_form(
     form: str,
     context: dict[str, Any],
@@ -107,7 +116,7 @@ def render_form(
     spec = template_form(form)
     file_format = parse_format(file_format)
     template = active_template(spec.key)
-    docx_bytes = render.render_docx(template.content, context)
+    docx_bytes = _render().render_docx(template.content, context)
     content = convert.to_pdf(docx_bytes) if file_format == FileFormat.PDF else docx_bytes
     record_read(
         acting_user,
@@ -240,7 +249,7 @@ def resume_docx(
     """The filled Word résumé (bytes), its data, and the template version used. No log entry."""
     data = resume_data(acting_user, person, day)
     template = active_template(form)
-    return render.render_docx(template.content, data.context), data, template.version
+    return _render().render_docx(template.content, data.context), data, template.version
 
 
 def resume_make(
@@ -283,7 +292,7 @@ def template_upload(
     does not know (named), a template that renders to an absurd size.
     """
     spec = template_form(form)
-    render.validate_template(data, spec.fields, spec.tables, spec.sample())
+    _render().validate_template(data, spec.fields, spec.tables, spec.sample())
     return _template_add(
         acting_user=acting_user, form=spec.key, data=data, original_name=original_name, note=note
     )

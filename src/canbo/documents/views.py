@@ -17,6 +17,7 @@ from canbo.core.docforms import document_form, forms_by_group
 from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.views import bad_request, dated, dated_context, page_day
 from canbo.documents import convert, services
+from canbo.documents import render as docx_templates
 from canbo.documents.models import DocumentTemplate, FileFormat, ResumeBatch, ResumeForm
 from canbo.documents.resume import default_form, resume_data
 from canbo.people.models import Person
@@ -205,13 +206,13 @@ def template_upload(request: HttpRequest, form: str) -> HttpResponse:
     upload = request.FILES.get("tep")
     if upload is None:
         return bad_request(request, "Hãy chọn tệp .docx của mẫu.")
-    if upload.size and upload.size > services.render.MAX_UPLOAD_BYTES:
+    if upload.size and upload.size > docx_templates.MAX_UPLOAD_BYTES:
         return bad_request(request, "Tệp mẫu quá lớn (tối đa 5 MB).")
     try:
         row = services.template_upload(
             acting_user=request.user,
             form=form,
-            data=upload.read(services.render.MAX_UPLOAD_BYTES + 1),
+            data=upload.read(docx_templates.MAX_UPLOAD_BYTES + 1),
             original_name=upload.name or "",
             note=request.POST.get("ghi_chu", ""),
         )

@@ -15,7 +15,7 @@ from django.core.management.base import CommandParser
 from canbo.core.context import bind_context
 from canbo.core.errors import DomainError
 from canbo.documents.models import DocumentKind, ReadAction
-from canbo.reports import cli, exports
+from canbo.reports import cli
 from canbo.reports.layouts import layout_for
 from canbo.reports.statistics import compute
 
@@ -35,6 +35,10 @@ def run(options: dict[str, Any]) -> str:
         raise DomainError("Tệp ghi ra (--output) phải có đuôi .xlsx.")
     layout = layout_for(options.get("form") or None, day)
     report = compute(user, unit, day, layout)
+    # Imported here, not at the top: this module is imported at start-up (ReportsConfig.ready),
+    # the exports load XlsxWriter, openpyxl and python-docx (docs/architecture.md, "Start-up").
+    from canbo.reports import exports
+
     try:
         with output.open("wb") as fh:
             exports.statistics_xlsx(report, fh)

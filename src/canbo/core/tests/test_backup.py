@@ -19,6 +19,7 @@ import tarfile
 import threading
 import time
 from collections.abc import Iterator
+from importlib import import_module
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -232,22 +233,42 @@ def _manage(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
     )
 
 
+def in_process(*argv: str) -> tuple[int, str]:
+    """``manage.py ARGV`` in this process: the command's own parser and messages
+    (``run_from_argv``, as manage.py calls it); the exit status and stderr."""
+    err = StringIO()
+    module = import_module(f"canbo.core.management.commands.{argv[0]}")
+    command = module.Command(stdout=StringIO(), stderr=err)
+    try:
+        command.run_from_argv(["manage.py", *argv])
+    except SystemExit as exc:
+        return int(exc.code or 0), err.getvalue()
+    return 0, err.getvalue()
+
+
 @pytest.mark.parametrize(
-    ("args", "code", "message"),
+    ("args", "code", "message", "process"),
     [
-        (["backup", "--bogus"], 2, "Dùng: ./canbo backup [--output THƯ_MỤC]"),
-        (["backup", "--output"], 2, "Dùng: ./canbo backup"),
-        (["restore"], 2, "Dùng: ./canbo restore TỆP_SAO_LƯU.tar [--force]"),
-        (["restore", "a.tar", "b.tar"], 2, "Tham số không hợp lệ"),
-        (["restore", "/khong-co/tep.tar"], 1, "Không tìm thấy tệp sao lưu /khong-co/tep.tar."),
+        (["backup", "--bogus"], 2, "Dùng: ./canbo backup [--output THƯ_MỤC]", False),
+        (["backup", "--output"], 2, "Dùng: ./canbo backup", False),
+        (["restore"], 2, "Dùng: ./canbo restore TỆP_SAO_LƯU.tar [--force]", False),
+        (["restore", "a.tar", "b.tar"], 2, "Tham số không hợp lệ", False),
+        # One refusal of each command as a real process (the other is the next test's).
+        (["restore", "/khong-co/tep.tar"], 1, "Không tìm thấy tệp sao lưu /khong-co/tep.tar.", True),
     ],
 )
 def test_bad_arguments_vietnamese_message_and_exit_code(
-    tmp_path: Path, args: list[str], code: int, message: str
+    tmp_path: Path, args: list[str], code: int, message: str, process: bool
 ) -> None:
-    result = _manage(*args, env=sqlite_env(tmp_path))
-    assert result.returncode == code
-    assert message in result.stderr and "Traceback" not in result.stderr
+    """Argument refusals are about the commands' parsers and messages, so most run in this process
+    (on nothing: each is refused before the database or a file is touched)."""
+    if process:
+        result = _manage(*args, env=sqlite_env(tmp_path))
+        returncode, stderr = result.returncode, result.stderr
+    else:
+        returncode, stderr = in_process(*args)
+    assert returncode == code
+    assert message in stderr and "Traceback" not in stderr
 
 
 def test_output_directory_that_cannot_be_written(tmp_path: Path) -> None:

@@ -34,7 +34,8 @@ case "{name} $*" in
     "python manage.py makemigrations"*) what=makemigrations ;;
     pytest*) what="pytest-${{CANBO_DB:-}}" ;;
 esac
-echo "{name} $* CANBO_DB=${{CANBO_DB:-}} SECOND=${{CANBO_TEST_SECOND_DATABASE:-}}" >> "$CALLS"
+echo "{name} $* CANBO_DB=${{CANBO_DB:-}} SECOND=${{CANBO_TEST_SECOND_DATABASE:-}}\
+ NOPYC=${{PYTHONDONTWRITEBYTECODE:-}}" >> "$CALLS"
 echo "output of $what"
 eval "code=\\${{FAIL_$(echo "$what" | tr - _):-0}}"
 exit "$code"
@@ -103,11 +104,19 @@ def test_every_step_runs_and_both_passes_get_the_arguments(layout: Path) -> None
     headings = [out.index(f"==> {step}") for step in STEPS]
     assert headings == sorted(headings)
     assert out.index("==> pytest (PostgreSQL)") < headings[0]
-    passes = sorted(c for c in calls if c.startswith("pytest"))
+    passes = sorted(c for c in calls if c.startswith("pytest -n"))
     assert passes == [
-        "pytest -n 2 --durations=25 -k due CANBO_DB=postgresql SECOND=",
-        "pytest -n 2 -m not browser --durations=25 -k due CANBO_DB=sqlite SECOND=1",
+        "pytest -n 2 --durations=25 -k due CANBO_DB=postgresql SECOND= NOPYC=",
+        "pytest -n 2 -m not browser --durations=25 -k due CANBO_DB=sqlite SECOND=1 NOPYC=",
     ]
+    # One collection of the same tests writes the byte-code before the passes and manage.py start,
+    # and every one of them may write and read it (PYTHONDONTWRITEBYTECODE, set for the other
+    # commands, is unset).
+    collect = "pytest --collect-only -q -k due CANBO_DB=sqlite SECOND= NOPYC="
+    assert calls.count(collect) == 1
+    after = [c for c in calls if c.startswith(("pytest -n", "python"))]
+    assert len(after) == 4 and all(calls.index(collect) < calls.index(c) for c in after)
+    assert all(c.endswith(" NOPYC=") for c in after)
     assert sum(c.startswith("python manage.py") for c in calls) == 2
     assert sum(c.startswith(("ruff", "mypy")) for c in calls) == 3
 

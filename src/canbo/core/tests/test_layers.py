@@ -18,6 +18,7 @@ Left out, and why:
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -129,19 +130,27 @@ def documented_order(text: str) -> list[str]:
     return [name.strip() for name in match.group(1).split("<")]
 
 
-def _explain(edges: list[Edge]) -> str:
+@functools.cache
+def project_edges() -> tuple[set[str], tuple[Edge, ...]]:
+    """Our apps and the imports between them, read once per process for the three tests below
+    (each reads them whole; none changes them)."""
+    apps = apps_of(SRC)
+    return apps, tuple(edges_of(modules_of(SRC), apps))
+
+
+def _explain(edges: Iterable[Edge]) -> str:
     return "\n".join(f"  {e.source} → {e.target}: {e.where}" for e in edges)
 
 
 def test_core_imports_no_app() -> None:
-    apps = apps_of(SRC)
-    bad = [e for e in edges_of(modules_of(SRC), apps) if e.source == CORE]
+    _apps, edges = project_edges()
+    bad = [e for e in edges if e.source == CORE]
     assert not bad, "core is the bottom layer and imports no app of ours:\n" + _explain(bad)
 
 
 def test_no_two_apps_import_each_other() -> None:
-    edges = edges_of(modules_of(SRC), apps_of(SRC))
-    groups = cycles_of(edges)
+    _apps, edges = project_edges()
+    groups = cycles_of(list(edges))
     details = [
         f"{' ↔ '.join(g)}:\n" + _explain([e for e in edges if e.source in g and e.target in g])
         for g in groups
@@ -152,11 +161,11 @@ def test_no_two_apps_import_each_other() -> None:
 def test_apps_import_only_apps_below_them() -> None:
     """The order in docs/architecture.md is the real one: every app imports only apps listed
     before it, and every app is listed."""
-    apps = apps_of(SRC)
+    apps, edges = project_edges()
     order = documented_order(DOCS.read_text(encoding="utf-8"))
     assert sorted(order) == sorted(apps), "the documented order must list every app once"
     rank = {app: i for i, app in enumerate(order)}
-    upward = [e for e in edges_of(modules_of(SRC), apps) if rank[e.target] > rank[e.source]]
+    upward = [e for e in edges if rank[e.target] > rank[e.source]]
     assert not upward, "an app imports one above it in the documented order:\n" + _explain(upward)
 
 

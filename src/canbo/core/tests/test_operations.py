@@ -189,14 +189,19 @@ def test_worker_command_writes_the_heartbeat(tmp_path: Path) -> None:
         "CANBO_SQLITE_PATH": str(tmp_path / "db.sqlite3"),
         "CANBO_WORKER_HEARTBEAT_FILE": str(beat),
     }
-    subprocess.run(
-        [sys.executable, str(REPO / "manage.py"), "migrate", "django_tasks_database", "-v0"],
-        env=env,
-        check=True,
-        timeout=120,
-    )
+    # One process: the tasks' table migrated, then manage.py itself run with the worker's
+    # arguments (its ``main``, as `python manage.py worker …` runs it), instead of a process each.
     args = ["worker", "--batch", "--no-startup-delay", "--no-reload", "-v0"]
-    subprocess.run([sys.executable, str(REPO / "manage.py"), *args], env=env, check=True, timeout=120)
+    script = (
+        "import runpy, sys\n"
+        "manage, args = sys.argv[1], sys.argv[2:]\n"
+        "sys.argv = [manage, 'migrate', 'django_tasks_database', '-v0']\n"
+        "runpy.run_path(manage, run_name='__main__')\n"
+        "sys.argv = [manage, *args]\n"
+        "runpy.run_path(manage, run_name='__main__')\n"
+    )
+    command = [sys.executable, "-c", script, str(REPO / "manage.py"), *args]
+    subprocess.run(command, env=env, check=True, timeout=120)
     body = json.loads(beat.read_text())
     assert body["worker"].endswith(tuple("0123456789"))
     assert timezone.now() - dt.datetime.fromisoformat(body["at"]) < dt.timedelta(minutes=2)

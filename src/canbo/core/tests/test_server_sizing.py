@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 import canbo
 
 CONF = Path(canbo.__file__).parent / "gunicorn_conf.py"
@@ -34,8 +36,15 @@ def printed_config(**env: str) -> dict[str, str]:
     return out
 
 
-def test_the_server_runs_one_process_per_core_with_gthread_workers() -> None:
-    conf = printed_config()
+@pytest.fixture(scope="module")
+def default_config() -> dict[str, str]:
+    """The configuration gunicorn prints with no CANBO_WEB_* variable: one process for the module's
+    tests that read it (each checks its own settings in it)."""
+    return printed_config()
+
+
+def test_the_server_runs_one_process_per_core_with_gthread_workers(default_config: dict[str, str]) -> None:
+    conf = default_config
     assert conf["worker_class"] == "gthread"
     assert conf["workers"] == str(len(os.sched_getaffinity(0)))
     assert conf["threads"] == "4"
@@ -47,10 +56,10 @@ def test_the_environment_overrides_the_sizing_and_bad_values_fall_back() -> None
     assert (conf["workers"], conf["threads"], conf["keepalive"]) == ("3", "8", "2")
 
 
-def test_no_control_socket_shared_between_two_servers() -> None:
+def test_no_control_socket_shared_between_two_servers(default_config: dict[str, str]) -> None:
     """Two servers of one account (the restore check runs a second one) must not share
     ~/.gunicorn/gunicorn.ctl: CanBo does not use gunicorn's control socket."""
-    assert printed_config()["control_socket_disable"] == "True"
+    assert default_config["control_socket_disable"] == "True"
 
 
 def test_the_server_logs_in_the_zone_of_canbo_s_own_log(tmp_path: Path) -> None:

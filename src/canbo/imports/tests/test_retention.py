@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from canbo.imports import jobs, retention
+from canbo.imports.management.commands import purge_imports
 from canbo.imports.models import ImportJob
 from canbo.imports.tests.test_views import BAD, GOOD, client_for, upload, workbook
 
@@ -194,15 +195,23 @@ def test_command_purges_and_reports_in_vietnamese(users: Any, monkeypatch: Any) 
 
 
 def test_command_line_refuses_unknown_arguments_in_vietnamese(tmp_path: Path) -> None:
+    """A refusal of the command line as a real process; the other one in this process, through the
+    same parser (``run_from_argv``, as manage.py calls it)."""
     env = {**os.environ, "CANBO_DB": "sqlite", "CANBO_SQLITE_PATH": str(tmp_path / "x.sqlite3")}
     manage = Path(django_settings.REPO_DIR) / "manage.py"
-    for args in (["--ngay", "3"], ["--days"]):
-        proc = subprocess.run(
-            [sys.executable, str(manage), "purge_imports", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-        )
-        assert proc.returncode == 2, proc.stderr
-        assert "Tham số không hợp lệ" in proc.stderr and "Traceback" not in proc.stderr
+    proc = subprocess.run(
+        [sys.executable, str(manage), "purge_imports", "--ngay", "3"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "Tham số không hợp lệ" in proc.stderr and "Traceback" not in proc.stderr
+
+    err = StringIO()
+    command = purge_imports.Command(stdout=StringIO(), stderr=err)
+    with pytest.raises(SystemExit) as stop:
+        command.run_from_argv(["manage.py", "purge_imports", "--days"])
+    assert stop.value.code == 2, err.getvalue()
+    assert "Tham số không hợp lệ" in err.getvalue() and "Traceback" not in err.getvalue()

@@ -106,7 +106,8 @@ TEST_PROFILE: dict[str, Any] = {
     "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
     # WhiteNoise looks a static file up when it is asked for, instead of listing and reading the
     # headers of the apps' ~220 static files each time a middleware chain is built: every test
-    # client builds one (~10 ms of CPU, some 2,000 times a pass; docs/performance.md, session 14).
+    # client builds one (~10 ms of CPU each; docs/performance.md, "Session 14: the suite (the long
+    # tail)").
     # The production setting (files listed once at start) is what the static-file tests run with:
     # core/tests/test_production.py::test_static_files_stay_cacheable_for_a_logged_in_user and
     # lists/tests/test_not_modified.py::test_static_files_answer_304_to_their_validator.

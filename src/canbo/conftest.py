@@ -15,6 +15,7 @@ import functools
 import itertools
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -37,6 +38,7 @@ from canbo.rules.selectors import rulebook_reset
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 _serial = itertools.count(1)
+_media_serial = itertools.count(1)
 T = TypeVar("T")
 
 
@@ -93,7 +95,30 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             items[:] = again
 
 
+# What every test of the suite runs with, set once per process rather than per test (each
+# ``settings.X = …`` in a fixture is an override entered and left around every test, with its
+# ``setting_changed`` signals). A test changes them as any setting, through pytest-django's
+# ``settings`` fixture or ``override_settings``, and gets them back after it.
+TEST_PROFILE: dict[str, Any] = {
+    # Background tasks run inside the call that enqueues them; the worker's own tests
+    # (imports/tests/test_worker.py) put the database backend back and run `db_worker`.
+    "TASKS": IMMEDIATE_TASKS,
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+    # WhiteNoise looks a static file up when it is asked for, instead of listing and reading the
+    # headers of the apps' ~220 static files each time a middleware chain is built: every test
+    # client builds one (~10 ms of CPU each; docs/performance.md, "Session 14: the suite (the long
+    # tail)").
+    # The production setting (files listed once at start) is what the static-file tests run with:
+    # core/tests/test_production.py::test_static_files_stay_cacheable_for_a_logged_in_user and
+    # lists/tests/test_not_modified.py::test_static_files_answer_304_to_their_validator.
+    "WHITENOISE_AUTOREFRESH": True,
+}
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    from django.test.utils import override_settings
+
+    override_settings(**TEST_PROFILE).enable()
     # The xdist controller of a run with workers gives them a directory where the first to start
     # leaves its migrated test database for the others to copy (canbo/testdb.py).
     if not hasattr(config, "workerinput") and getattr(config.option, "numprocesses", None):
@@ -156,13 +181,18 @@ def django_db_setup(
             teardown_databases(db_cfg, verbosity=verbosity)
 
 
+@pytest.fixture(scope="session")
+def _media_roots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A directory for the tests' MEDIA_ROOTs: one new, not yet made, subdirectory per test."""
+    base = tmp_path_factory.mktemp("media")
+    yield base
+
+
 @pytest.fixture(autouse=True)
-def _media_root(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    # Background tasks run inside the call that enqueues them; the worker's own tests
-    # (imports/tests/test_worker.py) put the database backend back and run `db_worker`.
-    settings.TASKS = IMMEDIATE_TASKS
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _media_root(settings: Any, _media_roots: Path) -> None:
+    # Each test its own MEDIA_ROOT, made by the first file stored in it (the numbered directory
+    # of pytest's ``tmp_path`` cost a directory made and an old one removed per test).
+    settings.MEDIA_ROOT = _media_roots / str(next(_media_serial))
     # Each test has its own units: the process-wide unit labels are read afresh.
     unit_index_reset()
     rulebook_reset()

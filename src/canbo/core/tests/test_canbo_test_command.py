@@ -32,6 +32,7 @@ case "{name} $*" in
     "ruff format"*) what=ruff-format ;;
     "python manage.py check"*) what=check ;;
     "python manage.py makemigrations"*) what=makemigrations ;;
+    "pytest --collect-only"*) what=collect ;;
     pytest*) what="pytest-${{CANBO_DB:-}}" ;;
 esac
 echo "{name} $* CANBO_DB=${{CANBO_DB:-}} SECOND=${{CANBO_TEST_SECOND_DATABASE:-}}\
@@ -149,3 +150,11 @@ def test_a_failed_postgresql_pass_fails_the_command_and_the_rest_is_still_shown(
     assert "output of pytest-postgresql" in out
     for what in ("ruff-check", "ruff-format", "mypy", "check", "makemigrations", "pytest-sqlite"):
         assert f"output of {what}" in out
+
+
+def test_a_failed_byte_code_collection_leaves_the_errors_to_the_passes(layout: Path) -> None:
+    code, out, calls = _run(layout, collect="2")
+    assert code == 0
+    assert "output of pytest-postgresql" in out and "output of pytest-sqlite" in out
+    assert "output of collect" not in out
+    assert sum(c.startswith("pytest -n 2") for c in calls) == 2

@@ -369,6 +369,10 @@ def _user(username: str, **kw: Any) -> User:
 
 @pytest.fixture
 def users(tree: dict[str, Unit], person_a: Person) -> dict[str, User]:
+    return make_users(tree, person_a)
+
+
+def make_users(tree: dict[str, Unit], person_a: Person) -> dict[str, User]:
     """Written by two statements (the users, then their grants): the rows ``User.objects.create_user``
     and ``Grant.objects.create`` wrote one by one (neither model has a save hook or a signal)."""
     from django.contrib.auth.hashers import make_password

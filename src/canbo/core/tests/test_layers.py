@@ -18,6 +18,7 @@ Left out, and why:
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -129,18 +130,24 @@ def documented_order(text: str) -> list[str]:
     return [name.strip() for name in match.group(1).split("<")]
 
 
+@functools.cache
+def project_edges() -> tuple[Edge, ...]:
+    """The edges of the project's own modules, read once for the module's three tests that check
+    them (nothing changes the files between them; each test read and parsed all of them again)."""
+    return tuple(edges_of(modules_of(SRC), apps_of(SRC)))
+
+
 def _explain(edges: list[Edge]) -> str:
     return "\n".join(f"  {e.source} → {e.target}: {e.where}" for e in edges)
 
 
 def test_core_imports_no_app() -> None:
-    apps = apps_of(SRC)
-    bad = [e for e in edges_of(modules_of(SRC), apps) if e.source == CORE]
+    bad = [e for e in project_edges() if e.source == CORE]
     assert not bad, "core is the bottom layer and imports no app of ours:\n" + _explain(bad)
 
 
 def test_no_two_apps_import_each_other() -> None:
-    edges = edges_of(modules_of(SRC), apps_of(SRC))
+    edges = list(project_edges())
     groups = cycles_of(edges)
     details = [
         f"{' ↔ '.join(g)}:\n" + _explain([e for e in edges if e.source in g and e.target in g])
@@ -156,7 +163,7 @@ def test_apps_import_only_apps_below_them() -> None:
     order = documented_order(DOCS.read_text(encoding="utf-8"))
     assert sorted(order) == sorted(apps), "the documented order must list every app once"
     rank = {app: i for i, app in enumerate(order)}
-    upward = [e for e in edges_of(modules_of(SRC), apps) if rank[e.target] > rank[e.source]]
+    upward = [e for e in project_edges() if rank[e.target] > rank[e.source]]
     assert not upward, "an app imports one above it in the documented order:\n" + _explain(upward)
 
 

@@ -40,7 +40,7 @@ _STATIC_SETTINGS = ("DEBUG", "STATIC_URL", "FORCE_SCRIPT_NAME", "STATICFILES_DIR
                     "INSTALLED_APPS", "STORAGES")  # fmt: skip
 
 
-class StaticFilesMiddleware(WhiteNoiseMiddleware):  # type: ignore[misc]
+class StaticFilesMiddleware(WhiteNoiseMiddleware):
     """WhiteNoise's middleware (settings ``WHITENOISE_*``), with the scan of the apps' static files
     (``add_files_from_finders``: each of the ~220 files found, stat'ed and given its headers) made
     once per process and settings, not once per instance.
@@ -54,6 +54,7 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):  # type: ignore[misc]
     """
 
     _scans: ClassVar[dict[str, dict[str, Any]]] = {}
+    files: dict[str, Any]  # WhiteNoise's: URL → its file (untyped there)
 
     def add_files_from_finders(self) -> None:
         from django.conf import settings as current
@@ -63,10 +64,12 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):  # type: ignore[misc]
         scanned = self._scans.get(key)
         if scanned is None:
             # WhiteNoise's own scan, into an empty dictionary: what it adds over STATIC_ROOT's files.
-            kept, self.files = self.files, {}
+            kept: dict[str, Any] = self.files
+            fresh: dict[str, Any] = {}
+            self.files = fresh
             try:
                 super().add_files_from_finders()
-                scanned = self._scans[key] = self.files
+                scanned = self._scans[key] = fresh
             finally:
                 self.files = kept
         self.files.update(scanned)

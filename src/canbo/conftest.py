@@ -374,14 +374,17 @@ def users(tree: dict[str, Unit], person_a: Person) -> dict[str, User]:
 
 def make_users(tree: dict[str, Unit], person_a: Person) -> dict[str, User]:
     """Written by two statements (the users, then their grants): the rows ``User.objects.create_user``
-    and ``Grant.objects.create`` wrote one by one (neither model has a save hook or a signal)."""
-    from django.contrib.auth.hashers import make_password
+    and ``Grant.objects.create`` wrote one by one (neither model has a save hook or a signal).
+    The passwords are hashed with MD5, the tests' hasher (``_media_root``), also when a module- or
+    class-scoped fixture calls this before that function-scoped setting is made."""
+    from django.contrib.auth.hashers import MD5PasswordHasher, make_password
 
     admin = {"is_superuser": True, "is_staff": True}
     names = ("officer_a", "leader_a", "officer_b", "nogrant", "admin", "self_user")
+    md5 = MD5PasswordHasher()
     made = User.objects.bulk_create(
         [
-            User(username=n, password=make_password(f"pw-{n}"), **(admin if n == "admin" else {}))
+            User(username=n, password=make_password(f"pw-{n}", hasher=md5), **(admin if n == "admin" else {}))
             for n in names
         ]
     )

@@ -104,14 +104,6 @@ TEST_PROFILE: dict[str, Any] = {
     # (imports/tests/test_worker.py) put the database backend back and run `db_worker`.
     "TASKS": IMMEDIATE_TASKS,
     "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
-    # WhiteNoise looks a static file up when it is asked for, instead of listing and reading the
-    # headers of the apps' ~220 static files each time a middleware chain is built: every test
-    # client builds one (~10 ms of CPU each; docs/performance.md, "Session 14: the suite (the long
-    # tail)").
-    # The production setting (files listed once at start) is what the static-file tests run with:
-    # core/tests/test_production.py::test_static_files_stay_cacheable_for_a_logged_in_user and
-    # lists/tests/test_not_modified.py::test_static_files_answer_304_to_their_validator.
-    "WHITENOISE_AUTOREFRESH": True,
 }
 
 
@@ -399,15 +391,22 @@ def _user(username: str, **kw: Any) -> User:
 
 @pytest.fixture
 def users(tree: dict[str, Unit], person_a: Person) -> dict[str, User]:
+    return make_users(tree, person_a)
+
+
+def make_users(tree: dict[str, Unit], person_a: Person) -> dict[str, User]:
     """Written by two statements (the users, then their grants): the rows ``User.objects.create_user``
-    and ``Grant.objects.create`` wrote one by one (neither model has a save hook or a signal)."""
-    from django.contrib.auth.hashers import make_password
+    and ``Grant.objects.create`` wrote one by one (neither model has a save hook or a signal).
+    The passwords are hashed with MD5, the tests' hasher (``_media_root``), also when a module- or
+    class-scoped fixture calls this before that function-scoped setting is made."""
+    from django.contrib.auth.hashers import MD5PasswordHasher, make_password
 
     admin = {"is_superuser": True, "is_staff": True}
     names = ("officer_a", "leader_a", "officer_b", "nogrant", "admin", "self_user")
+    md5 = MD5PasswordHasher()
     made = User.objects.bulk_create(
         [
-            User(username=n, password=make_password(f"pw-{n}"), **(admin if n == "admin" else {}))
+            User(username=n, password=make_password(f"pw-{n}", hasher=md5), **(admin if n == "admin" else {}))
             for n in names
         ]
     )

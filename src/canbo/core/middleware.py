@@ -3,6 +3,7 @@
 import logging
 import time
 from collections.abc import Callable
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
@@ -10,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.cache import add_never_cache_headers, get_max_age
 from django.utils.functional import SimpleLazyObject
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 from canbo.core.context import bind_context
 
@@ -30,6 +32,47 @@ def _user_id(request: HttpRequest) -> str:
         user = getattr(request, "_cached_user", None)
     pk = getattr(user, "pk", None)
     return str(pk) if pk is not None else "-"
+
+
+# The settings WhiteNoise's scan of the static files depends on: where the finders look, the URL
+# prefix, the storage that names versioned files, and every WHITENOISE_* (the answers' headers).
+_STATIC_SETTINGS = ("DEBUG", "STATIC_URL", "FORCE_SCRIPT_NAME", "STATICFILES_DIRS", "STATICFILES_FINDERS",
+                    "INSTALLED_APPS", "STORAGES")  # fmt: skip
+
+
+class StaticFilesMiddleware(WhiteNoiseMiddleware):
+    """WhiteNoise's middleware (settings ``WHITENOISE_*``), with the scan of the apps' static files
+    (``add_files_from_finders``: each of the ~220 files found, stat'ed and given its headers) made
+    once per process and settings, not once per instance.
+
+    A server builds its middleware once per process, so nothing changes there. Django's test
+    client builds it once per client, i.e. for almost every test: the scan was ~10 ms of CPU of
+    each (2/3 of loading the middleware; docs/performance.md, "Session 14: the suite (slow15j)").
+    The scan's result is the same for the same settings: without ``WHITENOISE_AUTOREFRESH`` a
+    process never looks at the files again after it (a file changed on disk is only seen by a new
+    process, as before); with it (``DEBUG``) WhiteNoise does not scan at all.
+    """
+
+    _scans: ClassVar[dict[str, dict[str, Any]]] = {}
+    files: dict[str, Any]  # WhiteNoise's: URL → its file (untyped there)
+
+    def add_files_from_finders(self) -> None:
+        from django.conf import settings as current
+
+        names = sorted(n for n in dir(current) if n.startswith("WHITENOISE_"))
+        key = repr([(n, getattr(current, n, None)) for n in (*_STATIC_SETTINGS, *names)])
+        scanned = self._scans.get(key)
+        if scanned is None:
+            # WhiteNoise's own scan, into an empty dictionary: what it adds over STATIC_ROOT's files.
+            kept: dict[str, Any] = self.files
+            fresh: dict[str, Any] = {}
+            self.files = fresh
+            try:
+                super().add_files_from_finders()
+                scanned = self._scans[key] = fresh
+            finally:
+                self.files = kept
+        self.files.update(scanned)
 
 
 class RequestContextMiddleware:

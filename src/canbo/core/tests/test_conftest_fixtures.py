@@ -122,6 +122,20 @@ def test_the_users_are_written_in_two_queries(tree: dict[str, Unit], person_a: A
     assert len(ctx.captured_queries) == 2, [q["sql"] for q in ctx.captured_queries]
 
 
+def test_users_kept_for_a_module_are_hashed_as_the_tests_hash(tree: dict[str, Unit], person_a: Any) -> None:
+    """A module-scoped fixture (``core/tests/conftest.py``) writes the users before the
+    function-scoped setting of the tests' hasher (MD5): they are still hashed with MD5, not with the
+    default PBKDF2 (600 ms of CPU for six users, and another hash to check at each login)."""
+    from django.test import override_settings
+
+    from canbo.conftest import make_users
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"]):
+        made = make_users(tree, person_a)
+    assert all(u.password.startswith("md5$") for u in made.values())
+    assert all(u.check_password(f"pw-{name}") for name, u in made.items())
+
+
 def test_the_bulk_fixtures_skip_no_signal() -> None:
     """``bulk_create`` sends no ``pre_save``/``post_save``: the day a receiver is added for one of
     these models, the bulk fixtures would silently leave out its rows, so this fails first."""

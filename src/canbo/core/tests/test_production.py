@@ -111,10 +111,7 @@ def test_logged_in_answers_are_not_stored_and_carry_security_headers(client: Any
 
 
 @pytest.mark.django_db
-def test_static_files_stay_cacheable_for_a_logged_in_user(client: Any, users: Any, settings: Any) -> None:
-    # As in production: the static files listed once when the middleware is built (the suite's
-    # profile looks them up per request, canbo/conftest.py TEST_PROFILE).
-    settings.WHITENOISE_AUTOREFRESH = False
+def test_static_files_stay_cacheable_for_a_logged_in_user(client: Any, users: Any) -> None:
     client.force_login(users["officer_a"])
     response = client.get("/static/css/canbo.css")
     assert response.status_code == 200

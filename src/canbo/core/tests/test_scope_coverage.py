@@ -22,6 +22,7 @@ from canbo.careers.models import BodyMembership, Tenure
 from canbo.cases.models import Candidate, Case, HeadPilot, Step, StepVote
 from canbo.conftest import REASON_HEADERS
 from canbo.core.models import ScopedModel
+from canbo.core.tests.conftest import kept_person_a, kept_tree, kept_users
 from canbo.org.models import Post, StaffingQuota, Title, Unit
 from canbo.people.models import (
     AssetDeclaration,
@@ -40,6 +41,12 @@ from canbo.planning.models import PlanningEntry, PlanningList, PlanningReview
 from canbo.plans.models import Plan, PlanSection, ReportingPeriod, Task, TaskOccurrence, TaskReport
 from canbo.rules.models import RetirementOverride, RuleException
 from canbo.salary.models import EarlyRaise, Grade, RetirementNotice, SalaryRow
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): core/tests/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
 
 D = dt.date(2020, 1, 1)
 

@@ -5,18 +5,21 @@ structure; each number of people links to exactly those people."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from html import unescape
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
 
-from canbo.conftest import new_person
+from canbo.conftest import make_tree, make_users, new_person, rows_kept_for_the_scope
 from canbo.indicators import engine, selectors, services
 from canbo.indicators.models import IndicatorDefinition
 from canbo.org.choices import Block, HeadKind, Level, ManagementScope, TitleGroup
 from canbo.org.models import Title, Unit
-from canbo.people.models import Qualification
+from canbo.people.models import Person, Qualification
 from canbo.people.services import section_create
 from canbo.planning import services as planning
 
@@ -30,8 +33,7 @@ def _title(code: str, group: str, rank: int) -> Title:
     )  # fmt: skip
 
 
-@pytest.fixture
-def lists(tree: dict[str, Unit], users: dict[str, Any]) -> dict[str, Any]:
+def _lists(tree: dict[str, Unit]) -> dict[str, Person]:
     """District A plans p1 (woman, 34 on BEFORE, advanced political theory), p2, p3 for the
     secretary and p1, p2 for the committee chair; district B plans p4 until 1/1/2025. On
     1/2/2025 A takes p1 out of both titles and plans p5 for the chair."""
@@ -86,7 +88,45 @@ def lists(tree: dict[str, Unit], users: dict[str, Any]) -> dict[str, Any]:
     )
     services.definitions_load()
     services.targets_load()
-    return {"people": p, **users}
+    return p
+
+
+@pytest.fixture(scope="module")
+def shared(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    """The tree, ``users`` and the planning lists, written once for the module's four tests (in the
+    order the function-scoped ``tree``, ``users`` and ``lists`` wrote them) and rolled back after
+    its last (``rows_kept_for_the_scope``: each test a savepoint inside the module's transaction)."""
+
+    def build() -> dict[str, Any]:
+        tree = make_tree()
+        person_a = new_person(tree["A1"], "Nguyễn Thị Hoa")
+        users = make_users(tree, person_a)
+        rows = {"tree": tree, "users": users, "people": _lists(tree)}
+        # The writes ask for a rebuild of the fact tables after their commit; in a test's own
+        # transaction (the function-scoped fixture's) that commit never came and the callbacks
+        # never ran either, so they are dropped here rather than left for a test to find.
+        connection.run_on_commit.clear()
+        return rows
+
+    with rows_kept_for_the_scope(django_db_blocker, build) as rows:
+        yield rows
+
+
+@pytest.fixture
+def tree(shared: dict[str, Any], db: Any) -> dict[str, Unit]:
+    units = Unit.objects.in_bulk([u.pk for u in shared["tree"].values()])
+    return {code: units[u.pk] for code, u in shared["tree"].items()}
+
+
+@pytest.fixture
+def lists(shared: dict[str, Any], tree: dict[str, Unit]) -> dict[str, Any]:
+    """The module's people and users, read afresh for each test."""
+    people = Person.objects.in_bulk([p.pk for p in shared["people"].values()])
+    users = User.objects.in_bulk([u.pk for u in shared["users"].values()])
+    return {
+        "people": {key: people[p.pk] for key, p in shared["people"].items()},
+        **{name: users[u.pk] for name, u in shared["users"].items()},
+    }
 
 
 def _defn(code: str) -> IndicatorDefinition:

@@ -1,19 +1,25 @@
 """The due list's rows in force (read for the persons in the window only, docs/performance.md
 "Due raises") give the same list as a plain computation: for every person, the latest row
 starting on or before the as-of date (``services.row_in_force``), all his disciplines and
-ratings, the schedule of the rules engine."""
+ratings, the schedule of the rules engine.
+
+The 30 persons' histories are written once for the module and kept for its three tests
+(``rows_kept_for_the_scope``: one transaction around the module, each test a savepoint inside
+it, so what a test adds is undone after it); before, each test wrote them again."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from canbo.assessment.models import Discipline, Rating
-from canbo.conftest import new_person
+from canbo.conftest import make_tree, new_person, rows_kept_for_the_scope
+from canbo.org.models import Unit
 from canbo.people.models import Person
 from canbo.people.services import section_create
 from canbo.rules.engine.checks.salary import SalaryCase, SalaryFact
@@ -73,6 +79,33 @@ def _history(tree: dict) -> list[Person]:
     return persons
 
 
+@pytest.fixture(scope="module")
+def shared(django_db_setup: Any, django_db_blocker: Any) -> Iterator[tuple[dict[str, Unit], list[Person]]]:
+    """The tree and ``_history``'s persons, written when the module's first test starts (in the
+    order the function-scoped ``tree`` and ``_history`` wrote them) and rolled back after its last."""
+
+    def build() -> tuple[dict[str, Unit], list[Person]]:
+        tree = make_tree()
+        return tree, _history(tree)
+
+    with rows_kept_for_the_scope(django_db_blocker, build) as rows:
+        yield rows
+
+
+@pytest.fixture
+def tree(shared: tuple[dict[str, Unit], list[Person]], db: Any) -> dict[str, Unit]:
+    """The module's units, read afresh for each test."""
+    units = Unit.objects.in_bulk([u.pk for u in shared[0].values()])
+    return {code: units[u.pk] for code, u in shared[0].items()}
+
+
+@pytest.fixture
+def persons(shared: tuple[dict[str, Unit], list[Person]], db: Any) -> list[Person]:
+    """``_history``'s persons in their order, read afresh for each test."""
+    fresh = Person.objects.in_bulk([p.pk for p in shared[1]])
+    return [fresh[p.pk] for p in shared[1]]
+
+
 def _disciplines_and_ratings(p: Person) -> tuple[Any, Any]:
     disciplines = tuple(
         DisciplineFact(*v)
@@ -117,8 +150,9 @@ def _reference(
     return [i.to_dict() for i in items]
 
 
-def test_due_list_equals_the_plain_computation_on_several_rows_a_person(tree: dict) -> None:
-    persons = _history(tree)
+def test_due_list_equals_the_plain_computation_on_several_rows_a_person(
+    tree: dict, persons: list[Person]
+) -> None:
     assert SalaryRow.objects.count() > 2 * len(persons)
     seen = 0
     read: dict[int, tuple[Any, Any]] = {}
@@ -132,8 +166,7 @@ def test_due_list_equals_the_plain_computation_on_several_rows_a_person(tree: di
     assert seen > 50  # the dates above find many persons due, blocked ones among them
 
 
-def test_rows_in_force_in_the_window_are_the_latest_rows(tree: dict) -> None:
-    persons = _history(tree)
+def test_rows_in_force_in_the_window_are_the_latest_rows(tree: dict, persons: list[Person]) -> None:
     ids = Person.objects.filter(pk__in=[p.pk for p in persons]).values("id")
     for as_of in (dt.date(2015, 6, 1), dt.date(2019, 3, 31), dt.date(2024, 12, 31)):
         every = {r[0]: r for r in rows_in_force(ids, as_of)}
@@ -150,13 +183,14 @@ def test_rows_in_force_in_the_window_are_the_latest_rows(tree: dict) -> None:
                 )
 
 
-def test_shared_schedules_and_the_whole_province_equal_the_plain_computation(tree: dict) -> None:
+def test_shared_schedules_and_the_whole_province_equal_the_plain_computation(
+    tree: dict, persons: list[Person]
+) -> None:
     """Persons of the same group and ``step_since`` share their schedule's dates
     (``SalaryCase.shared_schedule``) but not their target or their missing years; the list of a
     root unit (read without the subtree condition) leaves out a person of another tree."""
     from canbo.conftest import make_unit
 
-    persons = _history(tree)
     grade = Grade.objects.select_related("group").get(code="01.003")
     last = grade.group.steps
     since = dt.date(2021, 3, 15)

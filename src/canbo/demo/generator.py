@@ -161,12 +161,34 @@ def generator_user() -> User:
 # --------------------------------------------------------------------------------------------
 
 
+# The size of the fixed part of each seed already planned in this process (``minimum_size`` or a
+# build): a smaller ``size`` is then refused before anything is loaded, planned or written.
+_fixed_sizes: dict[int, int] = {}
+
+
+def _structure_rng(seed: int) -> random.Random:
+    return random.Random(f"canbo-demo:{seed}:structure")  # noqa: S311 (seeded on purpose: the demo province must be reproducible, not secret)
+
+
 def minimum_size(seed: int = DEFAULT_SEED) -> int:
-    """The number of people of the fixed structure (the smallest allowed ``size``)."""
+    """The number of people of the fixed structure (the smallest allowed ``size``), planned as
+    ``generate`` plans it (the same structure), once per seed in a process."""
+    known = _fixed_sizes.get(seed)
+    if known is not None:
+        return known
     areas_load()
-    planner = Planner(plan_structure(random.Random(seed)), seed)  # noqa: S311 (seeded on purpose: the demo province must be reproducible, not secret)
+    planner = Planner(plan_structure(_structure_rng(seed)), seed)
     planner.plan_fixed()
+    _fixed_sizes[seed] = len(planner.people)
     return len(planner.people)
+
+
+def _too_small(size: int, fixed: int) -> DomainError:
+    return DomainError(
+        f"Quy mô {_n(size)} người quá nhỏ: cơ cấu cố định của tỉnh mẫu "
+        "(lãnh đạo, cán bộ cấp xã, đại biểu HĐND) "
+        f"cần ít nhất {_n(fixed)} người. Hãy dùng --size {fixed} trở lên."
+    )
 
 
 def generate(
@@ -188,6 +210,9 @@ def generate(
     say = progress or (lambda _msg: None)
     if size < 1 or size > MAX_SIZE:
         raise DomainError(f"Quy mô phải từ 1 đến {_n(MAX_SIZE)} người.")
+    fixed = _fixed_sizes.get(seed)
+    if fixed is not None and size < fixed:
+        raise _too_small(size, fixed)  # known already: refused before anything is loaded or planned
     say("Nạp danh mục đơn vị hành chính…")
     areas_load()
     marker = DemoDataset.objects.order_by("-pk").first()
@@ -208,19 +233,14 @@ def generate(
         )
     started = time.monotonic()
     phases = Phases()
-    rng = random.Random(f"canbo-demo:{seed}:structure")  # noqa: S311 (seeded on purpose: the demo province must be reproducible, not secret)
-    structure = plan_structure(rng)
+    structure = plan_structure(_structure_rng(seed))
     planner = Planner(structure, seed)
     say("Lập danh sách cán bộ chủ chốt, cán bộ cấp xã và đại biểu (phần cố định)…")
     with phases("plan"):
         planner.plan_fixed()
-    fixed = len(planner.people)
+    fixed = _fixed_sizes[seed] = len(planner.people)
     if size < fixed:
-        raise DomainError(
-            f"Quy mô {_n(size)} người quá nhỏ: cơ cấu cố định của tỉnh mẫu "
-            "(lãnh đạo, cán bộ cấp xã, đại biểu HĐND) "
-            f"cần ít nhất {_n(fixed)} người. Hãy dùng --size {fixed} trở lên."
-        )
+        raise _too_small(size, fixed)
     user = generator_user()
     with bind_context(source="generator"):
         if marker is not None or Unit.objects.filter(code=ROOT_CODE).exists():

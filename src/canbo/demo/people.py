@@ -227,14 +227,26 @@ class Planner:
 
         def adjust(group: str, target: int, pred: str, minimum: int) -> None:
             lines = [line for u in baseline_units for line in u.slots if line[2] == group]
+            # The count followed step by step rather than recounted over every unit at each step
+            # (a seat added to a line adds to the count as many times as the line is counted):
+            # the same steps and the same seats, without the recount that took most of the
+            # planning (issue 15, "The suite").
+            weight: dict[int, int] = {}
+            for u in baseline_units:
+                for line in u.slots:
+                    if self._is(line[0], pred):
+                        weight[id(line)] = weight.get(id(line), 0) + 1
+            cur = self._count(baseline_units, pred)
             i = 0
             guard = 0
-            while (cur := self._count(baseline_units, pred)) != target:
+            while cur != target:
                 line = lines[i % len(lines)]
                 if cur < target:
                     line[1] += 1
+                    cur += weight.get(id(line), 0)
                 elif line[1] > minimum:
                     line[1] -= 1
+                    cur -= weight.get(id(line), 0)
                 i += 1
                 guard += 1
                 if guard > 100_000:

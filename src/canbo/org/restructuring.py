@@ -56,15 +56,10 @@ def _close_posts(
     the decision that arranges it, and the vacancy list meanwhile shows the people carried there
     as holding a title with no post, or over-filling one."""
     last_day = on - DAY
-    posts = list(Post.objects.filter(unit=unit).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on)))
     if carry_to is None:
-        # Closed, not carried: checked first, then closed together (one read, one UPDATE).
-        for post in posts:
-            _check_post_open(post, on)
-        audited_update_many(
-            posts, acting_user=acting_user, changes={"valid_to": last_day}, reason=reason, check_scope=False
-        )
+        _close_posts_of([unit], on=on, acting_user=acting_user, reason=reason)
         return
+    posts = list(Post.objects.filter(unit=unit).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on)))
     for post in posts:
         _check_post_open(post, on)
         ends = post.valid_to
@@ -77,6 +72,22 @@ def _close_posts(
             reason=reason,
             check_scope=False,
         )
+
+
+def _close_posts_of(units: Sequence[Unit], *, on: dt.date, acting_user: ActingUser, reason: str) -> None:
+    """Close (not carry) the posts of ``units`` still open on ``on``: all checked first, then
+    closed together (one read, one UPDATE), unit after unit in the order given, each unit's in
+    its usual order (``Post.Meta.ordering``)."""
+    rank = {u.pk: i for i, u in enumerate(units)}
+    posts = sorted(
+        Post.objects.filter(unit__in=list(rank)).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on)),
+        key=lambda p: rank[p.unit_id],  # stable: the order within a unit stays
+    )
+    for post in posts:
+        _check_post_open(post, on)
+    audited_update_many(
+        posts, acting_user=acting_user, changes={"valid_to": on - DAY}, reason=reason, check_scope=False
+    )
 
 
 def _check_post_open(post: Post, on: dt.date) -> None:
@@ -148,21 +159,47 @@ def _close_unit(
 
     Returns the number of people carried.
     """
-    carried = hooks.close_tenures(
-        unit, on=on, acting_user=acting_user, reason=reason, carry=lambda _pid: carry_to
-    )
-    _close_posts(unit, on=on, acting_user=acting_user, reason=reason)
+    return _close_units([unit], on=on, acting_user=acting_user, reason=reason, carry_to=carry_to)
+
+
+def _close_units(
+    units: Sequence[Unit],
+    *,
+    on: dt.date,
+    acting_user: ActingUser,
+    reason: str,
+    carry_to: Unit | None,
+) -> int:
+    """``_close_unit`` of several units (the sources of a merge) at once: the tenures and
+    memberships of each (careers' hook, unit by unit), then the posts of all in one read and one
+    UPDATE, the dossiers carried in one read and one write, the units ended in one UPDATE. The
+    same rows and change-log entries as one unit at a time; only their order differs (by kind,
+    then unit by unit, instead of unit by unit). Returns the number of people carried.
+    """
+    carried = 0
+    for unit in units:
+        carried += hooks.close_tenures(
+            unit, on=on, acting_user=acting_user, reason=reason, carry=lambda _pid: carry_to
+        )
+    _close_posts_of(units, on=on, acting_user=acting_user, reason=reason)
     if carry_to is not None:
-        for person in unit.dossiers.all():
-            audited_update(
-                person,
-                acting_user=acting_user,
-                changes={"managing_unit": carry_to},
-                reason=reason,
-                check_scope=False,
-            )
+        # The dossiers (people's model, reached through the reverse relation: org imports no
+        # people), unit after unit in the order given, each unit's in the dossiers' own order.
+        rank = {u.pk: i for i, u in enumerate(units)}
+        dossiers = (
+            units[0]
+            .dossiers.model._default_manager.filter(managing_unit__in=list(rank))
+            .only("managing_unit")
+        )
+        audited_update_many(
+            sorted(dossiers, key=lambda p: rank[p.managing_unit_id]),
+            acting_user=acting_user,
+            changes={"managing_unit": carry_to},
+            reason=reason,
+            check_scope=False,
+        )
     audited_update_many(
-        [unit], acting_user=acting_user, changes={"valid_to": on - DAY}, reason=reason, check_scope=False
+        list(units), acting_user=acting_user, changes={"valid_to": on - DAY}, reason=reason, check_scope=False
     )
     return carried
 
@@ -245,10 +282,12 @@ def unit_merge(
             target = unit_create(
                 acting_user=acting_user, parent=parent, reason=reason, **{**new_unit, "valid_from": on}
             )
+        # The sources closed together (their posts, dossiers and rows: one read and one write
+        # each, whatever their number), then each one's quotas, grants and lineage.
+        _close_units(
+            sources, on=on, acting_user=acting_user, reason=reason, carry_to=target if carry_people else None
+        )
         for src in sources:
-            _close_unit(
-                src, on=on, acting_user=acting_user, reason=reason, carry_to=target if carry_people else None
-            )
             _carry_quotas(src, on=on, acting_user=acting_user, reason=reason, into=target)
             _carry_grants(src, [target], acting_user=acting_user, reason=reason)
             audited_create(

@@ -15,7 +15,9 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import F, QuerySet
+from django.test.utils import CaptureQueriesContext
 
 from canbo.accounts.models import Grant, Role
 from canbo.careers.models import BodyMembership, Tenure, on_date_q
@@ -25,7 +27,7 @@ from canbo.core.models import ObjectChange
 from canbo.core.services import audited_create
 from canbo.demo.generator import checksum, generate, generator_user, minimum_size, wipe
 from canbo.demo.models import DemoDataset
-from canbo.demo.people import retirement_end
+from canbo.demo.people import Planner, retirement_end
 from canbo.org.models import AdminArea, Title, Unit, UnitLineage, in_force_q
 from canbo.people.models import Person, Qualification
 from canbo.plans.models import Plan, Task
@@ -241,10 +243,26 @@ def test_demo_province() -> None:
 
 
 @pytest.mark.django_db
-def test_too_small_is_refused() -> None:
+def test_too_small_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the size of the fixed part is known (``minimum_size``), a smaller size is refused
+    before anything is loaded, planned or written: not one query. The planning fits the elastic
+    seats with one count per population, followed step by step (it recounted every baseline unit
+    at each step, thousands of times; ``test_demo_province`` checks the populations exact)."""
+    counted: list[str] = []
+    count = Planner._count
+
+    def spy(planner: Planner, units: list[Any], pred: str) -> int:
+        counted.append(pred)
+        return count(planner, units, pred)
+
+    monkeypatch.setattr(Planner, "_count", spy)
+    # Planned here whatever ran before in this process (test_demo_province knows the size too).
+    monkeypatch.setattr("canbo.demo.generator._fixed_sizes", {})
     size = minimum_size(seed=7)
-    with pytest.raises(DomainError, match="cần ít nhất"):
+    assert counted == ["2", "1a", "9", "1b", "5"]
+    with CaptureQueriesContext(connection) as queries, pytest.raises(DomainError, match="cần ít nhất"):
         generate(size=size - 1, seed=7, horizon=HORIZON)
+    assert len(queries) == 0
     assert not Person.objects.exists()
     assert not Unit.objects.exists()
 

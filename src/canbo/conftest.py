@@ -420,6 +420,25 @@ def make_users(tree: dict[str, Unit], person_a: Person) -> dict[str, User]:
     return u
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_deleting_written_rows() -> Iterator[None]:
+    """The flush that ends every transactional test (``live_server``, ``transactional_db``)
+    deletes the rows written instead of truncating every table on PostgreSQL (canbo/testdb.py,
+    ``_sql_flush_deleting_written_rows``: 2–5 s less per test)."""
+    from django.test import TransactionTestCase
+
+    # A private method of Django's (the stubs do not list it); pytest-django's test case calls it.
+    real = getattr(TransactionTestCase, "_fixture_teardown")  # noqa: B009
+
+    def fixture_teardown(self: Any) -> None:
+        with testdb.flush_deleting_written_rows():
+            real(self)
+
+    setattr(TransactionTestCase, "_fixture_teardown", fixture_teardown)  # noqa: B010
+    yield
+    setattr(TransactionTestCase, "_fixture_teardown", real)  # noqa: B010
+
+
 # Browser tests: Debian's Chromium driven by Playwright (no browser download). The flags keep
 # Chromium from reaching for Google's hosts, which this closed network refuses.
 CHROMIUM_ARGS = [
@@ -434,8 +453,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+@pytest.fixture(scope="session")
+def _chromium() -> Iterator[Any]:
+    """One Chromium for every browser test of a process (an xdist worker): its start, with
+    Playwright's driver, cost ~0.8 s of CPU, once per test module before (docs/performance.md,
+    "Session 14: the suite (browser tests)"). Each test still has its own browser context (its
+    own cookies, storage and cache: ``browser.new_page`` makes one), closed at its end."""
     from playwright.sync_api import expect, sync_playwright
 
     # `./canbo test` runs the SQLite pass and the checks beside the PostgreSQL pass that holds the
@@ -448,7 +471,32 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
+@pytest.fixture
+def browser(_chromium: Any) -> Iterator[Any]:
+    """The process's Chromium; the contexts a test opened (its pages) are closed after it, so
+    that no page of a test (a polling import page) goes on asking the server in the next one."""
+    yield _chromium
+    for context in _chromium.contexts:
+        context.close()
+
+
 def browser_login(page: Any, base: str, username: str) -> None:
+    """Log the page's browser context in as a ``users`` fixture account, without the form: a
+    session made as the login form makes it (``django.contrib.auth.login`` through Django's test
+    client, with the backend that checks the password), its cookie given to the context. For the
+    tests that are not about logging in; the form itself is driven by
+    :func:`browser_login_through_the_form` and by the first-run tests."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    user = User.objects.get(username=username)
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base, "httpOnly": True}])
+
+
+def browser_login_through_the_form(page: Any, base: str, username: str) -> None:
     """Log in through the login form as a ``users`` fixture account (password "pw-<name>")."""
     from playwright.sync_api import expect
 

@@ -252,3 +252,67 @@ def fingerprint(connection: Any) -> dict[str, Any]:
 def _plain(value: Any) -> Any:
     # A memoryview's repr is its address; its bytes are what the row holds.
     return bytes(value) if isinstance(value, memoryview) else value
+
+
+# --- The flush at the end of a transactional test ------------------------------------------------
+
+# Above this many rows in all (counted up to it), Django's TRUNCATE is kept: DELETE costs by the row.
+FLUSH_DELETE_MAX_ROWS = 10_000
+
+
+def _sql_flush_deleting_written_rows(real: Any) -> Any:
+    """Django's ``sql_flush`` for the flush that ends a transactional test (``live_server``,
+    ``transactional_db``), except on PostgreSQL: ``DELETE FROM`` each table that holds rows
+    instead of one ``TRUNCATE`` of all ~95 tables. PostgreSQL's TRUNCATE gives every table and
+    index a new file and rebuilds each empty index with an immediate fsync of its file (a wait
+    on ``DataFileImmediateSync``), 2–5 s a test on this machine's disk whatever the rows; the
+    few rows a test wrote are deleted in milliseconds. The tables are left empty as the TRUNCATE
+    left them (sequences are not reset by either), in one transaction, so that the foreign keys
+    (Django makes them DEFERRABLE INITIALLY DEFERRED) are checked when every row is gone. Row
+    triggers fire where TRUNCATE fires none: the append-only access log's is passed as the
+    retention purge passes it (``canbo.core.readlog.PURGE_SETTING``), and the person-name word
+    table (not a Django model, never flushed by TRUNCATE) is emptied with its people. Nothing
+    written (an empty database, whose flush Django answers without post_migrate), a flush that
+    resets sequences or cascades, or many rows: Django's own statements."""
+
+    def sql_flush(
+        style: Any, connection: Any, reset_sequences: bool = False, allow_cascade: bool = False
+    ) -> list[str]:
+        if connection.vendor != "postgresql" or reset_sequences or allow_cascade:
+            return list(real(style, connection, reset_sequences=reset_sequences, allow_cascade=allow_cascade))
+        tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+        quote = connection.ops.quote_name
+        limit = FLUSH_DELETE_MAX_ROWS + 1
+        # Table names from Django's introspection, quoted; each table's rows counted up to `limit`.
+        counts = " UNION ALL ".join(
+            f"SELECT %s, (SELECT count(*) FROM (SELECT 1 FROM {quote(t)} LIMIT {limit}) r)"  # noqa: S608
+            for t in tables
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(counts, list(tables))
+            written = {table: n for table, n in cursor.fetchall() if n}
+        if not written or sum(written.values()) > FLUSH_DELETE_MAX_ROWS:
+            return list(real(style, connection, reset_sequences=reset_sequences, allow_cascade=allow_cascade))
+        return ["SELECT set_config('canbo.accesslog_purge', 'on', true)"] + [
+            f"DELETE FROM {quote(t)}"  # noqa: S608
+            for t in tables
+            if t in written
+        ]
+
+    return sql_flush
+
+
+@contextlib.contextmanager
+def flush_deleting_written_rows() -> Iterator[None]:
+    """Within it, Django's ``flush`` command empties PostgreSQL's tables as
+    :func:`_sql_flush_deleting_written_rows` says (``canbo/conftest.py`` wraps the flush that
+    ends each transactional test in it; ``manage.py flush`` is left as Django made it)."""
+    from django.core.management.commands import flush
+
+    # ``flush`` imports ``sql_flush`` from django.core.management.sql (the stubs do not say so).
+    real = getattr(flush, "sql_flush")  # noqa: B009
+    setattr(flush, "sql_flush", _sql_flush_deleting_written_rows(real))  # noqa: B010
+    try:
+        yield
+    finally:
+        setattr(flush, "sql_flush", real)  # noqa: B010

@@ -397,8 +397,8 @@ def users(tree: dict[str, Unit], person_a: Person) -> dict[str, User]:
 def make_users(tree: dict[str, Unit], person_a: Person) -> dict[str, User]:
     """Written by two statements (the users, then their grants): the rows ``User.objects.create_user``
     and ``Grant.objects.create`` wrote one by one (neither model has a save hook or a signal).
-    The passwords are hashed with MD5, the tests' hasher (``_media_root``), also when a module- or
-    class-scoped fixture calls this before that function-scoped setting is made."""
+    The passwords are hashed with MD5, the tests' hasher (``TEST_PROFILE``), whatever hasher the
+    settings name where a module- or class-scoped fixture calls this."""
     from django.contrib.auth.hashers import MD5PasswordHasher, make_password
 
     admin = {"is_superuser": True, "is_staff": True}

@@ -293,7 +293,9 @@ def _sql_flush_deleting_written_rows(real: Any) -> Any:
             written = {table: n for table, n in cursor.fetchall() if n}
         if not written or sum(written.values()) > FLUSH_DELETE_MAX_ROWS:
             return list(real(style, connection, reset_sequences=reset_sequences, allow_cascade=allow_cascade))
-        return ["SELECT set_config('canbo.accesslog_purge', 'on', true)"] + [
+        from canbo.core.readlog import PURGE_SETTING
+
+        return [f"SELECT set_config('{PURGE_SETTING}', 'on', true)"] + [
             f"DELETE FROM {quote(t)}"  # noqa: S608
             for t in tables
             if t in written

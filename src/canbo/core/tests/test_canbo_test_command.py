@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[4]
-SET_UP = "    bootstrap\n    ensure_chromium\n    ensure_libreoffice\n    ensure_postgres\n"
+SET_UP = "    bootstrap shared\n    ensure_chromium\n    ensure_libreoffice\n    ensure_postgres\n"
 TOOLS = {"ruff": "ruff", "mypy": "mypy", "python": "python", "pytest": "pytest"}
 
 

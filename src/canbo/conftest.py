@@ -83,8 +83,30 @@ def _module_text(path: str) -> str:
         return f.read()
 
 
+def uses_the_database(item: pytest.Item) -> bool:
+    """Whether ``item`` opens the database: a database fixture, directly or through another
+    (``item.fixturenames`` is the closure), or the ``django_db`` marker."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(DB_FIXTURES & fixtures) or item.get_closest_marker("django_db") is not None
+
+
+def suite_order(item: pytest.Item) -> int:
+    """Where ``item`` runs, for a stable sort of pytest-django's order (database tests, then the
+    transactional ones, then the tests without a database): the long poles first, then the tests
+    without a database, then the database tests in pytest-django's order. The tests without a
+    database include those that wait on processes of their own (a server started, a command run,
+    `manage.py check --deploy`); run last, as pytest-django has them, they were the end of the
+    PostgreSQL pass, after the SQLite pass had finished, and left a core idle while they waited
+    (docs/performance.md, "Session 15"). Run early, their waits overlap the other pass's work. The
+    transactional tests stay last: each flushes the tables at its end, the data migrations' rows
+    included, which the database tests after it would miss."""
+    if item.nodeid.endswith(LONG_POLES):
+        return 0
+    return 2 if uses_the_database(item) else 1
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    items.sort(key=lambda item: not item.nodeid.endswith(LONG_POLES))
+    items.sort(key=suite_order)
     # `./canbo test` runs the suite on PostgreSQL, then again on SQLite for what differs between
     # the two: on the second pass (CANBO_TEST_SECOND_DATABASE=1) the tests that run the same on
     # every database (pure-Python rules, parsers, template and source checks) are not run again.

@@ -158,3 +158,19 @@ def test_a_failed_byte_code_collection_leaves_the_errors_to_the_passes(layout: P
     assert "output of pytest-postgresql" in out and "output of pytest-sqlite" in out
     assert "output of collect" not in out
     assert sum(c.startswith("pytest -n 2") for c in calls) == 2
+
+
+def test_without_arguments_the_byte_code_is_collected_in_two_halves_side_by_side(layout: Path) -> None:
+    apps = ["accounts", "core", "demo", "people", "rules"]
+    for app in apps:
+        (layout / "src" / "canbo" / app / "tests").mkdir(parents=True)
+    code, _out, calls = _run(layout)
+    assert code == 0
+    collects = sorted(c for c in calls if c.startswith("pytest --collect-only"))
+    halves = [[f"src/canbo/{a}/tests" for a in apps[i::2]] for i in (0, 1)]
+    assert collects == sorted(
+        f"pytest --collect-only -q {' '.join(half)} CANBO_DB=sqlite SECOND= NOPYC=" for half in halves
+    )
+    # Both halves ended before the passes and manage.py started.
+    last = max(calls.index(c) for c in collects)
+    assert all(last < calls.index(c) for c in calls if c.startswith(("pytest -n", "python")))

@@ -1,6 +1,7 @@
-"""The order the suite runs in (``canbo/conftest.py``, ``suite_order``): the long poles first, then
-the tests without a database (those that wait on processes of their own among them), then the
-database tests in pytest-django's order, the transactional ones last."""
+"""How a test process runs the suite (``canbo/conftest.py``): the order (``suite_order``: the long
+poles first, then the tests without a database, those that wait on processes of their own among
+them, then the database tests in pytest-django's order, the transactional ones last), and the
+garbage collector's threshold (``GC_THRESHOLD``)."""
 
 from __future__ import annotations
 
@@ -61,3 +62,12 @@ def test_the_order_moves_tests_without_a_database_before_the_database_tests() ->
         "b.py::server",
         "b.py::flushes",
     ]
+
+
+def test_a_test_process_collects_garbage_less_often_and_not_the_start_up_s() -> None:
+    import gc
+
+    from canbo.conftest import GC_THRESHOLD
+
+    assert gc.get_threshold() == GC_THRESHOLD
+    assert gc.get_freeze_count() > 10_000  # Django's and the collected modules' objects

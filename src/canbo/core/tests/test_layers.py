@@ -66,8 +66,10 @@ def statements(tree: ast.Module) -> Iterable[ast.stmt]:
         if isinstance(node, ast.stmt):
             yield node
         for _name, value in ast.iter_fields(node):
-            if isinstance(value, list) and value and isinstance(
-                value[0], ast.stmt | ast.excepthandler | ast.match_case
+            if (
+                isinstance(value, list)
+                and value
+                and isinstance(value[0], ast.stmt | ast.excepthandler | ast.match_case)
             ):
                 stack.extend(reversed(value))
 

@@ -107,10 +107,7 @@ def test_every_old_exception_moves_with_who_and_when() -> None:
         exception_reason="Có thành tích", exception_basis="1-CV/TU", exception_by=clerk,
     )  # fmt: skip
 
-    # Forward: ``migrate_to`` runs Django's ``executor.migrate``, which returns the state of every
-    # app as applied now (the applied migrations, then the plan's), its models rendered as it
-    # went; ``_migrate`` would render them all again from a new executor.
-    new = migrate_to(AFTER).apps
+    new = _migrate(AFTER)
     RuleException = new.get_model("rules", "RuleException")
     rows = {r.rule: r for r in RuleException.objects.all()}
     assert set(rows) == {"E-9", "A-5", "S-9", "P-4"}

@@ -55,11 +55,30 @@ def modules_of(root: Path) -> dict[str, str]:
     return out
 
 
+def statements(tree: ast.Module) -> Iterable[ast.stmt]:
+    """Every statement of a module, at any depth (in functions, classes, loops, ``if``, ``with``,
+    ``try`` and ``match`` blocks). An import is a statement and no expression holds one, so the
+    expressions (most of a module's nodes) are not walked: ``ast.walk`` over all of them was most
+    of the test's time (docs/performance.md, session 15)."""
+    stack: list[ast.AST] = list(reversed(tree.body))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.stmt):
+            yield node
+        for _name, value in ast.iter_fields(node):
+            if (
+                isinstance(value, list)
+                and value
+                and isinstance(value[0], ast.stmt | ast.excepthandler | ast.match_case)
+            ):
+                stack.extend(reversed(value))
+
+
 def imported_modules(rel: str, source: str) -> Iterable[tuple[int, str]]:
     """(line, dotted name) of every import in a module, at any depth, relative ones resolved."""
     # The package a relative import starts from: the module's own (``__init__`` is its package).
     package = ["canbo", *rel.removesuffix(".py").split("/")][:-1]
-    for node in ast.walk(ast.parse(source, filename=rel)):
+    for node in statements(ast.parse(source, filename=rel)):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 yield node.lineno, alias.name
@@ -188,3 +207,42 @@ def test_the_reader_sees_every_kind_of_import() -> None:
     }
     assert cycles_of(edges) == [["lists", "people", "rules"]]
     assert cycles_of([Edge("a", "b", ""), Edge("b", "c", "")]) == []
+
+
+def test_the_reader_sees_imports_in_every_kind_of_block() -> None:
+    """``statements`` (the reader's walk) finds an import in any block a statement can stand in:
+    the same imports, at the same lines, as ``ast.walk`` over every node."""
+    source = (
+        "import canbo.a\n"
+        "if x:\n    import canbo.b\nelif y:\n    import canbo.c\nelse:\n    import canbo.d\n"
+        "for i in y:\n    import canbo.e\nelse:\n    import canbo.f\n"
+        "while x:\n    import canbo.g\nelse:\n    import canbo.h\n"
+        "with open(p) as f, g:\n    import canbo.i\n"
+        "try:\n    import canbo.j\nexcept ImportError:\n    import canbo.k\n"
+        "except (KeyError, ValueError) as e:\n    import canbo.l\nelse:\n    import canbo.m\n"
+        "finally:\n    import canbo.n\n"
+        "try:\n    pass\nexcept* OSError:\n    import canbo.o\n"
+        "match x:\n    case 1:\n        import canbo.p\n    case _:\n        from canbo import q\n"
+        "@decorated\nclass C(Base):\n    import canbo.r\n"
+        "    def f(self):\n        from . import s\n"
+        "        def g():\n            from .t import u\n"
+        "async def h():\n    async with x:\n        import canbo.v\n"
+        "    async for i in y:\n        import canbo.w\n"
+        "f = lambda: __import__('canbo.x')\n"
+    )
+    tree = ast.parse(source)
+    walked = [n for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)]
+    assert len(walked) == 22
+    assert sorted(id(n) for n in statements(tree) if isinstance(n, ast.Import | ast.ImportFrom)) == sorted(
+        id(n) for n in walked
+    )
+    got = set(imported_modules("core/z.py", source))
+    assert {name for _line, name in got} == {
+        *(f"canbo.{c}" for c in "abcdefghijklmnopr"),
+        "canbo.q",
+        "canbo.core.s",
+        "canbo.core.t.u",
+        "canbo.v",
+        "canbo.w",
+    }
+    assert len(got) == 22

@@ -123,15 +123,24 @@ def _disciplines_and_ratings(p: Person) -> tuple[Any, Any]:
 
 
 def _reference(
-    persons: list[Person], as_of: dt.date, months: int, read: dict[int, tuple[Any, Any]]
+    persons: list[Person],
+    as_of: dt.date,
+    months: int,
+    read: dict[int, tuple[Any, Any]],
+    in_force: dict[tuple[int, dt.date], SalaryRow | None],
 ) -> list[dict[str, Any]]:
     """``read`` keeps each person's disciplines and ratings, which no date changes, for the
-    test's next dates (nothing is written between them): read once a person, not once a date."""
+    test's next dates (nothing is written between them): read once a person, not once a date.
+    ``in_force`` keeps ``row_in_force`` of a person on a date for the date's next window (the row
+    in force does not depend on the window): called once a person and date, not once a person,
+    date and window."""
     book = rulebook()
     end = add_months(as_of, months)
     items = []
     for p in persons:
-        row = row_in_force(p.pk, as_of)
+        if (p.pk, as_of) not in in_force:
+            in_force[p.pk, as_of] = row_in_force(p.pk, as_of)
+        row = in_force[p.pk, as_of]
         if row is None:
             continue
         g = row.grade.group
@@ -156,12 +165,13 @@ def test_due_list_equals_the_plain_computation_on_several_rows_a_person(
     assert SalaryRow.objects.count() > 2 * len(persons)
     seen = 0
     read: dict[int, tuple[Any, Any]] = {}
+    in_force: dict[tuple[int, dt.date], SalaryRow | None] = {}
     for as_of in [dt.date(2016, 1, 31), dt.date(2020, 2, 29)] + [
         add_months(dt.date(2017, 1, 1), m) for m in range(0, 108, 5)
     ]:
         for months in (3, 12):
             got = [i.to_dict() for i in due_list(None, tree["A"], as_of, months)]
-            assert got == _reference(persons, as_of, months, read), (as_of, months)
+            assert got == _reference(persons, as_of, months, read, in_force), (as_of, months)
             seen += len(got)
     assert seen > 50  # the dates above find many persons due, blocked ones among them
 
@@ -214,10 +224,11 @@ def test_shared_schedules_and_the_whole_province_equal_the_plain_computation(
     section_create(acting_user=None, person=outsider, instance=row, reason="QĐ")
     seen = set()
     read: dict[int, tuple[Any, Any]] = {}
+    in_force: dict[tuple[int, dt.date], SalaryRow | None] = {}
     for as_of in (dt.date(2022, 3, 1), dt.date(2023, 12, 1), dt.date(2024, 3, 1), dt.date(2026, 3, 1)):
         for months in (3, 12):
             got = [i.to_dict() for i in due_list(None, tree["P"], as_of, months)]
-            assert got == _reference(persons + twins, as_of, months, read), (as_of, months)
+            assert got == _reference(persons + twins, as_of, months, read, in_force), (as_of, months)
             seen |= {i["person_id"] for i in got}
     assert {p.pk for p in twins} <= seen and outsider.pk not in seen
     # a person who left service by the as-of date is left out; one leaving after it is listed

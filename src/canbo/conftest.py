@@ -67,11 +67,17 @@ ENGINE_WORDS = ("vendor", "CANBO_DB", "DATABASES")
 def runs_the_same_on_every_database(item: pytest.Item) -> bool:
     """Whether ``item`` never touches the database and nothing in it depends on which one is
     configured: no database fixture, no ``skip``/``skipif``/``xfail`` marker (a condition may name
-    the engine) and no mention of the engine in its module (``ENGINE_WORDS``)."""
+    the engine) and no mention of the engine in its module (``ENGINE_WORDS``) unless the test is
+    marked ``own_database``."""
     if DB_FIXTURES & set(getattr(item, "fixturenames", ())):
         return False
     if any(item.get_closest_marker(name) for name in ("django_db", "skip", "skipif", "xfail")):
         return False
+    # A test that starts its processes on a database it names itself (CANBO_DB in their
+    # environment) runs the same whichever the suite is configured with, though its module
+    # mentions the engine.
+    if item.get_closest_marker("own_database"):
+        return True
     path = getattr(item, "path", None)
     if path is None:
         return False

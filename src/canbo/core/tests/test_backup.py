@@ -271,6 +271,7 @@ def test_bad_arguments_vietnamese_message_and_exit_code(
     assert message in stderr and "Traceback" not in stderr
 
 
+@pytest.mark.own_database
 def test_output_directory_that_cannot_be_written(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("x")

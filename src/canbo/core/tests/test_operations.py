@@ -179,6 +179,7 @@ def test_healthz_503_when_a_migration_is_not_applied(heartbeat: Path) -> None:
     assert response.json()["migrations"] == {"ok": False, "pending": 1}
 
 
+@pytest.mark.own_database
 def test_worker_command_writes_the_heartbeat(tmp_path: Path) -> None:
     """`manage.py worker` (what `./canbo serve` runs) beats at start, then runs db_worker."""
     beat = tmp_path / "beat.json"
@@ -324,6 +325,7 @@ UNREACHABLE = {
 
 
 @pytest.mark.parametrize("database", ["postgresql", "sqlite"])
+@pytest.mark.own_database
 def test_database_unreachable_answers_503_in_vietnamese_not_a_traceback(
     database: str, tmp_path: Path
 ) -> None:
@@ -352,6 +354,7 @@ def test_database_unreachable_answers_503_in_vietnamese_not_a_traceback(
     assert json.loads(health["body"])["database"] == {"ok": False}
 
 
+@pytest.mark.own_database
 def test_sqlite_locked_past_its_timeout_answers_503_with_retry_after(tmp_path: Path) -> None:
     """Another writer holds SQLite's write lock longer than CANBO_SQLITE_BUSY_SECONDS: the page
     that writes answers 503 with Retry-After (never a 500); once the lock is gone it works."""

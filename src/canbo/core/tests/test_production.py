@@ -28,6 +28,7 @@ def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
     )
 
 
+@pytest.mark.own_database
 def test_preflight_refuses_demo_key_debug_and_unapplied_migrations(tmp_path: Path) -> None:
     """On an empty database, with no key set and DEBUG on, each problem gets its own Vietnamese
     line saying what to set, and the command fails (so `./canbo serve` does not start gunicorn)."""
@@ -46,6 +47,7 @@ def test_preflight_refuses_demo_key_debug_and_unapplied_migrations(tmp_path: Pat
     assert "./canbo migrate" in lines[2]
 
 
+@pytest.mark.own_database
 def test_preflight_demo_mode_allows_the_demo_key(tmp_path: Path) -> None:
     env = {
         "CANBO_DB": "sqlite",
@@ -79,6 +81,7 @@ def test_preflight_refuses_the_demo_key_in_process(settings: Any) -> None:
     assert "CANBO_SECRET_KEY" in err.getvalue()
 
 
+@pytest.mark.own_database
 def test_check_deploy_is_clean_in_the_production_profile(tmp_path: Path) -> None:
     """`manage.py check --deploy` (every check, of every tag, drf-spectacular's schema warnings
     included; warnings fail) with the environment of docs/van-hanh.md: a key of our own and

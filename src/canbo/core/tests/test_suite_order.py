@@ -35,7 +35,7 @@ class _Item:
         self.nodeid = nodeid
         self.fixturenames = list(fixtures)
         self._db = db
-        self.path = None
+        self.path: str | None = None
 
     def get_closest_marker(self, name: str) -> object:
         return object() if name == "django_db" and self._db else None
@@ -71,3 +71,23 @@ def test_a_test_process_collects_garbage_less_often_and_not_the_start_up_s() -> 
 
     assert gc.get_threshold() == GC_THRESHOLD
     assert gc.get_freeze_count() > 10_000  # Django's and the collected modules' objects
+
+
+class _Marked(_Item):
+    def __init__(self, nodeid: str, fixtures: tuple[str, ...] = (), markers: tuple[str, ...] = ()) -> None:
+        super().__init__(nodeid, fixtures)
+        self.markers = markers
+        self.path = __file__  # a module that names the engine: CANBO_DB
+
+    def get_closest_marker(self, name: str) -> object:
+        return object() if name in self.markers else None
+
+
+def test_a_test_on_a_database_of_its_own_runs_once_though_its_module_names_the_engine() -> None:
+    from canbo.conftest import runs_the_same_on_every_database as same
+
+    assert not same(_Marked("m.py::starts_a_process", ("tmp_path",)))  # type: ignore[arg-type]
+    assert same(_Marked("m.py::starts_a_process", ("tmp_path",), ("own_database",)))  # type: ignore[arg-type]
+    # A database fixture or a skip condition keeps it on both passes, marked or not.
+    assert not same(_Marked("m.py::t", ("db",), ("own_database",)))  # type: ignore[arg-type]
+    assert not same(_Marked("m.py::t", (), ("own_database", "skipif")))  # type: ignore[arg-type]

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from canbo import testdb
 from canbo.core.tests.test_operations import _run
 
 
+@pytest.mark.own_database
 def test_snapshots_not_stored_while_sqlite_is_busy_are_stored_after(tmp_path: Path) -> None:
     path = tmp_path / "busy.sqlite3"
     # Under `./canbo test` the file starts as a copy of the run's migrated test database (equal to

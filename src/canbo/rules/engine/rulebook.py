@@ -8,7 +8,9 @@ is chosen by the date of the event being judged.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import threading
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -198,9 +200,37 @@ def holidays_from_data(data: dict[str, Any]) -> list[Holiday]:
     ]
 
 
+# The parsed data files, kept per process by path and checked against the file's identity,
+# modification time and size on every read (one ``stat``). Parsing ``rules.toml`` (130 kB) costs
+# ~20 ms of CPU and the database-less rulebook (``load_rulebook``: the tests, a new installation)
+# was built from it on the first request after each reset, i.e. in most tests that judge or show
+# a rule (docs/performance.md, "Session 15: the suite (the request path)"). The rows loaded into
+# the database are not kept here: ``rules.selectors.rulebook`` reads those itself.
+_parsed: dict[Path, tuple[tuple[int, int, int], dict[str, Any]]] = {}
+_parsed_lock = threading.Lock()
+
+
+def _file_stamp(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
 def read_toml(path: Path) -> dict[str, Any]:
-    with path.open("rb") as fh:
-        return tomllib.load(fh)
+    """The parsed TOML file at ``path``: a fresh copy for each caller (they may change it), parsed
+    again only when the file was replaced or changed since it was last parsed in this process.
+
+    The stamp is taken before the file is read, so a change made while it is read is seen at the
+    next call; two threads that both find nothing kept each parse it, and either copy is right."""
+    key = path.resolve()
+    stamp = _file_stamp(key)
+    with _parsed_lock:
+        kept = _parsed.get(key)
+    if kept is None or kept[0] != stamp:
+        with key.open("rb") as fh:
+            kept = (stamp, tomllib.load(fh))
+        with _parsed_lock:
+            _parsed[key] = kept
+    return copy.deepcopy(kept[1])
 
 
 def load_rulebook(data_dir: Path = DATA_DIR) -> Rulebook:

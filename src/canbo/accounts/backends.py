@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 
 from canbo.accounts.models import Grant
 from canbo.accounts.selectors import GrantInfo, management_scope_holders, management_scope_q
+from canbo.core.kept import KeptQuery
 
 
 def grant_info(g: Grant) -> GrantInfo:
@@ -52,12 +53,16 @@ class GrantSet:
         return management_scope_q(management_scope, person_field, self.user)
 
 
+# A user's grants with their units: read on every request that restricts a read, i.e. nearly
+# every page, so its statement is compiled once per process (``core.kept``); the ORM compiled it
+# (both tables' columns, the join, the model's ordering) on every request, a third of the SQL
+# compilation of a page (docs/performance.md, "Session 15: the suite (the request path)").
+_grants_of = KeptQuery(lambda user_id: Grant.objects.filter(user_id=user_id).select_related("unit"))
+
+
 class GrantBackend(BaseBackend):
     """Loads a user's grants for ``restrict()`` (one query); authenticates nobody, grants no
     Django permission (``BaseBackend``'s answers)."""
 
     def load_grants(self, user: Any) -> GrantSet:
-        return GrantSet(
-            [grant_info(g) for g in Grant.objects.filter(user=user).select_related("unit")],
-            user,
-        )
+        return GrantSet([grant_info(g) for g in _grants_of(user.pk)], user)

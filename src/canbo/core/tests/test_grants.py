@@ -54,3 +54,50 @@ def test_the_backends_are_the_configured_ones() -> None:
     # The lockout check first (it never logs anyone in), passwords as before (the sessions
     # ModelBackend signed stay valid), then the grants.
     assert [type(b) for b in get_backends()] == [AxesStandaloneBackend, ModelBackend, GrantBackend]
+
+
+@pytest.mark.django_db
+def test_the_grants_statement_is_compiled_once_per_process(
+    users: dict[str, Any], tree: dict[str, Unit], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every request reads its user's grants: the statement is compiled once per process
+    (``core.kept``), and gives the rows and units the ORM's read gives, a new grant included."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from canbo.accounts.backends import grant_info
+    from canbo.accounts.models import Grant, Role
+
+    def orm(user: User) -> list[Any]:
+        return [grant_info(g) for g in Grant.objects.filter(user=user).select_related("unit")]
+
+    compiled: list[str] = []
+    as_sql = SQLCompiler.as_sql
+
+    def counting(self: SQLCompiler, *args: Any, **kwargs: Any) -> Any:
+        sql, params = as_sql(self, *args, **kwargs)
+        compiled.append(sql)
+        return sql, params
+
+    def loaded(username: str) -> list[Any]:
+        """The grants of a fresh user object, and the statements compiled to read them."""
+        user = User.objects.get(username=username)
+        compiled.clear()
+        with CaptureQueriesContext(connection) as queries:
+            grants = list(user_grants(user))
+        assert len(queries) == 1 and "accounts_grant" in queries[0]["sql"]
+        return grants
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    loaded("officer_b")  # compiled here, or earlier in the process
+    grants = loaded("officer_a")
+    assert compiled == []
+    officer = User.objects.get(username="officer_a")
+    assert grants == orm(officer) and [g.unit_path for g in grants] == [tree["A"].path]
+
+    Grant.objects.create(user=officer, role=Role.LEADER, unit=tree["B"], include_sensitive=False)
+    again = loaded("officer_a")
+    assert compiled == []
+    assert again == orm(officer) and sorted(g.unit_path or "" for g in again) == [
+        tree["A"].path,
+        tree["B"].path,
+    ]

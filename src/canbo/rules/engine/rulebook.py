@@ -8,12 +8,14 @@ is chosen by the date of the event being judged.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import threading
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from canbo.rules.engine.workdays import EXTRA_OFF, SWAPPED_WORK, CalendarDay, WorkCalendar
 
@@ -198,14 +200,61 @@ def holidays_from_data(data: dict[str, Any]) -> list[Holiday]:
     ]
 
 
+# The data files as read, kept per process by path (and by what was made of them) and checked
+# against the file's identity, modification time and size on every read (one ``stat``). Parsing
+# ``rules.toml`` (130 kB) costs ~20 ms of CPU and the database-less rulebook (``load_rulebook``:
+# the tests, a new installation) was built from it on the first request after each reset, i.e. in
+# most tests that judge or show a rule (docs/performance.md, "Session 15: the suite (the request
+# path)"). The rows loaded into the database are not kept here: ``rules.selectors.rulebook``
+# reads those itself.
+_kept: dict[tuple[Path, Callable[[dict[str, Any]], Any]], tuple[tuple[int, int, int], Any]] = {}
+_kept_lock = threading.Lock()
+T = TypeVar("T")
+
+
+def _file_stamp(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def _read_kept(path: Path, make: Callable[[dict[str, Any]], T]) -> T:
+    """``make(the parsed file)``, made again only when the file was replaced or changed since it
+    was last made in this process. The stamp is taken before the file is read, so a change made
+    while it is read is seen at the next call; two threads that both find nothing kept each make
+    it, and either answer is right. ``make``'s answer is shared: it must not be changed."""
+    path = path.resolve()
+    stamp = _file_stamp(path)
+    with _kept_lock:
+        kept = _kept.get((path, make))
+    if kept is None or kept[0] != stamp:
+        with path.open("rb") as fh:
+            kept = (stamp, make(tomllib.load(fh)))
+        with _kept_lock:
+            _kept[(path, make)] = kept
+    return cast(T, kept[1])
+
+
+def _parsed(data: dict[str, Any]) -> dict[str, Any]:
+    return data
+
+
 def read_toml(path: Path) -> dict[str, Any]:
-    with path.open("rb") as fh:
-        return tomllib.load(fh)
+    """The parsed TOML file at ``path``, a copy of its own for each caller (who may change it)."""
+    return copy.deepcopy(_read_kept(path, _parsed))
+
+
+def _versions(data: dict[str, Any]) -> tuple[RuleVersion, ...]:
+    return tuple(versions_from_data(data))
+
+
+def _holidays(data: dict[str, Any]) -> tuple[Holiday, ...]:
+    return tuple(holidays_from_data(data))
 
 
 def load_rulebook(data_dir: Path = DATA_DIR) -> Rulebook:
     """The rulebook as shipped in the repository (``data/rules.toml`` and ``data/holidays.toml``)."""
+    # A new rulebook each time (its answers are remembered per rulebook), of the versions and
+    # days kept for the files (frozen, shared as one rulebook shares them between requests).
     return Rulebook(
-        versions_from_data(read_toml(data_dir / "rules.toml")),
-        holidays_from_data(read_toml(data_dir / "holidays.toml")),
+        _read_kept(data_dir / "rules.toml", _versions), _read_kept(data_dir / "holidays.toml", _holidays)
     )

@@ -64,6 +64,22 @@ def frozen_user_name(user: Any) -> str:
 
 # The entries of ``deferred_log()``: None outside it.
 _deferred: ContextVar[list[ObjectChange] | None] = ContextVar("canbo_deferred_log", default=None)
+# What a ``deferred_log()`` batch runs once at its end (``at_batch_end``): None outside it.
+_batch_end: ContextVar[dict[str, Callable[[], None]] | None] = ContextVar("canbo_batch_end", default=None)
+W = TypeVar("W", bound=Callable[[], None])
+
+
+def at_batch_end(key: str, make: Callable[[], W]) -> W | None:
+    """Inside a ``deferred_log()`` batch, the work kept under ``key`` (``make()`` the first time),
+    which the batch runs once at its end, in its transaction, before the entries are written;
+    None outside a batch (the caller does its work now). A change listener coalesces so what
+    each of many writes would repeat: the indicators' snapshots are deleted once per batch."""
+    pending = _batch_end.get()
+    if pending is None:
+        return None
+    if key not in pending:
+        pending[key] = make()
+    return pending[key]  # type: ignore[return-value] # made by ``make`` for this key
 
 
 @contextmanager
@@ -71,17 +87,24 @@ def deferred_log() -> Iterator[None]:
     """Write the change-log entries made inside in one statement at the end, in the order they
     were made: the same rows (ids included) as one insert per entry, for a batch of many small
     writes (``org.restructuring`` run many times by the demo generator). Runs in one transaction;
-    nothing inside may read the change log of its own writes (the entries are not there yet)."""
+    nothing inside may read the change log of its own writes (the entries are not there yet),
+    nor count on the work listeners postpone to its end (``at_batch_end``) being done."""
     if _deferred.get() is not None:  # already deferred by an outer batch: its flush writes these
         yield
         return
     entries: list[ObjectChange] = []
+    at_end: dict[str, Callable[[], None]] = {}
     token = _deferred.set(entries)
+    end_token = _batch_end.set(at_end)
     try:
         with transaction.atomic():
             yield
+            _batch_end.set(None)  # the work at the end is done now, as outside a batch
+            for work in at_end.values():
+                work()
             ObjectChange.objects.bulk_create(entries, batch_size=2000)
     finally:
+        _batch_end.reset(end_token)
         _deferred.reset(token)
 
 

@@ -27,7 +27,7 @@ from canbo.core.types import ActingUser
 from canbo.org.choices import Block, HeadKind, Level, ManagementScope, UnitKind
 from canbo.org.choices import TitleGroup as G
 from canbo.org.models import AdminArea, Post, Title, Unit
-from canbo.org.restructuring import unit_dissolve, unit_merge
+from canbo.org.restructuring import unit_dissolve, unit_merge_each
 
 TA_CHAI_MERGE = dt.date(2024, 11, 1)
 DEPARTMENT_MERGE = dt.date(2025, 3, 1)
@@ -949,61 +949,66 @@ def run_events(structure: Structure, units: dict[str, Unit], *, acting_user: Act
 
 
 def _merging(src: UnitSpec, on: dt.date) -> Iterator[UnitSpec]:
-    """``src`` and the children ``merge_tree`` merges with it on ``on``."""
-    yield src
+    """``src``'s children that close the day before ``on`` into a successor (depth first, each
+    child's own such children before it), then ``src``: the order of one merge after another."""
     for c in src.children:
         if c.valid_to is not None and c.valid_to == on - dt.timedelta(days=1) and c.successor is not None:
             yield from _merging(c, on)
+    yield src
 
 
 def _run_events(structure: Structure, units: dict[str, Unit], *, acting_user: ActingUser) -> int:
+    """The merges of each day and basis in one ``unit_merge_each`` batch (in the order one merge
+    after another took: each subtree depth first), then the districts' dissolutions."""
     n = 0
-    fresh: dict[int, Unit] = {}  # the units of the merge under way, read together
 
-    def obj(u: UnitSpec) -> Unit:
-        return (fresh.get(u.pk) if u.pk is not None else None) or Unit.objects.get(pk=u.pk)
-
-    def merge_tree(src: UnitSpec, on: dt.date, basis: str, *, top: bool = True) -> None:
-        """Merge ``src``'s closing children (depth first), then ``src``. The units of the whole
-        subtree and their successors are read in one query first: a merge changes the row of
-        the unit it closes only, and that unit is not read again."""
-        nonlocal n, fresh
-        if top:
-            pks = [u.pk for u in _merging(src, on)]
-            pks += [u.successor.pk for u in _merging(src, on) if u.successor is not None]
-            fresh = Unit.objects.in_bulk(pks)
-        for c in src.children:
-            if c.valid_to is not None and c.valid_to == on - dt.timedelta(days=1) and c.successor is not None:
-                merge_tree(c, on, basis, top=False)
-        assert src.successor is not None  # noqa: S101 (invariant; narrows the type for mypy)
-        unit_merge(acting_user=acting_user, sources=[obj(src)], on=on, into=obj(src.successor), basis=basis)
-        n += 1
-        if top:
-            fresh = {}
+    def merge_all(tops: list[UnitSpec], on: dt.date, basis: str) -> None:
+        nonlocal n
+        specs = [u for top in tops for u in _merging(top, on)]
+        read = Unit.objects.in_bulk(
+            [u.pk for u in specs] + [u.successor.pk for u in specs if u.successor is not None]
+        )
+        pairs = []
+        for u in specs:
+            assert u.successor is not None  # noqa: S101 (invariant; narrows the type for mypy)
+            pairs.append((read[u.pk], read[u.successor.pk]))
+        unit_merge_each(acting_user=acting_user, pairs=pairs, on=on, basis=basis)
+        n += len(pairs)
 
     # 1/11/2024: Tà Chải into Thị trấn Bắc Hà.
-    for c in structure.communes:
-        if c.role == "commune_ta_chai":
-            merge_tree(c, TA_CHAI_MERGE, BASIS_TA_CHAI)
+    merge_all([c for c in structure.communes if c.role == "commune_ta_chai"], TA_CHAI_MERGE, BASIS_TA_CHAI)
     # 1/3/2025: department mergers (children first, then the department).
-    for u in structure.units():
-        if u.role == "agency" and u.valid_to == DEPARTMENT_MERGE - dt.timedelta(days=1) and u.level == TINH:
-            merge_tree(u, DEPARTMENT_MERGE, BASIS_DEPARTMENTS)
+    merge_all(
+        [
+            u
+            for u in structure.units()
+            if u.role == "agency"
+            and u.valid_to == DEPARTMENT_MERGE - dt.timedelta(days=1)
+            and u.level == TINH
+        ],
+        DEPARTMENT_MERGE,
+        BASIS_DEPARTMENTS,
+    )
     # 1/7/2025: communes into the new communes, district services to the departments, districts end.
-    for c in structure.communes:
-        if c.role == "commune":
-            merge_tree(c, TWO_TIER, BASIS_COMMUNES)
+    merge_all([c for c in structure.communes if c.role == "commune"], TWO_TIER, BASIS_COMMUNES)
+    # A service is merged alone (without the children ``_merging`` would add), as before.
+    services = [
+        (u, u.successor)
+        for d in structure.districts
+        for u in d.walk()
+        if u.role == "service" and u.successor is not None
+    ]
+    read = Unit.objects.in_bulk([u.pk for u, _to in services] + [to.pk for _u, to in services])
+    unit_merge_each(
+        acting_user=acting_user,
+        pairs=[(read[u.pk], read[to.pk]) for u, to in services],
+        on=TWO_TIER,
+        basis=BASIS_DISTRICT_SERVICES,
+    )
+    n += len(services)
     for d in structure.districts:
-        for u in d.walk():
-            if u.role == "service" and u.successor is not None:
-                unit_merge(
-                    acting_user=acting_user,
-                    sources=[obj(u)],
-                    on=TWO_TIER,
-                    into=obj(u.successor),
-                    basis=BASIS_DISTRICT_SERVICES,
-                )
-                n += 1
-        unit_dissolve(acting_user=acting_user, unit=obj(d), on=TWO_TIER, basis=BASIS_DISTRICTS)
+        unit_dissolve(
+            acting_user=acting_user, unit=Unit.objects.get(pk=d.pk), on=TWO_TIER, basis=BASIS_DISTRICTS
+        )
         n += 1
     return n

@@ -55,6 +55,7 @@ from django_tasks import task
 from canbo.careers.models import BodyMembership, Tenure
 from canbo.core.dates import today
 from canbo.core.querysets import scope_q
+from canbo.core.services import at_batch_end
 from canbo.indicators import engine, facts
 from canbo.indicators.engine import Result
 from canbo.indicators.models import IndicatorDefinition, IndicatorSnapshot, SnapshotEpoch
@@ -293,9 +294,13 @@ def invalidate(
 ) -> None:
     """Delete the snapshots a logged change may alter, and keep the fact tables exact
     (``facts.on_change``; ``core.services`` calls it in the writing transaction)."""
+    batch = at_batch_end("indicators.snapshots", _BatchEnd)
     bumped = False
     if facts.watches(model):
-        _bump()  # PostgreSQL: under the shared lock a rebuild of the facts takes exclusively
+        if batch is None:
+            _bump()  # PostgreSQL: under the shared lock a rebuild of the facts takes exclusively
+        else:
+            batch.bump()
         bumped = True
         facts.on_change(model, before, after)
     if issubclass(model, DATED):
@@ -310,13 +315,58 @@ def invalidate(
         since = None
     else:
         return
+    if batch is not None:
+        if not bumped:
+            batch.owed += 1
+        batch.add(since)
+        return
     if not bumped:
         _bump()
+    _delete_since(since)
+
+
+def _delete_since(since: dt.date | None) -> None:
     rows = IndicatorSnapshot.objects.all()
     if since is not None:
         rows = rows.filter(last_day__gte=since)
     _refresh_after_commit(rows)
     rows.delete()
+
+
+class _BatchEnd:
+    """``invalidate`` inside a ``deferred_log`` batch (``core.services.at_batch_end``): the
+    snapshots are deleted once, at the batch's end, from the earliest day of its changes — the
+    same rows deleted and the same scopes refreshed as after each change (the union of "on or
+    after each day" is "on or after the earliest") — and the epoch moves by as many steps as the
+    changes moved it, the last of them after the last change, as before."""
+
+    def __init__(self) -> None:
+        self.locked = False  # the first watched change moved the epoch (and took the lock)
+        self.owed = 0  # the steps of the epoch left for the end
+        self.changed = False
+        self.since: dt.date | None = None
+
+    def bump(self) -> None:
+        """A watched change: the first moves the epoch now (PostgreSQL: the shared lock a
+        rebuild of the facts waits for, held to the end of the transaction), the others at the end."""
+        if self.locked:
+            self.owed += 1
+        else:
+            _bump()
+            self.locked = True
+
+    def add(self, since: dt.date | None) -> None:
+        if not self.changed:
+            self.since = since
+        elif self.since is not None:
+            self.since = None if since is None else min(self.since, since)
+        self.changed = True
+
+    def __call__(self) -> None:
+        if self.owed:
+            _bump(self.owed)
+        if self.changed:
+            _delete_since(self.since)
 
 
 def _earliest(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dt.date | None:
@@ -331,15 +381,23 @@ def _earliest(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dt
     return min(days) if days else None
 
 
-def _bump() -> None:
+def _bump(steps: int = 1) -> None:
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            cur.execute(
-                "SELECT pg_advisory_xact_lock_shared(%s), nextval('indicators_snapshot_epoch')", [LOCK_KEY]
-            )
+            if steps == 1:
+                cur.execute(
+                    "SELECT pg_advisory_xact_lock_shared(%s), nextval('indicators_snapshot_epoch')",
+                    [LOCK_KEY],
+                )
+            else:
+                cur.execute(
+                    "SELECT pg_advisory_xact_lock_shared(%s), nextval('indicators_snapshot_epoch') "
+                    "FROM generate_series(1, %s)",
+                    [LOCK_KEY, steps],
+                )
             return
-    if not SnapshotEpoch.objects.filter(pk=1).update(value=models.F("value") + 1):
-        SnapshotEpoch.objects.create(pk=1, value=1)
+    if not SnapshotEpoch.objects.filter(pk=1).update(value=models.F("value") + steps):
+        SnapshotEpoch.objects.create(pk=1, value=steps)
 
 
 # ---- refreshing in the background -----------------------------------------------------------

@@ -4,6 +4,7 @@ count; the engine reads no table whose writes do not invalidate them."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 import re
@@ -11,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -19,6 +20,7 @@ from canbo.careers.models import Tenure
 from canbo.careers.services import membership_add, tenure_end, tenure_start
 from canbo.conftest import new_person
 from canbo.core.dates import today
+from canbo.core.services import deferred_log
 from canbo.indicators import engine, facts, services, snapshots
 from canbo.indicators.models import IndicatorDefinition, IndicatorSnapshot, IndicatorTarget
 from canbo.org.models import Title, Unit
@@ -548,3 +550,38 @@ def test_a_refresh_counts_under_the_users_own_grants(
     assert (own["nu"][""].numerator, own["nu"][""].population) == (1, 1)
     every = snapshots.compute([target.definition], day=today(), unit=tree["P"], user=board["admin"])
     assert (every["nu"][""].numerator, every["nu"][""].population) == (2, 2)
+
+
+def test_a_batch_of_writes_invalidates_once_what_each_write_would(
+    board: dict[str, Any], tree: dict[str, Unit], title: Title
+) -> None:
+    """Inside ``core.services.deferred_log`` the snapshots are deleted once, at the batch's end,
+    from the earliest day of its changes: the same snapshots are left, and the epoch has moved
+    by the same steps, as when each write invalidates them itself (one delete each)."""
+    people = [new_person(tree["A"], f"Cán bộ {i}", sex="nu", born=dt.date(1990, 1, 1)) for i in range(3)]
+    starts = [dt.date(2021, 1, 1), dt.date(2017, 9, 1), dt.date(2023, 5, 1)]
+
+    def run(batch: Any) -> tuple[set[dt.date], int, int]:
+        for day in DAYS:
+            snapshots.compute(board["defs"], day=day, unit=tree["P"])
+        epoch = snapshots._epoch()[1]
+        with CaptureQueriesContext(connection) as queries, batch:
+            for person, start in zip(people, starts, strict=True):
+                tenure_start(
+                    acting_user=None,
+                    person=person,
+                    unit=tree["A"],
+                    title=title,
+                    kind="bo_nhiem",
+                    start_date=start,
+                )
+        deletes = [q for q in queries if re.match(r'DELETE FROM "?indicators_indicatorsnapshot', q["sql"])]
+        kept = set(IndicatorSnapshot.objects.values_list("last_day", flat=True))
+        return kept, snapshots._epoch()[1] - epoch, len(deletes)
+
+    with transaction.atomic():
+        one_by_one = run(contextlib.nullcontext())
+        transaction.set_rollback(True)
+    batched = run(deferred_log())
+    assert one_by_one[:2] == batched[:2] == ({dt.date(2015, 3, 1), dt.date(2017, 8, 15)}, 3)
+    assert (one_by_one[2], batched[2]) == (3, 1)

@@ -20,8 +20,8 @@ from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.models import ObjectChange
 from canbo.core.services import audited_create, audited_update, audited_update_many, deferred_log
 from canbo.org.choices import Level
-from canbo.org.models import Post, Title, Unit, UnitLineage
-from canbo.org.restructuring import unit_dissolve, unit_merge
+from canbo.org.models import Post, StaffingQuota, Title, Unit, UnitLineage
+from canbo.org.restructuring import unit_dissolve, unit_merge, unit_merge_each
 from canbo.people.models import Person
 
 JULY = dt.date(2025, 7, 1)
@@ -289,3 +289,109 @@ def test_a_merge_of_several_sources_refuses_as_before(tree: dict[str, Unit], use
     with pytest.raises(NotPermitted):
         unit_merge(acting_user=users["officer_b"], sources=sources, on=JULY, into=into, basis=REASON)
     assert not Unit.objects.filter(valid_to=LAST).exists()
+
+
+def _batch_tree(tree: dict[str, Unit]) -> tuple[list[tuple[Unit, Unit]], list[int]]:
+    """Three communes (two posts and two dossiers each; a sub-unit under the first, a quota on
+    the second) and two communes that take them over, as (source, target) pairs in the order one
+    merge after another needs: the sub-unit before its parent."""
+    titles = _titles(2)
+    sources = [make_unit(tree["A"], f"S{i}", f"Xã Nguồn {i}", level=Level.COMMUNE) for i in range(3)]
+    child = make_unit(sources[0], "S0C", "Đảng ủy xã Nguồn 0", level=Level.COMMUNE)
+    targets = [make_unit(tree["A"], f"T{i}", f"Xã Tiếp Nhận {i}", level=Level.COMMUNE) for i in range(2)]
+    people = []
+    for i, unit in enumerate([*sources, child]):
+        _posts(unit, titles)
+        people += [new_person(unit, f"Nguyễn Văn {name}", sex="nam").pk for name in (f"An{i}", f"Bình{i}")]
+    audited_create(
+        StaffingQuota(unit=sources[1], year=2025, civil_servants=3, public_employees=2), acting_user=None
+    )
+    audited_create(
+        StaffingQuota(unit=sources[1], year=2026, civil_servants=4, public_employees=1), acting_user=None
+    )
+    for model in (Unit, Post, UnitLineage, Person, StaffingQuota):  # content types read once
+        ContentType.objects.get_for_model(model)
+    pairs = [
+        (child, targets[1]),
+        (sources[0], targets[0]),
+        (sources[1], targets[1]),
+        (sources[2], targets[0]),
+    ]
+    return pairs, people
+
+
+def _merge_state(pairs: list[tuple[Unit, Unit]], people: list[int], start: int) -> tuple[Any, ...]:
+    """The rows a merge writes: the units, posts and dossiers (ids as built), the lineage rows,
+    quotas and change-log entries without ids (the rolled-back run used others on PostgreSQL),
+    sorted: a batch writes the same entries in another order."""
+    units = [u.pk for pair in pairs for u in pair]
+    posts = list(Post.objects.filter(unit__in=units).values_list("pk", flat=True))
+    lineage = UnitLineage.objects.filter(predecessor__in=units).values_list("pk", flat=True)
+    quotas = StaffingQuota.objects.filter(unit__in=units).values_list("pk", flat=True)
+
+    def bare(rows: list[dict[str, Any]]) -> list[str]:
+        return sorted(repr(_strip_ids(([], [], [], [r]))[3][0]) for r in rows)
+
+    return (
+        _rows(Unit, units),
+        _rows(Post, posts),
+        _rows(Person, people),
+        bare(_rows(UnitLineage, list(lineage))),
+        bare(_rows(StaffingQuota, list(quotas))),
+        bare(_log_since(start)),
+    )
+
+
+@pytest.mark.django_db
+def test_merging_pairs_together_writes_what_one_merge_after_another_writes(tree: dict[str, Unit]) -> None:
+    """``unit_merge_each``: the same units, posts, dossiers, quotas, lineage and change-log
+    entries as ``unit_merge`` of each pair in turn (only the order of the entries differs), in
+    far fewer statements."""
+    pairs, people = _batch_tree(tree)
+    with transaction.atomic():
+        start = _last_log_id()
+        with CaptureQueriesContext(connection) as one_by_one:
+            for src, into in pairs:
+                unit_merge(acting_user=None, sources=[src], on=JULY, into=into, basis=REASON)
+        expected = _merge_state(pairs, people, start)
+        transaction.set_rollback(True)
+    fresh = Unit.objects.in_bulk([u.pk for pair in pairs for u in pair])
+    start = _last_log_id()
+    with CaptureQueriesContext(connection) as together:
+        unit_merge_each(
+            acting_user=None, pairs=[(fresh[s.pk], fresh[t.pk]) for s, t in pairs], on=JULY, basis=REASON
+        )
+    assert _merge_state(pairs, people, start) == expected
+    # Units, posts, dossiers, lineage; a quota carried, one created, the next year's deleted.
+    assert len(expected[5]) == 4 + 8 + 8 + 4 + 3
+    assert set(Unit.objects.filter(pk__in=[s.pk for s, _t in pairs]).values_list("valid_to", flat=True)) == {
+        LAST
+    }
+    # 193 statements one merge after another: the posts, dossiers, units and quotas of all the
+    # sources are read and written once, the lineage rows inserted together, the permissions read
+    # once per kind; per pair are left its sub-units' read, its grants and its tenures (hooks).
+    assert len(together) == 128, (len(together), len(one_by_one))
+    assert len(one_by_one) == 193, len(one_by_one)
+
+
+@pytest.mark.django_db
+def test_merging_pairs_together_refuses_as_one_merge_after_another(
+    tree: dict[str, Unit], users: dict[str, User]
+) -> None:
+    """The first pair that fails stops the batch with ``unit_merge``'s message, nothing written:
+    a sub-unit left open, another subtree's officer, a unit given twice; and a target that is
+    itself merged in the batch (one merge after another would carry its people on again)."""
+    pairs, _people = _batch_tree(tree)
+    start = _last_log_id()
+    refusals: list[tuple[Any, str, list[tuple[Unit, Unit]], Any]] = [
+        (DomainError, "còn 1 đơn vị trực thuộc đang hoạt động", pairs[1:], None),
+        (NotPermitted, "không có quyền", pairs, users["officer_b"]),
+        (DomainError, "được chọn hai lần", [*pairs, pairs[0]], None),
+        (DomainError, "cũng bị sáp nhập trong cùng đợt", [*pairs[:3], (pairs[3][0], pairs[0][0])], None),
+    ]
+    for error, message, given, user in refusals:
+        with pytest.raises(error, match=message):
+            unit_merge_each(acting_user=user, pairs=given, on=JULY, basis=REASON)
+        assert not Unit.objects.filter(valid_to=LAST).exists()
+        assert not UnitLineage.objects.exists()
+        assert _log_since(start) == []

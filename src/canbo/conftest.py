@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 import itertools
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -229,6 +229,50 @@ def rows_kept_for_the_scope(django_db_blocker: Any, build: Callable[[], T]) -> I
             block.__exit__(None, None, None)
 
 
+@pytest.fixture(scope="module")
+def common_rows_of_the_module(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    """``tree``, ``person_a`` and ``users`` written once, in the order the function-scoped
+    fixtures write them, when the module's first test needs them, and rolled back after its last
+    (``rows_kept_for_the_scope``: each test's own transaction is a savepoint inside the module's,
+    so what a test writes, a login's session or a new row, is undone after it). For a module
+    whose tests are all on ``db`` (none transactional), where no test minds these rows being there
+    when it did not ask for them, and that takes ``kept_tree``, ``kept_person_a`` and
+    ``kept_users`` under the usual names, e.g. ``core/tests/test_bad_input.py``."""
+
+    def build() -> dict[str, Any]:
+        tree = make_tree()
+        person_a = new_person(tree["A1"], "Nguyễn Thị Hoa")
+        return {"tree": tree, "person_a": person_a, "users": make_users(tree, person_a)}
+
+    with rows_kept_for_the_scope(django_db_blocker, build) as rows:
+        yield rows
+
+
+# Function-scoped views of the module's rows, read afresh for each test (a test that changes an
+# instance in memory leaves the next one an unchanged copy), as the usual fixtures hand them out.
+
+
+def kept_tree(common_rows_of_the_module: dict[str, Any], db: Any) -> dict[str, Unit]:
+    kept = common_rows_of_the_module["tree"]
+    units = Unit.objects.in_bulk([u.pk for u in kept.values()])
+    return {code: units[u.pk] for code, u in kept.items()}
+
+
+def kept_person_a(common_rows_of_the_module: dict[str, Any], tree: dict[str, Unit]) -> Person:
+    # As ``new_person`` returns it: its ethnicity and religion loaded, its unit the tree's A1.
+    person = Person.objects.select_related("ethnicity", "religion").get(
+        pk=common_rows_of_the_module["person_a"].pk
+    )
+    person.managing_unit = tree["A1"]
+    return person
+
+
+def kept_users(common_rows_of_the_module: dict[str, Any], person_a: Person) -> dict[str, User]:
+    kept = common_rows_of_the_module["users"]
+    fresh = User.objects.in_bulk([u.pk for u in kept.values()])
+    return {name: fresh[u.pk] for name, u in kept.items()}
+
+
 def migrate_to(targets: list[tuple[str, str]]) -> Any:
     """``MigrationExecutor(connection).migrate(targets)`` for the data-migration tests, with the
     project state of a backward run built in the order that renders the fewest models.
@@ -349,7 +393,7 @@ def reference_data() -> None:
 # ``transactional_db``): it may migrate them back and forth, and its flush deletes them; from then
 # on every person reads them, and writes them if need be, as before. Each person gets instances
 # of its own, so a test that changes one in memory changes nobody else's.
-_reference_rows: dict[type[Ethnicity | Religion], dict[str, Any]] = {}
+_reference_rows: dict[type[Ethnicity | Religion], Mapping[str, Any]] = {}
 _REFERENCE_CODES: dict[type[Ethnicity | Religion], str] = {Ethnicity: "01", Religion: "00"}
 
 

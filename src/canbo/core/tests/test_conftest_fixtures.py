@@ -124,7 +124,7 @@ def test_the_users_are_written_in_two_queries(tree: dict[str, Unit], person_a: A
 
 
 def test_users_kept_for_a_module_are_hashed_as_the_tests_hash(tree: dict[str, Unit], person_a: Any) -> None:
-    """A module-scoped fixture (``core/tests/conftest.py``) writes the users with MD5, the tests'
+    """A module-scoped fixture (``common_rows_of_the_module``) writes the users with MD5, the tests'
     hasher, whatever hasher the settings name then: not with the default PBKDF2 (600 ms of CPU for
     six users, and another hash to check at each login)."""
     from django.test import override_settings

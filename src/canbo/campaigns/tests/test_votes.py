@@ -16,17 +16,11 @@ from canbo.assessment.models import ConfidenceVote
 from canbo.campaigns import votes
 from canbo.campaigns.models import VoteEntry, VoteSession
 from canbo.careers.models import Tenure
-from canbo.conftest import REASON_HEADERS, kept_person_a, kept_tree, kept_users, new_person
+from canbo.conftest import REASON_HEADERS, new_person
 from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.models import ObjectChange
 from canbo.org.models import Title, Unit
 from canbo.people.models import Person
-
-# tree, person_a and users are written once for the module and kept for its tests (each test's own
-# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
-tree = pytest.fixture(kept_tree, name="tree")
-person_a = pytest.fixture(kept_person_a, name="person_a")
-users = pytest.fixture(kept_users, name="users")
 
 D = dt.date(2026, 10, 15)
 

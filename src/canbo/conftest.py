@@ -15,13 +15,14 @@ import functools
 import gc
 import itertools
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import DEFAULT_DB_ALIAS
 
 from canbo import testdb
 from canbo.accounts.models import Grant, Role
@@ -41,6 +42,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 _serial = itertools.count(1)
 _media_serial = itertools.count(1)
 T = TypeVar("T")
+R = TypeVar("R", Ethnicity, Religion)
 
 
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -213,6 +215,7 @@ def django_db_setup(
                 serialized_aliases=serialized_aliases,
                 keepdb=keepdb,
             )
+        _remember_reference_rows()
     yield
     if not django_db_keepdb:
         with django_db_blocker.unblock():
@@ -270,6 +273,50 @@ def rows_kept_for_the_scope(django_db_blocker: Any, build: Callable[[], T]) -> I
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             block.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def common_rows_of_the_module(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    """``tree``, ``person_a`` and ``users`` written once, in the order the function-scoped
+    fixtures write them, when the module's first test needs them, and rolled back after its last
+    (``rows_kept_for_the_scope``: each test's own transaction is a savepoint inside the module's,
+    so what a test writes, a login's session or a new row, is undone after it). For a module
+    whose tests are all on ``db`` (none transactional), where no test minds these rows being there
+    when it did not ask for them, and that takes ``kept_tree``, ``kept_person_a`` and
+    ``kept_users`` under the usual names, e.g. ``core/tests/test_bad_input.py``."""
+
+    def build() -> dict[str, Any]:
+        tree = make_tree()
+        person_a = new_person(tree["A1"], "Nguyễn Thị Hoa")
+        return {"tree": tree, "person_a": person_a, "users": make_users(tree, person_a)}
+
+    with rows_kept_for_the_scope(django_db_blocker, build) as rows:
+        yield rows
+
+
+# Function-scoped views of the module's rows, read afresh for each test (a test that changes an
+# instance in memory leaves the next one an unchanged copy), as the usual fixtures hand them out.
+
+
+def kept_tree(common_rows_of_the_module: dict[str, Any], db: Any) -> dict[str, Unit]:
+    kept = common_rows_of_the_module["tree"]
+    units = Unit.objects.in_bulk([u.pk for u in kept.values()])
+    return {code: units[u.pk] for code, u in kept.items()}
+
+
+def kept_person_a(common_rows_of_the_module: dict[str, Any], tree: dict[str, Unit]) -> Person:
+    # As ``new_person`` returns it: its ethnicity and religion loaded, its unit the tree's A1.
+    person = Person.objects.select_related("ethnicity", "religion").get(
+        pk=common_rows_of_the_module["person_a"].pk
+    )
+    person.managing_unit = tree["A1"]
+    return person
+
+
+def kept_users(common_rows_of_the_module: dict[str, Any], person_a: Person) -> dict[str, User]:
+    kept = common_rows_of_the_module["users"]
+    fresh = User.objects.in_bulk([u.pk for u in kept.values()])
+    return {name: fresh[u.pk] for name, u in kept.items()}
 
 
 def migrate_to(targets: list[tuple[str, str]]) -> Any:
@@ -385,9 +432,40 @@ def reference_data() -> None:
         Religion.objects.bulk_create([Religion(code=c, name=n) for c, n in RELIGIONS])
 
 
+# The ethnicity and religion every ``new_person`` names ("01" Kinh, "00" none), as the test
+# database held them when it was made (its data migrations wrote them and committed): read once
+# per process instead of three queries per person (a quarter of ``new_person``'s queries; it is
+# called ~3,000 times a pass). Only until the first transactional test starts (``live_server``,
+# ``transactional_db``): it may migrate them back and forth, and its flush deletes them; from then
+# on every person reads them, and writes them if need be, as before. Each person gets instances
+# of its own, so a test that changes one in memory changes nobody else's.
+_reference_rows: dict[type[Ethnicity | Religion], Mapping[str, Any]] = {}
+_REFERENCE_CODES: dict[type[Ethnicity | Religion], str] = {Ethnicity: "01", Religion: "00"}
+
+
+def _remember_reference_rows() -> None:
+    _reference_rows.clear()
+    for model, code in _REFERENCE_CODES.items():
+        row = model.objects.filter(code=code).values().first()
+        if row is None:  # a database made without the data migrations (--no-migrations)
+            _reference_rows.clear()
+            return
+        _reference_rows[model] = row
+
+
+def _reference_row(model: type[R]) -> R:
+    """``model``'s row of ``_REFERENCE_CODES``: a new instance of the row read when the test
+    database was made, or, once a transactional test has started, the row read now."""
+    row = _reference_rows.get(model)
+    if row is None:
+        return model.objects.get(code=_REFERENCE_CODES[model])
+    return model.from_db(DEFAULT_DB_ALIAS, list(row), list(row.values()))
+
+
 def new_person(unit: Unit, full_name: str = "Nguyễn Thị Hoa", *, sex: str = "nu", born: dt.date | None = None,
                acting_user: ActingUser = None, **kw: Any) -> Person:  # fmt: skip
-    reference_data()
+    if not _reference_rows:
+        reference_data()
     born = born or dt.date(1980, 5, 17)
     pid = make_personal_id(province_prefix="010", sex=sex, birth_year=born.year, serial=next(_serial))
     return person_create(
@@ -396,8 +474,8 @@ def new_person(unit: Unit, full_name: str = "Nguyễn Thị Hoa", *, sex: str = 
         sex=sex,
         birth_date=born,
         personal_id=pid,
-        ethnicity=Ethnicity.objects.get(code="01"),
-        religion=Religion.objects.get(code="00"),
+        ethnicity=_reference_row(Ethnicity),
+        religion=_reference_row(Religion),
         category="cong_chuc",
         managing_unit=unit,
         **kw,
@@ -483,6 +561,25 @@ def _flush_deleting_written_rows() -> Iterator[None]:
     setattr(TransactionTestCase, "_fixture_teardown", fixture_teardown)  # noqa: B010
     yield
     setattr(TransactionTestCase, "_fixture_teardown", real)  # noqa: B010
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _reference_rows_until_a_transactional_test() -> Iterator[None]:
+    """``new_person``'s reference rows, kept since the test database was made, are forgotten
+    when a transactional test sets up (Django's ``TestCase``, pytest-django's ``db``, overrides
+    ``_fixture_setup`` without calling this one while the database has transactions)."""
+    from django.test import TransactionTestCase
+
+    # A class method of Django's, private (the stubs do not list it).
+    real = vars(TransactionTestCase)["_fixture_setup"]
+
+    def fixture_setup(cls: Any) -> None:
+        _reference_rows.clear()
+        real.__func__(cls)
+
+    setattr(TransactionTestCase, "_fixture_setup", classmethod(fixture_setup))  # noqa: B010
+    yield
+    setattr(TransactionTestCase, "_fixture_setup", real)  # noqa: B010
 
 
 # Browser tests: Debian's Chromium driven by Playwright (no browser download). The flags keep

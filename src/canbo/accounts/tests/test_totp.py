@@ -17,10 +17,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from canbo.accounts import services
 from canbo.accounts.models import Grant, Role
-from canbo.conftest import REASON_HEADERS
+from canbo.conftest import REASON_HEADERS, kept_person_a, kept_tree, kept_users
 from canbo.core.errors import DomainError
 from canbo.core.models import ObjectChange
 from canbo.org.models import Unit
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
 
 ON = override_settings(CANBO_TOTP=True)
 

@@ -15,11 +15,17 @@ from django.test.utils import CaptureQueriesContext
 from canbo.assessment.models import ConfidenceVote, Discipline, Rating
 from canbo.campaigns import selectors, services
 from canbo.campaigns.models import CampaignEntry, RatingCampaign
-from canbo.conftest import REASON_HEADERS, new_person, official_header
+from canbo.conftest import REASON_HEADERS, kept_person_a, kept_tree, kept_users, new_person, official_header
 from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.models import AccessLog, ObjectChange
 from canbo.org.models import Unit
 from canbo.people.models import Person
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
 
 D26 = dt.date(2026, 11, 30)  # before the machine's today: a rating row refuses a future date
 D25 = dt.date(2025, 12, 10)

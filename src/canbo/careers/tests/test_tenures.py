@@ -11,11 +11,17 @@ from django.core.exceptions import ValidationError
 
 from canbo.careers.models import BodyKind, BodyMembership, Tenure, TenureKind
 from canbo.careers.services import tenure_end, tenure_start
-from canbo.conftest import make_unit
+from canbo.conftest import kept_person_a, kept_tree, kept_users, make_unit
 from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.models import ObjectChange
 from canbo.org.models import Post, Title, Unit
 from canbo.people.models import Person
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
 
 D = dt.date
 

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from canbo.careers.models import Tenure
 from canbo.cases.models import Candidate, Case, CaseStatus
+from canbo.conftest import kept_person_a, kept_tree, kept_users
 from canbo.org.models import Post
 from canbo.people.models import Person
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
 
 
 def client_for(user: Any) -> Client:

@@ -11,11 +11,18 @@ from canbo.careers.models import Tenure
 from canbo.cases import services as S
 from canbo.cases.models import Candidate, Case, CaseStatus, Step
 from canbo.cases.tests.conftest import RECEIVED
+from canbo.conftest import kept_person_a, kept_tree, kept_users
 from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.models import ObjectChange
 from canbo.org.models import Post
 from canbo.people.models import Person
 from canbo.planning.models import PlanningEntry
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
 
 D = dt.date
 

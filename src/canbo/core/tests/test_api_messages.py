@@ -10,8 +10,14 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from canbo.conftest import REASON_HEADERS
+from canbo.conftest import REASON_HEADERS, kept_person_a, kept_tree, kept_users
 from canbo.people.models import Person
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
 
 # Words of DRF's English messages; none may reach an API client.
 ENGLISH = re.compile(r"\b(This field|Invalid|does not exist|Ensure|required|valid|Expected|Object with)\b")

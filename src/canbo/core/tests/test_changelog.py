@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 
-from canbo.conftest import new_person
+from canbo.conftest import kept_person_a, kept_tree, kept_users, new_person
 from canbo.core.context import bind_context
 from canbo.core.errors import ConflictError
 from canbo.core.models import ObjectChange
@@ -18,6 +18,12 @@ from canbo.core.services import audited_create, audited_delete, audited_update
 from canbo.org.models import Unit
 from canbo.people.models import Person, Qualification
 from canbo.people.services import person_update, section_create, section_delete, section_update
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
 
 
 def _changes_of(obj: Any) -> Any:

@@ -16,6 +16,7 @@ from canbo.accounts.models import Grant, Role
 from canbo.conftest import _user, make_tree, make_unit
 from canbo.org.choices import Level, UnitKind
 from canbo.org.models import Unit
+from canbo.people.models import Person
 
 SKIPPED = {"id", "created", "last_updated"}
 
@@ -123,7 +124,7 @@ def test_the_users_are_written_in_two_queries(tree: dict[str, Unit], person_a: A
 
 
 def test_users_kept_for_a_module_are_hashed_as_the_tests_hash(tree: dict[str, Unit], person_a: Any) -> None:
-    """A module-scoped fixture (``core/tests/conftest.py``) writes the users with MD5, the tests'
+    """A module-scoped fixture (``common_rows_of_the_module``) writes the users with MD5, the tests'
     hasher, whatever hasher the settings name then: not with the default PBKDF2 (600 ms of CPU for
     six users, and another hash to check at each login)."""
     from django.test import override_settings
@@ -144,3 +145,49 @@ def test_the_bulk_fixtures_skip_no_signal() -> None:
     for model in (Unit, User, Grant):
         for signal in (signals.pre_save, signals.post_save):
             assert not signal.has_listeners(model), (model.__name__, signal)
+
+
+def test_a_person_names_the_reference_rows_read_when_the_database_was_made(db: Any) -> None:
+    """``new_person`` reads no ethnicity or religion (three queries a person before): its nine
+    are ``person_create``'s own (the checks of the three links and of the personal ID, the
+    insert, the snapshots' epoch, the change log, and the savepoint around them)."""
+    from canbo.conftest import new_person
+    from canbo.people.models import Ethnicity, Religion
+
+    tree = make_tree()
+    with CaptureQueriesContext(connection) as ctx:
+        person = new_person(tree["A1"])
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert len(sql) == 9, sql
+    assert not [s for s in sql if '"code" =' in s], sql
+    assert (person.ethnicity.pk, person.ethnicity.name) == (
+        Ethnicity.objects.get(code="01").pk, Ethnicity.objects.get(code="01").name,
+    )  # fmt: skip
+    assert person.religion == Religion.objects.get(code="00")
+    assert not person.ethnicity._state.adding and person.ethnicity._state.db == "default"
+    other = new_person(tree["A1"])
+    assert other.ethnicity is not person.ethnicity and other.religion is not person.religion
+    fresh = Person.objects.get(pk=person.pk)
+    assert (fresh.ethnicity_id, fresh.religion_id) == (person.ethnicity.pk, person.religion.pk)
+
+
+def test_once_a_transactional_test_starts_each_person_reads_them_again(db: Any, monkeypatch: Any) -> None:
+    """A transactional test may migrate the reference rows away and its flush deletes them: its
+    set-up forgets the rows kept, and ``new_person`` reads (or writes) them per person again."""
+    from django.test import TransactionTestCase
+
+    from canbo import conftest
+    from canbo.conftest import new_person
+
+    kept = dict(conftest._reference_rows)
+    assert kept, "the rows were not read when the test database was made"
+    monkeypatch.setattr(conftest, "_reference_rows", kept)
+
+    # What pytest-django's transactional test case runs first (a private class method of Django's).
+    getattr(TransactionTestCase, "_fixture_setup")()  # noqa: B009
+    assert conftest._reference_rows == {}
+    tree = make_tree()
+    with CaptureQueriesContext(connection) as ctx:
+        person = new_person(tree["A1"])
+    assert len(ctx.captured_queries) == 12, [q["sql"] for q in ctx.captured_queries]
+    assert (person.ethnicity.code, person.religion.code) == ("01", "00")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
 
-from canbo.conftest import new_person
+from canbo.conftest import kept_person_a, kept_tree, kept_users, new_person
 from canbo.core.errors import NotPermitted
 from canbo.core.models import ObjectChange
 from canbo.core.querysets import CHANGE, VIEW
@@ -18,6 +18,12 @@ from canbo.org.models import Post, Title, Unit
 from canbo.org.services import post_create
 from canbo.people.models import FamilyRelation, Person, Qualification
 from canbo.people.services import person_update, section_create
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
 
 pytestmark = pytest.mark.django_db
 

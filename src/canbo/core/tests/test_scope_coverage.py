@@ -20,9 +20,8 @@ from canbo.assessment.models import Award, ConfidenceVote, Discipline, Political
 from canbo.campaigns.models import CampaignEntry, RatingCampaign, UnitRating, VoteEntry, VoteSession
 from canbo.careers.models import BodyMembership, Tenure
 from canbo.cases.models import Candidate, Case, HeadPilot, Step, StepVote
-from canbo.conftest import REASON_HEADERS
+from canbo.conftest import REASON_HEADERS, kept_person_a, kept_tree, kept_users
 from canbo.core.models import ScopedModel
-from canbo.core.tests.conftest import kept_person_a, kept_tree, kept_users
 from canbo.org.models import Post, StaffingQuota, Title, Unit
 from canbo.people.models import (
     AssetDeclaration,
@@ -43,7 +42,7 @@ from canbo.rules.models import RetirementOverride, RuleException
 from canbo.salary.models import EarlyRaise, Grade, RetirementNotice, SalaryRow
 
 # tree, person_a and users are written once for the module and kept for its tests (each test's own
-# writes are undone after it): core/tests/conftest.py, common_rows_of_the_module.
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
 tree = pytest.fixture(kept_tree, name="tree")
 person_a = pytest.fixture(kept_person_a, name="person_a")
 users = pytest.fixture(kept_users, name="users")

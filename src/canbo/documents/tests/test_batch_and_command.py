@@ -13,12 +13,18 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from canbo.conftest import new_person
+from canbo.conftest import kept_person_a, kept_tree, kept_users, new_person
 from canbo.core.models import AccessLog
 from canbo.documents.models import ResumeBatch
 from canbo.documents.services import batch_run
 from canbo.documents.tests.conftest import client_for, docx_text, needs_pdf, pdf_text
 from canbo.planning.models import PlanningEntry, PlanningList
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,17 @@ from typing import Any
 import docx
 import pytest
 
+from canbo.conftest import kept_person_a, kept_tree, kept_users
 from canbo.core.models import AccessLog
 from canbo.documents.resume import resume_data
 from canbo.documents.services import resume_make
 from canbo.documents.tests.conftest import BEFORE, client_for, docx_text, needs_pdf, pdf_text
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
 
 pytestmark = pytest.mark.django_db
 

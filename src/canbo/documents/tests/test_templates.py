@@ -11,10 +11,17 @@ import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from canbo.conftest import kept_person_a, kept_tree, kept_users
 from canbo.core.errors import DomainError
 from canbo.documents.models import DocumentTemplate
 from canbo.documents.services import DATA, active_template, template_restore, template_upload
 from canbo.documents.tests.conftest import client_for, docx_text
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
 
 pytestmark = pytest.mark.django_db
 

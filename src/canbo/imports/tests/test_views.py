@@ -16,11 +16,18 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from canbo.conftest import kept_person_a, kept_tree, kept_users
 from canbo.core.models import ObjectChange
 from canbo.imports import jobs
 from canbo.imports.models import ImportJob, SavedMapping
 from canbo.people.models import Person
 from canbo.people.validators import make_personal_id
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
 
 HEADERS = [
     "Số định danh cá nhân",

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from canbo.careers.models import BodyKind, BodyMembership, Tenure, TenureKind
-from canbo.conftest import make_unit, new_person
+from canbo.conftest import kept_person_a, kept_tree, kept_users, make_unit, new_person
 from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.models import ObjectChange
 from canbo.org.choices import Block, Level, LineageEvent, UnitKind
@@ -18,6 +18,12 @@ from canbo.org.models import Title, Unit, UnitLineage
 from canbo.org.restructuring import unit_dissolve, unit_merge, unit_rename, unit_split
 from canbo.org.services import unit_create
 from canbo.people.models import Person
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
 
 D = dt.date
 JULY = D(2025, 7, 1)

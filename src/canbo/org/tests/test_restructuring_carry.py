@@ -10,12 +10,18 @@ import pytest
 from django.contrib.auth.models import User
 
 from canbo.accounts.models import Grant, Role
-from canbo.conftest import make_unit
+from canbo.conftest import kept_person_a, kept_tree, kept_users, make_unit
 from canbo.core.errors import NotPermitted
 from canbo.core.models import ObjectChange
 from canbo.org.choices import Block, HeadKind, Level, ManagementScope, TitleGroup, UnitKind
 from canbo.org.models import Post, StaffingQuota, Title, Unit
 from canbo.org.restructuring import unit_dissolve, unit_merge, unit_move, unit_split
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
 
 D = dt.date
 JULY = D(2025, 7, 1)

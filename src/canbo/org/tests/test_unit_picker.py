@@ -9,11 +9,17 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from canbo.conftest import make_unit, new_person
+from canbo.conftest import kept_person_a, kept_tree, kept_users, make_unit, new_person
 from canbo.org.choices import UnitKind
 from canbo.org.models import Unit
 from canbo.org.selectors import unit_label, unit_labels
 from canbo.people.models import Person
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
 
 VHXH = "Phòng Văn hóa – Xã hội"
 # Session, user, grants, the person, whether he has salary rows (then the salary fields are

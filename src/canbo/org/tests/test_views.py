@@ -5,11 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from django.test import Client
 
-from canbo.conftest import REASON_HEADERS
+from canbo.conftest import REASON_HEADERS, kept_person_a, kept_tree, kept_users
 from canbo.core.models import ObjectChange
 from canbo.org.restructuring import unit_rename
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
 
 
 def client_for(user: Any | None) -> Client:

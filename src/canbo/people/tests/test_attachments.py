@@ -11,10 +11,17 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from canbo.conftest import kept_person_a, kept_tree, kept_users
 from canbo.core.errors import DomainError, NotPermitted
 from canbo.core.models import ObjectChange
 from canbo.people.models import Attachment, Person
 from canbo.people.services import attachment_add, section_delete, storage_path
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40

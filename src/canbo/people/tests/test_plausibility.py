@@ -16,10 +16,16 @@ from django.test import Client
 from django.urls import reverse
 
 from canbo.assessment.models import Award
-from canbo.conftest import REASON, REASON_HEADERS
+from canbo.conftest import REASON, REASON_HEADERS, kept_person_a, kept_tree, kept_users
 from canbo.core.dates import today
 from canbo.people import plausibility
 from canbo.people.models import Person, Qualification
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
 
 pytestmark = pytest.mark.django_db
 

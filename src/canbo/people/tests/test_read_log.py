@@ -16,11 +16,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from canbo.accounts.models import Grant, Role
+from canbo.conftest import kept_person_a, kept_tree, kept_users
 from canbo.core.models import AccessLog
 from canbo.org.models import Unit
 from canbo.people.models import Person, Qualification
 from canbo.people.sections import SECTIONS
 from canbo.people.services import attachment_add, section_create
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
 
 pytestmark = pytest.mark.django_db
 

@@ -18,11 +18,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from canbo.conftest import REASON_HEADERS, make_unit
+from canbo.conftest import REASON_HEADERS, kept_person_a, kept_tree, kept_users, make_unit
 from canbo.org.choices import Level, UnitKind
 from canbo.people import services
 from canbo.people.models import Person
 from canbo.people.sections import SECTIONS
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
 
 # Per section: every form field with a value that is not its default, and the field the edits
 # change (the others must stay as they are).

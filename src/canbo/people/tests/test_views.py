@@ -10,9 +10,15 @@ from django.test import Client
 from django.urls import reverse
 
 from canbo.careers.models import Tenure
-from canbo.conftest import REASON, new_person
+from canbo.conftest import REASON, kept_person_a, kept_tree, kept_users, new_person
 from canbo.core.models import ObjectChange
 from canbo.people.models import FamilyRelation, Person, Qualification
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
 
 
 def client_for(user: Any | None) -> Client:

@@ -15,7 +15,7 @@ from django.test import Client
 
 from canbo.assessment.models import ConfidenceVote, Discipline, PoliticalConclusion, Rating
 from canbo.campaigns.models import CampaignStatus, VoteEntry, VoteSession
-from canbo.conftest import new_person
+from canbo.conftest import kept_person_a, kept_tree, kept_users, new_person
 from canbo.core.errors import DomainError
 from canbo.core.models import ObjectChange
 from canbo.planning import consequences, services
@@ -36,6 +36,12 @@ from canbo.rules.engine.dates import add_months
 from canbo.rules.engine.facts import FEMALE, MALE, Birth, RetirementOverride
 from canbo.rules.engine.rulebook import load_rulebook
 from canbo.rules.engine.verdict import CANNOT, FAIL, PASS
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
 
 D = dt.date
 BOOK = load_rulebook()

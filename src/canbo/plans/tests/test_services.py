@@ -8,12 +8,19 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from canbo.conftest import kept_person_a, kept_tree, kept_users
 from canbo.core.errors import ConflictError, DomainError, NotPermitted
 from canbo.core.models import ObjectChange
 from canbo.org.models import Unit
 from canbo.people.services import storage_path
 from canbo.plans import selectors, services
 from canbo.plans.models import PeriodKind, Plan, Task, TaskReport, TaskStatus
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
 
 D = dt.date
 

@@ -9,14 +9,21 @@ from typing import Any
 
 import docx
 import openpyxl
+import pytest
 from django.test import Client
 
-from canbo.conftest import REASON_HEADERS, official_header
+from canbo.conftest import REASON_HEADERS, kept_person_a, kept_tree, kept_users, official_header
 from canbo.core.models import ObjectChange
 from canbo.org.models import Unit
 from canbo.plans import services
 from canbo.plans.demo import seed_document
 from canbo.plans.models import Plan, Task, TaskReport, TaskStatus
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
 
 
 def client_for(user: Any) -> Client:

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from docx import Document
 
-from canbo.conftest import official_header
+from canbo.conftest import kept_person_a, kept_tree, kept_users, official_header
 from canbo.core.errors import DomainError
 from canbo.core.models import AccessLog
 from canbo.lists.filters import apply_filters
@@ -19,6 +19,12 @@ from canbo.people.models import Person
 from canbo.reports.layouts import layout_for, layouts, parse_layout
 from canbo.reports.statistics import compute
 from canbo.reports.tests.conftest import DAY, client_for
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
 
 pytestmark = pytest.mark.django_db
 

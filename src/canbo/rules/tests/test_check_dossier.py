@@ -10,10 +10,16 @@ import pytest
 from django.test import Client
 
 from canbo.careers.models import Tenure
-from canbo.conftest import new_person
+from canbo.conftest import kept_person_a, kept_tree, kept_users, new_person
 from canbo.org.models import Title
 from canbo.planning.models import PlanningEntry, PlanningList
 from canbo.rules.tests.conftest import kept_rules_loaded
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
 
 pytestmark = pytest.mark.django_db
 

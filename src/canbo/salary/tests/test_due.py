@@ -12,12 +12,18 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from canbo.conftest import official_header
+from canbo.conftest import kept_person_a, kept_tree, kept_users, official_header
 from canbo.core.dates import today
 from canbo.core.wordpage import place_date_line
 from canbo.salary.models import Grade
 from canbo.salary.selectors import due_list
 from canbo.salary.tests.conftest import AS_OF, client_for
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
 
 pytestmark = pytest.mark.django_db
 

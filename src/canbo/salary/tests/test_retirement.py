@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
-from canbo.conftest import new_person, official_header
+from canbo.conftest import kept_person_a, kept_tree, kept_users, new_person, official_header
 from canbo.core.errors import NotPermitted
 from canbo.core.models import ObjectChange
 from canbo.people.models import Person
@@ -20,6 +20,12 @@ from canbo.rules.selectors import verdict
 from canbo.salary.models import RetirementNotice
 from canbo.salary.retirement import record_notice, retirement_list
 from canbo.salary.tests.conftest import client_for
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
 
 pytestmark = pytest.mark.django_db
 

@@ -208,7 +208,10 @@ def test_task_forms_require_a_reason(tasks: dict[str, Task], users: dict[str, An
         assert r.status_code == 400 and "Hãy ghi lý do hoặc căn cứ" in r.content.decode()
         r = a.post(url(task, action), {**body, "reason": "Theo công văn số 7/UBND"})
         assert r.status_code == 302, (action, r.content.decode()[:2000])
-        logged = ObjectChange.objects.filter(object_id=str(task.pk)).latest("pk")
+        # The task's own entry: an id is unique per table only (a task occurrence may have the same).
+        logged = ObjectChange.objects.filter(
+            content_type__app_label="plans", content_type__model="task", object_id=str(task.pk)
+        ).latest("pk")
         assert logged.reason == f"{own}: Theo công văn số 7/UBND"
     quarter.refresh_from_db()
     assert quarter.status == TaskStatus.IN_PROGRESS and quarter.content == "Nội dung đã sửa"

@@ -482,6 +482,23 @@ def new_person(unit: Unit, full_name: str = "Nguyễn Thị Hoa", *, sex: str = 
     )
 
 
+def compiled_statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The SQL the ORM compiles from now on (``SQLCompiler.as_sql``), in order: for the tests that
+    pin a statement as compiled once per process (``core.kept``) rather than on every request."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    compiled: list[str] = []
+    as_sql = SQLCompiler.as_sql
+
+    def counting(self: SQLCompiler, *args: Any, **kwargs: Any) -> Any:
+        sql, params = as_sql(self, *args, **kwargs)
+        compiled.append(sql)
+        return sql, params
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    return compiled
+
+
 @pytest.fixture
 def reverse_calls(monkeypatch: Any) -> list[str]:
     """The view names reversed from now on, in order: for the tests that pin URL lookups to a

@@ -16,6 +16,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from canbo.accounts.backends import GrantBackend, GrantSet
+from canbo.conftest import compiled_statements
 from canbo.core.grants import CACHE_ATTR, NoGrants, can_change_anything, is_admin, user_grants
 from canbo.org.models import Unit
 from canbo.people.models import Person
@@ -62,21 +63,13 @@ def test_the_grants_statement_is_compiled_once_per_process(
 ) -> None:
     """Every request reads its user's grants: the statement is compiled once per process
     (``core.kept``), and gives the rows and units the ORM's read gives, a new grant included."""
-    from django.db.models.sql.compiler import SQLCompiler
-
     from canbo.accounts.backends import grant_info
     from canbo.accounts.models import Grant, Role
 
     def orm(user: User) -> list[Any]:
         return [grant_info(g) for g in Grant.objects.filter(user=user).select_related("unit")]
 
-    compiled: list[str] = []
-    as_sql = SQLCompiler.as_sql
-
-    def counting(self: SQLCompiler, *args: Any, **kwargs: Any) -> Any:
-        sql, params = as_sql(self, *args, **kwargs)
-        compiled.append(sql)
-        return sql, params
+    compiled = compiled_statements(monkeypatch)
 
     def loaded(username: str) -> list[Any]:
         """The grants of a fresh user object, and the statements compiled to read them."""
@@ -87,7 +80,6 @@ def test_the_grants_statement_is_compiled_once_per_process(
         assert len(queries) == 1 and "accounts_grant" in queries[0]["sql"]
         return grants
 
-    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
     loaded("officer_b")  # compiled here, or earlier in the process
     grants = loaded("officer_a")
     assert compiled == []

@@ -4,14 +4,12 @@ read, and no compilation of their SQL on the pages after the first."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.db import connection
-from django.db.models.sql.compiler import SQLCompiler
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from canbo.conftest import compiled_statements
 from canbo.core.kept import KeptQuery
 from canbo.people import selectors
 from canbo.people.models import Person
@@ -57,19 +55,11 @@ def test_the_person_page_compiles_no_section_read_again(
     planning entries (it compiled every one of them on every page before)."""
     tables = {spec.model._meta.db_table for spec in visible_sections(sensitive_ok=True)}
     tables.add("planning_planningentry")  # the planning panel's read (``planning.selectors.entries_of``)
-    compiled: list[str] = []
-    as_sql = SQLCompiler.as_sql
-
-    def counting(self: SQLCompiler, *args: Any, **kwargs: Any) -> Any:
-        sql, params = as_sql(self, *args, **kwargs)
-        compiled.append(sql)
-        return sql, params
-
     c = Client()
     c.force_login(users["officer_a"])
     url = f"/can-bo/{full.pk}/"
     assert c.get(url).status_code == 200
-    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    compiled = compiled_statements(monkeypatch)
     with CaptureQueriesContext(connection) as q:
         assert c.get(url).status_code == 200
     sections_read = [s for s in q.captured_queries if any(f'FROM "{t}"' in s["sql"] for t in tables)]

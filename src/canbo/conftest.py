@@ -24,7 +24,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import DEFAULT_DB_ALIAS
 
-from canbo import testdb
+from canbo import testbytecode, testdb
 from canbo.accounts.models import Grant, Role
 from canbo.core.querysets import scope_breadth_reset
 from canbo.core.types import ActingUser
@@ -112,6 +112,17 @@ def suite_order(item: pytest.Item) -> int:
     if item.nodeid.endswith(LONG_POLES):
         return 0
     return 2 if uses_the_database(item) else 1
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection(session: pytest.Session) -> bool | None:
+    # `./canbo test`'s byte-code step (CANBO_TEST_BYTE_CODE_ONLY=1 with --collect-only) only
+    # writes the byte-code a collection would write (canbo/testbytecode.py): importing every test
+    # module and building every item cost ~5 s of CPU per process beyond that.
+    if testbytecode.wanted(session.config):
+        testbytecode.write(session.config)
+        return True
+    return None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

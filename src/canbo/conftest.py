@@ -15,6 +15,7 @@ import functools
 import gc
 import itertools
 import os
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -171,7 +172,18 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[_run_dir_key] = testdb.make_run_dir()
 
 
+# Libraries that a few tests use and that collecting the suite need not import: every pytest
+# process of `./canbo test` collects the whole suite, and those that run none of these tests (an
+# SQLite worker runs no browser test; a worker may run no fuzz test) paid their import.
+# core/tests/test_collection.py checks the list against what the collection imported.
+NOT_IMPORTED_BY_THE_COLLECTION = ("schemathesis", "anyio")
+imported_by_the_collection = pytest.StashKey[frozenset[str]]()
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
+    session.stash[imported_by_the_collection] = frozenset(
+        name for name in NOT_IMPORTED_BY_THE_COLLECTION if name in sys.modules
+    )
     gc.collect()
     gc.freeze()
 

@@ -176,7 +176,7 @@ def pytest_configure(config: pytest.Config) -> None:
 # process of `./canbo test` collects the whole suite, and those that run none of these tests (an
 # SQLite worker runs no browser test; a worker may run no fuzz test) paid their import.
 # core/tests/test_collection.py checks the list against what the collection imported.
-NOT_IMPORTED_BY_THE_COLLECTION = ("schemathesis", "anyio")
+NOT_IMPORTED_BY_THE_COLLECTION = ("schemathesis", "anyio", "playwright")
 imported_by_the_collection = pytest.StashKey[frozenset[str]]()
 
 
@@ -661,6 +661,15 @@ def browser(_chromium: Any) -> Iterator[Any]:
     yield _chromium
     for context in _chromium.contexts:
         context.close()
+
+
+def expect(actual: Any, message: str | None = None) -> Any:
+    """Playwright's ``expect``, imported when a browser test calls it, not when its module is
+    collected: every pytest process collects the browser tests' modules, the SQLite pass runs none
+    of them (core/tests/test_collection.py)."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(actual, message)
 
 
 def browser_login(page: Any, base: str, username: str) -> None:

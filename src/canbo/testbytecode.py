@@ -95,24 +95,23 @@ def write(config: pytest.Config, package: Path = PACKAGE) -> int:
     base = config.invocation_params.dir
     named = [base / arg.split("::", 1)[0] for arg in config.args]
     named_files = {p.resolve() for p in named if p.is_file()}
-    rewritten = 0
-    for root in roots_of(named, package):
-        for source in _python_files(root):
-            if (
-                source.name == "conftest.py"
-                or source in named_files
-                or any(fnmatch_ex(p, source) for p in patterns)
-            ):
-                pyc = get_cache_dir(source) / (source.name[:-3] + PYC_TAIL)
-                if _rewritten_is_current(source, pyc):
-                    continue
-                if not try_makedirs(pyc.parent):
-                    continue
-                source_hash, code = _rewrite_test(source, config)
-                _write_pyc(state, code, source_hash, pyc)
-                rewritten += 1
-            else:
-                compileall.compile_file(source, quiet=2)
+    sources = [source for root in roots_of(named, package) for source in _python_files(root)]
     if any(p.resolve().is_relative_to(package) for p in named):
-        compileall.compile_dir(package, maxlevels=0, quiet=2)
+        # The package's own modules (settings, urls, wsgi, its conftest), once.
+        sources += [source for source in sorted(package.glob("*.py")) if source not in sources]
+    rewritten = 0
+    for source in sources:
+        if (
+            source.name == "conftest.py"
+            or source in named_files
+            or any(fnmatch_ex(p, source) for p in patterns)
+        ):
+            pyc = get_cache_dir(source) / (source.name[:-3] + PYC_TAIL)
+            if _rewritten_is_current(source, pyc) or not try_makedirs(pyc.parent):
+                continue
+            source_hash, code = _rewrite_test(source, config)
+            _write_pyc(state, code, source_hash, pyc)
+            rewritten += 1
+        else:
+            compileall.compile_file(source, quiet=2)
     return rewritten

@@ -37,8 +37,14 @@ def test_the_test_modules_are_rewritten_and_the_rest_compiled_without_importing_
     tmp_path: Path, pytestconfig: pytest.Config, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = _app(tmp_path)
+    (tmp_path / "settings.py").write_text("VALUE = 1\n", encoding="utf-8")
+    (tmp_path / "conftest.py").write_text("import pytest\n", encoding="utf-8")
     monkeypatch.setattr(pytestconfig, "args", [str(app / "tests" / "test_sum.py") + "::test_sum"])
-    assert testbytecode.write(pytestconfig, package=tmp_path) == 2
+    assert testbytecode.write(pytestconfig, package=tmp_path) == 3
+    # The package's own modules: its conftest rewritten only, the others compiled.
+    assert _read_pyc(tmp_path / "conftest.py", tmp_path / "__pycache__" / f"conftest{PYC_TAIL}") is not None
+    assert not Path(importlib.util.cache_from_source(str(tmp_path / "conftest.py"))).exists()
+    assert Path(importlib.util.cache_from_source(str(tmp_path / "settings.py"))).is_file()
     tests = app / "tests"
     assert not (tests / "imported").exists()
     for name in ("test_sum", "conftest"):

@@ -15,6 +15,7 @@ import functools
 import gc
 import itertools
 import os
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,7 +25,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import DEFAULT_DB_ALIAS
 
-from canbo import testdb
+from canbo import testbytecode, testdb
 from canbo.accounts.models import Grant, Role
 from canbo.core.querysets import scope_breadth_reset
 from canbo.core.types import ActingUser
@@ -114,6 +115,17 @@ def suite_order(item: pytest.Item) -> int:
     return 2 if uses_the_database(item) else 1
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection(session: pytest.Session) -> bool | None:
+    # `./canbo test`'s byte-code step (CANBO_TEST_BYTE_CODE_ONLY=1 with --collect-only) only
+    # writes the byte-code a collection would write (canbo/testbytecode.py): importing every test
+    # module and building every item cost ~5 s of CPU per process beyond that.
+    if testbytecode.wanted(session.config):
+        testbytecode.write(session.config)
+        return True
+    return None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     items.sort(key=suite_order)
     # `./canbo test` runs the suite on PostgreSQL, then again on SQLite for what differs between
@@ -160,7 +172,18 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[_run_dir_key] = testdb.make_run_dir()
 
 
+# Libraries that a few tests use and that collecting the suite need not import: every pytest
+# process of `./canbo test` collects the whole suite, and those that run none of these tests (an
+# SQLite worker runs no browser test; a worker may run no fuzz test) paid their import.
+# core/tests/test_collection.py checks the list against what the collection imported.
+NOT_IMPORTED_BY_THE_COLLECTION = ("schemathesis", "anyio", "playwright")
+imported_by_the_collection = pytest.StashKey[frozenset[str]]()
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
+    session.stash[imported_by_the_collection] = frozenset(
+        name for name in NOT_IMPORTED_BY_THE_COLLECTION if name in sys.modules
+    )
     gc.collect()
     gc.freeze()
 
@@ -638,6 +661,15 @@ def browser(_chromium: Any) -> Iterator[Any]:
     yield _chromium
     for context in _chromium.contexts:
         context.close()
+
+
+def expect(actual: Any, message: str | None = None) -> Any:
+    """Playwright's ``expect``, imported when a browser test calls it, not when its module is
+    collected: every pytest process collects the browser tests' modules, the SQLite pass runs none
+    of them (core/tests/test_collection.py)."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(actual, message)
 
 
 def browser_login(page: Any, base: str, username: str) -> None:

@@ -6,14 +6,16 @@ sees only his commune's people and, under "Tài khoản của tôi", who granted
 from __future__ import annotations
 
 from io import StringIO
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import Browser, Page, expect
 
-from canbo.conftest import make_unit, new_person
+from canbo.conftest import expect, make_unit, new_person
 from canbo.org.choices import Level
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
 

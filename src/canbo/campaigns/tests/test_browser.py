@@ -4,15 +4,17 @@ live while a level is chosen, finalising refused over the quota, then accepted w
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from playwright.sync_api import Browser, expect
 
 from canbo.assessment.models import Rating
 from canbo.campaigns import services
 from canbo.campaigns.models import CampaignEntry, RatingCampaign
-from canbo.conftest import browser_login, new_person
+from canbo.conftest import browser_login, expect, new_person
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 pytestmark = pytest.mark.browser
 

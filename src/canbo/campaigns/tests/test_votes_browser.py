@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from playwright.sync_api import Browser, expect
 
 from canbo.assessment.models import ConfidenceVote
 from canbo.careers.models import Tenure
-from canbo.conftest import browser_login, new_person
+from canbo.conftest import browser_login, expect, new_person
 from canbo.planning import services as planning
 from canbo.planning.models import PlanningEntry
 from canbo.planning.tests.conftest import make_title
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 pytestmark = pytest.mark.browser
 

@@ -19,18 +19,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client as DjangoClient
-from werkzeug.test import Client
 
 from canbo.accounts.services import token_create
 from canbo.conftest import REASON_HEADERS, new_person
 from canbo.core.fuzzing import fuzz_operation
 from canbo.core.params import MAX_INT
 from canbo.org.models import Unit
-from canbo.wsgi import application
 
 pytestmark = pytest.mark.fuzz
 
@@ -46,8 +43,23 @@ WRITES = (
 )
 
 
+def wsgi_client() -> Any:
+    """A werkzeug client of the project's WSGI application. schemathesis, werkzeug and the
+    application (its middleware built on import) are imported when a test of this module runs, not
+    when the suite is collected: every pytest process collects this module, few run it."""
+    from werkzeug.test import Client
+
+    from canbo.wsgi import application
+
+    return Client(application)
+
+
 def load_schema(client: Any = None, headers: dict[str, str] | None = None) -> Any:
-    client = client or Client(application)
+    import schemathesis
+
+    from canbo.wsgi import application
+
+    client = client or wsgi_client()
     answer = client.get("/api/schema/?format=json", headers=headers or {})
     assert answer.status_code == 200, answer.text[:200]
     schema = schemathesis.openapi.from_dict(json.loads(answer.get_data()))
@@ -99,7 +111,7 @@ def test_reads_answer_no_server_error(data: dict[str, Any]) -> None:
 
 
 def test_writes_as_a_browser_answer_no_server_error(data: dict[str, Any]) -> None:
-    browser = Client(application)
+    browser = wsgi_client()
     page = browser.get("/dang-nhap/")
     field = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
     assert field is not None

@@ -174,3 +174,23 @@ def test_without_arguments_the_byte_code_is_collected_in_two_halves_side_by_side
     # Both halves ended before the passes and manage.py started.
     last = max(calls.index(c) for c in collects)
     assert all(last < calls.index(c) for c in calls if c.startswith(("pytest -n", "python")))
+
+
+def test_the_byte_code_collection_only_writes_the_byte_code(layout: Path) -> None:
+    # The collection before the passes asks for the byte-code alone (canbo/testbytecode.py); the
+    # passes collect and run the tests as before.
+    pytest_stand_in = layout / ".venv" / "bin" / "pytest"
+    pytest_stand_in.write_text(
+        '#!/bin/sh\necho "pytest $* BYTE_CODE_ONLY=${CANBO_TEST_BYTE_CODE_ONLY:-}" >> "$CALLS"\n',
+        encoding="utf-8",
+    )
+    code, _out, calls = _run(layout, "-k", "due")
+    assert code == 0
+    assert [c for c in calls if c.startswith("pytest")] == [
+        "pytest --collect-only -q -k due BYTE_CODE_ONLY=1",
+        *[c for c in calls if c.startswith("pytest -n")],
+    ]
+    assert sorted(c for c in calls if c.startswith("pytest -n")) == [
+        "pytest -n 2 --durations=25 -k due BYTE_CODE_ONLY=",
+        "pytest -n 2 -m not browser --durations=25 -k due BYTE_CODE_ONLY=",
+    ]

@@ -3,14 +3,16 @@ Swagger page run under it with no violation reported (issue 21)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
 
-from canbo.conftest import browser_login, browser_login_through_the_form, make_unit
+from canbo.conftest import browser_login, browser_login_through_the_form, expect, make_unit
 from canbo.org.models import Unit
 from canbo.people.models import Person
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import io
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import openpyxl
 import pytest
-from playwright.sync_api import Browser, FilePayload, Page, expect
 
-from canbo.conftest import browser_login
+from canbo.conftest import browser_login, expect
 from canbo.imports.models import ImportJob, SavedMapping
 from canbo.people.models import Person
 from canbo.people.validators import make_personal_id
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, FilePayload, Page
 
 pytestmark = pytest.mark.browser
 

@@ -6,14 +6,14 @@ officer logs in (changing the password he was given) and sees only his commune's
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import openpyxl
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from playwright.sync_api import Browser, FilePayload, Page, expect
 
+from canbo.conftest import expect
 from canbo.imports.org_import import build_org_template
 from canbo.imports.org_schema import ORG_SHEETS
 from canbo.imports.schema import SHEETS
@@ -21,6 +21,9 @@ from canbo.imports.workbooks import build_template
 from canbo.org.models import Unit
 from canbo.people.models import Person
 from canbo.people.validators import make_personal_id
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, FilePayload, Page
 
 pytestmark = pytest.mark.browser
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from playwright.sync_api import Browser, expect
 
-from canbo.conftest import browser_login, make_unit
+from canbo.conftest import browser_login, expect, make_unit
 from canbo.org.choices import UnitKind
 from canbo.org.models import Unit
 from canbo.people.models import Person
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 pytestmark = pytest.mark.browser
 

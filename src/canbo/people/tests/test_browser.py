@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from playwright.sync_api import Browser, expect
 
 from canbo.careers.models import Tenure
-from canbo.conftest import browser_login
+from canbo.conftest import browser_login, expect
 from canbo.people.models import Person, Qualification
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 pytestmark = pytest.mark.browser
 

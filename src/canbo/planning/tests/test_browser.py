@@ -3,13 +3,15 @@ planning filter finds him."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from playwright.sync_api import Browser, expect
 
-from canbo.conftest import browser_login
+from canbo.conftest import browser_login, expect
 from canbo.planning.models import PlanningEntry
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 pytestmark = pytest.mark.browser
 

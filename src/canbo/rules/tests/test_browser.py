@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from playwright.sync_api import Browser, expect
 
 from canbo.careers.models import Tenure
-from canbo.conftest import browser_login, new_person
+from canbo.conftest import browser_login, expect, new_person
 from canbo.org.models import Title
 from canbo.rules.services import rules_load
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 pytestmark = pytest.mark.browser
 

@@ -5,6 +5,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from canbo.core.migration_operations import RunSchemaPython
+
 # The log is append-only: the database refuses to change a read and, on PostgreSQL, to delete one
 # except inside the retention purge (core.readlog.purge sets canbo.accesslog_purge for its
 # transaction). SQLite has no session setting, and Django's flush (tests, `manage.py flush`)
@@ -74,7 +76,7 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['person_id', '-time'], name='accesslog_person_time')],
             },
         ),
-        migrations.RunPython(
+        RunSchemaPython(
             _run({"postgresql": PG_FORWARD, "sqlite": SQLITE_FORWARD}),
             _run({"postgresql": PG_BACKWARD, "sqlite": SQLITE_BACKWARD}),
         ),

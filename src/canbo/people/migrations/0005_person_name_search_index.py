@@ -15,6 +15,8 @@ and the index exist after all migrations, so a forgotten one fails the suite.
 
 from django.db import migrations
 
+from canbo.core.migration_operations import RunSchemaPython
+
 PG_FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS people_person_name_trgm ON people_person "
@@ -80,5 +82,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(forward, backward, elidable=False),
+        RunSchemaPython(forward, backward, elidable=False),
     ]

@@ -28,6 +28,8 @@ served (three words or more) faster, in name order.
 
 from django.db import migrations
 
+from canbo.core.migration_operations import RunSchemaPython
+
 TABLE = "people_person_name_word"
 FTS = "people_person_name_fts"
 
@@ -162,5 +164,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(forward, backward, elidable=False),
+        RunSchemaPython(forward, backward, elidable=False),
     ]

@@ -9,6 +9,8 @@ already holds the row id, which is the primary key, so it needs nothing.
 
 from django.db import migrations
 
+from canbo.core.migration_operations import RunSchemaPython
+
 INDEX = "people_person_unit_id"
 
 
@@ -28,5 +30,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(forward, backward, elidable=False),
+        RunSchemaPython(forward, backward, elidable=False),
     ]

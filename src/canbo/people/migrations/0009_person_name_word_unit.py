@@ -21,6 +21,8 @@ this migration again; ``people/tests/test_search.py`` fails until it does.
 
 from django.db import migrations
 
+from canbo.core.migration_operations import RunSchemaPython
+
 TABLE = "people_person_name_word"
 UNIT_INDEX = f"{TABLE}_unit"
 
@@ -170,5 +172,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(forward, backward, elidable=False),
+        RunSchemaPython(forward, backward, elidable=False),
     ]

@@ -13,6 +13,8 @@ other session) keeps the trigger. Inserts and deletes are unchanged, as is SQLit
 
 from django.db import migrations
 
+from canbo.core.migration_operations import RunSchemaPython
+
 TABLE = "people_person_name_word"
 CHANGED = (
     "(OLD.search_name IS DISTINCT FROM NEW.search_name OR OLD.sort_key IS DISTINCT FROM NEW.sort_key "
@@ -47,5 +49,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(forward, backward, elidable=False),
+        RunSchemaPython(forward, backward, elidable=False),
     ]

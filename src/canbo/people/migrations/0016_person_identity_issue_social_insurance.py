@@ -10,6 +10,8 @@ databases; only Django's state gets the field as ``AddField`` describes it.
 import django.core.validators
 from django.db import migrations, models
 
+from canbo.core.migration_operations import RunSchemaPython
+
 
 def add_column(apps, schema_editor):
     schema_editor.execute(
@@ -52,6 +54,6 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
-            database_operations=[migrations.RunPython(add_column, drop_column, elidable=False)],
+            database_operations=[RunSchemaPython(add_column, drop_column, elidable=False)],
         ),
     ]

@@ -238,12 +238,14 @@ def fingerprint(connection: Any) -> dict[str, Any]:
                     out[f"{kind}:{name}"] = definition
         qn = connection.ops.quote_name
         for table in sorted(connection.introspection.table_names(cursor)):
-            columns = [c.name for c in connection.introspection.get_table_description(cursor, table)]
-            if table == "django_migrations":
-                columns = [c for c in columns if c != "applied"]
-            # Names read from the database itself, quoted.
-            cursor.execute(f"SELECT {', '.join(qn(c) for c in columns)} FROM {qn(table)}")  # noqa: S608
-            rows = sorted(repr(tuple(_plain(v) for v in row)) for row in cursor.fetchall())
+            # Every column, in the table's order (the columns themselves are compared above). Not
+            # Django's get_table_description per table: on SQLite it parses each table's SQL for
+            # its collations (0.5 s of CPU a fingerprint), on PostgreSQL it is a catalogue query
+            # per table (0.15 s of the server's CPU). Names read from the database itself, quoted.
+            cursor.execute(f"SELECT * FROM {qn(table)}")  # noqa: S608
+            names = [c[0] for c in cursor.description]
+            kept = [i for i, c in enumerate(names) if (table, c) != ("django_migrations", "applied")]
+            rows = sorted(repr(tuple(_plain(row[i]) for i in kept)) for row in cursor.fetchall())
             digest = hashlib.sha256("\n".join(rows).encode()).hexdigest()
             out[f"rows:{table}"] = [len(rows), digest]
     return out

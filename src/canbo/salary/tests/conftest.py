@@ -53,8 +53,8 @@ def staff(tree: dict) -> dict[str, Person]:
 
 
 def make_staff(tree: dict) -> dict[str, Person]:
-    """Six people with salary histories, ratings and one discipline (``later`` is not returned:
-    his raise falls after the lists' dates)."""
+    """Six people with salary histories, ratings and one discipline (``later`` is written, not
+    returned)."""
     on_time = new_person(tree["A1"], "Đỗ Văn Đúng", sex="nam", recruitment_date=dt.date(2010, 1, 1))
     salary(on_time, 3, dt.date(2022, 2, 1))
     rate(on_time, 2022, 2023, 2024)
@@ -85,7 +85,7 @@ def staff_of_the_module(
 ) -> Iterator[dict[str, Person]]:
     """``staff`` written once, after the module's ``tree``, ``person_a`` and ``users``
     (``common_rows_of_the_module``), and rolled back after the module's last test: each test wrote
-    the six people, their salary rows, ratings and discipline again (~0.2–0.3 s of CPU a test,
+    the six people, their salary rows, ratings and discipline again (0.13–0.19 s of CPU a test,
     docs/performance.md, "Session 16"). For a module that takes the kept rows and whose tests do
     not mind the staff being there when they did not ask for it."""
     tree = common_rows_of_the_module["tree"]

@@ -5,12 +5,13 @@ from it (``NameSearchResults``), which must give exactly the rows of the rule.""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.db import connection
 
-from canbo.conftest import new_person
+from canbo.conftest import make_tree, new_person, rows_kept_for_the_scope
 from canbo.core.querysets import VIEW
 from canbo.org.models import Unit
 from canbo.people import search
@@ -48,54 +49,75 @@ def found(query: str, qs: Any = None) -> list[str]:
     return sorted(p.full_name for p in name_search(qs, query))
 
 
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        ("nguyen thi hoa", ["Nguyễn Thị Hoa"]),
-        ("NGUYỄN THỊ HOA", ["Nguyễn Thị Hoa"]),
-        ("Nguyen Thi Hoa", ["Nguyễn Thị Hoa"]),
-        ("  nguyen   thi  hoa ", ["Nguyễn Thị Hoa"]),
-        # A word matches the start of a name word: Hoa, Hòa and Hoàng, never Khoa.
-        ("hoa", ["Hoàng Văn Nam", "Nguyễn Hoa", "Nguyễn Thị Hoa", "Trần Thị Hòa"]),
-        ("hòa", ["Hoàng Văn Nam", "Nguyễn Hoa", "Nguyễn Thị Hoa", "Trần Thị Hòa"]),
-        ("khoa", ["Nguyễn Văn Khoa"]),
-        # Family + given name, word prefixes, in the order typed.
-        ("nguyen hoa", ["Nguyễn Hoa", "Nguyễn Thị Hoa"]),
-        ("ng hoa", ["Nguyễn Hoa", "Nguyễn Thị Hoa"]),
-        ("thi hoa", ["Nguyễn Thị Hoa", "Trần Thị Hòa"]),
-        ("hoa nguyen", []),
-        ("nguyen thi hoa khoa", []),
-        # đ is found by d (and by đ).
-        ("dang dinh dao", ["Đặng Đình Đào"]),
-        ("dao", ["Đặng Đình Đào"]),
-        ("ĐÀO", ["Đặng Đình Đào"]),
-        ("le thi thu ha", ["Lê Thị Thu Hà"]),
-        ("thu ha", ["Lê Thị Thu Hà"]),
-        # LIKE wildcards typed by the user are plain characters.
-        ("%", []),
-        ("_", []),
-        ("nguyen%hoa", []),
-        ("nguyen_thi", []),
-        ("zzz", []),
-    ],
-)
-def test_name_semantics(people: dict[str, Person], query: str, expected: list[str]) -> None:
-    assert found(query) == expected
+@pytest.fixture(scope="class")
+def people_of_the_class(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Person]]:
+    """The tree and the seven people written once for ``TestTheRuleReadOnly``, in the order the
+    ``tree`` and ``people`` fixtures wrote them, and rolled back after its last test."""
+
+    def build() -> dict[str, Person]:
+        return make_people(make_tree())
+
+    with rows_kept_for_the_scope(django_db_blocker, build) as rows:
+        yield rows
 
 
-def test_empty_query_is_no_filter(people: dict[str, Person]) -> None:
-    assert len(found("")) == len(NAMES) == len(found("   "))
+class TestTheRuleReadOnly:
+    """The tests that only read the seven people: they share one copy (``people_of_the_class``;
+    each of the 24 wrote the tree and the seven again). The other tests of the module write
+    their own, and the class's rows are gone before them."""
 
+    @pytest.fixture
+    def people(self, people_of_the_class: dict[str, Person], db: Any) -> dict[str, Person]:
+        # Read afresh for each test: a change in memory is not seen by the next one.
+        fresh = Person.objects.in_bulk([p.pk for p in people_of_the_class.values()])
+        return {name: fresh[p.pk] for name, p in people_of_the_class.items()}
 
-def test_personal_id_prefix(people: dict[str, Person]) -> None:
-    hoa = people["Nguyễn Thị Hoa"]
-    pid = hoa.personal_id
-    assert found(pid) == ["Nguyễn Thị Hoa"]
-    assert found(f"{pid[:4]} {pid[4:8]} {pid[8:]}") == ["Nguyễn Thị Hoa"]  # typed in groups
-    assert "Nguyễn Thị Hoa" in found(pid[:6])
-    assert found(pid[:-1] + str((int(pid[-1]) + 1) % 10)) == []
-    assert found("999") == []  # no upper bound for a prefix of nines
-    assert found("010") == sorted(NAMES)  # every test person is registered in province 010
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [
+            ("nguyen thi hoa", ["Nguyễn Thị Hoa"]),
+            ("NGUYỄN THỊ HOA", ["Nguyễn Thị Hoa"]),
+            ("Nguyen Thi Hoa", ["Nguyễn Thị Hoa"]),
+            ("  nguyen   thi  hoa ", ["Nguyễn Thị Hoa"]),
+            # A word matches the start of a name word: Hoa, Hòa and Hoàng, never Khoa.
+            ("hoa", ["Hoàng Văn Nam", "Nguyễn Hoa", "Nguyễn Thị Hoa", "Trần Thị Hòa"]),
+            ("hòa", ["Hoàng Văn Nam", "Nguyễn Hoa", "Nguyễn Thị Hoa", "Trần Thị Hòa"]),
+            ("khoa", ["Nguyễn Văn Khoa"]),
+            # Family + given name, word prefixes, in the order typed.
+            ("nguyen hoa", ["Nguyễn Hoa", "Nguyễn Thị Hoa"]),
+            ("ng hoa", ["Nguyễn Hoa", "Nguyễn Thị Hoa"]),
+            ("thi hoa", ["Nguyễn Thị Hoa", "Trần Thị Hòa"]),
+            ("hoa nguyen", []),
+            ("nguyen thi hoa khoa", []),
+            # đ is found by d (and by đ).
+            ("dang dinh dao", ["Đặng Đình Đào"]),
+            ("dao", ["Đặng Đình Đào"]),
+            ("ĐÀO", ["Đặng Đình Đào"]),
+            ("le thi thu ha", ["Lê Thị Thu Hà"]),
+            ("thu ha", ["Lê Thị Thu Hà"]),
+            # LIKE wildcards typed by the user are plain characters.
+            ("%", []),
+            ("_", []),
+            ("nguyen%hoa", []),
+            ("nguyen_thi", []),
+            ("zzz", []),
+        ],
+    )
+    def test_name_semantics(self, people: dict[str, Person], query: str, expected: list[str]) -> None:
+        assert found(query) == expected
+
+    def test_empty_query_is_no_filter(self, people: dict[str, Person]) -> None:
+        assert len(found("")) == len(NAMES) == len(found("   "))
+
+    def test_personal_id_prefix(self, people: dict[str, Person]) -> None:
+        hoa = people["Nguyễn Thị Hoa"]
+        pid = hoa.personal_id
+        assert found(pid) == ["Nguyễn Thị Hoa"]
+        assert found(f"{pid[:4]} {pid[4:8]} {pid[8:]}") == ["Nguyễn Thị Hoa"]  # typed in groups
+        assert "Nguyễn Thị Hoa" in found(pid[:6])
+        assert found(pid[:-1] + str((int(pid[-1]) + 1) % 10)) == []
+        assert found("999") == []  # no upper bound for a prefix of nines
+        assert found("010") == sorted(NAMES)  # every test person is registered in province 010
 
 
 def test_combines_with_restrict_and_other_filters(users: dict[str, Any], people: dict[str, Person]) -> None:

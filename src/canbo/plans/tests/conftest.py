@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from canbo.conftest import rows_kept_for_the_scope
 from canbo.org.models import Unit
 from canbo.plans import services
 from canbo.plans.models import Plan, Task
@@ -14,6 +16,10 @@ from canbo.plans.models import Plan, Task
 
 @pytest.fixture
 def plan(tree: dict[str, Unit], users: dict[str, Any]) -> Plan:
+    return make_plan(tree, users)
+
+
+def make_plan(tree: dict[str, Unit], users: dict[str, Any]) -> Plan:
     return services.plan_create(
         acting_user=users["officer_a"],
         unit=tree["A"],
@@ -30,6 +36,10 @@ def plan(tree: dict[str, Unit], users: dict[str, Any]) -> Plan:
 
 @pytest.fixture
 def tasks(plan: Plan, tree: dict[str, Unit], users: dict[str, Any]) -> dict[str, Task]:
+    return make_tasks(plan, tree, users)
+
+
+def make_tasks(plan: Plan, tree: dict[str, Unit], users: dict[str, Any]) -> dict[str, Task]:
     mk = services.task_create
     officer = users["officer_a"]
     return {
@@ -67,3 +77,44 @@ def tasks(plan: Plan, tree: dict[str, Unit], users: dict[str, Any]) -> dict[str,
             deadline_text="thường xuyên",
         ),
     }
+
+
+@pytest.fixture(scope="module")
+def plan_and_tasks_of_the_module(
+    common_rows_of_the_module: dict[str, Any], django_db_blocker: Any
+) -> Iterator[tuple[Plan, dict[str, Task]]]:
+    """``plan`` and its four ``tasks`` written once, after the module's ``tree``, ``person_a`` and
+    ``users`` (``common_rows_of_the_module``), and rolled back after the module's last test (each
+    test's own writes are undone after it). For a module whose every test that takes the plan
+    takes its tasks too: a test given the kept plan finds its tasks in it."""
+
+    def build() -> tuple[Plan, dict[str, Task]]:
+        tree, users = common_rows_of_the_module["tree"], common_rows_of_the_module["users"]
+        plan = make_plan(tree, users)
+        return plan, make_tasks(plan, tree, users)
+
+    with rows_kept_for_the_scope(django_db_blocker, build) as rows:
+        yield rows
+
+
+# Function-scoped views of the module's plan and tasks, read afresh for each test (a test that
+# changes one in memory leaves the next an unchanged copy).
+
+
+def kept_plan(plan_and_tasks_of_the_module: tuple[Plan, dict[str, Task]], tree: dict[str, Unit]) -> Plan:
+    plan = Plan.objects.get(pk=plan_and_tasks_of_the_module[0].pk)
+    plan.unit = tree["A"]
+    return plan
+
+
+def kept_tasks(
+    plan_and_tasks_of_the_module: tuple[Plan, dict[str, Task]], plan: Plan, tree: dict[str, Unit]
+) -> dict[str, Task]:
+    kept = plan_and_tasks_of_the_module[1]
+    fresh = Task.objects.in_bulk([t.pk for t in kept.values()])
+    units = {u.pk: u for u in tree.values()}
+    for task in fresh.values():
+        task.plan = plan
+        if task.lead_unit_id is not None:
+            task.lead_unit = units[task.lead_unit_id]
+    return {name: fresh[t.pk] for name, t in kept.items()}

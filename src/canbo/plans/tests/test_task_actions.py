@@ -12,12 +12,17 @@ from django.test import Client
 from canbo.conftest import kept_person_a, kept_tree, kept_users
 from canbo.core.models import ObjectChange
 from canbo.plans.models import Plan, Task, TaskStatus
+from canbo.plans.tests.conftest import kept_plan, kept_tasks
 
 # tree, person_a and users are written once for the module and kept for its tests (each test's own
 # writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
 tree = pytest.fixture(kept_tree, name="tree")
 person_a = pytest.fixture(kept_person_a, name="person_a")
 users = pytest.fixture(kept_users, name="users")
+# So are the plan and its tasks, every test here taking both (plans/tests/conftest.py,
+# plan_and_tasks_of_the_module).
+plan = pytest.fixture(kept_plan, name="plan")
+tasks = pytest.fixture(kept_tasks, name="tasks")
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,22 @@ from typing import Any
 import pytest
 from django.template import Context, Template
 
+from canbo.conftest import kept_person_a, kept_tree, kept_users
 from canbo.org.models import Unit
 from canbo.plans import selectors, services
 from canbo.plans.models import Plan, Task
+from canbo.plans.tests.conftest import kept_plan, kept_tasks
 from canbo.plans.views.base import dashboard_html, task_rows, task_rows_html
+
+# tree, person_a and users are written once for the module and kept for its tests (each test's own
+# writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
+tree = pytest.fixture(kept_tree, name="tree")
+person_a = pytest.fixture(kept_person_a, name="person_a")
+users = pytest.fixture(kept_users, name="users")
+# So are the plan and its tasks, every test here taking both (plans/tests/conftest.py,
+# plan_and_tasks_of_the_module).
+plan = pytest.fixture(kept_plan, name="plan")
+tasks = pytest.fixture(kept_tasks, name="tasks")
 
 pytestmark = pytest.mark.django_db
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
 
 from canbo.assessment.models import Discipline, Rating
-from canbo.conftest import REASON_HEADERS, new_person
+from canbo.conftest import REASON_HEADERS, new_person, rows_kept_for_the_scope
+from canbo.org.models import Unit
 from canbo.people.models import Person
 from canbo.people.services import section_create
 from canbo.salary.models import Grade, SalaryRow
@@ -47,6 +49,12 @@ def rate(person: Person, *years: int, level: str = "ht") -> None:
 
 @pytest.fixture
 def staff(tree: dict) -> dict[str, Person]:
+    return make_staff(tree)
+
+
+def make_staff(tree: dict) -> dict[str, Person]:
+    """Six people with salary histories, ratings and one discipline (``later`` is written, not
+    returned)."""
     on_time = new_person(tree["A1"], "Đỗ Văn Đúng", sex="nam", recruitment_date=dt.date(2010, 1, 1))
     salary(on_time, 3, dt.date(2022, 2, 1))
     rate(on_time, 2022, 2023, 2024)
@@ -69,3 +77,30 @@ def staff(tree: dict) -> dict[str, Person]:
     later = new_person(tree["A1"], "Đỗ Văn Sau", sex="nam", recruitment_date=dt.date(2010, 1, 1))
     salary(later, 3, dt.date(2023, 2, 1))
     return {"on_time": on_time, "delayed": delayed, "unrated": unrated, "top": top, "other": other}
+
+
+@pytest.fixture(scope="module")
+def staff_of_the_module(
+    common_rows_of_the_module: dict[str, Any], django_db_blocker: Any
+) -> Iterator[dict[str, Person]]:
+    """``staff`` written once, after the module's ``tree``, ``person_a`` and ``users``
+    (``common_rows_of_the_module``), and rolled back after the module's last test: each test wrote
+    the six people, their salary rows, ratings and discipline again (0.13–0.19 s of CPU a test,
+    docs/performance.md, "Session 16"). For a module that takes the kept rows and whose tests do
+    not mind the staff being there when they did not ask for it."""
+    tree = common_rows_of_the_module["tree"]
+    with rows_kept_for_the_scope(django_db_blocker, lambda: make_staff(tree)) as rows:
+        yield rows
+
+
+def kept_staff(staff_of_the_module: dict[str, Person], tree: dict[str, Unit]) -> dict[str, Person]:
+    """The module's staff read afresh for each test (a test that changes one in memory leaves the
+    next an unchanged copy), as ``new_person`` returns a person: its ethnicity and religion loaded,
+    its unit the test's ``tree`` unit."""
+    fresh = Person.objects.select_related("ethnicity", "religion").in_bulk(
+        [p.pk for p in staff_of_the_module.values()]
+    )
+    units = {u.pk: u for u in tree.values()}
+    for person in fresh.values():
+        person.managing_unit = units[person.managing_unit_id]
+    return {name: fresh[p.pk] for name, p in staff_of_the_module.items()}

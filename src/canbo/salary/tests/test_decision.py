@@ -13,13 +13,15 @@ from canbo.conftest import kept_person_a, kept_tree, kept_users
 from canbo.core.models import ObjectChange
 from canbo.salary.models import SalaryRow
 from canbo.salary.selectors import due_list
-from canbo.salary.tests.conftest import AS_OF, client_for
+from canbo.salary.tests.conftest import AS_OF, client_for, kept_staff
 
 # tree, person_a and users are written once for the module and kept for its tests (each test's own
 # writes are undone after it): canbo/conftest.py, common_rows_of_the_module.
 tree = pytest.fixture(kept_tree, name="tree")
 person_a = pytest.fixture(kept_person_a, name="person_a")
 users = pytest.fixture(kept_users, name="users")
+# So is the salary tests' staff (salary/tests/conftest.py, staff_of_the_module).
+staff = pytest.fixture(kept_staff, name="staff")
 
 pytestmark = pytest.mark.django_db
 

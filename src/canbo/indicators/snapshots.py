@@ -54,7 +54,6 @@ from django_tasks import task
 
 from canbo.careers.models import BodyMembership, Tenure
 from canbo.core.dates import today
-from canbo.core.querysets import scope_q
 from canbo.core.services import at_batch_end
 from canbo.indicators import engine, facts
 from canbo.indicators.engine import Result
@@ -212,15 +211,7 @@ def _key(r: Request, scopes: dict[int, str]) -> str:
 def _scope_signature(user: Any) -> str:
     """The SQL (with parameters) of the conditions ``engine._base`` puts on the user's rows: the
     same for the system (no user) and for every user whose grants cover everything."""
-    out = []
-    for model in (Person, PlanningList):
-        q = None if user is None else scope_q(model, user)
-        if q is None:
-            out.append("all")
-        else:
-            sql, params = model._default_manager.filter(q).values("pk").query.sql_with_params()
-            out.append(f"{sql} {params!r}")
-    return "\n".join(out)
+    return engine.Scope(user).key
 
 
 def _dump(results: dict[str, dict[str, Result]]) -> dict[str, Any]:

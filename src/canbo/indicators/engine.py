@@ -215,7 +215,12 @@ def _titles(defs: list[IndicatorDefinition]) -> list[int] | None:
     conditions = [title_q(d.spec["population"]) for d in defs]
     if any(not c for c in conditions):
         return None
-    return list(Title.objects.filter(reduce(or_, conditions)).values_list("pk", flat=True))
+
+    def build(_days: list[dt.date]) -> tuple[QuerySet[Any], dict[str, Any] | None]:
+        return Title.objects.filter(reduce(or_, conditions)).values("pk"), None
+
+    key = ("titles", tuple(json.dumps(d.spec["population"], sort_keys=True, default=str) for d in defs))
+    return [row["pk"] for row in statements.kept_rows(key, [], build)]
 
 
 def _population_rows_q(pop: dict[str, Any], category: str) -> Q:
@@ -333,13 +338,20 @@ def numerator_q(
 
 def _present_branches(levels: list[str], day: dt.date, unit: Unit | None, length: int | None) -> set[str]:
     """Path prefixes (of ``length``, or "" for the whole subtree) having a unit of ``levels``
-    in force on ``day``."""
-    qs = Unit.objects.filter(in_force_q(day), level__in=levels)
-    if unit is not None:
-        qs = qs.filter(path__startswith=unit.path)
+    in force on ``day``. Compiled once per process (``statements.kept_rows``)."""
+
+    def build(days: list[dt.date]) -> tuple[QuerySet[Any], dict[str, Any] | None]:
+        (day,) = days
+        qs = Unit.objects.filter(in_force_q(day), level__in=levels)
+        if unit is not None:
+            qs = qs.filter(path__startswith=unit.path)
+        return (qs.values("path")[:1] if length is None else qs.values("path")), None
+
+    key = ("present", tuple(levels), unit.path if unit is not None else None, length is None)
+    paths = [row["path"] for row in statements.kept_rows(key, [day], build)]
     if length is None:
-        return {""} if qs.exists() else set()
-    return {p[:length] for p in qs.values_list("path", flat=True) if len(p) >= length}
+        return {""} if paths else set()
+    return {p[:length] for p in paths if len(p) >= length}
 
 
 # ---- computing ------------------------------------------------------------------------------
@@ -369,15 +381,18 @@ def compute_days(
     unit: Unit | None = None,
     user: Any = None,
     depth: int | None = None,
+    scope: Scope | None = None,
 ) -> dict[dt.date, dict[str, dict[str, Result]]]:
     """``compute`` on each of ``days``: the counts of one source on every date in ONE statement
-    (``_count_days``), not one per date; unit compliance is still counted date by date."""
+    (``_count_days``), not one per date; unit compliance is still counted date by date.
+    ``scope``: ``Scope(user)`` when the caller has it."""
     days = sorted(set(days))
     outs: dict[dt.date, dict[str, dict[str, Result]]] = {
         day: {d.code: {} for d in definitions} for day in days
     }
     length = depth * STEP if depth else None
-    scope = Scope(user)
+    if scope is None:
+        scope = Scope(user)
     by_source: dict[str, list[IndicatorDefinition]] = {}
     for d in definitions:
         for day in days:

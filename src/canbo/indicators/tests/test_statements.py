@@ -200,9 +200,10 @@ def test_what_a_statement_is_made_of_is_in_its_key(
     defs[1] = services.definition_create(
         acting_user=None, code="nu-2", label="nu-2", kind="share",
         spec={"population": {"source": "tenure", "title_level": ["huyen"], "is_leader": True},
-              "numerator": {"sex": "nam"}},
+              "numerator": {"age_below": 25}},
     )  # fmt: skip
-    check()
+    changed = check()
+    assert changed["nu-2"] != after["nu"]
     grant_add(acting_user=None, user=officer, role="officer", unit=tree["A"], reason="Thử")
     officer = type(officer).objects.get(pk=officer.pk)  # his grants read again
     widened = check()

@@ -43,7 +43,7 @@ _SUSPECT = range(2100, 9001)
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # At most this many statements per process (a page's definitions × units × users × groupings);
 # then they are dropped and compiled again as asked for.
-KEPT = 512
+KEPT = 256
 
 
 def years_before(day: dt.date, years: int) -> dt.date:

@@ -359,7 +359,7 @@ def main() -> None:
 
     together = snapshots._compute_missing
 
-    def one_by_one(missing: list[snapshots.Request]) -> dict[str, object]:
+    def one_by_one(missing: list[snapshots.Request], scopes: dict[int, engine.Scope]) -> dict[str, Any]:
         return {r.key: snapshots._dump(snapshots._compute(r)) for r in missing}
 
     refresh_ms: list[float] = []

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -35,7 +36,9 @@ from django.db.models.functions import Lower, Substr
 
 from canbo.careers.models import BodyMembership, Tenure, on_date_q
 from canbo.core.querysets import scope_q
+from canbo.indicators import statements
 from canbo.indicators.models import IndicatorDefinition
+from canbo.indicators.statements import years_before
 from canbo.org.models import Title, Unit, in_force_q
 from canbo.people.models import PartyMembership, Person, Qualification
 from canbo.people.service_history import in_service_q
@@ -54,13 +57,6 @@ def from_records() -> Iterator[None]:
         yield
     finally:
         _use_facts.reset(token)
-
-
-def years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 @dataclass
@@ -129,19 +125,51 @@ def _on(source: str, day: dt.date) -> Q:
     return planned_on_q(day) if source == "planning" else on_date_q(day)
 
 
-def _base(source: str, day: dt.date | None, unit: Unit | None, user: Any) -> QuerySet[Any]:
+class Scope:
+    """What a user's grants limit the counted rows to: the persons and the planning lists he may
+    see (None: no limit), read once per computation."""
+
+    def __init__(self, user: Any) -> None:
+        self.persons = None if user is None else scope_q(Person, user)
+        self.lists = None if user is None else scope_q(PlanningList, user)
+
+    @functools.cached_property
+    def key(self) -> str:
+        """The SQL of both conditions with its parameters: the same for the system and for every
+        user whose grants cover everything. It names the scope in a kept statement's key
+        (``statements``) and in a snapshot's (``snapshots``)."""
+        out = []
+        for model, q in ((Person, self.persons), (PlanningList, self.lists)):
+            if q is None:
+                out.append("all")
+            else:
+                sql, params = model._default_manager.filter(q).values("pk").query.sql_with_params()
+                out.append(f"{sql} {params!r}")
+        return "\n".join(out)
+
+
+def _defs_key(defs: list[IndicatorDefinition]) -> tuple[tuple[str, str], ...]:
+    """What of ``defs`` the statements are made of (a kept statement's key)."""
+    return tuple((d.kind, json.dumps(d.spec, sort_keys=True, default=str)) for d in defs)
+
+
+def _base(
+    source: str, day: dt.date | None, unit: Unit | None, user: Any, scope: Scope | None = None
+) -> QuerySet[Any]:
     """Rows of the source running on ``day`` in ``unit``'s subtree, of people ``user`` may see
-    (``day`` None: on any date, and in service or not; ``_count_days`` tests both per date)."""
+    (``day`` None: on any date, and in service or not; ``_count_days`` tests both per date).
+    ``scope``: ``Scope(user)`` when the caller has it."""
     qs: QuerySet[Any]
+    if scope is None:
+        scope = Scope(user)
     on = Q() if day is None else _on(source, day)
     if source == "tenure":
         qs = Tenure.objects.filter(on, is_primary=True)
     elif source == "planning":
         qs = PlanningEntry.objects.filter(on)
-        if user is not None:  # a list is the business of the committee keeping it (planning.selectors)
-            q = scope_q(PlanningList, user)
-            if q is not None:
-                qs = qs.filter(planning_list_id__in=PlanningList.objects.filter(q).values("pk"))
+        # A list is the business of the committee keeping it (planning.selectors).
+        if scope.lists is not None:
+            qs = qs.filter(planning_list_id__in=PlanningList.objects.filter(scope.lists).values("pk"))
     else:
         qs = BodyMembership.objects.filter(on)
     if unit is not None:
@@ -150,10 +178,8 @@ def _base(source: str, day: dt.date | None, unit: Unit | None, user: Any) -> Que
     # record must not count him).
     if day is not None:
         qs = qs.filter(in_service_q(day, "person__"))
-    if user is not None:
-        q = scope_q(Person, user)
-        if q is not None:
-            qs = qs.filter(person_id__in=Person.objects.filter(q).values("pk"))
+    if scope.persons is not None:
+        qs = qs.filter(person_id__in=Person.objects.filter(scope.persons).values("pk"))
     return qs.order_by()
 
 
@@ -189,7 +215,12 @@ def _titles(defs: list[IndicatorDefinition]) -> list[int] | None:
     conditions = [title_q(d.spec["population"]) for d in defs]
     if any(not c for c in conditions):
         return None
-    return list(Title.objects.filter(reduce(or_, conditions)).values_list("pk", flat=True))
+
+    def build(_days: list[dt.date]) -> tuple[QuerySet[Any], dict[str, Any] | None]:
+        return Title.objects.filter(reduce(or_, conditions)).values("pk"), None
+
+    key = ("titles", tuple(json.dumps(d.spec["population"], sort_keys=True, default=str) for d in defs))
+    return [row["pk"] for row in statements.kept_rows(key, [], build)]
 
 
 def _population_rows_q(pop: dict[str, Any], category: str) -> Q:
@@ -307,13 +338,20 @@ def numerator_q(
 
 def _present_branches(levels: list[str], day: dt.date, unit: Unit | None, length: int | None) -> set[str]:
     """Path prefixes (of ``length``, or "" for the whole subtree) having a unit of ``levels``
-    in force on ``day``."""
-    qs = Unit.objects.filter(in_force_q(day), level__in=levels)
-    if unit is not None:
-        qs = qs.filter(path__startswith=unit.path)
+    in force on ``day``. Compiled once per process (``statements.kept_rows``)."""
+
+    def build(days: list[dt.date]) -> tuple[QuerySet[Any], dict[str, Any] | None]:
+        (day,) = days
+        qs = Unit.objects.filter(in_force_q(day), level__in=levels)
+        if unit is not None:
+            qs = qs.filter(path__startswith=unit.path)
+        return (qs.values("path")[:1] if length is None else qs.values("path")), None
+
+    key = ("present", tuple(levels), unit.path if unit is not None else None, length is None)
+    paths = [row["path"] for row in statements.kept_rows(key, [day], build)]
     if length is None:
-        return {""} if qs.exists() else set()
-    return {p[:length] for p in qs.values_list("path", flat=True) if len(p) >= length}
+        return {""} if paths else set()
+    return {p[:length] for p in paths if len(p) >= length}
 
 
 # ---- computing ------------------------------------------------------------------------------
@@ -343,14 +381,18 @@ def compute_days(
     unit: Unit | None = None,
     user: Any = None,
     depth: int | None = None,
+    scope: Scope | None = None,
 ) -> dict[dt.date, dict[str, dict[str, Result]]]:
     """``compute`` on each of ``days``: the counts of one source on every date in ONE statement
-    (``_count_days``), not one per date; unit compliance is still counted date by date."""
+    (``_count_days``), not one per date; unit compliance is still counted date by date.
+    ``scope``: ``Scope(user)`` when the caller has it."""
     days = sorted(set(days))
     outs: dict[dt.date, dict[str, dict[str, Result]]] = {
         day: {d.code: {} for d in definitions} for day in days
     }
     length = depth * STEP if depth else None
+    if scope is None:
+        scope = Scope(user)
     by_source: dict[str, list[IndicatorDefinition]] = {}
     for d in definitions:
         for day in days:
@@ -365,15 +407,15 @@ def compute_days(
 
                     out[d.code] = planning_compliance(d, day=day, unit=unit, user=user, length=length)
                 else:
-                    out[d.code] = _compliance(d, day=day, unit=unit, user=user, length=length)
+                    out[d.code] = _compliance(d, day=day, unit=unit, scope=scope, length=length)
         if not (d.pending or "population" not in d.spec or d.kind == "unit_compliance"):
             by_source.setdefault(_source(d.spec), []).append(d)
 
     for source, defs in by_source.items():
         if len(days) == 1:
-            by_day = {days[0]: _count(source, defs, day=days[0], unit=unit, user=user, length=length)}
+            by_day = {days[0]: _count(source, defs, day=days[0], unit=unit, scope=scope, length=length)}
         else:
-            by_day = _count_days(source, defs, days=days, unit=unit, user=user, length=length)
+            by_day = _count_days(source, defs, days=days, unit=unit, scope=scope, length=length)
         for day in days:
             _assemble(outs[day], defs, by_day[day], day=day, unit=unit, length=length)
     return outs
@@ -420,7 +462,7 @@ def _count(
     *,
     day: dt.date,
     unit: Unit | None,
-    user: Any,
+    scope: Scope,
     length: int | None,
 ) -> list[dict[str, Any]]:
     """All the populations (``p<i>``) and numerators (``n<i>``) of ``defs`` (one source) by
@@ -436,41 +478,55 @@ def _count(
     runs in under one. docs/performance.md, "PostgreSQL at 2,550,000 people".
 
     Over the whole subtree (the dashboard's table) the tenure and membership statements read the
-    fact tables instead (``_count_facts``) when these hold every condition."""
+    fact tables instead (``_count_facts``) when these hold every condition.
+
+    The statement is compiled once per process for these definitions, unit, scope and grouping
+    and sent again with the date as a parameter (``statements.kept_rows``)."""
     if length is None and source in ("tenure", "membership") and _use_facts.get():
-        counted = _count_facts(source, defs, day=day, unit=unit, user=user)
+        counted = _count_facts(source, defs, day=day, unit=unit, scope=scope)
         if counted is not None:
             return counted
-    joins: dict[str, Q] = {}
-    aggs: dict[str, Any] = {}
-    pops = []
-    for i, d in enumerate(defs):
-        pq = population_q(d.spec, day)
-        pops.append(pq)
-        aggs[f"p{i}"] = Count("person_id", distinct=True, filter=pq)
-        aggs[f"n{i}"] = Count("person_id", distinct=True, filter=pq & numerator_q(d, day, joins))
-    qs = _base(source, day, unit, user).filter(reduce(or_, pops))
     titles = _titles(defs) if source == "tenure" else None
-    if titles is not None:
-        qs = qs.filter(title_id__in=titles)
-    qs = qs.alias(
-        **{
-            name: FilteredRelation(
-                "person__qualification",
-                condition=Q(person__qualification__obtained_date__lte=day)
-                & _prefixed(cond, "person__qualification__"),
-            )
-            for name, cond in joins.items()
-        }
-    )
-    if length is None:
-        return [{"branch": "", **qs.aggregate(**aggs)}]
-    path = f"{_unit_field(source)}__path"
-    return list(qs.annotate(branch=Substr(path, 1, length)).values("branch").annotate(**aggs))
+
+    def build(days: list[dt.date]) -> tuple[QuerySet[Any], dict[str, Any] | None]:
+        (day,) = days
+        joins: dict[str, Q] = {}
+        aggs: dict[str, Any] = {}
+        pops = []
+        for i, d in enumerate(defs):
+            pq = population_q(d.spec, day)
+            pops.append(pq)
+            aggs[f"p{i}"] = Count("person_id", distinct=True, filter=pq)
+            aggs[f"n{i}"] = Count("person_id", distinct=True, filter=pq & numerator_q(d, day, joins))
+        qs = _base(source, day, unit, None, scope).filter(reduce(or_, pops))
+        if titles is not None:
+            qs = qs.filter(title_id__in=titles)
+        qs = qs.alias(
+            **{
+                name: FilteredRelation(
+                    "person__qualification",
+                    condition=Q(person__qualification__obtained_date__lte=day)
+                    & _prefixed(cond, "person__qualification__"),
+                )
+                for name, cond in joins.items()
+            }
+        )
+        if length is None:
+            return qs, aggs
+        path = f"{_unit_field(source)}__path"
+        return qs.annotate(branch=Substr(path, 1, length)).values("branch").annotate(**aggs), None
+
+    key = ("count", source, _defs_key(defs), unit.path if unit else None, scope.key, length, _ids(titles))
+    rows = statements.kept_rows(key, [day], build)
+    return [{"branch": "", **rows[0]}] if length is None else rows
+
+
+def _ids(titles: list[int] | None) -> tuple[int, ...] | None:
+    return None if titles is None else tuple(titles)
 
 
 def _count_facts(
-    source: str, defs: list[IndicatorDefinition], *, day: dt.date, unit: Unit | None, user: Any
+    source: str, defs: list[IndicatorDefinition], *, day: dt.date, unit: Unit | None, scope: Scope
 ) -> list[dict[str, Any]] | None:
     """``_count`` over the whole subtree from ``TenureFact`` or ``MembershipFact``: the same
     rows (a fact row per primary tenure or membership), the person's attributes read from the
@@ -482,7 +538,15 @@ def _count_facts(
     slots = facts.slots()
     if slots is None:
         return None
-    try:
+    try:  # the conditions only (cheap: nothing resolved), before the titles are read
+        for d in defs:
+            fact_population_q(d.spec, day, slots) & fact_condition_q(d.spec.get("numerator"), day, slots)
+    except facts.NotInFacts:
+        return None
+    titles = _titles(defs) if source == "tenure" else None
+
+    def build(days: list[dt.date]) -> tuple[QuerySet[Any], dict[str, Any] | None]:
+        (day,) = days
         aggs: dict[str, Any] = {}
         pops = []
         for i, d in enumerate(defs):
@@ -493,23 +557,29 @@ def _count_facts(
             if d.kind == "renewal":
                 num &= ~Q(Exists(_earlier(d, day)))
             aggs[f"n{i}"] = Count("person_id", distinct=True, filter=pq & num)
-    except facts.NotInFacts:
-        return None
-    model: Any = TenureFact if source == "tenure" else MembershipFact
-    # An open row ends on ``facts.OPEN``: one range of the index on (…, end_date, start_date).
-    qs = model.objects.filter(start_date__lte=day, end_date__gte=day)
-    qs = qs.filter(in_service_q(day, person_key="person_id"))
-    if unit is not None:
-        qs = qs.filter(**{f"{_unit_field(source)}__path__startswith": unit.path})
-    if user is not None:
-        q = scope_q(Person, user)
-        if q is not None:
-            qs = qs.filter(person_id__in=Person.objects.filter(q).values("pk"))
-    qs = qs.order_by().filter(reduce(or_, pops))
-    titles = _titles(defs) if source == "tenure" else None
-    if titles is not None:
-        qs = qs.filter(title_id__in=titles)
-    return [{"branch": "", **qs.aggregate(**aggs)}]
+        model: Any = TenureFact if source == "tenure" else MembershipFact
+        # An open row ends on ``facts.OPEN``: one range of the index on (…, end_date, start_date).
+        qs = model.objects.filter(start_date__lte=day, end_date__gte=day)
+        qs = qs.filter(in_service_q(day, person_key="person_id"))
+        if unit is not None:
+            qs = qs.filter(**{f"{_unit_field(source)}__path__startswith": unit.path})
+        if scope.persons is not None:
+            qs = qs.filter(person_id__in=Person.objects.filter(scope.persons).values("pk"))
+        qs = qs.order_by().filter(reduce(or_, pops))
+        if titles is not None:
+            qs = qs.filter(title_id__in=titles)
+        return qs, aggs
+
+    key = (
+        "facts",
+        source,
+        _defs_key(defs),
+        unit.path if unit else None,
+        scope.key,
+        _ids(titles),
+        tuple(sorted(slots.items())),
+    )
+    return [{"branch": "", **statements.kept_rows(key, [day], build)[0]}]
 
 
 def _earlier(defn: IndicatorDefinition, day: dt.date) -> QuerySet[Any]:
@@ -579,7 +649,7 @@ def _count_days(
     *,
     days: list[dt.date],
     unit: Unit | None,
-    user: Any,
+    scope: Scope,
     length: int | None,
 ) -> dict[dt.date, list[dict[str, Any]]]:
     """``_count`` on each of ``days``, in ONE statement: one scan of the rows that run on any of
@@ -587,39 +657,46 @@ def _count_days(
     indicator and date. Each FILTER holds the whole of what ``_count`` puts in its WHERE for
     that date (the row runs on it, the person is in service on it, the population on it), so
     the counts are the same; the qualification joins take what was obtained by the latest date
-    and each numerator tests the joined row's date against its own."""
-    joins: dict[str, Q] = {}
-    aggs: dict[str, Any] = {}
-    for k, day in enumerate(days):
-        on = _on(source, day) & in_service_q(day, "person__")
-        for i, d in enumerate(defs):
-            pq = on & population_q(d.spec, day)
-            aggs[f"p{i}_{k}"] = Count("person_id", distinct=True, filter=pq)
-            aggs[f"n{i}_{k}"] = Count(
-                "person_id", distinct=True, filter=pq & numerator_q(d, day, joins, dated_joins=True)
-            )
-    qs = _base(source, None, unit, user)
-    qs = qs.filter(reduce(or_, (_on(source, day) for day in days)))
-    qs = qs.filter(reduce(or_, (population_q(d.spec) for d in defs)))  # without ``where``: any date
+    and each numerator tests the joined row's date against its own. Compiled once per process
+    for as many dates (``statements.kept_rows``), as ``_count``."""
     titles = _titles(defs) if source == "tenure" else None
-    if titles is not None:
-        qs = qs.filter(title_id__in=titles)
-    latest = max(days)
-    qs = qs.alias(
-        **{
-            name: FilteredRelation(
-                "person__qualification",
-                condition=Q(person__qualification__obtained_date__lte=latest)
-                & _prefixed(cond, "person__qualification__"),
-            )
-            for name, cond in joins.items()
-        }
-    )
-    if length is None:
-        rows = [{"branch": "", **qs.aggregate(**aggs)}]
-    else:
+
+    def build(days: list[dt.date]) -> tuple[QuerySet[Any], dict[str, Any] | None]:
+        joins: dict[str, Q] = {}
+        aggs: dict[str, Any] = {}
+        for k, day in enumerate(days):
+            on = _on(source, day) & in_service_q(day, "person__")
+            for i, d in enumerate(defs):
+                pq = on & population_q(d.spec, day)
+                aggs[f"p{i}_{k}"] = Count("person_id", distinct=True, filter=pq)
+                aggs[f"n{i}_{k}"] = Count(
+                    "person_id", distinct=True, filter=pq & numerator_q(d, day, joins, dated_joins=True)
+                )
+        qs = _base(source, None, unit, None, scope)
+        qs = qs.filter(reduce(or_, (_on(source, day) for day in days)))
+        qs = qs.filter(reduce(or_, (population_q(d.spec) for d in defs)))  # without ``where``: any date
+        if titles is not None:
+            qs = qs.filter(title_id__in=titles)
+        latest = max(days)
+        qs = qs.alias(
+            **{
+                name: FilteredRelation(
+                    "person__qualification",
+                    condition=Q(person__qualification__obtained_date__lte=latest)
+                    & _prefixed(cond, "person__qualification__"),
+                )
+                for name, cond in joins.items()
+            }
+        )
+        if length is None:
+            return qs, aggs
         path = f"{_unit_field(source)}__path"
-        rows = list(qs.annotate(branch=Substr(path, 1, length)).values("branch").annotate(**aggs))
+        return qs.annotate(branch=Substr(path, 1, length)).values("branch").annotate(**aggs), None
+
+    key = ("days", source, _defs_key(defs), unit.path if unit else None, scope.key, length, _ids(titles))
+    rows = statements.kept_rows(key, days, build)
+    if length is None:
+        rows = [{"branch": "", **rows[0]}]
     out: dict[dt.date, list[dict[str, Any]]] = {}
     for k, day in enumerate(days):
         on_day = []
@@ -646,22 +723,30 @@ def _prefixed(q: Q, prefix: str) -> Q:
 
 
 def _compliance(
-    defn: IndicatorDefinition, *, day: dt.date, unit: Unit | None, user: Any, length: int | None
+    defn: IndicatorDefinition, *, day: dt.date, unit: Unit | None, scope: Scope, length: int | None
 ) -> dict[str, Result]:
     """Units whose staff meet ``eligible`` at ``min_share`` or more; numerator: those of them
-    with a leader meeting ``leader``. One grouped query; the loop is over units."""
+    with a leader meeting ``leader``. One grouped query (kept: ``statements.kept_rows``); the
+    loop is over units."""
     spec = defn.spec
     comp = spec["compliance"]
     source = _source(spec)
     ufield = _unit_field(source)
-    qs = _base(source, day, unit, user).filter(population_q(spec, day))
-    eligible = condition_q(comp["eligible"], day, source)
-    leader = condition_q(comp["leader"], day, source) & Q(title__is_leader=True)
-    rows = qs.values(f"{ufield}_id", f"{ufield}__path").annotate(
-        staff=Count("person_id", distinct=True),
-        elig=Count("person_id", distinct=True, filter=eligible),
-        lead=Count("person_id", distinct=True, filter=leader),
-    )
+
+    def build(days: list[dt.date]) -> tuple[QuerySet[Any], dict[str, Any] | None]:
+        (day,) = days
+        qs = _base(source, day, unit, None, scope).filter(population_q(spec, day))
+        eligible = condition_q(comp["eligible"], day, source)
+        leader = condition_q(comp["leader"], day, source) & Q(title__is_leader=True)
+        rows = qs.values(f"{ufield}_id", f"{ufield}__path").annotate(
+            staff=Count("person_id", distinct=True),
+            elig=Count("person_id", distinct=True, filter=eligible),
+            lead=Count("person_id", distinct=True, filter=leader),
+        )
+        return rows, None
+
+    key = ("compliance", _defs_key([defn]), unit.path if unit else None, scope.key)
+    rows = statements.kept_rows(key, [day], build)
     out: dict[str, Result] = {}
     min_share = Fraction(str(comp["min_share"]))
     for row in rows:

@@ -36,6 +36,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from canbo.indicators.models import FACT_SLOTS, FactState, MembershipFact, TenureFact
+from canbo.indicators.statements import kept_rows
 
 OPEN = dt.date(9999, 12, 31)  # the end date of an open row on the facts
 LOCK_KEY = 0x43414E424F  # the snapshots' advisory lock "CANBO" (``snapshots.LOCK_KEY``)
@@ -96,10 +97,14 @@ def rulebook_conditions(definitions: Any = None) -> list[tuple[str, int]]:
 
 def slots() -> dict[tuple[str, int], str] | None:
     """The fact column of each qualification condition; None when the facts are stale."""
-    state = FactState.objects.filter(pk=1).values_list("valid", "conditions").first()
-    if state is None or not state[0]:
+    rows = kept_rows(
+        ("fact state",),
+        [],
+        lambda _days: (FactState.objects.filter(pk=1).values("valid", "conditions"), None),
+    )
+    if not rows or not rows[0]["valid"]:
         return None
-    return {(str(kind), int(rank)): SLOT_COLUMNS[k] for k, (kind, rank) in enumerate(state[1])}
+    return {(str(kind), int(rank)): SLOT_COLUMNS[k] for k, (kind, rank) in enumerate(rows[0]["conditions"])}
 
 
 # ---- the statements -------------------------------------------------------------------------

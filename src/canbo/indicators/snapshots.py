@@ -54,7 +54,6 @@ from django_tasks import task
 
 from canbo.careers.models import BodyMembership, Tenure
 from canbo.core.dates import today
-from canbo.core.querysets import scope_q
 from canbo.core.services import at_batch_end
 from canbo.indicators import engine, facts
 from canbo.indicators.engine import Result
@@ -143,26 +142,26 @@ def compute_many(requests: list[Request]) -> list[dict[str, dict[str, Result]]]:
     """The results of each request, in order: one query reads the snapshots of all of them."""
     if not _enabled.get():
         return [_compute(r) for r in requests]
-    scopes: dict[int, str] = {}
+    scopes: dict[int, engine.Scope] = {}
     for r in requests:
         r.key = _key(r, scopes)
         # A management scope (diện quản lý) is read from the tenures running today: any dated
         # write may move a person in or out of it, whatever the date counted.
-        r.last_day = dt.date.max if "careers_tenure" in scopes[_user_id(r.user)] else r.day
+        r.last_day = dt.date.max if "careers_tenure" in scopes[_user_id(r.user)].key else r.day
     found = dict(
         IndicatorSnapshot.objects.filter(key__in=[r.key for r in requests]).values_list("key", "data")
     )
     missing = [r for r in requests if r.key not in found]
     if missing:
         ok, epoch = _epoch()
-        computed = _compute_missing(missing)
+        computed = _compute_missing(missing, scopes)
         if ok:
             _store(computed, missing, epoch)
         found.update(computed)
     return [_load(found[r.key]) for r in requests]
 
 
-def _compute_missing(missing: list[Request]) -> dict[str, Any]:
+def _compute_missing(missing: list[Request], scopes: dict[int, engine.Scope]) -> dict[str, Any]:
     """The stored form of each missing request's results. The requests that differ only by their
     date (the trend's years) are computed together: one counting statement per source for all
     their dates (``engine.compute_days``), not one per date."""
@@ -179,6 +178,7 @@ def _compute_missing(missing: list[Request]) -> dict[str, Any]:
             unit=first.unit,
             user=first.user,
             depth=first.depth,
+            scope=scopes[_user_id(first.user)],
         )
         for r in group:
             computed[r.key] = _dump(by_day[r.day])
@@ -193,17 +193,17 @@ def _user_id(user: Any) -> int:
     return -1 if user is None else int(getattr(user, "pk", None) or 0)
 
 
-def _key(r: Request, scopes: dict[int, str]) -> str:
+def _key(r: Request, scopes: dict[int, engine.Scope]) -> str:
     user_id = _user_id(r.user)
     if user_id not in scopes:
-        scopes[user_id] = _scope_signature(r.user)
+        scopes[user_id] = engine.Scope(r.user)
     parts = {
         "v": ENGINE_VERSION,
         "defs": [(d.code, d.version, d.kind, d.spec) for d in r.definitions],
         "day": r.day.isoformat(),
         "unit": r.unit.path if r.unit is not None else None,
         "depth": r.depth,
-        "scope": scopes[user_id],
+        "scope": scopes[user_id].key,
     }
     raw = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(raw.encode()).hexdigest()
@@ -212,15 +212,7 @@ def _key(r: Request, scopes: dict[int, str]) -> str:
 def _scope_signature(user: Any) -> str:
     """The SQL (with parameters) of the conditions ``engine._base`` puts on the user's rows: the
     same for the system (no user) and for every user whose grants cover everything."""
-    out = []
-    for model in (Person, PlanningList):
-        q = None if user is None else scope_q(model, user)
-        if q is None:
-            out.append("all")
-        else:
-            sql, params = model._default_manager.filter(q).values("pk").query.sql_with_params()
-            out.append(f"{sql} {params!r}")
-    return "\n".join(out)
+    return engine.Scope(user).key
 
 
 def _dump(results: dict[str, dict[str, Result]]) -> dict[str, Any]:

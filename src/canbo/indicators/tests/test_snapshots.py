@@ -74,6 +74,11 @@ SPECS: list[tuple[str, str, dict[str, Any]]] = [
 
 @pytest.fixture
 def board(tree: dict[str, Unit], title: Title, users: dict[str, Any]) -> dict[str, Any]:
+    return make_board(tree, users)
+
+
+def make_board(tree: dict[str, Unit], users: dict[str, Any]) -> dict[str, Any]:
+    """The definitions of ``SPECS`` and a plan with a target for each (also ``test_statements``)."""
     defs = [
         services.definition_create(acting_user=None, code=code, label=code, kind=kind, spec=spec)
         for code, kind, spec in SPECS

@@ -279,3 +279,45 @@ def test_build_connection_sets_the_build_s_pragmas_and_restores_them() -> None:
     assert pragmas() == before
     with transaction.atomic(), build_connection():
         assert pragmas() == before
+
+
+@pytest.mark.django_db
+def test_sqlite_writes_one_row_per_insert_inside_a_savepoint(tree: dict[str, Unit]) -> None:
+    """SQLite: inside a savepoint (the generator's chunk inside a test's transaction) the writer
+    inserts one row per ``INSERT``, which needs no statement journal; in a transaction of its own
+    (``./canbo demo``, an import) it puts many rows in one statement. A multi-row ``INSERT`` in a
+    savepoint made SQLite walk its in-memory sub-journal from the start at the end of every
+    statement: over half of the demo test's CPU on SQLite (docs/performance.md, session 16)."""
+    from django.db import connection, transaction
+
+    from canbo.core.bulkwrite import SQLITE_VARIABLES
+
+    person = new_person(tree["A"], "Lê Văn Một")
+    writer = BulkWriter(acting_user=generator_user(), reason=REASON)
+    statements: list[tuple[str, bool]] = []
+
+    def spy(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if sql.startswith("INSERT INTO") and "people_qualification" in sql:
+            statements.append((sql, many))
+        return execute(sql, params, many, context)
+
+    def rows(n: int) -> list[Any]:
+        return [_sections(person)[0] for _ in range(n)]
+
+    per = SQLITE_VARIABLES // len(Qualification._meta.concrete_fields)
+    with connection.execute_wrapper(spy):
+        writer.insert_objects(rows(2 * per + 1))  # the test's transaction: no savepoint
+        in_transaction = list(statements)
+        statements.clear()
+        with transaction.atomic():
+            writer.insert_objects(rows(2 * per + 1))
+    assert Qualification.objects.filter(person=person).count() == 4 * per + 2
+    if connection.vendor != "sqlite":  # PostgreSQL: COPY, whatever the transaction
+        assert in_transaction == statements == []
+        return
+    assert [(sql.count("), ("), many) for sql, many in in_transaction] == [
+        (per - 1, False),
+        (per - 1, False),
+        (0, True),
+    ]
+    assert [(sql.count("), ("), many) for sql, many in statements] == [(0, True)]

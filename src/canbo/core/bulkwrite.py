@@ -235,10 +235,10 @@ class BulkWriter:
         else:
             # Many rows to a statement (``INSERT … VALUES (…), (…), …``): a sixth less CPU than
             # one ``executemany`` (fewer steps of the statement, each binding as many values);
-            # the rest of the rows by ``executemany``. Not inside a savepoint (``in_savepoint``).
+            # the rest of the rows by ``executemany``.
             sql, cols = self._plan(model)
             per = max(1, SQLITE_VARIABLES // len(cols))
-            whole = len(params) - len(params) % per if per > 1 and not in_savepoint() else 0
+            whole = len(params) - len(params) % per if per > 1 else 0
             with connection.cursor() as cur:
                 if whole:
                     many = self._multi_row_sql(model, per)
@@ -597,19 +597,6 @@ def analyze_all() -> None:
     tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
     with connection.cursor() as cur:
         cur.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in sorted(tables)))
-
-
-def in_savepoint() -> bool:
-    """Whether an atomic block of the connection holds a savepoint (a nested ``atomic``).
-
-    SQLite runs a multi-row ``INSERT`` with a statement journal: the pages it changes are copied
-    into the connection's sub-journal and, when the statement ends inside a savepoint, the
-    sub-journal is cut back to its length before the statement. An in-memory database (the
-    tests') keeps that sub-journal in memory as a linked list of 1 KiB pieces, walked from its
-    first piece at every cut, and the sub-journal holds every page the savepoint has changed: in
-    the demo test's first build (one savepoint per 1,000 people) that walk was more than half of
-    the CPU. A one-row ``INSERT`` into a table without triggers needs no statement journal."""
-    return any(sid is not None for sid in connection.savepoint_ids)
 
 
 def _copy(sql: str, rows: Sequence[Sequence[Any]]) -> None:

@@ -235,10 +235,11 @@ class BulkWriter:
         else:
             # Many rows to a statement (``INSERT … VALUES (…), (…), …``): a sixth less CPU than
             # one ``executemany`` (fewer steps of the statement, each binding as many values);
-            # the rest of the rows by ``executemany``.
+            # the rest of the rows by ``executemany``. The change log's rows one by one inside a
+            # savepoint (``_one_by_one``).
             sql, cols = self._plan(model)
             per = max(1, SQLITE_VARIABLES // len(cols))
-            whole = len(params) - len(params) % per if per > 1 else 0
+            whole = len(params) - len(params) % per if per > 1 and not _one_by_one(model) else 0
             with connection.cursor() as cur:
                 if whole:
                     many = self._multi_row_sql(model, per)
@@ -597,6 +598,20 @@ def analyze_all() -> None:
     tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
     with connection.cursor() as cur:
         cur.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in sorted(tables)))
+
+
+def _one_by_one(model: type[models.Model]) -> bool:
+    """SQLite: whether the change log's rows go one to an ``INSERT``: inside a savepoint (a nested
+    ``atomic``: the generator's chunk inside a test's transaction).
+
+    A multi-row ``INSERT`` runs with a statement journal, and when it ends inside a savepoint,
+    SQLite cuts its sub-journal back to the statement's start; in an in-memory database (the
+    tests') that sub-journal is a list of 1 KiB pieces walked from the first at every cut. In
+    the demo test's first build most of the change log's writing went into that walk; written
+    one row to a statement, the change log's phase took 8 s of CPU instead of 21 s. The other
+    tables' rows one by one took twice as long as many to a statement (docs/performance.md,
+    session 16), so they keep the multi-row ``INSERT``."""
+    return model is ObjectChange and any(sid is not None for sid in connection.savepoint_ids)
 
 
 def _copy(sql: str, rows: Sequence[Sequence[Any]]) -> None:

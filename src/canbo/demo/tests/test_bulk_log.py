@@ -279,3 +279,49 @@ def test_build_connection_sets_the_build_s_pragmas_and_restores_them() -> None:
     assert pragmas() == before
     with transaction.atomic(), build_connection():
         assert pragmas() == before
+
+
+@pytest.mark.django_db
+def test_sqlite_logs_one_row_per_insert_inside_a_savepoint(tree: dict[str, Unit]) -> None:
+    """SQLite: inside a savepoint (the generator's chunk inside a test's transaction) the change
+    log's rows go one to an ``INSERT``, which needs no statement journal; the other rows, and
+    every row in a transaction of its own (``./canbo demo``, an import), many to a statement. A
+    multi-row ``INSERT`` of the change log in a savepoint made SQLite walk its in-memory
+    sub-journal at the end of every statement (docs/performance.md, session 16)."""
+    from django.db import connection, transaction
+
+    from canbo.core.bulkwrite import SQLITE_VARIABLES
+
+    person = new_person(tree["A"], "Lê Văn Một")
+    writer = BulkWriter(acting_user=generator_user(), reason=REASON)
+    statements: list[tuple[str, int, bool]] = []
+
+    def spy(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        table = sql.split('"')[1] if sql.startswith("INSERT INTO") else ""
+        if table in ("people_qualification", "core_objectchange"):
+            statements.append((table, sql.count("), ("), many))
+        return execute(sql, params, many, context)
+
+    def write(n: int) -> None:
+        rows = [_sections(person)[0] for _ in range(n)]
+        writer.insert_objects(rows)
+        writer.log_objects(rows)
+
+    per = SQLITE_VARIABLES // len(Qualification._meta.concrete_fields)
+    per_log = SQLITE_VARIABLES // len(ObjectChange._meta.concrete_fields)
+    with connection.execute_wrapper(spy):
+        write(2 * per_log + 1)  # the test's transaction: no savepoint
+        in_transaction = list(statements)
+        statements.clear()
+        with transaction.atomic():
+            write(2 * per_log + 1)
+    assert Qualification.objects.filter(person=person).count() == 4 * per_log + 2
+    if connection.vendor != "sqlite":  # PostgreSQL: COPY, whatever the transaction
+        assert in_transaction == statements == []
+        return
+    quals = [(n, many) for table, n, many in in_transaction if table == "people_qualification"]
+    assert quals == [(per - 1, False)] * ((2 * per_log + 1) // per) + [(0, True)]
+    logs = [(n, many) for table, n, many in in_transaction if table == "core_objectchange"]
+    assert logs == [(per_log - 1, False), (per_log - 1, False), (0, True)]
+    assert [(n, many) for table, n, many in statements if table == "people_qualification"] == quals
+    assert [(n, many) for table, n, many in statements if table == "core_objectchange"] == [(0, True)]

@@ -501,24 +501,39 @@ def _count(
         qs = _base(source, day, unit, None, scope).filter(reduce(or_, pops))
         if titles is not None:
             qs = qs.filter(title_id__in=titles)
-        qs = qs.alias(
-            **{
-                name: FilteredRelation(
-                    "person__qualification",
-                    condition=Q(person__qualification__obtained_date__lte=day)
-                    & _prefixed(cond, "person__qualification__"),
-                )
-                for name, cond in joins.items()
-            }
-        )
-        if length is None:
-            return qs, aggs
-        path = f"{_unit_field(source)}__path"
-        return qs.annotate(branch=Substr(path, 1, length)).values("branch").annotate(**aggs), None
+        return _joined_and_grouped(qs, joins, day, source, length, aggs)
 
     key = ("count", source, _defs_key(defs), unit.path if unit else None, scope.key, length, _ids(titles))
     rows = statements.kept_rows(key, [day], build)
     return [{"branch": "", **rows[0]}] if length is None else rows
+
+
+def _joined_and_grouped(
+    qs: QuerySet[Any],
+    joins: dict[str, Q],
+    day: dt.date,
+    source: str,
+    length: int | None,
+    aggs: dict[str, Any],
+) -> tuple[QuerySet[Any], dict[str, Any] | None]:
+    """What a ``build`` of ``_count`` and ``_count_days`` returns to ``statements.kept_rows``: the
+    rows with each qualification join (``numerator_q``'s ``joins``) aliased as the person's
+    qualifications obtained by ``day``, then either ungrouped with their aggregates (``length``
+    None) or grouped by the first ``length`` characters of the unit's path, aggregates annotated."""
+    qs = qs.alias(
+        **{
+            name: FilteredRelation(
+                "person__qualification",
+                condition=Q(person__qualification__obtained_date__lte=day)
+                & _prefixed(cond, "person__qualification__"),
+            )
+            for name, cond in joins.items()
+        }
+    )
+    if length is None:
+        return qs, aggs
+    path = f"{_unit_field(source)}__path"
+    return qs.annotate(branch=Substr(path, 1, length)).values("branch").annotate(**aggs), None
 
 
 def _ids(titles: list[int] | None) -> tuple[int, ...] | None:
@@ -678,20 +693,7 @@ def _count_days(
         if titles is not None:
             qs = qs.filter(title_id__in=titles)
         latest = max(days)
-        qs = qs.alias(
-            **{
-                name: FilteredRelation(
-                    "person__qualification",
-                    condition=Q(person__qualification__obtained_date__lte=latest)
-                    & _prefixed(cond, "person__qualification__"),
-                )
-                for name, cond in joins.items()
-            }
-        )
-        if length is None:
-            return qs, aggs
-        path = f"{_unit_field(source)}__path"
-        return qs.annotate(branch=Substr(path, 1, length)).values("branch").annotate(**aggs), None
+        return _joined_and_grouped(qs, joins, latest, source, length, aggs)
 
     key = ("days", source, _defs_key(defs), unit.path if unit else None, scope.key, length, _ids(titles))
     rows = statements.kept_rows(key, days, build)

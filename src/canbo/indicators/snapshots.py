@@ -209,12 +209,6 @@ def _key(r: Request, scopes: dict[int, engine.Scope]) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _scope_signature(user: Any) -> str:
-    """The SQL (with parameters) of the conditions ``engine._base`` puts on the user's rows: the
-    same for the system (no user) and for every user whose grants cover everything."""
-    return engine.Scope(user).key
-
-
 def _dump(results: dict[str, dict[str, Result]]) -> dict[str, Any]:
     return {code: {branch: asdict(res) for branch, res in by.items()} for code, by in results.items()}
 

@@ -364,7 +364,7 @@ def test_every_table_the_engine_reads_invalidates_the_snapshots(
 ) -> None:
     """A new condition in the engine that reads another table (or another column of the
     person) must teach ``snapshots.invalidate`` about it first."""
-    snapshots._scope_signature(board["officer_a"])  # his grants, loaded once per user object
+    _ = engine.Scope(board["officer_a"]).key  # his grants, loaded once per user object
     with snapshots.fresh(), CaptureQueriesContext(connection) as ctx:
         for unit, depth in ((None, None), (tree["P"], 2)):
             engine.compute(board["defs"], day=DAYS[3], unit=unit, user=board["officer_a"], depth=depth)
